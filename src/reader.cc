@@ -61,7 +61,9 @@ struct CsvRow {
   bool had_quote = false;
   bool cut_by_error = false;
 
-  bool Blank() const { return count == 1 && fields[0].empty() && !had_quote && !has_nul; }
+  bool Blank() const {
+    return count == 1 && fields[0].empty() && !had_quote && !has_nul && !oversized;
+  }
 };
 
 // Streams RFC 4180 records out of an InputBuffer. Accepts CRLF, LF and lone

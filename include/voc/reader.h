@@ -105,7 +105,7 @@ struct ReaderStats {
   uint64_t read = 0;      // records seen (= emitted + rejected)
   uint64_t emitted = 0;   // records returned as kRecord
   uint64_t rejected = 0;  // records returned as kReject
-  uint64_t bytes = 0;     // input bytes consumed, after decompression
+  uint64_t bytes = 0;     // input bytes consumed (after decompression, BOM included)
   // Largest total capacity, in bytes, the reader's own buffers reached.
   // Bounded by about 2 * max_record_bytes + 256 KiB whatever the input size.
   uint64_t peak_buffer_bytes = 0;
