@@ -132,6 +132,10 @@ size_t ValidPhoneIntl(const Ctx& c, size_t b, size_t e) {
 
 size_t ValidCard(const Ctx& c, size_t b, size_t e) {
   if (!NumberBoundaryOk(c, b, e)) return 0;
+  // "DE89 3704 0044 ...": the tail of a longer grouped number.
+  if ((c.Before(b) == ' ' || c.Before(b) == '-') && IsAlnum(c.Before(b, 2)) &&
+      IsDigit(c.Before(b, 2)))
+    return 0;
   const std::string d = OnlyDigits(c.text.substr(b, e - b));
   if (d.size() < 13 || d.size() > 19) return 0;
   if (d[0] < '2' || d[0] > '6') return 0;  // issuer ranges in use
@@ -317,7 +321,10 @@ bool RandomSegment(std::string_view seg) {
     prev = cls;
   }
   if (other > 0) return false;
-  if (digits >= 3 && letters >= 3 && switches >= 5) return true;
+  if (digits >= 3 && letters >= 3 && switches >= 4) return true;
+  const size_t upper = static_cast<size_t>(
+      std::count_if(seg.begin(), seg.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }));
+  if (seg.size() >= 20 && digits >= 2 && upper >= 2 && letters - upper >= 2) return true;
   return seg.size() >= 32 && digits >= 4 && letters >= 4;
 }
 
@@ -513,7 +520,9 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   auto im = std::make_unique<Impl>();
   im->options = options;
   const RedactorOptions& o = options;
-  // Priorities: URL > email > IBAN > card > SSN > phone > IP > account > custom.
+  // Priorities: URL > email > IBAN > card > SSN > account > phone > IP > custom
+  // (a number right after "account number" is an account even if it could
+  // be dialled).
   if (o.url)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl,
                                 ValidUrl, 0));
@@ -531,19 +540,19 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
                                 ValidSsn, 4));
   if (o.phone) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNanpRe, 0,
-                                kNeedDigit, ValidPhoneNanp, 5));
+                                kNeedDigit, ValidPhoneNanp, 6));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneIntlRe, 0,
-                                kNeedDigit, ValidPhoneIntl, 5));
+                                kNeedDigit, ValidPhoneIntl, 6));
   }
   if (o.ip) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv4Re, 0, kNeedDigit,
-                                ValidIpv4, 6));
+                                ValidIpv4, 7));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv6Re, 0,
-                                kNeedDigit | kNeedColon, ValidIpv6, 6));
+                                kNeedDigit | kNeedColon, ValidIpv6, 7));
   }
   if (o.account)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kAccountRe, 1,
-                                kNeedDigit, ValidAccount, 7));
+                                kNeedDigit, ValidAccount, 5));
   std::string mask_names;
   for (const char* m : kOwnMasks) mask_names += std::string(mask_names.empty() ? "" : "|") + m;
   for (const std::string& spec : o.extra_patterns) {
