@@ -1,0 +1,103 @@
+// voc/redactor.h: finds and masks personal data in UTF-8 text.
+//
+//   auto r = voc::Redactor::Create({});
+//   if (!r.ok()) return r.status();
+//   voc::Redaction out = (*r)->Redact("Call me at 555-867-5309, order #A123456");
+//   // out.text == "Call me at [PHONE], order #[ACCOUNT]"
+//
+// Kinds and masks: e-mail addresses [EMAIL]; phone numbers [PHONE] (North
+// American 10-digit forms with or without +1, and "+CC ..." international
+// numbers); payment card numbers [CARD] (13-19 digits, Luhn-checked); US
+// social security numbers [SSN] (ddd-dd-dddd, valid areas only); IBANs [IBAN]
+// (mod-97 checked); IPv4 and IPv6 addresses [IP]; URLs that carry a token,
+// key, signature or session id in the query or path, or a long random path
+// segment [URL] (the whole URL is masked); account, order, reference, member,
+// policy, ticket, case, claim ... numbers that follow such a keyword
+// [ACCOUNT] (the number only); and user patterns [CUSTOM] or [NAME].
+//
+// Text that is already masked is recognised and left alone: CFPB-style
+// `XXXX`, `XX/XX/XXXX`, `XXXX XXXX`, `{$39.00}`, template placeholders like
+// `{{Order Number}}` and voc's own masks, so `Redact(Redact(t).text)` gives
+// the same text.
+//
+// Thread safety: a Redactor is immutable after Create(); Redact() and
+// ContainsPii() are const and may be called from many threads at once.
+#ifndef VOC_REDACTOR_H_
+#define VOC_REDACTOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "voc/status.h"
+
+namespace voc {
+
+enum class PiiKind { kEmail, kPhone, kCard, kSsn, kIban, kIp, kUrlToken, kAccount, kCustom };
+
+// Returns "email", "phone", "card", "ssn", "iban", "ip", "url", "account" or
+// "custom".
+const char* PiiKindName(PiiKind kind);
+
+struct RedactorOptions {
+  // Per-kind switches. Default: all true.
+  bool email = true;
+  bool phone = true;
+  bool card = true;
+  bool ssn = true;
+  bool iban = true;
+  bool ip = true;
+  bool url = true;
+  bool account = true;
+  // Extra patterns in RE2 syntax, each either "PATTERN" (masked as [CUSTOM])
+  // or "NAME=PATTERN" with NAME matching [A-Za-z][A-Za-z0-9_]* (masked as
+  // [NAME] upper-cased, and reported with `PiiSpan::name` = NAME). A pattern
+  // that does not compile or matches the empty string is an error. Default:
+  // none.
+  std::vector<std::string> extra_patterns;
+  // Recognise already-masked text (see above) and count it in
+  // `Redaction::existing_masks`; nothing overlapping it is masked again.
+  // Default: true.
+  bool keep_existing_masks = true;
+};
+
+struct PiiSpan {
+  PiiKind kind = PiiKind::kCustom;
+  std::string name;        // PiiKindName(kind), or the custom pattern's name
+  uint32_t begin = 0;      // byte range in the input
+  uint32_t end = 0;
+  uint32_t out_begin = 0;  // byte range of the mask in `Redaction::text`
+  uint32_t out_end = 0;
+};
+
+struct Redaction {
+  std::string text;             // the input with every span replaced by its mask
+  std::vector<PiiSpan> spans;   // in input order, never overlapping
+  uint32_t existing_masks = 0;  // already-masked pieces seen in the input
+};
+
+class Redactor {
+ public:
+  // Compiles every pattern once. Returns InvalidArgument naming a user
+  // pattern that RE2 rejects (with RE2's message) or that matches "".
+  static Result<std::unique_ptr<Redactor>> Create(const RedactorOptions& options = {});
+  ~Redactor();
+  Redactor(const Redactor&) = delete;
+  Redactor& operator=(const Redactor&) = delete;
+
+  // Returns `utf8` with personal data masked. Offsets are bytes.
+  Redaction Redact(std::string_view utf8) const;
+  // Returns true when Redact() would mask something.
+  bool ContainsPii(std::string_view utf8) const;
+
+ private:
+  struct Impl;
+  explicit Redactor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace voc
+
+#endif  // VOC_REDACTOR_H_

@@ -1,0 +1,721 @@
+// RecordReader: CSV (RFC 4180), JSON Lines and plain-text records, streamed.
+#include "voc/reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "reader_internal.h"
+#include "reader_stream.h"
+
+namespace voc {
+
+using internal::InputBuffer;
+
+namespace {
+
+bool IsBlank(std::string_view s) {
+  for (char c : s)
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '\v') return false;
+  return true;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string JoinColumns(const std::vector<std::string>& columns) {
+  std::string out;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += columns[i];
+  }
+  return out;
+}
+
+std::string ExceedsMessage(size_t limit) {
+  return "record exceeds " + std::to_string(limit) + " bytes";
+}
+
+// One CSV record as parsed, before the columns are interpreted.
+struct CsvRow {
+  std::vector<std::string> fields;  // first `count` are in use; kept for their capacity
+  size_t count = 0;
+  std::string raw;  // the record's bytes, up to the record limit
+  uint64_t line = 0;
+  uint64_t quote_line = 0;  // line where the open quoted field started
+  uint64_t bytes = 0;
+  bool oversized = false;
+  bool unterminated = false;
+  bool has_nul = false;
+  bool had_quote = false;
+  bool cut_by_error = false;
+
+  bool Blank() const {
+    return count == 1 && fields[0].empty() && !had_quote && !has_nul && !oversized;
+  }
+};
+
+// Streams RFC 4180 records out of an InputBuffer. Accepts CRLF, LF and lone
+// CR line ends, mixed. Outside the RFC it is lenient: a quote inside an
+// unquoted field, and bytes after a closing quote, are kept as text.
+class CsvParser {
+ public:
+  CsvParser(InputBuffer* in, char delimiter, size_t max_record_bytes)
+      : in_(in), delim_(delimiter), limit_(max_record_bytes) {}
+
+  // Reads the next record into `row`. Returns false at the end of input.
+  bool Next(CsvRow* row);
+
+  // Rewinds to just after the first line of `row`, so that the lines a
+  // runaway quoted field swallowed are parsed again.
+  void Resync(const CsvRow& row, std::string* first_line);
+
+  uint64_t line() const { return line_; }
+  void set_line(uint64_t line) { line_ = line; }
+
+ private:
+  enum State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
+
+  void NewField(CsvRow* row) {
+    if (row->count == row->fields.size()) row->fields.emplace_back();
+    row->fields[row->count++].clear();
+  }
+  // Consumes `n` bytes of `span`; adds them to the current field if `keep`.
+  void Take(CsvRow* row, std::string_view span, size_t n, bool keep) {
+    if (!row->oversized) {
+      if (row->bytes + n > limit_) {
+        row->oversized = true;
+        row->raw.append(span.data(), std::min(n, limit_ > row->raw.size() ? limit_ - row->raw.size() : 0));
+      } else {
+        row->raw.append(span.data(), n);
+        if (keep) row->fields[row->count - 1].append(span.data(), n);
+      }
+    }
+    row->bytes += n;
+    in_->Skip(n);
+  }
+
+  InputBuffer* in_;
+  char delim_;
+  size_t limit_;
+  uint64_t line_ = 1;
+  bool after_cr_ = false;   // last byte consumed was a CR ending a record
+  bool quoted_cr_ = false;  // last byte consumed was a CR inside quotes
+ public:
+  // Bytes a resync may still parse again; bounds the work on inputs full of
+  // stray quotes.
+  uint64_t resync_budget = 0;
+};
+
+bool CsvParser::Next(CsvRow* row) {
+  row->count = 0;
+  row->raw.clear();
+  row->line = line_;
+  row->quote_line = 0;
+  row->bytes = 0;
+  row->oversized = row->unterminated = row->has_nul = row->had_quote = false;
+  row->cut_by_error = false;
+  NewField(row);
+  State state = kFieldStart;
+  for (;;) {
+    std::string_view av = in_->Available();
+    if (av.empty()) {
+      if (!in_->Refill()) {
+        if (row->bytes == 0) return false;
+        if (state == kQuoted) row->unterminated = true;
+        if (!in_->status().ok()) row->cut_by_error = true;
+        return true;
+      }
+      continue;
+    }
+    if (after_cr_) {
+      after_cr_ = false;
+      if (av[0] == '\n') {
+        // Second half of a CRLF that ended the previous record.
+        in_->Skip(1);
+        continue;
+      }
+    }
+    switch (state) {
+      case kFieldStart:
+        if (av[0] == '"') {
+          row->had_quote = true;
+          row->quote_line = line_;
+          quoted_cr_ = false;
+          Take(row, av, 1, false);
+          state = kQuoted;
+        } else {
+          state = kUnquoted;
+        }
+        break;
+      case kUnquoted: {
+        size_t i = 0;
+        const char* p = av.data();
+        while (i < av.size()) {
+          char c = p[i];
+          if (c == delim_ || c == '\n' || c == '\r' || c == '\0') break;
+          ++i;
+        }
+        if (i > 0) Take(row, av, i, true);
+        if (i == av.size()) break;
+        char c = av[i];
+        if (c == delim_) {
+          Take(row, av.substr(i), 1, false);
+          NewField(row);
+          state = kFieldStart;
+        } else if (c == '\0') {
+          row->has_nul = true;
+          Take(row, av.substr(i), 1, true);
+        } else {
+          // End of the record: consume the line end (CRLF counts once).
+          Take(row, av.substr(i), 1, false);
+          ++line_;
+          if (c == '\r') after_cr_ = true;
+          return true;
+        }
+        break;
+      }
+      case kQuoted: {
+        size_t i = 0;
+        const char* p = av.data();
+        while (i < av.size()) {
+          char c = p[i];
+          if (c == '"' || c == '\n' || c == '\r' || c == '\0') break;
+          ++i;
+        }
+        if (i > 0) {
+          Take(row, av, i, true);
+          quoted_cr_ = false;
+        }
+        if (i == av.size()) break;
+        char c = av[i];
+        if (c == '"') {
+          Take(row, av.substr(i), 1, false);
+          state = kQuoteInQuoted;
+        } else {
+          if (c == '\0') row->has_nul = true;
+          // A line end inside quotes is data; count it once (CRLF, CR or LF).
+          if (c == '\r' || (c == '\n' && !quoted_cr_)) ++line_;
+          quoted_cr_ = c == '\r';
+          Take(row, av.substr(i), 1, true);
+        }
+        break;
+      }
+      case kQuoteInQuoted:
+        if (av[0] == '"') {
+          Take(row, av, 1, true);  // doubled quote stands for one quote
+          state = kQuoted;
+        } else {
+          state = kUnquoted;  // delimiter, line end, or lenient trailing text
+        }
+        break;
+    }
+  }
+}
+
+void CsvParser::Resync(const CsvRow& row, std::string* first_line) {
+  size_t end = row.raw.find_first_of("\r\n");
+  if (end == std::string::npos) {
+    *first_line = row.raw;
+    return;
+  }
+  *first_line = row.raw.substr(0, end);
+  size_t next = end + 1;
+  if (row.raw[end] == '\r' && next < row.raw.size() && row.raw[next] == '\n') ++next;
+  in_->Unread(std::string_view(row.raw).substr(next));
+  line_ = row.line + 1;
+  after_cr_ = false;
+}
+
+}  // namespace
+
+struct RecordReader::Impl {
+  ReaderOptions options;
+  InputFormat format = InputFormat::kAuto;
+  std::unique_ptr<InputBuffer> in;
+  Status status;
+  ReaderStats stats;
+  std::vector<std::string> columns;
+  bool ended = false;
+
+  // CSV
+  std::unique_ptr<CsvParser> csv;
+  CsvRow row;
+  std::string first_line;
+  int text_col = -1, id_col = -1, time_col = -1, channel_col = -1, customer_col = -1;
+  std::vector<char> is_metadata;
+
+  // JSON Lines and plain text
+  std::string line;
+  uint64_t line_no = 0;       // line of the current line
+  uint64_t next_line_no = 1;  // line of the next line to read
+  bool line_oversized = false;
+  bool line_cut = false;
+  bool after_cr = false;
+  bool have_pending = false;  // `line` holds a line read by Open()
+
+  Status Init(const std::string& path);
+  Status InitCsv();
+  Status InitJsonl();
+  bool ReadLine();
+  Next ReadCsv(Record* record, Reject* reject);
+  Next ReadJsonl(Record* record, Reject* reject);
+  Next ReadText(Record* record, Reject* reject);
+  Next MakeReject(uint64_t line_no, std::string reason, std::string_view raw, Reject* reject);
+  Next Emit(Record* record);
+  void UpdatePeak();
+};
+
+namespace {
+
+InputFormat FormatFromExtension(const std::string& path, char* delimiter) {
+  std::string p = Lower(path);
+  if (EndsWith(p, ".gz")) p.resize(p.size() - 3);
+  if (EndsWith(p, ".csv")) return InputFormat::kCsv;
+  if (EndsWith(p, ".tsv") || EndsWith(p, ".tab")) {
+    if (*delimiter == ',') *delimiter = '\t';
+    return InputFormat::kCsv;
+  }
+  if (EndsWith(p, ".jsonl") || EndsWith(p, ".ndjson") || EndsWith(p, ".json"))
+    return InputFormat::kJsonl;
+  if (EndsWith(p, ".txt")) return InputFormat::kText;
+  return InputFormat::kAuto;
+}
+
+}  // namespace
+
+Status RecordReader::Impl::Init(const std::string& path) {
+  if (options.max_record_bytes == 0)
+    return InvalidArgumentError("max_record_bytes must be positive");
+  // A UTF-8 byte order mark is not part of the data.
+  if (in->Lookahead(3) == "\xEF\xBB\xBF") in->Skip(3);
+  format = options.format;
+  if (format == InputFormat::kAuto) format = FormatFromExtension(path, &options.delimiter);
+  if (format == InputFormat::kAuto) {
+    std::string_view head = in->Lookahead(internal::kReadChunkBytes);
+    size_t first = head.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && head[first] == '{') {
+      format = InputFormat::kJsonl;
+    } else {
+      std::string_view first_line = head.substr(0, head.find_first_of("\r\n"));
+      if (first_line.find(options.delimiter) != std::string_view::npos) {
+        format = InputFormat::kCsv;
+      } else if (first_line.find('\t') != std::string_view::npos) {
+        format = InputFormat::kCsv;
+        options.delimiter = '\t';
+      } else {
+        format = InputFormat::kText;
+      }
+    }
+  }
+  if (format == InputFormat::kCsv) return InitCsv();
+  if (format == InputFormat::kJsonl) return InitJsonl();
+  return Status();
+}
+
+Status RecordReader::Impl::InitCsv() {
+  if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
+    return InvalidArgumentError("CSV delimiter cannot be a quote or a line end");
+  csv = std::make_unique<CsvParser>(in.get(), options.delimiter, options.max_record_bytes);
+  csv->resync_budget = std::max<uint64_t>(uint64_t{8} * options.max_record_bytes, uint64_t{64} << 20);
+  // The header is the first non-blank record.
+  bool got = false;
+  while ((got = csv->Next(&row)) && row.Blank()) {
+  }
+  if (!got) {
+    if (!in->status().ok()) return in->status();
+    return Status();  // empty input: no records
+  }
+  if (row.cut_by_error) return in->status();
+  if (row.oversized) return InvalidArgumentError("CSV header " + ExceedsMessage(options.max_record_bytes));
+  if (row.unterminated)
+    return InvalidArgumentError("CSV header has an unterminated quoted field starting at line " +
+                                std::to_string(row.quote_line));
+  if (row.has_nul)
+    return InvalidArgumentError("CSV header contains NUL bytes (is the file UTF-16?)");
+  columns.assign(row.fields.begin(), row.fields.begin() + row.count);
+  auto find = [&](const std::string& name) -> int {
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (columns[i] == name) return static_cast<int>(i);
+    return -1;
+  };
+  auto require = [&](const char* what, const std::string& name, int* index) -> Status {
+    if (name.empty()) return Status();
+    *index = find(name);
+    if (*index < 0) {
+      return InvalidArgumentError(std::string(what) + " column '" + name +
+                                  "' not found; columns are: " + JoinColumns(columns));
+    }
+    return Status();
+  };
+  if (options.text_column.empty()) return InvalidArgumentError("text column name is empty");
+  VOC_RETURN_IF_ERROR(require("text", options.text_column, &text_col));
+  VOC_RETURN_IF_ERROR(require("id", options.id_column, &id_col));
+  if (options.id_column.empty()) id_col = find("id");
+  VOC_RETURN_IF_ERROR(require("time", options.time_column, &time_col));
+  VOC_RETURN_IF_ERROR(require("channel", options.channel_column, &channel_col));
+  VOC_RETURN_IF_ERROR(require("customer", options.customer_column, &customer_col));
+  is_metadata.assign(columns.size(), 1);
+  for (int c : {text_col, id_col, time_col, channel_col, customer_col})
+    if (c >= 0) is_metadata[c] = 0;
+  return Status();
+}
+
+Status RecordReader::Impl::InitJsonl() {
+  if (options.text_column.empty()) return InvalidArgumentError("text column name is empty");
+  // The first object's fields are the columns; the text column must be one.
+  while (ReadLine()) {
+    have_pending = true;
+    if (IsBlank(line) && !line_oversized) {
+      have_pending = false;
+      continue;
+    }
+    if (line_oversized) break;
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) break;
+    for (const auto& item : j.items()) columns.push_back(item.key());
+    if (!j.contains(options.text_column)) {
+      return InvalidArgumentError("text column '" + options.text_column +
+                                  "' not found; columns are: " + JoinColumns(columns));
+    }
+    break;
+  }
+  return Status();
+}
+
+// Reads the next line (CR, LF or CRLF ends it) into `line`, keeping at most
+// max_record_bytes of it. Returns false at the end of input.
+bool RecordReader::Impl::ReadLine() {
+  line.clear();
+  line_oversized = false;
+  line_cut = false;
+  line_no = next_line_no;
+  bool any = false;
+  const size_t limit = options.max_record_bytes;
+  for (;;) {
+    std::string_view av = in->Available();
+    if (av.empty()) {
+      if (!in->Refill()) {
+        if (any && !in->status().ok()) line_cut = true;
+        return any;
+      }
+      continue;
+    }
+    if (after_cr) {
+      after_cr = false;
+      if (av[0] == '\n') {
+        in->Skip(1);
+        continue;
+      }
+    }
+    size_t i = 0;
+    const char* p = av.data();
+    while (i < av.size() && p[i] != '\n' && p[i] != '\r') ++i;
+    if (i > 0) any = true;
+    if (!line_oversized) {
+      if (line.size() + i > limit) {
+        line_oversized = true;
+        line.append(p, limit - line.size());
+      } else {
+        line.append(p, i);
+      }
+    }
+    if (i == av.size()) {
+      in->Skip(i);
+      continue;
+    }
+    after_cr = p[i] == '\r';
+    in->Skip(i + 1);
+    ++next_line_no;
+    return true;
+  }
+}
+
+void RecordReader::Impl::UpdatePeak() {
+  uint64_t total = in->capacity() + line.capacity() + row.raw.capacity() + first_line.capacity();
+  for (const auto& f : row.fields) total += f.capacity();
+  stats.peak_buffer_bytes = std::max(stats.peak_buffer_bytes, total);
+}
+
+RecordReader::Next RecordReader::Impl::MakeReject(uint64_t at_line, std::string reason,
+                                                  std::string_view raw, Reject* reject) {
+  reject->index = stats.read++;
+  reject->line = at_line;
+  reject->reason = std::move(reason);
+  reject->raw.assign(raw.substr(0, std::min(raw.size(), options.max_reject_raw_bytes)));
+  ++stats.rejected;
+  return Next::kReject;
+}
+
+RecordReader::Next RecordReader::Impl::Emit(Record* record) {
+  record->index = stats.read++;
+  ++stats.emitted;
+  return Next::kRecord;
+}
+
+namespace {
+
+void ResetRecord(Record* record) {
+  record->id.clear();
+  record->text.clear();
+  record->timestamp.reset();
+  record->channel.clear();
+  record->customer_id.clear();
+  record->metadata.clear();
+}
+
+std::string TimestampReason(std::string_view value, const std::string& column) {
+  int64_t ignored;
+  std::string why;
+  internal::ParseTimestampDetail(value, &ignored, &why);
+  std::string reason = "cannot parse timestamp " + internal::Quoted(value, 64) + " in column '" +
+                       column + "'";
+  if (!why.empty()) reason += ": " + why;
+  return reason;
+}
+
+}  // namespace
+
+RecordReader::Next RecordReader::Impl::ReadCsv(Record* record, Reject* reject) {
+  for (;;) {
+    if (!csv->Next(&row)) return Next::kEnd;
+    if (row.Blank()) continue;
+    if (row.cut_by_error)
+      return MakeReject(row.line, "record cut off by a read error: " + in->status().message(),
+                        row.raw, reject);
+    if (row.unterminated) {
+      std::string reason =
+          "unterminated quoted field starting at line " + std::to_string(row.quote_line);
+      if (row.oversized) {
+        reason += " (" + ExceedsMessage(options.max_record_bytes) + ")";
+        return MakeReject(row.line, reason, row.raw, reject);
+      }
+      if (row.raw.size() > csv->resync_budget) {
+        return MakeReject(row.line, reason, row.raw, reject);
+      }
+      csv->resync_budget -= row.raw.size();
+      csv->Resync(row, &first_line);
+      return MakeReject(row.line, reason, first_line, reject);
+    }
+    if (row.oversized)
+      return MakeReject(row.line, ExceedsMessage(options.max_record_bytes), row.raw, reject);
+    if (row.has_nul) return MakeReject(row.line, "record contains a NUL byte", row.raw, reject);
+    if (row.count != columns.size()) {
+      return MakeReject(row.line,
+                        "record has " + std::to_string(row.count) + " fields, header has " +
+                            std::to_string(columns.size()),
+                        row.raw, reject);
+    }
+    const std::string& text = row.fields[text_col];
+    if (IsBlank(text))
+      return MakeReject(row.line, "empty text in column '" + options.text_column + "'", row.raw,
+                        reject);
+    ResetRecord(record);
+    if (time_col >= 0 && !IsBlank(row.fields[time_col])) {
+      int64_t t;
+      std::string why;
+      if (!internal::ParseTimestampDetail(row.fields[time_col], &t, &why))
+        return MakeReject(row.line, TimestampReason(row.fields[time_col], columns[time_col]),
+                          row.raw, reject);
+      record->timestamp = t;
+    }
+    record->line = row.line;
+    record->text = text;
+    if (id_col >= 0 && !row.fields[id_col].empty()) {
+      record->id = row.fields[id_col];
+    } else {
+      record->id = std::to_string(stats.read + 1);
+    }
+    if (channel_col >= 0) record->channel = row.fields[channel_col];
+    if (customer_col >= 0) record->customer_id = row.fields[customer_col];
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (is_metadata[i]) record->metadata.emplace_back(columns[i], row.fields[i]);
+    return Emit(record);
+  }
+}
+
+namespace {
+
+// The value of a JSON field as text: strings as they are, others compact.
+std::string JsonValueText(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace
+
+RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject) {
+  for (;;) {
+    if (have_pending) {
+      have_pending = false;
+    } else if (!ReadLine()) {
+      return Next::kEnd;
+    }
+    if (line_cut)
+      return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line,
+                        reject);
+    if (line_oversized)
+      return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
+    if (IsBlank(line)) continue;
+    nlohmann::ordered_json j;
+    try {
+      j = nlohmann::ordered_json::parse(line);
+    } catch (const nlohmann::ordered_json::exception& e) {
+      return MakeReject(line_no, std::string("invalid JSON: ") + e.what(), line, reject);
+    }
+    if (!j.is_object()) return MakeReject(line_no, "JSON value is not an object", line, reject);
+    auto text_it = j.find(options.text_column);
+    if (text_it == j.end())
+      return MakeReject(line_no, "missing text field '" + options.text_column + "'", line, reject);
+    if (!text_it->is_string())
+      return MakeReject(line_no, "text field '" + options.text_column + "' is not a string", line,
+                        reject);
+    const std::string& text = text_it->get_ref<const std::string&>();
+    if (IsBlank(text))
+      return MakeReject(line_no, "empty text in column '" + options.text_column + "'", line,
+                        reject);
+    ResetRecord(record);
+    if (!options.time_column.empty()) {
+      auto t_it = j.find(options.time_column);
+      if (t_it != j.end() && !t_it->is_null()) {
+        if (t_it->is_number_integer()) {
+          record->timestamp = t_it->get<int64_t>();
+        } else {
+          std::string value = JsonValueText(*t_it);
+          int64_t t;
+          std::string why;
+          if (!IsBlank(value)) {
+            if (!internal::ParseTimestampDetail(value, &t, &why))
+              return MakeReject(line_no, TimestampReason(value, options.time_column), line, reject);
+            record->timestamp = t;
+          }
+        }
+      }
+    }
+    const std::string id_name = options.id_column.empty() ? "id" : options.id_column;
+    record->line = line_no;
+    record->text = text;
+    for (const auto& item : j.items()) {
+      const std::string& key = item.key();
+      if (key == options.text_column || key == options.time_column) continue;
+      if (key == id_name) {
+        if (!item.value().is_null()) record->id = JsonValueText(item.value());
+      } else if (!options.channel_column.empty() && key == options.channel_column) {
+        if (!item.value().is_null()) record->channel = JsonValueText(item.value());
+      } else if (!options.customer_column.empty() && key == options.customer_column) {
+        if (!item.value().is_null()) record->customer_id = JsonValueText(item.value());
+      } else {
+        record->metadata.emplace_back(key, JsonValueText(item.value()));
+      }
+    }
+    if (record->id.empty()) record->id = std::to_string(stats.read + 1);
+    return Emit(record);
+  }
+}
+
+RecordReader::Next RecordReader::Impl::ReadText(Record* record, Reject* reject) {
+  for (;;) {
+    if (!ReadLine()) return Next::kEnd;
+    if (line_cut)
+      return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line,
+                        reject);
+    if (line_oversized)
+      return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
+    if (IsBlank(line)) continue;
+    if (line.find('\0') != std::string::npos)
+      return MakeReject(line_no, "record contains a NUL byte", line, reject);
+    ResetRecord(record);
+    record->line = line_no;
+    record->id = std::to_string(line_no);
+    record->text = line;
+    return Emit(record);
+  }
+}
+
+Result<InputFormat> ParseInputFormat(std::string_view name) {
+  if (name == "auto") return InputFormat::kAuto;
+  if (name == "csv" || name == "tsv") return InputFormat::kCsv;
+  if (name == "jsonl" || name == "ndjson" || name == "json") return InputFormat::kJsonl;
+  if (name == "text" || name == "txt") return InputFormat::kText;
+  return InvalidArgumentError("unknown input format '" + std::string(name) +
+                              "'; expected auto, csv, tsv, jsonl or text");
+}
+
+namespace {
+
+Result<std::unique_ptr<RecordReader::Impl>> MakeImpl(std::unique_ptr<internal::ByteSource> raw,
+                                                     const std::string& path,
+                                                     const ReaderOptions& options) {
+  auto source = internal::MaybeDecompress(std::move(raw));
+  if (!source.ok()) return source.status();
+  auto impl = std::make_unique<RecordReader::Impl>();
+  impl->options = options;
+  impl->in = std::make_unique<InputBuffer>(std::move(*source));
+  Status s = impl->Init(path);
+  if (!s.ok()) return s;
+  impl->UpdatePeak();
+  return impl;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& path,
+                                                         const ReaderOptions& options) {
+  auto raw = internal::OpenFileSource(path);
+  if (!raw.ok()) return raw.status();
+  auto impl = MakeImpl(std::move(*raw), path == "-" ? std::string() : path, options);
+  if (!impl.ok()) return impl.status();
+  return std::unique_ptr<RecordReader>(new RecordReader(std::move(*impl)));
+}
+
+Result<std::unique_ptr<RecordReader>> RecordReader::FromString(std::string data,
+                                                               const ReaderOptions& options) {
+  auto impl = MakeImpl(internal::MakeStringSource(std::move(data)), std::string(), options);
+  if (!impl.ok()) return impl.status();
+  return std::unique_ptr<RecordReader>(new RecordReader(std::move(*impl)));
+}
+
+RecordReader::RecordReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RecordReader::~RecordReader() = default;
+
+RecordReader::Next RecordReader::Read(Record* record, Reject* reject) {
+  Impl& m = *impl_;
+  if (m.ended) return Next::kEnd;
+  Next next;
+  switch (m.format) {
+    case InputFormat::kCsv:
+      next = m.csv ? m.ReadCsv(record, reject) : Next::kEnd;
+      break;
+    case InputFormat::kJsonl:
+      next = m.ReadJsonl(record, reject);
+      break;
+    default:
+      next = m.ReadText(record, reject);
+      break;
+  }
+  m.stats.bytes = m.in->consumed();
+  m.UpdatePeak();
+  if (next == Next::kEnd) {
+    m.ended = true;
+    if (m.status.ok()) m.status = m.in->status();
+  }
+  return next;
+}
+
+const Status& RecordReader::status() const { return impl_->status; }
+const ReaderStats& RecordReader::stats() const { return impl_->stats; }
+const std::vector<std::string>& RecordReader::columns() const { return impl_->columns; }
+InputFormat RecordReader::format() const { return impl_->format; }
+
+}  // namespace voc

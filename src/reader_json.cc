@@ -1,0 +1,173 @@
+// JSON output of records and rejects, and the rejects file writer.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "reader_internal.h"
+#include "voc/reader.h"
+
+namespace voc {
+namespace internal {
+namespace {
+
+// Returns the length of the valid UTF-8 sequence starting at `s[i]`, or 0.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b = byte(i);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t i = 0;
+  while (i < text.size()) {
+    // Copy runs of plain ASCII at once.
+    size_t run = i;
+    while (run < text.size()) {
+      unsigned char c = static_cast<unsigned char>(text[run]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      ++run;
+    }
+    out->append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      size_t n = Utf8SequenceLength(text, i);
+      if (n == 0) {
+        out->append("\xEF\xBF\xBD");
+        ++i;
+      } else {
+        out->append(text.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+    }
+    ++i;
+  }
+  out->push_back('"');
+}
+
+}  // namespace internal
+
+std::string RecordToJson(const Record& record) {
+  using internal::AppendJsonString;
+  std::string out = "{\"index\":" + std::to_string(record.index) +
+                    ",\"line\":" + std::to_string(record.line) + ",\"id\":";
+  AppendJsonString(record.id, &out);
+  out += ",\"timestamp\":";
+  if (record.timestamp) {
+    AppendJsonString(FormatTimestamp(*record.timestamp), &out);
+  } else {
+    out += "null";
+  }
+  out += ",\"channel\":";
+  AppendJsonString(record.channel, &out);
+  out += ",\"customer_id\":";
+  AppendJsonString(record.customer_id, &out);
+  out += ",\"text\":";
+  AppendJsonString(record.text, &out);
+  out += ",\"metadata\":{";
+  for (size_t i = 0; i < record.metadata.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(record.metadata[i].first, &out);
+    out += ':';
+    AppendJsonString(record.metadata[i].second, &out);
+  }
+  out += "}}";
+  return out;
+}
+
+std::string RejectWriter::ToJson(const Reject& reject, const Redact& redact) {
+  using internal::AppendJsonString;
+  std::string out = "{\"index\":" + std::to_string(reject.index) +
+                    ",\"line\":" + std::to_string(reject.line) + ",\"reason\":";
+  AppendJsonString(reject.reason, &out);
+  out += ",\"raw\":";
+  if (redact) {
+    AppendJsonString(redact(reject.raw), &out);
+  } else {
+    AppendJsonString(reject.raw, &out);
+  }
+  out += '}';
+  return out;
+}
+
+Result<std::unique_ptr<RejectWriter>> RejectWriter::Open(const std::string& path, Redact redact) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    return InvalidArgumentError("cannot open rejects file '" + path + "': " + std::strerror(errno));
+  }
+  return std::unique_ptr<RejectWriter>(new RejectWriter(f, path, std::move(redact)));
+}
+
+RejectWriter::RejectWriter(std::FILE* file, std::string path, Redact redact)
+    : file_(file), path_(std::move(path)), redact_(std::move(redact)) {}
+
+RejectWriter::~RejectWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status RejectWriter::Write(const Reject& reject) {
+  if (file_ == nullptr) return FailedPreconditionError("rejects file '" + path_ + "' is closed");
+  std::string line = ToJson(reject, redact_);
+  line += '\n';
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+    failed_ = true;
+    return DataLossError("cannot write rejects file '" + path_ + "': " + std::strerror(errno));
+  }
+  ++written_;
+  return Status();
+}
+
+Status RejectWriter::Close() {
+  if (file_ == nullptr) return Status();
+  bool flush_failed = std::fflush(file_) != 0;
+  int err = errno;
+  bool close_failed = std::fclose(file_) != 0;
+  file_ = nullptr;
+  if (failed_ || flush_failed || close_failed) {
+    return DataLossError("cannot write rejects file '" + path_ + "': " + std::strerror(err));
+  }
+  return Status();
+}
+
+}  // namespace voc

@@ -1,0 +1,90 @@
+// Private UTF-8 helpers shared by the normalizer and the redactor.
+#ifndef VOC_SRC_UTF8_UTIL_H_
+#define VOC_SRC_UTF8_UTIL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace voc {
+namespace internal {
+
+constexpr char32_t kReplacementChar = 0xFFFD;
+
+// Decodes one code point of `s` at `*pos` and advances `*pos`. A malformed or
+// truncated sequence yields U+FFFD and advances past its maximal valid prefix
+// (at least one byte), as the Unicode standard recommends; `*invalid` is set.
+inline char32_t DecodeUtf8(std::string_view s, size_t* pos, bool* invalid) {
+  const size_t n = s.size();
+  size_t i = *pos;
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  *invalid = false;
+  if (b0 < 0x80) {
+    *pos = i + 1;
+    return b0;
+  }
+  int need;
+  char32_t cp;
+  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 1;
+    cp = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 2;
+    cp = b0 & 0x0F;
+    if (b0 == 0xE0) lo = 0xA0;  // no overlong forms
+    if (b0 == 0xED) hi = 0x9F;  // no surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 3;
+    cp = b0 & 0x07;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;  // not above U+10FFFF
+  } else {
+    *pos = i + 1;
+    *invalid = true;
+    return kReplacementChar;
+  }
+  ++i;
+  for (int k = 0; k < need; ++k, ++i) {
+    if (i >= n) {
+      *pos = i;
+      *invalid = true;
+      return kReplacementChar;
+    }
+    const auto b = static_cast<unsigned char>(s[i]);
+    const unsigned char l = k == 0 ? lo : 0x80, h = k == 0 ? hi : 0xBF;
+    if (b < l || b > h) {
+      *pos = i;
+      *invalid = true;
+      return kReplacementChar;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  *pos = i;
+  return cp;
+}
+
+// Appends the UTF-8 encoding of `cp` (which must be a scalar value) to `out`.
+inline void AppendUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+}  // namespace internal
+}  // namespace voc
+
+#endif  // VOC_SRC_UTF8_UTIL_H_

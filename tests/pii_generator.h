@@ -1,0 +1,400 @@
+// Deterministic generator of synthetic personal data embedded in customer
+// sentences, and of hard negatives (numbers that are not personal data), for
+// measuring the redactor's recall and false positives. Used by
+// tests/redactor_test.cc and bench/redact_bench.cc.
+//
+// The generator uses its own SplitMix64 so that the same seed gives the same
+// corpus with every compiler and standard library.
+#ifndef VOC_TESTS_PII_GENERATOR_H_
+#define VOC_TESTS_PII_GENERATOR_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "voc/redactor.h"
+
+namespace voc_test {
+
+struct PiiSample {
+  std::string text;
+  voc::PiiKind kind;
+  uint32_t begin = 0;  // byte range of the personal data in `text`
+  uint32_t end = 0;
+  std::string value;
+};
+
+class PiiGenerator {
+ public:
+  explicit PiiGenerator(uint64_t seed) : state_(seed) {}
+
+  // Returns `per_kind` samples of each of the eight built-in kinds.
+  std::vector<PiiSample> Positives(int per_kind) {
+    std::vector<PiiSample> out;
+    const voc::PiiKind kinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone,
+                                  voc::PiiKind::kCard,  voc::PiiKind::kSsn,
+                                  voc::PiiKind::kIban,  voc::PiiKind::kIp,
+                                  voc::PiiKind::kUrlToken, voc::PiiKind::kAccount};
+    for (voc::PiiKind k : kinds)
+      for (int i = 0; i < per_kind; ++i) out.push_back(Make(k));
+    return out;
+  }
+
+  // Returns `n` sentences that hold numbers and masks but no personal data.
+  std::vector<std::string> Negatives(int n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) out.push_back(Negative());
+    return out;
+  }
+
+ private:
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  int Uniform(int lo, int hi) {  // inclusive
+    return lo + static_cast<int>(Next() % static_cast<uint64_t>(hi - lo + 1));
+  }
+  template <typename T, size_t N>
+  const T& Pick(const T (&a)[N]) {
+    return a[Next() % N];
+  }
+  std::string Digits(int n, bool first_nonzero = false) {
+    std::string s;
+    for (int i = 0; i < n; ++i)
+      s.push_back(static_cast<char>('0' + (i == 0 && first_nonzero ? Uniform(1, 9) : Uniform(0, 9))));
+    return s;
+  }
+  std::string Alnum(int n, bool upper_only = false) {
+    static const char kChars[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789";
+    static const char kUpper[] = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+    std::string s;
+    for (int i = 0; i < n; ++i)
+      s.push_back(upper_only ? kUpper[Next() % (sizeof kUpper - 1)]
+                             : kChars[Next() % (sizeof kChars - 1)]);
+    return s;
+  }
+  std::string Hex(int n) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string s;
+    for (int i = 0; i < n; ++i) s.push_back(kHex[Next() % 16]);
+    return s;
+  }
+
+  static std::string Group(const std::string& d, const std::vector<int>& sizes, char sep) {
+    std::string s;
+    size_t at = 0;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (i > 0 && sep != 0) s.push_back(sep);
+      s += d.substr(at, static_cast<size_t>(sizes[i]));
+      at += static_cast<size_t>(sizes[i]);
+    }
+    return s;
+  }
+
+  std::string Email() {
+    static const char* const kFirst[] = {"john", "maria", "li", "ahmed", "sofia", "dave",
+                                         "Kim", "o.brien", "anna-lena", "j", "raj", "chloe"};
+    static const char* const kLast[] = {"smith", "garcia", "wang", "khan", "rossi", "lee",
+                                        "nguyen", "mueller", "DUPONT", "o'neil", "x"};
+    static const char* const kDomain[] = {"gmail.com", "yahoo.co.uk", "outlook.com",
+                                          "mail.example.org", "web.de", "company.io",
+                                          "uni-bonn.de", "icloud.com", "corp.bank.net",
+                                          "hotmail.fr"};
+    std::string last = Pick(kLast);
+    if (last == "o'neil") last = "oneil";
+    std::string local;
+    switch (Uniform(0, 4)) {
+      case 0: local = std::string(Pick(kFirst)) + "." + last; break;
+      case 1: local = std::string(Pick(kFirst)) + "_" + last + Digits(2); break;
+      case 2: local = std::string(Pick(kFirst)) + Digits(Uniform(1, 4)); break;
+      case 3: local = std::string(Pick(kFirst)) + "+" + "orders"; break;
+      default: local = last + "." + std::string(Pick(kFirst)) + Digits(1); break;
+    }
+    return local + "@" + Pick(kDomain);
+  }
+
+  std::string Phone() {
+    const std::string area = std::to_string(Uniform(2, 9)) + Digits(2);
+    const std::string exch = std::to_string(Uniform(2, 9)) + Digits(2);
+    const std::string line = Digits(4);
+    switch (Uniform(0, 13)) {
+      case 0: return "(" + area + ") " + exch + "-" + line;
+      case 1: return area + "-" + exch + "-" + line;
+      case 2: return area + "." + exch + "." + line;
+      case 3: return "+1 " + area + " " + exch + " " + line;
+      case 4: return "+1-" + area + "-" + exch + "-" + line;
+      case 5: return "1-800-" + exch + "-" + line;
+      case 6: return area + " " + exch + " " + line;
+      case 7: return area + exch + line;
+      case 8: return "+44 20 " + Digits(4, true) + " " + Digits(4);
+      case 9: return "+49 30 " + Digits(7, true);
+      case 10: return "+33 " + std::to_string(Uniform(1, 9)) + " " + Digits(2) + " " +
+                      Digits(2) + " " + Digits(2) + " " + Digits(2);
+      case 11: return "+44 7" + Digits(3) + " " + Digits(6);
+      case 12: return "+61 2 " + Digits(4, true) + " " + Digits(4);
+      default: return "+91 " + std::to_string(Uniform(6, 9)) + Digits(4) + " " + Digits(5);
+    }
+  }
+
+  std::string Card() {
+    std::string d;
+    int len = 16;
+    switch (Uniform(0, 4)) {
+      case 0: d = "4"; break;
+      case 1: d = "5" + std::to_string(Uniform(1, 5)); break;
+      case 2: d = Uniform(0, 1) ? "34" : "37"; len = 15; break;
+      case 3: d = "6011"; break;
+      default: d = "4"; len = 13; break;
+    }
+    while (static_cast<int>(d.size()) < len - 1) d += Digits(1);
+    // Luhn check digit.
+    int sum = 0;
+    bool dbl = true;
+    for (size_t i = d.size(); i-- > 0;) {
+      int v = d[i] - '0';
+      if (dbl) {
+        v *= 2;
+        if (v > 9) v -= 9;
+      }
+      sum += v;
+      dbl = !dbl;
+    }
+    d.push_back(static_cast<char>('0' + (10 - sum % 10) % 10));
+    const int style = Uniform(0, 2);
+    const char sep = style == 0 ? ' ' : style == 1 ? '-' : 0;
+    if (len == 15) return Group(d, {4, 6, 5}, sep);
+    if (len == 13) return Group(d, {4, 4, 5}, sep);
+    return Group(d, {4, 4, 4, 4}, sep);
+  }
+
+  std::string Ssn() {
+    int area;
+    do area = Uniform(1, 899);
+    while (area == 666);
+    char a[4];
+    std::snprintf(a, sizeof a, "%03d", area);
+    char g[3];
+    std::snprintf(g, sizeof g, "%02d", Uniform(1, 99));
+    char s[5];
+    std::snprintf(s, sizeof s, "%04d", Uniform(1, 9999));
+    const char sep = Uniform(0, 4) == 0 ? ' ' : '-';
+    return std::string(a) + sep + g + sep + s;
+  }
+
+  static int Mod97(const std::string& s) {
+    int rem = 0;
+    for (char ch : s) {
+      if (ch >= '0' && ch <= '9') {
+        rem = (rem * 10 + (ch - '0')) % 97;
+      } else {
+        rem = (rem * 100 + (ch - 'A' + 10)) % 97;
+      }
+    }
+    return rem;
+  }
+
+  std::string Iban() {
+    std::string cc, bban;
+    switch (Uniform(0, 5)) {
+      case 0: cc = "DE"; bban = Digits(18); break;
+      case 1: cc = "GB"; bban = "NWBK" + Digits(14); break;
+      case 2: cc = "FR"; bban = Digits(10) + Alnum(11, true) + Digits(2); break;
+      case 3: cc = "NL"; bban = "ABNA" + Digits(10); break;
+      case 4: cc = "ES"; bban = Digits(20); break;
+      default: cc = "IT"; bban = "X" + Digits(10) + Alnum(12, true); break;
+    }
+    const int check = 98 - Mod97(bban + cc + "00");
+    char cd[3];
+    std::snprintf(cd, sizeof cd, "%02d", check);
+    const std::string iban = cc + cd + bban;
+    if (Uniform(0, 1) == 0) return iban;
+    std::string spaced;
+    for (size_t i = 0; i < iban.size(); ++i) {
+      if (i > 0 && i % 4 == 0) spaced.push_back(' ');
+      spaced.push_back(iban[i]);
+    }
+    return spaced;
+  }
+
+  std::string Ip() {
+    if (Uniform(0, 3) > 0) {
+      return std::to_string(Uniform(1, 223)) + "." + std::to_string(Uniform(0, 255)) + "." +
+             std::to_string(Uniform(0, 255)) + "." + std::to_string(Uniform(1, 254));
+    }
+    if (Uniform(0, 1) == 0) {
+      std::string s = "2001:0db8";
+      for (int i = 0; i < 6; ++i) s += ":" + Hex(4);
+      return s;
+    }
+    return "fe80::" + Hex(3) + ":" + Hex(4) + ":" + Hex(2) + "a" + ":" + Hex(3) + "1";
+  }
+
+  std::string Url() {
+    static const char* const kHosts[] = {"https://www.shop-example.com", "http://bank.example.org",
+                                         "https://app.telco.net", "www.airline.example.com",
+                                         "https://portal.insure.io"};
+    const std::string host = Pick(kHosts);
+    switch (Uniform(0, 7)) {
+      case 0: return host + "/account?token=" + Alnum(24);
+      case 1: return host + "/oauth/callback?code=" + Alnum(20) + "&state=xyz";
+      case 2: return host + "/api/v2/orders?api_key=" + Hex(32);
+      case 3: return host + "/download?file=invoice.pdf&sig=" + Alnum(30);
+      case 4: return host + "/reset/" + Hex(32);
+      case 5: return host + "/login;jsessionid=" + Alnum(26, true);
+      case 6: return host + "/track?id=7&access_token=" + Alnum(40);
+      default: return host + "/s/" + Alnum(8) + Digits(3) + Alnum(6) + Digits(3) + Alnum(4);
+    }
+  }
+
+  std::string Account(std::string* prefix) {
+    static const char* const kKeys[] = {
+        "account number ", "acct # ", "account no. ", "order #", "order number ",
+        "reference ", "ref: ", "confirmation number ", "case number ", "ticket #",
+        "policy number ", "member ID ", "claim no ", "invoice #", "tracking number ",
+        "order with the number ", "booking reference "};
+    *prefix = Pick(kKeys);
+    switch (Uniform(0, 5)) {
+      case 0: return Digits(Uniform(6, 12), true);
+      case 1: return std::string(1, static_cast<char>('A' + Uniform(0, 25))) + Digits(6, true);
+      case 2: return "PLC-" + Digits(8, true);
+      case 3: return Alnum(2, true) + Digits(3, true) + Alnum(3, true);
+      case 4: return Digits(3, true) + "-" + Digits(4) + "-" + Digits(3);
+      default: return Digits(Uniform(5, 9), true);
+    }
+  }
+
+  PiiSample Make(voc::PiiKind kind) {
+    static const char* const kEmailT[] = {
+        "Please reply to {} as I never got the refund.",
+        "my email is {} and nobody wrote back",
+        "I sent three messages to your team from {}, still waiting.",
+        "Contact me at {}.",
+        "({}) is the address on file but the bill goes elsewhere",
+        "Email:{} -- why was I charged twice?"};
+    static const char* const kPhoneT[] = {
+        "I called from {} twice and nobody answered",
+        "please call me back on {} after 5pm",
+        "My number is {}.",
+        "They keep calling {} every day about a debt I don't owe!",
+        "phone: {}, best time is mornings",
+        "Reach me at {} or by mail."};
+    static const char* const kCardT[] = {
+        "They charged my card {} without permission.",
+        "card number {} was declined 3 times",
+        "I paid with {} on the 5th and it still shows pending",
+        "Why is {} being billed $49.99 every month?"};
+    static const char* const kSsnT[] = {
+        "They asked for my SSN {} over the phone.",
+        "my social security number {} appears on someone else's report",
+        "SSN: {}. Please remove it.",
+        "the letter showed {} in plain text"};
+    static const char* const kIbanT[] = {
+        "Please refund to IBAN {} as soon as possible.",
+        "my account {} was debited twice",
+        "transfer to {} failed again",
+        "IBAN: {}"};
+    static const char* const kIpT[] = {
+        "The login came from {} which is not me.",
+        "your site blocked my IP {} for no reason",
+        "Router at {} keeps dropping the connection",
+        "Error shown: access denied for {}."};
+    static const char* const kUrlT[] = {
+        "I clicked {} and it said my session expired",
+        "the link {} in your email does not work",
+        "Tried again at {}, still broken.",
+        "see {}"};
+    static const char* const kAccountT[] = {
+        "My {}{} was cancelled without notice.",
+        "I am writing about {}{} which never arrived",
+        "Regarding {}{}, I was charged twice.",
+        "please check {}{}."};
+    PiiSample s;
+    s.kind = kind;
+    std::string tmpl, prefix;
+    switch (kind) {
+      case voc::PiiKind::kEmail: tmpl = Pick(kEmailT); s.value = Email(); break;
+      case voc::PiiKind::kPhone: tmpl = Pick(kPhoneT); s.value = Phone(); break;
+      case voc::PiiKind::kCard: tmpl = Pick(kCardT); s.value = Card(); break;
+      case voc::PiiKind::kSsn: tmpl = Pick(kSsnT); s.value = Ssn(); break;
+      case voc::PiiKind::kIban: tmpl = Pick(kIbanT); s.value = Iban(); break;
+      case voc::PiiKind::kIp: tmpl = Pick(kIpT); s.value = Ip(); break;
+      case voc::PiiKind::kUrlToken: tmpl = Pick(kUrlT); s.value = Url(); break;
+      default: tmpl = Pick(kAccountT); s.value = Account(&prefix); break;
+    }
+    size_t at = tmpl.find("{}");
+    if (!prefix.empty()) {
+      tmpl.replace(at, 2, prefix);
+      at = tmpl.find("{}", at + prefix.size());
+    }
+    s.begin = static_cast<uint32_t>(at);
+    s.end = static_cast<uint32_t>(at + s.value.size());
+    s.text = tmpl.replace(at, 2, s.value);
+    return s;
+  }
+
+  std::string Negative() {
+    static const char* const kT[] = {
+        "I paid ${} on {} and was charged again.",
+        "They promised a callback within {} hours, it has been {} days.",
+        "I have called {} times since {}.",
+        "The app version {} crashes on build {}.",
+        "Ordered {} items, only {} arrived.",
+        "My zip code {} is not accepted at checkout.",
+        "Balance of ${} was due on {}.",
+        "The letter dated XX/XX/XXXX said I owe {$39.00} more, account XXXX XXXX.",
+        "At {} I was on hold for {} minutes.",
+        "I rate this {} out of 10, size {} fits fine.",
+        "the order of {} units was delayed until {}",
+        "I have been a customer since {} and paid {} dollars",
+        "On XX/XX/{} I called XXXX and they charged {$1,250.00}.",
+        "ticket price was {} and the flight left at {}",
+        "I was charged {}% interest on {} dollars in {}",
+        "Page {} of the contract, section {}, says otherwise.",
+        "Room {} on floor {} was not cleaned for {} days",
+    };
+    std::string t = Pick(kT);
+    size_t at;
+    while ((at = t.find("{}")) != std::string::npos) t.replace(at, 2, NegativeValue());
+    return t;
+  }
+
+  std::string NegativeValue() {
+    switch (Uniform(0, 17)) {
+      case 0: return std::to_string(Uniform(1, 999)) + "." + Digits(2);  // amount
+      case 1: return std::to_string(Uniform(1, 99)) + "," + Digits(3) + "." + Digits(2);
+      case 2: return std::to_string(Uniform(1, 12)) + "/" + std::to_string(Uniform(1, 28)) +
+                     "/" + std::to_string(Uniform(2010, 2024));  // date
+      case 3: return std::to_string(Uniform(2010, 2024)) + "-0" + std::to_string(Uniform(1, 9)) +
+                     "-" + std::to_string(Uniform(10, 28));
+      case 4: return std::to_string(Uniform(1, 12)) + ":" + std::to_string(Uniform(10, 59)) +
+                     (Uniform(0, 1) ? " pm" : "");  // time
+      case 5: return std::to_string(Uniform(1990, 2024));  // year
+      case 6: return std::to_string(Uniform(1, 40));       // count
+      case 7: return Digits(5, true);                      // zip
+      case 8: return Digits(5, true) + "-" + Digits(4);    // zip+4
+      case 9: return std::to_string(Uniform(1, 17)) + "." + std::to_string(Uniform(0, 9)) + "." +
+                     std::to_string(Uniform(0, 30));  // version
+      case 10: return std::to_string(Uniform(1, 12)) + "." + std::to_string(Uniform(0, 9)) +
+                      "." + std::to_string(Uniform(1000, 20000)) + "." +
+                      std::to_string(Uniform(0, 999));  // build
+      case 11: return std::to_string(Uniform(100, 99999));  // quantity / amount
+      case 12: return std::to_string(Uniform(1, 31)) + "." + std::to_string(Uniform(1, 12)) +
+                      "." + std::to_string(Uniform(2010, 2024));  // European date
+      case 13: return "24/7";
+      case 14: return std::to_string(Uniform(1, 9)) + "-" + std::to_string(Uniform(2, 9)) +
+                      " weeks";
+      case 15: return Digits(3, true) + "-" + Digits(3);  // short code
+      case 16: return "XX/XX/XXXX";
+      default: return "{$" + std::to_string(Uniform(1, 999)) + ".00}";
+    }
+  }
+
+  uint64_t state_;
+};
+
+}  // namespace voc_test
+
+#endif  // VOC_TESTS_PII_GENERATOR_H_
