@@ -1,0 +1,192 @@
+// `voc analyze` and `voc findings`: the whole pipeline from records to
+// per-record analyses or to routed findings and reports.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "analyzer_flags.h"
+#include "cli.h"
+#include "input_flags.h"
+#include "voc/aggregate.h"
+#include "voc/analyzer.h"
+#include "voc/findings.h"
+#include "voc/report.h"
+
+namespace po = boost::program_options;
+
+namespace voc_cli {
+namespace {
+
+po::variables_map Parse(int argc, char** argv, const po::options_description& desc,
+                        const po::positional_options_description& pos) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
+// Writes to a temporary file beside `path` and renames it into place on
+// Commit(), so an interrupted run leaves no half-written output.
+class AtomicOutput {
+ public:
+  explicit AtomicOutput(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
+    out_.open(tmp_, std::ios::binary | std::ios::trunc);
+    if (!out_) throw Failure("cannot write " + path_);
+  }
+  ~AtomicOutput() {
+    if (!committed_) {
+      out_.close();
+      std::remove(tmp_.c_str());
+    }
+  }
+  std::ostream& stream() { return out_; }
+  void Commit() {
+    out_.close();
+    if (!out_ || std::rename(tmp_.c_str(), path_.c_str()) != 0)
+      throw Failure("cannot write " + path_);
+    committed_ = true;
+  }
+
+ private:
+  std::string path_, tmp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+int RunAnalyze(int argc, char** argv) {
+  InputFlags in;
+  AnalyzerFlags af;
+  std::string input, output;
+  po::options_description desc(
+      "usage: voc analyze INPUT [options]\n\n"
+      "Runs the whole pipeline (normalise, redact, tokenize, sentiment, themes,\n"
+      "CX signals, routing) and writes one JSON object per record.\n"
+      "INPUT is CSV, JSON Lines or text, optionally gzip-compressed; '-' is stdin.\n\noptions");
+  desc.add_options()("help,h", "show this help")("input", po::value(&input), "input file")(
+      "output,o", po::value(&output), "output JSONL file (default: stdout)");
+  AddInputFlags(&desc, &in);
+  AddAnalyzerFlags(&desc, &af);
+  po::positional_options_description pos;
+  pos.add("input", 1);
+  auto vm = Parse(argc, argv, desc, pos);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
+  auto analyzer = MakeAnalyzer(af);
+  auto reader = OpenReader(input, MakeReaderOptions(in));
+  auto rejects = OpenRejects(in, [&](std::string_view raw) { return analyzer->Redact(raw); });
+
+  std::unique_ptr<AtomicOutput> file;
+  if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
+  std::ostream& out = file ? file->stream() : std::cout;
+  voc::PipelineOptions po_;
+  po_.threads = af.threads;
+  po_.progress = MakeProgress(af.quiet || output.empty());
+  voc::Status st = voc::RunPipeline(
+      *reader, *analyzer, po_,
+      [&](voc::Analysis&& a) { out << voc::AnalysisToJson(a) << '\n'; },
+      [&](const voc::Reject& r) { ReportReject(r, rejects.get()); });
+  out.flush();
+  if (!out) throw Failure("write error on output");
+  FinishInput(*reader, rejects.get());
+  if (!st.ok()) throw Failure(st.message());
+  if (file) file->Commit();
+  return 0;
+}
+
+int RunFindings(int argc, char** argv) {
+  InputFlags in;
+  AnalyzerFlags af;
+  std::string input, output, html, csv, digests, period = "week", save_aggregate, last_period;
+  voc::FindingsOptions fo;
+  po::options_description desc(
+      "usage: voc findings INPUT --period day|week|month [options]\n\n"
+      "Analyses every record, aggregates by theme, period and channel, and reports\n"
+      "the chronic, emerging, spike and resolved issues, routed to their departments.\n\noptions");
+  desc.add_options()("help,h", "show this help")("input", po::value(&input), "input file")(
+      "period", po::value(&period)->default_value("week"), "day, week (ISO) or month")(
+      "output,o", po::value(&output), "findings JSON file (default: stdout)")(
+      "html", po::value(&html), "self-contained HTML report")(
+      "csv", po::value(&csv), "findings as CSV, one row per finding")(
+      "digests", po::value(&digests), "folder for one Markdown digest per department")(
+      "save-aggregate", po::value(&save_aggregate),
+      "also save the mergeable aggregate (JSON) for `voc report`")(
+      "last-period", po::value(&last_period), "last period of the window (default: the latest seen)")(
+      "chronic-k", po::value(&fo.chronic_k)->default_value(fo.chronic_k),
+      "chronic: above baseline in at least k ...")(
+      "chronic-n", po::value(&fo.chronic_n)->default_value(fo.chronic_n), "... of the last n periods");
+  AddInputFlags(&desc, &in);
+  AddAnalyzerFlags(&desc, &af);
+  po::positional_options_description pos;
+  pos.add("input", 1);
+  auto vm = Parse(argc, argv, desc, pos);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
+  auto p = voc::ParsePeriod(period);
+  if (!p.ok()) throw UsageError(p.status().message());
+  fo.last_period = last_period;
+  if (auto st = voc::ValidateFindingsOptions(fo); !st.ok()) throw UsageError(st.message());
+
+  auto analyzer = MakeAnalyzer(af);
+  auto reader = OpenReader(input, MakeReaderOptions(in));
+  auto rejects = OpenRejects(in, [&](std::string_view raw) { return analyzer->Redact(raw); });
+  voc::AggregateOptions ao;
+  ao.period = *p;
+  voc::Aggregate aggregate(ao);
+  voc::PipelineOptions po_;
+  po_.threads = af.threads;
+  po_.progress = MakeProgress(af.quiet);
+  voc::Status st = voc::RunPipeline(
+      *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },
+      [&](const voc::Reject& r) { ReportReject(r, rejects.get()); });
+  FinishInput(*reader, rejects.get());
+  if (!st.ok()) throw Failure(st.message());
+
+  voc::Findings findings = voc::DetectFindings(aggregate, fo);
+  for (const auto& w : findings.warnings) std::fprintf(stderr, "voc: warning: %s\n", w.c_str());
+  auto write = [](const std::string& path, const std::string& data) {
+    voc::Status s = voc::WriteFileAtomic(path, data);
+    if (!s.ok()) throw Failure(s.message());
+  };
+  if (!save_aggregate.empty()) write(save_aggregate, aggregate.Serialize());
+  if (!csv.empty()) write(csv, voc::FindingsToCsv(findings));
+  if (!html.empty()) write(html, voc::FindingsToHtml(findings));
+  if (!digests.empty()) {
+    voc::Status s = voc::WriteDigests(findings, digests);
+    if (!s.ok()) throw Failure(s.message());
+  }
+  std::string json = voc::FindingsToJson(findings);
+  if (output.empty() || output == "-")
+    std::cout << json << (json.empty() || json.back() != '\n' ? "\n" : "");
+  else
+    write(output, json);
+  if (!af.quiet)
+    std::fprintf(stderr, "voc: %zu findings: %zu chronic, %zu emerging, %zu spike, %zu resolved\n",
+                 findings.findings.size(), findings.Count(voc::FindingStatus::kChronic),
+                 findings.Count(voc::FindingStatus::kEmerging),
+                 findings.Count(voc::FindingStatus::kSpike),
+                 findings.Count(voc::FindingStatus::kResolved));
+  return 0;
+}
+
+}  // namespace
+}  // namespace voc_cli
+
+VOC_CLI_COMMAND(analyze, "analyze", "analyse records: sentiment, themes, signals, routing (JSONL)",
+                voc_cli::RunAnalyze);
+VOC_CLI_COMMAND(findings, "findings",
+                "chronic and emerging issues, routed upstream; JSON, CSV, HTML, digests",
+                voc_cli::RunFindings);

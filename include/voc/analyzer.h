@@ -1,0 +1,108 @@
+// voc/analyzer.h: the whole per-verbatim pipeline in one object.
+//
+//   voc::AnalyzerOptions options;             // shipped models by default
+//   auto analyzer = voc::Analyzer::Create(options);
+//   if (!analyzer.ok()) return analyzer.status();
+//   voc::Analysis a = (*analyzer)->AnalyzeText("Charged twice and on hold 40 min!");
+//   // a.sentiment, a.themes (with department and evidence), a.signals ...
+//
+// Stages: normalise (ICU) -> redact PII (RE2) -> tokenize -> sentiment
+// (lexicon + model) -> themes (taxonomy rules + optional trained model) ->
+// CX signals. Every offset in the result points into `Analysis::text`,
+// which is already redacted.
+//
+// Thread safety: an Analyzer is immutable after Create(); all methods are
+// const and may be called from many threads at once.
+#ifndef VOC_ANALYZER_H_
+#define VOC_ANALYZER_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "voc/analysis.h"
+#include "voc/normalizer.h"
+#include "voc/reader.h"
+#include "voc/redactor.h"
+#include "voc/status.h"
+
+namespace voc {
+
+struct AnalyzerOptions {
+  NormalizerOptions normalizer;  // default: NFC, entities decoded, whitespace collapsed
+  RedactorOptions redactor;      // default: every PII kind on
+  // Folder of the shipped models. Default "": `DefaultModelsDir()`.
+  std::string models_dir;
+  // Sentiment model file. Default "": `<models_dir>/sentiment.vocm` when it
+  // exists; "none": the lexicon-and-rules scorer alone.
+  std::string sentiment_model;
+  // Theme source: a taxonomy JSON file or a model made by `voc train` (its
+  // labels become the themes). Default "": `<models_dir>/taxonomy.json`.
+  std::string themes;
+  // With a taxonomy, an optional trained model whose labels map to themes
+  // through the taxonomy's `model_labels` (or equal theme ids). Default "".
+  std::string themes_model;
+  // Model predictions considered per text for a single-label themes model.
+  int themes_model_top_k = 3;
+};
+
+// Returns the folder holding the shipped models: $VOC_MODELS_DIR when set,
+// else the installed share/voc/models, else the source tree's models/.
+std::string DefaultModelsDir();
+
+class Analyzer {
+ public:
+  static Result<std::unique_ptr<Analyzer>> Create(const AnalyzerOptions& options = {});
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Analyses one record: its id, timestamp, channel and customer id are
+  // carried into the result.
+  Analysis Analyze(const Record& record) const;
+  // Analyses a bare text.
+  Analysis AnalyzeText(std::string_view text) const;
+  // Analyses `records` on `threads` threads (0: all cores); results come
+  // back in input order and equal those of `Analyze` one by one.
+  std::vector<Analysis> AnalyzeBatch(const std::vector<Record>& records, int threads = 0) const;
+
+  // Redacts `text` (normalised first) with this analyzer's redactor; used
+  // for anything echoed from the input, such as rejected records.
+  std::string Redact(std::string_view text) const;
+
+  // Describes the loaded components, e.g. for a report's footer:
+  // {"sentiment": "...", "themes": "...", "themes_model": "..."}.
+  std::string DescribeJson() const;
+
+ private:
+  Analyzer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Serialises `a` as one line of JSON (the `voc analyze` output format):
+// evidence spans carry their text; profanity is counted, never echoed.
+std::string AnalysisToJson(const Analysis& a);
+
+struct PipelineOptions {
+  int threads = 0;          // 0: all cores
+  size_t batch_size = 512;  // records analysed per batch (bounds memory)
+  // Called after every batch with the records read so far; may be empty.
+  std::function<void(uint64_t records_read)> progress;
+};
+
+// Streams every record of `reader` through `analyzer`: each analysis goes
+// to `on_analysis` in input order, each reject to `on_reject`. Memory is
+// bounded by the batch size, not the input size. Returns the reader's
+// status at the end (non-OK if the stream failed part-way).
+Status RunPipeline(RecordReader& reader, const Analyzer& analyzer,
+                   const PipelineOptions& options,
+                   const std::function<void(Analysis&&)>& on_analysis,
+                   const std::function<void(const Reject&)>& on_reject);
+
+}  // namespace voc
+
+#endif  // VOC_ANALYZER_H_
