@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -156,15 +157,18 @@ FindingsOptions Clamp(const FindingsOptions& in, std::vector<std::string>* warni
   if (o.resolved_quiet < 1) { warn("resolved_quiet < 1; using 1"); o.resolved_quiet = 1; }
   if (o.window_periods < 0) { warn("window_periods < 0; using 0"); o.window_periods = 0; }
   if (!(o.emerging_min_ratio >= 0)) { warn("emerging_min_ratio < 0; using 0"); o.emerging_min_ratio = 0; }
-  for (double* w : {&o.weight_volume, &o.weight_persistence, &o.weight_negativity, &o.weight_signals})
+  for (double* w : {&o.weight_volume, &o.weight_persistence, &o.weight_negativity,
+                    &o.weight_signals, &o.weight_growth})
     if (!(*w >= 0)) { warn("a negative priority weight; using 0"); *w = 0; }
-  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals <= 0) {
+  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals +
+          o.weight_growth <= 0) {
     warn("all priority weights are 0; using the defaults");
     FindingsOptions d;
     o.weight_volume = d.weight_volume;
     o.weight_persistence = d.weight_persistence;
     o.weight_negativity = d.weight_negativity;
     o.weight_signals = d.weight_signals;
+    o.weight_growth = d.weight_growth;
   }
   return o;
 }
@@ -206,9 +210,10 @@ Status ValidateFindingsOptions(const FindingsOptions& o) {
   if (o.resolved_quiet < 1) return InvalidArgumentError("resolved_quiet must be >= 1");
   if (o.window_periods < 0) return InvalidArgumentError("window_periods must be >= 0");
   if (!(o.weight_volume >= 0 && o.weight_persistence >= 0 && o.weight_negativity >= 0 &&
-        o.weight_signals >= 0))
+        o.weight_signals >= 0 && o.weight_growth >= 0))
     return InvalidArgumentError("priority weights must be >= 0");
-  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals <= 0)
+  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals +
+          o.weight_growth <= 0)
     return InvalidArgumentError("at least one priority weight must be > 0");
   return Status::Ok();
 }
@@ -307,8 +312,8 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   const char* unit = PeriodName(out.period);
   const std::string units = std::string(unit) + "s";
   const int n_recent = static_cast<int>(std::min<size_t>(o.chronic_n, W));
-  const double wsum =
-      o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals;
+  const double wsum = o.weight_volume + o.weight_persistence + o.weight_negativity +
+                      o.weight_signals + o.weight_growth;
 
   for (Work& w : work) {
     Finding f;
@@ -418,7 +423,8 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
         for (size_t i = e + 1 - n_recent; i <= e; ++i) cnt += present[i];
         if (cnt >= o.chronic_k) {
           was_chronic = true;
-          chronic_until = out.periods[e];
+          for (size_t i = e + 1 - n_recent; i <= e; ++i)
+            if (present[i]) chronic_until = out.periods[i];
         }
       }
     }
@@ -440,8 +446,9 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
                         " (one-sided Poisson p = " + PValue(f.last_p_value) + ")";
     } else if (was_chronic && quiet_lately) {
       f.status = FindingStatus::kResolved;
-      f.status_reason = "chronic until " + chronic_until + ", not present above baseline in the last " +
-                        std::to_string(quiet) + " " + units;
+      f.status_reason = "was chronic (last above baseline in " + chronic_until +
+                        "), not present above baseline in the last " + std::to_string(quiet) +
+                        " " + units;
     } else if (spikes == 1) {
       f.status = FindingStatus::kSpike;
       f.status_reason = "one-off: " + out.periods[spike_at] + " had " +
@@ -482,8 +489,15 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
 
     // Priority, with its parts.
     const double v_volume =
-        vmax ? std::log1p(static_cast<double>(f.volume)) / std::log1p(static_cast<double>(vmax)) : 0;
+        vmax ? std::sqrt(static_cast<double>(f.volume) / static_cast<double>(vmax)) : 0;
+    const double v_recent = n_recent ? static_cast<double>(f.recent_present) / n_recent : 0.0;
     const double v_signals = Ratio(f.with_signal, f.volume);
+    double v_growth = 0.0;
+    if (f.last_p_value < o.emerging_alpha && f.own_baseline_share > 0 && W >= 2 &&
+        totals[W - 1] > 0) {
+      const double ratio = Ratio(f.last_count, totals[W - 1]) / f.own_baseline_share;
+      v_growth = std::clamp(std::log2(std::max(ratio, 1.0)) / 4.0, 0.0, 1.0);
+    }
     auto part = [&](const char* name, double value, double weight, std::string why) {
       PriorityPart p;
       p.name = name;
@@ -496,9 +510,9 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     };
     part("volume", v_volume, o.weight_volume,
          std::to_string(f.volume) + " verbatims, " + Pct(f.share) + " of all");
-    part("persistence", f.persistence, o.weight_persistence,
-         "present above baseline in " + std::to_string(present_total) + " of " +
-             std::to_string(W) + " " + units);
+    part("persistence", v_recent, o.weight_persistence,
+         "present above baseline in " + std::to_string(f.recent_present) + " of the last " +
+             std::to_string(n_recent) + " " + units);
     part("negativity", f.share_negative, o.weight_negativity,
          Pct(f.share_negative) + " negative, mean score " + Num(f.mean_score, "%.2f"));
     std::string sig_why = Pct(v_signals) + " with a Hunsaker signal";
@@ -515,6 +529,11 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       if (!top.empty()) sig_why += ")";
     }
     part("signals", v_signals, o.weight_signals, sig_why);
+    part("growth", v_growth, o.weight_growth,
+         v_growth > 0 ? "last " + std::string(unit) + " at " +
+                            Num(Ratio(f.last_count, totals[W - 1]) / f.own_baseline_share) +
+                            "x its earlier share"
+                      : std::string("no significant rise in the last ") + unit);
     f.priority = Round(f.priority, 100);
 
     // Evidence: negative candidates first; inside the window or undated.
@@ -576,26 +595,35 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       }
       return s;
     };
+    // Connected components of significant phrases that share a word, ranked
+    // by their strongest phrase.
+    std::vector<int> parent(sig.size());
+    for (size_t i = 0; i < sig.size(); ++i) parent[i] = static_cast<int>(i);
+    std::function<int(int)> root = [&](int i) { return parent[i] == i ? i : parent[i] = root(parent[i]); };
+    std::map<std::string, int> word_owner;
+    for (size_t i = 0; i < sig.size(); ++i)
+      for (const std::string& w : words(sig[i].phrase)) {
+        auto it = word_owner.find(w);
+        if (it == word_owner.end()) word_owner[w] = static_cast<int>(i);
+        else {
+          const int a = root(static_cast<int>(i)), b = root(it->second);
+          parent[std::max(a, b)] = std::min(a, b);  // the stronger phrase stays the root
+        }
+      }
     struct Group {
       std::vector<UnknownPhrase> phrases;
-      std::set<std::string> words;
     };
     std::vector<Group> groups;
-    for (const UnknownPhrase& ph : sig) {
-      const std::set<std::string> ws = words(ph.phrase);
-      Group* home = nullptr;
-      for (Group& g : groups) {
-        for (const std::string& x : ws)
-          if (g.words.count(x)) home = &g;
-        if (home) break;
-      }
-      if (!home) {
+    std::map<int, size_t> group_of_root;
+    for (size_t i = 0; i < sig.size(); ++i) {
+      const int rt = root(static_cast<int>(i));
+      auto it = group_of_root.find(rt);
+      if (it == group_of_root.end()) {
         if (groups.size() >= o.max_unknown_themes) continue;
+        it = group_of_root.emplace(rt, groups.size()).first;
         groups.emplace_back();
-        home = &groups.back();
       }
-      home->phrases.push_back(ph);
-      home->words.insert(ws.begin(), ws.end());
+      groups[it->second].phrases.push_back(sig[i]);
     }
     // Examples: unclassified evidence candidates containing a group phrase.
     std::vector<Evidence> cands;
@@ -613,16 +641,18 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       const UnknownPhrase& top = g.phrases.front();
       t.name = top.phrase;
       t.count = top.unclassified;
-      // Prefer the most telling multi-word phrase that is nearly as common.
+      // Prefer the longest phrase at least half as common as the top one,
+      // then the more common, then the stronger.
       size_t best_words = words(top.phrase).size();
       for (const UnknownPhrase& ph : g.phrases) {
         const size_t nw = words(ph.phrase).size();
-        if (nw > best_words && 2 * ph.unclassified >= top.unclassified) {
+        if (2 * ph.unclassified < top.unclassified) continue;
+        if (nw > best_words || (nw == best_words && ph.unclassified > t.count)) {
           t.name = ph.phrase;
+          t.count = ph.unclassified;
           best_words = nw;
         }
       }
-      for (const UnknownPhrase& ph : g.phrases) t.count = std::max(t.count, ph.unclassified);
       for (size_t i = 0; i < g.phrases.size() && i < o.phrases_per_unknown_theme; ++i)
         t.phrases.push_back(g.phrases[i]);
       for (size_t i = 0; i < cands.size() && t.examples.size() < o.examples_per_unknown_theme; ++i) {

@@ -32,16 +32,21 @@
 //   same minimum count and ratio: a one-off, not a persistent issue.
 // * Stable: none of the above. Precedence: chronic, emerging, resolved,
 //   spike, stable.
-// * Priority (0..100) = 100 * sum(w_i * v_i) / sum(w_i) over four parts:
-//   volume v = log(1 + V) / log(1 + V_max) (V_max: the largest theme),
-//   persistence (share of window periods present above baseline),
-//   negativity (share of negative verbatims) and signals (share of
-//   verbatims with at least one Hunsaker signal). Each part is reported.
+// * Priority (0..100) = 100 * sum(w_i * v_i) / sum(w_i) over five parts:
+//   volume v = sqrt(V / V_max) (V_max: the largest theme's window volume),
+//   persistence (share of the last `chronic_n` periods present above
+//   baseline: current persistence, so a resolved issue scores 0 here),
+//   negativity (share of negative verbatims), signals (share of verbatims
+//   with at least one Hunsaker signal) and growth (when the emerging test is
+//   significant: log2(last share / own baseline share) / 4, capped at 1;
+//   else 0). Each part is reported with its value, weight, points and why.
 // * Escalation: a theme with >= `escalation_min_count` urgency/safety
 //   signals is escalated whatever its volume or priority.
 // * Unknown themes: word n-grams over-represented in unclassified verbatims
 //   against the classified ones (2x2 log-likelihood ratio G2, chi-square 1 df
-//   critical value at `phrase_alpha`), grouped greedily by shared words.
+//   critical value at `phrase_alpha`, document frequencies), grouped into
+//   connected components of phrases sharing a word; each group is named by
+//   its longest phrase at least half as common as its strongest phrase.
 //
 // Thread safety: DetectFindings() is a pure function; results are values.
 #ifndef VOC_FINDINGS_H_
@@ -95,12 +100,13 @@ struct FindingsOptions {
   std::string last_period;
   // Evidence verbatims per finding (negative ones first). Default 3.
   size_t evidence_per_finding = 3;
-  // Priority weights. Defaults 0.35 volume, 0.25 persistence, 0.2
-  // negativity, 0.2 signals.
-  double weight_volume = 0.35;
+  // Priority weights (>= 0, not all 0). Defaults 0.3 volume, 0.25
+  // persistence, 0.15 negativity, 0.15 signals, 0.15 growth.
+  double weight_volume = 0.3;
   double weight_persistence = 0.25;
-  double weight_negativity = 0.2;
-  double weight_signals = 0.2;
+  double weight_negativity = 0.15;
+  double weight_signals = 0.15;
+  double weight_growth = 0.15;
   // Urgency/safety signals that escalate a theme. Default 1.
   uint64_t escalation_min_count = 1;
   // Unknown themes: phrase significance (G2), smallest count in unclassified
@@ -125,7 +131,7 @@ struct PeriodPoint {
 };
 
 struct PriorityPart {
-  std::string name;  // "volume", "persistence", "negativity", "signals"
+  std::string name;  // "volume", "persistence", "negativity", "signals", "growth"
   double value = 0.0;   // 0..1
   double weight = 0.0;
   double points = 0.0;  // contribution to the 0..100 score
