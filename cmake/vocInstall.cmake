@@ -1,5 +1,5 @@
 include(CMakePackageConfigHelpers)
-install(TARGETS voc voc_deps_re2 voc_deps_fasttext EXPORT vocTargets
+install(TARGETS voc voc_deps_re2 voc_deps_fasttext voc_deps_liblinear EXPORT vocTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -17,7 +17,7 @@ if(BUILD_SHARED_LIBS)
   set(VOC_PC_LIBS_PRIVATE "")
 else()
   set(VOC_PC_PRIVATE "re2 fasttext icu-i18n icu-uc zlib")
-  set(VOC_PC_LIBS_PRIVATE "-pthread")
+  set(VOC_PC_LIBS_PRIVATE "-llinear -pthread")
 endif()
 # Relocatable: the prefix is found from the .pc file's own location.
 file(RELATIVE_PATH VOC_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")

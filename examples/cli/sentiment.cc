@@ -1,0 +1,145 @@
+// `voc sentiment [FILE|-]`: one text per line in, one JSON object per line out.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <sys/stat.h>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "voc/sentiment.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string ModelsDir(const po::variables_map& vm) {
+  if (vm.count("models-dir")) return vm["models-dir"].as<std::string>();
+  if (const char* env = std::getenv("VOC_MODELS_DIR"); env && *env) return env;
+#ifdef VOC_DEFAULT_MODELS_DIR
+  return VOC_DEFAULT_MODELS_DIR;
+#else
+  return "models";
+#endif
+}
+
+nlohmann::json Evidence(const std::string& text, const std::vector<voc::EvidenceSpan>& ev) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : ev) {
+    nlohmann::json j = {{"begin", e.begin}, {"end", e.end}, {"source", e.source}, {"weight", e.weight}};
+    if (e.end <= text.size() && e.begin <= e.end) j["text"] = text.substr(e.begin, e.end - e.begin);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+int Run(int argc, char** argv) {
+  po::options_description opts("usage: voc sentiment [FILE|-] [options]\n\n"
+                               "Scores one text per line (UTF-8; '-' or no FILE reads stdin) and "
+                               "writes one JSON object per line:\n"
+                               "{label, score, confidence, evidence:[{begin,end,text,source,weight}], "
+                               "sentences:[{begin,end,label,score,confidence,evidence}]}.\n"
+                               "Offsets are bytes into the line. Input should already be redacted "
+                               "(see `voc redact`): evidence text is copied from it.\n\noptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("model", po::value<std::string>(), "fastText sentiment model (default: <models dir>/sentiment.ftz if present)")
+      ("models-dir", po::value<std::string>(), "directory of the shipped models (default: $VOC_MODELS_DIR, else the build's models/)")
+      ("no-model", "lexicon and rules only")
+      ("model-weight", po::value<double>()->default_value(voc::SentimentOptions().model_weight), "weight of the model in the blend, 0..1")
+      ("neutral-threshold", po::value<double>()->default_value(voc::SentimentOptions().neutral_threshold), "lexicon score below which a text is neutral")
+      ("max-evidence", po::value<int>()->default_value(voc::SentimentOptions().max_evidence), "evidence spans kept per document and per sentence")
+      ("no-sentences", "omit per-sentence results")
+      ("components", "add lexicon_score and model probabilities to each object");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value<std::string>()->default_value("-"), "");
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("input", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw voc_cli::UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  voc::SentimentOptions options;
+  options.model_weight = vm["model-weight"].as<double>();
+  options.neutral_threshold = vm["neutral-threshold"].as<double>();
+  options.max_evidence = vm["max-evidence"].as<int>();
+  options.sentences = !vm.count("no-sentences");
+  if (vm.count("model") && vm.count("no-model"))
+    throw voc_cli::UsageError("--model and --no-model exclude each other");
+  if (vm.count("model")) {
+    options.model_path = vm["model"].as<std::string>();
+  } else if (!vm.count("no-model")) {
+    std::string dir = ModelsDir(vm);
+    std::string path = dir + "/sentiment.ftz";
+    if (FileExists(path)) options.model_path = path;
+    else
+      std::fprintf(stderr, "voc: note: no sentiment model at %s; using lexicon and rules only\n",
+                   path.c_str());
+  }
+  auto analyzer = voc::SentimentAnalyzer::Create(options);
+  if (!analyzer.ok()) throw voc_cli::Failure(analyzer.status().message());
+
+  std::string input = vm["input"].as<std::string>();
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (input != "-") {
+    file.open(input, std::ios::binary);
+    if (!file) throw voc_cli::Failure("cannot open input '" + input + "'");
+    in = &file;
+  }
+  const bool components = vm.count("components") > 0;
+  std::ios::sync_with_stdio(false);
+  std::string line;
+  std::string out;
+  while (std::getline(*in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    voc::SentimentResult r = (*analyzer)->Analyze(line);
+    nlohmann::json j = {{"label", voc::PolarityName(r.document.label)},
+                        {"score", r.document.score},
+                        {"confidence", r.document.confidence},
+                        {"evidence", Evidence(line, r.document.evidence)}};
+    if (options.sentences) {
+      nlohmann::json ss = nlohmann::json::array();
+      for (const auto& s : r.sentences)
+        ss.push_back({{"begin", s.begin}, {"end", s.end},
+                      {"label", voc::PolarityName(s.sentiment.label)},
+                      {"score", s.sentiment.score}, {"confidence", s.sentiment.confidence},
+                      {"evidence", Evidence(line, s.sentiment.evidence)}});
+      j["sentences"] = std::move(ss);
+    }
+    if (components) {
+      j["lexicon_score"] = r.lexicon_score;
+      if (r.has_model)
+        j["model"] = {{"negative", r.model_probabilities[0]},
+                      {"neutral", r.model_probabilities[1]},
+                      {"positive", r.model_probabilities[2]}};
+    }
+    out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out.push_back('\n');
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  if (in->bad()) throw voc_cli::Failure("error reading input '" + input + "'");
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+VOC_CLI_COMMAND(sentiment, "sentiment", "sentiment per text and sentence, with evidence (JSONL)", Run);

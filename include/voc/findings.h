@@ -1,0 +1,258 @@
+// voc/findings.h: chronic, emerging, resolved and one-off issues from an
+// aggregate, with the numbers that explain each one.
+//
+//   voc::FindingsOptions opt;            // chronic: >= 3 of the last 4 periods
+//   voc::Findings f = voc::DetectFindings(aggregate, opt);
+//   for (const voc::Finding& x : f.findings)
+//     std::cout << x.theme << " " << voc::FindingStatusName(x.status) << "\n";
+//
+// Definitions (every threshold is a field of FindingsOptions):
+//
+// * Window: the consecutive dated periods from the first period seen (or
+//   `window_periods` back) to `last_period` (default: the latest seen);
+//   periods without records count as zero. Undated records are counted and
+//   reported but take no part in the tests below.
+// * Reference share r: the `baseline_quantile` quantile (default: the median)
+//   of the window shares of all known themes, i.e. the share of a typical
+//   theme. A theme is "present above baseline" in period p when its count
+//   c_p >= `min_count` and a one-sided Poisson test rejects
+//   c_p ~ Poisson(r * N_p) (N_p: all verbatims of p) at `presence_alpha`.
+// * Chronic: present above baseline in >= `chronic_k` of the last
+//   `chronic_n` periods.
+// * Emerging: the last period's count c_L is significantly above the theme's
+//   own baseline share b = (C_before + 0.5) / (N_before + 1) over the earlier
+//   window periods, scaled by the last period's total volume: one-sided
+//   Poisson test of c_L against lambda = b * N_L at `emerging_alpha`, with
+//   c_L >= `emerging_min_count` and c_L / N_L >= `emerging_min_ratio` * b.
+// * Resolved: chronic in some earlier run of `chronic_n` periods, and not
+//   present in any of the last `resolved_quiet` periods.
+// * Spike: exactly one earlier period p (not the last) is significantly above
+//   the theme's share in the other periods (the larger of their median and
+//   their pooled share), by the same Poisson test at `spike_alpha`, with the
+//   same minimum count and ratio: a one-off, not a persistent issue.
+// * Stable: none of the above. Precedence: chronic, emerging, resolved,
+//   spike, stable.
+// * Priority (0..100) = 100 * sum(w_i * v_i) / sum(w_i) over five parts:
+//   volume v = sqrt(V / V_max) (V_max: the largest theme's window volume),
+//   persistence (share of the last `chronic_n` periods present above
+//   baseline: current persistence, so a resolved issue scores 0 here),
+//   negativity (share of negative verbatims), signals (share of verbatims
+//   with at least one Hunsaker signal) and growth (when the emerging test is
+//   significant: log2(last share / own baseline share) / 4, capped at 1;
+//   else 0). Each part is reported with its value, weight, points and why.
+// * Escalation: a theme with >= `escalation_min_count` urgency/safety
+//   signals is escalated whatever its volume or priority.
+// * Unknown themes: word n-grams over-represented in unclassified verbatims
+//   against the classified ones (2x2 log-likelihood ratio G2, chi-square 1 df
+//   critical value at `phrase_alpha`, document frequencies), grouped into
+//   connected components of phrases sharing a word; each group is named by
+//   its longest phrase at least half as common as its strongest phrase.
+//
+// Thread safety: DetectFindings() is a pure function; results are values.
+#ifndef VOC_FINDINGS_H_
+#define VOC_FINDINGS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "voc/aggregate.h"
+#include "voc/analysis.h"
+#include "voc/status.h"
+
+namespace voc {
+
+enum class FindingStatus : int8_t { kChronic, kEmerging, kResolved, kSpike, kStable };
+
+// Returns "chronic", "emerging", "resolved", "spike" or "stable".
+const char* FindingStatusName(FindingStatus s);
+
+struct FindingsOptions {
+  // Chronic: present above baseline in at least `chronic_k` of the last
+  // `chronic_n` periods. Defaults 3 of 4. Needs 1 <= k <= n.
+  int chronic_k = 3;
+  int chronic_n = 4;
+  // Quantile (0..1) of the known themes' window shares used as the reference
+  // share for "present above baseline". Default 0.5 (the typical theme).
+  double baseline_quantile = 0.5;
+  // Significance of "present above baseline" in one period. Default 0.05.
+  double presence_alpha = 0.05;
+  // Smallest count of a period that can be "present". Default 3.
+  uint64_t min_count = 3;
+  // Emerging test: significance, smallest last-period count and smallest
+  // ratio of last-period share to the own baseline share. Defaults 0.01, 5, 2.
+  double emerging_alpha = 0.01;
+  uint64_t emerging_min_count = 5;
+  double emerging_min_ratio = 2.0;
+  // Spike test significance (stricter: every earlier period is tested).
+  // Default 0.001.
+  double spike_alpha = 0.001;
+  // Resolved: absent (not present above baseline) in the last
+  // `resolved_quiet` periods. Default 2.
+  int resolved_quiet = 2;
+  // Window length in periods, ending at the last period; 0 = from the first
+  // period seen. Windows longer than 1000 periods are cut to the last 1000.
+  // Default 0.
+  int window_periods = 0;
+  // Last period of the window (an id like "2024-W07"); empty = the latest
+  // period seen. Default empty.
+  std::string last_period;
+  // Evidence verbatims per finding (negative ones first). Default 3.
+  size_t evidence_per_finding = 3;
+  // Priority weights (>= 0, not all 0). Defaults 0.3 volume, 0.25
+  // persistence, 0.15 negativity, 0.15 signals, 0.15 growth.
+  double weight_volume = 0.3;
+  double weight_persistence = 0.25;
+  double weight_negativity = 0.15;
+  double weight_signals = 0.15;
+  double weight_growth = 0.15;
+  // Urgency/safety signals that escalate a theme. Default 1.
+  uint64_t escalation_min_count = 1;
+  // Unknown themes: phrase significance (G2), smallest count in unclassified
+  // verbatims, most candidate themes, phrases listed and examples per theme.
+  // Defaults 0.001, 5, 5, 5, 3.
+  double phrase_alpha = 0.001;
+  uint64_t phrase_min_count = 5;
+  size_t max_unknown_themes = 5;
+  size_t phrases_per_unknown_theme = 5;
+  size_t examples_per_unknown_theme = 3;
+};
+
+// Returns InvalidArgument naming the first field out of range.
+Status ValidateFindingsOptions(const FindingsOptions& options);
+
+struct PeriodPoint {
+  std::string period;
+  uint64_t count = 0;  // verbatims of the theme (or all verbatims, for totals)
+  uint64_t total = 0;  // all verbatims of the period
+  double share = 0.0;  // count / total, 0 when total is 0
+  bool present = false;  // present above baseline (themes only)
+};
+
+struct PriorityPart {
+  std::string name;  // "volume", "persistence", "negativity", "signals", "growth"
+  double value = 0.0;   // 0..1
+  double weight = 0.0;
+  double points = 0.0;  // contribution to the 0..100 score
+  std::string why;      // e.g. "412 verbatims, 3.2% of all"
+};
+
+struct Quote {
+  std::string id;
+  std::string period;
+  std::string channel;
+  Polarity polarity = Polarity::kNeutral;
+  double score = 0.0;
+  std::string snippet;  // redacted text, at most AggregateOptions::snippet_bytes
+  std::vector<std::pair<uint32_t, uint32_t>> spans;  // byte ranges in `snippet`
+  bool cut_left = false, cut_right = false;  // the snippet is part of a longer text
+};
+
+struct OwnerShare {
+  std::string department;
+  ValueRole role = ValueRole::kUnknown;
+  uint64_t hits = 0;
+};
+
+struct NamedCount {
+  std::string name;
+  uint64_t count = 0;
+};
+
+struct SignalShare {
+  Signal signal = Signal::kRepeatContact;
+  uint64_t count = 0;
+  double share = 0.0;  // of the theme's window volume
+};
+
+struct Finding {
+  std::string theme;                    // "billing/unexpected-fee"
+  std::vector<std::string> label_path;  // {"billing", "unexpected-fee"}
+  FindingStatus status = FindingStatus::kStable;
+  std::string status_reason;            // one sentence with the numbers
+  std::string department;               // main owner ("" when unknown)
+  ValueRole role = ValueRole::kUnknown;
+  std::vector<OwnerShare> owners;       // all owners reported, most hits first
+
+  uint64_t volume = 0;       // in the window
+  double share = 0.0;        // of all verbatims in the window
+  uint64_t undated = 0;      // undated verbatims of the theme (not in volume)
+  std::vector<PeriodPoint> series;
+  double reference_share = 0.0;  // the share "present above baseline" is tested against
+  double trend_slope = 0.0;      // least-squares change of share per period
+  std::string trend;             // "rising", "falling" or "flat"
+  double persistence = 0.0;      // share of window periods present
+  int recent_present = 0;        // present periods among the last chronic_n
+
+  // The emerging test on the last period.
+  uint64_t last_count = 0;
+  double own_baseline_share = 0.0;
+  double last_expected = 0.0;
+  double last_p_value = 1.0;
+  // The spike test: the most significant earlier period.
+  std::string spike_period;
+  double spike_p_value = 1.0;
+
+  uint64_t negative = 0, neutral = 0, positive = 0;
+  double share_negative = 0.0;
+  double mean_score = 0.0;
+  double mean_emotion = 0.0;
+  std::vector<SignalShare> signals;  // all signals, in enum order
+  uint64_t with_signal = 0;          // verbatims with any Hunsaker signal
+
+  // Repeat contacts: customers with a known id and those with > 1 contact on
+  // this theme in the window.
+  uint64_t customers = 0;
+  uint64_t repeat_customers = 0;
+
+  std::vector<NamedCount> channels;  // most verbatims first
+
+  double priority = 0.0;  // 0..100
+  std::vector<PriorityPart> priority_parts;
+  bool escalated = false;
+  uint64_t urgency_safety = 0;
+
+  std::vector<Quote> evidence;
+};
+
+struct UnknownPhrase {
+  std::string phrase;
+  uint64_t unclassified = 0;  // unclassified verbatims containing it
+  uint64_t classified = 0;    // classified verbatims containing it
+  double g2 = 0.0;
+};
+
+struct UnknownTheme {
+  std::string name;    // suggested: its most telling phrase
+  uint64_t count = 0;  // unclassified verbatims with its top phrase
+  std::vector<UnknownPhrase> phrases;
+  std::vector<Quote> examples;
+};
+
+struct Findings {
+  Period period = Period::kWeek;
+  std::vector<std::string> periods;  // the window, oldest first
+  std::vector<PeriodPoint> totals;   // all verbatims per window period
+  uint64_t records = 0;       // all records in the aggregate
+  uint64_t in_window = 0;     // dated records inside the window
+  uint64_t undated = 0;
+  uint64_t unclassified = 0;  // unclassified records in the window
+  double reference_share = 0.0;
+  std::vector<NamedCount> channels;  // window volume per channel
+  FindingsOptions options;
+  std::vector<Finding> findings;  // by priority, highest first
+  std::vector<UnknownTheme> unknown_themes;
+  std::vector<std::string> warnings;  // e.g. an unknown `last_period`
+
+  size_t Count(FindingStatus s) const;
+};
+
+// Detects the findings of `aggregate`. Options out of range are clamped and
+// reported in `Findings::warnings` (check ValidateFindingsOptions() first to
+// refuse them instead).
+Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& options = {});
+
+}  // namespace voc
+
+#endif  // VOC_FINDINGS_H_

@@ -1,0 +1,83 @@
+// voc/sentiment.h: out-of-the-box sentiment of customer text, per document
+// and per sentence, with the evidence that drove it.
+//
+//   voc::SentimentOptions options;
+//   options.model_path = "models/sentiment.ftz";  // empty: lexicon and rules only
+//   auto analyzer = voc::SentimentAnalyzer::Create(options);
+//   if (!analyzer.ok()) return analyzer.status();
+//   voc::SentimentResult r = (*analyzer)->Analyze("Still waiting on my refund :(");
+//   // r.document.label == voc::Polarity::kNegative; r.document.evidence
+//   // holds the byte spans of "Still waiting", "refund" and ":(".
+//
+// The lexicon (VADER's, MIT, plus voc's customer-service terms and emoji
+// valences) is compiled into the library; rules handle negation scope,
+// intensifiers and dampeners, contrast ("but", "however"), ALL-CAPS emphasis,
+// exclamation marks, emoji and emoticons. An optional fastText model adds a
+// learned opinion; the two are blended as documented in models/SENTIMENT.md.
+//
+// Thread safety: a SentimentAnalyzer is immutable after Create(); Analyze()
+// is const and may be called from many threads at once.
+#ifndef VOC_SENTIMENT_H_
+#define VOC_SENTIMENT_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "voc/analysis.h"
+#include "voc/status.h"
+
+namespace voc {
+
+struct SentimentOptions {
+  // fastText sentiment model (labels __label__negative/neutral/positive).
+  // Default: empty, which means lexicon and rules only. Callers that want the
+  // shipped model resolve its path (e.g. <models dir>/sentiment.ftz).
+  std::string model_path;
+  // Weight of the model's class probabilities in the blend with the lexicon's
+  // (0 = lexicon only, 1 = model only). Default 0.6. Ignored without a model.
+  double model_weight = 0.6;
+  // Lexicon score magnitude at which a text stops being neutral. Default 0.1.
+  double neutral_threshold = 0.1;
+  // Compute per-sentence results. Default true.
+  bool sentences = true;
+  // Most evidence spans kept per document and per sentence (the strongest
+  // ones, reported in text order). Default 8.
+  int max_evidence = 8;
+};
+
+struct SentimentResult {
+  Sentiment document;
+  std::vector<SentenceSentiment> sentences;
+  // The parts of the blend, for explanation and evaluation.
+  double lexicon_score = 0.0;  // in [-1, 1]
+  bool has_model = false;
+  // Model class probabilities {negative, neutral, positive}; zeros without a model.
+  std::array<double, 3> model_probabilities{};
+};
+
+class SentimentAnalyzer {
+ public:
+  // Builds the lexicon tables and loads the model, if any. Errors:
+  // InvalidArgument for out-of-range options, NotFound for a missing model
+  // file, DataLoss for a file that is not a fastText model.
+  static Result<std::unique_ptr<SentimentAnalyzer>> Create(const SentimentOptions& options);
+  ~SentimentAnalyzer();
+
+  // Scores UTF-8 `text` (invalid bytes are tolerated). Offsets in the result
+  // are byte offsets into `text`.
+  SentimentResult Analyze(std::string_view text) const;
+
+  bool has_model() const;
+
+ private:
+  SentimentAnalyzer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace voc
+
+#endif  // VOC_SENTIMENT_H_

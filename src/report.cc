@@ -1,0 +1,459 @@
+#include "voc/report.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <system_error>
+
+#include <unistd.h>
+
+#include "report_util.h"
+
+namespace voc {
+
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+Json QuoteJson(const Quote& q) {
+  Json spans = Json::array();
+  for (const auto& [b, e] : q.spans) spans.push_back({{"begin", b}, {"end", e}});
+  return Json{{"id", q.id},
+              {"period", q.period},
+              {"channel", q.channel},
+              {"sentiment", PolarityName(q.polarity)},
+              {"score", q.score},
+              {"text", q.snippet},
+              {"spans", spans},
+              {"cut_left", q.cut_left},
+              {"cut_right", q.cut_right}};
+}
+
+Json NamedCounts(const std::vector<NamedCount>& v, const char* key) {
+  Json out = Json::array();
+  for (const NamedCount& c : v) out.push_back({{key, c.name}, {"count", c.count}});
+  return out;
+}
+
+Json FindingJson(const Finding& f, size_t rank) {
+  Json series = Json::array();
+  for (const PeriodPoint& p : f.series)
+    series.push_back({{"period", p.period},
+                      {"count", p.count},
+                      {"total", p.total},
+                      {"share", p.share},
+                      {"present", p.present}});
+  Json owners = Json::array();
+  for (const OwnerShare& o : f.owners)
+    owners.push_back({{"department", o.department}, {"role", ValueRoleName(o.role)}, {"hits", o.hits}});
+  Json signals = Json::object();
+  for (const SignalShare& s : f.signals)
+    signals[SignalName(s.signal)] = {{"count", s.count}, {"share", s.share}};
+  Json parts = Json::array();
+  for (const PriorityPart& p : f.priority_parts)
+    parts.push_back({{"name", p.name},
+                     {"value", p.value},
+                     {"weight", p.weight},
+                     {"points", p.points},
+                     {"why", p.why}});
+  Json evidence = Json::array();
+  for (const Quote& q : f.evidence) evidence.push_back(QuoteJson(q));
+  return Json{
+      {"rank", rank},
+      {"theme", f.theme},
+      {"label_path", f.label_path},
+      {"status", FindingStatusName(f.status)},
+      {"status_reason", f.status_reason},
+      {"department", f.department},
+      {"role", ValueRoleName(f.role)},
+      {"owners", owners},
+      {"priority", {{"score", f.priority}, {"parts", parts}}},
+      {"escalation", {{"escalated", f.escalated}, {"urgency_safety", f.urgency_safety}}},
+      {"volume", f.volume},
+      {"share", f.share},
+      {"undated", f.undated},
+      {"persistence", f.persistence},
+      {"recent_present", f.recent_present},
+      {"reference_share", f.reference_share},
+      {"trend", {{"direction", f.trend}, {"slope", f.trend_slope}}},
+      {"emerging_test",
+       {{"last_count", f.last_count},
+        {"baseline_share", f.own_baseline_share},
+        {"expected", f.last_expected},
+        {"p_value", f.last_p_value}}},
+      {"spike_test", {{"period", f.spike_period}, {"p_value", f.spike_p_value}}},
+      {"series", series},
+      {"sentiment",
+       {{"negative", f.negative},
+        {"neutral", f.neutral},
+        {"positive", f.positive},
+        {"share_negative", f.share_negative},
+        {"mean_score", f.mean_score},
+        {"mean_emotion", f.mean_emotion}}},
+      {"signals", signals},
+      {"with_signal", f.with_signal},
+      {"repeat_customers", {{"customers", f.customers}, {"repeat", f.repeat_customers}}},
+      {"channels", NamedCounts(f.channels, "channel")},
+      {"next_step", SuggestedNextStep(f)},
+      {"evidence", evidence}};
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += "\"\"";
+    else out += c;
+  }
+  return out + "\"";
+}
+
+std::string Fmt(double x, const char* f = "%.6g") {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, f, x);
+  return buf;
+}
+
+// Escapes Markdown and HTML markup in customer text, on one line.
+std::string MdEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\n': case '\r': case '\t': out += ' '; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '|':
+      case '!':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Slug(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += static_cast<char>(c);
+    else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "unassigned" : out;
+}
+
+}  // namespace
+
+namespace internal {
+
+std::string PercentText(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, x >= 0.1 || x == 0 ? "%.0f%%" : "%.1f%%", 100.0 * x);
+  return buf;
+}
+
+std::string WindowText(const Findings& f) {
+  if (f.periods.empty()) return "no dated records";
+  const std::string unit = PeriodName(f.period);
+  return f.periods.front() + " to " + f.periods.back() + " (" + std::to_string(f.periods.size()) +
+         " " + unit + (f.periods.size() == 1 ? "" : "s") + ")";
+}
+
+}  // namespace internal
+
+std::string SuggestedNextStep(const Finding& f) {
+  const std::string owner = f.department.empty() ? "the owning team" : f.department;
+  std::string s;
+  switch (f.status) {
+    case FindingStatus::kChronic:
+      s = "Chronic: give " + owner +
+          " a named owner and a root-cause fix upstream; track the share each period until it "
+          "stays below baseline.";
+      break;
+    case FindingStatus::kEmerging:
+      s = "Emerging: investigate now, before it turns chronic; check recent changes in " + owner +
+          " against the first evidence.";
+      break;
+    case FindingStatus::kResolved:
+      s = "Resolved: confirm the fix held, record what worked, and keep watching for a relapse.";
+      break;
+    case FindingStatus::kSpike:
+      s = "One-off spike in " + f.spike_period +
+          ": check for an incident and close the loop with those customers; no programme "
+          "needed unless it recurs.";
+      break;
+    case FindingStatus::kStable:
+      s = "Stable: monitor; act when it turns chronic or emerging.";
+      break;
+  }
+  auto share = [&](Signal sig) {
+    return f.signals.size() > static_cast<size_t>(sig) ? f.signals[static_cast<int>(sig)].share
+                                                       : 0.0;
+  };
+  using internal::PercentText;
+  if (share(Signal::kAvoidableContact) >= 0.15)
+    s += " The best service is no service: " + PercentText(share(Signal::kAvoidableContact)) +
+         " of these contacts should not have been needed; remove their cause.";
+  if (share(Signal::kRepeatContact) >= 0.15)
+    s += " Right first time: " + PercentText(share(Signal::kRepeatContact)) +
+         " are repeat contacts; fix resolution at the first contact.";
+  if (share(Signal::kEffort) >= 0.15)
+    s += " Least effort: " + PercentText(share(Signal::kEffort)) +
+         " describe high effort; cut steps from the customer's path.";
+  if (share(Signal::kExpectationMismatch) >= 0.15)
+    s += " Truth: " + PercentText(share(Signal::kExpectationMismatch)) +
+         " say the experience did not match what was promised; align the promise with what is "
+         "delivered.";
+  if (share(Signal::kChurnRisk) >= 0.15)
+    s += " Churn: " + PercentText(share(Signal::kChurnRisk)) +
+         " threaten to leave; follow up with them.";
+  if (f.escalated)
+    s += " Urgency/safety: " + std::to_string(f.urgency_safety) +
+         " verbatims mention a safety or urgent risk; escalate today whatever the volume.";
+  return s;
+}
+
+std::string FindingsToJson(const Findings& f) {
+  const FindingsOptions& o = f.options;
+  Json j;
+  j["schema_version"] = kFindingsSchemaVersion;
+  Json totals = Json::array();
+  for (const PeriodPoint& p : f.totals) totals.push_back({{"period", p.period}, {"count", p.count}});
+  j["window"] = {{"period", PeriodName(f.period)},
+                 {"first", f.periods.empty() ? "" : f.periods.front()},
+                 {"last", f.periods.empty() ? "" : f.periods.back()},
+                 {"periods", f.periods},
+                 {"totals", totals}};
+  j["records"] = {{"total", f.records},
+                  {"in_window", f.in_window},
+                  {"undated", f.undated},
+                  {"unclassified", f.unclassified}};
+  j["channels"] = NamedCounts(f.channels, "channel");
+  j["reference_share"] = f.reference_share;
+  Json by_status = Json::object();
+  for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,
+                          FindingStatus::kResolved, FindingStatus::kSpike, FindingStatus::kStable})
+    by_status[FindingStatusName(s)] = f.Count(s);
+  j["counts_by_status"] = by_status;
+  j["options"] = {{"chronic_k", o.chronic_k},
+                  {"chronic_n", o.chronic_n},
+                  {"baseline_quantile", o.baseline_quantile},
+                  {"presence_alpha", o.presence_alpha},
+                  {"min_count", o.min_count},
+                  {"emerging_alpha", o.emerging_alpha},
+                  {"emerging_min_count", o.emerging_min_count},
+                  {"emerging_min_ratio", o.emerging_min_ratio},
+                  {"spike_alpha", o.spike_alpha},
+                  {"resolved_quiet", o.resolved_quiet},
+                  {"window_periods", o.window_periods},
+                  {"weights",
+                   {{"volume", o.weight_volume},
+                    {"persistence", o.weight_persistence},
+                    {"negativity", o.weight_negativity},
+                    {"signals", o.weight_signals},
+                    {"growth", o.weight_growth}}},
+                  {"escalation_min_count", o.escalation_min_count},
+                  {"phrase_alpha", o.phrase_alpha},
+                  {"phrase_min_count", o.phrase_min_count}};
+  Json escalations = Json::array();
+  for (const Finding& x : f.findings)
+    if (x.escalated) escalations.push_back(x.theme);
+  j["escalations"] = escalations;
+  Json findings = Json::array();
+  for (size_t i = 0; i < f.findings.size(); ++i) findings.push_back(FindingJson(f.findings[i], i + 1));
+  j["findings"] = findings;
+  Json unknown = Json::array();
+  for (const UnknownTheme& t : f.unknown_themes) {
+    Json phrases = Json::array();
+    for (const UnknownPhrase& p : t.phrases)
+      phrases.push_back({{"phrase", p.phrase},
+                         {"unclassified", p.unclassified},
+                         {"classified", p.classified},
+                         {"g2", p.g2}});
+    Json examples = Json::array();
+    for (const Quote& q : t.examples) examples.push_back(QuoteJson(q));
+    unknown.push_back({{"name", t.name}, {"count", t.count}, {"phrases", phrases}, {"examples", examples}});
+  }
+  j["unknown_themes"] = unknown;
+  j["warnings"] = f.warnings;
+  return j.dump(2) + "\n";
+}
+
+std::string FindingsToCsv(const Findings& f) {
+  std::string out =
+      "rank,theme,status,priority,priority_volume,priority_persistence,priority_negativity,"
+      "priority_signals,priority_growth,escalated,department,role,volume,share,persistence,trend,trend_slope,"
+      "share_negative,mean_score,repeat_contact,effort,avoidable_contact,churn_risk,"
+      "expectation_mismatch,urgency_safety,repeat_customers,channels,status_reason,next_step,"
+      "evidence\r\n";
+  for (size_t i = 0; i < f.findings.size(); ++i) {
+    const Finding& x = f.findings[i];
+    std::vector<std::string> row;
+    row.push_back(std::to_string(i + 1));
+    row.push_back(x.theme);
+    row.push_back(FindingStatusName(x.status));
+    row.push_back(Fmt(x.priority, "%.2f"));
+    for (const char* name : {"volume", "persistence", "negativity", "signals", "growth"}) {
+      double pts = 0;
+      for (const PriorityPart& p : x.priority_parts)
+        if (p.name == name) pts = p.points;
+      row.push_back(Fmt(pts, "%.2f"));
+    }
+    row.push_back(x.escalated ? "true" : "false");
+    row.push_back(x.department);
+    row.push_back(ValueRoleName(x.role));
+    row.push_back(std::to_string(x.volume));
+    row.push_back(Fmt(x.share));
+    row.push_back(Fmt(x.persistence));
+    row.push_back(x.trend);
+    row.push_back(Fmt(x.trend_slope));
+    row.push_back(Fmt(x.share_negative));
+    row.push_back(Fmt(x.mean_score));
+    for (Signal s : {Signal::kRepeatContact, Signal::kEffort, Signal::kAvoidableContact,
+                     Signal::kChurnRisk, Signal::kExpectationMismatch, Signal::kUrgencySafety})
+      row.push_back(Fmt(x.signals.size() > static_cast<size_t>(s) ? x.signals[static_cast<int>(s)].share : 0.0));
+    row.push_back(std::to_string(x.repeat_customers));
+    std::string ch;
+    for (const NamedCount& c : x.channels) ch += (ch.empty() ? "" : ";") + c.name;
+    row.push_back(ch);
+    row.push_back(x.status_reason);
+    row.push_back(SuggestedNextStep(x));
+    row.push_back(x.evidence.empty() ? "" : x.evidence.front().snippet);
+    for (size_t k = 0; k < row.size(); ++k) {
+      if (k) out += ',';
+      out += CsvField(row[k]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::vector<Digest> DepartmentDigests(const Findings& f) {
+  std::map<std::string, std::vector<size_t>> by_dept;
+  for (size_t i = 0; i < f.findings.size(); ++i) by_dept[f.findings[i].department].push_back(i);
+  std::vector<Digest> out;
+  std::map<std::string, int> used_names;
+  for (const auto& [dept, idx] : by_dept) {
+    Digest d;
+    d.department = dept;
+    std::string base = Slug(dept);
+    if (used_names[base]++) base += "-" + std::to_string(used_names[base]);
+    d.file_name = base + ".md";
+    const std::string name = dept.empty() ? "unassigned" : dept;
+    std::string& m = d.markdown;
+    m += "# Customer issues for " + MdEscape(name) + "\n\n";
+    m += "Window: " + internal::WindowText(f) + ". " + std::to_string(f.in_window) +
+         " verbatims analysed in the window.\n\n";
+    std::map<std::string, int> counts;
+    for (size_t i : idx) ++counts[FindingStatusName(f.findings[i].status)];
+    m += "Your findings:";
+    bool first = true;
+    for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,
+                            FindingStatus::kSpike, FindingStatus::kResolved, FindingStatus::kStable}) {
+      auto it = counts.find(FindingStatusName(s));
+      if (it == counts.end()) continue;
+      m += std::string(first ? " " : ", ") + std::to_string(it->second) + " " + it->first;
+      first = false;
+    }
+    m += ".\n\n";
+    for (size_t i : idx) {
+      const Finding& x = f.findings[i];
+      m += "## " + std::to_string(i + 1) + ". " + MdEscape(x.theme) + " (" +
+           FindingStatusName(x.status) + (x.escalated ? ", ESCALATED" : "") + ")\n\n";
+      m += "- Status: " + MdEscape(x.status_reason) + "\n";
+      m += "- Volume: " + std::to_string(x.volume) + " verbatims, " +
+           internal::PercentText(x.share) + " of all; trend " + x.trend + "; persistence " +
+           internal::PercentText(x.persistence) + "\n";
+      m += "- Negativity: " + internal::PercentText(x.share_negative) + " negative\n";
+      std::string sig;
+      for (const SignalShare& s : x.signals)
+        if (s.count && s.signal != Signal::kEmotionIntensity)
+          sig += (sig.empty() ? "" : ", ") + std::string(SignalName(s.signal)) + " " +
+                 internal::PercentText(s.share);
+      m += "- Signals: " + (sig.empty() ? std::string("none") : sig) + "\n";
+      if (x.customers)
+        m += "- Repeat customers: " + std::to_string(x.repeat_customers) + " of " +
+             std::to_string(x.customers) + " identified customers contacted more than once\n";
+      std::string ch;
+      for (const NamedCount& c : x.channels)
+        ch += (ch.empty() ? "" : ", ") + MdEscape(c.name) + " " + std::to_string(c.count);
+      m += "- Channels: " + ch + "\n";
+      m += "- Priority " + Fmt(x.priority, "%.1f") + " =";
+      for (size_t k = 0; k < x.priority_parts.size(); ++k) {
+        const PriorityPart& p = x.priority_parts[k];
+        m += std::string(k ? " +" : "") + " " + p.name + " " + Fmt(p.points, "%.1f") + " (" +
+             MdEscape(p.why) + ")";
+      }
+      m += "\n\n**Next step:** " + MdEscape(SuggestedNextStep(x)) + "\n\n";
+      if (!x.evidence.empty()) {
+        m += "Evidence (redacted):\n\n";
+        for (const Quote& q : x.evidence)
+          m += "> " + std::string(q.cut_left ? "... " : "") + MdEscape(q.snippet) +
+               (q.cut_right ? " ..." : "") + "  \n> (" + MdEscape(q.channel) + ", " +
+               MdEscape(q.period) + ", " + PolarityName(q.polarity) + ")\n\n";
+      }
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view data) {
+  namespace fs = std::filesystem;
+  if (path.empty()) return InvalidArgumentError("empty output path");
+  fs::path p(path);
+  fs::path dir = p.parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return NotFoundError("cannot write " + path + ": directory " + dir.string() + " does not exist");
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  const fs::path tmp = dir / ("." + p.filename().string() + ".tmp" + std::to_string(::getpid()) +
+                              "-" + std::to_string(rng() % 1000000000ULL));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return InternalError("cannot write " + tmp.string() + ": " + std::strerror(errno));
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(tmp, ec);
+      return InternalError("cannot write " + tmp.string() + ": " + std::strerror(errno));
+    }
+  }
+  fs::rename(tmp, p, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return InternalError("cannot rename " + tmp.string() + " to " + path + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Status WriteDigests(const Findings& f, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    return InternalError("cannot create directory " + dir + ": " +
+                         (ec ? ec.message() : std::string("not a directory")));
+  std::string index = "# Department digests\n\nWindow: " + internal::WindowText(f) + "\n\n";
+  for (const Digest& d : DepartmentDigests(f)) {
+    VOC_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / d.file_name).string(), d.markdown));
+    index += "- [" + MdEscape(d.department.empty() ? "unassigned" : d.department) + "](" +
+             d.file_name + ")\n";
+  }
+  return WriteFileAtomic((fs::path(dir) / "README.md").string(), index);
+}
+
+}  // namespace voc

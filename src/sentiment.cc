@@ -1,0 +1,419 @@
+// Lexicon-and-rules sentiment with an optional fastText model (see
+// include/voc/sentiment.h and models/SENTIMENT.md).
+#include "voc/sentiment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <unordered_map>
+#include <utility>
+
+#include "sentiment_lexicon.h"
+#include "sentiment_model.h"
+#include "sentiment_scan.h"
+
+namespace voc {
+
+namespace si = sentiment_internal;
+
+namespace {
+
+// Word roles other than polarity.
+enum Role : uint8_t {
+  kNone = 0,
+  kNegator = 1,
+  kBooster = 2,    // "very": strengthens the next polar word
+  kDampener = 4,   // "slightly": weakens it
+  kContrast = 8,   // "but": the clause after it weighs more
+};
+
+struct RoleEntry {
+  const char* word;
+  uint8_t role;
+  float amount;  // for boosters and dampeners
+};
+
+// Negators, boosters, dampeners and contrast words (voc's own lists).
+constexpr RoleEntry kRoles[] = {
+    {"not", kNegator, 0}, {"no", kNegator, 0}, {"never", kNegator, 0},
+    {"nor", kNegator, 0}, {"neither", kNegator, 0}, {"without", kNegator, 0},
+    {"nothing", kNegator, 0}, {"none", kNegator, 0}, {"nobody", kNegator, 0},
+    {"nowhere", kNegator, 0}, {"cannot", kNegator, 0}, {"cant", kNegator, 0},
+    {"dont", kNegator, 0}, {"doesnt", kNegator, 0}, {"didnt", kNegator, 0},
+    {"isnt", kNegator, 0}, {"wasnt", kNegator, 0}, {"arent", kNegator, 0},
+    {"werent", kNegator, 0}, {"wont", kNegator, 0}, {"wouldnt", kNegator, 0},
+    {"couldnt", kNegator, 0}, {"shouldnt", kNegator, 0}, {"havent", kNegator, 0},
+    {"hasnt", kNegator, 0}, {"hadnt", kNegator, 0}, {"aint", kNegator, 0},
+    {"rarely", kNegator, 0}, {"seldom", kNegator, 0},
+    {"hardly", kNegator | kDampener, 0.3f}, {"barely", kDampener, 0.3f},
+    {"very", kBooster, 0.3f}, {"really", kBooster, 0.3f}, {"so", kBooster, 0.25f},
+    {"extremely", kBooster, 0.4f}, {"totally", kBooster, 0.3f},
+    {"absolutely", kBooster, 0.35f}, {"completely", kBooster, 0.3f},
+    {"incredibly", kBooster, 0.4f}, {"super", kBooster, 0.3f}, {"highly", kBooster, 0.3f},
+    {"truly", kBooster, 0.3f}, {"utterly", kBooster, 0.35f}, {"most", kBooster, 0.3f},
+    {"especially", kBooster, 0.25f}, {"exceptionally", kBooster, 0.4f},
+    {"deeply", kBooster, 0.3f}, {"entirely", kBooster, 0.3f}, {"fully", kBooster, 0.25f},
+    {"hugely", kBooster, 0.3f}, {"insanely", kBooster, 0.35f}, {"seriously", kBooster, 0.3f},
+    {"such", kBooster, 0.2f}, {"too", kBooster, 0.15f}, {"pretty", kBooster, 0.15f},
+    {"quite", kBooster, 0.15f}, {"remarkably", kBooster, 0.3f}, {"amazingly", kBooster, 0.3f},
+    {"ridiculously", kBooster, 0.35f}, {"beyond", kBooster, 0.3f},
+    {"slightly", kDampener, 0.3f}, {"somewhat", kDampener, 0.3f}, {"kinda", kDampener, 0.3f},
+    {"sorta", kDampener, 0.3f}, {"marginally", kDampener, 0.3f}, {"partly", kDampener, 0.25f},
+    {"fairly", kDampener, 0.2f}, {"occasionally", kDampener, 0.2f}, {"almost", kDampener, 0.2f},
+    {"little", kDampener, 0.2f}, {"bit", kDampener, 0.2f}, {"mostly", kDampener, 0.1f},
+    {"but", kContrast, 0}, {"however", kContrast, 0}, {"though", kContrast, 0},
+    {"although", kContrast, 0}, {"yet", kContrast, 0}, {"except", kContrast, 0},
+};
+
+// Phrases that look like "negator + polar word" but are not negations.
+constexpr const char* kNotNegations[] = {"not only", "no doubt", "never mind", "nothing but"};
+
+constexpr float kAllCapsBoost = 0.7f;
+constexpr float kExclamationBoost = 0.3f;
+constexpr int kNegationWindow = 3;  // words after a negator that it flips
+constexpr int kBoosterWindow = 3;
+constexpr int kMaxPhraseWords = 5;
+// Score normalisation: score = (P - N) / (P + N + kEvidencePrior + kPerWord * words).
+constexpr double kEvidencePrior = 1.5;
+constexpr double kPerWord = 0.02;
+
+struct Hit {
+  uint32_t begin, end;
+  float weight;
+  uint8_t source;  // index into kSources
+  uint32_t sentence;
+};
+
+constexpr const char* kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon"};
+
+double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+}  // namespace
+
+struct SentimentAnalyzer::Impl {
+  SentimentOptions options;
+  std::unordered_map<std::string_view, float> terms;  // words, phrases, emoticons
+  std::unordered_map<std::string_view, RoleEntry> roles;
+  std::unordered_map<std::string_view, uint8_t> phrase_heads;  // first word -> max words
+  si::Scanner scanner;
+  std::unique_ptr<si::SentimentModel> model;
+
+  void Score(std::string_view text, const std::vector<si::Token>& toks,
+             const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
+             SentimentResult* out) const;
+  void Finish(std::string_view text, double lexicon_score, double evidence_mass,
+              std::vector<Hit>& hits, bool use_model, Sentiment* s,
+              std::array<double, 3>* model_probs) const;
+};
+
+SentimentAnalyzer::SentimentAnalyzer() : impl_(new Impl) {}
+SentimentAnalyzer::~SentimentAnalyzer() = default;
+bool SentimentAnalyzer::has_model() const { return impl_->model != nullptr; }
+
+Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
+    const SentimentOptions& options) {
+  if (!(options.model_weight >= 0.0 && options.model_weight <= 1.0))
+    return InvalidArgumentError("model_weight must be in [0, 1]");
+  if (!(options.neutral_threshold >= 0.0 && options.neutral_threshold < 1.0))
+    return InvalidArgumentError("neutral_threshold must be in [0, 1)");
+  if (options.max_evidence < 0) return InvalidArgumentError("max_evidence must be >= 0");
+  std::unique_ptr<SentimentAnalyzer> a(new SentimentAnalyzer);
+  Impl& im = *a->impl_;
+  im.options = options;
+  im.terms.reserve(si::kLexiconTermCount * 2);
+  for (size_t i = 0; i < si::kLexiconTermCount; ++i) {
+    std::string_view t = si::kLexiconTerms[i].term;
+    im.terms.emplace(t, si::kLexiconTerms[i].valence);
+    size_t sp = t.find(' ');
+    if (sp != std::string_view::npos) {
+      uint8_t words = 1 + static_cast<uint8_t>(std::count(t.begin(), t.end(), ' '));
+      auto& m = im.phrase_heads[t.substr(0, sp)];
+      m = std::max(m, words);
+    }
+  }
+  for (const auto& r : kRoles) im.roles.emplace(r.word, r);
+  for (const char* p : kNotNegations) {
+    std::string_view t = p;
+    auto& m = im.phrase_heads[t.substr(0, t.find(' '))];
+    m = std::max<uint8_t>(m, 2);
+  }
+  if (!options.model_path.empty()) {
+    auto m = si::SentimentModel::Load(options.model_path);
+    if (!m.ok()) return m.status();
+    im.model = std::move(*m);
+  }
+  return a;
+}
+
+SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
+  std::vector<si::Token> toks;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  impl_->scanner.Scan(text, &toks, &sentences);
+  SentimentResult out;
+  impl_->Score(text, toks, sentences, &out);
+  return out;
+}
+
+void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si::Token>& toks,
+                                    const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
+                                    SentimentResult* out) const {
+  const size_t n = toks.size();
+  std::vector<float> valence(n, 0.0f);
+  std::vector<uint8_t> role(n, kNone);
+  std::vector<float> role_amount(n, 0.0f);
+  std::vector<uint8_t> source(n, 0);
+  std::vector<uint32_t> span_end(n, 0);  // end of a phrase starting here
+  std::vector<uint8_t> covered(n, 0);    // inside a matched phrase
+  std::string key;
+  key.reserve(64);
+
+  // Lower-cased lookup key of token i; apostrophes removed so that "don't",
+  // "dont" and "don’t" meet.
+  auto append_key = [&](const si::Token& t, bool keep_apostrophe) {
+    for (uint32_t p = t.begin; p < t.end; ++p) {
+      unsigned char c = static_cast<unsigned char>(text[p]);
+      if (c == 0xE2 && p + 2 < t.end && text[p + 1] == '\x80' &&
+          (text[p + 2] == '\x99' || text[p + 2] == '\x98')) {
+        if (keep_apostrophe) key.push_back('\'');
+        p += 2;
+        continue;
+      }
+      if (c == '\'' && !keep_apostrophe) continue;
+      key.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c));
+    }
+  };
+
+  size_t caps_words = 0, words = 0;
+  for (const auto& t : toks)
+    if (t.kind == si::TokenKind::kWord) {
+      ++words;
+      if (t.all_caps) ++caps_words;
+    }
+  const bool shouting_contrast = caps_words > 0 && caps_words < words;
+
+  // 1. Lexicon lookups: phrases first (longest match), then single terms.
+  for (size_t i = 0; i < n; ++i) {
+    const si::Token& t = toks[i];
+    if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon) {
+      valence[i] = t.valence;
+      source[i] = t.kind == si::TokenKind::kEmoji ? 2 : 3;
+      span_end[i] = t.end;
+      continue;
+    }
+    if (t.kind != si::TokenKind::kWord || covered[i]) continue;
+    key.clear();
+    append_key(t, true);
+    auto head = phrase_heads.find(key);
+    if (head != phrase_heads.end()) {
+      // Try the longest phrase of consecutive words (same sentence) first.
+      size_t last[kMaxPhraseWords];
+      size_t count = 0;
+      for (size_t j = i; j < n && count < std::min<size_t>(head->second, kMaxPhraseWords); ++j) {
+        if (toks[j].kind != si::TokenKind::kWord) break;
+        if (toks[j].sentence != t.sentence) break;
+        last[count++] = j;
+      }
+      bool matched = false;
+      for (size_t c = count; c >= 2 && !matched; --c) {
+        key.clear();
+        for (size_t w = 0; w < c; ++w) {
+          if (w) key.push_back(' ');
+          append_key(toks[last[w]], true);
+        }
+        bool not_negation = false;
+        for (const char* p : kNotNegations)
+          if (key == p) not_negation = true;
+        auto it = terms.find(key);
+        if (it != terms.end() || not_negation) {
+          matched = true;
+          valence[i] = it != terms.end() ? it->second : 0.0f;
+          span_end[i] = toks[last[c - 1]].end;
+          for (size_t w = 1; w < c; ++w) covered[last[w]] = 1;
+        }
+      }
+      if (matched) continue;
+      key.clear();
+      append_key(t, true);
+    }
+    auto it = terms.find(key);
+    if (it == terms.end()) {
+      key.clear();
+      append_key(t, false);
+      it = terms.find(key);
+    }
+    if (it != terms.end()) {
+      valence[i] = it->second;
+      span_end[i] = t.end;
+    }
+    // Roles use the key without apostrophes.
+    key.clear();
+    append_key(t, false);
+    auto r = roles.find(key);
+    if (r != roles.end()) {
+      role[i] = r->second.role;
+      role_amount[i] = r->second.amount;
+    } else if (key.size() > 2 && key.compare(key.size() - 2, 2, "nt") == 0 &&
+               t.end - t.begin > key.size()) {
+      role[i] = kNegator;  // any "...n't" contraction
+    }
+  }
+
+  // 2. Modifiers: boosters, negation, capitals, contrast; per sentence sums.
+  std::vector<float> factor(n, 1.0f);
+  // Contrast: in the sentence of a contrast word, what comes before it counts
+  // half and what follows counts 1.5 times; a sentence that opens with one
+  // also halves the previous sentence.
+  for (size_t i = 0; i < n; ++i) {
+    if (!(role[i] & kContrast) || covered[i] || span_end[i] > toks[i].end) continue;
+    uint32_t s = toks[i].sentence;
+    bool opens = true;
+    for (size_t j = i; j-- > 0 && toks[j].sentence == s;)
+      if (toks[j].kind == si::TokenKind::kWord) opens = false;
+    for (size_t j = 0; j < n; ++j) {
+      if (toks[j].sentence == s) {
+        if (j < i) factor[j] *= 0.5f;
+        else if (j > i) factor[j] = std::max(factor[j], 1.5f);
+      } else if (opens && s > 0 && toks[j].sentence == s - 1) {
+        factor[j] *= 0.5f;
+      }
+    }
+  }
+
+  std::vector<Hit> hits;
+  hits.reserve(16);
+  for (size_t i = 0; i < n; ++i) {
+    float v = valence[i];
+    if (v == 0.0f) continue;
+    const si::Token& t = toks[i];
+    float sign = v > 0 ? 1.0f : -1.0f;
+    bool negated = false;
+    if (t.kind == si::TokenKind::kWord) {
+      // Look back over up to kBoosterWindow words of the same clause.
+      int seen = 0;
+      for (size_t j = i; j-- > 0 && seen < std::max(kNegationWindow, kBoosterWindow);) {
+        const si::Token& u = toks[j];
+        if (u.sentence != t.sentence) break;
+        if (u.kind == si::TokenKind::kPunct && u.clause_break) break;
+        if (u.kind != si::TokenKind::kWord) continue;
+        if (covered[j]) continue;
+        if (valence[j] != 0.0f && span_end[j] > u.end) break;  // a phrase ends here
+        if (role[j] & kContrast) break;
+        ++seen;
+        float decay = 1.0f - 0.05f * static_cast<float>(seen - 1);
+        if (role[j] & kBooster) v += sign * role_amount[j] * decay;
+        if (role[j] & kDampener) v -= sign * role_amount[j] * decay;
+        if ((role[j] & kNegator) && seen <= kNegationWindow) negated = !negated;
+      }
+      if (t.all_caps && shouting_contrast) v += sign * kAllCapsBoost;
+      if (negated) {
+        // "not good" is clearly negative; "not bad" only mildly positive.
+        v = v > 0 ? -0.75f * v : -0.35f * v;
+      }
+    }
+    v *= factor[i];
+    hits.push_back({t.begin, span_end[i] ? span_end[i] : t.end, v,
+                    static_cast<uint8_t>(negated ? 1 : source[i]), t.sentence});
+  }
+
+  // 3. Aggregate per sentence and for the document.
+  const size_t ns = sentences.size();
+  std::vector<double> pos(ns, 0.0), neg(ns, 0.0);
+  std::vector<uint32_t> sent_words(ns, 0), bangs(ns, 0);
+  for (const auto& t : toks) {
+    if (t.sentence >= ns) continue;
+    if (t.kind == si::TokenKind::kWord) ++sent_words[t.sentence];
+    if (t.kind == si::TokenKind::kPunct && t.bangs) bangs[t.sentence] += t.bangs;
+  }
+  for (const Hit& h : hits) {
+    if (h.sentence >= ns) continue;
+    (h.weight > 0 ? pos : neg)[h.sentence] += std::fabs(h.weight);
+  }
+  double doc_pos = 0, doc_neg = 0;
+  for (size_t s = 0; s < ns; ++s) {
+    double emph = kExclamationBoost * std::min<uint32_t>(bangs[s], 4);
+    if (pos[s] > neg[s]) pos[s] += emph;
+    else if (neg[s] > pos[s]) neg[s] += emph;
+    doc_pos += pos[s];
+    doc_neg += neg[s];
+  }
+  auto normalise = [](double p, double q, size_t w) {
+    if (p + q == 0) return 0.0;
+    return (p - q) / (p + q + kEvidencePrior + kPerWord * static_cast<double>(w));
+  };
+
+  double doc_score = normalise(doc_pos, doc_neg, words);
+  out->lexicon_score = doc_score;
+  out->has_model = model != nullptr;
+  std::vector<Hit> doc_hits = hits;
+  Finish(text, doc_score, doc_pos + doc_neg, doc_hits, true, &out->document,
+         &out->model_probabilities);
+
+  if (options.sentences) {
+    out->sentences.reserve(ns);
+    std::vector<Hit> sh;
+    for (size_t s = 0; s < ns; ++s) {
+      sh.clear();
+      for (const Hit& h : hits)
+        if (h.sentence == s) sh.push_back(h);
+      SentenceSentiment ss;
+      ss.begin = sentences[s].first;
+      ss.end = sentences[s].second;
+      double score = normalise(pos[s], neg[s], sent_words[s]);
+      std::array<double, 3> probs{};
+      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s] + neg[s], sh,
+             ns > 1, &ss.sentiment, &probs);
+      if (ns == 1) {
+        // One sentence: it shares the document's verdict.
+        ss.sentiment.label = out->document.label;
+        ss.sentiment.score = out->document.score;
+        ss.sentiment.confidence = out->document.confidence;
+      }
+      out->sentences.push_back(std::move(ss));
+    }
+  }
+}
+
+// Turns a lexicon score (and the model's opinion of `text`) into label, score,
+// confidence and the strongest evidence spans.
+void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score,
+                                     double evidence_mass, std::vector<Hit>& hits,
+                                     bool use_model, Sentiment* s,
+                                     std::array<double, 3>* model_probs) const {
+  // Lexicon class probabilities: polar mass rises steeply around the threshold.
+  const double thr = options.neutral_threshold;
+  double polar = evidence_mass > 0 ? Logistic(12.0 * (std::fabs(lexicon_score) - thr)) : 0.0;
+  std::array<double, 3> q = {lexicon_score < 0 ? polar : 0.0, 1.0 - polar,
+                             lexicon_score > 0 ? polar : 0.0};
+  bool blended = false;
+  if (model && use_model) {
+    std::array<double, 3> m = model->Predict(text);
+    *model_probs = m;
+    double total = m[0] + m[1] + m[2];
+    if (total > 0) {
+      const double w = options.model_weight;
+      for (int c = 0; c < 3; ++c) q[c] = (1.0 - w) * q[c] + w * m[c] / total;
+      blended = true;
+    }
+  }
+  int best = 1;
+  if (q[0] > q[best]) best = 0;
+  if (q[2] > q[best]) best = 2;
+  s->label = static_cast<Polarity>(best - 1);
+  s->score = blended ? std::max(-1.0, std::min(1.0, q[2] - q[0])) : lexicon_score;
+  s->confidence = q[best];
+
+  // Evidence: the strongest hits, in text order.
+  size_t keep = std::min<size_t>(hits.size(), static_cast<size_t>(options.max_evidence));
+  std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(), [](const Hit& a, const Hit& b) {
+    return std::fabs(a.weight) > std::fabs(b.weight);
+  });
+  hits.resize(keep);
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
+  s->evidence.reserve(keep + (blended ? 1 : 0));
+  for (const Hit& h : hits)
+    s->evidence.push_back({h.begin, h.end, kSources[h.source], std::round(static_cast<double>(h.weight) * 1000.0) / 1000.0});
+  (void)text;
+}
+
+}  // namespace voc

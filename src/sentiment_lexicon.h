@@ -1,0 +1,27 @@
+// Private: the sentiment lexicon compiled into libvoc (generated data in
+// sentiment_lexicon_data.cc by models/make_sentiment_lexicon.py).
+#ifndef VOC_SRC_SENTIMENT_LEXICON_H_
+#define VOC_SRC_SENTIMENT_LEXICON_H_
+
+#include <cstddef>
+
+namespace voc {
+namespace sentiment_internal {
+
+// `term` is lower-case UTF-8: a word, a phrase of words separated by one
+// space, or an emoticon. `valence` is on VADER's scale (-4..+4).
+struct LexiconEntry {
+  const char* term;
+  float valence;
+};
+
+extern const LexiconEntry kLexiconTerms[];
+extern const size_t kLexiconTermCount;
+// Emoji sequences (UTF-8) and their valence.
+extern const LexiconEntry kEmojiTerms[];
+extern const size_t kEmojiTermCount;
+
+}  // namespace sentiment_internal
+}  // namespace voc
+
+#endif  // VOC_SRC_SENTIMENT_LEXICON_H_

@@ -1,0 +1,107 @@
+// The optional fastText part of voc's sentiment.
+#include "sentiment_model.h"
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include <fasttext/fasttext.h>
+
+namespace voc {
+namespace sentiment_internal {
+
+void PrepareModelInput(std::string_view text, std::string* out) {
+  out->clear();
+  out->reserve(text.size() + 8);
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      out->push_back(ch);
+    } else if (c >= 'A' && c <= 'Z') {
+      out->push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
+      out->push_back(ch);
+    } else if (c == '!' || c == '?') {
+      out->push_back(' ');
+      out->push_back(ch);
+      out->push_back(' ');
+    } else {
+      out->push_back(' ');
+    }
+  }
+}
+
+constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral",
+                                        "__label__positive"};
+
+struct SentimentModel::Impl {
+  fasttext::FastText ft;
+  std::vector<int> class_of_label;  // fastText label id -> 0/1/2 or -1
+};
+
+SentimentModel::SentimentModel() : impl_(new Impl) {}
+SentimentModel::~SentimentModel() = default;
+
+Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open sentiment model '" + path + "'");
+  int32_t magic = 0, version = 0;
+  in.read(reinterpret_cast<char*>(&magic), sizeof(magic));
+  in.read(reinterpret_cast<char*>(&version), sizeof(version));
+  // fastText files start with the magic number 793712314 and version 12.
+  if (!in || magic != 793712314 || version != 12)
+    return DataLossError("sentiment model '" + path + "' is not a fastText model");
+  in.seekg(0, std::ios::end);
+  if (in.tellg() < 64)
+    return DataLossError("sentiment model '" + path + "' is truncated");
+  in.close();
+  std::unique_ptr<SentimentModel> model(new SentimentModel);
+  try {
+    model->impl_->ft.loadModel(path);
+  } catch (const std::exception& e) {
+    return DataLossError("sentiment model '" + path + "' cannot be loaded: " + e.what());
+  } catch (...) {
+    return DataLossError("sentiment model '" + path + "' cannot be loaded");
+  }
+  auto dict = model->impl_->ft.getDictionary();
+  int32_t n = dict->nlabels();
+  model->impl_->class_of_label.assign(n > 0 ? n : 0, -1);
+  int found = 0;
+  for (int32_t i = 0; i < n; ++i) {
+    std::string name = dict->getLabel(i);
+    for (int c = 0; c < 3; ++c)
+      if (name == kLabelNames[c]) {
+        model->impl_->class_of_label[i] = c;
+        ++found;
+      }
+  }
+  if (found == 0)
+    return DataLossError("sentiment model '" + path +
+                         "' has none of the labels __label__negative, __label__neutral, __label__positive");
+  return model;
+}
+
+std::array<double, 3> SentimentModel::Predict(std::string_view text) const {
+  std::array<double, 3> probs{0.0, 0.0, 0.0};
+  std::string prepared;
+  PrepareModelInput(text, &prepared);
+  prepared.push_back('\n');
+  std::istringstream in(prepared);
+  std::vector<std::pair<fasttext::real, std::string>> predictions;
+  try {
+    if (!impl_->ft.predictLine(in, predictions, -1, 0.0)) return probs;
+  } catch (...) {
+    return probs;
+  }
+  for (const auto& p : predictions) {
+    for (int c = 0; c < 3; ++c)
+      if (p.second == kLabelNames[c]) probs[c] = p.first;
+  }
+  return probs;
+}
+
+}  // namespace sentiment_internal
+}  // namespace voc

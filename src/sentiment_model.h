@@ -1,0 +1,42 @@
+// Private: the optional learned part of voc's sentiment, a fastText
+// classifier with labels __label__negative, __label__neutral, __label__positive.
+#ifndef VOC_SRC_SENTIMENT_MODEL_H_
+#define VOC_SRC_SENTIMENT_MODEL_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "voc/status.h"
+
+namespace voc {
+namespace sentiment_internal {
+
+// Rewrites `text` the way the model's training data was prepared: ASCII
+// letters lower-cased, digits and apostrophes kept, '!' and '?' split off as
+// tokens, other ASCII punctuation and control characters turned into spaces,
+// non-ASCII bytes kept. bench/sentiment_loco.py does the same in Python.
+void PrepareModelInput(std::string_view text, std::string* out);
+
+class SentimentModel {
+ public:
+  // NotFound if `path` cannot be opened, DataLoss if it is not a fastText
+  // model or has none of the three sentiment labels.
+  static Result<std::unique_ptr<SentimentModel>> Load(const std::string& path);
+  ~SentimentModel();
+
+  // Class probabilities {negative, neutral, positive} of `text`; a label the
+  // model lacks gets 0. Thread-safe.
+  std::array<double, 3> Predict(std::string_view text) const;
+
+ private:
+  SentimentModel();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sentiment_internal
+}  // namespace voc
+
+#endif  // VOC_SRC_SENTIMENT_MODEL_H_

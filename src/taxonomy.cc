@@ -1,0 +1,531 @@
+// Loading and validation of theme taxonomies (format: models/TAXONOMY.md).
+#include "voc/taxonomy.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+namespace voc {
+
+namespace {
+
+using nlohmann::json;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Line and column (both from 1, column in bytes) of byte `offset`.
+void LineColumn(std::string_view text, size_t offset, size_t* line, size_t* column) {
+  *line = 1;
+  *column = 1;
+  offset = std::min(offset, text.size());
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++*line;
+      *column = 1;
+    } else {
+      ++*column;
+    }
+  }
+}
+
+bool ValidThemeId(std::string_view id) {
+  if (id.empty() || id.front() == '/' || id.back() == '/') return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(id[i]);
+    bool ok = std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
+    if (!ok) return false;
+    if (c == '/' && id[i + 1] == '/') return false;
+  }
+  return true;
+}
+
+std::string ParentId(std::string_view id) {
+  size_t slash = id.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(id.substr(0, slash));
+}
+
+std::string LastSegment(std::string_view id) {
+  size_t slash = id.rfind('/');
+  return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
+}
+
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+bool ParseRole(const std::string& s, ValueRole* role) {
+  std::string l = Lower(s);
+  if (l == "creator") *role = ValueRole::kCreator;
+  else if (l == "enhancer") *role = ValueRole::kEnhancer;
+  else if (l == "communicator") *role = ValueRole::kCommunicator;
+  else if (l == "service") *role = ValueRole::kService;
+  else return false;
+  return true;
+}
+
+// Reads a string or an array of strings into `out`.
+Status ReadPatterns(const json& v, const std::string& where, std::vector<std::string>* out) {
+  if (v.is_string()) {
+    out->push_back(v.get<std::string>());
+    return Status::Ok();
+  }
+  if (!v.is_array()) return InvalidArgumentError(where + " must be a string or an array of strings");
+  for (const auto& p : v) {
+    if (!p.is_string()) return InvalidArgumentError(where + " must hold only strings");
+    out->push_back(p.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+// Compiles `pattern` as the classifier will and reports RE2's error with the
+// position of the offending fragment.
+Status CheckPattern(const std::string& pattern, bool case_sensitive, const std::string& where) {
+  if (pattern.empty()) return InvalidArgumentError(where + " is empty");
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_case_sensitive(case_sensitive);
+  opt.set_max_mem(8 << 20);
+  RE2 re(pattern, opt);
+  if (re.ok()) return Status::Ok();
+  std::string msg = where + " \"" + pattern + "\" is not valid RE2: " + re.error();
+  size_t pos = re.error_arg().empty() ? std::string::npos : pattern.find(re.error_arg());
+  if (pos != std::string::npos) msg += " (at byte " + std::to_string(pos) + ")";
+  return InvalidArgumentError(msg);
+}
+
+struct Defaults {
+  double threshold = 0.5;
+  double weight = 0.8;
+  bool case_sensitive = false;
+  ExcludeScope scope = ExcludeScope::kSentence;
+};
+
+Status ParseScope(const json& v, const std::string& where, ExcludeScope* scope) {
+  if (!v.is_string()) return InvalidArgumentError(where + " must be \"sentence\" or \"text\"");
+  std::string s = v.get<std::string>();
+  if (s == "sentence") *scope = ExcludeScope::kSentence;
+  else if (s == "text") *scope = ExcludeScope::kText;
+  else return InvalidArgumentError(where + " must be \"sentence\" or \"text\", not \"" + s + "\"");
+  return Status::Ok();
+}
+
+Status ParseUnitNumber(const json& v, const std::string& where, bool zero_ok, double* out) {
+  if (!v.is_number()) return InvalidArgumentError(where + " must be a number");
+  double d = v.get<double>();
+  if (!(d >= 0.0 && d <= 1.0) || (!zero_ok && d == 0.0))
+    return InvalidArgumentError(where + " must be in " + (zero_ok ? "[0, 1]" : "(0, 1]"));
+  *out = d;
+  return Status::Ok();
+}
+
+Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults& defaults,
+                 ThemeRule* rule) {
+  std::string where = "theme " + Quote(theme.id) + " rule " + std::to_string(index + 1);
+  if (!r.is_object()) return InvalidArgumentError(where + " must be an object");
+  rule->id = std::to_string(index + 1);
+  rule->weight = defaults.weight;
+  rule->case_sensitive = defaults.case_sensitive;
+  rule->exclude_scope = defaults.scope;
+  if (auto it = r.find("id"); it != r.end()) {
+    if (!it->is_string() || it->get<std::string>().empty())
+      return InvalidArgumentError(where + ": \"id\" must be a non-empty string");
+    rule->id = it->get<std::string>();
+    where = "theme " + Quote(theme.id) + " rule " + Quote(rule->id);
+  }
+  for (auto it = r.begin(); it != r.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "id") continue;
+    if (k == "include") {
+      VOC_RETURN_IF_ERROR(ReadPatterns(*it, where + ": \"include\"", &rule->include));
+    } else if (k == "exclude") {
+      VOC_RETURN_IF_ERROR(ReadPatterns(*it, where + ": \"exclude\"", &rule->exclude));
+    } else if (k == "case_sensitive") {
+      if (!it->is_boolean()) return InvalidArgumentError(where + ": \"case_sensitive\" must be true or false");
+      rule->case_sensitive = it->get<bool>();
+    } else if (k == "exclude_scope") {
+      VOC_RETURN_IF_ERROR(ParseScope(*it, where + ": \"exclude_scope\"", &rule->exclude_scope));
+    } else if (k == "weight") {
+      VOC_RETURN_IF_ERROR(ParseUnitNumber(*it, where + ": \"weight\"", false, &rule->weight));
+    } else if (k == "comment" || k == "examples") {
+      // Documentation only.
+    } else {
+      return InvalidArgumentError(where + ": unknown field \"" + k + "\"");
+    }
+  }
+  if (rule->include.empty()) return InvalidArgumentError(where + ": needs at least one \"include\" pattern");
+  for (size_t i = 0; i < rule->include.size(); ++i)
+    VOC_RETURN_IF_ERROR(CheckPattern(rule->include[i], rule->case_sensitive,
+                                     where + ": include pattern " + std::to_string(i + 1)));
+  for (size_t i = 0; i < rule->exclude.size(); ++i)
+    VOC_RETURN_IF_ERROR(CheckPattern(rule->exclude[i], rule->case_sensitive,
+                                     where + ": exclude pattern " + std::to_string(i + 1)));
+  return Status::Ok();
+}
+
+struct Declared {
+  Theme theme;
+  bool has_department = false;
+  bool has_role = false;
+  bool has_threshold = false;
+};
+
+Status ParseTheme(const json& t, size_t index, const Defaults& defaults, Declared* d) {
+  std::string where = "theme " + std::to_string(index + 1);
+  if (!t.is_object()) return InvalidArgumentError(where + " must be an object");
+  auto id = t.find("id");
+  if (id == t.end() || !id->is_string()) return InvalidArgumentError(where + ": needs a string \"id\"");
+  Theme& theme = d->theme;
+  theme.id = id->get<std::string>();
+  if (!ValidThemeId(theme.id))
+    return InvalidArgumentError(where + ": id \"" + theme.id +
+                                "\" is not a theme id (letters, digits, '-', '_', '.', "
+                                "segments separated by single '/')");
+  where = "theme " + Quote(theme.id);
+  theme.threshold = defaults.threshold;
+  const json* rules = nullptr;
+  for (auto it = t.begin(); it != t.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "id") continue;
+    if (k == "label" || k == "description" || k == "department") {
+      if (!it->is_string()) return InvalidArgumentError(where + ": \"" + k + "\" must be a string");
+      std::string v = it->get<std::string>();
+      if (k == "label") theme.label = v;
+      else if (k == "description") theme.description = v;
+      else {
+        if (v.empty()) return InvalidArgumentError(where + ": \"department\" is empty");
+        theme.department = v;
+        d->has_department = true;
+      }
+    } else if (k == "role") {
+      if (!it->is_string() || !ParseRole(it->get<std::string>(), &theme.role))
+        return InvalidArgumentError(where + ": unknown role " + it->dump() +
+                                    " (expected creator, enhancer, communicator or service)");
+      d->has_role = true;
+    } else if (k == "threshold") {
+      VOC_RETURN_IF_ERROR(ParseUnitNumber(*it, where + ": \"threshold\"", true, &theme.threshold));
+      d->has_threshold = true;
+    } else if (k == "rules") {
+      if (!it->is_array()) return InvalidArgumentError(where + ": \"rules\" must be an array");
+      rules = &*it;
+    } else if (k == "comment") {
+    } else {
+      return InvalidArgumentError(where + ": unknown field \"" + k + "\"");
+    }
+  }
+  if (theme.label.empty()) theme.label = LastSegment(theme.id);
+  if (rules != nullptr) {
+    std::set<std::string> rule_ids;
+    for (size_t i = 0; i < rules->size(); ++i) {
+      ThemeRule rule;
+      VOC_RETURN_IF_ERROR(ParseRule((*rules)[i], i, theme, defaults, &rule));
+      if (!rule_ids.insert(rule.id).second)
+        return InvalidArgumentError(where + ": duplicate rule id " + Quote(rule.id));
+      theme.rules.push_back(std::move(rule));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string ThemeIdSlug(std::string_view label) {
+  std::string out;
+  bool dash = false;
+  for (unsigned char c : label) {
+    if (std::isalnum(c)) {
+      if (dash && !out.empty() && out.back() != '/') out += '-';
+      dash = false;
+      out += static_cast<char>(std::tolower(c));
+    } else if (c == '/') {
+      dash = false;
+      if (!out.empty() && out.back() != '/') out += '/';
+    } else {
+      dash = true;
+    }
+  }
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out;
+}
+
+ValueRole DepartmentRole(std::string_view department) {
+  static const std::map<std::string, ValueRole> kRoles = {
+      {"engineering", ValueRole::kCreator},   {"manufacturing", ValueRole::kCreator},
+      {"operations", ValueRole::kCreator},    {"it", ValueRole::kEnhancer},
+      {"finance", ValueRole::kEnhancer},      {"facilities", ValueRole::kEnhancer},
+      {"hr", ValueRole::kEnhancer},           {"quality", ValueRole::kEnhancer},
+      {"policy", ValueRole::kEnhancer},       {"marketing", ValueRole::kCommunicator},
+      {"sales", ValueRole::kCommunicator},    {"service", ValueRole::kService},
+  };
+  auto it = kRoles.find(Lower(department));
+  return it == kRoles.end() ? ValueRole::kUnknown : it->second;
+}
+
+struct Taxonomy::Impl {
+  std::string name;
+  int version = 0;
+  std::vector<Theme> themes;
+  std::unordered_map<std::string, size_t> by_id;
+  std::vector<std::pair<std::string, std::string>> model_labels;
+  std::unordered_map<std::string, size_t> by_model_label;
+
+  // Orders parents first, creates implied parents, resolves inheritance.
+  Status Finish(std::vector<Declared> declared);
+};
+
+Status Taxonomy::Impl::Finish(std::vector<Declared> declared) {
+  std::unordered_map<std::string, size_t> declared_index;
+  for (size_t i = 0; i < declared.size(); ++i) {
+    if (!declared_index.emplace(declared[i].theme.id, i).second)
+      return InvalidArgumentError("duplicate theme id \"" + declared[i].theme.id + "\"");
+  }
+  // Parents before children, in file order otherwise; implied parents are
+  // placed just before their first child.
+  std::vector<Declared> ordered;
+  std::set<std::string> placed;
+  for (size_t i = 0; i < declared.size(); ++i) {
+    std::vector<std::string> chain;
+    for (std::string p = declared[i].theme.id; !p.empty(); p = ParentId(p)) chain.push_back(p);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      if (placed.count(*it)) continue;
+      placed.insert(*it);
+      auto di = declared_index.find(*it);
+      if (di != declared_index.end()) {
+        ordered.push_back(std::move(declared[di->second]));
+      } else {
+        Declared implied;
+        implied.theme.id = *it;
+        implied.theme.label = LastSegment(*it);
+        implied.theme.implied = true;
+        ordered.push_back(std::move(implied));
+      }
+    }
+  }
+  for (size_t i = 0; i < ordered.size(); ++i) by_id.emplace(ordered[i].theme.id, i);
+  // Inheritance of department, role and threshold from the parent.
+  for (auto& d : ordered) {
+    Theme& t = d.theme;
+    t.parent = ParentId(t.id);
+    const Declared* parent = t.parent.empty() ? nullptr : &ordered[by_id.at(t.parent)];
+    if (!d.has_department && parent != nullptr && parent->has_department) {
+      t.department = parent->theme.department;
+      d.has_department = true;
+      if (!d.has_role && parent->has_role) {
+        t.role = parent->theme.role;
+        d.has_role = true;
+      }
+    }
+    if (!d.has_threshold && parent != nullptr && parent->has_threshold) {
+      t.threshold = parent->theme.threshold;
+      d.has_threshold = true;
+    }
+    if (!d.has_role && d.has_department) {
+      t.role = DepartmentRole(t.department);
+      if (t.role == ValueRole::kUnknown)
+        return InvalidArgumentError("theme '" + t.id + "': department \"" + t.department +
+                                    "\" has no known value role; give \"role\"");
+      d.has_role = true;
+    }
+  }
+  // Implied parents take the department their children agree on.
+  for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
+    Theme& t = it->theme;
+    if (!t.implied || it->has_department) continue;
+    std::string dept;
+    ValueRole role = ValueRole::kUnknown;
+    bool agree = true, any = false;
+    for (const auto& c : ordered) {
+      if (c.theme.parent != t.id || !c.has_department) {
+        if (c.theme.parent == t.id) agree = false;
+        continue;
+      }
+      if (!any) {
+        dept = c.theme.department;
+        role = c.theme.role;
+        any = true;
+      } else if (dept != c.theme.department) {
+        agree = false;
+      }
+    }
+    if (any && agree) {
+      t.department = dept;
+      t.role = role;
+      it->has_department = it->has_role = true;
+    }
+  }
+  for (auto& d : ordered) {
+    if (!d.has_department) d.theme.department = "unassigned";
+    themes.push_back(std::move(d.theme));
+  }
+  return Status::Ok();
+}
+
+Taxonomy::Taxonomy() : impl_(std::make_unique<Impl>()) {}
+Taxonomy::~Taxonomy() = default;
+
+const std::string& Taxonomy::name() const { return impl_->name; }
+int Taxonomy::version() const { return impl_->version; }
+const std::vector<Theme>& Taxonomy::themes() const { return impl_->themes; }
+const std::vector<std::pair<std::string, std::string>>& Taxonomy::model_labels() const {
+  return impl_->model_labels;
+}
+
+const Theme* Taxonomy::Find(std::string_view id) const {
+  auto it = impl_->by_id.find(std::string(id));
+  return it == impl_->by_id.end() ? nullptr : &impl_->themes[it->second];
+}
+
+const Theme* Taxonomy::FindModelLabel(std::string_view label) const {
+  constexpr std::string_view kPrefix = "__label__";
+  if (label.substr(0, kPrefix.size()) == kPrefix) label.remove_prefix(kPrefix.size());
+  auto it = impl_->by_model_label.find(std::string(label));
+  if (it != impl_->by_model_label.end()) return &impl_->themes[it->second];
+  return Find(label);
+}
+
+Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    size_t line, column;
+    LineColumn(text, e.byte == 0 ? 0 : e.byte - 1, &line, &column);
+    std::string what = e.what();
+    // nlohmann's message: "[json.exception.parse_error.101] parse error at
+    // line 1, column 2: syntax error while parsing ..."; keep what follows
+    // the position.
+    size_t colon = what.find(": ");
+    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    return InvalidArgumentError("taxonomy JSON syntax error at line " + std::to_string(line) +
+                                ", column " + std::to_string(column) + ": " + detail);
+  } catch (const std::exception& e) {
+    return InvalidArgumentError(std::string("taxonomy JSON error: ") + e.what());
+  }
+  try {
+    if (!doc.is_object()) return InvalidArgumentError("taxonomy must be a JSON object");
+    std::unique_ptr<Taxonomy> tax(new Taxonomy());
+    Impl& impl = *tax->impl_;
+    Defaults defaults;
+    if (auto it = doc.find("defaults"); it != doc.end()) {
+      if (!it->is_object()) return InvalidArgumentError("\"defaults\" must be an object");
+      for (auto d = it->begin(); d != it->end(); ++d) {
+        const std::string& k = d.key();
+        if (k == "threshold") {
+          VOC_RETURN_IF_ERROR(ParseUnitNumber(*d, "defaults: \"threshold\"", true, &defaults.threshold));
+        } else if (k == "weight") {
+          VOC_RETURN_IF_ERROR(ParseUnitNumber(*d, "defaults: \"weight\"", false, &defaults.weight));
+        } else if (k == "case_sensitive") {
+          if (!d->is_boolean()) return InvalidArgumentError("defaults: \"case_sensitive\" must be true or false");
+          defaults.case_sensitive = d->get<bool>();
+        } else if (k == "exclude_scope") {
+          VOC_RETURN_IF_ERROR(ParseScope(*d, "defaults: \"exclude_scope\"", &defaults.scope));
+        } else {
+          return InvalidArgumentError("defaults: unknown field \"" + k + "\"");
+        }
+      }
+    }
+    const json* themes = nullptr;
+    const json* labels = nullptr;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      const std::string& k = it.key();
+      if (k == "name") {
+        if (!it->is_string()) return InvalidArgumentError("\"name\" must be a string");
+        impl.name = it->get<std::string>();
+      } else if (k == "version") {
+        if (!it->is_number_integer()) return InvalidArgumentError("\"version\" must be an integer");
+        impl.version = it->get<int>();
+      } else if (k == "themes") {
+        if (!it->is_array()) return InvalidArgumentError("\"themes\" must be an array");
+        themes = &*it;
+      } else if (k == "model_labels") {
+        if (!it->is_object()) return InvalidArgumentError("\"model_labels\" must be an object");
+        labels = &*it;
+      } else if (k == "defaults" || k == "description" || k == "comment" || k == "license") {
+      } else {
+        return InvalidArgumentError("unknown top-level field \"" + k + "\"");
+      }
+    }
+    if (themes == nullptr) return InvalidArgumentError("taxonomy needs a \"themes\" array");
+    std::vector<Declared> declared(themes->size());
+    for (size_t i = 0; i < themes->size(); ++i)
+      VOC_RETURN_IF_ERROR(ParseTheme((*themes)[i], i, defaults, &declared[i]));
+    VOC_RETURN_IF_ERROR(impl.Finish(std::move(declared)));
+    if (labels != nullptr) {
+      for (auto it = labels->begin(); it != labels->end(); ++it) {
+        if (!it->is_string())
+          return InvalidArgumentError("model_labels: \"" + it.key() + "\" must map to a theme id string");
+        std::string target = it->get<std::string>();
+        auto t = impl.by_id.find(target);
+        if (t == impl.by_id.end())
+          return InvalidArgumentError("model_labels: \"" + it.key() + "\" maps to unknown theme \"" +
+                                      target + "\"");
+        impl.model_labels.emplace_back(it.key(), target);
+        impl.by_model_label[it.key()] = t->second;
+      }
+    }
+    return tax;
+  } catch (const std::exception& e) {
+    return InvalidArgumentError(std::string("taxonomy error: ") + e.what());
+  }
+}
+
+Result<std::unique_ptr<Taxonomy>> Taxonomy::LoadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open taxonomy file \"" + path + "\"");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return DataLossError("error reading taxonomy file \"" + path + "\"");
+  auto r = Parse(buf.str());
+  if (!r.ok()) return Status(r.status().code(), path + ": " + r.status().message());
+  return r;
+}
+
+Result<std::unique_ptr<Taxonomy>> Taxonomy::FromLabels(const std::vector<std::string>& labels,
+                                                       double threshold) {
+  if (!(threshold >= 0.0 && threshold <= 1.0))
+    return InvalidArgumentError("threshold must be in [0, 1]");
+  std::unique_ptr<Taxonomy> tax(new Taxonomy());
+  Impl& impl = *tax->impl_;
+  std::vector<Declared> declared;
+  std::set<std::string> seen_labels, ids;
+  for (const std::string& label : labels) {
+    if (label.empty()) return InvalidArgumentError("empty model label");
+    if (!seen_labels.insert(label).second)
+      return InvalidArgumentError("duplicate model label \"" + label + "\"");
+    std::string base = ThemeIdSlug(label);
+    if (base.empty()) base = "label";
+    std::string id = base;
+    for (int n = 2; ids.count(id); ++n) id = base + "-" + std::to_string(n);
+    ids.insert(id);
+    Declared d;
+    d.theme.id = id;
+    d.theme.label = label;
+    d.theme.threshold = threshold;
+    d.has_threshold = true;
+    declared.push_back(std::move(d));
+  }
+  VOC_RETURN_IF_ERROR(impl.Finish(std::move(declared)));
+  // Map every label to its theme by re-deriving the id in order.
+  std::set<std::string> used;
+  for (const std::string& label : labels) {
+    std::string base = ThemeIdSlug(label);
+    if (base.empty()) base = "label";
+    std::string id = base;
+    for (int n = 2; used.count(id); ++n) id = base + "-" + std::to_string(n);
+    used.insert(id);
+    impl.model_labels.emplace_back(label, id);
+    impl.by_model_label[label] = impl.by_id.at(id);
+  }
+  return tax;
+}
+
+}  // namespace voc

@@ -1,0 +1,238 @@
+// ThemeClassifier: one RE2::Set pass finds the rules whose include patterns
+// may match, then only those rules run for evidence spans and vetoes.
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "text_scan.h"
+#include "voc/taxonomy.h"
+
+namespace voc {
+
+namespace {
+
+struct CompiledRule {
+  size_t theme = 0;
+  std::string source;
+  double weight = 0.0;
+  ExcludeScope scope = ExcludeScope::kSentence;
+  std::vector<std::unique_ptr<RE2>> include;
+  std::vector<std::unique_ptr<RE2>> exclude;
+};
+
+RE2::Options PatternOptions(bool case_sensitive) {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_case_sensitive(case_sensitive);
+  opt.set_max_mem(8 << 20);
+  return opt;
+}
+
+bool AnyMatch(const std::vector<std::unique_ptr<RE2>>& res, re2::StringPiece text) {
+  for (const auto& re : res)
+    if (RE2::PartialMatch(text, *re)) return true;
+  return false;
+}
+
+}  // namespace
+
+struct ThemeClassifier::Impl {
+  std::shared_ptr<const Taxonomy> taxonomy;
+  ThemeOptions options;
+  std::vector<CompiledRule> rules;
+  std::vector<size_t> set_to_rule;  // RE2::Set index -> rule index
+  std::unique_ptr<RE2::Set> set;
+
+  // Appends the evidence of `rule` over `text`; returns false when it does
+  // not fire.
+  bool RunRule(const CompiledRule& rule, re2::StringPiece text,
+               std::vector<EvidenceSpan>* evidence) const;
+};
+
+bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece text,
+                                    std::vector<EvidenceSpan>* evidence) const {
+  if (rule.scope == ExcludeScope::kText && AnyMatch(rule.exclude, text)) return false;
+  std::string_view sv(text.data(), text.size());
+  int found = 0;
+  const int cap = options.max_evidence_per_rule;
+  for (const auto& re : rule.include) {
+    size_t pos = 0;
+    while (found < cap && pos <= text.size()) {
+      re2::StringPiece m;
+      if (!re->Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) break;
+      size_t b = static_cast<size_t>(m.data() - text.data());
+      size_t e = b + m.size();
+      if (e == b) {  // empty matches are never evidence
+        pos = b + 1;
+        continue;
+      }
+      if (rule.scope == ExcludeScope::kSentence && !rule.exclude.empty()) {
+        internal::Bounds s = internal::SentenceAround(sv, b, e);
+        if (AnyMatch(rule.exclude, re2::StringPiece(text.data() + s.begin, s.end - s.begin))) {
+          pos = std::max(s.end, e);  // the whole sentence is vetoed
+          continue;
+        }
+      }
+      bool dup = false;
+      for (const auto& ev : *evidence)
+        if (ev.begin == b && ev.end == e && ev.source == rule.source) dup = true;
+      if (!dup) {
+        evidence->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), rule.source,
+                             rule.weight});
+        ++found;
+      }
+      pos = e;
+    }
+  }
+  return found > 0;
+}
+
+ThemeClassifier::ThemeClassifier() : impl_(std::make_unique<Impl>()) {}
+ThemeClassifier::~ThemeClassifier() = default;
+
+const Taxonomy& ThemeClassifier::taxonomy() const { return *impl_->taxonomy; }
+
+Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
+    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options) {
+  if (taxonomy == nullptr) return InvalidArgumentError("ThemeClassifier needs a taxonomy");
+  if (options.max_evidence_per_rule < 1)
+    return InvalidArgumentError("max_evidence_per_rule must be >= 1");
+  if (options.model_name.empty()) return InvalidArgumentError("model_name is empty");
+  std::unique_ptr<ThemeClassifier> clf(new ThemeClassifier());
+  Impl& impl = *clf->impl_;
+  impl.taxonomy = std::move(taxonomy);
+  impl.options = options;
+  RE2::Options set_opt = PatternOptions(true);
+  set_opt.set_max_mem(64 << 20);
+  impl.set = std::make_unique<RE2::Set>(set_opt, RE2::UNANCHORED);
+  const auto& themes = impl.taxonomy->themes();
+  for (size_t t = 0; options.use_rules && t < themes.size(); ++t) {
+    for (const ThemeRule& r : themes[t].rules) {
+      CompiledRule cr;
+      cr.theme = t;
+      cr.source = "rule:" + themes[t].id + "#" + r.id;
+      cr.weight = r.weight;
+      cr.scope = r.exclude_scope;
+      size_t index = impl.rules.size();
+      for (const std::string& p : r.include) {
+        auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
+        if (!re->ok())
+          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
+                                      "': invalid pattern \"" + p + "\": " + re->error());
+        cr.include.push_back(std::move(re));
+        std::string error;
+        std::string set_pattern = r.case_sensitive ? p : "(?i)" + p;
+        if (impl.set->Add(set_pattern, &error) < 0)
+          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
+                                      "': invalid pattern \"" + p + "\": " + error);
+        impl.set_to_rule.push_back(index);
+      }
+      for (const std::string& p : r.exclude) {
+        auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
+        if (!re->ok())
+          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
+                                      "': invalid pattern \"" + p + "\": " + re->error());
+        cr.exclude.push_back(std::move(re));
+      }
+      impl.rules.push_back(std::move(cr));
+    }
+  }
+  if (!impl.set_to_rule.empty() && !impl.set->Compile())
+    return InvalidArgumentError("the taxonomy's rules are too large to compile together");
+  return clf;
+}
+
+std::vector<ThemeHit> ThemeClassifier::Classify(
+    std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores) const {
+  const Impl& impl = *impl_;
+  const auto& themes = impl.taxonomy->themes();
+  // Offsets are 32-bit; longer texts are classified on their first 4 GiB.
+  std::string_view text_view =
+      text_in.substr(0, std::min<size_t>(text_in.size(), std::numeric_limits<uint32_t>::max()));
+  re2::StringPiece text(text_view.data(), text_view.size());
+
+  struct Acc {
+    size_t theme;
+    double rule_conf = -1.0;
+    std::string rule_source;
+    double model_conf = -1.0;
+    std::vector<EvidenceSpan> evidence;
+  };
+  std::vector<Acc> acc;
+  auto slot = [&](size_t theme) -> Acc& {
+    for (auto& a : acc)
+      if (a.theme == theme) return a;
+    acc.push_back(Acc{theme});
+    return acc.back();
+  };
+
+  if (!impl.set_to_rule.empty()) {
+    std::vector<int> matched;
+    RE2::Set::ErrorInfo info;
+    std::vector<size_t> candidates;
+    if (impl.set->Match(text, &matched, &info)) {
+      for (int m : matched) candidates.push_back(impl.set_to_rule[static_cast<size_t>(m)]);
+    } else if (info.kind != RE2::Set::kNoError) {
+      // The set's DFA ran out of memory on this text: run every rule.
+      for (size_t i = 0; i < impl.rules.size(); ++i) candidates.push_back(i);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::vector<EvidenceSpan> evidence;
+    for (size_t ri : candidates) {
+      const CompiledRule& rule = impl.rules[ri];
+      evidence.clear();
+      if (!impl.RunRule(rule, text, &evidence)) continue;
+      Acc& a = slot(rule.theme);
+      if (rule.weight > a.rule_conf) {
+        a.rule_conf = rule.weight;
+        a.rule_source = rule.source;
+      }
+      a.evidence.insert(a.evidence.end(), evidence.begin(), evidence.end());
+    }
+  }
+
+  for (const auto& [label, p] : model_scores) {
+    const Theme* theme = impl.taxonomy->FindModelLabel(label);
+    if (theme == nullptr || !(p >= theme->threshold)) continue;
+    size_t t = static_cast<size_t>(theme - themes.data());
+    Acc& a = slot(t);
+    double conf = std::min(1.0, std::max(0.0, p));
+    if (conf > a.model_conf) a.model_conf = conf;
+  }
+
+  std::vector<ThemeHit> hits;
+  hits.reserve(acc.size());
+  const std::string model_source = "model:" + impl.options.model_name;
+  for (auto& a : acc) {
+    const Theme& theme = themes[a.theme];
+    ThemeHit hit;
+    hit.id = theme.id;
+    hit.department = theme.department;
+    hit.role = theme.role;
+    std::sort(a.evidence.begin(), a.evidence.end(), [](const EvidenceSpan& x, const EvidenceSpan& y) {
+      return x.begin != y.begin ? x.begin < y.begin : x.end < y.end;
+    });
+    hit.evidence = std::move(a.evidence);
+    if (a.model_conf >= 0.0) {
+      hit.evidence.push_back(
+          {0, static_cast<uint32_t>(text.size()), model_source, a.model_conf});
+    }
+    if (a.model_conf > a.rule_conf) {
+      hit.confidence = a.model_conf;
+      hit.source = model_source;
+    } else {
+      hit.confidence = a.rule_conf;
+      hit.source = a.rule_source;
+    }
+    hits.push_back(std::move(hit));
+  }
+  std::sort(hits.begin(), hits.end(), [](const ThemeHit& x, const ThemeHit& y) {
+    return x.confidence != y.confidence ? x.confidence > y.confidence : x.id < y.id;
+  });
+  return hits;
+}
+
+}  // namespace voc
