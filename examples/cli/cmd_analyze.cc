@@ -122,6 +122,8 @@ int RunFindings(int argc, char** argv) {
       "save-aggregate", po::value(&save_aggregate),
       "also save the mergeable aggregate (JSON) for `voc report`")(
       "last-period", po::value(&last_period), "last period of the window (default: the latest seen)")(
+      "window", po::value(&fo.window_periods)->default_value(fo.window_periods),
+      "periods in the window, ending at the last period (0: all periods seen)")(
       "chronic-k", po::value(&fo.chronic_k)->default_value(fo.chronic_k),
       "chronic: above baseline in at least k ...")(
       "chronic-n", po::value(&fo.chronic_n)->default_value(fo.chronic_n), "... of the last n periods");

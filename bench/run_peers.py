@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Runs voc and its peers on the same texts, in one run, and writes a Markdown table.
+
+usage: /usr/bin/python3 bench/run_peers.py [--data ../shared/data] [--build build]
+                                          [--out bench/results/peers.md] [--repeat 3] [--scale 1]
+
+Every figure is the wall time of a whole command (start-up and model loading
+included) on the same input file, best of --repeat runs, and its peak RSS
+(from /usr/bin/time). Ratios are voc's throughput over the peer's.
+Peers are installed here, outside the library's build: Debian's fasttext and
+python3-sklearn (apt), and vader-sentiment, wink-nlp, wink-tokenizer (npm, in
+a scratch folder).
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+csv.field_size_limit(1 << 30)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, check=True, **kw)
+
+
+def install_peers(scratch):
+    need = [p for p, exe in (("fasttext", "/usr/bin/fasttext"), ("time", "/usr/bin/time")) if not os.path.exists(exe)]
+    try:
+        subprocess.run([PY, "-c", "import sklearn"], check=True, capture_output=True)
+    except subprocess.CalledProcessError:
+        need.append("python3-sklearn")
+    if need:
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        sh(f"{sudo}apt-get install -y -qq {' '.join(need)}")
+    os.makedirs(scratch, exist_ok=True)
+    if not os.path.isdir(os.path.join(scratch, "node_modules", "wink-nlp")):
+        sh("npm init -y >/dev/null && npm install --silent --no-audit --no-fund "
+           "vader-sentiment wink-nlp wink-eng-lite-web-model wink-tokenizer >/dev/null", cwd=scratch)
+    for f in os.listdir(os.path.join(HERE, "peers")):
+        shutil.copy(os.path.join(HERE, "peers", f), scratch)
+
+
+def flat(t):
+    return " ".join(t.split())
+
+
+def read_texts(path, col="text"):
+    with open(path, encoding="utf-8", newline="") as f:
+        return [flat(r[col]) for r in csv.DictReader(f) if r[col].strip()]
+
+
+def write_lines(path, texts, times=1):
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(times):
+            for t in texts:
+                f.write(t + "\n")
+    return os.path.getsize(path)
+
+
+def measure(cmd, repeat, cwd=None):
+    """Returns (best wall seconds, peak RSS KiB of that run, stdout)."""
+    best = None
+    for _ in range(repeat):
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "sh", "-c", cmd + " > out.tmp"],
+                           cwd=cwd, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"command failed ({p.returncode}): {cmd}\n{p.stderr[-2000:]}")
+        wall, rss = p.stderr.strip().splitlines()[-1].split()
+        wall = max(float(wall), 0.01)
+        if best is None or wall < best[0]:
+            best = (wall, int(rss))
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.environ.get("VOC_DATA", os.path.join(ROOT, "..", "shared", "data")))
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--out", default=os.path.join(HERE, "results", "peers.md"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--scale", type=int, default=1, help="replicate the inputs this many times")
+    ap.add_argument("--scratch", default=os.path.join(tempfile.gettempdir(), "voc-bench-peers"))
+    args = ap.parse_args()
+
+    data = os.path.abspath(args.data)
+    if not os.path.isdir(os.path.join(data, "splits")):
+        sys.exit(f"bench: no corpora at {data} (use --data)")
+    voc = os.path.join(os.path.abspath(args.build), "bin", "voc")
+    install_peers(args.scratch)
+    work = tempfile.mkdtemp(prefix="voc-bench-")
+    sp = os.path.join(data, "splits")
+
+    # The same texts for everyone: short social posts and long complaint narratives.
+    short = read_texts(f"{sp}/tweets_sentiment_train.csv") + read_texts(f"{sp}/tweets_sentiment_test.csv") + \
+        read_texts(f"{sp}/bitext_intent_train.csv")
+    long = read_texts(f"{sp}/cfpb_product_test.csv")
+    files = {}
+    for name, texts, times in (("short", short, 2 * args.scale), ("long", long, args.scale)):
+        path = os.path.join(work, f"{name}.txt")
+        size = write_lines(path, texts, times)
+        files[name] = (path, len(texts) * times, size)
+    # 10x input for the memory figures.
+    long10 = os.path.join(work, "long10.txt")
+    write_lines(long10, long, 10 * args.scale)
+
+    # fastText and scikit-learn models for the classification peers (not timed).
+    ft_train = os.path.join(work, "cfpb_ft.txt")
+    with open(ft_train, "w", encoding="utf-8") as f:
+        with open(f"{sp}/cfpb_product_train.csv", encoding="utf-8", newline="") as src:
+            for r in csv.DictReader(src):
+                f.write("__label__" + r["label"].replace(" ", "_") + " " + flat(r["text"]).lower() + "\n")
+    sh(f"fasttext supervised -input {ft_train} -output {work}/cfpb_ft -epoch 25 -lr 0.5 -wordNgrams 2 "
+       f"-minn 2 -maxn 5 -thread 2 -verbose 0")
+    sh(f"{PY} {args.scratch}/sklearn_predict.py train {sp}/cfpb_product_train.csv {work}/sk.pkl")
+    voc_model = os.path.join(ROOT, "models", "cfpb_product.vocm")
+    if not os.path.exists(voc_model):
+        sh(f"{voc} train --input {sp}/cfpb_product_train.csv --text-col text --label-col label "
+           f"--output {work}/cfpb.vocm --quantize > /dev/null")
+        voc_model = f"{work}/cfpb.vocm"
+
+    rows = []
+
+    def row(figure, unit, voc_cmd, peers, inp):
+        path, docs, size = files[inp] if inp in files else inp
+        vw, vr = measure(voc_cmd.format(f=path), args.repeat, cwd=work)
+        amount = size / 1e6 if unit == "MB/s" else docs
+        r = {"figure": figure, "input": f"{os.path.basename(path)} ({docs} docs, {size / 1e6:.1f} MB)",
+             "unit": unit, "voc": amount / vw, "voc_rss": vr, "peers": []}
+        for pname, pcmd in peers:
+            pw, pr = measure(pcmd.format(f=path), args.repeat, cwd=work)
+            r["peers"].append({"name": pname, "value": amount / pw, "rss": pr, "ratio": pw / vw})
+        rows.append(r)
+        print(json.dumps(r), flush=True)
+
+    node = "node"
+    for inp in ("short", "long"):
+        row("tokenizer", "MB/s", f"{voc} tokenize --no-sentences {{f}}",
+            [("wink-tokenizer", f"{node} {args.scratch}/wink_tokenizer.js {{f}}")], inp)
+        row("redactor", "MB/s", f"{voc} redact {{f}}", [], inp)
+        row("sentiment", "docs/s", f"{voc} sentiment {{f}}",
+            [("VADER (vader-sentiment)", f"{node} {args.scratch}/vader.js {{f}}"),
+             ("wink-nlp sentiment", f"{node} {args.scratch}/wink_sentiment.js {{f}}")], inp)
+    row("theme classification (cfpb model)", "docs/s", f"{voc} predict --model {voc_model} {{f}}",
+        [("fasttext predict", f"fasttext predict {work}/cfpb_ft.bin {{f}}"),
+         ("sklearn TF-IDF+LinearSVC predict", f"{PY} {args.scratch}/sklearn_predict.py predict {work}/sk.pkl {{f}}")],
+        "long")
+    for threads in (1, 2):
+        for inp in ("short", "long"):
+            row(f"full pipeline `voc analyze`, {threads} thread(s)", "docs/s",
+                f"{voc} analyze --format text --threads {threads} -q {{f}}",
+                [("fasttext predict (classify only)", f"fasttext predict {work}/cfpb_ft.bin {{f}}"),
+                 ("VADER (sentiment only)", f"{node} {args.scratch}/vader.js {{f}}")], inp)
+    row("`voc findings` end to end, 2 threads", "docs/s",
+        f"{voc} findings --format text --period week --threads 2 -q {{f}}", [], "long")
+    # Memory: peak RSS at 1x and 10x input.
+    mem = []
+    for cmd in ("analyze --format text -q", "findings --format text --period week -q"):
+        w1, r1 = measure(f"{voc} {cmd} {files['long'][0]}", 1, cwd=work)
+        w10, r10 = measure(f"{voc} {cmd} {long10}", 1, cwd=work)
+        mem.append((cmd.split()[0], r1, r10))
+        print(cmd, r1, r10, flush=True)
+
+    with open(args.out, "w") as f:
+        f.write("| figure | input | voc | peer | peer figure | voc / peer |\n|---|---|---|---|---|---|\n")
+        for r in rows:
+            vv = f"{r['voc']:,.1f} {r['unit']} ({r['voc_rss'] / 1024:.0f} MiB)"
+            if not r["peers"]:
+                f.write(f"| {r['figure']} | {r['input']} | {vv} | | | |\n")
+            for p in r["peers"]:
+                f.write(f"| {r['figure']} | {r['input']} | {vv} | {p['name']} | "
+                        f"{p['value']:,.1f} {r['unit']} ({p['rss'] / 1024:.0f} MiB) | **{p['ratio']:.2f}x** |\n")
+        f.write("\n| command | peak RSS 1x | peak RSS 10x | growth |\n|---|---|---|---|\n")
+        for name, r1, r10 in mem:
+            f.write(f"| voc {name} | {r1 / 1024:.0f} MiB | {r10 / 1024:.0f} MiB | {100 * (r10 - r1) / r1:+.0f}% |\n")
+    print(f"bench: wrote {args.out}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
