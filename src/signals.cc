@@ -11,6 +11,7 @@
 #include <limits>
 #include <tuple>
 
+#include "regex_set.h"
 #include "text_scan.h"
 
 namespace voc {
@@ -265,7 +266,7 @@ bool IsAsciiLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A'
 struct SignalDetector::Impl {
   SignalOptions options;
   std::vector<Cue> cues;
-  std::unique_ptr<RE2::Set> set;
+  std::unique_ptr<internal::RegexSetGroup> set;
   std::unique_ptr<RE2> profanity;
   std::unique_ptr<RE2> exclamations;
 };
@@ -283,7 +284,7 @@ Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptio
   impl.options = options;
   RE2::Options set_opt = CueOptions();
   set_opt.set_max_mem(64 << 20);
-  impl.set = std::make_unique<RE2::Set>(set_opt, RE2::UNANCHORED);
+  impl.set = std::make_unique<internal::RegexSetGroup>(set_opt);
   auto add = [&](Signal s, const std::string& name, const std::string& pattern,
                  bool negatable) -> Status {
     if (name.empty()) return InvalidArgumentError("signal cue with an empty name");
@@ -322,11 +323,10 @@ SignalResult SignalDetector::Detect(std::string_view text_in) const {
   std::vector<SignalHit> hits;
 
   std::vector<int> matched;
-  RE2::Set::ErrorInfo info;
   std::vector<size_t> candidates;
-  if (impl.set->Match(sp, &matched, &info)) {
+  if (impl.set->Match(sp, &matched)) {
     for (int m : matched) candidates.push_back(static_cast<size_t>(m));
-  } else if (info.kind != RE2::Set::kNoError) {
+  } else {
     for (size_t i = 0; i < impl.cues.size(); ++i) candidates.push_back(i);
   }
   std::sort(candidates.begin(), candidates.end());
