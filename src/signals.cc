@@ -171,7 +171,7 @@ const BuiltinCue kCues[] = {
 
     // ---- urgency / safety: escalate regardless of volume -----------------
     {Signal::kUrgencySafety, "injury",
-     "\\b(?:injur(?:y|ies|ed|ing)|hurt (?:myself|himself|herself|themselves|my|his|her|their)|cut (?:myself|my (?:hand|finger|foot|leg))|bleeding|broke (?:my|his|her) (?:arm|leg|wrist|ankle|hand|finger|tooth|nose)|concussion|stitches)\\b",
+     "\\b(?:injur(?:y|ies|ed|ing)|hurt (?:myself|himself|herself|themselves|(?:my|his|her|their) (?:back|hand|hands|finger|fingers|foot|feet|leg|legs|arm|arms|head|neck|eye|eyes|skin|face|knee|wrist|ankle|shoulder|mouth|teeth|tooth))|cut (?:myself|my (?:hand|finger|foot|leg))|bleeding|broke (?:my|his|her) (?:arm|leg|wrist|ankle|hand|finger|tooth|nose)|concussion|stitches)\\b",
      true},
     {Signal::kUrgencySafety, "fire",
      "\\b(?:caught fire|catch(?:es)? fire|on fire|burst into flames|flames?|fire hazard|overheat(?:ed|ing|s)?|melted|explod(?:ed|es|ing)|explosion|burn(?:ed|t|s)? (?:my|me|him|her|them|his|down|a hole)|burns|scorched)\\b",

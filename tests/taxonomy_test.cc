@@ -168,6 +168,12 @@ TEST_CASE("Taxonomy: from a bare label list") {
   CHECK(tax.themes()[2].id == "credit-card-2");
   CHECK(tax.FindModelLabel("credit-card")->id == "credit-card-2");
   CHECK(tax.FindModelLabel("__label__Mortgage")->id == "mortgage");
+  // A label that itself starts with "__label__" is found as given first.
+  auto prefixed = voc::Taxonomy::FromLabels({"__label__a", "a"});
+  REQUIRE(prefixed.ok());
+  CHECK((*prefixed)->FindModelLabel("__label__a")->id == "label-a");
+  CHECK((*prefixed)->FindModelLabel("a")->id == "a");
+  CHECK((*prefixed)->FindModelLabel("__label__b") == nullptr);
   auto dup = voc::Taxonomy::FromLabels({"a", "a"});
   REQUIRE_FALSE(dup.ok());
   CHECK(dup.status().message() == "duplicate model label \"a\"");
