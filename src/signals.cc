@@ -44,7 +44,9 @@ const BuiltinCue kCues[] = {
     {Signal::kRepeatContact, "still unresolved",
      "\\bstill (?:not|isn" VOC_APOS "?t|hasn" VOC_APOS "?t|haven" VOC_APOS "?t|doesn" VOC_APOS "?t|don" VOC_APOS "?t|didn" VOC_APOS "?t|can" VOC_APOS "?t|cannot|no|never|unresolved|broken|pending|outstanding|showing|reporting|waiting|have not|has not|does not|did not|nothing|the same problem|the same issue|an issue|a problem)\\b",
      false},
-    {Signal::kRepeatContact, "reopened", "\\bre-?open(?:ed|ing)?\\b", false},
+    {Signal::kRepeatContact, "reopened",
+     "\\bre-?open(?:ed|ing)? (?:my |the |a |this |our |his |her )?(?:case|ticket|complaint|dispute|claim|investigation|issue|request)\\b|\\b(?:case|ticket|complaint|dispute|claim|investigation|issue) (?:was |has been |had been |got )?re-?opened\\b",
+     false},
     {Signal::kRepeatContact, "keep contacting",
      "\\b(?:keep|kept|keeps|continue to|continued to|have to keep) (?:calling|contacting|emailing|writing|asking|disputing|getting transferred|being transferred|being told|getting the same|sending)\\b",
      false},
@@ -63,7 +65,7 @@ const BuiltinCue kCues[] = {
 
     // ---- effort: the path of least resistance is broken ---------------------
     {Signal::kEffort, "transferred",
-     "\\b(?:transferr?ed|transferring|bounced (?:around|back and forth|from)|passed (?:around|from one|back and forth)|shuffled (?:around|between)|run-?around|runaround)\\b",
+     "\\b(?:transferr?ed|transferring|transfers) (?:me|my call|us|the call)\\b|\\b(?:got|get|getting|was|were|keep getting|kept getting|being|been) (?:transferr?ed|bounced|passed|shuffled)(?: (?:around|back and forth|again|\\w+ times)| to (?:another|a different|the wrong|a|an|the|yet another) (?:\\w+ )?(?:department|agent|rep|representative|person|supervisor|manager|line|team|specialist))\\b|\\b(?:bounced (?:around|back and forth)|passed (?:around|from one|back and forth)|shuffled (?:around|between)|run-?around|runaround)\\b",
      true},
     {Signal::kEffort, "on hold", "\\b(?:on|placed on|put on|kept on|left on|sat on|waiting on) hold\\b", true},
     {Signal::kEffort, "long wait",
@@ -76,7 +78,7 @@ const BuiltinCue kCues[] = {
      "\\b(?:called|phoned|emailed|e-mailed|chatted|wrote|faxed|mailed|visited|tweeted|messaged)\\b[^.!?\\n]{0,40}?(?:,|\\band\\b|\\bthen\\b) ?(?:(?:I|we) )?(?:also )?(?:called|phoned|emailed|e-mailed|chatted|wrote|faxed|mailed|visited|tweeted|messaged|went to)\\b",
      true},
     {Signal::kEffort, "paperwork",
-     "\\b(?:paperwork|faxed|faxing|fax (?:it|them|the|my)|notari[sz]ed|certified (?:mail|letter)|fill(?:ed|ing)? out (?:a |the |another |more |multiple |all |these |those )?(?:forms?|paperwork|applications?))\\b",
+     "\\b(?:(?:more|endless|so much|mountains? of|piles? of|same|all the) paperwork|faxed|faxing|fax (?:it|them|the|my)|notari[sz]ed|certified (?:mail|letter)|fill(?:ed|ing)? out (?:a |the |another |more |multiple |all |these |those )?(?:forms?|paperwork|applications?))\\b",
      true},
     {Signal::kEffort, "hoops",
      "\\b(?:jump(?:ed|ing)? through (?:\\w+ )?hoops|hoops to jump|hassle|nightmare|headache|exhausting|time-consuming|time consuming|waste of (?:my )?time|wasted (?:hours|days|weeks|my time|so much time))\\b",
@@ -131,7 +133,7 @@ const BuiltinCue kCues[] = {
      "\\b(?:I|we) (?:have |had |just |finally |already )?(?:closed|cancell?ed|terminated|ended|deleted) (?:my|our|the|all) (?:\\w+ )?(?:account|accounts|membership|subscription|service|contract|card|cards|policy|plan|relationship)\\b",
      true},
     {Signal::kChurnRisk, "switching",
-     "\\b(?:switch(?:ing|ed)?|mov(?:e|ing)) (?:my (?:business|account|accounts|money|service|number|banking) )?(?:over )?to (?:another|a different|a competitor|your competitor|competitor|the competition|\\w+ instead)\\b|\\bswitch(?:ing|ed)? (?:banks|carriers|providers|companies|airlines|insurers|brands|lenders|servicers)\\b",
+     "\\b(?:switch(?:ing|ed)?|mov(?:e|ing)) (?:my (?:business|account|accounts|money|service|number|banking) )?(?:over )?to (?:another|a different|a competitor|your competitor|competitor|the competition|\\w+ instead)\\b|\\bswitch(?:ing|ed)? (?:banks|carriers|providers|companies|airlines|insurers|brands)\\b",
      true},
     {Signal::kChurnRisk, "take my business elsewhere",
      "\\b(?:take|taking|took|move|moving|moved|bring|bringing|spend|spending) (?:my|our) (?:business|money|account|accounts|custom|banking)\\b[^.!?\\n]{0,12}?\\b(?:elsewhere|somewhere else|to another|to a different|to a competitor)\\b",
@@ -148,7 +150,7 @@ const BuiltinCue kCues[] = {
 
     // ---- expectation mismatch (truth in marketing) ---------------------------
     {Signal::kExpectationMismatch, "was told",
-     "\\b(?:I|we|he|she|they) (?:was|were) (?:told|promised|assured|informed|advised|quoted|guaranteed|led to believe)\\b",
+     "\\b(?:I|we|he|she|they) (?:was|were) (?:told|promised|assured|quoted|guaranteed|led to believe)\\b",
      true},
     {Signal::kExpectationMismatch, "promised",
      "\\b(?:promised|assured|guaranteed|guarantee|promise)(?: me| us)?\\b",

@@ -39,7 +39,8 @@ TEST_CASE("Signals: repeat contact") {
   CHECK(Evidence("This is the third time I call about this", Signal::kRepeatContact) == "third time");
   CHECK(Evidence("I called again yesterday", Signal::kRepeatContact) == "called again");
   CHECK(Evidence("and it is still not fixed", Signal::kRepeatContact) == "still not");
-  CHECK(Evidence("They reopened the case", Signal::kRepeatContact) == "reopened");
+  CHECK(Evidence("They reopened the case", Signal::kRepeatContact) == "reopened the case");
+  CHECK_FALSE(Has("The account was reopened in May", Signal::kRepeatContact));
   CHECK(Evidence("I keep calling and nothing happens", Signal::kRepeatContact) == "keep calling");
   CHECK(Evidence("it happens again and again", Signal::kRepeatContact) == "again and again");
   CHECK(Evidence("I have disputed it several times", Signal::kRepeatContact) == "several times");
@@ -57,7 +58,10 @@ TEST_CASE("Signals: repeat contact") {
 
 TEST_CASE("Signals: effort") {
   using voc::Signal;
-  CHECK(Evidence("I was transferred to billing", Signal::kEffort) == "transferred");
+  CHECK(Evidence("I was transferred to another department", Signal::kEffort) ==
+        "was transferred to another department");
+  CHECK(Evidence("then they transferred me again", Signal::kEffort) == "transferred me");
+  CHECK_FALSE(Has("My loan was transferred to a new servicer", Signal::kEffort));
   CHECK(Evidence("they put me on hold", Signal::kEffort) == "on hold");
   CHECK(Evidence("I waited for 45 minutes", Signal::kEffort) == "waited for 45 minutes");
   CHECK(Evidence("I had to explain everything again", Signal::kEffort) == "had to explain everything again");
