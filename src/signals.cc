@@ -11,6 +11,7 @@
 #include <limits>
 #include <tuple>
 
+#include "regex_set.h"
 #include "text_scan.h"
 
 namespace voc {
@@ -43,7 +44,9 @@ const BuiltinCue kCues[] = {
     {Signal::kRepeatContact, "still unresolved",
      "\\bstill (?:not|isn" VOC_APOS "?t|hasn" VOC_APOS "?t|haven" VOC_APOS "?t|doesn" VOC_APOS "?t|don" VOC_APOS "?t|didn" VOC_APOS "?t|can" VOC_APOS "?t|cannot|no|never|unresolved|broken|pending|outstanding|showing|reporting|waiting|have not|has not|does not|did not|nothing|the same problem|the same issue|an issue|a problem)\\b",
      false},
-    {Signal::kRepeatContact, "reopened", "\\bre-?open(?:ed|ing)?\\b", false},
+    {Signal::kRepeatContact, "reopened",
+     "\\bre-?open(?:ed|ing)? (?:my |the |a |this |our |his |her )?(?:case|ticket|complaint|dispute|claim|investigation|issue|request)\\b|\\b(?:case|ticket|complaint|dispute|claim|investigation|issue) (?:was |has been |had been |got )?re-?opened\\b",
+     false},
     {Signal::kRepeatContact, "keep contacting",
      "\\b(?:keep|kept|keeps|continue to|continued to|have to keep) (?:calling|contacting|emailing|writing|asking|disputing|getting transferred|being transferred|being told|getting the same|sending)\\b",
      false},
@@ -62,7 +65,7 @@ const BuiltinCue kCues[] = {
 
     // ---- effort: the path of least resistance is broken ---------------------
     {Signal::kEffort, "transferred",
-     "\\b(?:transferr?ed|transferring|bounced (?:around|back and forth|from)|passed (?:around|from one|back and forth)|shuffled (?:around|between)|run-?around|runaround)\\b",
+     "\\b(?:transferr?ed|transferring|transfers) (?:me|my call|us|the call)\\b|\\b(?:got|get|getting|was|were|keep getting|kept getting|being|been) (?:transferr?ed|bounced|passed|shuffled)(?: (?:around|back and forth|again|\\w+ times)| to (?:another|a different|the wrong|a|an|the|yet another) (?:\\w+ )?(?:department|agent|rep|representative|person|supervisor|manager|line|team|specialist))\\b|\\b(?:bounced (?:around|back and forth)|passed (?:around|from one|back and forth)|shuffled (?:around|between)|run-?around|runaround)\\b",
      true},
     {Signal::kEffort, "on hold", "\\b(?:on|placed on|put on|kept on|left on|sat on|waiting on) hold\\b", true},
     {Signal::kEffort, "long wait",
@@ -75,7 +78,7 @@ const BuiltinCue kCues[] = {
      "\\b(?:called|phoned|emailed|e-mailed|chatted|wrote|faxed|mailed|visited|tweeted|messaged)\\b[^.!?\\n]{0,40}?(?:,|\\band\\b|\\bthen\\b) ?(?:(?:I|we) )?(?:also )?(?:called|phoned|emailed|e-mailed|chatted|wrote|faxed|mailed|visited|tweeted|messaged|went to)\\b",
      true},
     {Signal::kEffort, "paperwork",
-     "\\b(?:paperwork|faxed|faxing|fax (?:it|them|the|my)|notari[sz]ed|certified (?:mail|letter)|fill(?:ed|ing)? out (?:a |the |another |more |multiple |all |these |those )?(?:forms?|paperwork|applications?))\\b",
+     "\\b(?:(?:more|endless|so much|mountains? of|piles? of|same|all the) paperwork|faxed|faxing|fax (?:it|them|the|my)|notari[sz]ed|certified (?:mail|letter)|fill(?:ed|ing)? out (?:a |the |another |more |multiple |all |these |those )?(?:forms?|paperwork|applications?))\\b",
      true},
     {Signal::kEffort, "hoops",
      "\\b(?:jump(?:ed|ing)? through (?:\\w+ )?hoops|hoops to jump|hassle|nightmare|headache|exhausting|time-consuming|time consuming|waste of (?:my )?time|wasted (?:hours|days|weeks|my time|so much time))\\b",
@@ -130,7 +133,7 @@ const BuiltinCue kCues[] = {
      "\\b(?:I|we) (?:have |had |just |finally |already )?(?:closed|cancell?ed|terminated|ended|deleted) (?:my|our|the|all) (?:\\w+ )?(?:account|accounts|membership|subscription|service|contract|card|cards|policy|plan|relationship)\\b",
      true},
     {Signal::kChurnRisk, "switching",
-     "\\b(?:switch(?:ing|ed)?|mov(?:e|ing)) (?:my (?:business|account|accounts|money|service|number|banking) )?(?:over )?to (?:another|a different|a competitor|your competitor|competitor|the competition|\\w+ instead)\\b|\\bswitch(?:ing|ed)? (?:banks|carriers|providers|companies|airlines|insurers|brands|lenders|servicers)\\b",
+     "\\b(?:switch(?:ing|ed)?|mov(?:e|ing)) (?:my (?:business|account|accounts|money|service|number|banking) )?(?:over )?to (?:another|a different|a competitor|your competitor|competitor|the competition|\\w+ instead)\\b|\\bswitch(?:ing|ed)? (?:banks|carriers|providers|companies|airlines|insurers|brands)\\b",
      true},
     {Signal::kChurnRisk, "take my business elsewhere",
      "\\b(?:take|taking|took|move|moving|moved|bring|bringing|spend|spending) (?:my|our) (?:business|money|account|accounts|custom|banking)\\b[^.!?\\n]{0,12}?\\b(?:elsewhere|somewhere else|to another|to a different|to a competitor)\\b",
@@ -147,7 +150,7 @@ const BuiltinCue kCues[] = {
 
     // ---- expectation mismatch (truth in marketing) ---------------------------
     {Signal::kExpectationMismatch, "was told",
-     "\\b(?:I|we|he|she|they) (?:was|were) (?:told|promised|assured|informed|advised|quoted|guaranteed|led to believe)\\b",
+     "\\b(?:I|we|he|she|they) (?:was|were) (?:told|promised|assured|quoted|guaranteed|led to believe)\\b",
      true},
     {Signal::kExpectationMismatch, "promised",
      "\\b(?:promised|assured|guaranteed|guarantee|promise)(?: me| us)?\\b",
@@ -170,7 +173,7 @@ const BuiltinCue kCues[] = {
 
     // ---- urgency / safety: escalate regardless of volume -----------------
     {Signal::kUrgencySafety, "injury",
-     "\\b(?:injur(?:y|ies|ed|ing)|hurt (?:myself|himself|herself|themselves|my|his|her|their)|cut (?:myself|my (?:hand|finger|foot|leg))|bleeding|broke (?:my|his|her) (?:arm|leg|wrist|ankle|hand|finger|tooth|nose)|concussion|stitches)\\b",
+     "\\b(?:injur(?:y|ies|ed|ing)|hurt (?:myself|himself|herself|themselves|(?:my|his|her|their) (?:back|hand|hands|finger|fingers|foot|feet|leg|legs|arm|arms|head|neck|eye|eyes|skin|face|knee|wrist|ankle|shoulder|mouth|teeth|tooth))|cut (?:myself|my (?:hand|finger|foot|leg))|bleeding|broke (?:my|his|her) (?:arm|leg|wrist|ankle|hand|finger|tooth|nose)|concussion|stitches)\\b",
      true},
     {Signal::kUrgencySafety, "fire",
      "\\b(?:caught fire|catch(?:es)? fire|on fire|burst into flames|flames?|fire hazard|overheat(?:ed|ing|s)?|melted|explod(?:ed|es|ing)|explosion|burn(?:ed|t|s)? (?:my|me|him|her|them|his|down|a hole)|burns|scorched)\\b",
@@ -265,7 +268,7 @@ bool IsAsciiLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A'
 struct SignalDetector::Impl {
   SignalOptions options;
   std::vector<Cue> cues;
-  std::unique_ptr<RE2::Set> set;
+  std::unique_ptr<internal::RegexSetGroup> set;
   std::unique_ptr<RE2> profanity;
   std::unique_ptr<RE2> exclamations;
 };
@@ -283,7 +286,7 @@ Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptio
   impl.options = options;
   RE2::Options set_opt = CueOptions();
   set_opt.set_max_mem(64 << 20);
-  impl.set = std::make_unique<RE2::Set>(set_opt, RE2::UNANCHORED);
+  impl.set = std::make_unique<internal::RegexSetGroup>(set_opt);
   auto add = [&](Signal s, const std::string& name, const std::string& pattern,
                  bool negatable) -> Status {
     if (name.empty()) return InvalidArgumentError("signal cue with an empty name");
@@ -322,11 +325,10 @@ SignalResult SignalDetector::Detect(std::string_view text_in) const {
   std::vector<SignalHit> hits;
 
   std::vector<int> matched;
-  RE2::Set::ErrorInfo info;
   std::vector<size_t> candidates;
-  if (impl.set->Match(sp, &matched, &info)) {
+  if (impl.set->Match(sp, &matched)) {
     for (int m : matched) candidates.push_back(static_cast<size_t>(m));
-  } else if (info.kind != RE2::Set::kNoError) {
+  } else {
     for (size_t i = 0; i < impl.cues.size(); ++i) candidates.push_back(i);
   }
   std::sort(candidates.begin(), candidates.end());

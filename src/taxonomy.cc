@@ -385,9 +385,13 @@ const Theme* Taxonomy::Find(std::string_view id) const {
 }
 
 const Theme* Taxonomy::FindModelLabel(std::string_view label) const {
-  constexpr std::string_view kPrefix = "__label__";
-  if (label.substr(0, kPrefix.size()) == kPrefix) label.remove_prefix(kPrefix.size());
   auto it = impl_->by_model_label.find(std::string(label));
+  if (it != impl_->by_model_label.end()) return &impl_->themes[it->second];
+  if (const Theme* t = Find(label)) return t;
+  constexpr std::string_view kPrefix = "__label__";
+  if (label.substr(0, kPrefix.size()) != kPrefix) return nullptr;
+  label.remove_prefix(kPrefix.size());
+  it = impl_->by_model_label.find(std::string(label));
   if (it != impl_->by_model_label.end()) return &impl_->themes[it->second];
   return Find(label);
 }

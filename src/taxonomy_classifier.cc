@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "regex_set.h"
 #include "text_scan.h"
 #include "voc/taxonomy.h"
 
@@ -43,7 +44,7 @@ struct ThemeClassifier::Impl {
   ThemeOptions options;
   std::vector<CompiledRule> rules;
   std::vector<size_t> set_to_rule;  // RE2::Set index -> rule index
-  std::unique_ptr<RE2::Set> set;
+  std::unique_ptr<internal::RegexSetGroup> set;
 
   // Appends the evidence of `rule` over `text`; returns false when it does
   // not fire.
@@ -106,7 +107,7 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
   impl.options = options;
   RE2::Options set_opt = PatternOptions(true);
   set_opt.set_max_mem(64 << 20);
-  impl.set = std::make_unique<RE2::Set>(set_opt, RE2::UNANCHORED);
+  impl.set = std::make_unique<internal::RegexSetGroup>(set_opt);
   const auto& themes = impl.taxonomy->themes();
   for (size_t t = 0; options.use_rules && t < themes.size(); ++t) {
     for (const ThemeRule& r : themes[t].rules) {
@@ -170,11 +171,10 @@ std::vector<ThemeHit> ThemeClassifier::Classify(
 
   if (!impl.set_to_rule.empty()) {
     std::vector<int> matched;
-    RE2::Set::ErrorInfo info;
     std::vector<size_t> candidates;
-    if (impl.set->Match(text, &matched, &info)) {
+    if (impl.set->Match(text, &matched)) {
       for (int m : matched) candidates.push_back(impl.set_to_rule[static_cast<size_t>(m)]);
-    } else if (info.kind != RE2::Set::kNoError) {
+    } else {
       // The set's DFA ran out of memory on this text: run every rule.
       for (size_t i = 0; i < impl.rules.size(); ++i) candidates.push_back(i);
     }

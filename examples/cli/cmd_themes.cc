@@ -3,6 +3,7 @@
 // and its CX signals.
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -95,7 +96,7 @@ int RunThemes(int argc, char** argv) {
   std::string taxonomy_path = std::string(VOC_DEFAULT_MODELS_DIR) + "/taxonomy.json";
   desc.add_options()("help,h", "show this help")(
       "taxonomy", po::value<std::string>(&taxonomy_path),
-      "taxonomy JSON file (default: the bundled models/taxonomy.json)")(
+      "taxonomy JSON file (default: $VOC_TAXONOMY, else the bundled models/taxonomy.json)")(
       "no-signals", "do not detect CX signals")(
       "evidence-text", po::value<bool>()->default_value(true),
       "include the matched text of each evidence span (true|false)");

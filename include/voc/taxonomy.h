@@ -87,8 +87,9 @@ class Taxonomy {
   // Returns the theme with `id`, or nullptr.
   const Theme* Find(std::string_view id) const;
   // Returns the theme a model label maps to (through `model_labels`, or a
-  // theme whose id equals the label), or nullptr. A fastText "__label__"
-  // prefix is ignored.
+  // theme whose id equals the label), or nullptr. When the label is not
+  // found as given, a fastText "__label__" prefix is dropped and it is
+  // looked up again.
   const Theme* FindModelLabel(std::string_view label) const;
   // The (model label, theme id) pairs declared in `model_labels`.
   const std::vector<std::pair<std::string, std::string>>& model_labels() const;

@@ -1,0 +1,425 @@
+#include "voc/taxonomy.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+const std::string kData = VOC_TEST_DATA_DIR "/taxonomy/";
+const std::string kDefault = VOC_SOURCE_DIR "/models/taxonomy.json";
+
+std::shared_ptr<const voc::Taxonomy> Load(const std::string& path) {
+  auto r = voc::Taxonomy::LoadFile(path);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::shared_ptr<const voc::Taxonomy>(std::move(*r));
+}
+
+std::unique_ptr<voc::ThemeClassifier> Classifier(std::shared_ptr<const voc::Taxonomy> tax,
+                                                 const voc::ThemeOptions& opt = {}) {
+  auto r = voc::ThemeClassifier::Create(std::move(tax), opt);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(*r);
+}
+
+std::string ParseError(std::string_view json) {
+  auto r = voc::Taxonomy::Parse(json);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == voc::StatusCode::kInvalidArgument);
+  return r.status().message();
+}
+
+const voc::ThemeHit* FindHit(const std::vector<voc::ThemeHit>& hits, const std::string& id) {
+  for (const auto& h : hits)
+    if (h.id == id) return &h;
+  return nullptr;
+}
+
+std::vector<std::string> Ids(const std::vector<voc::ThemeHit>& hits) {
+  std::vector<std::string> ids;
+  for (const auto& h : hits) ids.push_back(h.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("Taxonomy: loads themes, implied parents, inheritance and routing") {
+  auto tax = Load(kData + "small.json");
+  CHECK(tax->name() == "test-small");
+  CHECK(tax->version() == 3);
+  std::vector<std::string> ids;
+  for (const auto& t : tax->themes()) ids.push_back(t.id);
+  // Parents first; "delivery" and "service" are implied just before their first child.
+  CHECK(ids == std::vector<std::string>{"billing", "billing/double-charge", "billing/unexpected-fee",
+                                        "delivery", "delivery/late", "service", "service/rude",
+                                        "custom"});
+  const voc::Theme* fee = tax->Find("billing/unexpected-fee");
+  REQUIRE(fee != nullptr);
+  CHECK(fee->department == "finance");  // inherited from "billing"
+  CHECK(fee->role == voc::ValueRole::kEnhancer);
+  CHECK(fee->parent == "billing");
+  CHECK(fee->rules.size() == 2);
+  CHECK(fee->rules[0].exclude_scope == voc::ExcludeScope::kSentence);
+  CHECK(fee->rules[1].exclude_scope == voc::ExcludeScope::kText);
+  CHECK(fee->rules[1].weight == doctest::Approx(0.8));  // the default weight
+  const voc::Theme* delivery = tax->Find("delivery");
+  REQUIRE(delivery != nullptr);
+  CHECK(delivery->implied);
+  CHECK(delivery->department == "operations");  // its only child's
+  CHECK(delivery->role == voc::ValueRole::kCreator);
+  CHECK(delivery->label == "delivery");
+  CHECK(tax->Find("delivery/late")->threshold == doctest::Approx(0.6));
+  CHECK(tax->Find("service/rude")->role == voc::ValueRole::kService);
+  const voc::Theme* custom = tax->Find("custom");
+  CHECK(custom->department == "Claims");
+  CHECK(custom->role == voc::ValueRole::kService);
+  CHECK(tax->Find("nope") == nullptr);
+  CHECK(tax->FindModelLabel("get_refund")->id == "billing");
+  CHECK(tax->FindModelLabel("__label__Late")->id == "delivery/late");
+  CHECK(tax->FindModelLabel("service/rude")->id == "service/rude");  // an id is a label too
+  CHECK(tax->FindModelLabel("unknown") == nullptr);
+  CHECK(tax->model_labels().size() == 2);
+}
+
+TEST_CASE("Taxonomy: department roles and slugs") {
+  CHECK(voc::DepartmentRole("Engineering") == voc::ValueRole::kCreator);
+  CHECK(voc::DepartmentRole("IT") == voc::ValueRole::kEnhancer);
+  CHECK(voc::DepartmentRole("sales") == voc::ValueRole::kCommunicator);
+  CHECK(voc::DepartmentRole("service") == voc::ValueRole::kService);
+  CHECK(voc::DepartmentRole("legal") == voc::ValueRole::kUnknown);
+  CHECK(voc::ThemeIdSlug("Credit card or prepaid card") == "credit-card-or-prepaid-card");
+  CHECK(voc::ThemeIdSlug("  Billing / Late FEE!! ") == "billing/late-fee");
+}
+
+TEST_CASE("Taxonomy: JSON syntax errors carry line and column") {
+  auto r = voc::Taxonomy::LoadFile(kData + "bad_syntax.json");
+  REQUIRE_FALSE(r.ok());
+  const std::string& m = r.status().message();
+  CHECK(m.find("bad_syntax.json: taxonomy JSON syntax error at line 3, column") != std::string::npos);
+  CHECK(m.find("syntax error while parsing object") != std::string::npos);
+  CHECK(ParseError("").find("line 1, column 1") != std::string::npos);
+  CHECK(ParseError("{\"themes\": [}").find("line 1, column 13") != std::string::npos);
+}
+
+TEST_CASE("Taxonomy: invalid RE2 names the theme, rule, RE2's error and position") {
+  auto r = voc::Taxonomy::LoadFile(kData + "bad_regex.json");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == voc::StatusCode::kInvalidArgument);
+  CHECK(r.status().message() ==
+        kData + "bad_regex.json: theme 'billing/fee' rule 'broken': include pattern 2 \"fee(s\" "
+                "is not valid RE2: missing ): fee(s (at byte 0)");
+  std::string m = ParseError(
+      R"({"themes":[{"id":"x","department":"it","rules":[{"include":"ok","exclude":"a**"}]}]})");
+  CHECK(m == "theme 'x' rule 1: exclude pattern 1 \"a**\" is not valid RE2: bad repetition "
+             "operator: ** (at byte 1)");
+}
+
+TEST_CASE("Taxonomy: validation errors") {
+  CHECK(ParseError(R"({"themes":[{"id":"a","department":"it","role":"boss"}]})") ==
+        "theme 'a': unknown role \"boss\" (expected creator, enhancer, communicator or service)");
+  CHECK(ParseError(R"({"themes":[{"id":"a","department":"it"},{"id":"a","department":"hr"}]})") ==
+        "duplicate theme id \"a\"");
+  CHECK(ParseError(R"({"themes":[{"id":"a","department":"legal"}]})") ==
+        "theme 'a': department \"legal\" has no known value role; give \"role\"");
+  CHECK(ParseError(R"({"themes":[{"id":"a//b"}]})").find("is not a theme id") != std::string::npos);
+  CHECK(ParseError(R"({"themes":[{"id":"a b"}]})").find("is not a theme id") != std::string::npos);
+  CHECK(ParseError(R"({"themes":[{"label":"x"}]})") == "theme 1: needs a string \"id\"");
+  CHECK(ParseError(R"({"themez":[]})") == "unknown top-level field \"themez\"");
+  CHECK(ParseError(R"({"name":"x"})") == "taxonomy needs a \"themes\" array");
+  CHECK(ParseError("[1,2]") == "taxonomy must be a JSON object");
+  CHECK(ParseError(R"({"themes":[{"id":"a","rulez":[]}]})") == "theme 'a': unknown field \"rulez\"");
+  CHECK(ParseError(R"({"themes":[{"id":"a","threshold":1.5}]})") ==
+        "theme 'a': \"threshold\" must be in [0, 1]");
+  CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"include":"x","weight":0}]}]})") ==
+        "theme 'a' rule 1: \"weight\" must be in (0, 1]");
+  CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"id":"r"}]}]})") ==
+        "theme 'a' rule 'r': needs at least one \"include\" pattern");
+  CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"id":"r","include":""}]}]})") ==
+        "theme 'a' rule 'r': include pattern 1 is empty");
+  CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"id":"r","include":[1]}]}]})") ==
+        "theme 'a' rule 'r': \"include\" must hold only strings");
+  CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"id":"r","include":"x"},{"id":"r","include":"y"}]}]})") ==
+        "theme 'a': duplicate rule id 'r'");
+  CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"include":"x","exclude_scope":"page"}]}]})") ==
+        "theme 'a' rule 1: \"exclude_scope\" must be \"sentence\" or \"text\", not \"page\"");
+  CHECK(ParseError(R"({"themes":[{"id":"a"}],"model_labels":{"x":"b"}})") ==
+        "model_labels: \"x\" maps to unknown theme \"b\"");
+  CHECK(ParseError(R"({"themes":[],"defaults":{"colour":1}})") == "defaults: unknown field \"colour\"");
+
+  auto missing = voc::Taxonomy::LoadFile(kData + "no_such_file.json");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == voc::StatusCode::kNotFound);
+  CHECK(missing.status().message() ==
+        "cannot open taxonomy file \"" + kData + "no_such_file.json\"");
+}
+
+TEST_CASE("Taxonomy: from a bare label list") {
+  auto r = voc::Taxonomy::FromLabels({"Debt collection", "Credit card", "credit-card", "Mortgage"});
+  REQUIRE(r.ok());
+  const voc::Taxonomy& tax = **r;
+  REQUIRE(tax.themes().size() == 4);
+  CHECK(tax.themes()[0].id == "debt-collection");
+  CHECK(tax.themes()[0].label == "Debt collection");
+  CHECK(tax.themes()[0].department == "unassigned");
+  CHECK(tax.themes()[0].role == voc::ValueRole::kUnknown);
+  CHECK(tax.themes()[2].id == "credit-card-2");
+  CHECK(tax.FindModelLabel("credit-card")->id == "credit-card-2");
+  CHECK(tax.FindModelLabel("__label__Mortgage")->id == "mortgage");
+  // A label that itself starts with "__label__" is found as given first.
+  auto prefixed = voc::Taxonomy::FromLabels({"__label__a", "a"});
+  REQUIRE(prefixed.ok());
+  CHECK((*prefixed)->FindModelLabel("__label__a")->id == "label-a");
+  CHECK((*prefixed)->FindModelLabel("a")->id == "a");
+  CHECK((*prefixed)->FindModelLabel("__label__b") == nullptr);
+  auto dup = voc::Taxonomy::FromLabels({"a", "a"});
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.status().message() == "duplicate model label \"a\"");
+  auto empty = voc::Taxonomy::FromLabels({""});
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message() == "empty model label");
+}
+
+TEST_CASE("ThemeClassifier: multi-label rules with evidence and routing") {
+  auto clf = Classifier(Load(kData + "small.json"));
+  std::string text = "I was charged twice. The agent was rude and my package was late.";
+  auto hits = clf->Classify(text);
+  CHECK(Ids(hits) == std::vector<std::string>{"billing/double-charge", "delivery/late", "service/rude"});
+  const voc::ThemeHit* dc = FindHit(hits, "billing/double-charge");
+  REQUIRE(dc != nullptr);
+  CHECK(dc->confidence == doctest::Approx(0.9));
+  CHECK(dc->source == "rule:billing/double-charge#twice");
+  CHECK(dc->department == "finance");
+  CHECK(dc->role == voc::ValueRole::kEnhancer);
+  REQUIRE(dc->evidence.size() == 1);
+  CHECK(dc->evidence[0].begin == 6);
+  CHECK(dc->evidence[0].end == 19);
+  CHECK(text.substr(6, 13) == "charged twice");
+  const voc::ThemeHit* late = FindHit(hits, "delivery/late");
+  REQUIRE(late != nullptr);
+  CHECK(text.substr(late->evidence[0].begin, late->evidence[0].end - late->evidence[0].begin) ==
+        "package was late");
+  CHECK(late->department == "operations");
+  CHECK(late->role == voc::ValueRole::kCreator);
+}
+
+TEST_CASE("ThemeClassifier: several rules of one theme make one hit") {
+  auto clf = Classifier(Load(kData + "small.json"));
+  std::string text = "She was RUDE. Really rude.";
+  auto hits = clf->Classify(text);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].id == "service/rude");
+  CHECK(hits[0].confidence == doctest::Approx(0.95));  // the case-sensitive rule's weight
+  CHECK(hits[0].source == "rule:service/rude#case");
+  REQUIRE(hits[0].evidence.size() == 3);  // "RUDE" twice (two rules) and "rude"
+  CHECK(hits[0].evidence[0].begin == 8);
+  CHECK(hits[0].evidence[2].begin == 21);
+  // The case-sensitive rule does not fire on lower case.
+  auto lower = clf->Classify("she was rude");
+  REQUIRE(lower.size() == 1);
+  CHECK(lower[0].source == "rule:service/rude#rude");
+}
+
+TEST_CASE("ThemeClassifier: exclude patterns veto per sentence or per text") {
+  auto clf = Classifier(Load(kData + "small.json"));
+  // Sentence scope: the veto in the first sentence does not reach the second.
+  CHECK(clf->Classify("There were no fees at first.").empty());
+  auto hits = clf->Classify("There were no fees at first. Then a fee appeared.");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].id == "billing/unexpected-fee");
+  REQUIRE(hits[0].evidence.size() == 1);
+  CHECK(hits[0].evidence[0].begin == 36);
+  // Text scope: "waived" anywhere vetoes the surcharge rule.
+  CHECK(FindHit(clf->Classify("A surcharge was added."), "billing/unexpected-fee") != nullptr);
+  CHECK(clf->Classify("A surcharge was added. Later it was waived.").empty());
+}
+
+TEST_CASE("ThemeClassifier: text that fits nothing stays unclassified") {
+  auto clf = Classifier(Load(kData + "small.json"));
+  CHECK(clf->Classify("What a lovely afternoon in the park.").empty());
+  CHECK(clf->Classify("").empty());
+  CHECK(clf->Classify(std::string("\xff\xfe\x00 rud", 7)).empty());
+}
+
+TEST_CASE("ThemeClassifier: model scores merge with rules") {
+  voc::ThemeOptions opt;
+  opt.model_name = "bitext";
+  auto clf = Classifier(Load(kData + "small.json"), opt);
+  std::string text = "Where is my money? My order was late.";
+  // Model only, above the theme threshold (0.5 default for billing).
+  auto hits = clf->Classify(text, {{"get_refund", 0.7}, {"unknown_label", 0.99}});
+  const voc::ThemeHit* billing = FindHit(hits, "billing");
+  REQUIRE(billing != nullptr);
+  CHECK(billing->source == "model:bitext");
+  CHECK(billing->confidence == doctest::Approx(0.7));
+  REQUIRE(billing->evidence.size() == 1);
+  CHECK(billing->evidence[0].begin == 0);
+  CHECK(billing->evidence[0].end == text.size());
+  CHECK(billing->department == "finance");
+  // Below the theme's own threshold (0.6 for delivery/late): the rule hit alone.
+  hits = clf->Classify(text, {{"Late", 0.55}});
+  const voc::ThemeHit* late = FindHit(hits, "delivery/late");
+  REQUIRE(late != nullptr);
+  CHECK(late->source == "rule:delivery/late#late");
+  CHECK(late->evidence.size() == 1);
+  // Both: one hit, the higher confidence, both evidences.
+  hits = clf->Classify(text, {{"Late", 0.95}});
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].id == "delivery/late");
+  CHECK(hits[0].confidence == doctest::Approx(0.95));
+  CHECK(hits[0].source == "model:bitext");
+  REQUIRE(hits[0].evidence.size() == 2);
+  CHECK(hits[0].evidence[0].source == "rule:delivery/late#late");
+  CHECK(hits[0].evidence[1].source == "model:bitext");
+  hits = clf->Classify(text, {{"__label__Late", 0.61}});
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].confidence == doctest::Approx(0.8));  // the rule's weight is higher
+  CHECK(hits[0].source == "rule:delivery/late#late");
+  // Model scores with rules switched off.
+  opt.use_rules = false;
+  auto models_only = Classifier(Load(kData + "small.json"), opt);
+  CHECK(models_only->Classify(text).empty());
+  CHECK(models_only->Classify(text, {{"Late", 0.9}}).size() == 1);
+}
+
+TEST_CASE("ThemeClassifier: option and argument errors") {
+  auto null = voc::ThemeClassifier::Create(nullptr);
+  REQUIRE_FALSE(null.ok());
+  CHECK(null.status().message() == "ThemeClassifier needs a taxonomy");
+  voc::ThemeOptions opt;
+  opt.max_evidence_per_rule = 0;
+  auto bad = voc::ThemeClassifier::Create(Load(kData + "small.json"), opt);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == "max_evidence_per_rule must be >= 1");
+}
+
+TEST_CASE("ThemeClassifier: evidence is capped and empty matches are no evidence") {
+  auto tax = voc::Taxonomy::Parse(
+      R"({"themes":[{"id":"a","department":"it","rules":[{"id":"star","include":"x*"},{"id":"fee","include":"fee"}]}]})");
+  REQUIRE(tax.ok());
+  voc::ThemeOptions opt;
+  opt.max_evidence_per_rule = 2;
+  auto clf = Classifier(std::move(*tax), opt);
+  CHECK(clf->Classify("nothing here").empty());  // "x*" matches only the empty string
+  auto hits = clf->Classify("fee fee fee fee");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].evidence.size() == 2);
+}
+
+TEST_CASE("ThemeClassifier: a pathological pattern stays linear") {
+  auto tax = voc::Taxonomy::Parse(
+      R"({"themes":[{"id":"a","department":"it","rules":[{"id":"evil","include":"(a+)+$","exclude":"(a|aa)+b"}]}]})");
+  REQUIRE(tax.ok());
+  auto clf = Classifier(std::move(*tax));
+  std::string text(100000, 'a');
+  auto start = std::chrono::steady_clock::now();
+  auto hits = clf->Classify(text);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].evidence[0].begin == 0);
+  CHECK(hits[0].evidence[0].end == 100000);
+  CHECK(secs < 2.0);  // a backtracking engine would not finish
+  text.back() = 'b';
+  start = std::chrono::steady_clock::now();
+  CHECK(clf->Classify(text).empty());
+  secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(secs < 2.0);
+}
+
+TEST_CASE("ThemeClassifier: concurrent calls agree") {
+  auto clf = Classifier(Load(kDefault));
+  const std::vector<std::string> texts = {
+      "I was double charged and the agent was rude. Still waiting for my refund!",
+      "My package never arrived and the tracking number does not work",
+      "This dress runs small and the fabric is see-through",
+      "There is an account on my credit report that is not mine",
+  };
+  std::vector<std::vector<std::string>> expected;
+  for (const auto& t : texts) expected.push_back(Ids(clf->Classify(t)));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&, k] {
+      for (int i = 0; i < 200; ++i) {
+        size_t j = static_cast<size_t>(i + k) % texts.size();
+        if (Ids(clf->Classify(texts[j])) != expected[j]) ++mismatches[k];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(mismatches == std::vector<int>{0, 0, 0, 0});
+}
+
+TEST_CASE("Default taxonomy: loads, routes every theme, maps model labels") {
+  auto tax = Load(kDefault);
+  CHECK(tax->name() == "voc-default-cx");
+  CHECK(tax->themes().size() >= 25);
+  size_t with_rules = 0;
+  for (const auto& t : tax->themes()) {
+    INFO(t.id);
+    CHECK(t.department != "unassigned");
+    CHECK(t.role != voc::ValueRole::kUnknown);
+    CHECK_FALSE(t.label.empty());
+    if (!t.rules.empty()) ++with_rules;
+  }
+  CHECK(with_rules >= 25);
+  for (const auto& [label, id] : tax->model_labels()) CHECK(tax->Find(id) != nullptr);
+  CHECK(tax->FindModelLabel("get_refund")->id == "refunds");
+  CHECK(tax->FindModelLabel("Debt collection")->id == "debt-collection");
+}
+
+TEST_CASE("Default taxonomy: real customer phrasing lands on the right theme") {
+  auto clf = Classifier(Load(kDefault));
+  struct Case {
+    const char* text;
+    const char* theme;
+    const char* department;
+  };
+  const Case cases[] = {
+      {"They charged me twice for the same order", "billing/double-charge", "finance"},
+      {"I was hit with a $35 overdraft fee I never agreed to", "billing/unexpected-fee", "finance"},
+      {"It has been 6 weeks and I am still waiting for my refund", "refunds/delay", "finance"},
+      {"They refused to give me a refund", "refunds/denied", "finance"},
+      {"My package never arrived", "delivery/lost", "operations"},
+      {"The box arrived crushed and the lamp was broken", "delivery/damaged", "operations"},
+      {"They sent me the wrong size", "delivery/wrong-item", "operations"},
+      {"The zipper broke after two days", "product/defect", "manufacturing"},
+      {"Cheaply made, the fabric is pilling already", "product/quality", "manufacturing"},
+      {"This top runs very small, order a size up", "product/sizing-fit", "engineering"},
+      {"The instructions are confusing and incomplete", "product/usability", "engineering"},
+      {"I can't log in and the password reset link does nothing", "account/access", "it"},
+      {"The app keeps crashing when I try to pay", "digital/website-app-errors", "it"},
+      {"My card payment was declined twice", "payments/failure", "it"},
+      {"The representative was extremely rude and hung up on me", "service/staff-attitude", "service"},
+      {"I was on hold for 45 minutes", "service/wait-times", "service"},
+      {"They promised to call me back and never did", "service/callbacks-follow-up", "service"},
+      {"I got transferred to three different departments", "service/transfers", "service"},
+      {"I want to cancel my subscription", "cancellation", "operations"},
+      {"Someone made unauthorized charges on my card", "security/unauthorized-transactions", "it"},
+      {"I am a victim of identity theft", "security/identity-theft", "it"},
+      {"They sold my personal information to third parties", "privacy", "policy"},
+      {"The store was filthy and understaffed", "facilities", "facilities"},
+      {"The charger caught fire and burned my hand", "safety", "quality"},
+      {"There is an account on my credit report that is not mine", "credit-reporting/errors",
+       "operations"},
+      {"The collector keeps threatening to call my employer about the debt",
+       "debt-collection/harassment", "policy"},
+      {"My escrow payment was increased without explanation", "loans/mortgage", "operations"},
+      {"The product is not as advertised", "marketing/misleading", "marketing"},
+      {"Way too expensive for what you get", "pricing", "marketing"},
+      {"I never received any notice about the change", "communication/notification", "marketing"},
+      {"I returned the dress for a smaller size", "returns", "operations"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    auto hits = clf->Classify(c.text);
+    const voc::ThemeHit* hit = FindHit(hits, c.theme);
+    REQUIRE(hit != nullptr);
+    CHECK(hit->department == c.department);
+    CHECK_FALSE(hit->evidence.empty());
+  }
+  CHECK(clf->Classify("Had a lovely lunch with my sister today").empty());
+  CHECK(clf->Classify("Happy birthday to the best dad in the world").empty());
+}
