@@ -187,14 +187,15 @@ const BuiltinCue kCues[] = {
     {Signal::kUrgencySafety, "hazard",
      "\\b(?:hazard|hazardous|unsafe|dangerous|danger|safety (?:issue|concern|risk|problem|hazard)|carbon monoxide|gas leak|toxic|poison(?:ed|ing|ous)?|mold|mould|choking|choked|allergic reaction)\\b",
      true},
+    // Fraud escalates only while it is happening (someone is using the
+    // account now, a card was skimmed, an account was hacked); a report of
+    // past identity theft or a disputed inquiry is a theme, not an
+    // emergency, and would otherwise flood complaint data.
     {Signal::kUrgencySafety, "fraud in progress",
-     "\\b(?:someone (?:is|was|has been|keeps) (?:using|accessing|charging|withdrawing|opening)|unauthori[sz]ed (?:charges?|transactions?|withdrawals?|access|use|purchases?|debits?|transfers?|payments?|activity|account)|fraudulent(?:ly)? (?:charges?|transactions?|accounts?|activity|withdrawals?|opened|use)|(?:account|card|email|phone) (?:was |has been |got )?(?:hacked|compromised|stolen|breached)|hacked|skimm(?:ed|er|ing)|phishing|scammed|(?:i|we) (?:did not|didn" VOC_APOS "?t|never) (?:authori[sz]e|make|open|apply for) (?:this|these|that|those|the|any|an?)\\b)",
-     false},
-    {Signal::kUrgencySafety, "identity theft",
-     "\\b(?:identity theft|identity was stolen|stole(?:n)? my identity|victim of (?:identity|fraud)|(?:my )?identity (?:has been |was )?(?:stolen|compromised)|fraud alert)\\b",
+     "\\b(?:someone (?:is|keeps|has been) (?:using|accessing|charging|withdrawing|draining|emptying)|(?:is|are|keeps?) (?:still )?(?:draining|emptying) my (?:account|card)|(?:account|card|email|phone) (?:was |has been |got |is being )?(?:hacked|compromised|breached)|(?:card|account) (?:was |has been )?skimm(?:ed)|skimmer|phishing|(?:money|funds) (?:is|are|keeps?) (?:still )?(?:disappearing|being (?:taken|withdrawn))|fraud (?:is )?(?:still )?(?:happening|ongoing|in progress))\\b",
      false},
     {Signal::kUrgencySafety, "medical",
-     "\\b(?:medical emergency|hospitali[sz]ed|in the hospital|to the hospital|emergency room|ambulance|life[- ]threatening|urgent care|poison control|911)\\b",
+     "\\b(?:medical emergency|emergency room|ambulance|life[- ]threatening|poison control|911)\\b",
      true},
     {Signal::kUrgencySafety, "child safety",
      "\\b(?:my|our|the|a) (?:child|children|kid|kids|baby|babies|toddler|infant|son|daughter|grandson|granddaughter)\\b[^.!?\\n]{0,40}?\\b(?:hurt|injured|choked|choking|swallowed|burned|burnt|cut|bleeding|got sick|fell|trapped|shocked)\\b",

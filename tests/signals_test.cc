@@ -128,7 +128,11 @@ TEST_CASE("Signals: urgency and safety") {
   CHECK(Evidence("smoke coming out of the charger", Signal::kUrgencySafety) == "smoke coming");
   CHECK(Evidence("I got an electric shock from it", Signal::kUrgencySafety) == "electric shock");
   CHECK(Evidence("Someone is using my card right now", Signal::kUrgencySafety) == "Someone is using");
-  CHECK(Evidence("I am a victim of identity theft", Signal::kUrgencySafety) == "victim of identity");
+  CHECK(Evidence("My account was hacked last night", Signal::kUrgencySafety) == "account was hacked");
+  // Past identity theft and disputed inquiries are themes, not emergencies.
+  CHECK_FALSE(Has("I am a victim of identity theft", Signal::kUrgencySafety));
+  CHECK_FALSE(Has("I did not authorize this inquiry on my report", Signal::kUrgencySafety));
+  CHECK_FALSE(Has("I was in the hospital so I missed a payment", Signal::kUrgencySafety));
   CHECK(Evidence("This is a fire hazard", Signal::kUrgencySafety) == "fire hazard");
   auto hits = HitsOf(Detector().Detect("We had to go to the emergency room"), Signal::kUrgencySafety);
   REQUIRE(hits.size() == 1);
