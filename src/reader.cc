@@ -256,6 +256,7 @@ struct RecordReader::Impl {
 
   // JSON Lines and plain text
   std::string line;
+  std::string masked_line;  // `line` with ill-formed UTF-8 masked for the JSON parser
   uint64_t line_no = 0;       // line of the current line
   uint64_t next_line_no = 1;  // line of the next line to read
   bool line_oversized = false;
@@ -380,9 +381,18 @@ Status RecordReader::Impl::InitJsonl() {
       continue;
     }
     if (line_oversized) break;
-    nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, false);
+    std::string_view json = line;
+    const bool masked = internal::HasInvalidUtf8(line);
+    if (masked) {
+      internal::MaskInvalidUtf8(line, &masked_line);
+      json = masked_line;
+    }
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(json, nullptr, false);
     if (j.is_discarded() || !j.is_object()) break;
-    for (const auto& item : j.items()) columns.push_back(item.key());
+    for (const auto& item : j.items()) {
+      columns.push_back(item.key());
+      if (masked) internal::UnmaskInvalidUtf8(&columns.back());
+    }
     if (!j.contains(options.text_column)) {
       return InvalidArgumentError("text column '" + options.text_column +
                                   "' not found; columns are: " + JoinColumns(columns));
@@ -441,7 +451,8 @@ bool RecordReader::Impl::ReadLine() {
 }
 
 void RecordReader::Impl::UpdatePeak() {
-  uint64_t total = in->capacity() + line.capacity() + row.raw.capacity() + first_line.capacity();
+  uint64_t total = in->capacity() + line.capacity() + masked_line.capacity() +
+                   row.raw.capacity() + first_line.capacity();
   for (const auto& f : row.fields) total += f.capacity();
   stats.peak_buffer_bytes = std::max(stats.peak_buffer_bytes, total);
 }
@@ -580,9 +591,15 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     if (line_oversized)
       return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
     if (IsBlank(line)) continue;
+    std::string_view json = line;
+    const bool masked = internal::HasInvalidUtf8(line);
+    if (masked) {
+      internal::MaskInvalidUtf8(line, &masked_line);
+      json = masked_line;
+    }
     nlohmann::ordered_json j;
     try {
-      j = nlohmann::ordered_json::parse(line);
+      j = nlohmann::ordered_json::parse(json);
     } catch (const nlohmann::ordered_json::exception& e) {
       return MakeReject(line_no, std::string("invalid JSON: ") + e.what(), line, reject);
     }
@@ -634,6 +651,14 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     }
     record->metadata.resize(n);
     if (record->id.empty()) record->id = std::to_string(stats.read + 1);
+    if (masked) {
+      for (std::string* s : {&record->text, &record->id, &record->channel, &record->customer_id})
+        internal::UnmaskInvalidUtf8(s);
+      for (auto& [key, value] : record->metadata) {
+        internal::UnmaskInvalidUtf8(&key);
+        internal::UnmaskInvalidUtf8(&value);
+      }
+    }
     return Emit(record);
   }
 }

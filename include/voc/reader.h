@@ -20,8 +20,14 @@
 // its 1-based line, so `stats().read == stats().emitted + stats().rejected`.
 // Memory stays bounded by `max_record_bytes` plus a fixed read buffer,
 // whatever the number of records. Bytes are passed through as they are:
-// the reader never assumes valid UTF-8 in CSV or plain text (JSON Lines must
-// be UTF-8, as JSON requires; an ill-formed line is rejected).
+// the reader never assumes valid UTF-8 (ill-formed bytes inside JSON strings
+// are kept too, although JSON requires UTF-8).
+//
+// CSV follows RFC 4180 and is lenient beyond it (a quote inside an unquoted
+// field, or text after a closing quote, is kept as text). A quoted field
+// still open at the end of the input is rejected with the line it started on
+// and the lines after that line are read again as records; a stray quote
+// followed later by another quote cannot be told from a multi-line field.
 //
 // Thread safety: a RecordReader is a single-threaded cursor; use one per
 // thread. `ParseTimestamp` and `FormatTimestamp` are thread-safe.
