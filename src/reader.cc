@@ -308,7 +308,11 @@ Status RecordReader::Impl::Init(const std::string& path) {
       format = InputFormat::kJsonl;
     } else {
       std::string_view first_line = head.substr(0, head.find_first_of("\r\n"));
-      if (first_line.find(options.delimiter) != std::string_view::npos) {
+      std::string_view bare = first_line;
+      if (bare.size() >= 2 && bare.front() == '"' && bare.back() == '"')
+        bare = bare.substr(1, bare.size() - 2);
+      if (first_line.find(options.delimiter) != std::string_view::npos ||
+          bare == options.text_column) {
         format = InputFormat::kCsv;
       } else if (first_line.find('\t') != std::string_view::npos) {
         format = InputFormat::kCsv;

@@ -496,6 +496,11 @@ TEST_CASE("auto format: by extension, then by content") {
   REQUIRE(tsv.records.size() == 1);
   CHECK(tsv.records[0].text == "a, b");
   CHECK(ReadString("just words\nmore words\n").format == InputFormat::kText);
+  Output one_column = ReadString("text\r\nonly column\n");
+  CHECK(one_column.format == InputFormat::kCsv);
+  REQUIRE(one_column.records.size() == 1);
+  CHECK(one_column.records[0].text == "only column");
+  CHECK(ReadString("\"text\"\nquoted header\n").format == InputFormat::kCsv);
   CHECK(ReadFile(kData + "complaints.csv.gz", [] {
           ReaderOptions o;
           o.text_column = "body";

@@ -83,7 +83,8 @@ struct ReaderOptions {
   // Default kAuto: chosen by the file extension (.csv, .tsv, .jsonl,
   // .ndjson, .json, .txt, after stripping .gz); otherwise by content: JSON
   // Lines if the first non-blank byte is '{', CSV if the first line holds
-  // a comma or a tab, plain text else. gzip is always detected by content.
+  // the delimiter or a tab or is just `text_column` (a one-column header),
+  // plain text else. gzip is always detected by content.
   InputFormat format = InputFormat::kAuto;
   // Column (CSV header name or JSON field) holding the text. Default "text".
   // Must exist; plain text input ignores all column names.
