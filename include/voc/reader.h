@@ -18,6 +18,11 @@
 //
 // Every input record ends up either emitted or rejected with a reason and
 // its 1-based line, so `stats().read == stats().emitted + stats().rejected`.
+// Blank lines are not records. A record is rejected when its text is empty
+// or blank, its time does not parse, it holds a NUL byte (CSV, text), it is
+// longer than `max_record_bytes`, its CSV field count differs from the
+// header's, its quoted field never closes, or its JSON line does not parse.
+// Pass the same `Record` to every Read(): its strings keep their capacity.
 // Memory stays bounded by `max_record_bytes` plus a fixed read buffer,
 // whatever the number of records. Bytes are passed through as they are:
 // the reader never assumes valid UTF-8 (ill-formed bytes inside JSON strings
@@ -114,7 +119,8 @@ struct ReaderStats {
   uint64_t rejected = 0;  // records returned as kReject
   uint64_t bytes = 0;     // input bytes consumed (after decompression, BOM included)
   // Largest total capacity, in bytes, the reader's own buffers reached.
-  // Bounded by about 2 * max_record_bytes + 256 KiB whatever the input size.
+  // Bounded by about 4 * max_record_bytes + 128 KiB whatever the number of
+  // records (in practice: the read chunk plus twice the longest record).
   uint64_t peak_buffer_bytes = 0;
 };
 
