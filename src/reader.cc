@@ -72,7 +72,11 @@ struct CsvRow {
 class CsvParser {
  public:
   CsvParser(InputBuffer* in, char delimiter, size_t max_record_bytes)
-      : in_(in), delim_(delimiter), limit_(max_record_bytes) {}
+      : in_(in), delim_(delimiter), limit_(max_record_bytes) {
+    for (unsigned char c : {'\n', '\r', '\0'}) stop_unquoted_[c] = stop_quoted_[c] = true;
+    stop_unquoted_[static_cast<unsigned char>(delimiter)] = true;
+    stop_quoted_[static_cast<unsigned char>('"')] = true;
+  }
 
   // Reads the next record into `row`. Returns false at the end of input.
   bool Next(CsvRow* row);
@@ -108,6 +112,8 @@ class CsvParser {
 
   InputBuffer* in_;
   char delim_;
+  bool stop_unquoted_[256] = {};  // bytes that end a run inside an unquoted field
+  bool stop_quoted_[256] = {};    // bytes that end a run inside a quoted field
   size_t limit_;
   uint64_t line_ = 1;
   bool after_cr_ = false;   // last byte consumed was a CR ending a record
@@ -162,11 +168,7 @@ bool CsvParser::Next(CsvRow* row) {
       case kUnquoted: {
         size_t i = 0;
         const char* p = av.data();
-        while (i < av.size()) {
-          char c = p[i];
-          if (c == delim_ || c == '\n' || c == '\r' || c == '\0') break;
-          ++i;
-        }
+        while (i < av.size() && !stop_unquoted_[static_cast<unsigned char>(p[i])]) ++i;
         if (i > 0) Take(row, av, i, true);
         if (i == av.size()) break;
         char c = av[i];
@@ -189,11 +191,7 @@ bool CsvParser::Next(CsvRow* row) {
       case kQuoted: {
         size_t i = 0;
         const char* p = av.data();
-        while (i < av.size()) {
-          char c = p[i];
-          if (c == '"' || c == '\n' || c == '\r' || c == '\0') break;
-          ++i;
-        }
+        while (i < av.size() && !stop_quoted_[static_cast<unsigned char>(p[i])]) ++i;
         if (i > 0) {
           Take(row, av, i, true);
           quoted_cr_ = false;
@@ -258,6 +256,7 @@ struct RecordReader::Impl {
 
   // JSON Lines and plain text
   std::string line;
+  std::string masked_line;  // `line` with ill-formed UTF-8 masked for the JSON parser
   uint64_t line_no = 0;       // line of the current line
   uint64_t next_line_no = 1;  // line of the next line to read
   bool line_oversized = false;
@@ -309,7 +308,11 @@ Status RecordReader::Impl::Init(const std::string& path) {
       format = InputFormat::kJsonl;
     } else {
       std::string_view first_line = head.substr(0, head.find_first_of("\r\n"));
-      if (first_line.find(options.delimiter) != std::string_view::npos) {
+      std::string_view bare = first_line;
+      if (bare.size() >= 2 && bare.front() == '"' && bare.back() == '"')
+        bare = bare.substr(1, bare.size() - 2);
+      if (first_line.find(options.delimiter) != std::string_view::npos ||
+          bare == options.text_column) {
         format = InputFormat::kCsv;
       } else if (first_line.find('\t') != std::string_view::npos) {
         format = InputFormat::kCsv;
@@ -382,9 +385,18 @@ Status RecordReader::Impl::InitJsonl() {
       continue;
     }
     if (line_oversized) break;
-    nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, false);
+    std::string_view json = line;
+    const bool masked = internal::HasInvalidUtf8(line);
+    if (masked) {
+      internal::MaskInvalidUtf8(line, &masked_line);
+      json = masked_line;
+    }
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(json, nullptr, false);
     if (j.is_discarded() || !j.is_object()) break;
-    for (const auto& item : j.items()) columns.push_back(item.key());
+    for (const auto& item : j.items()) {
+      columns.push_back(item.key());
+      if (masked) internal::UnmaskInvalidUtf8(&columns.back());
+    }
     if (!j.contains(options.text_column)) {
       return InvalidArgumentError("text column '" + options.text_column +
                                   "' not found; columns are: " + JoinColumns(columns));
@@ -443,7 +455,8 @@ bool RecordReader::Impl::ReadLine() {
 }
 
 void RecordReader::Impl::UpdatePeak() {
-  uint64_t total = in->capacity() + line.capacity() + row.raw.capacity() + first_line.capacity();
+  uint64_t total = in->capacity() + line.capacity() + masked_line.capacity() +
+                   row.raw.capacity() + first_line.capacity();
   for (const auto& f : row.fields) total += f.capacity();
   stats.peak_buffer_bytes = std::max(stats.peak_buffer_bytes, total);
 }
@@ -466,13 +479,25 @@ RecordReader::Next RecordReader::Impl::Emit(Record* record) {
 
 namespace {
 
+// Clears `record` but keeps its metadata strings, reused by SetMetadata().
 void ResetRecord(Record* record) {
   record->id.clear();
   record->text.clear();
   record->timestamp.reset();
   record->channel.clear();
   record->customer_id.clear();
-  record->metadata.clear();
+}
+
+// Sets metadata entry `*n` (reusing the caller's strings) and advances `*n`.
+void SetMetadata(Record* record, size_t* n, std::string_view key, std::string_view value) {
+  auto& md = record->metadata;
+  if (*n < md.size()) {
+    md[*n].first.assign(key);
+    md[*n].second.assign(value);
+  } else {
+    md.emplace_back(std::string(key), std::string(value));
+  }
+  ++*n;
 }
 
 std::string TimestampReason(std::string_view value, const std::string& column) {
@@ -539,8 +564,10 @@ RecordReader::Next RecordReader::Impl::ReadCsv(Record* record, Reject* reject) {
     }
     if (channel_col >= 0) record->channel = row.fields[channel_col];
     if (customer_col >= 0) record->customer_id = row.fields[customer_col];
+    size_t n = 0;
     for (size_t i = 0; i < columns.size(); ++i)
-      if (is_metadata[i]) record->metadata.emplace_back(columns[i], row.fields[i]);
+      if (is_metadata[i]) SetMetadata(record, &n, columns[i], row.fields[i]);
+    record->metadata.resize(n);
     return Emit(record);
   }
 }
@@ -568,9 +595,15 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     if (line_oversized)
       return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
     if (IsBlank(line)) continue;
+    std::string_view json = line;
+    const bool masked = internal::HasInvalidUtf8(line);
+    if (masked) {
+      internal::MaskInvalidUtf8(line, &masked_line);
+      json = masked_line;
+    }
     nlohmann::ordered_json j;
     try {
-      j = nlohmann::ordered_json::parse(line);
+      j = nlohmann::ordered_json::parse(json);
     } catch (const nlohmann::ordered_json::exception& e) {
       return MakeReject(line_no, std::string("invalid JSON: ") + e.what(), line, reject);
     }
@@ -606,6 +639,7 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     const std::string id_name = options.id_column.empty() ? "id" : options.id_column;
     record->line = line_no;
     record->text = text;
+    size_t n = 0;
     for (const auto& item : j.items()) {
       const std::string& key = item.key();
       if (key == options.text_column || key == options.time_column) continue;
@@ -616,10 +650,19 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
       } else if (!options.customer_column.empty() && key == options.customer_column) {
         if (!item.value().is_null()) record->customer_id = JsonValueText(item.value());
       } else {
-        record->metadata.emplace_back(key, JsonValueText(item.value()));
+        SetMetadata(record, &n, key, JsonValueText(item.value()));
       }
     }
+    record->metadata.resize(n);
     if (record->id.empty()) record->id = std::to_string(stats.read + 1);
+    if (masked) {
+      for (std::string* s : {&record->text, &record->id, &record->channel, &record->customer_id})
+        internal::UnmaskInvalidUtf8(s);
+      for (auto& [key, value] : record->metadata) {
+        internal::UnmaskInvalidUtf8(&key);
+        internal::UnmaskInvalidUtf8(&value);
+      }
+    }
     return Emit(record);
   }
 }
@@ -639,6 +682,7 @@ RecordReader::Next RecordReader::Impl::ReadText(Record* record, Reject* reject) 
     record->line = line_no;
     record->id = std::to_string(line_no);
     record->text = line;
+    record->metadata.clear();
     return Emit(record);
   }
 }

@@ -11,9 +11,6 @@
 
 namespace voc {
 namespace internal {
-namespace {
-
-// Returns the length of the valid UTF-8 sequence starting at `s[i]`, or 0.
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
   auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char b = byte(i);
@@ -39,7 +36,61 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return n;
 }
 
-}  // namespace
+bool HasInvalidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) return true;
+    i += n;
+  }
+  return false;
+}
+
+void MaskInvalidUtf8(std::string_view in, std::string* out) {
+  out->clear();
+  out->reserve(in.size() + 16);
+  for (size_t i = 0; i < in.size();) {
+    unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b < 0x80) {
+      out->push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    size_t n = Utf8SequenceLength(in, i);
+    if (n > 0) {
+      out->append(in.data() + i, n);
+      i += n;
+      continue;
+    }
+    // U+10FF00 + b in UTF-8.
+    out->push_back('\xF4');
+    out->push_back('\x8F');
+    out->push_back(static_cast<char>(0xBC + (b >> 6)));
+    out->push_back(static_cast<char>(0x80 | (b & 0x3F)));
+    ++i;
+  }
+}
+
+void UnmaskInvalidUtf8(std::string* s) {
+  if (s->find("\xF4\x8F") == std::string::npos) return;
+  std::string out;
+  out.reserve(s->size());
+  for (size_t i = 0; i < s->size();) {
+    auto at = [&](size_t k) { return static_cast<unsigned char>((*s)[k]); };
+    if (i + 3 < s->size() && at(i) == 0xF4 && at(i + 1) == 0x8F && at(i + 2) >= 0xBC &&
+        at(i + 2) <= 0xBF && at(i + 3) >= 0x80 && at(i + 3) <= 0xBF) {
+      out.push_back(static_cast<char>(((at(i + 2) - 0xBC) << 6) | (at(i + 3) & 0x3F)));
+      i += 4;
+    } else {
+      out.push_back((*s)[i]);
+      ++i;
+    }
+  }
+  s->swap(out);
+}
 
 void AppendJsonString(std::string_view text, std::string* out) {
   static const char kHex[] = "0123456789abcdef";

@@ -18,10 +18,21 @@
 //
 // Every input record ends up either emitted or rejected with a reason and
 // its 1-based line, so `stats().read == stats().emitted + stats().rejected`.
+// Blank lines are not records. A record is rejected when its text is empty
+// or blank, its time does not parse, it holds a NUL byte (CSV, text), it is
+// longer than `max_record_bytes`, its CSV field count differs from the
+// header's, its quoted field never closes, or its JSON line does not parse.
+// Pass the same `Record` to every Read(): its strings keep their capacity.
 // Memory stays bounded by `max_record_bytes` plus a fixed read buffer,
 // whatever the number of records. Bytes are passed through as they are:
-// the reader never assumes valid UTF-8 in CSV or plain text (JSON Lines must
-// be UTF-8, as JSON requires; an ill-formed line is rejected).
+// the reader never assumes valid UTF-8 (ill-formed bytes inside JSON strings
+// are kept too, although JSON requires UTF-8).
+//
+// CSV follows RFC 4180 and is lenient beyond it (a quote inside an unquoted
+// field, or text after a closing quote, is kept as text). A quoted field
+// still open at the end of the input is rejected with the line it started on
+// and the lines after that line are read again as records; a stray quote
+// followed later by another quote cannot be told from a multi-line field.
 //
 // Thread safety: a RecordReader is a single-threaded cursor; use one per
 // thread. `ParseTimestamp` and `FormatTimestamp` are thread-safe.
@@ -77,7 +88,8 @@ struct ReaderOptions {
   // Default kAuto: chosen by the file extension (.csv, .tsv, .jsonl,
   // .ndjson, .json, .txt, after stripping .gz); otherwise by content: JSON
   // Lines if the first non-blank byte is '{', CSV if the first line holds
-  // a comma or a tab, plain text else. gzip is always detected by content.
+  // the delimiter or a tab or is just `text_column` (a one-column header),
+  // plain text else. gzip is always detected by content.
   InputFormat format = InputFormat::kAuto;
   // Column (CSV header name or JSON field) holding the text. Default "text".
   // Must exist; plain text input ignores all column names.
@@ -107,7 +119,8 @@ struct ReaderStats {
   uint64_t rejected = 0;  // records returned as kReject
   uint64_t bytes = 0;     // input bytes consumed (after decompression, BOM included)
   // Largest total capacity, in bytes, the reader's own buffers reached.
-  // Bounded by about 2 * max_record_bytes + 256 KiB whatever the input size.
+  // Bounded by about 4 * max_record_bytes + 128 KiB whatever the number of
+  // records (in practice: the read chunk plus twice the longest record).
   uint64_t peak_buffer_bytes = 0;
 };
 
