@@ -6,7 +6,9 @@
 
 #include "cli.h"
 #include "input_flags.h"
+#include "voc/normalizer.h"
 #include "voc/reader.h"
+#include "voc/redactor.h"
 
 namespace po = boost::program_options;
 
@@ -20,8 +22,11 @@ int RunRecords(int argc, char** argv) {
       "Reads records from CSV (RFC 4180), JSON Lines or plain text, optionally gzip-compressed,\n"
       "and prints one JSON object per record: index, line, id, timestamp (ISO 8601 UTC),\n"
       "channel, customer_id, text, metadata. Malformed records are rejected with their line\n"
-      "and reason; the counts are printed on stderr at the end.\n\noptions");
-  desc.add_options()("help,h", "show this help");
+      "and reason; the counts are printed on stderr at the end. Personal data in the text\n"
+      "and in rejected records is redacted unless --no-redact is given.\n\noptions");
+  bool no_redact = false;
+  desc.add_options()("help,h", "show this help")(
+      "no-redact", po::bool_switch(&no_redact), "print the text as read, personal data included");
   voc_cli::AddInputFlags(&desc, &input);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&path));
@@ -41,7 +46,19 @@ int RunRecords(int argc, char** argv) {
     return 0;
   }
   auto reader = voc_cli::OpenReader(path, voc_cli::MakeReaderOptions(input));
-  auto rejects = voc_cli::OpenRejects(input);
+  // Redaction needs valid UTF-8 but should otherwise keep the text as read.
+  voc::NormalizerOptions keep;
+  keep.decode_html_entities = false;
+  keep.collapse_whitespace = false;
+  keep.keep_line_breaks = true;
+  keep.remove_controls = false;
+  auto normalizer = voc::Normalizer::Create(keep);
+  auto redactor = voc::Redactor::Create();
+  if (!normalizer.ok() || !redactor.ok()) throw voc_cli::Failure("cannot build the redactor");
+  auto redact = [&](std::string_view text) {
+    return (*redactor)->Redact((*normalizer)->Normalize(text).text).text;
+  };
+  auto rejects = no_redact ? voc_cli::OpenRejects(input) : voc_cli::OpenRejects(input, redact);
   voc::Record record;
   voc::Reject reject;
   std::string line;
@@ -52,6 +69,7 @@ int RunRecords(int argc, char** argv) {
       voc_cli::ReportReject(reject, rejects.get());
       continue;
     }
+    if (!no_redact) record.text = redact(record.text);
     line = voc::RecordToJson(record);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);

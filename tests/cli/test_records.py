@@ -129,3 +129,13 @@ def test_empty_and_header_only(voc, tmp_path):
         assert r.code == 0, r.err
         assert r.out == ""
         assert r.err.strip() == "voc: read 0 records: 0 emitted, 0 rejected"
+
+
+def test_records_redacts_personal_data_by_default(voc):
+    src = "id,text\n1,mail me at jane.doe@example.com or call (415) 555-0132\n"
+    r = voc("records", "--format", "csv", stdin=src)
+    assert r.code == 0, r.err
+    out = json.loads(r.out.splitlines()[0])
+    assert out["text"] == "mail me at [EMAIL] or call [PHONE]"
+    raw = voc("records", "--format", "csv", "--no-redact", stdin=src)
+    assert "jane.doe@example.com" in raw.out
