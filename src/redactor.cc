@@ -413,6 +413,16 @@ size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
     if ((d1 == 4 && d2 - d1 <= 3) || (d1 <= 2 && d2 - d1 <= 3 && tok.size() - d2 - 1 == 4))
       return 0;
   }
+  // "for reference 32-26-35": measurements, scores and ranges are groups of
+  // one or two digits.
+  if (letters == 0 && tok.find('-') != std::string_view::npos) {
+    size_t longest = 0, run = 0;
+    for (char ch : tok) {
+      run = IsDigit(ch) ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest <= 2) return 0;
+  }
   // "order 5000 units": a quantity, not an identifier.
   size_t i = e;
   while (i < c.text.size() && c.text[i] == ' ') ++i;
@@ -462,7 +472,7 @@ constexpr char kUrlRe[] = R"((?i)\b(?:https?://|www\.)[^\s<>"'{}|\\^`\[\]]+)";
 constexpr char kAccountRe[] =
     R"((?i)\b(?:acc(?:oun)?t|a/c|order|ord|ref(?:erence)?|confirmation|conf|)"
     R"(member(?:ship)?|policy|ticket|case|claim|invoice|tracking|transaction|txn|loan|)"
-    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr)\b)"
+    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase)\b)"
     R"((?:[\s:#.\-]*(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b)*[\s:#.\-]*)"
     R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}))";
 
