@@ -211,6 +211,38 @@ int main(int argc, char** argv) {
     std::printf(" %9.2f\n", c.texts.empty() ? 0.0 : 1000.0 * total / c.texts.size());
   }
 
+  // --- recall on Bitext's annotated order and invoice ids ----------------------
+  {
+    const std::string path =
+        data + "/bitext_customer_support/Bitext_Sample_Customer_Support_Training_Dataset.csv";
+    auto rows = ReadCsv(path);
+    int ci = -1, ct = -1, cv = -1;
+    if (!rows.empty())
+      for (size_t i = 0; i < rows[0].size(); ++i) {
+        if (rows[0][i] == "instruction") ci = static_cast<int>(i);
+        if (rows[0][i] == "entity_type") ct = static_cast<int>(i);
+        if (rows[0][i] == "entity_value") cv = static_cast<int>(i);
+      }
+    std::map<std::string, std::pair<int, int>> found;
+    for (size_t r = 1; ci >= 0 && ct >= 0 && cv >= 0 && r < rows.size(); ++r) {
+      const auto& row = rows[r];
+      if (row.size() <= static_cast<size_t>(std::max({ci, ct, cv}))) continue;
+      const std::string& type = row[ct];
+      if (type != "order_id" && type != "invoice_id") continue;
+      std::string value = row[cv];
+      if (!value.empty() && value[0] == '#') value.erase(0, 1);
+      const std::string n = normalizer.Normalize(row[ci]).text;
+      if (n.find(value) == std::string::npos) continue;  // not in the text as annotated
+      auto& f = found[type];
+      f.first += redactor.Redact(n).text.find(value) == std::string::npos;
+      f.second += 1;
+    }
+    std::printf("\n== Bitext annotated ids masked (real data recall)\n");
+    for (const auto& [k, f] : found)
+      std::printf("%-12s %6.2f%% (%d/%d)\n", k.c_str(), 100.0 * f.first / f.second, f.first,
+                  f.second);
+  }
+
   // --- throughput -------------------------------------------------------------
   std::vector<std::string> all;
   size_t total_bytes = 0;

@@ -472,9 +472,12 @@ constexpr char kUrlRe[] = R"((?i)\b(?:https?://|www\.)[^\s<>"'{}|\\^`\[\]]+)";
 constexpr char kAccountRe[] =
     R"((?i)\b(?:acc(?:oun)?t|a/c|order|ord|ref(?:erence)?|confirmation|conf|)"
     R"(member(?:ship)?|policy|ticket|case|claim|invoice|tracking|transaction|txn|loan|)"
-    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase)\b)"
+    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase|bill))"
     R"((?:[\s:#.\-]*(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b)*[\s:#.\-]*)"
     R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}))";
+
+// "#00108", "# 4587345": five or more digits after '#' name a record.
+constexpr char kHashIdRe[] = R"((?:^|[^\w&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";
 
 const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD", "SSN", "IBAN",
                                  "IP",    "URL",   "ACCOUNT", "CUSTOM"};
@@ -562,6 +565,9 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   }
   if (o.account)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kAccountRe, 1,
+                                kNeedDigit, ValidAccount, 5));
+  if (o.account)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1,
                                 kNeedDigit, ValidAccount, 5));
   std::string mask_names;
   for (const char* m : kOwnMasks) mask_names += std::string(mask_names.empty() ? "" : "|") + m;
