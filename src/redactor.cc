@@ -121,7 +121,8 @@ size_t ValidPhoneNanp(const Ctx& c, size_t b, size_t e) {
 }
 
 size_t ValidPhoneIntl(const Ctx& c, size_t b, size_t e) {
-  if (IsWordByte(c.Before(b)) || IsWordByte(c.At(e))) return 0;
+  // Anything but a letter may precede the '+' ("tel:+44...", "4+44 ...").
+  if (IsAlpha(c.Before(b)) || IsWordByte(c.At(e))) return 0;
   if ((c.At(e) == '-' || c.At(e) == '.') && IsDigit(c.At(e + 1))) return 0;
   // Trim a dangling ')' or separator left by the optional groups.
   while (e > b && !IsDigit(c.text[e - 1]) && c.text[e - 1] != ')') --e;
@@ -477,7 +478,7 @@ constexpr char kAccountRe[] =
     R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}))";
 
 // "#00108", "# 4587345": five or more digits after '#' name a record.
-constexpr char kHashIdRe[] = R"((?:^|[^\w&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";
+constexpr char kHashIdRe[] = R"((?:^|[^&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";
 
 const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD", "SSN", "IBAN",
                                  "IP",    "URL",   "ACCOUNT", "CUSTOM"};
@@ -498,7 +499,15 @@ struct Redactor::Impl {
 
   Status Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern,
              int group, unsigned need, Validator v, int priority);
-  std::vector<Candidate> Find(std::string_view text, bool first_only, uint32_t* n_masks) const;
+  // Returns the accepted, non-overlapping candidates in `text`, in order.
+  // Candidates overlapping an existing mask or a range in `blocked` are
+  // dropped.
+  using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
+  std::vector<Candidate> Find(std::string_view text, bool first_only, uint32_t* n_masks,
+                              const Ranges* blocked = nullptr) const;
+  // Writes `in` with `found` masked into `r` (text and spans).
+  void Apply(std::string_view in, const std::vector<Candidate>& found, Redaction* r,
+             Ranges* mask_ranges) const;
 };
 
 Status Redactor::Impl::Add(PiiKind kind, std::string name, std::string mask,
@@ -612,7 +621,7 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
 }
 
 std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_only,
-                                            uint32_t* n_masks) const {
+                                            uint32_t* n_masks, const Ranges* blocked) const {
   std::vector<Candidate> out;
   if (text.empty()) return out;
   // Cheap pre-filter: what kinds of characters occur at all.
@@ -646,6 +655,7 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     }
   }
   if (n_masks != nullptr) *n_masks = static_cast<uint32_t>(masked.size());
+  if (blocked != nullptr) masked.insert(masked.end(), blocked->begin(), blocked->end());
 
   bool any = has_custom;
   for (const Detector& d : detectors)
@@ -709,30 +719,66 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   return kept;
 }
 
-Redaction Redactor::Redact(std::string_view utf8) const {
-  Redaction r;
-  const std::vector<Candidate> found = impl_->Find(utf8, false, &r.existing_masks);
-  if (found.empty()) {
-    r.text.assign(utf8.data(), utf8.size());
-    return r;
-  }
-  r.text.reserve(utf8.size());
+void Redactor::Impl::Apply(std::string_view in, const std::vector<Candidate>& found,
+                           Redaction* r, Ranges* mask_ranges) const {
+  r->text.clear();
+  r->spans.clear();
+  mask_ranges->clear();
+  r->text.reserve(in.size());
   size_t at = 0;
   for (const Candidate& c : found) {
-    const Detector& d = impl_->detectors[c.detector];
-    r.text.append(utf8.data() + at, c.begin - at);
+    const Detector& d = detectors[c.detector];
+    r->text.append(in.data() + at, c.begin - at);
     PiiSpan s;
     s.kind = d.kind;
     s.name = d.name;
     s.begin = c.begin;
     s.end = c.end;
-    s.out_begin = static_cast<uint32_t>(r.text.size());
-    r.text += d.mask;
-    s.out_end = static_cast<uint32_t>(r.text.size());
-    r.spans.push_back(std::move(s));
+    s.out_begin = static_cast<uint32_t>(r->text.size());
+    r->text += d.mask;
+    s.out_end = static_cast<uint32_t>(r->text.size());
+    mask_ranges->emplace_back(s.out_begin, s.out_end);
+    r->spans.push_back(std::move(s));
     at = c.end;
   }
-  r.text.append(utf8.data() + at, utf8.size() - at);
+  r->text.append(in.data() + at, in.size() - at);
+}
+
+Redaction Redactor::Redact(std::string_view utf8) const {
+  Redaction r;
+  std::vector<Candidate> found = impl_->Find(utf8, false, &r.existing_masks);
+  if (found.empty()) {
+    r.text.assign(utf8.data(), utf8.size());
+    return r;
+  }
+  Impl::Ranges masks;
+  impl_->Apply(utf8, found, &r, &masks);
+  // Masking changes the context of the text around it: an id glued to a
+  // phone number ("555-867-5309#A123456") fails the boundary checks until its
+  // neighbour is masked. Scan the output again until nothing new turns up, so
+  // that redacting the result again changes nothing. Each round unmasks one
+  // more link of a chain of glued items; the cap bounds the work on
+  // adversarial input (chains longer than kMaxRounds keep their tail).
+  constexpr int kMaxRounds = 128;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    const std::vector<Candidate> more = impl_->Find(r.text, false, nullptr, &masks);
+    if (more.empty()) break;
+    // Map output offsets back to the input: text outside masks is copied,
+    // so an offset shifts by the size difference of the masks before it.
+    for (Candidate c : more) {
+      int64_t shift = 0;
+      for (const PiiSpan& s : r.spans) {
+        if (s.out_end > c.begin) break;
+        shift += static_cast<int64_t>(s.out_end - s.out_begin) - static_cast<int64_t>(s.end - s.begin);
+      }
+      c.begin = static_cast<uint32_t>(c.begin - shift);
+      c.end = static_cast<uint32_t>(c.end - shift);
+      found.push_back(c);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    impl_->Apply(utf8, found, &r, &masks);
+  }
   return r;
 }
 
