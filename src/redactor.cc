@@ -131,6 +131,11 @@ size_t ValidPhoneIntl(const Ctx& c, size_t b, size_t e) {
   return e;
 }
 
+size_t ValidPhoneLocal(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  return c.text[b] >= '2' ? e : 0;  // exchanges start with 2-9
+}
+
 size_t ValidCard(const Ctx& c, size_t b, size_t e) {
   if (!NumberBoundaryOk(c, b, e)) return 0;
   // "DE89 3704 0044 ...": the tail of a longer grouped number.
@@ -223,8 +228,12 @@ bool PrecededByVersionWord(const Ctx& c, size_t b) {
 }
 
 size_t ValidIpv4(const Ctx& c, size_t b, size_t e) {
-  if (!NumberBoundaryOk(c, b, e)) return 0;
-  if (c.At(e) == '.' && IsDigit(c.At(e + 1))) return 0;
+  // A port (":443") or prefix length ("/24") may follow; more dotted
+  // numbers may not ("1.2.3.4.5" is a version).
+  const char p = c.Before(b);
+  if (IsWordByte(p) || ((p == '.' || p == '-') && IsDigit(c.Before(b, 2)))) return 0;
+  const char n = c.At(e);
+  if (IsWordByte(n) || ((n == '.' || n == '-') && IsDigit(c.At(e + 1)))) return 0;
   if (PrecededByVersionWord(c, b)) return 0;
   int octet = 0, digits = 0;
   for (size_t i = b; i <= e; ++i) {
@@ -473,12 +482,21 @@ constexpr char kUrlRe[] = R"((?i)\b(?:https?://|www\.)[^\s<>"'{}|\\^`\[\]]+)";
 constexpr char kAccountRe[] =
     R"((?i)\b(?:acc(?:oun)?t|a/c|order|ord|ref(?:erence)?|confirmation|conf|)"
     R"(member(?:ship)?|policy|ticket|case|claim|invoice|tracking|transaction|txn|loan|)"
-    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase|bill))"
+    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase|bill|)"
+    R"(routing|iban|bic|swift|sort code|passport|licen[cs]e|driver'?s licen[cs]e|employee|patient))"
     R"((?:[\s:#.\-]*(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b)*[\s:#.\-]*)"
     R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}))";
 
 // "#00108", "# 4587345": five or more digits after '#' name a record.
 constexpr char kHashIdRe[] = R"((?:^|[^&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";
+
+// Nine digits right after "SSN" or "social security number".
+constexpr char kSsnKeywordRe[] =
+    R"((?i)\b(?:ssn|ss#|social security(?: number| no| #)?|social)\b[\s:#.]*(?:is\s+|was\s+)?(\d{9})\b)";
+// Seven-digit local numbers ("555 1234") right after a phone word.
+constexpr char kPhoneLocalRe[] =
+    R"((?i)\b(?:call(?:ed)?|phone|tel|telephone|cell|mobile|fax|text|dial(?:ed)?)\b)"
+    R"([^.\d\n]{0,20}?\b(\d{3}[\-. ]\d{4})\b)";
 
 const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD", "SSN", "IBAN",
                                  "IP",    "URL",   "ACCOUNT", "CUSTOM"};
@@ -560,7 +578,12 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   if (o.ssn)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnRe, 0, kNeedDigit,
                                 ValidSsn, 4));
+  if (o.ssn)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnKeywordRe, 1, kNeedDigit,
+                                ValidSsn, 4));
   if (o.phone) {
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneLocalRe, 1,
+                                kNeedDigit, ValidPhoneLocal, 6));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNanpRe, 0,
                                 kNeedDigit, ValidPhoneNanp, 6));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneIntlRe, 0,
