@@ -13,6 +13,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <string>
@@ -444,7 +445,15 @@ size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
 
 // --- detectors -----------------------------------------------------------
 
-enum Need : unsigned { kNeedNone = 0, kNeedDigit = 1, kNeedAt = 2, kNeedUrl = 4, kNeedColon = 8 };
+enum Need : unsigned {
+  kNeedNone = 0,
+  kNeedDigit = 1,
+  kNeedAt = 2,
+  kNeedUrl = 4,
+  kNeedColon = 8,
+  kHintW = 16,     // 'w' or 'W' occurs (for "www.")
+  kHintMask = 32,  // 'X', '{' or '[' occurs (for existing masks)
+};
 
 using Validator = size_t (*)(const Ctx&, size_t, size_t);
 
@@ -647,22 +656,27 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
                                             uint32_t* n_masks, const Ranges* blocked) const {
   std::vector<Candidate> out;
   if (text.empty()) return out;
-  // Cheap pre-filter: what kinds of characters occur at all.
+  // Cheap pre-filter: what kinds of characters occur at all (one table
+  // lookup per byte).
+  static const auto kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = kNeedDigit;
+    t['@'] = kNeedAt;
+    t[':'] = kNeedColon;
+    t['w'] = t['W'] = kHintW;
+    t['X'] = t['{'] = t['['] = kHintMask;
+    return t;
+  }();
   unsigned have = 0;
-  for (char ch : text) {
-    if (IsDigit(ch)) have |= kNeedDigit;
-    else if (ch == '@') have |= kNeedAt;
-    else if (ch == ':') have |= kNeedColon;
-  }
-  if (text.find("://") != std::string_view::npos || text.find("www.") != std::string_view::npos ||
-      text.find("WWW.") != std::string_view::npos)
+  for (char ch : text) have |= kClass[static_cast<unsigned char>(ch)];
+  if ((have & kNeedColon) && text.find("://") != std::string_view::npos) have |= kNeedUrl;
+  if ((have & kHintW) && (text.find("www.") != std::string_view::npos ||
+                          text.find("WWW.") != std::string_view::npos))
     have |= kNeedUrl;
 
   // Existing masks.
   std::vector<std::pair<uint32_t, uint32_t>> masked;
-  if (masks != nullptr && (text.find('X') != std::string_view::npos ||
-                           text.find('{') != std::string_view::npos ||
-                           text.find('[') != std::string_view::npos)) {
+  if (masks != nullptr && (have & kHintMask)) {
     re2::StringPiece in(text.data(), text.size()), m;
     size_t pos = 0;
     while (pos < text.size() &&
