@@ -114,7 +114,8 @@ size_t ValidPhoneNanp(const Ctx& c, size_t b, size_t e) {
   }
   if (d.size() != 10) return 0;
   const std::string_view raw = c.text.substr(b, e - b);
-  const bool separated = raw.find_first_of(" .-()") != std::string_view::npos;
+  const bool separated =
+      std::any_of(raw.begin(), raw.end(), [](char ch) { return !IsDigit(ch) && ch != '+'; });
   // A bare run of ten digits is only a phone number when it is a valid NANP
   // number (area code and exchange start with 2-9).
   if (!separated && (d[0] < '2' || d[3] < '2')) return 0;
@@ -475,12 +476,14 @@ struct Candidate {
 };
 
 constexpr char kEmailRe[] =
-    R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
-    R"((?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b)";
+    R"([\p{L}\p{N}._%+\-]+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)"
+    R"((?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.[A-Za-z]{2,24}\b)";
+// Separators: space, '.', '-' and the Unicode hyphens and dashes U+2010..2015.
 constexpr char kPhoneNanpRe[] =
-    R"((?:\+1[ .\-]?|\b1[ .\-])?(?:\(\d{3}\) ?|\b\d{3}[ .\-]?)\d{3}[ .\-]?\d{4}\b)";
+    R"((?:\+1[ .\-\x{2010}-\x{2015}]?|\b1[ .\-\x{2010}-\x{2015}]?)?)"
+    R"((?:\(\d{3}\) ?|\d{3}[ .\-\x{2010}-\x{2015}]?)\d{3}[ .\-\x{2010}-\x{2015}]?\d{4}\b)";
 constexpr char kPhoneIntlRe[] =
-    R"(\+[1-9]\d{0,2}(?:[ .\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
+    R"(\+[1-9]\d{0,2}(?:[ .\-\x{2010}-\x{2015}]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
 constexpr char kCardRe[] = R"(\b\d(?:[ \-]?\d){12,18}\b)";
 constexpr char kSsnRe[] = R"(\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b)";
 constexpr char kIbanRe[] = R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32})";

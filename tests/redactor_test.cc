@@ -82,6 +82,9 @@ TEST_CASE("Redactor: each kind in its common forms") {
         "acct # [ACCOUNT], reference: [ACCOUNT], case number [ACCOUNT]");
   CHECK(R("my card ending in 4321 was declined") == "my card ending in [ACCOUNT] was declined");
   CHECK(R("My SSN is 123456789, ssn: 234567890") == "My SSN is [SSN], ssn: [SSN]");
+  CHECK(R("write to jos\xC3\xA9.m\xC3\xBCller@b\xC3\xBCro.example.de now") == "write to [EMAIL] now");
+  CHECK(R("call 555\xE2\x80\x93" "867\xE2\x80\x93" "5309 now") == "call [PHONE] now");
+  CHECK(R("call 15558675309 or 1 555 867 5309") == "call [PHONE] or [PHONE]");
   CHECK(R("call me at 555 1234 please") == "call me at [PHONE] please");
   CHECK(R("ip: 8.8.8.8:53 and [2001:db8::1]:443 and 10.0.0.1/24") ==
         "ip: [IP]:53 and [[IP]]:443 and [IP]/24");
