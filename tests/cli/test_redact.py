@@ -87,6 +87,9 @@ def test_redact_errors(voc, tmp_path):
     assert r.code == 1
     assert r.err.startswith("voc: cannot open '")
     assert "No such file or directory" in r.err
+    r = voc("redact", tmp_path)
+    assert r.code == 1
+    assert r.err == "voc: cannot read '%s'\n" % tmp_path
     r = voc("redact", "--disable", "weather", stdin="")
     assert r.code == 2
     assert "voc: unknown kind 'weather' for --disable" in r.err
