@@ -16,6 +16,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -467,6 +468,10 @@ struct Detector {
   unsigned need = kNeedNone;
   Validator validate = nullptr;
   int priority = 0;  // lower wins among equal spans
+  // After a rejected match, resume the search after it rather than one byte
+  // further: for unbounded patterns (URLs) whose sub-matches cannot pass
+  // either; keeps the scan linear.
+  bool skip_rejected = false;
 };
 
 struct Candidate {
@@ -496,7 +501,7 @@ constexpr char kAccountRe[] =
     R"(member(?:ship)?|policy|ticket|case|claim|invoice|tracking|transaction|txn|loan|)"
     R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase|bill|)"
     R"(routing|iban|bic|swift|sort code|passport|licen[cs]e|driver'?s licen[cs]e|employee|patient))"
-    R"((?:[\s:#.\-]*(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b)*[\s:#.\-]*)"
+    R"((?:[\s:#.\-]{0,4}(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b){0,4}[\s:#.\-]{0,4})"
     R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}))";
 
 // "#00108", "# 4587345": five or more digits after '#' name a record.
@@ -504,7 +509,7 @@ constexpr char kHashIdRe[] = R"((?:^|[^&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";
 
 // Nine digits right after "SSN" or "social security number".
 constexpr char kSsnKeywordRe[] =
-    R"((?i)\b(?:ssn|ss#|social security(?: number| no| #)?|social)\b[\s:#.]*(?:is\s+|was\s+)?(\d{9})\b)";
+    R"((?i)\b(?:ssn|ss#|social security(?: number| no| #)?|social)\b[\s:#.]{0,4}(?:is\s+|was\s+)?(\d{9})\b)";
 // Seven-digit local numbers ("555 1234") right after a phone word.
 constexpr char kPhoneLocalRe[] =
     R"((?i)\b(?:call(?:ed)?|phone|tel|telephone|cell|mobile|fax|text|dial(?:ed)?)\b)"
@@ -575,9 +580,11 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   // Priorities: URL > email > IBAN > card > SSN > account > phone > IP > custom
   // (a number right after "account number" is an account even if it could
   // be dialled).
-  if (o.url)
+  if (o.url) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl,
                                 ValidUrl, 0));
+    im->detectors.back().skip_rejected = true;
+  }
   if (o.email)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kEmail, "email", "[EMAIL]", kEmailRe, 0, kNeedAt,
                                 ValidEmail, 1));
@@ -639,7 +646,7 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   for (const Detector& d : im->detectors) {
     std::string err;
     if (im->set->Add(d.re->pattern(), &err) < 0)
-      return InternalError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
+      return InvalidArgumentError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
   }
   if (!im->set->Compile()) return InternalError("cannot compile the pattern set");
 
@@ -695,7 +702,28 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     }
   }
   if (n_masks != nullptr) *n_masks = static_cast<uint32_t>(masked.size());
-  if (blocked != nullptr) masked.insert(masked.end(), blocked->begin(), blocked->end());
+  if (blocked != nullptr) {
+    masked.insert(masked.end(), blocked->begin(), blocked->end());
+    // Sorted, disjoint ranges for the binary search below.
+    std::sort(masked.begin(), masked.end());
+    size_t w = 0;
+    for (size_t i = 0; i < masked.size(); ++i) {
+      if (w > 0 && masked[i].first <= masked[w - 1].second) {
+        masked[w - 1].second = std::max(masked[w - 1].second, masked[i].second);
+      } else {
+        masked[w++] = masked[i];
+      }
+    }
+    masked.resize(w);
+  }
+  // True when [b, e) overlaps a masked range.
+  auto overlaps_mask = [&masked](size_t b, size_t e) {
+    // First range that starts at or after `e`; the one before it is the only
+    // candidate for an overlap.
+    auto it = std::lower_bound(masked.begin(), masked.end(), e,
+                               [](const std::pair<uint32_t, uint32_t>& m, size_t v) { return m.first < v; });
+    return it != masked.begin() && std::prev(it)->second > b;
+  };
 
   bool any = has_custom;
   for (const Detector& d : detectors)
@@ -731,16 +759,13 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
       size_t e = b + g.size();
       if (d.validate != nullptr) e = d.validate(ctx, b, e);
       if (e > b) {
-        bool overlaps_mask = false;
-        for (const auto& m : masked)
-          if (m.first < e && b < m.second) overlaps_mask = true;
-        if (!overlaps_mask) {
+        if (!overlaps_mask(b, e)) {
           out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), idx, d.priority});
           if (first_only) return out;
         }
         pos = e;
       } else {
-        pos = whole_b + 1;
+        pos = d.skip_rejected ? std::max(whole_b + 1, whole_b + groups[0].size()) : whole_b + 1;
       }
     }
   }
@@ -805,14 +830,22 @@ Redaction Redactor::Redact(std::string_view utf8) const {
     if (more.empty()) break;
     // Map output offsets back to the input: text outside masks is copied,
     // so an offset shifts by the size difference of the masks before it.
+    std::vector<int64_t> shift_after(r.spans.size());
+    int64_t shift = 0;
+    for (size_t i = 0; i < r.spans.size(); ++i) {
+      const PiiSpan& s = r.spans[i];
+      shift += static_cast<int64_t>(s.out_end - s.out_begin) - static_cast<int64_t>(s.end - s.begin);
+      shift_after[i] = shift;
+    }
     for (Candidate c : more) {
-      int64_t shift = 0;
-      for (const PiiSpan& s : r.spans) {
-        if (s.out_end > c.begin) break;
-        shift += static_cast<int64_t>(s.out_end - s.out_begin) - static_cast<int64_t>(s.end - s.begin);
-      }
-      c.begin = static_cast<uint32_t>(c.begin - shift);
-      c.end = static_cast<uint32_t>(c.end - shift);
+      // Masks that end at or before the candidate.
+      const size_t k = static_cast<size_t>(
+          std::upper_bound(r.spans.begin(), r.spans.end(), c.begin,
+                           [](uint32_t v, const PiiSpan& s) { return v < s.out_end; }) -
+          r.spans.begin());
+      const int64_t sh = k == 0 ? 0 : shift_after[k - 1];
+      c.begin = static_cast<uint32_t>(c.begin - sh);
+      c.end = static_cast<uint32_t>(c.end - sh);
       found.push_back(c);
     }
     std::sort(found.begin(), found.end(),

@@ -123,6 +123,19 @@ TEST_CASE("Redactor: existing masks are kept and counted") {
   CHECK(Make(o)->Redact("XX/XX/XXXX {$39.00}").existing_masks == 0);
 }
 
+TEST_CASE("Redactor: long adversarial lines") {
+  // Thousands of glued ids: each one is masked, and the rescans stay cheap.
+  std::string glued;
+  for (int i = 0; i < 5000; ++i) glued += "#A123456";
+  const voc::Redaction r = Default().Redact(glued);
+  CHECK(r.spans.size() == 5000);
+  CHECK(r.text.find("123456") == std::string::npos);
+  // A long run of URLs with nothing secret in them.
+  std::string urls;
+  for (int i = 0; i < 5000; ++i) urls += "https://a.example/";
+  CHECK(Default().Redact(urls).spans.empty());
+}
+
 TEST_CASE("Redactor: kinds can be turned off") {
   voc::RedactorOptions o;
   o.email = o.phone = o.card = o.ssn = o.iban = o.ip = o.url = o.account = false;
