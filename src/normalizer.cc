@@ -6,6 +6,10 @@
 #include <unicode/normalizer2.h>
 #include <unicode/utypes.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -188,34 +192,94 @@ struct Normalizer::Impl {
   void Clean(std::string_view s, Normalized* out, bool* non_ascii) const;
 };
 
+// Returns true when `s` is printable ASCII that no step would change. Tests
+// eight bytes at a time (SWAR), so clean input costs little more than a copy.
 bool Normalizer::Impl::FastPathApplies(std::string_view s) const {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  if (options.collapse_whitespace && n > 0 && (p[0] == ' ' || p[n - 1] == ' ')) return false;
-  unsigned char prev = 0;
-  const bool entities = options.decode_html_entities;
   const bool collapse = options.collapse_whitespace;
-  for (size_t i = 0; i < n; ++i) {
+  if (collapse && n > 0 && (p[0] == ' ' || p[n - 1] == ' ')) return false;
+  const bool entities = options.decode_html_entities;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  // High bit set in exactly the bytes of `v` that are zero.
+  auto zero_bytes = [](uint64_t v) { return ~(((v & kLow7) + kLow7) | v | kLow7); };
+  uint64_t prev_space = 0;  // the byte before `p[i]` is a space
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: a signed compare with 0x20 catches both the C0
+  // controls and every byte >= 0x80.
+  const __m128i kSpace = _mm_set1_epi8(' ');
+  const __m128i kDel = _mm_set1_epi8(0x7F);
+  const __m128i kAmp = _mm_set1_epi8(entities ? '&' : 0x7F);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, kSpace),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, kDel), _mm_cmpeq_epi8(v, kAmp)));
+    if (_mm_movemask_epi8(bad) != 0) return false;
+    if (collapse) {
+      const auto sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, kSpace)));
+      if ((sp & (sp >> 1)) != 0 || (prev_space && (sp & 1))) return false;
+      prev_space = (sp >> 15) & 1;
+    }
+  }
+#endif
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    // Any byte >= 0x80, < 0x20 or == 0x7F?
+    if (v & kHigh) return false;
+    if ((v - 0x20 * kOnes) & ~v & kHigh) return false;
+    if (zero_bytes(v ^ (0x7F * kOnes))) return false;
+    if (entities && zero_bytes(v ^ ('&' * kOnes))) return false;
+    if (collapse) {
+      const uint64_t sp = zero_bytes(v ^ (' ' * kOnes));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+      const uint64_t first = 0x8000000000000000ULL, last = 0x80;
+      const uint64_t next_also = sp & (sp >> 8);
+#else
+      const uint64_t first = 0x80, last = 0x8000000000000000ULL;
+      const uint64_t next_also = sp & (sp << 8);
+#endif
+      if (next_also != 0 || (prev_space && (sp & first))) return false;
+      prev_space = sp & last;
+    }
+  }
+  for (; i < n; ++i) {
     const unsigned char c = p[i];
     if (c < 0x20 || c >= 0x7F) return false;
     if (entities && c == '&') return false;
-    if (collapse && c == ' ' && prev == ' ') return false;
-    prev = c;
+    const bool is_sp = c == ' ';
+    if (collapse && is_sp && prev_space) return false;
+    prev_space = is_sp;
   }
   return true;
 }
 
 void Normalizer::Impl::Clean(std::string_view s, Normalized* out, bool* non_ascii) const {
   Writer w(&out->text, options.collapse_whitespace, options.keep_line_breaks);
+  const bool decode = options.decode_html_entities;
+  const bool collapse = options.collapse_whitespace;
   const size_t n = s.size();
   size_t i = 0;
   while (i < n) {
-    // Copy plain ASCII runs in one go.
+    // Copy runs of printable ASCII (with single spaces between words) in
+    // one go.
     size_t j = i;
     while (j < n) {
       const auto c = static_cast<unsigned char>(s[j]);
-      if (c <= 0x20 || c >= 0x7F || c == '&') break;
-      ++j;
+      if (c > 0x20 && c < 0x7F && (c != '&' || !decode)) {
+        ++j;
+      } else if (c == ' ' && (j > i || !collapse) && j + 1 < n &&
+                 static_cast<unsigned char>(s[j + 1]) > 0x20 &&
+                 static_cast<unsigned char>(s[j + 1]) < 0x7F && (s[j + 1] != '&' || !decode)) {
+        j += 2;
+      } else if (c == ' ' && !collapse) {
+        ++j;
+      } else {
+        break;
+      }
     }
     if (j > i) {
       w.PutAsciiRun(s.data() + i, j - i);

@@ -13,8 +13,10 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,7 +115,8 @@ size_t ValidPhoneNanp(const Ctx& c, size_t b, size_t e) {
   }
   if (d.size() != 10) return 0;
   const std::string_view raw = c.text.substr(b, e - b);
-  const bool separated = raw.find_first_of(" .-()") != std::string_view::npos;
+  const bool separated =
+      std::any_of(raw.begin(), raw.end(), [](char ch) { return !IsDigit(ch) && ch != '+'; });
   // A bare run of ten digits is only a phone number when it is a valid NANP
   // number (area code and exchange start with 2-9).
   if (!separated && (d[0] < '2' || d[3] < '2')) return 0;
@@ -121,13 +124,19 @@ size_t ValidPhoneNanp(const Ctx& c, size_t b, size_t e) {
 }
 
 size_t ValidPhoneIntl(const Ctx& c, size_t b, size_t e) {
-  if (IsWordByte(c.Before(b)) || IsWordByte(c.At(e))) return 0;
+  // Anything but a letter may precede the '+' ("tel:+44...", "4+44 ...").
+  if (IsAlpha(c.Before(b)) || IsWordByte(c.At(e))) return 0;
   if ((c.At(e) == '-' || c.At(e) == '.') && IsDigit(c.At(e + 1))) return 0;
   // Trim a dangling ')' or separator left by the optional groups.
   while (e > b && !IsDigit(c.text[e - 1]) && c.text[e - 1] != ')') --e;
   const size_t n = CountDigits(c.text.substr(b, e - b));
   if (n < 8 || n > 15) return 0;
   return e;
+}
+
+size_t ValidPhoneLocal(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  return c.text[b] >= '2' ? e : 0;  // exchanges start with 2-9
 }
 
 size_t ValidCard(const Ctx& c, size_t b, size_t e) {
@@ -222,8 +231,12 @@ bool PrecededByVersionWord(const Ctx& c, size_t b) {
 }
 
 size_t ValidIpv4(const Ctx& c, size_t b, size_t e) {
-  if (!NumberBoundaryOk(c, b, e)) return 0;
-  if (c.At(e) == '.' && IsDigit(c.At(e + 1))) return 0;
+  // A port (":443") or prefix length ("/24") may follow; more dotted
+  // numbers may not ("1.2.3.4.5" is a version).
+  const char p = c.Before(b);
+  if (IsWordByte(p) || ((p == '.' || p == '-') && IsDigit(c.Before(b, 2)))) return 0;
+  const char n = c.At(e);
+  if (IsWordByte(n) || ((n == '.' || n == '-') && IsDigit(c.At(e + 1)))) return 0;
   if (PrecededByVersionWord(c, b)) return 0;
   int octet = 0, digits = 0;
   for (size_t i = b; i <= e; ++i) {
@@ -413,6 +426,16 @@ size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
     if ((d1 == 4 && d2 - d1 <= 3) || (d1 <= 2 && d2 - d1 <= 3 && tok.size() - d2 - 1 == 4))
       return 0;
   }
+  // "for reference 32-26-35": measurements, scores and ranges are groups of
+  // one or two digits.
+  if (letters == 0 && tok.find('-') != std::string_view::npos) {
+    size_t longest = 0, run = 0;
+    for (char ch : tok) {
+      run = IsDigit(ch) ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest <= 2) return 0;
+  }
   // "order 5000 units": a quantity, not an identifier.
   size_t i = e;
   while (i < c.text.size() && c.text[i] == ' ') ++i;
@@ -424,7 +447,15 @@ size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
 
 // --- detectors -----------------------------------------------------------
 
-enum Need : unsigned { kNeedNone = 0, kNeedDigit = 1, kNeedAt = 2, kNeedUrl = 4, kNeedColon = 8 };
+enum Need : unsigned {
+  kNeedNone = 0,
+  kNeedDigit = 1,
+  kNeedAt = 2,
+  kNeedUrl = 4,
+  kNeedColon = 8,
+  kHintW = 16,     // 'w' or 'W' occurs (for "www.")
+  kHintMask = 32,  // 'X', '{' or '[' occurs (for existing masks)
+};
 
 using Validator = size_t (*)(const Ctx&, size_t, size_t);
 
@@ -437,6 +468,10 @@ struct Detector {
   unsigned need = kNeedNone;
   Validator validate = nullptr;
   int priority = 0;  // lower wins among equal spans
+  // After a rejected match, resume the search after it rather than one byte
+  // further: for unbounded patterns (URLs) whose sub-matches cannot pass
+  // either; keeps the scan linear.
+  bool skip_rejected = false;
 };
 
 struct Candidate {
@@ -446,12 +481,14 @@ struct Candidate {
 };
 
 constexpr char kEmailRe[] =
-    R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
-    R"((?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b)";
+    R"([\p{L}\p{N}._%+\-]+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)"
+    R"((?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.[A-Za-z]{2,24}\b)";
+// Separators: space, '.', '-' and the Unicode hyphens and dashes U+2010..2015.
 constexpr char kPhoneNanpRe[] =
-    R"((?:\+1[ .\-]?|\b1[ .\-])?(?:\(\d{3}\) ?|\b\d{3}[ .\-]?)\d{3}[ .\-]?\d{4}\b)";
+    R"((?:\+1[ .\-\x{2010}-\x{2015}]?|\b1[ .\-\x{2010}-\x{2015}]?)?)"
+    R"((?:\(\d{3}\) ?|\d{3}[ .\-\x{2010}-\x{2015}]?)\d{3}[ .\-\x{2010}-\x{2015}]?\d{4}\b)";
 constexpr char kPhoneIntlRe[] =
-    R"(\+[1-9]\d{0,2}(?:[ .\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
+    R"(\+[1-9]\d{0,2}(?:[ .\-\x{2010}-\x{2015}]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
 constexpr char kCardRe[] = R"(\b\d(?:[ \-]?\d){12,18}\b)";
 constexpr char kSsnRe[] = R"(\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b)";
 constexpr char kIbanRe[] = R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32})";
@@ -462,9 +499,21 @@ constexpr char kUrlRe[] = R"((?i)\b(?:https?://|www\.)[^\s<>"'{}|\\^`\[\]]+)";
 constexpr char kAccountRe[] =
     R"((?i)\b(?:acc(?:oun)?t|a/c|order|ord|ref(?:erence)?|confirmation|conf|)"
     R"(member(?:ship)?|policy|ticket|case|claim|invoice|tracking|transaction|txn|loan|)"
-    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr)\b)"
-    R"((?:[\s:#.\-]*(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b)*[\s:#.\-]*)"
+    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase|bill|)"
+    R"(routing|iban|bic|swift|sort code|passport|licen[cs]e|driver'?s licen[cs]e|employee|patient))"
+    R"((?:[\s:#.\-]{0,4}(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b){0,4}[\s:#.\-]{0,4})"
     R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}))";
+
+// "#00108", "# 4587345": five or more digits after '#' name a record.
+constexpr char kHashIdRe[] = R"((?:^|[^&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";
+
+// Nine digits right after "SSN" or "social security number".
+constexpr char kSsnKeywordRe[] =
+    R"((?i)\b(?:ssn|ss#|social security(?: number| no| #)?|social)\b[\s:#.]{0,4}(?:is\s+|was\s+)?(\d{9})\b)";
+// Seven-digit local numbers ("555 1234") right after a phone word.
+constexpr char kPhoneLocalRe[] =
+    R"((?i)\b(?:call(?:ed)?|phone|tel|telephone|cell|mobile|fax|text|dial(?:ed)?)\b)"
+    R"([^.\d\n]{0,20}?\b(\d{3}[\-. ]\d{4})\b)";
 
 const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD", "SSN", "IBAN",
                                  "IP",    "URL",   "ACCOUNT", "CUSTOM"};
@@ -485,7 +534,15 @@ struct Redactor::Impl {
 
   Status Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern,
              int group, unsigned need, Validator v, int priority);
-  std::vector<Candidate> Find(std::string_view text, bool first_only, uint32_t* n_masks) const;
+  // Returns the accepted, non-overlapping candidates in `text`, in order.
+  // Candidates overlapping an existing mask or a range in `blocked` are
+  // dropped.
+  using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
+  std::vector<Candidate> Find(std::string_view text, bool first_only, uint32_t* n_masks,
+                              const Ranges* blocked = nullptr) const;
+  // Writes `in` with `found` masked into `r` (text and spans).
+  void Apply(std::string_view in, const std::vector<Candidate>& found, Redaction* r,
+             Ranges* mask_ranges) const;
 };
 
 Status Redactor::Impl::Add(PiiKind kind, std::string name, std::string mask,
@@ -523,9 +580,11 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   // Priorities: URL > email > IBAN > card > SSN > account > phone > IP > custom
   // (a number right after "account number" is an account even if it could
   // be dialled).
-  if (o.url)
+  if (o.url) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl,
                                 ValidUrl, 0));
+    im->detectors.back().skip_rejected = true;
+  }
   if (o.email)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kEmail, "email", "[EMAIL]", kEmailRe, 0, kNeedAt,
                                 ValidEmail, 1));
@@ -538,7 +597,12 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   if (o.ssn)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnRe, 0, kNeedDigit,
                                 ValidSsn, 4));
+  if (o.ssn)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnKeywordRe, 1, kNeedDigit,
+                                ValidSsn, 4));
   if (o.phone) {
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneLocalRe, 1,
+                                kNeedDigit, ValidPhoneLocal, 6));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNanpRe, 0,
                                 kNeedDigit, ValidPhoneNanp, 6));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneIntlRe, 0,
@@ -552,6 +616,9 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   }
   if (o.account)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kAccountRe, 1,
+                                kNeedDigit, ValidAccount, 5));
+  if (o.account)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1,
                                 kNeedDigit, ValidAccount, 5));
   std::string mask_names;
   for (const char* m : kOwnMasks) mask_names += std::string(mask_names.empty() ? "" : "|") + m;
@@ -579,7 +646,7 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   for (const Detector& d : im->detectors) {
     std::string err;
     if (im->set->Add(d.re->pattern(), &err) < 0)
-      return InternalError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
+      return InvalidArgumentError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
   }
   if (!im->set->Compile()) return InternalError("cannot compile the pattern set");
 
@@ -596,25 +663,30 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
 }
 
 std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_only,
-                                            uint32_t* n_masks) const {
+                                            uint32_t* n_masks, const Ranges* blocked) const {
   std::vector<Candidate> out;
   if (text.empty()) return out;
-  // Cheap pre-filter: what kinds of characters occur at all.
+  // Cheap pre-filter: what kinds of characters occur at all (one table
+  // lookup per byte).
+  static const auto kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = kNeedDigit;
+    t['@'] = kNeedAt;
+    t[':'] = kNeedColon;
+    t['w'] = t['W'] = kHintW;
+    t['X'] = t['{'] = t['['] = kHintMask;
+    return t;
+  }();
   unsigned have = 0;
-  for (char ch : text) {
-    if (IsDigit(ch)) have |= kNeedDigit;
-    else if (ch == '@') have |= kNeedAt;
-    else if (ch == ':') have |= kNeedColon;
-  }
-  if (text.find("://") != std::string_view::npos || text.find("www.") != std::string_view::npos ||
-      text.find("WWW.") != std::string_view::npos)
+  for (char ch : text) have |= kClass[static_cast<unsigned char>(ch)];
+  if ((have & kNeedColon) && text.find("://") != std::string_view::npos) have |= kNeedUrl;
+  if ((have & kHintW) && (text.find("www.") != std::string_view::npos ||
+                          text.find("WWW.") != std::string_view::npos))
     have |= kNeedUrl;
 
   // Existing masks.
   std::vector<std::pair<uint32_t, uint32_t>> masked;
-  if (masks != nullptr && (text.find('X') != std::string_view::npos ||
-                           text.find('{') != std::string_view::npos ||
-                           text.find('[') != std::string_view::npos)) {
+  if (masks != nullptr && (have & kHintMask)) {
     re2::StringPiece in(text.data(), text.size()), m;
     size_t pos = 0;
     while (pos < text.size() &&
@@ -630,6 +702,28 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     }
   }
   if (n_masks != nullptr) *n_masks = static_cast<uint32_t>(masked.size());
+  if (blocked != nullptr) {
+    masked.insert(masked.end(), blocked->begin(), blocked->end());
+    // Sorted, disjoint ranges for the binary search below.
+    std::sort(masked.begin(), masked.end());
+    size_t w = 0;
+    for (size_t i = 0; i < masked.size(); ++i) {
+      if (w > 0 && masked[i].first <= masked[w - 1].second) {
+        masked[w - 1].second = std::max(masked[w - 1].second, masked[i].second);
+      } else {
+        masked[w++] = masked[i];
+      }
+    }
+    masked.resize(w);
+  }
+  // True when [b, e) overlaps a masked range.
+  auto overlaps_mask = [&masked](size_t b, size_t e) {
+    // First range that starts at or after `e`; the one before it is the only
+    // candidate for an overlap.
+    auto it = std::lower_bound(masked.begin(), masked.end(), e,
+                               [](const std::pair<uint32_t, uint32_t>& m, size_t v) { return m.first < v; });
+    return it != masked.begin() && std::prev(it)->second > b;
+  };
 
   bool any = has_custom;
   for (const Detector& d : detectors)
@@ -665,16 +759,13 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
       size_t e = b + g.size();
       if (d.validate != nullptr) e = d.validate(ctx, b, e);
       if (e > b) {
-        bool overlaps_mask = false;
-        for (const auto& m : masked)
-          if (m.first < e && b < m.second) overlaps_mask = true;
-        if (!overlaps_mask) {
+        if (!overlaps_mask(b, e)) {
           out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), idx, d.priority});
           if (first_only) return out;
         }
         pos = e;
       } else {
-        pos = whole_b + 1;
+        pos = d.skip_rejected ? std::max(whole_b + 1, whole_b + groups[0].size()) : whole_b + 1;
       }
     }
   }
@@ -693,30 +784,74 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   return kept;
 }
 
-Redaction Redactor::Redact(std::string_view utf8) const {
-  Redaction r;
-  const std::vector<Candidate> found = impl_->Find(utf8, false, &r.existing_masks);
-  if (found.empty()) {
-    r.text.assign(utf8.data(), utf8.size());
-    return r;
-  }
-  r.text.reserve(utf8.size());
+void Redactor::Impl::Apply(std::string_view in, const std::vector<Candidate>& found,
+                           Redaction* r, Ranges* mask_ranges) const {
+  r->text.clear();
+  r->spans.clear();
+  mask_ranges->clear();
+  r->text.reserve(in.size());
   size_t at = 0;
   for (const Candidate& c : found) {
-    const Detector& d = impl_->detectors[c.detector];
-    r.text.append(utf8.data() + at, c.begin - at);
+    const Detector& d = detectors[c.detector];
+    r->text.append(in.data() + at, c.begin - at);
     PiiSpan s;
     s.kind = d.kind;
     s.name = d.name;
     s.begin = c.begin;
     s.end = c.end;
-    s.out_begin = static_cast<uint32_t>(r.text.size());
-    r.text += d.mask;
-    s.out_end = static_cast<uint32_t>(r.text.size());
-    r.spans.push_back(std::move(s));
+    s.out_begin = static_cast<uint32_t>(r->text.size());
+    r->text += d.mask;
+    s.out_end = static_cast<uint32_t>(r->text.size());
+    mask_ranges->emplace_back(s.out_begin, s.out_end);
+    r->spans.push_back(std::move(s));
     at = c.end;
   }
-  r.text.append(utf8.data() + at, utf8.size() - at);
+  r->text.append(in.data() + at, in.size() - at);
+}
+
+Redaction Redactor::Redact(std::string_view utf8) const {
+  Redaction r;
+  std::vector<Candidate> found = impl_->Find(utf8, false, &r.existing_masks);
+  if (found.empty()) {
+    r.text.assign(utf8.data(), utf8.size());
+    return r;
+  }
+  Impl::Ranges masks;
+  impl_->Apply(utf8, found, &r, &masks);
+  // Masking changes the context of the text around it: an id glued to a
+  // phone number ("555-867-5309#A123456") fails the boundary checks until its
+  // neighbour is masked. Scan the output again until nothing new turns up, so
+  // that redacting the result again changes nothing. Each round unmasks one
+  // more link of a chain of glued items; the cap bounds the work on
+  // adversarial input (chains longer than kMaxRounds keep their tail).
+  constexpr int kMaxRounds = 128;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    const std::vector<Candidate> more = impl_->Find(r.text, false, nullptr, &masks);
+    if (more.empty()) break;
+    // Map output offsets back to the input: text outside masks is copied,
+    // so an offset shifts by the size difference of the masks before it.
+    std::vector<int64_t> shift_after(r.spans.size());
+    int64_t shift = 0;
+    for (size_t i = 0; i < r.spans.size(); ++i) {
+      const PiiSpan& s = r.spans[i];
+      shift += static_cast<int64_t>(s.out_end - s.out_begin) - static_cast<int64_t>(s.end - s.begin);
+      shift_after[i] = shift;
+    }
+    for (Candidate c : more) {
+      // Masks that end at or before the candidate.
+      const size_t k = static_cast<size_t>(
+          std::upper_bound(r.spans.begin(), r.spans.end(), c.begin,
+                           [](uint32_t v, const PiiSpan& s) { return v < s.out_end; }) -
+          r.spans.begin());
+      const int64_t sh = k == 0 ? 0 : shift_after[k - 1];
+      c.begin = static_cast<uint32_t>(c.begin - sh);
+      c.end = static_cast<uint32_t>(c.end - sh);
+      found.push_back(c);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    impl_->Apply(utf8, found, &r, &masks);
+  }
   return r;
 }
 

@@ -119,3 +119,32 @@ TEST_CASE("Normalizer: options are kept and Normalize is thread-safe") {
   for (auto& th : threads) th.join();
   for (int v : ok) CHECK(v == 500);
 }
+
+TEST_CASE("Normalizer: the ASCII fast path agrees with a plain reference") {
+  // Random strings over letters, spaces, tabs and '&', of every length up to
+  // 40 (so that word-at-a-time checks meet every alignment).
+  auto n = Make();
+  uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>(state >> 33);
+  };
+  const char alphabet[] = "ab  c\t&";
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string s;
+    const unsigned len = next() % 41;
+    for (unsigned k = 0; k < len; ++k) s.push_back(alphabet[next() % 7]);
+    std::string want;
+    bool pending = false;
+    for (char c : s) {
+      if (c == ' ' || c == '\t') {
+        pending = true;
+        continue;
+      }
+      if (pending && !want.empty()) want.push_back(' ');
+      pending = false;
+      want.push_back(c);
+    }
+    CHECK_MESSAGE(n->Normalize(s).text == want, "input '", s, "'");
+  }
+}

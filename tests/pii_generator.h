@@ -8,7 +8,9 @@
 #ifndef VOC_TESTS_PII_GENERATOR_H_
 #define VOC_TESTS_PII_GENERATOR_H_
 
+#include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -113,14 +115,21 @@ class PiiGenerator {
       case 3: local = std::string(Pick(kFirst)) + "+" + "orders"; break;
       default: local = last + "." + std::string(Pick(kFirst)) + Digits(1); break;
     }
-    return local + "@" + Pick(kDomain);
+    std::string e = local + "@" + Pick(kDomain);
+    if (Uniform(0, 9) == 0) {
+      for (char& ch : e) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return e;
   }
 
   std::string Phone() {
     const std::string area = std::to_string(Uniform(2, 9)) + Digits(2);
     const std::string exch = std::to_string(Uniform(2, 9)) + Digits(2);
     const std::string line = Digits(4);
-    switch (Uniform(0, 13)) {
+    switch (Uniform(0, 16)) {
+      case 14: return "(" + area + ")" + exch + "-" + line;
+      case 15: return "+1 (" + area + ") " + exch + "-" + line;
+      case 16: return "+52 55 " + Digits(4, true) + " " + Digits(4);
       case 0: return "(" + area + ") " + exch + "-" + line;
       case 1: return area + "-" + exch + "-" + line;
       case 2: return area + "." + exch + "." + line;
@@ -180,8 +189,9 @@ class PiiGenerator {
     std::snprintf(g, sizeof g, "%02d", Uniform(1, 99));
     char s[5];
     std::snprintf(s, sizeof s, "%04d", Uniform(1, 9999));
-    const char sep = Uniform(0, 4) == 0 ? ' ' : '-';
-    return std::string(a) + sep + g + sep + s;
+    const int style = Uniform(0, 5);
+    if (style == 0) return std::string(a) + ' ' + g + ' ' + s;
+    return std::string(a) + '-' + g + '-' + s;
   }
 
   static int Mod97(const std::string& s) {
@@ -220,7 +230,11 @@ class PiiGenerator {
   }
 
   std::string Ip() {
-    if (Uniform(0, 3) > 0) {
+    const int form = Uniform(0, 5);
+    if (form == 4) return "2001:db8::" + Hex(4) + ":" + Hex(3) + "7";
+    if (form == 5) return "::ffff:" + std::to_string(Uniform(1, 223)) + "." +
+                          std::to_string(Uniform(0, 255)) + ".0." + std::to_string(Uniform(1, 254));
+    if (form < 3) {
       return std::to_string(Uniform(1, 223)) + "." + std::to_string(Uniform(0, 255)) + "." +
              std::to_string(Uniform(0, 255)) + "." + std::to_string(Uniform(1, 254));
     }
@@ -237,7 +251,10 @@ class PiiGenerator {
                                          "https://app.telco.net", "www.airline.example.com",
                                          "https://portal.insure.io"};
     const std::string host = Pick(kHosts);
-    switch (Uniform(0, 7)) {
+    switch (Uniform(0, 10)) {
+      case 8: return host + "/verify?email=me&key=" + Alnum(16);
+      case 9: return host + "/unsubscribe?u=12&session=" + Hex(24);
+      case 10: return host + "/files/report.pdf?X-Amz-Signature=" + Hex(40) + "&X-Amz-Expires=300";
       case 0: return host + "/account?token=" + Alnum(24);
       case 1: return host + "/oauth/callback?code=" + Alnum(20) + "&state=xyz";
       case 2: return host + "/api/v2/orders?api_key=" + Hex(32);
@@ -254,7 +271,8 @@ class PiiGenerator {
         "account number ", "acct # ", "account no. ", "order #", "order number ",
         "reference ", "ref: ", "confirmation number ", "case number ", "ticket #",
         "policy number ", "member ID ", "claim no ", "invoice #", "tracking number ",
-        "order with the number ", "booking reference "};
+        "order with the number ", "booking reference ", "Order#", "ACCOUNT NO. ",
+        "acct:", "confirmation code ", "loan number ", "Case #", "member number: "};
     *prefix = Pick(kKeys);
     switch (Uniform(0, 5)) {
       case 0: return Digits(Uniform(6, 12), true);
@@ -273,20 +291,27 @@ class PiiGenerator {
         "I sent three messages to your team from {}, still waiting.",
         "Contact me at {}.",
         "({}) is the address on file but the bill goes elsewhere",
-        "Email:{} -- why was I charged twice?"};
+        "Email:{} -- why was I charged twice?",
+        "From: Jane <{}>",
+        "I wrote to {}; no answer in 3 weeks!!"};
     static const char* const kPhoneT[] = {
         "I called from {} twice and nobody answered",
         "please call me back on {} after 5pm",
         "My number is {}.",
         "They keep calling {} every day about a debt I don't owe!",
         "phone: {}, best time is mornings",
-        "Reach me at {} or by mail."};
+        "Reach me at {} or by mail.",
+        "cell:{}",
+        "I got 12 calls from {} in 2 days",
+        "They called me at work ({}) 5 times"};
     static const char* const kCardT[] = {
         "They charged my card {} without permission.",
         "card number {} was declined 3 times",
         "I paid with {} on the 5th and it still shows pending",
         "Why is {} being billed $49.99 every month?"};
     static const char* const kSsnT[] = {
+        "SSN#{} was printed on the envelope",
+        "my ssn is {}, why do you need it?",
         "They asked for my SSN {} over the phone.",
         "my social security number {} appears on someone else's report",
         "SSN: {}. Please remove it.",
@@ -300,7 +325,9 @@ class PiiGenerator {
         "The login came from {} which is not me.",
         "your site blocked my IP {} for no reason",
         "Router at {} keeps dropping the connection",
-        "Error shown: access denied for {}."};
+        "Error shown: access denied for {}.",
+        "ping {} timed out",
+        "my IP address is {}"};
     static const char* const kUrlT[] = {
         "I clicked {} and it said my session expired",
         "the link {} in your email does not work",
@@ -310,7 +337,9 @@ class PiiGenerator {
         "My {}{} was cancelled without notice.",
         "I am writing about {}{} which never arrived",
         "Regarding {}{}, I was charged twice.",
-        "please check {}{}."};
+        "please check {}{}.",
+        "{}{} - still no refund after 3 weeks",
+        "Hi, this is about my {}{}; the charge of $25.00 is wrong"};
     PiiSample s;
     s.kind = kind;
     std::string tmpl, prefix;
@@ -354,6 +383,15 @@ class PiiGenerator {
         "I was charged {}% interest on {} dollars in {}",
         "Page {} of the contract, section {}, says otherwise.",
         "Room {} on floor {} was not cleaned for {} days",
+        "Call 911 or 1-800-FLOWERS, we are open 24/7 from {} to {}",
+        "The iPhone 12 and model SM-G991B both failed after {} months",
+        "Case 1 of 3: policy 3.2 applies since {}",
+        "I need {} more, please order 2 extra by {}",
+        "ISBN 978-3-16-148410-0 costs ${} plus {} shipping",
+        "My credit score dropped from {} to {} in {}",
+        "interest went from {}% to {}%, the limit is ${}",
+        "between {} and {} I made {} payments of ${}",
+        "Flight UA {} at gate {}, seat {}",
     };
     std::string t = Pick(kT);
     size_t at;
@@ -362,7 +400,10 @@ class PiiGenerator {
   }
 
   std::string NegativeValue() {
-    switch (Uniform(0, 17)) {
+    switch (Uniform(0, 20)) {
+      case 18: return std::to_string(Uniform(300, 850));  // credit score
+      case 19: return std::to_string(Uniform(1, 9)) + "," + Digits(3);  // 4,500
+      case 20: return std::to_string(Uniform(1, 999)) + "," + Digits(3) + "," + Digits(3);
       case 0: return std::to_string(Uniform(1, 999)) + "." + Digits(2);  // amount
       case 1: return std::to_string(Uniform(1, 99)) + "," + Digits(3) + "." + Digits(2);
       case 2: return std::to_string(Uniform(1, 12)) + "/" + std::to_string(Uniform(1, 28)) +

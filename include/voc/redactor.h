@@ -5,20 +5,44 @@
 //   voc::Redaction out = (*r)->Redact("Call me at 555-867-5309, order #A123456");
 //   // out.text == "Call me at [PHONE], order #[ACCOUNT]"
 //
-// Kinds and masks: e-mail addresses [EMAIL]; phone numbers [PHONE] (North
-// American 10-digit forms with or without +1, and "+CC ..." international
-// numbers); payment card numbers [CARD] (13-19 digits, Luhn-checked); US
-// social security numbers [SSN] (ddd-dd-dddd, valid areas only); IBANs [IBAN]
-// (mod-97 checked); IPv4 and IPv6 addresses [IP]; URLs that carry a token,
-// key, signature or session id in the query or path, or a long random path
-// segment [URL] (the whole URL is masked); account, order, reference, member,
-// policy, ticket, case, claim ... numbers that follow such a keyword
-// [ACCOUNT] (the number only); and user patterns [CUSTOM] or [NAME].
+// Kinds and masks:
+//   [EMAIL]   e-mail addresses (Unicode local parts and domains too);
+//   [PHONE]   North American numbers ("(555) 123-4567", "555.123.4567",
+//             "+1 555 123 4567", "1-800-555-0199", a bare valid 10-digit
+//             number), "+CC ..." international numbers with 8-15 digits, and
+//             7-digit local numbers right after a phone word ("call me at
+//             555 1234");
+//   [CARD]    payment card numbers: 13-19 digits, spaces or dashes allowed,
+//             issuer digit 2-6, Luhn-checked;
+//   [SSN]     US social security numbers "ddd-dd-dddd"/"ddd dd dddd" (not
+//             areas 000, 666, 9xx; not group 00 or serial 0000), and nine
+//             digits right after "SSN"/"social security number";
+//   [IBAN]    IBANs with or without spaces, checked by country length and
+//             mod-97;
+//   [IP]      IPv4 (octets <= 255; not after "version"/"v"/"build") and IPv6
+//             (full, "::"-compressed, with an IPv4 tail);
+//   [URL]     URLs that carry a secret: a query or fragment key such as
+//             token, access_token, key, api_key, sig, signature, session,
+//             password, code; a "user:password@" part; a random-looking path
+//             segment; or a segment after reset/token/verify/... The whole
+//             URL is masked;
+//   [ACCOUNT] the number after an account/acct/order/ref/reference/
+//             confirmation/member/policy/ticket/case/claim/invoice/tracking/
+//             purchase/bill/routing/... keyword (with optional "number",
+//             "no.", "#", "id", ":" ...), and 5+ digits after '#'; only the
+//             number is masked. Years, amounts, dates, measurements and
+//             quantities followed by a unit ("5000 units") are left alone;
+//   [CUSTOM] or [NAME]  user patterns (see `extra_patterns`).
 //
 // Text that is already masked is recognised and left alone: CFPB-style
 // `XXXX`, `XX/XX/XXXX`, `XXXX XXXX`, `{$39.00}`, template placeholders like
 // `{{Order Number}}` and voc's own masks, so `Redact(Redact(t).text)` gives
-// the same text.
+// the same text. (After masking, the output is scanned again until nothing
+// new turns up, at most 128 rounds, so that an item glued to a masked one,
+// "555-867-5309#A123456", is masked too.)
+//
+// Input should be valid UTF-8 (run voc::Normalizer first); invalid bytes
+// never match a pattern and are copied as they are.
 //
 // Thread safety: a Redactor is immutable after Create(); Redact() and
 // ContainsPii() are const and may be called from many threads at once.
