@@ -234,7 +234,9 @@ TEST_CASE("Redactor: recall >= 99% per kind on generated data, no masked negativ
     CHECK(Default().Redact(r.text).text == r.text);
     if (!found && shown++ < 20) MESSAGE("missed ", std::string(voc::PiiKindName(s.kind)), ": ", s.text, " -> ", r.text);
   }
-  for (const auto& [kind, h] : hits) {
+  for (const auto& entry : hits) {
+    const auto kind = entry.first;  // a named copy: clang 14 cannot capture bindings
+    const auto& h = entry.second;
     const double recall = static_cast<double>(h.first) / h.second;
     MESSAGE(std::string(voc::PiiKindName(kind)), " recall ", recall, " (", h.first, "/", h.second, ")");
     CHECK(h.second >= 200);
