@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <string>
 
 #include "aggregate_data.h"
@@ -29,10 +30,11 @@ double PoissonUpper(uint64_t k, double lambda) {
     // Sum the upper tail from k; terms shrink by lambda / (i + 1) < 1.
     double log_term = -lambda + kd * std::log(lambda) - std::lgamma(kd + 1.0);
     double term = std::exp(log_term), sum = 0.0;
+    if (term == 0.0) return 0.0;  // below the smallest double
     for (double i = kd; i < kd + 100000.0; i += 1.0) {
       sum += term;
       term *= lambda / (i + 1.0);
-      if (term < sum * 1e-17) break;
+      if (term <= sum * 1e-17) break;
     }
     return std::min(1.0, sum);
   }
@@ -555,7 +557,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   // ---- unknown themes ---------------------------------------------------------
   std::set<std::string> scope(out.periods.begin(), out.periods.end());
   scope.insert(kUndatedPeriod);
-  std::map<std::string, uint64_t> un, all;
+  std::unordered_map<std::string, uint64_t> un, all;
   uint64_t n_un = 0, n_all = 0;
   for (const auto& [p, m] : d.unclassified_ngrams)
     if (scope.count(p))

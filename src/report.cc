@@ -286,7 +286,7 @@ std::string FindingsToJson(const Findings& f) {
   }
   j["unknown_themes"] = unknown;
   j["warnings"] = f.warnings;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string FindingsToCsv(const Findings& f) {
