@@ -3,11 +3,16 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "aggregate_data.h"
+#include "findings_stream.h"
+#include "voc/report.h"
 
 namespace {
 
@@ -328,4 +333,20 @@ TEST_CASE("Aggregate::Deserialize: every bad input is an error with its reason")
         std::string::npos);
   CHECK(err(edit("\"n\":1", "\"n\":\"1\"")) ==
         "aggregate: $.themes.billing/fee.cells.2024-W01.call.n is not a non-negative integer");
+}
+
+TEST_CASE("Aggregate: serialized format matches the golden (used by the CLI tests)") {
+  voc::AggregateOptions o;
+  o.phrase_stats = false;
+  o.track_customers = false;
+  o.evidence_per_theme = 2;
+  voc::Aggregate a(o);
+  for (const auto& x : voc_test::SyntheticStream(42)) a.Add(x);
+  const std::string got = a.Serialize();
+  const std::string path = std::string(VOC_TEST_DATA_DIR) + "/findings/planted_aggregate.json";
+  if (std::getenv("VOC_UPDATE_GOLDENS")) REQUIRE(voc::WriteFileAtomic(path, got).ok());
+  std::ifstream in(path, std::ios::binary);
+  const std::string want((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_MESSAGE(!want.empty(), "missing golden " << path << " (run with VOC_UPDATE_GOLDENS=1)");
+  CHECK(got == want);
 }
