@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 #include <string>
+#include <string_view>
 
 #include "aggregate_data.h"
 
@@ -557,11 +558,17 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   // ---- unknown themes ---------------------------------------------------------
   std::set<std::string> scope(out.periods.begin(), out.periods.end());
   scope.insert(kUndatedPeriod);
-  std::unordered_map<std::string, uint64_t> un, all;
+  // Keys point into the aggregate's tables, which outlive this function.
+  std::unordered_map<std::string_view, uint64_t> un, all;
   uint64_t n_un = 0, n_all = 0;
   for (const auto& [p, m] : d.unclassified_ngrams)
     if (scope.count(p))
       for (const auto& [g, n] : m) un[g] += n;
+  // Only phrases frequent enough to be tested need background counts.
+  for (auto it = un.begin(); it != un.end();) {
+    if (it->second < o.phrase_min_count) it = un.erase(it);
+    else ++it;
+  }
   for (const auto& [p, n] : d.unclassified_docs)
     if (scope.count(p)) n_un += n;
   for (const auto& [p, n] : d.all_docs)
@@ -570,8 +577,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   if (n_un > 0 && n_cls > 0) {
     for (const auto& [p, m] : d.all_ngrams) {
       if (!scope.count(p)) continue;
-      for (const auto& [g, n] : m)
-        if (un.count(g)) all[g] += n;
+      for (const auto& [g, a] : un) {
+        auto hit = m.find(std::string(g));
+        if (hit != m.end()) all[g] += hit->second;
+      }
     }
     const double crit = ChiSquare1Critical(o.phrase_alpha);
     std::vector<UnknownPhrase> sig;
@@ -580,7 +589,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       const uint64_t c = all[g] >= a ? all[g] - a : 0;
       if (Ratio(a, n_un) <= Ratio(c, n_cls)) continue;
       const double g2 = G2(a, n_un - std::min(a, n_un), c, n_cls - std::min(c, n_cls));
-      if (g2 > crit) sig.push_back({g, a, c, Round(g2, 1e4)});
+      if (g2 > crit) sig.push_back({std::string(g), a, c, Round(g2, 1e4)});
     }
     std::stable_sort(sig.begin(), sig.end(), [](const UnknownPhrase& a, const UnknownPhrase& b) {
       if (a.g2 != b.g2) return a.g2 > b.g2;

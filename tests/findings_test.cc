@@ -178,7 +178,7 @@ TEST_CASE("DetectFindings: 1/2/4/8 threads and random splits give byte-identical
     const voc::Findings f = voc::DetectFindings(t);
     CHECK_MESSAGE(voc::FindingsToJson(f) == json, threads << " threads");
   }
-  for (uint64_t seed = 1; seed <= 3; ++seed) {
+  for (uint64_t seed = 1; seed <= 2; ++seed) {
     const voc::Aggregate r = RandomSplit(Stream(), seed);
     CHECK_MESSAGE(r.Serialize() == agg, "split seed " << seed);
     const voc::Findings f = voc::DetectFindings(r);

@@ -133,3 +133,21 @@ def test_hostile_evidence_is_escaped(voc, source_dir, tmp_path):
     assert "<script>" not in md and "&lt;script&gt;" in md
     rows = list(csv.reader(open(tmp_path / "f.csv", newline="")))
     assert rows[1][-1] == nasty
+
+
+def test_findings_validate_with_jsonschema(voc, source_dir, tmp_path):
+    """Cross-checks the shipped schema with an independent validator
+    (Debian's python3-jsonschema), when it is installed."""
+    jsonschema = __import__("pytest").importorskip("jsonschema")
+    schema = json.load(open(os.path.join(source_dir, "include/voc/schema/findings.schema.json")))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    r = voc("report", aggregate_path(source_dir))
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert list(validator.iter_errors(doc)) == []
+    golden = json.load(open(os.path.join(source_dir, "tests/data/findings/planted_findings.json")))
+    assert list(validator.iter_errors(golden)) == []
+    golden["findings"][0]["status"] = "fine"
+    del golden["window"]
+    assert len(list(validator.iter_errors(golden))) == 2
