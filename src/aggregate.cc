@@ -494,6 +494,62 @@ Status Aggregate::Merge(const Aggregate& other) {
   return Status::Ok();
 }
 
+Result<Aggregate> Aggregate::Regroup(Period period) const {
+  const AggregateData& d = *data_;
+  const Period from = d.options.period;
+  if (period == from) return *this;
+  if (from != Period::kDay)
+    return FailedPreconditionError(std::string("cannot regroup a ") + PeriodName(from) +
+                                   " aggregate by " + PeriodName(period) +
+                                   ": only day aggregates regroup exactly");
+  AggregateOptions o = d.options;
+  o.period = period;
+  Aggregate out(o);
+  AggregateData& r = *out.data_;
+  r.records = d.records;
+  // Noon of a day lies in the same week and month as the whole day.
+  auto key = [&](const std::string& id) -> std::string {
+    if (id == kUndatedPeriod) return id;
+    Result<int64_t> day = PeriodOrdinal(id, Period::kDay);
+    if (!day.ok()) return id;  // not produced by Add() or Deserialize()
+    return PeriodId(*day * 86400 + 43200, period);
+  };
+  auto cells = [&](const std::map<std::string, std::map<std::string, Counts>>& in,
+                   std::map<std::string, std::map<std::string, Counts>>* dst) {
+    for (const auto& [p, m] : in) {
+      auto& to = (*dst)[key(p)];
+      for (const auto& [ch, c] : m) to[ch].Add(c);
+    }
+  };
+  cells(d.totals, &r.totals);
+  for (const auto& [theme, td] : d.themes) {
+    ThemeData& t = r.themes[theme];
+    cells(td.cells, &t.cells);
+    t.owners = td.owners;
+    for (const auto* list : {&td.negative_evidence, &td.other_evidence}) {
+      std::vector<Evidence> re = *list;
+      for (Evidence& e : re) e.period = key(e.period);
+      std::sort(re.begin(), re.end(), internal::EvidenceLess);
+      (list == &td.negative_evidence ? t.negative_evidence : t.other_evidence) = std::move(re);
+    }
+    for (const auto& [p, m] : td.customers) {
+      auto& to = t.customers[key(p)];
+      for (const auto& [c, n] : m) to[c] += n;
+    }
+  }
+  for (const auto& [p, m] : d.unclassified_ngrams) {
+    auto& to = r.unclassified_ngrams[key(p)];
+    for (const auto& [g, n] : m) to[g] += n;
+  }
+  for (const auto& [p, m] : d.all_ngrams) {
+    auto& to = r.all_ngrams[key(p)];
+    for (const auto& [g, n] : m) to[g] += n;
+  }
+  for (const auto& [p, n] : d.unclassified_docs) r.unclassified_docs[key(p)] += n;
+  for (const auto& [p, n] : d.all_docs) r.all_docs[key(p)] += n;
+  return out;
+}
+
 std::string Aggregate::Serialize() const {
   const AggregateData& d = *data_;
   Json j;

@@ -350,3 +350,29 @@ TEST_CASE("Aggregate: serialized format matches the golden (used by the CLI test
   REQUIRE_MESSAGE(!want.empty(), "missing golden " << path << " (run with VOC_UPDATE_GOLDENS=1)");
   CHECK(got == want);
 }
+
+TEST_CASE("Aggregate::Regroup: a day aggregate regroups exactly into weeks and months") {
+  const auto xs = voc_test::SyntheticStream(5);
+  voc::AggregateOptions day, week, month;
+  day.period = voc::Period::kDay;
+  month.period = voc::Period::kMonth;
+  voc::Aggregate by_day(day), by_week(week), by_month(month);
+  for (size_t i = 0; i < xs.size(); i += 3) {  // a third keeps the test quick
+    by_day.Add(xs[i]);
+    by_week.Add(xs[i]);
+    by_month.Add(xs[i]);
+  }
+  voc::Result<voc::Aggregate> w = by_day.Regroup(voc::Period::kWeek);
+  REQUIRE(w.ok());
+  CHECK(w->Serialize() == by_week.Serialize());
+  voc::Result<voc::Aggregate> m = by_day.Regroup(voc::Period::kMonth);
+  REQUIRE(m.ok());
+  CHECK(m->Serialize() == by_month.Serialize());
+  voc::Result<voc::Aggregate> same = by_week.Regroup(voc::Period::kWeek);
+  REQUIRE(same.ok());
+  CHECK(same->Serialize() == by_week.Serialize());
+  const voc::Status bad = by_week.Regroup(voc::Period::kMonth).status();
+  CHECK(bad.code() == voc::StatusCode::kFailedPrecondition);
+  CHECK(bad.message() == "cannot regroup a week aggregate by month: only day aggregates regroup exactly");
+  CHECK(!by_month.Regroup(voc::Period::kDay).ok());
+}

@@ -57,7 +57,7 @@ int RunReport(int argc, char** argv) {
       "(merged exactly when several are given) and writes the reports.\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("period", po::value(&period), "day|week|month: must match the aggregates' period")
+      ("period", po::value(&period), "day|week|month: the aggregates' period, or coarser for a day aggregate")
       ("output,o", po::value(&out), "findings JSON (schema 1.0); '-' for stdout (the default "
                                     "when no other output is given)")
       ("csv", po::value(&csv), "CSV, one row per finding")
@@ -109,10 +109,13 @@ int RunReport(int argc, char** argv) {
       throw voc_cli::Failure(path + ": " + s.message());
     }
   }
-  if (want_period && agg->options().period != *want_period)
-    throw voc_cli::Failure(std::string("the aggregate is by ") + voc::PeriodName(agg->options().period) +
-                           "; --period " + voc::PeriodName(*want_period) +
-                           " needs an aggregate built by " + voc::PeriodName(*want_period));
+  if (want_period && agg->options().period != *want_period) {
+    voc::Result<voc::Aggregate> re = agg->Regroup(*want_period);
+    if (!re.ok())
+      throw voc_cli::Failure("--period " + std::string(voc::PeriodName(*want_period)) + ": " +
+                             re.status().message());
+    agg = std::move(*re);
+  }
   if (!last_period.empty() && !voc::PeriodOrdinal(last_period, agg->options().period).ok())
     throw voc_cli::UsageError("--last_period: '" + last_period + "' is not a " +
                               voc::PeriodName(agg->options().period) + " period id");

@@ -44,7 +44,8 @@ def test_failures(voc, source_dir, tmp_path):
     assert "bad.json: aggregate: not valid JSON" in r.err
     r = voc("report", aggregate_path(source_dir), "--period", "month")
     assert r.code == 1
-    assert "voc: the aggregate is by week; --period month needs an aggregate built by month" in r.err
+    assert ("voc: --period month: cannot regroup a week aggregate by month: "
+            "only day aggregates regroup exactly") in r.err
     r = voc("report", aggregate_path(source_dir), "-o", str(tmp_path / "no/such/dir/f.json"))
     assert r.code == 1
     assert "does not exist" in r.err
