@@ -193,6 +193,16 @@ struct Reader {
     }
     if (c.negative + c.neutral + c.positive != c.volume)
       Fail(path + ": sentiment counts do not add up to n");
+    // Each record adds at most 1e6 in absolute value; this bound also keeps
+    // later sums far from int64 overflow.
+    const uint64_t cap = std::min<uint64_t>(c.volume, 1ULL << 40) * 1000000ULL;
+    const int64_t icap = static_cast<int64_t>(cap);
+    if (c.volume > (1ULL << 40) || c.score_micros > icap || c.score_micros < -icap ||
+        c.emotion_micros < 0 || c.emotion_micros > icap)
+      Fail(path + ": scores out of range for n");
+    for (uint64_t x : c.signals)
+      if (x > c.volume) Fail(path + ": a signal count exceeds n");
+    if (c.with_signal > c.volume) Fail(path + ": with_signal exceeds n");
     return c;
   }
 

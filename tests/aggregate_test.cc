@@ -323,6 +323,8 @@ TEST_CASE("Aggregate::Deserialize: every bad input is an error with its reason")
         "aggregate: $.phrases.all: '2024-W99' is not a week period id");
   CHECK(err(edit("\"neg\":1", "\"neg\":0")) ==
         "aggregate: $.themes.billing/fee.cells.2024-W01.call: sentiment counts do not add up to n");
+  CHECK(err(edit("\"score_u\":-500000", "\"score_u\":-9223372036854775808")) ==
+        "aggregate: $.themes.billing/fee.cells.2024-W01.call: scores out of range for n");
   CHECK(err(edit("\"max_ngram\":3", "\"max_ngram\":9")) ==
         "aggregate: $.options.max_ngram is not 1, 2 or 3");
   CHECK(err(edit("\"role\":\"enhancer\"", "\"role\":\"boss\"")) ==
