@@ -268,7 +268,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   uint64_t T = 0;
   for (size_t i = 0; i < W; ++i) {
     T += totals[i];
-    out.totals.push_back({out.periods[i], totals[i], totals[i], totals[i] ? 1.0 : 0.0, false});
+    out.totals.push_back({out.periods[i], totals[i], totals[i], totals[i] ? 1.0 : 0.0, false, 0});
   }
   out.in_window = T;
   out.channels = SortedCounts(channels);
@@ -347,9 +347,13 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       present[i] = c >= o.min_count && c > 0 &&
                    PoissonUpper(c, r * static_cast<double>(totals[i])) < o.presence_alpha;
       present_total += present[i];
+      uint64_t repeat = 0;
+      auto cust = w.data->customers.find(out.periods[i]);
+      if (cust != w.data->customers.end())
+        for (const auto& [id, n] : cust->second) repeat += n > 1;
       f.series.push_back({out.periods[i], c, totals[i],
                           Round(Ratio(static_cast<double>(c), static_cast<double>(totals[i]))),
-                          present[i]});
+                          present[i], repeat});
     }
     f.persistence = Round(Ratio(present_total, static_cast<double>(W)));
     for (size_t i = W - n_recent; i < W; ++i) f.recent_present += present[i];

@@ -313,3 +313,32 @@ TEST_CASE("FindingStatusName") {
   CHECK(std::string(voc::FindingStatusName(voc::FindingStatus::kSpike)) == "spike");
   CHECK(std::string(voc::FindingStatusName(voc::FindingStatus::kStable)) == "stable");
 }
+
+TEST_CASE("DetectFindings: repeat customers per theme and per period") {
+  voc::Aggregate a;
+  auto add = [&](const std::string& id, int64_t day, const std::string& cust) {
+    voc::Analysis x;
+    x.id = id;
+    x.timestamp = 1704067200 + day * 86400;
+    x.customer_id = cust;
+    x.text = "fee";
+    voc::ThemeHit h;
+    h.id = "billing/fee";
+    x.themes.push_back(h);
+    a.Add(x);
+  };
+  add("1", 0, "ann");
+  add("2", 1, "ann");   // ann twice in 2024-W01
+  add("3", 2, "bob");
+  add("4", 8, "bob");   // bob once per week, twice in the window
+  add("5", 9, "cy");
+  add("6", 9, "");      // unknown customers are not counted
+  const voc::Findings f = voc::DetectFindings(a);
+  REQUIRE(f.findings.size() == 1);
+  const voc::Finding& x = f.findings[0];
+  CHECK(x.customers == 3);
+  CHECK(x.repeat_customers == 2);
+  REQUIRE(x.series.size() == 2);
+  CHECK(x.series[0].repeat_customers == 1);
+  CHECK(x.series[1].repeat_customers == 0);
+}
