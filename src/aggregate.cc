@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -192,6 +193,16 @@ struct Reader {
     }
     if (c.negative + c.neutral + c.positive != c.volume)
       Fail(path + ": sentiment counts do not add up to n");
+    // Each record adds at most 1e6 in absolute value; this bound also keeps
+    // later sums far from int64 overflow.
+    const uint64_t cap = std::min<uint64_t>(c.volume, 1ULL << 40) * 1000000ULL;
+    const int64_t icap = static_cast<int64_t>(cap);
+    if (c.volume > (1ULL << 40) || c.score_micros > icap || c.score_micros < -icap ||
+        c.emotion_micros < 0 || c.emotion_micros > icap)
+      Fail(path + ": scores out of range for n");
+    for (uint64_t x : c.signals)
+      if (x > c.volume) Fail(path + ": a signal count exceeds n");
+    if (c.with_signal > c.volume) Fail(path + ": with_signal exceeds n");
     return c;
   }
 
@@ -258,6 +269,74 @@ struct Reader {
     return out;
   }
 };
+
+// Appends `s` as a JSON string; invalid UTF-8 becomes U+FFFD, as in
+// nlohmann's replace mode.
+void AppendJsonString(const std::string& s, std::string* out) {
+  out->push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      *out += buf;
+      ++i;
+    } else if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else {
+      const int len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+      bool ok = len > 0 && i + len <= s.size();
+      for (int k = 1; ok && k < len; ++k)
+        ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      if (ok && len == 3) {
+        const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+      }
+      if (ok && len == 4) {
+        const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+      }
+      if (ok) {
+        out->append(s, i, len);
+        i += len;
+      } else {
+        *out += "\xEF\xBF\xBD";
+        ++i;
+      }
+    }
+  }
+  out->push_back('"');
+}
+
+void WriteNgrams(const std::map<std::string, internal::NgramCounts>& by_period, std::string* out) {
+  out->push_back('{');
+  bool first_period = true;
+  for (const auto& [p, m] : by_period) {
+    if (!first_period) out->push_back(',');
+    first_period = false;
+    AppendJsonString(p, out);
+    out->append(":{");
+    std::vector<std::pair<const std::string*, uint64_t>> rows;
+    rows.reserve(m.size());
+    for (const auto& [g, n] : m) rows.emplace_back(&g, n);
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (i) out->push_back(',');
+      AppendJsonString(*rows[i].first, out);
+      out->push_back(':');
+      *out += std::to_string(rows[i].second);
+    }
+    out->push_back('}');
+  }
+  out->push_back('}');
+}
 
 constexpr const char* kFormat = "voc.aggregate";
 constexpr int kFormatVersion = 1;
@@ -425,6 +504,62 @@ Status Aggregate::Merge(const Aggregate& other) {
   return Status::Ok();
 }
 
+Result<Aggregate> Aggregate::Regroup(Period period) const {
+  const AggregateData& d = *data_;
+  const Period from = d.options.period;
+  if (period == from) return *this;
+  if (from != Period::kDay)
+    return FailedPreconditionError(std::string("cannot regroup a ") + PeriodName(from) +
+                                   " aggregate by " + PeriodName(period) +
+                                   ": only day aggregates regroup exactly");
+  AggregateOptions o = d.options;
+  o.period = period;
+  Aggregate out(o);
+  AggregateData& r = *out.data_;
+  r.records = d.records;
+  // Noon of a day lies in the same week and month as the whole day.
+  auto key = [&](const std::string& id) -> std::string {
+    if (id == kUndatedPeriod) return id;
+    Result<int64_t> day = PeriodOrdinal(id, Period::kDay);
+    if (!day.ok()) return id;  // not produced by Add() or Deserialize()
+    return PeriodId(*day * 86400 + 43200, period);
+  };
+  auto cells = [&](const std::map<std::string, std::map<std::string, Counts>>& in,
+                   std::map<std::string, std::map<std::string, Counts>>* dst) {
+    for (const auto& [p, m] : in) {
+      auto& to = (*dst)[key(p)];
+      for (const auto& [ch, c] : m) to[ch].Add(c);
+    }
+  };
+  cells(d.totals, &r.totals);
+  for (const auto& [theme, td] : d.themes) {
+    ThemeData& t = r.themes[theme];
+    cells(td.cells, &t.cells);
+    t.owners = td.owners;
+    for (const auto* list : {&td.negative_evidence, &td.other_evidence}) {
+      std::vector<Evidence> re = *list;
+      for (Evidence& e : re) e.period = key(e.period);
+      std::sort(re.begin(), re.end(), internal::EvidenceLess);
+      (list == &td.negative_evidence ? t.negative_evidence : t.other_evidence) = std::move(re);
+    }
+    for (const auto& [p, m] : td.customers) {
+      auto& to = t.customers[key(p)];
+      for (const auto& [c, n] : m) to[c] += n;
+    }
+  }
+  for (const auto& [p, m] : d.unclassified_ngrams) {
+    auto& to = r.unclassified_ngrams[key(p)];
+    for (const auto& [g, n] : m) to[g] += n;
+  }
+  for (const auto& [p, m] : d.all_ngrams) {
+    auto& to = r.all_ngrams[key(p)];
+    for (const auto& [g, n] : m) to[g] += n;
+  }
+  for (const auto& [p, n] : d.unclassified_docs) r.unclassified_docs[key(p)] += n;
+  for (const auto& [p, n] : d.all_docs) r.all_docs[key(p)] += n;
+  return out;
+}
+
 std::string Aggregate::Serialize() const {
   const AggregateData& d = *data_;
   Json j;
@@ -455,14 +590,21 @@ std::string Aggregate::Serialize() const {
                      {"customers", customers}};
   }
   j["themes"] = themes;
-  Json un = Json::object(), all = Json::object();
-  for (const auto& [p, m] : d.unclassified_ngrams) un[p] = m;
-  for (const auto& [p, m] : d.all_ngrams) all[p] = m;
-  j["phrases"] = {{"unclassified", un},
-                  {"all", all},
-                  {"unclassified_docs", d.unclassified_docs},
-                  {"all_docs", d.all_docs}};
-  return j.dump();
+  // The phrase tables are the bulk of the text: written directly, sorted,
+  // in place of a placeholder. "phrases" sorts before any key that holds
+  // customer text, so the first occurrence of the placeholder is ours.
+  j["phrases"] = "@@phrases@@";
+  std::string out = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string ph = "{\"all\":";
+  WriteNgrams(d.all_ngrams, &ph);
+  ph += ",\"all_docs\":" + Json(d.all_docs).dump();
+  ph += ",\"unclassified\":";
+  WriteNgrams(d.unclassified_ngrams, &ph);
+  ph += ",\"unclassified_docs\":" + Json(d.unclassified_docs).dump() + "}";
+  const std::string placeholder = "\"phrases\":\"@@phrases@@\"";
+  const size_t at = out.find(placeholder);
+  out.replace(at, placeholder.size(), "\"phrases\":" + ph);
+  return out;
 }
 
 Result<Aggregate> Aggregate::Deserialize(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "voc/aggregate.h"
@@ -64,7 +65,8 @@ struct ThemeData {
   std::map<std::string, std::map<std::string, uint64_t>> customers;
 };
 
-using NgramCounts = std::map<std::string, uint64_t>;
+// Unordered for speed; serialization sorts the keys.
+using NgramCounts = std::unordered_map<std::string, uint64_t>;
 
 struct AggregateData {
   AggregateOptions options;

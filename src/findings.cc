@@ -6,7 +6,9 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <string>
+#include <string_view>
 
 #include "aggregate_data.h"
 
@@ -29,10 +31,11 @@ double PoissonUpper(uint64_t k, double lambda) {
     // Sum the upper tail from k; terms shrink by lambda / (i + 1) < 1.
     double log_term = -lambda + kd * std::log(lambda) - std::lgamma(kd + 1.0);
     double term = std::exp(log_term), sum = 0.0;
+    if (term == 0.0) return 0.0;  // below the smallest double
     for (double i = kd; i < kd + 100000.0; i += 1.0) {
       sum += term;
       term *= lambda / (i + 1.0);
-      if (term < sum * 1e-17) break;
+      if (term <= sum * 1e-17) break;
     }
     return std::min(1.0, sum);
   }
@@ -265,7 +268,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   uint64_t T = 0;
   for (size_t i = 0; i < W; ++i) {
     T += totals[i];
-    out.totals.push_back({out.periods[i], totals[i], totals[i], totals[i] ? 1.0 : 0.0, false});
+    out.totals.push_back({out.periods[i], totals[i], totals[i], totals[i] ? 1.0 : 0.0, false, 0});
   }
   out.in_window = T;
   out.channels = SortedCounts(channels);
@@ -344,9 +347,13 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       present[i] = c >= o.min_count && c > 0 &&
                    PoissonUpper(c, r * static_cast<double>(totals[i])) < o.presence_alpha;
       present_total += present[i];
+      uint64_t repeat = 0;
+      auto cust = w.data->customers.find(out.periods[i]);
+      if (cust != w.data->customers.end())
+        for (const auto& [id, n] : cust->second) repeat += n > 1;
       f.series.push_back({out.periods[i], c, totals[i],
                           Round(Ratio(static_cast<double>(c), static_cast<double>(totals[i]))),
-                          present[i]});
+                          present[i], repeat});
     }
     f.persistence = Round(Ratio(present_total, static_cast<double>(W)));
     for (size_t i = W - n_recent; i < W; ++i) f.recent_present += present[i];
@@ -555,11 +562,17 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   // ---- unknown themes ---------------------------------------------------------
   std::set<std::string> scope(out.periods.begin(), out.periods.end());
   scope.insert(kUndatedPeriod);
-  std::map<std::string, uint64_t> un, all;
+  // Keys point into the aggregate's tables, which outlive this function.
+  std::unordered_map<std::string_view, uint64_t> un, all;
   uint64_t n_un = 0, n_all = 0;
   for (const auto& [p, m] : d.unclassified_ngrams)
     if (scope.count(p))
       for (const auto& [g, n] : m) un[g] += n;
+  // Only phrases frequent enough to be tested need background counts.
+  for (auto it = un.begin(); it != un.end();) {
+    if (it->second < o.phrase_min_count) it = un.erase(it);
+    else ++it;
+  }
   for (const auto& [p, n] : d.unclassified_docs)
     if (scope.count(p)) n_un += n;
   for (const auto& [p, n] : d.all_docs)
@@ -568,8 +581,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   if (n_un > 0 && n_cls > 0) {
     for (const auto& [p, m] : d.all_ngrams) {
       if (!scope.count(p)) continue;
-      for (const auto& [g, n] : m)
-        if (un.count(g)) all[g] += n;
+      for (const auto& [g, a] : un) {
+        auto hit = m.find(std::string(g));
+        if (hit != m.end()) all[g] += hit->second;
+      }
     }
     const double crit = ChiSquare1Critical(o.phrase_alpha);
     std::vector<UnknownPhrase> sig;
@@ -578,7 +593,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       const uint64_t c = all[g] >= a ? all[g] - a : 0;
       if (Ratio(a, n_un) <= Ratio(c, n_cls)) continue;
       const double g2 = G2(a, n_un - std::min(a, n_un), c, n_cls - std::min(c, n_cls));
-      if (g2 > crit) sig.push_back({g, a, c, Round(g2, 1e4)});
+      if (g2 > crit) sig.push_back({std::string(g), a, c, Round(g2, 1e4)});
     }
     std::stable_sort(sig.begin(), sig.end(), [](const UnknownPhrase& a, const UnknownPhrase& b) {
       if (a.g2 != b.g2) return a.g2 > b.g2;

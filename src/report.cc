@@ -49,7 +49,8 @@ Json FindingJson(const Finding& f, size_t rank) {
                       {"count", p.count},
                       {"total", p.total},
                       {"share", p.share},
-                      {"present", p.present}});
+                      {"present", p.present},
+                      {"repeat_customers", p.repeat_customers}});
   Json owners = Json::array();
   for (const OwnerShare& o : f.owners)
     owners.push_back({{"department", o.department}, {"role", ValueRoleName(o.role)}, {"hits", o.hits}});
@@ -286,7 +287,7 @@ std::string FindingsToJson(const Findings& f) {
   }
   j["unknown_themes"] = unknown;
   j["warnings"] = f.warnings;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string FindingsToCsv(const Findings& f) {

@@ -50,6 +50,7 @@ h3{font-size:16px;margin:0;font-weight:620}
 .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 16px;min-width:130px}
 .kpi b{display:block;font-size:22px;font-weight:650}
 .kpi span{color:var(--muted);font-size:13px}
+.kpi span.badge{color:#fff;font-size:12px}
 .badge{display:inline-block;padding:1px 9px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;letter-spacing:.02em;white-space:nowrap}
 .b-chronic{background:var(--chronic)}.b-emerging{background:var(--emerging)}.b-spike{background:var(--spike)}
 .b-resolved{background:var(--resolved)}.b-stable{background:var(--stable)}.b-esc{background:#8a1c1c}

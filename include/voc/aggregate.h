@@ -116,6 +116,12 @@ class Aggregate {
   // options differ (they decide what is kept, so merging would not be exact).
   Status Merge(const Aggregate& other);
 
+  // Returns this aggregate regrouped into coarser periods: day -> week,
+  // day -> month, or the same period (a copy). The result is exactly what
+  // aggregating by `period` would have given. FailedPrecondition for
+  // week -> month and for any finer target, which cannot be exact.
+  Result<Aggregate> Regroup(Period period) const;
+
   // Canonical JSON (sorted keys, integers only): equal aggregates give
   // byte-identical strings.
   std::string Serialize() const;

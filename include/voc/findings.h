@@ -128,6 +128,7 @@ struct PeriodPoint {
   uint64_t total = 0;  // all verbatims of the period
   double share = 0.0;  // count / total, 0 when total is 0
   bool present = false;  // present above baseline (themes only)
+  uint64_t repeat_customers = 0;  // customers with > 1 contact in the period (themes only)
 };
 
 struct PriorityPart {
