@@ -79,6 +79,9 @@ struct Tokenizer::Impl {
                    std::vector<Segment>* out) const;
   void AddSegment(std::string_view text, Segment seg, Tokenization* out) const;
   void AddAscii(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
+  void AddAsciiToken(std::string_view text, uint32_t b, uint32_t e, uint32_t flags,
+                     Tokenization* out) const;
+  void AddAsciiRun(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
   void AddSocial(std::string_view text, const SocialSpan& span, Tokenization* out) const;
   void Fold(std::string_view in, std::string* out) const;
   void Sentences(std::string_view text, Tokenization* out) const;
@@ -162,11 +165,7 @@ void Tokenizer::Impl::AddGap(std::string_view text, uint32_t b, uint32_t e,
     icu_run(b, e);
     return;
   }
-  auto ascii_run = [&](uint32_t rb, uint32_t re) {
-    tokenizer_internal::ForEachAsciiWordSegment(s, rb, re, [&](uint32_t sb, uint32_t se) {
-      if (!IsAsciiSpace(s[sb])) AddAscii(text, sb, se, out);
-    });
-  };
+  auto ascii_run = [&](uint32_t rb, uint32_t re) { AddAsciiRun(text, rb, re, out); };
   uint32_t pos = b;
   while (pos < e) {
     uint32_t q = FindNonAscii(s, pos, e);
@@ -431,19 +430,56 @@ void Tokenizer::Impl::AddSegment(std::string_view text, Segment seg, Tokenizatio
   out->tokens.push_back(std::move(tok));
 }
 
-// Adds the ASCII segment text[b, e) (no white space) as a token; the same
-// rules as AddSegment's for other segments.
-void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
-                               Tokenization* out) const {
+namespace {
+
+// Per-byte flags of ASCII word characters, OR-ed over a segment.
+enum AsciiFlag : uint8_t {
+  kFlagLetter = 1,
+  kFlagDigit = 2,
+  kFlagApostrophe = 4,
+  kFlagNotX = 8,  // any byte but 'X'
+  kFlagUpper = 16,
+};
+struct AsciiFlagTable {
+  uint8_t flags[256];
+  constexpr AsciiFlagTable() : flags() {
+    for (int c = 0; c < 256; ++c) flags[c] = kFlagNotX;
+    for (int c = 'a'; c <= 'z'; ++c) flags[c] |= kFlagLetter;
+    for (int c = 'A'; c <= 'Z'; ++c) flags[c] |= kFlagLetter | kFlagUpper;
+    for (int c = '0'; c <= '9'; ++c) flags[c] |= kFlagDigit;
+    flags[static_cast<int>('\'')] |= kFlagApostrophe;
+    flags[static_cast<int>('X')] &= static_cast<uint8_t>(~kFlagNotX);
+  }
+};
+constexpr AsciiFlagTable kAsciiFlags;
+
+// A byte repeated 3 times ignoring ASCII case: a superset test for the runs
+// ReduceElongation collapses.
+inline bool MaybeRepeated(const unsigned char* p, uint32_t b, uint32_t e) {
+  for (uint32_t i = b + 2; i < e; ++i)
+    if (((p[i] ^ p[i - 1]) | (p[i] ^ p[i - 2])) & 0xDF) {
+    } else {
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+// Adds the ASCII segment text[b, e) (no white space) as a token, given the OR
+// of kAsciiFlags over its bytes: the same rules as AddSegment's for other
+// segments.
+inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, uint32_t e,
+                                           uint32_t flags, Tokenization* out) const {
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
   const unsigned char c0 = s[b];
   if (e - b == 1) {
     TokenKind kind;
     char norm = static_cast<char>(c0);
-    if (IsAsciiAlpha(c0)) {
+    if (flags & kFlagLetter) {
       kind = TokenKind::kWord;
       if (options.case_fold && c0 <= 'Z') norm = static_cast<char>(c0 | 0x20);
-    } else if (IsAsciiDigit(c0)) {
+    } else if (flags & kFlagDigit) {
       kind = TokenKind::kNumber;
     } else if (kAsciiPunct.punct[c0 & 0x7f]) {
       if (MergePunct(text, b, e, out)) return;
@@ -455,37 +491,30 @@ void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
     tok.begin = b;
     tok.end = e;
     tok.kind = kind;
-    tok.norm.assign(1, norm);
+    tok.norm.push_back(norm);
     return;
-  }
-  bool has_letter = false, has_digit = false, has_apostrophe = false, all_x = true;
-  for (uint32_t i = b; i < e; ++i) {
-    unsigned char c = s[i];
-    has_letter |= IsAsciiAlpha(c);
-    has_digit |= IsAsciiDigit(c);
-    has_apostrophe |= c == '\'';
-    all_x &= c == 'X';
   }
   Token& tok = out->tokens.emplace_back();
   tok.begin = b;
   tok.end = e;
-  const char* raw = text.data() + b;
-  tok.norm.assign(raw, e - b);
-  if (!has_letter) {
-    tok.kind = has_digit ? TokenKind::kNumber
-                         : (kAsciiPunct.punct[c0 & 0x7f] ? TokenKind::kPunct : TokenKind::kSymbol);
+  tok.norm.assign(text.data() + b, e - b);
+  if (!(flags & kFlagLetter)) {
+    tok.kind = (flags & kFlagDigit)
+                   ? TokenKind::kNumber
+                   : (kAsciiPunct.punct[c0 & 0x7f] ? TokenKind::kPunct : TokenKind::kSymbol);
     return;
   }
-  if (all_x && options.social) {
+  if (!(flags & kFlagNotX) && options.social) {
     tok.kind = TokenKind::kMask;
     return;
   }
-  if (options.case_fold)
+  if (options.case_fold && (flags & kFlagUpper))
     for (char& c : tok.norm)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
   tok.kind = TokenKind::kWord;
-  if (has_apostrophe && EndsWithContractionSuffix(tok.norm)) tok.kind = TokenKind::kContraction;
-  if (tok.kind == TokenKind::kWord && IsAsciiDigit(c0)) {
+  if ((flags & kFlagApostrophe) && EndsWithContractionSuffix(tok.norm))
+    tok.kind = TokenKind::kContraction;
+  if ((flags & kFlagDigit) && tok.kind == TokenKind::kWord && IsAsciiDigit(c0)) {
     uint32_t k = b;
     while (k < e && IsAsciiDigit(s[k])) ++k;
     if (e - k == 2) {
@@ -497,7 +526,62 @@ void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
       }
     }
   }
-  tok.elongated = ReduceElongation(&tok.norm);
+  if (e - b >= 3 && MaybeRepeated(s, b, e)) tok.elongated = ReduceElongation(&tok.norm);
+}
+
+void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
+                               Tokenization* out) const {
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  uint32_t flags = 0;
+  for (uint32_t i = b; i < e; ++i) flags |= kAsciiFlags.flags[s[i]];
+  AddAsciiToken(text, b, e, flags, out);
+}
+
+// Adds the tokens of the ASCII bytes text[b, e): the UAX #29 word segments of
+// tokenizer_internal::ForEachAsciiWordSegment, fused with the flag collection
+// of AddAscii (white space, which ICU segments separately, is skipped).
+void Tokenizer::Impl::AddAsciiRun(std::string_view text, uint32_t b, uint32_t e,
+                                  Tokenization* out) const {
+  using namespace tokenizer_internal;
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  const uint8_t* cls = kAsciiWord.cls;
+  const uint8_t* fl = kAsciiFlags.flags;
+  uint32_t i = b;
+  while (i < e) {
+    unsigned char c = s[i];
+    if (IsAsciiSpace(c)) {
+      ++i;
+      continue;
+    }
+    uint8_t cl = cls[c];
+    if (!IsWordish(cl)) {
+      AddAsciiToken(text, i, i + 1, fl[c], out);
+      ++i;
+      continue;
+    }
+    uint32_t flags = fl[c];
+    uint32_t j = i + 1;
+    uint8_t prev = cl;
+    for (;;) {
+      while (j < e && IsWordish(cls[s[j]])) {
+        prev = cls[s[j]];
+        flags |= fl[s[j]];
+        ++j;
+      }
+      if (j + 1 >= e) break;
+      uint8_t d = cls[s[j]];
+      uint8_t next = cls[s[j + 1]];
+      if ((prev == kWbLetter && next == kWbLetter && d == kWbMidNumLet) ||
+          (prev == kWbNumeric && next == kWbNumeric && (d == kWbMidNum || d == kWbMidNumLet))) {
+        flags |= fl[s[j]];
+        j += 1;  // the letter or digit after is taken by the loop above
+        continue;
+      }
+      break;
+    }
+    AddAsciiToken(text, i, j, flags, out);
+    i = j;
+  }
 }
 
 void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span,
@@ -592,7 +676,7 @@ Tokenization Tokenizer::Tokenize(std::string_view utf8) const {
   if (utf8.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     utf8 = utf8.substr(0, static_cast<size_t>(std::numeric_limits<int32_t>::max()));
   const uint32_t n = static_cast<uint32_t>(utf8.size());
-  out.tokens.reserve(n / 5 + 4);
+  out.tokens.reserve(n / 4 + 4);
   thread_local std::vector<SocialSpan> spans;
   spans.clear();
   if (impl_->options.social) tokenizer_internal::ScanSocial(utf8, &spans);

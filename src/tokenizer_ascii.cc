@@ -28,19 +28,21 @@ namespace {
 
 enum SentenceClass : uint8_t {
   kSbOther = 0,
-  kSbCR,
-  kSbLF,
-  kSbSep,
   kSbSp,
   kSbLower,
   kSbUpper,
   kSbOLetter,
   kSbNumeric,
-  kSbATerm,
-  kSbSTerm,
   kSbClose,
   kSbSContinue,
   kSbExtend,  // Extend or Format: handled by ICU only
+  // The classes after which a sentence may end come last.
+  kSbATermOrSep,
+  kSbCR = kSbATermOrSep,
+  kSbLF,
+  kSbSep,
+  kSbATerm,
+  kSbSTerm,
 };
 
 SentenceClass FromIcu(int32_t v) {
@@ -84,6 +86,9 @@ template <typename Cls, typename Pos>
 void SentenceRules(int32_t m, Cls cls, Pos pos, std::vector<uint32_t>* out) {
   int32_t i = 0;
   while (i < m) {
+    // Only separators and terminators can end a sentence.
+    while (i < m && cls(i) < kSbATermOrSep) ++i;
+    if (i >= m) break;
     uint8_t c = cls(i);
     if (c == kSbCR) {
       i += (i + 1 < m && cls(i + 1) == kSbLF) ? 2 : 1;  // SB3, SB4

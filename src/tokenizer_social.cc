@@ -464,10 +464,35 @@ int32_t Scanner::MatchKeycap(int32_t i) const {
 
 // ---- the pass -----------------------------------------------------------------------
 
+// What a byte may start: nothing, a plain word to skip, or a token.
+enum ByteRole : uint8_t { kRoleNone = 0, kRoleWord, kRoleTrigger };
+struct ByteRoles {
+  uint8_t role[256];
+  constexpr ByteRoles() : role() {
+    for (int c = 'a'; c <= 'z'; ++c) role[c] = kRoleWord;
+    for (int c = 'A'; c <= 'Z'; ++c) role[c] = kRoleWord;
+    role[static_cast<int>('_')] = kRoleWord;
+    const char* triggers = "hHfFwWXxoOT0123456789@#*[{$:;=8<>^-";
+    for (const char* t = triggers; *t; ++t) role[static_cast<unsigned char>(*t)] = kRoleTrigger;
+    for (int c = 0x80; c < 256; ++c) role[c] = kRoleTrigger;
+  }
+};
+constexpr ByteRoles kRoles;
+
 void Scanner::Run() {
   int32_t i = 0;
   while (i < n_) {
     unsigned char c = s_[i];
+    uint8_t role = kRoles.role[c];
+    if (role == kRoleNone) {
+      ++i;
+      continue;
+    }
+    if (role == kRoleWord) {
+      ++i;
+      while (i < n_ && (IsAsciiAlnum(s_[i]) || s_[i] == '_')) ++i;
+      continue;
+    }
     int32_t e = -1;
     TokenKind kind = TokenKind::kWord;
     if (c >= 0x80) {
@@ -494,7 +519,8 @@ void Scanner::Run() {
     }
     switch (c) {
       case 'h': case 'H': case 'f': case 'F': case 'w': case 'W':
-        if (!WordBefore(i)) {
+        if (i + 1 < n_ && ((s_[i + 1] | 0x20) == 't' || (s_[i + 1] | 0x20) == 'w') &&
+            !WordBefore(i)) {
           e = MatchUrl(i);
           kind = TokenKind::kUrl;
         }
