@@ -100,16 +100,19 @@ int main(int argc, char** argv) {
   std::string data_dir = "/work/shared/data";
   double seconds = 1.5;
   std::string only;  // run just one measurement on all text (for profilers)
+  int passes = 0;    // with --only: a fixed number of passes instead of --seconds
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
       data_dir = argv[++i];
     } else if (a == "--seconds" && i + 1 < argc) {
       seconds = std::atof(argv[++i]);
+    } else if (a == "--passes" && i + 1 < argc) {
+      passes = std::atoi(argv[++i]);
     } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else if (a == "--help" || a == "-h") {
-      std::printf("usage: tokenizer_bench [--data DIR] [--seconds S] [--only icu_word|voc_fast|voc_icu]\n");
+      std::printf("usage: tokenizer_bench [--data DIR] [--seconds S] [--only icu_word|voc_fast|voc_icu [--passes N]]\n");
       return 0;
     } else {
       std::fprintf(stderr, "tokenizer_bench: unknown argument '%s'\n", a.c_str());
@@ -160,7 +163,7 @@ int main(int argc, char** argv) {
     UBreakIterator* word = ubrk_open(UBRK_WORD, "", nullptr, 0, &st);
     UText ut = UTEXT_INITIALIZER;
     double start = ThreadCpuSeconds();
-    while (ThreadCpuSeconds() - start < seconds) {
+    for (int pass = 0; passes > 0 ? pass < passes : ThreadCpuSeconds() - start < seconds; ++pass) {
       for (const Corpus& c : corpora) {
         for (const std::string& line : c.lines) {
           if (only == "icu_word") {

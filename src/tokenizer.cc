@@ -84,7 +84,7 @@ struct Tokenizer::Impl {
   void AddAsciiRun(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
   void AddSocial(std::string_view text, const SocialSpan& span, Tokenization* out) const;
   void Fold(std::string_view in, std::string* out) const;
-  void Sentences(std::string_view text, Tokenization* out) const;
+  void Sentences(std::string_view text, bool ascii, Tokenization* out) const;
 };
 
 ThreadIterators& Tokenizer::Impl::Iterators() const {
@@ -136,17 +136,7 @@ void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text,
   utext_close(&ut);
 }
 
-// Returns the offset of the first byte >= 0x80 in s[b, e), or e.
-inline uint32_t FindNonAscii(const unsigned char* s, uint32_t b, uint32_t e) {
-  while (b + 8 <= e) {
-    uint64_t w;
-    std::memcpy(&w, s + b, 8);
-    if (w & 0x8080808080808080ull) break;
-    b += 8;
-  }
-  while (b < e && s[b] < 0x80) ++b;
-  return b;
-}
+using tokenizer_internal::FindNonAscii;
 
 // Adds the tokens of text[b, e), a stretch between social tokens: all
 // segmented by ICU, or (fast path) ASCII chunks between ASCII white space by
@@ -453,14 +443,29 @@ struct AsciiFlagTable {
 };
 constexpr AsciiFlagTable kAsciiFlags;
 
-// A byte repeated 3 times ignoring ASCII case: a superset test for the runs
-// ReduceElongation collapses.
-inline bool MaybeRepeated(const unsigned char* p, uint32_t b, uint32_t e) {
-  for (uint32_t i = b + 2; i < e; ++i)
-    if (((p[i] ^ p[i - 1]) | (p[i] ^ p[i - 2])) & 0xDF) {
-    } else {
-      return true;
+// A byte repeated 3 times in p[b, e) ignoring ASCII case: a superset test
+// for the runs ReduceElongation collapses. Reads up to 8 bytes past e while
+// they are below n.
+inline bool MaybeRepeated(const unsigned char* p, uint32_t b, uint32_t e, uint32_t n) {
+  uint32_t i = b;  // tests the triples starting at i
+  while (i + 2 < e) {
+    if (i + 10 > n) {
+      for (; i + 2 < e; ++i)
+        if ((((p[i] ^ p[i + 1]) | (p[i] ^ p[i + 2])) & 0xDF) == 0) return true;
+      return false;
     }
+    uint64_t x0, x1, x2;
+    std::memcpy(&x0, p + i, 8);
+    std::memcpy(&x1, p + i + 1, 8);
+    std::memcpy(&x2, p + i + 2, 8);
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full;
+    uint64_t t = ((x0 ^ x1) | (x0 ^ x2)) & 0xDFDFDFDFDFDFDFDFull;
+    uint64_t zero = ~(((t & lo7) + lo7) | t | lo7);  // high bit set in zero bytes
+    uint32_t lanes = e - 2 - i;
+    if (lanes < 8) zero &= (uint64_t{1} << (8 * lanes)) - 1;
+    if (zero) return true;
+    i += 8;
+  }
   return false;
 }
 
@@ -497,7 +502,7 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
   Token& tok = out->tokens.emplace_back();
   tok.begin = b;
   tok.end = e;
-  tok.norm.assign(text.data() + b, e - b);
+  tok.norm.append(text.data() + b, e - b);
   if (!(flags & kFlagLetter)) {
     tok.kind = (flags & kFlagDigit)
                    ? TokenKind::kNumber
@@ -526,7 +531,8 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
       }
     }
   }
-  if (e - b >= 3 && MaybeRepeated(s, b, e)) tok.elongated = ReduceElongation(&tok.norm);
+  if (e - b >= 3 && MaybeRepeated(s, b, e, static_cast<uint32_t>(text.size())))
+    tok.elongated = ReduceElongation(&tok.norm);
 }
 
 void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
@@ -605,10 +611,11 @@ void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span,
   out->tokens.push_back(std::move(tok));
 }
 
-void Tokenizer::Impl::Sentences(std::string_view text, Tokenization* out) const {
+void Tokenizer::Impl::Sentences(std::string_view text, bool ascii, Tokenization* out) const {
   if (out->tokens.empty()) return;
   std::vector<uint32_t> breaks;
-  bool done = options.fast_path && tokenizer_internal::FastSentenceBreaks(text, &breaks);
+  bool done =
+      options.fast_path && tokenizer_internal::FastSentenceBreaks(text, ascii, &breaks);
   if (!done) {
     breaks.clear();
     icu::BreakIterator* bi = Iterators().sentence.get();
@@ -689,7 +696,10 @@ Tokenization Tokenizer::Tokenize(std::string_view utf8) const {
       pos = spans[k].end;
     }
   }
-  if (impl_->options.sentences) impl_->Sentences(utf8, &out);
+  if (impl_->options.sentences) {
+    const unsigned char* s = reinterpret_cast<const unsigned char*>(utf8.data());
+    impl_->Sentences(utf8, FindNonAscii(s, 0, n) == n, &out);
+  }
   return out;
 }
 

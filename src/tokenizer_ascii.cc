@@ -6,6 +6,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tokenizer_internal.h"
 
 namespace voc {
@@ -82,12 +86,13 @@ namespace {
 
 // Applies SB3-SB11 to `m` code points whose classes are cls(k) and byte
 // offsets pos(k) (pos(m) is the text size).
-template <typename Cls, typename Pos>
-void SentenceRules(int32_t m, Cls cls, Pos pos, std::vector<uint32_t>* out) {
+// `skip(i)` returns the first k >= i with cls(k) >= kSbATermOrSep, or m.
+template <typename Cls, typename Pos, typename Skip>
+void SentenceRules(int32_t m, Cls cls, Pos pos, Skip skip, std::vector<uint32_t>* out) {
   int32_t i = 0;
   while (i < m) {
     // Only separators and terminators can end a sentence.
-    while (i < m && cls(i) < kSbATermOrSep) ++i;
+    i = skip(i);
     if (i >= m) break;
     uint8_t c = cls(i);
     if (c == kSbCR) {
@@ -143,16 +148,34 @@ void SentenceRules(int32_t m, Cls cls, Pos pos, std::vector<uint32_t>* out) {
 
 }  // namespace
 
-bool FastSentenceBreaks(std::string_view text, std::vector<uint32_t>* out) {
+bool FastSentenceBreaks(std::string_view text, bool ascii, std::vector<uint32_t>* out) {
   static const SentenceTable table;
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
   const int32_t n = static_cast<int32_t>(text.size());
-  bool ascii = true;
-  for (int32_t i = 0; i < n; ++i) ascii &= s[i] < 0x80;
   if (ascii) {
+    // In ASCII only CR, LF, '.', '!' and '?' can end a sentence.
+    auto skip = [&](int32_t k) {
+#if defined(__SSE2__)
+      const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'),
+                    question = _mm_set1_epi8('?'), lf = _mm_set1_epi8('\n'),
+                    cr = _mm_set1_epi8('\r');
+      while (k + 16 <= n) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, question),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr))));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask) return k + __builtin_ctz(static_cast<unsigned>(mask));
+        k += 16;
+      }
+#endif
+      while (k < n && table.cls[s[k]] < kSbATermOrSep) ++k;
+      return k;
+    };
     SentenceRules(
         n, [&](int32_t k) { return table.cls[s[k]]; },
-        [](int32_t k) { return static_cast<uint32_t>(k); }, out);
+        [](int32_t k) { return static_cast<uint32_t>(k); }, skip, out);
     out->push_back(static_cast<uint32_t>(n));
     return true;
   }
@@ -177,9 +200,14 @@ bool FastSentenceBreaks(std::string_view text, std::vector<uint32_t>* out) {
     cls.push_back(k);
   }
   pos.push_back(static_cast<uint32_t>(n));
+  const int32_t m = static_cast<int32_t>(cls.size());
   SentenceRules(
-      static_cast<int32_t>(cls.size()), [&](int32_t k) { return cls[k]; },
-      [&](int32_t k) { return pos[k]; }, out);
+      m, [&](int32_t k) { return cls[k]; }, [&](int32_t k) { return pos[k]; },
+      [&](int32_t k) {
+        while (k < m && cls[k] < kSbATermOrSep) ++k;
+        return k;
+      },
+      out);
   out->push_back(static_cast<uint32_t>(n));
   return true;
 }

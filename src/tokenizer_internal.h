@@ -3,6 +3,7 @@
 #define VOC_SRC_TOKENIZER_INTERNAL_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -35,7 +36,20 @@ void AsciiWordSegments(std::string_view text, uint32_t begin, uint32_t end,
 // ending with text.size()), as ICU's root sentence break iterator gives them.
 // Returns false, leaving `out` partly filled, when the text holds ill-formed
 // UTF-8 or Extend/Format characters, which it leaves to ICU.
-bool FastSentenceBreaks(std::string_view text, std::vector<uint32_t>* out);
+// `ascii` tells that `text` is all ASCII (a faster loop).
+bool FastSentenceBreaks(std::string_view text, bool ascii, std::vector<uint32_t>* out);
+
+// Returns the offset of the first byte >= 0x80 in s[b, e), or e.
+inline uint32_t FindNonAscii(const unsigned char* s, uint32_t b, uint32_t e) {
+  while (b + 8 <= e) {
+    uint64_t w;
+    std::memcpy(&w, s + b, 8);
+    if (w & 0x8080808080808080ull) break;
+    b += 8;
+  }
+  while (b < e && s[b] < 0x80) ++b;
+  return b;
+}
 
 // Word_Break classes of the ASCII characters, as ICU's root rules use them.
 enum AsciiWordClass : uint8_t {
