@@ -1,0 +1,168 @@
+// `voc tokenize [FILE|-]`: one text per line in, one JSON line of tokens and
+// sentences per input line out.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "cli.h"
+#include "voc/tokenizer.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Appends `s` as a JSON string; ill-formed UTF-8 bytes become U+FFFD so the
+// output is always valid JSON.
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  size_t i = 0;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+  while (i < s.size()) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out->append("\\\""); break;
+        case '\\': out->append("\\\\"); break;
+        case '\n': out->append("\\n"); break;
+        case '\r': out->append("\\r"); break;
+        case '\t': out->append("\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out->append(buf);
+          } else {
+            out->push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+      continue;
+    }
+    // Validate one UTF-8 sequence.
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      ok = (p[i + k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (ok) {
+      ok = !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) &&
+           !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
+    }
+    if (ok) {
+      out->append(s.data() + i, len);
+      i += len;
+    } else {
+      out->append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  out->push_back('"');
+}
+
+int RunTokenize(int argc, char** argv) {
+  po::options_description opts("options");
+  bool no_sentences = false, no_social = false, no_case_fold = false, no_fast_path = false;
+  bool no_norm = false;
+  std::string input;
+  opts.add_options()
+      ("help,h", "show this help")
+      ("no-sentences", po::bool_switch(&no_sentences), "do not split sentences (no \"sentences\" key)")
+      ("no-social", po::bool_switch(&no_social), "no URL/e-mail/mention/hashtag/emoji/emoticon/money/time/mask tokens")
+      ("no-case-fold", po::bool_switch(&no_case_fold), "keep case in \"norm\"")
+      ("no-fast-path", po::bool_switch(&no_fast_path), "segment everything with ICU (same output, slower)")
+      ("no-norm", po::bool_switch(&no_norm), "omit \"norm\" (and \"elongated\") from the output");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value<std::string>(&input));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("input", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw voc_cli::UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: voc tokenize [FILE|-] [options]\n\n"
+                 "Reads one text per line (FILE or stdin) and writes one JSON line per input line:\n"
+                 "  {\"tokens\":[{\"text\":..,\"norm\":..,\"kind\":..,\"begin\":..,\"end\":..},..],\n"
+                 "   \"sentences\":[{\"begin\":..,\"end\":..,\"first_token\":..,\"end_token\":..},..]}\n"
+                 "Offsets are UTF-8 byte offsets into the line (without its newline). Token kinds:\n"
+                 "word number punct symbol url email mention hashtag emoji emoticon money time\n"
+                 "mask contraction. \"elongated\":true marks tokens like \"soooo\".\n\n"
+              << opts << "\n";
+    return 0;
+  }
+  voc::TokenizerOptions options;
+  options.sentences = !no_sentences;
+  options.social = !no_social;
+  options.case_fold = !no_case_fold;
+  options.fast_path = !no_fast_path;
+  auto tokenizer = voc::Tokenizer::Create(options);
+  if (!tokenizer.ok()) throw voc_cli::Failure(tokenizer.status().message());
+
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (!input.empty() && input != "-") {
+    file.open(input, std::ios::binary);
+    if (!file) throw voc_cli::Failure("cannot open '" + input + "'");
+    in = &file;
+  }
+  std::ios::sync_with_stdio(false);
+  std::string line, json;
+  while (std::getline(*in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    voc::Tokenization t = (*tokenizer)->Tokenize(line);
+    json.clear();
+    json.append("{\"tokens\":[");
+    for (size_t k = 0; k < t.tokens.size(); ++k) {
+      const voc::Token& tok = t.tokens[k];
+      if (k) json.push_back(',');
+      json.append("{\"text\":");
+      AppendJsonString(tok.text(line), &json);
+      if (!no_norm) {
+        json.append(",\"norm\":");
+        AppendJsonString(tok.norm, &json);
+      }
+      json.append(",\"kind\":\"").append(voc::TokenKindName(tok.kind)).append("\"");
+      json.append(",\"begin\":").append(std::to_string(tok.begin));
+      json.append(",\"end\":").append(std::to_string(tok.end));
+      if (!no_norm && tok.elongated) json.append(",\"elongated\":true");
+      json.push_back('}');
+    }
+    json.push_back(']');
+    if (options.sentences) {
+      json.append(",\"sentences\":[");
+      for (size_t k = 0; k < t.sentences.size(); ++k) {
+        const voc::Sentence& s = t.sentences[k];
+        if (k) json.push_back(',');
+        json.append("{\"begin\":").append(std::to_string(s.begin));
+        json.append(",\"end\":").append(std::to_string(s.end));
+        json.append(",\"first_token\":").append(std::to_string(s.first_token));
+        json.append(",\"end_token\":").append(std::to_string(s.end_token));
+        json.push_back('}');
+      }
+      json.push_back(']');
+    }
+    json.append("}\n");
+    std::fwrite(json.data(), 1, json.size(), stdout);
+  }
+  if (in->bad()) throw voc_cli::Failure("read error on '" + (input.empty() ? "-" : input) + "'");
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+VOC_CLI_COMMAND(tokenize, "tokenize", "split text lines into tokens and sentences (JSONL)",
+                RunTokenize);
