@@ -1,5 +1,5 @@
 include(CMakePackageConfigHelpers)
-install(TARGETS voc voc_deps_re2 voc_deps_fasttext EXPORT vocTargets
+install(TARGETS voc voc_deps_re2 voc_deps_fasttext voc_deps_liblinear EXPORT vocTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -17,7 +17,7 @@ if(BUILD_SHARED_LIBS)
   set(VOC_PC_LIBS_PRIVATE "")
 else()
   set(VOC_PC_PRIVATE "re2 fasttext icu-i18n icu-uc zlib")
-  set(VOC_PC_LIBS_PRIVATE "-pthread")
+  set(VOC_PC_LIBS_PRIVATE "-llinear -pthread")
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/voc.pc.in ${PROJECT_BINARY_DIR}/voc.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/voc.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

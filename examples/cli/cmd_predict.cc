@@ -1,0 +1,89 @@
+// `voc predict`: labels one text per line with a trained classifier.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "cli.h"
+#include "voc/classifier.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+int RunPredict(int argc, char** argv) {
+  std::string model_path, input = "-", task;
+  int k = 1;
+  po::options_description desc(
+      "usage: voc predict --model MODEL [FILE|-]\n\n"
+      "Reads one text per line and prints, per line, the predicted label and its\n"
+      "probability (`label<TAB>probability`; with -k several pairs, tab-separated;\n"
+      "multi-label models print every label above its threshold).\n\noptions");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("model,m", po::value(&model_path), "model file")
+      ("input", po::value(&input), "input file, - for stdin (default)")
+      ("k,k", po::value(&k)->default_value(k), "labels per line (single-label models)")
+      ("task", po::value(&task), "refuse a model trained for another task")
+      ("explain", "append the strongest features of the top label");
+  po::positional_options_description pos;
+  pos.add("input", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw voc_cli::UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (model_path.empty()) throw voc_cli::UsageError("--model is required");
+  if (k < 1) throw voc_cli::UsageError("-k must be >= 1");
+  auto model = voc::TextClassifier::Load(model_path, task);
+  if (!model.ok()) throw voc_cli::Failure(model.status().message());
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (input != "-") {
+    file.open(input, std::ios::binary);
+    if (!file) throw voc_cli::Failure("cannot open '" + input + "'");
+    in = &file;
+  }
+  const bool multi = (*model)->info().multi_label;
+  const bool explain = vm.count("explain") > 0;
+  std::ios::sync_with_stdio(false);
+  std::string line, out;
+  while (std::getline(*in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto preds = multi ? (*model)->PredictAboveThresholds(line) : (*model)->Predict(line, k);
+    out.clear();
+    char buf[64];
+    for (size_t i = 0; i < preds.size(); ++i) {
+      if (i) out.push_back('\t');
+      out += preds[i].label;
+      std::snprintf(buf, sizeof buf, "\t%.4f", preds[i].probability);
+      out += buf;
+    }
+    if (explain) {
+      auto e = (*model)->Explain(line, {}, 5);
+      out += "\t[";
+      for (size_t i = 0; i < e.features.size(); ++i) {
+        std::snprintf(buf, sizeof buf, "%s%.3f@%zu-%zu ", i ? ", " : "", e.features[i].weight,
+                      e.features[i].begin, e.features[i].end);
+        out += buf;
+        out += e.features[i].feature;
+      }
+      out += "]";
+    }
+    out.push_back('\n');
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+VOC_CLI_COMMAND(predict, "predict", "label one text per line with a trained classifier", RunPredict);

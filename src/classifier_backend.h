@@ -1,0 +1,119 @@
+// Private: the backends behind voc::TextClassifier and what they share.
+#ifndef VOC_SRC_CLASSIFIER_BACKEND_H_
+#define VOC_SRC_CLASSIFIER_BACKEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "voc/classifier.h"
+#include "voc/status.h"
+
+namespace voc::internal {
+
+// Training rows with labels mapped to indices into the model's label list.
+struct TrainData {
+  std::vector<const LabeledText*> rows;
+  std::vector<std::vector<int>> ids;  // label indices of each row
+  int num_labels = 0;
+  bool multi_label = false;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // "linear" or "fasttext".
+  virtual const char* name() const = 0;
+  // Probability of every label (single-label: sums to 1; multi-label: each
+  // label on its own). `probs` is resized to the number of labels.
+  virtual void Probabilities(std::string_view text, std::vector<double>* probs) const = 0;
+  // Features with their contribution to `label`'s score, strongest first.
+  virtual std::vector<FeatureContribution> Explain(std::string_view text, int label,
+                                                   int max_features) const = 0;
+  // Fits the mapping from scores to probabilities on validation rows.
+  virtual void Calibrate(const TrainData& validation) {}
+  // Copies that mapping from a model trained with the same settings.
+  virtual void CopyCalibration(const Backend& other) {}
+  // Makes the model small; returns a description of what was kept.
+  virtual nlohmann::json Quantize(std::size_t max_features) = 0;
+  // The payload stored in the model file.
+  virtual std::string Serialize() const = 0;
+};
+
+// Trains linear models with several settings on the same rows, sharing the
+// feature extraction.
+class LinearTrainer {
+ public:
+  explicit LinearTrainer(const TrainData& data);
+  ~LinearTrainer();
+  // `params`: {"solver": "svc"|"lr", "C": double, "balanced": bool}.
+  Result<std::unique_ptr<Backend>> Train(const nlohmann::json& params, int seed);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels,
+                                            bool multi_label);
+
+// Trains fastText models on the same rows (written once to a temporary file).
+class FastTextTrainer {
+ public:
+  explicit FastTextTrainer(const TrainData& data, const std::vector<std::string>& labels);
+  ~FastTextTrainer();
+  // `params`: {"epoch", "lr", "wordNgrams", "minn", "maxn", "dim", "bucket"}.
+  Result<std::unique_ptr<Backend>> Train(const nlohmann::json& params, int seed, int threads);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Validates a fastText model image completely, then loads it. `labels` are
+// the labels the container declares; the payload must hold exactly these.
+Result<std::unique_ptr<Backend>> LoadFastText(std::string_view payload,
+                                              const std::vector<std::string>& labels,
+                                              bool multi_label);
+
+// Little-endian byte writer and bounds-checked reader.
+class ByteWriter {
+ public:
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void U64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void F32(float f);
+  void Bytes(std::string_view b) { out_.append(b.data(), b.size()); }
+  std::string& str() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  bool U8(uint8_t* v);
+  bool U32(uint32_t* v);
+  bool U64(uint64_t* v);
+  bool F32(float* v);
+  bool Bytes(size_t n, std::string_view* out);
+  size_t remaining() const { return in_.size() - pos_; }
+  size_t pos() const { return pos_; }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace voc::internal
+
+#endif  // VOC_SRC_CLASSIFIER_BACKEND_H_

@@ -1,0 +1,242 @@
+// Private: text features of the linear classifier (see classifier_features.h).
+#include "classifier_features.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace voc::internal {
+namespace {
+
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+constexpr uint64_t kWordSeed = 0xcbf29ce484222325ULL;
+constexpr uint64_t kCharSeed = 0x84222325cbf29ce4ULL;
+
+inline uint64_t Fnv(uint64_t h, const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    h ^= static_cast<unsigned char>(p[i]);
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+// Decodes the code point at `p` (at most `n` bytes); sets `*len` (>= 1).
+// Invalid bytes decode as themselves with length 1.
+inline uint32_t Decode(const unsigned char* p, size_t n, size_t* len) {
+  unsigned char c = p[0];
+  if (c < 0x80) { *len = 1; return c; }
+  size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (need == 0 || need > n) { *len = 1; return c; }
+  uint32_t cp = c & (0x3F >> (need - 1));
+  for (size_t i = 1; i < need; ++i) {
+    if ((p[i] & 0xC0) != 0x80) { *len = 1; return c; }
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  *len = need;
+  return cp;
+}
+
+// Approximates Unicode \w: letters, digits, underscore and non-ASCII code
+// points outside the common punctuation, symbol and emoji blocks.
+inline bool IsWordCp(uint32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+           cp == '_';
+  }
+  if (cp >= 0x80 && cp <= 0xBF) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp == 0xD7 || cp == 0xF7) return false;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols, arrows
+  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
+  if (cp >= 0xFE00 && cp <= 0xFE0F) return false;  // variation selectors
+  if (cp >= 0x1F000) return false;                 // emoji and pictographs
+  return true;
+}
+
+inline bool IsSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+}  // namespace
+
+std::string LowerAscii(std::string_view text) {
+  std::string s(text);
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out) {
+  out->clear();
+  const std::string text = LowerAscii(original);
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+
+  // Words: maximal runs of word characters, two or more code points.
+  struct Tok { uint32_t begin, end; uint64_t hash; };
+  std::vector<Tok> toks;
+  size_t i = 0;
+  while (i < n) {
+    size_t len;
+    uint32_t cp = Decode(p + i, n - i, &len);
+    if (!IsWordCp(cp)) { i += len; continue; }
+    size_t start = i, cps = 0;
+    while (i < n) {
+      cp = Decode(p + i, n - i, &len);
+      if (!IsWordCp(cp)) break;
+      i += len;
+      ++cps;
+    }
+    if (cps >= 2) {
+      toks.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(i),
+                      Fnv(kWordSeed, text.data() + start, i - start)});
+    }
+  }
+  out->reserve(toks.size() * 2 + n * 4);
+  for (size_t t = 0; t < toks.size(); ++t) {
+    out->push_back({toks[t].hash, FeatureFamily::kWord, toks[t].begin, toks[t].end});
+    if (t + 1 < toks.size()) {
+      uint64_t h = Fnv(toks[t].hash, " ", 1);
+      h = Fnv(h, text.data() + toks[t + 1].begin, toks[t + 1].end - toks[t + 1].begin);
+      out->push_back({h, FeatureFamily::kWord, toks[t].begin, toks[t + 1].end});
+    }
+  }
+
+  // Character 2-5 grams of each whitespace-separated chunk, padded with a
+  // space on both sides; a chunk shorter than n yields itself once.
+  std::vector<uint32_t> cps;  // byte offsets of code point starts in padded chunk
+  std::string padded;
+  i = 0;
+  while (i < n) {
+    if (IsSpace(p[i])) { ++i; continue; }
+    size_t start = i;
+    while (i < n && !IsSpace(p[i])) ++i;
+    padded.assign(1, ' ');
+    padded.append(text, start, i - start);
+    padded.push_back(' ');
+    cps.clear();
+    for (size_t j = 0; j < padded.size();) {
+      cps.push_back(static_cast<uint32_t>(j));
+      size_t len;
+      Decode(reinterpret_cast<const unsigned char*>(padded.data()) + j, padded.size() - j, &len);
+      j += len;
+    }
+    const size_t w_len = cps.size();
+    cps.push_back(static_cast<uint32_t>(padded.size()));
+    auto span_of = [&](size_t a, size_t b) {  // padded byte offsets -> text
+      size_t lo = a == 0 ? 0 : a - 1, hi = b == 0 ? 0 : b - 1;
+      hi = std::min(hi, i - start);
+      lo = std::min(lo, hi);
+      return std::make_pair(static_cast<uint32_t>(start + lo), static_cast<uint32_t>(start + hi));
+    };
+    for (size_t ng = 2; ng <= 5; ++ng) {
+      size_t offset = 0;
+      for (;;) {
+        size_t endcp = std::min(offset + ng, w_len);
+        uint32_t a = cps[offset], b = cps[endcp];
+        auto sp = span_of(a, b);
+        out->push_back({Fnv(kCharSeed, padded.data() + a, b - a), FeatureFamily::kChar, sp.first,
+                        sp.second});
+        if (offset + ng >= w_len) break;
+        ++offset;
+      }
+      if (offset == 0) break;
+    }
+  }
+}
+
+void FastTextTokens(std::string_view original, std::vector<FtToken>* out) {
+  out->clear();
+  const auto* p = reinterpret_cast<const unsigned char*>(original.data());
+  const size_t n = original.size();
+  size_t i = 0;
+  while (i < n) {
+    size_t len;
+    uint32_t cp = Decode(p + i, n - i, &len);
+    if (cp < 0x80 && IsSpace(static_cast<unsigned char>(cp))) { i += len; continue; }
+    // Other control characters separate tokens too.
+    if (cp < 0x20 || cp == 0x7F) { i += len; continue; }
+    size_t start = i;
+    if (IsWordCp(cp)) {
+      while (i < n) {
+        cp = Decode(p + i, n - i, &len);
+        if (!IsWordCp(cp)) break;
+        i += len;
+      }
+    } else {
+      i += len;
+    }
+    out->push_back({LowerAscii(original.substr(start, i - start)), static_cast<uint32_t>(start),
+                    static_cast<uint32_t>(i)});
+  }
+}
+
+std::string DescribeFeature(std::string_view text, const RawFeature& f) {
+  std::string piece = LowerAscii(text.substr(f.begin, f.end - f.begin));
+  if (f.family == FeatureFamily::kChar) return "char:" + piece;
+  bool two = false;
+  for (char c : piece) two |= !IsWordCp(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80;
+  return (two ? "words:" : "word:") + piece;
+}
+
+int64_t FeatureIndex::Insert(uint64_t hash) {
+  if ((keys_.size() + 1) * 2 > slots_.size()) Grow();
+  size_t mask = slots_.size() - 1;
+  for (size_t i = Mix(hash) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.index < 0) {
+      s.key = hash;
+      s.index = static_cast<int64_t>(keys_.size());
+      keys_.push_back(hash);
+      return s.index;
+    }
+    if (s.key == hash) return s.index;
+  }
+}
+
+void FeatureIndex::Reserve(size_t n) {
+  size_t want = 16;
+  while (want < n * 2) want <<= 1;
+  if (want <= slots_.size()) return;
+  slots_.assign(want, Slot{});
+  size_t mask = want - 1;
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    for (size_t i = Mix(keys_[k]) & mask;; i = (i + 1) & mask) {
+      if (slots_[i].index < 0) {
+        slots_[i] = {keys_[k], static_cast<int64_t>(k)};
+        break;
+      }
+    }
+  }
+}
+
+void FeatureIndex::Grow() { Reserve(std::max<size_t>(16, keys_.size() * 2 + 2)); }
+
+void Vectorize(const std::vector<RawFeature>& raw, const FeatureIndex& index,
+               const std::vector<float>& idf, SparseVector* out) {
+  out->entries.clear();
+  std::vector<uint32_t> ids[2];
+  for (const RawFeature& f : raw) {
+    int64_t id = index.Find(f.hash);
+    if (id >= 0) ids[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(id));
+  }
+  for (auto& v : ids) {
+    if (v.empty()) continue;
+    std::sort(v.begin(), v.end());
+    size_t first = out->entries.size();
+    double norm = 0;
+    for (size_t a = 0; a < v.size();) {
+      size_t b = a;
+      while (b < v.size() && v[b] == v[a]) ++b;
+      double val = (1.0 + std::log(static_cast<double>(b - a))) * idf[v[a]];
+      norm += val * val;
+      out->entries.push_back({v[a], static_cast<float>(val)});
+      a = b;
+    }
+    if (norm > 0) {
+      float inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (size_t k = first; k < out->entries.size(); ++k) out->entries[k].second *= inv;
+    }
+  }
+  std::sort(out->entries.begin(), out->entries.end());
+}
+
+}  // namespace voc::internal

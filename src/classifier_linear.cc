@@ -1,0 +1,520 @@
+// Private: the linear backend of voc::TextClassifier. TF-IDF word 1-2 grams
+// and character 2-5 grams (classifier_features.h), one-vs-rest linear models
+// trained with LIBLINEAR (L2-regularized L2-loss SVM or logistic regression,
+// dual solvers), probabilities from a temperature fitted on validation rows.
+#include <linear.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <numeric>
+
+#include "classifier_backend.h"
+#include "classifier_features.h"
+
+namespace voc::internal {
+namespace {
+
+constexpr uint32_t kLinearPayloadVersion = 1;
+constexpr uint64_t kMaxFeatures = 50'000'000;
+constexpr uint32_t kMaxLabels = 100'000;
+
+void Silent(const char*) {}
+
+// LIBLINEAR's dual solvers draw from rand(); training holds this lock and
+// seeds rand() so that a seed gives the same model.
+std::mutex& TrainMutex() {
+  static std::mutex m;
+  return m;
+}
+
+void PutVarint(ByteWriter* w, uint64_t v) {
+  while (v >= 0x80) {
+    w->U8(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  w->U8(static_cast<uint8_t>(v));
+}
+
+bool GetVarint(ByteReader* r, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    uint8_t b;
+    if (!r->U8(&b)) return false;
+    if (shift == 63 && b > 1) return false;
+    *v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+class LinearModel : public Backend {
+ public:
+  const char* name() const override { return "linear"; }
+
+  void Decisions(std::string_view text, std::vector<double>* dec) const {
+    thread_local std::vector<RawFeature> raw;
+    thread_local SparseVector vec;
+    ExtractFeatures(text, &raw);
+    Vectorize(raw, index_, idf_, &vec);
+    dec->assign(bias_.begin(), bias_.end());
+    const size_t L = bias_.size();
+    for (const auto& [id, val] : vec.entries) {
+      const float* w = &weights_[static_cast<size_t>(id) * L];
+      for (size_t l = 0; l < L; ++l) (*dec)[l] += val * w[l];
+    }
+  }
+
+  static void ToProbabilities(bool multi, double t, std::vector<double>* v) {
+    if (multi) {
+      for (double& d : *v) d = 1.0 / (1.0 + std::exp(-t * d));
+      return;
+    }
+    double mx = *std::max_element(v->begin(), v->end()), sum = 0;
+    for (double& d : *v) sum += (d = std::exp(t * (d - mx)));
+    for (double& d : *v) d /= sum;
+  }
+
+  void Probabilities(std::string_view text, std::vector<double>* probs) const override {
+    Decisions(text, probs);
+    ToProbabilities(multi_label_, temperature_, probs);
+  }
+
+  std::vector<FeatureContribution> Explain(std::string_view text, int label,
+                                           int max_features) const override {
+    std::vector<RawFeature> raw;
+    SparseVector vec;
+    ExtractFeatures(text, &raw);
+    Vectorize(raw, index_, idf_, &vec);
+    const size_t L = bias_.size();
+    std::vector<FeatureContribution> out;
+    if (label < 0 || static_cast<size_t>(label) >= L) return out;
+    for (const RawFeature& f : raw) {
+      int64_t id = index_.Find(f.hash);
+      if (id < 0) continue;
+      auto it = std::lower_bound(vec.entries.begin(), vec.entries.end(),
+                                 std::make_pair(static_cast<uint32_t>(id), -1e30f));
+      if (it == vec.entries.end() || it->first != id) continue;
+      double c = it->second * weights_[static_cast<size_t>(id) * L + label];
+      if (c <= 0) continue;
+      // The first occurrence of each feature carries its contribution.
+      bool seen = false;
+      std::string desc = DescribeFeature(text, f);
+      for (const auto& o : out) seen |= o.feature == desc;
+      if (!seen) out.push_back({std::move(desc), c, f.begin, f.end});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    if (max_features >= 0 && out.size() > static_cast<size_t>(max_features))
+      out.resize(max_features);
+    return out;
+  }
+
+  void Calibrate(const TrainData& val) override {
+    if (val.rows.empty()) return;
+    std::vector<std::vector<double>> decs(val.rows.size());
+    for (size_t i = 0; i < val.rows.size(); ++i) Decisions(val.rows[i]->text, &decs[i]);
+    double best_t = 1, best_loss = 1e300;
+    for (double t : {0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0}) {
+      double loss = 0;
+      std::vector<double> p;
+      for (size_t i = 0; i < decs.size(); ++i) {
+        p = decs[i];
+        ToProbabilities(multi_label_, t, &p);
+        if (multi_label_) {
+          for (size_t l = 0; l < p.size(); ++l) {
+            bool pos = std::find(val.ids[i].begin(), val.ids[i].end(), l) != val.ids[i].end();
+            loss -= std::log(std::max(1e-12, pos ? p[l] : 1 - p[l]));
+          }
+        } else {
+          loss -= std::log(std::max(1e-12, p[val.ids[i][0]]));
+        }
+      }
+      if (loss < best_loss) best_loss = loss, best_t = t;
+    }
+    temperature_ = best_t;
+  }
+
+  void CopyCalibration(const Backend& other) override {
+    if (auto* o = dynamic_cast<const LinearModel*>(&other)) temperature_ = o->temperature_;
+  }
+
+  nlohmann::json Quantize(std::size_t max_features) override {
+    const size_t L = bias_.size(), n = index_.size();
+    std::vector<float> strength(n, 0);
+    for (size_t j = 0; j < n; ++j)
+      for (size_t l = 0; l < L; ++l) strength[j] = std::max(strength[j], std::fabs(weights_[j * L + l]));
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    size_t keep = std::min(n, max_features);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return strength[a] > strength[b]; });
+    order.resize(keep);
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return index_.keys()[a] < index_.keys()[b]; });
+    FeatureIndex index;
+    index.Reserve(keep);
+    std::vector<float> idf(keep), w(keep * L);
+    for (size_t k = 0; k < keep; ++k) {
+      index.Insert(index_.keys()[order[k]]);
+      idf[k] = idf_[order[k]];
+      for (size_t l = 0; l < L; ++l) w[k * L + l] = weights_[order[k] * L + l];
+    }
+    index_ = std::move(index);
+    idf_ = std::move(idf);
+    weights_ = std::move(w);
+    quantized_ = true;
+    // Round to what the file stores, so a loaded model predicts the same.
+    for (float& v : idf_) v = std::round(std::min(v, 15.0f) * 4096.0f) / 4096.0f;
+    std::vector<float> scale = Scales();
+    for (size_t k = 0; k < keep; ++k)
+      for (size_t l = 0; l < L; ++l)
+        weights_[k * L + l] = std::round(weights_[k * L + l] / scale[l]) * scale[l];
+    return {{"features_kept", keep}, {"features_before", n}, {"weight_bits", 8}};
+  }
+
+  std::vector<float> Scales() const {
+    const size_t L = bias_.size();
+    std::vector<float> scale(L, 0);
+    for (size_t k = 0; k < index_.size(); ++k)
+      for (size_t l = 0; l < L; ++l) scale[l] = std::max(scale[l], std::fabs(weights_[k * L + l]));
+    for (float& s : scale) s = s > 0 ? s / 127.0f : 1.0f;
+    return scale;
+  }
+
+  std::string Serialize() const override {
+    const size_t L = bias_.size(), n = index_.size();
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return index_.keys()[a] < index_.keys()[b]; });
+    ByteWriter w;
+    w.U32(kLinearPayloadVersion);
+    w.U32(static_cast<uint32_t>(L));
+    w.U64(n);
+    w.U8(multi_label_);
+    w.U8(quantized_);
+    w.F32(static_cast<float>(temperature_));
+    for (float b : bias_) w.F32(b);
+    uint64_t prev = 0;
+    for (size_t k = 0; k < n; ++k) {
+      uint64_t key = index_.keys()[order[k]];
+      PutVarint(&w, key - prev);
+      prev = key;
+    }
+    if (quantized_) {
+      for (size_t k = 0; k < n; ++k) {
+        uint32_t q = static_cast<uint32_t>(std::lround(idf_[order[k]] * 4096.0f));
+        w.U8(q & 0xFF);
+        w.U8(q >> 8);
+      }
+      std::vector<float> scale = Scales();
+      for (float s : scale) w.F32(s);
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l) {
+          long q = std::lround(weights_[order[k] * L + l] / scale[l]);
+          w.U8(static_cast<uint8_t>(static_cast<int8_t>(std::clamp(q, -127L, 127L))));
+        }
+    } else {
+      for (size_t k = 0; k < n; ++k) w.F32(idf_[order[k]]);
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l) w.F32(weights_[order[k] * L + l]);
+    }
+    const std::string& raw = w.str();
+    uLongf bound = compressBound(raw.size());
+    std::string z(bound, '\0');
+    compress2(reinterpret_cast<Bytef*>(z.data()), &bound,
+              reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 9);
+    z.resize(bound);
+    ByteWriter out;
+    out.U64(raw.size());
+    out.Bytes(z);
+    return out.str();
+  }
+
+  static Result<std::unique_ptr<Backend>> Parse(std::string_view payload, int num_labels,
+                                                bool multi_label) {
+    auto bad = [](const std::string& why) {
+      return Result<std::unique_ptr<Backend>>(DataLossError("corrupt linear model: " + why));
+    };
+    ByteReader outer(payload);
+    uint64_t raw_size;
+    if (!outer.U64(&raw_size)) return bad("truncated payload header");
+    // zlib cannot expand more than about 1032:1.
+    if (raw_size > 1100ull * outer.remaining() + 64 || raw_size > (1ull << 32))
+      return bad("implausible uncompressed size");
+    std::string raw(raw_size, '\0');
+    uLongf got = raw_size;
+    if (uncompress(reinterpret_cast<Bytef*>(raw.data()), &got,
+                   reinterpret_cast<const Bytef*>(payload.data() + outer.pos()),
+                   outer.remaining()) != Z_OK ||
+        got != raw_size)
+      return bad("compressed weights do not inflate");
+    ByteReader r(raw);
+    uint32_t version, L;
+    uint64_t n;
+    uint8_t multi, quantized;
+    float t;
+    if (!r.U32(&version) || !r.U32(&L) || !r.U64(&n) || !r.U8(&multi) || !r.U8(&quantized) ||
+        !r.F32(&t))
+      return bad("truncated header");
+    if (version != kLinearPayloadVersion)
+      return Result<std::unique_ptr<Backend>>(FailedPreconditionError(
+          "linear model payload version " + std::to_string(version) + " is not supported (expected " +
+          std::to_string(kLinearPayloadVersion) + ")"));
+    if (L == 0 || L > kMaxLabels || static_cast<int>(L) != num_labels)
+      return bad("label count " + std::to_string(L) + " does not match metadata");
+    if (n > kMaxFeatures || multi > 1 || quantized > 1 || (multi != 0) != multi_label ||
+        !std::isfinite(t) || t <= 0 || t > 1e6)
+      return bad("invalid header fields");
+    // Each feature needs at least 1 (key) + 2 (idf) + L (weights) bytes.
+    if (n * (3ull + L) > r.remaining()) return bad("feature count exceeds payload");
+    auto m = std::make_unique<LinearModel>();
+    m->multi_label_ = multi;
+    m->quantized_ = quantized;
+    m->temperature_ = t;
+    m->bias_.resize(L);
+    for (float& b : m->bias_)
+      if (!r.F32(&b) || !std::isfinite(b)) return bad("bad bias");
+    m->index_.Reserve(n);
+    uint64_t key = 0;
+    for (uint64_t k = 0; k < n; ++k) {
+      uint64_t d;
+      if (!GetVarint(&r, &d)) return bad("truncated feature keys");
+      if (k > 0 && d == 0) return bad("duplicate feature key");
+      key += d;
+      m->index_.Insert(key);
+    }
+    size_t per_feature = quantized ? 2 + L : 4 + 4ull * L;
+    if (r.remaining() != n * per_feature + (quantized ? 4ull * L : 0))
+      return bad("weight section has the wrong size");
+    m->idf_.resize(n);
+    m->weights_.resize(n * L);
+    if (quantized) {
+      for (auto& v : m->idf_) {
+        uint8_t lo, hi;
+        r.U8(&lo);
+        r.U8(&hi);
+        v = static_cast<float>(lo | (hi << 8)) / 4096.0f;
+      }
+      std::vector<float> scale(L);
+      for (float& s : scale)
+        if (!r.F32(&s) || !std::isfinite(s)) return bad("bad scale");
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l) {
+          uint8_t b;
+          r.U8(&b);
+          m->weights_[k * L + l] = static_cast<int8_t>(b) * scale[l];
+        }
+    } else {
+      for (auto& v : m->idf_)
+        if (!r.F32(&v) || !std::isfinite(v)) return bad("bad idf");
+      for (auto& v : m->weights_)
+        if (!r.F32(&v) || !std::isfinite(v)) return bad("bad weight");
+    }
+    return std::unique_ptr<Backend>(std::move(m));
+  }
+
+  FeatureIndex index_;
+  std::vector<float> idf_;
+  std::vector<float> weights_;  // feature-major: weights_[feature * L + label]
+  std::vector<float> bias_;
+  double temperature_ = 1;
+  bool multi_label_ = false;
+  bool quantized_ = false;
+};
+
+}  // namespace
+
+void ByteWriter::F32(float f) {
+  uint32_t v;
+  std::memcpy(&v, &f, 4);
+  U32(v);
+}
+bool ByteReader::U8(uint8_t* v) {
+  if (remaining() < 1) return false;
+  *v = static_cast<uint8_t>(in_[pos_++]);
+  return true;
+}
+bool ByteReader::U32(uint32_t* v) {
+  if (remaining() < 4) return false;
+  *v = 0;
+  for (int i = 0; i < 4; ++i) *v |= static_cast<uint32_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+  pos_ += 4;
+  return true;
+}
+bool ByteReader::U64(uint64_t* v) {
+  if (remaining() < 8) return false;
+  *v = 0;
+  for (int i = 0; i < 8; ++i) *v |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+  pos_ += 8;
+  return true;
+}
+bool ByteReader::F32(float* f) {
+  uint32_t v;
+  if (!U32(&v)) return false;
+  std::memcpy(f, &v, 4);
+  return true;
+}
+bool ByteReader::Bytes(size_t n, std::string_view* out) {
+  if (remaining() < n) return false;
+  *out = in_.substr(pos_, n);
+  pos_ += n;
+  return true;
+}
+
+struct LinearTrainer::State {
+  const TrainData* data;
+  FeatureIndex index;
+  std::vector<float> idf;
+  std::vector<std::vector<feature_node>> x;  // per row, with bias and terminator
+};
+
+LinearTrainer::LinearTrainer(const TrainData& data) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.data = &data;
+  std::vector<std::vector<RawFeature>> raw(data.rows.size());
+  std::vector<uint32_t> df;
+  std::vector<uint32_t> seen_in;  // last row that counted a feature
+  for (size_t i = 0; i < data.rows.size(); ++i) {
+    ExtractFeatures(data.rows[i]->text, &raw[i]);
+    for (const RawFeature& f : raw[i]) {
+      size_t id = static_cast<size_t>(s.index.Insert(f.hash));
+      if (id >= df.size()) df.push_back(0), seen_in.push_back(UINT32_MAX);
+      if (seen_in[id] != i) ++df[id], seen_in[id] = static_cast<uint32_t>(i);
+    }
+  }
+  const double n = static_cast<double>(data.rows.size());
+  s.idf.resize(df.size());
+  for (size_t j = 0; j < df.size(); ++j) s.idf[j] = static_cast<float>(std::log((1 + n) / (1 + df[j])) + 1);
+  s.x.resize(data.rows.size());
+  SparseVector vec;
+  const int bias_index = static_cast<int>(s.index.size()) + 1;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    Vectorize(raw[i], s.index, s.idf, &vec);
+    auto& xi = s.x[i];
+    xi.reserve(vec.entries.size() + 2);
+    for (const auto& [id, val] : vec.entries) xi.push_back({static_cast<int>(id) + 1, val});
+    xi.push_back({bias_index, 1.0});
+    xi.push_back({-1, 0});
+    std::vector<RawFeature>().swap(raw[i]);
+  }
+}
+
+LinearTrainer::~LinearTrainer() = default;
+
+Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& params, int seed) {
+  const State& s = *state_;
+  const TrainData& data = *s.data;
+  const size_t rows = data.rows.size();
+  const int L = data.num_labels;
+  const size_t nf = s.index.size();
+  std::string solver = params.value("solver", "svc");
+  double C = params.value("C", 0.5);
+  bool balanced = params.value("balanced", false);
+  if (C <= 0) return InvalidArgumentError("linear C must be > 0");
+  if (solver != "svc" && solver != "lr")
+    return InvalidArgumentError("unknown linear solver '" + solver + "' (svc or lr)");
+
+  std::vector<feature_node*> xptr(rows);
+  for (size_t i = 0; i < rows; ++i) xptr[i] = const_cast<feature_node*>(s.x[i].data());
+  std::vector<double> y(rows);
+  problem prob;
+  prob.l = static_cast<int>(rows);
+  prob.n = static_cast<int>(nf) + 1;
+  prob.y = y.data();
+  prob.x = xptr.data();
+  prob.bias = 1.0;
+  parameter param{};
+  param.solver_type = solver == "svc" ? L2R_L2LOSS_SVC_DUAL : L2R_LR_DUAL;
+  param.eps = solver == "svc" ? 0.01 : 0.01;
+  param.C = C;
+  param.p = 0.1;
+
+  auto m = std::make_unique<LinearModel>();
+  m->multi_label_ = data.multi_label;
+  m->index_ = s.index;
+  m->idf_ = s.idf;
+  m->weights_.assign(nf * L, 0.0f);
+  m->bias_.assign(L, 0.0f);
+
+  std::lock_guard<std::mutex> lock(TrainMutex());
+  set_print_string_function(&Silent);
+
+  // Copies LIBLINEAR weights of its class `c` (in model order) into label `l`,
+  // negated when `sign` < 0.
+  auto copy = [&](const model* lm, int c, int l, double sign) {
+    const int nr_w = (lm->nr_class == 2 && lm->param.solver_type != MCSVM_CS) ? 1 : lm->nr_class;
+    for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(sign * lm->w[j * nr_w + c]);
+    m->bias_[l] = static_cast<float>(sign * lm->w[nf * nr_w + c] * lm->bias);
+  };
+
+  if (!data.multi_label) {
+    std::vector<int> count(L, 0);
+    for (size_t i = 0; i < rows; ++i) y[i] = data.ids[i][0], ++count[data.ids[i][0]];
+    std::vector<int> wl;
+    std::vector<double> wv;
+    if (balanced) {
+      int present = 0;
+      for (int c : count) present += c > 0;
+      for (int l = 0; l < L; ++l)
+        if (count[l] > 0) wl.push_back(l), wv.push_back(static_cast<double>(rows) / (present * count[l]));
+    }
+    param.nr_weight = static_cast<int>(wl.size());
+    param.weight_label = wl.data();
+    param.weight = wv.data();
+    if (const char* err = check_parameter(&prob, &param)) return InternalError(err);
+    std::srand(static_cast<unsigned>(seed));
+    model* lm = train(&prob, &param);
+    if (!lm) return InternalError("LIBLINEAR training failed");
+    if (lm->nr_class == 1) {
+      m->bias_[lm->label[0]] = 1.0f;
+    } else if (lm->nr_class == 2) {
+      copy(lm, 0, lm->label[0], 1.0);
+      copy(lm, 0, lm->label[1], -1.0);
+      // Labels absent from the training rows never win.
+      for (int l = 0; l < L; ++l)
+        if (l != lm->label[0] && l != lm->label[1]) m->bias_[l] = -1e3f;
+    } else {
+      for (int c = 0; c < lm->nr_class; ++c) copy(lm, c, lm->label[c], 1.0);
+      for (int l = 0; l < L; ++l)
+        if (count[l] == 0) m->bias_[l] = -1e3f;
+    }
+    free_and_destroy_model(&lm);
+  } else {
+    for (int l = 0; l < L; ++l) {
+      int pos = 0;
+      for (size_t i = 0; i < rows; ++i) {
+        bool has = std::find(data.ids[i].begin(), data.ids[i].end(), l) != data.ids[i].end();
+        y[i] = has ? 1 : -1;
+        pos += has;
+      }
+      if (pos == 0 || pos == static_cast<int>(rows)) {
+        m->bias_[l] = pos == 0 ? -5.0f : 5.0f;
+        continue;
+      }
+      int wl[2] = {1, -1};
+      double wv[2] = {balanced ? static_cast<double>(rows) / (2.0 * pos) : 1.0,
+                      balanced ? static_cast<double>(rows) / (2.0 * (rows - pos)) : 1.0};
+      param.nr_weight = 2;
+      param.weight_label = wl;
+      param.weight = wv;
+      std::srand(static_cast<unsigned>(seed + l));
+      model* lm = train(&prob, &param);
+      if (!lm) return InternalError("LIBLINEAR training failed");
+      copy(lm, 0, l, lm->label[0] == 1 ? 1.0 : -1.0);
+      free_and_destroy_model(&lm);
+    }
+  }
+  return std::unique_ptr<Backend>(std::move(m));
+}
+
+Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels,
+                                            bool multi_label) {
+  return LinearModel::Parse(payload, num_labels, multi_label);
+}
+
+}  // namespace voc::internal
