@@ -117,6 +117,8 @@ Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
     return InvalidArgumentError("model_weight must be in [0, 1]");
   if (!(options.neutral_threshold >= 0.0 && options.neutral_threshold < 1.0))
     return InvalidArgumentError("neutral_threshold must be in [0, 1)");
+  if (!(options.model_temperature > 0.0 && options.model_temperature <= 100.0))
+    return InvalidArgumentError("model_temperature must be in (0, 100]");
   if (options.max_evidence < 0) return InvalidArgumentError("max_evidence must be >= 0");
   std::unique_ptr<SentimentAnalyzer> a(new SentimentAnalyzer);
   Impl& im = *a->impl_;
@@ -237,14 +239,23 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       append_key(t, true);
     }
     auto it = terms.find(key);
-    if (it == terms.end()) {
-      key.clear();
-      append_key(t, false);
-      it = terms.find(key);
-    }
     if (it != terms.end()) {
       valence[i] = it->second;
       span_end[i] = t.end;
+    } else if (key == "like") {
+      // "like" is polar only as a verb of a personal subject ("I like it"),
+      // not as a preposition ("looks like") or a request ("would like").
+      static constexpr const char* kLikers[] = {"i", "we", "you", "they", "really", "do",
+                                                "did", "totally", "also", "just", "definitely"};
+      for (size_t j = i; j-- > 0;) {
+        if (toks[j].kind != si::TokenKind::kWord || toks[j].sentence != t.sentence) break;
+        key.clear();
+        append_key(toks[j], true);
+        for (const char* w : kLikers)
+          if (key == w) valence[i] = 1.5f;
+        break;
+      }
+      if (valence[i] != 0.0f) span_end[i] = t.end;
     }
     // Roles use the key without apostrophes.
     key.clear();
@@ -391,8 +402,12 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
     *model_probs = m;
     double total = m[0] + m[1] + m[2];
     if (total > 0) {
+      std::array<double, 3> t;
+      const double inv_t = 1.0 / options.model_temperature;
+      total = 0;
+      for (int c = 0; c < 3; ++c) total += (t[c] = std::pow(std::max(m[c], 1e-6), inv_t));
       const double w = options.model_weight;
-      for (int c = 0; c < 3; ++c) q[c] = (1.0 - w) * q[c] + w * m[c] / total;
+      for (int c = 0; c < 3; ++c) q[c] = (1.0 - w) * q[c] + w * t[c] / total;
       blended = true;
     }
   }

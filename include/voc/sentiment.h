@@ -39,6 +39,10 @@ struct SentimentOptions {
   // Weight of the model's class probabilities in the blend with the lexicon's
   // (0 = lexicon only, 1 = model only). Default 0.6. Ignored without a model.
   double model_weight = 0.6;
+  // Temperature applied to the model's probabilities before the blend
+  // (p^(1/T), renormalised); values above 1 soften an over-confident model.
+  // Default 2.0. Ignored without a model.
+  double model_temperature = 2.0;
   // Lexicon score magnitude at which a text stops being neutral. Default 0.1.
   double neutral_threshold = 0.1;
   // Compute per-sentence results. Default true.
