@@ -182,7 +182,7 @@ def main():
     ap.add_argument("--test-cap", type=int, default=4000, help="most test texts per corpus (seeded sample)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--default-weight", type=float, default=0.5, help="SentimentOptions::model_weight")
-    ap.add_argument("--default-threshold", type=float, default=0.1, help="SentimentOptions::neutral_threshold")
+    ap.add_argument("--default-threshold", type=float, default=0.15, help="SentimentOptions::neutral_threshold")
     ap.add_argument("--default-temperature", type=float, default=2.0, help="SentimentOptions::model_temperature")
     ap.add_argument("--ship", help="also train the default model to this .ftz path")
     ap.add_argument("--json", help="write all figures here")

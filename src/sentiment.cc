@@ -253,6 +253,10 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         append_key(toks[j], true);
         for (const char* w : kLikers)
           if (key == w) valence[i] = 1.5f;
+        // "don't like", "never liked": a verb too (then negated below).
+        auto r = roles.find(key);
+        if (r != roles.end() && (r->second.role & kNegator)) valence[i] = 1.5f;
+        if (key.size() > 3 && key.compare(key.size() - 3, 3, "n't") == 0) valence[i] = 1.5f;
         break;
       }
       if (valence[i] != 0.0f) span_end[i] = t.end;

@@ -32,19 +32,21 @@
 namespace voc {
 
 struct SentimentOptions {
-  // fastText sentiment model (labels __label__negative/neutral/positive).
-  // Default: empty, which means lexicon and rules only. Callers that want the
-  // shipped model resolve its path (e.g. <models dir>/sentiment.ftz).
+  // Sentiment model: a voc model trained by `voc train --task sentiment`
+  // (labels negative, neutral, positive) or a fastText model (labels
+  // __label__negative/neutral/positive). Default: empty, which means lexicon
+  // and rules only. Callers that want the shipped model resolve its path
+  // (e.g. <models dir>/sentiment.ftz).
   std::string model_path;
   // Weight of the model's class probabilities in the blend with the lexicon's
-  // (0 = lexicon only, 1 = model only). Default 0.6. Ignored without a model.
-  double model_weight = 0.6;
+  // (0 = lexicon only, 1 = model only). Default 0.5. Ignored without a model.
+  double model_weight = 0.5;
   // Temperature applied to the model's probabilities before the blend
   // (p^(1/T), renormalised); values above 1 soften an over-confident model.
   // Default 2.0. Ignored without a model.
   double model_temperature = 2.0;
-  // Lexicon score magnitude at which a text stops being neutral. Default 0.1.
-  double neutral_threshold = 0.1;
+  // Lexicon score magnitude at which a text stops being neutral. Default 0.15.
+  double neutral_threshold = 0.15;
   // Compute per-sentence results. Default true.
   bool sentences = true;
   // Most evidence spans kept per document and per sentence (the strongest
@@ -66,7 +68,8 @@ class SentimentAnalyzer {
  public:
   // Builds the lexicon tables and loads the model, if any. Errors:
   // InvalidArgument for out-of-range options, NotFound for a missing model
-  // file, DataLoss for a file that is not a fastText model.
+  // file, DataLoss for a file that is neither a voc sentiment model nor a
+  // fastText model.
   static Result<std::unique_ptr<SentimentAnalyzer>> Create(const SentimentOptions& options);
   ~SentimentAnalyzer();
 
