@@ -157,6 +157,100 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
   return out;
 }
 
+SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
+                                           const Tokenization& tokenization) const {
+  std::vector<si::Token> toks;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  toks.reserve(tokenization.tokens.size());
+  const auto& in = tokenization.tokens;
+  // Sentence index of every input token.
+  std::vector<uint32_t> sentence_of(in.size(), 0);
+  for (size_t s = 0; s < tokenization.sentences.size(); ++s) {
+    const Sentence& sen = tokenization.sentences[s];
+    for (uint32_t i = sen.first_token; i < sen.end_token && i < in.size(); ++i)
+      sentence_of[i] = static_cast<uint32_t>(s);
+  }
+  std::string stripped;
+  uint32_t last_sentence = UINT32_MAX;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const voc::Token& t = in[i];
+    if (t.begin >= t.end || t.end > text.size()) continue;
+    si::Token o;
+    o.begin = t.begin;
+    o.end = t.end;
+    std::string_view piece = text.substr(t.begin, t.end - t.begin);
+    switch (t.kind) {
+      case TokenKind::kHashtag:
+        if (piece.size() < 2) continue;
+        o.begin += 1;  // "#fail" scores as "fail"
+        [[fallthrough]];
+      case TokenKind::kWord:
+      case TokenKind::kContraction:
+      case TokenKind::kNumber: {
+        o.kind = si::TokenKind::kWord;
+        int letters = 0, lowers = 0;
+        for (uint32_t p = o.begin; p < o.end; ++p) {
+          char c = text[p];
+          if (c >= 'a' && c <= 'z') ++letters, ++lowers;
+          else if (c >= 'A' && c <= 'Z') ++letters;
+        }
+        o.all_caps = letters >= 2 && lowers == 0;
+        break;
+      }
+      case TokenKind::kEmoji:
+      case TokenKind::kEmoticon: {
+        o.kind = t.kind == TokenKind::kEmoji ? si::TokenKind::kEmoji : si::TokenKind::kEmoticon;
+        float v = 0;
+        if (!impl_->scanner.LookupSymbol(piece, &v)) {
+          // Without presentation selectors, joiners' tails and skin tones.
+          stripped.clear();
+          for (size_t p = 0; p < piece.size();) {
+            if (piece.compare(p, 3, "\xEF\xB8\x8F") == 0) { p += 3; continue; }
+            if (p + 3 < piece.size() && piece.compare(p, 3, "\xF0\x9F\x8F") == 0 &&
+                static_cast<unsigned char>(piece[p + 3]) >= 0xBB &&
+                static_cast<unsigned char>(piece[p + 3]) <= 0xBF) { p += 4; continue; }
+            if (piece.compare(p, 3, "\xE2\x80\x8D") == 0) break;  // keep the first element
+            stripped.push_back(piece[p++]);
+          }
+          if (!impl_->scanner.LookupSymbol(stripped, &v)) v = 0;
+        }
+        if (v == 0) continue;
+        o.valence = v;
+        break;
+      }
+      case TokenKind::kPunct: {
+        o.kind = si::TokenKind::kPunct;
+        char c = piece[0];
+        uint8_t bangs = 0;
+        for (char ch : piece)
+          if (ch == '!' && bangs < 255) ++bangs;
+        o.bangs = bangs;
+        o.clause_break = c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' ||
+                         c == '-' || c == '.' || c == '!' || c == '?' ||
+                         static_cast<unsigned char>(c) >= 0x80;
+        break;
+      }
+      default:
+        continue;  // URLs, e-mails, mentions, masks, money, times, symbols
+    }
+    uint32_t s = sentence_of[i];
+    if (sentences.empty() || s != last_sentence) {
+      if (s < tokenization.sentences.size() && tokenization.sentences[s].end <= text.size())
+        sentences.push_back({tokenization.sentences[s].begin, tokenization.sentences[s].end});
+      else
+        sentences.push_back({o.begin, o.end});
+      last_sentence = s;
+    } else if (s >= tokenization.sentences.size()) {
+      sentences.back().second = o.end;
+    }
+    o.sentence = static_cast<uint32_t>(sentences.size() - 1);
+    toks.push_back(o);
+  }
+  SentimentResult out;
+  impl_->Score(text, toks, sentences, &out);
+  return out;
+}
+
 void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si::Token>& toks,
                                     const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
                                     SentimentResult* out) const {

@@ -1,4 +1,5 @@
 #include "voc/sentiment.h"
+#include "voc/tokenizer.h"
 
 #include <doctest/doctest.h>
 
@@ -283,4 +284,26 @@ TEST_CASE("Sentiment: the shipped model loads and blends") {
   REQUIRE(lex.ok());
   std::string t = "It was fine I guess";
   CHECK((*lex)->Analyze(t).document.label == Lexicon().Analyze(t).document.label);
+}
+
+TEST_CASE("Sentiment: scoring the pipeline's tokens agrees with the built-in scanner") {
+  auto tok = voc::Tokenizer::Create({});
+  REQUIRE(tok.ok());
+  for (std::string text : {"The staff were friendly but the wait was terrible :(",
+                           "I don't like it. Still waiting for my refund!!! 🙄",
+                           "No problem, thanks 👍🏽 #happy", "The food was not bad",
+                           "Call me at [PHONE] or see https://x.io/abc, it is GREAT service"}) {
+    voc::Tokenization t = (*tok)->Tokenize(text);
+    auto a = Lexicon().Analyze(text, t);
+    auto b = Lexicon().Analyze(text);
+    CAPTURE(text);
+    CHECK(a.document.label == b.document.label);
+    CHECK(a.document.score == doctest::Approx(b.document.score).epsilon(0.05));
+    CHECK(EvidenceText(text, a.document) == EvidenceText(text, b.document));
+    CHECK(a.sentences.size() == b.sentences.size());
+  }
+  // Tokens that do not belong to the text are skipped, not read out of bounds.
+  voc::Tokenization bogus;
+  bogus.tokens.push_back({0, 500, voc::TokenKind::kWord, false, "x"});
+  CHECK(Lexicon().Analyze("short", bogus).document.evidence.empty());
 }

@@ -28,6 +28,7 @@
 
 #include "voc/analysis.h"
 #include "voc/status.h"
+#include "voc/tokenizer.h"
 
 namespace voc {
 
@@ -75,7 +76,15 @@ class SentimentAnalyzer {
 
   // Scores UTF-8 `text` (invalid bytes are tolerated). Offsets in the result
   // are byte offsets into `text`.
+  // Uses a built-in scanner for words, emoji, emoticons and sentences.
   SentimentResult Analyze(std::string_view text) const;
+
+  // Scores `text` with the tokens and sentences the pipeline's Tokenizer
+  // already produced for it (`tokens` must come from tokenizing `text`):
+  // words, contractions, numbers and hashtags (without '#') are looked up,
+  // emoji and emoticons scored, URLs, e-mails, mentions, masks, money and
+  // times ignored. Tokens that lie outside `text` are skipped.
+  SentimentResult Analyze(std::string_view text, const Tokenization& tokens) const;
 
   bool has_model() const;
 
