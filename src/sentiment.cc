@@ -373,20 +373,37 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   // Contrast: in the sentence of a contrast word, what comes before it counts
   // half and what follows counts 1.5 times; a sentence that opens with one
   // also halves the previous sentence.
-  for (size_t i = 0; i < n; ++i) {
-    if (!(role[i] & kContrast) || covered[i] || span_end[i] > toks[i].end) continue;
-    uint32_t s = toks[i].sentence;
-    bool opens = true;
-    for (size_t j = i; j-- > 0 && toks[j].sentence == s;)
-      if (toks[j].kind == si::TokenKind::kWord) opens = false;
-    for (size_t j = 0; j < n; ++j) {
-      if (toks[j].sentence == s) {
-        if (j < i) factor[j] *= 0.5f;
-        else if (j > i) factor[j] = std::max(factor[j], 1.5f);
-      } else if (opens && s > 0 && toks[j].sentence == s - 1) {
-        factor[j] *= 0.5f;
-      }
+  // Linear in the number of tokens: per sentence, a backward pass counts the
+  // contrast words after each token and a forward pass sees whether one came
+  // before it.
+  auto is_contrast = [&](size_t i) {
+    return (role[i] & kContrast) && !covered[i] && span_end[i] <= toks[i].end;
+  };
+  for (size_t first = 0; first < n;) {
+    size_t last = first;
+    while (last < n && toks[last].sentence == toks[first].sentence) ++last;
+    float later = 1.0f;
+    for (size_t j = last; j-- > first;) {
+      factor[j] *= later;
+      if (is_contrast(j)) later = std::max(later * 0.5f, 1.0f / 64);
     }
+    bool earlier = false;
+    bool seen_word = false;
+    bool opens = false;
+    for (size_t j = first; j < last; ++j) {
+      if (earlier) factor[j] *= 1.5f;
+      if (is_contrast(j)) {
+        if (!seen_word) opens = true;
+        earlier = true;
+      }
+      if (toks[j].kind == si::TokenKind::kWord) seen_word = true;
+    }
+    if (opens && first > 0) {
+      // Halve the previous sentence.
+      uint32_t prev = toks[first - 1].sentence;
+      for (size_t j = first; j-- > 0 && toks[j].sentence == prev;) factor[j] *= 0.5f;
+    }
+    first = last;
   }
 
   std::vector<Hit> hits;
@@ -461,10 +478,11 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   if (options.sentences) {
     out->sentences.reserve(ns);
     std::vector<Hit> sh;
+    size_t next_hit = 0;  // hits are in token order, hence in sentence order
     for (size_t s = 0; s < ns; ++s) {
       sh.clear();
-      for (const Hit& h : hits)
-        if (h.sentence == s) sh.push_back(h);
+      while (next_hit < hits.size() && hits[next_hit].sentence < s) ++next_hit;
+      while (next_hit < hits.size() && hits[next_hit].sentence == s) sh.push_back(hits[next_hit++]);
       SentenceSentiment ss;
       ss.begin = sentences[s].first;
       ss.end = sentences[s].second;
