@@ -279,7 +279,7 @@ def main():
                 "voc blend (shipped defaults)": metrics(gold, [blend(x, a.default_weight, a.default_threshold,
                                                                      a.default_temperature) for x in recs]),
             }
-        for f in (prefix + ".bin", prefix + ".train.txt"):
+        for f in (prefix + ".bin", prefix + ".vec", prefix + ".train.txt"):
             if os.path.exists(f):
                 os.remove(f)
         print("shipped model: " + json.dumps(ship))

@@ -83,7 +83,9 @@ class SentimentAnalyzer {
   // already produced for it (`tokens` must come from tokenizing `text`):
   // words, contractions, numbers and hashtags (without '#') are looked up,
   // emoji and emoticons scored, URLs, e-mails, mentions, masks, money and
-  // times ignored. Tokens that lie outside `text` are skipped.
+  // times ignored. Tokens that lie outside `text` are skipped. Sentences keep
+  // the Tokenizer's byte ranges; a sentence with nothing scorable in it (only
+  // a URL, say) has no entry in `sentences`.
   SentimentResult Analyze(std::string_view text, const Tokenization& tokens) const;
 
   bool has_model() const;
