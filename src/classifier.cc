@@ -221,6 +221,10 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   if (!(options.validation_fraction >= 0 && options.validation_fraction <= 0.5))
     return InvalidArgumentError("validation_fraction must be in [0, 0.5]");
   if (options.threads < 0) return InvalidArgumentError("threads must be >= 0");
+  if (options.fasttext_dim < 1 || options.fasttext_dim > 1024)
+    return InvalidArgumentError("fasttext_dim must be in [1, 1024]");
+  if (options.fasttext_bucket < 1 || options.fasttext_bucket > 20000000)
+    return InvalidArgumentError("fasttext_bucket must be in [1, 20000000]");
 
   // Labels, sorted, and each row's label indices.
   std::set<std::string> label_set;
@@ -305,9 +309,9 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   if (options.backend != "linear") {
     std::vector<json> ft = {
         {{"backend", "fasttext"}, {"epoch", 25}, {"lr", 0.5}, {"wordNgrams", 2}, {"minn", 0},
-         {"maxn", 0}, {"dim", 50}, {"bucket", 500000}},
+         {"maxn", 0}, {"dim", options.fasttext_dim}, {"bucket", options.fasttext_bucket}},
         {{"backend", "fasttext"}, {"epoch", 25}, {"lr", 0.5}, {"wordNgrams", 2}, {"minn", 2},
-         {"maxn", 5}, {"dim", 50}, {"bucket", 500000}},
+         {"maxn", 5}, {"dim", options.fasttext_dim}, {"bucket", options.fasttext_bucket}},
     };
     candidates.insert(candidates.end(), ft.begin(), ft.end());
   }

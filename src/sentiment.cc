@@ -117,6 +117,8 @@ Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
     return InvalidArgumentError("model_weight must be in [0, 1]");
   if (!(options.neutral_threshold >= 0.0 && options.neutral_threshold < 1.0))
     return InvalidArgumentError("neutral_threshold must be in [0, 1)");
+  if (!(options.model_temperature > 0.0 && options.model_temperature <= 100.0))
+    return InvalidArgumentError("model_temperature must be in (0, 100]");
   if (options.max_evidence < 0) return InvalidArgumentError("max_evidence must be >= 0");
   std::unique_ptr<SentimentAnalyzer> a(new SentimentAnalyzer);
   Impl& im = *a->impl_;
@@ -150,6 +152,100 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
   std::vector<si::Token> toks;
   std::vector<std::pair<uint32_t, uint32_t>> sentences;
   impl_->scanner.Scan(text, &toks, &sentences);
+  SentimentResult out;
+  impl_->Score(text, toks, sentences, &out);
+  return out;
+}
+
+SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
+                                           const Tokenization& tokenization) const {
+  std::vector<si::Token> toks;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  toks.reserve(tokenization.tokens.size());
+  const auto& in = tokenization.tokens;
+  // Sentence index of every input token.
+  std::vector<uint32_t> sentence_of(in.size(), 0);
+  for (size_t s = 0; s < tokenization.sentences.size(); ++s) {
+    const Sentence& sen = tokenization.sentences[s];
+    for (uint32_t i = sen.first_token; i < sen.end_token && i < in.size(); ++i)
+      sentence_of[i] = static_cast<uint32_t>(s);
+  }
+  std::string stripped;
+  uint32_t last_sentence = UINT32_MAX;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const voc::Token& t = in[i];
+    if (t.begin >= t.end || t.end > text.size()) continue;
+    si::Token o;
+    o.begin = t.begin;
+    o.end = t.end;
+    std::string_view piece = text.substr(t.begin, t.end - t.begin);
+    switch (t.kind) {
+      case TokenKind::kHashtag:
+        if (piece.size() < 2) continue;
+        o.begin += 1;  // "#fail" scores as "fail"
+        [[fallthrough]];
+      case TokenKind::kWord:
+      case TokenKind::kContraction:
+      case TokenKind::kNumber: {
+        o.kind = si::TokenKind::kWord;
+        int letters = 0, lowers = 0;
+        for (uint32_t p = o.begin; p < o.end; ++p) {
+          char c = text[p];
+          if (c >= 'a' && c <= 'z') ++letters, ++lowers;
+          else if (c >= 'A' && c <= 'Z') ++letters;
+        }
+        o.all_caps = letters >= 2 && lowers == 0;
+        break;
+      }
+      case TokenKind::kEmoji:
+      case TokenKind::kEmoticon: {
+        o.kind = t.kind == TokenKind::kEmoji ? si::TokenKind::kEmoji : si::TokenKind::kEmoticon;
+        float v = 0;
+        if (!impl_->scanner.LookupSymbol(piece, &v)) {
+          // Without presentation selectors, joiners' tails and skin tones.
+          stripped.clear();
+          for (size_t p = 0; p < piece.size();) {
+            if (piece.compare(p, 3, "\xEF\xB8\x8F") == 0) { p += 3; continue; }
+            if (p + 3 < piece.size() && piece.compare(p, 3, "\xF0\x9F\x8F") == 0 &&
+                static_cast<unsigned char>(piece[p + 3]) >= 0xBB &&
+                static_cast<unsigned char>(piece[p + 3]) <= 0xBF) { p += 4; continue; }
+            if (piece.compare(p, 3, "\xE2\x80\x8D") == 0) break;  // keep the first element
+            stripped.push_back(piece[p++]);
+          }
+          if (!impl_->scanner.LookupSymbol(stripped, &v)) v = 0;
+        }
+        if (v == 0) continue;
+        o.valence = v;
+        break;
+      }
+      case TokenKind::kPunct: {
+        o.kind = si::TokenKind::kPunct;
+        char c = piece[0];
+        uint8_t bangs = 0;
+        for (char ch : piece)
+          if (ch == '!' && bangs < 255) ++bangs;
+        o.bangs = bangs;
+        o.clause_break = c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' ||
+                         c == '-' || c == '.' || c == '!' || c == '?' ||
+                         static_cast<unsigned char>(c) >= 0x80;
+        break;
+      }
+      default:
+        continue;  // URLs, e-mails, mentions, masks, money, times, symbols
+    }
+    uint32_t s = sentence_of[i];
+    if (sentences.empty() || s != last_sentence) {
+      if (s < tokenization.sentences.size() && tokenization.sentences[s].end <= text.size())
+        sentences.push_back({tokenization.sentences[s].begin, tokenization.sentences[s].end});
+      else
+        sentences.push_back({o.begin, o.end});
+      last_sentence = s;
+    } else if (s >= tokenization.sentences.size()) {
+      sentences.back().second = o.end;
+    }
+    o.sentence = static_cast<uint32_t>(sentences.size() - 1);
+    toks.push_back(o);
+  }
   SentimentResult out;
   impl_->Score(text, toks, sentences, &out);
   return out;
@@ -237,14 +333,27 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       append_key(t, true);
     }
     auto it = terms.find(key);
-    if (it == terms.end()) {
-      key.clear();
-      append_key(t, false);
-      it = terms.find(key);
-    }
     if (it != terms.end()) {
       valence[i] = it->second;
       span_end[i] = t.end;
+    } else if (key == "like") {
+      // "like" is polar only as a verb of a personal subject ("I like it"),
+      // not as a preposition ("looks like") or a request ("would like").
+      static constexpr const char* kLikers[] = {"i", "we", "you", "they", "really", "do",
+                                                "did", "totally", "also", "just", "definitely"};
+      for (size_t j = i; j-- > 0;) {
+        if (toks[j].kind != si::TokenKind::kWord || toks[j].sentence != t.sentence) break;
+        key.clear();
+        append_key(toks[j], true);
+        for (const char* w : kLikers)
+          if (key == w) valence[i] = 1.5f;
+        // "don't like", "never liked": a verb too (then negated below).
+        auto r = roles.find(key);
+        if (r != roles.end() && (r->second.role & kNegator)) valence[i] = 1.5f;
+        if (key.size() > 3 && key.compare(key.size() - 3, 3, "n't") == 0) valence[i] = 1.5f;
+        break;
+      }
+      if (valence[i] != 0.0f) span_end[i] = t.end;
     }
     // Roles use the key without apostrophes.
     key.clear();
@@ -264,20 +373,37 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   // Contrast: in the sentence of a contrast word, what comes before it counts
   // half and what follows counts 1.5 times; a sentence that opens with one
   // also halves the previous sentence.
-  for (size_t i = 0; i < n; ++i) {
-    if (!(role[i] & kContrast) || covered[i] || span_end[i] > toks[i].end) continue;
-    uint32_t s = toks[i].sentence;
-    bool opens = true;
-    for (size_t j = i; j-- > 0 && toks[j].sentence == s;)
-      if (toks[j].kind == si::TokenKind::kWord) opens = false;
-    for (size_t j = 0; j < n; ++j) {
-      if (toks[j].sentence == s) {
-        if (j < i) factor[j] *= 0.5f;
-        else if (j > i) factor[j] = std::max(factor[j], 1.5f);
-      } else if (opens && s > 0 && toks[j].sentence == s - 1) {
-        factor[j] *= 0.5f;
-      }
+  // Linear in the number of tokens: per sentence, a backward pass counts the
+  // contrast words after each token and a forward pass sees whether one came
+  // before it.
+  auto is_contrast = [&](size_t i) {
+    return (role[i] & kContrast) && !covered[i] && span_end[i] <= toks[i].end;
+  };
+  for (size_t first = 0; first < n;) {
+    size_t last = first;
+    while (last < n && toks[last].sentence == toks[first].sentence) ++last;
+    float later = 1.0f;
+    for (size_t j = last; j-- > first;) {
+      factor[j] *= later;
+      if (is_contrast(j)) later = std::max(later * 0.5f, 1.0f / 64);
     }
+    bool earlier = false;
+    bool seen_word = false;
+    bool opens = false;
+    for (size_t j = first; j < last; ++j) {
+      if (earlier) factor[j] *= 1.5f;
+      if (is_contrast(j)) {
+        if (!seen_word) opens = true;
+        earlier = true;
+      }
+      if (toks[j].kind == si::TokenKind::kWord) seen_word = true;
+    }
+    if (opens && first > 0) {
+      // Halve the previous sentence.
+      uint32_t prev = toks[first - 1].sentence;
+      for (size_t j = first; j-- > 0 && toks[j].sentence == prev;) factor[j] *= 0.5f;
+    }
+    first = last;
   }
 
   std::vector<Hit> hits;
@@ -352,10 +478,11 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   if (options.sentences) {
     out->sentences.reserve(ns);
     std::vector<Hit> sh;
+    size_t next_hit = 0;  // hits are in token order, hence in sentence order
     for (size_t s = 0; s < ns; ++s) {
       sh.clear();
-      for (const Hit& h : hits)
-        if (h.sentence == s) sh.push_back(h);
+      while (next_hit < hits.size() && hits[next_hit].sentence < s) ++next_hit;
+      while (next_hit < hits.size() && hits[next_hit].sentence == s) sh.push_back(hits[next_hit++]);
       SentenceSentiment ss;
       ss.begin = sentences[s].first;
       ss.end = sentences[s].second;
@@ -391,8 +518,12 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
     *model_probs = m;
     double total = m[0] + m[1] + m[2];
     if (total > 0) {
+      std::array<double, 3> t;
+      const double inv_t = 1.0 / options.model_temperature;
+      total = 0;
+      for (int c = 0; c < 3; ++c) total += (t[c] = std::pow(std::max(m[c], 1e-6), inv_t));
       const double w = options.model_weight;
-      for (int c = 0; c < 3; ++c) q[c] = (1.0 - w) * q[c] + w * m[c] / total;
+      for (int c = 0; c < 3; ++c) q[c] = (1.0 - w) * q[c] + w * t[c] / total;
       blended = true;
     }
   }

@@ -10,6 +10,8 @@
 
 #include <fasttext/fasttext.h>
 
+#include "voc/classifier.h"
+
 namespace voc {
 namespace sentiment_internal {
 
@@ -38,6 +40,9 @@ constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral",
                                         "__label__positive"};
 
 struct SentimentModel::Impl {
+  // Exactly one of the two is used: a voc model trained by `voc train`
+  // (task "sentiment"), or a plain fastText model.
+  std::unique_ptr<TextClassifier> classifier;
   fasttext::FastText ft;
   std::vector<int> class_of_label;  // fastText label id -> 0/1/2 or -1
 };
@@ -51,9 +56,26 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
   int32_t magic = 0, version = 0;
   in.read(reinterpret_cast<char*>(&magic), sizeof(magic));
   in.read(reinterpret_cast<char*>(&version), sizeof(version));
-  // fastText files start with the magic number 793712314 and version 12.
-  if (!in || magic != 793712314 || version != 12)
-    return DataLossError("sentiment model '" + path + "' is not a fastText model");
+  // fastText files start with the magic number 793712314 and version 12;
+  // anything else must be a voc model.
+  if (!in || magic != 793712314 || version != 12) {
+    in.close();
+    auto c = TextClassifier::Load(path, "sentiment");
+    if (!c.ok())
+      return DataLossError("sentiment model '" + path +
+                           "' is neither a voc sentiment model nor a fastText model (" +
+                           c.status().message() + ")");
+    std::unique_ptr<SentimentModel> model(new SentimentModel);
+    int found = 0;
+    for (const std::string& l : (*c)->info().labels)
+      for (int k = 0; k < 3; ++k)
+        if (l == kLabelNames[k] + 9) ++found;  // without "__label__"
+    if (found == 0 || (*c)->info().multi_label)
+      return DataLossError("sentiment model '" + path +
+                           "' has none of the labels negative, neutral, positive");
+    model->impl_->classifier = std::move(*c);
+    return model;
+  }
   in.seekg(0, std::ios::end);
   if (in.tellg() < 64)
     return DataLossError("sentiment model '" + path + "' is truncated");
@@ -86,6 +108,12 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
 
 std::array<double, 3> SentimentModel::Predict(std::string_view text) const {
   std::array<double, 3> probs{0.0, 0.0, 0.0};
+  if (impl_->classifier) {
+    for (const Prediction& p : impl_->classifier->Predict(text, 3))
+      for (int c = 0; c < 3; ++c)
+        if (p.label == kLabelNames[c] + 9) probs[c] = p.probability;
+    return probs;
+  }
   std::string prepared;
   PrepareModelInput(text, &prepared);
   prepared.push_back('\n');

@@ -1,5 +1,7 @@
-// Private: the optional learned part of voc's sentiment, a fastText
-// classifier with labels __label__negative, __label__neutral, __label__positive.
+// Private: the optional learned part of voc's sentiment: a voc model trained
+// by `voc train --task sentiment` (labels negative, neutral, positive) or a
+// plain fastText classifier (labels __label__negative, __label__neutral,
+// __label__positive).
 #ifndef VOC_SRC_SENTIMENT_MODEL_H_
 #define VOC_SRC_SENTIMENT_MODEL_H_
 
@@ -21,8 +23,8 @@ void PrepareModelInput(std::string_view text, std::string* out);
 
 class SentimentModel {
  public:
-  // NotFound if `path` cannot be opened, DataLoss if it is not a fastText
-  // model or has none of the three sentiment labels.
+  // NotFound if `path` cannot be opened, DataLoss if it is neither a voc
+  // sentiment model nor a fastText model, or has none of the three labels.
   static Result<std::unique_ptr<SentimentModel>> Load(const std::string& path);
   ~SentimentModel();
 

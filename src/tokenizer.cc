@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <limits>
 #include <mutex>
 
@@ -73,13 +74,17 @@ struct Tokenizer::Impl {
   }
 
   ThreadIterators& Iterators() const;
-  void Segments(std::string_view text, uint32_t b, uint32_t e, std::vector<Segment>* out) const;
+  void AddGap(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
   void IcuSegments(icu::BreakIterator* bi, std::string_view text, uint32_t b, uint32_t e,
                    std::vector<Segment>* out) const;
   void AddSegment(std::string_view text, Segment seg, Tokenization* out) const;
+  void AddAscii(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
+  void AddAsciiToken(std::string_view text, uint32_t b, uint32_t e, uint32_t flags,
+                     Tokenization* out) const;
+  void AddAsciiRun(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
   void AddSocial(std::string_view text, const SocialSpan& span, Tokenization* out) const;
   void Fold(std::string_view in, std::string* out) const;
-  void Sentences(std::string_view text, Tokenization* out) const;
+  void Sentences(std::string_view text, bool ascii, Tokenization* out) const;
 };
 
 ThreadIterators& Tokenizer::Impl::Iterators() const {
@@ -131,22 +136,31 @@ void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text,
   utext_close(&ut);
 }
 
-// Word segments of text[b, e): all ICU, or ASCII chunks (between ASCII
-// whitespace) by the fast path and the rest by ICU.
-void Tokenizer::Impl::Segments(std::string_view text, uint32_t b, uint32_t e,
-                               std::vector<Segment>* out) const {
+using tokenizer_internal::FindNonAscii;
+
+// Adds the tokens of text[b, e), a stretch between social tokens: all
+// segmented by ICU, or (fast path) ASCII chunks between ASCII white space by
+// the built-in segmenter and the chunks holding other bytes by ICU.
+void Tokenizer::Impl::AddGap(std::string_view text, uint32_t b, uint32_t e,
+                             Tokenization* out) const {
   if (b >= e) return;
+  thread_local std::vector<Segment> segs;
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  auto icu_run = [&](uint32_t rb, uint32_t re) {
+    segs.clear();
+    IcuSegments(Iterators().word.get(), text, rb, re, &segs);
+    for (const Segment& seg : segs) AddSegment(text, seg, out);
+  };
   if (!options.fast_path) {
-    IcuSegments(Iterators().word.get(), text, b, e, out);
+    icu_run(b, e);
     return;
   }
+  auto ascii_run = [&](uint32_t rb, uint32_t re) { AddAsciiRun(text, rb, re, out); };
   uint32_t pos = b;
   while (pos < e) {
-    uint32_t q = pos;
-    while (q < e && s[q] < 0x80) ++q;
+    uint32_t q = FindNonAscii(s, pos, e);
     if (q == e) {
-      tokenizer_internal::AsciiWordSegments(text, pos, e, out);
+      ascii_run(pos, e);
       return;
     }
     // The non-ASCII byte at q: its chunk runs between ASCII whitespace;
@@ -167,8 +181,8 @@ void Tokenizer::Impl::Segments(std::string_view text, uint32_t b, uint32_t e,
         break;
       }
     }
-    if (cs > pos) tokenizer_internal::AsciiWordSegments(text, pos, cs, out);
-    IcuSegments(Iterators().word.get(), text, cs, ce, out);
+    if (cs > pos) ascii_run(pos, cs);
+    icu_run(cs, ce);
     pos = ce;
   }
 }
@@ -237,13 +251,61 @@ bool ReduceElongation(std::string* s) {
   return changed;
 }
 
+// True when `w` (with ASCII apostrophes) ends in a contraction suffix: n't,
+// 's, 're, 've, 'll, 'd, 'm (ASCII case-insensitive).
 bool EndsWithContractionSuffix(std::string_view w) {
-  // w uses ASCII apostrophes and lower case here.
   size_t a = w.rfind('\'');
-  if (a == std::string_view::npos || a == 0 || a + 1 >= w.size()) return false;
-  std::string_view suf = w.substr(a + 1);
-  if (suf == "t") return w[a - 1] == 'n';
-  return suf == "s" || suf == "re" || suf == "ve" || suf == "ll" || suf == "d" || suf == "m";
+  if (a == std::string_view::npos || a == 0 || a + 1 >= w.size() || w.size() - a > 3) return false;
+  char suf[3] = {0, 0, 0};
+  for (size_t k = a + 1; k < w.size(); ++k) suf[k - a - 1] = static_cast<char>(w[k] | 0x20);
+  switch (w.size() - a - 1) {
+    case 1:
+      if (suf[0] == 't') return (w[a - 1] | 0x20) == 'n';
+      return suf[0] == 's' || suf[0] == 'd' || suf[0] == 'm';
+    case 2:
+      return (suf[0] == 'r' && suf[1] == 'e') || (suf[0] == 'v' && suf[1] == 'e') ||
+             (suf[0] == 'l' && suf[1] == 'l');
+  }
+  return false;
+}
+
+// Punctuation (general category P) among the ASCII characters.
+struct AsciiPunctTable {
+  bool punct[128];
+  constexpr AsciiPunctTable() : punct() {
+    const char* p = "!\"#%&'()*,-./:;?@[\\]_{}";
+    for (; *p; ++p) punct[static_cast<int>(*p)] = true;
+  }
+};
+constexpr AsciiPunctTable kAsciiPunct;
+
+}  // namespace
+
+namespace {
+
+// When the previous token is a run of the same punctuation mark as
+// text[b, e) (one code point) and ends at `b`, extends it and returns true:
+// "!!!", "...". Runs of 3+ marks are elongated ("....": 4+) and their norm
+// keeps 2 marks ("...": 3).
+bool MergePunct(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) {
+  if (out->tokens.empty()) return false;
+  Token& last = out->tokens.back();
+  if (last.kind != TokenKind::kPunct || last.end != b) return false;
+  std::string_view mark = text.substr(b, e - b);
+  std::string_view prev = text.substr(last.begin, last.end - last.begin);
+  if (prev.size() % mark.size() != 0) return false;
+  for (size_t k = 0; k < prev.size(); k += mark.size())
+    if (prev.compare(k, mark.size(), mark) != 0) return false;
+  last.end = e;
+  size_t count = (last.end - last.begin) / mark.size();
+  bool dot = mark == ".";
+  last.elongated = dot ? count >= 4 : count >= 3;
+  size_t keep = count < 3 ? count : (dot ? 3 : 2);
+  if (last.norm.size() != keep * mark.size()) {
+    last.norm.clear();
+    for (size_t k = 0; k < keep; ++k) last.norm.append(mark.data(), mark.size());
+  }
+  return true;
 }
 
 }  // namespace
@@ -277,6 +339,12 @@ void Tokenizer::Impl::AddSegment(std::string_view text, Segment seg, Tokenizatio
     U8_PREV(s, b, j, c);
     if (c < 0 || !u_isUWhiteSpace(c)) break;
     e = j;
+  }
+  bool ascii = true;
+  for (int32_t i = b; i < e; ++i) ascii &= s[i] < 0x80;
+  if (ascii) {
+    AddAscii(text, static_cast<uint32_t>(b), static_cast<uint32_t>(e), out);
+    return;
   }
   // Classify by content.
   bool has_letter = false, has_digit = false, has_apostrophe = false, all_x = true;
@@ -329,11 +397,7 @@ void Tokenizer::Impl::AddSegment(std::string_view text, Segment seg, Tokenizatio
       size_t p;
       while ((p = tok.norm.find("\xE2\x80\x99")) != std::string::npos)
         tok.norm.replace(p, 3, "'");
-      std::string lower = tok.norm;
-      if (!options.case_fold)
-        for (char& c : lower)
-          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      if (EndsWithContractionSuffix(lower)) tok.kind = TokenKind::kContraction;
+      if (EndsWithContractionSuffix(tok.norm)) tok.kind = TokenKind::kContraction;
     }
     if (tok.kind == TokenKind::kWord && IsAsciiDigit(static_cast<unsigned char>(raw[0]))) {
       // Ordinals: "1st", "22nd", "3rd", "4th".
@@ -350,29 +414,180 @@ void Tokenizer::Impl::AddSegment(std::string_view text, Segment seg, Tokenizatio
   } else {
     bool punct = first >= 0 && (U_GET_GC_MASK(first) & U_GC_P_MASK) != 0;
     tok.kind = punct ? TokenKind::kPunct : TokenKind::kSymbol;
-    if (punct && cps == 1 && !out->tokens.empty()) {
-      // Merge a run of the same mark: "!!!", "...".
-      Token& last = out->tokens.back();
-      std::string_view prev = text.substr(last.begin, last.end - last.begin);
-      bool same = last.kind == TokenKind::kPunct && last.end == tok.begin &&
-                  prev.size() % raw.size() == 0;
-      for (size_t k = 0; same && k < prev.size(); k += raw.size())
-        same = prev.compare(k, raw.size(), raw) == 0;
-      if (same) {
-        last.end = tok.end;
-        size_t count = (last.end - last.begin) / raw.size();
-        bool dot = raw == ".";
-        last.elongated = dot ? count >= 4 : count >= 3;
-        size_t keep = std::min(count, dot ? size_t{3} : size_t{2});
-        if (count < 3) keep = count;
-        last.norm.clear();
-        for (size_t k = 0; k < keep; ++k) last.norm.append(raw.data(), raw.size());
-        return;
-      }
-    }
+    if (punct && cps == 1 && MergePunct(text, tok.begin, tok.end, out)) return;
     tok.norm.assign(raw.data(), raw.size());
   }
   out->tokens.push_back(std::move(tok));
+}
+
+namespace {
+
+// Per-byte flags of ASCII word characters, OR-ed over a segment.
+enum AsciiFlag : uint8_t {
+  kFlagLetter = 1,
+  kFlagDigit = 2,
+  kFlagApostrophe = 4,
+  kFlagNotX = 8,  // any byte but 'X'
+  kFlagUpper = 16,
+};
+struct AsciiFlagTable {
+  uint8_t flags[256];
+  constexpr AsciiFlagTable() : flags() {
+    for (int c = 0; c < 256; ++c) flags[c] = kFlagNotX;
+    for (int c = 'a'; c <= 'z'; ++c) flags[c] |= kFlagLetter;
+    for (int c = 'A'; c <= 'Z'; ++c) flags[c] |= kFlagLetter | kFlagUpper;
+    for (int c = '0'; c <= '9'; ++c) flags[c] |= kFlagDigit;
+    flags[static_cast<int>('\'')] |= kFlagApostrophe;
+    flags[static_cast<int>('X')] &= static_cast<uint8_t>(~kFlagNotX);
+  }
+};
+constexpr AsciiFlagTable kAsciiFlags;
+
+// A byte repeated 3 times in p[b, e) ignoring ASCII case: a superset test
+// for the runs ReduceElongation collapses. Reads up to 8 bytes past e while
+// they are below n.
+inline bool MaybeRepeated(const unsigned char* p, uint32_t b, uint32_t e, uint32_t n) {
+  uint32_t i = b;  // tests the triples starting at i
+  while (i + 2 < e) {
+    if (i + 10 > n) {
+      for (; i + 2 < e; ++i)
+        if ((((p[i] ^ p[i + 1]) | (p[i] ^ p[i + 2])) & 0xDF) == 0) return true;
+      return false;
+    }
+    uint64_t x0, x1, x2;
+    std::memcpy(&x0, p + i, 8);
+    std::memcpy(&x1, p + i + 1, 8);
+    std::memcpy(&x2, p + i + 2, 8);
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full;
+    uint64_t t = ((x0 ^ x1) | (x0 ^ x2)) & 0xDFDFDFDFDFDFDFDFull;
+    uint64_t zero = ~(((t & lo7) + lo7) | t | lo7);  // high bit set in zero bytes
+    uint32_t lanes = e - 2 - i;
+    if (lanes < 8) zero &= (uint64_t{1} << (8 * lanes)) - 1;
+    if (zero) return true;
+    i += 8;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Adds the ASCII segment text[b, e) (no white space) as a token, given the OR
+// of kAsciiFlags over its bytes: the same rules as AddSegment's for other
+// segments.
+inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, uint32_t e,
+                                           uint32_t flags, Tokenization* out) const {
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char c0 = s[b];
+  if (e - b == 1) {
+    TokenKind kind;
+    char norm = static_cast<char>(c0);
+    if (flags & kFlagLetter) {
+      kind = TokenKind::kWord;
+      if (options.case_fold && c0 <= 'Z') norm = static_cast<char>(c0 | 0x20);
+    } else if (flags & kFlagDigit) {
+      kind = TokenKind::kNumber;
+    } else if (kAsciiPunct.punct[c0 & 0x7f]) {
+      if (MergePunct(text, b, e, out)) return;
+      kind = TokenKind::kPunct;
+    } else {
+      kind = TokenKind::kSymbol;
+    }
+    Token& tok = out->tokens.emplace_back();
+    tok.begin = b;
+    tok.end = e;
+    tok.kind = kind;
+    tok.norm.push_back(norm);
+    return;
+  }
+  Token& tok = out->tokens.emplace_back();
+  tok.begin = b;
+  tok.end = e;
+  tok.norm.append(text.data() + b, e - b);
+  if (!(flags & kFlagLetter)) {
+    tok.kind = (flags & kFlagDigit)
+                   ? TokenKind::kNumber
+                   : (kAsciiPunct.punct[c0 & 0x7f] ? TokenKind::kPunct : TokenKind::kSymbol);
+    return;
+  }
+  if (!(flags & kFlagNotX) && options.social) {
+    tok.kind = TokenKind::kMask;
+    return;
+  }
+  if (options.case_fold && (flags & kFlagUpper))
+    for (char& c : tok.norm)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+  tok.kind = TokenKind::kWord;
+  if ((flags & kFlagApostrophe) && EndsWithContractionSuffix(tok.norm))
+    tok.kind = TokenKind::kContraction;
+  if ((flags & kFlagDigit) && tok.kind == TokenKind::kWord && IsAsciiDigit(c0)) {
+    uint32_t k = b;
+    while (k < e && IsAsciiDigit(s[k])) ++k;
+    if (e - k == 2) {
+      char a = static_cast<char>(s[k] | 0x20), z = static_cast<char>(s[k + 1] | 0x20);
+      if ((a == 's' && z == 't') || (a == 'n' && z == 'd') || (a == 'r' && z == 'd') ||
+          (a == 't' && z == 'h')) {
+        tok.kind = TokenKind::kNumber;
+        return;
+      }
+    }
+  }
+  if (e - b >= 3 && MaybeRepeated(s, b, e, static_cast<uint32_t>(text.size())))
+    tok.elongated = ReduceElongation(&tok.norm);
+}
+
+void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
+                               Tokenization* out) const {
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  uint32_t flags = 0;
+  for (uint32_t i = b; i < e; ++i) flags |= kAsciiFlags.flags[s[i]];
+  AddAsciiToken(text, b, e, flags, out);
+}
+
+// Adds the tokens of the ASCII bytes text[b, e): the UAX #29 word segments of
+// tokenizer_internal::ForEachAsciiWordSegment, fused with the flag collection
+// of AddAscii (white space, which ICU segments separately, is skipped).
+void Tokenizer::Impl::AddAsciiRun(std::string_view text, uint32_t b, uint32_t e,
+                                  Tokenization* out) const {
+  using namespace tokenizer_internal;
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  const uint8_t* cls = kAsciiWord.cls;
+  const uint8_t* fl = kAsciiFlags.flags;
+  uint32_t i = b;
+  while (i < e) {
+    unsigned char c = s[i];
+    if (IsAsciiSpace(c)) {
+      ++i;
+      continue;
+    }
+    uint8_t cl = cls[c];
+    if (!IsWordish(cl)) {
+      AddAsciiToken(text, i, i + 1, fl[c], out);
+      ++i;
+      continue;
+    }
+    uint32_t flags = fl[c];
+    uint32_t j = i + 1;
+    uint8_t prev = cl;
+    for (;;) {
+      while (j < e && IsWordish(cls[s[j]])) {
+        prev = cls[s[j]];
+        flags |= fl[s[j]];
+        ++j;
+      }
+      if (j + 1 >= e) break;
+      uint8_t d = cls[s[j]];
+      uint8_t next = cls[s[j + 1]];
+      if ((prev == kWbLetter && next == kWbLetter && d == kWbMidNumLet) ||
+          (prev == kWbNumeric && next == kWbNumeric && (d == kWbMidNum || d == kWbMidNumLet))) {
+        flags |= fl[s[j]];
+        j += 1;  // the letter or digit after is taken by the loop above
+        continue;
+      }
+      break;
+    }
+    AddAsciiToken(text, i, j, flags, out);
+    i = j;
+  }
 }
 
 void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span,
@@ -396,10 +611,11 @@ void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span,
   out->tokens.push_back(std::move(tok));
 }
 
-void Tokenizer::Impl::Sentences(std::string_view text, Tokenization* out) const {
+void Tokenizer::Impl::Sentences(std::string_view text, bool ascii, Tokenization* out) const {
   if (out->tokens.empty()) return;
   std::vector<uint32_t> breaks;
-  bool done = false;
+  bool done =
+      options.fast_path && tokenizer_internal::FastSentenceBreaks(text, ascii, &breaks);
   if (!done) {
     breaks.clear();
     icu::BreakIterator* bi = Iterators().sentence.get();
@@ -467,24 +683,23 @@ Tokenization Tokenizer::Tokenize(std::string_view utf8) const {
   if (utf8.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     utf8 = utf8.substr(0, static_cast<size_t>(std::numeric_limits<int32_t>::max()));
   const uint32_t n = static_cast<uint32_t>(utf8.size());
-  out.tokens.reserve(n / 5 + 4);
-  std::vector<SocialSpan> spans;
+  out.tokens.reserve(n / 4 + 4);
+  thread_local std::vector<SocialSpan> spans;
+  spans.clear();
   if (impl_->options.social) tokenizer_internal::ScanSocial(utf8, &spans);
-  std::vector<Segment> segs;
   uint32_t pos = 0;
   for (size_t k = 0; k <= spans.size(); ++k) {
     uint32_t gap_end = k < spans.size() ? spans[k].begin : n;
-    if (gap_end > pos) {
-      segs.clear();
-      impl_->Segments(utf8, pos, gap_end, &segs);
-      for (const Segment& seg : segs) impl_->AddSegment(utf8, seg, &out);
-    }
+    impl_->AddGap(utf8, pos, gap_end, &out);
     if (k < spans.size()) {
       impl_->AddSocial(utf8, spans[k], &out);
       pos = spans[k].end;
     }
   }
-  if (impl_->options.sentences) impl_->Sentences(utf8, &out);
+  if (impl_->options.sentences) {
+    const unsigned char* s = reinterpret_cast<const unsigned char*>(utf8.data());
+    impl_->Sentences(utf8, FindNonAscii(s, 0, n) == n, &out);
+  }
   return out;
 }
 

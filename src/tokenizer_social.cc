@@ -7,6 +7,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tokenizer_internal.h"
 
 namespace voc {
@@ -82,6 +86,8 @@ class Scanner {
     last_end_ = e;
   }
 
+  int32_t TryAt(int32_t i, int32_t* skip_to);
+  int32_t NextCandidate(int32_t i) const;
   int32_t MatchUrl(int32_t i) const;
   int32_t MatchEmail(int32_t at) const;  // returns begin, end via out params
   int32_t MatchMention(int32_t i) const;
@@ -464,138 +470,251 @@ int32_t Scanner::MatchKeycap(int32_t i) const {
 
 // ---- the pass -----------------------------------------------------------------------
 
-void Scanner::Run() {
-  int32_t i = 0;
-  while (i < n_) {
-    unsigned char c = s_[i];
-    int32_t e = -1;
-    TokenKind kind = TokenKind::kWord;
-    if (c >= 0x80) {
-      if (c == 0xE2 && Has(i, "\xE2\x82\xAC")) {  // €
-        e = MatchMoneyPrefix(i, 3);
-        kind = TokenKind::kMoney;
-      } else if (c == 0xC2 && (Has(i, "\xC2\xA3") || Has(i, "\xC2\xA5"))) {  // £ ¥
-        e = MatchMoneyPrefix(i, 2);
-        kind = TokenKind::kMoney;
-      }
-      if (e < 0 && c >= 0xC2) {
-        e = MatchEmoji(i);
-        kind = TokenKind::kEmoji;
-      }
-      if (e < 0) {
-        int32_t len;
-        At(i, &len);
-        i += len;
-        continue;
-      }
-      Emit(i, e, kind);
-      i = e;
-      continue;
+// Byte classes for the search of token starts.
+enum ScanBits : uint8_t {
+  kScanWord = 1,        // ASCII letter, digit or '_'
+  kScanAnywhere = 2,    // may start a token anywhere: @ # * [ { $ : ; = < > ^ - and UTF-8 leads
+  kScanWordStart = 4,   // may start a token at the start of a word: h f w x o X T and digits
+};
+struct ScanTable {
+  uint8_t bits[256];
+  constexpr ScanTable() : bits() {
+    for (int c = 'a'; c <= 'z'; ++c) bits[c] = kScanWord;
+    for (int c = 'A'; c <= 'Z'; ++c) bits[c] = kScanWord;
+    for (int c = '0'; c <= '9'; ++c) bits[c] = kScanWord | kScanWordStart;
+    bits[static_cast<int>('_')] = kScanWord;
+    for (const char* t = "hHfFwWXxoOT"; *t; ++t)
+      bits[static_cast<unsigned char>(*t)] |= kScanWordStart;
+    for (const char* t = "@#*[{$:;=<>^-"; *t; ++t)
+      bits[static_cast<unsigned char>(*t)] = kScanAnywhere;
+    for (int c = 0xC2; c <= 0xF4; ++c) bits[c] = kScanAnywhere;
+  }
+};
+constexpr ScanTable kScan;
+
+// A quick filter on the ASCII byte `c` and the byte after it: false when no
+// matcher can succeed at `c`.
+inline bool MayStartToken(unsigned char c, unsigned char next) {
+  switch (c) {
+    case 'h': case 'H': case 'f': case 'F':
+      return (next | 0x20) == 't';
+    case 'w': case 'W':
+      return (next | 0x20) == 'w';
+    case 'X':
+      return next == 'X' || next == 'D' || next == 'P' || next == 'p' || next == 'd' ||
+             next == '-' || next == '\'' || next == '^' || next == 'o';
+    case 'x':
+      return next == 'D' || next == 'P' || next == 'p' || next == 'd' || next == '-' ||
+             next == '\'' || next == '^' || next == 'o';
+    case 'o': case 'O': case '-':
+      return next == '_' || next == '.';
+    case 'T':
+      return next == '_';
+    default:
+      return true;
+  }
+}
+
+// Tries the matchers for the byte at `i`; emits the token and returns its
+// end, or returns -1. Sets *skip_to past a number that starts no token.
+int32_t Scanner::TryAt(int32_t i, int32_t* skip_to) {
+  unsigned char c = s_[i];
+  int32_t e = -1;
+  TokenKind kind = TokenKind::kWord;
+  if (c >= 0x80) {
+    if (c == 0xE2 && Has(i, "\xE2\x82\xAC")) {  // €
+      e = MatchMoneyPrefix(i, 3);
+      kind = TokenKind::kMoney;
+    } else if (c == 0xC2 && (Has(i, "\xC2\xA3") || Has(i, "\xC2\xA5"))) {  // £ ¥
+      e = MatchMoneyPrefix(i, 2);
+      kind = TokenKind::kMoney;
     }
-    switch (c) {
-      case 'h': case 'H': case 'f': case 'F': case 'w': case 'W':
-        if (!WordBefore(i)) {
-          e = MatchUrl(i);
-          kind = TokenKind::kUrl;
+    if (e < 0) {
+      e = MatchEmoji(i);
+      kind = TokenKind::kEmoji;
+    }
+    if (e < 0) {
+      int32_t len;
+      At(i, &len);
+      *skip_to = i + len;
+      return -1;
+    }
+    Emit(i, e, kind);
+    return e;
+  }
+  if (!MayStartToken(c, i + 1 < n_ ? s_[i + 1] : 0)) return -1;
+  switch (c) {
+    case 'h': case 'H': case 'f': case 'F': case 'w': case 'W':
+      if (!WordBefore(i)) {
+        e = MatchUrl(i);
+        kind = TokenKind::kUrl;
+      }
+      break;
+    case '@':
+      if (WordBefore(i)) {
+        e = MatchEmail(i);
+        if (e >= 0) {
+          Emit(email_begin_, e, TokenKind::kEmail);
+          return e;
         }
-        break;
-      case '@':
-        if (WordBefore(i)) {
-          e = MatchEmail(i);
-          if (e >= 0) {
-            Emit(email_begin_, e, TokenKind::kEmail);
-            i = e;
-            continue;
-          }
-        } else {
-          e = MatchMention(i);
-          kind = TokenKind::kMention;
-        }
-        break;
-      case '#':
-        if (!WordBefore(i)) {
-          e = MatchKeycap(i);
-          kind = TokenKind::kEmoji;
-          if (e < 0) {
-            e = MatchHashtag(i);
-            kind = TokenKind::kHashtag;
-          }
-        }
-        break;
-      case '*':
+      } else {
+        e = MatchMention(i);
+        kind = TokenKind::kMention;
+      }
+      break;
+    case '#':
+      if (!WordBefore(i)) {
         e = MatchKeycap(i);
         kind = TokenKind::kEmoji;
         if (e < 0) {
-          e = MatchEmoticon(i);
-          kind = TokenKind::kEmoticon;
-        }
-        break;
-      case '[':
-        e = MatchBracketMask(i);
-        kind = TokenKind::kMask;
-        if (e < 0) {
-          e = MatchEmoticon(i);
-          kind = TokenKind::kEmoticon;
-        }
-        break;
-      case '{':
-        e = MatchBraceMask(i);
-        kind = TokenKind::kMask;
-        break;
-      case '$':
-        e = MatchMoneyPrefix(i, 1);
-        kind = TokenKind::kMoney;
-        break;
-      case 'X':
-        if (!WordBefore(i)) {
-          e = MatchEmoticon(i);
-          kind = TokenKind::kEmoticon;
-          if (e < 0) {
-            e = MatchXMask(i);
-            kind = TokenKind::kMask;
-          }
-        }
-        break;
-      case ':': case ';': case '=': case 'x': case '8': case '<': case '>': case '^':
-      case '-': case 'o': case 'O': case 'T':
-        e = MatchEmoticon(i);
-        kind = TokenKind::kEmoticon;
-        break;
-      default:
-        break;
-    }
-    if (e < 0 && IsAsciiDigit(c)) {
-      e = MatchKeycap(i);
-      kind = TokenKind::kEmoji;
-      if (e < 0 && !WordBefore(i) && !(i > 0 && (s_[i - 1] == '.' || s_[i - 1] == ','))) {
-        e = MatchTime(i);
-        kind = TokenKind::kTime;
-        if (e < 0) {
-          e = MatchMoneySuffix(i);
-          kind = TokenKind::kMoney;
-        }
-        if (e < 0) {
-          // Skip the rest of the number so its digits do not start a token.
-          int32_t j = MatchNumberEnd(i);
-          while (j < n_ && (IsAsciiAlnum(s_[j]) || s_[j] == '_')) ++j;
-          i = j;
-          continue;
+          e = MatchHashtag(i);
+          kind = TokenKind::kHashtag;
         }
       }
+      break;
+    case '*':
+      e = MatchKeycap(i);
+      kind = TokenKind::kEmoji;
+      if (e < 0) {
+        e = MatchEmoticon(i);
+        kind = TokenKind::kEmoticon;
+      }
+      break;
+    case '[':
+      e = MatchBracketMask(i);
+      kind = TokenKind::kMask;
+      if (e < 0) {
+        e = MatchEmoticon(i);
+        kind = TokenKind::kEmoticon;
+      }
+      break;
+    case '{':
+      e = MatchBraceMask(i);
+      kind = TokenKind::kMask;
+      break;
+    case '$':
+      e = MatchMoneyPrefix(i, 1);
+      kind = TokenKind::kMoney;
+      break;
+    case 'X':
+      if (!WordBefore(i)) {
+        e = MatchEmoticon(i);
+        kind = TokenKind::kEmoticon;
+        if (e < 0) {
+          e = MatchXMask(i);
+          kind = TokenKind::kMask;
+        }
+      }
+      break;
+    case ':': case ';': case '=': case 'x': case '8': case '<': case '>': case '^':
+    case '-': case 'o': case 'O': case 'T':
+      e = MatchEmoticon(i);
+      kind = TokenKind::kEmoticon;
+      break;
+    default:
+      break;
+  }
+  if (e < 0 && IsAsciiDigit(c)) {
+    e = MatchKeycap(i);
+    kind = TokenKind::kEmoji;
+    if (e < 0 && !WordBefore(i) && !(i > 0 && (s_[i - 1] == '.' || s_[i - 1] == ','))) {
+      e = MatchTime(i);
+      kind = TokenKind::kTime;
+      if (e < 0) {
+        e = MatchMoneySuffix(i);
+        kind = TokenKind::kMoney;
+      }
+      if (e < 0) {
+        // Skip the rest of the number so its digits do not start a token.
+        int32_t j = MatchNumberEnd(i);
+        while (j < n_ && (kScan.bits[s_[j]] & kScanWord)) ++j;
+        *skip_to = j;
+        return -1;
+      }
     }
+  }
+  if (e > i) {
+    Emit(i, e, kind);
+    return e;
+  }
+  return -1;
+}
+
+// Returns the first k >= i where a token may start: a kScanAnywhere byte, or
+// a kScanWordStart byte not preceded by a word byte; n_ if none.
+int32_t Scanner::NextCandidate(int32_t i) const {
+  const uint8_t* bits = kScan.bits;
+#if defined(__SSE2__)
+  const __m128i a_lo = _mm_set1_epi8('a' - 1), a_hi = _mm_set1_epi8('z' + 1);
+  const __m128i d_lo = _mm_set1_epi8('0' - 1), d_hi = _mm_set1_epi8('9' + 1);
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  while (i + 16 <= n_) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i));
+    __m128i low = _mm_or_si128(v, case_bit);  // ASCII letters in lower case
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, a_lo), _mm_cmpgt_epi8(a_hi, low));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d_lo), _mm_cmpgt_epi8(d_hi, v));
+    __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    __m128i start = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('h')),
+                                  _mm_cmpeq_epi8(low, _mm_set1_epi8('f'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('w')),
+                                  _mm_cmpeq_epi8(low, _mm_set1_epi8('x')))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('o')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('T'))),
+                     digit));
+    // "@#*[{$:;=<>^-" and UTF-8 lead bytes 0xC2..0xF4.
+    __m128i any = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('*')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('[')))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8(';')))));
+    any = _mm_or_si128(
+        any, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+                          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('^')))));
+    any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+    __m128i lead = _mm_and_si128(
+        _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(static_cast<char>(0xC2))), v),
+        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(static_cast<char>(0xF4))), v));
+    any = _mm_or_si128(any, lead);
+    uint32_t word_mask = static_cast<uint32_t>(_mm_movemask_epi8(word));
+    uint32_t prev_word = (word_mask << 1) | (i > 0 && (bits[s_[i - 1]] & kScanWord) ? 1u : 0u);
+    uint32_t cand = static_cast<uint32_t>(_mm_movemask_epi8(any)) |
+                    (static_cast<uint32_t>(_mm_movemask_epi8(start)) & ~prev_word);
+    cand &= 0xFFFF;
+    if (cand) return i + __builtin_ctz(cand);
+    i += 16;
+  }
+#endif
+  for (; i < n_; ++i) {
+    uint8_t b = bits[s_[i]];
+    if (b & kScanAnywhere) return i;
+    if ((b & kScanWordStart) && !(i > 0 && (bits[s_[i - 1]] & kScanWord))) return i;
+  }
+  return n_;
+}
+
+// One pass over the candidate starts (see NextCandidate); most bytes are
+// letters and spaces that cannot start a token.
+void Scanner::Run() {
+  int32_t i = 0;
+  while (i < n_) {
+    i = NextCandidate(i);
+    if (i >= n_) break;
+    int32_t skip_to = -1;
+    int32_t e = TryAt(i, &skip_to);
     if (e > i) {
-      Emit(i, e, kind);
       i = e;
-      continue;
-    }
-    // Not a token start: skip the rest of an ASCII word at once.
-    if (IsAsciiAlnum(c) || c == '_') {
+    } else if (skip_to > i) {
+      i = skip_to;
+    } else {
       ++i;
-      while (i < n_ && (IsAsciiAlnum(s_[i]) || s_[i] == '_')) ++i;
-      if (i < n_ && s_[i] == '@') continue;
-      continue;
     }
-    ++i;
   }
 }
 

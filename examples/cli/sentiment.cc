@@ -55,6 +55,7 @@ int Run(int argc, char** argv) {
       ("models-dir", po::value<std::string>(), "directory of the shipped models (default: $VOC_MODELS_DIR, else the build's models/)")
       ("no-model", "lexicon and rules only")
       ("model-weight", po::value<double>()->default_value(voc::SentimentOptions().model_weight), "weight of the model in the blend, 0..1")
+      ("model-temperature", po::value<double>()->default_value(voc::SentimentOptions().model_temperature), "temperature softening the model's probabilities before the blend")
       ("neutral-threshold", po::value<double>()->default_value(voc::SentimentOptions().neutral_threshold), "lexicon score below which a text is neutral")
       ("max-evidence", po::value<int>()->default_value(voc::SentimentOptions().max_evidence), "evidence spans kept per document and per sentence")
       ("no-sentences", "omit per-sentence results")
@@ -79,6 +80,7 @@ int Run(int argc, char** argv) {
   voc::SentimentOptions options;
   options.model_weight = vm["model-weight"].as<double>();
   options.neutral_threshold = vm["neutral-threshold"].as<double>();
+  options.model_temperature = vm["model-temperature"].as<double>();
   options.max_evidence = vm["max-evidence"].as<int>();
   options.sentences = !vm.count("no-sentences");
   if (vm.count("model") && vm.count("no-model"))

@@ -70,6 +70,11 @@ struct TrainOptions {
   // Upper bound on the number of features a quantized linear model keeps.
   // Default 150000.
   std::size_t quantize_max_features = 150000;
+  // fastText vector dimension and hash buckets of word and character
+  // n-grams (the unquantized model holds (words + buckets) x dim floats).
+  // Defaults 50 and 200000.
+  int fasttext_dim = 50;
+  int fasttext_bucket = 200000;
   // Training threads for fastText; 0 = 1 thread, which keeps training
   // deterministic (fastText's multi-threaded training is not). Default 0.
   int threads = 0;

@@ -28,19 +28,26 @@
 
 #include "voc/analysis.h"
 #include "voc/status.h"
+#include "voc/tokenizer.h"
 
 namespace voc {
 
 struct SentimentOptions {
-  // fastText sentiment model (labels __label__negative/neutral/positive).
-  // Default: empty, which means lexicon and rules only. Callers that want the
-  // shipped model resolve its path (e.g. <models dir>/sentiment.ftz).
+  // Sentiment model: a voc model trained by `voc train --task sentiment`
+  // (labels negative, neutral, positive) or a fastText model (labels
+  // __label__negative/neutral/positive). Default: empty, which means lexicon
+  // and rules only. Callers that want the shipped model resolve its path
+  // (e.g. <models dir>/sentiment.ftz).
   std::string model_path;
   // Weight of the model's class probabilities in the blend with the lexicon's
-  // (0 = lexicon only, 1 = model only). Default 0.6. Ignored without a model.
-  double model_weight = 0.6;
-  // Lexicon score magnitude at which a text stops being neutral. Default 0.1.
-  double neutral_threshold = 0.1;
+  // (0 = lexicon only, 1 = model only). Default 0.5. Ignored without a model.
+  double model_weight = 0.5;
+  // Temperature applied to the model's probabilities before the blend
+  // (p^(1/T), renormalised); values above 1 soften an over-confident model.
+  // Default 2.0. Ignored without a model.
+  double model_temperature = 2.0;
+  // Lexicon score magnitude at which a text stops being neutral. Default 0.15.
+  double neutral_threshold = 0.15;
   // Compute per-sentence results. Default true.
   bool sentences = true;
   // Most evidence spans kept per document and per sentence (the strongest
@@ -62,13 +69,24 @@ class SentimentAnalyzer {
  public:
   // Builds the lexicon tables and loads the model, if any. Errors:
   // InvalidArgument for out-of-range options, NotFound for a missing model
-  // file, DataLoss for a file that is not a fastText model.
+  // file, DataLoss for a file that is neither a voc sentiment model nor a
+  // fastText model.
   static Result<std::unique_ptr<SentimentAnalyzer>> Create(const SentimentOptions& options);
   ~SentimentAnalyzer();
 
   // Scores UTF-8 `text` (invalid bytes are tolerated). Offsets in the result
   // are byte offsets into `text`.
+  // Uses a built-in scanner for words, emoji, emoticons and sentences.
   SentimentResult Analyze(std::string_view text) const;
+
+  // Scores `text` with the tokens and sentences the pipeline's Tokenizer
+  // already produced for it (`tokens` must come from tokenizing `text`):
+  // words, contractions, numbers and hashtags (without '#') are looked up,
+  // emoji and emoticons scored, URLs, e-mails, mentions, masks, money and
+  // times ignored. Tokens that lie outside `text` are skipped. Sentences keep
+  // the Tokenizer's byte ranges; a sentence with nothing scorable in it (only
+  // a URL, say) has no entry in `sentences`.
+  SentimentResult Analyze(std::string_view text, const Tokenization& tokens) const;
 
   bool has_model() const;
 

@@ -1,0 +1,429 @@
+#include "voc/classifier.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+// Three well separated classes with some shared filler words.
+std::vector<voc::LabeledText> Synthetic(int per_class, int seed = 1) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> classes = {
+      {"billing", {"charged", "twice", "refund", "invoice", "fee", "bill", "overcharged"}},
+      {"delivery", {"package", "late", "courier", "shipping", "arrived", "tracking", "parcel"}},
+      {"login", {"password", "reset", "locked", "account", "login", "username", "app"}},
+  };
+  const std::vector<std::string> filler = {"the", "my", "i", "was", "and", "please", "help", "today"};
+  std::mt19937 rng(seed);
+  std::vector<voc::LabeledText> rows;
+  for (int i = 0; i < per_class; ++i) {
+    for (const auto& [label, words] : classes) {
+      std::string text;
+      for (int w = 0; w < 6; ++w) {
+        const auto& pool = (rng() % 3 == 0) ? filler : words;
+        text += (w ? " " : "") + pool[rng() % pool.size()];
+      }
+      rows.push_back({text, {label}});
+    }
+  }
+  return rows;
+}
+
+voc::TrainOptions Quick(const std::string& backend) {
+  voc::TrainOptions o;
+  o.backend = backend;
+  o.fasttext_dim = 8;
+  o.fasttext_bucket = 2000;
+  return o;
+}
+
+std::string TempFile(const std::string& name) {
+  return "/tmp/voc_classifier_test_" + std::to_string(::getpid()) + "_" + name;
+}
+
+}  // namespace
+
+TEST_CASE("TextClassifier: linear backend learns a small synthetic task") {
+  auto rows = Synthetic(40);
+  auto model = voc::TextClassifier::Train(rows, Quick("linear"));
+  REQUIRE(model.ok());
+  CHECK((*model)->info().backend == "linear");
+  CHECK((*model)->info().labels == std::vector<std::string>{"billing", "delivery", "login"});
+  CHECK((*model)->Predict("I was charged twice, please refund the fee")[0].label == "billing");
+  CHECK((*model)->Predict("the courier lost my package")[0].label == "delivery");
+  CHECK((*model)->Predict("password reset does not work, account locked")[0].label == "login");
+  auto top = (*model)->Predict("refund", 3);
+  REQUIRE(top.size() == 3);
+  CHECK(top[0].probability >= top[1].probability);
+  double sum = top[0].probability + top[1].probability + top[2].probability;
+  CHECK(sum == doctest::Approx(1.0).epsilon(1e-6));
+  voc::EvalReport r = voc::Evaluate(**model, Synthetic(10, 7));
+  CHECK(r.accuracy > 0.9);
+  CHECK(r.macro_f1 > 0.9);
+}
+
+TEST_CASE("TextClassifier: fastText backend learns a small synthetic task") {
+  auto rows = Synthetic(60);
+  auto opts = Quick("fasttext");
+  auto model = voc::TextClassifier::Train(rows, opts);
+  REQUIRE(model.ok());
+  CHECK((*model)->info().backend == "fasttext");
+  voc::EvalReport r = voc::Evaluate(**model, Synthetic(10, 7));
+  CHECK(r.accuracy > 0.85);
+}
+
+TEST_CASE("TextClassifier: auto picks a backend on validation and records it") {
+  auto model = voc::TextClassifier::Train(Synthetic(30), Quick("auto"));
+  REQUIRE(model.ok());
+  const auto& info = (*model)->info();
+  CHECK((info.backend == "linear" || info.backend == "fasttext"));
+  CHECK(info.validation_macro_f1 > 0.8);
+  CHECK(info.metadata_json.find("\"candidates\"") != std::string::npos);
+  CHECK(info.metadata_json.find("\"fingerprint\":\"fnv1a64:") != std::string::npos);
+}
+
+TEST_CASE("TextClassifier: training is deterministic for a seed") {
+  auto rows = Synthetic(20);
+  for (std::string backend : {"linear", "fasttext"}) {
+    auto a = voc::TextClassifier::Train(rows, Quick(backend));
+    auto b = voc::TextClassifier::Train(rows, Quick(backend));
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    CHECK((*a)->Serialize() == (*b)->Serialize());
+  }
+}
+
+TEST_CASE("TextClassifier: save and load give identical predictions") {
+  auto rows = Synthetic(30);
+  const std::vector<std::string> probes = {"charged twice", "late parcel", "locked out of the app",
+                                           "", "?!", "caf\xc3\xa9 \xf0\x9f\x98\xa1 refund"};
+  for (std::string backend : {"linear", "fasttext"}) {
+    for (bool quantize : {false, true}) {
+      CAPTURE(backend);
+      CAPTURE(quantize);
+      auto opts = Quick(backend);
+      opts.quantize = quantize;
+      opts.quantize_max_features = 500;
+      opts.task = "themes";
+      auto model = voc::TextClassifier::Train(rows, opts);
+      REQUIRE(model.ok());
+      std::string path = TempFile("roundtrip.vocm");
+      REQUIRE((*model)->Save(path).ok());
+      auto loaded = voc::TextClassifier::Load(path, "themes");
+      REQUIRE(loaded.ok());
+      CHECK((*loaded)->info().labels == (*model)->info().labels);
+      CHECK((*loaded)->info().backend == backend);
+      for (const auto& p : probes) {
+        auto x = (*model)->Predict(p, 3), y = (*loaded)->Predict(p, 3);
+        REQUIRE(x.size() == y.size());
+        for (size_t i = 0; i < x.size(); ++i) {
+          CHECK(x[i].label == y[i].label);
+          CHECK(x[i].probability == doctest::Approx(y[i].probability).epsilon(1e-6));
+        }
+      }
+      // fastText writes its pruning index from a hash map, in no fixed order.
+      if (!(quantize && backend == "fasttext")) CHECK((*loaded)->Serialize() == (*model)->Serialize());
+      std::remove(path.c_str());
+    }
+  }
+}
+
+TEST_CASE("TextClassifier: multi-label training predicts every label above its threshold") {
+  std::vector<voc::LabeledText> rows;
+  std::mt19937 rng(3);
+  const std::vector<std::string> bill = {"charged", "refund", "fee", "invoice"};
+  const std::vector<std::string> ship = {"package", "courier", "late", "parcel"};
+  const std::vector<std::string> fill = {"my", "the", "and", "today"};
+  for (int i = 0; i < 150; ++i) {
+    int kind = i % 3;  // 0 billing, 1 delivery, 2 both
+    std::string text;
+    for (int w = 0; w < 6; ++w) {
+      const auto& pool = w % 3 == 2 ? fill : (kind == 0 ? bill : kind == 1 ? ship : (w % 2 ? bill : ship));
+      text += (w ? " " : "") + pool[rng() % pool.size()];
+    }
+    std::vector<std::string> labels;
+    if (kind != 1) labels.push_back("billing");
+    if (kind != 0) labels.push_back("delivery");
+    rows.push_back({text, labels});
+  }
+  for (std::string backend : {"linear", "fasttext"}) {
+    CAPTURE(backend);
+    auto opts = Quick(backend);
+    opts.multi_label = true;
+    auto model = voc::TextClassifier::Train(rows, opts);
+    REQUIRE(model.ok());
+    CHECK((*model)->info().multi_label);
+    auto both = (*model)->PredictAboveThresholds("refund the fee for the late parcel courier charged");
+    REQUIRE(both.size() == 2);
+    auto one = (*model)->PredictAboveThresholds("refund the invoice fee charged");
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].label == "billing");
+    voc::EvalReport r = voc::Evaluate(**model, rows);
+    CHECK(r.confusion.empty());
+    CHECK(r.macro_f1 > 0.9);
+    std::string path = TempFile("multi.vocm");
+    REQUIRE((*model)->Save(path).ok());
+    auto loaded = voc::TextClassifier::Load(path);
+    REQUIRE(loaded.ok());
+    CHECK((*loaded)->PredictAboveThresholds("late parcel").size() ==
+          (*model)->PredictAboveThresholds("late parcel").size());
+    std::remove(path.c_str());
+  }
+}
+
+TEST_CASE("Evaluate: metrics of a hand-computed example") {
+  std::vector<voc::LabeledText> rows;
+  for (int i = 0; i < 30; ++i) {
+    rows.push_back({"good great fine", {"pos"}});
+    rows.push_back({"bad awful poor", {"neg"}});
+  }
+  auto opts = Quick("linear");
+  opts.validation_fraction = 0;
+  auto model = voc::TextClassifier::Train(rows, opts);
+  REQUIRE(model.ok());
+  // Predictions: pos, pos, neg, neg; truth: pos, neg, neg, neg.
+  std::vector<voc::LabeledText> test = {
+      {"good", {"pos"}}, {"great", {"neg"}}, {"bad", {"neg"}}, {"awful", {"neg"}}};
+  voc::EvalReport r = voc::Evaluate(**model, test);
+  CHECK(r.n == 4);
+  CHECK(r.accuracy == doctest::Approx(0.75));
+  REQUIRE(r.labels == std::vector<std::string>{"neg", "pos"});
+  // neg: P = 2/2, R = 2/3, F1 = 0.8; pos: P = 1/2, R = 1, F1 = 2/3.
+  CHECK(r.per_label[0].precision == doctest::Approx(1.0));
+  CHECK(r.per_label[0].recall == doctest::Approx(2.0 / 3));
+  CHECK(r.per_label[0].f1 == doctest::Approx(0.8));
+  CHECK(r.per_label[0].support == 3);
+  CHECK(r.per_label[1].precision == doctest::Approx(0.5));
+  CHECK(r.per_label[1].recall == doctest::Approx(1.0));
+  CHECK(r.per_label[1].f1 == doctest::Approx(2.0 / 3));
+  CHECK(r.macro_f1 == doctest::Approx((0.8 + 2.0 / 3) / 2));
+  CHECK(r.confusion == std::vector<std::vector<uint64_t>>{{2, 1}, {0, 1}});
+  // A true label the model does not know is appended and counted.
+  voc::EvalReport u = voc::Evaluate(**model, {{"good", {"other"}}});
+  CHECK(u.labels.back() == "other");
+  CHECK(u.accuracy == 0);
+  CHECK(u.macro_f1 == doctest::Approx(0.0));
+}
+
+TEST_CASE("TextClassifier: explanations point at the evidence") {
+  auto model = voc::TextClassifier::Train(Synthetic(30), Quick("linear"));
+  REQUIRE(model.ok());
+  std::string text = "Hello, I was OVERCHARGED yesterday";
+  voc::Explanation e = (*model)->Explain(text);
+  CHECK(e.label == "billing");
+  REQUIRE_FALSE(e.features.empty());
+  bool points_at_word = false;
+  for (const auto& f : e.features) {
+    CHECK(f.weight > 0);
+    CHECK(f.end <= text.size());
+    CHECK(f.begin <= f.end);
+    if (f.begin >= 13 && f.end <= 24) points_at_word = true;
+  }
+  CHECK(points_at_word);
+  CHECK((*model)->Explain(text, "no-such-label").label.empty());
+  auto ft = voc::TextClassifier::Train(Synthetic(60), Quick("fasttext"));
+  REQUIRE(ft.ok());
+  voc::Explanation f = (*ft)->Explain("my parcel is late");
+  CHECK(f.label == "delivery");
+  REQUIRE_FALSE(f.features.empty());
+  CHECK(f.features[0].end <= 17);
+}
+
+TEST_CASE("TextClassifier: Predict is safe from many threads") {
+  auto model = voc::TextClassifier::Train(Synthetic(30), Quick("linear"));
+  REQUIRE(model.ok());
+  const std::string want = (*model)->Predict("tracking says the parcel arrived")[0].label;
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i)
+        wrong[t] += (*model)->Predict("tracking says the parcel arrived")[0].label != want;
+    });
+  for (auto& th : threads) th.join();
+  CHECK(wrong == std::vector<int>(4, 0));
+}
+
+TEST_CASE("TextClassifier::Train: error paths") {
+  auto rows = Synthetic(5);
+  voc::TrainOptions o;
+  auto r = voc::TextClassifier::Train({}, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "no training rows");
+  r = voc::TextClassifier::Train({{"a", {"x"}}, {"b", {"x"}}}, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "only one class ('x') in the training rows; need at least two");
+  r = voc::TextClassifier::Train({{"a", {"x", "y"}}, {"b", {"x"}}}, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("row 1 has 2 labels") == 0);
+  r = voc::TextClassifier::Train({{"a", {}}, {"b", {"x"}}}, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("row 1 has 0 labels") == 0);
+  auto bad = o;
+  bad.backend = "svm";
+  r = voc::TextClassifier::Train(rows, bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "unknown backend 'svm' (expected auto, linear or fasttext)");
+  bad = o;
+  bad.validation_fraction = 0.9;
+  r = voc::TextClassifier::Train(rows, bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "validation_fraction must be in [0, 0.5]");
+  bad = o;
+  bad.task = "";
+  r = voc::TextClassifier::Train(rows, bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "task name is empty");
+  bad = o;
+  bad.fasttext_dim = 0;
+  r = voc::TextClassifier::Train(rows, bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "fasttext_dim must be in [1, 1024]");
+  bad = o;
+  bad.multi_label = true;
+  r = voc::TextClassifier::Train({{"a", {}}, {"b", {}}}, bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "no labels in the training rows");
+}
+
+TEST_CASE("TextClassifier::Load: error paths") {
+  auto missing = voc::TextClassifier::Load("/nonexistent/model.vocm");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == voc::StatusCode::kNotFound);
+  CHECK(missing.status().message() == "cannot open model '/nonexistent/model.vocm'");
+
+  auto garbage = voc::TextClassifier::FromBytes("this is not a model");
+  REQUIRE_FALSE(garbage.ok());
+  CHECK(garbage.status().message() == "not a voc model file (bad magic)");
+
+  auto model = voc::TextClassifier::Train(Synthetic(10), Quick("linear"));
+  REQUIRE(model.ok());
+  std::string bytes = (*model)->Serialize();
+  auto wrong_task = voc::TextClassifier::FromBytes(bytes, "sentiment");
+  REQUIRE_FALSE(wrong_task.ok());
+  CHECK(wrong_task.status().code() == voc::StatusCode::kFailedPrecondition);
+  CHECK(wrong_task.status().message() == "model was trained for task 'themes', expected 'sentiment'");
+  CHECK(voc::TextClassifier::FromBytes(bytes, "themes").ok());
+
+  std::string future = bytes;
+  future[8] = 2;  // format version 2
+  auto v2 = voc::TextClassifier::FromBytes(future);
+  REQUIRE_FALSE(v2.ok());
+  CHECK(v2.status().message() ==
+        "model format version 2 is not supported (this voc reads version 1); retrain the model");
+
+  auto trailing = voc::TextClassifier::FromBytes(bytes + "x");
+  REQUIRE_FALSE(trailing.ok());
+  CHECK(trailing.status().message() == "corrupt model file: trailing bytes after the last section");
+
+  std::string path = TempFile("bad.vocm");
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  auto truncated = voc::TextClassifier::Load(path);
+  REQUIRE_FALSE(truncated.ok());
+  CHECK(truncated.status().code() == voc::StatusCode::kDataLoss);
+  CHECK(truncated.status().message().find("model '" + path + "': corrupt model file:") == 0);
+  std::remove(path.c_str());
+
+  auto bad_dir = (*model)->Save("/nonexistent/dir/model.vocm");
+  REQUIRE_FALSE(bad_dir.ok());
+  CHECK(bad_dir.message().find("cannot write '/nonexistent/dir/model.vocm.tmp.") == 0);
+}
+
+TEST_CASE("TextClassifier::FromBytes: every truncation and many bit flips fail cleanly") {
+  for (std::string backend : {"linear", "fasttext"}) {
+    CAPTURE(backend);
+    auto opts = Quick(backend);
+    opts.fasttext_bucket = 50;
+    opts.fasttext_dim = 4;
+    auto model = voc::TextClassifier::Train(Synthetic(4), opts);
+    REQUIRE(model.ok());
+    const std::string bytes = (*model)->Serialize();
+    for (size_t n = 0; n < bytes.size(); ++n) {
+      auto r = voc::TextClassifier::FromBytes(std::string_view(bytes.data(), n));
+      REQUIRE_FALSE(r.ok());
+      REQUIRE_FALSE(r.status().message().empty());
+    }
+    std::mt19937 rng(11);
+    int loaded = 0;
+    for (int i = 0; i < 3000; ++i) {
+      std::string flipped = bytes;
+      size_t pos = rng() % flipped.size();
+      flipped[pos] = static_cast<char>(flipped[pos] ^ (1 << (rng() % 8)));
+      auto r = voc::TextClassifier::FromBytes(flipped);
+      if (r.ok()) {
+        ++loaded;  // only possible where a flip leaves the bytes valid
+        (void)(*r)->Predict("charged twice", 3);
+      } else {
+        REQUIRE_FALSE(r.status().message().empty());
+      }
+    }
+    CHECK(loaded == 0);  // checksums catch every single-bit flip
+  }
+}
+
+TEST_CASE("ReadLabeledCsv: RFC 4180 fields and errors") {
+  std::string path = TempFile("in.csv");
+  std::ofstream(path, std::ios::binary)
+      << "\xEF\xBB\xBFid,text,label\r\n"
+         "1,\"quoted, with comma\",a\r\n"
+         "2,\"say \"\"hi\"\"\nsecond line\",b|c\n"
+         "\n"
+         "3,plain,b\n";
+  voc::CsvReadOptions o;
+  auto rows = voc::ReadLabeledCsv(path, o);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 3);
+  CHECK((*rows)[0].text == "quoted, with comma");
+  CHECK((*rows)[1].text == "say \"hi\"\nsecond line");
+  CHECK((*rows)[1].labels == std::vector<std::string>{"b|c"});
+  o.multi_label = true;
+  rows = voc::ReadLabeledCsv(path, o);
+  REQUIRE(rows.ok());
+  CHECK((*rows)[1].labels == std::vector<std::string>{"b", "c"});
+
+  o = {};
+  o.text_column = "body";
+  auto missing = voc::ReadLabeledCsv(path, o);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message() == "'" + path + "' has no column 'body' (columns: id, text, label)");
+  auto nofile = voc::ReadLabeledCsv("/nonexistent.csv", {});
+  REQUIRE_FALSE(nofile.ok());
+  CHECK(nofile.status().message() == "cannot open '/nonexistent.csv'");
+
+  std::ofstream(path, std::ios::binary) << "";
+  auto empty = voc::ReadLabeledCsv(path, {});
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message() == "'" + path + "' is empty (no header row)");
+  std::ofstream(path, std::ios::binary) << "text,label\n";
+  auto header_only = voc::ReadLabeledCsv(path, {});
+  REQUIRE_FALSE(header_only.ok());
+  CHECK(header_only.status().message() == "'" + path + "' has no data rows");
+  std::ofstream(path, std::ios::binary) << "text,label\n\"open quote,a\n";
+  auto open = voc::ReadLabeledCsv(path, {});
+  REQUIRE_FALSE(open.ok());
+  CHECK(open.status().message() == "'" + path + "': unterminated quoted field starting on line 2");
+  std::ofstream(path, std::ios::binary) << "text,label\nx,a,extra\n";
+  auto extra = voc::ReadLabeledCsv(path, {});
+  REQUIRE_FALSE(extra.ok());
+  CHECK(extra.status().message() == "'" + path + "' line 2: 3 fields, header has 2");
+  std::ofstream(path, std::ios::binary) << "text,label\nx,\n";
+  auto nolabel = voc::ReadLabeledCsv(path, {});
+  REQUIRE_FALSE(nolabel.ok());
+  CHECK(nolabel.status().message() == "'" + path + "' line 2: empty label");
+  std::ofstream(path, std::ios::binary) << "text,label\n\"x\"y,a\n";
+  auto after = voc::ReadLabeledCsv(path, {});
+  REQUIRE_FALSE(after.ok());
+  CHECK(after.status().message() == "'" + path + "': unexpected character after a closing quote on line 2");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("SplitLabels: trims, drops empty parts and duplicates") {
+  CHECK(voc::SplitLabels(" a | b ||a", '|') == std::vector<std::string>{"a", "b"});
+  CHECK(voc::SplitLabels("", '|').empty());
+}

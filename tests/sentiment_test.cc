@@ -1,0 +1,309 @@
+#include "voc/sentiment.h"
+#include "voc/tokenizer.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+const voc::SentimentAnalyzer& Lexicon() {
+  static std::unique_ptr<voc::SentimentAnalyzer> a = [] {
+    auto r = voc::SentimentAnalyzer::Create({});
+    REQUIRE(r.ok());
+    return std::move(*r);
+  }();
+  return *a;
+}
+
+double Score(const std::string& text) { return Lexicon().Analyze(text).document.score; }
+voc::Polarity Label(const std::string& text) { return Lexicon().Analyze(text).document.label; }
+
+std::string TempPath(const char* name) {
+  return std::string("/tmp/voc_sentiment_test_") + name;
+}
+
+// Returns the evidence text of `r` joined by '|'.
+std::string EvidenceText(const std::string& text, const voc::Sentiment& s) {
+  std::string out;
+  for (const auto& e : s.evidence) {
+    if (!out.empty()) out += "|";
+    out += text.substr(e.begin, e.end - e.begin);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Sentiment: basic polarity and ranges") {
+  CHECK(Label("I love this phone, it works great") == voc::Polarity::kPositive);
+  CHECK(Label("This is the worst service I have ever had") == voc::Polarity::kNegative);
+  CHECK(Label("The package arrived on Tuesday") == voc::Polarity::kNeutral);
+  for (const char* t : {"great", "awful!!!", "", "ok", "HORRIBLE HORRIBLE HORRIBLE!!!!"}) {
+    auto r = Lexicon().Analyze(t);
+    CHECK(r.document.score >= -1.0);
+    CHECK(r.document.score <= 1.0);
+    CHECK(r.document.confidence >= 0.0);
+    CHECK(r.document.confidence <= 1.0);
+  }
+  auto empty = Lexicon().Analyze("");
+  CHECK(empty.document.label == voc::Polarity::kNeutral);
+  CHECK(empty.document.evidence.empty());
+  CHECK(empty.sentences.empty());
+}
+
+TEST_CASE("Sentiment: customer-service phrases") {
+  CHECK(Label("No problem, happy to help") == voc::Polarity::kPositive);
+  CHECK(Label("no worries") != voc::Polarity::kNegative);
+  CHECK(Label("I was on hold for an hour") == voc::Polarity::kNegative);
+  CHECK(Label("Still waiting for my refund") == voc::Polarity::kNegative);
+  CHECK(Label("I was charged twice for one order") == voc::Polarity::kNegative);
+  CHECK(Label("No one called me back") == voc::Polarity::kNegative);
+  CHECK(Label("The agent was rude") == voc::Polarity::kNegative);
+  CHECK(Label("My issue is still unresolved") == voc::Polarity::kNegative);
+  CHECK(Label("The call got disconnected") == voc::Polarity::kNegative);
+  // "like" as a preposition or a request is not praise; as a verb it is.
+  CHECK(Label("It looks like a box") == voc::Polarity::kNeutral);
+  CHECK(Label("I would like a copy of my bill") == voc::Polarity::kNeutral);
+  CHECK(Label("I like it") == voc::Polarity::kPositive);
+  // A contraction is not mistaken for a word without its apostrophe ("I'll" is not "ill").
+  CHECK(Label("I'll call tomorrow") == voc::Polarity::kNeutral);
+}
+
+TEST_CASE("Sentiment: negation scope") {
+  CHECK(Label("The food was not bad") == voc::Polarity::kPositive);
+  CHECK(Score("The food was not bad") < Score("The food was good"));
+  CHECK(Label("The food was not good") == voc::Polarity::kNegative);
+  CHECK(Label("I don't like it") == voc::Polarity::kNegative);
+  CHECK(Label("I don’t like it") == voc::Polarity::kNegative);  // typographic apostrophe
+  CHECK(Label("It never works properly, and support is useless") == voc::Polarity::kNegative);
+  CHECK(Label("without any problem") == voc::Polarity::kPositive);
+  // Scope ends at a comma: "great" is not negated.
+  CHECK(Label("Not cheap, but great") == voc::Polarity::kPositive);
+  // Scope is a few words: a far-away word stays positive.
+  CHECK(Score("no doubt the staff were great") > 0.3);
+  auto r = Lexicon().Analyze("This is not good");
+  REQUIRE(r.document.evidence.size() == 1);
+  CHECK(r.document.evidence[0].source == "lexicon:negated");
+  CHECK(r.document.evidence[0].weight < 0);
+}
+
+TEST_CASE("Sentiment: intensifiers, dampeners, capitals, exclamation marks") {
+  CHECK(Score("The service was very good") > Score("The service was good"));
+  CHECK(Score("The service was slightly good") < Score("The service was good"));
+  CHECK(Score("The service was extremely bad") < Score("The service was bad"));
+  CHECK(Score("The service was GREAT today") > Score("The service was great today"));
+  CHECK(Score("The service was great!!!") > Score("The service was great"));
+  CHECK(Score("The service was awful!!!") < Score("The service was awful"));
+  // All capitals everywhere is not emphasis of one word.
+  CHECK(Score("THE SERVICE WAS GREAT") == doctest::Approx(Score("the service was great")));
+}
+
+TEST_CASE("Sentiment: contrast makes the later clause weigh more") {
+  CHECK(Label("The staff were friendly but the wait was terrible") == voc::Polarity::kNegative);
+  CHECK(Label("The wait was terrible but the staff were wonderful") == voc::Polarity::kPositive);
+  CHECK(Label("The wait was bad. However, the staff were wonderful.") == voc::Polarity::kPositive);
+}
+
+TEST_CASE("Sentiment: emoji and emoticons") {
+  CHECK(Label("🙄") == voc::Polarity::kNegative);
+  CHECK(Label("sure 🙄") == voc::Polarity::kNegative);
+  CHECK(Label("😡") == voc::Polarity::kNegative);
+  CHECK(Label("😍") == voc::Polarity::kPositive);
+  CHECK(Label("❤️") == voc::Polarity::kPositive);
+  CHECK(Label("👍🏽") == voc::Polarity::kPositive);  // skin tone modifier
+  // Laughing-crying is ambiguous: weak, far below a heart-eyes face.
+  CHECK(std::abs(Score("😂")) < 0.5 * Score("😍"));
+  CHECK(Label("Thanks :)") == voc::Polarity::kPositive);
+  CHECK(Label("my order is late :(") == voc::Polarity::kNegative);
+  CHECK(Label("see you :-)") == voc::Polarity::kPositive);
+  // URLs are not emoticons.
+  CHECK(Label("http://example.com/p") == voc::Polarity::kNeutral);
+  auto r = Lexicon().Analyze("ok 😡 :(");
+  REQUIRE(r.document.evidence.size() == 3);
+  CHECK(r.document.evidence[1].source == "emoji");
+  CHECK(r.document.evidence[2].source == "emoticon");
+}
+
+TEST_CASE("Sentiment: evidence offsets point at the words") {
+  std::string text = "Today, I was STILL WAITING on my refund and the agent was rude :(";
+  auto r = Lexicon().Analyze(text);
+  CHECK(EvidenceText(text, r.document) == "STILL WAITING|refund|rude|:(");
+  for (const auto& e : r.document.evidence) {
+    CHECK(e.begin < e.end);
+    CHECK(e.end <= text.size());
+    CHECK(e.weight < 0);
+  }
+  voc::SentimentOptions o;
+  o.max_evidence = 2;
+  auto few = voc::SentimentAnalyzer::Create(o);
+  REQUIRE(few.ok());
+  auto r2 = (*few)->Analyze(text);
+  // The two strongest, in text order.
+  CHECK(EvidenceText(text, r2.document) == "STILL WAITING|rude");
+}
+
+TEST_CASE("Sentiment: per-sentence results") {
+  std::string text = "The product is great. The delivery was awful!\nI called on Monday";
+  auto r = Lexicon().Analyze(text);
+  REQUIRE(r.sentences.size() == 3);
+  CHECK(text.substr(r.sentences[0].begin, r.sentences[0].end - r.sentences[0].begin) ==
+        "The product is great.");
+  CHECK(text.substr(r.sentences[1].begin, r.sentences[1].end - r.sentences[1].begin) ==
+        "The delivery was awful!");
+  CHECK(r.sentences[0].sentiment.label == voc::Polarity::kPositive);
+  CHECK(r.sentences[1].sentiment.label == voc::Polarity::kNegative);
+  CHECK(r.sentences[2].sentiment.label == voc::Polarity::kNeutral);
+  CHECK(EvidenceText(text, r.sentences[0].sentiment) == "great");
+  CHECK(EvidenceText(text, r.sentences[1].sentiment) == "awful");
+  voc::SentimentOptions o;
+  o.sentences = false;
+  auto a = voc::SentimentAnalyzer::Create(o);
+  REQUIRE(a.ok());
+  CHECK((*a)->Analyze(text).sentences.empty());
+  // Decimals do not split a sentence.
+  CHECK(Lexicon().Analyze("It costs 3.5 dollars for shipping").sentences.size() == 1);
+}
+
+TEST_CASE("Sentiment: long complaints do not saturate") {
+  // A long narrative with mostly negative but some neutral and positive words.
+  std::string para =
+      "I called the bank on March 3 about a late fee that I did not expect. The first agent was "
+      "polite and said the fee would be removed. Two weeks later the fee was still on my statement "
+      "and I was charged interest as well. I called again and was on hold for forty minutes before "
+      "the call was disconnected. ";
+  std::string text;
+  while (text.size() < 6000) text += para;  // about 1,000 words
+  auto r = Lexicon().Analyze(text);
+  CHECK(r.document.label == voc::Polarity::kNegative);
+  CHECK(r.document.score > -0.9);
+  CHECK(r.document.score < -0.1);
+  // Twice the same narrative scores the same: the score is a balance, not a sum.
+  CHECK(Score(text + text) == doctest::Approx(r.document.score).epsilon(0.2));
+  // A short, purely negative complaint is clearly stronger.
+  CHECK(Score("Terrible. Charged twice and the agent was rude.") < r.document.score);
+}
+
+TEST_CASE("Sentiment: bad input never crashes") {
+  std::string bad = "\xff\xfe good \xc3 \xe2\x80 \xf0\x9f\x98";
+  auto r = Lexicon().Analyze(bad);
+  CHECK(r.document.label == voc::Polarity::kPositive);
+  std::string zeros(100, '\0');
+  CHECK(Lexicon().Analyze(zeros).document.label == voc::Polarity::kNeutral);
+  std::string marks(10000, '!');
+  CHECK(Lexicon().Analyze(marks).document.label == voc::Polarity::kNeutral);
+}
+
+TEST_CASE("Sentiment: const Analyze is thread-safe") {
+  const std::string text = "The staff were friendly but the wait was terrible :(";
+  const double expected = Score(text);
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i)
+        if (Lexicon().Analyze(text).document.score != expected) ++mismatches[t];
+    });
+  for (auto& th : threads) th.join();
+  for (int m : mismatches) CHECK(m == 0);
+}
+
+TEST_CASE("Sentiment: option and model errors") {
+  voc::SentimentOptions o;
+  o.model_weight = 1.5;
+  auto r = voc::SentimentAnalyzer::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().ToString() == "INVALID_ARGUMENT: model_weight must be in [0, 1]");
+  o = {};
+  o.neutral_threshold = -0.1;
+  CHECK(voc::SentimentAnalyzer::Create(o).status().message() == "neutral_threshold must be in [0, 1)");
+  o = {};
+  o.model_temperature = 0;
+  CHECK(voc::SentimentAnalyzer::Create(o).status().message() ==
+        "model_temperature must be in (0, 100]");
+  o = {};
+  o.max_evidence = -1;
+  CHECK(voc::SentimentAnalyzer::Create(o).status().message() == "max_evidence must be >= 0");
+
+  o = {};
+  o.model_path = TempPath("missing.ftz");
+  std::remove(o.model_path.c_str());
+  r = voc::SentimentAnalyzer::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == voc::StatusCode::kNotFound);
+  CHECK(r.status().message() == "cannot open sentiment model '" + o.model_path + "'");
+
+  o.model_path = TempPath("garbage.ftz");
+  {
+    std::ofstream f(o.model_path, std::ios::binary);
+    f << "this is not a model at all, just some text that is long enough to read";
+  }
+  r = voc::SentimentAnalyzer::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == voc::StatusCode::kDataLoss);
+  CHECK(r.status().message().rfind("sentiment model '" + o.model_path +
+                                        "' is neither a voc sentiment model nor a fastText model (",
+                                    0) == 0);
+
+  o.model_path = TempPath("truncated.ftz");
+  {
+    std::ofstream f(o.model_path, std::ios::binary);
+    int32_t header[2] = {793712314, 12};
+    f.write(reinterpret_cast<const char*>(header), sizeof(header));
+  }
+  r = voc::SentimentAnalyzer::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "sentiment model '" + o.model_path + "' is truncated");
+  std::remove(TempPath("garbage.ftz").c_str());
+  std::remove(TempPath("truncated.ftz").c_str());
+}
+
+TEST_CASE("Sentiment: the shipped model loads and blends") {
+  voc::SentimentOptions o;
+  o.model_path = std::string(VOC_SOURCE_DIR) + "/models/sentiment.ftz";
+  auto a = voc::SentimentAnalyzer::Create(o);
+  REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+  CHECK((*a)->has_model());
+  auto r = (*a)->Analyze("The agent was rude and I am still waiting for my refund");
+  CHECK(r.has_model);
+  double total = r.model_probabilities[0] + r.model_probabilities[1] + r.model_probabilities[2];
+  CHECK(total == doctest::Approx(1.0).epsilon(0.02));
+  CHECK(r.document.label == voc::Polarity::kNegative);
+  CHECK((*a)->Analyze("Great service, thank you so much!").document.label ==
+        voc::Polarity::kPositive);
+  // Lexicon evidence is still reported with a model.
+  CHECK_FALSE(r.document.evidence.empty());
+  // Weight 0 gives the lexicon's verdict.
+  o.model_weight = 0;
+  auto lex = voc::SentimentAnalyzer::Create(o);
+  REQUIRE(lex.ok());
+  std::string t = "It was fine I guess";
+  CHECK((*lex)->Analyze(t).document.label == Lexicon().Analyze(t).document.label);
+}
+
+TEST_CASE("Sentiment: scoring the pipeline's tokens agrees with the built-in scanner") {
+  auto tok = voc::Tokenizer::Create({});
+  REQUIRE(tok.ok());
+  for (std::string text : {"The staff were friendly but the wait was terrible :(",
+                           "I don't like it. Still waiting for my refund!!! 🙄",
+                           "No problem, thanks 👍🏽 #happy", "The food was not bad",
+                           "Call me at [PHONE] or see https://x.io/abc, it is GREAT service"}) {
+    voc::Tokenization t = (*tok)->Tokenize(text);
+    auto a = Lexicon().Analyze(text, t);
+    auto b = Lexicon().Analyze(text);
+    CAPTURE(text);
+    CHECK(a.document.label == b.document.label);
+    CHECK(a.document.score == doctest::Approx(b.document.score).epsilon(0.05));
+    CHECK(EvidenceText(text, a.document) == EvidenceText(text, b.document));
+    CHECK(a.sentences.size() == b.sentences.size());
+  }
+  // Tokens that do not belong to the text are skipped, not read out of bounds.
+  voc::Tokenization bogus;
+  bogus.tokens.push_back({0, 500, voc::TokenKind::kWord, false, "x"});
+  CHECK(Lexicon().Analyze("short", bogus).document.evidence.empty());
+}
