@@ -140,8 +140,13 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     if (!IsFile(options.sentiment_model))
       return NotFoundError("sentiment model not found: " + options.sentiment_model);
     so.model_path = options.sentiment_model;
-  } else if (IsFile(dir + "/sentiment.vocm")) {
-    so.model_path = dir + "/sentiment.vocm";
+  } else {
+    for (const char* name : {"sentiment.vocm", "sentiment.ftz"}) {
+      if (IsFile(dir + "/" + name)) {
+        so.model_path = dir + "/" + name;
+        break;
+      }
+    }
   }
   auto sent = SentimentAnalyzer::Create(so);
   if (!sent.ok()) return sent.status();

@@ -36,8 +36,9 @@ struct AnalyzerOptions {
   RedactorOptions redactor;      // default: every PII kind on
   // Folder of the shipped models. Default "": `DefaultModelsDir()`.
   std::string models_dir;
-  // Sentiment model file. Default "": `<models_dir>/sentiment.vocm` when it
-  // exists; "none": the lexicon-and-rules scorer alone.
+  // Sentiment model file. Default "": `<models_dir>/sentiment.vocm` or
+  // `<models_dir>/sentiment.ftz`, the first that exists; "none": the
+  // lexicon-and-rules scorer alone.
   std::string sentiment_model;
   // Theme source: a taxonomy JSON file or a model made by `voc train` (its
   // labels become the themes). Default "": `<models_dir>/taxonomy.json`.
