@@ -429,6 +429,7 @@ enum AsciiFlag : uint8_t {
   kFlagApostrophe = 4,
   kFlagNotX = 8,  // any byte but 'X'
   kFlagUpper = 16,
+  kFlagWordish = 32,  // letter, digit, '_' or '@' (ICU's ALetter, Numeric, ExtendNumLet)
 };
 struct AsciiFlagTable {
   uint8_t flags[256];
@@ -439,6 +440,9 @@ struct AsciiFlagTable {
     for (int c = '0'; c <= '9'; ++c) flags[c] |= kFlagDigit;
     flags[static_cast<int>('\'')] |= kFlagApostrophe;
     flags[static_cast<int>('X')] &= static_cast<uint8_t>(~kFlagNotX);
+    for (int c = 0; c < 128; ++c)
+      if (tokenizer_internal::IsWordish(tokenizer_internal::kAsciiWord.cls[c]))
+        flags[c] |= kFlagWordish;
   }
 };
 constexpr AsciiFlagTable kAsciiFlags;
@@ -502,7 +506,12 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
   Token& tok = out->tokens.emplace_back();
   tok.begin = b;
   tok.end = e;
+  const bool lower =
+      options.case_fold && (flags & kFlagUpper) && ((flags & kFlagNotX) || !options.social);
   tok.norm.append(text.data() + b, e - b);
+  if (lower)
+    for (char& c : tok.norm)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
   if (!(flags & kFlagLetter)) {
     tok.kind = (flags & kFlagDigit)
                    ? TokenKind::kNumber
@@ -513,9 +522,6 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
     tok.kind = TokenKind::kMask;
     return;
   }
-  if (options.case_fold && (flags & kFlagUpper))
-    for (char& c : tok.norm)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
   tok.kind = TokenKind::kWord;
   if ((flags & kFlagApostrophe) && EndsWithContractionSuffix(tok.norm))
     tok.kind = TokenKind::kContraction;
@@ -567,14 +573,14 @@ void Tokenizer::Impl::AddAsciiRun(std::string_view text, uint32_t b, uint32_t e,
     }
     uint32_t flags = fl[c];
     uint32_t j = i + 1;
-    uint8_t prev = cl;
     for (;;) {
-      while (j < e && IsWordish(cls[s[j]])) {
-        prev = cls[s[j]];
-        flags |= fl[s[j]];
-        ++j;
+      for (; j < e; ++j) {
+        uint8_t f = fl[s[j]];
+        if (!(f & kFlagWordish)) break;
+        flags |= f;
       }
       if (j + 1 >= e) break;
+      uint8_t prev = cls[s[j - 1]];
       uint8_t d = cls[s[j]];
       uint8_t next = cls[s[j + 1]];
       if ((prev == kWbLetter && next == kWbLetter && d == kWbMidNumLet) ||

@@ -86,7 +86,7 @@ struct AsciiWordTable {
 };
 inline constexpr AsciiWordTable kAsciiWord{};
 
-inline bool IsWordish(uint8_t c) { return c >= kWbLetter && c <= kWbExtendNum; }
+inline constexpr bool IsWordish(uint8_t c) { return c >= kWbLetter && c <= kWbExtendNum; }
 
 // Calls emit(b, e) for each UAX #29 word-break segment of the ASCII bytes
 // s[begin, end), as ICU's root word break iterator gives them for that range
