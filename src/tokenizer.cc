@@ -67,7 +67,7 @@ struct Tokenizer::Impl {
   std::unique_ptr<icu::BreakIterator> word_proto;
   std::unique_ptr<icu::BreakIterator> sentence_proto;
   UCaseMap* case_map = nullptr;
-  std::mutex clone_mu;  // guards cloning the prototypes
+  mutable std::mutex clone_mu;  // guards cloning the prototypes
 
   ~Impl() {
     if (case_map) ucasemap_close(case_map);
@@ -98,7 +98,7 @@ ThreadIterators& Tokenizer::Impl::Iterators() const {
   ThreadIterators fresh;
   fresh.id = id;
   {
-    std::lock_guard<std::mutex> lock(const_cast<std::mutex&>(clone_mu));
+    std::lock_guard<std::mutex> lock(clone_mu);
     fresh.word.reset(word_proto->clone());
     fresh.sentence.reset(sentence_proto->clone());
   }
@@ -117,6 +117,8 @@ void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text,
     out->push_back({b, e});
     return;
   }
+  // The iterator keeps its own shallow clone of `ut` (pointing at `text`),
+  // so the stack UText can be closed once the boundaries are read.
   bi->setText(&ut, status);
   if (U_FAILURE(status)) {
     utext_close(&ut);
@@ -128,11 +130,6 @@ void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text,
     if (cur > prev) out->push_back({b + static_cast<uint32_t>(prev), b + static_cast<uint32_t>(cur)});
     prev = cur;
   }
-  // Detach the iterator from the stack UText before it goes away.
-  UText empty = UTEXT_INITIALIZER;
-  utext_openUTF8(&empty, "", 0, &status);
-  bi->setText(&empty, status);
-  utext_close(&empty);
   utext_close(&ut);
 }
 
@@ -632,13 +629,10 @@ void Tokenizer::Impl::Sentences(std::string_view text, bool ascii, Tokenization*
     if (U_SUCCESS(status)) {
       for (int32_t cur = bi->next(); cur != icu::BreakIterator::DONE; cur = bi->next())
         breaks.push_back(static_cast<uint32_t>(cur));
-      UText empty = UTEXT_INITIALIZER;
-      utext_openUTF8(&empty, "", 0, &status);
-      bi->setText(&empty, status);
-      utext_close(&empty);
     }
     utext_close(&ut);
   }
+  out->sentences.reserve(breaks.size());
   if (breaks.empty() || breaks.back() < text.size()) breaks.push_back(static_cast<uint32_t>(text.size()));
   // A token belongs to the sentence holding its first byte.
   const std::vector<Token>& toks = out->tokens;
@@ -683,8 +677,6 @@ const TokenizerOptions& Tokenizer::options() const { return impl_->options; }
 
 Tokenization Tokenizer::Tokenize(std::string_view utf8) const {
   Tokenization out;
-  if (utf8.size() >= std::numeric_limits<uint32_t>::max())
-    utf8 = utf8.substr(0, std::numeric_limits<uint32_t>::max() - 1);
   // ICU's UText indexes are 32-bit signed in the break iterator API.
   if (utf8.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     utf8 = utf8.substr(0, static_cast<size_t>(std::numeric_limits<int32_t>::max()));

@@ -89,7 +89,7 @@ class Scanner {
   int32_t TryAt(int32_t i, int32_t* skip_to);
   int32_t NextCandidate(int32_t i) const;
   int32_t MatchUrl(int32_t i) const;
-  int32_t MatchEmail(int32_t at) const;  // returns begin, end via out params
+  int32_t MatchEmail(int32_t at);  // returns the end; sets email_begin_
   int32_t MatchMention(int32_t i) const;
   int32_t MatchHashtag(int32_t i) const;
   int32_t MatchBracketMask(int32_t i) const;
@@ -159,7 +159,7 @@ inline bool IsLocalChar(unsigned char c) {
 }
 
 // `at` indexes an '@'. On success returns the end and sets email_begin_.
-int32_t Scanner::MatchEmail(int32_t at) const {
+int32_t Scanner::MatchEmail(int32_t at) {
   int32_t b = at;
   while (b > last_end_ && IsLocalChar(s_[b - 1])) --b;
   while (b < at && !IsAsciiAlnum(s_[b])) ++b;  // start on a letter or digit
@@ -169,13 +169,12 @@ int32_t Scanner::MatchEmail(int32_t at) const {
   // the last one alphabetic with 2+ letters.
   int32_t j = at + 1;
   int labels = 0;
-  int32_t last_label_begin = j, end = -1;
+  int32_t end = -1;
   while (j < n_) {
     int32_t lb = j;
     while (j < n_ && (IsAsciiAlnum(s_[j]) || s_[j] == '-')) ++j;
     if (j == lb) break;
     ++labels;
-    last_label_begin = lb;
     if (labels >= 2) {
       bool alpha = j - lb >= 2;
       for (int32_t k = lb; k < j && alpha; ++k) alpha = IsAsciiAlpha(s_[k]);
@@ -187,10 +186,9 @@ int32_t Scanner::MatchEmail(int32_t at) const {
       break;
     }
   }
-  (void)last_label_begin;
   if (end < 0) return -1;
   if (WordAt(end) || (end < n_ && s_[end] == '@')) return -1;
-  const_cast<Scanner*>(this)->email_begin_ = b;
+  email_begin_ = b;
   return end;
 }
 

@@ -93,8 +93,10 @@ struct TokenizerOptions {
   // times and masks as single tokens; when false only ICU word breaks (plus
   // contractions, numbers and punctuation runs) apply. Default: true.
   bool social = true;
-  // Segment ASCII stretches with a built-in UAX #29 implementation instead of
-  // ICU; the tokens are identical either way, only faster. Default: true.
+  // Segment ASCII stretches (words) and texts without Extend/Format
+  // characters (sentences) with built-in UAX #29 code instead of ICU's break
+  // iterators; tokens and sentences are identical either way, only faster.
+  // Default: true.
   bool fast_path = true;
 };
 
@@ -107,7 +109,7 @@ class Tokenizer {
 
   // Returns the tokens and sentences of `utf8`. Any bytes are accepted:
   // invalid UTF-8 never crashes (ill-formed bytes become kSymbol tokens).
-  // Inputs longer than 4 GiB - 1 are truncated to fit 32-bit offsets.
+  // Inputs of 2 GiB or more are cut to 2 GiB - 1 bytes (ICU's index range).
   Tokenization Tokenize(std::string_view utf8) const;
 
   const TokenizerOptions& options() const;
