@@ -616,7 +616,8 @@ void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span,
 
 void Tokenizer::Impl::Sentences(std::string_view text, bool ascii, Tokenization* out) const {
   if (out->tokens.empty()) return;
-  std::vector<uint32_t> breaks;
+  thread_local std::vector<uint32_t> breaks;
+  breaks.clear();
   bool done =
       options.fast_path && tokenizer_internal::FastSentenceBreaks(text, ascii, &breaks);
   if (!done) {

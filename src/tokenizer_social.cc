@@ -87,7 +87,7 @@ class Scanner {
   }
 
   int32_t TryAt(int32_t i, int32_t* skip_to);
-  int32_t NextCandidate(int32_t i) const;
+  int32_t NextCandidate(int32_t i);
   int32_t MatchUrl(int32_t i) const;
   int32_t MatchEmail(int32_t at);  // returns the end; sets email_begin_
   int32_t MatchMention(int32_t i) const;
@@ -108,6 +108,9 @@ class Scanner {
   std::vector<SocialSpan>* out_;
   int32_t last_end_ = 0;
   int32_t email_begin_ = 0;
+  // The last 16-byte block NextCandidate examined and its candidate bits.
+  int32_t block_ = -32;
+  uint32_t block_mask_ = 0;
 };
 
 // ---- URLs -------------------------------------------------------------------
@@ -640,26 +643,52 @@ int32_t Scanner::TryAt(int32_t i, int32_t* skip_to) {
 
 // Returns the first k >= i where a token may start: a kScanAnywhere byte, or
 // a kScanWordStart byte not preceded by a word byte; n_ if none.
-int32_t Scanner::NextCandidate(int32_t i) const {
+int32_t Scanner::NextCandidate(int32_t i) {
   const uint8_t* bits = kScan.bits;
 #if defined(__SSE2__)
   const __m128i a_lo = _mm_set1_epi8('a' - 1), a_hi = _mm_set1_epi8('z' + 1);
   const __m128i d_lo = _mm_set1_epi8('0' - 1), d_hi = _mm_set1_epi8('9' + 1);
   const __m128i case_bit = _mm_set1_epi8(0x20);
-  while (i + 16 <= n_) {
+  if (i >= block_ && i < block_ + 16) {  // bits left in the last block
+    uint32_t rest = block_mask_ & (0xFFFFu << (i - block_));
+    if (rest) return block_ + __builtin_ctz(rest);
+    i = block_ + 16;
+  }
+  while (i + 17 <= n_) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i));
     __m128i low = _mm_or_si128(v, case_bit);  // ASCII letters in lower case
     __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, a_lo), _mm_cmpgt_epi8(a_hi, low));
     __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d_lo), _mm_cmpgt_epi8(d_hi, v));
     __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    // Word-start triggers, already filtered on the next byte as MayStartToken
+    // does: h/f + t, w + w, x/X + a mouth or nose, X + X, o/O + '_' or '.',
+    // T + '_'; digits always.
+    __m128i nx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i + 1));
+    __m128i nx_low = _mm_or_si128(nx, case_bit);
+    __m128i eyes_next = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(nx_low, _mm_set1_epi8('d')),
+                                  _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('p'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('-')),
+                                  _mm_cmpeq_epi8(nx, _mm_set1_epi8('\'')))),
+        _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('^')), _mm_cmpeq_epi8(nx, _mm_set1_epi8('o'))));
+    __m128i under_or_dot = _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('_')),
+                                        _mm_cmpeq_epi8(nx, _mm_set1_epi8('.')));
     __m128i start = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('h')),
-                                  _mm_cmpeq_epi8(low, _mm_set1_epi8('f'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('w')),
-                                  _mm_cmpeq_epi8(low, _mm_set1_epi8('x')))),
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('o')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('T'))),
-                     digit));
+        _mm_or_si128(
+            _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('h')),
+                                       _mm_cmpeq_epi8(low, _mm_set1_epi8('f'))),
+                          _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('t'))),
+            _mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('w')),
+                          _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('w')))),
+        _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('x')), eyes_next),
+                         _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('X')),
+                                       _mm_cmpeq_epi8(nx, _mm_set1_epi8('X')))),
+            _mm_or_si128(
+                _mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('o')), under_or_dot),
+                _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('T')),
+                                           _mm_cmpeq_epi8(nx, _mm_set1_epi8('_'))),
+                             digit))));
     // "@#*[{$:;=<>^-" and UTF-8 lead bytes 0xC2..0xF4.
     __m128i any = _mm_or_si128(
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
@@ -685,14 +714,20 @@ int32_t Scanner::NextCandidate(int32_t i) const {
     uint32_t cand = static_cast<uint32_t>(_mm_movemask_epi8(any)) |
                     (static_cast<uint32_t>(_mm_movemask_epi8(start)) & ~prev_word);
     cand &= 0xFFFF;
-    if (cand) return i + __builtin_ctz(cand);
+    if (cand) {
+      block_ = i;
+      block_mask_ = cand;
+      return i + __builtin_ctz(cand);
+    }
     i += 16;
   }
 #endif
   for (; i < n_; ++i) {
     uint8_t b = bits[s_[i]];
     if (b & kScanAnywhere) return i;
-    if ((b & kScanWordStart) && !(i > 0 && (bits[s_[i - 1]] & kScanWord))) return i;
+    if ((b & kScanWordStart) && !(i > 0 && (bits[s_[i - 1]] & kScanWord)) &&
+        MayStartToken(s_[i], i + 1 < n_ ? s_[i + 1] : 0))
+      return i;
   }
   return n_;
 }
