@@ -291,8 +291,13 @@ bool MergePunct(std::string_view text, uint32_t b, uint32_t e, Tokenization* out
   std::string_view mark = text.substr(b, e - b);
   std::string_view prev = text.substr(last.begin, last.end - last.begin);
   if (prev.size() % mark.size() != 0) return false;
-  for (size_t k = 0; k < prev.size(); k += mark.size())
-    if (prev.compare(k, mark.size(), mark) != 0) return false;
+  if (mark.size() == 1) {
+    for (char c : prev)
+      if (c != mark[0]) return false;
+  } else {
+    for (size_t k = 0; k < prev.size(); k += mark.size())
+      if (prev.compare(k, mark.size(), mark) != 0) return false;
+  }
   last.end = e;
   size_t count = (last.end - last.begin) / mark.size();
   bool dot = mark == ".";
