@@ -305,6 +305,7 @@ int32_t Scanner::MatchMoneySuffix(int32_t i) const {
   int32_t j = MatchNumberEnd(i);
   int32_t k = j;
   if (k < n_ && s_[k] == ' ') ++k;
+  if (k >= n_ || !(IsAsciiUpper(s_[k]) || s_[k] == 0xE2 || s_[k] == 0xC2)) return -1;
   static const char* const kCodes[] = {"USD", "EUR", "GBP", "CAD", "AUD", "JPY", "INR", "CHF"};
   for (const char* code : kCodes)
     if (Has(k, code) && !WordAt(k + 3)) return k + 3;
@@ -464,6 +465,7 @@ int32_t Scanner::MatchEmoji(int32_t i) const {
 // "1️⃣", "#⃣": [0-9#*] U+FE0F? U+20E3.
 int32_t Scanner::MatchKeycap(int32_t i) const {
   int32_t j = i + 1;
+  if (j >= n_ || (s_[j] != 0xEF && s_[j] != 0xE2)) return -1;
   if (Has(j, "\xEF\xB8\x8F")) j += 3;
   if (!Has(j, "\xE2\x83\xA3")) return -1;
   return j + 3;
