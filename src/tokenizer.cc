@@ -687,7 +687,9 @@ Tokenization Tokenizer::Tokenize(std::string_view utf8) const {
   if (utf8.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     utf8 = utf8.substr(0, static_cast<size_t>(std::numeric_limits<int32_t>::max()));
   const uint32_t n = static_cast<uint32_t>(utf8.size());
-  out.tokens.reserve(n / 4 + 4);
+  // About one token per 3 bytes covers dense text (numbers, lists) without
+  // regrowth; capped so a huge input does not reserve gigabytes up front.
+  out.tokens.reserve(std::min<size_t>(n / 3 + 8, size_t{1} << 20));
   thread_local std::vector<SocialSpan> spans;
   spans.clear();
   if (impl_->options.social) tokenizer_internal::ScanSocial(utf8, &spans);

@@ -497,6 +497,9 @@ constexpr ScanTable kScan;
 
 // A quick filter on the ASCII byte `c` and the byte after it: false when no
 // matcher can succeed at `c`.
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 inline bool MayStartToken(unsigned char c, unsigned char next) {
   switch (c) {
     case 'h': case 'H': case 'f': case 'F':
