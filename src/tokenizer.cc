@@ -67,7 +67,7 @@ struct Tokenizer::Impl {
   std::unique_ptr<icu::BreakIterator> word_proto;
   std::unique_ptr<icu::BreakIterator> sentence_proto;
   UCaseMap* case_map = nullptr;
-  std::mutex clone_mu;  // guards cloning the prototypes
+  mutable std::mutex clone_mu;  // guards cloning the prototypes
 
   ~Impl() {
     if (case_map) ucasemap_close(case_map);
@@ -98,7 +98,7 @@ ThreadIterators& Tokenizer::Impl::Iterators() const {
   ThreadIterators fresh;
   fresh.id = id;
   {
-    std::lock_guard<std::mutex> lock(const_cast<std::mutex&>(clone_mu));
+    std::lock_guard<std::mutex> lock(clone_mu);
     fresh.word.reset(word_proto->clone());
     fresh.sentence.reset(sentence_proto->clone());
   }
@@ -117,6 +117,8 @@ void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text,
     out->push_back({b, e});
     return;
   }
+  // The iterator keeps its own shallow clone of `ut` (pointing at `text`),
+  // so the stack UText can be closed once the boundaries are read.
   bi->setText(&ut, status);
   if (U_FAILURE(status)) {
     utext_close(&ut);
@@ -128,11 +130,6 @@ void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text,
     if (cur > prev) out->push_back({b + static_cast<uint32_t>(prev), b + static_cast<uint32_t>(cur)});
     prev = cur;
   }
-  // Detach the iterator from the stack UText before it goes away.
-  UText empty = UTEXT_INITIALIZER;
-  utext_openUTF8(&empty, "", 0, &status);
-  bi->setText(&empty, status);
-  utext_close(&empty);
   utext_close(&ut);
 }
 
@@ -294,8 +291,13 @@ bool MergePunct(std::string_view text, uint32_t b, uint32_t e, Tokenization* out
   std::string_view mark = text.substr(b, e - b);
   std::string_view prev = text.substr(last.begin, last.end - last.begin);
   if (prev.size() % mark.size() != 0) return false;
-  for (size_t k = 0; k < prev.size(); k += mark.size())
-    if (prev.compare(k, mark.size(), mark) != 0) return false;
+  if (mark.size() == 1) {
+    for (char c : prev)
+      if (c != mark[0]) return false;
+  } else {
+    for (size_t k = 0; k < prev.size(); k += mark.size())
+      if (prev.compare(k, mark.size(), mark) != 0) return false;
+  }
   last.end = e;
   size_t count = (last.end - last.begin) / mark.size();
   bool dot = mark == ".";
@@ -429,6 +431,7 @@ enum AsciiFlag : uint8_t {
   kFlagApostrophe = 4,
   kFlagNotX = 8,  // any byte but 'X'
   kFlagUpper = 16,
+  kFlagWordish = 32,  // letter, digit, '_' or '@' (ICU's ALetter, Numeric, ExtendNumLet)
 };
 struct AsciiFlagTable {
   uint8_t flags[256];
@@ -439,6 +442,9 @@ struct AsciiFlagTable {
     for (int c = '0'; c <= '9'; ++c) flags[c] |= kFlagDigit;
     flags[static_cast<int>('\'')] |= kFlagApostrophe;
     flags[static_cast<int>('X')] &= static_cast<uint8_t>(~kFlagNotX);
+    for (int c = 0; c < 128; ++c)
+      if (tokenizer_internal::IsWordish(tokenizer_internal::kAsciiWord.cls[c]))
+        flags[c] |= kFlagWordish;
   }
 };
 constexpr AsciiFlagTable kAsciiFlags;
@@ -502,7 +508,12 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
   Token& tok = out->tokens.emplace_back();
   tok.begin = b;
   tok.end = e;
+  const bool lower =
+      options.case_fold && (flags & kFlagUpper) && ((flags & kFlagNotX) || !options.social);
   tok.norm.append(text.data() + b, e - b);
+  if (lower)
+    for (char& c : tok.norm)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
   if (!(flags & kFlagLetter)) {
     tok.kind = (flags & kFlagDigit)
                    ? TokenKind::kNumber
@@ -513,9 +524,6 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
     tok.kind = TokenKind::kMask;
     return;
   }
-  if (options.case_fold && (flags & kFlagUpper))
-    for (char& c : tok.norm)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
   tok.kind = TokenKind::kWord;
   if ((flags & kFlagApostrophe) && EndsWithContractionSuffix(tok.norm))
     tok.kind = TokenKind::kContraction;
@@ -567,14 +575,14 @@ void Tokenizer::Impl::AddAsciiRun(std::string_view text, uint32_t b, uint32_t e,
     }
     uint32_t flags = fl[c];
     uint32_t j = i + 1;
-    uint8_t prev = cl;
     for (;;) {
-      while (j < e && IsWordish(cls[s[j]])) {
-        prev = cls[s[j]];
-        flags |= fl[s[j]];
-        ++j;
+      for (; j < e; ++j) {
+        uint8_t f = fl[s[j]];
+        if (!(f & kFlagWordish)) break;
+        flags |= f;
       }
       if (j + 1 >= e) break;
+      uint8_t prev = cls[s[j - 1]];
       uint8_t d = cls[s[j]];
       uint8_t next = cls[s[j + 1]];
       if ((prev == kWbLetter && next == kWbLetter && d == kWbMidNumLet) ||
@@ -613,7 +621,8 @@ void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span,
 
 void Tokenizer::Impl::Sentences(std::string_view text, bool ascii, Tokenization* out) const {
   if (out->tokens.empty()) return;
-  std::vector<uint32_t> breaks;
+  thread_local std::vector<uint32_t> breaks;
+  breaks.clear();
   bool done =
       options.fast_path && tokenizer_internal::FastSentenceBreaks(text, ascii, &breaks);
   if (!done) {
@@ -626,13 +635,10 @@ void Tokenizer::Impl::Sentences(std::string_view text, bool ascii, Tokenization*
     if (U_SUCCESS(status)) {
       for (int32_t cur = bi->next(); cur != icu::BreakIterator::DONE; cur = bi->next())
         breaks.push_back(static_cast<uint32_t>(cur));
-      UText empty = UTEXT_INITIALIZER;
-      utext_openUTF8(&empty, "", 0, &status);
-      bi->setText(&empty, status);
-      utext_close(&empty);
     }
     utext_close(&ut);
   }
+  out->sentences.reserve(breaks.size());
   if (breaks.empty() || breaks.back() < text.size()) breaks.push_back(static_cast<uint32_t>(text.size()));
   // A token belongs to the sentence holding its first byte.
   const std::vector<Token>& toks = out->tokens;
@@ -677,13 +683,13 @@ const TokenizerOptions& Tokenizer::options() const { return impl_->options; }
 
 Tokenization Tokenizer::Tokenize(std::string_view utf8) const {
   Tokenization out;
-  if (utf8.size() >= std::numeric_limits<uint32_t>::max())
-    utf8 = utf8.substr(0, std::numeric_limits<uint32_t>::max() - 1);
   // ICU's UText indexes are 32-bit signed in the break iterator API.
   if (utf8.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     utf8 = utf8.substr(0, static_cast<size_t>(std::numeric_limits<int32_t>::max()));
   const uint32_t n = static_cast<uint32_t>(utf8.size());
-  out.tokens.reserve(n / 4 + 4);
+  // About one token per 3 bytes covers dense text (numbers, lists) without
+  // regrowth; capped so a huge input does not reserve gigabytes up front.
+  out.tokens.reserve(std::min<size_t>(n / 3 + 8, size_t{1} << 20));
   thread_local std::vector<SocialSpan> spans;
   spans.clear();
   if (impl_->options.social) tokenizer_internal::ScanSocial(utf8, &spans);

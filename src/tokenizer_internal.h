@@ -21,16 +21,10 @@ struct SocialSpan {
 // Appends to `out` the social tokens of `text`, in order, not overlapping.
 void ScanSocial(std::string_view text, std::vector<SocialSpan>* out);
 
-// A raw word-break segment [begin, end) (may be whitespace).
+// A raw word-break segment [begin, end) (may be white space).
 struct Segment {
   uint32_t begin, end;
 };
-
-// Appends the UAX #29 word-break segments of the ASCII-only bytes
-// text[begin, end) to `out`, as ICU's word break iterator would give them for
-// that range.
-void AsciiWordSegments(std::string_view text, uint32_t begin, uint32_t end,
-                       std::vector<Segment>* out);
 
 // Appends to `out` the UAX #29 sentence boundaries of `text` (excluding 0,
 // ending with text.size()), as ICU's root sentence break iterator gives them.
@@ -52,6 +46,10 @@ inline uint32_t FindNonAscii(const unsigned char* s, uint32_t b, uint32_t e) {
 }
 
 // Word_Break classes of the ASCII characters, as ICU's root rules use them.
+// The ASCII fast path (Tokenizer::Impl::AddAsciiRun) applies WB5-WB13b with
+// them: runs of letters, digits and '_' ('@' counts as a letter in ICU),
+// joined across one MidNumLet between letters or one MidNum/MidNumLet
+// between digits; every other character stands alone.
 enum AsciiWordClass : uint8_t {
   kWbOther = 0,
   kWbLetter,     // ALetter: A-Z a-z, and '@' (an ICU tailoring)
@@ -86,46 +84,7 @@ struct AsciiWordTable {
 };
 inline constexpr AsciiWordTable kAsciiWord{};
 
-inline bool IsWordish(uint8_t c) { return c >= kWbLetter && c <= kWbExtendNum; }
-
-// Calls emit(b, e) for each UAX #29 word-break segment of the ASCII bytes
-// s[begin, end), as ICU's root word break iterator gives them for that range
-// (WB3 CR LF, WB3d spaces, WB5-WB13b; every other character stands alone).
-template <typename Emit>
-inline void ForEachAsciiWordSegment(const unsigned char* s, uint32_t begin, uint32_t end,
-                                    Emit&& emit) {
-  const uint8_t* cls = kAsciiWord.cls;
-  uint32_t i = begin;
-  while (i < end) {
-    uint8_t c = cls[s[i]];
-    uint32_t j = i + 1;
-    if (IsWordish(c)) {
-      uint8_t prev = c;
-      for (;;) {
-        while (j < end && IsWordish(cls[s[j]])) prev = cls[s[j++]];
-        if (j + 1 >= end) break;
-        // WB6/7 (letter mid letter) and WB11/12 (digit mid digit).
-        uint8_t d = cls[s[j]];
-        uint8_t next = cls[s[j + 1]];
-        if (prev == kWbLetter && next == kWbLetter && d == kWbMidNumLet) {
-          j += 2;
-          continue;
-        }
-        if (prev == kWbNumeric && next == kWbNumeric && (d == kWbMidNum || d == kWbMidNumLet)) {
-          j += 2;
-          continue;
-        }
-        break;
-      }
-    } else if (c == kWbSpace) {
-      while (j < end && s[j] == ' ') ++j;  // WB3d
-    } else if (c == kWbCR) {
-      if (j < end && s[j] == '\n') ++j;  // WB3
-    }
-    emit(i, j);
-    i = j;
-  }
-}
+inline constexpr bool IsWordish(uint8_t c) { return c >= kWbLetter && c <= kWbExtendNum; }
 
 }  // namespace tokenizer_internal
 }  // namespace voc

@@ -87,9 +87,9 @@ class Scanner {
   }
 
   int32_t TryAt(int32_t i, int32_t* skip_to);
-  int32_t NextCandidate(int32_t i) const;
+  int32_t NextCandidate(int32_t i);
   int32_t MatchUrl(int32_t i) const;
-  int32_t MatchEmail(int32_t at) const;  // returns begin, end via out params
+  int32_t MatchEmail(int32_t at);  // returns the end; sets email_begin_
   int32_t MatchMention(int32_t i) const;
   int32_t MatchHashtag(int32_t i) const;
   int32_t MatchBracketMask(int32_t i) const;
@@ -108,6 +108,9 @@ class Scanner {
   std::vector<SocialSpan>* out_;
   int32_t last_end_ = 0;
   int32_t email_begin_ = 0;
+  // The last 16-byte block NextCandidate examined and its candidate bits.
+  int32_t block_ = -32;
+  uint32_t block_mask_ = 0;
 };
 
 // ---- URLs -------------------------------------------------------------------
@@ -159,7 +162,7 @@ inline bool IsLocalChar(unsigned char c) {
 }
 
 // `at` indexes an '@'. On success returns the end and sets email_begin_.
-int32_t Scanner::MatchEmail(int32_t at) const {
+int32_t Scanner::MatchEmail(int32_t at) {
   int32_t b = at;
   while (b > last_end_ && IsLocalChar(s_[b - 1])) --b;
   while (b < at && !IsAsciiAlnum(s_[b])) ++b;  // start on a letter or digit
@@ -169,13 +172,12 @@ int32_t Scanner::MatchEmail(int32_t at) const {
   // the last one alphabetic with 2+ letters.
   int32_t j = at + 1;
   int labels = 0;
-  int32_t last_label_begin = j, end = -1;
+  int32_t end = -1;
   while (j < n_) {
     int32_t lb = j;
     while (j < n_ && (IsAsciiAlnum(s_[j]) || s_[j] == '-')) ++j;
     if (j == lb) break;
     ++labels;
-    last_label_begin = lb;
     if (labels >= 2) {
       bool alpha = j - lb >= 2;
       for (int32_t k = lb; k < j && alpha; ++k) alpha = IsAsciiAlpha(s_[k]);
@@ -187,10 +189,9 @@ int32_t Scanner::MatchEmail(int32_t at) const {
       break;
     }
   }
-  (void)last_label_begin;
   if (end < 0) return -1;
   if (WordAt(end) || (end < n_ && s_[end] == '@')) return -1;
-  const_cast<Scanner*>(this)->email_begin_ = b;
+  email_begin_ = b;
   return end;
 }
 
@@ -304,6 +305,7 @@ int32_t Scanner::MatchMoneySuffix(int32_t i) const {
   int32_t j = MatchNumberEnd(i);
   int32_t k = j;
   if (k < n_ && s_[k] == ' ') ++k;
+  if (k >= n_ || !(IsAsciiUpper(s_[k]) || s_[k] == 0xE2 || s_[k] == 0xC2)) return -1;
   static const char* const kCodes[] = {"USD", "EUR", "GBP", "CAD", "AUD", "JPY", "INR", "CHF"};
   for (const char* code : kCodes)
     if (Has(k, code) && !WordAt(k + 3)) return k + 3;
@@ -463,6 +465,7 @@ int32_t Scanner::MatchEmoji(int32_t i) const {
 // "1️⃣", "#⃣": [0-9#*] U+FE0F? U+20E3.
 int32_t Scanner::MatchKeycap(int32_t i) const {
   int32_t j = i + 1;
+  if (j >= n_ || (s_[j] != 0xEF && s_[j] != 0xE2)) return -1;
   if (Has(j, "\xEF\xB8\x8F")) j += 3;
   if (!Has(j, "\xE2\x83\xA3")) return -1;
   return j + 3;
@@ -494,6 +497,9 @@ constexpr ScanTable kScan;
 
 // A quick filter on the ASCII byte `c` and the byte after it: false when no
 // matcher can succeed at `c`.
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 inline bool MayStartToken(unsigned char c, unsigned char next) {
   switch (c) {
     case 'h': case 'H': case 'f': case 'F':
@@ -642,26 +648,52 @@ int32_t Scanner::TryAt(int32_t i, int32_t* skip_to) {
 
 // Returns the first k >= i where a token may start: a kScanAnywhere byte, or
 // a kScanWordStart byte not preceded by a word byte; n_ if none.
-int32_t Scanner::NextCandidate(int32_t i) const {
+int32_t Scanner::NextCandidate(int32_t i) {
   const uint8_t* bits = kScan.bits;
 #if defined(__SSE2__)
   const __m128i a_lo = _mm_set1_epi8('a' - 1), a_hi = _mm_set1_epi8('z' + 1);
   const __m128i d_lo = _mm_set1_epi8('0' - 1), d_hi = _mm_set1_epi8('9' + 1);
   const __m128i case_bit = _mm_set1_epi8(0x20);
-  while (i + 16 <= n_) {
+  if (i >= block_ && i < block_ + 16) {  // bits left in the last block
+    uint32_t rest = block_mask_ & (0xFFFFu << (i - block_));
+    if (rest) return block_ + __builtin_ctz(rest);
+    i = block_ + 16;
+  }
+  while (i + 17 <= n_) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i));
     __m128i low = _mm_or_si128(v, case_bit);  // ASCII letters in lower case
     __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, a_lo), _mm_cmpgt_epi8(a_hi, low));
     __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d_lo), _mm_cmpgt_epi8(d_hi, v));
     __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    // Word-start triggers, already filtered on the next byte as MayStartToken
+    // does: h/f + t, w + w, x/X + a mouth or nose, X + X, o/O + '_' or '.',
+    // T + '_'; digits always.
+    __m128i nx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i + 1));
+    __m128i nx_low = _mm_or_si128(nx, case_bit);
+    __m128i eyes_next = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(nx_low, _mm_set1_epi8('d')),
+                                  _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('p'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('-')),
+                                  _mm_cmpeq_epi8(nx, _mm_set1_epi8('\'')))),
+        _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('^')), _mm_cmpeq_epi8(nx, _mm_set1_epi8('o'))));
+    __m128i under_or_dot = _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('_')),
+                                        _mm_cmpeq_epi8(nx, _mm_set1_epi8('.')));
     __m128i start = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('h')),
-                                  _mm_cmpeq_epi8(low, _mm_set1_epi8('f'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('w')),
-                                  _mm_cmpeq_epi8(low, _mm_set1_epi8('x')))),
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('o')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('T'))),
-                     digit));
+        _mm_or_si128(
+            _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('h')),
+                                       _mm_cmpeq_epi8(low, _mm_set1_epi8('f'))),
+                          _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('t'))),
+            _mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('w')),
+                          _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('w')))),
+        _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('x')), eyes_next),
+                         _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('X')),
+                                       _mm_cmpeq_epi8(nx, _mm_set1_epi8('X')))),
+            _mm_or_si128(
+                _mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('o')), under_or_dot),
+                _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('T')),
+                                           _mm_cmpeq_epi8(nx, _mm_set1_epi8('_'))),
+                             digit))));
     // "@#*[{$:;=<>^-" and UTF-8 lead bytes 0xC2..0xF4.
     __m128i any = _mm_or_si128(
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
@@ -687,14 +719,20 @@ int32_t Scanner::NextCandidate(int32_t i) const {
     uint32_t cand = static_cast<uint32_t>(_mm_movemask_epi8(any)) |
                     (static_cast<uint32_t>(_mm_movemask_epi8(start)) & ~prev_word);
     cand &= 0xFFFF;
-    if (cand) return i + __builtin_ctz(cand);
+    if (cand) {
+      block_ = i;
+      block_mask_ = cand;
+      return i + __builtin_ctz(cand);
+    }
     i += 16;
   }
 #endif
   for (; i < n_; ++i) {
     uint8_t b = bits[s_[i]];
     if (b & kScanAnywhere) return i;
-    if ((b & kScanWordStart) && !(i > 0 && (bits[s_[i - 1]] & kScanWord))) return i;
+    if ((b & kScanWordStart) && !(i > 0 && (bits[s_[i - 1]] & kScanWord)) &&
+        MayStartToken(s_[i], i + 1 < n_ ? s_[i + 1] : 0))
+      return i;
   }
   return n_;
 }

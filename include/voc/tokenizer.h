@@ -4,7 +4,8 @@
 //
 //   auto t = voc::Tokenizer::Create({});
 //   if (!t.ok()) return t.status();
-//   voc::Tokenization out = (*t)->Tokenize("Sooo happy :) see https://x.io");
+//   std::string_view input = "Sooo happy :) see https://x.io";
+//   voc::Tokenization out = (*t)->Tokenize(input);
 //   for (const voc::Token& tok : out.tokens)
 //     std::cout << tok.text(input) << " " << voc::TokenKindName(tok.kind) << "\n";
 //
@@ -14,7 +15,7 @@
 //
 // Thread safety: a Tokenizer is immutable after Create(); Tokenize() is const
 // and may be called from many threads at once (each thread keeps its own
-// ICU break iterators).
+// clones of the ICU break iterators, for up to 8 tokenizers).
 #ifndef VOC_TOKENIZER_H_
 #define VOC_TOKENIZER_H_
 
@@ -37,12 +38,15 @@ enum class TokenKind : uint8_t {
   kEmail,        // "jane.doe@example.com"
   kMention,      // "@united"
   kHashtag,      // "#fail"
-  kEmoji,        // one emoji sequence: "👍🏽", "👨‍👩‍👧", "🇫🇷", "1️⃣"
+  kEmoji,        // one emoji sequence: "👍🏽", "👨‍👩‍👧", "🇫🇷", "1️⃣" (any
+                 // Extended_Pictographic, so also "©" and "™")
   kEmoticon,     // ":)", ":-(", ":D", ";)", "<3", ":'(", "XD", ":/"
   kMoney,        // "$12.50", "€5", "£1,200", "12.50 USD"
   kTime,         // "10:30", "10:30pm", "9am", "9:05:10 a.m."
   kMask,         // a redaction mask: "[EMAIL]", "XXXX", "XX/XX/XXXX", "{$39.00}"
-  kContraction,  // kept whole: "can't", "I'm", "don’t" (norm uses "'")
+  kContraction,  // kept whole: "can't", "I'm", "don’t" (norm uses "'"); a word
+                 // ending in n't 's 're 've 'll 'd 'm, so possessives too
+                 // ("John's")
 };
 
 // Returns the lower-case name of `kind`: "word", "number", "punct", "symbol",
@@ -93,8 +97,10 @@ struct TokenizerOptions {
   // times and masks as single tokens; when false only ICU word breaks (plus
   // contractions, numbers and punctuation runs) apply. Default: true.
   bool social = true;
-  // Segment ASCII stretches with a built-in UAX #29 implementation instead of
-  // ICU; the tokens are identical either way, only faster. Default: true.
+  // Segment ASCII stretches (words) and texts without Extend/Format
+  // characters (sentences) with built-in UAX #29 code instead of ICU's break
+  // iterators; tokens and sentences are identical either way, only faster.
+  // Default: true.
   bool fast_path = true;
 };
 
@@ -107,7 +113,7 @@ class Tokenizer {
 
   // Returns the tokens and sentences of `utf8`. Any bytes are accepted:
   // invalid UTF-8 never crashes (ill-formed bytes become kSymbol tokens).
-  // Inputs longer than 4 GiB - 1 are truncated to fit 32-bit offsets.
+  // Inputs of 2 GiB or more are cut to 2 GiB - 1 bytes (ICU's index range).
   Tokenization Tokenize(std::string_view utf8) const;
 
   const TokenizerOptions& options() const;

@@ -1,6 +1,7 @@
-// UAX #29 word and sentence boundaries for ASCII text, written to give the
-// same boundaries as ICU's root-locale break iterators on ASCII input (the
-// ICU path is the reference; tests and the fuzzer compare the two).
+// UAX #29 sentence boundaries (SB1-SB11) without ICU's break iterator, giving
+// the same boundaries as ICU's root sentence rules (the ICU path is the
+// reference; tests and the fuzzer compare the two). Character classes come
+// from ICU's Sentence_Break property.
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -11,18 +12,6 @@
 #endif
 
 #include "tokenizer_internal.h"
-
-namespace voc {
-namespace tokenizer_internal {
-
-void AsciiWordSegments(std::string_view text, uint32_t begin, uint32_t end,
-                       std::vector<Segment>* out) {
-  ForEachAsciiWordSegment(reinterpret_cast<const unsigned char*>(text.data()), begin, end,
-                          [out](uint32_t b, uint32_t e) { out->push_back({b, e}); });
-}
-
-}  // namespace tokenizer_internal
-}  // namespace voc
 
 // ---- sentences --------------------------------------------------------------
 
