@@ -66,6 +66,17 @@ T ValueOrThrow(voc::Result<T>&& r) {
   return std::move(*r);
 }
 
+// Runs `f` (returning a Result) without the GIL, then returns its value or
+// raises with the GIL held again.
+template <typename F>
+auto WithoutGil(F&& f) {
+  auto result = [&] {
+    py::gil_scoped_release nogil;
+    return f();
+  }();
+  return ValueOrThrow(std::move(result));
+}
+
 // A text argument: `str` (passed as UTF-8) or `bytes` (passed as is).
 struct TextArg {
   std::string_view bytes;
@@ -469,8 +480,7 @@ PYBIND11_MODULE(_voc, m) {
 
   py::class_<voc::Analyzer>(m, "Analyzer")
       .def_static("create", [](const voc::AnalyzerOptions& o) {
-        py::gil_scoped_release nogil;
-        return ValueOrThrow(voc::Analyzer::Create(o));
+        return WithoutGil([&] { return voc::Analyzer::Create(o); });
       })
       .def("analyze_text", [](const voc::Analyzer& an, py::handle text) {
         TextArg t = ToText(text);
@@ -573,17 +583,14 @@ PYBIND11_MODULE(_voc, m) {
       .def_static("train", [](const py::sequence& texts, const py::sequence& labels,
                               const voc::TrainOptions& o) {
         std::vector<voc::LabeledText> rows = ToRows(texts, labels);
-        py::gil_scoped_release nogil;
-        return ValueOrThrow(voc::TextClassifier::Train(rows, o));
+        return WithoutGil([&] { return voc::TextClassifier::Train(rows, o); });
       })
       .def_static("load", [](const std::string& path, const std::string& task) {
-        py::gil_scoped_release nogil;
-        return ValueOrThrow(voc::TextClassifier::Load(path, task));
+        return WithoutGil([&] { return voc::TextClassifier::Load(path, task); });
       }, py::arg("path"), py::arg("task") = "")
       .def_static("from_bytes", [](const py::bytes& data, const std::string& task) {
         std::string bytes = data;
-        py::gil_scoped_release nogil;
-        return ValueOrThrow(voc::TextClassifier::FromBytes(bytes, task));
+        return WithoutGil([&] { return voc::TextClassifier::FromBytes(bytes, task); });
       }, py::arg("data"), py::arg("task") = "")
       .def("save", [](const voc::TextClassifier& c, const std::string& path) {
         voc::Status s;

@@ -24,9 +24,9 @@ def analyzer():
 
 @pytest.fixture(scope="session")
 def cfpb_frame():
-    """The first 800 rows of the bundled CFPB sample, every column as text."""
+    """The first 500 rows of the bundled CFPB sample, every column as text."""
     import pandas as pd
-    return pd.read_csv(CFPB, dtype=str, keep_default_na=False, nrows=800)
+    return pd.read_csv(CFPB, dtype=str, keep_default_na=False, nrows=500)
 
 
 @pytest.fixture(scope="session")

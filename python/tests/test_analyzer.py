@@ -106,35 +106,32 @@ def test_analyze_many_equals_one_by_one(analyzer):
 
 
 def test_analyze_many_from_two_python_threads_releases_gil(analyzer):
-    texts = [TEXT] * 300
-    expected = analyzer.analyze(TEXT).to_dict()
-    results = {}
-    ticks = []
+    texts = [TEXT * 8] * 150
+    expected = analyzer.analyze(TEXT * 8).to_dict()
+    results, spans = {}, {}
 
     def work(k):
+        t0 = time.perf_counter()
         results[k] = analyzer.analyze_many(texts, threads=1)
+        spans[k] = (t0, time.perf_counter())
 
-    def ticker(stop):
-        while not stop.is_set():
-            ticks.append(time.perf_counter())
-            time.sleep(0.001)
-
-    stop = threading.Event()
-    tick = threading.Thread(target=ticker, args=(stop,))
-    tick.start()
     workers = [threading.Thread(target=work, args=(k,)) for k in range(2)]
     for w in workers:
         w.start()
+    ticks = []
+    while any(w.is_alive() for w in workers):  # pure Python work, needs the GIL
+        ticks.append(time.perf_counter())
     for w in workers:
         w.join()
-    stop.set()
-    tick.join()
     assert sorted(results) == [0, 1]
     for k in results:
-        assert len(results[k]) == 300
+        assert len(results[k]) == 150
         assert results[k][0].to_dict() == expected and results[k][-1].to_dict() == expected
-    # The GIL was free while the batches ran: the ticker kept running.
-    assert len(ticks) > 20
+    # The main thread kept running while the batches were inside C++: the
+    # GIL was released (holding it would allow a tick only every 5 ms).
+    begin, end = min(s[0] for s in spans.values()), max(s[1] for s in spans.values())
+    inside = sum(1 for t in ticks if begin < t < end)
+    assert inside > 50 * max(1.0, (end - begin) / 0.005) or inside > 10000, (inside, end - begin)
 
 
 def test_module_level_helpers():

@@ -25,14 +25,19 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def single_process(cfpb_frame, analyzer):
-    agg = voc.pandas.aggregate_frame(cfpb_frame, period="month", analyzer=analyzer, **COLUMNS)
+def frame(cfpb_frame):
+    return cfpb_frame.iloc[:300]
+
+
+@pytest.fixture(scope="module")
+def single_process(frame, analyzer):
+    agg = voc.pandas.aggregate_frame(frame, period="month", analyzer=analyzer, **COLUMNS)
     return agg, voc.detect_findings(agg, chronic_k=2, chronic_n=3)
 
 
-def test_dask_frame_equals_single_process(client, cfpb_frame, single_process):
+def test_dask_frame_equals_single_process(client, frame, single_process):
     agg, expected = single_process
-    ddf = dd.from_pandas(cfpb_frame, npartitions=5)
+    ddf = dd.from_pandas(frame, npartitions=5)
     got = voc.dask.findings_from_dask(ddf, period="month", split_every=2,
                                       findings_options={"chronic_k": 2, "chronic_n": 3},
                                       client=client, **COLUMNS)
@@ -42,11 +47,11 @@ def test_dask_frame_equals_single_process(client, cfpb_frame, single_process):
     assert len(client.scheduler_info()["workers"]) == 2
 
 
-def test_dask_paths_equal_single_process(client, cfpb_frame, single_process, tmp_path):
+def test_dask_paths_equal_single_process(client, frame, single_process, tmp_path):
     agg, _ = single_process
-    half = len(cfpb_frame) // 2
+    half = len(frame) // 2
     paths = []
-    for i, part in enumerate([cfpb_frame.iloc[:half], cfpb_frame.iloc[half:]]):
+    for i, part in enumerate([frame.iloc[:half], frame.iloc[half:]]):
         p = tmp_path / f"part{i}.csv.gz"
         with gzip.open(p, "wt", encoding="utf-8", newline="") as f:
             part.to_csv(f, index=False)
@@ -56,8 +61,8 @@ def test_dask_paths_equal_single_process(client, cfpb_frame, single_process, tmp
     assert got.serialize() == agg.serialize()
 
 
-def test_dask_errors(client, cfpb_frame):
-    ddf = dd.from_pandas(cfpb_frame.iloc[:10], npartitions=1)
+def test_dask_errors(client, frame):
+    ddf = dd.from_pandas(frame.iloc[:10], npartitions=1)
     with pytest.raises(ValueError, match="column 'body' not found"):
         voc.dask.findings_from_dask(ddf, text_col="body", client=client)
     with pytest.raises(ValueError, match="chronic_k"):
@@ -68,9 +73,9 @@ def test_dask_errors(client, cfpb_frame):
         voc.dask.aggregate_from_dask(ddf, period="fortnight", client=client)
 
 
-def test_partition_task_and_merge_orders(cfpb_frame, single_process):
+def test_partition_task_and_merge_orders(frame, single_process):
     agg, _ = single_process
-    parts = [cfpb_frame.iloc[i:i + 150] for i in range(0, len(cfpb_frame), 150)]
+    parts = [frame.iloc[i:i + 70] for i in range(0, len(frame), 70)]
     ser = [voc.dask.aggregate_partition(p, COLUMNS, "month") for p in parts]
     assert voc.dask.merge_serialized(*ser) == agg.serialize()
     assert voc.dask.merge_serialized(*reversed(ser)) == agg.serialize()

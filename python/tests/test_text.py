@@ -87,8 +87,8 @@ def test_redact_bytes_and_options():
     assert out["text"] == b"mail [EMAIL]"
     assert out["spans"][0]["begin"] == 5
     assert voc.redact("mail jane@example.com", email=False)["text"] == "mail jane@example.com"
-    custom = voc.redact("ticket ZZ-1234 here", extra_patterns=["TICKET=ZZ-\\d+"])
-    assert custom["text"] == "ticket [TICKET] here"
+    custom = voc.redact("code ZZ-1234 here", extra_patterns=["TICKET=ZZ-\\d+"])
+    assert custom["text"] == "code [TICKET] here"
     assert custom["spans"][0]["name"] == "TICKET"
 
 
