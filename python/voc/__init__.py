@@ -35,7 +35,6 @@ from ._voc import (  # noqa: F401  (re-exported)
     Analysis,
     Error,
     Record,
-    default_models_dir,
     format_timestamp,
     parse_timestamp,
 )
@@ -103,6 +102,27 @@ def make_record(text, id="", timestamp=None, channel="", customer_id="", metadat
 _PATH_FIELDS = ("models_dir", "sentiment_model", "themes", "themes_model")
 
 
+def _installed_models_dir():
+    """<prefix>/share/voc/models beside an installed package (found from this
+    file, so an install under any prefix finds its own models), or None."""
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    for _ in range(5):
+        here = _os.path.dirname(here)
+        candidate = _os.path.join(here, "share", "voc", "models")
+        if _os.path.isfile(_os.path.join(candidate, "taxonomy.json")):
+            return candidate
+    return None
+
+
+def default_models_dir():
+    """The models folder used when none is given: $VOC_MODELS_DIR, else the
+    models installed with this package, else the library's default (the
+    installed share/voc/models or the source tree's models/)."""
+    if _os.environ.get("VOC_MODELS_DIR"):
+        return _os.environ["VOC_MODELS_DIR"]
+    return _installed_models_dir() or _voc.default_models_dir()
+
+
 def analyzer_options(config=None, **options):
     """Returns `_voc.AnalyzerOptions` from a JSON config file (its fields are
     those of AnalyzerOptions; relative paths are relative to the file) and
@@ -134,6 +154,8 @@ def analyzer_options(config=None, **options):
     _fill(o.normalizer, normalizer, "normalizer")
     _fill(o.redactor, dict(merged.pop("redactor", None) or {}), "redactor")
     _fill(o, merged, "analyzer")
+    if not o.models_dir:
+        o.models_dir = default_models_dir()
     return o
 
 
