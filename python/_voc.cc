@@ -377,6 +377,8 @@ std::vector<voc::LabeledText> ToRows(const py::sequence& texts, const py::sequen
 PYBIND11_MODULE(_voc, m) {
   m.doc() = "Private extension of the voc package; use `import voc`.";
   py::register_exception<VocError>(m, "Error", PyExc_RuntimeError);
+  m.attr("__version__") = VOC_PYTHON_VERSION;
+  m.attr("FINDINGS_SCHEMA_VERSION") = voc::kFindingsSchemaVersion;
 
   m.def("default_models_dir", &voc::DefaultModelsDir);
   m.def("parse_timestamp", [](const std::string& s) { return ValueOrThrow(voc::ParseTimestamp(s)); });

@@ -114,3 +114,8 @@ def test_threads_share_components():
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_version():
+    assert voc.__version__.count(".") == 2
+    assert voc.FINDINGS_SCHEMA_VERSION == "1.0"

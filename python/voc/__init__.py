@@ -32,12 +32,15 @@ import threading as _threading
 
 from . import _voc
 from ._voc import (  # noqa: F401  (re-exported)
+    FINDINGS_SCHEMA_VERSION,
     Analysis,
     Error,
     Record,
     format_timestamp,
     parse_timestamp,
 )
+
+__version__ = _voc.__version__
 
 __all__ = [
     "Aggregate", "Analysis", "Analyzer", "Error", "Findings", "Model", "Record",
