@@ -17,6 +17,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -105,7 +106,7 @@ TextArg ToText(py::handle h) {
 class CharIndex {
  public:
   // With `identity`, offsets are returned as they are (bytes results).
-  explicit CharIndex(std::string_view s, bool identity = false) : size_(s.size()) {
+  explicit CharIndex(std::string_view s, bool identity = false) : text_(s), size_(s.size()) {
     if (identity) return;
     bool ascii = true;
     for (unsigned char c : s)
@@ -128,8 +129,11 @@ class CharIndex {
     if (byte > size_) byte = size_;
     return map_.empty() ? byte : map_[byte];
   }
+  // The piece [begin, end) of the text, as `str`.
+  py::object Slice(size_t begin, size_t end) const;
 
  private:
+  std::string_view text_;
   size_t size_;
   std::vector<size_t> map_;
 };
@@ -144,12 +148,19 @@ py::object Out(std::string_view s, bool as_bytes) {
 
 py::str Str(std::string_view s) { return py::reinterpret_borrow<py::str>(Out(s, false)); }
 
+py::object CharIndex::Slice(size_t begin, size_t end) const {
+  end = std::min(end, size_);
+  begin = std::min(begin, end);
+  return Out(text_.substr(begin, end - begin), false);
+}
+
 // ---- Analysis ------------------------------------------------------------
 
 py::dict SpanDict(const voc::EvidenceSpan& e, const CharIndex& ix) {
   py::dict d;
   d["begin"] = ix(e.begin);
   d["end"] = ix(e.end);
+  d["text"] = ix.Slice(e.begin, e.end);
   d["source"] = Str(e.source);
   d["weight"] = e.weight;
   return d;

@@ -60,6 +60,25 @@ def test_offsets_point_into_str_text(analyzer):
                for s in spans if s["begin"] > a.text.index("😡"))
 
 
+def test_offsets_match_the_byte_offsets_of_the_json(analyzer):
+    a = analyzer.analyze(TEXT)
+    d, j = a.to_dict(), json.loads(a.to_json())
+    raw = a.text.encode()
+    pairs = list(zip(d["sentiment"]["evidence"], j["sentiment"]["evidence"]))
+    pairs += list(zip(d["signals"], j["signals"]))
+    for td, tj in zip(d["themes"], j["themes"]):
+        pairs += list(zip(td["evidence"], tj["evidence"]))
+    for sd, sj in zip(d["sentences"], j["sentences"]):
+        pairs.append((sd, sj))
+        pairs += list(zip(sd["evidence"], sj["evidence"]))
+    assert len(pairs) > 6
+    for py_span, byte_span in pairs:
+        piece = raw[byte_span["begin"]:byte_span["end"]].decode()
+        assert a.text[py_span["begin"]:py_span["end"]] == piece
+        if "text" in byte_span:
+            assert py_span["text"] == byte_span["text"] == piece
+
+
 def test_empty_and_invalid_utf8(analyzer):
     e = analyzer.analyze("")
     assert e.text == "" and e.label == "neutral" and e.unclassified and e.themes == []
