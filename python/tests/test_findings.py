@@ -126,6 +126,17 @@ def test_findings_quote_spans_non_ascii(analyzer):
     assert seen > 0
 
 
+def test_report_write_errors(cfpb_analyses, tmp_path):
+    f = voc.detect_findings(aggregate_of(cfpb_analyses[:50]))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(voc.Error, match="cannot create directory .*file/digests: Not a directory"):
+        f.write_digests(blocker / "digests")
+    assert issubclass(voc.Error, RuntimeError)
+    with pytest.raises(FileNotFoundError, match="cannot write .*f.json: directory .* does not exist"):
+        f.save(tmp_path / "no" / "such" / "dir" / "f.json")
+
+
 def test_findings_option_errors(cfpb_analyses):
     agg = aggregate_of(cfpb_analyses[:50])
     with pytest.raises(ValueError, match="chronic_k"):

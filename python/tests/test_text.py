@@ -119,3 +119,12 @@ def test_threads_share_components():
 def test_version():
     assert voc.__version__.count(".") == 2
     assert voc.FINDINGS_SCHEMA_VERSION == "1.0"
+
+
+def test_contains_pii_and_timestamps():
+    assert voc.contains_pii("call 555-867-5309") is True
+    assert voc.contains_pii(b"nothing here") is False
+    assert voc.contains_pii("jane@example.com", email=False) is False
+    assert voc.format_timestamp(voc.parse_timestamp("02/13/2024 10:00")) == "2024-02-13T10:00:00Z"
+    with pytest.raises(ValueError, match="2024-02-30"):
+        voc.parse_timestamp("2024-02-30")

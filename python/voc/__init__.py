@@ -44,7 +44,7 @@ __version__ = _voc.__version__
 
 __all__ = [
     "Aggregate", "Analysis", "Analyzer", "Error", "Findings", "Model", "Record",
-    "analyze", "analyze_many", "default_models_dir", "detect_findings", "evaluate",
+    "analyze", "analyze_many", "contains_pii", "default_models_dir", "detect_findings", "evaluate",
     "format_timestamp", "load_model", "normalize", "parse_timestamp", "redact",
     "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
 ]
@@ -283,6 +283,11 @@ def redact(text, **options):
     (in the output). Options: email, phone, card, ssn, iban, ip, url,
     account (bools), extra_patterns (["NAME=RE2", ...]), keep_existing_masks."""
     return _redactor(_frozen(options)).redact(text)
+
+
+def contains_pii(text, **options):
+    """True when `redact(text, **options)` would mask something."""
+    return _redactor(_frozen(options)).contains_pii(text)
 
 
 def tokenize(text, **options):
