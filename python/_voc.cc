@@ -82,6 +82,7 @@ auto WithoutGil(F&& f) {
 struct TextArg {
   std::string_view bytes;
   bool is_bytes = false;
+  std::shared_ptr<std::string> owned;  // holds `bytes` when they were re-encoded
 };
 
 TextArg ToText(py::handle h) {
@@ -89,13 +90,21 @@ TextArg ToText(py::handle h) {
     char* data = nullptr;
     Py_ssize_t size = 0;
     PyBytes_AsStringAndSize(h.ptr(), &data, &size);
-    return {std::string_view(data, static_cast<size_t>(size)), true};
+    return {std::string_view(data, static_cast<size_t>(size)), true, nullptr};
   }
   if (PyUnicode_Check(h.ptr())) {
     Py_ssize_t size = 0;
     const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
-    if (data == nullptr) throw py::error_already_set();  // e.g. a lone surrogate
-    return {std::string_view(data, static_cast<size_t>(size)), false};
+    if (data != nullptr) return {std::string_view(data, static_cast<size_t>(size)), false, nullptr};
+    // A lone surrogate has no UTF-8 form: pass its 3-byte encoding, which is
+    // invalid UTF-8 that the normaliser repairs (one code point, as in `str`).
+    PyErr_Clear();
+    PyObject* b = PyUnicode_AsEncodedString(h.ptr(), "utf-8", "surrogatepass");
+    if (b == nullptr) throw py::error_already_set();
+    auto owned = std::make_shared<std::string>(PyBytes_AS_STRING(b),
+                                               static_cast<size_t>(PyBytes_GET_SIZE(b)));
+    Py_DECREF(b);
+    return {std::string_view(*owned), false, owned};
   }
   throw py::type_error(std::string("expected str or bytes, got ") +
                        Py_TYPE(h.ptr())->tp_name);

@@ -86,6 +86,9 @@ def test_empty_and_invalid_utf8(analyzer):
     assert b.invalid_utf8 >= 2 and "\ufffd" in b.text
     assert "refund" in b.text
     assert analyzer.analyze("   \x00 ").text == ""
+    # A lone surrogate (no UTF-8 form) is repaired like invalid bytes.
+    s = analyzer.analyze("refund \ud800 please")
+    assert s.invalid_utf8 >= 1 and "\ufffd" in s.text and s.text.startswith("refund ")
 
 
 def test_record_fields_are_carried(analyzer):

@@ -32,6 +32,14 @@ def test_normalize_options_and_errors():
         voc.normalize(3)
 
 
+def test_lone_surrogates_do_not_raise():
+    text = "a\ud800b café"
+    toks = voc.tokenize(text)["tokens"]
+    assert toks[-1]["text"] == "café" and text[toks[-1]["begin"]:toks[-1]["end"]] == "café"
+    assert voc.normalize(text)["invalid_utf8"] >= 1
+    assert voc.redact("x\udfff jane@example.com")["text"].endswith("[EMAIL]")
+
+
 def test_normalize_empty():
     assert voc.normalize("")["text"] == ""
     assert voc.normalize(b"")["text"] == ""
