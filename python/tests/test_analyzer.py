@@ -107,6 +107,25 @@ def test_record_fields_are_carried(analyzer):
         analyzer.analyze_record(r, id="y")
 
 
+def test_timestamp_kinds():
+    import datetime
+    import numpy as np
+    import pandas as pd
+    want = 1707818400  # 2024-02-13T10:00:00Z
+    for value in (want, np.int64(want), float(want) + 0.5, "2024-02-13 10:00:00",
+                  "02/13/2024 10:00", datetime.datetime(2024, 2, 13, 10),
+                  datetime.datetime(2024, 2, 13, 11, tzinfo=datetime.timezone(
+                      datetime.timedelta(hours=1))),
+                  pd.Timestamp("2024-02-13 10:00")):
+        assert voc.make_record("x", timestamp=value).timestamp == want, value
+    assert voc.make_record("x", timestamp=datetime.date(2024, 2, 13)).timestamp == 1707782400
+    for missing in (None, float("nan"), "", pd.NaT):
+        assert voc.make_record("x", timestamp=missing).timestamp is None
+    with pytest.raises(TypeError, match="cannot use list as a timestamp"):
+        voc.make_record("x", timestamp=[1])
+    assert voc.make_record("x", id=None).id == ""
+
+
 def test_record_object():
     r = voc.Record(b"caf\xc3\xa9", id="1", timestamp=5, metadata=[("k", "v")])
     assert r.text == "café" and r.timestamp == 5 and r.metadata == [("k", "v")]

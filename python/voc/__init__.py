@@ -27,6 +27,7 @@ An Aggregate needs one writer at a time.
 import datetime as _datetime
 import functools as _functools
 import json as _json
+import numbers as _numbers
 import os as _os
 import threading as _threading
 
@@ -65,14 +66,17 @@ def _to_unix(value):
     `datetime` (naive means UTC) or anything with `.timestamp()` (pandas)."""
     if value is None:
         return None
+    try:
+        if value != value:  # NaN, NaT: missing
+            return None
+    except (TypeError, ValueError):
+        pass
     if isinstance(value, bool):
         raise TypeError("a timestamp cannot be a bool")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value != value:  # NaN: missing
-            return None
+    if isinstance(value, _numbers.Integral):
         return int(value)
+    if isinstance(value, _numbers.Real):
+        return int(value // 1)
     if isinstance(value, str):
         return parse_timestamp(value) if value.strip() else None
     if isinstance(value, _datetime.datetime):
@@ -95,8 +99,9 @@ def make_record(text, id="", timestamp=None, channel="", customer_id="", metadat
     `datetime` or a pandas Timestamp; `metadata` a dict or pairs."""
     if isinstance(metadata, dict):
         metadata = list(metadata.items())
-    return Record(text, id=str(id), timestamp=_to_unix(timestamp), channel=str(channel),
-                  customer_id=str(customer_id),
+    return Record(text, id="" if id is None else str(id), timestamp=_to_unix(timestamp),
+                  channel="" if channel is None else str(channel),
+                  customer_id="" if customer_id is None else str(customer_id),
                   metadata=[(str(k), str(v)) for k, v in (metadata or [])])
 
 
