@@ -44,7 +44,8 @@ from ._voc import (  # noqa: F401  (re-exported)
 __version__ = _voc.__version__
 
 __all__ = [
-    "Aggregate", "Analysis", "Analyzer", "Error", "Findings", "Model", "Record",
+    "FINDINGS_SCHEMA_VERSION", "Aggregate", "Analysis", "Analyzer", "Error", "Findings",
+    "Model", "Record", "make_record", "merge_aggregates",
     "analyze", "analyze_many", "contains_pii", "default_models_dir", "detect_findings", "evaluate",
     "format_timestamp", "load_model", "normalize", "parse_timestamp", "redact",
     "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
