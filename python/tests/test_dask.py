@@ -43,8 +43,10 @@ def test_dask_frame_equals_single_process(client, frame, single_process):
                                       client=client, **COLUMNS)
     assert got.to_json() == expected.to_json()
     assert got["findings"]
-    # The work ran on the workers, which built their own analyzers.
+    # The work ran in the worker processes, which built their own analyzers.
     assert len(client.scheduler_info()["workers"]) == 2
+    cached = client.run(lambda: len(__import__("voc.dask").dask._analyzers))
+    assert len(cached) == 2 and sum(cached.values()) >= 1, cached
 
 
 def test_dask_paths_equal_single_process(client, frame, single_process, tmp_path):
