@@ -1,0 +1,801 @@
+// _voc: the private extension behind the `voc` Python package.
+//
+// Each binding is a shim around one public call of include/voc/: it converts
+// arguments and results between C++ and Python and maps a non-OK
+// `voc::Status` to an exception; the conveniences live in voc/__init__.py.
+//
+// Conversions:
+// * `str` arguments are passed as UTF-8; `bytes` arguments are passed as they
+//   are (the normaliser repairs invalid UTF-8).
+// * Byte offsets of the C++ API become code-point indices of the Python `str`
+//   they point into, so `text[begin:end]` is the evidence. When the input was
+//   `bytes` and the result points into it (tokenize, redact), offsets stay
+//   byte offsets and texts stay `bytes`, as the `re` module does.
+// * Status codes: InvalidArgument -> ValueError, NotFound ->
+//   FileNotFoundError, others -> voc.Error.
+// * Long calls (analysis, batches, training, findings) release the GIL.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "voc/aggregate.h"
+#include "voc/analysis.h"
+#include "voc/analyzer.h"
+#include "voc/classifier.h"
+#include "voc/findings.h"
+#include "voc/normalizer.h"
+#include "voc/reader.h"
+#include "voc/redactor.h"
+#include "voc/report.h"
+#include "voc/status.h"
+#include "voc/tokenizer.h"
+
+namespace py = pybind11;
+
+namespace {
+
+// Raised for every status that has no closer built-in exception.
+struct VocError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Throws the Python exception that matches a non-OK `status`.
+void ThrowIfError(const voc::Status& status) {
+  if (status.ok()) return;
+  switch (status.code()) {
+    case voc::StatusCode::kInvalidArgument:
+      throw py::value_error(status.message());
+    case voc::StatusCode::kNotFound:
+      PyErr_SetString(PyExc_FileNotFoundError, status.message().c_str());
+      throw py::error_already_set();
+    default:
+      throw VocError(status.message());
+  }
+}
+
+template <typename T>
+T ValueOrThrow(voc::Result<T>&& r) {
+  ThrowIfError(r.status());
+  return std::move(*r);
+}
+
+// Runs `f` (returning a Result) without the GIL, then returns its value or
+// raises with the GIL held again.
+template <typename F>
+auto WithoutGil(F&& f) {
+  auto result = [&] {
+    py::gil_scoped_release nogil;
+    return f();
+  }();
+  return ValueOrThrow(std::move(result));
+}
+
+// A text argument: `str` (passed as UTF-8) or `bytes` (passed as is).
+struct TextArg {
+  std::string_view bytes;
+  bool is_bytes = false;
+  std::shared_ptr<std::string> owned;  // holds `bytes` when they were re-encoded
+};
+
+TextArg ToText(py::handle h) {
+  if (PyBytes_Check(h.ptr())) {
+    char* data = nullptr;
+    Py_ssize_t size = 0;
+    PyBytes_AsStringAndSize(h.ptr(), &data, &size);
+    return {std::string_view(data, static_cast<size_t>(size)), true, nullptr};
+  }
+  if (PyUnicode_Check(h.ptr())) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
+    if (data != nullptr) return {std::string_view(data, static_cast<size_t>(size)), false, nullptr};
+    // A lone surrogate has no UTF-8 form: pass its 3-byte encoding, which is
+    // invalid UTF-8 that the normaliser repairs (one code point, as in `str`).
+    PyErr_Clear();
+    PyObject* b = PyUnicode_AsEncodedString(h.ptr(), "utf-8", "surrogatepass");
+    if (b == nullptr) throw py::error_already_set();
+    auto owned = std::make_shared<std::string>(PyBytes_AS_STRING(b),
+                                               static_cast<size_t>(PyBytes_GET_SIZE(b)));
+    Py_DECREF(b);
+    return {std::string_view(*owned), false, owned};
+  }
+  throw py::type_error(std::string("expected str or bytes, got ") +
+                       Py_TYPE(h.ptr())->tp_name);
+}
+
+// Converts byte offsets of one UTF-8 string to code-point indices. Offsets
+// inside a character map to that character; offsets past the end clamp.
+class CharIndex {
+ public:
+  // With `identity`, offsets are returned as they are (bytes results).
+  explicit CharIndex(std::string_view s, bool identity = false) : text_(s), size_(s.size()) {
+    if (identity) return;
+    bool ascii = true;
+    for (unsigned char c : s)
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+    if (ascii) return;
+    map_.resize(s.size() + 1);
+    size_t n = 0;  // characters opened so far
+    for (size_t i = 0; i < s.size(); ++i) {
+      if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80)
+        map_[i] = n++;
+      else
+        map_[i] = n > 0 ? n - 1 : 0;  // inside the character opened last
+    }
+    map_[s.size()] = n;
+  }
+  size_t operator()(size_t byte) const {
+    if (byte > size_) byte = size_;
+    return map_.empty() ? byte : map_[byte];
+  }
+  // The piece [begin, end) of the text, as `str`.
+  py::object Slice(size_t begin, size_t end) const;
+
+ private:
+  std::string_view text_;
+  size_t size_;
+  std::vector<size_t> map_;
+};
+
+// Returns `s` as `bytes` or as `str` (invalid UTF-8 replaced, never raised).
+py::object Out(std::string_view s, bool as_bytes) {
+  if (as_bytes) return py::bytes(s.data(), s.size());
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(o);
+}
+
+py::str Str(std::string_view s) { return py::reinterpret_borrow<py::str>(Out(s, false)); }
+
+py::object CharIndex::Slice(size_t begin, size_t end) const {
+  end = std::min(end, size_);
+  begin = std::min(begin, end);
+  return Out(text_.substr(begin, end - begin), false);
+}
+
+// ---- Analysis ------------------------------------------------------------
+
+py::dict SpanDict(const voc::EvidenceSpan& e, const CharIndex& ix) {
+  py::dict d;
+  d["begin"] = ix(e.begin);
+  d["end"] = ix(e.end);
+  d["text"] = ix.Slice(e.begin, e.end);
+  d["source"] = Str(e.source);
+  d["weight"] = e.weight;
+  return d;
+}
+
+py::list SpanList(const std::vector<voc::EvidenceSpan>& v, const CharIndex& ix) {
+  py::list out;
+  for (const auto& e : v) out.append(SpanDict(e, ix));
+  return out;
+}
+
+py::dict SentimentDict(const voc::Sentiment& s, const CharIndex& ix) {
+  py::dict d;
+  d["label"] = voc::PolarityName(s.label);
+  d["score"] = s.score;
+  d["confidence"] = s.confidence;
+  d["evidence"] = SpanList(s.evidence, ix);
+  return d;
+}
+
+py::list SentencesList(const voc::Analysis& a, const CharIndex& ix) {
+  py::list out;
+  for (const auto& s : a.sentences) {
+    py::dict d = SentimentDict(s.sentiment, ix);
+    d["begin"] = ix(s.begin);
+    d["end"] = ix(s.end);
+    out.append(d);
+  }
+  return out;
+}
+
+py::list ThemesList(const voc::Analysis& a, const CharIndex& ix) {
+  py::list out;
+  for (const auto& t : a.themes) {
+    py::dict d;
+    d["id"] = Str(t.id);
+    d["confidence"] = t.confidence;
+    d["source"] = Str(t.source);
+    d["department"] = Str(t.department);
+    d["role"] = voc::ValueRoleName(t.role);
+    d["evidence"] = SpanList(t.evidence, ix);
+    out.append(d);
+  }
+  return out;
+}
+
+py::list SignalsList(const voc::Analysis& a, const CharIndex& ix) {
+  py::list out;
+  for (const auto& s : a.signals) {
+    py::dict d = SpanDict(s.evidence, ix);
+    d["signal"] = voc::SignalName(s.signal);
+    out.append(d);
+  }
+  return out;
+}
+
+py::dict RedactionsDict(const voc::Analysis& a) {
+  py::dict d;
+  for (const auto& [kind, n] : a.redactions) d[Str(kind)] = n;
+  return d;
+}
+
+py::object Timestamp(const std::optional<int64_t>& t) {
+  if (!t) return py::none();
+  return py::int_(*t);
+}
+
+py::dict AnalysisDict(const voc::Analysis& a) {
+  CharIndex ix(a.text);
+  py::dict d;
+  d["id"] = Str(a.id);
+  d["timestamp"] = Timestamp(a.timestamp);
+  d["channel"] = Str(a.channel);
+  d["customer_id"] = Str(a.customer_id);
+  d["text"] = Str(a.text);
+  d["redactions"] = RedactionsDict(a);
+  d["invalid_utf8"] = a.invalid_utf8;
+  d["sentiment"] = SentimentDict(a.sentiment, ix);
+  d["sentences"] = SentencesList(a, ix);
+  d["themes"] = ThemesList(a, ix);
+  d["signals"] = SignalsList(a, ix);
+  d["emotion_intensity"] = a.emotion_intensity;
+  d["profanity"] = a.profanity;
+  d["unclassified"] = a.unclassified();
+  return d;
+}
+
+std::vector<voc::Record> ToRecords(const py::sequence& items) {
+  std::vector<voc::Record> records;
+  records.reserve(items.size());
+  for (py::handle h : items) {
+    if (py::isinstance<voc::Record>(h)) {
+      records.push_back(h.cast<voc::Record>());
+    } else {
+      voc::Record r;
+      r.text = std::string(ToText(h).bytes);
+      records.push_back(std::move(r));
+    }
+    records.back().index = records.size() - 1;
+  }
+  return records;
+}
+
+py::list ToList(std::vector<voc::Analysis>&& v) {
+  py::list out(v.size());
+  for (size_t i = 0; i < v.size(); ++i) out[i] = py::cast(std::move(v[i]));
+  return out;
+}
+
+// ---- Tokenizer, redactor, normalizer ---------------------------------------
+
+py::dict TokenizationDict(const voc::Tokenization& t, const TextArg& in) {
+  CharIndex ix(in.bytes, in.is_bytes);
+  py::list tokens;
+  for (const auto& tok : t.tokens) {
+    py::dict d;
+    d["begin"] = ix(tok.begin);
+    d["end"] = ix(tok.end);
+    d["kind"] = voc::TokenKindName(tok.kind);
+    d["text"] = Out(tok.text(in.bytes), in.is_bytes);
+    d["norm"] = Out(tok.norm, in.is_bytes);
+    d["elongated"] = tok.elongated;
+    tokens.append(d);
+  }
+  py::list sentences;
+  for (const auto& s : t.sentences) {
+    py::dict d;
+    d["begin"] = ix(s.begin);
+    d["end"] = ix(s.end);
+    d["first_token"] = s.first_token;
+    d["end_token"] = s.end_token;
+    sentences.append(d);
+  }
+  py::dict out;
+  out["tokens"] = tokens;
+  out["sentences"] = sentences;
+  return out;
+}
+
+py::dict RedactionDict(const voc::Redaction& r, const TextArg& in) {
+  CharIndex in_ix(in.bytes, in.is_bytes);
+  CharIndex out_ix(r.text, in.is_bytes);
+  py::list spans;
+  for (const auto& s : r.spans) {
+    py::dict d;
+    d["kind"] = voc::PiiKindName(s.kind);
+    d["name"] = Str(s.name);
+    d["begin"] = in_ix(s.begin);
+    d["end"] = in_ix(s.end);
+    d["out_begin"] = out_ix(s.out_begin);
+    d["out_end"] = out_ix(s.out_end);
+    spans.append(d);
+  }
+  py::dict out;
+  out["text"] = Out(r.text, in.is_bytes);
+  out["spans"] = spans;
+  out["existing_masks"] = r.existing_masks;
+  return out;
+}
+
+py::dict NormalizedDict(const voc::Normalized& n) {
+  py::dict d;
+  d["text"] = Str(n.text);
+  d["invalid_utf8"] = n.invalid_utf8;
+  d["controls_removed"] = n.controls_removed;
+  d["entities_decoded"] = n.entities_decoded;
+  return d;
+}
+
+// ---- Classifier -------------------------------------------------------------
+
+py::dict InfoDict(const voc::ModelInfo& i) {
+  py::dict d;
+  d["task"] = Str(i.task);
+  d["backend"] = Str(i.backend);
+  d["multi_label"] = i.multi_label;
+  d["labels"] = i.labels;
+  d["metadata_json"] = Str(i.metadata_json);
+  d["validation_accuracy"] = i.validation_accuracy;
+  d["validation_macro_f1"] = i.validation_macro_f1;
+  return d;
+}
+
+py::list PredictionList(const std::vector<voc::Prediction>& v) {
+  py::list out;
+  for (const auto& p : v) out.append(py::make_tuple(Str(p.label), p.probability));
+  return out;
+}
+
+py::dict EvalDict(const voc::EvalReport& r) {
+  py::dict d;
+  d["accuracy"] = r.accuracy;
+  d["macro_f1"] = r.macro_f1;
+  d["n"] = r.n;
+  d["labels"] = r.labels;
+  py::list per;
+  for (const auto& m : r.per_label) {
+    py::dict x;
+    x["label"] = Str(m.label);
+    x["precision"] = m.precision;
+    x["recall"] = m.recall;
+    x["f1"] = m.f1;
+    x["support"] = m.support;
+    per.append(x);
+  }
+  d["per_label"] = per;
+  d["confusion"] = r.confusion;
+  return d;
+}
+
+std::vector<voc::LabeledText> ToRows(const py::sequence& texts, const py::sequence& labels) {
+  if (texts.size() != labels.size())
+    throw py::value_error("texts and labels differ in length: " + std::to_string(texts.size()) +
+                          " and " + std::to_string(labels.size()));
+  std::vector<voc::LabeledText> rows(texts.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].text = std::string(ToText(texts[i]).bytes);
+    rows[i].labels = labels[i].cast<std::vector<std::string>>();
+  }
+  return rows;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_voc, m) {
+  m.doc() = "Private extension of the voc package; use `import voc`.";
+  py::register_exception<VocError>(m, "Error", PyExc_RuntimeError);
+  m.attr("__version__") = VOC_PYTHON_VERSION;
+  m.attr("FINDINGS_SCHEMA_VERSION") = voc::kFindingsSchemaVersion;
+
+  m.def("default_models_dir", &voc::DefaultModelsDir);
+  m.def("parse_timestamp", [](const std::string& s) { return ValueOrThrow(voc::ParseTimestamp(s)); });
+  m.def("format_timestamp", &voc::FormatTimestamp);
+
+  // ---- options --------------------------------------------------------------
+  py::enum_<voc::NormalizerOptions::Form>(m, "NormalForm")
+      .value("NFC", voc::NormalizerOptions::Form::kNFC)
+      .value("NFKC", voc::NormalizerOptions::Form::kNFKC);
+  py::class_<voc::NormalizerOptions>(m, "NormalizerOptions")
+      .def(py::init<>())
+      .def_readwrite("form", &voc::NormalizerOptions::form)
+      .def_readwrite("decode_html_entities", &voc::NormalizerOptions::decode_html_entities)
+      .def_readwrite("collapse_whitespace", &voc::NormalizerOptions::collapse_whitespace)
+      .def_readwrite("keep_line_breaks", &voc::NormalizerOptions::keep_line_breaks)
+      .def_readwrite("remove_controls", &voc::NormalizerOptions::remove_controls);
+  py::class_<voc::RedactorOptions>(m, "RedactorOptions")
+      .def(py::init<>())
+      .def_readwrite("email", &voc::RedactorOptions::email)
+      .def_readwrite("phone", &voc::RedactorOptions::phone)
+      .def_readwrite("card", &voc::RedactorOptions::card)
+      .def_readwrite("ssn", &voc::RedactorOptions::ssn)
+      .def_readwrite("iban", &voc::RedactorOptions::iban)
+      .def_readwrite("ip", &voc::RedactorOptions::ip)
+      .def_readwrite("url", &voc::RedactorOptions::url)
+      .def_readwrite("account", &voc::RedactorOptions::account)
+      .def_readwrite("extra_patterns", &voc::RedactorOptions::extra_patterns)
+      .def_readwrite("keep_existing_masks", &voc::RedactorOptions::keep_existing_masks);
+  py::class_<voc::TokenizerOptions>(m, "TokenizerOptions")
+      .def(py::init<>())
+      .def_readwrite("sentences", &voc::TokenizerOptions::sentences)
+      .def_readwrite("case_fold", &voc::TokenizerOptions::case_fold)
+      .def_readwrite("social", &voc::TokenizerOptions::social)
+      .def_readwrite("fast_path", &voc::TokenizerOptions::fast_path);
+  py::class_<voc::AnalyzerOptions>(m, "AnalyzerOptions")
+      .def(py::init<>())
+      .def_readwrite("normalizer", &voc::AnalyzerOptions::normalizer)
+      .def_readwrite("redactor", &voc::AnalyzerOptions::redactor)
+      .def_readwrite("models_dir", &voc::AnalyzerOptions::models_dir)
+      .def_readwrite("sentiment_model", &voc::AnalyzerOptions::sentiment_model)
+      .def_readwrite("themes", &voc::AnalyzerOptions::themes)
+      .def_readwrite("themes_model", &voc::AnalyzerOptions::themes_model)
+      .def_readwrite("themes_model_top_k", &voc::AnalyzerOptions::themes_model_top_k);
+
+  // ---- records and analyses -------------------------------------------------
+  py::class_<voc::Record>(m, "Record")
+      .def(py::init([](py::handle text, std::string id, std::optional<int64_t> timestamp,
+                       std::string channel, std::string customer_id,
+                       std::vector<std::pair<std::string, std::string>> metadata) {
+             voc::Record r;
+             r.text = std::string(ToText(text).bytes);
+             r.id = std::move(id);
+             r.timestamp = timestamp;
+             r.channel = std::move(channel);
+             r.customer_id = std::move(customer_id);
+             r.metadata = std::move(metadata);
+             return r;
+           }),
+           py::arg("text"), py::arg("id") = "", py::arg("timestamp") = py::none(),
+           py::arg("channel") = "", py::arg("customer_id") = "",
+           py::arg("metadata") = std::vector<std::pair<std::string, std::string>>{})
+      .def_property(
+          "text", [](const voc::Record& r) { return Out(r.text, false); },
+          [](voc::Record& r, py::handle h) { r.text = std::string(ToText(h).bytes); })
+      .def_readwrite("id", &voc::Record::id)
+      .def_readwrite("timestamp", &voc::Record::timestamp)
+      .def_readwrite("channel", &voc::Record::channel)
+      .def_readwrite("customer_id", &voc::Record::customer_id)
+      .def_readwrite("metadata", &voc::Record::metadata);
+
+  py::class_<voc::Analysis>(m, "Analysis")
+      .def_property_readonly("id", [](const voc::Analysis& a) { return Str(a.id); })
+      .def_property_readonly("timestamp", [](const voc::Analysis& a) { return Timestamp(a.timestamp); })
+      .def_property_readonly("channel", [](const voc::Analysis& a) { return Str(a.channel); })
+      .def_property_readonly("customer_id", [](const voc::Analysis& a) { return Str(a.customer_id); })
+      .def_property_readonly("text", [](const voc::Analysis& a) { return Str(a.text); })
+      .def_property_readonly("redactions", &RedactionsDict)
+      .def_readonly("invalid_utf8", &voc::Analysis::invalid_utf8)
+      .def_property_readonly("label", [](const voc::Analysis& a) {
+        return voc::PolarityName(a.sentiment.label);
+      })
+      .def_property_readonly("score", [](const voc::Analysis& a) { return a.sentiment.score; })
+      .def_property_readonly("confidence", [](const voc::Analysis& a) { return a.sentiment.confidence; })
+      .def_property_readonly("sentiment", [](const voc::Analysis& a) {
+        return SentimentDict(a.sentiment, CharIndex(a.text));
+      })
+      .def_property_readonly("sentences", [](const voc::Analysis& a) {
+        return SentencesList(a, CharIndex(a.text));
+      })
+      .def_property_readonly("themes", [](const voc::Analysis& a) {
+        return ThemesList(a, CharIndex(a.text));
+      })
+      .def_property_readonly("signals", [](const voc::Analysis& a) {
+        return SignalsList(a, CharIndex(a.text));
+      })
+      .def_readonly("emotion_intensity", &voc::Analysis::emotion_intensity)
+      .def_readonly("profanity", &voc::Analysis::profanity)
+      .def_property_readonly("unclassified", &voc::Analysis::unclassified)
+      .def("to_dict", &AnalysisDict)
+      .def("to_json", [](const voc::Analysis& a) { return Str(voc::AnalysisToJson(a)); });
+
+  py::class_<voc::Analyzer>(m, "Analyzer")
+      .def_static("create", [](const voc::AnalyzerOptions& o) {
+        return WithoutGil([&] { return voc::Analyzer::Create(o); });
+      })
+      .def("analyze_text", [](const voc::Analyzer& an, py::handle text) {
+        TextArg t = ToText(text);
+        py::gil_scoped_release nogil;
+        return an.AnalyzeText(t.bytes);
+      })
+      .def("analyze", [](const voc::Analyzer& an, const voc::Record& r) {
+        py::gil_scoped_release nogil;
+        return an.Analyze(r);
+      })
+      .def("analyze_batch", [](const voc::Analyzer& an, const py::sequence& items, int threads) {
+        if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+        std::vector<voc::Record> records = ToRecords(items);
+        std::vector<voc::Analysis> out;
+        {
+          py::gil_scoped_release nogil;
+          out = an.AnalyzeBatch(records, threads);
+        }
+        return ToList(std::move(out));
+      }, py::arg("items"), py::arg("threads") = 0)
+      .def("redact", [](const voc::Analyzer& an, py::handle text) {
+        TextArg t = ToText(text);
+        std::string out;
+        {
+          py::gil_scoped_release nogil;
+          out = an.Redact(t.bytes);
+        }
+        return Str(out);
+      })
+      .def("describe_json", [](const voc::Analyzer& an) { return Str(an.DescribeJson()); });
+
+  // ---- components -------------------------------------------------------------
+  py::class_<voc::Normalizer>(m, "Normalizer")
+      .def_static("create", [](const voc::NormalizerOptions& o) {
+        return ValueOrThrow(voc::Normalizer::Create(o));
+      })
+      .def("normalize", [](const voc::Normalizer& n, py::handle text) {
+        TextArg t = ToText(text);
+        voc::Normalized out;
+        {
+          py::gil_scoped_release nogil;
+          out = n.Normalize(t.bytes);
+        }
+        return NormalizedDict(out);
+      });
+  py::class_<voc::Redactor>(m, "Redactor")
+      .def_static("create", [](const voc::RedactorOptions& o) {
+        return ValueOrThrow(voc::Redactor::Create(o));
+      })
+      .def("redact", [](const voc::Redactor& r, py::handle text) {
+        TextArg t = ToText(text);
+        voc::Redaction out;
+        {
+          py::gil_scoped_release nogil;
+          out = r.Redact(t.bytes);
+        }
+        return RedactionDict(out, t);
+      })
+      .def("contains_pii", [](const voc::Redactor& r, py::handle text) {
+        TextArg t = ToText(text);
+        py::gil_scoped_release nogil;
+        return r.ContainsPii(t.bytes);
+      });
+  py::class_<voc::Tokenizer>(m, "Tokenizer")
+      .def_static("create", [](const voc::TokenizerOptions& o) {
+        return ValueOrThrow(voc::Tokenizer::Create(o));
+      })
+      .def("tokenize", [](const voc::Tokenizer& tk, py::handle text) {
+        TextArg t = ToText(text);
+        voc::Tokenization out;
+        {
+          py::gil_scoped_release nogil;
+          out = tk.Tokenize(t.bytes);
+        }
+        return TokenizationDict(out, t);
+      });
+
+  // ---- classifier -------------------------------------------------------------
+  py::class_<voc::LabeledText>(m, "LabeledText")
+      .def(py::init([](std::string text, std::vector<std::string> labels) {
+             return voc::LabeledText{std::move(text), std::move(labels)};
+           }),
+           py::arg("text"), py::arg("labels"))
+      .def_readwrite("text", &voc::LabeledText::text)
+      .def_readwrite("labels", &voc::LabeledText::labels);
+  py::class_<voc::TrainOptions>(m, "TrainOptions")
+      .def(py::init<>())
+      .def_readwrite("task", &voc::TrainOptions::task)
+      .def_readwrite("multi_label", &voc::TrainOptions::multi_label)
+      .def_readwrite("label_separator", &voc::TrainOptions::label_separator)
+      .def_readwrite("seed", &voc::TrainOptions::seed)
+      .def_readwrite("validation_fraction", &voc::TrainOptions::validation_fraction)
+      .def_readwrite("validation", &voc::TrainOptions::validation)
+      .def_readwrite("backend", &voc::TrainOptions::backend)
+      .def_readwrite("quantize", &voc::TrainOptions::quantize)
+      .def_readwrite("quantize_max_features", &voc::TrainOptions::quantize_max_features)
+      .def_readwrite("threads", &voc::TrainOptions::threads)
+      .def_readwrite("verbose", &voc::TrainOptions::verbose);
+  py::class_<voc::TextClassifier>(m, "TextClassifier")
+      .def_static("train", [](const py::sequence& texts, const py::sequence& labels,
+                              const voc::TrainOptions& o) {
+        std::vector<voc::LabeledText> rows = ToRows(texts, labels);
+        return WithoutGil([&] { return voc::TextClassifier::Train(rows, o); });
+      })
+      .def_static("load", [](const std::string& path, const std::string& task) {
+        return WithoutGil([&] { return voc::TextClassifier::Load(path, task); });
+      }, py::arg("path"), py::arg("task") = "")
+      .def_static("from_bytes", [](const py::bytes& data, const std::string& task) {
+        std::string bytes = data;
+        return WithoutGil([&] { return voc::TextClassifier::FromBytes(bytes, task); });
+      }, py::arg("data"), py::arg("task") = "")
+      .def("save", [](const voc::TextClassifier& c, const std::string& path) {
+        voc::Status s;
+        {
+          py::gil_scoped_release nogil;
+          s = c.Save(path);
+        }
+        ThrowIfError(s);
+      })
+      .def("serialize", [](const voc::TextClassifier& c) { return py::bytes(c.Serialize()); })
+      .def("predict", [](const voc::TextClassifier& c, py::handle text, int k) {
+        TextArg t = ToText(text);
+        std::vector<voc::Prediction> out;
+        {
+          py::gil_scoped_release nogil;
+          out = c.Predict(t.bytes, k);
+        }
+        return PredictionList(out);
+      }, py::arg("text"), py::arg("k") = 1)
+      .def("predict_above_thresholds", [](const voc::TextClassifier& c, py::handle text) {
+        TextArg t = ToText(text);
+        std::vector<voc::Prediction> out;
+        {
+          py::gil_scoped_release nogil;
+          out = c.PredictAboveThresholds(t.bytes);
+        }
+        return PredictionList(out);
+      })
+      .def("explain", [](const voc::TextClassifier& c, py::handle text, const std::string& label,
+                         int max_features) {
+        TextArg t = ToText(text);
+        voc::Explanation e;
+        {
+          py::gil_scoped_release nogil;
+          e = c.Explain(t.bytes, label, max_features);
+        }
+        CharIndex ix(t.bytes, t.is_bytes);
+        py::list features;
+        for (const auto& f : e.features) {
+          py::dict d;
+          d["feature"] = Str(f.feature);
+          d["weight"] = f.weight;
+          d["begin"] = ix(f.begin);
+          d["end"] = ix(f.end);
+          features.append(d);
+        }
+        py::dict d;
+        d["label"] = Str(e.label);
+        d["probability"] = e.probability;
+        d["features"] = features;
+        return d;
+      }, py::arg("text"), py::arg("label") = "", py::arg("max_features") = 10)
+      .def("info", [](const voc::TextClassifier& c) { return InfoDict(c.info()); });
+  m.def("evaluate", [](const voc::TextClassifier& c, const py::sequence& texts,
+                       const py::sequence& labels) {
+    std::vector<voc::LabeledText> rows = ToRows(texts, labels);
+    voc::EvalReport r;
+    {
+      py::gil_scoped_release nogil;
+      r = voc::Evaluate(c, rows);
+    }
+    return EvalDict(r);
+  });
+
+  // ---- aggregate and findings -----------------------------------------------
+  py::enum_<voc::Period>(m, "Period")
+      .value("DAY", voc::Period::kDay)
+      .value("WEEK", voc::Period::kWeek)
+      .value("MONTH", voc::Period::kMonth);
+  m.def("parse_period", [](const std::string& s) { return ValueOrThrow(voc::ParsePeriod(s)); });
+  m.def("period_name", [](voc::Period p) { return voc::PeriodName(p); });
+  m.def("period_id", &voc::PeriodId);
+  py::class_<voc::AggregateOptions>(m, "AggregateOptions")
+      .def(py::init<>())
+      .def_readwrite("period", &voc::AggregateOptions::period)
+      .def_readwrite("evidence_per_theme", &voc::AggregateOptions::evidence_per_theme)
+      .def_readwrite("unclassified_evidence", &voc::AggregateOptions::unclassified_evidence)
+      .def_readwrite("snippet_bytes", &voc::AggregateOptions::snippet_bytes)
+      .def_readwrite("track_customers", &voc::AggregateOptions::track_customers)
+      .def_readwrite("phrase_stats", &voc::AggregateOptions::phrase_stats)
+      .def_readwrite("max_ngram", &voc::AggregateOptions::max_ngram);
+  py::class_<voc::Aggregate>(m, "Aggregate")
+      .def(py::init<const voc::AggregateOptions&>(), py::arg("options") = voc::AggregateOptions())
+      .def("add", &voc::Aggregate::Add)
+      .def("add_many", [](voc::Aggregate& g, const std::vector<const voc::Analysis*>& items) {
+        py::gil_scoped_release nogil;
+        for (const voc::Analysis* a : items) g.Add(*a);
+      })
+      .def("merge", [](voc::Aggregate& g, const voc::Aggregate& other) {
+        voc::Status s;
+        {
+          py::gil_scoped_release nogil;
+          s = g.Merge(other);
+        }
+        ThrowIfError(s);
+      })
+      .def("serialize", [](const voc::Aggregate& g) {
+        std::string s;
+        {
+          py::gil_scoped_release nogil;
+          s = g.Serialize();
+        }
+        return Str(s);
+      })
+      .def("_load", [](voc::Aggregate& g, const std::string& json) {
+        voc::Result<voc::Aggregate> r = voc::Aggregate::Deserialize(json);
+        g = ValueOrThrow(std::move(r));
+      })
+      .def_property_readonly("options", &voc::Aggregate::options)
+      .def_property_readonly("records", &voc::Aggregate::records)
+      .def_property_readonly("undated", &voc::Aggregate::undated)
+      .def_property_readonly("periods", &voc::Aggregate::periods)
+      .def_property_readonly("themes", &voc::Aggregate::themes);
+
+  py::class_<voc::FindingsOptions>(m, "FindingsOptions")
+      .def(py::init<>())
+      .def_readwrite("chronic_k", &voc::FindingsOptions::chronic_k)
+      .def_readwrite("chronic_n", &voc::FindingsOptions::chronic_n)
+      .def_readwrite("baseline_quantile", &voc::FindingsOptions::baseline_quantile)
+      .def_readwrite("presence_alpha", &voc::FindingsOptions::presence_alpha)
+      .def_readwrite("min_count", &voc::FindingsOptions::min_count)
+      .def_readwrite("emerging_alpha", &voc::FindingsOptions::emerging_alpha)
+      .def_readwrite("emerging_min_count", &voc::FindingsOptions::emerging_min_count)
+      .def_readwrite("emerging_min_ratio", &voc::FindingsOptions::emerging_min_ratio)
+      .def_readwrite("spike_alpha", &voc::FindingsOptions::spike_alpha)
+      .def_readwrite("resolved_quiet", &voc::FindingsOptions::resolved_quiet)
+      .def_readwrite("window_periods", &voc::FindingsOptions::window_periods)
+      .def_readwrite("last_period", &voc::FindingsOptions::last_period)
+      .def_readwrite("evidence_per_finding", &voc::FindingsOptions::evidence_per_finding)
+      .def_readwrite("weight_volume", &voc::FindingsOptions::weight_volume)
+      .def_readwrite("weight_persistence", &voc::FindingsOptions::weight_persistence)
+      .def_readwrite("weight_negativity", &voc::FindingsOptions::weight_negativity)
+      .def_readwrite("weight_signals", &voc::FindingsOptions::weight_signals)
+      .def_readwrite("weight_growth", &voc::FindingsOptions::weight_growth)
+      .def_readwrite("escalation_min_count", &voc::FindingsOptions::escalation_min_count)
+      .def_readwrite("phrase_alpha", &voc::FindingsOptions::phrase_alpha)
+      .def_readwrite("phrase_min_count", &voc::FindingsOptions::phrase_min_count)
+      .def_readwrite("max_unknown_themes", &voc::FindingsOptions::max_unknown_themes)
+      .def_readwrite("phrases_per_unknown_theme", &voc::FindingsOptions::phrases_per_unknown_theme)
+      .def_readwrite("examples_per_unknown_theme", &voc::FindingsOptions::examples_per_unknown_theme);
+  m.def("validate_findings_options",
+        [](const voc::FindingsOptions& o) { ThrowIfError(voc::ValidateFindingsOptions(o)); });
+
+  py::class_<voc::HtmlOptions>(m, "HtmlOptions")
+      .def(py::init<>())
+      .def_readwrite("title", &voc::HtmlOptions::title)
+      .def_readwrite("max_detailed", &voc::HtmlOptions::max_detailed);
+  py::class_<voc::Findings>(m, "Findings")
+      .def("to_json", [](const voc::Findings& f) { return Str(voc::FindingsToJson(f)); })
+      .def("to_csv", [](const voc::Findings& f) { return Str(voc::FindingsToCsv(f)); })
+      .def("to_html", [](const voc::Findings& f, const voc::HtmlOptions& o) {
+        return Str(voc::FindingsToHtml(f, o));
+      }, py::arg("options") = voc::HtmlOptions())
+      .def("digests", [](const voc::Findings& f) {
+        py::list out;
+        for (const voc::Digest& d : voc::DepartmentDigests(f)) {
+          py::dict x;
+          x["department"] = Str(d.department);
+          x["file_name"] = Str(d.file_name);
+          x["markdown"] = Str(d.markdown);
+          out.append(x);
+        }
+        return out;
+      })
+      .def("write_digests", [](const voc::Findings& f, const std::string& dir) {
+        voc::Status s;
+        {
+          py::gil_scoped_release nogil;
+          s = voc::WriteDigests(f, dir);
+        }
+        ThrowIfError(s);
+      });
+  m.def("detect_findings", [](const voc::Aggregate& g, const voc::FindingsOptions& o) {
+    py::gil_scoped_release nogil;
+    return voc::DetectFindings(g, o);
+  });
+  m.def("write_file_atomic", [](const std::string& path, py::handle data) {
+    TextArg t = ToText(data);
+    voc::Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = voc::WriteFileAtomic(path, t.bytes);
+    }
+    ThrowIfError(s);
+  });
+}

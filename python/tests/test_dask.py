@@ -1,0 +1,87 @@
+"""voc.dask on a LocalCluster of two worker processes: the findings equal a
+single process's byte for byte."""
+import gzip
+
+import pytest
+
+import voc
+import voc.dask
+import voc.pandas
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+COLUMNS = dict(text_col="text", time_col="date", id_col="id", channel_col="channel")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def frame(cfpb_frame):
+    return cfpb_frame.iloc[:300]
+
+
+@pytest.fixture(scope="module")
+def single_process(frame, analyzer):
+    agg = voc.pandas.aggregate_frame(frame, period="month", analyzer=analyzer, **COLUMNS)
+    return agg, voc.detect_findings(agg, chronic_k=2, chronic_n=3)
+
+
+def test_dask_frame_equals_single_process(client, frame, single_process):
+    agg, expected = single_process
+    ddf = dd.from_pandas(frame, npartitions=5)
+    got = voc.dask.findings_from_dask(ddf, period="month", split_every=2,
+                                      findings_options={"chronic_k": 2, "chronic_n": 3},
+                                      client=client, **COLUMNS)
+    assert got.to_json() == expected.to_json()
+    assert got["findings"]
+    # The work ran in the worker processes, which built their own analyzers.
+    assert len(client.scheduler_info()["workers"]) == 2
+    cached = client.run(lambda: len(__import__("voc.dask").dask._analyzers))
+    assert len(cached) == 2 and sum(cached.values()) >= 1, cached
+
+
+def test_dask_paths_equal_single_process(client, frame, single_process, tmp_path):
+    agg, _ = single_process
+    half = len(frame) // 2
+    paths = []
+    for i, part in enumerate([frame.iloc[:half], frame.iloc[half:]]):
+        p = tmp_path / f"part{i}.csv.gz"
+        with gzip.open(p, "wt", encoding="utf-8", newline="") as f:
+            part.to_csv(f, index=False)
+        paths.append(str(p))
+    got = voc.dask.aggregate_from_dask(str(tmp_path / "part*.csv.gz"), period="month",
+                                       npartitions=4, client=client, **COLUMNS)
+    assert got.serialize() == agg.serialize()
+
+
+def test_dask_errors(client, frame):
+    ddf = dd.from_pandas(frame.iloc[:10], npartitions=1)
+    with pytest.raises(ValueError, match="column 'body' not found"):
+        voc.dask.findings_from_dask(ddf, text_col="body", client=client)
+    with pytest.raises(ValueError, match="chronic_k"):
+        voc.dask.findings_from_dask(ddf, findings_options={"chronic_k": 9}, client=client)
+    with pytest.raises(ValueError, match="split_every must be >= 2"):
+        voc.dask.aggregate_from_dask(ddf, split_every=1, client=client)
+    with pytest.raises(ValueError, match="fortnight"):
+        voc.dask.aggregate_from_dask(ddf, period="fortnight", client=client)
+
+
+def test_partition_task_and_merge_orders(frame, single_process):
+    agg, _ = single_process
+    parts = [frame.iloc[i:i + 70] for i in range(0, len(frame), 70)]
+    ser = [voc.dask.aggregate_partition(p, COLUMNS, "month") for p in parts]
+    assert voc.dask.merge_serialized(*ser) == agg.serialize()
+    assert voc.dask.merge_serialized(*reversed(ser)) == agg.serialize()
+    mid = len(ser) // 2
+    tree = voc.dask.merge_serialized(voc.dask.merge_serialized(*ser[mid:]),
+                                     voc.dask.merge_serialized(*ser[:mid]))
+    assert tree == agg.serialize()
