@@ -190,13 +190,31 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   if (f.undated) kpi(std::to_string(f.undated), "undated (not in trends)");
   h += "</div>\n";
 
-  // Escalations first: safety does not wait for volume.
-  std::string esc;
+  // Escalations first: safety does not wait for volume. The themes with the
+  // most urgency/safety mentions are named; the rest are summed up, so a
+  // verbatim touching many themes does not flood the banner.
+  std::vector<const Finding*> escalated;
   for (const Finding& x : f.findings)
-    if (x.escalated)
-      esc += "<li><b>" + Esc(x.theme) + "</b> &mdash; " + std::to_string(x.urgency_safety) +
-             " urgency/safety mention" + (x.urgency_safety == 1 ? "" : "s") + " (" +
-             Esc(x.department.empty() ? "unassigned" : x.department) + ")</li>";
+    if (x.escalated) escalated.push_back(&x);
+  std::stable_sort(escalated.begin(), escalated.end(), [](const Finding* a, const Finding* b) {
+    return a->urgency_safety > b->urgency_safety;
+  });
+  constexpr size_t kNamedEscalations = 6;
+  std::string esc;
+  uint64_t rest_mentions = 0;
+  for (size_t i = 0; i < escalated.size(); ++i) {
+    const Finding& x = *escalated[i];
+    if (i >= kNamedEscalations) {
+      rest_mentions += x.urgency_safety;
+      continue;
+    }
+    esc += "<li><b>" + Esc(x.theme) + "</b> &mdash; " + std::to_string(x.urgency_safety) +
+           " urgency/safety mention" + (x.urgency_safety == 1 ? "" : "s") + " (" +
+           Esc(x.department.empty() ? "unassigned" : x.department) + ")</li>";
+  }
+  if (escalated.size() > kNamedEscalations)
+    esc += "<li>and " + std::to_string(escalated.size() - kNamedEscalations) + " more themes with " +
+           std::to_string(rest_mentions) + " mentions in all (marked <span class=\"badge b-esc\">safety</span> below)</li>";
   if (!esc.empty())
     h += "<div class=\"alert\"><b>Escalate regardless of volume</b><ul>" + esc + "</ul></div>\n";
 
