@@ -107,7 +107,7 @@ int RunAnalyze(int argc, char** argv) {
 int RunFindings(int argc, char** argv) {
   InputFlags in;
   AnalyzerFlags af;
-  std::string input, output, html, csv, digests, period = "week", save_aggregate, last_period;
+  std::string input, output, html, csv, digests, period = "week", save_aggregate, last_period, title;
   voc::FindingsOptions fo;
   po::options_description desc(
       "usage: voc findings INPUT --period day|week|month [options]\n\n"
@@ -126,7 +126,10 @@ int RunFindings(int argc, char** argv) {
       "periods in the window, ending at the last period (0: all periods seen)")(
       "chronic-k", po::value(&fo.chronic_k)->default_value(fo.chronic_k),
       "chronic: above baseline in at least k ...")(
-      "chronic-n", po::value(&fo.chronic_n)->default_value(fo.chronic_n), "... of the last n periods");
+      "chronic-n", po::value(&fo.chronic_n)->default_value(fo.chronic_n), "... of the last n periods")(
+      "emerging-alpha", po::value(&fo.emerging_alpha)->default_value(fo.emerging_alpha),
+      "significance of the emerging test")(
+      "title", po::value(&title), "HTML report title");
   AddInputFlags(&desc, &in);
   AddAnalyzerFlags(&desc, &af);
   po::positional_options_description pos;
@@ -165,7 +168,11 @@ int RunFindings(int argc, char** argv) {
   };
   if (!save_aggregate.empty()) write(save_aggregate, aggregate.Serialize());
   if (!csv.empty()) write(csv, voc::FindingsToCsv(findings));
-  if (!html.empty()) write(html, voc::FindingsToHtml(findings));
+  if (!html.empty()) {
+    voc::HtmlOptions ho;
+    if (!title.empty()) ho.title = title;
+    write(html, voc::FindingsToHtml(findings, ho));
+  }
   if (!digests.empty()) {
     voc::Status s = voc::WriteDigests(findings, digests);
     if (!s.ok()) throw Failure(s.message());

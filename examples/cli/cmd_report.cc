@@ -64,12 +64,12 @@ int RunReport(int argc, char** argv) {
       ("html", po::value(&html), "self-contained HTML report")
       ("digests", po::value(&digests), "directory for per-department Markdown digests")
       ("title", po::value(&title), "HTML report title")
-      ("last_period", po::value(&last_period), "last period of the window, e.g. 2024-W07")
-      ("window_periods", po::value(&fo.window_periods)->default_value(0),
+      ("last-period", po::value(&last_period), "last period of the window, e.g. 2024-W07")
+      ("window", po::value(&fo.window_periods)->default_value(0),
        "periods in the window (0 = all)")
-      ("chronic_k", po::value(&fo.chronic_k)->default_value(3), "chronic: present in k ...")
-      ("chronic_n", po::value(&fo.chronic_n)->default_value(4), "... of the last n periods")
-      ("emerging_alpha", po::value(&fo.emerging_alpha)->default_value(0.01),
+      ("chronic-k", po::value(&fo.chronic_k)->default_value(3), "chronic: present in k ...")
+      ("chronic-n", po::value(&fo.chronic_n)->default_value(4), "... of the last n periods")
+      ("emerging-alpha", po::value(&fo.emerging_alpha)->default_value(0.01),
        "significance of the emerging test");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs));
@@ -117,7 +117,7 @@ int RunReport(int argc, char** argv) {
     agg = std::move(*re);
   }
   if (!last_period.empty() && !voc::PeriodOrdinal(last_period, agg->options().period).ok())
-    throw voc_cli::UsageError("--last_period: '" + last_period + "' is not a " +
+    throw voc_cli::UsageError("--last-period: '" + last_period + "' is not a " +
                               voc::PeriodName(agg->options().period) + " period id");
 
   const voc::Findings f = voc::DetectFindings(*agg, fo);

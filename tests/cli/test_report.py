@@ -23,12 +23,12 @@ def test_usage_errors(voc, source_dir, tmp_path):
     r = voc("report", aggregate_path(source_dir), "--period", "year")
     assert r.code == 2
     assert "voc: unknown period 'year' (expected day, week or month)" in r.err
-    r = voc("report", aggregate_path(source_dir), "--chronic_k", "5")
+    r = voc("report", aggregate_path(source_dir), "--chronic-k", "5")
     assert r.code == 2
     assert "voc: chronic_k must be in [1, chronic_n]" in r.err
-    r = voc("report", aggregate_path(source_dir), "--last_period", "2024-13")
+    r = voc("report", aggregate_path(source_dir), "--last-period", "2024-13")
     assert r.code == 2
-    assert "voc: --last_period: '2024-13' is not a week period id" in r.err
+    assert "voc: --last-period: '2024-13' is not a week period id" in r.err
     r = voc("report", aggregate_path(source_dir), "--bogus")
     assert r.code == 2
 
