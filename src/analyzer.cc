@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <thread>
 #include <utility>
@@ -292,31 +293,43 @@ Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const Pipelin
                    const std::function<void(Analysis&&)>& on_analysis,
                    const std::function<void(const Reject&)>& on_reject) {
   const size_t batch = std::max<size_t>(1, options.batch_size);
-  std::vector<Record> records;
-  records.reserve(batch);
-  Record record;
-  Reject reject;
+  // Reads the next batch; false once the input is exhausted and empty.
   bool done = false;
-  while (!done) {
-    records.clear();
-    while (records.size() < batch) {
+  auto read_batch = [&](std::vector<Record>* records) {
+    records->clear();
+    Record record;
+    Reject reject;
+    while (!done && records->size() < batch) {
       RecordReader::Next next = reader.Read(&record, &reject);
       if (next == RecordReader::Next::kEnd) {
         done = true;
-        break;
-      }
-      if (next == RecordReader::Next::kReject) {
+      } else if (next == RecordReader::Next::kReject) {
         if (on_reject) on_reject(reject);
-        continue;
+      } else {
+        records->push_back(std::move(record));
+        record = Record();
       }
-      records.push_back(std::move(record));
-      record = Record();
-    }
-    if (!records.empty()) {
-      std::vector<Analysis> results = analyzer.AnalyzeBatch(records, options.threads);
-      for (auto& a : results) on_analysis(std::move(a));
     }
     if (options.progress) options.progress(reader.stats().read);
+    return !records->empty();
+  };
+  // Double buffering: while one batch is analysed in the background, this
+  // thread reads the next one and hands the previous results on in order.
+  // At most two batches of records and one of results are alive at a time.
+  auto launch = [&analyzer, &options](std::vector<Record> work) {
+    return std::async(std::launch::async, [&analyzer, &options, work = std::move(work)] {
+      return analyzer.AnalyzeBatch(work, options.threads);
+    });
+  };
+  std::vector<Record> records;
+  std::future<std::vector<Analysis>> pending;
+  if (read_batch(&records)) pending = launch(std::move(records));
+  while (pending.valid()) {
+    records = std::vector<Record>();
+    const bool more = read_batch(&records);          // overlaps batch k's analysis
+    std::vector<Analysis> results = pending.get();
+    pending = more ? launch(std::move(records)) : std::future<std::vector<Analysis>>();
+    for (auto& a : results) on_analysis(std::move(a));  // overlaps batch k+1's
   }
   return reader.status();
 }
