@@ -95,7 +95,9 @@ void CheckPlanted(const voc::Findings& f) {
       {"web/search", voc::FindingStatus::kStable},
       {"pricing/plan-change", voc::FindingStatus::kStable}};
   REQUIRE(f.findings.size() == expected.size());
-  for (const auto& [theme, status] : expected) {
+  for (const auto& entry : expected) {
+    const auto& theme = entry.first;  // named copies: clang 14 cannot capture bindings
+    const auto status = entry.second;
     const voc::Finding* x = Find(f, theme);
     REQUIRE_MESSAGE(x != nullptr, theme);
     CHECK_MESSAGE(x->status == status, theme << " is " << voc::FindingStatusName(x->status)
