@@ -24,6 +24,8 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
       ("pattern", po::value(&f->patterns)->composing(),
        "extra PII pattern to redact, NAME=REGEX (RE2 syntax); repeatable")
       ("threads", po::value(&f->threads)->default_value(0), "worker threads (0: all cores)")
+      ("batch-size", po::value(&f->batch_size)->default_value(f->batch_size),
+       "records analysed per batch; at most about two batches are held in memory")
       ("quiet,q", po::bool_switch(&f->quiet), "no progress on stderr");
 }
 

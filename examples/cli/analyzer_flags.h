@@ -20,6 +20,7 @@ struct AnalyzerFlags {
   std::string themes_model;     // --themes-model (with a taxonomy)
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
   int threads = 0;              // --threads
+  size_t batch_size = 512;      // --batch-size: records in memory per batch
   bool quiet = false;           // --quiet
 };
 

@@ -91,6 +91,8 @@ int RunAnalyze(int argc, char** argv) {
   std::ostream& out = file ? file->stream() : std::cout;
   voc::PipelineOptions po_;
   po_.threads = af.threads;
+  if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
+  po_.batch_size = af.batch_size;
   po_.progress = MakeProgress(af.quiet || output.empty());
   voc::Status st = voc::RunPipeline(
       *reader, *analyzer, po_,
@@ -153,6 +155,8 @@ int RunFindings(int argc, char** argv) {
   voc::Aggregate aggregate(ao);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
+  if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
+  po_.batch_size = af.batch_size;
   po_.progress = MakeProgress(af.quiet);
   voc::Status st = voc::RunPipeline(
       *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },

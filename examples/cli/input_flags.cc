@@ -23,7 +23,9 @@ void AddInputFlags(po::options_description* desc, InputFlags* flags) {
       ("channel-col", po::value(&flags->channel_col), "column holding the channel")
       ("customer-col", po::value(&flags->customer_col), "column holding the customer id")
       ("rejects", po::value(&flags->rejects),
-       "write rejected records as JSON Lines to this file (default: warn on stderr)");
+       "write rejected records as JSON Lines to this file (default: warn on stderr)")
+      ("max-record-bytes", po::value(&flags->max_record_bytes)->default_value(flags->max_record_bytes),
+       "larger records are rejected (\"record exceeds N bytes\") without being held in memory");
 }
 
 voc::ReaderOptions MakeReaderOptions(const InputFlags& flags) {
@@ -38,6 +40,8 @@ voc::ReaderOptions MakeReaderOptions(const InputFlags& flags) {
   options.time_column = flags.time_col;
   options.channel_column = flags.channel_col;
   options.customer_column = flags.customer_col;
+  if (flags.max_record_bytes < 16) throw UsageError("--max-record-bytes must be at least 16");
+  options.max_record_bytes = flags.max_record_bytes;
   return options;
 }
 
