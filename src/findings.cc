@@ -670,12 +670,21 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       }
       for (size_t i = 0; i < g.phrases.size() && i < o.phrases_per_unknown_theme; ++i)
         t.phrases.push_back(g.phrases[i]);
-      for (size_t i = 0; i < cands.size() && t.examples.size() < o.examples_per_unknown_theme; ++i) {
-        if (!scope.count(cands[i].period)) continue;
-        bool hit = false;
-        for (const UnknownPhrase& ph : g.phrases)
-          hit = hit || std::binary_search(cand_grams[i].begin(), cand_grams[i].end(), ph.phrase);
-        if (hit) t.examples.push_back(ToQuote(cands[i]));
+      // Examples: verbatims holding the suggested name first, then those
+      // holding any other phrase of the group.
+      std::vector<bool> used(cands.size(), false);
+      for (int pass = 0; pass < 2; ++pass) {
+        for (size_t i = 0; i < cands.size() && t.examples.size() < o.examples_per_unknown_theme; ++i) {
+          if (used[i] || !scope.count(cands[i].period)) continue;
+          bool hit = std::binary_search(cand_grams[i].begin(), cand_grams[i].end(), t.name);
+          if (pass == 1)
+            for (const UnknownPhrase& ph : g.phrases)
+              hit = hit || std::binary_search(cand_grams[i].begin(), cand_grams[i].end(), ph.phrase);
+          if (hit) {
+            used[i] = true;
+            t.examples.push_back(ToQuote(cands[i]));
+          }
+        }
       }
       out.unknown_themes.push_back(std::move(t));
     }

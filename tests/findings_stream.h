@@ -62,8 +62,13 @@ inline std::vector<voc::Analysis> SyntheticStream(uint64_t seed) {
     if (week >= 0) a.timestamp = kStart + week * 7 * 86400 + uni(7 * 86400);
     a.channel = channels[uni(4)];
     std::string prefix = "Note" + filler(3) + ". ";
-    a.text = prefix + body + "." + filler(4) + (uni(10) == 0 ? " Contact me at [EMAIL]." : "") +
-             (uni(10) == 0 ? " Account XXXX-XXXX." : "");
+    // One draw per statement: the order of operands of `+` and of function
+    // arguments is unspecified, and differs between compilers.
+    const std::string tail = filler(4);
+    const bool email = uni(10) == 0;
+    const bool account = uni(10) == 0;
+    a.text = prefix + body + "." + tail + (email ? " Contact me at [EMAIL]." : "") +
+             (account ? " Account XXXX-XXXX." : "");
     a.sentiment.label = negative ? voc::Polarity::kNegative
                                  : (uni(2) ? voc::Polarity::kNeutral : voc::Polarity::kPositive);
     a.sentiment.score = negative ? -0.2 - 0.1 * uni(7) : 0.1 * uni(6);
@@ -120,7 +125,9 @@ inline std::vector<voc::Analysis> SyntheticStream(uint64_t seed) {
     int themed = 0;
     auto emit = [&](const PlantedTheme& t, int n, const char* body_tail) {
       for (int i = 0; i < scale(n); ++i, ++themed) {
-        voc::Analysis a = make(w, &t, std::string("I was ") + t.phrase + body_tail + filler(3), uni(10) < 8);
+        const std::string text = std::string("I was ") + t.phrase + body_tail + filler(3);
+        const bool negative = uni(10) < 8;
+        voc::Analysis a = make(w, &t, text, negative);
         if (&t == &billing) {
           a.customer_id = "c" + std::to_string(uni(400));
           if (uni(10) < 3) signal(&a, voc::Signal::kRepeatContact);
@@ -148,7 +155,8 @@ inline std::vector<voc::Analysis> SyntheticStream(uint64_t seed) {
       std::string body = i < scale(30) ? (uni(2) ? "my gift card balance disappeared"
                                                  : "gift card balance missing from account")
                                        : std::string("Also") + filler(3);
-      out.push_back(make(w, nullptr, body, uni(10) < 3));
+      const bool negative = uni(10) < 3;
+      out.push_back(make(w, nullptr, body, negative));
     }
   }
   return out;

@@ -82,8 +82,8 @@ struct AggregateOptions {
   size_t evidence_per_theme = 5;
   // Evidence candidates kept per stratum for the pseudo-theme
   // "unclassified"; they supply the example verbatims of emerging unknown
-  // themes, so more are kept. Default 50.
-  size_t unclassified_evidence = 50;
+  // themes, so more are kept. Default 200.
+  size_t unclassified_evidence = 200;
   // Longest evidence snippet in bytes; snippets are cut at word boundaries
   // around the theme's first evidence span. Default 280.
   size_t snippet_bytes = 280;
