@@ -133,3 +133,17 @@ def test_findings_bad_period_is_usage_error(voc, tmp_path):
     r = voc("findings", src, "--period", "fortnight")
     assert r.code == 2
     assert "fortnight" in r.err
+
+
+def test_findings_are_byte_identical_for_any_thread_count(voc, tmp_path):
+    src = tmp_path / "in.csv"
+    write_csv(src, sample_rows(150))
+    outs = []
+    for t in ("1", "2", "4"):
+        out = tmp_path / f"f{t}.json"
+        html = tmp_path / f"r{t}.html"
+        r = voc("findings", src, "--id-col", "id", "--time-col", "date", "--channel-col", "channel",
+                "--period", "week", "--threads", t, "--batch-size", "7", "-o", out, "--html", html, "-q")
+        assert r.code == 0, r.err
+        outs.append((out.read_bytes(), html.read_bytes()))
+    assert outs[0] == outs[1] == outs[2]
