@@ -186,7 +186,8 @@ Status ValidateImage(std::string_view image, const std::vector<std::string>& lab
   int64_t ntokens, prune_size;
   if (!w.I32(&size) || !w.I32(&nwords) || !w.I32(&nlabels) || !w.I64(&ntokens) || !w.I64(&prune_size))
     return Bad("truncated dictionary header");
-  if (nwords < 1 || nlabels < 1 || size != nwords + nlabels || ntokens < 0)
+  if (nwords < 1 || nlabels < 1 || static_cast<int64_t>(size) != static_cast<int64_t>(nwords) + nlabels ||
+      ntokens < 0)
     return Bad("dictionary sizes inconsistent");
   // Every entry needs at least 1 + 8 + 1 bytes.
   if (static_cast<uint64_t>(size) * 10 > w.remaining()) return Bad("dictionary larger than the file");
