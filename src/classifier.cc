@@ -608,7 +608,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
 
   json meta = json::parse(bytes.substr(sections[0].offset, sections[0].size), nullptr, false);
   if (meta.is_discarded() || !meta.is_object()) return corrupt("metadata is not JSON");
-  if (meta.value("format", "") != "voc-text-classifier")
+  if (!meta.contains("format") || !meta["format"].is_string() || meta["format"] != "voc-text-classifier")
     return corrupt("metadata does not describe a text classifier");
   if (!meta.contains("task") || !meta["task"].is_string() || !meta.contains("backend") ||
       !meta["backend"].is_string() || !meta.contains("multi_label") ||
