@@ -97,7 +97,7 @@ def throughput(voc, voc_model, ft_model, te, ft_test, tmp, repeat):
     for name, cmd in [("voc", [voc, "predict", "--model", voc_model, raw]),
                       ("fasttext", ["fasttext", "predict", ft_model, ftin])]:
         times = []
-        for _ in range(3):
+        for _ in range(2):
             s = time.perf_counter()
             run(cmd)
             times.append(time.perf_counter() - s)
@@ -136,7 +136,7 @@ def main():
             rows.append((task, tr.label.nunique(), res))
             notes.append("- %s: voc chose %s (train %.0f s, model %.1f MB)" % (
                 task, settings, train_s, os.path.getsize(model) / 1e6))
-            repeat = max(1, 20000 // len(te))
+            repeat = max(1, 5000 // len(te))
             sp = throughput(args.voc, model, ft_models["fastText same + -minn 2 -maxn 5"], te, ft_test, tmp,
                             repeat)
             speed.append((task, sp))
@@ -163,7 +163,7 @@ def main():
     lines += ["", "## Classification throughput", "",
               "`voc predict --model M FILE` (raw text, one per line) vs `fasttext predict MODEL FILE` "
               "(pre-tokenized text, model trained with -epoch 25 -lr 0.5 -wordNgrams 2 -minn 2 -maxn 5), "
-              "the test texts repeated to about 20k lines, best of 3, single process.", "",
+              "the test texts repeated to at least 5k lines, best of 2, single process.", "",
               "| task | voc docs/s | fastText docs/s | voc / fastText |", "|---|---|---|---|"]
     for task, sp in speed:
         lines.append("| %s | %.0f | %.0f | %.2f |" % (task, sp["voc"], sp["fasttext"], sp["voc"] / sp["fasttext"]))
