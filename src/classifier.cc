@@ -337,7 +337,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
     if (options.backend == "auto" && words > kMaxWordsForCharFastText) ft.pop_back();
     candidates.insert(candidates.end(), ft.begin(), ft.end());
   }
-  if (!search) candidates.resize(1);
+  if (!search || !options.search) candidates.resize(1);
 
   std::unique_ptr<internal::LinearTrainer> linear_fit;
   std::unique_ptr<internal::FastTextTrainer> ft_fit;

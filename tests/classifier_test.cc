@@ -81,14 +81,26 @@ TEST_CASE("TextClassifier: fastText backend learns a small synthetic task") {
   CHECK(r.accuracy > 0.85);
 }
 
-TEST_CASE("TextClassifier: auto picks a backend on validation and records it") {
-  auto model = voc::TextClassifier::Train(Synthetic(30), Quick("auto"));
+TEST_CASE("TextClassifier: search picks a backend on validation and records it") {
+  auto opts = Quick("auto");
+  opts.search = true;
+  auto model = voc::TextClassifier::Train(Synthetic(30), opts);
   REQUIRE(model.ok());
   const auto& info = (*model)->info();
   CHECK((info.backend == "linear" || info.backend == "fasttext"));
   CHECK(info.validation_macro_f1 > 0.8);
   CHECK(info.metadata_json.find("\"candidates\"") != std::string::npos);
   CHECK(info.metadata_json.find("\"fingerprint\":\"fnv1a64:") != std::string::npos);
+}
+
+TEST_CASE("TextClassifier: without search the default setting is scored on validation") {
+  auto model = voc::TextClassifier::Train(Synthetic(30), Quick("auto"));
+  REQUIRE(model.ok());
+  const auto& info = (*model)->info();
+  CHECK(info.backend == "linear");
+  CHECK(info.metadata_json.find("\"settings\":{\"C\":0.5,\"backend\":\"linear\",\"balanced\":true") !=
+        std::string::npos);
+  CHECK(info.validation_macro_f1 > 0.8);
 }
 
 TEST_CASE("TextClassifier: training is deterministic for a seed") {
