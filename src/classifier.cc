@@ -155,6 +155,22 @@ std::vector<double> TuneThresholds(const std::vector<std::vector<double>>& probs
   return th;
 }
 
+// Model selection on one validation slice is noisy: on the tweets split the
+// candidates' validation macro-F1 spread about +-0.01 without any difference
+// on the test split. So the first setting (balanced L2-loss SVM, C = 0.5,
+// which matched or beat every peer on all four splits of BASELINES.md) is
+// kept unless another linear setting beats it by 0.01 on validation, and
+// fastText or the ensemble must beat the linear models by 0.02.
+constexpr double kLinearStepPenalty = 0.01;
+constexpr double kOtherPenalty = 0.02;
+
+double Penalty(const std::vector<nlohmann::json>& candidates, size_t ci) {
+  if (candidates[ci]["backend"] != "linear") return kOtherPenalty;
+  return ci == 0 ? 0.0 : kLinearStepPenalty;
+}
+
+constexpr size_t kMaxWordsForCharFastText = 300000;
+
 }  // namespace
 
 struct TextClassifier::Impl {
@@ -313,9 +329,15 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
         {{"backend", "fasttext"}, {"epoch", 25}, {"lr", 0.5}, {"wordNgrams", 2}, {"minn", 2},
          {"maxn", 5}, {"dim", options.fasttext_dim}, {"bucket", options.fasttext_bucket}},
     };
+    // fastText's character n-grams cost about 15 updates per word; on large
+    // training sets that candidate is skipped to keep training to minutes.
+    size_t words = 0;
+    for (const auto* r : fit.rows)
+      for (size_t i = 0; i < r->text.size(); ++i) words += r->text[i] == ' ';
+    if (options.backend == "auto" && words > kMaxWordsForCharFastText) ft.pop_back();
     candidates.insert(candidates.end(), ft.begin(), ft.end());
   }
-  if (!search) candidates.resize(1);
+  if (!search || !options.search) candidates.resize(1);
 
   std::unique_ptr<internal::LinearTrainer> linear_fit;
   std::unique_ptr<internal::FastTextTrainer> ft_fit;
@@ -330,10 +352,26 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   };
 
   json tried = json::array();
-  int best = 0;
-  double best_f1 = -1, best_acc = -1;
-  std::unique_ptr<Backend> best_model;
-  std::vector<double> best_thresholds(L, 0.5);
+  // Per backend family, the best candidate on validation and its outputs.
+  struct Best {
+    int index = -1;
+    double f1 = -1, acc = -1, raw_f1 = -1;  // f1: after the selection penalty
+    std::unique_ptr<Backend> model;
+    std::vector<std::vector<double>> probs;
+    std::vector<double> thresholds;
+  };
+  Best best_linear, best_ft;
+  auto better = [](double f1, double acc, double bf1, double bacc) {
+    return f1 > bf1 + 1e-12 || (std::fabs(f1 - bf1) <= 1e-12 && acc > bacc + 1e-12);
+  };
+  // Scores validation probabilities; tunes multi-label thresholds.
+  auto score = [&](const std::vector<std::vector<double>>& probs, std::vector<double>* th) {
+    th->assign(L, 0.5);
+    if (options.multi_label) *th = TuneThresholds(probs, val.ids, L);
+    std::vector<std::vector<int>> pred(probs.size());
+    for (size_t i = 0; i < probs.size(); ++i) pred[i] = Decide(probs[i], options.multi_label, *th);
+    return Score(labels, val.ids, pred, options.multi_label);
+  };
   if (search) {
     for (size_t ci = 0; ci < candidates.size(); ++ci) {
       auto m = train_on(fit, candidates[ci], &linear_fit, &ft_fit);
@@ -341,11 +379,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       (*m)->Calibrate(val);
       std::vector<std::vector<double>> probs(val.rows.size());
       for (size_t i = 0; i < val.rows.size(); ++i) (*m)->Probabilities(val.rows[i]->text, &probs[i]);
-      std::vector<double> th(L, 0.5);
-      if (options.multi_label) th = TuneThresholds(probs, val.ids, L);
-      std::vector<std::vector<int>> pred(val.rows.size());
-      for (size_t i = 0; i < val.rows.size(); ++i) pred[i] = Decide(probs[i], options.multi_label, th);
-      EvalReport r = Score(labels, val.ids, pred, options.multi_label);
+      std::vector<double> th;
+      EvalReport r = score(probs, &th);
       json entry = candidates[ci];
       entry["validation_accuracy"] = r.accuracy;
       entry["validation_macro_f1"] = r.macro_f1;
@@ -353,34 +388,91 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       if (options.verbose)
         std::fprintf(stderr, "voc train: %s -> accuracy %.4f macro-F1 %.4f\n",
                      candidates[ci].dump().c_str(), r.accuracy, r.macro_f1);
-      if (r.macro_f1 > best_f1 + 1e-12 || (std::fabs(r.macro_f1 - best_f1) <= 1e-12 && r.accuracy > best_acc + 1e-12)) {
-        best = static_cast<int>(ci);
-        best_f1 = r.macro_f1;
-        best_acc = r.accuracy;
-        best_model = std::move(*m);
-        best_thresholds = th;
+      Best& b = candidates[ci]["backend"] == "linear" ? best_linear : best_ft;
+      const double adjusted = r.macro_f1 - Penalty(candidates, ci);
+      if (better(adjusted, r.accuracy, b.f1, b.acc)) {
+        b.index = static_cast<int>(ci);
+        b.f1 = adjusted;
+        b.raw_f1 = r.macro_f1;
+        b.acc = r.accuracy;
+        b.model = std::move(*m);
+        b.probs = std::move(probs);
+        b.thresholds = th;
       }
     }
   }
   linear_fit.reset();
   ft_fit.reset();
 
+  // The chosen setting: the best single candidate, or a weighted average of
+  // the best linear and the best fastText model when that scores higher.
+  json settings = candidates[0];
+  double best_f1 = -1, best_acc = -1, best_raw_f1 = -1, ensemble_weight = -1;
+  std::vector<double> best_thresholds(L, 0.5);
+  for (Best* b : {&best_linear, &best_ft}) {
+    if (b->index >= 0 && better(b->f1, b->acc, best_f1, best_acc)) {
+      settings = candidates[b->index];
+      best_f1 = b->f1;
+      best_raw_f1 = b->raw_f1;
+      best_acc = b->acc;
+      best_thresholds = b->thresholds;
+    }
+  }
+  if (best_linear.index >= 0 && best_ft.index >= 0) {
+    for (double w : {0.3, 0.5, 0.7}) {
+      std::vector<std::vector<double>> mix = best_linear.probs;
+      for (size_t i = 0; i < mix.size(); ++i)
+        for (int l = 0; l < L; ++l) mix[i][l] = w * mix[i][l] + (1 - w) * best_ft.probs[i][l];
+      std::vector<double> th;
+      EvalReport r = score(mix, &th);
+      r.macro_f1 -= kOtherPenalty;
+      json entry = {{"backend", "ensemble"}, {"linear_weight", w},
+                    {"validation_accuracy", r.accuracy}, {"validation_macro_f1", r.macro_f1 + kOtherPenalty}};
+      tried.push_back(entry);
+      if (options.verbose)
+        std::fprintf(stderr, "voc train: ensemble linear_weight %.1f -> accuracy %.4f macro-F1 %.4f\n", w,
+                     r.accuracy, r.macro_f1 + kOtherPenalty);
+      if (better(r.macro_f1, r.accuracy, best_f1, best_acc)) {
+        best_f1 = r.macro_f1;
+        best_raw_f1 = r.macro_f1 + kOtherPenalty;
+        best_acc = r.accuracy;
+        best_thresholds = th;
+        ensemble_weight = w;
+        settings = {{"backend", "ensemble"},
+                    {"linear_weight", w},
+                    {"linear", candidates[best_linear.index]},
+                    {"fasttext", candidates[best_ft.index]}};
+      }
+    }
+  }
+
   // Retrain the chosen setting on all training rows.
   std::unique_ptr<internal::LinearTrainer> linear_all;
   std::unique_ptr<internal::FastTextTrainer> ft_all;
-  auto final_model = train_on(all, candidates[best], &linear_all, &ft_all);
-  if (!final_model.ok()) return final_model.status();
+  auto impl = std::make_unique<Impl>();
+  if (ensemble_weight >= 0) {
+    auto lin = train_on(all, settings["linear"], &linear_all, &ft_all);
+    if (!lin.ok()) return lin.status();
+    linear_all.reset();
+    auto ft = train_on(all, settings["fasttext"], &linear_all, &ft_all);
+    if (!ft.ok()) return ft.status();
+    (*lin)->CopyCalibration(*best_linear.model);
+    (*ft)->CopyCalibration(*best_ft.model);
+    impl->backend = internal::MakeEnsemble(std::move(*lin), std::move(*ft), ensemble_weight);
+  } else {
+    auto final_model = train_on(all, settings, &linear_all, &ft_all);
+    if (!final_model.ok()) return final_model.status();
+    impl->backend = std::move(*final_model);
+    const Best& b = settings["backend"] == "linear" ? best_linear : best_ft;
+    if (b.model) impl->backend->CopyCalibration(*b.model);
+  }
   linear_all.reset();
   ft_all.reset();
-  auto impl = std::make_unique<Impl>();
-  impl->backend = std::move(*final_model);
-  if (best_model) impl->backend->CopyCalibration(*best_model);
   impl->thresholds = best_thresholds;
 
   json quant = nullptr;
   if (options.quantize) quant = impl->backend->Quantize(options.quantize_max_features);
 
-  json settings = candidates[best];
   json meta = {
       {"format", "voc-text-classifier"},
       {"task", options.task},
@@ -395,7 +487,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
        {{"source", validation_source},
         {"rows", val.rows.size()},
         {"accuracy", search ? json(best_acc) : json(nullptr)},
-        {"macro_f1", search ? json(best_f1) : json(nullptr)},
+        {"macro_f1", search ? json(best_raw_f1) : json(nullptr)},
         {"candidates", tried}}},
       {"quantization", quant},
       {"library", {{"voc", VOC_VERSION_STRING}, {"liblinear", 230}, {"fasttext", "0.9.2"}}},
@@ -406,7 +498,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   impl->info.labels = labels;
   impl->info.metadata_json = meta.dump();
   impl->info.validation_accuracy = search ? best_acc : 0;
-  impl->info.validation_macro_f1 = search ? best_f1 : 0;
+  impl->info.validation_macro_f1 = search ? best_raw_f1 : 0;
   return std::unique_ptr<TextClassifier>(new TextClassifier(std::move(impl)));
 }
 
@@ -516,7 +608,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
 
   json meta = json::parse(bytes.substr(sections[0].offset, sections[0].size), nullptr, false);
   if (meta.is_discarded() || !meta.is_object()) return corrupt("metadata is not JSON");
-  if (meta.value("format", "") != "voc-text-classifier")
+  if (!meta.contains("format") || !meta["format"].is_string() || meta["format"] != "voc-text-classifier")
     return corrupt("metadata does not describe a text classifier");
   if (!meta.contains("task") || !meta["task"].is_string() || !meta.contains("backend") ||
       !meta["backend"].is_string() || !meta.contains("multi_label") ||
@@ -551,6 +643,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
   Result<std::unique_ptr<Backend>> b = Status(StatusCode::kUnknown, "");
   if (impl->info.backend == "linear") {
     b = internal::LoadLinear(payload, L, impl->info.multi_label);
+  } else if (impl->info.backend == "ensemble") {
+    b = internal::LoadEnsemble(payload, impl->info.labels, impl->info.multi_label);
   } else if (impl->info.backend == "fasttext") {
     b = internal::LoadFastText(payload, impl->info.labels, impl->info.multi_label);
   } else {

@@ -80,6 +80,13 @@ Result<std::unique_ptr<Backend>> LoadFastText(std::string_view payload,
                                               const std::vector<std::string>& labels,
                                               bool multi_label);
 
+// A weighted average of a linear and a fastText model's probabilities.
+std::unique_ptr<Backend> MakeEnsemble(std::unique_ptr<Backend> linear, std::unique_ptr<Backend> fasttext,
+                                      double linear_weight);
+Result<std::unique_ptr<Backend>> LoadEnsemble(std::string_view payload,
+                                              const std::vector<std::string>& labels,
+                                              bool multi_label);
+
 // Little-endian byte writer and bounds-checked reader.
 class ByteWriter {
  public:

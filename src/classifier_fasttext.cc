@@ -92,6 +92,17 @@ class ImageWalker {
       w->push_back(static_cast<char>(c));
     }
   }
+  // `n` floats, each finite and of a magnitude a trained model can have
+  // (fastText throws on NaN while predicting; huge values overflow to NaN).
+  bool Floats(uint64_t n) {
+    if (n > r_.remaining() / 4) return false;
+    for (uint64_t i = 0; i < n; ++i) {
+      float f;
+      r_.F32(&f);
+      if (!std::isfinite(f) || std::fabs(f) > 1e6f) return false;
+    }
+    return true;
+  }
   size_t remaining() const { return r_.remaining(); }
 
  private:
@@ -108,7 +119,7 @@ Status WalkQuantizer(ImageWalker* w, int64_t expect_dim) {
   if (dim != expect_dim || dsub < 1 || dsub > dim || nsubq != (dim + dsub - 1) / dsub ||
       lastdsub != (dim % dsub == 0 ? dsub : dim % dsub))
     return Bad("inconsistent quantizer");
-  if (!w->Skip(static_cast<uint64_t>(dim) * 256 * 4)) return Bad("truncated centroids");
+  if (!w->Floats(static_cast<uint64_t>(dim) * 256)) return Bad("truncated or invalid centroids");
   return Status::Ok();
 }
 
@@ -120,7 +131,7 @@ Status WalkMatrix(ImageWalker* w, bool quantized, int64_t rows, int64_t dim) {
     if (m != rows || n != dim) return Bad("matrix dimensions do not match the dictionary");
     if (static_cast<uint64_t>(m) * static_cast<uint64_t>(n) * 4 > w->remaining())
       return Bad("matrix larger than the file");
-    w->Skip(static_cast<uint64_t>(m) * n * 4);
+    if (!w->Floats(static_cast<uint64_t>(m) * n)) return Bad("matrix holds invalid numbers");
     return Status::Ok();
   }
   uint8_t qnorm;
@@ -175,7 +186,8 @@ Status ValidateImage(std::string_view image, const std::vector<std::string>& lab
   int64_t ntokens, prune_size;
   if (!w.I32(&size) || !w.I32(&nwords) || !w.I32(&nlabels) || !w.I64(&ntokens) || !w.I64(&prune_size))
     return Bad("truncated dictionary header");
-  if (nwords < 1 || nlabels < 1 || size != nwords + nlabels || ntokens < 0)
+  if (nwords < 1 || nlabels < 1 || static_cast<int64_t>(size) != static_cast<int64_t>(nwords) + nlabels ||
+      ntokens < 0)
     return Bad("dictionary sizes inconsistent");
   // Every entry needs at least 1 + 8 + 1 bytes.
   if (static_cast<uint64_t>(size) * 10 > w.remaining()) return Bad("dictionary larger than the file");
@@ -250,7 +262,11 @@ class FastTextBackend : public Backend {
     ft_->getDictionary()->getLine(in, words, labels);
     if (words.empty()) return;
     fasttext::Predictions pred;
-    ft_->predict(num_labels_, words, pred, 0.0);
+    try {
+      ft_->predict(num_labels_, words, pred, 0.0);
+    } catch (const std::exception&) {
+      return;  // e.g. fastText's NaN check; the uniform answer stands
+    }
     if (!multi_label_) probs->assign(num_labels_, 0.0);
     for (const auto& [logp, id] : pred)
       if (id >= 0 && static_cast<size_t>(id) < label_of_ft_.size())

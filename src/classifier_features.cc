@@ -70,33 +70,35 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
 
-  // Words: maximal runs of word characters, two or more code points.
+  // Words: maximal runs of word characters, and every other non-space
+  // character on its own (punctuation and emoji carry sentiment).
   struct Tok { uint32_t begin, end; uint64_t hash; };
   std::vector<Tok> toks;
   size_t i = 0;
   while (i < n) {
     size_t len;
     uint32_t cp = Decode(p + i, n - i, &len);
-    if (!IsWordCp(cp)) { i += len; continue; }
-    size_t start = i, cps = 0;
-    while (i < n) {
-      cp = Decode(p + i, n - i, &len);
-      if (!IsWordCp(cp)) break;
+    if (cp < 0x80 && IsSpace(static_cast<unsigned char>(cp))) { i += len; continue; }
+    size_t start = i;
+    if (IsWordCp(cp)) {
+      while (i < n) {
+        cp = Decode(p + i, n - i, &len);
+        if (!IsWordCp(cp)) break;
+        i += len;
+      }
+    } else {
       i += len;
-      ++cps;
     }
-    if (cps >= 2) {
-      toks.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(i),
-                      Fnv(kWordSeed, text.data() + start, i - start)});
-    }
+    toks.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(i),
+                    Fnv(kWordSeed, text.data() + start, i - start)});
   }
   out->reserve(toks.size() * 2 + n * 4);
   for (size_t t = 0; t < toks.size(); ++t) {
-    out->push_back({toks[t].hash, FeatureFamily::kWord, toks[t].begin, toks[t].end});
+    out->push_back({toks[t].hash, FeatureFamily::kWord, false, toks[t].begin, toks[t].end});
     if (t + 1 < toks.size()) {
       uint64_t h = Fnv(toks[t].hash, " ", 1);
       h = Fnv(h, text.data() + toks[t + 1].begin, toks[t + 1].end - toks[t + 1].begin);
-      out->push_back({h, FeatureFamily::kWord, toks[t].begin, toks[t + 1].end});
+      out->push_back({h, FeatureFamily::kWord, true, toks[t].begin, toks[t + 1].end});
     }
   }
 
@@ -133,8 +135,8 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out) {
         size_t endcp = std::min(offset + ng, w_len);
         uint32_t a = cps[offset], b = cps[endcp];
         auto sp = span_of(a, b);
-        out->push_back({Fnv(kCharSeed, padded.data() + a, b - a), FeatureFamily::kChar, sp.first,
-                        sp.second});
+        out->push_back({Fnv(kCharSeed, padded.data() + a, b - a), FeatureFamily::kChar, false,
+                        sp.first, sp.second});
         if (offset + ng >= w_len) break;
         ++offset;
       }
@@ -172,9 +174,7 @@ void FastTextTokens(std::string_view original, std::vector<FtToken>* out) {
 std::string DescribeFeature(std::string_view text, const RawFeature& f) {
   std::string piece = LowerAscii(text.substr(f.begin, f.end - f.begin));
   if (f.family == FeatureFamily::kChar) return "char:" + piece;
-  bool two = false;
-  for (char c : piece) two |= !IsWordCp(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80;
-  return (two ? "words:" : "word:") + piece;
+  return (f.pair ? "words:" : "word:") + piece;
 }
 
 int64_t FeatureIndex::Insert(uint64_t hash) {

@@ -1,5 +1,6 @@
 // Private: text features of the linear classifier. Lower-cased word 1-2 grams
-// (words of two or more word characters) and character 2-5 grams of each
+// (runs of word characters, and each other non-space character on its own)
+// and character 2-5 grams of each
 // whitespace-separated chunk padded with spaces (scikit-learn's `char_wb`),
 // each identified by a 64-bit hash, weighted by sublinear TF-IDF and
 // L2-normalized per family (words, characters).
@@ -20,6 +21,7 @@ enum class FeatureFamily : uint8_t { kWord = 0, kChar = 1 };
 struct RawFeature {
   uint64_t hash;
   FeatureFamily family;
+  bool pair;  // a word bigram
   uint32_t begin, end;
 };
 

@@ -278,7 +278,7 @@ class LinearModel : public Backend {
     m->temperature_ = t;
     m->bias_.resize(L);
     for (float& b : m->bias_)
-      if (!r.F32(&b) || !std::isfinite(b)) return bad("bad bias");
+      if (!r.F32(&b) || !std::isfinite(b) || std::fabs(b) > 1e6f) return bad("bad bias");
     m->index_.Reserve(n);
     uint64_t key = 0;
     for (uint64_t k = 0; k < n; ++k) {
@@ -302,7 +302,7 @@ class LinearModel : public Backend {
       }
       std::vector<float> scale(L);
       for (float& s : scale)
-        if (!r.F32(&s) || !std::isfinite(s)) return bad("bad scale");
+        if (!r.F32(&s) || !std::isfinite(s) || std::fabs(s) > 1e4f) return bad("bad scale");
       for (size_t k = 0; k < n; ++k)
         for (size_t l = 0; l < L; ++l) {
           uint8_t b;
@@ -311,9 +311,9 @@ class LinearModel : public Backend {
         }
     } else {
       for (auto& v : m->idf_)
-        if (!r.F32(&v) || !std::isfinite(v)) return bad("bad idf");
+        if (!r.F32(&v) || !std::isfinite(v) || v < 0 || v > 1e3f) return bad("bad idf");
       for (auto& v : m->weights_)
-        if (!r.F32(&v) || !std::isfinite(v)) return bad("bad weight");
+        if (!r.F32(&v) || !std::isfinite(v) || std::fabs(v) > 1e6f) return bad("bad weight");
     }
     return std::unique_ptr<Backend>(std::move(m));
   }

@@ -2,12 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <string>
 #include <thread>
 #include <unistd.h>
+
+#include "classifier_backend.h"
 #include <vector>
 
 namespace {
@@ -78,14 +81,26 @@ TEST_CASE("TextClassifier: fastText backend learns a small synthetic task") {
   CHECK(r.accuracy > 0.85);
 }
 
-TEST_CASE("TextClassifier: auto picks a backend on validation and records it") {
-  auto model = voc::TextClassifier::Train(Synthetic(30), Quick("auto"));
+TEST_CASE("TextClassifier: search picks a backend on validation and records it") {
+  auto opts = Quick("auto");
+  opts.search = true;
+  auto model = voc::TextClassifier::Train(Synthetic(30), opts);
   REQUIRE(model.ok());
   const auto& info = (*model)->info();
   CHECK((info.backend == "linear" || info.backend == "fasttext"));
   CHECK(info.validation_macro_f1 > 0.8);
   CHECK(info.metadata_json.find("\"candidates\"") != std::string::npos);
   CHECK(info.metadata_json.find("\"fingerprint\":\"fnv1a64:") != std::string::npos);
+}
+
+TEST_CASE("TextClassifier: without search the default setting is scored on validation") {
+  auto model = voc::TextClassifier::Train(Synthetic(30), Quick("auto"));
+  REQUIRE(model.ok());
+  const auto& info = (*model)->info();
+  CHECK(info.backend == "linear");
+  CHECK(info.metadata_json.find("\"settings\":{\"C\":0.5,\"backend\":\"linear\",\"balanced\":true") !=
+        std::string::npos);
+  CHECK(info.validation_macro_f1 > 0.8);
 }
 
 TEST_CASE("TextClassifier: training is deterministic for a seed") {
@@ -426,4 +441,48 @@ TEST_CASE("ReadLabeledCsv: RFC 4180 fields and errors") {
 TEST_CASE("SplitLabels: trims, drops empty parts and duplicates") {
   CHECK(voc::SplitLabels(" a | b ||a", '|') == std::vector<std::string>{"a", "b"});
   CHECK(voc::SplitLabels("", '|').empty());
+}
+
+TEST_CASE("Ensemble payload: round trip, truncations and bit flips fail cleanly") {
+  auto rows = Synthetic(6);
+  voc::internal::TrainData data;
+  data.num_labels = 3;
+  const std::vector<std::string> labels = {"billing", "delivery", "login"};
+  for (const auto& r : rows) {
+    data.rows.push_back(&r);
+    int id = static_cast<int>(std::find(labels.begin(), labels.end(), r.labels[0]) - labels.begin());
+    data.ids.push_back({id});
+  }
+  voc::internal::LinearTrainer lt(data);
+  voc::internal::FastTextTrainer ft(data, labels);
+  auto lin = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+  auto fst = ft.Train({{"dim", 4}, {"bucket", 30}, {"epoch", 5}}, 13, 1);
+  REQUIRE(lin.ok());
+  REQUIRE(fst.ok());
+  auto ens = voc::internal::MakeEnsemble(std::move(*lin), std::move(*fst), 0.5);
+  CHECK(std::string(ens->name()) == "ensemble");
+  const std::string bytes = ens->Serialize();
+  auto loaded = voc::internal::LoadEnsemble(bytes, labels, false);
+  REQUIRE(loaded.ok());
+  std::vector<double> a, b;
+  ens->Probabilities("charged twice", &a);
+  (*loaded)->Probabilities("charged twice", &b);
+  REQUIRE(a.size() == 3);
+  for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]));
+  CHECK((*loaded)->Serialize() == bytes);
+  for (size_t n = 0; n < bytes.size(); n += 7) {
+    auto r = voc::internal::LoadEnsemble(std::string_view(bytes.data(), n), labels, false);
+    REQUIRE_FALSE(r.ok());
+  }
+  std::mt19937 rng(5);
+  for (int i = 0; i < 2000; ++i) {
+    std::string flipped = bytes;
+    size_t pos = rng() % flipped.size();
+    flipped[pos] = static_cast<char>(flipped[pos] ^ (1 << (rng() % 8)));
+    auto r = voc::internal::LoadEnsemble(flipped, labels, false);  // no checksum here: may load
+    if (r.ok()) {
+      std::vector<double> p;
+      (*r)->Probabilities("x", &p);
+    }
+  }
 }
