@@ -147,3 +147,18 @@ def test_findings_are_byte_identical_for_any_thread_count(voc, tmp_path):
         assert r.code == 0, r.err
         outs.append((out.read_bytes(), html.read_bytes()))
     assert outs[0] == outs[1] == outs[2]
+
+
+def test_findings_with_a_trained_model_as_themes(voc, tmp_path, source_dir):
+    model = os.path.join(source_dir, "models", "cfpb_product.vocm")
+    src = os.path.join(source_dir, "examples", "data", "cfpb_complaints.csv.gz")
+    out = tmp_path / "f.json"
+    r = voc("findings", src, "--id-col", "id", "--time-col", "date", "--period", "month",
+            "--themes", model, "-o", out, "-q")
+    assert r.code == 0, r.err
+    f = json.loads(out.read_text(encoding="utf-8"))
+    themes = {x["theme"] for x in f["findings"]}
+    # The model's labels (CFPB products) are the themes now, not the taxonomy's.
+    assert any("credit" in t for t in themes)
+    assert not any(t.startswith("service/") for t in themes)
+    assert f["records"]["total"] == 1532
