@@ -121,6 +121,11 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
+// Checks a raw fastText supervised single-label model image (labels named
+// `__label__<name>`, as the fastText command line writes them) before
+// fastText loads it: every size is bounded by the image, every weight finite.
+Status ValidateNamedFastTextImage(std::string_view image);
+
 }  // namespace voc::internal
 
 #endif  // VOC_SRC_CLASSIFIER_BACKEND_H_

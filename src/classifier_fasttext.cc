@@ -158,7 +158,10 @@ Status WalkMatrix(ImageWalker* w, bool quantized, int64_t rows, int64_t dim) {
 
 // Walks the whole image; on success fastText can load it without reading
 // past the end or allocating more than the image implies.
-Status ValidateImage(std::string_view image, const std::vector<std::string>& labels, bool multi) {
+// With `labels` null, labels are named (`__label__<name>`, as the fastText
+// command line writes them) and any count is accepted; otherwise they are
+// voc's `__label__<index>` into `labels`.
+Status ValidateImageLabels(std::string_view image, const std::vector<std::string>* labels, bool multi) {
   ImageWalker w(image);
   int32_t magic, version;
   if (!w.I32(&magic) || !w.I32(&version)) return Bad("truncated header");
@@ -191,10 +194,10 @@ Status ValidateImage(std::string_view image, const std::vector<std::string>& lab
     return Bad("dictionary sizes inconsistent");
   // Every entry needs at least 1 + 8 + 1 bytes.
   if (static_cast<uint64_t>(size) * 10 > w.remaining()) return Bad("dictionary larger than the file");
-  if (nlabels != static_cast<int32_t>(labels.size()))
-    return Bad("model holds " + std::to_string(nlabels) + " labels, metadata " + std::to_string(labels.size()));
+  if (labels && nlabels != static_cast<int32_t>(labels->size()))
+    return Bad("model holds " + std::to_string(nlabels) + " labels, metadata " + std::to_string(labels->size()));
   std::set<std::string> words;
-  std::vector<bool> label_seen(labels.size(), false);
+  std::vector<bool> label_seen(labels ? labels->size() : 0, false);
   std::string word;
   for (int32_t i = 0; i < size; ++i) {
     int64_t count;
@@ -204,12 +207,16 @@ Status ValidateImage(std::string_view image, const std::vector<std::string>& lab
     if (word.empty() || !words.insert(word).second) return Bad("empty or repeated dictionary entry");
     if (type == 1) {
       if (word.compare(0, 9, kLabelPrefix) != 0) return Bad("label without prefix");
+      if (!labels) {
+        if (word.size() == 9) return Bad("empty label");
+        continue;
+      }
       std::string digits = word.substr(9);
       if (digits.empty() || digits.size() > 6 ||
           digits.find_first_not_of("0123456789") != std::string::npos)
         return Bad("label is not an index");
       size_t idx = std::stoul(digits);
-      if (idx >= labels.size() || label_seen[idx]) return Bad("label index out of range");
+      if (idx >= labels->size() || label_seen[idx]) return Bad("label index out of range");
       label_seen[idx] = true;
     }
   }
@@ -236,6 +243,10 @@ Status ValidateImage(std::string_view image, const std::vector<std::string>& lab
   VOC_RETURN_IF_ERROR(WalkMatrix(&w, quant_input && qout, nlabels, dim));
   if (w.remaining() != 0) return Bad("trailing bytes");
   return Status::Ok();
+}
+
+Status ValidateImage(std::string_view image, const std::vector<std::string>& labels, bool multi) {
+  return ValidateImageLabels(image, &labels, multi);
 }
 
 class FastTextBackend : public Backend {
@@ -423,6 +434,10 @@ Result<std::unique_ptr<Backend>> LoadFastText(std::string_view payload,
   }
   b->IndexLabels();
   return std::unique_ptr<Backend>(std::move(b));
+}
+
+Status ValidateNamedFastTextImage(std::string_view image) {
+  return ValidateImageLabels(image, nullptr, /*multi=*/false);
 }
 
 }  // namespace voc::internal

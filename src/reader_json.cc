@@ -171,7 +171,8 @@ std::string RejectWriter::ToJson(const Reject& reject, const Redact& redact) {
   using internal::AppendJsonString;
   std::string out = "{\"index\":" + std::to_string(reject.index) +
                     ",\"line\":" + std::to_string(reject.line) + ",\"reason\":";
-  AppendJsonString(reject.reason, &out);
+  // A reason may quote the input (e.g. an unparseable timestamp): redacted too.
+  AppendJsonString(redact ? redact(reject.reason) : reject.reason, &out);
   out += ",\"raw\":";
   if (redact) {
     AppendJsonString(redact(reject.raw), &out);

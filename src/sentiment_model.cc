@@ -10,6 +10,7 @@
 
 #include <fasttext/fasttext.h>
 
+#include "classifier_backend.h"
 #include "voc/classifier.h"
 
 namespace voc {
@@ -77,12 +78,22 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
     return model;
   }
   in.seekg(0, std::ios::end);
-  if (in.tellg() < 64)
-    return DataLossError("sentiment model '" + path + "' is truncated");
+  const std::streamoff size = in.tellg();
+  if (size < 64) return DataLossError("sentiment model '" + path + "' is truncated");
+  if (size > (std::streamoff{1} << 31))
+    return DataLossError("sentiment model '" + path + "' is larger than 2 GiB");
+  // fastText's loader trusts its input: walk the whole image first.
+  std::string image(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(image.data(), size)) return DataLossError("cannot read sentiment model '" + path + "'");
   in.close();
+  if (Status v = internal::ValidateNamedFastTextImage(image); !v.ok())
+    return DataLossError("sentiment model '" + path + "' refused: " + v.message());
   std::unique_ptr<SentimentModel> model(new SentimentModel);
   try {
-    model->impl_->ft.loadModel(path);
+    std::istringstream stream(std::move(image));
+    stream.seekg(8);  // past the magic and version, checked above
+    model->impl_->ft.loadModel(stream);
   } catch (const std::exception& e) {
     return DataLossError("sentiment model '" + path + "' cannot be loaded: " + e.what());
   } catch (...) {

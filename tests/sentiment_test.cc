@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -306,4 +308,47 @@ TEST_CASE("Sentiment: scoring the pipeline's tokens agrees with the built-in sca
   voc::Tokenization bogus;
   bogus.tokens.push_back({0, 500, voc::TokenKind::kWord, false, "x"});
   CHECK(Lexicon().Analyze("short", bogus).document.evidence.empty());
+}
+
+TEST_CASE("Sentiment: truncated and bit-flipped fastText models are refused, never crash") {
+  const std::string shipped = std::string(VOC_SOURCE_DIR) + "/models/sentiment.ftz";
+  std::ifstream in(shipped, std::ios::binary);
+  const std::string image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(image.size() > 1000);
+  voc::SentimentOptions o;
+  o.model_path = TempPath("damaged.ftz");
+  auto write = [&](const std::string& bytes) {
+    std::ofstream f(o.model_path, std::ios::binary | std::ios::trunc);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  };
+  // Every truncation is refused with a message naming the file.
+  for (size_t cut : {size_t{70}, size_t{100}, size_t{1000}, image.size() / 3, image.size() / 2,
+                     image.size() - 100, image.size() - 1}) {
+    write(image.substr(0, cut));
+    auto r = voc::SentimentAnalyzer::Create(o);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == voc::StatusCode::kDataLoss);
+    CHECK(r.status().message().find("sentiment model '" + o.model_path + "'") == 0);
+  }
+  // Bit flips in the header and dictionary: refused or loaded, never a crash,
+  // and a loaded model still scores in range.
+  uint64_t state = 12345;
+  int refused = 0;
+  for (int i = 0; i < 60; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::string bad = image;
+    const size_t pos = 8 + (state >> 33) % std::min<size_t>(image.size() - 8, 4096);
+    bad[pos] = static_cast<char>(bad[pos] ^ (1 << ((state >> 20) % 8)));
+    write(bad);
+    auto r = voc::SentimentAnalyzer::Create(o);
+    if (!r.ok()) {
+      ++refused;
+      continue;
+    }
+    auto s = (*r)->Analyze("the refund never came and nobody called back");
+    CHECK(s.document.score >= -1.0);
+    CHECK(s.document.score <= 1.0);
+  }
+  CHECK(refused > 0);
+  std::remove(o.model_path.c_str());
 }

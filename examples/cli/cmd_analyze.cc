@@ -84,7 +84,8 @@ int RunAnalyze(int argc, char** argv) {
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
   auto analyzer = MakeAnalyzer(af);
   auto reader = OpenReader(input, MakeReaderOptions(in));
-  auto rejects = OpenRejects(in, [&](std::string_view raw) { return analyzer->Redact(raw); });
+  voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
+  auto rejects = OpenRejects(in, redact);
 
   std::unique_ptr<AtomicOutput> file;
   if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
@@ -97,7 +98,7 @@ int RunAnalyze(int argc, char** argv) {
   voc::Status st = voc::RunPipeline(
       *reader, *analyzer, po_,
       [&](voc::Analysis&& a) { out << voc::AnalysisToJson(a) << '\n'; },
-      [&](const voc::Reject& r) { ReportReject(r, rejects.get()); });
+      [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
   out.flush();
   if (!out) throw Failure("write error on output");
   FinishInput(*reader, rejects.get());
@@ -149,7 +150,8 @@ int RunFindings(int argc, char** argv) {
 
   auto analyzer = MakeAnalyzer(af);
   auto reader = OpenReader(input, MakeReaderOptions(in));
-  auto rejects = OpenRejects(in, [&](std::string_view raw) { return analyzer->Redact(raw); });
+  voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
+  auto rejects = OpenRejects(in, redact);
   voc::AggregateOptions ao;
   ao.period = *p;
   voc::Aggregate aggregate(ao);
@@ -160,7 +162,7 @@ int RunFindings(int argc, char** argv) {
   po_.progress = MakeProgress(af.quiet);
   voc::Status st = voc::RunPipeline(
       *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },
-      [&](const voc::Reject& r) { ReportReject(r, rejects.get()); });
+      [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
   FinishInput(*reader, rejects.get());
   if (!st.ok()) throw Failure(st.message());
 

@@ -60,7 +60,8 @@ std::unique_ptr<voc::RejectWriter> OpenRejects(const InputFlags& flags,
   return std::move(*writer);
 }
 
-void ReportReject(const voc::Reject& reject, voc::RejectWriter* writer) {
+void ReportReject(const voc::Reject& reject, voc::RejectWriter* writer,
+                  const voc::RejectWriter::Redact& redact) {
   static constexpr uint64_t kMaxWarnings = 20;
   if (writer != nullptr) {
     voc::Status s = writer->Write(reject);
@@ -69,8 +70,9 @@ void ReportReject(const voc::Reject& reject, voc::RejectWriter* writer) {
   }
   static uint64_t warned = 0;
   if (warned < kMaxWarnings) {
+    const std::string reason = redact ? redact(reject.reason) : reject.reason;
     std::fprintf(stderr, "voc: line %llu: %s\n", static_cast<unsigned long long>(reject.line),
-                 reject.reason.c_str());
+                 reason.c_str());
   } else if (warned == kMaxWarnings) {
     std::fprintf(stderr, "voc: more rejects not shown; use --rejects FILE to keep them all\n");
   }

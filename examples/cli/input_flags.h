@@ -48,7 +48,9 @@ std::unique_ptr<voc::RejectWriter> OpenRejects(const InputFlags& flags,
 
 // Handles one reject: writes it to `writer` if there is one, otherwise warns
 // on stderr ("voc: line 12: <reason>") for the first few.
-void ReportReject(const voc::Reject& reject, voc::RejectWriter* writer);
+// `redact`, when given, masks personal data in the reason printed on stderr.
+void ReportReject(const voc::Reject& reject, voc::RejectWriter* writer,
+                  const voc::RejectWriter::Redact& redact = nullptr);
 
 // Prints "voc: read N records: M emitted, K rejected" on stderr, closes the
 // rejects file, and throws Failure if the stream or the rejects file failed.

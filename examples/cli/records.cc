@@ -66,7 +66,7 @@ int RunRecords(int argc, char** argv) {
     auto next = reader->Read(&record, &reject);
     if (next == voc::RecordReader::Next::kEnd) break;
     if (next == voc::RecordReader::Next::kReject) {
-      voc_cli::ReportReject(reject, rejects.get());
+      voc_cli::ReportReject(reject, rejects.get(), no_redact ? nullptr : voc::RejectWriter::Redact(redact));
       continue;
     }
     if (!no_redact) record.text = redact(record.text);

@@ -98,3 +98,15 @@ def test_missing_text_column_in_jsonl_is_rejected(voc, tmp_path):
     r = run_analyze(voc, src)
     assert r.code == 0, r.err
     assert "read 4 records: 2 emitted, 2 rejected" in r.err
+
+
+def test_reject_reasons_are_redacted_too(voc, tmp_path):
+    src = tmp_path / "dates.csv"
+    src.write_text("id,date,text\n1,jane.doe@example.com,fine\n2,2024-01-05,ok\n")
+    rej = tmp_path / "rej.jsonl"
+    r = run_analyze(voc, src, "--time-col", "date", "--rejects", rej)
+    assert r.code == 0, r.err
+    body = rej.read_text()
+    assert "jane.doe@example.com" not in body and "[EMAIL]" in body
+    r = run_analyze(voc, src, "--time-col", "date")
+    assert "jane.doe@example.com" not in r.err and "[EMAIL]" in r.err
