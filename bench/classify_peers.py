@@ -109,7 +109,8 @@ def main():
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--voc", default=os.path.join(here, "..", "build", "bin", "voc"))
-    ap.add_argument("--splits", default="/work/shared/data/splits")
+    ap.add_argument("--splits", default=os.path.join(
+        os.environ.get("VOC_DATA", os.path.join(here, "..", "..", "shared", "data")), "splits"))
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--out", default=os.path.join(here, "results", "classify.md"))
     args = ap.parse_args()
@@ -144,7 +145,7 @@ def main():
     cols = list(rows[0][2].keys())
     lines = ["# voc train vs classical peers", "",
              "Produced by `/usr/bin/python3 bench/classify_peers.py` (one run, same machine, same splits "
-             "`/work/shared/data/splits`). Accuracy / macro-F1 on the test split; **bold**: voc at or above "
+             "`../shared/data/splits`). Accuracy / macro-F1 on the test split; **bold**: voc at or above "
              "the best peer on that metric.", "",
              "| task (labels) | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for task, nl, res in rows:

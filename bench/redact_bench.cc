@@ -6,7 +6,7 @@
 //     references, memcpy and ICU's own NFC normalizeUTF8;
 //   * recall per kind on the generated corpus of tests/pii_generator.h.
 //
-//   build/bin/redact_bench [--data /work/shared/data] [--show 5] [--reps 3]
+//   build/bin/redact_bench [--data DIR]  (default: $VOC_DATA, else ../shared/data beside the source tree) [--show 5] [--reps 3]
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 
@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_data.h"
 #include "../tests/pii_generator.h"
 #include "voc/normalizer.h"
 #include "voc/redactor.h"
@@ -120,7 +121,7 @@ double Seconds(double t0) { return CpuClock::now() - t0; }
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data = "/work/shared/data";
+  std::string data = DefaultDataDir();
   int show = 0, reps = 3;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

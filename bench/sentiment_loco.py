@@ -9,8 +9,8 @@ with the shipped defaults) and with the peers VADER (npm vader-sentiment) and wi
 wink-eng-lite-web-model) on the same texts, in one run. Peers map to 3 classes
 with score >= 0.05 positive, <= -0.05 negative.
 
-  npm install --prefix /tmp/peers vader-sentiment wink-nlp wink-eng-lite-web-model
-  /usr/bin/python3 bench/sentiment_loco.py --voc build/bin/voc --peers /tmp/peers/node_modules
+  npm install --prefix "$TMPDIR/peers" vader-sentiment wink-nlp wink-eng-lite-web-model
+  /usr/bin/python3 bench/sentiment_loco.py --voc build/bin/voc --peers "$TMPDIR/peers/node_modules"
 
 With --ship OUT.ftz it also trains the default model on every corpus's training
 part (tweets and reviews train splits, all of uci and snippets), quantizes it,
@@ -177,8 +177,8 @@ def f1_grid(recs, gold):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--voc", default=os.path.join(HERE, "..", "build", "bin", "voc"))
-    ap.add_argument("--peers", default="/tmp/peers/node_modules", help="node_modules with the npm peers")
-    ap.add_argument("--data", default="/work/shared/data")
+    ap.add_argument("--peers", default=os.path.join(tempfile.gettempdir(), "peers", "node_modules"), help="node_modules with the npm peers")
+    ap.add_argument("--data", default=os.environ.get("VOC_DATA", os.path.join(HERE, "..", "..", "shared", "data")))
     ap.add_argument("--test-cap", type=int, default=4000, help="most test texts per corpus (seeded sample)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--default-weight", type=float, default=0.5, help="SentimentOptions::model_weight")

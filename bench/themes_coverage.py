@@ -12,7 +12,7 @@ Runs `voc themes` on real corpora in ../shared/data and reports:
 
 usage: /usr/bin/python3 bench/themes_coverage.py [--voc build/bin/voc]
          [--data ../shared/data] [--taxonomy models/taxonomy.json]
-         [--sample 50] [--sample-out /tmp/theme_hits_sample.txt] [--json OUT]
+         [--sample 50] [--sample-out FILE] [--json OUT]
 """
 import argparse
 import collections
@@ -22,6 +22,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -60,14 +61,16 @@ def related(a, b):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--voc", default=os.path.join(ROOT, "build/bin/voc"))
-    ap.add_argument("--data", default=os.path.join(ROOT, "../../shared/data"))
+    ap.add_argument("--data", default=os.environ.get("VOC_DATA", os.path.join(ROOT, "..", "shared", "data")))
     ap.add_argument("--taxonomy", default=os.path.join(ROOT, "models/taxonomy.json"))
     ap.add_argument("--sample", type=int, default=50)
-    ap.add_argument("--sample-out", default="/tmp/theme_hits_sample.txt")
+    ap.add_argument("--sample-out", default=os.path.join(tempfile.gettempdir(), "theme_hits_sample.txt"))
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json")
     args = ap.parse_args()
-    data = args.data if os.path.isdir(args.data) else "/work/shared/data"
+    data = args.data
+    if not os.path.isdir(data):
+        sys.exit(f"themes_coverage: no corpora at {data} (use --data or VOC_DATA)")
 
     corpora = {
         "cfpb_narratives": read_csv(os.path.join(data, "cfpb_complaints/complaints_sample.csv"),

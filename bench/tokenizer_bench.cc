@@ -1,9 +1,9 @@
 // Tokenizer throughput against ICU's word BreakIterator, and agreement of the
 // fast path with the ICU path.
 //
-//   build/bin/tokenizer_bench [--data /work/shared/data] [--seconds 1.5]
+//   build/bin/tokenizer_bench [--data DIR] [--seconds 1.5]
 //
-// Reads every *.txt / *.csv file under --data (default /work/shared/data,
+// Reads every *.txt / *.csv file under --data (default $VOC_DATA, else ../shared/data beside the source tree,
 // skipped when absent) plus the bundled samples in examples/data, one text
 // per line. For each corpus it checks that the voc Tokenizer gives identical
 // tokens and sentences with the fast path on and off, then prints MB/s of:
@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_data.h"
 #include "voc/tokenizer.h"
 
 namespace fs = std::filesystem;
@@ -97,7 +98,7 @@ double Measure(const Corpus& c, double seconds, F pass) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data_dir = "/work/shared/data";
+  std::string data_dir = DefaultDataDir();
   double seconds = 1.5;
   std::string only;  // run just one measurement on all text (for profilers)
   int passes = 0;    // with --only: a fixed number of passes instead of --seconds
