@@ -4,6 +4,7 @@
 #ifndef VOC_EXAMPLES_CLI_CLI_H_
 #define VOC_EXAMPLES_CLI_CLI_H_
 
+#include <boost/program_options.hpp>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,12 @@ struct UsageError : std::runtime_error {
 struct Failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// Parses `argv` against `options` with positional arguments bound by `pos`;
+// throws UsageError with boost's message on a bad command line.
+boost::program_options::variables_map ParseCommandLine(
+    int argc, char** argv, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& pos = {});
 
 // A subcommand receives argv with argv[0] = "voc <name>".
 using CommandFn = std::function<int(int argc, char** argv)>;

@@ -21,17 +21,6 @@ namespace po = boost::program_options;
 namespace voc_cli {
 namespace {
 
-po::variables_map Parse(int argc, char** argv, const po::options_description& desc,
-                        const po::positional_options_description& pos) {
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  return vm;
-}
 
 // Writes to a temporary file beside `path` and renames it into place on
 // Commit(), so an interrupted run leaves no half-written output.
@@ -76,7 +65,7 @@ int RunAnalyze(int argc, char** argv) {
   AddAnalyzerFlags(&desc, &af);
   po::positional_options_description pos;
   pos.add("input", 1);
-  auto vm = Parse(argc, argv, desc, pos);
+  auto vm = ParseCommandLine(argc, argv, desc, pos);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;
@@ -137,7 +126,7 @@ int RunFindings(int argc, char** argv) {
   AddAnalyzerFlags(&desc, &af);
   po::positional_options_description pos;
   pos.add("input", 1);
-  auto vm = Parse(argc, argv, desc, pos);
+  auto vm = ParseCommandLine(argc, argv, desc, pos);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;

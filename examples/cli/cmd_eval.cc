@@ -30,13 +30,7 @@ int RunEval(int argc, char** argv) {
        "separator of several labels (multi-label models)")
       ("task", po::value(&task), "refuse a model trained for another task")
       ("json", "print one JSON object");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw voc_cli::UsageError(e.what());
-  }
+  po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, desc);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;

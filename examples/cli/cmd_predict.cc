@@ -30,13 +30,7 @@ int RunPredict(int argc, char** argv) {
       ("explain", "append the strongest features of the top label");
   po::positional_options_description pos;
   pos.add("input", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw voc_cli::UsageError(e.what());
-  }
+  po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, desc, pos);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;

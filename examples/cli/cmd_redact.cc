@@ -20,13 +20,7 @@ void Write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 po::variables_map Parse(int argc, char** argv, const po::options_description& opts) {
   po::positional_options_description pos;
   pos.add("input", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw voc_cli::UsageError(e.what());
-  }
+  po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, opts, pos);
   return vm;
 }
 

@@ -106,13 +106,7 @@ int RunThemes(int argc, char** argv) {
   pos.add("input", 1);
   po::options_description all;
   all.add(desc).add(hidden);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw voc_cli::UsageError(e.what());
-  }
+  po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, all, pos);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;

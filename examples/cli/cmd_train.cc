@@ -47,13 +47,7 @@ int RunTrain(int argc, char** argv) {
       ("seed", po::value(&seed)->default_value(seed), "random seed")
       ("threads", po::value(&threads)->default_value(threads), "fastText threads (0: 1, deterministic)")
       ("verbose,v", "print every candidate's validation scores");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw voc_cli::UsageError(e.what());
-  }
+  po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, desc);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;

@@ -8,6 +8,20 @@
 #include "cli.h"
 
 namespace voc_cli {
+boost::program_options::variables_map ParseCommandLine(
+    int argc, char** argv, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& pos) {
+  namespace po = boost::program_options;
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
 std::vector<Command>& Registry() {
   static std::vector<Command> commands;
   return commands;

@@ -34,13 +34,7 @@ int RunRecords(int argc, char** argv) {
   all.add(desc).add(hidden);
   po::positional_options_description pos;
   pos.add("input", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw voc_cli::UsageError(e.what());
-  }
+  po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, all, pos);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;

@@ -120,7 +120,7 @@ def test_quantize_and_task_check(tmp_path, voc):
 def test_errors(tmp_path, voc, trained):
     good = write_csv(tmp_path / "good.csv", synthetic(30))
     r = voc("train", "--input", good, "--output", tmp_path / "x.vocm", "--text-col", "body")
-    assert r.code == 1 and "has no column 'body' (columns: text, label)" in r.err
+    assert r.code == 1 and "text column 'body' not found; columns are: text, label" in r.err
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     r = voc("train", "--input", empty, "--output", tmp_path / "x.vocm")
@@ -136,7 +136,7 @@ def test_errors(tmp_path, voc, trained):
     r = voc("train", "--input", good, "--output", tmp_path / "x.vocm", "--backend", "svm")
     assert r.code == 1 and "unknown backend 'svm'" in r.err
     r = voc("train", "--input", tmp_path / "missing.csv", "--output", tmp_path / "x.vocm")
-    assert r.code == 1 and "cannot open" in r.err
+    assert r.code == 1 and "not found" in r.err
     bad = tmp_path / "bad.vocm"
     bad.write_bytes(b"not a model at all")
     r = voc("eval", "--model", bad, "--input", good)
