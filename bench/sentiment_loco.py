@@ -2,7 +2,8 @@
 """Leave-one-corpus-out evaluation of voc's sentiment against VADER and wink-nlp.
 
 For each corpus C in {tweets, reviews, uci, snippets}: train a quantized
-fastText model on the other corpora (plus Bitext customer-service requests as
+sentiment model with `voc train --task sentiment` (a linear model stacked on
+the lexicon) on the other corpora (plus Bitext customer-service requests as
 neutral examples), then score C's test texts with voc (lexicon only, model only,
 the blend with parameters chosen on the other three folds only, and the blend
 with the shipped defaults) and with the peers VADER (npm vader-sentiment) and wink-nlp (npm wink-nlp +
@@ -12,9 +13,9 @@ with score >= 0.05 positive, <= -0.05 negative.
   npm install --prefix "$TMPDIR/peers" vader-sentiment wink-nlp wink-eng-lite-web-model
   /usr/bin/python3 bench/sentiment_loco.py --voc build/bin/voc --peers "$TMPDIR/peers/node_modules"
 
-With --ship OUT.ftz it also trains the default model on every corpus's training
-part (tweets and reviews train splits, all of uci and snippets), quantizes it,
-and scores the tweets and reviews test splits (held out from it).
+With --ship OUT.vocm it also trains the default model on every corpus's training
+part (tweets and reviews train splits, all of uci and snippets), quantized, and
+scores the tweets and reviews test splits (held out from it).
 """
 import argparse, csv, glob, json, math, os, random, subprocess, sys, tempfile, time
 from sklearn.metrics import f1_score
@@ -23,8 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LABELS = ["negative", "neutral", "positive"]
 WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
 THRESHOLDS = [0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3]
-FT_ARGS = ["-epoch", "10", "-lr", "0.5", "-wordNgrams", "2", "-dim", "50", "-minCount", "2",
-           "-bucket", "1000000", "-thread", "2", "-verbose", "0", "-seed", "7"]
+TRAIN_ARGS = []  # voc train's defaults
 
 
 def clean(t):
@@ -86,33 +86,18 @@ def bitext_neutral(data):
     return [(t, "neutral") for t, l in rows if l != "complaint"]
 
 
-def prepare(t):  # the Python twin of sentiment_internal::PrepareModelInput
-    out = []
-    for ch in t:
-        o = ord(ch)
-        if o >= 128:
-            out.append(ch)
-        elif ch.isalnum() or ch == "'":
-            out.append(ch.lower())
-        elif ch in "!?":
-            out.append(" " + ch + " ")
-        else:
-            out.append(" ")
-    return "".join(out)
-
-
-def train_fasttext(rows, out_prefix, quantize=False):
-    path = out_prefix + ".train.txt"
-    with open(path, "w", encoding="utf-8") as f:
-        for t, l in rows:
-            f.write(f"__label__{l} {prepare(t)}\n")
-    subprocess.run(["fasttext", "supervised", "-input", path, "-output", out_prefix] + FT_ARGS, check=True)
-    if quantize:
-        subprocess.run(["fasttext", "quantize", "-input", path, "-output", out_prefix, "-qnorm",
-                        "-cutoff", "100000", "-retrain", "-epoch", "2", "-thread", "2", "-verbose", "0"],
-                       check=True)
-        return out_prefix + ".ftz"
-    return out_prefix + ".bin"
+def train_voc(voc, rows, out_prefix):
+    """`voc train --task sentiment --quantize` on `rows`; returns the model path."""
+    path = out_prefix + ".train.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        w.writerows(rows)
+    model = out_prefix + ".vocm"
+    subprocess.run([voc, "train", "--task", "sentiment", "--input", path, "--output", model, "--quantize"]
+                   + TRAIN_ARGS, check=True, stdout=subprocess.DEVNULL)
+    os.remove(path)
+    return model
 
 
 def run_voc(voc, texts, model=None, extra=()):
@@ -170,8 +155,13 @@ def metrics(gold, pred):
     return acc, f1_score(gold, pred, labels=labels, average="macro", zero_division=0)
 
 
-def f1_grid(recs, gold):
-    return [metrics(gold, [blend(x, w, thr, t) for x in recs])[1] for (t, w, thr) in GRID]
+def grid_scores(recs, gold):
+    """(accuracy, macro-F1) of every blend setting in GRID."""
+    return [metrics(gold, [blend(x, w, thr, t) for x in recs]) for (t, w, thr) in GRID]
+
+
+def criterion(acc_f1, select):
+    return acc_f1[1] if select == "f1" else 0.5 * (acc_f1[0] + acc_f1[1])
 
 
 def main():
@@ -181,10 +171,13 @@ def main():
     ap.add_argument("--data", default=os.environ.get("VOC_DATA", os.path.join(HERE, "..", "..", "shared", "data")))
     ap.add_argument("--test-cap", type=int, default=4000, help="most test texts per corpus (seeded sample)")
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--default-weight", type=float, default=0.5, help="SentimentOptions::model_weight")
-    ap.add_argument("--default-threshold", type=float, default=0.15, help="SentimentOptions::neutral_threshold")
-    ap.add_argument("--default-temperature", type=float, default=2.0, help="SentimentOptions::model_temperature")
-    ap.add_argument("--ship", help="also train the default model to this .ftz path")
+    ap.add_argument("--default-weight", type=float, help="SentimentOptions::model_weight "
+                    "(default: the best over all four folds)")
+    ap.add_argument("--default-threshold", type=float, help="SentimentOptions::neutral_threshold (same)")
+    ap.add_argument("--default-temperature", type=float, help="SentimentOptions::model_temperature (same)")
+    ap.add_argument("--select", choices=("mean", "f1"), default="mean",
+                    help="blend settings are chosen by the mean of accuracy and macro-F1, or by macro-F1")
+    ap.add_argument("--ship", help="also train the default model to this .vocm path")
     ap.add_argument("--json", help="write all figures here")
     ap.add_argument("--no-bitext", action="store_true",
                     help="do not add Bitext customer-service requests as neutral training examples")
@@ -198,14 +191,14 @@ def main():
     for held in corpora:
         train = [r for name, (tr, _) in corpora.items() if name != held for r in tr] + extra
         random.Random(a.seed).shuffle(train)
-        model = train_fasttext(train, os.path.join(work, f"loco_{held}"), quantize=True)
+        model = train_voc(a.voc, train, os.path.join(work, f"loco_{held}"))
         test = corpora[held][1]
         texts, gold = [t for t, _ in test], [l for _, l in test]
         recs, dps_model = run_voc(a.voc, texts, model)
         _, dps_lex = run_voc(a.voc, texts, None)
         peers, peer_speed = run_peers(a.peers, texts)
         fold[held] = {"n_test": len(test), "n_train": len(train), "gold": gold, "recs": recs, "peers": peers,
-                      "grid": f1_grid(recs, gold)}
+                      "grid": grid_scores(recs, gold)}
         speed[held] = {"voc_lexicon_cli_docs_per_s": dps_lex, "voc_model_cli_docs_per_s": dps_model,
                        "vader_docs_per_s": peer_speed["vader_docs_per_s"],
                        "wink_docs_per_s": peer_speed["wink_docs_per_s"]}
@@ -219,11 +212,16 @@ def main():
         for g, (t, w, thr) in enumerate(GRID):
             if only_lexicon and w != 0.0:
                 continue
-            score = sum(fold[c]["grid"][g] for c in names if c not in exclude) / (len(names) - len(exclude))
+            score = sum(criterion(fold[c]["grid"][g], a.select) for c in names if c not in exclude) / \
+                (len(names) - len(exclude))
             if best is None or score > best[0] + 1e-12:
                 best = (score, t, w, thr)
         return best[1:]
 
+    best_t, best_w, best_thr = choose(set())
+    if a.default_temperature is None: a.default_temperature = best_t
+    if a.default_weight is None: a.default_weight = best_w
+    if a.default_threshold is None: a.default_threshold = best_thr
     results = {}
     for c in names:
         f = fold[c]
@@ -266,7 +264,7 @@ def main():
         train = [r for _, (tr, _) in corpora.items() for r in tr] + extra
         random.Random(a.seed).shuffle(train)
         prefix = os.path.splitext(a.ship)[0]
-        model = train_fasttext(train, prefix, quantize=True)
+        model = train_voc(a.voc, train, prefix)
         ship = {"model": model, "size_bytes": os.path.getsize(model), "n_train": len(train)}
         for name, path in (("tweets_sentiment_test", "tweets_sentiment_test.csv"),
                            ("reviews_sentiment_test", "reviews_sentiment_test.csv")):
@@ -279,16 +277,13 @@ def main():
                 "voc blend (shipped defaults)": metrics(gold, [blend(x, a.default_weight, a.default_threshold,
                                                                      a.default_temperature) for x in recs]),
             }
-        for f in (prefix + ".bin", prefix + ".vec", prefix + ".train.txt"):
-            if os.path.exists(f):
-                os.remove(f)
         print("shipped model: " + json.dumps(ship))
     if a.json:
         for c in fold:
             del fold[c]["recs"], fold[c]["peers"], fold[c]["gold"]
         with open(a.json, "w") as f:
-            json.dump({"loco": results, "speed": speed, "ship": ship, "fasttext_args": FT_ARGS,
-                       "grid": GRID, "grid_f1": {c: fold[c]["grid"] for c in fold}}, f, indent=1)
+            json.dump({"loco": results, "speed": speed, "ship": ship, "train_args": TRAIN_ARGS,
+                       "grid": GRID, "grid_accuracy_f1": {c: fold[c]["grid"] for c in fold}, "select": a.select}, f, indent=1)
 
 
 if __name__ == "__main__":

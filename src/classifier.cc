@@ -231,6 +231,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
                                                               const TrainOptions& options) {
   if (rows.empty()) return InvalidArgumentError("no training rows");
   if (options.task.empty()) return InvalidArgumentError("task name is empty");
+  if (options.input.empty()) return InvalidArgumentError("input description is empty (use \"text\")");
   if (options.backend != "auto" && options.backend != "linear" && options.backend != "fasttext")
     return InvalidArgumentError("unknown backend '" + options.backend +
                                 "' (expected auto, linear or fasttext)");
@@ -344,7 +345,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   auto train_on = [&](const TrainData& d, const json& c, std::unique_ptr<internal::LinearTrainer>* lt,
                       std::unique_ptr<internal::FastTextTrainer>* ft) -> Result<std::unique_ptr<Backend>> {
     if (c["backend"] == "linear") {
-      if (!*lt) *lt = std::make_unique<internal::LinearTrainer>(d);
+      if (!*lt) *lt = std::make_unique<internal::LinearTrainer>(d, options.char_ngrams);
       return (*lt)->Train(c, options.seed);
     }
     if (!*ft) *ft = std::make_unique<internal::FastTextTrainer>(d, labels);
@@ -481,6 +482,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       {"labels", labels},
       {"thresholds", impl->thresholds},
       {"settings", settings},
+      {"input", options.input},
+      {"features", {{"word_ngrams", 2}, {"char_ngrams", options.char_ngrams ? json::array({2, 5}) : json(nullptr)}}},
       {"seed", options.seed},
       {"training", {{"rows", rows.size()}, {"fingerprint", Fingerprint(rows)}}},
       {"validation",
@@ -496,6 +499,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   impl->info.backend = settings["backend"].get<std::string>();
   impl->info.multi_label = options.multi_label;
   impl->info.labels = labels;
+  impl->info.input = options.input;
   impl->info.metadata_json = meta.dump();
   impl->info.validation_accuracy = search ? best_acc : 0;
   impl->info.validation_macro_f1 = search ? best_raw_f1 : 0;
@@ -619,6 +623,11 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
   impl->info.task = meta["task"].get<std::string>();
   impl->info.backend = meta["backend"].get<std::string>();
   impl->info.multi_label = meta["multi_label"].get<bool>();
+  if (meta.contains("input")) {
+    if (!meta["input"].is_string() || meta["input"].get<std::string>().empty())
+      return corrupt("metadata 'input' must be a non-empty string");
+    impl->info.input = meta["input"].get<std::string>();
+  }
   std::set<std::string> seen;
   for (const auto& l : meta["labels"]) {
     if (!l.is_string() || l.get<std::string>().empty() || !seen.insert(l.get<std::string>()).second)

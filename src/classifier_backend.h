@@ -48,7 +48,8 @@ class Backend {
 // feature extraction.
 class LinearTrainer {
  public:
-  explicit LinearTrainer(const TrainData& data);
+  // `char_ngrams`: add character 2-5 grams to the word 1-2 grams.
+  LinearTrainer(const TrainData& data, bool char_ngrams);
   ~LinearTrainer();
   // `params`: {"solver": "svc"|"lr", "C": double, "balanced": bool}.
   Result<std::unique_ptr<Backend>> Train(const nlohmann::json& params, int seed);

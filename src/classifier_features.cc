@@ -64,7 +64,7 @@ std::string LowerAscii(std::string_view text) {
   return s;
 }
 
-void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out) {
+void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bool char_ngrams) {
   out->clear();
   const std::string text = LowerAscii(original);
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -92,7 +92,7 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out) {
     toks.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(i),
                     Fnv(kWordSeed, text.data() + start, i - start)});
   }
-  out->reserve(toks.size() * 2 + n * 4);
+  out->reserve(toks.size() * 2 + (char_ngrams ? n * 4 : 0));
   for (size_t t = 0; t < toks.size(); ++t) {
     out->push_back({toks[t].hash, FeatureFamily::kWord, false, toks[t].begin, toks[t].end});
     if (t + 1 < toks.size()) {
@@ -102,6 +102,7 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out) {
     }
   }
 
+  if (!char_ngrams) return;
   // Character 2-5 grams of each whitespace-separated chunk, padded with a
   // space on both sides; a chunk shorter than n yields itself once.
   std::vector<uint32_t> cps;  // byte offsets of code point starts in padded chunk

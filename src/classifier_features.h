@@ -29,7 +29,7 @@ struct RawFeature {
 std::string LowerAscii(std::string_view text);
 
 // Appends every feature occurrence of `text` to `out` (cleared first).
-void ExtractFeatures(std::string_view text, std::vector<RawFeature>* out);
+void ExtractFeatures(std::string_view text, std::vector<RawFeature>* out, bool char_ngrams = true);
 
 // A token of fastText's input: a run of word characters or one other
 // non-space character, lower-cased, with its byte span in the text.

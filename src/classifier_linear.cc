@@ -18,7 +18,8 @@
 namespace voc::internal {
 namespace {
 
-constexpr uint32_t kLinearPayloadVersion = 1;
+// Version 2 adds the char_ngrams flag; version 1 models always used them.
+constexpr uint32_t kLinearPayloadVersion = 2;
 constexpr uint64_t kMaxFeatures = 50'000'000;
 constexpr uint32_t kMaxLabels = 100'000;
 
@@ -58,7 +59,7 @@ class LinearModel : public Backend {
   void Decisions(std::string_view text, std::vector<double>* dec) const {
     thread_local std::vector<RawFeature> raw;
     thread_local SparseVector vec;
-    ExtractFeatures(text, &raw);
+    ExtractFeatures(text, &raw, char_ngrams_);
     Vectorize(raw, index_, idf_, &vec);
     dec->assign(bias_.begin(), bias_.end());
     const size_t L = bias_.size();
@@ -87,7 +88,7 @@ class LinearModel : public Backend {
                                            int max_features) const override {
     std::vector<RawFeature> raw;
     SparseVector vec;
-    ExtractFeatures(text, &raw);
+    ExtractFeatures(text, &raw, char_ngrams_);
     Vectorize(raw, index_, idf_, &vec);
     const size_t L = bias_.size();
     std::vector<FeatureContribution> out;
@@ -197,6 +198,7 @@ class LinearModel : public Backend {
     w.U64(n);
     w.U8(multi_label_);
     w.U8(quantized_);
+    w.U8(char_ngrams_);
     w.F32(static_cast<float>(temperature_));
     for (float b : bias_) w.F32(b);
     uint64_t prev = 0;
@@ -256,18 +258,18 @@ class LinearModel : public Backend {
     ByteReader r(raw);
     uint32_t version, L;
     uint64_t n;
-    uint8_t multi, quantized;
+    uint8_t multi, quantized, chars = 1;
     float t;
     if (!r.U32(&version) || !r.U32(&L) || !r.U64(&n) || !r.U8(&multi) || !r.U8(&quantized) ||
-        !r.F32(&t))
+        (version >= 2 && !r.U8(&chars)) || !r.F32(&t))
       return bad("truncated header");
-    if (version != kLinearPayloadVersion)
+    if (version < 1 || version > kLinearPayloadVersion)
       return Result<std::unique_ptr<Backend>>(FailedPreconditionError(
           "linear model payload version " + std::to_string(version) + " is not supported (expected " +
           std::to_string(kLinearPayloadVersion) + ")"));
     if (L == 0 || L > kMaxLabels || static_cast<int>(L) != num_labels)
       return bad("label count " + std::to_string(L) + " does not match metadata");
-    if (n > kMaxFeatures || multi > 1 || quantized > 1 || (multi != 0) != multi_label ||
+    if (n > kMaxFeatures || multi > 1 || quantized > 1 || chars > 1 || (multi != 0) != multi_label ||
         !std::isfinite(t) || t <= 0 || t > 1e6)
       return bad("invalid header fields");
     // Each feature needs at least 1 (key) + 2 (idf) + L (weights) bytes.
@@ -275,6 +277,7 @@ class LinearModel : public Backend {
     auto m = std::make_unique<LinearModel>();
     m->multi_label_ = multi;
     m->quantized_ = quantized;
+    m->char_ngrams_ = chars;
     m->temperature_ = t;
     m->bias_.resize(L);
     for (float& b : m->bias_)
@@ -325,6 +328,7 @@ class LinearModel : public Backend {
   double temperature_ = 1;
   bool multi_label_ = false;
   bool quantized_ = false;
+  bool char_ngrams_ = true;
 };
 
 }  // namespace
@@ -368,19 +372,22 @@ bool ByteReader::Bytes(size_t n, std::string_view* out) {
 
 struct LinearTrainer::State {
   const TrainData* data;
+  bool char_ngrams = true;
   FeatureIndex index;
   std::vector<float> idf;
   std::vector<std::vector<feature_node>> x;  // per row, with bias and terminator
 };
 
-LinearTrainer::LinearTrainer(const TrainData& data) : state_(std::make_unique<State>()) {
+LinearTrainer::LinearTrainer(const TrainData& data, bool char_ngrams)
+    : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.data = &data;
+  s.char_ngrams = char_ngrams;
   std::vector<std::vector<RawFeature>> raw(data.rows.size());
   std::vector<uint32_t> df;
   std::vector<uint32_t> seen_in;  // last row that counted a feature
   for (size_t i = 0; i < data.rows.size(); ++i) {
-    ExtractFeatures(data.rows[i]->text, &raw[i]);
+    ExtractFeatures(data.rows[i]->text, &raw[i], char_ngrams);
     for (const RawFeature& f : raw[i]) {
       size_t id = static_cast<size_t>(s.index.Insert(f.hash));
       if (id >= df.size()) df.push_back(0), seen_in.push_back(UINT32_MAX);
@@ -436,6 +443,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
 
   auto m = std::make_unique<LinearModel>();
   m->multi_label_ = data.multi_label;
+  m->char_ngrams_ = s.char_ngrams;
   m->index_ = s.index;
   m->idf_ = s.idf;
   m->weights_.assign(nf * L, 0.0f);

@@ -99,10 +99,12 @@ struct SentimentAnalyzer::Impl {
   si::Scanner scanner;
   std::unique_ptr<si::SentimentModel> model;
 
+  // With `lexicon_only` only the lexicon fields of `out` are filled.
   void Score(std::string_view text, const std::vector<si::Token>& toks,
              const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
-             SentimentResult* out) const;
-  void Finish(std::string_view text, double lexicon_score, double evidence_mass,
+             SentimentResult* out, bool lexicon_only = false) const;
+  // `pos` and `neg`: summed positive and negative strengths behind `lexicon_score`.
+  void Finish(std::string_view text, double lexicon_score, double pos, double neg,
               std::vector<Hit>& hits, bool use_model, Sentiment* s,
               std::array<double, 3>* model_probs) const;
 };
@@ -146,6 +148,43 @@ Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
     im.model = std::move(*m);
   }
   return a;
+}
+
+std::string SentimentAnalyzer::ModelInput(std::string_view text) const {
+  std::vector<si::Token> toks;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  impl_->scanner.Scan(text, &toks, &sentences);
+  SentimentResult r;
+  impl_->Score(text, toks, sentences, &r, /*lexicon_only=*/true);
+  std::string out(text);
+  si::AppendLexiconTokens(r.lexicon_score, r.lexicon_positive, r.lexicon_negative, &out);
+  return out;
+}
+
+Result<std::unique_ptr<TextClassifier>> TrainSentimentModel(const std::vector<LabeledText>& rows,
+                                                            TrainOptions options) {
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (const std::string& l : rows[i].labels)
+      if (l != "negative" && l != "neutral" && l != "positive")
+        return InvalidArgumentError("row " + std::to_string(i + 1) + " has label '" + l +
+                                    "'; sentiment labels are negative, neutral and positive");
+  if (options.multi_label) return InvalidArgumentError("a sentiment model is single-label");
+  SentimentOptions lexicon_only;
+  lexicon_only.sentences = false;
+  auto lexicon = SentimentAnalyzer::Create(lexicon_only);
+  if (!lexicon.ok()) return lexicon.status();
+  auto stacked = [&](const std::vector<LabeledText>& in) {
+    std::vector<LabeledText> out;
+    out.reserve(in.size());
+    for (const LabeledText& r : in) out.push_back({(*lexicon)->ModelInput(r.text), r.labels});
+    return out;
+  };
+  options.task = "sentiment";
+  options.input = kSentimentLexiconInput;
+  options.backend = "linear";
+  options.char_ngrams = false;
+  options.validation = stacked(options.validation);
+  return TextClassifier::Train(stacked(rows), options);
 }
 
 SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
@@ -253,7 +292,7 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
 
 void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si::Token>& toks,
                                     const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
-                                    SentimentResult* out) const {
+                                    SentimentResult* out, bool lexicon_only) const {
   const size_t n = toks.size();
   std::vector<float> valence(n, 0.0f);
   std::vector<uint8_t> role(n, kNone);
@@ -470,9 +509,12 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 
   double doc_score = normalise(doc_pos, doc_neg, words);
   out->lexicon_score = doc_score;
+  out->lexicon_positive = doc_pos;
+  out->lexicon_negative = doc_neg;
+  if (lexicon_only) return;
   out->has_model = model != nullptr;
   std::vector<Hit> doc_hits = hits;
-  Finish(text, doc_score, doc_pos + doc_neg, doc_hits, true, &out->document,
+  Finish(text, doc_score, doc_pos, doc_neg, doc_hits, true, &out->document,
          &out->model_probabilities);
 
   if (options.sentences) {
@@ -488,7 +530,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       ss.end = sentences[s].second;
       double score = normalise(pos[s], neg[s], sent_words[s]);
       std::array<double, 3> probs{};
-      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s] + neg[s], sh,
+      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sh,
              ns > 1, &ss.sentiment, &probs);
       if (ns == 1) {
         // One sentence: it shares the document's verdict.
@@ -503,18 +545,25 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 
 // Turns a lexicon score (and the model's opinion of `text`) into label, score,
 // confidence and the strongest evidence spans.
-void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score,
-                                     double evidence_mass, std::vector<Hit>& hits,
-                                     bool use_model, Sentiment* s,
-                                     std::array<double, 3>* model_probs) const {
+void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score, double pos,
+                                     double neg, std::vector<Hit>& hits, bool use_model,
+                                     Sentiment* s, std::array<double, 3>* model_probs) const {
   // Lexicon class probabilities: polar mass rises steeply around the threshold.
   const double thr = options.neutral_threshold;
-  double polar = evidence_mass > 0 ? Logistic(12.0 * (std::fabs(lexicon_score) - thr)) : 0.0;
+  double polar = pos + neg > 0 ? Logistic(12.0 * (std::fabs(lexicon_score) - thr)) : 0.0;
   std::array<double, 3> q = {lexicon_score < 0 ? polar : 0.0, 1.0 - polar,
                              lexicon_score > 0 ? polar : 0.0};
   bool blended = false;
   if (model && use_model) {
-    std::array<double, 3> m = model->Predict(text);
+    std::array<double, 3> m;
+    if (model->wants_lexicon_tokens()) {
+      thread_local std::string input;
+      input.assign(text);
+      si::AppendLexiconTokens(lexicon_score, pos, neg, &input);
+      m = model->Predict(input);
+    } else {
+      m = model->Predict(text);
+    }
     *model_probs = m;
     double total = m[0] + m[1] + m[2];
     if (total > 0) {

@@ -1,6 +1,8 @@
 // The optional fastText part of voc's sentiment.
 #include "sentiment_model.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -12,6 +14,7 @@
 
 #include "classifier_backend.h"
 #include "voc/classifier.h"
+#include "voc/sentiment.h"
 
 namespace voc {
 namespace sentiment_internal {
@@ -37,6 +40,19 @@ void PrepareModelInput(std::string_view text, std::string* out) {
   }
 }
 
+void AppendLexiconTokens(double score, double pos, double neg, std::string* out) {
+  auto band = [](double v) { return static_cast<int>(std::min(10.0, std::max(0.0, v * 2.0))); };
+  const long tenths = std::lround(std::max(-1.0, std::min(1.0, score)) * 10.0);
+  out->append(tenths < 0 ? " lexscoren" : " lexscorep");
+  out->append(std::to_string(tenths < 0 ? -tenths : tenths));
+  out->append(score < -0.05 ? " lexclassneg" : score > 0.05 ? " lexclasspos" : " lexclassneu");
+  out->append(" lexpos");
+  out->append(std::to_string(band(pos)));
+  out->append(" lexneg");
+  out->append(std::to_string(band(neg)));
+  if (pos == 0 && neg == 0) out->append(" lexnone");
+}
+
 constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral",
                                         "__label__positive"};
 
@@ -46,7 +62,10 @@ struct SentimentModel::Impl {
   std::unique_ptr<TextClassifier> classifier;
   fasttext::FastText ft;
   std::vector<int> class_of_label;  // fastText label id -> 0/1/2 or -1
+  bool lexicon_tokens = false;
 };
+
+bool SentimentModel::wants_lexicon_tokens() const { return impl_->lexicon_tokens; }
 
 SentimentModel::SentimentModel() : impl_(new Impl) {}
 SentimentModel::~SentimentModel() = default;
@@ -66,7 +85,12 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
       return DataLossError("sentiment model '" + path +
                            "' is neither a voc sentiment model nor a fastText model (" +
                            c.status().message() + ")");
+    const std::string& input = (*c)->info().input;
+    if (input != "text" && input != kSentimentLexiconInput)
+      return FailedPreconditionError("sentiment model '" + path + "' expects input '" + input +
+                                     "', which this version cannot produce");
     std::unique_ptr<SentimentModel> model(new SentimentModel);
+    model->impl_->lexicon_tokens = input == kSentimentLexiconInput;
     int found = 0;
     for (const std::string& l : (*c)->info().labels)
       for (int k = 0; k < 3; ++k)

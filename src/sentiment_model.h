@@ -21,6 +21,11 @@ namespace sentiment_internal {
 // non-ASCII bytes kept. bench/sentiment_loco.py does the same in Python.
 void PrepareModelInput(std::string_view text, std::string* out);
 
+// Appends to a model input the tokens that describe the lexicon's judgement:
+// score band (tenths), class, positive and negative strength (halves, capped),
+// and "lexnone" when the lexicon found nothing. Input kSentimentLexiconInput.
+void AppendLexiconTokens(double score, double pos, double neg, std::string* out);
+
 class SentimentModel {
  public:
   // NotFound if `path` cannot be opened, DataLoss if it is neither a voc
@@ -31,6 +36,8 @@ class SentimentModel {
   // Class probabilities {negative, neutral, positive} of `text`; a label the
   // model lacks gets 0. Thread-safe.
   std::array<double, 3> Predict(std::string_view text) const;
+  // Whether Predict expects the text with AppendLexiconTokens applied.
+  bool wants_lexicon_tokens() const;
 
  private:
   SentimentModel();

@@ -71,6 +71,40 @@ TEST_CASE("TextClassifier: linear backend learns a small synthetic task") {
   CHECK(r.macro_f1 > 0.9);
 }
 
+TEST_CASE("TextClassifier: a words-only linear model keeps its setting through save and load") {
+  auto rows = Synthetic(40);
+  voc::TrainOptions o = Quick("linear");
+  o.char_ngrams = false;
+  o.input = "custom-input/2";
+  auto model = voc::TextClassifier::Train(rows, o);
+  REQUIRE(model.ok());
+  CHECK((*model)->info().input == "custom-input/2");
+  auto with_chars = voc::TextClassifier::Train(rows, Quick("linear"));
+  REQUIRE(with_chars.ok());
+  CHECK((*with_chars)->info().input == "text");
+  auto has_char_feature = [](const voc::TextClassifier& m) {
+    for (const auto& f : m.Explain("overcharged on my invoice", "billing", 50).features)
+      if (f.feature.rfind("char:", 0) == 0) return true;
+    return false;
+  };
+  CHECK_FALSE(has_char_feature(**model));
+  CHECK(has_char_feature(**with_chars));
+  auto loaded = voc::TextClassifier::FromBytes((*model)->Serialize());
+  REQUIRE(loaded.ok());
+  CHECK((*loaded)->info().input == "custom-input/2");
+  CHECK_FALSE(has_char_feature(**loaded));
+  for (const char* t : {"charged twice", "the courier lost my parcel", "overchargd", "locked out"}) {
+    auto a = (*model)->Predict(t, 3), b = (*loaded)->Predict(t, 3);
+    CAPTURE(t);
+    CHECK(a[0].label == b[0].label);
+    CHECK(a[0].probability == doctest::Approx(b[0].probability));
+  }
+  o.input = "";
+  auto empty = voc::TextClassifier::Train(rows, o);
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message() == "input description is empty (use \"text\")");
+}
+
 TEST_CASE("TextClassifier: fastText backend learns a small synthetic task") {
   auto rows = Synthetic(60);
   auto opts = Quick("fasttext");
@@ -460,7 +494,7 @@ TEST_CASE("Ensemble payload: round trip, truncations and bit flips fail cleanly"
     int id = static_cast<int>(std::find(labels.begin(), labels.end(), r.labels[0]) - labels.begin());
     data.ids.push_back({id});
   }
-  voc::internal::LinearTrainer lt(data);
+  voc::internal::LinearTrainer lt(data, true);
   voc::internal::FastTextTrainer ft(data, labels);
   auto lin = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
   auto fst = ft.Train({{"dim", 4}, {"bucket", 30}, {"epoch", 5}}, 13, 1);

@@ -267,7 +267,7 @@ TEST_CASE("Sentiment: option and model errors") {
 
 TEST_CASE("Sentiment: the shipped model loads and blends") {
   voc::SentimentOptions o;
-  o.model_path = std::string(VOC_SOURCE_DIR) + "/models/sentiment.ftz";
+  o.model_path = std::string(VOC_SOURCE_DIR) + "/models/sentiment.vocm";
   auto a = voc::SentimentAnalyzer::Create(o);
   REQUIRE_MESSAGE(a.ok(), a.status().ToString());
   CHECK((*a)->has_model());
@@ -310,11 +310,23 @@ TEST_CASE("Sentiment: scoring the pipeline's tokens agrees with the built-in sca
   CHECK(Lexicon().Analyze("short", bogus).document.evidence.empty());
 }
 
+TEST_CASE("Sentiment: a fastText model loads and blends") {
+  voc::SentimentOptions o;
+  o.model_path = std::string(VOC_SOURCE_DIR) + "/tests/data/sentiment/tiny.ftz";
+  auto a = voc::SentimentAnalyzer::Create(o);
+  REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+  auto r = (*a)->Analyze("rude waiting never refund");
+  REQUIRE(r.has_model);
+  CHECK(r.model_probabilities[0] > r.model_probabilities[2]);
+  CHECK(r.model_probabilities[0] + r.model_probabilities[1] + r.model_probabilities[2] ==
+        doctest::Approx(1.0).epsilon(0.02));
+}
+
 TEST_CASE("Sentiment: truncated and bit-flipped fastText models are refused, never crash") {
-  const std::string shipped = std::string(VOC_SOURCE_DIR) + "/models/sentiment.ftz";
+  const std::string shipped = std::string(VOC_SOURCE_DIR) + "/tests/data/sentiment/tiny.ftz";
   std::ifstream in(shipped, std::ios::binary);
   const std::string image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  REQUIRE(image.size() > 1000);
+  REQUIRE(image.size() > 10000);
   voc::SentimentOptions o;
   o.model_path = TempPath("damaged.ftz");
   auto write = [&](const std::string& bytes) {
@@ -351,4 +363,99 @@ TEST_CASE("Sentiment: truncated and bit-flipped fastText models are refused, nev
   }
   CHECK(refused > 0);
   std::remove(o.model_path.c_str());
+}
+
+namespace {
+
+std::vector<voc::LabeledText> SentimentRows() {
+  const char* pos[] = {"thank you so much, great help", "the agent was lovely and quick",
+                       "problem solved, excellent service", "love the new app, works great",
+                       "very happy with the refund speed", "friendly staff, thanks a lot"};
+  const char* neg[] = {"the agent was rude and hung up", "still waiting for my refund, awful",
+                       "charged twice and nobody cares", "worst service ever, cancel my account",
+                       "the app keeps crashing, terrible", "never got a call back, angry"};
+  const char* neu[] = {"please update my address", "how do I change my plan",
+                       "I need to reset my password", "what are your opening hours",
+                       "where can I find my invoice", "I want to check my order"};
+  std::vector<voc::LabeledText> rows;
+  for (int rep = 0; rep < 5; ++rep)
+    for (int i = 0; i < 6; ++i) {
+      rows.push_back({pos[i], {"positive"}});
+      rows.push_back({neg[i], {"negative"}});
+      rows.push_back({neu[i], {"neutral"}});
+    }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("Sentiment: the model input carries the lexicon's judgement as tokens") {
+  const std::string in = Lexicon().ModelInput("The agent was rude");
+  CHECK(in.rfind("The agent was rude lexscoren", 0) == 0);
+  CHECK(in.find(" lexclassneg") != std::string::npos);
+  CHECK(in.find(" lexpos0") != std::string::npos);
+  CHECK(in.find(" lexnone") == std::string::npos);
+  const std::string flat = Lexicon().ModelInput("where is my order");
+  CHECK(flat == "where is my order lexscorep0 lexclassneu lexpos0 lexneg0 lexnone");
+}
+
+TEST_CASE("Sentiment: TrainSentimentModel stacks a linear model on the lexicon") {
+  voc::TrainOptions options;
+  options.task = "themes";        // overridden
+  options.char_ngrams = true;     // overridden
+  auto model = voc::TrainSentimentModel(SentimentRows(), options);
+  REQUIRE_MESSAGE(model.ok(), model.status().ToString());
+  const voc::ModelInfo& info = (*model)->info();
+  CHECK(info.task == "sentiment");
+  CHECK(info.backend == "linear");
+  CHECK(info.input == voc::kSentimentLexiconInput);
+  CHECK(info.metadata_json.find("\"char_ngrams\":null") != std::string::npos);
+  // Its features are words and the lexicon's tokens, never character n-grams.
+  voc::Explanation e = (*model)->Explain(Lexicon().ModelInput("still waiting, awful"), "negative", 20);
+  REQUIRE_FALSE(e.features.empty());
+  for (const auto& f : e.features) CHECK(f.feature.rfind("char:", 0) != 0);
+
+  const std::string path = TempPath("stacked.vocm");
+  REQUIRE((*model)->Save(path).ok());
+  voc::SentimentOptions so;
+  so.model_path = path;
+  so.model_weight = 1.0;
+  auto a = voc::SentimentAnalyzer::Create(so);
+  REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+  CHECK((*a)->has_model());
+  CHECK((*a)->Analyze("the agent was rude, still waiting").document.label == voc::Polarity::kNegative);
+  CHECK((*a)->Analyze("great help, thank you").document.label == voc::Polarity::kPositive);
+  CHECK((*a)->Analyze("please update my address").document.label == voc::Polarity::kNeutral);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("Sentiment: TrainSentimentModel refuses other labels and multi-label rows") {
+  auto rows = SentimentRows();
+  rows[4].labels = {"angry"};
+  auto bad = voc::TrainSentimentModel(rows, {});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() ==
+        "row 5 has label 'angry'; sentiment labels are negative, neutral and positive");
+  voc::TrainOptions multi;
+  multi.multi_label = true;
+  auto m = voc::TrainSentimentModel(SentimentRows(), multi);
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.status().message() == "a sentiment model is single-label");
+}
+
+TEST_CASE("Sentiment: a voc model whose input this version cannot produce is refused") {
+  voc::TrainOptions options;
+  options.task = "sentiment";
+  options.input = "sentiment-lexicon/99";
+  auto model = voc::TextClassifier::Train(SentimentRows(), options);
+  REQUIRE(model.ok());
+  const std::string path = TempPath("future_input.vocm");
+  REQUIRE((*model)->Save(path).ok());
+  voc::SentimentOptions so;
+  so.model_path = path;
+  auto a = voc::SentimentAnalyzer::Create(so);
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.status().message() == "sentiment model '" + path +
+                                    "' expects input 'sentiment-lexicon/99', which this version cannot produce");
+  std::remove(path.c_str());
 }

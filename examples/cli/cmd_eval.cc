@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli.h"
+#include "model_input.h"
 #include "voc/classifier.h"
 
 namespace po = boost::program_options;
@@ -47,6 +48,8 @@ int RunEval(int argc, char** argv) {
   csv.label_separator = label_sep[0];
   auto rows = voc::ReadLabeledCsv(input, csv);
   if (!rows.ok()) throw voc_cli::Failure(rows.status().message());
+  const auto model_input = voc_cli::ModelInputFor((*model)->info());
+  for (auto& r : *rows) r.text = model_input(r.text);
   voc::EvalReport r = voc::Evaluate(**model, *rows);
 
   if (vm.count("json")) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli.h"
+#include "model_input.h"
 #include "voc/classifier.h"
 
 namespace po = boost::program_options;
@@ -47,11 +48,13 @@ int RunPredict(int argc, char** argv) {
     in = &file;
   }
   const bool multi = (*model)->info().multi_label;
+  const auto model_input = voc_cli::ModelInputFor((*model)->info());
   const bool explain = vm.count("explain") > 0;
   std::ios::sync_with_stdio(false);
   std::string line, out;
   while (std::getline(*in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    line = model_input(line);
     auto preds = multi ? (*model)->PredictAboveThresholds(line) : (*model)->Predict(line, k);
     out.clear();
     char buf[64];

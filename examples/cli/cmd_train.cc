@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "voc/classifier.h"
+#include "voc/sentiment.h"
 
 namespace po = boost::program_options;
 
@@ -26,7 +27,11 @@ int RunTrain(int argc, char** argv) {
       "By default a linear model (balanced L2-loss SVM, C = 0.5) over TF-IDF word 1-2\n"
       "grams and character 2-5 grams is scored on a stratified 15% slice of the rows\n"
       "(metrics, calibration, multi-label thresholds) and retrained on all rows. With\n"
-      "--search a grid of linear and fastText settings is tried on that slice instead.\n\noptions");
+      "--search a grid of linear and fastText settings is tried on that slice instead.\n"
+      "With --task sentiment (labels negative, neutral, positive) the model is stacked on\n"
+      "voc's sentiment lexicon: a linear model over word 1-2 grams and the lexicon's\n"
+      "judgement of each text, for `voc sentiment --model` and `voc analyze\n"
+      "--sentiment-model` (--no-lexicon: over the text alone).\n\noptions");
   desc.add_options()
       ("help,h", "show this help")
       ("input,i", po::value(&input), "training CSV (RFC 4180, header row)")
@@ -38,6 +43,8 @@ int RunTrain(int argc, char** argv) {
       ("label-sep", po::value(&label_sep)->default_value(label_sep), "separator of several labels")
       ("backend", po::value(&backend)->default_value(backend), "auto, linear or fasttext")
       ("search", "try a grid of settings of both backends on the validation rows, keep the best")
+      ("no-char-ngrams", "linear model: word 1-2 grams only (faster prediction)")
+      ("no-lexicon", "with --task sentiment: do not stack the model on the sentiment lexicon")
       ("quantize", "make the model small (8-bit linear weights / quantized fastText)")
       ("quantize-max-features", po::value(&quantize_max_features)->default_value(quantize_max_features),
        "features a quantized model keeps")
@@ -75,6 +82,7 @@ int RunTrain(int argc, char** argv) {
   options.search = vm.count("search") > 0;
   options.quantize_max_features = quantize_max_features;
   options.threads = threads;
+  options.char_ngrams = vm.count("no-char-ngrams") == 0;
   options.verbose = vm.count("verbose") > 0;
   if (!validation.empty()) {
     auto val = voc::ReadLabeledCsv(validation, csv);
@@ -82,7 +90,9 @@ int RunTrain(int argc, char** argv) {
     options.validation = std::move(*val);
   }
   auto start = std::chrono::steady_clock::now();
-  auto model = voc::TextClassifier::Train(*rows, options);
+  const bool stacked = task == "sentiment" && vm.count("no-lexicon") == 0;
+  auto model = stacked ? voc::TrainSentimentModel(*rows, options)
+                       : voc::TextClassifier::Train(*rows, options);
   if (!model.ok()) throw voc_cli::Failure(model.status().message());
   voc::Status saved = (*model)->Save(output);
   if (!saved.ok()) throw voc_cli::Failure(saved.message());
@@ -92,7 +102,8 @@ int RunTrain(int argc, char** argv) {
   auto meta = nlohmann::json::parse(info.metadata_json);
   std::printf("trained %s model for task '%s' on %zu rows, %zu labels in %.1f s\n",
               info.backend.c_str(), info.task.c_str(), rows->size(), info.labels.size(), seconds);
-  std::printf("settings: %s\n", meta["settings"].dump().c_str());
+  std::printf("settings: %s; input: %s; features: %s\n", meta["settings"].dump().c_str(),
+              info.input.c_str(), meta["features"].dump().c_str());
   const auto& v = meta["validation"];
   if (v["accuracy"].is_number()) {
     std::printf("validation (%s, %zu rows): accuracy %.4f  macro-F1 %.4f\n",

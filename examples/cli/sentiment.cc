@@ -51,7 +51,7 @@ int Run(int argc, char** argv) {
                                "(see `voc redact`): evidence text is copied from it.\n\noptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("model", po::value<std::string>(), "fastText sentiment model (default: <models dir>/sentiment.ftz if present)")
+      ("model", po::value<std::string>(), "sentiment model: made by `voc train --task sentiment`, or fastText (default: <models dir>/sentiment.vocm, else sentiment.ftz, if present)")
       ("models-dir", po::value<std::string>(), "directory of the shipped models (default: $VOC_MODELS_DIR, else the build's models/)")
       ("no-model", "lexicon and rules only")
       ("model-weight", po::value<double>()->default_value(voc::SentimentOptions().model_weight), "weight of the model in the blend, 0..1")
@@ -83,7 +83,8 @@ int Run(int argc, char** argv) {
     options.model_path = vm["model"].as<std::string>();
   } else if (!vm.count("no-model")) {
     std::string dir = ModelsDir(vm);
-    std::string path = dir + "/sentiment.ftz";
+    std::string path = dir + "/sentiment.vocm";
+    if (!FileExists(path) && FileExists(dir + "/sentiment.ftz")) path = dir + "/sentiment.ftz";
     if (FileExists(path)) options.model_path = path;
     else
       std::fprintf(stderr, "voc: note: no sentiment model at %s; using lexicon and rules only\n",

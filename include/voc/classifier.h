@@ -74,6 +74,15 @@ struct TrainOptions {
   // BASELINES.md, one 15% slice chose worse settings than this default on
   // the tweets split (see bench/results/classify.md).
   bool search = false;
+  // Linear model: add TF-IDF character 2-5 grams to the word 1-2 grams. They
+  // help with misspellings and rare word forms; without them prediction is
+  // several times faster. Default true.
+  bool char_ngrams = true;
+  // What the model's input is, stored in the model and reported by
+  // ModelInfo::input: "text" (the text itself) or the name of a
+  // transformation callers must apply before Predict (e.g. "sentiment-lexicon/1",
+  // see TrainSentimentModel in voc/sentiment.h). Default "text".
+  std::string input = "text";
   // Makes the stored model small: the linear model keeps its strongest
   // features with 8-bit weights, fastText is product-quantized. Default false.
   bool quantize = false;
@@ -119,6 +128,7 @@ struct ModelInfo {
   std::string backend;             // "linear" or "fasttext"
   bool multi_label = false;
   std::vector<std::string> labels;
+  std::string input = "text";      // TrainOptions::input of the training run
   std::string metadata_json;       // everything stored about training
   double validation_accuracy = 0;  // of the chosen setting on validation
   double validation_macro_f1 = 0;

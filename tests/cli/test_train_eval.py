@@ -107,14 +107,55 @@ def test_quantize_and_task_check(tmp_path, voc):
     train = write_csv(tmp_path / "train.csv", synthetic(120))
     model = tmp_path / "q.vocm"
     r = voc("train", "--input", train, "--output", model, "--backend", "linear", "--quantize",
-            "--task", "sentiment")
+            "--task", "intents")
     assert r.code == 0, r.err
     assert "quantization:" in r.out
     test = write_csv(tmp_path / "test.csv", synthetic(30, seed=9))
     r = voc("eval", "--model", model, "--input", test, "--task", "themes")
     assert r.code == 1
     assert r.err.startswith("voc: model '")
-    assert "model was trained for task 'sentiment', expected 'themes'" in r.err
+    assert "model was trained for task 'intents', expected 'themes'" in r.err
+
+
+SENTIMENT = {
+    "positive": ["thank you so much, great help", "the agent was lovely", "problem solved, excellent",
+                 "love the new app", "very happy with the quick refund", "friendly staff, thanks"],
+    "negative": ["the agent was rude and hung up", "still waiting for my refund, awful",
+                 "charged twice and nobody cares", "worst service ever", "the app keeps crashing",
+                 "never got a call back"],
+    "neutral": ["please update my address", "how do I change my plan", "I need to reset my password",
+                "what are your opening hours", "where can I find my invoice", "I want to check my order"],
+}
+
+
+def test_sentiment_models_are_stacked_on_the_lexicon(tmp_path, voc):
+    rows = [(t, label) for label, texts in SENTIMENT.items() for t in texts] * 5
+    train = write_csv(tmp_path / "s.csv", rows)
+    model = tmp_path / "s.vocm"
+    r = voc("train", "--input", train, "--output", model, "--task", "sentiment")
+    assert r.code == 0, r.err
+    assert "input: sentiment-lexicon/1" in r.out and '"char_ngrams":null' in r.out
+    # eval and predict give the model the lexicon's tokens too.
+    test = write_csv(tmp_path / "st.csv", [("the agent was rude, still waiting", "negative"),
+                                           ("thank you, great help", "positive"),
+                                           ("please update my address", "neutral")])
+    r = voc("eval", "--model", model, "--input", test, "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["accuracy"] == 1.0
+    r = voc("predict", "--model", model, "--explain", stdin="the agent was rude\n")
+    assert r.code == 0, r.err
+    assert r.out.startswith("negative\t") and "word:lexclassneg" in r.out
+    r = voc("sentiment", "--model", model, "--components", stdin="never got a call back\n")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["label"] == "negative"
+    # --no-lexicon: a plain text model; other labels are refused.
+    r = voc("train", "--input", train, "--output", tmp_path / "p.vocm", "--task", "sentiment", "--no-lexicon")
+    assert r.code == 0, r.err
+    assert "input: text;" in r.out
+    bad = write_csv(tmp_path / "bad.csv", rows + [("meh", "mixed")])
+    r = voc("train", "--input", bad, "--output", tmp_path / "b.vocm", "--task", "sentiment")
+    assert r.code == 1
+    assert "has label 'mixed'; sentiment labels are negative, neutral and positive" in r.err
 
 
 def test_errors(tmp_path, voc, trained):
