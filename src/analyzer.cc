@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <future>
 #include <fstream>
 #include <thread>
 #include <utility>
@@ -16,6 +15,8 @@
 #include "voc/sentiment.h"
 #include "voc/signals.h"
 #include "voc/taxonomy.h"
+#include "json_writer.h"
+#include "threads.h"
 
 #ifndef VOC_INSTALL_MODELS_DIR
 #define VOC_INSTALL_MODELS_DIR ""
@@ -51,13 +52,17 @@ bool LooksLikeJson(const std::string& path) {
   return false;
 }
 
+}  // namespace
+
+namespace internal {
+
 int ResolveThreads(int threads) {
   if (threads > 0) return threads;
   unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
-}  // namespace
+}  // namespace internal
 
 std::string DefaultModelsDir() {
   if (const char* env = std::getenv("VOC_MODELS_DIR"); env && *env) return env;
@@ -209,7 +214,7 @@ Analysis Analyzer::AnalyzeText(std::string_view text) const {
 std::vector<Analysis> Analyzer::AnalyzeBatch(const std::vector<Record>& records,
                                              int threads) const {
   std::vector<Analysis> out(records.size());
-  const int n = std::min<int>(ResolveThreads(threads), static_cast<int>(records.size()));
+  const int n = std::min<int>(internal::ResolveThreads(threads), static_cast<int>(records.size()));
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < records.size();) out[i] = Analyze(records[i]);
@@ -229,109 +234,88 @@ std::string Analyzer::DescribeJson() const { return impl_->description.dump(); }
 
 namespace {
 
-nlohmann::json SpanJson(const EvidenceSpan& e, const std::string& text, bool echo = true) {
-  nlohmann::json j = {{"begin", e.begin}, {"end", e.end}, {"source", e.source}};
+using internal::JsonWriter;
+
+// Keys in sorted order throughout, as nlohmann::json's std::map wrote them.
+void SpanJson(JsonWriter& w, const EvidenceSpan& e, const std::string& text, bool echo = true) {
+  w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end).Key("source").String(e.source);
   if (echo && e.end <= text.size() && e.begin <= e.end)
-    j["text"] = text.substr(e.begin, e.end - e.begin);
-  if (e.weight != 0.0) j["weight"] = e.weight;
-  return j;
+    w.Key("text").String(std::string_view(text).substr(e.begin, e.end - e.begin));
+  if (e.weight != 0.0) w.Key("weight").Double(e.weight);
+  w.EndObject();
 }
 
-nlohmann::json SentimentJson(const Sentiment& s, const std::string& text) {
-  nlohmann::json ev = nlohmann::json::array();
-  for (const auto& e : s.evidence) ev.push_back(SpanJson(e, text));
-  return {{"label", PolarityName(s.label)}, {"score", s.score},
-          {"confidence", s.confidence}, {"evidence", std::move(ev)}};
+// The members of a sentiment object; a sentence's adds its byte range.
+void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text,
+                      const SentenceSentiment* sentence = nullptr) {
+  if (sentence) w.Key("begin").Uint(sentence->begin);
+  w.Key("confidence").Double(s.confidence);
+  if (sentence) w.Key("end").Uint(sentence->end);
+  w.Key("evidence").BeginArray();
+  for (const auto& e : s.evidence) SpanJson(w, e, text);
+  w.EndArray();
+  w.Key("label").String(PolarityName(s.label)).Key("score").Double(s.score);
 }
 
 }  // namespace
 
 std::string AnalysisToJson(const Analysis& a) {
-  nlohmann::json j;
-  j["id"] = a.id;
-  j["timestamp"] = a.timestamp ? nlohmann::json(FormatTimestamp(*a.timestamp)) : nlohmann::json();
-  j["channel"] = a.channel;
-  if (!a.customer_id.empty()) j["customer_id"] = a.customer_id;
-  j["text"] = a.text;
-  nlohmann::json red = nlohmann::json::object();
-  for (const auto& [kind, count] : a.redactions) red[kind] = count;
-  j["redactions"] = std::move(red);
-  if (a.invalid_utf8) j["invalid_utf8"] = a.invalid_utf8;
-  j["sentiment"] = SentimentJson(a.sentiment, a.text);
-  nlohmann::json sents = nlohmann::json::array();
+  std::string out;
+  out.reserve(a.text.size() * 2 + 512);
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("channel").String(a.channel);
+  if (!a.customer_id.empty()) w.Key("customer_id").String(a.customer_id);
+  w.Key("emotion_intensity").Double(a.emotion_intensity);
+  w.Key("id").String(a.id);
+  if (a.invalid_utf8) w.Key("invalid_utf8").Uint(a.invalid_utf8);
+  w.Key("profanity").Uint(a.profanity);
+  // Redaction kinds sorted, each once (the last count wins, as with a map).
+  std::vector<std::pair<std::string_view, uint32_t>> red(a.redactions.begin(), a.redactions.end());
+  std::stable_sort(red.begin(), red.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  w.Key("redactions").BeginObject();
+  for (size_t i = 0; i < red.size(); ++i)
+    if (i + 1 == red.size() || red[i + 1].first != red[i].first) w.Key(red[i].first).Uint(red[i].second);
+  w.EndObject();
+  w.Key("sentences").BeginArray();
   for (const auto& s : a.sentences) {
-    nlohmann::json sj = SentimentJson(s.sentiment, a.text);
-    sj["begin"] = s.begin;
-    sj["end"] = s.end;
-    sents.push_back(std::move(sj));
+    w.BeginObject();
+    SentimentMembers(w, s.sentiment, a.text, &s);
+    w.EndObject();
   }
-  j["sentences"] = std::move(sents);
-  nlohmann::json themes = nlohmann::json::array();
-  for (const auto& t : a.themes) {
-    nlohmann::json ev = nlohmann::json::array();
-    for (const auto& e : t.evidence) ev.push_back(SpanJson(e, a.text));
-    themes.push_back({{"id", t.id}, {"confidence", t.confidence}, {"source", t.source},
-                      {"department", t.department}, {"role", ValueRoleName(t.role)},
-                      {"evidence", std::move(ev)}});
-  }
-  j["themes"] = std::move(themes);
-  j["unclassified"] = a.unclassified();
-  nlohmann::json signals = nlohmann::json::array();
+  w.EndArray();
+  w.Key("sentiment").BeginObject();
+  SentimentMembers(w, a.sentiment, a.text);
+  w.EndObject();
+  w.Key("signals").BeginArray();
   for (const auto& h : a.signals) {
     const bool profane = h.evidence.source == "cue:profanity";
-    nlohmann::json sj = SpanJson(h.evidence, a.text, /*echo=*/!profane);
-    sj["signal"] = SignalName(h.signal);
-    signals.push_back(std::move(sj));
+    const EvidenceSpan& e = h.evidence;
+    w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end);
+    w.Key("signal").String(SignalName(h.signal)).Key("source").String(e.source);
+    if (!profane && e.end <= a.text.size() && e.begin <= e.end)
+      w.Key("text").String(std::string_view(a.text).substr(e.begin, e.end - e.begin));
+    if (e.weight != 0.0) w.Key("weight").Double(e.weight);
+    w.EndObject();
   }
-  j["signals"] = std::move(signals);
-  j["emotion_intensity"] = a.emotion_intensity;
-  j["profanity"] = a.profanity;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
-                   const std::function<void(Analysis&&)>& on_analysis,
-                   const std::function<void(const Reject&)>& on_reject) {
-  const size_t batch = std::max<size_t>(1, options.batch_size);
-  // Reads the next batch; false once the input is exhausted and empty.
-  bool done = false;
-  auto read_batch = [&](std::vector<Record>* records) {
-    records->clear();
-    Record record;
-    Reject reject;
-    while (!done && records->size() < batch) {
-      RecordReader::Next next = reader.Read(&record, &reject);
-      if (next == RecordReader::Next::kEnd) {
-        done = true;
-      } else if (next == RecordReader::Next::kReject) {
-        if (on_reject) on_reject(reject);
-      } else {
-        records->push_back(std::move(record));
-        record = Record();
-      }
-    }
-    if (options.progress) options.progress(reader.stats().read);
-    return !records->empty();
-  };
-  // Double buffering: while one batch is analysed in the background, this
-  // thread reads the next one and hands the previous results on in order.
-  // At most two batches of records and one of results are alive at a time.
-  auto launch = [&analyzer, &options](std::vector<Record> work) {
-    return std::async(std::launch::async, [&analyzer, &options, work = std::move(work)] {
-      return analyzer.AnalyzeBatch(work, options.threads);
-    });
-  };
-  std::vector<Record> records;
-  std::future<std::vector<Analysis>> pending;
-  if (read_batch(&records)) pending = launch(std::move(records));
-  while (pending.valid()) {
-    records = std::vector<Record>();
-    const bool more = read_batch(&records);          // overlaps batch k's analysis
-    std::vector<Analysis> results = pending.get();
-    pending = more ? launch(std::move(records)) : std::future<std::vector<Analysis>>();
-    for (auto& a : results) on_analysis(std::move(a));  // overlaps batch k+1's
+  w.EndArray();
+  w.Key("text").String(a.text);
+  w.Key("themes").BeginArray();
+  for (const auto& t : a.themes) {
+    w.BeginObject().Key("confidence").Double(t.confidence).Key("department").String(t.department);
+    w.Key("evidence").BeginArray();
+    for (const auto& e : t.evidence) SpanJson(w, e, a.text);
+    w.EndArray();
+    w.Key("id").String(t.id).Key("role").String(ValueRoleName(t.role)).Key("source").String(t.source);
+    w.EndObject();
   }
-  return reader.status();
+  w.EndArray();
+  w.Key("timestamp");
+  if (a.timestamp) w.String(FormatTimestamp(*a.timestamp));
+  else w.Null();
+  w.Key("unclassified").Bool(a.unclassified());
+  w.EndObject();
+  return out;
 }
 
 }  // namespace voc

@@ -20,11 +20,14 @@ namespace internal {
 class RegexSetGroup {
  public:
   static constexpr int kPatternsPerSet = 8;
+  static constexpr size_t kShortText = 256;
 
   explicit RegexSetGroup(const RE2::Options& options) : options_(options) {}
 
   // Adds `pattern`; returns its index or -1 with `error` set.
   int Add(const std::string& pattern, std::string* error) {
+    if (!whole_) whole_ = std::make_unique<RE2::Set>(options_, RE2::UNANCHORED);
+    if (whole_->Add(pattern, error) < 0) return -1;
     if (sets_.empty() || in_last_ == kPatternsPerSet) {
       sets_.push_back(std::make_unique<RE2::Set>(options_, RE2::UNANCHORED));
       in_last_ = 0;
@@ -35,6 +38,7 @@ class RegexSetGroup {
   }
 
   bool Compile() {
+    if (whole_ && !whole_->Compile()) return false;
     for (auto& s : sets_)
       if (!s->Compile()) return false;
     return true;
@@ -47,6 +51,13 @@ class RegexSetGroup {
   // the caller must then treat every pattern as a candidate.
   bool Match(re2::StringPiece text, std::vector<int>* out) const {
     std::vector<int> v;
+    if (whole_ && text.size() <= kShortText) {
+      RE2::Set::ErrorInfo info;
+      if (whole_->Match(text, &v, &info) || info.kind == RE2::Set::kNoError) {
+        out->insert(out->end(), v.begin(), v.end());
+        return true;
+      }
+    }
     for (size_t i = 0; i < sets_.size(); ++i) {
       v.clear();
       RE2::Set::ErrorInfo info;
@@ -58,6 +69,7 @@ class RegexSetGroup {
 
  private:
   RE2::Options options_;
+  std::unique_ptr<RE2::Set> whole_;
   std::vector<std::unique_ptr<RE2::Set>> sets_;
   int in_last_ = 0;
   int count_ = 0;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -157,4 +158,143 @@ TEST_CASE("Analyzer::Create: clear errors for missing files") {
   auto r3 = voc::Analyzer::Create(p);
   REQUIRE_FALSE(r3.ok());
   CHECK(r3.status().code() == voc::StatusCode::kInvalidArgument);
+}
+
+namespace {
+
+// The straightforward rendering AnalysisToJson replaced: a nlohmann DOM.
+nlohmann::json ReferenceSpan(const voc::EvidenceSpan& e, const std::string& text, bool echo = true) {
+  nlohmann::json j = {{"begin", e.begin}, {"end", e.end}, {"source", e.source}};
+  if (echo && e.end <= text.size() && e.begin <= e.end) j["text"] = text.substr(e.begin, e.end - e.begin);
+  if (e.weight != 0.0) j["weight"] = e.weight;
+  return j;
+}
+
+nlohmann::json ReferenceSentiment(const voc::Sentiment& s, const std::string& text) {
+  nlohmann::json ev = nlohmann::json::array();
+  for (const auto& e : s.evidence) ev.push_back(ReferenceSpan(e, text));
+  return {{"label", voc::PolarityName(s.label)}, {"score", s.score}, {"confidence", s.confidence},
+          {"evidence", std::move(ev)}};
+}
+
+std::string ReferenceJson(const voc::Analysis& a) {
+  nlohmann::json j;
+  j["id"] = a.id;
+  j["timestamp"] = a.timestamp ? nlohmann::json(voc::FormatTimestamp(*a.timestamp)) : nlohmann::json();
+  j["channel"] = a.channel;
+  if (!a.customer_id.empty()) j["customer_id"] = a.customer_id;
+  j["text"] = a.text;
+  nlohmann::json red = nlohmann::json::object();
+  for (const auto& [kind, count] : a.redactions) red[kind] = count;
+  j["redactions"] = std::move(red);
+  if (a.invalid_utf8) j["invalid_utf8"] = a.invalid_utf8;
+  j["sentiment"] = ReferenceSentiment(a.sentiment, a.text);
+  nlohmann::json sents = nlohmann::json::array();
+  for (const auto& s : a.sentences) {
+    nlohmann::json sj = ReferenceSentiment(s.sentiment, a.text);
+    sj["begin"] = s.begin;
+    sj["end"] = s.end;
+    sents.push_back(std::move(sj));
+  }
+  j["sentences"] = std::move(sents);
+  nlohmann::json themes = nlohmann::json::array();
+  for (const auto& t : a.themes) {
+    nlohmann::json ev = nlohmann::json::array();
+    for (const auto& e : t.evidence) ev.push_back(ReferenceSpan(e, a.text));
+    themes.push_back({{"id", t.id}, {"confidence", t.confidence}, {"source", t.source},
+                      {"department", t.department}, {"role", voc::ValueRoleName(t.role)},
+                      {"evidence", std::move(ev)}});
+  }
+  j["themes"] = std::move(themes);
+  j["unclassified"] = a.unclassified();
+  nlohmann::json signals = nlohmann::json::array();
+  for (const auto& h : a.signals) {
+    nlohmann::json sj = ReferenceSpan(h.evidence, a.text, h.evidence.source != "cue:profanity");
+    sj["signal"] = voc::SignalName(h.signal);
+    signals.push_back(std::move(sj));
+  }
+  j["signals"] = std::move(signals);
+  j["emotion_intensity"] = a.emotion_intensity;
+  j["profanity"] = a.profanity;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<voc::Record> SampleRecords() {
+  auto reader = voc::RecordReader::Open(VOC_SOURCE_DIR "/examples/data/sample_tweets.txt", {});
+  REQUIRE(reader.ok());
+  std::vector<voc::Record> out;
+  voc::Record r;
+  voc::Reject j;
+  for (voc::RecordReader::Next n; (n = (*reader)->Read(&r, &j)) != voc::RecordReader::Next::kEnd;)
+    if (n == voc::RecordReader::Next::kRecord) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("AnalysisToJson: the streaming writer equals the nlohmann rendering") {
+  std::vector<voc::Record> records = SampleRecords();
+  REQUIRE(records.size() > 50);
+  int compared = 0;
+  for (const auto& r : records) {
+    voc::Analysis a = Shared().Analyze(r);
+    const std::string fast = voc::AnalysisToJson(a);
+    CAPTURE(fast);
+    nlohmann::json parsed = nlohmann::json::parse(fast);
+    CHECK(parsed == nlohmann::json::parse(ReferenceJson(a)));
+    ++compared;
+  }
+  CHECK(compared == static_cast<int>(records.size()));
+  // Hand-made edge cases: escapes, control characters, invalid UTF-8 in
+  // evidence, a repeated redaction kind, a timestamp, non-finite numbers.
+  voc::Analysis a;
+  a.id = "q\"uote\\back\tslash\x01";
+  a.text = std::string("caf\xC3\xA9 \xE2\x82\xAC \xC3(bad) \xF0\x9F\x98\xA1 line\nbreak");
+  a.timestamp = 1700000000;
+  a.customer_id = "c-1";
+  a.redactions = {{"phone", 1}, {"email", 2}, {"phone", 3}};
+  a.invalid_utf8 = 2;
+  a.sentiment.evidence.push_back({6, 12, "lexicon", -0.25});
+  a.sentiment.evidence.push_back({10, 14, "emoji", 0.0});
+  a.sentiment.score = std::numeric_limits<double>::quiet_NaN();
+  a.sentiment.confidence = 1.0;
+  a.emotion_intensity = 1e-7;
+  a.sentences.push_back({0, 5, a.sentiment});
+  a.themes.push_back({"billing/fee", 0.5, "rule:billing/fee#r1", {{0, 4, "rule:x", 1.0}}, "finance",
+                      voc::ValueRole::kEnhancer});
+  a.signals.push_back({voc::Signal::kEffort, {0, 99, "cue:far", 0.0}});
+  const std::string fast = voc::AnalysisToJson(a);
+  CHECK(nlohmann::json::parse(fast) == nlohmann::json::parse(ReferenceJson(a)));
+  CHECK(fast.find("\"id\":\"q\\\"uote\\\\back\\tslash\\u0001\"") != std::string::npos);
+  CHECK(fast.find("\"redactions\":{\"email\":2,\"phone\":3}") != std::string::npos);
+  CHECK(fast.find("\"score\":null") != std::string::npos);
+  CHECK(fast.find("\"confidence\":1.0") != std::string::npos);
+  CHECK(fast.find("\"emotion_intensity\":1e-07") != std::string::npos);
+}
+
+TEST_CASE("RunPipeline: any thread count and batch size gives the one-by-one results in order") {
+  std::vector<voc::Record> records = SampleRecords();
+  std::string jsonl;
+  for (const auto& r : records) jsonl += nlohmann::json({{"id", r.id}, {"text", r.text}}).dump() + "\n";
+  std::vector<std::string> expected;
+  for (const auto& r : records) expected.push_back(voc::AnalysisToJson(Shared().Analyze(r)));
+  for (int threads : {1, 2, 3, 8}) {
+    for (size_t batch : {size_t{1}, size_t{7}, size_t{512}}) {
+      voc::ReaderOptions ro;
+      ro.format = voc::InputFormat::kJsonl;
+      ro.id_column = "id";
+      auto reader = voc::RecordReader::FromString(jsonl, ro);
+      REQUIRE(reader.ok());
+      voc::PipelineOptions po;
+      po.threads = threads;
+      po.batch_size = batch;
+      std::vector<std::string> got;
+      voc::Status st = voc::RunPipeline(
+          **reader, Shared(), po, [&](voc::Analysis&& a) { got.push_back(voc::AnalysisToJson(a)); }, {});
+      CAPTURE(threads);
+      CAPTURE(batch);
+      CHECK(st.ok());
+      CHECK(got == expected);
+    }
+  }
 }

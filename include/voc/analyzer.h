@@ -89,7 +89,10 @@ class Analyzer {
 std::string AnalysisToJson(const Analysis& a);
 
 struct PipelineOptions {
-  int threads = 0;          // 0: all cores
+  // Threads in all, the calling thread included: it reads records and hands
+  // on results between its share of the analysis. 1: everything on the
+  // calling thread. 0 (default): one per core.
+  int threads = 0;
   size_t batch_size = 512;  // records analysed per batch (bounds memory)
   // Called after every batch with the records read so far; may be empty.
   std::function<void(uint64_t records_read)> progress;
@@ -97,8 +100,9 @@ struct PipelineOptions {
 
 // Streams every record of `reader` through `analyzer`: each analysis goes
 // to `on_analysis` in input order, each reject to `on_reject`. Memory is
-// bounded by the batch size, not the input size. Returns the reader's
-// status at the end (non-OK if the stream failed part-way).
+// bounded by the batch size (at most three batches are alive), not the input
+// size. Callbacks run on the calling thread. Returns the reader's status at
+// the end (non-OK if the stream failed part-way).
 Status RunPipeline(RecordReader& reader, const Analyzer& analyzer,
                    const PipelineOptions& options,
                    const std::function<void(Analysis&&)>& on_analysis,
