@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "json_writer.h"
 #include "sentiment_lexicon.h"
 #include "sentiment_model.h"
 #include "sentiment_scan.h"
@@ -185,6 +186,53 @@ Result<std::unique_ptr<TextClassifier>> TrainSentimentModel(const std::vector<La
   options.char_ngrams = false;
   options.validation = stacked(options.validation);
   return TextClassifier::Train(stacked(rows), options);
+}
+
+namespace {
+
+void SentimentEvidenceJson(internal::JsonWriter& w, const std::vector<EvidenceSpan>& evidence,
+                           std::string_view text) {
+  w.Key("evidence").BeginArray();
+  for (const auto& e : evidence) {
+    w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end).Key("source").String(e.source);
+    if (e.end <= text.size() && e.begin <= e.end) w.Key("text").String(text.substr(e.begin, e.end - e.begin));
+    w.Key("weight").Double(e.weight).EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string SentimentToJson(const SentimentResult& r, std::string_view text, bool sentences,
+                            bool components) {
+  std::string out;
+  out.reserve(256 + text.size());
+  internal::JsonWriter w(&out);
+  // Keys sorted, as the nlohmann::json rendering this replaced wrote them.
+  w.BeginObject().Key("confidence").Double(r.document.confidence);
+  SentimentEvidenceJson(w, r.document.evidence, text);
+  w.Key("label").String(PolarityName(r.document.label));
+  if (components) {
+    w.Key("lexicon_score").Double(r.lexicon_score);
+    if (r.has_model)
+      w.Key("model").BeginObject().Key("negative").Double(r.model_probabilities[0])
+          .Key("neutral").Double(r.model_probabilities[1])
+          .Key("positive").Double(r.model_probabilities[2]).EndObject();
+  }
+  w.Key("score").Double(r.document.score);
+  if (sentences) {
+    w.Key("sentences").BeginArray();
+    for (const auto& s : r.sentences) {
+      w.BeginObject().Key("begin").Uint(s.begin).Key("confidence").Double(s.sentiment.confidence);
+      w.Key("end").Uint(s.end);
+      SentimentEvidenceJson(w, s.sentiment.evidence, text);
+      w.Key("label").String(PolarityName(s.sentiment.label)).Key("score").Double(s.sentiment.score);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return out;
 }
 
 SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {

@@ -2,6 +2,7 @@
 #include "voc/tokenizer.h"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <algorithm>
@@ -458,4 +459,48 @@ TEST_CASE("Sentiment: a voc model whose input this version cannot produce is ref
   CHECK(a.status().message() == "sentiment model '" + path +
                                     "' expects input 'sentiment-lexicon/99', which this version cannot produce");
   std::remove(path.c_str());
+}
+
+TEST_CASE("SentimentToJson: equals the nlohmann rendering it replaced") {
+  auto evidence = [](const std::string& text, const std::vector<voc::EvidenceSpan>& ev) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : ev) {
+      nlohmann::json j = {{"begin", e.begin}, {"end", e.end}, {"source", e.source}, {"weight", e.weight}};
+      if (e.end <= text.size() && e.begin <= e.end) j["text"] = text.substr(e.begin, e.end - e.begin);
+      out.push_back(std::move(j));
+    }
+    return out;
+  };
+  voc::SentimentOptions o;
+  o.model_path = std::string(VOC_SOURCE_DIR) + "/models/sentiment.vocm";
+  auto a = voc::SentimentAnalyzer::Create(o);
+  REQUIRE(a.ok());
+  for (std::string text : {"The staff were friendly but the wait was terrible :(", "",
+                           "I don't like it. Still waiting for my refund!!! \xF0\x9F\x99\x84",
+                           "quote \" back\\slash \x01 tab\t and bad \xC3 byte. Great!"}) {
+    for (bool components : {false, true}) {
+      voc::SentimentResult r = (*a)->Analyze(text);
+      nlohmann::json j = {{"label", voc::PolarityName(r.document.label)},
+                          {"score", r.document.score},
+                          {"confidence", r.document.confidence},
+                          {"evidence", evidence(text, r.document.evidence)}};
+      nlohmann::json ss = nlohmann::json::array();
+      for (const auto& s : r.sentences)
+        ss.push_back({{"begin", s.begin}, {"end", s.end}, {"label", voc::PolarityName(s.sentiment.label)},
+                      {"score", s.sentiment.score}, {"confidence", s.sentiment.confidence},
+                      {"evidence", evidence(text, s.sentiment.evidence)}});
+      j["sentences"] = std::move(ss);
+      if (components) {
+        j["lexicon_score"] = r.lexicon_score;
+        j["model"] = {{"negative", r.model_probabilities[0]},
+                      {"neutral", r.model_probabilities[1]},
+                      {"positive", r.model_probabilities[2]}};
+      }
+      CAPTURE(text);
+      const std::string fast = voc::SentimentToJson(r, text, true, components);
+      CHECK(nlohmann::json::parse(fast) ==
+            nlohmann::json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+      CHECK((voc::SentimentToJson(r, text, false, components).find("\"sentences\"") == std::string::npos));
+    }
+  }
 }

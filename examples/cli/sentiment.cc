@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 
 #include <boost/program_options.hpp>
-#include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "line_map.h"
 #include "voc/sentiment.h"
 
 namespace po = boost::program_options;
@@ -31,16 +31,6 @@ std::string ModelsDir(const po::variables_map& vm) {
 #endif
 }
 
-nlohmann::json Evidence(const std::string& text, const std::vector<voc::EvidenceSpan>& ev) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& e : ev) {
-    nlohmann::json j = {{"begin", e.begin}, {"end", e.end}, {"source", e.source}, {"weight", e.weight}};
-    if (e.end <= text.size() && e.begin <= e.end) j["text"] = text.substr(e.begin, e.end - e.begin);
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
 int Run(int argc, char** argv) {
   po::options_description opts("usage: voc sentiment [FILE|-] [options]\n\n"
                                "Scores one text per line (UTF-8; '-' or no FILE reads stdin) and "
@@ -59,7 +49,8 @@ int Run(int argc, char** argv) {
       ("neutral-threshold", po::value<double>()->default_value(voc::SentimentOptions().neutral_threshold), "lexicon score below which a text is neutral")
       ("max-evidence", po::value<int>()->default_value(voc::SentimentOptions().max_evidence), "evidence spans kept per document and per sentence")
       ("no-sentences", "omit per-sentence results")
-      ("components", "add lexicon_score and model probabilities to each object");
+      ("components", "add lexicon_score and model probabilities to each object")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::string>()->default_value("-"), "");
   po::options_description all;
@@ -102,37 +93,14 @@ int Run(int argc, char** argv) {
     in = &file;
   }
   const bool components = vm.count("components") > 0;
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
   std::ios::sync_with_stdio(false);
-  std::string line;
-  std::string out;
-  while (std::getline(*in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    voc::SentimentResult r = (*analyzer)->Analyze(line);
-    nlohmann::json j = {{"label", voc::PolarityName(r.document.label)},
-                        {"score", r.document.score},
-                        {"confidence", r.document.confidence},
-                        {"evidence", Evidence(line, r.document.evidence)}};
-    if (options.sentences) {
-      nlohmann::json ss = nlohmann::json::array();
-      for (const auto& s : r.sentences)
-        ss.push_back({{"begin", s.begin}, {"end", s.end},
-                      {"label", voc::PolarityName(s.sentiment.label)},
-                      {"score", s.sentiment.score}, {"confidence", s.sentiment.confidence},
-                      {"evidence", Evidence(line, s.sentiment.evidence)}});
-      j["sentences"] = std::move(ss);
-    }
-    if (components) {
-      j["lexicon_score"] = r.lexicon_score;
-      if (r.has_model)
-        j["model"] = {{"negative", r.model_probabilities[0]},
-                      {"neutral", r.model_probabilities[1]},
-                      {"positive", r.model_probabilities[2]}};
-    }
-    out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out.push_back('\n');
-    std::fwrite(out.data(), 1, out.size(), stdout);
-  }
-  if (in->bad()) throw voc_cli::Failure("error reading input '" + input + "'");
+  const voc::SentimentAnalyzer& sa = **analyzer;
+  const bool ok = voc_cli::MapLines(*in, threads, [&](const std::string& line, std::string* out) {
+    *out = voc::SentimentToJson(sa.Analyze(line), line, options.sentences, components);
+  }, stdout);
+  if (!ok) throw voc_cli::Failure("error reading input '" + input + "'");
   std::fflush(stdout);
   return 0;
 }

@@ -109,6 +109,14 @@ class SentimentAnalyzer {
   std::unique_ptr<Impl> impl_;
 };
 
+// Serialises `r`, the result for `text`, as one line of JSON (the `voc
+// sentiment` output): {confidence, evidence:[{begin, end, source, text,
+// weight}], label, score}, with `sentences` the per-sentence results
+// (sentences:[{begin, end, confidence, evidence, label, score}]), with
+// `components` lexicon_score and the model's class probabilities.
+std::string SentimentToJson(const SentimentResult& r, std::string_view text, bool sentences = true,
+                            bool components = false);
+
 // ModelInfo::input of the models TrainSentimentModel makes.
 inline constexpr char kSentimentLexiconInput[] = "sentiment-lexicon/1";
 

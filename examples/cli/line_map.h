@@ -1,0 +1,23 @@
+// Maps the lines of a stream to output lines on several threads, keeping
+// the input order: the CLI commands that take one text per line use it.
+#ifndef VOC_EXAMPLES_CLI_LINE_MAP_H_
+#define VOC_EXAMPLES_CLI_LINE_MAP_H_
+
+#include <cstdio>
+#include <functional>
+#include <istream>
+#include <string>
+
+namespace voc_cli {
+
+// Reads `in` line by line (a trailing '\r' is dropped), calls
+// `map(line, &out)` for each on `threads` threads (0: one per core; the
+// calling thread is one of them) and writes each `out` with a newline to
+// `to`, in input order. Lines are processed in batches of `batch`. Returns
+// false if reading failed (in.bad()).
+bool MapLines(std::istream& in, int threads, const std::function<void(const std::string&, std::string*)>& map,
+              std::FILE* to, size_t batch = 1024);
+
+}  // namespace voc_cli
+
+#endif  // VOC_EXAMPLES_CLI_LINE_MAP_H_
