@@ -59,6 +59,12 @@ class LinearTrainer {
   std::unique_ptr<State> state_;
 };
 
+// The raw decision values of a linear model, through its packed prediction
+// tables or (`reference`) the straightforward FeatureIndex/Vectorize path.
+// False if `model` is not a linear model. For tests.
+bool LinearDecisions(const Backend& model, std::string_view text, bool reference,
+                     std::vector<double>* out);
+
 Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels,
                                             bool multi_label);
 

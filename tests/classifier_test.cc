@@ -527,3 +527,43 @@ TEST_CASE("Ensemble payload: round trip, truncations and bit flips fail cleanly"
     }
   }
 }
+
+TEST_CASE("Linear backend: the packed prediction tables give the reference decisions") {
+  auto rows = Synthetic(60, 3);
+  voc::internal::TrainData data;
+  data.num_labels = 3;
+  const std::vector<std::string> labels = {"billing", "delivery", "login"};
+  for (const auto& r : rows) {
+    data.rows.push_back(&r);
+    int id = static_cast<int>(std::find(labels.begin(), labels.end(), r.labels[0]) - labels.begin());
+    data.ids.push_back({id});
+  }
+  const std::vector<std::string> texts = {
+      "I was charged twice, please refund the fee", "the courier lost my package",
+      "password reset does not work, account locked", "", "!!!", "unrelated words only",
+      "charged charged charged twice twice", "CHARGED Twice: refund?", "caf\xC3\xA9 refund \xF0\x9F\x98\xA1"};
+  for (bool chars : {true, false}) {
+    voc::internal::LinearTrainer lt(data, chars);
+    auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+    REQUIRE(model.ok());
+    for (int round = 0; round < 3; ++round) {
+      // round 0: as trained; 1: quantized; 2: quantized, saved and loaded.
+      if (round == 1) (*model)->Quantize(40);
+      if (round == 2) {
+        auto loaded = voc::internal::LoadLinear((*model)->Serialize(), 3, false);
+        REQUIRE(loaded.ok());
+        model = std::move(loaded);
+      }
+      for (const auto& t : texts) {
+        std::vector<double> fast, ref;
+        REQUIRE(voc::internal::LinearDecisions(**model, t, false, &fast));
+        REQUIRE(voc::internal::LinearDecisions(**model, t, true, &ref));
+        CAPTURE(t);
+        CAPTURE(chars);
+        CAPTURE(round);
+        REQUIRE(fast.size() == ref.size());
+        for (size_t l = 0; l < fast.size(); ++l) CHECK(fast[l] == doctest::Approx(ref[l]).epsilon(1e-5));
+      }
+    }
+  }
+}
