@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 #include <utility>
 
@@ -154,18 +155,29 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
       }
     }
   }
-  auto sent = SentimentAnalyzer::Create(so);
-  if (!sent.ok()) return sent.status();
-  im.sentiment = std::move(*sent);
+  // The sentiment model loads on another thread while the themes compile;
+  // its error, if any, is still the one reported first.
+  auto sentiment_future = std::async(std::launch::async, [so] { return SentimentAnalyzer::Create(so); });
+  auto sentiment_ready = [&]() -> Status {
+    if (im.sentiment) return Status();
+    auto sent = sentiment_future.get();
+    if (!sent.ok()) return sent.status();
+    im.sentiment = std::move(*sent);
+    return Status();
+  };
   im.description["sentiment"] = so.model_path.empty() ? "lexicon" : "lexicon+model:" + so.model_path;
+  auto finish = [&](Status themes_status) -> Status {
+    Status s = sentiment_ready();
+    return s.ok() ? themes_status : s;
+  };
 
   // Themes: a taxonomy file, or a trained model whose labels are the themes.
   std::string theme_source = options.themes.empty() ? dir + "/taxonomy.json" : options.themes;
-  if (!IsFile(theme_source)) return NotFoundError("themes file not found: " + theme_source);
+  if (!IsFile(theme_source)) return finish(NotFoundError("themes file not found: " + theme_source));
   std::string model_path = options.themes_model;
   if (LooksLikeJson(theme_source)) {
     auto tax = Taxonomy::LoadFile(theme_source);
-    if (!tax.ok()) return tax.status();
+    if (!tax.ok()) return finish(tax.status());
     im.taxonomy = std::shared_ptr<const Taxonomy>(std::move(*tax));
     im.description["themes"] = "taxonomy:" + theme_source;
   } else {
@@ -173,12 +185,12 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   }
   if (!model_path.empty()) {
     auto model = TextClassifier::Load(model_path);
-    if (!model.ok()) return model.status();
+    if (!model.ok()) return finish(model.status());
     im.themes_model = std::move(*model);
     im.description["themes_model"] = "model:" + model_path;
     if (!im.taxonomy) {
       auto tax = Taxonomy::FromLabels(im.themes_model->info().labels);
-      if (!tax.ok()) return tax.status();
+      if (!tax.ok()) return finish(tax.status());
       im.taxonomy = std::shared_ptr<const Taxonomy>(std::move(*tax));
       im.description["themes"] = "labels of " + model_path;
     }
@@ -186,12 +198,13 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   ThemeOptions to;
   if (im.themes_model) to.model_name = im.themes_model->info().task;
   auto tc = ThemeClassifier::Create(im.taxonomy, to);
-  if (!tc.ok()) return tc.status();
+  if (!tc.ok()) return finish(tc.status());
   im.themes = std::move(*tc);
 
   auto sig = SignalDetector::Create();
-  if (!sig.ok()) return sig.status();
+  if (!sig.ok()) return finish(sig.status());
   im.signals = std::move(*sig);
+  if (Status st = sentiment_ready(); !st.ok()) return st;
   return an;
 }
 
