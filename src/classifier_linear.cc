@@ -64,22 +64,44 @@ class LinearModel : public Backend {
     ExtractFeatures(text, &raw, char_ngrams_);
     dec->assign(bias_.begin(), bias_.end());
     const size_t L = bias_.size();
-    if (reference || packed_.empty()) {
-      thread_local SparseVector vec;
-      Vectorize(raw, index_, idf_, &vec);
+    if (reference) {
+      // A loaded model has no FeatureIndex (it is not needed to predict).
+      FeatureIndex built;
+      const FeatureIndex* index = &index_;
+      if (index_.size() != keys_.size()) {
+        built.Reserve(keys_.size());
+        for (uint64_t k : keys_) built.Insert(k);
+        index = &built;
+      }
+      SparseVector vec;
+      Vectorize(raw, *index, idf_, &vec);
       for (const auto& [id, val] : vec.entries) {
         const float* w = &weights_[static_cast<size_t>(id) * L];
         for (size_t l = 0; l < L; ++l) (*dec)[l] += val * w[l];
       }
       return;
     }
-    // Same arithmetic as Vectorize (sublinear TF times IDF, L2-normalised per
-    // family), with one probe of a compact table and one row of IDF and
-    // weights per feature instead of three scattered reads.
+    thread_local std::vector<std::pair<uint32_t, float>> vals[2];
+    PackedValues(raw, vals);
+    const size_t stride = L + 1;
+    for (const auto& v : vals)
+      for (const auto& [row, x] : v) {
+        const float* w = &rows_[row * stride + 1];
+        for (size_t l = 0; l < L; ++l) (*dec)[l] += x * w[l];
+      }
+  }
+
+  // The TF-IDF values of the known features of `raw`, per family, sorted by
+  // row: the same arithmetic as Vectorize (sublinear TF times IDF,
+  // L2-normalised per family) with one probe of a compact table and one row
+  // of IDF and weights per feature instead of three scattered reads.
+  void PackedValues(const std::vector<RawFeature>& raw, std::vector<std::pair<uint32_t, float>> vals[2]) const {
     thread_local std::vector<uint32_t> rows[2];
-    thread_local std::vector<std::pair<uint32_t, float>> vals;
     rows[0].clear();
     rows[1].clear();
+    vals[0].clear();
+    vals[1].clear();
+    if (packed_.empty()) return;
     // The table probes miss the cache; issuing them all first lets the
     // memory system serve them in parallel.
     const size_t mask = packed_.size() - 1;
@@ -88,42 +110,38 @@ class LinearModel : public Backend {
       const int64_t r = FindPacked(f.hash);
       if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
     }
-    const size_t stride = L + 1;
+    const size_t stride = bias_.size() + 1;
     for (const auto& v : rows)
       for (uint32_t r : v) __builtin_prefetch(&rows_[r * stride]);
-    for (auto& v : rows) {
+    for (int family = 0; family < 2; ++family) {
+      auto& v = rows[family];
       if (v.empty()) continue;
       std::sort(v.begin(), v.end());
-      vals.clear();
       double norm = 0;
       for (size_t a = 0; a < v.size();) {
         size_t b = a;
         while (b < v.size() && v[b] == v[a]) ++b;
         const double val = (1.0 + std::log(static_cast<double>(b - a))) * rows_[v[a] * stride];
         norm += val * val;
-        vals.push_back({v[a], static_cast<float>(val)});
+        vals[family].push_back({v[a], static_cast<float>(val)});
         a = b;
       }
       const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
-      for (const auto& [row, val] : vals) {
-        const float x = val * inv;
-        const float* w = &rows_[row * stride + 1];
-        for (size_t l = 0; l < L; ++l) (*dec)[l] += x * w[l];
-      }
+      for (auto& e : vals[family]) e.second *= inv;
     }
   }
 
-  // Builds the prediction tables from index_, idf_ and weights_: an open-
+  // Builds the prediction tables from keys_, idf_ and weights_: an open-
   // addressing table (load <= 0.75) of 32-bit fingerprints and row numbers,
   // and per feature a row of its IDF and weights.
   void Pack() {
-    const size_t L = bias_.size(), n = index_.size();
+    const size_t L = bias_.size(), n = keys_.size();
     size_t cap = 16;
     while (cap * 3 < n * 4) cap <<= 1;
     packed_.assign(cap, PackedSlot{});
     rows_.assign(n * (L + 1), 0.0f);
     for (size_t k = 0; k < n; ++k) {
-      const uint64_t h = index_.keys()[k];
+      const uint64_t h = keys_[k];
       for (size_t i = PackedBucket(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
         if (packed_[i].fp == 0) {
           packed_[i] = {PackedFingerprint(h), static_cast<uint32_t>(k)};
@@ -176,19 +194,19 @@ class LinearModel : public Backend {
   std::vector<FeatureContribution> Explain(std::string_view text, int label,
                                            int max_features) const override {
     std::vector<RawFeature> raw;
-    SparseVector vec;
     ExtractFeatures(text, &raw, char_ngrams_);
-    Vectorize(raw, index_, idf_, &vec);
+    std::vector<std::pair<uint32_t, float>> vals[2];
+    PackedValues(raw, vals);
     const size_t L = bias_.size();
     std::vector<FeatureContribution> out;
     if (label < 0 || static_cast<size_t>(label) >= L) return out;
     for (const RawFeature& f : raw) {
-      int64_t id = index_.Find(f.hash);
-      if (id < 0) continue;
-      auto it = std::lower_bound(vec.entries.begin(), vec.entries.end(),
-                                 std::make_pair(static_cast<uint32_t>(id), -1e30f));
-      if (it == vec.entries.end() || it->first != id) continue;
-      double c = it->second * weights_[static_cast<size_t>(id) * L + label];
+      const int64_t row = FindPacked(f.hash);
+      if (row < 0) continue;
+      const auto& v = vals[static_cast<int>(f.family)];
+      auto it = std::lower_bound(v.begin(), v.end(), std::make_pair(static_cast<uint32_t>(row), -1e30f));
+      if (it == v.end() || it->first != row) continue;
+      double c = it->second * rows_[static_cast<size_t>(row) * (L + 1) + 1 + label];
       if (c <= 0) continue;
       // The first occurrence of each feature carries its contribution.
       bool seen = false;
@@ -233,7 +251,7 @@ class LinearModel : public Backend {
   }
 
   nlohmann::json Quantize(std::size_t max_features) override {
-    const size_t L = bias_.size(), n = index_.size();
+    const size_t L = bias_.size(), n = keys_.size();
     std::vector<float> strength(n, 0);
     for (size_t j = 0; j < n; ++j)
       for (size_t l = 0; l < L; ++l) strength[j] = std::max(strength[j], std::fabs(weights_[j * L + l]));
@@ -244,16 +262,17 @@ class LinearModel : public Backend {
                      [&](uint32_t a, uint32_t b) { return strength[a] > strength[b]; });
     order.resize(keep);
     std::sort(order.begin(), order.end(),
-              [&](uint32_t a, uint32_t b) { return index_.keys()[a] < index_.keys()[b]; });
+              [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
     FeatureIndex index;
     index.Reserve(keep);
     std::vector<float> idf(keep), w(keep * L);
     for (size_t k = 0; k < keep; ++k) {
-      index.Insert(index_.keys()[order[k]]);
+      index.Insert(keys_[order[k]]);
       idf[k] = idf_[order[k]];
       for (size_t l = 0; l < L; ++l) w[k * L + l] = weights_[order[k] * L + l];
     }
     index_ = std::move(index);
+    keys_ = index_.keys();
     idf_ = std::move(idf);
     weights_ = std::move(w);
     quantized_ = true;
@@ -270,18 +289,17 @@ class LinearModel : public Backend {
   std::vector<float> Scales() const {
     const size_t L = bias_.size();
     std::vector<float> scale(L, 0);
-    for (size_t k = 0; k < index_.size(); ++k)
+    for (size_t k = 0; k < keys_.size(); ++k)
       for (size_t l = 0; l < L; ++l) scale[l] = std::max(scale[l], std::fabs(weights_[k * L + l]));
     for (float& s : scale) s = s > 0 ? s / 127.0f : 1.0f;
     return scale;
   }
 
   std::string Serialize() const override {
-    const size_t L = bias_.size(), n = index_.size();
+    const size_t L = bias_.size(), n = keys_.size();
     std::vector<uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t a, uint32_t b) { return index_.keys()[a] < index_.keys()[b]; });
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
     ByteWriter w;
     w.U32(kLinearPayloadVersion);
     w.U32(static_cast<uint32_t>(L));
@@ -293,7 +311,7 @@ class LinearModel : public Backend {
     for (float b : bias_) w.F32(b);
     uint64_t prev = 0;
     for (size_t k = 0; k < n; ++k) {
-      uint64_t key = index_.keys()[order[k]];
+      uint64_t key = keys_[order[k]];
       PutVarint(&w, key - prev);
       prev = key;
     }
@@ -372,14 +390,14 @@ class LinearModel : public Backend {
     m->bias_.resize(L);
     for (float& b : m->bias_)
       if (!r.F32(&b) || !std::isfinite(b) || std::fabs(b) > 1e6f) return bad("bad bias");
-    m->index_.Reserve(n);
+    m->keys_.reserve(n);
     uint64_t key = 0;
     for (uint64_t k = 0; k < n; ++k) {
       uint64_t d;
       if (!GetVarint(&r, &d)) return bad("truncated feature keys");
       if (k > 0 && d == 0) return bad("duplicate feature key");
       key += d;
-      m->index_.Insert(key);
+      m->keys_.push_back(key);
     }
     size_t per_feature = quantized ? 2 + L : 4 + 4ull * L;
     if (r.remaining() != n * per_feature + (quantized ? 4ull * L : 0))
@@ -412,7 +430,8 @@ class LinearModel : public Backend {
     return std::unique_ptr<Backend>(std::move(m));
   }
 
-  FeatureIndex index_;
+  std::vector<uint64_t> keys_;  // feature row -> n-gram hash
+  FeatureIndex index_;          // hash -> row; built by training only (see Decisions)
   std::vector<float> idf_;
   std::vector<float> weights_;  // feature-major: weights_[feature * L + label]
   std::vector<float> bias_;
@@ -542,6 +561,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   m->multi_label_ = data.multi_label;
   m->char_ngrams_ = s.char_ngrams;
   m->index_ = s.index;
+  m->keys_ = s.index.keys();
   m->idf_ = s.idf;
   m->weights_.assign(nf * L, 0.0f);
   m->bias_.assign(L, 0.0f);
