@@ -3,7 +3,8 @@
 // the analysis of a short text. Output matches nlohmann::json's dump() of the
 // same document up to number spelling: keys are written in the order given
 // (callers give them sorted, as nlohmann's std::map does), strings are UTF-8
-// with invalid sequences replaced by U+FFFD, control characters escaped.
+// with invalid sequences replaced by U+FFFD, control characters escaped
+// (reader_internal.h AppendJsonString).
 #ifndef VOC_SRC_JSON_WRITER_H_
 #define VOC_SRC_JSON_WRITER_H_
 
@@ -12,6 +13,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "reader_internal.h"
 
 namespace voc::internal {
 
@@ -67,69 +70,7 @@ class JsonWriter {
     out_->append(buf, static_cast<size_t>(r.ptr - buf));
   }
 
-  // Length of the valid UTF-8 sequence at s[i], or 0 if it is invalid.
-  static size_t Utf8Length(std::string_view s, size_t i) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const size_t n = s.size();
-    const unsigned char c = p[i];
-    if (c < 0x80) return 1;
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return 0;
-    if (i + len > n) return 0;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-      return 0;
-    return len;
-  }
-
-  void Quoted(std::string_view s) {
-    static const char kHex[] = "0123456789abcdef";
-    out_->push_back('"');
-    size_t i = 0, run = 0;  // [run, i): bytes to copy as they are
-    while (i < s.size()) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        ++i;
-        continue;
-      }
-      if (c >= 0x80) {
-        size_t len = Utf8Length(s, i);
-        if (len > 0) {
-          i += len;
-          continue;
-        }
-      }
-      out_->append(s.data() + run, i - run);
-      switch (c) {
-        case '"': out_->append("\\\""); break;
-        case '\\': out_->append("\\\\"); break;
-        case '\b': out_->append("\\b"); break;
-        case '\f': out_->append("\\f"); break;
-        case '\n': out_->append("\\n"); break;
-        case '\r': out_->append("\\r"); break;
-        case '\t': out_->append("\\t"); break;
-        default:
-          if (c < 0x20) {
-            out_->append("\\u00");
-            out_->push_back(kHex[c >> 4]);
-            out_->push_back(kHex[c & 15]);
-          } else {
-            out_->append("\xEF\xBF\xBD");  // invalid UTF-8: U+FFFD
-          }
-      }
-      run = ++i;
-    }
-    out_->append(s.data() + run, s.size() - run);
-    out_->push_back('"');
-  }
+  void Quoted(std::string_view s) { AppendJsonString(s, out_); }
 
   std::string* out_;
   bool first_ = true;

@@ -50,6 +50,19 @@ std::string TempFile(const std::string& name) {
   return "/tmp/voc_classifier_test_" + std::to_string(::getpid()) + "_" + name;
 }
 
+// Backend-level training data over `rows` (single-label, ids by `labels`).
+voc::internal::TrainData SyntheticTrainData(const std::vector<voc::LabeledText>& rows,
+                                            const std::vector<std::string>& labels) {
+  voc::internal::TrainData data;
+  data.num_labels = static_cast<int>(labels.size());
+  for (const auto& r : rows) {
+    data.rows.push_back(&r);
+    int id = static_cast<int>(std::find(labels.begin(), labels.end(), r.labels[0]) - labels.begin());
+    data.ids.push_back({id});
+  }
+  return data;
+}
+
 }  // namespace
 
 TEST_CASE("TextClassifier: linear backend learns a small synthetic task") {
@@ -486,14 +499,8 @@ TEST_CASE("SplitLabels: trims, drops empty parts and duplicates") {
 
 TEST_CASE("Ensemble payload: round trip, truncations and bit flips fail cleanly") {
   auto rows = Synthetic(6);
-  voc::internal::TrainData data;
-  data.num_labels = 3;
   const std::vector<std::string> labels = {"billing", "delivery", "login"};
-  for (const auto& r : rows) {
-    data.rows.push_back(&r);
-    int id = static_cast<int>(std::find(labels.begin(), labels.end(), r.labels[0]) - labels.begin());
-    data.ids.push_back({id});
-  }
+  voc::internal::TrainData data = SyntheticTrainData(rows, labels);
   voc::internal::LinearTrainer lt(data, true);
   voc::internal::FastTextTrainer ft(data, labels);
   auto lin = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
@@ -530,14 +537,8 @@ TEST_CASE("Ensemble payload: round trip, truncations and bit flips fail cleanly"
 
 TEST_CASE("Linear backend: the packed prediction tables give the reference decisions") {
   auto rows = Synthetic(60, 3);
-  voc::internal::TrainData data;
-  data.num_labels = 3;
   const std::vector<std::string> labels = {"billing", "delivery", "login"};
-  for (const auto& r : rows) {
-    data.rows.push_back(&r);
-    int id = static_cast<int>(std::find(labels.begin(), labels.end(), r.labels[0]) - labels.begin());
-    data.ids.push_back({id});
-  }
+  voc::internal::TrainData data = SyntheticTrainData(rows, labels);
   const std::vector<std::string> texts = {
       "I was charged twice, please refund the fee", "the courier lost my package",
       "password reset does not work, account locked", "", "!!!", "unrelated words only",
