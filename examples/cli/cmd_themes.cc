@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli.h"
+#include "line_map.h"
 #include "voc/signals.h"
 #include "voc/taxonomy.h"
 
@@ -99,7 +100,8 @@ int RunThemes(int argc, char** argv) {
       "taxonomy JSON file (default: $VOC_TAXONOMY, else the bundled models/taxonomy.json)")(
       "no-signals", "do not detect CX signals")(
       "evidence-text", po::value<bool>()->default_value(true),
-      "include the matched text of each evidence span (true|false)");
+      "include the matched text of each evidence span (true|false)")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::string>()->default_value("-"), "input");
   po::positional_options_description pos;
@@ -133,12 +135,10 @@ int RunThemes(int argc, char** argv) {
     in = &file;
   }
   std::ios::sync_with_stdio(false);
-  std::string line, out;
-  size_t n = 0;
-  while (std::getline(*in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.clear();
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t n, const std::string& line, std::string* out_ptr) {
+    std::string& out = *out_ptr;
     out += "{\"line\":" + std::to_string(n) + ",\"themes\":[";
     std::vector<voc::ThemeHit> hits = (*clf)->Classify(line);
     for (size_t i = 0; i < hits.size(); ++i) {
@@ -190,11 +190,10 @@ int RunThemes(int argc, char** argv) {
       AppendNumber(&out, sig.emotion_intensity);
       out += ",\"profanity\":" + std::to_string(sig.profanity);
     }
-    out += "}\n";
-    std::cout << out;
-  }
-  if (in->bad()) throw voc_cli::Failure("error reading \"" + input + "\"");
-  std::cout.flush();
+    out += "}";
+  }, stdout);
+  if (!ok) throw voc_cli::Failure("error reading \"" + input + "\"");
+  std::fflush(stdout);
   return 0;
 }
 

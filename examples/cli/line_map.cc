@@ -7,12 +7,14 @@
 
 namespace voc_cli {
 
-bool MapLines(std::istream& in, int threads, const std::function<void(const std::string&, std::string*)>& map,
+bool MapLines(std::istream& in, int threads,
+              const std::function<void(size_t, const std::string&, std::string*)>& map,
               std::FILE* to, size_t batch) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   batch = std::max<size_t>(1, batch);
   std::vector<std::string> lines, outs;
   std::string joined;
+  size_t first = 1;  // number of the batch's first line
   for (;;) {
     lines.clear();
     std::string line;
@@ -26,7 +28,7 @@ bool MapLines(std::istream& in, int threads, const std::function<void(const std:
     auto work = [&] {
       for (size_t i; (i = next.fetch_add(1)) < lines.size();) {
         outs[i].clear();
-        map(lines[i], &outs[i]);
+        map(first + i, lines[i], &outs[i]);
       }
     };
     const int n = std::min<int>(threads, static_cast<int>(lines.size()));
@@ -40,6 +42,7 @@ bool MapLines(std::istream& in, int threads, const std::function<void(const std:
       joined.push_back('\n');
     }
     std::fwrite(joined.data(), 1, joined.size(), to);
+    first += lines.size();
   }
   return !in.bad();
 }

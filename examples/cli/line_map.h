@@ -11,11 +11,12 @@
 namespace voc_cli {
 
 // Reads `in` line by line (a trailing '\r' is dropped), calls
-// `map(line, &out)` for each on `threads` threads (0: one per core; the
+// `map(number, line, &out)` for each (numbers count from 1) on `threads` threads (0: one per core; the
 // calling thread is one of them) and writes each `out` with a newline to
 // `to`, in input order. Lines are processed in batches of `batch`. Returns
 // false if reading failed (in.bad()).
-bool MapLines(std::istream& in, int threads, const std::function<void(const std::string&, std::string*)>& map,
+bool MapLines(std::istream& in, int threads,
+              const std::function<void(size_t, const std::string&, std::string*)>& map,
               std::FILE* to, size_t batch = 1024);
 
 }  // namespace voc_cli

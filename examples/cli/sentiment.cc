@@ -97,7 +97,7 @@ int Run(int argc, char** argv) {
   if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
   std::ios::sync_with_stdio(false);
   const voc::SentimentAnalyzer& sa = **analyzer;
-  const bool ok = voc_cli::MapLines(*in, threads, [&](const std::string& line, std::string* out) {
+  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& line, std::string* out) {
     *out = voc::SentimentToJson(sa.Analyze(line), line, options.sentences, components);
   }, stdout);
   if (!ok) throw voc_cli::Failure("error reading input '" + input + "'");
