@@ -86,7 +86,7 @@ def bitext_neutral(data):
     return [(t, "neutral") for t, l in rows if l != "complaint"]
 
 
-def train_voc(voc, rows, out_prefix):
+def train_voc(voc, rows, out_prefix, backend="auto"):
     """`voc train --task sentiment --quantize` on `rows`; returns the model path."""
     path = out_prefix + ".train.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -94,8 +94,8 @@ def train_voc(voc, rows, out_prefix):
         w.writerow(["text", "label"])
         w.writerows(rows)
     model = out_prefix + ".vocm"
-    subprocess.run([voc, "train", "--task", "sentiment", "--input", path, "--output", model, "--quantize"]
-                   + TRAIN_ARGS, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([voc, "train", "--task", "sentiment", "--input", path, "--output", model, "--quantize",
+                    "--backend", backend] + TRAIN_ARGS, check=True, stdout=subprocess.DEVNULL)
     os.remove(path)
     return model
 
@@ -178,6 +178,7 @@ def main():
     ap.add_argument("--select", choices=("mean", "f1"), default="mean",
                     help="blend settings are chosen by the mean of accuracy and macro-F1, or by macro-F1")
     ap.add_argument("--ship", help="also train the default model to this .vocm path")
+    ap.add_argument("--backend", default="auto", help="voc train --backend for the stacked model (auto: linear)")
     ap.add_argument("--json", help="write all figures here")
     ap.add_argument("--no-bitext", action="store_true",
                     help="do not add Bitext customer-service requests as neutral training examples")
@@ -191,7 +192,7 @@ def main():
     for held in corpora:
         train = [r for name, (tr, _) in corpora.items() if name != held for r in tr] + extra
         random.Random(a.seed).shuffle(train)
-        model = train_voc(a.voc, train, os.path.join(work, f"loco_{held}"))
+        model = train_voc(a.voc, train, os.path.join(work, f"loco_{held}"), a.backend)
         test = corpora[held][1]
         texts, gold = [t for t, _ in test], [l for _, l in test]
         recs, dps_model = run_voc(a.voc, texts, model)
@@ -264,7 +265,7 @@ def main():
         train = [r for _, (tr, _) in corpora.items() for r in tr] + extra
         random.Random(a.seed).shuffle(train)
         prefix = os.path.splitext(a.ship)[0]
-        model = train_voc(a.voc, train, prefix)
+        model = train_voc(a.voc, train, prefix, a.backend)
         ship = {"model": model, "size_bytes": os.path.getsize(model), "n_train": len(train)}
         for name, path in (("tweets_sentiment_test", "tweets_sentiment_test.csv"),
                            ("reviews_sentiment_test", "reviews_sentiment_test.csv")):

@@ -182,7 +182,7 @@ Result<std::unique_ptr<TextClassifier>> TrainSentimentModel(const std::vector<La
   };
   options.task = "sentiment";
   options.input = kSentimentLexiconInput;
-  options.backend = "linear";
+  if (options.backend == "auto") options.backend = "linear";
   options.char_ngrams = false;
   options.validation = stacked(options.validation);
   return TextClassifier::Train(stacked(rows), options);

@@ -504,3 +504,25 @@ TEST_CASE("SentimentToJson: equals the nlohmann rendering it replaced") {
     }
   }
 }
+
+TEST_CASE("Sentiment: TrainSentimentModel can stack a fastText model instead") {
+  voc::TrainOptions options;
+  options.backend = "fasttext";
+  options.fasttext_dim = 8;
+  options.fasttext_bucket = 2000;
+  auto model = voc::TrainSentimentModel(SentimentRows(), options);
+  REQUIRE_MESSAGE(model.ok(), model.status().ToString());
+  CHECK((*model)->info().backend == "fasttext");
+  CHECK((*model)->info().input == voc::kSentimentLexiconInput);
+  const std::string path = TempPath("stacked_ft.vocm");
+  REQUIRE((*model)->Save(path).ok());
+  voc::SentimentOptions so;
+  so.model_path = path;
+  auto a = voc::SentimentAnalyzer::Create(so);
+  REQUIRE_MESSAGE(a.ok(), a.status().ToString());
+  auto r = (*a)->Analyze("the agent was rude, still waiting");
+  REQUIRE(r.has_model);
+  CHECK(r.model_probabilities[0] + r.model_probabilities[1] + r.model_probabilities[2] ==
+        doctest::Approx(1.0).epsilon(0.02));
+  std::remove(path.c_str());
+}

@@ -125,9 +125,10 @@ inline constexpr char kSentimentLexiconInput[] = "sentiment-lexicon/1";
 // TF-IDF word 1-2 grams of each text plus tokens that describe the lexicon's
 // judgement of it (SentimentAnalyzer::ModelInput), so that it learns how far
 // to trust the lexicon and which words the lexicon misses. Of `options`, the
-// task ("sentiment"), input (kSentimentLexiconInput), backend ("linear") and
-// char_ngrams (false) are set here; the rest apply as given. Measured against
-// a fastText model on the same data in models/SENTIMENT.md.
+// task ("sentiment"), input (kSentimentLexiconInput) and char_ngrams (false)
+// are set here, and backend "auto" becomes "linear" ("fasttext" trains a
+// fastText model on the same input); the rest apply as given. The two are
+// measured against each other in models/SENTIMENT.md.
 Result<std::unique_ptr<TextClassifier>> TrainSentimentModel(const std::vector<LabeledText>& rows,
                                                             TrainOptions options);
 
