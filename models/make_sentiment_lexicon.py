@@ -6,7 +6,10 @@ third_party/vader/), voc's sentiment_cx_lexicon.tsv (customer-service terms and
 overrides) and sentiment_emoji.tsv (voc's own emoji valences).
 
   /usr/bin/python3 models/make_sentiment_lexicon.py \
-      --vader-dir /work/shared/data/vader -o src/sentiment_lexicon_data.cc
+      --vader-dir ../shared/data/vader -o src/sentiment_lexicon_data.cc
+
+(--vader-dir defaults to $VOC_DATA/vader, else ../shared/data/vader beside the
+repository.)
 
 Words and phrases keep VADER's scale (-4..+4). An emoji without a voc valence
 gets the sum of the valences of the words of its description, clipped to
@@ -39,7 +42,8 @@ def c_string(s):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--vader-dir", default="/work/shared/data/vader")
+    data = os.environ.get("VOC_DATA", os.path.join(HERE, "..", "..", "shared", "data"))
+    ap.add_argument("--vader-dir", default=os.path.join(data, "vader"))
     ap.add_argument("-o", "--output", default=os.path.join(HERE, "..", "src", "sentiment_lexicon_data.cc"))
     a = ap.parse_args()
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -47,7 +48,9 @@ voc::TrainOptions Quick(const std::string& backend) {
 }
 
 std::string TempFile(const std::string& name) {
-  return "/tmp/voc_classifier_test_" + std::to_string(::getpid()) + "_" + name;
+  return (std::filesystem::temp_directory_path() /
+          ("voc_classifier_test_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
 // Backend-level training data over `rows` (single-label, ids by `labels`).

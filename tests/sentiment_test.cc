@@ -6,8 +6,10 @@
 
 #include <cstdio>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <unistd.h>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,7 +30,9 @@ double Score(const std::string& text) { return Lexicon().Analyze(text).document.
 voc::Polarity Label(const std::string& text) { return Lexicon().Analyze(text).document.label; }
 
 std::string TempPath(const char* name) {
-  return std::string("/tmp/voc_sentiment_test_") + name;
+  return (std::filesystem::temp_directory_path() /
+          ("voc_sentiment_test_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
 // Returns the evidence text of `r` joined by '|'.

@@ -106,15 +106,6 @@ def test_models_dir_resolution(voc, tmp_path, source_dir):
     assert r.code == 0 and "model" in lines(r.out)[0]
 
 
-def test_threads_keep_input_order(voc, source_dir):
-    sample = os.path.join(source_dir, "examples", "data", "sample_tweets.txt")
-    outs = []
-    for t in ("1", "2", "5"):
-        r = voc("sentiment", "--threads", t, sample)
-        assert r.code == 0, r.err
-        outs.append(r.out)
-    assert outs[0] == outs[1] == outs[2]
-    with open(sample, encoding="utf-8") as f:
-        assert len(lines(outs[0])) == sum(1 for _ in f)
-    r = voc("sentiment", "--threads", "-1", stdin="x\n")
-    assert r.code == 2 and "--threads must be >= 0" in r.err
+def test_threads_keep_input_order(same_output_for_threads):
+    out = same_output_for_threads("sentiment")
+    assert len(lines(out)) == 60  # examples/data/sample_tweets.txt

@@ -91,15 +91,6 @@ def test_missing_input_and_bad_flag(voc):
     assert "voc:" in r.err
 
 
-def test_threads_keep_line_numbers_and_order(voc, source_dir):
-    sample = os.path.join(source_dir, "examples", "data", "sample_tweets.txt")
-    outs = []
-    for t in ("1", "2", "7"):
-        r = voc("themes", "--threads", t, sample)
-        assert r.code == 0, r.err
-        outs.append(r.out)
-    assert outs[0] == outs[1] == outs[2]
-    numbers = [json.loads(l)["line"] for l in outs[0].splitlines()]
-    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) == 60
-    r = voc("themes", "--threads", "-2", stdin="x\n")
-    assert r.code == 2 and "--threads must be >= 0" in r.err
+def test_threads_keep_line_numbers_and_order(same_output_for_threads):
+    out = same_output_for_threads("themes", counts=("1", "2", "7"))
+    assert [r["line"] for r in records(out)] == list(range(1, 61))
