@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "regex_set.h"
+#include "signals_internal.h"
 #include "text_scan.h"
 
 namespace voc {
@@ -218,13 +219,7 @@ struct Cue {
   bool negatable;
 };
 
-RE2::Options CueOptions() {
-  RE2::Options opt;
-  opt.set_log_errors(false);
-  opt.set_case_sensitive(false);
-  opt.set_max_mem(8 << 20);
-  return opt;
-}
+RE2::Options CueOptions() { return internal::SignalCueOptions(); }
 
 bool IsNegator(std::string_view w) {
   static const char* const kWords[] = {"not", "no", "never", "cannot", "without", "nobody",
@@ -265,6 +260,24 @@ bool NegatedBefore(std::string_view text, size_t pos) {
 bool IsAsciiLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 }  // namespace
+
+namespace internal {
+
+RE2::Options SignalCueOptions() {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_case_sensitive(false);
+  opt.set_max_mem(8 << 20);
+  return opt;
+}
+
+std::vector<std::string> BuiltinSignalCuePatterns() {
+  std::vector<std::string> out;
+  for (const BuiltinCue& c : kCues) out.push_back(c.pattern);
+  return out;
+}
+
+}  // namespace internal
 
 struct SignalDetector::Impl {
   SignalOptions options;
@@ -308,7 +321,7 @@ Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptio
       return InvalidArgumentError("signal cue '" + c.name + "' has an unknown signal");
     VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));
   }
-  if (!impl.set->Compile()) return InternalError("the signal cues are too large to compile together");
+  impl.set->Compile();
   impl.profanity = std::make_unique<RE2>(kProfanity, CueOptions());
   impl.exclamations = std::make_unique<RE2>("[!?]*(?:!!|\\?!|!\\?)[!?]*", CueOptions());
   if (!impl.profanity->ok() || !impl.exclamations->ok())
@@ -325,17 +338,11 @@ SignalResult SignalDetector::Detect(std::string_view text_in) const {
   SignalResult result;
   std::vector<SignalHit> hits;
 
-  std::vector<int> matched;
-  std::vector<size_t> candidates;
-  if (impl.set->Match(sp, &matched)) {
-    for (int m : matched) candidates.push_back(static_cast<size_t>(m));
-  } else {
-    for (size_t i = 0; i < impl.cues.size(); ++i) candidates.push_back(i);
-  }
-  std::sort(candidates.begin(), candidates.end());
+  thread_local std::vector<int> candidates;
+  impl.set->Candidates(text, &candidates);
   const int per_cue_cap = opt.max_hits_per_signal * 4;
-  for (size_t ci : candidates) {
-    const Cue& cue = impl.cues[ci];
+  for (int ci : candidates) {
+    const Cue& cue = impl.cues[static_cast<size_t>(ci)];
     size_t pos = 0;
     int seen = 0;
     while (pos <= text.size() && seen < per_cue_cap) {

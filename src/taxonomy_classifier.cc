@@ -1,5 +1,6 @@
-// ThemeClassifier: one RE2::Set pass finds the rules whose include patterns
-// may match, then only those rules run for evidence spans and vetoes.
+// ThemeClassifier: a literal prefilter finds the rules whose include patterns
+// may match (regex_set.h), then only those rules run for evidence spans and
+// vetoes.
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -43,7 +44,7 @@ struct ThemeClassifier::Impl {
   std::shared_ptr<const Taxonomy> taxonomy;
   ThemeOptions options;
   std::vector<CompiledRule> rules;
-  std::vector<size_t> set_to_rule;  // RE2::Set index -> rule index
+  std::vector<size_t> set_to_rule;  // pattern index in `set` -> rule index
   std::unique_ptr<internal::RegexSetGroup> set;
 
   // Appends the evidence of `rule` over `text`; returns false when it does
@@ -106,7 +107,7 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
   impl.taxonomy = std::move(taxonomy);
   impl.options = options;
   RE2::Options set_opt = PatternOptions(true);
-  set_opt.set_max_mem(64 << 20);
+  set_opt.set_max_mem(64 << 20);  // for the reference sets only
   impl.set = std::make_unique<internal::RegexSetGroup>(set_opt);
   const auto& themes = impl.taxonomy->themes();
   for (size_t t = 0; options.use_rules && t < themes.size(); ++t) {
@@ -140,8 +141,7 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
       impl.rules.push_back(std::move(cr));
     }
   }
-  if (!impl.set_to_rule.empty() && !impl.set->Compile())
-    return InvalidArgumentError("the taxonomy's rules are too large to compile together");
+  impl.set->Compile();
   return clf;
 }
 
@@ -170,14 +170,11 @@ std::vector<ThemeHit> ThemeClassifier::Classify(
   };
 
   if (!impl.set_to_rule.empty()) {
-    std::vector<int> matched;
-    std::vector<size_t> candidates;
-    if (impl.set->Match(text, &matched)) {
-      for (int m : matched) candidates.push_back(impl.set_to_rule[static_cast<size_t>(m)]);
-    } else {
-      // The set's DFA ran out of memory on this text: run every rule.
-      for (size_t i = 0; i < impl.rules.size(); ++i) candidates.push_back(i);
-    }
+    thread_local std::vector<int> matched;
+    thread_local std::vector<size_t> candidates;
+    impl.set->Candidates(text_view, &matched);
+    candidates.clear();
+    for (int m : matched) candidates.push_back(impl.set_to_rule[static_cast<size_t>(m)]);
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     std::vector<EvidenceSpan> evidence;

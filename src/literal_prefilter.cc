@@ -1,0 +1,233 @@
+#include "literal_prefilter.h"
+
+#include <re2/filtered_re2.h>
+#include <re2/re2.h>
+#include <unicode/uchar.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "utf8_util.h"
+
+namespace voc {
+namespace internal {
+
+namespace {
+
+// Atoms shorter than this are dropped by FilteredRE2 (the patterns needing
+// them become candidates for more texts): one- and two-letter atoms occur in
+// nearly every text and only cost table lookups.
+constexpr int kMinAtomLength = 3;
+
+char32_t FoldCodePoint(char32_t cp) {
+  return static_cast<char32_t>(
+      u_foldCase(u_tolower(static_cast<UChar32>(cp)), U_FOLD_CASE_DEFAULT));
+}
+
+}  // namespace
+
+void FoldForAtoms(std::string_view text, std::string* out) {
+  out->clear();
+  out->reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out->push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b));
+      ++i;
+      continue;
+    }
+    bool invalid = false;
+    char32_t cp = DecodeUtf8(text, &i, &invalid);
+    // A malformed byte cannot be part of any pattern's literal: the U+FFFD
+    // written for it can only add candidates.
+    AppendUtf8(invalid ? cp : FoldCodePoint(cp), out);
+  }
+}
+
+AtomMatcher::AtomMatcher() = default;
+AtomMatcher::~AtomMatcher() = default;
+AtomMatcher::AtomMatcher(AtomMatcher&&) noexcept = default;
+AtomMatcher& AtomMatcher::operator=(AtomMatcher&&) noexcept = default;
+
+namespace {
+
+// Builds the Aho-Corasick automaton of the first `prefix` bytes of each atom.
+// `out[state]` lists the atoms whose (truncated) string ends at the state.
+// Returns the full transition table, state * classes + class -> state.
+std::vector<uint32_t> BuildAutomaton(const std::vector<std::string>& atoms, size_t prefix,
+                                     const uint8_t* byte_class, size_t k,
+                                     std::vector<std::vector<int>>* out) {
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  // The trie, level by level, so that the shallow states most bytes of a
+  // text visit are numbered first and share cache lines.
+  std::vector<uint32_t> next(k, kNone);
+  out->assign(1, {});
+  size_t longest = 0;
+  for (const std::string& a : atoms) longest = std::max(longest, std::min(a.size(), prefix));
+  std::vector<uint32_t> at(atoms.size(), 0);
+  for (size_t ai = 0; ai < atoms.size(); ++ai)
+    if (atoms[ai].empty()) (*out)[0].push_back(static_cast<int>(ai));
+  for (size_t depth = 0; depth < longest; ++depth) {
+    for (size_t ai = 0; ai < atoms.size(); ++ai) {
+      const size_t len = std::min(atoms[ai].size(), prefix);
+      if (len <= depth) continue;
+      const size_t cell = at[ai] * k + byte_class[static_cast<unsigned char>(atoms[ai][depth])];
+      if (next[cell] == kNone) {
+        next[cell] = static_cast<uint32_t>(out->size());
+        out->emplace_back();
+        next.resize(next.size() + k, kNone);
+      }
+      at[ai] = next[cell];
+      if (len == depth + 1) (*out)[at[ai]].push_back(static_cast<int>(ai));
+    }
+  }
+  // Breadth-first: failure links, inherited outputs, full transitions.
+  std::vector<uint32_t> fail(out->size(), 0);
+  std::vector<uint32_t> queue;
+  for (size_t c = 0; c < k; ++c) {
+    if (next[c] == kNone) {
+      next[c] = 0;
+    } else {
+      queue.push_back(next[c]);
+    }
+  }
+  for (size_t qi = 0; qi < queue.size(); ++qi) {
+    const uint32_t s = queue[qi];
+    const std::vector<int> inherited = (*out)[fail[s]];
+    (*out)[s].insert((*out)[s].end(), inherited.begin(), inherited.end());
+    for (size_t c = 0; c < k; ++c) {
+      const uint32_t via_fail = next[fail[s] * k + c];
+      uint32_t& t = next[s * k + c];
+      if (t == kNone) {
+        t = via_fail;
+      } else {
+        fail[t] = via_fail;
+        queue.push_back(t);
+      }
+    }
+  }
+  return next;
+}
+
+}  // namespace
+
+AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) {
+  // Bytes that occur in some atom get a class each; every other byte shares
+  // class 0, which always leads back to the root.
+  for (const std::string& a : atoms)
+    for (unsigned char c : a)
+      if (byte_class_[c] == 0) byte_class_[c] = static_cast<uint8_t>(classes_++);
+  const size_t k = static_cast<size_t>(classes_);
+  // The automaton matches atom prefixes of at most kPrefix bytes (shorter
+  // when there are too many states for 15-bit ids); the rest of a longer
+  // atom is compared when its prefix is found. Short prefixes keep the table
+  // small enough to stay in cache.
+  constexpr size_t kPrefix = 6;
+  std::vector<std::vector<int>> out;
+  std::vector<uint32_t> next;
+  for (prefix_ = kPrefix;; --prefix_) {
+    next = BuildAutomaton(atoms, prefix_, byte_class_, k, &out);
+    if (out.size() <= kStateMask + 1 || prefix_ == 1) break;
+  }
+  table_.resize(next.size());
+  for (size_t i = 0; i < next.size(); ++i)
+    table_[i] = static_cast<uint16_t>(next[i] | (out[next[i]].empty() ? 0 : kHasOutput));
+  outputs_begin_.reserve(out.size() + 1);
+  for (auto& o : out) {
+    std::sort(o.begin(), o.end());
+    o.erase(std::unique(o.begin(), o.end()), o.end());
+    outputs_begin_.push_back(static_cast<uint32_t>(outputs_.size()));
+    outputs_.insert(outputs_.end(), o.begin(), o.end());
+  }
+  outputs_begin_.push_back(static_cast<uint32_t>(outputs_.size()));
+}
+
+void AtomMatcher::Find(std::string_view text, std::vector<int>* found) const {
+  if (table_.empty()) return;
+  const size_t first = found->size();
+  const size_t k = static_cast<size_t>(classes_);
+  // An atom is reported once however often it occurs.
+  thread_local std::vector<uint8_t> seen;
+  if (seen.size() < atoms_.size()) seen.resize(atoms_.size(), 0);
+  // Reports the atoms of `state`, whose prefix ends just before text[end].
+  auto emit = [&](size_t state, size_t end) {
+    for (uint32_t i = outputs_begin_[state]; i < outputs_begin_[state + 1]; ++i) {
+      const int ai = outputs_[i];
+      if (seen[static_cast<size_t>(ai)]) continue;
+      const std::string& a = atoms_[static_cast<size_t>(ai)];
+      if (a.size() > prefix_) {
+        const size_t start = end - prefix_;
+        if (a.size() > text.size() - start ||
+            std::memcmp(a.data() + prefix_, text.data() + start + prefix_, a.size() - prefix_) != 0)
+          continue;
+      }
+      seen[static_cast<size_t>(ai)] = 1;
+      found->push_back(ai);
+    }
+  };
+  if (outputs_begin_[0] != outputs_begin_[1]) emit(0, 0);
+  const uint16_t* table = table_.data();
+  size_t state = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const uint16_t e = table[state * k + byte_class_[static_cast<unsigned char>(text[i])]];
+    state = e & kStateMask;
+    if (e & kHasOutput) emit(state, i + 1);
+  }
+  for (size_t i = first; i < found->size(); ++i) seen[static_cast<size_t>((*found)[i])] = 0;
+  std::sort(found->begin() + static_cast<std::ptrdiff_t>(first), found->end());
+}
+
+LiteralPrefilter::LiteralPrefilter() : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomLength)) {}
+LiteralPrefilter::~LiteralPrefilter() = default;
+
+int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& options,
+                          std::string* error) {
+  RE2::Options opt = options;
+  opt.set_log_errors(false);
+  int id = -1;
+  RE2::ErrorCode code = filter_->Add(pattern, opt, &id);
+  if (code != RE2::NoError) {
+    RE2 re(pattern, opt);
+    *error = re.error().empty() ? "invalid pattern" : re.error();
+    return -1;
+  }
+  ++count_;
+  return id;
+}
+
+void LiteralPrefilter::Compile() {
+  if (compiled_ || count_ == 0) return;  // FilteredRE2 logs when compiled empty
+  std::vector<std::string> atoms;
+  filter_->Compile(&atoms);
+  std::string folded;
+  for (std::string& a : atoms) {
+    FoldForAtoms(a, &folded);
+    a = folded;
+  }
+  atom_count_ = atoms.size();
+  matcher_ = AtomMatcher(atoms);
+  compiled_ = true;
+  std::vector<int> none, always;
+  filter_->AllPotentials(none, &always);
+  unfiltered_ = static_cast<int>(always.size());
+}
+
+void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates) const {
+  candidates->clear();
+  if (!compiled_) {  // every pattern may match
+    for (int i = 0; i < count_; ++i) candidates->push_back(i);
+    return;
+  }
+  thread_local std::string folded;
+  thread_local std::vector<int> found;
+  FoldForAtoms(text, &folded);
+  found.clear();
+  matcher_.Find(folded, &found);
+  filter_->AllPotentials(found, candidates);
+  std::sort(candidates->begin(), candidates->end());
+}
+
+}  // namespace internal
+}  // namespace voc

@@ -1,0 +1,274 @@
+// The literal prefilter in front of the theme rules and signal cues must
+// never drop a pattern that matches: its candidates are held to RE2 itself
+// (and to the RE2::Set path it replaced) on the bundled texts, on texts built
+// to hit the patterns, and on random patterns over case-folding traps.
+#include <doctest/doctest.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "literal_prefilter.h"
+#include "regex_set.h"
+#include "signals_internal.h"
+#include "voc/reader.h"
+#include "voc/taxonomy.h"
+
+namespace {
+
+using voc::internal::AtomMatcher;
+using voc::internal::FoldForAtoms;
+using voc::internal::LiteralPrefilter;
+using voc::internal::RegexSetGroup;
+
+std::string Fold(std::string_view s) {
+  std::string out;
+  FoldForAtoms(s, &out);
+  return out;
+}
+
+bool IsSubset(const std::vector<int>& small, const std::vector<int>& big) {
+  for (int x : small)
+    if (!std::binary_search(big.begin(), big.end(), x)) return false;
+  return true;
+}
+
+void ReadAll(const std::string& path, const voc::ReaderOptions& options,
+             std::vector<std::string>* texts) {
+  auto reader = voc::RecordReader::Open(path, options);
+  REQUIRE(reader.ok());
+  voc::Record r;
+  voc::Reject j;
+  for (voc::RecordReader::Next next; (next = (*reader)->Read(&r, &j)) != voc::RecordReader::Next::kEnd;)
+    if (next == voc::RecordReader::Next::kRecord) texts->push_back(r.text);
+}
+
+// The bundled texts: complaint narratives, sample tweets.
+std::vector<std::string> BundledTexts() {
+  std::vector<std::string> texts;
+  const std::string root = VOC_SOURCE_DIR;
+  ReadAll(root + "/examples/data/cfpb_complaints.csv.gz", voc::ReaderOptions(), &texts);
+  voc::ReaderOptions plain;
+  plain.format = voc::InputFormat::kText;
+  ReadAll(root + "/examples/data/sample_tweets.txt", plain, &texts);
+  ReadAll(root + "/tests/data/tokenizer/cfpb_sample.txt", plain, &texts);
+  return texts;
+}
+
+// Variants of `text` that stress case folding and offsets.
+std::vector<std::string> Variants(const std::string& text) {
+  std::string upper = text, kelvin, long_s;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : text) {
+    if (c == 'k' || c == 'K') kelvin += "\xE2\x84\xAA";  // U+212A KELVIN SIGN
+    else kelvin.push_back(c);
+    if (c == 's') long_s += "\xC5\xBF";  // U+017F LATIN SMALL LETTER LONG S
+    else long_s.push_back(c);
+  }
+  return {text, upper, kelvin, long_s};
+}
+
+// Checks candidates against RE2 and the set path for every text; returns
+// the mean number of candidates.
+double CheckGroup(const RegexSetGroup& group, const std::vector<std::string>& patterns,
+                  const RE2::Options& options, const std::vector<std::string>& texts) {
+  std::vector<std::unique_ptr<RE2>> res;
+  for (const auto& p : patterns) {
+    res.push_back(std::make_unique<RE2>(p, options));
+    REQUIRE(res.back()->ok());
+  }
+  size_t total = 0, checked = 0;
+  std::vector<int> candidates, by_sets;
+  for (const std::string& base : texts) {
+    for (const std::string& text : Variants(base)) {
+      group.Candidates(text, &candidates);
+      REQUIRE(std::is_sorted(candidates.begin(), candidates.end()));
+      std::vector<int> matching;
+      for (size_t i = 0; i < res.size(); ++i)
+        if (RE2::PartialMatch(text, *res[i])) matching.push_back(static_cast<int>(i));
+      CAPTURE(text);
+      CHECK(IsSubset(matching, candidates));
+      if (group.MatchWithSets(text, &by_sets)) CHECK(by_sets == matching);
+      total += candidates.size();
+      ++checked;
+    }
+  }
+  return static_cast<double>(total) / static_cast<double>(checked);
+}
+
+// Texts made of each pattern's own words, so that most patterns match
+// somewhere: phrases lifted from the patterns' literal alternatives.
+std::vector<std::string> PatternTexts(const std::vector<std::string>& patterns) {
+  std::vector<std::string> out;
+  for (const std::string& p : patterns) {
+    std::string words;
+    for (char c : p) words.push_back(std::isalpha(static_cast<unsigned char>(c)) || c == ' ' ? c : ' ');
+    out.push_back("I " + words + " again and again, no one called me back!");
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("FoldForAtoms lowercases ASCII and folds other letters to one form") {
+  CHECK(Fold("Refund REQUESTED 42x!") == "refund requested 42x!");
+  CHECK(Fold("\xC5\xBF") == "s");         // long s
+  CHECK(Fold("\xE2\x84\xAA") == "k");     // Kelvin sign
+  CHECK(Fold("\xCE\xA3") == "\xCF\x83");  // capital sigma -> sigma
+  CHECK(Fold("\xCF\x82") == "\xCF\x83");  // final sigma -> sigma
+  CHECK(Fold("\xC3\x89T\xC3\x89") == "\xC3\xA9t\xC3\xA9");
+  CHECK(Fold("a\xFF" "b") == "a\xEF\xBF\xBD" "b");  // a malformed byte becomes U+FFFD
+  CHECK(Fold("") == "");
+}
+
+TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
+  std::mt19937 rng(7);
+  const std::string alphabet = "abcab \xC3\xA9-";
+  auto random_string = [&](size_t max_len) {
+    std::string s;
+    size_t n = rng() % (max_len + 1);
+    for (size_t i = 0; i < n; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
+    return s;
+  };
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> atoms;
+    const size_t count = 1 + rng() % 40;
+    for (size_t i = 0; i < count; ++i) atoms.push_back(random_string(12));  // some longer than the table's prefix
+    if (round % 5 == 0) atoms.push_back(atoms.front());                       // duplicates
+    AtomMatcher m(atoms);
+    for (int t = 0; t < 20; ++t) {
+      std::string text = random_string(80);
+      std::vector<int> want, got{-1};  // Find appends
+      for (size_t i = 0; i < atoms.size(); ++i)
+        if (text.find(atoms[i]) != std::string::npos) want.push_back(static_cast<int>(i));
+      m.Find(text, &got);
+      CAPTURE(text);
+      REQUIRE(got.size() >= 1);
+      CHECK(got.front() == -1);
+      got.erase(got.begin());
+      CHECK(got == want);
+    }
+  }
+  AtomMatcher none(std::vector<std::string>{});
+  std::vector<int> found;
+  none.Find("anything", &found);
+  CHECK(found.empty());
+}
+
+TEST_CASE("LiteralPrefilter keeps every random pattern that matches, across case folds") {
+  std::mt19937 rng(11);
+  const std::vector<std::string> words = {"stress", "kick", "SIGMA", "\xCF\x82ig", "refund", "ok",
+                                          "\xC3\xA9t\xC3\xA9", "as", "no"};
+  const std::vector<std::string> glue = {"|", "\\s+", "[^.]{0,8}?", "(?:x|y)?", " ", ".*"};
+  auto word = [&] { return words[rng() % words.size()]; };
+  for (int round = 0; round < 60; ++round) {
+    std::vector<std::string> patterns;
+    for (int i = 0; i < 12; ++i) {
+      std::string p = (rng() % 2 ? "(?i)" : "") + std::string(rng() % 2 ? "\\b" : "") + word();
+      const int parts = static_cast<int>(rng() % 3);
+      for (int k = 0; k < parts; ++k) p += glue[rng() % glue.size()] + word();
+      patterns.push_back(p);
+    }
+    RE2::Options opt;
+    opt.set_log_errors(false);
+    RegexSetGroup group(opt);
+    for (const auto& p : patterns) {
+      std::string error;
+      REQUIRE(group.Add(p, &error) >= 0);
+    }
+    group.Compile();
+    std::vector<std::string> texts;
+    for (int t = 0; t < 30; ++t) {
+      std::string text;
+      const int n = static_cast<int>(rng() % 5);
+      for (int k = 0; k < n; ++k) text += word() + (rng() % 2 ? " " : "x");
+      texts.push_back(text);
+    }
+    CheckGroup(group, patterns, opt, texts);
+  }
+}
+
+TEST_CASE("Theme rule prefilter: candidates include every matching pattern and few others") {
+  auto taxonomy = voc::Taxonomy::LoadFile(std::string(VOC_SOURCE_DIR) + "/models/taxonomy.json");
+  REQUIRE(taxonomy.ok());
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  std::vector<std::string> patterns;
+  for (const auto& theme : (*taxonomy)->themes())
+    for (const auto& rule : theme.rules)
+      for (const auto& p : rule.include) {
+        patterns.push_back(rule.case_sensitive ? p : "(?i)" + p);
+        std::string error;
+        REQUIRE(group.Add(patterns.back(), &error) >= 0);
+      }
+  group.Compile();
+  REQUIRE(patterns.size() > 50);
+  CHECK(group.prefilter().unfiltered() <= 2);  // nearly every rule has literals to look for
+  std::vector<std::string> texts = BundledTexts();
+  REQUIRE(texts.size() > 100);
+  double mean = CheckGroup(group, patterns, opt, texts);
+  // Complaint narratives are long; still only a small share of the rules is searched.
+  CHECK(mean < 0.2 * static_cast<double>(patterns.size()));
+  CheckGroup(group, patterns, opt, PatternTexts(patterns));
+}
+
+TEST_CASE("Signal cue prefilter: candidates include every matching cue") {
+  RE2::Options opt = voc::internal::SignalCueOptions();
+  RegexSetGroup group(opt);
+  std::vector<std::string> patterns = voc::internal::BuiltinSignalCuePatterns();
+  REQUIRE(patterns.size() > 20);
+  for (const auto& p : patterns) {
+    std::string error;
+    REQUIRE(group.Add(p, &error) >= 0);
+  }
+  group.Compile();
+  std::vector<std::string> texts = BundledTexts();
+  double mean = CheckGroup(group, patterns, opt, texts);
+  CHECK(mean < 0.3 * static_cast<double>(patterns.size()));
+  CheckGroup(group, patterns, opt, PatternTexts(patterns));
+}
+
+TEST_CASE("LiteralPrefilter: an empty group has no candidates; an invalid pattern is refused") {
+  LiteralPrefilter empty;
+  empty.Compile();
+  std::vector<int> c{3};
+  empty.Candidates("text", &c);
+  CHECK(c.empty());
+  LiteralPrefilter bad;
+  std::string error;
+  RE2::Options opt;
+  CHECK(bad.Add("(unclosed", opt, &error) == -1);
+  CHECK(error.find("missing )") != std::string::npos);
+}
+
+TEST_CASE("LiteralPrefilter gives the same candidates on concurrent threads") {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  std::vector<std::string> patterns = voc::internal::BuiltinSignalCuePatterns();
+  for (const auto& p : patterns) {
+    std::string error;
+    REQUIRE(group.Add(p, &error) >= 0);
+  }
+  group.Compile();
+  std::vector<std::string> texts = PatternTexts(patterns);
+  std::vector<std::vector<int>> want(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) group.Candidates(texts[i], &want[i]);
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      std::vector<int> got;
+      for (int rep = 0; rep < 20; ++rep)
+        for (size_t i = 0; i < texts.size(); ++i) {
+          group.Candidates(texts[i], &got);
+          if (got != want[i]) ++mismatches[static_cast<size_t>(t)];
+        }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(mismatches == std::vector<int>(4, 0));
+}
