@@ -272,29 +272,72 @@ TEST_CASE("AnalysisToJson: the streaming writer equals the nlohmann rendering") 
   CHECK(fast.find("\"emotion_intensity\":1e-07") != std::string::npos);
 }
 
-TEST_CASE("RunPipeline: any thread count and batch size gives the one-by-one results in order") {
+TEST_CASE("RunPipeline and RunPipelineText: any thread count and batch size gives the one-by-one results in order") {
   std::vector<voc::Record> records = SampleRecords();
   std::string jsonl;
-  for (const auto& r : records) jsonl += nlohmann::json({{"id", r.id}, {"text", r.text}}).dump() + "\n";
   std::vector<std::string> expected;
-  for (const auto& r : records) expected.push_back(voc::AnalysisToJson(Shared().Analyze(r)));
+  for (int copy = 0; copy < 5; ++copy) {  // more records than one chunk of RunPipelineText
+    for (const auto& r : records) {
+      jsonl += nlohmann::json({{"id", r.id}, {"text", r.text}}).dump() + "\n";
+      expected.push_back(voc::AnalysisToJson(Shared().Analyze(r)));
+    }
+  }
+  std::string expected_text;
+  for (const auto& e : expected) expected_text += e + "\n";
   for (int threads : {1, 2, 3, 8}) {
     for (size_t batch : {size_t{1}, size_t{7}, size_t{512}}) {
+      CAPTURE(threads);
+      CAPTURE(batch);
       voc::ReaderOptions ro;
       ro.format = voc::InputFormat::kJsonl;
       ro.id_column = "id";
-      auto reader = voc::RecordReader::FromString(jsonl, ro);
-      REQUIRE(reader.ok());
       voc::PipelineOptions po;
       po.threads = threads;
       po.batch_size = batch;
+      auto reader = voc::RecordReader::FromString(jsonl, ro);
+      REQUIRE(reader.ok());
       std::vector<std::string> got;
       voc::Status st = voc::RunPipeline(
           **reader, Shared(), po, [&](voc::Analysis&& a) { got.push_back(voc::AnalysisToJson(a)); }, {});
-      CAPTURE(threads);
-      CAPTURE(batch);
       CHECK(st.ok());
       CHECK(got == expected);
+
+      reader = voc::RecordReader::FromString(jsonl, ro);
+      REQUIRE(reader.ok());
+      std::string text;
+      size_t pieces = 0;
+      st = voc::RunPipelineText(
+          **reader, Shared(), po,
+          [](const voc::Analysis& a, std::string* out) { *out += voc::AnalysisToJson(a) + "\n"; },
+          [&](std::string_view t) {
+            text += t;
+            ++pieces;
+          },
+          {});
+      CHECK(st.ok());
+      CHECK(text == expected_text);
+      CHECK(pieces <= expected.size());
     }
+  }
+}
+
+TEST_CASE("RunPipelineText: an exception thrown while formatting on a helper thread reaches the caller") {
+  std::string jsonl;
+  for (int i = 0; i < 200; ++i) jsonl += "{\"text\": \"record " + std::to_string(i) + "\"}\n";
+  for (int threads : {1, 2, 4}) {
+    voc::ReaderOptions ro;
+    ro.format = voc::InputFormat::kJsonl;
+    auto reader = voc::RecordReader::FromString(jsonl, ro);
+    REQUIRE(reader.ok());
+    voc::PipelineOptions po;
+    po.threads = threads;
+    po.batch_size = 64;
+    auto format = [](const voc::Analysis& a, std::string* out) {
+      if (a.text.find("record 150") != std::string::npos) throw std::runtime_error("format failed on 150");
+      *out += a.text;
+    };
+    CAPTURE(threads);
+    CHECK_THROWS_WITH(voc::RunPipelineText(**reader, Shared(), po, format, [](std::string_view) {}, {}),
+                      "format failed on 150");
   }
 }

@@ -84,9 +84,13 @@ int RunAnalyze(int argc, char** argv) {
   if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
   po_.batch_size = af.batch_size;
   po_.progress = MakeProgress(af.quiet || output.empty());
-  voc::Status st = voc::RunPipeline(
+  voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
-      [&](voc::Analysis&& a) { out << voc::AnalysisToJson(a) << '\n'; },
+      [](const voc::Analysis& a, std::string* text) {
+        *text += voc::AnalysisToJson(a);
+        text->push_back('\n');
+      },
+      [&](std::string_view text) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
       [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
   out.flush();
   if (!out) throw Failure("write error on output");

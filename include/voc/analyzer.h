@@ -108,6 +108,18 @@ Status RunPipeline(RecordReader& reader, const Analyzer& analyzer,
                    const std::function<void(Analysis&&)>& on_analysis,
                    const std::function<void(const Reject&)>& on_reject);
 
+// Like RunPipeline, for output as text: `format` runs on the analysing
+// threads (it must be safe to call concurrently) and appends its rendering of
+// an analysis to the string it is given; `on_text` receives those strings in
+// input order on the calling thread, each holding the renderings of one or
+// more consecutive records. This is the fast way to write every analysis
+// out: `voc analyze` uses it with AnalysisToJson.
+Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
+                       const PipelineOptions& options,
+                       const std::function<void(const Analysis&, std::string*)>& format,
+                       const std::function<void(std::string_view)>& on_text,
+                       const std::function<void(const Reject&)>& on_reject);
+
 }  // namespace voc
 
 #endif  // VOC_ANALYZER_H_
