@@ -1,48 +1,86 @@
 #include "line_map.h"
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
+#include <utility>
 #include <vector>
 
+#include "voc/parallel.h"
+
 namespace voc_cli {
+
+namespace {
+
+// Lines of one batch and the output of each chunk of kChunk of them. The
+// strings keep their capacity from batch to batch.
+struct Batch {
+  std::vector<std::string> lines;
+  size_t count = 0;  // lines in use
+  size_t first = 1;  // number of the first line
+  std::vector<std::string> outs;
+  size_t chunks = 0;  // chunks not yet written
+};
+
+constexpr size_t kChunk = 16;
+
+}  // namespace
 
 bool MapLines(std::istream& in, int threads,
               const std::function<void(size_t, const std::string&, std::string*)>& map,
               std::FILE* to, size_t batch) {
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   batch = std::max<size_t>(1, batch);
-  std::vector<std::string> lines, outs;
-  std::string joined;
-  size_t first = 1;  // number of the batch's first line
-  for (;;) {
-    lines.clear();
-    std::string line;
-    while (lines.size() < batch && std::getline(in, line)) {
+  voc::ParallelFor team(threads);
+  size_t number = 1;
+  auto read = [&](Batch* b) {
+    b->first = number;
+    b->count = 0;
+    if (b->lines.size() < batch) b->lines.resize(batch);
+    while (b->count < batch && std::getline(in, b->lines[b->count])) {
+      std::string& line = b->lines[b->count];
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      lines.push_back(std::move(line));
+      ++b->count;
     }
-    if (lines.empty()) break;
-    outs.resize(lines.size());
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i; (i = next.fetch_add(1)) < lines.size();) {
-        outs[i].clear();
-        map(first + i, lines[i], &outs[i]);
+    number += b->count;
+    return b->count > 0;
+  };
+  auto start = [&](Batch* b) {
+    b->chunks = (b->count + kChunk - 1) / kChunk;
+    if (b->outs.size() < b->chunks) b->outs.resize(b->chunks);
+    team.Start(b->chunks, [b, &map](size_t c) {
+      // Each thread maps into its own scratch string, so memory is freed by
+      // the thread that allocated it.
+      thread_local std::string out;
+      std::string& chunk = b->outs[c];
+      chunk.clear();
+      const size_t end = std::min(b->count, (c + 1) * kChunk);
+      for (size_t i = c * kChunk; i < end; ++i) {
+        out.clear();
+        map(b->first + i, b->lines[i], &out);
+        chunk += out;
+        chunk.push_back('\n');
       }
-    };
-    const int n = std::min<int>(threads, static_cast<int>(lines.size()));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < n; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
-    joined.clear();
-    for (const auto& o : outs) {
-      joined += o;
-      joined.push_back('\n');
+    });
+  };
+  auto write = [&](Batch* b) {
+    for (size_t c = 0; c < b->chunks; ++c) std::fwrite(b->outs[c].data(), 1, b->outs[c].size(), to);
+    b->chunks = 0;
+  };
+  Batch batches[2];
+  Batch* current = &batches[0];
+  Batch* next = &batches[1];
+  if (read(current)) {
+    start(current);
+    for (;;) {
+      // Reading the next batch (its lines only) and writing the outputs of
+      // the previous one overlap the helpers' work on this one; with one
+      // thread they simply come first.
+      const bool more = read(next);
+      write(next);
+      team.Finish();
+      if (!more) break;
+      std::swap(current, next);
+      start(current);
     }
-    std::fwrite(joined.data(), 1, joined.size(), to);
-    first += lines.size();
+    write(current);
   }
   return !in.bad();
 }

@@ -1,0 +1,52 @@
+#include "voc/parallel.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+TEST_CASE("ParallelFor threads: every index runs exactly once, job after job") {
+  for (int threads : {1, 2, 3, 8}) {
+    voc::ParallelFor team(threads);
+    CHECK(team.threads() == threads);
+    for (size_t n : {size_t{0}, size_t{1}, size_t{5}, size_t{1000}}) {
+      std::vector<std::atomic<int>> hits(n);
+      team.Run(n, [&](size_t i) { hits[i].fetch_add(1); });
+      CAPTURE(threads);
+      CAPTURE(n);
+      for (size_t i = 0; i < n; ++i) REQUIRE(hits[i].load() == 1);
+    }
+  }
+  voc::ParallelFor cores(0);
+  CHECK(cores.threads() >= 1);
+}
+
+TEST_CASE("ParallelFor threads: the caller works between Start and Finish") {
+  voc::ParallelFor team(2);
+  std::atomic<int> sum{0};
+  team.Start(100, [&](size_t i) { sum.fetch_add(static_cast<int>(i)); });
+  int own = 0;
+  for (int i = 0; i < 100; ++i) own += i;  // the caller's own work meanwhile
+  team.Finish();
+  CHECK(sum.load() == own);
+}
+
+TEST_CASE("ParallelFor threads: the first exception reaches Finish and the team stays usable") {
+  for (int threads : {1, 2, 4}) {
+    voc::ParallelFor team(threads);
+    std::atomic<int> ran{0};
+    CHECK_THROWS_WITH(team.Run(10000,
+                               [&](size_t i) {
+                                 ran.fetch_add(1);
+                                 if (i == 17) throw std::runtime_error("index 17 failed");
+                               }),
+                      "index 17 failed");
+    CHECK(ran.load() < 10000);  // the rest of the job was skipped
+    std::atomic<int> after{0};
+    team.Run(50, [&](size_t) { after.fetch_add(1); });
+    CHECK(after.load() == 50);
+  }
+}
