@@ -66,22 +66,33 @@ std::string LowerAscii(std::string_view text) {
 
 void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bool char_ngrams) {
   out->clear();
-  const std::string text = LowerAscii(original);
+  // Per-thread buffers: the sentiment model calls this for every sentence.
+  thread_local std::string text;
+  text.assign(original);
+  for (char& c : text)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
 
   // Words: maximal runs of word characters, and every other non-space
-  // character on its own (punctuation and emoji carry sentiment).
+  // character on its own (punctuation and emoji carry sentiment). Each
+  // word is hashed as it is scanned.
   struct Tok { uint32_t begin, end; uint64_t hash; };
-  std::vector<Tok> toks;
+  thread_local std::vector<Tok> toks;
+  toks.clear();
   size_t i = 0;
   while (i < n) {
     size_t len;
-    uint32_t cp = Decode(p + i, n - i, &len);
+    uint32_t cp = p[i] < 0x80 ? (len = 1, p[i]) : Decode(p + i, n - i, &len);
     if (cp < 0x80 && IsSpace(static_cast<unsigned char>(cp))) { i += len; continue; }
     size_t start = i;
     if (IsWordCp(cp)) {
       while (i < n) {
+        if (p[i] < 0x80) {  // ASCII fast path
+          if (!IsWordCp(p[i])) break;
+          ++i;
+          continue;
+        }
         cp = Decode(p + i, n - i, &len);
         if (!IsWordCp(cp)) break;
         i += len;

@@ -121,7 +121,8 @@ class LinearModel : public Backend {
       for (size_t a = 0; a < v.size();) {
         size_t b = a;
         while (b < v.size() && v[b] == v[a]) ++b;
-        const double val = (1.0 + std::log(static_cast<double>(b - a))) * rows_[v[a] * stride];
+        const double tf = b - a == 1 ? 1.0 : 1.0 + std::log(static_cast<double>(b - a));
+        const double val = tf * rows_[v[a] * stride];
         norm += val * val;
         vals[family].push_back({v[a], static_cast<float>(val)});
         a = b;

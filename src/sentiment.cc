@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <unordered_map>
 #include <utility>
 
 #include "json_writer.h"
@@ -94,9 +93,9 @@ double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 struct SentimentAnalyzer::Impl {
   SentimentOptions options;
-  std::unordered_map<std::string_view, float> terms;  // words, phrases, emoticons
-  std::unordered_map<std::string_view, RoleEntry> roles;
-  std::unordered_map<std::string_view, uint8_t> phrase_heads;  // first word -> max words
+  internal::FlatStringMap<float> terms;  // words, phrases, emoticons
+  internal::FlatStringMap<RoleEntry> roles;
+  internal::FlatStringMap<uint8_t> phrase_heads;  // first word -> max words
   si::Scanner scanner;
   std::unique_ptr<si::SentimentModel> model;
 

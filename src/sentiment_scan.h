@@ -5,7 +5,7 @@
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
+#include "flat_string_map.h"
 #include <utility>
 #include <vector>
 
@@ -40,8 +40,8 @@ class Scanner {
   bool LookupSymbol(std::string_view s, float* valence) const;
 
  private:
-  std::unordered_map<std::string_view, float> emoji_;
-  std::unordered_map<std::string_view, float> emoticons_;
+  internal::FlatStringMap<float> emoji_;
+  internal::FlatStringMap<float> emoticons_;
   size_t max_emoji_ = 0;
   size_t max_emoticon_ = 0;
 };

@@ -9,8 +9,10 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
+#include "flat_string_map.h"
 #include "literal_prefilter.h"
 #include "regex_set.h"
 #include "signals_internal.h"
@@ -271,4 +273,35 @@ TEST_CASE("LiteralPrefilter gives the same candidates on concurrent threads") {
     });
   for (auto& th : threads) th.join();
   CHECK(mismatches == std::vector<int>(4, 0));
+}
+
+TEST_CASE("FlatStringMap agrees with std::unordered_map on random keys") {
+  std::mt19937 rng(3);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5000; ++i) {
+    std::string k;
+    const size_t n = rng() % 20;  // includes the empty key and lengths across 8-byte words
+    for (size_t j = 0; j < n; ++j) k.push_back(static_cast<char>('a' + rng() % 6));
+    keys.push_back(k);
+  }
+  voc::internal::FlatStringMap<int> flat;
+  std::unordered_map<std::string_view, int> reference;
+  for (size_t i = 0; i < keys.size() / 2; ++i) {
+    auto [slot, inserted] = flat.emplace(keys[i], static_cast<int>(i));
+    CHECK(inserted == reference.emplace(keys[i], static_cast<int>(i)).second);
+    CHECK(slot->first == keys[i]);
+  }
+  flat["extra"] += 7;
+  reference["extra"] += 7;
+  CHECK(flat.size() == reference.size());
+  for (const std::string& k : keys) {
+    auto* got = flat.find(k);
+    auto want = reference.find(k);
+    CAPTURE(k);
+    REQUIRE((got != flat.end()) == (want != reference.end()));
+    if (got != flat.end()) CHECK(got->second == want->second);
+  }
+  CHECK(flat.find("extra")->second == 7);
+  voc::internal::FlatStringMap<int> empty;
+  CHECK(empty.find("x") == empty.end());
 }

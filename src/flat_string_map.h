@@ -1,0 +1,111 @@
+// Private: an open-addressing hash map from string_view keys to small
+// values, for the sentiment lexicon's lookups (several per word of every
+// text). One probe usually reads one slot, which holds the key's hash, so a
+// miss never touches key bytes; std::unordered_map read a bucket, a node and
+// the key. Keys are not copied: they must outlive the map (the lexicon's
+// static tables).
+//
+// The interface is the part of std::unordered_map the lexicon uses: find()
+// returns a pointer to a slot with `first` and `second`, or end() (nullptr).
+#ifndef VOC_SRC_FLAT_STRING_MAP_H_
+#define VOC_SRC_FLAT_STRING_MAP_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace voc {
+namespace internal {
+
+inline uint64_t HashBytes(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xFF51AFD7ED558CCDULL);
+  auto mix = [](uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 29;
+    return x;
+  };
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = mix(h ^ w) * 0xBF58476D1CE4E5B9ULL;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = mix(h ^ w) * 0xBF58476D1CE4E5B9ULL;
+  }
+  return mix(h);
+}
+
+template <typename V>
+class FlatStringMap {
+ public:
+  struct Slot {
+    std::string_view first;
+    V second{};
+    uint32_t hash = 0;
+    bool used = false;
+  };
+
+  void reserve(size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    if (cap > slots_.size()) Rehash(cap);
+  }
+
+  // Inserts `value` under `key` unless the key is present; returns the slot.
+  std::pair<Slot*, bool> emplace(std::string_view key, const V& value) {
+    if (2 * (size_ + 1) > slots_.size()) Rehash(slots_.empty() ? 16 : 2 * slots_.size());
+    const uint64_t h = HashBytes(key);
+    Slot* s = Probe(key, h);
+    if (s->used) return {s, false};
+    *s = Slot{key, value, static_cast<uint32_t>(h), true};
+    ++size_;
+    return {s, true};
+  }
+
+  V& operator[](std::string_view key) { return emplace(key, V{}).first->second; }
+
+  const Slot* find(std::string_view key) const {
+    if (slots_.empty()) return nullptr;
+    const Slot* s = const_cast<FlatStringMap*>(this)->Probe(key, HashBytes(key));
+    return s->used ? s : nullptr;
+  }
+  const Slot* end() const { return nullptr; }
+  size_t size() const { return size_; }
+
+ private:
+  // The slot holding `key`, or the empty slot where it would go.
+  Slot* Probe(std::string_view key, uint64_t h) {
+    const size_t mask = slots_.size() - 1;
+    const uint32_t h32 = static_cast<uint32_t>(h);
+    for (size_t i = static_cast<size_t>(h >> 32) & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (!s.used || (s.hash == h32 && s.first == key)) return &s;
+    }
+  }
+
+  void Rehash(size_t cap) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(cap, Slot{});
+    for (const Slot& s : old) {
+      if (!s.used) continue;
+      *Probe(s.first, HashBytes(s.first)) = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+}  // namespace internal
+}  // namespace voc
+
+#endif  // VOC_SRC_FLAT_STRING_MAP_H_
