@@ -555,9 +555,21 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Load(const std::string& 
                                                              std::string_view expected_task) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open model '" + path + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  auto r = FromBytes(buffer.str(), expected_task);
+  std::string bytes;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {  // read in one piece; a stream of unknown size in chunks
+    bytes.resize(static_cast<size_t>(size));
+    in.read(bytes.data(), size);
+    bytes.resize(static_cast<size_t>(in.gcount()));
+  } else {
+    in.clear();
+    char chunk[1 << 16];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) bytes.append(chunk, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return InternalError("error reading model '" + path + "'");
+  auto r = FromBytes(bytes, expected_task);
   if (!r.ok()) return Status(r.status().code(), "model '" + path + "': " + r.status().message());
   return r;
 }

@@ -122,6 +122,11 @@ class ByteReader {
   bool Bytes(size_t n, std::string_view* out);
   size_t remaining() const { return in_.size() - pos_; }
   size_t pos() const { return pos_; }
+  bool Skip(size_t n) {
+    if (remaining() < n) return false;
+    pos_ += n;
+    return true;
+  }
 
  private:
   std::string_view in_;

@@ -73,12 +73,12 @@ class LinearModel : public Backend {
         for (uint64_t k : keys_) built.Insert(k);
         index = &built;
       }
+      std::vector<float> idf(keys_.size());
+      for (size_t k = 0; k < idf.size(); ++k) idf[k] = Idf(k);
       SparseVector vec;
-      Vectorize(raw, *index, idf_, &vec);
-      for (const auto& [id, val] : vec.entries) {
-        const float* w = &weights_[static_cast<size_t>(id) * L];
-        for (size_t l = 0; l < L; ++l) (*dec)[l] += val * w[l];
-      }
+      Vectorize(raw, *index, idf, &vec);
+      for (const auto& [id, val] : vec.entries)
+        for (size_t l = 0; l < L; ++l) (*dec)[l] += val * W(static_cast<size_t>(id), l);
       return;
     }
     thread_local std::vector<std::pair<uint32_t, float>> vals[2];
@@ -137,11 +137,23 @@ class LinearModel : public Backend {
   // and per feature a row of its IDF and weights.
   void Pack() {
     const size_t L = bias_.size(), n = keys_.size();
+    rows_.assign(n * (L + 1), 0.0f);
+    for (size_t k = 0; k < n; ++k) {
+      rows_[k * (L + 1)] = idf_[k];
+      for (size_t l = 0; l < L; ++l) rows_[k * (L + 1) + 1 + l] = weights_[k * L + l];
+    }
+    PackSlots();
+  }
+
+  // The fingerprint table over keys_ (rows_ filled).
+  void PackSlots() {
+    const size_t n = keys_.size();
     size_t cap = 16;
     while (cap * 3 < n * 4) cap <<= 1;
     packed_.assign(cap, PackedSlot{});
-    rows_.assign(n * (L + 1), 0.0f);
+    constexpr size_t kAhead = 8;  // the inserts miss the cache: prefetch
     for (size_t k = 0; k < n; ++k) {
+      if (k + kAhead < n) __builtin_prefetch(&packed_[PackedBucket(keys_[k + kAhead]) & (cap - 1)], 1);
       const uint64_t h = keys_[k];
       for (size_t i = PackedBucket(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
         if (packed_[i].fp == 0) {
@@ -149,8 +161,6 @@ class LinearModel : public Backend {
           break;
         }
       }
-      rows_[k * (L + 1)] = idf_[k];
-      for (size_t l = 0; l < L; ++l) rows_[k * (L + 1) + 1 + l] = weights_[k * L + l];
     }
   }
 
@@ -255,7 +265,7 @@ class LinearModel : public Backend {
     const size_t L = bias_.size(), n = keys_.size();
     std::vector<float> strength(n, 0);
     for (size_t j = 0; j < n; ++j)
-      for (size_t l = 0; l < L; ++l) strength[j] = std::max(strength[j], std::fabs(weights_[j * L + l]));
+      for (size_t l = 0; l < L; ++l) strength[j] = std::max(strength[j], std::fabs(W(j, l)));
     std::vector<uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0);
     size_t keep = std::min(n, max_features);
@@ -269,8 +279,8 @@ class LinearModel : public Backend {
     std::vector<float> idf(keep), w(keep * L);
     for (size_t k = 0; k < keep; ++k) {
       index.Insert(keys_[order[k]]);
-      idf[k] = idf_[order[k]];
-      for (size_t l = 0; l < L; ++l) w[k * L + l] = weights_[order[k] * L + l];
+      idf[k] = Idf(order[k]);
+      for (size_t l = 0; l < L; ++l) w[k * L + l] = W(order[k], l);
     }
     index_ = std::move(index);
     keys_ = index_.keys();
@@ -291,7 +301,7 @@ class LinearModel : public Backend {
     const size_t L = bias_.size();
     std::vector<float> scale(L, 0);
     for (size_t k = 0; k < keys_.size(); ++k)
-      for (size_t l = 0; l < L; ++l) scale[l] = std::max(scale[l], std::fabs(weights_[k * L + l]));
+      for (size_t l = 0; l < L; ++l) scale[l] = std::max(scale[l], std::fabs(W(k, l)));
     for (float& s : scale) s = s > 0 ? s / 127.0f : 1.0f;
     return scale;
   }
@@ -318,7 +328,7 @@ class LinearModel : public Backend {
     }
     if (quantized_) {
       for (size_t k = 0; k < n; ++k) {
-        uint32_t q = static_cast<uint32_t>(std::lround(idf_[order[k]] * 4096.0f));
+        uint32_t q = static_cast<uint32_t>(std::lround(Idf(order[k]) * 4096.0f));
         w.U8(q & 0xFF);
         w.U8(q >> 8);
       }
@@ -326,13 +336,13 @@ class LinearModel : public Backend {
       for (float s : scale) w.F32(s);
       for (size_t k = 0; k < n; ++k)
         for (size_t l = 0; l < L; ++l) {
-          long q = std::lround(weights_[order[k] * L + l] / scale[l]);
+          long q = std::lround(W(order[k], l) / scale[l]);
           w.U8(static_cast<uint8_t>(static_cast<int8_t>(std::clamp(q, -127L, 127L))));
         }
     } else {
-      for (size_t k = 0; k < n; ++k) w.F32(idf_[order[k]]);
+      for (size_t k = 0; k < n; ++k) w.F32(Idf(order[k]));
       for (size_t k = 0; k < n; ++k)
-        for (size_t l = 0; l < L; ++l) w.F32(weights_[order[k] * L + l]);
+        for (size_t l = 0; l < L; ++l) w.F32(W(order[k], l));
     }
     const std::string& raw = w.str();
     uLongf bound = compressBound(raw.size());
@@ -403,38 +413,53 @@ class LinearModel : public Backend {
     size_t per_feature = quantized ? 2 + L : 4 + 4ull * L;
     if (r.remaining() != n * per_feature + (quantized ? 4ull * L : 0))
       return bad("weight section has the wrong size");
-    m->idf_.resize(n);
-    m->weights_.resize(n * L);
+    // Straight into the prediction rows: IDF, then the weights of each label.
+    const size_t stride = L + 1;
+    m->rows_.resize(n * stride);
+    float* rows = m->rows_.data();
     if (quantized) {
-      for (auto& v : m->idf_) {
-        uint8_t lo, hi;
-        r.U8(&lo);
-        r.U8(&hi);
-        v = static_cast<float>(lo | (hi << 8)) / 4096.0f;
-      }
+      const auto* q = reinterpret_cast<const unsigned char*>(raw.data() + r.pos());
+      for (size_t k = 0; k < n; ++k)
+        rows[k * stride] = static_cast<float>(q[2 * k] | (q[2 * k + 1] << 8)) / 4096.0f;
+      r.Skip(2 * n);
       std::vector<float> scale(L);
       for (float& s : scale)
         if (!r.F32(&s) || !std::isfinite(s) || std::fabs(s) > 1e4f) return bad("bad scale");
+      const auto* b = reinterpret_cast<const unsigned char*>(raw.data() + r.pos());
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l)
+          rows[k * stride + 1 + l] = static_cast<int8_t>(b[k * L + l]) * scale[l];
+    } else {
+      for (size_t k = 0; k < n; ++k) {
+        float v;
+        r.F32(&v);
+        if (!std::isfinite(v) || v < 0 || v > 1e3f) return bad("bad idf");
+        rows[k * stride] = v;
+      }
       for (size_t k = 0; k < n; ++k)
         for (size_t l = 0; l < L; ++l) {
-          uint8_t b;
-          r.U8(&b);
-          m->weights_[k * L + l] = static_cast<int8_t>(b) * scale[l];
+          float v;
+          r.F32(&v);
+          if (!std::isfinite(v) || std::fabs(v) > 1e6f) return bad("bad weight");
+          rows[k * stride + 1 + l] = v;
         }
-    } else {
-      for (auto& v : m->idf_)
-        if (!r.F32(&v) || !std::isfinite(v) || v < 0 || v > 1e3f) return bad("bad idf");
-      for (auto& v : m->weights_)
-        if (!r.F32(&v) || !std::isfinite(v) || std::fabs(v) > 1e6f) return bad("bad weight");
     }
-    m->Pack();
+    m->PackSlots();
     return std::unique_ptr<Backend>(std::move(m));
+  }
+
+  // IDF and weights of feature k: from idf_ and weights_ while training; a
+  // loaded model keeps them only in rows_.
+  float Idf(size_t k) const { return idf_.empty() ? rows_[k * (bias_.size() + 1)] : idf_[k]; }
+  float W(size_t k, size_t l) const {
+    const size_t L = bias_.size();
+    return weights_.empty() ? rows_[k * (L + 1) + 1 + l] : weights_[k * L + l];
   }
 
   std::vector<uint64_t> keys_;  // feature row -> n-gram hash
   FeatureIndex index_;          // hash -> row; built by training only (see Decisions)
-  std::vector<float> idf_;
-  std::vector<float> weights_;  // feature-major: weights_[feature * L + label]
+  std::vector<float> idf_;      // empty in a loaded model (see Idf())
+  std::vector<float> weights_;  // feature-major: weights_[feature * L + label]; as idf_
   std::vector<float> bias_;
   double temperature_ = 1;
   bool multi_label_ = false;
