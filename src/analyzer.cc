@@ -135,17 +135,23 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   auto norm = Normalizer::Create(options.normalizer);
   if (!norm.ok()) return norm.status();
   im.normalizer = std::move(*norm);
-  auto red = Redactor::Create(options.redactor);
-  if (!red.ok()) return red.status();
-  im.redactor = std::move(*red);
+  // The redactor and the signal cues compile on another thread, as does the
+  // sentiment model below, while this one compiles the themes; errors are
+  // still reported in the order of the stages.
+  auto side_future = std::async(std::launch::async, [&options] {
+    return std::make_pair(Redactor::Create(options.redactor), SignalDetector::Create());
+  });
 
   // Sentiment: lexicon and rules, plus the model when there is one.
   SentimentOptions so;
   if (options.sentiment_model == "none") {
     so.model_path.clear();
   } else if (!options.sentiment_model.empty()) {
-    if (!IsFile(options.sentiment_model))
+    if (!IsFile(options.sentiment_model)) {
+      auto side = side_future.get();  // a redactor error comes first
+      if (!side.first.ok()) return side.first.status();
       return NotFoundError("sentiment model not found: " + options.sentiment_model);
+    }
     so.model_path = options.sentiment_model;
   } else {
     for (const char* name : {"sentiment.vocm", "sentiment.ftz"}) {
@@ -155,20 +161,22 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
       }
     }
   }
-  // The sentiment model loads on another thread while the themes compile;
-  // its error, if any, is still the one reported first.
+  // The sentiment model loads on a third thread.
   auto sentiment_future = std::async(std::launch::async, [so] { return SentimentAnalyzer::Create(so); });
-  auto sentiment_ready = [&]() -> Status {
-    if (im.sentiment) return Status();
-    auto sent = sentiment_future.get();
-    if (!sent.ok()) return sent.status();
-    im.sentiment = std::move(*sent);
-    return Status();
-  };
   im.description["sentiment"] = so.model_path.empty() ? "lexicon" : "lexicon+model:" + so.model_path;
+  // Joins the other threads; returns the first error in stage order:
+  // redactor, sentiment, themes (`themes_status`), signals.
   auto finish = [&](Status themes_status) -> Status {
-    Status s = sentiment_ready();
-    return s.ok() ? themes_status : s;
+    auto side = side_future.get();
+    auto sent = sentiment_future.get();
+    if (!side.first.ok()) return side.first.status();
+    if (!sent.ok()) return sent.status();
+    if (!themes_status.ok()) return themes_status;
+    if (!side.second.ok()) return side.second.status();
+    im.redactor = std::move(*side.first);
+    im.sentiment = std::move(*sent);
+    im.signals = std::move(*side.second);
+    return Status();
   };
 
   // Themes: a taxonomy file, or a trained model whose labels are the themes.
@@ -201,10 +209,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   if (!tc.ok()) return finish(tc.status());
   im.themes = std::move(*tc);
 
-  auto sig = SignalDetector::Create();
-  if (!sig.ok()) return finish(sig.status());
-  im.signals = std::move(*sig);
-  if (Status st = sentiment_ready(); !st.ok()) return st;
+  if (Status st = finish(Status()); !st.ok()) return st;
   return an;
 }
 

@@ -18,6 +18,29 @@
 namespace voc::internal {
 namespace {
 
+// An allocator whose value-initialisation of floats is a no-op, so that
+// resize() leaves new elements to be written (saves touching large tables
+// twice when a model is loaded).
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+
 // Version 2 adds the char_ngrams flag; version 1 models always used them.
 constexpr uint32_t kLinearPayloadVersion = 2;
 constexpr uint64_t kMaxFeatures = 50'000'000;
@@ -367,9 +390,11 @@ class LinearModel : public Backend {
     // zlib cannot expand more than about 1032:1.
     if (raw_size > 1100ull * outer.remaining() + 64 || raw_size > (1ull << 32))
       return bad("implausible uncompressed size");
-    std::string raw(raw_size, '\0');
+    // Not zero-filled: inflate writes every byte it reports.
+    std::unique_ptr<char[]> raw_bytes(new char[std::max<uint64_t>(raw_size, 1)]);
+    const std::string_view raw(raw_bytes.get(), raw_size);
     uLongf got = raw_size;
-    if (uncompress(reinterpret_cast<Bytef*>(raw.data()), &got,
+    if (uncompress(reinterpret_cast<Bytef*>(raw_bytes.get()), &got,
                    reinterpret_cast<const Bytef*>(payload.data() + outer.pos()),
                    outer.remaining()) != Z_OK ||
         got != raw_size)
@@ -415,7 +440,7 @@ class LinearModel : public Backend {
       return bad("weight section has the wrong size");
     // Straight into the prediction rows: IDF, then the weights of each label.
     const size_t stride = L + 1;
-    m->rows_.resize(n * stride);
+    m->rows_.resize(n * stride);  // uninitialised
     float* rows = m->rows_.data();
     if (quantized) {
       const auto* q = reinterpret_cast<const unsigned char*>(raw.data() + r.pos());
@@ -470,7 +495,9 @@ class LinearModel : public Backend {
     uint32_t row = 0;
   };
   std::vector<PackedSlot> packed_;
-  std::vector<float> rows_;  // per feature: IDF, then the weights of every label
+  // Per feature: IDF, then the weights of every label. Not zero-filled on
+  // resize: Parse writes every element.
+  std::vector<float, UninitializedAllocator<float>> rows_;
 };
 
 }  // namespace

@@ -197,6 +197,8 @@ int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& option
   return id;
 }
 
+const RE2& LiteralPrefilter::regex(int i) const { return filter_->GetRE2(i); }
+
 void LiteralPrefilter::Compile() {
   if (compiled_ || count_ == 0) return;  // FilteredRE2 logs when compiled empty
   std::vector<std::string> atoms;

@@ -83,6 +83,9 @@ class LiteralPrefilter {
 
   int size() const { return count_; }
 
+  // The compiled pattern `i` (owned by the prefilter).
+  const RE2& regex(int i) const;
+
   // Number of patterns that are candidates for every text (no atoms).
   int unfiltered() const { return unfiltered_; }
   size_t atoms() const { return atom_count_; }

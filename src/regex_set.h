@@ -49,6 +49,10 @@ class RegexSetGroup {
   void Compile() { prefilter_.Compile(); }
 
   int size() const { return static_cast<int>(patterns_.size()); }
+
+  // Pattern `i`, compiled with the group's options: callers search the
+  // candidates with these rather than compiling each pattern again.
+  const RE2& regex(int i) const { return prefilter_.regex(i); }
   const LiteralPrefilter& prefilter() const { return prefilter_; }
 
   // Replaces `out` with the indices of the patterns that may match `text`

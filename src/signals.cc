@@ -215,7 +215,7 @@ const char kProfanity[] =
 struct Cue {
   Signal signal;
   std::string name;
-  std::unique_ptr<RE2> re;
+  const RE2* re;  // owned by the detector's pattern group
   bool negatable;
 };
 
@@ -298,21 +298,17 @@ Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptio
   std::unique_ptr<SignalDetector> det(new SignalDetector());
   Impl& impl = *det->impl_;
   impl.options = options;
-  RE2::Options set_opt = CueOptions();
-  set_opt.set_max_mem(64 << 20);
-  impl.set = std::make_unique<internal::RegexSetGroup>(set_opt);
+  impl.set = std::make_unique<internal::RegexSetGroup>(CueOptions());
   auto add = [&](Signal s, const std::string& name, const std::string& pattern,
                  bool negatable) -> Status {
     if (name.empty()) return InvalidArgumentError("signal cue with an empty name");
     if (pattern.empty()) return InvalidArgumentError("signal cue '" + name + "' has an empty pattern");
-    auto re = std::make_unique<RE2>(pattern, CueOptions());
-    if (!re->ok())
-      return InvalidArgumentError("signal cue '" + name + "': pattern \"" + pattern +
-                                  "\" is not valid RE2: " + re->error());
     std::string error;
-    if (impl.set->Add(pattern, &error) < 0)
-      return InvalidArgumentError("signal cue '" + name + "': " + error);
-    impl.cues.push_back({s, name, std::move(re), negatable});
+    const int index = impl.set->Add(pattern, &error);
+    if (index < 0)
+      return InvalidArgumentError("signal cue '" + name + "': pattern \"" + pattern +
+                                  "\" is not valid RE2: " + error);
+    impl.cues.push_back({s, name, &impl.set->regex(index), negatable});
     return Status::Ok();
   };
   for (const BuiltinCue& c : kCues) VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));

@@ -20,7 +20,7 @@ struct CompiledRule {
   std::string source;
   double weight = 0.0;
   ExcludeScope scope = ExcludeScope::kSentence;
-  std::vector<std::unique_ptr<RE2>> include;
+  std::vector<const RE2*> include;  // owned by the classifier's pattern group
   std::vector<std::unique_ptr<RE2>> exclude;
 };
 
@@ -106,9 +106,7 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
   Impl& impl = *clf->impl_;
   impl.taxonomy = std::move(taxonomy);
   impl.options = options;
-  RE2::Options set_opt = PatternOptions(true);
-  set_opt.set_max_mem(64 << 20);  // for the reference sets only
-  impl.set = std::make_unique<internal::RegexSetGroup>(set_opt);
+  impl.set = std::make_unique<internal::RegexSetGroup>(PatternOptions(true));
   const auto& themes = impl.taxonomy->themes();
   for (size_t t = 0; options.use_rules && t < themes.size(); ++t) {
     for (const ThemeRule& r : themes[t].rules) {
@@ -119,16 +117,12 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
       cr.scope = r.exclude_scope;
       size_t index = impl.rules.size();
       for (const std::string& p : r.include) {
-        auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
-        if (!re->ok())
-          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
-                                      "': invalid pattern \"" + p + "\": " + re->error());
-        cr.include.push_back(std::move(re));
         std::string error;
-        std::string set_pattern = r.case_sensitive ? p : "(?i)" + p;
-        if (impl.set->Add(set_pattern, &error) < 0)
+        const int i = impl.set->Add(r.case_sensitive ? p : "(?i)" + p, &error);
+        if (i < 0)
           return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
                                       "': invalid pattern \"" + p + "\": " + error);
+        cr.include.push_back(&impl.set->regex(i));
         impl.set_to_rule.push_back(index);
       }
       for (const std::string& p : r.exclude) {
