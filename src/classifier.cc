@@ -180,6 +180,27 @@ struct TextClassifier::Impl {
 };
 
 TextClassifier::TextClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+namespace internal {
+
+const Backend& ClassifierAccess::backend(const TextClassifier& classifier) {
+  return *classifier.impl_->backend;
+}
+
+void Backend::PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
+                                 std::vector<double>* text_probs,
+                                 std::vector<std::vector<double>>* part_probs) const {
+  Probabilities(text, text_probs);
+  part_probs->resize(parts.size());
+  std::string joined;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    joined.assign(text.substr(parts[i].begin, parts[i].end - parts[i].begin));
+    joined.append(parts[i].suffix);
+    Probabilities(joined, &(*part_probs)[i]);
+  }
+}
+
+}  // namespace internal
 TextClassifier::~TextClassifier() = default;
 
 const ModelInfo& TextClassifier::info() const { return impl_->info; }

@@ -23,6 +23,12 @@ struct TrainData {
   bool multi_label = false;
 };
 
+// A piece of a text with words appended: text[begin, end) + suffix.
+struct TextPart {
+  uint32_t begin = 0, end = 0;
+  std::string_view suffix;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -31,6 +37,13 @@ class Backend {
   // Probability of every label (single-label: sums to 1; multi-label: each
   // label on its own). `probs` is resized to the number of labels.
   virtual void Probabilities(std::string_view text, std::vector<double>* probs) const = 0;
+  // Probabilities of `text` and of each part (text.substr(begin, end -
+  // begin) + suffix): exactly what Probabilities gives for each. This
+  // default calls it for each; the linear model extracts the features of
+  // `text` once.
+  virtual void PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
+                                  std::vector<double>* text_probs,
+                                  std::vector<std::vector<double>>* part_probs) const;
   // Features with their contribution to `label`'s score, strongest first.
   virtual std::vector<FeatureContribution> Explain(std::string_view text, int label,
                                                    int max_features) const = 0;
@@ -42,6 +55,11 @@ class Backend {
   virtual nlohmann::json Quantize(std::size_t max_features) = 0;
   // The payload stored in the model file.
   virtual std::string Serialize() const = 0;
+};
+
+// The backend of a classifier (for the library's own hot paths).
+struct ClassifierAccess {
+  static const Backend& backend(const TextClassifier& classifier);
 };
 
 // Trains linear models with several settings on the same rows, sharing the

@@ -57,6 +57,10 @@ inline bool IsSpace(unsigned char c) {
 
 }  // namespace
 
+uint64_t BigramHash(uint64_t left, std::string_view right) {
+  return Fnv(Fnv(left, " ", 1), right.data(), right.size());
+}
+
 std::string LowerAscii(std::string_view text) {
   std::string s(text);
   for (char& c : s)
@@ -107,8 +111,8 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
   for (size_t t = 0; t < toks.size(); ++t) {
     out->push_back({toks[t].hash, FeatureFamily::kWord, false, toks[t].begin, toks[t].end});
     if (t + 1 < toks.size()) {
-      uint64_t h = Fnv(toks[t].hash, " ", 1);
-      h = Fnv(h, text.data() + toks[t + 1].begin, toks[t + 1].end - toks[t + 1].begin);
+      const uint64_t h = BigramHash(
+          toks[t].hash, std::string_view(text.data() + toks[t + 1].begin, toks[t + 1].end - toks[t + 1].begin));
       out->push_back({h, FeatureFamily::kWord, true, toks[t].begin, toks[t + 1].end});
     }
   }

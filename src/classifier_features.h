@@ -25,6 +25,10 @@ struct RawFeature {
   uint32_t begin, end;
 };
 
+// The hash of the word bigram of a word whose unigram hash is `left` and the
+// (lower-cased) word `right`, as ExtractFeatures computes it.
+uint64_t BigramHash(uint64_t left, std::string_view right);
+
 // Lower-cases ASCII letters; other bytes stay as they are (same length).
 std::string LowerAscii(std::string_view text);
 

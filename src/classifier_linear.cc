@@ -104,6 +104,13 @@ class LinearModel : public Backend {
         for (size_t l = 0; l < L; ++l) (*dec)[l] += val * W(static_cast<size_t>(id), l);
       return;
     }
+    PackedDecisions(raw, dec);
+  }
+
+  // Decision values of the features `raw` through the packed tables.
+  void PackedDecisions(const std::vector<RawFeature>& raw, std::vector<double>* dec) const {
+    dec->assign(bias_.begin(), bias_.end());
+    const size_t L = bias_.size();
     thread_local std::vector<std::pair<uint32_t, float>> vals[2];
     PackedValues(raw, vals);
     const size_t stride = L + 1;
@@ -112,6 +119,63 @@ class LinearModel : public Backend {
         const float* w = &rows_[row * stride + 1];
         for (size_t l = 0; l < L; ++l) (*dec)[l] += x * w[l];
       }
+  }
+
+  // The features of each part are those of `text` inside it, those of its
+  // suffix, and the bigram joining the two, so `text` is scanned once. A
+  // part whose boundary cuts a word, or whose suffix does not start with a
+  // space, or a model with character n-grams, takes the plain path.
+  void PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
+                          std::vector<double>* text_probs,
+                          std::vector<std::vector<double>>* part_probs) const override {
+    if (char_ngrams_) {
+      Backend::PartsProbabilities(text, parts, text_probs, part_probs);
+      return;
+    }
+    std::vector<RawFeature> doc;
+    ExtractFeatures(text, &doc, false);
+    PackedDecisions(doc, text_probs);
+    ToProbabilities(multi_label_, temperature_, text_probs);
+    part_probs->resize(parts.size());
+    std::vector<RawFeature> part, suffix;
+    std::string joined, right;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const TextPart& p = parts[i];
+      std::vector<double>* out = &(*part_probs)[i];
+      part.clear();
+      bool cut = p.begin > p.end || p.end > text.size() || p.suffix.empty() ||
+                 !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n');
+      const RawFeature* last = nullptr;  // the part's last word
+      for (const RawFeature& f : doc) {
+        if (f.begin >= p.begin && f.end <= p.end) {
+          part.push_back(f);
+          if (!f.pair && (last == nullptr || f.begin > last->begin)) last = &f;
+        } else if (!f.pair && ((f.begin < p.begin && p.begin < f.end) ||
+                               (f.begin < p.end && p.end < f.end))) {
+          cut = true;
+        }
+      }
+      if (cut) {
+        joined.assign(text.substr(std::min<size_t>(p.begin, text.size()),
+                                  p.end >= p.begin ? p.end - p.begin : 0));
+        joined.append(p.suffix);
+        Probabilities(joined, out);
+        continue;
+      }
+      ExtractFeatures(p.suffix, &suffix, false);
+      const RawFeature* first = nullptr;  // the suffix's first word
+      for (const RawFeature& f : suffix) {
+        part.push_back(f);
+        if (!f.pair && first == nullptr) first = &f;
+      }
+      if (last != nullptr && first != nullptr) {
+        right = LowerAscii(p.suffix.substr(first->begin, first->end - first->begin));
+        part.push_back({BigramHash(last->hash, right), FeatureFamily::kWord, true, last->begin,
+                        p.end});
+      }
+      PackedDecisions(part, out);
+      ToProbabilities(multi_label_, temperature_, out);
+    }
   }
 
   // The TF-IDF values of the known features of `raw`, per family, sorted by

@@ -106,7 +106,8 @@ struct SentimentAnalyzer::Impl {
   // `pos` and `neg`: summed positive and negative strengths behind `lexicon_score`.
   void Finish(std::string_view text, double lexicon_score, double pos, double neg,
               std::vector<Hit>& hits, bool use_model, Sentiment* s,
-              std::array<double, 3>* model_probs) const;
+              std::array<double, 3>* model_probs,
+              const std::array<double, 3>* given = nullptr) const;
 };
 
 SentimentAnalyzer::SentimentAnalyzer() : impl_(new Impl) {}
@@ -560,9 +561,30 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   out->lexicon_negative = doc_neg;
   if (lexicon_only) return;
   out->has_model = model != nullptr;
+  // With several sentences the model judges the document and each sentence;
+  // a voc model reads the text once for all of them.
+  std::array<double, 3> doc_model{};
+  std::vector<std::array<double, 3>> sentence_model;
+  const bool parts = model != nullptr && options.sentences && ns > 1;
+  if (parts) {
+    thread_local std::string input;
+    thread_local std::vector<std::string> suffixes;
+    std::vector<internal::TextPart> spans(ns);
+    input.assign(text);
+    suffixes.resize(ns);
+    for (size_t s = 0; s < ns; ++s) {
+      suffixes[s].clear();
+      if (model->wants_lexicon_tokens())
+        si::AppendLexiconTokens(normalise(pos[s], neg[s], sent_words[s]), pos[s], neg[s], &suffixes[s]);
+    }
+    if (model->wants_lexicon_tokens()) si::AppendLexiconTokens(doc_score, doc_pos, doc_neg, &input);
+    for (size_t s = 0; s < ns; ++s)
+      spans[s] = {sentences[s].first, sentences[s].second, suffixes[s]};
+    model->PredictParts(input, spans, &doc_model, &sentence_model);
+  }
   std::vector<Hit> doc_hits = hits;
   Finish(text, doc_score, doc_pos, doc_neg, doc_hits, true, &out->document,
-         &out->model_probabilities);
+         &out->model_probabilities, parts ? &doc_model : nullptr);
 
   if (options.sentences) {
     out->sentences.reserve(ns);
@@ -578,7 +600,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       double score = normalise(pos[s], neg[s], sent_words[s]);
       std::array<double, 3> probs{};
       Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sh,
-             ns > 1, &ss.sentiment, &probs);
+             ns > 1, &ss.sentiment, &probs, parts ? &sentence_model[s] : nullptr);
       if (ns == 1) {
         // One sentence: it shares the document's verdict.
         ss.sentiment.label = out->document.label;
@@ -594,7 +616,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 // confidence and the strongest evidence spans.
 void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score, double pos,
                                      double neg, std::vector<Hit>& hits, bool use_model,
-                                     Sentiment* s, std::array<double, 3>* model_probs) const {
+                                     Sentiment* s, std::array<double, 3>* model_probs,
+                                     const std::array<double, 3>* given) const {
   // Lexicon class probabilities: polar mass rises steeply around the threshold.
   const double thr = options.neutral_threshold;
   double polar = pos + neg > 0 ? Logistic(12.0 * (std::fabs(lexicon_score) - thr)) : 0.0;
@@ -603,7 +626,9 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
   bool blended = false;
   if (model && use_model) {
     std::array<double, 3> m;
-    if (model->wants_lexicon_tokens()) {
+    if (given != nullptr) {  // judged already (PredictParts)
+      m = *given;
+    } else if (model->wants_lexicon_tokens()) {
       thread_local std::string input;
       input.assign(text);
       si::AppendLexiconTokens(lexicon_score, pos, neg, &input);

@@ -61,8 +61,16 @@ struct SentimentModel::Impl {
   // (task "sentiment"), or a plain fastText model.
   std::unique_ptr<TextClassifier> classifier;
   fasttext::FastText ft;
-  std::vector<int> class_of_label;  // fastText label id -> 0/1/2 or -1
+  std::vector<int> class_of_label;  // label index (fastText id or voc label) -> 0/1/2 or -1
   bool lexicon_tokens = false;
+
+  // The classes of a voc model's label probabilities.
+  std::array<double, 3> Classes(const std::vector<double>& p) const {
+    std::array<double, 3> probs{0.0, 0.0, 0.0};
+    for (size_t l = 0; l < p.size() && l < class_of_label.size(); ++l)
+      if (class_of_label[l] >= 0) probs[static_cast<size_t>(class_of_label[l])] = p[l];
+    return probs;
+  }
 };
 
 bool SentimentModel::wants_lexicon_tokens() const { return impl_->lexicon_tokens; }
@@ -92,9 +100,14 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
     std::unique_ptr<SentimentModel> model(new SentimentModel);
     model->impl_->lexicon_tokens = input == kSentimentLexiconInput;
     int found = 0;
-    for (const std::string& l : (*c)->info().labels)
+    for (const std::string& l : (*c)->info().labels) {
+      model->impl_->class_of_label.push_back(-1);
       for (int k = 0; k < 3; ++k)
-        if (l == kLabelNames[k] + 9) ++found;  // without "__label__"
+        if (l == kLabelNames[k] + 9) {  // without "__label__"
+          model->impl_->class_of_label.back() = k;
+          ++found;
+        }
+    }
     if (found == 0 || (*c)->info().multi_label)
       return DataLossError("sentiment model '" + path +
                            "' has none of the labels negative, neutral, positive");
@@ -144,10 +157,9 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
 std::array<double, 3> SentimentModel::Predict(std::string_view text) const {
   std::array<double, 3> probs{0.0, 0.0, 0.0};
   if (impl_->classifier) {
-    for (const Prediction& p : impl_->classifier->Predict(text, 3))
-      for (int c = 0; c < 3; ++c)
-        if (p.label == kLabelNames[c] + 9) probs[c] = p.probability;
-    return probs;
+    thread_local std::vector<double> p;
+    internal::ClassifierAccess::backend(*impl_->classifier).Probabilities(text, &p);
+    return impl_->Classes(p);
   }
   std::string prepared;
   PrepareModelInput(text, &prepared);
@@ -164,6 +176,27 @@ std::array<double, 3> SentimentModel::Predict(std::string_view text) const {
       if (p.second == kLabelNames[c]) probs[c] = p.first;
   }
   return probs;
+}
+
+void SentimentModel::PredictParts(std::string_view text, const std::vector<internal::TextPart>& parts,
+                                  std::array<double, 3>* text_probs,
+                                  std::vector<std::array<double, 3>>* part_probs) const {
+  part_probs->resize(parts.size());
+  if (!impl_->classifier) {  // fastText: one text at a time
+    *text_probs = Predict(text);
+    std::string joined;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      joined.assign(text.substr(parts[i].begin, parts[i].end - parts[i].begin));
+      joined.append(parts[i].suffix);
+      (*part_probs)[i] = Predict(joined);
+    }
+    return;
+  }
+  thread_local std::vector<double> p;
+  thread_local std::vector<std::vector<double>> pp;
+  internal::ClassifierAccess::backend(*impl_->classifier).PartsProbabilities(text, parts, &p, &pp);
+  *text_probs = impl_->Classes(p);
+  for (size_t i = 0; i < parts.size(); ++i) (*part_probs)[i] = impl_->Classes(pp[i]);
 }
 
 }  // namespace sentiment_internal

@@ -9,7 +9,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "classifier_backend.h"
 #include "voc/status.h"
 
 namespace voc {
@@ -36,6 +38,11 @@ class SentimentModel {
   // Class probabilities {negative, neutral, positive} of `text`; a label the
   // model lacks gets 0. Thread-safe.
   std::array<double, 3> Predict(std::string_view text) const;
+  // Predict of `text` and of each part (text.substr(begin, end - begin) +
+  // suffix), with the same results; a voc model reads `text` once.
+  void PredictParts(std::string_view text, const std::vector<internal::TextPart>& parts,
+                    std::array<double, 3>* text_probs,
+                    std::vector<std::array<double, 3>>* part_probs) const;
   // Whether Predict expects the text with AppendLexiconTokens applied.
   bool wants_lexicon_tokens() const;
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -567,6 +568,61 @@ TEST_CASE("Linear backend: the packed prediction tables give the reference decis
         CAPTURE(round);
         REQUIRE(fast.size() == ref.size());
         for (size_t l = 0; l < fast.size(); ++l) CHECK(fast[l] == doctest::Approx(ref[l]).epsilon(1e-5));
+      }
+    }
+  }
+}
+
+TEST_CASE("Linear backend: probabilities of parts read once equal those of each part alone") {
+  auto rows = Synthetic(60, 5);
+  // Training texts end in words like the sentiment model's lexicon tokens,
+  // so that the bigrams joining a piece to its suffix carry weight.
+  const std::vector<std::string> tails = {" lexnone", " lexscoren2 lexclassneg", " lexscorep1 lexclasspos"};
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].text += tails[i % tails.size()];
+  const std::vector<std::string> labels = {"billing", "delivery", "login"};
+  voc::internal::TrainData data = SyntheticTrainData(rows, labels);
+  const std::string text =
+      "I was charged twice!! Please refund the fee. The courier lost my PACKAGE, "
+      "password reset fails\xE2\x80\xA6 caf\xC3\xA9 login? lexscorep3 lexclasspos";
+  const size_t body = text.find(" lexscore");
+  std::vector<voc::internal::TextPart> parts = {
+      {0, 21, " lexscoren2 lexclassneg lexpos0 lexneg1"},  // ends after "!!"
+      {22, 44, " lexnone"},
+      {45, static_cast<uint32_t>(body), " lexscorep1 lexclasspos lexpos1 lexneg0"},
+      {3, 10, " lexnone"},                                  // starts inside "was" and ends inside "charged"
+      {0, 0, " lexnone"},                                   // empty piece
+      {22, 44, ""},                                         // no suffix
+      {22, 44, "lexnone"},                                  // suffix glued to the last word
+      {static_cast<uint32_t>(body), static_cast<uint32_t>(body), " lexnone lexnone"},
+      {0, static_cast<uint32_t>(text.size()), " lexnone"},  // the whole text
+  };
+  // Pieces ending in a trained word, so the joining bigram is known.
+  for (const char* word : {"twice", "fee", "password", "PACKAGE"}) {
+    const uint32_t end = static_cast<uint32_t>(text.find(word) + std::strlen(word));
+    for (const auto& tail : tails) parts.push_back({0, end, tail});
+  }
+  for (bool chars : {false, true}) {
+    voc::internal::LinearTrainer lt(data, chars);
+    auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+    REQUIRE(model.ok());
+    (*model)->Quantize(60);
+    auto loaded = voc::internal::LoadLinear((*model)->Serialize(), 3, false);
+    REQUIRE(loaded.ok());
+    for (const voc::internal::Backend* m : {model->get(), loaded->get()}) {
+      std::vector<double> whole;
+      std::vector<std::vector<double>> each;
+      m->PartsProbabilities(text, parts, &whole, &each);
+      std::vector<double> want;
+      m->Probabilities(text, &want);
+      CHECK(whole == want);
+      REQUIRE(each.size() == parts.size());
+      for (size_t i = 0; i < parts.size(); ++i) {
+        std::string alone = text.substr(parts[i].begin, parts[i].end - parts[i].begin);
+        alone += parts[i].suffix;
+        m->Probabilities(alone, &want);
+        CAPTURE(chars);
+        CAPTURE(alone);
+        CHECK(each[i] == want);  // bit for bit: the same features in the same order of rows
       }
     }
   }

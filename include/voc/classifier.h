@@ -152,6 +152,10 @@ struct EvalReport {
   uint64_t n = 0;
 };
 
+namespace internal {
+struct ClassifierAccess;
+}
+
 class TextClassifier {
  public:
   // Trains a model. Fails on no rows, fewer than two labels, rows without a
@@ -190,6 +194,7 @@ class TextClassifier {
   struct Impl;
 
  private:
+  friend struct internal::ClassifierAccess;
   explicit TextClassifier(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
