@@ -1,17 +1,17 @@
-// Private: an open-addressing hash map from string_view keys to small
-// values, for the sentiment lexicon's lookups (several per word of every
-// text). One probe usually reads one slot, which holds the key's hash, so a
-// miss never touches key bytes; std::unordered_map read a bucket, a node and
-// the key. Keys are not copied: they must outlive the map (the lexicon's
-// static tables).
+// Private: an open-addressing hash map from strings to small values, for the
+// sentiment lexicon's lookups (several per word of every text). One probe
+// usually reads one 16-byte slot, which holds the key's hash, so a miss
+// never touches key bytes; std::unordered_map read a bucket, a node and the
+// key. The keys are copied into one arena.
 //
 // The interface is the part of std::unordered_map the lexicon uses: find()
-// returns a pointer to a slot with `first` and `second`, or end() (nullptr).
+// returns a pointer to a slot with `second`, or end() (nullptr).
 #ifndef VOC_SRC_FLAT_STRING_MAP_H_
 #define VOC_SRC_FLAT_STRING_MAP_H_
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -47,13 +47,15 @@ inline uint64_t HashBytes(std::string_view s) {
 template <typename V>
 class FlatStringMap {
  public:
+  // 16 bytes for a float value: the key lives in the map's arena.
   struct Slot {
-    std::string_view first;
-    V second{};
     uint32_t hash = 0;
-    bool used = false;
+    uint32_t offset = 0;  // of the key in the arena
+    uint32_t size = kEmpty;
+    V second{};
   };
 
+  // Room for `n` keys at a load of at most one half.
   void reserve(size_t n) {
     size_t cap = 16;
     while (cap < 2 * n) cap *= 2;
@@ -65,8 +67,10 @@ class FlatStringMap {
     if (2 * (size_ + 1) > slots_.size()) Rehash(slots_.empty() ? 16 : 2 * slots_.size());
     const uint64_t h = HashBytes(key);
     Slot* s = Probe(key, h);
-    if (s->used) return {s, false};
-    *s = Slot{key, value, static_cast<uint32_t>(h), true};
+    if (s->size != kEmpty) return {s, false};
+    *s = Slot{static_cast<uint32_t>(h), static_cast<uint32_t>(arena_.size()),
+              static_cast<uint32_t>(key.size()), value};
+    arena_.append(key);
     ++size_;
     return {s, true};
   }
@@ -76,19 +80,25 @@ class FlatStringMap {
   const Slot* find(std::string_view key) const {
     if (slots_.empty()) return nullptr;
     const Slot* s = const_cast<FlatStringMap*>(this)->Probe(key, HashBytes(key));
-    return s->used ? s : nullptr;
+    return s->size != kEmpty ? s : nullptr;
   }
   const Slot* end() const { return nullptr; }
   size_t size() const { return size_; }
+  std::string_view key(const Slot& s) const { return std::string_view(arena_).substr(s.offset, s.size); }
 
  private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+
   // The slot holding `key`, or the empty slot where it would go.
   Slot* Probe(std::string_view key, uint64_t h) {
     const size_t mask = slots_.size() - 1;
     const uint32_t h32 = static_cast<uint32_t>(h);
     for (size_t i = static_cast<size_t>(h >> 32) & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
-      if (!s.used || (s.hash == h32 && s.first == key)) return &s;
+      if (s.size == kEmpty) return &s;
+      if (s.hash == h32 && s.size == key.size() &&
+          std::memcmp(arena_.data() + s.offset, key.data(), key.size()) == 0)
+        return &s;
     }
   }
 
@@ -96,12 +106,13 @@ class FlatStringMap {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(cap, Slot{});
     for (const Slot& s : old) {
-      if (!s.used) continue;
-      *Probe(s.first, HashBytes(s.first)) = s;
+      if (s.size == kEmpty) continue;
+      *Probe(key(s), HashBytes(key(s))) = s;
     }
   }
 
   std::vector<Slot> slots_;
+  std::string arena_;  // the keys, end to end
   size_t size_ = 0;
 };
 

@@ -126,7 +126,7 @@ Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
   std::unique_ptr<SentimentAnalyzer> a(new SentimentAnalyzer);
   Impl& im = *a->impl_;
   im.options = options;
-  im.terms.reserve(si::kLexiconTermCount * 2);
+  im.terms.reserve(si::kLexiconTermCount);
   for (size_t i = 0; i < si::kLexiconTermCount; ++i) {
     std::string_view t = si::kLexiconTerms[i].term;
     im.terms.emplace(t, si::kLexiconTerms[i].valence);

@@ -67,6 +67,14 @@ bool IsApostrophe(std::string_view s, size_t p, size_t* len) {
   return false;
 }
 
+// The lower-cased byte pair `a b` as a 16-bit number.
+unsigned EmoticonPair(char a, char b) {
+  auto lower = [](char c) {
+    return static_cast<unsigned>(static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+  };
+  return lower(a) << 8 | lower(b);
+}
+
 }  // namespace
 
 Scanner::Scanner() {
@@ -86,6 +94,10 @@ Scanner::Scanner() {
     if (!symbolic) continue;
     emoticons_.emplace(t, kLexiconTerms[i].valence);
     max_emoticon_ = std::max(max_emoticon_, t.size());
+    if (t.size() >= 2) {
+      const unsigned pair = EmoticonPair(t[0], t[1]);
+      emoticon_starts_[pair >> 6] |= uint64_t{1} << (pair & 63);
+    }
   }
 }
 
@@ -144,7 +156,9 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
     }
     // Emoticons: at the start of a whitespace-delimited chunk.
     bool at_chunk_start = p == 0 || IsSpace(static_cast<unsigned char>(text[p - 1]));
-    if (at_chunk_start && c < 0x80 && max_emoticon_ > 0) {
+    if (at_chunk_start && c < 0x80 && max_emoticon_ > 0 && p + 1 < n &&
+        (emoticon_starts_[EmoticonPair(text[p], text[p + 1]) >> 6] >>
+             (EmoticonPair(text[p], text[p + 1]) & 63) & 1)) {
       size_t best = 0;
       float v = 0;
       for (size_t len = std::min(max_emoticon_, n - p); len >= 2; --len) {

@@ -44,6 +44,10 @@ class Scanner {
   internal::FlatStringMap<float> emoticons_;
   size_t max_emoji_ = 0;
   size_t max_emoticon_ = 0;
+  // The first two bytes (ASCII lower-cased) of every emoticon, as bits: a
+  // chunk whose start is not among them (almost every word) skips the
+  // emoticon lookups.
+  uint64_t emoticon_starts_[1024] = {};
 };
 
 }  // namespace sentiment_internal

@@ -289,7 +289,7 @@ TEST_CASE("FlatStringMap agrees with std::unordered_map on random keys") {
   for (size_t i = 0; i < keys.size() / 2; ++i) {
     auto [slot, inserted] = flat.emplace(keys[i], static_cast<int>(i));
     CHECK(inserted == reference.emplace(keys[i], static_cast<int>(i)).second);
-    CHECK(slot->first == keys[i]);
+    CHECK(flat.key(*slot) == keys[i]);
   }
   flat["extra"] += 7;
   reference["extra"] += 7;
