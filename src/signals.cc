@@ -396,7 +396,8 @@ SignalResult SignalDetector::Detect(std::string_view text_in) const {
       profane.emplace_back(b, b + m.size());
       pos = b + std::max<size_t>(m.size(), 1);
     }
-    pos = 0;
+    // Every run the pattern finds holds a '!'.
+    pos = text.find('!') == std::string_view::npos ? text.size() : 0;
     while (pos < text.size() &&
            impl.exclamations->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
       size_t b = static_cast<size_t>(m.data() - text.data());
