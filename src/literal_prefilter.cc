@@ -95,7 +95,7 @@ std::vector<uint32_t> BuildAutomaton(const std::vector<std::string>& atoms, size
   }
   for (size_t qi = 0; qi < queue.size(); ++qi) {
     const uint32_t s = queue[qi];
-    const std::vector<int> inherited = (*out)[fail[s]];
+    const std::vector<int>& inherited = (*out)[fail[s]];  // fail[s] != s
     (*out)[s].insert((*out)[s].end(), inherited.begin(), inherited.end());
     for (size_t c = 0; c < k; ++c) {
       const uint32_t via_fail = next[fail[s] * k + c];

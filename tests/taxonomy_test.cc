@@ -295,6 +295,18 @@ TEST_CASE("ThemeClassifier: option and argument errors") {
   CHECK(bad.status().message() == "max_evidence_per_rule must be >= 1");
 }
 
+TEST_CASE("ThemeClassifier: a pattern too large to compile, accepted by the taxonomy, is refused") {
+  // The taxonomy checks syntax only; the classifier compiles with its budget.
+  auto tax = voc::Taxonomy::Parse(
+      R"({"themes":[{"id":"x","department":"it","rules":[{"id":"huge","include":"\\pL{1000}"}]}]})");
+  REQUIRE(tax.ok());
+  auto clf = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
+  REQUIRE_FALSE(clf.ok());
+  CHECK(clf.status().code() == voc::StatusCode::kInvalidArgument);
+  CHECK(clf.status().message() ==
+        "theme 'x' rule 'huge': invalid pattern \"\\pL{1000}\": pattern too large - compile failed");
+}
+
 TEST_CASE("ThemeClassifier: evidence is capped and empty matches are no evidence") {
   auto tax = voc::Taxonomy::Parse(
       R"({"themes":[{"id":"a","department":"it","rules":[{"id":"star","include":"x*"},{"id":"fee","include":"fee"}]}]})");
