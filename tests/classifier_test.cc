@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 #include <thread>
+
+#include <zlib.h>
 #include <unistd.h>
 
 #include "classifier_backend.h"
@@ -625,5 +627,54 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
         CHECK(each[i] == want);  // bit for bit: the same features in the same order of rows
       }
     }
+  }
+}
+
+TEST_CASE("Linear payload: stored and deflated forms load to the same model; truncations fail") {
+  auto rows = Synthetic(60, 3);
+  const std::vector<std::string> labels = {"billing", "delivery", "login"};
+  voc::internal::TrainData data = SyntheticTrainData(rows, labels);
+  voc::internal::LinearTrainer lt(data, false);
+  auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+  REQUIRE(model.ok());
+  (*model)->Quantize(200);
+  const std::string payload = (*model)->Serialize();
+  REQUIRE(payload.size() > 8);
+  uint64_t head = 0;
+  for (int i = 0; i < 8; ++i) head |= static_cast<uint64_t>(static_cast<unsigned char>(payload[i])) << (8 * i);
+  // Rebuild the payload in the other form: the raw bytes behind a size
+  // (deflated) or behind the all-ones marker (stored).
+  std::string raw, other;
+  if (head == ~uint64_t{0}) {
+    raw = payload.substr(8);
+    uLongf bound = compressBound(raw.size());
+    std::string z(bound, '\0');
+    REQUIRE(compress2(reinterpret_cast<Bytef*>(z.data()), &bound,
+                      reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 9) == Z_OK);
+    z.resize(bound);
+    for (int i = 0; i < 8; ++i) other.push_back(static_cast<char>(raw.size() >> (8 * i)));
+    other += z;
+  } else {
+    raw.resize(head);
+    uLongf got = head;
+    REQUIRE(uncompress(reinterpret_cast<Bytef*>(raw.data()), &got,
+                       reinterpret_cast<const Bytef*>(payload.data() + 8), payload.size() - 8) == Z_OK);
+    other = std::string(8, '\xFF') + raw;
+  }
+  auto a = voc::internal::LoadLinear(payload, 3, false);
+  auto b = voc::internal::LoadLinear(other, 3, false);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  for (const char* t : {"I was charged twice, please refund the fee", "the courier lost my package", ""}) {
+    std::vector<double> da, db;
+    REQUIRE(voc::internal::LinearDecisions(**a, t, false, &da));
+    REQUIRE(voc::internal::LinearDecisions(**b, t, false, &db));
+    CHECK(da == db);
+  }
+  const std::string stored = head == ~uint64_t{0} ? payload : other;
+  for (size_t n = 0; n < stored.size(); ++n) {
+    auto r = voc::internal::LoadLinear(std::string_view(stored.data(), n), 3, false);
+    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.status().message().empty());
   }
 }
