@@ -114,16 +114,9 @@ class LinearModel : public Backend {
 
   // Decision values of the features `raw` through the packed tables.
   void PackedDecisions(const std::vector<RawFeature>& raw, std::vector<double>* dec) const {
-    dec->assign(bias_.begin(), bias_.end());
-    const size_t L = bias_.size();
     thread_local std::vector<std::pair<uint32_t, float>> vals[2];
     PackedValues(raw, vals);
-    const size_t stride = L + 1;
-    for (const auto& v : vals)
-      for (const auto& [row, x] : v) {
-        const float* w = &rows_[row * stride + 1];
-        for (size_t l = 0; l < L; ++l) (*dec)[l] += x * w[l];
-      }
+    DecisionsOfValues(vals, dec);
   }
 
   // The features of each part are those of `text` inside it, those of its
@@ -139,21 +132,38 @@ class LinearModel : public Backend {
     }
     std::vector<RawFeature> doc;
     ExtractFeatures(text, &doc, false);
-    PackedDecisions(doc, text_probs);
+    // The row of every feature of the text, looked up once for the text and
+    // all parts.
+    std::vector<int64_t> doc_rows(doc.size(), -1);
+    if (!packed_.empty()) {
+      const size_t mask = packed_.size() - 1;
+      for (const RawFeature& f : doc) __builtin_prefetch(&packed_[PackedBucket(f.hash) & mask]);
+      for (size_t j = 0; j < doc.size(); ++j) doc_rows[j] = FindPacked(doc[j].hash);
+    }
+    std::vector<uint32_t> rows[2];
+    std::vector<std::pair<uint32_t, float>> vals[2];
+    auto add_row = [&](const RawFeature& f, int64_t r) {
+      if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
+    };
+    for (size_t j = 0; j < doc.size(); ++j) add_row(doc[j], doc_rows[j]);
+    ValuesOfRows(rows, vals);
+    DecisionsOfValues(vals, text_probs);
     ToProbabilities(multi_label_, temperature_, text_probs);
     part_probs->resize(parts.size());
-    std::vector<RawFeature> part, suffix;
+    std::vector<RawFeature> suffix;
     std::string joined, right;
     for (size_t i = 0; i < parts.size(); ++i) {
       const TextPart& p = parts[i];
       std::vector<double>* out = &(*part_probs)[i];
-      part.clear();
+      rows[0].clear();
+      rows[1].clear();
       bool cut = p.begin > p.end || p.end > text.size() || p.suffix.empty() ||
                  !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n');
       const RawFeature* last = nullptr;  // the part's last word
-      for (const RawFeature& f : doc) {
+      for (size_t j = 0; j < doc.size(); ++j) {
+        const RawFeature& f = doc[j];
         if (f.begin >= p.begin && f.end <= p.end) {
-          part.push_back(f);
+          add_row(f, doc_rows[j]);
           if (!f.pair && (last == nullptr || f.begin > last->begin)) last = &f;
         } else if (!f.pair && ((f.begin < p.begin && p.begin < f.end) ||
                                (f.begin < p.end && p.end < f.end))) {
@@ -170,15 +180,16 @@ class LinearModel : public Backend {
       ExtractFeatures(p.suffix, &suffix, false);
       const RawFeature* first = nullptr;  // the suffix's first word
       for (const RawFeature& f : suffix) {
-        part.push_back(f);
+        add_row(f, packed_.empty() ? -1 : FindPacked(f.hash));
         if (!f.pair && first == nullptr) first = &f;
       }
-      if (last != nullptr && first != nullptr) {
+      if (last != nullptr && first != nullptr && !packed_.empty()) {
         right = LowerAscii(p.suffix.substr(first->begin, first->end - first->begin));
-        part.push_back({BigramHash(last->hash, right), FeatureFamily::kWord, true, last->begin,
-                        p.end});
+        const RawFeature joint{BigramHash(last->hash, right), FeatureFamily::kWord, true, last->begin, p.end};
+        add_row(joint, FindPacked(joint.hash));
       }
-      PackedDecisions(part, out);
+      ValuesOfRows(rows, vals);
+      DecisionsOfValues(vals, out);
       ToProbabilities(multi_label_, temperature_, out);
     }
   }
@@ -191,20 +202,27 @@ class LinearModel : public Backend {
     thread_local std::vector<uint32_t> rows[2];
     rows[0].clear();
     rows[1].clear();
+    if (!packed_.empty()) {
+      // The table probes miss the cache; issuing them all first lets the
+      // memory system serve them in parallel.
+      const size_t mask = packed_.size() - 1;
+      for (const RawFeature& f : raw) __builtin_prefetch(&packed_[PackedBucket(f.hash) & mask]);
+      for (const RawFeature& f : raw) {
+        const int64_t r = FindPacked(f.hash);
+        if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
+      }
+    }
+    ValuesOfRows(rows, vals);
+  }
+
+  // The TF-IDF values of the features whose rows are `rows` (per family, in
+  // any order; sorted here).
+  void ValuesOfRows(std::vector<uint32_t> rows[2], std::vector<std::pair<uint32_t, float>> vals[2]) const {
     vals[0].clear();
     vals[1].clear();
-    if (packed_.empty()) return;
-    // The table probes miss the cache; issuing them all first lets the
-    // memory system serve them in parallel.
-    const size_t mask = packed_.size() - 1;
-    for (const RawFeature& f : raw) __builtin_prefetch(&packed_[PackedBucket(f.hash) & mask]);
-    for (const RawFeature& f : raw) {
-      const int64_t r = FindPacked(f.hash);
-      if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
-    }
     const size_t stride = bias_.size() + 1;
-    for (const auto& v : rows)
-      for (uint32_t r : v) __builtin_prefetch(&rows_[r * stride]);
+    for (int family = 0; family < 2; ++family)
+      for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
     for (int family = 0; family < 2; ++family) {
       auto& v = rows[family];
       if (v.empty()) continue;
@@ -222,6 +240,17 @@ class LinearModel : public Backend {
       const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
       for (auto& e : vals[family]) e.second *= inv;
     }
+  }
+
+  // Decision values from the values of ValuesOfRows.
+  void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2], std::vector<double>* dec) const {
+    dec->assign(bias_.begin(), bias_.end());
+    const size_t L = bias_.size(), stride = L + 1;
+    for (int family = 0; family < 2; ++family)
+      for (const auto& [row, x] : vals[family]) {
+        const float* w = &rows_[row * stride + 1];
+        for (size_t l = 0; l < L; ++l) (*dec)[l] += x * w[l];
+      }
   }
 
   // Builds the prediction tables from keys_, idf_ and weights_: an open-
