@@ -280,6 +280,12 @@ void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text
 std::string AnalysisToJson(const Analysis& a) {
   std::string out;
   out.reserve(a.text.size() * 2 + 512);
+  AppendAnalysisJson(a, &out);
+  return out;
+}
+
+void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
+  std::string& out = *out_ptr;
   JsonWriter w(&out);
   w.BeginObject();
   w.Key("channel").String(a.channel);
@@ -333,7 +339,6 @@ std::string AnalysisToJson(const Analysis& a) {
   else w.Null();
   w.Key("unclassified").Bool(a.unclassified());
   w.EndObject();
-  return out;
 }
 
 }  // namespace voc

@@ -242,6 +242,9 @@ TEST_CASE("AnalysisToJson: the streaming writer equals the nlohmann rendering") 
     CAPTURE(fast);
     nlohmann::json parsed = nlohmann::json::parse(fast);
     CHECK(parsed == nlohmann::json::parse(ReferenceJson(a)));
+    std::string appended = "prefix\n";
+    voc::AppendAnalysisJson(a, &appended);
+    CHECK(appended == "prefix\n" + fast);
     ++compared;
   }
   CHECK(compared == static_cast<int>(records.size()));

@@ -87,7 +87,7 @@ int RunAnalyze(int argc, char** argv) {
   voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
       [](const voc::Analysis& a, std::string* text) {
-        *text += voc::AnalysisToJson(a);
+        voc::AppendAnalysisJson(a, text);
         text->push_back('\n');
       },
       [&](std::string_view text) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },

@@ -87,6 +87,8 @@ class Analyzer {
 // Serialises `a` as one line of JSON (the `voc analyze` output format):
 // evidence spans carry their text; profanity is counted, never echoed.
 std::string AnalysisToJson(const Analysis& a);
+// Appends the same JSON (without a newline) to `out`.
+void AppendAnalysisJson(const Analysis& a, std::string* out);
 
 struct PipelineOptions {
   // Threads in all, the calling thread included: it reads records and hands
