@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli.h"
+#include "line_map.h"
 #include "model_input.h"
 #include "voc/classifier.h"
 
@@ -16,7 +17,7 @@ namespace {
 
 int RunPredict(int argc, char** argv) {
   std::string model_path, input = "-", task;
-  int k = 1;
+  int k = 1, threads = 0;
   po::options_description desc(
       "usage: voc predict --model MODEL [FILE|-]\n\n"
       "Reads one text per line and prints, per line, the predicted label and its\n"
@@ -28,7 +29,8 @@ int RunPredict(int argc, char** argv) {
       ("input", po::value(&input), "input file, - for stdin (default)")
       ("k,k", po::value(&k)->default_value(k), "labels per line (single-label models)")
       ("task", po::value(&task), "refuse a model trained for another task")
-      ("explain", "append the strongest features of the top label");
+      ("explain", "append the strongest features of the top label")
+      ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores); output keeps the input order");
   po::positional_options_description pos;
   pos.add("input", 1);
   po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, desc, pos);
@@ -38,6 +40,7 @@ int RunPredict(int argc, char** argv) {
   }
   if (model_path.empty()) throw voc_cli::UsageError("--model is required");
   if (k < 1) throw voc_cli::UsageError("-k must be >= 1");
+  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
   auto model = voc::TextClassifier::Load(model_path, task);
   if (!model.ok()) throw voc_cli::Failure(model.status().message());
   std::ifstream file;
@@ -51,12 +54,11 @@ int RunPredict(int argc, char** argv) {
   const auto model_input = voc_cli::ModelInputFor((*model)->info());
   const bool explain = vm.count("explain") > 0;
   std::ios::sync_with_stdio(false);
-  std::string line, out;
-  while (std::getline(*in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    line = model_input(line);
-    auto preds = multi ? (*model)->PredictAboveThresholds(line) : (*model)->Predict(line, k);
-    out.clear();
+  const voc::TextClassifier& m = **model;
+  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& raw, std::string* out_ptr) {
+    const std::string line = model_input(raw);
+    auto preds = multi ? m.PredictAboveThresholds(line) : m.Predict(line, k);
+    std::string& out = *out_ptr;
     char buf[64];
     for (size_t i = 0; i < preds.size(); ++i) {
       if (i) out.push_back('\t');
@@ -65,7 +67,7 @@ int RunPredict(int argc, char** argv) {
       out += buf;
     }
     if (explain) {
-      auto e = (*model)->Explain(line, {}, 5);
+      auto e = m.Explain(line, {}, 5);
       out += "\t[";
       for (size_t i = 0; i < e.features.size(); ++i) {
         std::snprintf(buf, sizeof buf, "%s%.3f@%zu-%zu ", i ? ", " : "", e.features[i].weight,
@@ -75,9 +77,9 @@ int RunPredict(int argc, char** argv) {
       }
       out += "]";
     }
-    out.push_back('\n');
-    std::fwrite(out.data(), 1, out.size(), stdout);
-  }
+  }, stdout);
+  if (!ok) throw voc_cli::Failure("read error on '" + input + "'");
+  std::fflush(stdout);
   return 0;
 }
 

@@ -15,8 +15,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-void Write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
-
 po::variables_map Parse(int argc, char** argv, const po::options_description& opts) {
   po::positional_options_description pos;
   pos.add("input", 1);
@@ -48,7 +46,8 @@ int RunRedact(int argc, char** argv) {
        "repeatable")
       ("disable", po::value<std::vector<std::string>>(&disabled)->composing(),
        "turn a kind off: email, phone, card, ssn, iban, ip, url, account; repeatable")
-      ("no-normalize", "redact the lines as they are (must be valid UTF-8)");
+      ("no-normalize", "redact the lines as they are (must be valid UTF-8)")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); output keeps the input order");
   po::variables_map vm = Parse(argc, argv, opts);
   if (vm.count("help")) {
     std::cout << opts << "\n";
@@ -74,17 +73,12 @@ int RunRedact(int argc, char** argv) {
   // Default options except that any line break inside a line becomes a
   // space, so that one line in gives one line out.
   auto normalizer = MakeNormalizer({});
-  std::string out;
-  voc_cli::ForEachLine(vm["input"].as<std::string>(), [&](std::string_view line) {
-    std::string text;
-    if (normalize) {
-      text = normalizer->Normalize(line).text;
-    } else {
-      text.assign(line.data(), line.size());
-      if (!text.empty() && text.back() == '\r') text.pop_back();
-    }
-    const voc::Redaction r = (*redactor)->Redact(text);
-    out.clear();
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  voc_cli::MapInputLines(vm["input"].as<std::string>(), threads,
+                         [&](size_t, const std::string& line, std::string* out_ptr) {
+    std::string& out = *out_ptr;
+    const voc::Redaction r = (*redactor)->Redact(normalize ? normalizer->Normalize(line).text : line);
     if (spans) {
       out += "{\"text\":";
       voc_cli::AppendJsonString(r.text, &out);
@@ -100,12 +94,10 @@ int RunRedact(int argc, char** argv) {
                ",\"out_begin\":" + std::to_string(s.out_begin) +
                ",\"out_end\":" + std::to_string(s.out_end) + "}";
       }
-      out += "],\"existing_masks\":" + std::to_string(r.existing_masks) + "}\n";
+      out += "],\"existing_masks\":" + std::to_string(r.existing_masks) + "}";
     } else {
       out = r.text;
-      out += '\n';
     }
-    Write(out);
   });
   std::fflush(stdout);
   return 0;
@@ -123,7 +115,8 @@ int RunNormalize(int argc, char** argv) {
       ("nfkc", "use NFKC instead of NFC")
       ("keep-entities", "do not decode HTML character references")
       ("json", "print JSONL: {\"text\":..., \"invalid_utf8\":n, \"controls_removed\":n, "
-               "\"entities_decoded\":n}");
+               "\"entities_decoded\":n}")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); output keeps the input order");
   po::variables_map vm = Parse(argc, argv, opts);
   if (vm.count("help")) {
     std::cout << opts << "\n";
@@ -134,21 +127,21 @@ int RunNormalize(int argc, char** argv) {
   if (vm.count("keep-entities")) no.decode_html_entities = false;
   auto normalizer = MakeNormalizer(no);
   const bool json = vm.count("json") > 0;
-  std::string out;
-  voc_cli::ForEachLine(vm["input"].as<std::string>(), [&](std::string_view line) {
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  voc_cli::MapInputLines(vm["input"].as<std::string>(), threads,
+                         [&](size_t, const std::string& line, std::string* out_ptr) {
+    std::string& out = *out_ptr;
     const voc::Normalized n = normalizer->Normalize(line);
-    out.clear();
     if (json) {
       out += "{\"text\":";
       voc_cli::AppendJsonString(n.text, &out);
       out += ",\"invalid_utf8\":" + std::to_string(n.invalid_utf8) +
              ",\"controls_removed\":" + std::to_string(n.controls_removed) +
-             ",\"entities_decoded\":" + std::to_string(n.entities_decoded) + "}\n";
+             ",\"entities_decoded\":" + std::to_string(n.entities_decoded) + "}";
     } else {
       out = n.text;
-      out += '\n';
     }
-    Write(out);
   });
   std::fflush(stdout);
   return 0;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli.h"
+#include "line_map.h"
 #include "voc/tokenizer.h"
 
 namespace po = boost::program_options;
@@ -71,6 +72,7 @@ int RunTokenize(int argc, char** argv) {
   po::options_description opts("options");
   bool no_sentences = false, no_social = false, no_case_fold = false, no_fast_path = false;
   bool no_norm = false;
+  int threads = 0;
   std::string input;
   opts.add_options()
       ("help,h", "show this help")
@@ -78,7 +80,8 @@ int RunTokenize(int argc, char** argv) {
       ("no-social", po::bool_switch(&no_social), "no URL/e-mail/mention/hashtag/emoji/emoticon/money/time/mask tokens")
       ("no-case-fold", po::bool_switch(&no_case_fold), "keep case in \"norm\"")
       ("no-fast-path", po::bool_switch(&no_fast_path), "segment everything with ICU (same output, slower)")
-      ("no-norm", po::bool_switch(&no_norm), "omit \"norm\" (and \"elongated\") from the output");
+      ("no-norm", po::bool_switch(&no_norm), "omit \"norm\" (and \"elongated\") from the output")
+      ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores); output keeps the input order");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::string>(&input));
   po::options_description all;
@@ -112,12 +115,12 @@ int RunTokenize(int argc, char** argv) {
     if (!file) throw voc_cli::Failure("cannot open '" + input + "'");
     in = &file;
   }
+  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
   std::ios::sync_with_stdio(false);
-  std::string line, json;
-  while (std::getline(*in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    voc::Tokenization t = (*tokenizer)->Tokenize(line);
-    json.clear();
+  const voc::Tokenizer& tk = **tokenizer;
+  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& line, std::string* out) {
+    voc::Tokenization t = tk.Tokenize(line);
+    std::string& json = *out;
     json.append("{\"tokens\":[");
     for (size_t k = 0; k < t.tokens.size(); ++k) {
       const voc::Token& tok = t.tokens[k];
@@ -148,10 +151,9 @@ int RunTokenize(int argc, char** argv) {
       }
       json.push_back(']');
     }
-    json.append("}\n");
-    std::fwrite(json.data(), 1, json.size(), stdout);
-  }
-  if (in->bad()) throw voc_cli::Failure("read error on '" + (input.empty() ? "-" : input) + "'");
+    json.push_back('}');
+  }, stdout);
+  if (!ok) throw voc_cli::Failure("read error on '" + (input.empty() ? "-" : input) + "'");
   std::fflush(stdout);
   return 0;
 }

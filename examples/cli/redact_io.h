@@ -6,40 +6,33 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
 #include <string>
 #include <string_view>
 
 #include "cli.h"
+#include "line_map.h"
 
 namespace voc_cli {
 
-// Reads `path` ("-" = stdin) line by line; calls `fn(line)` for each line
-// without its "\n". Throws Failure when the file cannot be opened or read.
-template <typename Fn>
-void ForEachLine(const std::string& path, Fn fn) {
-  FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (in == nullptr)
-    throw Failure("cannot open '" + path + "': " + std::strerror(errno));
-  std::string line;
-  char buf[1 << 16];
-  bool pending = false;
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) {
-    size_t start = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (buf[i] != '\n') continue;
-      line.append(buf + start, i - start);
-      fn(std::string_view(line));
-      line.clear();
-      start = i + 1;
-    }
-    line.append(buf + start, n - start);
-    pending = !line.empty();
+// Maps the lines of `path` ("-" = stdin) to output lines on `threads`
+// threads (line_map.h), in input order, to stdout. Throws Failure when the
+// file cannot be opened or read.
+inline void MapInputLines(const std::string& path, int threads,
+                          const std::function<void(size_t, const std::string&, std::string*)>& map) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw Failure("cannot read '" + path + "'");
+    file.open(path, std::ios::binary);
+    if (!file) throw Failure("cannot open '" + path + "': " + std::strerror(errno));
+    in = &file;
   }
-  const bool failed = std::ferror(in) != 0;
-  if (in != stdin) std::fclose(in);
-  if (failed) throw Failure("cannot read '" + path + "'");
-  if (pending) fn(std::string_view(line));
+  if (!MapLines(*in, threads, map, stdout)) throw Failure("cannot read '" + path + "'");
 }
 
 // Appends `s` (valid UTF-8) to `out` as a JSON string literal.
