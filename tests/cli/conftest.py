@@ -35,15 +35,15 @@ def source_dir():
 def same_output_for_threads(voc, source_dir):
     """Runs `voc COMMAND --threads T` on the sample tweets for each T; asserts the
     outputs are identical and --threads -1 is refused; returns the output."""
-    def check(command, counts=("1", "2", "5")):
+    def check(command, counts=("1", "2", "5"), extra=()):
         sample = os.path.join(source_dir, "examples", "data", "sample_tweets.txt")
         outs = []
         for t in counts:
-            r = voc(command, "--threads", t, sample)
+            r = voc(command, *extra, "--threads", t, sample)
             assert r.code == 0, r.err
             outs.append(r.out)
         assert all(o == outs[0] for o in outs)
-        r = voc(command, "--threads", "-1", stdin="x\n")
+        r = voc(command, *extra, "--threads", "-1", stdin="x\n")
         assert r.code == 2 and "--threads must be >= 0" in r.err
         return outs[0]
     return check

@@ -121,3 +121,9 @@ def test_normalize(voc):
     assert voc("normalize", "--help").code == 0
     r = voc("normalize", "/nonexistent/x")
     assert r.code == 1 and r.err.startswith("voc: cannot open '/nonexistent/x'")
+
+
+def test_threads_keep_input_order(same_output_for_threads):
+    for command, extra in (("redact", ("--spans",)), ("redact", ()), ("normalize", ("--json",))):
+        out = same_output_for_threads(command, extra=extra)
+        assert len(out.splitlines()) == 60

@@ -110,3 +110,8 @@ def test_two_inputs_is_a_usage_error(voc):
     r = voc("tokenize", "a.txt", "b.txt")
     assert r.code == 2
     assert r.err.startswith("voc: ")
+
+
+def test_threads_keep_input_order(same_output_for_threads):
+    out = same_output_for_threads("tokenize")
+    assert len(out.splitlines()) == 60  # one line out per tweet

@@ -1,6 +1,7 @@
 """CLI tests of `voc train`, `voc eval` and `voc predict`."""
 import csv
 import json
+import os
 import random
 
 import pytest
@@ -194,3 +195,11 @@ def test_errors(tmp_path, voc, trained):
     for cmd in ("train", "eval", "predict"):
         r = voc(cmd, "--help")
         assert r.code == 0 and "usage: voc " + cmd in r.out
+
+
+def test_predict_threads_keep_input_order(same_output_for_threads, source_dir):
+    model = os.path.join(source_dir, "models", "sentiment.vocm")
+    out = same_output_for_threads("predict", extra=("--model", model, "-k", "2"))
+    lines = out.splitlines()
+    assert len(lines) == 60
+    assert all(len(l.split("\t")) == 4 for l in lines)
