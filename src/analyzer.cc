@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "voc/classifier.h"
+#include "voc/parallel.h"
 #include "voc/reader.h"
 #include "voc/sentiment.h"
 #include "voc/signals.h"
@@ -232,15 +233,10 @@ Analysis Analyzer::AnalyzeText(std::string_view text) const {
 std::vector<Analysis> Analyzer::AnalyzeBatch(const std::vector<Record>& records,
                                              int threads) const {
   std::vector<Analysis> out(records.size());
-  const int n = std::min<int>(internal::ResolveThreads(threads), static_cast<int>(records.size()));
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < records.size();) out[i] = Analyze(records[i]);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  const int n = std::min<int>(internal::ResolveThreads(threads),
+                              static_cast<int>(std::max<size_t>(records.size(), 1)));
+  ParallelFor team(n);
+  team.Run(records.size(), [&](size_t i) { out[i] = Analyze(records[i]); });
   return out;
 }
 
