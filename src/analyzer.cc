@@ -1,7 +1,6 @@
 #include "voc/analyzer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
