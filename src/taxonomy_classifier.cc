@@ -149,7 +149,7 @@ std::vector<ThemeHit> ThemeClassifier::Classify(
   re2::StringPiece text(text_view.data(), text_view.size());
 
   struct Acc {
-    size_t theme;
+    size_t theme = 0;
     double rule_conf = -1.0;
     std::string rule_source;
     double model_conf = -1.0;
@@ -159,7 +159,8 @@ std::vector<ThemeHit> ThemeClassifier::Classify(
   auto slot = [&](size_t theme) -> Acc& {
     for (auto& a : acc)
       if (a.theme == theme) return a;
-    acc.push_back(Acc{theme});
+    acc.emplace_back();
+    acc.back().theme = theme;
     return acc.back();
   };
 

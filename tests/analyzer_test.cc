@@ -340,7 +340,7 @@ TEST_CASE("RunPipelineText: an exception thrown while formatting on a helper thr
       *out += a.text;
     };
     CAPTURE(threads);
-    CHECK_THROWS_WITH(voc::RunPipelineText(**reader, Shared(), po, format, [](std::string_view) {}, {}),
+    CHECK_THROWS_WITH((void)voc::RunPipelineText(**reader, Shared(), po, format, [](std::string_view) {}, {}),
                       "format failed on 150");
   }
 }
