@@ -192,12 +192,7 @@ void Backend::PartsProbabilities(std::string_view text, const std::vector<TextPa
                                  std::vector<std::vector<double>>* part_probs) const {
   Probabilities(text, text_probs);
   part_probs->resize(parts.size());
-  std::string joined;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    joined.assign(text.substr(parts[i].begin, parts[i].end - parts[i].begin));
-    joined.append(parts[i].suffix);
-    Probabilities(joined, &(*part_probs)[i]);
-  }
+  for (size_t i = 0; i < parts.size(); ++i) Probabilities(PartText(text, parts[i]), &(*part_probs)[i]);
 }
 
 }  // namespace internal

@@ -2,6 +2,7 @@
 #ifndef VOC_SRC_CLASSIFIER_BACKEND_H_
 #define VOC_SRC_CLASSIFIER_BACKEND_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,6 +29,15 @@ struct TextPart {
   uint32_t begin = 0, end = 0;
   std::string_view suffix;
 };
+
+// The text of `part`: its piece of `text` (clamped to it) and its suffix.
+inline std::string PartText(std::string_view text, const TextPart& part) {
+  const size_t begin = std::min<size_t>(part.begin, text.size());
+  const size_t end = std::min<size_t>(std::max(part.begin, part.end), text.size());
+  std::string s(text.substr(begin, end - begin));
+  s.append(part.suffix);
+  return s;
+}
 
 class Backend {
  public:

@@ -151,7 +151,7 @@ class LinearModel : public Backend {
     ToProbabilities(multi_label_, temperature_, text_probs);
     part_probs->resize(parts.size());
     std::vector<RawFeature> suffix;
-    std::string joined, right;
+    std::string right;
     for (size_t i = 0; i < parts.size(); ++i) {
       const TextPart& p = parts[i];
       std::vector<double>* out = &(*part_probs)[i];
@@ -171,10 +171,7 @@ class LinearModel : public Backend {
         }
       }
       if (cut) {
-        joined.assign(text.substr(std::min<size_t>(p.begin, text.size()),
-                                  p.end >= p.begin ? p.end - p.begin : 0));
-        joined.append(p.suffix);
-        Probabilities(joined, out);
+        Probabilities(PartText(text, p), out);
         continue;
       }
       ExtractFeatures(p.suffix, &suffix, false);

@@ -208,7 +208,6 @@ void LiteralPrefilter::Compile() {
     FoldForAtoms(a, &folded);
     a = folded;
   }
-  atom_count_ = atoms.size();
   matcher_ = AtomMatcher(atoms);
   compiled_ = true;
   std::vector<int> none, always;

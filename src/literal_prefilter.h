@@ -88,7 +88,6 @@ class LiteralPrefilter {
 
   // Number of patterns that are candidates for every text (no atoms).
   int unfiltered() const { return unfiltered_; }
-  size_t atoms() const { return atom_count_; }
 
   // Replaces `candidates` with the indices of the patterns that may match
   // `text`, in increasing order.
@@ -99,7 +98,6 @@ class LiteralPrefilter {
   AtomMatcher matcher_;
   int count_ = 0;
   int unfiltered_ = 0;
-  size_t atom_count_ = 0;
   bool compiled_ = false;
 };
 

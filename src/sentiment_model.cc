@@ -184,12 +184,7 @@ void SentimentModel::PredictParts(std::string_view text, const std::vector<inter
   part_probs->resize(parts.size());
   if (!impl_->classifier) {  // fastText: one text at a time
     *text_probs = Predict(text);
-    std::string joined;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      joined.assign(text.substr(parts[i].begin, parts[i].end - parts[i].begin));
-      joined.append(parts[i].suffix);
-      (*part_probs)[i] = Predict(joined);
-    }
+    for (size_t i = 0; i < parts.size(); ++i) (*part_probs)[i] = Predict(internal::PartText(text, parts[i]));
     return;
   }
   thread_local std::vector<double> p;
