@@ -130,18 +130,23 @@ class LinearModel : public Backend {
       Backend::PartsProbabilities(text, parts, text_probs, part_probs);
       return;
     }
-    std::vector<RawFeature> doc;
+    // Per-thread working vectors (the path of every multi-sentence text).
+    thread_local std::vector<RawFeature> doc, suffix;
+    thread_local std::vector<int64_t> doc_rows;
+    thread_local std::vector<uint32_t> rows[2];
+    thread_local std::vector<std::pair<uint32_t, float>> vals[2];
+    thread_local std::string right;
     ExtractFeatures(text, &doc, false);
     // The row of every feature of the text, looked up once for the text and
     // all parts.
-    std::vector<int64_t> doc_rows(doc.size(), -1);
+    doc_rows.assign(doc.size(), -1);
     if (!packed_.empty()) {
       const size_t mask = packed_.size() - 1;
       for (const RawFeature& f : doc) __builtin_prefetch(&packed_[PackedBucket(f.hash) & mask]);
       for (size_t j = 0; j < doc.size(); ++j) doc_rows[j] = FindPacked(doc[j].hash);
     }
-    std::vector<uint32_t> rows[2];
-    std::vector<std::pair<uint32_t, float>> vals[2];
+    rows[0].clear();
+    rows[1].clear();
     auto add_row = [&](const RawFeature& f, int64_t r) {
       if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
     };
@@ -150,8 +155,6 @@ class LinearModel : public Backend {
     DecisionsOfValues(vals, text_probs);
     ToProbabilities(multi_label_, temperature_, text_probs);
     part_probs->resize(parts.size());
-    std::vector<RawFeature> suffix;
-    std::string right;
     for (size_t i = 0; i < parts.size(); ++i) {
       const TextPart& p = parts[i];
       std::vector<double>* out = &(*part_probs)[i];

@@ -1,5 +1,6 @@
 // JSON output of records and rejects, and the rejects file writer.
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -92,18 +93,45 @@ void UnmaskInvalidUtf8(std::string* s) {
   s->swap(out);
 }
 
+namespace {
+
+// The length of the run of plain ASCII (no control character, quote or
+// backslash) at the start of `p[0, n)`: eight bytes per step, each byte
+// flagged in parallel (a flag can only be wrong in a byte after a truly
+// flagged one, so the lowest flag is exact).
+size_t PlainAsciiRun(const char* p, size_t n) {
+  size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    const uint64_t quote = v ^ (kOnes * '"');
+    const uint64_t backslash = v ^ (kOnes * '\\');
+    const uint64_t flags = (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) |
+                            ((backslash - kOnes) & ~backslash) | v) &
+                           kHigh;
+    // The lowest set bit belongs to the first flagged byte.
+    if (flags != 0) return i + static_cast<size_t>(__builtin_ctzll(flags)) / 8;
+  }
+#endif
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
+  return i;
+}
+
+}  // namespace
+
 void AppendJsonString(std::string_view text, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t i = 0;
   while (i < text.size()) {
     // Copy runs of plain ASCII at once.
-    size_t run = i;
-    while (run < text.size()) {
-      unsigned char c = static_cast<unsigned char>(text[run]);
-      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-      ++run;
-    }
+    const size_t run = i + PlainAsciiRun(text.data() + i, text.size() - i);
     out->append(text.data() + i, run - i);
     i = run;
     if (i == text.size()) break;

@@ -87,6 +87,16 @@ struct Hit {
 
 constexpr const char* kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon"};
 
+// Working arrays of Impl::Score, reused by each thread.
+struct ScoreScratch {
+  std::vector<float> valence, role_amount, factor;
+  std::vector<uint8_t> role, source, covered;
+  std::vector<uint32_t> span_end, sent_words, bangs;
+  std::vector<double> pos, neg;
+  std::vector<Hit> hits, doc_hits, sentence_hits;
+  std::string key;
+};
+
 double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 }  // namespace
@@ -342,14 +352,23 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
                                     const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
                                     SentimentResult* out, bool lexicon_only) const {
   const size_t n = toks.size();
-  std::vector<float> valence(n, 0.0f);
-  std::vector<uint8_t> role(n, kNone);
-  std::vector<float> role_amount(n, 0.0f);
-  std::vector<uint8_t> source(n, 0);
-  std::vector<uint32_t> span_end(n, 0);  // end of a phrase starting here
-  std::vector<uint8_t> covered(n, 0);    // inside a matched phrase
-  std::string key;
-  key.reserve(64);
+  // Per-token and per-sentence arrays live in per-thread scratch: a short
+  // text would otherwise cost some fifteen allocations.
+  thread_local ScoreScratch scratch;
+  auto& valence = scratch.valence;
+  auto& role = scratch.role;
+  auto& role_amount = scratch.role_amount;
+  auto& source = scratch.source;
+  auto& span_end = scratch.span_end;  // end of a phrase starting here
+  auto& covered = scratch.covered;    // inside a matched phrase
+  valence.assign(n, 0.0f);
+  role.assign(n, kNone);
+  role_amount.assign(n, 0.0f);
+  source.assign(n, 0);
+  span_end.assign(n, 0);
+  covered.assign(n, 0);
+  std::string& key = scratch.key;
+  key.clear();
 
   // Lower-cased lookup key of token i; apostrophes removed so that "don't",
   // "dont" and "don’t" meet.
@@ -456,7 +475,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   }
 
   // 2. Modifiers: boosters, negation, capitals, contrast; per sentence sums.
-  std::vector<float> factor(n, 1.0f);
+  auto& factor = scratch.factor;
+  factor.assign(n, 1.0f);
   // Contrast: in the sentence of a contrast word, what comes before it counts
   // half and what follows counts 1.5 times; a sentence that opens with one
   // also halves the previous sentence.
@@ -493,8 +513,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     first = last;
   }
 
-  std::vector<Hit> hits;
-  hits.reserve(16);
+  auto& hits = scratch.hits;
+  hits.clear();
   for (size_t i = 0; i < n; ++i) {
     float v = valence[i];
     if (v == 0.0f) continue;
@@ -531,8 +551,14 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 
   // 3. Aggregate per sentence and for the document.
   const size_t ns = sentences.size();
-  std::vector<double> pos(ns, 0.0), neg(ns, 0.0);
-  std::vector<uint32_t> sent_words(ns, 0), bangs(ns, 0);
+  auto& pos = scratch.pos;
+  auto& neg = scratch.neg;
+  auto& sent_words = scratch.sent_words;
+  auto& bangs = scratch.bangs;
+  pos.assign(ns, 0.0);
+  neg.assign(ns, 0.0);
+  sent_words.assign(ns, 0);
+  bangs.assign(ns, 0);
   for (const auto& t : toks) {
     if (t.sentence >= ns) continue;
     if (t.kind == si::TokenKind::kWord) ++sent_words[t.sentence];
@@ -582,13 +608,14 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       spans[s] = {sentences[s].first, sentences[s].second, suffixes[s]};
     model->PredictParts(input, spans, &doc_model, &sentence_model);
   }
-  std::vector<Hit> doc_hits = hits;
+  auto& doc_hits = scratch.doc_hits;
+  doc_hits.assign(hits.begin(), hits.end());
   Finish(text, doc_score, doc_pos, doc_neg, doc_hits, true, &out->document,
          &out->model_probabilities, parts ? &doc_model : nullptr);
 
   if (options.sentences) {
     out->sentences.reserve(ns);
-    std::vector<Hit> sh;
+    auto& sh = scratch.sentence_hits;
     size_t next_hit = 0;  // hits are in token order, hence in sentence order
     for (size_t s = 0; s < ns; ++s) {
       sh.clear();

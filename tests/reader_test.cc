@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "doctest/doctest.h"
+#include "reader_internal.h"
 
 namespace {
 
@@ -797,4 +799,62 @@ TEST_CASE("RejectWriter: JSON lines, redaction, errors") {
   CHECK(bad.status().code() == StatusCode::kInvalidArgument);
   CHECK(bad.status().message() == "cannot open rejects file '" + kData +
                                       "no_such_dir/rejects.jsonl': No such file or directory");
+}
+
+// The JSON string writer copies plain ASCII eight bytes at a time; it must
+// escape exactly as a byte-by-byte writer does, wherever in a word the byte
+// to escape falls.
+namespace {
+std::string ReferenceJsonString(std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const size_t n = voc::internal::Utf8SequenceLength(text, i);
+      out += n == 0 ? std::string("\xEF\xBF\xBD") : std::string(text.substr(i, n));
+      i += n == 0 ? 1 : n;
+      continue;
+    }
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\b') out += "\\b";
+    else if (c == '\f') out += "\\f";
+    else if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+    else out.push_back(static_cast<char>(c));
+    ++i;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+TEST_CASE("AppendJsonString escapes like a byte-by-byte writer") {
+  // Every byte value at every offset of a 19-byte plain ASCII text.
+  for (int b = 0; b < 256; ++b) {
+    for (size_t at = 0; at < 19; ++at) {
+      std::string text(19, 'a');
+      text[at] = static_cast<char>(b);
+      std::string got;
+      voc::internal::AppendJsonString(text, &got);
+      CAPTURE(b);
+      CAPTURE(at);
+      CHECK(got == ReferenceJsonString(text));
+    }
+  }
+  // Random texts over plain, special, UTF-8 and malformed bytes.
+  std::mt19937 rng(5);
+  const std::string pieces[] = {"word", " ", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ",
+                                "\xC3\xA9", "\xE2\x80\x99", "\xF0\x9F\x98\x80", "\xC3", "\xFF", "~"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const size_t parts = rng() % 24;
+    for (size_t k = 0; k < parts; ++k) text += pieces[rng() % std::size(pieces)];
+    std::string got = "prefix";
+    voc::internal::AppendJsonString(text, &got);
+    CAPTURE(text);
+    CHECK(got == "prefix" + ReferenceJsonString(text));
+  }
 }
