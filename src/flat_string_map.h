@@ -2,7 +2,8 @@
 // sentiment lexicon's lookups (several per word of every text). One probe
 // usually reads one 16-byte slot, which holds the key's hash, so a miss
 // never touches key bytes; std::unordered_map read a bucket, a node and the
-// key. The keys are copied into one arena.
+// key. The keys are copied into one arena, and a bit filter turns away most
+// absent keys before any slot is read.
 //
 // The interface is the part of std::unordered_map the lexicon uses: find()
 // returns a pointer to a slot with `second`, or end() (nullptr).
@@ -70,6 +71,7 @@ class FlatStringMap {
     if (s->size != kEmpty) return {s, false};
     *s = Slot{static_cast<uint32_t>(h), static_cast<uint32_t>(arena_.size()),
               static_cast<uint32_t>(key.size()), value};
+    FilterAdd(h);
     arena_.append(key);
     ++size_;
     return {s, true};
@@ -79,7 +81,9 @@ class FlatStringMap {
 
   const Slot* find(std::string_view key) const {
     if (slots_.empty()) return nullptr;
-    const Slot* s = const_cast<FlatStringMap*>(this)->Probe(key, HashBytes(key));
+    const uint64_t h = HashBytes(key);
+    if (!FilterHas(h)) return nullptr;
+    const Slot* s = const_cast<FlatStringMap*>(this)->Probe(key, h);
     return s->size != kEmpty ? s : nullptr;
   }
   const Slot* end() const { return nullptr; }
@@ -102,16 +106,33 @@ class FlatStringMap {
     }
   }
 
+  // The filter has four bits per slot (at least eight per key), one set for
+  // each key's hash: most words of a text are in no lexicon, and a clear bit
+  // answers for them from a table small enough to stay in cache, where a
+  // probe of the slots would usually miss it.
+  bool FilterHas(uint64_t h) const {
+    const size_t bit = static_cast<size_t>(h) & (filter_.size() * 64 - 1);
+    return (filter_[bit / 64] >> (bit % 64)) & 1;
+  }
+  void FilterAdd(uint64_t h) {
+    const size_t bit = static_cast<size_t>(h) & (filter_.size() * 64 - 1);
+    filter_[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+
   void Rehash(size_t cap) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(cap, Slot{});
+    filter_.assign(cap / 16, 0);  // cap >= 16, a power of two
     for (const Slot& s : old) {
       if (s.size == kEmpty) continue;
-      *Probe(key(s), HashBytes(key(s))) = s;
+      const uint64_t h = HashBytes(key(s));
+      *Probe(key(s), h) = s;
+      FilterAdd(h);
     }
   }
 
   std::vector<Slot> slots_;
+  std::vector<uint64_t> filter_;
   std::string arena_;  // the keys, end to end
   size_t size_ = 0;
 };
