@@ -146,37 +146,58 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) 
 
 void AtomMatcher::Find(std::string_view text, std::vector<int>* found) const {
   if (table_.empty()) return;
-  const size_t first = found->size();
   const size_t k = static_cast<size_t>(classes_);
-  // An atom is reported once however often it occurs.
-  thread_local std::vector<uint8_t> seen;
-  if (seen.size() < atoms_.size()) seen.resize(atoms_.size(), 0);
-  // Reports the atoms of `state`, whose prefix ends just before text[end].
-  auto emit = [&](size_t state, size_t end) {
-    for (uint32_t i = outputs_begin_[state]; i < outputs_begin_[state + 1]; ++i) {
-      const int ai = outputs_[i];
-      if (seen[static_cast<size_t>(ai)]) continue;
-      const std::string& a = atoms_[static_cast<size_t>(ai)];
-      if (a.size() > prefix_) {
-        const size_t start = end - prefix_;
-        if (a.size() > text.size() - start ||
-            std::memcmp(a.data() + prefix_, text.data() + start + prefix_, a.size() - prefix_) != 0)
-          continue;
+  const uint16_t* table = table_.data();
+  // The scan only notes where it reaches a state with atoms (the note is
+  // written for every byte and kept when the state has atoms: no branch to
+  // mispredict); the atoms of those states are checked after each block of
+  // text. Atoms found are bits, read out in increasing order.
+  constexpr size_t kBlock = 4096;
+  uint32_t hit[kBlock + 1];  // (end of the prefix in the block << 16) | state
+  thread_local std::vector<uint64_t> bits;
+  const size_t words = (atoms_.size() + 63) / 64;
+  if (bits.size() < words) bits.resize(words, 0);
+  uint64_t* seen = bits.data();
+  auto report = [&](size_t begin, const uint32_t* h, size_t n) {
+    for (; n > 0; ++h, --n) {
+      const size_t st = static_cast<size_t>(*h & 0xFFFF);
+      const size_t end = begin + static_cast<size_t>(*h >> 16);
+      for (uint32_t o = outputs_begin_[st]; o < outputs_begin_[st + 1]; ++o) {
+        const auto ai = static_cast<size_t>(outputs_[o]);
+        if (seen[ai / 64] >> (ai % 64) & 1) continue;
+        const std::string& a = atoms_[ai];
+        if (a.size() > prefix_) {  // compare the rest of a longer atom
+          const size_t start = end - prefix_;
+          if (a.size() > text.size() - start ||
+              std::memcmp(a.data() + prefix_, text.data() + start + prefix_, a.size() - prefix_) != 0)
+            continue;
+        }
+        seen[ai / 64] |= uint64_t{1} << (ai % 64);
       }
-      seen[static_cast<size_t>(ai)] = 1;
-      found->push_back(ai);
     }
   };
-  if (outputs_begin_[0] != outputs_begin_[1]) emit(0, 0);
-  const uint16_t* table = table_.data();
-  size_t state = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const uint16_t e = table[state * k + byte_class_[static_cast<unsigned char>(text[i])]];
-    state = e & kStateMask;
-    if (e & kHasOutput) emit(state, i + 1);
+  if (outputs_begin_[0] != outputs_begin_[1]) {  // atoms found everywhere
+    hit[0] = 0;
+    report(0, hit, 1);
   }
-  for (size_t i = first; i < found->size(); ++i) seen[static_cast<size_t>((*found)[i])] = 0;
-  std::sort(found->begin() + static_cast<std::ptrdiff_t>(first), found->end());
+  size_t state = 0;
+  for (size_t begin = 0; begin < text.size(); begin += kBlock) {
+    const size_t end = std::min(text.size(), begin + kBlock);
+    size_t n = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const uint16_t e = table[state * k + byte_class_[static_cast<unsigned char>(text[i])]];
+      state = e & kStateMask;
+      hit[n] = static_cast<uint32_t>((i + 1 - begin) << 16 | state);
+      static_assert(kHasOutput == 0x8000, "the output flag is the top bit");
+      n += e >> 15;
+    }
+    report(begin, hit, n);
+  }
+  for (size_t w = 0; w < words; ++w) {
+    for (uint64_t m = seen[w]; m != 0; m &= m - 1)
+      found->push_back(static_cast<int>(w * 64 + static_cast<size_t>(__builtin_ctzll(m))));
+    seen[w] = 0;
+  }
 }
 
 LiteralPrefilter::LiteralPrefilter() : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomLength)) {}

@@ -40,7 +40,9 @@ void FoldForAtoms(std::string_view text, std::string* out);
 // transition table of 16-bit entries (bytes that occur in no atom share one
 // class; states are numbered breadth-first so the shallow states, where a
 // scan spends most bytes, are close together); the rest of a longer atom is
-// compared where its prefix ends.
+// compared where its prefix ends. The scan only notes the positions where it
+// reaches a state with atoms (without a branch); their atoms are checked after
+// each block of text.
 class AtomMatcher {
  public:
   AtomMatcher();

@@ -142,7 +142,8 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
     if (round % 5 == 0) atoms.push_back(atoms.front());                       // duplicates
     AtomMatcher m(atoms);
     for (int t = 0; t < 20; ++t) {
-      std::string text = random_string(80);
+      // Some texts span several of the scan's 4096-byte blocks.
+      std::string text = random_string(t % 10 == 9 ? 9000 : 80);
       std::vector<int> want, got{-1};  // Find appends
       for (size_t i = 0; i < atoms.size(); ++i)
         if (text.find(atoms[i]) != std::string::npos) want.push_back(static_cast<int>(i));
@@ -152,6 +153,19 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
       CHECK(got.front() == -1);
       got.erase(got.begin());
       CHECK(got == want);
+    }
+  }
+  // An atom that is found only across a block boundary, once.
+  {
+    const std::vector<std::string> atoms = {"zzzzzzzzzyq", "q", "yq"};
+    AtomMatcher m(atoms);
+    for (size_t at : {size_t{4090}, size_t{4094}, size_t{4095}, size_t{4096}, size_t{8185}}) {
+      std::string text(9000, '-');
+      text.replace(at, 11, "zzzzzzzzzyq");
+      std::vector<int> got;
+      m.Find(text, &got);
+      CAPTURE(at);
+      CHECK(got == std::vector<int>{0, 1, 2});
     }
   }
   AtomMatcher none(std::vector<std::string>{});
