@@ -17,6 +17,7 @@
 #include "voc/signals.h"
 #include "voc/taxonomy.h"
 #include "json_writer.h"
+#include "shared_patterns.h"
 #include "threads.h"
 
 #ifndef VOC_INSTALL_MODELS_DIR
@@ -81,6 +82,8 @@ struct Analyzer::Impl {
   std::unique_ptr<ThemeClassifier> themes;
   std::unique_ptr<TextClassifier> themes_model;
   std::unique_ptr<SignalDetector> signals;
+  // The patterns of `themes` and `signals`, searched once per text.
+  std::shared_ptr<internal::RegexSetGroup> patterns;
   int themes_model_top_k = 3;
   nlohmann::json description;
 
@@ -114,9 +117,11 @@ struct Analyzer::Impl {
     a->sentiment = std::move(sr.document);
     a->sentences = std::move(sr.sentences);
 
-    a->themes = themes->Classify(text, ModelScores(text));
+    thread_local std::vector<int> candidates;
+    patterns->Candidates(text, &candidates);
+    a->themes = internal::PatternSharing::Classify(*themes, text, ModelScores(text), candidates);
 
-    SignalResult sig = signals->Detect(text);
+    SignalResult sig = internal::PatternSharing::Detect(*signals, text, candidates);
     a->signals = std::move(sig.hits);
     a->emotion_intensity = sig.emotion_intensity;
     a->profanity = sig.profanity;
@@ -135,12 +140,11 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   auto norm = Normalizer::Create(options.normalizer);
   if (!norm.ok()) return norm.status();
   im.normalizer = std::move(*norm);
-  // The redactor and the signal cues compile on another thread, as does the
-  // sentiment model below, while this one compiles the themes; errors are
-  // still reported in the order of the stages.
-  auto side_future = std::async(std::launch::async, [&options] {
-    return std::make_pair(Redactor::Create(options.redactor), SignalDetector::Create());
-  });
+  // The redactor compiles on another thread, as does the sentiment model
+  // below, while this one compiles the themes and the signal cues (one
+  // pattern group, shared_patterns.h); errors are still reported in the order
+  // of the stages.
+  auto side_future = std::async(std::launch::async, [&options] { return Redactor::Create(options.redactor); });
 
   // Sentiment: lexicon and rules, plus the model when there is one.
   SentimentOptions so;
@@ -149,7 +153,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   } else if (!options.sentiment_model.empty()) {
     if (!IsFile(options.sentiment_model)) {
       auto side = side_future.get();  // a redactor error comes first
-      if (!side.first.ok()) return side.first.status();
+      if (!side.ok()) return side.status();
       return NotFoundError("sentiment model not found: " + options.sentiment_model);
     }
     so.model_path = options.sentiment_model;
@@ -165,17 +169,15 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   auto sentiment_future = std::async(std::launch::async, [so] { return SentimentAnalyzer::Create(so); });
   im.description["sentiment"] = so.model_path.empty() ? "lexicon" : "lexicon+model:" + so.model_path;
   // Joins the other threads; returns the first error in stage order:
-  // redactor, sentiment, themes (`themes_status`), signals.
-  auto finish = [&](Status themes_status) -> Status {
+  // redactor, sentiment, then themes and signals (`status`).
+  auto finish = [&](Status status) -> Status {
     auto side = side_future.get();
     auto sent = sentiment_future.get();
-    if (!side.first.ok()) return side.first.status();
+    if (!side.ok()) return side.status();
     if (!sent.ok()) return sent.status();
-    if (!themes_status.ok()) return themes_status;
-    if (!side.second.ok()) return side.second.status();
-    im.redactor = std::move(*side.first);
+    if (!status.ok()) return status;
+    im.redactor = std::move(*side);
     im.sentiment = std::move(*sent);
-    im.signals = std::move(*side.second);
     return Status();
   };
 
@@ -205,9 +207,11 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   }
   ThemeOptions to;
   if (im.themes_model) to.model_name = im.themes_model->info().task;
-  auto tc = ThemeClassifier::Create(im.taxonomy, to);
-  if (!tc.ok()) return finish(tc.status());
-  im.themes = std::move(*tc);
+  auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, SignalOptions());
+  if (!ts.ok()) return finish(ts.status());
+  im.themes = std::move(ts->themes);
+  im.signals = std::move(ts->signals);
+  im.patterns = std::move(ts->group);
 
   if (Status st = finish(Status()); !st.ok()) return st;
   return an;

@@ -39,9 +39,16 @@ class RegexSetGroup {
   explicit RegexSetGroup(const RE2::Options& options) : options_(options) {}
 
   // Adds `pattern`; returns its index or -1 with `error` set.
-  int Add(const std::string& pattern, std::string* error) {
-    if (prefilter_.Add(pattern, options_, error) < 0) return -1;
-    patterns_.push_back(pattern);
+  int Add(const std::string& pattern, std::string* error) { return Add(pattern, false, error); }
+
+  // Adds `pattern`, case-insensitive when `ignore_case` (whatever the
+  // group's options say).
+  int Add(const std::string& pattern, bool ignore_case, std::string* error) {
+    RE2::Options opt = options_;
+    if (ignore_case) opt.set_case_sensitive(false);
+    if (prefilter_.Add(pattern, opt, error) < 0) return -1;
+    // The reference sets share the group's options.
+    patterns_.push_back(ignore_case && options_.case_sensitive() ? "(?i)" + pattern : pattern);
     return static_cast<int>(patterns_.size()) - 1;
   }
 

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "regex_set.h"
+#include "shared_patterns.h"
 #include "signals_internal.h"
 #include "text_scan.h"
 
@@ -264,10 +265,8 @@ bool IsAsciiLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A'
 namespace internal {
 
 RE2::Options SignalCueOptions() {
-  RE2::Options opt;
-  opt.set_log_errors(false);
+  RE2::Options opt = GroupPatternOptions();
   opt.set_case_sensitive(false);
-  opt.set_max_mem(8 << 20);
   return opt;
 }
 
@@ -282,33 +281,48 @@ std::vector<std::string> BuiltinSignalCuePatterns() {
 struct SignalDetector::Impl {
   SignalOptions options;
   std::vector<Cue> cues;
-  std::unique_ptr<internal::RegexSetGroup> set;
+  // The cue patterns are indices [set_base, set_base + cues.size()) of
+  // `set`, which may hold other patterns too (shared_patterns.h).
+  std::shared_ptr<internal::RegexSetGroup> set;
+  int set_base = 0;
   std::unique_ptr<RE2> profanity;
   std::unique_ptr<RE2> exclamations;
+
+  // Compiles the cues, adding their patterns to `group` (compiled by the
+  // caller), and the built-in emotion patterns.
+  Status AddCues(std::shared_ptr<internal::RegexSetGroup> group);
+  // Detect, given the candidates of `set` for the text.
+  SignalResult Detect(std::string_view text_in, const std::vector<int>& group_candidates) const;
 };
 
 SignalDetector::SignalDetector() : impl_(std::make_unique<Impl>()) {}
 SignalDetector::~SignalDetector() = default;
 
-Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptions& options) {
+namespace {
+
+Status CheckSignalOptions(const SignalOptions& options) {
   if (!(options.emotion_threshold >= 0.0 && options.emotion_threshold <= 1.0))
     return InvalidArgumentError("emotion_threshold must be in [0, 1]");
   if (options.max_hits_per_signal < 1)
     return InvalidArgumentError("max_hits_per_signal must be >= 1");
-  std::unique_ptr<SignalDetector> det(new SignalDetector());
-  Impl& impl = *det->impl_;
-  impl.options = options;
-  impl.set = std::make_unique<internal::RegexSetGroup>(CueOptions());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> group) {
+  set = std::move(group);
+  set_base = set->size();
   auto add = [&](Signal s, const std::string& name, const std::string& pattern,
                  bool negatable) -> Status {
     if (name.empty()) return InvalidArgumentError("signal cue with an empty name");
     if (pattern.empty()) return InvalidArgumentError("signal cue '" + name + "' has an empty pattern");
     std::string error;
-    const int index = impl.set->Add(pattern, &error);
+    const int index = set->Add(pattern, /*ignore_case=*/true, &error);
     if (index < 0)
       return InvalidArgumentError("signal cue '" + name + "': pattern \"" + pattern +
                                   "\" is not valid RE2: " + error);
-    impl.cues.push_back({s, name, &impl.set->regex(index), negatable});
+    cues.push_back({s, name, &set->regex(index), negatable});
     return Status::Ok();
   };
   for (const BuiltinCue& c : kCues) VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));
@@ -317,16 +331,46 @@ Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptio
       return InvalidArgumentError("signal cue '" + c.name + "' has an unknown signal");
     VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));
   }
-  impl.set->Compile();
-  impl.profanity = std::make_unique<RE2>(kProfanity, CueOptions());
-  impl.exclamations = std::make_unique<RE2>("[!?]*(?:!!|\\?!|!\\?)[!?]*", CueOptions());
-  if (!impl.profanity->ok() || !impl.exclamations->ok())
+  profanity = std::make_unique<RE2>(kProfanity, CueOptions());
+  exclamations = std::make_unique<RE2>("[!?]*(?:!!|\\?!|!\\?)[!?]*", CueOptions());
+  if (!profanity->ok() || !exclamations->ok())
     return InternalError("built-in emotion patterns failed to compile");
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptions& options) {
+  VOC_RETURN_IF_ERROR(CheckSignalOptions(options));
+  std::unique_ptr<SignalDetector> det(new SignalDetector());
+  det->impl_->options = options;
+  auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
+  VOC_RETURN_IF_ERROR(det->impl_->AddCues(group));
+  group->Compile();
   return det;
 }
 
-SignalResult SignalDetector::Detect(std::string_view text_in) const {
-  const Impl& impl = *impl_;
+Result<std::unique_ptr<SignalDetector>> internal::PatternSharing::NewSignals(
+    const SignalOptions& options, std::shared_ptr<RegexSetGroup> group) {
+  VOC_RETURN_IF_ERROR(CheckSignalOptions(options));
+  std::unique_ptr<SignalDetector> det(new SignalDetector());
+  det->impl_->options = options;
+  VOC_RETURN_IF_ERROR(det->impl_->AddCues(std::move(group)));
+  return det;
+}
+
+SignalResult internal::PatternSharing::Detect(const SignalDetector& detector, std::string_view text,
+                                              const std::vector<int>& group_candidates) {
+  return detector.impl_->Detect(text, group_candidates);
+}
+
+SignalResult SignalDetector::Detect(std::string_view text) const {
+  thread_local std::vector<int> candidates;
+  impl_->set->Candidates(text, &candidates);
+  return impl_->Detect(text, candidates);
+}
+
+SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
+                                          const std::vector<int>& group_candidates) const {
+  const Impl& impl = *this;
   const SignalOptions& opt = impl.options;
   std::string_view text =
       text_in.substr(0, std::min<size_t>(text_in.size(), std::numeric_limits<uint32_t>::max()));
@@ -334,11 +378,11 @@ SignalResult SignalDetector::Detect(std::string_view text_in) const {
   SignalResult result;
   std::vector<SignalHit> hits;
 
-  thread_local std::vector<int> candidates;
-  impl.set->Candidates(text, &candidates);
   const int per_cue_cap = opt.max_hits_per_signal * 4;
-  for (int ci : candidates) {
-    const Cue& cue = impl.cues[static_cast<size_t>(ci)];
+  const int cue_end = impl.set_base + static_cast<int>(impl.cues.size());
+  for (int gi : group_candidates) {
+    if (gi < impl.set_base || gi >= cue_end) continue;
+    const Cue& cue = impl.cues[static_cast<size_t>(gi - impl.set_base)];
     size_t pos = 0;
     int seen = 0;
     while (pos <= text.size() && seen < per_cue_cap) {

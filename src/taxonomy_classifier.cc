@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "regex_set.h"
+#include "shared_patterns.h"
 #include "text_scan.h"
 #include "voc/taxonomy.h"
 
@@ -25,10 +26,8 @@ struct CompiledRule {
 };
 
 RE2::Options PatternOptions(bool case_sensitive) {
-  RE2::Options opt;
-  opt.set_log_errors(false);
+  RE2::Options opt = internal::GroupPatternOptions();
   opt.set_case_sensitive(case_sensitive);
-  opt.set_max_mem(8 << 20);
   return opt;
 }
 
@@ -44,8 +43,19 @@ struct ThemeClassifier::Impl {
   std::shared_ptr<const Taxonomy> taxonomy;
   ThemeOptions options;
   std::vector<CompiledRule> rules;
-  std::vector<size_t> set_to_rule;  // pattern index in `set` -> rule index
-  std::unique_ptr<internal::RegexSetGroup> set;
+  // The include patterns are indices [set_base, set_base + set_to_rule.size())
+  // of `set`, which may hold other patterns too (shared_patterns.h).
+  std::shared_ptr<internal::RegexSetGroup> set;
+  int set_base = 0;
+  std::vector<size_t> set_to_rule;  // pattern index - set_base -> rule index
+
+  // Compiles the rules, adding their include patterns to `group` (compiled
+  // by the caller).
+  Status AddRules(std::shared_ptr<internal::RegexSetGroup> group);
+  // Classify, given the candidates of `set` for the text.
+  std::vector<ThemeHit> Classify(std::string_view text_in,
+                                 const std::vector<std::pair<std::string, double>>& model_scores,
+                                 const std::vector<int>& group_candidates) const;
 
   // Appends the evidence of `rule` over `text`; returns false when it does
   // not fire.
@@ -96,18 +106,22 @@ ThemeClassifier::~ThemeClassifier() = default;
 
 const Taxonomy& ThemeClassifier::taxonomy() const { return *impl_->taxonomy; }
 
-Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
-    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options) {
+namespace {
+
+Status CheckThemeOptions(const std::shared_ptr<const Taxonomy>& taxonomy, const ThemeOptions& options) {
   if (taxonomy == nullptr) return InvalidArgumentError("ThemeClassifier needs a taxonomy");
   if (options.max_evidence_per_rule < 1)
     return InvalidArgumentError("max_evidence_per_rule must be >= 1");
   if (options.model_name.empty()) return InvalidArgumentError("model_name is empty");
-  std::unique_ptr<ThemeClassifier> clf(new ThemeClassifier());
-  Impl& impl = *clf->impl_;
-  impl.taxonomy = std::move(taxonomy);
-  impl.options = options;
-  impl.set = std::make_unique<internal::RegexSetGroup>(PatternOptions(true));
-  const auto& themes = impl.taxonomy->themes();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> group) {
+  set = std::move(group);
+  set_base = set->size();
+  const auto& themes = taxonomy->themes();
   for (size_t t = 0; options.use_rules && t < themes.size(); ++t) {
     for (const ThemeRule& r : themes[t].rules) {
       CompiledRule cr;
@@ -115,15 +129,15 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
       cr.source = "rule:" + themes[t].id + "#" + r.id;
       cr.weight = r.weight;
       cr.scope = r.exclude_scope;
-      size_t index = impl.rules.size();
+      size_t index = rules.size();
       for (const std::string& p : r.include) {
         std::string error;
-        const int i = impl.set->Add(r.case_sensitive ? p : "(?i)" + p, &error);
+        const int i = set->Add(r.case_sensitive ? p : "(?i)" + p, &error);
         if (i < 0)
           return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
                                       "': invalid pattern \"" + p + "\": " + error);
-        cr.include.push_back(&impl.set->regex(i));
-        impl.set_to_rule.push_back(index);
+        cr.include.push_back(&set->regex(i));
+        set_to_rule.push_back(index);
       }
       for (const std::string& p : r.exclude) {
         auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
@@ -132,16 +146,55 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
                                       "': invalid pattern \"" + p + "\": " + re->error());
         cr.exclude.push_back(std::move(re));
       }
-      impl.rules.push_back(std::move(cr));
+      rules.push_back(std::move(cr));
     }
   }
-  impl.set->Compile();
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
+    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options) {
+  VOC_RETURN_IF_ERROR(CheckThemeOptions(taxonomy, options));
+  std::unique_ptr<ThemeClassifier> clf(new ThemeClassifier());
+  Impl& impl = *clf->impl_;
+  impl.taxonomy = std::move(taxonomy);
+  impl.options = options;
+  auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
+  VOC_RETURN_IF_ERROR(impl.AddRules(group));
+  group->Compile();
   return clf;
+}
+
+Result<std::unique_ptr<ThemeClassifier>> internal::PatternSharing::NewThemes(
+    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options,
+    std::shared_ptr<RegexSetGroup> group) {
+  VOC_RETURN_IF_ERROR(CheckThemeOptions(taxonomy, options));
+  std::unique_ptr<ThemeClassifier> clf(new ThemeClassifier());
+  clf->impl_->taxonomy = std::move(taxonomy);
+  clf->impl_->options = options;
+  VOC_RETURN_IF_ERROR(clf->impl_->AddRules(std::move(group)));
+  return clf;
+}
+
+std::vector<ThemeHit> internal::PatternSharing::Classify(
+    const ThemeClassifier& classifier, std::string_view text,
+    const std::vector<std::pair<std::string, double>>& model_scores,
+    const std::vector<int>& group_candidates) {
+  return classifier.impl_->Classify(text, model_scores, group_candidates);
 }
 
 std::vector<ThemeHit> ThemeClassifier::Classify(
     std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores) const {
-  const Impl& impl = *impl_;
+  thread_local std::vector<int> matched;
+  matched.clear();
+  if (!impl_->set_to_rule.empty()) impl_->set->Candidates(text_in, &matched);
+  return impl_->Classify(text_in, model_scores, matched);
+}
+
+std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
+    std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores,
+    const std::vector<int>& group_candidates) const {
+  const Impl& impl = *this;
   const auto& themes = impl.taxonomy->themes();
   // Offsets are 32-bit; longer texts are classified on their first 4 GiB.
   std::string_view text_view =
@@ -165,11 +218,12 @@ std::vector<ThemeHit> ThemeClassifier::Classify(
   };
 
   if (!impl.set_to_rule.empty()) {
-    thread_local std::vector<int> matched;
     thread_local std::vector<size_t> candidates;
-    impl.set->Candidates(text_view, &matched);
     candidates.clear();
-    for (int m : matched) candidates.push_back(impl.set_to_rule[static_cast<size_t>(m)]);
+    const int end = impl.set_base + static_cast<int>(impl.set_to_rule.size());
+    for (int m : group_candidates)
+      if (m >= impl.set_base && m < end)
+        candidates.push_back(impl.set_to_rule[static_cast<size_t>(m - impl.set_base)]);
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     std::vector<EvidenceSpan> evidence;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "voc/reader.h"
+#include "voc/signals.h"
+#include "voc/taxonomy.h"
 
 #include <nlohmann/json.hpp>
 
@@ -343,4 +345,74 @@ TEST_CASE("RunPipelineText: an exception thrown while formatting on a helper thr
     CHECK_THROWS_WITH((void)voc::RunPipelineText(**reader, Shared(), po, format, [](std::string_view) {}, {}),
                       "format failed on 150");
   }
+}
+
+namespace {
+
+std::vector<std::string> SampleTexts() {
+  std::vector<std::string> texts;
+  for (const char* path : {VOC_SOURCE_DIR "/examples/data/sample_tweets.txt",
+                           VOC_SOURCE_DIR "/examples/data/cfpb_complaints.csv.gz"}) {
+    auto reader = voc::RecordReader::Open(path, {});
+    REQUIRE(reader.ok());
+    voc::Record r;
+    voc::Reject j;
+    for (voc::RecordReader::Next n; (n = (*reader)->Read(&r, &j)) != voc::RecordReader::Next::kEnd;)
+      if (n == voc::RecordReader::Next::kRecord) texts.push_back(r.text);
+  }
+  return texts;
+}
+
+std::string SpansJson(const std::vector<voc::ThemeHit>& themes, const voc::SignalResult& signals) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& t : themes) {
+    nlohmann::json ev = nlohmann::json::array();
+    for (const auto& e : t.evidence) ev.push_back({e.begin, e.end, e.source, e.weight});
+    j.push_back({t.id, t.confidence, t.source, ev});
+  }
+  for (const auto& h : signals.hits)
+    j.push_back({static_cast<int>(h.signal), h.evidence.begin, h.evidence.end, h.evidence.source});
+  j.push_back({signals.emotion_intensity, signals.profanity});
+  return j.dump();
+}
+
+}  // namespace
+
+// The Analyzer's themes and signals share one pattern group (one prefilter
+// pass per text); they must find what the classifiers created on their own
+// find.
+TEST_CASE("Analyzer: themes and signals from the shared pattern group equal the standalone classifiers") {
+  auto tax = voc::Taxonomy::LoadFile(VOC_SOURCE_DIR "/models/taxonomy.json");
+  REQUIRE(tax.ok());
+  auto themes = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
+  REQUIRE(themes.ok());
+  auto signals = voc::SignalDetector::Create();
+  REQUIRE(signals.ok());
+  std::vector<std::string> texts = SampleTexts();
+  REQUIRE(texts.size() > 100);
+  const size_t n = texts.size();
+  for (size_t i = 0; i < n; ++i) {  // and upper-cased, where case-insensitive patterns differ
+    std::string upper = texts[i];
+    for (char& c : upper)
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    texts.push_back(upper);
+  }
+  size_t with_themes = 0, with_signals = 0;
+  for (const std::string& text : texts) {
+    voc::Analysis a = Shared().AnalyzeText(text);
+    // The pipeline classifies the redacted, normalised text.
+    const std::vector<voc::ThemeHit> want_themes = (*themes)->Classify(a.text);
+    const voc::SignalResult want_signals = (*signals)->Detect(a.text);
+    voc::SignalResult got_signals;
+    got_signals.hits = a.signals;
+    got_signals.emotion_intensity = a.emotion_intensity;
+    got_signals.profanity = a.profanity;
+    CAPTURE(a.text);
+    CHECK(SpansJson(a.themes, got_signals) == SpansJson(want_themes, want_signals));
+    with_themes += !want_themes.empty();
+    with_signals += !want_signals.hits.empty();
+  }
+  // The comparison covers texts where both find something.
+  CHECK(with_themes > 100);
+  CHECK(with_signals > 50);
 }

@@ -44,6 +44,10 @@
 
 namespace voc {
 
+namespace internal {
+struct PatternSharing;  // private: src/shared_patterns.h
+}  // namespace internal
+
 // A cue added by the user to the built-in ones.
 struct SignalCue {
   Signal signal = Signal::kRepeatContact;
@@ -85,6 +89,7 @@ class SignalDetector {
   SignalResult Detect(std::string_view text) const;
 
  private:
+  friend struct internal::PatternSharing;
   SignalDetector();
   struct Impl;
   std::unique_ptr<Impl> impl_;

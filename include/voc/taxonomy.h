@@ -30,6 +30,10 @@
 
 namespace voc {
 
+namespace internal {
+struct PatternSharing;  // private: src/shared_patterns.h
+}  // namespace internal
+
 // Where an exclude pattern looks for a veto.
 enum class ExcludeScope : int8_t {
   kSentence,  // only in the sentence holding the include match (default)
@@ -152,6 +156,7 @@ class ThemeClassifier {
   const Taxonomy& taxonomy() const;
 
  private:
+  friend struct internal::PatternSharing;
   ThemeClassifier();
   struct Impl;
   std::unique_ptr<Impl> impl_;
