@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "bulk_allocator.h"
 #include "classifier_backend.h"
 
 #ifndef VOC_VERSION_STRING
@@ -571,21 +572,24 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Load(const std::string& 
                                                              std::string_view expected_task) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open model '" + path + "'");
-  std::string bytes;
+  // Read in one piece into pre-faulted memory (bulk_allocator.h); a stream
+  // of unknown size in chunks.
+  std::vector<char, internal::BulkAllocator<char, true>> bytes;
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
-  if (size > 0) {  // read in one piece; a stream of unknown size in chunks
+  if (size > 0) {
     bytes.resize(static_cast<size_t>(size));
     in.read(bytes.data(), size);
     bytes.resize(static_cast<size_t>(in.gcount()));
   } else {
     in.clear();
     char chunk[1 << 16];
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) bytes.append(chunk, static_cast<size_t>(in.gcount()));
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
+      bytes.insert(bytes.end(), chunk, chunk + in.gcount());
   }
   if (in.bad()) return InternalError("error reading model '" + path + "'");
-  auto r = FromBytes(bytes, expected_task);
+  auto r = FromBytes(std::string_view(bytes.data(), bytes.size()), expected_task);
   if (!r.ok()) return Status(r.status().code(), "model '" + path + "': " + r.status().message());
   return r;
 }

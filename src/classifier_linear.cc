@@ -12,6 +12,7 @@
 #include <mutex>
 #include <numeric>
 
+#include "bulk_allocator.h"
 #include "classifier_backend.h"
 #include "classifier_features.h"
 
@@ -21,30 +22,6 @@ namespace {
 // In place of the uncompressed size: the payload that follows is stored as
 // it is, not deflated.
 constexpr uint64_t kStoredPayload = ~uint64_t{0};
-
-
-// An allocator whose value-initialisation of floats is a no-op, so that
-// resize() leaves new elements to be written (saves touching large tables
-// twice when a model is loaded).
-template <typename T>
-struct UninitializedAllocator : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = UninitializedAllocator<U>;
-  };
-  UninitializedAllocator() = default;
-  template <typename U>
-  UninitializedAllocator(const UninitializedAllocator<U>&) {}
-  template <typename U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-
 
 // Version 2 adds the char_ngrams flag; version 1 models always used them.
 constexpr uint32_t kLinearPayloadVersion = 2;
@@ -404,7 +381,7 @@ class LinearModel : public Backend {
       for (size_t l = 0; l < L; ++l) w[k * L + l] = W(order[k], l);
     }
     index_ = std::move(index);
-    keys_ = index_.keys();
+    keys_.assign(index_.keys().begin(), index_.keys().end());
     idf_ = std::move(idf);
     weights_ = std::move(w);
     quantized_ = true;
@@ -594,7 +571,7 @@ class LinearModel : public Backend {
     return weights_.empty() ? rows_[k * (L + 1) + 1 + l] : weights_[k * L + l];
   }
 
-  std::vector<uint64_t> keys_;  // feature row -> n-gram hash
+  std::vector<uint64_t, BulkAllocator<uint64_t>> keys_;  // feature row -> n-gram hash
   FeatureIndex index_;          // hash -> row; built by training only (see Decisions)
   std::vector<float> idf_;      // empty in a loaded model (see Idf())
   std::vector<float> weights_;  // feature-major: weights_[feature * L + label]; as idf_
@@ -607,10 +584,10 @@ class LinearModel : public Backend {
     uint32_t fp = 0;  // 0: empty
     uint32_t row = 0;
   };
-  std::vector<PackedSlot> packed_;
+  std::vector<PackedSlot, BulkAllocator<PackedSlot>> packed_;
   // Per feature: IDF, then the weights of every label. Not zero-filled on
   // resize: Parse writes every element.
-  std::vector<float, UninitializedAllocator<float>> rows_;
+  std::vector<float, BulkAllocator<float, true>> rows_;  // written in full on load
 };
 
 }  // namespace
@@ -727,7 +704,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   m->multi_label_ = data.multi_label;
   m->char_ngrams_ = s.char_ngrams;
   m->index_ = s.index;
-  m->keys_ = s.index.keys();
+  m->keys_.assign(s.index.keys().begin(), s.index.keys().end());
   m->idf_ = s.idf;
   m->weights_.assign(nf * L, 0.0f);
   m->bias_.assign(L, 0.0f);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "bulk_allocator.h"
 #include "utf8_util.h"
 
 namespace voc {
@@ -56,13 +57,21 @@ namespace {
 // Builds the Aho-Corasick automaton of the first `prefix` bytes of each atom.
 // `out[state]` lists the atoms whose (truncated) string ends at the state.
 // Returns the full transition table, state * classes + class -> state.
-std::vector<uint32_t> BuildAutomaton(const std::vector<std::string>& atoms, size_t prefix,
+using Transitions = std::vector<uint32_t, BulkAllocator<uint32_t>>;
+
+Transitions BuildAutomaton(const std::vector<std::string>& atoms, size_t prefix,
                                      const uint8_t* byte_class, size_t k,
                                      std::vector<std::vector<int>>* out) {
   constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
   // The trie, level by level, so that the shallow states most bytes of a
   // text visit are numbered first and share cache lines.
-  std::vector<uint32_t> next(k, kNone);
+  // At most one state per byte of each atom's prefix: room for all of them
+  // up front, in one pre-faulted block.
+  size_t bound = 1;
+  for (const std::string& a : atoms) bound += std::min(a.size(), prefix);
+  Transitions next;
+  next.reserve(bound * k);
+  next.assign(k, kNone);
   out->assign(1, {});
   size_t longest = 0;
   for (const std::string& a : atoms) longest = std::max(longest, std::min(a.size(), prefix));
@@ -126,7 +135,7 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) 
   // small enough to stay in cache.
   constexpr size_t kPrefix = 6;
   std::vector<std::vector<int>> out;
-  std::vector<uint32_t> next;
+  Transitions next;
   for (prefix_ = kPrefix;; --prefix_) {
     next = BuildAutomaton(atoms, prefix_, byte_class_, k, &out);
     if (out.size() <= kStateMask + 1 || prefix_ == 1) break;

@@ -25,6 +25,8 @@
 
 #include <re2/re2.h>
 
+#include "bulk_allocator.h"
+
 namespace re2 {
 class FilteredRE2;
 }
@@ -65,7 +67,7 @@ class AtomMatcher {
   size_t prefix_ = 0;
   int classes_ = 1;
   uint8_t byte_class_[256] = {};
-  std::vector<uint16_t> table_;          // state * classes + class -> state | kHasOutput
+  std::vector<uint16_t, BulkAllocator<uint16_t, true>> table_;  // state * classes + class -> state | kHasOutput
   std::vector<uint32_t> outputs_begin_;  // state -> first entry in outputs_
   std::vector<int> outputs_;             // atom indices, per state
 };

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <random>
 #include <string>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <zlib.h>
 #include <unistd.h>
 
+#include "bulk_allocator.h"
 #include "classifier_backend.h"
 #include <vector>
 
@@ -677,4 +679,25 @@ TEST_CASE("Linear payload: stored and deflated forms load to the same model; tru
     REQUIRE_FALSE(r.ok());
     REQUIRE_FALSE(r.status().message().empty());
   }
+}
+
+TEST_CASE("BulkAllocator: large arrays are mapped zero-filled, small ones come from the heap") {
+  using voc::internal::BulkAllocator;
+  // Large: 4 MiB of zeros, writable, then grown (copied to a new mapping).
+  std::vector<uint64_t, BulkAllocator<uint64_t>> big(size_t{1} << 19);
+  CHECK(std::all_of(big.begin(), big.end(), [](uint64_t v) { return v == 0; }));
+  for (size_t i = 0; i < big.size(); ++i) big[i] = i * 7;
+  big.resize(big.size() + 12345, 3);
+  CHECK(big[(size_t{1} << 19) - 1] == ((size_t{1} << 19) - 1) * 7);
+  CHECK(big.back() == 3);
+  // Small, and the uninitialised variant.
+  std::vector<int, BulkAllocator<int>> small(10, 5);
+  CHECK(std::accumulate(small.begin(), small.end(), 0) == 50);
+  std::vector<float, BulkAllocator<float, true>> rows;
+  rows.resize(size_t{1} << 20);  // elements left to be written
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<float>(i % 3);
+  CHECK(rows[(size_t{1} << 20) - 1] == static_cast<float>(((size_t{1} << 20) - 1) % 3));
+  rows.assign(5, 1.5f);
+  CHECK(rows.size() == 5);
+  CHECK(rows[4] == 1.5f);
 }
