@@ -18,6 +18,7 @@
 #include "voc/taxonomy.h"
 #include "json_writer.h"
 #include "shared_patterns.h"
+#include "taxonomy_internal.h"
 #include "threads.h"
 
 #ifndef VOC_INSTALL_MODELS_DIR
@@ -186,7 +187,8 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   if (!IsFile(theme_source)) return finish(NotFoundError("themes file not found: " + theme_source));
   std::string model_path = options.themes_model;
   if (LooksLikeJson(theme_source)) {
-    auto tax = Taxonomy::LoadFile(theme_source);
+    // The patterns are parsed once, by the compile below.
+    auto tax = internal::LoadTaxonomyDeferringPatternChecks(theme_source);
     if (!tax.ok()) return finish(tax.status());
     im.taxonomy = std::shared_ptr<const Taxonomy>(std::move(*tax));
     im.description["themes"] = "taxonomy:" + theme_source;
@@ -208,7 +210,14 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   ThemeOptions to;
   if (im.themes_model) to.model_name = im.themes_model->info().task;
   auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, SignalOptions());
-  if (!ts.ok()) return finish(ts.status());
+  if (!ts.ok()) {
+    // A pattern that does not compile: the loader's message says where.
+    if (LooksLikeJson(theme_source)) {
+      auto checked = Taxonomy::LoadFile(theme_source);
+      if (!checked.ok()) return finish(checked.status());
+    }
+    return finish(ts.status());
+  }
   im.themes = std::move(ts->themes);
   im.signals = std::move(ts->signals);
   im.patterns = std::move(ts->group);

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "taxonomy_internal.h"
+
 namespace voc {
 
 namespace {
@@ -94,8 +96,12 @@ Status ReadPatterns(const json& v, const std::string& where, std::vector<std::st
 // ErrorPatternTooLarge. That spares compiling every pattern twice when the
 // classifier is built; a pattern too large to compile is reported by
 // ThemeClassifier::Create.
+// Set while LoadTaxonomyDeferringPatternChecks runs on this thread.
+thread_local bool defer_pattern_checks = false;
+
 Status CheckPattern(const std::string& pattern, bool case_sensitive, const std::string& where) {
   if (pattern.empty()) return InvalidArgumentError(where + " is empty");
+  if (defer_pattern_checks) return Status::Ok();
   RE2::Options opt;
   opt.set_log_errors(false);
   opt.set_case_sensitive(case_sensitive);
@@ -495,6 +501,13 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::LoadFile(const std::string& path) {
   if (in.bad()) return DataLossError("error reading taxonomy file \"" + path + "\"");
   auto r = Parse(buf.str());
   if (!r.ok()) return Status(r.status().code(), path + ": " + r.status().message());
+  return r;
+}
+
+Result<std::unique_ptr<Taxonomy>> internal::LoadTaxonomyDeferringPatternChecks(const std::string& path) {
+  defer_pattern_checks = true;
+  auto r = Taxonomy::LoadFile(path);
+  defer_pattern_checks = false;
   return r;
 }
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -415,4 +417,47 @@ TEST_CASE("Analyzer: themes and signals from the shared pattern group equal the 
   // The comparison covers texts where both find something.
   CHECK(with_themes > 100);
   CHECK(with_signals > 50);
+}
+
+// The Analyzer loads its taxonomy without parsing each pattern first (the
+// compile does that); a bad pattern must still be reported as
+// Taxonomy::LoadFile reports it, saying where.
+TEST_CASE("Analyzer::Create: a taxonomy pattern that does not compile is reported as the loader reports it") {
+  const std::string dir = std::filesystem::temp_directory_path() / "voc_analyzer_bad_taxonomy";
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& rule) {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path) << R"({"themes": [{"id": "billing/fees", "department": "finance", "rules": [)" << rule
+                        << "]}]}";
+    return path;
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"include.json", R"({"include": ["fee(s"]})"},
+      {"exclude.json", R"({"include": ["fee"], "exclude": ["a**"]})"},
+      {"empty.json", R"({"include": [""]})"},
+  };
+  for (const auto& [name, rule] : cases) {
+    const std::string path = write(name, rule);
+    auto loaded = voc::Taxonomy::LoadFile(path);
+    REQUIRE_FALSE(loaded.ok());
+    voc::AnalyzerOptions o;
+    o.models_dir = VOC_SOURCE_DIR "/models";
+    o.sentiment_model = "none";
+    o.themes = path;
+    auto r = voc::Analyzer::Create(o);
+    CAPTURE(name);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == loaded.status().code());
+    CHECK(r.status().message() == loaded.status().message());
+    CHECK(r.status().message().find("billing/fees") != std::string::npos);
+  }
+  // A good taxonomy from the same writer loads.
+  voc::AnalyzerOptions o;
+  o.models_dir = VOC_SOURCE_DIR "/models";
+  o.sentiment_model = "none";
+  o.themes = write("good.json", R"({"include": ["\\bfees?\\b"]})");
+  auto r = voc::Analyzer::Create(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(HasTheme((*r)->AnalyzeText("They charged a fee twice."), "billing/fees"));
+  std::filesystem::remove_all(dir);
 }
