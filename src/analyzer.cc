@@ -141,23 +141,17 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   auto norm = Normalizer::Create(options.normalizer);
   if (!norm.ok()) return norm.status();
   im.normalizer = std::move(*norm);
-  // The redactor compiles on another thread, as does the sentiment model
-  // below, while this one compiles the themes and the signal cues (one
-  // pattern group, shared_patterns.h); errors are still reported in the order
-  // of the stages.
-  auto side_future = std::async(std::launch::async, [&options] { return Redactor::Create(options.redactor); });
-
   // Sentiment: lexicon and rules, plus the model when there is one.
   SentimentOptions so;
+  Status sentiment_missing;
   if (options.sentiment_model == "none") {
     so.model_path.clear();
   } else if (!options.sentiment_model.empty()) {
-    if (!IsFile(options.sentiment_model)) {
-      auto side = side_future.get();  // a redactor error comes first
-      if (!side.ok()) return side.status();
-      return NotFoundError("sentiment model not found: " + options.sentiment_model);
+    if (IsFile(options.sentiment_model)) {
+      so.model_path = options.sentiment_model;
+    } else {
+      sentiment_missing = NotFoundError("sentiment model not found: " + options.sentiment_model);
     }
-    so.model_path = options.sentiment_model;
   } else {
     for (const char* name : {"sentiment.vocm", "sentiment.ftz"}) {
       if (IsFile(dir + "/" + name)) {
@@ -166,21 +160,32 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
       }
     }
   }
-  // The sentiment model loads on a third thread.
-  auto sentiment_future = std::async(std::launch::async, [so] { return SentimentAnalyzer::Create(so); });
   im.description["sentiment"] = so.model_path.empty() ? "lexicon" : "lexicon+model:" + so.model_path;
-  // Joins the other threads; returns the first error in stage order:
+  // The redactor compiles and then the sentiment model loads on a second
+  // thread, while this one compiles the themes and the signal cues (one
+  // pattern group, shared_patterns.h), the longest of the three: two threads
+  // for two cores, so that it is not slowed by a third. Errors are still
+  // reported in the order of the stages.
+  auto side_future = std::async(std::launch::async, [&options, so, missing = !sentiment_missing.ok()] {
+    auto redactor = Redactor::Create(options.redactor);
+    Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
+    if (redactor.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
+    return std::make_pair(std::move(redactor), std::move(sentiment));
+  });
+  // Joins the other thread; returns the first error in stage order:
   // redactor, sentiment, then themes and signals (`status`).
   auto finish = [&](Status status) -> Status {
     auto side = side_future.get();
-    auto sent = sentiment_future.get();
-    if (!side.ok()) return side.status();
-    if (!sent.ok()) return sent.status();
+    if (!side.first.ok()) return side.first.status();
+    if (!sentiment_missing.ok()) return sentiment_missing;
+    if (!side.second.ok()) return side.second.status();
     if (!status.ok()) return status;
-    im.redactor = std::move(*side);
-    im.sentiment = std::move(*sent);
+    im.redactor = std::move(*side.first);
+    im.sentiment = std::move(*side.second);
     return Status();
   };
+  // A missing model file ends here, as it did before anything was compiled.
+  if (!sentiment_missing.ok()) return finish(Status());
 
   // Themes: a taxonomy file, or a trained model whose labels are the themes.
   std::string theme_source = options.themes.empty() ? dir + "/taxonomy.json" : options.themes;
