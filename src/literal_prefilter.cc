@@ -129,14 +129,13 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) 
     for (unsigned char c : a)
       if (byte_class_[c] == 0) byte_class_[c] = static_cast<uint8_t>(classes_++);
   const size_t k = static_cast<size_t>(classes_);
-  // The automaton matches atom prefixes of at most kPrefix bytes (shorter
+  // The automaton matches atom prefixes of at most kMaxPrefix bytes (shorter
   // when there are too many states for 15-bit ids); the rest of a longer
   // atom is compared when its prefix is found. Short prefixes keep the table
   // small enough to stay in cache.
-  constexpr size_t kPrefix = 6;
   std::vector<std::vector<int>> out;
   Transitions next;
-  for (prefix_ = kPrefix;; --prefix_) {
+  for (prefix_ = kMaxPrefix;; --prefix_) {
     next = BuildAutomaton(atoms, prefix_, byte_class_, k, &out);
     if (out.size() <= kStateMask + 1 || prefix_ == 1) break;
   }
@@ -162,7 +161,9 @@ void AtomMatcher::Find(std::string_view text, std::vector<int>* found) const {
   // mispredict); the atoms of those states are checked after each block of
   // text. Atoms found are bits, read out in increasing order.
   constexpr size_t kBlock = 4096;
-  uint32_t hit[kBlock + 1];  // (end of the prefix in the block << 16) | state
+  // (end of the prefix in the block << 16) | state; one array per half.
+  uint32_t hit_a[kBlock / 2 + kMaxPrefix + 1];
+  uint32_t hit_b[kBlock / 2 + 1];
   thread_local std::vector<uint64_t> bits;
   const size_t words = (atoms_.size() + 63) / 64;
   if (bits.size() < words) bits.resize(words, 0);
@@ -186,21 +187,43 @@ void AtomMatcher::Find(std::string_view text, std::vector<int>* found) const {
     }
   };
   if (outputs_begin_[0] != outputs_begin_[1]) {  // atoms found everywhere
-    hit[0] = 0;
-    report(0, hit, 1);
+    hit_a[0] = 0;
+    report(0, hit_a, 1);
   }
+  static_assert(kHasOutput == 0x8000, "the output flag is the top bit");
+  // One step of a scan from `state` over byte `i` of the block at `begin`.
+  auto step = [&](size_t& state, size_t i, size_t begin, uint32_t* hit, size_t& n) {
+    const uint16_t e = table[state * k + byte_class_[static_cast<unsigned char>(text[i])]];
+    state = e & kStateMask;
+    hit[n] = static_cast<uint32_t>((i + 1 - begin) << 16 | state);
+    n += e >> 15;
+  };
   size_t state = 0;
   for (size_t begin = 0; begin < text.size(); begin += kBlock) {
     const size_t end = std::min(text.size(), begin + kBlock);
-    size_t n = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const uint16_t e = table[state * k + byte_class_[static_cast<unsigned char>(text[i])]];
-      state = e & kStateMask;
-      hit[n] = static_cast<uint32_t>((i + 1 - begin) << 16 | state);
-      static_assert(kHasOutput == 0x8000, "the output flag is the top bit");
-      n += e >> 15;
+    size_t na = 0, nb = 0;
+    if (end - begin < 2 * kMinHalf) {
+      for (size_t i = begin; i < end; ++i) step(state, i, begin, hit_a, na);
+    } else {
+      // The two halves of the block in one loop: two independent chains of
+      // table lookups, whose cache misses overlap. The second half starts
+      // at the root, so the first runs on until every prefix that starts in
+      // it has ended (kMaxPrefix - 1 bytes into the second); the second is
+      // at least kMinHalf >= kMaxPrefix bytes long, so it ends in the state
+      // one pass would have reached, which the next block continues from.
+      const size_t mid = begin + (end - begin) / 2;
+      const size_t a_end = std::min(end, mid + prefix_ - 1);
+      size_t sa = state, sb = 0, i = begin, j = mid;
+      for (; i < a_end && j < end; ++i, ++j) {
+        step(sa, i, begin, hit_a, na);
+        step(sb, j, begin, hit_b, nb);
+      }
+      for (; i < a_end; ++i) step(sa, i, begin, hit_a, na);
+      for (; j < end; ++j) step(sb, j, begin, hit_b, nb);
+      state = sb;
     }
-    report(begin, hit, n);
+    report(begin, hit_a, na);
+    report(begin, hit_b, nb);
   }
   for (size_t w = 0; w < words; ++w) {
     for (uint64_t m = seen[w]; m != 0; m &= m - 1)

@@ -61,6 +61,11 @@ class AtomMatcher {
   void Find(std::string_view text, std::vector<int>* found) const;
 
  private:
+  // Atom prefixes of at most this many bytes are matched by the automaton.
+  static constexpr size_t kMaxPrefix = 6;
+  // Blocks of at least twice this many bytes are scanned as two halves.
+  static constexpr size_t kMinHalf = 16;
+  static_assert(kMinHalf >= kMaxPrefix, "a half ends in the state one pass reaches");
   static constexpr uint16_t kHasOutput = 0x8000;
   static constexpr uint16_t kStateMask = 0x7FFF;
   std::vector<std::string> atoms_;
