@@ -436,8 +436,9 @@ TEST_CASE("Analyzer::Create: a taxonomy pattern that does not compile is reporte
       {"exclude.json", R"({"include": ["fee"], "exclude": ["a**"]})"},
       {"empty.json", R"({"include": [""]})"},
   };
-  for (const auto& [name, rule] : cases) {
-    const std::string path = write(name, rule);
+  for (const auto& c : cases) {  // no structured binding: CAPTURE is a lambda (clang 14)
+    const std::string& name = c.first;
+    const std::string path = write(name, c.second);
     auto loaded = voc::Taxonomy::LoadFile(path);
     REQUIRE_FALSE(loaded.ok());
     voc::AnalyzerOptions o;
