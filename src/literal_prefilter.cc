@@ -66,11 +66,13 @@ Transitions BuildAutomaton(const std::vector<std::string>& atoms, size_t prefix,
   // The trie, level by level, so that the shallow states most bytes of a
   // text visit are numbered first and share cache lines.
   // At most one state per byte of each atom's prefix: room for all of them
-  // up front, in one pre-faulted block.
+  // up front, in one pre-faulted block (no more than the 15-bit state ids
+  // allow; a larger trie grows as a vector does and is rebuilt with a
+  // shorter prefix).
   size_t bound = 1;
   for (const std::string& a : atoms) bound += std::min(a.size(), prefix);
   Transitions next;
-  next.reserve(bound * k);
+  next.reserve(std::min<size_t>(bound, AtomMatcher::kMaxStates + 1) * k);
   next.assign(k, kNone);
   out->assign(1, {});
   size_t longest = 0;
@@ -137,7 +139,7 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) 
   Transitions next;
   for (prefix_ = kMaxPrefix;; --prefix_) {
     next = BuildAutomaton(atoms, prefix_, byte_class_, k, &out);
-    if (out.size() <= kStateMask + 1 || prefix_ == 1) break;
+    if (out.size() <= kMaxStates || prefix_ == 1) break;
   }
   table_.resize(next.size());
   for (size_t i = 0; i < next.size(); ++i)

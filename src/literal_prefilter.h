@@ -60,6 +60,10 @@ class AtomMatcher {
   // once, in increasing order.
   void Find(std::string_view text, std::vector<int>* found) const;
 
+  // States a table can number (15-bit ids); a longer prefix that needs more
+  // is shortened.
+  static constexpr size_t kMaxStates = 0x8000;
+
  private:
   // Atom prefixes of at most this many bytes are matched by the automaton.
   static constexpr size_t kMaxPrefix = 6;
@@ -68,6 +72,8 @@ class AtomMatcher {
   static_assert(kMinHalf >= kMaxPrefix, "a half ends in the state one pass reaches");
   static constexpr uint16_t kHasOutput = 0x8000;
   static constexpr uint16_t kStateMask = 0x7FFF;
+  static_assert(kMaxStates == size_t{kStateMask} + 1, "state ids fill the mask");
+
   std::vector<std::string> atoms_;
   size_t prefix_ = 0;
   int classes_ = 1;

@@ -505,10 +505,11 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::LoadFile(const std::string& path) {
 }
 
 Result<std::unique_ptr<Taxonomy>> internal::LoadTaxonomyDeferringPatternChecks(const std::string& path) {
-  defer_pattern_checks = true;
-  auto r = Taxonomy::LoadFile(path);
-  defer_pattern_checks = false;
-  return r;
+  struct Defer {  // reset however LoadFile returns
+    Defer() { defer_pattern_checks = true; }
+    ~Defer() { defer_pattern_checks = false; }
+  } defer;
+  return Taxonomy::LoadFile(path);
 }
 
 Result<std::unique_ptr<Taxonomy>> Taxonomy::FromLabels(const std::vector<std::string>& labels,

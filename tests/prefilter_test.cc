@@ -168,6 +168,28 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
       CHECK(got == std::vector<int>{0, 1, 2});
     }
   }
+  // So many atoms that six-byte prefixes need more states than 15-bit ids
+  // number: the prefix is shortened and the rest compared.
+  {
+    std::vector<std::string> atoms;
+    for (int i = 0; i < 20000; ++i) {
+      std::string a;
+      const size_t n = 3 + rng() % 8;
+      for (size_t j = 0; j < n; ++j) a.push_back(static_cast<char>('a' + rng() % 26));
+      atoms.push_back(a);
+    }
+    AtomMatcher m(atoms);
+    for (int t = 0; t < 10; ++t) {
+      std::string text;
+      for (int j = 0; j < 3000; ++j) text.push_back(static_cast<char>('a' + rng() % 26));
+      std::vector<int> want, got;
+      for (size_t i = 0; i < atoms.size(); ++i)
+        if (text.find(atoms[i]) != std::string::npos) want.push_back(static_cast<int>(i));
+      m.Find(text, &got);
+      CHECK(want.size() > 100);
+      CHECK(got == want);
+    }
+  }
   AtomMatcher none(std::vector<std::string>{});
   std::vector<int> found;
   none.Find("anything", &found);
