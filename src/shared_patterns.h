@@ -33,10 +33,9 @@ RE2::Options GroupPatternOptions();
 struct ThemesAndSignals {
   std::unique_ptr<ThemeClassifier> themes;
   std::unique_ptr<SignalDetector> signals;
-  std::shared_ptr<RegexSetGroup> group;  // the patterns of both, compiled
-
-  // The candidates of `group` for `text`, for Classify and Detect below.
-  void Candidates(std::string_view text, std::vector<int>* out) const { group->Candidates(text, out); }
+  // The patterns of both, compiled: its Candidates for a text are what
+  // PatternSharing::Classify and Detect take.
+  std::shared_ptr<RegexSetGroup> group;
 };
 
 // Creates both with one group; the errors are those of ThemeClassifier::Create
@@ -47,11 +46,13 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
 
 // Friend of ThemeClassifier and SignalDetector.
 struct PatternSharing {
-  // A classifier whose rules are added to `group` (not compiled here).
+  // A classifier whose rules are added to `group` (compiled by the caller;
+  // ThemeClassifier::Create uses a group of its own).
   static Result<std::unique_ptr<ThemeClassifier>> NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
                                                             const ThemeOptions& options,
                                                             std::shared_ptr<RegexSetGroup> group);
-  // A detector whose cues are added to `group` (not compiled here).
+  // A detector whose cues are added to `group` (compiled by the caller;
+  // SignalDetector::Create uses a group of its own).
   static Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,
                                                             std::shared_ptr<RegexSetGroup> group);
   // ThemeClassifier::Classify and SignalDetector::Detect, given the

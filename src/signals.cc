@@ -339,12 +339,9 @@ Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> gr
 }
 
 Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptions& options) {
-  VOC_RETURN_IF_ERROR(CheckSignalOptions(options));
-  std::unique_ptr<SignalDetector> det(new SignalDetector());
-  det->impl_->options = options;
   auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
-  VOC_RETURN_IF_ERROR(det->impl_->AddCues(group));
-  group->Compile();
+  auto det = internal::PatternSharing::NewSignals(options, group);
+  if (det.ok()) group->Compile();
   return det;
 }
 

@@ -154,14 +154,9 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
 
 Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
     std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options) {
-  VOC_RETURN_IF_ERROR(CheckThemeOptions(taxonomy, options));
-  std::unique_ptr<ThemeClassifier> clf(new ThemeClassifier());
-  Impl& impl = *clf->impl_;
-  impl.taxonomy = std::move(taxonomy);
-  impl.options = options;
   auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
-  VOC_RETURN_IF_ERROR(impl.AddRules(group));
-  group->Compile();
+  auto clf = internal::PatternSharing::NewThemes(std::move(taxonomy), options, group);
+  if (clf.ok()) group->Compile();
   return clf;
 }
 
