@@ -213,6 +213,14 @@ const char kProfanity[] =
     "damn(?:ed|it)?|goddamn\\w*|ass(?:hole|holes|es)?|arse(?:hole)?|bitch\\w*|bastards?|wtf|stfu|"
     "pissed|piss|dickheads?|screw(?:ed)? you|effing|friggin\\w*|freaking)\\b";
 
+// Every match of kProfanity holds one of these (each branch of kProfanity
+// contains a branch of this one; f+u+c+k+ holds "fuc" or "fuu", f\*+k holds
+// "f**" or "f*k"), and each branch has a literal of at least three bytes, so
+// the shared prefilter can tell the texts kProfanity cannot match.
+const char kProfanityGate[] =
+    "fuc|fuu|f\\*\\*|f\\*k|motherf|sh[i1]t|crap|damn|ass|arse|bitch|bastard|wtf|stfu|piss|"
+    "dickhead|screw|effing|friggin|freaking";
+
 struct Cue {
   Signal signal;
   std::string name;
@@ -276,6 +284,9 @@ std::vector<std::string> BuiltinSignalCuePatterns() {
   return out;
 }
 
+std::string ProfanityPattern() { return kProfanity; }
+std::string ProfanityGatePattern() { return kProfanityGate; }
+
 }  // namespace internal
 
 struct SignalDetector::Impl {
@@ -285,6 +296,9 @@ struct SignalDetector::Impl {
   // `set`, which may hold other patterns too (shared_patterns.h).
   std::shared_ptr<internal::RegexSetGroup> set;
   int set_base = 0;
+  // Group index of kProfanityGate: kProfanity runs on the texts where it is
+  // a candidate.
+  int profanity_gate = -1;
   std::unique_ptr<RE2> profanity;
   std::unique_ptr<RE2> exclamations;
 
@@ -331,6 +345,9 @@ Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> gr
       return InvalidArgumentError("signal cue '" + c.name + "' has an unknown signal");
     VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));
   }
+  std::string error;
+  profanity_gate = set->Add(kProfanityGate, /*ignore_case=*/true, &error);
+  if (profanity_gate < 0) return InternalError("built-in profanity gate failed to compile: " + error);
   profanity = std::make_unique<RE2>(kProfanity, CueOptions());
   exclamations = std::make_unique<RE2>("[!?]*(?:!!|\\?!|!\\?)[!?]*", CueOptions());
   if (!profanity->ok() || !exclamations->ok())
@@ -377,7 +394,9 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
 
   const int per_cue_cap = opt.max_hits_per_signal * 4;
   const int cue_end = impl.set_base + static_cast<int>(impl.cues.size());
+  bool maybe_profane = false;
   for (int gi : group_candidates) {
+    if (gi == impl.profanity_gate) maybe_profane = true;
     if (gi < impl.set_base || gi >= cue_end) continue;
     const Cue& cue = impl.cues[static_cast<size_t>(gi - impl.set_base)];
     size_t pos = 0;
@@ -429,7 +448,8 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
     if (elongated) elongations.emplace_back(b, i);
   }
   {
-    size_t pos = 0;
+    // No profanity without the gate's literals.
+    size_t pos = maybe_profane ? 0 : text.size();
     re2::StringPiece m;
     while (pos < text.size() &&
            impl.profanity->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {

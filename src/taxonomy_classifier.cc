@@ -22,6 +22,7 @@ struct CompiledRule {
   double weight = 0.0;
   ExcludeScope scope = ExcludeScope::kSentence;
   std::vector<const RE2*> include;  // owned by the classifier's pattern group
+  int first_pattern = 0;  // group index of include[0]; the others follow it
   std::vector<std::unique_ptr<RE2>> exclude;
 };
 
@@ -57,19 +58,22 @@ struct ThemeClassifier::Impl {
                                  const std::vector<std::pair<std::string, double>>& model_scores,
                                  const std::vector<int>& group_candidates) const;
 
-  // Appends the evidence of `rule` over `text`; returns false when it does
-  // not fire.
-  bool RunRule(const CompiledRule& rule, re2::StringPiece text,
-               std::vector<EvidenceSpan>* evidence) const;
+  // Appends the evidence of `rule` over `text`, searching its include
+  // patterns whose group indices are in `patterns` (ascending; the others
+  // cannot match, the prefilter says); returns false when it does not fire.
+  bool RunRule(const CompiledRule& rule, re2::StringPiece text, const int* patterns,
+               size_t n_patterns, std::vector<EvidenceSpan>* evidence) const;
 };
 
 bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece text,
+                                    const int* patterns, size_t n_patterns,
                                     std::vector<EvidenceSpan>* evidence) const {
   if (rule.scope == ExcludeScope::kText && AnyMatch(rule.exclude, text)) return false;
   std::string_view sv(text.data(), text.size());
   int found = 0;
   const int cap = options.max_evidence_per_rule;
-  for (const auto& re : rule.include) {
+  for (size_t k = 0; k < n_patterns; ++k) {
+    const RE2* re = rule.include[static_cast<size_t>(patterns[k] - rule.first_pattern)];
     size_t pos = 0;
     while (found < cap && pos <= text.size()) {
       re2::StringPiece m;
@@ -136,6 +140,9 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
         if (i < 0)
           return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
                                       "': invalid pattern \"" + p + "\": " + error);
+        // The group numbers patterns in the order added: include[k] is
+        // group index first_pattern + k.
+        if (cr.include.empty()) cr.first_pattern = i;
         cr.include.push_back(&set->regex(i));
         set_to_rule.push_back(index);
       }
@@ -213,19 +220,27 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
   };
 
   if (!impl.set_to_rule.empty()) {
-    thread_local std::vector<size_t> candidates;
+    // The candidate patterns of this classifier, ascending: a rule's
+    // patterns are consecutive, so each rule's candidates form one run.
+    thread_local std::vector<int> candidates;
     candidates.clear();
     const int end = impl.set_base + static_cast<int>(impl.set_to_rule.size());
     for (int m : group_candidates)
-      if (m >= impl.set_base && m < end)
-        candidates.push_back(impl.set_to_rule[static_cast<size_t>(m - impl.set_base)]);
+      if (m >= impl.set_base && m < end) candidates.push_back(m);
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     std::vector<EvidenceSpan> evidence;
-    for (size_t ri : candidates) {
+    for (size_t c = 0; c < candidates.size();) {
+      const size_t ri = impl.set_to_rule[static_cast<size_t>(candidates[c] - impl.set_base)];
+      size_t run = c + 1;
+      while (run < candidates.size() &&
+             impl.set_to_rule[static_cast<size_t>(candidates[run] - impl.set_base)] == ri)
+        ++run;
       const CompiledRule& rule = impl.rules[ri];
       evidence.clear();
-      if (!impl.RunRule(rule, text, &evidence)) continue;
+      const bool fired = impl.RunRule(rule, text, &candidates[c], run - c, &evidence);
+      c = run;
+      if (!fired) continue;
       Acc& a = slot(rule.theme);
       if (rule.weight > a.rule_conf) {
         a.rule_conf = rule.weight;

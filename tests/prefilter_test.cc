@@ -17,6 +17,7 @@
 #include "regex_set.h"
 #include "signals_internal.h"
 #include "voc/reader.h"
+#include "voc/signals.h"
 #include "voc/taxonomy.h"
 
 namespace {
@@ -268,6 +269,93 @@ TEST_CASE("Signal cue prefilter: candidates include every matching cue") {
   double mean = CheckGroup(group, patterns, opt, texts);
   CHECK(mean < 0.3 * static_cast<double>(patterns.size()));
   CheckGroup(group, patterns, opt, PatternTexts(patterns));
+}
+
+TEST_CASE("Profanity gate: every text the profanity pattern matches is a candidate") {
+  const RE2::Options opt = voc::internal::SignalCueOptions();
+  RE2 profanity(voc::internal::ProfanityPattern(), opt);
+  RE2 gate(voc::internal::ProfanityGatePattern(), opt);
+  REQUIRE(profanity.ok());
+  REQUIRE(gate.ok());
+  RegexSetGroup group(opt);
+  std::string error;
+  REQUIRE(group.Add(voc::internal::ProfanityGatePattern(), &error) == 0);
+  group.Compile();
+  CHECK(group.prefilter().unfiltered() == 0);
+
+  std::vector<std::string> texts = BundledTexts();
+  const size_t bundled = texts.size();
+  for (const char* t : {"FUUUCK this", "ffffuuuccckkk", "what the f**k", "f*****k off", "sh1tty",
+                        "BullShit", "motherfucker", "goddamnit", "ASSHOLES", "arsehole", "bitches",
+                        "bastard", "WTF", "stfu", "pissed", "dickheads", "screwed you", "effing",
+                        "frigging", "freaking", "crappy", "damned", "fuk", "f*ck"})
+    texts.push_back(t);
+  // The hardest branches (f+u+c+k+, f\*+k, sh[i1]t) with random repeats,
+  // cases and neighbours, and near misses with one letter dropped.
+  std::mt19937 rng(11);
+  const std::vector<std::string> shapes = {"fuck", "f*k", "shit", "sh1t"};
+  const std::string neighbours = " x_1.!";
+  for (int i = 0; i < 20000; ++i) {
+    const std::string& shape = shapes[rng() % shapes.size()];
+    const size_t drop = rng() % 4 == 0 ? rng() % shape.size() : shape.size();
+    std::string t(1, neighbours[rng() % neighbours.size()]);
+    for (size_t k = 0; k < shape.size(); ++k) {
+      if (k == drop) continue;
+      char c = shape[k];
+      if (rng() % 3 == 0) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      t.append(1 + rng() % 3, c);
+    }
+    t.push_back(neighbours[rng() % neighbours.size()]);
+    texts.push_back(t);
+  }
+  size_t profane = 0, gated = 0, gated_bundled = 0, checked = 0;
+  std::vector<int> candidates;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    for (const std::string& text : Variants(texts[i])) {
+      group.Candidates(text, &candidates);
+      const bool candidate = !candidates.empty();
+      if (candidate) {
+        ++gated;
+        if (i < bundled) ++gated_bundled;
+      }
+      if (RE2::PartialMatch(text, profanity)) {
+        ++profane;
+        CAPTURE(text);
+        CHECK(RE2::PartialMatch(text, gate));
+        CHECK(candidate);
+      }
+      ++checked;
+    }
+  }
+  CHECK(profane > 1000);
+  // The gate lets through a minority of ordinary texts.
+  CHECK(gated_bundled < bundled * 4 / 2);
+  (void)gated;
+  (void)checked;
+}
+
+TEST_CASE("SignalDetector: profanity counts equal a search on every text") {
+  auto detector = voc::SignalDetector::Create();
+  REQUIRE(detector.ok());
+  RE2 profanity(voc::internal::ProfanityPattern(), voc::internal::SignalCueOptions());
+  REQUIRE(profanity.ok());
+  size_t profane_texts = 0;
+  for (const std::string& base : BundledTexts()) {
+    for (const std::string& text : Variants(base)) {
+      uint32_t expected = 0;
+      re2::StringPiece in(text), m;
+      for (size_t pos = 0;
+           pos < text.size() && profanity.Match(in, pos, text.size(), RE2::UNANCHORED, &m, 1);) {
+        ++expected;
+        const size_t b = static_cast<size_t>(m.data() - text.data());
+        pos = b + std::max<size_t>(m.size(), 1);
+      }
+      if (expected > 0) ++profane_texts;
+      CAPTURE(text);
+      CHECK((*detector)->Detect(text).profanity == expected);
+    }
+  }
+  CHECK(profane_texts > 10);
 }
 
 TEST_CASE("LiteralPrefilter: an empty group has no candidates; an invalid pattern is refused") {
