@@ -101,11 +101,20 @@ double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 }  // namespace
 
+// What the lexicon knows of a key: one map answers the three questions
+// Score asks of each word (does a phrase start here, is it polar, does it
+// modify), so a word costs one lookup instead of three.
+struct LexEntry {
+  float valence = 0.0f;   // when `term`
+  float role_amount = 0.0f;
+  uint8_t role = kNone;
+  uint8_t phrase_words = 0;  // most words of a phrase starting with this key
+  bool term = false;         // a word, phrase or emoticon with a valence
+};
+
 struct SentimentAnalyzer::Impl {
   SentimentOptions options;
-  internal::FlatStringMap<float> terms;  // words, phrases, emoticons
-  internal::FlatStringMap<RoleEntry> roles;
-  internal::FlatStringMap<uint8_t> phrase_heads;  // first word -> max words
+  internal::FlatStringMap<LexEntry> lexicon;
   si::Scanner scanner;
   std::unique_ptr<si::SentimentModel> model;
 
@@ -136,21 +145,31 @@ Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
   std::unique_ptr<SentimentAnalyzer> a(new SentimentAnalyzer);
   Impl& im = *a->impl_;
   im.options = options;
-  im.terms.reserve(si::kLexiconTermCount);
+  im.lexicon.reserve(si::kLexiconTermCount + std::size(kRoles));
   for (size_t i = 0; i < si::kLexiconTermCount; ++i) {
     std::string_view t = si::kLexiconTerms[i].term;
-    im.terms.emplace(t, si::kLexiconTerms[i].valence);
+    LexEntry& e = im.lexicon[t];
+    if (!e.term) {  // the first entry of a term wins
+      e.term = true;
+      e.valence = si::kLexiconTerms[i].valence;
+    }
     size_t sp = t.find(' ');
     if (sp != std::string_view::npos) {
       uint8_t words = 1 + static_cast<uint8_t>(std::count(t.begin(), t.end(), ' '));
-      auto& m = im.phrase_heads[t.substr(0, sp)];
+      uint8_t& m = im.lexicon[t.substr(0, sp)].phrase_words;
       m = std::max(m, words);
     }
   }
-  for (const auto& r : kRoles) im.roles.emplace(r.word, r);
+  for (const auto& r : kRoles) {
+    LexEntry& e = im.lexicon[r.word];
+    if (e.role == kNone) {
+      e.role = r.role;
+      e.role_amount = r.amount;
+    }
+  }
   for (const char* p : kNotNegations) {
     std::string_view t = p;
-    auto& m = im.phrase_heads[t.substr(0, t.find(' '))];
+    uint8_t& m = im.lexicon[t.substr(0, t.find(' '))].phrase_words;
     m = std::max<uint8_t>(m, 2);
   }
   if (!options.model_path.empty()) {
@@ -406,12 +425,15 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     if (t.kind != si::TokenKind::kWord || covered[i]) continue;
     key.clear();
     append_key(t, true);
-    auto head = phrase_heads.find(key);
-    if (head != phrase_heads.end()) {
+    // Without an apostrophe the word's key for roles is the same key.
+    const bool plain = key.find('\'') == std::string::npos;
+    const auto* entry = lexicon.find(key);
+    if (entry != nullptr && entry->second.phrase_words > 0) {
       // Try the longest phrase of consecutive words (same sentence) first.
       size_t last[kMaxPhraseWords];
       size_t count = 0;
-      for (size_t j = i; j < n && count < std::min<size_t>(head->second, kMaxPhraseWords); ++j) {
+      const size_t most = std::min<size_t>(entry->second.phrase_words, kMaxPhraseWords);
+      for (size_t j = i; j < n && count < most; ++j) {
         if (toks[j].kind != si::TokenKind::kWord) break;
         if (toks[j].sentence != t.sentence) break;
         last[count++] = j;
@@ -426,10 +448,11 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         bool not_negation = false;
         for (const char* p : kNotNegations)
           if (key == p) not_negation = true;
-        auto it = terms.find(key);
-        if (it != terms.end() || not_negation) {
+        const auto* phrase = lexicon.find(key);
+        const bool polar = phrase != nullptr && phrase->second.term;
+        if (polar || not_negation) {
           matched = true;
-          valence[i] = it != terms.end() ? it->second : 0.0f;
+          valence[i] = polar ? phrase->second.valence : 0.0f;
           span_end[i] = toks[last[c - 1]].end;
           for (size_t w = 1; w < c; ++w) covered[last[w]] = 1;
         }
@@ -438,9 +461,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       key.clear();
       append_key(t, true);
     }
-    auto it = terms.find(key);
-    if (it != terms.end()) {
-      valence[i] = it->second;
+    if (entry != nullptr && entry->second.term) {
+      valence[i] = entry->second.valence;
       span_end[i] = t.end;
     } else if (key == "like") {
       // "like" is polar only as a verb of a personal subject ("I like it"),
@@ -454,8 +476,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         for (const char* w : kLikers)
           if (key == w) valence[i] = 1.5f;
         // "don't like", "never liked": a verb too (then negated below).
-        auto r = roles.find(key);
-        if (r != roles.end() && (r->second.role & kNegator)) valence[i] = 1.5f;
+        const auto* r = lexicon.find(key);
+        if (r != nullptr && (r->second.role & kNegator)) valence[i] = 1.5f;
         if (key.size() > 3 && key.compare(key.size() - 3, 3, "n't") == 0) valence[i] = 1.5f;
         break;
       }
@@ -464,10 +486,10 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     // Roles use the key without apostrophes.
     key.clear();
     append_key(t, false);
-    auto r = roles.find(key);
-    if (r != roles.end()) {
+    const auto* r = plain ? entry : lexicon.find(key);
+    if (r != nullptr && r->second.role != kNone) {
       role[i] = r->second.role;
-      role_amount[i] = r->second.amount;
+      role_amount[i] = r->second.role_amount;
     } else if (key.size() > 2 && key.compare(key.size() - 2, 2, "nt") == 0 &&
                t.end - t.begin > key.size()) {
       role[i] = kNegator;  // any "...n't" contraction
