@@ -226,6 +226,25 @@ void FeatureIndex::Reserve(size_t n) {
 
 void FeatureIndex::Grow() { Reserve(std::max<size_t>(16, keys_.size() * 2 + 2)); }
 
+void SortIds(std::vector<uint32_t>* ids) {
+  constexpr size_t kMaxRanked = 64;
+  const size_t n = ids->size();
+  if (n > kMaxRanked) {
+    std::sort(ids->begin(), ids->end());
+    return;
+  }
+  uint32_t in[kMaxRanked];
+  std::copy(ids->begin(), ids->end(), in);
+  uint32_t* out = ids->data();
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t x = in[i];
+    size_t rank = 0;  // smaller ids, and equal ones before this one
+    for (size_t j = 0; j < i; ++j) rank += in[j] <= x;
+    for (size_t j = i + 1; j < n; ++j) rank += in[j] < x;
+    out[rank] = x;
+  }
+}
+
 void Vectorize(const std::vector<RawFeature>& raw, const FeatureIndex& index,
                const std::vector<float>& idf, SparseVector* out) {
   out->entries.clear();
@@ -236,7 +255,7 @@ void Vectorize(const std::vector<RawFeature>& raw, const FeatureIndex& index,
   }
   for (auto& v : ids) {
     if (v.empty()) continue;
-    std::sort(v.begin(), v.end());
+    SortIds(&v);
     size_t first = out->entries.size();
     double norm = 0;
     for (size_t a = 0; a < v.size();) {

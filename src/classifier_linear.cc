@@ -203,7 +203,7 @@ class LinearModel : public Backend {
     for (int family = 0; family < 2; ++family) {
       auto& v = rows[family];
       if (v.empty()) continue;
-      std::sort(v.begin(), v.end());
+      SortIds(&v);
       double norm = 0;
       for (size_t a = 0; a < v.size();) {
         size_t b = a;

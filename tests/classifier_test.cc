@@ -17,6 +17,7 @@
 
 #include "bulk_allocator.h"
 #include "classifier_backend.h"
+#include "classifier_features.h"
 #include <vector>
 
 namespace {
@@ -72,6 +73,23 @@ voc::internal::TrainData SyntheticTrainData(const std::vector<voc::LabeledText>&
 }
 
 }  // namespace
+
+TEST_CASE("SortIds sorts like std::sort at every length, with duplicates and extremes") {
+  std::mt19937 rng(5);
+  for (size_t n = 0; n <= 150; ++n) {
+    for (uint32_t range : {3u, 1000u, 0xFFFFFFFFu}) {
+      std::vector<uint32_t> ids(n);
+      for (auto& x : ids) x = range == 0xFFFFFFFFu ? static_cast<uint32_t>(rng()) : rng() % range;
+      if (n > 2) ids[n / 2] = 0xFFFFFFFFu;  // the largest id ranks like any other
+      std::vector<uint32_t> expected = ids;
+      std::sort(expected.begin(), expected.end());
+      voc::internal::SortIds(&ids);
+      CAPTURE(n);
+      CAPTURE(range);
+      CHECK(ids == expected);
+    }
+  }
+}
 
 TEST_CASE("TextClassifier: linear backend learns a small synthetic task") {
   auto rows = Synthetic(40);
