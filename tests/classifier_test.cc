@@ -708,6 +708,16 @@ TEST_CASE("BulkAllocator: large arrays are mapped zero-filled, small ones come f
   big.resize(big.size() + 12345, 3);
   CHECK(big[(size_t{1} << 19) - 1] == ((size_t{1} << 19) - 1) * 7);
   CHECK(big.back() == 3);
+  // Sizes around the thresholds of the mapped and the huge-page paths.
+  for (size_t bytes : {(size_t{256} << 10) - 8, size_t{256} << 10, (size_t{1} << 20) - 8, size_t{1} << 20,
+                       (size_t{2} << 20) + 8, (size_t{6} << 20) - 8}) {
+    std::vector<uint64_t, BulkAllocator<uint64_t>> v(bytes / 8);
+    CAPTURE(bytes);
+    CHECK(std::all_of(v.begin(), v.end(), [](uint64_t x) { return x == 0; }));
+    std::iota(v.begin(), v.end(), uint64_t{1});
+    CHECK(v.back() == v.size());
+    CHECK(std::accumulate(v.begin(), v.end(), uint64_t{0}) == v.size() * (v.size() + 1) / 2);
+  }
   // Small, and the uninitialised variant.
   std::vector<int, BulkAllocator<int>> small(10, 5);
   CHECK(std::accumulate(small.begin(), small.end(), 0) == 50);
