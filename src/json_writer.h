@@ -27,7 +27,24 @@ class JsonWriter {
   JsonWriter& BeginArray() { Sep(); out_->push_back('['); first_ = true; return *this; }
   JsonWriter& EndArray() { out_->push_back(']'); first_ = false; return *this; }
 
-  // The key of the next value in an object.
+  // The key of the next value in an object. A string literal is written as
+  // it is, without the escaping pass: the literal keys of voc's records are
+  // plain ASCII names (the tests hold the output to nlohmann's rendering).
+  template <size_t N>
+  JsonWriter& Key(const char (&k)[N]) {
+    static_assert(N >= 1, "a string literal");
+    char buf[N + 3];  // ,"key":
+    size_t n = 0;
+    if (!first_) buf[n++] = ',';
+    buf[n++] = '"';
+    for (size_t i = 0; i + 1 < N; ++i) buf[n++] = k[i];
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_->append(buf, n);
+    first_ = true;  // the value follows without a comma
+    return *this;
+  }
+  // Any other key is escaped.
   JsonWriter& Key(std::string_view k) {
     Sep();
     Quoted(k);
