@@ -11,6 +11,8 @@ constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
 constexpr uint64_t kWordSeed = 0xcbf29ce484222325ULL;
 constexpr uint64_t kCharSeed = 0x84222325cbf29ce4ULL;
 
+inline uint64_t FnvByte(uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
+
 inline uint64_t Fnv(uint64_t h, const char* p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     h ^= static_cast<unsigned char>(p[i]);
@@ -37,7 +39,7 @@ inline uint32_t Decode(const unsigned char* p, size_t n, size_t* len) {
 
 // Approximates Unicode \w: letters, digits, underscore and non-ASCII code
 // points outside the common punctuation, symbol and emoji blocks.
-inline bool IsWordCp(uint32_t cp) {
+constexpr bool IsWordCp(uint32_t cp) {
   if (cp < 0x80) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
            cp == '_';
@@ -51,9 +53,23 @@ inline bool IsWordCp(uint32_t cp) {
   return true;
 }
 
-inline bool IsSpace(unsigned char c) {
+constexpr bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
+
+// ASCII bytes by class, as IsSpace and IsWordCp see them.
+constexpr uint8_t kOtherClass = 0, kWordClass = 1, kSpaceClass = 2;
+struct AsciiClasses {
+  uint8_t c[128];
+  constexpr AsciiClasses() : c() {
+    for (int b = 0; b < 128; ++b)
+      c[b] = IsSpace(static_cast<unsigned char>(b))     ? kSpaceClass
+             : IsWordCp(static_cast<uint32_t>(b)) ? kWordClass
+                                                      : kOtherClass;
+  }
+  constexpr uint8_t operator[](unsigned char b) const { return c[b]; }
+};
+constexpr AsciiClasses kAsciiClass;
 
 }  // namespace
 
@@ -79,42 +95,55 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
   const size_t n = text.size();
 
   // Words: maximal runs of word characters, and every other non-space
-  // character on its own (punctuation and emoji carry sentiment). Each
-  // word is hashed as it is scanned.
-  struct Tok { uint32_t begin, end; uint64_t hash; };
-  thread_local std::vector<Tok> toks;
-  toks.clear();
+  // character on its own (punctuation and emoji carry sentiment). Each word
+  // is hashed as it is scanned, and so is the bigram ending in it (the
+  // previous word's hash, a space, then this word's bytes): two independent
+  // multiply chains over the same bytes. Features come out in text order:
+  // word, bigram of it and the next word, next word, ...
+  uint64_t prev = 0;  // hash of the previous word
+  uint32_t prev_begin = 0;
+  bool have_prev = false;
   size_t i = 0;
   while (i < n) {
-    size_t len;
-    uint32_t cp = p[i] < 0x80 ? (len = 1, p[i]) : Decode(p + i, n - i, &len);
-    if (cp < 0x80 && IsSpace(static_cast<unsigned char>(cp))) { i += len; continue; }
-    size_t start = i;
+    if (p[i] < 0x80 && kAsciiClass[p[i]] == kSpaceClass) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    uint64_t h = kWordSeed;
+    uint64_t hb = have_prev ? FnvByte(prev, ' ') : 0;
+    auto take = [&](size_t len) {  // hashes the next `len` bytes into both
+      for (size_t k = 0; k < len; ++k) {
+        h = FnvByte(h, p[i + k]);
+        hb = FnvByte(hb, p[i + k]);
+      }
+      i += len;
+    };
+    size_t len = 1;
+    const uint32_t cp = p[i] < 0x80 ? p[i] : Decode(p + i, n - i, &len);
     if (IsWordCp(cp)) {
+      take(len);
       while (i < n) {
         if (p[i] < 0x80) {  // ASCII fast path
-          if (!IsWordCp(p[i])) break;
+          if (kAsciiClass[p[i]] != kWordClass) break;
+          h = FnvByte(h, p[i]);
+          hb = FnvByte(hb, p[i]);
           ++i;
           continue;
         }
-        cp = Decode(p + i, n - i, &len);
-        if (!IsWordCp(cp)) break;
-        i += len;
+        size_t l;
+        if (!IsWordCp(Decode(p + i, n - i, &l))) break;
+        take(l);
       }
     } else {
-      i += len;
+      take(len);
     }
-    toks.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(i),
-                    Fnv(kWordSeed, text.data() + start, i - start)});
-  }
-  out->reserve(toks.size() * 2 + (char_ngrams ? n * 4 : 0));
-  for (size_t t = 0; t < toks.size(); ++t) {
-    out->push_back({toks[t].hash, FeatureFamily::kWord, false, toks[t].begin, toks[t].end});
-    if (t + 1 < toks.size()) {
-      const uint64_t h = BigramHash(
-          toks[t].hash, std::string_view(text.data() + toks[t + 1].begin, toks[t + 1].end - toks[t + 1].begin));
-      out->push_back({h, FeatureFamily::kWord, true, toks[t].begin, toks[t + 1].end});
-    }
+    if (have_prev)
+      out->push_back({hb, FeatureFamily::kWord, true, prev_begin, static_cast<uint32_t>(i)});
+    out->push_back({h, FeatureFamily::kWord, false, static_cast<uint32_t>(start), static_cast<uint32_t>(i)});
+    prev = h;
+    prev_begin = static_cast<uint32_t>(start);
+    have_prev = true;
   }
 
   if (!char_ngrams) return;
