@@ -256,7 +256,7 @@ void FeatureIndex::Reserve(size_t n) {
 void FeatureIndex::Grow() { Reserve(std::max<size_t>(16, keys_.size() * 2 + 2)); }
 
 void SortIds(std::vector<uint32_t>* ids) {
-  constexpr size_t kMaxRanked = 64;
+  constexpr size_t kMaxRanked = 48;  // beyond, std::sort is faster
   const size_t n = ids->size();
   if (n > kMaxRanked) {
     std::sort(ids->begin(), ids->end());
