@@ -230,11 +230,16 @@ struct Cue {
 
 RE2::Options CueOptions() { return internal::SignalCueOptions(); }
 
+// Lower-cases ASCII letters only (std::tolower without a locale lookup).
+inline unsigned char AsciiLower(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
+}
+
 bool IsNegator(std::string_view w) {
   static const char* const kWords[] = {"not", "no", "never", "cannot", "without", "nobody",
                                        "nothing", "neither", "nor", "none", "hardly"};
   std::string lower;
-  for (char c : w) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : w) lower += static_cast<char>(AsciiLower(static_cast<unsigned char>(c)));
   for (const char* k : kWords)
     if (lower == k) return true;
   // "don't", "won't", "isn't", with either apostrophe, or without one.
@@ -435,10 +440,10 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
       ++letters;
       if (c >= 'A' && c <= 'Z') ++upper;
       if (c == 'x' || c == 'X') ++xs;
-      unsigned char l = static_cast<unsigned char>(std::tolower(c));
+      unsigned char l = AsciiLower(c);
       if (k >= b + 2 && l != 'x' && l != 'w' &&
-          std::tolower(static_cast<unsigned char>(text[k - 1])) == l &&
-          std::tolower(static_cast<unsigned char>(text[k - 2])) == l)
+          AsciiLower(static_cast<unsigned char>(text[k - 1])) == l &&
+          AsciiLower(static_cast<unsigned char>(text[k - 2])) == l)
         elongated = true;
     }
     if (letters == 0) continue;
