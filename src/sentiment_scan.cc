@@ -82,6 +82,7 @@ Scanner::Scanner() {
     std::string_view t = kEmojiTerms[i].term;
     emoji_.emplace(t, kEmojiTerms[i].valence);
     max_emoji_ = std::max(max_emoji_, t.size());
+    if (t.size() < 64) emoji_lengths_ |= uint64_t{1} << t.size();
   }
   for (size_t i = 0; i < kLexiconTermCount; ++i) {
     std::string_view t = kLexiconTerms[i].term;
@@ -197,12 +198,28 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
       size_t best = 0;
       float v = 0;
       const bool may_be_emoji = c >= 0xE2 || c == 0xC2;
-      for (size_t len = may_be_emoji ? std::min(max_emoji_, n - p) : 0; len >= 1; --len) {
-        auto it = emoji_.find(text.substr(p, len));
-        if (it != emoji_.end()) {
-          best = len;
-          v = it->second;
-          break;
+      if (may_be_emoji) {
+        // A sequence that matches here ends where one of the text's code
+        // points ends (it is UTF-8 made of whole code points): walk the
+        // code point ends by their lead bytes, then try the longest first.
+        size_t ends[64];
+        size_t count = 0;
+        const size_t limit = std::min(max_emoji_, n - p);
+        for (size_t e = p; e < p + limit && count < 64;) {
+          const unsigned char b = static_cast<unsigned char>(text[e]);
+          e += b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+          if (e > p + limit) break;
+          const size_t len = e - p;
+          if (len < 64 && (emoji_lengths_ >> len & 1)) ends[count++] = len;
+        }
+        while (count > 0) {
+          const size_t len = ends[--count];
+          auto it = emoji_.find(text.substr(p, len));
+          if (it != emoji_.end()) {
+            best = len;
+            v = it->second;
+            break;
+          }
         }
       }
       clen = Decode(text, p, &cp);

@@ -43,6 +43,9 @@ class Scanner {
   internal::FlatStringMap<float> emoji_;
   internal::FlatStringMap<float> emoticons_;
   size_t max_emoji_ = 0;
+  // Bit k: some emoji sequence is k bytes long (k < 64); only those lengths
+  // are looked up.
+  uint64_t emoji_lengths_ = 0;
   size_t max_emoticon_ = 0;
   // The first two bytes (ASCII lower-cased) of every emoticon, as bits: a
   // chunk whose start is not among them (almost every word) skips the

@@ -15,6 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "sentiment_lexicon.h"
+#include "sentiment_scan.h"
+
 namespace {
 
 const voc::SentimentAnalyzer& Lexicon() {
@@ -135,6 +138,38 @@ TEST_CASE("Sentiment: emoji and emoticons") {
   REQUIRE(r.document.evidence.size() == 3);
   CHECK(r.document.evidence[1].source == "emoji");
   CHECK(r.document.evidence[2].source == "emoticon");
+}
+
+TEST_CASE("Scanner: every emoji sequence of the lexicon is found whole, between any neighbours") {
+  using voc::sentiment_internal::kEmojiTermCount;
+  using voc::sentiment_internal::kEmojiTerms;
+  using voc::sentiment_internal::TokenKind;
+  voc::sentiment_internal::Scanner scanner;
+  std::vector<voc::sentiment_internal::Token> tokens;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  size_t longest = 0;
+  for (size_t i = 0; i < kEmojiTermCount; ++i) {
+    const std::string term = kEmojiTerms[i].term;
+    longest = std::max(longest, term.size());
+    float valence = 0;
+    REQUIRE(scanner.LookupSymbol(term, &valence));
+    // Alone, after a word, and between stray continuation bytes (invalid
+    // UTF-8 that must not shift where the sequence is looked for).
+    for (const std::string& before : {std::string(), std::string("ok "), std::string("\x80")}) {
+      for (const std::string& after : {std::string(), std::string(" ok"), std::string("\x80")}) {
+        const std::string text = before + term + after;
+        scanner.Scan(text, &tokens, &sentences);
+        auto it = std::find_if(tokens.begin(), tokens.end(),
+                               [&](const auto& t) { return t.begin == before.size(); });
+        CAPTURE(text);
+        REQUIRE(it != tokens.end());
+        CHECK(it->kind == TokenKind::kEmoji);
+        CHECK(it->end == before.size() + term.size());
+        CHECK(it->valence == valence);
+      }
+    }
+  }
+  CHECK(longest < 64);  // the scanner looks up sequences of up to 63 bytes
 }
 
 TEST_CASE("Sentiment: evidence offsets point at the words") {
