@@ -95,8 +95,19 @@ Status Stream(RecordReader& reader, const PipelineOptions& options, const Work<O
   if (read_batch(&current->records)) {
     start(current);
     for (;;) {
-      const bool more = read_batch(&next->records);  // overlaps the helpers' work
-      emit_batch(next);                              // the batch before `current`
+      bool more;
+      try {
+        more = read_batch(&next->records);  // overlaps the helpers' work
+        emit_batch(next);                   // the batch before `current`
+      } catch (...) {
+        // A callback threw (a full disk): the helpers still work on
+        // `current`, which unwinding would free under them.
+        try {
+          team.Finish();
+        } catch (...) {
+        }
+        throw;
+      }
       team.Finish();
       if (!more) break;
       std::swap(current, next);

@@ -349,6 +349,32 @@ TEST_CASE("RunPipelineText: an exception thrown while formatting on a helper thr
   }
 }
 
+TEST_CASE("RunPipelineText: a writer that throws while the helpers work stops the run cleanly") {
+  // The third chunk written fails (a full disk): the batch in flight on the
+  // helpers must be finished before the exception leaves (the sanitizer
+  // runs would see its records used after they were freed).
+  std::string jsonl;
+  for (int i = 0; i < 400; ++i) jsonl += "{\"text\": \"record " + std::to_string(i) + " was late\"}\n";
+  for (int threads : {1, 2, 4}) {
+    voc::ReaderOptions ro;
+    ro.format = voc::InputFormat::kJsonl;
+    auto reader = voc::RecordReader::FromString(jsonl, ro);
+    REQUIRE(reader.ok());
+    voc::PipelineOptions po;
+    po.threads = threads;
+    po.batch_size = 64;
+    int written = 0;
+    auto on_text = [&written](std::string_view) {
+      if (++written == 3) throw std::runtime_error("write error on output: No space left on device");
+    };
+    auto format = [](const voc::Analysis& a, std::string* out) { *out += a.text; };
+    CAPTURE(threads);
+    CHECK_THROWS_WITH((void)voc::RunPipelineText(**reader, Shared(), po, format, on_text, {}),
+                      "write error on output: No space left on device");
+    CHECK(written == 3);
+  }
+}
+
 namespace {
 
 std::vector<std::string> SampleTexts() {

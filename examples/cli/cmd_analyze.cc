@@ -11,6 +11,7 @@
 #include "analyzer_flags.h"
 #include "cli.h"
 #include "input_flags.h"
+#include "line_map.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/findings.h"
@@ -90,7 +91,13 @@ int RunAnalyze(int argc, char** argv) {
         voc::AppendAnalysisJson(a, text);
         text->push_back('\n');
       },
-      [&](std::string_view text) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+      [&](std::string_view text) {
+        if (file) {
+          out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        } else {
+          WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
+        }
+      },
       [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
   out.flush();
   if (!out) throw Failure("write error on output");

@@ -1,9 +1,14 @@
 #include "line_map.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 #include <vector>
 
+#include "cli.h"
 #include "voc/parallel.h"
 
 namespace voc_cli {
@@ -23,6 +28,17 @@ struct Batch {
 constexpr size_t kChunk = 16;
 
 }  // namespace
+
+void WriteAll(std::FILE* to, std::string_view data) {
+  if (std::fflush(to) != 0) throw Failure(std::string("write error on output: ") + std::strerror(errno));
+  const int fd = fileno(to);
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Failure(std::string("write error on output: ") + std::strerror(n < 0 ? errno : EIO));
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
 
 bool MapLines(std::istream& in, int threads,
               const std::function<void(size_t, const std::string&, std::string*)>& map,
@@ -61,7 +77,7 @@ bool MapLines(std::istream& in, int threads,
     });
   };
   auto write = [&](Batch* b) {
-    for (size_t c = 0; c < b->chunks; ++c) std::fwrite(b->outs[c].data(), 1, b->outs[c].size(), to);
+    for (size_t c = 0; c < b->chunks; ++c) WriteAll(to, b->outs[c]);
     b->chunks = 0;
   };
   Batch batches[2];
@@ -73,8 +89,19 @@ bool MapLines(std::istream& in, int threads,
       // Reading the next batch (its lines only) and writing the outputs of
       // the previous one overlap the helpers' work on this one; with one
       // thread they simply come first.
-      const bool more = read(next);
-      write(next);
+      bool more;
+      try {
+        more = read(next);
+        write(next);
+      } catch (...) {
+        // A write failed: the helpers still map `current`, which unwinding
+        // would free under them.
+        try {
+          team.Finish();
+        } catch (...) {
+        }
+        throw;
+      }
       team.Finish();
       if (!more) break;
       std::swap(current, next);

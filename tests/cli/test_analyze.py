@@ -4,6 +4,9 @@ import csv
 import io
 import json
 import os
+import subprocess
+
+from conftest import VOC_BIN
 
 PII = {
     "email": "jane.doe@example.com",
@@ -162,3 +165,13 @@ def test_findings_with_a_trained_model_as_themes(voc, tmp_path, source_dir):
     assert any("credit" in t for t in themes)
     assert not any(t.startswith("service/") for t in themes)
     assert f["records"]["total"] == 1532
+
+
+def test_a_full_disk_is_a_write_error(voc, source_dir):
+    sample = os.path.join(source_dir, "examples", "data", "sample_tweets.txt")
+    for command in (["analyze", sample], ["sentiment", sample], ["tokenize", sample],
+                    ["analyze", "--threads", "2", "--batch-size", "16", sample]):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([VOC_BIN, *command], stdout=full, stderr=subprocess.PIPE, timeout=600)
+        assert proc.returncode == 1, command
+        assert "voc: write error on output: No space left on device" in proc.stderr.decode(), command
