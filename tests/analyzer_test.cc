@@ -328,23 +328,39 @@ TEST_CASE("RunPipeline and RunPipelineText: any thread count and batch size give
   }
 }
 
-TEST_CASE("RunPipelineText: an exception thrown while formatting on a helper thread reaches the caller") {
+namespace {
+
+// A reader of `n` JSONL records "record <i>"; pipeline options for
+// `threads` threads and batches of 64.
+std::unique_ptr<voc::RecordReader> NumberedRecords(int n) {
   std::string jsonl;
-  for (int i = 0; i < 200; ++i) jsonl += "{\"text\": \"record " + std::to_string(i) + "\"}\n";
+  for (int i = 0; i < n; ++i) jsonl += "{\"text\": \"record " + std::to_string(i) + "\"}\n";
+  voc::ReaderOptions ro;
+  ro.format = voc::InputFormat::kJsonl;
+  auto reader = voc::RecordReader::FromString(jsonl, ro);
+  REQUIRE(reader.ok());
+  return std::move(*reader);
+}
+
+voc::PipelineOptions SmallBatches(int threads) {
+  voc::PipelineOptions po;
+  po.threads = threads;
+  po.batch_size = 64;
+  return po;
+}
+
+}  // namespace
+
+TEST_CASE("RunPipelineText: an exception thrown while formatting on a helper thread reaches the caller") {
   for (int threads : {1, 2, 4}) {
-    voc::ReaderOptions ro;
-    ro.format = voc::InputFormat::kJsonl;
-    auto reader = voc::RecordReader::FromString(jsonl, ro);
-    REQUIRE(reader.ok());
-    voc::PipelineOptions po;
-    po.threads = threads;
-    po.batch_size = 64;
+    auto reader = NumberedRecords(200);
+    const voc::PipelineOptions po = SmallBatches(threads);
     auto format = [](const voc::Analysis& a, std::string* out) {
       if (a.text.find("record 150") != std::string::npos) throw std::runtime_error("format failed on 150");
       *out += a.text;
     };
     CAPTURE(threads);
-    CHECK_THROWS_WITH((void)voc::RunPipelineText(**reader, Shared(), po, format, [](std::string_view) {}, {}),
+    CHECK_THROWS_WITH((void)voc::RunPipelineText(*reader, Shared(), po, format, [](std::string_view) {}, {}),
                       "format failed on 150");
   }
 }
@@ -353,23 +369,16 @@ TEST_CASE("RunPipelineText: a writer that throws while the helpers work stops th
   // The third chunk written fails (a full disk): the batch in flight on the
   // helpers must be finished before the exception leaves (the sanitizer
   // runs would see its records used after they were freed).
-  std::string jsonl;
-  for (int i = 0; i < 400; ++i) jsonl += "{\"text\": \"record " + std::to_string(i) + " was late\"}\n";
   for (int threads : {1, 2, 4}) {
-    voc::ReaderOptions ro;
-    ro.format = voc::InputFormat::kJsonl;
-    auto reader = voc::RecordReader::FromString(jsonl, ro);
-    REQUIRE(reader.ok());
-    voc::PipelineOptions po;
-    po.threads = threads;
-    po.batch_size = 64;
+    auto reader = NumberedRecords(400);
+    const voc::PipelineOptions po = SmallBatches(threads);
     int written = 0;
     auto on_text = [&written](std::string_view) {
       if (++written == 3) throw std::runtime_error("write error on output: No space left on device");
     };
     auto format = [](const voc::Analysis& a, std::string* out) { *out += a.text; };
     CAPTURE(threads);
-    CHECK_THROWS_WITH((void)voc::RunPipelineText(**reader, Shared(), po, format, on_text, {}),
+    CHECK_THROWS_WITH((void)voc::RunPipelineText(*reader, Shared(), po, format, on_text, {}),
                       "write error on output: No space left on device");
     CHECK(written == 3);
   }
