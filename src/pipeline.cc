@@ -138,9 +138,15 @@ Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
                        const std::function<void(const Reject&)>& on_reject) {
   // Chunks of 16 records: few enough strings to hand over, small enough to
   // share a batch between threads evenly.
+  // Each chunk is formatted into a per-thread string and then swapped into
+  // the batch: the batch's strings sit side by side, two to a cache line,
+  // and appending to them directly had two threads invalidate each other's
+  // line at every append (2-3% of a two-thread run).
   auto work = [&](const Record* r, size_t n, std::string* out) {
-    out->clear();
-    for (size_t i = 0; i < n; ++i) format(analyzer.Analyze(r[i]), out);
+    thread_local std::string text;
+    text.clear();
+    for (size_t i = 0; i < n; ++i) format(analyzer.Analyze(r[i]), &text);
+    out->swap(text);
   };
   auto emit = [&](std::string& text) { on_text(text); };
   return Stream<std::string>(reader, options, work, 16, emit, on_reject);
