@@ -63,9 +63,10 @@ bool MapLines(std::istream& in, int threads,
     if (b->outs.size() < b->chunks) b->outs.resize(b->chunks);
     team.Start(b->chunks, [b, &map](size_t c) {
       // Each thread maps into its own scratch string, so memory is freed by
-      // the thread that allocated it.
-      thread_local std::string out;
-      std::string& chunk = b->outs[c];
+      // the thread that allocated it; the chunk is built in a per-thread
+      // string too and swapped in, since the batch's strings share cache
+      // lines that two threads appending would pass back and forth.
+      thread_local std::string out, chunk;
       chunk.clear();
       const size_t end = std::min(b->count, (c + 1) * kChunk);
       for (size_t i = c * kChunk; i < end; ++i) {
@@ -74,6 +75,7 @@ bool MapLines(std::istream& in, int threads,
         chunk += out;
         chunk.push_back('\n');
       }
+      b->outs[c].swap(chunk);
     });
   };
   auto write = [&](Batch* b) {
