@@ -82,14 +82,14 @@ class FeatureIndex {
   std::vector<uint64_t> keys_;
 };
 
-// A sparse, L2-normalized TF-IDF vector: (dense feature index, value),
-// sorted by index.
 // Sorts `ids` ascending. The feature rows of one text are a few dozen
 // numbers: those are placed by rank (each one's count of smaller ids, and of
 // equal ones before it), loops without a data-dependent branch, where
 // std::sort's insertion steps mispredict; longer lists go to std::sort.
 void SortIds(std::vector<uint32_t>* ids);
 
+// A sparse, L2-normalized TF-IDF vector: (dense feature index, value),
+// sorted by index.
 struct SparseVector {
   std::vector<std::pair<uint32_t, float>> entries;
 };

@@ -65,7 +65,11 @@ ParallelFor::ParallelFor(int threads) : impl_(std::make_unique<Impl>()) {
 
 ParallelFor::~ParallelFor() {
   {
-    std::lock_guard<std::mutex> l(impl_->mu);
+    // A job still open (its caller unwound between Start and Finish): the
+    // indices not begun are skipped, the running ones are waited for.
+    std::unique_lock<std::mutex> l(impl_->mu);
+    impl_->next.store(impl_->n, std::memory_order_relaxed);
+    impl_->done_cv.wait(l, [&] { return impl_->active == 0; });
     impl_->stop = true;
   }
   impl_->work_cv.notify_all();

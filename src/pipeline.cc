@@ -72,6 +72,9 @@ Status Stream(RecordReader& reader, const PipelineOptions& options, const Work<O
     for (size_t c = 0; c < b->chunks; ++c) emit(b->outputs[c]);
     b->chunks = 0;
   };
+  Batch<Out> batches[2];
+  // After the batches: if a callback throws while the helpers work on one
+  // (a full disk), the team is destroyed first and waits for them.
   ParallelFor team(options.threads);
   auto start = [&](Batch<Out>* b) {
     b->chunks = (b->records.size() + chunk - 1) / chunk;
@@ -81,7 +84,6 @@ Status Stream(RecordReader& reader, const PipelineOptions& options, const Work<O
       work(b->records.data() + first, std::min(chunk, b->records.size() - first), &b->outputs[c]);
     });
   };
-  Batch<Out> batches[2];
   Batch<Out>* current = &batches[0];
   Batch<Out>* next = &batches[1];
   if (team.threads() == 1) {
@@ -95,19 +97,8 @@ Status Stream(RecordReader& reader, const PipelineOptions& options, const Work<O
   if (read_batch(&current->records)) {
     start(current);
     for (;;) {
-      bool more;
-      try {
-        more = read_batch(&next->records);  // overlaps the helpers' work
-        emit_batch(next);                   // the batch before `current`
-      } catch (...) {
-        // A callback threw (a full disk): the helpers still work on
-        // `current`, which unwinding would free under them.
-        try {
-          team.Finish();
-        } catch (...) {
-        }
-        throw;
-      }
+      const bool more = read_batch(&next->records);  // overlaps the helpers' work
+      emit_batch(next);                              // the batch before `current`
       team.Finish();
       if (!more) break;
       std::swap(current, next);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -48,5 +49,29 @@ TEST_CASE("ParallelFor threads: the first exception reaches Finish and the team 
     std::atomic<int> after{0};
     team.Run(50, [&](size_t) { after.fetch_add(1); });
     CHECK(after.load() == 50);
+  }
+}
+
+TEST_CASE("ParallelFor threads: a team destroyed with a job open waits for the running indices") {
+  // The caller unwinds between Start and Finish (its output failed): the
+  // team's destructor must not return while a helper still runs an index,
+  // and indices not yet begun are skipped.
+  for (int threads : {2, 4}) {
+    std::atomic<int> running{0}, done{0}, begun{0};
+    {
+      voc::ParallelFor team(threads);
+      team.Start(1000, [&](size_t) {
+        begun.fetch_add(1);
+        running.fetch_add(1);
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        running.fetch_sub(1);
+        done.fetch_add(1);
+      });
+      while (begun.load() == 0) std::this_thread::yield();
+    }
+    CAPTURE(threads);
+    CHECK(running.load() == 0);
+    CHECK(done.load() == begun.load());
+    CHECK(done.load() < 1000);  // the caller never joined in; the rest was skipped
   }
 }

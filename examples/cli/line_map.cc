@@ -44,6 +44,9 @@ bool MapLines(std::istream& in, int threads,
               const std::function<void(size_t, const std::string&, std::string*)>& map,
               std::FILE* to, size_t batch) {
   batch = std::max<size_t>(1, batch);
+  Batch batches[2];
+  // After the batches: if a write fails while the helpers map one, the team
+  // is destroyed first and waits for them.
   voc::ParallelFor team(threads);
   size_t number = 1;
   auto read = [&](Batch* b) {
@@ -82,7 +85,6 @@ bool MapLines(std::istream& in, int threads,
     for (size_t c = 0; c < b->chunks; ++c) WriteAll(to, b->outs[c]);
     b->chunks = 0;
   };
-  Batch batches[2];
   Batch* current = &batches[0];
   Batch* next = &batches[1];
   if (read(current)) {
@@ -91,19 +93,8 @@ bool MapLines(std::istream& in, int threads,
       // Reading the next batch (its lines only) and writing the outputs of
       // the previous one overlap the helpers' work on this one; with one
       // thread they simply come first.
-      bool more;
-      try {
-        more = read(next);
-        write(next);
-      } catch (...) {
-        // A write failed: the helpers still map `current`, which unwinding
-        // would free under them.
-        try {
-          team.Finish();
-        } catch (...) {
-        }
-        throw;
-      }
+      const bool more = read(next);
+      write(next);
       team.Finish();
       if (!more) break;
       std::swap(current, next);

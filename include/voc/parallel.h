@@ -22,6 +22,10 @@ class ParallelFor {
  public:
   // `threads` in all, the calling thread included; 0: one per core.
   explicit ParallelFor(int threads = 0);
+  // With a job started and not finished (an exception between Start() and
+  // Finish()), skips the indices not yet begun and waits for the running
+  // ones: declare the team after the data its jobs use, so that it is
+  // destroyed first.
   ~ParallelFor();
   ParallelFor(const ParallelFor&) = delete;
   ParallelFor& operator=(const ParallelFor&) = delete;
