@@ -311,30 +311,24 @@ TEST_CASE("Profanity gate: every text the profanity pattern matches is a candida
     t.push_back(neighbours[rng() % neighbours.size()]);
     texts.push_back(t);
   }
-  size_t profane = 0, gated = 0, gated_bundled = 0, checked = 0;
+  size_t profane = 0, gated_bundled = 0;
   std::vector<int> candidates;
   for (size_t i = 0; i < texts.size(); ++i) {
     for (const std::string& text : Variants(texts[i])) {
       group.Candidates(text, &candidates);
       const bool candidate = !candidates.empty();
-      if (candidate) {
-        ++gated;
-        if (i < bundled) ++gated_bundled;
-      }
+      if (candidate && i < bundled) ++gated_bundled;
       if (RE2::PartialMatch(text, profanity)) {
         ++profane;
         CAPTURE(text);
         CHECK(RE2::PartialMatch(text, gate));
         CHECK(candidate);
       }
-      ++checked;
     }
   }
   CHECK(profane > 1000);
-  // The gate lets through a minority of ordinary texts.
+  // The gate lets through a minority of the bundled texts (four variants each).
   CHECK(gated_bundled < bundled * 4 / 2);
-  (void)gated;
-  (void)checked;
 }
 
 TEST_CASE("SignalDetector: profanity counts equal a search on every text") {
