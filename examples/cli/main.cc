@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli.h"
+#include "huge_heap.h"
 
 namespace voc_cli {
 boost::program_options::variables_map ParseCommandLine(
@@ -46,6 +47,7 @@ void PrintUsage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  voc_cli::UseHugePageHeap();
   if (argc < 2) {
     PrintUsage(stderr);
     return 2;
