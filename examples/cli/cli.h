@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -44,6 +45,20 @@ struct Registrar {
     Registry().push_back({std::move(name), std::move(summary), std::move(fn)});
   }
 };
+
+// Lets `p` go without destroying it, on a command's way out: the process
+// exits next and the kernel takes its memory back at once, where freeing an
+// Analyzer's patterns and models block by block (and unmapping its models)
+// took 2-3 ms (strace -r of `voc analyze` on an empty file). Builds with
+// AddressSanitizer (whose leak check would report it) destroy it as usual.
+template <typename T>
+void ReleaseAtExit(std::unique_ptr<T> p) {
+#if defined(__SANITIZE_ADDRESS__)
+  p.reset();
+#else
+  (void)p.release();
+#endif
+}
 
 }  // namespace voc_cli
 

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <boost/program_options.hpp>
 
@@ -104,6 +105,7 @@ int RunAnalyze(int argc, char** argv) {
   FinishInput(*reader, rejects.get());
   if (!st.ok()) throw Failure(st.message());
   if (file) file->Commit();
+  ReleaseAtExit(std::move(analyzer));
   return 0;
 }
 
@@ -194,6 +196,7 @@ int RunFindings(int argc, char** argv) {
                  findings.Count(voc::FindingStatus::kEmerging),
                  findings.Count(voc::FindingStatus::kSpike),
                  findings.Count(voc::FindingStatus::kResolved));
+  ReleaseAtExit(std::move(analyzer));
   return 0;
 }
 
