@@ -1,125 +1,250 @@
 // RunPipeline: streams records through an Analyzer on a fixed set of threads.
 //
-// With N threads the calling thread and N - 1 helpers share the work. The
-// calling thread reads batch k + 1 and hands on the results of batch k - 1
-// (in input order) while the helpers analyse batch k, then joins them on
-// what is left of batch k (voc::ParallelFor). Two batches are alive at a
-// time, so memory is bounded by the batch size. With one thread everything
-// runs on the calling thread.
+// The records are read in batches; each batch is cut into chunks of
+// consecutive records, and every thread claims chunks in input order, of any
+// batch that is read. The calling thread reads (up to three batches are
+// alive), hands on the results of the oldest batch once all its chunks are
+// done, and analyses chunks in between; it waits only when the oldest batch
+// has nothing left to claim and is not done. The helpers never wait for a
+// batch to end: they go on with the next one while the last chunk of the
+// previous one runs elsewhere, and sleep only when everything read is
+// claimed. Memory is bounded by the batch size, not the input size. With one
+// thread everything runs on the calling thread, one batch at a time.
+//
+// The records of a batch are read into the Record objects of the batch
+// before: the reader reuses their strings, so a record costs no allocation
+// once the texts are no longer than those seen before (texts over
+// kKeepBytes are let go, so that one long text does not stay).
 //
 // RunPipelineText also formats each analysis on the thread that made it,
-// into one string per chunk of consecutive records that is reused from batch
-// to batch: the analyses are freed where they were allocated and the calling
-// thread only writes. (Handing analyses to the calling thread to format and
-// free made it the bottleneck: glibc serialises frees of another thread's
-// memory on that thread's arena lock.)
+// into one string per chunk that is reused from batch to batch: the analyses
+// are freed where they were allocated and the calling thread only writes.
+// (Handing analyses to the calling thread to format and free made it the
+// bottleneck: glibc serialises frees of another thread's memory on that
+// thread's arena lock.)
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "threads.h"
 #include "voc/analyzer.h"
-#include "voc/parallel.h"
 #include "voc/reader.h"
 
 namespace voc {
 namespace {
 
-// One batch of records and the outputs of its chunks of consecutive records.
-template <typename Out>
-struct Batch {
-  std::vector<Record> records;
-  std::vector<Out> outputs;  // one per chunk; kept (with capacity) across batches
-  size_t chunks = 0;         // chunks of the batch's records not yet handed on
-};
+constexpr size_t kMaxBatches = 3;      // batches alive at a time with helpers
+constexpr size_t kKeepBytes = 16384;  // string capacity a reused record may keep
 
 // `work(records, n, out)` turns n consecutive records into `*out`.
 template <typename Out>
 using Work = std::function<void(const Record*, size_t, Out*)>;
 
-// Reads batches of records, has the team run `work` on chunks of `chunk`
+// Lets go of the strings of `r` that grew past kKeepBytes.
+void TrimRecord(Record* r) {
+  if (r->text.capacity() > kKeepBytes) std::string().swap(r->text);
+  for (auto& [key, value] : r->metadata) {
+    if (key.capacity() > kKeepBytes || value.capacity() > kKeepBytes) {
+      std::vector<std::pair<std::string, std::string>>().swap(r->metadata);
+      break;
+    }
+  }
+}
+
+// One batch of records and the outputs of its chunks.
+template <typename Out>
+struct Batch {
+  std::vector<Record> records;  // the first `count` are the batch's
+  size_t count = 0;
+  std::vector<Out> outputs;  // one per chunk; kept (with capacity) across batches
+  size_t chunks = 0;
+  size_t claimed = 0;  // chunks handed to a thread (under Stream::mu_)
+  size_t done = 0;     // chunks finished (under Stream::mu_)
+};
+
+// Reads batches of records, has the threads run `work` on chunks of `chunk`
 // records and hands the outputs of each finished batch to `emit` in input
 // order.
 template <typename Out>
-Status Stream(RecordReader& reader, const PipelineOptions& options, const Work<Out>& work,
-              size_t chunk, const std::function<void(Out&)>& emit,
-              const std::function<void(const Reject&)>& on_reject) {
-  const size_t batch_size = std::max<size_t>(1, options.batch_size);
-  bool exhausted = false;
-  // Reads the next batch into `records`; false once the input is exhausted
-  // and nothing was read.
-  auto read_batch = [&](std::vector<Record>* records) {
-    records->clear();
-    Record record;
+class Stream {
+ public:
+  Stream(RecordReader& reader, const PipelineOptions& options, const Work<Out>& work, size_t chunk,
+         const std::function<void(Out&)>& emit, const std::function<void(const Reject&)>& on_reject)
+      : reader_(reader),
+        options_(options),
+        work_(work),
+        chunk_(chunk),
+        emit_(emit),
+        on_reject_(on_reject),
+        batch_size_(std::max<size_t>(1, options.batch_size)) {
+    const int threads = internal::ResolveThreads(options.threads);
+    max_live_ = threads > 1 ? kMaxBatches : 1;
+    for (int i = 1; i < threads; ++i) helpers_.emplace_back([this] { HelperLoop(); });
+  }
+
+  // Also on the way out of an exception: the helpers finish the chunks they
+  // run (the batches they read stay alive until they are joined).
+  ~Stream() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (auto& t : helpers_) t.join();
+  }
+
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  Status Run() {
+    for (;;) {
+      // Reading ahead comes first: helpers with nothing to claim stand idle.
+      // `live_` and `head_` change only on this thread.
+      if (!exhausted_ && live_ < max_live_) {
+        Batch<Out>& b = batches_[(head_ + live_) % kMaxBatches];
+        ReadBatch(&b);
+        if (b.count == 0) continue;
+        b.chunks = (b.count + chunk_ - 1) / chunk_;
+        if (b.outputs.size() < b.chunks) b.outputs.resize(b.chunks);
+        std::lock_guard<std::mutex> l(mu_);
+        b.claimed = b.done = 0;
+        ++live_;
+        if (idle_ > 0) work_cv_.notify_one();
+        continue;
+      }
+      std::unique_lock<std::mutex> l(mu_);
+      if (error_) std::rethrow_exception(error_);
+      if (live_ == 0) break;
+      Batch<Out>& oldest = batches_[head_];
+      if (oldest.done == oldest.chunks) {
+        head_ = (head_ + 1) % kMaxBatches;
+        --live_;  // no helper touches a batch whose chunks are all claimed
+        l.unlock();
+        for (size_t c = 0; c < oldest.chunks; ++c) emit_(oldest.outputs[c]);
+        continue;
+      }
+      Batch<Out>* b;
+      size_t c;
+      if (Claim(&b, &c)) {
+        l.unlock();
+        RunChunk(b, c);
+        l.lock();
+        ++b->done;
+        continue;
+      }
+      main_waits_ = true;
+      done_cv_.wait(l, [&] { return oldest.done == oldest.chunks || error_; });
+      main_waits_ = false;
+    }
+    return reader_.status();
+  }
+
+ private:
+  // Reads the next batch into `b`, reusing its records.
+  void ReadBatch(Batch<Out>* b) {
+    b->count = 0;
     Reject reject;
-    while (!exhausted && records->size() < batch_size) {
-      RecordReader::Next next = reader.Read(&record, &reject);
+    while (!exhausted_ && b->count < batch_size_) {
+      if (b->count == b->records.size()) b->records.emplace_back();
+      Record* record = &b->records[b->count];
+      TrimRecord(record);
+      RecordReader::Next next = reader_.Read(record, &reject);
       if (next == RecordReader::Next::kEnd) {
-        exhausted = true;
+        exhausted_ = true;
       } else if (next == RecordReader::Next::kReject) {
-        if (on_reject) on_reject(reject);
+        if (on_reject_) on_reject_(reject);
       } else {
-        records->push_back(std::move(record));
-        record = Record();
+        ++b->count;
       }
     }
-    if (options.progress) options.progress(reader.stats().read);
-    return !records->empty();
-  };
-  auto emit_batch = [&](Batch<Out>* b) {
-    for (size_t c = 0; c < b->chunks; ++c) emit(b->outputs[c]);
-    b->chunks = 0;
-  };
-  Batch<Out> batches[2];
-  // After the batches: if a callback throws while the helpers work on one
-  // (a full disk), the team is destroyed first and waits for them.
-  ParallelFor team(options.threads);
-  auto start = [&](Batch<Out>* b) {
-    b->chunks = (b->records.size() + chunk - 1) / chunk;
-    if (b->outputs.size() < b->chunks) b->outputs.resize(b->chunks);
-    team.Start(b->chunks, [b, chunk, &work](size_t c) {
-      const size_t first = c * chunk;
-      work(b->records.data() + first, std::min(chunk, b->records.size() - first), &b->outputs[c]);
-    });
-  };
-  Batch<Out>* current = &batches[0];
-  Batch<Out>* next = &batches[1];
-  if (team.threads() == 1) {
-    while (read_batch(&current->records)) {
-      start(current);
-      team.Finish();
-      emit_batch(current);
-    }
-    return reader.status();
+    if (options_.progress) options_.progress(reader_.stats().read);
   }
-  if (read_batch(&current->records)) {
-    start(current);
-    for (;;) {
-      const bool more = read_batch(&next->records);  // overlaps the helpers' work
-      emit_batch(next);                              // the batch before `current`
-      team.Finish();
-      if (!more) break;
-      std::swap(current, next);
-      start(current);
+
+  // Hands out the first chunk not yet claimed, oldest batch first (under mu_).
+  bool Claim(Batch<Out>** b, size_t* c) {
+    for (size_t i = 0; i < live_; ++i) {
+      Batch<Out>& batch = batches_[(head_ + i) % kMaxBatches];
+      if (batch.claimed < batch.chunks) {
+        *b = &batch;
+        *c = batch.claimed++;
+        return true;
+      }
     }
-    emit_batch(current);
+    return false;
   }
-  return reader.status();
-}
+
+  void RunChunk(Batch<Out>* b, size_t c) {
+    const size_t first = c * chunk_;
+    work_(b->records.data() + first, std::min(chunk_, b->count - first), &b->outputs[c]);
+  }
+
+  void HelperLoop() {
+    std::unique_lock<std::mutex> l(mu_);
+    while (!stop_) {
+      Batch<Out>* b;
+      size_t c;
+      if (!Claim(&b, &c)) {
+        ++idle_;
+        work_cv_.wait(l);
+        --idle_;
+        continue;
+      }
+      l.unlock();
+      try {
+        RunChunk(b, c);
+      } catch (...) {
+        l.lock();
+        if (!error_) error_ = std::current_exception();
+        stop_ = true;
+        done_cv_.notify_one();
+        return;
+      }
+      l.lock();
+      if (++b->done == b->chunks && main_waits_) done_cv_.notify_one();
+    }
+  }
+
+  RecordReader& reader_;
+  const PipelineOptions& options_;
+  const Work<Out>& work_;
+  const size_t chunk_;
+  const std::function<void(Out&)>& emit_;
+  const std::function<void(const Reject&)>& on_reject_;
+  const size_t batch_size_;
+  size_t max_live_ = 1;
+  bool exhausted_ = false;  // (calling thread)
+
+  Batch<Out> batches_[kMaxBatches];  // a ring: live_ batches from head_
+  std::mutex mu_;
+  std::condition_variable work_cv_;  // helpers wait for chunks
+  std::condition_variable done_cv_;  // the calling thread waits for the oldest batch
+  size_t head_ = 0;  // written by the calling thread under mu_
+  size_t live_ = 0;  // written by the calling thread under mu_
+  int idle_ = 0;     // helpers waiting (under mu_)
+  bool main_waits_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::vector<std::thread> helpers_;  // joined by the destructor
+};
 
 }  // namespace
 
 Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
                    const std::function<void(Analysis&&)>& on_analysis,
                    const std::function<void(const Reject&)>& on_reject) {
-  auto work = [&](const Record* r, size_t n, Analysis* out) {
+  Work<Analysis> work = [&](const Record* r, size_t n, Analysis* out) {
     (void)n;  // chunks of one record
     *out = analyzer.Analyze(*r);
   };
-  auto emit = [&](Analysis& a) { on_analysis(std::move(a)); };
-  return Stream<Analysis>(reader, options, work, 1, emit, on_reject);
+  std::function<void(Analysis&)> emit = [&](Analysis& a) { on_analysis(std::move(a)); };
+  return Stream<Analysis>(reader, options, work, 1, emit, on_reject).Run();
 }
 
 Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
@@ -133,14 +258,14 @@ Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
   // the batch: the batch's strings sit side by side, two to a cache line,
   // and appending to them directly had two threads invalidate each other's
   // line at every append (2-3% of a two-thread run).
-  auto work = [&](const Record* r, size_t n, std::string* out) {
+  Work<std::string> work = [&](const Record* r, size_t n, std::string* out) {
     thread_local std::string text;
     text.clear();
     for (size_t i = 0; i < n; ++i) format(analyzer.Analyze(r[i]), &text);
     out->swap(text);
   };
-  auto emit = [&](std::string& text) { on_text(text); };
-  return Stream<std::string>(reader, options, work, 16, emit, on_reject);
+  std::function<void(std::string&)> emit = [&](std::string& text) { on_text(text); };
+  return Stream<std::string>(reader, options, work, 16, emit, on_reject).Run();
 }
 
 }  // namespace voc

@@ -123,6 +123,80 @@ TEST_CASE("RunPipeline: every record is analysed or rejected, in input order") {
   CHECK(stats.read == 4);
 }
 
+TEST_CASE("RunPipeline: records read into reused slots carry nothing over from the record before") {
+  // Rows with and without channel, customer and time (CSV: empty cells;
+  // JSONL: keys left out), a rejected row between them and texts longer
+  // than a reused record keeps: every analysis must equal the one of its row
+  // read on its own.
+  std::string csv = "id,text,time,channel,customer,extra\n";
+  std::string jsonl;
+  for (int i = 0; i < 60; ++i) {
+    const std::string n = std::to_string(i);
+    std::string text = i % 7 == 3 ? std::string(40000, 'x') + " refund " + n : "refund number " + n;
+    if (i % 5 == 2) {  // rejected: a time that does not parse
+      csv += n + ",late fee " + n + ",not a time,,,\n";
+      jsonl += nlohmann::json({{"id", n}, {"text", "late fee " + n}, {"time", "not a time"}}).dump() + "\n";
+      continue;
+    }
+    const bool full = i % 2 == 0;
+    const std::string day = "2024-03-0" + std::to_string(1 + i % 9);
+    csv += n + "," + text + "," + (full ? day : "") + "," + (full ? "call" : "") + "," +
+           (full ? "c" + n : "") + "," + (full ? "e" + n : "") + "\n";
+    nlohmann::json j = {{"id", n}, {"text", text}};
+    if (full) {
+      j["time"] = day;
+      j["channel"] = "call";
+      j["customer"] = "c" + n;
+      j["extra"] = "e" + n;
+    }
+    jsonl += j.dump() + "\n";
+  }
+  for (const std::string* input : {&csv, &jsonl}) {
+    voc::ReaderOptions ro;
+    ro.format = input == &csv ? voc::InputFormat::kCsv : voc::InputFormat::kJsonl;
+    ro.id_column = "id";
+    ro.time_column = "time";
+    ro.channel_column = "channel";
+    ro.customer_column = "customer";
+    std::vector<std::string> expected;
+    auto reader = voc::RecordReader::FromString(*input, ro);
+    REQUIRE(reader.ok());
+    voc::Reject j;
+    for (;;) {
+      voc::Record fresh;
+      voc::RecordReader::Next n = (*reader)->Read(&fresh, &j);
+      if (n == voc::RecordReader::Next::kEnd) break;
+      if (n == voc::RecordReader::Next::kRecord) expected.push_back(voc::AnalysisToJson(Shared().Analyze(fresh)));
+    }
+    REQUIRE(expected.size() == 48);
+    CHECK(expected[0].find("\"channel\":\"call\"") != std::string::npos);
+    CHECK(expected[1].find("\"channel\":\"call\"") == std::string::npos);
+    for (int threads : {1, 2, 3}) {
+      for (size_t batch : {size_t{1}, size_t{2}, size_t{5}}) {
+        CAPTURE(ro.format);
+        CAPTURE(threads);
+        CAPTURE(batch);
+        reader = voc::RecordReader::FromString(*input, ro);
+        REQUIRE(reader.ok());
+        voc::PipelineOptions po;
+        po.threads = threads;
+        po.batch_size = batch;
+        std::vector<std::string> got;
+        int rejects = 0;
+        voc::Status st = voc::RunPipeline(
+            **reader, Shared(), po, [&](voc::Analysis&& a) { got.push_back(voc::AnalysisToJson(a)); },
+            [&](const voc::Reject& r) {
+              CHECK(r.reason.find("not a time") != std::string::npos);
+              ++rejects;
+            });
+        CHECK(st.ok());
+        CHECK(rejects == 12);
+        CHECK(got == expected);
+      }
+    }
+  }
+}
+
 TEST_CASE("AnalysisToJson: profanity is counted, never echoed as evidence") {
   voc::Analysis a = Shared().AnalyzeText("This damn shit app is broken AGAIN!!!");
   CHECK(a.profanity >= 1);

@@ -1,7 +1,7 @@
 // ParallelFor: a fixed team of threads that works through the indices of one
 // job at a time. The calling thread is one of the team: it starts a job,
 // may do other work (read the next batch, write the last one) while the
-// helpers start on it, then joins in and waits for the end. RunPipeline and
+// helpers start on it, then joins in and waits for the end. AnalyzeBatch and
 // the CLI's line-by-line commands use it; it is public so that applications
 // can overlap their own input and output with analysis the same way.
 //
