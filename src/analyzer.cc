@@ -118,11 +118,11 @@ struct Analyzer::Impl {
     a->sentiment = std::move(sr.document);
     a->sentences = std::move(sr.sentences);
 
-    thread_local std::vector<int> candidates;
-    patterns->Candidates(text, &candidates);
-    a->themes = internal::PatternSharing::Classify(*themes, text, ModelScores(text), candidates);
+    thread_local internal::RegexSetGroup::Hits hits;
+    patterns->Candidates(text, &hits);
+    a->themes = internal::PatternSharing::Classify(*themes, text, ModelScores(text), hits);
 
-    SignalResult sig = internal::PatternSharing::Detect(*signals, text, candidates);
+    SignalResult sig = internal::PatternSharing::Detect(*signals, text, hits);
     a->signals = std::move(sig.hits);
     a->emotion_intensity = sig.emotion_intensity;
     a->profanity = sig.profanity;

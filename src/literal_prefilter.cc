@@ -5,10 +5,12 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cstring>
 #include <limits>
 
 #include "bulk_allocator.h"
+#include "pattern_alphabet.h"
 #include "utf8_util.h"
 
 namespace voc {
@@ -28,9 +30,10 @@ char32_t FoldCodePoint(char32_t cp) {
 
 }  // namespace
 
-void FoldForAtoms(std::string_view text, std::string* out) {
+bool FoldForAtoms(std::string_view text, std::string* out) {
   out->clear();
   out->reserve(text.size());
+  bool same_offsets = true;
   size_t i = 0;
   while (i < text.size()) {
     const auto b = static_cast<unsigned char>(text[i]);
@@ -40,11 +43,14 @@ void FoldForAtoms(std::string_view text, std::string* out) {
       continue;
     }
     bool invalid = false;
+    const size_t from = i, at = out->size();
     char32_t cp = DecodeUtf8(text, &i, &invalid);
     // A malformed byte cannot be part of any pattern's literal: the U+FFFD
     // written for it can only add candidates.
     AppendUtf8(invalid ? cp : FoldCodePoint(cp), out);
+    if (out->size() - at != i - from) same_offsets = false;
   }
+  return same_offsets;
 }
 
 AtomMatcher::AtomMatcher() = default;
@@ -154,7 +160,8 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) 
   outputs_begin_.push_back(static_cast<uint32_t>(outputs_.size()));
 }
 
-void AtomMatcher::Find(std::string_view text, std::vector<int>* found) const {
+void AtomMatcher::Find(std::string_view text, std::vector<int>* found,
+                       std::vector<Occurrence>* occurrences) const {
   if (table_.empty()) return;
   const size_t k = static_cast<size_t>(classes_);
   const uint16_t* table = table_.data();
@@ -176,15 +183,16 @@ void AtomMatcher::Find(std::string_view text, std::vector<int>* found) const {
       const size_t end = begin + static_cast<size_t>(*h >> 16);
       for (uint32_t o = outputs_begin_[st]; o < outputs_begin_[st + 1]; ++o) {
         const auto ai = static_cast<size_t>(outputs_[o]);
-        if (seen[ai / 64] >> (ai % 64) & 1) continue;
+        if (occurrences == nullptr && (seen[ai / 64] >> (ai % 64) & 1)) continue;
         const std::string& a = atoms_[ai];
+        const size_t start = end - std::min(a.size(), prefix_);
         if (a.size() > prefix_) {  // compare the rest of a longer atom
-          const size_t start = end - prefix_;
           if (a.size() > text.size() - start ||
               std::memcmp(a.data() + prefix_, text.data() + start + prefix_, a.size() - prefix_) != 0)
             continue;
         }
         seen[ai / 64] |= uint64_t{1} << (ai % 64);
+        if (occurrences) occurrences->push_back({static_cast<uint32_t>(start), static_cast<int>(ai)});
       }
     }
   };
@@ -249,6 +257,7 @@ int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& option
     return -1;
   }
   ++count_;
+  added_.emplace_back(pattern, opt);
   return id;
 }
 
@@ -263,7 +272,10 @@ void LiteralPrefilter::Compile() {
     FoldForAtoms(a, &folded);
     a = folded;
   }
+  for (size_t i = 0; i < atoms.size(); ++i) atom_index_.emplace(atoms[i], static_cast<int>(i));
   matcher_ = AtomMatcher(atoms);
+  scope_once_ = std::make_unique<std::once_flag[]>(static_cast<size_t>(count_));
+  scopes_ = std::make_unique<Scope[]>(static_cast<size_t>(count_));
   compiled_ = true;
   std::vector<int> none, always;
   filter_->AllPotentials(none, &always);
@@ -271,18 +283,136 @@ void LiteralPrefilter::Compile() {
 }
 
 void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates) const {
+  thread_local TextAtoms atoms;
+  Candidates(text, candidates, &atoms);
+}
+
+void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates,
+                                  TextAtoms* atoms) const {
   candidates->clear();
+  atoms->text = text;
+  atoms->located = false;
+  atoms->at.clear();
   if (!compiled_) {  // every pattern may match
     for (int i = 0; i < count_; ++i) candidates->push_back(i);
     return;
   }
   thread_local std::string folded;
   thread_local std::vector<int> found;
-  FoldForAtoms(text, &folded);
+  const bool same_offsets = FoldForAtoms(text, &folded);
   found.clear();
-  matcher_.Find(folded, &found);
+  // Offsets are 32-bit; the few texts whose folding moves them are searched
+  // whole.
+  const bool locate = same_offsets && text.size() >= kLocateBytes &&
+                      text.size() < std::numeric_limits<uint32_t>::max();
+  matcher_.Find(folded, &found, locate ? &atoms->at : nullptr);
+  if (locate) {
+    std::sort(atoms->at.begin(), atoms->at.end(),
+              [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
+                return x.begin < y.begin;
+              });
+    atoms->located = true;
+  }
   filter_->AllPotentials(found, candidates);
   std::sort(candidates->begin(), candidates->end());
+}
+
+// A pattern's scope: its atoms are those of the pattern alone (a FilteredRE2
+// of its own; every match contains one of them, or the pattern would be a
+// candidate for a text without atoms), its barriers the ASCII bytes outside
+// its alphabet. Not usable when the pattern has no atoms, an atom the group's
+// matcher does not know, or no barrier.
+LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
+  Scope scope;
+  const auto& [pattern, options] = added_[static_cast<size_t>(i)];
+  std::bitset<128> alphabet;
+  if (options.literal() || options.posix_syntax() || !MatchAlphabet(pattern, &alphabet) ||
+      alphabet.all())
+    return scope;
+  re2::FilteredRE2 alone(kMinAtomLength);
+  int id = -1;
+  if (alone.Add(pattern, options, &id) != RE2::NoError) return scope;
+  std::vector<std::string> atoms;
+  alone.Compile(&atoms);
+  std::vector<int> none, always;
+  alone.AllPotentials(none, &always);
+  if (!always.empty() || atoms.empty()) return scope;
+  // A set W of atoms is a witness (every match holds one of them) when the
+  // pattern is no candidate given every atom outside W. Start from all and
+  // drop atoms while W stays one, shortest (most common in text) first:
+  // for "(late|annual) fees?" either side alone is a witness.
+  std::vector<int> order(atoms.size()), outside;
+  for (size_t k = 0; k < atoms.size(); ++k) order[k] = static_cast<int>(k);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int x, int y) { return atoms[static_cast<size_t>(x)].size() < atoms[static_cast<size_t>(y)].size(); });
+  std::vector<bool> witness(atoms.size(), true);
+  for (int k : order) {
+    witness[static_cast<size_t>(k)] = false;
+    outside.clear();
+    for (size_t j = 0; j < atoms.size(); ++j)
+      if (!witness[j]) outside.push_back(static_cast<int>(j));
+    std::vector<int> passed;
+    alone.AllPotentials(outside, &passed);
+    if (!passed.empty()) witness[static_cast<size_t>(k)] = true;  // still needed
+  }
+  scope.atoms.assign((matcher_.size() + 63) / 64, 0);
+  std::string folded;
+  for (size_t k = 0; k < atoms.size(); ++k) {
+    if (!witness[k]) continue;
+    FoldForAtoms(atoms[k], &folded);
+    auto it = atom_index_.find(folded);
+    if (it == atom_index_.end()) return scope;
+    scope.atoms[static_cast<size_t>(it->second) / 64] |= uint64_t{1} << (it->second % 64);
+  }
+  for (size_t c = 0; c < 128; ++c) scope.barrier[c] = !alphabet[c];
+  scope.usable = true;
+  return scope;
+}
+
+const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
+  const auto k = static_cast<size_t>(i);
+  std::call_once(scope_once_[k], [&] { scopes_[k] = BuildScope(i); });
+  return scopes_[k];
+}
+
+bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece text, size_t pos,
+                              re2::StringPiece* match) const {
+  const RE2& re = regex(i);
+  if (!atoms.located || !compiled_ || text.data() != atoms.text.data() ||
+      text.size() != atoms.text.size())
+    return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);
+  const Scope& scope = ScopeOf(i);
+  if (!scope.usable) return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);
+  // A match that starts at `pos` or later holds an occurrence of one of the
+  // pattern's atoms that starts there or later, and lies in the barrier-free
+  // run around it. The runs around such occurrences are searched in order;
+  // runs less than kJoinBytes apart are searched in one call, text between
+  // them included (a search costs as much as a few hundred bytes).
+  constexpr size_t kJoinBytes = 384;
+  auto it = std::lower_bound(atoms.at.begin(), atoms.at.end(), pos,
+                             [](const AtomMatcher::Occurrence& o, size_t p) { return o.begin < p; });
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  bool open = false;
+  size_t begin = 0, end = 0;  // the region to search, when open
+  for (; it != atoms.at.end(); ++it) {
+    const size_t at = it->begin;
+    if (open && at < end) continue;  // in the region already
+    const auto a = static_cast<size_t>(it->atom);
+    if (!(scope.atoms[a / 64] >> (a % 64) & 1)) continue;
+    if (open && at - end > kJoinBytes) {
+      if (re.Match(text, begin, end, RE2::UNANCHORED, match, 1)) return true;
+      open = false;
+    }
+    if (!open) {
+      begin = at;
+      while (begin > pos && !scope.barrier[b[begin - 1]]) --begin;
+      open = true;
+    }
+    end = at;
+    while (end < text.size() && !scope.barrier[b[end]]) ++end;
+  }
+  if (open) return re.Match(text, begin, end, RE2::UNANCHORED, match, 1);
+  return false;
 }
 
 }  // namespace internal

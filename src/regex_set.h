@@ -68,6 +68,24 @@ class RegexSetGroup {
     prefilter_.Candidates(text, out);
   }
 
+  // The candidates of one text, and where its atoms are for Search.
+  struct Hits {
+    std::vector<int> candidates;
+    LiteralPrefilter::TextAtoms atoms;
+  };
+  // Fills `hits` for `text`, which must outlive its use.
+  void Candidates(std::string_view text, Hits* hits) const {
+    prefilter_.Candidates(text, &hits->candidates, &hits->atoms);
+  }
+  // The leftmost match of pattern `i` in `text` that starts at `pos` or
+  // later: regex(i).Match(text, pos, text.size(), RE2::UNANCHORED, match, 1),
+  // searching only where the pattern can match when `hits` are those of
+  // `text` (LiteralPrefilter::Search).
+  bool Search(int i, const Hits& hits, re2::StringPiece text, size_t pos,
+              re2::StringPiece* match) const {
+    return prefilter_.Search(i, hits.atoms, text, pos, match);
+  }
+
   // Replaces `out` with the indices of exactly the patterns that match, in
   // increasing order. Returns false when a set could not finish (its DFA ran
   // out of memory). For tests: slower than Candidates and its searches.

@@ -57,11 +57,12 @@ struct PatternSharing {
                                                             std::shared_ptr<RegexSetGroup> group);
   // ThemeClassifier::Classify and SignalDetector::Detect, given the
   // candidates of their (compiled) group for `text`.
+  // `hits` are the group's for `text`.
   static std::vector<ThemeHit> Classify(const ThemeClassifier& classifier, std::string_view text,
                                         const std::vector<std::pair<std::string, double>>& model_scores,
-                                        const std::vector<int>& group_candidates);
+                                        const RegexSetGroup::Hits& hits);
   static SignalResult Detect(const SignalDetector& detector, std::string_view text,
-                             const std::vector<int>& group_candidates);
+                             const RegexSetGroup::Hits& hits);
 };
 
 }  // namespace internal

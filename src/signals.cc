@@ -311,7 +311,7 @@ struct SignalDetector::Impl {
   // caller), and the built-in emotion patterns.
   Status AddCues(std::shared_ptr<internal::RegexSetGroup> group);
   // Detect, given the candidates of `set` for the text.
-  SignalResult Detect(std::string_view text_in, const std::vector<int>& group_candidates) const;
+  SignalResult Detect(std::string_view text_in, const internal::RegexSetGroup::Hits& group) const;
 };
 
 SignalDetector::SignalDetector() : impl_(std::make_unique<Impl>()) {}
@@ -377,18 +377,18 @@ Result<std::unique_ptr<SignalDetector>> internal::PatternSharing::NewSignals(
 }
 
 SignalResult internal::PatternSharing::Detect(const SignalDetector& detector, std::string_view text,
-                                              const std::vector<int>& group_candidates) {
-  return detector.impl_->Detect(text, group_candidates);
+                                              const internal::RegexSetGroup::Hits& hits) {
+  return detector.impl_->Detect(text, hits);
 }
 
 SignalResult SignalDetector::Detect(std::string_view text) const {
-  thread_local std::vector<int> candidates;
-  impl_->set->Candidates(text, &candidates);
-  return impl_->Detect(text, candidates);
+  thread_local internal::RegexSetGroup::Hits hits;
+  impl_->set->Candidates(text, &hits);
+  return impl_->Detect(text, hits);
 }
 
 SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
-                                          const std::vector<int>& group_candidates) const {
+                                          const internal::RegexSetGroup::Hits& group) const {
   const Impl& impl = *this;
   const SignalOptions& opt = impl.options;
   std::string_view text =
@@ -400,7 +400,7 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
   const int per_cue_cap = opt.max_hits_per_signal * 4;
   const int cue_end = impl.set_base + static_cast<int>(impl.cues.size());
   bool maybe_profane = false;
-  for (int gi : group_candidates) {
+  for (int gi : group.candidates) {
     if (gi == impl.profanity_gate) maybe_profane = true;
     if (gi < impl.set_base || gi >= cue_end) continue;
     const Cue& cue = impl.cues[static_cast<size_t>(gi - impl.set_base)];
@@ -408,7 +408,7 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
     int seen = 0;
     while (pos <= text.size() && seen < per_cue_cap) {
       re2::StringPiece m;
-      if (!cue.re->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) break;
+      if (!impl.set->Search(gi, group, sp, pos, &m)) break;
       size_t b = static_cast<size_t>(m.data() - text.data());
       size_t e = b + m.size();
       pos = e > b ? e : b + 1;

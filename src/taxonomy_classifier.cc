@@ -56,16 +56,19 @@ struct ThemeClassifier::Impl {
   // Classify, given the candidates of `set` for the text.
   std::vector<ThemeHit> Classify(std::string_view text_in,
                                  const std::vector<std::pair<std::string, double>>& model_scores,
-                                 const std::vector<int>& group_candidates) const;
+                                 const internal::RegexSetGroup::Hits& group) const;
 
-  // Appends the evidence of `rule` over `text`, searching its include
-  // patterns whose group indices are in `patterns` (ascending; the others
-  // cannot match, the prefilter says); returns false when it does not fire.
-  bool RunRule(const CompiledRule& rule, re2::StringPiece text, const int* patterns,
-               size_t n_patterns, std::vector<EvidenceSpan>* evidence) const;
+  // Appends the evidence of `rule` over `text` (the text of `group`, cut to
+  // its first 4 GiB), searching its include patterns whose group indices are
+  // in `patterns` (ascending; the others cannot match, the prefilter says);
+  // returns false when it does not fire.
+  bool RunRule(const CompiledRule& rule, re2::StringPiece text,
+               const internal::RegexSetGroup::Hits& group, const int* patterns, size_t n_patterns,
+               std::vector<EvidenceSpan>* evidence) const;
 };
 
 bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece text,
+                                    const internal::RegexSetGroup::Hits& group,
                                     const int* patterns, size_t n_patterns,
                                     std::vector<EvidenceSpan>* evidence) const {
   if (rule.scope == ExcludeScope::kText && AnyMatch(rule.exclude, text)) return false;
@@ -73,11 +76,10 @@ bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece t
   int found = 0;
   const int cap = options.max_evidence_per_rule;
   for (size_t k = 0; k < n_patterns; ++k) {
-    const RE2* re = rule.include[static_cast<size_t>(patterns[k] - rule.first_pattern)];
     size_t pos = 0;
     while (found < cap && pos <= text.size()) {
       re2::StringPiece m;
-      if (!re->Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) break;
+      if (!set->Search(patterns[k], group, text, pos, &m)) break;
       size_t b = static_cast<size_t>(m.data() - text.data());
       size_t e = b + m.size();
       if (e == b) {  // empty matches are never evidence
@@ -181,21 +183,22 @@ Result<std::unique_ptr<ThemeClassifier>> internal::PatternSharing::NewThemes(
 std::vector<ThemeHit> internal::PatternSharing::Classify(
     const ThemeClassifier& classifier, std::string_view text,
     const std::vector<std::pair<std::string, double>>& model_scores,
-    const std::vector<int>& group_candidates) {
-  return classifier.impl_->Classify(text, model_scores, group_candidates);
+    const internal::RegexSetGroup::Hits& hits) {
+  return classifier.impl_->Classify(text, model_scores, hits);
 }
 
 std::vector<ThemeHit> ThemeClassifier::Classify(
     std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores) const {
-  thread_local std::vector<int> matched;
-  matched.clear();
-  if (!impl_->set_to_rule.empty()) impl_->set->Candidates(text_in, &matched);
-  return impl_->Classify(text_in, model_scores, matched);
+  thread_local internal::RegexSetGroup::Hits hits;
+  hits.candidates.clear();
+  hits.atoms = {};
+  if (!impl_->set_to_rule.empty()) impl_->set->Candidates(text_in, &hits);
+  return impl_->Classify(text_in, model_scores, hits);
 }
 
 std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores,
-    const std::vector<int>& group_candidates) const {
+    const internal::RegexSetGroup::Hits& group) const {
   const Impl& impl = *this;
   const auto& themes = impl.taxonomy->themes();
   // Offsets are 32-bit; longer texts are classified on their first 4 GiB.
@@ -225,7 +228,7 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     thread_local std::vector<int> candidates;
     candidates.clear();
     const int end = impl.set_base + static_cast<int>(impl.set_to_rule.size());
-    for (int m : group_candidates)
+    for (int m : group.candidates)
       if (m >= impl.set_base && m < end) candidates.push_back(m);
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
@@ -238,7 +241,7 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
         ++run;
       const CompiledRule& rule = impl.rules[ri];
       evidence.clear();
-      const bool fired = impl.RunRule(rule, text, &candidates[c], run - c, &evidence);
+      const bool fired = impl.RunRule(rule, text, group, &candidates[c], run - c, &evidence);
       c = run;
       if (!fired) continue;
       Acc& a = slot(rule.theme);

@@ -71,7 +71,38 @@ std::vector<std::string> Variants(const std::string& text) {
     if (c == 's') long_s += "\xC5\xBF";  // U+017F LATIN SMALL LETTER LONG S
     else long_s.push_back(c);
   }
-  return {text, upper, kelvin, long_s};
+  // Long enough for Search to locate the atoms (and to search around them).
+  std::string repeated = text;
+  for (int k = 0; repeated.size() < LiteralPrefilter::kLocateBytes + 40; ++k)
+    repeated += (k % 3 == 0 ? ". " : k % 3 == 1 ? ", and " : "\n") + (k % 2 ? upper : text);
+  return {text, upper, kelvin, long_s, repeated};
+}
+
+// Checks that group.Search gives the matches RE2 gives, one after the other
+// from the start, for every pattern on `text`; returns how many searches
+// had the atoms located.
+size_t CheckSearch(const RegexSetGroup& group, const std::vector<std::unique_ptr<RE2>>& res,
+                   const std::string& text) {
+  RegexSetGroup::Hits hits;
+  group.Candidates(text, &hits);
+  const re2::StringPiece in(text);
+  for (size_t i = 0; i < res.size(); ++i) {
+    size_t pos = 0;
+    for (int step = 0; step < 50 && pos <= text.size(); ++step) {
+      re2::StringPiece want, got;
+      const bool w = res[i]->Match(in, pos, text.size(), RE2::UNANCHORED, &want, 1);
+      const bool g = group.Search(static_cast<int>(i), hits, in, pos, &got);
+      CAPTURE(i);
+      CAPTURE(pos);
+      REQUIRE(g == w);
+      if (!w) break;
+      REQUIRE(got.data() == want.data());
+      REQUIRE(got.size() == want.size());
+      const size_t b = static_cast<size_t>(want.data() - text.data());
+      pos = want.empty() ? b + 1 : b + want.size();
+    }
+  }
+  return hits.atoms.located ? 1 : 0;
 }
 
 // Checks candidates against RE2 and the set path for every text; returns
@@ -83,7 +114,7 @@ double CheckGroup(const RegexSetGroup& group, const std::vector<std::string>& pa
     res.push_back(std::make_unique<RE2>(p, options));
     REQUIRE(res.back()->ok());
   }
-  size_t total = 0, checked = 0;
+  size_t total = 0, checked = 0, located = 0;
   std::vector<int> candidates, by_sets;
   for (const std::string& base : texts) {
     for (const std::string& text : Variants(base)) {
@@ -95,10 +126,12 @@ double CheckGroup(const RegexSetGroup& group, const std::vector<std::string>& pa
       CAPTURE(text);
       CHECK(IsSubset(matching, candidates));
       if (group.MatchWithSets(text, &by_sets)) CHECK(by_sets == matching);
+      located += CheckSearch(group, res, text);
       total += candidates.size();
       ++checked;
     }
   }
+  CHECK(located > 0);  // the located path was taken
   return static_cast<double>(total) / static_cast<double>(checked);
 }
 
@@ -201,7 +234,8 @@ TEST_CASE("LiteralPrefilter keeps every random pattern that matches, across case
   std::mt19937 rng(11);
   const std::vector<std::string> words = {"stress", "kick", "SIGMA", "\xCF\x82ig", "refund", "ok",
                                           "\xC3\xA9t\xC3\xA9", "as", "no"};
-  const std::vector<std::string> glue = {"|", "\\s+", "[^.]{0,8}?", "(?:x|y)?", " ", ".*"};
+  const std::vector<std::string> glue = {"|", "\\s+", "[^.]{0,8}?", "(?:x|y)?", " ", ".*",
+                                         "\\W+", "[,;] ", "-?", "\\.", "[^a-z ]{1,3}", "\\w*"};
   auto word = [&] { return words[rng() % words.size()]; };
   for (int round = 0; round < 60; ++round) {
     std::vector<std::string> patterns;
@@ -394,6 +428,49 @@ TEST_CASE("LiteralPrefilter gives the same candidates on concurrent threads") {
     });
   for (auto& th : threads) th.join();
   CHECK(mismatches == std::vector<int>(4, 0));
+}
+
+TEST_CASE("LiteralPrefilter: Search on concurrent threads (each pattern's scope built on first use) agrees with RE2") {
+  RE2::Options opt = voc::internal::SignalCueOptions();
+  RegexSetGroup group(opt);
+  std::vector<std::string> patterns = voc::internal::BuiltinSignalCuePatterns();
+  std::vector<std::unique_ptr<RE2>> res;
+  for (const auto& p : patterns) {
+    std::string error;
+    REQUIRE(group.Add(p, &error) >= 0);
+    res.push_back(std::make_unique<RE2>(p, opt));
+  }
+  group.Compile();
+  // Long texts, so that the atoms are located and every search goes
+  // through the scopes, which the threads build concurrently.
+  std::vector<std::string> texts;
+  for (const std::string& t : PatternTexts(patterns)) {
+    std::string text = t;
+    while (text.size() < LiteralPrefilter::kLocateBytes + 40) text += " Then, " + t;
+    texts.push_back(text);
+  }
+  std::vector<int> mismatches(4, 0), located(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      RegexSetGroup::Hits hits;
+      for (size_t k = 0; k < texts.size(); ++k) {
+        const std::string& text = texts[(k + static_cast<size_t>(t) * 7) % texts.size()];
+        group.Candidates(text, &hits);
+        located[static_cast<size_t>(t)] += hits.atoms.located;
+        const re2::StringPiece in(text);
+        for (size_t i = 0; i < res.size(); ++i) {
+          re2::StringPiece want, got;
+          const bool w = res[i]->Match(in, 0, text.size(), RE2::UNANCHORED, &want, 1);
+          const bool g = group.Search(static_cast<int>(i), hits, in, 0, &got);
+          if (g != w || (w && (got.data() != want.data() || got.size() != want.size())))
+            ++mismatches[static_cast<size_t>(t)];
+        }
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(mismatches == std::vector<int>(4, 0));
+  CHECK(located == std::vector<int>(4, static_cast<int>(texts.size())));
 }
 
 TEST_CASE("FlatStringMap agrees with std::unordered_map on random keys") {
