@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace voc::internal {
 namespace {
@@ -255,11 +256,41 @@ void FeatureIndex::Reserve(size_t n) {
 
 void FeatureIndex::Grow() { Reserve(std::max<size_t>(16, keys_.size() * 2 + 2)); }
 
+namespace {
+
+// LSD radix sort on bytes; a byte that every id shares costs no pass.
+void RadixSortIds(std::vector<uint32_t>* ids) {
+  thread_local std::vector<uint32_t> scratch;
+  const size_t n = ids->size();
+  scratch.resize(n);
+  uint32_t count[4][256] = {};
+  for (uint32_t x : *ids) {
+    ++count[0][x & 0xFF];
+    ++count[1][x >> 8 & 0xFF];
+    ++count[2][x >> 16 & 0xFF];
+    ++count[3][x >> 24];
+  }
+  uint32_t* src = ids->data();
+  uint32_t* dst = scratch.data();
+  for (int d = 0; d < 4; ++d) {
+    const int shift = 8 * d;
+    uint32_t* c = count[d];
+    if (c[src[0] >> shift & 0xFF] == n) continue;
+    uint32_t sum = 0;
+    for (int b = 0; b < 256; ++b) sum += std::exchange(c[b], sum);
+    for (size_t i = 0; i < n; ++i) dst[c[src[i] >> shift & 0xFF]++] = src[i];
+    std::swap(src, dst);
+  }
+  if (src != ids->data()) std::copy(src, src + n, ids->data());
+}
+
+}  // namespace
+
 void SortIds(std::vector<uint32_t>* ids) {
-  constexpr size_t kMaxRanked = 48;  // beyond, std::sort is faster
+  constexpr size_t kMaxRanked = 48;  // beyond, a radix sort is faster
   const size_t n = ids->size();
   if (n > kMaxRanked) {
-    std::sort(ids->begin(), ids->end());
+    RadixSortIds(ids);
     return;
   }
   uint32_t in[kMaxRanked];

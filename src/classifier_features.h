@@ -85,7 +85,8 @@ class FeatureIndex {
 // Sorts `ids` ascending. The feature rows of one text are a few dozen
 // numbers: those are placed by rank (each one's count of smaller ids, and of
 // equal ones before it), loops without a data-dependent branch, where
-// std::sort's insertion steps mispredict; longer lists go to std::sort.
+// std::sort's insertion steps mispredict; longer lists (a narrative has
+// hundreds) are radix-sorted a byte at a time.
 void SortIds(std::vector<uint32_t>* ids);
 
 // A sparse, L2-normalized TF-IDF vector: (dense feature index, value),

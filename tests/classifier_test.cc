@@ -76,8 +76,11 @@ voc::internal::TrainData SyntheticTrainData(const std::vector<voc::LabeledText>&
 
 TEST_CASE("SortIds sorts like std::sort at every length, with duplicates and extremes") {
   std::mt19937 rng(5);
-  for (size_t n = 0; n <= 150; ++n) {
-    for (uint32_t range : {3u, 1000u, 0xFFFFFFFFu}) {
+  std::vector<size_t> lengths;
+  for (size_t n = 0; n <= 150; ++n) lengths.push_back(n);
+  for (size_t n : {255, 256, 257, 1000, 4097}) lengths.push_back(n);
+  for (size_t n : lengths) {
+    for (uint32_t range : {3u, 1000u, 70000u, 0xFFFFFFFFu}) {
       std::vector<uint32_t> ids(n);
       for (auto& x : ids) x = range == 0xFFFFFFFFu ? static_cast<uint32_t>(rng()) : rng() % range;
       if (n > 2) ids[n / 2] = 0xFFFFFFFFu;  // the largest id ranks like any other
