@@ -66,6 +66,10 @@ class Analyzer {
   Analysis Analyze(const Record& record) const;
   // Analyses a bare text.
   Analysis AnalyzeText(std::string_view text) const;
+  // Analyses records[0..n) into out[0..n) (overwritten), as Analyze does one
+  // by one, stage by stage over a few records at a time: faster, since each
+  // stage's tables stay in cache while it runs.
+  void Analyze(const Record* records, size_t n, Analysis* out) const;
   // Analyses `records` on `threads` threads (0: all cores); results come
   // back in input order and equal those of `Analyze` one by one.
   std::vector<Analysis> AnalyzeBatch(const std::vector<Record>& records, int threads = 0) const;
