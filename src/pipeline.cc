@@ -2,8 +2,8 @@
 //
 // The records are read in batches; each batch is cut into chunks of
 // consecutive records, and every thread claims chunks in input order, of any
-// batch that is read. The calling thread reads (up to three batches are
-// alive), hands on the results of the oldest batch once all its chunks are
+// batch that is read. The calling thread reads (two batches are alive: it
+// reads the next as soon as the oldest is handed on), hands on the results of the oldest batch once all its chunks are
 // done, and analyses chunks in between; it waits only when the oldest batch
 // has nothing left to claim and is not done. The helpers never wait for a
 // batch to end: they go on with the next one while the last chunk of the
@@ -15,9 +15,11 @@
 // out), which runs each stage over all of them in turn.
 //
 // The records of a batch are read into the Record objects of the batch
-// before: the reader reuses their strings, so a record costs no allocation
-// once the texts are no longer than those seen before (texts over
-// kKeepBytes are let go, so that one long text does not stay).
+// before: the reader reuses their strings, so a short record costs no
+// allocation. Strings over kKeepBytes (records) and kKeepChunkBytes (output
+// chunks) are let go after use: each reused string would otherwise keep the
+// largest size it ever held, and memory would grow with the input (a slot
+// sees more long texts in a longer file).
 //
 // RunPipelineText also formats each analysis on the thread that made it,
 // into one string per chunk that is reused from batch to batch: the analyses
@@ -43,8 +45,9 @@
 namespace voc {
 namespace {
 
-constexpr size_t kMaxBatches = 3;      // batches alive at a time with helpers
-constexpr size_t kKeepBytes = 16384;  // string capacity a reused record may keep
+constexpr size_t kMaxBatches = 2;      // batches alive at a time with helpers
+constexpr size_t kKeepBytes = 1024;  // string capacity a reused record may keep
+constexpr size_t kKeepChunkBytes = 262144;  // and a chunk's output text
 
 // `work(records, n, out)` turns n consecutive records into `*out`.
 template <typename Out>
@@ -273,7 +276,12 @@ Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
     for (size_t i = 0; i < n; ++i) format(analyses[i], &text);
     out->swap(text);
   };
-  std::function<void(std::string&)> emit = [&](std::string& text) { on_text(text); };
+  std::function<void(std::string&)> emit = [&](std::string& text) {
+    on_text(text);
+    // The strings circulate between the batches and the threads and would
+    // each keep the largest chunk it ever held.
+    if (text.capacity() > kKeepChunkBytes) std::string().swap(text);
+  };
   return Stream<std::string>(reader, options, work, 16, emit, on_reject).Run();
 }
 

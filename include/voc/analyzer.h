@@ -106,8 +106,8 @@ struct PipelineOptions {
 
 // Streams every record of `reader` through `analyzer`: each analysis goes
 // to `on_analysis` in input order, each reject to `on_reject`. Memory is
-// bounded by the batch size (up to three batches are alive at a time), not
-// the input size. Callbacks run on the calling thread. Returns the reader's status at
+// bounded by the batch size (two batches are alive at a time), not the input
+// size. Callbacks run on the calling thread. Returns the reader's status at
 // the end (non-OK if the stream failed part-way).
 Status RunPipeline(RecordReader& reader, const Analyzer& analyzer,
                    const PipelineOptions& options,
