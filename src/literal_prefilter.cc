@@ -160,9 +160,10 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) 
   outputs_begin_.push_back(static_cast<uint32_t>(outputs_.size()));
 }
 
-void AtomMatcher::Find(std::string_view text, std::vector<int>* found,
-                       std::vector<Occurrence>* occurrences) const {
-  if (table_.empty()) return;
+bool AtomMatcher::Find(std::string_view text, std::vector<int>* found,
+                       std::vector<Occurrence>* occurrences, size_t max_occurrences) const {
+  if (table_.empty()) return true;
+  bool complete = true;
   const size_t k = static_cast<size_t>(classes_);
   const uint16_t* table = table_.data();
   // The scan only notes where it reaches a state with atoms (the note is
@@ -192,7 +193,11 @@ void AtomMatcher::Find(std::string_view text, std::vector<int>* found,
             continue;
         }
         seen[ai / 64] |= uint64_t{1} << (ai % 64);
-        if (occurrences) occurrences->push_back({static_cast<uint32_t>(start), static_cast<int>(ai)});
+        if (occurrences == nullptr) continue;
+        if (occurrences->size() < max_occurrences)
+          occurrences->push_back({static_cast<uint32_t>(start), static_cast<int>(ai)});
+        else
+          complete = false;
       }
     }
   };
@@ -240,6 +245,7 @@ void AtomMatcher::Find(std::string_view text, std::vector<int>* found,
       found->push_back(static_cast<int>(w * 64 + static_cast<size_t>(__builtin_ctzll(m))));
     seen[w] = 0;
   }
+  return complete;
 }
 
 LiteralPrefilter::LiteralPrefilter() : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomLength)) {}
@@ -305,21 +311,23 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
   // whole.
   const bool locate = same_offsets && text.size() >= kLocateBytes &&
                       text.size() < std::numeric_limits<uint32_t>::max();
-  matcher_.Find(folded, &found, locate ? &atoms->at : nullptr);
-  if (locate) {
+  if (!locate) {
+    matcher_.Find(folded, &found);
+  } else if (matcher_.Find(folded, &found, &atoms->at, kMaxLocated)) {
     std::sort(atoms->at.begin(), atoms->at.end(),
               [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
                 return x.begin < y.begin;
               });
     atoms->located = true;
+  } else {  // too many to keep: the text is searched whole
+    std::vector<AtomMatcher::Occurrence>().swap(atoms->at);
   }
   filter_->AllPotentials(found, candidates);
   std::sort(candidates->begin(), candidates->end());
 }
 
-// A pattern's scope: its atoms are those of the pattern alone (a FilteredRE2
-// of its own; every match contains one of them, or the pattern would be a
-// candidate for a text without atoms), its barriers the ASCII bytes outside
+// A pattern's scope: witness atoms from a FilteredRE2 of the pattern alone
+// (every match holds one, see below), its barriers the ASCII bytes outside
 // its alphabet. Not usable when the pattern has no atoms, an atom the group's
 // matcher does not know, or no barrier.
 LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
@@ -343,8 +351,9 @@ LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
   // for "(late|annual) fees?" either side alone is a witness.
   std::vector<int> order(atoms.size()), outside;
   for (size_t k = 0; k < atoms.size(); ++k) order[k] = static_cast<int>(k);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int x, int y) { return atoms[static_cast<size_t>(x)].size() < atoms[static_cast<size_t>(y)].size(); });
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+    return atoms[static_cast<size_t>(x)].size() < atoms[static_cast<size_t>(y)].size();
+  });
   std::vector<bool> witness(atoms.size(), true);
   for (int k : order) {
     witness[static_cast<size_t>(k)] = false;

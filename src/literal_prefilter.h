@@ -80,9 +80,10 @@ class AtomMatcher {
 
   // Appends the indices of the atoms occurring in `text` to `found`, each
   // once, in increasing order; with `occurrences`, also appends every
-  // occurrence of every atom (in no particular order).
-  void Find(std::string_view text, std::vector<int>* found,
-            std::vector<Occurrence>* occurrences = nullptr) const;
+  // occurrence of every atom (in no particular order), up to
+  // `max_occurrences` of them. Returns false when there were more.
+  bool Find(std::string_view text, std::vector<int>* found,
+            std::vector<Occurrence>* occurrences = nullptr, size_t max_occurrences = 0) const;
 
   // States a table can number (15-bit ids); a longer prefix that needs more
   // is shortened.
@@ -143,9 +144,12 @@ class LiteralPrefilter {
 
   // Candidates, and the atoms of `text` in `atoms` (kept until the next
   // call; `text` must outlive it). The atoms are located only in texts of at
-  // least kLocateBytes, where searching around them pays.
+  // least kLocateBytes, where searching around them pays, and with at most
+  // kMaxLocated occurrences (a huge text of one repeated word is searched
+  // whole rather than take megabytes of occurrences).
   void Candidates(std::string_view text, std::vector<int>* candidates, TextAtoms* atoms) const;
   static constexpr size_t kLocateBytes = 256;
+  static constexpr size_t kMaxLocated = size_t{1} << 16;
 
   // Equals regex(i).Match(text, pos, text.size(), RE2::UNANCHORED, match, 1):
   // the leftmost match of pattern `i` that starts at `pos` or later. When

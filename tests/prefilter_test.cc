@@ -473,6 +473,33 @@ TEST_CASE("LiteralPrefilter: Search on concurrent threads (each pattern's scope 
   CHECK(located == std::vector<int>(4, static_cast<int>(texts.size())));
 }
 
+TEST_CASE("LiteralPrefilter: a text with more atom occurrences than it keeps is searched whole") {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  std::string error;
+  REQUIRE(group.Add("(?i)\\blate fees?\\b", &error) == 0);
+  group.Compile();
+  std::string text = "A fee, ";
+  while (text.size() < 12 * LiteralPrefilter::kMaxLocated) text += "late fee, ";
+  RegexSetGroup::Hits hits;
+  group.Candidates(text, &hits);
+  CHECK_FALSE(hits.atoms.located);
+  CHECK(hits.atoms.at.capacity() == 0);  // nothing kept
+  CHECK(hits.candidates == std::vector<int>{0});
+  re2::StringPiece m;
+  REQUIRE(group.Search(0, hits, text, 0, &m));
+  CHECK(m.data() == text.data() + 7);
+  CHECK(m.size() == 8);
+  // A shorter text of the same words is located and gives the same match.
+  const std::string shorter = text.substr(0, 600);
+  group.Candidates(shorter, &hits);
+  CHECK(hits.atoms.located);
+  REQUIRE(group.Search(0, hits, shorter, 0, &m));
+  CHECK(m.data() == shorter.data() + 7);
+  CHECK(m.size() == 8);
+}
+
 TEST_CASE("FlatStringMap agrees with std::unordered_map on random keys") {
   std::mt19937 rng(3);
   std::vector<std::string> keys;
