@@ -406,7 +406,8 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
     const Cue& cue = impl.cues[static_cast<size_t>(gi - impl.set_base)];
     size_t pos = 0;
     int seen = 0;
-    while (pos <= text.size() && seen < per_cue_cap) {
+    // (At the end of the text only an empty match is left, never a hit.)
+    while (pos < text.size() && seen < per_cue_cap) {
       re2::StringPiece m;
       if (!impl.set->Search(gi, group, sp, pos, &m)) break;
       size_t b = static_cast<size_t>(m.data() - text.data());

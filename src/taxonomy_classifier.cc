@@ -77,7 +77,8 @@ bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece t
   const int cap = options.max_evidence_per_rule;
   for (size_t k = 0; k < n_patterns; ++k) {
     size_t pos = 0;
-    while (found < cap && pos <= text.size()) {
+    // (At the end of the text only an empty match is left, never evidence.)
+    while (found < cap && pos < text.size()) {
       re2::StringPiece m;
       if (!set->Search(patterns[k], group, text, pos, &m)) break;
       size_t b = static_cast<size_t>(m.data() - text.data());
