@@ -123,7 +123,7 @@ TEST_CASE("RunPipeline: every record is analysed or rejected, in input order") {
   CHECK(stats.read == 4);
 }
 
-TEST_CASE("RunPipeline: records read into reused slots carry nothing over from the record before") {
+TEST_CASE("RunPipeline: records read into reused slots carry nothing over from the record before, on 1-3 threads") {
   // Rows with and without channel, customer and time (CSV: empty cells;
   // JSONL: keys left out), a rejected row between them and texts longer
   // than a reused record keeps: every analysis must equal the one of its row
