@@ -45,8 +45,8 @@
 namespace voc {
 namespace {
 
-constexpr size_t kMaxBatches = 2;      // batches alive at a time with helpers
-constexpr size_t kKeepBytes = 1024;  // string capacity a reused record may keep
+constexpr size_t kMaxBatches = 2;           // batches alive at a time with helpers
+constexpr size_t kKeepBytes = 1024;         // string capacity a reused record may keep
 constexpr size_t kKeepChunkBytes = 262144;  // and a chunk's output text
 
 // `work(records, n, out)` turns n consecutive records into `*out`.

@@ -55,9 +55,8 @@ struct PatternSharing {
   // SignalDetector::Create uses a group of its own).
   static Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,
                                                             std::shared_ptr<RegexSetGroup> group);
-  // ThemeClassifier::Classify and SignalDetector::Detect, given the
-  // candidates of their (compiled) group for `text`.
-  // `hits` are the group's for `text`.
+  // ThemeClassifier::Classify and SignalDetector::Detect, given `hits`, the
+  // candidates and atoms of their (compiled) group for `text`.
   static std::vector<ThemeHit> Classify(const ThemeClassifier& classifier, std::string_view text,
                                         const std::vector<std::pair<std::string, double>>& model_scores,
                                         const RegexSetGroup::Hits& hits);

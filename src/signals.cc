@@ -224,7 +224,6 @@ const char kProfanityGate[] =
 struct Cue {
   Signal signal;
   std::string name;
-  const RE2* re;  // owned by the detector's pattern group
   bool negatable;
 };
 
@@ -341,7 +340,7 @@ Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> gr
     if (index < 0)
       return InvalidArgumentError("signal cue '" + name + "': pattern \"" + pattern +
                                   "\" is not valid RE2: " + error);
-    cues.push_back({s, name, &set->regex(index), negatable});
+    cues.push_back({s, name, negatable});
     return Status::Ok();
   };
   for (const BuiltinCue& c : kCues) VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));

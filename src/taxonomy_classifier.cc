@@ -21,8 +21,8 @@ struct CompiledRule {
   std::string source;
   double weight = 0.0;
   ExcludeScope scope = ExcludeScope::kSentence;
-  std::vector<const RE2*> include;  // owned by the classifier's pattern group
-  int first_pattern = 0;  // group index of include[0]; the others follow it
+  // The include patterns live in the classifier's pattern group, which
+  // numbers them in the order added (set_to_rule maps them back here).
   std::vector<std::unique_ptr<RE2>> exclude;
 };
 
@@ -143,10 +143,6 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
         if (i < 0)
           return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
                                       "': invalid pattern \"" + p + "\": " + error);
-        // The group numbers patterns in the order added: include[k] is
-        // group index first_pattern + k.
-        if (cr.include.empty()) cr.first_pattern = i;
-        cr.include.push_back(&set->regex(i));
         set_to_rule.push_back(index);
       }
       for (const std::string& p : r.exclude) {
@@ -191,8 +187,7 @@ std::vector<ThemeHit> internal::PatternSharing::Classify(
 std::vector<ThemeHit> ThemeClassifier::Classify(
     std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores) const {
   thread_local internal::RegexSetGroup::Hits hits;
-  hits.candidates.clear();
-  hits.atoms = {};
+  hits.candidates.clear();  // no rules: nothing is searched
   if (!impl_->set_to_rule.empty()) impl_->set->Candidates(text_in, &hits);
   return impl_->Classify(text_in, model_scores, hits);
 }
