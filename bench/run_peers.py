@@ -66,17 +66,28 @@ def write_lines(path, texts, times=1):
 
 
 def measure(cmd, repeat, cwd=None):
-    """Returns (best wall seconds, peak RSS KiB of that run, stdout)."""
+    """Returns (best wall seconds, peak RSS KiB of that run).
+
+    Wall time is read from a monotonic clock around the process (GNU time's
+    %e has 10 ms steps, 2-3% of the sub-second runs whose ratios the tables
+    report); peak RSS is the largest of the process and its children, from
+    wait4 as GNU time reads it.
+    """
     best = None
     for _ in range(repeat):
-        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "sh", "-c", cmd + " > out.tmp"],
-                           cwd=cwd, capture_output=True, text=True)
-        if p.returncode != 0:
-            raise RuntimeError(f"command failed ({p.returncode}): {cmd}\n{p.stderr[-2000:]}")
-        wall, rss = p.stderr.strip().splitlines()[-1].split()
-        wall = max(float(wall), 0.01)
+        with open(os.path.join(cwd or ".", "out.tmp"), "wb") as out, \
+                tempfile.TemporaryFile() as err:
+            t0 = time.perf_counter()
+            p = subprocess.Popen(["sh", "-c", cmd], cwd=cwd, stdout=out, stderr=err)
+            _, status, usage = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t0
+            p.returncode = os.waitstatus_to_exitcode(status)
+            if p.returncode != 0:
+                err.seek(0)
+                tail = err.read()[-2000:].decode("utf-8", "replace")
+                raise RuntimeError(f"command failed ({p.returncode}): {cmd}\n{tail}")
         if best is None or wall < best[0]:
-            best = (wall, int(rss))
+            best = (wall, int(usage.ru_maxrss))
     return best
 
 
