@@ -6,7 +6,6 @@
 #include <string>
 
 #include "cli.h"
-#include "huge_heap.h"
 
 namespace voc_cli {
 boost::program_options::variables_map ParseCommandLine(
@@ -47,7 +46,6 @@ void PrintUsage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  voc_cli::UseHugePageHeap();
   if (argc < 2) {
     PrintUsage(stderr);
     return 2;
