@@ -6,7 +6,7 @@ usage: /usr/bin/python3 bench/run_peers.py [--data ../shared/data] [--build buil
 
 Every figure is the wall time of a whole command (start-up and model loading
 included) on the same input file, best of --repeat runs, and its peak RSS
-(from /usr/bin/time). Ratios are voc's throughput over the peer's.
+(from wait4). Ratios are voc's throughput over the peer's.
 Peers are installed here, outside the library's build: Debian's fasttext and
 python3-sklearn (apt), and vader-sentiment, wink-nlp, wink-tokenizer (npm, in
 a scratch folder).
@@ -32,7 +32,7 @@ def sh(cmd, **kw):
 
 
 def install_peers(scratch):
-    need = [p for p, exe in (("fasttext", "/usr/bin/fasttext"), ("time", "/usr/bin/time")) if not os.path.exists(exe)]
+    need = [] if os.path.exists("/usr/bin/fasttext") else ["fasttext"]
     try:
         subprocess.run([PY, "-c", "import sklearn"], check=True, capture_output=True)
     except subprocess.CalledProcessError:
@@ -81,6 +81,7 @@ def measure(cmd, repeat, cwd=None):
             p = subprocess.Popen(["sh", "-c", cmd], cwd=cwd, stdout=out, stderr=err)
             _, status, usage = os.wait4(p.pid, 0)
             wall = time.perf_counter() - t0
+            # Reaped here: Popen must not wait for it again.
             p.returncode = os.waitstatus_to_exitcode(status)
             if p.returncode != 0:
                 err.seek(0)

@@ -3,9 +3,10 @@
 // The records are read in batches; each batch is cut into chunks of
 // consecutive records, and every thread claims chunks in input order, of any
 // batch that is read. The calling thread reads (two batches are alive: it
-// reads the next as soon as the oldest is handed on), hands on the results of the oldest batch once all its chunks are
-// done, and analyses chunks in between; it waits only when the oldest batch
-// has nothing left to claim and is not done. The helpers never wait for a
+// reads the next as soon as the oldest is handed on), hands on the results
+// of the oldest batch once all its chunks are done, and analyses chunks in
+// between; it waits only when the oldest batch has nothing left to claim and
+// is not done. The helpers never wait for a
 // batch to end: they go on with the next one while the last chunk of the
 // previous one runs elsewhere, and sleep only when everything read is
 // claimed. Memory is bounded by the batch size, not the input size. With one
@@ -263,10 +264,10 @@ Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
                        const std::function<void(const Reject&)>& on_reject) {
   // Chunks of 16 records: few enough strings to hand over, small enough to
   // share a batch between threads evenly, enough for the stages to keep
-  // their tables in cache. Each chunk is formatted into a per-thread string and then swapped into
-  // the batch: the batch's strings sit side by side, two to a cache line,
-  // and appending to them directly had two threads invalidate each other's
-  // line at every append (2-3% of a two-thread run).
+  // their tables in cache. Each chunk is formatted into a per-thread string
+  // and then swapped into the batch: the batch's strings sit side by side,
+  // two to a cache line, and appending to them directly had two threads
+  // invalidate each other's line at every append (2-3% of a two-thread run).
   Work<std::string> work = [&](const Record* r, size_t n, std::string* out) {
     thread_local std::string text;
     thread_local std::vector<Analysis> analyses;

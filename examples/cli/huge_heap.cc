@@ -78,7 +78,8 @@ SysAllocator* Install(SysAllocator* system) {
 
 // Populates the zero-filled end (.bss) of tcmalloc's writable segment.
 int PopulateTcmallocBss(dl_phdr_info* info, size_t, void*) {
-  if (info->dlpi_name == nullptr || std::strstr(info->dlpi_name, "libtcmalloc") == nullptr) return 0;
+  if (info->dlpi_name == nullptr || std::strstr(info->dlpi_name, "libtcmalloc") == nullptr)
+    return 0;
   g_bss.found = true;
   const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   for (int i = 0; i < info->dlpi_phnum; ++i) {
