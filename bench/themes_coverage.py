@@ -1,18 +1,44 @@
 #!/usr/bin/python3
-"""Coverage and rough precision of the default taxonomy, through `voc themes`.
+"""Theme coverage and correctness of a taxonomy on the labelled corpora.
 
-Runs `voc themes` on real corpora in ../shared/data and reports:
-  - coverage: share of records with >= 1 theme, per corpus;
-  - signal shares per corpus;
-  - Bitext intents vs theme hits (the taxonomy's `model_labels` maps each
-    intent to a theme): per-intent recall (records of the intent whose hits
-    include that theme, an ancestor or a descendant) and per-theme precision
-    (hits compatible with the record's intent), a rough proxy only;
-  - a seeded random sample of hits written to a file, for a person to read.
+Runs `voc analyze` (the product path: normalise, redact, themes) on each
+labelled corpus in ../shared/data and scores its themes against a FIXED
+mapping from the corpora's gold labels to theme ids, bench/coverage_mapping.json
+(written before taxonomy version 2 was tuned; see its "comment"):
 
-usage: /usr/bin/python3 bench/themes_coverage.py [--voc build/bin/voc]
-         [--data ../shared/data] [--taxonomy models/taxonomy.json]
-         [--sample 50] [--sample-out FILE] [--json OUT]
+  corpus               records   gold labels
+  cfpb                 1,532     Product, Issue, Sub-issue (complaint narratives)
+  bitext               903       intent (+ its category), splits/bitext_intent_test.csv
+  semeval_restaurants  2,000     ENTITY#ATTRIBUTE aspect categories (ABSA16, English)
+  semeval_laptops      2,500     ENTITY#ATTRIBUTE aspect categories (ABSA16, English)
+  clothing             2,407     reviews rated 1-2 (the complaints), department
+
+For each corpus, over the records with at least one label that the mapping
+maps to a theme (the issue-bearing records):
+  coverage  share with >= 1 theme;
+  correct   share with >= 1 theme that the mapping accepts for the record
+            (a predicted id equal to an accepted id or below it);
+  precision share of the predicted themes, over all records, that are accepted;
+and `general`: share of the records whose labels all map to nothing (e.g.
+"RESTAURANT#GENERAL") that still get a theme. Per gold label the same
+figures are written with --per-label (and always into --json).
+
+Modes (columns): `rules` (the taxonomy's rules; `--industry auto` when the
+binary has the flag) and `rules+adapt` (the same with `--adapt on`, run only
+when `voc analyze --help` offers `--adapt`).
+
+usage:
+  /usr/bin/python3 bench/themes_coverage.py [--voc build/bin/voc]
+      [--data ../shared/data] [--taxonomy models/taxonomy.json]
+      [--industry auto] [--json OUT] [--compare BEFORE.json] [--per-label]
+      [--markdown] [--sample 50 --sample-out FILE]
+
+The figures of taxonomy version 1 are in bench/results/themes_coverage_v1.json:
+  git show 7111555:models/taxonomy.json > /tmp/taxonomy_v1.json
+  /usr/bin/python3 bench/themes_coverage.py --taxonomy /tmp/taxonomy_v1.json \\
+      --json bench/results/themes_coverage_v1.json
+and a before/after table:
+  /usr/bin/python3 bench/themes_coverage.py --compare bench/results/themes_coverage_v1.json --markdown
 """
 import argparse
 import collections
@@ -24,131 +50,294 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+CORPORA = ["cfpb", "bitext", "semeval_restaurants", "semeval_laptops", "clothing"]
 
 
-def read_csv(path, text_col, label_col=None, limit=None):
+def clean(text):
+    return " ".join(text.split())
+
+
+def load_csv(path):
     csv.field_size_limit(1 << 30)
-    out = []
     with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            text = (row.get(text_col) or "").strip()
-            if not text:
-                continue
-            out.append((" ".join(text.split()), row.get(label_col) if label_col else None))
-            if limit and len(out) >= limit:
-                break
+        return list(csv.DictReader(f))
+
+
+# Each loader returns [(text, [(field, label), ...])].
+def load_cfpb(data):
+    out = []
+    for row in load_csv(os.path.join(data, "cfpb_complaints/complaints_sample.csv")):
+        text = clean(row.get("Consumer complaint narrative") or "")
+        if text:
+            out.append((text, [(k, row[k]) for k in ("Product", "Issue", "Sub-issue") if row.get(k)]))
     return out
 
 
-def run_voc(voc, taxonomy, texts):
-    data = "".join(t + "\n" for t in texts).encode("utf-8")
-    t0 = time.perf_counter()
-    proc = subprocess.run([voc, "themes", "-", "--taxonomy", taxonomy], input=data,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
-    secs = time.perf_counter() - t0
+def load_bitext(data):
+    category = {}
+    for row in load_csv(os.path.join(data, "bitext_customer_support",
+                                     "Bitext_Sample_Customer_Support_Training_Dataset.csv")):
+        category[row["intent"]] = row["category"]
+    out = []
+    for row in load_csv(os.path.join(data, "splits/bitext_intent_test.csv")):
+        text = clean(row["text"])
+        if text:
+            out.append((text, [("intent", row["label"]), ("category", category.get(row["label"], ""))]))
+    return out
+
+
+def load_semeval(path):
+    out = []
+    for s in ET.parse(path).iter("sentence"):
+        t = s.find("text")
+        text = clean(t.text or "") if t is not None else ""
+        if not text:
+            continue
+        cats = sorted({o.get("category") for o in s.iter("Opinion") if o.get("category")})
+        out.append((text, [("category", c) for c in cats]))
+    return out
+
+
+def load_clothing(data):
+    out = []
+    for row in load_csv(os.path.join(data, "womens_ecommerce_clothing_reviews",
+                                     "womens_clothing_ecommerce_reviews.csv")):
+        body = clean(row.get("Review Text") or "")
+        if not body or row.get("Rating") not in ("1", "2"):
+            continue
+        title = clean(row.get("Title") or "")
+        text = f"{title}. {body}" if title else body
+        out.append((text, [("Department Name", row.get("Department Name") or "")]))
+    return out
+
+
+def load_corpus(name, data):
+    if name == "cfpb":
+        return load_cfpb(data)
+    if name == "bitext":
+        return load_bitext(data)
+    if name == "semeval_restaurants":
+        return load_semeval(os.path.join(data, "semeval_absa/ABSA16_Restaurants_Train_SB1_v2.xml"))
+    if name == "semeval_laptops":
+        return load_semeval(os.path.join(data, "semeval_absa/ABSA16_Laptops_Train_SB1_v2.xml"))
+    if name == "clothing":
+        return load_clothing(data)
+    raise ValueError(name)
+
+
+def accepted_ids(mapping, corpus, field, label):
+    """Theme ids the mapping accepts for one gold label."""
+    m = mapping[corpus]
+    if corpus.startswith("semeval_"):
+        entity, _, attribute = label.partition("#")
+        return set(m["entity"].get(entity, [])) | set(m["attribute"].get(attribute, []))
+    return set(m.get(field, {}).get(label, []))
+
+
+def voc_flags(voc):
+    """The `voc analyze` flags this binary offers (a set of '--name')."""
+    proc = subprocess.run([voc, "analyze", "--help"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, check=False)
+    text = proc.stdout.decode("utf-8", "replace")
+    return {w.rstrip(",") for w in text.split() if w.startswith("--")}
+
+
+def run_voc(voc, taxonomy, texts, extra):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "in.jsonl")
+        with open(src, "w", encoding="utf-8") as f:
+            for i, t in enumerate(texts):
+                f.write(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n")
+        cmd = [voc, "analyze", src, "--themes", taxonomy, "-q", "--format", "jsonl"] + extra
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        secs = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"themes_coverage: {' '.join(cmd)} failed: {proc.stderr.decode()[-2000:]}")
     rows = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
     assert len(rows) == len(texts), (len(rows), len(texts))
-    return rows, secs
+    return rows, secs, proc.stderr.decode("utf-8", "replace")
 
 
-def related(a, b):
-    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+def canonical(theme_id, aliases):
+    """Renames an id (or its longest renamed prefix) through `aliases`."""
+    parts = theme_id.split("/")
+    for n in range(len(parts), 0, -1):
+        head = "/".join(parts[:n])
+        if head in aliases:
+            return "/".join([aliases[head]] + parts[n:])
+    return theme_id
+
+
+def accepted(pred, acc):
+    return any(pred == a or pred.startswith(a + "/") for a in acc)
+
+
+def score(mapping, corpus, recs, rows, aliases):
+    per_label = collections.defaultdict(lambda: collections.Counter())
+    tot = collections.Counter()
+    for (text, labels), row in zip(recs, rows):
+        preds = {canonical(h["id"], aliases) for h in row["themes"]}
+        acc = set()
+        for field, label in labels:
+            acc |= accepted_ids(mapping, corpus, field, label)
+        if not acc:
+            tot["general"] += 1
+            tot["general_themed"] += bool(preds)
+            continue
+        ok = any(accepted(p, acc) for p in preds)
+        tot["n"] += 1
+        tot["covered"] += bool(preds)
+        tot["correct"] += ok
+        tot["pred"] += len(preds)
+        tot["pred_ok"] += sum(accepted(p, acc) for p in preds)
+        for field, label in labels:
+            if not accepted_ids(mapping, corpus, field, label):
+                continue
+            c = per_label[f"{field}={label}"]
+            c["n"] += 1
+            c["covered"] += bool(preds)
+            c["correct"] += ok
+    n = max(1, tot["n"])
+    res = {
+        "records": len(recs), "issue_records": tot["n"],
+        "coverage": tot["covered"] / n, "correct": tot["correct"] / n,
+        "precision": tot["pred_ok"] / max(1, tot["pred"]),
+        "general_records": tot["general"],
+        "general_themed": tot["general_themed"] / max(1, tot["general"]),
+        "per_label": {k: {"n": c["n"], "coverage": c["covered"] / c["n"], "correct": c["correct"] / c["n"]}
+                      for k, c in sorted(per_label.items(), key=lambda kv: -kv[1]["n"])},
+    }
+    return res
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--voc", default=os.path.join(ROOT, "build/bin/voc"))
     ap.add_argument("--data", default=os.environ.get("VOC_DATA", os.path.join(ROOT, "..", "shared", "data")))
     ap.add_argument("--taxonomy", default=os.path.join(ROOT, "models/taxonomy.json"))
-    ap.add_argument("--sample", type=int, default=50)
+    ap.add_argument("--mapping", default=os.path.join(HERE, "coverage_mapping.json"))
+    ap.add_argument("--industry", default="auto", help="passed to voc when it has --industry")
+    ap.add_argument("--corpora", default=",".join(CORPORA))
+    ap.add_argument("--threads", default="2")
+    ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--compare", help="figures of an earlier run (--json) for a before/after table")
+    ap.add_argument("--per-label", action="store_true", help="print the figures per gold label")
+    ap.add_argument("--markdown", action="store_true", help="print the summary as a Markdown table")
+    ap.add_argument("--sample", type=int, default=0, help="write a seeded sample of N hits to read")
     ap.add_argument("--sample-out", default=os.path.join(tempfile.gettempdir(), "theme_hits_sample.txt"))
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--json")
     args = ap.parse_args()
-    data = args.data
-    if not os.path.isdir(data):
-        sys.exit(f"themes_coverage: no corpora at {data} (use --data or VOC_DATA)")
-
-    corpora = {
-        "cfpb_narratives": read_csv(os.path.join(data, "cfpb_complaints/complaints_sample.csv"),
-                                    "Consumer complaint narrative", "Product"),
-        "bitext_test": read_csv(os.path.join(data, "splits/bitext_intent_test.csv"), "text", "label"),
-        "reviews_test": read_csv(os.path.join(data, "splits/reviews_sentiment_test.csv"), "text", "label"),
-        "tweets_test": read_csv(os.path.join(data, "splits/tweets_sentiment_test.csv"), "text", "label"),
-    }
+    if not os.path.isdir(args.data):
+        sys.exit(f"themes_coverage: no corpora at {args.data} (use --data or VOC_DATA)")
+    with open(args.mapping, encoding="utf-8") as f:
+        mapping = json.load(f)
     with open(args.taxonomy, encoding="utf-8") as f:
-        model_labels = json.load(f).get("model_labels", {})
+        tax = json.load(f)
+    aliases = dict(mapping.get("v1_aliases", {}))
+    aliases.update(tax.get("aliases", {}))
 
-    report = {"corpora": {}}
-    all_hits = []
-    print(f"{'corpus':18} {'records':>7} {'coverage':>8} {'themes/rec':>10} {'rec/s':>8}  top themes")
-    for name, recs in corpora.items():
+    flags = voc_flags(args.voc)
+    base = ["--threads", args.threads]
+    if "--industry" in flags:
+        base += ["--industry", args.industry]
+    modes = {"rules": base + (["--adapt", "off"] if "--adapt" in flags else [])}
+    if "--adapt" in flags:
+        modes["rules+adapt"] = base + ["--adapt", "on"]
+
+    path = os.path.abspath(args.taxonomy)
+    shown = os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else args.taxonomy
+    report = {"taxonomy": {"path": shown, "name": tax.get("name"),
+                           "version": tax.get("version")},
+              "voc": os.path.basename(args.voc), "modes": list(modes), "corpora": {}}
+    hits = []
+    for corpus in args.corpora.split(","):
+        recs = load_corpus(corpus, args.data)
         texts = [t for t, _ in recs]
-        rows, secs = run_voc(args.voc, args.taxonomy, texts)
-        covered = sum(1 for r in rows if r["themes"])
-        n_themes = sum(len(r["themes"]) for r in rows)
-        tops = collections.Counter(h["id"] for r in rows for h in r["themes"])
-        sig = collections.Counter()
-        for r in rows:
-            for s in {h["signal"] for h in r["signals"]}:
-                sig[s] += 1
-        depts = collections.Counter(h["department"] for r in rows for h in r["themes"])
-        entry = {
-            "records": len(rows), "coverage": covered / len(rows),
-            "themes_per_record": n_themes / len(rows), "records_per_sec": len(rows) / secs,
-            "top_themes": tops.most_common(12),
-            "signal_share": {k: v / len(rows) for k, v in sorted(sig.items())},
-            "departments": depts.most_common(),
-        }
-        report["corpora"][name] = entry
-        print(f"{name:18} {len(rows):7d} {entry['coverage']:8.3f} {entry['themes_per_record']:10.2f} "
-              f"{entry['records_per_sec']:8.0f}  " + ", ".join(f"{k} {v}" for k, v in tops.most_common(6)))
-        print(" " * 19 + "signals: " + ", ".join(f"{k} {v:.3f}" for k, v in entry["signal_share"].items()))
-        for (text, label), r in zip(recs, rows):
-            for h in r["themes"]:
-                all_hits.append((name, text, label, h))
+        entry = {}
+        for mode, extra in modes.items():
+            rows, secs, err = run_voc(args.voc, args.taxonomy, texts, extra)
+            res = score(mapping, corpus, recs, rows, aliases)
+            res["seconds"] = secs
+            res["voc_stderr"] = [l for l in err.splitlines() if l.strip()][:8]
+            res["top_themes"] = collections.Counter(
+                canonical(h["id"], aliases) for r in rows for h in r["themes"]).most_common(15)
+            entry[mode] = res
+            if mode == "rules":
+                for (text, labels), r in zip(recs, rows):
+                    for h in r["themes"]:
+                        hits.append((corpus, text, labels, h))
+        report["corpora"][corpus] = entry
 
-        if name == "bitext_test":
-            recall_num = collections.Counter()
-            recall_den = collections.Counter()
-            prec_num = collections.Counter()
-            prec_den = collections.Counter()
-            for (text, label), r in zip(recs, rows):
-                target = model_labels.get(label)
-                if target is None:
-                    continue
-                recall_den[label] += 1
-                if any(related(h["id"], target) for h in r["themes"]):
-                    recall_num[label] += 1
-                for h in r["themes"]:
-                    prec_den[h["id"]] += 1
-                    if related(h["id"], target):
-                        prec_num[h["id"]] += 1
-            rec = {k: recall_num[k] / recall_den[k] for k in sorted(recall_den)}
-            prec = {k: prec_num[k] / prec_den[k] for k in sorted(prec_den)}
-            micro_r = sum(recall_num.values()) / max(1, sum(recall_den.values()))
-            micro_p = sum(prec_num.values()) / max(1, sum(prec_den.values()))
-            report["bitext_alignment"] = {"micro_recall": micro_r, "micro_precision": micro_p,
-                                          "recall_by_intent": rec, "precision_by_theme": prec}
-            print(f"\nBitext intent -> theme alignment: micro recall {micro_r:.3f}, "
-                  f"micro precision {micro_p:.3f}")
-            print("  recall by intent: " + ", ".join(f"{k} {v:.2f}" for k, v in rec.items()))
-            print("  precision by theme: " + ", ".join(f"{k} {v:.2f}" for k, v in prec.items()) + "\n")
-
-    rng = random.Random(args.seed)
-    sample = rng.sample(all_hits, min(args.sample, len(all_hits)))
-    with open(args.sample_out, "w", encoding="utf-8") as f:
-        for i, (name, text, label, h) in enumerate(sample, 1):
-            ev = "; ".join(e.get("text", "") for e in h["evidence"])
-            f.write(f"[{i}] {name} ({label}) theme={h['id']} evidence=<{ev}>\n")
-            f.write(f"    {text[:600]}\n\n")
-    print(f"random sample of {len(sample)} hits written to {args.sample_out}")
+    before = None
+    if args.compare:
+        with open(args.compare, encoding="utf-8") as f:
+            before = json.load(f)
+    print_summary(report, before, args.markdown)
+    if args.per_label:
+        for corpus, entry in report["corpora"].items():
+            print(f"\n{corpus}: per gold label (rules): n coverage correct")
+            for k, v in entry["rules"]["per_label"].items():
+                print(f"  {v['n']:5d} {v['coverage']:6.3f} {v['correct']:6.3f}  {k}")
+    if args.sample:
+        rng = random.Random(args.seed)
+        sample = rng.sample(hits, min(args.sample, len(hits)))
+        with open(args.sample_out, "w", encoding="utf-8") as f:
+            for i, (corpus, text, labels, h) in enumerate(sample, 1):
+                ev = "; ".join(e.get("text", "") for e in h["evidence"])
+                f.write(f"[{i}] {corpus} {labels} theme={h['id']} evidence=<{ev}>\n    {text[:600]}\n\n")
+        print(f"random sample of {len(sample)} hits written to {args.sample_out}")
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(report, f, indent=2)
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+
+
+def print_summary(report, before, markdown):
+    rows = []
+    for corpus, entry in report["corpora"].items():
+        for mode, r in entry.items():
+            b = None
+            if before and mode in before["corpora"].get(corpus, {}):
+                b = before["corpora"][corpus][mode]
+            elif before and "rules" in before["corpora"].get(corpus, {}):
+                b = before["corpora"][corpus]["rules"]
+            rows.append((corpus, mode, r, b))
+    if markdown:
+        if before:
+            print("| corpus | mode | issue records | coverage before | coverage after | correct before | "
+                  "correct after | precision before | precision after | general sentences themed (after) |")
+            print("|---|---|---|---|---|---|---|---|---|---|")
+            for corpus, mode, r, b in rows:
+                bc = lambda k: f"{b[k]:.3f}" if b else "-"
+                print(f"| {corpus} | {mode} | {r['issue_records']:,} | {bc('coverage')} | {r['coverage']:.3f} | "
+                      f"{bc('correct')} | {r['correct']:.3f} | {bc('precision')} | {r['precision']:.3f} | "
+                      f"{r['general_themed']:.3f} |")
+        else:
+            print("| corpus | mode | issue records | coverage | correct | precision | general sentences themed |")
+            print("|---|---|---|---|---|---|---|")
+            for corpus, mode, r, b in rows:
+                print(f"| {corpus} | {mode} | {r['issue_records']:,} | {r['coverage']:.3f} | {r['correct']:.3f} | "
+                      f"{r['precision']:.3f} | {r['general_themed']:.3f} |")
+        return
+    print(f"taxonomy {report['taxonomy']['path']} ({report['taxonomy']['name']} v{report['taxonomy']['version']})")
+    head = f"{'corpus':20} {'mode':11} {'issue':>6} {'cover':>6} {'correct':>7} {'prec':>6} {'general':>7}"
+    if before:
+        head += f"   {'cover0':>6} {'correct0':>8} {'prec0':>6}"
+    print(head)
+    for corpus, mode, r, b in rows:
+        line = (f"{corpus:20} {mode:11} {r['issue_records']:6d} {r['coverage']:6.3f} {r['correct']:7.3f} "
+                f"{r['precision']:6.3f} {r['general_themed']:7.3f}")
+        if b:
+            line += f"   {b['coverage']:6.3f} {b['correct']:8.3f} {b['precision']:6.3f}"
+        print(line)
+        for l in r.get("voc_stderr", []):
+            if "industr" in l:
+                print(" " * 22 + l)
 
 
 if __name__ == "__main__":
