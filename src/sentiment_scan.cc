@@ -75,6 +75,47 @@ unsigned EmoticonPair(char a, char b) {
   return lower(a) << 8 | lower(b);
 }
 
+// Lower-case ASCII prefix test.
+bool StartsWithNoCase(std::string_view s, size_t p, std::string_view prefix) {
+  if (s.size() - p < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[p + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+// End of the non-space run starting at `p`, less the punctuation that closes
+// a sentence or clause after it ("see http://x.co/a." keeps its '.').
+size_t ChunkEndBeforeTrailingPunct(std::string_view s, size_t p) {
+  size_t q = p;
+  while (q < s.size() && !IsSpace(static_cast<unsigned char>(s[q]))) ++q;
+  while (q > p + 1) {
+    char c = s[q - 1];
+    if (c == '.' || c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == ')' ||
+        c == ']' || c == '"' || c == '\'') {
+      --q;
+    } else {
+      break;
+    }
+  }
+  return q;
+}
+
+// A URL starts at `p`: a scheme ("http://", "https://") or "www.".
+bool StartsUrl(std::string_view s, size_t p) {
+  return StartsWithNoCase(s, p, "http://") || StartsWithNoCase(s, p, "https://") ||
+         StartsWithNoCase(s, p, "www.");
+}
+
+// A redaction mask such as "[EMAIL]" or "[CARD]" starts at `p`; returns its length.
+size_t MaskLength(std::string_view s, size_t p) {
+  size_t q = p + 1;
+  while (q < s.size() && q - p <= 24 && ((s[q] >= 'A' && s[q] <= 'Z') || s[q] == '_')) ++q;
+  return q > p + 1 && q < s.size() && s[q] == ']' ? q + 1 - p : 0;
+}
+
 }  // namespace
 
 Scanner::Scanner() {
@@ -148,12 +189,50 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
   const size_t n = text.size();
   char lower[16];
   size_t p = 0;
+  // State at the start of the current whitespace-delimited chunk, restored
+  // when the chunk turns out to be an e-mail address (no sentence closes
+  // inside a chunk, so the token count and the sentence state suffice).
+  size_t chunk_tokens = 0, chunk_sentences = 0;
+  uint32_t chunk_sentence_end = 0;
+  bool chunk_sentence_open = false;
+  bool at_new_chunk = true;
   while (p < n) {
     unsigned char c = static_cast<unsigned char>(text[p]);
     if (IsSpace(c)) {
       if (c == '\n') close_sentence();
       ++p;
+      at_new_chunk = true;
       continue;
+    }
+    if (at_new_chunk) {
+      at_new_chunk = false;
+      chunk_tokens = tokens->size();
+      chunk_sentences = sentences->size();
+      chunk_sentence_open = sentence_open;
+      chunk_sentence_end = sentence_open ? sentences->back().second : 0;
+    }
+    // Social tokens that are not words are never scored: @mentions (often a
+    // brand: "@united thanks for nothing"), URLs, e-mail addresses (below)
+    // and redaction masks.
+    const bool after_word = p > 0 && IsAsciiAlnum(static_cast<unsigned char>(text[p - 1]));
+    if (!after_word) {
+      if (c == '@' && p + 1 < n &&
+          (IsAsciiAlnum(static_cast<unsigned char>(text[p + 1])) || text[p + 1] == '_')) {
+        size_t q = p + 1;
+        while (q < n && (IsAsciiAlnum(static_cast<unsigned char>(text[q])) || text[q] == '_')) ++q;
+        p = q;
+        continue;
+      }
+      if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && StartsUrl(text, p)) {
+        p = ChunkEndBeforeTrailingPunct(text, p);
+        continue;
+      }
+      if (c == '[') {
+        if (size_t len = MaskLength(text, p)) {
+          p += len;
+          continue;
+        }
+      }
     }
     // Emoticons: at the start of a whitespace-delimited chunk.
     bool at_chunk_start = p == 0 || IsSpace(static_cast<unsigned char>(text[p - 1]));
@@ -276,6 +355,17 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         if (!IsWordCodepoint(w)) break;
         ++letters;
         q += wl;
+      }
+      if (q + 1 < n && text[q] == '@' && IsAsciiAlnum(static_cast<unsigned char>(text[q + 1]))) {
+        // An e-mail address: drop what its local part emitted and skip it.
+        size_t start = q;
+        while (start > 0 && !IsSpace(static_cast<unsigned char>(text[start - 1]))) --start;
+        tokens->resize(chunk_tokens);
+        sentences->resize(chunk_sentences);
+        sentence_open = chunk_sentence_open;
+        if (sentence_open) sentences->back().second = chunk_sentence_end;
+        p = ChunkEndBeforeTrailingPunct(text, start);
+        continue;
       }
       t.end = static_cast<uint32_t>(q);
       t.all_caps = letters >= 2 && lowers == 0;

@@ -190,6 +190,28 @@ TEST_CASE("Sentiment: evidence offsets point at the words") {
   CHECK(EvidenceText(text, r2.document) == "STILL WAITING|rude");
 }
 
+TEST_CASE("Sentiment: mentions, URLs, e-mail addresses and masks are never scored") {
+  // "@united" would be the lexicon's positive "united"; the brand handle is not a word.
+  std::string text = "@united thanks for nothing";
+  auto r = Lexicon().Analyze(text);
+  CHECK(EvidenceText(text, r.document) == "thanks");
+  CHECK(EvidenceText("(@HappyAirline) awful", Lexicon().Analyze("(@HappyAirline) awful").document) ==
+        "awful");
+  std::string urls = "see http://t.co/great and www.love.com/best, https://x.io/happy. Rude staff";
+  CHECK(EvidenceText(urls, Lexicon().Analyze(urls).document) == "Rude");
+  std::string mail = "write to happy.love@best.com or [EMAIL] now: terrible service";
+  auto m = Lexicon().Analyze(mail);
+  CHECK(EvidenceText(mail, m.document) == "terrible service");
+  // The sentence after a skipped address still starts a sentence of its own.
+  std::string two = "Mail good.guy@x.com. Awful wait!";
+  auto t = Lexicon().Analyze(two);
+  REQUIRE(t.sentences.size() == 2);
+  CHECK(EvidenceText(two, t.document) == "Awful");
+  // Hashtag words still count ("#fail" is the customer's word), and so does an
+  // '@' inside a word that is not an address.
+  CHECK(Label("#love this") == voc::Polarity::kPositive);
+}
+
 TEST_CASE("Sentiment: per-sentence results") {
   std::string text = "The product is great. The delivery was awful!\nI called on Monday";
   auto r = Lexicon().Analyze(text);
