@@ -263,6 +263,7 @@ struct RecordReader::Impl {
   bool line_cut = false;
   bool after_cr = false;
   bool have_pending = false;  // `line` holds a line read by Open()
+  bool conversations = false;  // the text column holds JSON turns
 
   Status Init(const std::string& path);
   Status InitCsv();
@@ -396,6 +397,13 @@ Status RecordReader::Impl::InitJsonl() {
     for (const auto& item : j.items()) {
       columns.push_back(item.key());
       if (masked) internal::UnmaskInvalidUtf8(&columns.back());
+    }
+    if (!options.turns_column.empty() &&
+        (options.text_column == options.turns_column ||
+         (!j.contains(options.text_column) && j.contains(options.turns_column) &&
+          j[options.turns_column].is_array()))) {
+      options.text_column = options.turns_column;
+      conversations = true;
     }
     if (!j.contains(options.text_column)) {
       return InvalidArgumentError("text column '" + options.text_column +
@@ -611,10 +619,16 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     auto text_it = j.find(options.text_column);
     if (text_it == j.end())
       return MakeReject(line_no, "missing text field '" + options.text_column + "'", line, reject);
-    if (!text_it->is_string())
+    if (conversations && !text_it->is_array())
+      return MakeReject(line_no, "field '" + options.text_column + "' is not an array of turns",
+                        line, reject);
+    if (!conversations && !text_it->is_string())
       return MakeReject(line_no, "text field '" + options.text_column + "' is not a string", line,
                         reject);
-    const std::string& text = text_it->get_ref<const std::string&>();
+    std::string turns_json;
+    if (conversations) turns_json = JsonValueText(*text_it);
+    const std::string& text =
+        conversations ? turns_json : text_it->get_ref<const std::string&>();
     if (IsBlank(text))
       return MakeReject(line_no, "empty text in column '" + options.text_column + "'", line,
                         reject);
@@ -761,5 +775,6 @@ const Status& RecordReader::status() const { return impl_->status; }
 const ReaderStats& RecordReader::stats() const { return impl_->stats; }
 const std::vector<std::string>& RecordReader::columns() const { return impl_->columns; }
 InputFormat RecordReader::format() const { return impl_->format; }
+bool RecordReader::conversations() const { return impl_->conversations; }
 
 }  // namespace voc

@@ -11,6 +11,7 @@
 
 #include "analyzer_flags.h"
 #include "cli.h"
+#include "conversation_input.h"
 #include "input_flags.h"
 #include "line_map.h"
 #include "voc/aggregate.h"
@@ -65,6 +66,8 @@ int RunAnalyze(int argc, char** argv) {
       "output,o", po::value(&output), "output JSONL file (default: stdout)");
   AddInputFlags(&desc, &in);
   AddAnalyzerFlags(&desc, &af);
+  ConversationFlags cf;
+  AddConversationFlags(&desc, &cf);
   po::positional_options_description pos;
   pos.add("input", 1);
   auto vm = ParseCommandLine(argc, argv, desc, pos);
@@ -74,13 +77,26 @@ int RunAnalyze(int argc, char** argv) {
   }
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
   auto analyzer = MakeAnalyzer(af);
-  auto reader = OpenReader(input, MakeReaderOptions(in));
+  OpenedInput opened = OpenInput(input, in, cf);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
 
   std::unique_ptr<AtomicOutput> file;
   if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
   std::ostream& out = file ? file->stream() : std::cout;
+  if (opened.conversations) {  // one JSON object per conversation
+    RunConversations(
+        *opened.conversations, *analyzer, af.threads,
+        [&](voc::ConversationAnalysis&& a) { out << voc::ConversationAnalysisToJson(a) << '\n'; },
+        [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+    out.flush();
+    if (!out) throw Failure("write error on output");
+    FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
+    if (file) file->Commit();
+    ReleaseAtExit(std::move(analyzer));
+    return 0;
+  }
+  auto reader = std::move(opened.records);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
   if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
@@ -137,6 +153,8 @@ int RunFindings(int argc, char** argv) {
       "title", po::value(&title), "HTML report title");
   AddInputFlags(&desc, &in);
   AddAnalyzerFlags(&desc, &af);
+  ConversationFlags cf;
+  AddConversationFlags(&desc, &cf);
   po::positional_options_description pos;
   pos.add("input", 1);
   auto vm = ParseCommandLine(argc, argv, desc, pos);
@@ -151,7 +169,8 @@ int RunFindings(int argc, char** argv) {
   if (auto st = voc::ValidateFindingsOptions(fo); !st.ok()) throw UsageError(st.message());
 
   auto analyzer = MakeAnalyzer(af);
-  auto reader = OpenReader(input, MakeReaderOptions(in));
+  OpenedInput opened = OpenInput(input, in, cf);
+  auto reader = std::move(opened.records);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
   voc::AggregateOptions ao;
@@ -162,11 +181,23 @@ int RunFindings(int argc, char** argv) {
   if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
   po_.batch_size = af.batch_size;
   po_.progress = MakeProgress(af.quiet);
-  voc::Status st = voc::RunPipeline(
-      *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },
-      [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
-  FinishInput(*reader, rejects.get());
-  if (!st.ok()) throw Failure(st.message());
+  voc::ConversationSummary conversations;  // a conversation counts once, by its customer's turns
+  if (opened.conversations) {
+    RunConversations(
+        *opened.conversations, *analyzer, af.threads,
+        [&](voc::ConversationAnalysis&& a) {
+          aggregate.Add(a.customer);
+          conversations.Add(a);
+        },
+        [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+    FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
+  } else {
+    voc::Status st = voc::RunPipeline(
+        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },
+        [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+    FinishInput(*reader, rejects.get());
+    if (!st.ok()) throw Failure(st.message());
+  }
 
   voc::Findings findings = voc::DetectFindings(aggregate, fo);
   for (const auto& w : findings.warnings) std::fprintf(stderr, "voc: warning: %s\n", w.c_str());
@@ -186,6 +217,7 @@ int RunFindings(int argc, char** argv) {
     if (!s.ok()) throw Failure(s.message());
   }
   std::string json = voc::FindingsToJson(findings);
+  if (opened.conversations) json = AddConversationFigures(json, conversations);
   if (output.empty() || output == "-")
     std::cout << json << (json.empty() || json.back() != '\n' ? "\n" : "");
   else

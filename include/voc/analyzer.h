@@ -31,6 +31,9 @@
 
 namespace voc {
 
+struct Conversation;          // voc/conversation.h
+struct ConversationAnalysis;  // voc/conversation.h
+
 struct AnalyzerOptions {
   NormalizerOptions normalizer;  // default: NFC, entities decoded, whitespace collapsed
   RedactorOptions redactor;      // default: every PII kind on
@@ -73,6 +76,10 @@ class Analyzer {
   // Analyses `records` on `threads` threads (0: all cores); results come
   // back in input order and equal those of `Analyze` one by one.
   std::vector<Analysis> AnalyzeBatch(const std::vector<Record>& records, int threads = 0) const;
+  // Analyses a conversation per speaker (include voc/conversation.h): themes
+  // and sentiment from the customer's turns only, the trajectory, transfers,
+  // resolution and agent behaviours.
+  ConversationAnalysis AnalyzeConversation(const Conversation& conversation) const;
 
   // Redacts `text` (normalised first) with this analyzer's redactor; used
   // for anything echoed from the input, such as rejected records.

@@ -111,6 +111,13 @@ struct ReaderOptions {
   size_t max_record_bytes = size_t{8} << 20;
   // `Reject::raw` is cut to this many bytes. Default 4096.
   size_t max_reject_raw_bytes = 4096;
+  // JSON Lines only: the field holding a conversation's speaker turns. When
+  // it is set and equals `text_column`, or the first object lacks
+  // `text_column` but has this field, the reader reads conversations:
+  // `conversations()` is true and each record's text is this field's value
+  // as compact JSON (an array of turns; see voc/conversation.h). Default "":
+  // off.
+  std::string turns_column;
 };
 
 struct ReaderStats {
@@ -154,6 +161,8 @@ class RecordReader {
   const std::vector<std::string>& columns() const;
   // The format in use (never kAuto after Open).
   InputFormat format() const;
+  // True when the records are conversations (see ReaderOptions::turns_column).
+  bool conversations() const;
 
   struct Impl;
 

@@ -1,0 +1,188 @@
+"""CLI tests of conversations: JSON Lines turns, transcripts and reply threads
+through `voc analyze` and `voc findings`; roles, rejects, privacy."""
+import json
+import os
+
+EMAIL = "jane.doe@example.com"
+PHONE = "(415) 555-0132"
+
+
+def conv(cid, turns, **extra):
+    d = {"id": cid, "time": "2024-03-04T10:00:00Z", "channel": "call",
+         "turns": [{"speaker": s, "text": t} for s, t in turns]}
+    d.update(extra)
+    return json.dumps(d)
+
+
+BILLING = [
+    ("agent", "Thanks for calling, how can I help?"),
+    ("caller", f"There is an unexpected fee on my bill. My email is {EMAIL}."),
+    ("agent", "I'm so sorry about that, I understand. I've refunded the fee."),
+    ("caller", "Thanks, perfect."),
+]
+STUCK = [
+    ("customer", f"I called yesterday, my internet is down, call me on {PHONE}."),
+    ("agent_1", "Let me transfer you to technical support."),
+    ("agent_2", "Unfortunately I can't see a fault."),
+    ("customer", "It is still not working, I want a supervisor."),
+]
+
+
+def analyze_lines(out):
+    return [json.loads(l) for l in out.splitlines() if l.strip()]
+
+
+def test_jsonl_turns_detected_and_analysed_per_speaker(voc, tmp_path):
+    p = tmp_path / "calls.jsonl"
+    p.write_text(conv("c1", BILLING) + "\n" + conv("c2", STUCK) + "\n")
+    r = voc("analyze", p)
+    assert r.code == 0, r.err
+    assert "read 2 conversations: 2 emitted, 0 rejected (2 conversations, 8 turns)" in r.err
+    a, b = analyze_lines(r.out)
+    assert a["id"] == "c1" and a["channel"] == "call" and a["timestamp"] == "2024-03-04T10:00:00Z"
+    c = a["conversation"]
+    assert [t["role"] for t in c["turns"]] == ["agent", "customer", "agent", "customer"]
+    # The customer's text only; the agent's apology is not in it.
+    assert "sorry" not in a["text"] and "unexpected fee" in a["text"]
+    assert any(t["id"].startswith("billing") for t in a["themes"])
+    assert c["resolution"]["status"] == "resolved"
+    assert {x["behaviour"] for x in c["agent_behaviours"]} >= {"apology", "empathy"}
+    assert all(x["turn"] in (0, 2) for x in c["agent_behaviours"])
+    ev = [e for e in c["evidence"] if "theme" in e]
+    assert ev and all(e["turn"] == 1 for e in ev)
+    for e in ev:
+        assert c["turns"][e["turn"]]["text"][e["begin"]:e["end"]] == e["text"]
+    s = b["conversation"]
+    assert s["resolution"]["status"] == "unresolved"
+    assert len(s["structure"]["transfers"]) == 1 and s["structure"]["transfers"][0]["turn"] == 1
+    assert len(s["structure"]["supervisor"]) == 1 and len(s["structure"]["recontact"]) == 1
+    assert s["right_first_time"] < a["conversation"]["right_first_time"]
+    assert EMAIL not in r.out and "555-0132" not in r.out
+
+
+def test_stdin_and_forced_format(voc, tmp_path):
+    data = conv("c1", BILLING) + "\n"
+    r = voc("analyze", "-", stdin=data)
+    assert r.code == 0, r.err
+    assert analyze_lines(r.out)[0]["conversation"]["customer_turns"] == 2
+    # Forcing conversations on records without turns is a clear error.
+    p = tmp_path / "flat.jsonl"
+    p.write_text(json.dumps({"id": 1, "text": "hello"}) + "\n")
+    r = voc("analyze", "--format", "conversations", p)
+    assert r.code != 0
+    assert "text column 'turns' not found; columns are: id, text" in r.err
+    # Flat records are still flat records.
+    r = voc("analyze", p)
+    assert r.code == 0 and "conversation" not in r.out
+
+
+def test_speaker_map_and_bad_input_reconcile(voc, tmp_path):
+    lines = [
+        conv("ok", [("spk_0", "My parcel is late"), ("spk_1", "Sorry, it ships tomorrow")]),
+        conv("blank", [("customer", "   "), ("agent", "hello?")]),
+        conv("none", []),
+        '{"id": "broken", "turns": [',
+        conv("huge", [("customer", "again")] * 5),
+        conv("who", [("narrator", "once upon a time")]),
+    ]
+    p = tmp_path / "calls.jsonl"
+    p.write_text("\n".join(lines) + "\n")
+    rej = tmp_path / "rejects.jsonl"
+    r = voc("analyze", p, "--speaker-map", "spk_0=customer,spk_1=agent", "--max-turns", "4",
+            "--rejects", rej)
+    assert r.code == 0, r.err
+    out = analyze_lines(r.out)
+    assert [o["id"] for o in out] == ["ok"]
+    assert out[0]["conversation"]["turns"][0]["role"] == "customer"
+    reasons = [json.loads(l)["reason"] for l in rej.read_text().splitlines()]
+    assert reasons[0] == "turn 0 has no text"
+    assert reasons[1] == "conversation has no turns"
+    assert reasons[2].startswith("invalid JSON")
+    assert reasons[3] == "conversation has 5 turns, more than the limit of 4 (--max-turns)"
+    assert reasons[4].startswith("turn 0: unknown speaker 'narrator'; map it with --speaker-map")
+    assert "read 6 conversations: 1 emitted, 5 rejected" in r.err
+    r = voc("analyze", p, "--speaker-map", "spk_0=boss")
+    assert r.code == 2 and "bad speaker map entry 'spk_0=boss'" in r.err
+
+
+def test_transcripts(voc, tmp_path):
+    p = tmp_path / "calls.txt"
+    p.write_text(
+        "### call-1\n"
+        "[00:00:01] Agent: Thanks for calling, how can I help?\n"
+        f"[00:00:09] Caller: I was charged twice, my card is 4111 1111 1111 1111\n"
+        "and I want it fixed.\n"
+        "[00:01:12] Agent: I've refunded the second charge.\n"
+        "[00:01:20] Caller: Great, thanks!\n"
+        "### call-2\n"
+        "Customer: my package never arrived\n"
+        "Rep: sorry, let me check\n"
+        "\n"
+        "Customer: hello\n"
+        "Wizard: hi\n")
+    rej = tmp_path / "rejects.jsonl"
+    r = voc("analyze", "--format", "transcript", p, "--rejects", rej)
+    assert r.code == 0, r.err
+    out = analyze_lines(r.out)
+    assert [o["id"] for o in out] == ["call-1", "call-2"]
+    c = out[0]["conversation"]
+    assert [t["role"] for t in c["turns"]] == ["agent", "customer", "agent", "customer"]
+    assert c["turns"][1]["text"].endswith("and I want it fixed.")
+    assert "4111" not in r.out and "[CARD]" in c["turns"][1]["text"]
+    assert c["resolution"]["status"] == "resolved"
+    reasons = [json.loads(l)["reason"] for l in rej.read_text().splitlines()]
+    assert len(reasons) == 1 and "unknown speaker 'Wizard'" in reasons[0]
+    assert "read 3 conversations: 2 emitted, 1 rejected" in r.err
+
+
+def test_reply_threads(voc, tmp_path):
+    p = tmp_path / "tweets.csv"
+    p.write_text(
+        "id,in_reply_to,author,text,time\n"
+        "1,,cust1,My order never arrived and nobody answers,2024-01-01T10:00:00Z\n"
+        "2,1,BrandCare,Sorry! We have refunded your order.,2024-01-01T10:05:00Z\n"
+        "3,2,cust1,Thanks that works,2024-01-01T11:00:00Z\n"
+        "4,99,cust2,orphan,2024-01-02T10:00:00Z\n")
+    rej = tmp_path / "rejects.jsonl"
+    r = voc("analyze", p, "--parent-col", "in_reply_to", "--author-col", "author",
+            "--company-authors", "BrandCare", "--time-col", "time", "--rejects", rej)
+    assert r.code == 0, r.err
+    out = analyze_lines(r.out)
+    assert len(out) == 1
+    c = out[0]["conversation"]
+    assert [t["role"] for t in c["turns"]] == ["customer", "agent", "customer"]
+    assert "refunded" not in out[0]["text"]
+    assert "read 4 rows: 3 emitted, 1 rejected (1 conversations, 3 turns)" in r.err
+    assert "missing parent" in rej.read_text()
+    r = voc("analyze", p, "--parent-col", "in_reply_to")
+    assert r.code != 0 and "reply threads need a role column" in r.err
+    r = voc("analyze", p, "--parent-col", "nope", "--author-col", "author")
+    assert r.code != 0 and "column 'nope' not found" in r.err
+
+
+def test_findings_count_a_conversation_once(voc, tmp_path):
+    lines = []
+    for week in range(6):
+        for k in range(4):
+            turns = BILLING if k % 2 == 0 else [
+                ("customer", "There is an unexpected fee on my bill again."),
+                ("agent", "Let me transfer you to billing."),
+                ("customer", "It is still not fixed, this is unacceptable."),
+            ]
+            lines.append(conv(f"w{week}-{k}", turns, time=f"2024-0{1 + week // 4}-{1 + 7 * (week % 4):02d}T10:00:00Z"))
+    p = tmp_path / "calls.jsonl"
+    p.write_text("\n".join(lines) + "\n")
+    r = voc("findings", p, "--period", "week", "--time-col", "time")
+    assert r.code == 0, r.err
+    f = json.loads(r.out)
+    assert f["records"]["total"] == 24  # conversations, not turns
+    assert f["conversations"]["conversations"] == 24
+    assert f["conversations"]["share_resolved"] == 0.5
+    billing = [x for x in f["findings"] if x["theme"].startswith("billing")]
+    assert billing
+    fig = billing[0]["conversations"]
+    assert fig["conversations"] == 24 and fig["transfers_per_conversation"] == 0.5
+    assert EMAIL not in r.out
+    for x in f["findings"]:
+        for e in x.get("evidence", []):
+            assert "sorry" not in e.get("snippet", "").lower()  # customer turns only
