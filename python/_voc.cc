@@ -30,6 +30,8 @@
 #include "voc/analysis.h"
 #include "voc/analyzer.h"
 #include "voc/classifier.h"
+#include "voc/conversation.h"
+#include "voc/parallel.h"
 #include "voc/findings.h"
 #include "voc/normalizer.h"
 #include "voc/reader.h"
@@ -532,7 +534,56 @@ PYBIND11_MODULE(_voc, m) {
         }
         return Str(out);
       })
-      .def("describe_json", [](const voc::Analyzer& an) { return Str(an.DescribeJson()); });
+      .def("describe_json", [](const voc::Analyzer& an) { return Str(an.DescribeJson()); })
+      // [(id, [(speaker, text), ...]), ...] -> [(customer Analysis, JSON str), ...]
+      .def("analyze_conversations", [](const voc::Analyzer& an, const py::sequence& items,
+                                       const std::string& speaker_map, int threads) {
+        if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+        voc::SpeakerMap map;
+        if (!speaker_map.empty()) {
+          voc::Status st = map.Add(speaker_map);
+          if (!st.ok()) throw py::value_error(st.message());
+        }
+        std::vector<voc::Conversation> convs;
+        convs.reserve(py::len(items));
+        for (py::handle item : items) {
+          auto pair = py::reinterpret_borrow<py::sequence>(item);
+          if (py::len(pair) != 2) throw py::value_error("a conversation is (id, [(speaker, text), ...])");
+          voc::Conversation c;
+          c.index = convs.size();
+          c.id = py::str(pair[0]);
+          for (py::handle t : py::reinterpret_borrow<py::sequence>(pair[1])) {
+            auto st = py::reinterpret_borrow<py::sequence>(t);
+            if (py::len(st) != 2) throw py::value_error("a turn is (speaker, text)");
+            voc::Turn turn;
+            turn.speaker = py::str(st[0]);
+            turn.text = std::string(ToText(st[1]).bytes);
+            auto role = map.Find(turn.speaker);
+            if (!role)
+              throw py::value_error("conversation '" + c.id + "', turn " +
+                                    std::to_string(c.turns.size()) + ": unknown speaker '" +
+                                    turn.speaker + "'; pass speaker_map='" + turn.speaker +
+                                    "=customer' (roles: customer, agent, bot, system)");
+            turn.role = *role;
+            c.turns.push_back(std::move(turn));
+          }
+          convs.push_back(std::move(c));
+        }
+        std::vector<voc::ConversationAnalysis> out(convs.size());
+        std::vector<std::string> json(convs.size());
+        {
+          py::gil_scoped_release nogil;
+          voc::ParallelFor team(threads);
+          team.Run(convs.size(), [&](size_t i) {
+            out[i] = an.AnalyzeConversation(convs[i]);
+            json[i] = voc::ConversationAnalysisToJson(out[i]);
+          });
+        }
+        py::list result;
+        for (size_t i = 0; i < out.size(); ++i)
+          result.append(py::make_tuple(py::cast(std::move(out[i].customer)), Str(json[i])));
+        return result;
+      }, py::arg("items"), py::arg("speaker_map") = "", py::arg("threads") = 0);
 
   // ---- components -------------------------------------------------------------
   py::class_<voc::Normalizer>(m, "Normalizer")

@@ -209,6 +209,21 @@ class Analyzer:
             items = list(items)
         return self._native.analyze_batch(items, threads)
 
+    def analyze_conversations(self, conversations, speaker_map=None, threads=0):
+        """Analyses conversations per speaker: `conversations` is a list of
+        (id, [(speaker, text), ...]). Speakers map to roles as in the CLI
+        (customer/caller/user..., agent/rep/advisor..., bot/ivr..., system);
+        `speaker_map` adds "label=role,..." entries; an unknown speaker is a
+        ValueError. Returns a list of (customer Analysis, dict): the Analysis
+        of the customer's turns alone (add it to an Aggregate: one count per
+        conversation) and the `voc analyze` JSON object of the conversation,
+        with offsets as str indices."""
+        if not isinstance(conversations, (list, tuple)):
+            conversations = list(conversations)
+        items = [(str(cid), [(str(s), t) for s, t in turns]) for cid, turns in conversations]
+        out = self._native.analyze_conversations(items, speaker_map or "", threads)
+        return [(a, _char_offsets(_json.loads(j))) for a, j in out]
+
     def redact(self, text):
         """The normalised text with personal data masked, as the analyzer
         stores it."""
@@ -225,6 +240,39 @@ def _rebuild_analyzer(config, kwargs):
 
 _default_lock = _threading.Lock()
 _default = None
+
+
+def _char_offsets(d):
+    """Turns the UTF-8 byte offsets of a conversation's JSON into str indices."""
+    def conv(text, spans):
+        if text.isascii():
+            return
+        raw = text.encode("utf-8")
+        for s in spans:
+            for k in ("begin", "end"):
+                if k in s:
+                    s[k] = len(raw[:s[k]].decode("utf-8", "ignore"))
+    text = d.get("text", "")
+    spans = list(d.get("sentiment", {}).get("evidence", [])) + list(d.get("signals", []))
+    spans += d.get("sentences", [])
+    for s in d.get("sentences", []):
+        spans += s.get("evidence", [])
+    for t in d.get("themes", []):
+        spans += t.get("evidence", [])
+    conv(text, spans)
+    c = d.get("conversation", {})
+    turns = c.get("turns", [])
+    by_turn = {}
+    groups = [c.get("agent_behaviours", []), c.get("evidence", []),
+              c.get("resolution", {}).get("evidence", [])]
+    groups += list(c.get("structure", {}).values())
+    for g in groups:
+        for s in g:
+            by_turn.setdefault(s.get("turn"), []).append(s)
+    for i, spans in by_turn.items():
+        if isinstance(i, int) and 0 <= i < len(turns):
+            conv(turns[i]["text"], spans)
+    return d
 
 
 def default_analyzer():

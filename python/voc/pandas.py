@@ -13,7 +13,8 @@ import pandas as _pd
 
 import voc as _voc_pkg
 
-__all__ = ["FINDING_COLUMNS", "analyze_frame", "aggregate_frame", "findings_frame", "frame_records"]
+__all__ = ["FINDING_COLUMNS", "analyze_conversations", "analyze_frame", "aggregate_frame", "findings_frame",
+           "frame_records"]
 
 
 def _column(df, name, what):
@@ -194,3 +195,66 @@ def findings_frame(findings):
     text). Numbers keep full precision (the CSV rounds them)."""
     rows = [_finding_row(f) for f in findings.get("findings", [])]
     return _pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def analyze_conversations(data, conversation_col="conversation_id", speaker_col="speaker",
+                          text_col="text", speaker_map=None, threads=0, analyzer=None,
+                          aggregate=None):
+    """Analyses conversations per speaker. `data` is a DataFrame with one row
+    per turn (columns `conversation_col`, `speaker_col`, `text_col`; turns in
+    row order), or one conversation as a list of (speaker, text). Returns a
+    DataFrame with one row per conversation: id, customer_turns, agent_turns,
+    label, score (the customer's turns only), themes, departments, signals,
+    sentiment_start, sentiment_end, sentiment_change, trend, resolution,
+    right_first_time, transfers, holds, repeats, supervisor, recontact,
+    agent_behaviours (list of names), text (the customer's turns, redacted)
+    and analysis (the full dict, as `voc analyze` writes it). With
+    `aggregate`, each conversation's customer analysis is added to it once."""
+    analyzer = analyzer or _voc_pkg.default_analyzer()
+    if isinstance(data, _pd.DataFrame):
+        conv = _column(data, conversation_col, "conversation")
+        spk = _column(data, speaker_col, "speaker")
+        txt = _column(data, text_col, "text")
+        order, turns = [], {}
+        for c, s, t in zip(conv, spk, txt):
+            key = str(c)
+            if key not in turns:
+                order.append(key)
+                turns[key] = []
+            turns[key].append((_str_value(s), _text_value(t)))
+        items = [(k, turns[k]) for k in order]
+    else:
+        items = [("1", [(s, t) for s, t in data])]
+    results = analyzer.analyze_conversations(items, speaker_map=speaker_map, threads=threads)
+    if aggregate is not None:
+        aggregate.add_many([a for a, _ in results])
+    rows = []
+    for a, d in results:
+        c = d["conversation"]
+        tr = c["trajectory"]
+        signals = []
+        for s in a.signals:
+            if s["signal"] not in signals:
+                signals.append(s["signal"])
+        behaviours = []
+        for b in c["agent_behaviours"]:
+            if b["behaviour"] not in behaviours:
+                behaviours.append(b["behaviour"])
+        st = c["structure"]
+        rows.append({
+            "id": a.id, "customer_turns": c["customer_turns"], "agent_turns": c["agent_turns"],
+            "label": a.label, "score": a.score, "themes": [t["id"] for t in a.themes],
+            "departments": _departments(a.themes), "signals": signals,
+            "sentiment_start": tr["start"], "sentiment_end": tr["end"],
+            "sentiment_change": tr["change"], "trend": tr["trend"],
+            "resolution": c["resolution"]["status"], "right_first_time": c["right_first_time"],
+            "transfers": len(st["transfers"]), "holds": len(st["holds"]),
+            "repeats": len(st["repeats"]), "supervisor": len(st["supervisor"]),
+            "recontact": len(st["recontact"]), "agent_behaviours": behaviours,
+            "text": a.text, "analysis": d,
+        })
+    columns = ["id", "customer_turns", "agent_turns", "label", "score", "themes", "departments",
+               "signals", "sentiment_start", "sentiment_end", "sentiment_change", "trend",
+               "resolution", "right_first_time", "transfers", "holds", "repeats", "supervisor",
+               "recontact", "agent_behaviours", "text", "analysis"]
+    return _pd.DataFrame(rows, columns=columns)
