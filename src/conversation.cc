@@ -125,26 +125,37 @@ std::optional<SpeakerRole> SpeakerMap::Find(std::string_view speaker) const {
 
 std::optional<TurnSpan> CustomerSpanToTurn(const ConversationAnalysis& a, uint32_t begin,
                                            uint32_t end, std::string source) {
-  // Customer turns are in increasing offset order; find the last one that
-  // starts at or before `begin`.
-  std::optional<TurnSpan> out;
-  for (size_t i = 0; i < a.customer_offsets.size(); ++i) {
-    const int64_t off = a.customer_offsets[i];
-    if (off < 0) continue;
-    if (off > static_cast<int64_t>(begin)) break;
-    const uint64_t len = a.turns[i].text.size();
-    if (static_cast<uint64_t>(end) <= static_cast<uint64_t>(off) + len) {
-      TurnSpan t;
-      t.turn = static_cast<uint32_t>(i);
-      t.begin = static_cast<uint32_t>(begin - off);
-      t.end = static_cast<uint32_t>(end - off);
-      t.source = source;
-      out = std::move(t);
+  // Customer turns' offsets increase with the turn index; -1 marks the
+  // others. Binary search for the last customer turn starting at or before
+  // `begin` (each probe steps back over the turns that are not the customer's).
+  const auto& off = a.customer_offsets;
+  auto customer_at_or_before = [&](size_t i) -> int64_t {  // -1: none
+    for (size_t k = i + 1; k-- > 0;)
+      if (off[k] >= 0) return static_cast<int64_t>(k);
+    return -1;
+  };
+  size_t lo = 0, hi = off.size();  // answer in [lo, hi)
+  int64_t best = -1;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    const int64_t k = customer_at_or_before(mid);
+    if (k >= 0 && off[static_cast<size_t>(k)] <= static_cast<int64_t>(begin)) {
+      best = k;
+      lo = mid + 1;
     } else {
-      out.reset();
+      hi = mid;
     }
   }
-  return out;
+  if (best < 0) return std::nullopt;
+  const size_t i = static_cast<size_t>(best);
+  const uint64_t start = static_cast<uint64_t>(off[i]);
+  if (static_cast<uint64_t>(end) > start + a.turns[i].text.size()) return std::nullopt;
+  TurnSpan t;
+  t.turn = static_cast<uint32_t>(i);
+  t.begin = static_cast<uint32_t>(begin - start);
+  t.end = static_cast<uint32_t>(end - start);
+  t.source = std::move(source);
+  return t;
 }
 
 namespace {

@@ -47,7 +47,7 @@ class Cues {
 struct CueSet {
   Cues transfer{
       "(?:let me |i'll |i will |i'm going to |i am going to |i need to |i have to |going to )"
-      "(?:transfer|connect|put) you|transferr?ing (?:you|your call)|transfer your call|"
+      "(?:transfer you|connect you|put you (?:through|over)|pass you)|transferr?ing (?:you|your call)|transfer your call|"
       "connect(?:ing)? you (?:to|with)|put(?:ting)? you through|hand(?:ing)? you over|"
       "pass(?:ing)? you (?:on |over )?to|rout(?:e|ing) (?:you|your call)|"
       "(?:call|chat|customer|you) (?:was |were |has been |have been )?transferred|"
@@ -163,6 +163,9 @@ bool CarriesSentiment(const Sentiment& s) {
   return s.label != Polarity::kNeutral || std::fabs(s.score) >= 0.1;
 }
 
+// Earlier customer turns a turn is compared with for a restated issue.
+constexpr size_t kRepeatWindow = 32;
+
 // Turns analysed at a time: bounds the memory of full analyses.
 constexpr size_t kTurnChunk = 256;
 
@@ -242,12 +245,16 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
       from = at + out.turns[i].text.size();
     }
   }
+  const size_t analyzer_signals = out.customer.signals.size();
   auto add_customer_signal = [&](Signal s, size_t turn, uint32_t b, uint32_t e,
                                  const std::string& source) {
     if (out.customer_offsets[turn] < 0) return;
     const auto off = static_cast<uint32_t>(out.customer_offsets[turn]);
-    for (const auto& h : out.customer.signals)
+    // Not twice on the analyzer's own hits (the ones added here never overlap).
+    for (size_t k = 0; k < analyzer_signals; ++k) {
+      const SignalHit& h = out.customer.signals[k];
       if (h.signal == s && h.evidence.begin < off + e && off + b < h.evidence.end) return;
+    }
     SignalHit h;
     h.signal = s;
     h.evidence.begin = off + b;
@@ -294,7 +301,11 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
       }
       std::set<std::string> words = ContentWords(text);
       if (!repeated && other_since_customer && words.size() >= 4) {
-        for (const auto& [k, prev] : earlier) {
+        // Against the last kRepeatWindow customer turns: linear time on
+        // long conversations.
+        const size_t from = earlier.size() > kRepeatWindow ? earlier.size() - kRepeatWindow : 0;
+        for (size_t x = from; x < earlier.size(); ++x) {
+          const auto& [k, prev] = earlier[x];
           size_t common = 0;
           for (const auto& w : words) common += prev.count(w);
           if (common * 10 >= words.size() * 6 && prev.size() >= 4) {

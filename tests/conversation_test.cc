@@ -319,6 +319,22 @@ TEST_CASE("AnalyzeConversation: resolved ending, recovered trajectory, unannounc
   CHECK(w.resolution == voc::Resolution::kUnresolved);
 }
 
+TEST_CASE("AnalyzeConversation: a hold is not a transfer; a restated issue is a repeat") {
+  voc::ConversationAnalysis a = Shared().AnalyzeConversation(Make({
+      {"customer", "My parcel never arrived although the tracking says delivered."},
+      {"agent", "Let me put you on hold while I check."},
+      {"customer", "The tracking says delivered but my parcel never arrived."},
+      {"agent", "Unfortunately I cannot find it."},
+  }));
+  CHECK(a.transfers.empty());
+  REQUIRE(a.holds.size() == 1);
+  CHECK(a.holds[0].turn == 1);
+  REQUIRE(a.repeats.size() == 1);
+  CHECK(a.repeats[0].turn == 2);
+  CHECK(a.repeats[0].source == "repeat-of-turn:0");
+  CHECK(a.resolution == voc::Resolution::kUnresolved);
+}
+
 TEST_CASE("ConversationSummary: per-theme figures, merged") {
   voc::ConversationAnalysis a = Shared().AnalyzeConversation(Make({
       {"customer", "There is an unexpected fee on my bill."},
