@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "aggregate_data.h"
+#include "voc/json.h"
 
 namespace voc {
 namespace internal {
@@ -270,57 +271,13 @@ struct Reader {
   }
 };
 
-// Appends `s` as a JSON string; invalid UTF-8 becomes U+FFFD, as in
-// nlohmann's replace mode.
-void AppendJsonString(const std::string& s, std::string* out) {
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-      ++i;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      *out += buf;
-      ++i;
-    } else if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-      ++i;
-    } else {
-      const int len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-      bool ok = len > 0 && i + len <= s.size();
-      for (int k = 1; ok && k < len; ++k)
-        ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-      if (ok && len == 3) {
-        const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-        ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-      }
-      if (ok && len == 4) {
-        const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-        ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-      }
-      if (ok) {
-        out->append(s, i, len);
-        i += len;
-      } else {
-        *out += "\xEF\xBF\xBD";
-        ++i;
-      }
-    }
-  }
-  out->push_back('"');
-}
-
 void WriteNgrams(const std::map<std::string, internal::NgramCounts>& by_period, std::string* out) {
   out->push_back('{');
   bool first_period = true;
   for (const auto& [p, m] : by_period) {
     if (!first_period) out->push_back(',');
     first_period = false;
-    AppendJsonString(p, out);
+    voc::AppendJsonString(p, out);
     out->append(":{");
     std::vector<std::pair<const std::string*, uint64_t>> rows;
     rows.reserve(m.size());
@@ -329,7 +286,7 @@ void WriteNgrams(const std::map<std::string, internal::NgramCounts>& by_period, 
               [](const auto& a, const auto& b) { return *a.first < *b.first; });
     for (size_t i = 0; i < rows.size(); ++i) {
       if (i) out->push_back(',');
-      AppendJsonString(*rows[i].first, out);
+      voc::AppendJsonString(*rows[i].first, out);
       out->push_back(':');
       *out += std::to_string(rows[i].second);
     }

@@ -307,12 +307,43 @@ namespace {
 using internal::JsonWriter;
 
 // Keys in sorted order throughout, as nlohmann::json's std::map wrote them.
-void SpanJson(JsonWriter& w, const EvidenceSpan& e, const std::string& text, bool echo = true) {
+void SpanJson(JsonWriter& w, const EvidenceSpan& e, std::string_view text, bool echo = true) {
   w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end).Key("source").String(e.source);
   if (echo && e.end <= text.size() && e.begin <= e.end)
-    w.Key("text").String(std::string_view(text).substr(e.begin, e.end - e.begin));
+    w.Key("text").String(text.substr(e.begin, e.end - e.begin));
   if (e.weight != 0.0) w.Key("weight").Double(e.weight);
   w.EndObject();
+}
+
+void SignalsArray(JsonWriter& w, const std::vector<SignalHit>& signals, std::string_view text,
+                  bool echo) {
+  w.BeginArray();
+  for (const auto& h : signals) {
+    // Profane words are counted, never echoed.
+    const bool profane = h.evidence.source == "cue:profanity";
+    const EvidenceSpan& e = h.evidence;
+    w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end);
+    w.Key("signal").String(SignalName(h.signal)).Key("source").String(e.source);
+    if (echo && !profane && e.end <= text.size() && e.begin <= e.end)
+      w.Key("text").String(text.substr(e.begin, e.end - e.begin));
+    if (e.weight != 0.0) w.Key("weight").Double(e.weight);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void ThemesArray(JsonWriter& w, const std::vector<ThemeHit>& themes, std::string_view text,
+                 bool echo) {
+  w.BeginArray();
+  for (const auto& t : themes) {
+    w.BeginObject().Key("confidence").Double(t.confidence).Key("department").String(t.department);
+    w.Key("evidence").BeginArray();
+    for (const auto& e : t.evidence) SpanJson(w, e, text, echo);
+    w.EndArray();
+    w.Key("id").String(t.id).Key("role").String(ValueRoleName(t.role)).Key("source").String(t.source);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 // The members of a sentiment object; a sentence's adds its byte range.
@@ -328,6 +359,18 @@ void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text
 }
 
 }  // namespace
+
+void AppendThemesJson(const std::vector<ThemeHit>& themes, std::string_view text, std::string* out,
+                      bool echo) {
+  JsonWriter w(out);
+  ThemesArray(w, themes, text, echo);
+}
+
+void AppendSignalsJson(const std::vector<SignalHit>& signals, std::string_view text,
+                       std::string* out, bool echo) {
+  JsonWriter w(out);
+  SignalsArray(w, signals, text, echo);
+}
 
 std::string AnalysisToJson(const Analysis& a) {
   std::string out;
@@ -363,29 +406,11 @@ void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
   w.Key("sentiment").BeginObject();
   SentimentMembers(w, a.sentiment, a.text);
   w.EndObject();
-  w.Key("signals").BeginArray();
-  for (const auto& h : a.signals) {
-    const bool profane = h.evidence.source == "cue:profanity";
-    const EvidenceSpan& e = h.evidence;
-    w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end);
-    w.Key("signal").String(SignalName(h.signal)).Key("source").String(e.source);
-    if (!profane && e.end <= a.text.size() && e.begin <= e.end)
-      w.Key("text").String(std::string_view(a.text).substr(e.begin, e.end - e.begin));
-    if (e.weight != 0.0) w.Key("weight").Double(e.weight);
-    w.EndObject();
-  }
-  w.EndArray();
+  w.Key("signals");
+  SignalsArray(w, a.signals, a.text, /*echo=*/true);
   w.Key("text").String(a.text);
-  w.Key("themes").BeginArray();
-  for (const auto& t : a.themes) {
-    w.BeginObject().Key("confidence").Double(t.confidence).Key("department").String(t.department);
-    w.Key("evidence").BeginArray();
-    for (const auto& e : t.evidence) SpanJson(w, e, a.text);
-    w.EndArray();
-    w.Key("id").String(t.id).Key("role").String(ValueRoleName(t.role)).Key("source").String(t.source);
-    w.EndObject();
-  }
-  w.EndArray();
+  w.Key("themes");
+  ThemesArray(w, a.themes, a.text, /*echo=*/true);
   w.Key("timestamp");
   if (a.timestamp) w.String(FormatTimestamp(*a.timestamp));
   else w.Null();

@@ -167,6 +167,10 @@ void AppendJsonString(std::string_view text, std::string* out) {
 
 }  // namespace internal
 
+void AppendJsonString(std::string_view text, std::string* out) {
+  internal::AppendJsonString(text, out);
+}
+
 std::string RecordToJson(const Record& record) {
   using internal::AppendJsonString;
   std::string out = "{\"index\":" + std::to_string(record.index) +

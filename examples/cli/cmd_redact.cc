@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "redact_io.h"
+#include "voc/json.h"
 #include "voc/normalizer.h"
 #include "voc/redactor.h"
 
@@ -81,7 +82,7 @@ int RunRedact(int argc, char** argv) {
     const voc::Redaction r = (*redactor)->Redact(normalize ? normalizer->Normalize(line).text : line);
     if (spans) {
       out += "{\"text\":";
-      voc_cli::AppendJsonString(r.text, &out);
+      voc::AppendJsonString(r.text, &out);
       out += ",\"spans\":[";
       for (size_t i = 0; i < r.spans.size(); ++i) {
         const voc::PiiSpan& s = r.spans[i];
@@ -89,7 +90,7 @@ int RunRedact(int argc, char** argv) {
         out += "{\"kind\":\"";
         out += voc::PiiKindName(s.kind);
         out += "\",\"name\":";
-        voc_cli::AppendJsonString(s.name, &out);
+        voc::AppendJsonString(s.name, &out);
         out += ",\"begin\":" + std::to_string(s.begin) + ",\"end\":" + std::to_string(s.end) +
                ",\"out_begin\":" + std::to_string(s.out_begin) +
                ",\"out_end\":" + std::to_string(s.out_end) + "}";
@@ -135,7 +136,7 @@ int RunNormalize(int argc, char** argv) {
     const voc::Normalized n = normalizer->Normalize(line);
     if (json) {
       out += "{\"text\":";
-      voc_cli::AppendJsonString(n.text, &out);
+      voc::AppendJsonString(n.text, &out);
       out += ",\"invalid_utf8\":" + std::to_string(n.invalid_utf8) +
              ",\"controls_removed\":" + std::to_string(n.controls_removed) +
              ",\"entities_decoded\":" + std::to_string(n.entities_decoded) + "}";

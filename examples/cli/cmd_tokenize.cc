@@ -9,64 +9,12 @@
 
 #include "cli.h"
 #include "line_map.h"
+#include "voc/json.h"
 #include "voc/tokenizer.h"
 
 namespace po = boost::program_options;
 
 namespace {
-
-// Appends `s` as a JSON string; ill-formed UTF-8 bytes become U+FFFD so the
-// output is always valid JSON.
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  size_t i = 0;
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < s.size()) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out->append(buf);
-          } else {
-            out->push_back(static_cast<char>(c));
-          }
-      }
-      ++i;
-      continue;
-    }
-    // Validate one UTF-8 sequence.
-    size_t len = 0;
-    uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      ok = (p[i + k] & 0xC0) == 0x80;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if (ok) {
-      ok = !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) &&
-           !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
-    }
-    if (ok) {
-      out->append(s.data() + i, len);
-      i += len;
-    } else {
-      out->append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  out->push_back('"');
-}
 
 int RunTokenize(int argc, char** argv) {
   po::options_description opts("options");
@@ -126,10 +74,10 @@ int RunTokenize(int argc, char** argv) {
       const voc::Token& tok = t.tokens[k];
       if (k) json.push_back(',');
       json.append("{\"text\":");
-      AppendJsonString(tok.text(line), &json);
+      voc::AppendJsonString(tok.text(line), &json);
       if (!no_norm) {
         json.append(",\"norm\":");
-        AppendJsonString(tok.norm, &json);
+        voc::AppendJsonString(tok.norm, &json);
       }
       json.append(",\"kind\":\"").append(voc::TokenKindName(tok.kind)).append("\"");
       json.append(",\"begin\":").append(std::to_string(tok.begin));

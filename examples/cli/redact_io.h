@@ -35,30 +35,6 @@ inline void MapInputLines(const std::string& path, int threads,
   if (!MapLines(*in, threads, map, stdout)) throw Failure("cannot read '" + path + "'");
 }
 
-// Appends `s` (valid UTF-8) to `out` as a JSON string literal.
-inline void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char esc[8];
-          std::snprintf(esc, sizeof esc, "\\u%04x", c);
-          *out += esc;
-        } else {
-          out->push_back(ch);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 }  // namespace voc_cli
 
 #endif  // VOC_EXAMPLES_CLI_REDACT_IO_H_

@@ -27,6 +27,7 @@
 #include "voc/normalizer.h"
 #include "voc/reader.h"
 #include "voc/redactor.h"
+#include "voc/json.h"
 #include "voc/status.h"
 
 namespace voc {
@@ -95,11 +96,7 @@ class Analyzer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Serialises `a` as one line of JSON (the `voc analyze` output format):
-// evidence spans carry their text; profanity is counted, never echoed.
-std::string AnalysisToJson(const Analysis& a);
-// Appends the same JSON (without a newline) to `out`.
-void AppendAnalysisJson(const Analysis& a, std::string* out);
+// AnalysisToJson and AppendAnalysisJson, the `voc analyze` format: voc/json.h.
 
 struct PipelineOptions {
   // Threads in all, the calling thread included: it reads records and hands

@@ -50,6 +50,7 @@
 #include <utility>
 #include <vector>
 
+#include "voc/json.h"
 #include "voc/status.h"
 
 namespace voc {
@@ -183,12 +184,7 @@ Result<int64_t> ParseTimestamp(std::string_view text);
 // Formats Unix seconds as ISO 8601 UTC, e.g. "2020-01-02T03:04:05Z".
 std::string FormatTimestamp(int64_t unix_seconds);
 
-// Returns `record` as one JSON object (no newline): {"index","line","id",
-// "timestamp" (ISO 8601 UTC or null),"channel","customer_id","text",
-// "metadata":{name:value,...}}. Bytes that are not valid UTF-8 are written
-// as U+FFFD. The text is printed as it is: redact it first if it may hold
-// personal data.
-std::string RecordToJson(const Record& record);
+// RecordToJson: voc/json.h.
 
 // Writes rejects as JSON Lines `{"index":..,"line":..,"reason":..,"raw":..}`.
 // `redact`, when given, is applied to `raw` before it is written (pass the

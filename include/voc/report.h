@@ -20,15 +20,14 @@
 #include <vector>
 
 #include "voc/findings.h"
+#include "voc/json.h"
 #include "voc/status.h"
 
 namespace voc {
 
 inline constexpr const char* kFindingsSchemaVersion = "1.0";
 
-// The findings document (pretty-printed JSON, deterministic: equal findings
-// give byte-identical text).
-std::string FindingsToJson(const Findings& findings);
+// FindingsToJson, the findings document: voc/json.h.
 
 // One row per finding, RFC 4180 (CRLF line ends, fields with commas, quotes
 // or line breaks quoted, quotes doubled), with a header row.

@@ -30,6 +30,7 @@
 
 #include "voc/analysis.h"
 #include "voc/classifier.h"
+#include "voc/json.h"
 #include "voc/status.h"
 #include "voc/tokenizer.h"
 
@@ -109,13 +110,7 @@ class SentimentAnalyzer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Serialises `r`, the result for `text`, as one line of JSON (the `voc
-// sentiment` output): {confidence, evidence:[{begin, end, source, text,
-// weight}], label, score}, with `sentences` the per-sentence results
-// (sentences:[{begin, end, confidence, evidence, label, score}]), with
-// `components` lexicon_score and the model's class probabilities.
-std::string SentimentToJson(const SentimentResult& r, std::string_view text, bool sentences = true,
-                            bool components = false);
+// SentimentToJson, the `voc sentiment` format: voc/json.h.
 
 // ModelInfo::input of the models TrainSentimentModel makes.
 inline constexpr char kSentimentLexiconInput[] = "sentiment-lexicon/1";

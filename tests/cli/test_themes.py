@@ -11,7 +11,7 @@ def test_help(voc):
     r = voc("themes", "--help")
     assert r.code == 0
     assert "usage: voc themes [FILE|-]" in r.out
-    assert "--taxonomy" in r.out
+    assert "--themes" in r.out
 
 
 def test_themes_signals_and_routing_from_stdin(voc):
@@ -37,16 +37,30 @@ def test_themes_signals_and_routing_from_stdin(voc):
     assert recs[1]["signals"] == []
 
 
+def test_themes_and_signals_have_the_schema_of_analyze(voc, tmp_path):
+    text = "I was charged twice and the agent was rude. Third time I call!"
+    themes = records(voc("themes", stdin=text + "\n").out)[0]
+    inp = tmp_path / "in.txt"
+    inp.write_text(text + "\n", encoding="utf-8")
+    r = voc("analyze", str(inp), "--format", "text", "-q")
+    assert r.code == 0, r.err
+    analyzed = records(r.out)[0]
+    assert themes["themes"] == analyzed["themes"]
+    assert themes["signals"] == analyzed["signals"]
+    # The old flag name still works.
+    old = voc("themes", "--taxonomy", "/nonexistent/tax.json", stdin="x\n")
+    assert old.code == 1 and "/nonexistent/tax.json" in old.err
+
+
 def test_file_input_custom_taxonomy_and_empty_lines(voc, source_dir, tmp_path):
     inp = tmp_path / "in.txt"
     inp.write_text("my package was late\n\nsurcharge\r\n", encoding="utf-8")
     tax = os.path.join(source_dir, "tests/data/taxonomy/small.json")
-    r = voc("themes", str(inp), "--taxonomy", tax, "--no-signals")
+    r = voc("themes", str(inp), "--themes", tax, "--no-signals")
     assert r.code == 0, r.err
     recs = records(r.out)
     assert len(recs) == 3  # the empty line is kept, never dropped
     assert [t["id"] for t in recs[0]["themes"]] == ["delivery/late"]
-    assert recs[0]["themes"][0]["label"] == "Late delivery"
     assert recs[1]["unclassified"] is True
     assert [t["id"] for t in recs[2]["themes"]] == ["billing/unexpected-fee"]
     assert "signals" not in recs[0]
