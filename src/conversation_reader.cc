@@ -329,6 +329,10 @@ ConversationReader::Next ConversationReader::Impl::ReadTranscript(Conversation* 
   uint64_t turns = 0;
   bool started = false;
   Reject inner;
+  // "line N: " for a line after the conversation's first (a reject names that one).
+  auto where = [&]() -> std::string {
+    return record.line == c->line ? std::string() : "line " + std::to_string(record.line) + ": ";
+  };
   for (;;) {
     if (!have_pending) {
       auto next = records->Read(&record, &inner);
@@ -375,8 +379,13 @@ ConversationReader::Next ConversationReader::Impl::ReadTranscript(Conversation* 
       auto role = options.speakers.Find(speaker);
       if (role) {
         if (++turns > options.max_turns) {
-          error = "line " + std::to_string(record.line) + ": " +
+          error = where() +
                   TooManyTurns(turns, options.max_turns);
+          continue;
+        }
+        if (text.size() > options.max_turn_bytes) {
+          error = where() + "turn exceeds " +
+                  std::to_string(options.max_turn_bytes) + " bytes";
           continue;
         }
         Turn t;
@@ -387,18 +396,17 @@ ConversationReader::Next ConversationReader::Impl::ReadTranscript(Conversation* 
         continue;
       }
       if (c->turns.empty() || speaker.find(' ') == std::string_view::npos) {
-        error = "line " + std::to_string(record.line) + ": " + UnknownSpeaker(turns, speaker);
+        error = where() + UnknownSpeaker(turns, speaker);
         continue;
       }
     }
     if (c->turns.empty()) {
-      error = "line " + std::to_string(record.line) +
-              ": text before the first speaker prefix (expected 'Speaker: text')";
+      error = where() + "text before the first speaker prefix (expected 'Speaker: text')";
       continue;
     }
     std::string& t = c->turns.back().text;
     if (t.size() + record.text.size() + 1 > options.max_turn_bytes) {
-      error = "line " + std::to_string(record.line) + ": turn exceeds " +
+      error = where() + "turn exceeds " +
               std::to_string(options.max_turn_bytes) + " bytes";
       continue;
     }
@@ -583,20 +591,26 @@ void ConversationReader::Impl::LoadThreads() {
         error = "row " + Quote(t.id) + " exceeds " + std::to_string(options.max_turn_bytes) + " bytes";
         break;
       }
-      turn.text = std::move(t.text);
+      turn.text = t.text;
       turn.timestamp = t.timestamp;
       if (c.customer_id.empty() && turn.role == SpeakerRole::kCustomer) c.customer_id = t.customer_id;
       c.turns.push_back(std::move(turn));
     }
-    if (!error.empty()) {
-      o.is_reject = true;
-      o.reject.line = r.line;
-      o.reject.reason = "thread " + Quote(r.id) + " (" + std::to_string(m.size()) + " rows): " + error;
-      o.reject.raw = c.turns.empty() ? std::string() : c.turns.front().text.substr(0, 4096);
-      o.conversation = Conversation();
-    } else {
-      o.is_reject = false;
+    if (!error.empty()) {  // every row of the thread rejected, with the thread's reason
+      for (size_t k : m) {
+        Out x;
+        x.order = rows[k].order;
+        x.is_reject = true;
+        x.rows = 1;
+        x.reject.line = rows[k].line;
+        x.reject.reason = "row " + Quote(rows[k].id) + ": thread " + Quote(r.id) + " (" +
+                          std::to_string(m.size()) + " rows) rejected: " + error;
+        x.reject.raw = rows[k].text.substr(0, 4096);
+        thread_out.push_back(std::move(x));
+      }
+      continue;
     }
+    o.is_reject = false;
     thread_out.push_back(std::move(o));
   }
   std::stable_sort(thread_out.begin(), thread_out.end(),

@@ -378,6 +378,8 @@ Status RecordReader::Impl::InitCsv() {
 
 Status RecordReader::Impl::InitJsonl() {
   if (options.text_column.empty()) return InvalidArgumentError("text column name is empty");
+  if (!options.turns_column.empty() && options.text_column == options.turns_column)
+    conversations = true;
   // The first object's fields are the columns; the text column must be one.
   while (ReadLine()) {
     have_pending = true;

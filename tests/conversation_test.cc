@@ -167,8 +167,8 @@ TEST_CASE("ConversationReader: plain-text transcripts split by blank lines and m
   CHECK(all.conversations[1].turns[1].role == voc::SpeakerRole::kAgent);
   REQUIRE(all.rejects.size() == 2);
   CHECK(all.rejects[0].reason.find("line 10: turn 1: unknown speaker 'Speaker7'") == 0);
-  CHECK(all.rejects[1].reason ==
-        "line 12: text before the first speaker prefix (expected 'Speaker: text')");
+  CHECK(all.rejects[1].reason == "text before the first speaker prefix (expected 'Speaker: text')");
+  CHECK(all.rejects[1].line == 12);
   CHECK(r->stats().read == 4);
 }
 
@@ -205,6 +205,28 @@ TEST_CASE("ConversationReader: reply threads with cycles and missing parents") {
   CHECK(all.rejects[1].reason.find("reply cycle through id") != std::string::npos);
   CHECK((*r)->stats().read == 7);
   CHECK((*r)->stats().emitted == 4);
+
+  // A thread with an unknown role is rejected row by row.
+  std::string roles =
+      "id,in_reply_to,role,text\n"
+      "1,,customer,my card was declined\n"
+      "2,1,wizard,abracadabra\n"
+      "3,,customer,where is my parcel\n";
+  voc::ConversationReaderOptions rc;
+  rc.form = voc::ConversationForm::kThread;
+  rc.role_column = "role";
+  auto rr = voc::ConversationReader::Create(
+      std::move(*voc::RecordReader::FromString(roles, voc::ReaderOptions())), rc);
+  REQUIRE(rr.ok());
+  ReadAll ra = Drain(**rr);
+  REQUIRE(ra.conversations.size() == 1);
+  CHECK(ra.conversations[0].id == "3");
+  REQUIRE(ra.rejects.size() == 2);
+  CHECK(ra.rejects[0].reason ==
+        "row '1': thread '1' (2 rows) rejected: row '2': unknown role 'wizard'; map it with "
+        "--speaker-map 'wizard=ROLE'");
+  CHECK(ra.rejects[1].raw == "abracadabra");
+  CHECK((*rr)->stats().rejected == 2);
 
   // Threads need a way to tell the company's posts.
   auto again = voc::RecordReader::FromString(data, ro);
