@@ -12,6 +12,7 @@
 
 #include "aggregate_data.h"
 #include "voc/json.h"
+#include "aggregate_figures.h"
 
 namespace voc {
 namespace internal {
@@ -25,6 +26,16 @@ void Counts::Add(const Counts& o) {
   emotion_micros += o.emotion_micros;
   with_signal += o.with_signal;
   for (int i = 0; i < kSignalCount; ++i) signals[i] += o.signals[i];
+  costly += o.costly;
+  churn_valued += o.churn_valued;
+  churn_value_cents += o.churn_value_cents;
+  sentiment_sq += o.sentiment_sq;
+  score_n += o.score_n;
+  score_invalid += o.score_invalid;
+  score_milli += o.score_milli;
+  score_sq += o.score_sq;
+  for (int i = 0; i <= 10; ++i) score_int[i] += o.score_int[i];
+  value_invalid += o.value_invalid;
 }
 
 bool EvidenceLess(const Evidence& a, const Evidence& b) {
@@ -96,10 +107,12 @@ Json CountsToJson(const Counts& c) {
   Json sig = Json::object();
   for (int i = 0; i < kSignalCount; ++i)
     if (c.signals[i]) sig[SignalName(static_cast<Signal>(i))] = c.signals[i];
-  return Json{{"n", c.volume},          {"neg", c.negative},
-              {"neu", c.neutral},       {"pos", c.positive},
-              {"score_u", c.score_micros}, {"emotion_u", c.emotion_micros},
-              {"with_signal", c.with_signal}, {"signals", sig}};
+  Json out{{"n", c.volume},          {"neg", c.negative},
+           {"neu", c.neutral},       {"pos", c.positive},
+           {"score_u", c.score_micros}, {"emotion_u", c.emotion_micros},
+           {"with_signal", c.with_signal}, {"signals", sig}};
+  internal::FiguresToJson(c, &out);
+  return out;
 }
 
 Json CellsToJson(const std::map<std::string, std::map<std::string, Counts>>& cells) {
@@ -168,6 +181,7 @@ struct Reader {
   }
 
   Period period;
+  bool* legacy_counts;
 
   void CheckPeriod(const std::string& id, const std::string& path) const {
     if (id == kUndatedPeriod) return;
@@ -204,6 +218,7 @@ struct Reader {
     for (uint64_t x : c.signals)
       if (x > c.volume) Fail(path + ": a signal count exceeds n");
     if (c.with_signal > c.volume) Fail(path + ": with_signal exceeds n");
+    internal::ReadFigures(v, path, &c, legacy_counts);
     return c;
   }
 
@@ -342,7 +357,9 @@ std::vector<std::string> Aggregate::themes() const {
   return out;
 }
 
-void Aggregate::Add(const Analysis& a) {
+void Aggregate::Add(const Analysis& a) { Add(a, RecordFigures()); }
+
+void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   AggregateData& d = *data_;
   const AggregateOptions& o = d.options;
   const std::string period = a.timestamp ? PeriodId(*a.timestamp, o.period) : kUndatedPeriod;
@@ -361,9 +378,18 @@ void Aggregate::Add(const Analysis& a) {
     c.signals[i] = 1;
     if (IsHunsakerSignal(h.signal)) c.with_signal = 1;
   }
+  internal::FillFigures(a, figures, &c);
+  const int bucket = internal::ScoreBucket(a.id);
+  const internal::BucketStats bucket_stats = internal::ToBucket(c);
+  const bool churn_customer = o.track_customers && !a.customer_id.empty() &&
+                              c.signals[static_cast<int>(Signal::kChurnRisk)];
+  const int64_t churn_cents = c.churn_valued ? c.churn_value_cents : -1;
 
   ++d.records;
   d.totals[period][channel].Add(c);
+  d.total_buckets[period][bucket].Add(bucket_stats);
+  if (churn_customer)
+    internal::AddChurnCustomer(&d.churn_customers[period], a.customer_id, churn_cents);
 
   // One entry per distinct theme id; the first hit of an id supplies the
   // owner and the evidence span.
@@ -380,6 +406,11 @@ void Aggregate::Add(const Analysis& a) {
     td.cells[period][channel].Add(c);
     if (hit) ++td.owners[{hit->department, static_cast<int>(hit->role)}];
     if (o.track_customers && !a.customer_id.empty()) ++td.customers[period][a.customer_id];
+    if (hit) {
+      td.buckets[period][bucket].Add(bucket_stats);
+      if (churn_customer)
+        internal::AddChurnCustomer(&td.churn_customers[period], a.customer_id, churn_cents);
+    }
 
     auto& list = a.sentiment.label == Polarity::kNegative ? td.negative_evidence
                                                           : td.other_evidence;
@@ -411,6 +442,18 @@ void Aggregate::Add(const Analysis& a) {
   };
   if (unclassified) add_theme(kUnclassifiedTheme, nullptr);
   for (const ThemeHit* h : hits) add_theme(h->id, h);
+  if (hits.size() > 1) {
+    std::vector<const std::string*> ids;
+    for (const ThemeHit* h : hits) ids.push_back(&h->id);
+    std::sort(ids.begin(), ids.end(), [](auto* x, auto* y) { return *x < *y; });
+    auto& pairs = d.theme_pairs[period];
+    for (size_t i = 0; i < ids.size(); ++i)
+      for (size_t j = i + 1; j < ids.size(); ++j) {
+        auto& n = pairs[*ids[i] + '\x1f' + *ids[j]];
+        ++n[0];
+        n[1] += c.score_n;
+      }
+  }
 
   if (o.phrase_stats) {
     const std::vector<std::string> grams = internal::DistinctNgrams(a.text, o.max_ngram);
@@ -433,6 +476,7 @@ Status Aggregate::Merge(const Aggregate& other) {
     return FailedPreconditionError("cannot merge aggregates with different options: " +
                                    DescribeOptions(d.options) + " vs " +
                                    DescribeOptions(o.options));
+  const internal::PeriodKey same = [](const std::string& p) { return p; };
   d.records += o.records;
   for (const auto& [p, m] : o.totals)
     for (const auto& [ch, c] : m) d.totals[p][ch].Add(c);
@@ -446,7 +490,13 @@ Status Aggregate::Merge(const Aggregate& other) {
     MergeEvidence(&td.other_evidence, ot.other_evidence, k);
     for (const auto& [p, m] : ot.customers)
       for (const auto& [cust, n] : m) td.customers[p][cust] += n;
+    internal::MergeBuckets(&td.buckets, ot.buckets, same);
+    internal::MergeChurn(&td.churn_customers, ot.churn_customers, same);
   }
+  internal::MergeBuckets(&d.total_buckets, o.total_buckets, same);
+  internal::MergeChurn(&d.churn_customers, o.churn_customers, same);
+  internal::MergePairs(&d.theme_pairs, o.theme_pairs, same);
+  d.legacy_counts = d.legacy_counts || o.legacy_counts;
   auto add_ngrams = [](std::map<std::string, internal::NgramCounts>* into,
                        const std::map<std::string, internal::NgramCounts>& from) {
     for (const auto& [p, m] : from) {
@@ -503,7 +553,13 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
       auto& to = t.customers[key(p)];
       for (const auto& [c, n] : m) to[c] += n;
     }
+    internal::MergeBuckets(&t.buckets, td.buckets, key);
+    internal::MergeChurn(&t.churn_customers, td.churn_customers, key);
   }
+  internal::MergeBuckets(&r.total_buckets, d.total_buckets, key);
+  internal::MergeChurn(&r.churn_customers, d.churn_customers, key);
+  internal::MergePairs(&r.theme_pairs, d.theme_pairs, key);
+  r.legacy_counts = d.legacy_counts;
   for (const auto& [p, m] : d.unclassified_ngrams) {
     auto& to = r.unclassified_ngrams[key(p)];
     for (const auto& [g, n] : m) to[g] += n;
@@ -545,8 +601,15 @@ std::string Aggregate::Serialize() const {
                      {"evidence_negative", EvidenceToJson(td.negative_evidence)},
                      {"evidence_other", EvidenceToJson(td.other_evidence)},
                      {"customers", customers}};
+    if (!td.buckets.empty()) themes[theme]["score_buckets"] = internal::BucketsToJson(td.buckets);
+    if (!td.churn_customers.empty())
+      themes[theme]["churn_customers"] = internal::ChurnToJson(td.churn_customers);
   }
   j["themes"] = themes;
+  // After "phrases" in key order: it holds customer ids (see below).
+  j["totals_figures"] = {{"score_buckets", internal::BucketsToJson(d.total_buckets)},
+                         {"churn_customers", internal::ChurnToJson(d.churn_customers)},
+                         {"theme_pairs", internal::PairsToJson(d.theme_pairs)}};
   // The phrase tables are the bulk of the text: written directly, sorted,
   // in place of a placeholder. "phrases" sorts before any key that holds
   // customer text, so the first occurrence of the placeholder is ours.
@@ -591,7 +654,10 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
 
     Aggregate out(o);
     AggregateData& d = *out.data_;
-    Reader r{o.period};
+    Reader r{o.period, &d.legacy_counts};
+    const internal::CheckPeriod check = [&r](const std::string& id, const std::string& path) {
+      r.CheckPeriod(id, path);
+    };
     d.records = R::U64(R::Field(j, "records", "$"), "$.records");
     d.totals = r.ReadCells(R::Field(j, "totals", "$"), "$.totals");
     uint64_t total = 0;
@@ -625,6 +691,19 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
              c != per.value().end(); ++c)
           td.customers[per.key()][c.key()] = R::U64(c.value(), p + ".customers");
       }
+      if (auto b = t.value().find("score_buckets"); b != t.value().end())
+        td.buckets = internal::ReadBuckets(*b, p + ".score_buckets", check);
+      if (auto c = t.value().find("churn_customers"); c != t.value().end())
+        td.churn_customers = internal::ReadChurn(*c, p + ".churn_customers", check);
+    }
+    if (auto tf = j.find("totals_figures"); tf != j.end()) {
+      const Json& f = R::Obj(*tf, "$.totals_figures");
+      if (auto b = f.find("score_buckets"); b != f.end())
+        d.total_buckets = internal::ReadBuckets(*b, "$.totals_figures.score_buckets", check);
+      if (auto c = f.find("churn_customers"); c != f.end())
+        d.churn_customers = internal::ReadChurn(*c, "$.totals_figures.churn_customers", check);
+      if (auto pc = f.find("theme_pairs"); pc != f.end())
+        d.theme_pairs = internal::ReadPairs(*pc, "$.totals_figures.theme_pairs", check);
     }
     const Json& ph = R::Field(j, "phrases", "$");
     d.unclassified_ngrams = r.ReadNgrams(R::Field(ph, "unclassified", "$.phrases"), "$.phrases.unclassified");

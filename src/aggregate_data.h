@@ -26,9 +26,39 @@ struct Counts {
   int64_t emotion_micros = 0;     // sum of round(emotion_intensity * 1e6)
   uint64_t with_signal = 0;       // records with at least one Hunsaker signal
   std::array<uint64_t, kSignalCount> signals{};  // records with the signal
+  // Economics and score drivers (aggregate_figures.cc).
+  uint64_t costly = 0;             // records with an avoidable- or repeat-contact signal
+  uint64_t churn_valued = 0;       // churn-risk records with a customer value
+  int64_t churn_value_cents = 0;   // sum of those values, in cents
+  uint64_t sentiment_sq = 0;       // sum of round(score * 1e3)^2
+  uint64_t score_n = 0;            // records with a numeric score
+  uint64_t score_invalid = 0;      // records whose score field is not a usable number
+  int64_t score_milli = 0;         // sum of round(score * 1e3)
+  uint64_t score_sq = 0;           // sum of round(score * 1e3)^2
+  std::array<uint64_t, 11> score_int{};  // scores equal to the integers 0..10
+  uint64_t value_invalid = 0;      // records whose value field is not a usable number
 
   void Add(const Counts& o);
 };
+
+// Score statistics of the records of one bootstrap bucket (records are put
+// in one of kScoreBuckets buckets by a hash of their id).
+inline constexpr int kScoreBuckets = 32;
+struct BucketStats {
+  uint64_t n = 0;             // records
+  int64_t sentiment_u = 0;    // sum of round(sentiment * 1e6)
+  uint64_t score_n = 0;       // records with a numeric score
+  int64_t score_milli = 0;    // sum of round(score * 1e3)
+  uint64_t nps_n = 0, promoters = 0, detractors = 0;  // integer scores 0..10; 9-10; 0-6
+  uint64_t csat_n = 0, csat_top = 0;                  // integer scores 1..5; 4-5
+  void Add(const BucketStats& o);
+};
+// period -> bucket -> stats.
+using Buckets = std::map<std::string, std::map<int, BucketStats>>;
+// period -> "themeA\x1fthemeB" (sorted pair) -> {records, records with a numeric score}.
+using PairCounts = std::map<std::string, std::map<std::string, std::array<uint64_t, 2>>>;
+// period -> customer id -> largest value in cents (-1: no value known).
+using ChurnCustomers = std::map<std::string, std::map<std::string, int64_t>>;
 
 // One evidence candidate: a redacted snippet of a record.
 struct Evidence {
@@ -63,6 +93,9 @@ struct ThemeData {
   std::vector<Evidence> negative_evidence, other_evidence;
   // period -> customer id -> contacts.
   std::map<std::string, std::map<std::string, uint64_t>> customers;
+  // Score stats per bootstrap bucket and churn-risk customers with values.
+  Buckets buckets;
+  ChurnCustomers churn_customers;
 };
 
 // Unordered for speed; serialization sorts the keys.
@@ -78,6 +111,14 @@ struct AggregateData {
   std::map<std::string, NgramCounts> unclassified_ngrams, all_ngrams;
   // period -> number of texts whose n-grams were counted.
   std::map<std::string, uint64_t> unclassified_docs, all_docs;
+  // Over all records: score stats per bucket, churn-risk customers, and
+  // theme co-occurrence (for the regression of the score on the themes).
+  Buckets total_buckets;
+  ChurnCustomers churn_customers;
+  PairCounts theme_pairs;
+  // Read from an aggregate written before `costly` was kept: contact costs
+  // would be undercounted.
+  bool legacy_counts = false;
 };
 
 // 64-bit FNV-1a of `id`, a zero byte and `text`.

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "aggregate_data.h"
+#include "findings_economics.h"
 
 namespace voc {
 
@@ -159,6 +160,11 @@ FindingsOptions Clamp(const FindingsOptions& in, std::vector<std::string>* warni
     if (!(*a > 0 && *a < 1)) { warn("a significance level outside (0, 1); using 0.01"); *a = 0.01; }
   if (o.resolved_quiet < 1) { warn("resolved_quiet < 1; using 1"); o.resolved_quiet = 1; }
   if (o.window_periods < 0) { warn("window_periods < 0; using 0"); o.window_periods = 0; }
+  if (o.bootstrap_samples < 0 || o.bootstrap_samples > 100000) { warn("bootstrap_samples outside [0, 100000]; using 1000"); o.bootstrap_samples = 1000; }
+  if (o.cost_per_contact && !(*o.cost_per_contact >= 0 && *o.cost_per_contact <= 1e9)) { warn("cost_per_contact outside [0, 1e9]; not used"); o.cost_per_contact.reset(); }
+  if (o.customer_value && !(*o.customer_value >= 0 && *o.customer_value <= 1e9)) { warn("customer_value outside [0, 1e9]; not used"); o.customer_value.reset(); }
+  for (auto it = o.cost_per_channel.begin(); it != o.cost_per_channel.end();)
+    if (!(it->second >= 0 && it->second <= 1e9)) { warn("cost_per_channel '" + it->first + "' outside [0, 1e9]; not used"); it = o.cost_per_channel.erase(it); } else ++it;
   if (!(o.emerging_min_ratio >= 0)) { warn("emerging_min_ratio < 0; using 0"); o.emerging_min_ratio = 0; }
   for (double* w : {&o.weight_volume, &o.weight_persistence, &o.weight_negativity,
                     &o.weight_signals, &o.weight_growth})
@@ -218,6 +224,15 @@ Status ValidateFindingsOptions(const FindingsOptions& o) {
   if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals +
           o.weight_growth <= 0)
     return InvalidArgumentError("at least one priority weight must be > 0");
+  if (o.cost_per_contact && !(*o.cost_per_contact >= 0 && *o.cost_per_contact <= 1e9))
+    return InvalidArgumentError("cost_per_contact must be in [0, 1e9]");
+  for (const auto& [ch, v] : o.cost_per_channel)
+    if (!(v >= 0 && v <= 1e9))
+      return InvalidArgumentError("cost_per_channel '" + ch + "' must be in [0, 1e9]");
+  if (o.customer_value && !(*o.customer_value >= 0 && *o.customer_value <= 1e9))
+    return InvalidArgumentError("customer_value must be in [0, 1e9]");
+  if (o.bootstrap_samples < 0 || o.bootstrap_samples > 100000)
+    return InvalidArgumentError("bootstrap_samples must be in [0, 100000]");
   return Status::Ok();
 }
 
@@ -558,6 +573,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
                      if (a.priority != b.priority) return a.priority > b.priority;
                      return a.theme < b.theme;
                    });
+
+  internal::AddMoney(d, &out);
+  internal::AddImpact(d, &out);
+  internal::RankFindings(&out);
 
   // ---- unknown themes ---------------------------------------------------------
   std::set<std::string> scope(out.periods.begin(), out.periods.end());

@@ -250,6 +250,13 @@ Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const Pipelin
   Work<Analyses> work = [&](const Record* r, size_t n, Analyses* out) {
     out->resize(n);
     analyzer.Analyze(r, n, out->data());
+    for (const std::string& name : options.keep_columns)
+      for (size_t i = 0; i < n; ++i)
+        for (const auto& [key, value] : r[i].metadata)
+          if (key == name) {
+            (*out)[i].fields.emplace_back(key, value);
+            break;
+          }
   };
   std::function<void(Analyses&)> emit = [&](Analyses& analyses) {
     for (Analysis& a : analyses) on_analysis(std::move(a));

@@ -42,7 +42,7 @@ Json NamedCounts(const std::vector<NamedCount>& v, const char* key) {
   return out;
 }
 
-Json FindingJson(const Finding& f, size_t rank) {
+Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
   Json series = Json::array();
   for (const PeriodPoint& p : f.series)
     series.push_back({{"period", p.period},
@@ -66,7 +66,7 @@ Json FindingJson(const Finding& f, size_t rank) {
                      {"why", p.why}});
   Json evidence = Json::array();
   for (const Quote& q : f.evidence) evidence.push_back(QuoteJson(q));
-  return Json{
+  Json j{
       {"rank", rank},
       {"theme", f.theme},
       {"label_path", f.label_path},
@@ -104,6 +104,8 @@ Json FindingJson(const Finding& f, size_t rank) {
       {"channels", NamedCounts(f.channels, "channel")},
       {"next_step", SuggestedNextStep(f)},
       {"evidence", evidence}};
+  internal::AddFindingEconJson(f, all, &j);
+  return j;
 }
 
 std::string CsvField(const std::string& s) {
@@ -271,7 +273,7 @@ std::string FindingsToJson(const Findings& f) {
     if (x.escalated) escalations.push_back(x.theme);
   j["escalations"] = escalations;
   Json findings = Json::array();
-  for (size_t i = 0; i < f.findings.size(); ++i) findings.push_back(FindingJson(f.findings[i], i + 1));
+  for (size_t i = 0; i < f.findings.size(); ++i) findings.push_back(FindingJson(f.findings[i], i + 1, f));
   j["findings"] = findings;
   Json unknown = Json::array();
   for (const UnknownTheme& t : f.unknown_themes) {
@@ -287,6 +289,7 @@ std::string FindingsToJson(const Findings& f) {
   }
   j["unknown_themes"] = unknown;
   j["warnings"] = f.warnings;
+  internal::AddEconJson(f, &j);
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
@@ -296,7 +299,9 @@ std::string FindingsToCsv(const Findings& f) {
       "priority_signals,priority_growth,escalated,department,role,volume,share,persistence,trend,trend_slope,"
       "share_negative,mean_score,repeat_contact,effort,avoidable_contact,churn_risk,"
       "expectation_mismatch,urgency_safety,repeat_customers,channels,status_reason,next_step,"
-      "evidence\r\n";
+      "";
+  for (const std::string& h : internal::EconCsvHeader()) out += h + ",";
+  out += "evidence\r\n";
   for (size_t i = 0; i < f.findings.size(); ++i) {
     const Finding& x = f.findings[i];
     std::vector<std::string> row;
@@ -329,6 +334,7 @@ std::string FindingsToCsv(const Findings& f) {
     row.push_back(ch);
     row.push_back(x.status_reason);
     row.push_back(SuggestedNextStep(x));
+    for (std::string& e : internal::EconCsvRow(x)) row.push_back(std::move(e));
     row.push_back(x.evidence.empty() ? "" : x.evidence.front().snippet);
     for (size_t k = 0; k < row.size(); ++k) {
       if (k) out += ',';
@@ -367,6 +373,7 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
       first = false;
     }
     m += ".\n\n";
+    m += internal::EconDigestSummary(f, dept);
     for (size_t i : idx) {
       const Finding& x = f.findings[i];
       m += "## " + std::to_string(i + 1) + ". " + MdEscape(x.theme) + " (" +
@@ -389,6 +396,7 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
       for (const NamedCount& c : x.channels)
         ch += (ch.empty() ? "" : ", ") + MdEscape(c.name) + " " + std::to_string(c.count);
       m += "- Channels: " + ch + "\n";
+      m += internal::EconDigestLines(x, f);
       m += "- Priority " + Fmt(x.priority, "%.1f") + " =";
       for (size_t k = 0; k < x.priority_parts.size(); ++k) {
         const PriorityPart& p = x.priority_parts[k];

@@ -218,7 +218,9 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   if (!esc.empty())
     h += "<div class=\"alert\"><b>Escalate regardless of volume</b><ul>" + esc + "</ul></div>\n";
 
-  h += "<h2>Findings by priority</h2>\n<p class=\"sub legend\">Priority 0&ndash;100, made of"
+  h += internal::EconHtml(f);
+
+  h += "<h2>Findings by " + std::string(RankByName(f.options.rank_by)) + "</h2>\n<p class=\"sub legend\">Priority 0&ndash;100, made of"
        "<i class=\"p-volume\"></i>volume<i class=\"p-persistence\"></i>persistence"
        "<i class=\"p-negativity\"></i>negativity<i class=\"p-signals\"></i>CX signals"
        "<i class=\"p-growth\"></i>growth</p>\n";
@@ -269,6 +271,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
       h += "<p class=\"meta\">" + std::to_string(x.repeat_customers) + " of " +
            std::to_string(x.customers) + " identified customers contacted more than once</p>";
     h += "</div></div>";
+    h += internal::FindingEconHtml(x, f);
     h += "<div class=\"next\"><b>Next step.</b> " + Esc(SuggestedNextStep(x)) + "</div>";
     for (const Quote& q : x.evidence) h += QuoteHtml(q);
     h += "</div>\n";

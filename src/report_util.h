@@ -2,7 +2,9 @@
 #ifndef VOC_SRC_REPORT_UTIL_H_
 #define VOC_SRC_REPORT_UTIL_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "voc/findings.h"
 
@@ -13,6 +15,18 @@ namespace internal {
 std::string PercentText(double share);
 // "2024-W01 to 2024-W12 (12 weeks)".
 std::string WindowText(const Findings& f);
+
+// Money and drivers (report_econ.cc): the `money` and `impact` objects of a
+// finding (only when there is something to say), the top-level `score`,
+// `drivers` and `money`; CSV columns; digest lines; HTML sections.
+void AddFindingEconJson(const Finding& f, const Findings& all, nlohmann::ordered_json* j);
+void AddEconJson(const Findings& f, nlohmann::ordered_json* j);
+std::vector<std::string> EconCsvHeader();
+std::vector<std::string> EconCsvRow(const Finding& f);
+std::string EconDigestLines(const Finding& f, const Findings& all);
+std::string EconDigestSummary(const Findings& f, const std::string& department);
+std::string EconHtml(const Findings& f);
+std::string FindingEconHtml(const Finding& f, const Findings& all);
 
 }  // namespace internal
 }  // namespace voc

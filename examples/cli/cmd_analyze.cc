@@ -1,5 +1,6 @@
 // `voc analyze` and `voc findings`: the whole pipeline from records to
 // per-record analyses or to routed findings and reports.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "analyzer_flags.h"
 #include "cli.h"
 #include "conversation_input.h"
+#include "econ_flags.h"
 #include "input_flags.h"
 #include "line_map.h"
 #include "voc/aggregate.h"
@@ -130,6 +132,7 @@ int RunFindings(int argc, char** argv) {
   AnalyzerFlags af;
   std::string input, output, html, csv, digests, period = "week", save_aggregate, last_period, title;
   voc::FindingsOptions fo;
+  EconFlags ef;
   po::options_description desc(
       "usage: voc findings INPUT --period day|week|month [options]\n\n"
       "Analyses every record, aggregates by theme, period and channel, and reports\n"
@@ -155,6 +158,7 @@ int RunFindings(int argc, char** argv) {
   AddAnalyzerFlags(&desc, &af);
   ConversationFlags cf;
   AddConversationFlags(&desc, &cf);
+  AddEconFlags(&desc, &ef, /*from_records=*/true);
   po::positional_options_description pos;
   pos.add("input", 1);
   auto vm = ParseCommandLine(argc, argv, desc, pos);
@@ -163,6 +167,7 @@ int RunFindings(int argc, char** argv) {
     return 0;
   }
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
+  ApplyEconFlags(ef, &fo);
   auto p = voc::ParsePeriod(period);
   if (!p.ok()) throw UsageError(p.status().message());
   fo.last_period = last_period;
@@ -171,6 +176,17 @@ int RunFindings(int argc, char** argv) {
   auto analyzer = MakeAnalyzer(af);
   OpenedInput opened = OpenInput(input, in, cf);
   auto reader = std::move(opened.records);
+  if (reader) {
+    for (const std::string& col : FigureColumns(ef)) {
+      const auto& cols = reader->columns();
+      if (std::find(cols.begin(), cols.end(), col) != cols.end()) continue;
+      std::string list;
+      for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
+      throw UsageError("column '" + col + "' not found; columns are: " + list);
+    }
+  } else if (!FigureColumns(ef).empty()) {
+    throw UsageError("--score-col and --value-col read record columns; conversation input has none");
+  }
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
   voc::AggregateOptions ao;
@@ -192,8 +208,9 @@ int RunFindings(int argc, char** argv) {
         [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
   } else {
+    po_.keep_columns = FigureColumns(ef);
     voc::Status st = voc::RunPipeline(
-        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },
+        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a, FiguresOf(a, ef)); },
         [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
     FinishInput(*reader, rejects.get());
     if (!st.ok()) throw Failure(st.message());

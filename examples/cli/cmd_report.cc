@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "econ_flags.h"
 #include "voc/aggregate.h"
 #include "voc/findings.h"
 #include "voc/report.h"
@@ -51,6 +52,7 @@ int RunReport(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string period, out, csv, html, digests, last_period, title;
   voc::FindingsOptions fo;
+  voc_cli::EconFlags ef;
   po::options_description opts(
       "usage: voc report AGGREGATE.json [MORE.json ...] [options]\n\n"
       "Detects chronic, emerging, resolved and one-off issues in serialized aggregates\n"
@@ -71,6 +73,7 @@ int RunReport(int argc, char** argv) {
       ("chronic-n", po::value(&fo.chronic_n)->default_value(4), "... of the last n periods")
       ("emerging-alpha", po::value(&fo.emerging_alpha)->default_value(0.01),
        "significance of the emerging test");
+  voc_cli::AddEconFlags(&opts, &ef, /*from_records=*/false);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs));
   po::options_description all;
@@ -83,6 +86,7 @@ int RunReport(int argc, char** argv) {
     return 0;
   }
   if (inputs.empty()) throw voc_cli::UsageError("no aggregate file given");
+  voc_cli::ApplyEconFlags(ef, &fo);
   fo.last_period = last_period;
   if (voc::Status s = voc::ValidateFindingsOptions(fo); !s.ok())
     throw voc_cli::UsageError(s.message());

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "voc/analysis.h"
+#include "voc/economics.h"
 #include "voc/status.h"
 
 namespace voc {
@@ -112,6 +113,9 @@ class Aggregate {
 
   // Counts one analysed record.
   void Add(const Analysis& a);
+  // Counts one analysed record with its score and customer value (for the
+  // drivers of the score and the value at risk; voc/economics.h).
+  void Add(const Analysis& a, const RecordFigures& figures);
   // Adds all of `other` into this aggregate. FailedPrecondition when the
   // options differ (they decide what is kept, so merging would not be exact).
   Status Merge(const Aggregate& other);

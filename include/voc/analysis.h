@@ -91,6 +91,9 @@ struct Analysis {
   std::optional<int64_t> timestamp;  // seconds since the Unix epoch, UTC
   std::string channel;               // "call", "email", "chat", "social", ...
   std::string customer_id;           // empty when unknown
+  // Input columns kept by PipelineOptions::keep_columns (name, raw value),
+  // e.g. a score or a customer value; empty otherwise.
+  std::vector<std::pair<std::string, std::string>> fields;
 
   std::string text;  // normalised and redacted; all offsets point here
   RedactionCounts redactions;

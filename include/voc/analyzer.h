@@ -106,6 +106,9 @@ struct PipelineOptions {
   size_t batch_size = 512;  // records analysed per batch (bounds memory)
   // Called after every batch with the records read so far; may be empty.
   std::function<void(uint64_t records_read)> progress;
+  // Input columns copied from each record's metadata into
+  // Analysis::fields (RunPipeline only). Default: none.
+  std::vector<std::string> keep_columns;
 };
 
 // Streams every record of `reader` through `analyzer`: each analysis goes

@@ -53,12 +53,14 @@
 #define VOC_FINDINGS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "voc/aggregate.h"
 #include "voc/analysis.h"
+#include "voc/economics.h"
 #include "voc/status.h"
 
 namespace voc {
@@ -117,6 +119,18 @@ struct FindingsOptions {
   size_t max_unknown_themes = 5;
   size_t phrases_per_unknown_theme = 5;
   size_t examples_per_unknown_theme = 3;
+
+  // Economics and score drivers (voc/economics.h). No money figure is
+  // computed without an amount: every default is "not given".
+  std::optional<double> cost_per_contact;                  // all channels not named below
+  std::vector<std::pair<std::string, double>> cost_per_channel;  // channel -> cost
+  std::optional<double> customer_value;  // value of each customer at risk
+  bool value_per_record = false;         // use the values the aggregate kept instead
+  std::string currency;                  // a label, e.g. "EUR"; "" prints none
+  std::string score_name;  // the score column; "" = no column: the sentiment score
+  ScoreKind score_kind = ScoreKind::kAuto;
+  int bootstrap_samples = 1000;  // resamples for the impact interval; 0 = none
+  RankBy rank_by = RankBy::kPriority;
 };
 
 // Returns InvalidArgument naming the first field out of range.
@@ -215,6 +229,9 @@ struct Finding {
   uint64_t urgency_safety = 0;
 
   std::vector<Quote> evidence;
+
+  Money money;    // has_cost / has_value false without amounts
+  Impact impact;  // on the score (Findings::score)
 };
 
 struct UnknownPhrase {
@@ -245,6 +262,11 @@ struct Findings {
   std::vector<Finding> findings;  // by priority, highest first
   std::vector<UnknownTheme> unknown_themes;
   std::vector<std::string> warnings;  // e.g. an unknown `last_period`
+
+  Money money;  // over all records in the window, each verbatim once
+  std::vector<DepartmentMoney> money_by_department;  // largest cost first
+  ScoreSummary score;
+  std::vector<Driver> drivers;  // most negative impact first
 
   size_t Count(FindingStatus s) const;
 };
