@@ -152,7 +152,7 @@ def run_voc(voc, taxonomy, texts, extra):
         with open(src, "w", encoding="utf-8") as f:
             for i, t in enumerate(texts):
                 f.write(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n")
-        cmd = [voc, "analyze", src, "--themes", taxonomy, "-q", "--format", "jsonl"] + extra
+        cmd = [voc, "analyze", src, "--themes", taxonomy, "--format", "jsonl"] + extra
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
         secs = time.perf_counter() - t0

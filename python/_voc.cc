@@ -443,7 +443,9 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("sentiment_model", &voc::AnalyzerOptions::sentiment_model)
       .def_readwrite("themes", &voc::AnalyzerOptions::themes)
       .def_readwrite("themes_model", &voc::AnalyzerOptions::themes_model)
-      .def_readwrite("themes_model_top_k", &voc::AnalyzerOptions::themes_model_top_k);
+      .def_readwrite("themes_model_top_k", &voc::AnalyzerOptions::themes_model_top_k)
+      .def_readwrite("industry", &voc::AnalyzerOptions::industry)
+      .def_readwrite("industry_sample", &voc::AnalyzerOptions::industry_sample);
 
   // ---- records and analyses -------------------------------------------------
   py::class_<voc::Record>(m, "Record")

@@ -86,6 +86,7 @@ struct Analyzer::Impl {
   // The patterns of `themes` and `signals`, searched once per text.
   std::shared_ptr<internal::RegexSetGroup> patterns;
   int themes_model_top_k = 3;
+  IndustrySelection industries;
   nlohmann::json description;
 
   std::vector<std::pair<std::string, double>> ModelScores(std::string_view text) const {
@@ -225,6 +226,16 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   }
   ThemeOptions to;
   if (im.themes_model) to.model_name = im.themes_model->info().task;
+  {
+    std::vector<std::string_view> sample(options.industry_sample.begin(), options.industry_sample.end());
+    auto sel = SelectIndustries(*im.taxonomy, options.industry, sample);
+    if (!sel.ok()) return finish(sel.status());
+    im.industries = std::move(*sel);
+    to.all_packs = false;
+    to.packs = im.industries.Enabled();
+    if (!im.taxonomy->packs().empty())
+      im.description["industries"] = nlohmann::json::parse(im.industries.ToJson());
+  }
   auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, SignalOptions());
   if (!ts.ok()) {
     // A pattern that does not compile: the loader's message says where.
@@ -241,6 +252,8 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   if (Status st = finish(Status()); !st.ok()) return st;
   return an;
 }
+
+const IndustrySelection& Analyzer::industries() const { return impl_->industries; }
 
 Analysis Analyzer::Analyze(const Record& record) const {
   Analysis a;

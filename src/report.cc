@@ -290,6 +290,7 @@ std::string FindingsToJson(const Findings& f) {
   j["unknown_themes"] = unknown;
   j["warnings"] = f.warnings;
   internal::AddEconJson(f, &j);
+  if (!f.industries.mode.empty()) j["industries"] = Json::parse(f.industries.ToJson());
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

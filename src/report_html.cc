@@ -320,8 +320,10 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
       h += "</div>\n";
     }
   }
-  if (!f.warnings.empty()) {
+  if (!f.warnings.empty() || !f.industries.mode.empty()) {
     h += "<h2>Notes</h2><ul>";
+    if (!f.industries.mode.empty())
+      h += "<li>Industry packs of the taxonomy: " + Esc(f.industries.Summary()) + "</li>";
     for (const std::string& w : f.warnings) h += "<li>" + Esc(w) + "</li>";
     h += "</ul>";
   }

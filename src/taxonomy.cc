@@ -247,6 +247,59 @@ Status ParseTheme(const json& t, size_t index, const Defaults& defaults, Declare
   return Status::Ok();
 }
 
+// Parses the "packs" array: each pack's themes join `declared`, marked with
+// the pack's id.
+Status ParsePacks(const json& packs, const Defaults& defaults, std::vector<IndustryPack>* out,
+                  std::vector<Declared>* declared) {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < packs.size(); ++i) {
+    const json& p = packs[i];
+    std::string where = "pack " + std::to_string(i + 1);
+    if (!p.is_object()) return InvalidArgumentError(where + " must be an object");
+    auto id = p.find("id");
+    if (id == p.end() || !id->is_string() || !ValidThemeId(id->get<std::string>()) ||
+        id->get<std::string>().find('/') != std::string::npos)
+      return InvalidArgumentError(where + ": needs an \"id\" of letters, digits, '-', '_', '.'");
+    IndustryPack pack;
+    pack.id = id->get<std::string>();
+    where = "pack " + Quote(pack.id);
+    if (!ids.insert(pack.id).second) return InvalidArgumentError("duplicate pack id \"" + pack.id + "\"");
+    const json* themes = nullptr;
+    for (auto it = p.begin(); it != p.end(); ++it) {
+      const std::string& k = it.key();
+      if (k == "id" || k == "comment") continue;
+      if (k == "label" || k == "description") {
+        if (!it->is_string()) return InvalidArgumentError(where + ": \"" + k + "\" must be a string");
+        (k == "label" ? pack.label : pack.description) = it->get<std::string>();
+      } else if (k == "detect") {
+        VOC_RETURN_IF_ERROR(ReadPatterns(*it, where + ": \"detect\"", &pack.detect));
+        for (size_t d = 0; d < pack.detect.size(); ++d)
+          VOC_RETURN_IF_ERROR(CheckPattern(pack.detect[d], false,
+                                           where + ": detect pattern " + std::to_string(d + 1)));
+      } else if (k == "min_share") {
+        VOC_RETURN_IF_ERROR(ParseUnitNumber(*it, where + ": \"min_share\"", false, &pack.min_share));
+      } else if (k == "themes") {
+        if (!it->is_array()) return InvalidArgumentError(where + ": \"themes\" must be an array");
+        themes = &*it;
+      } else {
+        return InvalidArgumentError(where + ": unknown field \"" + k + "\"");
+      }
+    }
+    if (pack.label.empty()) pack.label = pack.id;
+    if (themes != nullptr) {
+      for (size_t t = 0; t < themes->size(); ++t) {
+        Declared d;
+        Status st = ParseTheme((*themes)[t], t, defaults, &d);
+        if (!st.ok()) return Status(st.code(), where + ": " + st.message());
+        d.theme.pack = pack.id;
+        declared->push_back(std::move(d));
+      }
+    }
+    out->push_back(std::move(pack));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string ThemeIdSlug(std::string_view label) {
@@ -288,6 +341,9 @@ struct Taxonomy::Impl {
   std::unordered_map<std::string, size_t> by_id;
   std::vector<std::pair<std::string, std::string>> model_labels;
   std::unordered_map<std::string, size_t> by_model_label;
+  std::vector<IndustryPack> packs;
+  std::vector<std::pair<std::string, std::string>> aliases;
+  std::unordered_map<std::string, size_t> by_alias;
 
   // Orders parents first, creates implied parents, resolves inheritance.
   Status Finish(std::vector<Declared> declared);
@@ -317,6 +373,7 @@ Status Taxonomy::Impl::Finish(std::vector<Declared> declared) {
         implied.theme.id = *it;
         implied.theme.label = LastSegment(*it);
         implied.theme.implied = true;
+        implied.theme.pack = declared[i].theme.pack;
         ordered.push_back(std::move(implied));
       }
     }
@@ -390,9 +447,16 @@ const std::vector<std::pair<std::string, std::string>>& Taxonomy::model_labels()
   return impl_->model_labels;
 }
 
+const std::vector<IndustryPack>& Taxonomy::packs() const { return impl_->packs; }
+const std::vector<std::pair<std::string, std::string>>& Taxonomy::aliases() const {
+  return impl_->aliases;
+}
+
 const Theme* Taxonomy::Find(std::string_view id) const {
   auto it = impl_->by_id.find(std::string(id));
-  return it == impl_->by_id.end() ? nullptr : &impl_->themes[it->second];
+  if (it != impl_->by_id.end()) return &impl_->themes[it->second];
+  it = impl_->by_alias.find(std::string(id));
+  return it == impl_->by_alias.end() ? nullptr : &impl_->themes[it->second];
 }
 
 const Theme* Taxonomy::FindModelLabel(std::string_view label) const {
@@ -450,6 +514,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
     }
     const json* themes = nullptr;
     const json* labels = nullptr;
+    const json* packs = nullptr;
+    const json* aliases = nullptr;
     for (auto it = doc.begin(); it != doc.end(); ++it) {
       const std::string& k = it.key();
       if (k == "name") {
@@ -464,6 +530,16 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
       } else if (k == "model_labels") {
         if (!it->is_object()) return InvalidArgumentError("\"model_labels\" must be an object");
         labels = &*it;
+      } else if (k == "packs") {
+        if (!it->is_array()) return InvalidArgumentError("\"packs\" must be an array");
+        packs = &*it;
+      } else if (k == "aliases") {
+        if (!it->is_object()) return InvalidArgumentError("\"aliases\" must be an object");
+        aliases = &*it;
+      } else if (k == "extends") {
+        return InvalidArgumentError("\"extends\" needs Taxonomy::LoadFile (a file path to resolve it against)");
+      } else if (k == "remove") {
+        return InvalidArgumentError("\"remove\" is only valid in a file that \"extends\" another");
       } else if (k == "defaults" || k == "description" || k == "comment" || k == "license") {
       } else {
         return InvalidArgumentError("unknown top-level field \"" + k + "\"");
@@ -473,18 +549,34 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
     std::vector<Declared> declared(themes->size());
     for (size_t i = 0; i < themes->size(); ++i)
       VOC_RETURN_IF_ERROR(ParseTheme((*themes)[i], i, defaults, &declared[i]));
+    if (packs != nullptr) VOC_RETURN_IF_ERROR(ParsePacks(*packs, defaults, &impl.packs, &declared));
     VOC_RETURN_IF_ERROR(impl.Finish(std::move(declared)));
+    if (aliases != nullptr) {
+      for (auto it = aliases->begin(); it != aliases->end(); ++it) {
+        if (!it->is_string())
+          return InvalidArgumentError("aliases: \"" + it.key() + "\" must map to a theme id string");
+        std::string target = it->get<std::string>();
+        if (impl.by_id.count(it.key()))
+          return InvalidArgumentError("aliases: \"" + it.key() + "\" is a theme id, not an old one");
+        auto t = impl.by_id.find(target);
+        if (t == impl.by_id.end())
+          return InvalidArgumentError("aliases: \"" + it.key() + "\" maps to unknown theme \"" +
+                                      target + "\"");
+        impl.aliases.emplace_back(it.key(), target);
+        impl.by_alias[it.key()] = t->second;
+      }
+    }
     if (labels != nullptr) {
       for (auto it = labels->begin(); it != labels->end(); ++it) {
         if (!it->is_string())
           return InvalidArgumentError("model_labels: \"" + it.key() + "\" must map to a theme id string");
         std::string target = it->get<std::string>();
-        auto t = impl.by_id.find(target);
-        if (t == impl.by_id.end())
+        const Theme* theme = tax->Find(target);
+        if (theme == nullptr)
           return InvalidArgumentError("model_labels: \"" + it.key() + "\" maps to unknown theme \"" +
                                       target + "\"");
-        impl.model_labels.emplace_back(it.key(), target);
-        impl.by_model_label[it.key()] = t->second;
+        impl.model_labels.emplace_back(it.key(), theme->id);
+        impl.by_model_label[it.key()] = static_cast<size_t>(theme - impl.themes.data());
       }
     }
     return tax;
@@ -493,13 +585,21 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
   }
 }
 
-Result<std::unique_ptr<Taxonomy>> Taxonomy::LoadFile(const std::string& path) {
+Result<std::string> internal::ReadTaxonomyText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open taxonomy file \"" + path + "\"");
   std::ostringstream buf;
   buf << in.rdbuf();
   if (in.bad()) return DataLossError("error reading taxonomy file \"" + path + "\"");
-  auto r = Parse(buf.str());
+  return buf.str();
+}
+
+Result<std::unique_ptr<Taxonomy>> Taxonomy::LoadFile(const std::string& path) {
+  auto text = internal::ReadTaxonomyText(path);
+  if (!text.ok()) return text.status();
+  auto resolved = internal::ResolveTaxonomyExtends(path, std::move(*text));
+  if (!resolved.ok()) return resolved.status();
+  auto r = Parse(*resolved);
   if (!r.ok()) return Status(r.status().code(), path + ": " + r.status().message());
   return r;
 }

@@ -120,6 +120,13 @@ Status CheckThemeOptions(const std::shared_ptr<const Taxonomy>& taxonomy, const 
   if (options.max_evidence_per_rule < 1)
     return InvalidArgumentError("max_evidence_per_rule must be >= 1");
   if (options.model_name.empty()) return InvalidArgumentError("model_name is empty");
+  if (!options.all_packs) {
+    for (const std::string& p : options.packs) {
+      const auto& packs = taxonomy->packs();
+      if (std::none_of(packs.begin(), packs.end(), [&](const IndustryPack& k) { return k.id == p; }))
+        return InvalidArgumentError("unknown industry pack \"" + p + "\"");
+    }
+  }
   return Status::Ok();
 }
 
@@ -130,6 +137,10 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
   set_base = set->size();
   const auto& themes = taxonomy->themes();
   for (size_t t = 0; options.use_rules && t < themes.size(); ++t) {
+    // Themes of the packs not chosen get no rules.
+    if (!options.all_packs && !themes[t].pack.empty() &&
+        std::find(options.packs.begin(), options.packs.end(), themes[t].pack) == options.packs.end())
+      continue;
     for (const ThemeRule& r : themes[t].rules) {
       CompiledRule cr;
       cr.theme = t;

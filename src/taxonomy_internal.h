@@ -18,6 +18,15 @@ namespace internal {
 // on the thread that compiles the themes.
 Result<std::unique_ptr<Taxonomy>> LoadTaxonomyDeferringPatternChecks(const std::string& path);
 
+// Reads a taxonomy file's bytes: NotFound when it cannot be opened.
+Result<std::string> ReadTaxonomyText(const std::string& path);
+
+// When the JSON `text` of the taxonomy file `path` has "extends", returns
+// the base taxonomy (read relative to `path`, itself resolved) with this
+// file's themes, packs, removals, aliases and model labels merged in, as JSON
+// text; otherwise returns `text` unchanged. Format: models/TAXONOMY.md.
+Result<std::string> ResolveTaxonomyExtends(const std::string& path, std::string text, int depth = 0);
+
 }  // namespace internal
 }  // namespace voc
 

@@ -21,6 +21,9 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
        "(default: <models-dir>/taxonomy.json)")
       ("themes-model", po::value(&f->themes_model),
        "with a taxonomy: a trained model whose labels map to its themes")
+      ("industry", po::value(&f->industry)->default_value(f->industry),
+       "industry packs of the taxonomy: auto (the packs whose vocabulary the first 1000 records "
+       "show), none (core themes only), all, or pack names, e.g. travel,telecom")
       ("pattern", po::value(&f->patterns)->composing(),
        "extra PII pattern to redact, NAME=REGEX (RE2 syntax); repeatable")
       ("threads", po::value(&f->threads)->default_value(0), "worker threads (0: all cores)")
@@ -29,7 +32,8 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
       ("quiet,q", po::bool_switch(&f->quiet), "no progress on stderr");
 }
 
-std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f) {
+std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
+                                            const std::vector<voc::Record>& sample) {
   if (f.threads < 0) throw UsageError("--threads must be >= 0");
   voc::AnalyzerOptions o;
   o.models_dir = f.models_dir;
@@ -37,9 +41,37 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f) {
   o.themes = f.themes;
   o.themes_model = f.themes_model;
   o.redactor.extra_patterns = f.patterns;
+  o.industry = f.industry;
+  o.industry_sample.reserve(sample.size());
+  for (const auto& r : sample) o.industry_sample.push_back(r.text);
   auto an = voc::Analyzer::Create(o);
   if (!an.ok()) throw Failure(an.status().message());
   return std::move(*an);
+}
+
+std::vector<voc::Record> ReadIndustrySample(const AnalyzerFlags& f, voc::RecordReader& reader,
+                                            std::vector<voc::Reject>* rejects) {
+  std::vector<voc::Record> sample;
+  if (f.industry != "auto") return sample;
+  voc::Record record;
+  voc::Reject reject;
+  while (sample.size() < voc::kIndustrySampleRecords) {
+    auto next = reader.Read(&record, &reject);
+    if (next == voc::RecordReader::Next::kEnd) break;
+    if (next == voc::RecordReader::Next::kReject) {
+      rejects->push_back(std::move(reject));
+      reject = voc::Reject();
+    } else {
+      sample.push_back(std::move(record));
+      record = voc::Record();
+    }
+  }
+  return sample;
+}
+
+void PrintIndustries(const voc::Analyzer& analyzer, bool quiet) {
+  if (quiet || analyzer.industries().packs.empty()) return;
+  std::fprintf(stderr, "voc: industry packs: %s\n", analyzer.industries().Summary().c_str());
 }
 
 std::function<void(uint64_t)> MakeProgress(bool quiet) {

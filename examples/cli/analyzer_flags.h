@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "voc/analyzer.h"
 
@@ -18,6 +19,7 @@ struct AnalyzerFlags {
   std::string sentiment_model;  // --sentiment-model
   std::string themes;           // --themes (taxonomy JSON or a trained model)
   std::string themes_model;     // --themes-model (with a taxonomy)
+  std::string industry = "auto";  // --industry NAME[,NAME]|auto|none|all
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
   int threads = 0;              // --threads
   size_t batch_size = 512;      // --batch-size: records in memory per batch
@@ -26,8 +28,21 @@ struct AnalyzerFlags {
 
 void AddAnalyzerFlags(boost::program_options::options_description* desc, AnalyzerFlags* flags);
 
-// Builds the analyzer; throws Failure with the library's message.
-std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& flags);
+// Builds the analyzer; throws Failure with the library's message. With
+// --industry auto, `sample` holds the records it looks at (the first ones of
+// the input, see ReadIndustrySample).
+std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& flags,
+                                            const std::vector<voc::Record>& sample = {});
+
+// With --industry auto, reads the first voc::kIndustrySampleRecords records
+// of `reader` (rejects met on the way go to `rejects`); the caller analyses
+// them first, then runs the pipeline on the rest. Empty for other modes.
+std::vector<voc::Record> ReadIndustrySample(const AnalyzerFlags& flags, voc::RecordReader& reader,
+                                            std::vector<voc::Reject>* rejects);
+
+// Prints on stderr which industry packs the analyzer uses and why, unless
+// quiet: "voc: industry packs: travel (34% of 1000 sampled records: ...)".
+void PrintIndustries(const voc::Analyzer& analyzer, bool quiet);
 
 // Returns a progress callback that prints "voc: N records read" on stderr at
 // most every two seconds (nothing when quiet).

@@ -78,10 +78,16 @@ int RunAnalyze(int argc, char** argv) {
     return 0;
   }
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
-  auto analyzer = MakeAnalyzer(af);
   OpenedInput opened = OpenInput(input, in, cf);
+  // --industry auto looks at the first records (conversations: no sample).
+  std::vector<voc::Reject> early_rejects;
+  const std::vector<voc::Record> sample =
+      opened.records ? ReadIndustrySample(af, *opened.records, &early_rejects) : std::vector<voc::Record>();
+  auto analyzer = MakeAnalyzer(af, sample);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
+  for (const auto& r : early_rejects) ReportReject(r, rejects.get(), redact);
+  PrintIndustries(*analyzer, af.quiet);
 
   std::unique_ptr<AtomicOutput> file;
   if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
@@ -104,6 +110,15 @@ int RunAnalyze(int argc, char** argv) {
   if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
   po_.batch_size = af.batch_size;
   po_.progress = MakeProgress(af.quiet || output.empty());
+  if (!sample.empty()) {  // the records read for --industry auto come first
+    std::string text;
+    for (const voc::Analysis& a : analyzer->AnalyzeBatch(sample, af.threads)) {
+      voc::AppendAnalysisJson(a, &text);
+      text.push_back('\n');
+    }
+    if (file) out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    else WriteAll(stdout, text);
+  }
   voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
       [](const voc::Analysis& a, std::string* text) {
@@ -173,7 +188,6 @@ int RunFindings(int argc, char** argv) {
   fo.last_period = last_period;
   if (auto st = voc::ValidateFindingsOptions(fo); !st.ok()) throw UsageError(st.message());
 
-  auto analyzer = MakeAnalyzer(af);
   OpenedInput opened = OpenInput(input, in, cf);
   auto reader = std::move(opened.records);
   if (reader) {
@@ -187,8 +201,14 @@ int RunFindings(int argc, char** argv) {
   } else if (!FigureColumns(ef).empty()) {
     throw UsageError("--score-col and --value-col read record columns; conversation input has none");
   }
+  std::vector<voc::Reject> early_rejects;
+  const std::vector<voc::Record> sample =
+      reader ? ReadIndustrySample(af, *reader, &early_rejects) : std::vector<voc::Record>();
+  auto analyzer = MakeAnalyzer(af, sample);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
+  for (const auto& r : early_rejects) ReportReject(r, rejects.get(), redact);
+  PrintIndustries(*analyzer, af.quiet);
   voc::AggregateOptions ao;
   ao.period = *p;
   voc::Aggregate aggregate(ao);
@@ -209,6 +229,18 @@ int RunFindings(int argc, char** argv) {
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
   } else {
     po_.keep_columns = FigureColumns(ef);
+    if (!sample.empty()) {  // the records read for --industry auto come first
+      std::vector<voc::Analysis> first = analyzer->AnalyzeBatch(sample, af.threads);
+      for (size_t i = 0; i < first.size(); ++i) {
+        for (const std::string& name : po_.keep_columns)
+          for (const auto& [key, value] : sample[i].metadata)
+            if (key == name) {
+              first[i].fields.emplace_back(key, value);
+              break;
+            }
+        aggregate.Add(first[i], FiguresOf(first[i], ef));
+      }
+    }
     voc::Status st = voc::RunPipeline(
         *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a, FiguresOf(a, ef)); },
         [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
@@ -217,6 +249,7 @@ int RunFindings(int argc, char** argv) {
   }
 
   voc::Findings findings = voc::DetectFindings(aggregate, fo);
+  if (!analyzer->industries().packs.empty()) findings.industries = analyzer->industries();
   for (const auto& w : findings.warnings) std::fprintf(stderr, "voc: warning: %s\n", w.c_str());
   auto write = [](const std::string& path, const std::string& data) {
     voc::Status s = voc::WriteFileAtomic(path, data);

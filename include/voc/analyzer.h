@@ -29,6 +29,7 @@
 #include "voc/redactor.h"
 #include "voc/json.h"
 #include "voc/status.h"
+#include "voc/taxonomy.h"
 
 namespace voc {
 
@@ -52,7 +53,18 @@ struct AnalyzerOptions {
   std::string themes_model;
   // Model predictions considered per text for a single-label themes model.
   int themes_model_top_k = 3;
+  // Industry packs of the taxonomy (models/TAXONOMY.md): "auto" (default)
+  // enables the packs whose vocabulary `industry_sample` shows (none when
+  // the sample is empty), "none" the core themes only, "all" every pack, or
+  // a comma-separated list of pack ids ("travel,telecom").
+  std::string industry = "auto";
+  // The texts `auto` looks at: the first kIndustrySampleRecords records of
+  // the input, say. Not used by the other modes.
+  std::vector<std::string> industry_sample;
 };
+
+// Records of the input that `voc` samples for `--industry auto`.
+inline constexpr size_t kIndustrySampleRecords = 1000;
 
 // Returns the folder holding the shipped models: $VOC_MODELS_DIR when set,
 // else the installed share/voc/models, else the source tree's models/.
@@ -89,6 +101,10 @@ class Analyzer {
   // Describes the loaded components, e.g. for a report's footer:
   // {"sentiment": "...", "themes": "...", "themes_model": "..."}.
   std::string DescribeJson() const;
+
+  // The industry packs in use and why (empty when the themes come from a
+  // model without a taxonomy).
+  const IndustrySelection& industries() const;
 
  private:
   Analyzer();

@@ -62,6 +62,7 @@
 #include "voc/analysis.h"
 #include "voc/economics.h"
 #include "voc/status.h"
+#include "voc/taxonomy.h"
 
 namespace voc {
 
@@ -262,6 +263,9 @@ struct Findings {
   std::vector<Finding> findings;  // by priority, highest first
   std::vector<UnknownTheme> unknown_themes;
   std::vector<std::string> warnings;  // e.g. an unknown `last_period`
+  // The industry packs the analysis used and why; set by the caller that ran
+  // the analysis (`mode` empty when unknown, e.g. from saved aggregates).
+  IndustrySelection industries;
 
   Money money;  // over all records in the window, each verbatim once
   std::vector<DepartmentMoney> money_by_department;  // largest cost first

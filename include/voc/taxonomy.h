@@ -60,7 +60,45 @@ struct Theme {
   double threshold = 0.5;   // minimum model probability for a model hit
   std::string parent;       // id of the parent theme, empty for a root
   bool implied = false;     // true when the parent was not declared in the file
+  std::string pack;         // industry pack declaring the theme; empty for the core
   std::vector<ThemeRule> rules;
+};
+
+// An industry pack: themes and vocabulary specific to one industry, on top of
+// the cross-industry core (models/TAXONOMY.md, "Industry packs").
+struct IndustryPack {
+  std::string id;           // "travel", "telecom", ...
+  std::string label;        // "Travel and transport"
+  std::string description;
+  // RE2 patterns (case-insensitive) of the industry's vocabulary, for
+  // `--industry auto`.
+  std::vector<std::string> detect;
+  // auto enables the pack when at least this share of the sample matches.
+  double min_share = 0.1;
+};
+
+// Which packs an analysis uses, and why (see SelectIndustries).
+struct IndustryChoice {
+  std::string id;
+  std::string label;
+  bool enabled = false;
+  size_t matched = 0;               // sample records matching its vocabulary
+  std::vector<std::string> terms;   // its most frequent words in the sample
+  std::string reason;               // e.g. "34% of 1000 sampled records (flight, airline)"
+};
+
+struct IndustrySelection {
+  std::string mode;                 // "auto", "none", "all" or "list"
+  size_t sample_size = 0;           // records the auto mode looked at
+  std::vector<IndustryChoice> packs;  // every pack of the taxonomy, in file order
+  // Ids of the enabled packs, in file order.
+  std::vector<std::string> Enabled() const;
+  // One line for people: "travel (34% of 1000 sampled records: flight,
+  // airline); not enabled: banking (0%) ..." or "none (core themes only)".
+  std::string Summary() const;
+  // {"mode": ..., "sample_size": n, "enabled": [...], "packs": [{"id", "label",
+  // "enabled", "matched", "share", "terms", "reason"}]}
+  std::string ToJson() const;
 };
 
 class Taxonomy {
@@ -88,8 +126,13 @@ class Taxonomy {
   int version() const;
   // All themes, parents before their children, in file order otherwise.
   const std::vector<Theme>& themes() const;
-  // Returns the theme with `id`, or nullptr.
+  // Returns the theme with `id` (or the theme an alias of the file renames
+  // it to), or nullptr.
   const Theme* Find(std::string_view id) const;
+  // The industry packs declared in the file, in file order.
+  const std::vector<IndustryPack>& packs() const;
+  // The (old id, new id) pairs declared in `aliases`.
+  const std::vector<std::pair<std::string, std::string>>& aliases() const;
   // Returns the theme a model label maps to (through `model_labels`, or a
   // theme whose id equals the label), or nullptr. When the label is not
   // found as given, a fastText "__label__" prefix is dropped and it is
@@ -124,7 +167,24 @@ struct ThemeOptions {
   int max_evidence_per_rule = 3;
   // Run the taxonomy's rules. Default true; false uses model scores only.
   bool use_rules = true;
+  // Industry packs whose themes' rules run: all of them (default), or, when
+  // false, only the packs listed in `packs` (see SelectIndustries). Core
+  // themes always run.
+  bool all_packs = true;
+  std::vector<std::string> packs;
 };
+
+// Chooses the industry packs of `taxonomy` from `spec`:
+//   "auto"   the packs whose `detect` vocabulary appears in at least
+//            `min_share` of the `sample` records (and in at least one); an
+//            empty sample enables none;
+//   "none"   core themes only;   "all"   every pack;
+//   "a,b"    the listed pack ids.
+// Deterministic: depends only on the sample's texts and their order.
+// InvalidArgument for an unknown pack id (listing the known ones) or an
+// empty spec.
+Result<IndustrySelection> SelectIndustries(const Taxonomy& taxonomy, std::string_view spec,
+                                           const std::vector<std::string_view>& sample);
 
 // Multi-label theme classification from the taxonomy's rules and, when
 // given, a trained model's label probabilities.

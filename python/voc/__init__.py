@@ -174,17 +174,49 @@ class Analyzer:
 
     `Analyzer(config="voc.json", themes="my_taxonomy.json")`: options come
     from a JSON config file and/or keywords (models_dir, sentiment_model,
-    themes, themes_model, themes_model_top_k, normalizer={...},
-    redactor={...}). Analyzers pickle as their options, so they can be sent
-    to other processes (each rebuilds its own)."""
+    themes, themes_model, themes_model_top_k, industry, industry_sample,
+    normalizer={...}, redactor={...}). Analyzers pickle as their options, so
+    they can be sent to other processes (each rebuilds its own).
+
+    `industry` picks the taxonomy's industry packs: "auto" (default), "none",
+    "all" or pack names ("travel,telecom"). With "auto" the packs are chosen
+    from `industry_sample` (a list of texts) when given; otherwise from the
+    first 1,000 texts of the first `analyze_many` call, after which the
+    choice is fixed (and travels with the pickled analyzer); `analyze` before
+    that uses the core themes only. `industries()` says what was chosen and
+    why."""
 
     def __init__(self, config=None, **options):
         self._config = config
         self._kwargs = options
-        self._native = _voc.Analyzer.create(analyzer_options(config, **options))
+        o = analyzer_options(config, **options)
+        self._native = _voc.Analyzer.create(o)
+        self._pending_sample = (o.industry == "auto" and not o.industry_sample
+                                and bool(self.industries().get("packs")))
 
     def __reduce__(self):
         return (_rebuild_analyzer, (self._config, self._kwargs))
+
+    def _sample_industries(self, items):
+        """Chooses the packs of `industry="auto"` from the first texts."""
+        self._pending_sample = False
+        sample = []
+        for item in items[:1000]:
+            text = item.text if isinstance(item, Record) else item
+            if isinstance(text, bytes):
+                text = text.decode("utf-8", "replace")
+            sample.append(text)
+        native = _voc.Analyzer.create(analyzer_options(self._config, **dict(self._kwargs, industry_sample=sample)))
+        chosen = _json.loads(native.describe_json()).get("industries", {}).get("enabled", [])
+        self._native = native
+        # Fixed from now on, also for copies sent to other processes.
+        self._kwargs = dict(self._kwargs, industry=",".join(chosen) if chosen else "none")
+
+    def industries(self):
+        """The industry packs in use and why: {"mode", "sample_size",
+        "enabled", "packs": [{"id", "enabled", "matched", "share", "terms",
+        "reason"}]} (empty when the themes have no packs)."""
+        return self.describe().get("industries", {})
 
     def analyze(self, text, **record):
         """Analyses one text (`str` or `bytes`). Keywords id, timestamp,
@@ -207,6 +239,8 @@ class Analyzer:
         equal to those of `analyze` one by one."""
         if not isinstance(items, (list, tuple)):
             items = list(items)
+        if self._pending_sample and items:
+            self._sample_industries(items)
         return self._native.analyze_batch(items, threads)
 
     def analyze_conversations(self, conversations, speaker_map=None, threads=0):
