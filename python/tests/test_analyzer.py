@@ -228,3 +228,31 @@ def test_analyzer_errors(tmp_path):
     with pytest.raises((ValueError, voc.Error)) as e:
         voc.Analyzer(themes=str(broken))
     assert str(e.value)
+
+
+def test_industry_packs():
+    travel = "The airline lost my luggage and boarding took forever."
+    an = voc.Analyzer(industry="travel")
+    ids = [t["id"] for t in an.analyze(travel).themes]
+    assert "travel/baggage" in ids and "items/lost" in ids
+    assert an.industries()["enabled"] == ["travel"]
+    ids = [t["id"] for t in voc.Analyzer(industry="none").analyze(travel).themes]
+    assert "items/lost" in ids and not [i for i in ids if i.startswith("travel/")]
+    with pytest.raises(ValueError, match='unknown industry "cooking"'):
+        voc.Analyzer(industry="cooking")
+    # auto: from the given sample, or else from the first analyze_many batch,
+    # then fixed (also in a pickled copy).
+    hotel = ["The waiter was rude and the pasta was cold.", "Great sushi, slow service.",
+             "The menu is small but the desserts are delicious."]
+    an = voc.Analyzer(industry_sample=hotel)
+    assert an.industries()["enabled"] == ["hospitality"]
+    an = voc.Analyzer()
+    assert an.industries()["enabled"] == []
+    assert "food/quality" not in [t["id"] for t in an.analyze(hotel[0]).themes]
+    first = an.analyze_many(hotel)
+    assert "food/quality" in [t["id"] for t in first[0].themes]
+    sel = an.industries()
+    assert sel["enabled"] == ["hospitality"] and sel["mode"] == "auto" and sel["sample_size"] == 3
+    assert "food/quality" in [t["id"] for t in an.analyze(hotel[0]).themes]
+    copy = pickle.loads(pickle.dumps(an))
+    assert copy.industries()["enabled"] == ["hospitality"] and copy.industries()["mode"] == "list"

@@ -65,7 +65,7 @@ def test_analyze_auto_reads_past_the_sample_in_order_for_any_thread_count(voc, t
         outs.append(r.out)
     assert outs[0] == outs[1]
     r = voc("analyze", src, "--industry", "none", "-q")
-    assert r.code == 0 and r.err == ""
+    assert r.code == 0 and "industry" not in r.err
     assert "travel/baggage" not in ids(records(r.out)[0])
 
 
