@@ -521,7 +521,12 @@ std::string SpansJson(const std::vector<voc::ThemeHit>& themes, const voc::Signa
 TEST_CASE("Analyzer: themes and signals from the shared pattern group equal the standalone classifiers") {
   auto tax = voc::Taxonomy::LoadFile(VOC_SOURCE_DIR "/models/taxonomy.json");
   REQUIRE(tax.ok());
-  auto themes = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
+  // The shared analyzer's industry packs: `auto` without a sample, none.
+  REQUIRE(Shared().industries().mode == "auto");
+  REQUIRE(Shared().industries().Enabled().empty());
+  voc::ThemeOptions core;
+  core.all_packs = false;
+  auto themes = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)), core);
   REQUIRE(themes.ok());
   auto signals = voc::SignalDetector::Create();
   REQUIRE(signals.ok());
