@@ -297,6 +297,11 @@ def main():
             f.write("\n")
 
 
+def general(r):
+    """Share of the label-less ("general") sentences given a theme, or "-"."""
+    return f"{r['general_themed']:.3f}" if r["general_records"] else "-"
+
+
 def print_summary(report, before, markdown):
     rows = []
     for corpus, entry in report["corpora"].items():
@@ -316,13 +321,13 @@ def print_summary(report, before, markdown):
                 bc = lambda k: f"{b[k]:.3f}" if b else "-"
                 print(f"| {corpus} | {mode} | {r['issue_records']:,} | {bc('coverage')} | {r['coverage']:.3f} | "
                       f"{bc('correct')} | {r['correct']:.3f} | {bc('precision')} | {r['precision']:.3f} | "
-                      f"{r['general_themed']:.3f} |")
+                      f"{general(r)} |")
         else:
             print("| corpus | mode | issue records | coverage | correct | precision | general sentences themed |")
             print("|---|---|---|---|---|---|---|")
             for corpus, mode, r, b in rows:
                 print(f"| {corpus} | {mode} | {r['issue_records']:,} | {r['coverage']:.3f} | {r['correct']:.3f} | "
-                      f"{r['precision']:.3f} | {r['general_themed']:.3f} |")
+                      f"{r['precision']:.3f} | {general(r)} |")
         return
     print(f"taxonomy {report['taxonomy']['path']} ({report['taxonomy']['name']} v{report['taxonomy']['version']})")
     head = f"{'corpus':20} {'mode':11} {'issue':>6} {'cover':>6} {'correct':>7} {'prec':>6} {'general':>7}"
@@ -331,7 +336,7 @@ def print_summary(report, before, markdown):
     print(head)
     for corpus, mode, r, b in rows:
         line = (f"{corpus:20} {mode:11} {r['issue_records']:6d} {r['coverage']:6.3f} {r['correct']:7.3f} "
-                f"{r['precision']:6.3f} {r['general_themed']:7.3f}")
+                f"{r['precision']:6.3f} {general(r):>7}")
         if b:
             line += f"   {b['coverage']:6.3f} {b['correct']:8.3f} {b['precision']:6.3f}"
         print(line)
