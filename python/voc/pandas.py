@@ -155,7 +155,9 @@ FINDING_COLUMNS = (
     ["rank", "theme", "status", "priority"] + [f"priority_{p}" for p in _PARTS]
     + ["escalated", "department", "role", "volume", "share", "persistence", "trend",
        "trend_slope", "share_negative", "mean_score"] + _SIGNALS
-    + ["repeat_customers", "channels", "status_reason", "next_step", "evidence"])
+    + ["repeat_customers", "channels", "status_reason", "next_step"]
+    + ["contact_cost", "costly_contacts", "value_at_risk", "customers_at_risk", "money_why",
+       "impact", "impact_low", "impact_high", "relative_weight", "impact_why", "evidence"])
 
 
 def _finding_row(f):
@@ -180,6 +182,23 @@ def _finding_row(f):
         "repeat_customers": f["repeat_customers"]["repeat"],
         "channels": [c["channel"] for c in f["channels"]],
         "status_reason": f["status_reason"], "next_step": f["next_step"],
+    })
+    # Money and score impact: present only when the run asked for them.
+    money = f.get("money") or {}
+    cost = money.get("contact_cost") or {}
+    risk = money.get("value_at_risk") or {}
+    impact = f.get("impact") or {}
+    valid = bool(impact.get("valid"))
+    nan = float("nan")
+    row.update({
+        "contact_cost": cost.get("amount", nan), "costly_contacts": cost.get("contacts", nan),
+        "value_at_risk": risk.get("amount", nan), "customers_at_risk": risk.get("customers", nan),
+        "money_why": money.get("why", ""),
+        "impact": impact["impact"] if valid else nan,
+        "impact_low": impact["ci_low"] if valid else nan,
+        "impact_high": impact["ci_high"] if valid else nan,
+        "relative_weight": impact["relative_weight"] if valid else nan,
+        "impact_why": impact.get("why", ""),
         "evidence": f["evidence"][0]["text"] if f["evidence"] else "",
     })
     return row
