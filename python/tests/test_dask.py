@@ -30,7 +30,14 @@ def frame(cfpb_frame):
 
 
 @pytest.fixture(scope="module")
-def single_process(frame, analyzer):
+def packs(frame):
+    # The industry packs one process chooses for this input (first 1,000 texts).
+    return voc.dask.fixed_industries(frame, COLUMNS["text_col"])
+
+
+@pytest.fixture(scope="module")
+def single_process(frame, packs):
+    analyzer = voc.Analyzer(**packs)
     agg = voc.pandas.aggregate_frame(frame, period="month", analyzer=analyzer, **COLUMNS)
     return agg, voc.detect_findings(agg, chronic_k=2, chronic_n=3)
 
@@ -75,10 +82,10 @@ def test_dask_errors(client, frame):
         voc.dask.aggregate_from_dask(ddf, period="fortnight", client=client)
 
 
-def test_partition_task_and_merge_orders(frame, single_process):
+def test_partition_task_and_merge_orders(frame, single_process, packs):
     agg, _ = single_process
     parts = [frame.iloc[i:i + 70] for i in range(0, len(frame), 70)]
-    ser = [voc.dask.aggregate_partition(p, COLUMNS, "month") for p in parts]
+    ser = [voc.dask.aggregate_partition(p, COLUMNS, "month", analyzer_options=packs) for p in parts]
     assert voc.dask.merge_serialized(*ser) == agg.serialize()
     assert voc.dask.merge_serialized(*reversed(ser)) == agg.serialize()
     mid = len(ser) // 2

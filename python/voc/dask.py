@@ -75,15 +75,17 @@ def _read(paths, npartitions):
     return ddf
 
 
-def _fixed_industries(data, text_col, analyzer_options):
+def fixed_industries(data, text_col="text", analyzer_options=None):
     """With industry "auto" (the default), one process chooses the packs from
     the first 1,000 texts of its input; every worker must use that same
-    choice, not one of its own partition. Chooses it on the client from the
-    head of the data and returns options naming the packs."""
+    choice, not one of its own partition. Chooses it from the head of `data`
+    (a dask or pandas DataFrame) and returns `analyzer_options` naming the
+    packs; pass them to `aggregate_partition` when calling it directly."""
     options = dict(analyzer_options or {})
     if options.get("industry", "auto") != "auto" or options.get("industry_sample"):
         return options
-    head = data[text_col].head(1000, npartitions=-1)
+    column = data[text_col]
+    head = column.head(1000, npartitions=-1) if hasattr(data, "npartitions") else column.head(1000)
     sample = ["" if t is None or t != t else str(t) for t in head.tolist()]
     chosen = _voc_pkg.Analyzer(**dict(options, industry_sample=sample)).industries()
     packs = [p["id"] for p in chosen.get("packs", []) if p.get("enabled")]
@@ -120,7 +122,7 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
     # Fail on the client, not on every worker, for bad options.
     _voc_pkg.aggregate_options(period, **(aggregate_options or {}))
     _voc_pkg.analyzer_options(**(analyzer_options or {}))
-    analyzer_options = _fixed_industries(data, text_col, analyzer_options)
+    analyzer_options = fixed_industries(data, text_col, analyzer_options)
 
     partition = dask.delayed(aggregate_partition, pure=True)
     merge = dask.delayed(merge_serialized, pure=True)
