@@ -222,13 +222,15 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
   Analyze(&doc, 1, &out.customer);
   out.customer.redactions.clear();  // counted over every turn below
   for (const auto& t : out.turns)
-    for (const auto& [kind, count] : t.redactions) {
+    for (const auto& redaction : t.redactions) {
+      // (No structured binding: C++17 does not let a lambda capture one.)
+      const auto& kind = redaction.first;
       auto it = std::find_if(out.customer.redactions.begin(), out.customer.redactions.end(),
                              [&](const auto& kv) { return kv.first == kind; });
       if (it == out.customer.redactions.end())
-        out.customer.redactions.emplace_back(kind, count);
+        out.customer.redactions.emplace_back(kind, redaction.second);
       else
-        it->second += count;
+        it->second += redaction.second;
     }
   if (out.customer.text != doc.text) {
     // Re-normalising changed the text (e.g. a doubly escaped entity): find
