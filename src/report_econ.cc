@@ -21,21 +21,6 @@ std::string F(double x, const char* fmt = "%.2f") {
   return buf;
 }
 
-std::string Esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 bool HasMoney(const Money& m) { return m.has_cost || m.has_value; }
 
 std::string ScoreLabel(const ScoreSummary& s) {

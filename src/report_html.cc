@@ -11,22 +11,7 @@
 namespace voc {
 namespace {
 
-// Escapes text for HTML element content and quoted attribute values.
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+using internal::Esc;
 
 std::string F(double x, const char* fmt = "%.1f") {
   char buf[48];

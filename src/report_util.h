@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "voc/findings.h"
@@ -27,6 +28,23 @@ std::string EconDigestLines(const Finding& f, const Findings& all);
 std::string EconDigestSummary(const Findings& f, const std::string& department);
 std::string EconHtml(const Findings& f);
 std::string FindingEconHtml(const Finding& f, const Findings& all);
+
+// Escapes text for HTML element content and quoted attribute values.
+inline std::string Esc(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 }  // namespace internal
 }  // namespace voc
