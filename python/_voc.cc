@@ -1035,6 +1035,59 @@ PYBIND11_MODULE(_voc, m) {
     py::gil_scoped_release nogil;
     return voc::DetectFindings(g, o);
   });
+  py::class_<voc::ReaderOptions>(m, "ReaderOptions")
+      .def(py::init<>())
+      .def_readwrite("text_column", &voc::ReaderOptions::text_column)
+      .def_readwrite("id_column", &voc::ReaderOptions::id_column)
+      .def_readwrite("time_column", &voc::ReaderOptions::time_column)
+      .def_readwrite("channel_column", &voc::ReaderOptions::channel_column)
+      .def_readwrite("customer_column", &voc::ReaderOptions::customer_column)
+      .def_readwrite("delimiter", &voc::ReaderOptions::delimiter)
+      .def_readwrite("max_record_bytes", &voc::ReaderOptions::max_record_bytes)
+      .def_readwrite("max_reject_raw_bytes", &voc::ReaderOptions::max_reject_raw_bytes)
+      .def_property(
+          "format", [](const voc::ReaderOptions& o) { return static_cast<int>(o.format); },
+          [](voc::ReaderOptions& o, const std::string& name) {
+            o.format = ValueOrThrow(voc::ParseInputFormat(name));
+            if (name == "tsv") o.delimiter = '\t';
+          });
+  // Reads a whole file (or bytes) with the library's reader, as the CLI
+  // does: (records, rejects as (index, line, reason, raw bytes), stats).
+  m.def("read_records", [](py::object source, const voc::ReaderOptions& o) {
+    std::unique_ptr<voc::RecordReader> reader;
+    if (PyBytes_Check(source.ptr())) {
+      std::string data = source.cast<std::string>();
+      reader = WithoutGil([&] { return voc::RecordReader::FromString(std::move(data), o); });
+    } else {
+      std::string path = py::str(source);
+      reader = WithoutGil([&] { return voc::RecordReader::Open(path, o); });
+    }
+    std::vector<voc::Record> records;
+    std::vector<voc::Reject> rejects;
+    {
+      py::gil_scoped_release nogil;
+      voc::Record r;
+      voc::Reject j;
+      for (;;) {
+        voc::RecordReader::Next next = reader->Read(&r, &j);
+        if (next == voc::RecordReader::Next::kEnd) break;
+        if (next == voc::RecordReader::Next::kReject)
+          rejects.push_back(std::move(j));
+        else
+          records.push_back(std::move(r));
+      }
+    }
+    ThrowIfError(reader->status());
+    py::list rj;
+    for (const voc::Reject& j : rejects)
+      rj.append(py::make_tuple(j.index, j.line, Str(j.reason), py::bytes(j.raw)));
+    py::dict stats;
+    stats["read"] = reader->stats().read;
+    stats["emitted"] = reader->stats().emitted;
+    stats["rejected"] = reader->stats().rejected;
+    stats["bytes"] = reader->stats().bytes;
+    return py::make_tuple(py::cast(std::move(records)), rj, stats);
+  });
   m.def("write_file_atomic", [](const std::string& path, py::handle data) {
     TextArg t = ToText(data);
     voc::Status s;

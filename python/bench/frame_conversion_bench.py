@@ -9,9 +9,11 @@ in chunks), each in its own process so that peak memory is its own.
 
 The texts are the tweets of ../shared/data/splits (train + test) repeated
 up to --rows (the bundled sample_tweets.txt when that folder is absent).
-For each way it prints the wall time of the whole call, of the analysis
-alone (the same call without conversion) and their difference (the
-conversion), and the process's peak RSS above what it held before the call.
+For each way it prints the wall and CPU time (all threads of the process)
+of the whole call, of the analysis alone (the same call without
+conversion) and their difference (the conversion), the process's peak RSS
+and that peak above what it held before the call. On a loaded machine
+compare the CPU columns.
 """
 import argparse
 import json
@@ -71,9 +73,10 @@ def before(df, analyzer, threads, convert):
 
 def after(df, analyzer, threads, convert):
     import voc.pandas as vp
-    if not convert:  # the same chunks, analysed into an aggregate only
-        return vp.aggregate_frame(df, text_col="text", time_col="date", threads=threads,
-                                  analyzer=analyzer)
+    if not convert:  # the same preparation and chunks, results dropped in C++
+        p = vp._Prepared(df, "text", "date", None, None, None, "raise", "reject")
+        p.run(analyzer, threads, None, False, None, "analyze")
+        return None
     return vp.analyze_frame(df, text_col="text", time_col="date", threads=threads,
                             analyzer=analyzer)
 
@@ -84,11 +87,11 @@ def child(way, rows, threads, convert):
     analyzer = voc.Analyzer()
     analyzer.analyze_many(df["text"].head(200).tolist(), threads=threads)  # warm up
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = {"before": before, "after": after}[way](df, analyzer, threads, convert)
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": took, "base_mb": base / 1024, "peak_mb": peak / 1024,
+    print(json.dumps({"seconds": took, "cpu": cpu, "base_mb": base / 1024, "peak_mb": peak / 1024,
                       "rows": len(out) if out is not None and hasattr(out, "__len__") else rows}))
 
 
@@ -111,16 +114,17 @@ def main():
         child(args.child, args.rows, args.threads, not args.no_convert)
         return
     print(f"{args.rows:,} short texts, {args.threads} threads (best of {args.repeat})")
-    print(f"{'way':8} {'total s':>8} {'analysis s':>10} {'convert s':>9} {'peak MB':>8} "
-          f"{'+MB':>7}")
+    print(f"{'way':8} {'total s':>8} {'analysis s':>10} {'convert s':>9} {'total cpu':>9} "
+          f"{'analysis cpu':>12} {'convert cpu':>11} {'peak MB':>8} {'+MB':>7}")
     for way in ("before", "after"):
         full = min((run(way, args.rows, args.threads, True) for _ in range(args.repeat)),
                    key=lambda r: r["seconds"])
         bare = min((run(way, args.rows, args.threads, False) for _ in range(args.repeat)),
                    key=lambda r: r["seconds"])
         print(f"{way:8} {full['seconds']:8.2f} {bare['seconds']:10.2f} "
-              f"{full['seconds'] - bare['seconds']:9.2f} {full['peak_mb']:8.0f} "
-              f"{full['peak_mb'] - full['base_mb']:7.0f}")
+              f"{full['seconds'] - bare['seconds']:9.2f} {full['cpu']:9.2f} {bare['cpu']:12.2f} "
+              f"{full['cpu'] - bare['cpu']:11.2f} {full['peak_mb']:8.0f} "
+              f"{full['peak_mb'] - full['base_mb']:7.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -143,3 +143,27 @@ def test_findings_series_and_period_starts(cfpb_frame, analyzer):
     assert vp.period_start("2015-06-23") == pd.Timestamp("2015-06-23")
     with pytest.raises(ValueError, match="not a period label"):
         vp.period_start("2015-13")
+
+
+def test_read_frame_reads_and_rejects_as_the_cli_does(tmp_path, analyzer):
+    path = tmp_path / "in.csv"
+    path.write_text("id,date,via,text,stars\n"
+                    "a,2024-01-02,email,late parcel again,2\n"
+                    "b,22-04-15,call,refund please,1\n"
+                    "c,,chat,great help,5\n", encoding="utf-8")
+    df = vp.read_frame(path, time_col="date", channel_col="via")
+    assert list(df["id"]) == ["a", "c"] and list(df["channel"]) == ["email", "chat"]
+    assert df["timestamp"].iloc[0] == pd.Timestamp("2024-01-02", tz="UTC")
+    assert pd.isna(df["timestamp"].iloc[1])
+    assert list(df["stars"]) == ["2", "5"]
+    r = vp.rejects(df)
+    assert list(r["row"]) == [2] and list(r["line"]) == [3]
+    assert "22-04-15" in r["reason"].iloc[0] and r["value"].iloc[0].startswith("b,22-04-15")
+    out = vp.analyze_frame(df, time_col="timestamp", channel_col="channel", analyzer=analyzer)
+    assert list(out["text"]) == [analyzer.analyze(t).text for t in df["text"]]
+    recs = voc.read_records(path.read_bytes(), time_col="date")
+    assert len(recs) == 2 and recs.stats["rejected"] == 1 and recs.rejects[0]["line"] == 3
+    with pytest.raises(ValueError, match="time column 'when' not found"):
+        voc.read_records(path, time_col="when")
+    with pytest.raises(FileNotFoundError):
+        voc.read_records(tmp_path / "nope.csv")

@@ -79,7 +79,7 @@ __all__ = [
     "FINDINGS_SCHEMA_VERSION", "Aggregate", "Analysis", "Analyzer", "Error", "Findings",
     "Model", "Record", "make_record", "merge_aggregates",
     "analyze", "analyze_many", "contains_pii", "default_models_dir", "detect_findings", "evaluate",
-    "format_timestamp", "load_model", "normalize", "parse_timestamp", "redact",
+    "format_timestamp", "load_model", "normalize", "parse_timestamp", "read_records", "redact",
     "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
 ]
 
@@ -136,6 +136,46 @@ def make_record(text, id="", timestamp=None, channel="", customer_id="", metadat
                   channel="" if channel is None else str(channel),
                   customer_id="" if customer_id is None else str(customer_id),
                   metadata=[(str(k), str(v)) for k, v in (metadata or [])])
+
+
+class Records(list):
+    """The records of a file (a list of `Record`) with `rejects`: the
+    records the reader could not use, as dicts {index (0-based record
+    number), line (where it starts), reason, raw (its bytes, cut at 4 KiB)},
+    and `stats` {read, emitted, rejected, bytes}."""
+
+    rejects = ()
+    stats = None
+
+
+def read_records(source, text_col="text", id_col=None, time_col=None, channel_col=None,
+                 customer_col=None, format="auto", delimiter=None, max_record_bytes=None):
+    """Reads a CSV / TSV / JSON Lines / text file (gzip or not; or its bytes)
+    with the library's reader, exactly as `voc analyze` and `voc findings`
+    do (--format, --text-col, --id-col, --time-col, --channel-col,
+    --customer-col, --max-record-bytes): returns `Records`, whose `rejects`
+    list what `--rejects` would write (a bad timestamp, an unterminated
+    quote, a record over the size limit ...). ValueError for an unknown
+    column, FileNotFoundError for a missing file."""
+    o = _voc.ReaderOptions()
+    o.format = format
+    o.text_column = text_col
+    o.id_column = id_col or ""
+    o.time_column = time_col or ""
+    o.channel_column = channel_col or ""
+    o.customer_column = customer_col or ""
+    if delimiter is not None:
+        o.delimiter = delimiter
+    if max_record_bytes is not None:
+        o.max_record_bytes = max_record_bytes
+    if not isinstance(source, bytes):
+        source = _os.fspath(source)
+    records, rejects, stats = _voc.read_records(source, o)
+    out = Records(records)
+    out.rejects = [{"index": i, "line": line, "reason": reason, "raw": raw}
+                   for i, line, reason, raw in rejects]
+    out.stats = stats
+    return out
 
 
 # ---- analyzer ------------------------------------------------------------------

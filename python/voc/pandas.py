@@ -19,7 +19,8 @@ from voc import _progress
 
 __all__ = ["ANALYSIS_COLUMNS", "FINDING_COLUMNS", "SERIES_COLUMNS", "analyze_conversations",
            "analyze_frame", "aggregate_frame", "explode_themes", "findings_frame",
-           "findings_series", "frame_records", "period_start", "rejects", "window_frame"]
+           "findings_series", "frame_records", "period_start", "read_frame", "rejects",
+           "window_frame"]
 
 _MISSING_ID = _np.iinfo(_np.int64).min  # "no timestamp" for the native call
 _ERRORS = ("raise", "coerce")
@@ -109,15 +110,22 @@ def _stamps(df, times, errors):
         out = _np.where(ns == _MISSING_ID, _MISSING_ID, ns // 1_000_000_000)
         return out.astype(_np.int64), bad
     out = _np.empty(len(times), dtype=_np.int64)
+    parsed = {}  # each distinct string is parsed once
     for pos, v in enumerate(times.tolist()):
-        if _missing(v):
-            out[pos] = _MISSING_ID
-            continue
-        try:
-            u = _voc_pkg._to_unix(v)
-        except (ValueError, TypeError, OverflowError) as e:
+        if isinstance(v, str) and v in parsed:
+            u = parsed[v]
+        elif _missing(v):
+            u = None
+        else:
+            try:
+                u = _voc_pkg._to_unix(v)
+            except (ValueError, TypeError, OverflowError) as e:
+                u = e
+            if isinstance(v, str):
+                parsed[v] = u
+        if isinstance(u, Exception):
             if errors == "raise":
-                raise ValueError(f"time column: cannot read {v!r} in {_where(df, pos)}: {e} "
+                raise ValueError(f"time column: cannot read {v!r} in {_where(df, pos)}: {u} "
                                  f"(errors='coerce' makes it undated)") from None
             bad.append(pos)
             u = None
@@ -486,6 +494,40 @@ def analyze_conversations(data, conversation_col="conversation_id", speaker_col=
                "resolution", "right_first_time", "transfers", "holds", "repeats", "supervisor",
                "recontact", "agent_behaviours", "text", "analysis"]
     return _pd.DataFrame(rows, columns=columns)
+
+
+def read_frame(source, text_col="text", id_col=None, time_col=None, channel_col=None,
+               customer_col=None, format="auto", delimiter=None, max_record_bytes=None):
+    """Reads a file as `voc findings` does (see `voc.read_records`) into a
+    DataFrame: id, timestamp (UTC datetime64), channel, customer_id, text
+    and the other columns (as text); the rows the reader rejected are in
+    `rejects(frame)` (row = 1-based record number, line, reason, value =
+    the raw record). Analyse it with `analyze_frame(frame, time_col=
+    "timestamp", channel_col="channel", customer_col="customer_id")`."""
+    recs = _voc_pkg.read_records(source, text_col=text_col, id_col=id_col, time_col=time_col,
+                                 channel_col=channel_col, customer_col=customer_col,
+                                 format=format, delimiter=delimiter,
+                                 max_record_bytes=max_record_bytes)
+    stamps = _np.array([_MISSING_ID if r.timestamp is None else r.timestamp for r in recs],
+                       dtype=_np.int64)
+    ns = _np.where(stamps == _MISSING_ID, _MISSING_ID, stamps * 1_000_000_000)
+    data = {"id": [r.id for r in recs],
+            "timestamp": _pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC").array,
+            "channel": [r.channel for r in recs],
+            "customer_id": [r.customer_id for r in recs],
+            "text": [r.text for r in recs]}
+    extra = {}
+    for i, r in enumerate(recs):
+        for k, v in r.metadata:
+            extra.setdefault(k, [None] * len(recs))[i] = v
+    for k, v in extra.items():
+        if k not in data:
+            data[k] = v
+    out = _pd.DataFrame(data)
+    out.attrs["voc_rejects"] = _pd.DataFrame(
+        [(j["index"] + 1, j["line"], j["reason"], j["raw"].decode("utf-8", errors="replace"))
+         for j in recs.rejects], columns=["row", "line", "reason", "value"])
+    return out
 
 
 def period_start(label):
