@@ -83,6 +83,8 @@ def test_ctrl_c_interrupts_analyze_frame_and_native_waits(analyzer):
     finally:
         timer.cancel()
     assert time.monotonic() - start < 2.0
+    import gc
+    assert gc.isenabled()  # turned off during the conversion only
     # A native call that cannot be split (findings, training) is waited for
     # in a helper thread, so Ctrl-C returns at once.
     timer = _interrupt_after(0.2)
