@@ -942,7 +942,7 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("max_ngram", &voc::AggregateOptions::max_ngram);
   py::class_<voc::Aggregate>(m, "Aggregate")
       .def(py::init<const voc::AggregateOptions&>(), py::arg("options") = voc::AggregateOptions())
-      .def("add", &voc::Aggregate::Add)
+      .def("add", [](voc::Aggregate& g, const voc::Analysis& a) { g.Add(a); })
       .def("add_many", [](voc::Aggregate& g, const std::vector<const voc::Analysis*>& items) {
         py::gil_scoped_release nogil;
         for (const voc::Analysis* a : items) g.Add(*a);
