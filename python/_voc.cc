@@ -14,15 +14,18 @@
 // * Status codes: InvalidArgument -> ValueError, NotFound ->
 //   FileNotFoundError, others -> voc.Error.
 // * Long calls (analysis, batches, training, findings) release the GIL.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -37,7 +40,9 @@
 #include "voc/reader.h"
 #include "voc/redactor.h"
 #include "voc/report.h"
+#include "voc/sentiment.h"
 #include "voc/status.h"
+#include "voc/taxonomy.h"
 #include "voc/tokenizer.h"
 
 namespace py = pybind11;
@@ -279,6 +284,169 @@ py::list ToList(std::vector<voc::Analysis>&& v) {
   py::list out(v.size());
   for (size_t i = 0; i < v.size(); ++i) out[i] = py::cast(std::move(v[i]));
   return out;
+}
+
+// ---- Columnar batches (pandas) -----------------------------------------------
+
+// One Python `str` per distinct value (labels, theme ids, departments ...),
+// shared by every row that holds it.
+class StrCache {
+ public:
+  py::object Get(const std::string& s) {
+    auto it = map_.find(s);
+    if (it != map_.end()) return it->second;
+    py::object o = Str(s);
+    map_.emplace(s, o);
+    return o;
+  }
+
+ private:
+  std::unordered_map<std::string, py::object> map_;
+};
+
+// A text of a column: str/bytes, None or anything else as "".
+std::string CellText(py::handle h) {
+  if (h.is_none()) return std::string();
+  if (PyUnicode_Check(h.ptr()) || PyBytes_Check(h.ptr())) return std::string(ToText(h).bytes);
+  return std::string(py::str(h));
+}
+
+// Analyses rows [begin, end) of columns (lists of the same length; `ids`,
+// `channels`, `customers` may be None; `stamps` None or an int64 array of
+// Unix seconds with INT64_MIN for none) and returns their results as
+// columns: no per-row dicts of analyses, one Python object per value only
+// where a column holds objects. Rows without an id get the 1-based row
+// number plus `id_offset`. Analyses are added to `aggregate` when given and
+// dropped after conversion, so memory holds one chunk of them.
+py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py::object& ids,
+                        const py::object& stamps, const py::object& channels,
+                        const py::object& customers, size_t begin, size_t end, int threads,
+                        voc::Aggregate* aggregate, bool columns, int64_t id_offset) {
+  const size_t total = texts.size();
+  end = std::min(end, total);
+  begin = std::min(begin, end);
+  const size_t n = end - begin;
+  py::list id_list = ids.is_none() ? py::list() : py::reinterpret_borrow<py::list>(ids);
+  py::list channel_list =
+      channels.is_none() ? py::list() : py::reinterpret_borrow<py::list>(channels);
+  py::list customer_list =
+      customers.is_none() ? py::list() : py::reinterpret_borrow<py::list>(customers);
+  for (const py::list* l : {&id_list, &channel_list, &customer_list})
+    if (l->size() != 0 && l->size() != total)
+      throw py::value_error("columns differ in length: " + std::to_string(l->size()) + " and " +
+                            std::to_string(total));
+  const int64_t* stamp_data = nullptr;
+  py::array_t<int64_t, py::array::c_style | py::array::forcecast> stamp_array;
+  if (!stamps.is_none()) {
+    stamp_array = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(stamps);
+    if (!stamp_array || stamp_array.ndim() != 1 || static_cast<size_t>(stamp_array.size()) != total)
+      throw py::value_error("timestamps must be a 1-d int64 array as long as the texts");
+    stamp_data = stamp_array.data();
+  }
+  std::vector<voc::Record> records(n);
+  for (size_t i = 0; i < n; ++i) {
+    voc::Record& r = records[i];
+    const size_t row = begin + i;
+    r.text = std::string(ToText(texts[row]).bytes);
+    if (id_list.size() != 0) r.id = CellText(id_list[row]);
+    if (r.id.empty() && ids.is_none()) r.id = std::to_string(id_offset + static_cast<int64_t>(row) + 1);
+    if (stamp_data != nullptr && stamp_data[row] != std::numeric_limits<int64_t>::min())
+      r.timestamp = stamp_data[row];
+    if (channel_list.size() != 0) r.channel = CellText(channel_list[row]);
+    if (customer_list.size() != 0) r.customer_id = CellText(customer_list[row]);
+    r.index = row;
+  }
+  std::vector<voc::Analysis> out;
+  {
+    py::gil_scoped_release nogil;
+    out = an.AnalyzeBatch(records, threads);
+    records.clear();
+    if (aggregate != nullptr)
+      for (const voc::Analysis& a : out) aggregate->Add(a);
+  }
+  py::dict d;
+  if (!columns) return d;
+  StrCache strings;
+  py::list text(n), id(n), label(n), themes(n), departments(n), roles(n), signals(n),
+      redactions(n);
+  py::array_t<double> score(n), confidence(n), emotion(n);
+  py::array_t<bool> unclassified(n);
+  py::array_t<int64_t> profanity(n), invalid(n);
+  auto sc = score.mutable_unchecked<1>();
+  auto co = confidence.mutable_unchecked<1>();
+  auto em = emotion.mutable_unchecked<1>();
+  auto un = unclassified.mutable_unchecked<1>();
+  auto pr = profanity.mutable_unchecked<1>();
+  auto iv = invalid.mutable_unchecked<1>();
+  py::list t_conf(n), t_source(n), t_department(n), t_evidence(n);
+  py::object empty = strings.Get("");
+  for (size_t i = 0; i < n; ++i) {
+    const voc::Analysis& a = out[i];
+    text[i] = Str(a.text);
+    id[i] = Str(a.id);
+    label[i] = strings.Get(voc::PolarityName(a.sentiment.label));
+    sc(i) = a.sentiment.score;
+    co(i) = a.sentiment.confidence;
+    em(i) = a.emotion_intensity;
+    un(i) = a.unclassified();
+    pr(i) = a.profanity;
+    iv(i) = a.invalid_utf8;
+    py::list th, dep, ro, sig, conf, src, tdep, ev;
+    std::vector<std::string> seen_departments;
+    std::unique_ptr<CharIndex> ix;
+    for (const voc::ThemeHit& t : a.themes) {
+      py::object dept = strings.Get(t.department);
+      th.append(strings.Get(t.id));
+      ro.append(strings.Get(voc::ValueRoleName(t.role)));
+      conf.append(py::float_(t.confidence));
+      src.append(strings.Get(t.source));
+      tdep.append(dept);
+      if (!t.department.empty() &&
+          std::find(seen_departments.begin(), seen_departments.end(), t.department) ==
+              seen_departments.end()) {
+        seen_departments.push_back(t.department);
+        dep.append(dept);
+      }
+      if (t.evidence.empty()) {
+        ev.append(empty);
+      } else {
+        if (!ix) ix = std::make_unique<CharIndex>(a.text);
+        ev.append(ix->Slice(t.evidence.front().begin, t.evidence.front().end));
+      }
+    }
+    for (const voc::SignalHit& s : a.signals) {
+      py::object name = strings.Get(voc::SignalName(s.signal));
+      if (!sig.contains(name)) sig.append(name);
+    }
+    themes[i] = th;
+    departments[i] = dep;
+    roles[i] = ro;
+    signals[i] = sig;
+    redactions[i] = RedactionsDict(a);
+    t_conf[i] = conf;
+    t_source[i] = src;
+    t_department[i] = tdep;
+    t_evidence[i] = ev;
+  }
+  d["text"] = text;
+  d["id"] = id;
+  d["label"] = label;
+  d["score"] = score;
+  d["confidence"] = confidence;
+  d["emotion_intensity"] = emotion;
+  d["unclassified"] = unclassified;
+  d["profanity"] = profanity;
+  d["invalid_utf8"] = invalid;
+  d["themes"] = themes;
+  d["departments"] = departments;
+  d["roles"] = roles;
+  d["signals"] = signals;
+  d["redactions"] = redactions;
+  d["theme_confidence"] = t_conf;
+  d["theme_source"] = t_source;
+  d["theme_department"] = t_department;
+  d["theme_evidence"] = t_evidence;
+  return d;
 }
 
 // ---- Tokenizer, redactor, normalizer ---------------------------------------
@@ -527,6 +695,17 @@ PYBIND11_MODULE(_voc, m) {
         }
         return ToList(std::move(out));
       }, py::arg("items"), py::arg("threads") = 0)
+      .def("analyze_columns", [](const voc::Analyzer& an, const py::list& texts,
+                                 const py::object& ids, const py::object& stamps,
+                                 const py::object& channels, const py::object& customers,
+                                 size_t begin, size_t end, int threads, voc::Aggregate* aggregate,
+                                 bool columns, int64_t id_offset) {
+        if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+        return AnalyzeColumns(an, texts, ids, stamps, channels, customers, begin, end, threads,
+                              aggregate, columns, id_offset);
+      }, py::arg("texts"), py::arg("ids"), py::arg("stamps"), py::arg("channels"),
+         py::arg("customers"), py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
+         py::arg("aggregate") = nullptr, py::arg("columns") = true, py::arg("id_offset") = 0)
       .def("redact", [](const voc::Analyzer& an, py::handle text) {
         TextArg t = ToText(text);
         std::string out;
@@ -650,6 +829,10 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("validation_fraction", &voc::TrainOptions::validation_fraction)
       .def_readwrite("validation", &voc::TrainOptions::validation)
       .def_readwrite("backend", &voc::TrainOptions::backend)
+      .def_readwrite("search", &voc::TrainOptions::search)
+      .def_readwrite("char_ngrams", &voc::TrainOptions::char_ngrams)
+      .def_readwrite("fasttext_dim", &voc::TrainOptions::fasttext_dim)
+      .def_readwrite("fasttext_bucket", &voc::TrainOptions::fasttext_bucket)
       .def_readwrite("quantize", &voc::TrainOptions::quantize)
       .def_readwrite("quantize_max_features", &voc::TrainOptions::quantize_max_features)
       .def_readwrite("threads", &voc::TrainOptions::threads)
@@ -659,6 +842,11 @@ PYBIND11_MODULE(_voc, m) {
                               const voc::TrainOptions& o) {
         std::vector<voc::LabeledText> rows = ToRows(texts, labels);
         return WithoutGil([&] { return voc::TextClassifier::Train(rows, o); });
+      })
+      .def_static("train_sentiment", [](const py::sequence& texts, const py::sequence& labels,
+                                        const voc::TrainOptions& o) {
+        std::vector<voc::LabeledText> rows = ToRows(texts, labels);
+        return WithoutGil([&] { return voc::TrainSentimentModel(rows, o); });
       })
       .def_static("load", [](const std::string& path, const std::string& task) {
         return WithoutGil([&] { return voc::TextClassifier::Load(path, task); });
@@ -719,6 +907,13 @@ PYBIND11_MODULE(_voc, m) {
         return d;
       }, py::arg("text"), py::arg("label") = "", py::arg("max_features") = 10)
       .def("info", [](const voc::TextClassifier& c) { return InfoDict(c.info()); });
+  m.def("unmapped_model_labels", [](const std::string& taxonomy, const std::vector<std::string>& labels) {
+    std::unique_ptr<voc::Taxonomy> tax = ValueOrThrow(voc::Taxonomy::LoadFile(taxonomy));
+    std::vector<std::string> out;
+    for (const std::string& l : labels)
+      if (tax->FindModelLabel(l) == nullptr) out.push_back(l);
+    return out;
+  }, "The labels that map to no theme of the taxonomy file (neither model_labels nor a theme id).");
   m.def("evaluate", [](const voc::TextClassifier& c, const py::sequence& texts,
                        const py::sequence& labels) {
     std::vector<voc::LabeledText> rows = ToRows(texts, labels);
@@ -841,6 +1036,59 @@ PYBIND11_MODULE(_voc, m) {
   m.def("detect_findings", [](const voc::Aggregate& g, const voc::FindingsOptions& o) {
     py::gil_scoped_release nogil;
     return voc::DetectFindings(g, o);
+  });
+  py::class_<voc::ReaderOptions>(m, "ReaderOptions")
+      .def(py::init<>())
+      .def_readwrite("text_column", &voc::ReaderOptions::text_column)
+      .def_readwrite("id_column", &voc::ReaderOptions::id_column)
+      .def_readwrite("time_column", &voc::ReaderOptions::time_column)
+      .def_readwrite("channel_column", &voc::ReaderOptions::channel_column)
+      .def_readwrite("customer_column", &voc::ReaderOptions::customer_column)
+      .def_readwrite("delimiter", &voc::ReaderOptions::delimiter)
+      .def_readwrite("max_record_bytes", &voc::ReaderOptions::max_record_bytes)
+      .def_readwrite("max_reject_raw_bytes", &voc::ReaderOptions::max_reject_raw_bytes)
+      .def_property(
+          "format", [](const voc::ReaderOptions& o) { return static_cast<int>(o.format); },
+          [](voc::ReaderOptions& o, const std::string& name) {
+            o.format = ValueOrThrow(voc::ParseInputFormat(name));
+            if (name == "tsv") o.delimiter = '\t';
+          });
+  // Reads a whole file (or bytes) with the library's reader, as the CLI
+  // does: (records, rejects as (index, line, reason, raw bytes), stats).
+  m.def("read_records", [](py::object source, const voc::ReaderOptions& o) {
+    std::unique_ptr<voc::RecordReader> reader;
+    if (PyBytes_Check(source.ptr())) {
+      std::string data = source.cast<std::string>();
+      reader = WithoutGil([&] { return voc::RecordReader::FromString(std::move(data), o); });
+    } else {
+      std::string path = py::str(source);
+      reader = WithoutGil([&] { return voc::RecordReader::Open(path, o); });
+    }
+    std::vector<voc::Record> records;
+    std::vector<voc::Reject> rejects;
+    {
+      py::gil_scoped_release nogil;
+      voc::Record r;
+      voc::Reject j;
+      for (;;) {
+        voc::RecordReader::Next next = reader->Read(&r, &j);
+        if (next == voc::RecordReader::Next::kEnd) break;
+        if (next == voc::RecordReader::Next::kReject)
+          rejects.push_back(std::move(j));
+        else
+          records.push_back(std::move(r));
+      }
+    }
+    ThrowIfError(reader->status());
+    py::list rj;
+    for (const voc::Reject& j : rejects)
+      rj.append(py::make_tuple(j.index, j.line, Str(j.reason), py::bytes(j.raw)));
+    py::dict stats;
+    stats["read"] = reader->stats().read;
+    stats["emitted"] = reader->stats().emitted;
+    stats["rejected"] = reader->stats().rejected;
+    stats["bytes"] = reader->stats().bytes;
+    return py::make_tuple(py::cast(std::move(records)), rj, stats);
   });
   m.def("write_file_atomic", [](const std::string& path, py::handle data) {
     TextArg t = ToText(data);

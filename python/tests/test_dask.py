@@ -92,3 +92,20 @@ def test_partition_task_and_merge_orders(frame, single_process, packs):
     tree = voc.dask.merge_serialized(voc.dask.merge_serialized(*ser[mid:]),
                                      voc.dask.merge_serialized(*ser[:mid]))
     assert tree == agg.serialize()
+
+
+def test_dask_without_id_column_numbers_rows_across_partitions(client, frame, packs):
+    analyzer = voc.Analyzer(**packs)
+    no_ids = frame.drop(columns=["id"]).reset_index(drop=True)
+    cols = dict(text_col="text", time_col="date", channel_col="channel")
+    one = voc.pandas.aggregate_frame(no_ids, period="month", analyzer=analyzer, **cols)
+    ddf = dd.from_pandas(no_ids, npartitions=4)
+    got = voc.dask.aggregate_from_dask(ddf, period="month", split_every=2, client=client, **cols)
+    assert got.serialize() == one.serialize()
+    # Evidence ids are the rows' 1-based positions in the whole frame.
+    f = voc.detect_findings(got)
+    ids = {q["id"] for x in f["findings"] for q in x["evidence"]}
+    assert ids and all(1 <= int(i) <= len(no_ids) for i in ids)
+    assert any(int(i) > len(no_ids) // 4 for i in ids)  # beyond the first partition
+    for q in (q for x in f["findings"] for q in x["evidence"]):
+        assert q["text"][:20] in analyzer.analyze(no_ids["text"].iloc[int(q["id"]) - 1]).text

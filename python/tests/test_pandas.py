@@ -16,7 +16,8 @@ def test_analyze_frame_rows(analyzer):
         "who": ["c1", "c1", "c2", ""],
     }, index=[10, 11, 12, 13])
     out = vp.analyze_frame(df, text_col="body", time_col="when", id_col="ref",
-                           channel_col="via", customer_col="who", threads=2, analyzer=analyzer)
+                           channel_col="via", customer_col="who", threads=2, analyzer=analyzer,
+                           missing="empty")
     assert list(out.index) == [10, 11, 12, 13]
     assert list(out["id"]) == ["a", "b", "c", "d"]
     assert list(out["channel"]) == ["call", "email", "", "chat"]

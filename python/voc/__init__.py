@@ -31,7 +31,39 @@ import numbers as _numbers
 import os as _os
 import threading as _threading
 
-from . import _voc
+
+
+def _missing_extension(error):
+    """An ImportError that says why `_voc` cannot be loaded: built for
+    another interpreter, or not built at all."""
+    import glob
+    import sys
+    import sysconfig
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    running = f"{sys.implementation.name} {sys.version.split()[0]} ({sys.executable})"
+    found = sorted(_os.path.basename(p) for p in glob.glob(_os.path.join(here, "_voc*.so"))
+                   + glob.glob(_os.path.join(here, "_voc*.pyd")))
+    others = [f for f in found if not f.endswith(suffix)]
+    if others and not any(f == "_voc" + suffix for f in found):
+        msg = (f"voc's compiled extension was built for another Python: {', '.join(others)} "
+               f"in {here}, but this is {running}, which loads _voc{suffix}. Rebuild for "
+               f"this interpreter: `pip install --no-build-isolation .` in the voc source "
+               f"folder, or CMake with -DPython_EXECUTABLE={sys.executable}")
+    elif not found:
+        msg = (f"voc's compiled extension _voc{suffix} is missing from {here}: build it "
+               f"(`cmake --build build --target _voc`, then use build/python) or install "
+               f"the package (`pip install --no-build-isolation .`)")
+    else:
+        msg = f"voc's compiled extension in {here} cannot be loaded by {running}: {error}"
+    return ImportError(msg, name="voc._voc", path=here)
+
+
+try:
+    from . import _voc
+except ImportError as _e:
+    raise _missing_extension(_e) from None
+from . import _progress
 from ._voc import (  # noqa: F401  (re-exported)
     FINDINGS_SCHEMA_VERSION,
     Analysis,
@@ -47,7 +79,7 @@ __all__ = [
     "FINDINGS_SCHEMA_VERSION", "Aggregate", "Analysis", "Analyzer", "Error", "Findings",
     "Model", "Record", "make_record", "merge_aggregates",
     "analyze", "analyze_many", "contains_pii", "default_models_dir", "detect_findings", "evaluate",
-    "format_timestamp", "load_model", "normalize", "parse_timestamp", "redact",
+    "format_timestamp", "load_model", "normalize", "parse_timestamp", "read_records", "redact",
     "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
 ]
 
@@ -106,15 +138,59 @@ def make_record(text, id="", timestamp=None, channel="", customer_id="", metadat
                   metadata=[(str(k), str(v)) for k, v in (metadata or [])])
 
 
+class Records(list):
+    """The records of a file (a list of `Record`) with `rejects`: the
+    records the reader could not use, as dicts {index (0-based record
+    number), line (where it starts), reason, raw (its bytes, cut at 4 KiB)},
+    and `stats` {read, emitted, rejected, bytes}."""
+
+    rejects = ()
+    stats = None
+
+
+def read_records(source, text_col="text", id_col=None, time_col=None, channel_col=None,
+                 customer_col=None, format="auto", delimiter=None, max_record_bytes=None):
+    """Reads a CSV / TSV / JSON Lines / text file (gzip or not; or its bytes)
+    with the library's reader, exactly as `voc analyze` and `voc findings`
+    do (--format, --text-col, --id-col, --time-col, --channel-col,
+    --customer-col, --max-record-bytes): returns `Records`, whose `rejects`
+    list what `--rejects` would write (a bad timestamp, an unterminated
+    quote, a record over the size limit ...). ValueError for an unknown
+    column, FileNotFoundError for a missing file."""
+    o = _voc.ReaderOptions()
+    o.format = format
+    o.text_column = text_col
+    o.id_column = id_col or ""
+    o.time_column = time_col or ""
+    o.channel_column = channel_col or ""
+    o.customer_column = customer_col or ""
+    if delimiter is not None:
+        o.delimiter = delimiter
+    if max_record_bytes is not None:
+        o.max_record_bytes = max_record_bytes
+    if not isinstance(source, bytes):
+        source = _os.fspath(source)
+    records, rejects, stats = _voc.read_records(source, o)
+    out = Records(records)
+    out.rejects = [{"index": i, "line": line, "reason": reason, "raw": raw}
+                   for i, line, reason, raw in rejects]
+    out.stats = stats
+    return out
+
+
 # ---- analyzer ------------------------------------------------------------------
 
 _PATH_FIELDS = ("models_dir", "sentiment_model", "themes", "themes_model")
 
 
 def _installed_models_dir():
-    """<prefix>/share/voc/models beside an installed package (found from this
+    """The models inside the package (voc/models, put there by pip), else
+    <prefix>/share/voc/models beside an installed package (found from this
     file, so an install under any prefix finds its own models), or None."""
     here = _os.path.dirname(_os.path.abspath(__file__))
+    packaged = _os.path.join(here, "models")
+    if _os.path.isfile(_os.path.join(packaged, "taxonomy.json")):
+        return packaged
     for _ in range(5):
         here = _os.path.dirname(here)
         candidate = _os.path.join(here, "share", "voc", "models")
@@ -130,6 +206,57 @@ def default_models_dir():
     if _os.environ.get("VOC_MODELS_DIR"):
         return _os.environ["VOC_MODELS_DIR"]
     return _installed_models_dir() or _voc.default_models_dir()
+
+
+_MODEL_FIELDS = ("sentiment_model", "themes", "themes_model")
+
+
+def _model_files(options):
+    """Options with every `Model` object (or path-like) in a model field
+    replaced by a file path; Model objects are written to temporary files,
+    whose paths are returned for removal once the analyzer is built."""
+    out = dict(options)
+    temporary = []
+    for key in _MODEL_FIELDS:
+        value = out.get(key)
+        if isinstance(value, Model):
+            import tempfile
+            fd, path = tempfile.mkstemp(prefix="voc-model-", suffix=".vocm")
+            _os.close(fd)
+            temporary.append(path)
+            value.save(path)
+            out[key] = path
+        elif value is not None and not isinstance(value, str) and hasattr(value, "__fspath__"):
+            out[key] = _os.fspath(value)
+    return out, temporary
+
+
+def _warn_unmapped_labels(options, model):
+    """Warns when labels of the themes model map to no theme of the
+    taxonomy: the analyzer cannot report them."""
+    if not options.themes_model:
+        return
+    taxonomy = options.themes or _os.path.join(options.models_dir, "taxonomy.json")
+    try:
+        with open(taxonomy, "rb") as f:
+            if not f.read(64).lstrip().startswith(b"{"):
+                return  # a model as the theme source: its labels are the themes
+    except OSError:
+        return  # the analyzer reports a missing file
+    try:
+        labels = load_model(model if isinstance(model, Model) else options.themes_model).labels
+        unmapped = _voc.unmapped_model_labels(taxonomy, labels)
+    except (OSError, ValueError, Error):
+        return  # the analyzer reports a bad file with its own message
+    if unmapped:
+        import warnings
+        shown = ", ".join(repr(x) for x in unmapped[:10])
+        more = f" and {len(unmapped) - 10} more" if len(unmapped) > 10 else ""
+        warnings.warn(f"voc: {len(unmapped)} of {len(labels)} labels of the themes model are not "
+                      f"themes of {taxonomy} (neither a theme id nor in its model_labels) and "
+                      f"will never be reported: {shown}{more}; map them in the taxonomy's "
+                      f"model_labels, or pass themes=<the model> to use its labels as themes",
+                      RuntimeWarning, stacklevel=3)
 
 
 def analyzer_options(config=None, **options):
@@ -175,8 +302,10 @@ class Analyzer:
     `Analyzer(config="voc.json", themes="my_taxonomy.json")`: options come
     from a JSON config file and/or keywords (models_dir, sentiment_model,
     themes, themes_model, themes_model_top_k, industry, industry_sample,
-    normalizer={...}, redactor={...}). Analyzers pickle as their options, so
-    they can be sent to other processes (each rebuilds its own).
+    normalizer={...}, redactor={...}). Model options take a path or a
+    trained `voc.Model`. Labels of a themes model that the taxonomy does not
+    map are warned about (RuntimeWarning). Analyzers pickle as their
+    options, so they can be sent to other processes (each rebuilds its own).
 
     `industry` picks the taxonomy's industry packs: "auto" (default), "none",
     "all" or pack names ("travel,telecom"). With "auto" the packs are chosen
@@ -189,8 +318,14 @@ class Analyzer:
     def __init__(self, config=None, **options):
         self._config = config
         self._kwargs = options
-        o = analyzer_options(config, **options)
-        self._native = _voc.Analyzer.create(o)
+        resolved, temporary = _model_files(options)
+        try:
+            o = analyzer_options(config, **resolved)
+            _warn_unmapped_labels(o, options.get("themes_model"))
+            self._native = _voc.Analyzer.create(o)
+        finally:
+            for path in temporary:
+                _os.unlink(path)
         self._pending_sample = (o.industry == "auto" and not o.industry_sample
                                 and bool(self.industries().get("packs")))
 
@@ -206,7 +341,12 @@ class Analyzer:
             if isinstance(text, bytes):
                 text = text.decode("utf-8", "replace")
             sample.append(text)
-        native = _voc.Analyzer.create(analyzer_options(self._config, **dict(self._kwargs, industry_sample=sample)))
+        resolved, temporary = _model_files(dict(self._kwargs, industry_sample=sample))
+        try:
+            native = _voc.Analyzer.create(analyzer_options(self._config, **resolved))
+        finally:
+            for path in temporary:
+                _os.unlink(path)
         chosen = _json.loads(native.describe_json()).get("industries", {}).get("enabled", [])
         self._native = native
         # Fixed from now on, also for copies sent to other processes.
@@ -233,15 +373,17 @@ class Analyzer:
             raise TypeError("pass either a Record or its fields, not both")
         return self._native.analyze(record)
 
-    def analyze_many(self, items, threads=0):
+    def analyze_many(self, items, threads=0, progress=None):
         """Analyses texts (`str`/`bytes`) or Records on `threads` threads
         (0: all cores), without holding the GIL; results in input order,
-        equal to those of `analyze` one by one."""
+        equal to those of `analyze` one by one. Runs in chunks of about a
+        quarter second: Ctrl-C interrupts it; `progress=True` draws a bar on
+        stderr, a callable gets (done, total)."""
         if not isinstance(items, (list, tuple)):
             items = list(items)
         if self._pending_sample and items:
             self._sample_industries(items)
-        return self._native.analyze_batch(items, threads)
+        return _analyze_chunked(self._native, items, threads, progress)
 
     def analyze_conversations(self, conversations, speaker_map=None, threads=0):
         """Analyses conversations per speaker: `conversations` is a list of
@@ -266,6 +408,16 @@ class Analyzer:
     def describe(self):
         """The loaded components, e.g. {"sentiment": ..., "themes": ...}."""
         return _json.loads(self._native.describe_json())
+
+
+def _analyze_chunked(native, items, threads, progress):
+    out = []
+
+    def work(begin, end):
+        out.extend(native.analyze_batch(items[begin:end], threads))
+
+    _progress.run_chunks(len(items), work, progress, "analyze")
+    return out
 
 
 def _rebuild_analyzer(config, kwargs):
@@ -323,9 +475,9 @@ def analyze(text, **record):
     return default_analyzer().analyze(text, **record)
 
 
-def analyze_many(items, threads=0):
+def analyze_many(items, threads=0, progress=None):
     """Analyses many texts or Records with the default analyzer."""
-    return default_analyzer().analyze_many(items, threads)
+    return default_analyzer().analyze_many(items, threads, progress=progress)
 
 
 # ---- components ------------------------------------------------------------------
@@ -445,31 +597,45 @@ def _model_from_bytes(data, task=""):
     return Model(_voc.TextClassifier.from_bytes(data, task))
 
 
-def train(texts, labels, validation=None, **options):
+def train(texts, labels, validation=None, lexicon=None, **options):
     """Trains a classifier on `texts` and `labels` (a label per text, or a
     list of labels per text for multi_label=True). Options are those of
-    TrainOptions: task, multi_label, seed, validation_fraction, backend
-    ("auto", "linear", "fasttext"), quantize, quantize_max_features, threads,
-    verbose. `validation=(texts, labels)` chooses settings on those rows."""
+    TrainOptions and of `voc train`: task, multi_label, seed,
+    validation_fraction, backend ("auto", "linear", "fasttext"), search
+    (--search: try a grid of settings of both backends), char_ngrams
+    (False: --no-char-ngrams), quantize, quantize_max_features,
+    fasttext_dim, fasttext_bucket, threads, verbose. With task="sentiment"
+    the model is stacked on voc's sentiment lexicon unless lexicon=False
+    (--no-lexicon), as the CLI does. `validation=(texts, labels)` chooses
+    settings on those rows."""
     o = _fill(_voc.TrainOptions(), options, "train")
+    if lexicon is None:
+        lexicon = o.task == "sentiment"
+    if lexicon and o.task != "sentiment":
+        raise ValueError(f"lexicon=True stacks a sentiment model on the lexicon: it needs "
+                         f"task='sentiment', not {o.task!r}")
     texts = list(texts)
     labels = _label_lists(labels)
     if validation is not None:
         vt, vl = validation
         o.validation = [_voc.LabeledText(t, l) for t, l in zip(vt, _label_lists(vl))]
-    return Model(_voc.TextClassifier.train(texts, labels, o))
+    if lexicon:
+        return Model(_progress.interruptible(_voc.TextClassifier.train_sentiment, texts, labels, o))
+    return Model(_progress.interruptible(_voc.TextClassifier.train, texts, labels, o))
 
 
 def load_model(path, task=""):
     """Loads and validates a model file; with `task`, refuses a model
-    trained for another task."""
+    trained for another task. A `Model` is returned as it is."""
+    if isinstance(path, Model):
+        return path
     return Model(_voc.TextClassifier.load(_os.fspath(path), task))
 
 
 def evaluate(model, texts, labels):
     """Scores `model` on labeled rows: {"accuracy", "macro_f1", "n",
     "labels", "per_label": [...], "confusion": [[...]]}."""
-    return _voc.evaluate(model._native, list(texts), _label_lists(labels))
+    return _voc.evaluate(load_model(model)._native, list(texts), _label_lists(labels))
 
 
 # ---- aggregate and findings -------------------------------------------------------
@@ -618,7 +784,8 @@ def detect_findings(aggregate, **options):
     ValueError. Returns a `Findings` dict."""
     if isinstance(aggregate, (str, bytes)):
         aggregate = Aggregate.deserialize(aggregate)
-    return Findings(_voc.detect_findings(aggregate, findings_options(**options)))
+    return Findings(_progress.interruptible(_voc.detect_findings, aggregate,
+                                            findings_options(**options)))
 
 
 def to_json(findings):
@@ -635,3 +802,82 @@ def to_html(findings, title=None, max_detailed=None):
 
 def write_digests(findings, directory):
     findings.write_digests(directory)
+
+
+# ---- notebooks ---------------------------------------------------------------------
+
+_HTML_STYLE = ("<style>.voc-a mark{padding:0 1px;background:none;color:inherit}"
+               ".voc-a mark.neg{background:#f8c4c4}.voc-a mark.pos{background:#c4ecc4}"
+               ".voc-a mark.theme{border-bottom:2px solid #d9a400}"
+               ".voc-a mark.sig{border-top:2px dotted #2f6fd6}"
+               ".voc-a td,.voc-a th{text-align:left;padding:1px 8px}</style>")
+
+
+def _analysis_html(a):
+    """The analysed (redacted) text with its evidence highlighted: sentiment
+    words on red / green, theme evidence underlined, CX signal cues
+    overlined; hover a mark for what it is evidence of. Then the labels."""
+    import html
+    text = a.text
+    kinds = [[] for _ in text]  # what each character is evidence of
+    titles = [[] for _ in text]
+
+    def mark(begin, end, kind, title):
+        for i in range(max(0, begin), min(len(text), end)):
+            if kind not in kinds[i]:
+                kinds[i].append(kind)
+            if title not in titles[i]:
+                titles[i].append(title)
+
+    themes, signals = a.themes, a.signals
+    for t in themes:
+        for e in t["evidence"]:
+            mark(e["begin"], e["end"], "theme", f"{t['id']} ({t['confidence']:.2f}, {t['source']})")
+    for s in signals:
+        mark(s["begin"], s["end"], "sig", f"{s['signal']} ({s['source']})")
+    for e in a.sentiment["evidence"]:
+        mark(e["begin"], e["end"], "neg" if e["weight"] < 0 else "pos",
+             f"sentiment {e['weight']:+.2f} ({e['source']})")
+    parts = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and kinds[j] == kinds[i] and titles[j] == titles[i]:
+            j += 1
+        piece = html.escape(text[i:j])
+        if not kinds[i]:
+            parts.append(piece)
+        else:
+            parts.append(f'<mark class="{" ".join(kinds[i])}" '
+                         f'title="{html.escape("; ".join(titles[i]))}">{piece}</mark>')
+        i = j
+    rows = [f"<tr><th>sentiment</th><td>{html.escape(a.label)} {a.score:+.2f} "
+            f"(confidence {a.confidence:.2f})</td></tr>"]
+    if themes:
+        rows.append("<tr><th>themes</th><td>" + "; ".join(
+            html.escape(f"{t['id']} {t['confidence']:.2f} [{t['source']}] -> {t['department']}")
+            for t in themes) + "</td></tr>")
+    else:
+        rows.append("<tr><th>themes</th><td>(unclassified)</td></tr>")
+    if signals:
+        rows.append("<tr><th>signals</th><td>" + ", ".join(
+            sorted({html.escape(s["signal"]) for s in signals})) + "</td></tr>")
+    if a.redactions:
+        rows.append("<tr><th>redacted</th><td>" + ", ".join(
+            f"{html.escape(k)} x{n}" for k, n in a.redactions.items()) + "</td></tr>")
+    ident = f" <small>{html.escape(a.id)}</small>" if a.id else ""
+    return (f'{_HTML_STYLE}<div class="voc-a"><p>{"".join(parts)}{ident}</p>'
+            f'<table>{"".join(rows)}</table></div>')
+
+
+Analysis._repr_html_ = _analysis_html
+
+
+def _findings_html(self):
+    """The HTML report inline, in a frame (its styles stay inside)."""
+    import html
+    return (f'<iframe srcdoc="{html.escape(self.to_html(), quote=True)}" '
+            f'style="width:100%;height:640px;border:1px solid #ddd"></iframe>')
+
+
+Findings._repr_html_ = _findings_html

@@ -52,13 +52,19 @@ def _analyzer(options):
 
 
 def aggregate_partition(pdf, columns, period, analyzer_options=None, aggregate_options=None,
-                        threads=1):
+                        threads=1, id_offset=0, errors="raise", missing="reject"):
     """Analyses one pandas partition and returns its Aggregate as JSON.
-    `columns` maps text_col, time_col, id_col, channel_col, customer_col."""
-    agg = _voc_pkg.Aggregate(period, **(aggregate_options or {}))
-    if len(pdf):
-        records = _voc_pandas.frame_records(pdf, **columns)
-        agg.add_many(_analyzer(analyzer_options).analyze_many(records, threads=threads))
+    `columns` maps text_col, time_col, id_col, channel_col, customer_col;
+    rows without an id are numbered from `id_offset` + 1."""
+    if not len(pdf):
+        return _voc_pkg.Aggregate(period, **(aggregate_options or {})).serialize()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rejects are counted, not printed
+        agg = _voc_pandas.aggregate_frame(pdf, period=period, threads=threads,
+                                          analyzer=_analyzer(analyzer_options),
+                                          aggregate_options=aggregate_options, errors=errors,
+                                          missing=missing, id_offset=id_offset, **columns)
     return agg.serialize()
 
 
@@ -97,13 +103,15 @@ def fixed_industries(data, text_col="text", analyzer_options=None):
 def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, channel_col=None,
                         customer_col=None, period="week", analyzer_options=None,
                         aggregate_options=None, npartitions=None, split_every=8,
-                        threads_per_task=1, client=None):
+                        threads_per_task=1, client=None, errors="raise", missing="reject"):
     """Analyses a dask DataFrame (or CSV path(s) / glob, read with every
     column as text) on the cluster and returns the merged `voc.Aggregate`.
 
     Ids come from `id_col`, else an "id" column; without either they are
-    the 1-based row position inside each partition (not unique: evidence
-    sampling then differs from a single pass, so pass an id column). `npartitions` splits
+    the 1-based row position in the whole frame (partition lengths are
+    counted first), as in one process, so evidence traces back to rows and
+    the output equals `voc.pandas.aggregate_frame` on the same rows.
+    `errors` and `missing` are those of `voc.pandas.analyze_frame`. `npartitions` splits
     files read from paths (gzip files are one partition each otherwise).
     `client` defaults to the current distributed client, if any."""
     import dask
@@ -115,10 +123,10 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
         raise ValueError(f"split_every must be >= 2, got {split_every}")
     columns = dict(text_col=text_col, time_col=time_col, id_col=id_col,
                    channel_col=channel_col, customer_col=customer_col)
-    missing = [c for c in columns.values() if c is not None and c not in data.columns]
-    if missing:
+    absent = [c for c in columns.values() if c is not None and c not in data.columns]
+    if absent:
         cols = ", ".join(str(c) for c in data.columns)
-        raise ValueError(f"column {missing[0]!r} not found; columns are: {cols}")
+        raise ValueError(f"column {absent[0]!r} not found; columns are: {cols}")
     # Fail on the client, not on every worker, for bad options.
     _voc_pkg.aggregate_options(period, **(aggregate_options or {}))
     _voc_pkg.analyzer_options(**(analyzer_options or {}))
@@ -126,8 +134,17 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
 
     partition = dask.delayed(aggregate_partition, pure=True)
     merge = dask.delayed(merge_serialized, pure=True)
-    level = [partition(p, columns, period, analyzer_options, aggregate_options, threads_per_task)
-             for p in data.to_delayed()]
+    parts = data.to_delayed()
+    offsets = [0] * len(parts)
+    if id_col is None and "id" not in data.columns:
+        lengths = data.map_partitions(len)
+        lengths = (client.compute(lengths).result() if client is not None
+                   else lengths.compute()).tolist()
+        for i in range(1, len(parts)):
+            offsets[i] = offsets[i - 1] + int(lengths[i - 1])
+    level = [partition(p, columns, period, analyzer_options, aggregate_options, threads_per_task,
+                       offsets[i], errors, missing)
+             for i, p in enumerate(parts)]
     if not level:
         raise ValueError("the dask DataFrame has no partitions")
     while len(level) > 1:
@@ -143,7 +160,8 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
 def findings_from_dask(data, text_col="text", time_col=None, id_col=None, channel_col=None,
                        customer_col=None, period="week", analyzer_options=None,
                        aggregate_options=None, findings_options=None, npartitions=None,
-                       split_every=8, threads_per_task=1, client=None):
+                       split_every=8, threads_per_task=1, client=None, errors="raise",
+                       missing="reject"):
     """Findings of a dask DataFrame or CSV path(s): `aggregate_from_dask`,
     then `voc.detect_findings` on the client with `findings_options` (a dict
     of FindingsOptions fields). Returns a `voc.Findings`."""
@@ -154,5 +172,5 @@ def findings_from_dask(data, text_col="text", time_col=None, id_col=None, channe
                               analyzer_options=analyzer_options,
                               aggregate_options=aggregate_options, npartitions=npartitions,
                               split_every=split_every, threads_per_task=threads_per_task,
-                              client=client)
+                              client=client, errors=errors, missing=missing)
     return _voc_pkg.detect_findings(agg, **(findings_options or {}))

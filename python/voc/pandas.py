@@ -9,21 +9,64 @@ findings into a DataFrame.
     table = voc.pandas.findings_frame(voc.detect_findings(agg))
 """
 
+import gc as _gc
+import warnings as _warnings
+
+import numpy as _np
 import pandas as _pd
 
 import voc as _voc_pkg
+from voc import _progress
 
-__all__ = ["FINDING_COLUMNS", "analyze_conversations", "analyze_frame", "aggregate_frame", "findings_frame",
-           "frame_records"]
+__all__ = ["ANALYSIS_COLUMNS", "FINDING_COLUMNS", "SERIES_COLUMNS", "analyze_conversations",
+           "analyze_frame", "aggregate_frame", "explode_themes", "findings_frame",
+           "findings_series", "frame_records", "period_start", "read_frame", "rejects",
+           "window_frame"]
+
+_MISSING_ID = _np.iinfo(_np.int64).min  # "no timestamp" for the native call
+_ERRORS = ("raise", "coerce")
+_MISSING = ("reject", "skip", "empty", "raise")
 
 
-def _column(df, name, what):
-    if name is None:
+def _as_frame(data, text_col):
+    """A DataFrame from a DataFrame, a Series or a list of texts (then the
+    text column is that data)."""
+    if isinstance(data, _pd.DataFrame):
+        return data, text_col
+    if isinstance(data, _pd.Series):
+        name = data.name if data.name is not None else "text"
+        return data.to_frame(name), name
+    if isinstance(data, (str, bytes)):
+        raise TypeError("expected a DataFrame, a Series or a list of texts, not one "
+                        f"{type(data).__name__}")
+    if isinstance(data, (list, tuple, _np.ndarray)) or hasattr(data, "__iter__"):
+        return _pd.DataFrame({"text": list(data)}), "text"
+    raise TypeError(f"expected a DataFrame, a Series or a list of texts, "
+                    f"got {type(data).__name__}")
+
+
+def _column(df, spec, what):
+    """The column `spec` of `df`: a column name, or a Series / list / array
+    as long as `df` (taken in row order); None stays None."""
+    if spec is None:
         return None
-    if name not in df.columns:
+    if isinstance(spec, _pd.Series):
+        if len(spec) != len(df):
+            raise ValueError(f"{what} Series has {len(spec)} values for {len(df)} rows")
+        return _pd.Series(spec.to_numpy(), index=df.index, name=spec.name)
+    if isinstance(spec, (list, tuple, _np.ndarray, _pd.Index)):
+        if len(spec) != len(df):
+            raise ValueError(f"{what} column has {len(spec)} values for {len(df)} rows")
+        return _pd.Series(list(spec) if not isinstance(spec, _np.ndarray) else spec,
+                          index=df.index)
+    try:
+        present = spec in df.columns
+    except TypeError:
+        present = False
+    if not present:
         cols = ", ".join(str(c) for c in df.columns)
-        raise ValueError(f"{what} column {name!r} not found; columns are: {cols}")
-    return df[name]
+        raise ValueError(f"{what} column {spec!r} not found; columns are: {cols}")
+    return df[spec]
 
 
 def _missing(v):
@@ -46,105 +89,304 @@ def _text_value(v):
 def _str_value(v):
     if _missing(v):
         return ""
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v).decode("utf-8", errors="replace")
     return str(v)
 
 
+def _where(df, pos):
+    """'row 3 (index 'x')': 1-based row position and the frame's label."""
+    return f"row {pos + 1} (index {df.index[pos]!r})"
+
+
+def _stamps(df, times, errors):
+    """Unix seconds (int64, _MISSING_ID for none) of a time column, and the
+    positions of values that could not be parsed (coerced to none)."""
+    bad = []
+    if times is None:
+        return None, bad
+    if _pd.api.types.is_datetime64_any_dtype(times.dtype):  # vectorised
+        t = times.dt.tz_convert("UTC") if getattr(times.dt, "tz", None) is not None else times
+        ns = t.to_numpy(dtype="datetime64[ns]").astype(_np.int64)
+        out = _np.where(ns == _MISSING_ID, _MISSING_ID, ns // 1_000_000_000)
+        return out.astype(_np.int64), bad
+    out = _np.empty(len(times), dtype=_np.int64)
+    parsed = {}  # each distinct string is parsed once
+    for pos, v in enumerate(times.tolist()):
+        if isinstance(v, str) and v in parsed:
+            u = parsed[v]
+        elif _missing(v):
+            u = None
+        else:
+            try:
+                u = _voc_pkg._to_unix(v)
+            except (ValueError, TypeError, OverflowError) as e:
+                u = e
+            if isinstance(v, str):
+                parsed[v] = u
+        if isinstance(u, Exception):
+            if errors == "raise":
+                raise ValueError(f"time column: cannot read {v!r} in {_where(df, pos)}: {u} "
+                                 f"(errors='coerce' makes it undated)") from None
+            bad.append(pos)
+            u = None
+        out[pos] = _MISSING_ID if u is None else u
+    return out, bad
+
+
+class _Prepared:
+    """The columns of a frame as the native call takes them, after the
+    missing-text and timestamp policies."""
+
+    def __init__(self, data, text_col, time_col, id_col, channel_col, customer_col, errors,
+                 missing, id_offset=0):
+        if errors not in _ERRORS:
+            raise ValueError(f"errors must be one of {_ERRORS}, got {errors!r}")
+        if missing not in _MISSING:
+            raise ValueError(f"missing must be one of {_MISSING}, got {missing!r}")
+        df, text_col = _as_frame(data, text_col)
+        if text_col is None:
+            raise ValueError("text_col is required")
+        texts = _column(df, text_col, "text")
+        times = _column(df, time_col, "time")
+        if id_col is None and isinstance(df, _pd.DataFrame) and "id" in df.columns:
+            id_col = "id"  # as the file reader does
+        ids = _column(df, id_col, "id")
+        channels = _column(df, channel_col, "channel")
+        customers = _column(df, customer_col, "customer")
+
+        text_list = texts.tolist()
+        missing_pos = [i for i, v in enumerate(text_list) if _missing(v)]
+        if missing_pos and missing == "raise":
+            raise ValueError(f"text column: missing text (NaN/None) in {_where(df, missing_pos[0])}"
+                             f" and {len(missing_pos) - 1} more rows (missing='reject' or 'skip' "
+                             f"leaves them out, 'empty' analyses them as \"\")")
+        stamps, bad_times = _stamps(df, times, errors)
+        keep = None
+        if missing_pos and missing in ("reject", "skip"):
+            keep = _np.ones(len(text_list), dtype=bool)
+            keep[missing_pos] = False
+        self.frame = df
+        self.index = df.index if keep is None else df.index[keep]
+        self.keep = keep
+        self.missing_pos = missing_pos
+        self.bad_times = bad_times
+        self.time_values = times
+
+        def pick(col, conv):
+            if col is None:
+                return None
+            vals = col.tolist()
+            if keep is not None:
+                vals = [v for v, k in zip(vals, keep) if k]
+            return [conv(v) for v in vals]
+
+        self.texts = pick(texts, _text_value)
+        self.ids = pick(ids, _str_value)
+        self.channels = pick(channels, _str_value)
+        self.customers = pick(customers, _str_value)
+        if stamps is not None and keep is not None:
+            stamps = stamps[keep]
+        self.stamps = stamps
+        self.id_offset = id_offset
+        if ids is None:
+            # Without ids, rows are numbered by their 1-based position in the
+            # frame (as the file reader does), skipped rows included.
+            self.ids = None
+            if keep is not None:
+                pos = _np.flatnonzero(keep) + 1 + id_offset
+                self.ids = [str(p) for p in pos.tolist()]
+
+    def rejects(self, text_col_values=None):
+        """The rejected rows: row (1-based), index, reason, value."""
+        rows = []
+        if self.keep is not None:
+            for pos in self.missing_pos:
+                rows.append((pos + 1, self.frame.index[pos], "missing text (NaN/None)", None))
+        for pos in self.bad_times:
+            rows.append((pos + 1, self.frame.index[pos], "unparsable timestamp, made undated",
+                         self.time_values.iat[pos]))
+        rows.sort(key=lambda r: r[0])
+        return _pd.DataFrame(rows, columns=["row", "index", "reason", "value"])
+
+    def report(self, missing):
+        n_missing = len(self.missing_pos)
+        if n_missing and missing == "reject":
+            _warnings.warn(f"voc: {n_missing} of {len(self.frame)} rows have no text (NaN/None) and "
+                           f"were left out, first {_where(self.frame, self.missing_pos[0])}; "
+                           f"voc.pandas.rejects(result) lists them", RuntimeWarning, stacklevel=3)
+
+    def run(self, analyzer, threads, aggregate, columns, progress, desc):
+        """Analyses the prepared rows in chunks; returns the result columns."""
+        native = analyzer._native
+        parts = []
+        agg = aggregate if aggregate is not None else None
+
+        def work(begin, end):
+            parts.append(native.analyze_columns(
+                self.texts, self.ids, self.stamps, self.channels, self.customers, begin, end,
+                threads, agg, columns, self.id_offset))
+
+        _progress.run_chunks(len(self.texts), work, progress, desc)
+        return parts
+
+
 def frame_records(df, text_col="text", time_col=None, id_col=None, channel_col=None,
-                  customer_col=None):
-    """Builds one `voc.Record` per row of `df`. Missing texts become "", ids
-    come from `id_col`, else an "id" column, else the row's 1-based position
-    (as the file reader does); times may be strings (parsed like the CLI does), datetimes or
-    Unix seconds."""
-    texts = _column(df, text_col, "text")
-    if texts is None:
-        raise ValueError("text_col is required")
-    times = _column(df, time_col, "time")
-    if id_col is None and "id" in df.columns:
-        id_col = "id"  # as the file reader does
-    ids = _column(df, id_col, "id")
-    channels = _column(df, channel_col, "channel")
-    customers = _column(df, customer_col, "customer")
-    stamps = None
-    if times is not None:
-        stamps = [None if _missing(t) else _voc_pkg._to_unix(t) for t in times.tolist()]
-    records = []
+                  customer_col=None, errors="raise", missing="empty"):
+    """Builds one `voc.Record` per row of `df` (a DataFrame, a Series or a
+    list of texts). Ids come from `id_col`, else an "id" column, else the
+    row's 1-based position (as the file reader does); times may be strings
+    (parsed like the CLI does), datetimes or Unix seconds. `errors` and
+    `missing` are those of `analyze_frame` (missing texts become "" by
+    default here)."""
+    p = _Prepared(df, text_col, time_col, id_col, channel_col, customer_col, errors, missing)
     Record = _voc_pkg.Record
-    for i, text in enumerate(texts.tolist()):
-        records.append(Record(
-            _text_value(text),
-            id=_str_value(ids.iat[i]) if ids is not None else str(i + 1),
-            timestamp=stamps[i] if stamps is not None else None,
-            channel=_str_value(channels.iat[i]) if channels is not None else "",
-            customer_id=_str_value(customers.iat[i]) if customers is not None else ""))
-    return records
+    out = []
+    for i, text in enumerate(p.texts):
+        stamp = None if p.stamps is None or p.stamps[i] == _MISSING_ID else int(p.stamps[i])
+        out.append(Record(
+            text,
+            id=p.ids[i] if p.ids is not None else str(i + 1),
+            timestamp=stamp,
+            channel=p.channels[i] if p.channels is not None else "",
+            customer_id=p.customers[i] if p.customers is not None else ""))
+    return out
 
 
-def _departments(themes):
-    seen = []
-    for t in themes:
-        d = t["department"]
-        if d and d not in seen:
-            seen.append(d)
-    return seen
+ANALYSIS_COLUMNS = ["id", "timestamp", "channel", "customer_id", "label", "score", "confidence",
+                    "themes", "theme_confidence", "theme_source", "theme_department",
+                    "theme_evidence", "departments", "roles", "signals", "unclassified",
+                    "emotion_intensity", "profanity", "redactions", "invalid_utf8", "text"]
+_LIST_COLUMNS = ["text", "id", "label", "themes", "theme_confidence", "theme_source",
+                 "theme_department", "theme_evidence", "departments", "roles", "signals",
+                 "redactions"]
+_ARRAY_COLUMNS = ["score", "confidence", "emotion_intensity", "unclassified", "profanity",
+                  "invalid_utf8"]
+
+
+def _concat(parts, name):
+    if name in _ARRAY_COLUMNS:
+        return _np.concatenate([p[name] for p in parts]) if parts else _np.empty(0)
+    out = []
+    for p in parts:
+        out.extend(p[name])
+    return out
 
 
 def analyze_frame(df, text_col="text", time_col=None, id_col=None, channel_col=None,
-                  customer_col=None, threads=0, analyzer=None, aggregate=None):
-    """Analyses every row of `df` (on `threads` threads, 0: all cores) and
-    returns a DataFrame with one row per input row, on the same index:
-    id, timestamp (UTC, NaT when none), channel, customer_id, label, score,
-    confidence, themes (list of ids), departments (list), roles (list),
-    signals (list of names), unclassified, emotion_intensity, profanity,
-    redactions (dict kind -> count), invalid_utf8 and text (normalised and
-    redacted). With `aggregate`, every analysis is also added to it."""
+                  customer_col=None, threads=0, analyzer=None, aggregate=None, errors="raise",
+                  missing="reject", progress=None):
+    """Analyses every row of `df` (a DataFrame, a Series of texts or a list
+    of texts) on `threads` threads (0: all cores) and returns a DataFrame on
+    the same index: id, timestamp (UTC datetime64, NaT when none), channel,
+    customer_id, label, score, confidence, themes (list of ids) with, in the
+    same order, theme_confidence, theme_source ("rule:<id>", "model:<name>"
+    ...), theme_department and theme_evidence (the first evidence span's
+    text), departments (distinct), roles, signals (names), unclassified,
+    emotion_intensity, profanity, redactions (dict kind -> count),
+    invalid_utf8 and text (normalised and redacted). `explode_themes` turns
+    it into one row per theme.
+
+    Columns may be names or Series/lists as long as `df`.
+    `errors="raise"` stops at the first unparsable timestamp with its row
+    and value; `"coerce"` makes such rows undated (listed by `rejects`).
+    `missing` says what becomes of rows whose text is NaN/None: "reject"
+    (default: left out with a warning, listed by `rejects(result)`), "skip"
+    (left out silently, listed too), "empty" (analysed as ""), "raise".
+    With `aggregate`, every analysis is also added to it. Runs in chunks:
+    Ctrl-C interrupts it, `progress=True` draws a bar, a callable gets
+    (done, total)."""
     analyzer = analyzer or _voc_pkg.default_analyzer()
-    records = frame_records(df, text_col, time_col, id_col, channel_col, customer_col)
-    analyses = analyzer.analyze_many(records, threads=threads)
-    if aggregate is not None:
-        aggregate.add_many(analyses)
-    rows = []
-    for a in analyses:
-        themes = a.themes
-        signals = []
-        for s in a.signals:
-            if s["signal"] not in signals:
-                signals.append(s["signal"])
-        rows.append({
-            "id": a.id,
-            "timestamp": a.timestamp,
-            "channel": a.channel,
-            "customer_id": a.customer_id,
-            "label": a.label,
-            "score": a.score,
-            "confidence": a.confidence,
-            "themes": [t["id"] for t in themes],
-            "departments": _departments(themes),
-            "roles": [t["role"] for t in themes],
-            "signals": signals,
-            "unclassified": a.unclassified,
-            "emotion_intensity": a.emotion_intensity,
-            "profanity": a.profanity,
-            "redactions": a.redactions,
-            "invalid_utf8": a.invalid_utf8,
-            "text": a.text,
-        })
-    columns = ["id", "timestamp", "channel", "customer_id", "label", "score", "confidence",
-               "themes", "departments", "roles", "signals", "unclassified",
-               "emotion_intensity", "profanity", "redactions", "invalid_utf8", "text"]
-    out = _pd.DataFrame(rows, columns=columns, index=df.index)
-    out["timestamp"] = _pd.to_datetime(out["timestamp"], unit="s", utc=True)
+    p = _Prepared(df, text_col, time_col, id_col, channel_col, customer_col, errors, missing)
+    p.report(missing)
+    # The result holds millions of new lists and strings that form no
+    # cycles: without the cycle collector running over them again and again
+    # while they are made, the conversion takes about half the time.
+    gc_was_enabled = _gc.isenabled()
+    _gc.disable()
+    try:
+        return _analyze_prepared(p, analyzer, threads, aggregate, progress)
+    finally:
+        if gc_was_enabled:
+            _gc.enable()
+
+
+def _analyze_prepared(p, analyzer, threads, aggregate, progress):
+    parts = p.run(analyzer, threads, aggregate, True, progress, "analyze_frame")
+    cols = {name: _concat(parts, name) for name in _LIST_COLUMNS + _ARRAY_COLUMNS}
+    del parts
+    n = len(p.texts)
+    if p.stamps is None:
+        cols["timestamp"] = _pd.array(_np.full(n, _np.datetime64("NaT"), "datetime64[ns]"),
+                                      dtype="datetime64[ns]")
+    else:
+        ns = _np.where(p.stamps == _MISSING_ID, _MISSING_ID, p.stamps * 1_000_000_000)
+        cols["timestamp"] = _pd.array(ns.astype("datetime64[ns]"), dtype="datetime64[ns]")
+    cols["timestamp"] = _pd.DatetimeIndex(cols["timestamp"]).tz_localize("UTC").array
+    cols["channel"] = p.channels if p.channels is not None else [""] * n
+    cols["customer_id"] = p.customers if p.customers is not None else [""] * n
+    out = _pd.DataFrame({c: cols[c] for c in ANALYSIS_COLUMNS}, index=p.index)
+    out.attrs["voc_rejects"] = p.rejects()
+    return out
+
+
+def rejects(result):
+    """The rows `analyze_frame` / `aggregate_frame` left out or changed: a
+    DataFrame with row (1-based position in the input), index (its label),
+    reason and value."""
+    r = getattr(result, "attrs", {}).get("voc_rejects")
+    if r is None:
+        r = getattr(result, "rejects", None)
+    if r is None:
+        return _pd.DataFrame(columns=["row", "index", "reason", "value"])
+    return r
+
+
+def explode_themes(frame):
+    """One row per (analysed row, theme) of an `analyze_frame` result, on
+    the frame's index (repeated): id, theme, confidence, source ("rule",
+    "model", "adapted", "discovered" ...: what assigned it), source_name
+    (the rule or model), department, role, evidence, label, score and
+    timestamp. Unclassified rows are left out."""
+    need = ["themes", "theme_confidence", "theme_source", "theme_department", "theme_evidence",
+            "roles"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise ValueError(f"not an analyze_frame result: no {', '.join(missing)} column")
+    keep = [c for c in ("id", "timestamp", "label", "score") if c in frame.columns]
+    sub = frame.loc[frame["themes"].map(len) > 0, keep + need]
+    long = sub.explode(need)
+    src = long["theme_source"].astype(str).str.partition(":")
+    out = _pd.DataFrame({
+        **{c: long[c] for c in ("id", "timestamp") if c in long.columns},
+        "theme": long["themes"].astype(object),
+        "confidence": long["theme_confidence"].astype(float),
+        "source": src[0],
+        "source_name": src[2],
+        "department": long["theme_department"].astype(object),
+        "role": long["roles"].astype(object),
+        "evidence": long["theme_evidence"].astype(object),
+        **{c: long[c] for c in ("label", "score") if c in long.columns},
+    }, index=long.index)
     return out
 
 
 def aggregate_frame(df, text_col="text", time_col=None, id_col=None, channel_col=None,
                     customer_col=None, period="week", threads=0, analyzer=None,
-                    aggregate_options=None):
+                    aggregate_options=None, errors="raise", missing="reject", progress=None,
+                    id_offset=0):
     """Analyses every row of `df` into a new `voc.Aggregate` (periods of
-    `period`; `aggregate_options` is a dict of the other Aggregate options)."""
+    `period`; `aggregate_options` is a dict of the other Aggregate options).
+    `errors`, `missing` and `progress` are those of `analyze_frame`; rows
+    left out or made undated are in `rejects(aggregate)`. Rows without an id
+    are numbered from `id_offset` + 1."""
     analyzer = analyzer or _voc_pkg.default_analyzer()
     agg = _voc_pkg.Aggregate(period, **(aggregate_options or {}))
-    records = frame_records(df, text_col, time_col, id_col, channel_col, customer_col)
-    agg.add_many(analyzer.analyze_many(records, threads=threads))
+    p = _Prepared(df, text_col, time_col, id_col, channel_col, customer_col, errors, missing,
+                  id_offset=id_offset)
+    p.report(missing)
+    p.run(analyzer, threads, agg, False, progress, "aggregate_frame")
+    agg.rejects = p.rejects()
     return agg
 
 
@@ -216,6 +458,15 @@ def findings_frame(findings):
     return _pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def _departments(themes):
+    seen = []
+    for t in themes:
+        d = t["department"]
+        if d and d not in seen:
+            seen.append(d)
+    return seen
+
+
 def analyze_conversations(data, conversation_col="conversation_id", speaker_col="speaker",
                           text_col="text", speaker_map=None, threads=0, analyzer=None,
                           aggregate=None):
@@ -277,3 +528,87 @@ def analyze_conversations(data, conversation_col="conversation_id", speaker_col=
                "resolution", "right_first_time", "transfers", "holds", "repeats", "supervisor",
                "recontact", "agent_behaviours", "text", "analysis"]
     return _pd.DataFrame(rows, columns=columns)
+
+
+def read_frame(source, text_col="text", id_col=None, time_col=None, channel_col=None,
+               customer_col=None, format="auto", delimiter=None, max_record_bytes=None):
+    """Reads a file as `voc findings` does (see `voc.read_records`) into a
+    DataFrame: id, timestamp (UTC datetime64), channel, customer_id, text
+    and the other columns (as text); the rows the reader rejected are in
+    `rejects(frame)` (row = 1-based record number, line, reason, value =
+    the raw record). Analyse it with `analyze_frame(frame, time_col=
+    "timestamp", channel_col="channel", customer_col="customer_id")`."""
+    recs = _voc_pkg.read_records(source, text_col=text_col, id_col=id_col, time_col=time_col,
+                                 channel_col=channel_col, customer_col=customer_col,
+                                 format=format, delimiter=delimiter,
+                                 max_record_bytes=max_record_bytes)
+    stamps = _np.array([_MISSING_ID if r.timestamp is None else r.timestamp for r in recs],
+                       dtype=_np.int64)
+    ns = _np.where(stamps == _MISSING_ID, _MISSING_ID, stamps * 1_000_000_000)
+    data = {"id": [r.id for r in recs],
+            "timestamp": _pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC").array,
+            "channel": [r.channel for r in recs],
+            "customer_id": [r.customer_id for r in recs],
+            "text": [r.text for r in recs]}
+    extra = {}
+    for i, r in enumerate(recs):
+        for k, v in r.metadata:
+            extra.setdefault(k, [None] * len(recs))[i] = v
+    for k, v in extra.items():
+        if k not in data:
+            data[k] = v
+    out = _pd.DataFrame(data)
+    out.attrs["voc_rejects"] = _pd.DataFrame(
+        [(j["index"] + 1, j["line"], j["reason"], j["raw"].decode("utf-8", errors="replace"))
+         for j in recs.rejects], columns=["row", "line", "reason", "value"])
+    return out
+
+
+def period_start(label):
+    """The first day of a period label of the findings ("2015-06-22" day,
+    "2015-W26" ISO week, "2015-06" month) as a pandas Timestamp (naive, UTC
+    calendar); ValueError for anything else."""
+    import datetime as dt
+    s = str(label)
+    try:
+        if len(s) == 10:
+            return _pd.Timestamp(dt.date.fromisoformat(s))
+        if len(s) == 8 and s[4:6] == "-W":
+            return _pd.Timestamp(dt.date.fromisocalendar(int(s[:4]), int(s[6:]), 1))
+        if len(s) == 7 and s[4] == "-":
+            return _pd.Timestamp(dt.date(int(s[:4]), int(s[5:]), 1))
+    except ValueError:
+        pass
+    raise ValueError(f"not a period label (YYYY-MM-DD, YYYY-Www or YYYY-MM): {label!r}")
+
+
+SERIES_COLUMNS = ["period", "period_label", "theme", "status", "department", "count", "total",
+                  "share", "present", "repeat_customers"]
+
+
+def findings_series(findings):
+    """The per-period series of every finding as a tidy DataFrame: one row
+    per (finding, period) with period (its start, datetime64), period_label
+    (as in the reports), theme, status, department, count (records of the
+    theme), total (records of the period), share, present (above the
+    baseline) and repeat_customers; ready for a pivot or a line plot."""
+    rows = []
+    for f in findings.get("findings", []):
+        for p in f.get("series", []):
+            rows.append((p["period"], f["theme"], f["status"], f["department"], p["count"],
+                         p["total"], p["share"], p["present"], p.get("repeat_customers", 0)))
+    out = _pd.DataFrame(rows, columns=SERIES_COLUMNS[1:])
+    starts = {label: period_start(label) for label in out["period_label"].unique()}
+    out.insert(0, "period", _pd.to_datetime(out["period_label"].map(starts)))
+    return out.astype({"count": "int64", "total": "int64", "share": "float64", "present": bool,
+                       "repeat_customers": "int64"})
+
+
+def window_frame(findings):
+    """The records of every period of the findings window: period (start,
+    datetime64), period_label and count."""
+    totals = findings.get("window", {}).get("totals", [])
+    out = _pd.DataFrame([(t["period"], t["count"]) for t in totals],
+                        columns=["period_label", "count"])
+    out.insert(0, "period", _pd.to_datetime([period_start(x) for x in out["period_label"]]))
+    return out
