@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -67,6 +68,11 @@ struct ThemeData {
 
 // Unordered for speed; serialization sorts the keys.
 using NgramCounts = std::unordered_map<std::string, uint64_t>;
+// Distinct phrases kept per period and table: a phrase first seen when the
+// table is full is not kept, its occurrences are counted in
+// AggregateData::ngrams_dropped (memory and the saved aggregate stay bounded
+// on text of unique words).
+constexpr size_t kMaxNgramsPerPeriod = 100000;
 
 struct AggregateData {
   AggregateOptions options;
@@ -78,7 +84,19 @@ struct AggregateData {
   std::map<std::string, NgramCounts> unclassified_ngrams, all_ngrams;
   // period -> number of texts whose n-grams were counted.
   std::map<std::string, uint64_t> unclassified_docs, all_docs;
+  // Phrase occurrences not kept because their period's table was full.
+  uint64_t ngrams_dropped = 0;
+  // Identity, so that one partial aggregate is never merged twice: the
+  // identities of the partials merged in (read from "sources"), and the
+  // order-free fingerprint (a sum of mixed content hashes) of the records
+  // Add()ed to this object itself, which is one more partial when non-empty.
+  std::set<uint64_t> sources;
+  uint64_t own_fingerprint = 0;
+  uint64_t own_records = 0;
 };
+
+// `sources` plus this object's own partial, if it has one.
+std::set<uint64_t> AggregateSources(const AggregateData& d);
 
 // 64-bit FNV-1a of `id`, a zero byte and `text`.
 uint64_t ContentHash(std::string_view id, std::string_view text);

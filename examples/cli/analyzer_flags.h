@@ -19,8 +19,10 @@ struct AnalyzerFlags {
   std::string themes;           // --themes (taxonomy JSON or a trained model)
   std::string themes_model;     // --themes-model (with a taxonomy)
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
+  std::string customer_salt;    // --customer-salt (default $VOC_CUSTOMER_SALT)
   int threads = 0;              // --threads
-  size_t batch_size = 512;      // --batch-size: records in memory per batch
+  long long batch_size = 512;  // signed: a negative value is refused, not wrapped
+      // --batch-size: records in memory per batch
   bool quiet = false;           // --quiet
 };
 
@@ -28,6 +30,8 @@ void AddAnalyzerFlags(boost::program_options::options_description* desc, Analyze
 
 // Builds the analyzer; throws Failure with the library's message.
 std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& flags);
+// The --batch-size value; UsageError unless it is at least 1.
+size_t CheckBatchSize(long long batch_size);
 
 // Returns a progress callback that prints "voc: N records read" on stderr at
 // most every two seconds (nothing when quiet).

@@ -1,6 +1,13 @@
 // `voc analyze` and `voc findings`: the whole pipeline from records to
 // per-record analyses or to routed findings and reports.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -14,6 +21,7 @@
 #include "conversation_input.h"
 #include "input_flags.h"
 #include "line_map.h"
+#include "output_files.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/findings.h"
@@ -25,31 +33,73 @@ namespace voc_cli {
 namespace {
 
 
-// Writes to a temporary file beside `path` and renames it into place on
-// Commit(), so an interrupted run leaves no half-written output.
+// Writes to a uniquely named temporary file beside `path` (removed on
+// SIGINT/SIGTERM/SIGHUP) and renames it into place on Commit(), so an
+// interrupted run leaves no half-written output and two runs never
+// interleave. A device or FIFO (/dev/stdout, /dev/null) is written in place
+// and a symlink is written through.
 class AtomicOutput {
  public:
-  explicit AtomicOutput(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
+  explicit AtomicOutput(std::string path) : path_(std::move(path)) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path target(path_);
+    if (fs::is_symlink(fs::symlink_status(target, ec))) target = fs::weakly_canonical(target, ec);
+    const fs::file_status st = fs::status(target, ec);
+    if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+      if (fs::is_directory(st)) throw Failure("cannot write " + path_ + ": is a directory");
+      out_.open(target, std::ios::binary);
+      if (!out_) throw Failure("cannot write " + path_ + ": " + std::strerror(errno));
+      committed_ = true;  // nothing to rename
+      return;
+    }
+    target_ = target.string();
+    fs::path dir = target.parent_path();
+    if (dir.empty()) dir = ".";
+    std::mt19937_64 rng(std::random_device{}());
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      tmp_ = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) +
+                     "-" + std::to_string(rng() % 1000000000ULL)))
+                 .string();
+      InstallTempCleanup();
+      slot_ = RegisterTemp(tmp_);
+      const int fd = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd >= 0) {
+        ::close(fd);
+        break;
+      }
+      UnregisterTemp(slot_);
+      slot_ = -1;
+      const int err = errno;
+      tmp_.clear();
+      if (err != EEXIST) throw Failure("cannot write " + path_ + ": " + std::strerror(err));
+    }
+    if (tmp_.empty()) throw Failure("cannot write " + path_ + ": no unused temporary name");
     out_.open(tmp_, std::ios::binary | std::ios::trunc);
-    if (!out_) throw Failure("cannot write " + path_);
+    if (!out_) throw Failure("cannot write " + path_ + ": " + std::strerror(errno));
   }
   ~AtomicOutput() {
     if (!committed_) {
       out_.close();
       std::remove(tmp_.c_str());
     }
+    UnregisterTemp(slot_);
   }
   std::ostream& stream() { return out_; }
   void Commit() {
     out_.close();
-    if (!out_ || std::rename(tmp_.c_str(), path_.c_str()) != 0)
-      throw Failure("cannot write " + path_);
+    if (!out_) throw Failure("write error on " + path_ + ": " + std::strerror(errno));
+    if (committed_) return;
+    SignalsDeferred defer;
+    if (std::rename(tmp_.c_str(), target_.c_str()) != 0)
+      throw Failure("cannot write " + path_ + ": " + std::strerror(errno));
     committed_ = true;
   }
 
  private:
-  std::string path_, tmp_;
+  std::string path_, target_, tmp_;
   std::ofstream out_;
+  int slot_ = -1;
   bool committed_ = false;
 };
 
@@ -76,6 +126,8 @@ int RunAnalyze(int argc, char** argv) {
     return 0;
   }
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
+  CheckDistinctFiles({{"INPUT", input}},
+                     {{"--output", output.empty() ? "-" : output}, {"--rejects", in.rejects}});
   auto analyzer = MakeAnalyzer(af);
   OpenedInput opened = OpenInput(input, in, cf);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
@@ -99,8 +151,7 @@ int RunAnalyze(int argc, char** argv) {
   auto reader = std::move(opened.records);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
-  if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
-  po_.batch_size = af.batch_size;
+  po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet || output.empty());
   voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
@@ -167,6 +218,15 @@ int RunFindings(int argc, char** argv) {
   if (!p.ok()) throw UsageError(p.status().message());
   fo.last_period = last_period;
   if (auto st = voc::ValidateFindingsOptions(fo); !st.ok()) throw UsageError(st.message());
+  if (!last_period.empty() && !voc::PeriodOrdinal(last_period, *p).ok())
+    throw UsageError("--last-period: '" + last_period + "' is not a " + voc::PeriodName(*p) +
+                     " period id (e.g. " + voc::PeriodId(1700000000, *p) + ")");
+  CheckDistinctFiles({{"INPUT", input}}, {{"--output", output.empty() ? "-" : output},
+                                          {"--rejects", in.rejects},
+                                          {"--save-aggregate", save_aggregate},
+                                          {"--csv", csv},
+                                          {"--html", html},
+                                          {"--digests", digests}});
 
   auto analyzer = MakeAnalyzer(af);
   OpenedInput opened = OpenInput(input, in, cf);
@@ -178,8 +238,7 @@ int RunFindings(int argc, char** argv) {
   voc::Aggregate aggregate(ao);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
-  if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
-  po_.batch_size = af.batch_size;
+  po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet);
   voc::ConversationSummary conversations;  // a conversation counts once, by its customer's turns
   if (opened.conversations) {
@@ -201,6 +260,7 @@ int RunFindings(int argc, char** argv) {
 
   voc::Findings findings = voc::DetectFindings(aggregate, fo);
   for (const auto& w : findings.warnings) std::fprintf(stderr, "voc: warning: %s\n", w.c_str());
+  SignalsDeferred defer;  // the outputs are written whole or not at all
   auto write = [](const std::string& path, const std::string& data) {
     voc::Status s = voc::WriteFileAtomic(path, data);
     if (!s.ok()) throw Failure(s.message());

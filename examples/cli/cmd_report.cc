@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "output_files.h"
 #include "voc/aggregate.h"
 #include "voc/findings.h"
 #include "voc/report.h"
@@ -83,6 +84,12 @@ int RunReport(int argc, char** argv) {
     return 0;
   }
   if (inputs.empty()) throw voc_cli::UsageError("no aggregate file given");
+  {
+    std::vector<voc_cli::NamedFile> in_files, out_files{
+        {"--output", out}, {"--csv", csv}, {"--html", html}, {"--digests", digests}};
+    for (const std::string& path : inputs) in_files.push_back({"AGGREGATE", path});
+    voc_cli::CheckDistinctFiles(in_files, out_files);
+  }
   fo.last_period = last_period;
   if (voc::Status s = voc::ValidateFindingsOptions(fo); !s.ok())
     throw voc_cli::UsageError(s.message());
@@ -117,6 +124,7 @@ int RunReport(int argc, char** argv) {
   const voc::Findings f = voc::DetectFindings(*agg, fo);
   for (const std::string& w : f.warnings) std::fprintf(stderr, "voc: warning: %s\n", w.c_str());
   if (out.empty() && csv.empty() && html.empty() && digests.empty()) out = "-";
+  voc_cli::SignalsDeferred defer;  // the outputs are written whole or not at all
   if (!out.empty()) Write(out, voc::FindingsToJson(f));
   if (!csv.empty()) Write(csv, voc::FindingsToCsv(f));
   if (!html.empty()) {

@@ -113,7 +113,10 @@ class Aggregate {
   // Counts one analysed record.
   void Add(const Analysis& a);
   // Adds all of `other` into this aggregate. FailedPrecondition when the
-  // options differ (they decide what is kept, so merging would not be exact).
+  // options differ (they decide what is kept, so merging would not be exact)
+  // and when a partial aggregate would be counted twice: each aggregate
+  // carries the identities of the partials in it (an order-free fingerprint
+  // of the records Add()ed to each), saved as "sources" by Serialize().
   Status Merge(const Aggregate& other);
 
   // Returns this aggregate regrouped into coarser periods: day -> week,
