@@ -359,11 +359,11 @@ int main(int argc, char** argv) {
   // --- recall on generated spelling variants -----------------------------------
   // A sample counts when the whole value is inside spans of its kind.
   std::printf("\n== generated variants (seed 20261205): recall per kind and variant\n");
-  const voc::PiiKind kinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone, voc::PiiKind::kCard,
+  const voc::PiiKind vkinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone, voc::PiiKind::kCard,
                                 voc::PiiKind::kSsn,   voc::PiiKind::kIban,  voc::PiiKind::kIp,
                                 voc::PiiKind::kUrlToken, voc::PiiKind::kAccount};
   voc_test::PiiGenerator vgen(20261205);
-  for (voc::PiiKind kind : kinds) {
+  for (voc::PiiKind kind : vkinds) {
     int all_hit = 0, all_n = 0;
     std::string line;
     for (auto v : voc_test::PiiGenerator::kVariants) {

@@ -376,9 +376,9 @@ void Aggregate::Add(const Analysis& a) {
   const bool unclassified = hits.empty();
   const uint64_t hash = internal::ContentHash(a.id, a.text);
   {
-    // splitmix64 of the content hash and period: a sum of these is an
-    // order-free fingerprint of the records added.
-    uint64_t z = hash ^ internal::ContentHash(period, channel) + 0x9e3779b97f4a7c15ULL;
+    // splitmix64 of the content hash: a sum of these is an order-free
+    // fingerprint of the records added (the same whatever the period).
+    uint64_t z = hash + 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     d.own_fingerprint += z ^ (z >> 31);
@@ -469,15 +469,16 @@ Status Aggregate::Merge(const Aggregate& other) {
                                    DescribeOptions(d.options) + " vs " +
                                    DescribeOptions(o.options));
   const std::set<uint64_t> mine = internal::AggregateSources(d);
-  std::set<uint64_t> theirs = internal::AggregateSources(o);
-  for (uint64_t id : theirs)
+  for (uint64_t id : internal::AggregateSources(o))
     if (mine.count(id))
       return FailedPreconditionError("the same partial aggregate (identity " + HexId(id) +
                                      ") would be counted twice: each partial may be merged once");
-  theirs.insert(mine.begin(), mine.end());
-  d.sources = std::move(theirs);
-  d.own_fingerprint = 0;
-  d.own_records = 0;
+  // Saved partials keep their identities; records added in this process
+  // stay one partial whose fingerprint is the sum (so that in-memory splits
+  // merged give the bytes of one pass).
+  d.sources.insert(o.sources.begin(), o.sources.end());
+  d.own_fingerprint += o.own_fingerprint;
+  d.own_records += o.own_records;
   d.records += o.records;
   for (const auto& [p, m] : o.totals)
     for (const auto& [ch, c] : m) d.totals[p][ch].Add(c);

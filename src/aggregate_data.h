@@ -87,9 +87,10 @@ struct AggregateData {
   // Phrase occurrences not kept because their period's table was full.
   uint64_t ngrams_dropped = 0;
   // Identity, so that one partial aggregate is never merged twice: the
-  // identities of the partials merged in (read from "sources"), and the
-  // order-free fingerprint (a sum of mixed content hashes) of the records
-  // Add()ed to this object itself, which is one more partial when non-empty.
+  // identities of the saved partials merged in (read from "sources"), and
+  // the order-free fingerprint (a sum of mixed content hashes) of the records
+  // added in this process (Add(), or Merge() of an aggregate not read from a
+  // file), which is one more partial when non-empty.
   std::set<uint64_t> sources;
   uint64_t own_fingerprint = 0;
   uint64_t own_records = 0;

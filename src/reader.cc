@@ -765,6 +765,9 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
       if (t_it != j.end() && !t_it->is_null()) {
         {  // numbers too: parsed as text, so that the range is checked alike
           std::string value = JsonValueText(*t_it);
+          if (t_it->is_number_float())  // beyond 64 bits: its digits, not "1.2e+29"
+            for (const auto& [k, lit] : TopLevelNumberLiterals(json))
+              if (k == options.time_column) value = lit;
           int64_t t;
           std::string why;
           if (!IsBlank(value)) {

@@ -148,6 +148,9 @@ size_t ValidPhone00(const Ctx& c, size_t b, size_t e) {
 
 size_t ValidPhoneNational(const Ctx& c, size_t b, size_t e) {
   if (!NumberBoundaryOk(c, b, e)) return 0;
+  // Not the tail of a longer grouped number ("DE89 3704 0044 0532 0130 01").
+  if ((c.Before(b) == ' ' || c.Before(b) == '-' || c.Before(b) == '.') && IsDigit(c.Before(b, 2)))
+    return 0;
   const std::string_view raw = c.text.substr(b, e - b);
   const size_t n = CountDigits(raw);
   if (n < 10 || n > 11 || raw[1] == '0') return 0;
@@ -174,15 +177,6 @@ std::string_view TokenBefore(const Ctx& c, size_t b) {
   while (i > 0 && IsAlnum(c.text[i - 1])) --i;
   return c.text.substr(i, b - 1 - i);
 }
-std::string_view TokenAfter(const Ctx& c, size_t e) {
-  if (e + 1 >= c.text.size() || !IsAlnum(c.text[e + 1])) return {};
-  size_t i = e + 1;
-  while (i < c.text.size() && IsAlnum(c.text[i])) ++i;
-  return c.text.substr(e + 1, i - e - 1);
-}
-bool IsGroupOfFour(std::string_view tok) {
-  return tok.size() == 4 && std::all_of(tok.begin(), tok.end(), IsDigit);
-}
 
 // One card candidate: digit groups [first, last] of a match.
 bool CardOk(const Ctx& c, const std::vector<std::pair<size_t, size_t>>& groups, size_t first,
@@ -199,18 +193,14 @@ bool CardOk(const Ctx& c, const std::vector<std::pair<size_t, size_t>>& groups, 
   }
   if (d.size() < 13 || d.size() > 19) return false;
   if (d[0] < '2' || d[0] > '6') return false;  // issuer ranges in use
-  // A card beside another number ("paid 3 4111 1111 ..."): the neighbour may
-  // be any number but a letter-digit token ("DE89 3704 ...": an IBAN's tail)
-  // or a group of four digits (a longer grouped number).
-  const char before = c.Before(b), after = c.At(e);
+  // A card beside another number ("paid 3 4111 1111 ...", two cards in a
+  // row) is still a card; the tail of an IBAN ("DE89 3704 ...", after a
+  // token of letters ending in digits) is not.
+  const char before = c.Before(b);
   if (before == ' ' || before == '-' || before == '_' || before == '.' || before == '/') {
     const std::string_view t = TokenBefore(c, b);
-    if (!t.empty() && (IsGroupOfFour(t) || !std::all_of(t.begin(), t.end(), IsDigit)) &&
-        IsDigit(t.back()))
+    if (!t.empty() && !std::all_of(t.begin(), t.end(), IsDigit) && IsDigit(t.back()))
       return false;
-  }
-  if (after == ' ' || after == '-' || after == '_' || after == '.' || after == '/') {
-    if (IsGroupOfFour(TokenAfter(c, e))) return false;
   }
   // '.', '/' and '_' separate card groups only as cards print them: one
   // separator throughout, in the issuers' groupings.

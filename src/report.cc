@@ -465,20 +465,23 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   if (path.empty()) return InvalidArgumentError("empty output path");
   fs::path p(path);
   std::error_code ec;
-  // A symlink is written through (its target is replaced, the link kept).
-  if (fs::is_symlink(fs::symlink_status(p, ec))) {
-    fs::path target = fs::weakly_canonical(p, ec);
-    if (ec) return InternalError("cannot resolve symlink " + path + ": " + ec.message());
-    p = target;
-  }
-  // A device, FIFO or socket (/dev/null, /dev/stdout, /dev/full) is written in
-  // place: renaming a regular file over it would replace the device itself.
+  // A device, FIFO or socket (/dev/null, /dev/stdout, /dev/full), directly or
+  // through symlinks, is written in place: renaming a regular file over it
+  // would replace the device itself.
   const fs::file_status st = fs::status(p, ec);
   if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
     if (fs::is_directory(st)) return InvalidArgumentError("cannot write " + path + ": is a directory");
     const int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return InternalError("cannot write " + path + ": " + std::strerror(errno));
     return WriteFd(fd, data, path);
+  }
+  // A symlink is written through (its target, existing or not, is replaced;
+  // the link is kept).
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {
+    if (hops == 40) return InvalidArgumentError("cannot write " + path + ": too many symlinks");
+    const fs::path link = fs::read_symlink(p, ec);
+    if (ec) return InternalError("cannot resolve symlink " + path + ": " + ec.message());
+    p = link.is_absolute() ? link : p.parent_path() / link;
   }
   fs::path dir = p.parent_path();
   if (dir.empty()) dir = ".";

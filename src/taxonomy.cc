@@ -61,13 +61,13 @@ constexpr size_t kMaxThemeDepth = 8;
 
 // "" when `id` is within the limits, else why not.
 std::string ThemeIdLimitError(std::string_view id) {
-  if (id.size() > kMaxThemeIdBytes)
-    return "is " + std::to_string(id.size()) + " bytes long (at most " +
-           std::to_string(kMaxThemeIdBytes) + ")";
   const size_t depth = static_cast<size_t>(std::count(id.begin(), id.end(), '/')) + 1;
   if (depth > kMaxThemeDepth)
     return "has " + std::to_string(depth) + " levels (at most " + std::to_string(kMaxThemeDepth) +
            " segments separated by '/')";
+  if (id.size() > kMaxThemeIdBytes)
+    return "is " + std::to_string(id.size()) + " bytes long (at most " +
+           std::to_string(kMaxThemeIdBytes) + ")";
   return std::string();
 }
 

@@ -93,7 +93,7 @@ class PiiGenerator {
           value = GroupWith(digits, {3, 2, 4}, Pick(kSsnSeps));
         } else {
           if (value[0] == '+' || digits.size() != 10) return false;  // NANP only
-          static const char* const kPhoneSeps[] = {"\xE2\x80\x93", "\xC2\xA0", "/", "."};
+          static const char* const kPhoneSeps[] = {"\xE2\x80\x93", "\xC2\xA0", "."};
           value = "(" + digits.substr(0, 3) + ") " + GroupWith(digits.substr(3), {3, 4}, Pick(kPhoneSeps));
         }
         break;

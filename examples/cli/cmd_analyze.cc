@@ -44,14 +44,18 @@ class AtomicOutput {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::path target(path_);
-    if (fs::is_symlink(fs::symlink_status(target, ec))) target = fs::weakly_canonical(target, ec);
-    const fs::file_status st = fs::status(target, ec);
+    const fs::file_status st = fs::status(target, ec);  // through symlinks
     if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
       if (fs::is_directory(st)) throw Failure("cannot write " + path_ + ": is a directory");
       out_.open(target, std::ios::binary);
       if (!out_) throw Failure("cannot write " + path_ + ": " + std::strerror(errno));
       committed_ = true;  // nothing to rename
       return;
+    }
+    for (int hops = 0; fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+      const fs::path link = fs::read_symlink(target, ec);
+      if (ec || hops == 40) throw Failure("cannot write " + path_ + ": cannot resolve the symlink");
+      target = link.is_absolute() ? link : target.parent_path() / link;
     }
     target_ = target.string();
     fs::path dir = target.parent_path();
@@ -88,7 +92,7 @@ class AtomicOutput {
   std::ostream& stream() { return out_; }
   void Commit() {
     out_.close();
-    if (!out_) throw Failure("write error on " + path_ + ": " + std::strerror(errno));
+    if (!out_) throw Failure("write error on " + path_ + ": " + std::strerror(errno ? errno : EIO));
     if (committed_) return;
     SignalsDeferred defer;
     if (std::rename(tmp_.c_str(), target_.c_str()) != 0)
@@ -129,12 +133,13 @@ int RunAnalyze(int argc, char** argv) {
   CheckDistinctFiles({{"INPUT", input}},
                      {{"--output", output.empty() ? "-" : output}, {"--rejects", in.rejects}});
   auto analyzer = MakeAnalyzer(af);
+  // The output first: an unwritable one fails before any input is read.
+  std::unique_ptr<AtomicOutput> file;
+  if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
   OpenedInput opened = OpenInput(input, in, cf);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
 
-  std::unique_ptr<AtomicOutput> file;
-  if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
   std::ostream& out = file ? file->stream() : std::cout;
   if (opened.conversations) {  // one JSON object per conversation
     RunConversations(
@@ -142,7 +147,9 @@ int RunAnalyze(int argc, char** argv) {
         [&](voc::ConversationAnalysis&& a) { out << voc::ConversationAnalysisToJson(a) << '\n'; },
         [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
     out.flush();
-    if (!out) throw Failure("write error on output");
+    if (!out)
+      throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) +
+                    ": " + std::strerror(errno ? errno : EIO));
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
     if (file) file->Commit();
     ReleaseAtExit(std::move(analyzer));
@@ -168,7 +175,9 @@ int RunAnalyze(int argc, char** argv) {
       },
       [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
   out.flush();
-  if (!out) throw Failure("write error on output");
+  if (!out)
+    throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) +
+                  ": " + std::strerror(errno ? errno : EIO));
   FinishInput(*reader, rejects.get());
   if (!st.ok()) throw Failure(st.message());
   if (file) file->Commit();

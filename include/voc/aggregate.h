@@ -115,8 +115,10 @@ class Aggregate {
   // Adds all of `other` into this aggregate. FailedPrecondition when the
   // options differ (they decide what is kept, so merging would not be exact)
   // and when a partial aggregate would be counted twice: each aggregate
-  // carries the identities of the partials in it (an order-free fingerprint
-  // of the records Add()ed to each), saved as "sources" by Serialize().
+  // carries the identities of the saved partials in it (an order-free
+  // fingerprint of the records added to each), written as "sources" by
+  // Serialize(). Aggregates built in one process and merged there form one
+  // partial, so in-memory splits merged serialize as one pass does.
   Status Merge(const Aggregate& other);
 
   // Returns this aggregate regrouped into coarser periods: day -> week,
