@@ -136,19 +136,19 @@ TEST_CASE("Redactor: recall per kind and variant on generated variants") {
         if (Covered(r, s.text, s.begin, s.end)) {
           ++hit;
         } else if (n - hit <= 2) {
-          MESSAGE(Name(kind, v) + " missed: " + s.text + " -> " + r.text);
+          MESSAGE((Name(kind, v) + " missed: " + s.text + " -> " + r.text));
         }
       }
       if (n == 0) continue;
       by_kind[voc::PiiKindName(kind)].first += hit;
       by_kind[voc::PiiKindName(kind)].second += n;
       const double recall = static_cast<double>(hit) / n;
-      MESSAGE(Name(kind, v) + " recall " + std::to_string(recall) + " (" + std::to_string(hit) +
-              "/" + std::to_string(n) + ")");
-      CHECK_MESSAGE(recall >= 0.97, Name(kind, v) + " recall " + std::to_string(recall));
+      MESSAGE((Name(kind, v) + " recall " + std::to_string(recall) + " (" + std::to_string(hit) +
+               "/" + std::to_string(n) + ")"));
+      CHECK_MESSAGE(recall >= 0.97, (Name(kind, v) + " recall " + std::to_string(recall)));
     }
   }
   for (const auto& [kind, h] : by_kind)
-    MESSAGE(kind + " variants recall " + std::to_string(static_cast<double>(h.first) / h.second) +
-            " (" + std::to_string(h.first) + "/" + std::to_string(h.second) + ")");
+    MESSAGE((kind + " variants recall " + std::to_string(static_cast<double>(h.first) / h.second) +
+             " (" + std::to_string(h.first) + "/" + std::to_string(h.second) + ")"));
 }
