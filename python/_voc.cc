@@ -32,6 +32,7 @@
 #include "voc/aggregate.h"
 #include "voc/analysis.h"
 #include "voc/analyzer.h"
+#include "voc/parallel.h"
 #include "voc/classifier.h"
 #include "voc/conversation.h"
 #include "voc/parallel.h"
@@ -571,6 +572,12 @@ PYBIND11_MODULE(_voc, m) {
   m.attr("FINDINGS_SCHEMA_VERSION") = voc::kFindingsSchemaVersion;
 
   m.def("default_models_dir", &voc::DefaultModelsDir);
+  m.def("customer_key", [](const std::string& id, const std::string& salt) {
+          return voc::CustomerKey(id, salt);
+        }, py::arg("customer_id"), py::arg("salt") = "",
+        "The keyed hash an Analyzer stores in place of a customer id (see customer_salt).");
+  m.def("max_threads", &voc::MaxThreads,
+        "The most threads a voc call starts (4 per hardware thread, at least 8).");
   m.def("parse_timestamp", [](const std::string& s) { return ValueOrThrow(voc::ParseTimestamp(s)); });
   m.def("format_timestamp", &voc::FormatTimestamp);
 
@@ -613,7 +620,8 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("themes_model", &voc::AnalyzerOptions::themes_model)
       .def_readwrite("themes_model_top_k", &voc::AnalyzerOptions::themes_model_top_k)
       .def_readwrite("industry", &voc::AnalyzerOptions::industry)
-      .def_readwrite("industry_sample", &voc::AnalyzerOptions::industry_sample);
+      .def_readwrite("industry_sample", &voc::AnalyzerOptions::industry_sample)
+      .def_readwrite("customer_salt", &voc::AnalyzerOptions::customer_salt);
 
   // ---- records and analyses -------------------------------------------------
   py::class_<voc::Record>(m, "Record")

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <utility>
 
+#include "json_depth.h"
 #include "aggregate_data.h"
 #include "voc/json.h"
 #include "aggregate_figures.h"
@@ -400,6 +401,15 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
       hits.push_back(&t);
   const bool unclassified = hits.empty();
   const uint64_t hash = internal::ContentHash(a.id, a.text);
+  {
+    // splitmix64 of the content hash: a sum of these is an order-free
+    // fingerprint of the records added (the same whatever the period).
+    uint64_t z = hash + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    d.own_fingerprint += z ^ (z >> 31);
+    ++d.own_records;
+  }
 
   auto add_theme = [&](const std::string& theme, const ThemeHit* hit) {
     ThemeData& td = d.themes[theme];
@@ -458,15 +468,40 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   if (o.phrase_stats) {
     const std::vector<std::string> grams = internal::DistinctNgrams(a.text, o.max_ngram);
     ++d.all_docs[period];
+    auto count = [&d](internal::NgramCounts& m, const std::string& g) {
+      if (m.size() < internal::kMaxNgramsPerPeriod) {
+        ++m[g];
+      } else if (auto it = m.find(g); it != m.end()) {
+        ++it->second;
+      } else {
+        ++d.ngrams_dropped;
+      }
+    };
     auto& all = d.all_ngrams[period];
-    for (const std::string& g : grams) ++all[g];
+    for (const std::string& g : grams) count(all, g);
     if (unclassified) {
       ++d.unclassified_docs[period];
       auto& un = d.unclassified_ngrams[period];
-      for (const std::string& g : grams) ++un[g];
+      for (const std::string& g : grams) count(un, g);
     }
   }
 }
+
+namespace internal {
+std::set<uint64_t> AggregateSources(const AggregateData& d) {
+  std::set<uint64_t> out = d.sources;
+  if (d.own_records > 0) out.insert(d.own_fingerprint);
+  return out;
+}
+}  // namespace internal
+
+namespace {
+std::string HexId(uint64_t id) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id));
+  return buf;
+}
+}  // namespace
 
 Status Aggregate::Merge(const Aggregate& other) {
   if (&other == this) return InvalidArgumentError("cannot merge an aggregate into itself");
@@ -477,6 +512,17 @@ Status Aggregate::Merge(const Aggregate& other) {
                                    DescribeOptions(d.options) + " vs " +
                                    DescribeOptions(o.options));
   const internal::PeriodKey same = [](const std::string& p) { return p; };
+  const std::set<uint64_t> mine = internal::AggregateSources(d);
+  for (uint64_t id : internal::AggregateSources(o))
+    if (mine.count(id))
+      return FailedPreconditionError("the same partial aggregate (identity " + HexId(id) +
+                                     ") would be counted twice: each partial may be merged once");
+  // Saved partials keep their identities; records added in this process
+  // stay one partial whose fingerprint is the sum (so that in-memory splits
+  // merged give the bytes of one pass).
+  d.sources.insert(o.sources.begin(), o.sources.end());
+  d.own_fingerprint += o.own_fingerprint;
+  d.own_records += o.own_records;
   d.records += o.records;
   for (const auto& [p, m] : o.totals)
     for (const auto& [ch, c] : m) d.totals[p][ch].Add(c);
@@ -497,13 +543,19 @@ Status Aggregate::Merge(const Aggregate& other) {
   internal::MergeChurn(&d.churn_customers, o.churn_customers, same);
   internal::MergePairs(&d.theme_pairs, o.theme_pairs, same);
   d.legacy_counts = d.legacy_counts || o.legacy_counts;
-  auto add_ngrams = [](std::map<std::string, internal::NgramCounts>* into,
-                       const std::map<std::string, internal::NgramCounts>& from) {
+  auto add_ngrams = [&d](std::map<std::string, internal::NgramCounts>* into,
+                         const std::map<std::string, internal::NgramCounts>& from) {
     for (const auto& [p, m] : from) {
       auto& dst = (*into)[p];
-      for (const auto& [g, n] : m) dst[g] += n;
+      for (const auto& [g, n] : m) {
+        auto it = dst.find(g);
+        if (it != dst.end()) it->second += n;
+        else if (dst.size() < internal::kMaxNgramsPerPeriod) dst.emplace(g, n);
+        else d.ngrams_dropped += n;
+      }
     }
   };
+  d.ngrams_dropped += o.ngrams_dropped;
   add_ngrams(&d.unclassified_ngrams, o.unclassified_ngrams);
   add_ngrams(&d.all_ngrams, o.all_ngrams);
   for (const auto& [p, n] : o.unclassified_docs) d.unclassified_docs[p] += n;
@@ -524,6 +576,9 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   Aggregate out(o);
   AggregateData& r = *out.data_;
   r.records = d.records;
+  r.sources = d.sources;
+  r.own_fingerprint = d.own_fingerprint;
+  r.own_records = d.own_records;
   // Noon of a day lies in the same week and month as the whole day.
   auto key = [&](const std::string& id) -> std::string {
     if (id == kUndatedPeriod) return id;
@@ -570,6 +625,7 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   }
   for (const auto& [p, n] : d.unclassified_docs) r.unclassified_docs[key(p)] += n;
   for (const auto& [p, n] : d.all_docs) r.all_docs[key(p)] += n;
+  r.ngrams_dropped = d.ngrams_dropped;
   return out;
 }
 
@@ -586,6 +642,9 @@ std::string Aggregate::Serialize() const {
                   {"phrase_stats", d.options.phrase_stats},
                   {"max_ngram", d.options.max_ngram}};
   j["records"] = d.records;
+  Json sources = Json::array();
+  for (uint64_t id : internal::AggregateSources(d)) sources.push_back(HexId(id));
+  j["sources"] = sources;
   j["totals"] = CellsToJson(d.totals);
   Json themes = Json::object();
   for (const auto& [theme, td] : d.themes) {
@@ -620,7 +679,9 @@ std::string Aggregate::Serialize() const {
   ph += ",\"all_docs\":" + Json(d.all_docs).dump();
   ph += ",\"unclassified\":";
   WriteNgrams(d.unclassified_ngrams, &ph);
-  ph += ",\"unclassified_docs\":" + Json(d.unclassified_docs).dump() + "}";
+  ph += ",\"unclassified_docs\":" + Json(d.unclassified_docs).dump();
+  if (d.ngrams_dropped) ph += ",\"dropped\":" + std::to_string(d.ngrams_dropped);
+  ph += "}";
   const std::string placeholder = "\"phrases\":\"@@phrases@@\"";
   const size_t at = out.find(placeholder);
   out.replace(at, placeholder.size(), "\"phrases\":" + ph);
@@ -628,6 +689,8 @@ std::string Aggregate::Serialize() const {
 }
 
 Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
+  if (std::string deep = internal::JsonDepthError(text); !deep.empty())
+    return InvalidArgumentError("aggregate: " + deep);
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgumentError("aggregate: not valid JSON");
   try {
@@ -659,6 +722,20 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
       r.CheckPeriod(id, path);
     };
     d.records = R::U64(R::Field(j, "records", "$"), "$.records");
+    if (j.contains("sources")) {  // absent in files written before identities
+      for (const Json& id : R::Arr(j["sources"], "$.sources")) {
+        const std::string hex = R::Str(id, "$.sources");
+        uint64_t v = 0;
+        bool good = hex.size() == 16;
+        for (char c : hex) {
+          const int dgt = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+          if (dgt < 0) good = false;
+          v = v << 4 | static_cast<uint64_t>(dgt & 15);
+        }
+        if (!good) R::Fail("$.sources: '" + hex.substr(0, 20) + "' is not 16 hex digits");
+        d.sources.insert(v);
+      }
+    }
     d.totals = r.ReadCells(R::Field(j, "totals", "$"), "$.totals");
     uint64_t total = 0;
     for (const auto& [p, m] : d.totals)
@@ -710,6 +787,7 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     d.all_ngrams = r.ReadNgrams(R::Field(ph, "all", "$.phrases"), "$.phrases.all");
     d.unclassified_docs = r.ReadPeriodCounts(R::Field(ph, "unclassified_docs", "$.phrases"), "$.phrases.unclassified_docs");
     d.all_docs = r.ReadPeriodCounts(R::Field(ph, "all_docs", "$.phrases"), "$.phrases.all_docs");
+    if (ph.contains("dropped")) d.ngrams_dropped = R::U64(ph["dropped"], "$.phrases.dropped");
     return out;
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("aggregate: ") + e.what());

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -100,6 +101,11 @@ struct ThemeData {
 
 // Unordered for speed; serialization sorts the keys.
 using NgramCounts = std::unordered_map<std::string, uint64_t>;
+// Distinct phrases kept per period and table: a phrase first seen when the
+// table is full is not kept, its occurrences are counted in
+// AggregateData::ngrams_dropped (memory and the saved aggregate stay bounded
+// on text of unique words).
+constexpr size_t kMaxNgramsPerPeriod = 100000;
 
 struct AggregateData {
   AggregateOptions options;
@@ -119,7 +125,20 @@ struct AggregateData {
   // Read from an aggregate written before `costly` was kept: contact costs
   // would be undercounted.
   bool legacy_counts = false;
+  // Phrase occurrences not kept because their period's table was full.
+  uint64_t ngrams_dropped = 0;
+  // Identity, so that one partial aggregate is never merged twice: the
+  // identities of the saved partials merged in (read from "sources"), and
+  // the order-free fingerprint (a sum of mixed content hashes) of the records
+  // added in this process (Add(), or Merge() of an aggregate not read from a
+  // file), which is one more partial when non-empty.
+  std::set<uint64_t> sources;
+  uint64_t own_fingerprint = 0;
+  uint64_t own_records = 0;
 };
+
+// `sources` plus this object's own partial, if it has one.
+std::set<uint64_t> AggregateSources(const AggregateData& d);
 
 // 64-bit FNV-1a of `id`, a zero byte and `text`.
 uint64_t ContentHash(std::string_view id, std::string_view text);

@@ -1,6 +1,7 @@
 #include "voc/analyzer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -60,12 +61,17 @@ bool LooksLikeJson(const std::string& path) {
 namespace internal {
 
 int ResolveThreads(int threads) {
-  if (threads > 0) return threads;
+  if (threads > 0) return std::min(threads, MaxThreads());
   unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
 }  // namespace internal
+
+int MaxThreads() {
+  const unsigned hw = std::thread::hardware_concurrency();
+  return static_cast<int>(std::max(8u, 4 * std::min(hw, 1u << 16)));
+}
 
 std::string DefaultModelsDir() {
   if (const char* env = std::getenv("VOC_MODELS_DIR"); env && *env) return env;
@@ -75,7 +81,65 @@ std::string DefaultModelsDir() {
   return "models";
 }
 
+namespace {
+
+uint64_t Rotl(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
+
+// SipHash-2-4 (Aumasson and Bernstein), 64-bit output.
+uint64_t SipHash24(uint64_t k0, uint64_t k1, std::string_view m) {
+  uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1,
+           v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
+  auto round = [&] {
+    v0 += v1; v1 = Rotl(v1, 13); v1 ^= v0; v0 = Rotl(v0, 32);
+    v2 += v3; v3 = Rotl(v3, 16); v3 ^= v2;
+    v0 += v3; v3 = Rotl(v3, 21); v3 ^= v0;
+    v2 += v1; v1 = Rotl(v1, 17); v1 ^= v2; v2 = Rotl(v2, 32);
+  };
+  const size_t n = m.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w = 0;
+    for (int k = 7; k >= 0; --k) w = w << 8 | static_cast<unsigned char>(m[i + k]);
+    v3 ^= w;
+    round();
+    round();
+    v0 ^= w;
+  }
+  uint64_t last = static_cast<uint64_t>(n & 0xff) << 56;
+  for (size_t k = 0; i + k < n; ++k) last |= static_cast<uint64_t>(static_cast<unsigned char>(m[i + k])) << (8 * k);
+  v3 ^= last;
+  round();
+  round();
+  v0 ^= last;
+  v2 ^= 0xff;
+  for (int r = 0; r < 4; ++r) round();
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+}  // namespace
+
+std::string CustomerKey(std::string_view customer_id, std::string_view salt) {
+  if (customer_id.empty()) return std::string();
+  // The key: SipHash of the salt under two fixed keys.
+  const uint64_t k0 = SipHash24(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, salt);
+  const uint64_t k1 = SipHash24(0x1716151413121110ULL, 0x1f1e1d1c1b1a1918ULL, salt);
+  char out[40];
+  std::snprintf(out, sizeof out, "cust-%016llx%016llx",
+                static_cast<unsigned long long>(SipHash24(k0, k1, customer_id)),
+                static_cast<unsigned long long>(SipHash24(k1, k0 ^ 1, customer_id)));
+  return out;
+}
+
 struct Analyzer::Impl {
+  std::string customer_salt;
+  // Fills the identity fields of `a` from `r`: id and channel redacted (they
+  // may hold e-mail addresses, phone numbers ...), the customer keyed.
+  void Identify(const Record& r, Analysis* a) const {
+    a->id = redactor->ContainsPii(r.id) ? redactor->Redact(r.id).text : r.id;
+    a->timestamp = r.timestamp;
+    a->channel = redactor->ContainsPii(r.channel) ? redactor->Redact(r.channel).text : r.channel;
+    a->customer_id = CustomerKey(r.customer_id, customer_salt);
+  }
   std::unique_ptr<Normalizer> normalizer;
   std::unique_ptr<Redactor> redactor;
   std::unique_ptr<SentimentAnalyzer> sentiment;
@@ -149,6 +213,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   Impl& im = *an->impl_;
   const std::string dir = options.models_dir.empty() ? DefaultModelsDir() : options.models_dir;
   im.themes_model_top_k = std::max(1, options.themes_model_top_k);
+  im.customer_salt = options.customer_salt;
 
   auto norm = Normalizer::Create(options.normalizer);
   if (!norm.ok()) return norm.status();
@@ -215,6 +280,12 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   if (!model_path.empty()) {
     auto model = TextClassifier::Load(model_path);
     if (!model.ok()) return finish(model.status());
+    // A sentiment model's labels would become the themes "negative",
+    // "neutral" and "positive": a mix-up of files, refused by task.
+    if ((*model)->info().task == "sentiment")
+      return finish(InvalidArgumentError(
+          model_path + " is a sentiment model (task 'sentiment'), not a themes model; give it as "
+                       "the sentiment model (--sentiment-model) instead"));
     im.themes_model = std::move(*model);
     im.description["themes_model"] = "model:" + model_path;
     if (!im.taxonomy) {
@@ -257,10 +328,7 @@ const IndustrySelection& Analyzer::industries() const { return impl_->industries
 
 Analysis Analyzer::Analyze(const Record& record) const {
   Analysis a;
-  a.id = record.id;
-  a.timestamp = record.timestamp;
-  a.channel = record.channel;
-  a.customer_id = record.customer_id;
+  impl_->Identify(record, &a);
   const std::string_view text = record.text;
   impl_->Fill(&text, 1, &a);
   return a;
@@ -285,10 +353,7 @@ void Analyzer::Analyze(const Record* records, size_t n, Analysis* out) const {
       const Record& r = records[first + i];
       Analysis& a = out[first + i];
       a = Analysis();
-      a.id = r.id;
-      a.timestamp = r.timestamp;
-      a.channel = r.channel;
-      a.customer_id = r.customer_id;
+      impl_->Identify(r, &a);
       texts[i] = r.text;
     }
     impl_->Fill(texts, m, out + first);

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "json_depth.h"
 #include "bulk_allocator.h"
 #include "classifier_backend.h"
 
@@ -642,6 +643,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
       return corrupt("checksum mismatch in section '" + s.name + "'");
   if (sections[0].name != "meta") return corrupt("first section is not 'meta'");
 
+  if (!internal::JsonDepthError(bytes.substr(sections[0].offset, sections[0].size)).empty())
+    return corrupt("metadata nests too deep");
   json meta = json::parse(bytes.substr(sections[0].offset, sections[0].size), nullptr, false);
   if (meta.is_discarded() || !meta.is_object()) return corrupt("metadata is not JSON");
   if (!meta.contains("format") || !meta["format"].is_string() || meta["format"] != "voc-text-classifier")

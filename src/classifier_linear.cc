@@ -476,9 +476,15 @@ class LinearModel : public Backend {
     if (raw_size == kStoredPayload) {
       raw = payload.substr(outer.pos());
     } else {
-      // zlib cannot expand more than about 1032:1.
-      if (raw_size > 1100ull * outer.remaining() + 64 || raw_size > (1ull << 32))
+      // zlib cannot expand more than about 1032:1; and no model voc trains
+      // comes near kMaxInflated, so a payload that claims more is refused
+      // before anything is allocated (inflating stops at the claimed size).
+      constexpr uint64_t kMaxInflated = uint64_t{1} << 30;
+      if (raw_size > 1100ull * outer.remaining() + 64)
         return bad("implausible uncompressed size");
+      if (raw_size > kMaxInflated)
+        return bad("uncompressed weights of " + std::to_string(raw_size) +
+                   " bytes exceed the limit of " + std::to_string(kMaxInflated) + " bytes");
       // Not zero-filled: inflate writes every byte it reports.
       raw_bytes.reset(new char[std::max<uint64_t>(raw_size, 1)]);
       raw = std::string_view(raw_bytes.get(), raw_size);

@@ -2,6 +2,7 @@
 #include "voc/reader.h"
 
 #include <algorithm>
+#include <map>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "json_depth.h"
 #include "reader_internal.h"
 #include "reader_stream.h"
 
@@ -61,8 +63,9 @@ struct CsvRow {
   bool had_quote = false;
   bool cut_by_error = false;
 
+  // A line of nothing but spaces or tabs is blank, as in JSON Lines and text.
   bool Blank() const {
-    return count == 1 && fields[0].empty() && !had_quote && !has_nul && !oversized;
+    return count == 1 && IsBlank(fields[0]) && !had_quote && !has_nul && !oversized;
   }
 };
 
@@ -245,6 +248,7 @@ struct RecordReader::Impl {
   Status status;
   ReaderStats stats;
   std::vector<std::string> columns;
+  std::vector<std::string> notes;  // see RecordReader::notes()
   bool ended = false;
 
   // CSV
@@ -300,6 +304,33 @@ Status RecordReader::Impl::Init(const std::string& path) {
     return InvalidArgumentError("max_record_bytes must be positive");
   // A UTF-8 byte order mark is not part of the data.
   if (in->Lookahead(3) == "\xEF\xBB\xBF") in->Skip(3);
+  // Input voc cannot read, named rather than misread as text with NULs.
+  {
+    const std::string_view m = in->Lookahead(6);
+    auto starts = [&](std::string_view magic) { return m.substr(0, magic.size()) == magic; };
+    const auto b0 = m.size() > 0 ? static_cast<unsigned char>(m[0]) : 0;
+    const auto b1 = m.size() > 1 ? static_cast<unsigned char>(m[1]) : 0;
+    std::string what;
+    if (starts("\x1f\x8b"))
+      what = "gzip-compressed twice (the data inside the gzip stream is gzip again); "
+             "decompress one level first, e.g. gunzip -c FILE > FILE1";
+    else if (b0 == 0x78 && (b1 == 0x01 || b1 == 0x9c ||
+                            (b1 == 0xda && (m.size() < 3 || (static_cast<unsigned char>(m[2]) & 0xC0) != 0x80))))
+      what = "zlib-compressed (not gzip); voc reads plain or gzip-compressed input";
+    else if (starts("\x28\xb5\x2f\xfd"))
+      what = "zstd-compressed; decompress it first (zstd -d), voc reads plain or gzip input";
+    else if (starts("BZh") && m.size() > 3 && m[3] >= '1' && m[3] <= '9')
+      what = "bzip2-compressed; decompress it first (bunzip2), voc reads plain or gzip input";
+    else if (starts(std::string_view("\xfd" "7zXZ\0", 6)))
+      what = "xz-compressed; decompress it first (unxz), voc reads plain or gzip input";
+    else if (starts("PK\x03\x04"))
+      what = "a ZIP archive; extract the file first, voc reads plain or gzip input";
+    else if (starts("\xff\xfe") || starts("\xfe\xff"))
+      what = "UTF-16 (byte order mark); convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8";
+    if (!what.empty())
+      return InvalidArgumentError("input" + (path.empty() ? std::string() : " '" + path + "'") +
+                                  " is " + what);
+  }
   format = options.format;
   if (format == InputFormat::kAuto) format = FormatFromExtension(path, &options.delimiter);
   if (format == InputFormat::kAuto) {
@@ -349,6 +380,40 @@ Status RecordReader::Impl::InitCsv() {
   if (row.has_nul)
     return InvalidArgumentError("CSV header contains NUL bytes (is the file UTF-16?)");
   columns.assign(row.fields.begin(), row.fields.begin() + row.count);
+  // Every column needs a name of its own (they become JSON keys): a column
+  // the options name must be unique, other repeated or empty names get a
+  // suffix, and notes() says so.
+  {
+    std::map<std::string, size_t> first;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const std::string name = columns[i];
+      if (name.empty()) {
+        columns[i] = "column_" + std::to_string(i + 1);
+        notes.push_back("CSV header: column " + std::to_string(i + 1) + " has no name; called '" +
+                        columns[i] + "'");
+        continue;
+      }
+      auto [it, fresh] = first.emplace(name, i);
+      if (fresh) continue;
+      for (const std::string* role : {&options.text_column, &options.id_column,
+                                      &options.time_column, &options.channel_column,
+                                      &options.customer_column})
+        if (*role == name || (role == &options.id_column && role->empty() && name == "id"))
+          return InvalidArgumentError("CSV header names column '" + name + "' twice (columns " +
+                                      std::to_string(it->second + 1) + " and " +
+                                      std::to_string(i + 1) + "): rename one");
+      for (int k = 2;; ++k) {
+        std::string renamed = name + "_" + std::to_string(k);
+        if (std::find(columns.begin(), columns.end(), renamed) == columns.end()) {
+          columns[i] = renamed;
+          break;
+        }
+      }
+      notes.push_back("CSV header: column " + std::to_string(i + 1) + " repeats the name '" + name +
+                      "' of column " + std::to_string(it->second + 1) + "; called '" + columns[i] +
+                      "'");
+    }
+  }
   auto find = [&](const std::string& name) -> int {
     for (size_t i = 0; i < columns.size(); ++i)
       if (columns[i] == name) return static_cast<int>(i);
@@ -394,6 +459,7 @@ Status RecordReader::Impl::InitJsonl() {
       internal::MaskInvalidUtf8(line, &masked_line);
       json = masked_line;
     }
+    if (!internal::JsonDepthError(json).empty()) break;  // rejected, located, by ReadJsonl
     nlohmann::ordered_json j = nlohmann::ordered_json::parse(json, nullptr, false);
     if (j.is_discarded() || !j.is_object()) break;
     for (const auto& item : j.items()) {
@@ -476,7 +542,9 @@ RecordReader::Next RecordReader::Impl::MakeReject(uint64_t at_line, std::string 
   reject->index = stats.read++;
   reject->line = at_line;
   reject->reason = std::move(reason);
-  reject->raw.assign(raw.substr(0, std::min(raw.size(), options.max_reject_raw_bytes)));
+  const size_t keep = options.max_reject_raw_bytes + kRejectRedactionMargin;
+  reject->raw.assign(raw.substr(0, std::min(raw.size(), keep)));
+  reject->raw_limit = options.max_reject_raw_bytes;
   ++stats.rejected;
   return Next::kReject;
 }
@@ -514,7 +582,9 @@ std::string TimestampReason(std::string_view value, const std::string& column) {
   int64_t ignored;
   std::string why;
   internal::ParseTimestampDetail(value, &ignored, &why);
-  std::string reason = "cannot parse timestamp " + internal::Quoted(value, 64) + " in column '" +
+  // Quoted long enough to redact whole; the writer cuts it after redaction.
+  std::string reason = "cannot parse timestamp " +
+                       internal::Quoted(value, 64 + kRejectRedactionMargin) + " in column '" +
                        column + "'";
   if (!why.empty()) reason += ": " + why;
   return reason;
@@ -590,6 +660,61 @@ std::string JsonValueText(const nlohmann::ordered_json& v) {
   return v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+// The literal text of each number that is a direct member of the JSON object
+// `json` (valid JSON, already parsed), keyed by the member's raw key: the
+// parser turns integers beyond 64 bits into doubles ("1.2345678901234568e+23"),
+// and an id must keep its digits.
+std::vector<std::pair<std::string, std::string>> TopLevelNumberLiterals(std::string_view json) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t i = json.find('{');
+  if (i == std::string_view::npos) return out;
+  ++i;
+  auto skip_ws = [&] {
+    while (i < json.size() && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) ++i;
+  };
+  auto skip_string = [&] {  // at '"'
+    for (++i; i < json.size() && json[i] != '"'; ++i)
+      if (json[i] == '\\') ++i;
+    ++i;
+  };
+  while (i < json.size()) {
+    skip_ws();
+    if (i >= json.size() || json[i] != '"') break;
+    const size_t key_begin = i;
+    skip_string();
+    const std::string_view key = json.substr(key_begin, i - key_begin);
+    skip_ws();
+    if (i >= json.size() || json[i] != ':') break;
+    ++i;
+    skip_ws();
+    const size_t value_begin = i;
+    int depth = 0;
+    while (i < json.size()) {
+      const char c = json[i];
+      if (c == '"') {
+        skip_string();
+        continue;
+      }
+      if (c == '[' || c == '{') ++depth;
+      if (c == ']' || c == '}') {
+        if (depth == 0) break;
+        --depth;
+      }
+      if (c == ',' && depth == 0) break;
+      ++i;
+    }
+    std::string_view value = json.substr(value_begin, i - value_begin);
+    while (!value.empty() && std::strchr(" \t\r\n", value.back()) != nullptr) value.remove_suffix(1);
+    if (!value.empty() && (value[0] == '-' || (value[0] >= '0' && value[0] <= '9'))) {
+      nlohmann::ordered_json k = nlohmann::ordered_json::parse(key, nullptr, false);
+      if (k.is_string()) out.emplace_back(k.get<std::string>(), std::string(value));
+    }
+    if (i < json.size() && json[i] == ',') ++i;
+    else break;
+  }
+  return out;
+}
+
 }  // namespace
 
 RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject) {
@@ -611,6 +736,8 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
       internal::MaskInvalidUtf8(line, &masked_line);
       json = masked_line;
     }
+    if (std::string deep = internal::JsonDepthError(json); !deep.empty())
+      return MakeReject(line_no, "invalid JSON: " + deep, line, reject);
     nlohmann::ordered_json j;
     try {
       j = nlohmann::ordered_json::parse(json);
@@ -638,10 +765,11 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     if (!options.time_column.empty()) {
       auto t_it = j.find(options.time_column);
       if (t_it != j.end() && !t_it->is_null()) {
-        if (t_it->is_number_integer()) {
-          record->timestamp = t_it->get<int64_t>();
-        } else {
+        {  // numbers too: parsed as text, so that the range is checked alike
           std::string value = JsonValueText(*t_it);
+          if (t_it->is_number_float())  // beyond 64 bits: its digits, not "1.2e+29"
+            for (const auto& [k, lit] : TopLevelNumberLiterals(json))
+              if (k == options.time_column) value = lit;
           int64_t t;
           std::string why;
           if (!IsBlank(value)) {
@@ -656,17 +784,30 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     record->line = line_no;
     record->text = text;
     size_t n = 0;
+    // Numbers too large for 64 bits keep their literal digits.
+    std::vector<std::pair<std::string, std::string>> literals;
+    for (const auto& item : j.items())
+      if (item.value().is_number_float()) {
+        literals = TopLevelNumberLiterals(json);
+        break;
+      }
+    auto value_text = [&](const std::string& key, const nlohmann::ordered_json& v) {
+      if (v.is_number_float())
+        for (const auto& [k, lit] : literals)
+          if (k == key) return lit;
+      return JsonValueText(v);
+    };
     for (const auto& item : j.items()) {
       const std::string& key = item.key();
       if (key == options.text_column || key == options.time_column) continue;
       if (key == id_name) {
-        if (!item.value().is_null()) record->id = JsonValueText(item.value());
+        if (!item.value().is_null()) record->id = value_text(key, item.value());
       } else if (!options.channel_column.empty() && key == options.channel_column) {
-        if (!item.value().is_null()) record->channel = JsonValueText(item.value());
+        if (!item.value().is_null()) record->channel = value_text(key, item.value());
       } else if (!options.customer_column.empty() && key == options.customer_column) {
-        if (!item.value().is_null()) record->customer_id = JsonValueText(item.value());
+        if (!item.value().is_null()) record->customer_id = value_text(key, item.value());
       } else {
-        SetMetadata(record, &n, key, JsonValueText(item.value()));
+        SetMetadata(record, &n, key, value_text(key, item.value()));
       }
     }
     record->metadata.resize(n);
@@ -776,6 +917,7 @@ RecordReader::Next RecordReader::Read(Record* record, Reject* reject) {
 const Status& RecordReader::status() const { return impl_->status; }
 const ReaderStats& RecordReader::stats() const { return impl_->stats; }
 const std::vector<std::string>& RecordReader::columns() const { return impl_->columns; }
+const std::vector<std::string>& RecordReader::notes() const { return impl_->notes; }
 InputFormat RecordReader::format() const { return impl_->format; }
 bool RecordReader::conversations() const { return impl_->conversations; }
 

@@ -199,18 +199,31 @@ std::string RecordToJson(const Record& record) {
   return out;
 }
 
+std::string CutRedacted(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  // Inside "[MASK]": cut before it.
+  const size_t open = text.rfind('[', cut == 0 ? 0 : cut - 1);
+  if (open != std::string_view::npos && cut - open < 16) {
+    const size_t close = text.find(']', open);
+    if (close != std::string_view::npos && close >= cut) cut = open;
+  }
+  return std::string(text.substr(0, cut)) + "...";
+}
+
 std::string RejectWriter::ToJson(const Reject& reject, const Redact& redact) {
   using internal::AppendJsonString;
   std::string out = "{\"index\":" + std::to_string(reject.index) +
                     ",\"line\":" + std::to_string(reject.line) + ",\"reason\":";
   // A reason may quote the input (e.g. an unparseable timestamp): redacted too.
-  AppendJsonString(redact ? redact(reject.reason) : reject.reason, &out);
+  AppendJsonString(CutRedacted(redact ? redact(reject.reason) : reject.reason,
+                               kMaxRejectReasonBytes),
+                   &out);
   out += ",\"raw\":";
-  if (redact) {
-    AppendJsonString(redact(reject.raw), &out);
-  } else {
-    AppendJsonString(reject.raw, &out);
-  }
+  std::string raw = redact ? redact(reject.raw) : reject.raw;
+  if (reject.raw_limit != 0) raw = CutRedacted(raw, reject.raw_limit);
+  AppendJsonString(raw, &out);
   out += '}';
   return out;
 }

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "utf8_util.h"
+
 namespace voc {
 
 const char* PiiKindName(PiiKind kind) {
@@ -134,22 +136,120 @@ size_t ValidPhoneIntl(const Ctx& c, size_t b, size_t e) {
   return e;
 }
 
+size_t ValidPhone00(const Ctx& c, size_t b, size_t e) {
+  // Not the tail of a longer grouped number ("DE89 3704 0044 0532 0130 01").
+  const char p = c.Before(b);
+  if (IsWordByte(p) || ((p == '-' || p == '.' || p == ' ') && IsDigit(c.Before(b, 2)))) return 0;
+  if (IsWordByte(c.At(e)) || ((c.At(e) == '-' || c.At(e) == '.') && IsDigit(c.At(e + 1)))) return 0;
+  while (e > b && !IsDigit(c.text[e - 1]) && c.text[e - 1] != ')') --e;
+  const size_t n = CountDigits(c.text.substr(b, e - b)) - 2;  // without "00"
+  if (n < 8 || n > 15) return 0;
+  return e;
+}
+
+size_t ValidPhoneNational(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  // Not the tail of a longer grouped number ("DE89 3704 0044 0532 0130 01").
+  if ((c.Before(b) == ' ' || c.Before(b) == '-' || c.Before(b) == '.') && IsDigit(c.Before(b, 2)))
+    return 0;
+  const std::string_view raw = c.text.substr(b, e - b);
+  const size_t n = CountDigits(raw);
+  if (n < 10 || n > 11 || raw[1] == '0') return 0;
+  // One kind of separator ("01.02.2019 12:30" and mixed runs are not phones).
+  char sep = 0;
+  for (char ch : raw) {
+    if (IsDigit(ch)) continue;
+    if (sep != 0 && ch != sep) return 0;
+    sep = ch;
+  }
+  return e;
+}
+
 size_t ValidPhoneLocal(const Ctx& c, size_t b, size_t e) {
   if (!NumberBoundaryOk(c, b, e)) return 0;
   return c.text[b] >= '2' ? e : 0;  // exchanges start with 2-9
 }
 
-size_t ValidCard(const Ctx& c, size_t b, size_t e) {
-  if (!NumberBoundaryOk(c, b, e)) return 0;
-  // "DE89 3704 0044 ...": the tail of a longer grouped number.
-  if ((c.Before(b) == ' ' || c.Before(b) == '-') && IsAlnum(c.Before(b, 2)) &&
-      IsDigit(c.Before(b, 2)))
-    return 0;
-  const std::string d = OnlyDigits(c.text.substr(b, e - b));
-  if (d.size() < 13 || d.size() > 19) return 0;
-  if (d[0] < '2' || d[0] > '6') return 0;  // issuer ranges in use
-  if (!LuhnOk(d)) return 0;
-  return e;
+// The alphanumeric token that ends right before a one-character separator
+// at `b - 1` ("DE89" in "DE89 3704 ..."), or empty.
+std::string_view TokenBefore(const Ctx& c, size_t b) {
+  if (b < 2 || !IsAlnum(c.text[b - 2])) return {};
+  size_t i = b - 1;
+  while (i > 0 && IsAlnum(c.text[i - 1])) --i;
+  return c.text.substr(i, b - 1 - i);
+}
+
+// One card candidate: digit groups [first, last] of a match.
+bool CardOk(const Ctx& c, const std::vector<std::pair<size_t, size_t>>& groups, size_t first,
+            size_t last) {
+  const size_t b = groups[first].first, e = groups[last].second;
+  if (!NumberBoundaryOk(c, b, e)) return false;
+  std::string d;
+  std::string seps;
+  std::vector<size_t> sizes;
+  for (size_t g = first; g <= last; ++g) {
+    d.append(c.text.substr(groups[g].first, groups[g].second - groups[g].first));
+    sizes.push_back(groups[g].second - groups[g].first);
+    if (g > first) seps.push_back(c.text[groups[g].first - 1]);
+  }
+  if (d.size() < 13 || d.size() > 19) return false;
+  if (d[0] < '2' || d[0] > '6') return false;  // issuer ranges in use
+  // A card beside another number ("paid 3 4111 1111 ...", two cards in a
+  // row) is still a card; the tail of an IBAN ("DE89 3704 ...", after a
+  // token of letters ending in digits) is not.
+  const char before = c.Before(b);
+  if (before == ' ' || before == '-' || before == '_' || before == '.' || before == '/') {
+    const std::string_view t = TokenBefore(c, b);
+    if (!t.empty() && !std::all_of(t.begin(), t.end(), IsDigit) && IsDigit(t.back()))
+      return false;
+  }
+  // '.', '/' and '_' separate card groups only as cards print them: one
+  // separator throughout, in the issuers' groupings.
+  if (seps.find_first_not_of(" -") != std::string::npos) {
+    if (seps.find_first_not_of(seps[0]) != std::string::npos) return false;
+    static const std::vector<std::vector<size_t>> kGroupings = {
+        {4, 4, 4, 4}, {4, 6, 5}, {4, 6, 4}, {4, 4, 5}, {4, 4, 4, 4, 3}, {4, 4, 4, 4, 2}};
+    if (std::find(kGroupings.begin(), kGroupings.end(), sizes) == kGroupings.end()) return false;
+  }
+  return LuhnOk(d);
+}
+
+// Card numbers: the match may hold a neighbouring number too ("3 4111 1111
+// 1111 1111" is 17 digits and fails Luhn): every run of whole digit groups
+// is tried, longest first, and the first that passes is kept.
+bool ValidCardRange(const Ctx& c, size_t* b, size_t* e) {
+  std::vector<std::pair<size_t, size_t>> groups;
+  for (size_t i = *b; i < *e;) {
+    if (!IsDigit(c.text[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < *e && IsDigit(c.text[j])) ++j;
+    groups.emplace_back(i, j);
+    i = j;
+  }
+  const size_t n = groups.size();
+  if (n == 0) return false;
+  // All digits ungrouped, or a grouped run: candidates by length, longest first.
+  size_t best_len = 0, best_first = 0, best_last = 0;
+  for (size_t first = 0; first < n; ++first) {
+    size_t len = 0;
+    for (size_t last = first; last < n; ++last) {
+      len += groups[last].second - groups[last].first;
+      if (len > 19) break;
+      if (len < 13 || len <= best_len) continue;
+      if (CardOk(c, groups, first, last)) {
+        best_len = len;
+        best_first = first;
+        best_last = last;
+      }
+    }
+  }
+  if (best_len == 0) return false;
+  *b = groups[best_first].first;
+  *e = groups[best_last].second;
+  return true;
 }
 
 size_t ValidSsn(const Ctx& c, size_t b, size_t e) {
@@ -205,7 +305,16 @@ size_t ValidIban(const Ctx& c, size_t b, size_t e) {
       end_after.push_back(i + 1);
     }
   }
-  const int want = IbanLength(alnum.substr(0, 2));
+  if (alnum.size() < 15) return 0;
+  std::string country = alnum.substr(0, 2);
+  for (char& ch : country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const int want = IbanLength(country);
+  // Lower-case or dash-separated IBANs are accepted for known countries only
+  // (their length is then fixed), to keep ordinary words out.
+  const bool unusual = std::any_of(alnum.begin(), alnum.end(),
+                                   [](char ch) { return ch >= 'a' && ch <= 'z'; }) ||
+                       c.text.substr(b, e - b).find('-') != std::string_view::npos;
+  if (unusual && want == 0) return 0;
   // The regex may run into following words ("... 00 IS MY IBAN"): try the
   // country's length, else every prefix that ends before a space, longest
   // first.
@@ -294,6 +403,22 @@ size_t ValidIpv6(const Ctx& c, size_t b, size_t e) {
   return e;
 }
 
+// `s` with %XX escapes decoded (others kept), for finding encoded secrets.
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() + 0 && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
+      auto hex = [](char ch) { return IsDigit(ch) ? ch - '0' : (Lower(ch) - 'a' + 10); };
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
 bool SecretKey(std::string_view key) {
   std::string k;
   for (char ch : key) k.push_back(Lower(ch));
@@ -341,10 +466,25 @@ bool RandomSegment(std::string_view seg) {
   return seg.size() >= 32 && digits >= 4 && letters >= 4;
 }
 
+bool UrlHasSecret(std::string_view url);
+
 size_t ValidUrl(const Ctx& c, size_t b, size_t e) {
   // Trailing sentence punctuation is not part of the URL.
   while (e > b && std::strchr(".,;:!?)]}'\"", c.text[e - 1]) != nullptr) --e;
+  if (e == b || IsWordByte(c.Before(b)) || c.Before(b) == '@' || c.Before(b) == '.') return 0;
   const std::string_view url = c.text.substr(b, e - b);
+  if (UrlHasSecret(url)) return e;
+  // Percent-encoded secrets ("?next=%2Freset%3Ftoken%3D..."), twice encoded too.
+  if (url.find('%') != std::string_view::npos) {
+    const std::string once = PercentDecode(url);
+    if (UrlHasSecret(once)) return e;
+    if (once.find('%') != std::string::npos && UrlHasSecret(PercentDecode(once))) return e;
+  }
+  return 0;
+}
+
+bool UrlHasSecret(std::string_view url) {
+  constexpr bool e = true;
   const size_t scheme = url.find("://");
   const size_t host_begin = scheme == std::string_view::npos ? 0 : scheme + 3;
   size_t host_end = url.find_first_of("/?#", host_begin);
@@ -357,7 +497,7 @@ size_t ValidUrl(const Ctx& c, size_t b, size_t e) {
   if (q != std::string_view::npos) {
     std::string_view params = url.substr(q + 1);
     while (!params.empty()) {
-      size_t amp = params.find_first_of("&;#");
+      size_t amp = params.find_first_of("&;#?");
       std::string_view kv = params.substr(0, amp);
       const size_t eq = kv.find('=');
       if (eq != std::string_view::npos && eq + 1 < kv.size()) {
@@ -393,7 +533,7 @@ size_t ValidUrl(const Ctx& c, size_t b, size_t e) {
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash);
   }
-  return 0;
+  return false;
 }
 
 bool IsUnitWord(std::string_view w) {
@@ -455,9 +595,12 @@ enum Need : unsigned {
   kNeedColon = 8,
   kHintW = 16,     // 'w' or 'W' occurs (for "www.")
   kHintMask = 32,  // 'X', '{' or '[' occurs (for existing masks)
+  kHintSlash = 64,  // '/' occurs (for URLs without a scheme)
 };
 
 using Validator = size_t (*)(const Ctx&, size_t, size_t);
+// Validates a match and may narrow it at either end; false rejects it.
+using RangeValidator = bool (*)(const Ctx&, size_t*, size_t*);
 
 struct Detector {
   PiiKind kind;
@@ -467,6 +610,7 @@ struct Detector {
   int group = 0;  // capture group holding the span (0 = whole match)
   unsigned need = kNeedNone;
   Validator validate = nullptr;
+  RangeValidator validate_range = nullptr;
   int priority = 0;  // lower wins among equal spans
   // After a rejected match, resume the search after it rather than one byte
   // further: for unbounded patterns (URLs) whose sub-matches cannot pass
@@ -489,13 +633,26 @@ constexpr char kPhoneNanpRe[] =
     R"((?:\(\d{3}\) ?|\d{3}[ .\-\x{2010}-\x{2015}]?)\d{3}[ .\-\x{2010}-\x{2015}]?\d{4}\b)";
 constexpr char kPhoneIntlRe[] =
     R"(\+[1-9]\d{0,2}(?:[ .\-\x{2010}-\x{2015}]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
-constexpr char kCardRe[] = R"(\b\d(?:[ \-]?\d){12,18}\b)";
-constexpr char kSsnRe[] = R"(\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b)";
-constexpr char kIbanRe[] = R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32})";
+// Up to 19 digits in groups; a neighbouring number may be caught too, which
+// ValidCardRange trims.
+constexpr char kCardRe[] = R"(\b\d(?:[ \-./_]?\d){12,22}\b)";
+constexpr char kSsnRe[] =
+    R"(\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{3}\.\d{2}\.\d{4}\b)";
+constexpr char kIbanRe[] = R"((?i)\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,32})";
+// International numbers dialled with "00" ("0044 20 7946 0958").
+constexpr char kPhone00Re[] =
+    R"(\b00[1-9]\d{0,2}(?:[ .\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
+// National numbers with a trunk "0" and separated groups ("020 7946 0958",
+// "01 23 45 67 89", "030/1234567"): 10 or 11 digits.
+constexpr char kPhoneNationalRe[] = R"(\b0\d{1,4}(?:[ .\-/]\d{2,8}){1,4}\b)";
 constexpr char kIpv4Re[] = R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)";
 constexpr char kIpv6Re[] =
     R"((?i)(?:[0-9a-f]{1,4}|:)(?::[0-9a-f]{0,4}){2,8}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?)";
-constexpr char kUrlRe[] = R"((?i)\b(?:https?://|www\.)[^\s<>"'{}|\\^`\[\]]+)";
+// With a scheme, "www.", or a bare domain followed by a path
+// ("example.com/reset?token=...").
+constexpr char kUrlRe[] =
+    R"((?i)\b(?:https?://|www\.|(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}/))"
+    R"([^\s<>"'{}|\\^`\[\]]+)";
 constexpr char kAccountRe[] =
     R"((?i)\b(?:acc(?:oun)?t|a/c|order|ord|ref(?:erence)?|confirmation|conf|)"
     R"(member(?:ship)?|policy|ticket|case|claim|invoice|tracking|transaction|txn|loan|)"
@@ -517,6 +674,107 @@ constexpr char kPhoneLocalRe[] =
 
 const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD", "SSN", "IBAN",
                                  "IP",    "URL",   "ACCOUNT", "CUSTOM"};
+
+// --- folding: what the detectors see --------------------------------------
+//
+// Personal data is often written with characters the patterns do not expect:
+// invisible format characters inside it (zero-width space and joiners, word
+// joiner, soft hyphen, bidirectional marks and overrides, variation
+// selectors, tag characters), digits of other scripts (fullwidth,
+// Arabic-Indic, Devanagari ...), fullwidth ASCII ("＠"), Unicode dashes and
+// spaces. The detectors run on a folded copy where invisible characters are
+// gone and the others are ASCII; each folded byte remembers the input range
+// of the character it came from, so masks cover the input exactly
+// (invisible characters inside a match are masked with it).
+
+// Zero points of the decimal digit blocks (Unicode Nd) of common scripts.
+constexpr char32_t kDigitZeros[] = {
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66,
+    0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810,
+    0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0,
+    0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x1D7CE, 0x1D7D8,
+    0x1D7E2, 0x1D7EC, 0x1D7F6};
+
+bool Invisible(char32_t cp) {
+  return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 ||
+         cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+         cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xE0000 && cp <= 0xE0FFF) ||
+         (cp >= 0x1BCA0 && cp <= 0x1BCA3);
+}
+
+// The ASCII character `cp` stands for in personal data, or 0.
+char AsciiFold(char32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return static_cast<char>(cp - 0xFF01 + 0x21);  // fullwidth
+  for (char32_t z : kDigitZeros)
+    if (cp >= z && cp <= z + 9) return static_cast<char>('0' + (cp - z));
+  if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63 ||
+      cp == 0x2043)
+    return '-';
+  if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+      cp == 0x3000 || cp == 0x1680)
+    return ' ';
+  if (cp == 0xFE6B) return '@';
+  if (cp == 0x2024 || cp == 0xFE52 || cp == 0x3002) return '.';
+  if (cp == 0x2215 || cp == 0x2044) return '/';
+  return 0;
+}
+
+struct Folded {
+  std::string text;
+  std::vector<uint32_t> from, to;  // per folded byte: its character's input range
+};
+
+// Folds `in` into `*f`; false (and `*f` untouched) when folding changes
+// nothing, the common case, found without decoding pure-ASCII text.
+bool Fold(std::string_view in, Folded* f) {
+  size_t i = 0;
+  while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80) ++i;
+  if (i == in.size()) return false;
+  bool changed = false;
+  for (size_t p = i; p < in.size();) {
+    if (static_cast<unsigned char>(in[p]) < 0x80) {
+      ++p;
+      continue;
+    }
+    bool bad;
+    size_t q = p;
+    const char32_t cp = internal::DecodeUtf8(in, &q, &bad);
+    if (!bad && (Invisible(cp) || AsciiFold(cp) != 0)) {
+      changed = true;
+      break;
+    }
+    p = q;
+  }
+  if (!changed) return false;
+  f->text.clear();
+  f->from.clear();
+  f->to.clear();
+  f->text.reserve(in.size());
+  for (size_t p = 0; p < in.size();) {
+    const size_t start = p;
+    bool bad = false;
+    const char32_t cp = static_cast<unsigned char>(in[p]) < 0x80
+                            ? static_cast<char32_t>(in[p++])
+                            : internal::DecodeUtf8(in, &p, &bad);
+    if (!bad && cp >= 0x80) {
+      if (Invisible(cp)) continue;
+      if (const char a = AsciiFold(cp); a != 0) {
+        f->text.push_back(a);
+        f->from.push_back(static_cast<uint32_t>(start));
+        f->to.push_back(static_cast<uint32_t>(p));
+        continue;
+      }
+    }
+    for (size_t k = start; k < p; ++k) {
+      f->text.push_back(in[k]);
+      f->from.push_back(static_cast<uint32_t>(start));
+      f->to.push_back(static_cast<uint32_t>(p));
+    }
+  }
+  return true;
+}
 
 bool ValidCustomName(std::string_view s) {
   if (s.empty() || !IsAlpha(s[0])) return false;
@@ -540,6 +798,8 @@ struct Redactor::Impl {
   using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
   std::vector<Candidate> Find(std::string_view text, bool first_only, uint32_t* n_masks,
                               const Ranges* blocked = nullptr) const;
+  // Redact() on text already folded (see Fold()).
+  Redaction RedactFolded(std::string_view utf8) const;
   // Writes `in` with `found` masked into `r` (text and spans).
   void Apply(std::string_view in, const std::vector<Candidate>& found, Redaction* r,
              Ranges* mask_ranges) const;
@@ -591,9 +851,11 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   if (o.iban)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIban, "iban", "[IBAN]", kIbanRe, 0, kNeedDigit,
                                 ValidIban, 2));
-  if (o.card)
+  if (o.card) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kCard, "card", "[CARD]", kCardRe, 0, kNeedDigit,
-                                ValidCard, 3));
+                                nullptr, 3));
+    im->detectors.back().validate_range = ValidCardRange;
+  }
   if (o.ssn)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnRe, 0, kNeedDigit,
                                 ValidSsn, 4));
@@ -607,6 +869,10 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
                                 kNeedDigit, ValidPhoneNanp, 6));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneIntlRe, 0,
                                 kNeedDigit, ValidPhoneIntl, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhone00Re, 0,
+                                kNeedDigit, ValidPhone00, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNationalRe, 0,
+                                kNeedDigit, ValidPhoneNational, 6));
   }
   if (o.ip) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv4Re, 0, kNeedDigit,
@@ -675,11 +941,13 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     t[':'] = kNeedColon;
     t['w'] = t['W'] = kHintW;
     t['X'] = t['{'] = t['['] = kHintMask;
+    t['/'] = kHintSlash;
     return t;
   }();
   unsigned have = 0;
   for (char ch : text) have |= kClass[static_cast<unsigned char>(ch)];
   if ((have & kNeedColon) && text.find("://") != std::string_view::npos) have |= kNeedUrl;
+  if (have & kHintSlash) have |= kNeedUrl;  // "example.com/reset?token=..."
   if ((have & kHintW) && (text.find("www.") != std::string_view::npos ||
                           text.find("WWW.") != std::string_view::npos))
     have |= kNeedUrl;
@@ -755,9 +1023,10 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
         pos = whole_b + std::max<size_t>(1, groups[0].size());
         continue;
       }
-      const size_t b = static_cast<size_t>(g.data() - text.data());
+      size_t b = static_cast<size_t>(g.data() - text.data());
       size_t e = b + g.size();
       if (d.validate != nullptr) e = d.validate(ctx, b, e);
+      if (d.validate_range != nullptr && !d.validate_range(ctx, &b, &e)) e = b;
       if (e > b) {
         if (!overlaps_mask(b, e)) {
           out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), idx, d.priority});
@@ -810,6 +1079,33 @@ void Redactor::Impl::Apply(std::string_view in, const std::vector<Candidate>& fo
 }
 
 Redaction Redactor::Redact(std::string_view utf8) const {
+  Folded folded;
+  if (!Fold(utf8, &folded)) return impl_->RedactFolded(utf8);
+  // Detect on the folded text, then mask the input ranges the folded spans
+  // came from.
+  const Redaction in_folded = impl_->RedactFolded(folded.text);
+  Redaction r;
+  r.existing_masks = in_folded.existing_masks;
+  r.text.reserve(utf8.size());
+  size_t at = 0;
+  for (const PiiSpan& fs : in_folded.spans) {
+    PiiSpan s = fs;
+    s.begin = folded.from[fs.begin];
+    s.end = folded.to[fs.end - 1];
+    if (s.begin < at) s.begin = static_cast<uint32_t>(at);  // never overlap
+    r.text.append(utf8.data() + at, s.begin - at);
+    s.out_begin = static_cast<uint32_t>(r.text.size());
+    r.text.append(in_folded.text, fs.out_begin, fs.out_end - fs.out_begin);
+    s.out_end = static_cast<uint32_t>(r.text.size());
+    at = s.end;
+    r.spans.push_back(std::move(s));
+  }
+  r.text.append(utf8.data() + at, utf8.size() - at);
+  return r;
+}
+
+Redaction Redactor::Impl::RedactFolded(std::string_view utf8) const {
+  const Impl* impl_ = this;
   Redaction r;
   std::vector<Candidate> found = impl_->Find(utf8, false, &r.existing_masks);
   if (found.empty()) {
@@ -856,6 +1152,8 @@ Redaction Redactor::Redact(std::string_view utf8) const {
 }
 
 bool Redactor::ContainsPii(std::string_view utf8) const {
+  Folded folded;
+  if (Fold(utf8, &folded)) return !impl_->Find(folded.text, true, nullptr).empty();
   return !impl_->Find(utf8, true, nullptr).empty();
 }
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <string>
 #include <system_error>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "report_util.h"
@@ -108,8 +110,24 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
   return j;
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+// A number as FindingsToCsv formats it ("-0.25", "3", "1e-05").
+bool PlainNumber(const std::string& s) {
+  char* end = nullptr;
+  if (s.empty()) return false;
+  std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && s.find_first_of("xXnNiI") == std::string::npos;
+}
+
+std::string CsvField(const std::string& raw) {
+  // Formula injection (OWASP): a cell a spreadsheet would evaluate, one that
+  // starts with = + - @ tab or CR (after any spaces), gets a leading ' and is
+  // quoted. Numbers stay numbers.
+  std::string s = raw;
+  const size_t first = s.find_first_not_of(' ');
+  const bool formula = first != std::string::npos &&
+                       s[first] != 0 && std::strchr("=+-@\t\r", s[first]) != nullptr && !PlainNumber(s);
+  if (formula) s.insert(0, "'");
+  if (!formula && s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += "\"\"";
@@ -152,6 +170,18 @@ std::string Slug(const std::string& s) {
     else if (!out.empty() && out.back() != '-') out += '-';
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
+  // File names stay short (a department name may be any length) and a name
+  // with no ASCII letters or digits still gets its own file.
+  constexpr size_t kMaxSlug = 64;
+  if (out.size() > kMaxSlug || (out.empty() && !s.empty())) {
+    uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    if (out.size() > kMaxSlug) out.resize(kMaxSlug);
+    while (!out.empty() && out.back() == '-') out.pop_back();
+    out += (out.empty() ? "department-" : "-") + std::string(hex, 8);
+  }
   return out.empty() ? "unassigned" : out;
 }
 
@@ -418,28 +448,68 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
   return out;
 }
 
+namespace {
+
+// Writes all of `data` to `fd` and closes it; the error names `shown`.
+Status WriteFd(int fd, std::string_view data, const std::string& shown) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      return DataLossError("cannot write " + shown + ": " + std::strerror(err));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  if (::close(fd) != 0 && errno != EINTR)
+    return DataLossError("cannot write " + shown + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status WriteFileAtomic(const std::string& path, std::string_view data) {
   namespace fs = std::filesystem;
   if (path.empty()) return InvalidArgumentError("empty output path");
   fs::path p(path);
+  std::error_code ec;
+  // A device, FIFO or socket (/dev/null, /dev/stdout, /dev/full), directly or
+  // through symlinks, is written in place: renaming a regular file over it
+  // would replace the device itself.
+  const fs::file_status st = fs::status(p, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+    if (fs::is_directory(st)) return InvalidArgumentError("cannot write " + path + ": is a directory");
+    const int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return InternalError("cannot write " + path + ": " + std::strerror(errno));
+    return WriteFd(fd, data, path);
+  }
+  // A symlink is written through (its target, existing or not, is replaced;
+  // the link is kept).
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {
+    if (hops == 40) return InvalidArgumentError("cannot write " + path + ": too many symlinks");
+    const fs::path link = fs::read_symlink(p, ec);
+    if (ec) return InternalError("cannot resolve symlink " + path + ": " + ec.message());
+    p = link.is_absolute() ? link : p.parent_path() / link;
+  }
   fs::path dir = p.parent_path();
   if (dir.empty()) dir = ".";
-  std::error_code ec;
   if (!fs::is_directory(dir, ec))
     return NotFoundError("cannot write " + path + ": directory " + dir.string() + " does not exist");
   static thread_local std::mt19937_64 rng(std::random_device{}());
-  const fs::path tmp = dir / ("." + p.filename().string() + ".tmp" + std::to_string(::getpid()) +
-                              "-" + std::to_string(rng() % 1000000000ULL));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return InternalError("cannot write " + tmp.string() + ": " + std::strerror(errno));
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(tmp, ec);
-      return InternalError("cannot write " + tmp.string() + ": " + std::strerror(errno));
-    }
+  fs::path tmp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+    tmp = dir / ("." + p.filename().string() + ".tmp" + std::to_string(::getpid()) + "-" +
+                 std::to_string(rng() % 1000000000ULL));
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) return InternalError("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  Status written = WriteFd(fd, data, path);
+  if (!written.ok()) {
+    fs::remove(tmp, ec);
+    return written;
   }
   fs::rename(tmp, p, ec);
   if (ec) {

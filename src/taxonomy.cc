@@ -13,6 +13,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "json_depth.h"
 #include "taxonomy_internal.h"
 
 namespace voc {
@@ -51,6 +52,23 @@ bool ValidThemeId(std::string_view id) {
     if (c == '/' && id[i + 1] == '/') return false;
   }
   return true;
+}
+
+// Theme ids name files, map keys and report rows, and every '/' implies a
+// parent theme: both are bounded.
+constexpr size_t kMaxThemeIdBytes = 200;
+constexpr size_t kMaxThemeDepth = 8;
+
+// "" when `id` is within the limits, else why not.
+std::string ThemeIdLimitError(std::string_view id) {
+  const size_t depth = static_cast<size_t>(std::count(id.begin(), id.end(), '/')) + 1;
+  if (depth > kMaxThemeDepth)
+    return "has " + std::to_string(depth) + " levels (at most " + std::to_string(kMaxThemeDepth) +
+           " segments separated by '/')";
+  if (id.size() > kMaxThemeIdBytes)
+    return "is " + std::to_string(id.size()) + " bytes long (at most " +
+           std::to_string(kMaxThemeIdBytes) + ")";
+  return std::string();
 }
 
 std::string ParentId(std::string_view id) {
@@ -197,6 +215,9 @@ Status ParseTheme(const json& t, size_t index, const Defaults& defaults, Declare
   if (id == t.end() || !id->is_string()) return InvalidArgumentError(where + ": needs a string \"id\"");
   Theme& theme = d->theme;
   theme.id = id->get<std::string>();
+  if (std::string why = ThemeIdLimitError(theme.id); !why.empty())
+    return InvalidArgumentError(where + ": id \"" + theme.id.substr(0, 60) +
+                                (theme.id.size() > 60 ? "..." : "") + "\" " + why);
   if (!ValidThemeId(theme.id))
     return InvalidArgumentError(where + ": id \"" + theme.id +
                                 "\" is not a theme id (letters, digits, '-', '_', '.', "
@@ -472,6 +493,12 @@ const Theme* Taxonomy::FindModelLabel(std::string_view label) const {
 }
 
 Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
+  if (std::string deep = internal::JsonDepthError(text); !deep.empty()) {
+    size_t line, column;
+    LineColumn(text, std::stoul(deep.substr(deep.rfind(' ') + 1)), &line, &column);
+    return InvalidArgumentError("taxonomy: " + deep + " (line " + std::to_string(line) +
+                                ", column " + std::to_string(column) + ")");
+  }
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
@@ -626,6 +653,9 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::FromLabels(const std::vector<std::st
       return InvalidArgumentError("duplicate model label \"" + label + "\"");
     std::string base = ThemeIdSlug(label);
     if (base.empty()) base = "label";
+    if (std::string why = ThemeIdLimitError(base); !why.empty())
+      return InvalidArgumentError("model label \"" + label.substr(0, 60) +
+                                  (label.size() > 60 ? "..." : "") + "\": its theme id " + why);
     std::string id = base;
     for (int n = 2; ids.count(id); ++n) id = base + "-" + std::to_string(n);
     ids.insert(id);

@@ -88,7 +88,7 @@ bool ParseUnixSeconds(std::string_view s, int64_t* out, std::string* why) {
   int64_t v = 0;
   while (i < s.size() && IsDigit(s[i])) {
     if (i - start >= 15) {
-      *why = "Unix seconds out of range";
+      *why = "Unix seconds out of range (years 1900-2199)";
       return false;
     }
     v = v * 10 + (s[i++] - '0');
@@ -100,6 +100,18 @@ bool ParseUnixSeconds(std::string_view s, int64_t* out, std::string* why) {
       if (!IsDigit(s[i])) return false;
   }
   *out = negative ? -v : v;
+  // Unix seconds of 1900-01-01 and 2200-01-01: beyond them a number is not a
+  // plausible contact time (milliseconds or microseconds since the epoch
+  // are the usual cause), and one such record would stretch every window.
+  constexpr int64_t kMin = -2208988800, kMax = 7258118400;
+  if (*out < kMin || *out >= kMax) {
+    *why = "Unix seconds out of range (years 1900-2199)";
+    if (*out >= kMax && *out / 1000 < kMax)
+      *why += "; milliseconds since the epoch? divide by 1000";
+    else if (*out >= kMax && *out / 1000000 < kMax)
+      *why += "; microseconds since the epoch? divide by 1000000";
+    return false;
+  }
   return true;
 }
 

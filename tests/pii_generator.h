@@ -42,6 +42,153 @@ class PiiGenerator {
     return out;
   }
 
+  // The ways personal data is written that the plain samples do not cover:
+  // each variant rewrites a sample's value and is reported per class.
+  enum class Variant {
+    kSeparators,   // other separators: '.', '/', '_', en dash, none
+    kInvisible,    // zero-width space/joiners, word joiner, soft hyphen, LRM, RLO
+    kScripts,      // fullwidth and Arabic-Indic / Devanagari digits, fullwidth '@'
+    kAdjacent,     // another number right before or after ("paid 3 4111 ...")
+    kCase,         // lower case (IBAN, e-mail), dashes in IBANs
+    kSpelling,     // SSN with dots, "0044" phones, URLs without scheme, %-encoded tokens
+  };
+  static constexpr Variant kVariants[] = {Variant::kSeparators, Variant::kInvisible,
+                                          Variant::kScripts,    Variant::kAdjacent,
+                                          Variant::kCase,       Variant::kSpelling};
+  static const char* VariantName(Variant v) {
+    switch (v) {
+      case Variant::kSeparators: return "separators";
+      case Variant::kInvisible: return "invisible";
+      case Variant::kScripts: return "scripts";
+      case Variant::kAdjacent: return "adjacent";
+      case Variant::kCase: return "case";
+      case Variant::kSpelling: return "spelling";
+    }
+    return "?";
+  }
+
+  // A sample of `kind` written in variant `v`, or false when the variant
+  // does not apply to the kind (e.g. scripts of a URL).
+  bool MakeVariant(voc::PiiKind kind, Variant v, PiiSample* out) {
+    PiiSample s = Make(kind);
+    std::string value = s.value;
+    const std::string before = s.text.substr(0, s.begin), after = s.text.substr(s.end);
+    std::string pre, post;  // outside the value, in the text
+    switch (v) {
+      case Variant::kSeparators: {
+        if (kind != voc::PiiKind::kCard && kind != voc::PiiKind::kPhone &&
+            kind != voc::PiiKind::kSsn)
+          return false;
+        static const char* const kSeps[] = {".", "/", "_", "\xE2\x80\x93", "\xE2\x80\x94",
+                                            "\xC2\xA0", ""};
+        const std::string digits = OnlyDigitsOf(value);
+        if (kind == voc::PiiKind::kCard) {
+          const char* sep = Pick(kSeps);
+          std::vector<int> g = digits.size() == 15   ? std::vector<int>{4, 6, 5}
+                               : digits.size() == 13 ? std::vector<int>{4, 4, 5}
+                                                     : std::vector<int>{4, 4, 4, 4};
+          value = GroupWith(digits, g, sep);
+        } else if (kind == voc::PiiKind::kSsn) {
+          static const char* const kSsnSeps[] = {".", "\xE2\x80\x93", "\xC2\xA0"};
+          value = GroupWith(digits, {3, 2, 4}, Pick(kSsnSeps));
+        } else {
+          if (value[0] == '+' || digits.size() != 10) return false;  // NANP only
+          static const char* const kPhoneSeps[] = {"\xE2\x80\x93", "\xC2\xA0", "."};
+          value = "(" + digits.substr(0, 3) + ") " + GroupWith(digits.substr(3), {3, 4}, Pick(kPhoneSeps));
+        }
+        break;
+      }
+      case Variant::kInvisible: {
+        if (kind == voc::PiiKind::kUrlToken || kind == voc::PiiKind::kAccount) return false;
+        static const char* const kInv[] = {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+                                           "\xE2\x81\xA0", "\xC2\xAD",     "\xE2\x80\x8E",
+                                           "\xE2\x80\xAE", "\xEF\xBB\xBF"};
+        const char* inv = Pick(kInv);
+        std::string w;
+        const bool every = Uniform(0, 1) == 0;
+        for (size_t i = 0; i < value.size(); ++i) {
+          w.push_back(value[i]);
+          if (i + 1 < value.size() && (every ? true : i == value.size() / 2)) w += inv;
+        }
+        value = w;
+        break;
+      }
+      case Variant::kScripts: {
+        if (kind == voc::PiiKind::kEmail) {
+          const size_t at = value.find('@');
+          value.replace(at, 1, "\xEF\xBC\xA0");  // fullwidth commercial at
+          break;
+        }
+        if (kind != voc::PiiKind::kCard && kind != voc::PiiKind::kPhone &&
+            kind != voc::PiiKind::kSsn && kind != voc::PiiKind::kIban)
+          return false;
+        static const char32_t kZeros[] = {0xFF10, 0x0660, 0x06F0, 0x0966};
+        const char32_t zero = Pick(kZeros);
+        std::string w;
+        for (char ch : value) {
+          if (ch >= '0' && ch <= '9') AppendUtf8(zero + static_cast<char32_t>(ch - '0'), &w);
+          else w.push_back(ch);
+        }
+        value = w;
+        break;
+      }
+      case Variant::kAdjacent: {
+        if (kind != voc::PiiKind::kCard && kind != voc::PiiKind::kPhone &&
+            kind != voc::PiiKind::kSsn && kind != voc::PiiKind::kEmail)
+          return false;
+        if (Uniform(0, 1) == 0) {
+          static const char* const kPre[] = {"paid 3 ", "2 x ", "item 12 ", "#7 "};
+          pre = Pick(kPre);
+        } else {
+          static const char* const kPost[] = {" 5", " x2", " 10 times"};
+          post = Pick(kPost);
+        }
+        break;
+      }
+      case Variant::kCase: {
+        if (kind == voc::PiiKind::kIban) {
+          std::string w;
+          for (char ch : OnlyAlnumOf(value)) w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+          if (Uniform(0, 1) == 0) {
+            std::string d;
+            for (size_t i = 0; i < w.size(); ++i) {
+              if (i > 0 && i % 4 == 0) d.push_back('-');
+              d.push_back(w[i]);
+            }
+            w = d;
+          }
+          value = w;
+        } else if (kind == voc::PiiKind::kEmail) {
+          for (char& ch : value) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        } else {
+          return false;
+        }
+        break;
+      }
+      case Variant::kSpelling: {
+        if (kind == voc::PiiKind::kSsn) {
+          value = GroupWith(OnlyDigitsOf(value), {3, 2, 4}, ".");
+        } else if (kind == voc::PiiKind::kPhone) {
+          static const char* const kIntl[] = {"0044 20 ", "0049 30 ", "0033 1 ", "0061 2 "};
+          value = std::string(Pick(kIntl)) + Digits(4, true) + " " + Digits(4);
+        } else if (kind == voc::PiiKind::kUrlToken) {
+          static const char* const kBare[] = {"example.com/reset?token=", "shop.example.co.uk/account?session=",
+                                              "example.org/cb?next=%2Freset%3Ftoken%3D"};
+          value = std::string(Pick(kBare)) + Alnum(20);
+        } else {
+          return false;
+        }
+        break;
+      }
+    }
+    s.text = before + pre + value + post + after;
+    s.begin = static_cast<uint32_t>(before.size() + pre.size());
+    s.end = static_cast<uint32_t>(s.begin + value.size());
+    s.value = value;
+    *out = std::move(s);
+    return true;
+  }
+
   // Returns `n` sentences that hold numbers and masks but no personal data.
   std::vector<std::string> Negatives(int n) {
     std::vector<std::string> out;
@@ -83,6 +230,42 @@ class PiiGenerator {
     std::string s;
     for (int i = 0; i < n; ++i) s.push_back(kHex[Next() % 16]);
     return s;
+  }
+
+  static std::string OnlyDigitsOf(const std::string& s) {
+    std::string d;
+    for (char ch : s)
+      if (ch >= '0' && ch <= '9') d.push_back(ch);
+    return d;
+  }
+  static std::string OnlyAlnumOf(const std::string& s) {
+    std::string d;
+    for (char ch : s)
+      if (std::isalnum(static_cast<unsigned char>(ch))) d.push_back(ch);
+    return d;
+  }
+  static std::string GroupWith(const std::string& d, const std::vector<int>& sizes,
+                               const std::string& sep) {
+    std::string s;
+    size_t at = 0;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (i > 0) s += sep;
+      s += d.substr(at, static_cast<size_t>(sizes[i]));
+      at += static_cast<size_t>(sizes[i]);
+    }
+    return s;
+  }
+  static void AppendUtf8(char32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
   }
 
   static std::string Group(const std::string& d, const std::vector<int>& sizes, char sep) {

@@ -296,7 +296,9 @@ TEST_CASE("csv: oversized records are rejected without buffering them") {
   REQUIRE(out.rejects.size() == 2);
   CHECK(out.rejects[0].reason == "record exceeds 100 bytes");
   CHECK(out.rejects[0].line == 2);
-  CHECK(out.rejects[0].raw == std::string(10, 'x'));
+  // Kept whole up to a margin past the limit, so it is redacted before the cut.
+  CHECK(out.rejects[0].raw == std::string(100, 'x'));
+  CHECK(out.rejects[0].raw_limit == 10);
   CHECK(out.rejects[1].reason == "record exceeds 100 bytes");
   CHECK(out.rejects[1].line == 3);
   REQUIRE(out.records.size() == 1);
@@ -709,7 +711,8 @@ TEST_CASE("ParseTimestamp: rejected forms, with reasons") {
       {"2020-01-01T10:60", "cannot parse timestamp '2020-01-01T10:60': time of day is out of range"},
       {"2020-01-01T10:00+25:00", "cannot parse timestamp '2020-01-01T10:00+25:00': UTC offset is out of range"},
       {"01/02/2020 13:00 PM", "cannot parse timestamp '01/02/2020 13:00 PM': hour 13 is out of range for AM/PM"},
-      {"12345678901234567", "cannot parse timestamp '12345678901234567': Unix seconds out of range"},
+      {"12345678901234567", "cannot parse timestamp '12345678901234567': Unix seconds out of range (years 1900-2199)"},
+      {"1700000000000", "cannot parse timestamp '1700000000000': Unix seconds out of range (years 1900-2199); milliseconds since the epoch? divide by 1000"},
       {"yesterday", "cannot parse timestamp 'yesterday'"},
       {"2020-1-02", "cannot parse timestamp '2020-1-02'"},
       {"2020-01-02T", "cannot parse timestamp '2020-01-02T'"},

@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <unistd.h>
 
 #include "cli.h"
+#include "voc/parallel.h"
 
 namespace po = boost::program_options;
 
@@ -26,15 +29,34 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
        "show), none (core themes only), all, or pack names, e.g. travel,telecom")
       ("pattern", po::value(&f->patterns)->composing(),
        "extra PII pattern to redact, NAME=REGEX (RE2 syntax); repeatable")
+      ("customer-salt", po::value(&f->customer_salt),
+       "secret salt of the keyed hash that replaces customer ids (default: $VOC_CUSTOMER_SALT); "
+       "runs whose aggregates are merged must use the same salt")
       ("threads", po::value(&f->threads)->default_value(0), "worker threads (0: all cores)")
       ("batch-size", po::value(&f->batch_size)->default_value(f->batch_size),
        "records analysed per batch; at most about two batches are held in memory")
       ("quiet,q", po::bool_switch(&f->quiet), "no progress on stderr");
 }
 
+int CheckThreads(int threads) {
+  if (threads < 0) throw UsageError("--threads must be >= 0");
+  if (threads > voc::MaxThreads()) {
+    std::fprintf(stderr, "voc: warning: --threads %d is more than 4 per core; using %d\n", threads,
+                 voc::MaxThreads());
+    return voc::MaxThreads();
+  }
+  return threads;
+}
+
+size_t CheckBatchSize(long long batch_size) {
+  if (batch_size < 1)
+    throw UsageError("--batch-size must be at least 1, got " + std::to_string(batch_size));
+  return static_cast<size_t>(batch_size);
+}
+
 std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
                                             const std::vector<voc::Record>& sample) {
-  if (f.threads < 0) throw UsageError("--threads must be >= 0");
+  CheckThreads(f.threads);
   voc::AnalyzerOptions o;
   o.models_dir = f.models_dir;
   o.sentiment_model = f.sentiment_model;
@@ -44,6 +66,9 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
   o.industry = f.industry;
   o.industry_sample.reserve(sample.size());
   for (const auto& r : sample) o.industry_sample.push_back(r.text);
+  o.customer_salt = f.customer_salt;
+  if (o.customer_salt.empty())
+    if (const char* env = std::getenv("VOC_CUSTOMER_SALT")) o.customer_salt = env;
   auto an = voc::Analyzer::Create(o);
   if (!an.ok()) throw Failure(an.status().message());
   return std::move(*an);

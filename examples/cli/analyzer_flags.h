@@ -21,8 +21,10 @@ struct AnalyzerFlags {
   std::string themes_model;     // --themes-model (with a taxonomy)
   std::string industry = "auto";  // --industry NAME[,NAME]|auto|none|all
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
+  std::string customer_salt;    // --customer-salt (default $VOC_CUSTOMER_SALT)
   int threads = 0;              // --threads
-  size_t batch_size = 512;      // --batch-size: records in memory per batch
+  long long batch_size = 512;  // signed: a negative value is refused, not wrapped
+      // --batch-size: records in memory per batch
   bool quiet = false;           // --quiet
 };
 
@@ -43,6 +45,9 @@ std::vector<voc::Record> ReadIndustrySample(const AnalyzerFlags& flags, voc::Rec
 // Prints on stderr which industry packs the analyzer uses and why, unless
 // quiet: "voc: industry packs: travel (34% of 1000 sampled records: ...)".
 void PrintIndustries(const voc::Analyzer& analyzer, bool quiet);
+
+// The --batch-size value; UsageError unless it is at least 1.
+size_t CheckBatchSize(long long batch_size);
 
 // Returns a progress callback that prints "voc: N records read" on stderr at
 // most every two seconds (nothing when quiet).

@@ -40,6 +40,10 @@ struct Command {
 
 std::vector<Command>& Registry();
 
+// Checks a --threads value: UsageError when negative; above voc::MaxThreads()
+// it warns on stderr and returns the cap.
+int CheckThreads(int threads);
+
 struct Registrar {
   Registrar(std::string name, std::string summary, CommandFn fn) {
     Registry().push_back({std::move(name), std::move(summary), std::move(fn)});

@@ -1,7 +1,14 @@
 // `voc analyze` and `voc findings`: the whole pipeline from records to
 // per-record analyses or to routed findings and reports.
 #include <algorithm>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -16,6 +23,7 @@
 #include "econ_flags.h"
 #include "input_flags.h"
 #include "line_map.h"
+#include "output_files.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/findings.h"
@@ -27,31 +35,77 @@ namespace voc_cli {
 namespace {
 
 
-// Writes to a temporary file beside `path` and renames it into place on
-// Commit(), so an interrupted run leaves no half-written output.
+// Writes to a uniquely named temporary file beside `path` (removed on
+// SIGINT/SIGTERM/SIGHUP) and renames it into place on Commit(), so an
+// interrupted run leaves no half-written output and two runs never
+// interleave. A device or FIFO (/dev/stdout, /dev/null) is written in place
+// and a symlink is written through.
 class AtomicOutput {
  public:
-  explicit AtomicOutput(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
+  explicit AtomicOutput(std::string path) : path_(std::move(path)) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path target(path_);
+    const fs::file_status st = fs::status(target, ec);  // through symlinks
+    if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+      if (fs::is_directory(st)) throw Failure("cannot write " + path_ + ": is a directory");
+      out_.open(target, std::ios::binary);
+      if (!out_) throw Failure("cannot write " + path_ + ": " + std::strerror(errno));
+      committed_ = true;  // nothing to rename
+      return;
+    }
+    for (int hops = 0; fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+      const fs::path link = fs::read_symlink(target, ec);
+      if (ec || hops == 40) throw Failure("cannot write " + path_ + ": cannot resolve the symlink");
+      target = link.is_absolute() ? link : target.parent_path() / link;
+    }
+    target_ = target.string();
+    fs::path dir = target.parent_path();
+    if (dir.empty()) dir = ".";
+    std::mt19937_64 rng(std::random_device{}());
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      tmp_ = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) +
+                     "-" + std::to_string(rng() % 1000000000ULL)))
+                 .string();
+      InstallTempCleanup();
+      slot_ = RegisterTemp(tmp_);
+      const int fd = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd >= 0) {
+        ::close(fd);
+        break;
+      }
+      UnregisterTemp(slot_);
+      slot_ = -1;
+      const int err = errno;
+      tmp_.clear();
+      if (err != EEXIST) throw Failure("cannot write " + path_ + ": " + std::strerror(err));
+    }
+    if (tmp_.empty()) throw Failure("cannot write " + path_ + ": no unused temporary name");
     out_.open(tmp_, std::ios::binary | std::ios::trunc);
-    if (!out_) throw Failure("cannot write " + path_);
+    if (!out_) throw Failure("cannot write " + path_ + ": " + std::strerror(errno));
   }
   ~AtomicOutput() {
     if (!committed_) {
       out_.close();
       std::remove(tmp_.c_str());
     }
+    UnregisterTemp(slot_);
   }
   std::ostream& stream() { return out_; }
   void Commit() {
     out_.close();
-    if (!out_ || std::rename(tmp_.c_str(), path_.c_str()) != 0)
-      throw Failure("cannot write " + path_);
+    if (!out_) throw Failure("write error on " + path_ + ": " + std::strerror(errno ? errno : EIO));
+    if (committed_) return;
+    SignalsDeferred defer;
+    if (std::rename(tmp_.c_str(), target_.c_str()) != 0)
+      throw Failure("cannot write " + path_ + ": " + std::strerror(errno));
     committed_ = true;
   }
 
  private:
-  std::string path_, tmp_;
+  std::string path_, target_, tmp_;
   std::ofstream out_;
+  int slot_ = -1;
   bool committed_ = false;
 };
 
@@ -78,6 +132,11 @@ int RunAnalyze(int argc, char** argv) {
     return 0;
   }
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
+  CheckDistinctFiles({{"INPUT", input}},
+                     {{"--output", output.empty() ? "-" : output}, {"--rejects", in.rejects}});
+  // The output first: an unwritable one fails before any input is read.
+  std::unique_ptr<AtomicOutput> file;
+  if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
   OpenedInput opened = OpenInput(input, in, cf);
   // --industry auto looks at the first records (conversations: no sample).
   std::vector<voc::Reject> early_rejects;
@@ -89,8 +148,6 @@ int RunAnalyze(int argc, char** argv) {
   for (const auto& r : early_rejects) ReportReject(r, rejects.get(), redact);
   PrintIndustries(*analyzer, af.quiet);
 
-  std::unique_ptr<AtomicOutput> file;
-  if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
   std::ostream& out = file ? file->stream() : std::cout;
   if (opened.conversations) {  // one JSON object per conversation
     RunConversations(
@@ -98,7 +155,9 @@ int RunAnalyze(int argc, char** argv) {
         [&](voc::ConversationAnalysis&& a) { out << voc::ConversationAnalysisToJson(a) << '\n'; },
         [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
     out.flush();
-    if (!out) throw Failure("write error on output");
+    if (!out)
+      throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) +
+                    ": " + std::strerror(errno ? errno : EIO));
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
     if (file) file->Commit();
     ReleaseAtExit(std::move(analyzer));
@@ -107,8 +166,7 @@ int RunAnalyze(int argc, char** argv) {
   auto reader = std::move(opened.records);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
-  if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
-  po_.batch_size = af.batch_size;
+  po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet || output.empty());
   if (!sample.empty()) {  // the records read for --industry auto come first
     std::string text;
@@ -134,7 +192,9 @@ int RunAnalyze(int argc, char** argv) {
       },
       [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
   out.flush();
-  if (!out) throw Failure("write error on output");
+  if (!out)
+    throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) +
+                  ": " + std::strerror(errno ? errno : EIO));
   FinishInput(*reader, rejects.get());
   if (!st.ok()) throw Failure(st.message());
   if (file) file->Commit();
@@ -187,6 +247,15 @@ int RunFindings(int argc, char** argv) {
   if (!p.ok()) throw UsageError(p.status().message());
   fo.last_period = last_period;
   if (auto st = voc::ValidateFindingsOptions(fo); !st.ok()) throw UsageError(st.message());
+  if (!last_period.empty() && !voc::PeriodOrdinal(last_period, *p).ok())
+    throw UsageError("--last-period: '" + last_period + "' is not a " + voc::PeriodName(*p) +
+                     " period id (e.g. " + voc::PeriodId(1700000000, *p) + ")");
+  CheckDistinctFiles({{"INPUT", input}}, {{"--output", output.empty() ? "-" : output},
+                                          {"--rejects", in.rejects},
+                                          {"--save-aggregate", save_aggregate},
+                                          {"--csv", csv},
+                                          {"--html", html},
+                                          {"--digests", digests}});
 
   OpenedInput opened = OpenInput(input, in, cf);
   auto reader = std::move(opened.records);
@@ -214,8 +283,7 @@ int RunFindings(int argc, char** argv) {
   voc::Aggregate aggregate(ao);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
-  if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
-  po_.batch_size = af.batch_size;
+  po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet);
   voc::ConversationSummary conversations;  // a conversation counts once, by its customer's turns
   if (opened.conversations) {
@@ -251,6 +319,7 @@ int RunFindings(int argc, char** argv) {
   voc::Findings findings = voc::DetectFindings(aggregate, fo);
   if (!analyzer->industries().packs.empty()) findings.industries = analyzer->industries();
   for (const auto& w : findings.warnings) std::fprintf(stderr, "voc: warning: %s\n", w.c_str());
+  SignalsDeferred defer;  // the outputs are written whole or not at all
   auto write = [](const std::string& path, const std::string& data) {
     voc::Status s = voc::WriteFileAtomic(path, data);
     if (!s.ok()) throw Failure(s.message());

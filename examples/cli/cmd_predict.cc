@@ -40,7 +40,7 @@ int RunPredict(int argc, char** argv) {
   }
   if (model_path.empty()) throw voc_cli::UsageError("--model is required");
   if (k < 1) throw voc_cli::UsageError("-k must be >= 1");
-  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  threads = voc_cli::CheckThreads(threads);
   auto model = voc::TextClassifier::Load(model_path, task);
   if (!model.ok()) throw voc_cli::Failure(model.status().message());
   std::ifstream file;

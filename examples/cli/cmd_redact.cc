@@ -74,8 +74,7 @@ int RunRedact(int argc, char** argv) {
   // Default options except that any line break inside a line becomes a
   // space, so that one line in gives one line out.
   auto normalizer = MakeNormalizer({});
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  const int threads = voc_cli::CheckThreads(vm["threads"].as<int>());
   voc_cli::MapInputLines(vm["input"].as<std::string>(), threads,
                          [&](size_t, const std::string& line, std::string* out_ptr) {
     std::string& out = *out_ptr;
@@ -128,8 +127,7 @@ int RunNormalize(int argc, char** argv) {
   if (vm.count("keep-entities")) no.decode_html_entities = false;
   auto normalizer = MakeNormalizer(no);
   const bool json = vm.count("json") > 0;
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  const int threads = voc_cli::CheckThreads(vm["threads"].as<int>());
   voc_cli::MapInputLines(vm["input"].as<std::string>(), threads,
                          [&](size_t, const std::string& line, std::string* out_ptr) {
     std::string& out = *out_ptr;

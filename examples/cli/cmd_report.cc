@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "econ_flags.h"
+#include "output_files.h"
 #include "voc/aggregate.h"
 #include "voc/findings.h"
 #include "voc/report.h"
@@ -87,6 +88,12 @@ int RunReport(int argc, char** argv) {
   }
   if (inputs.empty()) throw voc_cli::UsageError("no aggregate file given");
   voc_cli::ApplyEconFlags(ef, &fo);
+  {
+    std::vector<voc_cli::NamedFile> in_files, out_files{
+        {"--output", out}, {"--csv", csv}, {"--html", html}, {"--digests", digests}};
+    for (const std::string& path : inputs) in_files.push_back({"AGGREGATE", path});
+    voc_cli::CheckDistinctFiles(in_files, out_files);
+  }
   fo.last_period = last_period;
   if (voc::Status s = voc::ValidateFindingsOptions(fo); !s.ok())
     throw voc_cli::UsageError(s.message());
@@ -121,6 +128,7 @@ int RunReport(int argc, char** argv) {
   const voc::Findings f = voc::DetectFindings(*agg, fo);
   for (const std::string& w : f.warnings) std::fprintf(stderr, "voc: warning: %s\n", w.c_str());
   if (out.empty() && csv.empty() && html.empty() && digests.empty()) out = "-";
+  voc_cli::SignalsDeferred defer;  // the outputs are written whole or not at all
   if (!out.empty()) Write(out, voc::FindingsToJson(f));
   if (!csv.empty()) Write(csv, voc::FindingsToCsv(f));
   if (!html.empty()) {

@@ -138,8 +138,7 @@ int RunThemes(int argc, char** argv) {
   ChainedStreamBuf chained(head_stream.rdbuf(), in->rdbuf());
   std::istream chained_in(&chained);
   if (!head.empty()) in = &chained_in;
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  const int threads = voc_cli::CheckThreads(vm["threads"].as<int>());
   const bool ok = voc_cli::MapLines(*in, threads, [&](size_t n, const std::string& line, std::string* out_ptr) {
     std::string& out = *out_ptr;
     out += "{\"line\":" + std::to_string(n) + ",\"themes\":";

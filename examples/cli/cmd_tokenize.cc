@@ -63,7 +63,7 @@ int RunTokenize(int argc, char** argv) {
     if (!file) throw voc_cli::Failure("cannot open '" + input + "'");
     in = &file;
   }
-  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  threads = voc_cli::CheckThreads(threads);
   std::ios::sync_with_stdio(false);
   const voc::Tokenizer& tk = **tokenizer;
   const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& line, std::string* out) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli.h"
+#include "output_files.h"
 #include "voc/classifier.h"
 #include "voc/sentiment.h"
 
@@ -61,6 +62,8 @@ int RunTrain(int argc, char** argv) {
   }
   if (input.empty()) throw voc_cli::UsageError("--input is required");
   if (output.empty()) throw voc_cli::UsageError("--output is required");
+  voc_cli::CheckDistinctFiles({{"--input", input}, {"--validation", validation}},
+                              {{"--output", output}});
   if (label_sep.size() != 1) throw voc_cli::UsageError("--label-sep must be one character");
 
   voc::CsvReadOptions csv;

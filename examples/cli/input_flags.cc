@@ -2,6 +2,7 @@
 #include "input_flags.h"
 
 #include <cstdio>
+#include <string>
 
 #include "cli.h"
 
@@ -40,8 +41,10 @@ voc::ReaderOptions MakeReaderOptions(const InputFlags& flags) {
   options.time_column = flags.time_col;
   options.channel_column = flags.channel_col;
   options.customer_column = flags.customer_col;
-  if (flags.max_record_bytes < 16) throw UsageError("--max-record-bytes must be at least 16");
-  options.max_record_bytes = flags.max_record_bytes;
+  if (flags.max_record_bytes < 16)
+    throw UsageError("--max-record-bytes must be at least 16, got " +
+                     std::to_string(flags.max_record_bytes));
+  options.max_record_bytes = static_cast<size_t>(flags.max_record_bytes);
   return options;
 }
 
@@ -49,6 +52,7 @@ std::unique_ptr<voc::RecordReader> OpenReader(const std::string& path,
                                               const voc::ReaderOptions& options) {
   auto reader = voc::RecordReader::Open(path, options);
   if (!reader.ok()) throw Failure(reader.status().message());
+  for (const std::string& note : (*reader)->notes()) std::fprintf(stderr, "voc: note: %s\n", note.c_str());
   return std::move(*reader);
 }
 
@@ -70,7 +74,8 @@ void ReportReject(const voc::Reject& reject, voc::RejectWriter* writer,
   }
   static uint64_t warned = 0;
   if (warned < kMaxWarnings) {
-    const std::string reason = redact ? redact(reject.reason) : reject.reason;
+    const std::string reason =
+        voc::CutRedacted(redact ? redact(reject.reason) : reject.reason, voc::kMaxRejectReasonBytes);
     std::fprintf(stderr, "voc: line %llu: %s\n", static_cast<unsigned long long>(reject.line),
                  reason.c_str());
   } else if (warned == kMaxWarnings) {

@@ -27,7 +27,7 @@ struct InputFlags {
   std::string channel_col;      // --channel-col
   std::string customer_col;     // --customer-col
   std::string rejects;          // --rejects FILE
-  size_t max_record_bytes = size_t{8} << 20;  // --max-record-bytes
+  long long max_record_bytes = 8LL << 20;  // signed: a negative value is refused, not wrapped  // --max-record-bytes
 };
 
 // Adds --format, --text-col, --id-col, --time-col, --channel-col,

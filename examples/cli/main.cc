@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <cerrno>
 #include <exception>
+#include <iostream>
 #include <string>
 
 #include "cli.h"
@@ -67,7 +69,15 @@ int main(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
     args.push_back(nullptr);
     try {
-      return c.run(static_cast<int>(args.size()) - 1, args.data());
+      const int rc = c.run(static_cast<int>(args.size()) - 1, args.data());
+      // Output still buffered (or a full disk, /dev/full) fails here, not silently.
+      std::cout.flush();
+      if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+        std::fprintf(stderr, "voc: write error on standard output: %s\n",
+                     std::strerror(errno ? errno : EIO));
+        return 1;
+      }
+      return rc;
     } catch (const voc_cli::UsageError& e) {
       std::fprintf(stderr, "voc: %s\n", e.what());
       std::fprintf(stderr, "Run `voc %s --help` for usage.\n", name.c_str());

@@ -1,11 +1,14 @@
 // `voc records`: reads CSV, JSON Lines or text records (optionally gzip)
 // and prints each as one JSON object per line.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 
 #include "cli.h"
 #include "input_flags.h"
+#include "output_files.h"
 #include "voc/normalizer.h"
 #include "voc/reader.h"
 #include "voc/redactor.h"
@@ -39,6 +42,7 @@ int RunRecords(int argc, char** argv) {
     std::cout << desc << "\n";
     return 0;
   }
+  voc_cli::CheckDistinctFiles({{"INPUT", path}}, {{"standard output", "-"}, {"--rejects", input.rejects}});
   auto reader = voc_cli::OpenReader(path, voc_cli::MakeReaderOptions(input));
   // Redaction needs valid UTF-8 but should otherwise keep the text as read.
   voc::NormalizerOptions keep;
@@ -63,10 +67,18 @@ int RunRecords(int argc, char** argv) {
       voc_cli::ReportReject(reject, rejects.get(), no_redact ? nullptr : voc::RejectWriter::Redact(redact));
       continue;
     }
-    if (!no_redact) record.text = redact(record.text);
+    if (!no_redact) {
+      // Every column may hold personal data, not only the text.
+      record.text = redact(record.text);
+      for (std::string* field : {&record.id, &record.channel, &record.customer_id})
+        if ((*redactor)->ContainsPii(*field)) *field = redact(*field);
+      for (auto& [key, value] : record.metadata)
+        if ((*redactor)->ContainsPii(value)) value = redact(value);
+    }
     line = voc::RecordToJson(record);
     line += '\n';
-    std::fwrite(line.data(), 1, line.size(), stdout);
+    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size())
+      throw voc_cli::Failure(std::string("write error on standard output: ") + std::strerror(errno));
   }
   std::fflush(stdout);
   voc_cli::FinishInput(*reader, rejects.get());

@@ -93,8 +93,7 @@ int Run(int argc, char** argv) {
     in = &file;
   }
   const bool components = vm.count("components") > 0;
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) throw voc_cli::UsageError("--threads must be >= 0");
+  const int threads = voc_cli::CheckThreads(vm["threads"].as<int>());
   std::ios::sync_with_stdio(false);
   const voc::SentimentAnalyzer& sa = **analyzer;
   const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& line, std::string* out) {

@@ -117,7 +117,12 @@ class Aggregate {
   // drivers of the score and the value at risk; voc/economics.h).
   void Add(const Analysis& a, const RecordFigures& figures);
   // Adds all of `other` into this aggregate. FailedPrecondition when the
-  // options differ (they decide what is kept, so merging would not be exact).
+  // options differ (they decide what is kept, so merging would not be exact)
+  // and when a partial aggregate would be counted twice: each aggregate
+  // carries the identities of the saved partials in it (an order-free
+  // fingerprint of the records added to each), written as "sources" by
+  // Serialize(). Aggregates built in one process and merged there form one
+  // partial, so in-memory splits merged serialize as one pass does.
   Status Merge(const Aggregate& other);
 
   // Returns this aggregate regrouped into coarser periods: day -> week,

@@ -61,10 +61,22 @@ struct AnalyzerOptions {
   // The texts `auto` looks at: the first kIndustrySampleRecords records of
   // the input, say. Not used by the other modes.
   std::vector<std::string> industry_sample;
+
+  // Customer ids are personal data: Analysis::customer_id holds a keyed hash
+  // of the record's ("cust-" and 32 hex digits, SipHash-2-4 keyed by this
+  // salt), so repeat-customer counts merge exactly across processes that use
+  // the same salt, and the raw id is never stored or printed. Keep the salt
+  // secret and stable for a deployment. Default "": a fixed public key
+  // (still no raw id in any output, but guessable ids can be confirmed).
+  std::string customer_salt;
 };
 
 // Records of the input that `voc` samples for `--industry auto`.
 inline constexpr size_t kIndustrySampleRecords = 1000;
+
+// The customer key Analyzer stores for `customer_id` under `salt` (see
+// AnalyzerOptions::customer_salt); "" for an empty id.
+std::string CustomerKey(std::string_view customer_id, std::string_view salt);
 
 // Returns the folder holding the shipped models: $VOC_MODELS_DIR when set,
 // else the installed share/voc/models, else the source tree's models/.
@@ -78,7 +90,8 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   // Analyses one record: its id, timestamp, channel and customer id are
-  // carried into the result.
+  // carried into the result, the id and channel redacted like the text and
+  // the customer id as its CustomerKey().
   Analysis Analyze(const Record& record) const;
   // Analyses a bare text.
   Analysis AnalyzeText(std::string_view text) const;

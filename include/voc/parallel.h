@@ -18,9 +18,15 @@
 
 namespace voc {
 
+// The most threads any voc call starts: 4 per hardware thread, at least 8.
+// Larger requests (`threads` arguments, --threads) are capped to it, so a
+// mistyped count cannot exhaust the machine's process table.
+int MaxThreads();
+
 class ParallelFor {
  public:
-  // `threads` in all, the calling thread included; 0: one per core.
+  // `threads` in all, the calling thread included; 0: one per core. At most
+  // MaxThreads(): a larger request is capped.
   explicit ParallelFor(int threads = 0);
   // With a job started and not finished (an exception between Start() and
   // Finish()), skips the indices not yet begun and waits for the running

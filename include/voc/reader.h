@@ -76,9 +76,24 @@ struct Reject {
   uint64_t index = 0;  // 0-based record number, shared with `Record::index`
   uint64_t line = 0;   // 1-based line where the record starts
   std::string reason;  // e.g. "unterminated quoted field starting at line 12"
-  // The raw bytes of the record, truncated to `ReaderOptions::max_reject_raw_bytes`.
+  // The raw bytes of the record, cut at `ReaderOptions::max_reject_raw_bytes`
+  // plus kRejectRedactionMargin bytes: personal data that straddles the limit
+  // is still whole, so it can be redacted before the text is cut to
+  // `raw_limit` (RejectWriter::ToJson does both, in that order).
   std::string raw;
+  size_t raw_limit = 0;  // where `raw` is cut after redaction; 0: not cut
 };
+
+// Bytes of input kept past the reject limits so that redaction sees whole items.
+inline constexpr size_t kRejectRedactionMargin = 512;
+// Reasons quote input (a timestamp that does not parse); RejectWriter cuts a
+// reason to this many bytes after redacting it.
+inline constexpr size_t kMaxRejectReasonBytes = 200;
+
+// Cuts `text`, already redacted, to at most `limit` bytes at a UTF-8
+// character boundary and never inside a mask such as "[CARD]"; appends "..."
+// when it cuts.
+std::string CutRedacted(std::string_view text, size_t limit);
 
 enum class InputFormat { kAuto, kCsv, kJsonl, kText };
 
@@ -160,6 +175,10 @@ class RecordReader {
   // CSV header names, or the field names of the first JSON object; empty
   // for plain text.
   const std::vector<std::string>& columns() const;
+  // What Open() changed in the input's header, e.g. "CSV header: column 5
+  // repeats the name 'note' of column 2; called 'note_2'" (a repeated name
+  // of a column the options use is an InvalidArgument error instead).
+  const std::vector<std::string>& notes() const;
   // The format in use (never kAuto after Open).
   InputFormat format() const;
   // True when the records are conversations (see ReaderOptions::turns_column).
@@ -207,7 +226,8 @@ class RejectWriter {
   Status Close();
   uint64_t written() const { return written_; }
 
-  // The JSON line (without newline) written for `reject`, after `redact`.
+  // The JSON line (without newline) written for `reject`: reason and raw are
+  // redacted by `redact`, then cut (kMaxRejectReasonBytes, Reject::raw_limit).
   static std::string ToJson(const Reject& reject, const Redact& redact);
 
  private:

@@ -57,8 +57,11 @@ std::vector<Digest> DepartmentDigests(const Findings& findings);
 // (Hunsaker: right first time, least effort, the best service is no service).
 std::string SuggestedNextStep(const Finding& finding);
 
-// Writes `data` to a temporary file in the directory of `path`, then renames
-// it over `path`, so readers never see a partial file.
+// Writes `data` to a temporary file (a unique name) in the directory of
+// `path`, then renames it over `path`, so readers never see a partial file.
+// A symlink is followed (its target is replaced, the link kept); a device,
+// FIFO or socket (/dev/null, /dev/stdout) is written in place. Write errors
+// (ENOSPC on /dev/full) are DataLoss errors naming `path`.
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 
 // Writes DepartmentDigests() into `dir` (created when missing), one file per

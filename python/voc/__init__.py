@@ -30,6 +30,7 @@ import json as _json
 import numbers as _numbers
 import os as _os
 import threading as _threading
+import warnings as _warnings
 
 
 
@@ -79,7 +80,8 @@ __all__ = [
     "FINDINGS_SCHEMA_VERSION", "Aggregate", "Analysis", "Analyzer", "Error", "Findings",
     "Model", "Record", "make_record", "merge_aggregates",
     "analyze", "analyze_many", "contains_pii", "default_models_dir", "detect_findings", "evaluate",
-    "format_timestamp", "load_model", "normalize", "parse_timestamp", "read_records", "redact",
+    "customer_key", "format_timestamp", "load_model", "max_threads", "normalize", "parse_timestamp",
+    "read_records", "redact",
     "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
 ]
 
@@ -94,6 +96,9 @@ def _fill(target, options, what):
     return target
 
 
+_MIN_UNIX, _MAX_UNIX = -2208988800, 7258118400
+
+
 def _to_unix(value):
     """Unix seconds from None, an int, a float, an ISO/US date string, a
     `datetime` (naive means UTC) or anything with `.timestamp()` (pandas)."""
@@ -106,9 +111,14 @@ def _to_unix(value):
         pass
     if isinstance(value, bool):
         raise TypeError("a timestamp cannot be a bool")
-    if isinstance(value, _numbers.Integral):
-        return int(value)
-    if isinstance(value, _numbers.Real):
+    if isinstance(value, (_numbers.Integral, _numbers.Real)):
+        # As the readers do: a number beyond 1900-2199 is not Unix seconds
+        # (usually milliseconds), and one would stretch every window.
+        if not _MIN_UNIX <= value < _MAX_UNIX:
+            hint = "; milliseconds since the epoch? divide by 1000" if (
+                _MAX_UNIX <= value < _MAX_UNIX * 1000) else ""
+            raise ValueError("timestamp %r: Unix seconds out of range (years 1900-2199)%s"
+                             % (value, hint))
         return int(value // 1)
     if isinstance(value, str):
         return parse_timestamp(value) if value.strip() else None
@@ -132,10 +142,19 @@ def make_record(text, id="", timestamp=None, channel="", customer_id="", metadat
     `datetime` or a pandas Timestamp; `metadata` a dict or pairs."""
     if isinstance(metadata, dict):
         metadata = list(metadata.items())
-    return Record(text, id="" if id is None else str(id), timestamp=_to_unix(timestamp),
-                  channel="" if channel is None else str(channel),
-                  customer_id="" if customer_id is None else str(customer_id),
-                  metadata=[(str(k), str(v)) for k, v in (metadata or [])])
+    return Record(text, id=_field_text(id), timestamp=_to_unix(timestamp),
+                  channel=_field_text(channel), customer_id=_field_text(customer_id),
+                  metadata=[(_field_text(k), _field_text(v)) for k, v in (metadata or [])])
+
+
+def _field_text(value):
+    """A record field as text: None is empty, bytes are decoded as UTF-8
+    (invalid bytes replaced), not turned into their b'...' repr."""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
 
 
 class Records(list):
@@ -302,7 +321,7 @@ class Analyzer:
     `Analyzer(config="voc.json", themes="my_taxonomy.json")`: options come
     from a JSON config file and/or keywords (models_dir, sentiment_model,
     themes, themes_model, themes_model_top_k, industry, industry_sample,
-    normalizer={...}, redactor={...}). Model options take a path or a
+    customer_salt, normalizer={...}, redactor={...}). Model options take a path or a
     trained `voc.Model`. Labels of a themes model that the taxonomy does not
     map are warned about (RuntimeWarning). Analyzers pickle as their
     options, so they can be sent to other processes (each rebuilds its own).
@@ -378,9 +397,14 @@ class Analyzer:
         (0: all cores), without holding the GIL; results in input order,
         equal to those of `analyze` one by one. Runs in chunks of about a
         quarter second: Ctrl-C interrupts it; `progress=True` draws a bar on
-        stderr, a callable gets (done, total)."""
+        stderr, a callable gets (done, total). `threads` above max_threads()
+        is capped to it with a RuntimeWarning."""
+        if isinstance(items, (str, bytes, bytearray)):
+            raise TypeError("analyze_many takes a sequence of texts or Records, not one %s; "
+                            "use analyze() for one text" % type(items).__name__)
         if not isinstance(items, (list, tuple)):
             items = list(items)
+        threads = _checked_threads(threads)
         if self._pending_sample and items:
             self._sample_industries(items)
         return _analyze_chunked(self._native, items, threads, progress)
@@ -418,6 +442,29 @@ def _analyze_chunked(native, items, threads, progress):
 
     _progress.run_chunks(len(items), work, progress, "analyze")
     return out
+
+
+def customer_key(customer_id, salt=""):
+    """The keyed hash an Analyzer stores in place of a customer id."""
+    return _voc.customer_key(_field_text(customer_id), salt)
+
+
+def max_threads():
+    """The most threads a voc call starts (4 per hardware thread, at least 8)."""
+    return _voc.max_threads()
+
+
+def _checked_threads(threads):
+    if isinstance(threads, bool) or not isinstance(threads, _numbers.Integral):
+        raise TypeError("threads must be an int, got %s" % type(threads).__name__)
+    if threads < 0:
+        raise ValueError("threads must be >= 0, got %d" % threads)
+    cap = _voc.max_threads()
+    if threads > cap:
+        _warnings.warn("threads=%d is more than 4 per core; using %d" % (threads, cap),
+                       RuntimeWarning, stacklevel=3)
+        return cap
+    return int(threads)
 
 
 def _rebuild_analyzer(config, kwargs):
