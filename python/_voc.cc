@@ -35,6 +35,7 @@
 #include "voc/parallel.h"
 #include "voc/classifier.h"
 #include "voc/conversation.h"
+#include "voc/discovery.h"
 #include "voc/parallel.h"
 #include "voc/findings.h"
 #include "voc/normalizer.h"
@@ -949,7 +950,8 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("snippet_bytes", &voc::AggregateOptions::snippet_bytes)
       .def_readwrite("track_customers", &voc::AggregateOptions::track_customers)
       .def_readwrite("phrase_stats", &voc::AggregateOptions::phrase_stats)
-      .def_readwrite("max_ngram", &voc::AggregateOptions::max_ngram);
+      .def_readwrite("max_ngram", &voc::AggregateOptions::max_ngram)
+      .def_readwrite("discovery_sample", &voc::AggregateOptions::discovery_sample);
   py::class_<voc::Aggregate>(m, "Aggregate")
       .def(py::init<const voc::AggregateOptions&>(), py::arg("options") = voc::AggregateOptions())
       .def("add", [](voc::Aggregate& g, const voc::Analysis& a) { g.Add(a); })
@@ -1008,7 +1010,48 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("phrase_min_count", &voc::FindingsOptions::phrase_min_count)
       .def_readwrite("max_unknown_themes", &voc::FindingsOptions::max_unknown_themes)
       .def_readwrite("phrases_per_unknown_theme", &voc::FindingsOptions::phrases_per_unknown_theme)
-      .def_readwrite("examples_per_unknown_theme", &voc::FindingsOptions::examples_per_unknown_theme);
+      .def_readwrite("examples_per_unknown_theme", &voc::FindingsOptions::examples_per_unknown_theme)
+      .def_readwrite("min_baseline_periods", &voc::FindingsOptions::min_baseline_periods)
+      .def_readwrite("surge_alpha", &voc::FindingsOptions::surge_alpha)
+      .def_readwrite("surge_min_ratio", &voc::FindingsOptions::surge_min_ratio)
+      .def_readwrite("surge_min_count", &voc::FindingsOptions::surge_min_count)
+      .def_readwrite("drivers_per_surge", &voc::FindingsOptions::drivers_per_surge);
+
+  py::class_<voc::DiscoveryOptions>(m, "DiscoveryOptions")
+      .def(py::init<>())
+      .def_readwrite("max_themes", &voc::DiscoveryOptions::max_themes)
+      .def_readwrite("max_words", &voc::DiscoveryOptions::max_words)
+      .def_readwrite("min_docs", &voc::DiscoveryOptions::min_docs)
+      .def_readwrite("min_theme_docs", &voc::DiscoveryOptions::min_theme_docs)
+      .def_readwrite("max_phrase_share", &voc::DiscoveryOptions::max_phrase_share)
+      .def_readwrite("min_background_lift", &voc::DiscoveryOptions::min_background_lift)
+      .def_readwrite("ubiquity_share", &voc::DiscoveryOptions::ubiquity_share)
+      .def_readwrite("ubiquity_lift", &voc::DiscoveryOptions::ubiquity_lift)
+      .def_readwrite("max_phrases", &voc::DiscoveryOptions::max_phrases)
+      .def_readwrite("link", &voc::DiscoveryOptions::link)
+      .def_readwrite("phrases_per_theme", &voc::DiscoveryOptions::phrases_per_theme)
+      .def_readwrite("examples", &voc::DiscoveryOptions::examples);
+  m.def("validate_discovery_options",
+        [](const voc::DiscoveryOptions& o) { ThrowIfError(voc::ValidateDiscoveryOptions(o)); });
+  // Returns (draft taxonomy JSON, discovery JSON) for an aggregate.
+  m.def("discover", [](const voc::Aggregate& g, const voc::DiscoveryOptions& o,
+                       const voc::FindingsOptions& fo, const std::string& base) {
+    std::string draft, themes;
+    voc::Status s;
+    {
+      py::gil_scoped_release nogil;
+      voc::Discovery d = voc::DiscoverThemes(g, o, fo);
+      voc::Result<std::string> r = voc::DiscoveryDraft(d, base);
+      if (r.ok()) {
+        draft = std::move(*r);
+        themes = voc::DiscoveryToJson(d);
+      } else {
+        s = r.status();
+      }
+    }
+    ThrowIfError(s);
+    return py::make_tuple(Str(draft), Str(themes));
+  });
   m.def("validate_findings_options",
         [](const voc::FindingsOptions& o) { ThrowIfError(voc::ValidateFindingsOptions(o)); });
 

@@ -89,7 +89,8 @@ bool SameOptions(const AggregateOptions& a, const AggregateOptions& b) {
   return a.period == b.period && a.evidence_per_theme == b.evidence_per_theme &&
          a.unclassified_evidence == b.unclassified_evidence &&
          a.snippet_bytes == b.snippet_bytes && a.track_customers == b.track_customers &&
-         a.phrase_stats == b.phrase_stats && a.max_ngram == b.max_ngram;
+         a.phrase_stats == b.phrase_stats && a.max_ngram == b.max_ngram &&
+         a.discovery_sample == b.discovery_sample;
 }
 
 std::string DescribeOptions(const AggregateOptions& o) {
@@ -99,7 +100,8 @@ std::string DescribeOptions(const AggregateOptions& o) {
          " snippet_bytes=" + std::to_string(o.snippet_bytes) +
          " track_customers=" + (o.track_customers ? "true" : "false") +
          " phrase_stats=" + (o.phrase_stats ? "true" : "false") +
-         " max_ngram=" + std::to_string(o.max_ngram);
+         " max_ngram=" + std::to_string(o.max_ngram) +
+         " discovery_sample=" + std::to_string(o.discovery_sample);
 }
 
 // ---- serialization ----------------------------------------------------------
@@ -464,6 +466,7 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
         n[1] += c.score_n;
       }
   }
+  internal::OfferSample(&d, a, period, channel, c, !unclassified, hash);
 
   if (o.phrase_stats) {
     const std::vector<std::string> grams = internal::DistinctNgrams(a.text, o.max_ngram);
@@ -560,6 +563,7 @@ Status Aggregate::Merge(const Aggregate& other) {
   add_ngrams(&d.all_ngrams, o.all_ngrams);
   for (const auto& [p, n] : o.unclassified_docs) d.unclassified_docs[p] += n;
   for (const auto& [p, n] : o.all_docs) d.all_docs[p] += n;
+  internal::MergeSample(&d.sample, o.sample, d.options.discovery_sample);
   return Status::Ok();
 }
 
@@ -626,6 +630,8 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   for (const auto& [p, n] : d.unclassified_docs) r.unclassified_docs[key(p)] += n;
   for (const auto& [p, n] : d.all_docs) r.all_docs[key(p)] += n;
   r.ngrams_dropped = d.ngrams_dropped;
+  r.sample = d.sample;
+  for (internal::SampleDoc& x : r.sample) x.period = key(x.period);
   return out;
 }
 
@@ -640,7 +646,8 @@ std::string Aggregate::Serialize() const {
                   {"snippet_bytes", d.options.snippet_bytes},
                   {"track_customers", d.options.track_customers},
                   {"phrase_stats", d.options.phrase_stats},
-                  {"max_ngram", d.options.max_ngram}};
+                  {"max_ngram", d.options.max_ngram},
+                  {"discovery_sample", d.options.discovery_sample}};
   j["records"] = d.records;
   Json sources = Json::array();
   for (uint64_t id : internal::AggregateSources(d)) sources.push_back(HexId(id));
@@ -669,6 +676,11 @@ std::string Aggregate::Serialize() const {
   j["totals_figures"] = {{"score_buckets", internal::BucketsToJson(d.total_buckets)},
                          {"churn_customers", internal::ChurnToJson(d.churn_customers)},
                          {"theme_pairs", internal::PairsToJson(d.theme_pairs)}};
+  Json sample = Json::array();
+  for (const internal::SampleDoc& x : d.sample)
+    sample.push_back({x.hash, x.id, x.period, x.channel, x.polarity, x.score_micros,
+                      x.emotion_micros, x.signals, x.covered, x.terms, x.snippet});
+  j["sample"] = std::move(sample);
   // The phrase tables are the bulk of the text: written directly, sorted,
   // in place of a placeholder. "phrases" sorts before any key that holds
   // customer text, so the first occurrence of the placeholder is ours.
@@ -714,6 +726,10 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     o.phrase_stats = R::Bool(R::Field(jo, "phrase_stats", "$.options"), "$.options.phrase_stats");
     o.max_ngram = static_cast<int>(R::I64(R::Field(jo, "max_ngram", "$.options"), "$.options.max_ngram"));
     if (o.max_ngram < 1 || o.max_ngram > 3) R::Fail("$.options.max_ngram is not 1, 2 or 3");
+    // Aggregates saved before discovery existed have no sample.
+    o.discovery_sample = 0;
+    if (jo.contains("discovery_sample"))
+      o.discovery_sample = R::U64(jo["discovery_sample"], "$.options.discovery_sample");
 
     Aggregate out(o);
     AggregateData& d = *out.data_;
@@ -788,6 +804,31 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     d.unclassified_docs = r.ReadPeriodCounts(R::Field(ph, "unclassified_docs", "$.phrases"), "$.phrases.unclassified_docs");
     d.all_docs = r.ReadPeriodCounts(R::Field(ph, "all_docs", "$.phrases"), "$.phrases.all_docs");
     if (ph.contains("dropped")) d.ngrams_dropped = R::U64(ph["dropped"], "$.phrases.dropped");
+    if (j.contains("sample")) {
+      for (const Json& x : R::Arr(j["sample"], "$.sample")) {
+        const std::string p = "$.sample[" + std::to_string(d.sample.size()) + "]";
+        if (!x.is_array() || x.size() != 11) R::Fail(p + " is not an array of 11 items");
+        internal::SampleDoc s;
+        s.hash = R::U64(x[0], p);
+        s.id = R::Str(x[1], p);
+        s.period = R::Str(x[2], p);
+        if (s.period != kUndatedPeriod) r.CheckPeriod(s.period, p);
+        s.channel = R::Str(x[3], p);
+        s.polarity = static_cast<int>(R::I64(x[4], p));
+        if (s.polarity < -1 || s.polarity > 1) R::Fail(p + ": polarity is not -1, 0 or 1");
+        s.score_micros = R::I64(x[5], p);
+        s.emotion_micros = R::I64(x[6], p);
+        s.signals = static_cast<uint32_t>(R::U64(x[7], p));
+        s.covered = R::Bool(x[8], p);
+        s.terms = R::Str(x[9], p);
+        s.snippet = R::Str(x[10], p);
+        if (!d.sample.empty() && !internal::SampleLess(d.sample.back(), s))
+          R::Fail(p + ": the sample is not sorted by hash and id");
+        d.sample.push_back(std::move(s));
+      }
+      if (d.sample.size() > o.discovery_sample)
+        R::Fail("$.sample: more records than options.discovery_sample");
+    }
     return out;
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("aggregate: ") + e.what());

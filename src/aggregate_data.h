@@ -99,6 +99,26 @@ struct ThemeData {
   ChurnCustomers churn_customers;
 };
 
+// One record of the discovery sample: the records with the smallest content
+// hash (a uniform sample, the same whatever the split of the input), with
+// what theme discovery needs. Sorted by (hash, id).
+struct SampleDoc {
+  uint64_t hash = 0;
+  std::string id;
+  std::string period;
+  std::string channel;
+  int polarity = 0;  // -1, 0, 1
+  int64_t score_micros = 0;
+  int64_t emotion_micros = 0;
+  uint32_t signals = 0;  // bit i: Signal i
+  bool covered = false;  // has a known theme
+  // Content words of the text (see ContentTerms), one space between words,
+  // '\n' between runs that a phrase may not cross.
+  std::string terms;
+  std::string snippet;  // the redacted text, at most snippet_bytes
+};
+bool SampleLess(const SampleDoc& a, const SampleDoc& b);
+
 // Unordered for speed; serialization sorts the keys.
 using NgramCounts = std::unordered_map<std::string, uint64_t>;
 // Distinct phrases kept per period and table: a phrase first seen when the
@@ -135,6 +155,31 @@ struct AggregateData {
   std::set<uint64_t> sources;
   uint64_t own_fingerprint = 0;
   uint64_t own_records = 0;
+  // The discovery sample: at most options.discovery_sample records.
+  std::vector<SampleDoc> sample;
+};
+
+// The content words of redacted `text` for theme discovery, from the
+// Tokenizer: words, contractions and hashtags (without '#'), case-folded;
+// stop words (English, French, German, Spanish, Italian, Portuguese, Dutch),
+// one-letter words, words with digits, masks, numbers, URLs, e-mails,
+// mentions, emoji and punctuation are dropped and end a run (phrases never
+// cross them). Words are joined by ' ', runs by '\n'; at most `max_bytes`.
+std::string ContentTerms(std::string_view text, size_t max_bytes);
+// True for a stop word of the languages above (lower-case input).
+bool IsStopWord(std::string_view word);
+
+// Offers one record to the discovery sample (kept when it is among the k
+// smallest by (hash, id)).
+void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
+                 const std::string& channel, const Counts& c, bool covered, uint64_t hash);
+// Merges two sorted samples, keeping the k smallest.
+void MergeSample(std::vector<SampleDoc>* into, const std::vector<SampleDoc>& from, size_t k);
+
+// Write access to an aggregate's data, for aggregates built inside the
+// library (discovered themes).
+struct AggregateAccess {
+  static AggregateData& Data(Aggregate& a) { return *a.data_; }
 };
 
 // `sources` plus this object's own partial, if it has one.

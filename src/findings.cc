@@ -12,6 +12,7 @@
 
 #include "aggregate_data.h"
 #include "findings_economics.h"
+#include "voc/discovery.h"
 
 namespace voc {
 
@@ -156,7 +157,10 @@ FindingsOptions Clamp(const FindingsOptions& in, std::vector<std::string>* warni
   if (o.chronic_k < 1) { warn("chronic_k < 1; using 1"); o.chronic_k = 1; }
   if (o.chronic_k > o.chronic_n) { warn("chronic_k > chronic_n; using chronic_k = chronic_n"); o.chronic_k = o.chronic_n; }
   if (!(o.baseline_quantile >= 0 && o.baseline_quantile <= 1)) { warn("baseline_quantile outside [0, 1]; using 0.5"); o.baseline_quantile = 0.5; }
-  for (double* a : {&o.presence_alpha, &o.emerging_alpha, &o.spike_alpha, &o.phrase_alpha})
+  if (o.min_baseline_periods < 0) { warn("min_baseline_periods < 0; using 0"); o.min_baseline_periods = 0; }
+  if (!(o.surge_min_ratio >= 1)) { warn("surge_min_ratio < 1; using 1"); o.surge_min_ratio = 1; }
+  for (double* a : {&o.presence_alpha, &o.emerging_alpha, &o.spike_alpha, &o.phrase_alpha,
+                    &o.surge_alpha})
     if (!(*a > 0 && *a < 1)) { warn("a significance level outside (0, 1); using 0.01"); *a = 0.01; }
   if (o.resolved_quiet < 1) { warn("resolved_quiet < 1; using 1"); o.resolved_quiet = 1; }
   if (o.window_periods < 0) { warn("window_periods < 0; using 0"); o.window_periods = 0; }
@@ -180,6 +184,102 @@ FindingsOptions Clamp(const FindingsOptions& in, std::vector<std::string>* warni
     o.weight_growth = d.weight_growth;
   }
   return o;
+}
+
+// Median of `v` without element `skip`.
+double MedianWithout(const std::vector<double>& v, size_t skip) {
+  std::vector<double> rest;
+  for (size_t j = 0; j < v.size(); ++j)
+    if (j != skip) rest.push_back(v[j]);
+  return Quantile(std::move(rest), 0.5);
+}
+
+// Volume surges of each window period, over all channels and per channel.
+std::vector<VolumeSurge> DetectSurges(const internal::AggregateData& d,
+                                      const std::vector<std::string>& periods,
+                                      const std::vector<uint64_t>& totals,
+                                      const FindingsOptions& o) {
+  std::vector<VolumeSurge> out;
+  const size_t W = periods.size();
+  if (W < 3) return out;  // a typical volume needs at least two other periods
+  // Series per channel ("" = all channels).
+  std::map<std::string, std::vector<double>> series;
+  series[""] = std::vector<double>(totals.begin(), totals.end());
+  std::set<std::string> chans;
+  for (size_t i = 0; i < W; ++i) {
+    auto it = d.totals.find(periods[i]);
+    if (it == d.totals.end()) continue;
+    for (const auto& [ch, c] : it->second) chans.insert(ch);
+  }
+  if (chans.size() > 1)
+    for (const std::string& ch : chans) {
+      std::vector<double> v(W, 0.0);
+      for (size_t i = 0; i < W; ++i) {
+        auto it = d.totals.find(periods[i]);
+        if (it == d.totals.end()) continue;
+        auto c = it->second.find(ch);
+        if (c != it->second.end()) v[i] = static_cast<double>(c->second.volume);
+      }
+      series[ch] = std::move(v);
+    }
+  const char* unit = PeriodName(d.options.period);
+  for (size_t i = 0; i < W; ++i) {
+    for (const auto& [ch, v] : series) {
+      const double n = v[i];
+      const double m = MedianWithout(v, i);
+      if (n < static_cast<double>(o.surge_min_count) || n < o.surge_min_ratio * m) continue;
+      const double p = PoissonUpper(static_cast<uint64_t>(n), std::max(m, 1.0));
+      if (!(p < o.surge_alpha)) continue;
+      if (W - 1 >= 4) {
+        std::vector<double> dev;
+        for (size_t j = 0; j < W; ++j)
+          if (j != i) dev.push_back(std::fabs(v[j] - m));
+        const double mad = Quantile(dev, 0.5);
+        if (mad > 0 && (n - m) / (1.4826 * mad) < 3.0) continue;
+      }
+      VolumeSurge s;
+      s.period = periods[i];
+      s.channel = ch;
+      s.count = static_cast<uint64_t>(n);
+      s.typical = Round(m, 100);
+      s.ratio = m > 0 ? Round(n / m, 100) : 0.0;
+      s.p_value = p;
+      // Drivers: the themes with the largest excess over their typical count.
+      const double excess_total = std::max(n - m, 1.0);
+      for (const auto& [theme, td] : d.themes) {
+        std::vector<double> c(W, 0.0);
+        for (size_t j = 0; j < W; ++j) {
+          auto it = td.cells.find(periods[j]);
+          if (it == td.cells.end()) continue;
+          for (const auto& [cch, x] : it->second)
+            if (ch.empty() || cch == ch) c[j] += static_cast<double>(x.volume);
+        }
+        const double typical = MedianWithout(c, i);
+        const double excess = c[i] - typical;
+        if (excess <= 0) continue;
+        s.drivers.push_back({theme, static_cast<uint64_t>(c[i]), Round(typical, 100),
+                             Round(excess, 100), Round(excess / excess_total, 1e4)});
+      }
+      std::stable_sort(s.drivers.begin(), s.drivers.end(),
+                       [](const SurgeDriver& a, const SurgeDriver& b) {
+                         if (a.excess != b.excess) return a.excess > b.excess;
+                         return a.theme < b.theme;
+                       });
+      if (s.drivers.size() > o.drivers_per_surge) s.drivers.resize(o.drivers_per_surge);
+      s.reason = std::string(unit) + " " + s.period + (ch.empty() ? "" : " on " + ch) + " had " +
+                 std::to_string(s.count) + " verbatims vs a typical " + Num(m, "%.0f") +
+                 (m > 0 ? " (" + Num(n / m) + "x" + ")" : std::string()) +
+                 " (one-sided Poisson p = " + PValue(p) + ")";
+      if (!s.drivers.empty()) {
+        s.reason += "; driven by ";
+        for (size_t k = 0; k < s.drivers.size() && k < 3; ++k)
+          s.reason += (k ? ", " : "") + s.drivers[k].theme + " (+" +
+                      Num(s.drivers[k].excess, "%.0f") + ")";
+      }
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -216,6 +316,10 @@ Status ValidateFindingsOptions(const FindingsOptions& o) {
   if (!(o.phrase_alpha > 0 && o.phrase_alpha < 1))
     return InvalidArgumentError("phrase_alpha must be in (0, 1)");
   if (!(o.emerging_min_ratio >= 0)) return InvalidArgumentError("emerging_min_ratio must be >= 0");
+  if (!(o.surge_alpha > 0 && o.surge_alpha < 1))
+    return InvalidArgumentError("surge_alpha must be in (0, 1)");
+  if (!(o.surge_min_ratio >= 1)) return InvalidArgumentError("surge_min_ratio must be >= 1");
+  if (o.min_baseline_periods < 0) return InvalidArgumentError("min_baseline_periods must be >= 0");
   if (o.resolved_quiet < 1) return InvalidArgumentError("resolved_quiet must be >= 1");
   if (o.window_periods < 0) return InvalidArgumentError("window_periods must be >= 0");
   if (!(o.weight_volume >= 0 && o.weight_persistence >= 0 && o.weight_negativity >= 0 &&
@@ -269,6 +373,16 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       out.periods.push_back(PeriodIdFromOrdinal(p, out.period));
   }
   const size_t W = out.periods.size();
+  out.min_periods = o.chronic_n + o.min_baseline_periods;
+  if (W > 0 && W < static_cast<size_t>(out.min_periods)) {
+    out.window_sufficient = false;
+    const std::string u = std::string(PeriodName(out.period)) + "s";
+    out.warnings.push_back(
+        "the window has only " + std::to_string(W) + " " + (W == 1 ? PeriodName(out.period) : u) +
+        "; the tests need at least " + std::to_string(out.min_periods) + " (the chronic window of " +
+        std::to_string(o.chronic_n) + " plus " + std::to_string(o.min_baseline_periods) +
+        " baseline " + u + "): statuses are provisional");
+  }
 
   std::vector<uint64_t> totals(W, 0);
   std::map<std::string, uint64_t> channels;
@@ -406,6 +520,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       f.last_p_value = p;
       emerging = cl >= o.emerging_min_count && p < o.emerging_alpha &&
                  Ratio(cl, nl) >= o.emerging_min_ratio * b;
+      f.last_significant = emerging;
     }
 
     // Spike: earlier periods against the theme's share in the other periods.
@@ -481,6 +596,28 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       f.status = FindingStatus::kStable;
       f.status_reason = spikes > 1 ? "several significant " + units + " but not persistent" :
                         "no persistent or significant change";
+    }
+    // The tests that hold besides the status: a chronic theme can spike too.
+    if (f.status == FindingStatus::kChronic && emerging) {
+      f.also.push_back(FindingStatus::kSpike);
+      f.status_reason += "; and it spiked in the last " + std::string(unit) + ": " +
+                         std::to_string(f.last_count) + " verbatims vs " +
+                         Num(f.last_expected) + " expected from its own baseline share " +
+                         Pct(f.own_baseline_share) + " (one-sided Poisson p = " +
+                         PValue(f.last_p_value) + ")";
+    } else if ((f.status == FindingStatus::kChronic || f.status == FindingStatus::kEmerging ||
+                f.status == FindingStatus::kResolved) &&
+               spikes == 1) {
+      f.also.push_back(FindingStatus::kSpike);
+      f.status_reason += "; also a one-off spike in " + out.periods[spike_at] + " (" +
+                         std::to_string(w.counts[spike_at]) + " verbatims vs " +
+                         Num(spike_expected) + " expected)";
+    }
+    if (!out.window_sufficient) {
+      f.provisional = true;
+      f.status_reason = "provisional: only " + std::to_string(W) + " " +
+                        (W == 1 ? std::string(unit) : units) + " of data, the tests need " +
+                        std::to_string(out.min_periods) + "; " + f.status_reason;
     }
 
     // Sentiment and signals.
@@ -574,11 +711,66 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
                      return a.theme < b.theme;
                    });
 
+  out.surges = DetectSurges(d, out.periods, totals, o);
   internal::AddMoney(d, &out);
   internal::AddImpact(d, &out);
   internal::RankFindings(&out);
 
   // ---- unknown themes ---------------------------------------------------------
+  if (!d.sample.empty()) {
+    DiscoveryOptions dopt;
+    dopt.max_themes = std::max<size_t>(1, o.max_unknown_themes);
+    dopt.phrases_per_theme = std::max<size_t>(1, o.phrases_per_unknown_theme);
+    dopt.examples = o.examples_per_unknown_theme;
+    Discovery dis = DiscoverThemes(aggregate, dopt, o);
+    for (const DiscoveredTheme& t : dis.themes) {
+      UnknownTheme u;
+      u.name = t.name;
+      u.count = t.estimated;
+      for (const DiscoveredPhrase& p : t.phrases)
+        u.phrases.push_back({p.phrase, p.docs, p.covered, 0.0, p.in_theme});
+      u.examples = t.examples;
+      u.id = t.id;
+      u.sample_count = t.sample_count;
+      u.share = t.share;
+      u.status = t.finding.status;
+      u.status_reason = t.finding.status_reason;
+      u.trend = t.finding.trend;
+      u.series = t.finding.series;
+      u.share_negative = t.finding.share_negative;
+      u.with_signal = t.finding.with_signal;
+      u.rule = t.rule;
+      u.rule_precision = t.rule_precision;
+      u.rule_recall = t.rule_recall;
+      out.unknown_themes.push_back(std::move(u));
+    }
+    // Discovered themes join the drivers of overall surges (sample counts
+    // scaled to all records).
+    for (VolumeSurge& sg : out.surges) {
+      if (!sg.channel.empty()) continue;
+      const double excess_total = std::max(static_cast<double>(sg.count) - sg.typical, 1.0);
+      for (const UnknownTheme& u : out.unknown_themes) {
+        std::vector<double> c;
+        size_t at = u.series.size();
+        for (size_t i = 0; i < u.series.size(); ++i) {
+          c.push_back(static_cast<double>(u.series[i].count) * dis.scale);
+          if (u.series[i].period == sg.period) at = i;
+        }
+        if (at == c.size()) continue;
+        const double typical = MedianWithout(c, at), excess = c[at] - typical;
+        if (excess <= 0) continue;
+        sg.drivers.push_back({u.id, static_cast<uint64_t>(std::llround(c[at])), Round(typical, 100),
+                              Round(excess, 100), Round(excess / excess_total, 1e4)});
+      }
+      std::stable_sort(sg.drivers.begin(), sg.drivers.end(),
+                       [](const SurgeDriver& a, const SurgeDriver& b) {
+                         if (a.excess != b.excess) return a.excess > b.excess;
+                         return a.theme < b.theme;
+                       });
+      if (sg.drivers.size() > o.drivers_per_surge) sg.drivers.resize(o.drivers_per_surge);
+    }
+    return out;
+  }
   std::set<std::string> scope(out.periods.begin(), out.periods.end());
   scope.insert(kUndatedPeriod);
   // Keys point into the aggregate's tables, which outlive this function.

@@ -44,6 +44,25 @@ Json NamedCounts(const std::vector<NamedCount>& v, const char* key) {
   return out;
 }
 
+Json AlsoJson(const Finding& f) {
+  Json out = Json::array();
+  for (FindingStatus s : f.also) out.push_back(FindingStatusName(s));
+  return out;
+}
+
+Json SurgeJson(const VolumeSurge& s) {
+  Json drivers = Json::array();
+  for (const SurgeDriver& d : s.drivers)
+    drivers.push_back({{"theme", d.theme},
+                       {"count", d.count},
+                       {"typical", d.typical},
+                       {"excess", d.excess},
+                       {"share_of_excess", d.share_of_excess}});
+  return Json{{"period", s.period},  {"channel", s.channel}, {"count", s.count},
+              {"typical", s.typical}, {"ratio", s.ratio},     {"p_value", s.p_value},
+              {"reason", s.reason},   {"drivers", drivers}};
+}
+
 Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
   Json series = Json::array();
   for (const PeriodPoint& p : f.series)
@@ -74,6 +93,8 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
       {"label_path", f.label_path},
       {"status", FindingStatusName(f.status)},
       {"status_reason", f.status_reason},
+      {"also", AlsoJson(f)},
+      {"provisional", f.provisional},
       {"department", f.department},
       {"role", ValueRoleName(f.role)},
       {"owners", owners},
@@ -90,7 +111,8 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
        {{"last_count", f.last_count},
         {"baseline_share", f.own_baseline_share},
         {"expected", f.last_expected},
-        {"p_value", f.last_p_value}}},
+        {"p_value", f.last_p_value},
+        {"significant", f.last_significant}}},
       {"spike_test", {{"period", f.spike_period}, {"p_value", f.spike_p_value}}},
       {"series", series},
       {"sentiment",
@@ -266,7 +288,9 @@ std::string FindingsToJson(const Findings& f) {
                  {"first", f.periods.empty() ? "" : f.periods.front()},
                  {"last", f.periods.empty() ? "" : f.periods.back()},
                  {"periods", f.periods},
-                 {"totals", totals}};
+                 {"totals", totals},
+                 {"sufficient", f.window_sufficient},
+                 {"min_periods", f.min_periods}};
   j["records"] = {{"total", f.records},
                   {"in_window", f.in_window},
                   {"undated", f.undated},
@@ -297,7 +321,11 @@ std::string FindingsToJson(const Findings& f) {
                     {"growth", o.weight_growth}}},
                   {"escalation_min_count", o.escalation_min_count},
                   {"phrase_alpha", o.phrase_alpha},
-                  {"phrase_min_count", o.phrase_min_count}};
+                  {"phrase_min_count", o.phrase_min_count},
+                  {"min_baseline_periods", o.min_baseline_periods},
+                  {"surge_alpha", o.surge_alpha},
+                  {"surge_min_ratio", o.surge_min_ratio},
+                  {"surge_min_count", o.surge_min_count}};
   Json escalations = Json::array();
   for (const Finding& x : f.findings)
     if (x.escalated) escalations.push_back(x.theme);
@@ -312,12 +340,35 @@ std::string FindingsToJson(const Findings& f) {
       phrases.push_back({{"phrase", p.phrase},
                          {"unclassified", p.unclassified},
                          {"classified", p.classified},
-                         {"g2", p.g2}});
+                         {"g2", p.g2},
+                         {"in_theme", p.in_theme}});
     Json examples = Json::array();
     for (const Quote& q : t.examples) examples.push_back(QuoteJson(q));
-    unknown.push_back({{"name", t.name}, {"count", t.count}, {"phrases", phrases}, {"examples", examples}});
+    Json series = Json::array();
+    for (const PeriodPoint& p : t.series)
+      series.push_back({{"period", p.period}, {"count", p.count}, {"total", p.total},
+                        {"share", p.share}, {"present", p.present}});
+    unknown.push_back({{"name", t.name},
+                       {"count", t.count},
+                       {"id", t.id},
+                       {"sample_count", t.sample_count},
+                       {"share", t.share},
+                       {"status", FindingStatusName(t.status)},
+                       {"status_reason", t.status_reason},
+                       {"trend", t.trend},
+                       {"series", series},
+                       {"share_negative", t.share_negative},
+                       {"with_signal", t.with_signal},
+                       {"rule", {{"include", t.rule},
+                                 {"precision", t.rule_precision},
+                                 {"recall", t.rule_recall}}},
+                       {"phrases", phrases},
+                       {"examples", examples}});
   }
   j["unknown_themes"] = unknown;
+  Json surges = Json::array();
+  for (const VolumeSurge& x : f.surges) surges.push_back(SurgeJson(x));
+  j["surges"] = surges;
   j["warnings"] = f.warnings;
   internal::AddEconJson(f, &j);
   if (!f.industries.mode.empty()) j["industries"] = Json::parse(f.industries.ToJson());

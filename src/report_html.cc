@@ -67,6 +67,15 @@ std::string Badge(FindingStatus s) {
   return std::string("<span class=\"badge b-") + n + "\">" + n + "</span>";
 }
 
+// "+ spike" after the status when another test holds too; "?" when the
+// window is too short for the tests.
+std::string AlsoBadges(const Finding& f) {
+  std::string out;
+  for (FindingStatus s : f.also) out += " + " + Badge(s);
+  if (f.provisional) out += " <small title=\"too few periods for the tests\">(provisional)</small>";
+  return out;
+}
+
 // Bars of the share per period with the reference (dashed) and, for
 // emerging issues, the own baseline (dotted).
 std::string TrendSvg(const Finding& f) {
@@ -202,6 +211,30 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
            std::to_string(rest_mentions) + " mentions in all (marked <span class=\"badge b-esc\">safety</span> below)</li>";
   if (!esc.empty())
     h += "<div class=\"alert\"><b>Escalate regardless of volume</b><ul>" + esc + "</ul></div>\n";
+  if (!f.window_sufficient)
+    h += "<div class=\"alert\"><b>Too few periods for confident statuses.</b> The window has " +
+         std::to_string(f.periods.size()) + " " + PeriodName(f.period) +
+         "(s); the chronic, emerging and spike tests need at least " +
+         std::to_string(f.min_periods) +
+         ". The statuses below are provisional: read them as hints, not verdicts.</div>\n";
+  if (!f.surges.empty()) {
+    h += "<h2>Volume surges</h2>\n<p class=\"sub\">Periods whose total volume stands out "
+         "from the typical (median) volume of the other periods, even when theme shares stay "
+         "flat.</p>\n<table><tr><th>Period</th><th>Channel</th><th class=\"n\">Verbatims</th>"
+         "<th class=\"n\">Typical</th><th class=\"n\">Ratio</th><th>Driven by</th></tr>\n";
+    for (const VolumeSurge& x : f.surges) {
+      std::string drivers;
+      for (const SurgeDriver& dr : x.drivers)
+        drivers += (drivers.empty() ? "" : ", ") + Esc(dr.theme) + " (+" + F(dr.excess, "%.0f") +
+                   ")";
+      h += "<tr><td>" + Esc(x.period) + "</td><td>" +
+           (x.channel.empty() ? std::string("all") : Esc(x.channel)) + "</td><td class=\"n\">" +
+           std::to_string(x.count) + "</td><td class=\"n\">" + F(x.typical, "%.0f") +
+           "</td><td class=\"n\">" + (x.ratio > 0 ? F(x.ratio, "%.1f") + "x" : "new") +
+           "</td><td>" + drivers + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
 
   h += internal::EconHtml(f);
 
@@ -217,7 +250,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
     std::string ch;
     for (const NamedCount& c : x.channels) ch += (ch.empty() ? "" : ", ") + Esc(c.name);
     h += "<tr><td class=\"n\">" + std::to_string(i + 1) + "</td><td><b>" + Esc(x.theme) +
-         "</b></td><td>" + Badge(x.status) +
+         "</b></td><td>" + Badge(x.status) + AlsoBadges(x) +
          (x.escalated ? " <span class=\"badge b-esc\">safety</span>" : "") + "</td><td>" +
          F(x.priority) + PriorityBar(x) + "</td><td>" +
          Esc(x.department.empty() ? "unassigned" : x.department) + "<br><small>" +
@@ -235,7 +268,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
     if (x.status == FindingStatus::kStable && !x.escalated) continue;
     ++shown;
     h += "<div class=\"card\"><div class=\"head\"><h3>" + std::to_string(i + 1) + ". " +
-         Esc(x.theme) + "</h3>" + Badge(x.status) +
+         Esc(x.theme) + "</h3>" + Badge(x.status) + AlsoBadges(x) +
          (x.escalated ? " <span class=\"badge b-esc\">safety</span>" : "") + "</div>";
     h += "<div class=\"meta\">" + Esc(x.department.empty() ? "unassigned" : x.department) + " (" +
          ValueRoleName(x.role) + ") &middot; " + std::to_string(x.volume) + " verbatims, " +
@@ -293,10 +326,39 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
 
   if (!f.unknown_themes.empty()) {
     h += "<h2>Possible new themes in unclassified verbatims</h2>\n";
+    if (!f.unknown_themes.front().id.empty())
+      h += "<p class=\"sub\">Discovered in the verbatims no known theme covers (phrases "
+           "grouped by the verbatims they share; sizes estimated from a uniform sample). "
+           "<b>To promote them</b>: run <code>voc discover INPUT -o draft.json</code> "
+           "(add <code>--themes YOUR_TAXONOMY</code> to keep yours), review the "
+           "<code>discovered/&hellip;</code> themes in the draft (rename the label, set the "
+           "department, edit or delete the rule), then pass it back with "
+           "<code>--themes draft.json</code>: they become themes like any other.</p>\n";
     for (const UnknownTheme& t : f.unknown_themes) {
+      std::string spark;
+      uint64_t maxc = 1;
+      for (const PeriodPoint& p : t.series) maxc = std::max(maxc, p.count);
+      for (const PeriodPoint& p : t.series)
+        spark += "<span class=\"hbar\" title=\"" + Esc(p.period) + ": " +
+                 std::to_string(p.count) + "\" style=\"width:4px;margin-right:1px;height:" +
+                 F(2.0 + 18.0 * p.count / maxc, "%.0f") + "px;vertical-align:bottom\"></span>";
       h += "<div class=\"card\"><div class=\"head\"><h3>&ldquo;" + Esc(t.name) +
-           "&rdquo;</h3><span class=\"meta\">" + std::to_string(t.count) +
-           " unclassified verbatims</span></div><div class=\"meta\">Phrases: ";
+           "&rdquo;</h3>" + (t.id.empty() ? std::string() : Badge(t.status)) +
+           "<span class=\"meta\">" + std::to_string(t.count) +
+           " unclassified verbatims" +
+           (t.id.empty() ? std::string()
+                         : " (" + Esc(PercentText(t.share)) + " of the sample), " +
+                               Esc(PercentText(t.sample_count ? t.share_negative : 0.0)) +
+                               " negative") +
+           "</span></div>";
+      if (!t.id.empty()) {
+        h += "<div class=\"meta\">" + spark + " trend " + Esc(t.trend) + " &middot; " +
+             Esc(t.status_reason) + "</div>";
+        h += "<div class=\"meta\">Draft id <code>" + Esc(t.id) + "</code>; suggested rule <code>" +
+             Esc(t.rule) + "</code> (precision " + F(t.rule_precision, "%.2f") + ", recall " +
+             F(t.rule_recall, "%.2f") + ")</div>";
+      }
+      h += "<div class=\"meta\">Phrases: ";
       for (size_t i = 0; i < t.phrases.size(); ++i)
         h += (i ? ", " : "") + Esc(t.phrases[i].phrase) + " (" +
              std::to_string(t.phrases[i].unclassified) + ")";

@@ -75,13 +75,7 @@ const std::vector<voc::Analysis>& Stream() {
   return *kStream;
 }
 
-void CheckPlanted(const voc::Findings& f) {
-  REQUIRE(f.periods.size() == 12);
-  CHECK(f.periods.front() == "2024-W01");
-  CHECK(f.periods.back() == "2024-W12");
-  CHECK(f.undated == 50);
-  CHECK(f.in_window == 12000);
-  CHECK(f.records == 12050);
+void CheckPlantedStatuses(const voc::Findings& f) {
   const std::map<std::string, voc::FindingStatus> expected = {
       {"billing/unexpected-fee", voc::FindingStatus::kChronic},
       {"delivery/late", voc::FindingStatus::kChronic},
@@ -104,6 +98,16 @@ void CheckPlanted(const voc::Findings& f) {
                                               << ": " << x->status_reason);
   }
   CHECK(f.Count(voc::FindingStatus::kChronic) == 2);
+}
+
+void CheckPlanted(const voc::Findings& f) {
+  REQUIRE(f.periods.size() == 12);
+  CHECK(f.periods.front() == "2024-W01");
+  CHECK(f.periods.back() == "2024-W12");
+  CHECK(f.undated == 50);
+  CHECK(f.in_window == 12000);
+  CHECK(f.records == 12050);
+  CheckPlantedStatuses(f);
   // Chronic issues lead, the emerging one outranks the stable noise.
   CHECK(f.findings[0].theme == "billing/unexpected-fee");
   CHECK(f.findings[1].theme == "delivery/late");
@@ -343,4 +347,131 @@ TEST_CASE("DetectFindings: repeat customers per theme and per period") {
   REQUIRE(x.series.size() == 2);
   CHECK(x.series[0].repeat_customers == 1);
   CHECK(x.series[1].repeat_customers == 0);
+}
+
+namespace {
+
+// The stream with the records of `week` (0-based) on `channel` ("" = all)
+// copied `extra` more times under new ids: the volume of that week surges
+// while every theme's share stays what it was.
+std::vector<voc::Analysis> WithSurge(int week, const std::string& channel, int extra) {
+  std::vector<voc::Analysis> xs = Stream();
+  const int64_t start = 1704067200 + int64_t{week} * 7 * 86400;
+  const size_t n = xs.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (!xs[i].timestamp || *xs[i].timestamp < start || *xs[i].timestamp >= start + 7 * 86400)
+      continue;
+    if (!channel.empty() && xs[i].channel != channel) continue;
+    for (int k = 0; k < extra; ++k) {
+      voc::Analysis c = xs[i];
+      c.id += "-copy" + std::to_string(k);
+      xs.push_back(std::move(c));
+    }
+  }
+  return xs;
+}
+
+}  // namespace
+
+TEST_CASE("DetectFindings: no volume surge in a steady stream") {
+  const voc::Findings f = voc::DetectFindings(OnePass(Stream()));
+  CHECK(f.surges.empty());
+  CHECK(f.window_sufficient);
+  CHECK(f.min_periods == 6);
+  for (const auto& x : f.findings) CHECK_FALSE(x.provisional);
+}
+
+TEST_CASE("DetectFindings: a planted volume surge with flat shares is its own finding") {
+  const voc::Findings f = voc::DetectFindings(OnePass(WithSurge(8, "", 1)));
+  REQUIRE(!f.surges.empty());
+  const voc::VolumeSurge& s = f.surges.front();
+  CHECK(s.period == "2024-W09");
+  CHECK(s.channel == "");
+  CHECK(s.count == 2000);
+  CHECK(s.typical == doctest::Approx(1000));
+  CHECK(s.ratio == doctest::Approx(2.0));
+  CHECK(s.p_value < 1e-10);
+  CHECK(s.reason.find("week 2024-W09 had 2000 verbatims vs a typical 1000 (2.0x)") == 0);
+  // The drivers are the big themes, largest excess first.
+  REQUIRE(s.drivers.size() == 5);
+  CHECK(s.drivers[0].theme == "unclassified");
+  CHECK(s.drivers[1].theme == "billing/unexpected-fee");
+  for (size_t i = 1; i < s.drivers.size(); ++i)
+    CHECK(s.drivers[i - 1].excess >= s.drivers[i].excess);
+  // Every channel doubled: one surge per channel too, and no other period.
+  CHECK(f.surges.size() == 5);
+  for (const auto& x : f.surges) CHECK(x.period == "2024-W09");
+  // Shares stayed flat: the statuses of the themes are those of the stream.
+  CheckPlantedStatuses(f);
+  const std::string json = voc::FindingsToJson(f);
+  CHECK(json.find("\"surges\": [") != std::string::npos);
+  CHECK(voc::FindingsToHtml(f).find("<h2>Volume surges</h2>") != std::string::npos);
+}
+
+TEST_CASE("DetectFindings: a surge on one channel is reported for that channel only") {
+  const voc::Findings f = voc::DetectFindings(OnePass(WithSurge(9, "social", 2)));
+  REQUIRE(f.surges.size() == 1);
+  CHECK(f.surges[0].period == "2024-W10");
+  CHECK(f.surges[0].channel == "social");
+  CHECK(f.surges[0].ratio == doctest::Approx(3.0).epsilon(0.15));
+  CHECK(f.surges[0].reason.find(" on social had ") != std::string::npos);
+}
+
+TEST_CASE("DetectFindings: a chronic theme that spiked in the last period says both") {
+  std::vector<voc::Analysis> xs = Stream();
+  const int64_t last = 1704067200 + int64_t{11} * 7 * 86400;
+  const size_t n = xs.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (!xs[i].timestamp || *xs[i].timestamp < last) continue;
+    if (xs[i].themes.empty() || xs[i].themes[0].id != "billing/unexpected-fee") continue;
+    for (int k = 0; k < 2; ++k) {
+      voc::Analysis c = xs[i];
+      c.id += "-again" + std::to_string(k);
+      xs.push_back(std::move(c));
+    }
+  }
+  const voc::Findings f = voc::DetectFindings(OnePass(xs));
+  const voc::Finding* billing = Find(f, "billing/unexpected-fee");
+  REQUIRE(billing != nullptr);
+  CHECK(billing->status == voc::FindingStatus::kChronic);
+  CHECK(billing->last_significant);
+  REQUIRE(billing->also.size() == 1);
+  CHECK(billing->also[0] == voc::FindingStatus::kSpike);
+  CHECK(billing->status_reason.find("; and it spiked in the last week: ") != std::string::npos);
+  CHECK(voc::FindingsToJson(f).find("\"also\": [\n        \"spike\"\n      ]") !=
+        std::string::npos);
+  // The steady chronic theme says nothing more.
+  CHECK(Find(f, "delivery/late")->also.empty());
+}
+
+TEST_CASE("DetectFindings: a window too short for the tests gives provisional statuses") {
+  voc::FindingsOptions o;
+  o.window_periods = 4;
+  voc::Findings f = voc::DetectFindings(OnePass(Stream()), o);
+  CHECK_FALSE(f.window_sufficient);
+  REQUIRE(f.warnings.size() == 1);
+  CHECK(f.warnings[0] ==
+        "the window has only 4 weeks; the tests need at least 6 (the chronic window of 4 plus 2 "
+        "baseline weeks): statuses are provisional");
+  REQUIRE(!f.findings.empty());
+  for (const auto& x : f.findings) {
+    CHECK(x.provisional);
+    CHECK(x.status_reason.rfind("provisional: only 4 weeks of data, the tests need 6; ", 0) == 0);
+  }
+  CHECK(voc::FindingsToHtml(f).find("Too few periods for confident statuses") != std::string::npos);
+  CHECK(voc::FindingsToJson(f).find("\"sufficient\": false") != std::string::npos);
+  o.min_baseline_periods = 0;
+  f = voc::DetectFindings(OnePass(Stream()), o);
+  CHECK(f.window_sufficient);
+  CHECK(f.warnings.empty());
+
+  o = {};
+  o.surge_min_ratio = 0.5;
+  CHECK(voc::ValidateFindingsOptions(o).message() == "surge_min_ratio must be >= 1");
+  o = {};
+  o.surge_alpha = 1;
+  CHECK(voc::ValidateFindingsOptions(o).message() == "surge_alpha must be in (0, 1)");
+  o = {};
+  o.min_baseline_periods = -1;
+  CHECK(voc::ValidateFindingsOptions(o).message() == "min_baseline_periods must be >= 0");
 }

@@ -96,10 +96,16 @@ struct AggregateOptions {
   bool phrase_stats = true;
   // Longest n-gram counted (1..3). Default 3.
   int max_ngram = 3;
+  // Records kept for theme discovery (voc/discovery.h): the ones with the
+  // smallest content hash, a uniform sample whatever the split of the input,
+  // so merges stay exact and memory stays flat (about 0.7 KB a record) as
+  // the input grows. 0 turns discovery off. Default 20000.
+  size_t discovery_sample = 20000;
 };
 
 namespace internal {
 struct AggregateData;
+struct AggregateAccess;
 }
 
 class Aggregate {
@@ -152,6 +158,7 @@ class Aggregate {
   const internal::AggregateData& data() const { return *data_; }
 
  private:
+  friend struct internal::AggregateAccess;  // builds aggregates of discovered themes
   std::unique_ptr<internal::AggregateData> data_;
 };
 

@@ -31,7 +31,23 @@
 //   their pooled share), by the same Poisson test at `spike_alpha`, with the
 //   same minimum count and ratio: a one-off, not a persistent issue.
 // * Stable: none of the above. Precedence: chronic, emerging, resolved,
-//   spike, stable.
+//   spike, stable. The tests that also hold are listed in `Finding::also`:
+//   a chronic theme whose last period passes the emerging test (it spiked
+//   on top of being chronic) or that had one one-off spike says "spike" there
+//   and in its status reason.
+// * Short windows: the tests need `chronic_n + min_baseline_periods`
+//   periods (default 4 + 2). With fewer, `Findings::window_sufficient` is
+//   false, a warning says so and every finding is `provisional` (its reason
+//   starts with "provisional:").
+// * Volume surge: the total volume N_p of a window period (over all channels,
+//   and per channel when there are several) against the typical volume m (the
+//   median of the other window periods): a surge when N_p >= `surge_min_count`,
+//   N_p >= `surge_min_ratio` * m, a one-sided Poisson test of N_p against
+//   max(m, 1) is significant at `surge_alpha`, and, with >= 4 other periods
+//   whose volumes vary, the robust z-score (N_p - m) / (1.4826 MAD) >= 3
+//   (periods vary more than Poisson). Shares may stay flat: the surge is its
+//   own finding. Its drivers are the themes (and "unclassified") with the
+//   largest excess count over their own median count in the other periods.
 // * Priority (0..100) = 100 * sum(w_i * v_i) / sum(w_i) over five parts:
 //   volume v = sqrt(V / V_max) (V_max: the largest theme's window volume),
 //   persistence (share of the last `chronic_n` periods present above
@@ -42,7 +58,12 @@
 //   else 0). Each part is reported with its value, weight, points and why.
 // * Escalation: a theme with >= `escalation_min_count` urgency/safety
 //   signals is escalated whatever its volume or priority.
-// * Unknown themes: word n-grams over-represented in unclassified verbatims
+// * Unknown themes: when the aggregate holds a discovery sample (the
+//   default), the themes of DiscoverThemes() (voc/discovery.h): named
+//   groups of phrases with their own series and status, a suggested rule,
+//   and representative verbatims; they also join the drivers of volume
+//   surges. Otherwise (aggregates saved without a sample): word n-grams
+//   over-represented in unclassified verbatims
 //   against the classified ones (2x2 log-likelihood ratio G2, chi-square 1 df
 //   critical value at `phrase_alpha`, document frequencies), grouped into
 //   connected components of phrases sharing a word; each group is named by
@@ -132,6 +153,15 @@ struct FindingsOptions {
   ScoreKind score_kind = ScoreKind::kAuto;
   int bootstrap_samples = 1000;  // resamples for the impact interval; 0 = none
   RankBy rank_by = RankBy::kPriority;
+  // Periods of baseline needed before the chronic window for confident
+  // statuses (see "Short windows"). Default 2.
+  int min_baseline_periods = 2;
+  // Volume surges: significance, smallest ratio to the typical volume,
+  // smallest count and most drivers listed. Defaults 0.001, 1.5, 20, 5.
+  double surge_alpha = 0.001;
+  double surge_min_ratio = 1.5;
+  uint64_t surge_min_count = 20;
+  size_t drivers_per_surge = 5;
 };
 
 // Returns InvalidArgument naming the first field out of range.
@@ -187,6 +217,8 @@ struct Finding {
   std::vector<std::string> label_path;  // {"billing", "unexpected-fee"}
   FindingStatus status = FindingStatus::kStable;
   std::string status_reason;            // one sentence with the numbers
+  std::vector<FindingStatus> also;      // other tests that hold (e.g. chronic + spike)
+  bool provisional = false;             // the window is too short for the tests
   std::string department;               // main owner ("" when unknown)
   ValueRole role = ValueRole::kUnknown;
   std::vector<OwnerShare> owners;       // all owners reported, most hits first
@@ -206,6 +238,7 @@ struct Finding {
   double own_baseline_share = 0.0;
   double last_expected = 0.0;
   double last_p_value = 1.0;
+  bool last_significant = false;  // the emerging test holds on the last period
   // The spike test: the most significant earlier period.
   std::string spike_period;
   double spike_p_value = 1.0;
@@ -239,14 +272,48 @@ struct UnknownPhrase {
   std::string phrase;
   uint64_t unclassified = 0;  // unclassified verbatims containing it
   uint64_t classified = 0;    // classified verbatims containing it
-  double g2 = 0.0;
+  double g2 = 0.0;            // 0 for discovered themes
+  uint64_t in_theme = 0;      // discovered themes: members containing it
 };
 
 struct UnknownTheme {
-  std::string name;    // suggested: its most telling phrase
-  uint64_t count = 0;  // unclassified verbatims with its top phrase
+  std::string name;    // suggested: its most telling phrase(s)
+  uint64_t count = 0;  // unclassified verbatims of the theme (estimated from the sample)
   std::vector<UnknownPhrase> phrases;
   std::vector<Quote> examples;
+  // Discovered themes only (empty / zero otherwise):
+  std::string id;               // "discovered/<slug>", the id in a `voc discover` draft
+  uint64_t sample_count = 0;    // members in the discovery sample
+  double share = 0.0;           // of the sampled records
+  FindingStatus status = FindingStatus::kStable;
+  std::string status_reason;
+  std::string trend;            // "rising", "falling" or "flat"
+  std::vector<PeriodPoint> series;  // sample counts per window period
+  double share_negative = 0.0;
+  uint64_t with_signal = 0;     // sampled members with a Hunsaker signal
+  std::string rule;             // suggested RE2 include
+  double rule_precision = 0.0, rule_recall = 0.0;
+};
+
+// A theme's part in a volume surge.
+struct SurgeDriver {
+  std::string theme;     // a theme id or "unclassified"
+  uint64_t count = 0;    // its verbatims in the surge period (and channel)
+  double typical = 0.0;  // its median count in the other window periods
+  double excess = 0.0;   // count - typical
+  double share_of_excess = 0.0;  // excess / (surge count - typical volume)
+};
+
+// A period whose total volume (overall or on one channel) surged.
+struct VolumeSurge {
+  std::string period;
+  std::string channel;   // "" for all channels
+  uint64_t count = 0;    // verbatims in the period (on the channel)
+  double typical = 0.0;  // median volume of the other window periods
+  double ratio = 0.0;    // count / typical (0 when typical is 0)
+  double p_value = 1.0;  // one-sided Poisson test of count against typical
+  std::string reason;    // one sentence with the numbers
+  std::vector<SurgeDriver> drivers;  // largest excess first
 };
 
 struct Findings {
@@ -262,6 +329,11 @@ struct Findings {
   FindingsOptions options;
   std::vector<Finding> findings;  // by priority, highest first
   std::vector<UnknownTheme> unknown_themes;
+  std::vector<VolumeSurge> surges;  // by period, overall before channels
+  // False when the window has fewer than chronic_n + min_baseline_periods
+  // periods: statuses are provisional.
+  bool window_sufficient = true;
+  int min_periods = 0;  // chronic_n + min_baseline_periods
   std::vector<std::string> warnings;  // e.g. an unknown `last_period`
   // The industry packs the analysis used and why; set by the caller that ran
   // the analysis (`mode` empty when unknown, e.g. from saved aggregates).

@@ -79,7 +79,8 @@ __version__ = _voc.__version__
 __all__ = [
     "FINDINGS_SCHEMA_VERSION", "Aggregate", "Analysis", "Analyzer", "Error", "Findings",
     "Model", "Record", "make_record", "merge_aggregates",
-    "analyze", "analyze_many", "contains_pii", "default_models_dir", "detect_findings", "evaluate",
+    "analyze", "analyze_many", "contains_pii", "default_models_dir", "detect_findings", "discover",
+    "evaluate",
     "customer_key", "format_timestamp", "load_model", "max_threads", "normalize", "parse_timestamp",
     "read_records", "redact",
     "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
@@ -748,6 +749,81 @@ def merge_aggregates(parts):
     if out is None:
         raise ValueError("no aggregates to merge")
     return out
+
+
+def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channel_col=None,
+             themes=None, period="week", sample=20000, threads=0, findings=None, **options):
+    """Discovers themes no known theme covers (voc/discovery.h).
+
+    `texts_or_frame`: texts (ids "1", "2", ... in order) or a pandas
+    DataFrame with `text_col` (and optionally `id_col`, `time_col`,
+    `channel_col`). `themes`: the base taxonomy (a path, a dict, or None for
+    the shipped one; `{"themes": []}` discovers from scratch); its themes are
+    the known ones. `options`: DiscoveryOptions fields (max_themes, link,
+    ...); `findings`: FindingsOptions fields for each theme's status.
+    Returns `(draft, themes)`: the draft taxonomy as a dict (the base plus
+    `discovered/<slug>` themes, to review and pass back as `themes=`), and a
+    pandas DataFrame (a list of dicts without pandas) with one row per
+    discovered theme: id, name, estimated, sample_count, share, status,
+    rule, rule_precision, rule_recall, phrases, examples, members."""
+    import tempfile
+    dopt = _fill(_voc.DiscoveryOptions(), options, "discovery")
+    _voc.validate_discovery_options(dopt)
+    fopt = findings_options(**(findings or {}))
+    if sample < 1:
+        raise ValueError("sample must be >= 1")
+    tmp = None
+    if themes is None:
+        base_path = _os.path.join(default_models_dir(), "taxonomy.json")
+    elif isinstance(themes, dict):
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8")
+        _json.dump(themes, tmp)
+        tmp.close()
+        base_path = tmp.name
+    else:
+        base_path = _os.fspath(themes)
+    try:
+        with open(base_path, encoding="utf-8") as f:
+            base = f.read()
+        analyzer = Analyzer(themes=base_path)
+    finally:
+        if tmp is not None:
+            _os.unlink(tmp.name)
+    records = []
+    if hasattr(texts_or_frame, "columns"):
+        frame = texts_or_frame
+        if text_col not in frame.columns:
+            raise KeyError(f"no column {text_col!r}")
+        n = len(frame)
+        col = lambda c: list(frame[c]) if c else [None] * n  # noqa: E731
+        for i, (t, rid, ts, ch) in enumerate(zip(col(text_col), col(id_col), col(time_col),
+                                                 col(channel_col))):
+            records.append(make_record("" if t is None else t,
+                                       id=str(i + 1) if rid is None else str(rid),
+                                       timestamp=ts, channel="" if ch is None else str(ch)))
+    else:
+        for i, t in enumerate(texts_or_frame):
+            records.append(make_record(t, id=str(i + 1)))
+    agg = Aggregate(period, discovery_sample=sample, phrase_stats=False, track_customers=False)
+    agg.add_many(analyzer.analyze_many(records, threads))
+    draft_text, themes_text = _voc.discover(agg, dopt, fopt, base)
+    draft = _json.loads(draft_text)
+    rows = []
+    for t in _json.loads(themes_text)["themes"]:
+        rows.append({
+            "id": t["id"], "name": t["name"], "estimated": t["estimated"],
+            "sample_count": t["sample_count"], "share": t["share"], "status": t["status"],
+            "rule": t["rule"]["include"], "rule_precision": t["rule"]["precision"],
+            "rule_recall": t["rule"]["recall"], "phrases": [p["phrase"] for p in t["phrases"]],
+            "examples": [q["text"] for q in t["examples"]], "members": t["members"],
+        })
+    try:
+        import pandas as pd
+    except ImportError:
+        return draft, rows
+    columns = ["id", "name", "estimated", "sample_count", "share", "status", "rule",
+               "rule_precision", "rule_recall", "phrases", "examples", "members"]
+    return draft, pd.DataFrame(rows, columns=columns)
 
 
 def findings_options(**options):

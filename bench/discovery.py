@@ -1,0 +1,249 @@
+#!/usr/bin/python3
+"""Theme discovery from an empty taxonomy, side by side with scikit-learn
+TF-IDF + NMF at the same number of topics, on labelled corpora.
+
+    /usr/bin/python3 bench/discovery.py [--voc build/bin/voc] [--data ../shared/data]
+                                        [--scale 10] [--markdown]
+
+For each corpus, `voc discover --themes {"themes": []}` runs on the texts
+alone; every discovered theme is scored against the gold labels of its
+members: its majority label and purity (majority share). A gold category is
+recovered when some theme with purity >= 0.5 has it as majority. Coverage:
+share of the texts assigned to a theme. NMF (Debian's python3-sklearn,
+TfidfVectorizer with English stop words, min_df 2, max_df 0.5, NMF init
+nndsvd, random_state 0) gets k = the number of themes voc found, each text
+goes to its strongest topic (texts with no weight: unassigned), and is scored
+the same way. Names are checked for handles, URLs, numbers and brand words
+(words in voc's own `ubiquitous` list).
+
+Wall time and peak RSS are measured per process (os.wait4): voc runs its
+whole pipeline (read, normalise, redact, tokenize, sentiment, discovery);
+NMF is timed on vectorising + fitting + assigning, in a child process that
+imports scikit-learn first (import time excluded). `--scale N` also runs
+voc on the first corpus repeated N times (new ids) to check that peak
+memory stays flat (the discovery sample bounds it).
+
+Corpora (under --data, skipped when missing):
+  cfpb        cfpb_complaints/complaints_sample.csv: narratives, gold Issue
+  bitext      bitext_customer_support/...Training_Dataset.csv: instruction, gold intent
+  restaurants semeval_absa/ABSA16_Restaurants_Train_SB1_v2.xml: sentence, gold first category
+  laptops     semeval_absa/ABSA16_Laptops_Train_SB1_v2.xml: sentence, gold first category
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_cfpb(data):
+    path = os.path.join(data, "cfpb_complaints", "complaints_sample.csv")
+    out = []
+    with open(path, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            t = r.get("Consumer complaint narrative", "").strip()
+            if t:
+                out.append((t, r["Issue"]))
+    return out
+
+
+def load_bitext(data):
+    path = os.path.join(data, "bitext_customer_support",
+                        "Bitext_Sample_Customer_Support_Training_Dataset.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        return [(r["instruction"], r["intent"]) for r in csv.DictReader(f) if r["instruction"].strip()]
+
+
+def load_semeval(data, name):
+    path = os.path.join(data, "semeval_absa", name)
+    out = []
+    for s in ET.parse(path).getroot().iter("sentence"):
+        text = s.findtext("text") or ""
+        cats = [o.get("category") for o in s.iter("Opinion") if o.get("category")]
+        if text.strip() and cats:
+            out.append((text, cats[0]))
+    return out
+
+
+CORPORA = [
+    ("cfpb", load_cfpb),
+    ("bitext", load_bitext),
+    ("restaurants", lambda d: load_semeval(d, "ABSA16_Restaurants_Train_SB1_v2.xml")),
+    ("laptops", lambda d: load_semeval(d, "ABSA16_Laptops_Train_SB1_v2.xml")),
+]
+
+
+def run_voc_measured(voc, csv_path, base, themes_out, extra=()):
+    cmd = [voc, "discover", csv_path, "--id-col", "id", "--themes", base, "--themes-out",
+           themes_out, "-o", os.devnull, "-q", *extra]
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    err = p.stderr.read().decode()
+    if status != 0:
+        sys.exit("voc failed: " + err)
+    return wall, ru.ru_maxrss / 1024
+
+
+NMF_CHILD = r"""
+import json, sys, time, resource
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.decomposition import NMF
+texts = json.load(open(sys.argv[1]))
+k = int(sys.argv[2])
+t0 = time.monotonic()
+vec = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.5)
+X = vec.fit_transform(texts)
+nmf = NMF(n_components=k, init="nndsvd", random_state=0, max_iter=400)
+W = nmf.fit_transform(X)
+assign = [int(r.argmax()) if r.max() > 0 else -1 for r in W]
+terms = vec.get_feature_names_out()
+names = [" ".join(terms[i] for i in c.argsort()[::-1][:3]) for c in nmf.components_]
+wall = time.monotonic() - t0
+json.dump({"assign": assign, "names": names, "seconds": wall}, sys.stdout)
+"""
+
+
+def score(groups, gold, n):
+    """groups: list of member index lists. Returns metrics."""
+    purities, recovered = [], set()
+    covered = 0
+    for g in groups:
+        if not g:
+            continue
+        covered += len(g)
+        c = collections.Counter(gold[i] for i in g)
+        label, m = c.most_common(1)[0]
+        p = m / len(g)
+        purities.append(p)
+        if p >= 0.5:
+            recovered.add(label)
+    return {
+        "themes": len(purities),
+        "recovered": len(recovered),
+        "purity": sum(purities) / len(purities) if purities else 0.0,
+        "coverage": covered / n,
+    }
+
+
+BAD_NAME = re.compile(r"(^|\s)(@\w+|https?|www|\S*\.\w{2,3}\b|\S*\d\S*)(\s|,|$)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--voc", default=os.path.join(HERE, "..", "build", "bin", "voc"))
+    ap.add_argument("--data", default=os.path.join(HERE, "..", "..", "shared", "data"))
+    ap.add_argument("--scale", type=int, default=10)
+    ap.add_argument("--scale-sample", default="1000",
+                    help="discovery sample of the scaling runs (both inputs exceed it)")
+    ap.add_argument("--threads", default="2")
+    ap.add_argument("--markdown", action="store_true")
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="voc_discovery_")
+    base = os.path.join(tmp, "empty.json")
+    with open(base, "w") as f:
+        f.write('{"themes": []}')
+    rows = []
+    first = None
+    for name, load in CORPORA:
+        try:
+            docs = load(a.data)
+        except (OSError, ET.ParseError) as e:
+            print("skip %s: %s" % (name, e), file=sys.stderr)
+            continue
+        texts = [t for t, _ in docs]
+        gold = [g for _, g in docs]
+        path = os.path.join(tmp, name + ".csv")
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "text"])
+            for i, t in enumerate(texts):
+                w.writerow([str(i), t])
+        if first is None:
+            first = (name, texts)
+        themes_out = os.path.join(tmp, name + ".themes.json")
+        v_wall, v_rss = run_voc_measured(a.voc, path, base, themes_out, ("--threads", a.threads))
+        t0 = time.monotonic()
+        subprocess.run([a.voc, "analyze", path, "--id-col", "id", "--themes", base, "-q",
+                        "--threads", a.threads], stdout=subprocess.DEVNULL, check=True)
+        analyze_s = time.monotonic() - t0
+        disc = json.load(open(themes_out))
+        vgroups = [[int(m) for m in t["members"]] for t in disc["themes"]]
+        vs = score(vgroups, gold, len(texts))
+        ubiq = set(disc["ubiquitous"])
+        bad = [t["name"] for t in disc["themes"]
+               if BAD_NAME.search(t["name"]) or any(w in ubiq for w in re.split(r"[ ,]+", t["name"]))]
+        k = max(1, len(disc["themes"]))
+        tj = os.path.join(tmp, name + ".texts.json")
+        json.dump(texts, open(tj, "w"))
+        p = subprocess.Popen([sys.executable, "-c", NMF_CHILD, tj, str(k)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out = p.stdout.read()
+        _, status, ru = os.wait4(p.pid, 0)
+        if status != 0:
+            sys.exit("NMF failed: " + p.stderr.read().decode())
+        nmf = json.loads(out)
+        ngroups = collections.defaultdict(list)
+        for i, t in enumerate(nmf["assign"]):
+            if t >= 0:
+                ngroups[t].append(i)
+        ns = score(list(ngroups.values()), gold, len(texts))
+        rows.append({
+            "corpus": name, "docs": len(texts), "gold": len(set(gold)), "k": k,
+            "voc": vs, "nmf": ns, "voc_s": v_wall, "nmf_s": nmf["seconds"], "analyze_s": analyze_s,
+            "voc_rss": v_rss, "nmf_rss": ru.ru_maxrss / 1024, "bad_names": bad,
+            "voc_names": [t["name"] for t in disc["themes"]][:6], "nmf_names": nmf["names"][:6],
+        })
+    flat = None
+    if first and a.scale > 1:
+        name, texts = first
+        sizes = {}
+        for mult in (1, a.scale):
+            path = os.path.join(tmp, "%s_x%d.csv" % (name, mult))
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["id", "text"])
+                for r in range(mult):
+                    for i, t in enumerate(texts):
+                        w.writerow(["%d-%d" % (r, i), t])
+            wall, rss = run_voc_measured(a.voc, path, base, os.path.join(tmp, "scale.json"),
+                                         ("--threads", a.threads, "--sample", a.scale_sample))
+            sizes[mult] = (len(texts) * mult, wall, rss)
+        flat = (name, sizes)
+
+    if a.markdown:
+        print("| corpus | texts | gold | k | recovered voc / NMF | mean purity voc / NMF | "
+              "coverage voc / NMF | time voc / NMF (s) | speed ratio | voc analyze alone (s) | peak RSS voc / NMF (MiB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print("| %s | %d | %d | %d | %d / %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1fx | %.2f | %.0f / %.0f |" % (
+                r["corpus"], r["docs"], r["gold"], r["k"], r["voc"]["recovered"], r["nmf"]["recovered"],
+                r["voc"]["purity"], r["nmf"]["purity"], r["voc"]["coverage"], r["nmf"]["coverage"],
+                r["voc_s"], r["nmf_s"], r["nmf_s"] / r["voc_s"], r["analyze_s"], r["voc_rss"], r["nmf_rss"]))
+        print()
+        for r in rows:
+            print("- %s: voc names %s; NMF top words %s; bad names: %s" % (
+                r["corpus"], "; ".join(r["voc_names"]), "; ".join(r["nmf_names"]),
+                ", ".join(r["bad_names"]) or "none"))
+        if flat:
+            name, sizes = flat
+            (n1, w1, m1), (n10, w10, m10) = sizes[1], sizes[a.scale]
+            print("\n- memory at %dx input (%s, --sample %s): %d texts %.0f MiB, %.2f s; %d texts %.0f MiB, "
+                  "%.2f s (peak RSS ratio %.2f)" % (a.scale, name, a.scale_sample, n1, m1, w1, n10, m10,
+                                                   w10, m10 / m1))
+    else:
+        json.dump({"rows": rows, "flat": flat}, sys.stdout, indent=1)
+        print()
+
+
+if __name__ == "__main__":
+    main()

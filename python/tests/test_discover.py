@@ -1,0 +1,43 @@
+"""voc.discover: a draft taxonomy and a table of discovered themes."""
+import random
+
+import pytest
+
+import voc
+
+
+def airline_texts(seed=1):
+    rng = random.Random(seed)
+    filler = ["gate", "crew", "snack", "window", "pilot", "terminal", "airport", "ticket",
+              "boarding", "lounge", "coffee", "music", "movie", "blanket", "pillow", "weather"]
+    bodies = (["They lost luggage on my trip", "My lost bag never arrived",
+               "Waited an hour at baggage claim", "Still no lost luggage at baggage claim",
+               "The baggage claim desk lost bag reports"] * 6 + ["Paid for a seat upgrade"] * 8 +
+              ["Note"] * 40)
+    return ["Skyfleet flight. " + rng.choice(bodies) + ". " +
+            ". ".join(rng.choice(filler) for _ in range(3)) for _ in range(600)]
+
+
+def test_discover_from_texts():
+    draft, themes = voc.discover(airline_texts(), themes={"themes": []})
+    assert any(t["id"].startswith("discovered/") for t in draft["themes"])
+    rows = themes.to_dict("records") if hasattr(themes, "to_dict") else themes
+    lug = [r for r in rows if "lost luggage" in r["phrases"]]
+    assert len(lug) == 1 and "baggage claim" in lug[0]["phrases"]
+    assert lug[0]["rule_precision"] >= 0.9 and lug[0]["sample_count"] == len(lug[0]["members"])
+    assert all("skyfleet" not in r["name"] for r in rows)
+
+
+def test_discover_frame_and_errors(tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"body": airline_texts(2), "key": ["k%d" % i for i in range(600)]})
+    draft, themes = voc.discover(frame, text_col="body", id_col="key", themes={"themes": []},
+                                 max_themes=3)
+    assert len(themes) <= 3
+    assert all(m.startswith("k") for ms in themes["members"] for m in ms)
+    with pytest.raises(KeyError):
+        voc.discover(frame, text_col="missing", themes={"themes": []})
+    with pytest.raises(TypeError, match="unknown discovery option: 'bogus'"):
+        voc.discover(["x"], bogus=1)
+    with pytest.raises(ValueError, match="link must be in"):
+        voc.discover(["x"], link=0)

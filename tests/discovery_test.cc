@@ -1,0 +1,285 @@
+#include "voc/discovery.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aggregate_data.h"
+#include "voc/aggregate.h"
+#include "voc/analyzer.h"
+#include "voc/reader.h"
+#include "voc/report.h"
+#include "voc/taxonomy.h"
+
+namespace {
+
+// 10 ISO weeks of airline complaints, ~300 a week, none with a known theme
+// unless `known` (then the refund ones are covered by "billing/refund"):
+//   luggage   ~40 a week, said three ways: "lost luggage", "lost bag",
+//             "baggage claim"
+//   refund    ~30 a week: "refund request", "refund still pending"
+//   seat      ~25 a week: "seat upgrade", "extra legroom"
+//   app       0 a week, then 40 in each of the last two weeks: "app crashes"
+//   the rest  varied filler
+// Every text names the brand "skyfleet" and most "flight", evenly.
+std::vector<voc::Analysis> Airline(uint64_t seed, bool known = false) {
+  std::mt19937_64 rng(seed);
+  auto uni = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const char* filler[] = {"gate", "crew", "snack", "window", "pilot", "terminal", "airport",
+                          "ticket", "boarding", "lounge", "coffee", "music", "movie", "blanket",
+                          "pillow", "sandwich", "magazine", "weather", "runway", "captain",
+                          "announcement", "passenger", "morning", "evening", "route", "city"};
+  const size_t nf = sizeof(filler) / sizeof(filler[0]);
+  auto fill = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += std::string(" ") + filler[uni(nf)] + ".";
+    return s;
+  };
+  const char* luggage[] = {"They lost luggage on my trip", "My lost bag never arrived",
+                           "Waited an hour at baggage claim", "Still no lost luggage update",
+                           "The baggage claim desk lost bag reports"};
+  const char* refund[] = {"I filed a refund request", "My refund still pending after weeks",
+                          "Where is my refund request"};
+  const char* seat[] = {"Paid for a seat upgrade", "The extra legroom seat upgrade was gone",
+                        "No extra legroom as promised"};
+  const char* channels[] = {"email", "social", "chat"};
+  std::vector<voc::Analysis> out;
+  int id = 0;
+  for (int w = 0; w < 10; ++w) {
+    auto add = [&](const std::string& body, bool covered) {
+      voc::Analysis a;
+      a.id = "a" + std::to_string(id++);
+      a.timestamp = 1704067200 + int64_t{w} * 7 * 86400 + static_cast<int64_t>(uni(7 * 86400));
+      a.channel = channels[uni(3)];
+      a.text = "Skyfleet" + std::string(uni(4) ? " flight. " : ". ") + body + "." + fill(3) +
+               (uni(5) == 0 ? " Mail me at [EMAIL]." : "");
+      a.sentiment.label = uni(3) ? voc::Polarity::kNegative : voc::Polarity::kNeutral;
+      a.sentiment.score = a.sentiment.label == voc::Polarity::kNegative ? -0.5 : 0.0;
+      if (covered) {
+        voc::ThemeHit h;
+        h.id = "billing/refund";
+        a.themes.push_back(h);
+      }
+      out.push_back(std::move(a));
+    };
+    for (int i = 0; i < 40; ++i) add(luggage[uni(5)], false);
+    for (int i = 0; i < 30; ++i) add(refund[uni(3)], known);
+    for (int i = 0; i < 25; ++i) add(seat[uni(3)], false);
+    if (w >= 8)
+      for (int i = 0; i < 40; ++i) add(std::string("The app crashes at check in") , false);
+    for (int i = 0; i < 200; ++i) add("Note" + fill(4), false);
+  }
+  return out;
+}
+
+voc::Aggregate OnePass(const std::vector<voc::Analysis>& xs, const voc::AggregateOptions& o = {}) {
+  voc::Aggregate a(o);
+  for (const auto& x : xs) a.Add(x);
+  return a;
+}
+
+const voc::DiscoveredTheme* WithPhrase(const voc::Discovery& d, const std::string& phrase) {
+  for (const auto& t : d.themes)
+    for (const auto& p : t.phrases)
+      if (p.phrase == phrase) return &t;
+  return nullptr;
+}
+
+std::string Summary(const voc::Discovery& d) {
+  std::string s;
+  for (const auto& t : d.themes) {
+    s += t.id + "|" + t.name + "|" + std::to_string(t.sample_count) + "|" + t.rule + "|" +
+         voc::FindingStatusName(t.finding.status) + "|";
+    for (const auto& m : t.members) s += m + ",";
+    for (const auto& q : t.examples) s += q.id + ",";
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("DiscoverThemes: planted themes are found, grouped, named and tracked") {
+  const voc::Discovery d = voc::DiscoverThemes(OnePass(Airline(1)));
+  INFO(Summary(d));
+  REQUIRE(d.themes.size() >= 4);
+  CHECK(d.sampled == d.records);  // below the sample size nothing is sampled away
+  // One theme for the three ways of saying it.
+  const voc::DiscoveredTheme* lug = WithPhrase(d, "lost luggage");
+  REQUIRE(lug != nullptr);
+  CHECK(WithPhrase(d, "baggage claim") == lug);
+  CHECK(WithPhrase(d, "lost bag") == lug);
+  CHECK(lug->sample_count >= 380);
+  CHECK(lug->sample_count <= 420);
+  CHECK(lug->rule_precision >= 0.9);
+  CHECK(lug->rule_recall >= 0.9);
+  CHECK(lug->id.rfind("discovered/", 0) == 0);
+  CHECK(lug->examples.size() == 3);
+  CHECK(lug->members.size() == lug->sample_count);
+  // The new issue of the last weeks is discovered and called emerging.
+  const voc::DiscoveredTheme* app = WithPhrase(d, "app crashes");
+  REQUIRE(app != nullptr);
+  CHECK(app->finding.status == voc::FindingStatus::kEmerging);
+  CHECK(app->sample_count == 80);
+  CHECK(app->finding.series.size() == 10);
+  CHECK(app->finding.series.back().count == 40);
+  // The steady ones are not emerging.
+  CHECK(lug->finding.status != voc::FindingStatus::kEmerging);
+  // The brand is ubiquitous and names nothing.
+  CHECK(std::find(d.ubiquitous.begin(), d.ubiquitous.end(), "skyfleet") != d.ubiquitous.end());
+  std::vector<std::string> names;
+  for (const auto& t : d.themes) {
+    CHECK(t.name.find("skyfleet") == std::string::npos);
+    CHECK(t.name.find("email") == std::string::npos);
+    CHECK_FALSE(t.name.empty());
+    names.push_back(t.name);
+    CHECK_FALSE(t.rule.empty());
+  }
+  std::sort(names.begin(), names.end());
+  CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
+}
+
+TEST_CASE("DiscoverThemes: the same themes for any thread count or split, and after a round trip") {
+  const std::vector<voc::Analysis> xs = Airline(2);
+  voc::AggregateOptions o;
+  o.discovery_sample = 1500;  // smaller than the input: the sample decides
+  const voc::Aggregate one = OnePass(xs, o);
+  const std::string want = Summary(voc::DiscoverThemes(one));
+  REQUIRE(!want.empty());
+  for (int threads : {2, 3, 8}) {
+    std::vector<voc::Aggregate> parts(threads, voc::Aggregate(o));
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (size_t i = t; i < xs.size(); i += threads) parts[t].Add(xs[i]);
+      });
+    for (auto& th : pool) th.join();
+    voc::Aggregate merged(o);
+    for (int t = threads - 1; t >= 0; --t) REQUIRE(merged.Merge(parts[t]).ok());
+    CHECK(merged.Serialize() == one.Serialize());
+    CHECK_MESSAGE(Summary(voc::DiscoverThemes(merged)) == want, threads << " threads");
+  }
+  // Random partitions merged as a tree (as Dask does).
+  std::mt19937_64 rng(5);
+  std::vector<voc::Analysis> shuffled = xs;
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  std::vector<voc::Aggregate> parts;
+  for (size_t i = 0; i < shuffled.size(); i += 337) {
+    voc::Aggregate a(o);
+    for (size_t j = i; j < std::min(shuffled.size(), i + 337); ++j) a.Add(shuffled[j]);
+    parts.push_back(std::move(a));
+  }
+  while (parts.size() > 1) {
+    std::vector<voc::Aggregate> next;
+    for (size_t i = 0; i + 1 < parts.size(); i += 2) {
+      REQUIRE(parts[i].Merge(parts[i + 1]).ok());
+      next.push_back(std::move(parts[i]));
+    }
+    if (parts.size() % 2) next.push_back(std::move(parts.back()));
+    parts = std::move(next);
+  }
+  CHECK(Summary(voc::DiscoverThemes(parts[0])) == want);
+  voc::Result<voc::Aggregate> back = voc::Aggregate::Deserialize(one.Serialize());
+  REQUIRE(back.ok());
+  CHECK(Summary(voc::DiscoverThemes(*back)) == want);
+}
+
+TEST_CASE("Aggregate: the discovery sample stays bounded and is the smallest hashes") {
+  const std::vector<voc::Analysis> xs = Airline(3);
+  voc::AggregateOptions o;
+  o.discovery_sample = 200;
+  const voc::Aggregate a = OnePass(xs, o);
+  CHECK(a.data().sample.size() == 200);
+  const voc::Discovery d = voc::DiscoverThemes(a);
+  CHECK(d.sampled == 200);
+  CHECK(d.records == xs.size());
+  CHECK(d.scale == doctest::Approx(static_cast<double>(xs.size()) / 200));
+  // The luggage theme (~13% of records) is still found on 200 records.
+  REQUIRE(WithPhrase(d, "lost luggage") != nullptr);
+  const auto* lug = WithPhrase(d, "lost luggage");
+  CHECK(lug->estimated == doctest::Approx(400).epsilon(0.35));
+  voc::AggregateOptions other = o;
+  other.discovery_sample = 300;
+  voc::Aggregate b(other);
+  CHECK(a.data().sample.size() == 200);
+  voc::Aggregate c = a;
+  CHECK(c.Merge(b).message().find("discovery_sample=200") != std::string::npos);
+  o.discovery_sample = 0;
+  const voc::Discovery none = voc::DiscoverThemes(OnePass(xs, o));
+  CHECK(none.themes.empty());
+  REQUIRE(none.warnings.size() == 1);
+  CHECK(none.warnings[0] == "no discovery sample in the aggregate (discovery_sample = 0)");
+}
+
+TEST_CASE("DiscoverThemes: known themes are the background, not rediscovered") {
+  const voc::Discovery d = voc::DiscoverThemes(OnePass(Airline(4, /*known=*/true)));
+  INFO(Summary(d));
+  CHECK(WithPhrase(d, "refund request") == nullptr);
+  CHECK(WithPhrase(d, "lost luggage") != nullptr);
+  CHECK(d.uncovered + 300 == d.sampled);
+}
+
+TEST_CASE("DiscoveryDraft: a taxonomy with the base and the discovered themes") {
+  const voc::Discovery d = voc::DiscoverThemes(OnePass(Airline(1)));
+  voc::Result<std::string> draft = voc::DiscoveryDraft(d, "{\"themes\": []}");
+  REQUIRE(draft.ok());
+  auto tax = voc::Taxonomy::Parse(*draft);
+  REQUIRE_MESSAGE(tax.ok(), tax.status().message());
+  CHECK(draft->find("\"department\": \"unassigned\"") != std::string::npos);
+  CHECK(draft->find("\"comment\": \"about ") != std::string::npos);
+  for (const auto& t : d.themes) CHECK(draft->find("\"id\": \"" + t.id + "\"") != std::string::npos);
+  // An empty base is the empty taxonomy; a base keeps its themes.
+  CHECK(voc::DiscoveryDraft(d, "").ok());
+  voc::Result<std::string> with = voc::DiscoveryDraft(
+      d, R"({"name": "mine", "themes": [{"id": "billing/refund", "rules": [{"include": "refund"}]}]})");
+  REQUIRE(with.ok());
+  CHECK(with->find("\"billing/refund\"") != std::string::npos);
+  CHECK(voc::Taxonomy::Parse(*with).ok());
+  CHECK(voc::DiscoveryDraft(d, "[1]").status().message() == "base taxonomy: not a JSON object");
+  CHECK(voc::DiscoveryDraft(d, "{").status().message() == "base taxonomy: not valid JSON");
+  CHECK(voc::DiscoveryDraft(d, "{\"themes\": 3}").status().message() ==
+        "base taxonomy: no \"themes\" array");
+}
+
+TEST_CASE("DiscoverThemes: planted PII never reaches names, phrases, rules or examples") {
+  voc::AnalyzerOptions ao;
+  ao.models_dir = VOC_SOURCE_DIR "/models";
+  ao.themes = VOC_SOURCE_DIR "/tests/data/taxonomy/empty.json";
+  auto an = voc::Analyzer::Create(ao);
+  REQUIRE_MESSAGE(an.ok(), an.status().message());
+  std::mt19937_64 rng(9);
+  const std::vector<std::string> pii = {"jane.doe@example.com", "555-867-5309",
+                                        "4111 1111 1111 1111", "123-45-6789"};
+  voc::Aggregate agg;
+  for (int i = 0; i < 600; ++i) {
+    voc::Record r;
+    r.id = "p" + std::to_string(i);
+    r.timestamp = 1704067200 + int64_t{i} * 3600;
+    const std::string& x = pii[rng() % pii.size()];
+    const char* bodies[] = {"my card was declined at checkout, call me at ",
+                            "the router keeps dropping wifi, write to ",
+                            "billing portal login fails again, my number is ",
+                            "the parcel arrived damaged and late, reach me at "};
+    r.text = std::string(bodies[i % 4]) + x + " thanks";
+    agg.Add((*an)->Analyze(r));
+  }
+  const voc::Discovery d = voc::DiscoverThemes(agg);
+  REQUIRE(!d.themes.empty());
+  const std::string all = Summary(d) + *voc::DiscoveryDraft(d, "");
+  std::string texts;
+  for (const auto& t : d.themes) {
+    texts += t.name + t.rule;
+    for (const auto& p : t.phrases) texts += p.phrase + "|";
+    for (const auto& q : t.examples) texts += q.snippet + "|";
+  }
+  for (const std::string& x : pii) {
+    CHECK_MESSAGE(all.find(x) == std::string::npos, x);
+    CHECK_MESSAGE(texts.find(x) == std::string::npos, x);
+  }
+  for (const char* digits : {"5309", "1111", "6789", "jane", "example"})
+    CHECK_MESSAGE(texts.find(digits) == std::string::npos, digits);
+}
