@@ -185,10 +185,11 @@ py::list SpanList(const std::vector<voc::EvidenceSpan>& v, const CharIndex& ix) 
 
 py::dict SentimentDict(const voc::Sentiment& s, const CharIndex& ix) {
   py::dict d;
-  d["label"] = voc::PolarityName(s.label);
-  d["score"] = s.score;
+  d["label"] = s.scored() ? voc::PolarityName(s.label) : "unscored";
+  d["score"] = s.scored() ? py::object(py::float_(s.score)) : py::object(py::none());
   d["confidence"] = s.confidence;
   d["evidence"] = SpanList(s.evidence, ix);
+  if (!s.scored()) d["reason"] = s.unscored;
   return d;
 }
 
@@ -249,6 +250,8 @@ py::dict AnalysisDict(const voc::Analysis& a) {
   d["text"] = Str(a.text);
   d["redactions"] = RedactionsDict(a);
   d["invalid_utf8"] = a.invalid_utf8;
+  d["language"] = a.language;
+  d["language_confidence"] = a.language_confidence;
   d["sentiment"] = SentimentDict(a.sentiment, ix);
   d["sentences"] = SentencesList(a, ix);
   d["themes"] = ThemesList(a, ix);
@@ -443,7 +446,8 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("sentiment_model", &voc::AnalyzerOptions::sentiment_model)
       .def_readwrite("themes", &voc::AnalyzerOptions::themes)
       .def_readwrite("themes_model", &voc::AnalyzerOptions::themes_model)
-      .def_readwrite("themes_model_top_k", &voc::AnalyzerOptions::themes_model_top_k);
+      .def_readwrite("themes_model_top_k", &voc::AnalyzerOptions::themes_model_top_k)
+      .def_readwrite("language", &voc::AnalyzerOptions::language);
 
   // ---- records and analyses -------------------------------------------------
   py::class_<voc::Record>(m, "Record")
@@ -480,9 +484,11 @@ PYBIND11_MODULE(_voc, m) {
       .def_property_readonly("redactions", &RedactionsDict)
       .def_readonly("invalid_utf8", &voc::Analysis::invalid_utf8)
       .def_property_readonly("label", [](const voc::Analysis& a) {
-        return voc::PolarityName(a.sentiment.label);
+        return a.sentiment.scored() ? voc::PolarityName(a.sentiment.label) : "unscored";
       })
-      .def_property_readonly("score", [](const voc::Analysis& a) { return a.sentiment.score; })
+      .def_property_readonly("score", [](const voc::Analysis& a) {
+        return a.sentiment.scored() ? py::object(py::float_(a.sentiment.score)) : py::object(py::none());
+      })
       .def_property_readonly("confidence", [](const voc::Analysis& a) { return a.sentiment.confidence; })
       .def_property_readonly("sentiment", [](const voc::Analysis& a) {
         return SentimentDict(a.sentiment, CharIndex(a.text));
@@ -496,6 +502,8 @@ PYBIND11_MODULE(_voc, m) {
       .def_property_readonly("signals", [](const voc::Analysis& a) {
         return SignalsList(a, CharIndex(a.text));
       })
+      .def_readonly("language", &voc::Analysis::language)
+      .def_readonly("language_confidence", &voc::Analysis::language_confidence)
       .def_readonly("emotion_intensity", &voc::Analysis::emotion_intensity)
       .def_readonly("profanity", &voc::Analysis::profanity)
       .def_property_readonly("unclassified", &voc::Analysis::unclassified)

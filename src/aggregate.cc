@@ -12,6 +12,7 @@
 
 #include "aggregate_data.h"
 #include "voc/json.h"
+#include "voc/language.h"
 
 namespace voc {
 namespace internal {
@@ -21,6 +22,7 @@ void Counts::Add(const Counts& o) {
   negative += o.negative;
   neutral += o.neutral;
   positive += o.positive;
+  unscored += o.unscored;
   score_micros += o.score_micros;
   emotion_micros += o.emotion_micros;
   with_signal += o.with_signal;
@@ -92,14 +94,18 @@ std::string DescribeOptions(const AggregateOptions& o) {
 
 // ---- serialization ----------------------------------------------------------
 
+// "uns" (unscored) is written only when there are some, so that aggregates
+// of English-only data read and write as before.
 Json CountsToJson(const Counts& c) {
   Json sig = Json::object();
   for (int i = 0; i < kSignalCount; ++i)
     if (c.signals[i]) sig[SignalName(static_cast<Signal>(i))] = c.signals[i];
-  return Json{{"n", c.volume},          {"neg", c.negative},
-              {"neu", c.neutral},       {"pos", c.positive},
-              {"score_u", c.score_micros}, {"emotion_u", c.emotion_micros},
-              {"with_signal", c.with_signal}, {"signals", sig}};
+  Json j{{"n", c.volume},          {"neg", c.negative},
+         {"neu", c.neutral},       {"pos", c.positive},
+         {"score_u", c.score_micros}, {"emotion_u", c.emotion_micros},
+         {"with_signal", c.with_signal}, {"signals", sig}};
+  if (c.unscored) j["uns"] = c.unscored;
+  return j;
 }
 
 Json CellsToJson(const std::map<std::string, std::map<std::string, Counts>>& cells) {
@@ -181,6 +187,7 @@ struct Reader {
     c.negative = U64(Field(v, "neg", path), path + ".neg");
     c.neutral = U64(Field(v, "neu", path), path + ".neu");
     c.positive = U64(Field(v, "pos", path), path + ".pos");
+    if (v.contains("uns")) c.unscored = U64(v["uns"], path + ".uns");
     c.score_micros = I64(Field(v, "score_u", path), path + ".score_u");
     c.emotion_micros = I64(Field(v, "emotion_u", path), path + ".emotion_u");
     c.with_signal = U64(Field(v, "with_signal", path), path + ".with_signal");
@@ -192,7 +199,7 @@ struct Reader {
       if (idx < 0) Fail(path + ".signals: unknown signal '" + it.key() + "'");
       c.signals[idx] = U64(it.value(), path + ".signals." + it.key());
     }
-    if (c.negative + c.neutral + c.positive != c.volume)
+    if (c.negative + c.neutral + c.positive + c.unscored != c.volume)
       Fail(path + ": sentiment counts do not add up to n");
     // Each record adds at most 1e6 in absolute value; this bound also keeps
     // later sums far from int64 overflow.
@@ -350,10 +357,11 @@ void Aggregate::Add(const Analysis& a) {
 
   Counts c;
   c.volume = 1;
-  if (a.sentiment.label == Polarity::kNegative) c.negative = 1;
+  if (!a.sentiment.scored()) c.unscored = 1;
+  else if (a.sentiment.label == Polarity::kNegative) c.negative = 1;
   else if (a.sentiment.label == Polarity::kPositive) c.positive = 1;
   else c.neutral = 1;
-  c.score_micros = Micros(a.sentiment.score, -1.0, 1.0);
+  c.score_micros = a.sentiment.scored() ? Micros(a.sentiment.score, -1.0, 1.0) : 0;
   c.emotion_micros = Micros(a.emotion_intensity, 0.0, 1.0);
   for (const SignalHit& h : a.signals) {
     const int i = static_cast<int>(h.signal);
@@ -364,6 +372,9 @@ void Aggregate::Add(const Analysis& a) {
 
   ++d.records;
   d.totals[period][channel].Add(c);
+  internal::LanguageCounts& lc = d.languages[a.language.empty() ? "und" : a.language];
+  ++lc.records;
+  lc.unscored += c.unscored;
 
   // One entry per distinct theme id; the first hit of an id supplies the
   // owner and the evidence span.
@@ -381,7 +392,7 @@ void Aggregate::Add(const Analysis& a) {
     if (hit) ++td.owners[{hit->department, static_cast<int>(hit->role)}];
     if (o.track_customers && !a.customer_id.empty()) ++td.customers[period][a.customer_id];
 
-    auto& list = a.sentiment.label == Polarity::kNegative ? td.negative_evidence
+    auto& list = c.negative ? td.negative_evidence
                                                           : td.other_evidence;
     const size_t k = EvidenceLimit(o, theme);
     if (k == 0) return;
@@ -397,7 +408,7 @@ void Aggregate::Add(const Analysis& a) {
     const auto [s, en] = internal::SnippetRange(a.text, b, e, o.snippet_bytes);
     probe.period = period;
     probe.channel = channel;
-    probe.polarity = static_cast<int>(a.sentiment.label);
+    probe.polarity = c.unscored ? 0 : static_cast<int>(a.sentiment.label);
     probe.score_micros = c.score_micros;
     probe.snippet = a.text.substr(s, en - s);
     probe.truncated_left = s > 0;
@@ -434,6 +445,10 @@ Status Aggregate::Merge(const Aggregate& other) {
                                    DescribeOptions(d.options) + " vs " +
                                    DescribeOptions(o.options));
   d.records += o.records;
+  for (const auto& [l, n] : o.languages) {
+    d.languages[l].records += n.records;
+    d.languages[l].unscored += n.unscored;
+  }
   for (const auto& [p, m] : o.totals)
     for (const auto& [ch, c] : m) d.totals[p][ch].Add(c);
   for (const auto& [theme, ot] : o.themes) {
@@ -474,6 +489,7 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   Aggregate out(o);
   AggregateData& r = *out.data_;
   r.records = d.records;
+  r.languages = d.languages;
   // Noon of a day lies in the same week and month as the whole day.
   auto key = [&](const std::string& id) -> std::string {
     if (id == kUndatedPeriod) return id;
@@ -530,6 +546,11 @@ std::string Aggregate::Serialize() const {
                   {"phrase_stats", d.options.phrase_stats},
                   {"max_ngram", d.options.max_ngram}};
   j["records"] = d.records;
+  if (!d.languages.empty()) {
+    Json langs = Json::object();
+    for (const auto& [l, n] : d.languages) langs[l] = {{"n", n.records}, {"uns", n.unscored}};
+    j["languages"] = langs;
+  }
   j["totals"] = CellsToJson(d.totals);
   Json themes = Json::object();
   for (const auto& [theme, td] : d.themes) {
@@ -598,6 +619,20 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     for (const auto& [p, m] : d.totals)
       for (const auto& [ch, c] : m) total += c.volume;
     if (total != d.records) R::Fail("$.totals do not add up to $.records");
+    if (j.contains("languages")) {  // absent in aggregates written before languages were counted
+      uint64_t in_languages = 0;
+      const Json& langs = R::Obj(j["languages"], "$.languages");
+      for (auto l = langs.begin(); l != langs.end(); ++l) {
+        const std::string p = "$.languages." + l.key();
+        if (!IsLanguageCode(l.key())) R::Fail(p + ": not a language code");
+        internal::LanguageCounts& lc = d.languages[l.key()];
+        lc.records = R::U64(R::Field(l.value(), "n", p), p + ".n");
+        lc.unscored = R::U64(R::Field(l.value(), "uns", p), p + ".uns");
+        if (lc.unscored > lc.records) R::Fail(p + ": more unscored records than records");
+        in_languages += lc.records;
+      }
+      if (in_languages != d.records) R::Fail("$.languages do not add up to $.records");
+    }
     const Json& themes = R::Obj(R::Field(j, "themes", "$"), "$.themes");
     for (auto t = themes.begin(); t != themes.end(); ++t) {
       const std::string p = "$.themes." + t.key();

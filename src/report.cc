@@ -95,6 +95,7 @@ Json FindingJson(const Finding& f, size_t rank) {
        {{"negative", f.negative},
         {"neutral", f.neutral},
         {"positive", f.positive},
+        {"unscored", f.unscored},
         {"share_negative", f.share_negative},
         {"mean_score", f.mean_score},
         {"mean_emotion", f.mean_emotion}}},
@@ -240,6 +241,14 @@ std::string FindingsToJson(const Findings& f) {
                   {"undated", f.undated},
                   {"unclassified", f.unclassified}};
   j["channels"] = NamedCounts(f.channels, "channel");
+  Json languages = NamedCounts(f.languages, "language");
+  for (Json& l : languages) {
+    uint64_t n = 0;
+    for (const NamedCount& u : f.languages_unscored)
+      if (u.name == l["language"]) n = u.count;
+    l["unscored"] = n;
+  }
+  j["languages"] = languages;
   j["reference_share"] = f.reference_share;
   Json by_status = Json::object();
   for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,

@@ -21,6 +21,8 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
        "(default: <models-dir>/taxonomy.json)")
       ("themes-model", po::value(&f->themes_model),
        "with a taxonomy: a trained model whose labels map to its themes")
+      ("language", po::value(&f->language),
+       "language of every record, an ISO 639-1 code such as 'de' (default: identified per record)")
       ("pattern", po::value(&f->patterns)->composing(),
        "extra PII pattern to redact, NAME=REGEX (RE2 syntax); repeatable")
       ("threads", po::value(&f->threads)->default_value(0), "worker threads (0: all cores)")
@@ -36,6 +38,7 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f) {
   o.sentiment_model = f.sentiment_model;
   o.themes = f.themes;
   o.themes_model = f.themes_model;
+  o.language = f.language;
   o.redactor.extra_patterns = f.patterns;
   auto an = voc::Analyzer::Create(o);
   if (!an.ok()) throw Failure(an.status().message());

@@ -18,6 +18,7 @@ struct AnalyzerFlags {
   std::string sentiment_model;  // --sentiment-model
   std::string themes;           // --themes (taxonomy JSON or a trained model)
   std::string themes_model;     // --themes-model (with a taxonomy)
+  std::string language;         // --language (forced ISO 639-1 code)
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
   int threads = 0;              // --threads
   size_t batch_size = 512;      // --batch-size: records in memory per batch

@@ -52,6 +52,10 @@ struct AnalyzerOptions {
   std::string themes_model;
   // Model predictions considered per text for a single-label themes model.
   int themes_model_top_k = 3;
+  // Language of every record, an ISO 639-1 code: identification is skipped.
+  // Default "": each record's language is identified (voc/language.h) with
+  // `<models_dir>/lid.176.ftz` when it exists.
+  std::string language;
 };
 
 // Returns the folder holding the shipped models: $VOC_MODELS_DIR when set,

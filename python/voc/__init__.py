@@ -174,7 +174,8 @@ class Analyzer:
 
     `Analyzer(config="voc.json", themes="my_taxonomy.json")`: options come
     from a JSON config file and/or keywords (models_dir, sentiment_model,
-    themes, themes_model, themes_model_top_k, normalizer={...},
+    themes, themes_model, themes_model_top_k, language="de" (forced; default:
+    identified per record), normalizer={...},
     redactor={...}). Analyzers pickle as their options, so they can be sent
     to other processes (each rebuilds its own)."""
 

@@ -92,7 +92,8 @@ def analyze_frame(df, text_col="text", time_col=None, id_col=None, channel_col=N
                   customer_col=None, threads=0, analyzer=None, aggregate=None):
     """Analyses every row of `df` (on `threads` threads, 0: all cores) and
     returns a DataFrame with one row per input row, on the same index:
-    id, timestamp (UTC, NaT when none), channel, customer_id, label, score,
+    id, timestamp (UTC, NaT when none), channel, customer_id, language
+    (ISO 639-1 or "und"), label, score,
     confidence, themes (list of ids), departments (list), roles (list),
     signals (list of names), unclassified, emotion_intensity, profanity,
     redactions (dict kind -> count), invalid_utf8 and text (normalised and
@@ -114,6 +115,7 @@ def analyze_frame(df, text_col="text", time_col=None, id_col=None, channel_col=N
             "timestamp": a.timestamp,
             "channel": a.channel,
             "customer_id": a.customer_id,
+            "language": a.language,
             "label": a.label,
             "score": a.score,
             "confidence": a.confidence,
@@ -128,7 +130,7 @@ def analyze_frame(df, text_col="text", time_col=None, id_col=None, channel_col=N
             "invalid_utf8": a.invalid_utf8,
             "text": a.text,
         })
-    columns = ["id", "timestamp", "channel", "customer_id", "label", "score", "confidence",
+    columns = ["id", "timestamp", "channel", "customer_id", "language", "label", "score", "confidence",
                "themes", "departments", "roles", "signals", "unclassified",
                "emotion_intensity", "profanity", "redactions", "invalid_utf8", "text"]
     out = _pd.DataFrame(rows, columns=columns, index=df.index)
