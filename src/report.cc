@@ -66,7 +66,7 @@ Json FindingJson(const Finding& f, size_t rank) {
                      {"why", p.why}});
   Json evidence = Json::array();
   for (const Quote& q : f.evidence) evidence.push_back(QuoteJson(q));
-  return Json{
+  Json out = Json{
       {"rank", rank},
       {"theme", f.theme},
       {"label_path", f.label_path},
@@ -95,7 +95,6 @@ Json FindingJson(const Finding& f, size_t rank) {
        {{"negative", f.negative},
         {"neutral", f.neutral},
         {"positive", f.positive},
-        {"unscored", f.unscored},
         {"share_negative", f.share_negative},
         {"mean_score", f.mean_score},
         {"mean_emotion", f.mean_emotion}}},
@@ -105,6 +104,9 @@ Json FindingJson(const Finding& f, size_t rank) {
       {"channels", NamedCounts(f.channels, "channel")},
       {"next_step", SuggestedNextStep(f)},
       {"evidence", evidence}};
+  // Verbatims left out of the sentiment shares (unsupported languages).
+  if (f.unscored) out["sentiment"]["unscored"] = f.unscored;
+  return out;
 }
 
 std::string CsvField(const std::string& s) {
@@ -241,14 +243,17 @@ std::string FindingsToJson(const Findings& f) {
                   {"undated", f.undated},
                   {"unclassified", f.unclassified}};
   j["channels"] = NamedCounts(f.channels, "channel");
-  Json languages = NamedCounts(f.languages, "language");
-  for (Json& l : languages) {
-    uint64_t n = 0;
-    for (const NamedCount& u : f.languages_unscored)
-      if (u.name == l["language"]) n = u.count;
-    l["unscored"] = n;
+  // The language mix, unless every record is "und" (languages not identified).
+  if (!(f.languages.empty() || (f.languages.size() == 1 && f.languages[0].name == "und" && f.unscored == 0))) {
+    Json languages = NamedCounts(f.languages, "language");
+    for (Json& l : languages) {
+      uint64_t n = 0;
+      for (const NamedCount& u : f.languages_unscored)
+        if (u.name == l["language"]) n = u.count;
+      l["unscored"] = n;
+    }
+    j["languages"] = languages;
   }
-  j["languages"] = languages;
   j["reference_share"] = f.reference_share;
   Json by_status = Json::object();
   for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,

@@ -129,7 +129,7 @@ struct LanguageSentiment::Impl {
     auto it = roles.find(w);
     if (it != roles.end()) return it->second;
     auto f = roles.find(Fold(w));
-    return f != roles.end() ? f->second : kNone;
+    return f != roles.end() ? f->second : static_cast<uint8_t>(kNone);
   }
 };
 

