@@ -7,6 +7,7 @@
 #include <string>
 
 #include "voc/analyzer.h"
+#include "voc/json.h"
 
 #include <nlohmann/json.hpp>
 
