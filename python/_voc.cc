@@ -192,10 +192,11 @@ py::list SpanList(const std::vector<voc::EvidenceSpan>& v, const CharIndex& ix) 
 
 py::dict SentimentDict(const voc::Sentiment& s, const CharIndex& ix) {
   py::dict d;
-  d["label"] = voc::PolarityName(s.label);
-  d["score"] = s.score;
+  d["label"] = s.scored() ? voc::PolarityName(s.label) : "unscored";
+  d["score"] = s.scored() ? py::object(py::float_(s.score)) : py::object(py::none());
   d["confidence"] = s.confidence;
   d["evidence"] = SpanList(s.evidence, ix);
+  if (!s.scored()) d["reason"] = s.unscored;
   return d;
 }
 
@@ -256,6 +257,8 @@ py::dict AnalysisDict(const voc::Analysis& a) {
   d["text"] = Str(a.text);
   d["redactions"] = RedactionsDict(a);
   d["invalid_utf8"] = a.invalid_utf8;
+  d["language"] = a.language;
+  d["language_confidence"] = a.language_confidence;
   d["sentiment"] = SentimentDict(a.sentiment, ix);
   d["sentences"] = SentencesList(a, ix);
   d["themes"] = ThemesList(a, ix);
@@ -369,8 +372,8 @@ py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py
   py::dict d;
   if (!columns) return d;
   StrCache strings;
-  py::list text(n), id(n), label(n), themes(n), departments(n), roles(n), signals(n),
-      redactions(n);
+  py::list text(n), id(n), language(n), label(n), themes(n), departments(n), roles(n),
+      signals(n), redactions(n);
   py::array_t<double> score(n), confidence(n), emotion(n);
   py::array_t<bool> unclassified(n);
   py::array_t<int64_t> profanity(n), invalid(n);
@@ -386,8 +389,10 @@ py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py
     const voc::Analysis& a = out[i];
     text[i] = Str(a.text);
     id[i] = Str(a.id);
-    label[i] = strings.Get(voc::PolarityName(a.sentiment.label));
-    sc(i) = a.sentiment.score;
+    language[i] = strings.Get(a.language.empty() ? "und" : a.language);
+    // Unscored (a language sentiment does not support): label "unscored", score NaN.
+    label[i] = strings.Get(a.sentiment.scored() ? voc::PolarityName(a.sentiment.label) : "unscored");
+    sc(i) = a.sentiment.scored() ? a.sentiment.score : std::numeric_limits<double>::quiet_NaN();
     co(i) = a.sentiment.confidence;
     em(i) = a.emotion_intensity;
     un(i) = a.unclassified();
@@ -432,6 +437,7 @@ py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py
   }
   d["text"] = text;
   d["id"] = id;
+  d["language"] = language;
   d["label"] = label;
   d["score"] = score;
   d["confidence"] = confidence;
@@ -622,7 +628,8 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("themes_model_top_k", &voc::AnalyzerOptions::themes_model_top_k)
       .def_readwrite("industry", &voc::AnalyzerOptions::industry)
       .def_readwrite("industry_sample", &voc::AnalyzerOptions::industry_sample)
-      .def_readwrite("customer_salt", &voc::AnalyzerOptions::customer_salt);
+      .def_readwrite("customer_salt", &voc::AnalyzerOptions::customer_salt)
+      .def_readwrite("language", &voc::AnalyzerOptions::language);
 
   // ---- records and analyses -------------------------------------------------
   py::class_<voc::Record>(m, "Record")
@@ -659,9 +666,11 @@ PYBIND11_MODULE(_voc, m) {
       .def_property_readonly("redactions", &RedactionsDict)
       .def_readonly("invalid_utf8", &voc::Analysis::invalid_utf8)
       .def_property_readonly("label", [](const voc::Analysis& a) {
-        return voc::PolarityName(a.sentiment.label);
+        return a.sentiment.scored() ? voc::PolarityName(a.sentiment.label) : "unscored";
       })
-      .def_property_readonly("score", [](const voc::Analysis& a) { return a.sentiment.score; })
+      .def_property_readonly("score", [](const voc::Analysis& a) {
+        return a.sentiment.scored() ? py::object(py::float_(a.sentiment.score)) : py::object(py::none());
+      })
       .def_property_readonly("confidence", [](const voc::Analysis& a) { return a.sentiment.confidence; })
       .def_property_readonly("sentiment", [](const voc::Analysis& a) {
         return SentimentDict(a.sentiment, CharIndex(a.text));
@@ -675,6 +684,8 @@ PYBIND11_MODULE(_voc, m) {
       .def_property_readonly("signals", [](const voc::Analysis& a) {
         return SignalsList(a, CharIndex(a.text));
       })
+      .def_readonly("language", &voc::Analysis::language)
+      .def_readonly("language_confidence", &voc::Analysis::language_confidence)
       .def_readonly("emotion_intensity", &voc::Analysis::emotion_intensity)
       .def_readonly("profanity", &voc::Analysis::profanity)
       .def_property_readonly("unclassified", &voc::Analysis::unclassified)

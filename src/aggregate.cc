@@ -14,6 +14,7 @@
 #include "aggregate_data.h"
 #include "voc/json.h"
 #include "aggregate_figures.h"
+#include "voc/language.h"
 
 namespace voc {
 namespace internal {
@@ -23,6 +24,7 @@ void Counts::Add(const Counts& o) {
   negative += o.negative;
   neutral += o.neutral;
   positive += o.positive;
+  unscored += o.unscored;
   score_micros += o.score_micros;
   emotion_micros += o.emotion_micros;
   with_signal += o.with_signal;
@@ -106,6 +108,8 @@ std::string DescribeOptions(const AggregateOptions& o) {
 
 // ---- serialization ----------------------------------------------------------
 
+// "uns" (unscored) is written only when there are some, so that aggregates
+// of English-only data read and write as before.
 Json CountsToJson(const Counts& c) {
   Json sig = Json::object();
   for (int i = 0; i < kSignalCount; ++i)
@@ -114,6 +118,7 @@ Json CountsToJson(const Counts& c) {
            {"neu", c.neutral},       {"pos", c.positive},
            {"score_u", c.score_micros}, {"emotion_u", c.emotion_micros},
            {"with_signal", c.with_signal}, {"signals", sig}};
+  if (c.unscored) out["uns"] = c.unscored;
   internal::FiguresToJson(c, &out);
   return out;
 }
@@ -198,6 +203,7 @@ struct Reader {
     c.negative = U64(Field(v, "neg", path), path + ".neg");
     c.neutral = U64(Field(v, "neu", path), path + ".neu");
     c.positive = U64(Field(v, "pos", path), path + ".pos");
+    if (v.contains("uns")) c.unscored = U64(v["uns"], path + ".uns");
     c.score_micros = I64(Field(v, "score_u", path), path + ".score_u");
     c.emotion_micros = I64(Field(v, "emotion_u", path), path + ".emotion_u");
     c.with_signal = U64(Field(v, "with_signal", path), path + ".with_signal");
@@ -209,7 +215,7 @@ struct Reader {
       if (idx < 0) Fail(path + ".signals: unknown signal '" + it.key() + "'");
       c.signals[idx] = U64(it.value(), path + ".signals." + it.key());
     }
-    if (c.negative + c.neutral + c.positive != c.volume)
+    if (c.negative + c.neutral + c.positive + c.unscored != c.volume)
       Fail(path + ": sentiment counts do not add up to n");
     // Each record adds at most 1e6 in absolute value; this bound also keeps
     // later sums far from int64 overflow.
@@ -370,10 +376,11 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
 
   Counts c;
   c.volume = 1;
-  if (a.sentiment.label == Polarity::kNegative) c.negative = 1;
+  if (!a.sentiment.scored()) c.unscored = 1;
+  else if (a.sentiment.label == Polarity::kNegative) c.negative = 1;
   else if (a.sentiment.label == Polarity::kPositive) c.positive = 1;
   else c.neutral = 1;
-  c.score_micros = Micros(a.sentiment.score, -1.0, 1.0);
+  c.score_micros = a.sentiment.scored() ? Micros(a.sentiment.score, -1.0, 1.0) : 0;
   c.emotion_micros = Micros(a.emotion_intensity, 0.0, 1.0);
   for (const SignalHit& h : a.signals) {
     const int i = static_cast<int>(h.signal);
@@ -393,6 +400,9 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   d.total_buckets[period][bucket].Add(bucket_stats);
   if (churn_customer)
     internal::AddChurnCustomer(&d.churn_customers[period], a.customer_id, churn_cents);
+  internal::LanguageCounts& lc = d.languages[a.language.empty() ? "und" : a.language];
+  ++lc.records;
+  lc.unscored += c.unscored;
 
   // One entry per distinct theme id; the first hit of an id supplies the
   // owner and the evidence span.
@@ -424,7 +434,7 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
         internal::AddChurnCustomer(&td.churn_customers[period], a.customer_id, churn_cents);
     }
 
-    auto& list = a.sentiment.label == Polarity::kNegative ? td.negative_evidence
+    auto& list = c.negative ? td.negative_evidence
                                                           : td.other_evidence;
     const size_t k = EvidenceLimit(o, theme);
     if (k == 0) return;
@@ -440,7 +450,7 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
     const auto [s, en] = internal::SnippetRange(a.text, b, e, o.snippet_bytes);
     probe.period = period;
     probe.channel = channel;
-    probe.polarity = static_cast<int>(a.sentiment.label);
+    probe.polarity = c.unscored ? 0 : static_cast<int>(a.sentiment.label);
     probe.score_micros = c.score_micros;
     probe.snippet = a.text.substr(s, en - s);
     probe.truncated_left = s > 0;
@@ -527,6 +537,10 @@ Status Aggregate::Merge(const Aggregate& other) {
   d.own_fingerprint += o.own_fingerprint;
   d.own_records += o.own_records;
   d.records += o.records;
+  for (const auto& [l, n] : o.languages) {
+    d.languages[l].records += n.records;
+    d.languages[l].unscored += n.unscored;
+  }
   for (const auto& [p, m] : o.totals)
     for (const auto& [ch, c] : m) d.totals[p][ch].Add(c);
   for (const auto& [theme, ot] : o.themes) {
@@ -583,6 +597,7 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   r.sources = d.sources;
   r.own_fingerprint = d.own_fingerprint;
   r.own_records = d.own_records;
+  r.languages = d.languages;
   // Noon of a day lies in the same week and month as the whole day.
   auto key = [&](const std::string& id) -> std::string {
     if (id == kUndatedPeriod) return id;
@@ -652,6 +667,16 @@ std::string Aggregate::Serialize() const {
   Json sources = Json::array();
   for (uint64_t id : internal::AggregateSources(d)) sources.push_back(HexId(id));
   j["sources"] = sources;
+  // Written unless every record is "und" and scored (data from before
+  // languages were identified, or a caller that sets none), so that such
+  // aggregates keep their format.
+  const bool only_und = d.languages.empty() ||
+                        (d.languages.size() == 1 && d.languages.count("und") && !d.languages.at("und").unscored);
+  if (!only_und) {
+    Json langs = Json::object();
+    for (const auto& [l, n] : d.languages) langs[l] = {{"n", n.records}, {"uns", n.unscored}};
+    j["languages"] = langs;
+  }
   j["totals"] = CellsToJson(d.totals);
   Json themes = Json::object();
   for (const auto& [theme, td] : d.themes) {
@@ -757,6 +782,22 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     for (const auto& [p, m] : d.totals)
       for (const auto& [ch, c] : m) total += c.volume;
     if (total != d.records) R::Fail("$.totals do not add up to $.records");
+    if (j.contains("languages")) {  // absent in aggregates written before languages were counted
+      uint64_t in_languages = 0;
+      const Json& langs = R::Obj(j["languages"], "$.languages");
+      for (auto l = langs.begin(); l != langs.end(); ++l) {
+        const std::string p = "$.languages." + l.key();
+        if (!IsLanguageCode(l.key())) R::Fail(p + ": not a language code");
+        internal::LanguageCounts& lc = d.languages[l.key()];
+        lc.records = R::U64(R::Field(l.value(), "n", p), p + ".n");
+        lc.unscored = R::U64(R::Field(l.value(), "uns", p), p + ".uns");
+        if (lc.unscored > lc.records) R::Fail(p + ": more unscored records than records");
+        in_languages += lc.records;
+      }
+      if (in_languages != d.records) R::Fail("$.languages do not add up to $.records");
+    } else if (d.records) {
+      d.languages["und"].records = d.records;
+    }
     const Json& themes = R::Obj(R::Field(j, "themes", "$"), "$.themes");
     for (auto t = themes.begin(); t != themes.end(); ++t) {
       const std::string p = "$.themes." + t.key();

@@ -23,7 +23,8 @@ namespace internal {
 struct Counts {
   uint64_t volume = 0;
   uint64_t negative = 0, neutral = 0, positive = 0;
-  int64_t score_micros = 0;       // sum of round(score * 1e6)
+  uint64_t unscored = 0;          // sentiment not scored (e.g. unsupported language)
+  int64_t score_micros = 0;       // sum of round(score * 1e6), scored records only
   int64_t emotion_micros = 0;     // sum of round(emotion_intensity * 1e6)
   uint64_t with_signal = 0;       // records with at least one Hunsaker signal
   std::array<uint64_t, kSignalCount> signals{};  // records with the signal
@@ -127,9 +128,17 @@ using NgramCounts = std::unordered_map<std::string, uint64_t>;
 // on text of unique words).
 constexpr size_t kMaxNgramsPerPeriod = 100000;
 
+// Records of one language, and how many of them had no sentiment score.
+struct LanguageCounts {
+  uint64_t records = 0;
+  uint64_t unscored = 0;
+};
+
 struct AggregateData {
   AggregateOptions options;
   uint64_t records = 0;
+  // ISO 639-1 code (or "und") -> counts over all records.
+  std::map<std::string, LanguageCounts> languages;
   // period -> channel -> counts over all records.
   std::map<std::string, std::map<std::string, Counts>> totals;
   std::map<std::string, ThemeData> themes;

@@ -7,17 +7,20 @@
 #include <fstream>
 #include <future>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "voc/classifier.h"
+#include "voc/language.h"
 #include "voc/parallel.h"
 #include "voc/reader.h"
 #include "voc/sentiment.h"
 #include "voc/signals.h"
 #include "voc/taxonomy.h"
 #include "json_writer.h"
+#include "sentiment_language.h"
 #include "shared_patterns.h"
 #include "taxonomy_internal.h"
 #include "threads.h"
@@ -54,6 +57,26 @@ bool LooksLikeJson(const std::string& path) {
     return c == '{';
   }
   return false;
+}
+
+// The lexicons of <dir>/sentiment/<lang>.tsv, in file-name order.
+Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> LoadLanguageLexicons(const std::string& dir) {
+  std::vector<std::unique_ptr<internal::LanguageSentiment>> out;
+  std::error_code ec;
+  const fs::path folder = fs::path(dir) / "sentiment";
+  if (!fs::is_directory(folder, ec)) return out;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(folder, ec))
+    if (e.path().extension() == ".tsv" && IsLanguageCode(e.path().stem().string()) && e.path().stem() != "und" &&
+        e.path().stem() != "en")
+      files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto ls = internal::LanguageSentiment::Load(f.string(), f.stem().string());
+    if (!ls.ok()) return ls.status();
+    out.push_back(std::move(*ls));
+  }
+  return out;
 }
 
 }  // namespace
@@ -142,7 +165,11 @@ struct Analyzer::Impl {
   }
   std::unique_ptr<Normalizer> normalizer;
   std::unique_ptr<Redactor> redactor;
-  std::unique_ptr<SentimentAnalyzer> sentiment;
+  std::unique_ptr<LanguageIdentifier> language;  // null when forced
+  std::string forced_language;
+  std::unique_ptr<SentimentAnalyzer> sentiment;  // English, and "und"
+  // Other languages' lexicons (<models_dir>/sentiment/<lang>.tsv).
+  std::vector<std::unique_ptr<internal::LanguageSentiment>> language_sentiment;
   std::shared_ptr<const Taxonomy> taxonomy;
   std::unique_ptr<ThemeClassifier> themes;
   std::unique_ptr<TextClassifier> themes_model;
@@ -164,6 +191,25 @@ struct Analyzer::Impl {
     return scores;
   }
 
+  // English (and undetermined) texts get the English scorer, languages
+  // with a lexicon theirs; any other language is left unscored.
+  void ScoreSentiment(Analysis* a) const {
+    const internal::LanguageSentiment* scorer = nullptr;
+    if (a->language != "en" && a->language != "und") {
+      for (const auto& ls : language_sentiment)
+        if (ls->language() == a->language) scorer = ls.get();
+      if (!scorer) {
+        a->sentiment = Sentiment();
+        a->sentiment.unscored = "no sentiment support for " + LanguageName(a->language) + " (" + a->language + ")";
+        a->sentences.clear();
+        return;
+      }
+    }
+    SentimentResult sr = scorer ? scorer->Analyze(a->text) : sentiment->Analyze(a->text);
+    a->sentiment = std::move(sr.document);
+    a->sentences = std::move(sr.sentences);
+  }
+
   // Analyses texts[0..n) into out[0..n), stage by stage: each stage runs
   // over all n texts before the next one starts, so that its tables (the
   // redactor's and the rules' DFAs, the lexicons, the model rows) stay in
@@ -183,12 +229,16 @@ struct Analyzer::Impl {
           ++it->second;
       }
       a->text = std::move(r.text);
+      if (language) {
+        LanguageGuess g = language->Identify(a->text);
+        a->language = std::move(g.code);
+        a->language_confidence = g.confidence;
+      } else {
+        a->language = forced_language;
+        a->language_confidence = 1.0;
+      }
     }
-    for (size_t i = 0; i < n; ++i) {
-      SentimentResult sr = sentiment->Analyze(out[i].text);
-      out[i].sentiment = std::move(sr.document);
-      out[i].sentences = std::move(sr.sentences);
-    }
+    for (size_t i = 0; i < n; ++i) ScoreSentiment(&out[i]);
     thread_local std::vector<std::vector<std::pair<std::string, double>>> scores;
     if (scores.size() < n) scores.resize(n);
     for (size_t i = 0; i < n; ++i) scores[i] = ModelScores(out[i].text);
@@ -196,7 +246,7 @@ struct Analyzer::Impl {
       thread_local internal::RegexSetGroup::Hits hits;
       const std::string& text = out[i].text;
       patterns->Candidates(text, &hits);
-      out[i].themes = internal::PatternSharing::Classify(*themes, text, scores[i], hits);
+      out[i].themes = internal::PatternSharing::Classify(*themes, text, scores[i], hits, out[i].language);
       SignalResult sig = internal::PatternSharing::Detect(*signals, text, hits);
       out[i].signals = std::move(sig.hits);
       out[i].emotion_intensity = sig.emotion_intensity;
@@ -243,22 +293,45 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   // pattern group, shared_patterns.h), the longest of the three: two threads
   // for two cores, so that it is not slowed by a third. Errors are still
   // reported in the order of the stages.
-  auto side_future = std::async(std::launch::async, [&options, so, missing = !sentiment_missing.ok()] {
+  // Language: forced, or identified with the shipped model when present.
+  LanguageOptions lo;
+  if (!options.language.empty()) {
+    if (!IsLanguageCode(options.language))
+      return InvalidArgumentError("language must be an ISO 639-1 code (two lower-case letters) or 'und', got '" +
+                                  options.language + "'");
+    im.forced_language = options.language;
+    im.description["language"] = "forced:" + options.language;
+  } else {
+    if (IsFile(dir + "/lid.176.ftz")) lo.model_path = dir + "/lid.176.ftz";
+    im.description["language"] = lo.model_path.empty() ? "script+cues" : "script+cues+model:" + lo.model_path;
+  }
+  const bool identify = options.language.empty();
+  auto side_future = std::async(std::launch::async, [&options, so, lo, identify, dir,
+                                                     missing = !sentiment_missing.ok()] {
     auto redactor = Redactor::Create(options.redactor);
     Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
-    if (redactor.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
-    return std::make_pair(std::move(redactor), std::move(sentiment));
+    Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
+    if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
+    if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
+    Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> lexicons = LoadLanguageLexicons(dir);
+    return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment), std::move(lexicons));
   });
   // Joins the other thread; returns the first error in stage order:
-  // redactor, sentiment, then themes and signals (`status`).
+  // redactor, language, sentiment, then themes and signals (`status`).
   auto finish = [&](Status status) -> Status {
     auto side = side_future.get();
-    if (!side.first.ok()) return side.first.status();
+    if (!std::get<0>(side).ok()) return std::get<0>(side).status();
+    if (!std::get<1>(side).ok()) return std::get<1>(side).status();
     if (!sentiment_missing.ok()) return sentiment_missing;
-    if (!side.second.ok()) return side.second.status();
+    if (!std::get<2>(side).ok()) return std::get<2>(side).status();
+    if (!std::get<3>(side).ok()) return std::get<3>(side).status();
     if (!status.ok()) return status;
-    im.redactor = std::move(*side.first);
-    im.sentiment = std::move(*side.second);
+    im.language_sentiment = std::move(*std::get<3>(side));
+    for (const auto& ls : im.language_sentiment)
+      im.description["sentiment_languages"].push_back(ls->language());
+    im.redactor = std::move(*std::get<0>(side));
+    im.language = std::move(*std::get<1>(side));
+    im.sentiment = std::move(*std::get<2>(side));
     return Status();
   };
   // A missing model file ends here, as it did before anything was compiled.
@@ -433,6 +506,10 @@ void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text
   w.Key("evidence").BeginArray();
   for (const auto& e : s.evidence) SpanJson(w, e, text);
   w.EndArray();
+  if (!s.scored()) {
+    w.Key("label").String("unscored").Key("reason").String(s.unscored).Key("score").Null();
+    return;
+  }
   w.Key("label").String(PolarityName(s.label)).Key("score").Double(s.score);
 }
 
@@ -466,6 +543,7 @@ void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
   w.Key("emotion_intensity").Double(a.emotion_intensity);
   w.Key("id").String(a.id);
   if (a.invalid_utf8) w.Key("invalid_utf8").Uint(a.invalid_utf8);
+  w.Key("language").String(a.language).Key("language_confidence").Double(a.language_confidence);
   w.Key("profanity").Uint(a.profanity);
   // Redaction kinds sorted, each once (the last count wins, as with a map).
   std::vector<std::pair<std::string_view, uint32_t>> red(a.redactions.begin(), a.redactions.end());

@@ -164,6 +164,7 @@ class ByteReader {
 // Checks a raw fastText supervised single-label model image (labels named
 // `__label__<name>`, as the fastText command line writes them) before
 // fastText loads it: every size is bounded by the image, every weight finite.
+// Softmax and hierarchical-softmax losses are accepted.
 Status ValidateNamedFastTextImage(std::string_view image);
 
 }  // namespace voc::internal

@@ -176,8 +176,12 @@ Status ValidateImageLabels(std::string_view image, const std::vector<std::string
                 minn = a[9], maxn = a[10];
   if (dim < 1 || dim > 1024) return Bad("dimension out of range");
   if (model != 3) return Bad("not a supervised model");
-  if (loss != (multi ? 4 : 3)) return Bad(multi ? "multi-label model without one-vs-all loss"
-                                                : "single-label model without softmax loss");
+  // Named-label images (the fastText command line's) may also use
+  // hierarchical softmax (loss 1), as fastText's language-identification
+  // model does; voc's own models use softmax or one-vs-all.
+  const bool loss_ok = loss == (multi ? 4 : 3) || (!labels && !multi && loss == 1);
+  if (!loss_ok) return Bad(multi ? "multi-label model without one-vs-all loss"
+                                 : "single-label model without softmax loss");
   if (word_ngrams < 1 || word_ngrams > 8) return Bad("word n-gram length out of range");
   if (bucket < 0 || bucket > 20'000'000) return Bad("bucket count out of range");
   if (minn < 0 || maxn < 0 || maxn > 16 || (maxn > 0 && minn > maxn) || (maxn > 0 && minn < 1))

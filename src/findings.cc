@@ -13,6 +13,7 @@
 #include "aggregate_data.h"
 #include "findings_economics.h"
 #include "voc/discovery.h"
+#include "voc/language.h"
 
 namespace voc {
 
@@ -401,6 +402,25 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   }
   out.in_window = T;
   out.channels = SortedCounts(channels);
+  {
+    // The language mix, and a warning for each language with many records
+    // that voc could not score.
+    std::map<std::string, uint64_t> langs, unscored;
+    for (const auto& [l, n] : d.languages) {
+      langs[l] = n.records;
+      if (n.unscored) unscored[l] = n.unscored;
+      out.unscored += n.unscored;
+    }
+    out.languages = SortedCounts(langs);
+    out.languages_unscored = SortedCounts(unscored);
+    for (const NamedCount& u : out.languages_unscored)
+      if (u.count >= 10 && u.count * 20 >= d.records)
+        out.warnings.push_back(std::to_string(u.count) + " records (" +
+                               Pct(Ratio(u.count, d.records)) + ") in " + LanguageName(u.name) +
+                               " (" + u.name + "): no sentiment support for the language, so they are "
+                               "left out of the sentiment shares; theme rules cover only the languages "
+                               "they are written for");
+  }
 
   // ---- per-theme series -----------------------------------------------------
   struct Work {
@@ -624,8 +644,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     f.negative = w.sum.negative;
     f.neutral = w.sum.neutral;
     f.positive = w.sum.positive;
-    f.share_negative = Round(Ratio(f.negative, f.volume));
-    f.mean_score = Round(Ratio(static_cast<double>(w.sum.score_micros) / 1e6, f.volume));
+    f.unscored = w.sum.unscored;
+    const uint64_t scored = f.volume >= f.unscored ? f.volume - f.unscored : 0;
+    f.share_negative = Round(Ratio(f.negative, scored));
+    f.mean_score = Round(Ratio(static_cast<double>(w.sum.score_micros) / 1e6, scored));
     f.mean_emotion = Round(Ratio(static_cast<double>(w.sum.emotion_micros) / 1e6, f.volume));
     for (int i = 0; i < kSignalCount; ++i)
       f.signals.push_back({static_cast<Signal>(i), w.sum.signals[i],

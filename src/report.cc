@@ -128,6 +128,8 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
       {"channels", NamedCounts(f.channels, "channel")},
       {"next_step", SuggestedNextStep(f)},
       {"evidence", evidence}};
+  // Verbatims left out of the sentiment shares (unsupported languages).
+  if (f.unscored) j["sentiment"]["unscored"] = f.unscored;
   internal::AddFindingEconJson(f, all, &j);
   return j;
 }
@@ -296,6 +298,17 @@ std::string FindingsToJson(const Findings& f) {
                   {"undated", f.undated},
                   {"unclassified", f.unclassified}};
   j["channels"] = NamedCounts(f.channels, "channel");
+  // The language mix, unless every record is "und" (languages not identified).
+  if (!(f.languages.empty() || (f.languages.size() == 1 && f.languages[0].name == "und" && f.unscored == 0))) {
+    Json languages = NamedCounts(f.languages, "language");
+    for (Json& l : languages) {
+      uint64_t n = 0;
+      for (const NamedCount& u : f.languages_unscored)
+        if (u.name == l["language"]) n = u.count;
+      l["unscored"] = n;
+    }
+    j["languages"] = languages;
+  }
   j["reference_share"] = f.reference_share;
   Json by_status = Json::object();
   for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "report_util.h"
+#include "voc/language.h"
 #include "voc/report.h"
 
 namespace voc {
@@ -183,6 +184,18 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
       "unclassified");
   if (f.undated) kpi(std::to_string(f.undated), "undated (not in trends)");
   h += "</div>\n";
+  // The language mix, when there is more than one language.
+  if (f.languages.size() > 1) {
+    h += "<p class=\"meta\">Languages: ";
+    for (size_t i = 0; i < f.languages.size() && i < 8; ++i) {
+      const NamedCount& l = f.languages[i];
+      h += (i ? " &middot; " : "") + Esc(LanguageName(l.name)) + " " +
+           Esc(PercentText(f.records ? static_cast<double>(l.count) / f.records : 0.0));
+      for (const NamedCount& u : f.languages_unscored)
+        if (u.name == l.name) h += " (" + std::to_string(u.count) + " not scored)";
+    }
+    h += "</p>\n";
+  }
 
   // Escalations first: safety does not wait for volume. The themes with the
   // most urgency/safety mentions are named; the rest are summed up, so a

@@ -55,11 +55,11 @@ struct PatternSharing {
   // SignalDetector::Create uses a group of its own).
   static Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,
                                                             std::shared_ptr<RegexSetGroup> group);
-  // ThemeClassifier::Classify and SignalDetector::Detect, given `hits`, the
-  // candidates and atoms of their (compiled) group for `text`.
+  // ThemeClassifier::ClassifyLanguage and SignalDetector::Detect, given
+  // `hits`, the candidates and atoms of their (compiled) group for `text`.
   static std::vector<ThemeHit> Classify(const ThemeClassifier& classifier, std::string_view text,
                                         const std::vector<std::pair<std::string, double>>& model_scores,
-                                        const RegexSetGroup::Hits& hits);
+                                        const RegexSetGroup::Hits& hits, std::string_view language = {});
   static SignalResult Detect(const SignalDetector& detector, std::string_view text,
                              const RegexSetGroup::Hits& hits);
 };

@@ -15,6 +15,7 @@
 
 #include "json_depth.h"
 #include "taxonomy_internal.h"
+#include "voc/language.h"
 
 namespace voc {
 
@@ -133,6 +134,7 @@ Status CheckPattern(const std::string& pattern, bool case_sensitive, const std::
 }
 
 struct Defaults {
+  std::vector<std::string> languages;  // "lang"; empty: English
   double threshold = 0.5;
   double weight = 0.8;
   bool case_sensitive = false;
@@ -157,6 +159,59 @@ Status ParseUnitNumber(const json& v, const std::string& where, bool zero_ok, do
   return Status::Ok();
 }
 
+// Reads "lang": an ISO 639-1 code or an array of them.
+Status ReadLanguages(const json& v, const std::string& where, std::vector<std::string>* out) {
+  std::vector<std::string> codes;
+  VOC_RETURN_IF_ERROR(ReadPatterns(v, where, &codes));
+  if (codes.empty()) return InvalidArgumentError(where + " must name at least one language");
+  for (const std::string& c : codes)
+    if (!IsLanguageCode(c) || c == "und")
+      return InvalidArgumentError(where + ": \"" + c + "\" is not an ISO 639-1 code (two lower-case letters)");
+  *out = std::move(codes);
+  return Status::Ok();
+}
+
+// A rule whose "include" is a map {"en": [...], "de": [...]} becomes one rule
+// per language; so does one with a map for "exclude". Otherwise one rule.
+Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults& defaults,
+                 ThemeRule* rule);
+
+Status ParseRules(const json& r, size_t index, const Theme& theme, const Defaults& defaults,
+                  std::vector<ThemeRule>* out) {
+  const std::string where = "theme " + Quote(theme.id) + " rule " + std::to_string(index + 1);
+  const json* inc = r.is_object() && r.contains("include") ? &r["include"] : nullptr;
+  const json* exc = r.is_object() && r.contains("exclude") ? &r["exclude"] : nullptr;
+  if (!(inc && inc->is_object()) && !(exc && exc->is_object())) {
+    ThemeRule rule;
+    VOC_RETURN_IF_ERROR(ParseRule(r, index, theme, defaults, &rule));
+    out->push_back(std::move(rule));
+    return Status::Ok();
+  }
+  if (!(inc && inc->is_object()))
+    return InvalidArgumentError(where + ": an \"exclude\" map by language needs an \"include\" map");
+  if (r.contains("lang"))
+    return InvalidArgumentError(where + ": \"lang\" and an \"include\" map by language exclude each other");
+  if (inc->empty()) return InvalidArgumentError(where + ": \"include\" map is empty");
+  if (exc && exc->is_object())
+    for (auto e = exc->begin(); e != exc->end(); ++e)
+      if (!inc->contains(e.key()))
+        return InvalidArgumentError(where + ": \"exclude\" names language \"" + e.key() +
+                                    "\" that \"include\" does not");
+  for (auto it = inc->begin(); it != inc->end(); ++it) {
+    json one = r;
+    one["include"] = it.value();
+    one["lang"] = it.key();
+    if (exc && exc->is_object()) {
+      if (exc->contains(it.key())) one["exclude"] = (*exc)[it.key()];
+      else one.erase("exclude");
+    }
+    ThemeRule rule;
+    VOC_RETURN_IF_ERROR(ParseRule(one, index, theme, defaults, &rule));
+    out->push_back(std::move(rule));
+  }
+  return Status::Ok();
+}
+
 Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults& defaults,
                  ThemeRule* rule) {
   std::string where = "theme " + Quote(theme.id) + " rule " + std::to_string(index + 1);
@@ -165,6 +220,7 @@ Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults
   rule->weight = defaults.weight;
   rule->case_sensitive = defaults.case_sensitive;
   rule->exclude_scope = defaults.scope;
+  rule->languages = defaults.languages;
   if (auto it = r.find("id"); it != r.end()) {
     if (!it->is_string() || it->get<std::string>().empty())
       return InvalidArgumentError(where + ": \"id\" must be a non-empty string");
@@ -185,6 +241,8 @@ Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults
       VOC_RETURN_IF_ERROR(ParseScope(*it, where + ": \"exclude_scope\"", &rule->exclude_scope));
     } else if (k == "weight") {
       VOC_RETURN_IF_ERROR(ParseUnitNumber(*it, where + ": \"weight\"", false, &rule->weight));
+    } else if (k == "lang") {
+      VOC_RETURN_IF_ERROR(ReadLanguages(*it, where + ": \"lang\"", &rule->languages));
     } else if (k == "comment" || k == "examples") {
       // Documentation only.
     } else {
@@ -256,13 +314,23 @@ Status ParseTheme(const json& t, size_t index, const Defaults& defaults, Declare
   }
   if (theme.label.empty()) theme.label = LastSegment(theme.id);
   if (rules != nullptr) {
+    // A rule id may repeat only for other languages.
     std::set<std::string> rule_ids;
+    std::vector<ThemeRule> parsed;
     for (size_t i = 0; i < rules->size(); ++i) {
-      ThemeRule rule;
-      VOC_RETURN_IF_ERROR(ParseRule((*rules)[i], i, theme, defaults, &rule));
-      if (!rule_ids.insert(rule.id).second)
-        return InvalidArgumentError(where + ": duplicate rule id " + Quote(rule.id));
-      theme.rules.push_back(std::move(rule));
+      parsed.clear();
+      VOC_RETURN_IF_ERROR(ParseRules((*rules)[i], i, theme, defaults, &parsed));
+      for (ThemeRule& rule : parsed) {
+        if (rule.languages.empty()) {
+          if (!rule_ids.insert(rule.id + '\0' + "en").second)
+            return InvalidArgumentError(where + ": duplicate rule id " + Quote(rule.id));
+        }
+        for (const std::string& l : rule.languages)
+          if (!rule_ids.insert(rule.id + '\0' + l).second)
+            return InvalidArgumentError(where + ": duplicate rule id " + Quote(rule.id) +
+                                        (l == "en" ? "" : " for language " + Quote(l)));
+        theme.rules.push_back(std::move(rule));
+      }
     }
   }
   return Status::Ok();
@@ -534,6 +602,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
           defaults.case_sensitive = d->get<bool>();
         } else if (k == "exclude_scope") {
           VOC_RETURN_IF_ERROR(ParseScope(*d, "defaults: \"exclude_scope\"", &defaults.scope));
+        } else if (k == "lang") {
+          VOC_RETURN_IF_ERROR(ReadLanguages(*d, "defaults: \"lang\"", &defaults.languages));
         } else {
           return InvalidArgumentError("defaults: unknown field \"" + k + "\"");
         }

@@ -21,6 +21,7 @@ struct CompiledRule {
   std::string source;
   double weight = 0.0;
   ExcludeScope scope = ExcludeScope::kSentence;
+  std::vector<std::string> languages;  // empty: English
   // The include patterns live in the classifier's pattern group, which
   // numbers them in the order added (set_to_rule maps them back here).
   std::vector<std::unique_ptr<RE2>> exclude;
@@ -56,7 +57,8 @@ struct ThemeClassifier::Impl {
   // Classify, given the candidates of `set` for the text.
   std::vector<ThemeHit> Classify(std::string_view text_in,
                                  const std::vector<std::pair<std::string, double>>& model_scores,
-                                 const internal::RegexSetGroup::Hits& group) const;
+                                 const internal::RegexSetGroup::Hits& group,
+                                 std::string_view language = {}) const;
 
   // Appends the evidence of `rule` over `text` (the text of `group`, cut to
   // its first 4 GiB), searching its include patterns whose group indices are
@@ -147,6 +149,7 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
       cr.source = "rule:" + themes[t].id + "#" + r.id;
       cr.weight = r.weight;
       cr.scope = r.exclude_scope;
+      cr.languages = r.languages;
       size_t index = rules.size();
       for (const std::string& p : r.include) {
         std::string error;
@@ -191,8 +194,8 @@ Result<std::unique_ptr<ThemeClassifier>> internal::PatternSharing::NewThemes(
 std::vector<ThemeHit> internal::PatternSharing::Classify(
     const ThemeClassifier& classifier, std::string_view text,
     const std::vector<std::pair<std::string, double>>& model_scores,
-    const internal::RegexSetGroup::Hits& hits) {
-  return classifier.impl_->Classify(text, model_scores, hits);
+    const internal::RegexSetGroup::Hits& hits, std::string_view language) {
+  return classifier.impl_->Classify(text, model_scores, hits, language);
 }
 
 std::vector<ThemeHit> ThemeClassifier::Classify(
@@ -203,10 +206,26 @@ std::vector<ThemeHit> ThemeClassifier::Classify(
   return impl_->Classify(text_in, model_scores, hits);
 }
 
+std::vector<ThemeHit> ThemeClassifier::ClassifyLanguage(
+    std::string_view text_in, std::string_view language,
+    const std::vector<std::pair<std::string, double>>& model_scores) const {
+  thread_local internal::RegexSetGroup::Hits hits;
+  hits.candidates.clear();
+  if (!impl_->set_to_rule.empty()) impl_->set->Candidates(text_in, &hits);
+  return impl_->Classify(text_in, model_scores, hits, language);
+}
+
 std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores,
-    const internal::RegexSetGroup::Hits& group) const {
+    const internal::RegexSetGroup::Hits& group, std::string_view language) const {
   const Impl& impl = *this;
+  // Rules run on texts of their languages; "" and "und" run them all.
+  const bool any_language = language.empty() || language == "und";
+  auto applies = [&](const CompiledRule& rule) {
+    if (any_language) return true;
+    if (rule.languages.empty()) return language == "en";
+    return std::find(rule.languages.begin(), rule.languages.end(), language) != rule.languages.end();
+  };
   const auto& themes = impl.taxonomy->themes();
   // Offsets are 32-bit; longer texts are classified on their first 4 GiB.
   std::string_view text_view =
@@ -247,6 +266,10 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
              impl.set_to_rule[static_cast<size_t>(candidates[run] - impl.set_base)] == ri)
         ++run;
       const CompiledRule& rule = impl.rules[ri];
+      if (!applies(rule)) {
+        c = run;
+        continue;
+      }
       evidence.clear();
       const bool fired = impl.RunRule(rule, text, group, &candidates[c], run - c, &evidence);
       c = run;

@@ -294,6 +294,13 @@ std::string ReferenceJson(const voc::Analysis& a) {
   j["signals"] = std::move(signals);
   j["emotion_intensity"] = a.emotion_intensity;
   j["profanity"] = a.profanity;
+  j["language"] = a.language;
+  j["language_confidence"] = a.language_confidence;
+  if (!a.sentiment.scored()) {
+    j["sentiment"]["label"] = "unscored";
+    j["sentiment"]["score"] = nullptr;
+    j["sentiment"]["reason"] = a.sentiment.unscored;
+  }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -27,6 +27,8 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
       ("industry", po::value(&f->industry)->default_value(f->industry),
        "industry packs of the taxonomy: auto (the packs whose vocabulary the first 1000 records "
        "show), none (core themes only), all, or pack names, e.g. travel,telecom")
+      ("language", po::value(&f->language),
+       "language of every record, an ISO 639-1 code such as 'de' (default: identified per record)")
       ("pattern", po::value(&f->patterns)->composing(),
        "extra PII pattern to redact, NAME=REGEX (RE2 syntax); repeatable")
       ("customer-salt", po::value(&f->customer_salt),
@@ -62,6 +64,7 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
   o.sentiment_model = f.sentiment_model;
   o.themes = f.themes;
   o.themes_model = f.themes_model;
+  o.language = f.language;
   o.redactor.extra_patterns = f.patterns;
   o.industry = f.industry;
   o.industry_sample.reserve(sample.size());

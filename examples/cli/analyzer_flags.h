@@ -20,6 +20,7 @@ struct AnalyzerFlags {
   std::string themes;           // --themes (taxonomy JSON or a trained model)
   std::string themes_model;     // --themes-model (with a taxonomy)
   std::string industry = "auto";  // --industry NAME[,NAME]|auto|none|all
+  std::string language;         // --language (forced ISO 639-1 code)
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
   std::string customer_salt;    // --customer-salt (default $VOC_CUSTOMER_SALT)
   int threads = 0;              // --threads

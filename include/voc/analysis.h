@@ -37,6 +37,11 @@ struct Sentiment {
   double score = 0.0;       // in [-1, 1]
   double confidence = 0.0;  // in [0, 1]
   std::vector<EvidenceSpan> evidence;
+  // Non-empty when the text was not scored, saying why (e.g. its language
+  // has no sentiment support): label and score then mean nothing, and the
+  // JSON says label "unscored", score null.
+  std::string unscored;
+  bool scored() const { return unscored.empty(); }
 };
 
 struct SentenceSentiment {
@@ -96,6 +101,10 @@ struct Analysis {
   std::vector<std::pair<std::string, std::string>> fields;
 
   std::string text;  // normalised and redacted; all offsets point here
+  // Language of the text: ISO 639-1 code, or "und" when undetermined
+  // (voc/language.h); and how sure the identification is, in [0, 1].
+  std::string language = "und";
+  double language_confidence = 0.0;
   RedactionCounts redactions;
   uint32_t invalid_utf8 = 0;  // invalid sequences replaced by U+FFFD
 

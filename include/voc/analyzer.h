@@ -69,6 +69,10 @@ struct AnalyzerOptions {
   // secret and stable for a deployment. Default "": a fixed public key
   // (still no raw id in any output, but guessable ids can be confirmed).
   std::string customer_salt;
+  // Language of every record, an ISO 639-1 code: identification is skipped.
+  // Default "": each record's language is identified (voc/language.h) with
+  // `<models_dir>/lid.176.ftz` when it exists.
+  std::string language;
 };
 
 // Records of the input that `voc` samples for `--industry auto`.

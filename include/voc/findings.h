@@ -244,8 +244,9 @@ struct Finding {
   double spike_p_value = 1.0;
 
   uint64_t negative = 0, neutral = 0, positive = 0;
-  double share_negative = 0.0;
-  double mean_score = 0.0;
+  uint64_t unscored = 0;        // sentiment not scored (unsupported language)
+  double share_negative = 0.0;  // of the scored verbatims
+  double mean_score = 0.0;      // over the scored verbatims
   double mean_emotion = 0.0;
   std::vector<SignalShare> signals;  // all signals, in enum order
   uint64_t with_signal = 0;          // verbatims with any Hunsaker signal
@@ -326,6 +327,11 @@ struct Findings {
   uint64_t unclassified = 0;  // unclassified records in the window
   double reference_share = 0.0;
   std::vector<NamedCount> channels;  // window volume per channel
+  // All records per language (ISO 639-1 or "und"), most first, and of
+  // them those whose sentiment was not scored (unsupported languages).
+  std::vector<NamedCount> languages;
+  std::vector<NamedCount> languages_unscored;
+  uint64_t unscored = 0;
   FindingsOptions options;
   std::vector<Finding> findings;  // by priority, highest first
   std::vector<UnknownTheme> unknown_themes;

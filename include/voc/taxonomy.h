@@ -49,6 +49,11 @@ struct ThemeRule {
   bool case_sensitive = false;       // default: case-insensitive
   ExcludeScope exclude_scope = ExcludeScope::kSentence;
   double weight = 0.8;               // confidence of a hit, in (0, 1]
+  // ISO 639-1 codes of the languages the patterns are written in; the rule
+  // fires only on texts of those languages (and on undetermined ones).
+  // Empty: English. Set by the rule's "lang", or one rule per language of an
+  // "include": {"en": [...], "de": [...]} map (models/TAXONOMY.md).
+  std::vector<std::string> languages;
 };
 
 struct Theme {
@@ -211,6 +216,11 @@ class ThemeClassifier {
   // taxonomy are ignored.
   std::vector<ThemeHit> Classify(
       std::string_view text,
+      const std::vector<std::pair<std::string, double>>& model_scores = {}) const;
+  // The same for a text in `language` (ISO 639-1): only the rules written
+  // for that language run. "" or "und": every rule runs.
+  std::vector<ThemeHit> ClassifyLanguage(
+      std::string_view text, std::string_view language,
       const std::vector<std::pair<std::string, double>>& model_scores = {}) const;
 
   const Taxonomy& taxonomy() const;

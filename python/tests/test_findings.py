@@ -112,7 +112,8 @@ def test_detect_findings_and_writers(cfpb_analyses, tmp_path):
 
 
 def test_findings_quote_spans_non_ascii(analyzer):
-    texts = ["Très déçu 😡: frais inattendu, charged an unexpected fee on my bill again"] * 6
+    # English (theme rules fire on English records) with characters outside ASCII.
+    texts = ["So déçu 😡 — “naïve” me, charged an unexpected fee on my bill again"] * 6
     agg = voc.Aggregate("week")
     for i, t in enumerate(texts):
         agg.add(analyzer.analyze(t, id=str(i), timestamp=1707818400 + i))

@@ -322,7 +322,8 @@ class Analyzer:
     `Analyzer(config="voc.json", themes="my_taxonomy.json")`: options come
     from a JSON config file and/or keywords (models_dir, sentiment_model,
     themes, themes_model, themes_model_top_k, industry, industry_sample,
-    customer_salt, normalizer={...}, redactor={...}). Model options take a path or a
+    customer_salt, language="de" (forced; default: identified per record),
+    normalizer={...}, redactor={...}). Model options take a path or a
     trained `voc.Model`. Labels of a themes model that the taxonomy does not
     map are warned about (RuntimeWarning). Analyzers pickle as their
     options, so they can be sent to other processes (each rebuilds its own).

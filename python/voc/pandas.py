@@ -253,11 +253,11 @@ def frame_records(df, text_col="text", time_col=None, id_col=None, channel_col=N
     return out
 
 
-ANALYSIS_COLUMNS = ["id", "timestamp", "channel", "customer_id", "label", "score", "confidence",
+ANALYSIS_COLUMNS = ["id", "timestamp", "channel", "customer_id", "language", "label", "score", "confidence",
                     "themes", "theme_confidence", "theme_source", "theme_department",
                     "theme_evidence", "departments", "roles", "signals", "unclassified",
                     "emotion_intensity", "profanity", "redactions", "invalid_utf8", "text"]
-_LIST_COLUMNS = ["text", "id", "label", "themes", "theme_confidence", "theme_source",
+_LIST_COLUMNS = ["text", "id", "language", "label", "themes", "theme_confidence", "theme_source",
                  "theme_department", "theme_evidence", "departments", "roles", "signals",
                  "redactions"]
 _ARRAY_COLUMNS = ["score", "confidence", "emotion_intensity", "unclassified", "profanity",
@@ -279,7 +279,8 @@ def analyze_frame(df, text_col="text", time_col=None, id_col=None, channel_col=N
     """Analyses every row of `df` (a DataFrame, a Series of texts or a list
     of texts) on `threads` threads (0: all cores) and returns a DataFrame on
     the same index: id, timestamp (UTC datetime64, NaT when none), channel,
-    customer_id, label, score, confidence, themes (list of ids) with, in the
+    customer_id, language (ISO 639-1 or "und"), label ("unscored" for a
+    language sentiment does not support, with score NaN), score, confidence, themes (list of ids) with, in the
     same order, theme_confidence, theme_source ("rule:<id>", "model:<name>"
     ...), theme_department and theme_evidence (the first evidence span's
     text), departments (distinct), roles, signals (names), unclassified,

@@ -1,0 +1,462 @@
+#include "voc/language.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "voc/analyzer.h"
+#include "voc/json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+const voc::LanguageIdentifier& WithModel() {
+  static std::unique_ptr<voc::LanguageIdentifier> lid = [] {
+    voc::LanguageOptions o;
+    o.model_path = VOC_SOURCE_DIR "/models/lid.176.ftz";
+    auto r = voc::LanguageIdentifier::Create(o);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return std::move(*r);
+  }();
+  return *lid;
+}
+
+const voc::LanguageIdentifier& WithoutModel() {
+  static std::unique_ptr<voc::LanguageIdentifier> lid = [] {
+    auto r = voc::LanguageIdentifier::Create(voc::LanguageOptions());
+    REQUIRE(r.ok());
+    return std::move(*r);
+  }();
+  return *lid;
+}
+
+}  // namespace
+
+TEST_CASE("Language: scripts decide their languages without the model") {
+  const auto& lid = WithoutModel();
+  CHECK_FALSE(lid.has_model());
+  struct Case {
+    const char* text;
+    const char* code;
+  } cases[] = {
+      {"酒店服务很差，房间也很脏", "zh"},
+      {"ホテルのサービスはとても良かったです", "ja"},
+      {"배송이 너무 늦었어요", "ko"},
+      {"الخدمة سيئة جدا والتوصيل متأخر", "ar"},
+      {"Обслуживание ужасное, жду уже неделю", "ru"},
+      {"Обслуговування жахливе, чекаю вже тиждень і нічого", "uk"},
+      {"Връзката е ужасна, търпението ми свърши", "bg"},
+      {"सेवा बहुत खराब है", "hi"},
+      {"Η εξυπηρέτηση ήταν απαίσια", "el"},
+      {"השירות היה נורא", "he"},
+      {"บริการแย่มาก", "th"},
+      {"این سرویس خیلی بد است و پشتیبانی نگفت", "fa"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    voc::LanguageGuess g = lid.Identify(c.text);
+    CHECK(g.code == c.code);
+    CHECK(std::string(g.method) == "script");
+    CHECK(g.confidence > 0.9);
+  }
+  // A few Latin letters (a product name) do not outvote the script.
+  CHECK(lid.Identify("iPhone 15 的电池续航太差了，很失望").code == "zh");
+}
+
+TEST_CASE("Language: English function words decide plain English without the model") {
+  const auto& lid = WithoutModel();
+  voc::LanguageGuess g = lid.Identify("I have been waiting for my refund for three weeks and nobody answers");
+  CHECK(g.code == "en");
+  CHECK(std::string(g.method) == "cues");
+  // Emoji and curly quotes do not matter, letters outside ASCII do.
+  CHECK(std::string(lid.Identify("The refund was late and the agent didn’t answer 😡").method) == "cues");
+  CHECK(lid.Identify("The café was closed and the menu was in French").code == "und");
+  // German and Spanish have none of the English cues (or one of their own):
+  // without the model they are undetermined, never English.
+  CHECK(lid.Identify("Der Zug hatte 40 Minuten Verspätung und das ist nicht ok").code == "und");
+  CHECK(lid.Identify("El servicio fue muy malo y la comida estaba fria").code == "und");
+}
+
+TEST_CASE("Language: the model decides other Latin-script texts") {
+  const auto& lid = WithModel();
+  CHECK(lid.has_model());
+  struct Case {
+    const char* text;
+    const char* code;
+  } cases[] = {
+      {"40 Minuten Verspätung, total ärgerlich!", "de"},
+      {"El pedido llegó tarde y nadie me respondió", "es"},
+      {"Le colis est arrivé cassé, très déçu du service client", "fr"},
+      {"Il treno era in ritardo di un'ora, pessimo servizio", "it"},
+      {"O atendimento foi péssimo, ninguém resolveu meu problema", "pt"},
+      {"De bezorging was te laat en de klantenservice reageert niet", "nl"},
+      {"Great service, thanks!", "en"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    voc::LanguageGuess g = lid.Identify(c.text);
+    CHECK(g.code == c.code);
+    CHECK(g.confidence >= 0.4);
+    CHECK(g.confidence <= 1.0);
+  }
+  // Mentions, URLs and masks are not language evidence.
+  CHECK(lid.Identify("@user @other [EMAIL] https://example.com/a/b Die Lieferung kam nicht an").code == "de");
+}
+
+TEST_CASE("Language: too little text is undetermined") {
+  const auto& lid = WithModel();
+  for (const char* text : {"", "ok", "👍👍", "12345 !!!", "?", "[EMAIL]"}) {
+    CAPTURE(text);
+    voc::LanguageGuess g = lid.Identify(text);
+    if (std::string(text) == "[EMAIL]") {
+      // Letters of a mask: the model sees nothing left and answers "und".
+      CHECK(g.code == "und");
+      continue;
+    }
+    CHECK(g.code == "und");
+    CHECK(g.confidence == 0.0);
+  }
+  // Invalid UTF-8 is tolerated.
+  CHECK(lid.Identify(std::string("\xff\xfe abc \xc3", 9)).code == "und");
+}
+
+TEST_CASE("Language: bad options and model files are refused with their reason") {
+  voc::LanguageOptions o;
+  o.min_confidence = 1.5;
+  auto r = voc::LanguageIdentifier::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("min_confidence") != std::string::npos);
+  o = voc::LanguageOptions();
+  o.model_path = "/nonexistent/lid.ftz";
+  r = voc::LanguageIdentifier::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == voc::StatusCode::kNotFound);
+  const std::string bad = VOC_SOURCE_DIR "/build-lang-test-bad.ftz";
+  {
+    std::ofstream f(bad, std::ios::binary);
+    f << std::string(200, 'x');
+  }
+  o.model_path = bad;
+  r = voc::LanguageIdentifier::Create(o);
+  std::remove(bad.c_str());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == voc::StatusCode::kDataLoss);
+  CHECK(r.status().message().find("refused") != std::string::npos);
+}
+
+TEST_CASE("Language: codes") {
+  CHECK(voc::IsLanguageCode("de"));
+  CHECK(voc::IsLanguageCode("und"));
+  CHECK_FALSE(voc::IsLanguageCode("DE"));
+  CHECK_FALSE(voc::IsLanguageCode("deu"));
+  CHECK_FALSE(voc::IsLanguageCode(""));
+  CHECK(voc::LanguageName("de") == "German");
+  CHECK(voc::LanguageName("xx") == "xx");
+}
+
+TEST_CASE("Analyzer: language per record, forced language, and its JSON") {
+  voc::AnalyzerOptions o;
+  o.models_dir = VOC_SOURCE_DIR "/models";
+  auto an = voc::Analyzer::Create(o);
+  REQUIRE_MESSAGE(an.ok(), an.status().ToString());
+  voc::Analysis de = (*an)->AnalyzeText("Die Lieferung kam zwei Wochen zu spät und niemand hat geantwortet.");
+  CHECK(de.language == "de");
+  CHECK(de.language_confidence > 0.5);
+  voc::Analysis zh = (*an)->AnalyzeText("房间很脏，服务也很差");
+  CHECK(zh.language == "zh");
+  auto j = nlohmann::json::parse(voc::AnalysisToJson(de));
+  CHECK(j["language"] == "de");
+  CHECK(j["language_confidence"].get<double>() > 0.5);
+
+  o.language = "fr";
+  auto forced = voc::Analyzer::Create(o);
+  REQUIRE(forced.ok());
+  voc::Analysis f = (*forced)->AnalyzeText("Die Lieferung kam zu spät.");
+  CHECK(f.language == "fr");
+  CHECK(f.language_confidence == 1.0);
+
+  o.language = "German";
+  auto bad = voc::Analyzer::Create(o);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("ISO 639-1") != std::string::npos);
+}
+
+// ---- theme rules by language -------------------------------------------------
+
+#include "voc/taxonomy.h"
+#include "sentiment_language.h"
+
+namespace {
+
+std::unique_ptr<voc::ThemeClassifier> LanguageRules() {
+  auto tax = voc::Taxonomy::Parse(R"({"themes": [
+    {"id": "delay", "department": "operations", "rules": [
+      {"id": "any", "include": {"en": ["\\bdelay(?:ed)?\\b"], "de": ["versp(?:ä|ae)tung"]},
+       "exclude": {"en": ["\\bno delay\\b"]}}]},
+    {"id": "staff", "department": "service", "rules": [
+      {"id": "rude", "include": "\\brude\\b"},
+      {"id": "rude", "lang": ["de", "nl"], "include": "\\bunfreundlich\\b|\\bonvriendelijk\\b"}]}
+  ]})");
+  REQUIRE_MESSAGE(tax.ok(), tax.status().ToString());
+  auto clf = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
+  REQUIRE(clf.ok());
+  return std::move(*clf);
+}
+
+}  // namespace
+
+TEST_CASE("Taxonomy: rules fire only in the languages they are written for") {
+  auto clf = LanguageRules();
+  const auto& rules = clf->taxonomy().Find("delay")->rules;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].languages == std::vector<std::string>{"de"});  // object keys sorted by the parser
+  CHECK(rules[1].languages == std::vector<std::string>{"en"});
+  CHECK(rules[1].exclude.size() == 1);
+  CHECK(rules[0].exclude.empty());
+  // A rule without "lang" is English.
+  CHECK(clf->taxonomy().Find("staff")->rules[0].languages.empty());
+
+  CHECK(clf->ClassifyLanguage("The train was delayed again", "en").size() == 1);
+  CHECK(clf->ClassifyLanguage("The train was delayed again", "de").empty());
+  CHECK(clf->ClassifyLanguage("Schon wieder 40 Minuten Verspätung", "de").size() == 1);
+  CHECK(clf->ClassifyLanguage("Schon wieder 40 Minuten Verspätung", "en").empty());
+  CHECK(clf->ClassifyLanguage("There was no delay", "en").empty());
+  // English rules do not judge German text, German ones do.
+  CHECK(clf->ClassifyLanguage("rude staff", "de").empty());
+  auto de = clf->ClassifyLanguage("Sehr unfreundlich", "de");
+  REQUIRE(de.size() == 1);
+  CHECK(de[0].source == "rule:staff#rude");
+  CHECK(clf->ClassifyLanguage("Heel onvriendelijk", "nl").size() == 1);
+  // Undetermined, and the language-less API: every rule runs.
+  CHECK(clf->ClassifyLanguage("rude, and Verspätung", "und").size() == 2);
+  CHECK(clf->Classify("rude, and Verspätung").size() == 2);
+}
+
+TEST_CASE("Taxonomy: language fields are checked") {
+  auto bad = [](const char* rule) {
+    std::string json = std::string(R"({"themes": [{"id": "a", "department": "service", "rules": [)") + rule + "]}]}";
+    auto t = voc::Taxonomy::Parse(json);
+    REQUIRE_FALSE(t.ok());
+    return t.status().message();
+  };
+  CHECK(bad(R"({"lang": "German", "include": "x"})").find("not an ISO 639-1 code") != std::string::npos);
+  CHECK(bad(R"({"lang": [], "include": "x"})").find("at least one language") != std::string::npos);
+  CHECK(bad(R"({"lang": "de", "include": {"de": ["x"]}})").find("exclude each other") != std::string::npos);
+  CHECK(bad(R"({"include": {"de": ["x"]}, "exclude": {"fr": ["y"]}})").find("does not") != std::string::npos);
+  CHECK(bad(R"({"include": {}})").find("map is empty") != std::string::npos);
+  CHECK(bad(R"({"include": {"xx1": ["x"]}})").find("not an ISO 639-1 code") != std::string::npos);
+  CHECK(bad(R"({"id": "r", "include": "x"}, {"id": "r", "include": "y"})").find("duplicate rule id") !=
+        std::string::npos);
+  CHECK(bad(R"({"id": "r", "lang": "de", "include": "x"}, {"id": "r", "lang": ["fr", "de"], "include": "y"})")
+            .find("for language 'de'") != std::string::npos);
+  // The same id for other languages is fine; defaults.lang sets a file's language.
+  auto ok = voc::Taxonomy::Parse(R"({"defaults": {"lang": "es"}, "themes": [{"id": "a", "department": "service",
+      "rules": [{"id": "r", "include": "retraso"}, {"id": "r", "lang": "en", "include": "delay"}]}]})");
+  REQUIRE_MESSAGE(ok.ok(), ok.status().ToString());
+  CHECK((*ok)->Find("a")->rules[0].languages == std::vector<std::string>{"es"});
+  CHECK((*ok)->Find("a")->rules[1].languages == std::vector<std::string>{"en"});
+}
+
+// ---- sentiment by language -----------------------------------------------------
+
+namespace {
+
+const voc::internal::LanguageSentiment& German() {
+  static std::unique_ptr<voc::internal::LanguageSentiment> de = [] {
+    auto r = voc::internal::LanguageSentiment::Load(VOC_SOURCE_DIR "/models/sentiment/de.tsv", "de");
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return std::move(*r);
+  }();
+  return *de;
+}
+
+voc::Polarity Label(const voc::internal::LanguageSentiment& s, const char* text) {
+  return s.Analyze(text).document.label;
+}
+
+}  // namespace
+
+TEST_CASE("Sentiment by language: German negation, intensifiers and contrast") {
+  const auto& de = German();
+  CHECK(de.terms() > 1000);
+  CHECK(Label(de, "Das Essen war gut.") == voc::Polarity::kPositive);
+  CHECK(Label(de, "Das Essen war nicht gut.") == voc::Polarity::kNegative);
+  CHECK(Label(de, "Das hat mir gar nicht gefallen.") != voc::Polarity::kPositive);
+  CHECK(Label(de, "40 Minuten Verspätung, total ärgerlich!") == voc::Polarity::kNegative);
+  CHECK(Label(de, "Kein Problem, alles bestens.") == voc::Polarity::kPositive);
+  CHECK(Label(de, "Der Zug fährt um 9 Uhr ab.") == voc::Polarity::kNeutral);
+  // Boosters strengthen; the part after "aber" weighs more.
+  const double plain = de.Analyze("Das war schlecht").document.score;
+  const double boosted = de.Analyze("Das war sehr schlecht").document.score;
+  CHECK(boosted < plain);
+  CHECK(Label(de, "Das Hotel war schön, aber das Personal war furchtbar unfreundlich.") ==
+        voc::Polarity::kNegative);
+  // Emoji score in every language; evidence names the lexicon.
+  voc::SentimentResult r = de.Analyze("Danke 😍");
+  CHECK(r.document.label == voc::Polarity::kPositive);
+  bool emoji = false, lexicon = false;
+  for (const auto& e : r.document.evidence) {
+    emoji |= e.source == "emoji";
+    lexicon |= e.source == "lexicon:de";
+  }
+  CHECK(emoji);
+  CHECK(lexicon);
+  auto neg = de.Analyze("nicht gut");
+  REQUIRE(neg.document.evidence.size() == 1);
+  CHECK(neg.document.evidence[0].source == "lexicon:de:negated");
+}
+
+TEST_CASE("Sentiment by language: the other shipped languages") {
+  struct Case {
+    const char* lang;
+    const char* text;
+    voc::Polarity label;
+  } cases[] = {
+      {"es", "El servicio fue excelente, gracias", voc::Polarity::kPositive},
+      {"es", "El servicio no fue bueno", voc::Polarity::kNegative},
+      {"fr", "Le colis est arrivé cassé, très déçu", voc::Polarity::kNegative},
+      {"fr", "Le service n'est pas bon", voc::Polarity::kNegative},
+      {"pt", "O atendimento foi péssimo", voc::Polarity::kNegative},
+      {"pt", "Adorei, muito bom", voc::Polarity::kPositive},
+      {"it", "Servizio pessimo, non lo consiglio", voc::Polarity::kNegative},
+      {"it", "Ottimo servizio, grazie", voc::Polarity::kPositive},
+      {"nl", "Heel slechte service", voc::Polarity::kNegative},
+      {"nl", "Niet slecht, best lekker", voc::Polarity::kPositive},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto s = voc::internal::LanguageSentiment::Load(std::string(VOC_SOURCE_DIR "/models/sentiment/") + c.lang + ".tsv",
+                                                    c.lang);
+    REQUIRE(s.ok());
+    CHECK((*s)->Analyze(c.text).document.label == c.label);
+  }
+}
+
+TEST_CASE("Sentiment by language: lexicon file errors name the line") {
+  auto r = voc::internal::LanguageSentiment::Parse("@negation nicht\ngut\t1.5\nschlecht -2\n", "de");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "line 3: expected term<TAB>valence");
+  r = voc::internal::LanguageSentiment::Parse("gut\t9\n", "de");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("[-4, 4]") != std::string::npos);
+  r = voc::internal::LanguageSentiment::Parse("@negations nicht\n", "de");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("unknown rule list") != std::string::npos);
+  auto missing = voc::internal::LanguageSentiment::Load("/nonexistent/de.tsv", "de");
+  CHECK(missing.status().code() == voc::StatusCode::kNotFound);
+}
+
+TEST_CASE("Analyzer: unsupported languages are unscored, with the reason in the JSON") {
+  voc::AnalyzerOptions o;
+  o.models_dir = VOC_SOURCE_DIR "/models";
+  auto an = voc::Analyzer::Create(o);
+  REQUIRE(an.ok());
+  voc::Analysis ru = (*an)->AnalyzeText("Обслуживание ужасное, жду уже неделю");
+  CHECK(ru.language == "ru");
+  CHECK_FALSE(ru.sentiment.scored());
+  CHECK(ru.sentiment.unscored.find("Russian") != std::string::npos);
+  CHECK(ru.sentences.empty());
+  auto j = nlohmann::json::parse(voc::AnalysisToJson(ru));
+  CHECK(j["sentiment"]["label"] == "unscored");
+  CHECK(j["sentiment"]["score"].is_null());
+  CHECK(j["sentiment"]["reason"].get<std::string>().find("(ru)") != std::string::npos);
+  // German is scored with the German lexicon, English with the English scorer.
+  voc::Analysis de = (*an)->AnalyzeText("Das Personal war sehr unfreundlich und das Essen war schlecht.");
+  CHECK(de.sentiment.scored());
+  CHECK(de.sentiment.label == voc::Polarity::kNegative);
+  for (const auto& e : de.sentiment.evidence) CHECK(e.source.rfind("lexicon:de", 0) == 0);
+  voc::Analysis en = (*an)->AnalyzeText("The staff were rude and the food was bad.");
+  CHECK(en.sentiment.label == voc::Polarity::kNegative);
+}
+
+// ---- aggregates and findings -----------------------------------------------------
+
+#include "voc/aggregate.h"
+#include "aggregate_data.h"
+#include "voc/findings.h"
+#include "voc/report.h"
+
+namespace {
+
+voc::Analysis Record(const std::string& id, const std::string& language, bool scored, voc::Polarity p,
+                     int64_t day) {
+  voc::Analysis a;
+  a.id = id;
+  a.text = "text " + id;
+  a.timestamp = 1767225600 + day * 86400;  // 2026-01-01 + day
+  a.channel = "web";
+  a.language = language;
+  a.language_confidence = 0.9;
+  if (scored) {
+    a.sentiment.label = p;
+    a.sentiment.score = p == voc::Polarity::kNegative ? -0.5 : p == voc::Polarity::kPositive ? 0.5 : 0.0;
+  } else {
+    a.sentiment.unscored = "no sentiment support for Russian (ru)";
+  }
+  voc::ThemeHit h;
+  h.id = "refunds";
+  h.department = "finance";
+  a.themes.push_back(h);
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("Aggregate: languages and unscored records are counted, merged and serialized exactly") {
+  voc::AggregateOptions o;
+  o.period = voc::Period::kDay;
+  voc::Aggregate one(o), a(o), b(o);
+  std::vector<voc::Analysis> xs;
+  for (int i = 0; i < 30; ++i) xs.push_back(Record("e" + std::to_string(i), "en", true,
+                                                   i % 3 ? voc::Polarity::kNegative : voc::Polarity::kPositive, i % 10));
+  for (int i = 0; i < 20; ++i) xs.push_back(Record("r" + std::to_string(i), "ru", false, voc::Polarity::kNeutral, i % 10));
+  for (size_t i = 0; i < xs.size(); ++i) {
+    one.Add(xs[i]);
+    (i % 2 ? a : b).Add(xs[i]);
+  }
+  REQUIRE(a.Merge(b).ok());
+  CHECK(a.Serialize() == one.Serialize());
+  const auto& langs = one.data().languages;
+  REQUIRE(langs.size() == 2);
+  CHECK(langs.at("en").records == 30);
+  CHECK(langs.at("en").unscored == 0);
+  CHECK(langs.at("ru").records == 20);
+  CHECK(langs.at("ru").unscored == 20);
+  auto back = voc::Aggregate::Deserialize(one.Serialize());
+  REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+  CHECK(back->Serialize() == one.Serialize());
+  // Corrupt counts are refused with the reason.
+  std::string bad = one.Serialize();
+  const size_t at = bad.find("\"uns\":20");
+  REQUIRE(at != std::string::npos);
+  bad.replace(at, 8, "\"uns\":21");
+  auto refused = voc::Aggregate::Deserialize(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("more unscored records than records") != std::string::npos);
+
+  voc::FindingsOptions fo;
+  fo.min_count = 1;
+  voc::Findings f = voc::DetectFindings(one, fo);
+  CHECK(f.unscored == 20);
+  REQUIRE(f.languages.size() == 2);
+  CHECK(f.languages[0].name == "en");
+  REQUIRE(f.languages_unscored.size() == 1);
+  CHECK(f.languages_unscored[0].name == "ru");
+  bool warned = false;
+  for (const auto& w : f.warnings) warned |= w.find("Russian (ru)") != std::string::npos;
+  CHECK(warned);
+  // Sentiment shares count scored records only.
+  const voc::Finding* refunds = nullptr;
+  for (const auto& x : f.findings)
+    if (x.theme == "refunds") refunds = &x;
+  REQUIRE(refunds != nullptr);
+  CHECK(refunds->unscored == 20);
+  CHECK(refunds->negative == 20);
+  CHECK(refunds->share_negative == doctest::Approx(20.0 / 30.0).epsilon(1e-6));
+  auto j = nlohmann::json::parse(voc::FindingsToJson(f));
+  CHECK(j["languages"][1]["language"] == "ru");
+  CHECK(j["languages"][1]["unscored"] == 20);
+}
