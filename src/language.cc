@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -174,6 +176,45 @@ std::string ScriptLanguage(int script, const ScriptCounts& sc) {
 struct LanguageIdentifier::Impl {
   LanguageOptions options;
   std::unique_ptr<fasttext::FastText> model;
+  std::shared_ptr<const fasttext::Dictionary> dict;
+  int word_ngrams = 0;
+  uint64_t serial = 0;  // tells this identifier's cache entries from another's
+
+  // The model input ids of `line` (ModelLine's output: words separated by
+  // one space, ending in '\n'). Returns a per-thread buffer.
+  std::vector<int32_t>& IdsOf(const std::string& line) const {
+    struct Cache {
+      uint64_t serial = 0;
+      std::unordered_map<std::string, std::vector<int32_t>> words;
+      std::vector<int32_t> ids;
+    };
+    thread_local Cache cache;
+    if (cache.serial != serial || cache.words.size() > kMaxCachedWords) {
+      cache.words.clear();
+      cache.serial = serial;
+    }
+    cache.ids.clear();
+    std::string word;
+    for (size_t i = 0; i < line.size();) {
+      size_t j = line.find_first_of(" \n", i);
+      if (j == std::string::npos) j = line.size();
+      // A token that looks like a label ("__label__en") is not a word to fastText.
+      if (j > i && line.compare(i, 9, "__label__") != 0) {
+        word.assign(line, i, j - i);
+        auto it = cache.words.find(word);
+        if (it == cache.words.end()) it = cache.words.emplace(word, dict->getSubwords(word)).first;
+        cache.ids.insert(cache.ids.end(), it->second.begin(), it->second.end());
+      }
+      i = j + 1;
+    }
+    const int32_t eos = dict->getId(fasttext::Dictionary::EOS);
+    if (eos >= 0) {
+      const std::vector<int32_t>& e = dict->getSubwords(eos);
+      cache.ids.insert(cache.ids.end(), e.begin(), e.end());
+    }
+    return cache.ids;
+  }
+  static constexpr size_t kMaxCachedWords = 200000;
 
   // English by its function words: no letter outside ASCII, at least two of
   // kEnglishCues, one word in eight of them, and none of kForeignCues.
@@ -203,11 +244,13 @@ struct LanguageIdentifier::Impl {
 
   // The line the model sees: masks ("[EMAIL]"), mentions, URLs and
   // hashtag signs left out, blanks collapsed, ASCII lower-cased, ending in a
-  // newline.
+  // newline; whole words up to kModelBytes (the model's cost grows with the
+  // text, its answer hardly changes past a few sentences).
+  static constexpr size_t kModelBytes = 300;
   static std::string ModelLine(std::string_view text) {
     std::string line;
-    line.reserve(text.size() + 1);
-    for (size_t i = 0; i < text.size();) {
+    line.reserve(std::min(text.size(), kModelBytes) + 1);
+    for (size_t i = 0; i < text.size() && line.size() < kModelBytes;) {
       const auto b = static_cast<unsigned char>(text[i]);
       if (b <= ' ') {
         ++i;
@@ -262,6 +305,10 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
   } catch (const std::exception& e) {
     return DataLossError("language model '" + path + "' cannot be loaded: " + e.what());
   }
+  static std::atomic<uint64_t> next_serial{1};
+  lid->impl_->serial = next_serial++;
+  lid->impl_->dict = ft->getDictionary();
+  lid->impl_->word_ngrams = ft->getArgs().wordNgrams;
   lid->impl_->model = std::move(ft);
   return lid;
 }
@@ -292,10 +339,22 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
     return g;
   }
   if (!impl_->model) return g;
-  std::istringstream in(Impl::ModelLine(text));
   std::vector<std::pair<fasttext::real, std::string>> preds;
   try {
-    impl_->model->predictLine(in, preds, 1, 0.0);
+    if (impl_->word_ngrams == 1) {
+      // The model's input ids, word by word, as fastText's getLine makes
+      // them (a word's subword ids, then those of the end-of-line token),
+      // with each word's ids kept in a per-thread cache: the n-gram lookups
+      // are most of the model's cost and customer text repeats its words.
+      std::vector<int32_t>& ids = impl_->IdsOf(Impl::ModelLine(text));
+      fasttext::Predictions top;
+      impl_->model->predict(1, ids, top, 0.0);
+      if (!top.empty())
+        preds.emplace_back(std::exp(top[0].first), impl_->dict->getLabel(top[0].second));
+    } else {
+      std::istringstream in(Impl::ModelLine(text));
+      impl_->model->predictLine(in, preds, 1, 0.0);
+    }
   } catch (const std::exception&) {
     return g;
   }
