@@ -42,6 +42,13 @@ Json NamedCounts(const std::vector<NamedCount>& v, const char* key) {
   return out;
 }
 
+// {"rule": n, "adapted": n, ...}
+Json SourceCounts(const std::vector<NamedCount>& v) {
+  Json out = Json::object();
+  for (const NamedCount& c : v) out[c.name] = c.count;
+  return out;
+}
+
 Json FindingJson(const Finding& f, size_t rank) {
   Json series = Json::array();
   for (const PeriodPoint& p : f.series)
@@ -75,6 +82,7 @@ Json FindingJson(const Finding& f, size_t rank) {
       {"department", f.department},
       {"role", ValueRoleName(f.role)},
       {"owners", owners},
+      {"sources", SourceCounts(f.sources)},
       {"priority", {{"score", f.priority}, {"parts", parts}}},
       {"escalation", {{"escalated", f.escalated}, {"urgency_safety", f.urgency_safety}}},
       {"volume", f.volume},
@@ -240,6 +248,7 @@ std::string FindingsToJson(const Findings& f) {
                   {"undated", f.undated},
                   {"unclassified", f.unclassified}};
   j["channels"] = NamedCounts(f.channels, "channel");
+  j["theme_sources"] = SourceCounts(f.theme_sources);
   j["reference_share"] = f.reference_share;
   Json by_status = Json::object();
   for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,

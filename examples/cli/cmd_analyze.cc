@@ -1,6 +1,8 @@
 // `voc analyze` and `voc findings`: the whole pipeline from records to
 // per-record analyses or to routed findings and reports.
+#include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -17,6 +19,7 @@
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/findings.h"
+#include "voc/parallel.h"
 #include "voc/report.h"
 
 namespace po = boost::program_options;
@@ -53,6 +56,23 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
+// Writes the JSON of the analyses of the adaptation sample (formatted on
+// `threads` threads, written in order) and lets them go.
+void WriteSample(std::vector<voc::Analysis>* sample, int threads,
+                 const std::function<void(std::string_view)>& on_text) {
+  constexpr size_t kChunk = 64;
+  std::vector<std::string> texts((sample->size() + kChunk - 1) / kChunk);
+  voc::ParallelFor team(threads);
+  team.Run(texts.size(), [&](size_t c) {
+    for (size_t i = c * kChunk; i < std::min(sample->size(), (c + 1) * kChunk); ++i) {
+      voc::AppendAnalysisJson((*sample)[i], &texts[c]);
+      texts[c].push_back('\n');
+    }
+  });
+  for (const std::string& t : texts) on_text(t);
+  std::vector<voc::Analysis>().swap(*sample);
+}
+
 int RunAnalyze(int argc, char** argv) {
   InputFlags in;
   AnalyzerFlags af;
@@ -80,6 +100,7 @@ int RunAnalyze(int argc, char** argv) {
   OpenedInput opened = OpenInput(input, in, cf);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
+  auto on_reject = [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); };
 
   std::unique_ptr<AtomicOutput> file;
   if (!output.empty() && output != "-") file = std::make_unique<AtomicOutput>(output);
@@ -97,25 +118,28 @@ int RunAnalyze(int argc, char** argv) {
     return 0;
   }
   auto reader = std::move(opened.records);
+  std::vector<voc::Analysis> sample;
+  SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
   if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
   po_.batch_size = af.batch_size;
   po_.progress = MakeProgress(af.quiet || output.empty());
+  auto on_text = [&](std::string_view text) {
+    if (file) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    } else {
+      WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
+    }
+  };
+  WriteSample(&sample, af.threads, on_text);
   voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
       [](const voc::Analysis& a, std::string* text) {
         voc::AppendAnalysisJson(a, text);
         text->push_back('\n');
       },
-      [&](std::string_view text) {
-        if (file) {
-          out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        } else {
-          WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
-        }
-      },
-      [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+      on_text, on_reject);
   out.flush();
   if (!out) throw Failure("write error on output");
   FinishInput(*reader, rejects.get());
@@ -173,9 +197,14 @@ int RunFindings(int argc, char** argv) {
   auto reader = std::move(opened.records);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
+  auto on_reject = [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); };
+  std::vector<voc::Analysis> sample;
+  if (reader) SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject);
   voc::AggregateOptions ao;
   ao.period = *p;
   voc::Aggregate aggregate(ao);
+  for (const voc::Analysis& a : sample) aggregate.Add(a);
+  std::vector<voc::Analysis>().swap(sample);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
   if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
@@ -193,8 +222,7 @@ int RunFindings(int argc, char** argv) {
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
   } else {
     voc::Status st = voc::RunPipeline(
-        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },
-        [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); }, on_reject);
     FinishInput(*reader, rejects.get());
     if (!st.ok()) throw Failure(st.message());
   }
