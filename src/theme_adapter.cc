@@ -3,8 +3,9 @@
 //
 // File format: "VOCADAPT" (8 bytes), a little-endian u32 format version, a
 // u64 length and that many bytes of JSON (options, report, per-theme
-// calibration), then the bytes of the TextClassifier (task
-// "adapted-themes"), which check themselves.
+// calibration), then a u64 length and the bytes of the first half's
+// TextClassifier (task "adapted-themes"), then the second's; the
+// classifiers check themselves.
 #include "voc/adapter.h"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <sstream>
 #include <utility>
 
@@ -100,15 +102,14 @@ std::pair<double, double> FitPlatt(const std::vector<double>& x, const std::vect
 json OptionsJson(const AdaptOptions& o) {
   return {{"sample_records", o.sample_records}, {"sample_bytes", o.sample_bytes},
           {"min_rule_confidence", o.min_rule_confidence}, {"min_examples", o.min_examples},
-          {"min_negatives", o.min_negatives}, {"holdout_fraction", o.holdout_fraction},
-          {"min_holdout_precision", o.min_holdout_precision},
+          {"min_negatives", o.min_negatives}, {"min_precision", o.min_precision},
           {"mask_rule_evidence", o.mask_rule_evidence}, {"unlabelled_share", o.unlabelled_share},
           {"max_themes_per_text", o.max_themes_per_text}, {"seed", o.seed}};
 }
 
 json ThemeJson(const AdaptedTheme& t) {
   return {{"id", t.id}, {"examples", t.examples}, {"negatives", t.negatives},
-          {"holdout_precision", t.holdout_precision}, {"holdout_recall", t.holdout_recall},
+          {"precision", t.precision}, {"recall", t.recall}, {"label_rate", t.label_rate},
           {"calibration_a", t.calibration_a}, {"calibration_b", t.calibration_b}};
 }
 
@@ -126,10 +127,8 @@ Status CheckOptions(const AdaptOptions& o) {
     return InvalidArgumentError("adapt: min_rule_confidence must be in [0, 1]");
   if (o.min_examples < 2) return InvalidArgumentError("adapt: min_examples must be >= 2");
   if (o.min_negatives < 1) return InvalidArgumentError("adapt: min_negatives must be >= 1");
-  if (!(o.holdout_fraction > 0 && o.holdout_fraction < 1))
-    return InvalidArgumentError("adapt: holdout_fraction must be in (0, 1)");
-  if (!(o.min_holdout_precision >= 0 && o.min_holdout_precision <= 1))
-    return InvalidArgumentError("adapt: min_holdout_precision must be in [0, 1]");
+  if (!(o.min_precision >= 0 && o.min_precision <= 1))
+    return InvalidArgumentError("adapt: min_precision must be in [0, 1]");
   if (!(o.unlabelled_share >= 0 && o.unlabelled_share <= 100))
     return InvalidArgumentError("adapt: unlabelled_share must be in [0, 100]");
   if (o.max_themes_per_text < 1) return InvalidArgumentError("adapt: max_themes_per_text must be >= 1");
@@ -146,26 +145,36 @@ std::string AdaptReport::ToJson() const { return ReportJson(*this).dump(); }
 struct ThemeAdapter::Impl {
   AdaptOptions options;
   AdaptReport report;
-  std::unique_ptr<TextClassifier> model;
-  // Per model label (sorted, as the model holds them): its adapted theme in
-  // report.themes, or -1 for a label that was not kept.
-  std::vector<int> label_theme;
+  // The classifiers of the two halves of the sample; a text of half f is
+  // scored by models[1 - f].
+  std::unique_ptr<TextClassifier> models[2];
+  // Per model and model label (sorted, as the model holds them): its
+  // adapted theme in report.themes, or -1 for a label that was not kept.
+  std::vector<int> label_theme[2];
+  // Per adapted theme: the confidence below which it is not assigned (its
+  // taxonomy threshold applies too), so that it labels no more of the
+  // unlabelled verbatims than the rules' label rate says they hold.
+  std::vector<double> min_confidence;
+
+  static int Fold(std::string_view text, int seed) {
+    return static_cast<int>(Fnv1a(text, static_cast<uint64_t>(seed) + 7) & 1);
+  }
 
   Status Index() {
-    const auto& labels = model->info().labels;
-    label_theme.assign(labels.size(), -1);
-    for (size_t t = 0; t < report.themes.size(); ++t) {
-      auto it = std::lower_bound(labels.begin(), labels.end(), report.themes[t].id);
-      if (it == labels.end() || *it != report.themes[t].id)
-        return InvalidArgumentError("adapted theme '" + report.themes[t].id +
-                                    "' is not a label of the adapter's classifier");
-      label_theme[static_cast<size_t>(it - labels.begin())] = static_cast<int>(t);
+    for (int k = 0; k < 2; ++k) {
+      const auto& labels = models[k]->info().labels;
+      label_theme[k].assign(labels.size(), -1);
+      for (size_t t = 0; t < report.themes.size(); ++t) {
+        auto it = std::lower_bound(labels.begin(), labels.end(), report.themes[t].id);
+        if (it != labels.end() && *it == report.themes[t].id)
+          label_theme[k][static_cast<size_t>(it - labels.begin())] = static_cast<int>(t);
+      }
     }
     return Status::Ok();
   }
 
   double Calibrated(const AdaptedTheme& t, double p) const {
-    return Sigmoid(t.calibration_a * Logit(p) + t.calibration_b);
+    return std::min(1.0, Sigmoid(t.calibration_a * Logit(p) + t.calibration_b) / t.label_rate);
   }
 };
 
@@ -194,7 +203,10 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   std::set<std::string> weak;  // themes only seen in hits below the cut
   std::vector<std::pair<uint64_t, size_t>> unlabelled;  // (hash of the text, index)
   const uint64_t seed = static_cast<uint64_t>(options.seed);
+  // A text seen before adds nothing but weight (and training time).
+  std::unordered_set<std::string_view> seen;
   for (size_t i = 0; i < sample.size(); ++i) {
+    if (!seen.insert(sample[i].text).second) continue;
     Row row{i, {}};
     if (sample[i].themes.empty()) {
       if (!sample[i].text.empty()) unlabelled.emplace_back(Fnv1a(sample[i].text, seed + 1), i);
@@ -241,6 +253,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
                 " confidently labelled verbatims and " + std::to_string(options.min_negatives) +
                 " without it");
 
+  const size_t unlabelled_total = unlabelled.size();
   // Unlabelled negatives: the smallest hashes, in sample order.
   const size_t keep = static_cast<size_t>(options.unlabelled_share * static_cast<double>(rows.size()));
   if (unlabelled.size() > keep) {
@@ -253,10 +266,15 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   const size_t labelled_rows = rows.size();
   for (const auto& u : unlabelled) rows.push_back(Row{u.second, {}});
 
-  // Training and held-back texts, the rules' matched spans blanked out.
-  std::vector<LabeledText> fit, held;
-  for (const Row& row : rows) {
-    const Analysis& a = sample[row.index];
+  // Two halves by a hash of the text; each trains a classifier, and every
+  // text (of the sample or not) is scored by the one that did not see it:
+  // the verbatims to label were negatives of the training, and a classifier
+  // scoring its own training rows would have learnt them as such.
+  std::vector<LabeledText> half[2];
+  std::vector<int> fold(rows.size());
+  std::vector<bool> is_labelled(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const Analysis& a = sample[rows[r].index];
     LabeledText lt;
     lt.text = a.text;
     if (options.mask_rule_evidence) {
@@ -265,15 +283,12 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
           if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= lt.text.size())
             std::memset(&lt.text[e.begin], ' ', e.end - e.begin);
     }
-    for (const auto& l : row.labels)
+    for (const auto& l : rows[r].labels)
       if (kept.count(l)) lt.labels.push_back(l);
-    const bool hold = static_cast<double>(Fnv1a(a.text, static_cast<uint64_t>(options.seed)) >> 11) *
-                          (1.0 / 9007199254740992.0) <
-                      options.holdout_fraction;
-    (hold ? held : fit).push_back(std::move(lt));
+    fold[r] = Impl::Fold(a.text, options.seed);
+    is_labelled[r] = r < labelled_rows;
+    half[fold[r]].push_back(std::move(lt));
   }
-  if (held.empty() || fit.empty()) return none("too few labelled verbatims to hold some back");
-
   TrainOptions to;
   to.task = kTask;
   to.multi_label = true;
@@ -281,69 +296,116 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   to.char_ngrams = false;
   to.validation_fraction = 0;
   to.seed = options.seed;
-  auto model = TextClassifier::Train(fit, to);
-  if (!model.ok()) return model.status();
-  impl->model = std::move(*model);
-  const auto& labels = impl->model->info().labels;
-  const size_t L = labels.size();
+  for (int k = 0; k < 2; ++k) {
+    bool any = false;
+    for (const auto& lt : half[k]) any |= !lt.labels.empty();
+    if (!any) return none("a half of the sample has no labelled verbatim");
+    auto model = TextClassifier::Train(half[k], to);
+    if (!model.ok()) return model.status();
+    impl->models[k] = std::move(*model);
+  }
 
-  // Held-back probabilities of every label; per label, Platt calibration
-  // and precision / recall at 0.5 against the rules' labels.
-  std::vector<std::vector<double>> probs(held.size(), std::vector<double>(L, 0.0));
-  for (size_t i = 0; i < held.size(); ++i)
-    for (const Prediction& p : impl->model->Predict(held[i].text, static_cast<int>(L))) {
-      auto it = std::lower_bound(labels.begin(), labels.end(), p.label);
-      probs[i][static_cast<size_t>(it - labels.begin())] = p.probability;
+  // Out-of-half probabilities of every kept theme.
+  const std::vector<std::string> ids(kept.begin(), kept.end());
+  const size_t T = ids.size();
+  std::vector<std::vector<double>> probs(rows.size(), std::vector<double>(T, 0.0));
+  std::vector<std::vector<int>> truth(rows.size(), std::vector<int>(T, 0));
+  size_t pos_in_half[2] = {0, 0};
+  for (size_t r = 0, seen[2] = {0, 0}; r < rows.size(); ++r) {
+    const int f = fold[r];
+    const LabeledText& lt = half[f][seen[f]++];
+    const TextClassifier& other = *impl->models[1 - f];
+    const auto& labels = other.info().labels;
+    for (const Prediction& p : other.Predict(lt.text, static_cast<int>(labels.size()))) {
+      auto it = std::lower_bound(ids.begin(), ids.end(), p.label);
+      if (it != ids.end() && *it == p.label) probs[r][static_cast<size_t>(it - ids.begin())] = p.probability;
     }
-  for (size_t l = 0; l < L; ++l) {
-    AdaptedTheme t;
-    t.id = labels[l];
-    t.examples = examples[t.id];
-    t.negatives = labelled_rows - t.examples;
-    std::vector<double> x(held.size());
-    std::vector<int> y(held.size());
-    for (size_t i = 0; i < held.size(); ++i) {
-      x[i] = Logit(probs[i][l]);
-      y[i] = std::find(held[i].labels.begin(), held[i].labels.end(), t.id) != held[i].labels.end();
+    for (const auto& l : lt.labels)
+      truth[r][static_cast<size_t>(std::lower_bound(ids.begin(), ids.end(), l) - ids.begin())] = 1;
+    pos_in_half[f] += !lt.labels.empty();
+  }
+  // Per theme: Platt scaling of the out-of-half probability to the chance
+  // that the rules label the verbatim with it; divided by the share of its
+  // verbatims the rules label (its mean on those they do label: Elkan and
+  // Noto's correction for positives labelled at random), that is the
+  // chance that the verbatim is about the theme. Precision and recall at
+  // 0.5 against the rules, over the labelled verbatims.
+  for (size_t t = 0; t < T; ++t) {
+    AdaptedTheme at;
+    at.id = ids[t];
+    at.examples = examples[at.id];
+    at.negatives = labelled_rows - at.examples;
+    std::vector<double> x(rows.size());
+    std::vector<int> y(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) x[r] = Logit(probs[r][t]), y[r] = truth[r][t];
+    std::tie(at.calibration_a, at.calibration_b) = FitPlatt(x, y);
+    double sum = 0;
+    uint64_t n = 0;
+    for (size_t r = 0; r < rows.size(); ++r)
+      if (y[r]) sum += Sigmoid(at.calibration_a * x[r] + at.calibration_b), ++n;
+    at.label_rate = n ? std::min(1.0, std::max(0.05, sum / static_cast<double>(n))) : 1.0;
+    auto conf = [&](size_t r) {
+      return std::min(1.0, Sigmoid(at.calibration_a * x[r] + at.calibration_b) / at.label_rate);
+    };
+    // The rules label a share label_rate of the theme's verbatims: the
+    // unlabelled ones hold about examples * (1 / label_rate - 1) more. The
+    // cut lets no more than that share of the unlabelled rows through.
+    double cut = 0.5;
+    if (rows.size() > labelled_rows && unlabelled_total > 0) {
+      const double expected = static_cast<double>(at.examples) * (1.0 / at.label_rate - 1.0);
+      const double rate = std::min(1.0, expected / static_cast<double>(unlabelled_total));
+      std::vector<double> u;
+      for (size_t r = labelled_rows; r < rows.size(); ++r) u.push_back(conf(r));
+      std::sort(u.begin(), u.end(), std::greater<double>());
+      const size_t allowed = static_cast<size_t>(rate * static_cast<double>(u.size()));
+      if (allowed < u.size()) cut = std::max(cut, std::nextafter(u[allowed], 2.0));
     }
-    std::tie(t.calibration_a, t.calibration_b) = FitPlatt(x, y);
     uint64_t tp = 0, fp = 0, pos = 0;
-    for (size_t i = 0; i < held.size(); ++i) {
-      const bool hit = Sigmoid(t.calibration_a * x[i] + t.calibration_b) >= 0.5;
-      tp += hit && y[i], fp += hit && !y[i], pos += y[i];
+    for (size_t r = 0; r < labelled_rows; ++r) {
+      const bool hit = conf(r) >= cut;
+      tp += hit && y[r], fp += hit && !y[r], pos += y[r];
     }
-    t.holdout_precision = tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0.0;
-    t.holdout_recall = pos ? static_cast<double>(tp) / static_cast<double>(pos) : 0.0;
+    at.precision = tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0.0;
+    at.recall = pos ? static_cast<double>(tp) / static_cast<double>(pos) : 0.0;
     char why[96];
-    if (!(t.calibration_a > 0)) {
-      report.skipped.emplace_back(t.id, "its classifier does not separate it on held-back verbatims");
+    if (!(at.calibration_a > 0)) {
+      report.skipped.emplace_back(at.id, "its classifier does not separate it on the other half");
     } else if (tp + fp == 0) {
-      report.skipped.emplace_back(t.id, "no held-back verbatim reaches confidence 0.5");
-    } else if (t.holdout_precision < options.min_holdout_precision) {
-      std::snprintf(why, sizeof why, "held-back precision %.2f (needs %.2f)", t.holdout_precision,
-                    options.min_holdout_precision);
-      report.skipped.emplace_back(t.id, why);
+      report.skipped.emplace_back(at.id, "no verbatim of the other half reaches its cut");
+    } else if (at.precision < options.min_precision) {
+      std::snprintf(why, sizeof why, "precision %.2f on the other half (needs %.2f)", at.precision,
+                    options.min_precision);
+      report.skipped.emplace_back(at.id, why);
+    } else if (cut > 1.0) {
+      report.skipped.emplace_back(at.id, "the rules leave none of its verbatims unlabelled");
     } else {
-      report.themes.push_back(std::move(t));
+      report.themes.push_back(std::move(at));
+      impl->min_confidence.push_back(cut);
     }
   }
   std::sort(report.skipped.begin(), report.skipped.end());
-  if (report.themes.empty()) return none("no theme's classifier is precise enough on held-back verbatims");
+  if (report.themes.empty()) return none("no theme's classifier is precise enough on the other half");
   VOC_RETURN_IF_ERROR(impl->Index());
   return std::unique_ptr<ThemeAdapter>(new ThemeAdapter(std::move(impl)));
 }
 
 std::string ThemeAdapter::Serialize() const {
+  json report = ReportJson(impl_->report);
+  for (size_t t = 0; t < impl_->min_confidence.size(); ++t)
+    report["themes"][t]["min_confidence"] = impl_->min_confidence[t];
   json meta = {{"format", "voc-adapted-themes"},
                {"options", OptionsJson(impl_->options)},
-               {"report", ReportJson(impl_->report)}};
+               {"report", report}};
   const std::string head = meta.dump();
   std::string out(kMagic, sizeof kMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((kFormatVersion >> (8 * i)) & 0xff));
   const uint64_t n = head.size();
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
   out += head;
-  out += impl_->model->Serialize();
+  const std::string first = impl_->models[0]->Serialize();
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((uint64_t{first.size()} >> (8 * i)) & 0xff));
+  out += first;
+  out += impl_->models[1]->Serialize();
   return out;
 }
 
@@ -382,8 +444,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view b
     opt.min_rule_confidence = o.at("min_rule_confidence").get<double>();
     opt.min_examples = o.at("min_examples").get<size_t>();
     opt.min_negatives = o.at("min_negatives").get<size_t>();
-    opt.holdout_fraction = o.at("holdout_fraction").get<double>();
-    opt.min_holdout_precision = o.at("min_holdout_precision").get<double>();
+    opt.min_precision = o.at("min_precision").get<double>();
     opt.mask_rule_evidence = o.at("mask_rule_evidence").get<bool>();
     opt.unlabelled_share = o.at("unlabelled_share").get<double>();
     opt.max_themes_per_text = o.at("max_themes_per_text").get<int>();
@@ -397,8 +458,13 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view b
       at.id = t.at("id").get<std::string>();
       at.examples = t.at("examples").get<uint64_t>();
       at.negatives = t.at("negatives").get<uint64_t>();
-      at.holdout_precision = t.at("holdout_precision").get<double>();
-      at.holdout_recall = t.at("holdout_recall").get<double>();
+      at.precision = t.at("precision").get<double>();
+      at.recall = t.at("recall").get<double>();
+      at.label_rate = t.at("label_rate").get<double>();
+      if (!(at.label_rate > 0 && at.label_rate <= 1)) return bad("label rate of '" + at.id + "' out of (0, 1]");
+      const double cut = t.at("min_confidence").get<double>();
+      if (!(cut >= 0 && cut <= 1)) return bad("cut of '" + at.id + "' out of [0, 1]");
+      impl->min_confidence.push_back(cut);
       at.calibration_a = t.at("calibration_a").get<double>();
       at.calibration_b = t.at("calibration_b").get<double>();
       if (!std::isfinite(at.calibration_a) || !std::isfinite(at.calibration_b))
@@ -410,9 +476,16 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view b
   } catch (const json::exception& e) {
     return bad(std::string("metadata: ") + e.what());
   }
-  auto model = TextClassifier::FromBytes(bytes.substr(20 + n), kTask);
-  if (!model.ok()) return bad(model.status().message());
-  impl->model = std::move(*model);
+  std::string_view rest = bytes.substr(20 + n);
+  uint64_t m = 0;
+  if (rest.size() < 8) return bad("truncated");
+  for (int i = 0; i < 8; ++i) m |= static_cast<uint64_t>(static_cast<uint8_t>(rest[i])) << (8 * i);
+  if (m > rest.size() - 8) return bad("truncated");
+  for (int k = 0; k < 2; ++k) {
+    auto model = TextClassifier::FromBytes(k == 0 ? rest.substr(8, m) : rest.substr(8 + m), kTask);
+    if (!model.ok()) return bad(model.status().message());
+    impl->models[k] = std::move(*model);
+  }
   if (Status st = impl->Index(); !st.ok()) return bad(st.message());
   return std::unique_ptr<ThemeAdapter>(new ThemeAdapter(std::move(impl)));
 }
@@ -428,16 +501,18 @@ Status ThemeAdapter::CheckTaxonomy(const Taxonomy& taxonomy) const {
 std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxonomy& taxonomy) const {
   std::vector<ThemeHit> hits;
   const Impl& im = *impl_;
-  const auto& labels = im.model->info().labels;
-  for (const Prediction& p : im.model->Predict(text, static_cast<int>(labels.size()))) {
+  const int k = 1 - Impl::Fold(text, im.options.seed);
+  const TextClassifier& model = *im.models[k];
+  const auto& labels = model.info().labels;
+  for (const Prediction& p : model.Predict(text, static_cast<int>(labels.size()))) {
     auto it = std::lower_bound(labels.begin(), labels.end(), p.label);
-    const int t = im.label_theme[static_cast<size_t>(it - labels.begin())];
+    const int t = im.label_theme[k][static_cast<size_t>(it - labels.begin())];
     if (t < 0) continue;
     const AdaptedTheme& at = im.report.themes[static_cast<size_t>(t)];
     const Theme* theme = taxonomy.Find(at.id);
     if (theme == nullptr) continue;
     const double c = im.Calibrated(at, p.probability);
-    if (!(c >= theme->threshold)) continue;
+    if (!(c >= theme->threshold) || !(c >= im.min_confidence[static_cast<size_t>(t)])) continue;
     ThemeHit h;
     h.id = theme->id;
     h.confidence = c;
@@ -452,7 +527,7 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   if (hits.size() > static_cast<size_t>(im.options.max_themes_per_text))
     hits.resize(static_cast<size_t>(im.options.max_themes_per_text));
   for (ThemeHit& h : hits) {
-    Explanation e = im.model->Explain(text, h.id, 3);
+    Explanation e = model.Explain(text, h.id, 3);
     for (const FeatureContribution& f : e.features)
       if (f.begin < f.end && f.end <= text.size())
         h.evidence.push_back({static_cast<uint32_t>(f.begin), static_cast<uint32_t>(f.end), kSource,

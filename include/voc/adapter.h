@@ -2,13 +2,15 @@
 //
 // The taxonomy's rules are precise but miss the many ways customers say the
 // same thing. A ThemeAdapter learns the user's vocabulary from the verbatims
-// the rules label confidently: it trains a linear classifier (the linear
+// the rules label confidently: it trains linear classifiers (the linear
 // backend of voc/classifier.h, word 1-2 grams) on them, with the rules'
-// own matched words blanked out so that it learns the words around them,
-// and then gives themes to the verbatims the rules left unclassified.
-// Its hits carry `source == "adapted"` and a confidence calibrated on
-// held-back rule-labelled verbatims; a hit below its theme's threshold is
-// not assigned. See docs/ADAPTATION.md for the method and its figures.
+// own matched words blanked out so that they learn the words around them,
+// and then gives themes to the verbatims the rules left unclassified. The
+// sample is split in two halves by a hash of the text, each trains a
+// classifier, and every text is scored by the one that did not see it.
+// Hits carry `source == "adapted"` and a confidence calibrated on the other
+// half; a hit below its theme's threshold is not assigned. See
+// docs/ADAPTATION.md for the method and its figures.
 //
 //   auto analyzer = voc::Analyzer::Create({});
 //   auto reader = voc::RecordReader::Open("complaints.csv", {});
@@ -65,13 +67,10 @@ struct AdaptOptions {
   // without it. Defaults 30 and 30.
   size_t min_examples = 30;
   size_t min_negatives = 30;
-  // Share of the labelled verbatims held back (chosen by a hash of the
-  // text) to calibrate each theme's confidence and check its precision.
-  // Default 0.25.
-  double holdout_fraction = 0.25;
-  // A theme is dropped when its precision against the rules' labels on the
-  // held-back verbatims, at its threshold, is below this. Default 0.6.
-  double min_holdout_precision = 0.6;
+  // A theme is dropped when its precision against the rules' labels, on
+  // the labelled verbatims of the half of the sample its classifier did not
+  // see, at confidence 0.5, is below this. Default 0.6.
+  double min_precision = 0.6;
   // Verbatims of the sample with no rule hit at all are negatives of every
   // theme (so that a text without any theme's words gets none), up to this
   // many times the labelled ones (those with the smallest hash of their
@@ -93,11 +92,14 @@ struct AdaptedTheme {
   std::string id;
   uint64_t examples = 0;   // labelled verbatims of the sample with the theme
   uint64_t negatives = 0;  // labelled verbatims without it
-  // Held-back verbatims: precision and recall against the rules' labels.
-  double holdout_precision = 0, holdout_recall = 0;
-  // Calibration: confidence = 1 / (1 + exp(-(a * logit(p) + b))), p the
-  // classifier's probability.
-  double calibration_a = 1, calibration_b = 0;
+  // On the labelled verbatims of the other half: precision and recall
+  // against the rules' labels, at confidence 0.5.
+  double precision = 0, recall = 0;
+  // Calibration: confidence = min(1, q / label_rate) with
+  // q = 1 / (1 + exp(-(a * logit(p) + b))), p the classifier's probability:
+  // q estimates the chance that the rules label the verbatim with the theme,
+  // label_rate the share of the theme's verbatims that they do label.
+  double calibration_a = 1, calibration_b = 0, label_rate = 1;
 };
 
 struct AdaptReport {

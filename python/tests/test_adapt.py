@@ -29,7 +29,7 @@ MISSED = "I was billed for the invoice, the fee and the bill today"
 def corpus():
     texts = []
     for i in range(60):
-        f = FILLER[i % 6]
+        f = f"{FILLER[i % 6]} ref {i}"  # distinct texts: duplicates are fitted once
         a, b, c = i % 6, (i // 6 + 1) % 6, (i // 2 + 3) % 6
         texts.append(f"I was charged for the {MONEY[a]}, the {MONEY[b]} and the {MONEY[c]} {f}")
         texts.append(f"The parcel never came, the {SHIP[a]}, the {SHIP[b]} and the {SHIP[c]} {f}")
@@ -37,7 +37,7 @@ def corpus():
         if i % 12 == 0:
             texts.append(f"I forgot my password {f}")
         if i % 3 == 0:
-            texts.append(f"{OTHER[i % 6]} {FILLER[(i // 6) % 6]}")
+            texts.append(f"{OTHER[i % 6]} {FILLER[(i // 6) % 6]} ref {i}")
     return texts
 
 

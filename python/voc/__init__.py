@@ -231,7 +231,7 @@ class Analyzer:
         confidently train a classifier that from then on gives themes (source
         "adapted") to the verbatims the rules leave unclassified. Options are
         those of AdaptOptions (min_examples, min_negatives,
-        min_rule_confidence, holdout_fraction, min_holdout_precision,
+        min_rule_confidence, min_precision,
         unlabelled_share, mask_rule_evidence, max_themes_per_text, seed). With `save`, the
         adapter is written there and becomes this analyzer's
         `adapted_model`, so that pickled copies (Dask workers) load and apply
