@@ -9,6 +9,7 @@
 
 #include "voc/analyzer.h"
 #include "voc/classifier.h"
+#include "voc/json.h"
 #include "voc/reader.h"
 #include "voc/taxonomy.h"
 

@@ -19,6 +19,7 @@
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/findings.h"
+#include "voc/json.h"
 #include "voc/parallel.h"
 #include "voc/report.h"
 
