@@ -194,10 +194,21 @@ TEST_CASE("ThemeAdapter: a hit below its theme's threshold is not assigned") {
   REQUIRE(h != nullptr);
   const double confidence = h->confidence;
   // The same adapter under a taxonomy whose billing threshold is just above
-  // that confidence: not assigned; just below: assigned.
+  // that confidence: not assigned (a confidence of 1 passes any threshold);
+  // just below: assigned. Under the strictest threshold, no adapted billing
+  // hit of any text is below it.
   auto strict = MakeAnalyzer(std::min(1.0, confidence + 1e-3));
   REQUIRE(strict->SetThemeAdapter(shared).ok());
-  CHECK(Find(strict->AnalyzeText(missed), "billing") == nullptr);
+  if (confidence < 1.0) CHECK(Find(strict->AnalyzeText(missed), "billing") == nullptr);
+  auto strictest = MakeAnalyzer(1.0);
+  REQUIRE(strictest->SetThemeAdapter(shared).ok());
+  int below = 0;
+  for (const std::string& t : {std::string(kMissed[0]), std::string(kMissed[1]), std::string(kMissed[2]),
+                               std::string("I was billed for the fee"), std::string("The invoice and the bill")}) {
+    const voc::ThemeHit* b = Find(strictest->AnalyzeText(t), "billing");
+    if (b && b->source == "adapted") below += b->confidence < 1.0;
+  }
+  CHECK(below == 0);
   auto lax = MakeAnalyzer(confidence - 1e-3);
   REQUIRE(lax->SetThemeAdapter(shared).ok());
   CHECK(Find(lax->AnalyzeText(missed), "billing") != nullptr);
@@ -270,7 +281,8 @@ TEST_CASE("ThemeAdapter: loading refuses what is not an adapted model, with the 
 
 TEST_CASE("FitThemeAdapter: a bounded sample, the same adapter and output for any thread count") {
   auto an = MakeAnalyzer();
-  const std::vector<std::string> texts = Corpus();
+  std::vector<std::string> texts = Corpus();
+  texts.insert(texts.end(), std::begin(kMissed), std::end(kMissed));
   std::string first_bytes;
   std::string first_output;
   for (int threads : {1, 2, 3}) {
