@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "voc/adapter.h"
 #include "voc/aggregate.h"
 #include "voc/analysis.h"
 #include "voc/analyzer.h"
@@ -570,6 +571,46 @@ std::vector<voc::LabeledText> ToRows(const py::sequence& texts, const py::sequen
   return rows;
 }
 
+// voc/adapter.h: AdaptOptions, ThemeAdapter (fitted on analyses, saved,
+// loaded), held by shared_ptr so that analyzers can share one.
+void AddAdapterBindings(py::module_& m) {
+  py::class_<voc::AdaptOptions>(m, "AdaptOptions")
+      .def(py::init<>())
+      .def_readwrite("sample_records", &voc::AdaptOptions::sample_records)
+      .def_readwrite("sample_bytes", &voc::AdaptOptions::sample_bytes)
+      .def_readwrite("min_rule_confidence", &voc::AdaptOptions::min_rule_confidence)
+      .def_readwrite("min_examples", &voc::AdaptOptions::min_examples)
+      .def_readwrite("min_negatives", &voc::AdaptOptions::min_negatives)
+      .def_readwrite("min_precision", &voc::AdaptOptions::min_precision)
+      .def_readwrite("mask_rule_evidence", &voc::AdaptOptions::mask_rule_evidence)
+      .def_readwrite("unlabelled_share", &voc::AdaptOptions::unlabelled_share)
+      .def_readwrite("max_themes_per_text", &voc::AdaptOptions::max_themes_per_text)
+      .def_readwrite("threads", &voc::AdaptOptions::threads)
+      .def_readwrite("seed", &voc::AdaptOptions::seed);
+  py::class_<voc::ThemeAdapter, std::shared_ptr<voc::ThemeAdapter>>(m, "ThemeAdapter")
+      .def_static("fit", [](const std::vector<const voc::Analysis*>& sample, const voc::AdaptOptions& o) {
+        std::vector<voc::Analysis> copy;
+        copy.reserve(sample.size());
+        for (const voc::Analysis* a : sample) {
+          voc::Analysis c;
+          c.text = a->text;
+          c.themes = a->themes;
+          copy.push_back(std::move(c));
+        }
+        return std::shared_ptr<voc::ThemeAdapter>(WithoutGil([&] { return voc::ThemeAdapter::Fit(copy, o); }));
+      })
+      .def_static("load", [](const std::string& path) {
+        return std::shared_ptr<voc::ThemeAdapter>(WithoutGil([&] { return voc::ThemeAdapter::Load(path); }));
+      })
+      .def_static("from_bytes", [](const py::bytes& b) {
+        std::string s = b;
+        return std::shared_ptr<voc::ThemeAdapter>(ValueOrThrow(voc::ThemeAdapter::FromBytes(s)));
+      })
+      .def("save", [](const voc::ThemeAdapter& a, const std::string& path) { ThrowIfError(a.Save(path)); })
+      .def("serialize", [](const voc::ThemeAdapter& a) { return py::bytes(a.Serialize()); })
+      .def("report_json", [](const voc::ThemeAdapter& a) { return Str(a.report().ToJson()); });
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_voc, m) {
@@ -629,7 +670,8 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("industry", &voc::AnalyzerOptions::industry)
       .def_readwrite("industry_sample", &voc::AnalyzerOptions::industry_sample)
       .def_readwrite("customer_salt", &voc::AnalyzerOptions::customer_salt)
-      .def_readwrite("language", &voc::AnalyzerOptions::language);
+      .def_readwrite("language", &voc::AnalyzerOptions::language)
+      .def_readwrite("adapted_model", &voc::AnalyzerOptions::adapted_model);
 
   // ---- records and analyses -------------------------------------------------
   py::class_<voc::Record>(m, "Record")
@@ -784,7 +826,12 @@ PYBIND11_MODULE(_voc, m) {
         for (size_t i = 0; i < out.size(); ++i)
           result.append(py::make_tuple(py::cast(std::move(out[i].customer)), Str(json[i])));
         return result;
-      }, py::arg("items"), py::arg("speaker_map") = "", py::arg("threads") = 0);
+      }, py::arg("items"), py::arg("speaker_map") = "", py::arg("threads") = 0)
+      .def("set_theme_adapter", [](voc::Analyzer& an, std::shared_ptr<voc::ThemeAdapter> a) {
+        voc::Status st = an.SetThemeAdapter(std::move(a));
+        if (!st.ok()) ThrowIfError(st);
+      });
+  AddAdapterBindings(m);
 
   // ---- components -------------------------------------------------------------
   py::class_<voc::Normalizer>(m, "Normalizer")

@@ -427,6 +427,7 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
     ThemeData& td = d.themes[theme];
     td.cells[period][channel].Add(c);
     if (hit) ++td.owners[{hit->department, static_cast<int>(hit->role)}];
+    if (hit) ++td.sources[hit->source.substr(0, hit->source.find(':'))];
     if (o.track_customers && !a.customer_id.empty()) ++td.customers[period][a.customer_id];
     if (hit) {
       td.buckets[period][bucket].Add(bucket_stats);
@@ -548,6 +549,7 @@ Status Aggregate::Merge(const Aggregate& other) {
     for (const auto& [p, m] : ot.cells)
       for (const auto& [ch, c] : m) td.cells[p][ch].Add(c);
     for (const auto& [k, n] : ot.owners) td.owners[k] += n;
+    for (const auto& [k, n] : ot.sources) td.sources[k] += n;
     const size_t k = EvidenceLimit(d.options, theme);
     MergeEvidence(&td.negative_evidence, ot.negative_evidence, k);
     MergeEvidence(&td.other_evidence, ot.other_evidence, k);
@@ -617,6 +619,7 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
     ThemeData& t = r.themes[theme];
     cells(td.cells, &t.cells);
     t.owners = td.owners;
+    t.sources = td.sources;
     for (const auto* list : {&td.negative_evidence, &td.other_evidence}) {
       std::vector<Evidence> re = *list;
       for (Evidence& e : re) e.period = key(e.period);
@@ -689,6 +692,7 @@ std::string Aggregate::Serialize() const {
     for (const auto& [p, m] : td.customers) customers[p] = m;
     themes[theme] = {{"cells", CellsToJson(td.cells)},
                      {"owners", owners},
+                     {"sources", td.sources},
                      {"evidence_negative", EvidenceToJson(td.negative_evidence)},
                      {"evidence_other", EvidenceToJson(td.other_evidence)},
                      {"customers", customers}};
@@ -812,6 +816,11 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
           if (role == ValueRoleName(static_cast<ValueRole>(i))) k.role = i;
         if (k.role < 0) R::Fail(p + ".owners: unknown role '" + role + "'");
         td.owners[k] += R::U64(R::Field(ow, "hits", p + ".owners"), p + ".owners.hits");
+      }
+      if (t.value().contains("sources")) {  // absent from aggregates saved before it
+        const Json& src = R::Obj(t.value()["sources"], p + ".sources");
+        for (auto s = src.begin(); s != src.end(); ++s)
+          td.sources[s.key()] += R::U64(s.value(), p + ".sources." + s.key());
       }
       const size_t k = EvidenceLimit(o, t.key());
       td.negative_evidence = r.ReadEvidence(R::Field(t.value(), "evidence_negative", p), p + ".evidence_negative");

@@ -90,6 +90,9 @@ struct ThemeData {
   std::map<std::string, std::map<std::string, Counts>> cells;
   // Who owns the theme, as reported by the theme hits, with hit counts.
   std::map<OwnerKey, uint64_t> owners;
+  // Hits by the kind of their source ("rule", "model", "adapted": the part of
+  // ThemeHit::source before ':').
+  std::map<std::string, uint64_t> sources;
   // Evidence candidates: negative stratum and neutral-or-positive stratum,
   // each sorted by EvidenceLess and at most k long.
   std::vector<Evidence> negative_evidence, other_evidence;

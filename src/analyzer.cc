@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "voc/adapter.h"
 #include "voc/classifier.h"
 #include "voc/language.h"
 #include "voc/parallel.h"
@@ -173,6 +174,7 @@ struct Analyzer::Impl {
   std::shared_ptr<const Taxonomy> taxonomy;
   std::unique_ptr<ThemeClassifier> themes;
   std::unique_ptr<TextClassifier> themes_model;
+  std::shared_ptr<const ThemeAdapter> adapter;  // for unclassified texts
   std::unique_ptr<SignalDetector> signals;
   // The patterns of `themes` and `signals`, searched once per text.
   std::shared_ptr<internal::RegexSetGroup> patterns;
@@ -247,6 +249,7 @@ struct Analyzer::Impl {
       const std::string& text = out[i].text;
       patterns->Candidates(text, &hits);
       out[i].themes = internal::PatternSharing::Classify(*themes, text, scores[i], hits, out[i].language);
+      if (adapter && out[i].themes.empty()) out[i].themes = adapter->Classify(text, *taxonomy);
       SignalResult sig = internal::PatternSharing::Detect(*signals, text, hits);
       out[i].signals = std::move(sig.hits);
       out[i].emotion_intensity = sig.emotion_intensity;
@@ -394,10 +397,28 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   im.patterns = std::move(ts->group);
 
   if (Status st = finish(Status()); !st.ok()) return st;
+  if (!options.adapted_model.empty()) {
+    auto adapter = ThemeAdapter::Load(options.adapted_model);
+    if (!adapter.ok()) return adapter.status();
+    VOC_RETURN_IF_ERROR(an->SetThemeAdapter(std::move(*adapter)));
+  }
   return an;
 }
 
 const IndustrySelection& Analyzer::industries() const { return impl_->industries; }
+void Analyzer::ApplyThemeAdapter(Analysis* a) const {
+  if (impl_->adapter && a->themes.empty()) a->themes = impl_->adapter->Classify(a->text, *impl_->taxonomy);
+}
+
+Status Analyzer::SetThemeAdapter(std::shared_ptr<const ThemeAdapter> adapter) {
+  if (adapter) VOC_RETURN_IF_ERROR(adapter->CheckTaxonomy(*impl_->taxonomy));
+  impl_->adapter = std::move(adapter);
+  if (impl_->adapter)
+    impl_->description["themes_adapted"] = std::to_string(impl_->adapter->report().themes.size()) + " themes";
+  else
+    impl_->description.erase("themes_adapted");
+  return Status::Ok();
+}
 
 Analysis Analyzer::Analyze(const Record& record) const {
   Analysis a;

@@ -432,6 +432,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     uint64_t undated = 0;
   };
   std::vector<Work> work;
+  std::map<std::string, uint64_t> sources;
+  for (const auto& [theme, td] : d.themes)
+    for (const auto& [k, n] : td.sources) sources[k] += n;
+  out.theme_sources = SortedCounts(sources);
   for (const auto& [theme, td] : d.themes) {
     Work w{&theme, &td, std::vector<uint64_t>(W, 0), {}, {}, 0};
     for (size_t i = 0; i < W; ++i) {
@@ -667,6 +671,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     for (const auto& [cust, n] : per_customer) f.repeat_customers += n > 1;
 
     f.channels = SortedCounts(w.channels);
+    f.sources = SortedCounts(w.data->sources);
 
     // Priority, with its parts.
     const double v_volume =

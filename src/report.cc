@@ -63,6 +63,13 @@ Json SurgeJson(const VolumeSurge& s) {
               {"reason", s.reason},   {"drivers", drivers}};
 }
 
+// {"rule": n, "adapted": n, ...}
+Json SourceCounts(const std::vector<NamedCount>& v) {
+  Json out = Json::object();
+  for (const NamedCount& c : v) out[c.name] = c.count;
+  return out;
+}
+
 Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
   Json series = Json::array();
   for (const PeriodPoint& p : f.series)
@@ -98,6 +105,7 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
       {"department", f.department},
       {"role", ValueRoleName(f.role)},
       {"owners", owners},
+      {"sources", SourceCounts(f.sources)},
       {"priority", {{"score", f.priority}, {"parts", parts}}},
       {"escalation", {{"escalated", f.escalated}, {"urgency_safety", f.urgency_safety}}},
       {"volume", f.volume},
@@ -309,6 +317,7 @@ std::string FindingsToJson(const Findings& f) {
     }
     j["languages"] = languages;
   }
+  j["theme_sources"] = SourceCounts(f.theme_sources);
   j["reference_share"] = f.reference_share;
   Json by_status = Json::object();
   for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,

@@ -1,5 +1,6 @@
 #include "analyzer_flags.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "voc/adapter.h"
 #include "voc/parallel.h"
 
 namespace po = boost::program_options;
@@ -37,7 +39,16 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
       ("threads", po::value(&f->threads)->default_value(0), "worker threads (0: all cores)")
       ("batch-size", po::value(&f->batch_size)->default_value(f->batch_size),
        "records analysed per batch; at most about two batches are held in memory")
-      ("quiet,q", po::bool_switch(&f->quiet), "no progress on stderr");
+      ("quiet,q", po::bool_switch(&f->quiet), "no progress on stderr")
+      ("adapt", po::value(&f->adapt),
+       "on|off: adapt the themes to the input's own words, a classifier trained on what the "
+       "rules label confidently gives themes to what they miss (default: on for a file, off "
+       "for stdin)")
+      ("adapt-sample", po::value(&f->adapt_sample)->default_value(f->adapt_sample),
+       "records (the first of the input) the adaptation is fitted on")
+      ("save-adapted", po::value(&f->save_adapted), "save the adapted themes to MODEL")
+      ("adapted", po::value(&f->adapted),
+       "apply adapted themes saved by --save-adapted instead of fitting them");
 }
 
 int CheckThreads(int threads) {
@@ -72,6 +83,15 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
   o.customer_salt = f.customer_salt;
   if (o.customer_salt.empty())
     if (const char* env = std::getenv("VOC_CUSTOMER_SALT")) o.customer_salt = env;
+  if (f.adapt != "" && f.adapt != "on" && f.adapt != "off")
+    throw UsageError("--adapt must be on or off, not '" + f.adapt + "'");
+  if (!f.adapted.empty() && f.adapt == "off") throw UsageError("--adapted contradicts --adapt off");
+  if (!f.save_adapted.empty() && f.adapt == "off")
+    throw UsageError("--save-adapted contradicts --adapt off");
+  if (!f.adapted.empty() && !f.save_adapted.empty())
+    throw UsageError("--adapted applies a saved model and --save-adapted fits one: give one of them");
+  if (f.adapt_sample == 0) throw UsageError("--adapt-sample must be at least 1");
+  o.adapted_model = f.adapted;
   auto an = voc::Analyzer::Create(o);
   if (!an.ok()) throw Failure(an.status().message());
   return std::move(*an);
@@ -100,6 +120,44 @@ std::vector<voc::Record> ReadIndustrySample(const AnalyzerFlags& f, voc::RecordR
 void PrintIndustries(const voc::Analyzer& analyzer, bool quiet) {
   if (quiet || analyzer.industries().packs.empty()) return;
   std::fprintf(stderr, "voc: industry packs: %s\n", analyzer.industries().Summary().c_str());
+}
+
+void SetUpAdaptation(const AnalyzerFlags& f, const std::string& input, voc::Analyzer* analyzer,
+                     voc::RecordReader* reader, std::vector<voc::Analysis>* sample,
+                     const std::function<void(const voc::Reject&)>& on_reject,
+                     const std::vector<std::string>& keep_columns) {
+  if (!f.adapted.empty()) return;
+  const bool on = f.adapt == "on" || (f.adapt.empty() && (input != "-" || !f.save_adapted.empty()));
+  if (!on) return;
+  voc::AdaptOptions ao;
+  ao.sample_records = f.adapt_sample;
+  ao.threads = f.threads;
+  ao.keep_columns = keep_columns;
+  auto adapter = voc::FitThemeAdapter(*reader, *analyzer, ao, sample, on_reject);
+  if (!adapter.ok()) {
+    if (!f.save_adapted.empty() || adapter.status().code() != voc::StatusCode::kFailedPrecondition)
+      throw Failure(adapter.status().message());
+    if (!f.quiet) std::fprintf(stderr, "voc: warning: %s; themes from the rules only\n",
+                               adapter.status().message().c_str());
+    return;
+  }
+  const voc::AdaptReport& r = (*adapter)->report();
+  if (!f.quiet)
+    std::fprintf(stderr, "voc: adapted %zu themes on the first %llu records (%llu labelled by the rules); %zu not adapted\n",
+                 r.themes.size(), static_cast<unsigned long long>(r.sample),
+                 static_cast<unsigned long long>(r.labelled), r.skipped.size());
+  if (!f.save_adapted.empty()) {
+    voc::Status st = (*adapter)->Save(f.save_adapted);
+    if (!st.ok()) throw Failure(st.message());
+  }
+  voc::Status st = analyzer->SetThemeAdapter(std::move(*adapter));
+  if (!st.ok()) throw Failure(st.message());
+  constexpr size_t kChunk = 64;
+  voc::ParallelFor team(f.threads);
+  team.Run((sample->size() + kChunk - 1) / kChunk, [&](size_t c) {
+    for (size_t i = c * kChunk; i < std::min(sample->size(), (c + 1) * kChunk); ++i)
+      analyzer->ApplyThemeAdapter(&(*sample)[i]);
+  });
 }
 
 std::function<void(uint64_t)> MakeProgress(bool quiet) {

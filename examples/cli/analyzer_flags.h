@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "voc/analyzer.h"
+#include "voc/reader.h"
 
 namespace voc_cli {
 
@@ -27,6 +28,10 @@ struct AnalyzerFlags {
   long long batch_size = 512;  // signed: a negative value is refused, not wrapped
       // --batch-size: records in memory per batch
   bool quiet = false;           // --quiet
+  std::string adapt;            // --adapt on|off (default: on for a file, off for stdin)
+  size_t adapt_sample = 20000;  // --adapt-sample: records the adaptation is fitted on
+  std::string save_adapted;     // --save-adapted MODEL
+  std::string adapted;          // --adapted MODEL (reuse; no fitting)
 };
 
 void AddAnalyzerFlags(boost::program_options::options_description* desc, AnalyzerFlags* flags);
@@ -49,6 +54,19 @@ void PrintIndustries(const voc::Analyzer& analyzer, bool quiet);
 
 // The --batch-size value; UsageError unless it is at least 1.
 size_t CheckBatchSize(long long batch_size);
+
+// Fits the themes adapted to the input (voc/adapter.h) on its first records,
+// as the flags say, and sets them on `analyzer`. The analyses of the records
+// read (adapted themes included) are appended to `*sample` (which may hold
+// the analyses of records read before; they are part of the sample, and
+// `keep_columns` are copied into the fields of the new ones), for the caller to output
+// before the rest of the input; rejects to `on_reject`. Does nothing with
+// --adapted (loaded by MakeAnalyzer) or when adaptation is off. A fit that
+// finds no theme to adapt is a warning, or a Failure with --save-adapted.
+void SetUpAdaptation(const AnalyzerFlags& flags, const std::string& input, voc::Analyzer* analyzer,
+                     voc::RecordReader* reader, std::vector<voc::Analysis>* sample,
+                     const std::function<void(const voc::Reject&)>& on_reject,
+                     const std::vector<std::string>& keep_columns = {});
 
 // Returns a progress callback that prints "voc: N records read" on stderr at
 // most every two seconds (nothing when quiet).

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <fstream>
 #include <iostream>
@@ -27,6 +28,8 @@
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/findings.h"
+#include "voc/json.h"
+#include "voc/parallel.h"
 #include "voc/report.h"
 
 namespace po = boost::program_options;
@@ -109,6 +112,23 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
+// Writes the JSON of the analyses of the adaptation sample (formatted on
+// `threads` threads, written in order) and lets them go.
+void WriteSample(std::vector<voc::Analysis>* sample, int threads,
+                 const std::function<void(std::string_view)>& on_text) {
+  constexpr size_t kChunk = 64;
+  std::vector<std::string> texts((sample->size() + kChunk - 1) / kChunk);
+  voc::ParallelFor team(threads);
+  team.Run(texts.size(), [&](size_t c) {
+    for (size_t i = c * kChunk; i < std::min(sample->size(), (c + 1) * kChunk); ++i) {
+      voc::AppendAnalysisJson((*sample)[i], &texts[c]);
+      texts[c].push_back('\n');
+    }
+  });
+  for (const std::string& t : texts) on_text(t);
+  std::vector<voc::Analysis>().swap(*sample);
+}
+
 int RunAnalyze(int argc, char** argv) {
   InputFlags in;
   AnalyzerFlags af;
@@ -140,12 +160,13 @@ int RunAnalyze(int argc, char** argv) {
   OpenedInput opened = OpenInput(input, in, cf);
   // --industry auto looks at the first records (conversations: no sample).
   std::vector<voc::Reject> early_rejects;
-  const std::vector<voc::Record> sample =
+  const std::vector<voc::Record> head =
       opened.records ? ReadIndustrySample(af, *opened.records, &early_rejects) : std::vector<voc::Record>();
-  auto analyzer = MakeAnalyzer(af, sample);
+  auto analyzer = MakeAnalyzer(af, head);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
-  for (const auto& r : early_rejects) ReportReject(r, rejects.get(), redact);
+  auto on_reject = [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); };
+  for (const auto& r : early_rejects) on_reject(r);
   PrintIndustries(*analyzer, af.quiet);
 
   std::ostream& out = file ? file->stream() : std::cout;
@@ -164,33 +185,29 @@ int RunAnalyze(int argc, char** argv) {
     return 0;
   }
   auto reader = std::move(opened.records);
+  // The records read for --industry auto come first; adaptation reads on
+  // from there for its sample, and the sample is written before the rest.
+  std::vector<voc::Analysis> sample = analyzer->AnalyzeBatch(head, af.threads);
+  SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
   po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet || output.empty());
-  if (!sample.empty()) {  // the records read for --industry auto come first
-    std::string text;
-    for (const voc::Analysis& a : analyzer->AnalyzeBatch(sample, af.threads)) {
-      voc::AppendAnalysisJson(a, &text);
-      text.push_back('\n');
+  auto on_text = [&](std::string_view text) {
+    if (file) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    } else {
+      WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
     }
-    if (file) out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    else WriteAll(stdout, text);
-  }
+  };
+  WriteSample(&sample, af.threads, on_text);
   voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
       [](const voc::Analysis& a, std::string* text) {
         voc::AppendAnalysisJson(a, text);
         text->push_back('\n');
       },
-      [&](std::string_view text) {
-        if (file) {
-          out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        } else {
-          WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
-        }
-      },
-      [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+      on_text, on_reject);
   out.flush();
   if (!out)
     throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) +
@@ -271,12 +288,13 @@ int RunFindings(int argc, char** argv) {
     throw UsageError("--score-col and --value-col read record columns; conversation input has none");
   }
   std::vector<voc::Reject> early_rejects;
-  const std::vector<voc::Record> sample =
+  const std::vector<voc::Record> head =
       reader ? ReadIndustrySample(af, *reader, &early_rejects) : std::vector<voc::Record>();
-  auto analyzer = MakeAnalyzer(af, sample);
+  auto analyzer = MakeAnalyzer(af, head);
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);
-  for (const auto& r : early_rejects) ReportReject(r, rejects.get(), redact);
+  auto on_reject = [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); };
+  for (const auto& r : early_rejects) on_reject(r);
   PrintIndustries(*analyzer, af.quiet);
   voc::AggregateOptions ao;
   ao.period = *p;
@@ -285,6 +303,22 @@ int RunFindings(int argc, char** argv) {
   po_.threads = af.threads;
   po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet);
+  po_.keep_columns = FigureColumns(ef);
+  {
+    // The records read for --industry auto come first; adaptation reads on
+    // from there for its sample; all of them are aggregated before the rest.
+    std::vector<voc::Analysis> sample = analyzer->AnalyzeBatch(head, af.threads);
+    for (size_t i = 0; i < sample.size(); ++i)
+      for (const std::string& name : po_.keep_columns)
+        for (const auto& [key, value] : head[i].metadata)
+          if (key == name) {
+            sample[i].fields.emplace_back(key, value);
+            break;
+          }
+    if (reader)
+      SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject, po_.keep_columns);
+    for (const voc::Analysis& a : sample) aggregate.Add(a, FiguresOf(a, ef));
+  }
   voc::ConversationSummary conversations;  // a conversation counts once, by its customer's turns
   if (opened.conversations) {
     RunConversations(
@@ -293,25 +327,12 @@ int RunFindings(int argc, char** argv) {
           aggregate.Add(a.customer);
           conversations.Add(a);
         },
-        [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+        on_reject);
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
   } else {
-    po_.keep_columns = FigureColumns(ef);
-    if (!sample.empty()) {  // the records read for --industry auto come first
-      std::vector<voc::Analysis> first = analyzer->AnalyzeBatch(sample, af.threads);
-      for (size_t i = 0; i < first.size(); ++i) {
-        for (const std::string& name : po_.keep_columns)
-          for (const auto& [key, value] : sample[i].metadata)
-            if (key == name) {
-              first[i].fields.emplace_back(key, value);
-              break;
-            }
-        aggregate.Add(first[i], FiguresOf(first[i], ef));
-      }
-    }
     voc::Status st = voc::RunPipeline(
         *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a, FiguresOf(a, ef)); },
-        [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+        on_reject);
     FinishInput(*reader, rejects.get());
     if (!st.ok()) throw Failure(st.message());
   }

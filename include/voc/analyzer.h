@@ -35,6 +35,7 @@ namespace voc {
 
 struct Conversation;          // voc/conversation.h
 struct ConversationAnalysis;  // voc/conversation.h
+class ThemeAdapter;
 
 struct AnalyzerOptions {
   NormalizerOptions normalizer;  // default: NFC, entities decoded, whitespace collapsed
@@ -73,6 +74,10 @@ struct AnalyzerOptions {
   // Default "": each record's language is identified (voc/language.h) with
   // `<models_dir>/lid.176.ftz` when it exists.
   std::string language;
+  // Themes adapted to the user's data (voc/adapter.h): a file written by
+  // ThemeAdapter::Save (`voc analyze --save-adapted`), applied to the
+  // verbatims the rules leave unclassified. Default "": none.
+  std::string adapted_model;
 };
 
 // Records of the input that `voc` samples for `--industry auto`.
@@ -110,6 +115,16 @@ class Analyzer {
   // and sentiment from the customer's turns only, the trajectory, transfers,
   // resolution and agent behaviours.
   ConversationAnalysis AnalyzeConversation(const Conversation& conversation) const;
+
+  // Gives the verbatims the rules leave unclassified the themes of
+  // `adapter` (nullptr: none). InvalidArgument when the adapter has a theme
+  // the taxonomy lacks. Not thread-safe: call it before analysing, never
+  // while another thread uses this analyzer.
+  Status SetThemeAdapter(std::shared_ptr<const ThemeAdapter> adapter);
+  // Gives `a`, analysed before the adapter was set, the adapted themes
+  // Analyze would give it now (nothing when it has themes or there is no
+  // adapter).
+  void ApplyThemeAdapter(Analysis* a) const;
 
   // Redacts `text` (normalised first) with this analyzer's redactor; used
   // for anything echoed from the input, such as rejected records.

@@ -257,6 +257,9 @@ struct Finding {
   uint64_t repeat_customers = 0;
 
   std::vector<NamedCount> channels;  // most verbatims first
+  // Hits of the theme by source kind ("rule", "model", "adapted"), over the
+  // whole aggregate (every period), most first.
+  std::vector<NamedCount> sources;
 
   double priority = 0.0;  // 0..100
   std::vector<PriorityPart> priority_parts;
@@ -332,6 +335,8 @@ struct Findings {
   std::vector<NamedCount> languages;
   std::vector<NamedCount> languages_unscored;
   uint64_t unscored = 0;
+  // Theme hits by source kind over all themes of the aggregate, most first.
+  std::vector<NamedCount> theme_sources;
   FindingsOptions options;
   std::vector<Finding> findings;  // by priority, highest first
   std::vector<UnknownTheme> unknown_themes;

@@ -200,7 +200,7 @@ def read_records(source, text_col="text", id_col=None, time_col=None, channel_co
 
 # ---- analyzer ------------------------------------------------------------------
 
-_PATH_FIELDS = ("models_dir", "sentiment_model", "themes", "themes_model")
+_PATH_FIELDS = ("models_dir", "sentiment_model", "themes", "themes_model", "adapted_model")
 
 
 def _installed_models_dir():
@@ -323,7 +323,8 @@ class Analyzer:
     from a JSON config file and/or keywords (models_dir, sentiment_model,
     themes, themes_model, themes_model_top_k, industry, industry_sample,
     customer_salt, language="de" (forced; default: identified per record),
-    normalizer={...}, redactor={...}). Model options take a path or a
+    adapted_model, normalizer={...}, redactor={...}). `adapted_model` is a
+    file saved by `adapt(..., save=PATH)` or `voc analyze --save-adapted`. Model options take a path or a
     trained `voc.Model`. Labels of a themes model that the taxonomy does not
     map are warned about (RuntimeWarning). Analyzers pickle as their
     options, so they can be sent to other processes (each rebuilds its own).
@@ -425,6 +426,34 @@ class Analyzer:
         items = [(str(cid), [(str(s), t) for s, t in turns]) for cid, turns in conversations]
         out = self._native.analyze_conversations(items, speaker_map or "", threads)
         return [(a, _char_offsets(_json.loads(j))) for a, j in out]
+
+    def adapt(self, items, save=None, threads=0, **options):
+        """Adapts the themes to `items` (texts or Records, e.g. the first
+        20,000 of a corpus): the verbatims the taxonomy's rules label
+        confidently train a classifier that from then on gives themes (source
+        "adapted") to the verbatims the rules leave unclassified. Options are
+        those of AdaptOptions (min_examples, min_negatives,
+        min_rule_confidence, min_precision,
+        unlabelled_share, mask_rule_evidence, max_themes_per_text, seed). With `save`, the
+        adapter is written there and becomes this analyzer's
+        `adapted_model`, so that pickled copies (Dask workers) load and apply
+        it too (the path must be readable there); without, they have none.
+        Returns the report: themes adapted, with their example counts and
+        held-back precision, and themes skipped with the reason. Raises
+        voc.Error when no theme has enough examples. Not while other threads
+        use this analyzer."""
+        o = _fill(_voc.AdaptOptions(), options, "adapt")
+        self._native.set_theme_adapter(None)
+        analyses = self.analyze_many(items, threads)
+        adapter = _voc.ThemeAdapter.fit(analyses, o)
+        if save is not None:
+            adapter.save(_os.fspath(save))
+        self._native.set_theme_adapter(adapter)
+        # Pickled copies rebuild from the options: the saved file, or none.
+        self._kwargs = {k: v for k, v in self._kwargs.items() if k != "adapted_model"}
+        if save is not None:
+            self._kwargs["adapted_model"] = _os.path.abspath(_os.fspath(save))
+        return _json.loads(adapter.report_json())
 
     def redact(self, text):
         """The normalised text with personal data masked, as the analyzer

@@ -1,0 +1,341 @@
+#include "voc/adapter.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "voc/analyzer.h"
+#include "voc/classifier.h"
+#include "voc/json.h"
+#include "voc/reader.h"
+#include "voc/taxonomy.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A small taxonomy of its own (the shipped one changes): three themes with
+// plenty of rule hits in the corpus below, one with few, one whose rule is
+// too weak to label.
+std::string TaxonomyJson(double billing_threshold = 0.5) {
+  return R"({"themes": [
+    {"id": "billing", "department": "finance", "threshold": )" +
+         std::to_string(billing_threshold) + R"(,
+     "rules": [{"id": "charged", "include": ["\\bcharged\\b"], "weight": 0.8}]},
+    {"id": "delivery", "department": "operations",
+     "rules": [{"id": "parcel", "include": ["\\bparcel\\b"], "weight": 0.8}]},
+    {"id": "quality", "department": "quality",
+     "rules": [{"id": "broken", "include": ["\\bbroken\\b"], "weight": 0.8}]},
+    {"id": "login", "department": "it",
+     "rules": [{"id": "password", "include": ["\\bpassword\\b"], "weight": 0.8}]},
+    {"id": "promo", "department": "marketing",
+     "rules": [{"id": "coupon", "include": ["\\bcoupon\\b"], "weight": 0.6}]}
+  ]})";
+}
+
+std::string WriteTemp(const std::string& name, const std::string& data) {
+  const fs::path dir = fs::temp_directory_path() / "voc_adapter_test";
+  fs::create_directories(dir);
+  const std::string path = (dir / name).string();
+  std::ofstream(path, std::ios::binary) << data;
+  return path;
+}
+
+std::unique_ptr<voc::Analyzer> MakeAnalyzer(double billing_threshold = 0.5) {
+  voc::AnalyzerOptions o;
+  o.models_dir = VOC_SOURCE_DIR "/models";
+  o.sentiment_model = "none";
+  o.themes = WriteTemp("taxonomy_" + std::to_string(billing_threshold) + ".json",
+                       TaxonomyJson(billing_threshold));
+  auto r = voc::Analyzer::Create(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(*r);
+}
+
+// Verbatims: each theme's rule word with its theme's other words around it
+// (what the adapter learns), a few login and promo ones, and plain ones.
+std::vector<std::string> Corpus() {
+  const char* money[] = {"invoice", "fee", "statement", "subscription", "bill", "overdraft"};
+  const char* ship[] = {"courier", "tracking", "shipment", "warehouse", "dispatch", "driver"};
+  const char* make[] = {"cracked", "faulty", "screen", "hinge", "stopped working", "defective"};
+  const char* filler[] = {"today", "again", "last week", "this month", "yesterday", "as usual"};
+  const char* other[] = {"Hello there, a question", "Thanks for your help", "Nice people at the shop",
+                         "Can I ask something", "Good morning to you all", "Just saying hi"};
+  std::vector<std::string> out;
+  for (int i = 0; i < 60; ++i) {
+    // Distinct texts: duplicates are fitted once.
+    const std::string f = std::string(filler[i % 6]) + " ref " + std::to_string(i);
+    const int a = i % 6, b = (i / 6 + 1) % 6, c = (i / 2 + 3) % 6;
+    out.push_back(std::string("I was charged for the ") + money[a] + ", the " + money[b] + " and the " +
+                  money[c] + " " + f);
+    out.push_back(std::string("The parcel never came, the ") + ship[a] + ", the " + ship[b] +
+                  " and the " + ship[c] + " " + f);
+    out.push_back(std::string("It arrived broken, ") + make[a] + ", " + make[b] + " and " + make[c] + " " + f);
+    if (i % 12 == 0) out.push_back("I forgot my password " + f);
+    if (i % 10 == 0) out.push_back("Where is my coupon " + f);
+    if (i % 3 == 0)
+      out.push_back(std::string(other[i % 6]) + " " + filler[(i / 6) % 6] + " ref " + std::to_string(i));
+  }
+  return out;
+}
+
+// Said in words the rules do not know.
+const char* const kMissed[] = {
+    "I was billed for the invoice, the fee and the bill today",
+    "The package never came, the courier, the tracking and the driver again",
+    "It arrived cracked, faulty and stopped working",
+};
+
+std::vector<voc::Analysis> AnalyzeAll(const voc::Analyzer& an, const std::vector<std::string>& texts) {
+  std::vector<voc::Analysis> out;
+  for (const auto& t : texts) out.push_back(an.AnalyzeText(t));
+  return out;
+}
+
+std::unique_ptr<voc::RecordReader> ReaderOf(const std::vector<std::string>& texts) {
+  std::string data;
+  for (const auto& t : texts) data += t + "\n";
+  voc::ReaderOptions ro;
+  ro.format = voc::InputFormat::kText;
+  auto r = voc::RecordReader::FromString(data, ro);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(*r);
+}
+
+const voc::ThemeHit* Find(const voc::Analysis& a, const std::string& id) {
+  for (const auto& h : a.themes)
+    if (h.id == id) return &h;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("ThemeAdapter: adapts only the themes with enough confident examples") {
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
+  const voc::AdaptReport& r = (*adapter)->report();
+  std::vector<std::string> ids;
+  for (const auto& t : r.themes) ids.push_back(t.id);
+  CHECK(ids == std::vector<std::string>{"billing", "delivery", "quality"});
+  CHECK(r.labelled == 185);  // 3 x 60 + 5 login; promo's rule is too weak
+  for (const auto& t : r.themes) {
+    CHECK(t.examples == 60);
+    CHECK(t.negatives == 125);
+    CHECK(t.precision >= 0.6);
+    CHECK(t.calibration_a > 0);
+    CHECK(t.label_rate > 0);
+    CHECK(t.label_rate <= 1);
+  }
+  REQUIRE(r.skipped.size() == 2);
+  CHECK(r.skipped[0].first == "login");
+  CHECK(r.skipped[0].second == "5 examples (needs 30)");
+  CHECK(r.skipped[1].first == "promo");
+  CHECK(r.skipped[1].second.find("no rule hit with confidence >= 0.7") == 0);
+  // Raising the bar above every theme's count adapts nothing, and says why.
+  voc::AdaptOptions strict;
+  strict.min_examples = 61;
+  auto none = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()), strict);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().code() == voc::StatusCode::kFailedPrecondition);
+  CHECK(none.status().message().find("none has 61 confidently labelled verbatims") != std::string::npos);
+  voc::AdaptOptions few_negatives;
+  few_negatives.min_negatives = 126;
+  auto no_neg = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()), few_negatives);
+  REQUIRE_FALSE(no_neg.ok());
+  CHECK(no_neg.status().code() == voc::StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("ThemeAdapter: the verbatims the rules miss get adapted themes, the others keep theirs") {
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
+  const std::string missed = kMissed[0];
+  CHECK(an->AnalyzeText(missed).unclassified());
+  const std::string ruled = "I was charged twice";
+  REQUIRE(an->SetThemeAdapter(std::move(*adapter)).ok());
+  voc::Analysis a = an->AnalyzeText(missed);
+  const voc::ThemeHit* h = Find(a, "billing");
+  REQUIRE(h != nullptr);
+  CHECK(h->source == "adapted");
+  CHECK(h->department == "finance");
+  CHECK(h->confidence >= 0.5);
+  CHECK(h->confidence <= 1.0);
+  REQUIRE_FALSE(h->evidence.empty());
+  for (const auto& e : h->evidence) {
+    CHECK(e.source == "adapted");
+    CHECK(e.begin < e.end);
+    CHECK(e.end <= a.text.size());
+  }
+  CHECK(Find(a, "delivery") == nullptr);
+  CHECK(Find(an->AnalyzeText(kMissed[1]), "delivery") != nullptr);
+  CHECK(Find(an->AnalyzeText(kMissed[2]), "quality") != nullptr);
+  // Rule hits are untouched; nothing is added to a classified verbatim.
+  voc::Analysis b = an->AnalyzeText(ruled);
+  REQUIRE(b.themes.size() == 1);
+  CHECK(b.themes[0].source.rfind("rule:billing#", 0) == 0);
+  // Unrelated text stays unclassified.
+  CHECK(an->AnalyzeText("Hello there, a question").unclassified());
+  CHECK(an->AnalyzeText("What a lovely day").unclassified());
+  CHECK(an->AnalyzeText("").unclassified());
+}
+
+TEST_CASE("ThemeAdapter: a hit below its theme's threshold is not assigned") {
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE(adapter.ok());
+  std::shared_ptr<const voc::ThemeAdapter> shared = std::move(*adapter);
+  const std::string missed = kMissed[0];
+  REQUIRE(an->SetThemeAdapter(shared).ok());
+  const voc::ThemeHit* h = Find(an->AnalyzeText(missed), "billing");
+  REQUIRE(h != nullptr);
+  const double confidence = h->confidence;
+  // The same adapter under a taxonomy whose billing threshold is just above
+  // that confidence: not assigned (a confidence of 1 passes any threshold);
+  // just below: assigned. Under the strictest threshold, no adapted billing
+  // hit of any text is below it.
+  auto strict = MakeAnalyzer(std::min(1.0, confidence + 1e-3));
+  REQUIRE(strict->SetThemeAdapter(shared).ok());
+  if (confidence < 1.0) CHECK(Find(strict->AnalyzeText(missed), "billing") == nullptr);
+  auto strictest = MakeAnalyzer(1.0);
+  REQUIRE(strictest->SetThemeAdapter(shared).ok());
+  int below = 0;
+  for (const std::string& t : {std::string(kMissed[0]), std::string(kMissed[1]), std::string(kMissed[2]),
+                               std::string("I was billed for the fee"), std::string("The invoice and the bill")}) {
+    const voc::ThemeHit* b = Find(strictest->AnalyzeText(t), "billing");
+    if (b && b->source == "adapted") below += b->confidence < 1.0;
+  }
+  CHECK(below == 0);
+  auto lax = MakeAnalyzer(confidence - 1e-3);
+  REQUIRE(lax->SetThemeAdapter(shared).ok());
+  CHECK(Find(lax->AnalyzeText(missed), "billing") != nullptr);
+}
+
+TEST_CASE("ThemeAdapter: save and load give the same bytes and the same output") {
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE(adapter.ok());
+  const std::string path = WriteTemp("adapted.voca", "");
+  REQUIRE((*adapter)->Save(path).ok());
+  auto loaded = voc::ThemeAdapter::Load(path);
+  REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
+  CHECK((*loaded)->Serialize() == (*adapter)->Serialize());
+  CHECK((*loaded)->report().ToJson() == (*adapter)->report().ToJson());
+  // An analyzer that loads the file (AnalyzerOptions::adapted_model) writes
+  // what the one holding the fitted adapter writes.
+  voc::AnalyzerOptions o;
+  o.models_dir = VOC_SOURCE_DIR "/models";
+  o.sentiment_model = "none";
+  o.themes = WriteTemp("taxonomy_0.500000.json", TaxonomyJson());
+  o.adapted_model = path;
+  auto from_file = voc::Analyzer::Create(o);
+  REQUIRE_MESSAGE(from_file.ok(), from_file.status().ToString());
+  REQUIRE(an->SetThemeAdapter(std::move(*adapter)).ok());
+  int adapted = 0;
+  for (const std::string& t : {kMissed[0], kMissed[1], kMissed[2], "Hello"}) {
+    const std::string x = voc::AnalysisToJson(an->AnalyzeText(t));
+    CHECK(x == voc::AnalysisToJson((*from_file)->AnalyzeText(t)));
+    adapted += x.find("\"source\":\"adapted\"") != std::string::npos;
+  }
+  CHECK(adapted == 3);
+}
+
+TEST_CASE("ThemeAdapter: loading refuses what is not an adapted model, with the reason") {
+  auto missing = voc::ThemeAdapter::Load("/nonexistent/adapted.voca");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == voc::StatusCode::kNotFound);
+  CHECK(missing.status().message() == "adapted model not found: /nonexistent/adapted.voca");
+  auto garbage = voc::ThemeAdapter::FromBytes("this is not a model at all");
+  REQUIRE_FALSE(garbage.ok());
+  CHECK(garbage.status().message().find("not an adapted-themes model") == 0);
+  // A model made by `voc train` is refused too.
+  voc::TrainOptions to;
+  to.validation_fraction = 0;
+  auto model = voc::TextClassifier::Train({{"charged twice", {"billing"}}, {"late parcel", {"delivery"}}}, to);
+  REQUIRE(model.ok());
+  auto trained = voc::ThemeAdapter::FromBytes((*model)->Serialize());
+  REQUIRE_FALSE(trained.ok());
+  CHECK(trained.status().message().find("wrong file signature") != std::string::npos);
+  // A truncated adapter.
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE(adapter.ok());
+  const std::string bytes = (*adapter)->Serialize();
+  CHECK_FALSE(voc::ThemeAdapter::FromBytes(bytes.substr(0, bytes.size() / 2)).ok());
+  CHECK_FALSE(voc::ThemeAdapter::FromBytes(bytes.substr(0, 30)).ok());
+  // An adapter for themes the analyzer's taxonomy lacks.
+  voc::AnalyzerOptions o;
+  o.models_dir = VOC_SOURCE_DIR "/models";
+  o.sentiment_model = "none";
+  o.themes = WriteTemp("other.json", R"({"themes": [{"id": "billing", "rules": [{"id": "x", "include": ["fee"]}]}]})");
+  auto other = voc::Analyzer::Create(o);
+  REQUIRE(other.ok());
+  voc::Status st = (*other)->SetThemeAdapter(std::move(*adapter));
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() ==
+        "the adapted model's theme 'delivery' is not in the taxonomy (adapt again with this taxonomy)");
+}
+
+TEST_CASE("FitThemeAdapter: a bounded sample, the same adapter and output for any thread count") {
+  auto an = MakeAnalyzer();
+  std::vector<std::string> texts = Corpus();
+  texts.insert(texts.end(), std::begin(kMissed), std::end(kMissed));
+  std::string first_bytes;
+  std::string first_output;
+  for (int threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    auto analyzer = MakeAnalyzer();
+    auto reader = ReaderOf(texts);
+    voc::AdaptOptions ao;
+    ao.threads = threads;
+    ao.sample_records = 150;  // the rest is read by the pipeline
+    std::vector<voc::Analysis> sample;
+    auto adapter = voc::FitThemeAdapter(*reader, *analyzer, ao, &sample, nullptr);
+    REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
+    CHECK(sample.size() == 150);
+    const std::string bytes = (*adapter)->Serialize();
+    if (first_bytes.empty()) first_bytes = bytes;
+    CHECK(bytes == first_bytes);
+    REQUIRE(analyzer->SetThemeAdapter(std::move(*adapter)).ok());
+    std::string output;
+    uint64_t n = 0;
+    auto on_analysis = [&](voc::Analysis&& a) {
+      CHECK(a.id == std::to_string(++n));
+      output += voc::AnalysisToJson(a) + "\n";
+    };
+    for (voc::Analysis& a : sample) {
+      analyzer->ApplyThemeAdapter(&a);
+      on_analysis(std::move(a));
+    }
+    voc::PipelineOptions po;
+    po.threads = threads;
+    po.batch_size = 7;
+    REQUIRE(voc::RunPipeline(*reader, *analyzer, po, on_analysis, nullptr).ok());
+    CHECK(n == texts.size());
+    if (first_output.empty()) first_output = output;
+    CHECK(output == first_output);
+    // The same as analysing every record with the adapter set.
+    std::string again;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      voc::Record r;
+      r.id = std::to_string(i + 1);
+      r.index = i;
+      r.line = i + 1;
+      r.text = texts[i];
+      again += voc::AnalysisToJson(analyzer->Analyze(r)) + "\n";
+    }
+    CHECK(again == output);
+  }
+  CHECK(first_output.find("\"source\":\"adapted\"") != std::string::npos);
+  std::vector<voc::Analysis> sample;
+  voc::AdaptOptions bytes_bound;
+  bytes_bound.sample_bytes = 1000;
+  auto reader2 = ReaderOf(texts);
+  auto small = voc::FitThemeAdapter(*reader2, *an, bytes_bound, &sample, nullptr);
+  CHECK(sample.size() < 30);
+  REQUIRE_FALSE(small.ok());
+  CHECK(small.status().code() == voc::StatusCode::kFailedPrecondition);
+}
