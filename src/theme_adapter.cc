@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aggregate_data.h"
 #include "voc/analyzer.h"
 #include "voc/classifier.h"
 #include "voc/parallel.h"
@@ -137,6 +138,56 @@ Status CheckOptions(const AdaptOptions& o) {
 }
 
 bool IsRuleHit(const ThemeHit& h) { return h.source.compare(0, 5, "rule:") == 0; }
+
+// The text the classifiers see: stop words (those of discovery, in the
+// languages it knows), numbers and redaction masks ("[ACCOUNT]") blanked out
+// with spaces, so that byte offsets are unchanged and only content words can
+// carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one). Sets
+// *content to whether any word is left.
+std::string ContentOnly(std::string_view text, bool* content) {
+  std::string out(text);
+  *content = false;
+  auto is_word_byte = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
+           c >= 0x80;
+  };
+  std::string lower;
+  for (size_t i = 0; i < out.size();) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c == '[') {  // a mask: '[', capitals, digits or '_', ']'
+      size_t j = i + 1;
+      while (j < out.size() && ((out[j] >= 'A' && out[j] <= 'Z') || out[j] == '_' ||
+                                (out[j] >= '0' && out[j] <= '9')))
+        ++j;
+      if (j > i + 1 && j < out.size() && out[j] == ']') {
+        std::memset(&out[i], ' ', j + 1 - i);
+        i = j + 1;
+        continue;
+      }
+    }
+    if (!is_word_byte(c)) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool digits = true;
+    lower.clear();
+    while (j < out.size() && is_word_byte(static_cast<unsigned char>(out[j]))) {
+      const char ch = out[j];
+      if (ch < '0' || ch > '9') digits = false;
+      lower.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+      ++j;
+    }
+    while (!lower.empty() && lower.back() == '\'') lower.pop_back();
+    if (digits || lower.size() < 2 || internal::IsStopWord(lower)) {
+      std::memset(&out[i], ' ', j - i);
+    } else {
+      *content = true;
+    }
+    i = j;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -276,7 +327,8 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   for (size_t r = 0; r < rows.size(); ++r) {
     const Analysis& a = sample[rows[r].index];
     LabeledText lt;
-    lt.text = a.text;
+    bool content = false;
+    lt.text = ContentOnly(a.text, &content);
     if (options.mask_rule_evidence) {
       for (const ThemeHit& h : a.themes)
         for (const EvidenceSpan& e : h.evidence)
@@ -504,7 +556,10 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   const int k = 1 - Impl::Fold(text, im.options.seed);
   const TextClassifier& model = *im.models[k];
   const auto& labels = model.info().labels;
-  for (const Prediction& p : model.Predict(text, static_cast<int>(labels.size()))) {
+  bool content = false;
+  const std::string seen = ContentOnly(text, &content);
+  if (!content) return hits;
+  for (const Prediction& p : model.Predict(seen, static_cast<int>(labels.size()))) {
     auto it = std::lower_bound(labels.begin(), labels.end(), p.label);
     const int t = im.label_theme[k][static_cast<size_t>(it - labels.begin())];
     if (t < 0) continue;
@@ -527,7 +582,7 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   if (hits.size() > static_cast<size_t>(im.options.max_themes_per_text))
     hits.resize(static_cast<size_t>(im.options.max_themes_per_text));
   for (ThemeHit& h : hits) {
-    Explanation e = model.Explain(text, h.id, 3);
+    Explanation e = model.Explain(seen, h.id, 3);
     for (const FeatureContribution& f : e.features)
       if (f.begin < f.end && f.end <= text.size())
         h.evidence.push_back({static_cast<uint32_t>(f.begin), static_cast<uint32_t>(f.end), kSource,

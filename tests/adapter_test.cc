@@ -181,6 +181,15 @@ TEST_CASE("ThemeAdapter: the verbatims the rules miss get adapted themes, the ot
   CHECK(an->AnalyzeText("Hello there, a question").unclassified());
   CHECK(an->AnalyzeText("What a lovely day").unclassified());
   CHECK(an->AnalyzeText("").unclassified());
+  // Only content words carry an adapted theme: function words, numbers and
+  // masks are no evidence, and a text of nothing else gets none.
+  const std::string stop_words = "I was for the and the 42 [ACCOUNT]";
+  CHECK(an->AnalyzeText(stop_words).unclassified());
+  for (const auto& e : h->evidence) {
+    const std::string word = a.text.substr(e.begin, e.end - e.begin);
+    CHECK_MESSAGE(word.find("the") == std::string::npos, word);
+    CHECK_MESSAGE(word != "I", word);
+  }
 }
 
 TEST_CASE("ThemeAdapter: a hit below its theme's threshold is not assigned") {
