@@ -223,6 +223,10 @@ namespace internal {
 
 std::string PercentText(double x) {
   char buf[32];
+  if (x > 0.995 && x < 1.0) {  // "99.9%", never a rounded "100%" beside a share of the rest
+    std::snprintf(buf, sizeof buf, "%.1f%%", std::floor(1000.0 * x) / 10.0);
+    return buf;
+  }
   std::snprintf(buf, sizeof buf, x >= 0.1 || x == 0 ? "%.0f%%" : "%.1f%%", 100.0 * x);
   return buf;
 }

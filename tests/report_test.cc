@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "findings_stream.h"
+#include "report_util.h"
 #include "voc/aggregate.h"
 #include "voc/findings.h"
 
@@ -317,4 +318,14 @@ TEST_CASE("WriteFileAtomic and WriteDigests") {
   CHECK(bad.code() == voc::StatusCode::kInternal);
   CHECK(bad.message().rfind("cannot create directory " + file + "/sub", 0) == 0);
   fs::remove_all(dir);
+}
+
+TEST_CASE("PercentText: whole percents, one decimal for small shares and just under 100%") {
+  CHECK(voc::internal::PercentText(0.0) == "0%");
+  CHECK(voc::internal::PercentText(0.25) == "25%");
+  CHECK(voc::internal::PercentText(0.042) == "4.2%");
+  CHECK(voc::internal::PercentText(1.0) == "100%");
+  // 1,377 of 1,379 records: not "100%" beside "0.1%" for the rest.
+  CHECK(voc::internal::PercentText(1377.0 / 1379.0) == "99.8%");
+  CHECK(voc::internal::PercentText(0.9999) == "99.9%");
 }
