@@ -659,7 +659,7 @@ constexpr char kAccountRe[] =
     R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase|bill|)"
     R"(routing|iban|bic|swift|sort code|passport|licen[cs]e|driver'?s licen[cs]e|employee|patient))"
     R"((?:[\s:#.\-]{0,4}(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b){0,4}[\s:#.\-]{0,4})"
-    R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}))";
+    R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}(?: [0-9]{2,8}){0,6}))";
 
 // "#00108", "# 4587345": five or more digits after '#' name a record.
 constexpr char kHashIdRe[] = R"((?:^|[^&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";

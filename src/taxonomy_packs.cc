@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "json_depth.h"
 #include "taxonomy_internal.h"
 #include "voc/taxonomy.h"
 
@@ -305,6 +306,8 @@ Status Merge(json* base, const json& ext, const std::string& where) {
 }  // namespace
 
 Result<std::string> ResolveTaxonomyExtends(const std::string& path, std::string text, int depth) {
+  // Too deep to parse safely: left to Taxonomy::Parse, which says where.
+  if (!JsonDepthError(text).empty()) return text;
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   // Not JSON, or not extending anything: the parser reports what it finds.
   if (!doc.is_object() || !doc.contains("extends")) return text;

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aggregate_data.h"
+#include "json_depth.h"
 #include "voc/analyzer.h"
 #include "voc/classifier.h"
 #include "voc/parallel.h"
@@ -485,6 +486,8 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view b
   for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[12 + i])) << (8 * i);
   if (version != kFormatVersion) return bad("format version " + std::to_string(version) + " (expected 1)");
   if (n > bytes.size() - 20) return bad("truncated");
+  if (std::string deep = internal::JsonDepthError(std::string_view(bytes).substr(20, n)); !deep.empty())
+    return bad(deep);
   auto impl = std::make_unique<Impl>();
   try {
     const json meta = json::parse(bytes.substr(20, n));

@@ -702,6 +702,24 @@ TEST_CASE("Linear payload: stored and deflated forms load to the same model; tru
   }
 }
 
+TEST_CASE("Linear payload: a claimed uncompressed size beyond the limits is refused before allocating") {
+  auto payload_claiming = [](uint64_t raw_size, size_t compressed_bytes) {
+    std::string p;
+    for (int i = 0; i < 8; ++i) p.push_back(static_cast<char>(raw_size >> (8 * i)));
+    return p + std::string(compressed_bytes, 'x');
+  };
+  // More than zlib can expand the bytes that follow.
+  auto r = voc::internal::LoadLinear(payload_claiming(uint64_t{1} << 40, 1000), 3, false);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "corrupt linear model: implausible uncompressed size");
+  // Plausible for the bytes, but past the 1 GiB cap (about 3 GB claimed).
+  const uint64_t claim = uint64_t{3} << 30;
+  r = voc::internal::LoadLinear(payload_claiming(claim, static_cast<size_t>(claim / 1100) + 1), 3, false);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "corrupt linear model: uncompressed weights of " + std::to_string(claim) +
+                                    " bytes exceed the limit of 1073741824 bytes");
+}
+
 TEST_CASE("BulkAllocator: large arrays are mapped zero-filled, small ones come from the heap") {
   using voc::internal::BulkAllocator;
   // Large: 4 MiB of zeros, writable, then grown (copied to a new mapping).

@@ -51,9 +51,11 @@ TEST_CASE("Redactor: a card beside another number is masked") {
   CHECK(R("4111 1111 1111 1111 5 times") == "[CARD] 5 times");
   CHECK(R("2 x 4111-1111-1111-1111") == "2 x [CARD]");
   CHECK(R("cards 4111 1111 1111 1111 5500-0000-0000-0004") == "cards [CARD] [CARD]");
-  // The tail of an IBAN is still not a card.
+  // The tail of an IBAN is still not a card, nor a phone number; a mistyped
+  // IBAN (its check digits fail) is still an account number after "IBAN".
   CHECK(R("IBAN DE89 3704 0044 0532 0130 00") == "IBAN [IBAN]");
-  CHECK(R("IBAN DE89 3704 0044 0532 0130 01 (typo)") == "IBAN DE89 3704 0044 0532 0130 01 (typo)");
+  CHECK(R("IBAN DE89 3704 0044 0532 0130 01 (typo)") == "IBAN [ACCOUNT] (typo)");
+  CHECK(R("DE89 3704 0044 0532 0130 01 (typo)") == "DE89 3704 0044 0532 0130 01 (typo)");
 }
 
 TEST_CASE("Redactor: invisible characters inside personal data") {

@@ -70,7 +70,9 @@ TEST_CASE("Redactor: each kind in its common forms") {
   CHECK(R("SSN 000-45-6789, 666-45-6789, 912-45-6789") == "SSN 000-45-6789, 666-45-6789, 912-45-6789");
   CHECK(R("IBAN DE89 3704 0044 0532 0130 00 IS MINE") == "IBAN [IBAN] IS MINE");
   CHECK(R("IBAN GB82WEST12345698765432.") == "IBAN [IBAN].");
-  CHECK(R("IBAN DE89 3704 0044 0532 0130 01") == "IBAN DE89 3704 0044 0532 0130 01");
+  CHECK(R("IBAN DE89 3704 0044 0532 0130 01") == "IBAN [ACCOUNT]");  // check digits fail
+  CHECK(R("acct # 7741 2290 1187") == "acct # [ACCOUNT]");  // every group of the number
+  CHECK(R("order 12345 2 items") == "order [ACCOUNT] 2 items");
   CHECK(R("from 192.168.0.17, 2001:0db8:85a3:0000:0000:8a2e:0370:7334 and fe80::1ff:fe23:4567:890a") ==
         "from [IP], [IP] and [IP]");
   CHECK(R("see https://shop.example.com/reset?token=abc123XYZ987 now") == "see [URL] now");

@@ -16,6 +16,7 @@
 
 #include "aggregate_data.h"
 #include "json_depth.h"
+#include "voc/adapter.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/findings.h"
@@ -289,4 +290,28 @@ TEST_CASE("Aggregate: phrase tables are bounded, the truncation counted") {
   auto back = voc::Aggregate::Deserialize(s);
   REQUIRE(back.ok());
   CHECK(back->data().ngrams_dropped == d.ngrams_dropped);
+}
+
+TEST_CASE("Taxonomy: a deeply nested file that extends another is refused with the location") {
+  const std::string dir = (std::filesystem::temp_directory_path() / "voc_reliability_extends").string();
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/base.json") << R"({"themes": [{"id": "a", "rules": [{"include": "x"}]}]})";
+  std::string deep = R"({"extends": "base.json", "themes": )";
+  deep += std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::ofstream(dir + "/deep.json") << deep;
+  auto t = voc::Taxonomy::LoadFile(dir + "/deep.json");
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().message().find("nested deeper than 64 levels") != std::string::npos);
+}
+
+TEST_CASE("ThemeAdapter: a model whose metadata nests too deep is refused, not parsed") {
+  std::string meta = std::string(100000, '[') + std::string(100000, ']');
+  std::string bytes = "VOCADAPT";
+  for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<char>(i == 0 ? 1 : 0));  // version 1
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((meta.size() >> (8 * i)) & 0xff));
+  bytes += meta;
+  auto a = voc::ThemeAdapter::FromBytes(bytes);
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.status().message().find("not an adapted-themes model") != std::string::npos);
+  CHECK(a.status().message().find("nested deeper than 64 levels") != std::string::npos);
 }

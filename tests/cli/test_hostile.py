@@ -445,7 +445,12 @@ def pii_variants():
             ("phone", "+44 20 7946 0958", "2079460958"),
             ("url", "example.com/reset?token=Zx81kQ03pLm29vBn", "zx81kq03plm29vbn"),
             ("url", "https://example.com/cb?next=%2Freset%3Ftoken%3DZx81kQ03pLm29vBn",
-             "zx81kq03plm29vbn")]
+             "zx81kq03plm29vbn"),
+            ("ip", "203.0.113.77", "203011377"),
+            ("ip", "2001:db8::8a2e:370:7334", "8a2e:370:7334"),
+            ("account", "acct # 7741 2290 1187", "22901187"),
+            ("account", "account number 00123456789", "00123456789"),
+            ("account", "IBAN DE89 3704 0044 0532 0130 01", "370400440532013001")]
     return out
 
 
@@ -477,12 +482,12 @@ def test_planted_pii_of_every_kind_and_spelling_reaches_no_output(voc, tmp_path,
     columns = ["id", "channel", "customer", "note", "text"]
     rows = []
     for i, (kind, value, probe) in enumerate(variants):
-        col = columns[i % len(columns)]
-        row = {"id": f"r{i}", "date": f"2024-0{1 + i % 6}-1{i % 9}", "channel": "chat",
-               "customer": f"c{i % 5}", "note": "n",
-               "text": f"The fee was charged twice, refund please (case {i})"}
-        row[col] = value if col != "text" else f"refund please, {value} was charged twice"
-        rows.append(row)
+        for col in columns:  # every variant in every column
+            row = {"id": f"r{i}-{col}", "date": f"2024-0{1 + i % 6}-1{i % 9}", "channel": "chat",
+                   "customer": f"c{i % 5}", "note": "n",
+                   "text": f"The fee was charged twice, refund please (case {i})"}
+            row[col] = value if col != "text" else f"refund please, {value} was charged twice"
+            rows.append(row)
     jsonl = tmp_path / "in.jsonl"
     jsonl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
                      encoding="utf-8")
