@@ -12,6 +12,7 @@
 
 #include "aggregate_data.h"
 #include "findings_economics.h"
+#include "findings_history.h"
 #include "voc/discovery.h"
 #include "voc/language.h"
 
@@ -164,6 +165,10 @@ FindingsOptions Clamp(const FindingsOptions& in, std::vector<std::string>* warni
                     &o.surge_alpha})
     if (!(*a > 0 && *a < 1)) { warn("a significance level outside (0, 1); using 0.01"); *a = 0.01; }
   if (o.resolved_quiet < 1) { warn("resolved_quiet < 1; using 1"); o.resolved_quiet = 1; }
+  for (double* a : {&o.history_alpha, &o.action_alpha})
+    if (!(*a > 0 && *a < 1)) { warn("a significance level outside (0, 1); using 0.05"); *a = 0.05; }
+  if (!(o.history_min_change >= 0)) { warn("history_min_change < 0; using 0"); o.history_min_change = 0; }
+  if (o.action_min_periods < 1) { warn("action_min_periods < 1; using 1"); o.action_min_periods = 1; }
   if (o.window_periods < 0) { warn("window_periods < 0; using 0"); o.window_periods = 0; }
   if (o.bootstrap_samples < 0 || o.bootstrap_samples > 100000) { warn("bootstrap_samples outside [0, 100000]; using 1000"); o.bootstrap_samples = 1000; }
   if (o.cost_per_contact && !(*o.cost_per_contact >= 0 && *o.cost_per_contact <= 1e9)) { warn("cost_per_contact outside [0, 1e9]; not used"); o.cost_per_contact.reset(); }
@@ -322,6 +327,16 @@ Status ValidateFindingsOptions(const FindingsOptions& o) {
   if (!(o.surge_min_ratio >= 1)) return InvalidArgumentError("surge_min_ratio must be >= 1");
   if (o.min_baseline_periods < 0) return InvalidArgumentError("min_baseline_periods must be >= 0");
   if (o.resolved_quiet < 1) return InvalidArgumentError("resolved_quiet must be >= 1");
+  if (!(o.history_alpha > 0 && o.history_alpha < 1))
+    return InvalidArgumentError("history_alpha must be in (0, 1)");
+  if (!(o.history_min_change >= 0)) return InvalidArgumentError("history_min_change must be >= 0");
+  if (!(o.action_alpha > 0 && o.action_alpha < 1))
+    return InvalidArgumentError("action_alpha must be in (0, 1)");
+  if (o.action_min_periods < 1) return InvalidArgumentError("action_min_periods must be >= 1");
+  for (const Action& a : o.actions)
+    if (!IsValidDate(a.date))
+      return InvalidArgumentError("action on '" + a.theme + "': bad date '" + a.date +
+                                  "' (expected YYYY-MM-DD)");
   if (o.window_periods < 0) return InvalidArgumentError("window_periods must be >= 0");
   if (!(o.weight_volume >= 0 && o.weight_persistence >= 0 && o.weight_negativity >= 0 &&
         o.weight_signals >= 0 && o.weight_growth >= 0))
@@ -742,6 +757,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   internal::AddMoney(d, &out);
   internal::AddImpact(d, &out);
   internal::RankFindings(&out);
+  internal::ApplyHistory(&out);
 
   // ---- unknown themes ---------------------------------------------------------
   if (!d.sample.empty()) {

@@ -139,6 +139,7 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
   // Verbatims left out of the sentiment shares (unsupported languages).
   if (f.unscored) j["sentiment"]["unscored"] = f.unscored;
   internal::AddFindingEconJson(f, all, &j);
+  internal::AddFindingHistoryJson(f, &j);
   return j;
 }
 
@@ -397,6 +398,7 @@ std::string FindingsToJson(const Findings& f) {
   j["surges"] = surges;
   j["warnings"] = f.warnings;
   internal::AddEconJson(f, &j);
+  internal::AddHistoryJson(f, &j);
   if (!f.industries.mode.empty()) j["industries"] = Json::parse(f.industries.ToJson());
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

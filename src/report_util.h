@@ -29,6 +29,12 @@ std::string EconDigestSummary(const Findings& f, const std::string& department);
 std::string EconHtml(const Findings& f);
 std::string FindingEconHtml(const Finding& f, const Findings& all);
 
+// History and actions (report_history.cc): the `history` and `actions` of a
+// finding, the top-level `run`, `resolved` and `changes` (each only when
+// asked for); CSV columns (empty without history); digest and HTML parts.
+void AddFindingHistoryJson(const Finding& f, nlohmann::ordered_json* j);
+void AddHistoryJson(const Findings& f, nlohmann::ordered_json* j);
+
 // Escapes text for HTML element content and quoted attribute values.
 inline std::string Esc(std::string_view s) {
   std::string out;

@@ -172,7 +172,7 @@ TEST_CASE("FindingsToJson: valid against the shipped schema") {
   const std::vector<std::string> errors = ValidateFindings(json);
   CHECK_MESSAGE(errors.empty(), (errors.empty() ? "" : errors.front()));
   const Json doc = Json::parse(json);
-  CHECK(doc["schema_version"] == "1.0");
+  CHECK(doc["schema_version"] == "1.1");
   CHECK(doc["findings"].size() == 11);
   CHECK(doc["counts_by_status"]["chronic"] == 2);
   CHECK(doc["escalations"] == Json::array({"product/overheating"}));
@@ -193,6 +193,40 @@ TEST_CASE("FindingsToJson: valid against the shipped schema") {
   CHECK(e[2] == "$.findings[1].status: \"fine\" is not one of "
                 "[\"chronic\",\"emerging\",\"resolved\",\"spike\",\"stable\"]");
   CHECK(e[3] == "$.records.total: is below the minimum");
+}
+
+TEST_CASE("FindingsToJson: history, resolved, changes and actions follow the schema") {
+  voc::Aggregate a;
+  for (const auto& x : voc_test::SyntheticStream(42)) a.Add(x);
+  voc::FindingsOptions o;
+  o.history = true;
+  o.run_timestamp = "2026-01-01T00:00:00Z";
+  o.actions = {{"billing/unexpected-fee", "Billing", "waive", "2024-02-05", "done"},
+               {"nosuch/theme", "", "", "2024-02-05", ""}};
+  voc::FindingsOptions first = o;
+  first.last_period = "2024-W06";
+  const voc::Findings run1 = voc::DetectFindings(a, first);
+  o.previous_run = run1.run;
+  const voc::Findings run2 = voc::DetectFindings(a, o);
+  const std::string json = voc::FindingsToJson(run2);
+  const std::vector<std::string> errors = ValidateFindings(json);
+  CHECK_MESSAGE(errors.empty(), (errors.empty() ? "" : errors.front()));
+  const Json doc = Json::parse(json);
+  CHECK(doc["run"]["id"] == "run-000002");
+  CHECK(doc["run"]["previous"] == "run-000001");
+  // store/closure was chronic up to W06 and is resolved by W12.
+  bool resolved = false;
+  for (const Json& r : doc["resolved"]) resolved = resolved || r["theme"] == "store/closure";
+  CHECK(resolved);
+  CHECK(doc["changes"]["resolved"].size() == doc["resolved"].size());
+  for (const Json& f : doc["findings"]) CHECK(f.contains("history"));
+  CHECK(doc["findings"][0]["actions"].size() == 1);
+  CHECK(doc["warnings"].back() == "actions: unknown theme 'nosuch/theme' (no finding in this "
+                                  "window); its action of 2024-02-05 is not judged");
+  // A broken history object is caught by the schema.
+  Json bad = doc;
+  bad["findings"][0]["history"]["state"] = "better";
+  CHECK_FALSE(ValidateFindings(bad.dump()).empty());
 }
 
 TEST_CASE("FindingsToJson: matches the golden file") {

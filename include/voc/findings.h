@@ -69,7 +69,14 @@
 //   connected components of phrases sharing a word; each group is named by
 //   its longest phrase at least half as common as its strongest phrase.
 //
-// Thread safety: DetectFindings() is a pure function; results are values.
+// * History and actions: with `history` set, each finding is compared with
+//   `previous_run` (new, persisting, worsening, improving, resolved,
+//   relapsed) and `Findings::run` is the record to store for the next run;
+//   `actions` are judged by the theme's share before and after their date.
+//   Definitions and tests: voc/history.h.
+//
+// Thread safety: DetectFindings() is a pure function; results are values
+// (with `history` and no `run_timestamp`, the run's timestamp is the clock).
 #ifndef VOC_FINDINGS_H_
 #define VOC_FINDINGS_H_
 
@@ -82,6 +89,7 @@
 #include "voc/aggregate.h"
 #include "voc/analysis.h"
 #include "voc/economics.h"
+#include "voc/history.h"
 #include "voc/status.h"
 #include "voc/taxonomy.h"
 
@@ -162,6 +170,21 @@ struct FindingsOptions {
   double surge_min_ratio = 1.5;
   uint64_t surge_min_count = 20;
   size_t drivers_per_surge = 5;
+
+  // History across runs (voc/history.h). Off by default: no history output.
+  bool history = false;
+  std::optional<HistoryRun> previous_run;  // none: this is the first run
+  std::string run_timestamp;  // this run's UTC time "YYYY-MM-DDTHH:MM:SSZ"; "" = now
+  // Worsening / improving: two-proportion z-test significance and smallest
+  // relative change of share. Defaults 0.05, 0.1.
+  double history_alpha = 0.05;
+  double history_min_change = 0.1;
+  // Actions judged before / after their date (with or without history):
+  // significance of the one-sided test and the fewest periods after the
+  // date for a verdict. Defaults 0.05, 2.
+  std::vector<Action> actions;
+  double action_alpha = 0.05;
+  int action_min_periods = 2;
 };
 
 // Returns InvalidArgument naming the first field out of range.
@@ -270,6 +293,9 @@ struct Finding {
 
   Money money;    // has_cost / has_value false without amounts
   Impact impact;  // on the score (Findings::score)
+
+  std::optional<FindingHistory> history;  // with FindingsOptions::history
+  std::vector<ActionResult> actions;      // the actions on this theme, by date
 };
 
 struct UnknownPhrase {
@@ -354,6 +380,15 @@ struct Findings {
   std::vector<DepartmentMoney> money_by_department;  // largest cost first
   ScoreSummary score;
   std::vector<Driver> drivers;  // most negative impact first
+
+  // With FindingsOptions::history (voc/history.h): the issues of the previous
+  // run that are not issues any more, the summary of changes, and this run's
+  // record to store for the next one. `changes` also lists the verdicts of
+  // the actions when actions were given.
+  bool has_history = false;
+  std::vector<ResolvedTheme> resolved;
+  HistoryChanges changes;
+  HistoryRun run;
 
   size_t Count(FindingStatus s) const;
 };

@@ -7,7 +7,7 @@
 //   if (s.ok()) s = voc::WriteDigests(f, "digests/");
 //
 // The JSON follows include/voc/schema/findings.schema.json (JSON Schema
-// draft 2020-12), `"schema_version": "1.0"`. Every piece of customer text in
+// draft 2020-12), `"schema_version": "1.1"` (1.1 adds the optional history and actions objects). Every piece of customer text in
 // every output is the redacted evidence snippet kept by the aggregate; the
 // HTML escapes it, the Markdown escapes its markup, the CSV quotes it.
 //
@@ -25,7 +25,7 @@
 
 namespace voc {
 
-inline constexpr const char* kFindingsSchemaVersion = "1.0";
+inline constexpr const char* kFindingsSchemaVersion = "1.1";
 
 // FindingsToJson, the findings document: voc/json.h.
 

@@ -126,7 +126,7 @@ def test_threads_share_components():
 
 def test_version():
     assert voc.__version__.count(".") == 2
-    assert voc.FINDINGS_SCHEMA_VERSION == "1.0"
+    assert voc.FINDINGS_SCHEMA_VERSION == "1.1"
 
 
 def test_contains_pii_and_timestamps():

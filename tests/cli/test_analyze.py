@@ -114,7 +114,7 @@ def test_findings_outputs_have_no_pii_and_escape_html(voc, tmp_path):
             "--save-aggregate", agg)
     assert r.code == 0, r.err
     f = json.loads(out.read_text(encoding="utf-8"))
-    assert f["schema_version"] == "1.0"
+    assert f["schema_version"] == "1.1"
     assert f["findings"], "expected findings"
     assert all(x["department"] for x in f["findings"] if x["theme"] != "unclassified")
     page = html.read_text(encoding="utf-8")

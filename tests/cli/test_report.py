@@ -67,7 +67,7 @@ def test_all_outputs(voc, source_dir, tmp_path):
     assert r.code == 0, r.err
     assert "11 findings (2 chronic, 1 emerging, 1 spike, 1 resolved) over 2024-W01..2024-W12" in r.err
     doc = json.load(open(out))
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     status = {f["theme"]: f["status"] for f in doc["findings"]}
     assert status["billing/unexpected-fee"] == "chronic"
     assert status["delivery/late"] == "chronic"
