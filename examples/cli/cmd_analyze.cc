@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "conversation_input.h"
 #include "econ_flags.h"
+#include "history_flags.h"
 #include "input_flags.h"
 #include "line_map.h"
 #include "output_files.h"
@@ -251,6 +252,8 @@ int RunFindings(int argc, char** argv) {
   ConversationFlags cf;
   AddConversationFlags(&desc, &cf);
   AddEconFlags(&desc, &ef, /*from_records=*/true);
+  HistoryFlags hf;
+  AddHistoryFlags(&desc, &hf);
   po::positional_options_description pos;
   pos.add("input", 1);
   auto vm = ParseCommandLine(argc, argv, desc, pos);
@@ -267,12 +270,14 @@ int RunFindings(int argc, char** argv) {
   if (!last_period.empty() && !voc::PeriodOrdinal(last_period, *p).ok())
     throw UsageError("--last-period: '" + last_period + "' is not a " + voc::PeriodName(*p) +
                      " period id (e.g. " + voc::PeriodId(1700000000, *p) + ")");
-  CheckDistinctFiles({{"INPUT", input}}, {{"--output", output.empty() ? "-" : output},
+  CheckDistinctFiles({{"INPUT", input}, {"--actions", hf.actions}},
+                     {{"--output", output.empty() ? "-" : output},
                                           {"--rejects", in.rejects},
                                           {"--save-aggregate", save_aggregate},
                                           {"--csv", csv},
                                           {"--html", html},
                                           {"--digests", digests}});
+  ApplyHistoryFlags(hf, &fo);
 
   OpenedInput opened = OpenInput(input, in, cf);
   auto reader = std::move(opened.records);
@@ -362,6 +367,7 @@ int RunFindings(int argc, char** argv) {
     std::cout << json << (json.empty() || json.back() != '\n' ? "\n" : "");
   else
     write(output, json);
+  WriteHistory(hf, findings);  // last: a run whose outputs failed is not stored
   if (!af.quiet)
     std::fprintf(stderr, "voc: %zu findings: %zu chronic, %zu emerging, %zu spike, %zu resolved\n",
                  findings.findings.size(), findings.Count(voc::FindingStatus::kChronic),

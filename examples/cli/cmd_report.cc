@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "econ_flags.h"
+#include "history_flags.h"
 #include "output_files.h"
 #include "voc/aggregate.h"
 #include "voc/findings.h"
@@ -61,7 +62,7 @@ int RunReport(int argc, char** argv) {
   opts.add_options()
       ("help,h", "show this help")
       ("period", po::value(&period), "day|week|month: the aggregates' period, or coarser for a day aggregate")
-      ("output,o", po::value(&out), "findings JSON (schema 1.0); '-' for stdout (the default "
+      ("output,o", po::value(&out), "findings JSON (schema 1.1); '-' for stdout (the default "
                                     "when no other output is given)")
       ("csv", po::value(&csv), "CSV, one row per finding")
       ("html", po::value(&html), "self-contained HTML report")
@@ -75,6 +76,8 @@ int RunReport(int argc, char** argv) {
       ("emerging-alpha", po::value(&fo.emerging_alpha)->default_value(0.01),
        "significance of the emerging test");
   voc_cli::AddEconFlags(&opts, &ef, /*from_records=*/false);
+  voc_cli::HistoryFlags hf;
+  voc_cli::AddHistoryFlags(&opts, &hf);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs));
   po::options_description all;
@@ -92,11 +95,13 @@ int RunReport(int argc, char** argv) {
     std::vector<voc_cli::NamedFile> in_files, out_files{
         {"--output", out}, {"--csv", csv}, {"--html", html}, {"--digests", digests}};
     for (const std::string& path : inputs) in_files.push_back({"AGGREGATE", path});
+    in_files.push_back({"--actions", hf.actions});
     voc_cli::CheckDistinctFiles(in_files, out_files);
   }
   fo.last_period = last_period;
   if (voc::Status s = voc::ValidateFindingsOptions(fo); !s.ok())
     throw voc_cli::UsageError(s.message());
+  voc_cli::ApplyHistoryFlags(hf, &fo);
   std::optional<voc::Period> want_period;
   if (!period.empty()) {
     voc::Result<voc::Period> p = voc::ParsePeriod(period);
@@ -140,6 +145,7 @@ int RunReport(int argc, char** argv) {
     voc::Status s = voc::WriteDigests(f, digests);
     if (!s.ok()) throw voc_cli::Failure(s.message());
   }
+  voc_cli::WriteHistory(hf, f);  // last: a run whose outputs failed is not stored
   if (out != "-")
     std::fprintf(stderr, "voc: %zu findings (%zu chronic, %zu emerging, %zu spike, %zu resolved) over %s\n",
                  f.findings.size(), f.Count(voc::FindingStatus::kChronic),
