@@ -222,6 +222,8 @@ std::string Slug(const std::string& s) {
 
 namespace internal {
 
+std::string MdText(std::string_view s) { return MdEscape(s); }
+
 std::string PercentText(double x) {
   char buf[32];
   if (x > 0.995 && x < 1.0) {  // "99.9%", never a rounded "100%" beside a share of the rest
@@ -411,6 +413,7 @@ std::string FindingsToCsv(const Findings& f) {
       "expectation_mismatch,urgency_safety,repeat_customers,channels,status_reason,next_step,"
       "";
   for (const std::string& h : internal::EconCsvHeader()) out += h + ",";
+  for (const std::string& h : internal::HistoryCsvHeader(f)) out += h + ",";
   out += "evidence\r\n";
   for (size_t i = 0; i < f.findings.size(); ++i) {
     const Finding& x = f.findings[i];
@@ -445,6 +448,7 @@ std::string FindingsToCsv(const Findings& f) {
     row.push_back(x.status_reason);
     row.push_back(SuggestedNextStep(x));
     for (std::string& e : internal::EconCsvRow(x)) row.push_back(std::move(e));
+    for (std::string& e : internal::HistoryCsvRow(x, f)) row.push_back(std::move(e));
     row.push_back(x.evidence.empty() ? "" : x.evidence.front().snippet);
     for (size_t k = 0; k < row.size(); ++k) {
       if (k) out += ',';
@@ -471,6 +475,7 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
     m += "# Customer issues for " + MdEscape(name) + "\n\n";
     m += "Window: " + internal::WindowText(f) + ". " + std::to_string(f.in_window) +
          " verbatims analysed in the window.\n\n";
+    m += internal::HistoryDigest(f, dept);
     std::map<std::string, int> counts;
     for (size_t i : idx) ++counts[FindingStatusName(f.findings[i].status)];
     m += "Your findings:";
@@ -507,6 +512,7 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
         ch += (ch.empty() ? "" : ", ") + MdEscape(c.name) + " " + std::to_string(c.count);
       m += "- Channels: " + ch + "\n";
       m += internal::EconDigestLines(x, f);
+      m += internal::FindingHistoryDigest(x);
       m += "- Priority " + Fmt(x.priority, "%.1f") + " =";
       for (size_t k = 0; k < x.priority_parts.size(); ++k) {
         const PriorityPart& p = x.priority_parts[k];

@@ -170,6 +170,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
        PeriodName(f.period) + " &middot; chronic = above baseline in " +
        std::to_string(f.options.chronic_k) + " of the last " +
        std::to_string(f.options.chronic_n) + " periods</p>\n";
+  h += internal::HistoryHtml(f);  // what changed opens the report
 
   h += "<div class=\"kpis\">";
   auto kpi = [&](const std::string& v, const std::string& label) {
@@ -303,6 +304,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
            std::to_string(x.customers) + " identified customers contacted more than once</p>";
     h += "</div></div>";
     h += internal::FindingEconHtml(x, f);
+    h += internal::FindingHistoryHtml(x);
     h += "<div class=\"next\"><b>Next step.</b> " + Esc(SuggestedNextStep(x)) + "</div>";
     for (const Quote& q : x.evidence) h += QuoteHtml(q);
     h += "</div>\n";

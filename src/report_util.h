@@ -34,6 +34,14 @@ std::string FindingEconHtml(const Finding& f, const Findings& all);
 // asked for); CSV columns (empty without history); digest and HTML parts.
 void AddFindingHistoryJson(const Finding& f, nlohmann::ordered_json* j);
 void AddHistoryJson(const Findings& f, nlohmann::ordered_json* j);
+std::vector<std::string> HistoryCsvHeader(const Findings& f);
+std::vector<std::string> HistoryCsvRow(const Finding& x, const Findings& f);
+std::string HistoryDigest(const Findings& f, const std::string& department);
+std::string FindingHistoryDigest(const Finding& x);
+std::string HistoryHtml(const Findings& f);
+std::string FindingHistoryHtml(const Finding& x);
+// Escapes Markdown and HTML markup in text, on one line (report.cc).
+std::string MdText(std::string_view s);
 
 // Escapes text for HTML element content and quoted attribute values.
 inline std::string Esc(std::string_view s) {

@@ -165,3 +165,25 @@ def test_actions_errors_and_unknown_theme(voc, source_dir, tmp_path):
     assert r.code == 1 and "expected a JSON array of actions" in r.err
     r = voc("report", agg, "--history", tmp_path / "h", "--run-timestamp", "yesterday")
     assert r.code == 2 and "--run-timestamp: 'yesterday' is not YYYY-MM-DDTHH:MM:SSZ" in r.err
+
+
+def test_html_digests_and_csv_show_the_changes(two_runs):
+    _, run2, _, tmp = two_runs
+    html = (tmp / "run2.html").read_text()
+    at = html.index("<h2>What changed since the last run</h2>")
+    assert at < html.index("<h2>Findings by")
+    assert "compared with run-000001 of 2026-01-01T00:00:00Z" in html
+    assert "<h3>Actions: before vs after</h3>" in html
+    assert "new servicing partner" in html
+    assert "Since the last run: " in html
+    ops = (tmp / "digests" / "operations.md").read_text()
+    assert ops.index("## What changed since the last run") < ops.index("Your findings:")
+    assert "Compared with run-000001 (2026-01-01T00:00:00Z)." in ops
+    assert "- Action on loans/mortgage (new servicing partner, Operations, 2019-06-15): **" in ops
+    import csv
+    rows = list(csv.DictReader(open(tmp / "run2.csv", newline="")))
+    assert len(rows) == len(run2["findings"])
+    by_theme = {r["theme"]: r for r in rows}
+    for f in run2["findings"]:
+        assert by_theme[f["theme"]]["history_state"] == f["history"]["state"]
+    assert by_theme["loans/mortgage"]["actions"].startswith("2019-06-15 new servicing partner: ")
