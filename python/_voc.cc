@@ -39,6 +39,7 @@
 #include "voc/discovery.h"
 #include "voc/parallel.h"
 #include "voc/findings.h"
+#include "voc/history.h"
 #include "voc/normalizer.h"
 #include "voc/reader.h"
 #include "voc/redactor.h"
@@ -1073,7 +1074,31 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("surge_alpha", &voc::FindingsOptions::surge_alpha)
       .def_readwrite("surge_min_ratio", &voc::FindingsOptions::surge_min_ratio)
       .def_readwrite("surge_min_count", &voc::FindingsOptions::surge_min_count)
-      .def_readwrite("drivers_per_surge", &voc::FindingsOptions::drivers_per_surge);
+      .def_readwrite("drivers_per_surge", &voc::FindingsOptions::drivers_per_surge)
+      .def_readwrite("history", &voc::FindingsOptions::history)
+      .def_readwrite("run_timestamp", &voc::FindingsOptions::run_timestamp)
+      .def_readwrite("history_alpha", &voc::FindingsOptions::history_alpha)
+      .def_readwrite("history_min_change", &voc::FindingsOptions::history_min_change)
+      .def_readwrite("action_alpha", &voc::FindingsOptions::action_alpha)
+      .def_readwrite("action_min_periods", &voc::FindingsOptions::action_min_periods)
+      .def("_set_previous_run", [](voc::FindingsOptions& o, const std::string& text) {
+        o.previous_run = ValueOrThrow(voc::ParseHistoryRun(text));
+      })
+      .def("_set_actions_text", [](voc::FindingsOptions& o, const std::string& text,
+                                   const std::string& source) {
+        o.actions = ValueOrThrow(voc::ParseActions(text, source));
+      })
+      .def("_set_actions", [](voc::FindingsOptions& o,
+                              const std::vector<std::vector<std::string>>& rows) {
+        std::vector<voc::Action> actions;
+        for (const std::vector<std::string>& r : rows) {
+          if (r.size() != 5) throw py::value_error("an action has 5 fields");
+          actions.push_back({r[0], r[1], r[2], r[3], r[4]});
+        }
+        o.actions = std::move(actions);
+      })
+      .def_property_readonly("action_count",
+                             [](const voc::FindingsOptions& o) { return o.actions.size(); });
 
   py::class_<voc::DiscoveryOptions>(m, "DiscoveryOptions")
       .def(py::init<>())
@@ -1133,6 +1158,10 @@ PYBIND11_MODULE(_voc, m) {
           out.append(x);
         }
         return out;
+      })
+      .def("history_run", [](const voc::Findings& f) -> py::object {
+        if (!f.has_history) return py::none();
+        return Str(voc::SerializeHistoryRun(f.run));
       })
       .def("write_digests", [](const voc::Findings& f, const std::string& dir) {
         voc::Status s;

@@ -893,8 +893,15 @@ class Findings(dict):
         return (dict, (dict(self),))  # the writers stay with the original
 
     def to_json(self):
-        """The findings JSON document (byte offsets, schema 1.0), deterministic."""
+        """The findings JSON document (byte offsets, schema 1.1), deterministic."""
         return self._json
+
+    @property
+    def history_run(self):
+        """This run's history record (JSON text, voc/history.h) to pass as
+        `history=` to the next `detect_findings`, or None when the findings
+        were detected without history."""
+        return self._native.history_run() if hasattr(self, "_native") else None
 
     def to_csv(self):
         """One row per finding, RFC 4180 with a header row."""
@@ -930,15 +937,135 @@ class Findings(dict):
         _voc.write_file_atomic(path, writers[fmt]())
 
 
-def detect_findings(aggregate, **options):
+def _run_number(name):
+    if not (name.startswith("run-") and name.endswith(".json")):
+        return 0
+    digits = name[4:-5]
+    return int(digits) if digits.isdigit() and len(digits) <= 18 else 0
+
+
+def _latest_run(folder):
+    """The path of the latest run file in a history folder, or None."""
+    if not _os.path.exists(folder):
+        return None
+    if not _os.path.isdir(folder):
+        raise ValueError(f"history: {folder} is not a folder")
+    best, path = 0, None
+    for name in _os.listdir(folder):
+        n = _run_number(name)
+        if n > best:
+            best, path = n, _os.path.join(folder, name)
+    return path
+
+
+def _set_previous(o, text, where):
+    try:
+        o._set_previous_run(text)
+    except ValueError as e:
+        raise ValueError(f"{where}: {e}; fix or move the file away (it is never overwritten)") from None
+    except Error as e:
+        raise Error(f"{where}: {e}") from None
+
+
+def _store_run(folder, run_json):
+    """Stores a run as a new file of `folder`; never replaces one."""
+    _os.makedirs(folder, exist_ok=True)
+    name = _json.loads(run_json)["run_id"] + ".json"
+    target = _os.path.join(folder, name)
+    part = _os.path.join(folder, "." + name + f".part{_os.getpid()}")
+    with open(part, "w", encoding="utf-8") as out:
+        out.write(run_json)
+    try:
+        _os.link(part, target)  # fails rather than replace a stored run
+    except FileExistsError:
+        raise Error(f"history: {target} already exists; not overwritten") from None
+    finally:
+        _os.remove(part)
+
+
+_ACTION_FIELDS = ("theme", "owner", "action", "date", "status")
+
+
+def _action_value(v):
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    return str(v).strip()
+
+
+def _set_actions(o, actions):
+    """Actions from a path (CSV or JSON file), a list of dicts or a DataFrame
+    with the columns theme, owner, action, date, status."""
+    if isinstance(actions, (str, bytes, _os.PathLike)):
+        path = _os.fsdecode(actions)
+        with open(path, encoding="utf-8") as f:
+            o._set_actions_text(f.read(), path)
+        return
+    if hasattr(actions, "to_dict") and hasattr(actions, "columns"):  # a DataFrame
+        actions = actions.to_dict("records")
+    rows = []
+    for i, a in enumerate(actions, 1):
+        if not isinstance(a, dict):
+            raise TypeError(f"actions: item {i} is not a dict")
+        row = [_action_value(a.get(k)) for k in _ACTION_FIELDS]
+        if not row[0]:
+            raise ValueError(f"actions: item {i}: empty theme")
+        if not row[3]:
+            raise ValueError(f"actions: item {i}: empty date (expected YYYY-MM-DD)")
+        rows.append(row)
+    o._set_actions(rows)
+
+
+def detect_findings(aggregate, history=None, actions=None, **options):
     """Chronic, emerging, spike and resolved issues of `aggregate` (an
     Aggregate or its serialized JSON). Options are those of FindingsOptions
     (chronic_k, chronic_n, last_period, ...); out-of-range values raise
-    ValueError. Returns a `Findings` dict."""
+    ValueError. Returns a `Findings` dict.
+
+    `history`: compare with the previous run (docs/HISTORY.md): a folder
+    (the latest `run-NNNNNN.json` there is read and this run is stored as the
+    next one, as `voc findings --history` does), the `Findings` of the
+    previous call, a run's JSON text (`Findings.history_run`), or True for a
+    first run. Each finding then has a `history` object and the result has
+    `run`, `resolved` and `changes`. `actions`: a CSV/JSON path, a list of
+    dicts or a DataFrame with theme, owner, action, date (YYYY-MM-DD),
+    status; each is judged by the theme's share before vs after its date
+    (an unknown theme is a warning)."""
     if isinstance(aggregate, (str, bytes)):
         aggregate = Aggregate.deserialize(aggregate)
-    return Findings(_progress.interruptible(_voc.detect_findings, aggregate,
-                                            findings_options(**options)))
+    o = _fill(_voc.FindingsOptions(), options, "findings")
+    store = None
+    if history is not None and history is not False:
+        o.history = True
+        if isinstance(history, Findings):
+            run = history.history_run
+            if run is None:
+                raise ValueError("history: the previous findings were detected without history "
+                                 "(pass history=True or a folder the first time)")
+            _set_previous(o, run, "history")
+        elif isinstance(history, (str, _os.PathLike)) and not str(history).lstrip().startswith("{"):
+            store = _os.fspath(history)
+            latest = _latest_run(store)
+            if latest is not None:
+                with open(latest, encoding="utf-8", errors="replace") as f:
+                    _set_previous(o, f.read(), latest)
+        elif isinstance(history, str):
+            _set_previous(o, history, "history")
+        elif isinstance(history, dict):
+            _set_previous(o, _json.dumps(history), "history")
+        elif history is not True:
+            raise TypeError("history: a folder, the previous Findings, a run's JSON or True")
+    if actions is not None:
+        _set_actions(o, actions)
+    _voc.validate_findings_options(o)
+    result = Findings(_progress.interruptible(_voc.detect_findings, aggregate, o))
+    for w in result.get("warnings", []):
+        if w.startswith("actions: ") or w.startswith("history: "):
+            _warnings.warn(w, stacklevel=2)
+    if store is not None:
+        _store_run(store, result.history_run)
+    return result
 
 
 def to_json(findings):

@@ -21,7 +21,7 @@ from voc import _progress
 __all__ = ["ANALYSIS_COLUMNS", "FINDING_COLUMNS", "SERIES_COLUMNS", "analyze_conversations",
            "analyze_frame", "aggregate_frame", "explode_themes", "findings_frame",
            "findings_series", "frame_records", "period_start", "read_frame", "rejects",
-           "window_frame"]
+           "window_frame", "history_frame", "actions_frame", "HISTORY_COLUMNS", "ACTION_COLUMNS"]
 
 _MISSING_ID = _np.iinfo(_np.int64).min  # "no timestamp" for the native call
 _ERRORS = ("raise", "coerce")
@@ -612,4 +612,63 @@ def window_frame(findings):
     out = _pd.DataFrame([(t["period"], t["count"]) for t in totals],
                         columns=["period_label", "count"])
     out.insert(0, "period", _pd.to_datetime([period_start(x) for x in out["period_label"]]))
+    return out
+
+
+HISTORY_COLUMNS = ["theme", "department", "status", "state", "since_run", "since_period", "runs",
+                   "previous_status", "volume", "volume_change", "share", "share_change",
+                   "impact_change", "z", "p_value", "reason"]
+
+
+def history_frame(findings):
+    """What changed since the previous run (`detect_findings(..., history=...)`):
+    one row per finding with its history state (new, persisting, worsening,
+    improving, resolved, relapsed, quiet), the run and period its streak
+    started, its length in runs, and the change in volume, share and impact,
+    plus one row per resolved issue that has no finding any more (status ""
+    and volume 0). Empty without history."""
+    nan = float("nan")
+    rows = []
+    for f in findings.get("findings", []):
+        h = f.get("history")
+        if not h:
+            continue
+        prev = h["in_previous"]
+        rows.append((f["theme"], f["department"], f["status"], h["state"], h["since_run"],
+                     h["since_period"], h["runs"], h["previous_status"], f["volume"],
+                     h["volume_change"] if prev else nan, f["share"],
+                     h["share_change"] if prev else nan,
+                     nan if h["impact_change"] is None else h["impact_change"], h["z"],
+                     h["p_value"], h["reason"]))
+    themes = {r[0] for r in rows}
+    for r in findings.get("resolved", []):
+        if r["theme"] in themes:
+            continue
+        rows.append((r["theme"], r["department"], "", "resolved", r["since_run"], "", r["runs"],
+                     r["previous_status"], 0, -r["previous_volume"], 0.0, -r["previous_share"],
+                     nan, nan, nan, "resolved: no finding in this run"))
+    return _pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+ACTION_COLUMNS = ["theme", "department", "owner", "action", "date", "status", "action_period",
+                  "before_periods", "before_count", "before_total", "before_share",
+                  "after_periods", "after_count", "after_total", "after_share", "z", "p_value",
+                  "verdict", "why"]
+
+
+def actions_frame(findings):
+    """The actions judged by `detect_findings(..., actions=...)`: one row per
+    action with the theme's periods, counts, totals and shares before and
+    after its date (datetime64), the one-sided two-proportion z-test and the
+    verdict ("worked", "did not work", "too early", "no baseline")."""
+    rows = []
+    for f in findings.get("findings", []):
+        for a in f.get("actions", []):
+            b, n = a["before"], a["after"]
+            rows.append((f["theme"], f["department"], a["owner"], a["action"], a["date"],
+                         a["status"], a["action_period"], b["periods"], b["count"], b["total"],
+                         b["share"], n["periods"], n["count"], n["total"], n["share"], a["z"],
+                         a["p_value"], a["verdict"], a["why"]))
+    out = _pd.DataFrame(rows, columns=ACTION_COLUMNS)
+    out["date"] = _pd.to_datetime(out["date"], format="%Y-%m-%d")
     return out
