@@ -335,7 +335,8 @@ Result<HistoryRun> ParseHistoryRun(std::string_view text) {
   };
   auto uint = [&](const Json& o, const char* key, uint64_t* dst) -> Status {
     if (!o.contains(key)) return Status::Ok();
-    if (!o[key].is_number_unsigned())
+    // Counts stay far below 2^53 so that differences never overflow.
+    if (!o[key].is_number_unsigned() || o[key].get<uint64_t>() > (uint64_t{1} << 50))
       return InvalidArgumentError(std::string("history: \"") + key + "\" must be a count");
     *dst = o[key].get<uint64_t>();
     return Status::Ok();

@@ -163,7 +163,7 @@ TEST_CASE("History: new -> persisting -> worsening -> improving -> resolved -> r
   CHECK(r7.run.run_id == "run-000007");
 }
 
-TEST_CASE("History: an issue with no finding any more is resolved; the file keeps no text") {
+TEST_CASE("History: an issue with no finding any more is resolved and the file keeps no text") {
   voc::HistoryRun prev;
   prev.run_id = "run-000004";
   prev.sequence = 4;
@@ -274,6 +274,9 @@ TEST_CASE("ParseHistoryRun: round trip, corrupt and future files") {
   std::string bad_runs = text;
   bad_runs.replace(bad_runs.find("\"runs\": 2"), 9, "\"runs\": \"x\"");
   CHECK(message(bad_runs) == "history: \"runs\" must be a count");
+  std::string huge = text;  // counts large enough to overflow a difference
+  huge.replace(huge.find("\"volume\": 400"), 13, "\"volume\": 9223372036854775808");
+  CHECK(message(huge) == "history: \"volume\" must be a count");
   CHECK(message(std::string(100, '[')) == "history: JSON nested deeper than 64 levels at byte 64");
   // Truncated in the middle (a crash while writing by another tool).
   CHECK(!voc::ParseHistoryRun(text.substr(0, text.size() / 2)).ok());
