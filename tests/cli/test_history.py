@@ -10,12 +10,22 @@ MONTHS = ["--id-col", "id", "--time-col", "date", "--channel-col", "channel",
 
 
 def sample(source_dir):
-    return os.path.join(source_dir, "examples/data/cfpb_complaints.csv.gz")
+    return os.path.join(str(source_dir), "examples/data/cfpb_complaints.csv.gz")
 
 
-@pytest.fixture
-def two_runs(voc, source_dir, tmp_path):
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
     """Two monthly runs on the bundled complaints, a year apart, with one action."""
+    from conftest import SOURCE_DIR, VOC_BIN, Run
+    import subprocess
+
+    source_dir = os.path.abspath(SOURCE_DIR)
+
+    def voc(*args):
+        return Run(subprocess.run([VOC_BIN, *map(str, args)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=600))
+
+    tmp_path = tmp_path_factory.mktemp("two_runs")
     hist = tmp_path / "hist"
     actions = tmp_path / "actions.csv"
     actions.write_text("theme,owner,action,date,status\n"
