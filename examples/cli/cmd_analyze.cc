@@ -367,7 +367,7 @@ int RunFindings(int argc, char** argv) {
     std::cout << json << (json.empty() || json.back() != '\n' ? "\n" : "");
   else
     write(output, json);
-  WriteHistory(hf, findings);  // last: a run whose outputs failed is not stored
+  WriteHistory(hf, findings, af.quiet);  // last: a run whose outputs failed is not stored
   if (!af.quiet)
     std::fprintf(stderr, "voc: %zu findings: %zu chronic, %zu emerging, %zu spike, %zu resolved\n",
                  findings.findings.size(), findings.Count(voc::FindingStatus::kChronic),

@@ -1,6 +1,7 @@
 #include "history_flags.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -90,7 +91,7 @@ void ApplyHistoryFlags(const HistoryFlags& f, voc::FindingsOptions* o) {
   o->previous_run = std::move(*run);
 }
 
-void WriteHistory(const HistoryFlags& f, const voc::Findings& findings) {
+void WriteHistory(const HistoryFlags& f, const voc::Findings& findings, bool quiet) {
   if (f.history.empty() || !findings.has_history) return;
   std::error_code ec;
   fs::create_directories(f.history, ec);
@@ -109,6 +110,14 @@ void WriteHistory(const HistoryFlags& f, const voc::Findings& findings) {
   std::error_code ignored;
   fs::remove(part, ignored);
   if (ec) throw Failure("--history: cannot store " + target.string() + ": " + ec.message());
+  if (quiet) return;
+  const voc::HistoryChanges& c = findings.changes;
+  std::fprintf(stderr, "voc: stored %s; %s: %zu new, %zu relapsed, %zu worsening, %zu improving, "
+               "%zu persisting, %zu resolved\n",
+               target.string().c_str(),
+               c.previous_run.empty() ? "first run" : ("since " + c.previous_run).c_str(),
+               c.new_issues.size(), c.relapsed.size(), c.worsening.size(), c.improving.size(),
+               c.persisting.size(), c.resolved.size());
 }
 
 }  // namespace voc_cli

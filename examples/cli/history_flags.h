@@ -26,8 +26,9 @@ void AddHistoryFlags(boost::program_options::options_description* desc, HistoryF
 void ApplyHistoryFlags(const HistoryFlags& flags, voc::FindingsOptions* options);
 
 // Stores `findings.run` as a new file in --history (created when missing);
-// never replaces an existing file. No-op without --history.
-void WriteHistory(const HistoryFlags& flags, const voc::Findings& findings);
+// never replaces an existing file; unless `quiet`, says on stderr where and
+// what changed. No-op without --history.
+void WriteHistory(const HistoryFlags& flags, const voc::Findings& findings, bool quiet = false);
 
 }  // namespace voc_cli
 

@@ -112,8 +112,11 @@ def test_report_history_from_aggregates(voc, source_dir, tmp_path):
     hist = tmp_path / "h"
     r = voc("report", agg, "--last-period", "2024-W06", "--history", hist, "-o", tmp_path / "a.json")
     assert r.code == 0, r.err
+    assert "run-000001.json; first run: 4 new, 0 relapsed" in r.err
     r = voc("report", agg, "--history", hist, "-o", tmp_path / "b.json")
     assert r.code == 0, r.err
+    assert "run-000002.json; since run-000001: 1 new, 0 relapsed" in r.err
+    assert " persisting, 2 resolved\n" in r.err
     doc = json.loads((tmp_path / "b.json").read_text())
     states = {f["theme"]: f["history"]["state"] for f in doc["findings"]}
     assert states["billing/unexpected-fee"] in ("persisting", "worsening", "improving")
