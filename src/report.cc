@@ -462,6 +462,9 @@ std::string FindingsToCsv(const Findings& f) {
 std::vector<Digest> DepartmentDigests(const Findings& f) {
   std::map<std::string, std::vector<size_t>> by_dept;
   for (size_t i = 0; i < f.findings.size(); ++i) by_dept[f.findings[i].department].push_back(i);
+  // A department whose issue was resolved and has no finding any more still
+  // hears about it.
+  for (const ResolvedTheme& r : f.resolved) by_dept[r.department];
   std::vector<Digest> out;
   std::map<std::string, int> used_names;
   for (const auto& [dept, idx] : by_dept) {
@@ -478,7 +481,8 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
     m += internal::HistoryDigest(f, dept);
     std::map<std::string, int> counts;
     for (size_t i : idx) ++counts[FindingStatusName(f.findings[i].status)];
-    m += "Your findings:";
+    if (idx.empty()) m += "Your findings: none in this window";
+    else m += "Your findings:";
     bool first = true;
     for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,
                             FindingStatus::kSpike, FindingStatus::kResolved, FindingStatus::kStable}) {

@@ -198,7 +198,7 @@ std::string HistoryDigest(const Findings& f, const std::string& department) {
   std::string body;
   auto md_line = [&](const std::string& label) {
     return [&f, label](const std::string& t, const Finding* x) {
-      std::string s = "- " + label + ": " + MdText(t);
+      std::string s = "- " + label + ": " + MdText(t) + (x ? "" : " (no finding in this run)");
       if (x && x->history && x->history->in_previous)
         s += " (share " + PercentText(x->share - x->history->share_change) + " -> " +
              PercentText(x->share) + ")";

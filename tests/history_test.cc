@@ -197,6 +197,17 @@ TEST_CASE("History: an issue with no finding any more is resolved and the file k
   CHECK(stored.find("note") == std::string::npos);  // no verbatim text
   CHECK(stored.find("\"r1\"") == std::string::npos);  // no record ids
 
+  // Its department gets a digest that says so.
+  bool digest = false;
+  for (const voc::Digest& d : voc::DepartmentDigests(f))
+    if (d.department == "Retail") {
+      digest = true;
+      CHECK(d.markdown.find("- Resolved: store/closure (no finding in this run)\n") !=
+            std::string::npos);
+      CHECK(d.markdown.find("Your findings: none in this window.") != std::string::npos);
+    }
+  CHECK(digest);
+
   // The JSON document has history, resolved, changes and run.
   const std::string json = voc::FindingsToJson(f);
   CHECK(json.find("\"history\": {") != std::string::npos);
