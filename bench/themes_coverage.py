@@ -12,6 +12,8 @@ mapping from the corpora's gold labels to theme ids, bench/coverage_mapping.json
   semeval_restaurants  2,000     ENTITY#ATTRIBUTE aspect categories (ABSA16, English)
   semeval_laptops      2,500     ENTITY#ATTRIBUTE aspect categories (ABSA16, English)
   clothing             2,407     reviews rated 1-2 (the complaints), department
+  semeval_restaurants_nl  1,722  ENTITY#ATTRIBUTE aspect categories (SemEval-16 Dutch
+                                 restaurants, scored with the English restaurants' mapping)
 
 For each corpus, over the records with at least one label that the mapping
 maps to a theme (the issue-bearing records):
@@ -54,7 +56,12 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CORPORA = ["cfpb", "bitext", "semeval_restaurants", "semeval_laptops", "clothing"]
+CORPORA = ["cfpb", "bitext", "semeval_restaurants", "semeval_laptops", "clothing", "semeval_restaurants_nl"]
+# Corpora scored with another corpus's table of coverage_mapping.json (same labels).
+MAPPING_OF = {"semeval_restaurants_nl": "semeval_restaurants"}
+# xlm-t tweets (--tweets): not customer feedback; the share given a theme shows
+# how often rules fire on everyday text (false hits matter more there).
+TWEET_SETS = ["english", "german", "spanish", "french", "portuguese", "italian"]
 
 
 def clean(text):
@@ -126,12 +133,14 @@ def load_corpus(name, data):
         return load_semeval(os.path.join(data, "semeval_absa/ABSA16_Laptops_Train_SB1_v2.xml"))
     if name == "clothing":
         return load_clothing(data)
+    if name == "semeval_restaurants_nl":
+        return load_semeval(os.path.join(data, "semeval_absa/restaurants_dutch_training.xml"))
     raise ValueError(name)
 
 
 def accepted_ids(mapping, corpus, field, label):
     """Theme ids the mapping accepts for one gold label."""
-    m = mapping[corpus]
+    m = mapping[MAPPING_OF.get(corpus, corpus)]
     if corpus.startswith("semeval_"):
         entity, _, attribute = label.partition("#")
         return set(m["entity"].get(entity, [])) | set(m["attribute"].get(attribute, []))
@@ -231,7 +240,12 @@ def main():
     ap.add_argument("--sample", type=int, default=0, help="write a seeded sample of N hits to read")
     ap.add_argument("--sample-out", default=os.path.join(tempfile.gettempdir(), "theme_hits_sample.txt"))
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--tweets", action="store_true",
+                    help="instead: share of the xlm-t tweets per language given a theme (multilingual/eval/xlm-t), "
+                         "with --sample N hits per language written to --sample-out")
     args = ap.parse_args()
+    if args.tweets:
+        return tweets(args)
     if not os.path.isdir(args.data):
         sys.exit(f"themes_coverage: no corpora at {args.data} (use --data or VOC_DATA)")
     with open(args.mapping, encoding="utf-8") as f:
@@ -295,6 +309,36 @@ def main():
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1, ensure_ascii=False)
             f.write("\n")
+
+
+def tweets(args):
+    """Share of the xlm-t test tweets of each language that get a theme."""
+    base = os.path.join(args.data, "multilingual/eval/xlm-t")
+    flags = voc_flags(args.voc)
+    extra = ["--threads", args.threads] + (["--industry", args.industry] if "--industry" in flags else [])
+    rng = random.Random(args.seed)
+    lines = []
+    print("| tweets | n | themed | themed, identified as the set's language | top themes |")
+    print("|---|---|---|---|---|")
+    codes = {"english": "en", "german": "de", "spanish": "es", "french": "fr", "portuguese": "pt", "italian": "it"}
+    for name in TWEET_SETS:
+        with open(os.path.join(base, f"{name}-test_text.txt"), encoding="utf-8") as f:
+            texts = [clean(l) for l in f if l.strip()]
+        rows, _, _ = run_voc(args.voc, args.taxonomy, texts, extra)
+        themed = [(t, r) for t, r in zip(texts, rows) if r["themes"]]
+        own = [r for r in rows if r.get("language") == codes[name]]
+        own_themed = sum(bool(r["themes"]) for r in own)
+        top = collections.Counter(h["id"] for _, r in themed for h in r["themes"]).most_common(5)
+        print(f"| {name} | {len(texts)} | {len(themed) / len(texts):.3f} ({len(themed)}) | "
+              f"{own_themed / max(1, len(own)):.3f} ({own_themed} of {len(own)}) | "
+              f"{', '.join(f'{k} {v}' for k, v in top)} |")
+        for t, r in rng.sample(themed, min(args.sample, len(themed))):
+            ids = ", ".join(f"{h['id']} <{'; '.join(e.get('text', '') for e in h['evidence'])}>" for h in r["themes"])
+            lines.append(f"[{name}] {ids}\n    {t[:300]}\n")
+    if args.sample:
+        with open(args.sample_out, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        print(f"{len(lines)} themed tweets written to {args.sample_out}")
 
 
 def general(r):
