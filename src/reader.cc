@@ -2,6 +2,9 @@
 #include "voc/reader.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
 #include <map>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -268,6 +271,7 @@ struct RecordReader::Impl {
   bool after_cr = false;
   bool have_pending = false;  // `line` holds a line read by Open()
   bool conversations = false;  // the text column holds JSON turns
+  uint64_t index_base = 0;     // records before this reader's byte range
 
   Status Init(const std::string& path);
   Status InitCsv();
@@ -539,7 +543,7 @@ void RecordReader::Impl::UpdatePeak() {
 
 RecordReader::Next RecordReader::Impl::MakeReject(uint64_t at_line, std::string reason,
                                                   std::string_view raw, Reject* reject) {
-  reject->index = stats.read++;
+  reject->index = index_base + stats.read++;
   reject->line = at_line;
   reject->reason = std::move(reason);
   const size_t keep = options.max_reject_raw_bytes + kRejectRedactionMargin;
@@ -550,7 +554,7 @@ RecordReader::Next RecordReader::Impl::MakeReject(uint64_t at_line, std::string 
 }
 
 RecordReader::Next RecordReader::Impl::Emit(Record* record) {
-  record->index = stats.read++;
+  record->index = index_base + stats.read++;
   ++stats.emitted;
   return Next::kRecord;
 }
@@ -640,7 +644,7 @@ RecordReader::Next RecordReader::Impl::ReadCsv(Record* record, Reject* reject) {
     if (id_col >= 0 && !row.fields[id_col].empty()) {
       record->id = row.fields[id_col];
     } else {
-      record->id = std::to_string(stats.read + 1);
+      record->id = std::to_string(index_base + stats.read + 1);
     }
     if (channel_col >= 0) record->channel = row.fields[channel_col];
     if (customer_col >= 0) record->customer_id = row.fields[customer_col];
@@ -811,7 +815,7 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
       }
     }
     record->metadata.resize(n);
-    if (record->id.empty()) record->id = std::to_string(stats.read + 1);
+    if (record->id.empty()) record->id = std::to_string(index_base + stats.read + 1);
     if (masked) {
       for (std::string* s : {&record->text, &record->id, &record->channel, &record->customer_id})
         internal::UnmaskInvalidUtf8(s);
@@ -885,6 +889,132 @@ Result<std::unique_ptr<RecordReader>> RecordReader::FromString(std::string data,
   auto impl = MakeImpl(internal::MakeStringSource(std::move(data)), std::string(), options);
   if (!impl.ok()) return impl.status();
   return std::unique_ptr<RecordReader>(new RecordReader(std::move(*impl)));
+}
+
+namespace {
+
+// Finds the offset just past the first '\n' at or after `from` in `f`, or
+// the file's size when there is none.
+Result<uint64_t> AfterNewline(std::FILE* f, const std::string& path, uint64_t from) {
+  if (::fseeko(f, static_cast<off_t>(from), SEEK_SET) != 0)
+    return InvalidArgumentError("cannot seek in '" + path + "': " + std::strerror(errno));
+  std::vector<char> buf(internal::kReadChunkBytes);
+  uint64_t at = from;
+  for (;;) {
+    const size_t k = std::fread(buf.data(), 1, buf.size(), f);
+    if (k == 0) {
+      if (std::ferror(f)) return DataLossError("read error on '" + path + "'");
+      return at;
+    }
+    if (const void* nl = std::memchr(buf.data(), '\n', k))
+      return at + static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+    at += k;
+  }
+}
+
+// Counts, in bytes [0, end) of `f`, the lines (ended by CR, LF or CRLF, as
+// the reader ends them) and the records among them: the lines that are not
+// blank or exceed `max_bytes`. `end` is just past a '\n'.
+Status CountLines(std::FILE* f, const std::string& path, uint64_t end, size_t max_bytes,
+                  uint64_t* lines, uint64_t* records) {
+  *lines = *records = 0;
+  if (std::fseek(f, 0, SEEK_SET) != 0)
+    return InvalidArgumentError("cannot seek in '" + path + "': " + std::strerror(errno));
+  std::vector<char> buf(internal::kReadChunkBytes);
+  uint64_t left = end, length = 0;
+  bool blank = true, after_cr = false, first = true;
+  while (left > 0) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
+    const size_t k = std::fread(buf.data(), 1, want, f);
+    if (k == 0) return DataLossError("read error on '" + path + "'");
+    left -= k;
+    size_t i = 0;
+    if (first) {  // a UTF-8 byte order mark is not part of the data
+      first = false;
+      if (k >= 3 && std::memcmp(buf.data(), "\xEF\xBB\xBF", 3) == 0) i = 3;
+    }
+    for (; i < k; ++i) {
+      const char c = buf[i];
+      if (c == '\n' || c == '\r') {
+        if (c == '\n' && after_cr) {
+          after_cr = false;
+          continue;
+        }
+        after_cr = c == '\r';
+        ++*lines;
+        if (!blank || length > max_bytes) ++*records;
+        blank = true;
+        length = 0;
+        continue;
+      }
+      after_cr = false;
+      ++length;
+      if (c != ' ' && c != '\t' && c != '\f' && c != '\v') blank = false;
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RecordReader>> RecordReader::OpenRange(const std::string& path,
+                                                              const ReaderOptions& options,
+                                                              uint64_t begin, uint64_t end) {
+  if (path == "-") return InvalidArgumentError("standard input cannot be read by byte ranges");
+  if (begin > end)
+    return InvalidArgumentError("byte range begins at " + std::to_string(begin) +
+                                ", after its end " + std::to_string(end));
+  // The whole file's reader decides the format and checks the columns.
+  auto whole = Open(path, options);
+  if (!whole.ok()) return whole.status();
+  const Impl& w = *(*whole)->impl_;
+  if (w.format == InputFormat::kCsv)
+    return InvalidArgumentError("'" + path +
+                                "' is CSV, which is read whole (a quoted field may hold line "
+                                "ends); byte ranges need JSON Lines or plain text");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return InvalidArgumentError("cannot open '" + path + "': " + std::strerror(errno));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
+  unsigned char magic[2] = {0, 0};
+  if (std::fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+    return InvalidArgumentError("'" + path +
+                                "' is gzip-compressed, which is read whole; byte ranges need "
+                                "an uncompressed file");
+  uint64_t start = 0;
+  if (begin > 0) {
+    auto s = AfterNewline(f, path, begin);
+    if (!s.ok()) return s.status();
+    start = *s;
+  }
+  auto stop = AfterNewline(f, path, end);
+  if (!stop.ok()) return stop.status();
+  if (*stop < start) *stop = start;
+  auto impl = std::make_unique<Impl>();
+  if (start == 0) {  // the first range reads the file's start as a whole reader does
+    auto source = internal::OpenFileRange(path, 0, *stop);
+    if (!source.ok()) return source.status();
+    ReaderOptions o = options;
+    o.format = w.format;
+    o.delimiter = w.options.delimiter;
+    impl->options = o;
+    impl->in = std::make_unique<InputBuffer>(std::move(*source));
+    if (Status s = impl->Init(path); !s.ok()) return s;
+  } else {
+    uint64_t lines = 0, records = 0;
+    if (Status s = CountLines(f, path, start, options.max_record_bytes, &lines, &records); !s.ok())
+      return s;
+    auto source = internal::OpenFileRange(path, start, *stop);
+    if (!source.ok()) return source.status();
+    impl->options = w.options;
+    impl->format = w.format;
+    impl->columns = w.columns;
+    impl->conversations = w.conversations;
+    impl->in = std::make_unique<InputBuffer>(std::move(*source));
+    impl->next_line_no = lines + 1;
+    impl->index_base = records;
+  }
+  impl->UpdatePeak();
+  return std::unique_ptr<RecordReader>(new RecordReader(std::move(impl)));
 }
 
 RecordReader::RecordReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

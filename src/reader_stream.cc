@@ -61,6 +61,24 @@ class FileSource : public ByteSource {
   Status status_;
 };
 
+// Serves at most `left` bytes of a file, from where it is positioned.
+class LimitedFileSource : public ByteSource {
+ public:
+  LimitedFileSource(std::FILE* file, std::string path, uint64_t left)
+      : file_(file, path, true), left_(left) {}
+  size_t Read(char* out, size_t n) override {
+    if (left_ == 0) return 0;
+    const size_t k = file_.Read(out, static_cast<size_t>(std::min<uint64_t>(n, left_)));
+    left_ -= k;
+    return k;
+  }
+  const Status& status() const override { return file_.status(); }
+
+ private:
+  FileSource file_;
+  uint64_t left_;
+};
+
 // Serves `prefix` and then the bytes of `rest`.
 class PrefixedSource : public ByteSource {
  public:
@@ -193,6 +211,22 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
     return InvalidArgumentError("cannot open '" + path + "': " + std::strerror(err));
   }
   return std::unique_ptr<ByteSource>(new FileSource(f, path, true));
+}
+
+Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint64_t begin,
+                                                  uint64_t end) {
+  auto whole = OpenFileSource(path);  // the same errors as for the whole file
+  if (!whole.ok()) return whole.status();
+  whole->reset();
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return InvalidArgumentError("cannot open '" + path + "': " + std::strerror(errno));
+  if (::fseeko(f, static_cast<off_t>(begin), SEEK_SET) != 0) {
+    const int err = errno;
+    std::fclose(f);
+    return InvalidArgumentError("cannot seek in '" + path + "': " + std::strerror(err));
+  }
+  return std::unique_ptr<ByteSource>(
+      new LimitedFileSource(f, path, end > begin ? end - begin : 0));
 }
 
 std::unique_ptr<ByteSource> MakeGzipSource(std::string prefix,

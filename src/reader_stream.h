@@ -33,6 +33,11 @@ std::unique_ptr<ByteSource> MakeStringSource(std::string data);
 // Opens `path` for reading ("-" is stdin). NotFound if it does not exist.
 Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
 
+// Opens bytes [begin, end) of the regular file `path` (end is clipped to
+// the file's size). NotFound if it does not exist.
+Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint64_t begin,
+                                                  uint64_t end);
+
 // Decompresses gzip data (one or more concatenated members) read from
 // `compressed`, which first serves `prefix`. Corrupt or truncated data ends
 // the stream with a DataLoss status naming the compressed byte offset.

@@ -861,3 +861,105 @@ TEST_CASE("AppendJsonString escapes like a byte-by-byte writer") {
     CHECK(got == "prefix" + ReferenceJsonString(text));
   }
 }
+
+namespace {
+
+// Reads `path` as consecutive byte ranges cut at `cuts` (0 and the size
+// are added) and returns their records and rejects in order.
+Output ReadRanges(const std::string& path, const ReaderOptions& options, std::vector<uint64_t> cuts) {
+  const uint64_t size = std::filesystem::file_size(path);
+  cuts.insert(cuts.begin(), 0);
+  cuts.push_back(size);
+  Output all;
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    auto reader = RecordReader::OpenRange(path, options, cuts[i], cuts[i + 1]);
+    REQUIRE_MESSAGE(reader.ok(), reader.status().ToString());
+    Output part = Drain(reader->get());
+    CHECK(part.status.ok());
+    all.records.insert(all.records.end(), part.records.begin(), part.records.end());
+    all.rejects.insert(all.rejects.end(), part.rejects.begin(), part.rejects.end());
+    all.stats.read += part.stats.read;
+  }
+  return all;
+}
+
+void CheckSameRecords(const Output& a, const Output& b) {
+  REQUIRE(a.records.size() == b.records.size());
+  for (size_t i = 0; i < a.records.size(); ++i) {
+    CHECK(a.records[i].index == b.records[i].index);
+    CHECK(a.records[i].line == b.records[i].line);
+    CHECK(a.records[i].id == b.records[i].id);
+    CHECK(a.records[i].text == b.records[i].text);
+    CHECK(a.records[i].timestamp == b.records[i].timestamp);
+    CHECK(a.records[i].metadata == b.records[i].metadata);
+  }
+  REQUIRE(a.rejects.size() == b.rejects.size());
+  for (size_t i = 0; i < a.rejects.size(); ++i) {
+    CHECK(a.rejects[i].index == b.rejects[i].index);
+    CHECK(a.rejects[i].line == b.rejects[i].line);
+    CHECK(a.rejects[i].reason == b.rejects[i].reason);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("byte ranges: every split reads the records of the whole file, numbered alike") {
+  ReaderOptions o;
+  o.time_column = "t";
+  o.max_record_bytes = 60;
+  const std::string jsonl =
+      "\xEF\xBB\xBF{\"text\":\"first\",\"t\":\"2024-01-02\",\"k\":1}\n"
+      "\n   \r\n"
+      "{\"text\":\"two\",\"t\":\"bad\"}\r\n"
+      "{\"text\":\"three\"}\r"
+      "{not json\n"
+      "{\"text\":\"" + std::string(80, 'x') + "\"}\n"
+      "                                                                          \n"
+      "{\"text\":\"last\"}";
+  const std::string text = "a\n\nb\r\nc\rd\n  \n" + std::string(70, 'y') + "\ne";
+  for (const std::pair<std::string, std::string>& input :
+       {std::pair<std::string, std::string>{"r.jsonl", jsonl},
+        std::pair<std::string, std::string>{"r.txt", text}}) {
+    const std::string& name = input.first;
+    const std::string& data = input.second;
+    CAPTURE(name);
+    const std::string path = TempPath(name);
+    WriteFile(path, data);
+    const Output whole = ReadFile(path, o);
+    CHECK(whole.records.size() >= 3);
+    CHECK(whole.rejects.size() >= 1);
+    CheckSameRecords(ReadRanges(path, o, {}), whole);
+    for (uint64_t step : {1, 2, 3, 7, 16, 40}) {
+      CAPTURE(step);
+      std::vector<uint64_t> cuts;
+      for (uint64_t c = step; c < data.size(); c += step) cuts.push_back(c);
+      const Output parts = ReadRanges(path, o, cuts);
+      CHECK(parts.stats.read == whole.stats.read);
+      CheckSameRecords(parts, whole);
+    }
+    std::remove(path.c_str());
+  }
+}
+
+TEST_CASE("byte ranges: CSV, gzip, stdin and reversed ranges are refused") {
+  const std::string csv = TempPath("r.csv");
+  WriteFile(csv, "text\n\"a\nb\"\n");
+  auto r = RecordReader::OpenRange(csv, {}, 0, 3);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("is CSV, which is read whole") != std::string::npos);
+  const std::string gz = TempPath("r.jsonl.gz");
+  WriteFile(gz, Gzip("{\"text\":\"a\"}\n"));
+  r = RecordReader::OpenRange(gz, {}, 0, 3);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("gzip-compressed, which is read whole") != std::string::npos);
+  CHECK_FALSE(RecordReader::OpenRange("-", {}, 0, 3).ok());
+  const std::string txt = TempPath("r2.txt");
+  WriteFile(txt, "a\nb\n");
+  r = RecordReader::OpenRange(txt, {}, 3, 1);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "byte range begins at 3, after its end 1");
+  r = RecordReader::OpenRange(TempPath("missing.txt"), {}, 0, 1);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kNotFound);
+  for (const std::string& p : {csv, gz, txt}) std::remove(p.c_str());
+}

@@ -155,6 +155,21 @@ class RecordReader {
   // "text column 'txt' not found; columns are: id, body, date".
   static Result<std::unique_ptr<RecordReader>> Open(const std::string& path,
                                                     const ReaderOptions& options);
+  // Opens the records of `path` that lie in a byte range, so that several
+  // processes can share one large file: the range starts after the first
+  // '\n' at or after byte `begin` (at the start of the file when `begin` is
+  // 0) and ends after the first '\n' at or after byte `end` (or at the end
+  // of the file). Consecutive ranges [0, b1), [b1, b2), ... [bn, size) thus
+  // hold every line once; a range with no line start in it is empty.
+  // Records, lines, rejects and default ids are numbered as in a reader of
+  // the whole file (lines before the range are counted), the format and
+  // columns are those of the whole file, and the stats count this range
+  // only. JSON Lines and plain text only: InvalidArgument for CSV (a quoted
+  // field may hold line ends), gzip (not seekable) and stdin; read those
+  // whole with Open().
+  static Result<std::unique_ptr<RecordReader>> OpenRange(const std::string& path,
+                                                         const ReaderOptions& options,
+                                                         uint64_t begin, uint64_t end);
   // As Open(), over bytes in memory (which may be gzip-compressed).
   static Result<std::unique_ptr<RecordReader>> FromString(std::string data,
                                                           const ReaderOptions& options);
