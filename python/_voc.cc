@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,6 +38,7 @@
 #include "voc/classifier.h"
 #include "voc/conversation.h"
 #include "voc/discovery.h"
+#include "voc/economics.h"
 #include "voc/parallel.h"
 #include "voc/findings.h"
 #include "voc/history.h"
@@ -1227,6 +1229,146 @@ PYBIND11_MODULE(_voc, m) {
     stats["rejected"] = reader->stats().rejected;
     stats["bytes"] = reader->stats().bytes;
     return py::make_tuple(py::cast(std::move(records)), rj, stats);
+  });
+  // Reads a file, or the byte range [begin, end) of one (RecordReader::
+  // OpenRange), analyses and aggregates it as `voc findings` does, all in
+  // C++ without the GIL. `score_column` / `value_column` feed the economics
+  // figures. Returns (serialized aggregate, stats, rejects as the JSON lines
+  // `--rejects` writes, redacted).
+  m.def("aggregate_file", [](const std::string& path, const voc::ReaderOptions& ro,
+                             const voc::Analyzer& an, const voc::AggregateOptions& ao,
+                             std::optional<std::pair<uint64_t, uint64_t>> byte_range, int threads,
+                             const std::string& score_column, const std::string& value_column,
+                             size_t batch_size, const std::string& id_prefix) {
+    if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+    if (batch_size == 0) throw py::value_error("batch_size must be positive");
+    std::string serialized;
+    std::vector<std::string> rejects;
+    voc::ReaderStats stats;
+    voc::Status status;
+    {
+      py::gil_scoped_release nogil;
+      status = [&]() -> voc::Status {
+        voc::Result<std::unique_ptr<voc::RecordReader>> reader =
+            byte_range ? voc::RecordReader::OpenRange(path, ro, byte_range->first, byte_range->second)
+                       : voc::RecordReader::Open(path, ro);
+        if (!reader.ok()) return reader.status();
+        voc::PipelineOptions po;
+        po.threads = threads;
+        po.batch_size = batch_size;
+        for (const std::string* col : {&score_column, &value_column}) {
+          if (col->empty()) continue;
+          const std::vector<std::string>& cols = (*reader)->columns();
+          if (std::find(cols.begin(), cols.end(), *col) == cols.end()) {
+            std::string list;
+            for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
+            return voc::InvalidArgumentError("column '" + *col + "' not found; columns are: " + list);
+          }
+          po.keep_columns.push_back(*col);
+        }
+        // Ids numbered by the reader get `id_prefix` (unique across files).
+        const std::vector<std::string>& cols = (*reader)->columns();
+        const bool numbered =
+            !id_prefix.empty() && ro.id_column.empty() &&
+            std::find(cols.begin(), cols.end(), std::string("id")) == cols.end();
+        voc::Aggregate aggregate(ao);
+        voc::RejectWriter::Redact redact = [&an](std::string_view raw) { return an.Redact(raw); };
+        voc::Status st = voc::RunPipeline(
+            **reader, an, po,
+            [&](voc::Analysis&& a) {
+              voc::RecordFigures fig;
+              for (const auto& field : a.fields) {
+                if (!score_column.empty() && field.first == score_column)
+                  voc::ParseScoreField(field.second, &fig);
+                if (!value_column.empty() && field.first == value_column)
+                  voc::ParseValueField(field.second, &fig);
+              }
+              if (numbered) a.id.insert(0, id_prefix);
+              aggregate.Add(a, fig);
+            },
+            [&](const voc::Reject& r) { rejects.push_back(voc::RejectWriter::ToJson(r, redact)); });
+        stats = (*reader)->stats();
+        if (!st.ok()) return st;
+        serialized = aggregate.Serialize();
+        return voc::Status();
+      }();
+    }
+    ThrowIfError(status);
+    py::dict st;
+    st["read"] = stats.read;
+    st["emitted"] = stats.emitted;
+    st["rejected"] = stats.rejected;
+    st["bytes"] = stats.bytes;
+    py::list rj;
+    for (const std::string& j : rejects) rj.append(Str(j));
+    return py::make_tuple(Str(serialized), st, rj);
+  }, py::arg("path"), py::arg("reader_options"), py::arg("analyzer"), py::arg("aggregate_options"),
+     py::arg("byte_range") = py::none(), py::arg("threads") = 1, py::arg("score_column") = "",
+     py::arg("value_column") = "", py::arg("batch_size") = 512, py::arg("id_prefix") = "");
+  // Fits the adapted themes of a file as `voc findings --adapt on` does: the
+  // first `head` records (the --industry auto sample; 0 when the packs are
+  // given) and then the records read on, up to the options' sample size.
+  // Returns the adapter, or None with the reason when too few verbatims are
+  // labelled (the CLI then warns and uses the rules alone).
+  m.def("fit_file_adapter", [](const std::string& path, const voc::ReaderOptions& ro,
+                               const voc::Analyzer& an, const voc::AdaptOptions& ao, size_t head) {
+    voc::Result<std::unique_ptr<voc::ThemeAdapter>> adapter =
+        voc::FailedPreconditionError("not fitted");
+    {
+      py::gil_scoped_release nogil;
+      adapter = [&]() -> voc::Result<std::unique_ptr<voc::ThemeAdapter>> {
+        auto reader = voc::RecordReader::Open(path, ro);
+        if (!reader.ok()) return reader.status();
+        std::vector<voc::Record> records;
+        voc::Record r;
+        voc::Reject j;
+        while (records.size() < head) {
+          auto next = (*reader)->Read(&r, &j);
+          if (next == voc::RecordReader::Next::kEnd) break;
+          if (next == voc::RecordReader::Next::kRecord) records.push_back(r);
+        }
+        std::vector<voc::Analysis> sample = an.AnalyzeBatch(records, ao.threads);
+        return voc::FitThemeAdapter(**reader, an, ao, &sample, nullptr);
+      }();
+    }
+    if (!adapter.ok() && adapter.status().code() == voc::StatusCode::kFailedPrecondition)
+      return py::make_tuple(py::none(), Str(adapter.status().message()));
+    std::shared_ptr<voc::ThemeAdapter> fitted(ValueOrThrow(std::move(adapter)));
+    return py::make_tuple(py::cast(fitted), py::none());
+  });
+  // Opens a file as `voc findings` does and returns (format "csv", "jsonl"
+  // or "text", columns, the texts of the first `n` records (rejects
+  // skipped) as `--industry auto` samples them).
+  m.def("probe_file", [](const std::string& path, const voc::ReaderOptions& ro, size_t n) {
+    std::vector<std::string> texts;
+    std::vector<std::string> columns;
+    voc::InputFormat format = voc::InputFormat::kAuto;
+    voc::Status status;
+    {
+      py::gil_scoped_release nogil;
+      auto reader = voc::RecordReader::Open(path, ro);
+      if (!reader.ok()) {
+        status = reader.status();
+      } else {
+        format = (*reader)->format();
+        columns = (*reader)->columns();
+        voc::Record r;
+        voc::Reject j;
+        while (texts.size() < n) {
+          auto next = (*reader)->Read(&r, &j);
+          if (next == voc::RecordReader::Next::kEnd) break;
+          if (next == voc::RecordReader::Next::kRecord) texts.push_back(r.text);
+        }
+        status = (*reader)->status();
+      }
+    }
+    ThrowIfError(status);
+    py::list out;
+    for (const std::string& t : texts) out.append(py::bytes(t));
+    const char* name = format == voc::InputFormat::kCsv     ? "csv"
+                       : format == voc::InputFormat::kJsonl ? "jsonl"
+                                                            : "text";
+    return py::make_tuple(name, py::cast(columns), out);
   });
   m.def("write_file_atomic", [](const std::string& path, py::handle data) {
     TextArg t = ToText(data);
