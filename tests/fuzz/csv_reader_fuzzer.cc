@@ -36,7 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)voc::RecordToJson(record);
     } else {
       ++rejected;
-      if (reject.reason.empty() || reject.raw.size() > 16 || reject.line == 0) std::abort();
+      // The raw text keeps a margin past the limit so that redaction sees whole
+      // items; it is cut at raw_limit after redaction.
+      if (reject.reason.empty() || reject.raw.size() > 16 + voc::kRejectRedactionMargin ||
+          reject.raw_limit != 16 || reject.line == 0)
+        std::abort();
       (void)voc::RejectWriter::ToJson(reject, nullptr);
     }
   }
