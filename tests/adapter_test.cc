@@ -199,7 +199,8 @@ TEST_CASE("ThemeAdapter: a hit below its theme's threshold is not assigned") {
   std::shared_ptr<const voc::ThemeAdapter> shared = std::move(*adapter);
   const std::string missed = kMissed[0];
   REQUIRE(an->SetThemeAdapter(shared).ok());
-  const voc::ThemeHit* h = Find(an->AnalyzeText(missed), "billing");
+  const voc::Analysis analysed = an->AnalyzeText(missed);
+  const voc::ThemeHit* h = Find(analysed, "billing");
   REQUIRE(h != nullptr);
   const double confidence = h->confidence;
   // The same adapter under a taxonomy whose billing threshold is just above
@@ -214,7 +215,8 @@ TEST_CASE("ThemeAdapter: a hit below its theme's threshold is not assigned") {
   int below = 0;
   for (const std::string& t : {std::string(kMissed[0]), std::string(kMissed[1]), std::string(kMissed[2]),
                                std::string("I was billed for the fee"), std::string("The invoice and the bill")}) {
-    const voc::ThemeHit* b = Find(strictest->AnalyzeText(t), "billing");
+    const voc::Analysis at = strictest->AnalyzeText(t);
+    const voc::ThemeHit* b = Find(at, "billing");
     if (b && b->source == "adapted") below += b->confidence < 1.0;
   }
   CHECK(below == 0);
