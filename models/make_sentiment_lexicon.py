@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Generate src/sentiment_lexicon_data.cc, the lexicon compiled into libvoc.
+"""Generate src/sentiment/sentiment_lexicon_data.cc, the lexicon compiled into libvoc.
 
 Inputs: VADER's vader_lexicon.txt and emoji_utf8_lexicon.txt (MIT, see
 third_party/vader/), voc's sentiment_cx_lexicon.tsv (customer-service terms and
 overrides) and sentiment_emoji.tsv (voc's own emoji valences).
 
   /usr/bin/python3 models/make_sentiment_lexicon.py \
-      --vader-dir ../shared/data/vader -o src/sentiment_lexicon_data.cc
+      --vader-dir ../shared/data/vader -o src/sentiment/sentiment_lexicon_data.cc
 
 (--vader-dir defaults to $VOC_DATA/vader, else ../shared/data/vader beside the
 repository.)

@@ -34,6 +34,7 @@
 #include "voc/aggregate.h"
 #include "voc/analysis.h"
 #include "voc/analyzer.h"
+#include "voc/pipeline.h"
 #include "voc/parallel.h"
 #include "voc/classifier.h"
 #include "voc/conversation.h"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "voc/analyzer.h"
+#include "voc/pipeline.h"
 #include "voc/classifier.h"
 #include "voc/json.h"
 #include "voc/reader.h"

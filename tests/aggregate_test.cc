@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "aggregate_data.h"
+#include "insight/aggregate_data.h"
 #include "findings_stream.h"
 #include "voc/report.h"
 

@@ -1,4 +1,5 @@
 #include "voc/analyzer.h"
+#include "voc/pipeline.h"
 
 #include <doctest/doctest.h>
 

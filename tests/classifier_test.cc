@@ -15,9 +15,9 @@
 #include <zlib.h>
 #include <unistd.h>
 
-#include "bulk_allocator.h"
-#include "classifier_backend.h"
-#include "classifier_features.h"
+#include "util/bulk_allocator.h"
+#include "classifier/classifier_backend.h"
+#include "classifier/classifier_features.h"
 #include <vector>
 
 namespace {

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "aggregate_data.h"
+#include "insight/aggregate_data.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
 #include "voc/reader.h"

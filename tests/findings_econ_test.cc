@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "findings_economics.h"
+#include "insight/findings_economics.h"
 #include "voc/aggregate.h"
 #include "voc/economics.h"
 #include "voc/findings.h"

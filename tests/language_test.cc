@@ -187,7 +187,7 @@ TEST_CASE("Analyzer: language per record, forced language, and its JSON") {
 // ---- theme rules by language -------------------------------------------------
 
 #include "voc/taxonomy.h"
-#include "sentiment_language.h"
+#include "sentiment/sentiment_language.h"
 
 namespace {
 
@@ -375,7 +375,7 @@ TEST_CASE("Analyzer: unsupported languages are unscored, with the reason in the 
 // ---- aggregates and findings -----------------------------------------------------
 
 #include "voc/aggregate.h"
-#include "aggregate_data.h"
+#include "insight/aggregate_data.h"
 #include "voc/findings.h"
 #include "voc/report.h"
 

@@ -1,6 +1,6 @@
 // MatchAlphabet must never leave out a byte that a match can contain: the
 // prefilter searches a pattern only between the bytes it leaves out.
-#include "pattern_alphabet.h"
+#include "patterns/pattern_alphabet.h"
 
 #include <doctest/doctest.h>
 #include <re2/re2.h>

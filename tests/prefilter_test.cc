@@ -12,10 +12,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "flat_string_map.h"
-#include "literal_prefilter.h"
-#include "regex_set.h"
-#include "signals_internal.h"
+#include "util/flat_string_map.h"
+#include "patterns/literal_prefilter.h"
+#include "patterns/regex_set.h"
+#include "themes/signals_internal.h"
 #include "voc/reader.h"
 #include "voc/signals.h"
 #include "voc/taxonomy.h"

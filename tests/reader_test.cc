@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "doctest/doctest.h"
-#include "reader_internal.h"
+#include "io/reader_internal.h"
 
 namespace {
 

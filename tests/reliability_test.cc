@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "aggregate_data.h"
-#include "json_depth.h"
+#include "insight/aggregate_data.h"
+#include "util/json_depth.h"
 #include "voc/adapter.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "findings_stream.h"
-#include "report_util.h"
+#include "insight/report_util.h"
 #include "voc/aggregate.h"
 #include "voc/findings.h"
 

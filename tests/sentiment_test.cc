@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "sentiment_lexicon.h"
-#include "sentiment_scan.h"
+#include "sentiment/sentiment_lexicon.h"
+#include "sentiment/sentiment_scan.h"
 
 namespace {
 

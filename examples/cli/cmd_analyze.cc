@@ -28,6 +28,7 @@
 #include "output_files.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
+#include "voc/pipeline.h"
 #include "voc/findings.h"
 #include "voc/json.h"
 #include "voc/parallel.h"

@@ -15,6 +15,7 @@
 #include "input_flags.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
+#include "voc/pipeline.h"
 #include "voc/discovery.h"
 #include "voc/findings.h"
 #include "voc/report.h"

@@ -146,40 +146,7 @@ class Analyzer {
 
 // AnalysisToJson and AppendAnalysisJson, the `voc analyze` format: voc/json.h.
 
-struct PipelineOptions {
-  // Threads in all, the calling thread included: it reads records and hands
-  // on results between its share of the analysis. 1: everything on the
-  // calling thread. 0 (default): one per core.
-  int threads = 0;
-  size_t batch_size = 512;  // records analysed per batch (bounds memory)
-  // Called after every batch with the records read so far; may be empty.
-  std::function<void(uint64_t records_read)> progress;
-  // Input columns copied from each record's metadata into
-  // Analysis::fields (RunPipeline only). Default: none.
-  std::vector<std::string> keep_columns;
-};
-
-// Streams every record of `reader` through `analyzer`: each analysis goes
-// to `on_analysis` in input order, each reject to `on_reject`. Memory is
-// bounded by the batch size (two batches are alive at a time), not the input
-// size. Callbacks run on the calling thread. Returns the reader's status at
-// the end (non-OK if the stream failed part-way).
-Status RunPipeline(RecordReader& reader, const Analyzer& analyzer,
-                   const PipelineOptions& options,
-                   const std::function<void(Analysis&&)>& on_analysis,
-                   const std::function<void(const Reject&)>& on_reject);
-
-// Like RunPipeline, for output as text: `format` runs on the analysing
-// threads (it must be safe to call concurrently) and appends its rendering of
-// an analysis to the string it is given; `on_text` receives those strings in
-// input order on the calling thread, each holding the renderings of one or
-// more consecutive records. This is the fast way to write every analysis
-// out: `voc analyze` uses it with AnalysisToJson.
-Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
-                       const PipelineOptions& options,
-                       const std::function<void(const Analysis&, std::string*)>& format,
-                       const std::function<void(std::string_view)>& on_text,
-                       const std::function<void(const Reject&)>& on_reject);
+// The streaming engine (RunPipeline, RunPipelineText): voc/pipeline.h.
 
 }  // namespace voc
 

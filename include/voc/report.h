@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "voc/files.h"
 #include "voc/findings.h"
 #include "voc/json.h"
 #include "voc/status.h"
@@ -56,13 +57,6 @@ std::vector<Digest> DepartmentDigests(const Findings& findings);
 // The suggested next step for a finding, after its status and signals
 // (Hunsaker: right first time, least effort, the best service is no service).
 std::string SuggestedNextStep(const Finding& finding);
-
-// Writes `data` to a temporary file (a unique name) in the directory of
-// `path`, then renames it over `path`, so readers never see a partial file.
-// A symlink is followed (its target is replaced, the link kept); a device,
-// FIFO or socket (/dev/null, /dev/stdout) is written in place. Write errors
-// (ENOSPC on /dev/full) are DataLoss errors naming `path`.
-Status WriteFileAtomic(const std::string& path, std::string_view data);
 
 // Writes DepartmentDigests() into `dir` (created when missing), one file per
 // department, plus an index "README.md" listing them.

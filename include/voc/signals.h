@@ -9,7 +9,7 @@
 //     std::cout << voc::SignalName(h.signal) << " " << h.evidence.source << "\n";
 //   // repeat_contact cue:nth time, repeat_contact cue:still unresolved, ...
 //
-// Cues are built-in RE2 patterns (see src/signals.cc for the list), matched
+// Cues are built-in RE2 patterns (see src/themes/signals.cc for the list), matched
 // case-insensitively on the normalised, redacted text. A cue preceded within
 // its sentence by a negation in the three words before it ("not cancelling",
 // "no injuries") does not fire, for the signals where negation flips the
@@ -45,7 +45,7 @@
 namespace voc {
 
 namespace internal {
-struct PatternSharing;  // private: src/shared_patterns.h
+struct PatternSharing;  // private: src/themes/shared_patterns.h
 }  // namespace internal
 
 // A cue added by the user to the built-in ones.

@@ -31,7 +31,7 @@
 namespace voc {
 
 namespace internal {
-struct PatternSharing;  // private: src/shared_patterns.h
+struct PatternSharing;  // private: src/themes/shared_patterns.h
 }  // namespace internal
 
 // Where an exclude pattern looks for a veto.

@@ -11,6 +11,7 @@
 
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
+#include "voc/pipeline.h"
 #include "voc/findings.h"
 #include "voc/reader.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "utf8_util.h"
+#include "util/utf8_util.h"
 #include "voc/normalizer.h"
 
 namespace {

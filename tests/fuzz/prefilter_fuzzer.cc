@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "regex_set.h"
-#include "signals_internal.h"
+#include "patterns/regex_set.h"
+#include "themes/signals_internal.h"
 
 namespace {
 

@@ -1,0 +1,803 @@
+// Private: the linear backend of voc::TextClassifier. TF-IDF word 1-2 grams
+// and character 2-5 grams (classifier_features.h), one-vs-rest linear models
+// trained with LIBLINEAR (L2-regularized L2-loss SVM or logistic regression,
+// dual solvers), probabilities from a temperature fitted on validation rows.
+#include <linear.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <numeric>
+
+#include "util/bulk_allocator.h"
+#include "classifier/classifier_backend.h"
+#include "classifier/classifier_features.h"
+
+namespace voc::internal {
+namespace {
+
+// In place of the uncompressed size: the payload that follows is stored as
+// it is, not deflated.
+constexpr uint64_t kStoredPayload = ~uint64_t{0};
+
+// Version 2 adds the char_ngrams flag; version 1 models always used them.
+constexpr uint32_t kLinearPayloadVersion = 2;
+constexpr uint64_t kMaxFeatures = 50'000'000;
+constexpr uint32_t kMaxLabels = 100'000;
+
+void Silent(const char*) {}
+
+// LIBLINEAR's dual solvers draw from rand(); training holds this lock and
+// seeds rand() so that a seed gives the same model.
+std::mutex& TrainMutex() {
+  static std::mutex m;
+  return m;
+}
+
+void PutVarint(ByteWriter* w, uint64_t v) {
+  while (v >= 0x80) {
+    w->U8(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  w->U8(static_cast<uint8_t>(v));
+}
+
+bool GetVarint(ByteReader* r, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    uint8_t b;
+    if (!r->U8(&b)) return false;
+    if (shift == 63 && b > 1) return false;
+    *v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+class LinearModel : public Backend {
+ public:
+  const char* name() const override { return "linear"; }
+
+  // The decision values of every label for `text`. The default path uses the
+  // packed tables (Pack()); `reference` takes the straightforward one through
+  // FeatureIndex and Vectorize, which the tests hold the packed one to.
+  void Decisions(std::string_view text, std::vector<double>* dec, bool reference = false) const {
+    thread_local std::vector<RawFeature> raw;
+    ExtractFeatures(text, &raw, char_ngrams_);
+    dec->assign(bias_.begin(), bias_.end());
+    const size_t L = bias_.size();
+    if (reference) {
+      // A loaded model has no FeatureIndex (it is not needed to predict).
+      FeatureIndex built;
+      const FeatureIndex* index = &index_;
+      if (index_.size() != keys_.size()) {
+        built.Reserve(keys_.size());
+        for (uint64_t k : keys_) built.Insert(k);
+        index = &built;
+      }
+      std::vector<float> idf(keys_.size());
+      for (size_t k = 0; k < idf.size(); ++k) idf[k] = Idf(k);
+      SparseVector vec;
+      Vectorize(raw, *index, idf, &vec);
+      for (const auto& [id, val] : vec.entries)
+        for (size_t l = 0; l < L; ++l) (*dec)[l] += val * W(static_cast<size_t>(id), l);
+      return;
+    }
+    PackedDecisions(raw, dec);
+  }
+
+  // Decision values of the features `raw` through the packed tables.
+  void PackedDecisions(const std::vector<RawFeature>& raw, std::vector<double>* dec) const {
+    thread_local std::vector<std::pair<uint32_t, float>> vals[2];
+    PackedValues(raw, vals);
+    DecisionsOfValues(vals, dec);
+  }
+
+  // The features of each part are those of `text` inside it, those of its
+  // suffix, and the bigram joining the two, so `text` is scanned once. A
+  // part whose boundary cuts a word, or whose suffix does not start with a
+  // space, or a model with character n-grams, takes the plain path.
+  void PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
+                          std::vector<double>* text_probs,
+                          std::vector<std::vector<double>>* part_probs) const override {
+    if (char_ngrams_) {
+      Backend::PartsProbabilities(text, parts, text_probs, part_probs);
+      return;
+    }
+    // Per-thread working vectors (the path of every multi-sentence text).
+    thread_local std::vector<RawFeature> doc, suffix;
+    thread_local std::vector<int64_t> doc_rows;
+    thread_local std::vector<uint32_t> rows[2];
+    thread_local std::vector<std::pair<uint32_t, float>> vals[2];
+    thread_local std::string right;
+    ExtractFeatures(text, &doc, false);
+    // The row of every feature of the text, looked up once for the text and
+    // all parts.
+    doc_rows.assign(doc.size(), -1);
+    if (!packed_.empty()) {
+      const size_t mask = packed_.size() - 1;
+      for (const RawFeature& f : doc) __builtin_prefetch(&packed_[PackedBucket(f.hash) & mask]);
+      for (size_t j = 0; j < doc.size(); ++j) doc_rows[j] = FindPacked(doc[j].hash);
+    }
+    rows[0].clear();
+    rows[1].clear();
+    auto add_row = [&](const RawFeature& f, int64_t r) {
+      if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
+    };
+    for (size_t j = 0; j < doc.size(); ++j) add_row(doc[j], doc_rows[j]);
+    ValuesOfRows(rows, vals);
+    DecisionsOfValues(vals, text_probs);
+    ToProbabilities(multi_label_, temperature_, text_probs);
+    part_probs->resize(parts.size());
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const TextPart& p = parts[i];
+      std::vector<double>* out = &(*part_probs)[i];
+      rows[0].clear();
+      rows[1].clear();
+      bool cut = p.begin > p.end || p.end > text.size() || p.suffix.empty() ||
+                 !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n');
+      const RawFeature* last = nullptr;  // the part's last word
+      for (size_t j = 0; j < doc.size(); ++j) {
+        const RawFeature& f = doc[j];
+        if (f.begin >= p.begin && f.end <= p.end) {
+          add_row(f, doc_rows[j]);
+          if (!f.pair && (last == nullptr || f.begin > last->begin)) last = &f;
+        } else if (!f.pair && ((f.begin < p.begin && p.begin < f.end) ||
+                               (f.begin < p.end && p.end < f.end))) {
+          cut = true;
+        }
+      }
+      if (cut) {
+        Probabilities(PartText(text, p), out);
+        continue;
+      }
+      ExtractFeatures(p.suffix, &suffix, false);
+      const RawFeature* first = nullptr;  // the suffix's first word
+      for (const RawFeature& f : suffix) {
+        add_row(f, packed_.empty() ? -1 : FindPacked(f.hash));
+        if (!f.pair && first == nullptr) first = &f;
+      }
+      if (last != nullptr && first != nullptr && !packed_.empty()) {
+        right = LowerAscii(p.suffix.substr(first->begin, first->end - first->begin));
+        const RawFeature joint{BigramHash(last->hash, right), FeatureFamily::kWord, true, last->begin, p.end};
+        add_row(joint, FindPacked(joint.hash));
+      }
+      ValuesOfRows(rows, vals);
+      DecisionsOfValues(vals, out);
+      ToProbabilities(multi_label_, temperature_, out);
+    }
+  }
+
+  // The TF-IDF values of the known features of `raw`, per family, sorted by
+  // row: the same arithmetic as Vectorize (sublinear TF times IDF,
+  // L2-normalised per family) with one probe of a compact table and one row
+  // of IDF and weights per feature instead of three scattered reads.
+  void PackedValues(const std::vector<RawFeature>& raw, std::vector<std::pair<uint32_t, float>> vals[2]) const {
+    thread_local std::vector<uint32_t> rows[2];
+    rows[0].clear();
+    rows[1].clear();
+    if (!packed_.empty()) {
+      // The table probes miss the cache; issuing them all first lets the
+      // memory system serve them in parallel.
+      const size_t mask = packed_.size() - 1;
+      for (const RawFeature& f : raw) __builtin_prefetch(&packed_[PackedBucket(f.hash) & mask]);
+      for (const RawFeature& f : raw) {
+        const int64_t r = FindPacked(f.hash);
+        if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
+      }
+    }
+    ValuesOfRows(rows, vals);
+  }
+
+  // The TF-IDF values of the features whose rows are `rows` (per family, in
+  // any order; sorted here).
+  void ValuesOfRows(std::vector<uint32_t> rows[2], std::vector<std::pair<uint32_t, float>> vals[2]) const {
+    vals[0].clear();
+    vals[1].clear();
+    const size_t stride = bias_.size() + 1;
+    for (int family = 0; family < 2; ++family)
+      for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
+    for (int family = 0; family < 2; ++family) {
+      auto& v = rows[family];
+      if (v.empty()) continue;
+      SortIds(&v);
+      double norm = 0;
+      for (size_t a = 0; a < v.size();) {
+        size_t b = a;
+        while (b < v.size() && v[b] == v[a]) ++b;
+        const double tf = b - a == 1 ? 1.0 : 1.0 + std::log(static_cast<double>(b - a));
+        const double val = tf * rows_[v[a] * stride];
+        norm += val * val;
+        vals[family].push_back({v[a], static_cast<float>(val)});
+        a = b;
+      }
+      const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
+      for (auto& e : vals[family]) e.second *= inv;
+    }
+  }
+
+  // Decision values from the values of ValuesOfRows.
+  void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2], std::vector<double>* dec) const {
+    dec->assign(bias_.begin(), bias_.end());
+    const size_t L = bias_.size(), stride = L + 1;
+    for (int family = 0; family < 2; ++family)
+      for (const auto& [row, x] : vals[family]) {
+        const float* w = &rows_[row * stride + 1];
+        for (size_t l = 0; l < L; ++l) (*dec)[l] += x * w[l];
+      }
+  }
+
+  // Builds the prediction tables from keys_, idf_ and weights_: an open-
+  // addressing table (load <= 0.75) of 32-bit fingerprints and row numbers,
+  // and per feature a row of its IDF and weights.
+  void Pack() {
+    const size_t L = bias_.size(), n = keys_.size();
+    rows_.assign(n * (L + 1), 0.0f);
+    for (size_t k = 0; k < n; ++k) {
+      rows_[k * (L + 1)] = idf_[k];
+      for (size_t l = 0; l < L; ++l) rows_[k * (L + 1) + 1 + l] = weights_[k * L + l];
+    }
+    PackSlots();
+  }
+
+  // The fingerprint table over keys_ (rows_ filled).
+  void PackSlots() {
+    const size_t n = keys_.size();
+    size_t cap = 16;
+    while (cap * 3 < n * 4) cap <<= 1;
+    packed_.assign(cap, PackedSlot{});
+    constexpr size_t kAhead = 8;  // the inserts miss the cache: prefetch
+    for (size_t k = 0; k < n; ++k) {
+      if (k + kAhead < n) __builtin_prefetch(&packed_[PackedBucket(keys_[k + kAhead]) & (cap - 1)], 1);
+      const uint64_t h = keys_[k];
+      for (size_t i = PackedBucket(h) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        if (packed_[i].fp == 0) {
+          packed_[i] = {PackedFingerprint(h), static_cast<uint32_t>(k)};
+          break;
+        }
+      }
+    }
+  }
+
+  int64_t FindPacked(uint64_t h) const {
+    const size_t mask = packed_.size() - 1;
+    const uint32_t fp = PackedFingerprint(h);
+    for (size_t i = PackedBucket(h) & mask;; i = (i + 1) & mask) {
+      const PackedSlot& s = packed_[i];
+      if (s.fp == 0) return -1;
+      if (s.fp == fp) return s.row;
+    }
+  }
+  // The bucket comes from the low bits of the mixed hash and the fingerprint
+  // from the high half of the raw one: two features would have to agree on
+  // about 50 bits to be confused.
+  static size_t PackedBucket(uint64_t h) {
+    h ^= h >> 31;
+    h *= 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+    return static_cast<size_t>(h);
+  }
+  static uint32_t PackedFingerprint(uint64_t h) {
+    const uint32_t f = static_cast<uint32_t>(h >> 32);
+    return f != 0 ? f : 1;
+  }
+
+  static void ToProbabilities(bool multi, double t, std::vector<double>* v) {
+    if (multi) {
+      for (double& d : *v) d = 1.0 / (1.0 + std::exp(-t * d));
+      return;
+    }
+    double mx = *std::max_element(v->begin(), v->end()), sum = 0;
+    for (double& d : *v) sum += (d = std::exp(t * (d - mx)));
+    for (double& d : *v) d /= sum;
+  }
+
+  void Probabilities(std::string_view text, std::vector<double>* probs) const override {
+    Decisions(text, probs);
+    ToProbabilities(multi_label_, temperature_, probs);
+  }
+
+  std::vector<FeatureContribution> Explain(std::string_view text, int label,
+                                           int max_features) const override {
+    std::vector<RawFeature> raw;
+    ExtractFeatures(text, &raw, char_ngrams_);
+    std::vector<std::pair<uint32_t, float>> vals[2];
+    PackedValues(raw, vals);
+    const size_t L = bias_.size();
+    std::vector<FeatureContribution> out;
+    if (label < 0 || static_cast<size_t>(label) >= L) return out;
+    for (const RawFeature& f : raw) {
+      const int64_t row = FindPacked(f.hash);
+      if (row < 0) continue;
+      const auto& v = vals[static_cast<int>(f.family)];
+      auto it = std::lower_bound(v.begin(), v.end(), std::make_pair(static_cast<uint32_t>(row), -1e30f));
+      if (it == v.end() || it->first != row) continue;
+      double c = it->second * rows_[static_cast<size_t>(row) * (L + 1) + 1 + label];
+      if (c <= 0) continue;
+      // The first occurrence of each feature carries its contribution.
+      bool seen = false;
+      std::string desc = DescribeFeature(text, f);
+      for (const auto& o : out) seen |= o.feature == desc;
+      if (!seen) out.push_back({std::move(desc), c, f.begin, f.end});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    if (max_features >= 0 && out.size() > static_cast<size_t>(max_features))
+      out.resize(max_features);
+    return out;
+  }
+
+  void Calibrate(const TrainData& val) override {
+    if (val.rows.empty()) return;
+    std::vector<std::vector<double>> decs(val.rows.size());
+    for (size_t i = 0; i < val.rows.size(); ++i) Decisions(val.rows[i]->text, &decs[i]);
+    double best_t = 1, best_loss = 1e300;
+    for (double t : {0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0}) {
+      double loss = 0;
+      std::vector<double> p;
+      for (size_t i = 0; i < decs.size(); ++i) {
+        p = decs[i];
+        ToProbabilities(multi_label_, t, &p);
+        if (multi_label_) {
+          for (size_t l = 0; l < p.size(); ++l) {
+            bool pos = std::find(val.ids[i].begin(), val.ids[i].end(), l) != val.ids[i].end();
+            loss -= std::log(std::max(1e-12, pos ? p[l] : 1 - p[l]));
+          }
+        } else {
+          loss -= std::log(std::max(1e-12, p[val.ids[i][0]]));
+        }
+      }
+      if (loss < best_loss) best_loss = loss, best_t = t;
+    }
+    temperature_ = best_t;
+  }
+
+  void CopyCalibration(const Backend& other) override {
+    if (auto* o = dynamic_cast<const LinearModel*>(&other)) temperature_ = o->temperature_;
+  }
+
+  nlohmann::json Quantize(std::size_t max_features) override {
+    const size_t L = bias_.size(), n = keys_.size();
+    std::vector<float> strength(n, 0);
+    for (size_t j = 0; j < n; ++j)
+      for (size_t l = 0; l < L; ++l) strength[j] = std::max(strength[j], std::fabs(W(j, l)));
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    size_t keep = std::min(n, max_features);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return strength[a] > strength[b]; });
+    order.resize(keep);
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
+    FeatureIndex index;
+    index.Reserve(keep);
+    std::vector<float> idf(keep), w(keep * L);
+    for (size_t k = 0; k < keep; ++k) {
+      index.Insert(keys_[order[k]]);
+      idf[k] = Idf(order[k]);
+      for (size_t l = 0; l < L; ++l) w[k * L + l] = W(order[k], l);
+    }
+    index_ = std::move(index);
+    keys_.assign(index_.keys().begin(), index_.keys().end());
+    idf_ = std::move(idf);
+    weights_ = std::move(w);
+    quantized_ = true;
+    // Round to what the file stores, so a loaded model predicts the same.
+    for (float& v : idf_) v = std::round(std::min(v, 15.0f) * 4096.0f) / 4096.0f;
+    std::vector<float> scale = Scales();
+    for (size_t k = 0; k < keep; ++k)
+      for (size_t l = 0; l < L; ++l)
+        weights_[k * L + l] = std::round(weights_[k * L + l] / scale[l]) * scale[l];
+    Pack();
+    return {{"features_kept", keep}, {"features_before", n}, {"weight_bits", 8}};
+  }
+
+  std::vector<float> Scales() const {
+    const size_t L = bias_.size();
+    std::vector<float> scale(L, 0);
+    for (size_t k = 0; k < keys_.size(); ++k)
+      for (size_t l = 0; l < L; ++l) scale[l] = std::max(scale[l], std::fabs(W(k, l)));
+    for (float& s : scale) s = s > 0 ? s / 127.0f : 1.0f;
+    return scale;
+  }
+
+  std::string Serialize() const override {
+    const size_t L = bias_.size(), n = keys_.size();
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
+    ByteWriter w;
+    w.U32(kLinearPayloadVersion);
+    w.U32(static_cast<uint32_t>(L));
+    w.U64(n);
+    w.U8(multi_label_);
+    w.U8(quantized_);
+    w.U8(char_ngrams_);
+    w.F32(static_cast<float>(temperature_));
+    for (float b : bias_) w.F32(b);
+    uint64_t prev = 0;
+    for (size_t k = 0; k < n; ++k) {
+      uint64_t key = keys_[order[k]];
+      PutVarint(&w, key - prev);
+      prev = key;
+    }
+    if (quantized_) {
+      for (size_t k = 0; k < n; ++k) {
+        uint32_t q = static_cast<uint32_t>(std::lround(Idf(order[k]) * 4096.0f));
+        w.U8(q & 0xFF);
+        w.U8(q >> 8);
+      }
+      std::vector<float> scale = Scales();
+      for (float s : scale) w.F32(s);
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l) {
+          long q = std::lround(W(order[k], l) / scale[l]);
+          w.U8(static_cast<uint8_t>(static_cast<int8_t>(std::clamp(q, -127L, 127L))));
+        }
+    } else {
+      for (size_t k = 0; k < n; ++k) w.F32(Idf(order[k]));
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l) w.F32(W(order[k], l));
+    }
+    const std::string& raw = w.str();
+    uLongf bound = compressBound(raw.size());
+    std::string z(bound, '\0');
+    compress2(reinterpret_cast<Bytef*>(z.data()), &bound,
+              reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 9);
+    z.resize(bound);
+    ByteWriter out;
+    // Quantized weights hardly compress: unless deflate saves a third, the
+    // payload is stored as it is, which loads without inflating it (the
+    // shipped sentiment model: 1.8 MB stored, 1.3 MB deflated, loads in
+    // about two thirds of the time).
+    if (z.size() * 3 > raw.size() * 2) {
+      out.U64(kStoredPayload);
+      out.Bytes(raw);
+    } else {
+      out.U64(raw.size());
+      out.Bytes(z);
+    }
+    return out.str();
+  }
+
+  static Result<std::unique_ptr<Backend>> Parse(std::string_view payload, int num_labels,
+                                                bool multi_label) {
+    auto bad = [](const std::string& why) {
+      return Result<std::unique_ptr<Backend>>(DataLossError("corrupt linear model: " + why));
+    };
+    ByteReader outer(payload);
+    uint64_t raw_size;
+    if (!outer.U64(&raw_size)) return bad("truncated payload header");
+    std::unique_ptr<char[]> raw_bytes;
+    std::string_view raw;
+    if (raw_size == kStoredPayload) {
+      raw = payload.substr(outer.pos());
+    } else {
+      // zlib cannot expand more than about 1032:1; and no model voc trains
+      // comes near kMaxInflated, so a payload that claims more is refused
+      // before anything is allocated (inflating stops at the claimed size).
+      constexpr uint64_t kMaxInflated = uint64_t{1} << 30;
+      if (raw_size > 1100ull * outer.remaining() + 64)
+        return bad("implausible uncompressed size");
+      if (raw_size > kMaxInflated)
+        return bad("uncompressed weights of " + std::to_string(raw_size) +
+                   " bytes exceed the limit of " + std::to_string(kMaxInflated) + " bytes");
+      // Not zero-filled: inflate writes every byte it reports.
+      raw_bytes.reset(new char[std::max<uint64_t>(raw_size, 1)]);
+      raw = std::string_view(raw_bytes.get(), raw_size);
+      uLongf got = raw_size;
+      if (uncompress(reinterpret_cast<Bytef*>(raw_bytes.get()), &got,
+                     reinterpret_cast<const Bytef*>(payload.data() + outer.pos()),
+                     outer.remaining()) != Z_OK ||
+          got != raw_size)
+        return bad("compressed weights do not inflate");
+    }
+    ByteReader r(raw);
+    uint32_t version, L;
+    uint64_t n;
+    uint8_t multi, quantized, chars = 1;
+    float t;
+    if (!r.U32(&version) || !r.U32(&L) || !r.U64(&n) || !r.U8(&multi) || !r.U8(&quantized) ||
+        (version >= 2 && !r.U8(&chars)) || !r.F32(&t))
+      return bad("truncated header");
+    if (version < 1 || version > kLinearPayloadVersion)
+      return Result<std::unique_ptr<Backend>>(FailedPreconditionError(
+          "linear model payload version " + std::to_string(version) + " is not supported (expected " +
+          std::to_string(kLinearPayloadVersion) + ")"));
+    if (L == 0 || L > kMaxLabels || static_cast<int>(L) != num_labels)
+      return bad("label count " + std::to_string(L) + " does not match metadata");
+    if (n > kMaxFeatures || multi > 1 || quantized > 1 || chars > 1 || (multi != 0) != multi_label ||
+        !std::isfinite(t) || t <= 0 || t > 1e6)
+      return bad("invalid header fields");
+    // Each feature needs at least 1 (key) + 2 (idf) + L (weights) bytes.
+    if (n * (3ull + L) > r.remaining()) return bad("feature count exceeds payload");
+    auto m = std::make_unique<LinearModel>();
+    m->multi_label_ = multi;
+    m->quantized_ = quantized;
+    m->char_ngrams_ = chars;
+    m->temperature_ = t;
+    m->bias_.resize(L);
+    for (float& b : m->bias_)
+      if (!r.F32(&b) || !std::isfinite(b) || std::fabs(b) > 1e6f) return bad("bad bias");
+    m->keys_.reserve(n);
+    uint64_t key = 0;
+    for (uint64_t k = 0; k < n; ++k) {
+      uint64_t d;
+      if (!GetVarint(&r, &d)) return bad("truncated feature keys");
+      if (k > 0 && d == 0) return bad("duplicate feature key");
+      key += d;
+      m->keys_.push_back(key);
+    }
+    size_t per_feature = quantized ? 2 + L : 4 + 4ull * L;
+    if (r.remaining() != n * per_feature + (quantized ? 4ull * L : 0))
+      return bad("weight section has the wrong size");
+    // Straight into the prediction rows: IDF, then the weights of each label.
+    const size_t stride = L + 1;
+    m->rows_.resize(n * stride);  // uninitialised
+    float* rows = m->rows_.data();
+    if (quantized) {
+      const auto* q = reinterpret_cast<const unsigned char*>(raw.data() + r.pos());
+      for (size_t k = 0; k < n; ++k)
+        rows[k * stride] = static_cast<float>(q[2 * k] | (q[2 * k + 1] << 8)) / 4096.0f;
+      r.Skip(2 * n);
+      std::vector<float> scale(L);
+      for (float& s : scale)
+        if (!r.F32(&s) || !std::isfinite(s) || std::fabs(s) > 1e4f) return bad("bad scale");
+      const auto* b = reinterpret_cast<const unsigned char*>(raw.data() + r.pos());
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l)
+          rows[k * stride + 1 + l] = static_cast<int8_t>(b[k * L + l]) * scale[l];
+    } else {
+      for (size_t k = 0; k < n; ++k) {
+        float v;
+        r.F32(&v);
+        if (!std::isfinite(v) || v < 0 || v > 1e3f) return bad("bad idf");
+        rows[k * stride] = v;
+      }
+      for (size_t k = 0; k < n; ++k)
+        for (size_t l = 0; l < L; ++l) {
+          float v;
+          r.F32(&v);
+          if (!std::isfinite(v) || std::fabs(v) > 1e6f) return bad("bad weight");
+          rows[k * stride + 1 + l] = v;
+        }
+    }
+    m->PackSlots();
+    return std::unique_ptr<Backend>(std::move(m));
+  }
+
+  // IDF and weights of feature k: from idf_ and weights_ while training; a
+  // loaded model keeps them only in rows_.
+  float Idf(size_t k) const { return idf_.empty() ? rows_[k * (bias_.size() + 1)] : idf_[k]; }
+  float W(size_t k, size_t l) const {
+    const size_t L = bias_.size();
+    return weights_.empty() ? rows_[k * (L + 1) + 1 + l] : weights_[k * L + l];
+  }
+
+  std::vector<uint64_t, BulkAllocator<uint64_t>> keys_;  // feature row -> n-gram hash
+  FeatureIndex index_;          // hash -> row; built by training only (see Decisions)
+  std::vector<float> idf_;      // empty in a loaded model (see Idf())
+  std::vector<float> weights_;  // feature-major: weights_[feature * L + label]; as idf_
+  std::vector<float> bias_;
+  double temperature_ = 1;
+  bool multi_label_ = false;
+  bool quantized_ = false;
+  bool char_ngrams_ = true;
+  struct PackedSlot {
+    uint32_t fp = 0;  // 0: empty
+    uint32_t row = 0;
+  };
+  std::vector<PackedSlot, BulkAllocator<PackedSlot>> packed_;
+  // Per feature: IDF, then the weights of every label. Not zero-filled on
+  // resize: Parse writes every element.
+  std::vector<float, BulkAllocator<float, true>> rows_;  // written in full on load
+};
+
+}  // namespace
+
+void ByteWriter::F32(float f) {
+  uint32_t v;
+  std::memcpy(&v, &f, 4);
+  U32(v);
+}
+bool ByteReader::U8(uint8_t* v) {
+  if (remaining() < 1) return false;
+  *v = static_cast<uint8_t>(in_[pos_++]);
+  return true;
+}
+bool ByteReader::U32(uint32_t* v) {
+  if (remaining() < 4) return false;
+  *v = 0;
+  for (int i = 0; i < 4; ++i) *v |= static_cast<uint32_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+  pos_ += 4;
+  return true;
+}
+bool ByteReader::U64(uint64_t* v) {
+  if (remaining() < 8) return false;
+  *v = 0;
+  for (int i = 0; i < 8; ++i) *v |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+  pos_ += 8;
+  return true;
+}
+bool ByteReader::F32(float* f) {
+  uint32_t v;
+  if (!U32(&v)) return false;
+  std::memcpy(f, &v, 4);
+  return true;
+}
+bool ByteReader::Bytes(size_t n, std::string_view* out) {
+  if (remaining() < n) return false;
+  *out = in_.substr(pos_, n);
+  pos_ += n;
+  return true;
+}
+
+struct LinearTrainer::State {
+  const TrainData* data;
+  bool char_ngrams = true;
+  FeatureIndex index;
+  std::vector<float> idf;
+  std::vector<std::vector<feature_node>> x;  // per row, with bias and terminator
+};
+
+LinearTrainer::LinearTrainer(const TrainData& data, bool char_ngrams)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.data = &data;
+  s.char_ngrams = char_ngrams;
+  std::vector<std::vector<RawFeature>> raw(data.rows.size());
+  std::vector<uint32_t> df;
+  std::vector<uint32_t> seen_in;  // last row that counted a feature
+  for (size_t i = 0; i < data.rows.size(); ++i) {
+    ExtractFeatures(data.rows[i]->text, &raw[i], char_ngrams);
+    for (const RawFeature& f : raw[i]) {
+      size_t id = static_cast<size_t>(s.index.Insert(f.hash));
+      if (id >= df.size()) df.push_back(0), seen_in.push_back(UINT32_MAX);
+      if (seen_in[id] != i) ++df[id], seen_in[id] = static_cast<uint32_t>(i);
+    }
+  }
+  const double n = static_cast<double>(data.rows.size());
+  s.idf.resize(df.size());
+  for (size_t j = 0; j < df.size(); ++j) s.idf[j] = static_cast<float>(std::log((1 + n) / (1 + df[j])) + 1);
+  s.x.resize(data.rows.size());
+  SparseVector vec;
+  const int bias_index = static_cast<int>(s.index.size()) + 1;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    Vectorize(raw[i], s.index, s.idf, &vec);
+    auto& xi = s.x[i];
+    xi.reserve(vec.entries.size() + 2);
+    for (const auto& [id, val] : vec.entries) xi.push_back({static_cast<int>(id) + 1, val});
+    xi.push_back({bias_index, 1.0});
+    xi.push_back({-1, 0});
+    std::vector<RawFeature>().swap(raw[i]);
+  }
+}
+
+LinearTrainer::~LinearTrainer() = default;
+
+Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& params, int seed) {
+  const State& s = *state_;
+  const TrainData& data = *s.data;
+  const size_t rows = data.rows.size();
+  const int L = data.num_labels;
+  const size_t nf = s.index.size();
+  std::string solver = params.value("solver", "svc");
+  double C = params.value("C", 0.5);
+  bool balanced = params.value("balanced", false);
+  if (C <= 0) return InvalidArgumentError("linear C must be > 0");
+  if (solver != "svc" && solver != "lr")
+    return InvalidArgumentError("unknown linear solver '" + solver + "' (svc or lr)");
+
+  std::vector<feature_node*> xptr(rows);
+  for (size_t i = 0; i < rows; ++i) xptr[i] = const_cast<feature_node*>(s.x[i].data());
+  std::vector<double> y(rows);
+  problem prob;
+  prob.l = static_cast<int>(rows);
+  prob.n = static_cast<int>(nf) + 1;
+  prob.y = y.data();
+  prob.x = xptr.data();
+  prob.bias = 1.0;
+  parameter param{};
+  param.solver_type = solver == "svc" ? L2R_L2LOSS_SVC_DUAL : L2R_LR_DUAL;
+  param.eps = solver == "svc" ? 0.01 : 0.01;
+  param.C = C;
+  param.p = 0.1;
+
+  auto m = std::make_unique<LinearModel>();
+  m->multi_label_ = data.multi_label;
+  m->char_ngrams_ = s.char_ngrams;
+  m->index_ = s.index;
+  m->keys_.assign(s.index.keys().begin(), s.index.keys().end());
+  m->idf_ = s.idf;
+  m->weights_.assign(nf * L, 0.0f);
+  m->bias_.assign(L, 0.0f);
+
+  std::lock_guard<std::mutex> lock(TrainMutex());
+  set_print_string_function(&Silent);
+
+  // Copies LIBLINEAR weights of its class `c` (in model order) into label `l`,
+  // negated when `sign` < 0.
+  auto copy = [&](const model* lm, int c, int l, double sign) {
+    const int nr_w = (lm->nr_class == 2 && lm->param.solver_type != MCSVM_CS) ? 1 : lm->nr_class;
+    for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(sign * lm->w[j * nr_w + c]);
+    m->bias_[l] = static_cast<float>(sign * lm->w[nf * nr_w + c] * lm->bias);
+  };
+
+  if (!data.multi_label) {
+    std::vector<int> count(L, 0);
+    for (size_t i = 0; i < rows; ++i) y[i] = data.ids[i][0], ++count[data.ids[i][0]];
+    std::vector<int> wl;
+    std::vector<double> wv;
+    if (balanced) {
+      int present = 0;
+      for (int c : count) present += c > 0;
+      for (int l = 0; l < L; ++l)
+        if (count[l] > 0) wl.push_back(l), wv.push_back(static_cast<double>(rows) / (present * count[l]));
+    }
+    param.nr_weight = static_cast<int>(wl.size());
+    param.weight_label = wl.data();
+    param.weight = wv.data();
+    if (const char* err = check_parameter(&prob, &param)) return InternalError(err);
+    std::srand(static_cast<unsigned>(seed));
+    model* lm = train(&prob, &param);
+    if (!lm) return InternalError("LIBLINEAR training failed");
+    if (lm->nr_class == 1) {
+      m->bias_[lm->label[0]] = 1.0f;
+    } else if (lm->nr_class == 2) {
+      copy(lm, 0, lm->label[0], 1.0);
+      copy(lm, 0, lm->label[1], -1.0);
+      // Labels absent from the training rows never win.
+      for (int l = 0; l < L; ++l)
+        if (l != lm->label[0] && l != lm->label[1]) m->bias_[l] = -1e3f;
+    } else {
+      for (int c = 0; c < lm->nr_class; ++c) copy(lm, c, lm->label[c], 1.0);
+      for (int l = 0; l < L; ++l)
+        if (count[l] == 0) m->bias_[l] = -1e3f;
+    }
+    free_and_destroy_model(&lm);
+  } else {
+    for (int l = 0; l < L; ++l) {
+      int pos = 0;
+      for (size_t i = 0; i < rows; ++i) {
+        bool has = std::find(data.ids[i].begin(), data.ids[i].end(), l) != data.ids[i].end();
+        y[i] = has ? 1 : -1;
+        pos += has;
+      }
+      if (pos == 0 || pos == static_cast<int>(rows)) {
+        m->bias_[l] = pos == 0 ? -5.0f : 5.0f;
+        continue;
+      }
+      int wl[2] = {1, -1};
+      double wv[2] = {balanced ? static_cast<double>(rows) / (2.0 * pos) : 1.0,
+                      balanced ? static_cast<double>(rows) / (2.0 * (rows - pos)) : 1.0};
+      param.nr_weight = 2;
+      param.weight_label = wl;
+      param.weight = wv;
+      std::srand(static_cast<unsigned>(seed + l));
+      model* lm = train(&prob, &param);
+      if (!lm) return InternalError("LIBLINEAR training failed");
+      copy(lm, 0, l, lm->label[0] == 1 ? 1.0 : -1.0);
+      free_and_destroy_model(&lm);
+    }
+  }
+  m->Pack();
+  return std::unique_ptr<Backend>(std::move(m));
+}
+
+bool LinearDecisions(const Backend& model, std::string_view text, bool reference,
+                     std::vector<double>* out) {
+  const auto* m = dynamic_cast<const LinearModel*>(&model);
+  if (m == nullptr) return false;
+  m->Decisions(text, out, reference);
+  return true;
+}
+
+Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels,
+                                            bool multi_label) {
+  return LinearModel::Parse(payload, num_labels, multi_label);
+}
+
+}  // namespace voc::internal

@@ -1,0 +1,140 @@
+// The discovery sample of the aggregate: the records with the smallest
+// content hash, with their content words (from the Tokenizer).
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "insight/aggregate_data.h"
+#include "text/stop_words.h"
+#include "voc/tokenizer.h"
+
+namespace voc {
+namespace internal {
+namespace {
+
+
+const Tokenizer& SampleTokenizer() {
+  static const Tokenizer* const kTokenizer = [] {
+    TokenizerOptions o;
+    o.sentences = false;
+    Result<std::unique_ptr<Tokenizer>> t = Tokenizer::Create(o);
+    return t.ok() ? t->release() : nullptr;
+  }();
+  return *kTokenizer;
+}
+
+bool HasDigit(std::string_view w) {
+  for (unsigned char c : w)
+    if (c >= '0' && c <= '9') return true;
+  return false;
+}
+
+// Words of at least two characters (one CJK character counts).
+bool LongEnough(std::string_view w) {
+  if (w.size() >= 3) return true;  // 3+ bytes: 2+ ASCII letters or a non-ASCII char
+  return w.size() == 2 && static_cast<unsigned char>(w[0]) < 0x80;
+}
+
+}  // namespace
+
+
+bool SampleLess(const SampleDoc& a, const SampleDoc& b) {
+  return a.hash != b.hash ? a.hash < b.hash : a.id < b.id;
+}
+
+std::string ContentTerms(std::string_view text, size_t max_bytes) {
+  std::string out;
+  const Tokenization t = SampleTokenizer().Tokenize(text);
+  bool run_open = false;
+  auto brk = [&] {
+    if (run_open) out.push_back('\n');
+    run_open = false;
+  };
+  for (const Token& tok : t.tokens) {
+    std::string_view w = tok.norm;
+    bool keep = false;
+    switch (tok.kind) {
+      case TokenKind::kWord:
+      case TokenKind::kContraction:
+        keep = true;
+        break;
+      case TokenKind::kHashtag:
+        w.remove_prefix(1);
+        keep = true;
+        break;
+      case TokenKind::kPunct:
+        // An apostrophe or hyphen inside a phrase does not end it.
+        if (w == "-" || w == "'" || w == "/" || w == "&") continue;
+        break;
+      default:
+        break;
+    }
+    if (keep) {
+      // Strip possessive "'s" so "company's" and "company" are one word.
+      if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
+      keep = LongEnough(w) && !HasDigit(w) && !IsStopWord(w) &&
+             w.find_first_not_of('x') != std::string_view::npos;
+    }
+    if (!keep) {
+      brk();
+      continue;
+    }
+    if (out.size() + w.size() + 1 > max_bytes) break;
+    if (run_open) out.push_back(' ');
+    out.append(w.data(), w.size());
+    run_open = true;
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
+                 const std::string& channel, const Counts& c, bool covered, uint64_t hash) {
+  const size_t k = d->options.discovery_sample;
+  if (k == 0) return;
+  std::vector<SampleDoc>& s = d->sample;
+  if (s.size() >= k && (s.back().hash < hash || (s.back().hash == hash && s.back().id <= a.id)))
+    return;  // cheap reject: most records after the first k
+  SampleDoc x;
+  x.hash = hash;
+  x.id = a.id;
+  x.period = period;
+  x.channel = channel;
+  x.polarity = static_cast<int>(a.sentiment.label);
+  x.score_micros = c.score_micros;
+  x.emotion_micros = c.emotion_micros;
+  for (int i = 0; i < kSignalCount; ++i)
+    if (c.signals[i]) x.signals |= 1u << i;
+  x.covered = covered;
+  x.terms = ContentTerms(a.text, 512);
+  const auto [b, e] = SnippetRange(a.text, 0, 0, d->options.snippet_bytes);
+  x.snippet = a.text.substr(b, e - b);
+  auto it = std::lower_bound(s.begin(), s.end(), x, SampleLess);
+  if (it != s.end() && it->hash == x.hash && it->id == x.id) return;  // the same record twice
+  s.insert(it, std::move(x));
+  if (s.size() > k) s.pop_back();
+}
+
+void MergeSample(std::vector<SampleDoc>* into, const std::vector<SampleDoc>& from, size_t k) {
+  std::vector<SampleDoc> all;
+  all.reserve(std::min(k, into->size() + from.size()));
+  auto a = into->begin();
+  auto b = from.begin();
+  while (all.size() < k && (a != into->end() || b != from.end())) {
+    if (b == from.end() || (a != into->end() && SampleLess(*a, *b))) {
+      all.push_back(std::move(*a++));
+    } else if (a == into->end() || SampleLess(*b, *a)) {
+      all.push_back(*b++);
+    } else {  // equal keys: one record
+      all.push_back(std::move(*a++));
+      ++b;
+    }
+  }
+  *into = std::move(all);
+}
+
+}  // namespace internal
+}  // namespace voc

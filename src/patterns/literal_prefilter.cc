@@ -1,0 +1,428 @@
+#include "patterns/literal_prefilter.h"
+
+#include <re2/filtered_re2.h>
+#include <re2/re2.h>
+#include <unicode/uchar.h>
+
+#include <algorithm>
+#include <bitset>
+#include <cstring>
+#include <limits>
+
+#include "util/bulk_allocator.h"
+#include "patterns/pattern_alphabet.h"
+#include "util/utf8_util.h"
+
+namespace voc {
+namespace internal {
+
+namespace {
+
+// Atoms shorter than this are dropped by FilteredRE2 (the patterns needing
+// them become candidates for more texts): one- and two-letter atoms occur in
+// nearly every text and only cost table lookups.
+constexpr int kMinAtomLength = 3;
+
+char32_t FoldCodePoint(char32_t cp) {
+  return static_cast<char32_t>(
+      u_foldCase(u_tolower(static_cast<UChar32>(cp)), U_FOLD_CASE_DEFAULT));
+}
+
+}  // namespace
+
+bool FoldForAtoms(std::string_view text, std::string* out) {
+  out->clear();
+  out->reserve(text.size());
+  bool same_offsets = true;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out->push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b));
+      ++i;
+      continue;
+    }
+    bool invalid = false;
+    const size_t from = i, at = out->size();
+    char32_t cp = DecodeUtf8(text, &i, &invalid);
+    // A malformed byte cannot be part of any pattern's literal: the U+FFFD
+    // written for it can only add candidates.
+    AppendUtf8(invalid ? cp : FoldCodePoint(cp), out);
+    if (out->size() - at != i - from) same_offsets = false;
+  }
+  return same_offsets;
+}
+
+AtomMatcher::AtomMatcher() = default;
+AtomMatcher::~AtomMatcher() = default;
+AtomMatcher::AtomMatcher(AtomMatcher&&) noexcept = default;
+AtomMatcher& AtomMatcher::operator=(AtomMatcher&&) noexcept = default;
+
+namespace {
+
+// Builds the Aho-Corasick automaton of the first `prefix` bytes of each atom.
+// `out[state]` lists the atoms whose (truncated) string ends at the state.
+// Returns the full transition table, state * classes + class -> state.
+using Transitions = std::vector<uint32_t, BulkAllocator<uint32_t>>;
+
+Transitions BuildAutomaton(const std::vector<std::string>& atoms, size_t prefix,
+                                     const uint8_t* byte_class, size_t k,
+                                     std::vector<std::vector<int>>* out) {
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  // The trie, level by level, so that the shallow states most bytes of a
+  // text visit are numbered first and share cache lines.
+  // At most one state per byte of each atom's prefix: room for all of them
+  // up front, in one pre-faulted block (no more than the 15-bit state ids
+  // allow; a larger trie grows as a vector does and is rebuilt with a
+  // shorter prefix).
+  size_t bound = 1;
+  for (const std::string& a : atoms) bound += std::min(a.size(), prefix);
+  Transitions next;
+  next.reserve(std::min<size_t>(bound, AtomMatcher::kMaxStates + 1) * k);
+  next.assign(k, kNone);
+  out->assign(1, {});
+  size_t longest = 0;
+  for (const std::string& a : atoms) longest = std::max(longest, std::min(a.size(), prefix));
+  std::vector<uint32_t> at(atoms.size(), 0);
+  for (size_t ai = 0; ai < atoms.size(); ++ai)
+    if (atoms[ai].empty()) (*out)[0].push_back(static_cast<int>(ai));
+  for (size_t depth = 0; depth < longest; ++depth) {
+    for (size_t ai = 0; ai < atoms.size(); ++ai) {
+      const size_t len = std::min(atoms[ai].size(), prefix);
+      if (len <= depth) continue;
+      const size_t cell = at[ai] * k + byte_class[static_cast<unsigned char>(atoms[ai][depth])];
+      if (next[cell] == kNone) {
+        next[cell] = static_cast<uint32_t>(out->size());
+        out->emplace_back();
+        next.resize(next.size() + k, kNone);
+      }
+      at[ai] = next[cell];
+      if (len == depth + 1) (*out)[at[ai]].push_back(static_cast<int>(ai));
+    }
+  }
+  // Breadth-first: failure links, inherited outputs, full transitions.
+  std::vector<uint32_t> fail(out->size(), 0);
+  std::vector<uint32_t> queue;
+  for (size_t c = 0; c < k; ++c) {
+    if (next[c] == kNone) {
+      next[c] = 0;
+    } else {
+      queue.push_back(next[c]);
+    }
+  }
+  for (size_t qi = 0; qi < queue.size(); ++qi) {
+    const uint32_t s = queue[qi];
+    const std::vector<int>& inherited = (*out)[fail[s]];  // fail[s] != s
+    (*out)[s].insert((*out)[s].end(), inherited.begin(), inherited.end());
+    for (size_t c = 0; c < k; ++c) {
+      const uint32_t via_fail = next[fail[s] * k + c];
+      uint32_t& t = next[s * k + c];
+      if (t == kNone) {
+        t = via_fail;
+      } else {
+        fail[t] = via_fail;
+        queue.push_back(t);
+      }
+    }
+  }
+  return next;
+}
+
+}  // namespace
+
+AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) {
+  // Bytes that occur in some atom get a class each; every other byte shares
+  // class 0, which always leads back to the root.
+  for (const std::string& a : atoms)
+    for (unsigned char c : a)
+      if (byte_class_[c] == 0) byte_class_[c] = static_cast<uint8_t>(classes_++);
+  const size_t k = static_cast<size_t>(classes_);
+  // The automaton matches atom prefixes of at most kMaxPrefix bytes (shorter
+  // when there are too many states for 15-bit ids); the rest of a longer
+  // atom is compared when its prefix is found. Short prefixes keep the table
+  // small enough to stay in cache.
+  std::vector<std::vector<int>> out;
+  Transitions next;
+  for (prefix_ = kMaxPrefix;; --prefix_) {
+    next = BuildAutomaton(atoms, prefix_, byte_class_, k, &out);
+    if (out.size() <= kMaxStates || prefix_ == 1) break;
+  }
+  table_.resize(next.size());
+  for (size_t i = 0; i < next.size(); ++i)
+    table_[i] = static_cast<uint16_t>(next[i] | (out[next[i]].empty() ? 0 : kHasOutput));
+  outputs_begin_.reserve(out.size() + 1);
+  for (auto& o : out) {
+    std::sort(o.begin(), o.end());
+    o.erase(std::unique(o.begin(), o.end()), o.end());
+    outputs_begin_.push_back(static_cast<uint32_t>(outputs_.size()));
+    outputs_.insert(outputs_.end(), o.begin(), o.end());
+  }
+  outputs_begin_.push_back(static_cast<uint32_t>(outputs_.size()));
+}
+
+bool AtomMatcher::Find(std::string_view text, std::vector<int>* found,
+                       std::vector<Occurrence>* occurrences, size_t max_occurrences) const {
+  if (table_.empty()) return true;
+  bool complete = true;
+  const size_t k = static_cast<size_t>(classes_);
+  const uint16_t* table = table_.data();
+  // The scan only notes where it reaches a state with atoms (the note is
+  // written for every byte and kept when the state has atoms: no branch to
+  // mispredict); the atoms of those states are checked after each block of
+  // text. Atoms found are bits, read out in increasing order.
+  constexpr size_t kBlock = 4096;
+  // (end of the prefix in the block << 16) | state; one array per half.
+  uint32_t hit_a[kBlock / 2 + kMaxPrefix + 1];
+  uint32_t hit_b[kBlock / 2 + 1];
+  thread_local std::vector<uint64_t> bits;
+  const size_t words = (atoms_.size() + 63) / 64;
+  if (bits.size() < words) bits.resize(words, 0);
+  uint64_t* seen = bits.data();
+  auto report = [&](size_t begin, const uint32_t* h, size_t n) {
+    for (; n > 0; ++h, --n) {
+      const size_t st = static_cast<size_t>(*h & 0xFFFF);
+      const size_t end = begin + static_cast<size_t>(*h >> 16);
+      for (uint32_t o = outputs_begin_[st]; o < outputs_begin_[st + 1]; ++o) {
+        const auto ai = static_cast<size_t>(outputs_[o]);
+        if (occurrences == nullptr && (seen[ai / 64] >> (ai % 64) & 1)) continue;
+        const std::string& a = atoms_[ai];
+        const size_t start = end - std::min(a.size(), prefix_);
+        if (a.size() > prefix_) {  // compare the rest of a longer atom
+          if (a.size() > text.size() - start ||
+              std::memcmp(a.data() + prefix_, text.data() + start + prefix_, a.size() - prefix_) != 0)
+            continue;
+        }
+        seen[ai / 64] |= uint64_t{1} << (ai % 64);
+        if (occurrences == nullptr) continue;
+        if (occurrences->size() < max_occurrences)
+          occurrences->push_back({static_cast<uint32_t>(start), static_cast<int>(ai)});
+        else
+          complete = false;
+      }
+    }
+  };
+  if (outputs_begin_[0] != outputs_begin_[1]) {  // atoms found everywhere
+    hit_a[0] = 0;
+    report(0, hit_a, 1);
+  }
+  static_assert(kHasOutput == 0x8000, "the output flag is the top bit");
+  // One step of a scan from `state` over byte `i` of the block at `begin`.
+  auto step = [&](size_t& state, size_t i, size_t begin, uint32_t* hit, size_t& n) {
+    const uint16_t e = table[state * k + byte_class_[static_cast<unsigned char>(text[i])]];
+    state = e & kStateMask;
+    hit[n] = static_cast<uint32_t>((i + 1 - begin) << 16 | state);
+    n += e >> 15;
+  };
+  size_t state = 0;
+  for (size_t begin = 0; begin < text.size(); begin += kBlock) {
+    const size_t end = std::min(text.size(), begin + kBlock);
+    size_t na = 0, nb = 0;
+    if (end - begin < 2 * kMinHalf) {
+      for (size_t i = begin; i < end; ++i) step(state, i, begin, hit_a, na);
+    } else {
+      // The two halves of the block in one loop: two independent chains of
+      // table lookups, whose cache misses overlap. The second half starts
+      // at the root, so the first runs on until every prefix that starts in
+      // it has ended (kMaxPrefix - 1 bytes into the second); the second is
+      // at least kMinHalf >= kMaxPrefix bytes long, so it ends in the state
+      // one pass would have reached, which the next block continues from.
+      const size_t mid = begin + (end - begin) / 2;
+      const size_t a_end = std::min(end, mid + prefix_ - 1);
+      size_t sa = state, sb = 0, i = begin, j = mid;
+      for (; i < a_end && j < end; ++i, ++j) {
+        step(sa, i, begin, hit_a, na);
+        step(sb, j, begin, hit_b, nb);
+      }
+      for (; i < a_end; ++i) step(sa, i, begin, hit_a, na);
+      for (; j < end; ++j) step(sb, j, begin, hit_b, nb);
+      state = sb;
+    }
+    report(begin, hit_a, na);
+    report(begin, hit_b, nb);
+  }
+  for (size_t w = 0; w < words; ++w) {
+    for (uint64_t m = seen[w]; m != 0; m &= m - 1)
+      found->push_back(static_cast<int>(w * 64 + static_cast<size_t>(__builtin_ctzll(m))));
+    seen[w] = 0;
+  }
+  return complete;
+}
+
+LiteralPrefilter::LiteralPrefilter() : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomLength)) {}
+LiteralPrefilter::~LiteralPrefilter() = default;
+
+int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& options,
+                          std::string* error) {
+  RE2::Options opt = options;
+  opt.set_log_errors(false);
+  int id = -1;
+  RE2::ErrorCode code = filter_->Add(pattern, opt, &id);
+  if (code != RE2::NoError) {
+    RE2 re(pattern, opt);
+    *error = re.error().empty() ? "invalid pattern" : re.error();
+    return -1;
+  }
+  ++count_;
+  added_.emplace_back(pattern, opt);
+  return id;
+}
+
+const RE2& LiteralPrefilter::regex(int i) const { return filter_->GetRE2(i); }
+
+void LiteralPrefilter::Compile() {
+  if (compiled_ || count_ == 0) return;  // FilteredRE2 logs when compiled empty
+  std::vector<std::string> atoms;
+  filter_->Compile(&atoms);
+  std::string folded;
+  for (std::string& a : atoms) {
+    FoldForAtoms(a, &folded);
+    a = folded;
+  }
+  for (size_t i = 0; i < atoms.size(); ++i) atom_index_.emplace(atoms[i], static_cast<int>(i));
+  matcher_ = AtomMatcher(atoms);
+  scope_once_ = std::make_unique<std::once_flag[]>(static_cast<size_t>(count_));
+  scopes_ = std::make_unique<Scope[]>(static_cast<size_t>(count_));
+  compiled_ = true;
+  std::vector<int> none, always;
+  filter_->AllPotentials(none, &always);
+  unfiltered_ = static_cast<int>(always.size());
+}
+
+void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates) const {
+  thread_local TextAtoms atoms;
+  Candidates(text, candidates, &atoms);
+}
+
+void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates,
+                                  TextAtoms* atoms) const {
+  candidates->clear();
+  atoms->text = text;
+  atoms->located = false;
+  atoms->at.clear();
+  if (!compiled_) {  // every pattern may match
+    for (int i = 0; i < count_; ++i) candidates->push_back(i);
+    return;
+  }
+  thread_local std::string folded;
+  thread_local std::vector<int> found;
+  const bool same_offsets = FoldForAtoms(text, &folded);
+  found.clear();
+  // Offsets are 32-bit; the few texts whose folding moves them are searched
+  // whole.
+  const bool locate = same_offsets && text.size() >= kLocateBytes &&
+                      text.size() < std::numeric_limits<uint32_t>::max();
+  if (!locate) {
+    matcher_.Find(folded, &found);
+  } else if (matcher_.Find(folded, &found, &atoms->at, kMaxLocated)) {
+    std::sort(atoms->at.begin(), atoms->at.end(),
+              [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
+                return x.begin < y.begin;
+              });
+    atoms->located = true;
+  } else {  // too many to keep: the text is searched whole
+    std::vector<AtomMatcher::Occurrence>().swap(atoms->at);
+  }
+  filter_->AllPotentials(found, candidates);
+  std::sort(candidates->begin(), candidates->end());
+}
+
+// A pattern's scope: witness atoms from a FilteredRE2 of the pattern alone
+// (every match holds one, see below), its barriers the ASCII bytes outside
+// its alphabet. Not usable when the pattern has no atoms, an atom the group's
+// matcher does not know, or no barrier.
+LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
+  Scope scope;
+  const auto& [pattern, options] = added_[static_cast<size_t>(i)];
+  std::bitset<128> alphabet;
+  if (options.literal() || options.posix_syntax() || !MatchAlphabet(pattern, &alphabet) ||
+      alphabet.all())
+    return scope;
+  re2::FilteredRE2 alone(kMinAtomLength);
+  int id = -1;
+  if (alone.Add(pattern, options, &id) != RE2::NoError) return scope;
+  std::vector<std::string> atoms;
+  alone.Compile(&atoms);
+  std::vector<int> none, always;
+  alone.AllPotentials(none, &always);
+  if (!always.empty() || atoms.empty()) return scope;
+  // A set W of atoms is a witness (every match holds one of them) when the
+  // pattern is no candidate given every atom outside W. Start from all and
+  // drop atoms while W stays one, shortest (most common in text) first:
+  // for "(late|annual) fees?" either side alone is a witness.
+  std::vector<int> order(atoms.size()), outside;
+  for (size_t k = 0; k < atoms.size(); ++k) order[k] = static_cast<int>(k);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+    return atoms[static_cast<size_t>(x)].size() < atoms[static_cast<size_t>(y)].size();
+  });
+  std::vector<bool> witness(atoms.size(), true);
+  for (int k : order) {
+    witness[static_cast<size_t>(k)] = false;
+    outside.clear();
+    for (size_t j = 0; j < atoms.size(); ++j)
+      if (!witness[j]) outside.push_back(static_cast<int>(j));
+    std::vector<int> passed;
+    alone.AllPotentials(outside, &passed);
+    if (!passed.empty()) witness[static_cast<size_t>(k)] = true;  // still needed
+  }
+  scope.atoms.assign((matcher_.size() + 63) / 64, 0);
+  std::string folded;
+  for (size_t k = 0; k < atoms.size(); ++k) {
+    if (!witness[k]) continue;
+    FoldForAtoms(atoms[k], &folded);
+    auto it = atom_index_.find(folded);
+    if (it == atom_index_.end()) return scope;
+    scope.atoms[static_cast<size_t>(it->second) / 64] |= uint64_t{1} << (it->second % 64);
+  }
+  for (size_t c = 0; c < 128; ++c) scope.barrier[c] = !alphabet[c];
+  scope.usable = true;
+  return scope;
+}
+
+const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
+  const auto k = static_cast<size_t>(i);
+  std::call_once(scope_once_[k], [&] { scopes_[k] = BuildScope(i); });
+  return scopes_[k];
+}
+
+bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece text, size_t pos,
+                              re2::StringPiece* match) const {
+  const RE2& re = regex(i);
+  if (!atoms.located || !compiled_ || text.data() != atoms.text.data() ||
+      text.size() != atoms.text.size())
+    return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);
+  const Scope& scope = ScopeOf(i);
+  if (!scope.usable) return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);
+  // A match that starts at `pos` or later holds an occurrence of one of the
+  // pattern's atoms that starts there or later, and lies in the barrier-free
+  // run around it. The runs around such occurrences are searched in order;
+  // runs less than kJoinBytes apart are searched in one call, text between
+  // them included (a search costs as much as a few hundred bytes).
+  constexpr size_t kJoinBytes = 384;
+  auto it = std::lower_bound(atoms.at.begin(), atoms.at.end(), pos,
+                             [](const AtomMatcher::Occurrence& o, size_t p) { return o.begin < p; });
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  bool open = false;
+  size_t begin = 0, end = 0;  // the region to search, when open
+  for (; it != atoms.at.end(); ++it) {
+    const size_t at = it->begin;
+    if (open && at < end) continue;  // in the region already
+    const auto a = static_cast<size_t>(it->atom);
+    if (!(scope.atoms[a / 64] >> (a % 64) & 1)) continue;
+    if (open && at - end > kJoinBytes) {
+      if (re.Match(text, begin, end, RE2::UNANCHORED, match, 1)) return true;
+      open = false;
+    }
+    if (!open) {
+      begin = at;
+      while (begin > pos && !scope.barrier[b[begin - 1]]) --begin;
+      open = true;
+    }
+    end = at;
+    while (end < text.size() && !scope.barrier[b[end]]) ++end;
+  }
+  if (open) return re.Match(text, begin, end, RE2::UNANCHORED, match, 1);
+  return false;
+}
+
+}  // namespace internal
+}  // namespace voc

@@ -1,0 +1,650 @@
+// ThemeAdapter: a linear classifier trained on the verbatims the taxonomy's
+// rules label confidently, applied to those they leave unclassified.
+//
+// File format: "VOCADAPT" (8 bytes), a little-endian u32 format version, a
+// u64 length and that many bytes of JSON (options, report, per-theme
+// calibration), then a u64 length and the bytes of the first half's
+// TextClassifier (task "adapted-themes"), then the second's; the
+// classifiers check themselves.
+#include "voc/adapter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_set>
+#include <sstream>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "text/stop_words.h"
+#include "util/json_depth.h"
+#include "voc/analyzer.h"
+#include "voc/pipeline.h"
+#include "voc/classifier.h"
+#include "voc/parallel.h"
+#include "voc/files.h"
+#include "voc/taxonomy.h"
+
+namespace voc {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[8] = {'V', 'O', 'C', 'A', 'D', 'A', 'P', 'T'};
+constexpr uint32_t kFormatVersion = 1;
+constexpr const char* kTask = "adapted-themes";
+constexpr const char* kSource = "adapted";
+
+uint64_t Fnv1a(std::string_view s, uint64_t seed) {
+  uint64_t h = 1469598103934665603ULL ^ (seed * 0x9E3779B97F4A7C15ULL);
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  // Final mix: the low bits of FNV alone are poorly spread.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+double Logit(double p) {
+  p = std::min(1.0 - 1e-9, std::max(1e-9, p));
+  return std::log(p / (1.0 - p));
+}
+
+double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+// Platt scaling of scores `x` against 0/1 targets `y`, with Platt's smoothed
+// targets (no probability of exactly 0 or 1 from a few examples); Newton's
+// method with a backtracking step. Returns {a, b}.
+std::pair<double, double> FitPlatt(const std::vector<double>& x, const std::vector<int>& y) {
+  double npos = 0, nneg = 0;
+  for (int v : y) (v ? npos : nneg) += 1;
+  if (npos == 0 || nneg == 0) return {1.0, 0.0};
+  const double hi = (npos + 1) / (npos + 2), lo = 1 / (nneg + 2);
+  double a = 1.0, b = 0.0;
+  auto loss = [&](double A, double B) {
+    double l = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double t = y[i] ? hi : lo, z = A * x[i] + B;
+      // log(1 + e^z) - t z, computed stably.
+      l += (z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - t * z;
+    }
+    return l;
+  };
+  double cur = loss(a, b);
+  for (int it = 0; it < 100; ++it) {
+    double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double t = y[i] ? hi : lo, p = Sigmoid(a * x[i] + b), d = p - t, w = p * (1 - p);
+      ga += d * x[i], gb += d;
+      haa += w * x[i] * x[i], hab += w * x[i], hbb += w;
+    }
+    const double det = haa * hbb - hab * hab;
+    if (!(std::fabs(det) > 1e-12)) break;
+    const double da = -(hbb * ga - hab * gb) / det, db = -(haa * gb - hab * ga) / det;
+    double step = 1.0, next = cur;
+    while (step > 1e-6) {
+      next = loss(a + step * da, b + step * db);
+      if (next < cur) break;
+      step /= 2;
+    }
+    if (step <= 1e-6) break;
+    a += step * da, b += step * db;
+    if (cur - next < 1e-10 * (1 + std::fabs(cur))) {
+      cur = next;
+      break;
+    }
+    cur = next;
+  }
+  return {a, b};
+}
+
+json OptionsJson(const AdaptOptions& o) {
+  return {{"sample_records", o.sample_records}, {"sample_bytes", o.sample_bytes},
+          {"min_rule_confidence", o.min_rule_confidence}, {"min_examples", o.min_examples},
+          {"min_negatives", o.min_negatives}, {"min_precision", o.min_precision},
+          {"mask_rule_evidence", o.mask_rule_evidence}, {"unlabelled_share", o.unlabelled_share},
+          {"max_themes_per_text", o.max_themes_per_text}, {"seed", o.seed}};
+}
+
+json ThemeJson(const AdaptedTheme& t) {
+  return {{"id", t.id}, {"examples", t.examples}, {"negatives", t.negatives},
+          {"precision", t.precision}, {"recall", t.recall}, {"label_rate", t.label_rate},
+          {"calibration_a", t.calibration_a}, {"calibration_b", t.calibration_b}};
+}
+
+json ReportJson(const AdaptReport& r) {
+  json themes = json::array(), skipped = json::array();
+  for (const auto& t : r.themes) themes.push_back(ThemeJson(t));
+  for (const auto& [id, why] : r.skipped) skipped.push_back({{"id", id}, {"reason", why}});
+  return {{"sample", r.sample}, {"labelled", r.labelled}, {"themes", themes}, {"skipped", skipped}};
+}
+
+Status CheckOptions(const AdaptOptions& o) {
+  if (o.sample_records < 1) return InvalidArgumentError("adapt: sample_records must be >= 1");
+  if (o.sample_bytes < 1) return InvalidArgumentError("adapt: sample_bytes must be >= 1");
+  if (!(o.min_rule_confidence >= 0 && o.min_rule_confidence <= 1))
+    return InvalidArgumentError("adapt: min_rule_confidence must be in [0, 1]");
+  if (o.min_examples < 2) return InvalidArgumentError("adapt: min_examples must be >= 2");
+  if (o.min_negatives < 1) return InvalidArgumentError("adapt: min_negatives must be >= 1");
+  if (!(o.min_precision >= 0 && o.min_precision <= 1))
+    return InvalidArgumentError("adapt: min_precision must be in [0, 1]");
+  if (!(o.unlabelled_share >= 0 && o.unlabelled_share <= 100))
+    return InvalidArgumentError("adapt: unlabelled_share must be in [0, 100]");
+  if (o.max_themes_per_text < 1) return InvalidArgumentError("adapt: max_themes_per_text must be >= 1");
+  if (o.threads < 0) return InvalidArgumentError("adapt: threads must be >= 0");
+  return Status::Ok();
+}
+
+bool IsRuleHit(const ThemeHit& h) { return h.source.compare(0, 5, "rule:") == 0; }
+
+// The text the classifiers see: stop words (those of discovery, in the
+// languages it knows), numbers and redaction masks ("[ACCOUNT]") blanked out
+// with spaces, so that byte offsets are unchanged and only content words can
+// carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one). Sets
+// *content to whether any word is left.
+std::string ContentOnly(std::string_view text, bool* content) {
+  std::string out(text);
+  *content = false;
+  auto is_word_byte = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
+           c >= 0x80;
+  };
+  std::string lower;
+  for (size_t i = 0; i < out.size();) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c == '[') {  // a mask: '[', capitals, digits or '_', ']'
+      size_t j = i + 1;
+      while (j < out.size() && ((out[j] >= 'A' && out[j] <= 'Z') || out[j] == '_' ||
+                                (out[j] >= '0' && out[j] <= '9')))
+        ++j;
+      if (j > i + 1 && j < out.size() && out[j] == ']') {
+        std::memset(&out[i], ' ', j + 1 - i);
+        i = j + 1;
+        continue;
+      }
+    }
+    if (!is_word_byte(c)) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool digits = true;
+    lower.clear();
+    while (j < out.size() && is_word_byte(static_cast<unsigned char>(out[j]))) {
+      const char ch = out[j];
+      if (ch < '0' || ch > '9') digits = false;
+      lower.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+      ++j;
+    }
+    while (!lower.empty() && lower.back() == '\'') lower.pop_back();
+    if (digits || lower.size() < 2 || internal::IsStopWord(lower)) {
+      std::memset(&out[i], ' ', j - i);
+    } else {
+      *content = true;
+    }
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string AdaptReport::ToJson() const { return ReportJson(*this).dump(); }
+
+struct ThemeAdapter::Impl {
+  AdaptOptions options;
+  AdaptReport report;
+  // The classifiers of the two halves of the sample; a text of half f is
+  // scored by models[1 - f].
+  std::unique_ptr<TextClassifier> models[2];
+  // Per model and model label (sorted, as the model holds them): its
+  // adapted theme in report.themes, or -1 for a label that was not kept.
+  std::vector<int> label_theme[2];
+  // Per adapted theme: the confidence below which it is not assigned (its
+  // taxonomy threshold applies too), so that it labels no more of the
+  // unlabelled verbatims than the rules' label rate says they hold.
+  std::vector<double> min_confidence;
+
+  static int Fold(std::string_view text, int seed) {
+    return static_cast<int>(Fnv1a(text, static_cast<uint64_t>(seed) + 7) & 1);
+  }
+
+  Status Index() {
+    for (int k = 0; k < 2; ++k) {
+      const auto& labels = models[k]->info().labels;
+      label_theme[k].assign(labels.size(), -1);
+      for (size_t t = 0; t < report.themes.size(); ++t) {
+        auto it = std::lower_bound(labels.begin(), labels.end(), report.themes[t].id);
+        if (it != labels.end() && *it == report.themes[t].id)
+          label_theme[k][static_cast<size_t>(it - labels.begin())] = static_cast<int>(t);
+      }
+    }
+    return Status::Ok();
+  }
+
+  double Calibrated(const AdaptedTheme& t, double p) const {
+    return std::min(1.0, Sigmoid(t.calibration_a * Logit(p) + t.calibration_b) / t.label_rate);
+  }
+};
+
+ThemeAdapter::ThemeAdapter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ThemeAdapter::~ThemeAdapter() = default;
+
+const AdaptReport& ThemeAdapter::report() const { return impl_->report; }
+const AdaptOptions& ThemeAdapter::options() const { return impl_->options; }
+
+Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analysis>& sample,
+                                                        const AdaptOptions& options) {
+  VOC_RETURN_IF_ERROR(CheckOptions(options));
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  AdaptReport& report = impl->report;
+  report.sample = sample.size();
+
+  // The confident rule labels of each verbatim; verbatims with none are not
+  // used (the rules may have missed their themes).
+  struct Row {
+    size_t index;
+    std::vector<std::string> labels;
+  };
+  std::vector<Row> rows;
+  std::map<std::string, uint64_t> examples;
+  std::set<std::string> weak;  // themes only seen in hits below the cut
+  std::vector<std::pair<uint64_t, size_t>> unlabelled;  // (hash of the text, index)
+  const uint64_t seed = static_cast<uint64_t>(options.seed);
+  // A text seen before adds nothing but weight (and training time).
+  std::unordered_set<std::string_view> seen;
+  for (size_t i = 0; i < sample.size(); ++i) {
+    if (!seen.insert(sample[i].text).second) continue;
+    Row row{i, {}};
+    if (sample[i].themes.empty()) {
+      if (!sample[i].text.empty()) unlabelled.emplace_back(Fnv1a(sample[i].text, seed + 1), i);
+      continue;
+    }
+    for (const ThemeHit& h : sample[i].themes) {
+      if (!IsRuleHit(h)) continue;
+      if (h.confidence >= options.min_rule_confidence) row.labels.push_back(h.id);
+      else weak.insert(h.id);
+    }
+    if (row.labels.empty()) continue;
+    std::sort(row.labels.begin(), row.labels.end());
+    row.labels.erase(std::unique(row.labels.begin(), row.labels.end()), row.labels.end());
+    for (const auto& l : row.labels) ++examples[l];
+    rows.push_back(std::move(row));
+  }
+  report.labelled = rows.size();
+
+  std::set<std::string> kept;
+  for (const auto& [id, n] : examples) {
+    const uint64_t neg = rows.size() - n;
+    if (n < options.min_examples) {
+      report.skipped.emplace_back(id, std::to_string(n) + " examples (needs " +
+                                          std::to_string(options.min_examples) + ")");
+    } else if (neg < options.min_negatives) {
+      report.skipped.emplace_back(id, std::to_string(neg) + " negatives (needs " +
+                                          std::to_string(options.min_negatives) + ")");
+    } else {
+      kept.insert(id);
+    }
+  }
+  for (const auto& id : weak)
+    if (!examples.count(id))
+      report.skipped.emplace_back(id, "no rule hit with confidence >= " +
+                                          std::to_string(options.min_rule_confidence).substr(0, 4));
+  std::sort(report.skipped.begin(), report.skipped.end());
+  auto none = [&](const std::string& why) {
+    return FailedPreconditionError("adapt: no theme can be adapted: " + why + " (sample of " +
+                                   std::to_string(report.sample) + " verbatims, " +
+                                   std::to_string(report.labelled) + " labelled by the rules)");
+  };
+  if (kept.empty())
+    return none("none has " + std::to_string(options.min_examples) +
+                " confidently labelled verbatims and " + std::to_string(options.min_negatives) +
+                " without it");
+
+  const size_t unlabelled_total = unlabelled.size();
+  // Unlabelled negatives: the smallest hashes, in sample order.
+  const size_t keep = static_cast<size_t>(options.unlabelled_share * static_cast<double>(rows.size()));
+  if (unlabelled.size() > keep) {
+    std::nth_element(unlabelled.begin(), unlabelled.begin() + static_cast<std::ptrdiff_t>(keep),
+                     unlabelled.end());
+    unlabelled.resize(keep);
+  }
+  std::sort(unlabelled.begin(), unlabelled.end(),
+            [](const auto& x, const auto& y) { return x.second < y.second; });
+  const size_t labelled_rows = rows.size();
+  for (const auto& u : unlabelled) rows.push_back(Row{u.second, {}});
+
+  // Two halves by a hash of the text; each trains a classifier, and every
+  // text (of the sample or not) is scored by the one that did not see it:
+  // the verbatims to label were negatives of the training, and a classifier
+  // scoring its own training rows would have learnt them as such.
+  std::vector<LabeledText> half[2];
+  std::vector<int> fold(rows.size());
+  std::vector<bool> is_labelled(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const Analysis& a = sample[rows[r].index];
+    LabeledText lt;
+    bool content = false;
+    lt.text = ContentOnly(a.text, &content);
+    if (options.mask_rule_evidence) {
+      for (const ThemeHit& h : a.themes)
+        for (const EvidenceSpan& e : h.evidence)
+          if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= lt.text.size())
+            std::memset(&lt.text[e.begin], ' ', e.end - e.begin);
+    }
+    for (const auto& l : rows[r].labels)
+      if (kept.count(l)) lt.labels.push_back(l);
+    fold[r] = Impl::Fold(a.text, options.seed);
+    is_labelled[r] = r < labelled_rows;
+    half[fold[r]].push_back(std::move(lt));
+  }
+  TrainOptions to;
+  to.task = kTask;
+  to.multi_label = true;
+  to.backend = "linear";
+  to.char_ngrams = false;
+  to.validation_fraction = 0;
+  to.seed = options.seed;
+  for (int k = 0; k < 2; ++k) {
+    bool any = false;
+    for (const auto& lt : half[k]) any |= !lt.labels.empty();
+    if (!any) return none("a half of the sample has no labelled verbatim");
+    auto model = TextClassifier::Train(half[k], to);
+    if (!model.ok()) return model.status();
+    impl->models[k] = std::move(*model);
+  }
+
+  // Out-of-half probabilities of every kept theme.
+  const std::vector<std::string> ids(kept.begin(), kept.end());
+  const size_t T = ids.size();
+  std::vector<std::vector<double>> probs(rows.size(), std::vector<double>(T, 0.0));
+  std::vector<std::vector<int>> truth(rows.size(), std::vector<int>(T, 0));
+  size_t pos_in_half[2] = {0, 0};
+  for (size_t r = 0, seen[2] = {0, 0}; r < rows.size(); ++r) {
+    const int f = fold[r];
+    const LabeledText& lt = half[f][seen[f]++];
+    const TextClassifier& other = *impl->models[1 - f];
+    const auto& labels = other.info().labels;
+    for (const Prediction& p : other.Predict(lt.text, static_cast<int>(labels.size()))) {
+      auto it = std::lower_bound(ids.begin(), ids.end(), p.label);
+      if (it != ids.end() && *it == p.label) probs[r][static_cast<size_t>(it - ids.begin())] = p.probability;
+    }
+    for (const auto& l : lt.labels)
+      truth[r][static_cast<size_t>(std::lower_bound(ids.begin(), ids.end(), l) - ids.begin())] = 1;
+    pos_in_half[f] += !lt.labels.empty();
+  }
+  // Per theme: Platt scaling of the out-of-half probability to the chance
+  // that the rules label the verbatim with it; divided by the share of its
+  // verbatims the rules label (its mean on those they do label: Elkan and
+  // Noto's correction for positives labelled at random), that is the
+  // chance that the verbatim is about the theme. Precision and recall at
+  // 0.5 against the rules, over the labelled verbatims.
+  for (size_t t = 0; t < T; ++t) {
+    AdaptedTheme at;
+    at.id = ids[t];
+    at.examples = examples[at.id];
+    at.negatives = labelled_rows - at.examples;
+    std::vector<double> x(rows.size());
+    std::vector<int> y(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) x[r] = Logit(probs[r][t]), y[r] = truth[r][t];
+    std::tie(at.calibration_a, at.calibration_b) = FitPlatt(x, y);
+    double sum = 0;
+    uint64_t n = 0;
+    for (size_t r = 0; r < rows.size(); ++r)
+      if (y[r]) sum += Sigmoid(at.calibration_a * x[r] + at.calibration_b), ++n;
+    at.label_rate = n ? std::min(1.0, std::max(0.05, sum / static_cast<double>(n))) : 1.0;
+    auto conf = [&](size_t r) {
+      return std::min(1.0, Sigmoid(at.calibration_a * x[r] + at.calibration_b) / at.label_rate);
+    };
+    // The rules label a share label_rate of the theme's verbatims: the
+    // unlabelled ones hold about examples * (1 / label_rate - 1) more. The
+    // cut lets no more than that share of the unlabelled rows through.
+    double cut = 0.5;
+    if (rows.size() > labelled_rows && unlabelled_total > 0) {
+      const double expected = static_cast<double>(at.examples) * (1.0 / at.label_rate - 1.0);
+      const double rate = std::min(1.0, expected / static_cast<double>(unlabelled_total));
+      std::vector<double> u;
+      for (size_t r = labelled_rows; r < rows.size(); ++r) u.push_back(conf(r));
+      std::sort(u.begin(), u.end(), std::greater<double>());
+      const size_t allowed = static_cast<size_t>(rate * static_cast<double>(u.size()));
+      if (allowed < u.size()) cut = std::max(cut, std::nextafter(u[allowed], 2.0));
+    }
+    uint64_t tp = 0, fp = 0, pos = 0;
+    for (size_t r = 0; r < labelled_rows; ++r) {
+      const bool hit = conf(r) >= cut;
+      tp += hit && y[r], fp += hit && !y[r], pos += y[r];
+    }
+    at.precision = tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0.0;
+    at.recall = pos ? static_cast<double>(tp) / static_cast<double>(pos) : 0.0;
+    char why[96];
+    if (!(at.calibration_a > 0)) {
+      report.skipped.emplace_back(at.id, "its classifier does not separate it on the other half");
+    } else if (tp + fp == 0) {
+      report.skipped.emplace_back(at.id, "no verbatim of the other half reaches its cut");
+    } else if (at.precision < options.min_precision) {
+      std::snprintf(why, sizeof why, "precision %.2f on the other half (needs %.2f)", at.precision,
+                    options.min_precision);
+      report.skipped.emplace_back(at.id, why);
+    } else if (cut > 1.0) {
+      report.skipped.emplace_back(at.id, "the rules leave none of its verbatims unlabelled");
+    } else {
+      report.themes.push_back(std::move(at));
+      impl->min_confidence.push_back(cut);
+    }
+  }
+  std::sort(report.skipped.begin(), report.skipped.end());
+  if (report.themes.empty()) return none("no theme's classifier is precise enough on the other half");
+  VOC_RETURN_IF_ERROR(impl->Index());
+  return std::unique_ptr<ThemeAdapter>(new ThemeAdapter(std::move(impl)));
+}
+
+std::string ThemeAdapter::Serialize() const {
+  json report = ReportJson(impl_->report);
+  for (size_t t = 0; t < impl_->min_confidence.size(); ++t)
+    report["themes"][t]["min_confidence"] = impl_->min_confidence[t];
+  json meta = {{"format", "voc-adapted-themes"},
+               {"options", OptionsJson(impl_->options)},
+               {"report", report}};
+  const std::string head = meta.dump();
+  std::string out(kMagic, sizeof kMagic);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((kFormatVersion >> (8 * i)) & 0xff));
+  const uint64_t n = head.size();
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  out += head;
+  const std::string first = impl_->models[0]->Serialize();
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((uint64_t{first.size()} >> (8 * i)) & 0xff));
+  out += first;
+  out += impl_->models[1]->Serialize();
+  return out;
+}
+
+Status ThemeAdapter::Save(const std::string& path) const { return WriteFileAtomic(path, Serialize()); }
+
+Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("adapted model not found: " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto a = FromBytes(ss.str());
+  if (!a.ok()) return Status(a.status().code(), path + ": " + a.status().message());
+  return a;
+}
+
+Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view bytes) {
+  auto bad = [](const std::string& why) {
+    return InvalidArgumentError("not an adapted-themes model (write one with --save-adapted): " + why);
+  };
+  if (bytes.size() < 20 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    return bad("wrong file signature");
+  uint32_t version = 0;
+  uint64_t n = 0;
+  for (int i = 0; i < 4; ++i) version |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[8 + i])) << (8 * i);
+  for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[12 + i])) << (8 * i);
+  if (version != kFormatVersion) return bad("format version " + std::to_string(version) + " (expected 1)");
+  if (n > bytes.size() - 20) return bad("truncated");
+  if (std::string deep = internal::JsonDepthError(std::string_view(bytes).substr(20, n)); !deep.empty())
+    return bad(deep);
+  auto impl = std::make_unique<Impl>();
+  try {
+    const json meta = json::parse(bytes.substr(20, n));
+    if (meta.at("format") != "voc-adapted-themes") return bad("unknown format");
+    const json& o = meta.at("options");
+    AdaptOptions& opt = impl->options;
+    opt.sample_records = o.at("sample_records").get<size_t>();
+    opt.sample_bytes = o.at("sample_bytes").get<size_t>();
+    opt.min_rule_confidence = o.at("min_rule_confidence").get<double>();
+    opt.min_examples = o.at("min_examples").get<size_t>();
+    opt.min_negatives = o.at("min_negatives").get<size_t>();
+    opt.min_precision = o.at("min_precision").get<double>();
+    opt.mask_rule_evidence = o.at("mask_rule_evidence").get<bool>();
+    opt.unlabelled_share = o.at("unlabelled_share").get<double>();
+    opt.max_themes_per_text = o.at("max_themes_per_text").get<int>();
+    opt.seed = o.at("seed").get<int>();
+    if (Status st = CheckOptions(opt); !st.ok()) return bad(st.message());
+    const json& r = meta.at("report");
+    impl->report.sample = r.at("sample").get<uint64_t>();
+    impl->report.labelled = r.at("labelled").get<uint64_t>();
+    for (const json& t : r.at("themes")) {
+      AdaptedTheme at;
+      at.id = t.at("id").get<std::string>();
+      at.examples = t.at("examples").get<uint64_t>();
+      at.negatives = t.at("negatives").get<uint64_t>();
+      at.precision = t.at("precision").get<double>();
+      at.recall = t.at("recall").get<double>();
+      at.label_rate = t.at("label_rate").get<double>();
+      if (!(at.label_rate > 0 && at.label_rate <= 1)) return bad("label rate of '" + at.id + "' out of (0, 1]");
+      const double cut = t.at("min_confidence").get<double>();
+      if (!(cut >= 0 && cut <= 1)) return bad("cut of '" + at.id + "' out of [0, 1]");
+      impl->min_confidence.push_back(cut);
+      at.calibration_a = t.at("calibration_a").get<double>();
+      at.calibration_b = t.at("calibration_b").get<double>();
+      if (!std::isfinite(at.calibration_a) || !std::isfinite(at.calibration_b))
+        return bad("calibration of '" + at.id + "' is not finite");
+      impl->report.themes.push_back(std::move(at));
+    }
+    for (const json& s : r.at("skipped"))
+      impl->report.skipped.emplace_back(s.at("id").get<std::string>(), s.at("reason").get<std::string>());
+  } catch (const json::exception& e) {
+    return bad(std::string("metadata: ") + e.what());
+  }
+  std::string_view rest = bytes.substr(20 + n);
+  uint64_t m = 0;
+  if (rest.size() < 8) return bad("truncated");
+  for (int i = 0; i < 8; ++i) m |= static_cast<uint64_t>(static_cast<uint8_t>(rest[i])) << (8 * i);
+  if (m > rest.size() - 8) return bad("truncated");
+  for (int k = 0; k < 2; ++k) {
+    auto model = TextClassifier::FromBytes(k == 0 ? rest.substr(8, m) : rest.substr(8 + m), kTask);
+    if (!model.ok()) return bad(model.status().message());
+    impl->models[k] = std::move(*model);
+  }
+  if (Status st = impl->Index(); !st.ok()) return bad(st.message());
+  return std::unique_ptr<ThemeAdapter>(new ThemeAdapter(std::move(impl)));
+}
+
+Status ThemeAdapter::CheckTaxonomy(const Taxonomy& taxonomy) const {
+  for (const auto& t : impl_->report.themes)
+    if (taxonomy.Find(t.id) == nullptr)
+      return InvalidArgumentError("the adapted model's theme '" + t.id +
+                                  "' is not in the taxonomy (adapt again with this taxonomy)");
+  return Status::Ok();
+}
+
+std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxonomy& taxonomy) const {
+  std::vector<ThemeHit> hits;
+  const Impl& im = *impl_;
+  const int k = 1 - Impl::Fold(text, im.options.seed);
+  const TextClassifier& model = *im.models[k];
+  const auto& labels = model.info().labels;
+  bool content = false;
+  const std::string seen = ContentOnly(text, &content);
+  if (!content) return hits;
+  for (const Prediction& p : model.Predict(seen, static_cast<int>(labels.size()))) {
+    auto it = std::lower_bound(labels.begin(), labels.end(), p.label);
+    const int t = im.label_theme[k][static_cast<size_t>(it - labels.begin())];
+    if (t < 0) continue;
+    const AdaptedTheme& at = im.report.themes[static_cast<size_t>(t)];
+    const Theme* theme = taxonomy.Find(at.id);
+    if (theme == nullptr) continue;
+    const double c = im.Calibrated(at, p.probability);
+    if (!(c >= theme->threshold) || !(c >= im.min_confidence[static_cast<size_t>(t)])) continue;
+    ThemeHit h;
+    h.id = theme->id;
+    h.confidence = c;
+    h.source = kSource;
+    h.department = theme->department;
+    h.role = theme->role;
+    hits.push_back(std::move(h));
+  }
+  std::sort(hits.begin(), hits.end(), [](const ThemeHit& x, const ThemeHit& y) {
+    return x.confidence != y.confidence ? x.confidence > y.confidence : x.id < y.id;
+  });
+  if (hits.size() > static_cast<size_t>(im.options.max_themes_per_text))
+    hits.resize(static_cast<size_t>(im.options.max_themes_per_text));
+  for (ThemeHit& h : hits) {
+    Explanation e = model.Explain(seen, h.id, 3);
+    for (const FeatureContribution& f : e.features)
+      if (f.begin < f.end && f.end <= text.size())
+        h.evidence.push_back({static_cast<uint32_t>(f.begin), static_cast<uint32_t>(f.end), kSource,
+                              f.weight});
+    std::sort(h.evidence.begin(), h.evidence.end(), [](const EvidenceSpan& x, const EvidenceSpan& y) {
+      return x.begin != y.begin ? x.begin < y.begin : x.end < y.end;
+    });
+  }
+  return hits;
+}
+
+Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(
+    RecordReader& reader, const Analyzer& analyzer, const AdaptOptions& options,
+    std::vector<Analysis>* sample, const std::function<void(const Reject&)>& on_reject) {
+  VOC_RETURN_IF_ERROR(CheckOptions(options));
+  // Read and analysed a batch at a time, so that only the analyses are
+  // kept. A stream that fails part-way is fitted on what it delivered; the
+  // caller reading on reports the failure.
+  constexpr size_t kBatch = 512, kChunk = 16;
+  std::vector<Record> batch;
+  size_t bytes = 0;
+  for (const Analysis& a : *sample) bytes += a.text.size();
+  bool end = false;
+  ParallelFor team(options.threads);
+  while (!end && sample->size() < options.sample_records && bytes < options.sample_bytes) {
+    batch.clear();
+    Reject reject;
+    while (batch.size() < kBatch && sample->size() + batch.size() < options.sample_records &&
+           bytes < options.sample_bytes) {
+      Record record;
+      RecordReader::Next next = reader.Read(&record, &reject);
+      if (next == RecordReader::Next::kEnd) {
+        end = true;
+        break;
+      }
+      if (next == RecordReader::Next::kReject) {
+        if (on_reject) on_reject(reject);
+        continue;
+      }
+      bytes += record.text.size();
+      batch.push_back(std::move(record));
+    }
+    const size_t first = sample->size();
+    sample->resize(first + batch.size());
+    team.Run((batch.size() + kChunk - 1) / kChunk, [&](size_t c) {
+      const size_t b = c * kChunk;
+      analyzer.Analyze(batch.data() + b, std::min(kChunk, batch.size() - b), sample->data() + first + b);
+    });
+    if (!options.keep_columns.empty())
+      for (size_t i = 0; i < batch.size(); ++i)
+        for (const std::string& name : options.keep_columns)
+          for (const auto& [key, value] : batch[i].metadata)
+            if (key == name) {
+              (*sample)[first + i].fields.emplace_back(key, value);
+              break;
+            }
+  }
+  return ThemeAdapter::Fit(*sample, options);
+}
+
+}  // namespace voc

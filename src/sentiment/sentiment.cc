@@ -1,0 +1,720 @@
+// Lexicon-and-rules sentiment with an optional fastText model (see
+// include/voc/sentiment.h and models/SENTIMENT.md).
+#include "voc/sentiment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "util/json_writer.h"
+#include "sentiment/sentiment_lexicon.h"
+#include "sentiment/sentiment_model.h"
+#include "sentiment/sentiment_scan.h"
+
+namespace voc {
+
+namespace si = sentiment_internal;
+
+namespace {
+
+// Word roles other than polarity.
+enum Role : uint8_t {
+  kNone = 0,
+  kNegator = 1,
+  kBooster = 2,    // "very": strengthens the next polar word
+  kDampener = 4,   // "slightly": weakens it
+  kContrast = 8,   // "but": the clause after it weighs more
+};
+
+struct RoleEntry {
+  const char* word;
+  uint8_t role;
+  float amount;  // for boosters and dampeners
+};
+
+// Negators, boosters, dampeners and contrast words (voc's own lists).
+constexpr RoleEntry kRoles[] = {
+    {"not", kNegator, 0}, {"no", kNegator, 0}, {"never", kNegator, 0},
+    {"nor", kNegator, 0}, {"neither", kNegator, 0}, {"without", kNegator, 0},
+    {"nothing", kNegator, 0}, {"none", kNegator, 0}, {"nobody", kNegator, 0},
+    {"nowhere", kNegator, 0}, {"cannot", kNegator, 0}, {"cant", kNegator, 0},
+    {"dont", kNegator, 0}, {"doesnt", kNegator, 0}, {"didnt", kNegator, 0},
+    {"isnt", kNegator, 0}, {"wasnt", kNegator, 0}, {"arent", kNegator, 0},
+    {"werent", kNegator, 0}, {"wont", kNegator, 0}, {"wouldnt", kNegator, 0},
+    {"couldnt", kNegator, 0}, {"shouldnt", kNegator, 0}, {"havent", kNegator, 0},
+    {"hasnt", kNegator, 0}, {"hadnt", kNegator, 0}, {"aint", kNegator, 0},
+    {"rarely", kNegator, 0}, {"seldom", kNegator, 0},
+    {"hardly", kNegator | kDampener, 0.3f}, {"barely", kDampener, 0.3f},
+    {"very", kBooster, 0.3f}, {"really", kBooster, 0.3f}, {"so", kBooster, 0.25f},
+    {"extremely", kBooster, 0.4f}, {"totally", kBooster, 0.3f},
+    {"absolutely", kBooster, 0.35f}, {"completely", kBooster, 0.3f},
+    {"incredibly", kBooster, 0.4f}, {"super", kBooster, 0.3f}, {"highly", kBooster, 0.3f},
+    {"truly", kBooster, 0.3f}, {"utterly", kBooster, 0.35f}, {"most", kBooster, 0.3f},
+    {"especially", kBooster, 0.25f}, {"exceptionally", kBooster, 0.4f},
+    {"deeply", kBooster, 0.3f}, {"entirely", kBooster, 0.3f}, {"fully", kBooster, 0.25f},
+    {"hugely", kBooster, 0.3f}, {"insanely", kBooster, 0.35f}, {"seriously", kBooster, 0.3f},
+    {"such", kBooster, 0.2f}, {"too", kBooster, 0.15f}, {"pretty", kBooster, 0.15f},
+    {"quite", kBooster, 0.15f}, {"remarkably", kBooster, 0.3f}, {"amazingly", kBooster, 0.3f},
+    {"ridiculously", kBooster, 0.35f}, {"beyond", kBooster, 0.3f},
+    {"slightly", kDampener, 0.3f}, {"somewhat", kDampener, 0.3f}, {"kinda", kDampener, 0.3f},
+    {"sorta", kDampener, 0.3f}, {"marginally", kDampener, 0.3f}, {"partly", kDampener, 0.25f},
+    {"fairly", kDampener, 0.2f}, {"occasionally", kDampener, 0.2f}, {"almost", kDampener, 0.2f},
+    {"little", kDampener, 0.2f}, {"bit", kDampener, 0.2f}, {"mostly", kDampener, 0.1f},
+    {"but", kContrast, 0}, {"however", kContrast, 0}, {"though", kContrast, 0},
+    {"although", kContrast, 0}, {"yet", kContrast, 0}, {"except", kContrast, 0},
+};
+
+// Phrases that look like "negator + polar word" but are not negations.
+constexpr const char* kNotNegations[] = {"not only", "no doubt", "never mind", "nothing but"};
+
+constexpr float kAllCapsBoost = 0.7f;
+constexpr float kExclamationBoost = 0.3f;
+constexpr int kNegationWindow = 3;  // words after a negator that it flips
+constexpr int kBoosterWindow = 3;
+constexpr int kMaxPhraseWords = 5;
+// Score normalisation: score = (P - N) / (P + N + kEvidencePrior + kPerWord * words).
+constexpr double kEvidencePrior = 1.5;
+constexpr double kPerWord = 0.02;
+
+struct Hit {
+  uint32_t begin, end;
+  float weight;
+  uint8_t source;  // index into kSources
+  uint32_t sentence;
+};
+
+constexpr const char* kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon"};
+
+// Working arrays of Impl::Score, reused by each thread.
+struct ScoreScratch {
+  std::vector<float> valence, role_amount, factor;
+  std::vector<uint8_t> role, source, covered;
+  std::vector<uint32_t> span_end, sent_words, bangs;
+  std::vector<double> pos, neg;
+  std::vector<Hit> hits, doc_hits, sentence_hits;
+  std::string key;
+};
+
+double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+}  // namespace
+
+// What the lexicon knows of a key: one map answers the three questions
+// Score asks of each word (does a phrase start here, is it polar, does it
+// modify), so a word costs one lookup instead of three.
+struct LexEntry {
+  float valence = 0.0f;   // when `term`
+  float role_amount = 0.0f;
+  uint8_t role = kNone;
+  uint8_t phrase_words = 0;  // most words of a phrase starting with this key
+  bool term = false;         // a word, phrase or emoticon with a valence
+};
+
+struct SentimentAnalyzer::Impl {
+  SentimentOptions options;
+  internal::FlatStringMap<LexEntry> lexicon;
+  si::Scanner scanner;
+  std::unique_ptr<si::SentimentModel> model;
+
+  // With `lexicon_only` only the lexicon fields of `out` are filled.
+  void Score(std::string_view text, const std::vector<si::Token>& toks,
+             const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
+             SentimentResult* out, bool lexicon_only = false) const;
+  // `pos` and `neg`: summed positive and negative strengths behind `lexicon_score`.
+  void Finish(std::string_view text, double lexicon_score, double pos, double neg,
+              std::vector<Hit>& hits, bool use_model, Sentiment* s,
+              std::array<double, 3>* model_probs,
+              const std::array<double, 3>* given = nullptr) const;
+};
+
+SentimentAnalyzer::SentimentAnalyzer() : impl_(new Impl) {}
+SentimentAnalyzer::~SentimentAnalyzer() = default;
+bool SentimentAnalyzer::has_model() const { return impl_->model != nullptr; }
+
+Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
+    const SentimentOptions& options) {
+  if (!(options.model_weight >= 0.0 && options.model_weight <= 1.0))
+    return InvalidArgumentError("model_weight must be in [0, 1]");
+  if (!(options.neutral_threshold >= 0.0 && options.neutral_threshold < 1.0))
+    return InvalidArgumentError("neutral_threshold must be in [0, 1)");
+  if (!(options.model_temperature > 0.0 && options.model_temperature <= 100.0))
+    return InvalidArgumentError("model_temperature must be in (0, 100]");
+  if (options.max_evidence < 0) return InvalidArgumentError("max_evidence must be >= 0");
+  std::unique_ptr<SentimentAnalyzer> a(new SentimentAnalyzer);
+  Impl& im = *a->impl_;
+  im.options = options;
+  im.lexicon.reserve(si::kLexiconTermCount + std::size(kRoles));
+  for (size_t i = 0; i < si::kLexiconTermCount; ++i) {
+    std::string_view t = si::kLexiconTerms[i].term;
+    LexEntry& e = im.lexicon[t];
+    if (!e.term) {  // the first entry of a term wins
+      e.term = true;
+      e.valence = si::kLexiconTerms[i].valence;
+    }
+    size_t sp = t.find(' ');
+    if (sp != std::string_view::npos) {
+      uint8_t words = 1 + static_cast<uint8_t>(std::count(t.begin(), t.end(), ' '));
+      uint8_t& m = im.lexicon[t.substr(0, sp)].phrase_words;
+      m = std::max(m, words);
+    }
+  }
+  for (const auto& r : kRoles) {
+    LexEntry& e = im.lexicon[r.word];
+    if (e.role == kNone) {
+      e.role = r.role;
+      e.role_amount = r.amount;
+    }
+  }
+  for (const char* p : kNotNegations) {
+    std::string_view t = p;
+    uint8_t& m = im.lexicon[t.substr(0, t.find(' '))].phrase_words;
+    m = std::max<uint8_t>(m, 2);
+  }
+  if (!options.model_path.empty()) {
+    auto m = si::SentimentModel::Load(options.model_path);
+    if (!m.ok()) return m.status();
+    im.model = std::move(*m);
+  }
+  return a;
+}
+
+std::string SentimentAnalyzer::ModelInput(std::string_view text) const {
+  std::vector<si::Token> toks;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  impl_->scanner.Scan(text, &toks, &sentences);
+  SentimentResult r;
+  impl_->Score(text, toks, sentences, &r, /*lexicon_only=*/true);
+  std::string out(text);
+  si::AppendLexiconTokens(r.lexicon_score, r.lexicon_positive, r.lexicon_negative, &out);
+  return out;
+}
+
+Result<std::unique_ptr<TextClassifier>> TrainSentimentModel(const std::vector<LabeledText>& rows,
+                                                            TrainOptions options) {
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (const std::string& l : rows[i].labels)
+      if (l != "negative" && l != "neutral" && l != "positive")
+        return InvalidArgumentError("row " + std::to_string(i + 1) + " has label '" + l +
+                                    "'; sentiment labels are negative, neutral and positive");
+  if (options.multi_label) return InvalidArgumentError("a sentiment model is single-label");
+  SentimentOptions lexicon_only;
+  lexicon_only.sentences = false;
+  auto lexicon = SentimentAnalyzer::Create(lexicon_only);
+  if (!lexicon.ok()) return lexicon.status();
+  auto stacked = [&](const std::vector<LabeledText>& in) {
+    std::vector<LabeledText> out;
+    out.reserve(in.size());
+    for (const LabeledText& r : in) out.push_back({(*lexicon)->ModelInput(r.text), r.labels});
+    return out;
+  };
+  options.task = "sentiment";
+  options.input = kSentimentLexiconInput;
+  if (options.backend == "auto") options.backend = "linear";
+  options.char_ngrams = false;
+  options.validation = stacked(options.validation);
+  return TextClassifier::Train(stacked(rows), options);
+}
+
+namespace {
+
+void SentimentEvidenceJson(internal::JsonWriter& w, const std::vector<EvidenceSpan>& evidence,
+                           std::string_view text) {
+  w.Key("evidence").BeginArray();
+  for (const auto& e : evidence) {
+    w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end).Key("source").String(e.source);
+    if (e.end <= text.size() && e.begin <= e.end) w.Key("text").String(text.substr(e.begin, e.end - e.begin));
+    w.Key("weight").Double(e.weight).EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string SentimentToJson(const SentimentResult& r, std::string_view text, bool sentences,
+                            bool components) {
+  std::string out;
+  out.reserve(256 + text.size());
+  internal::JsonWriter w(&out);
+  // Keys sorted, as the nlohmann::json rendering this replaced wrote them.
+  w.BeginObject().Key("confidence").Double(r.document.confidence);
+  SentimentEvidenceJson(w, r.document.evidence, text);
+  w.Key("label").String(PolarityName(r.document.label));
+  if (components) {
+    w.Key("lexicon_score").Double(r.lexicon_score);
+    if (r.has_model)
+      w.Key("model").BeginObject().Key("negative").Double(r.model_probabilities[0])
+          .Key("neutral").Double(r.model_probabilities[1])
+          .Key("positive").Double(r.model_probabilities[2]).EndObject();
+  }
+  w.Key("score").Double(r.document.score);
+  if (sentences) {
+    w.Key("sentences").BeginArray();
+    for (const auto& s : r.sentences) {
+      w.BeginObject().Key("begin").Uint(s.begin).Key("confidence").Double(s.sentiment.confidence);
+      w.Key("end").Uint(s.end);
+      SentimentEvidenceJson(w, s.sentiment.evidence, text);
+      w.Key("label").String(PolarityName(s.sentiment.label)).Key("score").Double(s.sentiment.score);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return out;
+}
+
+SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
+  std::vector<si::Token> toks;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  impl_->scanner.Scan(text, &toks, &sentences);
+  SentimentResult out;
+  impl_->Score(text, toks, sentences, &out);
+  return out;
+}
+
+SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
+                                           const Tokenization& tokenization) const {
+  std::vector<si::Token> toks;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  toks.reserve(tokenization.tokens.size());
+  const auto& in = tokenization.tokens;
+  // Sentence index of every input token.
+  std::vector<uint32_t> sentence_of(in.size(), 0);
+  for (size_t s = 0; s < tokenization.sentences.size(); ++s) {
+    const Sentence& sen = tokenization.sentences[s];
+    for (uint32_t i = sen.first_token; i < sen.end_token && i < in.size(); ++i)
+      sentence_of[i] = static_cast<uint32_t>(s);
+  }
+  std::string stripped;
+  uint32_t last_sentence = UINT32_MAX;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const voc::Token& t = in[i];
+    if (t.begin >= t.end || t.end > text.size()) continue;
+    si::Token o;
+    o.begin = t.begin;
+    o.end = t.end;
+    std::string_view piece = text.substr(t.begin, t.end - t.begin);
+    switch (t.kind) {
+      case TokenKind::kHashtag:
+        if (piece.size() < 2) continue;
+        o.begin += 1;  // "#fail" scores as "fail"
+        [[fallthrough]];
+      case TokenKind::kWord:
+      case TokenKind::kContraction:
+      case TokenKind::kNumber: {
+        o.kind = si::TokenKind::kWord;
+        int letters = 0, lowers = 0;
+        for (uint32_t p = o.begin; p < o.end; ++p) {
+          char c = text[p];
+          if (c >= 'a' && c <= 'z') ++letters, ++lowers;
+          else if (c >= 'A' && c <= 'Z') ++letters;
+        }
+        o.all_caps = letters >= 2 && lowers == 0;
+        break;
+      }
+      case TokenKind::kEmoji:
+      case TokenKind::kEmoticon: {
+        o.kind = t.kind == TokenKind::kEmoji ? si::TokenKind::kEmoji : si::TokenKind::kEmoticon;
+        float v = 0;
+        if (!impl_->scanner.LookupSymbol(piece, &v)) {
+          // Without presentation selectors, joiners' tails and skin tones.
+          stripped.clear();
+          for (size_t p = 0; p < piece.size();) {
+            if (piece.compare(p, 3, "\xEF\xB8\x8F") == 0) { p += 3; continue; }
+            if (p + 3 < piece.size() && piece.compare(p, 3, "\xF0\x9F\x8F") == 0 &&
+                static_cast<unsigned char>(piece[p + 3]) >= 0xBB &&
+                static_cast<unsigned char>(piece[p + 3]) <= 0xBF) { p += 4; continue; }
+            if (piece.compare(p, 3, "\xE2\x80\x8D") == 0) break;  // keep the first element
+            stripped.push_back(piece[p++]);
+          }
+          if (!impl_->scanner.LookupSymbol(stripped, &v)) v = 0;
+        }
+        if (v == 0) continue;
+        o.valence = v;
+        break;
+      }
+      case TokenKind::kPunct: {
+        o.kind = si::TokenKind::kPunct;
+        char c = piece[0];
+        uint8_t bangs = 0;
+        for (char ch : piece)
+          if (ch == '!' && bangs < 255) ++bangs;
+        o.bangs = bangs;
+        o.clause_break = c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' ||
+                         c == '-' || c == '.' || c == '!' || c == '?' ||
+                         static_cast<unsigned char>(c) >= 0x80;
+        break;
+      }
+      default:
+        continue;  // URLs, e-mails, mentions, masks, money, times, symbols
+    }
+    uint32_t s = sentence_of[i];
+    if (sentences.empty() || s != last_sentence) {
+      if (s < tokenization.sentences.size() && tokenization.sentences[s].end <= text.size())
+        sentences.push_back({tokenization.sentences[s].begin, tokenization.sentences[s].end});
+      else
+        sentences.push_back({o.begin, o.end});
+      last_sentence = s;
+    } else if (s >= tokenization.sentences.size()) {
+      sentences.back().second = o.end;
+    }
+    o.sentence = static_cast<uint32_t>(sentences.size() - 1);
+    toks.push_back(o);
+  }
+  SentimentResult out;
+  impl_->Score(text, toks, sentences, &out);
+  return out;
+}
+
+void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si::Token>& toks,
+                                    const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
+                                    SentimentResult* out, bool lexicon_only) const {
+  const size_t n = toks.size();
+  // Per-token and per-sentence arrays live in per-thread scratch: a short
+  // text would otherwise cost some fifteen allocations.
+  thread_local ScoreScratch scratch;
+  auto& valence = scratch.valence;
+  auto& role = scratch.role;
+  auto& role_amount = scratch.role_amount;
+  auto& source = scratch.source;
+  auto& span_end = scratch.span_end;  // end of a phrase starting here
+  auto& covered = scratch.covered;    // inside a matched phrase
+  valence.assign(n, 0.0f);
+  role.assign(n, kNone);
+  role_amount.assign(n, 0.0f);
+  source.assign(n, 0);
+  span_end.assign(n, 0);
+  covered.assign(n, 0);
+  std::string& key = scratch.key;
+  key.clear();
+
+  // Lower-cased lookup key of token i; apostrophes removed so that "don't",
+  // "dont" and "don’t" meet.
+  auto append_key = [&](const si::Token& t, bool keep_apostrophe) {
+    for (uint32_t p = t.begin; p < t.end; ++p) {
+      unsigned char c = static_cast<unsigned char>(text[p]);
+      if (c == 0xE2 && p + 2 < t.end && text[p + 1] == '\x80' &&
+          (text[p + 2] == '\x99' || text[p + 2] == '\x98')) {
+        if (keep_apostrophe) key.push_back('\'');
+        p += 2;
+        continue;
+      }
+      if (c == '\'' && !keep_apostrophe) continue;
+      key.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c));
+    }
+  };
+
+  size_t caps_words = 0, words = 0;
+  for (const auto& t : toks)
+    if (t.kind == si::TokenKind::kWord) {
+      ++words;
+      if (t.all_caps) ++caps_words;
+    }
+  const bool shouting_contrast = caps_words > 0 && caps_words < words;
+
+  // 1. Lexicon lookups: phrases first (longest match), then single terms.
+  for (size_t i = 0; i < n; ++i) {
+    const si::Token& t = toks[i];
+    if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon) {
+      valence[i] = t.valence;
+      source[i] = t.kind == si::TokenKind::kEmoji ? 2 : 3;
+      span_end[i] = t.end;
+      continue;
+    }
+    if (t.kind != si::TokenKind::kWord || covered[i]) continue;
+    key.clear();
+    append_key(t, true);
+    // Without an apostrophe the word's key for roles is the same key.
+    const bool plain = key.find('\'') == std::string::npos;
+    const auto* entry = lexicon.find(key);
+    if (entry != nullptr && entry->second.phrase_words > 0) {
+      // Try the longest phrase of consecutive words (same sentence) first.
+      size_t last[kMaxPhraseWords];
+      size_t count = 0;
+      const size_t most = std::min<size_t>(entry->second.phrase_words, kMaxPhraseWords);
+      for (size_t j = i; j < n && count < most; ++j) {
+        if (toks[j].kind != si::TokenKind::kWord) break;
+        if (toks[j].sentence != t.sentence) break;
+        last[count++] = j;
+      }
+      bool matched = false;
+      for (size_t c = count; c >= 2 && !matched; --c) {
+        key.clear();
+        for (size_t w = 0; w < c; ++w) {
+          if (w) key.push_back(' ');
+          append_key(toks[last[w]], true);
+        }
+        bool not_negation = false;
+        for (const char* p : kNotNegations)
+          if (key == p) not_negation = true;
+        const auto* phrase = lexicon.find(key);
+        const bool polar = phrase != nullptr && phrase->second.term;
+        if (polar || not_negation) {
+          matched = true;
+          valence[i] = polar ? phrase->second.valence : 0.0f;
+          span_end[i] = toks[last[c - 1]].end;
+          for (size_t w = 1; w < c; ++w) covered[last[w]] = 1;
+        }
+      }
+      if (matched) continue;
+      key.clear();
+      append_key(t, true);
+    }
+    if (entry != nullptr && entry->second.term) {
+      valence[i] = entry->second.valence;
+      span_end[i] = t.end;
+    } else if (key == "like") {
+      // "like" is polar only as a verb of a personal subject ("I like it"),
+      // not as a preposition ("looks like") or a request ("would like").
+      static constexpr const char* kLikers[] = {"i", "we", "you", "they", "really", "do",
+                                                "did", "totally", "also", "just", "definitely"};
+      for (size_t j = i; j-- > 0;) {
+        if (toks[j].kind != si::TokenKind::kWord || toks[j].sentence != t.sentence) break;
+        key.clear();
+        append_key(toks[j], true);
+        for (const char* w : kLikers)
+          if (key == w) valence[i] = 1.5f;
+        // "don't like", "never liked": a verb too (then negated below).
+        const auto* r = lexicon.find(key);
+        if (r != nullptr && (r->second.role & kNegator)) valence[i] = 1.5f;
+        if (key.size() > 3 && key.compare(key.size() - 3, 3, "n't") == 0) valence[i] = 1.5f;
+        break;
+      }
+      if (valence[i] != 0.0f) span_end[i] = t.end;
+    }
+    // Roles use the key without apostrophes.
+    key.clear();
+    append_key(t, false);
+    const auto* r = plain ? entry : lexicon.find(key);
+    if (r != nullptr && r->second.role != kNone) {
+      role[i] = r->second.role;
+      role_amount[i] = r->second.role_amount;
+    } else if (key.size() > 2 && key.compare(key.size() - 2, 2, "nt") == 0 &&
+               t.end - t.begin > key.size()) {
+      role[i] = kNegator;  // any "...n't" contraction
+    }
+  }
+
+  // 2. Modifiers: boosters, negation, capitals, contrast; per sentence sums.
+  auto& factor = scratch.factor;
+  factor.assign(n, 1.0f);
+  // Contrast: in the sentence of a contrast word, what comes before it counts
+  // half and what follows counts 1.5 times; a sentence that opens with one
+  // also halves the previous sentence.
+  // Linear in the number of tokens: per sentence, a backward pass counts the
+  // contrast words after each token and a forward pass sees whether one came
+  // before it.
+  auto is_contrast = [&](size_t i) {
+    return (role[i] & kContrast) && !covered[i] && span_end[i] <= toks[i].end;
+  };
+  for (size_t first = 0; first < n;) {
+    size_t last = first;
+    while (last < n && toks[last].sentence == toks[first].sentence) ++last;
+    float later = 1.0f;
+    for (size_t j = last; j-- > first;) {
+      factor[j] *= later;
+      if (is_contrast(j)) later = std::max(later * 0.5f, 1.0f / 64);
+    }
+    bool earlier = false;
+    bool seen_word = false;
+    bool opens = false;
+    for (size_t j = first; j < last; ++j) {
+      if (earlier) factor[j] *= 1.5f;
+      if (is_contrast(j)) {
+        if (!seen_word) opens = true;
+        earlier = true;
+      }
+      if (toks[j].kind == si::TokenKind::kWord) seen_word = true;
+    }
+    if (opens && first > 0) {
+      // Halve the previous sentence.
+      uint32_t prev = toks[first - 1].sentence;
+      for (size_t j = first; j-- > 0 && toks[j].sentence == prev;) factor[j] *= 0.5f;
+    }
+    first = last;
+  }
+
+  auto& hits = scratch.hits;
+  hits.clear();
+  for (size_t i = 0; i < n; ++i) {
+    float v = valence[i];
+    if (v == 0.0f) continue;
+    const si::Token& t = toks[i];
+    float sign = v > 0 ? 1.0f : -1.0f;
+    bool negated = false;
+    if (t.kind == si::TokenKind::kWord) {
+      // Look back over up to kBoosterWindow words of the same clause.
+      int seen = 0;
+      for (size_t j = i; j-- > 0 && seen < std::max(kNegationWindow, kBoosterWindow);) {
+        const si::Token& u = toks[j];
+        if (u.sentence != t.sentence) break;
+        if (u.kind == si::TokenKind::kPunct && u.clause_break) break;
+        if (u.kind != si::TokenKind::kWord) continue;
+        if (covered[j]) continue;
+        if (valence[j] != 0.0f && span_end[j] > u.end) break;  // a phrase ends here
+        if (role[j] & kContrast) break;
+        ++seen;
+        float decay = 1.0f - 0.05f * static_cast<float>(seen - 1);
+        if (role[j] & kBooster) v += sign * role_amount[j] * decay;
+        if (role[j] & kDampener) v -= sign * role_amount[j] * decay;
+        if ((role[j] & kNegator) && seen <= kNegationWindow) negated = !negated;
+      }
+      if (t.all_caps && shouting_contrast) v += sign * kAllCapsBoost;
+      if (negated) {
+        // "not good" is clearly negative; "not bad" only mildly positive.
+        v = v > 0 ? -0.75f * v : -0.35f * v;
+      }
+    }
+    v *= factor[i];
+    hits.push_back({t.begin, span_end[i] ? span_end[i] : t.end, v,
+                    static_cast<uint8_t>(negated ? 1 : source[i]), t.sentence});
+  }
+
+  // 3. Aggregate per sentence and for the document.
+  const size_t ns = sentences.size();
+  auto& pos = scratch.pos;
+  auto& neg = scratch.neg;
+  auto& sent_words = scratch.sent_words;
+  auto& bangs = scratch.bangs;
+  pos.assign(ns, 0.0);
+  neg.assign(ns, 0.0);
+  sent_words.assign(ns, 0);
+  bangs.assign(ns, 0);
+  for (const auto& t : toks) {
+    if (t.sentence >= ns) continue;
+    if (t.kind == si::TokenKind::kWord) ++sent_words[t.sentence];
+    if (t.kind == si::TokenKind::kPunct && t.bangs) bangs[t.sentence] += t.bangs;
+  }
+  for (const Hit& h : hits) {
+    if (h.sentence >= ns) continue;
+    (h.weight > 0 ? pos : neg)[h.sentence] += std::fabs(h.weight);
+  }
+  double doc_pos = 0, doc_neg = 0;
+  for (size_t s = 0; s < ns; ++s) {
+    double emph = kExclamationBoost * std::min<uint32_t>(bangs[s], 4);
+    if (pos[s] > neg[s]) pos[s] += emph;
+    else if (neg[s] > pos[s]) neg[s] += emph;
+    doc_pos += pos[s];
+    doc_neg += neg[s];
+  }
+  auto normalise = [](double p, double q, size_t w) {
+    if (p + q == 0) return 0.0;
+    return (p - q) / (p + q + kEvidencePrior + kPerWord * static_cast<double>(w));
+  };
+
+  double doc_score = normalise(doc_pos, doc_neg, words);
+  out->lexicon_score = doc_score;
+  out->lexicon_positive = doc_pos;
+  out->lexicon_negative = doc_neg;
+  if (lexicon_only) return;
+  out->has_model = model != nullptr;
+  // With several sentences the model judges the document and each sentence;
+  // a voc model reads the text once for all of them.
+  std::array<double, 3> doc_model{};
+  std::vector<std::array<double, 3>> sentence_model;
+  const bool parts = model != nullptr && options.sentences && ns > 1;
+  if (parts) {
+    thread_local std::string input;
+    thread_local std::vector<std::string> suffixes;
+    std::vector<internal::TextPart> spans(ns);
+    input.assign(text);
+    suffixes.resize(ns);
+    for (size_t s = 0; s < ns; ++s) {
+      suffixes[s].clear();
+      if (model->wants_lexicon_tokens())
+        si::AppendLexiconTokens(normalise(pos[s], neg[s], sent_words[s]), pos[s], neg[s], &suffixes[s]);
+    }
+    if (model->wants_lexicon_tokens()) si::AppendLexiconTokens(doc_score, doc_pos, doc_neg, &input);
+    for (size_t s = 0; s < ns; ++s)
+      spans[s] = {sentences[s].first, sentences[s].second, suffixes[s]};
+    model->PredictParts(input, spans, &doc_model, &sentence_model);
+  }
+  auto& doc_hits = scratch.doc_hits;
+  doc_hits.assign(hits.begin(), hits.end());
+  Finish(text, doc_score, doc_pos, doc_neg, doc_hits, true, &out->document,
+         &out->model_probabilities, parts ? &doc_model : nullptr);
+
+  if (options.sentences) {
+    out->sentences.reserve(ns);
+    auto& sh = scratch.sentence_hits;
+    size_t next_hit = 0;  // hits are in token order, hence in sentence order
+    for (size_t s = 0; s < ns; ++s) {
+      sh.clear();
+      while (next_hit < hits.size() && hits[next_hit].sentence < s) ++next_hit;
+      while (next_hit < hits.size() && hits[next_hit].sentence == s) sh.push_back(hits[next_hit++]);
+      SentenceSentiment ss;
+      ss.begin = sentences[s].first;
+      ss.end = sentences[s].second;
+      double score = normalise(pos[s], neg[s], sent_words[s]);
+      std::array<double, 3> probs{};
+      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sh,
+             ns > 1, &ss.sentiment, &probs, parts ? &sentence_model[s] : nullptr);
+      if (ns == 1) {
+        // One sentence: it shares the document's verdict.
+        ss.sentiment.label = out->document.label;
+        ss.sentiment.score = out->document.score;
+        ss.sentiment.confidence = out->document.confidence;
+      }
+      out->sentences.push_back(std::move(ss));
+    }
+  }
+}
+
+// Turns a lexicon score (and the model's opinion of `text`) into label, score,
+// confidence and the strongest evidence spans.
+void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score, double pos,
+                                     double neg, std::vector<Hit>& hits, bool use_model,
+                                     Sentiment* s, std::array<double, 3>* model_probs,
+                                     const std::array<double, 3>* given) const {
+  // Lexicon class probabilities: polar mass rises steeply around the threshold.
+  const double thr = options.neutral_threshold;
+  double polar = pos + neg > 0 ? Logistic(12.0 * (std::fabs(lexicon_score) - thr)) : 0.0;
+  std::array<double, 3> q = {lexicon_score < 0 ? polar : 0.0, 1.0 - polar,
+                             lexicon_score > 0 ? polar : 0.0};
+  bool blended = false;
+  if (model && use_model) {
+    std::array<double, 3> m;
+    if (given != nullptr) {  // judged already (PredictParts)
+      m = *given;
+    } else if (model->wants_lexicon_tokens()) {
+      thread_local std::string input;
+      input.assign(text);
+      si::AppendLexiconTokens(lexicon_score, pos, neg, &input);
+      m = model->Predict(input);
+    } else {
+      m = model->Predict(text);
+    }
+    *model_probs = m;
+    double total = m[0] + m[1] + m[2];
+    if (total > 0) {
+      std::array<double, 3> t;
+      const double inv_t = 1.0 / options.model_temperature;
+      total = 0;
+      for (int c = 0; c < 3; ++c) total += (t[c] = std::pow(std::max(m[c], 1e-6), inv_t));
+      const double w = options.model_weight;
+      for (int c = 0; c < 3; ++c) q[c] = (1.0 - w) * q[c] + w * t[c] / total;
+      blended = true;
+    }
+  }
+  int best = 1;
+  if (q[0] > q[best]) best = 0;
+  if (q[2] > q[best]) best = 2;
+  s->label = static_cast<Polarity>(best - 1);
+  s->score = blended ? std::max(-1.0, std::min(1.0, q[2] - q[0])) : lexicon_score;
+  s->confidence = q[best];
+
+  // Evidence: the strongest hits, in text order.
+  size_t keep = std::min<size_t>(hits.size(), static_cast<size_t>(options.max_evidence));
+  std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(), [](const Hit& a, const Hit& b) {
+    return std::fabs(a.weight) > std::fabs(b.weight);
+  });
+  hits.resize(keep);
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
+  s->evidence.reserve(keep + (blended ? 1 : 0));
+  for (const Hit& h : hits)
+    s->evidence.push_back({h.begin, h.end, kSources[h.source], std::round(static_cast<double>(h.weight) * 1000.0) / 1000.0});
+  (void)text;
+}
+
+}  // namespace voc

@@ -1,0 +1,350 @@
+// Lexicon-and-rules sentiment for languages other than English (see
+// sentiment_language.h and docs/LANGUAGES.md). The rules follow VADER's,
+// with each language's own negators, boosters, dampeners and contrast
+// words: a negator among the three words before a term (or, in German and
+// Dutch, among the two after it in the same clause: "gefällt mir nicht")
+// flips and damps it; boosters and dampeners before it scale it; terms
+// after a contrast word weigh 1.5, before it 0.5; ALL-CAPS words and '!'
+// add emphasis.
+#include "sentiment/sentiment_language.h"
+
+#include <unicode/uchar.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "sentiment/sentiment_scan.h"
+#include "util/utf8_util.h"
+
+namespace voc {
+namespace internal {
+namespace {
+
+namespace si = sentiment_internal;
+
+constexpr double kBoost = 0.293;       // VADER's booster increment
+constexpr double kNegation = -0.74;    // VADER's negation scalar
+constexpr double kCapsBoost = 0.733;   // VADER's ALL-CAPS increment
+constexpr double kBangBoost = 0.292;   // per '!', at most four
+constexpr double kNeutralThreshold = 0.15;  // as the English scorer's default
+
+double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+double Normalize(double s) { return s / std::sqrt(s * s + 15.0); }
+
+// Lower-cases UTF-8 `w` code point by code point (ICU's simple mapping).
+std::string Lower(std::string_view w) {
+  std::string out;
+  out.reserve(w.size());
+  for (size_t p = 0; p < w.size();) {
+    const auto b = static_cast<unsigned char>(w[p]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
+      ++p;
+      continue;
+    }
+    bool invalid = false;
+    char32_t c = DecodeUtf8(w, &p, &invalid);
+    AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))), &out);
+  }
+  return out;
+}
+
+// `w` (lower case) with the accents of Latin letters removed: "não" ->
+// "nao", so that texts typed without accents still find their terms.
+std::string Fold(std::string_view w) {
+  static constexpr struct {
+    char32_t from;
+    char to;
+  } kFold[] = {{0xE0, 'a'}, {0xE1, 'a'}, {0xE2, 'a'}, {0xE3, 'a'}, {0xE4, 'a'}, {0xE5, 'a'}, {0xE7, 'c'},
+               {0xE8, 'e'}, {0xE9, 'e'}, {0xEA, 'e'}, {0xEB, 'e'}, {0xEC, 'i'}, {0xED, 'i'}, {0xEE, 'i'},
+               {0xEF, 'i'}, {0xF1, 'n'}, {0xF2, 'o'}, {0xF3, 'o'}, {0xF4, 'o'}, {0xF5, 'o'}, {0xF6, 'o'},
+               {0xF9, 'u'}, {0xFA, 'u'}, {0xFB, 'u'}, {0xFC, 'u'}, {0xFD, 'y'}, {0xFF, 'y'}};
+  std::string out;
+  out.reserve(w.size());
+  for (size_t p = 0; p < w.size();) {
+    const auto b = static_cast<unsigned char>(w[p]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+      ++p;
+      continue;
+    }
+    bool invalid = false;
+    const size_t start = p;
+    char32_t c = DecodeUtf8(w, &p, &invalid);
+    char to = 0;
+    for (const auto& f : kFold)
+      if (f.from == c) to = f.to;
+    if (c == 0xDF) {
+      out += "ss";
+    } else if (to) {
+      out.push_back(to);
+    } else {
+      out.append(w.substr(start, p - start));
+    }
+  }
+  return out;
+}
+
+enum WordRole : uint8_t { kNone = 0, kNegator = 1, kBooster = 2, kDampener = 4, kContrast = 8 };
+
+struct Word {
+  uint32_t begin, end;
+  std::string lower;
+  bool all_caps;
+  uint32_t sentence;
+  bool clause_break_after = false;  // punctuation follows before the next word
+};
+
+}  // namespace
+
+struct LanguageSentiment::Impl {
+  std::string language;
+  std::string source, source_negated;
+  std::unordered_map<std::string, float> terms;
+  std::unordered_map<std::string, float> folded;  // by Fold(term), when not a term itself
+  std::unordered_map<std::string, uint8_t> roles;
+  bool negation_after = false;  // German, Dutch: "gefällt mir nicht"
+  si::Scanner scanner;
+
+  bool Lookup(const std::string& w, float* v) const {
+    auto it = terms.find(w);
+    if (it != terms.end()) {
+      *v = it->second;
+      return true;
+    }
+    auto f = folded.find(Fold(w));
+    if (f != folded.end()) {
+      *v = f->second;
+      return true;
+    }
+    return false;
+  }
+  uint8_t Role(const std::string& w) const {
+    auto it = roles.find(w);
+    if (it != roles.end()) return it->second;
+    auto f = roles.find(Fold(w));
+    return f != roles.end() ? f->second : static_cast<uint8_t>(kNone);
+  }
+};
+
+LanguageSentiment::LanguageSentiment() : impl_(std::make_unique<Impl>()) {}
+LanguageSentiment::~LanguageSentiment() = default;
+
+const std::string& LanguageSentiment::language() const { return impl_->language; }
+size_t LanguageSentiment::terms() const { return impl_->terms.size(); }
+
+Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Load(const std::string& path,
+                                                                   std::string language) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("sentiment lexicon not found: " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto r = Parse(ss.str(), std::move(language));
+  if (!r.ok()) return Status(r.status().code(), path + ": " + r.status().message());
+  return r;
+}
+
+Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_view contents,
+                                                                    std::string language) {
+  std::unique_ptr<LanguageSentiment> ls(new LanguageSentiment());
+  Impl& im = *ls->impl_;
+  im.language = language;
+  im.source = "lexicon:" + language;
+  im.source_negated = im.source + ":negated";
+  im.negation_after = language == "de" || language == "nl";
+  size_t line_no = 0;
+  for (size_t pos = 0; pos < contents.size();) {
+    size_t eol = contents.find('\n', pos);
+    if (eol == std::string_view::npos) eol = contents.size();
+    std::string_view line = contents.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    auto bad = [&](const std::string& why) {
+      return InvalidArgumentError("line " + std::to_string(line_no) + ": " + why);
+    };
+    if (line[0] == '@') {
+      const size_t sp = line.find(' ');
+      const std::string_view kind = line.substr(1, sp == std::string_view::npos ? line.size() - 1 : sp - 1);
+      uint8_t role = kind == "negation" ? kNegator : kind == "booster" ? kBooster
+                   : kind == "dampener" ? kDampener : kind == "contrast" ? kContrast : kNone;
+      if (role == kNone) return bad("unknown rule list '@" + std::string(kind) + "'");
+      std::istringstream words(std::string(sp == std::string_view::npos ? "" : line.substr(sp + 1)));
+      std::string w;
+      while (words >> w) im.roles[Lower(w)] |= role;
+      continue;
+    }
+    const size_t tab = line.find('\t');
+    if (tab == std::string_view::npos || tab == 0) return bad("expected term<TAB>valence");
+    std::string value(line.substr(tab + 1));
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end != '\0' || !std::isfinite(v) || v < -4.0 || v > 4.0)
+      return bad("valence must be a number in [-4, 4]");
+    im.terms[Lower(line.substr(0, tab))] = static_cast<float>(v);
+  }
+  for (const auto& [t, v] : im.terms) {
+    std::string f = Fold(t);
+    if (f != t && !im.terms.count(f)) im.folded.emplace(std::move(f), v);
+  }
+  std::vector<std::pair<std::string, uint8_t>> folded_roles;
+  for (const auto& [w, r] : im.roles) {
+    std::string f = Fold(w);
+    if (f != w && !im.roles.count(f)) folded_roles.emplace_back(std::move(f), r);
+  }
+  for (auto& [f, r] : folded_roles) im.roles.emplace(std::move(f), r);
+  return ls;
+}
+
+SentimentResult LanguageSentiment::Analyze(std::string_view text) const {
+  const Impl& im = *impl_;
+  SentimentResult out;
+  thread_local std::vector<si::Token> tokens;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  im.scanner.Scan(text, &tokens, &sentences);
+
+  struct Hit {
+    uint32_t begin, end;
+    double weight;
+    const char* source;
+    uint32_t sentence;
+  };
+  std::vector<Hit> hits;
+  // Words, split at apostrophes ("n'est", "l'hôtel", "un'ora"), in order;
+  // emoji and emoticons as hits straight away.
+  std::vector<Word> words;
+  std::vector<int> bangs(sentences.size(), 0);
+  for (const si::Token& t : tokens) {
+    if (t.kind == si::TokenKind::kPunct) {
+      if (!words.empty() && t.clause_break) words.back().clause_break_after = true;
+      if (t.sentence < bangs.size()) bangs[t.sentence] += t.bangs;
+      continue;
+    }
+    if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon) {
+      hits.push_back({t.begin, t.end, t.valence, t.kind == si::TokenKind::kEmoji ? "emoji" : "emoticon",
+                      t.sentence});
+      if (!words.empty()) words.back().clause_break_after = true;
+      continue;
+    }
+    std::string_view w = text.substr(t.begin, t.end - t.begin);
+    uint32_t start = t.begin;
+    for (size_t i = 0; i <= w.size();) {
+      size_t next = w.find('\'', i);
+      size_t alen = 1;
+      const size_t curly = w.find("\xE2\x80\x99", i);  // ’
+      if (curly < next) next = curly, alen = 3;
+      if (next == std::string_view::npos) next = w.size(), alen = 0;
+      if (next > i)
+        words.push_back({static_cast<uint32_t>(start + i), static_cast<uint32_t>(start + next),
+                         Lower(w.substr(i, next - i)), t.all_caps, t.sentence});
+      if (alen == 0) break;
+      i = next + alen;
+    }
+  }
+
+  // Contrast: the last contrast word of each sentence.
+  std::vector<int> contrast_at(sentences.size(), -1);
+  std::vector<uint8_t> role(words.size());
+  for (size_t i = 0; i < words.size(); ++i) {
+    role[i] = im.Role(words[i].lower);
+    if ((role[i] & kContrast) && words[i].sentence < contrast_at.size())
+      contrast_at[words[i].sentence] = static_cast<int>(i);
+  }
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    float base;
+    if (role[i] != kNone || !im.Lookup(w.lower, &base)) continue;
+    double v = base;
+    const double sign = v > 0 ? 1.0 : -1.0;
+    bool negated = false;
+    // Up to three words before, within the sentence and the clause.
+    for (int k = 1; k <= 3 && static_cast<int>(i) - k >= 0; ++k) {
+      const size_t j = i - k;
+      if (words[j].sentence != w.sentence || words[j].clause_break_after) break;
+      const double decay = k == 1 ? 1.0 : k == 2 ? 0.95 : 0.9;
+      if (role[j] & kBooster) v += sign * kBoost * decay;
+      if (role[j] & kDampener) v -= sign * kBoost * decay;
+      if (role[j] & kNegator) negated = true;
+    }
+    if (im.negation_after && !negated) {
+      for (size_t j = i + 1; j < words.size() && j <= i + 2; ++j) {
+        if (words[j].sentence != w.sentence || words[j - 1].clause_break_after) break;
+        if (role[j] & kNegator) negated = true;
+      }
+    }
+    if (negated) v *= kNegation;
+    if (w.all_caps) v += (v > 0 ? 1.0 : -1.0) * kCapsBoost;
+    const int c = w.sentence < contrast_at.size() ? contrast_at[w.sentence] : -1;
+    if (c >= 0) v *= static_cast<int>(i) > c ? 1.5 : 0.5;
+    hits.push_back({w.begin, w.end, v, negated ? im.source_negated.c_str() : im.source.c_str(), w.sentence});
+  }
+
+  // Sums per sentence and for the document.
+  std::vector<double> sums(sentences.size(), 0.0), pos(sentences.size(), 0.0), neg(sentences.size(), 0.0);
+  double total = 0.0;
+  for (const Hit& h : hits) {
+    if (h.sentence >= sums.size()) continue;
+    sums[h.sentence] += h.weight;
+    (h.weight > 0 ? pos : neg)[h.sentence] += std::fabs(h.weight);
+  }
+  auto finish = [](double sum, double p, double n, int bang_count, Sentiment* s) {
+    if (sum != 0.0) sum += (sum > 0 ? 1.0 : -1.0) * std::min(bang_count, 4) * kBangBoost;
+    const double score = Normalize(sum);
+    const double polar = p + n > 0 ? Logistic(12.0 * (std::fabs(score) - kNeutralThreshold)) : 0.0;
+    const double q[3] = {score < 0 ? polar : 0.0, 1.0 - polar, score > 0 ? polar : 0.0};
+    int best = 1;
+    if (q[0] > q[best]) best = 0;
+    if (q[2] > q[best]) best = 2;
+    s->label = static_cast<Polarity>(best - 1);
+    s->score = score;
+    s->confidence = q[best];
+    return score;
+  };
+  double all_pos = 0, all_neg = 0;
+  int all_bangs = 0;
+  for (size_t s = 0; s < sentences.size(); ++s) {
+    total += sums[s];
+    all_pos += pos[s];
+    all_neg += neg[s];
+    all_bangs += bangs[s];
+  }
+  out.lexicon_score = finish(total, all_pos, all_neg, all_bangs, &out.document);
+  out.lexicon_positive = all_pos;
+  out.lexicon_negative = all_neg;
+  // Evidence: the strongest eight hits, in text order.
+  auto evidence = [&](std::vector<const Hit*> hs, Sentiment* s) {
+    const size_t keep = std::min<size_t>(hs.size(), 8);
+    std::partial_sort(hs.begin(), hs.begin() + keep, hs.end(),
+                      [](const Hit* a, const Hit* b) { return std::fabs(a->weight) > std::fabs(b->weight); });
+    hs.resize(keep);
+    std::sort(hs.begin(), hs.end(), [](const Hit* a, const Hit* b) { return a->begin < b->begin; });
+    for (const Hit* h : hs)
+      s->evidence.push_back({h->begin, h->end, h->source, std::round(h->weight * 1000.0) / 1000.0});
+  };
+  std::vector<const Hit*> all;
+  for (const Hit& h : hits) all.push_back(&h);
+  evidence(all, &out.document);
+  for (size_t s = 0; s < sentences.size(); ++s) {
+    std::vector<const Hit*> in;
+    for (const Hit& h : hits)
+      if (h.sentence == s) in.push_back(&h);
+    if (in.empty()) continue;
+    SentenceSentiment ss;
+    ss.begin = sentences[s].first;
+    ss.end = sentences[s].second;
+    finish(sums[s], pos[s], neg[s], bangs[s], &ss.sentiment);
+    evidence(in, &ss.sentiment);
+    out.sentences.push_back(std::move(ss));
+  }
+  return out;
+}
+
+}  // namespace internal
+}  // namespace voc

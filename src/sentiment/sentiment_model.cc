@@ -1,0 +1,198 @@
+// The optional fastText part of voc's sentiment.
+#include "sentiment/sentiment_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include <fasttext/fasttext.h>
+
+#include "classifier/classifier_backend.h"
+#include "voc/classifier.h"
+#include "voc/sentiment.h"
+
+namespace voc {
+namespace sentiment_internal {
+
+void PrepareModelInput(std::string_view text, std::string* out) {
+  out->clear();
+  out->reserve(text.size() + 8);
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      out->push_back(ch);
+    } else if (c >= 'A' && c <= 'Z') {
+      out->push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
+      out->push_back(ch);
+    } else if (c == '!' || c == '?') {
+      out->push_back(' ');
+      out->push_back(ch);
+      out->push_back(' ');
+    } else {
+      out->push_back(' ');
+    }
+  }
+}
+
+void AppendLexiconTokens(double score, double pos, double neg, std::string* out) {
+  auto band = [](double v) { return static_cast<int>(std::min(10.0, std::max(0.0, v * 2.0))); };
+  const long tenths = std::lround(std::max(-1.0, std::min(1.0, score)) * 10.0);
+  out->append(tenths < 0 ? " lexscoren" : " lexscorep");
+  out->append(std::to_string(tenths < 0 ? -tenths : tenths));
+  out->append(score < -0.05 ? " lexclassneg" : score > 0.05 ? " lexclasspos" : " lexclassneu");
+  out->append(" lexpos");
+  out->append(std::to_string(band(pos)));
+  out->append(" lexneg");
+  out->append(std::to_string(band(neg)));
+  if (pos == 0 && neg == 0) out->append(" lexnone");
+}
+
+constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral",
+                                        "__label__positive"};
+
+struct SentimentModel::Impl {
+  // Exactly one of the two is used: a voc model trained by `voc train`
+  // (task "sentiment"), or a plain fastText model.
+  std::unique_ptr<TextClassifier> classifier;
+  fasttext::FastText ft;
+  std::vector<int> class_of_label;  // label index (fastText id or voc label) -> 0/1/2 or -1
+  bool lexicon_tokens = false;
+
+  // The classes of a voc model's label probabilities.
+  std::array<double, 3> Classes(const std::vector<double>& p) const {
+    std::array<double, 3> probs{0.0, 0.0, 0.0};
+    for (size_t l = 0; l < p.size() && l < class_of_label.size(); ++l)
+      if (class_of_label[l] >= 0) probs[static_cast<size_t>(class_of_label[l])] = p[l];
+    return probs;
+  }
+};
+
+bool SentimentModel::wants_lexicon_tokens() const { return impl_->lexicon_tokens; }
+
+SentimentModel::SentimentModel() : impl_(new Impl) {}
+SentimentModel::~SentimentModel() = default;
+
+Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open sentiment model '" + path + "'");
+  int32_t magic = 0, version = 0;
+  in.read(reinterpret_cast<char*>(&magic), sizeof(magic));
+  in.read(reinterpret_cast<char*>(&version), sizeof(version));
+  // fastText files start with the magic number 793712314 and version 12;
+  // anything else must be a voc model.
+  if (!in || magic != 793712314 || version != 12) {
+    in.close();
+    auto c = TextClassifier::Load(path, "sentiment");
+    if (!c.ok())
+      return DataLossError("sentiment model '" + path +
+                           "' is neither a voc sentiment model nor a fastText model (" +
+                           c.status().message() + ")");
+    const std::string& input = (*c)->info().input;
+    if (input != "text" && input != kSentimentLexiconInput)
+      return FailedPreconditionError("sentiment model '" + path + "' expects input '" + input +
+                                     "', which this version cannot produce");
+    std::unique_ptr<SentimentModel> model(new SentimentModel);
+    model->impl_->lexicon_tokens = input == kSentimentLexiconInput;
+    int found = 0;
+    for (const std::string& l : (*c)->info().labels) {
+      model->impl_->class_of_label.push_back(-1);
+      for (int k = 0; k < 3; ++k)
+        if (l == kLabelNames[k] + 9) {  // without "__label__"
+          model->impl_->class_of_label.back() = k;
+          ++found;
+        }
+    }
+    if (found == 0 || (*c)->info().multi_label)
+      return DataLossError("sentiment model '" + path +
+                           "' has none of the labels negative, neutral, positive");
+    model->impl_->classifier = std::move(*c);
+    return model;
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 64) return DataLossError("sentiment model '" + path + "' is truncated");
+  if (size > (std::streamoff{1} << 31))
+    return DataLossError("sentiment model '" + path + "' is larger than 2 GiB");
+  // fastText's loader trusts its input: walk the whole image first.
+  std::string image(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(image.data(), size)) return DataLossError("cannot read sentiment model '" + path + "'");
+  in.close();
+  if (Status v = internal::ValidateNamedFastTextImage(image); !v.ok())
+    return DataLossError("sentiment model '" + path + "' refused: " + v.message());
+  std::unique_ptr<SentimentModel> model(new SentimentModel);
+  try {
+    std::istringstream stream(std::move(image));
+    stream.seekg(8);  // past the magic and version, checked above
+    model->impl_->ft.loadModel(stream);
+  } catch (const std::exception& e) {
+    return DataLossError("sentiment model '" + path + "' cannot be loaded: " + e.what());
+  } catch (...) {
+    return DataLossError("sentiment model '" + path + "' cannot be loaded");
+  }
+  auto dict = model->impl_->ft.getDictionary();
+  int32_t n = dict->nlabels();
+  model->impl_->class_of_label.assign(n > 0 ? n : 0, -1);
+  int found = 0;
+  for (int32_t i = 0; i < n; ++i) {
+    std::string name = dict->getLabel(i);
+    for (int c = 0; c < 3; ++c)
+      if (name == kLabelNames[c]) {
+        model->impl_->class_of_label[i] = c;
+        ++found;
+      }
+  }
+  if (found == 0)
+    return DataLossError("sentiment model '" + path +
+                         "' has none of the labels __label__negative, __label__neutral, __label__positive");
+  return model;
+}
+
+std::array<double, 3> SentimentModel::Predict(std::string_view text) const {
+  std::array<double, 3> probs{0.0, 0.0, 0.0};
+  if (impl_->classifier) {
+    thread_local std::vector<double> p;
+    internal::ClassifierAccess::backend(*impl_->classifier).Probabilities(text, &p);
+    return impl_->Classes(p);
+  }
+  std::string prepared;
+  PrepareModelInput(text, &prepared);
+  prepared.push_back('\n');
+  std::istringstream in(prepared);
+  std::vector<std::pair<fasttext::real, std::string>> predictions;
+  try {
+    if (!impl_->ft.predictLine(in, predictions, -1, 0.0)) return probs;
+  } catch (...) {
+    return probs;
+  }
+  for (const auto& p : predictions) {
+    for (int c = 0; c < 3; ++c)
+      if (p.second == kLabelNames[c]) probs[c] = p.first;
+  }
+  return probs;
+}
+
+void SentimentModel::PredictParts(std::string_view text, const std::vector<internal::TextPart>& parts,
+                                  std::array<double, 3>* text_probs,
+                                  std::vector<std::array<double, 3>>* part_probs) const {
+  part_probs->resize(parts.size());
+  if (!impl_->classifier) {  // fastText: one text at a time
+    *text_probs = Predict(text);
+    for (size_t i = 0; i < parts.size(); ++i) (*part_probs)[i] = Predict(internal::PartText(text, parts[i]));
+    return;
+  }
+  thread_local std::vector<double> p;
+  thread_local std::vector<std::vector<double>> pp;
+  internal::ClassifierAccess::backend(*impl_->classifier).PartsProbabilities(text, parts, &p, &pp);
+  *text_probs = impl_->Classes(p);
+  for (size_t i = 0; i < parts.size(); ++i) (*part_probs)[i] = impl_->Classes(pp[i]);
+}
+
+}  // namespace sentiment_internal
+}  // namespace voc

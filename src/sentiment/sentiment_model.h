@@ -1,0 +1,58 @@
+// Private: the optional learned part of voc's sentiment: a voc model trained
+// by `voc train --task sentiment` (labels negative, neutral, positive) or a
+// plain fastText classifier (labels __label__negative, __label__neutral,
+// __label__positive).
+#ifndef VOC_SRC_SENTIMENT_MODEL_H_
+#define VOC_SRC_SENTIMENT_MODEL_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "classifier/classifier_backend.h"
+#include "voc/status.h"
+
+namespace voc {
+namespace sentiment_internal {
+
+// Rewrites `text` the way the model's training data was prepared: ASCII
+// letters lower-cased, digits and apostrophes kept, '!' and '?' split off as
+// tokens, other ASCII punctuation and control characters turned into spaces,
+// non-ASCII bytes kept. bench/sentiment_loco.py does the same in Python.
+void PrepareModelInput(std::string_view text, std::string* out);
+
+// Appends to a model input the tokens that describe the lexicon's judgement:
+// score band (tenths), class, positive and negative strength (halves, capped),
+// and "lexnone" when the lexicon found nothing. Input kSentimentLexiconInput.
+void AppendLexiconTokens(double score, double pos, double neg, std::string* out);
+
+class SentimentModel {
+ public:
+  // NotFound if `path` cannot be opened, DataLoss if it is neither a voc
+  // sentiment model nor a fastText model, or has none of the three labels.
+  static Result<std::unique_ptr<SentimentModel>> Load(const std::string& path);
+  ~SentimentModel();
+
+  // Class probabilities {negative, neutral, positive} of `text`; a label the
+  // model lacks gets 0. Thread-safe.
+  std::array<double, 3> Predict(std::string_view text) const;
+  // Predict of `text` and of each part (text.substr(begin, end - begin) +
+  // suffix), with the same results; a voc model reads `text` once.
+  void PredictParts(std::string_view text, const std::vector<internal::TextPart>& parts,
+                    std::array<double, 3>* text_probs,
+                    std::vector<std::array<double, 3>>* part_probs) const;
+  // Whether Predict expects the text with AppendLexiconTokens applied.
+  bool wants_lexicon_tokens() const;
+
+ private:
+  SentimentModel();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sentiment_internal
+}  // namespace voc
+
+#endif  // VOC_SRC_SENTIMENT_MODEL_H_

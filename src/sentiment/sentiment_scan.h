@@ -1,0 +1,59 @@
+// Private: the light scanner that splits text into the units voc's sentiment
+// scores (words, emoji, emoticons, punctuation) and into sentences.
+#ifndef VOC_SRC_SENTIMENT_SCAN_H_
+#define VOC_SRC_SENTIMENT_SCAN_H_
+
+#include <cstdint>
+#include <string_view>
+#include "util/flat_string_map.h"
+#include <utility>
+#include <vector>
+
+namespace voc {
+namespace sentiment_internal {
+
+enum class TokenKind : uint8_t { kWord, kEmoji, kEmoticon, kPunct };
+
+struct Token {
+  uint32_t begin = 0;  // byte offsets into the scanned text
+  uint32_t end = 0;
+  TokenKind kind = TokenKind::kWord;
+  bool all_caps = false;     // a word of 2+ letters, none lower case
+  bool clause_break = false; // punctuation that ends negation scope (, ; : . ! ? ...)
+  uint8_t bangs = 0;         // number of '!' in a punctuation token
+  float valence = 0.0f;      // emoji and emoticons: their lexicon valence
+  uint32_t sentence = 0;     // index into the sentence list
+};
+
+class Scanner {
+ public:
+  // Builds the emoji and emoticon tables from the compiled lexicon.
+  Scanner();
+
+  // Splits `text` into tokens and sentences (byte ranges from the first to
+  // the last token of each sentence). Sentences end at '.', '!', '?' runs
+  // followed by a space or the end, and at line breaks.
+  void Scan(std::string_view text, std::vector<Token>* tokens,
+            std::vector<std::pair<uint32_t, uint32_t>>* sentences) const;
+
+  // Valence of an emoji sequence or emoticon, if it has one.
+  bool LookupSymbol(std::string_view s, float* valence) const;
+
+ private:
+  internal::FlatStringMap<float> emoji_;
+  internal::FlatStringMap<float> emoticons_;
+  size_t max_emoji_ = 0;
+  // Bit k: some emoji sequence is k bytes long (k < 64); only those lengths
+  // are looked up.
+  uint64_t emoji_lengths_ = 0;
+  size_t max_emoticon_ = 0;
+  // The first two bytes (ASCII lower-cased) of every emoticon, as bits: a
+  // chunk whose start is not among them (almost every word) skips the
+  // emoticon lookups.
+  uint64_t emoticon_starts_[1024] = {};
+};
+
+}  // namespace sentiment_internal
+}  // namespace voc
+
+#endif  // VOC_SRC_SENTIMENT_SCAN_H_

@@ -1,0 +1,389 @@
+// Language identification: script first, English function words second,
+// fastText's lid.176 model for the rest (voc/language.h, docs/LANGUAGES.md).
+#include "voc/language.h"
+
+#include <fasttext/fasttext.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "classifier/classifier_backend.h"
+#include "util/utf8_util.h"
+
+namespace voc {
+namespace {
+
+enum Script : int {
+  kLatin = 0,
+  kHan,
+  kKana,
+  kHangul,
+  kArabic,
+  kCyrillic,
+  kDevanagari,
+  kGreek,
+  kHebrew,
+  kThai,
+  kOtherLetter,  // any other script (Bengali, Tamil, Georgian, ...): the model's
+  kScriptCount
+};
+
+// The script of letter `c`, or -1 for a non-letter (digits, punctuation,
+// symbols, emoji, spaces). Latin covers ASCII letters and the Latin blocks.
+int ScriptOf(char32_t c) {
+  if (c < 0x80) return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? kLatin : -1;
+  if (c < 0x250) return (c == 0xD7 || c == 0xF7 || c < 0xC0) ? -1 : kLatin;  // Latin-1, Ext-A/B
+  if (c >= 0x1E00 && c <= 0x1EFF) return kLatin;                            // Latin Extended Additional
+  if (c >= 0x370 && c <= 0x3FF) return kGreek;
+  if (c >= 0x1F00 && c <= 0x1FFF) return kGreek;
+  if (c >= 0x400 && c <= 0x52F) return kCyrillic;
+  if (c >= 0x590 && c <= 0x5FF) return c >= 0x5D0 ? kHebrew : -1;  // points are not letters
+  if ((c >= 0x600 && c <= 0x6FF) || (c >= 0x750 && c <= 0x77F) || (c >= 0xFB50 && c <= 0xFDFF) ||
+      (c >= 0xFE70 && c <= 0xFEFF)) {
+    if ((c >= 0x660 && c <= 0x669) || (c >= 0x6F0 && c <= 0x6F9)) return -1;  // digits
+    if (c >= 0x60C && c <= 0x61F) return -1;                                   // punctuation
+    return kArabic;
+  }
+  if (c >= 0x900 && c <= 0x97F) return kDevanagari;
+  if (c >= 0xE00 && c <= 0xE7F) return kThai;
+  if (c >= 0x1100 && c <= 0x11FF) return kHangul;
+  if (c >= 0x3130 && c <= 0x318F) return kHangul;
+  if (c >= 0xAC00 && c <= 0xD7AF) return kHangul;
+  if (c >= 0x3040 && c <= 0x30FF) return c == 0x30FB || c == 0x30FC ? -1 : kKana;  // ・ ー
+  if (c >= 0x31F0 && c <= 0x31FF) return kKana;
+  if (c >= 0xFF66 && c <= 0xFF9D) return kKana;  // half-width katakana
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2FA1F) ||
+      (c >= 0xF900 && c <= 0xFAFF))
+    return kHan;
+  if (c >= 0xFF21 && c <= 0xFF5A) return ((c >= 0xFF21 && c <= 0xFF3A) || c >= 0xFF41) ? kLatin : -1;
+  // Other scripts with letters: Armenian to Myanmar, Georgian, Ethiopic, ...
+  if ((c >= 0x530 && c <= 0x58F) || (c >= 0x980 && c <= 0xDFF) || (c >= 0xE80 && c <= 0x10FF) ||
+      (c >= 0x1200 && c <= 0x139F))
+    return kOtherLetter;
+  return -1;
+}
+
+// Lower-cased ASCII word, or empty for a word with other bytes.
+bool IsAsciiWordByte(unsigned char b) {
+  return (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+}
+
+// English function words that are not (ASCII) words of the other major
+// Latin-script languages: "in", "is", "a", "no", "me", "on", "so", "die",
+// "do", "an", "or", "i" are left out for that reason.
+constexpr std::array<std::string_view, 62> kEnglishCues = {
+    "the",   "and",   "you",   "your",  "was",   "were",   "with",  "this",  "that",  "have",
+    "has",   "had",   "they",  "them",  "their", "it",     "its",   "of",    "for",   "not",
+    "are",   "be",    "been",  "would", "could", "should", "our",   "we",    "what",  "when",
+    "which", "will",  "from",  "but",   "just",  "very",   "after", "about", "there", "because",
+    "get",   "got",   "now",   "still", "again", "did",    "does",  "all",   "any",   "how",
+    "why",   "who",   "more",  "out",   "up",    "by",     "at",    "if",    "my",    "to",
+    "can",   "he"};
+
+// ASCII function words of the other major Latin-script languages; one of
+// them sends the text to the model.
+constexpr std::array<std::string_view, 72> kForeignCues = {
+    "de",   "la",   "le",   "les",  "des",  "et",   "est",  "une",  "pas",  "je",  "il",   "el",
+    "los",  "las",  "que",  "y",    "es",   "un",   "una",  "por",  "con",  "del", "der",  "die",
+    "das",  "und",  "ist",  "nicht", "ich", "mit",  "sie",  "ein",  "eine", "het", "een",  "van",
+    "niet", "ik",   "di",   "che",  "non",  "sono", "per",  "della", "nao", "com", "uma",  "um",
+    "para", "muito", "mais", "mas", "en",   "och",  "og",   "jeg",  "er",   "nie", "jest", "na",
+    "sa",   "ang",  "ng",   "yang", "dan",  "ini",  "itu",  "ke",   "zu",   "auf", "wir",  "du"};
+
+bool InList(std::string_view w, const std::string_view* list, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (list[i] == w) return true;
+  return false;
+}
+
+struct ScriptCounts {
+  std::array<int, kScriptCount> letters{};
+  int total = 0;
+  bool ascii_letters = true;  // no letter outside ASCII (emoji and symbols may be there)
+  // Letters that tell the languages of a script apart.
+  int uk = 0, bg_hard = 0, ru_only = 0, sr = 0, mk = 0, fa = 0, ur = 0;
+};
+
+ScriptCounts CountScripts(std::string_view text) {
+  ScriptCounts sc;
+  for (size_t pos = 0; pos < text.size();) {
+    const auto b = static_cast<unsigned char>(text[pos]);
+    if (b < 0x80) {
+      ++pos;
+      if (IsAsciiWordByte(b)) {
+        ++sc.letters[kLatin];
+        ++sc.total;
+      }
+      continue;
+    }
+    bool invalid = false;
+    const char32_t c = internal::DecodeUtf8(text, &pos, &invalid);
+    const int s = ScriptOf(c);
+    if (s < 0) continue;
+    sc.ascii_letters = false;
+    ++sc.letters[s];
+    ++sc.total;
+    if (s == kCyrillic) {
+      const char32_t l = (c >= 0x410 && c <= 0x42F) ? c + 0x20 : (c >= 0x400 && c <= 0x40F) ? c + 0x50 : c;
+      switch (l) {
+        case 0x456: case 0x457: case 0x454: case 0x491: case 0x490: ++sc.uk; break;  // і ї є ґ Ґ
+        case 0x44A: ++sc.bg_hard; break;                                          // ъ
+        case 0x44B: case 0x44D: case 0x451: ++sc.ru_only; break;                  // ы э ё
+        case 0x452: case 0x45B: case 0x45F: case 0x458: case 0x459: case 0x45A:  // ђ ћ џ ј љ њ
+          ++sc.sr;
+          break;
+        case 0x453: case 0x45C: case 0x455: ++sc.mk; break;                       // ѓ ќ ѕ
+        default: break;
+      }
+    } else if (s == kArabic) {
+      if (c == 0x67E || c == 0x686 || c == 0x698 || c == 0x6AF || c == 0x6CC || c == 0x6A9) ++sc.fa;
+      if (c == 0x6D2 || c == 0x679 || c == 0x688 || c == 0x691 || c == 0x6BA || c == 0x6BE) ++sc.ur;
+    }
+  }
+  return sc;
+}
+
+// The language of a script that decides it, "" for Latin and other scripts.
+std::string ScriptLanguage(int script, const ScriptCounts& sc) {
+  switch (script) {
+    case kHan: return sc.letters[kKana] * 10 >= sc.letters[kHan] ? "ja" : "zh";
+    case kKana: return "ja";
+    case kHangul: return "ko";
+    case kArabic: return sc.ur > 0 ? "ur" : sc.fa > 0 ? "fa" : "ar";
+    case kCyrillic:
+      if (sc.uk > 0) return "uk";
+      if (sc.mk > 0) return "mk";
+      if (sc.sr > 0) return "sr";
+      if (sc.bg_hard > 0 && sc.ru_only == 0) return "bg";
+      return "ru";
+    case kDevanagari: return "hi";
+    case kGreek: return "el";
+    case kHebrew: return "he";
+    case kThai: return "th";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+struct LanguageIdentifier::Impl {
+  LanguageOptions options;
+  std::unique_ptr<fasttext::FastText> model;
+  std::shared_ptr<const fasttext::Dictionary> dict;
+  int word_ngrams = 0;
+  uint64_t serial = 0;  // tells this identifier's cache entries from another's
+
+  // The model input ids of `line` (ModelLine's output: words separated by
+  // one space, ending in '\n'). Returns a per-thread buffer.
+  std::vector<int32_t>& IdsOf(const std::string& line) const {
+    struct Cache {
+      uint64_t serial = 0;
+      std::unordered_map<std::string, std::vector<int32_t>> words;
+      std::vector<int32_t> ids;
+    };
+    thread_local Cache cache;
+    if (cache.serial != serial || cache.words.size() > kMaxCachedWords) {
+      cache.words.clear();
+      cache.serial = serial;
+    }
+    cache.ids.clear();
+    std::string word;
+    for (size_t i = 0; i < line.size();) {
+      size_t j = line.find_first_of(" \n", i);
+      if (j == std::string::npos) j = line.size();
+      // A token that looks like a label ("__label__en") is not a word to fastText.
+      if (j > i && line.compare(i, 9, "__label__") != 0) {
+        word.assign(line, i, j - i);
+        auto it = cache.words.find(word);
+        if (it == cache.words.end()) it = cache.words.emplace(word, dict->getSubwords(word)).first;
+        cache.ids.insert(cache.ids.end(), it->second.begin(), it->second.end());
+      }
+      i = j + 1;
+    }
+    const int32_t eos = dict->getId(fasttext::Dictionary::EOS);
+    if (eos >= 0) {
+      const std::vector<int32_t>& e = dict->getSubwords(eos);
+      cache.ids.insert(cache.ids.end(), e.begin(), e.end());
+    }
+    return cache.ids;
+  }
+  static constexpr size_t kMaxCachedWords = 200000;
+
+  // English by its function words: no letter outside ASCII, at least two of
+  // kEnglishCues, one word in eight of them, and none of kForeignCues.
+  bool EnglishCues(std::string_view text) const {
+    int words = 0, cues = 0;
+    char buf[16];
+    for (size_t i = 0; i < text.size();) {
+      if (!IsAsciiWordByte(static_cast<unsigned char>(text[i]))) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < text.size() && (IsAsciiWordByte(static_cast<unsigned char>(text[j])) || text[j] == '\''))
+        ++j;
+      ++words;
+      const size_t len = j - i;
+      if (len < sizeof buf) {
+        for (size_t k = 0; k < len; ++k) buf[k] = static_cast<char>(text[i + k] | 0x20);
+        std::string_view w(buf, len);
+        if (InList(w, kForeignCues.data(), kForeignCues.size())) return false;
+        if (InList(w, kEnglishCues.data(), kEnglishCues.size())) ++cues;
+      }
+      i = j;
+    }
+    return cues >= 2 && cues * 8 >= words;
+  }
+
+  // The line the model sees: masks ("[EMAIL]"), mentions, URLs and
+  // hashtag signs left out, blanks collapsed, ASCII lower-cased, ending in a
+  // newline; whole words up to kModelBytes (the model's cost grows with the
+  // text, its answer hardly changes past a few sentences).
+  static constexpr size_t kModelBytes = 300;
+  static std::string ModelLine(std::string_view text) {
+    std::string line;
+    line.reserve(std::min(text.size(), kModelBytes) + 1);
+    for (size_t i = 0; i < text.size() && line.size() < kModelBytes;) {
+      const auto b = static_cast<unsigned char>(text[i]);
+      if (b <= ' ') {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < text.size() && static_cast<unsigned char>(text[j]) > ' ') ++j;
+      std::string_view tok = text.substr(i, j - i);
+      i = j;
+      if (tok[0] == '@' || tok.compare(0, 4, "http") == 0 || tok.compare(0, 4, "www.") == 0) continue;
+      if (tok.size() > 2 && tok.front() == '[' && tok.find(']') != std::string_view::npos) continue;
+      while (!tok.empty() && tok[0] == '#') tok.remove_prefix(1);
+      if (tok.empty()) continue;
+      if (!line.empty()) line.push_back(' ');
+      // Lower case: the model is surer of lower-cased short texts (measured
+      // in docs/LANGUAGES.md); ASCII letters are enough for that.
+      for (char ch : tok) line.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+    }
+    line.push_back('\n');
+    return line;
+  }
+};
+
+LanguageIdentifier::LanguageIdentifier() : impl_(std::make_unique<Impl>()) {}
+LanguageIdentifier::~LanguageIdentifier() = default;
+
+Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const LanguageOptions& options) {
+  if (!(options.min_confidence >= 0.0 && options.min_confidence <= 1.0))
+    return InvalidArgumentError("language min_confidence must be in [0, 1]");
+  if (options.min_letters < 0) return InvalidArgumentError("language min_letters must be >= 0");
+  std::unique_ptr<LanguageIdentifier> lid(new LanguageIdentifier());
+  lid->impl_->options = options;
+  if (options.model_path.empty()) return lid;
+  const std::string& path = options.model_path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("language model not found: " + path);
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 64 || size > (std::streamoff{1} << 30))
+    return DataLossError("language model '" + path + "' is not a fastText model (size)");
+  std::string image(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(image.data(), size)) return DataLossError("cannot read language model '" + path + "'");
+  // fastText's loader trusts its input: walk the whole image first.
+  if (Status v = internal::ValidateNamedFastTextImage(image); !v.ok())
+    return DataLossError("language model '" + path + "' refused: " + v.message());
+  auto ft = std::make_unique<fasttext::FastText>();
+  try {
+    std::istringstream stream(std::move(image));
+    stream.seekg(8);  // past the magic and version, checked above
+    ft->loadModel(stream);
+  } catch (const std::exception& e) {
+    return DataLossError("language model '" + path + "' cannot be loaded: " + e.what());
+  }
+  static std::atomic<uint64_t> next_serial{1};
+  lid->impl_->serial = next_serial++;
+  lid->impl_->dict = ft->getDictionary();
+  lid->impl_->word_ngrams = ft->getArgs().wordNgrams;
+  lid->impl_->model = std::move(ft);
+  return lid;
+}
+
+bool LanguageIdentifier::has_model() const { return impl_->model != nullptr; }
+
+LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
+  LanguageGuess g;
+  const ScriptCounts sc = CountScripts(text);
+  if (sc.total < impl_->options.min_letters || sc.total == 0) return g;
+  // The script with the most letters; Han and Kana count together for Japanese.
+  int best = kLatin;
+  for (int s = 1; s < kScriptCount; ++s)
+    if (sc.letters[s] > sc.letters[best]) best = s;
+  int decided = sc.letters[best];
+  if ((best == kHan || best == kKana) && sc.letters[kKana] * 10 >= sc.letters[kHan]) decided = sc.letters[kHan] + sc.letters[kKana];
+  if (best != kLatin && best != kOtherLetter) {
+    g.code = ScriptLanguage(best, sc);
+    g.confidence = static_cast<double>(decided) / sc.total;
+    g.method = "script";
+    if (g.confidence >= 0.5) return g;
+    g = LanguageGuess();  // mostly Latin letters after all: the model decides
+  }
+  if (sc.ascii_letters && impl_->EnglishCues(text)) {
+    g.code = "en";
+    g.confidence = 0.99;  // the cue rule's precision on the benchmark tweets (docs/LANGUAGES.md)
+    g.method = "cues";
+    return g;
+  }
+  if (!impl_->model) return g;
+  std::vector<std::pair<fasttext::real, std::string>> preds;
+  try {
+    if (impl_->word_ngrams == 1) {
+      // The model's input ids, word by word, as fastText's getLine makes
+      // them (a word's subword ids, then those of the end-of-line token),
+      // with each word's ids kept in a per-thread cache: the n-gram lookups
+      // are most of the model's cost and customer text repeats its words.
+      std::vector<int32_t>& ids = impl_->IdsOf(Impl::ModelLine(text));
+      fasttext::Predictions top;
+      impl_->model->predict(1, ids, top, 0.0);
+      if (!top.empty())
+        preds.emplace_back(std::exp(top[0].first), impl_->dict->getLabel(top[0].second));
+    } else {
+      std::istringstream in(Impl::ModelLine(text));
+      impl_->model->predictLine(in, preds, 1, 0.0);
+    }
+  } catch (const std::exception&) {
+    return g;
+  }
+  if (preds.empty()) return g;
+  std::string code = preds[0].second;
+  if (code.compare(0, 9, "__label__") == 0) code.erase(0, 9);
+  const double p = std::clamp(static_cast<double>(preds[0].first), 0.0, 1.0);  // a probability
+  g.confidence = p;
+  g.method = "model";
+  if (p >= impl_->options.min_confidence && IsLanguageCode(code) && code != "und") g.code = code;
+  return g;
+}
+
+bool IsLanguageCode(std::string_view code) {
+  if (code == "und") return true;
+  return code.size() == 2 && code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z';
+}
+
+std::string LanguageName(std::string_view code) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"ar", "Arabic"},  {"bg", "Bulgarian"}, {"de", "German"},   {"el", "Greek"},    {"en", "English"},
+      {"es", "Spanish"}, {"fa", "Persian"},   {"fr", "French"},   {"he", "Hebrew"},   {"hi", "Hindi"},
+      {"it", "Italian"}, {"ja", "Japanese"},  {"ko", "Korean"},   {"mk", "Macedonian"}, {"nl", "Dutch"},
+      {"pl", "Polish"},  {"pt", "Portuguese"}, {"ru", "Russian"}, {"sr", "Serbian"},  {"sv", "Swedish"},
+      {"th", "Thai"},    {"tr", "Turkish"},   {"uk", "Ukrainian"}, {"ur", "Urdu"},    {"zh", "Chinese"},
+      {"und", "undetermined"}};
+  for (const auto& [c, n] : kNames)
+    if (c == code) return std::string(n);
+  return std::string(code);
+}
+
+}  // namespace voc

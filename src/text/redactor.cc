@@ -1,0 +1,1160 @@
+// PII detection and masking with RE2. See voc/redactor.h for the contract.
+//
+// How a text is scanned: one cheap byte pass decides which kinds can occur at
+// all (digit-based kinds need a digit, e-mail needs '@', URLs need "://" or
+// "www."); one RE2::Set pass over the text tells which of the remaining
+// detectors match somewhere; only those run their own RE2 to locate matches,
+// which are then validated in C++ (Luhn, mod-97, SSN areas, octet ranges,
+// token boundaries, secret-bearing URL parts ...). Overlaps are resolved by
+// earliest start, then longest span, then kind priority.
+#include "voc/redactor.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/utf8_util.h"
+
+namespace voc {
+
+const char* PiiKindName(PiiKind kind) {
+  switch (kind) {
+    case PiiKind::kEmail: return "email";
+    case PiiKind::kPhone: return "phone";
+    case PiiKind::kCard: return "card";
+    case PiiKind::kSsn: return "ssn";
+    case PiiKind::kIban: return "iban";
+    case PiiKind::kIp: return "ip";
+    case PiiKind::kUrlToken: return "url";
+    case PiiKind::kAccount: return "account";
+    case PiiKind::kCustom: return "custom";
+  }
+  return "custom";
+}
+
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
+bool IsWordByte(char c) { return IsAlnum(c) || c == '_'; }
+bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+size_t CountDigits(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), IsDigit));
+}
+
+// The input around a candidate, for boundary checks.
+struct Ctx {
+  std::string_view text;
+  char At(size_t i) const { return i < text.size() ? text[i] : '\0'; }
+  char Before(size_t b, size_t k = 1) const { return b >= k ? text[b - k] : '\0'; }
+};
+
+// A number must stand alone: no letter, digit or '_' touches it, and it does
+// not continue with "-5", ".5" or "/5" (longer numbers, decimals, dates).
+bool NumberBoundaryOk(const Ctx& c, size_t b, size_t e) {
+  const char p = c.Before(b);
+  if (IsWordByte(p) || p == '$' || p == '@') return false;
+  if ((p == '-' || p == '.' || p == '/' || p == ',' || p == ':') && IsDigit(c.Before(b, 2)))
+    return false;
+  const char n = c.At(e);
+  if (IsWordByte(n) || n == '@') return false;
+  if ((n == '-' || n == '.' || n == '/' || n == ',' || n == ':') && IsDigit(c.At(e + 1)))
+    return false;
+  return true;
+}
+
+bool LuhnOk(std::string_view digits) {
+  int sum = 0;
+  bool dbl = false;
+  for (size_t i = digits.size(); i-- > 0;) {
+    int d = digits[i] - '0';
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 == 0;
+}
+
+std::string OnlyDigits(std::string_view s) {
+  std::string d;
+  for (char ch : s)
+    if (IsDigit(ch)) d.push_back(ch);
+  return d;
+}
+
+// --- validators: return the accepted end (<= e), or 0 to reject ----------
+
+size_t ValidEmail(const Ctx& c, size_t b, size_t e) {
+  // The regex stops the domain at a letter run; a following '.x' or '@'
+  // means a longer token we do not understand.
+  if (c.At(e) == '@') return 0;
+  return e;
+}
+
+size_t ValidPhoneNanp(const Ctx& c, size_t b, size_t e) {
+  if (c.text[b] != '+' && c.text[b] != '(' && !NumberBoundaryOk(c, b, e)) return 0;
+  if ((c.text[b] == '+' || c.text[b] == '(') && (IsWordByte(c.Before(b)) || c.At(e) == '-'))
+    return 0;
+  if (IsWordByte(c.At(e))) return 0;
+  std::string d = OnlyDigits(c.text.substr(b, e - b));
+  if (d.size() == 11) {
+    if (d[0] != '1') return 0;
+    d.erase(0, 1);
+  }
+  if (d.size() != 10) return 0;
+  const std::string_view raw = c.text.substr(b, e - b);
+  const bool separated =
+      std::any_of(raw.begin(), raw.end(), [](char ch) { return !IsDigit(ch) && ch != '+'; });
+  // A bare run of ten digits is only a phone number when it is a valid NANP
+  // number (area code and exchange start with 2-9).
+  if (!separated && (d[0] < '2' || d[3] < '2')) return 0;
+  return e;
+}
+
+size_t ValidPhoneIntl(const Ctx& c, size_t b, size_t e) {
+  // Anything but a letter may precede the '+' ("tel:+44...", "4+44 ...").
+  if (IsAlpha(c.Before(b)) || IsWordByte(c.At(e))) return 0;
+  if ((c.At(e) == '-' || c.At(e) == '.') && IsDigit(c.At(e + 1))) return 0;
+  // Trim a dangling ')' or separator left by the optional groups.
+  while (e > b && !IsDigit(c.text[e - 1]) && c.text[e - 1] != ')') --e;
+  const size_t n = CountDigits(c.text.substr(b, e - b));
+  if (n < 8 || n > 15) return 0;
+  return e;
+}
+
+size_t ValidPhone00(const Ctx& c, size_t b, size_t e) {
+  // Not the tail of a longer grouped number ("DE89 3704 0044 0532 0130 01").
+  const char p = c.Before(b);
+  if (IsWordByte(p) || ((p == '-' || p == '.' || p == ' ') && IsDigit(c.Before(b, 2)))) return 0;
+  if (IsWordByte(c.At(e)) || ((c.At(e) == '-' || c.At(e) == '.') && IsDigit(c.At(e + 1)))) return 0;
+  while (e > b && !IsDigit(c.text[e - 1]) && c.text[e - 1] != ')') --e;
+  const size_t n = CountDigits(c.text.substr(b, e - b)) - 2;  // without "00"
+  if (n < 8 || n > 15) return 0;
+  return e;
+}
+
+size_t ValidPhoneNational(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  // Not the tail of a longer grouped number ("DE89 3704 0044 0532 0130 01").
+  if ((c.Before(b) == ' ' || c.Before(b) == '-' || c.Before(b) == '.') && IsDigit(c.Before(b, 2)))
+    return 0;
+  const std::string_view raw = c.text.substr(b, e - b);
+  const size_t n = CountDigits(raw);
+  if (n < 10 || n > 11 || raw[1] == '0') return 0;
+  // One kind of separator ("01.02.2019 12:30" and mixed runs are not phones).
+  char sep = 0;
+  for (char ch : raw) {
+    if (IsDigit(ch)) continue;
+    if (sep != 0 && ch != sep) return 0;
+    sep = ch;
+  }
+  return e;
+}
+
+size_t ValidPhoneLocal(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  return c.text[b] >= '2' ? e : 0;  // exchanges start with 2-9
+}
+
+// The alphanumeric token that ends right before a one-character separator
+// at `b - 1` ("DE89" in "DE89 3704 ..."), or empty.
+std::string_view TokenBefore(const Ctx& c, size_t b) {
+  if (b < 2 || !IsAlnum(c.text[b - 2])) return {};
+  size_t i = b - 1;
+  while (i > 0 && IsAlnum(c.text[i - 1])) --i;
+  return c.text.substr(i, b - 1 - i);
+}
+
+// One card candidate: digit groups [first, last] of a match.
+bool CardOk(const Ctx& c, const std::vector<std::pair<size_t, size_t>>& groups, size_t first,
+            size_t last) {
+  const size_t b = groups[first].first, e = groups[last].second;
+  if (!NumberBoundaryOk(c, b, e)) return false;
+  std::string d;
+  std::string seps;
+  std::vector<size_t> sizes;
+  for (size_t g = first; g <= last; ++g) {
+    d.append(c.text.substr(groups[g].first, groups[g].second - groups[g].first));
+    sizes.push_back(groups[g].second - groups[g].first);
+    if (g > first) seps.push_back(c.text[groups[g].first - 1]);
+  }
+  if (d.size() < 13 || d.size() > 19) return false;
+  if (d[0] < '2' || d[0] > '6') return false;  // issuer ranges in use
+  // A card beside another number ("paid 3 4111 1111 ...", two cards in a
+  // row) is still a card; the tail of an IBAN ("DE89 3704 ...", after a
+  // token of letters ending in digits) is not.
+  const char before = c.Before(b);
+  if (before == ' ' || before == '-' || before == '_' || before == '.' || before == '/') {
+    const std::string_view t = TokenBefore(c, b);
+    if (!t.empty() && !std::all_of(t.begin(), t.end(), IsDigit) && IsDigit(t.back()))
+      return false;
+  }
+  // '.', '/' and '_' separate card groups only as cards print them: one
+  // separator throughout, in the issuers' groupings.
+  if (seps.find_first_not_of(" -") != std::string::npos) {
+    if (seps.find_first_not_of(seps[0]) != std::string::npos) return false;
+    static const std::vector<std::vector<size_t>> kGroupings = {
+        {4, 4, 4, 4}, {4, 6, 5}, {4, 6, 4}, {4, 4, 5}, {4, 4, 4, 4, 3}, {4, 4, 4, 4, 2}};
+    if (std::find(kGroupings.begin(), kGroupings.end(), sizes) == kGroupings.end()) return false;
+  }
+  return LuhnOk(d);
+}
+
+// Card numbers: the match may hold a neighbouring number too ("3 4111 1111
+// 1111 1111" is 17 digits and fails Luhn): every run of whole digit groups
+// is tried, longest first, and the first that passes is kept.
+bool ValidCardRange(const Ctx& c, size_t* b, size_t* e) {
+  std::vector<std::pair<size_t, size_t>> groups;
+  for (size_t i = *b; i < *e;) {
+    if (!IsDigit(c.text[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < *e && IsDigit(c.text[j])) ++j;
+    groups.emplace_back(i, j);
+    i = j;
+  }
+  const size_t n = groups.size();
+  if (n == 0) return false;
+  // All digits ungrouped, or a grouped run: candidates by length, longest first.
+  size_t best_len = 0, best_first = 0, best_last = 0;
+  for (size_t first = 0; first < n; ++first) {
+    size_t len = 0;
+    for (size_t last = first; last < n; ++last) {
+      len += groups[last].second - groups[last].first;
+      if (len > 19) break;
+      if (len < 13 || len <= best_len) continue;
+      if (CardOk(c, groups, first, last)) {
+        best_len = len;
+        best_first = first;
+        best_last = last;
+      }
+    }
+  }
+  if (best_len == 0) return false;
+  *b = groups[best_first].first;
+  *e = groups[best_last].second;
+  return true;
+}
+
+size_t ValidSsn(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  const std::string d = OnlyDigits(c.text.substr(b, e - b));
+  if (d.size() != 9) return 0;
+  const std::string_view area(d.data(), 3), group(d.data() + 3, 2), serial(d.data() + 5, 4);
+  if (area == "000" || area == "666" || area[0] == '9') return 0;
+  if (group == "00" || serial == "0000") return 0;
+  return e;
+}
+
+int IbanLength(std::string_view country) {
+  static const struct {
+    const char* cc;
+    int len;
+  } kLengths[] = {{"AD", 24}, {"AE", 23}, {"AT", 20}, {"BE", 16}, {"BG", 22}, {"BH", 22},
+                  {"BR", 29}, {"CH", 21}, {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DK", 18},
+                  {"EE", 20}, {"ES", 24}, {"FI", 18}, {"FR", 27}, {"GB", 22}, {"GR", 27},
+                  {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IL", 23}, {"IS", 26}, {"IT", 27},
+                  {"LT", 20}, {"LU", 20}, {"LV", 21}, {"MC", 27}, {"MT", 31}, {"NL", 18},
+                  {"NO", 15}, {"PL", 28}, {"PT", 25}, {"RO", 24}, {"SA", 24}, {"SE", 24},
+                  {"SI", 19}, {"SK", 24}, {"TR", 26}};
+  for (const auto& l : kLengths)
+    if (country == l.cc) return l.len;
+  return 0;
+}
+
+bool IbanChecksumOk(std::string_view alnum) {
+  if (alnum.size() < 15 || alnum.size() > 34) return false;
+  int rem = 0;
+  auto feed = [&rem](char ch) {
+    if (IsDigit(ch)) {
+      rem = (rem * 10 + (ch - '0')) % 97;
+    } else {
+      const int v = (ch >= 'a' ? ch - 'a' : ch - 'A') + 10;
+      rem = (rem * 100 + v) % 97;
+    }
+  };
+  for (size_t i = 4; i < alnum.size(); ++i) feed(alnum[i]);
+  for (size_t i = 0; i < 4; ++i) feed(alnum[i]);
+  return rem == 1;
+}
+
+size_t ValidIban(const Ctx& c, size_t b, size_t e) {
+  if (IsWordByte(c.Before(b))) return 0;
+  // Positions in the text after each alphanumeric character.
+  std::string alnum;
+  std::vector<size_t> end_after;
+  for (size_t i = b; i < e; ++i) {
+    if (IsAlnum(c.text[i])) {
+      alnum.push_back(c.text[i]);
+      end_after.push_back(i + 1);
+    }
+  }
+  if (alnum.size() < 15) return 0;
+  std::string country = alnum.substr(0, 2);
+  for (char& ch : country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const int want = IbanLength(country);
+  // Lower-case or dash-separated IBANs are accepted for known countries only
+  // (their length is then fixed), to keep ordinary words out.
+  const bool unusual = std::any_of(alnum.begin(), alnum.end(),
+                                   [](char ch) { return ch >= 'a' && ch <= 'z'; }) ||
+                       c.text.substr(b, e - b).find('-') != std::string_view::npos;
+  if (unusual && want == 0) return 0;
+  // The regex may run into following words ("... 00 IS MY IBAN"): try the
+  // country's length, else every prefix that ends before a space, longest
+  // first.
+  for (size_t len = alnum.size(); len >= 15; --len) {
+    if (want != 0 && len != static_cast<size_t>(want)) continue;
+    const size_t end = end_after[len - 1];
+    if (IsWordByte(c.At(end))) continue;
+    if (IbanChecksumOk(std::string_view(alnum).substr(0, len))) return end;
+  }
+  return 0;
+}
+
+bool PrecededByVersionWord(const Ctx& c, size_t b) {
+  // "version 1.2.3.4", "v1.2.3.4", "build 10.0.1.2"
+  size_t i = b;
+  while (i > 0 && c.text[i - 1] == ' ') --i;
+  size_t j = i;
+  while (j > 0 && IsAlpha(c.text[j - 1])) --j;
+  std::string w;
+  for (size_t k = j; k < i; ++k) w.push_back(Lower(c.text[k]));
+  return w == "version" || w == "ver" || w == "v" || w == "build" || w == "firmware" ||
+         w == "release";
+}
+
+size_t ValidIpv4(const Ctx& c, size_t b, size_t e) {
+  // A port (":443") or prefix length ("/24") may follow; more dotted
+  // numbers may not ("1.2.3.4.5" is a version).
+  const char p = c.Before(b);
+  if (IsWordByte(p) || ((p == '.' || p == '-') && IsDigit(c.Before(b, 2)))) return 0;
+  const char n = c.At(e);
+  if (IsWordByte(n) || ((n == '.' || n == '-') && IsDigit(c.At(e + 1)))) return 0;
+  if (PrecededByVersionWord(c, b)) return 0;
+  int octet = 0, digits = 0;
+  for (size_t i = b; i <= e; ++i) {
+    if (i == e || c.text[i] == '.') {
+      if (digits == 0 || octet > 255) return 0;
+      octet = digits = 0;
+    } else {
+      octet = octet * 10 + (c.text[i] - '0');
+      ++digits;
+    }
+  }
+  return e;
+}
+
+size_t ValidIpv6(const Ctx& c, size_t b, size_t e) {
+  const char p = c.Before(b);
+  if (IsWordByte(p) || p == ':' || p == '.') return 0;
+  while (e > b && c.text[e - 1] == ':' && !(e - b >= 2 && c.text[e - 2] == ':')) --e;
+  if (IsWordByte(c.At(e)) || c.At(e) == ':') return 0;
+  const std::string_view s = c.text.substr(b, e - b);
+  const size_t dc = s.find("::");
+  if (dc != std::string_view::npos && s.find("::", dc + 1) != std::string_view::npos) return 0;
+  // Count groups; an IPv4 tail counts as two.
+  int groups = 0;
+  bool digit = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ':') {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < s.size() && s[j] != ':') ++j;
+    const std::string_view g = s.substr(i, j - i);
+    if (g.find('.') != std::string_view::npos) {
+      if (j != s.size()) return 0;
+      Ctx sub{g};
+      if (ValidIpv4(sub, 0, g.size()) == 0) return 0;
+      groups += 2;
+      digit = true;
+    } else {
+      if (g.size() > 4) return 0;
+      for (char ch : g) {
+        if (!IsHex(ch)) return 0;
+        if (IsDigit(ch)) digit = true;
+      }
+      ++groups;
+    }
+    i = j;
+  }
+  if (!digit) return 0;
+  if (dc == std::string_view::npos) return groups == 8 ? e : 0;
+  // With "::" at least two groups, so that "a::b" in code is not an address.
+  if (groups < 2 || groups > 7) return 0;
+  return e;
+}
+
+// `s` with %XX escapes decoded (others kept), for finding encoded secrets.
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() + 0 && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
+      auto hex = [](char ch) { return IsDigit(ch) ? ch - '0' : (Lower(ch) - 'a' + 10); };
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+bool SecretKey(std::string_view key) {
+  std::string k;
+  for (char ch : key) k.push_back(Lower(ch));
+  static const char* const kContains[] = {"token", "secret", "passw", "pwd",  "session",
+                                          "sig",   "auth",   "apikey", "api_key", "otp",
+                                          "jwt",   "credential"};
+  for (const char* w : kContains)
+    if (k.find(w) != std::string::npos) return true;
+  static const char* const kExact[] = {"key",  "code", "sid",    "hash", "ticket", "access",
+                                       "pass", "pin",  "nonce",  "t",    "k",      "s",
+                                       "reset", "verify", "login"};
+  for (const char* w : kExact)
+    if (k == w) return true;
+  return false;
+}
+
+// A path segment that looks machine-generated: long, and letters and digits
+// interleave (hex ids, base64 tokens), or very long without separators.
+bool RandomSegment(std::string_view seg) {
+  if (seg.size() < 16) return false;
+  size_t letters = 0, digits = 0, switches = 0, other = 0;
+  int prev = 0;
+  for (char ch : seg) {
+    int cls = 0;
+    if (IsDigit(ch)) {
+      ++digits;
+      cls = 1;
+    } else if (IsAlpha(ch)) {
+      ++letters;
+      cls = 2;
+    } else if (ch == '-' || ch == '_' || ch == '=') {
+      cls = 3;
+    } else {
+      ++other;
+      cls = 4;
+    }
+    if ((cls == 1 || cls == 2) && (prev == 1 || prev == 2) && cls != prev) ++switches;
+    prev = cls;
+  }
+  if (other > 0) return false;
+  if (digits >= 3 && letters >= 3 && switches >= 4) return true;
+  const size_t upper = static_cast<size_t>(
+      std::count_if(seg.begin(), seg.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }));
+  if (seg.size() >= 20 && digits >= 2 && upper >= 2 && letters - upper >= 2) return true;
+  return seg.size() >= 32 && digits >= 4 && letters >= 4;
+}
+
+bool UrlHasSecret(std::string_view url);
+
+size_t ValidUrl(const Ctx& c, size_t b, size_t e) {
+  // Trailing sentence punctuation is not part of the URL.
+  while (e > b && std::strchr(".,;:!?)]}'\"", c.text[e - 1]) != nullptr) --e;
+  if (e == b || IsWordByte(c.Before(b)) || c.Before(b) == '@' || c.Before(b) == '.') return 0;
+  const std::string_view url = c.text.substr(b, e - b);
+  if (UrlHasSecret(url)) return e;
+  // Percent-encoded secrets ("?next=%2Freset%3Ftoken%3D..."), twice encoded too.
+  if (url.find('%') != std::string_view::npos) {
+    const std::string once = PercentDecode(url);
+    if (UrlHasSecret(once)) return e;
+    if (once.find('%') != std::string::npos && UrlHasSecret(PercentDecode(once))) return e;
+  }
+  return 0;
+}
+
+bool UrlHasSecret(std::string_view url) {
+  constexpr bool e = true;
+  const size_t scheme = url.find("://");
+  const size_t host_begin = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t host_end = url.find_first_of("/?#", host_begin);
+  if (host_end == std::string_view::npos) host_end = url.size();
+  // user:password@host
+  if (url.substr(host_begin, host_end - host_begin).find('@') != std::string_view::npos)
+    return e;
+  // Query and fragment parameters.
+  const size_t q = url.find_first_of("?#;", host_end);
+  if (q != std::string_view::npos) {
+    std::string_view params = url.substr(q + 1);
+    while (!params.empty()) {
+      size_t amp = params.find_first_of("&;#?");
+      std::string_view kv = params.substr(0, amp);
+      const size_t eq = kv.find('=');
+      if (eq != std::string_view::npos && eq + 1 < kv.size()) {
+        if (SecretKey(kv.substr(0, eq))) return e;
+        if (RandomSegment(kv.substr(eq + 1))) return e;
+      }
+      if (amp == std::string_view::npos) break;
+      params.remove_prefix(amp + 1);
+    }
+  }
+  // Path segments.
+  const size_t path_end = q == std::string_view::npos ? url.size() : q;
+  std::string_view path = host_end < path_end ? url.substr(host_end, path_end - host_end)
+                                              : std::string_view();
+  bool after_secret_word = false;
+  while (!path.empty()) {
+    if (path[0] == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const size_t slash = path.find('/');
+    const std::string_view seg = path.substr(0, slash);
+    if (after_secret_word && seg.size() >= 6 && CountDigits(seg) + 0 > 0) return e;
+    if (RandomSegment(seg)) return e;
+    std::string low;
+    for (char ch : seg) low.push_back(Lower(ch));
+    after_secret_word = low == "reset" || low == "token" || low == "session" ||
+                        low == "verify" || low == "confirm" || low == "unsubscribe" ||
+                        low == "auth" || low == "magic" || low == "invite" ||
+                        low.find("password") != std::string::npos;
+    if (low.find("session") != std::string::npos && low.find('=') != std::string::npos)
+      return e;
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return false;
+}
+
+bool IsUnitWord(std::string_view w) {
+  static const char* const kUnits[] = {
+      "dollars", "dollar", "usd",   "bucks", "cents", "euros", "pounds", "units", "unit",
+      "items",   "item",   "times", "pieces", "pcs",  "days",  "day",    "months", "month",
+      "years",   "year",   "hours", "hour",  "minutes", "mins", "miles", "people", "points",
+      "calls",   "emails", "orders", "pages", "percent", "boxes", "pairs", "lbs", "kg"};
+  for (const char* u : kUnits)
+    if (w == u) return true;
+  return false;
+}
+
+size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
+  while (e > b && (c.text[e - 1] == '-')) --e;
+  if (IsWordByte(c.At(e))) return 0;
+  if ((c.At(e) == '.' || c.At(e) == ',') && IsDigit(c.At(e + 1))) return 0;  // amounts
+  if (c.Before(b) == '$') return 0;
+  const std::string_view tok = c.text.substr(b, e - b);
+  const size_t digits = CountDigits(tok);
+  const size_t letters = static_cast<size_t>(std::count_if(tok.begin(), tok.end(), IsAlpha));
+  if (digits < 3) return 0;
+  if (digits < 4 && tok.size() < 5) return 0;
+  if (letters == 0 && tok.find('-') == std::string_view::npos && digits == 4 &&
+      (tok.substr(0, 2) == "19" || tok.substr(0, 2) == "20"))
+    return 0;  // a year
+  // Dates written with dashes ("2019-03-04", "03-04-2019").
+  if (letters == 0 && std::count(tok.begin(), tok.end(), '-') == 2 && tok.size() <= 10) {
+    const size_t d1 = tok.find('-'), d2 = tok.rfind('-');
+    if ((d1 == 4 && d2 - d1 <= 3) || (d1 <= 2 && d2 - d1 <= 3 && tok.size() - d2 - 1 == 4))
+      return 0;
+  }
+  // "for reference 32-26-35": measurements, scores and ranges are groups of
+  // one or two digits.
+  if (letters == 0 && tok.find('-') != std::string_view::npos) {
+    size_t longest = 0, run = 0;
+    for (char ch : tok) {
+      run = IsDigit(ch) ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest <= 2) return 0;
+  }
+  // "order 5000 units": a quantity, not an identifier.
+  size_t i = e;
+  while (i < c.text.size() && c.text[i] == ' ') ++i;
+  std::string word;
+  while (i < c.text.size() && IsAlpha(c.text[i]) && word.size() < 16) word.push_back(Lower(c.text[i++]));
+  if (letters == 0 && IsUnitWord(word)) return 0;
+  return e;
+}
+
+// --- detectors -----------------------------------------------------------
+
+enum Need : unsigned {
+  kNeedNone = 0,
+  kNeedDigit = 1,
+  kNeedAt = 2,
+  kNeedUrl = 4,
+  kNeedColon = 8,
+  kHintW = 16,     // 'w' or 'W' occurs (for "www.")
+  kHintMask = 32,  // 'X', '{' or '[' occurs (for existing masks)
+  kHintSlash = 64,  // '/' occurs (for URLs without a scheme)
+};
+
+using Validator = size_t (*)(const Ctx&, size_t, size_t);
+// Validates a match and may narrow it at either end; false rejects it.
+using RangeValidator = bool (*)(const Ctx&, size_t*, size_t*);
+
+struct Detector {
+  PiiKind kind;
+  std::string name;  // reported in PiiSpan::name
+  std::string mask;
+  std::unique_ptr<RE2> re;
+  int group = 0;  // capture group holding the span (0 = whole match)
+  unsigned need = kNeedNone;
+  Validator validate = nullptr;
+  RangeValidator validate_range = nullptr;
+  int priority = 0;  // lower wins among equal spans
+  // After a rejected match, resume the search after it rather than one byte
+  // further: for unbounded patterns (URLs) whose sub-matches cannot pass
+  // either; keeps the scan linear.
+  bool skip_rejected = false;
+};
+
+struct Candidate {
+  uint32_t begin, end;
+  int detector;
+  int priority;
+};
+
+constexpr char kEmailRe[] =
+    R"([\p{L}\p{N}._%+\-]+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)"
+    R"((?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.[A-Za-z]{2,24}\b)";
+// Separators: space, '.', '-' and the Unicode hyphens and dashes U+2010..2015.
+constexpr char kPhoneNanpRe[] =
+    R"((?:\+1[ .\-\x{2010}-\x{2015}]?|\b1[ .\-\x{2010}-\x{2015}]?)?)"
+    R"((?:\(\d{3}\) ?|\d{3}[ .\-\x{2010}-\x{2015}]?)\d{3}[ .\-\x{2010}-\x{2015}]?\d{4}\b)";
+constexpr char kPhoneIntlRe[] =
+    R"(\+[1-9]\d{0,2}(?:[ .\-\x{2010}-\x{2015}]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
+// Up to 19 digits in groups; a neighbouring number may be caught too, which
+// ValidCardRange trims.
+constexpr char kCardRe[] = R"(\b\d(?:[ \-./_]?\d){12,22}\b)";
+constexpr char kSsnRe[] =
+    R"(\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{3}\.\d{2}\.\d{4}\b)";
+constexpr char kIbanRe[] = R"((?i)\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,32})";
+// International numbers dialled with "00" ("0044 20 7946 0958").
+constexpr char kPhone00Re[] =
+    R"(\b00[1-9]\d{0,2}(?:[ .\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
+// National numbers with a trunk "0" and separated groups ("020 7946 0958",
+// "01 23 45 67 89", "030/1234567"): 10 or 11 digits.
+constexpr char kPhoneNationalRe[] = R"(\b0\d{1,4}(?:[ .\-/]\d{2,8}){1,4}\b)";
+constexpr char kIpv4Re[] = R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)";
+constexpr char kIpv6Re[] =
+    R"((?i)(?:[0-9a-f]{1,4}|:)(?::[0-9a-f]{0,4}){2,8}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?)";
+// With a scheme, "www.", or a bare domain followed by a path
+// ("example.com/reset?token=...").
+constexpr char kUrlRe[] =
+    R"((?i)\b(?:https?://|www\.|(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}/))"
+    R"([^\s<>"'{}|\\^`\[\]]+)";
+constexpr char kAccountRe[] =
+    R"((?i)\b(?:acc(?:oun)?t|a/c|order|ord|ref(?:erence)?|confirmation|conf|)"
+    R"(member(?:ship)?|policy|ticket|case|claim|invoice|tracking|transaction|txn|loan|)"
+    R"(booking|reservation|customer|client|contract|subscriber|ending|rma|pnr|purchase|bill|)"
+    R"(routing|iban|bic|swift|sort code|passport|licen[cs]e|driver'?s licen[cs]e|employee|patient))"
+    R"((?:[\s:#.\-]{0,4}(?:numbers?|num|nbr|no|id|code|is|was|in|with|the)\b){0,4}[\s:#.\-]{0,4})"
+    R"(([A-Za-z]{0,4}-?[0-9][A-Za-z0-9\-]{1,30}(?: [0-9]{2,8}){0,6}))";
+
+// "#00108", "# 4587345": five or more digits after '#' name a record.
+constexpr char kHashIdRe[] = R"((?:^|[^&#])#\s?([A-Za-z]{0,3}\d{5,20})\b)";
+
+// Nine digits right after "SSN" or "social security number".
+constexpr char kSsnKeywordRe[] =
+    R"((?i)\b(?:ssn|ss#|social security(?: number| no| #)?|social)\b[\s:#.]{0,4}(?:is\s+|was\s+)?(\d{9})\b)";
+// Seven-digit local numbers ("555 1234") right after a phone word.
+constexpr char kPhoneLocalRe[] =
+    R"((?i)\b(?:call(?:ed)?|phone|tel|telephone|cell|mobile|fax|text|dial(?:ed)?)\b)"
+    R"([^.\d\n]{0,20}?\b(\d{3}[\-. ]\d{4})\b)";
+
+const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD", "SSN", "IBAN",
+                                 "IP",    "URL",   "ACCOUNT", "CUSTOM"};
+
+// --- folding: what the detectors see --------------------------------------
+//
+// Personal data is often written with characters the patterns do not expect:
+// invisible format characters inside it (zero-width space and joiners, word
+// joiner, soft hyphen, bidirectional marks and overrides, variation
+// selectors, tag characters), digits of other scripts (fullwidth,
+// Arabic-Indic, Devanagari ...), fullwidth ASCII ("＠"), Unicode dashes and
+// spaces. The detectors run on a folded copy where invisible characters are
+// gone and the others are ASCII; each folded byte remembers the input range
+// of the character it came from, so masks cover the input exactly
+// (invisible characters inside a match are masked with it).
+
+// Zero points of the decimal digit blocks (Unicode Nd) of common scripts.
+constexpr char32_t kDigitZeros[] = {
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66,
+    0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810,
+    0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0,
+    0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x1D7CE, 0x1D7D8,
+    0x1D7E2, 0x1D7EC, 0x1D7F6};
+
+bool Invisible(char32_t cp) {
+  return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 ||
+         cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+         cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xE0000 && cp <= 0xE0FFF) ||
+         (cp >= 0x1BCA0 && cp <= 0x1BCA3);
+}
+
+// The ASCII character `cp` stands for in personal data, or 0.
+char AsciiFold(char32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return static_cast<char>(cp - 0xFF01 + 0x21);  // fullwidth
+  for (char32_t z : kDigitZeros)
+    if (cp >= z && cp <= z + 9) return static_cast<char>('0' + (cp - z));
+  if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63 ||
+      cp == 0x2043)
+    return '-';
+  if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+      cp == 0x3000 || cp == 0x1680)
+    return ' ';
+  if (cp == 0xFE6B) return '@';
+  if (cp == 0x2024 || cp == 0xFE52 || cp == 0x3002) return '.';
+  if (cp == 0x2215 || cp == 0x2044) return '/';
+  return 0;
+}
+
+struct Folded {
+  std::string text;
+  std::vector<uint32_t> from, to;  // per folded byte: its character's input range
+};
+
+// Folds `in` into `*f`; false (and `*f` untouched) when folding changes
+// nothing, the common case, found without decoding pure-ASCII text.
+bool Fold(std::string_view in, Folded* f) {
+  size_t i = 0;
+  while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80) ++i;
+  if (i == in.size()) return false;
+  bool changed = false;
+  for (size_t p = i; p < in.size();) {
+    if (static_cast<unsigned char>(in[p]) < 0x80) {
+      ++p;
+      continue;
+    }
+    bool bad;
+    size_t q = p;
+    const char32_t cp = internal::DecodeUtf8(in, &q, &bad);
+    if (!bad && (Invisible(cp) || AsciiFold(cp) != 0)) {
+      changed = true;
+      break;
+    }
+    p = q;
+  }
+  if (!changed) return false;
+  f->text.clear();
+  f->from.clear();
+  f->to.clear();
+  f->text.reserve(in.size());
+  for (size_t p = 0; p < in.size();) {
+    const size_t start = p;
+    bool bad = false;
+    const char32_t cp = static_cast<unsigned char>(in[p]) < 0x80
+                            ? static_cast<char32_t>(in[p++])
+                            : internal::DecodeUtf8(in, &p, &bad);
+    if (!bad && cp >= 0x80) {
+      if (Invisible(cp)) continue;
+      if (const char a = AsciiFold(cp); a != 0) {
+        f->text.push_back(a);
+        f->from.push_back(static_cast<uint32_t>(start));
+        f->to.push_back(static_cast<uint32_t>(p));
+        continue;
+      }
+    }
+    for (size_t k = start; k < p; ++k) {
+      f->text.push_back(in[k]);
+      f->from.push_back(static_cast<uint32_t>(start));
+      f->to.push_back(static_cast<uint32_t>(p));
+    }
+  }
+  return true;
+}
+
+bool ValidCustomName(std::string_view s) {
+  if (s.empty() || !IsAlpha(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), IsWordByte);
+}
+
+}  // namespace
+
+struct Redactor::Impl {
+  RedactorOptions options;
+  std::vector<Detector> detectors;
+  std::unique_ptr<RE2::Set> set;  // index i = detectors[i]
+  std::unique_ptr<RE2> masks;     // existing masks
+  bool has_custom = false;
+
+  Status Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern,
+             int group, unsigned need, Validator v, int priority);
+  // Returns the accepted, non-overlapping candidates in `text`, in order.
+  // Candidates overlapping an existing mask or a range in `blocked` are
+  // dropped.
+  using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
+  std::vector<Candidate> Find(std::string_view text, bool first_only, uint32_t* n_masks,
+                              const Ranges* blocked = nullptr) const;
+  // Redact() on text already folded (see Fold()).
+  Redaction RedactFolded(std::string_view utf8) const;
+  // Writes `in` with `found` masked into `r` (text and spans).
+  void Apply(std::string_view in, const std::vector<Candidate>& found, Redaction* r,
+             Ranges* mask_ranges) const;
+};
+
+Status Redactor::Impl::Add(PiiKind kind, std::string name, std::string mask,
+                           const std::string& pattern, int group, unsigned need, Validator v,
+                           int priority) {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  auto re = std::make_unique<RE2>(pattern, o);
+  if (!re->ok()) {
+    return InvalidArgumentError("invalid pattern '" + pattern + "': " + re->error());
+  }
+  if (kind == PiiKind::kCustom && RE2::FullMatch("", *re))
+    return InvalidArgumentError("pattern '" + pattern + "' matches the empty string");
+  Detector d;
+  d.kind = kind;
+  d.name = std::move(name);
+  d.mask = std::move(mask);
+  d.re = std::move(re);
+  d.group = group;
+  d.need = need;
+  d.validate = v;
+  d.priority = priority;
+  detectors.push_back(std::move(d));
+  return Status::Ok();
+}
+
+Redactor::Redactor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Redactor::~Redactor() = default;
+
+Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& options) {
+  auto im = std::make_unique<Impl>();
+  im->options = options;
+  const RedactorOptions& o = options;
+  // Priorities: URL > email > IBAN > card > SSN > account > phone > IP > custom
+  // (a number right after "account number" is an account even if it could
+  // be dialled).
+  if (o.url) {
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl,
+                                ValidUrl, 0));
+    im->detectors.back().skip_rejected = true;
+  }
+  if (o.email)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kEmail, "email", "[EMAIL]", kEmailRe, 0, kNeedAt,
+                                ValidEmail, 1));
+  if (o.iban)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIban, "iban", "[IBAN]", kIbanRe, 0, kNeedDigit,
+                                ValidIban, 2));
+  if (o.card) {
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kCard, "card", "[CARD]", kCardRe, 0, kNeedDigit,
+                                nullptr, 3));
+    im->detectors.back().validate_range = ValidCardRange;
+  }
+  if (o.ssn)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnRe, 0, kNeedDigit,
+                                ValidSsn, 4));
+  if (o.ssn)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnKeywordRe, 1, kNeedDigit,
+                                ValidSsn, 4));
+  if (o.phone) {
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneLocalRe, 1,
+                                kNeedDigit, ValidPhoneLocal, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNanpRe, 0,
+                                kNeedDigit, ValidPhoneNanp, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneIntlRe, 0,
+                                kNeedDigit, ValidPhoneIntl, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhone00Re, 0,
+                                kNeedDigit, ValidPhone00, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNationalRe, 0,
+                                kNeedDigit, ValidPhoneNational, 6));
+  }
+  if (o.ip) {
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv4Re, 0, kNeedDigit,
+                                ValidIpv4, 7));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv6Re, 0,
+                                kNeedDigit | kNeedColon, ValidIpv6, 7));
+  }
+  if (o.account)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kAccountRe, 1,
+                                kNeedDigit, ValidAccount, 5));
+  if (o.account)
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1,
+                                kNeedDigit, ValidAccount, 5));
+  std::string mask_names;
+  for (const char* m : kOwnMasks) mask_names += std::string(mask_names.empty() ? "" : "|") + m;
+  for (const std::string& spec : o.extra_patterns) {
+    std::string name = "custom", pattern = spec;
+    const size_t eq = spec.find('=');
+    if (eq != std::string::npos && ValidCustomName(std::string_view(spec).substr(0, eq))) {
+      name = spec.substr(0, eq);
+      pattern = spec.substr(eq + 1);
+    }
+    if (pattern.empty())
+      return InvalidArgumentError("empty pattern in '" + spec + "'");
+    std::string upper;
+    for (char ch : name) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kCustom, name, "[" + upper + "]", pattern, 0,
+                                kNeedNone, nullptr, 8));
+    mask_names += "|" + upper;
+    im->has_custom = true;
+  }
+
+  RE2::Options so;
+  so.set_log_errors(false);
+  so.set_max_mem(128 << 20);
+  im->set = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
+  for (const Detector& d : im->detectors) {
+    std::string err;
+    if (im->set->Add(d.re->pattern(), &err) < 0)
+      return InvalidArgumentError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
+  }
+  if (!im->set->Compile()) return InternalError("cannot compile the pattern set");
+
+  if (o.keep_existing_masks) {
+    const std::string masks =
+        R"(\{\$[0-9][0-9,]*(?:\.[0-9]*)?\}|\{\{[^{}\r\n]{1,80}\}\}|\[(?:)" + mask_names +
+        R"()\]|\bX{2,}(?:[ /\-]X{2,})*\b)";
+    RE2::Options mo;
+    mo.set_log_errors(false);
+    im->masks = std::make_unique<RE2>(masks, mo);
+    if (!im->masks->ok()) return InternalError("cannot compile the mask pattern: " + im->masks->error());
+  }
+  return std::unique_ptr<Redactor>(new Redactor(std::move(im)));
+}
+
+std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_only,
+                                            uint32_t* n_masks, const Ranges* blocked) const {
+  std::vector<Candidate> out;
+  if (text.empty()) return out;
+  // Cheap pre-filter: what kinds of characters occur at all (one table
+  // lookup per byte).
+  static const auto kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = kNeedDigit;
+    t['@'] = kNeedAt;
+    t[':'] = kNeedColon;
+    t['w'] = t['W'] = kHintW;
+    t['X'] = t['{'] = t['['] = kHintMask;
+    t['/'] = kHintSlash;
+    return t;
+  }();
+  unsigned have = 0;
+  for (char ch : text) have |= kClass[static_cast<unsigned char>(ch)];
+  if ((have & kNeedColon) && text.find("://") != std::string_view::npos) have |= kNeedUrl;
+  if (have & kHintSlash) have |= kNeedUrl;  // "example.com/reset?token=..."
+  if ((have & kHintW) && (text.find("www.") != std::string_view::npos ||
+                          text.find("WWW.") != std::string_view::npos))
+    have |= kNeedUrl;
+
+  // Existing masks.
+  std::vector<std::pair<uint32_t, uint32_t>> masked;
+  if (masks != nullptr && (have & kHintMask)) {
+    re2::StringPiece in(text.data(), text.size()), m;
+    size_t pos = 0;
+    while (pos < text.size() &&
+           masks->Match(in, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+      const auto b = static_cast<uint32_t>(m.data() - text.data());
+      const auto e = static_cast<uint32_t>(b + m.size());
+      if (e == b) {
+        pos = b + 1;
+        continue;
+      }
+      masked.emplace_back(b, e);
+      pos = e;
+    }
+  }
+  if (n_masks != nullptr) *n_masks = static_cast<uint32_t>(masked.size());
+  if (blocked != nullptr) {
+    masked.insert(masked.end(), blocked->begin(), blocked->end());
+    // Sorted, disjoint ranges for the binary search below.
+    std::sort(masked.begin(), masked.end());
+    size_t w = 0;
+    for (size_t i = 0; i < masked.size(); ++i) {
+      if (w > 0 && masked[i].first <= masked[w - 1].second) {
+        masked[w - 1].second = std::max(masked[w - 1].second, masked[i].second);
+      } else {
+        masked[w++] = masked[i];
+      }
+    }
+    masked.resize(w);
+  }
+  // True when [b, e) overlaps a masked range.
+  auto overlaps_mask = [&masked](size_t b, size_t e) {
+    // First range that starts at or after `e`; the one before it is the only
+    // candidate for an overlap.
+    auto it = std::lower_bound(masked.begin(), masked.end(), e,
+                               [](const std::pair<uint32_t, uint32_t>& m, size_t v) { return m.first < v; });
+    return it != masked.begin() && std::prev(it)->second > b;
+  };
+
+  bool any = has_custom;
+  for (const Detector& d : detectors)
+    if ((d.need & have) == d.need) any = true;
+  if (!any) return out;
+
+  std::vector<int> hits;
+  RE2::Set::ErrorInfo info;
+  if (!set->Match(re2::StringPiece(text.data(), text.size()), &hits, &info)) {
+    if (info.kind == RE2::Set::kNoError) return out;
+    hits.clear();  // the set failed (memory): run every detector
+    for (size_t i = 0; i < detectors.size(); ++i) hits.push_back(static_cast<int>(i));
+  }
+  std::sort(hits.begin(), hits.end());
+
+  const Ctx ctx{text};
+  re2::StringPiece in(text.data(), text.size());
+  re2::StringPiece groups[2];
+  for (int idx : hits) {
+    const Detector& d = detectors[idx];
+    if ((d.need & have) != d.need) continue;
+    const int ngroups = d.group + 1;
+    size_t pos = 0;
+    while (pos < text.size() &&
+           d.re->Match(in, pos, text.size(), RE2::UNANCHORED, groups, ngroups)) {
+      const re2::StringPiece& g = groups[d.group];
+      const size_t whole_b = static_cast<size_t>(groups[0].data() - text.data());
+      if (g.data() == nullptr || g.empty()) {
+        pos = whole_b + std::max<size_t>(1, groups[0].size());
+        continue;
+      }
+      size_t b = static_cast<size_t>(g.data() - text.data());
+      size_t e = b + g.size();
+      if (d.validate != nullptr) e = d.validate(ctx, b, e);
+      if (d.validate_range != nullptr && !d.validate_range(ctx, &b, &e)) e = b;
+      if (e > b) {
+        if (!overlaps_mask(b, e)) {
+          out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), idx, d.priority});
+          if (first_only) return out;
+        }
+        pos = e;
+      } else {
+        pos = d.skip_rejected ? std::max(whole_b + 1, whole_b + groups[0].size()) : whole_b + 1;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end > b.end;
+    return a.priority < b.priority;
+  });
+  std::vector<Candidate> kept;
+  uint32_t last_end = 0;
+  for (const Candidate& c : out) {
+    if (!kept.empty() && c.begin < last_end) continue;
+    kept.push_back(c);
+    last_end = c.end;
+  }
+  return kept;
+}
+
+void Redactor::Impl::Apply(std::string_view in, const std::vector<Candidate>& found,
+                           Redaction* r, Ranges* mask_ranges) const {
+  r->text.clear();
+  r->spans.clear();
+  mask_ranges->clear();
+  r->text.reserve(in.size());
+  size_t at = 0;
+  for (const Candidate& c : found) {
+    const Detector& d = detectors[c.detector];
+    r->text.append(in.data() + at, c.begin - at);
+    PiiSpan s;
+    s.kind = d.kind;
+    s.name = d.name;
+    s.begin = c.begin;
+    s.end = c.end;
+    s.out_begin = static_cast<uint32_t>(r->text.size());
+    r->text += d.mask;
+    s.out_end = static_cast<uint32_t>(r->text.size());
+    mask_ranges->emplace_back(s.out_begin, s.out_end);
+    r->spans.push_back(std::move(s));
+    at = c.end;
+  }
+  r->text.append(in.data() + at, in.size() - at);
+}
+
+Redaction Redactor::Redact(std::string_view utf8) const {
+  Folded folded;
+  if (!Fold(utf8, &folded)) return impl_->RedactFolded(utf8);
+  // Detect on the folded text, then mask the input ranges the folded spans
+  // came from.
+  const Redaction in_folded = impl_->RedactFolded(folded.text);
+  Redaction r;
+  r.existing_masks = in_folded.existing_masks;
+  r.text.reserve(utf8.size());
+  size_t at = 0;
+  for (const PiiSpan& fs : in_folded.spans) {
+    PiiSpan s = fs;
+    s.begin = folded.from[fs.begin];
+    s.end = folded.to[fs.end - 1];
+    if (s.begin < at) s.begin = static_cast<uint32_t>(at);  // never overlap
+    r.text.append(utf8.data() + at, s.begin - at);
+    s.out_begin = static_cast<uint32_t>(r.text.size());
+    r.text.append(in_folded.text, fs.out_begin, fs.out_end - fs.out_begin);
+    s.out_end = static_cast<uint32_t>(r.text.size());
+    at = s.end;
+    r.spans.push_back(std::move(s));
+  }
+  r.text.append(utf8.data() + at, utf8.size() - at);
+  return r;
+}
+
+Redaction Redactor::Impl::RedactFolded(std::string_view utf8) const {
+  const Impl* impl_ = this;
+  Redaction r;
+  std::vector<Candidate> found = impl_->Find(utf8, false, &r.existing_masks);
+  if (found.empty()) {
+    r.text.assign(utf8.data(), utf8.size());
+    return r;
+  }
+  Impl::Ranges masks;
+  impl_->Apply(utf8, found, &r, &masks);
+  // Masking changes the context of the text around it: an id glued to a
+  // phone number ("555-867-5309#A123456") fails the boundary checks until its
+  // neighbour is masked. Scan the output again until nothing new turns up, so
+  // that redacting the result again changes nothing. Each round unmasks one
+  // more link of a chain of glued items; the cap bounds the work on
+  // adversarial input (chains longer than kMaxRounds keep their tail).
+  constexpr int kMaxRounds = 128;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    const std::vector<Candidate> more = impl_->Find(r.text, false, nullptr, &masks);
+    if (more.empty()) break;
+    // Map output offsets back to the input: text outside masks is copied,
+    // so an offset shifts by the size difference of the masks before it.
+    std::vector<int64_t> shift_after(r.spans.size());
+    int64_t shift = 0;
+    for (size_t i = 0; i < r.spans.size(); ++i) {
+      const PiiSpan& s = r.spans[i];
+      shift += static_cast<int64_t>(s.out_end - s.out_begin) - static_cast<int64_t>(s.end - s.begin);
+      shift_after[i] = shift;
+    }
+    for (Candidate c : more) {
+      // Masks that end at or before the candidate.
+      const size_t k = static_cast<size_t>(
+          std::upper_bound(r.spans.begin(), r.spans.end(), c.begin,
+                           [](uint32_t v, const PiiSpan& s) { return v < s.out_end; }) -
+          r.spans.begin());
+      const int64_t sh = k == 0 ? 0 : shift_after[k - 1];
+      c.begin = static_cast<uint32_t>(c.begin - sh);
+      c.end = static_cast<uint32_t>(c.end - sh);
+      found.push_back(c);
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    impl_->Apply(utf8, found, &r, &masks);
+  }
+  return r;
+}
+
+bool Redactor::ContainsPii(std::string_view utf8) const {
+  Folded folded;
+  if (Fold(utf8, &folded)) return !impl_->Find(folded.text, true, nullptr).empty();
+  return !impl_->Find(utf8, true, nullptr).empty();
+}
+
+}  // namespace voc

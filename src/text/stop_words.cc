@@ -1,0 +1,102 @@
+// Stop words of the languages voc reads (text/stop_words.h).
+#include "text/stop_words.h"
+
+#include <string_view>
+#include <unordered_set>
+
+namespace voc {
+namespace internal {
+namespace {
+
+// Stop words: function words of English, French, German, Spanish, Italian,
+// Portuguese and Dutch, plus chat filler ("pls", "thx") and reporting verbs
+// that say nothing about a theme ("said", "told").
+const std::unordered_set<std::string_view>& StopWords() {
+  static const auto* const kWords = new std::unordered_set<std::string_view>{
+      // English
+      "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
+      "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below",
+      "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did",
+      "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "even",
+      "ever", "every", "few", "for", "from", "further", "get", "got", "gets", "getting", "had",
+      "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's",
+      "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i",
+      "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its",
+      "itself", "just", "let's", "like", "me", "more", "most", "mustn't", "my", "myself", "no",
+      "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "ought", "our",
+      "ours", "ourselves", "out", "over", "own", "really", "same", "shan't", "she", "she'd",
+      "she'll", "she's", "should", "shouldn't", "so", "some", "still", "such", "than", "that",
+      "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's",
+      "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through",
+      "to", "too", "under", "until", "up", "us", "very", "was", "wasn't", "we", "we'd",
+      "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's",
+      "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "will",
+      "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've",
+      "your", "yours", "yourself", "yourselves", "im", "ive", "dont", "cant", "wont", "didnt",
+      "doesnt", "isnt", "wasnt", "u", "ur", "yes", "ok", "okay", "please", "pls", "plz",
+      "thanks", "thank", "thx", "hi", "hello", "hey", "said", "told", "say", "says", "back",
+      "since", "yet", "via", "etc", "amp", "rt", "would", "could", "may", "might", "must",
+      "shall", "one", "two", "much", "many", "well", "go", "going", "went", "gone", "make",
+      "made", "know", "think", "want", "wanted", "need", "needed", "see", "way", "thing",
+      "things", "lot", "lol", "oh", "ve", "ll", "re", "de", "la", "le", "el", "y", "e", "o",
+      "there'd", "anyone", "someone", "something", "anything", "nothing", "everything", "else",
+      "another", "though", "although", "however", "already", "always", "never", "ago", "us",
+      "own", "whether", "within", "without", "upon", "around", "among", "per", "onto", "unto",
+      "let", "put", "take", "took", "come", "came", "give", "gave", "use", "used", "using",
+      "try", "tried", "able", "unable", "ask", "asked", "new", "good", "great", "bad", "today",
+      "yesterday", "tomorrow", "day", "days", "time", "times", "year", "years", "week", "weeks",
+      "month", "months", "hour", "hours", "minute", "minutes", "first", "last", "next",
+      // French
+      "au", "aux", "avec", "ce", "ces", "dans", "des", "du", "elle", "en", "et", "eux", "il",
+      "je", "les", "leur", "lui", "ma", "mais", "mes", "moi", "mon", "ne", "nos", "notre",
+      "nous", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur",
+      "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "est", "suis",
+      "sont", "été", "être", "avoir", "ai", "as", "avons", "avez", "ont", "était", "c'est",
+      "j'ai", "n'est", "plus", "très", "tout", "tous", "cette", "cet", "aussi", "bien", "fait",
+      "d'un", "d'une", "l'on", "qu'il", "mon", "ça", "si", "non", "oui", "merci", "bonjour",
+      // German
+      "aber", "alle", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "bin", "bis",
+      "bist", "da", "damit", "dann", "das", "dass", "dein", "dem", "den", "der", "des", "dich",
+      "die", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer",
+      "eines", "er", "es", "euer", "für", "hab", "habe", "haben", "hat", "hatte", "ich", "ihr",
+      "ihre", "im", "ist", "ja", "jetzt", "kann", "kein", "keine", "man", "mein", "meine",
+      "mich", "mir", "mit", "nach", "nicht", "noch", "nur", "ob", "oder", "ohne", "sehr",
+      "sein", "sich", "sie", "sind", "so", "über", "um", "und", "uns", "unser", "vom", "von",
+      "vor", "war", "waren", "was", "weil", "wenn", "wer", "wie", "wir", "wird", "wurde", "zu",
+      "zum", "zur", "danke", "bitte", "hallo",
+      // Spanish
+      "al", "algo", "como", "con", "cuando", "del", "donde", "él", "ella", "ellos", "era",
+      "es", "esa", "ese", "eso", "esta", "está", "estaba", "estar", "este", "esto", "estoy",
+      "fue", "ha", "han", "hay", "las", "lo", "los", "me", "mi", "mis", "muy", "más", "nada",
+      "ni", "nos", "nosotros", "para", "pero", "por", "porque", "qué", "se", "ser", "si", "sí",
+      "sin", "sobre", "su", "sus", "también", "te", "tengo", "ti", "todo", "tu", "tus", "un",
+      "una", "uno", "unos", "ya", "yo", "gracias", "hola",
+      // Italian
+      "ad", "agli", "ai", "alla", "alle", "anche", "che", "chi", "ci", "col", "come", "con",
+      "da", "dal", "dalla", "degli", "dei", "della", "delle", "di", "gli", "ha", "hanno", "ho",
+      "il", "io", "lei", "loro", "ma", "mi", "mio", "nel", "nella", "noi", "non", "per",
+      "perché", "più", "quella", "quello", "questa", "questo", "sei", "si", "sono", "sta",
+      "sua", "suo", "ti", "tra", "tu", "tutto", "uno", "voi", "grazie", "ciao",
+      // Portuguese
+      "ao", "aos", "aquele", "as", "às", "até", "com", "da", "das", "de", "dela", "dele",
+      "depois", "do", "dos", "ela", "ele", "em", "entre", "essa", "esse", "esta", "este",
+      "eu", "foi", "há", "isso", "isto", "já", "mais", "mas", "meu", "minha", "muito", "na",
+      "não", "nas", "nem", "no", "nos", "num", "numa", "os", "ou", "para", "pela", "pelo",
+      "por", "qual", "quando", "que", "se", "sem", "ser", "seu", "sua", "são", "também", "tem",
+      "um", "uma", "você", "obrigado", "olá",
+      // Dutch
+      "aan", "al", "bij", "dat", "de", "den", "der", "deze", "die", "dit", "doch", "door",
+      "een", "en", "er", "geen", "had", "heb", "hebben", "heeft", "het", "hij", "hoe", "hun",
+      "ik", "in", "is", "je", "kan", "maar", "me", "met", "mij", "mijn", "na", "naar", "niet",
+      "niets", "nog", "nu", "of", "om", "ons", "ook", "op", "te", "tot", "uit", "van", "veel",
+      "voor", "want", "was", "wat", "we", "wel", "werd", "wie", "wij", "zal", "ze", "zei",
+      "zich", "zij", "zijn", "zo", "zou", "bedankt", "dank"};
+  return *kWords;
+}
+
+}  // namespace
+
+bool IsStopWord(std::string_view word) { return StopWords().count(word) != 0; }
+
+}  // namespace internal
+}  // namespace voc

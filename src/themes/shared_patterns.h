@@ -1,0 +1,70 @@
+// Private: the theme rules and the signal cues in one pattern group.
+//
+// Each of ThemeClassifier and SignalDetector, created on its own, finds the
+// candidates among its patterns with a literal prefilter (regex_set.h): a
+// case-fold of the text, one pass for atoms and one evaluation of RE2's
+// FilteredRE2. The Analyzer runs both on every text; created together here,
+// they share one group, so a text is folded, scanned and evaluated once and
+// each takes its own patterns' candidates. Results are those of the
+// classifiers created on their own (tests/analyzer_test.cc).
+#ifndef VOC_SRC_SHARED_PATTERNS_H_
+#define VOC_SRC_SHARED_PATTERNS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "patterns/regex_set.h"
+#include "voc/signals.h"
+#include "voc/status.h"
+#include "voc/taxonomy.h"
+
+namespace voc {
+namespace internal {
+
+// The options of a group: case-sensitive (a case-insensitive theme rule
+// starts with (?i); cues are added with RegexSetGroup::Add's ignore_case).
+RE2::Options GroupPatternOptions();
+
+struct ThemesAndSignals {
+  std::unique_ptr<ThemeClassifier> themes;
+  std::unique_ptr<SignalDetector> signals;
+  // The patterns of both, compiled: its Candidates for a text are what
+  // PatternSharing::Classify and Detect take.
+  std::shared_ptr<RegexSetGroup> group;
+};
+
+// Creates both with one group; the errors are those of ThemeClassifier::Create
+// and SignalDetector::Create, the themes' first.
+Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> taxonomy,
+                                                const ThemeOptions& theme_options,
+                                                const SignalOptions& signal_options);
+
+// Friend of ThemeClassifier and SignalDetector.
+struct PatternSharing {
+  // A classifier whose rules are added to `group` (compiled by the caller;
+  // ThemeClassifier::Create uses a group of its own).
+  static Result<std::unique_ptr<ThemeClassifier>> NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
+                                                            const ThemeOptions& options,
+                                                            std::shared_ptr<RegexSetGroup> group);
+  // A detector whose cues are added to `group` (compiled by the caller;
+  // SignalDetector::Create uses a group of its own).
+  static Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,
+                                                            std::shared_ptr<RegexSetGroup> group);
+  // ThemeClassifier::ClassifyLanguage and SignalDetector::Detect, given
+  // `hits`, the candidates and atoms of their (compiled) group for `text`.
+  static std::vector<ThemeHit> Classify(const ThemeClassifier& classifier, std::string_view text,
+                                        const std::vector<std::pair<std::string, double>>& model_scores,
+                                        const RegexSetGroup::Hits& hits, std::string_view language = {});
+  static SignalResult Detect(const SignalDetector& detector, std::string_view text,
+                             const RegexSetGroup::Hits& hits);
+};
+
+}  // namespace internal
+}  // namespace voc
+
+#endif  // VOC_SRC_SHARED_PATTERNS_H_

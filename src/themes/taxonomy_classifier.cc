@@ -1,0 +1,327 @@
+// ThemeClassifier: a literal prefilter finds the rules whose include patterns
+// may match (regex_set.h), then only those rules run for evidence spans and
+// vetoes.
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "patterns/regex_set.h"
+#include "themes/shared_patterns.h"
+#include "text/text_scan.h"
+#include "voc/taxonomy.h"
+
+namespace voc {
+
+namespace {
+
+struct CompiledRule {
+  size_t theme = 0;
+  std::string source;
+  double weight = 0.0;
+  ExcludeScope scope = ExcludeScope::kSentence;
+  std::vector<std::string> languages;  // empty: English
+  // The include patterns live in the classifier's pattern group, which
+  // numbers them in the order added (set_to_rule maps them back here).
+  std::vector<std::unique_ptr<RE2>> exclude;
+};
+
+RE2::Options PatternOptions(bool case_sensitive) {
+  RE2::Options opt = internal::GroupPatternOptions();
+  opt.set_case_sensitive(case_sensitive);
+  return opt;
+}
+
+bool AnyMatch(const std::vector<std::unique_ptr<RE2>>& res, re2::StringPiece text) {
+  for (const auto& re : res)
+    if (RE2::PartialMatch(text, *re)) return true;
+  return false;
+}
+
+}  // namespace
+
+struct ThemeClassifier::Impl {
+  std::shared_ptr<const Taxonomy> taxonomy;
+  ThemeOptions options;
+  std::vector<CompiledRule> rules;
+  // The include patterns are indices [set_base, set_base + set_to_rule.size())
+  // of `set`, which may hold other patterns too (shared_patterns.h).
+  std::shared_ptr<internal::RegexSetGroup> set;
+  int set_base = 0;
+  std::vector<size_t> set_to_rule;  // pattern index - set_base -> rule index
+
+  // Compiles the rules, adding their include patterns to `group` (compiled
+  // by the caller).
+  Status AddRules(std::shared_ptr<internal::RegexSetGroup> group);
+  // Classify, given the candidates of `set` for the text.
+  std::vector<ThemeHit> Classify(std::string_view text_in,
+                                 const std::vector<std::pair<std::string, double>>& model_scores,
+                                 const internal::RegexSetGroup::Hits& group,
+                                 std::string_view language = {}) const;
+
+  // Appends the evidence of `rule` over `text` (the text of `group`, cut to
+  // its first 4 GiB), searching its include patterns whose group indices are
+  // in `patterns` (ascending; the others cannot match, the prefilter says);
+  // returns false when it does not fire.
+  bool RunRule(const CompiledRule& rule, re2::StringPiece text,
+               const internal::RegexSetGroup::Hits& group, const int* patterns, size_t n_patterns,
+               std::vector<EvidenceSpan>* evidence) const;
+};
+
+bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece text,
+                                    const internal::RegexSetGroup::Hits& group,
+                                    const int* patterns, size_t n_patterns,
+                                    std::vector<EvidenceSpan>* evidence) const {
+  if (rule.scope == ExcludeScope::kText && AnyMatch(rule.exclude, text)) return false;
+  std::string_view sv(text.data(), text.size());
+  int found = 0;
+  const int cap = options.max_evidence_per_rule;
+  for (size_t k = 0; k < n_patterns; ++k) {
+    size_t pos = 0;
+    // (At the end of the text only an empty match is left, never evidence.)
+    while (found < cap && pos < text.size()) {
+      re2::StringPiece m;
+      if (!set->Search(patterns[k], group, text, pos, &m)) break;
+      size_t b = static_cast<size_t>(m.data() - text.data());
+      size_t e = b + m.size();
+      if (e == b) {  // empty matches are never evidence
+        pos = b + 1;
+        continue;
+      }
+      if (rule.scope == ExcludeScope::kSentence && !rule.exclude.empty()) {
+        internal::Bounds s = internal::SentenceAround(sv, b, e);
+        if (AnyMatch(rule.exclude, re2::StringPiece(text.data() + s.begin, s.end - s.begin))) {
+          pos = std::max(s.end, e);  // the whole sentence is vetoed
+          continue;
+        }
+      }
+      bool dup = false;
+      for (const auto& ev : *evidence)
+        if (ev.begin == b && ev.end == e && ev.source == rule.source) dup = true;
+      if (!dup) {
+        evidence->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), rule.source,
+                             rule.weight});
+        ++found;
+      }
+      pos = e;
+    }
+  }
+  return found > 0;
+}
+
+ThemeClassifier::ThemeClassifier() : impl_(std::make_unique<Impl>()) {}
+ThemeClassifier::~ThemeClassifier() = default;
+
+const Taxonomy& ThemeClassifier::taxonomy() const { return *impl_->taxonomy; }
+
+namespace {
+
+Status CheckThemeOptions(const std::shared_ptr<const Taxonomy>& taxonomy, const ThemeOptions& options) {
+  if (taxonomy == nullptr) return InvalidArgumentError("ThemeClassifier needs a taxonomy");
+  if (options.max_evidence_per_rule < 1)
+    return InvalidArgumentError("max_evidence_per_rule must be >= 1");
+  if (options.model_name.empty()) return InvalidArgumentError("model_name is empty");
+  if (!options.all_packs) {
+    for (const std::string& p : options.packs) {
+      const auto& packs = taxonomy->packs();
+      if (std::none_of(packs.begin(), packs.end(), [&](const IndustryPack& k) { return k.id == p; }))
+        return InvalidArgumentError("unknown industry pack \"" + p + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> group) {
+  set = std::move(group);
+  set_base = set->size();
+  const auto& themes = taxonomy->themes();
+  for (size_t t = 0; options.use_rules && t < themes.size(); ++t) {
+    // Themes of the packs not chosen get no rules.
+    if (!options.all_packs && !themes[t].pack.empty() &&
+        std::find(options.packs.begin(), options.packs.end(), themes[t].pack) == options.packs.end())
+      continue;
+    for (const ThemeRule& r : themes[t].rules) {
+      CompiledRule cr;
+      cr.theme = t;
+      cr.source = "rule:" + themes[t].id + "#" + r.id;
+      cr.weight = r.weight;
+      cr.scope = r.exclude_scope;
+      cr.languages = r.languages;
+      size_t index = rules.size();
+      for (const std::string& p : r.include) {
+        std::string error;
+        const int i = set->Add(r.case_sensitive ? p : "(?i)" + p, &error);
+        if (i < 0)
+          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
+                                      "': invalid pattern \"" + p + "\": " + error);
+        set_to_rule.push_back(index);
+      }
+      for (const std::string& p : r.exclude) {
+        auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
+        if (!re->ok())
+          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
+                                      "': invalid pattern \"" + p + "\": " + re->error());
+        cr.exclude.push_back(std::move(re));
+      }
+      rules.push_back(std::move(cr));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
+    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options) {
+  auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
+  auto clf = internal::PatternSharing::NewThemes(std::move(taxonomy), options, group);
+  if (clf.ok()) group->Compile();
+  return clf;
+}
+
+Result<std::unique_ptr<ThemeClassifier>> internal::PatternSharing::NewThemes(
+    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options,
+    std::shared_ptr<RegexSetGroup> group) {
+  VOC_RETURN_IF_ERROR(CheckThemeOptions(taxonomy, options));
+  std::unique_ptr<ThemeClassifier> clf(new ThemeClassifier());
+  clf->impl_->taxonomy = std::move(taxonomy);
+  clf->impl_->options = options;
+  VOC_RETURN_IF_ERROR(clf->impl_->AddRules(std::move(group)));
+  return clf;
+}
+
+std::vector<ThemeHit> internal::PatternSharing::Classify(
+    const ThemeClassifier& classifier, std::string_view text,
+    const std::vector<std::pair<std::string, double>>& model_scores,
+    const internal::RegexSetGroup::Hits& hits, std::string_view language) {
+  return classifier.impl_->Classify(text, model_scores, hits, language);
+}
+
+std::vector<ThemeHit> ThemeClassifier::Classify(
+    std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores) const {
+  thread_local internal::RegexSetGroup::Hits hits;
+  hits.candidates.clear();  // no rules: nothing is searched
+  if (!impl_->set_to_rule.empty()) impl_->set->Candidates(text_in, &hits);
+  return impl_->Classify(text_in, model_scores, hits);
+}
+
+std::vector<ThemeHit> ThemeClassifier::ClassifyLanguage(
+    std::string_view text_in, std::string_view language,
+    const std::vector<std::pair<std::string, double>>& model_scores) const {
+  thread_local internal::RegexSetGroup::Hits hits;
+  hits.candidates.clear();
+  if (!impl_->set_to_rule.empty()) impl_->set->Candidates(text_in, &hits);
+  return impl_->Classify(text_in, model_scores, hits, language);
+}
+
+std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
+    std::string_view text_in, const std::vector<std::pair<std::string, double>>& model_scores,
+    const internal::RegexSetGroup::Hits& group, std::string_view language) const {
+  const Impl& impl = *this;
+  // Rules run on texts of their languages; "" and "und" run them all.
+  const bool any_language = language.empty() || language == "und";
+  auto applies = [&](const CompiledRule& rule) {
+    if (any_language) return true;
+    if (rule.languages.empty()) return language == "en";
+    return std::find(rule.languages.begin(), rule.languages.end(), language) != rule.languages.end();
+  };
+  const auto& themes = impl.taxonomy->themes();
+  // Offsets are 32-bit; longer texts are classified on their first 4 GiB.
+  std::string_view text_view =
+      text_in.substr(0, std::min<size_t>(text_in.size(), std::numeric_limits<uint32_t>::max()));
+  re2::StringPiece text(text_view.data(), text_view.size());
+
+  struct Acc {
+    size_t theme = 0;
+    double rule_conf = -1.0;
+    std::string rule_source;
+    double model_conf = -1.0;
+    std::vector<EvidenceSpan> evidence;
+  };
+  std::vector<Acc> acc;
+  auto slot = [&](size_t theme) -> Acc& {
+    for (auto& a : acc)
+      if (a.theme == theme) return a;
+    acc.emplace_back();
+    acc.back().theme = theme;
+    return acc.back();
+  };
+
+  if (!impl.set_to_rule.empty()) {
+    // The candidate patterns of this classifier, ascending: a rule's
+    // patterns are consecutive, so each rule's candidates form one run.
+    thread_local std::vector<int> candidates;
+    candidates.clear();
+    const int end = impl.set_base + static_cast<int>(impl.set_to_rule.size());
+    for (int m : group.candidates)
+      if (m >= impl.set_base && m < end) candidates.push_back(m);
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::vector<EvidenceSpan> evidence;
+    for (size_t c = 0; c < candidates.size();) {
+      const size_t ri = impl.set_to_rule[static_cast<size_t>(candidates[c] - impl.set_base)];
+      size_t run = c + 1;
+      while (run < candidates.size() &&
+             impl.set_to_rule[static_cast<size_t>(candidates[run] - impl.set_base)] == ri)
+        ++run;
+      const CompiledRule& rule = impl.rules[ri];
+      if (!applies(rule)) {
+        c = run;
+        continue;
+      }
+      evidence.clear();
+      const bool fired = impl.RunRule(rule, text, group, &candidates[c], run - c, &evidence);
+      c = run;
+      if (!fired) continue;
+      Acc& a = slot(rule.theme);
+      if (rule.weight > a.rule_conf) {
+        a.rule_conf = rule.weight;
+        a.rule_source = rule.source;
+      }
+      a.evidence.insert(a.evidence.end(), evidence.begin(), evidence.end());
+    }
+  }
+
+  for (const auto& [label, p] : model_scores) {
+    const Theme* theme = impl.taxonomy->FindModelLabel(label);
+    if (theme == nullptr || !(p >= theme->threshold)) continue;
+    size_t t = static_cast<size_t>(theme - themes.data());
+    Acc& a = slot(t);
+    double conf = std::min(1.0, std::max(0.0, p));
+    if (conf > a.model_conf) a.model_conf = conf;
+  }
+
+  std::vector<ThemeHit> hits;
+  hits.reserve(acc.size());
+  const std::string model_source = "model:" + impl.options.model_name;
+  for (auto& a : acc) {
+    const Theme& theme = themes[a.theme];
+    ThemeHit hit;
+    hit.id = theme.id;
+    hit.department = theme.department;
+    hit.role = theme.role;
+    std::sort(a.evidence.begin(), a.evidence.end(), [](const EvidenceSpan& x, const EvidenceSpan& y) {
+      return x.begin != y.begin ? x.begin < y.begin : x.end < y.end;
+    });
+    hit.evidence = std::move(a.evidence);
+    if (a.model_conf >= 0.0) {
+      hit.evidence.push_back(
+          {0, static_cast<uint32_t>(text.size()), model_source, a.model_conf});
+    }
+    if (a.model_conf > a.rule_conf) {
+      hit.confidence = a.model_conf;
+      hit.source = model_source;
+    } else {
+      hit.confidence = a.rule_conf;
+      hit.source = a.rule_source;
+    }
+    hits.push_back(std::move(hit));
+  }
+  std::sort(hits.begin(), hits.end(), [](const ThemeHit& x, const ThemeHit& y) {
+    return x.confidence != y.confidence ? x.confidence > y.confidence : x.id < y.id;
+  });
+  return hits;
+}
+
+}  // namespace voc

@@ -1,0 +1,173 @@
+// The JSON text primitives of the library: UTF-8 checks, the masking of
+// ill-formed bytes for the JSON parser, and the one JSON string escaper
+// (voc/json.h AppendJsonString, util/json_writer.h).
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "util/json_text.h"
+#include "voc/json.h"
+
+namespace voc {
+namespace internal {
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b = byte(i);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+bool HasInvalidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) return true;
+    i += n;
+  }
+  return false;
+}
+
+void MaskInvalidUtf8(std::string_view in, std::string* out) {
+  out->clear();
+  out->reserve(in.size() + 16);
+  for (size_t i = 0; i < in.size();) {
+    unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b < 0x80) {
+      out->push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    size_t n = Utf8SequenceLength(in, i);
+    if (n > 0) {
+      out->append(in.data() + i, n);
+      i += n;
+      continue;
+    }
+    // U+10FF00 + b in UTF-8.
+    out->push_back('\xF4');
+    out->push_back('\x8F');
+    out->push_back(static_cast<char>(0xBC + (b >> 6)));
+    out->push_back(static_cast<char>(0x80 | (b & 0x3F)));
+    ++i;
+  }
+}
+
+void UnmaskInvalidUtf8(std::string* s) {
+  if (s->find("\xF4\x8F") == std::string::npos) return;
+  std::string out;
+  out.reserve(s->size());
+  for (size_t i = 0; i < s->size();) {
+    auto at = [&](size_t k) { return static_cast<unsigned char>((*s)[k]); };
+    if (i + 3 < s->size() && at(i) == 0xF4 && at(i + 1) == 0x8F && at(i + 2) >= 0xBC &&
+        at(i + 2) <= 0xBF && at(i + 3) >= 0x80 && at(i + 3) <= 0xBF) {
+      out.push_back(static_cast<char>(((at(i + 2) - 0xBC) << 6) | (at(i + 3) & 0x3F)));
+      i += 4;
+    } else {
+      out.push_back((*s)[i]);
+      ++i;
+    }
+  }
+  s->swap(out);
+}
+
+namespace {
+
+// The length of the run of plain ASCII (no control character, quote or
+// backslash) at the start of `p[0, n)`: eight bytes per step, each byte
+// flagged in parallel (a flag can only be wrong in a byte after a truly
+// flagged one, so the lowest flag is exact).
+size_t PlainAsciiRun(const char* p, size_t n) {
+  size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    const uint64_t quote = v ^ (kOnes * '"');
+    const uint64_t backslash = v ^ (kOnes * '\\');
+    const uint64_t flags = (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) |
+                            ((backslash - kOnes) & ~backslash) | v) &
+                           kHigh;
+    // The lowest set bit belongs to the first flagged byte.
+    if (flags != 0) return i + static_cast<size_t>(__builtin_ctzll(flags)) / 8;
+  }
+#endif
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
+  return i;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t i = 0;
+  while (i < text.size()) {
+    // Copy runs of plain ASCII at once.
+    const size_t run = i + PlainAsciiRun(text.data() + i, text.size() - i);
+    out->append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      size_t n = Utf8SequenceLength(text, i);
+      if (n == 0) {
+        out->append("\xEF\xBF\xBD");
+        ++i;
+      } else {
+        out->append(text.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+    }
+    ++i;
+  }
+  out->push_back('"');
+}
+
+}  // namespace internal
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  internal::AppendJsonString(text, out);
+}
+
+}  // namespace voc
