@@ -1,5 +1,6 @@
-// Private: the sentiment lexicon compiled into libvoc (generated data in
-// sentiment_lexicon_data.cc by models/make_sentiment_lexicon.py).
+// Private: the English sentiment lexicon compiled into libvoc: the tables are
+// generated at build time from models/sentiment_lexicon.tsv (cmake/embed_lexicon.cc),
+// which models/make_sentiment_lexicon.py writes.
 #ifndef VOC_SRC_SENTIMENT_LEXICON_H_
 #define VOC_SRC_SENTIMENT_LEXICON_H_
 
