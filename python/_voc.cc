@@ -676,6 +676,16 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("customer_salt", &voc::AnalyzerOptions::customer_salt)
       .def_readwrite("language", &voc::AnalyzerOptions::language)
       .def_readwrite("adapted_model", &voc::AnalyzerOptions::adapted_model);
+  m.def(
+      "apply_analyzer_config",
+      [](const std::string& config, voc::AnalyzerOptions& options) {
+        if (auto st = voc::ApplyAnalyzerConfig(config, &options); !st.ok()) throw py::value_error(st.message());
+      },
+      py::arg("config"), py::arg("options"),
+      "Sets the options a JSON config names (voc.h ApplyAnalyzerConfig) on `options`; ValueError naming "
+      "the key for an unknown key, a wrong type or a value out of range.");
+  m.def("analyzer_config_json", &voc::AnalyzerConfigToJson, py::arg("options"),
+        "The analyzer options as a JSON config (every key but the customer salt).");
 
   // ---- records and analyses -------------------------------------------------
   py::class_<voc::Record>(m, "Record")

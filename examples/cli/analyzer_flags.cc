@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <unistd.h>
 
@@ -17,6 +19,12 @@ namespace voc_cli {
 
 void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
   desc->add_options()
+      ("config", po::value(&f->config),
+       "analyzer options as a JSON file (models, themes, industry, language, normalizer, "
+       "redactor, sentiment thresholds, signal thresholds and extra cues, theme rules; "
+       "--print-config shows every key); the flags given here override it")
+      ("print-config", po::bool_switch(&f->print_config),
+       "print the analyzer options (the --config file and the flags) as JSON and exit")
       ("models-dir", po::value(&f->models_dir),
        "folder of the shipped models (default: $VOC_MODELS_DIR, the installed or source models/)")
       ("sentiment-model", po::value(&f->sentiment_model),
@@ -26,8 +34,8 @@ void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
        "(default: <models-dir>/taxonomy.json)")
       ("themes-model", po::value(&f->themes_model),
        "with a taxonomy: a trained model whose labels map to its themes")
-      ("industry", po::value(&f->industry)->default_value(f->industry),
-       "industry packs of the taxonomy: auto (the packs whose vocabulary the first 1000 records "
+      ("industry", po::value(&f->industry),
+       "industry packs of the taxonomy: auto (default: the packs whose vocabulary the first 1000 records "
        "show), none (core themes only), all, or pack names, e.g. travel,telecom")
       ("language", po::value(&f->language),
        "language of every record, an ISO 639-1 code such as 'de' (default: identified per record)")
@@ -67,22 +75,63 @@ size_t CheckBatchSize(long long batch_size) {
   return static_cast<size_t>(batch_size);
 }
 
+namespace {
+
+// The whole of a small text file (a config: at most 1 MiB).
+std::string ReadTextFile(const std::string& path, const char* flag) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw UsageError(std::string(flag) + " " + path + " is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(std::string("cannot read ") + flag + " " + path);
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > (1u << 20)) throw UsageError(std::string(flag) + " " + path + " is over 1 MiB");
+  }
+  return text;
+}
+
+}  // namespace
+
+voc::AnalyzerOptions ResolveAnalyzerOptions(const AnalyzerFlags& f) {
+  voc::AnalyzerOptions o;
+  if (!f.config.empty()) {
+    std::string text = ReadTextFile(f.config, "--config");
+    if (auto st = voc::ApplyAnalyzerConfig(text, &o); !st.ok())
+      throw UsageError(f.config + ": " + st.message());
+    // Paths in the file are relative to it.
+    const std::filesystem::path base = std::filesystem::path(f.config).parent_path();
+    for (std::string* path : {&o.models_dir, &o.sentiment_model, &o.themes, &o.themes_model, &o.adapted_model})
+      if (!path->empty() && *path != "none" && std::filesystem::path(*path).is_relative())
+        *path = (base / *path).string();
+  }
+  if (!f.models_dir.empty()) o.models_dir = f.models_dir;
+  if (!f.sentiment_model.empty()) o.sentiment_model = f.sentiment_model;
+  if (!f.themes.empty()) o.themes = f.themes;
+  if (!f.themes_model.empty()) o.themes_model = f.themes_model;
+  if (!f.language.empty()) o.language = f.language;
+  if (!f.patterns.empty()) o.redactor.extra_patterns = f.patterns;
+  if (!f.industry.empty()) o.industry = f.industry;
+  if (!f.customer_salt.empty()) o.customer_salt = f.customer_salt;
+  if (o.customer_salt.empty())
+    if (const char* env = std::getenv("VOC_CUSTOMER_SALT")) o.customer_salt = env;
+  if (!f.adapted.empty()) o.adapted_model = f.adapted;
+  return o;
+}
+
+bool PrintConfigIfAsked(const AnalyzerFlags& f) {
+  if (!f.print_config) return false;
+  std::fputs(voc::AnalyzerConfigToJson(ResolveAnalyzerOptions(f)).c_str(), stdout);
+  return true;
+}
+
 std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
                                             const std::vector<voc::Record>& sample) {
   CheckThreads(f.threads);
-  voc::AnalyzerOptions o;
-  o.models_dir = f.models_dir;
-  o.sentiment_model = f.sentiment_model;
-  o.themes = f.themes;
-  o.themes_model = f.themes_model;
-  o.language = f.language;
-  o.redactor.extra_patterns = f.patterns;
-  o.industry = f.industry;
+  voc::AnalyzerOptions o = ResolveAnalyzerOptions(f);
   o.industry_sample.reserve(sample.size());
   for (const auto& r : sample) o.industry_sample.push_back(r.text);
-  o.customer_salt = f.customer_salt;
-  if (o.customer_salt.empty())
-    if (const char* env = std::getenv("VOC_CUSTOMER_SALT")) o.customer_salt = env;
   if (f.adapt != "" && f.adapt != "on" && f.adapt != "off")
     throw UsageError("--adapt must be on or off, not '" + f.adapt + "'");
   if (!f.adapted.empty() && f.adapt == "off") throw UsageError("--adapted contradicts --adapt off");
@@ -91,7 +140,6 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
   if (!f.adapted.empty() && !f.save_adapted.empty())
     throw UsageError("--adapted applies a saved model and --save-adapted fits one: give one of them");
   if (f.adapt_sample == 0) throw UsageError("--adapt-sample must be at least 1");
-  o.adapted_model = f.adapted;
   auto an = voc::Analyzer::Create(o);
   if (!an.ok()) throw Failure(an.status().message());
   return std::move(*an);
@@ -100,7 +148,7 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
 std::vector<voc::Record> ReadIndustrySample(const AnalyzerFlags& f, voc::RecordReader& reader,
                                             std::vector<voc::Reject>* rejects) {
   std::vector<voc::Record> sample;
-  if (f.industry != "auto") return sample;
+  if (ResolveAnalyzerOptions(f).industry != "auto") return sample;
   voc::Record record;
   voc::Reject reject;
   while (sample.size() < voc::kIndustrySampleRecords) {

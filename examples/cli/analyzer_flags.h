@@ -16,11 +16,13 @@
 namespace voc_cli {
 
 struct AnalyzerFlags {
+  std::string config;           // --config FILE (AnalyzerOptions as JSON; flags given override it)
+  bool print_config = false;    // --print-config
   std::string models_dir;       // --models-dir
   std::string sentiment_model;  // --sentiment-model
   std::string themes;           // --themes (taxonomy JSON or a trained model)
   std::string themes_model;     // --themes-model (with a taxonomy)
-  std::string industry = "auto";  // --industry NAME[,NAME]|auto|none|all
+  std::string industry;         // --industry NAME[,NAME]|auto|none|all (default auto)
   std::string language;         // --language (forced ISO 639-1 code)
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
   std::string customer_salt;    // --customer-salt (default $VOC_CUSTOMER_SALT)
@@ -35,6 +37,14 @@ struct AnalyzerFlags {
 };
 
 void AddAnalyzerFlags(boost::program_options::options_description* desc, AnalyzerFlags* flags);
+
+// The analyzer's options: the --config file (when given), then the flags
+// given on the command line over it. Throws UsageError for a bad config.
+voc::AnalyzerOptions ResolveAnalyzerOptions(const AnalyzerFlags& flags);
+
+// With --print-config, prints the resolved options as a config file on
+// stdout and returns true (the command then ends).
+bool PrintConfigIfAsked(const AnalyzerFlags& flags);
 
 // Builds the analyzer; throws Failure with the library's message. With
 // --industry auto, `sample` holds the records it looks at (the first ones of

@@ -153,6 +153,7 @@ int RunAnalyze(int argc, char** argv) {
     std::cout << desc << "\n";
     return 0;
   }
+  if (PrintConfigIfAsked(af)) return 0;
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
   CheckDistinctFiles({{"INPUT", input}},
                      {{"--output", output.empty() ? "-" : output}, {"--rejects", in.rejects}});
@@ -262,6 +263,7 @@ int RunFindings(int argc, char** argv) {
     std::cout << desc << "\n";
     return 0;
   }
+  if (PrintConfigIfAsked(af)) return 0;
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
   ApplyEconFlags(ef, &fo);
   auto p = voc::ParsePeriod(period);

@@ -70,6 +70,7 @@ int RunDiscover(int argc, char** argv) {
     std::cout << desc << "\n";
     return 0;
   }
+  if (PrintConfigIfAsked(af)) return 0;
   if (input.empty()) throw UsageError("missing INPUT (a file, or - for stdin)");
   auto p = voc::ParsePeriod(period);
   if (!p.ok()) throw UsageError(p.status().message());
@@ -77,9 +78,10 @@ int RunDiscover(int argc, char** argv) {
   if (auto st = voc::ValidateDiscoveryOptions(dopt); !st.ok()) throw UsageError(st.message());
 
   // The base taxonomy: --themes when it is a taxonomy file, else the shipped one.
-  std::string base_path = af.themes;
+  const voc::AnalyzerOptions resolved = ResolveAnalyzerOptions(af);
+  std::string base_path = resolved.themes;
   if (base_path.empty())
-    base_path = (af.models_dir.empty() ? voc::DefaultModelsDir() : af.models_dir) + "/taxonomy.json";
+    base_path = (resolved.models_dir.empty() ? voc::DefaultModelsDir() : resolved.models_dir) + "/taxonomy.json";
   std::string base = ReadBase(base_path);
   {
     Json probe = Json::parse(base, nullptr, /*allow_exceptions=*/false);

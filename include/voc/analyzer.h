@@ -27,6 +27,8 @@
 #include "voc/normalizer.h"
 #include "voc/reader.h"
 #include "voc/redactor.h"
+#include "voc/sentiment.h"
+#include "voc/signals.h"
 #include "voc/json.h"
 #include "voc/status.h"
 #include "voc/taxonomy.h"
@@ -78,7 +80,28 @@ struct AnalyzerOptions {
   // ThemeAdapter::Save (`voc analyze --save-adapted`), applied to the
   // verbatims the rules leave unclassified. Default "": none.
   std::string adapted_model;
+  // The options of the stages the Analyzer builds. Sentiment: thresholds,
+  // blend and evidence (its `model_path` is ignored: `sentiment_model` above
+  // names the model). Signals: thresholds, negation, extra cues. Theme rules:
+  // evidence per rule, rules on or off (`model_name` and the packs are set by
+  // the Analyzer from `themes_model` and `industry`).
+  SentimentOptions sentiment_options;
+  SignalOptions signal_options;
+  ThemeOptions theme_options;
 };
+
+// Sets the options a JSON config names over `*options` (the other fields keep
+// their values): the keys are the fields above ("models_dir", "industry", ...),
+// with objects "normalizer", "redactor", "sentiment", "signals" (extra cues as
+// {"signal": "churn_risk", "name": ..., "pattern": ..., "negatable": ...}) and
+// "theme_rules". `voc --config FILE` and Python's Analyzer(config=...) read it.
+// InvalidArgument naming the key for an unknown key, a wrong type or a value
+// out of range; `*options` is unchanged then.
+Status ApplyAnalyzerConfig(std::string_view config, AnalyzerOptions* options);
+
+// The config of `options` as JSON (every key; not the customer salt, a
+// secret): a template to edit, `voc analyze --print-config`.
+std::string AnalyzerConfigToJson(const AnalyzerOptions& options);
 
 // Records of the input that `voc` samples for `--industry auto`.
 inline constexpr size_t kIndustrySampleRecords = 1000;

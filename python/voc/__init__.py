@@ -301,6 +301,11 @@ def analyzer_options(config=None, **options):
         merged.update(loaded)
     merged.update(options)
     o = _voc.AnalyzerOptions()
+    # The options of the stages (sentiment, signals, theme rules) as the
+    # library's config reads them, with the same checks and messages.
+    staged = {k: merged.pop(k) for k in ("sentiment", "signals", "theme_rules") if k in merged}
+    if staged:
+        _voc.apply_analyzer_config(_json.dumps(staged), o)
     normalizer = dict(merged.pop("normalizer", None) or {})
     if "form" in normalizer and isinstance(normalizer["form"], str):
         try:
@@ -323,7 +328,10 @@ class Analyzer:
     from a JSON config file and/or keywords (models_dir, sentiment_model,
     themes, themes_model, themes_model_top_k, industry, industry_sample,
     customer_salt, language="de" (forced; default: identified per record),
-    adapted_model, normalizer={...}, redactor={...}). `adapted_model` is a
+    adapted_model, normalizer={...}, redactor={...}, sentiment={...}
+    (neutral_threshold, model_weight, ...), signals={...} (emotion_threshold,
+    negation, max_hits_per_signal, extra_cues), theme_rules={...}): the keys of
+    `voc analyze --print-config`. `adapted_model` is a
     file saved by `adapt(..., save=PATH)` or `voc analyze --save-adapted`. Model options take a path or a
     trained `voc.Model`. Labels of a themes model that the taxonomy does not
     map are warned about (RuntimeWarning). Analyzers pickle as their

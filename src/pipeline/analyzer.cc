@@ -272,7 +272,8 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   if (!norm.ok()) return norm.status();
   im.normalizer = std::move(*norm);
   // Sentiment: lexicon and rules, plus the model when there is one.
-  SentimentOptions so;
+  SentimentOptions so = options.sentiment_options;
+  so.model_path.clear();
   Status sentiment_missing;
   if (options.sentiment_model == "none") {
     so.model_path.clear();
@@ -371,7 +372,8 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
       im.description["themes"] = "labels of " + model_path;
     }
   }
-  ThemeOptions to;
+  ThemeOptions to = options.theme_options;
+  to.model_name = "themes";
   if (im.themes_model) to.model_name = im.themes_model->info().task;
   {
     std::vector<std::string_view> sample(options.industry_sample.begin(), options.industry_sample.end());
@@ -383,7 +385,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     if (!im.taxonomy->packs().empty())
       im.description["industries"] = nlohmann::json::parse(im.industries.ToJson());
   }
-  auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, SignalOptions());
+  auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, options.signal_options);
   if (!ts.ok()) {
     // A pattern that does not compile: the loader's message says where.
     if (LooksLikeJson(theme_source)) {
