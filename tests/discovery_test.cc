@@ -55,8 +55,13 @@ std::vector<voc::Analysis> Airline(uint64_t seed, bool known = false) {
       a.id = "a" + std::to_string(id++);
       a.timestamp = 1704067200 + int64_t{w} * 7 * 86400 + static_cast<int64_t>(uni(7 * 86400));
       a.channel = channels[uni(3)];
-      a.text = "Skyfleet" + std::string(uni(4) ? " flight. " : ". ") + body + "." + fill(3) +
-               (uni(5) == 0 ? " Mail me at [EMAIL]." : "");
+      // One draw per statement: the operands of one expression are evaluated
+      // in an order the compiler chooses (gcc and clang differ).
+      const bool flight = uni(4) != 0;
+      const std::string filled = fill(3);
+      const bool mail = uni(5) == 0;
+      a.text = "Skyfleet" + std::string(flight ? " flight. " : ". ") + body + "." + filled +
+               (mail ? " Mail me at [EMAIL]." : "");
       a.sentiment.label = uni(3) ? voc::Polarity::kNegative : voc::Polarity::kNeutral;
       a.sentiment.score = a.sentiment.label == voc::Polarity::kNegative ? -0.5 : 0.0;
       if (covered) {
@@ -201,9 +206,14 @@ TEST_CASE("Aggregate: the discovery sample stays bounded and is the smallest has
   // The luggage theme (~13% of records) is still found on 200 records.
   REQUIRE(WithPhrase(d, "lost luggage") != nullptr);
   const auto* lug = WithPhrase(d, "lost luggage");
-  // Built with clang the estimate comes out at 258, with gcc near 400: a
-  // compiler-dependent step in discovery not found yet, so only a warning.
-  WARN(lug->estimated == doctest::Approx(400).epsilon(0.35));
+  INFO(Summary(d));
+  // On 200 records "baggage claim" stays apart, so the theme is the records
+  // that say "lost" (4 of the 5 luggage texts, ~320 of 3,000); its size is
+  // estimated from the sample within sampling error.
+  size_t lost = 0;
+  for (const auto& x : xs) lost += x.text.find(" lost ") != std::string::npos;
+  CHECK(lost > 250);
+  CHECK(lug->estimated == doctest::Approx(static_cast<double>(lost)).epsilon(0.35));
   CHECK(lug->estimated > 0);
   voc::AggregateOptions other = o;
   other.discovery_sample = 300;
