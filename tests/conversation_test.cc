@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "voc/aggregate.h"
 #include "voc/analyzer.h"
+#include "voc/findings.h"
 
 namespace {
 
@@ -357,22 +359,107 @@ TEST_CASE("AnalyzeConversation: a hold is not a transfer; a restated issue is a 
   CHECK(a.resolution == voc::Resolution::kUnresolved);
 }
 
-TEST_CASE("ConversationSummary: per-theme figures, merged") {
-  voc::ConversationAnalysis a = Shared().AnalyzeConversation(Make({
+TEST_CASE("Aggregate of conversations: figures per theme, merged, saved and regrouped exactly") {
+  const voc::ConversationAnalysis fixed = Shared().AnalyzeConversation(Make({
       {"customer", "There is an unexpected fee on my bill."},
-      {"agent", "I've refunded the fee."},
+      {"agent", "I'm sorry. I've refunded the fee."},
       {"customer", "Thanks, perfect."},
   }));
-  REQUIRE(HasTheme(a.customer, "billing"));
-  voc::ConversationSummary s1, s2;
-  s1.Add(a);
-  s2.Add(a);
-  s1.Merge(s2);
-  CHECK(s1.total().conversations == 2);
-  CHECK(s1.total().resolved == 2);
-  const auto& by = s1.by_theme();
-  REQUIRE(by.count(a.customer.themes[0].id));
-  CHECK(by.at(a.customer.themes[0].id).conversations == 2);
-  std::string json = s1.ToJson();
-  CHECK(json.find("\"share_resolved\":1.0") != std::string::npos);
+  const voc::ConversationAnalysis stuck = Shared().AnalyzeConversation(Make({
+      {"customer", "There is an unexpected fee on my bill again."},
+      {"agent", "Let me transfer you to billing."},
+      {"agent_2", "Unfortunately I cannot remove it."},
+      {"customer", "It is still not fixed, this is unacceptable."},
+  }));
+  REQUIRE(HasTheme(fixed.customer, "billing"));
+  REQUIRE(HasTheme(stuck.customer, "billing"));
+  REQUIRE(fixed.resolution == voc::Resolution::kResolved);
+  REQUIRE(stuck.resolution == voc::Resolution::kUnresolved);
+  REQUIRE(stuck.transfers.size() == 1);
+  // 12 conversations over 6 days, alternately resolved and stuck.
+  std::vector<voc::ConversationAnalysis> all;
+  for (int i = 0; i < 12; ++i) {
+    voc::ConversationAnalysis a = i % 2 ? stuck : fixed;
+    a.customer.id = "c" + std::to_string(i);
+    a.customer.timestamp = int64_t{1709251200} + 86400 * (i / 2);  // from 2024-03-01
+    all.push_back(a);
+  }
+  voc::AggregateOptions o;
+  o.period = voc::Period::kDay;
+  voc::Aggregate one(o), p1(o), p2(o);
+  for (size_t i = 0; i < all.size(); ++i) {
+    one.Add(all[i]);
+    (i < 5 ? p1 : p2).Add(all[i]);
+  }
+  CHECK(one.records() == 12);  // a conversation counts once
+  CHECK(one.conversations() == 12);
+  CHECK(p1.conversations() == 5);
+  // Saved partials (as Dask workers or --save-aggregate write them) merge
+  // into the figures of one pass.
+  auto a1 = voc::Aggregate::Deserialize(p2.Serialize());
+  auto a2 = voc::Aggregate::Deserialize(p1.Serialize());
+  REQUIRE(a1.ok());
+  REQUIRE(a2.ok());
+  REQUIRE(a1->Merge(*a2).ok());
+  CHECK(a1->conversations() == 12);
+  const std::string saved = one.Serialize();
+  CHECK(saved.find("\"conversations\":{\"2024-03-01\":{\"change_u\"") != std::string::npos);
+  voc::Aggregate in_memory = p1;
+  REQUIRE(in_memory.Merge(p2).ok());
+  CHECK(in_memory.Serialize() == saved);  // byte-identical to one pass
+
+  voc::FindingsOptions fo;
+  fo.bootstrap_samples = 0;
+  auto figures = [&](const voc::Aggregate& agg) {
+    voc::Findings f = voc::DetectFindings(agg, fo);
+    REQUIRE(f.conversations.has_value());
+    const voc::Finding* billing = nullptr;
+    for (const voc::Finding& x : f.findings)
+      if (x.theme.rfind("billing", 0) == 0 && x.conversations) billing = &x;
+    REQUIRE(billing != nullptr);
+    return std::make_pair(*f.conversations, *billing->conversations);
+  };
+  const auto [total, billing] = figures(one);
+  CHECK(total.conversations == 12);
+  CHECK(total.turns == 6 * 3 + 6 * 4);
+  CHECK(total.share_resolved == doctest::Approx(0.5));
+  CHECK(total.share_unresolved == doctest::Approx(0.5));
+  CHECK(total.transfers_per_conversation == doctest::Approx(0.5));
+  CHECK(total.right_first_time ==
+        doctest::Approx((fixed.right_first_time + stuck.right_first_time) / 2).epsilon(1e-5));
+  CHECK(billing.conversations == 12);
+  CHECK(billing.share_resolved == doctest::Approx(0.5));
+  const auto [merged_total, merged_billing] = figures(*a1);
+  CHECK(merged_total.conversations == total.conversations);
+  CHECK(merged_total.right_first_time == total.right_first_time);
+  CHECK(merged_billing.share_resolved == billing.share_resolved);
+  CHECK(merged_billing.mean_sentiment_change == billing.mean_sentiment_change);
+  // Regrouped into weeks: the same figures.
+  auto weeks = one.Regroup(voc::Period::kWeek);
+  REQUIRE(weeks.ok());
+  const auto [week_total, week_billing] = figures(*weeks);
+  CHECK(week_total.conversations == 12);
+  CHECK(week_billing.transfers_per_conversation == billing.transfers_per_conversation);
+  // A window of the last two days counts their conversations only.
+  fo.window_periods = 2;
+  const auto [recent, recent_billing] = figures(one);
+  CHECK(recent.conversations == 4);
+  CHECK(recent_billing.conversations == 4);
+
+  // Flat records keep no conversation figures.
+  voc::Aggregate flat(o);
+  flat.Add(fixed.customer);
+  CHECK(flat.conversations() == 0);
+  CHECK(flat.Serialize().find("\"conversations\"") == std::string::npos);
+  CHECK_FALSE(voc::DetectFindings(flat, fo).conversations.has_value());
+
+  // Bad saved figures are refused with their path.
+  std::string bad = saved;
+  const size_t at = bad.find("\"resolved\":");
+  REQUIRE(at != std::string::npos);
+  bad.replace(at, 12, "\"resolved\":9");
+  auto r = voc::Aggregate::Deserialize(bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("conversations.2024-03-01: resolved and unresolved exceed n") !=
+        std::string::npos);
 }

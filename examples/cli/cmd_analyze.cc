@@ -327,15 +327,11 @@ int RunFindings(int argc, char** argv) {
       SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject, po_.keep_columns);
     for (const voc::Analysis& a : sample) aggregate.Add(a, FiguresOf(a, ef));
   }
-  voc::ConversationSummary conversations;  // a conversation counts once, by its customer's turns
   if (opened.conversations) {
+    // A conversation counts once, by its customer's turns, with its figures.
     RunConversations(
         *opened.conversations, *analyzer, af.threads,
-        [&](voc::ConversationAnalysis&& a) {
-          aggregate.Add(a.customer);
-          conversations.Add(a);
-        },
-        on_reject);
+        [&](voc::ConversationAnalysis&& a) { aggregate.Add(a); }, on_reject);
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
   } else {
     voc::Status st = voc::RunPipeline(
@@ -365,7 +361,6 @@ int RunFindings(int argc, char** argv) {
     if (!s.ok()) throw Failure(s.message());
   }
   std::string json = voc::FindingsToJson(findings);
-  if (opened.conversations) json = AddConversationFigures(json, conversations);
   if (output.empty() || output == "-")
     std::cout << json << (json.empty() || json.back() != '\n' ? "\n" : "");
   else

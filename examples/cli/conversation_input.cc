@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "cli.h"
-#include <nlohmann/json.hpp>
 #include "voc/parallel.h"
 
 namespace po = boost::program_options;
@@ -129,24 +128,6 @@ void FinishConversations(const voc::ConversationReader& reader, voc::RejectWrite
     if (!st.ok()) throw Failure(st.message());
   }
   if (!reader.records().status().ok()) throw Failure(reader.records().status().message());
-}
-
-std::string AddConversationFigures(const std::string& findings_json,
-                                   const voc::ConversationSummary& summary) {
-  using Json = nlohmann::ordered_json;
-  Json j = Json::parse(findings_json, nullptr, false);
-  Json figures = Json::parse(summary.ToJson(), nullptr, false);
-  if (j.is_discarded() || !j.is_object() || figures.is_discarded()) return findings_json;
-  if (j.contains("findings") && j["findings"].is_array())
-    for (auto& f : j["findings"]) {
-      if (!f.is_object() || !f.contains("theme") || !f["theme"].is_string()) continue;
-      const std::string theme = f["theme"].get<std::string>();
-      if (figures["by_theme"].contains(theme)) f["conversations"] = figures["by_theme"][theme];
-    }
-  Json all = figures["all"];
-  all["turns"] = figures["turns"];
-  j["conversations"] = all;
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace voc_cli

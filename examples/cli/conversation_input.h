@@ -59,14 +59,6 @@ void RunConversations(voc::ConversationReader& reader, const voc::Analyzer& anal
 void FinishConversations(const voc::ConversationReader& reader, voc::RejectWriter* writer,
                          bool threads_input);
 
-// Returns the findings JSON `findings_json` (as FindingsToJson writes it)
-// with the conversation figures added: a top-level "conversations" object
-// (all conversations) and, in each finding whose theme conversations
-// carried, a "conversations" object (share resolved, mean sentiment change,
-// transfers per conversation, right first time).
-std::string AddConversationFigures(const std::string& findings_json,
-                                   const voc::ConversationSummary& summary);
-
 }  // namespace voc_cli
 
 #endif  // VOC_EXAMPLES_CLI_CONVERSATION_INPUT_H_

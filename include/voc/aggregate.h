@@ -15,7 +15,8 @@
 // the period "undated". Per theme it also keeps a few evidence candidates,
 // per-customer contact counts (repeat contacts) and, per period, document
 // frequencies of word 1-3-grams in unclassified texts and in all texts (for
-// emerging unknown themes).
+// emerging unknown themes). Conversations (Add(ConversationAnalysis)) also
+// keep, per theme and period, their conversation figures.
 //
 // The key property: for any split of the input into parts, aggregating the
 // parts (in any order, on any thread) and merging them in any order gives
@@ -103,6 +104,8 @@ struct AggregateOptions {
   size_t discovery_sample = 20000;
 };
 
+struct ConversationAnalysis;  // voc/conversation.h
+
 namespace internal {
 struct AggregateData;
 struct AggregateAccess;
@@ -122,6 +125,12 @@ class Aggregate {
   // Counts one analysed record with its score and customer value (for the
   // drivers of the score and the value at risk; voc/economics.h).
   void Add(const Analysis& a, const RecordFigures& figures);
+  // Counts one analysed conversation: its customer analysis once, as
+  // Add(conversation.customer) does, and the conversation figures per theme
+  // and period (conversations, turns, resolved / unresolved, customer
+  // sentiment change, transfers, right-first-time estimate), which merge,
+  // regroup and serialize like the rest and reach findings and reports.
+  void Add(const ConversationAnalysis& conversation);
   // Adds all of `other` into this aggregate. FailedPrecondition when the
   // options differ (they decide what is kept, so merging would not be exact)
   // and when a partial aggregate would be counted twice: each aggregate
@@ -148,6 +157,8 @@ class Aggregate {
   // Records added, in total and without a timestamp.
   uint64_t records() const;
   uint64_t undated() const;
+  // Conversations added with Add(ConversationAnalysis) (0 for flat records).
+  uint64_t conversations() const;
   // Dated period ids seen, sorted (chronological).
   std::vector<std::string> periods() const;
   // Theme ids seen, sorted; includes "unclassified" when such records exist.

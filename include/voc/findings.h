@@ -235,6 +235,21 @@ struct SignalShare {
   double share = 0.0;  // of the theme's window volume
 };
 
+// Conversation-level figures (conversation input: Aggregate::Add of a
+// ConversationAnalysis; docs/CONVERSATIONS.md), over the conversations of
+// the window and the undated ones.
+struct ConversationFigures {
+  uint64_t conversations = 0;
+  uint64_t turns = 0;
+  double share_resolved = 0.0;    // ended resolved
+  double share_unresolved = 0.0;  // ended with the customer still stuck
+  // Mean change of the customer's sentiment from start to end, over the
+  // conversations where it is known; none when it is known in none.
+  std::optional<double> mean_sentiment_change;
+  double transfers_per_conversation = 0.0;
+  double right_first_time = 0.0;  // mean right-first-time estimate
+};
+
 struct Finding {
   std::string theme;                    // "billing/unexpected-fee"
   std::vector<std::string> label_path;  // {"billing", "unexpected-fee"}
@@ -293,6 +308,9 @@ struct Finding {
 
   Money money;    // has_cost / has_value false without amounts
   Impact impact;  // on the score (Findings::score)
+
+  // The conversations that carried the theme (conversation input only).
+  std::optional<ConversationFigures> conversations;
 
   std::optional<FindingHistory> history;  // with FindingsOptions::history
   std::vector<ActionResult> actions;      // the actions on this theme, by date
@@ -375,6 +393,9 @@ struct Findings {
   // The industry packs the analysis used and why; set by the caller that ran
   // the analysis (`mode` empty when unknown, e.g. from saved aggregates).
   IndustrySelection industries;
+
+  // All conversations (conversation input only).
+  std::optional<ConversationFigures> conversations;
 
   Money money;  // over all records in the window, each verbatim once
   std::vector<DepartmentMoney> money_by_department;  // largest cost first

@@ -15,6 +15,7 @@
 #include "voc/json.h"
 #include "insight/aggregate_figures.h"
 #include "voc/language.h"
+#include "voc/conversation.h"
 
 namespace voc {
 namespace internal {
@@ -368,6 +369,27 @@ std::vector<std::string> Aggregate::themes() const {
 
 void Aggregate::Add(const Analysis& a) { Add(a, RecordFigures()); }
 
+uint64_t Aggregate::conversations() const {
+  uint64_t n = 0;
+  for (const auto& [p, c] : data_->conversations) n += c.conversations;
+  return n;
+}
+
+void Aggregate::Add(const ConversationAnalysis& conversation) {
+  Add(conversation.customer);
+  AggregateData& d = *data_;
+  const Analysis& a = conversation.customer;
+  const std::string period = a.timestamp ? PeriodId(*a.timestamp, d.options.period) : kUndatedPeriod;
+  const internal::ConversationCounts c = internal::ConversationCountsOf(conversation);
+  d.conversations[period].Add(c);
+  // The themes as Add() counts them: each distinct id once, else "unclassified".
+  std::set<std::string> seen;
+  for (const ThemeHit& t : a.themes)
+    if (!t.id.empty() && t.id != kUnclassifiedTheme && seen.insert(t.id).second)
+      d.themes[t.id].conversations[period].Add(c);
+  if (seen.empty()) d.themes[kUnclassifiedTheme].conversations[period].Add(c);
+}
+
 void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   AggregateData& d = *data_;
   const AggregateOptions& o = d.options;
@@ -557,7 +579,9 @@ Status Aggregate::Merge(const Aggregate& other) {
       for (const auto& [cust, n] : m) td.customers[p][cust] += n;
     internal::MergeBuckets(&td.buckets, ot.buckets, same);
     internal::MergeChurn(&td.churn_customers, ot.churn_customers, same);
+    internal::MergeConversations(&td.conversations, ot.conversations, same);
   }
+  internal::MergeConversations(&d.conversations, o.conversations, same);
   internal::MergeBuckets(&d.total_buckets, o.total_buckets, same);
   internal::MergeChurn(&d.churn_customers, o.churn_customers, same);
   internal::MergePairs(&d.theme_pairs, o.theme_pairs, same);
@@ -632,7 +656,9 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
     }
     internal::MergeBuckets(&t.buckets, td.buckets, key);
     internal::MergeChurn(&t.churn_customers, td.churn_customers, key);
+    internal::MergeConversations(&t.conversations, td.conversations, key);
   }
+  internal::MergeConversations(&r.conversations, d.conversations, key);
   internal::MergeBuckets(&r.total_buckets, d.total_buckets, key);
   internal::MergeChurn(&r.churn_customers, d.churn_customers, key);
   internal::MergePairs(&r.theme_pairs, d.theme_pairs, key);
@@ -699,8 +725,12 @@ std::string Aggregate::Serialize() const {
     if (!td.buckets.empty()) themes[theme]["score_buckets"] = internal::BucketsToJson(td.buckets);
     if (!td.churn_customers.empty())
       themes[theme]["churn_customers"] = internal::ChurnToJson(td.churn_customers);
+    if (!td.conversations.empty())
+      themes[theme]["conversations"] = internal::ConversationsToJson(td.conversations);
   }
   j["themes"] = themes;
+  // Written only for conversation input, so other aggregates keep their bytes.
+  if (!d.conversations.empty()) j["conversations"] = internal::ConversationsToJson(d.conversations);
   // After "phrases" in key order: it holds customer ids (see below).
   j["totals_figures"] = {{"score_buckets", internal::BucketsToJson(d.total_buckets)},
                          {"churn_customers", internal::ChurnToJson(d.churn_customers)},
@@ -838,6 +868,14 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
         td.buckets = internal::ReadBuckets(*b, p + ".score_buckets", check);
       if (auto c = t.value().find("churn_customers"); c != t.value().end())
         td.churn_customers = internal::ReadChurn(*c, p + ".churn_customers", check);
+      if (auto c = t.value().find("conversations"); c != t.value().end())
+        td.conversations = internal::ReadConversations(*c, p + ".conversations", check);
+    }
+    if (auto c = j.find("conversations"); c != j.end()) {
+      d.conversations = internal::ReadConversations(*c, "$.conversations", check);
+      uint64_t n = 0;
+      for (const auto& [per, cc] : d.conversations) n += cc.conversations;
+      if (n > d.records) R::Fail("$.conversations: more conversations than $.records");
     }
     if (auto tf = j.find("totals_figures"); tf != j.end()) {
       const Json& f = R::Obj(*tf, "$.totals_figures");

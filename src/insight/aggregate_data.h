@@ -78,6 +78,21 @@ struct Evidence {
 // Total order used to keep the k smallest candidates.
 bool EvidenceLess(const Evidence& a, const Evidence& b);
 
+// Conversation figures over a set of conversations (Add(ConversationAnalysis)),
+// integer sums like Counts (aggregate_conversations.cc).
+struct ConversationCounts {
+  uint64_t conversations = 0;
+  uint64_t turns = 0;
+  uint64_t resolved = 0, unresolved = 0;
+  uint64_t with_trajectory = 0;  // conversations whose customer sentiment has a trajectory
+  int64_t change_micros = 0;     // sum of round(trajectory change * 1e6), in [-2e6, 2e6] each
+  uint64_t transfers = 0;
+  int64_t rft_micros = 0;        // sum of round(right_first_time * 1e6), in [0, 1e6] each
+  void Add(const ConversationCounts& o);
+};
+// period -> counts.
+using ConversationCells = std::map<std::string, ConversationCounts>;
+
 struct OwnerKey {
   std::string department;
   int role = static_cast<int>(ValueRole::kUnknown);
@@ -102,6 +117,8 @@ struct ThemeData {
   // Score stats per bootstrap bucket and churn-risk customers with values.
   Buckets buckets;
   ChurnCustomers churn_customers;
+  // Conversations carrying the theme, per period (conversation input only).
+  ConversationCells conversations;
 };
 
 // One record of the discovery sample: the records with the smallest content
@@ -155,6 +172,8 @@ struct AggregateData {
   Buckets total_buckets;
   ChurnCustomers churn_customers;
   PairCounts theme_pairs;
+  // All conversations per period (empty unless conversations were added).
+  ConversationCells conversations;
   // Read from an aggregate written before `costly` was kept: contact costs
   // would be undercounted.
   bool legacy_counts = false;

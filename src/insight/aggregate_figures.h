@@ -13,6 +13,7 @@
 #include "voc/economics.h"
 
 namespace voc {
+struct ConversationAnalysis;
 namespace internal {
 
 // Sets the figure fields of `c` (a one-record Counts) from the record.
@@ -46,6 +47,16 @@ Buckets ReadBuckets(const nlohmann::json& v, const std::string& path, const Chec
 ChurnCustomers ReadChurn(const nlohmann::json& v, const std::string& path,
                          const CheckPeriod& check);
 PairCounts ReadPairs(const nlohmann::json& v, const std::string& path, const CheckPeriod& check);
+
+// Conversations (aggregate_conversations.cc): the counts of one
+// conversation, merging / regrouping, and JSON per period
+// {"n","turns","resolved","unresolved","traj","change_u","transfers","rft_u"}.
+ConversationCounts ConversationCountsOf(const ConversationAnalysis& a);
+void MergeConversations(ConversationCells* into, const ConversationCells& from,
+                        const PeriodKey& key);
+nlohmann::json ConversationsToJson(const ConversationCells& cells);
+ConversationCells ReadConversations(const nlohmann::json& v, const std::string& path,
+                                    const CheckPeriod& check);
 
 }  // namespace internal
 }  // namespace voc

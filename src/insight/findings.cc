@@ -117,6 +117,28 @@ Counts SumChannels(const std::map<std::string, Counts>& m) {
   return c;
 }
 
+// The conversation figures of `cells` over the periods in `scope`; none
+// when no conversation of `cells` is in scope, unless `always`.
+std::optional<ConversationFigures> FiguresOf(const internal::ConversationCells& cells,
+                                             const std::set<std::string>& scope, bool always) {
+  internal::ConversationCounts c;
+  for (const auto& [p, x] : cells)
+    if (scope.count(p)) c.Add(x);
+  if (c.conversations == 0 && !always) return std::nullopt;
+  ConversationFigures f;
+  const double n = static_cast<double>(c.conversations);
+  f.conversations = c.conversations;
+  f.turns = c.turns;
+  f.share_resolved = Round(Ratio(static_cast<double>(c.resolved), n));
+  f.share_unresolved = Round(Ratio(static_cast<double>(c.unresolved), n));
+  if (c.with_trajectory)
+    f.mean_sentiment_change =
+        Round(static_cast<double>(c.change_micros) / 1e6 / static_cast<double>(c.with_trajectory));
+  f.transfers_per_conversation = Round(Ratio(static_cast<double>(c.transfers), n));
+  f.right_first_time = Round(Ratio(static_cast<double>(c.rft_micros) / 1e6, n));
+  return f;
+}
+
 Quote ToQuote(const Evidence& e) {
   Quote q;
   q.id = e.id;
@@ -744,6 +766,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       for (const Evidence& e : *list)
         if (f.evidence.size() < o.evidence_per_finding && window.count(e.period))
           f.evidence.push_back(ToQuote(e));
+    f.conversations = FiguresOf(w.data->conversations, window, false);
 
     out.findings.push_back(std::move(f));
   }
@@ -753,6 +776,11 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
                      return a.theme < b.theme;
                    });
 
+  if (!d.conversations.empty()) {
+    std::set<std::string> window(out.periods.begin(), out.periods.end());
+    window.insert(kUndatedPeriod);
+    out.conversations = FiguresOf(d.conversations, window, true);
+  }
   out.surges = DetectSurges(d, out.periods, totals, o);
   internal::AddMoney(d, &out);
   internal::AddImpact(d, &out);

@@ -70,6 +70,18 @@ Json SourceCounts(const std::vector<NamedCount>& v) {
   return out;
 }
 
+Json ConversationJson(const ConversationFigures& c) {
+  Json j{{"conversations", c.conversations},
+         {"turns", c.turns},
+         {"share_resolved", c.share_resolved},
+         {"share_unresolved", c.share_unresolved},
+         {"mean_sentiment_change", nullptr},
+         {"transfers_per_conversation", c.transfers_per_conversation},
+         {"right_first_time", c.right_first_time}};
+  if (c.mean_sentiment_change) j["mean_sentiment_change"] = *c.mean_sentiment_change;
+  return j;
+}
+
 Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
   Json series = Json::array();
   for (const PeriodPoint& p : f.series)
@@ -138,6 +150,7 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
       {"evidence", evidence}};
   // Verbatims left out of the sentiment shares (unsupported languages).
   if (f.unscored) j["sentiment"]["unscored"] = f.unscored;
+  if (f.conversations) j["conversations"] = ConversationJson(*f.conversations);
   internal::AddFindingEconJson(f, all, &j);
   internal::AddFindingHistoryJson(f, &j);
   return j;
@@ -223,6 +236,21 @@ std::string Slug(const std::string& s) {
 namespace internal {
 
 std::string MdText(std::string_view s) { return MdEscape(s); }
+
+std::string ConversationText(const ConversationFigures& c) {
+  char buf[64];
+  std::string out = std::to_string(c.conversations) + ", " +
+                    PercentText(c.share_resolved) + " resolved, " +
+                    PercentText(c.share_unresolved) + " unresolved";
+  if (c.mean_sentiment_change) {
+    std::snprintf(buf, sizeof buf, "%+.2f", *c.mean_sentiment_change);
+    out += std::string("; customer sentiment ") + buf + " from start to end on average";
+  }
+  std::snprintf(buf, sizeof buf, "%.2f", c.transfers_per_conversation);
+  out += std::string("; ") + buf + " transfers per conversation";
+  std::snprintf(buf, sizeof buf, "%.2f", c.right_first_time);
+  return out + "; right first time " + buf + " (estimate)";
+}
 
 std::string PercentText(double x) {
   char buf[32];
@@ -313,6 +341,7 @@ std::string FindingsToJson(const Findings& f) {
                   {"undated", f.undated},
                   {"unclassified", f.unclassified}};
   j["channels"] = NamedCounts(f.channels, "channel");
+  if (f.conversations) j["conversations"] = ConversationJson(*f.conversations);
   // The language mix, unless every record is "und" (languages not identified).
   if (!(f.languages.empty() || (f.languages.size() == 1 && f.languages[0].name == "und" && f.unscored == 0))) {
     Json languages = NamedCounts(f.languages, "language");
@@ -414,6 +443,11 @@ std::string FindingsToCsv(const Findings& f) {
       "";
   for (const std::string& h : internal::EconCsvHeader()) out += h + ",";
   for (const std::string& h : internal::HistoryCsvHeader(f)) out += h + ",";
+  // Conversation input only: the conversations that carried each theme.
+  const bool conv = f.conversations.has_value();
+  if (conv)
+    out += "conversations,share_resolved,share_unresolved,mean_sentiment_change,"
+           "transfers_per_conversation,right_first_time,";
   out += "evidence\r\n";
   for (size_t i = 0; i < f.findings.size(); ++i) {
     const Finding& x = f.findings[i];
@@ -449,6 +483,19 @@ std::string FindingsToCsv(const Findings& f) {
     row.push_back(SuggestedNextStep(x));
     for (std::string& e : internal::EconCsvRow(x)) row.push_back(std::move(e));
     for (std::string& e : internal::HistoryCsvRow(x, f)) row.push_back(std::move(e));
+    if (conv) {
+      if (x.conversations) {
+        const ConversationFigures& c = *x.conversations;
+        row.push_back(std::to_string(c.conversations));
+        row.push_back(Fmt(c.share_resolved));
+        row.push_back(Fmt(c.share_unresolved));
+        row.push_back(c.mean_sentiment_change ? Fmt(*c.mean_sentiment_change) : "");
+        row.push_back(Fmt(c.transfers_per_conversation));
+        row.push_back(Fmt(c.right_first_time));
+      } else {
+        row.insert(row.end(), {"0", "", "", "", "", ""});
+      }
+    }
     row.push_back(x.evidence.empty() ? "" : x.evidence.front().snippet);
     for (size_t k = 0; k < row.size(); ++k) {
       if (k) out += ',';
@@ -492,6 +539,10 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
       first = false;
     }
     m += ".\n\n";
+    if (f.conversations)
+      m += "Conversations (all departments): " + MdEscape(internal::ConversationText(*f.conversations)) +
+           ". Each conversation counts once, by the customer's turns; resolution and right first "
+           "time are estimated from cue phrases (docs/CONVERSATIONS.md).\n\n";
     m += internal::EconDigestSummary(f, dept);
     for (size_t i : idx) {
       const Finding& x = f.findings[i];
@@ -515,6 +566,8 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
       for (const NamedCount& c : x.channels)
         ch += (ch.empty() ? "" : ", ") + MdEscape(c.name) + " " + std::to_string(c.count);
       m += "- Channels: " + ch + "\n";
+      if (x.conversations)
+        m += "- Conversations: " + MdEscape(internal::ConversationText(*x.conversations)) + "\n";
       m += internal::EconDigestLines(x, f);
       m += internal::FindingHistoryDigest(x);
       m += "- Priority " + Fmt(x.priority, "%.1f") + " =";

@@ -44,6 +44,7 @@ table{border-collapse:collapse;width:100%;background:var(--card);border:1px soli
 th,td{text-align:left;padding:8px 10px;border-bottom:1px solid var(--line);vertical-align:top;font-size:14px}
 th{background:#eef1f4;font-weight:600;color:#3e4c59;font-size:13px}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.conv{white-space:nowrap}
 .pbar{display:flex;height:10px;width:120px;background:#eef1f4;border-radius:3px;overflow:hidden;margin-top:4px}
 .pbar i{display:block;height:100%}
 .p-volume{background:#3e6d8e}.p-persistence{background:#b44d3a}.p-negativity{background:#c7811c}.p-signals{background:#6b5b95}.p-growth{background:#3f7d5a}
@@ -147,6 +148,17 @@ std::string QuoteHtml(const Quote& q) {
          Esc(q.period) + " &middot; " + PolarityName(q.polarity) + "</small></blockquote>";
 }
 
+// The compact cell of the findings table: share resolved, sentiment
+// change and transfers of the conversations that carried the theme.
+std::string ConversationCell(const Finding& x) {
+  if (!x.conversations) return "<td></td>";
+  const ConversationFigures& c = *x.conversations;
+  std::string change = c.mean_sentiment_change ? F(*c.mean_sentiment_change, "%+.2f") : "n/a";
+  return "<td class=\"conv\" title=\"" + Esc(internal::ConversationText(c)) + "\">" +
+         Esc(PercentText(c.share_resolved)) + " resolved<br><small>sentiment " + change +
+         " &middot; " + F(c.transfers_per_conversation, "%.2f") + " transfers</small></td>";
+}
+
 std::string PriorityBar(const Finding& f) {
   std::string s = "<div class=\"pbar\" title=\"";
   for (const PriorityPart& p : f.priority_parts)
@@ -176,7 +188,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   auto kpi = [&](const std::string& v, const std::string& label) {
     h += "<div class=\"kpi\"><b>" + v + "</b><span>" + label + "</span></div>";
   };
-  kpi(std::to_string(f.in_window), "verbatims in window");
+  kpi(std::to_string(f.in_window), f.conversations ? "conversations in window" : "verbatims in window");
   kpi(std::to_string(f.findings.size()), "issue themes");
   for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging, FindingStatus::kSpike,
                           FindingStatus::kResolved})
@@ -185,6 +197,20 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
       "unclassified");
   if (f.undated) kpi(std::to_string(f.undated), "undated (not in trends)");
   h += "</div>\n";
+  if (f.conversations) {
+    // Conversation input: one conversation counts once, by the customer's turns.
+    const ConversationFigures& c = *f.conversations;
+    h += "<div class=\"kpis\" title=\"" + Esc(internal::ConversationText(c)) + "\">";
+    kpi(std::to_string(c.turns), "turns in " + std::to_string(c.conversations) + " conversations" +
+                                     (f.undated ? " (with undated)" : ""));
+    kpi(Esc(PercentText(c.share_resolved)), "resolved");
+    kpi(Esc(PercentText(c.share_unresolved)), "unresolved");
+    kpi(c.mean_sentiment_change ? F(*c.mean_sentiment_change, "%+.2f") : "n/a",
+        "customer sentiment change");
+    kpi(F(c.transfers_per_conversation, "%.2f"), "transfers per conversation");
+    kpi(F(c.right_first_time, "%.2f"), "right first time (estimate)");
+    h += "</div>\n";
+  }
   // The language mix, when there is more than one language.
   if (f.languages.size() > 1) {
     h += "<p class=\"meta\">Languages: ";
@@ -258,7 +284,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
        "<i class=\"p-growth\"></i>growth</p>\n";
   h += "<table><tr><th>#</th><th>Theme</th><th>Status</th><th>Priority</th><th>Owner</th>"
        "<th class=\"n\">Volume</th><th class=\"n\">Share</th><th class=\"n\">Negative</th>"
-       "<th>Trend</th><th>Channels</th></tr>\n";
+       "<th>Trend</th>" +
+       std::string(f.conversations ? "<th>Conversations</th>" : "") + "<th>Channels</th></tr>\n";
   for (size_t i = 0; i < f.findings.size(); ++i) {
     const Finding& x = f.findings[i];
     std::string ch;
@@ -270,8 +297,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
          Esc(x.department.empty() ? "unassigned" : x.department) + "<br><small>" +
          ValueRoleName(x.role) + "</small></td><td class=\"n\">" + std::to_string(x.volume) +
          "</td><td class=\"n\">" + Esc(PercentText(x.share)) + "</td><td class=\"n\">" +
-         Esc(PercentText(x.share_negative)) + "</td><td>" + Esc(x.trend) + "</td><td>" + ch +
-         "</td></tr>\n";
+         Esc(PercentText(x.share_negative)) + "</td><td>" + Esc(x.trend) + "</td>" +
+         (f.conversations ? ConversationCell(x) : std::string()) + "<td>" + ch + "</td></tr>\n";
   }
   h += "</table>\n";
 
@@ -299,6 +326,9 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
     for (const PriorityPart& p : x.priority_parts)
       h += "<li>" + Esc(p.name) + " +" + F(p.points) + ": " + Esc(p.why) + "</li>";
     h += "</ul>";
+    if (x.conversations)
+      h += "<p class=\"meta\"><b>Conversations.</b> " + Esc(internal::ConversationText(*x.conversations)) +
+           "</p>";
     if (x.customers)
       h += "<p class=\"meta\">" + std::to_string(x.repeat_customers) + " of " +
            std::to_string(x.customers) + " identified customers contacted more than once</p>";

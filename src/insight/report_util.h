@@ -16,6 +16,10 @@ namespace internal {
 std::string PercentText(double share);
 // "2024-W01 to 2024-W12 (12 weeks)".
 std::string WindowText(const Findings& f);
+// "24, 50% resolved, 25% unresolved; customer sentiment
+// +0.12 from start to end on average; 0.5 transfers per conversation;
+// right first time 0.62 (estimate)".
+std::string ConversationText(const ConversationFigures& c);
 
 // Money and drivers (report_econ.cc): the `money` and `impact` objects of a
 // finding (only when there is something to say), the top-level `score`,

@@ -206,6 +206,8 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
   Record doc;
   doc.id = conversation.id;
   doc.timestamp = conversation.timestamp;
+  for (size_t i = 0; i < n && !doc.timestamp; ++i)  // else the first timed turn's
+    doc.timestamp = conversation.turns[i].timestamp;
   doc.channel = conversation.channel;
   doc.customer_id = conversation.customer_id;
   for (size_t i = 0; i < n; ++i) {

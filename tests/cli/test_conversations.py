@@ -186,3 +186,150 @@ def test_findings_count_a_conversation_once(voc, tmp_path):
     for x in f["findings"]:
         for e in x.get("evidence", []):
             assert "sorry" not in e.get("snippet", "").lower()  # customer turns only
+
+
+def test_reply_threads_jsonl(voc, tmp_path):
+    rows = [
+        {"id": "t1", "parent": None, "role": "customer", "body": f"My refund never arrived, mail {EMAIL}",
+         "time": "2024-02-01T09:00:00Z", "channel": "twitter"},
+        {"id": "t2", "parent": "t1", "role": "brand", "body": "Sorry! We have refunded your order.",
+         "time": "2024-02-01T09:10:00Z"},
+        {"id": "t3", "parent": "t2", "role": "customer", "body": "Thanks that works",
+         "time": "2024-02-01T09:30:00Z"},
+        # A second thread, its rows out of order: the reply comes first.
+        {"id": "u2", "parent": "u1", "role": "agent", "body": "Let me transfer you to our billing team.",
+         "time": "2024-02-02T10:05:00Z"},
+        {"id": "u1", "parent": "", "role": "customer", "body": "There is an unexpected fee on my bill",
+         "time": "2024-02-02T10:00:00Z"},
+        # A reply cycle and a reply to a post not in the input.
+        {"id": "x1", "parent": "x2", "role": "customer", "body": "first", "time": "2024-02-03T10:00:00Z"},
+        {"id": "x2", "parent": "x1", "role": "agent", "body": "second", "time": "2024-02-03T10:01:00Z"},
+        {"id": "y1", "parent": "gone", "role": "customer", "body": "orphan", "time": "2024-02-03T11:00:00Z"},
+    ]
+    p = tmp_path / "threads.jsonl"
+    p.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    rej = tmp_path / "rejects.jsonl"
+    r = voc("analyze", p, "--parent-col", "parent", "--role-col", "role", "--text-col", "body",
+            "--time-col", "time", "--channel-col", "channel", "--rejects", rej)
+    assert r.code == 0, r.err
+    out = analyze_lines(r.out)
+    assert [o["id"] for o in out] == ["t1", "u1"]
+    t, u = out
+    assert [x["role"] for x in t["conversation"]["turns"]] == ["customer", "agent", "customer"]
+    assert t["channel"] == "twitter" and t["timestamp"] == "2024-02-01T09:00:00Z"
+    assert "refunded" not in t["text"] and "refund never arrived" in t["text"]
+    assert t["conversation"]["resolution"]["status"] == "resolved"
+    assert EMAIL not in r.out
+    # Turns in time order although the reply was read first.
+    assert [x["role"] for x in u["conversation"]["turns"]] == ["customer", "agent"]
+    assert len(u["conversation"]["structure"]["transfers"]) == 1
+    assert "read 8 rows: 5 emitted, 3 rejected (2 conversations, 5 turns)" in r.err
+    reasons = [json.loads(l)["reason"] for l in rej.read_text().splitlines()]
+    assert len(reasons) == 3
+    assert sum("reply cycle" in x for x in reasons) == 2
+    assert sum("in-reply-to id 'gone' not found (missing parent)" in x for x in reasons) == 1
+    # An unknown role rejects its whole thread, with the hint.
+    rows[2]["role"] = "wizard"
+    p.write_text("\n".join(json.dumps(r) for r in rows[:5]) + "\n")
+    r = voc("analyze", p, "--parent-col", "parent", "--role-col", "role", "--text-col", "body")
+    assert r.code == 0, r.err
+    assert [o["id"] for o in analyze_lines(r.out)] == ["u1"]
+    assert "unknown role 'wizard'; map it with --speaker-map 'wizard=ROLE'" in r.err
+    assert "read 5 rows: 2 emitted, 3 rejected" in r.err
+
+
+def figures_input(tmp_path, weeks=6):
+    lines = []
+    for week in range(weeks):
+        for k in range(4):
+            turns = BILLING if k % 2 == 0 else [
+                ("customer", "There is an unexpected fee on my bill again."),
+                ("agent", "Let me transfer you to billing."),
+                ("customer", "It is still not fixed, this is unacceptable."),
+            ]
+            day = 1 + 7 * week
+            lines.append(conv(f"w{week}-{k}", turns, time=f"2024-01-{day:02d}T10:00:00Z"
+                              if day <= 31 else f"2024-02-{day - 31:02d}T10:00:00Z"))
+    return lines
+
+
+def test_conversation_figures_in_every_output_and_through_saved_aggregates(voc, source_dir, tmp_path):
+    lines = figures_input(tmp_path)
+    whole, first, second = (tmp_path / n for n in ("all.jsonl", "a.jsonl", "b.jsonl"))
+    whole.write_text("\n".join(lines) + "\n")
+    first.write_text("\n".join(lines[:10]) + "\n")
+    second.write_text("\n".join(lines[10:]) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    r = voc("findings", whole, "--period", "week", "--csv", out / "f.csv", "--html", out / "f.html",
+            "--digests", out / "digests", "--save-aggregate", out / "all.agg.json")
+    assert r.code == 0, r.err
+    f = json.loads(r.out)
+    top = f["conversations"]
+    assert top["conversations"] == 24 and top["turns"] == 12 * 4 + 12 * 3
+    assert top["share_resolved"] == 0.5 and top["share_unresolved"] == 0.5
+    assert top["transfers_per_conversation"] == 0.5
+    assert 0 < top["right_first_time"] < 0.9 and top["mean_sentiment_change"] is not None
+    billing = [x for x in f["findings"] if x["theme"].startswith("billing") and "conversations" in x]
+    assert billing
+    fig = billing[0]["conversations"]
+    assert fig["conversations"] == 24 and fig["share_resolved"] == 0.5
+    # CSV: the conversation columns, with the same figures.
+    import csv
+    rows = list(csv.DictReader(open(out / "f.csv", newline="")))
+    row = next(x for x in rows if x["theme"] == billing[0]["theme"])
+    assert row["conversations"] == "24" and float(row["share_resolved"]) == 0.5
+    assert float(row["transfers_per_conversation"]) == 0.5
+    assert float(row["right_first_time"]) == fig["right_first_time"]
+    # Digests: the overall line and the theme's line.
+    digests = "".join(p.read_text() for p in (out / "digests").glob("*.md"))
+    assert "Conversations (all departments): 24, 50% resolved, 50% unresolved" in digests
+    assert "- Conversations: 24, 50% resolved" in digests
+    assert "0.50 transfers per conversation" in digests
+    # HTML: the KPIs and the compact column.
+    html = (out / "f.html").read_text()
+    assert "<th>Conversations</th>" in html and "transfers per conversation" in html
+    assert "50% resolved<br><small>sentiment" in html
+    assert EMAIL not in html and EMAIL not in digests and EMAIL not in r.out
+
+    # Two halves saved as aggregates and reported together: the same figures.
+    for part in (first, second):
+        r = voc("findings", part, "--period", "week", "--save-aggregate", str(part) + ".agg.json",
+                "-o", str(part) + ".findings.json")
+        assert r.code == 0, r.err
+    r = voc("report", str(first) + ".agg.json", str(second) + ".agg.json", "--csv", out / "r.csv",
+            "--html", out / "r.html", "-o", out / "r.json")
+    assert r.code == 0, r.err
+    g = json.loads((out / "r.json").read_text())
+    assert g["conversations"] == top
+    gb = next(x for x in g["findings"] if x["theme"] == billing[0]["theme"])
+    assert gb["conversations"] == fig
+    assert "<th>Conversations</th>" in (out / "r.html").read_text()
+    assert "share_resolved" in (out / "r.csv").read_text().splitlines()[0]
+    r = voc("report", out / "all.agg.json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["conversations"] == top
+    try:
+        import jsonschema
+    except ImportError:
+        return
+    schema = json.load(open(os.path.join(source_dir, "include/voc/schema/findings.schema.json")))
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(f)) == []
+    bad = json.loads(json.dumps(f))
+    bad["conversations"]["share_resolved"] = 2
+    del bad["findings"][0]["conversations"]["turns"]
+    assert len(list(validator.iter_errors(bad))) == 2
+
+
+def test_flat_records_have_no_conversation_figures(voc, tmp_path):
+    p = tmp_path / "flat.csv"
+    p.write_text("id,text,time\n" + "".join(
+        f"{i},There is an unexpected fee on my bill,2024-01-{1 + i % 28:02d}T10:00:00Z\n" for i in range(30)))
+    r = voc("findings", p, "--period", "week", "--time-col", "time", "--csv", tmp_path / "f.csv",
+            "--html", tmp_path / "f.html")
+    assert r.code == 0, r.err
+    f = json.loads(r.out)
+    assert "conversations" not in f and all("conversations" not in x for x in f["findings"])
+    assert "share_resolved" not in (tmp_path / "f.csv").read_text()
+    assert "<th>Conversations</th>" not in (tmp_path / "f.html").read_text()
