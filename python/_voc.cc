@@ -792,30 +792,52 @@ PYBIND11_MODULE(_voc, m) {
         return Str(out);
       })
       .def("describe_json", [](const voc::Analyzer& an) { return Str(an.DescribeJson()); })
-      // [(id, [(speaker, text), ...]), ...] -> [(customer Analysis, JSON str), ...]
+      // [(id, [(speaker, text, time, role), ...], time, channel, customer_id), ...]
+      // -> [(customer Analysis, JSON str), ...]; times are Unix seconds or
+      // None; a role "" is looked up by speaker. With `aggregate`, each
+      // conversation is added to it (Aggregate::Add(ConversationAnalysis)).
       .def("analyze_conversations", [](const voc::Analyzer& an, const py::sequence& items,
-                                       const std::string& speaker_map, int threads) {
+                                       const std::string& speaker_map, int threads,
+                                       voc::Aggregate* aggregate) {
         if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
         voc::SpeakerMap map;
         if (!speaker_map.empty()) {
           voc::Status st = map.Add(speaker_map);
           if (!st.ok()) throw py::value_error(st.message());
         }
+        auto stamp = [](py::handle h) -> std::optional<int64_t> {
+          if (h.is_none()) return std::nullopt;
+          return h.cast<int64_t>();
+        };
         std::vector<voc::Conversation> convs;
         convs.reserve(py::len(items));
         for (py::handle item : items) {
-          auto pair = py::reinterpret_borrow<py::sequence>(item);
-          if (py::len(pair) != 2) throw py::value_error("a conversation is (id, [(speaker, text), ...])");
+          auto c5 = py::reinterpret_borrow<py::sequence>(item);
+          if (py::len(c5) != 5)
+            throw py::value_error("a conversation is (id, turns, time, channel, customer_id)");
           voc::Conversation c;
           c.index = convs.size();
-          c.id = py::str(pair[0]);
-          for (py::handle t : py::reinterpret_borrow<py::sequence>(pair[1])) {
+          c.id = py::str(c5[0]);
+          c.timestamp = stamp(c5[2]);
+          c.channel = py::str(c5[3]);
+          c.customer_id = py::str(c5[4]);
+          for (py::handle t : py::reinterpret_borrow<py::sequence>(c5[1])) {
             auto st = py::reinterpret_borrow<py::sequence>(t);
-            if (py::len(st) != 2) throw py::value_error("a turn is (speaker, text)");
+            if (py::len(st) != 4) throw py::value_error("a turn is (speaker, text, time, role)");
             voc::Turn turn;
             turn.speaker = py::str(st[0]);
             turn.text = std::string(ToText(st[1]).bytes);
-            auto role = map.Find(turn.speaker);
+            turn.timestamp = stamp(st[2]);
+            const std::string role_name = py::str(st[3]);
+            std::optional<voc::SpeakerRole> role;
+            for (voc::SpeakerRole r : {voc::SpeakerRole::kCustomer, voc::SpeakerRole::kAgent,
+                                       voc::SpeakerRole::kBot, voc::SpeakerRole::kSystem})
+              if (role_name == voc::SpeakerRoleName(r)) role = r;
+            if (!role_name.empty() && !role)
+              throw py::value_error("conversation '" + c.id + "', turn " +
+                                    std::to_string(c.turns.size()) + ": unknown role '" +
+                                    role_name + "' (roles: customer, agent, bot, system)");
+            if (!role) role = map.Find(turn.speaker);
             if (!role)
               throw py::value_error("conversation '" + c.id + "', turn " +
                                     std::to_string(c.turns.size()) + ": unknown speaker '" +
@@ -835,12 +857,15 @@ PYBIND11_MODULE(_voc, m) {
             out[i] = an.AnalyzeConversation(convs[i]);
             json[i] = voc::ConversationAnalysisToJson(out[i]);
           });
+          if (aggregate != nullptr)
+            for (const voc::ConversationAnalysis& a : out) aggregate->Add(a);
         }
         py::list result;
         for (size_t i = 0; i < out.size(); ++i)
           result.append(py::make_tuple(py::cast(std::move(out[i].customer)), Str(json[i])));
         return result;
-      }, py::arg("items"), py::arg("speaker_map") = "", py::arg("threads") = 0)
+      }, py::arg("items"), py::arg("speaker_map") = "", py::arg("threads") = 0,
+         py::arg("aggregate") = nullptr)
       .def("set_theme_adapter", [](voc::Analyzer& an, std::shared_ptr<voc::ThemeAdapter> a) {
         voc::Status st = an.SetThemeAdapter(std::move(a));
         if (!st.ok()) ThrowIfError(st);
@@ -1054,6 +1079,7 @@ PYBIND11_MODULE(_voc, m) {
       .def_property_readonly("options", &voc::Aggregate::options)
       .def_property_readonly("records", &voc::Aggregate::records)
       .def_property_readonly("undated", &voc::Aggregate::undated)
+      .def_property_readonly("conversations", &voc::Aggregate::conversations)
       .def_property_readonly("periods", &voc::Aggregate::periods)
       .def_property_readonly("themes", &voc::Aggregate::themes);
 
@@ -1240,6 +1266,92 @@ PYBIND11_MODULE(_voc, m) {
     stats["rejected"] = reader->stats().rejected;
     stats["bytes"] = reader->stats().bytes;
     return py::make_tuple(py::cast(std::move(records)), rj, stats);
+  });
+  // Reads conversations as `voc analyze` does: `form` "turns" (JSON Lines
+  // with a `turns` array; `detect`: refuse input that is not), "transcript"
+  // or "thread". Returns ([(id, [(speaker, text, time, role)], time,
+  // channel, customer_id, line)], rejects as (index, line, reason, raw
+  // bytes), stats).
+  m.def("read_conversations", [](py::object source, voc::ReaderOptions ro, const std::string& form,
+                                 bool detect, const std::string& speaker_map, size_t max_turns,
+                                 const std::string& marker, const std::string& parent_col,
+                                 const std::string& role_col, const std::string& author_col,
+                                 const std::vector<std::string>& company_authors) {
+    voc::ConversationReaderOptions co;
+    if (form == "turns") {
+      co.form = voc::ConversationForm::kTurns;
+      ro.turns_column = "turns";
+    } else if (form == "transcript") {
+      co.form = voc::ConversationForm::kTranscript;
+    } else if (form == "thread") {
+      co.form = voc::ConversationForm::kThread;
+    } else {
+      throw py::value_error("unknown conversation form '" + form + "'");
+    }
+    if (!speaker_map.empty()) {
+      voc::Status st = co.speakers.Add(speaker_map);
+      if (!st.ok()) throw py::value_error(st.message());
+    }
+    if (max_turns == 0) throw py::value_error("max_turns must be at least 1");
+    co.max_turns = max_turns;
+    co.marker = marker;
+    co.parent_column = parent_col;
+    co.role_column = role_col;
+    co.author_column = author_col;
+    co.company_authors = company_authors;
+    std::unique_ptr<voc::RecordReader> records;
+    if (PyBytes_Check(source.ptr())) {
+      std::string data = source.cast<std::string>();
+      records = WithoutGil([&] { return voc::RecordReader::FromString(std::move(data), ro); });
+    } else {
+      std::string path = py::str(source);
+      records = WithoutGil([&] { return voc::RecordReader::Open(path, ro); });
+    }
+    if (detect && !records->conversations())
+      throw py::value_error("not conversation input: no `turns` array in the first record; "
+                            "pass format='conversations', 'transcript' or parent_col=");
+    std::unique_ptr<voc::ConversationReader> reader =
+        WithoutGil([&] { return voc::ConversationReader::Create(std::move(records), std::move(co)); });
+    std::vector<voc::Conversation> convs;
+    std::vector<voc::Reject> rejects;
+    {
+      py::gil_scoped_release nogil;
+      voc::Conversation c;
+      voc::Reject j;
+      for (;;) {
+        auto next = reader->Read(&c, &j);
+        if (next == voc::ConversationReader::Next::kEnd) break;
+        if (next == voc::ConversationReader::Next::kReject)
+          rejects.push_back(std::move(j));
+        else
+          convs.push_back(std::move(c));
+        c = voc::Conversation();
+      }
+    }
+    ThrowIfError(reader->records().status());
+    auto stamp = [](const std::optional<int64_t>& t) -> py::object {
+      return t ? py::object(py::int_(*t)) : py::object(py::none());
+    };
+    py::list out;
+    for (const voc::Conversation& c : convs) {
+      py::list turns;
+      for (const voc::Turn& t : c.turns)
+        turns.append(py::make_tuple(Str(t.speaker), Str(t.text), stamp(t.timestamp),
+                                    voc::SpeakerRoleName(t.role)));
+      out.append(py::make_tuple(Str(c.id), turns, stamp(c.timestamp), Str(c.channel),
+                                Str(c.customer_id), c.line));
+    }
+    py::list rj;
+    for (const voc::Reject& j : rejects)
+      rj.append(py::make_tuple(j.index, j.line, Str(j.reason), py::bytes(j.raw)));
+    const voc::ConversationStats& s = reader->stats();
+    py::dict stats;
+    stats["read"] = s.read;
+    stats["emitted"] = s.emitted;
+    stats["rejected"] = s.rejected;
+    stats["conversations"] = s.conversations;
+    stats["turns"] = s.turns;
+    return py::make_tuple(out, rj, stats);
   });
   // Reads a file, or the byte range [begin, end) of one (RecordReader::
   // OpenRange), analyses and aggregates it as `voc findings` does, all in

@@ -65,6 +65,8 @@ try:
 except ImportError as _e:
     raise _missing_extension(_e) from None
 from . import _progress
+from . import _conversations
+from ._conversations import Conversation, Conversations, Turn, read_conversations  # noqa: F401
 from ._voc import (  # noqa: F401  (re-exported)
     FINDINGS_SCHEMA_VERSION,
     Analysis,
@@ -83,6 +85,7 @@ __all__ = [
     "evaluate",
     "customer_key", "format_timestamp", "load_model", "max_threads", "normalize", "parse_timestamp",
     "read_records", "redact",
+    "Conversation", "Conversations", "Turn", "read_conversations",
     "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
 ]
 
@@ -420,19 +423,30 @@ class Analyzer:
             self._sample_industries(items)
         return _analyze_chunked(self._native, items, threads, progress)
 
-    def analyze_conversations(self, conversations, speaker_map=None, threads=0):
-        """Analyses conversations per speaker: `conversations` is a list of
-        (id, [(speaker, text), ...]). Speakers map to roles as in the CLI
-        (customer/caller/user..., agent/rep/advisor..., bot/ivr..., system);
-        `speaker_map` adds "label=role,..." entries; an unknown speaker is a
-        ValueError. Returns a list of (customer Analysis, dict): the Analysis
-        of the customer's turns alone (add it to an Aggregate: one count per
-        conversation) and the `voc analyze` JSON object of the conversation,
-        with offsets as str indices."""
-        if not isinstance(conversations, (list, tuple)):
-            conversations = list(conversations)
-        items = [(str(cid), [(str(s), t) for s, t in turns]) for cid, turns in conversations]
-        out = self._native.analyze_conversations(items, speaker_map or "", threads)
+    def analyze_conversations(self, conversations, speaker_map=None, threads=0, progress=None,
+                              aggregate=None):
+        """Analyses conversations per speaker. Each conversation is
+        (id, [(speaker, text), ...]), (id, turns, time, channel, customer_id),
+        a `voc.Conversation` (as `voc.read_conversations` gives) or a dict
+        {"id", "turns", "time", "channel", "customer_id"}; a turn is
+        (speaker, text), (speaker, text, time), a `voc.Turn` or a dict
+        {"speaker", "text", "time"}. Times are anything `make_record` takes;
+        without one, a conversation takes its first timed turn's. Speakers
+        map to roles as in the CLI (customer/caller/user..., agent/rep/
+        advisor..., bot/ivr..., system); `speaker_map` adds "label=role,..."
+        entries; an unknown speaker is a ValueError. With `aggregate`, each
+        conversation is added to it once, with its conversation figures
+        (share resolved, sentiment change, transfers ...) for findings.
+        Runs in chunks: Ctrl-C interrupts it; `progress` as in analyze_many.
+        Returns a list of (customer Analysis, dict): the Analysis of the
+        customer's turns alone and the `voc analyze` JSON object of the
+        conversation, with offsets as str indices."""
+        if isinstance(conversations, (str, bytes, dict)):
+            raise TypeError("analyze_conversations takes a list of conversations")
+        items = _conversations.native_items(conversations, _to_unix)
+        threads = _checked_threads(threads)
+        out = _conversations.analyze_chunked(self._native, items, speaker_map or "", threads,
+                                             progress, aggregate)
         return [(a, _char_offsets(_json.loads(j))) for a, j in out]
 
     def adapt(self, items, save=None, threads=0, **options):

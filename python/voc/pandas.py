@@ -470,35 +470,66 @@ def _departments(themes):
 
 def analyze_conversations(data, conversation_col="conversation_id", speaker_col="speaker",
                           text_col="text", speaker_map=None, threads=0, analyzer=None,
-                          aggregate=None):
+                          aggregate=None, time_col=None, channel_col=None, customer_col=None,
+                          turn_time_col=None, progress=None):
     """Analyses conversations per speaker. `data` is a DataFrame with one row
     per turn (columns `conversation_col`, `speaker_col`, `text_col`; turns in
-    row order), or one conversation as a list of (speaker, text). Returns a
-    DataFrame with one row per conversation: id, customer_turns, agent_turns,
+    row order; optional `time_col` (the conversation's time), `channel_col`
+    and `customer_col`, read from the first row of each conversation that
+    has a value, and `turn_time_col`, each turn's time: without a
+    conversation time, the first timed turn dates the conversation), one
+    conversation as a list of (speaker, text), or what
+    `voc.read_conversations` returns (reply threads, transcripts, JSON
+    Lines turns). Returns a DataFrame with one row per conversation: id,
+    timestamp (UTC), channel, customer_turns, agent_turns,
     label, score (the customer's turns only), themes, departments, signals,
     sentiment_start, sentiment_end, sentiment_change, trend, resolution,
     right_first_time, transfers, holds, repeats, supervisor, recontact,
     agent_behaviours (list of names), text (the customer's turns, redacted)
     and analysis (the full dict, as `voc analyze` writes it). With
-    `aggregate`, each conversation's customer analysis is added to it once."""
+    `aggregate`, each conversation is added to it once, with its
+    conversation figures, so findings over time count conversations.
+    `progress` as in `analyze_frame`; Ctrl-C interrupts between chunks."""
     analyzer = analyzer or _voc_pkg.default_analyzer()
     if isinstance(data, _pd.DataFrame):
         conv = _column(data, conversation_col, "conversation")
         spk = _column(data, speaker_col, "speaker")
         txt = _column(data, text_col, "text")
-        order, turns = [], {}
-        for c, s, t in zip(conv, spk, txt):
+        n = len(data)
+        none = [None] * n
+        ctime = _column(data, time_col, "time")
+        chan = _column(data, channel_col, "channel")
+        cust = _column(data, customer_col, "customer")
+        ttime = _column(data, turn_time_col, "turn time")
+        order, convs = [], {}
+
+        def present(v):
+            return v is not None and not (isinstance(v, float) and v != v) and v is not _pd.NaT
+
+        for c, s, t, ct, ch, cu, tt in zip(
+                conv, spk, txt, none if ctime is None else ctime, none if chan is None else chan,
+                none if cust is None else cust, none if ttime is None else ttime):
             key = str(c)
-            if key not in turns:
+            if key not in convs:
                 order.append(key)
-                turns[key] = []
-            turns[key].append((_str_value(s), _text_value(t)))
-        items = [(k, turns[k]) for k in order]
+                convs[key] = {"id": key, "turns": [], "time": None, "channel": "",
+                              "customer_id": ""}
+            d = convs[key]
+            if d["time"] is None and present(ct):
+                d["time"] = ct
+            if not d["channel"] and present(ch):
+                d["channel"] = _str_value(ch)
+            if not d["customer_id"] and present(cu):
+                d["customer_id"] = _str_value(cu)
+            d["turns"].append((_str_value(s), _text_value(t), tt if present(tt) else None))
+        items = [convs[k] for k in order]
+    elif data and isinstance(data[0], (tuple, list)) and len(data[0]) == 2 and \
+            isinstance(data[0][1], (str, bytes)):
+        items = [("1", [(s, t) for s, t in data])]  # one conversation: (speaker, text) pairs
     else:
-        items = [("1", [(s, t) for s, t in data])]
-    results = analyzer.analyze_conversations(items, speaker_map=speaker_map, threads=threads)
-    if aggregate is not None:
-        aggregate.add_many([a for a, _ in results])
+        items = list(data)  # conversations (voc.read_conversations, dicts, tuples)
+    results = analyzer.analyze_conversations(items, speaker_map=speaker_map, threads=threads,
+                                             progress=progress, aggregate=aggregate)
     rows = []
     for a, d in results:
         c = d["conversation"]
@@ -513,7 +544,8 @@ def analyze_conversations(data, conversation_col="conversation_id", speaker_col=
                 behaviours.append(b["behaviour"])
         st = c["structure"]
         rows.append({
-            "id": a.id, "customer_turns": c["customer_turns"], "agent_turns": c["agent_turns"],
+            "id": a.id, "timestamp": d.get("timestamp"), "channel": a.channel,
+            "customer_turns": c["customer_turns"], "agent_turns": c["agent_turns"],
             "label": a.label, "score": a.score, "themes": [t["id"] for t in a.themes],
             "departments": _departments(a.themes), "signals": signals,
             "sentiment_start": tr["start"], "sentiment_end": tr["end"],
@@ -524,11 +556,13 @@ def analyze_conversations(data, conversation_col="conversation_id", speaker_col=
             "recontact": len(st["recontact"]), "agent_behaviours": behaviours,
             "text": a.text, "analysis": d,
         })
-    columns = ["id", "customer_turns", "agent_turns", "label", "score", "themes", "departments",
+    columns = ["id", "timestamp", "channel", "customer_turns", "agent_turns", "label", "score", "themes", "departments",
                "signals", "sentiment_start", "sentiment_end", "sentiment_change", "trend",
                "resolution", "right_first_time", "transfers", "holds", "repeats", "supervisor",
                "recontact", "agent_behaviours", "text", "analysis"]
-    return _pd.DataFrame(rows, columns=columns)
+    out = _pd.DataFrame(rows, columns=columns)
+    out["timestamp"] = _pd.to_datetime(out["timestamp"], utc=True)
+    return out
 
 
 def read_frame(source, text_col="text", id_col=None, time_col=None, channel_col=None,
