@@ -96,6 +96,14 @@ def test_frame_with_times_channels_customers_makes_findings_over_time(analyzer):
     assert billing[0]["repeat_customers"]["customers"] > 0
     assert "share_resolved" in f.to_csv().splitlines()[0]
     assert "<th>Conversations</th>" in f.to_html()
+    ff = vp.findings_frame(f)
+    row = ff[ff.theme == billing[0]["theme"]].iloc[0]
+    assert row.conversations == 24 and row.share_resolved == 0.5
+    assert row.right_first_time == billing[0]["conversations"]["right_first_time"]
+    assert list(ff.columns[-7:]) == vp.CONVERSATION_COLUMNS + ["evidence"]
+    flat = voc.Aggregate(period="week")
+    flat.add_many(analyzer.analyze_many(["my bill has an unexpected fee"] * 3))
+    assert "share_resolved" not in vp.findings_frame(voc.detect_findings(flat)).columns
     # Saved and read back, the figures stay.
     back = voc.Aggregate.deserialize(agg.serialize())
     assert voc.detect_findings(back)["conversations"] == f["conversations"]

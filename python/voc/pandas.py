@@ -18,7 +18,7 @@ import pandas as _pd
 import voc as _voc_pkg
 from voc import _progress
 
-__all__ = ["ANALYSIS_COLUMNS", "FINDING_COLUMNS", "SERIES_COLUMNS", "analyze_conversations",
+__all__ = ["ANALYSIS_COLUMNS", "CONVERSATION_COLUMNS", "FINDING_COLUMNS", "SERIES_COLUMNS", "analyze_conversations",
            "analyze_frame", "aggregate_frame", "explode_themes", "findings_frame",
            "findings_series", "frame_records", "period_start", "read_frame", "rejects",
            "window_frame", "history_frame", "actions_frame", "HISTORY_COLUMNS", "ACTION_COLUMNS"]
@@ -403,6 +403,12 @@ FINDING_COLUMNS = (
        "impact", "impact_low", "impact_high", "relative_weight", "impact_why", "evidence"])
 
 
+# The conversation figures of a finding (conversation input only).
+CONVERSATION_COLUMNS = ["conversations", "share_resolved", "share_unresolved",
+                        "mean_sentiment_change", "transfers_per_conversation",
+                        "right_first_time"]
+
+
 def _finding_row(f):
     parts = {p["name"]: p["points"] for p in f["priority"]["parts"]}
     row = {
@@ -454,9 +460,19 @@ def findings_frame(findings):
     role, volume, share, persistence, trend, trend_slope, share_negative,
     mean_score, the share of each CX signal, repeat_customers, channels (a
     list), status_reason, next_step and evidence (the first quote's redacted
-    text). Numbers keep full precision (the CSV rounds them)."""
+    text). Numbers keep full precision (the CSV rounds them). Findings of
+    conversations add, as the CSV does, the `CONVERSATION_COLUMNS` of the
+    conversations that carried each theme (NaN / 0 for a theme without)."""
     rows = [_finding_row(f) for f in findings.get("findings", [])]
-    return _pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    columns = list(FINDING_COLUMNS)
+    if findings.get("conversations") is not None:
+        for row, f in zip(rows, findings.get("findings", [])):
+            c = f.get("conversations") or {}
+            for k in CONVERSATION_COLUMNS:
+                v = c.get(k)
+                row[k] = (0 if k == "conversations" else float("nan")) if v is None else v
+        columns = columns[:-1] + CONVERSATION_COLUMNS + columns[-1:]  # evidence stays last
+    return _pd.DataFrame(rows, columns=columns)
 
 
 def _departments(themes):
