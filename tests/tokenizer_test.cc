@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "text/segment.h"
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -302,6 +304,21 @@ std::string Describe(std::string_view text, const voc::Tokenization& t) {
   return out;
 }
 
+// The tokenizer's sentences equal the shared rules' (segment.h), which the
+// other stages use.
+std::string SharedSentences(std::string_view text) {
+  std::vector<voc::internal::TextSpan> spans;
+  voc::internal::Sentences(text, &spans);
+  std::string out;
+  for (const auto& s : spans) out += "(" + std::to_string(s.begin) + "," + std::to_string(s.end) + ")";
+  return out;
+}
+std::string SentenceSpans(const voc::Tokenization& t) {
+  std::string out;
+  for (const voc::Sentence& s : t.sentences) out += "(" + std::to_string(s.begin) + "," + std::to_string(s.end) + ")";
+  return out;
+}
+
 // Deterministic generator of mixed text: ASCII words and punctuation, social
 // fragments, non-ASCII letters, marks, emoji and assorted white space.
 class MixGenerator {
@@ -365,6 +382,11 @@ TEST_CASE("Tokenizer: fast path equals the ICU path on a generated mix") {
       INFO("input: [" << text << "]");
       CHECK(fast == ref);
     }
+    const std::string shared = SharedSentences(text);
+    if (shared != SentenceSpans((*icu)->Tokenize(text))) {
+      INFO("input: [" << text << "]");
+      CHECK(shared == SentenceSpans((*icu)->Tokenize(text)));
+    }
     ++compared;
   }
   CHECK(compared == 20000);
@@ -414,6 +436,11 @@ TEST_CASE("Tokenizer: fast path equals the ICU path on the bundled samples") {
     if (fast != ref) {
       INFO("input: [" << text << "]");
       CHECK(fast == ref);
+    }
+    const std::string shared = SharedSentences(text);
+    if (shared != SentenceSpans((*icu)->Tokenize(text))) {
+      INFO("input: [" << text << "]");
+      CHECK(shared == SentenceSpans((*icu)->Tokenize(text)));
     }
     tokens += Default().Tokenize(text).tokens.size();
   }

@@ -88,7 +88,11 @@ struct Tokenization {
 };
 
 struct TokenizerOptions {
-  // Also split into sentences (ICU sentence breaks). Default: true.
+  // Also split into sentences: ICU's (UAX #29) sentence breaks, plus a
+  // break after a single full stop followed by a lower-case word unless the
+  // word before the stop is an abbreviation ("Love it. the fit is great" is
+  // two sentences; "e.g. the", "approx. ten" and "waited... and" are not
+  // broken). Every stage of voc uses these sentences. Default: true.
   bool sentences = true;
   // Fill Token::norm with the case-folded form; when false, norm is the text
   // with only elongation and apostrophe normalisation. Default: true.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "insight/aggregate_data.h"
+#include "text/segment.h"
 
 namespace voc {
 namespace internal {
@@ -74,18 +75,23 @@ std::vector<std::string> DistinctNgrams(std::string_view text, int max_n) {
   std::vector<std::vector<std::string>> runs(1);
   size_t i = 0;
   const size_t n = text.size();
+  // Social tokens that are not words (URLs, e-mails, @mentions, masks such
+  // as [EMAIL] or XXXX, money, times) are skipped and break the run, as the
+  // other stages skip them (segment.h).
+  thread_local std::vector<SocialSpan> social;
+  social.clear();
+  SocialSpans(text, &social);
+  size_t next_social = 0;
   while (i < n) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '[') {  // a mask like [EMAIL] or [PHONE]: skip it, break the run
-      size_t j = i + 1;
-      while (j < n && j - i < 32 &&
-             ((text[j] >= 'A' && text[j] <= 'Z') || text[j] == '_' || text[j] == '-'))
-        ++j;
-      if (j < n && text[j] == ']' && j > i + 1) {
-        if (!runs.back().empty()) runs.emplace_back();
-        i = j + 1;
-        continue;
-      }
+    while (next_social < social.size() &&
+           (social[next_social].end <= i || !IsNonWord(social[next_social].kind)))
+      ++next_social;
+    const size_t stop = next_social < social.size() ? std::max<size_t>(social[next_social].begin, i) : n;
+    if (stop == i) {
+      if (!runs.back().empty()) runs.emplace_back();
+      i = social[next_social].end;
+      continue;
     }
     // U+2000..U+206F (general punctuation: dashes, curly quotes) separates.
     if (c == 0xE2 && i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0x80) {
@@ -101,7 +107,7 @@ std::vector<std::string> DistinctNgrams(std::string_view text, int max_n) {
     }
     size_t j = i;
     std::string tok;
-    while (j < n) {
+    while (j < stop) {
       const unsigned char d = static_cast<unsigned char>(text[j]);
       if (!IsWordByte(d)) break;
       if (d == 0xE2 && j + 1 < n && static_cast<unsigned char>(text[j + 1]) == 0x80) break;

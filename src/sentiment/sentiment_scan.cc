@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "sentiment/sentiment_lexicon.h"
+#include "text/segment.h"
 
 namespace voc {
 namespace sentiment_internal {
@@ -75,47 +76,6 @@ unsigned EmoticonPair(char a, char b) {
   return lower(a) << 8 | lower(b);
 }
 
-// Lower-case ASCII prefix test.
-bool StartsWithNoCase(std::string_view s, size_t p, std::string_view prefix) {
-  if (s.size() - p < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[p + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-// End of the non-space run starting at `p`, less the punctuation that closes
-// a sentence or clause after it ("see http://x.co/a." keeps its '.').
-size_t ChunkEndBeforeTrailingPunct(std::string_view s, size_t p) {
-  size_t q = p;
-  while (q < s.size() && !IsSpace(static_cast<unsigned char>(s[q]))) ++q;
-  while (q > p + 1) {
-    char c = s[q - 1];
-    if (c == '.' || c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == ')' ||
-        c == ']' || c == '"' || c == '\'') {
-      --q;
-    } else {
-      break;
-    }
-  }
-  return q;
-}
-
-// A URL starts at `p`: a scheme ("http://", "https://") or "www.".
-bool StartsUrl(std::string_view s, size_t p) {
-  return StartsWithNoCase(s, p, "http://") || StartsWithNoCase(s, p, "https://") ||
-         StartsWithNoCase(s, p, "www.");
-}
-
-// A redaction mask such as "[EMAIL]" or "[CARD]" starts at `p`; returns its length.
-size_t MaskLength(std::string_view s, size_t p) {
-  size_t q = p + 1;
-  while (q < s.size() && q - p <= 24 && ((s[q] >= 'A' && s[q] <= 'Z') || s[q] == '_')) ++q;
-  return q > p + 1 && q < s.size() && s[q] == ']' ? q + 1 - p : 0;
-}
-
 }  // namespace
 
 Scanner::Scanner() {
@@ -167,72 +127,48 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
   tokens->clear();
   sentences->clear();
   tokens->reserve(text.size() / 4 + 4);
+  // Sentences and the social tokens that are not words come from the rules
+  // every stage shares (segment.h).
+  thread_local std::vector<internal::SocialSpan> social;
+  thread_local std::vector<internal::TextSpan> spans;
+  social.clear();
+  internal::SocialSpans(text, &social);
+  internal::Sentences(text, social, &spans);
+  for (const internal::TextSpan& sp : spans) sentences->push_back({sp.begin, sp.end});
+  const size_t ns = spans.size();
   uint32_t sentence = 0;
-  bool sentence_open = false;
   auto emit = [&](Token t) {
+    // A token belongs to the sentence holding its first byte.
+    while (sentence + 1 < ns && spans[sentence + 1].begin <= t.begin) ++sentence;
     t.sentence = sentence;
-    if (!sentence_open) {
-      sentences->push_back({t.begin, t.end});
-      sentence_open = true;
-    } else {
-      sentences->back().second = t.end;
-    }
     tokens->push_back(t);
-  };
-  auto close_sentence = [&]() {
-    if (sentence_open) {
-      ++sentence;
-      sentence_open = false;
-    }
   };
 
   const size_t n = text.size();
   char lower[16];
   size_t p = 0;
-  // State at the start of the current whitespace-delimited chunk, restored
-  // when the chunk turns out to be an e-mail address (no sentence closes
-  // inside a chunk, so the token count and the sentence state suffice).
-  size_t chunk_tokens = 0, chunk_sentences = 0;
-  uint32_t chunk_sentence_end = 0;
-  bool chunk_sentence_open = false;
-  bool at_new_chunk = true;
+  size_t next_social = 0;
+  // The start of the next social token that is not a word at or after `p`
+  // (n when none): words stop there.
+  auto skip_start = [&](size_t from) -> size_t {
+    while (next_social < social.size() &&
+           (social[next_social].end <= from || !internal::IsNonWord(social[next_social].kind)))
+      ++next_social;
+    return next_social < social.size() ? std::max<size_t>(social[next_social].begin, from) : n;
+  };
   while (p < n) {
     unsigned char c = static_cast<unsigned char>(text[p]);
     if (IsSpace(c)) {
-      if (c == '\n') close_sentence();
       ++p;
-      at_new_chunk = true;
       continue;
     }
-    if (at_new_chunk) {
-      at_new_chunk = false;
-      chunk_tokens = tokens->size();
-      chunk_sentences = sentences->size();
-      chunk_sentence_open = sentence_open;
-      chunk_sentence_end = sentence_open ? sentences->back().second : 0;
-    }
     // Social tokens that are not words are never scored: @mentions (often a
-    // brand: "@united thanks for nothing"), URLs, e-mail addresses (below)
-    // and redaction masks.
-    const bool after_word = p > 0 && IsAsciiAlnum(static_cast<unsigned char>(text[p - 1]));
-    if (!after_word) {
-      if (c == '@' && p + 1 < n &&
-          (IsAsciiAlnum(static_cast<unsigned char>(text[p + 1])) || text[p + 1] == '_')) {
-        size_t q = p + 1;
-        while (q < n && (IsAsciiAlnum(static_cast<unsigned char>(text[q])) || text[q] == '_')) ++q;
-        p = q;
-        continue;
-      }
-      if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && StartsUrl(text, p)) {
-        p = ChunkEndBeforeTrailingPunct(text, p);
-        continue;
-      }
-      if (c == '[') {
-        if (size_t len = MaskLength(text, p)) {
-          p += len;
-          continue;
-        }
-      }
+    // brand: "@united thanks for nothing"), URLs, e-mail addresses, masks,
+    // money and times.
+    const size_t stop = skip_start(p);
+    if (stop == p) {
+      p = social[next_social].end;
+      continue;
     }
     // Emoticons: at the start of a whitespace-delimited chunk.
     bool at_chunk_start = p == 0 || IsSpace(static_cast<unsigned char>(text[p - 1]));
@@ -328,7 +264,7 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
       t.begin = static_cast<uint32_t>(p);
       size_t q = p;
       int letters = 0, lowers = 0;
-      while (q < n) {
+      while (q < stop) {
         unsigned char d = static_cast<unsigned char>(text[q]);
         size_t alen = 0;
         if (d < 0x80) {
@@ -356,15 +292,8 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         ++letters;
         q += wl;
       }
-      if (q + 1 < n && text[q] == '@' && IsAsciiAlnum(static_cast<unsigned char>(text[q + 1]))) {
-        // An e-mail address: drop what its local part emitted and skip it.
-        size_t start = q;
-        while (start > 0 && !IsSpace(static_cast<unsigned char>(text[start - 1]))) --start;
-        tokens->resize(chunk_tokens);
-        sentences->resize(chunk_sentences);
-        sentence_open = chunk_sentence_open;
-        if (sentence_open) sentences->back().second = chunk_sentence_end;
-        p = ChunkEndBeforeTrailingPunct(text, start);
+      if (internal::IsNumberWord(text.substr(p, q - p))) {  // numbers are not words
+        p = q;
         continue;
       }
       t.end = static_cast<uint32_t>(q);
@@ -389,10 +318,6 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         t.bangs = static_cast<uint8_t>(std::min(bangs, 255));
         t.clause_break = true;
         emit(t);
-        bool ends = q >= n || IsSpace(static_cast<unsigned char>(text[q]));
-        // "e.g." and "3.5" stay inside the sentence: a single '.' ends one
-        // only when followed by a space or the end.
-        if (ends) close_sentence();
         p = q;
         continue;
       }

@@ -30,9 +30,10 @@ class Scanner {
   // Builds the emoji and emoticon tables from the compiled lexicon.
   Scanner();
 
-  // Splits `text` into tokens and sentences (byte ranges from the first to
-  // the last token of each sentence). Sentences end at '.', '!', '?' runs
-  // followed by a space or the end, and at line breaks.
+  // Splits `text` into tokens and sentences. The sentences are those every
+  // stage shares (segment.h: the Tokenizer's); a sentence may hold no token
+  // here. URLs, e-mail addresses, @mentions, masks, money, times and numbers
+  // are not tokens (never scored).
   void Scan(std::string_view text, std::vector<Token>* tokens,
             std::vector<std::pair<uint32_t, uint32_t>>* sentences) const;
 

@@ -15,6 +15,7 @@
 #include <limits>
 #include <mutex>
 
+#include "text/segment.h"
 #include "text/tokenizer_internal.h"
 
 namespace voc {
@@ -55,7 +56,6 @@ inline bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 struct ThreadIterators {
   uint64_t id = 0;
   std::unique_ptr<icu::BreakIterator> word;
-  std::unique_ptr<icu::BreakIterator> sentence;
 };
 constexpr size_t kMaxCachedTokenizersPerThread = 8;
 
@@ -65,6 +65,8 @@ struct Tokenizer::Impl {
   TokenizerOptions options;
   uint64_t id = 0;
   std::unique_ptr<icu::BreakIterator> word_proto;
+  // Created to check that ICU has its sentence rules; segment.cc keeps the
+  // per-thread iterators that use them.
   std::unique_ptr<icu::BreakIterator> sentence_proto;
   UCaseMap* case_map = nullptr;
   mutable std::mutex clone_mu;  // guards cloning the prototypes
@@ -100,7 +102,6 @@ ThreadIterators& Tokenizer::Impl::Iterators() const {
   {
     std::lock_guard<std::mutex> lock(clone_mu);
     fresh.word.reset(word_proto->clone());
-    fresh.sentence.reset(sentence_proto->clone());
   }
   if (cache.size() >= kMaxCachedTokenizersPerThread) cache.pop_back();
   cache.insert(cache.begin(), std::move(fresh));
@@ -623,21 +624,8 @@ void Tokenizer::Impl::Sentences(std::string_view text, bool ascii, Tokenization*
   if (out->tokens.empty()) return;
   thread_local std::vector<uint32_t> breaks;
   breaks.clear();
-  bool done =
-      options.fast_path && tokenizer_internal::FastSentenceBreaks(text, ascii, &breaks);
-  if (!done) {
-    breaks.clear();
-    icu::BreakIterator* bi = Iterators().sentence.get();
-    UErrorCode status = U_ZERO_ERROR;
-    UText ut = UTEXT_INITIALIZER;
-    utext_openUTF8(&ut, text.data(), static_cast<int64_t>(text.size()), &status);
-    if (U_SUCCESS(status)) bi->setText(&ut, status);
-    if (U_SUCCESS(status)) {
-      for (int32_t cur = bi->next(); cur != icu::BreakIterator::DONE; cur = bi->next())
-        breaks.push_back(static_cast<uint32_t>(cur));
-    }
-    utext_close(&ut);
-  }
+  // The sentence rules shared by every stage (segment.h).
+  internal::SentenceBreaks(text, options.fast_path, ascii, &breaks);
   out->sentences.reserve(breaks.size());
   if (breaks.empty() || breaks.back() < text.size()) breaks.push_back(static_cast<uint32_t>(text.size()));
   // A token belongs to the sentence holding its first byte.

@@ -12,9 +12,10 @@
 #include <tuple>
 
 #include "patterns/regex_set.h"
+#include "text/segment.h"
+#include "text/text_scan.h"
 #include "themes/shared_patterns.h"
 #include "themes/signals_internal.h"
-#include "text/text_scan.h"
 
 namespace voc {
 
@@ -257,8 +258,8 @@ bool IsNegator(std::string_view w) {
 
 // True when one of the three words before `pos`, within its sentence, is a
 // negation.
-bool NegatedBefore(std::string_view text, size_t pos) {
-  size_t start = internal::SentenceAround(text, pos, pos).begin;
+bool NegatedBefore(std::string_view text, size_t pos, internal::SentenceIndex* sentences) {
+  size_t start = std::min<size_t>(sentences->Around(pos, pos).begin, pos);
   size_t i = pos;
   for (int words = 0; words < 3; ++words) {
     while (i > start && !internal::IsWordByte(static_cast<unsigned char>(text[i - 1]))) --i;
@@ -395,6 +396,7 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
   re2::StringPiece sp(text.data(), text.size());
   SignalResult result;
   std::vector<SignalHit> hits;
+  internal::SentenceIndex sentences(text);  // computed if a negation check needs it
 
   const int per_cue_cap = opt.max_hits_per_signal * 4;
   const int cue_end = impl.set_base + static_cast<int>(impl.cues.size());
@@ -414,7 +416,7 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
       pos = e > b ? e : b + 1;
       if (e == b) continue;
       ++seen;
-      if (opt.negation && cue.negatable && NegatedBefore(text, b)) continue;
+      if (opt.negation && cue.negatable && NegatedBefore(text, b, &sentences)) continue;
       SignalHit h;
       h.signal = cue.signal;
       h.evidence = {static_cast<uint32_t>(b), static_cast<uint32_t>(e), "cue:" + cue.name, 1.0};

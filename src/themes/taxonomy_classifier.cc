@@ -8,8 +8,8 @@
 #include <limits>
 
 #include "patterns/regex_set.h"
+#include "text/segment.h"
 #include "themes/shared_patterns.h"
-#include "text/text_scan.h"
 #include "voc/taxonomy.h"
 
 namespace voc {
@@ -66,15 +66,15 @@ struct ThemeClassifier::Impl {
   // returns false when it does not fire.
   bool RunRule(const CompiledRule& rule, re2::StringPiece text,
                const internal::RegexSetGroup::Hits& group, const int* patterns, size_t n_patterns,
-               std::vector<EvidenceSpan>* evidence) const;
+               internal::SentenceIndex* sentences, std::vector<EvidenceSpan>* evidence) const;
 };
 
 bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece text,
                                     const internal::RegexSetGroup::Hits& group,
                                     const int* patterns, size_t n_patterns,
+                                    internal::SentenceIndex* sentences,
                                     std::vector<EvidenceSpan>* evidence) const {
   if (rule.scope == ExcludeScope::kText && AnyMatch(rule.exclude, text)) return false;
-  std::string_view sv(text.data(), text.size());
   int found = 0;
   const int cap = options.max_evidence_per_rule;
   for (size_t k = 0; k < n_patterns; ++k) {
@@ -90,9 +90,9 @@ bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece t
         continue;
       }
       if (rule.scope == ExcludeScope::kSentence && !rule.exclude.empty()) {
-        internal::Bounds s = internal::SentenceAround(sv, b, e);
+        const internal::TextSpan s = sentences->Around(b, e);
         if (AnyMatch(rule.exclude, re2::StringPiece(text.data() + s.begin, s.end - s.begin))) {
-          pos = std::max(s.end, e);  // the whole sentence is vetoed
+          pos = std::max<size_t>(s.end, e);  // the whole sentence is vetoed
           continue;
         }
       }
@@ -259,6 +259,9 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     std::vector<EvidenceSpan> evidence;
+    // The rules' sentence scope: the sentences every stage shares, computed
+    // when a rule first needs them.
+    internal::SentenceIndex sentences(text_view);
     for (size_t c = 0; c < candidates.size();) {
       const size_t ri = impl.set_to_rule[static_cast<size_t>(candidates[c] - impl.set_base)];
       size_t run = c + 1;
@@ -271,7 +274,7 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
         continue;
       }
       evidence.clear();
-      const bool fired = impl.RunRule(rule, text, group, &candidates[c], run - c, &evidence);
+      const bool fired = impl.RunRule(rule, text, group, &candidates[c], run - c, &sentences, &evidence);
       c = run;
       if (!fired) continue;
       Acc& a = slot(rule.theme);

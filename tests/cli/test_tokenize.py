@@ -115,3 +115,39 @@ def test_two_inputs_is_a_usage_error(voc):
 def test_threads_keep_input_order(same_output_for_threads):
     out = same_output_for_threads("tokenize")
     assert len(out.splitlines()) == 60  # one line out per tweet
+
+
+# Texts where the stages used to disagree on sentences: ';', '...',
+# abbreviations, lower-case starts, emoji, a mention and a URL.
+AGREE = [
+    "Refund please; the fee was wrong. Thanks!",
+    "The app crashed... again. Then it froze... Great job \U0001F621 really",
+    "Mr. Smith said e.g. the fee is approx. ten dollars. No. 5 is the U.S. rule.",
+    "Love it \U0001F60D. the fit is great!! \U0001F44D\U0001F3FD would buy again",
+    "@united thanks for nothing. See http://x.io/?A=1 now. mail me at a.b@c.com? ok",
+]
+
+
+def test_sentences_of_tokenize_sentiment_and_analyze_agree(voc, tmp_path):
+    p = tmp_path / "in.txt"
+    p.write_text("\n".join(AGREE) + "\n", encoding="utf-8")
+    tok = voc("tokenize", p)
+    sen = voc("sentiment", p)
+    ana = voc("analyze", p, "--language", "en", "-q")
+    assert tok.code == 0 and sen.code == 0 and ana.code == 0, tok.err + sen.err + ana.err
+    spans = lambda doc: [(s["begin"], s["end"]) for s in doc["sentences"]]
+    tokenized = [spans(d) for d in lines(tok.out)]
+    assert tokenized == [spans(d) for d in lines(sen.out)]
+    # `voc analyze` reports the sentences of its (redacted) text.
+    analysed = lines(ana.out)
+    q = tmp_path / "redacted.txt"
+    q.write_text("\n".join(d["text"] for d in analysed) + "\n", encoding="utf-8")
+    assert "[EMAIL]" in analysed[4]["text"]
+    tok_redacted = voc("tokenize", q)
+    assert [spans(d) for d in lines(tok_redacted.out)] == [spans(d) for d in analysed]
+    text = AGREE[0].encode("utf-8")
+    assert [text[b:e].decode() for b, e in tokenized[0]] == ["Refund please; the fee was wrong.", "Thanks!"]
+    # The mention is in the sentence, never in the evidence.
+    first = lines(ana.out)[4]
+    assert first["sentences"][0]["begin"] == 0
+    assert all(e["begin"] >= 8 for e in first["sentiment"]["evidence"])

@@ -1,0 +1,270 @@
+// The sentence and word rules shared by every stage (see segment.h).
+#include "text/segment.h"
+
+#include "voc/tokenizer.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+namespace voc {
+namespace internal {
+namespace {
+
+// ICU's root sentence break iterator, cloned once per thread (a break
+// iterator is not thread-safe); null when ICU cannot create one.
+icu::BreakIterator* ThreadSentenceIterator() {
+  static std::mutex mu;
+  static const icu::BreakIterator* const proto = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::BreakIterator* bi = icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status);
+    if (U_FAILURE(status)) {
+      delete bi;
+      return static_cast<icu::BreakIterator*>(nullptr);
+    }
+    return bi;
+  }();
+  thread_local std::unique_ptr<icu::BreakIterator> mine;
+  if (!mine && proto) {
+    std::lock_guard<std::mutex> lock(mu);
+    mine.reset(proto->clone());
+  }
+  return mine.get();
+}
+
+inline bool IsAsciiSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// The Tokenizer's white space: ASCII blanks and controls \t..\r, and the
+// Unicode White_Space code points.
+int32_t SkipSpaceForward(const unsigned char* s, int32_t b, int32_t e) {
+  while (b < e) {
+    if (s[b] < 0x80) {
+      if (!IsAsciiSpace(s[b])) break;
+      ++b;
+      continue;
+    }
+    int32_t j = b;
+    UChar32 c;
+    U8_NEXT(s, j, e, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    b = j;
+  }
+  return b;
+}
+
+int32_t SkipSpaceBackward(const unsigned char* s, int32_t b, int32_t e) {
+  while (e > b) {
+    if (s[e - 1] < 0x80) {
+      if (!IsAsciiSpace(s[e - 1])) break;
+      --e;
+      continue;
+    }
+    int32_t j = e;
+    UChar32 c;
+    U8_PREV(s, b, j, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    e = j;
+  }
+  return e;
+}
+
+// Abbreviations that a full stop may follow inside a sentence, lower case.
+// (A one-letter word and a word holding a full stop, "e.g", "U.S", are
+// abbreviations too.)
+constexpr std::string_view kAbbreviations[] = {
+    "acct", "al",  "appt", "approx", "apt",  "avg",  "bzw", "ca",   "cf",   "co",   "corp",
+    "dept", "dr",  "esp",  "est",    "etc",  "evtl", "ext", "fig",  "ggf",  "inc",  "incl",
+    "jr",   "ltd", "max",  "min",    "mr",   "mrs",  "ms",  "mt",   "no",   "nr",   "nos",
+    "pp",   "pr",  "prof", "ref",    "resp", "sr",   "sra", "st",   "tel",  "usw",  "viz",
+    "vol",  "vs",  "yr",   "yrs",    "pág",  "núm"};
+
+bool IsAbbreviation(const unsigned char* s, int32_t dot) {
+  int32_t b = dot;
+  int32_t letters = 0;
+  while (b > 0) {
+    if (s[b - 1] < 0x80) {
+      if (!((s[b - 1] | 0x20) >= 'a' && (s[b - 1] | 0x20) <= 'z')) break;
+      --b;
+    } else {
+      int32_t j = b;
+      UChar32 c;
+      U8_PREV(s, 0, j, c);
+      if (c < 0 || !u_isalpha(c)) break;
+      b = j;
+    }
+    ++letters;
+  }
+  if (letters == 0) return false;  // "5. then", "(see above). then"
+  if (letters == 1 || (b > 0 && s[b - 1] == '.')) return true;
+  if (dot - b > 8) return false;
+  char lower[8];
+  for (int32_t k = b; k < dot; ++k) lower[k - b] = static_cast<char>(s[k] < 0x80 ? (s[k] | 0x20) : s[k]);
+  const std::string_view w(lower, static_cast<size_t>(dot - b));
+  for (std::string_view a : kAbbreviations)
+    if (w == a) return true;
+  return false;
+}
+
+// Appends to `extra` the boundaries of the tailoring: before a lower-case
+// letter that follows a single full stop (closing marks and spaces between),
+// unless the word before the stop is an abbreviation.
+void LowerCaseBreaks(std::string_view text, std::vector<uint32_t>* extra) {
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  const int32_t n = static_cast<int32_t>(text.size());
+  for (const void* hit = std::memchr(s, '.', static_cast<size_t>(n)); hit != nullptr;) {
+    const int32_t dot = static_cast<int32_t>(static_cast<const unsigned char*>(hit) - s);
+    int32_t j = dot + 1;
+    hit = j < n ? std::memchr(s + j, '.', static_cast<size_t>(n - j)) : nullptr;
+    if ((dot > 0 && s[dot - 1] == '.') || (j < n && s[j] == '.')) continue;  // "...": SB8 holds
+    while (j < n && (s[j] == ')' || s[j] == '"' || s[j] == '\'' || s[j] == ']')) ++j;
+    const int32_t spaces = j;
+    while (j < n && (s[j] == ' ' || s[j] == '\t')) ++j;
+    if (j == spaces || j >= n) continue;
+    bool lower;
+    if (s[j] < 0x80) {
+      lower = s[j] >= 'a' && s[j] <= 'z';
+    } else {
+      int32_t k = j;
+      UChar32 c;
+      U8_NEXT(s, k, n, c);
+      lower = c >= 0 && u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK) == U_SB_LOWER;
+    }
+    if (lower && !IsAbbreviation(s, dot)) extra->push_back(static_cast<uint32_t>(j));
+  }
+}
+
+}  // namespace
+
+void SentenceBreaks(std::string_view text, bool fast_path, bool ascii, std::vector<uint32_t>* out) {
+  const size_t start = out->size();
+  if (!fast_path || !tokenizer_internal::FastSentenceBreaks(text, ascii, out)) {
+    out->resize(start);
+    if (text.empty()) return;
+    if (icu::BreakIterator* bi = ThreadSentenceIterator()) {
+      UErrorCode status = U_ZERO_ERROR;
+      UText ut = UTEXT_INITIALIZER;
+      utext_openUTF8(&ut, text.data(), static_cast<int64_t>(text.size()), &status);
+      if (U_SUCCESS(status)) bi->setText(&ut, status);
+      if (U_SUCCESS(status)) {
+        for (int32_t cur = bi->next(); cur != icu::BreakIterator::DONE; cur = bi->next())
+          out->push_back(static_cast<uint32_t>(cur));
+      }
+      utext_close(&ut);
+    }
+    if (out->size() == start || out->back() < text.size()) out->push_back(static_cast<uint32_t>(text.size()));
+  }
+  // The tailoring, applied to either path's boundaries.
+  thread_local std::vector<uint32_t> extra;
+  extra.clear();
+  LowerCaseBreaks(text, &extra);
+  if (extra.empty()) return;
+  const size_t mid = out->size();
+  out->insert(out->end(), extra.begin(), extra.end());
+  std::inplace_merge(out->begin() + static_cast<std::ptrdiff_t>(start), out->begin() + static_cast<std::ptrdiff_t>(mid),
+                     out->end());
+  out->erase(std::unique(out->begin() + static_cast<std::ptrdiff_t>(start), out->end()), out->end());
+}
+
+void SocialSpans(std::string_view text, std::vector<SocialSpan>* out) {
+  tokenizer_internal::ScanSocial(text, out);
+}
+
+bool IsNumberWord(std::string_view w) {
+  size_t i = 0;
+  while (i < w.size() && w[i] >= '0' && w[i] <= '9') ++i;
+  if (i == 0) return false;
+  if (i == w.size()) return true;
+  if (w.size() - i != 2) return false;
+  char a = static_cast<char>(w[i] | 0x20), b = static_cast<char>(w[i + 1] | 0x20);
+  return (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') ||
+         (a == 't' && b == 'h');
+}
+
+void Sentences(std::string_view text, const std::vector<SocialSpan>& social,
+               std::vector<TextSpan>* out) {
+  out->clear();
+  if (text.empty()) return;
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  const int32_t n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
+  text = text.substr(0, static_cast<size_t>(n));
+  thread_local std::vector<uint32_t> breaks;
+  breaks.clear();
+  SentenceBreaks(text, /*fast_path=*/true, tokenizer_internal::FindNonAscii(s, 0, n) == static_cast<uint32_t>(n),
+                 &breaks);
+  // A boundary between two non-blank characters (after a full stop or a
+  // closing mark, with no space) may fall inside a word token ("No.Sí"),
+  // which the Tokenizer keeps whole in the sentence of its first byte. Such
+  // texts (rare: none of 14,000 customer texts has one) take the
+  // Tokenizer's own sentences.
+  for (uint32_t limit : breaks) {
+    if (limit == 0 || limit >= static_cast<uint32_t>(n)) continue;
+    const int32_t k = static_cast<int32_t>(limit);
+    const unsigned char before = s[k - 1], at = s[k];
+    if (before == '!' || before == '?' || at == '.' || at == '!' || at == '?') continue;
+    if (SkipSpaceBackward(s, 0, k) != k || SkipSpaceForward(s, k, n) != k) continue;
+    {
+      static const std::unique_ptr<Tokenizer> tokenizer = [] {
+        auto t = Tokenizer::Create({});
+        return t.ok() ? std::move(*t) : nullptr;
+      }();
+      if (!tokenizer) break;
+      for (const Sentence& sen : tokenizer->Tokenize(text).sentences) out->push_back({sen.begin, sen.end});
+      return;
+    }
+  }
+  size_t k = 0;  // the next social span that may hold a boundary
+  int32_t from = 0;
+  for (uint32_t limit : breaks) {
+    int32_t lim = static_cast<int32_t>(limit);
+    // A boundary inside a token moves to the token's end.
+    while (k < social.size() && static_cast<int32_t>(social[k].end) <= lim) ++k;
+    if (k < social.size() && static_cast<int32_t>(social[k].begin) < lim) lim = static_cast<int32_t>(social[k].end);
+    if (lim <= from) continue;
+    lim = std::min(lim, n);
+    int32_t b = SkipSpaceForward(s, from, lim);
+    int32_t e = SkipSpaceBackward(s, b, lim);
+    if (b < e) out->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
+    from = lim;
+  }
+}
+
+void Sentences(std::string_view text, std::vector<TextSpan>* out) {
+  thread_local std::vector<SocialSpan> social;
+  social.clear();
+  SocialSpans(text, &social);
+  Sentences(text, social, out);
+}
+
+const std::vector<TextSpan>& SentenceIndex::Get() {
+  if (!built_) {
+    Sentences(text_, &sentences_);
+    built_ = true;
+  }
+  return sentences_;
+}
+
+TextSpan SentenceIndex::Around(size_t begin, size_t end) {
+  const std::vector<TextSpan>& s = Get();
+  if (s.empty()) return {0, static_cast<uint32_t>(std::min<size_t>(text_.size(), UINT32_MAX))};
+  // The last sentence starting at or before `begin` (else the first).
+  auto it = std::upper_bound(s.begin(), s.end(), begin,
+                             [](size_t v, const TextSpan& t) { return v < t.begin; });
+  size_t i = it == s.begin() ? 0 : static_cast<size_t>(it - s.begin()) - 1;
+  // A position in the blank between two sentences belongs to the next one.
+  if (begin >= s[i].end && i + 1 < s.size()) ++i;
+  // The first sentence ending at or after `end` (else the last).
+  auto jt = std::lower_bound(s.begin(), s.end(), end,
+                             [](const TextSpan& t, size_t v) { return t.end < v; });
+  size_t j = jt == s.end() ? s.size() - 1 : static_cast<size_t>(jt - s.begin());
+  if (j < i) j = i;
+  return {s[i].begin, s[j].end};
+}
+
+}  // namespace internal
+}  // namespace voc
