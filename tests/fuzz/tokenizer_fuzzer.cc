@@ -1,13 +1,17 @@
 // Fuzz target for voc::Tokenizer: any bytes must tokenize without crashing,
 // with tokens and sentences in order and inside the input; on valid UTF-8 the
-// fast path must give exactly the tokens and sentences of the ICU path.
+// fast path must give exactly the tokens and sentences of the ICU path, and
+// the shared sentence rules (text/segment.h, used by the other stages) the
+// tokenizer's sentences.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string_view>
+#include <vector>
 
+#include "text/segment.h"
 #include "voc/tokenizer.h"
 
 namespace {
@@ -116,5 +120,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!Same(a, b)) Fail("fast path differs from the ICU path", input);
     if (!Same(c, d)) Fail("fast path differs from the ICU path (no social, no case fold)", input);
   }
+  std::vector<voc::internal::TextSpan> shared;
+  voc::internal::Sentences(input, &shared);
+  bool same = shared.size() == a.sentences.size();
+  for (size_t k = 0; same && k < shared.size(); ++k)
+    same = shared[k].begin == a.sentences[k].begin && shared[k].end == a.sentences[k].end;
+  if (!same) Fail("the shared sentences differ from the tokenizer's", input);
   return 0;
 }
