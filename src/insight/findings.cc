@@ -310,6 +310,348 @@ std::vector<VolumeSurge> DetectSurges(const internal::AggregateData& d,
   return out;
 }
 
+// ---- the tests of one theme -------------------------------------------------
+
+// A theme's counts over the window, what its tests read.
+struct ThemeSeries {
+  const std::string* theme;
+  const ThemeData* data;
+  std::vector<uint64_t> counts;  // per period of the window
+  Counts sum;                    // over the window
+  std::map<std::string, uint64_t> channels;
+  uint64_t undated = 0;
+};
+
+// What the tests of every theme share: the window and its totals.
+struct WindowFacts {
+  const FindingsOptions& o;
+  const std::vector<std::string>& periods;
+  const std::vector<uint64_t>& totals;
+  size_t W;
+  double reference;  // the share "present above baseline" is tested against
+  int n_recent;      // periods of the chronic test
+  const char* unit;
+  std::string units;
+};
+
+// Owners: most hits first, then by name; the first with a department owns.
+void AddOwners(const ThemeSeries& w, Finding* f) {
+  for (const auto& [k, n] : w.data->owners)
+    f->owners.push_back({k.department, static_cast<ValueRole>(k.role), n});
+  std::stable_sort(f->owners.begin(), f->owners.end(),
+                   [](const OwnerShare& a, const OwnerShare& b) { return a.hits > b.hits; });
+  for (const OwnerShare& ow : f->owners)
+    if (!ow.department.empty()) {
+      f->department = ow.department;
+      f->role = ow.role;
+      break;
+    }
+}
+
+// Presence above the reference share in each period (the series), and the
+// chronic test: present in chronic_k of the last chronic_n periods.
+struct Presence {
+  std::vector<bool> present;
+  int total = 0;
+  bool chronic = false;
+};
+Presence TestChronic(const ThemeSeries& w, const WindowFacts& x, Finding* f) {
+  const FindingsOptions& o = x.o;
+  const size_t W = x.W;
+  Presence p;
+  p.present.assign(W, false);
+  for (size_t i = 0; i < W; ++i) {
+    const uint64_t c = w.counts[i];
+    p.present[i] = c >= o.min_count && c > 0 &&
+                   PoissonUpper(c, x.reference * static_cast<double>(x.totals[i])) < o.presence_alpha;
+    p.total += p.present[i];
+    uint64_t repeat = 0;
+    auto cust = w.data->customers.find(x.periods[i]);
+    if (cust != w.data->customers.end())
+      for (const auto& [id, n] : cust->second) repeat += n > 1;
+    f->series.push_back({x.periods[i], c, x.totals[i],
+                         Round(Ratio(static_cast<double>(c), static_cast<double>(x.totals[i]))),
+                         p.present[i], repeat});
+  }
+  f->persistence = Round(Ratio(p.total, static_cast<double>(W)));
+  for (size_t i = W - x.n_recent; i < W; ++i) f->recent_present += p.present[i];
+  p.chronic = W >= static_cast<size_t>(o.chronic_k) && f->recent_present >= o.chronic_k;
+  return p;
+}
+
+// Trend: least-squares slope of the share.
+void FitTrend(const WindowFacts& x, Finding* f) {
+  const size_t W = x.W;
+  if (W >= 2) {
+    double mx = (W - 1) / 2.0, my = 0, sxy = 0, sxx = 0;
+    for (size_t i = 0; i < W; ++i) my += f->series[i].share;
+    my /= static_cast<double>(W);
+    for (size_t i = 0; i < W; ++i) {
+      sxy += (i - mx) * (f->series[i].share - my);
+      sxx += (i - mx) * (i - mx);
+    }
+    f->trend_slope = Round(sxx > 0 ? sxy / sxx : 0.0, 1e8);
+  }
+  const double rel = f->share > 0 ? f->trend_slope * (W > 1 ? W - 1 : 0) / f->share : 0.0;
+  f->trend = rel > 0.5 ? "rising" : rel < -0.5 ? "falling" : "flat";
+}
+
+// Emerging test: the last period against the theme's own earlier share.
+bool TestEmerging(const ThemeSeries& w, const WindowFacts& x, Finding* f) {
+  const FindingsOptions& o = x.o;
+  const size_t W = x.W;
+  if (W < 2) return false;
+  uint64_t c_before = 0, n_before = 0;
+  for (size_t i = 0; i + 1 < W; ++i) {
+    c_before += w.counts[i];
+    n_before += x.totals[i];
+  }
+  const double b = (c_before + 0.5) / (n_before + 1.0);
+  const uint64_t cl = w.counts[W - 1];
+  const double nl = static_cast<double>(x.totals[W - 1]);
+  f->last_count = cl;
+  f->own_baseline_share = Round(b);
+  f->last_expected = Round(b * nl, 1e4);
+  const double p = PoissonUpper(cl, b * nl);
+  f->last_p_value = p;
+  const bool emerging = cl >= o.emerging_min_count && p < o.emerging_alpha &&
+                        Ratio(cl, nl) >= o.emerging_min_ratio * b;
+  f->last_significant = emerging;
+  return emerging;
+}
+
+// Spike test: each earlier period against the theme's share in the others.
+struct Spikes {
+  int count = 0;
+  size_t at = 0;  // the last significant period
+  double expected = 0;
+};
+Spikes TestSpikes(const ThemeSeries& w, const WindowFacts& x, Finding* f) {
+  const FindingsOptions& o = x.o;
+  const size_t W = x.W;
+  Spikes s;
+  for (size_t i = 0; i + 1 < W; ++i) {
+    uint64_t c_other = 0, n_other = 0;
+    std::vector<double> other_shares;
+    for (size_t j = 0; j < W; ++j) {
+      if (j == i) continue;
+      c_other += w.counts[j];
+      n_other += x.totals[j];
+      if (x.totals[j]) other_shares.push_back(Ratio(w.counts[j], x.totals[j]));
+    }
+    const double b = std::max(Quantile(other_shares, 0.5), (c_other + 0.5) / (n_other + 1.0));
+    const uint64_t c = w.counts[i];
+    const double p = PoissonUpper(c, b * x.totals[i]);
+    if (p < f->spike_p_value) {
+      f->spike_p_value = p;
+      f->spike_period = x.periods[i];
+    }
+    if (c >= o.emerging_min_count && p < o.spike_alpha && Ratio(c, x.totals[i]) >= o.emerging_min_ratio * b) {
+      ++s.count;
+      s.at = i;
+      s.expected = b * x.totals[i];
+    }
+  }
+  return s;
+}
+
+// Resolved test: chronic in an earlier run of chronic_n periods, quiet in
+// the last resolved_quiet.
+struct Resolution {
+  bool resolved = false;
+  std::string chronic_until;  // last period present in that earlier run
+  int quiet = 0;
+};
+Resolution TestResolved(const Presence& p, const WindowFacts& x) {
+  const size_t W = x.W;
+  const int n_recent = x.n_recent;
+  bool was_chronic = false;
+  Resolution r;
+  if (W > static_cast<size_t>(n_recent)) {
+    for (size_t e = n_recent - 1; e + 1 < W; ++e) {
+      int cnt = 0;
+      for (size_t i = e + 1 - n_recent; i <= e; ++i) cnt += p.present[i];
+      if (cnt >= x.o.chronic_k) {
+        was_chronic = true;
+        for (size_t i = e + 1 - n_recent; i <= e; ++i)
+          if (p.present[i]) r.chronic_until = x.periods[i];
+      }
+    }
+  }
+  r.quiet = static_cast<int>(std::min<size_t>(x.o.resolved_quiet, W));
+  bool quiet_lately = true;
+  for (size_t i = W - r.quiet; i < W; ++i) quiet_lately = quiet_lately && !p.present[i];
+  r.resolved = was_chronic && quiet_lately;
+  return r;
+}
+
+// The status from the tests, in order (chronic, emerging, resolved, spike,
+// stable), its reason, and the tests that also hold.
+void SetStatus(const ThemeSeries& w, const WindowFacts& x, const Presence& p, bool emerging,
+               const Spikes& spikes, const Resolution& res, Finding* f) {
+  const size_t W = x.W;
+  const std::string& units = x.units;
+  const char* unit = x.unit;
+  if (p.chronic) {
+    f->status = FindingStatus::kChronic;
+    f->status_reason = "present above baseline in " + std::to_string(f->recent_present) + " of the last " +
+                       std::to_string(x.n_recent) + " " + units + " (" + std::to_string(p.total) + " of " +
+                       std::to_string(W) + " in the window)";
+  } else if (emerging) {
+    f->status = FindingStatus::kEmerging;
+    f->status_reason = "last " + std::string(unit) + " " + std::to_string(f->last_count) + " verbatims vs " +
+                       Num(f->last_expected) + " expected from its own " + "baseline share " +
+                       Pct(f->own_baseline_share) + " (one-sided Poisson p = " + PValue(f->last_p_value) + ")";
+  } else if (res.resolved) {
+    f->status = FindingStatus::kResolved;
+    f->status_reason = "was chronic (last above baseline in " + res.chronic_until +
+                       "), not present above baseline in the last " + std::to_string(res.quiet) + " " + units;
+  } else if (spikes.count == 1) {
+    f->status = FindingStatus::kSpike;
+    f->status_reason = "one-off: " + x.periods[spikes.at] + " had " + std::to_string(w.counts[spikes.at]) +
+                       " verbatims vs " + Num(spikes.expected) + " expected, no other " + std::string(unit) +
+                       " stands out";
+  } else {
+    f->status = FindingStatus::kStable;
+    f->status_reason =
+        spikes.count > 1 ? "several significant " + units + " but not persistent" : "no persistent or significant change";
+  }
+  // The tests that hold besides the status: a chronic theme can spike too.
+  if (f->status == FindingStatus::kChronic && emerging) {
+    f->also.push_back(FindingStatus::kSpike);
+    f->status_reason += "; and it spiked in the last " + std::string(unit) + ": " + std::to_string(f->last_count) +
+                        " verbatims vs " + Num(f->last_expected) + " expected from its own baseline share " +
+                        Pct(f->own_baseline_share) + " (one-sided Poisson p = " + PValue(f->last_p_value) + ")";
+  } else if ((f->status == FindingStatus::kChronic || f->status == FindingStatus::kEmerging ||
+              f->status == FindingStatus::kResolved) &&
+             spikes.count == 1) {
+    f->also.push_back(FindingStatus::kSpike);
+    f->status_reason += "; also a one-off spike in " + x.periods[spikes.at] + " (" +
+                        std::to_string(w.counts[spikes.at]) + " verbatims vs " + Num(spikes.expected) +
+                        " expected)";
+  }
+}
+
+// Sentiment (scored records only), signals and escalation.
+void AddSentimentAndSignals(const ThemeSeries& w, const FindingsOptions& o, Finding* f) {
+  f->negative = w.sum.negative;
+  f->neutral = w.sum.neutral;
+  f->positive = w.sum.positive;
+  f->unscored = w.sum.unscored;
+  const uint64_t scored = f->volume >= f->unscored ? f->volume - f->unscored : 0;
+  f->share_negative = Round(Ratio(f->negative, scored));
+  f->mean_score = Round(Ratio(static_cast<double>(w.sum.score_micros) / 1e6, scored));
+  f->mean_emotion = Round(Ratio(static_cast<double>(w.sum.emotion_micros) / 1e6, f->volume));
+  for (int i = 0; i < kSignalCount; ++i)
+    f->signals.push_back({static_cast<Signal>(i), w.sum.signals[i], Round(Ratio(w.sum.signals[i], f->volume))});
+  f->with_signal = w.sum.with_signal;
+  f->urgency_safety = w.sum.signals[static_cast<int>(Signal::kUrgencySafety)];
+  f->escalated = o.escalation_min_count > 0 && f->urgency_safety >= o.escalation_min_count;
+}
+
+// Customers and repeat contacts within the window.
+void CountRepeatContacts(const ThemeSeries& w, const WindowFacts& x, Finding* f) {
+  std::map<std::string, uint64_t> per_customer;
+  for (size_t i = 0; i < x.W; ++i) {
+    auto it = w.data->customers.find(x.periods[i]);
+    if (it == w.data->customers.end()) continue;
+    for (const auto& [cust, n] : it->second) per_customer[cust] += n;
+  }
+  f->customers = per_customer.size();
+  for (const auto& [cust, n] : per_customer) f->repeat_customers += n > 1;
+}
+
+// Priority, with its parts: volume, persistence, negativity, signals, growth.
+void ScorePriority(const ThemeSeries& w, const WindowFacts& x, uint64_t vmax, Finding* f) {
+  const FindingsOptions& o = x.o;
+  const size_t W = x.W;
+  const double wsum = o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals +
+                      o.weight_growth;
+  const double v_volume = vmax ? std::sqrt(static_cast<double>(f->volume) / static_cast<double>(vmax)) : 0;
+  const double v_recent = x.n_recent ? static_cast<double>(f->recent_present) / x.n_recent : 0.0;
+  const double v_signals = Ratio(f->with_signal, f->volume);
+  double v_growth = 0.0;
+  if (f->last_p_value < o.emerging_alpha && f->own_baseline_share > 0 && W >= 2 && x.totals[W - 1] > 0) {
+    const double ratio = Ratio(f->last_count, x.totals[W - 1]) / f->own_baseline_share;
+    v_growth = std::clamp(std::log2(std::max(ratio, 1.0)) / 4.0, 0.0, 1.0);
+  }
+  auto part = [&](const char* name, double value, double weight, std::string why) {
+    PriorityPart p;
+    p.name = name;
+    p.value = Round(value, 1e4);
+    p.weight = weight;
+    p.points = Round(100.0 * weight * value / wsum, 100);
+    p.why = std::move(why);
+    f->priority += 100.0 * weight * value / wsum;
+    f->priority_parts.push_back(std::move(p));
+  };
+  part("volume", v_volume, o.weight_volume, std::to_string(f->volume) + " verbatims, " + Pct(f->share) + " of all");
+  part("persistence", v_recent, o.weight_persistence,
+       "present above baseline in " + std::to_string(f->recent_present) + " of the last " +
+           std::to_string(x.n_recent) + " " + x.units);
+  part("negativity", f->share_negative, o.weight_negativity,
+       Pct(f->share_negative) + " negative, mean score " + Num(f->mean_score, "%.2f"));
+  std::string sig_why = Pct(v_signals) + " with a Hunsaker signal";
+  {
+    std::vector<std::pair<uint64_t, int>> top;
+    for (int i = 0; i < kSignalCount; ++i)
+      if (static_cast<Signal>(i) != Signal::kEmotionIntensity && w.sum.signals[i])
+        top.push_back({w.sum.signals[i], i});
+    std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < top.size() && i < 2; ++i)
+      sig_why += std::string(i ? ", " : " (") + SignalName(static_cast<Signal>(top[i].second)) + " " +
+                 Pct(Ratio(top[i].first, f->volume));
+    if (!top.empty()) sig_why += ")";
+  }
+  part("signals", v_signals, o.weight_signals, sig_why);
+  part("growth", v_growth, o.weight_growth,
+       v_growth > 0 ? "last " + std::string(x.unit) + " at " +
+                          Num(Ratio(f->last_count, x.totals[W - 1]) / f->own_baseline_share) + "x its earlier share"
+                    : std::string("no significant rise in the last ") + x.unit);
+  f->priority = Round(f->priority, 100);
+}
+
+// One theme's finding: every test, the figures and the evidence.
+Finding FindingOf(const ThemeSeries& w, const WindowFacts& x, uint64_t in_window, uint64_t vmax,
+                  const Findings& out) {
+  const FindingsOptions& o = x.o;
+  Finding f;
+  f.theme = *w.theme;
+  f.label_path = SplitPath(f.theme);
+  f.volume = w.sum.volume;
+  f.share = Round(Ratio(static_cast<double>(f.volume), static_cast<double>(in_window)));
+  f.undated = w.undated;
+  f.reference_share = Round(x.reference);
+  AddOwners(w, &f);
+
+  const Presence presence = TestChronic(w, x, &f);
+  FitTrend(x, &f);
+  const bool emerging = TestEmerging(w, x, &f);
+  const Spikes spikes = TestSpikes(w, x, &f);
+  const Resolution resolution = TestResolved(presence, x);
+  SetStatus(w, x, presence, emerging, spikes, resolution, &f);
+  if (!out.window_sufficient) {
+    f.provisional = true;
+    f.status_reason = "provisional: only " + std::to_string(x.W) + " " + (x.W == 1 ? std::string(x.unit) : x.units) +
+                      " of data, the tests need " + std::to_string(out.min_periods) + "; " + f.status_reason;
+  }
+
+  AddSentimentAndSignals(w, o, &f);
+  CountRepeatContacts(w, x, &f);
+  f.channels = SortedCounts(w.channels);
+  f.sources = SortedCounts(w.data->sources);
+  ScorePriority(w, x, vmax, &f);
+
+  // Evidence: negative candidates first; inside the window or undated.
+  std::set<std::string> window(x.periods.begin(), x.periods.end());
+  window.insert(kUndatedPeriod);
+  for (const auto* list : {&w.data->negative_evidence, &w.data->other_evidence})
+    for (const Evidence& e : *list)
+      if (f.evidence.size() < o.evidence_per_finding && window.count(e.period)) f.evidence.push_back(ToQuote(e));
+  f.conversations = FiguresOf(w.data->conversations, window, false);
+  return f;
+}
+
 }  // namespace
 
 const char* FindingStatusName(FindingStatus s) {
@@ -460,21 +802,13 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   }
 
   // ---- per-theme series -----------------------------------------------------
-  struct Work {
-    const std::string* theme;
-    const ThemeData* data;
-    std::vector<uint64_t> counts;
-    Counts sum;
-    std::map<std::string, uint64_t> channels;
-    uint64_t undated = 0;
-  };
-  std::vector<Work> work;
+  std::vector<ThemeSeries> work;
   std::map<std::string, uint64_t> sources;
   for (const auto& [theme, td] : d.themes)
     for (const auto& [k, n] : td.sources) sources[k] += n;
   out.theme_sources = SortedCounts(sources);
   for (const auto& [theme, td] : d.themes) {
-    Work w{&theme, &td, std::vector<uint64_t>(W, 0), {}, {}, 0};
+    ThemeSeries w{&theme, &td, std::vector<uint64_t>(W, 0), {}, {}, 0};
     for (size_t i = 0; i < W; ++i) {
       auto it = td.cells.find(out.periods[i]);
       if (it == td.cells.end()) continue;
@@ -496,7 +830,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
 
   std::vector<double> shares;
   uint64_t vmax = 0;
-  for (const Work& w : work) {
+  for (const ThemeSeries& w : work) {
     shares.push_back(Ratio(static_cast<double>(w.sum.volume), static_cast<double>(T)));
     vmax = std::max(vmax, w.sum.volume);
   }
@@ -505,271 +839,8 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   const char* unit = PeriodName(out.period);
   const std::string units = std::string(unit) + "s";
   const int n_recent = static_cast<int>(std::min<size_t>(o.chronic_n, W));
-  const double wsum = o.weight_volume + o.weight_persistence + o.weight_negativity +
-                      o.weight_signals + o.weight_growth;
-
-  for (Work& w : work) {
-    Finding f;
-    f.theme = *w.theme;
-    f.label_path = SplitPath(f.theme);
-    f.volume = w.sum.volume;
-    f.share = Round(Ratio(static_cast<double>(f.volume), static_cast<double>(T)));
-    f.undated = w.undated;
-    f.reference_share = Round(r);
-
-    // Owners: most hits first, then by name.
-    for (const auto& [k, n] : w.data->owners)
-      f.owners.push_back({k.department, static_cast<ValueRole>(k.role), n});
-    std::stable_sort(f.owners.begin(), f.owners.end(),
-                     [](const OwnerShare& a, const OwnerShare& b) { return a.hits > b.hits; });
-    for (const OwnerShare& ow : f.owners)
-      if (!ow.department.empty()) {
-        f.department = ow.department;
-        f.role = ow.role;
-        break;
-      }
-
-    // Presence above the reference share.
-    std::vector<bool> present(W, false);
-    int present_total = 0;
-    for (size_t i = 0; i < W; ++i) {
-      const uint64_t c = w.counts[i];
-      present[i] = c >= o.min_count && c > 0 &&
-                   PoissonUpper(c, r * static_cast<double>(totals[i])) < o.presence_alpha;
-      present_total += present[i];
-      uint64_t repeat = 0;
-      auto cust = w.data->customers.find(out.periods[i]);
-      if (cust != w.data->customers.end())
-        for (const auto& [id, n] : cust->second) repeat += n > 1;
-      f.series.push_back({out.periods[i], c, totals[i],
-                          Round(Ratio(static_cast<double>(c), static_cast<double>(totals[i]))),
-                          present[i], repeat});
-    }
-    f.persistence = Round(Ratio(present_total, static_cast<double>(W)));
-    for (size_t i = W - n_recent; i < W; ++i) f.recent_present += present[i];
-    const bool chronic = W >= static_cast<size_t>(o.chronic_k) && f.recent_present >= o.chronic_k;
-
-    // Trend: least-squares slope of the share.
-    if (W >= 2) {
-      double mx = (W - 1) / 2.0, my = 0, sxy = 0, sxx = 0;
-      for (size_t i = 0; i < W; ++i) my += f.series[i].share;
-      my /= static_cast<double>(W);
-      for (size_t i = 0; i < W; ++i) {
-        sxy += (i - mx) * (f.series[i].share - my);
-        sxx += (i - mx) * (i - mx);
-      }
-      f.trend_slope = Round(sxx > 0 ? sxy / sxx : 0.0, 1e8);
-    }
-    const double rel = f.share > 0 ? f.trend_slope * (W > 1 ? W - 1 : 0) / f.share : 0.0;
-    f.trend = rel > 0.5 ? "rising" : rel < -0.5 ? "falling" : "flat";
-
-    // Emerging: the last period against the theme's own earlier share.
-    bool emerging = false;
-    if (W >= 2) {
-      uint64_t c_before = 0, n_before = 0;
-      for (size_t i = 0; i + 1 < W; ++i) {
-        c_before += w.counts[i];
-        n_before += totals[i];
-      }
-      const double b = (c_before + 0.5) / (n_before + 1.0);
-      const uint64_t cl = w.counts[W - 1];
-      const double nl = static_cast<double>(totals[W - 1]);
-      f.last_count = cl;
-      f.own_baseline_share = Round(b);
-      f.last_expected = Round(b * nl, 1e4);
-      const double p = PoissonUpper(cl, b * nl);
-      f.last_p_value = p;
-      emerging = cl >= o.emerging_min_count && p < o.emerging_alpha &&
-                 Ratio(cl, nl) >= o.emerging_min_ratio * b;
-      f.last_significant = emerging;
-    }
-
-    // Spike: earlier periods against the theme's share in the other periods.
-    int spikes = 0;
-    size_t spike_at = 0;
-    double spike_expected = 0;
-    for (size_t i = 0; i + 1 < W; ++i) {
-      uint64_t c_other = 0, n_other = 0;
-      std::vector<double> other_shares;
-      for (size_t j = 0; j < W; ++j) {
-        if (j == i) continue;
-        c_other += w.counts[j];
-        n_other += totals[j];
-        if (totals[j]) other_shares.push_back(Ratio(w.counts[j], totals[j]));
-      }
-      const double b = std::max(Quantile(other_shares, 0.5), (c_other + 0.5) / (n_other + 1.0));
-      const uint64_t c = w.counts[i];
-      const double p = PoissonUpper(c, b * totals[i]);
-      if (p < f.spike_p_value) {
-        f.spike_p_value = p;
-        f.spike_period = out.periods[i];
-      }
-      if (c >= o.emerging_min_count && p < o.spike_alpha &&
-          Ratio(c, totals[i]) >= o.emerging_min_ratio * b) {
-        ++spikes;
-        spike_at = i;
-        spike_expected = b * totals[i];
-      }
-    }
-
-    // Resolved: chronic in an earlier run of n periods, quiet lately.
-    bool was_chronic = false;
-    std::string chronic_until;
-    if (W > static_cast<size_t>(n_recent)) {
-      for (size_t e = n_recent - 1; e + 1 < W; ++e) {
-        int cnt = 0;
-        for (size_t i = e + 1 - n_recent; i <= e; ++i) cnt += present[i];
-        if (cnt >= o.chronic_k) {
-          was_chronic = true;
-          for (size_t i = e + 1 - n_recent; i <= e; ++i)
-            if (present[i]) chronic_until = out.periods[i];
-        }
-      }
-    }
-    const int quiet = static_cast<int>(std::min<size_t>(o.resolved_quiet, W));
-    bool quiet_lately = true;
-    for (size_t i = W - quiet; i < W; ++i) quiet_lately = quiet_lately && !present[i];
-
-    if (chronic) {
-      f.status = FindingStatus::kChronic;
-      f.status_reason = "present above baseline in " + std::to_string(f.recent_present) +
-                        " of the last " + std::to_string(n_recent) + " " + units + " (" +
-                        std::to_string(present_total) + " of " + std::to_string(W) +
-                        " in the window)";
-    } else if (emerging) {
-      f.status = FindingStatus::kEmerging;
-      f.status_reason = "last " + std::string(unit) + " " + std::to_string(f.last_count) +
-                        " verbatims vs " + Num(f.last_expected) + " expected from its own " +
-                        "baseline share " + Pct(f.own_baseline_share) +
-                        " (one-sided Poisson p = " + PValue(f.last_p_value) + ")";
-    } else if (was_chronic && quiet_lately) {
-      f.status = FindingStatus::kResolved;
-      f.status_reason = "was chronic (last above baseline in " + chronic_until +
-                        "), not present above baseline in the last " + std::to_string(quiet) +
-                        " " + units;
-    } else if (spikes == 1) {
-      f.status = FindingStatus::kSpike;
-      f.status_reason = "one-off: " + out.periods[spike_at] + " had " +
-                        std::to_string(w.counts[spike_at]) + " verbatims vs " +
-                        Num(spike_expected) + " expected, no other " + std::string(unit) +
-                        " stands out";
-    } else {
-      f.status = FindingStatus::kStable;
-      f.status_reason = spikes > 1 ? "several significant " + units + " but not persistent" :
-                        "no persistent or significant change";
-    }
-    // The tests that hold besides the status: a chronic theme can spike too.
-    if (f.status == FindingStatus::kChronic && emerging) {
-      f.also.push_back(FindingStatus::kSpike);
-      f.status_reason += "; and it spiked in the last " + std::string(unit) + ": " +
-                         std::to_string(f.last_count) + " verbatims vs " +
-                         Num(f.last_expected) + " expected from its own baseline share " +
-                         Pct(f.own_baseline_share) + " (one-sided Poisson p = " +
-                         PValue(f.last_p_value) + ")";
-    } else if ((f.status == FindingStatus::kChronic || f.status == FindingStatus::kEmerging ||
-                f.status == FindingStatus::kResolved) &&
-               spikes == 1) {
-      f.also.push_back(FindingStatus::kSpike);
-      f.status_reason += "; also a one-off spike in " + out.periods[spike_at] + " (" +
-                         std::to_string(w.counts[spike_at]) + " verbatims vs " +
-                         Num(spike_expected) + " expected)";
-    }
-    if (!out.window_sufficient) {
-      f.provisional = true;
-      f.status_reason = "provisional: only " + std::to_string(W) + " " +
-                        (W == 1 ? std::string(unit) : units) + " of data, the tests need " +
-                        std::to_string(out.min_periods) + "; " + f.status_reason;
-    }
-
-    // Sentiment and signals.
-    f.negative = w.sum.negative;
-    f.neutral = w.sum.neutral;
-    f.positive = w.sum.positive;
-    f.unscored = w.sum.unscored;
-    const uint64_t scored = f.volume >= f.unscored ? f.volume - f.unscored : 0;
-    f.share_negative = Round(Ratio(f.negative, scored));
-    f.mean_score = Round(Ratio(static_cast<double>(w.sum.score_micros) / 1e6, scored));
-    f.mean_emotion = Round(Ratio(static_cast<double>(w.sum.emotion_micros) / 1e6, f.volume));
-    for (int i = 0; i < kSignalCount; ++i)
-      f.signals.push_back({static_cast<Signal>(i), w.sum.signals[i],
-                           Round(Ratio(w.sum.signals[i], f.volume))});
-    f.with_signal = w.sum.with_signal;
-    f.urgency_safety = w.sum.signals[static_cast<int>(Signal::kUrgencySafety)];
-    f.escalated = o.escalation_min_count > 0 && f.urgency_safety >= o.escalation_min_count;
-
-    // Repeat contacts within the window.
-    std::map<std::string, uint64_t> per_customer;
-    for (size_t i = 0; i < W; ++i) {
-      auto it = w.data->customers.find(out.periods[i]);
-      if (it == w.data->customers.end()) continue;
-      for (const auto& [cust, n] : it->second) per_customer[cust] += n;
-    }
-    f.customers = per_customer.size();
-    for (const auto& [cust, n] : per_customer) f.repeat_customers += n > 1;
-
-    f.channels = SortedCounts(w.channels);
-    f.sources = SortedCounts(w.data->sources);
-
-    // Priority, with its parts.
-    const double v_volume =
-        vmax ? std::sqrt(static_cast<double>(f.volume) / static_cast<double>(vmax)) : 0;
-    const double v_recent = n_recent ? static_cast<double>(f.recent_present) / n_recent : 0.0;
-    const double v_signals = Ratio(f.with_signal, f.volume);
-    double v_growth = 0.0;
-    if (f.last_p_value < o.emerging_alpha && f.own_baseline_share > 0 && W >= 2 &&
-        totals[W - 1] > 0) {
-      const double ratio = Ratio(f.last_count, totals[W - 1]) / f.own_baseline_share;
-      v_growth = std::clamp(std::log2(std::max(ratio, 1.0)) / 4.0, 0.0, 1.0);
-    }
-    auto part = [&](const char* name, double value, double weight, std::string why) {
-      PriorityPart p;
-      p.name = name;
-      p.value = Round(value, 1e4);
-      p.weight = weight;
-      p.points = Round(100.0 * weight * value / wsum, 100);
-      p.why = std::move(why);
-      f.priority += 100.0 * weight * value / wsum;
-      f.priority_parts.push_back(std::move(p));
-    };
-    part("volume", v_volume, o.weight_volume,
-         std::to_string(f.volume) + " verbatims, " + Pct(f.share) + " of all");
-    part("persistence", v_recent, o.weight_persistence,
-         "present above baseline in " + std::to_string(f.recent_present) + " of the last " +
-             std::to_string(n_recent) + " " + units);
-    part("negativity", f.share_negative, o.weight_negativity,
-         Pct(f.share_negative) + " negative, mean score " + Num(f.mean_score, "%.2f"));
-    std::string sig_why = Pct(v_signals) + " with a Hunsaker signal";
-    {
-      std::vector<std::pair<uint64_t, int>> top;
-      for (int i = 0; i < kSignalCount; ++i)
-        if (static_cast<Signal>(i) != Signal::kEmotionIntensity && w.sum.signals[i])
-          top.push_back({w.sum.signals[i], i});
-      std::stable_sort(top.begin(), top.end(),
-                       [](const auto& a, const auto& b) { return a.first > b.first; });
-      for (size_t i = 0; i < top.size() && i < 2; ++i)
-        sig_why += std::string(i ? ", " : " (") + SignalName(static_cast<Signal>(top[i].second)) +
-                   " " + Pct(Ratio(top[i].first, f.volume));
-      if (!top.empty()) sig_why += ")";
-    }
-    part("signals", v_signals, o.weight_signals, sig_why);
-    part("growth", v_growth, o.weight_growth,
-         v_growth > 0 ? "last " + std::string(unit) + " at " +
-                            Num(Ratio(f.last_count, totals[W - 1]) / f.own_baseline_share) +
-                            "x its earlier share"
-                      : std::string("no significant rise in the last ") + unit);
-    f.priority = Round(f.priority, 100);
-
-    // Evidence: negative candidates first; inside the window or undated.
-    std::set<std::string> window(out.periods.begin(), out.periods.end());
-    window.insert(kUndatedPeriod);
-    for (const auto* list : {&w.data->negative_evidence, &w.data->other_evidence})
-      for (const Evidence& e : *list)
-        if (f.evidence.size() < o.evidence_per_finding && window.count(e.period))
-          f.evidence.push_back(ToQuote(e));
-    f.conversations = FiguresOf(w.data->conversations, window, false);
-
-    out.findings.push_back(std::move(f));
-  }
+  const WindowFacts facts{o, out.periods, totals, W, r, n_recent, unit, units};
+  for (const ThemeSeries& w : work) out.findings.push_back(FindingOf(w, facts, T, vmax, out));
   std::stable_sort(out.findings.begin(), out.findings.end(),
                    [](const Finding& a, const Finding& b) {
                      if (a.priority != b.priority) return a.priority > b.priority;
