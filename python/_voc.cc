@@ -19,6 +19,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -321,6 +322,115 @@ std::string CellText(py::handle h) {
   return std::string(py::str(h));
 }
 
+// ---- Scores and customer values (voc/economics.h) --------------------------
+
+// A number of a score (`score`) or customer-value column: NaN is no value;
+// out of range ([-1000, 1000] for scores, [0, 1e9] for values) is invalid,
+// as ParseScoreField / ParseValueField read the fields of a file.
+void NumberFigure(double v, bool score, voc::RecordFigures* fig) {
+  if (std::isnan(v)) return;
+  if (score) {
+    if (std::fabs(v) <= 1000.0) fig->score = v;
+    else fig->score_invalid = true;
+  } else {
+    if (v >= 0 && v <= 1e9) fig->value = v;
+    else fig->value_invalid = true;
+  }
+}
+
+// One cell of a score or value column into `fig`: None is no value; a
+// number (int, float, numpy scalar, bool as 0/1) is range-checked; str and
+// bytes are parsed as the CLI parses the column ("NA", "" no value; "great"
+// invalid: counted, never an error); anything else is read as its str().
+void CellFigure(py::handle h, bool score, voc::RecordFigures* fig) {
+  if (h.is_none()) return;
+  if (PyUnicode_Check(h.ptr()) || PyBytes_Check(h.ptr())) {
+    TextArg t = ToText(h);
+    if (score) voc::ParseScoreField(t.bytes, fig);
+    else voc::ParseValueField(t.bytes, fig);
+    return;
+  }
+  if (PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr()) ||
+      (PyNumber_Check(h.ptr()) && Py_TYPE(h.ptr())->tp_as_number != nullptr &&
+       Py_TYPE(h.ptr())->tp_as_number->nb_float != nullptr)) {
+    const double v = PyFloat_AsDouble(h.ptr());
+    if (v == -1.0 && PyErr_Occurred()) {
+      PyErr_Clear();  // e.g. an int too large for a double
+      (score ? fig->score_invalid : fig->value_invalid) = true;
+      return;
+    }
+    NumberFigure(v, score, fig);
+    return;
+  }
+  const std::string text = py::str(h);
+  if (score) voc::ParseScoreField(text, fig);
+  else voc::ParseValueField(text, fig);
+}
+
+// A score or value column of `total` rows: None (no column), a 1-d numeric
+// numpy array (NaN: no value) or a sequence of cells (CellFigure).
+class FigureColumn {
+ public:
+  FigureColumn(const py::object& column, bool score, size_t total, const char* what)
+      : column_(column), score_(score) {
+    if (column.is_none()) return;
+    if (py::isinstance<py::array>(column)) {
+      const char kind = py::reinterpret_borrow<py::array>(column).dtype().kind();
+      if (kind == 'f' || kind == 'i' || kind == 'u' || kind == 'b') {
+        numbers_ = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(column);
+        if (!numbers_ || numbers_.ndim() != 1)
+          throw py::value_error(std::string(what) + " must be a 1-d array");
+        Check(static_cast<size_t>(numbers_.size()), total, what);
+        data_ = numbers_.data();
+        return;
+      }
+    }
+    if (!py::isinstance<py::sequence>(column) || PyUnicode_Check(column.ptr()) ||
+        PyBytes_Check(column.ptr()))
+      throw py::type_error(std::string(what) + " must be a list or an array of values, one per row");
+    cells_ = py::reinterpret_borrow<py::sequence>(column);
+    Check(cells_.size(), total, what);
+    has_cells_ = true;
+  }
+
+  bool present() const { return data_ != nullptr || has_cells_; }
+
+  void Read(size_t row, voc::RecordFigures* fig) const {
+    if (data_ != nullptr) NumberFigure(data_[row], score_, fig);
+    else if (has_cells_) CellFigure(cells_[row], score_, fig);
+  }
+
+ private:
+  static void Check(size_t n, size_t total, const char* what) {
+    if (n != total)
+      throw py::value_error(std::string(what) + " has " + std::to_string(n) + " values for " +
+                            std::to_string(total) + " rows");
+  }
+
+  py::object column_;
+  bool score_;
+  py::array_t<double, py::array::c_style | py::array::forcecast> numbers_;
+  const double* data_ = nullptr;
+  py::sequence cells_;
+  bool has_cells_ = false;
+};
+
+// The figures of rows [begin, end) of a score and a value column; empty
+// when neither is given.
+std::vector<voc::RecordFigures> ColumnFigures(const py::object& scores, const py::object& values,
+                                              size_t total, size_t begin, size_t end) {
+  FigureColumn s(scores, true, total, "scores");
+  FigureColumn v(values, false, total, "values");
+  std::vector<voc::RecordFigures> out;
+  if (!s.present() && !v.present()) return out;
+  out.resize(end - begin);
+  for (size_t row = begin; row < end; ++row) {
+    s.Read(row, &out[row - begin]);
+    v.Read(row, &out[row - begin]);
+  }
+  return out;
+}
+
 // Analyses rows [begin, end) of columns (lists of the same length; `ids`,
 // `channels`, `customers` may be None; `stamps` None or an int64 array of
 // Unix seconds with INT64_MIN for none) and returns their results as
@@ -331,7 +441,8 @@ std::string CellText(py::handle h) {
 py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py::object& ids,
                         const py::object& stamps, const py::object& channels,
                         const py::object& customers, size_t begin, size_t end, int threads,
-                        voc::Aggregate* aggregate, bool columns, int64_t id_offset) {
+                        voc::Aggregate* aggregate, bool columns, int64_t id_offset,
+                        const py::object& scores, const py::object& values) {
   const size_t total = texts.size();
   end = std::min(end, total);
   begin = std::min(begin, end);
@@ -366,13 +477,18 @@ py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py
     if (customer_list.size() != 0) r.customer_id = CellText(customer_list[row]);
     r.index = row;
   }
+  const std::vector<voc::RecordFigures> figures = ColumnFigures(scores, values, total, begin, end);
   std::vector<voc::Analysis> out;
   {
     py::gil_scoped_release nogil;
     out = an.AnalyzeBatch(records, threads);
     records.clear();
-    if (aggregate != nullptr)
-      for (const voc::Analysis& a : out) aggregate->Add(a);
+    if (aggregate != nullptr) {
+      for (size_t i = 0; i < out.size(); ++i) {
+        if (figures.empty()) aggregate->Add(out[i]);
+        else aggregate->Add(out[i], figures[i]);
+      }
+    }
   }
   py::dict d;
   if (!columns) return d;
@@ -775,13 +891,15 @@ PYBIND11_MODULE(_voc, m) {
                                  const py::object& ids, const py::object& stamps,
                                  const py::object& channels, const py::object& customers,
                                  size_t begin, size_t end, int threads, voc::Aggregate* aggregate,
-                                 bool columns, int64_t id_offset) {
+                                 bool columns, int64_t id_offset, const py::object& scores,
+                                 const py::object& values) {
         if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
         return AnalyzeColumns(an, texts, ids, stamps, channels, customers, begin, end, threads,
-                              aggregate, columns, id_offset);
+                              aggregate, columns, id_offset, scores, values);
       }, py::arg("texts"), py::arg("ids"), py::arg("stamps"), py::arg("channels"),
          py::arg("customers"), py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
-         py::arg("aggregate") = nullptr, py::arg("columns") = true, py::arg("id_offset") = 0)
+         py::arg("aggregate") = nullptr, py::arg("columns") = true, py::arg("id_offset") = 0,
+         py::arg("scores") = py::none(), py::arg("values") = py::none())
       .def("redact", [](const voc::Analyzer& an, py::handle text) {
         TextArg t = ToText(text);
         std::string out;
@@ -1051,11 +1169,25 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("discovery_sample", &voc::AggregateOptions::discovery_sample);
   py::class_<voc::Aggregate>(m, "Aggregate")
       .def(py::init<const voc::AggregateOptions&>(), py::arg("options") = voc::AggregateOptions())
-      .def("add", [](voc::Aggregate& g, const voc::Analysis& a) { g.Add(a); })
-      .def("add_many", [](voc::Aggregate& g, const std::vector<const voc::Analysis*>& items) {
+      // `score` / `value`: the record's score and customer value (a number,
+      // a field's text, or None); `scores` / `values`: one per analysis.
+      .def("add", [](voc::Aggregate& g, const voc::Analysis& a, py::handle score,
+                     py::handle value) {
+        voc::RecordFigures fig;
+        CellFigure(score, true, &fig);
+        CellFigure(value, false, &fig);
+        g.Add(a, fig);
+      }, py::arg("analysis"), py::arg("score") = py::none(), py::arg("value") = py::none())
+      .def("add_many", [](voc::Aggregate& g, const std::vector<const voc::Analysis*>& items,
+                          const py::object& scores, const py::object& values) {
+        const std::vector<voc::RecordFigures> figures =
+            ColumnFigures(scores, values, items.size(), 0, items.size());
         py::gil_scoped_release nogil;
-        for (const voc::Analysis* a : items) g.Add(*a);
-      })
+        for (size_t i = 0; i < items.size(); ++i) {
+          if (figures.empty()) g.Add(*items[i]);
+          else g.Add(*items[i], figures[i]);
+        }
+      }, py::arg("analyses"), py::arg("scores") = py::none(), py::arg("values") = py::none())
       .def("merge", [](voc::Aggregate& g, const voc::Aggregate& other) {
         voc::Status s;
         {
@@ -1114,6 +1246,53 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("surge_min_ratio", &voc::FindingsOptions::surge_min_ratio)
       .def_readwrite("surge_min_count", &voc::FindingsOptions::surge_min_count)
       .def_readwrite("drivers_per_surge", &voc::FindingsOptions::drivers_per_surge)
+      // Economics (voc/economics.h). `cost_per_contact`: None, an amount, or
+      // the CLI's "AMOUNT" / "CHANNEL=AMOUNT,..." text (replaces both the
+      // amount and the per-channel costs); `cost_per_channel`: [(channel,
+      // amount)].
+      .def_property(
+          "cost_per_contact",
+          [](const voc::FindingsOptions& o) { return o.cost_per_contact; },
+          [](voc::FindingsOptions& o, py::handle v) {
+            if (v.is_none()) {
+              o.cost_per_contact.reset();
+              return;
+            }
+            if (PyUnicode_Check(v.ptr())) {
+              voc::FindingsOptions parsed;
+              voc::Status s = voc::ParseCostPerContact(v.cast<std::string>(), &parsed);
+              if (!s.ok()) throw py::value_error("cost_per_contact: " + s.message());
+              o.cost_per_contact = parsed.cost_per_contact;
+              o.cost_per_channel = std::move(parsed.cost_per_channel);
+              return;
+            }
+            if (PyBool_Check(v.ptr()) || !(PyFloat_Check(v.ptr()) || PyLong_Check(v.ptr()) ||
+                                           PyNumber_Check(v.ptr())))
+              throw py::type_error("cost_per_contact: an amount, 'AMOUNT' or "
+                                   "'CHANNEL=AMOUNT,...', or a dict {channel: amount}");
+            o.cost_per_contact = v.cast<double>();
+          })
+      .def_readwrite("cost_per_channel", &voc::FindingsOptions::cost_per_channel)
+      .def_readwrite("customer_value", &voc::FindingsOptions::customer_value)
+      .def_readwrite("value_per_record", &voc::FindingsOptions::value_per_record)
+      .def_readwrite("currency", &voc::FindingsOptions::currency)
+      .def_readwrite("score_name", &voc::FindingsOptions::score_name)
+      .def_property(
+          "score_kind",
+          [](const voc::FindingsOptions& o) { return voc::ScoreKindName(o.score_kind); },
+          [](voc::FindingsOptions& o, const std::string& name) {
+            voc::Result<voc::ScoreKind> k = voc::ParseScoreKind(name);
+            if (!k.ok()) throw py::value_error("score_kind: " + k.status().message());
+            o.score_kind = *k;
+          })
+      .def_readwrite("bootstrap_samples", &voc::FindingsOptions::bootstrap_samples)
+      .def_property(
+          "rank_by", [](const voc::FindingsOptions& o) { return voc::RankByName(o.rank_by); },
+          [](voc::FindingsOptions& o, const std::string& name) {
+            voc::Result<voc::RankBy> r = voc::ParseRankBy(name);
+            if (!r.ok()) throw py::value_error("rank_by: " + r.status().message());
+            o.rank_by = *r;
+          })
       .def_readwrite("history", &voc::FindingsOptions::history)
       .def_readwrite("run_timestamp", &voc::FindingsOptions::run_timestamp)
       .def_readwrite("history_alpha", &voc::FindingsOptions::history_alpha)
@@ -1197,6 +1376,10 @@ PYBIND11_MODULE(_voc, m) {
           out.append(x);
         }
         return out;
+      })
+      // The industry packs the analysis used, as `voc findings` records them.
+      .def("_set_industries", [](voc::Findings& f, const voc::Analyzer& an) {
+        if (!an.industries().packs.empty()) f.industries = an.industries();
       })
       .def("history_run", [](const voc::Findings& f) -> py::object {
         if (!f.has_history) return py::none();

@@ -67,6 +67,40 @@ def test_byte_ranges_equal_one_pass(tmp_path, rows, packs, blocksize):
     assert "invalid JSON" in got.rejects[1]["reason"]
 
 
+def test_scores_over_byte_ranges_equal_one_pass(tmp_path, rows, packs):
+    """Scores and customer values read on the workers: the drivers, the
+    impact of every finding and the money equal those of one process."""
+    path = tmp_path / "scored.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for i, r in enumerate(rows.itertuples()):
+            nps = "great" if i % 41 == 7 else None if i % 37 == 5 else (i * 7) % 11
+            ltv = None if i % 29 == 3 else 100 + (i * 13) % 400
+            f.write(json.dumps({"date": r.date, "channel": ("web", "phone")[i % 2],
+                                "text": r.text, "nps": nps, "ltv": ltv}) + "\n")
+    expected, stats, _ = voc.dask.aggregate_file_part(str(path), dict(COLS), "month",
+                                                      analyzer_options=packs, score_col="nps",
+                                                      value_col="ltv")
+    assert len(voc.dask.file_parts(str(path), dict(COLS), 3000)) > 5
+    got = voc.dask.aggregate_files(str(path), period="month", blocksize=3000,
+                                   analyzer_options=packs, adapt=False, score_col="nps",
+                                   value_col="ltv", **COLS)
+    assert counts(got.serialize()) == counts(expected)
+    money = dict(cost_per_contact="web=3,phone=8", customer_value=40, currency="EUR")
+    with pytest.warns(UserWarning, match="not a number"):
+        one = voc.detect_findings(voc.Aggregate.deserialize(expected), score_col="nps",
+                                  value_col="ltv", **money)
+    with pytest.warns(UserWarning, match="not a number"):
+        split = voc.detect_findings(got, **money)  # the names come with the aggregate
+    assert one["score"]["name"] == "nps" and one["score"]["kind"] == "nps"
+    assert one["score"]["n"] > 200 and one["score"]["invalid"] == len(range(7, len(rows), 41))
+    assert split["score"] == one["score"]
+    assert split["drivers"] == one["drivers"] and any(d["valid"] for d in one["drivers"])
+    assert [(x["theme"], x["impact"]) for x in split["findings"]] == \
+        [(x["theme"], x["impact"]) for x in one["findings"]]
+    assert split["money"] == one["money"] and one["money"]["value_at_risk"] is not None
+    assert [x.get("money") for x in split["findings"]] == [x.get("money") for x in one["findings"]]
+
+
 def test_ranges_that_cut_lines_and_hold_no_line_start(tmp_path, rows, packs):
     path = write_jsonl(tmp_path / "in.jsonl", rows.iloc[:40], with_id=False)
     size = os.path.getsize(path)

@@ -1,8 +1,13 @@
 """Python parity with the CLI: Model objects wherever a model path goes,
 unmapped model labels warned about, training options (search, char
-n-grams, lexicon), the scikit-learn estimator and the notebook HTML."""
+n-grams, lexicon), the scikit-learn estimator, the notebook HTML, and the
+findings JSON of `voc findings` equal to Python's (default, money, score and
+rank-by options)."""
 import json
+import os
+import pathlib
 import pickle
+import subprocess
 import warnings
 
 import numpy as np
@@ -129,3 +134,67 @@ def test_notebook_html(analyzer, cfpb_analyses):
     f = voc.detect_findings(agg)
     page = f._repr_html_()
     assert page.startswith("<iframe srcdoc=") and "&lt;html" in page.lower()
+
+
+# ---- findings: the CLI's JSON and Python's on the same input ----------------
+
+_VOC_BIN = (pathlib.Path(os.environ["VOC_BUILD_DIR"], "bin", "voc")
+            if os.environ.get("VOC_BUILD_DIR") else None)
+_FILE_COLS = dict(text_col="text", time_col="date", id_col="id", channel_col="channel",
+                  customer_col="customer")
+_CLI_COLS = ["--text-col", "text", "--time-col", "date", "--id-col", "id", "--channel-col",
+             "channel", "--customer-col", "customer", "--period", "month"]
+# (CLI flags, columns read into the aggregate, detect_findings options)
+_FINDINGS_CASES = {
+    "default": ([], {}, {}),
+    "money": (["--value-col", "ltv", "--cost-per-contact", "Web=4.5,Phone=7,2",
+               "--customer-value", "50", "--currency", "EUR"],
+              {"value_col": "ltv"},
+              {"cost_per_contact": "Web=4.5,Phone=7,2", "customer_value": 50,
+               "currency": "EUR"}),
+    "score": (["--score-col", "nps", "--score-kind", "mean", "--bootstrap", "100"],
+              {"score_col": "nps"}, {"score_kind": "mean", "bootstrap": 100}),
+    "rank-by": (["--score-col", "nps", "--value-col", "ltv", "--customer-value", "80",
+                 "--cost-per-contact", "3", "--rank-by", "impact", "--chronic-k", "2"],
+                {"score_col": "nps", "value_col": "ltv"},
+                {"customer_value": 80, "cost_per_contact": 3, "rank_by": "impact",
+                 "chronic_k": 2}),
+}
+
+
+@pytest.fixture(scope="module")
+def findings_input(cfpb_frame, tmp_path_factory):
+    df = cfpb_frame.iloc[:300].copy()
+    i = df["id"].astype(int)
+    df["channel"] = [("Web", "Phone", "Email")[k % 3] for k in (i // 7)]
+    df["customer"] = "c" + (i % 120).astype(str)
+    df["nps"] = (i % 11).astype(str)
+    df.loc[i % 53 == 0, "nps"] = "n/a?"
+    df["ltv"] = (100 + (i % 500)).astype(str)
+    df.loc[i % 83 == 0, "ltv"] = ""
+    path = tmp_path_factory.mktemp("parity") / "econ.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.skipif(_VOC_BIN is None or not _VOC_BIN.exists(), reason="needs the voc CLI (ctest)")
+@pytest.mark.parametrize("case", list(_FINDINGS_CASES))
+def test_findings_json_equals_the_cli(findings_input, tmp_path, case):
+    pytest.importorskip("dask")
+    import voc.dask
+    flags, columns, options = _FINDINGS_CASES[case]
+    out = tmp_path / "cli.json"
+    r = subprocess.run([str(_VOC_BIN), "findings", str(findings_input), *_CLI_COLS, *flags,
+                        "--quiet", "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    cli = json.loads(out.read_text())
+    # As `voc findings FILE`: the library's reader, industries chosen from
+    # the first 1,000 records, themes adapted to the input.
+    agg = voc.dask.aggregate_files(str(findings_input), period="month", **_FILE_COLS, **columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the non-numeric scores, reported in both
+        got = json.loads(voc.detect_findings(agg, **options).to_json())
+    assert got == cli
+    assert ("money" in got) == (case in ("money", "rank-by"))
+    assert got["score"]["from_sentiment"] == (case in ("default", "money"))
+    assert got["industries"]["mode"] == "auto"

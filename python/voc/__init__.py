@@ -29,6 +29,7 @@ import functools as _functools
 import json as _json
 import numbers as _numbers
 import os as _os
+import sys as _sys
 import threading as _threading
 import warnings as _warnings
 
@@ -343,7 +344,8 @@ class Analyzer:
     `industry` picks the taxonomy's industry packs: "auto" (default), "none",
     "all" or pack names ("travel,telecom"). With "auto" the packs are chosen
     from `industry_sample` (a list of texts) when given; otherwise from the
-    first 1,000 texts of the first `analyze_many` call, after which the
+    first 1,000 texts of the first `analyze_many` call (or voc.pandas
+    frame), after which the
     choice is fixed (and travels with the pickled analyzer); `analyze` before
     that uses the core themes only. `industries()` says what was chosen and
     why."""
@@ -746,14 +748,73 @@ def aggregate_options(period="week", **options):
     return o
 
 
+def _is_missing(v):
+    """None, NaN, NaT and pandas.NA: no value."""
+    if v is None:
+        return True
+    if isinstance(v, (str, bytes, bool, int)):
+        return False
+    if isinstance(v, float):
+        return v != v
+    pd = _sys.modules.get("pandas")
+    if pd is not None:
+        try:
+            return bool(pd.isna(v))
+        except (TypeError, ValueError):
+            return False
+    try:
+        return bool(v != v)
+    except (TypeError, ValueError):
+        return False
+
+
+def _figure_column(values, n, what):
+    """A score or value column for the native calls: None, a 1-d float
+    array (NaN: no value) for numeric data, else a list of cells with None
+    for missing ones (text is parsed as the CLI parses the column)."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{what} must be one value per row, not a single {type(values).__name__}")
+    np = _sys.modules.get("numpy")
+    dtype = getattr(values, "dtype", None)
+    if np is not None and dtype is not None:
+        kind = getattr(dtype, "kind", "O")
+        if kind in "fiub":
+            try:  # pandas nullable dtypes (Int64, boolean) have NA
+                arr = values.to_numpy(dtype="float64", na_value=np.nan)
+            except (AttributeError, TypeError):
+                arr = np.asarray(values, dtype="float64")
+            return np.ascontiguousarray(arr, dtype="float64").reshape(-1)
+    cells = [None if _is_missing(v) else v for v in
+             (values.tolist() if hasattr(values, "tolist") else values)]
+    if len(cells) != n:
+        raise ValueError(f"{what} has {len(cells)} values for {n} rows")
+    return cells
+
+
 class Aggregate(_voc.Aggregate):
     """Mergeable per-period counts of analyses, for findings.
 
     `Aggregate(period="week", evidence_per_theme=5, unclassified_evidence=50,
     snippet_bytes=280, track_customers=True, phrase_stats=True, max_ngram=3)`.
-    `add(analysis)`, `add_many(analyses)`, `merge(other)`; `serialize()`
-    gives canonical JSON and `Aggregate.deserialize(text)` reads it back;
-    aggregates pickle through it. Merging parts in any order equals one pass."""
+    `add(analysis, score=None, value=None)`, `add_many(analyses,
+    scores=None, values=None)`, `merge(other)`; `serialize()` gives
+    canonical JSON and `Aggregate.deserialize(text)` reads it back;
+    aggregates pickle through it. Merging parts in any order equals one pass.
+
+    A score (NPS 0-10, CSAT 1-5, stars, any number in [-1000, 1000]) and a
+    customer value (revenue, LTV in [0, 1e9]) per record feed the score
+    drivers and the value at risk of `detect_findings` (as the columns of
+    `voc findings --score-col / --value-col`): numbers, or texts parsed as
+    the CLI parses a field; None, NaN and "NA" are no value; anything else
+    ("great") is counted as invalid in the findings' `score`, not an error.
+    `score_col` / `value_col` (attributes, None by default) name them for
+    `detect_findings`."""
+
+    score_col = None
+    value_col = None
+    analyzer = None  # the Analyzer of its records, when known (for the findings' industries)
 
     def __init__(self, period="week", **options):
         super().__init__(aggregate_options(period, **options))
@@ -771,10 +832,19 @@ class Aggregate(_voc.Aggregate):
     def __reduce__(self):
         return (_aggregate_from_json, (self.serialize(),))
 
-    def add_many(self, analyses):
+    def add(self, analysis, score=None, value=None):
+        """Counts one analysis, with its record's score and customer value."""
+        super().add(analysis, None if _is_missing(score) else score,
+                    None if _is_missing(value) else value)
+
+    def add_many(self, analyses, scores=None, values=None):
+        """Counts analyses; `scores` / `values`: one per analysis (a list,
+        an array or a pandas Series), or None."""
         if not isinstance(analyses, list):
             analyses = list(analyses)
-        super().add_many(analyses)
+        n = len(analyses)
+        super().add_many(analyses, _figure_column(scores, n, "scores"),
+                         _figure_column(values, n, "values"))
 
     @property
     def period(self):
@@ -878,8 +948,63 @@ def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channe
     return draft, pd.DataFrame(rows, columns=columns)
 
 
-def findings_options(**options):
+# The names of the CLI flags, accepted beside the FindingsOptions fields.
+_FINDINGS_ALIASES = {"score_col": "score_name", "bootstrap": "bootstrap_samples"}
+
+
+def _amount(v, what):
+    if isinstance(v, bool) or not isinstance(v, _numbers.Real):
+        raise TypeError(f"{what}: an amount must be a number, got {v!r}")
+    return float(v)
+
+
+def _findings_struct(options, aggregate=None):
+    """FindingsOptions from keyword options: the fields of the struct, or
+    the CLI's names (`score_col`, `value_col`, `bootstrap`). Economics:
+    `cost_per_contact` is an amount, the CLI's "AMOUNT" or
+    "CHANNEL=AMOUNT,..." text, or a dict {channel: amount};
+    `cost_per_channel` a dict or (channel, amount) pairs. Without a score
+    or value option, those the aggregate was built with (its `score_col`,
+    `value_col`) are used, as `voc findings --score-col` reads and uses a
+    column in one step."""
+    options = dict(options)
+    for alias, name in _FINDINGS_ALIASES.items():
+        if alias in options:
+            if name in options:
+                raise TypeError(f"findings: give {alias!r} or {name!r}, not both")
+            options[name] = options.pop(alias)
+    if "value_col" in options:
+        if "value_per_record" in options:
+            raise TypeError("findings: give 'value_col' or 'value_per_record', not both")
+        col = options.pop("value_col")
+        options["value_per_record"] = bool(col)
+    if aggregate is not None:
+        if "score_name" not in options and getattr(aggregate, "score_col", None):
+            options["score_name"] = aggregate.score_col
+        if "value_per_record" not in options and getattr(aggregate, "value_col", None):
+            options["value_per_record"] = True
+    cost = options.pop("cost_per_contact", None)
+    channels = options.pop("cost_per_channel", None)
     o = _fill(_voc.FindingsOptions(), options, "findings")
+    if isinstance(cost, dict):
+        if channels is not None:
+            raise TypeError("findings: per-channel costs in cost_per_contact and in "
+                            "cost_per_channel; give them once")
+        channels, cost = cost, None
+    if cost is not None:
+        o.cost_per_contact = cost  # text: parsed as --cost-per-contact
+    if channels is not None:
+        if o.cost_per_channel:
+            raise TypeError("findings: per-channel costs in cost_per_contact and in "
+                            "cost_per_channel; give them once")
+        pairs = channels.items() if isinstance(channels, dict) else channels
+        o.cost_per_channel = [(str(ch), _amount(v, f"cost_per_channel {ch!r}"))
+                              for ch, v in pairs]
+    return o
+
+
+def findings_options(**options):
+    o = _findings_struct(options)
     _voc.validate_findings_options(o)
     return o
 
@@ -1045,6 +1170,19 @@ def detect_findings(aggregate, history=None, actions=None, **options):
     (chronic_k, chronic_n, last_period, ...); out-of-range values raise
     ValueError. Returns a `Findings` dict.
 
+    Money and score drivers (include/voc/economics.h), as the flags of `voc
+    findings` / `voc report`: `cost_per_contact` (an amount, "AMOUNT" or
+    "CHANNEL=AMOUNT,..." as --cost-per-contact, or a dict {channel:
+    amount}), `customer_value`, `value_col` (use the per-record values the
+    aggregate kept; = `value_per_record=True`), `currency`, `score_col`
+    (the score's name; = `score_name`), `score_kind` ("nps", "csat",
+    "mean", "auto"), `bootstrap` (resamples; = `bootstrap_samples`),
+    `rank_by` ("priority", "impact", "cost"). Without amounts there are no
+    money figures. Each finding then has `money` and `impact` objects, and
+    the result `score`, `drivers` and `money` (`voc.pandas.drivers_frame`).
+    An aggregate built with `score_col` / `value_col` (voc.pandas,
+    voc.dask) passes them on unless given here.
+
     `history`: compare with the previous run (docs/HISTORY.md): a folder
     (the latest `run-NNNNNN.json` there is read and this run is stored as the
     next one, as `voc findings --history` does), the `Findings` of the
@@ -1056,7 +1194,7 @@ def detect_findings(aggregate, history=None, actions=None, **options):
     (an unknown theme is a warning)."""
     if isinstance(aggregate, (str, bytes)):
         aggregate = Aggregate.deserialize(aggregate)
-    o = _fill(_voc.FindingsOptions(), options, "findings")
+    o = _findings_struct(options, aggregate)
     store = None
     if history is not None and history is not False:
         o.history = True
@@ -1081,9 +1219,14 @@ def detect_findings(aggregate, history=None, actions=None, **options):
     if actions is not None:
         _set_actions(o, actions)
     _voc.validate_findings_options(o)
-    result = Findings(_progress.interruptible(_voc.detect_findings, aggregate, o))
+    native = _progress.interruptible(_voc.detect_findings, aggregate, o)
+    analyzer = getattr(aggregate, "analyzer", None)
+    if analyzer is not None:  # the packs its records were analysed with
+        native._set_industries(getattr(analyzer, "_native", analyzer))
+    result = Findings(native)
     for w in result.get("warnings", []):
-        if w.startswith("actions: ") or w.startswith("history: "):
+        if (w.startswith("actions: ") or w.startswith("history: ")
+                or "that is not a number" in w or "no record has a value" in w):
             _warnings.warn(w, stacklevel=2)
     if store is not None:
         _store_run(store, result.history_run)

@@ -64,7 +64,8 @@ def _analyzer(options, adapter=None):
 def aggregate_partition(pdf, columns, period, analyzer_options=None, aggregate_options=None,
                         threads=1, id_offset=0, errors="raise", missing="reject"):
     """Analyses one pandas partition and returns its Aggregate as JSON.
-    `columns` maps text_col, time_col, id_col, channel_col, customer_col;
+    `columns` maps text_col, time_col, id_col, channel_col, customer_col
+    (and optionally score_col, value_col);
     rows without an id are numbered from `id_offset` + 1."""
     if not len(pdf):
         return _voc_pkg.Aggregate(period, **(aggregate_options or {})).serialize()
@@ -246,10 +247,13 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
             if len(head) >= 1000:
                 break
             head += _voc_pkg._voc.probe_file(path, _reader_options(**reader), 1000 - len(head))[2]
-        chosen = _voc_pkg.Analyzer(**dict(options, industry_sample=head)).industries()
+        chooser = _voc_pkg.Analyzer(**dict(options, industry_sample=head))
+        chosen = chooser.industries()
         if chosen.get("packs"):
             packs = [p["id"] for p in chosen["packs"] if p.get("enabled")]
             options["industry"] = ",".join(packs) if packs else "none"
+    else:
+        chooser = None
     adapter = None
     if adapt and not options.get("adapted_model"):
         import warnings
@@ -281,6 +285,8 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
     else:
         serialized, stats, rejects = level[0].compute()
     agg = _voc_pkg.Aggregate.deserialize(serialized)
+    agg.score_col, agg.value_col = score_col or None, value_col or None
+    agg.analyzer = chooser if chooser is not None else _analyzer(options)
     agg.stats = stats
     agg.rejects = [json.loads(r) for r in rejects]
     return agg
@@ -290,7 +296,7 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
                         customer_col=None, period="week", analyzer_options=None,
                         aggregate_options=None, npartitions=None, split_every=8,
                         threads_per_task=1, client=None, errors="raise", missing="reject",
-                        blocksize="64MiB", adapt=False):
+                        blocksize="64MiB", adapt=False, score_col=None, value_col=None):
     """Analyses a dask DataFrame on the cluster and returns the merged
     `voc.Aggregate`. Path(s) or globs are handed to `aggregate_files`
     (the library's reader, pipeline and aggregate in C++ on the workers,
@@ -306,7 +312,9 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
     `npartitions` repartitions a DataFrame with fewer partitions; for paths,
     `blocksize` (bytes, or a string such as "64MiB") sizes the byte ranges
     of JSON Lines and text files. `client` defaults to the current
-    distributed client, if any."""
+    distributed client, if any. `score_col` / `value_col`: a score and a
+    customer value per record for the drivers and the value at risk (as in
+    `voc.pandas.aggregate_frame`)."""
     import dask
     import os
     if isinstance(data, (str, os.PathLike, list, tuple)):
@@ -317,13 +325,15 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
                                period=period, analyzer_options=analyzer_options,
                                aggregate_options=aggregate_options, blocksize=blocksize,
                                split_every=split_every, threads_per_task=threads_per_task,
-                               client=client, adapt=adapt)
+                               client=client, adapt=adapt, score_col=score_col,
+                               value_col=value_col)
     if npartitions and data.npartitions < npartitions:
         data = data.repartition(npartitions=npartitions)
     if split_every < 2:
         raise ValueError(f"split_every must be >= 2, got {split_every}")
     columns = dict(text_col=text_col, time_col=time_col, id_col=id_col,
-                   channel_col=channel_col, customer_col=customer_col)
+                   channel_col=channel_col, customer_col=customer_col, score_col=score_col,
+                   value_col=value_col)
     absent = [c for c in columns.values() if c is not None and c not in data.columns]
     if absent:
         cols = ", ".join(str(c) for c in data.columns)
@@ -355,17 +365,22 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
         serialized = client.compute(level[0]).result()
     else:
         serialized = level[0].compute()
-    return _voc_pkg.Aggregate.deserialize(serialized)
+    agg = _voc_pkg.Aggregate.deserialize(serialized)
+    agg.score_col, agg.value_col = score_col, value_col
+    agg.analyzer = _analyzer(analyzer_options)  # the packs every partition used
+    return agg
 
 
 def findings_from_dask(data, text_col="text", time_col=None, id_col=None, channel_col=None,
                        customer_col=None, period="week", analyzer_options=None,
                        aggregate_options=None, findings_options=None, npartitions=None,
                        split_every=8, threads_per_task=1, client=None, errors="raise",
-                       missing="reject", blocksize="64MiB", adapt=False):
+                       missing="reject", blocksize="64MiB", adapt=False, score_col=None,
+                       value_col=None):
     """Findings of a dask DataFrame or CSV path(s): `aggregate_from_dask`,
     then `voc.detect_findings` on the client with `findings_options` (a dict
-    of FindingsOptions fields). Returns a `voc.Findings`."""
+    of its options: FindingsOptions fields, cost_per_contact, rank_by ...).
+    Returns a `voc.Findings`."""
     # Refuse bad findings options before any work is scheduled.
     _voc_pkg.findings_options(**(findings_options or {}))
     agg = aggregate_from_dask(data, text_col=text_col, time_col=time_col, id_col=id_col,
@@ -374,5 +389,6 @@ def findings_from_dask(data, text_col="text", time_col=None, id_col=None, channe
                               aggregate_options=aggregate_options, npartitions=npartitions,
                               split_every=split_every, threads_per_task=threads_per_task,
                               client=client, errors=errors, missing=missing,
-                              blocksize=blocksize, adapt=adapt)
+                              blocksize=blocksize, adapt=adapt, score_col=score_col,
+                              value_col=value_col)
     return _voc_pkg.detect_findings(agg, **(findings_options or {}))

@@ -21,7 +21,8 @@ from voc import _progress
 __all__ = ["ANALYSIS_COLUMNS", "CONVERSATION_COLUMNS", "FINDING_COLUMNS", "SERIES_COLUMNS", "analyze_conversations",
            "analyze_frame", "aggregate_frame", "explode_themes", "findings_frame",
            "findings_series", "frame_records", "period_start", "read_frame", "rejects",
-           "window_frame", "history_frame", "actions_frame", "HISTORY_COLUMNS", "ACTION_COLUMNS"]
+           "window_frame", "history_frame", "actions_frame", "HISTORY_COLUMNS", "ACTION_COLUMNS",
+           "drivers_frame", "DRIVER_COLUMNS"]
 
 _MISSING_ID = _np.iinfo(_np.int64).min  # "no timestamp" for the native call
 _ERRORS = ("raise", "coerce")
@@ -134,12 +135,23 @@ def _stamps(df, times, errors):
     return out, bad
 
 
+def _figures(col, keep, what):
+    """A score or value column (a Series or None) of the kept rows, for the
+    native calls: floats for numeric data, else cells parsed in C++ as the
+    CLI parses a field (invalid ones counted in the findings)."""
+    if col is None:
+        return None
+    if keep is not None:
+        col = col[keep]
+    return _voc_pkg._figure_column(col, len(col), what)
+
+
 class _Prepared:
     """The columns of a frame as the native call takes them, after the
     missing-text and timestamp policies."""
 
     def __init__(self, data, text_col, time_col, id_col, channel_col, customer_col, errors,
-                 missing, id_offset=0):
+                 missing, id_offset=0, score_col=None, value_col=None):
         if errors not in _ERRORS:
             raise ValueError(f"errors must be one of {_ERRORS}, got {errors!r}")
         if missing not in _MISSING:
@@ -154,6 +166,8 @@ class _Prepared:
         ids = _column(df, id_col, "id")
         channels = _column(df, channel_col, "channel")
         customers = _column(df, customer_col, "customer")
+        scores = _column(df, score_col, "score")
+        values = _column(df, value_col, "value")
 
         text_list = texts.tolist()
         missing_pos = [i for i, v in enumerate(text_list) if _missing(v)]
@@ -185,6 +199,8 @@ class _Prepared:
         self.ids = pick(ids, _str_value)
         self.channels = pick(channels, _str_value)
         self.customers = pick(customers, _str_value)
+        self.scores = _figures(scores, keep, "score column")
+        self.values = _figures(values, keep, "value column")
         if stamps is not None and keep is not None:
             stamps = stamps[keep]
         self.stamps = stamps
@@ -218,6 +234,10 @@ class _Prepared:
 
     def run(self, analyzer, threads, aggregate, columns, progress, desc):
         """Analyses the prepared rows in chunks; returns the result columns."""
+        if getattr(analyzer, "_pending_sample", False) and self.texts:
+            # industry "auto": the packs the first 1,000 texts show, as the
+            # CLI and analyze_many choose them.
+            analyzer._sample_industries(self.texts[:1000])
         native = analyzer._native
         parts = []
         agg = aggregate if aggregate is not None else None
@@ -225,7 +245,7 @@ class _Prepared:
         def work(begin, end):
             parts.append(native.analyze_columns(
                 self.texts, self.ids, self.stamps, self.channels, self.customers, begin, end,
-                threads, agg, columns, self.id_offset))
+                threads, agg, columns, self.id_offset, scores=self.scores, values=self.values))
 
         _progress.run_chunks(len(self.texts), work, progress, desc)
         return parts
@@ -275,7 +295,7 @@ def _concat(parts, name):
 
 def analyze_frame(df, text_col="text", time_col=None, id_col=None, channel_col=None,
                   customer_col=None, threads=0, analyzer=None, aggregate=None, errors="raise",
-                  missing="reject", progress=None):
+                  missing="reject", progress=None, score_col=None, value_col=None):
     """Analyses every row of `df` (a DataFrame, a Series of texts or a list
     of texts) on `threads` threads (0: all cores) and returns a DataFrame on
     the same index: id, timestamp (UTC datetime64, NaT when none), channel,
@@ -294,12 +314,18 @@ def analyze_frame(df, text_col="text", time_col=None, id_col=None, channel_col=N
     `missing` says what becomes of rows whose text is NaN/None: "reject"
     (default: left out with a warning, listed by `rejects(result)`), "skip"
     (left out silently, listed too), "empty" (analysed as ""), "raise".
-    With `aggregate`, every analysis is also added to it. Runs in chunks:
+    With `aggregate`, every analysis is also added to it, with the row's
+    score and customer value from `score_col` / `value_col` (see
+    `aggregate_frame`). Runs in chunks:
     Ctrl-C interrupts it, `progress=True` draws a bar, a callable gets
     (done, total)."""
     analyzer = analyzer or _voc_pkg.default_analyzer()
-    p = _Prepared(df, text_col, time_col, id_col, channel_col, customer_col, errors, missing)
+    if aggregate is None and (score_col is not None or value_col is not None):
+        raise ValueError("score_col and value_col feed an aggregate; pass aggregate= too")
+    p = _Prepared(df, text_col, time_col, id_col, channel_col, customer_col, errors, missing,
+                  score_col=score_col, value_col=value_col)
     p.report(missing)
+    _name_figures(aggregate, score_col, value_col)
     # The result holds millions of new lists and strings that form no
     # cycles: without the cycle collector running over them again and again
     # while they are made, the conversion takes about half the time.
@@ -372,20 +398,42 @@ def explode_themes(frame):
     return out
 
 
+def _name_figures(aggregate, score_col, value_col):
+    """Names the score and value columns on the aggregate, for
+    detect_findings (a Series names itself)."""
+    if aggregate is None:
+        return
+    for attr, col in (("score_col", score_col), ("value_col", value_col)):
+        if col is None:
+            continue
+        name = getattr(col, "name", None) if not isinstance(col, str) else col
+        setattr(aggregate, attr, str(name) if name is not None else attr[:-4])
+
+
 def aggregate_frame(df, text_col="text", time_col=None, id_col=None, channel_col=None,
                     customer_col=None, period="week", threads=0, analyzer=None,
                     aggregate_options=None, errors="raise", missing="reject", progress=None,
-                    id_offset=0):
+                    id_offset=0, score_col=None, value_col=None):
     """Analyses every row of `df` into a new `voc.Aggregate` (periods of
     `period`; `aggregate_options` is a dict of the other Aggregate options).
     `errors`, `missing` and `progress` are those of `analyze_frame`; rows
     left out or made undated are in `rejects(aggregate)`. Rows without an id
-    are numbered from `id_offset` + 1."""
+    are numbered from `id_offset` + 1.
+
+    `score_col`: a score per row (NPS 0-10, CSAT 1-5, stars, any number)
+    whose drivers `voc.detect_findings` reports; `value_col`: the
+    customer's value (revenue, LTV) for the value at risk; as `voc findings
+    --score-col / --value-col` read them. Numbers, or texts parsed as the
+    CLI parses a field; a non-numeric score is counted (the findings'
+    `score.invalid` and a warning), never an error. The aggregate remembers
+    both names and `detect_findings` uses them."""
     analyzer = analyzer or _voc_pkg.default_analyzer()
     agg = _voc_pkg.Aggregate(period, **(aggregate_options or {}))
     p = _Prepared(df, text_col, time_col, id_col, channel_col, customer_col, errors, missing,
-                  id_offset=id_offset)
+                  id_offset=id_offset, score_col=score_col, value_col=value_col)
     p.report(missing)
+    _name_figures(agg, score_col, value_col)
+    agg.analyzer = analyzer
     p.run(analyzer, threads, agg, False, progress, "aggregate_frame")
     agg.rejects = p.rejects()
     return agg
@@ -451,6 +499,25 @@ def _finding_row(f):
         "evidence": f["evidence"][0]["text"] if f["evidence"] else "",
     })
     return row
+
+
+DRIVER_COLUMNS = ["theme", "department", "valid", "n", "theme_score", "score_without", "impact",
+                  "ci_low", "ci_high", "relative_weight", "why"]
+
+
+def drivers_frame(findings):
+    """The drivers of the score of a `voc.Findings` (or its dict): one row
+    per theme with scored records, most negative impact first, with the
+    columns `DRIVER_COLUMNS`: theme, department, valid, n (scored records of
+    the theme), theme_score, score_without, impact (score of all records
+    minus score without the theme), ci_low / ci_high (95% bootstrap
+    interval), relative_weight (share of R^2) and why. `attrs["score"]`
+    holds the findings' score object (name, kind, n, invalid, score, r2,
+    method)."""
+    rows = [{c: d.get(c) for c in DRIVER_COLUMNS} for d in findings.get("drivers", [])]
+    out = _pd.DataFrame(rows, columns=DRIVER_COLUMNS)
+    out.attrs["score"] = dict(findings.get("score", {}))
+    return out
 
 
 def findings_frame(findings):
