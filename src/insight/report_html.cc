@@ -188,7 +188,10 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   auto kpi = [&](const std::string& v, const std::string& label) {
     h += "<div class=\"kpi\"><b>" + v + "</b><span>" + label + "</span></div>";
   };
-  kpi(std::to_string(f.in_window), f.conversations ? "conversations in window" : "verbatims in window");
+  // Conversation input counts conversations (each once, by the customer's turns).
+  const std::string unit = f.conversations ? "conversations" : "verbatims";
+  const std::string Unit = f.conversations ? "Conversations" : "Verbatims";
+  kpi(std::to_string(f.in_window), unit + " in window");
   kpi(std::to_string(f.findings.size()), "issue themes");
   for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging, FindingStatus::kSpike,
                           FindingStatus::kResolved})
@@ -260,7 +263,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   if (!f.surges.empty()) {
     h += "<h2>Volume surges</h2>\n<p class=\"sub\">Periods whose total volume stands out "
          "from the typical (median) volume of the other periods, even when theme shares stay "
-         "flat.</p>\n<table><tr><th>Period</th><th>Channel</th><th class=\"n\">Verbatims</th>"
+         "flat.</p>\n<table><tr><th>Period</th><th>Channel</th><th class=\"n\">" + Unit + "</th>"
          "<th class=\"n\">Typical</th><th class=\"n\">Ratio</th><th>Driven by</th></tr>\n";
     for (const VolumeSurge& x : f.surges) {
       std::string drivers;
@@ -312,7 +315,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
          Esc(x.theme) + "</h3>" + Badge(x.status) + AlsoBadges(x) +
          (x.escalated ? " <span class=\"badge b-esc\">safety</span>" : "") + "</div>";
     h += "<div class=\"meta\">" + Esc(x.department.empty() ? "unassigned" : x.department) + " (" +
-         ValueRoleName(x.role) + ") &middot; " + std::to_string(x.volume) + " verbatims, " +
+         ValueRoleName(x.role) + ") &middot; " + std::to_string(x.volume) + " " + unit + ", " +
          Esc(PercentText(x.share)) + " of all &middot; " + Esc(PercentText(x.share_negative)) +
          " negative &middot; trend " + Esc(x.trend) + "</div>";
     h += "<div class=\"grid\"><div>" + TrendSvg(x) +
@@ -352,7 +355,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   uint64_t maxd = 1;
   for (const auto& [d, v] : dept_volume) maxd = std::max(maxd, v);
   h += "<h2>At a glance</h2><div class=\"grid\"><div><table><tr><th>Department</th>"
-       "<th>Findings</th><th class=\"n\">Verbatims</th></tr>";
+       "<th>Findings</th><th class=\"n\">" + Unit + "</th></tr>";
   for (const auto& [d, st] : dept) {
     std::string badges;
     for (const auto& [s, n] : st) badges += std::to_string(n) + "&nbsp;" + Esc(s) + " ";
@@ -360,7 +363,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
          std::to_string(dept_volume[d]) + " <span class=\"hbar\" style=\"width:" +
          F(60.0 * dept_volume[d] / maxd, "%.0f") + "px\"></span></td></tr>";
   }
-  h += "</table></div><div><table><tr><th>Channel</th><th class=\"n\">Verbatims</th></tr>";
+  h += "</table></div><div><table><tr><th>Channel</th><th class=\"n\">" + Unit + "</th></tr>";
   uint64_t maxc = 1;
   for (const NamedCount& c : f.channels) maxc = std::max(maxc, c.count);
   for (const NamedCount& c : f.channels)

@@ -290,6 +290,7 @@ def test_conversation_figures_in_every_output_and_through_saved_aggregates(voc, 
     html = (out / "f.html").read_text()
     assert "<th>Conversations</th>" in html and "transfers per conversation" in html
     assert "50% resolved<br><small>sentiment" in html
+    assert "conversations in window" in html and "verbatims in window" not in html
     assert EMAIL not in html and EMAIL not in digests and EMAIL not in r.out
 
     # Two halves saved as aggregates and reported together: the same figures.
@@ -333,3 +334,4 @@ def test_flat_records_have_no_conversation_figures(voc, tmp_path):
     assert "conversations" not in f and all("conversations" not in x for x in f["findings"])
     assert "share_resolved" not in (tmp_path / "f.csv").read_text()
     assert "<th>Conversations</th>" not in (tmp_path / "f.html").read_text()
+    assert "verbatims in window" in (tmp_path / "f.html").read_text()
