@@ -165,6 +165,15 @@ int main(int argc, char** argv) {
       for (auto& s : TabFirst(data + "/uci_sentiment_labelled_sentences/" + f)) u.texts.push_back(s);
     corpora.push_back(u);
   }
+  {
+    // Tweets in the languages of the national formats (phones, addresses).
+    Corpus x{"xlmt_tweets_6lang", {}};
+    for (const char* l : {"german", "spanish", "french", "italian", "portuguese"}) {
+      std::ifstream in(data + "/multilingual/eval/xlm-t/" + l + "-test_text.txt", std::ios::binary);
+      for (std::string line; std::getline(in, line);) x.texts.push_back(line);
+    }
+    if (!x.texts.empty()) corpora.push_back(x);
+  }
   for (auto& c : corpora)
     for (auto& t : c.texts) c.bytes += t.size();
 
@@ -180,7 +189,7 @@ int main(int argc, char** argv) {
   // --- hits on anonymised corpora -------------------------------------------
   std::printf("== hits on anonymised corpora (each is a leak or a false positive)\n");
   std::printf("%-20s %8s %9s %7s", "corpus", "records", "MB", "masks");
-  const char* kinds[] = {"email", "phone", "card", "ssn", "iban", "ip", "url", "account", "custom"};
+  const char* kinds[] = {"email", "phone", "card", "ssn", "iban", "ip", "url", "account", "address", "custom"};
   for (const char* k : kinds) std::printf(" %7s", k);
   std::printf(" %9s\n", "hits/1k");
   std::vector<std::string> normalized_all;
@@ -361,7 +370,8 @@ int main(int argc, char** argv) {
   std::printf("\n== generated variants (seed 20261205): recall per kind and variant\n");
   const voc::PiiKind vkinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone, voc::PiiKind::kCard,
                                 voc::PiiKind::kSsn,   voc::PiiKind::kIban,  voc::PiiKind::kIp,
-                                voc::PiiKind::kUrlToken, voc::PiiKind::kAccount};
+                                voc::PiiKind::kUrlToken, voc::PiiKind::kAccount,
+                                voc::PiiKind::kAddress};
   voc_test::PiiGenerator vgen(20261205);
   for (voc::PiiKind kind : vkinds) {
     int all_hit = 0, all_n = 0;

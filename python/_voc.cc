@@ -770,6 +770,7 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("ip", &voc::RedactorOptions::ip)
       .def_readwrite("url", &voc::RedactorOptions::url)
       .def_readwrite("account", &voc::RedactorOptions::account)
+      .def_readwrite("address", &voc::RedactorOptions::address)
       .def_readwrite("extra_patterns", &voc::RedactorOptions::extra_patterns)
       .def_readwrite("keep_existing_masks", &voc::RedactorOptions::keep_existing_masks);
   py::class_<voc::TokenizerOptions>(m, "TokenizerOptions")

@@ -30,13 +30,14 @@ class PiiGenerator {
  public:
   explicit PiiGenerator(uint64_t seed) : state_(seed) {}
 
-  // Returns `per_kind` samples of each of the eight built-in kinds.
+  // Returns `per_kind` samples of each of the nine built-in kinds.
   std::vector<PiiSample> Positives(int per_kind) {
     std::vector<PiiSample> out;
     const voc::PiiKind kinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone,
                                   voc::PiiKind::kCard,  voc::PiiKind::kSsn,
                                   voc::PiiKind::kIban,  voc::PiiKind::kIp,
-                                  voc::PiiKind::kUrlToken, voc::PiiKind::kAccount};
+                                  voc::PiiKind::kUrlToken, voc::PiiKind::kAccount,
+                                  voc::PiiKind::kAddress};
     for (voc::PiiKind k : kinds)
       for (int i = 0; i < per_kind; ++i) out.push_back(Make(k));
     return out;
@@ -50,7 +51,8 @@ class PiiGenerator {
     kScripts,      // fullwidth and Arabic-Indic / Devanagari digits, fullwidth '@'
     kAdjacent,     // another number right before or after ("paid 3 4111 ...")
     kCase,         // lower case (IBAN, e-mail), dashes in IBANs
-    kSpelling,     // SSN with dots, "0044" phones, URLs without scheme, %-encoded tokens
+    kSpelling,     // SSN with dots, "0044" and national phones, URLs without scheme,
+                   // %-encoded tokens, abbreviated street words ("Hauptstr.", "C/", "Av.")
   };
   static constexpr Variant kVariants[] = {Variant::kSeparators, Variant::kInvisible,
                                           Variant::kScripts,    Variant::kAdjacent,
@@ -100,6 +102,14 @@ class PiiGenerator {
       }
       case Variant::kInvisible: {
         if (kind == voc::PiiKind::kUrlToken || kind == voc::PiiKind::kAccount) return false;
+        if (kind == voc::PiiKind::kAddress) {
+          // Inside the house number or the street word: never between
+          // letters and a following space, where it would join words.
+          const size_t d = value.find_first_of("0123456789");
+          static const char* const kInvA[] = {"\xE2\x80\x8B", "\xE2\x81\xA0", "\xC2\xAD"};
+          value.insert(d == std::string::npos ? 1 : d + 1 > value.size() - 1 ? d : d + 1, Pick(kInvA));
+          break;
+        }
         static const char* const kInv[] = {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
                                            "\xE2\x81\xA0", "\xC2\xAD",     "\xE2\x80\x8E",
                                            "\xE2\x80\xAE", "\xEF\xBB\xBF"};
@@ -169,8 +179,14 @@ class PiiGenerator {
         if (kind == voc::PiiKind::kSsn) {
           value = GroupWith(OnlyDigitsOf(value), {3, 2, 4}, ".");
         } else if (kind == voc::PiiKind::kPhone) {
-          static const char* const kIntl[] = {"0044 20 ", "0049 30 ", "0033 1 ", "0061 2 "};
-          value = std::string(Pick(kIntl)) + Digits(4, true) + " " + Digits(4);
+          if (Uniform(0, 1) == 0) {
+            value = NationalPhone();
+          } else {
+            static const char* const kIntl[] = {"0044 20 ", "0049 30 ", "0033 1 ", "0061 2 "};
+            value = std::string(Pick(kIntl)) + Digits(4, true) + " " + Digits(4);
+          }
+        } else if (kind == voc::PiiKind::kAddress) {
+          value = Address(true);
         } else if (kind == voc::PiiKind::kUrlToken) {
           static const char* const kBare[] = {"example.com/reset?token=", "shop.example.co.uk/account?session=",
                                               "example.org/cb?next=%2Freset%3Ftoken%3D"};
@@ -309,6 +325,7 @@ class PiiGenerator {
     const std::string area = std::to_string(Uniform(2, 9)) + Digits(2);
     const std::string exch = std::to_string(Uniform(2, 9)) + Digits(2);
     const std::string line = Digits(4);
+    if (Uniform(0, 2) == 0) return NationalPhone();
     switch (Uniform(0, 16)) {
       case 14: return "(" + area + ")" + exch + "-" + line;
       case 15: return "+1 (" + area + ") " + exch + "-" + line;
@@ -328,6 +345,128 @@ class PiiGenerator {
       case 11: return "+44 7" + Digits(3) + " " + Digits(6);
       case 12: return "+61 2 " + Digits(4, true) + " " + Digits(4);
       default: return "+91 " + std::to_string(Uniform(6, 9)) + Digits(4) + " " + Digits(5);
+    }
+  }
+
+  // Numbers as written in the countries of the supported languages.
+  std::string NationalPhone() {
+    const std::string d2 = Digits(2), d3 = Digits(3), d4 = Digits(4);
+    switch (Uniform(0, 23)) {
+      case 0: return "030 " + Digits(7, true);                             // DE
+      case 1: return "+49 (0)30 " + Digits(3, true) + " " + d3 + " " + Digits(1);
+      case 2: return "01" + std::to_string(Uniform(5, 7)) + "0/" + Digits(7, true);
+      case 3: return "089 " + Digits(3, true) + " " + d2 + " " + Digits(2);
+      case 4: return "0" + std::to_string(Uniform(1, 5)) + " " + Digits(2, true) + " " + d2 +
+                     " " + Digits(2) + " " + Digits(2);                      // FR
+      case 5: return "+33 6 " + Digits(2) + " " + d2 + " " + Digits(2) + " " + Digits(2);
+      case 6: return "0" + std::to_string(Uniform(6, 7)) + "." + Digits(2) + "." + d2 + "." +
+                     Digits(2) + "." + Digits(2);
+      case 7: return std::to_string(Uniform(6, 7)) + Digits(2) + " " + d2 + " " + Digits(2) +
+                     " " + Digits(2);                                        // ES
+      case 8: return "+34 6" + Digits(2) + " " + d3 + " " + Digits(3);
+      case 9: return "91 " + Digits(3, true) + " " + d2 + " " + Digits(2);
+      case 10: return "06-" + Digits(8, true);                              // NL
+      case 11: return "020 " + Digits(3, true) + " " + d4;
+      case 12: return "9" + Digits(2) + " " + d3 + " " + Digits(3, true);   // PT
+      case 13: return "21 " + Digits(3, true) + " " + d4;
+      case 14: return "(" + std::to_string(Uniform(11, 99)) + ") 9" + d4 + "-" + Digits(4);  // BR
+      case 15: return "(" + std::to_string(Uniform(11, 99)) + ") " + Digits(4, true) + "-" + d4;
+      case 16: return "+55 11 9" + d4 + "-" + Digits(4);
+      case 17: return "55 " + Digits(4, true) + " " + d4;                   // MX
+      case 18: return "+52 1 55 " + Digits(4, true) + " " + d4;
+      case 19: return "3" + Digits(2) + " " + Digits(3, true) + " " + d4;  // IT
+      case 20: return "3" + Digits(2) + " " + Digits(7, true);
+      case 21: return "+39 06 " + Digits(4, true) + " " + d4;
+      case 22: return "044 " + Digits(3, true) + " " + d2 + " " + Digits(2);  // CH
+      default: return "0" + std::to_string(Uniform(2, 9)) + "/" + Digits(3, true) + "." + d2 +
+                      "." + Digits(2);                                      // BE
+    }
+  }
+
+  // A postal address of the countries of the supported languages, in each
+  // one's order; `abbreviated` uses the short street words.
+  std::string Address(bool abbreviated = false) {
+    const std::string n = std::to_string(Uniform(1, 250));
+    const bool tail = Uniform(0, 1) == 0;
+    static const char* const kDeName[] = {"Haupt", "Bahnhof", "Schiller", "Goethe", "Linden",
+                                          "Kirch", "Garten", "Mozart", "Karl-Marx-"};
+    static const char* const kDeCity[] = {"10115 Berlin", "80331 M\xC3\xBCnchen", "50667 K\xC3\xB6ln",
+                                          "60311 Frankfurt am Main", "1060 Wien", "8001 Z\xC3\xBCrich"};
+    switch (Uniform(0, 9)) {
+      case 0: {  // DE, AT, CH
+        static const char* const kSuf[] = {"stra\xC3\x9F" "e", "strasse", "weg", "gasse", "allee"};
+        std::string name = Pick(kDeName);
+        std::string suf = abbreviated ? "str." : Pick(kSuf);
+        if (name.back() == '-') suf[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(suf[0])));
+        std::string s = name + suf + " " + n + (Uniform(0, 3) == 0 ? "a" : "");
+        return tail ? s + ", " + Pick(kDeCity) : s;
+      }
+      case 1: {
+        static const char* const kAdj[] = {"Berliner Stra\xC3\x9F" "e", "Lange Gasse", "Wiener Platz",
+                                           "Alter Markt"};
+        std::string s = std::string(Pick(kAdj)) + " " + n;
+        if (s.rfind("Alter Markt", 0) == 0) s = "Neuer Weg " + n;
+        return tail ? s + ", " + Pick(kDeCity) : s;
+      }
+      case 2: {  // FR, BE
+        static const char* const kWord[] = {"rue", "avenue", "boulevard", "place", "all\xC3\xA9" "e",
+                                            "impasse", "chemin", "quai"};
+        static const char* const kName[] = {"de la Paix", "Victor Hugo", "des Lilas",
+                                            "du G\xC3\xA9n\xC3\xA9ral Leclerc", "Jean Jaur\xC3\xA8s",
+                                            "de Rivoli", "d'Alsace", "Saint-Michel"};
+        static const char* const kCity[] = {"75002 Paris", "69001 Lyon", "13001 Marseille",
+                                            "1000 Bruxelles"};
+        std::string word = abbreviated ? (Uniform(0, 1) ? "bd" : "av.") : Pick(kWord);
+        std::string s = n + (Uniform(0, 5) == 0 ? " bis" : "") + (Uniform(0, 4) == 0 ? ", " : " ") +
+                        word + " " + Pick(kName);
+        return tail ? s + ", " + Pick(kCity) : s;
+      }
+      case 3: {  // BE (street first), NL
+        static const char* const kS[] = {"Rue de la Loi", "Avenue Louise", "Kerkstraat", "Dorpsstraat",
+                                         "Molenweg", "Prinsengracht", "Stationsplein", "Julianalaan"};
+        static const char* const kCity[] = {"1000 Bruxelles", "1017 GC Amsterdam", "3511 AB Utrecht",
+                                            "2511 CV Den Haag", "1050 Ixelles"};
+        std::string s = std::string(Pick(kS)) + " " + n;
+        return tail ? s + ", " + Pick(kCity) : s;
+      }
+      case 4:
+      case 5: {  // ES, MX
+        static const char* const kWord[] = {"Calle", "Avenida", "Plaza", "Paseo", "calle"};
+        static const char* const kAbbr[] = {"C/", "Avda.", "Av."};
+        static const char* const kName[] = {"Mayor", "de Alcal\xC3\xA1", "Gran V\xC3\xAD" "a",
+                                            "de la Castellana", "del Prado", "Madero",
+                                            "Insurgentes Sur"};
+        static const char* const kCity[] = {"28013 Madrid", "08001 Barcelona", "46001 Valencia",
+                                            "06000 Ciudad de M\xC3\xA9xico", "C.P. 44100 Guadalajara"};
+        std::string s = std::string(abbreviated ? Pick(kAbbr) : Pick(kWord)) + " " + Pick(kName) +
+                        (Uniform(0, 2) == 0 ? ", " : " ") + (Uniform(0, 5) == 0 ? "n\xC2\xBA " : "") + n;
+        return tail ? s + ", " + Pick(kCity) : s;
+      }
+      case 6:
+      case 7: {  // PT, BR
+        static const char* const kWord[] = {"Rua", "Avenida", "Pra\xC3\xA7" "a", "Travessa", "Alameda"};
+        static const char* const kName[] = {"Augusta", "da Liberdade", "do Com\xC3\xA9rcio",
+                                            "de S\xC3\xA3o Bento", "Paulista", "Oscar Freire"};
+        static const char* const kCity[] = {"1100-053 Lisboa", "4000-322 Porto",
+                                            "01310-100 S\xC3\xA3o Paulo", "22021-001 Rio de Janeiro"};
+        std::string s = std::string(abbreviated ? "Av." : Pick(kWord)) + " " + Pick(kName) +
+                        (Uniform(0, 1) == 0 ? ", " : " ") + n;
+        return tail ? s + (Uniform(0, 1) ? ", " : " - ") + Pick(kCity) : s;
+      }
+      case 8: {  // IT
+        static const char* const kWord[] = {"Via", "Viale", "Piazza", "Corso", "via", "Largo"};
+        static const char* const kName[] = {"Roma", "Garibaldi", "dei Mille", "Vittorio Emanuele II",
+                                            "della Repubblica", "Cavour"};
+        static const char* const kCity[] = {"00184 Roma", "20121 Milano", "80100 Napoli",
+                                            "CAP 50122 Firenze"};
+        std::string s = std::string(Pick(kWord)) + " " + Pick(kName) + (Uniform(0, 3) == 0 ? ", " : " ") + n;
+        return tail ? s + ", " + Pick(kCity) : s;
+      }
+      default: {  // EN
+        static const char* const kName[] = {"Baker Street", "Main Street", "Oak Avenue", "High Road",
+                                            "Sunset Boulevard", "Elm St", "Park Lane"};
+        return n + " " + Pick(kName);
+      }
     }
   }
 
@@ -523,6 +662,16 @@ class PiiGenerator {
         "please check {}{}.",
         "{}{} - still no refund after 3 weeks",
         "Hi, this is about my {}{}; the charge of $25.00 is wrong"};
+    static const char* const kAddressT[] = {
+        "Please send the replacement to {}, nobody was home last time.",
+        "Meine Adresse ist {} und das Paket kam nie an.",
+        "Lieferadresse: {} (2. Stock)",
+        "J'habite au {} depuis 2019 et le colis n'est jamais arriv\xC3\xA9.",
+        "La mia casa in {} \xC3\xA8 rimasta senza luce per 3 giorni",
+        "Vivo en {} y el t\xC3\xA9" "cnico nunca vino.",
+        "moro na {} e a entrega n\xC3\xA3o chegou",
+        "Mijn adres is {}; graag terugbellen.",
+        "Address on file: {}."};
     PiiSample s;
     s.kind = kind;
     std::string tmpl, prefix;
@@ -534,6 +683,7 @@ class PiiGenerator {
       case voc::PiiKind::kIban: tmpl = Pick(kIbanT); s.value = Iban(); break;
       case voc::PiiKind::kIp: tmpl = Pick(kIpT); s.value = Ip(); break;
       case voc::PiiKind::kUrlToken: tmpl = Pick(kUrlT); s.value = Url(); break;
+      case voc::PiiKind::kAddress: tmpl = Pick(kAddressT); s.value = Address(); break;
       default: tmpl = Pick(kAccountT); s.value = Account(&prefix); break;
     }
     size_t at = tmpl.find("{}");
@@ -575,6 +725,17 @@ class PiiGenerator {
         "interest went from {}% to {}%, the limit is ${}",
         "between {} and {} I made {} payments of ${}",
         "Flight UA {} at gate {}, seat {}",
+        "Der ICE {} hatte {} Minuten Versp\xC3\xA4tung, Gleis {}",
+        "Platz {} im Wagen {} war doppelt belegt, Sitzplatz {} auch",
+        "Ich habe {} \xE2\x82\xAC bezahlt und {} St\xC3\xBC" "ck bekommen, {} Mitarbeiter vor Ort",
+        "Le train de {} avait {} minutes de retard, {} fois cette semaine",
+        "Pagato {} euro per {} biglietti il {}, via Amazon {} volte",
+        "Pagu\xC3\xA9 {} \xE2\x82\xAC por {} entradas el {}",
+        "Paguei R$ {} em {} parcelas desde {}",
+        "Ik heb {} keer gebeld en {} euro betaald",
+        "{} Einwohner, {} GB Speicher, {} Euro Schaden",
+        "Entre {} et {}, {} % de hausse, {} habitants",
+        "Il costo \xC3\xA8 di {} euro, {} persone in coda",
     };
     std::string t = Pick(kT);
     size_t at;
@@ -583,7 +744,10 @@ class PiiGenerator {
   }
 
   std::string NegativeValue() {
-    switch (Uniform(0, 20)) {
+    switch (Uniform(0, 23)) {
+      case 21: return std::to_string(Uniform(1, 9)) + " " + Digits(3) + " " + Digits(3);  // 1 234 567
+      case 22: return std::to_string(Uniform(100, 999)) + " 000 000";
+      case 23: return std::to_string(Uniform(1, 999)) + "." + Digits(3) + "." + Digits(3);  // 1.234.567
       case 18: return std::to_string(Uniform(300, 850));  // credit score
       case 19: return std::to_string(Uniform(1, 9)) + "," + Digits(3);  // 4,500
       case 20: return std::to_string(Uniform(1, 999)) + "," + Digits(3) + "," + Digits(3);

@@ -125,7 +125,8 @@ TEST_CASE("Redactor: recall per kind and variant on generated variants") {
   voc_test::PiiGenerator gen(20261205);
   const voc::PiiKind kinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone, voc::PiiKind::kCard,
                                 voc::PiiKind::kSsn,   voc::PiiKind::kIban,  voc::PiiKind::kIp,
-                                voc::PiiKind::kUrlToken, voc::PiiKind::kAccount};
+                                voc::PiiKind::kUrlToken, voc::PiiKind::kAccount,
+                                voc::PiiKind::kAddress};
   std::map<std::string, std::pair<int, int>> by_kind;
   for (voc::PiiKind kind : kinds) {
     for (auto v : voc_test::PiiGenerator::kVariants) {

@@ -34,7 +34,7 @@ int RunRedact(int argc, char** argv) {
       "usage: voc redact [FILE|-] [options]\n\n"
       "Reads one text per line (default stdin), normalises it (NFC, whitespace,\n"
       "controls, HTML entities, invalid UTF-8) and prints it with personal data\n"
-      "masked: [EMAIL] [PHONE] [CARD] [SSN] [IBAN] [IP] [URL] [ACCOUNT].\n\noptions");
+      "masked: [EMAIL] [PHONE] [CARD] [SSN] [IBAN] [IP] [URL] [ACCOUNT] [ADDRESS].\n\noptions");
   std::vector<std::string> patterns, disabled;
   opts.add_options()
       ("help,h", "print this help")
@@ -46,7 +46,7 @@ int RunRedact(int argc, char** argv) {
        "extra RE2 pattern, NAME=REGEX (masked as [NAME]) or REGEX (masked as [CUSTOM]); "
        "repeatable")
       ("disable", po::value<std::vector<std::string>>(&disabled)->composing(),
-       "turn a kind off: email, phone, card, ssn, iban, ip, url, account; repeatable")
+       "turn a kind off: email, phone, card, ssn, iban, ip, url, account, address; repeatable")
       ("no-normalize", "redact the lines as they are (must be valid UTF-8)")
       ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); output keeps the input order");
   po::variables_map vm = Parse(argc, argv, opts);
@@ -65,6 +65,7 @@ int RunRedact(int argc, char** argv) {
     else if (k == "ip") ro.ip = false;
     else if (k == "url") ro.url = false;
     else if (k == "account") ro.account = false;
+    else if (k == "address") ro.address = false;
     else throw voc_cli::UsageError("unknown kind '" + k + "' for --disable");
   }
   auto redactor = voc::Redactor::Create(ro);

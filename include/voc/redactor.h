@@ -9,9 +9,15 @@
 //   [EMAIL]   e-mail addresses (Unicode local parts and domains too);
 //   [PHONE]   North American numbers ("(555) 123-4567", "555.123.4567",
 //             "+1 555 123 4567", "1-800-555-0199", a bare valid 10-digit
-//             number), "+CC ..." international numbers with 8-15 digits, and
+//             number), "+CC ..." and "00CC ..." international numbers with
+//             8-15 digits, European national numbers with a trunk 0 and
+//             9-12 digits in groups ("030 1234567", "0170/1234567",
+//             "01 23 45 67 89", "06-12345678", "02/123.45.67"), Spanish and
+//             Portuguese 9-digit numbers ("612 34 56 78", "912 345 678"),
+//             Italian mobiles ("347 1234567"), an area code in parentheses
+//             ("(11) 91234-5678", "(55) 1234 5678"), "55 1234 5678", and
 //             7-digit local numbers right after a phone word ("call me at
-//             555 1234");
+//             555 1234"); not before a currency or count word;
 //   [CARD]    payment card numbers: 13-19 digits, spaces or dashes allowed,
 //             issuer digit 2-6, Luhn-checked;
 //   [SSN]     US social security numbers "ddd-dd-dddd"/"ddd dd dddd" (not
@@ -32,6 +38,15 @@
 //             "no.", "#", "id", ":" ...), and 5+ digits after '#'; only the
 //             number is masked. Years, amounts, dates, measurements and
 //             quantities followed by a unit ("5000 units") are left alone;
+//   [ADDRESS] postal addresses: street and house number in the orders of
+//             the countries of the supported languages ("Hauptstraße 12",
+//             "Kerkstraat 1", "Via Roma 10", "Calle Mayor, 5", "Rua Augusta
+//             100", "12 rue de la Paix", "221 Baker Street"), with the
+//             postcode and city that follow ("..., 10115 Berlin",
+//             "1017 GC Amsterdam", "1100-053 Lisboa"); a postcode and city
+//             alone only when written so that no amount looks alike
+//             ("1017 GC Amsterdam", "1100-053 Lisboa", "D-10115 Berlin") or
+//             after "PLZ"/"CAP"/"C.P."/"CEP"/"code postal";
 //   [CUSTOM] or [NAME]  user patterns (see `extra_patterns`).
 //
 // Text that is already masked is recognised and left alone: CFPB-style
@@ -59,10 +74,12 @@
 
 namespace voc {
 
-enum class PiiKind { kEmail, kPhone, kCard, kSsn, kIban, kIp, kUrlToken, kAccount, kCustom };
+enum class PiiKind {
+  kEmail, kPhone, kCard, kSsn, kIban, kIp, kUrlToken, kAccount, kAddress, kCustom
+};
 
-// Returns "email", "phone", "card", "ssn", "iban", "ip", "url", "account" or
-// "custom".
+// Returns "email", "phone", "card", "ssn", "iban", "ip", "url", "account",
+// "address" or "custom".
 const char* PiiKindName(PiiKind kind);
 
 struct RedactorOptions {
@@ -75,6 +92,7 @@ struct RedactorOptions {
   bool ip = true;
   bool url = true;
   bool account = true;
+  bool address = true;
   // Extra patterns in RE2 syntax, each either "PATTERN" (masked as [CUSTOM])
   // or "NAME=PATTERN" with NAME matching [A-Za-z][A-Za-z0-9_]* (masked as
   // [NAME] upper-cased, and reported with `PiiSpan::name` = NAME). A pattern

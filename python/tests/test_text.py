@@ -100,6 +100,16 @@ def test_redact_bytes_and_options():
     assert custom["spans"][0]["name"] == "TICKET"
 
 
+def test_redact_addresses_and_national_phones():
+    out = voc.redact("Lieferung an Hauptstraße 12, 10115 Berlin, Tel. 030 1234567")
+    assert out["text"] == "Lieferung an [ADDRESS], Tel. [PHONE]"
+    assert [s["kind"] for s in out["spans"]] == ["address", "phone"]
+    assert voc.redact("Via Roma 10", address=False)["text"] == "Via Roma 10"
+    a = voc.Analyzer(redactor={"address": False})
+    assert "Via Roma 10" in a.analyze("abito in Via Roma 10").text
+    assert "[ADDRESS]" in voc.Analyzer().analyze("abito in Via Roma 10").text
+
+
 def test_redact_bad_pattern_is_value_error():
     with pytest.raises(ValueError, match="\\(unclosed"):
         voc.redact("x", extra_patterns=["(unclosed"])

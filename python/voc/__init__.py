@@ -623,7 +623,7 @@ def redact(text, **options):
     """Masks personal data. Returns {"text", "spans", "existing_masks"};
     each span has kind, name, begin/end (in the input) and out_begin/out_end
     (in the output). Options: email, phone, card, ssn, iban, ip, url,
-    account (bools), extra_patterns (["NAME=RE2", ...]), keep_existing_masks."""
+    account, address (bools), extra_patterns (["NAME=RE2", ...]), keep_existing_masks."""
     return _redactor(_frozen(options)).redact(text)
 
 

@@ -112,7 +112,7 @@ Status ApplyNormalizer(const json& j, NormalizerOptions* o) {
 Status ApplyRedactor(const json& j, RedactorOptions* o) {
   Fields f(j, "redactor");
   VOC_RETURN_IF_ERROR(f.Check({"email", "phone", "card", "ssn", "iban", "ip", "url", "account",
-                               "extra_patterns", "keep_existing_masks"}));
+                               "address", "extra_patterns", "keep_existing_masks"}));
   VOC_RETURN_IF_ERROR(f.Get("email", &o->email));
   VOC_RETURN_IF_ERROR(f.Get("phone", &o->phone));
   VOC_RETURN_IF_ERROR(f.Get("card", &o->card));
@@ -121,6 +121,7 @@ Status ApplyRedactor(const json& j, RedactorOptions* o) {
   VOC_RETURN_IF_ERROR(f.Get("ip", &o->ip));
   VOC_RETURN_IF_ERROR(f.Get("url", &o->url));
   VOC_RETURN_IF_ERROR(f.Get("account", &o->account));
+  VOC_RETURN_IF_ERROR(f.Get("address", &o->address));
   VOC_RETURN_IF_ERROR(f.Get("extra_patterns", &o->extra_patterns));
   return f.Get("keep_existing_masks", &o->keep_existing_masks);
 }
@@ -230,6 +231,7 @@ std::string AnalyzerConfigToJson(const AnalyzerOptions& o) {
   const RedactorOptions& r = o.redactor;
   j["redactor"] = {{"email", r.email}, {"phone", r.phone}, {"card", r.card}, {"ssn", r.ssn},
                    {"iban", r.iban},   {"ip", r.ip},       {"url", r.url},   {"account", r.account},
+                   {"address", r.address},
                    {"extra_patterns", r.extra_patterns},   {"keep_existing_masks", r.keep_existing_masks}};
   const SentimentOptions& s = o.sentiment_options;
   j["sentiment"] = {{"model_weight", s.model_weight}, {"model_temperature", s.model_temperature},

@@ -35,6 +35,7 @@ const char* PiiKindName(PiiKind kind) {
     case PiiKind::kIp: return "ip";
     case PiiKind::kUrlToken: return "url";
     case PiiKind::kAccount: return "account";
+    case PiiKind::kAddress: return "address";
     case PiiKind::kCustom: return "custom";
   }
   return "custom";
@@ -131,8 +132,17 @@ size_t ValidPhoneIntl(const Ctx& c, size_t b, size_t e) {
   if ((c.At(e) == '-' || c.At(e) == '.') && IsDigit(c.At(e + 1))) return 0;
   // Trim a dangling ')' or separator left by the optional groups.
   while (e > b && !IsDigit(c.text[e - 1]) && c.text[e - 1] != ')') --e;
-  const size_t n = CountDigits(c.text.substr(b, e - b));
-  if (n < 8 || n > 15) return 0;
+  size_t n = CountDigits(c.text.substr(b, e - b));
+  // The groups may run into a following number ("+49 30 1234567 0170/..."):
+  // drop whole groups from the end while there are too many digits.
+  while (n > 15) {
+    const size_t sp = c.text.find_last_of(" .-", e - 1);
+    if (sp == std::string_view::npos || sp <= b) return 0;
+    e = sp;
+    while (e > b && !IsDigit(c.text[e - 1]) && c.text[e - 1] != ')') --e;
+    n = CountDigits(c.text.substr(b, e - b));
+  }
+  if (n < 8) return 0;
   return e;
 }
 
@@ -147,21 +157,231 @@ size_t ValidPhone00(const Ctx& c, size_t b, size_t e) {
   return e;
 }
 
-size_t ValidPhoneNational(const Ctx& c, size_t b, size_t e) {
+bool IsUnitWord(std::string_view w);
+std::string_view TokenBefore(const Ctx& c, size_t b);
+
+// "91.234.56.78" is an IPv4 address, not a Spanish phone number.
+bool LooksLikeIpv4(std::string_view raw) {
+  int groups = 0, len = 0, value = 0;
+  for (size_t i = 0; i <= raw.size(); ++i) {
+    if (i == raw.size() || raw[i] == '.') {
+      if (len == 0 || len > 3 || value > 255) return false;
+      ++groups;
+      len = value = 0;
+    } else if (IsDigit(raw[i])) {
+      value = value * 10 + (raw[i] - '0');
+      ++len;
+    } else {
+      return false;
+    }
+  }
+  return groups == 4;
+}
+
+// Words that say a number counts or prices something ("612 345 678 euros",
+// "Via Roma 10 volte").
+bool IsCountWord(std::string_view w) {
+  static const char* const kWords[] = {
+      "eur", "euro", "euros", "usd", "chf", "gbp", "brl", "mxn", "reais", "real", "pesos",
+      "dollars", "dollar", "franken", "francs", "km", "kg", "mal", "fois", "volte", "veces",
+      "vezes", "keer", "times", "stück", "stk", "pcs", "personen", "persone", "personas",
+      "pessoas", "personnes", "mensen", "people", "habitants", "habitantes", "abitanti",
+      "einwohner", "inwoners", "followers", "seguidores", "likes", "views", "votes", "votos",
+      "voti", "stimmen", "stemmen", "voix", "tweets", "days", "tage", "jours", "giorni", "días",
+      "dias", "dagen", "min", "minuten", "minutes", "minuti", "minutos", "hours", "stunden",
+      "heures", "ore", "horas", "uur", "punkte", "points", "punti", "puntos", "pontos", "punten",
+      "%"};
+  for (const char* u : kWords)
+    if (w == u) return true;
+  return IsUnitWord(w);
+}
+
+// The lower-cased word right after `e` (skipping spaces), or "%" / "€"-like
+// symbols as words.
+std::string WordAfter(const Ctx& c, size_t e) {
+  size_t i = e;
+  while (i < c.text.size() && c.text[i] == ' ') ++i;
+  if (i < c.text.size() && c.text[i] == '%') return "%";
+  if (c.text.substr(i, 3) == "\xE2\x82\xAC") return "eur";  // €
+  std::string w;
+  while (i < c.text.size() && w.size() < 16) {
+    const unsigned char ch = static_cast<unsigned char>(c.text[i]);
+    if (IsAlpha(static_cast<char>(ch))) {
+      w.push_back(Lower(static_cast<char>(ch)));
+      ++i;
+    } else if (ch >= 0x80) {
+      w.push_back(static_cast<char>(ch));  // kept as is: "días", "stück"
+      ++i;
+    } else {
+      break;
+    }
+  }
+  // Lower-case the two-byte Latin-1 capitals (Ä -> ä ...).
+  for (size_t k = 0; k + 1 < w.size(); ++k)
+    if (static_cast<unsigned char>(w[k]) == 0xC3 && static_cast<unsigned char>(w[k + 1]) >= 0x80 &&
+        static_cast<unsigned char>(w[k + 1]) <= 0x9E)
+      w[k + 1] = static_cast<char>(w[k + 1] + 0x20);
+  return w;
+}
+
+// A currency sign or code right before `b` ("€ 612 345 678", "R$ 912 345 678").
+bool AfterCurrency(const Ctx& c, size_t b) {
+  size_t i = b;
+  while (i > 0 && c.text[i - 1] == ' ') --i;
+  const std::string_view before = c.text.substr(0, i);
+  auto ends = [&before](std::string_view suffix) {
+    return before.size() >= suffix.size() &&
+           before.substr(before.size() - suffix.size()) == suffix;
+  };
+  return ends("$") || ends("\xE2\x82\xAC") || ends("\xC2\xA3") || ends("EUR") ||
+         ends("CHF") || ends("USD") || ends("Fr.");
+}
+
+size_t ValidPhoneNationalWhole(const Ctx& c, size_t b, size_t e) {
   if (!NumberBoundaryOk(c, b, e)) return 0;
-  // Not the tail of a longer grouped number ("DE89 3704 0044 0532 0130 01").
-  if ((c.Before(b) == ' ' || c.Before(b) == '-' || c.Before(b) == '.') && IsDigit(c.Before(b, 2)))
-    return 0;
+  // Not the tail of a longer grouped number ("DE89 3704 0044 0532 0130 01",
+  // "01.02.2019"); a number listed before it is no group ("item 12 030
+  // 1234567", "2079460958 030 1234567").
+  if ((c.Before(b) == '-' || c.Before(b) == '.') && IsDigit(c.Before(b, 2))) return 0;
+  if (c.Before(b) == ' ' && IsDigit(c.Before(b, 2))) {
+    size_t at = b;
+    for (int k = 0; k < 8; ++k) {  // walk back over the chain of groups
+      const std::string_view t = TokenBefore(c, at);
+      if (t.empty()) break;
+      if (!std::any_of(t.begin(), t.end(), IsDigit)) break;     // a word
+      if (!std::all_of(t.begin(), t.end(), IsDigit)) return 0;  // "DE89 ..."
+      at -= t.size() + 1;
+      if (c.Before(at) != ' ') break;
+    }
+  }
   const std::string_view raw = c.text.substr(b, e - b);
   const size_t n = CountDigits(raw);
-  if (n < 10 || n > 11 || raw[1] == '0') return 0;
-  // One kind of separator ("01.02.2019 12:30" and mixed runs are not phones).
+  if (n < 9 || n > 12 || raw[1] == '0' || LooksLikeIpv4(raw)) return 0;
+  // One kind of separator ("01.02.2019 12:30" and mixed runs are not
+  // phones), except that a '/' after the area code may be followed by
+  // another ("02/123.45.67", "0170 / 123 4567").
   char sep = 0;
-  for (char ch : raw) {
+  size_t first_group = 0;
+  while (first_group < raw.size() && IsDigit(raw[first_group])) ++first_group;
+  std::string_view rest = raw;
+  const size_t slash = raw.find('/');
+  if (slash != std::string_view::npos && slash <= first_group + 1) {
+    size_t k = slash + 1;
+    while (k < raw.size() && raw[k] == ' ') ++k;
+    rest = raw.substr(k);
+    if (rest.find('/') != std::string_view::npos) return 0;
+  }
+  for (char ch : rest) {
     if (IsDigit(ch)) continue;
     if (sep != 0 && ch != sep) return 0;
     sep = ch;
   }
+  // Nine digits only with an area code of two to four digits after the
+  // trunk '0' ("02 123 45 67", "030 123456"), and with dots only after a
+  // '/' ("02/123.45.67"; "01.234.567" is an amount).
+  if (n == 9 && (first_group < 2 || first_group > 4 ||
+                 (rest == raw && raw.find('.') != std::string_view::npos)))
+    return 0;
+  if (IsCountWord(WordAfter(c, e)) || AfterCurrency(c, b)) return 0;
+  return e;
+}
+
+// Nine-digit numbers without a trunk '0' as Spain and Portugal write them
+// ("612 34 56 78", "91 123 45 67", "912 345 678", "21 123 4567"), and
+// Italian mobiles ("347 1234567", "347 123 4567" is NANP-shaped).
+size_t ValidPhoneNine(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  // Beside another number, only the shapes that thousands never have.
+  const char p = c.Before(b);
+  const bool glued = ((p == ' ' || p == '-' || p == '.' || p == ',') && IsDigit(c.Before(b, 2))) ||
+                     (IsDigit(c.At(e + 1)) && (c.At(e) == ' ' || c.At(e) == '.' || c.At(e) == ','));
+  const std::string_view raw = c.text.substr(b, e - b);
+  std::vector<size_t> groups;
+  char sep = 0;
+  size_t run = 0;
+  for (char ch : raw) {
+    if (IsDigit(ch)) {
+      ++run;
+      continue;
+    }
+    if (sep != 0 && ch != sep) return 0;
+    sep = ch;
+    groups.push_back(run);
+    run = 0;
+  }
+  groups.push_back(run);
+  const size_t n = CountDigits(raw);
+  if (LooksLikeIpv4(raw)) return 0;
+  if (glued && groups.size() == 2) return 0;
+  if (raw[0] == '3' && groups.size() == 2 && groups[0] == 3 && (groups[1] == 6 || groups[1] == 7) &&
+      sep != '.') {
+    // Italian mobile "347 1234567".
+  } else {
+    if (n != 9) return 0;
+    static const std::vector<std::vector<size_t>> kShapes = {
+        {3, 2, 2, 2}, {2, 3, 2, 2}, {3, 3, 3}, {2, 3, 4}, {3, 3, 2, 1}};
+    if (std::find(kShapes.begin(), kShapes.end(), groups) == kShapes.end()) return 0;
+    if (raw[0] != '2' && (raw[0] < '6' || raw[0] > '9')) return 0;
+    // Thousands: "612.345.678", "200 000 000".
+    if (groups.size() == 3 && groups[0] == 3 && groups[1] == 3 && groups[2] == 3) {
+      if (sep == '.' || sep == ',' || glued) return 0;
+      if (raw.substr(4, 3) == "000" || raw.substr(8, 3) == "000") return 0;
+    }
+  }
+  if (IsCountWord(WordAfter(c, e)) || AfterCurrency(c, b)) return 0;
+  return e;
+}
+
+// An area code in parentheses ("(11) 91234-5678", "(55) 1234 5678",
+// "(030) 1234567"): 10 to 12 digits in all.
+size_t ValidPhoneParenWhole(const Ctx& c, size_t b, size_t e) {
+  if (IsWordByte(c.Before(b)) || IsWordByte(c.At(e))) return 0;
+  if ((c.At(e) == '-' || c.At(e) == '.' || c.At(e) == '/') && IsDigit(c.At(e + 1))) return 0;
+  const size_t n = CountDigits(c.text.substr(b, e - b));
+  if (n < 10 || n > 12) return 0;
+  if (IsCountWord(WordAfter(c, e))) return 0;
+  return e;
+}
+
+// The pattern may take in a count after the number ("(17) 3089-6892 10
+// times"): without the last group it is tried again.
+size_t ValidPhoneParen(const Ctx& c, size_t b, size_t e) {
+  for (int k = 0; k < 2; ++k) {
+    if (const size_t ok = ValidPhoneParenWhole(c, b, e); ok != 0) return ok;
+    const size_t sp = c.text.rfind(' ', e - 1);
+    if (sp == std::string_view::npos || sp <= b || c.text[sp - 1] == ')') return 0;
+    e = sp;
+  }
+  return 0;
+}
+
+size_t ValidPhoneNational(const Ctx& c, size_t b, size_t e) {
+  for (int k = 0; k < 2; ++k) {
+    if (const size_t ok = ValidPhoneNationalWhole(c, b, e); ok != 0) return ok;
+    const size_t sp = c.text.find_last_of(" .-/", e - 1);
+    if (sp == std::string_view::npos || sp <= b + 2) return 0;
+    e = sp;
+    while (e > b && !IsDigit(c.text[e - 1])) --e;
+  }
+  return 0;
+}
+
+// Mexico's and Brazil's area code, then the number: "55 1234 5678",
+// "11 91234-5678".
+size_t ValidPhoneArea2(const Ctx& c, size_t b, size_t e) {
+  if (!NumberBoundaryOk(c, b, e)) return 0;
+  // Not the head of a longer grouped number ("12 5157 1988 4965 0439").
+  if ((c.At(e) == ' ' || c.At(e) == '.' || c.At(e) == ',') && IsDigit(c.At(e + 1)) &&
+      IsDigit(c.At(e + 2)) && IsDigit(c.At(e + 3)))
+    return 0;
+  const std::string_view raw = c.text.substr(b, e - b);
+  // Two years in a row are not a phone number ("12 2019 2020").
+  auto year = [](std::string_view g) {
+    return g.size() == 4 && (g.substr(0, 2) == "19" || g.substr(0, 2) == "20");
+  };
+  const size_t s1 = raw.find_first_of(" -"), s2 = raw.find_first_of(" -", s1 + 1);
+  if (year(raw.substr(s1 + 1, s2 - s1 - 1)) && year(raw.substr(s2 + 1))) return 0;
+  if (IsCountWord(WordAfter(c, e)) || AfterCurrency(c, b)) return 0;
   return e;
 }
 
@@ -585,6 +805,186 @@ size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
   return e;
 }
 
+// --- addresses ------------------------------------------------------------
+
+// The boundaries every address shares: it starts a word, does not continue
+// a number, is not an amount and is not followed by a count word ("Via
+// Amazon 3 volte", "Parkplatz 2 Stunden").
+bool AddressBoundaryOk(const Ctx& c, size_t b, size_t e) {
+  const unsigned char p = static_cast<unsigned char>(c.Before(b));
+  if (IsWordByte(static_cast<char>(p)) || p >= 0x80 || p == '@' || p == '#') return false;
+  if ((p == '.' || p == ',' || p == '/' || p == '-' || p == ':') && IsDigit(c.Before(b, 2)))
+    return false;
+  const char n = c.At(e);
+  if (IsWordByte(n) || n == '%' || n == '@') return false;
+  if ((n == '.' || n == ',' || n == ':' || n == '/' || n == '-' || n == ' ') && IsDigit(c.At(e + 1)))
+    return false;  // the number goes on ("Amazon 4 739 000")
+  if (AfterCurrency(c, b)) return false;
+  return !IsCountWord(WordAfter(c, e));
+}
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) ch = Lower(ch);
+  return out;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Name + street word + number. The match may begin with capitalised words
+// that are not part of the street ("Meine Adresse Hauptstraße 12"): it is
+// narrowed to the street word and, for a bare one ("Berliner Platz 5"), the
+// word before it.
+bool ValidAddressSuffix(const Ctx& c, size_t* pb, size_t* pe) {
+  const size_t e = *pe;
+  const std::string_view m = c.text.substr(*pb, e - *pb);
+  // The street word: the token before the house number.
+  size_t digit = 0;
+  while (digit < m.size() && !IsDigit(m[digit])) ++digit;
+  if (digit < 2) return false;
+  const size_t token_end = digit - 1;  // the space before the number
+  size_t token_begin = token_end;
+  while (token_begin > 0 && m[token_begin - 1] != ' ' && m[token_begin - 1] != '-') --token_begin;
+  const std::string token = LowerAscii(m.substr(token_begin, token_end - token_begin));
+  // Places that are not streets: seats, parking spaces, workplaces, buyers.
+  static const char* const kNotStreets[] = {"sitzplatz", "stehplatz", "parkplatz", "stellplatz",
+                                            "arbeitsplatz", "ausbildungsplatz", "studienplatz",
+                                            "kitaplatz", "k\xC3\xA4ufer", "l\xC3\xA4ufer",
+                                            "heimweg", "r\xC3\xBC" "ckweg", "umweg", "hinweg",
+                                            "zugangsweg", "ausweg", "fussweg", "fu\xC3\x9Fweg"};
+  for (const char* w : kNotStreets)
+    if (EndsWith(token, w)) return false;
+  static const char* const kBare[] = {"stra\xC3\x9F" "e", "strasse", "str.", "gasse", "allee",
+                                      "platz", "weg", "damm", "ufer", "chaussee", "steig",
+                                      "pfad", "straat", "laan", "plein", "gracht", "kade",
+                                      "dijk", "singel", "steeg", "dreef"};
+  bool bare = false;
+  for (const char* w : kBare)
+    if (token == w) bare = true;
+  size_t start = token_begin;
+  // Hyphenated names belong to the street ("Karl-Marx-Straße").
+  while (start > 0 && m[start - 1] == '-') {
+    --start;
+    while (start > 0 && m[start - 1] != ' ' && m[start - 1] != '-') --start;
+  }
+  if (bare && start == token_begin) {
+    // "Berliner Platz 5", "Lange Gasse 3"; not "Den Platz 2", "Platz 1".
+    if (token_begin < 2) return false;
+    size_t w0 = token_begin - 1;
+    while (w0 > 0 && m[w0 - 1] != ' ' && m[w0 - 1] != '-') --w0;
+    const std::string first = LowerAscii(m.substr(w0, token_begin - 1 - w0));
+    static const char* const kStop[] = {
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
+        "am", "im", "auf", "in", "zum", "zur", "mein", "meine", "meinen", "unser", "unsere",
+        "ihr", "ihre", "sein", "seine", "kein", "keine", "jeder", "jede", "de", "het", "een",
+        "op", "mijn", "onze", "geen", "elke", "the", "a", "my", "no", "this", "that", "nur",
+        "noch", "auch", "wo", "was", "wie", "bis", "ab", "von", "vom", "mit", "nach", "naar",
+        "ich", "wir", "sie", "er", "es", "ik", "we", "wij", "zij", "hij", "adresse", "adres",
+        "address", "anschrift", "lieferadresse", "wohnung", "haus"};
+    for (const char* w : kStop)
+      if (first == w) return false;
+    // Adjectives and place names before a bare street word end in -er or -e
+    // ("Berliner Platz", "Lange Gasse", "Neuer Weg"); "Dennoch Platz 2" is
+    // a ranking.
+    if (!EndsWith(first, "er") && !EndsWith(first, "e")) return false;
+    start = w0;
+  }
+  const size_t b = *pb + start;
+  if (!AddressBoundaryOk(c, b, e)) return false;
+  *pb = b;
+  return true;
+}
+
+// Street word + name + number. "via" is also a preposition ("via Amazon 2
+// cose"): after it, the number must not be followed by a content word.
+size_t ValidAddress(const Ctx& c, size_t b, size_t e) {
+  if (!AddressBoundaryOk(c, b, e)) return 0;
+  const std::string word = LowerAscii(c.text.substr(b, 5));
+  if ((word.compare(0, 4, "via ") == 0 || word.compare(0, 5, "largo") == 0) &&
+      IsDigit(c.text[e - 1])) {
+    const std::string next = WordAfter(c, e);
+    static const char* const kFunction[] = {
+        "and", "und", "et", "en", "in", "a", "al", "alla", "da", "dal", "di", "del", "nel",
+        "nella", "per", "con", "vicino", "presso", "ma", "o", "oppure", "che", "dove", "non",
+        "sono", "era", "ha", "ho", "abito", "vivo", "near", "but", "or", "is", "was", "where",
+        "con", "y", "pero", "para", "e", "em", "na", "no", "com", "mas", "pour", "mais", "ou",
+        "mit", "bei", "aber", "oder", "met", "bij", "maar", "of", "interno", "int", "scala",
+        "piano", "cap", "depuis", "since", "seit", "desde", "sinds", "from", "dove", "where",
+        "wo", "waar", "o\xC3\xB9", "onde", "donde", "und", "para", "pour", "perch\xC3\xA9",
+        "weil", "omdat", "because", "porque", "parce", "il", "lo", "la", "le", "les", "el",
+        "der", "die", "das", "de", "het", "the", "ich", "je", "io", "yo", "eu", "ik", "i",
+        "nobody", "niemand", "personne", "nessuno", "nadie", "ningu\xC3\xA9m", "graag"};
+    bool function = next.size() < 3 || next == "\xC3\xA8";
+    for (const char* w : kFunction)
+      if (next == w) function = true;
+    if (!function) return 0;
+  }
+  return e;
+}
+
+size_t ValidAddressNumberFirst(const Ctx& c, size_t b, size_t e) {
+  if (!AddressBoundaryOk(c, b, e)) return 0;
+  // "2019 Avenue ..." is a year, "0 rue ..." nothing.
+  size_t n = 0;
+  while (b + n < e && IsDigit(c.text[b + n])) ++n;
+  if (c.text[b] == '0') return 0;
+  if (n == 4 && (c.text.substr(b, 2) == "19" || c.text.substr(b, 2) == "20")) return 0;
+  return e;
+}
+
+// Postcode and city alone: a postcode word before it, or a spelling that no
+// amount has.
+size_t ValidAddressPostcode(const Ctx& c, size_t b, size_t e) {
+  if (!AddressBoundaryOk(c, b, e)) return 0;
+  size_t i = b;
+  while (i > 0 && (c.text[i - 1] == ' ' || c.text[i - 1] == ':')) --i;
+  const std::string before = LowerAscii(c.text.substr(i >= 16 ? i - 16 : 0, i >= 16 ? 16 : i));
+  bool keyword = false;
+  static const char* const kWords[] = {"plz", "cap", "c.p.", "cp", "cep", "code postal",
+                                       "postcode", "c\xC3\xB3" "digo postal", "codigo postal"};
+  for (const char* w : kWords) {
+    if (!EndsWith(before, w)) continue;
+    const size_t k = before.size() - std::strlen(w);
+    if (k == 0 || !IsAlnum(before[k - 1])) keyword = true;
+  }
+  size_t digits = 0;
+  while (b + digits < e && IsDigit(c.text[b + digits])) ++digits;
+  if (digits == 0) {
+    // "D-10115 Berlin", "CH-8001 Zürich".
+    const size_t dash = c.text.find('-', b);
+    static const char* const kCountries[] = {"D", "A", "CH", "F", "B", "I", "E", "P", "NL", "L"};
+    const std::string_view cc = c.text.substr(b, dash - b);
+    for (const char* k : kCountries)
+      if (cc == k) return e;
+    return 0;
+  }
+  const char after = c.At(b + digits);
+  if (after == '-') return e;  // "1100-053 Lisboa", "01310-100 São Paulo"
+  if (digits == 4 && (after == ' ' || IsAlpha(after))) {
+    size_t l = b + digits;
+    if (after == ' ') ++l;
+    const auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+    const unsigned char city2 = static_cast<unsigned char>(c.At(l + 4));
+    if (upper(c.At(l)) && upper(c.At(l + 1)) && c.At(l + 2) == ' ' &&
+        ((city2 >= 'a' && city2 <= 'z') || city2 >= 0x80)) {
+      // "1017 GC Amsterdam"; not "1000 GB Speicher", "2019 EU Gipfel",
+      // "2016 TO CANCEL", "2016 To Whom".
+      static const char* const kUnits[] = {
+          "GB", "MB", "KB", "TB", "PS", "KW", "EU", "US", "UK", "HD", "CM", "MM", "KM", "AM",
+          "PM", "SA", "SD", "SS", "DM", "CD", "TV", "PC", "MW", "GW", "KG", "ML", "TO", "BY",
+          "OF", "IN", "ON", "AT", "IS", "IT", "AS", "AN", "OR", "IF", "NO", "SO", "UP", "WE",
+          "MY", "ME", "HE", "BE", "DO", "GO", "VS", "ET", "EN", "DE", "LA", "LE", "EL", "UM"};
+      const std::string_view two = c.text.substr(l, 2);
+      for (const char* u : kUnits)
+        if (two == u) return 0;
+      return e;
+    }
+  }
+  return keyword ? e : 0;
+}
+
 // --- detectors -----------------------------------------------------------
 
 enum Need : unsigned {
@@ -644,7 +1044,48 @@ constexpr char kPhone00Re[] =
     R"(\b00[1-9]\d{0,2}(?:[ .\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
 // National numbers with a trunk "0" and separated groups ("020 7946 0958",
 // "01 23 45 67 89", "030/1234567"): 10 or 11 digits.
-constexpr char kPhoneNationalRe[] = R"(\b0\d{1,4}(?:[ .\-/]\d{2,8}){1,4}\b)";
+constexpr char kPhoneNationalRe[] = R"(\b0\d{1,4}(?: ?/ ?|[ .\-])\d{2,8}(?:[ .\-/]\d{1,8}){0,3}\b)";
+// Nine digits without a trunk '0' (Spain, Portugal) and Italian mobiles.
+constexpr char kPhoneNineRe[] = R"(\b[236-9]\d{1,2}(?:[ .\-/]\d{1,7}){1,3}\b)";
+// An area code in parentheses: "(11) 91234-5678", "(030) 1234567".
+constexpr char kPhoneParenRe[] = R"(\(0?\d{2,4}\) ?\d{3,8}(?:[ \-.]\d{2,4}){0,2}\b)";
+// A two-digit area code, then four and four or five and four digits:
+// "55 1234 5678", "11 91234-5678".
+constexpr char kPhoneArea2Re[] = R"(\b[1-9]\d (?:\d{4}|9\d{4})[ \-]\d{4}\b)";
+// Postal addresses. Street words of the countries whose languages voc
+// supports, in each country's order:
+//   name + street word + number  "Hauptstraße 12", "Kerkstraat 1", "Berliner Platz 5";
+//   street word + name + number  "Via Roma 10", "Calle Mayor, 5", "Rua Augusta 100",
+//                                "Rue de la Loi 16", "Av. Paulista, 1000";
+//   number + street word + name  "12 rue de la Paix", "221 Baker Street";
+// each optionally followed by postcode and city ("10115 Berlin",
+// "1017 GC Amsterdam", "1100-053 Lisboa", "D-10115 Berlin"). A postcode and
+// city alone are masked only in the spellings no amount or count has
+// ("1017 GC Amsterdam", "1100-053 Lisboa", "01310-100 São Paulo") or after a
+// postcode word ("PLZ", "CAP", "C.P.", "CEP", "code postal").
+#define VOC_CITY R"(\p{Lu}[\p{L}'’\-]+(?:[ \-](?:\p{Lu}[\p{L}'’\-]+|(?:am|an der|im|de|di|da|del|do|dos|das|sur|la|le|les|en|aan den|aan de) \p{Lu}[\p{L}'’\-]+)){0,2})"
+#define VOC_POSTCODE_CITY R"((?:(?:[A-Z]{1,2}-)?\d{4,5}(?: ?[A-Z]{2}\b)?|\d{4,5}-\d{3}) )" VOC_CITY
+#define VOC_HOUSE_NUMBER R"(\d{1,4}(?: ?[a-zA-Z]\b| ?bis\b| ?ter\b)?(?:[\-/]\d{1,4}[a-zA-Z]?\b){0,2})"
+#define VOC_ADDRESS_TAIL R"((?:,? (?:\- )?(?:(?i:plz|cap|c\.p\.|cp|cep) )?)" VOC_POSTCODE_CITY R"()?)"
+#define VOC_NAME_WORD R"((?:\p{Lu}[\p{L}'’\-\.]*|[dlDL]['’]\p{Lu}[\p{L}'’\-]*))"
+#define VOC_CONNECTOR R"((?:de|del|della|delle|dei|degli|dello|di|da|do|dos|das|la|las|los|le|les|des|du|y|e|et|aux|au|sur|van|der|den|het|dell['’]|d['’]|l['’]))"
+constexpr char kAddressSuffixRe[] =
+    R"((?:\p{Lu}[\p{L}]*[ \-]){0,2}[\p{L}]*(?i:stra(?:ß|ss)e|str\.|gasse|allee|platz|weg|damm|ufer|chaussee|steig|pfad|straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef) )"
+    VOC_HOUSE_NUMBER VOC_ADDRESS_TAIL;
+constexpr char kAddressStreetFirstRe[] =
+    R"((?i:\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|calle|c/|avenida|avda\.|av\.|avd\.|plaza|paseo|ronda|carrer|rua|praça|praca|travessa|alameda|estrada|rodovia|rue|avenue|boulevard|chaussée|quai))[ ]+)"
+    R"((?:)" VOC_CONNECTOR R"( |)" VOC_NAME_WORD R"( ){0,5})" VOC_NAME_WORD
+    R"(,? (?:n[º°o]\.? ?|num\. ?)?)" VOC_HOUSE_NUMBER VOC_ADDRESS_TAIL;
+constexpr char kAddressNumberFirstRe[] =
+    R"(\b\d{1,5}(?: ?bis| ?ter| ?[a-zA-Z])?,? (?:)"
+    R"((?i:rue|avenue|av\.|boulevard|bd|place|allée|allee|impasse|chemin|quai|cours|route|square|passage|voie|sentier) )"
+    R"((?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD R"((?: (?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD R"(){0,4})"
+    R"(|(?:\p{Lu}[\p{L}'’\-]*\.? ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive)\b\.?))"
+    VOC_ADDRESS_TAIL;
+// A postcode and city alone, in the spellings that are not amounts.
+constexpr char kAddressPostcodeRe[] =
+    R"((?:(?i:\b(?:plz|cap|c\.p\.|cp|cep|code postal|postcode|código postal|codigo postal)):? )?)"
+    R"(\b((?:\d{4} ?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}|[A-Z]{1,2}-\d{4,5}|\d{4,5}) )" VOC_CITY ")";
 constexpr char kIpv4Re[] = R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)";
 constexpr char kIpv6Re[] =
     R"((?i)(?:[0-9a-f]{1,4}|:)(?::[0-9a-f]{0,4}){2,8}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?)";
@@ -672,8 +1113,8 @@ constexpr char kPhoneLocalRe[] =
     R"((?i)\b(?:call(?:ed)?|phone|tel|telephone|cell|mobile|fax|text|dial(?:ed)?)\b)"
     R"([^.\d\n]{0,20}?\b(\d{3}[\-. ]\d{4})\b)";
 
-const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD", "SSN", "IBAN",
-                                 "IP",    "URL",   "ACCOUNT", "CUSTOM"};
+const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD",    "SSN",    "IBAN",
+                                 "IP",    "URL",   "ACCOUNT", "ADDRESS", "CUSTOM"};
 
 // --- folding: what the detectors see --------------------------------------
 //
@@ -837,7 +1278,7 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   auto im = std::make_unique<Impl>();
   im->options = options;
   const RedactorOptions& o = options;
-  // Priorities: URL > email > IBAN > card > SSN > account > phone > IP > custom
+  // Priorities: URL > email > IBAN > card > SSN > account, address > phone > IP > custom
   // (a number right after "account number" is an account even if it could
   // be dialled).
   if (o.url) {
@@ -873,6 +1314,12 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
                                 kNeedDigit, ValidPhone00, 6));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNationalRe, 0,
                                 kNeedDigit, ValidPhoneNational, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNineRe, 0,
+                                kNeedDigit, ValidPhoneNine, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneParenRe, 0,
+                                kNeedDigit, ValidPhoneParen, 6));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneArea2Re, 0,
+                                kNeedDigit, ValidPhoneArea2, 6));
   }
   if (o.ip) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv4Re, 0, kNeedDigit,
@@ -886,6 +1333,17 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   if (o.account)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1,
                                 kNeedDigit, ValidAccount, 5));
+  if (o.address) {
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressSuffixRe, 0,
+                                kNeedDigit, nullptr, 5));
+    im->detectors.back().validate_range = ValidAddressSuffix;
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]",
+                                kAddressStreetFirstRe, 0, kNeedDigit, ValidAddress, 5));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]",
+                                kAddressNumberFirstRe, 0, kNeedDigit, ValidAddressNumberFirst, 5));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressPostcodeRe,
+                                1, kNeedDigit, ValidAddressPostcode, 5));
+  }
   std::string mask_names;
   for (const char* m : kOwnMasks) mask_names += std::string(mask_names.empty() ? "" : "|") + m;
   for (const std::string& spec : o.extra_patterns) {

@@ -432,6 +432,21 @@ def pii_variants():
         out.append(("card", _in_script("4111 1111 1111 1111", zero), card))
         out.append(("ssn", _in_script("123-45-6789", zero), ssn))
         out.append(("phone", _in_script("(555) 867-5309", zero), phone))
+    # national phone numbers and postal addresses of the supported languages
+    out += [("phone", "030 8475921", "8475921"),
+            ("phone", "+49 (0)30 736 184 2", "7361842"),
+            ("phone", "0170/6293847", "6293847"),
+            ("phone", "06 84 75 92 13", "0684759213"),
+            ("phone", "612 84 75 92", "612847592"),
+            ("phone", "(11) 98475-9213", "984759213"),
+            ("phone", "347 847 5921", "3478475921"),
+            ("phone", "06-84759213", "0684759213"),
+            ("address", "Lindenstraße 47, 10115 Berlin", "lindenstraße 47"),
+            ("address", "12 rue de la Paix, 75002 Paris", "rue de la paix"),
+            ("address", "Calle Mayor 5, 28013 Madrid", "calle mayor 5"),
+            ("address", "Via Roma 10, 00184 Roma", "via roma 10"),
+            ("address", "Kerkstraat 1, 1017 GC Amsterdam", "kerkstraat 1"),
+            ("address", "Rua Augusta 100, 1100-053 Lisboa", "rua augusta 100")]
     for sep in ["-", " ", ".", "\u2013"]:
         out.append(("ssn", sep.join(["123", "45", "6789"]), ssn))
     out += [("card", "paid 3 4111 1111 1111 1111", card),
