@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
       auto t4 = std::chrono::steady_clock::now();
       const voc::Findings f = voc::DetectFindings(a);
       auto t5 = std::chrono::steady_clock::now();
-      const size_t n = voc::FindingsToJson(f).size() + voc::FindingsToHtml(f).size() +
-                       voc::FindingsToCsv(f).size();
+      const size_t n =
+          voc::FindingsToJson(f).size() + voc::FindingsToHtml(f).size() + voc::FindingsToCsv(f).size();
       auto t6 = std::chrono::steady_clock::now();
       add = std::min(add, Ms(t0, t1));
       add2 = std::min(add2, Ms(t1, t2));

@@ -27,7 +27,8 @@ double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_cloc
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: reader_bench FILE [--text-col C] [--time-col C] [--format F] [--repeat N]\n");
+    std::fprintf(stderr,
+                 "usage: reader_bench FILE [--text-col C] [--time-col C] [--format F] [--repeat N]\n");
     return 2;
   }
   std::string path = argv[1];
@@ -35,12 +36,18 @@ int main(int argc, char** argv) {
   int repeat = 5;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--text-col") options.text_column = argv[i + 1];
-    else if (flag == "--time-col") options.time_column = argv[i + 1];
-    else if (flag == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
+    if (flag == "--text-col")
+      options.text_column = argv[i + 1];
+    else if (flag == "--time-col")
+      options.time_column = argv[i + 1];
+    else if (flag == "--repeat")
+      repeat = std::max(1, std::atoi(argv[i + 1]));
     else if (flag == "--format") {
       auto f = voc::ParseInputFormat(argv[i + 1]);
-      if (!f.ok()) { std::fprintf(stderr, "%s\n", f.status().message().c_str()); return 2; }
+      if (!f.ok()) {
+        std::fprintf(stderr, "%s\n", f.status().message().c_str());
+        return 2;
+      }
       options.format = *f;
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
@@ -52,7 +59,10 @@ int main(int argc, char** argv) {
   for (int r = 0; r < repeat; ++r) {
     auto t0 = std::chrono::steady_clock::now();
     std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) { std::perror(path.c_str()); return 1; }
+    if (!f) {
+      std::perror(path.c_str());
+      return 1;
+    }
     std::vector<char> buf(64 << 10);
     size_t total = 0, k;
     while ((k = std::fread(buf.data(), 1, buf.size(), f)) > 0) total += k;
@@ -63,7 +73,10 @@ int main(int argc, char** argv) {
     auto t2 = std::chrono::steady_clock::now();
     std::clock_t c2 = std::clock();
     auto reader = voc::RecordReader::Open(path, options);
-    if (!reader.ok()) { std::fprintf(stderr, "%s\n", reader.status().ToString().c_str()); return 1; }
+    if (!reader.ok()) {
+      std::fprintf(stderr, "%s\n", reader.status().ToString().c_str());
+      return 1;
+    }
     voc::Record record;
     voc::Reject reject;
     size_t text_bytes = 0;
@@ -85,10 +98,10 @@ int main(int argc, char** argv) {
   std::sort(reader_cpu_s.begin(), reader_cpu_s.end());
   double mb = last.bytes / 1e6;
   std::printf("file: %s\n", path.c_str());
-  std::printf("input: %.2f MB (decompressed), %llu records: %llu emitted, %llu rejected; peak buffers %.0f KiB\n",
-              mb, static_cast<unsigned long long>(last.read),
-              static_cast<unsigned long long>(last.emitted),
-              static_cast<unsigned long long>(last.rejected), last.peak_buffer_bytes / 1024.0);
+  std::printf(
+      "input: %.2f MB (decompressed), %llu records: %llu emitted, %llu rejected; peak buffers %.0f KiB\n", mb,
+      static_cast<unsigned long long>(last.read), static_cast<unsigned long long>(last.emitted),
+      static_cast<unsigned long long>(last.rejected), last.peak_buffer_bytes / 1024.0);
   std::printf("reader: best %.1f MB/s, median %.1f MB/s (%d passes)\n", mb / reader_s.front(),
               mb / reader_s[reader_s.size() / 2], repeat);
   std::printf("reader by CPU time: best %.1f MB/s, median %.1f MB/s\n", mb / reader_cpu_s.front(),

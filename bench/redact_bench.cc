@@ -6,7 +6,8 @@
 //     references, memcpy and ICU's own NFC normalizeUTF8;
 //   * recall per kind on the generated corpus of tests/pii_generator.h.
 //
-//   build/bin/redact_bench [--data DIR]  (default: $VOC_DATA, else ../shared/data beside the source tree) [--show 5] [--reps 3]
+//   build/bin/redact_bench [--data DIR]  (default: $VOC_DATA, else ../shared/data beside the source tree)
+//   [--show 5] [--reps 3]
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 
@@ -84,8 +85,7 @@ std::vector<std::string> Column(const std::string& path, const std::string& name
     return out;
   }
   for (size_t r = 1; r < rows.size(); ++r)
-    if (static_cast<size_t>(col) < rows[r].size() && !rows[r][col].empty())
-      out.push_back(rows[r][col]);
+    if (static_cast<size_t>(col) < rows[r].size() && !rows[r][col].empty()) out.push_back(rows[r][col]);
   return out;
 }
 
@@ -125,18 +125,20 @@ int main(int argc, char** argv) {
   int show = 0, reps = 3;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) data = argv[++i];
-    else if (a == "--show" && i + 1 < argc) show = std::atoi(argv[++i]);
-    else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
+    if (a == "--data" && i + 1 < argc)
+      data = argv[++i];
+    else if (a == "--show" && i + 1 < argc)
+      show = std::atoi(argv[++i]);
+    else if (a == "--reps" && i + 1 < argc)
+      reps = std::atoi(argv[++i]);
     else {
       std::fprintf(stderr, "usage: redact_bench [--data DIR] [--show N] [--reps N]\n");
       return 2;
     }
   }
   std::vector<Corpus> corpora;
-  corpora.push_back({"cfpb_narratives",
-                     Column(data + "/cfpb_complaints/narratives_product_only.csv",
-                            "Consumer complaint narrative")});
+  corpora.push_back({"cfpb_narratives", Column(data + "/cfpb_complaints/narratives_product_only.csv",
+                                               "Consumer complaint narrative")});
   corpora.push_back({"cfpb_sample", Column(data + "/cfpb_complaints/complaints_sample.csv",
                                            "Consumer complaint narrative")});
   {
@@ -189,7 +191,8 @@ int main(int argc, char** argv) {
   // --- hits on anonymised corpora -------------------------------------------
   std::printf("== hits on anonymised corpora (each is a leak or a false positive)\n");
   std::printf("%-20s %8s %9s %7s", "corpus", "records", "MB", "masks");
-  const char* kinds[] = {"email", "phone", "card", "ssn", "iban", "ip", "url", "account", "address", "custom"};
+  const char* kinds[] = {"email", "phone", "card",    "ssn",     "iban",
+                         "ip",    "url",   "account", "address", "custom"};
   for (const char* k : kinds) std::printf(" %7s", k);
   std::printf(" %9s\n", "hits/1k");
   std::vector<std::string> normalized_all;
@@ -208,9 +211,8 @@ int main(int argc, char** argv) {
         if (shown[voc::PiiKindName(s.kind)]++ < show) {
           const size_t b = s.begin > 40 ? s.begin - 40 : 0;
           const size_t e = std::min<size_t>(n.size(), s.end + 40);
-          std::printf("  [%s] %s <<%s>> %s\n", voc::PiiKindName(s.kind),
-                      n.substr(b, s.begin - b).c_str(), n.substr(s.begin, s.end - s.begin).c_str(),
-                      n.substr(s.end, e - s.end).c_str());
+          std::printf("  [%s] %s <<%s>> %s\n", voc::PiiKindName(s.kind), n.substr(b, s.begin - b).c_str(),
+                      n.substr(s.begin, s.end - s.begin).c_str(), n.substr(s.end, e - s.end).c_str());
         }
       }
       normalized_all.push_back(n);
@@ -249,8 +251,7 @@ int main(int argc, char** argv) {
     }
     std::printf("\n== Bitext annotated ids masked (real data recall)\n");
     for (const auto& [k, f] : found)
-      std::printf("%-12s %6.2f%% (%d/%d)\n", k.c_str(), 100.0 * f.first / f.second, f.first,
-                  f.second);
+      std::printf("%-12s %6.2f%% (%d/%d)\n", k.c_str(), 100.0 * f.first / f.second, f.first, f.second);
   }
 
   // --- throughput -------------------------------------------------------------
@@ -340,8 +341,7 @@ int main(int argc, char** argv) {
       for (const std::string& t : norm) sink += redactor.Redact(t).text.size();
       tr = std::min(tr, Seconds(t0));
     }
-    std::printf("%-20s %7.1f MB/s %7.1f MB/s\n", c.name.c_str(), c.bytes / 1e6 / tn,
-                c.bytes / 1e6 / tr);
+    std::printf("%-20s %7.1f MB/s %7.1f MB/s\n", c.name.c_str(), c.bytes / 1e6 / tn, c.bytes / 1e6 / tr);
   }
 
   // --- recall on generated data -------------------------------------------------
@@ -361,17 +361,15 @@ int main(int argc, char** argv) {
   for (const auto& s : negs) fp += !redactor.Redact(s).spans.empty();
   std::printf("\n== generated data (seed 20261123)\n");
   for (const auto& [k, h] : rec)
-    std::printf("%-8s recall %6.2f%% (%d/%d)\n", k.c_str(), 100.0 * h.first / h.second, h.first,
-                h.second);
+    std::printf("%-8s recall %6.2f%% (%d/%d)\n", k.c_str(), 100.0 * h.first / h.second, h.first, h.second);
   std::printf("hard negatives masked: %d of %zu\n", fp, negs.size());
 
   // --- recall on generated spelling variants -----------------------------------
   // A sample counts when the whole value is inside spans of its kind.
   std::printf("\n== generated variants (seed 20261205): recall per kind and variant\n");
-  const voc::PiiKind vkinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone, voc::PiiKind::kCard,
-                                voc::PiiKind::kSsn,   voc::PiiKind::kIban,  voc::PiiKind::kIp,
-                                voc::PiiKind::kUrlToken, voc::PiiKind::kAccount,
-                                voc::PiiKind::kAddress};
+  const voc::PiiKind vkinds[] = {voc::PiiKind::kEmail,    voc::PiiKind::kPhone,   voc::PiiKind::kCard,
+                                 voc::PiiKind::kSsn,      voc::PiiKind::kIban,    voc::PiiKind::kIp,
+                                 voc::PiiKind::kUrlToken, voc::PiiKind::kAccount, voc::PiiKind::kAddress};
   voc_test::PiiGenerator vgen(20261205);
   for (voc::PiiKind kind : vkinds) {
     int all_hit = 0, all_n = 0;
@@ -392,8 +390,7 @@ int main(int argc, char** argv) {
       all_hit += hit;
       all_n += n;
       char cell[64];
-      std::snprintf(cell, sizeof cell, " %s %.1f%%", voc_test::PiiGenerator::VariantName(v),
-                    100.0 * hit / n);
+      std::snprintf(cell, sizeof cell, " %s %.1f%%", voc_test::PiiGenerator::VariantName(v), 100.0 * hit / n);
       line += cell;
     }
     std::printf("%-8s recall %6.2f%% (%d/%d):%s\n", voc::PiiKindName(kind),

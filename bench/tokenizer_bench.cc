@@ -64,8 +64,7 @@ bool Same(const voc::Tokenization& a, const voc::Tokenization& b) {
   for (size_t k = 0; k < a.sentences.size(); ++k) {
     const voc::Sentence& x = a.sentences[k];
     const voc::Sentence& y = b.sentences[k];
-    if (x.begin != y.begin || x.end != y.end || x.first_token != y.first_token ||
-        x.end_token != y.end_token)
+    if (x.begin != y.begin || x.end != y.end || x.first_token != y.first_token || x.end_token != y.end_token)
       return false;
   }
   return true;
@@ -113,7 +112,9 @@ int main(int argc, char** argv) {
     } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else if (a == "--help" || a == "-h") {
-      std::printf("usage: tokenizer_bench [--data DIR] [--seconds S] [--only icu_word|voc_fast|voc_icu [--passes N]]\n");
+      std::printf(
+          "usage: tokenizer_bench [--data DIR] [--seconds S] [--only icu_word|voc_fast|voc_icu [--passes "
+          "N]]\n");
       return 0;
     } else {
       std::fprintf(stderr, "tokenizer_bench: unknown argument '%s'\n", a.c_str());
@@ -136,8 +137,7 @@ int main(int argc, char** argv) {
       if (ext == ".txt" || ext == ".csv") files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& f : files)
-      corpora.push_back(Load(f, fs::relative(f, data_dir).string()));
+    for (const auto& f : files) corpora.push_back(Load(f, fs::relative(f, data_dir).string()));
   } else {
     std::printf("(no corpora at %s: bundled samples only)\n", data_dir.c_str());
   }
@@ -191,13 +191,12 @@ int main(int argc, char** argv) {
     for (const std::string& line : c.lines) {
       ++texts;
       if (!Same((*fast)->Tokenize(line), (*icu)->Tokenize(line))) {
-        if (++disagree <= 5)
-          std::printf("DISAGREE %s: %.200s\n", c.name.c_str(), line.c_str());
+        if (++disagree <= 5) std::printf("DISAGREE %s: %.200s\n", c.name.c_str(), line.c_str());
       }
     }
   }
-  std::printf("agreement fast path == ICU path: %zu/%zu texts in %zu corpora\n", texts - disagree,
-              texts, corpora.size());
+  std::printf("agreement fast path == ICU path: %zu/%zu texts in %zu corpora\n", texts - disagree, texts,
+              corpora.size());
 
   // Throughput on the mostly-ASCII corpora.
   UErrorCode status = U_ZERO_ERROR;
@@ -206,8 +205,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tokenizer_bench: ubrk_open: %s\n", u_errorName(status));
     return 1;
   }
-  std::printf("\n%-58s %8s %9s %9s %9s %7s\n", "corpus", "MB", "icu_word", "voc_fast", "voc_icu",
-              "ratio");
+  std::printf("\n%-58s %8s %9s %9s %9s %7s\n", "corpus", "MB", "icu_word", "voc_fast", "voc_icu", "ratio");
   Corpus all;
   all.name = "ALL";
   for (const Corpus& c : corpora) {
@@ -236,8 +234,8 @@ int main(int argc, char** argv) {
     double slow_mbs = Measure(*c, per, [&] {
       for (const std::string& line : c->lines) sink += (*icu)->Tokenize(line).tokens.size();
     });
-    std::printf("%-58s %8.2f %9.1f %9.1f %9.1f %6.2fx\n", c->name.c_str(), c->bytes / 1e6, icu_mbs,
-                fast_mbs, slow_mbs, fast_mbs / icu_mbs);
+    std::printf("%-58s %8.2f %9.1f %9.1f %9.1f %6.2fx\n", c->name.c_str(), c->bytes / 1e6, icu_mbs, fast_mbs,
+                slow_mbs, fast_mbs / icu_mbs);
   }
   ubrk_close(bi);
   std::printf("(MB per CPU second, single thread; ratio = voc_fast / icu_word; checksum %zu)\n", sink % 1000);

@@ -116,13 +116,12 @@ TextArg ToText(py::handle h) {
     PyErr_Clear();
     PyObject* b = PyUnicode_AsEncodedString(h.ptr(), "utf-8", "surrogatepass");
     if (b == nullptr) throw py::error_already_set();
-    auto owned = std::make_shared<std::string>(PyBytes_AS_STRING(b),
-                                               static_cast<size_t>(PyBytes_GET_SIZE(b)));
+    auto owned =
+        std::make_shared<std::string>(PyBytes_AS_STRING(b), static_cast<size_t>(PyBytes_GET_SIZE(b)));
     Py_DECREF(b);
     return {std::string_view(*owned), false, owned};
   }
-  throw py::type_error(std::string("expected str or bytes, got ") +
-                       Py_TYPE(h.ptr())->tp_name);
+  throw py::type_error(std::string("expected str or bytes, got ") + Py_TYPE(h.ptr())->tp_name);
 }
 
 // Converts byte offsets of one UTF-8 string to code-point indices. Offsets
@@ -330,11 +329,15 @@ std::string CellText(py::handle h) {
 void NumberFigure(double v, bool score, voc::RecordFigures* fig) {
   if (std::isnan(v)) return;
   if (score) {
-    if (std::fabs(v) <= 1000.0) fig->score = v;
-    else fig->score_invalid = true;
+    if (std::fabs(v) <= 1000.0)
+      fig->score = v;
+    else
+      fig->score_invalid = true;
   } else {
-    if (v >= 0 && v <= 1e9) fig->value = v;
-    else fig->value_invalid = true;
+    if (v >= 0 && v <= 1e9)
+      fig->value = v;
+    else
+      fig->value_invalid = true;
   }
 }
 
@@ -346,8 +349,10 @@ void CellFigure(py::handle h, bool score, voc::RecordFigures* fig) {
   if (h.is_none()) return;
   if (PyUnicode_Check(h.ptr()) || PyBytes_Check(h.ptr())) {
     TextArg t = ToText(h);
-    if (score) voc::ParseScoreField(t.bytes, fig);
-    else voc::ParseValueField(t.bytes, fig);
+    if (score)
+      voc::ParseScoreField(t.bytes, fig);
+    else
+      voc::ParseValueField(t.bytes, fig);
     return;
   }
   if (PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr()) ||
@@ -363,8 +368,10 @@ void CellFigure(py::handle h, bool score, voc::RecordFigures* fig) {
     return;
   }
   const std::string text = py::str(h);
-  if (score) voc::ParseScoreField(text, fig);
-  else voc::ParseValueField(text, fig);
+  if (score)
+    voc::ParseScoreField(text, fig);
+  else
+    voc::ParseValueField(text, fig);
 }
 
 // A score or value column of `total` rows: None (no column), a 1-d numeric
@@ -385,8 +392,7 @@ class FigureColumn {
         return;
       }
     }
-    if (!py::isinstance<py::sequence>(column) || PyUnicode_Check(column.ptr()) ||
-        PyBytes_Check(column.ptr()))
+    if (!py::isinstance<py::sequence>(column) || PyUnicode_Check(column.ptr()) || PyBytes_Check(column.ptr()))
       throw py::type_error(std::string(what) + " must be a list or an array of values, one per row");
     cells_ = py::reinterpret_borrow<py::sequence>(column);
     Check(cells_.size(), total, what);
@@ -396,8 +402,10 @@ class FigureColumn {
   bool present() const { return data_ != nullptr || has_cells_; }
 
   void Read(size_t row, voc::RecordFigures* fig) const {
-    if (data_ != nullptr) NumberFigure(data_[row], score_, fig);
-    else if (has_cells_) CellFigure(cells_[row], score_, fig);
+    if (data_ != nullptr)
+      NumberFigure(data_[row], score_, fig);
+    else if (has_cells_)
+      CellFigure(cells_[row], score_, fig);
   }
 
  private:
@@ -439,19 +447,16 @@ std::vector<voc::RecordFigures> ColumnFigures(const py::object& scores, const py
 // number plus `id_offset`. Analyses are added to `aggregate` when given and
 // dropped after conversion, so memory holds one chunk of them.
 py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py::object& ids,
-                        const py::object& stamps, const py::object& channels,
-                        const py::object& customers, size_t begin, size_t end, int threads,
-                        voc::Aggregate* aggregate, bool columns, int64_t id_offset,
-                        const py::object& scores, const py::object& values) {
+                        const py::object& stamps, const py::object& channels, const py::object& customers,
+                        size_t begin, size_t end, int threads, voc::Aggregate* aggregate, bool columns,
+                        int64_t id_offset, const py::object& scores, const py::object& values) {
   const size_t total = texts.size();
   end = std::min(end, total);
   begin = std::min(begin, end);
   const size_t n = end - begin;
   py::list id_list = ids.is_none() ? py::list() : py::reinterpret_borrow<py::list>(ids);
-  py::list channel_list =
-      channels.is_none() ? py::list() : py::reinterpret_borrow<py::list>(channels);
-  py::list customer_list =
-      customers.is_none() ? py::list() : py::reinterpret_borrow<py::list>(customers);
+  py::list channel_list = channels.is_none() ? py::list() : py::reinterpret_borrow<py::list>(channels);
+  py::list customer_list = customers.is_none() ? py::list() : py::reinterpret_borrow<py::list>(customers);
   for (const py::list* l : {&id_list, &channel_list, &customer_list})
     if (l->size() != 0 && l->size() != total)
       throw py::value_error("columns differ in length: " + std::to_string(l->size()) + " and " +
@@ -485,16 +490,18 @@ py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py
     records.clear();
     if (aggregate != nullptr) {
       for (size_t i = 0; i < out.size(); ++i) {
-        if (figures.empty()) aggregate->Add(out[i]);
-        else aggregate->Add(out[i], figures[i]);
+        if (figures.empty())
+          aggregate->Add(out[i]);
+        else
+          aggregate->Add(out[i], figures[i]);
       }
     }
   }
   py::dict d;
   if (!columns) return d;
   StrCache strings;
-  py::list text(n), id(n), language(n), label(n), themes(n), departments(n), roles(n),
-      signals(n), redactions(n);
+  py::list text(n), id(n), language(n), label(n), themes(n), departments(n), roles(n), signals(n),
+      redactions(n);
   py::array_t<double> score(n), confidence(n), emotion(n);
   py::array_t<bool> unclassified(n);
   py::array_t<int64_t> profanity(n), invalid(n);
@@ -529,9 +536,8 @@ py::dict AnalyzeColumns(const voc::Analyzer& an, const py::list& texts, const py
       conf.append(py::float_(t.confidence));
       src.append(strings.Get(t.source));
       tdep.append(dept);
-      if (!t.department.empty() &&
-          std::find(seen_departments.begin(), seen_departments.end(), t.department) ==
-              seen_departments.end()) {
+      if (!t.department.empty() && std::find(seen_departments.begin(), seen_departments.end(),
+                                             t.department) == seen_departments.end()) {
         seen_departments.push_back(t.department);
         dep.append(dept);
       }
@@ -681,8 +687,8 @@ py::dict EvalDict(const voc::EvalReport& r) {
 
 std::vector<voc::LabeledText> ToRows(const py::sequence& texts, const py::sequence& labels) {
   if (texts.size() != labels.size())
-    throw py::value_error("texts and labels differ in length: " + std::to_string(texts.size()) +
-                          " and " + std::to_string(labels.size()));
+    throw py::value_error("texts and labels differ in length: " + std::to_string(texts.size()) + " and " +
+                          std::to_string(labels.size()));
   std::vector<voc::LabeledText> rows(texts.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     rows[i].text = std::string(ToText(texts[i]).bytes);
@@ -708,24 +714,29 @@ void AddAdapterBindings(py::module_& m) {
       .def_readwrite("threads", &voc::AdaptOptions::threads)
       .def_readwrite("seed", &voc::AdaptOptions::seed);
   py::class_<voc::ThemeAdapter, std::shared_ptr<voc::ThemeAdapter>>(m, "ThemeAdapter")
-      .def_static("fit", [](const std::vector<const voc::Analysis*>& sample, const voc::AdaptOptions& o) {
-        std::vector<voc::Analysis> copy;
-        copy.reserve(sample.size());
-        for (const voc::Analysis* a : sample) {
-          voc::Analysis c;
-          c.text = a->text;
-          c.themes = a->themes;
-          copy.push_back(std::move(c));
-        }
-        return std::shared_ptr<voc::ThemeAdapter>(WithoutGil([&] { return voc::ThemeAdapter::Fit(copy, o); }));
-      })
-      .def_static("load", [](const std::string& path) {
-        return std::shared_ptr<voc::ThemeAdapter>(WithoutGil([&] { return voc::ThemeAdapter::Load(path); }));
-      })
-      .def_static("from_bytes", [](const py::bytes& b) {
-        std::string s = b;
-        return std::shared_ptr<voc::ThemeAdapter>(ValueOrThrow(voc::ThemeAdapter::FromBytes(s)));
-      })
+      .def_static("fit",
+                  [](const std::vector<const voc::Analysis*>& sample, const voc::AdaptOptions& o) {
+                    std::vector<voc::Analysis> copy;
+                    copy.reserve(sample.size());
+                    for (const voc::Analysis* a : sample) {
+                      voc::Analysis c;
+                      c.text = a->text;
+                      c.themes = a->themes;
+                      copy.push_back(std::move(c));
+                    }
+                    return std::shared_ptr<voc::ThemeAdapter>(
+                        WithoutGil([&] { return voc::ThemeAdapter::Fit(copy, o); }));
+                  })
+      .def_static("load",
+                  [](const std::string& path) {
+                    return std::shared_ptr<voc::ThemeAdapter>(
+                        WithoutGil([&] { return voc::ThemeAdapter::Load(path); }));
+                  })
+      .def_static("from_bytes",
+                  [](const py::bytes& b) {
+                    std::string s = b;
+                    return std::shared_ptr<voc::ThemeAdapter>(ValueOrThrow(voc::ThemeAdapter::FromBytes(s)));
+                  })
       .def("save", [](const voc::ThemeAdapter& a, const std::string& path) { ThrowIfError(a.Save(path)); })
       .def("serialize", [](const voc::ThemeAdapter& a) { return py::bytes(a.Serialize()); })
       .def("report_json", [](const voc::ThemeAdapter& a) { return Str(a.report().ToJson()); });
@@ -740,10 +751,11 @@ PYBIND11_MODULE(_voc, m) {
   m.attr("FINDINGS_SCHEMA_VERSION") = voc::kFindingsSchemaVersion;
 
   m.def("default_models_dir", &voc::DefaultModelsDir);
-  m.def("customer_key", [](const std::string& id, const std::string& salt) {
-          return voc::CustomerKey(id, salt);
-        }, py::arg("customer_id"), py::arg("salt") = "",
-        "The keyed hash an Analyzer stores in place of a customer id (see customer_salt).");
+  m.def(
+      "customer_key",
+      [](const std::string& id, const std::string& salt) { return voc::CustomerKey(id, salt); },
+      py::arg("customer_id"), py::arg("salt") = "",
+      "The keyed hash an Analyzer stores in place of a customer id (see customer_salt).");
   m.def("max_threads", &voc::MaxThreads,
         "The most threads a voc call starts (4 per hardware thread, at least 8).");
   m.def("parse_timestamp", [](const std::string& s) { return ValueOrThrow(voc::ParseTimestamp(s)); });
@@ -796,7 +808,8 @@ PYBIND11_MODULE(_voc, m) {
   m.def(
       "apply_analyzer_config",
       [](const std::string& config, voc::AnalyzerOptions& options) {
-        if (auto st = voc::ApplyAnalyzerConfig(config, &options); !st.ok()) throw py::value_error(st.message());
+        if (auto st = voc::ApplyAnalyzerConfig(config, &options); !st.ok())
+          throw py::value_error(st.message());
       },
       py::arg("config"), py::arg("options"),
       "Sets the options a JSON config names (voc.h ApplyAnalyzerConfig) on `options`; ValueError naming "
@@ -806,9 +819,8 @@ PYBIND11_MODULE(_voc, m) {
 
   // ---- records and analyses -------------------------------------------------
   py::class_<voc::Record>(m, "Record")
-      .def(py::init([](py::handle text, std::string id, std::optional<int64_t> timestamp,
-                       std::string channel, std::string customer_id,
-                       std::vector<std::pair<std::string, std::string>> metadata) {
+      .def(py::init([](py::handle text, std::string id, std::optional<int64_t> timestamp, std::string channel,
+                       std::string customer_id, std::vector<std::pair<std::string, std::string>> metadata) {
              voc::Record r;
              r.text = std::string(ToText(text).bytes);
              r.id = std::move(id);
@@ -818,8 +830,8 @@ PYBIND11_MODULE(_voc, m) {
              r.metadata = std::move(metadata);
              return r;
            }),
-           py::arg("text"), py::arg("id") = "", py::arg("timestamp") = py::none(),
-           py::arg("channel") = "", py::arg("customer_id") = "",
+           py::arg("text"), py::arg("id") = "", py::arg("timestamp") = py::none(), py::arg("channel") = "",
+           py::arg("customer_id") = "",
            py::arg("metadata") = std::vector<std::pair<std::string, std::string>>{})
       .def_property(
           "text", [](const voc::Record& r) { return Out(r.text, false); },
@@ -838,25 +850,25 @@ PYBIND11_MODULE(_voc, m) {
       .def_property_readonly("text", [](const voc::Analysis& a) { return Str(a.text); })
       .def_property_readonly("redactions", &RedactionsDict)
       .def_readonly("invalid_utf8", &voc::Analysis::invalid_utf8)
-      .def_property_readonly("label", [](const voc::Analysis& a) {
-        return a.sentiment.scored() ? voc::PolarityName(a.sentiment.label) : "unscored";
-      })
-      .def_property_readonly("score", [](const voc::Analysis& a) {
-        return a.sentiment.scored() ? py::object(py::float_(a.sentiment.score)) : py::object(py::none());
-      })
+      .def_property_readonly("label",
+                             [](const voc::Analysis& a) {
+                               return a.sentiment.scored() ? voc::PolarityName(a.sentiment.label)
+                                                           : "unscored";
+                             })
+      .def_property_readonly("score",
+                             [](const voc::Analysis& a) {
+                               return a.sentiment.scored() ? py::object(py::float_(a.sentiment.score))
+                                                           : py::object(py::none());
+                             })
       .def_property_readonly("confidence", [](const voc::Analysis& a) { return a.sentiment.confidence; })
-      .def_property_readonly("sentiment", [](const voc::Analysis& a) {
-        return SentimentDict(a.sentiment, CharIndex(a.text));
-      })
-      .def_property_readonly("sentences", [](const voc::Analysis& a) {
-        return SentencesList(a, CharIndex(a.text));
-      })
-      .def_property_readonly("themes", [](const voc::Analysis& a) {
-        return ThemesList(a, CharIndex(a.text));
-      })
-      .def_property_readonly("signals", [](const voc::Analysis& a) {
-        return SignalsList(a, CharIndex(a.text));
-      })
+      .def_property_readonly(
+          "sentiment", [](const voc::Analysis& a) { return SentimentDict(a.sentiment, CharIndex(a.text)); })
+      .def_property_readonly("sentences",
+                             [](const voc::Analysis& a) { return SentencesList(a, CharIndex(a.text)); })
+      .def_property_readonly("themes",
+                             [](const voc::Analysis& a) { return ThemesList(a, CharIndex(a.text)); })
+      .def_property_readonly("signals",
+                             [](const voc::Analysis& a) { return SignalsList(a, CharIndex(a.text)); })
       .def_readonly("language", &voc::Analysis::language)
       .def_readonly("language_confidence", &voc::Analysis::language_confidence)
       .def_readonly("emotion_intensity", &voc::Analysis::emotion_intensity)
@@ -866,125 +878,134 @@ PYBIND11_MODULE(_voc, m) {
       .def("to_json", [](const voc::Analysis& a) { return Str(voc::AnalysisToJson(a)); });
 
   py::class_<voc::Analyzer>(m, "Analyzer")
-      .def_static("create", [](const voc::AnalyzerOptions& o) {
-        return WithoutGil([&] { return voc::Analyzer::Create(o); });
-      })
-      .def("analyze_text", [](const voc::Analyzer& an, py::handle text) {
-        TextArg t = ToText(text);
-        py::gil_scoped_release nogil;
-        return an.AnalyzeText(t.bytes);
-      })
-      .def("analyze", [](const voc::Analyzer& an, const voc::Record& r) {
-        py::gil_scoped_release nogil;
-        return an.Analyze(r);
-      })
-      .def("analyze_batch", [](const voc::Analyzer& an, const py::sequence& items, int threads) {
-        if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
-        std::vector<voc::Record> records = ToRecords(items);
-        std::vector<voc::Analysis> out;
-        {
-          py::gil_scoped_release nogil;
-          out = an.AnalyzeBatch(records, threads);
-        }
-        return ToList(std::move(out));
-      }, py::arg("items"), py::arg("threads") = 0)
-      .def("analyze_columns", [](const voc::Analyzer& an, const py::list& texts,
-                                 const py::object& ids, const py::object& stamps,
-                                 const py::object& channels, const py::object& customers,
-                                 size_t begin, size_t end, int threads, voc::Aggregate* aggregate,
-                                 bool columns, int64_t id_offset, const py::object& scores,
-                                 const py::object& values) {
-        if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
-        return AnalyzeColumns(an, texts, ids, stamps, channels, customers, begin, end, threads,
-                              aggregate, columns, id_offset, scores, values);
-      }, py::arg("texts"), py::arg("ids"), py::arg("stamps"), py::arg("channels"),
-         py::arg("customers"), py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
-         py::arg("aggregate") = nullptr, py::arg("columns") = true, py::arg("id_offset") = 0,
-         py::arg("scores") = py::none(), py::arg("values") = py::none())
-      .def("redact", [](const voc::Analyzer& an, py::handle text) {
-        TextArg t = ToText(text);
-        std::string out;
-        {
-          py::gil_scoped_release nogil;
-          out = an.Redact(t.bytes);
-        }
-        return Str(out);
-      })
+      .def_static(
+          "create",
+          [](const voc::AnalyzerOptions& o) { return WithoutGil([&] { return voc::Analyzer::Create(o); }); })
+      .def("analyze_text",
+           [](const voc::Analyzer& an, py::handle text) {
+             TextArg t = ToText(text);
+             py::gil_scoped_release nogil;
+             return an.AnalyzeText(t.bytes);
+           })
+      .def("analyze",
+           [](const voc::Analyzer& an, const voc::Record& r) {
+             py::gil_scoped_release nogil;
+             return an.Analyze(r);
+           })
+      .def(
+          "analyze_batch",
+          [](const voc::Analyzer& an, const py::sequence& items, int threads) {
+            if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+            std::vector<voc::Record> records = ToRecords(items);
+            std::vector<voc::Analysis> out;
+            {
+              py::gil_scoped_release nogil;
+              out = an.AnalyzeBatch(records, threads);
+            }
+            return ToList(std::move(out));
+          },
+          py::arg("items"), py::arg("threads") = 0)
+      .def(
+          "analyze_columns",
+          [](const voc::Analyzer& an, const py::list& texts, const py::object& ids, const py::object& stamps,
+             const py::object& channels, const py::object& customers, size_t begin, size_t end, int threads,
+             voc::Aggregate* aggregate, bool columns, int64_t id_offset, const py::object& scores,
+             const py::object& values) {
+            if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+            return AnalyzeColumns(an, texts, ids, stamps, channels, customers, begin, end, threads, aggregate,
+                                  columns, id_offset, scores, values);
+          },
+          py::arg("texts"), py::arg("ids"), py::arg("stamps"), py::arg("channels"), py::arg("customers"),
+          py::arg("begin"), py::arg("end"), py::arg("threads") = 0, py::arg("aggregate") = nullptr,
+          py::arg("columns") = true, py::arg("id_offset") = 0, py::arg("scores") = py::none(),
+          py::arg("values") = py::none())
+      .def("redact",
+           [](const voc::Analyzer& an, py::handle text) {
+             TextArg t = ToText(text);
+             std::string out;
+             {
+               py::gil_scoped_release nogil;
+               out = an.Redact(t.bytes);
+             }
+             return Str(out);
+           })
       .def("describe_json", [](const voc::Analyzer& an) { return Str(an.DescribeJson()); })
       // [(id, [(speaker, text, time, role), ...], time, channel, customer_id), ...]
       // -> [(customer Analysis, JSON str), ...]; times are Unix seconds or
       // None; a role "" is looked up by speaker. With `aggregate`, each
       // conversation is added to it (Aggregate::Add(ConversationAnalysis)).
-      .def("analyze_conversations", [](const voc::Analyzer& an, const py::sequence& items,
-                                       const std::string& speaker_map, int threads,
-                                       voc::Aggregate* aggregate) {
-        if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
-        voc::SpeakerMap map;
-        if (!speaker_map.empty()) {
-          voc::Status st = map.Add(speaker_map);
-          if (!st.ok()) throw py::value_error(st.message());
-        }
-        auto stamp = [](py::handle h) -> std::optional<int64_t> {
-          if (h.is_none()) return std::nullopt;
-          return h.cast<int64_t>();
-        };
-        std::vector<voc::Conversation> convs;
-        convs.reserve(py::len(items));
-        for (py::handle item : items) {
-          auto c5 = py::reinterpret_borrow<py::sequence>(item);
-          if (py::len(c5) != 5)
-            throw py::value_error("a conversation is (id, turns, time, channel, customer_id)");
-          voc::Conversation c;
-          c.index = convs.size();
-          c.id = py::str(c5[0]);
-          c.timestamp = stamp(c5[2]);
-          c.channel = py::str(c5[3]);
-          c.customer_id = py::str(c5[4]);
-          for (py::handle t : py::reinterpret_borrow<py::sequence>(c5[1])) {
-            auto st = py::reinterpret_borrow<py::sequence>(t);
-            if (py::len(st) != 4) throw py::value_error("a turn is (speaker, text, time, role)");
-            voc::Turn turn;
-            turn.speaker = py::str(st[0]);
-            turn.text = std::string(ToText(st[1]).bytes);
-            turn.timestamp = stamp(st[2]);
-            const std::string role_name = py::str(st[3]);
-            std::optional<voc::SpeakerRole> role;
-            for (voc::SpeakerRole r : {voc::SpeakerRole::kCustomer, voc::SpeakerRole::kAgent,
-                                       voc::SpeakerRole::kBot, voc::SpeakerRole::kSystem})
-              if (role_name == voc::SpeakerRoleName(r)) role = r;
-            if (!role_name.empty() && !role)
-              throw py::value_error("conversation '" + c.id + "', turn " +
-                                    std::to_string(c.turns.size()) + ": unknown role '" +
-                                    role_name + "' (roles: customer, agent, bot, system)");
-            if (!role) role = map.Find(turn.speaker);
-            if (!role)
-              throw py::value_error("conversation '" + c.id + "', turn " +
-                                    std::to_string(c.turns.size()) + ": unknown speaker '" +
-                                    turn.speaker + "'; pass speaker_map='" + turn.speaker +
-                                    "=customer' (roles: customer, agent, bot, system)");
-            turn.role = *role;
-            c.turns.push_back(std::move(turn));
-          }
-          convs.push_back(std::move(c));
-        }
-        std::vector<voc::ConversationAnalysis> out(convs.size());
-        std::vector<std::string> json(convs.size());
-        {
-          py::gil_scoped_release nogil;
-          voc::ParallelFor team(threads);
-          team.Run(convs.size(), [&](size_t i) {
-            out[i] = an.AnalyzeConversation(convs[i]);
-            json[i] = voc::ConversationAnalysisToJson(out[i]);
-          });
-          if (aggregate != nullptr)
-            for (const voc::ConversationAnalysis& a : out) aggregate->Add(a);
-        }
-        py::list result;
-        for (size_t i = 0; i < out.size(); ++i)
-          result.append(py::make_tuple(py::cast(std::move(out[i].customer)), Str(json[i])));
-        return result;
-      }, py::arg("items"), py::arg("speaker_map") = "", py::arg("threads") = 0,
-         py::arg("aggregate") = nullptr)
+      .def(
+          "analyze_conversations",
+          [](const voc::Analyzer& an, const py::sequence& items, const std::string& speaker_map, int threads,
+             voc::Aggregate* aggregate) {
+            if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+            voc::SpeakerMap map;
+            if (!speaker_map.empty()) {
+              voc::Status st = map.Add(speaker_map);
+              if (!st.ok()) throw py::value_error(st.message());
+            }
+            auto stamp = [](py::handle h) -> std::optional<int64_t> {
+              if (h.is_none()) return std::nullopt;
+              return h.cast<int64_t>();
+            };
+            std::vector<voc::Conversation> convs;
+            convs.reserve(py::len(items));
+            for (py::handle item : items) {
+              auto c5 = py::reinterpret_borrow<py::sequence>(item);
+              if (py::len(c5) != 5)
+                throw py::value_error("a conversation is (id, turns, time, channel, customer_id)");
+              voc::Conversation c;
+              c.index = convs.size();
+              c.id = py::str(c5[0]);
+              c.timestamp = stamp(c5[2]);
+              c.channel = py::str(c5[3]);
+              c.customer_id = py::str(c5[4]);
+              for (py::handle t : py::reinterpret_borrow<py::sequence>(c5[1])) {
+                auto st = py::reinterpret_borrow<py::sequence>(t);
+                if (py::len(st) != 4) throw py::value_error("a turn is (speaker, text, time, role)");
+                voc::Turn turn;
+                turn.speaker = py::str(st[0]);
+                turn.text = std::string(ToText(st[1]).bytes);
+                turn.timestamp = stamp(st[2]);
+                const std::string role_name = py::str(st[3]);
+                std::optional<voc::SpeakerRole> role;
+                for (voc::SpeakerRole r : {voc::SpeakerRole::kCustomer, voc::SpeakerRole::kAgent,
+                                           voc::SpeakerRole::kBot, voc::SpeakerRole::kSystem})
+                  if (role_name == voc::SpeakerRoleName(r)) role = r;
+                if (!role_name.empty() && !role)
+                  throw py::value_error("conversation '" + c.id + "', turn " +
+                                        std::to_string(c.turns.size()) + ": unknown role '" + role_name +
+                                        "' (roles: customer, agent, bot, system)");
+                if (!role) role = map.Find(turn.speaker);
+                if (!role)
+                  throw py::value_error("conversation '" + c.id + "', turn " +
+                                        std::to_string(c.turns.size()) + ": unknown speaker '" +
+                                        turn.speaker + "'; pass speaker_map='" + turn.speaker +
+                                        "=customer' (roles: customer, agent, bot, system)");
+                turn.role = *role;
+                c.turns.push_back(std::move(turn));
+              }
+              convs.push_back(std::move(c));
+            }
+            std::vector<voc::ConversationAnalysis> out(convs.size());
+            std::vector<std::string> json(convs.size());
+            {
+              py::gil_scoped_release nogil;
+              voc::ParallelFor team(threads);
+              team.Run(convs.size(), [&](size_t i) {
+                out[i] = an.AnalyzeConversation(convs[i]);
+                json[i] = voc::ConversationAnalysisToJson(out[i]);
+              });
+              if (aggregate != nullptr)
+                for (const voc::ConversationAnalysis& a : out) aggregate->Add(a);
+            }
+            py::list result;
+            for (size_t i = 0; i < out.size(); ++i)
+              result.append(py::make_tuple(py::cast(std::move(out[i].customer)), Str(json[i])));
+            return result;
+          },
+          py::arg("items"), py::arg("speaker_map") = "", py::arg("threads") = 0,
+          py::arg("aggregate") = nullptr)
       .def("set_theme_adapter", [](voc::Analyzer& an, std::shared_ptr<voc::ThemeAdapter> a) {
         voc::Status st = an.SetThemeAdapter(std::move(a));
         if (!st.ok()) ThrowIfError(st);
@@ -993,9 +1014,8 @@ PYBIND11_MODULE(_voc, m) {
 
   // ---- components -------------------------------------------------------------
   py::class_<voc::Normalizer>(m, "Normalizer")
-      .def_static("create", [](const voc::NormalizerOptions& o) {
-        return ValueOrThrow(voc::Normalizer::Create(o));
-      })
+      .def_static("create",
+                  [](const voc::NormalizerOptions& o) { return ValueOrThrow(voc::Normalizer::Create(o)); })
       .def("normalize", [](const voc::Normalizer& n, py::handle text) {
         TextArg t = ToText(text);
         voc::Normalized out;
@@ -1006,27 +1026,26 @@ PYBIND11_MODULE(_voc, m) {
         return NormalizedDict(out);
       });
   py::class_<voc::Redactor>(m, "Redactor")
-      .def_static("create", [](const voc::RedactorOptions& o) {
-        return ValueOrThrow(voc::Redactor::Create(o));
-      })
-      .def("redact", [](const voc::Redactor& r, py::handle text) {
-        TextArg t = ToText(text);
-        voc::Redaction out;
-        {
-          py::gil_scoped_release nogil;
-          out = r.Redact(t.bytes);
-        }
-        return RedactionDict(out, t);
-      })
+      .def_static("create",
+                  [](const voc::RedactorOptions& o) { return ValueOrThrow(voc::Redactor::Create(o)); })
+      .def("redact",
+           [](const voc::Redactor& r, py::handle text) {
+             TextArg t = ToText(text);
+             voc::Redaction out;
+             {
+               py::gil_scoped_release nogil;
+               out = r.Redact(t.bytes);
+             }
+             return RedactionDict(out, t);
+           })
       .def("contains_pii", [](const voc::Redactor& r, py::handle text) {
         TextArg t = ToText(text);
         py::gil_scoped_release nogil;
         return r.ContainsPii(t.bytes);
       });
   py::class_<voc::Tokenizer>(m, "Tokenizer")
-      .def_static("create", [](const voc::TokenizerOptions& o) {
-        return ValueOrThrow(voc::Tokenizer::Create(o));
-      })
+      .def_static("create",
+                  [](const voc::TokenizerOptions& o) { return ValueOrThrow(voc::Tokenizer::Create(o)); })
       .def("tokenize", [](const voc::Tokenizer& tk, py::handle text) {
         TextArg t = ToText(text);
         voc::Tokenization out;
@@ -1063,84 +1082,99 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("threads", &voc::TrainOptions::threads)
       .def_readwrite("verbose", &voc::TrainOptions::verbose);
   py::class_<voc::TextClassifier>(m, "TextClassifier")
-      .def_static("train", [](const py::sequence& texts, const py::sequence& labels,
-                              const voc::TrainOptions& o) {
-        std::vector<voc::LabeledText> rows = ToRows(texts, labels);
-        return WithoutGil([&] { return voc::TextClassifier::Train(rows, o); });
-      })
-      .def_static("train_sentiment", [](const py::sequence& texts, const py::sequence& labels,
-                                        const voc::TrainOptions& o) {
-        std::vector<voc::LabeledText> rows = ToRows(texts, labels);
-        return WithoutGil([&] { return voc::TrainSentimentModel(rows, o); });
-      })
-      .def_static("load", [](const std::string& path, const std::string& task) {
-        return WithoutGil([&] { return voc::TextClassifier::Load(path, task); });
-      }, py::arg("path"), py::arg("task") = "")
-      .def_static("from_bytes", [](const py::bytes& data, const std::string& task) {
-        std::string bytes = data;
-        return WithoutGil([&] { return voc::TextClassifier::FromBytes(bytes, task); });
-      }, py::arg("data"), py::arg("task") = "")
-      .def("save", [](const voc::TextClassifier& c, const std::string& path) {
-        voc::Status s;
-        {
-          py::gil_scoped_release nogil;
-          s = c.Save(path);
-        }
-        ThrowIfError(s);
-      })
+      .def_static("train",
+                  [](const py::sequence& texts, const py::sequence& labels, const voc::TrainOptions& o) {
+                    std::vector<voc::LabeledText> rows = ToRows(texts, labels);
+                    return WithoutGil([&] { return voc::TextClassifier::Train(rows, o); });
+                  })
+      .def_static("train_sentiment",
+                  [](const py::sequence& texts, const py::sequence& labels, const voc::TrainOptions& o) {
+                    std::vector<voc::LabeledText> rows = ToRows(texts, labels);
+                    return WithoutGil([&] { return voc::TrainSentimentModel(rows, o); });
+                  })
+      .def_static(
+          "load",
+          [](const std::string& path, const std::string& task) {
+            return WithoutGil([&] { return voc::TextClassifier::Load(path, task); });
+          },
+          py::arg("path"), py::arg("task") = "")
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data, const std::string& task) {
+            std::string bytes = data;
+            return WithoutGil([&] { return voc::TextClassifier::FromBytes(bytes, task); });
+          },
+          py::arg("data"), py::arg("task") = "")
+      .def("save",
+           [](const voc::TextClassifier& c, const std::string& path) {
+             voc::Status s;
+             {
+               py::gil_scoped_release nogil;
+               s = c.Save(path);
+             }
+             ThrowIfError(s);
+           })
       .def("serialize", [](const voc::TextClassifier& c) { return py::bytes(c.Serialize()); })
-      .def("predict", [](const voc::TextClassifier& c, py::handle text, int k) {
-        TextArg t = ToText(text);
-        std::vector<voc::Prediction> out;
-        {
-          py::gil_scoped_release nogil;
-          out = c.Predict(t.bytes, k);
-        }
-        return PredictionList(out);
-      }, py::arg("text"), py::arg("k") = 1)
-      .def("predict_above_thresholds", [](const voc::TextClassifier& c, py::handle text) {
-        TextArg t = ToText(text);
-        std::vector<voc::Prediction> out;
-        {
-          py::gil_scoped_release nogil;
-          out = c.PredictAboveThresholds(t.bytes);
-        }
-        return PredictionList(out);
-      })
-      .def("explain", [](const voc::TextClassifier& c, py::handle text, const std::string& label,
-                         int max_features) {
-        TextArg t = ToText(text);
-        voc::Explanation e;
-        {
-          py::gil_scoped_release nogil;
-          e = c.Explain(t.bytes, label, max_features);
-        }
-        CharIndex ix(t.bytes, t.is_bytes);
-        py::list features;
-        for (const auto& f : e.features) {
-          py::dict d;
-          d["feature"] = Str(f.feature);
-          d["weight"] = f.weight;
-          d["begin"] = ix(f.begin);
-          d["end"] = ix(f.end);
-          features.append(d);
-        }
-        py::dict d;
-        d["label"] = Str(e.label);
-        d["probability"] = e.probability;
-        d["features"] = features;
-        return d;
-      }, py::arg("text"), py::arg("label") = "", py::arg("max_features") = 10)
+      .def(
+          "predict",
+          [](const voc::TextClassifier& c, py::handle text, int k) {
+            TextArg t = ToText(text);
+            std::vector<voc::Prediction> out;
+            {
+              py::gil_scoped_release nogil;
+              out = c.Predict(t.bytes, k);
+            }
+            return PredictionList(out);
+          },
+          py::arg("text"), py::arg("k") = 1)
+      .def("predict_above_thresholds",
+           [](const voc::TextClassifier& c, py::handle text) {
+             TextArg t = ToText(text);
+             std::vector<voc::Prediction> out;
+             {
+               py::gil_scoped_release nogil;
+               out = c.PredictAboveThresholds(t.bytes);
+             }
+             return PredictionList(out);
+           })
+      .def(
+          "explain",
+          [](const voc::TextClassifier& c, py::handle text, const std::string& label, int max_features) {
+            TextArg t = ToText(text);
+            voc::Explanation e;
+            {
+              py::gil_scoped_release nogil;
+              e = c.Explain(t.bytes, label, max_features);
+            }
+            CharIndex ix(t.bytes, t.is_bytes);
+            py::list features;
+            for (const auto& f : e.features) {
+              py::dict d;
+              d["feature"] = Str(f.feature);
+              d["weight"] = f.weight;
+              d["begin"] = ix(f.begin);
+              d["end"] = ix(f.end);
+              features.append(d);
+            }
+            py::dict d;
+            d["label"] = Str(e.label);
+            d["probability"] = e.probability;
+            d["features"] = features;
+            return d;
+          },
+          py::arg("text"), py::arg("label") = "", py::arg("max_features") = 10)
       .def("info", [](const voc::TextClassifier& c) { return InfoDict(c.info()); });
-  m.def("unmapped_model_labels", [](const std::string& taxonomy, const std::vector<std::string>& labels) {
-    std::unique_ptr<voc::Taxonomy> tax = ValueOrThrow(voc::Taxonomy::LoadFile(taxonomy));
-    std::vector<std::string> out;
-    for (const std::string& l : labels)
-      if (tax->FindModelLabel(l) == nullptr) out.push_back(l);
-    return out;
-  }, "The labels that map to no theme of the taxonomy file (neither model_labels nor a theme id).");
-  m.def("evaluate", [](const voc::TextClassifier& c, const py::sequence& texts,
-                       const py::sequence& labels) {
+  m.def(
+      "unmapped_model_labels",
+      [](const std::string& taxonomy, const std::vector<std::string>& labels) {
+        std::unique_ptr<voc::Taxonomy> tax = ValueOrThrow(voc::Taxonomy::LoadFile(taxonomy));
+        std::vector<std::string> out;
+        for (const std::string& l : labels)
+          if (tax->FindModelLabel(l) == nullptr) out.push_back(l);
+        return out;
+      },
+      "The labels that map to no theme of the taxonomy file (neither model_labels nor a theme id).");
+  m.def("evaluate", [](const voc::TextClassifier& c, const py::sequence& texts, const py::sequence& labels) {
     std::vector<voc::LabeledText> rows = ToRows(texts, labels);
     voc::EvalReport r;
     {
@@ -1172,43 +1206,53 @@ PYBIND11_MODULE(_voc, m) {
       .def(py::init<const voc::AggregateOptions&>(), py::arg("options") = voc::AggregateOptions())
       // `score` / `value`: the record's score and customer value (a number,
       // a field's text, or None); `scores` / `values`: one per analysis.
-      .def("add", [](voc::Aggregate& g, const voc::Analysis& a, py::handle score,
-                     py::handle value) {
-        voc::RecordFigures fig;
-        CellFigure(score, true, &fig);
-        CellFigure(value, false, &fig);
-        g.Add(a, fig);
-      }, py::arg("analysis"), py::arg("score") = py::none(), py::arg("value") = py::none())
-      .def("add_many", [](voc::Aggregate& g, const std::vector<const voc::Analysis*>& items,
-                          const py::object& scores, const py::object& values) {
-        const std::vector<voc::RecordFigures> figures =
-            ColumnFigures(scores, values, items.size(), 0, items.size());
-        py::gil_scoped_release nogil;
-        for (size_t i = 0; i < items.size(); ++i) {
-          if (figures.empty()) g.Add(*items[i]);
-          else g.Add(*items[i], figures[i]);
-        }
-      }, py::arg("analyses"), py::arg("scores") = py::none(), py::arg("values") = py::none())
-      .def("merge", [](voc::Aggregate& g, const voc::Aggregate& other) {
-        voc::Status s;
-        {
-          py::gil_scoped_release nogil;
-          s = g.Merge(other);
-        }
-        ThrowIfError(s);
-      })
-      .def("serialize", [](const voc::Aggregate& g) {
-        std::string s;
-        {
-          py::gil_scoped_release nogil;
-          s = g.Serialize();
-        }
-        return Str(s);
-      })
-      .def("_load", [](voc::Aggregate& g, const std::string& json) {
-        voc::Result<voc::Aggregate> r = voc::Aggregate::Deserialize(json);
-        g = ValueOrThrow(std::move(r));
-      })
+      .def(
+          "add",
+          [](voc::Aggregate& g, const voc::Analysis& a, py::handle score, py::handle value) {
+            voc::RecordFigures fig;
+            CellFigure(score, true, &fig);
+            CellFigure(value, false, &fig);
+            g.Add(a, fig);
+          },
+          py::arg("analysis"), py::arg("score") = py::none(), py::arg("value") = py::none())
+      .def(
+          "add_many",
+          [](voc::Aggregate& g, const std::vector<const voc::Analysis*>& items, const py::object& scores,
+             const py::object& values) {
+            const std::vector<voc::RecordFigures> figures =
+                ColumnFigures(scores, values, items.size(), 0, items.size());
+            py::gil_scoped_release nogil;
+            for (size_t i = 0; i < items.size(); ++i) {
+              if (figures.empty())
+                g.Add(*items[i]);
+              else
+                g.Add(*items[i], figures[i]);
+            }
+          },
+          py::arg("analyses"), py::arg("scores") = py::none(), py::arg("values") = py::none())
+      .def("merge",
+           [](voc::Aggregate& g, const voc::Aggregate& other) {
+             voc::Status s;
+             {
+               py::gil_scoped_release nogil;
+               s = g.Merge(other);
+             }
+             ThrowIfError(s);
+           })
+      .def("serialize",
+           [](const voc::Aggregate& g) {
+             std::string s;
+             {
+               py::gil_scoped_release nogil;
+               s = g.Serialize();
+             }
+             return Str(s);
+           })
+      .def("_load",
+           [](voc::Aggregate& g, const std::string& json) {
+             voc::Result<voc::Aggregate> r = voc::Aggregate::Deserialize(json);
+             g = ValueOrThrow(std::move(r));
+           })
       .def_property_readonly("options", &voc::Aggregate::options)
       .def_property_readonly("records", &voc::Aggregate::records)
       .def_property_readonly("undated", &voc::Aggregate::undated)
@@ -1252,8 +1296,7 @@ PYBIND11_MODULE(_voc, m) {
       // amount and the per-channel costs); `cost_per_channel`: [(channel,
       // amount)].
       .def_property(
-          "cost_per_contact",
-          [](const voc::FindingsOptions& o) { return o.cost_per_contact; },
+          "cost_per_contact", [](const voc::FindingsOptions& o) { return o.cost_per_contact; },
           [](voc::FindingsOptions& o, py::handle v) {
             if (v.is_none()) {
               o.cost_per_contact.reset();
@@ -1267,10 +1310,11 @@ PYBIND11_MODULE(_voc, m) {
               o.cost_per_channel = std::move(parsed.cost_per_channel);
               return;
             }
-            if (PyBool_Check(v.ptr()) || !(PyFloat_Check(v.ptr()) || PyLong_Check(v.ptr()) ||
-                                           PyNumber_Check(v.ptr())))
-              throw py::type_error("cost_per_contact: an amount, 'AMOUNT' or "
-                                   "'CHANNEL=AMOUNT,...', or a dict {channel: amount}");
+            if (PyBool_Check(v.ptr()) ||
+                !(PyFloat_Check(v.ptr()) || PyLong_Check(v.ptr()) || PyNumber_Check(v.ptr())))
+              throw py::type_error(
+                  "cost_per_contact: an amount, 'AMOUNT' or "
+                  "'CHANNEL=AMOUNT,...', or a dict {channel: amount}");
             o.cost_per_contact = v.cast<double>();
           })
       .def_readwrite("cost_per_channel", &voc::FindingsOptions::cost_per_channel)
@@ -1279,8 +1323,7 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("currency", &voc::FindingsOptions::currency)
       .def_readwrite("score_name", &voc::FindingsOptions::score_name)
       .def_property(
-          "score_kind",
-          [](const voc::FindingsOptions& o) { return voc::ScoreKindName(o.score_kind); },
+          "score_kind", [](const voc::FindingsOptions& o) { return voc::ScoreKindName(o.score_kind); },
           [](voc::FindingsOptions& o, const std::string& name) {
             voc::Result<voc::ScoreKind> k = voc::ParseScoreKind(name);
             if (!k.ok()) throw py::value_error("score_kind: " + k.status().message());
@@ -1300,24 +1343,24 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("history_min_change", &voc::FindingsOptions::history_min_change)
       .def_readwrite("action_alpha", &voc::FindingsOptions::action_alpha)
       .def_readwrite("action_min_periods", &voc::FindingsOptions::action_min_periods)
-      .def("_set_previous_run", [](voc::FindingsOptions& o, const std::string& text) {
-        o.previous_run = ValueOrThrow(voc::ParseHistoryRun(text));
-      })
-      .def("_set_actions_text", [](voc::FindingsOptions& o, const std::string& text,
-                                   const std::string& source) {
-        o.actions = ValueOrThrow(voc::ParseActions(text, source));
-      })
-      .def("_set_actions", [](voc::FindingsOptions& o,
-                              const std::vector<std::vector<std::string>>& rows) {
-        std::vector<voc::Action> actions;
-        for (const std::vector<std::string>& r : rows) {
-          if (r.size() != 5) throw py::value_error("an action has 5 fields");
-          actions.push_back({r[0], r[1], r[2], r[3], r[4]});
-        }
-        o.actions = std::move(actions);
-      })
-      .def_property_readonly("action_count",
-                             [](const voc::FindingsOptions& o) { return o.actions.size(); });
+      .def("_set_previous_run",
+           [](voc::FindingsOptions& o, const std::string& text) {
+             o.previous_run = ValueOrThrow(voc::ParseHistoryRun(text));
+           })
+      .def("_set_actions_text",
+           [](voc::FindingsOptions& o, const std::string& text, const std::string& source) {
+             o.actions = ValueOrThrow(voc::ParseActions(text, source));
+           })
+      .def("_set_actions",
+           [](voc::FindingsOptions& o, const std::vector<std::vector<std::string>>& rows) {
+             std::vector<voc::Action> actions;
+             for (const std::vector<std::string>& r : rows) {
+               if (r.size() != 5) throw py::value_error("an action has 5 fields");
+               actions.push_back({r[0], r[1], r[2], r[3], r[4]});
+             }
+             o.actions = std::move(actions);
+           })
+      .def_property_readonly("action_count", [](const voc::FindingsOptions& o) { return o.actions.size(); });
 
   py::class_<voc::DiscoveryOptions>(m, "DiscoveryOptions")
       .def(py::init<>())
@@ -1364,28 +1407,32 @@ PYBIND11_MODULE(_voc, m) {
   py::class_<voc::Findings>(m, "Findings")
       .def("to_json", [](const voc::Findings& f) { return Str(voc::FindingsToJson(f)); })
       .def("to_csv", [](const voc::Findings& f) { return Str(voc::FindingsToCsv(f)); })
-      .def("to_html", [](const voc::Findings& f, const voc::HtmlOptions& o) {
-        return Str(voc::FindingsToHtml(f, o));
-      }, py::arg("options") = voc::HtmlOptions())
-      .def("digests", [](const voc::Findings& f) {
-        py::list out;
-        for (const voc::Digest& d : voc::DepartmentDigests(f)) {
-          py::dict x;
-          x["department"] = Str(d.department);
-          x["file_name"] = Str(d.file_name);
-          x["markdown"] = Str(d.markdown);
-          out.append(x);
-        }
-        return out;
-      })
+      .def(
+          "to_html",
+          [](const voc::Findings& f, const voc::HtmlOptions& o) { return Str(voc::FindingsToHtml(f, o)); },
+          py::arg("options") = voc::HtmlOptions())
+      .def("digests",
+           [](const voc::Findings& f) {
+             py::list out;
+             for (const voc::Digest& d : voc::DepartmentDigests(f)) {
+               py::dict x;
+               x["department"] = Str(d.department);
+               x["file_name"] = Str(d.file_name);
+               x["markdown"] = Str(d.markdown);
+               out.append(x);
+             }
+             return out;
+           })
       // The industry packs the analysis used, as `voc findings` records them.
-      .def("_set_industries", [](voc::Findings& f, const voc::Analyzer& an) {
-        if (!an.industries().packs.empty()) f.industries = an.industries();
-      })
-      .def("history_run", [](const voc::Findings& f) -> py::object {
-        if (!f.has_history) return py::none();
-        return Str(voc::SerializeHistoryRun(f.run));
-      })
+      .def("_set_industries",
+           [](voc::Findings& f, const voc::Analyzer& an) {
+             if (!an.industries().packs.empty()) f.industries = an.industries();
+           })
+      .def("history_run",
+           [](const voc::Findings& f) -> py::object {
+             if (!f.has_history) return py::none();
+             return Str(voc::SerializeHistoryRun(f.run));
+           })
       .def("write_digests", [](const voc::Findings& f, const std::string& dir) {
         voc::Status s;
         {
@@ -1456,171 +1503,172 @@ PYBIND11_MODULE(_voc, m) {
   // or "thread". Returns ([(id, [(speaker, text, time, role)], time,
   // channel, customer_id, line)], rejects as (index, line, reason, raw
   // bytes), stats).
-  m.def("read_conversations", [](py::object source, voc::ReaderOptions ro, const std::string& form,
-                                 bool detect, const std::string& speaker_map, size_t max_turns,
-                                 const std::string& marker, const std::string& parent_col,
-                                 const std::string& role_col, const std::string& author_col,
-                                 const std::vector<std::string>& company_authors) {
-    voc::ConversationReaderOptions co;
-    if (form == "turns") {
-      co.form = voc::ConversationForm::kTurns;
-      ro.turns_column = "turns";
-    } else if (form == "transcript") {
-      co.form = voc::ConversationForm::kTranscript;
-    } else if (form == "thread") {
-      co.form = voc::ConversationForm::kThread;
-    } else {
-      throw py::value_error("unknown conversation form '" + form + "'");
-    }
-    if (!speaker_map.empty()) {
-      voc::Status st = co.speakers.Add(speaker_map);
-      if (!st.ok()) throw py::value_error(st.message());
-    }
-    if (max_turns == 0) throw py::value_error("max_turns must be at least 1");
-    co.max_turns = max_turns;
-    co.marker = marker;
-    co.parent_column = parent_col;
-    co.role_column = role_col;
-    co.author_column = author_col;
-    co.company_authors = company_authors;
-    std::unique_ptr<voc::RecordReader> records;
-    if (PyBytes_Check(source.ptr())) {
-      std::string data = source.cast<std::string>();
-      records = WithoutGil([&] { return voc::RecordReader::FromString(std::move(data), ro); });
-    } else {
-      std::string path = py::str(source);
-      records = WithoutGil([&] { return voc::RecordReader::Open(path, ro); });
-    }
-    if (detect && !records->conversations())
-      throw py::value_error("not conversation input: no `turns` array in the first record; "
-                            "pass format='conversations', 'transcript' or parent_col=");
-    std::unique_ptr<voc::ConversationReader> reader =
-        WithoutGil([&] { return voc::ConversationReader::Create(std::move(records), std::move(co)); });
-    std::vector<voc::Conversation> convs;
-    std::vector<voc::Reject> rejects;
-    {
-      py::gil_scoped_release nogil;
-      voc::Conversation c;
-      voc::Reject j;
-      for (;;) {
-        auto next = reader->Read(&c, &j);
-        if (next == voc::ConversationReader::Next::kEnd) break;
-        if (next == voc::ConversationReader::Next::kReject)
-          rejects.push_back(std::move(j));
-        else
-          convs.push_back(std::move(c));
-        c = voc::Conversation();
-      }
-    }
-    ThrowIfError(reader->records().status());
-    auto stamp = [](const std::optional<int64_t>& t) -> py::object {
-      return t ? py::object(py::int_(*t)) : py::object(py::none());
-    };
-    py::list out;
-    for (const voc::Conversation& c : convs) {
-      py::list turns;
-      for (const voc::Turn& t : c.turns)
-        turns.append(py::make_tuple(Str(t.speaker), Str(t.text), stamp(t.timestamp),
-                                    voc::SpeakerRoleName(t.role)));
-      out.append(py::make_tuple(Str(c.id), turns, stamp(c.timestamp), Str(c.channel),
-                                Str(c.customer_id), c.line));
-    }
-    py::list rj;
-    for (const voc::Reject& j : rejects)
-      rj.append(py::make_tuple(j.index, j.line, Str(j.reason), py::bytes(j.raw)));
-    const voc::ConversationStats& s = reader->stats();
-    py::dict stats;
-    stats["read"] = s.read;
-    stats["emitted"] = s.emitted;
-    stats["rejected"] = s.rejected;
-    stats["conversations"] = s.conversations;
-    stats["turns"] = s.turns;
-    return py::make_tuple(out, rj, stats);
-  });
+  m.def("read_conversations",
+        [](py::object source, voc::ReaderOptions ro, const std::string& form, bool detect,
+           const std::string& speaker_map, size_t max_turns, const std::string& marker,
+           const std::string& parent_col, const std::string& role_col, const std::string& author_col,
+           const std::vector<std::string>& company_authors) {
+          voc::ConversationReaderOptions co;
+          if (form == "turns") {
+            co.form = voc::ConversationForm::kTurns;
+            ro.turns_column = "turns";
+          } else if (form == "transcript") {
+            co.form = voc::ConversationForm::kTranscript;
+          } else if (form == "thread") {
+            co.form = voc::ConversationForm::kThread;
+          } else {
+            throw py::value_error("unknown conversation form '" + form + "'");
+          }
+          if (!speaker_map.empty()) {
+            voc::Status st = co.speakers.Add(speaker_map);
+            if (!st.ok()) throw py::value_error(st.message());
+          }
+          if (max_turns == 0) throw py::value_error("max_turns must be at least 1");
+          co.max_turns = max_turns;
+          co.marker = marker;
+          co.parent_column = parent_col;
+          co.role_column = role_col;
+          co.author_column = author_col;
+          co.company_authors = company_authors;
+          std::unique_ptr<voc::RecordReader> records;
+          if (PyBytes_Check(source.ptr())) {
+            std::string data = source.cast<std::string>();
+            records = WithoutGil([&] { return voc::RecordReader::FromString(std::move(data), ro); });
+          } else {
+            std::string path = py::str(source);
+            records = WithoutGil([&] { return voc::RecordReader::Open(path, ro); });
+          }
+          if (detect && !records->conversations())
+            throw py::value_error(
+                "not conversation input: no `turns` array in the first record; "
+                "pass format='conversations', 'transcript' or parent_col=");
+          std::unique_ptr<voc::ConversationReader> reader =
+              WithoutGil([&] { return voc::ConversationReader::Create(std::move(records), std::move(co)); });
+          std::vector<voc::Conversation> convs;
+          std::vector<voc::Reject> rejects;
+          {
+            py::gil_scoped_release nogil;
+            voc::Conversation c;
+            voc::Reject j;
+            for (;;) {
+              auto next = reader->Read(&c, &j);
+              if (next == voc::ConversationReader::Next::kEnd) break;
+              if (next == voc::ConversationReader::Next::kReject)
+                rejects.push_back(std::move(j));
+              else
+                convs.push_back(std::move(c));
+              c = voc::Conversation();
+            }
+          }
+          ThrowIfError(reader->records().status());
+          auto stamp = [](const std::optional<int64_t>& t) -> py::object {
+            return t ? py::object(py::int_(*t)) : py::object(py::none());
+          };
+          py::list out;
+          for (const voc::Conversation& c : convs) {
+            py::list turns;
+            for (const voc::Turn& t : c.turns)
+              turns.append(py::make_tuple(Str(t.speaker), Str(t.text), stamp(t.timestamp),
+                                          voc::SpeakerRoleName(t.role)));
+            out.append(py::make_tuple(Str(c.id), turns, stamp(c.timestamp), Str(c.channel),
+                                      Str(c.customer_id), c.line));
+          }
+          py::list rj;
+          for (const voc::Reject& j : rejects)
+            rj.append(py::make_tuple(j.index, j.line, Str(j.reason), py::bytes(j.raw)));
+          const voc::ConversationStats& s = reader->stats();
+          py::dict stats;
+          stats["read"] = s.read;
+          stats["emitted"] = s.emitted;
+          stats["rejected"] = s.rejected;
+          stats["conversations"] = s.conversations;
+          stats["turns"] = s.turns;
+          return py::make_tuple(out, rj, stats);
+        });
   // Reads a file, or the byte range [begin, end) of one (RecordReader::
   // OpenRange), analyses and aggregates it as `voc findings` does, all in
   // C++ without the GIL. `score_column` / `value_column` feed the economics
   // figures. Returns (serialized aggregate, stats, rejects as the JSON lines
   // `--rejects` writes, redacted).
-  m.def("aggregate_file", [](const std::string& path, const voc::ReaderOptions& ro,
-                             const voc::Analyzer& an, const voc::AggregateOptions& ao,
-                             std::optional<std::pair<uint64_t, uint64_t>> byte_range, int threads,
-                             const std::string& score_column, const std::string& value_column,
-                             size_t batch_size, const std::string& id_prefix) {
-    if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
-    if (batch_size == 0) throw py::value_error("batch_size must be positive");
-    std::string serialized;
-    std::vector<std::string> rejects;
-    voc::ReaderStats stats;
-    voc::Status status;
-    {
-      py::gil_scoped_release nogil;
-      status = [&]() -> voc::Status {
-        voc::Result<std::unique_ptr<voc::RecordReader>> reader =
-            byte_range ? voc::RecordReader::OpenRange(path, ro, byte_range->first, byte_range->second)
-                       : voc::RecordReader::Open(path, ro);
-        if (!reader.ok()) return reader.status();
-        voc::PipelineOptions po;
-        po.threads = threads;
-        po.batch_size = batch_size;
-        for (const std::string* col : {&score_column, &value_column}) {
-          if (col->empty()) continue;
-          const std::vector<std::string>& cols = (*reader)->columns();
-          if (std::find(cols.begin(), cols.end(), *col) == cols.end()) {
-            std::string list;
-            for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
-            return voc::InvalidArgumentError("column '" + *col + "' not found; columns are: " + list);
-          }
-          po.keep_columns.push_back(*col);
-        }
-        // Ids numbered by the reader get `id_prefix` (unique across files).
-        const std::vector<std::string>& cols = (*reader)->columns();
-        const bool numbered =
-            !id_prefix.empty() && ro.id_column.empty() &&
-            std::find(cols.begin(), cols.end(), std::string("id")) == cols.end();
-        voc::Aggregate aggregate(ao);
-        voc::RejectWriter::Redact redact = [&an](std::string_view raw) { return an.Redact(raw); };
-        voc::Status st = voc::RunPipeline(
-            **reader, an, po,
-            [&](voc::Analysis&& a) {
-              voc::RecordFigures fig;
-              for (const auto& field : a.fields) {
-                if (!score_column.empty() && field.first == score_column)
-                  voc::ParseScoreField(field.second, &fig);
-                if (!value_column.empty() && field.first == value_column)
-                  voc::ParseValueField(field.second, &fig);
+  m.def(
+      "aggregate_file",
+      [](const std::string& path, const voc::ReaderOptions& ro, const voc::Analyzer& an,
+         const voc::AggregateOptions& ao, std::optional<std::pair<uint64_t, uint64_t>> byte_range,
+         int threads, const std::string& score_column, const std::string& value_column, size_t batch_size,
+         const std::string& id_prefix) {
+        if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
+        if (batch_size == 0) throw py::value_error("batch_size must be positive");
+        std::string serialized;
+        std::vector<std::string> rejects;
+        voc::ReaderStats stats;
+        voc::Status status;
+        {
+          py::gil_scoped_release nogil;
+          status = [&]() -> voc::Status {
+            voc::Result<std::unique_ptr<voc::RecordReader>> reader =
+                byte_range ? voc::RecordReader::OpenRange(path, ro, byte_range->first, byte_range->second)
+                           : voc::RecordReader::Open(path, ro);
+            if (!reader.ok()) return reader.status();
+            voc::PipelineOptions po;
+            po.threads = threads;
+            po.batch_size = batch_size;
+            for (const std::string* col : {&score_column, &value_column}) {
+              if (col->empty()) continue;
+              const std::vector<std::string>& cols = (*reader)->columns();
+              if (std::find(cols.begin(), cols.end(), *col) == cols.end()) {
+                std::string list;
+                for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
+                return voc::InvalidArgumentError("column '" + *col + "' not found; columns are: " + list);
               }
-              if (numbered) a.id.insert(0, id_prefix);
-              aggregate.Add(a, fig);
-            },
-            [&](const voc::Reject& r) { rejects.push_back(voc::RejectWriter::ToJson(r, redact)); });
-        stats = (*reader)->stats();
-        if (!st.ok()) return st;
-        serialized = aggregate.Serialize();
-        return voc::Status();
-      }();
-    }
-    ThrowIfError(status);
-    py::dict st;
-    st["read"] = stats.read;
-    st["emitted"] = stats.emitted;
-    st["rejected"] = stats.rejected;
-    st["bytes"] = stats.bytes;
-    py::list rj;
-    for (const std::string& j : rejects) rj.append(Str(j));
-    return py::make_tuple(Str(serialized), st, rj);
-  }, py::arg("path"), py::arg("reader_options"), py::arg("analyzer"), py::arg("aggregate_options"),
-     py::arg("byte_range") = py::none(), py::arg("threads") = 1, py::arg("score_column") = "",
-     py::arg("value_column") = "", py::arg("batch_size") = 512, py::arg("id_prefix") = "");
+              po.keep_columns.push_back(*col);
+            }
+            // Ids numbered by the reader get `id_prefix` (unique across files).
+            const std::vector<std::string>& cols = (*reader)->columns();
+            const bool numbered = !id_prefix.empty() && ro.id_column.empty() &&
+                                  std::find(cols.begin(), cols.end(), std::string("id")) == cols.end();
+            voc::Aggregate aggregate(ao);
+            voc::RejectWriter::Redact redact = [&an](std::string_view raw) { return an.Redact(raw); };
+            voc::Status st = voc::RunPipeline(
+                **reader, an, po,
+                [&](voc::Analysis&& a) {
+                  voc::RecordFigures fig;
+                  for (const auto& field : a.fields) {
+                    if (!score_column.empty() && field.first == score_column)
+                      voc::ParseScoreField(field.second, &fig);
+                    if (!value_column.empty() && field.first == value_column)
+                      voc::ParseValueField(field.second, &fig);
+                  }
+                  if (numbered) a.id.insert(0, id_prefix);
+                  aggregate.Add(a, fig);
+                },
+                [&](const voc::Reject& r) { rejects.push_back(voc::RejectWriter::ToJson(r, redact)); });
+            stats = (*reader)->stats();
+            if (!st.ok()) return st;
+            serialized = aggregate.Serialize();
+            return voc::Status();
+          }();
+        }
+        ThrowIfError(status);
+        py::dict st;
+        st["read"] = stats.read;
+        st["emitted"] = stats.emitted;
+        st["rejected"] = stats.rejected;
+        st["bytes"] = stats.bytes;
+        py::list rj;
+        for (const std::string& j : rejects) rj.append(Str(j));
+        return py::make_tuple(Str(serialized), st, rj);
+      },
+      py::arg("path"), py::arg("reader_options"), py::arg("analyzer"), py::arg("aggregate_options"),
+      py::arg("byte_range") = py::none(), py::arg("threads") = 1, py::arg("score_column") = "",
+      py::arg("value_column") = "", py::arg("batch_size") = 512, py::arg("id_prefix") = "");
   // Fits the adapted themes of a file as `voc findings --adapt on` does: the
   // first `head` records (the --industry auto sample; 0 when the packs are
   // given) and then the records read on, up to the options' sample size.
   // Returns the adapter, or None with the reason when too few verbatims are
   // labelled (the CLI then warns and uses the rules alone).
-  m.def("fit_file_adapter", [](const std::string& path, const voc::ReaderOptions& ro,
-                               const voc::Analyzer& an, const voc::AdaptOptions& ao, size_t head) {
-    voc::Result<std::unique_ptr<voc::ThemeAdapter>> adapter =
-        voc::FailedPreconditionError("not fitted");
+  m.def("fit_file_adapter", [](const std::string& path, const voc::ReaderOptions& ro, const voc::Analyzer& an,
+                               const voc::AdaptOptions& ao, size_t head) {
+    voc::Result<std::unique_ptr<voc::ThemeAdapter>> adapter = voc::FailedPreconditionError("not fitted");
     {
       py::gil_scoped_release nogil;
       adapter = [&]() -> voc::Result<std::unique_ptr<voc::ThemeAdapter>> {

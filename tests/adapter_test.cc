@@ -49,8 +49,8 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(double billing_threshold = 0.5) {
   voc::AnalyzerOptions o;
   o.models_dir = VOC_SOURCE_DIR "/models";
   o.sentiment_model = "none";
-  o.themes = WriteTemp("taxonomy_" + std::to_string(billing_threshold) + ".json",
-                       TaxonomyJson(billing_threshold));
+  o.themes =
+      WriteTemp("taxonomy_" + std::to_string(billing_threshold) + ".json", TaxonomyJson(billing_threshold));
   auto r = voc::Analyzer::Create(o);
   REQUIRE_MESSAGE(r.ok(), r.status().ToString());
   return std::move(*r);
@@ -63,8 +63,8 @@ std::vector<std::string> Corpus() {
   const char* ship[] = {"courier", "tracking", "shipment", "warehouse", "dispatch", "driver"};
   const char* make[] = {"cracked", "faulty", "screen", "hinge", "stopped working", "defective"};
   const char* filler[] = {"today", "again", "last week", "this month", "yesterday", "as usual"};
-  const char* other[] = {"Hello there, a question", "Thanks for your help", "Nice people at the shop",
-                         "Can I ask something", "Good morning to you all", "Just saying hi"};
+  const char* other[] = {"Hello there, a question", "Thanks for your help",    "Nice people at the shop",
+                         "Can I ask something",     "Good morning to you all", "Just saying hi"};
   std::vector<std::string> out;
   for (int i = 0; i < 60; ++i) {
     // Distinct texts: duplicates are fitted once.
@@ -72,9 +72,10 @@ std::vector<std::string> Corpus() {
     const int a = i % 6, b = (i / 6 + 1) % 6, c = (i / 2 + 3) % 6;
     out.push_back(std::string("I was charged for the ") + money[a] + ", the " + money[b] + " and the " +
                   money[c] + " " + f);
-    out.push_back(std::string("The parcel never came, the ") + ship[a] + ", the " + ship[b] +
-                  " and the " + ship[c] + " " + f);
-    out.push_back(std::string("It arrived broken, ") + make[a] + ", " + make[b] + " and " + make[c] + " " + f);
+    out.push_back(std::string("The parcel never came, the ") + ship[a] + ", the " + ship[b] + " and the " +
+                  ship[c] + " " + f);
+    out.push_back(std::string("It arrived broken, ") + make[a] + ", " + make[b] + " and " + make[c] + " " +
+                  f);
     if (i % 12 == 0) out.push_back("I forgot my password " + f);
     if (i % 10 == 0) out.push_back("Where is my coupon " + f);
     if (i % 3 == 0)
@@ -214,8 +215,9 @@ TEST_CASE("ThemeAdapter: a hit below its theme's threshold is not assigned") {
   auto strictest = MakeAnalyzer(1.0);
   REQUIRE(strictest->SetThemeAdapter(shared).ok());
   int below = 0;
-  for (const std::string& t : {std::string(kMissed[0]), std::string(kMissed[1]), std::string(kMissed[2]),
-                               std::string("I was billed for the fee"), std::string("The invoice and the bill")}) {
+  for (const std::string& t :
+       {std::string(kMissed[0]), std::string(kMissed[1]), std::string(kMissed[2]),
+        std::string("I was billed for the fee"), std::string("The invoice and the bill")}) {
     const voc::Analysis at = strictest->AnalyzeText(t);
     const voc::ThemeHit* b = Find(at, "billing");
     if (b && b->source == "adapted") below += b->confidence < 1.0;
@@ -266,7 +268,8 @@ TEST_CASE("ThemeAdapter: loading refuses what is not an adapted model, with the 
   // A model made by `voc train` is refused too.
   voc::TrainOptions to;
   to.validation_fraction = 0;
-  auto model = voc::TextClassifier::Train({{"charged twice", {"billing"}}, {"late parcel", {"delivery"}}}, to);
+  auto model =
+      voc::TextClassifier::Train({{"charged twice", {"billing"}}, {"late parcel", {"delivery"}}}, to);
   REQUIRE(model.ok());
   auto trained = voc::ThemeAdapter::FromBytes((*model)->Serialize());
   REQUIRE_FALSE(trained.ok());
@@ -282,7 +285,8 @@ TEST_CASE("ThemeAdapter: loading refuses what is not an adapted model, with the 
   voc::AnalyzerOptions o;
   o.models_dir = VOC_SOURCE_DIR "/models";
   o.sentiment_model = "none";
-  o.themes = WriteTemp("other.json", R"({"themes": [{"id": "billing", "rules": [{"id": "x", "include": ["fee"]}]}]})");
+  o.themes = WriteTemp("other.json",
+                       R"({"themes": [{"id": "billing", "rules": [{"id": "x", "include": ["fee"]}]}]})");
   auto other = voc::Analyzer::Create(o);
   REQUIRE(other.ok());
   voc::Status st = (*other)->SetThemeAdapter(std::move(*adapter));

@@ -70,9 +70,11 @@ TEST_CASE("Period ids: days, ISO weeks and months") {
     }
   }
   CHECK(*voc::PeriodOrdinal("2024-W02", voc::Period::kWeek) -
-            *voc::PeriodOrdinal("2023-W52", voc::Period::kWeek) == 2);
+            *voc::PeriodOrdinal("2023-W52", voc::Period::kWeek) ==
+        2);
   CHECK(*voc::PeriodOrdinal("2024-01", voc::Period::kMonth) -
-            *voc::PeriodOrdinal("2023-12", voc::Period::kMonth) == 1);
+            *voc::PeriodOrdinal("2023-12", voc::Period::kMonth) ==
+        1);
 
   CHECK(voc::PeriodOrdinal("2023-02-30", voc::Period::kDay).status().ToString() ==
         "INVALID_ARGUMENT: '2023-02-30' is not a day period id");
@@ -85,8 +87,7 @@ TEST_CASE("Period ids: days, ISO weeks and months") {
   CHECK(!voc::PeriodOrdinal("abcd-ef-gh", voc::Period::kDay).ok());
 
   CHECK(*voc::ParsePeriod("month") == voc::Period::kMonth);
-  CHECK(voc::ParsePeriod("year").status().message() ==
-        "unknown period 'year' (expected day, week or month)");
+  CHECK(voc::ParsePeriod("year").status().message() == "unknown period 'year' (expected day, week or month)");
   CHECK(std::string(voc::PeriodName(voc::Period::kDay)) == "day");
 }
 
@@ -150,7 +151,9 @@ TEST_CASE("Aggregate: evidence is the k smallest by content hash, whatever the o
 TEST_CASE("Aggregate: snippets are cut at word and UTF-8 boundaries, spans re-based") {
   std::string text;
   for (int i = 0; i < 60; ++i) text += "word\xC3\xA9" + std::to_string(i) + " ";
-  const size_t b = text.find("word\xC3\xA9" "30");
+  const size_t b = text.find(
+      "word\xC3\xA9"
+      "30");
   const size_t e = b + 8;
   const auto [s, en] = voc::internal::SnippetRange(text, b, e, 100);
   CHECK(en - s <= 100);
@@ -172,7 +175,9 @@ TEST_CASE("Aggregate: snippets are cut at word and UTF-8 boundaries, spans re-ba
   CHECK(ev.truncated_left);
   CHECK(ev.truncated_right);
   REQUIRE(ev.spans.size() == 1);
-  CHECK(ev.snippet.substr(ev.spans[0].first, 8) == "word\xC3\xA9" "30");
+  CHECK(ev.snippet.substr(ev.spans[0].first, 8) ==
+        "word\xC3\xA9"
+        "30");
 
   // Short texts are kept whole; a span longer than the limit is cut.
   CHECK(voc::internal::SnippetRange("short text", 0, 5, 280) == std::make_pair<size_t, size_t>(0, 10));
@@ -231,11 +236,11 @@ TEST_CASE("Aggregate: any split merged in any order is byte-identical to one pas
   std::vector<voc::Analysis> xs;
   const char* themes[] = {"a/x", "a/y", "b/z", ""};
   for (int i = 0; i < 300; ++i) {
-    voc::Analysis x = Record(std::to_string(i),
-                             rng() % 10 ? std::optional<int64_t>(kMon + int64_t(rng() % 5000000)) : std::nullopt,
-                             themes[rng() % 4],
-                             rng() % 2 ? voc::Polarity::kNegative : voc::Polarity::kPositive,
-                             "gift card balance missing again " + std::to_string(rng() % 7));
+    voc::Analysis x =
+        Record(std::to_string(i),
+               rng() % 10 ? std::optional<int64_t>(kMon + int64_t(rng() % 5000000)) : std::nullopt,
+               themes[rng() % 4], rng() % 2 ? voc::Polarity::kNegative : voc::Polarity::kPositive,
+               "gift card balance missing again " + std::to_string(rng() % 7));
     x.customer_id = "c" + std::to_string(rng() % 30);
     x.sentiment.score = static_cast<double>(rng() % 1000) / 999.0 - 0.5;  // not exactly summable
     if (rng() % 3 == 0) {
@@ -263,8 +268,8 @@ TEST_CASE("Aggregate: any split merged in any order is byte-identical to one pas
 TEST_CASE("Aggregate: serialization round-trips, copies and moves") {
   voc::Aggregate a;
   a.Add(Record("1", kMon, "billing/fee"));
-  voc::Analysis odd = Record("2", std::nullopt, "", voc::Polarity::kNeutral,
-                             "quote \" backslash \\ tab\t <script> \xC3\xA9");
+  voc::Analysis odd =
+      Record("2", std::nullopt, "", voc::Polarity::kNeutral, "quote \" backslash \\ tab\t <script> \xC3\xA9");
   odd.customer_id = "cust \"q\"";
   a.Add(odd);
   const std::string s = a.Serialize();
@@ -315,18 +320,15 @@ TEST_CASE("Aggregate::Deserialize: every bad input is an error with its reason")
         "aggregate: unsupported version 2 (this build reads 1)");
   CHECK(err(edit("\"period\":\"week\"", "\"period\":\"year\"")) ==
         "aggregate: $.options.period: unknown period 'year' (expected day, week or month)");
-  CHECK(err(edit("\"records\":1", "\"records\":2")) ==
-        "aggregate: $.totals do not add up to $.records");
-  CHECK(err(edit("\"records\":1", "\"records\":-1")) ==
-        "aggregate: $.records is not a non-negative integer");
+  CHECK(err(edit("\"records\":1", "\"records\":2")) == "aggregate: $.totals do not add up to $.records");
+  CHECK(err(edit("\"records\":1", "\"records\":-1")) == "aggregate: $.records is not a non-negative integer");
   CHECK(err(edit("\"2024-W01\"", "\"2024-W99\"")) ==
         "aggregate: $.phrases.all: '2024-W99' is not a week period id");
   CHECK(err(edit("\"neg\":1", "\"neg\":0")) ==
         "aggregate: $.themes.billing/fee.cells.2024-W01.call: sentiment counts do not add up to n");
   CHECK(err(edit("\"score_u\":-500000", "\"score_u\":-9223372036854775808")) ==
         "aggregate: $.themes.billing/fee.cells.2024-W01.call: scores out of range for n");
-  CHECK(err(edit("\"max_ngram\":3", "\"max_ngram\":9")) ==
-        "aggregate: $.options.max_ngram is not 1, 2 or 3");
+  CHECK(err(edit("\"max_ngram\":3", "\"max_ngram\":9")) == "aggregate: $.options.max_ngram is not 1, 2 or 3");
   CHECK(err(edit("\"role\":\"enhancer\"", "\"role\":\"boss\"")) ==
         "aggregate: $.themes.billing/fee.owners: unknown role 'boss'");
   CHECK(err(edit("\"spans\":[[4,7]]", "\"spans\":[[4,700]]")) ==

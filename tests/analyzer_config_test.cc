@@ -33,6 +33,7 @@ TEST_CASE("ApplyAnalyzerConfig: the printed config reads back to the same option
   o.signal_options.extra_cues.push_back({voc::Signal::kChurnRisk, "bye", "goodbye forever", false});
   o.theme_options.max_evidence_per_rule = 2;
   o.redactor.ip = false;
+  o.redactor.address = false;
   o.normalizer.form = voc::NormalizerOptions::Form::kNFKC;
   const std::string json = voc::AnalyzerConfigToJson(o);
   voc::AnalyzerOptions back;
@@ -67,7 +68,8 @@ TEST_CASE("ApplyAnalyzerConfig: bad configs are refused with the key named, opti
         "config: signals.max_hits_per_signal must be an integer from 1 to 1000");
   CHECK(ErrorOf(R"({"industry": 3})") == "config: industry must be a string");
   CHECK(ErrorOf(R"({"redactor": {"email": "no"}})") == "config: redactor.email must be true or false");
-  CHECK(ErrorOf(R"({"normalizer": {"form": "NFD"}})") == "config: normalizer.form must be \"NFC\" or \"NFKC\"");
+  CHECK(ErrorOf(R"({"normalizer": {"form": "NFD"}})") ==
+        "config: normalizer.form must be \"NFC\" or \"NFKC\"");
   CHECK(ErrorOf(R"({"signals": {"extra_cues": [{"signal": "churn", "name": "x", "pattern": "y"}]}})")
             .find("config: signals.extra_cues[0].signal must be one of repeat_contact, effort") == 0);
   CHECK(ErrorOf(R"({"signals": {"extra_cues": [{"signal": "effort", "name": "", "pattern": "y"}]}})") ==
@@ -88,7 +90,9 @@ TEST_CASE("Analyzer: the sentiment, signal and theme-rule options of a config re
   REQUIRE(voc::ApplyAnalyzerConfig(R"({
       "sentiment": {"neutral_threshold": 0.9, "sentences": false},
       "signals": {"extra_cues": [{"signal": "churn_risk", "name": "bye", "pattern": "goodbye forever"}]},
-      "theme_rules": {"use_rules": false}})", &o).ok());
+      "theme_rules": {"use_rules": false}})",
+                                   &o)
+              .ok());
   auto tuned = voc::Analyzer::Create(o);
   REQUIRE(tuned.ok());
   const voc::Analysis after = (*tuned)->AnalyzeText(text);

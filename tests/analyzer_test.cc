@@ -76,11 +76,9 @@ TEST_CASE("Analyzer: invalid UTF-8 and empty input do not fail") {
 
 TEST_CASE("Analyzer: AnalyzeBatch equals one-by-one for any thread count") {
   std::vector<voc::Record> records;
-  const char* texts[] = {"Package never arrived, where is my order?",
-                         "Great service, thank you!",
+  const char* texts[] = {"Package never arrived, where is my order?", "Great service, thank you!",
                          "I will cancel my account and switch to another bank.",
-                         "They charged a late fee I was never told about.",
-                         "Nothing to report."};
+                         "They charged a late fee I was never told about.", "Nothing to report."};
   for (int i = 0; i < 40; ++i) {
     voc::Record r;
     r.id = std::to_string(i);
@@ -124,7 +122,8 @@ TEST_CASE("RunPipeline: every record is analysed or rejected, in input order") {
   CHECK(stats.read == 4);
 }
 
-TEST_CASE("RunPipeline: records read into reused slots carry nothing over from the record before, on 1-3 threads") {
+TEST_CASE(
+    "RunPipeline: records read into reused slots carry nothing over from the record before, on 1-3 threads") {
   // Rows with and without channel, customer and time (CSV: empty cells;
   // JSONL: keys left out), a rejected row between them and texts longer
   // than a reused record keeps: every analysis must equal the one of its row
@@ -167,7 +166,8 @@ TEST_CASE("RunPipeline: records read into reused slots carry nothing over from t
       voc::Record fresh;
       voc::RecordReader::Next n = (*reader)->Read(&fresh, &j);
       if (n == voc::RecordReader::Next::kEnd) break;
-      if (n == voc::RecordReader::Next::kRecord) expected.push_back(voc::AnalysisToJson(Shared().Analyze(fresh)));
+      if (n == voc::RecordReader::Next::kRecord)
+        expected.push_back(voc::AnalysisToJson(Shared().Analyze(fresh)));
     }
     REQUIRE(expected.size() == 48);
     CHECK(expected[0].find("\"channel\":\"call\"") != std::string::npos);
@@ -252,7 +252,9 @@ nlohmann::json ReferenceSpan(const voc::EvidenceSpan& e, const std::string& text
 nlohmann::json ReferenceSentiment(const voc::Sentiment& s, const std::string& text) {
   nlohmann::json ev = nlohmann::json::array();
   for (const auto& e : s.evidence) ev.push_back(ReferenceSpan(e, text));
-  return {{"label", voc::PolarityName(s.label)}, {"score", s.score}, {"confidence", s.confidence},
+  return {{"label", voc::PolarityName(s.label)},
+          {"score", s.score},
+          {"confidence", s.confidence},
           {"evidence", std::move(ev)}};
 }
 
@@ -280,8 +282,11 @@ std::string ReferenceJson(const voc::Analysis& a) {
   for (const auto& t : a.themes) {
     nlohmann::json ev = nlohmann::json::array();
     for (const auto& e : t.evidence) ev.push_back(ReferenceSpan(e, a.text));
-    themes.push_back({{"id", t.id}, {"confidence", t.confidence}, {"source", t.source},
-                      {"department", t.department}, {"role", voc::ValueRoleName(t.role)},
+    themes.push_back({{"id", t.id},
+                      {"confidence", t.confidence},
+                      {"source", t.source},
+                      {"department", t.department},
+                      {"role", voc::ValueRoleName(t.role)},
                       {"evidence", std::move(ev)}});
   }
   j["themes"] = std::move(themes);
@@ -375,7 +380,11 @@ TEST_CASE("AnalysisToJson: the streaming writer equals the nlohmann rendering") 
   a.sentiment.confidence = 1.0;
   a.emotion_intensity = 1e-7;
   a.sentences.push_back({0, 5, a.sentiment});
-  a.themes.push_back({"billing/fee", 0.5, "rule:billing/fee#r1", {{0, 4, "rule:x", 1.0}}, "finance",
+  a.themes.push_back({"billing/fee",
+                      0.5,
+                      "rule:billing/fee#r1",
+                      {{0, 4, "rule:x", 1.0}},
+                      "finance",
                       voc::ValueRole::kEnhancer});
   a.signals.push_back({voc::Signal::kEffort, {0, 99, "cue:far", 0.0}});
   const std::string fast = voc::AnalysisToJson(a);
@@ -387,7 +396,9 @@ TEST_CASE("AnalysisToJson: the streaming writer equals the nlohmann rendering") 
   CHECK(fast.find("\"emotion_intensity\":1e-07") != std::string::npos);
 }
 
-TEST_CASE("RunPipeline and RunPipelineText: any thread count and batch size gives the one-by-one results in order") {
+TEST_CASE(
+    "RunPipeline and RunPipelineText: any thread count and batch size gives the one-by-one results in "
+    "order") {
   std::vector<voc::Record> records = SampleRecords();
   std::string jsonl;
   std::vector<std::string> expected;

@@ -192,8 +192,12 @@ TEST_CASE("TextClassifier: training is deterministic for a seed") {
 
 TEST_CASE("TextClassifier: save and load give identical predictions") {
   auto rows = Synthetic(30);
-  const std::vector<std::string> probes = {"charged twice", "late parcel", "locked out of the app",
-                                           "", "?!", "caf\xc3\xa9 \xf0\x9f\x98\xa1 refund"};
+  const std::vector<std::string> probes = {"charged twice",
+                                           "late parcel",
+                                           "locked out of the app",
+                                           "",
+                                           "?!",
+                                           "caf\xc3\xa9 \xf0\x9f\x98\xa1 refund"};
   for (std::string backend : {"linear", "fasttext"}) {
     for (bool quantize : {false, true}) {
       CAPTURE(backend);
@@ -460,12 +464,11 @@ TEST_CASE("TextClassifier::FromBytes: every truncation and many bit flips fail c
 
 TEST_CASE("ReadLabeledCsv: RFC 4180 fields and errors") {
   std::string path = TempFile("in.csv");
-  std::ofstream(path, std::ios::binary)
-      << "\xEF\xBB\xBFid,text,label\r\n"
-         "1,\"quoted, with comma\",a\r\n"
-         "2,\"say \"\"hi\"\"\nsecond line\",b|c\n"
-         "\n"
-         "3,plain,b\n";
+  std::ofstream(path, std::ios::binary) << "\xEF\xBB\xBFid,text,label\r\n"
+                                           "1,\"quoted, with comma\",a\r\n"
+                                           "2,\"say \"\"hi\"\"\nsecond line\",b|c\n"
+                                           "\n"
+                                           "3,plain,b\n";
   voc::CsvReadOptions o;
   auto rows = voc::ReadLabeledCsv(path, o);
   REQUIRE(rows.ok());
@@ -568,10 +571,15 @@ TEST_CASE("Linear backend: the packed prediction tables give the reference decis
   auto rows = Synthetic(60, 3);
   const std::vector<std::string> labels = {"billing", "delivery", "login"};
   voc::internal::TrainData data = SyntheticTrainData(rows, labels);
-  const std::vector<std::string> texts = {
-      "I was charged twice, please refund the fee", "the courier lost my package",
-      "password reset does not work, account locked", "", "!!!", "unrelated words only",
-      "charged charged charged twice twice", "CHARGED Twice: refund?", "caf\xC3\xA9 refund \xF0\x9F\x98\xA1"};
+  const std::vector<std::string> texts = {"I was charged twice, please refund the fee",
+                                          "the courier lost my package",
+                                          "password reset does not work, account locked",
+                                          "",
+                                          "!!!",
+                                          "unrelated words only",
+                                          "charged charged charged twice twice",
+                                          "CHARGED Twice: refund?",
+                                          "caf\xC3\xA9 refund \xF0\x9F\x98\xA1"};
   for (bool chars : {true, false}) {
     voc::internal::LinearTrainer lt(data, chars);
     auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
@@ -614,10 +622,10 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
       {0, 21, " lexscoren2 lexclassneg lexpos0 lexneg1"},  // ends after "!!"
       {22, 44, " lexnone"},
       {45, static_cast<uint32_t>(body), " lexscorep1 lexclasspos lexpos1 lexneg0"},
-      {3, 10, " lexnone"},                                  // starts inside "was" and ends inside "charged"
-      {0, 0, " lexnone"},                                   // empty piece
-      {22, 44, ""},                                         // no suffix
-      {22, 44, "lexnone"},                                  // suffix glued to the last word
+      {3, 10, " lexnone"},  // starts inside "was" and ends inside "charged"
+      {0, 0, " lexnone"},   // empty piece
+      {22, 44, ""},         // no suffix
+      {22, 44, "lexnone"},  // suffix glued to the last word
       {static_cast<uint32_t>(body), static_cast<uint32_t>(body), " lexnone lexnone"},
       {0, static_cast<uint32_t>(text.size()), " lexnone"},  // the whole text
   };
@@ -664,7 +672,8 @@ TEST_CASE("Linear payload: stored and deflated forms load to the same model; tru
   const std::string payload = (*model)->Serialize();
   REQUIRE(payload.size() > 8);
   uint64_t head = 0;
-  for (int i = 0; i < 8; ++i) head |= static_cast<uint64_t>(static_cast<unsigned char>(payload[i])) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    head |= static_cast<uint64_t>(static_cast<unsigned char>(payload[i])) << (8 * i);
   // Rebuild the payload in the other form: the raw bytes behind a size
   // (deflated) or behind the all-ones marker (stored).
   std::string raw, other;
@@ -672,8 +681,8 @@ TEST_CASE("Linear payload: stored and deflated forms load to the same model; tru
     raw = payload.substr(8);
     uLongf bound = compressBound(raw.size());
     std::string z(bound, '\0');
-    REQUIRE(compress2(reinterpret_cast<Bytef*>(z.data()), &bound,
-                      reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 9) == Z_OK);
+    REQUIRE(compress2(reinterpret_cast<Bytef*>(z.data()), &bound, reinterpret_cast<const Bytef*>(raw.data()),
+                      raw.size(), 9) == Z_OK);
     z.resize(bound);
     for (int i = 0; i < 8; ++i) other.push_back(static_cast<char>(raw.size() >> (8 * i)));
     other += z;

@@ -61,8 +61,10 @@ ReadAll Drain(voc::ConversationReader& r) {
   for (;;) {
     auto n = r.Read(&c, &rej);
     if (n == voc::ConversationReader::Next::kEnd) break;
-    if (n == voc::ConversationReader::Next::kReject) out.rejects.push_back(rej);
-    else out.conversations.push_back(c);
+    if (n == voc::ConversationReader::Next::kReject)
+      out.rejects.push_back(rej);
+    else
+      out.conversations.push_back(c);
   }
   CHECK(r.stats().read == r.stats().emitted + r.stats().rejected);
   return out;
@@ -244,8 +246,9 @@ TEST_CASE("AnalyzeConversation: the agent's words never make the customer's them
   voc::Analysis alone = Shared().AnalyzeText(customer);
   voc::ConversationAnalysis a = Shared().AnalyzeConversation(Make({
       {"customer", customer},
-      {"agent", "I'm so sorry, I understand, that is terrible! Your package delivery and "
-                "password reset are wonderful, amazing, the best!"},
+      {"agent",
+       "I'm so sorry, I understand, that is terrible! Your package delivery and "
+       "password reset are wonderful, amazing, the best!"},
   }));
   CHECK(a.customer.text == alone.text);
   CHECK(a.customer.sentiment.score == doctest::Approx(alone.sentiment.score));

@@ -29,10 +29,11 @@ namespace {
 std::vector<voc::Analysis> Airline(uint64_t seed, bool known = false) {
   std::mt19937_64 rng(seed);
   auto uni = [&](size_t n) { return static_cast<size_t>(rng() % n); };
-  const char* filler[] = {"gate", "crew", "snack", "window", "pilot", "terminal", "airport",
-                          "ticket", "boarding", "lounge", "coffee", "music", "movie", "blanket",
-                          "pillow", "sandwich", "magazine", "weather", "runway", "captain",
-                          "announcement", "passenger", "morning", "evening", "route", "city"};
+  const char* filler[] = {"gate",    "crew",    "snack",        "window",    "pilot",    "terminal",
+                          "airport", "ticket",  "boarding",     "lounge",    "coffee",   "music",
+                          "movie",   "blanket", "pillow",       "sandwich",  "magazine", "weather",
+                          "runway",  "captain", "announcement", "passenger", "morning",  "evening",
+                          "route",   "city"};
   const size_t nf = sizeof(filler) / sizeof(filler[0]);
   auto fill = [&](int n) {
     std::string s;
@@ -75,7 +76,7 @@ std::vector<voc::Analysis> Airline(uint64_t seed, bool known = false) {
     for (int i = 0; i < 30; ++i) add(refund[uni(3)], known);
     for (int i = 0; i < 25; ++i) add(seat[uni(3)], false);
     if (w >= 8)
-      for (int i = 0; i < 40; ++i) add(std::string("The app crashes at check in") , false);
+      for (int i = 0; i < 40; ++i) add(std::string("The app crashes at check in"), false);
     for (int i = 0; i < 200; ++i) add("Note" + fill(4), false);
   }
   return out;
@@ -254,8 +255,7 @@ TEST_CASE("DiscoveryDraft: a taxonomy with the base and the discovered themes") 
   CHECK(voc::Taxonomy::Parse(*with).ok());
   CHECK(voc::DiscoveryDraft(d, "[1]").status().message() == "base taxonomy: not a JSON object");
   CHECK(voc::DiscoveryDraft(d, "{").status().message() == "base taxonomy: not valid JSON");
-  CHECK(voc::DiscoveryDraft(d, "{\"themes\": 3}").status().message() ==
-        "base taxonomy: no \"themes\" array");
+  CHECK(voc::DiscoveryDraft(d, "{\"themes\": 3}").status().message() == "base taxonomy: no \"themes\" array");
 }
 
 TEST_CASE("DiscoverThemes: planted PII never reaches names, phrases, rules or examples") {
@@ -265,8 +265,8 @@ TEST_CASE("DiscoverThemes: planted PII never reaches names, phrases, rules or ex
   auto an = voc::Analyzer::Create(ao);
   REQUIRE_MESSAGE(an.ok(), an.status().message());
   std::mt19937_64 rng(9);
-  const std::vector<std::string> pii = {"jane.doe@example.com", "555-867-5309",
-                                        "4111 1111 1111 1111", "123-45-6789"};
+  const std::vector<std::string> pii = {"jane.doe@example.com", "555-867-5309", "4111 1111 1111 1111",
+                                        "123-45-6789"};
   voc::Aggregate agg;
   for (int i = 0; i < 600; ++i) {
     voc::Record r;

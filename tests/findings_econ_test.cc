@@ -30,7 +30,7 @@ Rec Make(const std::string& id, int64_t ts, const std::string& channel,
   r.a.customer_id = customer;
   r.a.text = "text " + id;
   r.a.sentiment.score = sentiment;
-  r.a.sentiment.label = sentiment < 0 ? voc::Polarity::kNegative
+  r.a.sentiment.label = sentiment < 0   ? voc::Polarity::kNegative
                         : sentiment > 0 ? voc::Polarity::kPositive
                                         : voc::Polarity::kNeutral;
   for (const std::string& t : themes) {
@@ -111,8 +111,8 @@ TEST_CASE("money: avoidable and repeat contacts x cost per channel, value at ris
   std::vector<Rec> rs;
   // billing: 3 costly calls (one with both signals), 2 costly e-mails, 1 plain call.
   rs.push_back(Make("1", kJan, "call", {"billing/fees"}, {Signal::kAvoidableContact}));
-  rs.push_back(Make("2", kJan, "call", {"billing/fees"},
-                    {Signal::kAvoidableContact, Signal::kRepeatContact}));
+  rs.push_back(
+      Make("2", kJan, "call", {"billing/fees"}, {Signal::kAvoidableContact, Signal::kRepeatContact}));
   rs.push_back(Make("3", kJan + 7 * 86400, "call", {"billing/fees"}, {Signal::kRepeatContact}));
   rs.push_back(Make("4", kJan, "email", {"billing/fees"}, {Signal::kRepeatContact}));
   rs.push_back(Make("5", kJan + 7 * 86400, "email", {"billing/fees"}, {Signal::kAvoidableContact}));
@@ -229,8 +229,7 @@ TEST_CASE("money: options are checked") {
   CHECK_FALSE(voc::ParseCostPerContact("call=-1", &o).ok());
   CHECK_FALSE(voc::ParseCostPerContact("=3", &o).ok());
   voc::FindingsOptions twice;
-  CHECK(voc::ParseCostPerContact("call=1,call=2", &twice).message().find("twice") !=
-        std::string::npos);
+  CHECK(voc::ParseCostPerContact("call=1,call=2", &twice).message().find("twice") != std::string::npos);
   voc::FindingsOptions neg;
   neg.customer_value = -5;
   CHECK(voc::ValidateFindingsOptions(neg).message().find("customer_value") != std::string::npos);
@@ -298,9 +297,9 @@ TEST_CASE("drivers: NPS leave-one-out impact equals the direct computation") {
 TEST_CASE("drivers: CSAT is the share of 4-5, mean otherwise, sentiment without scores") {
   std::vector<Rec> rs;
   for (int i = 0; i < 40; ++i) {
-    Rec r = Make("c" + std::to_string(i), kJan, "web", i < 10 ? std::vector<std::string>{"size/fit"}
-                                                             : std::vector<std::string>{},
-                 {}, i < 10 ? -0.5 : 0.25);
+    Rec r = Make("c" + std::to_string(i), kJan, "web",
+                 i < 10 ? std::vector<std::string>{"size/fit"} : std::vector<std::string>{}, {},
+                 i < 10 ? -0.5 : 0.25);
     r.fig.score = i < 10 ? 1 + i % 3 : 3 + i % 3;  // theme: 1..3; rest: 3..5
     rs.push_back(r);
   }

@@ -23,14 +23,14 @@
 namespace voc_test {
 
 inline const char* const kFiller[] = {
-    "account", "agent", "answer", "app", "bill", "branch", "call", "case", "charge", "chat",
-    "customer", "day", "email", "form", "help", "issue", "letter", "manager", "message",
-    "money", "month", "number", "online", "order", "page", "payment", "phone", "plan",
-    "problem", "process", "product", "reason", "reply", "request", "service", "staff",
-    "system", "team", "ticket", "time", "update", "website", "week", "morning", "evening",
-    "friday", "monday", "yesterday", "today", "person", "queue", "status", "note", "detail",
-    "name", "address", "card", "price", "offer", "store", "delivery", "code", "login",
-    "screen", "button", "link", "document", "policy", "contract", "refund", "credit", "fee"};
+    "account", "agent",    "answer",    "app",      "bill",   "branch",   "call",     "case",    "charge",
+    "chat",    "customer", "day",       "email",    "form",   "help",     "issue",    "letter",  "manager",
+    "message", "money",    "month",     "number",   "online", "order",    "page",     "payment", "phone",
+    "plan",    "problem",  "process",   "product",  "reason", "reply",    "request",  "service", "staff",
+    "system",  "team",     "ticket",    "time",     "update", "website",  "week",     "morning", "evening",
+    "friday",  "monday",   "yesterday", "today",    "person", "queue",    "status",   "note",    "detail",
+    "name",    "address",  "card",      "price",    "offer",  "store",    "delivery", "code",    "login",
+    "screen",  "button",   "link",      "document", "policy", "contract", "refund",   "credit",  "fee"};
 
 struct PlantedTheme {
   const char* id;
@@ -69,8 +69,8 @@ inline std::vector<voc::Analysis> SyntheticStream(uint64_t seed) {
     const bool account = uni(10) == 0;
     a.text = prefix + body + "." + tail + (email ? " Contact me at [EMAIL]." : "") +
              (account ? " Account XXXX-XXXX." : "");
-    a.sentiment.label = negative ? voc::Polarity::kNegative
-                                 : (uni(2) ? voc::Polarity::kNeutral : voc::Polarity::kPositive);
+    a.sentiment.label =
+        negative ? voc::Polarity::kNegative : (uni(2) ? voc::Polarity::kNeutral : voc::Polarity::kPositive);
     a.sentiment.score = negative ? -0.2 - 0.1 * uni(7) : 0.1 * uni(6);
     a.emotion_intensity = 0.05 * uni(10);
     if (t) {
@@ -102,14 +102,12 @@ inline std::vector<voc::Analysis> SyntheticStream(uint64_t seed) {
 
   const PlantedTheme billing{"billing/unexpected-fee", "Billing", voc::ValueRole::kEnhancer,
                              "charged an unexpected fee"};
-  const PlantedTheme delivery{"delivery/late", "Logistics", voc::ValueRole::kCreator,
-                              "parcel arrived late"};
+  const PlantedTheme delivery{"delivery/late", "Logistics", voc::ValueRole::kCreator, "parcel arrived late"};
   const PlantedTheme login{"app/login-failure", "Digital", voc::ValueRole::kCreator,
                            "cannot log in to the app"};
   const PlantedTheme heat{"product/overheating", "Engineering", voc::ValueRole::kCreator,
                           "charger overheating and smoking"};
-  const PlantedTheme store{"store/closure", "Retail", voc::ValueRole::kService,
-                           "local store closed"};
+  const PlantedTheme store{"store/closure", "Retail", voc::ValueRole::kService, "local store closed"};
   const PlantedTheme noise[] = {
       {"account/address-change", "Customer Service", voc::ValueRole::kService, "change my address"},
       {"marketing/promo-confusion", "Marketing", voc::ValueRole::kCommunicator, "promo code confusing"},

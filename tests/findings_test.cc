@@ -70,8 +70,7 @@ const voc::Finding* Find(const voc::Findings& f, const std::string& theme) {
 }
 
 const std::vector<voc::Analysis>& Stream() {
-  static const auto* const kStream =
-      new std::vector<voc::Analysis>(voc_test::SyntheticStream(42));
+  static const auto* const kStream = new std::vector<voc::Analysis>(voc_test::SyntheticStream(42));
   return *kStream;
 }
 
@@ -94,8 +93,8 @@ void CheckPlantedStatuses(const voc::Findings& f) {
     const auto status = entry.second;
     const voc::Finding* x = Find(f, theme);
     REQUIRE_MESSAGE(x != nullptr, theme);
-    CHECK_MESSAGE(x->status == status, theme << " is " << voc::FindingStatusName(x->status)
-                                              << ": " << x->status_reason);
+    CHECK_MESSAGE(x->status == status,
+                  theme << " is " << voc::FindingStatusName(x->status) << ": " << x->status_reason);
   }
   CHECK(f.Count(voc::FindingStatus::kChronic) == 2);
 }
@@ -162,8 +161,7 @@ TEST_CASE("DetectFindings: planted chronic, emerging, spike and resolved issues 
     CHECK(x.priority == doctest::Approx(sum).epsilon(0.001));
     CHECK(x.priority_parts.size() == 5);
   }
-  for (size_t i = 1; i < f.findings.size(); ++i)
-    CHECK(f.findings[i - 1].priority >= f.findings[i].priority);
+  for (size_t i = 1; i < f.findings.size(); ++i) CHECK(f.findings[i - 1].priority >= f.findings[i].priority);
 
   const voc::Finding* login = Find(f, "app/login-failure");
   CHECK(login->last_count == 45);
@@ -279,8 +277,7 @@ TEST_CASE("FindingsOptions: validation names the bad field; DetectFindings clamp
   o.weight_growth = -1;
   CHECK(voc::ValidateFindingsOptions(o).message() == "priority weights must be >= 0");
   o = {};
-  o.weight_volume = o.weight_persistence = o.weight_negativity = o.weight_signals =
-      o.weight_growth = 0;
+  o.weight_volume = o.weight_persistence = o.weight_negativity = o.weight_signals = o.weight_growth = 0;
   CHECK(voc::ValidateFindingsOptions(o).message() == "at least one priority weight must be > 0");
   o = {};
   o.resolved_quiet = 0;
@@ -334,11 +331,11 @@ TEST_CASE("DetectFindings: repeat customers per theme and per period") {
     a.Add(x);
   };
   add("1", 0, "ann");
-  add("2", 1, "ann");   // ann twice in 2024-W01
+  add("2", 1, "ann");  // ann twice in 2024-W01
   add("3", 2, "bob");
-  add("4", 8, "bob");   // bob once per week, twice in the window
+  add("4", 8, "bob");  // bob once per week, twice in the window
   add("5", 9, "cy");
-  add("6", 9, "");      // unknown customers are not counted
+  add("6", 9, "");  // unknown customers are not counted
   const voc::Findings f = voc::DetectFindings(a);
   REQUIRE(f.findings.size() == 1);
   const voc::Finding& x = f.findings[0];
@@ -359,8 +356,7 @@ std::vector<voc::Analysis> WithSurge(int week, const std::string& channel, int e
   const int64_t start = 1704067200 + int64_t{week} * 7 * 86400;
   const size_t n = xs.size();
   for (size_t i = 0; i < n; ++i) {
-    if (!xs[i].timestamp || *xs[i].timestamp < start || *xs[i].timestamp >= start + 7 * 86400)
-      continue;
+    if (!xs[i].timestamp || *xs[i].timestamp < start || *xs[i].timestamp >= start + 7 * 86400) continue;
     if (!channel.empty() && xs[i].channel != channel) continue;
     for (int k = 0; k < extra; ++k) {
       voc::Analysis c = xs[i];
@@ -396,8 +392,7 @@ TEST_CASE("DetectFindings: a planted volume surge with flat shares is its own fi
   REQUIRE(s.drivers.size() == 5);
   CHECK(s.drivers[0].theme == "unclassified");
   CHECK(s.drivers[1].theme == "billing/unexpected-fee");
-  for (size_t i = 1; i < s.drivers.size(); ++i)
-    CHECK(s.drivers[i - 1].excess >= s.drivers[i].excess);
+  for (size_t i = 1; i < s.drivers.size(); ++i) CHECK(s.drivers[i - 1].excess >= s.drivers[i].excess);
   // Every channel doubled: one surge per channel too, and no other period.
   CHECK(f.surges.size() == 5);
   for (const auto& x : f.surges) CHECK(x.period == "2024-W09");
@@ -438,8 +433,7 @@ TEST_CASE("DetectFindings: a chronic theme that spiked in the last period says b
   REQUIRE(billing->also.size() == 1);
   CHECK(billing->also[0] == voc::FindingStatus::kSpike);
   CHECK(billing->status_reason.find("; and it spiked in the last week: ") != std::string::npos);
-  CHECK(voc::FindingsToJson(f).find("\"also\": [\n        \"spike\"\n      ]") !=
-        std::string::npos);
+  CHECK(voc::FindingsToJson(f).find("\"also\": [\n        \"spike\"\n      ]") != std::string::npos);
   // The steady chronic theme says nothing more.
   CHECK(Find(f, "delivery/late")->also.empty());
 }

@@ -194,7 +194,7 @@ TEST_CASE("History: an issue with no finding any more is resolved and the file k
   CHECK(carried);
   const std::string stored = voc::SerializeHistoryRun(f.run);
   CHECK(stored.find("\"version\": 1") != std::string::npos);
-  CHECK(stored.find("note") == std::string::npos);  // no verbatim text
+  CHECK(stored.find("note") == std::string::npos);    // no verbatim text
   CHECK(stored.find("\"r1\"") == std::string::npos);  // no record ids
 
   // Its department gets a digest that says so.
@@ -202,8 +202,7 @@ TEST_CASE("History: an issue with no finding any more is resolved and the file k
   for (const voc::Digest& d : voc::DepartmentDigests(f))
     if (d.department == "Retail") {
       digest = true;
-      CHECK(d.markdown.find("- Resolved: store/closure (no finding in this run)\n") !=
-            std::string::npos);
+      CHECK(d.markdown.find("- Resolved: store/closure (no finding in this run)\n") != std::string::npos);
       CHECK(d.markdown.find("Your findings: none in this window.") != std::string::npos);
     }
   CHECK(digest);
@@ -271,8 +270,7 @@ TEST_CASE("ParseHistoryRun: round trip, corrupt and future files") {
 
   auto message = [](const std::string& s) { return voc::ParseHistoryRun(s).status().message(); };
   CHECK(message("{not json") == "history: not valid JSON (line 1)");
-  CHECK(message("{\"version\": 1}") ==
-        "history: not a voc history file (no \"format\": \"voc-history\")");
+  CHECK(message("{\"version\": 1}") == "history: not a voc history file (no \"format\": \"voc-history\")");
   CHECK(message("[1, 2]") == "history: not a voc history file (no \"format\": \"voc-history\")");
   std::string future = text;
   future.replace(future.find("\"version\": 1"), 12, "\"version\": 7");
@@ -383,8 +381,7 @@ TEST_CASE("ParseActions: CSV and JSON, errors with file and line") {
         "a.csv:1: the header must name the columns theme and date "
         "(theme,owner,action,date,status)");
   CHECK(message("theme,date\n\"x,2024-01-01\n", "a.csv") == "a.csv:2: unterminated quoted field");
-  CHECK(message("", "a.csv") ==
-        "a.csv: empty (expected a header row: theme,owner,action,date,status)");
+  CHECK(message("", "a.csv") == "a.csv: empty (expected a header row: theme,owner,action,date,status)");
   CHECK(message("[\n {\"theme\": \"x\", \"date\": \"2024-01-01\"},\n {\"theme\": \"y\", \"date\": "
                 "\"tomorrow\"}\n]",
                 "a.json") == "a.json:3 (item 2): bad date 'tomorrow' (expected YYYY-MM-DD)");

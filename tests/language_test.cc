@@ -237,7 +237,8 @@ TEST_CASE("Taxonomy: rules fire only in the languages they are written for") {
 
 TEST_CASE("Taxonomy: language fields are checked") {
   auto bad = [](const char* rule) {
-    std::string json = std::string(R"({"themes": [{"id": "a", "department": "service", "rules": [)") + rule + "]}]}";
+    std::string json =
+        std::string(R"({"themes": [{"id": "a", "department": "service", "rules": [)") + rule + "]}]}";
     auto t = voc::Taxonomy::Parse(json);
     REQUIRE_FALSE(t.ok());
     return t.status().message();
@@ -253,7 +254,8 @@ TEST_CASE("Taxonomy: language fields are checked") {
   CHECK(bad(R"({"id": "r", "lang": "de", "include": "x"}, {"id": "r", "lang": ["fr", "de"], "include": "y"})")
             .find("for language 'de'") != std::string::npos);
   // The same id for other languages is fine; defaults.lang sets a file's language.
-  auto ok = voc::Taxonomy::Parse(R"({"defaults": {"lang": "es"}, "themes": [{"id": "a", "department": "service",
+  auto ok =
+      voc::Taxonomy::Parse(R"({"defaults": {"lang": "es"}, "themes": [{"id": "a", "department": "service",
       "rules": [{"id": "r", "include": "retraso"}, {"id": "r", "lang": "en", "include": "delay"}]}]})");
   REQUIRE_MESSAGE(ok.ok(), ok.status().ToString());
   CHECK((*ok)->Find("a")->rules[0].languages == std::vector<std::string>{"es"});
@@ -328,8 +330,8 @@ TEST_CASE("Sentiment by language: the other shipped languages") {
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
-    auto s = voc::internal::LanguageSentiment::Load(std::string(VOC_SOURCE_DIR "/models/sentiment/") + c.lang + ".tsv",
-                                                    c.lang);
+    auto s = voc::internal::LanguageSentiment::Load(
+        std::string(VOC_SOURCE_DIR "/models/sentiment/") + c.lang + ".tsv", c.lang);
     REQUIRE(s.ok());
     CHECK((*s)->Analyze(c.text).document.label == c.label);
   }
@@ -410,9 +412,11 @@ TEST_CASE("Aggregate: languages and unscored records are counted, merged and ser
   o.period = voc::Period::kDay;
   voc::Aggregate one(o), a(o), b(o);
   std::vector<voc::Analysis> xs;
-  for (int i = 0; i < 30; ++i) xs.push_back(Record("e" + std::to_string(i), "en", true,
-                                                   i % 3 ? voc::Polarity::kNegative : voc::Polarity::kPositive, i % 10));
-  for (int i = 0; i < 20; ++i) xs.push_back(Record("r" + std::to_string(i), "ru", false, voc::Polarity::kNeutral, i % 10));
+  for (int i = 0; i < 30; ++i)
+    xs.push_back(Record("e" + std::to_string(i), "en", true,
+                        i % 3 ? voc::Polarity::kNegative : voc::Polarity::kPositive, i % 10));
+  for (int i = 0; i < 20; ++i)
+    xs.push_back(Record("r" + std::to_string(i), "ru", false, voc::Polarity::kNeutral, i % 10));
   for (size_t i = 0; i < xs.size(); ++i) {
     one.Add(xs[i]);
     (i % 2 ? a : b).Add(xs[i]);

@@ -14,9 +14,7 @@ std::unique_ptr<voc::Normalizer> Make(const voc::NormalizerOptions& o = {}) {
   return std::move(*r);
 }
 
-std::string N(std::string_view s, const voc::NormalizerOptions& o = {}) {
-  return Make(o)->Normalize(s).text;
-}
+std::string N(std::string_view s, const voc::NormalizerOptions& o = {}) { return Make(o)->Normalize(s).text; }
 
 }  // namespace
 
@@ -33,13 +31,16 @@ TEST_CASE("Normalizer: plain ASCII is copied unchanged") {
 TEST_CASE("Normalizer: whitespace is collapsed and trimmed") {
   CHECK(N("  too   many\tspaces \r\n here  ") == "too many spaces here");
   // NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR, NBSP, EM SPACE, IDEOGRAPHIC SPACE.
-  CHECK(N("a\xC2\x85" "b\xE2\x80\xA8" "c\xE2\x80\xA9" "d\xC2\xA0" "e\xE2\x80\x83" "f\xE3\x80\x80g") ==
-        "a b c d e f g");
+  CHECK(N("a\xC2\x85"
+          "b\xE2\x80\xA8"
+          "c\xE2\x80\xA9"
+          "d\xC2\xA0"
+          "e\xE2\x80\x83"
+          "f\xE3\x80\x80g") == "a b c d e f g");
   CHECK(N(" \t\r\n ") == "");
   voc::NormalizerOptions keep;
   keep.keep_line_breaks = true;
-  CHECK(N("line one \r\n\r\n  line two\xE2\x80\xA8three  four", keep) ==
-        "line one\nline two\nthree four");
+  CHECK(N("line one \r\n\r\n  line two\xE2\x80\xA8three  four", keep) == "line one\nline two\nthree four");
   voc::NormalizerOptions off;
   off.collapse_whitespace = false;
   CHECK(N("  a  b\n", off) == "  a  b\n");
@@ -60,14 +61,24 @@ TEST_CASE("Normalizer: invalid UTF-8 becomes U+FFFD and is counted") {
 
 TEST_CASE("Normalizer: NUL and control characters are removed and counted") {
   auto n = Make();
-  const std::string in("a\0b\x01" "c\x7F" "d\xC2\x80" "e\xEF\xBB\xBF" "f", 14);
+  const std::string in(
+      "a\0b\x01"
+      "c\x7F"
+      "d\xC2\x80"
+      "e\xEF\xBB\xBF"
+      "f",
+      14);
   const voc::Normalized out = n->Normalize(in);
   CHECK(out.text == "abcdef");
   CHECK(out.controls_removed == 5);
   voc::NormalizerOptions keep;
   keep.remove_controls = false;
   const voc::Normalized k = Make(keep)->Normalize(in);
-  CHECK(k.text == std::string("ab\x01" "c\x7F" "d\xC2\x80" "e\xEF\xBB\xBF" "f"));
+  CHECK(k.text == std::string("ab\x01"
+                              "c\x7F"
+                              "d\xC2\x80"
+                              "e\xEF\xBB\xBF"
+                              "f"));
   CHECK(k.controls_removed == 1);  // NUL is always dropped
 }
 

@@ -41,8 +41,8 @@ TEST_CASE("MatchAlphabet: words, spaces and punctuation of common rule patterns"
   CHECK(Members(Alphabet("(?P<n>a)\\.\\-"), probe) == "a.-");
   CHECK(Members(Alphabet("[a-c-]"), probe) == "a-");
   CHECK(Alphabet("a.b").all());
-  CHECK(Alphabet("\\x41")['a']);   // letters in both cases, whatever the flags
-  CHECK(Alphabet("\\101")['A']);   // octal
+  CHECK(Alphabet("\\x41")['a']);  // letters in both cases, whatever the flags
+  CHECK(Alphabet("\\101")['A']);  // octal
   CHECK(Alphabet("\\x{2c}")[',']);
 }
 
@@ -61,9 +61,8 @@ TEST_CASE("MatchAlphabet: negated classes lose nothing to case folding; non-ASCI
 
 TEST_CASE("MatchAlphabet: refuses what it does not read") {
   std::bitset<128> a;
-  for (const char* p : {"^abc", "abc$", "\\Aabc", "abc\\z", "\\pL", "\\p{Greek}", "\\Qa.b\\E",
-                        "[[:alpha:]]", "\\C", "(?x)a", "[abc", "a\\", "\\x4", "(?P<n", "\xFF",
-                        "[b-a]", "\\8"}) {
+  for (const char* p : {"^abc", "abc$", "\\Aabc", "abc\\z", "\\pL", "\\p{Greek}", "\\Qa.b\\E", "[[:alpha:]]",
+                        "\\C", "(?x)a", "[abc", "a\\", "\\x4", "(?P<n", "\xFF", "[b-a]", "\\8"}) {
     CAPTURE(p);
     CHECK_FALSE(MatchAlphabet(p, &a));
   }
@@ -74,9 +73,11 @@ TEST_CASE("MatchAlphabet: every byte of every match of random patterns is in the
   // digits, spaces and punctuation; every match RE2 finds is checked.
   std::mt19937 rng(7);
   const std::vector<std::string> atoms = {
-      "a", "B", "fee", "\\d", "\\D", "\\s", "\\S", "\\w", "\\W", "[a-c]", "[^a-c]", "[^.!?\\n]",
-      "[\\d,]", "[^\\w]", "\\.", "-", "'", ",", "\\x21", "(?i:k)", "[[]", "[]a]", "[^]a]", "\\b",
-      "\\B", "\xE2\x84\xAA", "[\\x{17F}]", "\\{", "x{2}", "."};
+      "a",    "B",     "fee",   "\\d",    "\\D",          "\\s",        "\\S",
+      "\\w",  "\\W",   "[a-c]", "[^a-c]", "[^.!?\\n]",    "[\\d,]",     "[^\\w]",
+      "\\.",  "-",     "'",     ",",      "\\x21",        "(?i:k)",     "[[]",
+      "[]a]", "[^]a]", "\\b",   "\\B",    "\xE2\x84\xAA", "[\\x{17F}]", "\\{",
+      "x{2}", "."};
   const std::vector<std::string> quant = {"", "", "?", "*", "+", "{0,3}", "{2}", "??", "+?"};
   const std::string chars = "abcABCkKsfe 09,.!?-'_{}[]\n\t";
   int checked = 0;

@@ -39,8 +39,7 @@ bool IsSubset(const std::vector<int>& small, const std::vector<int>& big) {
   return true;
 }
 
-void ReadAll(const std::string& path, const voc::ReaderOptions& options,
-             std::vector<std::string>* texts) {
+void ReadAll(const std::string& path, const voc::ReaderOptions& options, std::vector<std::string>* texts) {
   auto reader = voc::RecordReader::Open(path, options);
   REQUIRE(reader.ok());
   voc::Record r;
@@ -66,10 +65,14 @@ std::vector<std::string> Variants(const std::string& text) {
   std::string upper = text, kelvin, long_s;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (char c : text) {
-    if (c == 'k' || c == 'K') kelvin += "\xE2\x84\xAA";  // U+212A KELVIN SIGN
-    else kelvin.push_back(c);
-    if (c == 's') long_s += "\xC5\xBF";  // U+017F LATIN SMALL LETTER LONG S
-    else long_s.push_back(c);
+    if (c == 'k' || c == 'K')
+      kelvin += "\xE2\x84\xAA";  // U+212A KELVIN SIGN
+    else
+      kelvin.push_back(c);
+    if (c == 's')
+      long_s += "\xC5\xBF";  // U+017F LATIN SMALL LETTER LONG S
+    else
+      long_s.push_back(c);
   }
   // Long enough for Search to locate the atoms (and to search around them).
   std::string repeated = text;
@@ -156,7 +159,10 @@ TEST_CASE("FoldForAtoms lowercases ASCII and folds other letters to one form") {
   CHECK(Fold("\xCE\xA3") == "\xCF\x83");  // capital sigma -> sigma
   CHECK(Fold("\xCF\x82") == "\xCF\x83");  // final sigma -> sigma
   CHECK(Fold("\xC3\x89T\xC3\x89") == "\xC3\xA9t\xC3\xA9");
-  CHECK(Fold("a\xFF" "b") == "a\xEF\xBF\xBD" "b");  // a malformed byte becomes U+FFFD
+  CHECK(Fold("a\xFF"
+             "b") ==
+        "a\xEF\xBF\xBD"
+        "b");  // a malformed byte becomes U+FFFD
   CHECK(Fold("") == "");
 }
 
@@ -172,8 +178,9 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
   for (int round = 0; round < 200; ++round) {
     std::vector<std::string> atoms;
     const size_t count = 1 + rng() % 40;
-    for (size_t i = 0; i < count; ++i) atoms.push_back(random_string(12));  // some longer than the table's prefix
-    if (round % 5 == 0) atoms.push_back(atoms.front());                       // duplicates
+    for (size_t i = 0; i < count; ++i)
+      atoms.push_back(random_string(12));                // some longer than the table's prefix
+    if (round % 5 == 0) atoms.push_back(atoms.front());  // duplicates
     AtomMatcher m(atoms);
     for (int t = 0; t < 20; ++t) {
       // Some texts span several of the scan's 4096-byte blocks.
@@ -232,10 +239,10 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
 
 TEST_CASE("LiteralPrefilter keeps every random pattern that matches, across case folds") {
   std::mt19937 rng(11);
-  const std::vector<std::string> words = {"stress", "kick", "SIGMA", "\xCF\x82ig", "refund", "ok",
-                                          "\xC3\xA9t\xC3\xA9", "as", "no"};
-  const std::vector<std::string> glue = {"|", "\\s+", "[^.]{0,8}?", "(?:x|y)?", " ", ".*",
-                                         "\\W+", "[,;] ", "-?", "\\.", "[^a-z ]{1,3}", "\\w*"};
+  const std::vector<std::string> words = {
+      "stress", "kick", "SIGMA", "\xCF\x82ig", "refund", "ok", "\xC3\xA9t\xC3\xA9", "as", "no"};
+  const std::vector<std::string> glue = {"|",     "\\s+", "[^.]{0,8}?", "(?:x|y)?",     " ",   ".*", "\\W+",
+                                         "[,;] ", "-?",   "\\.",        "[^a-z ]{1,3}", "\\w*"};
   auto word = [&] { return words[rng() % words.size()]; };
   for (int round = 0; round < 60; ++round) {
     std::vector<std::string> patterns;
@@ -322,10 +329,11 @@ TEST_CASE("Profanity gate: every text the profanity pattern matches is a candida
 
   std::vector<std::string> texts = BundledTexts();
   const size_t bundled = texts.size();
-  for (const char* t : {"FUUUCK this", "ffffuuuccckkk", "what the f**k", "f*****k off", "sh1tty",
-                        "BullShit", "motherfucker", "goddamnit", "ASSHOLES", "arsehole", "bitches",
-                        "bastard", "WTF", "stfu", "pissed", "dickheads", "screwed you", "effing",
-                        "frigging", "freaking", "crappy", "damned", "fuk", "f*ck"})
+  for (const char* t :
+       {"FUUUCK this",  "ffffuuuccckkk", "what the f**k", "f*****k off", "sh1tty",      "BullShit",
+        "motherfucker", "goddamnit",     "ASSHOLES",      "arsehole",    "bitches",     "bastard",
+        "WTF",          "stfu",          "pissed",        "dickheads",   "screwed you", "effing",
+        "frigging",     "freaking",      "crappy",        "damned",      "fuk",         "f*ck"})
     texts.push_back(t);
   // The hardest branches (f+u+c+k+, f\*+k, sh[i1]t) with random repeats,
   // cases and neighbours, and near misses with one letter dropped.
@@ -430,7 +438,9 @@ TEST_CASE("LiteralPrefilter gives the same candidates on concurrent threads") {
   CHECK(mismatches == std::vector<int>(4, 0));
 }
 
-TEST_CASE("LiteralPrefilter: Search on concurrent threads (each pattern's scope built on first use) agrees with RE2") {
+TEST_CASE(
+    "LiteralPrefilter: Search on concurrent threads (each pattern's scope built on first use) agrees with "
+    "RE2") {
   RE2::Options opt = voc::internal::SignalCueOptions();
   RegexSetGroup group(opt);
   std::vector<std::string> patterns = voc::internal::BuiltinSignalCuePatterns();

@@ -59,8 +59,8 @@ TEST_CASE("Redactor: a card beside another number is masked") {
 }
 
 TEST_CASE("Redactor: invisible characters inside personal data") {
-  for (const char* inv : {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0",
-                          "\xC2\xAD", "\xE2\x80\x8E", "\xE2\x80\xAE", "\xEF\xBB\xBF"}) {
+  for (const char* inv : {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0", "\xC2\xAD",
+                          "\xE2\x80\x8E", "\xE2\x80\xAE", "\xEF\xBB\xBF"}) {
     const std::string i(inv);
     CAPTURE(i);
     CHECK(R("card 4111" + i + "1111" + i + "1111" + i + "1111 ok") == "card [CARD] ok");
@@ -69,14 +69,20 @@ TEST_CASE("Redactor: invisible characters inside personal data") {
     CHECK(R("call 555-867" + i + "-5309 ok") == "call [PHONE] ok");
   }
   // Offsets are those of the input; text outside the masks is kept as is.
-  const std::string in = "a \xE2\x80\x8B" "4111\xC2\xAD" "1111 1111 1111 \xE2\x80\x8D z";
+  const std::string in =
+      "a \xE2\x80\x8B"
+      "4111\xC2\xAD"
+      "1111 1111 1111 \xE2\x80\x8D z";
   const voc::Redaction r = Red().Redact(in);
   REQUIRE(r.spans.size() == 1);
   CHECK(in.substr(r.spans[0].begin, r.spans[0].end - r.spans[0].begin) ==
-        "4111\xC2\xAD" "1111 1111 1111");
+        "4111\xC2\xAD"
+        "1111 1111 1111");
   CHECK(r.text == "a \xE2\x80\x8B[CARD] \xE2\x80\x8D z");
   CHECK(r.text.substr(r.spans[0].out_begin, r.spans[0].out_end - r.spans[0].out_begin) == "[CARD]");
-  CHECK(Red().ContainsPii("4111\xE2\x80\x8B" "1111 1111 1111"));
+  CHECK(
+      Red().ContainsPii("4111\xE2\x80\x8B"
+                        "1111 1111 1111"));
   // Emoji sequences with ZWJ and variation selectors stay as they are.
   const std::string emoji = "family \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9 \xE2\x9D\xA4\xEF\xB8\x8F";
   CHECK(R(emoji) == emoji);
@@ -87,20 +93,23 @@ TEST_CASE("Redactor: digits of other scripts and fullwidth characters") {
   CHECK(R("card \xEF\xBC\x94\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91 \xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91"
           "\xEF\xBC\x91 \xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91 \xEF\xBC\x91\xEF\xBC\x91"
           "\xEF\xBC\x91\xEF\xBC\x91") == "card [CARD]");
-  CHECK(R("ssn \xD9\xA1\xD9\xA2\xD9\xA3-\xD9\xA4\xD9\xA5-\xD9\xA6\xD9\xA7\xD9\xA8\xD9\xA9") ==
-        "ssn [SSN]");
+  CHECK(R("ssn \xD9\xA1\xD9\xA2\xD9\xA3-\xD9\xA4\xD9\xA5-\xD9\xA6\xD9\xA7\xD9\xA8\xD9\xA9") == "ssn [SSN]");
   CHECK(R("phone \xDB\xB5\xDB\xB5\xDB\xB5-\xDB\xB8\xDB\xB6\xDB\xB7-\xDB\xB5\xDB\xB3\xDB\xB0\xDB\xB9") ==
         "phone [PHONE]");
   CHECK(R("ssn \xE0\xA5\xA7\xE0\xA5\xA8\xE0\xA5\xA9-\xE0\xA5\xAA\xE0\xA5\xAB-"
           "\xE0\xA5\xAC\xE0\xA5\xAD\xE0\xA5\xAE\xE0\xA5\xAF") == "ssn [SSN]");
-  CHECK(R("write jane.doe\xEF\xBC\xA0" "example.com now") == "write [EMAIL] now");
+  CHECK(R("write jane.doe\xEF\xBC\xA0"
+          "example.com now") == "write [EMAIL] now");
   // Other-script digits that are not personal data stay.
   CHECK(R("\xD9\xA3 items for \xD9\xA1\xD9\xA2 dollars") == "\xD9\xA3 items for \xD9\xA1\xD9\xA2 dollars");
 }
 
 TEST_CASE("Redactor: spelling variants") {
   for (const char* card : {"4111.1111.1111.1111", "4111/1111/1111/1111", "4111_1111_1111_1111",
-                           "4111\xE2\x80\x93" "1111\xE2\x80\x93" "1111\xE2\x80\x93" "1111",
+                           "4111\xE2\x80\x93"
+                           "1111\xE2\x80\x93"
+                           "1111\xE2\x80\x93"
+                           "1111",
                            "3782.822463.10005"})
     CHECK(R(std::string("card ") + card + " ok") == "card [CARD] ok");
   // Dotted numbers that are not card-shaped stay.
@@ -123,10 +132,9 @@ TEST_CASE("Redactor: spelling variants") {
 
 TEST_CASE("Redactor: recall per kind and variant on generated variants") {
   voc_test::PiiGenerator gen(20261205);
-  const voc::PiiKind kinds[] = {voc::PiiKind::kEmail, voc::PiiKind::kPhone, voc::PiiKind::kCard,
-                                voc::PiiKind::kSsn,   voc::PiiKind::kIban,  voc::PiiKind::kIp,
-                                voc::PiiKind::kUrlToken, voc::PiiKind::kAccount,
-                                voc::PiiKind::kAddress};
+  const voc::PiiKind kinds[] = {voc::PiiKind::kEmail,    voc::PiiKind::kPhone,   voc::PiiKind::kCard,
+                                voc::PiiKind::kSsn,      voc::PiiKind::kIban,    voc::PiiKind::kIp,
+                                voc::PiiKind::kUrlToken, voc::PiiKind::kAccount, voc::PiiKind::kAddress};
   std::map<std::string, std::pair<int, int>> by_kind;
   for (voc::PiiKind kind : kinds) {
     for (auto v : voc_test::PiiGenerator::kVariants) {
@@ -146,12 +154,12 @@ TEST_CASE("Redactor: recall per kind and variant on generated variants") {
       by_kind[voc::PiiKindName(kind)].first += hit;
       by_kind[voc::PiiKindName(kind)].second += n;
       const double recall = static_cast<double>(hit) / n;
-      MESSAGE((Name(kind, v) + " recall " + std::to_string(recall) + " (" + std::to_string(hit) +
-               "/" + std::to_string(n) + ")"));
+      MESSAGE((Name(kind, v) + " recall " + std::to_string(recall) + " (" + std::to_string(hit) + "/" +
+               std::to_string(n) + ")"));
       CHECK_MESSAGE(recall >= 0.97, (Name(kind, v) + " recall " + std::to_string(recall)));
     }
   }
   for (const auto& [kind, h] : by_kind)
-    MESSAGE((kind + " variants recall " + std::to_string(static_cast<double>(h.first) / h.second) +
-             " (" + std::to_string(h.first) + "/" + std::to_string(h.second) + ")"));
+    MESSAGE((kind + " variants recall " + std::to_string(static_cast<double>(h.first) / h.second) + " (" +
+             std::to_string(h.first) + "/" + std::to_string(h.second) + ")"));
 }

@@ -18,8 +18,8 @@
 namespace {
 
 using voc::InputFormat;
-using voc::Record;
 using voc::ReaderOptions;
+using voc::Record;
 using voc::RecordReader;
 using voc::Reject;
 using voc::StatusCode;
@@ -164,8 +164,7 @@ TEST_CASE("csv: columns by name, metadata in input order, id fallback") {
   CHECK(out.records[0].id == "1");  // no id column: the record number
   CHECK(out.records[1].id == "2");
   CHECK(out.records[0].customer_id == "c9");
-  CHECK(out.records[0].metadata ==
-        std::vector<std::pair<std::string, std::string>>{{"z", "1"}, {"a", "x"}});
+  CHECK(out.records[0].metadata == std::vector<std::pair<std::string, std::string>>{{"z", "1"}, {"a", "x"}});
   CHECK(out.records[1].metadata[1].second.empty());
   CHECK_FALSE(out.records[0].timestamp.has_value());
 
@@ -176,8 +175,7 @@ TEST_CASE("csv: columns by name, metadata in input order, id fallback") {
   o.id_column = "ref";
   out = ReadString("id,text,ref\nr1,t1,x1\n", o);
   CHECK(out.records[0].id == "x1");
-  CHECK(out.records[0].metadata ==
-        std::vector<std::pair<std::string, std::string>>{{"id", "r1"}});
+  CHECK(out.records[0].metadata == std::vector<std::pair<std::string, std::string>>{{"id", "r1"}});
 }
 
 TEST_CASE("csv: tab delimiter from .tsv and by option") {
@@ -227,8 +225,7 @@ TEST_CASE("csv: wrong column names fail Open with the list of columns") {
 
 TEST_CASE("csv: empty, header-only and blank input give zero records") {
   for (std::string data : {std::string(), std::string("\xEF\xBB\xBF"), std::string("text,id\n"),
-                           std::string("text,id"), std::string("\n\n"),
-                           std::string("text,id\r\n\r\n\n")}) {
+                           std::string("text,id"), std::string("\n\n"), std::string("text,id\r\n\r\n\n")}) {
     CAPTURE(data);
     Output out = ReadString(data, Csv());
     CHECK(out.status.ok());
@@ -345,10 +342,10 @@ TEST_CASE("jsonl: objects, metadata serialised compactly in input order") {
   REQUIRE(out.records.size() == 2);
   CHECK(out.records[0].id == "j1");
   CHECK(out.records[0].text == "late delivery");
-  CHECK(out.records[0].metadata == std::vector<std::pair<std::string, std::string>>{
-                                       {"stars", "2"}, {"tags", "[\"a\",\"b\"]"}});
-  CHECK(out.records[1].metadata == std::vector<std::pair<std::string, std::string>>{
-                                       {"stars", "5"}, {"extra", "null"}});
+  CHECK(out.records[0].metadata ==
+        std::vector<std::pair<std::string, std::string>>{{"stars", "2"}, {"tags", "[\"a\",\"b\"]"}});
+  CHECK(out.records[1].metadata ==
+        std::vector<std::pair<std::string, std::string>>{{"stars", "5"}, {"extra", "null"}});
   CHECK(out.records[1].line == 2);
 }
 
@@ -409,7 +406,8 @@ TEST_CASE("jsonl: malformed lines are rejected with the parser's message") {
   CHECK(out.records[3].line == 12);
   REQUIRE(out.rejects.size() == 6);
   CHECK(out.rejects[0].line == 2);
-  CHECK(out.rejects[0].reason.rfind("invalid JSON: [json.exception.parse_error.101] parse error at line 1, column 10", 0) == 0);
+  CHECK(out.rejects[0].reason.rfind(
+            "invalid JSON: [json.exception.parse_error.101] parse error at line 1, column 10", 0) == 0);
   CHECK(out.rejects[0].raw == "{\"text\": oops}");
   CHECK(out.rejects[1].reason == "JSON value is not an object");
   CHECK(out.rejects[2].reason == "missing text field 'text'");
@@ -427,14 +425,17 @@ TEST_CASE("jsonl: ill-formed UTF-8 in strings passes through untouched") {
   // form and a surrogate, in text, channel, a key and a nested value; the
   // genuine U+1F600 and U+10FFFF stay as they are in a clean line.
   const std::string text = "caf\xE9 \x80 \xE2\x82 \xC0\xAF \xED\xA0\x80 \xF0\x9F\x98\x80";
-  Output out = ReadString("{\"text\":\"" + text + "\",\"ch\":\"w\xEB" "b\",\"k\xFF\":[\"\xFE\"]}\n"
-                          "{\"text\":\"\xF4\x8F\xBF\xBF ok\"}\n",
+  Output out = ReadString("{\"text\":\"" + text +
+                              "\",\"ch\":\"w\xEB"
+                              "b\",\"k\xFF\":[\"\xFE\"]}\n"
+                              "{\"text\":\"\xF4\x8F\xBF\xBF ok\"}\n",
                           o);
   REQUIRE(out.records.size() == 2);
   CHECK(out.records[0].text == text);
-  CHECK(out.records[0].channel == "w\xEB" "b");
-  CHECK(out.records[0].metadata ==
-        std::vector<std::pair<std::string, std::string>>{{"k\xFF", "[\"\xFE\"]"}});
+  CHECK(out.records[0].channel ==
+        "w\xEB"
+        "b");
+  CHECK(out.records[0].metadata == std::vector<std::pair<std::string, std::string>>{{"k\xFF", "[\"\xFE\"]"}});
   CHECK(out.records[1].text == "\xF4\x8F\xBF\xBF ok");
   CHECK(out.columns == std::vector<std::string>{"text", "ch", "k\xFF"});
   // Outside strings such bytes are still a JSON syntax error.
@@ -505,11 +506,13 @@ TEST_CASE("auto format: by extension, then by content") {
   REQUIRE(one_column.records.size() == 1);
   CHECK(one_column.records[0].text == "only column");
   CHECK(ReadString("\"text\"\nquoted header\n").format == InputFormat::kCsv);
-  CHECK(ReadFile(kData + "complaints.csv.gz", [] {
-          ReaderOptions o;
-          o.text_column = "body";
-          return o;
-        }()).format == InputFormat::kCsv);
+  CHECK(ReadFile(kData + "complaints.csv.gz",
+                 [] {
+                   ReaderOptions o;
+                   o.text_column = "body";
+                   return o;
+                 }())
+            .format == InputFormat::kCsv);
   // The extension wins over the content.
   std::string path = TempPath("looks_like_csv.txt");
   WriteFile(path, "a,b\nc,d\n");
@@ -572,12 +575,14 @@ TEST_CASE("gzip: concatenated members are read as one stream") {
 
 TEST_CASE("gzip: truncated data keeps earlier records and reports DataLoss") {
   std::string plain = "text,n\n";
-  for (int i = 0; i < 2000; ++i) plain += "record number " + std::to_string(i) + "," + std::to_string(i) + "\n";
+  for (int i = 0; i < 2000; ++i)
+    plain += "record number " + std::to_string(i) + "," + std::to_string(i) + "\n";
   std::string z = Gzip(plain);
   std::string cut = z.substr(0, z.size() / 2);
   Output out = ReadString(cut, Csv());
   CHECK(out.status.code() == StatusCode::kDataLoss);
-  CHECK(out.status.message().rfind("gzip data truncated at byte offset " + std::to_string(cut.size()), 0) == 0);
+  CHECK(out.status.message().rfind("gzip data truncated at byte offset " + std::to_string(cut.size()), 0) ==
+        0);
   CHECK(out.records.size() > 100);
   CHECK(out.records.size() < 2000);
   for (size_t i = 0; i < out.records.size(); ++i)
@@ -604,8 +609,7 @@ TEST_CASE("gzip: corrupt data reports DataLoss with the byte offset") {
   CHECK(out.status.message().find("gzip data") != std::string::npos);
   CHECK(out.status.message().find("at byte offset ") != std::string::npos);
   REQUIRE(out.records.size() > 100);
-  for (size_t i = 0; i < 100; ++i)
-    CHECK(out.records[i].text == "complaint " + std::to_string(i * 7919));
+  for (size_t i = 0; i < 100; ++i) CHECK(out.records[i].text == "complaint " + std::to_string(i * 7919));
 
   // Garbage after a complete member is not a gzip header.
   out = ReadString(Gzip("text\nok\n") + "garbage!", Csv());
@@ -626,8 +630,8 @@ TEST_CASE("streaming: buffers stay bounded whatever the record count") {
   std::string plain = "id,text,date\n";
   plain.reserve(12 << 20);
   for (int i = 0; i < 200000; ++i) {
-    plain += std::to_string(i) + ",\"customer said, \"\"thing " + std::to_string(i) +
-             "\"\"\",2021-05-0" + std::to_string(1 + i % 9) + "\n";
+    plain += std::to_string(i) + ",\"customer said, \"\"thing " + std::to_string(i) + "\"\"\",2021-05-0" +
+             std::to_string(1 + i % 9) + "\n";
   }
   const size_t plain_size = plain.size();
   std::string z = Gzip(plain, 1);
@@ -709,10 +713,15 @@ TEST_CASE("ParseTimestamp: rejected forms, with reasons") {
       {"2020-01-00", "cannot parse timestamp '2020-01-00': day 0 is out of range for month 1"},
       {"2020-01-01T24:00:00", "cannot parse timestamp '2020-01-01T24:00:00': time of day is out of range"},
       {"2020-01-01T10:60", "cannot parse timestamp '2020-01-01T10:60': time of day is out of range"},
-      {"2020-01-01T10:00+25:00", "cannot parse timestamp '2020-01-01T10:00+25:00': UTC offset is out of range"},
-      {"01/02/2020 13:00 PM", "cannot parse timestamp '01/02/2020 13:00 PM': hour 13 is out of range for AM/PM"},
-      {"12345678901234567", "cannot parse timestamp '12345678901234567': Unix seconds out of range (years 1900-2199)"},
-      {"1700000000000", "cannot parse timestamp '1700000000000': Unix seconds out of range (years 1900-2199); milliseconds since the epoch? divide by 1000"},
+      {"2020-01-01T10:00+25:00",
+       "cannot parse timestamp '2020-01-01T10:00+25:00': UTC offset is out of range"},
+      {"01/02/2020 13:00 PM",
+       "cannot parse timestamp '01/02/2020 13:00 PM': hour 13 is out of range for AM/PM"},
+      {"12345678901234567",
+       "cannot parse timestamp '12345678901234567': Unix seconds out of range (years 1900-2199)"},
+      {"1700000000000",
+       "cannot parse timestamp '1700000000000': Unix seconds out of range (years 1900-2199); milliseconds "
+       "since the epoch? divide by 1000"},
       {"yesterday", "cannot parse timestamp 'yesterday'"},
       {"2020-1-02", "cannot parse timestamp '2020-1-02'"},
       {"2020-01-02T", "cannot parse timestamp '2020-01-02T'"},
@@ -800,8 +809,8 @@ TEST_CASE("RejectWriter: JSON lines, redaction, errors") {
   auto bad = voc::RejectWriter::Open(kData + "no_such_dir/rejects.jsonl");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == StatusCode::kInvalidArgument);
-  CHECK(bad.status().message() == "cannot open rejects file '" + kData +
-                                      "no_such_dir/rejects.jsonl': No such file or directory");
+  CHECK(bad.status().message() ==
+        "cannot open rejects file '" + kData + "no_such_dir/rejects.jsonl': No such file or directory");
 }
 
 // The JSON string writer copies plain ASCII eight bytes at a time; it must
@@ -819,15 +828,24 @@ std::string ReferenceJsonString(std::string_view text) {
       i += n == 0 ? 1 : n;
       continue;
     }
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\b') out += "\\b";
-    else if (c == '\f') out += "\\f";
-    else if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
-    else out.push_back(static_cast<char>(c));
+    if (c == '"')
+      out += "\\\"";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\b')
+      out += "\\b";
+    else if (c == '\f')
+      out += "\\f";
+    else if (c < 0x20)
+      out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+    else
+      out.push_back(static_cast<char>(c));
     ++i;
   }
   return out + "\"";
@@ -849,8 +867,9 @@ TEST_CASE("AppendJsonString escapes like a byte-by-byte writer") {
   }
   // Random texts over plain, special, UTF-8 and malformed bytes.
   std::mt19937 rng(5);
-  const std::string pieces[] = {"word", " ", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ",
-                                "\xC3\xA9", "\xE2\x80\x99", "\xF0\x9F\x98\x80", "\xC3", "\xFF", "~"};
+  const std::string pieces[] = {"word", " ",    "\"", "\\",       "\n",           "\x01",
+                                "\x1f", "\x7f", " ",  "\xC3\xA9", "\xE2\x80\x99", "\xF0\x9F\x98\x80",
+                                "\xC3", "\xFF", "~"};
   for (int round = 0; round < 2000; ++round) {
     std::string text;
     const size_t parts = rng() % 24;
@@ -913,7 +932,9 @@ TEST_CASE("byte ranges: every split reads the records of the whole file, numbere
       "{\"text\":\"two\",\"t\":\"bad\"}\r\n"
       "{\"text\":\"three\"}\r"
       "{not json\n"
-      "{\"text\":\"" + std::string(80, 'x') + "\"}\n"
+      "{\"text\":\"" +
+      std::string(80, 'x') +
+      "\"}\n"
       "                                                                          \n"
       "{\"text\":\"last\"}";
   const std::string text = "a\n\nb\r\nc\rd\n  \n" + std::string(70, 'y') + "\ne";

@@ -52,16 +52,15 @@ TEST_CASE("Redactor: spans and output offsets") {
   CHECK(r.spans[1].kind == voc::PiiKind::kAccount);
   CHECK(r.spans[1].begin == 32);
   CHECK(r.spans[1].end == 39);
-  CHECK(r.text.substr(r.spans[1].out_begin, r.spans[1].out_end - r.spans[1].out_begin) ==
-        "[ACCOUNT]");
+  CHECK(r.text.substr(r.spans[1].out_begin, r.spans[1].out_end - r.spans[1].out_begin) == "[ACCOUNT]");
   CHECK(r.existing_masks == 0);
 }
 
 TEST_CASE("Redactor: each kind in its common forms") {
   CHECK(R("mail jo.doe+x@mail.example.co.uk now") == "mail [EMAIL] now");
-  for (const char* p : {"(555) 123-4567", "555-123-4567", "555.123.4567", "+1 555 123 4567",
-                        "+44 20 7946 0958", "+49 30 1234567", "+33 1 23 45 67 89",
-                        "1-800-555-0199", "2125550199"})
+  for (const char* p :
+       {"(555) 123-4567", "555-123-4567", "555.123.4567", "+1 555 123 4567", "+44 20 7946 0958",
+        "+49 30 1234567", "+33 1 23 45 67 89", "1-800-555-0199", "2125550199"})
     CHECK(R(std::string("call ") + p + " today") == "call [PHONE] today");
   CHECK(R("card 4111 1111 1111 1111 and 4111-1111-1111-1111 and 378282246310005") ==
         "card [CARD] and [CARD] and [CARD]");
@@ -71,7 +70,7 @@ TEST_CASE("Redactor: each kind in its common forms") {
   CHECK(R("IBAN DE89 3704 0044 0532 0130 00 IS MINE") == "IBAN [IBAN] IS MINE");
   CHECK(R("IBAN GB82WEST12345698765432.") == "IBAN [IBAN].");
   CHECK(R("IBAN DE89 3704 0044 0532 0130 01") == "IBAN [ACCOUNT]");  // check digits fail
-  CHECK(R("acct # 7741 2290 1187") == "acct # [ACCOUNT]");  // every group of the number
+  CHECK(R("acct # 7741 2290 1187") == "acct # [ACCOUNT]");           // every group of the number
   CHECK(R("order 12345 2 items") == "order [ACCOUNT] 2 items");
   CHECK(R("from 192.168.0.17, 2001:0db8:85a3:0000:0000:8a2e:0370:7334 and fe80::1ff:fe23:4567:890a") ==
         "from [IP], [IP] and [IP]");
@@ -85,7 +84,9 @@ TEST_CASE("Redactor: each kind in its common forms") {
   CHECK(R("my card ending in 4321 was declined") == "my card ending in [ACCOUNT] was declined");
   CHECK(R("My SSN is 123456789, ssn: 234567890") == "My SSN is [SSN], ssn: [SSN]");
   CHECK(R("write to jos\xC3\xA9.m\xC3\xBCller@b\xC3\xBCro.example.de now") == "write to [EMAIL] now");
-  CHECK(R("call 555\xE2\x80\x93" "867\xE2\x80\x93" "5309 now") == "call [PHONE] now");
+  CHECK(R("call 555\xE2\x80\x93"
+          "867\xE2\x80\x93"
+          "5309 now") == "call [PHONE] now");
   CHECK(R("call 15558675309 or 1 555 867 5309") == "call [PHONE] or [PHONE]");
   CHECK(R("call me at 555 1234 please") == "call me at [PHONE] please");
   CHECK(R("ip: 8.8.8.8:53 and [2001:db8::1]:443 and 10.0.0.1/24") ==
@@ -95,22 +96,21 @@ TEST_CASE("Redactor: each kind in its common forms") {
 }
 
 TEST_CASE("Redactor: ordinary numbers are not personal data") {
-  for (const char* s : {"I paid $1,234.56 on 03/18/2020 at 10:30 pm.",
-                        "Called 3 times in 2019, waited 45 minutes each time.",
-                        "zip 90210-1234, version 2.3.1, build 10.0.19041.1, v1.2.3.4",
-                        "my account was opened in 2015 and my order 5000 units arrived",
-                        "order of 500 units, 24/7 support, 2-3 weeks, 5/5 stars",
-                        "std::string and a::b and 10:30:45 are not addresses",
-                        "ISBN 978-3-16-148410-0 and 1.2.3.4.5",
-                        "https://www.example.com/products/blue-dress-size-12"}) {
+  for (const char* s :
+       {"I paid $1,234.56 on 03/18/2020 at 10:30 pm.", "Called 3 times in 2019, waited 45 minutes each time.",
+        "zip 90210-1234, version 2.3.1, build 10.0.19041.1, v1.2.3.4",
+        "my account was opened in 2015 and my order 5000 units arrived",
+        "order of 500 units, 24/7 support, 2-3 weeks, 5/5 stars",
+        "std::string and a::b and 10:30:45 are not addresses", "ISBN 978-3-16-148410-0 and 1.2.3.4.5",
+        "https://www.example.com/products/blue-dress-size-12"}) {
     const voc::Redaction r = Default().Redact(s);
     CHECK_MESSAGE(r.spans.empty(), s, " -> ", r.text);
   }
 }
 
 TEST_CASE("Redactor: existing masks are kept and counted") {
-  const voc::Redaction r = Default().Redact(
-      "On XX/XX/XXXX I paid {$39.00} to XXXX XXXX, see {{Order Number}} and [EMAIL].");
+  const voc::Redaction r =
+      Default().Redact("On XX/XX/XXXX I paid {$39.00} to XXXX XXXX, see {{Order Number}} and [EMAIL].");
   CHECK(r.text == "On XX/XX/XXXX I paid {$39.00} to XXXX XXXX, see {{Order Number}} and [EMAIL].");
   CHECK(r.spans.empty());
   CHECK(r.existing_masks == 5);
@@ -234,7 +234,8 @@ TEST_CASE("Redactor: recall >= 99% per kind on generated data, no masked negativ
     // nothing.
     CHECK(r.text.find(s.value) == std::string::npos);
     CHECK(Default().Redact(r.text).text == r.text);
-    if (!found && shown++ < 20) MESSAGE("missed ", std::string(voc::PiiKindName(s.kind)), ": ", s.text, " -> ", r.text);
+    if (!found && shown++ < 20)
+      MESSAGE("missed ", std::string(voc::PiiKindName(s.kind)), ": ", s.text, " -> ", r.text);
   }
   for (const auto& entry : hits) {
     const auto kind = entry.first;  // a named copy: clang 14 cannot capture bindings

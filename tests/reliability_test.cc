@@ -120,7 +120,8 @@ TEST_CASE("RecordReader: JSON numbers beyond 64 bits keep their digits; epochs a
   auto reader = voc::RecordReader::FromString(
       "{\"id\": 123456789012345678901234567890, \"text\": \"hi\", \"t\": 1700000000}\n"
       "{\"id\": 2, \"text\": \"hi\", \"t\": 1700000000000}\n"
-      "{\"id\": 3, \"text\": \"hi\", \"t\": 99999999999999999999999}\n", o);
+      "{\"id\": 3, \"text\": \"hi\", \"t\": 99999999999999999999999}\n",
+      o);
   REQUIRE(reader.ok());
   voc::Record rec;
   voc::Reject rej;
@@ -139,7 +140,8 @@ TEST_CASE("RecordReader: JSON numbers beyond 64 bits keep their digits; epochs a
 
 TEST_CASE("RecordReader: compressed twice or in another format is named") {
   auto reader = voc::RecordReader::FromString(std::string("\x78\x9c\x01\x02", 4), {});
-  CHECK(reader.status().message() == "input is zlib-compressed (not gzip); voc reads plain or gzip-compressed input");
+  CHECK(reader.status().message() ==
+        "input is zlib-compressed (not gzip); voc reads plain or gzip-compressed input");
   auto u16 = voc::RecordReader::FromString(std::string("\xff\xfet\0e\0", 6), {});
   CHECK(u16.status().message().find("is UTF-16") != std::string::npos);
   // Text that merely starts with an 'x' is text.
@@ -183,8 +185,8 @@ TEST_CASE("Taxonomy: theme ids are bounded in depth and length") {
   for (int i = 0; i < 20000; ++i) deep += "/a";
   auto t = voc::Taxonomy::Parse(R"({"themes":[{"id":")" + deep + R"(","department":"it"}]})");
   CHECK(t.status().message().find("has 20001 levels (at most 8 segments") != std::string::npos);
-  auto l = voc::Taxonomy::Parse(R"({"themes":[{"id":")" + std::string(300, 'x') +
-                                R"(","department":"it"}]})");
+  auto l =
+      voc::Taxonomy::Parse(R"({"themes":[{"id":")" + std::string(300, 'x') + R"(","department":"it"}]})");
   CHECK(l.status().message().find("is 300 bytes long (at most 200)") != std::string::npos);
   CHECK(voc::Taxonomy::Parse(R"({"themes":[{"id":"a/b/c/d/e/f/g/h","department":"it"}]})").ok());
   CHECK(!voc::Taxonomy::FromLabels({deep}).ok());

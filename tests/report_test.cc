@@ -46,8 +46,8 @@ void Validate(const Json& root, const Json& schema, const Json& v, const std::st
     const std::string t = schema["type"];
     const bool ok = (t == "object" && v.is_object()) || (t == "array" && v.is_array()) ||
                     (t == "string" && v.is_string()) || (t == "boolean" && v.is_boolean()) ||
-                    (t == "integer" && v.is_number_integer()) ||
-                    (t == "number" && v.is_number()) || (t == "null" && v.is_null());
+                    (t == "integer" && v.is_number_integer()) || (t == "number" && v.is_number()) ||
+                    (t == "null" && v.is_null());
     if (!ok) return fail("is not of type " + t);
   }
   if (schema.contains("const") && v != schema["const"]) fail("is not " + schema["const"].dump());
@@ -76,8 +76,7 @@ void Validate(const Json& root, const Json& schema, const Json& v, const std::st
     }
   }
   if (v.is_array()) {
-    if (schema.contains("minItems") && v.size() < schema["minItems"].get<size_t>())
-      fail("has too few items");
+    if (schema.contains("minItems") && v.size() < schema["minItems"].get<size_t>()) fail("has too few items");
     if (schema.contains("items"))
       for (size_t i = 0; i < v.size(); ++i)
         Validate(root, schema["items"], v[i], path + "[" + std::to_string(i) + "]", errors);
@@ -85,7 +84,8 @@ void Validate(const Json& root, const Json& schema, const Json& v, const std::st
 }
 
 std::vector<std::string> ValidateFindings(const std::string& text) {
-  const Json schema = Json::parse(ReadFile(fs::path(VOC_SOURCE_DIR) / "include/voc/schema/findings.schema.json"));
+  const Json schema =
+      Json::parse(ReadFile(fs::path(VOC_SOURCE_DIR) / "include/voc/schema/findings.schema.json"));
   const Json doc = Json::parse(text);
   std::vector<std::string> errors;
   Validate(schema, schema, doc, "$", &errors);
@@ -109,7 +109,9 @@ voc::Findings Hostile() {
     x.id = "h" + std::to_string(i);
     x.timestamp = 1704067200 + i * 86400;
     x.channel = i % 2 ? "call\"<i>" : "email";
-    x.text = "<script>alert(\"pwned\")</script> fee, \"quoted\" \" onmouseover=\"x\nline2 | *bold* [link](http://evil)";
+    x.text =
+        "<script>alert(\"pwned\")</script> fee, \"quoted\" \" onmouseover=\"x\nline2 | *bold* "
+        "[link](http://evil)";
     x.sentiment.label = voc::Polarity::kNegative;
     voc::ThemeHit h;
     h.id = "billing/<b>fee</b>";
@@ -190,8 +192,9 @@ TEST_CASE("FindingsToJson: valid against the shipped schema") {
   REQUIRE(e.size() == 4);
   CHECK(e[0] == "$: has unexpected property extra");
   CHECK(e[1] == "$.findings[0]: misses required status");
-  CHECK(e[2] == "$.findings[1].status: \"fine\" is not one of "
-                "[\"chronic\",\"emerging\",\"resolved\",\"spike\",\"stable\"]");
+  CHECK(e[2] ==
+        "$.findings[1].status: \"fine\" is not one of "
+        "[\"chronic\",\"emerging\",\"resolved\",\"spike\",\"stable\"]");
   CHECK(e[3] == "$.records.total: is below the minimum");
 }
 
@@ -221,8 +224,9 @@ TEST_CASE("FindingsToJson: history, resolved, changes and actions follow the sch
   CHECK(doc["changes"]["resolved"].size() == doc["resolved"].size());
   for (const Json& f : doc["findings"]) CHECK(f.contains("history"));
   CHECK(doc["findings"][0]["actions"].size() == 1);
-  CHECK(doc["warnings"].back() == "actions: unknown theme 'nosuch/theme' (no finding in this "
-                                  "window); its action of 2024-02-05 is not judged");
+  CHECK(doc["warnings"].back() ==
+        "actions: unknown theme 'nosuch/theme' (no finding in this "
+        "window); its action of 2024-02-05 is not judged");
   // A broken history object is caught by the schema.
   Json bad = doc;
   bad["findings"][0]["history"]["state"] = "better";
@@ -289,9 +293,8 @@ TEST_CASE("DepartmentDigests: one Markdown file per department with next steps")
   const auto digests = voc::DepartmentDigests(Planted());
   std::vector<std::string> names;
   for (const auto& d : digests) names.push_back(d.file_name);
-  CHECK(names == std::vector<std::string>{"billing.md", "customer-service.md", "digital.md",
-                                          "engineering.md", "finance.md", "logistics.md",
-                                          "marketing.md", "retail.md"});
+  CHECK(names == std::vector<std::string>{"billing.md", "customer-service.md", "digital.md", "engineering.md",
+                                          "finance.md", "logistics.md", "marketing.md", "retail.md"});
   const auto& billing = digests[0];
   CHECK(billing.department == "Billing");
   CHECK(billing.markdown.rfind("# Customer issues for Billing\n", 0) == 0);
@@ -315,8 +318,7 @@ TEST_CASE("SuggestedNextStep: follows status and signals") {
   voc::Finding f;
   f.status = voc::FindingStatus::kEmerging;
   f.department = "Digital";
-  for (int i = 0; i < voc::kSignalCount; ++i)
-    f.signals.push_back({static_cast<voc::Signal>(i), 0, 0.0});
+  for (int i = 0; i < voc::kSignalCount; ++i) f.signals.push_back({static_cast<voc::Signal>(i), 0, 0.0});
   CHECK(voc::SuggestedNextStep(f).rfind("Emerging: investigate now", 0) == 0);
   f.signals[static_cast<int>(voc::Signal::kEffort)].share = 0.5;
   CHECK(voc::SuggestedNextStep(f).find("Least effort: 50%") != std::string::npos);
@@ -339,8 +341,8 @@ TEST_CASE("WriteFileAtomic and WriteDigests") {
 
   const voc::Status missing = voc::WriteFileAtomic((dir / "nope/out.json").string(), "x");
   CHECK(missing.code() == voc::StatusCode::kNotFound);
-  CHECK(missing.message() == "cannot write " + (dir / "nope/out.json").string() +
-                                 ": directory " + (dir / "nope").string() + " does not exist");
+  CHECK(missing.message() == "cannot write " + (dir / "nope/out.json").string() + ": directory " +
+                                 (dir / "nope").string() + " does not exist");
   CHECK(voc::WriteFileAtomic("", "x").message() == "empty output path");
 
   const fs::path digests = dir / "digests";

@@ -288,8 +288,7 @@ TEST_CASE("Sentiment: option and model errors") {
   CHECK(voc::SentimentAnalyzer::Create(o).status().message() == "neutral_threshold must be in [0, 1)");
   o = {};
   o.model_temperature = 0;
-  CHECK(voc::SentimentAnalyzer::Create(o).status().message() ==
-        "model_temperature must be in (0, 100]");
+  CHECK(voc::SentimentAnalyzer::Create(o).status().message() == "model_temperature must be in (0, 100]");
   o = {};
   o.max_evidence = -1;
   CHECK(voc::SentimentAnalyzer::Create(o).status().message() == "max_evidence must be >= 0");
@@ -310,9 +309,9 @@ TEST_CASE("Sentiment: option and model errors") {
   r = voc::SentimentAnalyzer::Create(o);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == voc::StatusCode::kDataLoss);
-  CHECK(r.status().message().rfind("sentiment model '" + o.model_path +
-                                        "' is neither a voc sentiment model nor a fastText model (",
-                                    0) == 0);
+  CHECK(r.status().message().rfind(
+            "sentiment model '" + o.model_path + "' is neither a voc sentiment model nor a fastText model (",
+            0) == 0);
 
   o.model_path = TempPath("truncated.ftz");
   {
@@ -338,8 +337,7 @@ TEST_CASE("Sentiment: the shipped model loads and blends") {
   double total = r.model_probabilities[0] + r.model_probabilities[1] + r.model_probabilities[2];
   CHECK(total == doctest::Approx(1.0).epsilon(0.02));
   CHECK(r.document.label == voc::Polarity::kNegative);
-  CHECK((*a)->Analyze("Great service, thank you so much!").document.label ==
-        voc::Polarity::kPositive);
+  CHECK((*a)->Analyze("Great service, thank you so much!").document.label == voc::Polarity::kPositive);
   // Lexicon evidence is still reported with a model.
   CHECK_FALSE(r.document.evidence.empty());
   // Weight 0 gives the lexicon's verdict.
@@ -353,10 +351,10 @@ TEST_CASE("Sentiment: the shipped model loads and blends") {
 TEST_CASE("Sentiment: scoring the pipeline's tokens agrees with the built-in scanner") {
   auto tok = voc::Tokenizer::Create({});
   REQUIRE(tok.ok());
-  for (std::string text : {"The staff were friendly but the wait was terrible :(",
-                           "I don't like it. Still waiting for my refund!!! 🙄",
-                           "No problem, thanks 👍🏽 #happy", "The food was not bad",
-                           "Call me at [PHONE] or see https://x.io/abc, it is GREAT service"}) {
+  for (std::string text :
+       {"The staff were friendly but the wait was terrible :(",
+        "I don't like it. Still waiting for my refund!!! 🙄", "No problem, thanks 👍🏽 #happy",
+        "The food was not bad", "Call me at [PHONE] or see https://x.io/abc, it is GREAT service"}) {
     voc::Tokenization t = (*tok)->Tokenize(text);
     auto a = Lexicon().Analyze(text, t);
     auto b = Lexicon().Analyze(text);
@@ -430,13 +428,13 @@ TEST_CASE("Sentiment: truncated and bit-flipped fastText models are refused, nev
 namespace {
 
 std::vector<voc::LabeledText> SentimentRows() {
-  const char* pos[] = {"thank you so much, great help", "the agent was lovely and quick",
+  const char* pos[] = {"thank you so much, great help",     "the agent was lovely and quick",
                        "problem solved, excellent service", "love the new app, works great",
-                       "very happy with the refund speed", "friendly staff, thanks a lot"};
-  const char* neg[] = {"the agent was rude and hung up", "still waiting for my refund, awful",
-                       "charged twice and nobody cares", "worst service ever, cancel my account",
+                       "very happy with the refund speed",  "friendly staff, thanks a lot"};
+  const char* neg[] = {"the agent was rude and hung up",   "still waiting for my refund, awful",
+                       "charged twice and nobody cares",   "worst service ever, cancel my account",
                        "the app keeps crashing, terrible", "never got a call back, angry"};
-  const char* neu[] = {"please update my address", "how do I change my plan",
+  const char* neu[] = {"please update my address",    "how do I change my plan",
                        "I need to reset my password", "what are your opening hours",
                        "where can I find my invoice", "I want to check my order"};
   std::vector<voc::LabeledText> rows;
@@ -463,8 +461,8 @@ TEST_CASE("Sentiment: the model input carries the lexicon's judgement as tokens"
 
 TEST_CASE("Sentiment: TrainSentimentModel stacks a linear model on the lexicon") {
   voc::TrainOptions options;
-  options.task = "themes";        // overridden
-  options.char_ngrams = true;     // overridden
+  options.task = "themes";     // overridden
+  options.char_ngrams = true;  // overridden
   auto model = voc::TrainSentimentModel(SentimentRows(), options);
   REQUIRE_MESSAGE(model.ok(), model.status().ToString());
   const voc::ModelInfo& info = (*model)->info();
@@ -517,8 +515,9 @@ TEST_CASE("Sentiment: a voc model whose input this version cannot produce is ref
   so.model_path = path;
   auto a = voc::SentimentAnalyzer::Create(so);
   REQUIRE_FALSE(a.ok());
-  CHECK(a.status().message() == "sentiment model '" + path +
-                                    "' expects input 'sentiment-lexicon/99', which this version cannot produce");
+  CHECK(a.status().message() ==
+        "sentiment model '" + path +
+            "' expects input 'sentiment-lexicon/99', which this version cannot produce");
   std::remove(path.c_str());
 }
 
@@ -547,8 +546,11 @@ TEST_CASE("SentimentToJson: equals the nlohmann rendering it replaced") {
                           {"evidence", evidence(text, r.document.evidence)}};
       nlohmann::json ss = nlohmann::json::array();
       for (const auto& s : r.sentences)
-        ss.push_back({{"begin", s.begin}, {"end", s.end}, {"label", voc::PolarityName(s.sentiment.label)},
-                      {"score", s.sentiment.score}, {"confidence", s.sentiment.confidence},
+        ss.push_back({{"begin", s.begin},
+                      {"end", s.end},
+                      {"label", voc::PolarityName(s.sentiment.label)},
+                      {"score", s.sentiment.score},
+                      {"confidence", s.sentiment.confidence},
                       {"evidence", evidence(text, s.sentiment.evidence)}});
       j["sentences"] = std::move(ss);
       if (components) {

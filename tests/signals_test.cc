@@ -95,8 +95,7 @@ TEST_CASE("Signals: churn risk, with negation") {
   CHECK(Evidence("I'm switching to another bank", Signal::kChurnRisk) == "switching to another");
   CHECK(Evidence("I will close my checking account", Signal::kChurnRisk) == "close my checking account");
   CHECK(Evidence("Never buying from them again", Signal::kChurnRisk) == "Never buying from them");
-  CHECK(Evidence("I will take my business elsewhere", Signal::kChurnRisk) ==
-        "take my business elsewhere");
+  CHECK(Evidence("I will take my business elsewhere", Signal::kChurnRisk) == "take my business elsewhere");
   CHECK(Evidence("I won't be back", Signal::kChurnRisk) == "won't be back");
   CHECK_FALSE(Has("I am not cancelling my account, just asking", Signal::kChurnRisk));
   CHECK_FALSE(Has("I don't want to cancel my subscription", Signal::kChurnRisk));
@@ -215,7 +214,8 @@ TEST_CASE("Signals: options, extra cues and errors") {
             .size() == 1);
 
   voc::SignalOptions extra;
-  extra.extra_cues.push_back({voc::Signal::kChurnRisk, "port out", "\\bport(?:ing)? (?:my )?number\\b", true});
+  extra.extra_cues.push_back(
+      {voc::Signal::kChurnRisk, "port out", "\\bport(?:ing)? (?:my )?number\\b", true});
   auto ext = voc::SignalDetector::Create(extra);
   REQUIRE(ext.ok());
   auto hits = HitsOf((*ext)->Detect("I am porting my number"), voc::Signal::kChurnRisk);

@@ -34,6 +34,4 @@ voc::Status Chains() {
 }
 }  // namespace
 
-TEST_CASE("VOC_RETURN_IF_ERROR propagates the first error") {
-  CHECK(Chains().message() == "truncated");
-}
+TEST_CASE("VOC_RETURN_IF_ERROR propagates the first error") { CHECK(Chains().message() == "truncated"); }

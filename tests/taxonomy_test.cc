@@ -60,8 +60,7 @@ TEST_CASE("Taxonomy: loads themes, implied parents, inheritance and routing") {
   for (const auto& t : tax->themes()) ids.push_back(t.id);
   // Parents first; "delivery" and "service" are implied just before their first child.
   CHECK(ids == std::vector<std::string>{"billing", "billing/double-charge", "billing/unexpected-fee",
-                                        "delivery", "delivery/late", "service", "service/rude",
-                                        "custom"});
+                                        "delivery", "delivery/late", "service", "service/rude", "custom"});
   const voc::Theme* fee = tax->Find("billing/unexpected-fee");
   REQUIRE(fee != nullptr);
   CHECK(fee->department == "finance");  // inherited from "billing"
@@ -115,12 +114,14 @@ TEST_CASE("Taxonomy: invalid RE2 names the theme, rule, RE2's error and position
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == voc::StatusCode::kInvalidArgument);
   CHECK(r.status().message() ==
-        kData + "bad_regex.json: theme 'billing/fee' rule 'broken': include pattern 2 \"fee(s\" "
-                "is not valid RE2: missing ): fee(s (at byte 0)");
-  std::string m = ParseError(
-      R"({"themes":[{"id":"x","department":"it","rules":[{"include":"ok","exclude":"a**"}]}]})");
-  CHECK(m == "theme 'x' rule 1: exclude pattern 1 \"a**\" is not valid RE2: bad repetition "
-             "operator: ** (at byte 1)");
+        kData +
+            "bad_regex.json: theme 'billing/fee' rule 'broken': include pattern 2 \"fee(s\" "
+            "is not valid RE2: missing ): fee(s (at byte 0)");
+  std::string m =
+      ParseError(R"({"themes":[{"id":"x","department":"it","rules":[{"include":"ok","exclude":"a**"}]}]})");
+  CHECK(m ==
+        "theme 'x' rule 1: exclude pattern 1 \"a**\" is not valid RE2: bad repetition "
+        "operator: ** (at byte 1)");
 }
 
 TEST_CASE("Taxonomy: validation errors") {
@@ -147,8 +148,9 @@ TEST_CASE("Taxonomy: validation errors") {
         "theme 'a' rule 'r': include pattern 1 is empty");
   CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"id":"r","include":[1]}]}]})") ==
         "theme 'a' rule 'r': \"include\" must hold only strings");
-  CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"id":"r","include":"x"},{"id":"r","include":"y"}]}]})") ==
-        "theme 'a': duplicate rule id 'r'");
+  CHECK(
+      ParseError(R"({"themes":[{"id":"a","rules":[{"id":"r","include":"x"},{"id":"r","include":"y"}]}]})") ==
+      "theme 'a': duplicate rule id 'r'");
   CHECK(ParseError(R"({"themes":[{"id":"a","rules":[{"include":"x","exclude_scope":"page"}]}]})") ==
         "theme 'a' rule 1: \"exclude_scope\" must be \"sentence\" or \"text\", not \"page\"");
   CHECK(ParseError(R"({"themes":[{"id":"a"}],"model_labels":{"x":"b"}})") ==
@@ -158,8 +160,7 @@ TEST_CASE("Taxonomy: validation errors") {
   auto missing = voc::Taxonomy::LoadFile(kData + "no_such_file.json");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().code() == voc::StatusCode::kNotFound);
-  CHECK(missing.status().message() ==
-        "cannot open taxonomy file \"" + kData + "no_such_file.json\"");
+  CHECK(missing.status().message() == "cannot open taxonomy file \"" + kData + "no_such_file.json\"");
 }
 
 TEST_CASE("Taxonomy: from a bare label list") {
@@ -431,10 +432,9 @@ TEST_CASE("Default taxonomy: real customer phrasing lands on the right theme") {
       {"They sold my personal information to third parties", "privacy", "policy"},
       {"The store was filthy and understaffed", "facilities", "facilities"},
       {"The charger caught fire and burned my hand", "safety", "quality"},
-      {"There is an account on my credit report that is not mine", "credit-reporting/errors",
-       "operations"},
-      {"The collector keeps threatening to call my employer about the debt",
-       "debt-collection/harassment", "policy"},
+      {"There is an account on my credit report that is not mine", "credit-reporting/errors", "operations"},
+      {"The collector keeps threatening to call my employer about the debt", "debt-collection/harassment",
+       "policy"},
       {"My escrow payment was increased without explanation", "loans/mortgage", "operations"},
       {"The product is not as advertised", "marketing/misleading", "marketing"},
       {"Way too expensive for what you get", "pricing", "marketing"},
@@ -541,8 +541,8 @@ TEST_CASE("Taxonomy: industry packs and aliases") {
     CHECK(sel("auto", {}).Enabled().empty());
     // 2 of 5 texts name flights or airlines: 40% >= travel's 20%; 1 of 5
     // names a router: 20% >= telecom's default 10%.
-    std::vector<std::string_view> sample = {"The flight was late", "airline lost my bag",
-                                            "Flights again", "my router", "hello"};
+    std::vector<std::string_view> sample = {"The flight was late", "airline lost my bag", "Flights again",
+                                            "my router", "hello"};
     // "Flights again" makes three.
     auto a = sel("auto", sample);
     CHECK(a.Enabled() == V{"travel", "telecom"});
@@ -551,8 +551,7 @@ TEST_CASE("Taxonomy: industry packs and aliases") {
     CHECK(a.packs[0].terms == V{"airline", "flight", "flights"});
     CHECK(a.packs[0].reason == "60% of 5 sampled records: airline, flight, flights");
     CHECK(a.packs[1].reason == "20% of 5 sampled records: router");
-    sample = {"The flight was late", "hello", "hi", "hey", "yo", "ok", "fine", "no", "yes", "so",
-              "a", "b"};
+    sample = {"The flight was late", "hello", "hi", "hey", "yo", "ok", "fine", "no", "yes", "so", "a", "b"};
     a = sel("auto", sample);
     CHECK(a.Enabled().empty());
     CHECK(a.packs[0].reason == "8% of 12 sampled records: flight (needs 25%)");
@@ -581,8 +580,8 @@ TEST_CASE("Taxonomy: pack and alias errors") {
         "pack 'a': unknown field \"detekt\"");
   CHECK(ParseError(R"({"themes": [], "packs": [{"id": "a", "min_share": 0}]})") ==
         "pack 'a': \"min_share\" must be in (0, 1]");
-  CHECK(ParseError(R"({"themes": [], "packs": [{"id": "a", "detect": "fl(ight"}]})").find(
-            "pack 'a': detect pattern 1 \"fl(ight\" is not valid RE2: missing )") == 0);
+  CHECK(ParseError(R"({"themes": [], "packs": [{"id": "a", "detect": "fl(ight"}]})")
+            .find("pack 'a': detect pattern 1 \"fl(ight\" is not valid RE2: missing )") == 0);
   CHECK(ParseError(R"({"themes": [], "packs": [{"id": "a", "themes": [{"id": "x", "role": "boss"}]}]})") ==
         "pack 'a': theme 'x': unknown role \"boss\" (expected creator, enhancer, communicator or service)");
   CHECK(ParseError(R"({"themes": [{"id": "x"}], "packs": [{"id": "a", "themes": [{"id": "x"}]}]})") ==
@@ -668,8 +667,9 @@ TEST_CASE("Default taxonomy: sentences of many industries fire the themes they m
 }
 
 TEST_CASE("Taxonomy: a file that extends another adds, overrides and removes themes and packs") {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("voc_taxonomy_extends_" + std::to_string(::getpid()))).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("voc_taxonomy_extends_" + std::to_string(::getpid())))
+          .string();
   std::filesystem::create_directories(dir + "/base");
   auto write = [](const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
@@ -741,9 +741,14 @@ TEST_CASE("Taxonomy: a file that extends another adds, overrides and removes the
         std::string::npos);
   write(dir + "/badbase.json", R"({"themes": [{"id": "x", "role": "boss"}]})");
   CHECK(error("b.json", R"({"extends": "badbase.json"})") ==
-        dir + "/badbase.json: theme 'x': unknown role \"boss\" (expected creator, enhancer, communicator or service)");
-  CHECK(error("dup.json", R"({"extends": "base/base.json", "packs": [{"id": "travel", "themes": [{"id": "delays/x", "role": "boss"}]}]})")
-            .find("unknown role") != std::string::npos);
+        dir +
+            "/badbase.json: theme 'x': unknown role \"boss\" (expected creator, enhancer, communicator or "
+            "service)");
+  CHECK(
+      error(
+          "dup.json",
+          R"({"extends": "base/base.json", "packs": [{"id": "travel", "themes": [{"id": "delays/x", "role": "boss"}]}]})")
+          .find("unknown role") != std::string::npos);
   CHECK(ParseError(R"({"extends": "x.json", "themes": []})") ==
         "\"extends\" needs Taxonomy::LoadFile (a file path to resolve it against)");
   CHECK(ParseError(R"({"remove": ["x"], "themes": []})") ==

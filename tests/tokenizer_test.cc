@@ -76,15 +76,14 @@ TEST_CASE("Tokenizer: words, punctuation and whitespace") {
   CHECK(t.tokens[2].begin == 7);
   CHECK(t.tokens[2].end == 12);
   CHECK(t.tokens[2].norm == "world");
-  CHECK(Kinds("a+b=c | 50% ^") == V{"a/word", "+/symbol", "b/word", "=/symbol", "c/word",
-                                     "|/symbol", "50/number", "%/punct", "^/symbol"});
+  CHECK(Kinds("a+b=c | 50% ^") == V{"a/word", "+/symbol", "b/word", "=/symbol", "c/word", "|/symbol",
+                                    "50/number", "%/punct", "^/symbol"});
   CHECK(Kinds("e.g. file.txt") == V{"e.g/word", "./punct", "file.txt/word"});
 }
 
 TEST_CASE("Tokenizer: numbers and ordinals") {
   CHECK(Kinds("1,234.56 3rd 21st 4th 2ND 10x") ==
-        V{"1,234.56/number", "3rd/number", "21st/number", "4th/number", "2ND/number",
-          "10x/word"});
+        V{"1,234.56/number", "3rd/number", "21st/number", "4th/number", "2ND/number", "10x/word"});
   voc::Tokenization t = Default().Tokenize("2ND");
   REQUIRE(t.tokens.size() == 1);
   CHECK(t.tokens[0].norm == "2nd");
@@ -93,15 +92,12 @@ TEST_CASE("Tokenizer: numbers and ordinals") {
 }
 
 TEST_CASE("Tokenizer: URLs, e-mails, mentions, hashtags") {
-  CHECK(Kinds("see https://x.io/a?b=1. ok") ==
-        V{"see/word", "https://x.io/a?b=1/url", "./punct", "ok/word"});
-  CHECK(Kinds("(see www.example.com/x)") ==
-        V{"(/punct", "see/word", "www.example.com/x/url", ")/punct"});
+  CHECK(Kinds("see https://x.io/a?b=1. ok") == V{"see/word", "https://x.io/a?b=1/url", "./punct", "ok/word"});
+  CHECK(Kinds("(see www.example.com/x)") == V{"(/punct", "see/word", "www.example.com/x/url", ")/punct"});
   CHECK(Kinds("http://en.wikipedia.org/wiki/A_(b), x") ==
         V{"http://en.wikipedia.org/wiki/A_(b)/url", ",/punct", "x/word"});
   CHECK(Kinds("http://t.co/abc).") == V{"http://t.co/abc/url", ")/punct", "./punct"});
-  CHECK(Kinds("mail jane.doe@example.com now") ==
-        V{"mail/word", "jane.doe@example.com/email", "now/word"});
+  CHECK(Kinds("mail jane.doe@example.com now") == V{"mail/word", "jane.doe@example.com/email", "now/word"});
   CHECK(Kinds("me@ex.com. @bob: hi") ==
         V{"me@ex.com/email", "./punct", "@bob/mention", ":/punct", "hi/word"});
   CHECK(Kinds("@united #fail #tag1") == V{"@united/mention", "#fail/hashtag", "#tag1/hashtag"});
@@ -121,35 +117,40 @@ TEST_CASE("Tokenizer: emoji sequences are one token each") {
   const std::string thumbs_medium = "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD";  // 👍🏽
   const std::string family =
       "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";  // 👨‍👩‍👧
-  const std::string flag_fr = "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7";                // 🇫🇷
-  const std::string keycap_1 = "1\xEF\xB8\x8F\xE2\x83\xA3";                      // 1️⃣
-  const std::string heart_vs = "\xE2\x9D\xA4\xEF\xB8\x8F";                       // ❤️
-  const std::string text = "ok" + thumbs_medium + " " + family + flag_fr + " " + keycap_1 +
-                           heart_vs + "!";
-  CHECK(Kinds(text) == V{"ok/word", thumbs_medium + "/emoji", family + "/emoji",
-                         flag_fr + "/emoji", keycap_1 + "/emoji", heart_vs + "/emoji",
-                         "!/punct"});
+  const std::string flag_fr = "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7";                  // 🇫🇷
+  const std::string keycap_1 = "1\xEF\xB8\x8F\xE2\x83\xA3";                        // 1️⃣
+  const std::string heart_vs = "\xE2\x9D\xA4\xEF\xB8\x8F";                         // ❤️
+  const std::string text = "ok" + thumbs_medium + " " + family + flag_fr + " " + keycap_1 + heart_vs + "!";
+  CHECK(Kinds(text) == V{"ok/word", thumbs_medium + "/emoji", family + "/emoji", flag_fr + "/emoji",
+                         keycap_1 + "/emoji", heart_vs + "/emoji", "!/punct"});
   // Two flags in a row split into pairs of regional indicators.
   CHECK(Kinds(flag_fr + flag_fr) == V{flag_fr + "/emoji", flag_fr + "/emoji"});
 }
 
 TEST_CASE("Tokenizer: emoticons, and look-alikes that are not") {
   CHECK(Kinds(":-) :( ;) :P :D :'( <3 </3 XD xD :/ 8-) ^_^ -_- o_O :)) :DDD") ==
-        V{":-)/emoticon", ":(/emoticon", ";)/emoticon", ":P/emoticon", ":D/emoticon",
-          ":'(/emoticon", "<3/emoticon", "</3/emoticon", "XD/emoticon", "xD/emoticon",
-          ":/" "/emoticon", "8-)/emoticon", "^_^/emoticon", "-_-/emoticon", "o_O/emoticon",
-          ":))/emoticon", ":DDD/emoticon"});
+        V{":-)/emoticon", ":(/emoticon", ";)/emoticon", ":P/emoticon", ":D/emoticon", ":'(/emoticon",
+          "<3/emoticon", "</3/emoticon", "XD/emoticon", "xD/emoticon",
+          ":/"
+          "/emoticon",
+          "8-)/emoticon", "^_^/emoticon", "-_-/emoticon", "o_O/emoticon", ":))/emoticon", ":DDD/emoticon"});
   CHECK(Kinds("great:)") == V{"great/word", ":)/emoticon"});
-  CHECK(Kinds("(a) 8) x) Note:Dallas 3:2") ==
-        V{"(/punct", "a/word", ")/punct", "8/number", ")/punct", "x/word", ")/punct",
-          "Note/word", ":/punct", "Dallas/word", "3/number", ":/punct", "2/number"});
+  CHECK(Kinds("(a) 8) x) Note:Dallas 3:2") == V{"(/punct", "a/word", ")/punct", "8/number", ")/punct",
+                                                "x/word", ")/punct", "Note/word", ":/punct", "Dallas/word",
+                                                "3/number", ":/punct", "2/number"});
   CHECK(Kinds("http://x.io/:D") == V{"http://x.io/:D/url"});
 }
 
 TEST_CASE("Tokenizer: money, times and masks") {
-  CHECK(Kinds("$12.50 \xE2\x82\xAC" "5 \xC2\xA3" "1,200 $5k 5\xE2\x82\xAC 12.50 USD") ==
-        V{"$12.50/money", "\xE2\x82\xAC" "5/money", "\xC2\xA3" "1,200/money", "$5k/money",
-          "5\xE2\x82\xAC/money", "12.50 USD/money"});
+  CHECK(Kinds("$12.50 \xE2\x82\xAC"
+              "5 \xC2\xA3"
+              "1,200 $5k 5\xE2\x82\xAC 12.50 USD") == V{"$12.50/money",
+                                                        "\xE2\x82\xAC"
+                                                        "5/money",
+                                                        "\xC2\xA3"
+                                                        "1,200/money",
+                                                        "$5k/money", "5\xE2\x82\xAC/money",
+                                                        "12.50 USD/money"});
   CHECK(Kinds("10:30 10:30pm 9am 9 AM 7:05 a.m.") ==
         V{"10:30/time", "10:30pm/time", "9am/time", "9 AM/time", "7:05 a.m./time"});
   CHECK(Kinds("25:00") == V{"25/number", ":/punct", "00/number"});
@@ -157,8 +158,8 @@ TEST_CASE("Tokenizer: money, times and masks") {
   REQUIRE(t.tokens.size() == 1);
   CHECK(t.tokens[0].norm == "10:30pm");
   CHECK(Kinds("XXXX XX/XX/XXXX XX/XX/2019 XXL {$39.00} [EMAIL] [PHONE_NUMBER] [x]") ==
-        V{"XXXX/mask", "XX/XX/XXXX/mask", "XX/XX/2019/mask", "XXL/word", "{$39.00}/mask",
-          "[EMAIL]/mask", "[PHONE_NUMBER]/mask", "[/punct", "x/word", "]/punct"});
+        V{"XXXX/mask", "XX/XX/XXXX/mask", "XX/XX/2019/mask", "XXL/word", "{$39.00}/mask", "[EMAIL]/mask",
+          "[PHONE_NUMBER]/mask", "[/punct", "x/word", "]/punct"});
   t = Default().Tokenize("XXXX");
   REQUIRE(t.tokens.size() == 1);
   CHECK(t.tokens[0].norm == "XXXX");
@@ -167,9 +168,9 @@ TEST_CASE("Tokenizer: money, times and masks") {
 TEST_CASE("Tokenizer: contractions keep whole, with the ASCII apostrophe in norm") {
   CHECK(Kinds("I can't don\xE2\x80\x99t") ==
         V{"I/word", "can't/contraction", "don\xE2\x80\x99t/contraction"});
-  CHECK(Kinds("I'm we'll they've it's O'Brien rock'n'roll") ==
-        V{"I'm/contraction", "we'll/contraction", "they've/contraction", "it's/contraction",
-          "O'Brien/word", "rock'n'roll/word"});
+  CHECK(Kinds("I'm we'll they've it's O'Brien rock'n'roll") == V{"I'm/contraction", "we'll/contraction",
+                                                                 "they've/contraction", "it's/contraction",
+                                                                 "O'Brien/word", "rock'n'roll/word"});
   voc::Tokenization t = Default().Tokenize("DON\xE2\x80\x99T");
   REQUIRE(t.tokens.size() == 1);
   CHECK(t.tokens[0].norm == "don't");
@@ -178,8 +179,7 @@ TEST_CASE("Tokenizer: contractions keep whole, with the ASCII apostrophe in norm
 TEST_CASE("Tokenizer: elongations and punctuation runs") {
   voc::Tokenization t = Default().Tokenize("Soooo noooo!!! ... .... ?? Goooood");
   std::vector<std::string> got;
-  for (const voc::Token& tok : t.tokens)
-    got.push_back(tok.norm + (tok.elongated ? "+" : ""));
+  for (const voc::Token& tok : t.tokens) got.push_back(tok.norm + (tok.elongated ? "+" : ""));
   CHECK(got == V{"soo+", "noo+", "!!+", "...", "...+", "??", "good+"});
   CHECK(t.tokens[2].text("Soooo noooo!!! ... .... ?? Goooood") == "!!!");
   // Runs of different marks stay apart.
@@ -192,7 +192,9 @@ TEST_CASE("Tokenizer: elongations and punctuation runs") {
 }
 
 TEST_CASE("Tokenizer: case folding is full Unicode folding") {
-  voc::Tokenization t = Default().Tokenize("STRASSE Stra\xC3\x9F" "e \xCE\xA3\xCE\x8A\xCE\xA3\xCE\xA5\xCE\xA6\xCE\x9F\xCE\xA3");
+  voc::Tokenization t = Default().Tokenize(
+      "STRASSE Stra\xC3\x9F"
+      "e \xCE\xA3\xCE\x8A\xCE\xA3\xCE\xA5\xCE\xA6\xCE\x9F\xCE\xA3");
   REQUIRE(t.tokens.size() == 3);
   CHECK(t.tokens[0].norm == "strasse");
   CHECK(t.tokens[1].norm == "strasse");
@@ -201,12 +203,16 @@ TEST_CASE("Tokenizer: case folding is full Unicode folding") {
   o.case_fold = false;
   auto keep = voc::Tokenizer::Create(o);
   REQUIRE(keep.ok());
-  t = (*keep)->Tokenize("Hello SOOOO Stra\xC3\x9F" "e");
+  t = (*keep)->Tokenize(
+      "Hello SOOOO Stra\xC3\x9F"
+      "e");
   REQUIRE(t.tokens.size() == 3);
   CHECK(t.tokens[0].norm == "Hello");
   CHECK(t.tokens[1].norm == "SOO");
   CHECK(t.tokens[1].elongated);
-  CHECK(t.tokens[2].norm == "Stra\xC3\x9F" "e");
+  CHECK(t.tokens[2].norm ==
+        "Stra\xC3\x9F"
+        "e");
 }
 
 TEST_CASE("Tokenizer: other scripts") {
@@ -218,12 +224,13 @@ TEST_CASE("Tokenizer: other scripts") {
   CHECK(t.tokens.size() < 11);
   CHECK(t.tokens[0].text("\xE6\x9D\xB1\xE4\xBA\xAC") == "\xE6\x9D\xB1\xE4\xBA\xAC");  // 東京
   // Thai has no spaces between words.
-  t = Default().Tokenize("\xE0\xB8\xAA\xE0\xB8\xA7\xE0\xB8\xB1\xE0\xB8\xAA\xE0\xB8\x94\xE0\xB8\xB5"
-                         "\xE0\xB8\x84\xE0\xB8\xA3\xE0\xB8\xB1\xE0\xB8\x9A");  // สวัสดีครับ
+  t = Default().Tokenize(
+      "\xE0\xB8\xAA\xE0\xB8\xA7\xE0\xB8\xB1\xE0\xB8\xAA\xE0\xB8\x94\xE0\xB8\xB5"
+      "\xE0\xB8\x84\xE0\xB8\xA3\xE0\xB8\xB1\xE0\xB8\x9A");  // สวัสดีครับ
   CHECK(t.tokens.size() == 2);
   CHECK(Kinds("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8\xD1\x80!") ==
-        V{"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82/word", ",/punct",
-          "\xD0\xBC\xD0\xB8\xD1\x80/word", "!/punct"});
+        V{"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82/word", ",/punct", "\xD0\xBC\xD0\xB8\xD1\x80/word",
+          "!/punct"});
   CHECK(Kinds("\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xD8\xA8\xD9\x83") ==
         V{"\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7/word", "\xD8\xA8\xD9\x83/word"});
 }
@@ -299,8 +306,8 @@ std::string Describe(std::string_view text, const voc::Tokenization& t) {
   }
   out += " S:";
   for (const voc::Sentence& s : t.sentences)
-    out += "(" + std::to_string(s.begin) + "," + std::to_string(s.end) + "," +
-           std::to_string(s.first_token) + "," + std::to_string(s.end_token) + ")";
+    out += "(" + std::to_string(s.begin) + "," + std::to_string(s.end) + "," + std::to_string(s.first_token) +
+           "," + std::to_string(s.end_token) + ")";
   return out;
 }
 
@@ -315,7 +322,8 @@ std::string SharedSentences(std::string_view text) {
 }
 std::string SentenceSpans(const voc::Tokenization& t) {
   std::string out;
-  for (const voc::Sentence& s : t.sentences) out += "(" + std::to_string(s.begin) + "," + std::to_string(s.end) + ")";
+  for (const voc::Sentence& s : t.sentences)
+    out += "(" + std::to_string(s.begin) + "," + std::to_string(s.end) + ")";
   return out;
 }
 
@@ -332,23 +340,54 @@ class MixGenerator {
   }
   std::string Text(bool ascii_only) {
     static const char* const kAscii[] = {
-        "a", "b", "X", "XX", "XXXX", "o", "s", "soooo", "can", "'", "t", "n't", "I'm", ".", ",",
-        ";", ":", "!", "?", "-", "_", "(", ")", "[", "]", "{", "}", "$", "#", "@", "<", ">", "=",
-        "^", "*", "/", "\\", "\"", "3", "8", "10", "1,234.56", "9", ":)", ":-(", "XD", "<3",
-        ":/", "http://", "www.", "x.com", "@user", "#tag", "me@ex.com", "10:30", "pm", "am",
-        "$12.50", "USD", "[EMAIL]", "{$39.00}", "XX/XX/XXXX", " ", " ", " ", "  ", "\t", "\n",
-        "\r\n", "\r", "\v", "\f", "e.g.", "U.S.", "3rd", "!!!", "...", "Mr.", "Hello", "WORLD",
-        "x", "D", "P", "%", "&", "+", "|", "~", "`", "\x01", "\x7f", "0", "a1", "1a", "the",
-        "And", ". ", "? ", "! ", ".) ", ".\" ", " i", "No.", "3.", "a.B"};
-    static const char* const kOther[] = {
-        "\xC3\xA9", "caf\xC3\xA9", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D",
-        "\xD0\x9F\xD1\x80\xD0\xB8", "\xE6\x9D\xB1\xE4\xBA\xAC", "\xE3\x81\xA7\xE3\x81\x99",
-        "\xF0\x9F\x91\x8D", "\xF0\x9F\x8F\xBD", "\xE2\x80\x8D", "\xF0\x9F\x87\xAB",
-        "\xF0\x9F\x87\xB7", "\xEF\xB8\x8F", "\xE2\x83\xA3", "\xCC\x81", "\xC2\xA0",
-        "\xE3\x80\x80", "\xE2\x80\xA6", "\xE2\x82\xAC", "\xC2\xA3", "\xE0\xB8\xAA\xE0\xB8\xA7",
-        "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", "\xE2\x9D\xA4", "\xC2\xA9", "\xEF\xBC\x81",
-        "\xE2\x80\x8B", "\xC3\x9F", "\xEF\xAC\x80", "\xC4\xB0", "\xE3\x80\x82",
-        "\xC2\x85", "\xE2\x80\xA9", "\xE2\x80\xA8", "\xE2\x80\x94", "\xC2\xBF", "\xC3\x89"};
+        "a",        "b",          "X",    "XX",        "XXXX",  "o",   "s",   "soooo",  "can",     "'",
+        "t",        "n't",        "I'm",  ".",         ",",     ";",   ":",   "!",      "?",       "-",
+        "_",        "(",          ")",    "[",         "]",     "{",   "}",   "$",      "#",       "@",
+        "<",        ">",          "=",    "^",         "*",     "/",   "\\",  "\"",     "3",       "8",
+        "10",       "1,234.56",   "9",    ":)",        ":-(",   "XD",  "<3",  ":/",     "http://", "www.",
+        "x.com",    "@user",      "#tag", "me@ex.com", "10:30", "pm",  "am",  "$12.50", "USD",     "[EMAIL]",
+        "{$39.00}", "XX/XX/XXXX", " ",    " ",         " ",     "  ",  "\t",  "\n",     "\r\n",    "\r",
+        "\v",       "\f",         "e.g.", "U.S.",      "3rd",   "!!!", "...", "Mr.",    "Hello",   "WORLD",
+        "x",        "D",          "P",    "%",         "&",     "+",   "|",   "~",      "`",       "\x01",
+        "\x7f",     "0",          "a1",   "1a",        "the",   "And", ". ",  "? ",     "! ",      ".) ",
+        ".\" ",     " i",         "No.",  "3.",        "a.B"};
+    static const char* const kOther[] = {"\xC3\xA9",
+                                         "caf\xC3\xA9",
+                                         "\xE2\x80\x99",
+                                         "\xE2\x80\x9C",
+                                         "\xE2\x80\x9D",
+                                         "\xD0\x9F\xD1\x80\xD0\xB8",
+                                         "\xE6\x9D\xB1\xE4\xBA\xAC",
+                                         "\xE3\x81\xA7\xE3\x81\x99",
+                                         "\xF0\x9F\x91\x8D",
+                                         "\xF0\x9F\x8F\xBD",
+                                         "\xE2\x80\x8D",
+                                         "\xF0\x9F\x87\xAB",
+                                         "\xF0\x9F\x87\xB7",
+                                         "\xEF\xB8\x8F",
+                                         "\xE2\x83\xA3",
+                                         "\xCC\x81",
+                                         "\xC2\xA0",
+                                         "\xE3\x80\x80",
+                                         "\xE2\x80\xA6",
+                                         "\xE2\x82\xAC",
+                                         "\xC2\xA3",
+                                         "\xE0\xB8\xAA\xE0\xB8\xA7",
+                                         "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85",
+                                         "\xE2\x9D\xA4",
+                                         "\xC2\xA9",
+                                         "\xEF\xBC\x81",
+                                         "\xE2\x80\x8B",
+                                         "\xC3\x9F",
+                                         "\xEF\xAC\x80",
+                                         "\xC4\xB0",
+                                         "\xE3\x80\x82",
+                                         "\xC2\x85",
+                                         "\xE2\x80\xA9",
+                                         "\xE2\x80\xA8",
+                                         "\xE2\x80\x94",
+                                         "\xC2\xBF",
+                                         "\xC3\x89"};
     std::string s;
     int parts = 1 + static_cast<int>(Next() % 24);
     for (int k = 0; k < parts; ++k) {
@@ -414,7 +453,8 @@ std::vector<std::string> ReadLines(const std::string& path) {
 }
 
 std::vector<std::string> SampleTexts() {
-  std::vector<std::string> texts = ReadLines(std::string(VOC_SOURCE_DIR) + "/examples/data/sample_tweets.txt");
+  std::vector<std::string> texts =
+      ReadLines(std::string(VOC_SOURCE_DIR) + "/examples/data/sample_tweets.txt");
   std::vector<std::string> cfpb = ReadLines(std::string(VOC_TEST_DATA_DIR) + "/tokenizer/cfpb_sample.txt");
   texts.insert(texts.end(), cfpb.begin(), cfpb.end());
   return texts;

@@ -18,45 +18,43 @@ namespace po = boost::program_options;
 namespace voc_cli {
 
 void AddAnalyzerFlags(po::options_description* desc, AnalyzerFlags* f) {
-  desc->add_options()
-      ("config", po::value(&f->config),
-       "analyzer options as a JSON file (models, themes, industry, language, normalizer, "
-       "redactor, sentiment thresholds, signal thresholds and extra cues, theme rules; "
-       "--print-config shows every key); the flags given here override it")
-      ("print-config", po::bool_switch(&f->print_config),
-       "print the analyzer options (the --config file and the flags) as JSON and exit")
-      ("models-dir", po::value(&f->models_dir),
-       "folder of the shipped models (default: $VOC_MODELS_DIR, the installed or source models/)")
-      ("sentiment-model", po::value(&f->sentiment_model),
-       "sentiment model file, or 'none' for the lexicon alone (default: <models-dir>/sentiment.vocm)")
-      ("themes", po::value(&f->themes),
-       "taxonomy JSON, or a model made by `voc train` whose labels become the themes "
-       "(default: <models-dir>/taxonomy.json)")
-      ("themes-model", po::value(&f->themes_model),
-       "with a taxonomy: a trained model whose labels map to its themes")
-      ("industry", po::value(&f->industry),
-       "industry packs of the taxonomy: auto (default: the packs whose vocabulary the first 1000 records "
-       "show), none (core themes only), all, or pack names, e.g. travel,telecom")
-      ("language", po::value(&f->language),
-       "language of every record, an ISO 639-1 code such as 'de' (default: identified per record)")
-      ("pattern", po::value(&f->patterns)->composing(),
-       "extra PII pattern to redact, NAME=REGEX (RE2 syntax); repeatable")
-      ("customer-salt", po::value(&f->customer_salt),
-       "secret salt of the keyed hash that replaces customer ids (default: $VOC_CUSTOMER_SALT); "
-       "runs whose aggregates are merged must use the same salt")
-      ("threads", po::value(&f->threads)->default_value(0), "worker threads (0: all cores)")
-      ("batch-size", po::value(&f->batch_size)->default_value(f->batch_size),
-       "records analysed per batch; at most about two batches are held in memory")
-      ("quiet,q", po::bool_switch(&f->quiet), "no progress on stderr")
-      ("adapt", po::value(&f->adapt),
-       "on|off: adapt the themes to the input's own words, a classifier trained on what the "
-       "rules label confidently gives themes to what they miss (default: on for a file, off "
-       "for stdin)")
-      ("adapt-sample", po::value(&f->adapt_sample)->default_value(f->adapt_sample),
-       "records (the first of the input) the adaptation is fitted on")
-      ("save-adapted", po::value(&f->save_adapted), "save the adapted themes to MODEL")
-      ("adapted", po::value(&f->adapted),
-       "apply adapted themes saved by --save-adapted instead of fitting them");
+  desc->add_options()("config", po::value(&f->config),
+                      "analyzer options as a JSON file (models, themes, industry, language, normalizer, "
+                      "redactor, sentiment thresholds, signal thresholds and extra cues, theme rules; "
+                      "--print-config shows every key); the flags given here override it")(
+      "print-config", po::bool_switch(&f->print_config),
+      "print the analyzer options (the --config file and the flags) as JSON and exit")(
+      "models-dir", po::value(&f->models_dir),
+      "folder of the shipped models (default: $VOC_MODELS_DIR, the installed or source models/)")(
+      "sentiment-model", po::value(&f->sentiment_model),
+      "sentiment model file, or 'none' for the lexicon alone (default: <models-dir>/sentiment.vocm)")(
+      "themes", po::value(&f->themes),
+      "taxonomy JSON, or a model made by `voc train` whose labels become the themes "
+      "(default: <models-dir>/taxonomy.json)")(
+      "themes-model", po::value(&f->themes_model),
+      "with a taxonomy: a trained model whose labels map to its themes")(
+      "industry", po::value(&f->industry),
+      "industry packs of the taxonomy: auto (default: the packs whose vocabulary the first 1000 records "
+      "show), none (core themes only), all, or pack names, e.g. travel,telecom")(
+      "language", po::value(&f->language),
+      "language of every record, an ISO 639-1 code such as 'de' (default: identified per record)")(
+      "pattern", po::value(&f->patterns)->composing(),
+      "extra PII pattern to redact, NAME=REGEX (RE2 syntax); repeatable")(
+      "customer-salt", po::value(&f->customer_salt),
+      "secret salt of the keyed hash that replaces customer ids (default: $VOC_CUSTOMER_SALT); "
+      "runs whose aggregates are merged must use the same salt")(
+      "threads", po::value(&f->threads)->default_value(0), "worker threads (0: all cores)")(
+      "batch-size", po::value(&f->batch_size)->default_value(f->batch_size),
+      "records analysed per batch; at most about two batches are held in memory")(
+      "quiet,q", po::bool_switch(&f->quiet), "no progress on stderr")(
+      "adapt", po::value(&f->adapt),
+      "on|off: adapt the themes to the input's own words, a classifier trained on what the "
+      "rules label confidently gives themes to what they miss (default: on for a file, off "
+      "for stdin)")("adapt-sample", po::value(&f->adapt_sample)->default_value(f->adapt_sample),
+                    "records (the first of the input) the adaptation is fitted on")(
+      "save-adapted", po::value(&f->save_adapted), "save the adapted themes to MODEL")(
+      "adapted", po::value(&f->adapted),
+      "apply adapted themes saved by --save-adapted instead of fitting them");
 }
 
 int CheckThreads(int threads) {
@@ -70,8 +68,7 @@ int CheckThreads(int threads) {
 }
 
 size_t CheckBatchSize(long long batch_size) {
-  if (batch_size < 1)
-    throw UsageError("--batch-size must be at least 1, got " + std::to_string(batch_size));
+  if (batch_size < 1) throw UsageError("--batch-size must be at least 1, got " + std::to_string(batch_size));
   return static_cast<size_t>(batch_size);
 }
 
@@ -80,7 +77,8 @@ namespace {
 // The whole of a small text file (a config: at most 1 MiB).
 std::string ReadTextFile(const std::string& path, const char* flag) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UsageError(std::string(flag) + " " + path + " is a directory");
+  if (std::filesystem::is_directory(path, ec))
+    throw UsageError(std::string(flag) + " " + path + " is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(std::string("cannot read ") + flag + " " + path);
   std::string text;
@@ -102,7 +100,8 @@ voc::AnalyzerOptions ResolveAnalyzerOptions(const AnalyzerFlags& f) {
       throw UsageError(f.config + ": " + st.message());
     // Paths in the file are relative to it.
     const std::filesystem::path base = std::filesystem::path(f.config).parent_path();
-    for (std::string* path : {&o.models_dir, &o.sentiment_model, &o.themes, &o.themes_model, &o.adapted_model})
+    for (std::string* path :
+         {&o.models_dir, &o.sentiment_model, &o.themes, &o.themes_model, &o.adapted_model})
       if (!path->empty() && *path != "none" && std::filesystem::path(*path).is_relative())
         *path = (base / *path).string();
   }
@@ -126,8 +125,7 @@ bool PrintConfigIfAsked(const AnalyzerFlags& f) {
   return true;
 }
 
-std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
-                                            const std::vector<voc::Record>& sample) {
+std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f, const std::vector<voc::Record>& sample) {
   CheckThreads(f.threads);
   voc::AnalyzerOptions o = ResolveAnalyzerOptions(f);
   o.industry_sample.reserve(sample.size());
@@ -135,8 +133,7 @@ std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f,
   if (f.adapt != "" && f.adapt != "on" && f.adapt != "off")
     throw UsageError("--adapt must be on or off, not '" + f.adapt + "'");
   if (!f.adapted.empty() && f.adapt == "off") throw UsageError("--adapted contradicts --adapt off");
-  if (!f.save_adapted.empty() && f.adapt == "off")
-    throw UsageError("--save-adapted contradicts --adapt off");
+  if (!f.save_adapted.empty() && f.adapt == "off") throw UsageError("--save-adapted contradicts --adapt off");
   if (!f.adapted.empty() && !f.save_adapted.empty())
     throw UsageError("--adapted applies a saved model and --save-adapted fits one: give one of them");
   if (f.adapt_sample == 0) throw UsageError("--adapt-sample must be at least 1");
@@ -185,15 +182,18 @@ void SetUpAdaptation(const AnalyzerFlags& f, const std::string& input, voc::Anal
   if (!adapter.ok()) {
     if (!f.save_adapted.empty() || adapter.status().code() != voc::StatusCode::kFailedPrecondition)
       throw Failure(adapter.status().message());
-    if (!f.quiet) std::fprintf(stderr, "voc: warning: %s; themes from the rules only\n",
-                               adapter.status().message().c_str());
+    if (!f.quiet)
+      std::fprintf(stderr, "voc: warning: %s; themes from the rules only\n",
+                   adapter.status().message().c_str());
     return;
   }
   const voc::AdaptReport& r = (*adapter)->report();
   if (!f.quiet)
-    std::fprintf(stderr, "voc: adapted %zu themes on the first %llu records (%llu labelled by the rules); %zu not adapted\n",
-                 r.themes.size(), static_cast<unsigned long long>(r.sample),
-                 static_cast<unsigned long long>(r.labelled), r.skipped.size());
+    std::fprintf(
+        stderr,
+        "voc: adapted %zu themes on the first %llu records (%llu labelled by the rules); %zu not adapted\n",
+        r.themes.size(), static_cast<unsigned long long>(r.sample),
+        static_cast<unsigned long long>(r.labelled), r.skipped.size());
   if (!f.save_adapted.empty()) {
     voc::Status st = (*adapter)->Save(f.save_adapted);
     if (!st.ok()) throw Failure(st.message());

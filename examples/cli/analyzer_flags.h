@@ -16,24 +16,24 @@
 namespace voc_cli {
 
 struct AnalyzerFlags {
-  std::string config;           // --config FILE (AnalyzerOptions as JSON; flags given override it)
-  bool print_config = false;    // --print-config
-  std::string models_dir;       // --models-dir
-  std::string sentiment_model;  // --sentiment-model
-  std::string themes;           // --themes (taxonomy JSON or a trained model)
-  std::string themes_model;     // --themes-model (with a taxonomy)
-  std::string industry;         // --industry NAME[,NAME]|auto|none|all (default auto)
-  std::string language;         // --language (forced ISO 639-1 code)
+  std::string config;                 // --config FILE (AnalyzerOptions as JSON; flags given override it)
+  bool print_config = false;          // --print-config
+  std::string models_dir;             // --models-dir
+  std::string sentiment_model;        // --sentiment-model
+  std::string themes;                 // --themes (taxonomy JSON or a trained model)
+  std::string themes_model;           // --themes-model (with a taxonomy)
+  std::string industry;               // --industry NAME[,NAME]|auto|none|all (default auto)
+  std::string language;               // --language (forced ISO 639-1 code)
   std::vector<std::string> patterns;  // --pattern NAME=REGEX (extra PII)
-  std::string customer_salt;    // --customer-salt (default $VOC_CUSTOMER_SALT)
-  int threads = 0;              // --threads
-  long long batch_size = 512;  // signed: a negative value is refused, not wrapped
-      // --batch-size: records in memory per batch
-  bool quiet = false;           // --quiet
-  std::string adapt;            // --adapt on|off (default: on for a file, off for stdin)
-  size_t adapt_sample = 20000;  // --adapt-sample: records the adaptation is fitted on
-  std::string save_adapted;     // --save-adapted MODEL
-  std::string adapted;          // --adapted MODEL (reuse; no fitting)
+  std::string customer_salt;          // --customer-salt (default $VOC_CUSTOMER_SALT)
+  int threads = 0;                    // --threads
+  long long batch_size = 512;         // signed: a negative value is refused, not wrapped
+                                      // --batch-size: records in memory per batch
+  bool quiet = false;                 // --quiet
+  std::string adapt;                  // --adapt on|off (default: on for a file, off for stdin)
+  size_t adapt_sample = 20000;        // --adapt-sample: records the adaptation is fitted on
+  std::string save_adapted;           // --save-adapted MODEL
+  std::string adapted;                // --adapted MODEL (reuse; no fitting)
 };
 
 void AddAnalyzerFlags(boost::program_options::options_description* desc, AnalyzerFlags* flags);

@@ -39,7 +39,6 @@ namespace po = boost::program_options;
 namespace voc_cli {
 namespace {
 
-
 // Writes to a uniquely named temporary file beside `path` (removed on
 // SIGINT/SIGTERM/SIGHUP) and renames it into place on Commit(), so an
 // interrupted run leaves no half-written output and two runs never
@@ -69,8 +68,8 @@ class AtomicOutput {
     if (dir.empty()) dir = ".";
     std::mt19937_64 rng(std::random_device{}());
     for (int attempt = 0; attempt < 16; ++attempt) {
-      tmp_ = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) +
-                     "-" + std::to_string(rng() % 1000000000ULL)))
+      tmp_ = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) + "-" +
+                     std::to_string(rng() % 1000000000ULL)))
                  .string();
       InstallTempCleanup();
       slot_ = RegisterTemp(tmp_);
@@ -180,8 +179,8 @@ int RunAnalyze(int argc, char** argv) {
         [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
     out.flush();
     if (!out)
-      throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) +
-                    ": " + std::strerror(errno ? errno : EIO));
+      throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) + ": " +
+                    std::strerror(errno ? errno : EIO));
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
     if (file) file->Commit();
     ReleaseAtExit(std::move(analyzer));
@@ -213,8 +212,8 @@ int RunAnalyze(int argc, char** argv) {
       on_text, on_reject);
   out.flush();
   if (!out)
-    throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) +
-                  ": " + std::strerror(errno ? errno : EIO));
+    throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) + ": " +
+                  std::strerror(errno ? errno : EIO));
   FinishInput(*reader, rejects.get());
   if (!st.ok()) throw Failure(st.message());
   if (file) file->Commit();
@@ -235,8 +234,8 @@ int RunFindings(int argc, char** argv) {
   desc.add_options()("help,h", "show this help")("input", po::value(&input), "input file")(
       "period", po::value(&period)->default_value("week"), "day, week (ISO) or month")(
       "output,o", po::value(&output), "findings JSON file (default: stdout)")(
-      "html", po::value(&html), "self-contained HTML report")(
-      "csv", po::value(&csv), "findings as CSV, one row per finding")(
+      "html", po::value(&html), "self-contained HTML report")("csv", po::value(&csv),
+                                                              "findings as CSV, one row per finding")(
       "digests", po::value(&digests), "folder for one Markdown digest per department")(
       "save-aggregate", po::value(&save_aggregate),
       "also save the mergeable aggregate (JSON) for `voc report`")(
@@ -247,8 +246,7 @@ int RunFindings(int argc, char** argv) {
       "chronic: above baseline in at least k ...")(
       "chronic-n", po::value(&fo.chronic_n)->default_value(fo.chronic_n), "... of the last n periods")(
       "emerging-alpha", po::value(&fo.emerging_alpha)->default_value(fo.emerging_alpha),
-      "significance of the emerging test")(
-      "title", po::value(&title), "HTML report title");
+      "significance of the emerging test")("title", po::value(&title), "HTML report title");
   AddInputFlags(&desc, &in);
   AddAnalyzerFlags(&desc, &af);
   ConversationFlags cf;
@@ -275,11 +273,11 @@ int RunFindings(int argc, char** argv) {
                      " period id (e.g. " + voc::PeriodId(1700000000, *p) + ")");
   CheckDistinctFiles({{"INPUT", input}, {"--actions", hf.actions}},
                      {{"--output", output.empty() ? "-" : output},
-                                          {"--rejects", in.rejects},
-                                          {"--save-aggregate", save_aggregate},
-                                          {"--csv", csv},
-                                          {"--html", html},
-                                          {"--digests", digests}});
+                      {"--rejects", in.rejects},
+                      {"--save-aggregate", save_aggregate},
+                      {"--csv", csv},
+                      {"--html", html},
+                      {"--digests", digests}});
   ApplyHistoryFlags(hf, &fo);
 
   OpenedInput opened = OpenInput(input, in, cf);
@@ -335,8 +333,7 @@ int RunFindings(int argc, char** argv) {
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
   } else {
     voc::Status st = voc::RunPipeline(
-        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a, FiguresOf(a, ef)); },
-        on_reject);
+        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a, FiguresOf(a, ef)); }, on_reject);
     FinishInput(*reader, rejects.get());
     if (!st.ok()) throw Failure(st.message());
   }
@@ -369,8 +366,7 @@ int RunFindings(int argc, char** argv) {
   if (!af.quiet)
     std::fprintf(stderr, "voc: %zu findings: %zu chronic, %zu emerging, %zu spike, %zu resolved\n",
                  findings.findings.size(), findings.Count(voc::FindingStatus::kChronic),
-                 findings.Count(voc::FindingStatus::kEmerging),
-                 findings.Count(voc::FindingStatus::kSpike),
+                 findings.Count(voc::FindingStatus::kEmerging), findings.Count(voc::FindingStatus::kSpike),
                  findings.Count(voc::FindingStatus::kResolved));
   ReleaseAtExit(std::move(analyzer));
   return 0;

@@ -55,8 +55,7 @@ int RunDiscover(int argc, char** argv) {
       "also write the discovered themes with their member ids, series and examples (JSON)")(
       "period", po::value(&period)->default_value("week"),
       "day, week (ISO) or month: the periods of each theme's series and status")(
-      "max-themes", po::value(&dopt.max_themes)->default_value(dopt.max_themes),
-      "most themes discovered")(
+      "max-themes", po::value(&dopt.max_themes)->default_value(dopt.max_themes), "most themes discovered")(
       "sample", po::value(&sample)->default_value(sample),
       "records sampled for discovery (memory stays flat beyond it)")(
       "link", po::value(&dopt.link)->default_value(dopt.link),
@@ -81,7 +80,8 @@ int RunDiscover(int argc, char** argv) {
   const voc::AnalyzerOptions resolved = ResolveAnalyzerOptions(af);
   std::string base_path = resolved.themes;
   if (base_path.empty())
-    base_path = (resolved.models_dir.empty() ? voc::DefaultModelsDir() : resolved.models_dir) + "/taxonomy.json";
+    base_path =
+        (resolved.models_dir.empty() ? voc::DefaultModelsDir() : resolved.models_dir) + "/taxonomy.json";
   std::string base = ReadBase(base_path);
   {
     Json probe = Json::parse(base, nullptr, /*allow_exceptions=*/false);
@@ -120,16 +120,17 @@ int RunDiscover(int argc, char** argv) {
     if (!s.ok()) throw Failure(s.message());
   };
   if (!themes_out.empty()) write(themes_out, voc::DiscoveryToJson(d));
-  if (output.empty() || output == "-") std::cout << *draft;
-  else write(output, *draft);
+  if (output.empty() || output == "-")
+    std::cout << *draft;
+  else
+    write(output, *draft);
   if (!af.quiet) {
     std::fprintf(stderr, "voc: %zu themes discovered in %llu uncovered of %llu sampled records\n",
                  d.themes.size(), static_cast<unsigned long long>(d.uncovered),
                  static_cast<unsigned long long>(d.sampled));
     for (const voc::DiscoveredTheme& t : d.themes)
       std::fprintf(stderr, "  %-40s ~%llu records, %s\n", t.id.c_str(),
-                   static_cast<unsigned long long>(t.estimated),
-                   voc::FindingStatusName(t.finding.status));
+                   static_cast<unsigned long long>(t.estimated), voc::FindingStatusName(t.finding.status));
   }
   ReleaseAtExit(std::move(analyzer));
   return 0;
@@ -138,6 +139,5 @@ int RunDiscover(int argc, char** argv) {
 }  // namespace
 }  // namespace voc_cli
 
-VOC_CLI_COMMAND(discover, "discover",
-                "discover unknown themes; writes a draft taxonomy to review and reuse",
+VOC_CLI_COMMAND(discover, "discover", "discover unknown themes; writes a draft taxonomy to review and reuse",
                 voc_cli::RunDiscover);

@@ -21,16 +21,13 @@ int RunEval(int argc, char** argv) {
       "Prints accuracy, macro-F1, per-label precision/recall/F1/support and the\n"
       "confusion matrix (rows: true label, columns: predicted) of a model on a labeled CSV.\n\n"
       "options");
-  desc.add_options()
-      ("help,h", "show this help")
-      ("model,m", po::value(&model_path), "model file")
-      ("input,i", po::value(&input), "labeled CSV")
-      ("text-col", po::value(&text_col)->default_value(text_col), "text column")
-      ("label-col", po::value(&label_col)->default_value(label_col), "label column")
-      ("label-sep", po::value(&label_sep)->default_value(label_sep),
-       "separator of several labels (multi-label models)")
-      ("task", po::value(&task), "refuse a model trained for another task")
-      ("json", "print one JSON object");
+  desc.add_options()("help,h", "show this help")("model,m", po::value(&model_path), "model file")(
+      "input,i", po::value(&input), "labeled CSV")("text-col", po::value(&text_col)->default_value(text_col),
+                                                   "text column")(
+      "label-col", po::value(&label_col)->default_value(label_col), "label column")(
+      "label-sep", po::value(&label_sep)->default_value(label_sep),
+      "separator of several labels (multi-label models)")(
+      "task", po::value(&task), "refuse a model trained for another task")("json", "print one JSON object");
   po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, desc);
   if (vm.count("help")) {
     std::cout << desc << "\n";
@@ -56,13 +53,16 @@ int RunEval(int argc, char** argv) {
     nlohmann::json per = nlohmann::json::object();
     for (const auto& m : r.per_label)
       per[m.label] = {{"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1}, {"support", m.support}};
-    nlohmann::json j = {{"accuracy", r.accuracy}, {"macro_f1", r.macro_f1}, {"per_label", per},
-                        {"confusion", {{"labels", r.labels}, {"matrix", r.confusion}}}, {"n", r.n}};
+    nlohmann::json j = {{"accuracy", r.accuracy},
+                        {"macro_f1", r.macro_f1},
+                        {"per_label", per},
+                        {"confusion", {{"labels", r.labels}, {"matrix", r.confusion}}},
+                        {"n", r.n}};
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
-  std::printf("examples: %llu\naccuracy: %.4f\nmacro-F1: %.4f\n\n",
-              static_cast<unsigned long long>(r.n), r.accuracy, r.macro_f1);
+  std::printf("examples: %llu\naccuracy: %.4f\nmacro-F1: %.4f\n\n", static_cast<unsigned long long>(r.n),
+              r.accuracy, r.macro_f1);
   size_t w = 5;
   for (const auto& l : r.labels) w = std::max(w, l.size());
   std::printf("%-*s  precision  recall     f1  support\n", static_cast<int>(w), "label");

@@ -23,14 +23,13 @@ int RunPredict(int argc, char** argv) {
       "Reads one text per line and prints, per line, the predicted label and its\n"
       "probability (`label<TAB>probability`; with -k several pairs, tab-separated;\n"
       "multi-label models print every label above its threshold).\n\noptions");
-  desc.add_options()
-      ("help,h", "show this help")
-      ("model,m", po::value(&model_path), "model file")
-      ("input", po::value(&input), "input file, - for stdin (default)")
-      ("k,k", po::value(&k)->default_value(k), "labels per line (single-label models)")
-      ("task", po::value(&task), "refuse a model trained for another task")
-      ("explain", "append the strongest features of the top label")
-      ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores); output keeps the input order");
+  desc.add_options()("help,h", "show this help")("model,m", po::value(&model_path), "model file")(
+      "input", po::value(&input), "input file, - for stdin (default)")(
+      "k,k", po::value(&k)->default_value(k), "labels per line (single-label models)")(
+      "task", po::value(&task), "refuse a model trained for another task")(
+      "explain", "append the strongest features of the top label")(
+      "threads", po::value(&threads)->default_value(0),
+      "worker threads (0: all cores); output keeps the input order");
   po::positional_options_description pos;
   pos.add("input", 1);
   po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, desc, pos);
@@ -55,29 +54,32 @@ int RunPredict(int argc, char** argv) {
   const bool explain = vm.count("explain") > 0;
   std::ios::sync_with_stdio(false);
   const voc::TextClassifier& m = **model;
-  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& raw, std::string* out_ptr) {
-    const std::string line = model_input(raw);
-    auto preds = multi ? m.PredictAboveThresholds(line) : m.Predict(line, k);
-    std::string& out = *out_ptr;
-    char buf[64];
-    for (size_t i = 0; i < preds.size(); ++i) {
-      if (i) out.push_back('\t');
-      out += preds[i].label;
-      std::snprintf(buf, sizeof buf, "\t%.4f", preds[i].probability);
-      out += buf;
-    }
-    if (explain) {
-      auto e = m.Explain(line, {}, 5);
-      out += "\t[";
-      for (size_t i = 0; i < e.features.size(); ++i) {
-        std::snprintf(buf, sizeof buf, "%s%.3f@%zu-%zu ", i ? ", " : "", e.features[i].weight,
-                      e.features[i].begin, e.features[i].end);
-        out += buf;
-        out += e.features[i].feature;
-      }
-      out += "]";
-    }
-  }, stdout);
+  const bool ok = voc_cli::MapLines(
+      *in, threads,
+      [&](size_t, const std::string& raw, std::string* out_ptr) {
+        const std::string line = model_input(raw);
+        auto preds = multi ? m.PredictAboveThresholds(line) : m.Predict(line, k);
+        std::string& out = *out_ptr;
+        char buf[64];
+        for (size_t i = 0; i < preds.size(); ++i) {
+          if (i) out.push_back('\t');
+          out += preds[i].label;
+          std::snprintf(buf, sizeof buf, "\t%.4f", preds[i].probability);
+          out += buf;
+        }
+        if (explain) {
+          auto e = m.Explain(line, {}, 5);
+          out += "\t[";
+          for (size_t i = 0; i < e.features.size(); ++i) {
+            std::snprintf(buf, sizeof buf, "%s%.3f@%zu-%zu ", i ? ", " : "", e.features[i].weight,
+                          e.features[i].begin, e.features[i].end);
+            out += buf;
+            out += e.features[i].feature;
+          }
+          out += "]";
+        }
+      },
+      stdout);
   if (!ok) throw voc_cli::Failure("read error on '" + input + "'");
   std::fflush(stdout);
   return 0;

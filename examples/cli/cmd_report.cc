@@ -59,22 +59,20 @@ int RunReport(int argc, char** argv) {
       "usage: voc report AGGREGATE.json [MORE.json ...] [options]\n\n"
       "Detects chronic, emerging, resolved and one-off issues in serialized aggregates\n"
       "(merged exactly when several are given) and writes the reports.\n\noptions");
-  opts.add_options()
-      ("help,h", "show this help")
-      ("period", po::value(&period), "day|week|month: the aggregates' period, or coarser for a day aggregate")
-      ("output,o", po::value(&out), "findings JSON (schema 1.1); '-' for stdout (the default "
-                                    "when no other output is given)")
-      ("csv", po::value(&csv), "CSV, one row per finding")
-      ("html", po::value(&html), "self-contained HTML report")
-      ("digests", po::value(&digests), "directory for per-department Markdown digests")
-      ("title", po::value(&title), "HTML report title")
-      ("last-period", po::value(&last_period), "last period of the window, e.g. 2024-W07")
-      ("window", po::value(&fo.window_periods)->default_value(0),
-       "periods in the window (0 = all)")
-      ("chronic-k", po::value(&fo.chronic_k)->default_value(3), "chronic: present in k ...")
-      ("chronic-n", po::value(&fo.chronic_n)->default_value(4), "... of the last n periods")
-      ("emerging-alpha", po::value(&fo.emerging_alpha)->default_value(0.01),
-       "significance of the emerging test");
+  opts.add_options()("help,h", "show this help")(
+      "period", po::value(&period), "day|week|month: the aggregates' period, or coarser for a day aggregate")(
+      "output,o", po::value(&out),
+      "findings JSON (schema 1.1); '-' for stdout (the default "
+      "when no other output is given)")("csv", po::value(&csv), "CSV, one row per finding")(
+      "html", po::value(&html), "self-contained HTML report")(
+      "digests", po::value(&digests), "directory for per-department Markdown digests")(
+      "title", po::value(&title), "HTML report title")("last-period", po::value(&last_period),
+                                                       "last period of the window, e.g. 2024-W07")(
+      "window", po::value(&fo.window_periods)->default_value(0), "periods in the window (0 = all)")(
+      "chronic-k", po::value(&fo.chronic_k)->default_value(3), "chronic: present in k ...")(
+      "chronic-n", po::value(&fo.chronic_n)->default_value(4), "... of the last n periods")(
+      "emerging-alpha", po::value(&fo.emerging_alpha)->default_value(0.01),
+      "significance of the emerging test");
   voc_cli::AddEconFlags(&opts, &ef, /*from_records=*/false);
   voc_cli::HistoryFlags hf;
   voc_cli::AddHistoryFlags(&opts, &hf);
@@ -92,15 +90,14 @@ int RunReport(int argc, char** argv) {
   if (inputs.empty()) throw voc_cli::UsageError("no aggregate file given");
   voc_cli::ApplyEconFlags(ef, &fo);
   {
-    std::vector<voc_cli::NamedFile> in_files, out_files{
-        {"--output", out}, {"--csv", csv}, {"--html", html}, {"--digests", digests}};
+    std::vector<voc_cli::NamedFile> in_files,
+        out_files{{"--output", out}, {"--csv", csv}, {"--html", html}, {"--digests", digests}};
     for (const std::string& path : inputs) in_files.push_back({"AGGREGATE", path});
     in_files.push_back({"--actions", hf.actions});
     voc_cli::CheckDistinctFiles(in_files, out_files);
   }
   fo.last_period = last_period;
-  if (voc::Status s = voc::ValidateFindingsOptions(fo); !s.ok())
-    throw voc_cli::UsageError(s.message());
+  if (voc::Status s = voc::ValidateFindingsOptions(fo); !s.ok()) throw voc_cli::UsageError(s.message());
   voc_cli::ApplyHistoryFlags(hf, &fo);
   std::optional<voc::Period> want_period;
   if (!period.empty()) {
@@ -147,16 +144,14 @@ int RunReport(int argc, char** argv) {
   }
   voc_cli::WriteHistory(hf, f);  // last: a run whose outputs failed is not stored
   if (out != "-")
-    std::fprintf(stderr, "voc: %zu findings (%zu chronic, %zu emerging, %zu spike, %zu resolved) over %s\n",
-                 f.findings.size(), f.Count(voc::FindingStatus::kChronic),
-                 f.Count(voc::FindingStatus::kEmerging), f.Count(voc::FindingStatus::kSpike),
-                 f.Count(voc::FindingStatus::kResolved),
-                 f.periods.empty() ? "no dated periods"
-                                   : (f.periods.front() + ".." + f.periods.back()).c_str());
+    std::fprintf(
+        stderr, "voc: %zu findings (%zu chronic, %zu emerging, %zu spike, %zu resolved) over %s\n",
+        f.findings.size(), f.Count(voc::FindingStatus::kChronic), f.Count(voc::FindingStatus::kEmerging),
+        f.Count(voc::FindingStatus::kSpike), f.Count(voc::FindingStatus::kResolved),
+        f.periods.empty() ? "no dated periods" : (f.periods.front() + ".." + f.periods.back()).c_str());
   return 0;
 }
 
 }  // namespace
 
-VOC_CLI_COMMAND(report, "report", "findings, CSV, HTML and digests from serialized aggregates",
-                RunReport);
+VOC_CLI_COMMAND(report, "report", "findings, CSV, HTML and digests from serialized aggregates", RunReport);

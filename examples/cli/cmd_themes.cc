@@ -84,8 +84,8 @@ int RunThemes(int argc, char** argv) {
     std::cout << desc << "\n";
     return 0;
   }
-  if (const char* env = std::getenv("VOC_TAXONOMY"); env != nullptr && !vm.count("themes") &&
-                                                 !vm.count("taxonomy"))
+  if (const char* env = std::getenv("VOC_TAXONOMY");
+      env != nullptr && !vm.count("themes") && !vm.count("taxonomy"))
     taxonomy_path = env;
   bool with_signals = !vm.count("no-signals");
   bool with_text = vm["evidence-text"].as<bool>();
@@ -139,25 +139,28 @@ int RunThemes(int argc, char** argv) {
   std::istream chained_in(&chained);
   if (!head.empty()) in = &chained_in;
   const int threads = voc_cli::CheckThreads(vm["threads"].as<int>());
-  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t n, const std::string& line, std::string* out_ptr) {
-    std::string& out = *out_ptr;
-    out += "{\"line\":" + std::to_string(n) + ",\"themes\":";
-    const std::vector<voc::ThemeHit> hits = (*clf)->Classify(line);
-    voc::AppendThemesJson(hits, line, &out, with_text);
-    out += ",\"unclassified\":";
-    out += hits.empty() ? "true" : "false";
-    if (with_signals) {
-      const voc::SignalResult sig = (*det)->Detect(line);
-      out += ",\"signals\":";
-      voc::AppendSignalsJson(sig.hits, line, &out, with_text);
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.4g", sig.emotion_intensity);
-      out += ",\"emotion_intensity\":";
-      out += buf;
-      out += ",\"profanity\":" + std::to_string(sig.profanity);
-    }
-    out += "}";
-  }, stdout);
+  const bool ok = voc_cli::MapLines(
+      *in, threads,
+      [&](size_t n, const std::string& line, std::string* out_ptr) {
+        std::string& out = *out_ptr;
+        out += "{\"line\":" + std::to_string(n) + ",\"themes\":";
+        const std::vector<voc::ThemeHit> hits = (*clf)->Classify(line);
+        voc::AppendThemesJson(hits, line, &out, with_text);
+        out += ",\"unclassified\":";
+        out += hits.empty() ? "true" : "false";
+        if (with_signals) {
+          const voc::SignalResult sig = (*det)->Detect(line);
+          out += ",\"signals\":";
+          voc::AppendSignalsJson(sig.hits, line, &out, with_text);
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "%.4g", sig.emotion_intensity);
+          out += ",\"emotion_intensity\":";
+          out += buf;
+          out += ",\"profanity\":" + std::to_string(sig.profanity);
+        }
+        out += "}";
+      },
+      stdout);
   if (!ok) throw voc_cli::Failure("error reading \"" + input + "\"");
   std::fflush(stdout);
   return 0;

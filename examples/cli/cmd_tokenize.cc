@@ -22,14 +22,15 @@ int RunTokenize(int argc, char** argv) {
   bool no_norm = false;
   int threads = 0;
   std::string input;
-  opts.add_options()
-      ("help,h", "show this help")
-      ("no-sentences", po::bool_switch(&no_sentences), "do not split sentences (no \"sentences\" key)")
-      ("no-social", po::bool_switch(&no_social), "no URL/e-mail/mention/hashtag/emoji/emoticon/money/time/mask tokens")
-      ("no-case-fold", po::bool_switch(&no_case_fold), "keep case in \"norm\"")
-      ("no-fast-path", po::bool_switch(&no_fast_path), "segment everything with ICU (same output, slower)")
-      ("no-norm", po::bool_switch(&no_norm), "omit \"norm\" (and \"elongated\") from the output")
-      ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores); output keeps the input order");
+  opts.add_options()("help,h", "show this help")("no-sentences", po::bool_switch(&no_sentences),
+                                                 "do not split sentences (no \"sentences\" key)")(
+      "no-social", po::bool_switch(&no_social),
+      "no URL/e-mail/mention/hashtag/emoji/emoticon/money/time/mask tokens")(
+      "no-case-fold", po::bool_switch(&no_case_fold), "keep case in \"norm\"")(
+      "no-fast-path", po::bool_switch(&no_fast_path), "segment everything with ICU (same output, slower)")(
+      "no-norm", po::bool_switch(&no_norm), "omit \"norm\" (and \"elongated\") from the output")(
+      "threads", po::value(&threads)->default_value(0),
+      "worker threads (0: all cores); output keeps the input order");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::string>(&input));
   po::options_description all;
@@ -66,41 +67,44 @@ int RunTokenize(int argc, char** argv) {
   threads = voc_cli::CheckThreads(threads);
   std::ios::sync_with_stdio(false);
   const voc::Tokenizer& tk = **tokenizer;
-  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& line, std::string* out) {
-    voc::Tokenization t = tk.Tokenize(line);
-    std::string& json = *out;
-    json.append("{\"tokens\":[");
-    for (size_t k = 0; k < t.tokens.size(); ++k) {
-      const voc::Token& tok = t.tokens[k];
-      if (k) json.push_back(',');
-      json.append("{\"text\":");
-      voc::AppendJsonString(tok.text(line), &json);
-      if (!no_norm) {
-        json.append(",\"norm\":");
-        voc::AppendJsonString(tok.norm, &json);
-      }
-      json.append(",\"kind\":\"").append(voc::TokenKindName(tok.kind)).append("\"");
-      json.append(",\"begin\":").append(std::to_string(tok.begin));
-      json.append(",\"end\":").append(std::to_string(tok.end));
-      if (!no_norm && tok.elongated) json.append(",\"elongated\":true");
-      json.push_back('}');
-    }
-    json.push_back(']');
-    if (options.sentences) {
-      json.append(",\"sentences\":[");
-      for (size_t k = 0; k < t.sentences.size(); ++k) {
-        const voc::Sentence& s = t.sentences[k];
-        if (k) json.push_back(',');
-        json.append("{\"begin\":").append(std::to_string(s.begin));
-        json.append(",\"end\":").append(std::to_string(s.end));
-        json.append(",\"first_token\":").append(std::to_string(s.first_token));
-        json.append(",\"end_token\":").append(std::to_string(s.end_token));
+  const bool ok = voc_cli::MapLines(
+      *in, threads,
+      [&](size_t, const std::string& line, std::string* out) {
+        voc::Tokenization t = tk.Tokenize(line);
+        std::string& json = *out;
+        json.append("{\"tokens\":[");
+        for (size_t k = 0; k < t.tokens.size(); ++k) {
+          const voc::Token& tok = t.tokens[k];
+          if (k) json.push_back(',');
+          json.append("{\"text\":");
+          voc::AppendJsonString(tok.text(line), &json);
+          if (!no_norm) {
+            json.append(",\"norm\":");
+            voc::AppendJsonString(tok.norm, &json);
+          }
+          json.append(",\"kind\":\"").append(voc::TokenKindName(tok.kind)).append("\"");
+          json.append(",\"begin\":").append(std::to_string(tok.begin));
+          json.append(",\"end\":").append(std::to_string(tok.end));
+          if (!no_norm && tok.elongated) json.append(",\"elongated\":true");
+          json.push_back('}');
+        }
+        json.push_back(']');
+        if (options.sentences) {
+          json.append(",\"sentences\":[");
+          for (size_t k = 0; k < t.sentences.size(); ++k) {
+            const voc::Sentence& s = t.sentences[k];
+            if (k) json.push_back(',');
+            json.append("{\"begin\":").append(std::to_string(s.begin));
+            json.append(",\"end\":").append(std::to_string(s.end));
+            json.append(",\"first_token\":").append(std::to_string(s.first_token));
+            json.append(",\"end_token\":").append(std::to_string(s.end_token));
+            json.push_back('}');
+          }
+          json.push_back(']');
+        }
         json.push_back('}');
-      }
-      json.push_back(']');
-    }
-    json.push_back('}');
-  }, stdout);
+      },
+      stdout);
   if (!ok) throw voc_cli::Failure("read error on '" + (input.empty() ? "-" : input) + "'");
   std::fflush(stdout);
   return 0;
@@ -108,5 +112,4 @@ int RunTokenize(int argc, char** argv) {
 
 }  // namespace
 
-VOC_CLI_COMMAND(tokenize, "tokenize", "split text lines into tokens and sentences (JSONL)",
-                RunTokenize);
+VOC_CLI_COMMAND(tokenize, "tokenize", "split text lines into tokens and sentences (JSONL)", RunTokenize);

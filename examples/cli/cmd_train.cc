@@ -33,28 +33,27 @@ int RunTrain(int argc, char** argv) {
       "voc's sentiment lexicon: a linear model over word 1-2 grams and the lexicon's\n"
       "judgement of each text, for `voc sentiment --model` and `voc analyze\n"
       "--sentiment-model` (--no-lexicon: over the text alone).\n\noptions");
-  desc.add_options()
-      ("help,h", "show this help")
-      ("input,i", po::value(&input), "training CSV (RFC 4180, header row)")
-      ("output,o", po::value(&output), "model file to write")
-      ("text-col", po::value(&text_col)->default_value(text_col), "text column")
-      ("label-col", po::value(&label_col)->default_value(label_col), "label column")
-      ("task", po::value(&task)->default_value(task), "task name stored in the model")
-      ("multi-label", "labels hold several values separated by --label-sep")
-      ("label-sep", po::value(&label_sep)->default_value(label_sep), "separator of several labels")
-      ("backend", po::value(&backend)->default_value(backend), "auto, linear or fasttext")
-      ("search", "try a grid of settings of both backends on the validation rows, keep the best")
-      ("no-char-ngrams", "linear model: word 1-2 grams only (faster prediction)")
-      ("no-lexicon", "with --task sentiment: do not stack the model on the sentiment lexicon")
-      ("quantize", "make the model small (8-bit linear weights / quantized fastText)")
-      ("quantize-max-features", po::value(&quantize_max_features)->default_value(quantize_max_features),
-       "features a quantized model keeps")
-      ("validation", po::value(&validation), "CSV to choose settings on instead of a slice")
-      ("validation-fraction", po::value(&validation_fraction)->default_value(validation_fraction),
-       "share of rows held back to choose settings (0: no search)")
-      ("seed", po::value(&seed)->default_value(seed), "random seed")
-      ("threads", po::value(&threads)->default_value(threads), "fastText threads (0: 1, deterministic)")
-      ("verbose,v", "print every candidate's validation scores");
+  desc.add_options()("help,h", "show this help")(
+      "input,i", po::value(&input), "training CSV (RFC 4180, header row)")("output,o", po::value(&output),
+                                                                           "model file to write")(
+      "text-col", po::value(&text_col)->default_value(text_col), "text column")(
+      "label-col", po::value(&label_col)->default_value(label_col), "label column")(
+      "task", po::value(&task)->default_value(task), "task name stored in the model")(
+      "multi-label", "labels hold several values separated by --label-sep")(
+      "label-sep", po::value(&label_sep)->default_value(label_sep), "separator of several labels")(
+      "backend", po::value(&backend)->default_value(backend), "auto, linear or fasttext")(
+      "search", "try a grid of settings of both backends on the validation rows, keep the best")(
+      "no-char-ngrams", "linear model: word 1-2 grams only (faster prediction)")(
+      "no-lexicon", "with --task sentiment: do not stack the model on the sentiment lexicon")(
+      "quantize", "make the model small (8-bit linear weights / quantized fastText)")(
+      "quantize-max-features", po::value(&quantize_max_features)->default_value(quantize_max_features),
+      "features a quantized model keeps")("validation", po::value(&validation),
+                                          "CSV to choose settings on instead of a slice")(
+      "validation-fraction", po::value(&validation_fraction)->default_value(validation_fraction),
+      "share of rows held back to choose settings (0: no search)")(
+      "seed", po::value(&seed)->default_value(seed), "random seed")(
+      "threads", po::value(&threads)->default_value(threads), "fastText threads (0: 1, deterministic)")(
+      "verbose,v", "print every candidate's validation scores");
   po::variables_map vm = voc_cli::ParseCommandLine(argc, argv, desc);
   if (vm.count("help")) {
     std::cout << desc << "\n";
@@ -62,8 +61,7 @@ int RunTrain(int argc, char** argv) {
   }
   if (input.empty()) throw voc_cli::UsageError("--input is required");
   if (output.empty()) throw voc_cli::UsageError("--output is required");
-  voc_cli::CheckDistinctFiles({{"--input", input}, {"--validation", validation}},
-                              {{"--output", output}});
+  voc_cli::CheckDistinctFiles({{"--input", input}, {"--validation", validation}}, {{"--output", output}});
   if (label_sep.size() != 1) throw voc_cli::UsageError("--label-sep must be one character");
 
   voc::CsvReadOptions csv;
@@ -94,8 +92,8 @@ int RunTrain(int argc, char** argv) {
   }
   auto start = std::chrono::steady_clock::now();
   const bool stacked = task == "sentiment" && vm.count("no-lexicon") == 0;
-  auto model = stacked ? voc::TrainSentimentModel(*rows, options)
-                       : voc::TextClassifier::Train(*rows, options);
+  auto model =
+      stacked ? voc::TrainSentimentModel(*rows, options) : voc::TextClassifier::Train(*rows, options);
   if (!model.ok()) throw voc_cli::Failure(model.status().message());
   voc::Status saved = (*model)->Save(output);
   if (!saved.ok()) throw voc_cli::Failure(saved.message());
@@ -103,15 +101,15 @@ int RunTrain(int argc, char** argv) {
 
   const voc::ModelInfo& info = (*model)->info();
   auto meta = nlohmann::json::parse(info.metadata_json);
-  std::printf("trained %s model for task '%s' on %zu rows, %zu labels in %.1f s\n",
-              info.backend.c_str(), info.task.c_str(), rows->size(), info.labels.size(), seconds);
-  std::printf("settings: %s; input: %s; features: %s\n", meta["settings"].dump().c_str(),
-              info.input.c_str(), meta["features"].dump().c_str());
+  std::printf("trained %s model for task '%s' on %zu rows, %zu labels in %.1f s\n", info.backend.c_str(),
+              info.task.c_str(), rows->size(), info.labels.size(), seconds);
+  std::printf("settings: %s; input: %s; features: %s\n", meta["settings"].dump().c_str(), info.input.c_str(),
+              meta["features"].dump().c_str());
   const auto& v = meta["validation"];
   if (v["accuracy"].is_number()) {
     std::printf("validation (%s, %zu rows): accuracy %.4f  macro-F1 %.4f\n",
-                v["source"].get<std::string>().c_str(), v["rows"].get<size_t>(),
-                v["accuracy"].get<double>(), v["macro_f1"].get<double>());
+                v["source"].get<std::string>().c_str(), v["rows"].get<size_t>(), v["accuracy"].get<double>(),
+                v["macro_f1"].get<double>());
   } else {
     std::printf("validation: none (first setting used)\n");
   }

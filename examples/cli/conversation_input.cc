@@ -12,23 +12,22 @@ namespace po = boost::program_options;
 namespace voc_cli {
 
 void AddConversationFlags(po::options_description* desc, ConversationFlags* flags) {
-  desc->add_options()
-      ("speaker-map", po::value(&flags->speaker_map),
-       "conversations: extra speaker labels, e.g. 'spk_0=customer,spk_1=agent' (roles: "
-       "customer, agent, bot, system)")
-      ("max-turns", po::value(&flags->max_turns)->default_value(flags->max_turns),
-       "conversations with more turns are rejected")
-      ("transcript-marker", po::value(&flags->marker)->default_value(flags->marker),
-       "transcripts: a line starting with this (or '---') ends a conversation; its rest is "
-       "the next one's id")
-      ("parent-col", po::value(&flags->parent_col),
-       "reply threads: column with the id of the row replied to (rows become conversations)")
-      ("role-col", po::value(&flags->role_col),
-       "reply threads: column with the author's role (customer, agent, ...)")
-      ("author-col", po::value(&flags->author_col),
-       "reply threads: column with the author id (with --company-authors)")
-      ("company-authors", po::value(&flags->company_authors),
-       "reply threads: comma-separated author ids that are the company's agents");
+  desc->add_options()("speaker-map", po::value(&flags->speaker_map),
+                      "conversations: extra speaker labels, e.g. 'spk_0=customer,spk_1=agent' (roles: "
+                      "customer, agent, bot, system)")(
+      "max-turns", po::value(&flags->max_turns)->default_value(flags->max_turns),
+      "conversations with more turns are rejected")(
+      "transcript-marker", po::value(&flags->marker)->default_value(flags->marker),
+      "transcripts: a line starting with this (or '---') ends a conversation; its rest is "
+      "the next one's id")(
+      "parent-col", po::value(&flags->parent_col),
+      "reply threads: column with the id of the row replied to (rows become conversations)")(
+      "role-col", po::value(&flags->role_col),
+      "reply threads: column with the author's role (customer, agent, ...)")(
+      "author-col", po::value(&flags->author_col),
+      "reply threads: column with the author id (with --company-authors)")(
+      "company-authors", po::value(&flags->company_authors),
+      "reply threads: comma-separated author ids that are the company's agents");
 }
 
 OpenedInput OpenInput(const std::string& path, const InputFlags& in, const ConversationFlags& cf) {
@@ -118,10 +117,8 @@ void FinishConversations(const voc::ConversationReader& reader, voc::RejectWrite
   const voc::ConversationStats& s = reader.stats();
   const char* unit = threads_input ? "rows" : "conversations";
   std::fprintf(stderr, "voc: read %llu %s: %llu emitted, %llu rejected (%llu conversations, %llu turns)\n",
-               static_cast<unsigned long long>(s.read), unit,
-               static_cast<unsigned long long>(s.emitted),
-               static_cast<unsigned long long>(s.rejected),
-               static_cast<unsigned long long>(s.conversations),
+               static_cast<unsigned long long>(s.read), unit, static_cast<unsigned long long>(s.emitted),
+               static_cast<unsigned long long>(s.rejected), static_cast<unsigned long long>(s.conversations),
                static_cast<unsigned long long>(s.turns));
   if (writer != nullptr) {
     voc::Status st = writer->Close();

@@ -32,8 +32,7 @@ struct ConversationFlags {
   std::string company_authors;  // --company-authors ID,ID,...
 };
 
-void AddConversationFlags(boost::program_options::options_description* desc,
-                          ConversationFlags* flags);
+void AddConversationFlags(boost::program_options::options_description* desc, ConversationFlags* flags);
 
 // The input, opened once: conversations when the input is (or is forced
 // to be) conversations, else plain records.

@@ -27,8 +27,7 @@ struct EconFlags {
 
 // `from_records`: the flags of `voc findings` (columns of the input); else
 // those of `voc report` (the aggregate already holds scores and values).
-void AddEconFlags(boost::program_options::options_description* desc, EconFlags* flags,
-                  bool from_records);
+void AddEconFlags(boost::program_options::options_description* desc, EconFlags* flags, bool from_records);
 
 // Sets the findings options; throws UsageError with the reason.
 void ApplyEconFlags(const EconFlags& flags, voc::FindingsOptions* options);

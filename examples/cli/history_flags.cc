@@ -30,12 +30,10 @@ std::string ReadText(const std::string& path, const std::string& flag) {
 
 // The sequence number of a run file name "run-NNNNNN.json"; 0 otherwise.
 uint64_t RunNumber(const std::string& name) {
-  if (name.size() < 10 || name.compare(0, 4, "run-") != 0 ||
-      name.compare(name.size() - 5, 5, ".json") != 0)
+  if (name.size() < 10 || name.compare(0, 4, "run-") != 0 || name.compare(name.size() - 5, 5, ".json") != 0)
     return 0;
   const std::string digits = name.substr(4, name.size() - 9);
-  if (digits.empty() || digits.size() > 18 ||
-      digits.find_first_not_of("0123456789") != std::string::npos)
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
     return 0;
   return std::stoull(digits);
 }
@@ -43,15 +41,14 @@ uint64_t RunNumber(const std::string& name) {
 }  // namespace
 
 void AddHistoryFlags(po::options_description* desc, HistoryFlags* f) {
-  desc->add_options()
-      ("history", po::value(&f->history),
-       "folder of past runs: compare with the latest run stored there (new, persisting, "
-       "worsening, improving, resolved, relapsed) and store this run (created when missing)")
-      ("actions", po::value(&f->actions),
-       "actions taken (JSON array or CSV with theme,owner,action,date,status): each is judged "
-       "by the theme's share before vs after its date")
-      ("run-timestamp", po::value(&f->run_timestamp),
-       "this run's UTC time stored in --history (YYYY-MM-DDTHH:MM:SSZ; default: now)");
+  desc->add_options()("history", po::value(&f->history),
+                      "folder of past runs: compare with the latest run stored there (new, persisting, "
+                      "worsening, improving, resolved, relapsed) and store this run (created when missing)")(
+      "actions", po::value(&f->actions),
+      "actions taken (JSON array or CSV with theme,owner,action,date,status): each is judged "
+      "by the theme's share before vs after its date")(
+      "run-timestamp", po::value(&f->run_timestamp),
+      "this run's UTC time stored in --history (YYYY-MM-DDTHH:MM:SSZ; default: now)");
 }
 
 void ApplyHistoryFlags(const HistoryFlags& f, voc::FindingsOptions* o) {
@@ -112,7 +109,8 @@ void WriteHistory(const HistoryFlags& f, const voc::Findings& findings, bool qui
   if (ec) throw Failure("--history: cannot store " + target.string() + ": " + ec.message());
   if (quiet) return;
   const voc::HistoryChanges& c = findings.changes;
-  std::fprintf(stderr, "voc: stored %s; %s: %zu new, %zu relapsed, %zu worsening, %zu improving, "
+  std::fprintf(stderr,
+               "voc: stored %s; %s: %zu new, %zu relapsed, %zu worsening, %zu improving, "
                "%zu persisting, %zu resolved\n",
                target.string().c_str(),
                c.previous_run.empty() ? "first run" : ("since " + c.previous_run).c_str(),

@@ -46,15 +46,13 @@ class HugePageAllocator : public SysAllocator {
   void* Alloc(size_t size, size_t* actual_size, size_t alignment) override {
     const size_t rounded = (size + kHugePage - 1) & ~(kHugePage - 1);
     size_t got = rounded;
-    void* p = rounded >= size ? system_->Alloc(rounded, &got, std::max(alignment, kHugePage))
-                              : nullptr;
+    void* p = rounded >= size ? system_->Alloc(rounded, &got, std::max(alignment, kHugePage)) : nullptr;
     if (p == nullptr) return system_->Alloc(size, actual_size, alignment);  // as before
     // Advice only: where huge pages are not allowed the memory is as usable.
     madvise(p, got, MADV_HUGEPAGE);
     g_blocks.fetch_add(1, std::memory_order_relaxed);
     g_bytes.fetch_add(got, std::memory_order_relaxed);
-    if (reinterpret_cast<uintptr_t>(p) % kHugePage != 0)
-      g_misaligned.fetch_add(1, std::memory_order_relaxed);
+    if (reinterpret_cast<uintptr_t>(p) % kHugePage != 0) g_misaligned.fetch_add(1, std::memory_order_relaxed);
     if (actual_size != nullptr) *actual_size = got;
     return p;
   }
@@ -78,8 +76,7 @@ SysAllocator* Install(SysAllocator* system) {
 
 // Populates the zero-filled end (.bss) of tcmalloc's writable segment.
 int PopulateTcmallocBss(dl_phdr_info* info, size_t, void*) {
-  if (info->dlpi_name == nullptr || std::strstr(info->dlpi_name, "libtcmalloc") == nullptr)
-    return 0;
+  if (info->dlpi_name == nullptr || std::strstr(info->dlpi_name, "libtcmalloc") == nullptr) return 0;
   g_bss.found = true;
   const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   for (int i = 0; i < info->dlpi_phnum; ++i) {
@@ -104,9 +101,7 @@ void PrepareHeap(int, char**, char**) { dl_iterate_phdr(PopulateTcmallocBss, nul
 
 bool HugePageHeap() { return g_installed.load(std::memory_order_acquire); }
 
-HugeHeapStats HugePageHeapStats() {
-  return {g_blocks.load(), g_bytes.load(), g_misaligned.load()};
-}
+HugeHeapStats HugePageHeapStats() { return {g_blocks.load(), g_bytes.load(), g_misaligned.load()}; }
 
 BssPreparation TcmallocBssPreparation() { return g_bss; }
 
@@ -119,8 +114,8 @@ SysAllocator* tc_get_sysalloc_override(SysAllocator* def) { return voc_cli::Inst
 
 // The executable's preinit array runs before the initialisers of every
 // library, tcmalloc's among them.
-__attribute__((section(".preinit_array"), used)) void (*const voc_cli_prepare_heap)(
-    int, char**, char**) = voc_cli::PrepareHeap;
+__attribute__((section(".preinit_array"),
+               used)) void (*const voc_cli_prepare_heap)(int, char**, char**) = voc_cli::PrepareHeap;
 
 #else  // not linked with tcmalloc
 

@@ -20,14 +20,15 @@
 namespace voc_cli {
 
 struct InputFlags {
-  std::string format = "auto";  // --format
+  std::string format = "auto";    // --format
   std::string text_col = "text";  // --text-col
-  std::string id_col;           // --id-col
-  std::string time_col;         // --time-col
-  std::string channel_col;      // --channel-col
-  std::string customer_col;     // --customer-col
-  std::string rejects;          // --rejects FILE
-  long long max_record_bytes = 8LL << 20;  // signed: a negative value is refused, not wrapped  // --max-record-bytes
+  std::string id_col;             // --id-col
+  std::string time_col;           // --time-col
+  std::string channel_col;        // --channel-col
+  std::string customer_col;       // --customer-col
+  std::string rejects;            // --rejects FILE
+  long long max_record_bytes =
+      8LL << 20;  // signed: a negative value is refused, not wrapped  // --max-record-bytes
 };
 
 // Adds --format, --text-col, --id-col, --time-col, --channel-col,
@@ -38,8 +39,7 @@ void AddInputFlags(boost::program_options::options_description* desc, InputFlags
 voc::ReaderOptions MakeReaderOptions(const InputFlags& flags);
 
 // Opens `path` ("-" = stdin); throws Failure with the reader's message.
-std::unique_ptr<voc::RecordReader> OpenReader(const std::string& path,
-                                              const voc::ReaderOptions& options);
+std::unique_ptr<voc::RecordReader> OpenReader(const std::string& path, const voc::ReaderOptions& options);
 
 // Opens the rejects file named by --rejects (nullptr when absent), passing
 // `redact` to apply to each reject's raw bytes; throws Failure on error.

@@ -41,8 +41,8 @@ void WriteAll(std::FILE* to, std::string_view data) {
 }
 
 bool MapLines(std::istream& in, int threads,
-              const std::function<void(size_t, const std::string&, std::string*)>& map,
-              std::FILE* to, size_t batch) {
+              const std::function<void(size_t, const std::string&, std::string*)>& map, std::FILE* to,
+              size_t batch) {
   batch = std::max<size_t>(1, batch);
   Batch batches[2];
   // After the batches: if a write fails while the helpers map one, the team

@@ -23,8 +23,8 @@ void WriteAll(std::FILE* to, std::string_view data);
 // `to`, in input order. Lines are processed in batches of `batch`. Returns
 // false if reading failed (in.bad()).
 bool MapLines(std::istream& in, int threads,
-              const std::function<void(size_t, const std::string&, std::string*)>& map,
-              std::FILE* to, size_t batch = 1024);
+              const std::function<void(size_t, const std::string&, std::string*)>& map, std::FILE* to,
+              size_t batch = 1024);
 
 }  // namespace voc_cli
 

@@ -34,14 +34,12 @@ namespace {
 
 void PrintUsage(FILE* out) {
   auto commands = voc_cli::Registry();
-  std::sort(commands.begin(), commands.end(),
-            [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   std::fprintf(out,
                "usage: voc <command> [options]\n\n"
                "Voice-of-the-Customer text mining: from raw verbatims to routed findings.\n\n"
                "commands:\n");
-  for (const auto& c : commands)
-    std::fprintf(out, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
+  for (const auto& c : commands) std::fprintf(out, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
   std::fprintf(out, "\nRun `voc <command> --help` for the options of a command.\n");
 }
 
@@ -73,8 +71,7 @@ int main(int argc, char** argv) {
       // Output still buffered (or a full disk, /dev/full) fails here, not silently.
       std::cout.flush();
       if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
-        std::fprintf(stderr, "voc: write error on standard output: %s\n",
-                     std::strerror(errno ? errno : EIO));
+        std::fprintf(stderr, "voc: write error on standard output: %s\n", std::strerror(errno ? errno : EIO));
         return 1;
       }
       return rc;

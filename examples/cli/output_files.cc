@@ -73,8 +73,7 @@ void OnSignal(int sig) {
 
 }  // namespace
 
-void CheckDistinctFiles(const std::vector<NamedFile>& inputs,
-                        const std::vector<NamedFile>& outputs) {
+void CheckDistinctFiles(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs) {
   std::vector<Identity> in_ids, out_ids;
   for (const NamedFile& f : inputs) in_ids.push_back(Identify(f.path, true));
   for (const NamedFile& f : outputs) out_ids.push_back(Identify(f.path, false));

@@ -22,8 +22,7 @@ struct NamedFile {
 // and ./a vs a are caught), else the same absolute path. Character devices and
 // FIFOs (/dev/null, /dev/stdout to a terminal, pipes) may repeat. An input of
 // "-" is compared through standard input's descriptor.
-void CheckDistinctFiles(const std::vector<NamedFile>& inputs,
-                        const std::vector<NamedFile>& outputs);
+void CheckDistinctFiles(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs);
 
 // Installs, once, handlers for SIGINT, SIGTERM and SIGHUP that remove the
 // registered temporary files and then die of the same signal.

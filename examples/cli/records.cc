@@ -28,8 +28,8 @@ int RunRecords(int argc, char** argv) {
       "and reason; the counts are printed on stderr at the end. Personal data in the text\n"
       "and in rejected records is redacted unless --no-redact is given.\n\noptions");
   bool no_redact = false;
-  desc.add_options()("help,h", "show this help")(
-      "no-redact", po::bool_switch(&no_redact), "print the text as read, personal data included");
+  desc.add_options()("help,h", "show this help")("no-redact", po::bool_switch(&no_redact),
+                                                 "print the text as read, personal data included");
   voc_cli::AddInputFlags(&desc, &input);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&path));

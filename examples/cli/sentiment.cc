@@ -32,25 +32,31 @@ std::string ModelsDir(const po::variables_map& vm) {
 }
 
 int Run(int argc, char** argv) {
-  po::options_description opts("usage: voc sentiment [FILE|-] [options]\n\n"
-                               "Scores one text per line (UTF-8; '-' or no FILE reads stdin) and "
-                               "writes one JSON object per line:\n"
-                               "{label, score, confidence, evidence:[{begin,end,text,source,weight}], "
-                               "sentences:[{begin,end,label,score,confidence,evidence}]}.\n"
-                               "Offsets are bytes into the line. Input should already be redacted "
-                               "(see `voc redact`): evidence text is copied from it.\n\noptions");
-  opts.add_options()
-      ("help,h", "show this help")
-      ("model", po::value<std::string>(), "sentiment model: made by `voc train --task sentiment`, or fastText (default: <models dir>/sentiment.vocm, else sentiment.ftz, if present)")
-      ("models-dir", po::value<std::string>(), "directory of the shipped models (default: $VOC_MODELS_DIR, else the build's models/)")
-      ("no-model", "lexicon and rules only")
-      ("model-weight", po::value<double>()->default_value(voc::SentimentOptions().model_weight), "weight of the model in the blend, 0..1")
-      ("model-temperature", po::value<double>()->default_value(voc::SentimentOptions().model_temperature), "temperature softening the model's probabilities before the blend")
-      ("neutral-threshold", po::value<double>()->default_value(voc::SentimentOptions().neutral_threshold), "lexicon score below which a text is neutral")
-      ("max-evidence", po::value<int>()->default_value(voc::SentimentOptions().max_evidence), "evidence spans kept per document and per sentence")
-      ("no-sentences", "omit per-sentence results")
-      ("components", "add lexicon_score and model probabilities to each object")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
+  po::options_description opts(
+      "usage: voc sentiment [FILE|-] [options]\n\n"
+      "Scores one text per line (UTF-8; '-' or no FILE reads stdin) and "
+      "writes one JSON object per line:\n"
+      "{label, score, confidence, evidence:[{begin,end,text,source,weight}], "
+      "sentences:[{begin,end,label,score,confidence,evidence}]}.\n"
+      "Offsets are bytes into the line. Input should already be redacted "
+      "(see `voc redact`): evidence text is copied from it.\n\noptions");
+  opts.add_options()("help,h", "show this help")(
+      "model", po::value<std::string>(),
+      "sentiment model: made by `voc train --task sentiment`, or fastText (default: <models "
+      "dir>/sentiment.vocm, else sentiment.ftz, if present)")(
+      "models-dir", po::value<std::string>(),
+      "directory of the shipped models (default: $VOC_MODELS_DIR, else the build's models/)")(
+      "no-model", "lexicon and rules only")(
+      "model-weight", po::value<double>()->default_value(voc::SentimentOptions().model_weight),
+      "weight of the model in the blend, 0..1")(
+      "model-temperature", po::value<double>()->default_value(voc::SentimentOptions().model_temperature),
+      "temperature softening the model's probabilities before the blend")(
+      "neutral-threshold", po::value<double>()->default_value(voc::SentimentOptions().neutral_threshold),
+      "lexicon score below which a text is neutral")(
+      "max-evidence", po::value<int>()->default_value(voc::SentimentOptions().max_evidence),
+      "evidence spans kept per document and per sentence")("no-sentences", "omit per-sentence results")(
+      "components", "add lexicon_score and model probabilities to each object")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::string>()->default_value("-"), "");
   po::options_description all;
@@ -76,7 +82,8 @@ int Run(int argc, char** argv) {
     std::string dir = ModelsDir(vm);
     std::string path = dir + "/sentiment.vocm";
     if (!FileExists(path) && FileExists(dir + "/sentiment.ftz")) path = dir + "/sentiment.ftz";
-    if (FileExists(path)) options.model_path = path;
+    if (FileExists(path))
+      options.model_path = path;
     else
       std::fprintf(stderr, "voc: note: no sentiment model at %s; using lexicon and rules only\n",
                    path.c_str());
@@ -96,9 +103,12 @@ int Run(int argc, char** argv) {
   const int threads = voc_cli::CheckThreads(vm["threads"].as<int>());
   std::ios::sync_with_stdio(false);
   const voc::SentimentAnalyzer& sa = **analyzer;
-  const bool ok = voc_cli::MapLines(*in, threads, [&](size_t, const std::string& line, std::string* out) {
-    *out = voc::SentimentToJson(sa.Analyze(line), line, options.sentences, components);
-  }, stdout);
+  const bool ok = voc_cli::MapLines(
+      *in, threads,
+      [&](size_t, const std::string& line, std::string* out) {
+        *out = voc::SentimentToJson(sa.Analyze(line), line, options.sentences, components);
+      },
+      stdout);
   if (!ok) throw voc_cli::Failure("error reading input '" + input + "'");
   std::fflush(stdout);
   return 0;

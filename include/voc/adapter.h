@@ -106,8 +106,8 @@ struct AdaptedTheme {
 };
 
 struct AdaptReport {
-  uint64_t sample = 0;    // verbatims in the sample
-  uint64_t labelled = 0;  // ... with at least one confident rule hit
+  uint64_t sample = 0;               // verbatims in the sample
+  uint64_t labelled = 0;             // ... with at least one confident rule hit
   std::vector<AdaptedTheme> themes;  // adapted, sorted by id
   // Themes seen in the sample but not adapted, with the reason, e.g.
   // {"refunds/denied", "12 examples (needs 30)"}.
@@ -166,9 +166,10 @@ class ThemeAdapter {
 // caller outputs them, each after Analyzer::ApplyThemeAdapter once the
 // adapter is set, then analyses the rest of the reader. The sample's
 // analyses are kept even when fitting fails.
-Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(
-    RecordReader& reader, const Analyzer& analyzer, const AdaptOptions& options,
-    std::vector<Analysis>* sample, const std::function<void(const Reject&)>& on_reject);
+Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, const Analyzer& analyzer,
+                                                      const AdaptOptions& options,
+                                                      std::vector<Analysis>* sample,
+                                                      const std::function<void(const Reject&)>& on_reject);
 
 }  // namespace voc
 

@@ -109,7 +109,7 @@ struct ConversationAnalysis;  // voc/conversation.h
 namespace internal {
 struct AggregateData;
 struct AggregateAccess;
-}
+}  // namespace internal
 
 class Aggregate {
  public:

@@ -59,9 +59,9 @@ enum class ValueRole : int8_t { kCreator, kEnhancer, kCommunicator, kService, kU
 const char* ValueRoleName(ValueRole r);
 
 struct ThemeHit {
-  std::string id;          // hierarchical, e.g. "billing/unexpected-fee"
-  double confidence = 0.0; // in [0, 1]
-  std::string source;      // "rule:<rule id>" or "model:<model name>"
+  std::string id;           // hierarchical, e.g. "billing/unexpected-fee"
+  double confidence = 0.0;  // in [0, 1]
+  std::string source;       // "rule:<rule id>" or "model:<model name>"
   std::vector<EvidenceSpan> evidence;
   std::string department;  // owning department, from the taxonomy
   ValueRole role = ValueRole::kUnknown;
@@ -69,9 +69,9 @@ struct ThemeHit {
 
 // Customer-experience signals, after Hunsaker's mantras.
 enum class Signal : int8_t {
-  kRepeatContact = 0,      // not right the first time
-  kEffort,                 // path of least resistance broken
-  kAvoidableContact,       // the best service is no service
+  kRepeatContact = 0,  // not right the first time
+  kEffort,             // path of least resistance broken
+  kAvoidableContact,   // the best service is no service
   kChurnRisk,
   kExpectationMismatch,
   kUrgencySafety,

@@ -125,7 +125,7 @@ struct Explanation {
 
 struct ModelInfo {
   std::string task;
-  std::string backend;             // "linear" or "fasttext"
+  std::string backend;  // "linear" or "fasttext"
   bool multi_label = false;
   std::vector<std::string> labels;
   std::string input = "text";      // TrainOptions::input of the training run
@@ -186,8 +186,7 @@ class TextClassifier {
   std::vector<Prediction> PredictAboveThresholds(std::string_view text) const;
   // Why the top label (or `label`, when given) was predicted: up to
   // `max_features` features with the largest positive contributions.
-  Explanation Explain(std::string_view text, std::string_view label = {},
-                      int max_features = 10) const;
+  Explanation Explain(std::string_view text, std::string_view label = {}, int max_features = 10) const;
 
   const ModelInfo& info() const;
 
@@ -218,8 +217,7 @@ struct CsvReadOptions {
 // skipped). Fails on an unreadable file, a missing column, a malformed
 // record (reported with its line) or no data rows. In single-label mode a
 // row with an empty label is an error.
-Result<std::vector<LabeledText>> ReadLabeledCsv(const std::string& path,
-                                                const CsvReadOptions& options);
+Result<std::vector<LabeledText>> ReadLabeledCsv(const std::string& path, const CsvReadOptions& options);
 
 }  // namespace voc
 

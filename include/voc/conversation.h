@@ -70,7 +70,7 @@ class SpeakerMap {
 struct Turn {
   std::string speaker;  // the label as read, e.g. "Caller" or "agent_7"
   SpeakerRole role = SpeakerRole::kCustomer;
-  std::string text;     // raw text, not yet normalised
+  std::string text;                  // raw text, not yet normalised
   std::optional<int64_t> timestamp;  // Unix seconds UTC, when known
 };
 
@@ -97,8 +97,8 @@ struct TurnAnalysis {
   std::string speaker;
   SpeakerRole role = SpeakerRole::kCustomer;
   std::optional<int64_t> timestamp;
-  std::string text;      // normalised and redacted
-  Sentiment sentiment;   // of this turn alone; evidence offsets point into `text`
+  std::string text;     // normalised and redacted
+  Sentiment sentiment;  // of this turn alone; evidence offsets point into `text`
   RedactionCounts redactions;
 };
 
@@ -162,8 +162,8 @@ struct ConversationAnalysis {
 
 // Maps a span of `a.customer.text` to the customer turn it lies in (offsets
 // into that turn's text); nullopt when it crosses turns or `a` has none.
-std::optional<TurnSpan> CustomerSpanToTurn(const ConversationAnalysis& a, uint32_t begin,
-                                           uint32_t end, std::string source);
+std::optional<TurnSpan> CustomerSpanToTurn(const ConversationAnalysis& a, uint32_t begin, uint32_t end,
+                                           std::string source);
 
 // One line of JSON (the `voc analyze` output for a conversation):
 // the customer analysis' fields (id, timestamp, channel, sentiment, themes,
@@ -215,9 +215,9 @@ struct ConversationReaderOptions {
 };
 
 struct ConversationStats {
-  uint64_t read = 0;      // conversations (threads: rows) seen = emitted + rejected
-  uint64_t emitted = 0;   // conversations (threads: rows in emitted conversations)
-  uint64_t rejected = 0;  // conversations (threads: rows) rejected
+  uint64_t read = 0;           // conversations (threads: rows) seen = emitted + rejected
+  uint64_t emitted = 0;        // conversations (threads: rows in emitted conversations)
+  uint64_t rejected = 0;       // conversations (threads: rows) rejected
   uint64_t conversations = 0;  // conversations emitted
   uint64_t turns = 0;          // turns in emitted conversations
 };

@@ -102,19 +102,19 @@ struct DiscoveryOptions {
 Status ValidateDiscoveryOptions(const DiscoveryOptions& options);
 
 struct DiscoveredPhrase {
-  std::string phrase;       // content words joined by one space
-  uint64_t docs = 0;        // sampled uncovered records holding it
-  uint64_t in_theme = 0;    // ... of them members of the theme
-  uint64_t covered = 0;     // sampled covered records holding it
+  std::string phrase;     // content words joined by one space
+  uint64_t docs = 0;      // sampled uncovered records holding it
+  uint64_t in_theme = 0;  // ... of them members of the theme
+  uint64_t covered = 0;   // sampled covered records holding it
 };
 
 struct DiscoveredTheme {
-  std::string id;    // "discovered/<slug>"
-  std::string slug;  // "lost-luggage"
-  std::string name;  // "lost luggage, baggage claim"
-  uint64_t sample_count = 0;  // sampled members
-  uint64_t estimated = 0;     // sample_count scaled to all records
-  double share = 0.0;         // of the sampled records (all, covered too)
+  std::string id;                         // "discovered/<slug>"
+  std::string slug;                       // "lost-luggage"
+  std::string name;                       // "lost luggage, baggage claim"
+  uint64_t sample_count = 0;              // sampled members
+  uint64_t estimated = 0;                 // sample_count scaled to all records
+  double share = 0.0;                     // of the sampled records (all, covered too)
   std::vector<DiscoveredPhrase> phrases;  // most distinctive first
   std::vector<std::string> members;       // record ids of the sampled members
   std::vector<Quote> examples;            // representative, redacted
@@ -128,13 +128,13 @@ struct DiscoveredTheme {
 };
 
 struct Discovery {
-  uint64_t records = 0;    // all records of the aggregate
-  uint64_t sampled = 0;    // records in the discovery sample
-  uint64_t uncovered = 0;  // sampled records without a known theme
-  double scale = 1.0;      // records / sampled
+  uint64_t records = 0;                       // all records of the aggregate
+  uint64_t sampled = 0;                       // records in the discovery sample
+  uint64_t uncovered = 0;                     // sampled records without a known theme
+  double scale = 1.0;                         // records / sampled
   uint64_t min_docs = 0, min_theme_docs = 0;  // the thresholds used
-  std::vector<std::string> ubiquitous;  // words left out of names
-  std::vector<DiscoveredTheme> themes;  // largest first
+  std::vector<std::string> ubiquitous;        // words left out of names
+  std::vector<DiscoveredTheme> themes;        // largest first
   std::vector<std::string> warnings;
 };
 

@@ -86,7 +86,7 @@ Status ParseCostPerContact(std::string_view spec, FindingsOptions* options);
 
 struct ChannelCost {
   std::string channel;
-  uint64_t contacts = 0;  // avoidable or repeat contacts
+  uint64_t contacts = 0;                   // avoidable or repeat contacts
   std::optional<double> cost_per_contact;  // none: not costed
   double cost = 0.0;
 };
@@ -99,18 +99,18 @@ struct PeriodCost {
 
 // The money of one finding (or of all records, or of a department).
 struct Money {
-  bool has_cost = false;   // a cost per contact was given
+  bool has_cost = false;           // a cost per contact was given
   uint64_t costly_contacts = 0;    // verbatims with avoidable or repeat contact
   uint64_t uncosted_contacts = 0;  // of those, in channels without a cost
   double contact_cost = 0.0;       // over the window
   std::vector<ChannelCost> by_channel;
   std::vector<PeriodCost> by_period;
 
-  bool has_value = false;  // a customer value was given
-  uint64_t churn_verbatims = 0;      // verbatims with a churn-risk signal
-  uint64_t customers_at_risk = 0;    // distinct customers, or churn verbatims
-  bool distinct_customers = false;   // customers_at_risk counts customer ids
-  uint64_t without_value = 0;        // customers at risk with no known value
+  bool has_value = false;           // a customer value was given
+  uint64_t churn_verbatims = 0;     // verbatims with a churn-risk signal
+  uint64_t customers_at_risk = 0;   // distinct customers, or churn verbatims
+  bool distinct_customers = false;  // customers_at_risk counts customer ids
+  uint64_t without_value = 0;       // customers at risk with no known value
   double value_at_risk = 0.0;
   std::string why;  // every figure by its parts, one sentence
 };
@@ -124,13 +124,13 @@ struct DepartmentMoney {
 
 // A theme's effect on the score.
 struct Impact {
-  bool valid = false;        // false: too few scored records (see why)
-  uint64_t n = 0;            // scored records of the theme
-  double theme_score = 0.0;  // score of the theme's records
-  double without = 0.0;      // score of the records without the theme
-  double impact = 0.0;       // all - without
+  bool valid = false;                  // false: too few scored records (see why)
+  uint64_t n = 0;                      // scored records of the theme
+  double theme_score = 0.0;            // score of the theme's records
+  double without = 0.0;                // score of the records without the theme
+  double impact = 0.0;                 // all - without
   double ci_low = 0.0, ci_high = 0.0;  // 95% bootstrap interval of impact
-  double relative_weight = 0.0;  // share of R^2 (0..1), relative weights
+  double relative_weight = 0.0;        // share of R^2 (0..1), relative weights
   std::string why;
 };
 
@@ -144,16 +144,16 @@ struct Driver {
 
 // The score of all records and how it was read.
 struct ScoreSummary {
-  bool from_sentiment = true;  // no score column: voc's sentiment score
-  std::string name;            // the score column, or "sentiment"
+  bool from_sentiment = true;         // no score column: voc's sentiment score
+  std::string name;                   // the score column, or "sentiment"
   ScoreKind kind = ScoreKind::kMean;  // resolved (never kAuto)
-  uint64_t n = 0;              // records scored in the scope
-  uint64_t invalid = 0;        // score fields that were not numbers (left out)
-  uint64_t out_of_range = 0;   // numbers outside the kind's scale (left out)
-  double score = 0.0;          // of all records in the scope
-  double r2 = 0.0;             // of the regression on theme indicators
+  uint64_t n = 0;                     // records scored in the scope
+  uint64_t invalid = 0;               // score fields that were not numbers (left out)
+  uint64_t out_of_range = 0;          // numbers outside the kind's scale (left out)
+  double score = 0.0;                 // of all records in the scope
+  double r2 = 0.0;                    // of the regression on theme indicators
   int bootstrap_samples = 0;
-  std::string method;          // one sentence: formulas and conventions
+  std::string method;  // one sentence: formulas and conventions
 };
 
 }  // namespace voc

@@ -152,11 +152,11 @@ struct FindingsOptions {
 
   // Economics and score drivers (voc/economics.h). No money figure is
   // computed without an amount: every default is "not given".
-  std::optional<double> cost_per_contact;                  // all channels not named below
+  std::optional<double> cost_per_contact;                        // all channels not named below
   std::vector<std::pair<std::string, double>> cost_per_channel;  // channel -> cost
-  std::optional<double> customer_value;  // value of each customer at risk
-  bool value_per_record = false;         // use the values the aggregate kept instead
-  std::string currency;                  // a label, e.g. "EUR"; "" prints none
+  std::optional<double> customer_value;                          // value of each customer at risk
+  bool value_per_record = false;                                 // use the values the aggregate kept instead
+  std::string currency;                                          // a label, e.g. "EUR"; "" prints none
   std::string score_name;  // the score column; "" = no column: the sentiment score
   ScoreKind score_kind = ScoreKind::kAuto;
   int bootstrap_samples = 1000;  // resamples for the impact interval; 0 = none
@@ -174,7 +174,7 @@ struct FindingsOptions {
   // History across runs (voc/history.h). Off by default: no history output.
   bool history = false;
   std::optional<HistoryRun> previous_run;  // none: this is the first run
-  std::string run_timestamp;  // this run's UTC time "YYYY-MM-DDTHH:MM:SSZ"; "" = now
+  std::string run_timestamp;               // this run's UTC time "YYYY-MM-DDTHH:MM:SSZ"; "" = now
   // Worsening / improving: two-proportion z-test significance and smallest
   // relative change of share. Defaults 0.05, 0.1.
   double history_alpha = 0.05;
@@ -192,16 +192,16 @@ Status ValidateFindingsOptions(const FindingsOptions& options);
 
 struct PeriodPoint {
   std::string period;
-  uint64_t count = 0;  // verbatims of the theme (or all verbatims, for totals)
-  uint64_t total = 0;  // all verbatims of the period
-  double share = 0.0;  // count / total, 0 when total is 0
-  bool present = false;  // present above baseline (themes only)
+  uint64_t count = 0;             // verbatims of the theme (or all verbatims, for totals)
+  uint64_t total = 0;             // all verbatims of the period
+  double share = 0.0;             // count / total, 0 when total is 0
+  bool present = false;           // present above baseline (themes only)
   uint64_t repeat_customers = 0;  // customers with > 1 contact in the period (themes only)
 };
 
 struct PriorityPart {
-  std::string name;  // "volume", "persistence", "negativity", "signals", "growth"
-  double value = 0.0;   // 0..1
+  std::string name;    // "volume", "persistence", "negativity", "signals", "growth"
+  double value = 0.0;  // 0..1
   double weight = 0.0;
   double points = 0.0;  // contribution to the 0..100 score
   std::string why;      // e.g. "412 verbatims, 3.2% of all"
@@ -213,9 +213,9 @@ struct Quote {
   std::string channel;
   Polarity polarity = Polarity::kNeutral;
   double score = 0.0;
-  std::string snippet;  // redacted text, at most AggregateOptions::snippet_bytes
+  std::string snippet;                               // redacted text, at most AggregateOptions::snippet_bytes
   std::vector<std::pair<uint32_t, uint32_t>> spans;  // byte ranges in `snippet`
-  bool cut_left = false, cut_right = false;  // the snippet is part of a longer text
+  bool cut_left = false, cut_right = false;          // the snippet is part of a longer text
 };
 
 struct OwnerShare {
@@ -254,16 +254,16 @@ struct Finding {
   std::string theme;                    // "billing/unexpected-fee"
   std::vector<std::string> label_path;  // {"billing", "unexpected-fee"}
   FindingStatus status = FindingStatus::kStable;
-  std::string status_reason;            // one sentence with the numbers
-  std::vector<FindingStatus> also;      // other tests that hold (e.g. chronic + spike)
-  bool provisional = false;             // the window is too short for the tests
-  std::string department;               // main owner ("" when unknown)
+  std::string status_reason;        // one sentence with the numbers
+  std::vector<FindingStatus> also;  // other tests that hold (e.g. chronic + spike)
+  bool provisional = false;         // the window is too short for the tests
+  std::string department;           // main owner ("" when unknown)
   ValueRole role = ValueRole::kUnknown;
-  std::vector<OwnerShare> owners;       // all owners reported, most hits first
+  std::vector<OwnerShare> owners;  // all owners reported, most hits first
 
-  uint64_t volume = 0;       // in the window
-  double share = 0.0;        // of all verbatims in the window
-  uint64_t undated = 0;      // undated verbatims of the theme (not in volume)
+  uint64_t volume = 0;   // in the window
+  double share = 0.0;    // of all verbatims in the window
+  uint64_t undated = 0;  // undated verbatims of the theme (not in volume)
   std::vector<PeriodPoint> series;
   double reference_share = 0.0;  // the share "present above baseline" is tested against
   double trend_slope = 0.0;      // least-squares change of share per period
@@ -330,37 +330,37 @@ struct UnknownTheme {
   std::vector<UnknownPhrase> phrases;
   std::vector<Quote> examples;
   // Discovered themes only (empty / zero otherwise):
-  std::string id;               // "discovered/<slug>", the id in a `voc discover` draft
-  uint64_t sample_count = 0;    // members in the discovery sample
-  double share = 0.0;           // of the sampled records
+  std::string id;             // "discovered/<slug>", the id in a `voc discover` draft
+  uint64_t sample_count = 0;  // members in the discovery sample
+  double share = 0.0;         // of the sampled records
   FindingStatus status = FindingStatus::kStable;
   std::string status_reason;
-  std::string trend;            // "rising", "falling" or "flat"
+  std::string trend;                // "rising", "falling" or "flat"
   std::vector<PeriodPoint> series;  // sample counts per window period
   double share_negative = 0.0;
-  uint64_t with_signal = 0;     // sampled members with a Hunsaker signal
-  std::string rule;             // suggested RE2 include
+  uint64_t with_signal = 0;  // sampled members with a Hunsaker signal
+  std::string rule;          // suggested RE2 include
   double rule_precision = 0.0, rule_recall = 0.0;
 };
 
 // A theme's part in a volume surge.
 struct SurgeDriver {
-  std::string theme;     // a theme id or "unclassified"
-  uint64_t count = 0;    // its verbatims in the surge period (and channel)
-  double typical = 0.0;  // its median count in the other window periods
-  double excess = 0.0;   // count - typical
+  std::string theme;             // a theme id or "unclassified"
+  uint64_t count = 0;            // its verbatims in the surge period (and channel)
+  double typical = 0.0;          // its median count in the other window periods
+  double excess = 0.0;           // count - typical
   double share_of_excess = 0.0;  // excess / (surge count - typical volume)
 };
 
 // A period whose total volume (overall or on one channel) surged.
 struct VolumeSurge {
   std::string period;
-  std::string channel;   // "" for all channels
-  uint64_t count = 0;    // verbatims in the period (on the channel)
-  double typical = 0.0;  // median volume of the other window periods
-  double ratio = 0.0;    // count / typical (0 when typical is 0)
-  double p_value = 1.0;  // one-sided Poisson test of count against typical
-  std::string reason;    // one sentence with the numbers
+  std::string channel;               // "" for all channels
+  uint64_t count = 0;                // verbatims in the period (on the channel)
+  double typical = 0.0;              // median volume of the other window periods
+  double ratio = 0.0;                // count / typical (0 when typical is 0)
+  double p_value = 1.0;              // one-sided Poisson test of count against typical
+  std::string reason;                // one sentence with the numbers
   std::vector<SurgeDriver> drivers;  // largest excess first
 };
 
@@ -368,8 +368,8 @@ struct Findings {
   Period period = Period::kWeek;
   std::vector<std::string> periods;  // the window, oldest first
   std::vector<PeriodPoint> totals;   // all verbatims per window period
-  uint64_t records = 0;       // all records in the aggregate
-  uint64_t in_window = 0;     // dated records inside the window
+  uint64_t records = 0;              // all records in the aggregate
+  uint64_t in_window = 0;            // dated records inside the window
   uint64_t undated = 0;
   uint64_t unclassified = 0;  // unclassified records in the window
   double reference_share = 0.0;
@@ -388,7 +388,7 @@ struct Findings {
   // False when the window has fewer than chronic_n + min_baseline_periods
   // periods: statuses are provisional.
   bool window_sufficient = true;
-  int min_periods = 0;  // chronic_n + min_baseline_periods
+  int min_periods = 0;                // chronic_n + min_baseline_periods
   std::vector<std::string> warnings;  // e.g. an unknown `last_period`
   // The industry packs the analysis used and why; set by the caller that ran
   // the analysis (`mode` empty when unknown, e.g. from saved aggregates).
@@ -397,7 +397,7 @@ struct Findings {
   // All conversations (conversation input only).
   std::optional<ConversationFigures> conversations;
 
-  Money money;  // over all records in the window, each verbatim once
+  Money money;                                       // over all records in the window, each verbatim once
   std::vector<DepartmentMoney> money_by_department;  // largest cost first
   ScoreSummary score;
   std::vector<Driver> drivers;  // most negative impact first

@@ -71,11 +71,11 @@ inline constexpr int kHistoryVersion = 1;
 // One theme as one run stored it.
 struct HistoryTheme {
   std::string theme;
-  std::string status;      // FindingStatusName() of the run, "" when no finding
-  bool issue = false;      // chronic or emerging in that run
-  std::string state;       // its history state in that run (see above)
-  uint64_t volume = 0;     // verbatims in the window
-  double share = 0.0;      // of all verbatims in the window
+  std::string status;            // FindingStatusName() of the run, "" when no finding
+  bool issue = false;            // chronic or emerging in that run
+  std::string state;             // its history state in that run (see above)
+  uint64_t volume = 0;           // verbatims in the window
+  double share = 0.0;            // of all verbatims in the window
   std::optional<double> impact;  // on the score, when it was valid
   double priority = 0.0;
   std::string department;
@@ -87,22 +87,22 @@ struct HistoryTheme {
 
 // What one run stores for the next (SerializeHistoryRun()).
 struct HistoryRun {
-  std::string run_id;      // "run-000003"
-  uint64_t sequence = 0;   // 1 for the first run
-  std::string timestamp;   // UTC, "2026-12-05T16:20:00Z"
-  std::string period;      // "day", "week" or "month"
-  std::string last_period; // the window's last period
-  uint64_t in_window = 0;  // all verbatims in the window
+  std::string run_id;                // "run-000003"
+  uint64_t sequence = 0;             // 1 for the first run
+  std::string timestamp;             // UTC, "2026-12-05T16:20:00Z"
+  std::string period;                // "day", "week" or "month"
+  std::string last_period;           // the window's last period
+  uint64_t in_window = 0;            // all verbatims in the window
   std::vector<HistoryTheme> themes;  // sorted by theme id
 };
 
 // The history of one finding against the previous run.
 struct FindingHistory {
-  std::string state;  // new, persisting, worsening, improving, resolved, relapsed, quiet
-  std::string reason; // one sentence with the numbers
+  std::string state;                    // new, persisting, worsening, improving, resolved, relapsed, quiet
+  std::string reason;                   // one sentence with the numbers
   std::string since_run, since_period;  // issues: the start of the streak
   int runs = 0;                         // issues: consecutive runs as an issue
-  bool in_previous = false;  // the theme was in the previous run (deltas valid)
+  bool in_previous = false;             // the theme was in the previous run (deltas valid)
   std::string previous_status;
   int64_t volume_change = 0;
   double share_change = 0.0;  // absolute, e.g. +0.012
@@ -140,7 +140,7 @@ struct ActionResult {
   uint64_t after_count = 0, after_total = 0;
   double before_share = 0.0, after_share = 0.0;
   double z = 0.0, p_value = 1.0;  // one-sided: after < before
-  std::string verdict;  // "worked", "did not work", "too early", "no baseline"
+  std::string verdict;            // "worked", "did not work", "too early", "no baseline"
   std::string why;
 };
 
@@ -148,8 +148,7 @@ struct ActionResult {
 struct HistoryChanges {
   std::string previous_run;  // "" for the first run
   std::string previous_timestamp;
-  std::vector<std::string> new_issues, new_chronic, relapsed, worsening, improving,
-      resolved, persisting;
+  std::vector<std::string> new_issues, new_chronic, relapsed, worsening, improving, resolved, persisting;
   std::vector<std::string> actions_worked, actions_did_not_work, actions_too_early;
 };
 

@@ -39,8 +39,8 @@ void AppendAnalysisJson(const Analysis& a, std::string* out);
 // spans carry their text.
 void AppendThemesJson(const std::vector<ThemeHit>& themes, std::string_view text, std::string* out,
                       bool echo = true);
-void AppendSignalsJson(const std::vector<SignalHit>& signals, std::string_view text,
-                       std::string* out, bool echo = true);
+void AppendSignalsJson(const std::vector<SignalHit>& signals, std::string_view text, std::string* out,
+                       bool echo = true);
 
 // Returns `record` as one JSON object (no newline): {"index","line","id",
 // "timestamp" (ISO 8601 UTC or null),"channel","customer_id","text",

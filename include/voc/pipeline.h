@@ -42,8 +42,7 @@ struct PipelineOptions {
 // bounded by the batch size (two batches are alive at a time), not the input
 // size. Callbacks run on the calling thread. Returns the reader's status at
 // the end (non-OK if the stream failed part-way).
-Status RunPipeline(RecordReader& reader, const Analyzer& analyzer,
-                   const PipelineOptions& options,
+Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
                    const std::function<void(Analysis&&)>& on_analysis,
                    const std::function<void(const Reject&)>& on_reject);
 
@@ -53,8 +52,7 @@ Status RunPipeline(RecordReader& reader, const Analyzer& analyzer,
 // input order on the calling thread, each holding the renderings of one or
 // more consecutive records. This is the fast way to write every analysis
 // out: `voc analyze` uses it with AnalysisToJson.
-Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
-                       const PipelineOptions& options,
+Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
                        const std::function<void(const Analysis&, std::string*)>& format,
                        const std::function<void(std::string_view)>& on_text,
                        const std::function<void(const Reject&)>& on_reject);

@@ -153,8 +153,7 @@ class RecordReader {
   // Lines, the first object) to check the column names. Returns NotFound
   // for a missing file and InvalidArgument for an unknown column, e.g.
   // "text column 'txt' not found; columns are: id, body, date".
-  static Result<std::unique_ptr<RecordReader>> Open(const std::string& path,
-                                                    const ReaderOptions& options);
+  static Result<std::unique_ptr<RecordReader>> Open(const std::string& path, const ReaderOptions& options);
   // Opens the records of `path` that lie in a byte range, so that several
   // processes can share one large file: the range starts after the first
   // '\n' at or after byte `begin` (at the start of the file when `begin` is
@@ -168,11 +167,10 @@ class RecordReader {
   // field may hold line ends), gzip (not seekable) and stdin; read those
   // whole with Open().
   static Result<std::unique_ptr<RecordReader>> OpenRange(const std::string& path,
-                                                         const ReaderOptions& options,
-                                                         uint64_t begin, uint64_t end);
+                                                         const ReaderOptions& options, uint64_t begin,
+                                                         uint64_t end);
   // As Open(), over bytes in memory (which may be gzip-compressed).
-  static Result<std::unique_ptr<RecordReader>> FromString(std::string data,
-                                                          const ReaderOptions& options);
+  static Result<std::unique_ptr<RecordReader>> FromString(std::string data, const ReaderOptions& options);
   ~RecordReader();
   RecordReader(const RecordReader&) = delete;
   RecordReader& operator=(const RecordReader&) = delete;
@@ -230,8 +228,7 @@ class RejectWriter {
   using Redact = std::function<std::string(std::string_view)>;
   // Creates or truncates `path`. Returns InvalidArgument if it cannot be
   // opened, with the path and the system's reason.
-  static Result<std::unique_ptr<RejectWriter>> Open(const std::string& path,
-                                                    Redact redact = nullptr);
+  static Result<std::unique_ptr<RejectWriter>> Open(const std::string& path, Redact redact = nullptr);
   ~RejectWriter();  // closes the file; call Close() to see errors
   RejectWriter(const RejectWriter&) = delete;
   RejectWriter& operator=(const RejectWriter&) = delete;

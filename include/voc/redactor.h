@@ -74,9 +74,7 @@
 
 namespace voc {
 
-enum class PiiKind {
-  kEmail, kPhone, kCard, kSsn, kIban, kIp, kUrlToken, kAccount, kAddress, kCustom
-};
+enum class PiiKind { kEmail, kPhone, kCard, kSsn, kIban, kIp, kUrlToken, kAccount, kAddress, kCustom };
 
 // Returns "email", "phone", "card", "ssn", "iban", "ip", "url", "account",
 // "address" or "custom".
@@ -107,8 +105,8 @@ struct RedactorOptions {
 
 struct PiiSpan {
   PiiKind kind = PiiKind::kCustom;
-  std::string name;        // PiiKindName(kind), or the custom pattern's name
-  uint32_t begin = 0;      // byte range in the input
+  std::string name;    // PiiKindName(kind), or the custom pattern's name
+  uint32_t begin = 0;  // byte range in the input
   uint32_t end = 0;
   uint32_t out_begin = 0;  // byte range of the mask in `Redaction::text`
   uint32_t out_end = 0;

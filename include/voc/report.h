@@ -7,9 +7,9 @@
 //   if (s.ok()) s = voc::WriteDigests(f, "digests/");
 //
 // The JSON follows include/voc/schema/findings.schema.json (JSON Schema
-// draft 2020-12), `"schema_version": "1.1"` (1.1 adds the optional history and actions objects). Every piece of customer text in
-// every output is the redacted evidence snippet kept by the aggregate; the
-// HTML escapes it, the Markdown escapes its markup, the CSV quotes it.
+// draft 2020-12), `"schema_version": "1.1"` (1.1 adds the optional history and actions objects). Every piece
+// of customer text in every output is the redacted evidence snippet kept by the aggregate; the HTML escapes
+// it, the Markdown escapes its markup, the CSV quotes it.
 //
 // Thread safety: all functions are pure or write only the files named.
 #ifndef VOC_REPORT_H_

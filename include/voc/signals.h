@@ -51,8 +51,8 @@ struct PatternSharing;  // private: src/themes/shared_patterns.h
 // A cue added by the user to the built-in ones.
 struct SignalCue {
   Signal signal = Signal::kRepeatContact;
-  std::string name;     // reported as "cue:<name>"; must not be empty
-  std::string pattern;  // RE2, matched case-insensitively
+  std::string name;       // reported as "cue:<name>"; must not be empty
+  std::string pattern;    // RE2, matched case-insensitively
   bool negatable = true;  // a negation just before it vetoes the cue
 };
 

@@ -38,8 +38,7 @@ const char* StatusCodeName(StatusCode code);
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
-  Status(StatusCode code, std::string message)
-      : code_(code), message_(std::move(message)) {}
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
 
@@ -57,30 +56,20 @@ class [[nodiscard]] Status {
 inline Status InvalidArgumentError(std::string m) {
   return Status(StatusCode::kInvalidArgument, std::move(m));
 }
-inline Status NotFoundError(std::string m) {
-  return Status(StatusCode::kNotFound, std::move(m));
-}
+inline Status NotFoundError(std::string m) { return Status(StatusCode::kNotFound, std::move(m)); }
 inline Status FailedPreconditionError(std::string m) {
   return Status(StatusCode::kFailedPrecondition, std::move(m));
 }
-inline Status OutOfRangeError(std::string m) {
-  return Status(StatusCode::kOutOfRange, std::move(m));
-}
-inline Status InternalError(std::string m) {
-  return Status(StatusCode::kInternal, std::move(m));
-}
-inline Status DataLossError(std::string m) {
-  return Status(StatusCode::kDataLoss, std::move(m));
-}
-inline Status UnimplementedError(std::string m) {
-  return Status(StatusCode::kUnimplemented, std::move(m));
-}
+inline Status OutOfRangeError(std::string m) { return Status(StatusCode::kOutOfRange, std::move(m)); }
+inline Status InternalError(std::string m) { return Status(StatusCode::kInternal, std::move(m)); }
+inline Status DataLossError(std::string m) { return Status(StatusCode::kDataLoss, std::move(m)); }
+inline Status UnimplementedError(std::string m) { return Status(StatusCode::kUnimplemented, std::move(m)); }
 
 // Holds either a value of type `T` or a non-OK `Status`.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "Result built from an OK status without a value");
     if (status_.ok()) status_ = InternalError("Result built from OK status");
@@ -107,9 +96,9 @@ class [[nodiscard]] Result {
 
 // Returns early from the enclosing function with the status of `expr`
 // when it is not OK.
-#define VOC_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::voc::Status voc_status_ = (expr);      \
+#define VOC_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::voc::Status voc_status_ = (expr);        \
     if (!voc_status_.ok()) return voc_status_; \
   } while (0)
 

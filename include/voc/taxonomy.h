@@ -48,7 +48,7 @@ struct ThemeRule {
   std::vector<std::string> exclude;  // RE2 patterns that veto the rule
   bool case_sensitive = false;       // default: case-insensitive
   ExcludeScope exclude_scope = ExcludeScope::kSentence;
-  double weight = 0.8;               // confidence of a hit, in (0, 1]
+  double weight = 0.8;  // confidence of a hit, in (0, 1]
   // ISO 639-1 codes of the languages the patterns are written in; the rule
   // fires only on texts of those languages (and on undetermined ones).
   // Empty: English. Set by the rule's "lang", or one rule per language of an
@@ -57,23 +57,23 @@ struct ThemeRule {
 };
 
 struct Theme {
-  std::string id;           // hierarchical, "billing/unexpected-fee"
-  std::string label;        // human label, "Unexpected fee"
+  std::string id;     // hierarchical, "billing/unexpected-fee"
+  std::string label;  // human label, "Unexpected fee"
   std::string description;
-  std::string department;   // owner, e.g. "finance"; "unassigned" if unknown
+  std::string department;  // owner, e.g. "finance"; "unassigned" if unknown
   ValueRole role = ValueRole::kUnknown;
-  double threshold = 0.5;   // minimum model probability for a model hit
-  std::string parent;       // id of the parent theme, empty for a root
-  bool implied = false;     // true when the parent was not declared in the file
-  std::string pack;         // industry pack declaring the theme; empty for the core
+  double threshold = 0.5;  // minimum model probability for a model hit
+  std::string parent;      // id of the parent theme, empty for a root
+  bool implied = false;    // true when the parent was not declared in the file
+  std::string pack;        // industry pack declaring the theme; empty for the core
   std::vector<ThemeRule> rules;
 };
 
 // An industry pack: themes and vocabulary specific to one industry, on top of
 // the cross-industry core (models/TAXONOMY.md, "Industry packs").
 struct IndustryPack {
-  std::string id;           // "travel", "telecom", ...
-  std::string label;        // "Travel and transport"
+  std::string id;     // "travel", "telecom", ...
+  std::string label;  // "Travel and transport"
   std::string description;
   // RE2 patterns (case-insensitive) of the industry's vocabulary, for
   // `--industry auto`.
@@ -87,14 +87,14 @@ struct IndustryChoice {
   std::string id;
   std::string label;
   bool enabled = false;
-  size_t matched = 0;               // sample records matching its vocabulary
-  std::vector<std::string> terms;   // its most frequent words in the sample
-  std::string reason;               // e.g. "34% of 1000 sampled records (flight, airline)"
+  size_t matched = 0;              // sample records matching its vocabulary
+  std::vector<std::string> terms;  // its most frequent words in the sample
+  std::string reason;              // e.g. "34% of 1000 sampled records (flight, airline)"
 };
 
 struct IndustrySelection {
-  std::string mode;                 // "auto", "none", "all" or "list"
-  size_t sample_size = 0;           // records the auto mode looked at
+  std::string mode;                   // "auto", "none", "all" or "list"
+  size_t sample_size = 0;             // records the auto mode looked at
   std::vector<IndustryChoice> packs;  // every pack of the taxonomy, in file order
   // Ids of the enabled packs, in file order.
   std::vector<std::string> Enabled() const;
@@ -119,8 +119,8 @@ class Taxonomy {
   // label becomes a theme (id = label slug, label = the label itself),
   // owned by department "unassigned" with role kUnknown, and each label
   // maps to its theme for model scores. InvalidArgument on an empty label.
-  static Result<std::unique_ptr<Taxonomy>> FromLabels(
-      const std::vector<std::string>& labels, double threshold = 0.5);
+  static Result<std::unique_ptr<Taxonomy>> FromLabels(const std::vector<std::string>& labels,
+                                                      double threshold = 0.5);
 
   ~Taxonomy();
   Taxonomy(const Taxonomy&) = delete;
@@ -197,8 +197,8 @@ class ThemeClassifier {
  public:
   // Compiles every rule of `taxonomy`. InvalidArgument for a null taxonomy
   // or bad options.
-  static Result<std::unique_ptr<ThemeClassifier>> Create(
-      std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options = {});
+  static Result<std::unique_ptr<ThemeClassifier>> Create(std::shared_ptr<const Taxonomy> taxonomy,
+                                                         const ThemeOptions& options = {});
 
   ~ThemeClassifier();
   ThemeClassifier(const ThemeClassifier&) = delete;
@@ -214,9 +214,8 @@ class ThemeClassifier {
   // higher confidence, its source, and both evidences. Department and role
   // come from the taxonomy. Empty when nothing fits. Labels unknown to the
   // taxonomy are ignored.
-  std::vector<ThemeHit> Classify(
-      std::string_view text,
-      const std::vector<std::pair<std::string, double>>& model_scores = {}) const;
+  std::vector<ThemeHit> Classify(std::string_view text,
+                                 const std::vector<std::pair<std::string, double>>& model_scores = {}) const;
   // The same for a text in `language` (ISO 639-1): only the rules written
   // for that language run. "" or "und": every rule runs.
   std::vector<ThemeHit> ClassifyLanguage(

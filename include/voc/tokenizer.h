@@ -70,14 +70,12 @@ struct Token {
   std::string norm;
 
   // Returns the token's text in `src`, the string given to Tokenize().
-  std::string_view text(std::string_view src) const {
-    return src.substr(begin, end - begin);
-  }
+  std::string_view text(std::string_view src) const { return src.substr(begin, end - begin); }
 };
 
 struct Sentence {
-  uint32_t begin = 0;  // byte offset of the sentence's first token
-  uint32_t end = 0;    // byte offset one past its last token
+  uint32_t begin = 0;        // byte offset of the sentence's first token
+  uint32_t end = 0;          // byte offset one past its last token
   uint32_t first_token = 0;  // index of its first token in Tokenization::tokens
   uint32_t end_token = 0;    // one past the index of its last token
 };
@@ -112,8 +110,7 @@ class Tokenizer {
  public:
   // Builds a tokenizer; fails only if ICU cannot create its break iterators
   // (e.g. missing ICU data).
-  static Result<std::unique_ptr<Tokenizer>> Create(
-      const TokenizerOptions& options = {});
+  static Result<std::unique_ptr<Tokenizer>> Create(const TokenizerOptions& options = {});
 
   // Returns the tokens and sentences of `utf8`. Any bytes are accepted:
   // invalid UTF-8 never crashes (ill-formed bytes become kSymbol tokens).

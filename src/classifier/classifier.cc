@@ -226,8 +226,7 @@ std::vector<Prediction> TextClassifier::PredictAboveThresholds(std::string_view 
   return out;
 }
 
-Explanation TextClassifier::Explain(std::string_view text, std::string_view label,
-                                    int max_features) const {
+Explanation TextClassifier::Explain(std::string_view text, std::string_view label, int max_features) const {
   std::vector<double> p;
   impl_->backend->Probabilities(text, &p);
   int l = -1;
@@ -307,8 +306,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
     // Stratified by the first label; a row goes to validation with the
     // rounded share of its stratum, and every stratum keeps one training row.
     std::map<int, std::vector<size_t>> strata;
-    for (size_t i = 0; i < rows.size(); ++i)
-      strata[all.ids[i].empty() ? -1 : all.ids[i][0]].push_back(i);
+    for (size_t i = 0; i < rows.size(); ++i) strata[all.ids[i].empty() ? -1 : all.ids[i][0]].push_back(i);
     std::mt19937_64 rng(static_cast<uint64_t>(options.seed));
     std::vector<bool> in_val(rows.size(), false);
     for (auto& [label, members] : strata) {
@@ -343,10 +341,22 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   }
   if (options.backend != "linear") {
     std::vector<json> ft = {
-        {{"backend", "fasttext"}, {"epoch", 25}, {"lr", 0.5}, {"wordNgrams", 2}, {"minn", 0},
-         {"maxn", 0}, {"dim", options.fasttext_dim}, {"bucket", options.fasttext_bucket}},
-        {{"backend", "fasttext"}, {"epoch", 25}, {"lr", 0.5}, {"wordNgrams", 2}, {"minn", 2},
-         {"maxn", 5}, {"dim", options.fasttext_dim}, {"bucket", options.fasttext_bucket}},
+        {{"backend", "fasttext"},
+         {"epoch", 25},
+         {"lr", 0.5},
+         {"wordNgrams", 2},
+         {"minn", 0},
+         {"maxn", 0},
+         {"dim", options.fasttext_dim},
+         {"bucket", options.fasttext_bucket}},
+        {{"backend", "fasttext"},
+         {"epoch", 25},
+         {"lr", 0.5},
+         {"wordNgrams", 2},
+         {"minn", 2},
+         {"maxn", 5},
+         {"dim", options.fasttext_dim},
+         {"bucket", options.fasttext_bucket}},
     };
     // fastText's character n-grams cost about 15 updates per word; on large
     // training sets that candidate is skipped to keep training to minutes.
@@ -405,8 +415,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       entry["validation_macro_f1"] = r.macro_f1;
       tried.push_back(entry);
       if (options.verbose)
-        std::fprintf(stderr, "voc train: %s -> accuracy %.4f macro-F1 %.4f\n",
-                     candidates[ci].dump().c_str(), r.accuracy, r.macro_f1);
+        std::fprintf(stderr, "voc train: %s -> accuracy %.4f macro-F1 %.4f\n", candidates[ci].dump().c_str(),
+                     r.accuracy, r.macro_f1);
       Best& b = candidates[ci]["backend"] == "linear" ? best_linear : best_ft;
       const double adjusted = r.macro_f1 - Penalty(candidates, ci);
       if (better(adjusted, r.accuracy, b.f1, b.acc)) {
@@ -445,8 +455,10 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       std::vector<double> th;
       EvalReport r = score(mix, &th);
       r.macro_f1 -= kOtherPenalty;
-      json entry = {{"backend", "ensemble"}, {"linear_weight", w},
-                    {"validation_accuracy", r.accuracy}, {"validation_macro_f1", r.macro_f1 + kOtherPenalty}};
+      json entry = {{"backend", "ensemble"},
+                    {"linear_weight", w},
+                    {"validation_accuracy", r.accuracy},
+                    {"validation_macro_f1", r.macro_f1 + kOtherPenalty}};
       tried.push_back(entry);
       if (options.verbose)
         std::fprintf(stderr, "voc train: ensemble linear_weight %.1f -> accuracy %.4f macro-F1 %.4f\n", w,
@@ -501,7 +513,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       {"thresholds", impl->thresholds},
       {"settings", settings},
       {"input", options.input},
-      {"features", {{"word_ngrams", 2}, {"char_ngrams", options.char_ngrams ? json::array({2, 5}) : json(nullptr)}}},
+      {"features",
+       {{"word_ngrams", 2}, {"char_ngrams", options.char_ngrams ? json::array({2, 5}) : json(nullptr)}}},
       {"seed", options.seed},
       {"training", {{"rows", rows.size()}, {"fingerprint", Fingerprint(rows)}}},
       {"validation",
@@ -620,8 +633,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
     std::string_view name;
     Section s;
     uint32_t flags;
-    if (!r.Bytes(16, &name) || !r.U64(&s.offset) || !r.U64(&s.size) || !r.U32(&s.crc) ||
-        !r.U32(&flags))
+    if (!r.Bytes(16, &name) || !r.U64(&s.offset) || !r.U64(&s.size) || !r.U32(&s.crc) || !r.U32(&flags))
       return corrupt("truncated section table");
     if (name[15] != '\0' || flags != 0) return corrupt("bad section entry");
     s.name = std::string(name.data(), strnlen(name.data(), 16));
@@ -650,9 +662,9 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
   if (!meta.contains("format") || !meta["format"].is_string() || meta["format"] != "voc-text-classifier")
     return corrupt("metadata does not describe a text classifier");
   if (!meta.contains("task") || !meta["task"].is_string() || !meta.contains("backend") ||
-      !meta["backend"].is_string() || !meta.contains("multi_label") ||
-      !meta["multi_label"].is_boolean() || !meta.contains("labels") || !meta["labels"].is_array() ||
-      !meta.contains("thresholds") || !meta["thresholds"].is_array())
+      !meta["backend"].is_string() || !meta.contains("multi_label") || !meta["multi_label"].is_boolean() ||
+      !meta.contains("labels") || !meta["labels"].is_array() || !meta.contains("thresholds") ||
+      !meta["thresholds"].is_array())
     return corrupt("metadata lacks task, backend, multi_label, labels or thresholds");
   auto impl = std::make_unique<Impl>();
   impl->info.task = meta["task"].get<std::string>();
@@ -669,17 +681,17 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
       return corrupt("labels must be distinct non-empty strings");
     impl->info.labels.push_back(l.get<std::string>());
   }
-  if (impl->info.labels.empty() || impl->info.labels.size() > kMaxLabels)
-    return corrupt("bad label count");
-  if (meta["thresholds"].size() != impl->info.labels.size()) return corrupt("one threshold per label expected");
+  if (impl->info.labels.empty() || impl->info.labels.size() > kMaxLabels) return corrupt("bad label count");
+  if (meta["thresholds"].size() != impl->info.labels.size())
+    return corrupt("one threshold per label expected");
   for (const auto& t : meta["thresholds"]) {
     if (!t.is_number() || !(t.get<double>() >= 0 && t.get<double>() <= 1))
       return corrupt("thresholds must be numbers in [0, 1]");
     impl->thresholds.push_back(t.get<double>());
   }
   if (!expected_task.empty() && impl->info.task != expected_task)
-    return FailedPreconditionError("model was trained for task '" + impl->info.task +
-                                   "', expected '" + std::string(expected_task) + "'");
+    return FailedPreconditionError("model was trained for task '" + impl->info.task + "', expected '" +
+                                   std::string(expected_task) + "'");
   if (sections.size() != 2 || sections[1].name != impl->info.backend)
     return corrupt("payload section does not match backend '" + impl->info.backend + "'");
   std::string_view payload = bytes.substr(sections[1].offset, sections[1].size);
@@ -696,7 +708,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::FromBytes(std::string_vi
   }
   if (!b.ok()) return b.status();
   impl->backend = std::move(*b);
-  const json& v = meta.contains("validation") && meta["validation"].is_object() ? meta["validation"] : json::object();
+  const json& v =
+      meta.contains("validation") && meta["validation"].is_object() ? meta["validation"] : json::object();
   if (v.contains("accuracy") && v["accuracy"].is_number()) impl->info.validation_accuracy = v["accuracy"];
   if (v.contains("macro_f1") && v["macro_f1"].is_number()) impl->info.validation_macro_f1 = v["macro_f1"];
   impl->info.metadata_json = std::string(bytes.substr(sections[0].offset, sections[0].size));

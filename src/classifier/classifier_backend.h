@@ -90,11 +90,9 @@ class LinearTrainer {
 // The raw decision values of a linear model, through its packed prediction
 // tables or (`reference`) the straightforward FeatureIndex/Vectorize path.
 // False if `model` is not a linear model. For tests.
-bool LinearDecisions(const Backend& model, std::string_view text, bool reference,
-                     std::vector<double>* out);
+bool LinearDecisions(const Backend& model, std::string_view text, bool reference, std::vector<double>* out);
 
-Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels,
-                                            bool multi_label);
+Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels, bool multi_label);
 
 // Trains fastText models on the same rows (written once to a temporary file).
 class FastTextTrainer {
@@ -112,15 +110,13 @@ class FastTextTrainer {
 // Validates a fastText model image completely, then loads it. `labels` are
 // the labels the container declares; the payload must hold exactly these.
 Result<std::unique_ptr<Backend>> LoadFastText(std::string_view payload,
-                                              const std::vector<std::string>& labels,
-                                              bool multi_label);
+                                              const std::vector<std::string>& labels, bool multi_label);
 
 // A weighted average of a linear and a fastText model's probabilities.
 std::unique_ptr<Backend> MakeEnsemble(std::unique_ptr<Backend> linear, std::unique_ptr<Backend> fasttext,
                                       double linear_weight);
 Result<std::unique_ptr<Backend>> LoadEnsemble(std::string_view payload,
-                                              const std::vector<std::string>& labels,
-                                              bool multi_label);
+                                              const std::vector<std::string>& labels, bool multi_label);
 
 // Little-endian byte writer and bounds-checked reader.
 class ByteWriter {

@@ -9,8 +9,7 @@
 
 namespace voc {
 
-Result<std::vector<LabeledText>> ReadLabeledCsv(const std::string& path,
-                                                const CsvReadOptions& options) {
+Result<std::vector<LabeledText>> ReadLabeledCsv(const std::string& path, const CsvReadOptions& options) {
   ReaderOptions ro;
   ro.format = InputFormat::kCsv;
   ro.text_column = options.text_column;
@@ -42,8 +41,7 @@ Result<std::vector<LabeledText>> ReadLabeledCsv(const std::string& path,
     row.text = std::move(record.text);
     row.labels = SplitLabels(label, options.multi_label ? options.label_separator : '\0');
     if (row.labels.empty() && !options.multi_label)
-      return InvalidArgumentError("'" + path + "' line " + std::to_string(record.line) +
-                                  ": empty label");
+      return InvalidArgumentError("'" + path + "' line " + std::to_string(record.line) + ": empty label");
     rows.push_back(std::move(row));
   }
   if (!(*reader)->status().ok()) return (*reader)->status();

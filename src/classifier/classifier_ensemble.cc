@@ -59,8 +59,7 @@ std::unique_ptr<Backend> MakeEnsemble(std::unique_ptr<Backend> linear, std::uniq
 }
 
 Result<std::unique_ptr<Backend>> LoadEnsemble(std::string_view payload,
-                                              const std::vector<std::string>& labels,
-                                              bool multi_label) {
+                                              const std::vector<std::string>& labels, bool multi_label) {
   ByteReader r(payload);
   uint32_t version;
   float w;
@@ -68,7 +67,8 @@ Result<std::unique_ptr<Backend>> LoadEnsemble(std::string_view payload,
   std::string_view a, b;
   if (!r.U32(&version) || !r.F32(&w)) return DataLossError("corrupt ensemble model: truncated header");
   if (version != kEnsemblePayloadVersion)
-    return FailedPreconditionError("ensemble payload version " + std::to_string(version) + " is not supported");
+    return FailedPreconditionError("ensemble payload version " + std::to_string(version) +
+                                   " is not supported");
   if (!std::isfinite(w) || w < 0 || w > 1) return DataLossError("corrupt ensemble model: bad weight");
   if (!r.U64(&na) || na > r.remaining() || !r.Bytes(static_cast<size_t>(na), &a) || !r.U64(&nb) ||
       nb != r.remaining() || !r.Bytes(static_cast<size_t>(nb), &b))

@@ -141,7 +141,8 @@ Status WalkMatrix(ImageWalker* w, bool quantized, int64_t rows, int64_t dim) {
     return Bad("truncated quantized matrix header");
   if (qnorm > 1 || m != rows || n != dim) return Bad("quantized matrix does not match the dictionary");
   // codesize = m * nsubq; checked against the quantizer below.
-  if (codesize < 0 || static_cast<uint64_t>(codesize) > w->remaining()) return Bad("codes larger than the file");
+  if (codesize < 0 || static_cast<uint64_t>(codesize) > w->remaining())
+    return Bad("codes larger than the file");
   w->Skip(static_cast<uint64_t>(codesize));
   // Peek the quantizer's dsub to check codesize: parse it fully.
   ImageWalker before = *w;
@@ -172,16 +173,17 @@ Status ValidateImageLabels(std::string_view image, const std::vector<std::string
     if (!w.I32(&v)) return Bad("truncated arguments");
   double t;
   if (!w.F64(&t)) return Bad("truncated arguments");
-  const int32_t dim = a[0], word_ngrams = a[5], loss = a[6], model = a[7], bucket = a[8],
-                minn = a[9], maxn = a[10];
+  const int32_t dim = a[0], word_ngrams = a[5], loss = a[6], model = a[7], bucket = a[8], minn = a[9],
+                maxn = a[10];
   if (dim < 1 || dim > 1024) return Bad("dimension out of range");
   if (model != 3) return Bad("not a supervised model");
   // Named-label images (the fastText command line's) may also use
   // hierarchical softmax (loss 1), as fastText's language-identification
   // model does; voc's own models use softmax or one-vs-all.
   const bool loss_ok = loss == (multi ? 4 : 3) || (!labels && !multi && loss == 1);
-  if (!loss_ok) return Bad(multi ? "multi-label model without one-vs-all loss"
-                                 : "single-label model without softmax loss");
+  if (!loss_ok)
+    return Bad(multi ? "multi-label model without one-vs-all loss"
+                     : "single-label model without softmax loss");
   if (word_ngrams < 1 || word_ngrams > 8) return Bad("word n-gram length out of range");
   if (bucket < 0 || bucket > 20'000'000) return Bad("bucket count out of range");
   if (minn < 0 || maxn < 0 || maxn > 16 || (maxn > 0 && minn > maxn) || (maxn > 0 && minn < 1))
@@ -199,7 +201,8 @@ Status ValidateImageLabels(std::string_view image, const std::vector<std::string
   // Every entry needs at least 1 + 8 + 1 bytes.
   if (static_cast<uint64_t>(size) * 10 > w.remaining()) return Bad("dictionary larger than the file");
   if (labels && nlabels != static_cast<int32_t>(labels->size()))
-    return Bad("model holds " + std::to_string(nlabels) + " labels, metadata " + std::to_string(labels->size()));
+    return Bad("model holds " + std::to_string(nlabels) + " labels, metadata " +
+               std::to_string(labels->size()));
   std::set<std::string> words;
   std::vector<bool> label_seen(labels ? labels->size() : 0, false);
   std::string word;
@@ -216,8 +219,7 @@ Status ValidateImageLabels(std::string_view image, const std::vector<std::string
         continue;
       }
       std::string digits = word.substr(9);
-      if (digits.empty() || digits.size() > 6 ||
-          digits.find_first_not_of("0123456789") != std::string::npos)
+      if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
         return Bad("label is not an index");
       size_t idx = std::stoul(digits);
       if (idx >= labels->size() || label_seen[idx]) return Bad("label index out of range");
@@ -262,8 +264,7 @@ class FastTextBackend : public Backend {
     auto dict = ft_->getDictionary();
     const int32_t n = dict->nlabels();
     label_of_ft_.assign(n, 0);
-    for (int32_t i = 0; i < n; ++i)
-      label_of_ft_[i] = std::stoi(dict->getLabel(i).substr(9));
+    for (int32_t i = 0; i < n; ++i) label_of_ft_[i] = std::stoi(dict->getLabel(i).substr(9));
   }
 
   void Probabilities(std::string_view text, std::vector<double>* probs) const override {
@@ -311,7 +312,8 @@ class FastTextBackend : public Backend {
       double drop = p[label] - q[label];
       if (drop > 0) out.push_back({"word:" + toks[skip].text, drop, toks[skip].begin, toks[skip].end});
     }
-    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.weight > b.weight; });
     if (max_features >= 0 && out.size() > static_cast<size_t>(max_features)) out.resize(max_features);
     return out;
   }
@@ -377,8 +379,7 @@ FastTextTrainer::FastTextTrainer(const TrainData& data, const std::vector<std::s
 
 FastTextTrainer::~FastTextTrainer() { std::remove(state_->path.c_str()); }
 
-Result<std::unique_ptr<Backend>> FastTextTrainer::Train(const nlohmann::json& params, int seed,
-                                                        int threads) {
+Result<std::unique_ptr<Backend>> FastTextTrainer::Train(const nlohmann::json& params, int seed, int threads) {
   fasttext::Args a;
   a.input = state_->path;
   a.output = "";
@@ -422,8 +423,7 @@ Result<std::unique_ptr<Backend>> FastTextTrainer::Train(const nlohmann::json& pa
 }
 
 Result<std::unique_ptr<Backend>> LoadFastText(std::string_view payload,
-                                              const std::vector<std::string>& labels,
-                                              bool multi_label) {
+                                              const std::vector<std::string>& labels, bool multi_label) {
   VOC_RETURN_IF_ERROR(ValidateImage(payload, labels, multi_label));
   auto b = std::make_unique<FastTextBackend>();
   b->ft_ = std::make_unique<FastTextModel>();

@@ -26,12 +26,21 @@ inline uint64_t Fnv(uint64_t h, const char* p, size_t n) {
 // Invalid bytes decode as themselves with length 1.
 inline uint32_t Decode(const unsigned char* p, size_t n, size_t* len) {
   unsigned char c = p[0];
-  if (c < 0x80) { *len = 1; return c; }
+  if (c < 0x80) {
+    *len = 1;
+    return c;
+  }
   size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-  if (need == 0 || need > n) { *len = 1; return c; }
+  if (need == 0 || need > n) {
+    *len = 1;
+    return c;
+  }
   uint32_t cp = c & (0x3F >> (need - 1));
   for (size_t i = 1; i < need; ++i) {
-    if ((p[i] & 0xC0) != 0x80) { *len = 1; return c; }
+    if ((p[i] & 0xC0) != 0x80) {
+      *len = 1;
+      return c;
+    }
     cp = (cp << 6) | (p[i] & 0x3F);
   }
   *len = need;
@@ -42,8 +51,7 @@ inline uint32_t Decode(const unsigned char* p, size_t n, size_t* len) {
 // points outside the common punctuation, symbol and emoji blocks.
 constexpr bool IsWordCp(uint32_t cp) {
   if (cp < 0x80) {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
-           cp == '_';
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
   }
   if (cp >= 0x80 && cp <= 0xBF) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
   if (cp == 0xD7 || cp == 0xF7) return false;
@@ -64,9 +72,9 @@ struct AsciiClasses {
   uint8_t c[128];
   constexpr AsciiClasses() : c() {
     for (int b = 0; b < 128; ++b)
-      c[b] = IsSpace(static_cast<unsigned char>(b))     ? kSpaceClass
-             : IsWordCp(static_cast<uint32_t>(b)) ? kWordClass
-                                                      : kOtherClass;
+      c[b] = IsSpace(static_cast<unsigned char>(b)) ? kSpaceClass
+             : IsWordCp(static_cast<uint32_t>(b))   ? kWordClass
+                                                    : kOtherClass;
   }
   constexpr uint8_t operator[](unsigned char b) const { return c[b]; }
 };
@@ -139,8 +147,7 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
     } else {
       take(len);
     }
-    if (have_prev)
-      out->push_back({hb, FeatureFamily::kWord, true, prev_begin, static_cast<uint32_t>(i)});
+    if (have_prev) out->push_back({hb, FeatureFamily::kWord, true, prev_begin, static_cast<uint32_t>(i)});
     out->push_back({h, FeatureFamily::kWord, false, static_cast<uint32_t>(start), static_cast<uint32_t>(i)});
     prev = h;
     prev_begin = static_cast<uint32_t>(start);
@@ -154,7 +161,10 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
   std::string padded;
   i = 0;
   while (i < n) {
-    if (IsSpace(p[i])) { ++i; continue; }
+    if (IsSpace(p[i])) {
+      ++i;
+      continue;
+    }
     size_t start = i;
     while (i < n && !IsSpace(p[i])) ++i;
     padded.assign(1, ' ');
@@ -181,8 +191,8 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
         size_t endcp = std::min(offset + ng, w_len);
         uint32_t a = cps[offset], b = cps[endcp];
         auto sp = span_of(a, b);
-        out->push_back({Fnv(kCharSeed, padded.data() + a, b - a), FeatureFamily::kChar, false,
-                        sp.first, sp.second});
+        out->push_back(
+            {Fnv(kCharSeed, padded.data() + a, b - a), FeatureFamily::kChar, false, sp.first, sp.second});
         if (offset + ng >= w_len) break;
         ++offset;
       }
@@ -199,9 +209,15 @@ void FastTextTokens(std::string_view original, std::vector<FtToken>* out) {
   while (i < n) {
     size_t len;
     uint32_t cp = Decode(p + i, n - i, &len);
-    if (cp < 0x80 && IsSpace(static_cast<unsigned char>(cp))) { i += len; continue; }
+    if (cp < 0x80 && IsSpace(static_cast<unsigned char>(cp))) {
+      i += len;
+      continue;
+    }
     // Other control characters separate tokens too.
-    if (cp < 0x20 || cp == 0x7F) { i += len; continue; }
+    if (cp < 0x20 || cp == 0x7F) {
+      i += len;
+      continue;
+    }
     size_t start = i;
     if (IsWordCp(cp)) {
       while (i < n) {
@@ -305,8 +321,8 @@ void SortIds(std::vector<uint32_t>* ids) {
   }
 }
 
-void Vectorize(const std::vector<RawFeature>& raw, const FeatureIndex& index,
-               const std::vector<float>& idf, SparseVector* out) {
+void Vectorize(const std::vector<RawFeature>& raw, const FeatureIndex& index, const std::vector<float>& idf,
+               SparseVector* out) {
   out->entries.clear();
   std::vector<uint32_t> ids[2];
   for (const RawFeature& f : raw) {

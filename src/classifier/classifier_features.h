@@ -97,8 +97,8 @@ struct SparseVector {
 
 // Turns raw features into a TF-IDF vector against `index` and `idf`;
 // features not in `index` are ignored.
-void Vectorize(const std::vector<RawFeature>& raw, const FeatureIndex& index,
-               const std::vector<float>& idf, SparseVector* out);
+void Vectorize(const std::vector<RawFeature>& raw, const FeatureIndex& index, const std::vector<float>& idf,
+               SparseVector* out);
 
 }  // namespace voc::internal
 

@@ -145,8 +145,8 @@ class LinearModel : public Backend {
         if (f.begin >= p.begin && f.end <= p.end) {
           add_row(f, doc_rows[j]);
           if (!f.pair && (last == nullptr || f.begin > last->begin)) last = &f;
-        } else if (!f.pair && ((f.begin < p.begin && p.begin < f.end) ||
-                               (f.begin < p.end && p.end < f.end))) {
+        } else if (!f.pair &&
+                   ((f.begin < p.begin && p.begin < f.end) || (f.begin < p.end && p.end < f.end))) {
           cut = true;
         }
       }
@@ -175,7 +175,8 @@ class LinearModel : public Backend {
   // row: the same arithmetic as Vectorize (sublinear TF times IDF,
   // L2-normalised per family) with one probe of a compact table and one row
   // of IDF and weights per feature instead of three scattered reads.
-  void PackedValues(const std::vector<RawFeature>& raw, std::vector<std::pair<uint32_t, float>> vals[2]) const {
+  void PackedValues(const std::vector<RawFeature>& raw,
+                    std::vector<std::pair<uint32_t, float>> vals[2]) const {
     thread_local std::vector<uint32_t> rows[2];
     rows[0].clear();
     rows[1].clear();
@@ -220,7 +221,8 @@ class LinearModel : public Backend {
   }
 
   // Decision values from the values of ValuesOfRows.
-  void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2], std::vector<double>* dec) const {
+  void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2],
+                         std::vector<double>* dec) const {
     dec->assign(bias_.begin(), bias_.end());
     const size_t L = bias_.size(), stride = L + 1;
     for (int family = 0; family < 2; ++family)
@@ -325,8 +327,7 @@ class LinearModel : public Backend {
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const auto& a, const auto& b) { return a.weight > b.weight; });
-    if (max_features >= 0 && out.size() > static_cast<size_t>(max_features))
-      out.resize(max_features);
+    if (max_features >= 0 && out.size() > static_cast<size_t>(max_features)) out.resize(max_features);
     return out;
   }
 
@@ -370,8 +371,7 @@ class LinearModel : public Backend {
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t a, uint32_t b) { return strength[a] > strength[b]; });
     order.resize(keep);
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
     FeatureIndex index;
     index.Reserve(keep);
     std::vector<float> idf(keep), w(keep * L);
@@ -445,8 +445,8 @@ class LinearModel : public Backend {
     const std::string& raw = w.str();
     uLongf bound = compressBound(raw.size());
     std::string z(bound, '\0');
-    compress2(reinterpret_cast<Bytef*>(z.data()), &bound,
-              reinterpret_cast<const Bytef*>(raw.data()), raw.size(), 9);
+    compress2(reinterpret_cast<Bytef*>(z.data()), &bound, reinterpret_cast<const Bytef*>(raw.data()),
+              raw.size(), 9);
     z.resize(bound);
     ByteWriter out;
     // Quantized weights hardly compress: unless deflate saves a third, the
@@ -463,8 +463,7 @@ class LinearModel : public Backend {
     return out.str();
   }
 
-  static Result<std::unique_ptr<Backend>> Parse(std::string_view payload, int num_labels,
-                                                bool multi_label) {
+  static Result<std::unique_ptr<Backend>> Parse(std::string_view payload, int num_labels, bool multi_label) {
     auto bad = [](const std::string& why) {
       return Result<std::unique_ptr<Backend>>(DataLossError("corrupt linear model: " + why));
     };
@@ -480,11 +479,10 @@ class LinearModel : public Backend {
       // comes near kMaxInflated, so a payload that claims more is refused
       // before anything is allocated (inflating stops at the claimed size).
       constexpr uint64_t kMaxInflated = uint64_t{1} << 30;
-      if (raw_size > 1100ull * outer.remaining() + 64)
-        return bad("implausible uncompressed size");
+      if (raw_size > 1100ull * outer.remaining() + 64) return bad("implausible uncompressed size");
       if (raw_size > kMaxInflated)
-        return bad("uncompressed weights of " + std::to_string(raw_size) +
-                   " bytes exceed the limit of " + std::to_string(kMaxInflated) + " bytes");
+        return bad("uncompressed weights of " + std::to_string(raw_size) + " bytes exceed the limit of " +
+                   std::to_string(kMaxInflated) + " bytes");
       // Not zero-filled: inflate writes every byte it reports.
       raw_bytes.reset(new char[std::max<uint64_t>(raw_size, 1)]);
       raw = std::string_view(raw_bytes.get(), raw_size);
@@ -643,8 +641,7 @@ struct LinearTrainer::State {
   std::vector<std::vector<feature_node>> x;  // per row, with bias and terminator
 };
 
-LinearTrainer::LinearTrainer(const TrainData& data, bool char_ngrams)
-    : state_(std::make_unique<State>()) {
+LinearTrainer::LinearTrainer(const TrainData& data, bool char_ngrams) : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.data = &data;
   s.char_ngrams = char_ngrams;
@@ -787,16 +784,14 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   return std::unique_ptr<Backend>(std::move(m));
 }
 
-bool LinearDecisions(const Backend& model, std::string_view text, bool reference,
-                     std::vector<double>* out) {
+bool LinearDecisions(const Backend& model, std::string_view text, bool reference, std::vector<double>* out) {
   const auto* m = dynamic_cast<const LinearModel*>(&model);
   if (m == nullptr) return false;
   m->Decisions(text, out, reference);
   return true;
 }
 
-Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels,
-                                            bool multi_label) {
+Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels, bool multi_label) {
   return LinearModel::Parse(payload, num_labels, multi_label);
 }
 

@@ -43,10 +43,10 @@ void Counts::Add(const Counts& o) {
 }
 
 bool EvidenceLess(const Evidence& a, const Evidence& b) {
-  return std::tie(a.hash, a.id, a.snippet, a.period, a.channel, a.polarity, a.score_micros,
-                  a.spans, a.truncated_left, a.truncated_right) <
-         std::tie(b.hash, b.id, b.snippet, b.period, b.channel, b.polarity, b.score_micros,
-                  b.spans, b.truncated_left, b.truncated_right);
+  return std::tie(a.hash, a.id, a.snippet, a.period, a.channel, a.polarity, a.score_micros, a.spans,
+                  a.truncated_left,
+                  a.truncated_right) < std::tie(b.hash, b.id, b.snippet, b.period, b.channel, b.polarity,
+                                                b.score_micros, b.spans, b.truncated_left, b.truncated_right);
 }
 
 }  // namespace internal
@@ -90,10 +90,9 @@ void MergeEvidence(std::vector<Evidence>* into, const std::vector<Evidence>& fro
 
 bool SameOptions(const AggregateOptions& a, const AggregateOptions& b) {
   return a.period == b.period && a.evidence_per_theme == b.evidence_per_theme &&
-         a.unclassified_evidence == b.unclassified_evidence &&
-         a.snippet_bytes == b.snippet_bytes && a.track_customers == b.track_customers &&
-         a.phrase_stats == b.phrase_stats && a.max_ngram == b.max_ngram &&
-         a.discovery_sample == b.discovery_sample;
+         a.unclassified_evidence == b.unclassified_evidence && a.snippet_bytes == b.snippet_bytes &&
+         a.track_customers == b.track_customers && a.phrase_stats == b.phrase_stats &&
+         a.max_ngram == b.max_ngram && a.discovery_sample == b.discovery_sample;
 }
 
 std::string DescribeOptions(const AggregateOptions& o) {
@@ -115,10 +114,14 @@ Json CountsToJson(const Counts& c) {
   Json sig = Json::object();
   for (int i = 0; i < kSignalCount; ++i)
     if (c.signals[i]) sig[SignalName(static_cast<Signal>(i))] = c.signals[i];
-  Json out{{"n", c.volume},          {"neg", c.negative},
-           {"neu", c.neutral},       {"pos", c.positive},
-           {"score_u", c.score_micros}, {"emotion_u", c.emotion_micros},
-           {"with_signal", c.with_signal}, {"signals", sig}};
+  Json out{{"n", c.volume},
+           {"neg", c.negative},
+           {"neu", c.neutral},
+           {"pos", c.positive},
+           {"score_u", c.score_micros},
+           {"emotion_u", c.emotion_micros},
+           {"with_signal", c.with_signal},
+           {"signals", sig}};
   if (c.unscored) out["uns"] = c.unscored;
   internal::FiguresToJson(c, &out);
   return out;
@@ -222,8 +225,8 @@ struct Reader {
     // later sums far from int64 overflow.
     const uint64_t cap = std::min<uint64_t>(c.volume, 1ULL << 40) * 1000000ULL;
     const int64_t icap = static_cast<int64_t>(cap);
-    if (c.volume > (1ULL << 40) || c.score_micros > icap || c.score_micros < -icap ||
-        c.emotion_micros < 0 || c.emotion_micros > icap)
+    if (c.volume > (1ULL << 40) || c.score_micros > icap || c.score_micros < -icap || c.emotion_micros < 0 ||
+        c.emotion_micros > icap)
       Fail(path + ": scores out of range for n");
     for (uint64_t x : c.signals)
       if (x > c.volume) Fail(path + ": a signal count exceeds n");
@@ -233,7 +236,7 @@ struct Reader {
   }
 
   std::map<std::string, std::map<std::string, Counts>> ReadCells(const Json& v,
-                                                                  const std::string& path) const {
+                                                                 const std::string& path) const {
     std::map<std::string, std::map<std::string, Counts>> out;
     for (auto p = Obj(v, path).begin(); p != v.end(); ++p) {
       CheckPeriod(p.key(), path);
@@ -274,8 +277,7 @@ struct Reader {
     return out;
   }
 
-  std::map<std::string, internal::NgramCounts> ReadNgrams(const Json& v,
-                                                          const std::string& path) const {
+  std::map<std::string, internal::NgramCounts> ReadNgrams(const Json& v, const std::string& path) const {
     std::map<std::string, internal::NgramCounts> out;
     for (auto p = Obj(v, path).begin(); p != v.end(); ++p) {
       CheckPeriod(p.key(), path);
@@ -307,8 +309,7 @@ void WriteNgrams(const std::map<std::string, internal::NgramCounts>& by_period, 
     std::vector<std::pair<const std::string*, uint64_t>> rows;
     rows.reserve(m.size());
     for (const auto& [g, n] : m) rows.emplace_back(&g, n);
-    std::sort(rows.begin(), rows.end(),
-              [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
     for (size_t i = 0; i < rows.size(); ++i) {
       if (i) out->push_back(',');
       voc::AppendJsonString(*rows[i].first, out);
@@ -398,10 +399,14 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
 
   Counts c;
   c.volume = 1;
-  if (!a.sentiment.scored()) c.unscored = 1;
-  else if (a.sentiment.label == Polarity::kNegative) c.negative = 1;
-  else if (a.sentiment.label == Polarity::kPositive) c.positive = 1;
-  else c.neutral = 1;
+  if (!a.sentiment.scored())
+    c.unscored = 1;
+  else if (a.sentiment.label == Polarity::kNegative)
+    c.negative = 1;
+  else if (a.sentiment.label == Polarity::kPositive)
+    c.positive = 1;
+  else
+    c.neutral = 1;
   c.score_micros = a.sentiment.scored() ? Micros(a.sentiment.score, -1.0, 1.0) : 0;
   c.emotion_micros = Micros(a.emotion_intensity, 0.0, 1.0);
   for (const SignalHit& h : a.signals) {
@@ -413,15 +418,14 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   internal::FillFigures(a, figures, &c);
   const int bucket = internal::ScoreBucket(a.id);
   const internal::BucketStats bucket_stats = internal::ToBucket(c);
-  const bool churn_customer = o.track_customers && !a.customer_id.empty() &&
-                              c.signals[static_cast<int>(Signal::kChurnRisk)];
+  const bool churn_customer =
+      o.track_customers && !a.customer_id.empty() && c.signals[static_cast<int>(Signal::kChurnRisk)];
   const int64_t churn_cents = c.churn_valued ? c.churn_value_cents : -1;
 
   ++d.records;
   d.totals[period][channel].Add(c);
   d.total_buckets[period][bucket].Add(bucket_stats);
-  if (churn_customer)
-    internal::AddChurnCustomer(&d.churn_customers[period], a.customer_id, churn_cents);
+  if (churn_customer) internal::AddChurnCustomer(&d.churn_customers[period], a.customer_id, churn_cents);
   internal::LanguageCounts& lc = d.languages[a.language.empty() ? "und" : a.language];
   ++lc.records;
   lc.unscored += c.unscored;
@@ -431,8 +435,7 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   std::vector<const ThemeHit*> hits;
   std::set<std::string> seen;
   for (const ThemeHit& t : a.themes)
-    if (!t.id.empty() && t.id != kUnclassifiedTheme && seen.insert(t.id).second)
-      hits.push_back(&t);
+    if (!t.id.empty() && t.id != kUnclassifiedTheme && seen.insert(t.id).second) hits.push_back(&t);
   const bool unclassified = hits.empty();
   const uint64_t hash = internal::ContentHash(a.id, a.text);
   {
@@ -453,12 +456,10 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
     if (o.track_customers && !a.customer_id.empty()) ++td.customers[period][a.customer_id];
     if (hit) {
       td.buckets[period][bucket].Add(bucket_stats);
-      if (churn_customer)
-        internal::AddChurnCustomer(&td.churn_customers[period], a.customer_id, churn_cents);
+      if (churn_customer) internal::AddChurnCustomer(&td.churn_customers[period], a.customer_id, churn_cents);
     }
 
-    auto& list = c.negative ? td.negative_evidence
-                                                          : td.other_evidence;
+    auto& list = c.negative ? td.negative_evidence : td.other_evidence;
     const size_t k = EvidenceLimit(o, theme);
     if (k == 0) return;
     Evidence probe;
@@ -481,8 +482,7 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
     if (hit)
       for (const EvidenceSpan& sp : hit->evidence)
         if (sp.begin >= s && sp.end <= en && sp.begin <= sp.end)
-          probe.spans.emplace_back(static_cast<uint32_t>(sp.begin - s),
-                                   static_cast<uint32_t>(sp.end - s));
+          probe.spans.emplace_back(static_cast<uint32_t>(sp.begin - s), static_cast<uint32_t>(sp.end - s));
     Offer(&list, std::move(probe), k);
   };
   if (unclassified) add_theme(kUnclassifiedTheme, nullptr);
@@ -545,8 +545,7 @@ Status Aggregate::Merge(const Aggregate& other) {
   const AggregateData& o = *other.data_;
   if (!SameOptions(d.options, o.options))
     return FailedPreconditionError("cannot merge aggregates with different options: " +
-                                   DescribeOptions(d.options) + " vs " +
-                                   DescribeOptions(o.options));
+                                   DescribeOptions(d.options) + " vs " + DescribeOptions(o.options));
   const internal::PeriodKey same = [](const std::string& p) { return p; };
   const std::set<uint64_t> mine = internal::AggregateSources(d);
   for (uint64_t id : internal::AggregateSources(o))
@@ -592,9 +591,12 @@ Status Aggregate::Merge(const Aggregate& other) {
       auto& dst = (*into)[p];
       for (const auto& [g, n] : m) {
         auto it = dst.find(g);
-        if (it != dst.end()) it->second += n;
-        else if (dst.size() < internal::kMaxNgramsPerPeriod) dst.emplace(g, n);
-        else d.ngrams_dropped += n;
+        if (it != dst.end())
+          it->second += n;
+        else if (dst.size() < internal::kMaxNgramsPerPeriod)
+          dst.emplace(g, n);
+        else
+          d.ngrams_dropped += n;
       }
     }
   };
@@ -612,9 +614,8 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   const Period from = d.options.period;
   if (period == from) return *this;
   if (from != Period::kDay)
-    return FailedPreconditionError(std::string("cannot regroup a ") + PeriodName(from) +
-                                   " aggregate by " + PeriodName(period) +
-                                   ": only day aggregates regroup exactly");
+    return FailedPreconditionError(std::string("cannot regroup a ") + PeriodName(from) + " aggregate by " +
+                                   PeriodName(period) + ": only day aggregates regroup exactly");
   AggregateOptions o = d.options;
   o.period = period;
   Aggregate out(o);
@@ -699,8 +700,8 @@ std::string Aggregate::Serialize() const {
   // Written unless every record is "und" and scored (data from before
   // languages were identified, or a caller that sets none), so that such
   // aggregates keep their format.
-  const bool only_und = d.languages.empty() ||
-                        (d.languages.size() == 1 && d.languages.count("und") && !d.languages.at("und").unscored);
+  const bool only_und = d.languages.empty() || (d.languages.size() == 1 && d.languages.count("und") &&
+                                                !d.languages.at("und").unscored);
   if (!only_und) {
     Json langs = Json::object();
     for (const auto& [l, n] : d.languages) langs[l] = {{"n", n.records}, {"uns", n.unscored}};
@@ -737,8 +738,8 @@ std::string Aggregate::Serialize() const {
                          {"theme_pairs", internal::PairsToJson(d.theme_pairs)}};
   Json sample = Json::array();
   for (const internal::SampleDoc& x : d.sample)
-    sample.push_back({x.hash, x.id, x.period, x.channel, x.polarity, x.score_micros,
-                      x.emotion_micros, x.signals, x.covered, x.terms, x.snippet});
+    sample.push_back({x.hash, x.id, x.period, x.channel, x.polarity, x.score_micros, x.emotion_micros,
+                      x.signals, x.covered, x.terms, x.snippet});
   j["sample"] = std::move(sample);
   // The phrase tables are the bulk of the text: written directly, sorted,
   // in place of a placeholder. "phrases" sorts before any key that holds
@@ -778,8 +779,10 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     Result<Period> period = ParsePeriod(R::Str(R::Field(jo, "period", "$.options"), "$.options.period"));
     if (!period.ok()) R::Fail("$.options.period: " + period.status().message());
     o.period = *period;
-    o.evidence_per_theme = R::U64(R::Field(jo, "evidence_per_theme", "$.options"), "$.options.evidence_per_theme");
-    o.unclassified_evidence = R::U64(R::Field(jo, "unclassified_evidence", "$.options"), "$.options.unclassified_evidence");
+    o.evidence_per_theme =
+        R::U64(R::Field(jo, "evidence_per_theme", "$.options"), "$.options.evidence_per_theme");
+    o.unclassified_evidence =
+        R::U64(R::Field(jo, "unclassified_evidence", "$.options"), "$.options.unclassified_evidence");
     o.snippet_bytes = R::U64(R::Field(jo, "snippet_bytes", "$.options"), "$.options.snippet_bytes");
     o.track_customers = R::Bool(R::Field(jo, "track_customers", "$.options"), "$.options.track_customers");
     o.phrase_stats = R::Bool(R::Field(jo, "phrase_stats", "$.options"), "$.options.phrase_stats");
@@ -853,15 +856,15 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
           td.sources[s.key()] += R::U64(s.value(), p + ".sources." + s.key());
       }
       const size_t k = EvidenceLimit(o, t.key());
-      td.negative_evidence = r.ReadEvidence(R::Field(t.value(), "evidence_negative", p), p + ".evidence_negative");
+      td.negative_evidence =
+          r.ReadEvidence(R::Field(t.value(), "evidence_negative", p), p + ".evidence_negative");
       td.other_evidence = r.ReadEvidence(R::Field(t.value(), "evidence_other", p), p + ".evidence_other");
       if (td.negative_evidence.size() > k || td.other_evidence.size() > k)
         R::Fail(p + ": more evidence candidates than the options keep");
       const Json& cust = R::Obj(R::Field(t.value(), "customers", p), p + ".customers");
       for (auto per = cust.begin(); per != cust.end(); ++per) {
         r.CheckPeriod(per.key(), p + ".customers");
-        for (auto c = R::Obj(per.value(), p + ".customers." + per.key()).begin();
-             c != per.value().end(); ++c)
+        for (auto c = R::Obj(per.value(), p + ".customers." + per.key()).begin(); c != per.value().end(); ++c)
           td.customers[per.key()][c.key()] = R::U64(c.value(), p + ".customers");
       }
       if (auto b = t.value().find("score_buckets"); b != t.value().end())
@@ -889,7 +892,8 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     const Json& ph = R::Field(j, "phrases", "$");
     d.unclassified_ngrams = r.ReadNgrams(R::Field(ph, "unclassified", "$.phrases"), "$.phrases.unclassified");
     d.all_ngrams = r.ReadNgrams(R::Field(ph, "all", "$.phrases"), "$.phrases.all");
-    d.unclassified_docs = r.ReadPeriodCounts(R::Field(ph, "unclassified_docs", "$.phrases"), "$.phrases.unclassified_docs");
+    d.unclassified_docs =
+        r.ReadPeriodCounts(R::Field(ph, "unclassified_docs", "$.phrases"), "$.phrases.unclassified_docs");
     d.all_docs = r.ReadPeriodCounts(R::Field(ph, "all_docs", "$.phrases"), "$.phrases.all_docs");
     if (ph.contains("dropped")) d.ngrams_dropped = R::U64(ph["dropped"], "$.phrases.dropped");
     if (j.contains("sample")) {

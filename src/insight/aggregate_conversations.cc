@@ -68,23 +68,20 @@ ConversationCounts ConversationCountsOf(const ConversationAnalysis& a) {
   return c;
 }
 
-void MergeConversations(ConversationCells* into, const ConversationCells& from,
-                        const PeriodKey& key) {
+void MergeConversations(ConversationCells* into, const ConversationCells& from, const PeriodKey& key) {
   for (const auto& [p, c] : from) (*into)[key(p)].Add(c);
 }
 
 Json ConversationsToJson(const ConversationCells& cells) {
   Json out = Json::object();
   for (const auto& [p, c] : cells)
-    out[p] = {{"n", c.conversations},         {"turns", c.turns},
-              {"resolved", c.resolved},       {"unresolved", c.unresolved},
-              {"traj", c.with_trajectory},    {"change_u", c.change_micros},
-              {"transfers", c.transfers},     {"rft_u", c.rft_micros}};
+    out[p] = {{"n", c.conversations},       {"turns", c.turns},          {"resolved", c.resolved},
+              {"unresolved", c.unresolved}, {"traj", c.with_trajectory}, {"change_u", c.change_micros},
+              {"transfers", c.transfers},   {"rft_u", c.rft_micros}};
   return out;
 }
 
-ConversationCells ReadConversations(const Json& v, const std::string& path,
-                                    const CheckPeriod& check) {
+ConversationCells ReadConversations(const Json& v, const std::string& path, const CheckPeriod& check) {
   if (!v.is_object()) Fail(path + " is not an object");
   ConversationCells out;
   for (auto p = v.begin(); p != v.end(); ++p) {
@@ -102,8 +99,7 @@ ConversationCells ReadConversations(const Json& v, const std::string& path,
     c.transfers = U64(j, "transfers", pp);
     c.rft_micros = I64(j, "rft_u", pp);
     if (c.conversations > (1ULL << 40)) Fail(pp + ": n out of range");
-    if (c.resolved + c.unresolved > c.conversations)
-      Fail(pp + ": resolved and unresolved exceed n");
+    if (c.resolved + c.unresolved > c.conversations) Fail(pp + ": resolved and unresolved exceed n");
     if (c.with_trajectory > c.conversations) Fail(pp + ": traj exceeds n");
     const int64_t cap = static_cast<int64_t>(c.with_trajectory) * 2000000;
     if (c.change_micros > cap || c.change_micros < -cap) Fail(pp + ": change_u out of range for traj");

@@ -24,22 +24,22 @@ namespace internal {
 struct Counts {
   uint64_t volume = 0;
   uint64_t negative = 0, neutral = 0, positive = 0;
-  uint64_t unscored = 0;          // sentiment not scored (e.g. unsupported language)
-  int64_t score_micros = 0;       // sum of round(score * 1e6), scored records only
-  int64_t emotion_micros = 0;     // sum of round(emotion_intensity * 1e6)
-  uint64_t with_signal = 0;       // records with at least one Hunsaker signal
+  uint64_t unscored = 0;                         // sentiment not scored (e.g. unsupported language)
+  int64_t score_micros = 0;                      // sum of round(score * 1e6), scored records only
+  int64_t emotion_micros = 0;                    // sum of round(emotion_intensity * 1e6)
+  uint64_t with_signal = 0;                      // records with at least one Hunsaker signal
   std::array<uint64_t, kSignalCount> signals{};  // records with the signal
   // Economics and score drivers (aggregate_figures.cc).
-  uint64_t costly = 0;             // records with an avoidable- or repeat-contact signal
-  uint64_t churn_valued = 0;       // churn-risk records with a customer value
-  int64_t churn_value_cents = 0;   // sum of those values, in cents
-  uint64_t sentiment_sq = 0;       // sum of round(score * 1e3)^2
-  uint64_t score_n = 0;            // records with a numeric score
-  uint64_t score_invalid = 0;      // records whose score field is not a usable number
-  int64_t score_milli = 0;         // sum of round(score * 1e3)
-  uint64_t score_sq = 0;           // sum of round(score * 1e3)^2
+  uint64_t costly = 0;                   // records with an avoidable- or repeat-contact signal
+  uint64_t churn_valued = 0;             // churn-risk records with a customer value
+  int64_t churn_value_cents = 0;         // sum of those values, in cents
+  uint64_t sentiment_sq = 0;             // sum of round(score * 1e3)^2
+  uint64_t score_n = 0;                  // records with a numeric score
+  uint64_t score_invalid = 0;            // records whose score field is not a usable number
+  int64_t score_milli = 0;               // sum of round(score * 1e3)
+  uint64_t score_sq = 0;                 // sum of round(score * 1e3)^2
   std::array<uint64_t, 11> score_int{};  // scores equal to the integers 0..10
-  uint64_t value_invalid = 0;      // records whose value field is not a usable number
+  uint64_t value_invalid = 0;            // records whose value field is not a usable number
 
   void Add(const Counts& o);
 };
@@ -48,10 +48,10 @@ struct Counts {
 // in one of kScoreBuckets buckets by a hash of their id).
 inline constexpr int kScoreBuckets = 32;
 struct BucketStats {
-  uint64_t n = 0;             // records
-  int64_t sentiment_u = 0;    // sum of round(sentiment * 1e6)
-  uint64_t score_n = 0;       // records with a numeric score
-  int64_t score_milli = 0;    // sum of round(score * 1e3)
+  uint64_t n = 0;                                     // records
+  int64_t sentiment_u = 0;                            // sum of round(sentiment * 1e6)
+  uint64_t score_n = 0;                               // records with a numeric score
+  int64_t score_milli = 0;                            // sum of round(score * 1e3)
   uint64_t nps_n = 0, promoters = 0, detractors = 0;  // integer scores 0..10; 9-10; 0-6
   uint64_t csat_n = 0, csat_top = 0;                  // integer scores 1..5; 4-5
   void Add(const BucketStats& o);
@@ -87,7 +87,7 @@ struct ConversationCounts {
   uint64_t with_trajectory = 0;  // conversations whose customer sentiment has a trajectory
   int64_t change_micros = 0;     // sum of round(trajectory change * 1e6), in [-2e6, 2e6] each
   uint64_t transfers = 0;
-  int64_t rft_micros = 0;        // sum of round(right_first_time * 1e6), in [0, 1e6] each
+  int64_t rft_micros = 0;  // sum of round(right_first_time * 1e6), in [0, 1e6] each
   void Add(const ConversationCounts& o);
 };
 // period -> counts.
@@ -201,8 +201,8 @@ std::string ContentTerms(std::string_view text, size_t max_bytes);
 
 // Offers one record to the discovery sample (kept when it is among the k
 // smallest by (hash, id)).
-void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
-                 const std::string& channel, const Counts& c, bool covered, uint64_t hash);
+void OfferSample(AggregateData* d, const Analysis& a, const std::string& period, const std::string& channel,
+                 const Counts& c, bool covered, uint64_t hash);
 // Merges two sorted samples, keeping the k smallest.
 void MergeSample(std::vector<SampleDoc>* into, const std::vector<SampleDoc>& from, size_t k);
 
@@ -227,8 +227,7 @@ std::vector<std::string> DistinctNgrams(std::string_view text, int max_n);
 // Cuts a snippet of at most `max_bytes` bytes of `text` around
 // [begin, end), at word boundaries and UTF-8 character boundaries.
 // Returns the snippet's byte range in `text`.
-std::pair<size_t, size_t> SnippetRange(std::string_view text, size_t begin, size_t end,
-                                       size_t max_bytes);
+std::pair<size_t, size_t> SnippetRange(std::string_view text, size_t begin, size_t end, size_t max_bytes);
 
 }  // namespace internal
 }  // namespace voc

@@ -75,8 +75,7 @@ BucketStats ToBucket(const Counts& c) {
   return b;
 }
 
-void AddChurnCustomer(std::map<std::string, int64_t>* m, const std::string& customer,
-                      int64_t cents) {
+void AddChurnCustomer(std::map<std::string, int64_t>* m, const std::string& customer, int64_t cents) {
   auto [it, inserted] = m->emplace(customer, cents);
   if (!inserted) it->second = std::max(it->second, cents);
 }
@@ -161,9 +160,8 @@ const Json& Obj(const Json& v, const std::string& path) {
 
 void ReadFigures(const Json& v, const std::string& path, Counts* c, bool* legacy) {
   c->costly = OptU64(v, "costly", path);
-  if (v.find("costly") == v.end() &&
-      (c->signals[static_cast<int>(Signal::kAvoidableContact)] ||
-       c->signals[static_cast<int>(Signal::kRepeatContact)]))
+  if (v.find("costly") == v.end() && (c->signals[static_cast<int>(Signal::kAvoidableContact)] ||
+                                      c->signals[static_cast<int>(Signal::kRepeatContact)]))
     *legacy = true;
   c->churn_valued = OptU64(v, "churn_valued", path);
   c->churn_value_cents = OptI64(v, "churn_value_c", path);
@@ -189,8 +187,8 @@ void ReadFigures(const Json& v, const std::string& path, Counts* c, bool* legacy
   if (c->churn_value_cents < 0 ||
       static_cast<uint64_t>(c->churn_value_cents) / 100000000000ULL > c->churn_valued ||
       c->score_milli > static_cast<int64_t>(cap) * 1000000 ||
-      c->score_milli < -static_cast<int64_t>(cap) * 1000000 ||
-      c->score_sq / 1000000000000ULL > c->score_n || c->sentiment_sq / 1000000ULL > cap)
+      c->score_milli < -static_cast<int64_t>(cap) * 1000000 || c->score_sq / 1000000000000ULL > c->score_n ||
+      c->sentiment_sq / 1000000ULL > cap)
     Fail(path + ": score or value sums out of range for n");
 }
 
@@ -199,8 +197,8 @@ Json BucketsToJson(const Buckets& b) {
   for (const auto& [p, m] : b) {
     Json per = Json::object();
     for (const auto& [k, s] : m)
-      per[std::to_string(k)] = {s.n,     s.sentiment_u, s.score_n,   s.score_milli, s.nps_n,
-                                s.promoters, s.detractors,  s.csat_n, s.csat_top};
+      per[std::to_string(k)] = {s.n,         s.sentiment_u, s.score_n, s.score_milli, s.nps_n,
+                                s.promoters, s.detractors,  s.csat_n,  s.csat_top};
     out[p] = per;
   }
   return out;

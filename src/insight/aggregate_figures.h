@@ -23,8 +23,7 @@ int ScoreBucket(std::string_view id);
 // The bucket stats of a one-record Counts.
 BucketStats ToBucket(const Counts& c);
 // Keeps the larger value for a customer.
-void AddChurnCustomer(std::map<std::string, int64_t>* m, const std::string& customer,
-                      int64_t cents);
+void AddChurnCustomer(std::map<std::string, int64_t>* m, const std::string& customer, int64_t cents);
 
 // Adds `from` into `into` with period ids mapped by `key` (identity for merges).
 using PeriodKey = std::function<std::string(const std::string&)>;
@@ -44,16 +43,14 @@ nlohmann::json PairsToJson(const PairCounts& p);
 // `check_period` throws for an id that is not a period of the aggregate.
 using CheckPeriod = std::function<void(const std::string& id, const std::string& path)>;
 Buckets ReadBuckets(const nlohmann::json& v, const std::string& path, const CheckPeriod& check);
-ChurnCustomers ReadChurn(const nlohmann::json& v, const std::string& path,
-                         const CheckPeriod& check);
+ChurnCustomers ReadChurn(const nlohmann::json& v, const std::string& path, const CheckPeriod& check);
 PairCounts ReadPairs(const nlohmann::json& v, const std::string& path, const CheckPeriod& check);
 
 // Conversations (aggregate_conversations.cc): the counts of one
 // conversation, merging / regrouping, and JSON per period
 // {"n","turns","resolved","unresolved","traj","change_u","transfers","rft_u"}.
 ConversationCounts ConversationCountsOf(const ConversationAnalysis& a);
-void MergeConversations(ConversationCells* into, const ConversationCells& from,
-                        const PeriodKey& key);
+void MergeConversations(ConversationCells* into, const ConversationCells& from, const PeriodKey& key);
 nlohmann::json ConversationsToJson(const ConversationCells& cells);
 ConversationCells ReadConversations(const nlohmann::json& v, const std::string& path,
                                     const CheckPeriod& check);

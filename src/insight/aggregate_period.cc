@@ -54,9 +54,12 @@ bool ParseInt(std::string_view s, int64_t* out) {
 
 const char* PeriodName(Period p) {
   switch (p) {
-    case Period::kDay: return "day";
-    case Period::kWeek: return "week";
-    case Period::kMonth: return "month";
+    case Period::kDay:
+      return "day";
+    case Period::kWeek:
+      return "week";
+    case Period::kMonth:
+      return "month";
   }
   return "week";
 }
@@ -65,8 +68,7 @@ Result<Period> ParsePeriod(std::string_view name) {
   if (name == "day") return Period::kDay;
   if (name == "week") return Period::kWeek;
   if (name == "month") return Period::kMonth;
-  return InvalidArgumentError("unknown period '" + std::string(name) +
-                              "' (expected day, week or month)");
+  return InvalidArgumentError("unknown period '" + std::string(name) + "' (expected day, week or month)");
 }
 
 std::string PeriodIdFromOrdinal(int64_t ordinal, Period p) {
@@ -88,8 +90,7 @@ std::string PeriodIdFromOrdinal(int64_t ordinal, Period p) {
       return buf;
     }
     case Period::kMonth:
-      std::snprintf(buf, sizeof buf, "%04lld-%02d",
-                    static_cast<long long>(FloorDiv(ordinal, 12)),
+      std::snprintf(buf, sizeof buf, "%04lld-%02d", static_cast<long long>(FloorDiv(ordinal, 12)),
                     static_cast<int>(ordinal - FloorDiv(ordinal, 12) * 12) + 1);
       return buf;
   }
@@ -99,8 +100,10 @@ std::string PeriodIdFromOrdinal(int64_t ordinal, Period p) {
 std::string PeriodId(int64_t unix_seconds, Period p) {
   const int64_t day = FloorDiv(unix_seconds, 86400);
   switch (p) {
-    case Period::kDay: return PeriodIdFromOrdinal(day, p);
-    case Period::kWeek: return PeriodIdFromOrdinal(WeekOfDay(day), p);
+    case Period::kDay:
+      return PeriodIdFromOrdinal(day, p);
+    case Period::kWeek:
+      return PeriodIdFromOrdinal(WeekOfDay(day), p);
     case Period::kMonth: {
       int64_t y;
       int m, d;
@@ -113,15 +116,14 @@ std::string PeriodId(int64_t unix_seconds, Period p) {
 
 Result<int64_t> PeriodOrdinal(std::string_view id, Period p) {
   auto bad = [&]() {
-    return InvalidArgumentError("'" + std::string(id) + "' is not a " + PeriodName(p) +
-                                " period id");
+    return InvalidArgumentError("'" + std::string(id) + "' is not a " + PeriodName(p) + " period id");
   };
   int64_t y = 0, a = 0, b = 0, ordinal = 0;
   switch (p) {
     case Period::kDay:
       if (id.size() != 10 || id[4] != '-' || id[7] != '-' || !ParseInt(id.substr(0, 4), &y) ||
-          !ParseInt(id.substr(5, 2), &a) || !ParseInt(id.substr(8, 2), &b) || a < 1 || a > 12 ||
-          b < 1 || b > 31)
+          !ParseInt(id.substr(5, 2), &a) || !ParseInt(id.substr(8, 2), &b) || a < 1 || a > 12 || b < 1 ||
+          b > 31)
         return bad();
       ordinal = DaysFromCivil(y, static_cast<int>(a), static_cast<int>(b));
       break;

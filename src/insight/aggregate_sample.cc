@@ -15,7 +15,6 @@ namespace voc {
 namespace internal {
 namespace {
 
-
 const Tokenizer& SampleTokenizer() {
   static const Tokenizer* const kTokenizer = [] {
     TokenizerOptions o;
@@ -39,7 +38,6 @@ bool LongEnough(std::string_view w) {
 }
 
 }  // namespace
-
 
 bool SampleLess(const SampleDoc& a, const SampleDoc& b) {
   return a.hash != b.hash ? a.hash < b.hash : a.id < b.id;
@@ -91,8 +89,8 @@ std::string ContentTerms(std::string_view text, size_t max_bytes) {
   return out;
 }
 
-void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
-                 const std::string& channel, const Counts& c, bool covered, uint64_t hash) {
+void OfferSample(AggregateData* d, const Analysis& a, const std::string& period, const std::string& channel,
+                 const Counts& c, bool covered, uint64_t hash) {
   const size_t k = d->options.discovery_sample;
   if (k == 0) return;
   std::vector<SampleDoc>& s = d->sample;

@@ -14,34 +14,39 @@ namespace {
 
 const std::unordered_set<std::string_view>& Stopwords() {
   static const auto* const kWords = new std::unordered_set<std::string_view>{
-      "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
-      "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below",
-      "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did",
-      "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "even",
-      "ever", "every", "few", "for", "from", "further", "get", "got", "had", "hadn't", "has",
-      "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here",
-      "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll",
-      "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just",
-      "let's", "like", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not",
-      "now", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours",
-      "ourselves", "out", "over", "own", "really", "same", "shan't", "she", "she'd", "she'll",
-      "she's", "should", "shouldn't", "so", "some", "still", "such", "than", "that", "that's",
-      "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these",
-      "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to",
-      "too", "under", "until", "up", "us", "very", "was", "wasn't", "we", "we'd", "we'll",
-      "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where",
-      "where's", "which", "while", "who", "who's", "whom", "why", "why's", "will", "with",
-      "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your",
-      "yours", "yourself", "yourselves", "im", "ive", "dont", "cant", "wont", "didnt",
-      "doesnt", "isnt", "wasnt", "u", "ur", "yes", "ok", "okay", "please", "thanks", "thank",
-      "hi", "hello", "one", "two", "would", "could", "also", "said", "told", "back", "since",
-      "yet", "via", "etc", "amp", "rt"};
+      "a",         "about",   "above",    "after",      "again",      "against", "all",      "also",
+      "am",        "an",      "and",      "any",        "are",        "aren't",  "as",       "at",
+      "be",        "because", "been",     "before",     "being",      "below",   "between",  "both",
+      "but",       "by",      "can",      "can't",      "cannot",     "could",   "couldn't", "did",
+      "didn't",    "do",      "does",     "doesn't",    "doing",      "don't",   "down",     "during",
+      "each",      "even",    "ever",     "every",      "few",        "for",     "from",     "further",
+      "get",       "got",     "had",      "hadn't",     "has",        "hasn't",  "have",     "haven't",
+      "having",    "he",      "he'd",     "he'll",      "he's",       "her",     "here",     "here's",
+      "hers",      "herself", "him",      "himself",    "his",        "how",     "how's",    "i",
+      "i'd",       "i'll",    "i'm",      "i've",       "if",         "in",      "into",     "is",
+      "isn't",     "it",      "it's",     "its",        "itself",     "just",    "let's",    "like",
+      "me",        "more",    "most",     "mustn't",    "my",         "myself",  "no",       "nor",
+      "not",       "now",     "of",       "off",        "on",         "once",    "only",     "or",
+      "other",     "ought",   "our",      "ours",       "ourselves",  "out",     "over",     "own",
+      "really",    "same",    "shan't",   "she",        "she'd",      "she'll",  "she's",    "should",
+      "shouldn't", "so",      "some",     "still",      "such",       "than",    "that",     "that's",
+      "the",       "their",   "theirs",   "them",       "themselves", "then",    "there",    "there's",
+      "these",     "they",    "they'd",   "they'll",    "they're",    "they've", "this",     "those",
+      "through",   "to",      "too",      "under",      "until",      "up",      "us",       "very",
+      "was",       "wasn't",  "we",       "we'd",       "we'll",      "we're",   "we've",    "were",
+      "weren't",   "what",    "what's",   "when",       "when's",     "where",   "where's",  "which",
+      "while",     "who",     "who's",    "whom",       "why",        "why's",   "will",     "with",
+      "won't",     "would",   "wouldn't", "you",        "you'd",      "you'll",  "you're",   "you've",
+      "your",      "yours",   "yourself", "yourselves", "im",         "ive",     "dont",     "cant",
+      "wont",      "didnt",   "doesnt",   "isnt",       "wasnt",      "u",       "ur",       "yes",
+      "ok",        "okay",    "please",   "thanks",     "thank",      "hi",      "hello",    "one",
+      "two",       "would",   "could",    "also",       "said",       "told",    "back",     "since",
+      "yet",       "via",     "etc",      "amp",        "rt"};
   return *kWords;
 }
 
 bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c >= 0x80 || c == '\'';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '\'';
 }
 
 // A token is kept when it is not a stopword, a mask, a number or one letter.
@@ -111,8 +116,7 @@ std::vector<std::string> DistinctNgrams(std::string_view text, int max_n) {
       const unsigned char d = static_cast<unsigned char>(text[j]);
       if (!IsWordByte(d)) break;
       if (d == 0xE2 && j + 1 < n && static_cast<unsigned char>(text[j + 1]) == 0x80) break;
-      tok.push_back(d >= 'A' && d <= 'Z' ? static_cast<char>(d - 'A' + 'a')
-                                         : static_cast<char>(d));
+      tok.push_back(d >= 'A' && d <= 'Z' ? static_cast<char>(d - 'A' + 'a') : static_cast<char>(d));
       ++j;
     }
     i = j;
@@ -141,8 +145,7 @@ std::vector<std::string> DistinctNgrams(std::string_view text, int max_n) {
   return out;
 }
 
-std::pair<size_t, size_t> SnippetRange(std::string_view text, size_t begin, size_t end,
-                                       size_t max_bytes) {
+std::pair<size_t, size_t> SnippetRange(std::string_view text, size_t begin, size_t end, size_t max_bytes) {
   const size_t n = text.size();
   begin = std::min(begin, n);
   end = std::clamp(end, begin, n);
@@ -181,8 +184,7 @@ std::pair<size_t, size_t> SnippetRange(std::string_view text, size_t begin, size
   while (s < e && cont(s)) ++s;
   while (e > s && cont(e)) --e;
   while (s < e && (text[s] == ' ' || text[s] == '\n' || text[s] == '\t' || text[s] == '\r')) ++s;
-  while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n' || text[e - 1] == '\t' ||
-                   text[e - 1] == '\r'))
+  while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n' || text[e - 1] == '\t' || text[e - 1] == '\r'))
     --e;
   return {s, e};
 }

@@ -49,9 +49,12 @@ bool Inside(std::string_view a, std::string_view b) {
 std::string Slug(std::string_view name) {
   std::string s;
   for (unsigned char c : name) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) s.push_back(static_cast<char>(c));
-    else if (c >= 'A' && c <= 'Z') s.push_back(static_cast<char>(c - 'A' + 'a'));
-    else if (!s.empty() && s.back() != '-') s.push_back('-');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      s.push_back(static_cast<char>(c));
+    else if (c >= 'A' && c <= 'Z')
+      s.push_back(static_cast<char>(c - 'A' + 'a'));
+    else if (!s.empty() && s.back() != '-')
+      s.push_back('-');
     if (s.size() >= 48) break;
   }
   while (!s.empty() && s.back() == '-') s.pop_back();
@@ -83,9 +86,12 @@ std::string PhrasePattern(std::string_view phrase) {
 internal::Counts DocCounts(const SampleDoc& x) {
   internal::Counts c;
   c.volume = 1;
-  if (x.polarity < 0) c.negative = 1;
-  else if (x.polarity > 0) c.positive = 1;
-  else c.neutral = 1;
+  if (x.polarity < 0)
+    c.negative = 1;
+  else if (x.polarity > 0)
+    c.positive = 1;
+  else
+    c.neutral = 1;
   c.score_micros = x.score_micros;
   c.emotion_micros = x.emotion_micros;
   for (int i = 0; i < kSignalCount; ++i)
@@ -138,8 +144,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   out.sampled = docs.size();
   out.scale = docs.empty() ? 1.0 : static_cast<double>(d.records) / docs.size();
   if (docs.empty()) {
-    if (d.records > 0)
-      out.warnings.push_back("no discovery sample in the aggregate (discovery_sample = 0)");
+    if (d.records > 0) out.warnings.push_back("no discovery sample in the aggregate (discovery_sample = 0)");
     return out;
   }
   const size_t N = docs.size();
@@ -182,8 +187,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   const size_t min_docs =
       o.min_docs ? o.min_docs : std::max<size_t>(5, static_cast<size_t>(std::ceil(0.002 * nU)));
   const size_t min_theme =
-      o.min_theme_docs ? o.min_theme_docs
-                       : std::max<size_t>(8, static_cast<size_t>(std::ceil(0.005 * nU)));
+      o.min_theme_docs ? o.min_theme_docs : std::max<size_t>(8, static_cast<size_t>(std::ceil(0.005 * nU)));
   out.min_docs = min_docs;
   out.min_theme_docs = min_theme;
 
@@ -199,7 +203,8 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       for (size_t k = 0; k < high.size(); ++k) high_index[high[k]] = k;
       // Co-occurrence of each high word with every word of min_docs records.
       std::vector<std::unordered_map<uint32_t, uint32_t>> co(high.size());
-      std::map<std::string, std::pair<uint64_t, std::vector<uint32_t>>> strata;  // key -> (n, df per high word)
+      std::map<std::string, std::pair<uint64_t, std::vector<uint32_t>>>
+          strata;  // key -> (n, df per high word)
       for (size_t i = 0; i < N; ++i) {
         std::vector<uint32_t> ws;
         for (const auto& r : runs[i]) ws.insert(ws.end(), r.begin(), r.end());
@@ -350,7 +355,8 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   for (size_t u = 0; u < nU; ++u)
     for (uint32_t k : dc[U[u]]) bits[k * words64 + u / 64] |= uint64_t{1} << (u % 64);
   for (size_t k = 0; k < V; ++k)
-    for (size_t x = 0; x < words64; ++x) card[k] += static_cast<uint32_t>(__builtin_popcountll(bits[k * words64 + x]));
+    for (size_t x = 0; x < words64; ++x)
+      card[k] += static_cast<uint32_t>(__builtin_popcountll(bits[k * words64 + x]));
   // Phi coefficient of the two sets (their correlation as 0/1 vectors over
   // the uncovered records): 0 under independence whatever their sizes, so
   // big groups do not absorb everything (plain cosine grows with size).
@@ -562,8 +568,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
         fp = pick_fp;
         best_f1 = pick_f1;
         for (size_t i : U)
-          if (std::binary_search(dc[i].begin(), dc[i].end(), static_cast<uint32_t>(pick)))
-            matched[i] = 1;
+          if (std::binary_search(dc[i].begin(), dc[i].end(), static_cast<uint32_t>(pick))) matched[i] = 1;
       }
       std::vector<std::string> pats;
       for (uint32_t k : rule) {
@@ -638,8 +643,11 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
 using Json = nlohmann::ordered_json;
 
 static nlohmann::ordered_json DiscoveryQuoteJson(const Quote& q) {
-  return Json{{"id", q.id}, {"period", q.period}, {"channel", q.channel},
-              {"sentiment", PolarityName(q.polarity)}, {"text", q.snippet}};
+  return Json{{"id", q.id},
+              {"period", q.period},
+              {"channel", q.channel},
+              {"sentiment", PolarityName(q.polarity)},
+              {"text", q.snippet}};
 }
 
 std::string DiscoveryToJson(const Discovery& d) {
@@ -647,8 +655,8 @@ std::string DiscoveryToJson(const Discovery& d) {
   for (const DiscoveredTheme& t : d.themes) {
     Json phrases = Json::array();
     for (const DiscoveredPhrase& p : t.phrases)
-      phrases.push_back({{"phrase", p.phrase}, {"docs", p.docs}, {"in_theme", p.in_theme},
-                         {"covered", p.covered}});
+      phrases.push_back(
+          {{"phrase", p.phrase}, {"docs", p.docs}, {"in_theme", p.in_theme}, {"covered", p.covered}});
     Json examples = Json::array();
     for (const Quote& q : t.examples) examples.push_back(DiscoveryQuoteJson(q));
     Json series = Json::array();
@@ -664,22 +672,20 @@ std::string DiscoveryToJson(const Discovery& d) {
                       {"share_negative", t.finding.share_negative},
                       {"with_signal", t.finding.with_signal},
                       {"series", series},
-                      {"rule", {{"include", t.rule},
-                                {"phrases", t.rule_phrases},
-                                {"precision", t.rule_precision},
-                                {"recall", t.rule_recall}}},
+                      {"rule",
+                       {{"include", t.rule},
+                        {"phrases", t.rule_phrases},
+                        {"precision", t.rule_precision},
+                        {"recall", t.rule_recall}}},
                       {"phrases", phrases},
                       {"examples", examples},
                       {"members", t.members}});
   }
-  Json j{{"records", d.records},      {"sampled", d.sampled},
-         {"uncovered", d.uncovered},  {"scale", d.scale},
-         {"min_docs", d.min_docs},    {"min_theme_docs", d.min_theme_docs},
-         {"ubiquitous", d.ubiquitous}, {"themes", themes},
-         {"warnings", d.warnings}};
+  Json j{{"records", d.records},       {"sampled", d.sampled},   {"uncovered", d.uncovered},
+         {"scale", d.scale},           {"min_docs", d.min_docs}, {"min_theme_docs", d.min_theme_docs},
+         {"ubiquitous", d.ubiquitous}, {"themes", themes},       {"warnings", d.warnings}};
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
-
 
 Result<std::string> DiscoveryDraft(const Discovery& dis, const std::string& base_text) {
   Json base;
@@ -707,12 +713,11 @@ Result<std::string> DiscoveryDraft(const Discovery& dis, const std::string& base
   for (const DiscoveredTheme& t : dis.themes) {
     if (ids.count(t.id) || t.rule.empty()) continue;
     char size[160];
-    std::snprintf(size, sizeof size,
-                  "about %llu records (%.1f%% of the sample); rule precision %.2f, recall %.2f",
-                  static_cast<unsigned long long>(t.estimated), 100.0 * t.share, t.rule_precision,
-                  t.rule_recall);
-    std::string comment = std::string(size) +
-                          ". Route it: set department and role (service until then). Examples: ";
+    std::snprintf(
+        size, sizeof size, "about %llu records (%.1f%% of the sample); rule precision %.2f, recall %.2f",
+        static_cast<unsigned long long>(t.estimated), 100.0 * t.share, t.rule_precision, t.rule_recall);
+    std::string comment =
+        std::string(size) + ". Route it: set department and role (service until then). Examples: ";
     for (size_t i = 0; i < t.examples.size() && i < 2; ++i)
       comment += (i ? " | " : "") + std::string("\"") + t.examples[i].snippet + "\"";
     themes.push_back({{"id", t.id},

@@ -35,9 +35,9 @@ bool ParseNumber(std::string_view s, double* out) {
   size_t marks = 0;
   for (char& c : t) {
     if (c == ',') c = '.';
-    if (c == '.') ++marks;
-    else if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == 'e' ||
-               c == 'E'))
+    if (c == '.')
+      ++marks;
+    else if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == 'e' || c == 'E'))
       return false;
   }
   if (marks > 1) return false;
@@ -56,8 +56,10 @@ void ParseScoreField(std::string_view raw, RecordFigures* f) {
   f->score_invalid = false;
   if (IsBlank(raw)) return;
   double v = 0;
-  if (ParseNumber(raw, &v) && std::fabs(v) <= 1000.0) f->score = v;
-  else f->score_invalid = true;
+  if (ParseNumber(raw, &v) && std::fabs(v) <= 1000.0)
+    f->score = v;
+  else
+    f->score_invalid = true;
 }
 
 void ParseValueField(std::string_view raw, RecordFigures* f) {
@@ -65,16 +67,22 @@ void ParseValueField(std::string_view raw, RecordFigures* f) {
   f->value_invalid = false;
   if (IsBlank(raw)) return;
   double v = 0;
-  if (ParseNumber(raw, &v) && v >= 0 && v <= 1e9) f->value = v;
-  else f->value_invalid = true;
+  if (ParseNumber(raw, &v) && v >= 0 && v <= 1e9)
+    f->value = v;
+  else
+    f->value_invalid = true;
 }
 
 const char* ScoreKindName(ScoreKind k) {
   switch (k) {
-    case ScoreKind::kAuto: return "auto";
-    case ScoreKind::kNps: return "nps";
-    case ScoreKind::kCsat: return "csat";
-    case ScoreKind::kMean: return "mean";
+    case ScoreKind::kAuto:
+      return "auto";
+    case ScoreKind::kNps:
+      return "nps";
+    case ScoreKind::kCsat:
+      return "csat";
+    case ScoreKind::kMean:
+      return "mean";
   }
   return "auto";
 }
@@ -82,15 +90,17 @@ const char* ScoreKindName(ScoreKind k) {
 Result<ScoreKind> ParseScoreKind(std::string_view name) {
   for (ScoreKind k : {ScoreKind::kAuto, ScoreKind::kNps, ScoreKind::kCsat, ScoreKind::kMean})
     if (name == ScoreKindName(k)) return k;
-  return InvalidArgumentError("score kind '" + std::string(name) +
-                              "' is not one of nps, csat, mean, auto");
+  return InvalidArgumentError("score kind '" + std::string(name) + "' is not one of nps, csat, mean, auto");
 }
 
 const char* RankByName(RankBy r) {
   switch (r) {
-    case RankBy::kPriority: return "priority";
-    case RankBy::kImpact: return "impact";
-    case RankBy::kCost: return "cost";
+    case RankBy::kPriority:
+      return "priority";
+    case RankBy::kImpact:
+      return "impact";
+    case RankBy::kCost:
+      return "cost";
   }
   return "priority";
 }
@@ -98,8 +108,7 @@ const char* RankByName(RankBy r) {
 Result<RankBy> ParseRankBy(std::string_view name) {
   for (RankBy r : {RankBy::kPriority, RankBy::kImpact, RankBy::kCost})
     if (name == RankByName(r)) return r;
-  return InvalidArgumentError("rank-by '" + std::string(name) +
-                              "' is not one of priority, impact, cost");
+  return InvalidArgumentError("rank-by '" + std::string(name) + "' is not one of priority, impact, cost");
 }
 
 Status ParseCostPerContact(std::string_view spec, FindingsOptions* o) {
@@ -114,8 +123,7 @@ Status ParseCostPerContact(std::string_view spec, FindingsOptions* o) {
     const std::string_view amount = eq == std::string_view::npos ? item : Trim(item.substr(eq + 1));
     double v = 0;
     // ',' separates entries here, so the amount takes '.' only.
-    if (!ParseNumber(amount, &v) || v < 0 || v > 1e9 ||
-        amount.find(',') != std::string_view::npos)
+    if (!ParseNumber(amount, &v) || v < 0 || v > 1e9 || amount.find(',') != std::string_view::npos)
       return InvalidArgumentError("cost per contact: '" + std::string(item) +
                                   "' is not AMOUNT or CHANNEL=AMOUNT with 0 <= AMOUNT <= 1e9");
     if (eq == std::string_view::npos) {

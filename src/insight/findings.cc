@@ -57,8 +57,10 @@ double ChiSquare1Critical(double alpha) {
   double lo = 0.0, hi = 1000.0;
   for (int i = 0; i < 200; ++i) {
     const double mid = 0.5 * (lo + hi);
-    if (std::erfc(std::sqrt(mid / 2.0)) > alpha) lo = mid;
-    else hi = mid;
+    if (std::erfc(std::sqrt(mid / 2.0)) > alpha)
+      lo = mid;
+    else
+      hi = mid;
   }
   return hi;
 }
@@ -72,8 +74,8 @@ double G2(double a, double b, double c, double d) {
     const double e = row * col / n;
     return o * std::log(o / e);
   };
-  return 2.0 * (term(a, a + b, a + c) + term(b, a + b, b + d) + term(c, c + d, a + c) +
-                term(d, c + d, b + d));
+  return 2.0 *
+         (term(a, a + b, a + c) + term(b, a + b, b + d) + term(c, c + d, a + c) + term(d, c + d, b + d));
 }
 
 double Quantile(std::vector<double> v, double q) {
@@ -106,8 +108,10 @@ std::string Num(double x, const char* fmt = "%.1f") {
 
 std::string PValue(double p) {
   char buf[32];
-  if (p < 1e-4) std::snprintf(buf, sizeof buf, "%.1e", p);
-  else std::snprintf(buf, sizeof buf, "%.4f", p);
+  if (p < 1e-4)
+    std::snprintf(buf, sizeof buf, "%.1e", p);
+  else
+    std::snprintf(buf, sizeof buf, "%.4f", p);
   return buf;
 }
 
@@ -177,32 +181,86 @@ std::vector<NamedCount> SortedCounts(const std::map<std::string, uint64_t>& m) {
 FindingsOptions Clamp(const FindingsOptions& in, std::vector<std::string>* warnings) {
   FindingsOptions o = in;
   auto warn = [&](const std::string& w) { warnings->push_back(w); };
-  if (o.chronic_n < 1) { warn("chronic_n < 1; using 1"); o.chronic_n = 1; }
-  if (o.chronic_k < 1) { warn("chronic_k < 1; using 1"); o.chronic_k = 1; }
-  if (o.chronic_k > o.chronic_n) { warn("chronic_k > chronic_n; using chronic_k = chronic_n"); o.chronic_k = o.chronic_n; }
-  if (!(o.baseline_quantile >= 0 && o.baseline_quantile <= 1)) { warn("baseline_quantile outside [0, 1]; using 0.5"); o.baseline_quantile = 0.5; }
-  if (o.min_baseline_periods < 0) { warn("min_baseline_periods < 0; using 0"); o.min_baseline_periods = 0; }
-  if (!(o.surge_min_ratio >= 1)) { warn("surge_min_ratio < 1; using 1"); o.surge_min_ratio = 1; }
-  for (double* a : {&o.presence_alpha, &o.emerging_alpha, &o.spike_alpha, &o.phrase_alpha,
-                    &o.surge_alpha})
-    if (!(*a > 0 && *a < 1)) { warn("a significance level outside (0, 1); using 0.01"); *a = 0.01; }
-  if (o.resolved_quiet < 1) { warn("resolved_quiet < 1; using 1"); o.resolved_quiet = 1; }
+  if (o.chronic_n < 1) {
+    warn("chronic_n < 1; using 1");
+    o.chronic_n = 1;
+  }
+  if (o.chronic_k < 1) {
+    warn("chronic_k < 1; using 1");
+    o.chronic_k = 1;
+  }
+  if (o.chronic_k > o.chronic_n) {
+    warn("chronic_k > chronic_n; using chronic_k = chronic_n");
+    o.chronic_k = o.chronic_n;
+  }
+  if (!(o.baseline_quantile >= 0 && o.baseline_quantile <= 1)) {
+    warn("baseline_quantile outside [0, 1]; using 0.5");
+    o.baseline_quantile = 0.5;
+  }
+  if (o.min_baseline_periods < 0) {
+    warn("min_baseline_periods < 0; using 0");
+    o.min_baseline_periods = 0;
+  }
+  if (!(o.surge_min_ratio >= 1)) {
+    warn("surge_min_ratio < 1; using 1");
+    o.surge_min_ratio = 1;
+  }
+  for (double* a : {&o.presence_alpha, &o.emerging_alpha, &o.spike_alpha, &o.phrase_alpha, &o.surge_alpha})
+    if (!(*a > 0 && *a < 1)) {
+      warn("a significance level outside (0, 1); using 0.01");
+      *a = 0.01;
+    }
+  if (o.resolved_quiet < 1) {
+    warn("resolved_quiet < 1; using 1");
+    o.resolved_quiet = 1;
+  }
   for (double* a : {&o.history_alpha, &o.action_alpha})
-    if (!(*a > 0 && *a < 1)) { warn("a significance level outside (0, 1); using 0.05"); *a = 0.05; }
-  if (!(o.history_min_change >= 0)) { warn("history_min_change < 0; using 0"); o.history_min_change = 0; }
-  if (o.action_min_periods < 1) { warn("action_min_periods < 1; using 1"); o.action_min_periods = 1; }
-  if (o.window_periods < 0) { warn("window_periods < 0; using 0"); o.window_periods = 0; }
-  if (o.bootstrap_samples < 0 || o.bootstrap_samples > 100000) { warn("bootstrap_samples outside [0, 100000]; using 1000"); o.bootstrap_samples = 1000; }
-  if (o.cost_per_contact && !(*o.cost_per_contact >= 0 && *o.cost_per_contact <= 1e9)) { warn("cost_per_contact outside [0, 1e9]; not used"); o.cost_per_contact.reset(); }
-  if (o.customer_value && !(*o.customer_value >= 0 && *o.customer_value <= 1e9)) { warn("customer_value outside [0, 1e9]; not used"); o.customer_value.reset(); }
+    if (!(*a > 0 && *a < 1)) {
+      warn("a significance level outside (0, 1); using 0.05");
+      *a = 0.05;
+    }
+  if (!(o.history_min_change >= 0)) {
+    warn("history_min_change < 0; using 0");
+    o.history_min_change = 0;
+  }
+  if (o.action_min_periods < 1) {
+    warn("action_min_periods < 1; using 1");
+    o.action_min_periods = 1;
+  }
+  if (o.window_periods < 0) {
+    warn("window_periods < 0; using 0");
+    o.window_periods = 0;
+  }
+  if (o.bootstrap_samples < 0 || o.bootstrap_samples > 100000) {
+    warn("bootstrap_samples outside [0, 100000]; using 1000");
+    o.bootstrap_samples = 1000;
+  }
+  if (o.cost_per_contact && !(*o.cost_per_contact >= 0 && *o.cost_per_contact <= 1e9)) {
+    warn("cost_per_contact outside [0, 1e9]; not used");
+    o.cost_per_contact.reset();
+  }
+  if (o.customer_value && !(*o.customer_value >= 0 && *o.customer_value <= 1e9)) {
+    warn("customer_value outside [0, 1e9]; not used");
+    o.customer_value.reset();
+  }
   for (auto it = o.cost_per_channel.begin(); it != o.cost_per_channel.end();)
-    if (!(it->second >= 0 && it->second <= 1e9)) { warn("cost_per_channel '" + it->first + "' outside [0, 1e9]; not used"); it = o.cost_per_channel.erase(it); } else ++it;
-  if (!(o.emerging_min_ratio >= 0)) { warn("emerging_min_ratio < 0; using 0"); o.emerging_min_ratio = 0; }
-  for (double* w : {&o.weight_volume, &o.weight_persistence, &o.weight_negativity,
-                    &o.weight_signals, &o.weight_growth})
-    if (!(*w >= 0)) { warn("a negative priority weight; using 0"); *w = 0; }
-  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals +
-          o.weight_growth <= 0) {
+    if (!(it->second >= 0 && it->second <= 1e9)) {
+      warn("cost_per_channel '" + it->first + "' outside [0, 1e9]; not used");
+      it = o.cost_per_channel.erase(it);
+    } else
+      ++it;
+  if (!(o.emerging_min_ratio >= 0)) {
+    warn("emerging_min_ratio < 0; using 0");
+    o.emerging_min_ratio = 0;
+  }
+  for (double* w :
+       {&o.weight_volume, &o.weight_persistence, &o.weight_negativity, &o.weight_signals, &o.weight_growth})
+    if (!(*w >= 0)) {
+      warn("a negative priority weight; using 0");
+      *w = 0;
+    }
+  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals + o.weight_growth <=
+      0) {
     warn("all priority weights are 0; using the defaults");
     FindingsOptions d;
     o.weight_volume = d.weight_volume;
@@ -225,8 +283,7 @@ double MedianWithout(const std::vector<double>& v, size_t skip) {
 // Volume surges of each window period, over all channels and per channel.
 std::vector<VolumeSurge> DetectSurges(const internal::AggregateData& d,
                                       const std::vector<std::string>& periods,
-                                      const std::vector<uint64_t>& totals,
-                                      const FindingsOptions& o) {
+                                      const std::vector<uint64_t>& totals, const FindingsOptions& o) {
   std::vector<VolumeSurge> out;
   const size_t W = periods.size();
   if (W < 3) return out;  // a typical volume needs at least two other periods
@@ -285,14 +342,13 @@ std::vector<VolumeSurge> DetectSurges(const internal::AggregateData& d,
         const double typical = MedianWithout(c, i);
         const double excess = c[i] - typical;
         if (excess <= 0) continue;
-        s.drivers.push_back({theme, static_cast<uint64_t>(c[i]), Round(typical, 100),
-                             Round(excess, 100), Round(excess / excess_total, 1e4)});
+        s.drivers.push_back({theme, static_cast<uint64_t>(c[i]), Round(typical, 100), Round(excess, 100),
+                             Round(excess / excess_total, 1e4)});
       }
-      std::stable_sort(s.drivers.begin(), s.drivers.end(),
-                       [](const SurgeDriver& a, const SurgeDriver& b) {
-                         if (a.excess != b.excess) return a.excess > b.excess;
-                         return a.theme < b.theme;
-                       });
+      std::stable_sort(s.drivers.begin(), s.drivers.end(), [](const SurgeDriver& a, const SurgeDriver& b) {
+        if (a.excess != b.excess) return a.excess > b.excess;
+        return a.theme < b.theme;
+      });
       if (s.drivers.size() > o.drivers_per_surge) s.drivers.resize(o.drivers_per_surge);
       s.reason = std::string(unit) + " " + s.period + (ch.empty() ? "" : " on " + ch) + " had " +
                  std::to_string(s.count) + " verbatims vs a typical " + Num(m, "%.0f") +
@@ -301,8 +357,7 @@ std::vector<VolumeSurge> DetectSurges(const internal::AggregateData& d,
       if (!s.drivers.empty()) {
         s.reason += "; driven by ";
         for (size_t k = 0; k < s.drivers.size() && k < 3; ++k)
-          s.reason += (k ? ", " : "") + s.drivers[k].theme + " (+" +
-                      Num(s.drivers[k].excess, "%.0f") + ")";
+          s.reason += (k ? ", " : "") + s.drivers[k].theme + " (+" + Num(s.drivers[k].excess, "%.0f") + ")";
       }
       out.push_back(std::move(s));
     }
@@ -370,8 +425,8 @@ Presence TestChronic(const ThemeSeries& w, const WindowFacts& x, Finding* f) {
     if (cust != w.data->customers.end())
       for (const auto& [id, n] : cust->second) repeat += n > 1;
     f->series.push_back({x.periods[i], c, x.totals[i],
-                         Round(Ratio(static_cast<double>(c), static_cast<double>(x.totals[i]))),
-                         p.present[i], repeat});
+                         Round(Ratio(static_cast<double>(c), static_cast<double>(x.totals[i]))), p.present[i],
+                         repeat});
   }
   f->persistence = Round(Ratio(p.total, static_cast<double>(W)));
   for (size_t i = W - x.n_recent; i < W; ++i) f->recent_present += p.present[i];
@@ -414,8 +469,8 @@ bool TestEmerging(const ThemeSeries& w, const WindowFacts& x, Finding* f) {
   f->last_expected = Round(b * nl, 1e4);
   const double p = PoissonUpper(cl, b * nl);
   f->last_p_value = p;
-  const bool emerging = cl >= o.emerging_min_count && p < o.emerging_alpha &&
-                        Ratio(cl, nl) >= o.emerging_min_ratio * b;
+  const bool emerging =
+      cl >= o.emerging_min_count && p < o.emerging_alpha && Ratio(cl, nl) >= o.emerging_min_ratio * b;
   f->last_significant = emerging;
   return emerging;
 }
@@ -501,7 +556,8 @@ void SetStatus(const ThemeSeries& w, const WindowFacts& x, const Presence& p, bo
     f->status = FindingStatus::kEmerging;
     f->status_reason = "last " + std::string(unit) + " " + std::to_string(f->last_count) + " verbatims vs " +
                        Num(f->last_expected) + " expected from its own " + "baseline share " +
-                       Pct(f->own_baseline_share) + " (one-sided Poisson p = " + PValue(f->last_p_value) + ")";
+                       Pct(f->own_baseline_share) + " (one-sided Poisson p = " + PValue(f->last_p_value) +
+                       ")";
   } else if (res.resolved) {
     f->status = FindingStatus::kResolved;
     f->status_reason = "was chronic (last above baseline in " + res.chronic_until +
@@ -513,15 +569,16 @@ void SetStatus(const ThemeSeries& w, const WindowFacts& x, const Presence& p, bo
                        " stands out";
   } else {
     f->status = FindingStatus::kStable;
-    f->status_reason =
-        spikes.count > 1 ? "several significant " + units + " but not persistent" : "no persistent or significant change";
+    f->status_reason = spikes.count > 1 ? "several significant " + units + " but not persistent"
+                                        : "no persistent or significant change";
   }
   // The tests that hold besides the status: a chronic theme can spike too.
   if (f->status == FindingStatus::kChronic && emerging) {
     f->also.push_back(FindingStatus::kSpike);
-    f->status_reason += "; and it spiked in the last " + std::string(unit) + ": " + std::to_string(f->last_count) +
-                        " verbatims vs " + Num(f->last_expected) + " expected from its own baseline share " +
-                        Pct(f->own_baseline_share) + " (one-sided Poisson p = " + PValue(f->last_p_value) + ")";
+    f->status_reason += "; and it spiked in the last " + std::string(unit) + ": " +
+                        std::to_string(f->last_count) + " verbatims vs " + Num(f->last_expected) +
+                        " expected from its own baseline share " + Pct(f->own_baseline_share) +
+                        " (one-sided Poisson p = " + PValue(f->last_p_value) + ")";
   } else if ((f->status == FindingStatus::kChronic || f->status == FindingStatus::kEmerging ||
               f->status == FindingStatus::kResolved) &&
              spikes.count == 1) {
@@ -543,7 +600,8 @@ void AddSentimentAndSignals(const ThemeSeries& w, const FindingsOptions& o, Find
   f->mean_score = Round(Ratio(static_cast<double>(w.sum.score_micros) / 1e6, scored));
   f->mean_emotion = Round(Ratio(static_cast<double>(w.sum.emotion_micros) / 1e6, f->volume));
   for (int i = 0; i < kSignalCount; ++i)
-    f->signals.push_back({static_cast<Signal>(i), w.sum.signals[i], Round(Ratio(w.sum.signals[i], f->volume))});
+    f->signals.push_back(
+        {static_cast<Signal>(i), w.sum.signals[i], Round(Ratio(w.sum.signals[i], f->volume))});
   f->with_signal = w.sum.with_signal;
   f->urgency_safety = w.sum.signals[static_cast<int>(Signal::kUrgencySafety)];
   f->escalated = o.escalation_min_count > 0 && f->urgency_safety >= o.escalation_min_count;
@@ -565,8 +623,8 @@ void CountRepeatContacts(const ThemeSeries& w, const WindowFacts& x, Finding* f)
 void ScorePriority(const ThemeSeries& w, const WindowFacts& x, uint64_t vmax, Finding* f) {
   const FindingsOptions& o = x.o;
   const size_t W = x.W;
-  const double wsum = o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals +
-                      o.weight_growth;
+  const double wsum =
+      o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals + o.weight_growth;
   const double v_volume = vmax ? std::sqrt(static_cast<double>(f->volume) / static_cast<double>(vmax)) : 0;
   const double v_recent = x.n_recent ? static_cast<double>(f->recent_present) / x.n_recent : 0.0;
   const double v_signals = Ratio(f->with_signal, f->volume);
@@ -585,7 +643,8 @@ void ScorePriority(const ThemeSeries& w, const WindowFacts& x, uint64_t vmax, Fi
     f->priority += 100.0 * weight * value / wsum;
     f->priority_parts.push_back(std::move(p));
   };
-  part("volume", v_volume, o.weight_volume, std::to_string(f->volume) + " verbatims, " + Pct(f->share) + " of all");
+  part("volume", v_volume, o.weight_volume,
+       std::to_string(f->volume) + " verbatims, " + Pct(f->share) + " of all");
   part("persistence", v_recent, o.weight_persistence,
        "present above baseline in " + std::to_string(f->recent_present) + " of the last " +
            std::to_string(x.n_recent) + " " + x.units);
@@ -605,9 +664,10 @@ void ScorePriority(const ThemeSeries& w, const WindowFacts& x, uint64_t vmax, Fi
   }
   part("signals", v_signals, o.weight_signals, sig_why);
   part("growth", v_growth, o.weight_growth,
-       v_growth > 0 ? "last " + std::string(x.unit) + " at " +
-                          Num(Ratio(f->last_count, x.totals[W - 1]) / f->own_baseline_share) + "x its earlier share"
-                    : std::string("no significant rise in the last ") + x.unit);
+       v_growth > 0
+           ? "last " + std::string(x.unit) + " at " +
+                 Num(Ratio(f->last_count, x.totals[W - 1]) / f->own_baseline_share) + "x its earlier share"
+           : std::string("no significant rise in the last ") + x.unit);
   f->priority = Round(f->priority, 100);
 }
 
@@ -632,8 +692,9 @@ Finding FindingOf(const ThemeSeries& w, const WindowFacts& x, uint64_t in_window
   SetStatus(w, x, presence, emerging, spikes, resolution, &f);
   if (!out.window_sufficient) {
     f.provisional = true;
-    f.status_reason = "provisional: only " + std::to_string(x.W) + " " + (x.W == 1 ? std::string(x.unit) : x.units) +
-                      " of data, the tests need " + std::to_string(out.min_periods) + "; " + f.status_reason;
+    f.status_reason = "provisional: only " + std::to_string(x.W) + " " +
+                      (x.W == 1 ? std::string(x.unit) : x.units) + " of data, the tests need " +
+                      std::to_string(out.min_periods) + "; " + f.status_reason;
   }
 
   AddSentimentAndSignals(w, o, &f);
@@ -647,7 +708,8 @@ Finding FindingOf(const ThemeSeries& w, const WindowFacts& x, uint64_t in_window
   window.insert(kUndatedPeriod);
   for (const auto* list : {&w.data->negative_evidence, &w.data->other_evidence})
     for (const Evidence& e : *list)
-      if (f.evidence.size() < o.evidence_per_finding && window.count(e.period)) f.evidence.push_back(ToQuote(e));
+      if (f.evidence.size() < o.evidence_per_finding && window.count(e.period))
+        f.evidence.push_back(ToQuote(e));
   f.conversations = FiguresOf(w.data->conversations, window, false);
   return f;
 }
@@ -656,11 +718,16 @@ Finding FindingOf(const ThemeSeries& w, const WindowFacts& x, uint64_t in_window
 
 const char* FindingStatusName(FindingStatus s) {
   switch (s) {
-    case FindingStatus::kChronic: return "chronic";
-    case FindingStatus::kEmerging: return "emerging";
-    case FindingStatus::kResolved: return "resolved";
-    case FindingStatus::kSpike: return "spike";
-    case FindingStatus::kStable: return "stable";
+    case FindingStatus::kChronic:
+      return "chronic";
+    case FindingStatus::kEmerging:
+      return "emerging";
+    case FindingStatus::kResolved:
+      return "resolved";
+    case FindingStatus::kSpike:
+      return "spike";
+    case FindingStatus::kStable:
+      return "stable";
   }
   return "stable";
 }
@@ -681,13 +748,11 @@ Status ValidateFindingsOptions(const FindingsOptions& o) {
     return InvalidArgumentError("presence_alpha must be in (0, 1)");
   if (!(o.emerging_alpha > 0 && o.emerging_alpha < 1))
     return InvalidArgumentError("emerging_alpha must be in (0, 1)");
-  if (!(o.spike_alpha > 0 && o.spike_alpha < 1))
-    return InvalidArgumentError("spike_alpha must be in (0, 1)");
+  if (!(o.spike_alpha > 0 && o.spike_alpha < 1)) return InvalidArgumentError("spike_alpha must be in (0, 1)");
   if (!(o.phrase_alpha > 0 && o.phrase_alpha < 1))
     return InvalidArgumentError("phrase_alpha must be in (0, 1)");
   if (!(o.emerging_min_ratio >= 0)) return InvalidArgumentError("emerging_min_ratio must be >= 0");
-  if (!(o.surge_alpha > 0 && o.surge_alpha < 1))
-    return InvalidArgumentError("surge_alpha must be in (0, 1)");
+  if (!(o.surge_alpha > 0 && o.surge_alpha < 1)) return InvalidArgumentError("surge_alpha must be in (0, 1)");
   if (!(o.surge_min_ratio >= 1)) return InvalidArgumentError("surge_min_ratio must be >= 1");
   if (o.min_baseline_periods < 0) return InvalidArgumentError("min_baseline_periods must be >= 0");
   if (o.resolved_quiet < 1) return InvalidArgumentError("resolved_quiet must be >= 1");
@@ -705,8 +770,7 @@ Status ValidateFindingsOptions(const FindingsOptions& o) {
   if (!(o.weight_volume >= 0 && o.weight_persistence >= 0 && o.weight_negativity >= 0 &&
         o.weight_signals >= 0 && o.weight_growth >= 0))
     return InvalidArgumentError("priority weights must be >= 0");
-  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals +
-          o.weight_growth <= 0)
+  if (o.weight_volume + o.weight_persistence + o.weight_negativity + o.weight_signals + o.weight_growth <= 0)
     return InvalidArgumentError("at least one priority weight must be > 0");
   if (o.cost_per_contact && !(*o.cost_per_contact >= 0 && *o.cost_per_contact <= 1e9))
     return InvalidArgumentError("cost_per_contact must be in [0, 1e9]");
@@ -749,19 +813,18 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       out.warnings.push_back("window cut to the last " + std::to_string(kMaxWindow) + " periods");
       first = last - kMaxWindow + 1;
     }
-    for (int64_t p = first; p <= last; ++p)
-      out.periods.push_back(PeriodIdFromOrdinal(p, out.period));
+    for (int64_t p = first; p <= last; ++p) out.periods.push_back(PeriodIdFromOrdinal(p, out.period));
   }
   const size_t W = out.periods.size();
   out.min_periods = o.chronic_n + o.min_baseline_periods;
   if (W > 0 && W < static_cast<size_t>(out.min_periods)) {
     out.window_sufficient = false;
     const std::string u = std::string(PeriodName(out.period)) + "s";
-    out.warnings.push_back(
-        "the window has only " + std::to_string(W) + " " + (W == 1 ? PeriodName(out.period) : u) +
-        "; the tests need at least " + std::to_string(out.min_periods) + " (the chronic window of " +
-        std::to_string(o.chronic_n) + " plus " + std::to_string(o.min_baseline_periods) +
-        " baseline " + u + "): statuses are provisional");
+    out.warnings.push_back("the window has only " + std::to_string(W) + " " +
+                           (W == 1 ? PeriodName(out.period) : u) + "; the tests need at least " +
+                           std::to_string(out.min_periods) + " (the chronic window of " +
+                           std::to_string(o.chronic_n) + " plus " + std::to_string(o.min_baseline_periods) +
+                           " baseline " + u + "): statuses are provisional");
   }
 
   std::vector<uint64_t> totals(W, 0);
@@ -794,9 +857,9 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     out.languages_unscored = SortedCounts(unscored);
     for (const NamedCount& u : out.languages_unscored)
       if (u.count >= 10 && u.count * 20 >= d.records)
-        out.warnings.push_back(std::to_string(u.count) + " records (" +
-                               Pct(Ratio(u.count, d.records)) + ") in " + LanguageName(u.name) +
-                               " (" + u.name + "): no sentiment support for the language, so they are "
+        out.warnings.push_back(std::to_string(u.count) + " records (" + Pct(Ratio(u.count, d.records)) +
+                               ") in " + LanguageName(u.name) + " (" + u.name +
+                               "): no sentiment support for the language, so they are "
                                "left out of the sentiment shares; theme rules cover only the languages "
                                "they are written for");
   }
@@ -841,11 +904,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   const int n_recent = static_cast<int>(std::min<size_t>(o.chronic_n, W));
   const WindowFacts facts{o, out.periods, totals, W, r, n_recent, unit, units};
   for (const ThemeSeries& w : work) out.findings.push_back(FindingOf(w, facts, T, vmax, out));
-  std::stable_sort(out.findings.begin(), out.findings.end(),
-                   [](const Finding& a, const Finding& b) {
-                     if (a.priority != b.priority) return a.priority > b.priority;
-                     return a.theme < b.theme;
-                   });
+  std::stable_sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    return a.theme < b.theme;
+  });
 
   if (!d.conversations.empty()) {
     std::set<std::string> window(out.periods.begin(), out.periods.end());
@@ -904,11 +966,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
         sg.drivers.push_back({u.id, static_cast<uint64_t>(std::llround(c[at])), Round(typical, 100),
                               Round(excess, 100), Round(excess / excess_total, 1e4)});
       }
-      std::stable_sort(sg.drivers.begin(), sg.drivers.end(),
-                       [](const SurgeDriver& a, const SurgeDriver& b) {
-                         if (a.excess != b.excess) return a.excess > b.excess;
-                         return a.theme < b.theme;
-                       });
+      std::stable_sort(sg.drivers.begin(), sg.drivers.end(), [](const SurgeDriver& a, const SurgeDriver& b) {
+        if (a.excess != b.excess) return a.excess > b.excess;
+        return a.theme < b.theme;
+      });
       if (sg.drivers.size() > o.drivers_per_surge) sg.drivers.resize(o.drivers_per_surge);
     }
     return out;
@@ -923,8 +984,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       for (const auto& [g, n] : m) un[g] += n;
   // Only phrases frequent enough to be tested need background counts.
   for (auto it = un.begin(); it != un.end();) {
-    if (it->second < o.phrase_min_count) it = un.erase(it);
-    else ++it;
+    if (it->second < o.phrase_min_count)
+      it = un.erase(it);
+    else
+      ++it;
   }
   for (const auto& [p, n] : d.unclassified_docs)
     if (scope.count(p)) n_un += n;
@@ -972,7 +1035,8 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     for (size_t i = 0; i < sig.size(); ++i)
       for (const std::string& w : words(sig[i].phrase)) {
         auto it = word_owner.find(w);
-        if (it == word_owner.end()) word_owner[w] = static_cast<int>(i);
+        if (it == word_owner.end())
+          word_owner[w] = static_cast<int>(i);
         else {
           const int a = root(static_cast<int>(i)), b = root(it->second);
           parent[std::max(a, b)] = std::min(a, b);  // the stronger phrase stays the root

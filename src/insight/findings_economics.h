@@ -22,8 +22,7 @@ void AddImpact(const AggregateData& d, Findings* out);
 // Johnson's relative weights: raw weights of n predictors (they sum to R^2)
 // from their correlation matrix `rxx` (row-major n x n) and their
 // correlations `rxy` with the outcome.
-std::vector<double> RelativeWeights(const std::vector<double>& rxx, const std::vector<double>& rxy,
-                                    size_t n);
+std::vector<double> RelativeWeights(const std::vector<double>& rxx, const std::vector<double>& rxy, size_t n);
 
 // Orders the findings by `out->options.rank_by` (stable; priority breaks ties).
 void RankFindings(Findings* out);

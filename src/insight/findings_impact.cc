@@ -23,9 +23,12 @@ struct Score {
   double Count(const BucketStats& s) const {
     if (sentiment) return static_cast<double>(s.n);
     switch (kind) {
-      case ScoreKind::kNps: return static_cast<double>(s.nps_n);
-      case ScoreKind::kCsat: return static_cast<double>(s.csat_n);
-      default: return static_cast<double>(s.score_n);
+      case ScoreKind::kNps:
+        return static_cast<double>(s.nps_n);
+      case ScoreKind::kCsat:
+        return static_cast<double>(s.csat_n);
+      default:
+        return static_cast<double>(s.score_n);
     }
   }
   // Sum of the per-record score (NPS: +100 / 0 / -100; CSAT: 100 / 0).
@@ -34,8 +37,10 @@ struct Score {
     switch (kind) {
       case ScoreKind::kNps:
         return 100.0 * (static_cast<double>(s.promoters) - static_cast<double>(s.detractors));
-      case ScoreKind::kCsat: return 100.0 * static_cast<double>(s.csat_top);
-      default: return static_cast<double>(s.score_milli) / 1e3;
+      case ScoreKind::kCsat:
+        return 100.0 * static_cast<double>(s.csat_top);
+      default:
+        return static_cast<double>(s.score_milli) / 1e3;
     }
   }
   bool Of(const BucketStats& s, double* out) const {
@@ -201,7 +206,7 @@ void AddImpact(const AggregateData& d, Findings* out) {
       if (i > 1 && i <= 5) top += all_cells.score_int[i];
     }
     const bool integral = all_cells.score_n > 0 && ints == all_cells.score_n;
-    sc.kind = integral && above5 ? ScoreKind::kNps
+    sc.kind = integral && above5         ? ScoreKind::kNps
               : integral && !zero && top ? ScoreKind::kCsat
                                          : ScoreKind::kMean;
   }
@@ -217,14 +222,16 @@ void AddImpact(const AggregateData& d, Findings* out) {
   const char* unit = sc.sentiment ? "" : sc.kind == ScoreKind::kMean ? "" : " points";
   const std::string what =
       sc.sentiment ? "mean sentiment score (-1..1; no score column given)"
-      : sc.kind == ScoreKind::kNps ? "NPS of " + sum.name + " (100 x (promoters 9-10 - detractors 0-6) / answers 0-10)"
+      : sc.kind == ScoreKind::kNps
+          ? "NPS of " + sum.name + " (100 x (promoters 9-10 - detractors 0-6) / answers 0-10)"
       : sc.kind == ScoreKind::kCsat ? "CSAT of " + sum.name + " (100 x answers 4-5 / answers 1-5)"
                                     : "mean of " + sum.name;
-  sum.method = "Score: " + what + ". Impact of a theme = score of all records - score of the "
+  sum.method = "Score: " + what +
+               ". Impact of a theme = score of all records - score of the "
                "records without the theme (leave-one-out; negative: the theme drags the score "
                "down), over the window and undated records; 95% interval: percentile bootstrap, " +
-               std::to_string(sum.bootstrap_samples) + " resamples of " +
-               std::to_string(kScoreBuckets) + " record buckets (bucket = hash of the record id, "
+               std::to_string(sum.bootstrap_samples) + " resamples of " + std::to_string(kScoreBuckets) +
+               " record buckets (bucket = hash of the record id, "
                "fixed seed). Relative importance: Johnson's relative weights of the theme "
                "indicators in a least-squares regression of the per-record score; they split R^2.";
   if (!o.score_name.empty() && !has_scores)
@@ -289,16 +296,15 @@ void AddImpact(const AggregateData& d, Findings* out) {
   }
 
   // Relative weights over the most frequent themes (at most 150).
-  std::stable_sort(reg_themes.begin(), reg_themes.end(), [&](const auto& a, const auto& b) {
-    return impacts[a].n > impacts[b].n;
-  });
+  std::stable_sort(reg_themes.begin(), reg_themes.end(),
+                   [&](const auto& a, const auto& b) { return impacts[a].n > impacts[b].n; });
   if (reg_themes.size() > 150) reg_themes.resize(150);
   std::sort(reg_themes.begin(), reg_themes.end());
   const size_t n = reg_themes.size();
   if (n > 0) {
     // Population: scored records; y: the per-record score.
-    const double N = sc.sentiment ? static_cast<double>(all_cells.volume)
-                                  : static_cast<double>(all_cells.score_n);
+    const double N =
+        sc.sentiment ? static_cast<double>(all_cells.volume) : static_cast<double>(all_cells.score_n);
     double sy = 0, syy = 0;
     if (sc.sentiment) {
       sy = static_cast<double>(all_cells.score_micros) / 1e6;
@@ -309,9 +315,8 @@ void AddImpact(const AggregateData& d, Findings* out) {
     } else {
       const BucketStats b = all;
       sy = sc.Sum(b);
-      syy = sc.kind == ScoreKind::kNps
-                ? 1e4 * static_cast<double>(b.promoters + b.detractors)
-                : 1e4 * static_cast<double>(b.csat_top);
+      syy = sc.kind == ScoreKind::kNps ? 1e4 * static_cast<double>(b.promoters + b.detractors)
+                                       : 1e4 * static_cast<double>(b.csat_top);
     }
     const double my = sy / N, vy = syy / N - my * my;
     std::vector<double> p(n), rxy(n), rxx(n * n, 0.0);
@@ -324,7 +329,7 @@ void AddImpact(const AggregateData& d, Findings* out) {
           for (const auto& [ch, x] : m) c.Add(x);
       const BucketStats tb = Total(SumBuckets(td.buckets, scope));
       const double ni = sc.sentiment ? static_cast<double>(c.volume) : static_cast<double>(c.score_n);
-      const double siy = sc.sentiment ? static_cast<double>(c.score_micros) / 1e6
+      const double siy = sc.sentiment                  ? static_cast<double>(c.score_micros) / 1e6
                          : sc.kind == ScoreKind::kMean ? static_cast<double>(c.score_milli) / 1e3
                                                        : sc.Sum(tb);
       p[i] = ni / N;
@@ -357,21 +362,22 @@ void AddImpact(const AggregateData& d, Findings* out) {
     double r2 = 0;
     for (double e : eps) r2 += e;
     sum.r2 = Round(r2, 1e6);
-    for (size_t i = 0; i < n; ++i)
-      impacts[reg_themes[i]].relative_weight = r2 > 0 ? Round(eps[i] / r2) : 0.0;
+    for (size_t i = 0; i < n; ++i) impacts[reg_themes[i]].relative_weight = r2 > 0 ? Round(eps[i] / r2) : 0.0;
   }
 
   // Texts, the drivers table and the findings' impacts.
   for (auto& [theme, im] : impacts) {
     if (im.valid) {
-      const std::string name = sc.sentiment ? "mean sentiment" : std::string(ScoreKindName(sc.kind)) == "mean" ? "mean " + sum.name : std::string(sc.kind == ScoreKind::kNps ? "NPS" : "CSAT");
-      im.why = name + " " + Num(im.theme_score) + " on its " + std::to_string(im.n) +
-               " scored records; " + Num(im.without) + " without them vs " + Num(sum.score) +
-               " for all: impact " + Num(im.impact) + unit + " (95% interval " +
-               Num(im.ci_low) + " to " + Num(im.ci_high) + ")";
+      const std::string name = sc.sentiment ? "mean sentiment"
+                               : std::string(ScoreKindName(sc.kind)) == "mean"
+                                   ? "mean " + sum.name
+                                   : std::string(sc.kind == ScoreKind::kNps ? "NPS" : "CSAT");
+      im.why = name + " " + Num(im.theme_score) + " on its " + std::to_string(im.n) + " scored records; " +
+               Num(im.without) + " without them vs " + Num(sum.score) + " for all: impact " + Num(im.impact) +
+               unit + " (95% interval " + Num(im.ci_low) + " to " + Num(im.ci_high) + ")";
       if (im.relative_weight > 0)
-        im.why += "; " + Num(100 * im.relative_weight, "%.1f") + "% of the R^2 " +
-                  Num(sum.r2, "%.3f") + " (relative weights)";
+        im.why += "; " + Num(100 * im.relative_weight, "%.1f") + "% of the R^2 " + Num(sum.r2, "%.3f") +
+                  " (relative weights)";
     }
     Driver dr;
     dr.theme = theme;

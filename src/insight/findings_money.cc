@@ -36,9 +36,8 @@ std::optional<double> CostOf(const FindingsOptions& o, const std::string& channe
 
 // Money over the window from a theme's (or all records') cells and churn-risk
 // customers.
-Money Compute(const std::map<std::string, std::map<std::string, Counts>>& cells,
-              const ChurnCustomers& churn, const std::vector<std::string>& periods,
-              const FindingsOptions& o) {
+Money Compute(const std::map<std::string, std::map<std::string, Counts>>& cells, const ChurnCustomers& churn,
+              const std::vector<std::string>& periods, const FindingsOptions& o) {
   Money m;
   m.has_cost = o.cost_per_contact.has_value() || !o.cost_per_channel.empty();
   m.has_value = o.customer_value.has_value() || o.value_per_record;
@@ -105,8 +104,10 @@ Money Compute(const std::map<std::string, std::map<std::string, Counts>>& cells,
       const uint64_t valued = o.value_per_record ? std::min(churn_valued, m.churn_verbatims) : 0;
       if (o.value_per_record) m.value_at_risk += static_cast<double>(churn_cents) / 100.0;
       const uint64_t rest = m.churn_verbatims - valued;
-      if (o.customer_value) m.value_at_risk += *o.customer_value * static_cast<double>(rest);
-      else m.without_value = rest;
+      if (o.customer_value)
+        m.value_at_risk += *o.customer_value * static_cast<double>(rest);
+      else
+        m.without_value = rest;
     }
   }
   m.contact_cost = std::round(m.contact_cost * 100.0) / 100.0;
@@ -194,9 +195,9 @@ void AddMoney(const AggregateData& d, Findings* out) {
       list += (list.empty() ? "" : ", ") + c.name;
     }
     if (!seen)
-      out->warnings.push_back("cost per contact: channel '" + name +
-                              "' has no verbatims in the window; channels are: " +
-                              (list.empty() ? std::string("none") : list));
+      out->warnings.push_back(
+          "cost per contact: channel '" + name +
+          "' has no verbatims in the window; channels are: " + (list.empty() ? std::string("none") : list));
   }
   std::map<std::string, DepartmentMoney> by;
   for (const Finding& f : out->findings) {

@@ -36,9 +36,7 @@ std::string Num(double x, const char* fmt) {
   return buf;
 }
 
-std::string PValue(double p) {
-  return p < 1e-4 ? Num(p, "%.1e") : Num(p, "%.4f");
-}
+std::string PValue(double p) { return p < 1e-4 ? Num(p, "%.1e") : Num(p, "%.4f"); }
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
@@ -89,7 +87,8 @@ double TwoProportionZ(double x1, double n1, double x2, double n2) {
 // Line (1-based) of byte `offset` in `text`.
 size_t LineOf(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
-  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  return 1 + static_cast<size_t>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
 // ---- actions ------------------------------------------------------------
@@ -130,14 +129,11 @@ Status ParseCsvRows(std::string_view text, const std::string& src, std::vector<C
           }
         }
         if (!closed)
-          return InvalidArgumentError(src + ":" + std::to_string(open_line) +
-                                      ": unterminated quoted field");
+          return InvalidArgumentError(src + ":" + std::to_string(open_line) + ": unterminated quoted field");
         if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-          return InvalidArgumentError(src + ":" + std::to_string(line) +
-                                      ": text after a closing quote");
+          return InvalidArgumentError(src + ":" + std::to_string(line) + ": text after a closing quote");
       } else {
-        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-          field += text[i++];
+        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') field += text[i++];
       }
       row.fields.push_back(field);
       if (i >= text.size()) {
@@ -200,22 +196,25 @@ Result<std::vector<Action>> ParseActionsJson(std::string_view text, const std::s
       const char c = text[i];
       if (c == '\n') ++line;
       if (in_string) {
-        if (c == '\\') ++i;
-        else if (c == '"') in_string = false;
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          in_string = false;
         continue;
       }
-      if (c == '"') in_string = true;
+      if (c == '"')
+        in_string = true;
       else if (c == '[' || c == '{') {
         if (depth == 1) item_lines.push_back(line);
         ++depth;
-      } else if (c == ']' || c == '}') --depth;
+      } else if (c == ']' || c == '}')
+        --depth;
     }
   }
   std::vector<Action> out;
   for (size_t k = 0; k < doc.size(); ++k) {
-    const std::string where =
-        src + ":" + std::to_string(k < item_lines.size() ? item_lines[k] : 1) + " (item " +
-        std::to_string(k + 1) + ")";
+    const std::string where = src + ":" + std::to_string(k < item_lines.size() ? item_lines[k] : 1) +
+                              " (item " + std::to_string(k + 1) + ")";
     const Json& o = doc[k];
     if (!o.is_object()) return InvalidArgumentError(where + ": expected an object");
     Action a;
@@ -229,8 +228,7 @@ Result<std::vector<Action>> ParseActionsJson(std::string_view text, const std::s
                                              : nullptr;
       if (!field) continue;
       if (it.value().is_null()) continue;
-      if (!it.value().is_string())
-        return InvalidArgumentError(where + ": '" + key + "' must be a string");
+      if (!it.value().is_string()) return InvalidArgumentError(where + ": '" + key + "' must be a string");
       *field = Trim(it.value().get<std::string>());
     }
     VOC_RETURN_IF_ERROR(CheckAction(a, where));
@@ -242,7 +240,8 @@ Result<std::vector<Action>> ParseActionsJson(std::string_view text, const std::s
 Result<std::vector<Action>> ParseActionsCsv(std::string_view text, const std::string& src) {
   std::vector<CsvRow> rows;
   VOC_RETURN_IF_ERROR(ParseCsvRows(text, src, &rows));
-  if (rows.empty()) return InvalidArgumentError(src + ": empty (expected a header row: theme,owner,action,date,status)");
+  if (rows.empty())
+    return InvalidArgumentError(src + ": empty (expected a header row: theme,owner,action,date,status)");
   int col[5] = {-1, -1, -1, -1, -1};
   static const char* kNames[5] = {"theme", "owner", "action", "date", "status"};
   for (size_t c = 0; c < rows[0].fields.size(); ++c) {
@@ -260,8 +259,7 @@ Result<std::vector<Action>> ParseActionsCsv(std::string_view text, const std::st
     const std::string where = src + ":" + std::to_string(row.line);
     if (row.fields.size() != rows[0].fields.size())
       return InvalidArgumentError(where + ": " + std::to_string(row.fields.size()) +
-                                  " fields, the header has " +
-                                  std::to_string(rows[0].fields.size()));
+                                  " fields, the header has " + std::to_string(rows[0].fields.size()));
     Action a;
     std::string* dst[5] = {&a.theme, &a.owner, &a.action, &a.date, &a.status};
     for (int k = 0; k < 5; ++k)
@@ -281,8 +279,7 @@ Result<std::vector<Action>> ParseActions(std::string_view text, std::string_view
   size_t b = 0;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") b = 3;
   while (b < text.size() && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-  if (b < text.size() && (text[b] == '[' || text[b] == '{'))
-    return ParseActionsJson(text.substr(b), src);
+  if (b < text.size() && (text[b] == '[' || text[b] == '{')) return ParseActionsJson(text.substr(b), src);
   return ParseActionsCsv(text, src);
 }
 
@@ -291,17 +288,25 @@ Result<std::vector<Action>> ParseActions(std::string_view text, std::string_view
 std::string SerializeHistoryRun(const HistoryRun& r) {
   Json themes = Json::array();
   for (const HistoryTheme& t : r.themes) {
-    Json j{{"theme", t.theme},         {"status", t.status},   {"issue", t.issue},
-           {"state", t.state},         {"volume", t.volume},   {"share", t.share},
-           {"impact", nullptr},        {"priority", t.priority}, {"department", t.department},
-           {"since_run", t.since_run}, {"since_period", t.since_period}, {"runs", t.runs},
+    Json j{{"theme", t.theme},
+           {"status", t.status},
+           {"issue", t.issue},
+           {"state", t.state},
+           {"volume", t.volume},
+           {"share", t.share},
+           {"impact", nullptr},
+           {"priority", t.priority},
+           {"department", t.department},
+           {"since_run", t.since_run},
+           {"since_period", t.since_period},
+           {"runs", t.runs},
            {"resolved_run", t.resolved_run}};
     if (t.impact) j["impact"] = *t.impact;
     themes.push_back(std::move(j));
   }
-  Json j{{"format", "voc-history"}, {"version", kHistoryVersion}, {"run_id", r.run_id},
-         {"sequence", r.sequence},  {"timestamp", r.timestamp},    {"period", r.period},
-         {"last_period", r.last_period}, {"in_window", r.in_window}, {"themes", themes}};
+  Json j{{"format", "voc-history"},      {"version", kHistoryVersion}, {"run_id", r.run_id},
+         {"sequence", r.sequence},       {"timestamp", r.timestamp},   {"period", r.period},
+         {"last_period", r.last_period}, {"in_window", r.in_window},   {"themes", themes}};
   return j.dump(1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
@@ -322,8 +327,8 @@ Result<HistoryRun> ParseHistoryRun(std::string_view text) {
   const int64_t version = j["version"].get<int64_t>();
   if (version > kHistoryVersion)
     return FailedPreconditionError("history: version " + std::to_string(version) +
-                                   " is newer than this voc reads (" +
-                                   std::to_string(kHistoryVersion) + "); upgrade voc");
+                                   " is newer than this voc reads (" + std::to_string(kHistoryVersion) +
+                                   "); upgrade voc");
   if (version < 1) return InvalidArgumentError("history: bad version " + std::to_string(version));
   HistoryRun r;
   auto str = [&](const Json& o, const char* key, std::string* dst) -> Status {
@@ -355,8 +360,7 @@ Result<HistoryRun> ParseHistoryRun(std::string_view text) {
   VOC_RETURN_IF_ERROR(str(j, "last_period", &r.last_period));
   VOC_RETURN_IF_ERROR(uint(j, "in_window", &r.in_window));
   if (r.run_id.empty()) return InvalidArgumentError("history: missing \"run_id\"");
-  if (!ParsePeriod(r.period).ok())
-    return InvalidArgumentError("history: bad \"period\" '" + r.period + "'");
+  if (!ParsePeriod(r.period).ok()) return InvalidArgumentError("history: bad \"period\" '" + r.period + "'");
   if (!j.contains("themes") || !j["themes"].is_array())
     return InvalidArgumentError("history: missing \"themes\" array");
   std::set<std::string> seen;
@@ -442,17 +446,17 @@ void JudgeAction(const Findings& out, const Finding& f, const Action& a, ActionR
   r->z = Round(z, 1e4);
   r->p_value = 0.5 * std::erfc(z / std::sqrt(2.0));
   const std::string unit = PeriodName(out.period);
-  const std::string figures =
-      "share " + Pct(r->before_share) + " in " + std::to_string(r->before_periods) + " " + unit +
-      (r->before_periods == 1 ? "" : "s") + " before (" + std::to_string(r->before_count) + " of " +
-      std::to_string(r->before_total) + ") vs " + Pct(r->after_share) + " in " +
-      std::to_string(r->after_periods) + " after (" + std::to_string(r->after_count) + " of " +
-      std::to_string(r->after_total) + ")";
+  const std::string figures = "share " + Pct(r->before_share) + " in " + std::to_string(r->before_periods) +
+                              " " + unit + (r->before_periods == 1 ? "" : "s") + " before (" +
+                              std::to_string(r->before_count) + " of " + std::to_string(r->before_total) +
+                              ") vs " + Pct(r->after_share) + " in " + std::to_string(r->after_periods) +
+                              " after (" + std::to_string(r->after_count) + " of " +
+                              std::to_string(r->after_total) + ")";
   if (r->after_periods < o.action_min_periods || na <= 0) {
     r->verdict = "too early";
-    r->why = "only " + std::to_string(r->after_periods) + " " + unit +
-             (r->after_periods == 1 ? "" : "s") + " after " + a.date + " (the " + unit +
-             " " + at + " is left out); a verdict needs " + std::to_string(o.action_min_periods);
+    r->why = "only " + std::to_string(r->after_periods) + " " + unit + (r->after_periods == 1 ? "" : "s") +
+             " after " + a.date + " (the " + unit + " " + at + " is left out); a verdict needs " +
+             std::to_string(o.action_min_periods);
     if (r->after_periods > 0) r->why += "; so far " + figures;
     return;
   }
@@ -463,9 +467,9 @@ void JudgeAction(const Findings& out, const Finding& f, const Action& a, ActionR
   }
   const bool sig = r->p_value < o.action_alpha;
   r->verdict = sig ? "worked" : "did not work";
-  r->why = figures + "; one-sided two-proportion z-test (after < before): z = " +
-           Num(z, "%.2f") + ", p = " + PValue(r->p_value) +
-           (sig ? ", significant at " : ", not significant at ") + Num(o.action_alpha, "%g");
+  r->why = figures + "; one-sided two-proportion z-test (after < before): z = " + Num(z, "%.2f") +
+           ", p = " + PValue(r->p_value) + (sig ? ", significant at " : ", not significant at ") +
+           Num(o.action_alpha, "%g");
   const double pooled = (xb + xa) / (nb + na);
   if (std::min({pooled * nb, (1 - pooled) * nb, pooled * na, (1 - pooled) * na}) < 5)
     r->why += " (few verbatims: the normal approximation is rough)";
@@ -483,13 +487,11 @@ void ApplyHistory(Findings* out) {
       auto it = by_theme.find(a.theme);
       if (it == by_theme.end()) {
         out->warnings.push_back("actions: unknown theme '" + a.theme +
-                                "' (no finding in this window); its action of " + a.date +
-                                " is not judged");
+                                "' (no finding in this window); its action of " + a.date + " is not judged");
         continue;
       }
       if (!IsValidDate(a.date)) {
-        out->warnings.push_back("actions: bad date '" + a.date + "' for theme '" + a.theme +
-                                "'; not judged");
+        out->warnings.push_back("actions: bad date '" + a.date + "' for theme '" + a.theme + "'; not judged");
         continue;
       }
       Finding& f = out->findings[it->second];
@@ -498,15 +500,17 @@ void ApplyHistory(Findings* out) {
       f.actions.push_back(std::move(r));
     }
     for (Finding& f : out->findings) {
-      std::stable_sort(f.actions.begin(), f.actions.end(),
-                       [](const ActionResult& a, const ActionResult& b) {
-                         return a.action.date < b.action.date;
-                       });
+      std::stable_sort(f.actions.begin(), f.actions.end(), [](const ActionResult& a, const ActionResult& b) {
+        return a.action.date < b.action.date;
+      });
       for (const ActionResult& r : f.actions) {
         const std::string label = f.theme + " (" + r.action.date + ")";
-        if (r.verdict == "worked") out->changes.actions_worked.push_back(label);
-        else if (r.verdict == "did not work") out->changes.actions_did_not_work.push_back(label);
-        else out->changes.actions_too_early.push_back(label);
+        if (r.verdict == "worked")
+          out->changes.actions_worked.push_back(label);
+        else if (r.verdict == "did not work")
+          out->changes.actions_did_not_work.push_back(label);
+        else
+          out->changes.actions_too_early.push_back(label);
       }
     }
   }
@@ -515,9 +519,8 @@ void ApplyHistory(Findings* out) {
 
   const HistoryRun* prev = o.previous_run ? &*o.previous_run : nullptr;
   if (prev && prev->period != PeriodName(out->period)) {
-    out->warnings.push_back("history: the previous run (" + prev->run_id + ") used " +
-                            prev->period + " periods, this one " + PeriodName(out->period) +
-                            "; not compared");
+    out->warnings.push_back("history: the previous run (" + prev->run_id + ") used " + prev->period +
+                            " periods, this one " + PeriodName(out->period) + "; not compared");
     prev = nullptr;
   }
   std::map<std::string, const HistoryTheme*> before;
@@ -552,18 +555,15 @@ void ApplyHistory(Findings* out) {
       h.volume_change = static_cast<int64_t>(f.volume) - static_cast<int64_t>(p->volume);
       h.share_change = Round(f.share - p->share);
       if (p->impact && f.impact.valid) h.impact_change = Round(f.impact.impact - *p->impact, 1e4);
-      const double z = TwoProportionZ(static_cast<double>(p->volume),
-                                      static_cast<double>(prev->in_window),
-                                      static_cast<double>(f.volume),
-                                      static_cast<double>(out->in_window));
+      const double z = TwoProportionZ(static_cast<double>(p->volume), static_cast<double>(prev->in_window),
+                                      static_cast<double>(f.volume), static_cast<double>(out->in_window));
       h.z = Round(z, 1e4);
       h.p_value = std::erfc(std::fabs(z) / std::sqrt(2.0));
     }
     const std::string change_text =
         p ? "share " + Pct(p->share) + " in " + prev_name + " -> " + Pct(f.share) + " now (" +
                 std::to_string(p->volume) + " -> " + std::to_string(f.volume) +
-                " verbatims; two-proportion z = " + Num(h.z, "%.2f") + ", p = " +
-                PValue(h.p_value) + ")"
+                " verbatims; two-proportion z = " + Num(h.z, "%.2f") + ", p = " + PValue(h.p_value) + ")"
           : std::string();
     if (now && !was) {
       const bool relapse = p && !p->resolved_run.empty();
@@ -571,10 +571,9 @@ void ApplyHistory(Findings* out) {
       h.since_run = run.run_id;
       h.since_period = run.last_period;
       h.runs = 1;
-      h.reason = relapse ? "relapsed: " + status + " again after it was resolved in " +
-                               p->resolved_run
-                         : prev ? "new: " + status + " now, not an issue in " + prev_name
-                                : "new: " + status + " (the first run with history)";
+      h.reason = relapse ? "relapsed: " + status + " again after it was resolved in " + p->resolved_run
+                 : prev  ? "new: " + status + " now, not an issue in " + prev_name
+                         : "new: " + status + " (the first run with history)";
       if (p) h.reason += "; " + change_text;
       (relapse ? ch.relapsed : ch.new_issues).push_back(f.theme);
       if (f.status == FindingStatus::kChronic) ch.new_chronic.push_back(f.theme);
@@ -585,22 +584,20 @@ void ApplyHistory(Findings* out) {
       const double rel = p->share > 0 ? std::fabs(f.share - p->share) / p->share : (f.share > 0 ? 1.0 : 0.0);
       const bool sig = h.p_value < o.history_alpha && rel >= o.history_min_change;
       h.state = !sig ? "persisting" : f.share > p->share ? "worsening" : "improving";
-      h.reason = h.state + ": an issue for " + std::to_string(h.runs) + " runs since " +
-                 h.since_run + (h.since_period.empty() ? "" : " (" + h.since_period + ")") +
-                 "; " + change_text +
-                 (sig ? std::string(f.share > p->share ? ", a significant rise"
-                                                       : ", a significant fall")
+      h.reason = h.state + ": an issue for " + std::to_string(h.runs) + " runs since " + h.since_run +
+                 (h.since_period.empty() ? "" : " (" + h.since_period + ")") + "; " + change_text +
+                 (sig ? std::string(f.share > p->share ? ", a significant rise" : ", a significant fall")
                       : std::string(", no significant change"));
-      (h.state == "persisting" ? ch.persisting
-                               : h.state == "worsening" ? ch.worsening : ch.improving)
+      (h.state == "persisting"  ? ch.persisting
+       : h.state == "worsening" ? ch.worsening
+                                : ch.improving)
           .push_back(f.theme);
     } else if (!now && was) {
       h.state = "resolved";
       h.since_run = p->since_run;
       h.since_period = p->since_period;
       h.runs = p->runs;
-      h.reason = "resolved: " + p->status + " in " + prev_name + ", " + status + " now; " +
-                 change_text;
+      h.reason = "resolved: " + p->status + " in " + prev_name + ", " + status + " now; " + change_text;
       ch.resolved.push_back(f.theme);
       ResolvedTheme r;
       r.theme = f.theme;
@@ -616,8 +613,7 @@ void ApplyHistory(Findings* out) {
       out->resolved.push_back(std::move(r));
     } else {
       h.state = "quiet";
-      h.reason = prev ? "quiet: not an issue in this run nor in " + prev_name
-                      : "quiet: not an issue";
+      h.reason = prev ? "quiet: not an issue in this run nor in " + prev_name : "quiet: not an issue";
     }
     HistoryTheme t;
     t.theme = f.theme;

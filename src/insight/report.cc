@@ -58,9 +58,8 @@ Json SurgeJson(const VolumeSurge& s) {
                        {"typical", d.typical},
                        {"excess", d.excess},
                        {"share_of_excess", d.share_of_excess}});
-  return Json{{"period", s.period},  {"channel", s.channel}, {"count", s.count},
-              {"typical", s.typical}, {"ratio", s.ratio},     {"p_value", s.p_value},
-              {"reason", s.reason},   {"drivers", drivers}};
+  return Json{{"period", s.period}, {"channel", s.channel}, {"count", s.count},   {"typical", s.typical},
+              {"ratio", s.ratio},   {"p_value", s.p_value}, {"reason", s.reason}, {"drivers", drivers}};
 }
 
 // {"rule": n, "adapted": n, ...}
@@ -71,13 +70,11 @@ Json SourceCounts(const std::vector<NamedCount>& v) {
 }
 
 Json ConversationJson(const ConversationFigures& c) {
-  Json j{{"conversations", c.conversations},
-         {"turns", c.turns},
-         {"share_resolved", c.share_resolved},
-         {"share_unresolved", c.share_unresolved},
-         {"mean_sentiment_change", nullptr},
-         {"transfers_per_conversation", c.transfers_per_conversation},
-         {"right_first_time", c.right_first_time}};
+  Json j{
+      {"conversations", c.conversations},      {"turns", c.turns},
+      {"share_resolved", c.share_resolved},    {"share_unresolved", c.share_unresolved},
+      {"mean_sentiment_change", nullptr},      {"transfers_per_conversation", c.transfers_per_conversation},
+      {"right_first_time", c.right_first_time}};
   if (c.mean_sentiment_change) j["mean_sentiment_change"] = *c.mean_sentiment_change;
   return j;
 }
@@ -99,55 +96,51 @@ Json FindingJson(const Finding& f, size_t rank, const Findings& all) {
     signals[SignalName(s.signal)] = {{"count", s.count}, {"share", s.share}};
   Json parts = Json::array();
   for (const PriorityPart& p : f.priority_parts)
-    parts.push_back({{"name", p.name},
-                     {"value", p.value},
-                     {"weight", p.weight},
-                     {"points", p.points},
-                     {"why", p.why}});
+    parts.push_back(
+        {{"name", p.name}, {"value", p.value}, {"weight", p.weight}, {"points", p.points}, {"why", p.why}});
   Json evidence = Json::array();
   for (const Quote& q : f.evidence) evidence.push_back(QuoteJson(q));
-  Json j{
-      {"rank", rank},
-      {"theme", f.theme},
-      {"label_path", f.label_path},
-      {"status", FindingStatusName(f.status)},
-      {"status_reason", f.status_reason},
-      {"also", AlsoJson(f)},
-      {"provisional", f.provisional},
-      {"department", f.department},
-      {"role", ValueRoleName(f.role)},
-      {"owners", owners},
-      {"sources", SourceCounts(f.sources)},
-      {"priority", {{"score", f.priority}, {"parts", parts}}},
-      {"escalation", {{"escalated", f.escalated}, {"urgency_safety", f.urgency_safety}}},
-      {"volume", f.volume},
-      {"share", f.share},
-      {"undated", f.undated},
-      {"persistence", f.persistence},
-      {"recent_present", f.recent_present},
-      {"reference_share", f.reference_share},
-      {"trend", {{"direction", f.trend}, {"slope", f.trend_slope}}},
-      {"emerging_test",
-       {{"last_count", f.last_count},
-        {"baseline_share", f.own_baseline_share},
-        {"expected", f.last_expected},
-        {"p_value", f.last_p_value},
-        {"significant", f.last_significant}}},
-      {"spike_test", {{"period", f.spike_period}, {"p_value", f.spike_p_value}}},
-      {"series", series},
-      {"sentiment",
-       {{"negative", f.negative},
-        {"neutral", f.neutral},
-        {"positive", f.positive},
-        {"share_negative", f.share_negative},
-        {"mean_score", f.mean_score},
-        {"mean_emotion", f.mean_emotion}}},
-      {"signals", signals},
-      {"with_signal", f.with_signal},
-      {"repeat_customers", {{"customers", f.customers}, {"repeat", f.repeat_customers}}},
-      {"channels", NamedCounts(f.channels, "channel")},
-      {"next_step", SuggestedNextStep(f)},
-      {"evidence", evidence}};
+  Json j{{"rank", rank},
+         {"theme", f.theme},
+         {"label_path", f.label_path},
+         {"status", FindingStatusName(f.status)},
+         {"status_reason", f.status_reason},
+         {"also", AlsoJson(f)},
+         {"provisional", f.provisional},
+         {"department", f.department},
+         {"role", ValueRoleName(f.role)},
+         {"owners", owners},
+         {"sources", SourceCounts(f.sources)},
+         {"priority", {{"score", f.priority}, {"parts", parts}}},
+         {"escalation", {{"escalated", f.escalated}, {"urgency_safety", f.urgency_safety}}},
+         {"volume", f.volume},
+         {"share", f.share},
+         {"undated", f.undated},
+         {"persistence", f.persistence},
+         {"recent_present", f.recent_present},
+         {"reference_share", f.reference_share},
+         {"trend", {{"direction", f.trend}, {"slope", f.trend_slope}}},
+         {"emerging_test",
+          {{"last_count", f.last_count},
+           {"baseline_share", f.own_baseline_share},
+           {"expected", f.last_expected},
+           {"p_value", f.last_p_value},
+           {"significant", f.last_significant}}},
+         {"spike_test", {{"period", f.spike_period}, {"p_value", f.spike_p_value}}},
+         {"series", series},
+         {"sentiment",
+          {{"negative", f.negative},
+           {"neutral", f.neutral},
+           {"positive", f.positive},
+           {"share_negative", f.share_negative},
+           {"mean_score", f.mean_score},
+           {"mean_emotion", f.mean_emotion}}},
+         {"signals", signals},
+         {"with_signal", f.with_signal},
+         {"repeat_customers", {{"customers", f.customers}, {"repeat", f.repeat_customers}}},
+         {"channels", NamedCounts(f.channels, "channel")},
+         {"next_step", SuggestedNextStep(f)},
+         {"evidence", evidence}};
   // Verbatims left out of the sentiment shares (unsupported languages).
   if (f.unscored) j["sentiment"]["unscored"] = f.unscored;
   if (f.conversations) j["conversations"] = ConversationJson(*f.conversations);
@@ -170,14 +163,16 @@ std::string CsvField(const std::string& raw) {
   // quoted. Numbers stay numbers.
   std::string s = raw;
   const size_t first = s.find_first_not_of(' ');
-  const bool formula = first != std::string::npos &&
-                       s[first] != 0 && std::strchr("=+-@\t\r", s[first]) != nullptr && !PlainNumber(s);
+  const bool formula = first != std::string::npos && s[first] != 0 &&
+                       std::strchr("=+-@\t\r", s[first]) != nullptr && !PlainNumber(s);
   if (formula) s.insert(0, "'");
   if (!formula && s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"') out += "\"\"";
-    else out += c;
+    if (c == '"')
+      out += "\"\"";
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -193,16 +188,34 @@ std::string MdEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\n': case '\r': case '\t': out += ' '; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '|':
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\n':
+      case '\r':
+      case '\t':
+        out += ' ';
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '#':
+      case '|':
       case '!':
         out += '\\';
         out += c;
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
   return out;
@@ -211,9 +224,12 @@ std::string MdEscape(std::string_view s) {
 std::string Slug(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += static_cast<char>(c);
-    else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-    else if (!out.empty() && out.back() != '-') out += '-';
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out += static_cast<char>(c);
+    else if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   // File names stay short (a department name may be any length) and a name
@@ -239,8 +255,7 @@ std::string MdText(std::string_view s) { return MdEscape(s); }
 
 std::string ConversationText(const ConversationFigures& c) {
   char buf[64];
-  std::string out = std::to_string(c.conversations) + ", " +
-                    PercentText(c.share_resolved) + " resolved, " +
+  std::string out = std::to_string(c.conversations) + ", " + PercentText(c.share_resolved) + " resolved, " +
                     PercentText(c.share_unresolved) + " unresolved";
   if (c.mean_sentiment_change) {
     std::snprintf(buf, sizeof buf, "%+.2f", *c.mean_sentiment_change);
@@ -265,8 +280,8 @@ std::string PercentText(double x) {
 std::string WindowText(const Findings& f) {
   if (f.periods.empty()) return "no dated records";
   const std::string unit = PeriodName(f.period);
-  return f.periods.front() + " to " + f.periods.back() + " (" + std::to_string(f.periods.size()) +
-         " " + unit + (f.periods.size() == 1 ? "" : "s") + ")";
+  return f.periods.front() + " to " + f.periods.back() + " (" + std::to_string(f.periods.size()) + " " +
+         unit + (f.periods.size() == 1 ? "" : "s") + ")";
 }
 
 }  // namespace internal
@@ -297,8 +312,7 @@ std::string SuggestedNextStep(const Finding& f) {
       break;
   }
   auto share = [&](Signal sig) {
-    return f.signals.size() > static_cast<size_t>(sig) ? f.signals[static_cast<int>(sig)].share
-                                                       : 0.0;
+    return f.signals.size() > static_cast<size_t>(sig) ? f.signals[static_cast<int>(sig)].share : 0.0;
   };
   using internal::PercentText;
   if (share(Signal::kAvoidableContact) >= 0.15)
@@ -315,8 +329,7 @@ std::string SuggestedNextStep(const Finding& f) {
          " say the experience did not match what was promised; align the promise with what is "
          "delivered.";
   if (share(Signal::kChurnRisk) >= 0.15)
-    s += " Churn: " + PercentText(share(Signal::kChurnRisk)) +
-         " threaten to leave; follow up with them.";
+    s += " Churn: " + PercentText(share(Signal::kChurnRisk)) + " threaten to leave; follow up with them.";
   if (f.escalated)
     s += " Urgency/safety: " + std::to_string(f.urgency_safety) +
          " verbatims mention a safety or urgent risk; escalate today whatever the volume.";
@@ -343,7 +356,8 @@ std::string FindingsToJson(const Findings& f) {
   j["channels"] = NamedCounts(f.channels, "channel");
   if (f.conversations) j["conversations"] = ConversationJson(*f.conversations);
   // The language mix, unless every record is "und" (languages not identified).
-  if (!(f.languages.empty() || (f.languages.size() == 1 && f.languages[0].name == "und" && f.unscored == 0))) {
+  if (!(f.languages.empty() ||
+        (f.languages.size() == 1 && f.languages[0].name == "und" && f.unscored == 0))) {
     Json languages = NamedCounts(f.languages, "language");
     for (Json& l : languages) {
       uint64_t n = 0;
@@ -356,8 +370,8 @@ std::string FindingsToJson(const Findings& f) {
   j["theme_sources"] = SourceCounts(f.theme_sources);
   j["reference_share"] = f.reference_share;
   Json by_status = Json::object();
-  for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,
-                          FindingStatus::kResolved, FindingStatus::kSpike, FindingStatus::kStable})
+  for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging, FindingStatus::kResolved,
+                          FindingStatus::kSpike, FindingStatus::kStable})
     by_status[FindingStatusName(s)] = f.Count(s);
   j["counts_by_status"] = by_status;
   j["options"] = {{"chronic_k", o.chronic_k},
@@ -404,24 +418,26 @@ std::string FindingsToJson(const Findings& f) {
     for (const Quote& q : t.examples) examples.push_back(QuoteJson(q));
     Json series = Json::array();
     for (const PeriodPoint& p : t.series)
-      series.push_back({{"period", p.period}, {"count", p.count}, {"total", p.total},
-                        {"share", p.share}, {"present", p.present}});
-    unknown.push_back({{"name", t.name},
-                       {"count", t.count},
-                       {"id", t.id},
-                       {"sample_count", t.sample_count},
-                       {"share", t.share},
-                       {"status", FindingStatusName(t.status)},
-                       {"status_reason", t.status_reason},
-                       {"trend", t.trend},
-                       {"series", series},
-                       {"share_negative", t.share_negative},
-                       {"with_signal", t.with_signal},
-                       {"rule", {{"include", t.rule},
-                                 {"precision", t.rule_precision},
-                                 {"recall", t.rule_recall}}},
-                       {"phrases", phrases},
-                       {"examples", examples}});
+      series.push_back({{"period", p.period},
+                        {"count", p.count},
+                        {"total", p.total},
+                        {"share", p.share},
+                        {"present", p.present}});
+    unknown.push_back(
+        {{"name", t.name},
+         {"count", t.count},
+         {"id", t.id},
+         {"sample_count", t.sample_count},
+         {"share", t.share},
+         {"status", FindingStatusName(t.status)},
+         {"status_reason", t.status_reason},
+         {"trend", t.trend},
+         {"series", series},
+         {"share_negative", t.share_negative},
+         {"with_signal", t.with_signal},
+         {"rule", {{"include", t.rule}, {"precision", t.rule_precision}, {"recall", t.rule_recall}}},
+         {"phrases", phrases},
+         {"examples", examples}});
   }
   j["unknown_themes"] = unknown;
   Json surges = Json::array();
@@ -446,8 +462,9 @@ std::string FindingsToCsv(const Findings& f) {
   // Conversation input only: the conversations that carried each theme.
   const bool conv = f.conversations.has_value();
   if (conv)
-    out += "conversations,share_resolved,share_unresolved,mean_sentiment_change,"
-           "transfers_per_conversation,right_first_time,";
+    out +=
+        "conversations,share_resolved,share_unresolved,mean_sentiment_change,"
+        "transfers_per_conversation,right_first_time,";
   out += "evidence\r\n";
   for (size_t i = 0; i < f.findings.size(); ++i) {
     const Finding& x = f.findings[i];
@@ -472,9 +489,10 @@ std::string FindingsToCsv(const Findings& f) {
     row.push_back(Fmt(x.trend_slope));
     row.push_back(Fmt(x.share_negative));
     row.push_back(Fmt(x.mean_score));
-    for (Signal s : {Signal::kRepeatContact, Signal::kEffort, Signal::kAvoidableContact,
-                     Signal::kChurnRisk, Signal::kExpectationMismatch, Signal::kUrgencySafety})
-      row.push_back(Fmt(x.signals.size() > static_cast<size_t>(s) ? x.signals[static_cast<int>(s)].share : 0.0));
+    for (Signal s : {Signal::kRepeatContact, Signal::kEffort, Signal::kAvoidableContact, Signal::kChurnRisk,
+                     Signal::kExpectationMismatch, Signal::kUrgencySafety})
+      row.push_back(
+          Fmt(x.signals.size() > static_cast<size_t>(s) ? x.signals[static_cast<int>(s)].share : 0.0));
     row.push_back(std::to_string(x.repeat_customers));
     std::string ch;
     for (const NamedCount& c : x.channels) ch += (ch.empty() ? "" : ";") + c.name;
@@ -528,11 +546,13 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
     m += internal::HistoryDigest(f, dept);
     std::map<std::string, int> counts;
     for (size_t i : idx) ++counts[FindingStatusName(f.findings[i].status)];
-    if (idx.empty()) m += "Your findings: none in this window";
-    else m += "Your findings:";
+    if (idx.empty())
+      m += "Your findings: none in this window";
+    else
+      m += "Your findings:";
     bool first = true;
-    for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging,
-                            FindingStatus::kSpike, FindingStatus::kResolved, FindingStatus::kStable}) {
+    for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging, FindingStatus::kSpike,
+                            FindingStatus::kResolved, FindingStatus::kStable}) {
       auto it = counts.find(FindingStatusName(s));
       if (it == counts.end()) continue;
       m += std::string(first ? " " : ", ") + std::to_string(it->second) + " " + it->first;
@@ -546,12 +566,11 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
     m += internal::EconDigestSummary(f, dept);
     for (size_t i : idx) {
       const Finding& x = f.findings[i];
-      m += "## " + std::to_string(i + 1) + ". " + MdEscape(x.theme) + " (" +
-           FindingStatusName(x.status) + (x.escalated ? ", ESCALATED" : "") + ")\n\n";
+      m += "## " + std::to_string(i + 1) + ". " + MdEscape(x.theme) + " (" + FindingStatusName(x.status) +
+           (x.escalated ? ", ESCALATED" : "") + ")\n\n";
       m += "- Status: " + MdEscape(x.status_reason) + "\n";
-      m += "- Volume: " + std::to_string(x.volume) + " verbatims, " +
-           internal::PercentText(x.share) + " of all; trend " + x.trend + "; persistence " +
-           internal::PercentText(x.persistence) + "\n";
+      m += "- Volume: " + std::to_string(x.volume) + " verbatims, " + internal::PercentText(x.share) +
+           " of all; trend " + x.trend + "; persistence " + internal::PercentText(x.persistence) + "\n";
       m += "- Negativity: " + internal::PercentText(x.share_negative) + " negative\n";
       std::string sig;
       for (const SignalShare& s : x.signals)
@@ -581,8 +600,8 @@ std::vector<Digest> DepartmentDigests(const Findings& f) {
         m += "Evidence (redacted):\n\n";
         for (const Quote& q : x.evidence)
           m += "> " + std::string(q.cut_left ? "... " : "") + MdEscape(q.snippet) +
-               (q.cut_right ? " ..." : "") + "  \n> (" + MdEscape(q.channel) + ", " +
-               MdEscape(q.period) + ", " + PolarityName(q.polarity) + ")\n\n";
+               (q.cut_right ? " ..." : "") + "  \n> (" + MdEscape(q.channel) + ", " + MdEscape(q.period) +
+               ", " + PolarityName(q.polarity) + ")\n\n";
       }
     }
     out.push_back(std::move(d));
@@ -600,8 +619,8 @@ Status WriteDigests(const Findings& f, const std::string& dir) {
   std::string index = "# Department digests\n\nWindow: " + internal::WindowText(f) + "\n\n";
   for (const Digest& d : DepartmentDigests(f)) {
     VOC_RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / d.file_name).string(), d.markdown));
-    index += "- [" + MdEscape(d.department.empty() ? "unassigned" : d.department) + "](" +
-             d.file_name + ")\n";
+    index +=
+        "- [" + MdEscape(d.department.empty() ? "unassigned" : d.department) + "](" + d.file_name + ")\n";
   }
   return WriteFileAtomic((fs::path(dir) / "README.md").string(), index);
 }

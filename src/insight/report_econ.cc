@@ -26,9 +26,12 @@ bool HasMoney(const Money& m) { return m.has_cost || m.has_value; }
 std::string ScoreLabel(const ScoreSummary& s) {
   if (s.from_sentiment) return "mean sentiment";
   switch (s.kind) {
-    case ScoreKind::kNps: return "NPS (" + s.name + ")";
-    case ScoreKind::kCsat: return "CSAT (" + s.name + ")";
-    default: return "mean " + s.name;
+    case ScoreKind::kNps:
+      return "NPS (" + s.name + ")";
+    case ScoreKind::kCsat:
+      return "CSAT (" + s.name + ")";
+    default:
+      return "mean " + s.name;
   }
 }
 
@@ -123,7 +126,7 @@ void AddEconJson(const Findings& f, Json* j) {
 
 std::vector<std::string> EconCsvHeader() {
   return {"contact_cost", "costly_contacts", "value_at_risk", "customers_at_risk", "money_why",
-          "impact", "impact_low", "impact_high", "relative_weight", "impact_why"};
+          "impact",       "impact_low",      "impact_high",   "relative_weight",   "impact_why"};
 }
 
 std::vector<std::string> EconCsvRow(const Finding& f) {
@@ -144,8 +147,7 @@ std::vector<std::string> EconCsvRow(const Finding& f) {
 std::string EconDigestLines(const Finding& f, const Findings& all) {
   std::string m;
   if (HasMoney(f.money)) m += "- Money: " + f.money.why + "\n";
-  if (f.impact.valid)
-    m += "- Impact on " + ScoreLabel(all.score) + ": " + f.impact.why + "\n";
+  if (f.impact.valid) m += "- Impact on " + ScoreLabel(all.score) + ": " + f.impact.why + "\n";
   return m;
 }
 
@@ -182,8 +184,8 @@ std::string EconHtml(const Findings& f) {
     if (f.money.has_value) h += "<th>value at risk</th>";
     h += "</tr>\n";
     for (const DepartmentMoney& d : f.money_by_department) {
-      h += "<tr><td>" + Esc(d.department.empty() ? "unassigned" : d.department) +
-           "</td><td class=\"n\">" + std::to_string(d.findings) + "</td>";
+      h += "<tr><td>" + Esc(d.department.empty() ? "unassigned" : d.department) + "</td><td class=\"n\">" +
+           std::to_string(d.findings) + "</td>";
       if (f.money.has_cost) h += "<td class=\"n\">" + Esc(MoneyText(d.contact_cost, cur)) + "</td>";
       if (f.money.has_value) h += "<td class=\"n\">" + Esc(MoneyText(d.value_at_risk, cur)) + "</td>";
       h += "</tr>\n";
@@ -198,10 +200,10 @@ std::string EconHtml(const Findings& f) {
     if (d.impact.valid && rows.size() < 15) rows.push_back(&d);
   if (rows.empty()) return h;
   const ScoreSummary& s = f.score;
-  h += "<h2>What drives the score</h2>\n<p class=\"sub\">" + Esc(ScoreLabel(s)) + " " +
-       F(s.score) + " over " + std::to_string(s.n) + " scored records" +
-       (s.from_sentiment ? " (no score column given: voc's sentiment score is the score)" : "") +
-       ". " + Esc(s.method) + "</p>\n";
+  h += "<h2>What drives the score</h2>\n<p class=\"sub\">" + Esc(ScoreLabel(s)) + " " + F(s.score) +
+       " over " + std::to_string(s.n) + " scored records" +
+       (s.from_sentiment ? " (no score column given: voc's sentiment score is the score)" : "") + ". " +
+       Esc(s.method) + "</p>\n";
   double lo = 0, hi = 0;
   for (const Driver* d : rows) {
     lo = std::min({lo, d->impact.ci_low, d->impact.impact});
@@ -229,22 +231,21 @@ std::string EconHtml(const Findings& f) {
          F(x(im.ci_high), "%.1f") + "\" y2=\"" + F(y + 9, "%.1f") +
          "\" stroke=\"#1f2933\" stroke-width=\"1.5\"/>";
   }
-  h += "<text x=\"" + F(x(lo), "%.1f") + "\" y=\"" + std::to_string(H - 4) +
-       "\" font-size=\"11\">" + F(lo) + "</text><text x=\"" + F(x(hi), "%.1f") + "\" y=\"" +
-       std::to_string(H - 4) + "\" font-size=\"11\" text-anchor=\"end\">" + F(hi) + "</text>";
+  h += "<text x=\"" + F(x(lo), "%.1f") + "\" y=\"" + std::to_string(H - 4) + "\" font-size=\"11\">" + F(lo) +
+       "</text><text x=\"" + F(x(hi), "%.1f") + "\" y=\"" + std::to_string(H - 4) +
+       "\" font-size=\"11\" text-anchor=\"end\">" + F(hi) + "</text>";
   h += "</svg>\n<table><tr><th>theme</th><th>department</th><th>scored records</th><th>score of "
        "the theme</th><th>without it</th><th>impact</th><th>95% interval</th><th>share of "
        "R&sup2;</th></tr>\n";
   for (const Driver* d : rows) {
     const Impact& im = d->impact;
     h += "<tr><td>" + Esc(d->theme) + "</td><td>" + Esc(d->department) + "</td><td class=\"n\">" +
-         std::to_string(im.n) + "</td><td class=\"n\">" + F(im.theme_score) +
-         "</td><td class=\"n\">" + F(im.without) + "</td><td class=\"n\">" + F(im.impact) +
-         "</td><td class=\"n\">" + F(im.ci_low) + " to " + F(im.ci_high) +
-         "</td><td class=\"n\">" + PercentText(im.relative_weight) + "</td></tr>\n";
+         std::to_string(im.n) + "</td><td class=\"n\">" + F(im.theme_score) + "</td><td class=\"n\">" +
+         F(im.without) + "</td><td class=\"n\">" + F(im.impact) + "</td><td class=\"n\">" + F(im.ci_low) +
+         " to " + F(im.ci_high) + "</td><td class=\"n\">" + PercentText(im.relative_weight) + "</td></tr>\n";
   }
-  h += "</table>\n<p class=\"sub\">R&sup2; of the regression on theme indicators: " +
-       F(s.r2, "%.3f") + ".</p>\n";
+  h += "</table>\n<p class=\"sub\">R&sup2; of the regression on theme indicators: " + F(s.r2, "%.3f") +
+       ".</p>\n";
   return h;
 }
 

@@ -88,8 +88,7 @@ void AddHistoryJson(const Findings& f, Json* j) {
   }
   if (f.has_history || !o.actions.empty()) {
     if (!o.actions.empty())
-      (*j)["options"]["actions"] = {{"alpha", o.action_alpha},
-                                    {"min_periods", o.action_min_periods}};
+      (*j)["options"]["actions"] = {{"alpha", o.action_alpha}, {"min_periods", o.action_min_periods}};
     const HistoryChanges& c = f.changes;
     Json ch{{"previous_run", c.previous_run}};
     if (f.has_history) {
@@ -146,7 +145,8 @@ std::string Lines(const Findings& f, const std::vector<std::string>& themes, boo
   for (const std::string& t : themes) {
     const Finding* x = FindTheme(f, t);
     std::string dept;
-    if (x) dept = x->department;
+    if (x)
+      dept = x->department;
     else
       for (const ResolvedTheme& r : f.resolved)
         if (r.theme == t) dept = r.department;
@@ -162,7 +162,7 @@ std::vector<std::string> HistoryCsvHeader(const Findings& f) {
   std::vector<std::string> h;
   if (f.has_history)
     h = {"history_state", "history_since_run", "history_since_period", "history_runs",
-         "volume_change", "share_change", "impact_change"};
+         "volume_change", "share_change",      "impact_change"};
   if (!f.options.actions.empty()) h.push_back("actions");
   return h;
 }
@@ -171,7 +171,10 @@ std::vector<std::string> HistoryCsvRow(const Finding& x, const Findings& f) {
   std::vector<std::string> row;
   if (f.has_history) {
     const FindingHistory h = x.history ? *x.history : FindingHistory();
-    row = {h.state, h.since_run, h.since_period, std::to_string(h.runs),
+    row = {h.state,
+           h.since_run,
+           h.since_period,
+           std::to_string(h.runs),
            h.in_previous ? std::to_string(h.volume_change) : "",
            h.in_previous ? Fx(h.share_change, "%.6g") : "",
            h.impact_change ? Fx(*h.impact_change, "%.6g") : ""};
@@ -193,18 +196,16 @@ std::string HistoryDigest(const Findings& f, const std::string& department) {
     m += c.previous_run.empty()
              ? "The first run with history: every issue is new.\n\n"
              : "Compared with " + c.previous_run +
-                   (c.previous_timestamp.empty() ? "" : " (" + c.previous_timestamp + ")") +
-                   ".\n\n";
+                   (c.previous_timestamp.empty() ? "" : " (" + c.previous_timestamp + ")") + ".\n\n";
   std::string body;
   auto md_line = [&](const std::string& label) {
     return [&f, label](const std::string& t, const Finding* x) {
       std::string s = "- " + label + ": " + MdText(t) + (x ? "" : " (no finding in this run)");
       if (x && x->history && x->history->in_previous)
-        s += " (share " + PercentText(x->share - x->history->share_change) + " -> " +
-             PercentText(x->share) + ")";
+        s += " (share " + PercentText(x->share - x->history->share_change) + " -> " + PercentText(x->share) +
+             ")";
       if (x && x->history && x->history->runs > 1)
-        s += ", an issue for " + std::to_string(x->history->runs) + " runs since " +
-             x->history->since_run;
+        s += ", an issue for " + std::to_string(x->history->runs) + " runs since " + x->history->since_run;
       (void)f;
       return s + "\n";
     };
@@ -221,8 +222,8 @@ std::string HistoryDigest(const Findings& f, const std::string& department) {
     if (x.department != department) continue;
     for (const ActionResult& r : x.actions)
       body += "- Action on " + MdText(x.theme) + " (" + MdText(r.action.action) + ", " +
-              MdText(r.action.owner) + ", " + r.action.date + "): **" + r.verdict + "**: " +
-              MdText(r.why) + "\n";
+              MdText(r.action.owner) + ", " + r.action.date + "): **" + r.verdict + "**: " + MdText(r.why) +
+              "\n";
   }
   if (body.empty()) body = "- Nothing changed for this department.\n";
   return m + body + "\n";
@@ -232,8 +233,8 @@ std::string FindingHistoryDigest(const Finding& x) {
   std::string m;
   if (x.history) m += "- Since the last run: " + MdText(x.history->reason) + "\n";
   for (const ActionResult& r : x.actions)
-    m += "- Action " + r.action.date + " (" + MdText(r.action.action) + "): " + r.verdict +
-         "; " + MdText(r.why) + "\n";
+    m += "- Action " + r.action.date + " (" + MdText(r.action.action) + "): " + r.verdict + "; " +
+         MdText(r.why) + "\n";
   return m;
 }
 
@@ -244,8 +245,7 @@ std::string HistoryHtml(const Findings& f) {
   if (f.has_history)
     h += "<p class=\"sub\">" +
          (c.previous_run.empty()
-              ? std::string("The first run with history (") + Esc(f.run.run_id) +
-                    "): every issue is new."
+              ? std::string("The first run with history (") + Esc(f.run.run_id) + "): every issue is new."
               : "This run " + Esc(f.run.run_id) + " compared with " + Esc(c.previous_run) +
                     (c.previous_timestamp.empty() ? "" : " of " + Esc(c.previous_timestamp)) +
                     ". Worsening / improving: two-proportion z-test on the window share at " +
@@ -265,11 +265,11 @@ std::string HistoryHtml(const Findings& f) {
           for (const ResolvedTheme& r : f.resolved)
             if (r.theme == t) items += " " + ShareMove(r.previous_share, r.share) + " (no finding now)";
         if (x && x->history && x->history->runs > 1)
-          items += " &middot; " + std::to_string(x->history->runs) + " runs since " +
-                   Esc(x->history->since_run);
+          items +=
+              " &middot; " + std::to_string(x->history->runs) + " runs since " + Esc(x->history->since_run);
       }
-      h += "<tr><td>" + std::string(label) + "</td><td class=\"n\">" +
-           std::to_string(themes.size()) + "</td><td>" + items + "</td></tr>\n";
+      h += "<tr><td>" + std::string(label) + "</td><td class=\"n\">" + std::to_string(themes.size()) +
+           "</td><td>" + items + "</td></tr>\n";
     };
     h += "<table><tr><th>Change</th><th class=\"n\">Themes</th><th>Share last run &rarr; now"
          "</th></tr>\n";
@@ -279,8 +279,8 @@ std::string HistoryHtml(const Findings& f) {
     row("Improving", c.improving);
     row("Resolved", c.resolved);
     row("Persisting", c.persisting);
-    if (c.new_issues.empty() && c.relapsed.empty() && c.worsening.empty() &&
-        c.improving.empty() && c.resolved.empty() && c.persisting.empty())
+    if (c.new_issues.empty() && c.relapsed.empty() && c.worsening.empty() && c.improving.empty() &&
+        c.resolved.empty() && c.persisting.empty())
       h += "<tr><td colspan=\"3\">No issues in this run or the last.</td></tr>\n";
     h += "</table>\n";
     if (!c.new_chronic.empty()) {
@@ -298,8 +298,8 @@ std::string HistoryHtml(const Findings& f) {
               Esc(PercentText(r.before_share)) + " <small>(" + std::to_string(r.before_periods) +
               ")</small></td><td class=\"n\">" + Esc(PercentText(r.after_share)) + " <small>(" +
               std::to_string(r.after_periods) + ")</small></td><td class=\"n\">" +
-              Fx(r.p_value, r.p_value < 1e-4 ? "%.1e" : "%.4f") + "</td><td><b>" +
-              Esc(r.verdict) + "</b></td></tr>\n";
+              Fx(r.p_value, r.p_value < 1e-4 ? "%.1e" : "%.4f") + "</td><td><b>" + Esc(r.verdict) +
+              "</b></td></tr>\n";
   if (!acts.empty())
     h += "<h3>Actions: before vs after</h3><p class=\"sub\">Share of the theme in the periods "
          "before and after the action date (periods in brackets; the period of the date is left "
@@ -317,8 +317,8 @@ std::string FindingHistoryHtml(const Finding& x) {
          Esc(x.history->reason) + "</div>";
   for (const ActionResult& r : x.actions)
     h += "<div class=\"meta\"><b>Action " + Esc(r.action.date) + "</b> (" + Esc(r.action.action) +
-         (r.action.owner.empty() ? "" : ", " + Esc(r.action.owner)) + "): <b>" +
-         Esc(r.verdict) + "</b>; " + Esc(r.why) + "</div>";
+         (r.action.owner.empty() ? "" : ", " + Esc(r.action.owner)) + "): <b>" + Esc(r.verdict) + "</b>; " +
+         Esc(r.why) + "</div>";
   return h;
 }
 

@@ -91,11 +91,11 @@ std::string TrendSvg(const Finding& f) {
   const double plot_w = w - left - 8, plot_h = h - bottom - top;
   const double bw = plot_w / static_cast<double>(n);
   auto y = [&](double v) { return top + plot_h * (1.0 - v / maxv); };
-  std::string s = "<svg viewBox=\"0 0 " + std::to_string(w) + " " + std::to_string(h) +
-                  "\" width=\"" + std::to_string(w) + "\" height=\"" + std::to_string(h) +
+  std::string s = "<svg viewBox=\"0 0 " + std::to_string(w) + " " + std::to_string(h) + "\" width=\"" +
+                  std::to_string(w) + "\" height=\"" + std::to_string(h) +
                   "\" role=\"img\" aria-label=\"share per period\">";
-  s += "<line x1=\"" + std::to_string(left) + "\" y1=\"" + F(y(0)) + "\" x2=\"" +
-       std::to_string(w - 8) + "\" y2=\"" + F(y(0)) + "\" stroke=\"#cbd2d9\"/>";
+  s += "<line x1=\"" + std::to_string(left) + "\" y1=\"" + F(y(0)) + "\" x2=\"" + std::to_string(w - 8) +
+       "\" y2=\"" + F(y(0)) + "\" stroke=\"#cbd2d9\"/>";
   s += "<text x=\"" + std::to_string(left - 4) + "\" y=\"" + F(y(maxv / 1.1) + 4) +
        "\" text-anchor=\"end\">" + Esc(PercentText(maxv / 1.1)) + "</text>";
   s += "<text x=\"" + std::to_string(left - 4) + "\" y=\"" + F(y(0)) + "\" text-anchor=\"end\">0</text>";
@@ -106,22 +106,22 @@ std::string TrendSvg(const Finding& f) {
     const char* fill = p.present ? "#b44d3a" : "#9fb3c8";
     if (f.status == FindingStatus::kEmerging && i + 1 == n) fill = "#c7811c";
     if (f.status == FindingStatus::kSpike && p.period == f.spike_period) fill = "#6b5b95";
-    s += "<rect x=\"" + F(x) + "\" y=\"" + F(y(p.share)) + "\" width=\"" + F(bw * 0.7) +
-         "\" height=\"" + F(std::max(bh, 0.5)) + "\" fill=\"" + fill + "\"><title>" +
-         Esc(p.period) + ": " + std::to_string(p.count) + " of " + std::to_string(p.total) +
-         " (" + Esc(PercentText(p.share)) + ")</title></rect>";
+    s += "<rect x=\"" + F(x) + "\" y=\"" + F(y(p.share)) + "\" width=\"" + F(bw * 0.7) + "\" height=\"" +
+         F(std::max(bh, 0.5)) + "\" fill=\"" + fill + "\"><title>" + Esc(p.period) + ": " +
+         std::to_string(p.count) + " of " + std::to_string(p.total) + " (" + Esc(PercentText(p.share)) +
+         ")</title></rect>";
   }
   s += "<line x1=\"" + std::to_string(left) + "\" y1=\"" + F(y(f.reference_share)) + "\" x2=\"" +
        std::to_string(w - 8) + "\" y2=\"" + F(y(f.reference_share)) +
        "\" stroke=\"#1f2933\" stroke-dasharray=\"5 4\" stroke-width=\"1.2\"/>";
   if (f.status == FindingStatus::kEmerging)
-    s += "<line x1=\"" + std::to_string(left) + "\" y1=\"" + F(y(f.own_baseline_share)) +
-         "\" x2=\"" + std::to_string(w - 8) + "\" y2=\"" + F(y(f.own_baseline_share)) +
+    s += "<line x1=\"" + std::to_string(left) + "\" y1=\"" + F(y(f.own_baseline_share)) + "\" x2=\"" +
+         std::to_string(w - 8) + "\" y2=\"" + F(y(f.own_baseline_share)) +
          "\" stroke=\"#c7811c\" stroke-dasharray=\"2 3\" stroke-width=\"1.2\"/>";
   s += "<text x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(h - 6) + "\">" +
        Esc(f.series.front().period) + "</text>";
-  s += "<text x=\"" + std::to_string(w - 8) + "\" y=\"" + std::to_string(h - 6) +
-       "\" text-anchor=\"end\">" + Esc(f.series.back().period) + "</text>";
+  s += "<text x=\"" + std::to_string(w - 8) + "\" y=\"" + std::to_string(h - 6) + "\" text-anchor=\"end\">" +
+       Esc(f.series.back().period) + "</text>";
   s += "</svg>";
   return s;
 }
@@ -144,8 +144,8 @@ std::string MarkedSnippet(const Quote& q) {
 }
 
 std::string QuoteHtml(const Quote& q) {
-  return "<blockquote>" + MarkedSnippet(q) + "<small>" + Esc(q.channel) + " &middot; " +
-         Esc(q.period) + " &middot; " + PolarityName(q.polarity) + "</small></blockquote>";
+  return "<blockquote>" + MarkedSnippet(q) + "<small>" + Esc(q.channel) + " &middot; " + Esc(q.period) +
+         " &middot; " + PolarityName(q.polarity) + "</small></blockquote>";
 }
 
 // The compact cell of the findings table: share resolved, sentiment
@@ -155,14 +155,13 @@ std::string ConversationCell(const Finding& x) {
   const ConversationFigures& c = *x.conversations;
   std::string change = c.mean_sentiment_change ? F(*c.mean_sentiment_change, "%+.2f") : "n/a";
   return "<td class=\"conv\" title=\"" + Esc(internal::ConversationText(c)) + "\">" +
-         Esc(PercentText(c.share_resolved)) + " resolved<br><small>sentiment " + change +
-         " &middot; " + F(c.transfers_per_conversation, "%.2f") + " transfers</small></td>";
+         Esc(PercentText(c.share_resolved)) + " resolved<br><small>sentiment " + change + " &middot; " +
+         F(c.transfers_per_conversation, "%.2f") + " transfers</small></td>";
 }
 
 std::string PriorityBar(const Finding& f) {
   std::string s = "<div class=\"pbar\" title=\"";
-  for (const PriorityPart& p : f.priority_parts)
-    s += Esc(p.name) + " " + F(p.points) + "; ";
+  for (const PriorityPart& p : f.priority_parts) s += Esc(p.name) + " " + F(p.points) + "; ";
   s += "\">";
   for (const PriorityPart& p : f.priority_parts)
     s += "<i class=\"p-" + Esc(p.name) + "\" style=\"width:" + F(p.points, "%.2f") + "%\"></i>";
@@ -178,9 +177,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   h += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
   h += "<title>" + Esc(options.title) + "</title><style>" + kCss + "</style></head><body><main>\n";
   h += "<h1>" + Esc(options.title) + "</h1>\n";
-  h += "<p class=\"sub\">Window " + Esc(internal::WindowText(f)) + " &middot; by " +
-       PeriodName(f.period) + " &middot; chronic = above baseline in " +
-       std::to_string(f.options.chronic_k) + " of the last " +
+  h += "<p class=\"sub\">Window " + Esc(internal::WindowText(f)) + " &middot; by " + PeriodName(f.period) +
+       " &middot; chronic = above baseline in " + std::to_string(f.options.chronic_k) + " of the last " +
        std::to_string(f.options.chronic_n) + " periods</p>\n";
   h += internal::HistoryHtml(f);  // what changed opens the report
 
@@ -193,8 +191,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   const std::string Unit = f.conversations ? "Conversations" : "Verbatims";
   kpi(std::to_string(f.in_window), unit + " in window");
   kpi(std::to_string(f.findings.size()), "issue themes");
-  for (FindingStatus s : {FindingStatus::kChronic, FindingStatus::kEmerging, FindingStatus::kSpike,
-                          FindingStatus::kResolved})
+  for (FindingStatus s :
+       {FindingStatus::kChronic, FindingStatus::kEmerging, FindingStatus::kSpike, FindingStatus::kResolved})
     kpi(std::to_string(f.Count(s)), Badge(s));
   kpi(Esc(PercentText(f.in_window ? static_cast<double>(f.unclassified) / f.in_window : 0.0)),
       "unclassified");
@@ -208,8 +206,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
                                      (f.undated ? " (with undated)" : ""));
     kpi(Esc(PercentText(c.share_resolved)), "resolved");
     kpi(Esc(PercentText(c.share_unresolved)), "unresolved");
-    kpi(c.mean_sentiment_change ? F(*c.mean_sentiment_change, "%+.2f") : "n/a",
-        "customer sentiment change");
+    kpi(c.mean_sentiment_change ? F(*c.mean_sentiment_change, "%+.2f") : "n/a", "customer sentiment change");
     kpi(F(c.transfers_per_conversation, "%.2f"), "transfers per conversation");
     kpi(F(c.right_first_time, "%.2f"), "right first time (estimate)");
     h += "</div>\n";
@@ -233,9 +230,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   std::vector<const Finding*> escalated;
   for (const Finding& x : f.findings)
     if (x.escalated) escalated.push_back(&x);
-  std::stable_sort(escalated.begin(), escalated.end(), [](const Finding* a, const Finding* b) {
-    return a->urgency_safety > b->urgency_safety;
-  });
+  std::stable_sort(escalated.begin(), escalated.end(),
+                   [](const Finding* a, const Finding* b) { return a->urgency_safety > b->urgency_safety; });
   constexpr size_t kNamedEscalations = 6;
   std::string esc;
   uint64_t rest_mentions = 0;
@@ -251,37 +247,39 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   }
   if (escalated.size() > kNamedEscalations)
     esc += "<li>and " + std::to_string(escalated.size() - kNamedEscalations) + " more themes with " +
-           std::to_string(rest_mentions) + " mentions in all (marked <span class=\"badge b-esc\">safety</span> below)</li>";
+           std::to_string(rest_mentions) +
+           " mentions in all (marked <span class=\"badge b-esc\">safety</span> below)</li>";
   if (!esc.empty())
     h += "<div class=\"alert\"><b>Escalate regardless of volume</b><ul>" + esc + "</ul></div>\n";
   if (!f.window_sufficient)
     h += "<div class=\"alert\"><b>Too few periods for confident statuses.</b> The window has " +
          std::to_string(f.periods.size()) + " " + PeriodName(f.period) +
-         "(s); the chronic, emerging and spike tests need at least " +
-         std::to_string(f.min_periods) +
+         "(s); the chronic, emerging and spike tests need at least " + std::to_string(f.min_periods) +
          ". The statuses below are provisional: read them as hints, not verdicts.</div>\n";
   if (!f.surges.empty()) {
     h += "<h2>Volume surges</h2>\n<p class=\"sub\">Periods whose total volume stands out "
          "from the typical (median) volume of the other periods, even when theme shares stay "
-         "flat.</p>\n<table><tr><th>Period</th><th>Channel</th><th class=\"n\">" + Unit + "</th>"
+         "flat.</p>\n<table><tr><th>Period</th><th>Channel</th><th class=\"n\">" +
+         Unit +
+         "</th>"
          "<th class=\"n\">Typical</th><th class=\"n\">Ratio</th><th>Driven by</th></tr>\n";
     for (const VolumeSurge& x : f.surges) {
       std::string drivers;
       for (const SurgeDriver& dr : x.drivers)
-        drivers += (drivers.empty() ? "" : ", ") + Esc(dr.theme) + " (+" + F(dr.excess, "%.0f") +
-                   ")";
+        drivers += (drivers.empty() ? "" : ", ") + Esc(dr.theme) + " (+" + F(dr.excess, "%.0f") + ")";
       h += "<tr><td>" + Esc(x.period) + "</td><td>" +
            (x.channel.empty() ? std::string("all") : Esc(x.channel)) + "</td><td class=\"n\">" +
            std::to_string(x.count) + "</td><td class=\"n\">" + F(x.typical, "%.0f") +
-           "</td><td class=\"n\">" + (x.ratio > 0 ? F(x.ratio, "%.1f") + "x" : "new") +
-           "</td><td>" + drivers + "</td></tr>\n";
+           "</td><td class=\"n\">" + (x.ratio > 0 ? F(x.ratio, "%.1f") + "x" : "new") + "</td><td>" +
+           drivers + "</td></tr>\n";
     }
     h += "</table>\n";
   }
 
   h += internal::EconHtml(f);
 
-  h += "<h2>Findings by " + std::string(RankByName(f.options.rank_by)) + "</h2>\n<p class=\"sub legend\">Priority 0&ndash;100, made of"
+  h += "<h2>Findings by " + std::string(RankByName(f.options.rank_by)) +
+       "</h2>\n<p class=\"sub legend\">Priority 0&ndash;100, made of"
        "<i class=\"p-volume\"></i>volume<i class=\"p-persistence\"></i>persistence"
        "<i class=\"p-negativity\"></i>negativity<i class=\"p-signals\"></i>CX signals"
        "<i class=\"p-growth\"></i>growth</p>\n";
@@ -293,15 +291,14 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
     const Finding& x = f.findings[i];
     std::string ch;
     for (const NamedCount& c : x.channels) ch += (ch.empty() ? "" : ", ") + Esc(c.name);
-    h += "<tr><td class=\"n\">" + std::to_string(i + 1) + "</td><td><b>" + Esc(x.theme) +
-         "</b></td><td>" + Badge(x.status) + AlsoBadges(x) +
-         (x.escalated ? " <span class=\"badge b-esc\">safety</span>" : "") + "</td><td>" +
-         F(x.priority) + PriorityBar(x) + "</td><td>" +
-         Esc(x.department.empty() ? "unassigned" : x.department) + "<br><small>" +
-         ValueRoleName(x.role) + "</small></td><td class=\"n\">" + std::to_string(x.volume) +
-         "</td><td class=\"n\">" + Esc(PercentText(x.share)) + "</td><td class=\"n\">" +
-         Esc(PercentText(x.share_negative)) + "</td><td>" + Esc(x.trend) + "</td>" +
-         (f.conversations ? ConversationCell(x) : std::string()) + "<td>" + ch + "</td></tr>\n";
+    h += "<tr><td class=\"n\">" + std::to_string(i + 1) + "</td><td><b>" + Esc(x.theme) + "</b></td><td>" +
+         Badge(x.status) + AlsoBadges(x) + (x.escalated ? " <span class=\"badge b-esc\">safety</span>" : "") +
+         "</td><td>" + F(x.priority) + PriorityBar(x) + "</td><td>" +
+         Esc(x.department.empty() ? "unassigned" : x.department) + "<br><small>" + ValueRoleName(x.role) +
+         "</small></td><td class=\"n\">" + std::to_string(x.volume) + "</td><td class=\"n\">" +
+         Esc(PercentText(x.share)) + "</td><td class=\"n\">" + Esc(PercentText(x.share_negative)) +
+         "</td><td>" + Esc(x.trend) + "</td>" + (f.conversations ? ConversationCell(x) : std::string()) +
+         "<td>" + ch + "</td></tr>\n";
   }
   h += "</table>\n";
 
@@ -311,8 +308,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
     const Finding& x = f.findings[i];
     if (x.status == FindingStatus::kStable && !x.escalated) continue;
     ++shown;
-    h += "<div class=\"card\"><div class=\"head\"><h3>" + std::to_string(i + 1) + ". " +
-         Esc(x.theme) + "</h3>" + Badge(x.status) + AlsoBadges(x) +
+    h += "<div class=\"card\"><div class=\"head\"><h3>" + std::to_string(i + 1) + ". " + Esc(x.theme) +
+         "</h3>" + Badge(x.status) + AlsoBadges(x) +
          (x.escalated ? " <span class=\"badge b-esc\">safety</span>" : "") + "</div>";
     h += "<div class=\"meta\">" + Esc(x.department.empty() ? "unassigned" : x.department) + " (" +
          ValueRoleName(x.role) + ") &middot; " + std::to_string(x.volume) + " " + unit + ", " +
@@ -324,8 +321,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
          (x.status == FindingStatus::kEmerging
               ? "; dotted: own earlier share " + Esc(PercentText(x.own_baseline_share))
               : std::string()) +
-         "</div></div><div><b>Why it is here</b><p style=\"margin:4px 0\">" +
-         Esc(x.status_reason) + "</p><b>Priority " + F(x.priority) + "</b><ul class=\"why\">";
+         "</div></div><div><b>Why it is here</b><p style=\"margin:4px 0\">" + Esc(x.status_reason) +
+         "</p><b>Priority " + F(x.priority) + "</b><ul class=\"why\">";
     for (const PriorityPart& p : x.priority_parts)
       h += "<li>" + Esc(p.name) + " +" + F(p.points) + ": " + Esc(p.why) + "</li>";
     h += "</ul>";
@@ -333,8 +330,8 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
       h += "<p class=\"meta\"><b>Conversations.</b> " + Esc(internal::ConversationText(*x.conversations)) +
            "</p>";
     if (x.customers)
-      h += "<p class=\"meta\">" + std::to_string(x.repeat_customers) + " of " +
-           std::to_string(x.customers) + " identified customers contacted more than once</p>";
+      h += "<p class=\"meta\">" + std::to_string(x.repeat_customers) + " of " + std::to_string(x.customers) +
+           " identified customers contacted more than once</p>";
     h += "</div></div>";
     h += internal::FindingEconHtml(x, f);
     h += internal::FindingHistoryHtml(x);
@@ -355,21 +352,22 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
   uint64_t maxd = 1;
   for (const auto& [d, v] : dept_volume) maxd = std::max(maxd, v);
   h += "<h2>At a glance</h2><div class=\"grid\"><div><table><tr><th>Department</th>"
-       "<th>Findings</th><th class=\"n\">" + Unit + "</th></tr>";
+       "<th>Findings</th><th class=\"n\">" +
+       Unit + "</th></tr>";
   for (const auto& [d, st] : dept) {
     std::string badges;
     for (const auto& [s, n] : st) badges += std::to_string(n) + "&nbsp;" + Esc(s) + " ";
     h += "<tr><td>" + Esc(d) + "</td><td>" + badges + "</td><td class=\"n\">" +
-         std::to_string(dept_volume[d]) + " <span class=\"hbar\" style=\"width:" +
-         F(60.0 * dept_volume[d] / maxd, "%.0f") + "px\"></span></td></tr>";
+         std::to_string(dept_volume[d]) +
+         " <span class=\"hbar\" style=\"width:" + F(60.0 * dept_volume[d] / maxd, "%.0f") +
+         "px\"></span></td></tr>";
   }
   h += "</table></div><div><table><tr><th>Channel</th><th class=\"n\">" + Unit + "</th></tr>";
   uint64_t maxc = 1;
   for (const NamedCount& c : f.channels) maxc = std::max(maxc, c.count);
   for (const NamedCount& c : f.channels)
     h += "<tr><td>" + Esc(c.name) + "</td><td class=\"n\">" + std::to_string(c.count) +
-         " <span class=\"hbar\" style=\"width:" + F(60.0 * c.count / maxc, "%.0f") +
-         "px\"></span></td></tr>";
+         " <span class=\"hbar\" style=\"width:" + F(60.0 * c.count / maxc, "%.0f") + "px\"></span></td></tr>";
   h += "</table></div></div>\n";
 
   if (!f.unknown_themes.empty()) {
@@ -387,29 +385,27 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
       uint64_t maxc = 1;
       for (const PeriodPoint& p : t.series) maxc = std::max(maxc, p.count);
       for (const PeriodPoint& p : t.series)
-        spark += "<span class=\"hbar\" title=\"" + Esc(p.period) + ": " +
-                 std::to_string(p.count) + "\" style=\"width:4px;margin-right:1px;height:" +
-                 F(2.0 + 18.0 * p.count / maxc, "%.0f") + "px;vertical-align:bottom\"></span>";
-      h += "<div class=\"card\"><div class=\"head\"><h3>&ldquo;" + Esc(t.name) +
-           "&rdquo;</h3>" + (t.id.empty() ? std::string() : Badge(t.status)) +
-           "<span class=\"meta\">" + std::to_string(t.count) +
-           " unclassified verbatims" +
+        spark += "<span class=\"hbar\" title=\"" + Esc(p.period) + ": " + std::to_string(p.count) +
+                 "\" style=\"width:4px;margin-right:1px;height:" + F(2.0 + 18.0 * p.count / maxc, "%.0f") +
+                 "px;vertical-align:bottom\"></span>";
+      h += "<div class=\"card\"><div class=\"head\"><h3>&ldquo;" + Esc(t.name) + "&rdquo;</h3>" +
+           (t.id.empty() ? std::string() : Badge(t.status)) + "<span class=\"meta\">" +
+           std::to_string(t.count) + " unclassified verbatims" +
            (t.id.empty() ? std::string()
                          : " (" + Esc(PercentText(t.share)) + " of the sample), " +
-                               Esc(PercentText(t.sample_count ? t.share_negative : 0.0)) +
-                               " negative") +
+                               Esc(PercentText(t.sample_count ? t.share_negative : 0.0)) + " negative") +
            "</span></div>";
       if (!t.id.empty()) {
-        h += "<div class=\"meta\">" + spark + " trend " + Esc(t.trend) + " &middot; " +
-             Esc(t.status_reason) + "</div>";
+        h += "<div class=\"meta\">" + spark + " trend " + Esc(t.trend) + " &middot; " + Esc(t.status_reason) +
+             "</div>";
         h += "<div class=\"meta\">Draft id <code>" + Esc(t.id) + "</code>; suggested rule <code>" +
              Esc(t.rule) + "</code> (precision " + F(t.rule_precision, "%.2f") + ", recall " +
              F(t.rule_recall, "%.2f") + ")</div>";
       }
       h += "<div class=\"meta\">Phrases: ";
       for (size_t i = 0; i < t.phrases.size(); ++i)
-        h += (i ? ", " : "") + Esc(t.phrases[i].phrase) + " (" +
-             std::to_string(t.phrases[i].unclassified) + ")";
+        h += (i ? ", " : "") + Esc(t.phrases[i].phrase) + " (" + std::to_string(t.phrases[i].unclassified) +
+             ")";
       h += "</div>";
       for (const Quote& q : t.examples) h += QuoteHtml(q);
       h += "</div>\n";

@@ -37,8 +37,8 @@ std::string UnknownSpeaker(size_t turn, std::string_view speaker) {
 }
 
 std::string TooManyTurns(uint64_t n, size_t limit) {
-  return "conversation has " + std::to_string(n) + " turns, more than the limit of " +
-         std::to_string(limit) + " (--max-turns)";
+  return "conversation has " + std::to_string(n) + " turns, more than the limit of " + std::to_string(limit) +
+         " (--max-turns)";
 }
 
 // A transcript line "[00:01:12] Caller: text", "00:01 Agent: text" or
@@ -53,8 +53,7 @@ bool SplitSpeakerLine(std::string_view line, std::string_view* speaker, std::str
     s = Trim(s.substr(e + 1));
   } else if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) {
     size_t e = 0;
-    while (e < s.size() && (std::isdigit(static_cast<unsigned char>(s[e])) || s[e] == ':' ||
-                            s[e] == '.'))
+    while (e < s.size() && (std::isdigit(static_cast<unsigned char>(s[e])) || s[e] == ':' || s[e] == '.'))
       ++e;
     if (e < s.size() && s[e] != ' ') return false;
     s = Trim(s.substr(e));
@@ -147,8 +146,8 @@ ConversationReader::~ConversationReader() = default;
 const ConversationStats& ConversationReader::stats() const { return impl_->stats; }
 const RecordReader& ConversationReader::records() const { return *impl_->records; }
 
-Result<std::unique_ptr<ConversationReader>> ConversationReader::Create(
-    std::unique_ptr<RecordReader> records, ConversationReaderOptions options) {
+Result<std::unique_ptr<ConversationReader>> ConversationReader::Create(std::unique_ptr<RecordReader> records,
+                                                                       ConversationReaderOptions options) {
   if (!records) return InvalidArgumentError("no record reader");
   if (options.max_turns == 0) return InvalidArgumentError("max_turns must be at least 1");
   switch (options.form) {
@@ -172,9 +171,7 @@ Result<std::unique_ptr<ConversationReader>> ConversationReader::Create(
             "with the company's author ids (--company-authors)");
       {
         const auto& cols = records->columns();
-        auto has = [&](const std::string& c) {
-          return std::find(cols.begin(), cols.end(), c) != cols.end();
-        };
+        auto has = [&](const std::string& c) { return std::find(cols.begin(), cols.end(), c) != cols.end(); };
         std::string list;
         for (const auto& c : cols) list += (list.empty() ? "" : ", ") + c;
         for (const std::string* c : {&options.parent_column, &options.role_column, &options.author_column})
@@ -191,9 +188,12 @@ Result<std::unique_ptr<ConversationReader>> ConversationReader::Create(
 
 ConversationReader::Next ConversationReader::Read(Conversation* c, Reject* reject) {
   switch (impl_->options.form) {
-    case ConversationForm::kTurns: return impl_->ReadTurns(c, reject);
-    case ConversationForm::kTranscript: return impl_->ReadTranscript(c, reject);
-    case ConversationForm::kThread: return impl_->ReadThread(c, reject);
+    case ConversationForm::kTurns:
+      return impl_->ReadTurns(c, reject);
+    case ConversationForm::kTranscript:
+      return impl_->ReadTranscript(c, reject);
+    case ConversationForm::kThread:
+      return impl_->ReadThread(c, reject);
   }
   return Next::kEnd;
 }
@@ -242,28 +242,26 @@ ConversationReader::Next ConversationReader::Impl::ReadTurns(Conversation* c, Re
       speaker = &t[0];
       body = &t[1];
     } else {
-      return RejectConversation(record.line,
-                                "turn " + std::to_string(i) +
-                                    " is not an object with speaker and text (or a [speaker, text] pair)",
-                                raw, reject);
+      return RejectConversation(
+          record.line,
+          "turn " + std::to_string(i) + " is not an object with speaker and text (or a [speaker, text] pair)",
+          raw, reject);
     }
     if (speaker == nullptr || !speaker->is_string())
-      return RejectConversation(record.line,
-                                "turn " + std::to_string(i) + " has no '" + options.speaker_field +
-                                    "' string",
-                                raw, reject);
+      return RejectConversation(
+          record.line, "turn " + std::to_string(i) + " has no '" + options.speaker_field + "' string", raw,
+          reject);
     if (body == nullptr || !body->is_string() || IsBlankText(body->get_ref<const std::string&>()))
-      return RejectConversation(record.line, "turn " + std::to_string(i) + " has no text", raw,
-                                reject);
+      return RejectConversation(record.line, "turn " + std::to_string(i) + " has no text", raw, reject);
     std::string label = speaker->get<std::string>();
     std::string words = body->get<std::string>();
     internal::UnmaskInvalidUtf8(&label);
     internal::UnmaskInvalidUtf8(&words);
     if (words.size() > options.max_turn_bytes)
-      return RejectConversation(record.line,
-                                "turn " + std::to_string(i) + " exceeds " +
-                                    std::to_string(options.max_turn_bytes) + " bytes",
-                                raw, reject);
+      return RejectConversation(
+          record.line,
+          "turn " + std::to_string(i) + " exceeds " + std::to_string(options.max_turn_bytes) + " bytes", raw,
+          reject);
     auto role = options.speakers.Find(label);
     if (!role) return RejectConversation(record.line, UnknownSpeaker(i, label), raw, reject);
     Turn turn;
@@ -276,9 +274,8 @@ ConversationReader::Next ConversationReader::Impl::ReadTurns(Conversation* c, Re
       } else if (time->is_string() && !IsBlankText(time->get_ref<const std::string&>())) {
         auto ts = ParseTimestamp(time->get_ref<const std::string&>());
         if (!ts.ok())
-          return RejectConversation(record.line,
-                                    "turn " + std::to_string(i) + ": " + ts.status().message(), raw,
-                                    reject);
+          return RejectConversation(record.line, "turn " + std::to_string(i) + ": " + ts.status().message(),
+                                    raw, reject);
         turn.timestamp = *ts;
       }
     }
@@ -295,8 +292,7 @@ ConversationReader::Next ConversationReader::Impl::ReadTurns(Conversation* c, Re
     if (!c->timestamp && k == "time" && !IsBlankText(v)) {
       auto ts = ParseTimestamp(v);
       if (!ts.ok())
-        return RejectConversation(record.line, "conversation time: " + ts.status().message(), raw,
-                                  reject);
+        return RejectConversation(record.line, "conversation time: " + ts.status().message(), raw, reject);
       c->timestamp = *ts;
     }
   }
@@ -365,8 +361,7 @@ ConversationReader::Next ConversationReader::Impl::ReadTranscript(Conversation* 
     if (!started) {
       started = true;
       c->line = record.line;
-      c->id = pending_id.empty() ? std::to_string(stats.conversations + stats.rejected + 1)
-                                 : pending_id;
+      c->id = pending_id.empty() ? std::to_string(stats.conversations + stats.rejected + 1) : pending_id;
       pending_id.clear();
     }
     if (raw_head.size() < 4096) {
@@ -379,13 +374,11 @@ ConversationReader::Next ConversationReader::Impl::ReadTranscript(Conversation* 
       auto role = options.speakers.Find(speaker);
       if (role) {
         if (++turns > options.max_turns) {
-          error = where() +
-                  TooManyTurns(turns, options.max_turns);
+          error = where() + TooManyTurns(turns, options.max_turns);
           continue;
         }
         if (text.size() > options.max_turn_bytes) {
-          error = where() + "turn exceeds " +
-                  std::to_string(options.max_turn_bytes) + " bytes";
+          error = where() + "turn exceeds " + std::to_string(options.max_turn_bytes) + " bytes";
           continue;
         }
         Turn t;
@@ -406,8 +399,7 @@ ConversationReader::Next ConversationReader::Impl::ReadTranscript(Conversation* 
     }
     std::string& t = c->turns.back().text;
     if (t.size() + record.text.size() + 1 > options.max_turn_bytes) {
-      error = where() + "turn exceeds " +
-              std::to_string(options.max_turn_bytes) + " bytes";
+      error = where() + "turn exceeds " + std::to_string(options.max_turn_bytes) + " bytes";
       continue;
     }
     t += ' ';
@@ -529,8 +521,7 @@ void ConversationReader::Impl::LoadThreads() {
       root[k] = found;
       if (found < 0) {
         why[k] = reason;
-        if (rows[k].error.empty())
-          rows[k].error = "thread not assembled: " + reason;
+        if (rows[k].error.empty()) rows[k].error = "thread not assembled: " + reason;
       }
     }
   }

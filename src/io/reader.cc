@@ -48,9 +48,7 @@ std::string JoinColumns(const std::vector<std::string>& columns) {
   return out;
 }
 
-std::string ExceedsMessage(size_t limit) {
-  return "record exceeds " + std::to_string(limit) + " bytes";
-}
+std::string ExceedsMessage(size_t limit) { return "record exceeds " + std::to_string(limit) + " bytes"; }
 
 // One CSV record as parsed, before the columns are interpreted.
 struct CsvRow {
@@ -67,9 +65,7 @@ struct CsvRow {
   bool cut_by_error = false;
 
   // A line of nothing but spaces or tabs is blank, as in JSON Lines and text.
-  bool Blank() const {
-    return count == 1 && IsBlank(fields[0]) && !had_quote && !has_nul && !oversized;
-  }
+  bool Blank() const { return count == 1 && IsBlank(fields[0]) && !had_quote && !has_nul && !oversized; }
 };
 
 // Streams RFC 4180 records out of an InputBuffer. Accepts CRLF, LF and lone
@@ -263,13 +259,13 @@ struct RecordReader::Impl {
 
   // JSON Lines and plain text
   std::string line;
-  std::string masked_line;  // `line` with ill-formed UTF-8 masked for the JSON parser
+  std::string masked_line;    // `line` with ill-formed UTF-8 masked for the JSON parser
   uint64_t line_no = 0;       // line of the current line
   uint64_t next_line_no = 1;  // line of the next line to read
   bool line_oversized = false;
   bool line_cut = false;
   bool after_cr = false;
-  bool have_pending = false;  // `line` holds a line read by Open()
+  bool have_pending = false;   // `line` holds a line read by Open()
   bool conversations = false;  // the text column holds JSON turns
   uint64_t index_base = 0;     // records before this reader's byte range
 
@@ -295,8 +291,7 @@ InputFormat FormatFromExtension(const std::string& path, char* delimiter) {
     if (*delimiter == ',') *delimiter = '\t';
     return InputFormat::kCsv;
   }
-  if (EndsWith(p, ".jsonl") || EndsWith(p, ".ndjson") || EndsWith(p, ".json"))
-    return InputFormat::kJsonl;
+  if (EndsWith(p, ".jsonl") || EndsWith(p, ".ndjson") || EndsWith(p, ".json")) return InputFormat::kJsonl;
   if (EndsWith(p, ".txt")) return InputFormat::kText;
   return InputFormat::kAuto;
 }
@@ -304,8 +299,7 @@ InputFormat FormatFromExtension(const std::string& path, char* delimiter) {
 }  // namespace
 
 Status RecordReader::Impl::Init(const std::string& path) {
-  if (options.max_record_bytes == 0)
-    return InvalidArgumentError("max_record_bytes must be positive");
+  if (options.max_record_bytes == 0) return InvalidArgumentError("max_record_bytes must be positive");
   // A UTF-8 byte order mark is not part of the data.
   if (in->Lookahead(3) == "\xEF\xBB\xBF") in->Skip(3);
   // Input voc cannot read, named rather than misread as text with NULs.
@@ -316,24 +310,28 @@ Status RecordReader::Impl::Init(const std::string& path) {
     const auto b1 = m.size() > 1 ? static_cast<unsigned char>(m[1]) : 0;
     std::string what;
     if (starts("\x1f\x8b"))
-      what = "gzip-compressed twice (the data inside the gzip stream is gzip again); "
-             "decompress one level first, e.g. gunzip -c FILE > FILE1";
-    else if (b0 == 0x78 && (b1 == 0x01 || b1 == 0x9c ||
-                            (b1 == 0xda && (m.size() < 3 || (static_cast<unsigned char>(m[2]) & 0xC0) != 0x80))))
+      what =
+          "gzip-compressed twice (the data inside the gzip stream is gzip again); "
+          "decompress one level first, e.g. gunzip -c FILE > FILE1";
+    else if (b0 == 0x78 &&
+             (b1 == 0x01 || b1 == 0x9c ||
+              (b1 == 0xda && (m.size() < 3 || (static_cast<unsigned char>(m[2]) & 0xC0) != 0x80))))
       what = "zlib-compressed (not gzip); voc reads plain or gzip-compressed input";
     else if (starts("\x28\xb5\x2f\xfd"))
       what = "zstd-compressed; decompress it first (zstd -d), voc reads plain or gzip input";
     else if (starts("BZh") && m.size() > 3 && m[3] >= '1' && m[3] <= '9')
       what = "bzip2-compressed; decompress it first (bunzip2), voc reads plain or gzip input";
-    else if (starts(std::string_view("\xfd" "7zXZ\0", 6)))
+    else if (starts(std::string_view("\xfd"
+                                     "7zXZ\0",
+                                     6)))
       what = "xz-compressed; decompress it first (unxz), voc reads plain or gzip input";
     else if (starts("PK\x03\x04"))
       what = "a ZIP archive; extract the file first, voc reads plain or gzip input";
     else if (starts("\xff\xfe") || starts("\xfe\xff"))
       what = "UTF-16 (byte order mark); convert it to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8";
     if (!what.empty())
-      return InvalidArgumentError("input" + (path.empty() ? std::string() : " '" + path + "'") +
-                                  " is " + what);
+      return InvalidArgumentError("input" + (path.empty() ? std::string() : " '" + path + "'") + " is " +
+                                  what);
   }
   format = options.format;
   if (format == InputFormat::kAuto) format = FormatFromExtension(path, &options.delimiter);
@@ -347,8 +345,7 @@ Status RecordReader::Impl::Init(const std::string& path) {
       std::string_view bare = first_line;
       if (bare.size() >= 2 && bare.front() == '"' && bare.back() == '"')
         bare = bare.substr(1, bare.size() - 2);
-      if (first_line.find(options.delimiter) != std::string_view::npos ||
-          bare == options.text_column) {
+      if (first_line.find(options.delimiter) != std::string_view::npos || bare == options.text_column) {
         format = InputFormat::kCsv;
       } else if (first_line.find('\t') != std::string_view::npos) {
         format = InputFormat::kCsv;
@@ -381,8 +378,7 @@ Status RecordReader::Impl::InitCsv() {
   if (row.unterminated)
     return InvalidArgumentError("CSV header has an unterminated quoted field starting at line " +
                                 std::to_string(row.quote_line));
-  if (row.has_nul)
-    return InvalidArgumentError("CSV header contains NUL bytes (is the file UTF-16?)");
+  if (row.has_nul) return InvalidArgumentError("CSV header contains NUL bytes (is the file UTF-16?)");
   columns.assign(row.fields.begin(), row.fields.begin() + row.count);
   // Every column needs a name of its own (they become JSON keys): a column
   // the options name must be unique, other repeated or empty names get a
@@ -399,13 +395,12 @@ Status RecordReader::Impl::InitCsv() {
       }
       auto [it, fresh] = first.emplace(name, i);
       if (fresh) continue;
-      for (const std::string* role : {&options.text_column, &options.id_column,
-                                      &options.time_column, &options.channel_column,
-                                      &options.customer_column})
+      for (const std::string* role : {&options.text_column, &options.id_column, &options.time_column,
+                                      &options.channel_column, &options.customer_column})
         if (*role == name || (role == &options.id_column && role->empty() && name == "id"))
           return InvalidArgumentError("CSV header names column '" + name + "' twice (columns " +
-                                      std::to_string(it->second + 1) + " and " +
-                                      std::to_string(i + 1) + "): rename one");
+                                      std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                                      "): rename one");
       for (int k = 2;; ++k) {
         std::string renamed = name + "_" + std::to_string(k);
         if (std::find(columns.begin(), columns.end(), renamed) == columns.end()) {
@@ -414,8 +409,7 @@ Status RecordReader::Impl::InitCsv() {
         }
       }
       notes.push_back("CSV header: column " + std::to_string(i + 1) + " repeats the name '" + name +
-                      "' of column " + std::to_string(it->second + 1) + "; called '" + columns[i] +
-                      "'");
+                      "' of column " + std::to_string(it->second + 1) + "; called '" + columns[i] + "'");
     }
   }
   auto find = [&](const std::string& name) -> int {
@@ -447,8 +441,7 @@ Status RecordReader::Impl::InitCsv() {
 
 Status RecordReader::Impl::InitJsonl() {
   if (options.text_column.empty()) return InvalidArgumentError("text column name is empty");
-  if (!options.turns_column.empty() && options.text_column == options.turns_column)
-    conversations = true;
+  if (!options.turns_column.empty() && options.text_column == options.turns_column) conversations = true;
   // The first object's fields are the columns; the text column must be one.
   while (ReadLine()) {
     have_pending = true;
@@ -535,14 +528,14 @@ bool RecordReader::Impl::ReadLine() {
 }
 
 void RecordReader::Impl::UpdatePeak() {
-  uint64_t total = in->capacity() + line.capacity() + masked_line.capacity() +
-                   row.raw.capacity() + first_line.capacity();
+  uint64_t total =
+      in->capacity() + line.capacity() + masked_line.capacity() + row.raw.capacity() + first_line.capacity();
   for (const auto& f : row.fields) total += f.capacity();
   stats.peak_buffer_bytes = std::max(stats.peak_buffer_bytes, total);
 }
 
-RecordReader::Next RecordReader::Impl::MakeReject(uint64_t at_line, std::string reason,
-                                                  std::string_view raw, Reject* reject) {
+RecordReader::Next RecordReader::Impl::MakeReject(uint64_t at_line, std::string reason, std::string_view raw,
+                                                  Reject* reject) {
   reject->index = index_base + stats.read++;
   reject->line = at_line;
   reject->reason = std::move(reason);
@@ -587,9 +580,8 @@ std::string TimestampReason(std::string_view value, const std::string& column) {
   std::string why;
   internal::ParseTimestampDetail(value, &ignored, &why);
   // Quoted long enough to redact whole; the writer cuts it after redaction.
-  std::string reason = "cannot parse timestamp " +
-                       internal::Quoted(value, 64 + kRejectRedactionMargin) + " in column '" +
-                       column + "'";
+  std::string reason = "cannot parse timestamp " + internal::Quoted(value, 64 + kRejectRedactionMargin) +
+                       " in column '" + column + "'";
   if (!why.empty()) reason += ": " + why;
   return reason;
 }
@@ -601,11 +593,10 @@ RecordReader::Next RecordReader::Impl::ReadCsv(Record* record, Reject* reject) {
     if (!csv->Next(&row)) return Next::kEnd;
     if (row.Blank()) continue;
     if (row.cut_by_error)
-      return MakeReject(row.line, "record cut off by a read error: " + in->status().message(),
-                        row.raw, reject);
+      return MakeReject(row.line, "record cut off by a read error: " + in->status().message(), row.raw,
+                        reject);
     if (row.unterminated) {
-      std::string reason =
-          "unterminated quoted field starting at line " + std::to_string(row.quote_line);
+      std::string reason = "unterminated quoted field starting at line " + std::to_string(row.quote_line);
       if (row.oversized) {
         reason += " (" + ExceedsMessage(options.max_record_bytes) + ")";
         return MakeReject(row.line, reason, row.raw, reject);
@@ -617,26 +608,24 @@ RecordReader::Next RecordReader::Impl::ReadCsv(Record* record, Reject* reject) {
       csv->Resync(row, &first_line);
       return MakeReject(row.line, reason, first_line, reject);
     }
-    if (row.oversized)
-      return MakeReject(row.line, ExceedsMessage(options.max_record_bytes), row.raw, reject);
+    if (row.oversized) return MakeReject(row.line, ExceedsMessage(options.max_record_bytes), row.raw, reject);
     if (row.has_nul) return MakeReject(row.line, "record contains a NUL byte", row.raw, reject);
     if (row.count != columns.size()) {
-      return MakeReject(row.line,
-                        "record has " + std::to_string(row.count) + " fields, header has " +
-                            std::to_string(columns.size()),
-                        row.raw, reject);
+      return MakeReject(
+          row.line,
+          "record has " + std::to_string(row.count) + " fields, header has " + std::to_string(columns.size()),
+          row.raw, reject);
     }
     const std::string& text = row.fields[text_col];
     if (IsBlank(text))
-      return MakeReject(row.line, "empty text in column '" + options.text_column + "'", row.raw,
-                        reject);
+      return MakeReject(row.line, "empty text in column '" + options.text_column + "'", row.raw, reject);
     ResetRecord(record);
     if (time_col >= 0 && !IsBlank(row.fields[time_col])) {
       int64_t t;
       std::string why;
       if (!internal::ParseTimestampDetail(row.fields[time_col], &t, &why))
-        return MakeReject(row.line, TimestampReason(row.fields[time_col], columns[time_col]),
-                          row.raw, reject);
+        return MakeReject(row.line, TimestampReason(row.fields[time_col], columns[time_col]), row.raw,
+                          reject);
       record->timestamp = t;
     }
     record->line = row.line;
@@ -713,8 +702,10 @@ std::vector<std::pair<std::string, std::string>> TopLevelNumberLiterals(std::str
       nlohmann::ordered_json k = nlohmann::ordered_json::parse(key, nullptr, false);
       if (k.is_string()) out.emplace_back(k.get<std::string>(), std::string(value));
     }
-    if (i < json.size() && json[i] == ',') ++i;
-    else break;
+    if (i < json.size() && json[i] == ',')
+      ++i;
+    else
+      break;
   }
   return out;
 }
@@ -729,10 +720,8 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
       return Next::kEnd;
     }
     if (line_cut)
-      return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line,
-                        reject);
-    if (line_oversized)
-      return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
+      return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line, reject);
+    if (line_oversized) return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
     if (IsBlank(line)) continue;
     std::string_view json = line;
     const bool masked = internal::HasInvalidUtf8(line);
@@ -753,18 +742,15 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     if (text_it == j.end())
       return MakeReject(line_no, "missing text field '" + options.text_column + "'", line, reject);
     if (conversations && !text_it->is_array())
-      return MakeReject(line_no, "field '" + options.text_column + "' is not an array of turns",
-                        line, reject);
-    if (!conversations && !text_it->is_string())
-      return MakeReject(line_no, "text field '" + options.text_column + "' is not a string", line,
+      return MakeReject(line_no, "field '" + options.text_column + "' is not an array of turns", line,
                         reject);
+    if (!conversations && !text_it->is_string())
+      return MakeReject(line_no, "text field '" + options.text_column + "' is not a string", line, reject);
     std::string turns_json;
     if (conversations) turns_json = JsonValueText(*text_it);
-    const std::string& text =
-        conversations ? turns_json : text_it->get_ref<const std::string&>();
+    const std::string& text = conversations ? turns_json : text_it->get_ref<const std::string&>();
     if (IsBlank(text))
-      return MakeReject(line_no, "empty text in column '" + options.text_column + "'", line,
-                        reject);
+      return MakeReject(line_no, "empty text in column '" + options.text_column + "'", line, reject);
     ResetRecord(record);
     if (!options.time_column.empty()) {
       auto t_it = j.find(options.time_column);
@@ -832,10 +818,8 @@ RecordReader::Next RecordReader::Impl::ReadText(Record* record, Reject* reject) 
   for (;;) {
     if (!ReadLine()) return Next::kEnd;
     if (line_cut)
-      return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line,
-                        reject);
-    if (line_oversized)
-      return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
+      return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line, reject);
+    if (line_oversized) return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
     if (IsBlank(line)) continue;
     if (line.find('\0') != std::string::npos)
       return MakeReject(line_no, "record contains a NUL byte", line, reject);
@@ -860,8 +844,7 @@ Result<InputFormat> ParseInputFormat(std::string_view name) {
 namespace {
 
 Result<std::unique_ptr<RecordReader::Impl>> MakeImpl(std::unique_ptr<internal::ByteSource> raw,
-                                                     const std::string& path,
-                                                     const ReaderOptions& options) {
+                                                     const std::string& path, const ReaderOptions& options) {
   auto source = internal::MaybeDecompress(std::move(raw));
   if (!source.ok()) return source.status();
   auto impl = std::make_unique<RecordReader::Impl>();
@@ -915,8 +898,8 @@ Result<uint64_t> AfterNewline(std::FILE* f, const std::string& path, uint64_t fr
 // Counts, in bytes [0, end) of `f`, the lines (ended by CR, LF or CRLF, as
 // the reader ends them) and the records among them: the lines that are not
 // blank or exceed `max_bytes`. `end` is just past a '\n'.
-Status CountLines(std::FILE* f, const std::string& path, uint64_t end, size_t max_bytes,
-                  uint64_t* lines, uint64_t* records) {
+Status CountLines(std::FILE* f, const std::string& path, uint64_t end, size_t max_bytes, uint64_t* lines,
+                  uint64_t* records) {
   *lines = *records = 0;
   if (std::fseek(f, 0, SEEK_SET) != 0)
     return InvalidArgumentError("cannot seek in '" + path + "': " + std::strerror(errno));
@@ -958,12 +941,12 @@ Status CountLines(std::FILE* f, const std::string& path, uint64_t end, size_t ma
 }  // namespace
 
 Result<std::unique_ptr<RecordReader>> RecordReader::OpenRange(const std::string& path,
-                                                              const ReaderOptions& options,
-                                                              uint64_t begin, uint64_t end) {
+                                                              const ReaderOptions& options, uint64_t begin,
+                                                              uint64_t end) {
   if (path == "-") return InvalidArgumentError("standard input cannot be read by byte ranges");
   if (begin > end)
-    return InvalidArgumentError("byte range begins at " + std::to_string(begin) +
-                                ", after its end " + std::to_string(end));
+    return InvalidArgumentError("byte range begins at " + std::to_string(begin) + ", after its end " +
+                                std::to_string(end));
   // The whole file's reader decides the format and checks the columns.
   auto whole = Open(path, options);
   if (!whole.ok()) return whole.status();
@@ -1001,8 +984,7 @@ Result<std::unique_ptr<RecordReader>> RecordReader::OpenRange(const std::string&
     if (Status s = impl->Init(path); !s.ok()) return s;
   } else {
     uint64_t lines = 0, records = 0;
-    if (Status s = CountLines(f, path, start, options.max_record_bytes, &lines, &records); !s.ok())
-      return s;
+    if (Status s = CountLines(f, path, start, options.max_record_bytes, &lines, &records); !s.ok()) return s;
     auto source = internal::OpenFileRange(path, start, *stop);
     if (!source.ok()) return source.status();
     impl->options = w.options;

@@ -19,7 +19,6 @@ bool ParseTimestampDetail(std::string_view text, int64_t* out, std::string* why)
 // Returns `text` in single quotes, cut to `limit` bytes with "..." after.
 std::string Quoted(std::string_view text, size_t limit);
 
-
 }  // namespace internal
 }  // namespace voc
 

@@ -14,8 +14,8 @@ namespace voc {
 
 std::string RecordToJson(const Record& record) {
   using internal::AppendJsonString;
-  std::string out = "{\"index\":" + std::to_string(record.index) +
-                    ",\"line\":" + std::to_string(record.line) + ",\"id\":";
+  std::string out =
+      "{\"index\":" + std::to_string(record.index) + ",\"line\":" + std::to_string(record.line) + ",\"id\":";
   AppendJsonString(record.id, &out);
   out += ",\"timestamp\":";
   if (record.timestamp) {
@@ -58,9 +58,7 @@ std::string RejectWriter::ToJson(const Reject& reject, const Redact& redact) {
   std::string out = "{\"index\":" + std::to_string(reject.index) +
                     ",\"line\":" + std::to_string(reject.line) + ",\"reason\":";
   // A reason may quote the input (e.g. an unparseable timestamp): redacted too.
-  AppendJsonString(CutRedacted(redact ? redact(reject.reason) : reject.reason,
-                               kMaxRejectReasonBytes),
-                   &out);
+  AppendJsonString(CutRedacted(redact ? redact(reject.reason) : reject.reason, kMaxRejectReasonBytes), &out);
   out += ",\"raw\":";
   std::string raw = redact ? redact(reject.raw) : reject.raw;
   if (reject.raw_limit != 0) raw = CutRedacted(raw, reject.raw_limit);

@@ -165,8 +165,7 @@ class GzipSource : public ByteSource {
       if (rc == Z_OK) continue;
       if (rc == Z_BUF_ERROR && zs_.avail_in == 0) continue;  // needs more input
       std::string why = zs_.msg ? zs_.msg : ("zlib error " + std::to_string(rc));
-      status_ = DataLossError("corrupt gzip data at byte offset " + std::to_string(Offset()) + ": " +
-                              why);
+      status_ = DataLossError("corrupt gzip data at byte offset " + std::to_string(Offset()) + ": " + why);
       done_ = true;
       break;
     }
@@ -199,8 +198,7 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     int err = errno;
-    if (err == ENOENT || err == ENOTDIR)
-      return NotFoundError("input file '" + path + "' not found");
+    if (err == ENOENT || err == ENOTDIR) return NotFoundError("input file '" + path + "' not found");
     return InvalidArgumentError("cannot open '" + path + "': " + std::strerror(err));
   }
   if (S_ISDIR(st.st_mode)) return InvalidArgumentError("'" + path + "' is a directory");
@@ -213,8 +211,7 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
   return std::unique_ptr<ByteSource>(new FileSource(f, path, true));
 }
 
-Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint64_t begin,
-                                                  uint64_t end) {
+Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint64_t begin, uint64_t end) {
   auto whole = OpenFileSource(path);  // the same errors as for the whole file
   if (!whole.ok()) return whole.status();
   whole->reset();
@@ -225,12 +222,10 @@ Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint6
     std::fclose(f);
     return InvalidArgumentError("cannot seek in '" + path + "': " + std::strerror(err));
   }
-  return std::unique_ptr<ByteSource>(
-      new LimitedFileSource(f, path, end > begin ? end - begin : 0));
+  return std::unique_ptr<ByteSource>(new LimitedFileSource(f, path, end > begin ? end - begin : 0));
 }
 
-std::unique_ptr<ByteSource> MakeGzipSource(std::string prefix,
-                                           std::unique_ptr<ByteSource> compressed) {
+std::unique_ptr<ByteSource> MakeGzipSource(std::string prefix, std::unique_ptr<ByteSource> compressed) {
   return std::make_unique<GzipSource>(std::move(prefix), std::move(compressed));
 }
 

@@ -35,14 +35,12 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
 
 // Opens bytes [begin, end) of the regular file `path` (end is clipped to
 // the file's size). NotFound if it does not exist.
-Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint64_t begin,
-                                                  uint64_t end);
+Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint64_t begin, uint64_t end);
 
 // Decompresses gzip data (one or more concatenated members) read from
 // `compressed`, which first serves `prefix`. Corrupt or truncated data ends
 // the stream with a DataLoss status naming the compressed byte offset.
-std::unique_ptr<ByteSource> MakeGzipSource(std::string prefix,
-                                           std::unique_ptr<ByteSource> compressed);
+std::unique_ptr<ByteSource> MakeGzipSource(std::string prefix, std::unique_ptr<ByteSource> compressed);
 
 // Wraps `raw` in a gzip decompressor when its first bytes are the gzip magic
 // (1f 8b); otherwise serves the bytes as they are.
@@ -55,9 +53,7 @@ class InputBuffer {
   explicit InputBuffer(std::unique_ptr<ByteSource> source);
 
   // The buffered bytes not consumed yet (may be empty).
-  std::string_view Available() const {
-    return std::string_view(buf_.data() + pos_, end_ - pos_);
-  }
+  std::string_view Available() const { return std::string_view(buf_.data() + pos_, end_ - pos_); }
   void Skip(size_t n) {
     pos_ += n;
     consumed_ += n;

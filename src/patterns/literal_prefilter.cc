@@ -24,8 +24,7 @@ namespace {
 constexpr int kMinAtomLength = 3;
 
 char32_t FoldCodePoint(char32_t cp) {
-  return static_cast<char32_t>(
-      u_foldCase(u_tolower(static_cast<UChar32>(cp)), U_FOLD_CASE_DEFAULT));
+  return static_cast<char32_t>(u_foldCase(u_tolower(static_cast<UChar32>(cp)), U_FOLD_CASE_DEFAULT));
 }
 
 }  // namespace
@@ -65,9 +64,8 @@ namespace {
 // Returns the full transition table, state * classes + class -> state.
 using Transitions = std::vector<uint32_t, BulkAllocator<uint32_t>>;
 
-Transitions BuildAutomaton(const std::vector<std::string>& atoms, size_t prefix,
-                                     const uint8_t* byte_class, size_t k,
-                                     std::vector<std::vector<int>>* out) {
+Transitions BuildAutomaton(const std::vector<std::string>& atoms, size_t prefix, const uint8_t* byte_class,
+                           size_t k, std::vector<std::vector<int>>* out) {
   constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
   // The trie, level by level, so that the shallow states most bytes of a
   // text visit are numbered first and share cache lines.
@@ -160,8 +158,8 @@ AtomMatcher::AtomMatcher(const std::vector<std::string>& atoms) : atoms_(atoms) 
   outputs_begin_.push_back(static_cast<uint32_t>(outputs_.size()));
 }
 
-bool AtomMatcher::Find(std::string_view text, std::vector<int>* found,
-                       std::vector<Occurrence>* occurrences, size_t max_occurrences) const {
+bool AtomMatcher::Find(std::string_view text, std::vector<int>* found, std::vector<Occurrence>* occurrences,
+                       size_t max_occurrences) const {
   if (table_.empty()) return true;
   bool complete = true;
   const size_t k = static_cast<size_t>(classes_);
@@ -251,8 +249,7 @@ bool AtomMatcher::Find(std::string_view text, std::vector<int>* found,
 LiteralPrefilter::LiteralPrefilter() : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomLength)) {}
 LiteralPrefilter::~LiteralPrefilter() = default;
 
-int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& options,
-                          std::string* error) {
+int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& options, std::string* error) {
   RE2::Options opt = options;
   opt.set_log_errors(false);
   int id = -1;
@@ -309,15 +306,14 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
   found.clear();
   // Offsets are 32-bit; the few texts whose folding moves them are searched
   // whole.
-  const bool locate = same_offsets && text.size() >= kLocateBytes &&
-                      text.size() < std::numeric_limits<uint32_t>::max();
+  const bool locate =
+      same_offsets && text.size() >= kLocateBytes && text.size() < std::numeric_limits<uint32_t>::max();
   if (!locate) {
     matcher_.Find(folded, &found);
   } else if (matcher_.Find(folded, &found, &atoms->at, kMaxLocated)) {
-    std::sort(atoms->at.begin(), atoms->at.end(),
-              [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
-                return x.begin < y.begin;
-              });
+    std::sort(
+        atoms->at.begin(), atoms->at.end(),
+        [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) { return x.begin < y.begin; });
     atoms->located = true;
   } else {  // too many to keep: the text is searched whole
     std::vector<AtomMatcher::Occurrence>().swap(atoms->at);
@@ -334,8 +330,7 @@ LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
   Scope scope;
   const auto& [pattern, options] = added_[static_cast<size_t>(i)];
   std::bitset<128> alphabet;
-  if (options.literal() || options.posix_syntax() || !MatchAlphabet(pattern, &alphabet) ||
-      alphabet.all())
+  if (options.literal() || options.posix_syntax() || !MatchAlphabet(pattern, &alphabet) || alphabet.all())
     return scope;
   re2::FilteredRE2 alone(kMinAtomLength);
   int id = -1;
@@ -387,8 +382,7 @@ const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
 bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece text, size_t pos,
                               re2::StringPiece* match) const {
   const RE2& re = regex(i);
-  if (!atoms.located || !compiled_ || text.data() != atoms.text.data() ||
-      text.size() != atoms.text.size())
+  if (!atoms.located || !compiled_ || text.data() != atoms.text.data() || text.size() != atoms.text.size())
     return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);
   const Scope& scope = ScopeOf(i);
   if (!scope.usable) return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);

@@ -82,8 +82,8 @@ class AtomMatcher {
   // once, in increasing order; with `occurrences`, also appends every
   // occurrence of every atom (in no particular order), up to
   // `max_occurrences` of them. Returns false when there were more.
-  bool Find(std::string_view text, std::vector<int>* found,
-            std::vector<Occurrence>* occurrences = nullptr, size_t max_occurrences = 0) const;
+  bool Find(std::string_view text, std::vector<int>* found, std::vector<Occurrence>* occurrences = nullptr,
+            size_t max_occurrences = 0) const;
 
   // States a table can number (15-bit ids); a longer prefix that needs more
   // is shortened.
@@ -105,7 +105,8 @@ class AtomMatcher {
   size_t prefix_ = 0;
   int classes_ = 1;
   uint8_t byte_class_[256] = {};
-  std::vector<uint16_t, BulkAllocator<uint16_t, true>> table_;  // state * classes + class -> state | kHasOutput
+  std::vector<uint16_t, BulkAllocator<uint16_t, true>>
+      table_;                            // state * classes + class -> state | kHasOutput
   std::vector<uint32_t> outputs_begin_;  // state -> first entry in outputs_
   std::vector<int> outputs_;             // atom indices, per state
 };
@@ -163,7 +164,7 @@ class LiteralPrefilter {
   // Where pattern i can match: built on first use by Search.
   struct Scope {
     bool usable = false;
-    bool barrier[256] = {};      // ASCII bytes no match contains
+    bool barrier[256] = {};       // ASCII bytes no match contains
     std::vector<uint64_t> atoms;  // bit per matcher atom: every match contains one
   };
   const Scope& ScopeOf(int i) const;

@@ -29,12 +29,9 @@ void FoldCases(Ascii* a) {
   }
 }
 
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 uint32_t HexValue(char c) {
-  return c <= '9' ? static_cast<uint32_t>(c - '0')
-                  : static_cast<uint32_t>((c | 0x20) - 'a' + 10);
+  return c <= '9' ? static_cast<uint32_t>(c - '0') : static_cast<uint32_t>((c | 0x20) - 'a' + 10);
 }
 
 // Reads one UTF-8 character at `*i`; false if malformed.
@@ -76,7 +73,9 @@ Item Char(uint32_t cp) {
 Item Perl(char c) {
   Item it;
   switch (c | 0x20) {
-    case 'd': AddRange('0', '9', &it.ascii); break;
+    case 'd':
+      AddRange('0', '9', &it.ascii);
+      break;
     case 's':
       for (char s : {'\t', '\n', '\f', '\r', ' '}) it.ascii.set(static_cast<unsigned char>(s));
       break;
@@ -101,19 +100,37 @@ bool ReadEscape(std::string_view p, size_t* i, bool in_class, Item* out, bool* z
   const char c = p[*i + 1];
   *i += 2;
   switch (c) {
-    case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
+    case 'd':
+    case 'D':
+    case 's':
+    case 'S':
+    case 'w':
+    case 'W':
       *out = Perl(c);
       return true;
-    case 'b': case 'B':
+    case 'b':
+    case 'B':
       if (in_class) return false;
       *zero_width = true;
       return true;
-    case 'a': *out = Char(7); return true;
-    case 'f': *out = Char('\f'); return true;
-    case 't': *out = Char('\t'); return true;
-    case 'n': *out = Char('\n'); return true;
-    case 'r': *out = Char('\r'); return true;
-    case 'v': *out = Char('\v'); return true;
+    case 'a':
+      *out = Char(7);
+      return true;
+    case 'f':
+      *out = Char('\f');
+      return true;
+    case 't':
+      *out = Char('\t');
+      return true;
+    case 'n':
+      *out = Char('\n');
+      return true;
+    case 'r':
+      *out = Char('\r');
+      return true;
+    case 'v':
+      *out = Char('\v');
+      return true;
     case 'x': {
       uint32_t v = 0;
       if (*i < p.size() && p[*i] == '{') {
@@ -241,8 +258,7 @@ bool MatchAlphabet(std::string_view p, Ascii* ascii) {
             ++i;
           } else {  // flags: (?i) (?-s) (?i:...) (?:...)
             while (i < p.size() && p[i] != ')' && p[i] != ':') {
-              if (p[i] != 'i' && p[i] != 'm' && p[i] != 's' && p[i] != 'U' && p[i] != '-')
-                return false;
+              if (p[i] != 'i' && p[i] != 'm' && p[i] != 's' && p[i] != 'U' && p[i] != '-') return false;
               ++i;
             }
             if (i == p.size()) return false;

@@ -64,9 +64,7 @@ class RegexSetGroup {
 
   // Replaces `out` with the indices of the patterns that may match `text`
   // (every pattern that matches is among them), in increasing order.
-  void Candidates(std::string_view text, std::vector<int>* out) const {
-    prefilter_.Candidates(text, out);
-  }
+  void Candidates(std::string_view text, std::vector<int>* out) const { prefilter_.Candidates(text, out); }
 
   // The candidates of one text, and where its atoms are for Search.
   struct Hits {
@@ -81,8 +79,7 @@ class RegexSetGroup {
   // later: regex(i).Match(text, pos, text.size(), RE2::UNANCHORED, match, 1),
   // searching only where the pattern can match when `hits` are those of
   // `text` (LiteralPrefilter::Search).
-  bool Search(int i, const Hits& hits, re2::StringPiece text, size_t pos,
-              re2::StringPiece* match) const {
+  bool Search(int i, const Hits& hits, re2::StringPiece text, size_t pos, re2::StringPiece* match) const {
     return prefilter_.Search(i, hits.atoms, text, pos, match);
   }
 
@@ -110,8 +107,7 @@ class RegexSetGroup {
   void BuildSets() const {
     sets_ok_ = true;
     for (size_t i = 0; i < patterns_.size(); ++i) {
-      if (i % kPatternsPerSet == 0)
-        sets_.push_back(std::make_unique<RE2::Set>(options_, RE2::UNANCHORED));
+      if (i % kPatternsPerSet == 0) sets_.push_back(std::make_unique<RE2::Set>(options_, RE2::UNANCHORED));
       std::string error;
       if (sets_.back()->Add(patterns_[i], &error) < 0) sets_ok_ = false;
     }

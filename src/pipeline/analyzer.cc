@@ -61,15 +61,16 @@ bool LooksLikeJson(const std::string& path) {
 }
 
 // The lexicons of <dir>/sentiment/<lang>.tsv, in file-name order.
-Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> LoadLanguageLexicons(const std::string& dir) {
+Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> LoadLanguageLexicons(
+    const std::string& dir) {
   std::vector<std::unique_ptr<internal::LanguageSentiment>> out;
   std::error_code ec;
   const fs::path folder = fs::path(dir) / "sentiment";
   if (!fs::is_directory(folder, ec)) return out;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(folder, ec))
-    if (e.path().extension() == ".tsv" && IsLanguageCode(e.path().stem().string()) && e.path().stem() != "und" &&
-        e.path().stem() != "en")
+    if (e.path().extension() == ".tsv" && IsLanguageCode(e.path().stem().string()) &&
+        e.path().stem() != "und" && e.path().stem() != "en")
       files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
@@ -111,13 +112,23 @@ uint64_t Rotl(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
 
 // SipHash-2-4 (Aumasson and Bernstein), 64-bit output.
 uint64_t SipHash24(uint64_t k0, uint64_t k1, std::string_view m) {
-  uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1,
-           v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
+  uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1, v2 = 0x6c7967656e657261ULL ^ k0,
+           v3 = 0x7465646279746573ULL ^ k1;
   auto round = [&] {
-    v0 += v1; v1 = Rotl(v1, 13); v1 ^= v0; v0 = Rotl(v0, 32);
-    v2 += v3; v3 = Rotl(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Rotl(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Rotl(v1, 17); v1 ^= v2; v2 = Rotl(v2, 32);
+    v0 += v1;
+    v1 = Rotl(v1, 13);
+    v1 ^= v0;
+    v0 = Rotl(v0, 32);
+    v2 += v3;
+    v3 = Rotl(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = Rotl(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = Rotl(v1, 17);
+    v1 ^= v2;
+    v2 = Rotl(v2, 32);
   };
   const size_t n = m.size();
   size_t i = 0;
@@ -130,7 +141,8 @@ uint64_t SipHash24(uint64_t k0, uint64_t k1, std::string_view m) {
     v0 ^= w;
   }
   uint64_t last = static_cast<uint64_t>(n & 0xff) << 56;
-  for (size_t k = 0; i + k < n; ++k) last |= static_cast<uint64_t>(static_cast<unsigned char>(m[i + k])) << (8 * k);
+  for (size_t k = 0; i + k < n; ++k)
+    last |= static_cast<uint64_t>(static_cast<unsigned char>(m[i + k])) << (8 * k);
   v3 ^= last;
   round();
   round();
@@ -202,7 +214,8 @@ struct Analyzer::Impl {
         if (ls->language() == a->language) scorer = ls.get();
       if (!scorer) {
         a->sentiment = Sentiment();
-        a->sentiment.unscored = "no sentiment support for " + LanguageName(a->language) + " (" + a->language + ")";
+        a->sentiment.unscored =
+            "no sentiment support for " + LanguageName(a->language) + " (" + a->language + ")";
         a->sentences.clear();
         return;
       }
@@ -301,8 +314,9 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   LanguageOptions lo;
   if (!options.language.empty()) {
     if (!IsLanguageCode(options.language))
-      return InvalidArgumentError("language must be an ISO 639-1 code (two lower-case letters) or 'und', got '" +
-                                  options.language + "'");
+      return InvalidArgumentError(
+          "language must be an ISO 639-1 code (two lower-case letters) or 'und', got '" + options.language +
+          "'");
     im.forced_language = options.language;
     im.description["language"] = "forced:" + options.language;
   } else {
@@ -310,16 +324,18 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     im.description["language"] = lo.model_path.empty() ? "script+cues" : "script+cues+model:" + lo.model_path;
   }
   const bool identify = options.language.empty();
-  auto side_future = std::async(std::launch::async, [&options, so, lo, identify, dir,
-                                                     missing = !sentiment_missing.ok()] {
-    auto redactor = Redactor::Create(options.redactor);
-    Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
-    Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
-    if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
-    if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
-    Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> lexicons = LoadLanguageLexicons(dir);
-    return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment), std::move(lexicons));
-  });
+  auto side_future =
+      std::async(std::launch::async, [&options, so, lo, identify, dir, missing = !sentiment_missing.ok()] {
+        auto redactor = Redactor::Create(options.redactor);
+        Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
+        Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
+        if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
+        if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
+        Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> lexicons =
+            LoadLanguageLexicons(dir);
+        return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment),
+                               std::move(lexicons));
+      });
   // Joins the other thread; returns the first error in stage order:
   // redactor, language, sentiment, then themes and signals (`status`).
   auto finish = [&](Status status) -> Status {
@@ -360,9 +376,10 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     // A sentiment model's labels would become the themes "negative",
     // "neutral" and "positive": a mix-up of files, refused by task.
     if ((*model)->info().task == "sentiment")
-      return finish(InvalidArgumentError(
-          model_path + " is a sentiment model (task 'sentiment'), not a themes model; give it as "
-                       "the sentiment model (--sentiment-model) instead"));
+      return finish(
+          InvalidArgumentError(model_path +
+                               " is a sentiment model (task 'sentiment'), not a themes model; give it as "
+                               "the sentiment model (--sentiment-model) instead"));
     im.themes_model = std::move(*model);
     im.description["themes_model"] = "model:" + model_path;
     if (!im.taxonomy) {
@@ -456,11 +473,10 @@ void Analyzer::Analyze(const Record* records, size_t n, Analysis* out) const {
   }
 }
 
-std::vector<Analysis> Analyzer::AnalyzeBatch(const std::vector<Record>& records,
-                                             int threads) const {
+std::vector<Analysis> Analyzer::AnalyzeBatch(const std::vector<Record>& records, int threads) const {
   std::vector<Analysis> out(records.size());
-  const int n = std::min<int>(internal::ResolveThreads(threads),
-                              static_cast<int>(std::max<size_t>(records.size(), 1)));
+  const int n =
+      std::min<int>(internal::ResolveThreads(threads), static_cast<int>(std::max<size_t>(records.size(), 1)));
   constexpr size_t kChunk = 16;
   ParallelFor team(n);
   team.Run((records.size() + kChunk - 1) / kChunk, [&](size_t c) {
@@ -489,8 +505,7 @@ void SpanJson(JsonWriter& w, const EvidenceSpan& e, std::string_view text, bool 
   w.EndObject();
 }
 
-void SignalsArray(JsonWriter& w, const std::vector<SignalHit>& signals, std::string_view text,
-                  bool echo) {
+void SignalsArray(JsonWriter& w, const std::vector<SignalHit>& signals, std::string_view text, bool echo) {
   w.BeginArray();
   for (const auto& h : signals) {
     // Profane words are counted, never echoed.
@@ -506,8 +521,7 @@ void SignalsArray(JsonWriter& w, const std::vector<SignalHit>& signals, std::str
   w.EndArray();
 }
 
-void ThemesArray(JsonWriter& w, const std::vector<ThemeHit>& themes, std::string_view text,
-                 bool echo) {
+void ThemesArray(JsonWriter& w, const std::vector<ThemeHit>& themes, std::string_view text, bool echo) {
   w.BeginArray();
   for (const auto& t : themes) {
     w.BeginObject().Key("confidence").Double(t.confidence).Key("department").String(t.department);
@@ -544,8 +558,8 @@ void AppendThemesJson(const std::vector<ThemeHit>& themes, std::string_view text
   ThemesArray(w, themes, text, echo);
 }
 
-void AppendSignalsJson(const std::vector<SignalHit>& signals, std::string_view text,
-                       std::string* out, bool echo) {
+void AppendSignalsJson(const std::vector<SignalHit>& signals, std::string_view text, std::string* out,
+                       bool echo) {
   JsonWriter w(out);
   SignalsArray(w, signals, text, echo);
 }
@@ -591,8 +605,10 @@ void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
   w.Key("themes");
   ThemesArray(w, a.themes, a.text, /*echo=*/true);
   w.Key("timestamp");
-  if (a.timestamp) w.String(FormatTimestamp(*a.timestamp));
-  else w.Null();
+  if (a.timestamp)
+    w.String(FormatTimestamp(*a.timestamp));
+  else
+    w.Null();
   w.Key("unclassified").Bool(a.unclassified());
   w.EndObject();
 }

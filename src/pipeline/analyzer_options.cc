@@ -97,8 +97,8 @@ class Fields {
 
 Status ApplyNormalizer(const json& j, NormalizerOptions* o) {
   Fields f(j, "normalizer");
-  VOC_RETURN_IF_ERROR(f.Check({"form", "decode_html_entities", "collapse_whitespace", "keep_line_breaks",
-                               "remove_controls"}));
+  VOC_RETURN_IF_ERROR(f.Check(
+      {"form", "decode_html_entities", "collapse_whitespace", "keep_line_breaks", "remove_controls"}));
   std::string form = o->form == NormalizerOptions::Form::kNFKC ? "NFKC" : "NFC";
   VOC_RETURN_IF_ERROR(f.Get("form", &form));
   if (form != "NFC" && form != "NFKC") return Fields::Error("normalizer.form", "must be \"NFC\" or \"NFKC\"");
@@ -111,8 +111,8 @@ Status ApplyNormalizer(const json& j, NormalizerOptions* o) {
 
 Status ApplyRedactor(const json& j, RedactorOptions* o) {
   Fields f(j, "redactor");
-  VOC_RETURN_IF_ERROR(f.Check({"email", "phone", "card", "ssn", "iban", "ip", "url", "account",
-                               "address", "extra_patterns", "keep_existing_masks"}));
+  VOC_RETURN_IF_ERROR(f.Check({"email", "phone", "card", "ssn", "iban", "ip", "url", "account", "address",
+                               "extra_patterns", "keep_existing_masks"}));
   VOC_RETURN_IF_ERROR(f.Get("email", &o->email));
   VOC_RETURN_IF_ERROR(f.Get("phone", &o->phone));
   VOC_RETURN_IF_ERROR(f.Get("card", &o->card));
@@ -128,8 +128,8 @@ Status ApplyRedactor(const json& j, RedactorOptions* o) {
 
 Status ApplySentiment(const json& j, SentimentOptions* o) {
   Fields f(j, "sentiment");
-  VOC_RETURN_IF_ERROR(f.Check({"model_weight", "model_temperature", "neutral_threshold", "sentences",
-                               "max_evidence"}));
+  VOC_RETURN_IF_ERROR(
+      f.Check({"model_weight", "model_temperature", "neutral_threshold", "sentences", "max_evidence"}));
   VOC_RETURN_IF_ERROR(f.Get("model_weight", &o->model_weight, 0.0, 1.0));
   VOC_RETURN_IF_ERROR(f.Get("model_temperature", &o->model_temperature, 0.01, 100.0));
   VOC_RETURN_IF_ERROR(f.Get("neutral_threshold", &o->neutral_threshold, 0.0, 1.0));
@@ -192,9 +192,9 @@ Status ApplyAnalyzerConfig(std::string_view config, AnalyzerOptions* options) {
   if (j.is_discarded()) return InvalidArgumentError("config: not valid JSON");
   AnalyzerOptions o = *options;  // unchanged on error
   Fields f(j, "");
-  VOC_RETURN_IF_ERROR(f.Check({"models_dir", "sentiment_model", "themes", "themes_model", "themes_model_top_k",
-                               "industry", "language", "customer_salt", "adapted_model", "normalizer",
-                               "redactor", "sentiment", "signals", "theme_rules"}));
+  VOC_RETURN_IF_ERROR(f.Check({"models_dir", "sentiment_model", "themes", "themes_model",
+                               "themes_model_top_k", "industry", "language", "customer_salt", "adapted_model",
+                               "normalizer", "redactor", "sentiment", "signals", "theme_rules"}));
   VOC_RETURN_IF_ERROR(f.Get("models_dir", &o.models_dir));
   VOC_RETURN_IF_ERROR(f.Get("sentiment_model", &o.sentiment_model));
   VOC_RETURN_IF_ERROR(f.Get("themes", &o.themes));
@@ -229,21 +229,34 @@ std::string AnalyzerConfigToJson(const AnalyzerOptions& o) {
                      {"keep_line_breaks", o.normalizer.keep_line_breaks},
                      {"remove_controls", o.normalizer.remove_controls}};
   const RedactorOptions& r = o.redactor;
-  j["redactor"] = {{"email", r.email}, {"phone", r.phone}, {"card", r.card}, {"ssn", r.ssn},
-                   {"iban", r.iban},   {"ip", r.ip},       {"url", r.url},   {"account", r.account},
+  j["redactor"] = {{"email", r.email},
+                   {"phone", r.phone},
+                   {"card", r.card},
+                   {"ssn", r.ssn},
+                   {"iban", r.iban},
+                   {"ip", r.ip},
+                   {"url", r.url},
+                   {"account", r.account},
                    {"address", r.address},
-                   {"extra_patterns", r.extra_patterns},   {"keep_existing_masks", r.keep_existing_masks}};
+                   {"extra_patterns", r.extra_patterns},
+                   {"keep_existing_masks", r.keep_existing_masks}};
   const SentimentOptions& s = o.sentiment_options;
-  j["sentiment"] = {{"model_weight", s.model_weight}, {"model_temperature", s.model_temperature},
-                    {"neutral_threshold", s.neutral_threshold}, {"sentences", s.sentences},
+  j["sentiment"] = {{"model_weight", s.model_weight},
+                    {"model_temperature", s.model_temperature},
+                    {"neutral_threshold", s.neutral_threshold},
+                    {"sentences", s.sentences},
                     {"max_evidence", s.max_evidence}};
   const SignalOptions& g = o.signal_options;
   json cues = json::array();
   for (const SignalCue& c : g.extra_cues)
-    cues.push_back({{"signal", SignalName(c.signal)}, {"name", c.name}, {"pattern", c.pattern},
+    cues.push_back({{"signal", SignalName(c.signal)},
+                    {"name", c.name},
+                    {"pattern", c.pattern},
                     {"negatable", c.negatable}});
-  j["signals"] = {{"emotion_threshold", g.emotion_threshold}, {"negation", g.negation},
-                  {"max_hits_per_signal", g.max_hits_per_signal}, {"extra_cues", cues}};
+  j["signals"] = {{"emotion_threshold", g.emotion_threshold},
+                  {"negation", g.negation},
+                  {"max_hits_per_signal", g.max_hits_per_signal},
+                  {"extra_cues", cues}};
   j["theme_rules"] = {{"max_evidence_per_rule", o.theme_options.max_evidence_per_rule},
                       {"use_rules", o.theme_options.use_rules}};
   return j.dump(2) + "\n";

@@ -13,38 +13,52 @@ namespace voc {
 
 const char* SpeakerRoleName(SpeakerRole r) {
   switch (r) {
-    case SpeakerRole::kCustomer: return "customer";
-    case SpeakerRole::kAgent: return "agent";
-    case SpeakerRole::kBot: return "bot";
-    case SpeakerRole::kSystem: return "system";
+    case SpeakerRole::kCustomer:
+      return "customer";
+    case SpeakerRole::kAgent:
+      return "agent";
+    case SpeakerRole::kBot:
+      return "bot";
+    case SpeakerRole::kSystem:
+      return "system";
   }
   return "customer";
 }
 
 const char* TrendName(Trend t) {
   switch (t) {
-    case Trend::kUnchanged: return "unchanged";
-    case Trend::kRecovered: return "recovered";
-    case Trend::kWorsened: return "worsened";
+    case Trend::kUnchanged:
+      return "unchanged";
+    case Trend::kRecovered:
+      return "recovered";
+    case Trend::kWorsened:
+      return "worsened";
   }
   return "unchanged";
 }
 
 const char* ResolutionName(Resolution r) {
   switch (r) {
-    case Resolution::kUnknown: return "unknown";
-    case Resolution::kResolved: return "resolved";
-    case Resolution::kUnresolved: return "unresolved";
+    case Resolution::kUnknown:
+      return "unknown";
+    case Resolution::kResolved:
+      return "resolved";
+    case Resolution::kUnresolved:
+      return "unresolved";
   }
   return "unknown";
 }
 
 const char* AgentBehaviourName(AgentBehaviour b) {
   switch (b) {
-    case AgentBehaviour::kApology: return "apology";
-    case AgentBehaviour::kEmpathy: return "empathy";
-    case AgentBehaviour::kOwnership: return "ownership";
-    case AgentBehaviour::kNextStep: return "next_step";
+    case AgentBehaviour::kApology:
+      return "apology";
+    case AgentBehaviour::kEmpathy:
+      return "empathy";
+    case AgentBehaviour::kOwnership:
+      return "ownership";
+    case AgentBehaviour::kNextStep:
+      return "next_step";
   }
   return "apology";
 }
@@ -71,15 +85,15 @@ std::optional<SpeakerRole> RoleFromName(std::string_view name) {
 }  // namespace
 
 SpeakerMap::SpeakerMap() {
-  for (const char* s : {"customer", "caller", "client", "user", "consumer", "member", "guest",
-                        "patient", "passenger", "subscriber", "buyer", "visitor", "cust", "cx"})
+  for (const char* s : {"customer", "caller", "client", "user", "consumer", "member", "guest", "patient",
+                        "passenger", "subscriber", "buyer", "visitor", "cust", "cx"})
     roles_[s] = SpeakerRole::kCustomer;
-  for (const char* s : {"agent", "rep", "representative", "advisor", "adviser", "csr", "operator",
-                        "specialist", "associate", "support", "staff", "employee", "consultant",
-                        "human", "brand", "company", "callee"})
+  for (const char* s :
+       {"agent", "rep", "representative", "advisor", "adviser", "csr", "operator", "specialist", "associate",
+        "support", "staff", "employee", "consultant", "human", "brand", "company", "callee"})
     roles_[s] = SpeakerRole::kAgent;
-  for (const char* s : {"bot", "chatbot", "ivr", "assistant", "va", "virtual assistant",
-                        "automated", "auto", "virtual agent", "voicebot"})
+  for (const char* s : {"bot", "chatbot", "ivr", "assistant", "va", "virtual assistant", "automated", "auto",
+                        "virtual agent", "voicebot"})
     roles_[s] = SpeakerRole::kBot;
   for (const char* s : {"system", "action", "event", "note", "annotation", "info", "internal"})
     roles_[s] = SpeakerRole::kSystem;
@@ -118,13 +132,12 @@ std::optional<SpeakerRole> SpeakerMap::Find(std::string_view speaker) const {
   size_t e = 0;
   while (e < key.size() && std::isalpha(static_cast<unsigned char>(key[e]))) ++e;
   if (e == 0 || e == key.size()) return std::nullopt;
-  if (auto it = roles_.find(std::string_view(key).substr(0, e)); it != roles_.end())
-    return it->second;
+  if (auto it = roles_.find(std::string_view(key).substr(0, e)); it != roles_.end()) return it->second;
   return std::nullopt;
 }
 
-std::optional<TurnSpan> CustomerSpanToTurn(const ConversationAnalysis& a, uint32_t begin,
-                                           uint32_t end, std::string source) {
+std::optional<TurnSpan> CustomerSpanToTurn(const ConversationAnalysis& a, uint32_t begin, uint32_t end,
+                                           std::string source) {
   // Customer turns' offsets increase with the turn index; -1 marks the
   // others. Binary search for the last customer turn starting at or before
   // `begin` (each probe steps back over the turns that are not the customer's).
@@ -183,8 +196,8 @@ void Spans(JsonWriter& w, const ConversationAnalysis& a, const std::vector<TurnS
   w.EndArray();
 }
 
-void CustomerEvidence(JsonWriter& w, const ConversationAnalysis& a, const EvidenceSpan& e,
-                      const char* kind, std::string_view name) {
+void CustomerEvidence(JsonWriter& w, const ConversationAnalysis& a, const EvidenceSpan& e, const char* kind,
+                      std::string_view name) {
   auto t = CustomerSpanToTurn(a, e.begin, e.end, e.source);
   if (!t) return;
   w.BeginObject();
@@ -239,13 +252,25 @@ std::string ConversationAnalysisToJson(const ConversationAnalysis& a) {
   w.EndObject();
   w.Key("trajectory").BeginObject();
   w.Key("change");
-  if (a.trajectory.known) w.Double(a.trajectory.change); else w.Null();
+  if (a.trajectory.known)
+    w.Double(a.trajectory.change);
+  else
+    w.Null();
   w.Key("end");
-  if (a.trajectory.known) w.Double(a.trajectory.end); else w.Null();
+  if (a.trajectory.known)
+    w.Double(a.trajectory.end);
+  else
+    w.Null();
   w.Key("start");
-  if (a.trajectory.known) w.Double(a.trajectory.start); else w.Null();
+  if (a.trajectory.known)
+    w.Double(a.trajectory.start);
+  else
+    w.Null();
   w.Key("trend");
-  if (a.trajectory.known) w.String(TrendName(a.trajectory.trend)); else w.Null();
+  if (a.trajectory.known)
+    w.String(TrendName(a.trajectory.trend));
+  else
+    w.Null();
   w.EndObject();
   w.Key("turns").BeginArray();
   for (const auto& t : a.turns) {
@@ -257,7 +282,10 @@ std::string ConversationAnalysisToJson(const ConversationAnalysis& a) {
     w.Key("speaker").String(t.speaker);
     w.Key("text").String(t.text);
     w.Key("time");
-    if (t.timestamp) w.String(FormatTimestamp(*t.timestamp)); else w.Null();
+    if (t.timestamp)
+      w.String(FormatTimestamp(*t.timestamp));
+    else
+      w.Null();
     w.EndObject();
   }
   w.EndArray();
@@ -295,16 +323,30 @@ void FiguresJson(JsonWriter& w, const ConversationThemeFigures& f) {
   w.BeginObject();
   w.Key("conversations").Uint(f.conversations);
   w.Key("mean_sentiment_change");
-  if (f.with_trajectory) w.Double(f.sentiment_change_sum / static_cast<double>(f.with_trajectory));
-  else w.Null();
+  if (f.with_trajectory)
+    w.Double(f.sentiment_change_sum / static_cast<double>(f.with_trajectory));
+  else
+    w.Null();
   w.Key("right_first_time");
-  if (f.conversations) w.Double(f.right_first_time_sum / n); else w.Null();
+  if (f.conversations)
+    w.Double(f.right_first_time_sum / n);
+  else
+    w.Null();
   w.Key("share_resolved");
-  if (f.conversations) w.Double(static_cast<double>(f.resolved) / n); else w.Null();
+  if (f.conversations)
+    w.Double(static_cast<double>(f.resolved) / n);
+  else
+    w.Null();
   w.Key("share_unresolved");
-  if (f.conversations) w.Double(static_cast<double>(f.unresolved) / n); else w.Null();
+  if (f.conversations)
+    w.Double(static_cast<double>(f.unresolved) / n);
+  else
+    w.Null();
   w.Key("transfers_per_conversation");
-  if (f.conversations) w.Double(static_cast<double>(f.transfers) / n); else w.Null();
+  if (f.conversations)
+    w.Double(static_cast<double>(f.transfers) / n);
+  else
+    w.Null();
   w.EndObject();
 }
 

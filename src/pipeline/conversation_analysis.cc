@@ -33,8 +33,7 @@ class Cues {
   // The first match in `text`: [begin, end) and the matched text.
   bool Find(std::string_view text, uint32_t* begin, uint32_t* end) const {
     re2::StringPiece m;
-    if (!re_->ok() || !RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_, &m))
-      return false;
+    if (!re_->ok() || !RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_, &m)) return false;
     *begin = static_cast<uint32_t>(m.data() - text.data());
     *end = *begin + static_cast<uint32_t>(m.size());
     return true;
@@ -47,7 +46,8 @@ class Cues {
 struct CueSet {
   Cues transfer{
       "(?:let me |i'll |i will |i'm going to |i am going to |i need to |i have to |going to )"
-      "(?:transfer you|connect you|put you (?:through|over)|pass you)|transferr?ing (?:you|your call)|transfer your call|"
+      "(?:transfer you|connect you|put you (?:through|over)|pass you)|transferr?ing (?:you|your "
+      "call)|transfer your call|"
       "connect(?:ing)? you (?:to|with)|put(?:ting)? you through|hand(?:ing)? you over|"
       "pass(?:ing)? you (?:on |over )?to|rout(?:e|ing) (?:you|your call)|"
       "(?:call|chat|customer|you) (?:was |were |has been |have been )?transferred|"
@@ -136,11 +136,12 @@ bool IsAgentSide(SpeakerRole r) { return r == SpeakerRole::kAgent || r == Speake
 // bytes or more (any script: bytes >= 0x80 count as letters), lowercased.
 std::set<std::string> ContentWords(std::string_view text) {
   static const std::set<std::string, std::less<>> kStop = {
-      "this", "that", "with", "have", "from", "your", "there", "what", "when", "which", "they",
-      "them", "then", "than", "been", "were", "will", "would", "could", "should", "just", "about",
-      "into", "some", "thanks", "thank", "please", "hello", "okay", "yeah", "yes", "also", "because",
-      "here", "where", "want", "need", "know", "like", "still", "only", "does", "doesn't", "dont",
-      "don't", "can't", "cant", "it's", "i'm", "i've", "you", "their", "more", "much", "very"};
+      "this", "that",  "with",    "have", "from",   "your",  "there",  "what",  "when",  "which",
+      "they", "them",  "then",    "than", "been",   "were",  "will",   "would", "could", "should",
+      "just", "about", "into",    "some", "thanks", "thank", "please", "hello", "okay",  "yeah",
+      "yes",  "also",  "because", "here", "where",  "want",  "need",   "know",  "like",  "still",
+      "only", "does",  "doesn't", "dont", "don't",  "can't", "cant",   "it's",  "i'm",   "i've",
+      "you",  "their", "more",    "much", "very"};
   std::set<std::string> out;
   std::string w;
   auto flush = [&] {
@@ -250,8 +251,7 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
     }
   }
   const size_t analyzer_signals = out.customer.signals.size();
-  auto add_customer_signal = [&](Signal s, size_t turn, uint32_t b, uint32_t e,
-                                 const std::string& source) {
+  auto add_customer_signal = [&](Signal s, size_t turn, uint32_t b, uint32_t e, const std::string& source) {
     if (out.customer_offsets[turn] < 0) return;
     const auto off = static_cast<uint32_t>(out.customer_offsets[turn]);
     // Not twice on the analyzer's own hits (the ones added here never overlap).
@@ -279,7 +279,7 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
   auto cue_text = [&](size_t turn, uint32_t b, uint32_t e) {
     return "cue:" + out.turns[turn].text.substr(b, e - b);
   };
-  std::string last_agent;  // speaker label of the last agent turn
+  std::string last_agent;         // speaker label of the last agent turn
   bool transfer_pending = false;  // a transfer announced since the last new agent
   std::vector<std::pair<size_t, std::set<std::string>>> earlier;  // customer turns' words
   bool other_since_customer = true;
@@ -383,25 +383,24 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
       stuck = true;
       out.resolution_evidence.push_back(
           span(i, 0, static_cast<uint32_t>(t.text.size()), "sentiment:negative-last-turn"));
-    } else if (cues.accept.Find(t.text, &b, &e) &&
-               (fix_turn < 0 || static_cast<int64_t>(i) > fix_turn)) {
+    } else if (cues.accept.Find(t.text, &b, &e) && (fix_turn < 0 || static_cast<int64_t>(i) > fix_turn)) {
       accepted = true;
       out.resolution_evidence.push_back(span(i, b, e, cue_text(i, b, e)));
     }
   }
   if (fix_turn >= 0) {
     cues.fix.Find(out.turns[fix_turn].text, &b, &e);
-    out.resolution_evidence.insert(out.resolution_evidence.begin(),
-                                   span(static_cast<size_t>(fix_turn), b, e,
-                                        cue_text(static_cast<size_t>(fix_turn), b, e)));
+    out.resolution_evidence.insert(
+        out.resolution_evidence.begin(),
+        span(static_cast<size_t>(fix_turn), b, e, cue_text(static_cast<size_t>(fix_turn), b, e)));
   }
   if (stuck) {
     out.resolution = Resolution::kUnresolved;
   } else if (unable_turn > fix_turn) {  // the agent could not, and fixed nothing after
     out.resolution = Resolution::kUnresolved;
     cues.unable.Find(out.turns[unable_turn].text, &b, &e);
-    out.resolution_evidence.push_back(span(static_cast<size_t>(unable_turn), b, e,
-                                           cue_text(static_cast<size_t>(unable_turn), b, e)));
+    out.resolution_evidence.push_back(
+        span(static_cast<size_t>(unable_turn), b, e, cue_text(static_cast<size_t>(unable_turn), b, e)));
   } else if (fix_turn >= 0 || accepted) {  // a fix confirmed, or the answer accepted
     out.resolution = Resolution::kResolved;
   }
@@ -428,7 +427,7 @@ ConversationAnalysis Analyzer::AnalyzeConversation(const Conversation& conversat
     tr.start = (scores[0] + scores[k - 1]) / 2.0;
     tr.end = (scores[scores.size() - 1] + scores[scores.size() - k]) / 2.0;
     tr.change = scores.size() == 1 ? 0.0 : tr.end - tr.start;
-    tr.trend = tr.change >= 0.25 ? Trend::kRecovered
+    tr.trend = tr.change >= 0.25    ? Trend::kRecovered
                : tr.change <= -0.25 ? Trend::kWorsened
                                     : Trend::kUnchanged;
   }

@@ -233,9 +233,9 @@ class Stream {
   std::mutex mu_;
   std::condition_variable work_cv_;  // helpers wait for chunks
   std::condition_variable done_cv_;  // the calling thread waits for the oldest batch
-  size_t head_ = 0;  // written by the calling thread under mu_
-  size_t live_ = 0;  // written by the calling thread under mu_
-  int idle_ = 0;     // helpers waiting (under mu_)
+  size_t head_ = 0;                  // written by the calling thread under mu_
+  size_t live_ = 0;                  // written by the calling thread under mu_
+  int idle_ = 0;                     // helpers waiting (under mu_)
   bool main_waits_ = false;
   bool stop_ = false;
   std::exception_ptr error_;
@@ -265,8 +265,7 @@ Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const Pipelin
   return Stream<Analyses>(reader, options, work, 16, emit, on_reject).Run();
 }
 
-Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer,
-                       const PipelineOptions& options,
+Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
                        const std::function<void(const Analysis&, std::string*)>& format,
                        const std::function<void(std::string_view)>& on_text,
                        const std::function<void(const Reject&)>& on_reject) {

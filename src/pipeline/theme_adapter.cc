@@ -103,17 +103,27 @@ std::pair<double, double> FitPlatt(const std::vector<double>& x, const std::vect
 }
 
 json OptionsJson(const AdaptOptions& o) {
-  return {{"sample_records", o.sample_records}, {"sample_bytes", o.sample_bytes},
-          {"min_rule_confidence", o.min_rule_confidence}, {"min_examples", o.min_examples},
-          {"min_negatives", o.min_negatives}, {"min_precision", o.min_precision},
-          {"mask_rule_evidence", o.mask_rule_evidence}, {"unlabelled_share", o.unlabelled_share},
-          {"max_themes_per_text", o.max_themes_per_text}, {"seed", o.seed}};
+  return {{"sample_records", o.sample_records},
+          {"sample_bytes", o.sample_bytes},
+          {"min_rule_confidence", o.min_rule_confidence},
+          {"min_examples", o.min_examples},
+          {"min_negatives", o.min_negatives},
+          {"min_precision", o.min_precision},
+          {"mask_rule_evidence", o.mask_rule_evidence},
+          {"unlabelled_share", o.unlabelled_share},
+          {"max_themes_per_text", o.max_themes_per_text},
+          {"seed", o.seed}};
 }
 
 json ThemeJson(const AdaptedTheme& t) {
-  return {{"id", t.id}, {"examples", t.examples}, {"negatives", t.negatives},
-          {"precision", t.precision}, {"recall", t.recall}, {"label_rate", t.label_rate},
-          {"calibration_a", t.calibration_a}, {"calibration_b", t.calibration_b}};
+  return {{"id", t.id},
+          {"examples", t.examples},
+          {"negatives", t.negatives},
+          {"precision", t.precision},
+          {"recall", t.recall},
+          {"label_rate", t.label_rate},
+          {"calibration_a", t.calibration_a},
+          {"calibration_b", t.calibration_b}};
 }
 
 json ReportJson(const AdaptReport& r) {
@@ -158,8 +168,8 @@ std::string ContentOnly(std::string_view text, bool* content) {
     const auto c = static_cast<unsigned char>(out[i]);
     if (c == '[') {  // a mask: '[', capitals, digits or '_', ']'
       size_t j = i + 1;
-      while (j < out.size() && ((out[j] >= 'A' && out[j] <= 'Z') || out[j] == '_' ||
-                                (out[j] >= '0' && out[j] <= '9')))
+      while (j < out.size() &&
+             ((out[j] >= 'A' && out[j] <= 'Z') || out[j] == '_' || (out[j] >= '0' && out[j] <= '9')))
         ++j;
       if (j > i + 1 && j < out.size() && out[j] == ']') {
         std::memset(&out[i], ' ', j + 1 - i);
@@ -253,7 +263,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   };
   std::vector<Row> rows;
   std::map<std::string, uint64_t> examples;
-  std::set<std::string> weak;  // themes only seen in hits below the cut
+  std::set<std::string> weak;                           // themes only seen in hits below the cut
   std::vector<std::pair<uint64_t, size_t>> unlabelled;  // (hash of the text, index)
   const uint64_t seed = static_cast<uint64_t>(options.seed);
   // A text seen before adds nothing but weight (and training time).
@@ -267,8 +277,10 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     }
     for (const ThemeHit& h : sample[i].themes) {
       if (!IsRuleHit(h)) continue;
-      if (h.confidence >= options.min_rule_confidence) row.labels.push_back(h.id);
-      else weak.insert(h.id);
+      if (h.confidence >= options.min_rule_confidence)
+        row.labels.push_back(h.id);
+      else
+        weak.insert(h.id);
     }
     if (row.labels.empty()) continue;
     std::sort(row.labels.begin(), row.labels.end());
@@ -282,19 +294,19 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   for (const auto& [id, n] : examples) {
     const uint64_t neg = rows.size() - n;
     if (n < options.min_examples) {
-      report.skipped.emplace_back(id, std::to_string(n) + " examples (needs " +
-                                          std::to_string(options.min_examples) + ")");
+      report.skipped.emplace_back(
+          id, std::to_string(n) + " examples (needs " + std::to_string(options.min_examples) + ")");
     } else if (neg < options.min_negatives) {
-      report.skipped.emplace_back(id, std::to_string(neg) + " negatives (needs " +
-                                          std::to_string(options.min_negatives) + ")");
+      report.skipped.emplace_back(
+          id, std::to_string(neg) + " negatives (needs " + std::to_string(options.min_negatives) + ")");
     } else {
       kept.insert(id);
     }
   }
   for (const auto& id : weak)
     if (!examples.count(id))
-      report.skipped.emplace_back(id, "no rule hit with confidence >= " +
-                                          std::to_string(options.min_rule_confidence).substr(0, 4));
+      report.skipped.emplace_back(
+          id, "no rule hit with confidence >= " + std::to_string(options.min_rule_confidence).substr(0, 4));
   std::sort(report.skipped.begin(), report.skipped.end());
   auto none = [&](const std::string& why) {
     return FailedPreconditionError("adapt: no theme can be adapted: " + why + " (sample of " +
@@ -302,9 +314,8 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
                                    std::to_string(report.labelled) + " labelled by the rules)");
   };
   if (kept.empty())
-    return none("none has " + std::to_string(options.min_examples) +
-                " confidently labelled verbatims and " + std::to_string(options.min_negatives) +
-                " without it");
+    return none("none has " + std::to_string(options.min_examples) + " confidently labelled verbatims and " +
+                std::to_string(options.min_negatives) + " without it");
 
   const size_t unlabelled_total = unlabelled.size();
   // Unlabelled negatives: the smallest hashes, in sample order.
@@ -447,9 +458,8 @@ std::string ThemeAdapter::Serialize() const {
   json report = ReportJson(impl_->report);
   for (size_t t = 0; t < impl_->min_confidence.size(); ++t)
     report["themes"][t]["min_confidence"] = impl_->min_confidence[t];
-  json meta = {{"format", "voc-adapted-themes"},
-               {"options", OptionsJson(impl_->options)},
-               {"report", report}};
+  json meta = {
+      {"format", "voc-adapted-themes"}, {"options", OptionsJson(impl_->options)}, {"report", report}};
   const std::string head = meta.dump();
   std::string out(kMagic, sizeof kMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((kFormatVersion >> (8 * i)) & 0xff));
@@ -517,7 +527,8 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view b
       at.precision = t.at("precision").get<double>();
       at.recall = t.at("recall").get<double>();
       at.label_rate = t.at("label_rate").get<double>();
-      if (!(at.label_rate > 0 && at.label_rate <= 1)) return bad("label rate of '" + at.id + "' out of (0, 1]");
+      if (!(at.label_rate > 0 && at.label_rate <= 1))
+        return bad("label rate of '" + at.id + "' out of (0, 1]");
       const double cut = t.at("min_confidence").get<double>();
       if (!(cut >= 0 && cut <= 1)) return bad("cut of '" + at.id + "' out of [0, 1]");
       impl->min_confidence.push_back(cut);
@@ -589,8 +600,8 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
     Explanation e = model.Explain(seen, h.id, 3);
     for (const FeatureContribution& f : e.features)
       if (f.begin < f.end && f.end <= text.size())
-        h.evidence.push_back({static_cast<uint32_t>(f.begin), static_cast<uint32_t>(f.end), kSource,
-                              f.weight});
+        h.evidence.push_back(
+            {static_cast<uint32_t>(f.begin), static_cast<uint32_t>(f.end), kSource, f.weight});
     std::sort(h.evidence.begin(), h.evidence.end(), [](const EvidenceSpan& x, const EvidenceSpan& y) {
       return x.begin != y.begin ? x.begin < y.begin : x.end < y.end;
     });
@@ -598,9 +609,10 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   return hits;
 }
 
-Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(
-    RecordReader& reader, const Analyzer& analyzer, const AdaptOptions& options,
-    std::vector<Analysis>* sample, const std::function<void(const Reject&)>& on_reject) {
+Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, const Analyzer& analyzer,
+                                                      const AdaptOptions& options,
+                                                      std::vector<Analysis>* sample,
+                                                      const std::function<void(const Reject&)>& on_reject) {
   VOC_RETURN_IF_ERROR(CheckOptions(options));
   // Read and analysed a batch at a time, so that only the analyses are
   // kept. A stream that fails part-way is fitted on what it delivered; the

@@ -23,9 +23,9 @@ namespace {
 enum Role : uint8_t {
   kNone = 0,
   kNegator = 1,
-  kBooster = 2,    // "very": strengthens the next polar word
-  kDampener = 4,   // "slightly": weakens it
-  kContrast = 8,   // "but": the clause after it weighs more
+  kBooster = 2,   // "very": strengthens the next polar word
+  kDampener = 4,  // "slightly": weakens it
+  kContrast = 8,  // "but": the clause after it weighs more
 };
 
 struct RoleEntry {
@@ -36,34 +36,84 @@ struct RoleEntry {
 
 // Negators, boosters, dampeners and contrast words (voc's own lists).
 constexpr RoleEntry kRoles[] = {
-    {"not", kNegator, 0}, {"no", kNegator, 0}, {"never", kNegator, 0},
-    {"nor", kNegator, 0}, {"neither", kNegator, 0}, {"without", kNegator, 0},
-    {"nothing", kNegator, 0}, {"none", kNegator, 0}, {"nobody", kNegator, 0},
-    {"nowhere", kNegator, 0}, {"cannot", kNegator, 0}, {"cant", kNegator, 0},
-    {"dont", kNegator, 0}, {"doesnt", kNegator, 0}, {"didnt", kNegator, 0},
-    {"isnt", kNegator, 0}, {"wasnt", kNegator, 0}, {"arent", kNegator, 0},
-    {"werent", kNegator, 0}, {"wont", kNegator, 0}, {"wouldnt", kNegator, 0},
-    {"couldnt", kNegator, 0}, {"shouldnt", kNegator, 0}, {"havent", kNegator, 0},
-    {"hasnt", kNegator, 0}, {"hadnt", kNegator, 0}, {"aint", kNegator, 0},
-    {"rarely", kNegator, 0}, {"seldom", kNegator, 0},
-    {"hardly", kNegator | kDampener, 0.3f}, {"barely", kDampener, 0.3f},
-    {"very", kBooster, 0.3f}, {"really", kBooster, 0.3f}, {"so", kBooster, 0.25f},
-    {"extremely", kBooster, 0.4f}, {"totally", kBooster, 0.3f},
-    {"absolutely", kBooster, 0.35f}, {"completely", kBooster, 0.3f},
-    {"incredibly", kBooster, 0.4f}, {"super", kBooster, 0.3f}, {"highly", kBooster, 0.3f},
-    {"truly", kBooster, 0.3f}, {"utterly", kBooster, 0.35f}, {"most", kBooster, 0.3f},
-    {"especially", kBooster, 0.25f}, {"exceptionally", kBooster, 0.4f},
-    {"deeply", kBooster, 0.3f}, {"entirely", kBooster, 0.3f}, {"fully", kBooster, 0.25f},
-    {"hugely", kBooster, 0.3f}, {"insanely", kBooster, 0.35f}, {"seriously", kBooster, 0.3f},
-    {"such", kBooster, 0.2f}, {"too", kBooster, 0.15f}, {"pretty", kBooster, 0.15f},
-    {"quite", kBooster, 0.15f}, {"remarkably", kBooster, 0.3f}, {"amazingly", kBooster, 0.3f},
-    {"ridiculously", kBooster, 0.35f}, {"beyond", kBooster, 0.3f},
-    {"slightly", kDampener, 0.3f}, {"somewhat", kDampener, 0.3f}, {"kinda", kDampener, 0.3f},
-    {"sorta", kDampener, 0.3f}, {"marginally", kDampener, 0.3f}, {"partly", kDampener, 0.25f},
-    {"fairly", kDampener, 0.2f}, {"occasionally", kDampener, 0.2f}, {"almost", kDampener, 0.2f},
-    {"little", kDampener, 0.2f}, {"bit", kDampener, 0.2f}, {"mostly", kDampener, 0.1f},
-    {"but", kContrast, 0}, {"however", kContrast, 0}, {"though", kContrast, 0},
-    {"although", kContrast, 0}, {"yet", kContrast, 0}, {"except", kContrast, 0},
+    {"not", kNegator, 0},
+    {"no", kNegator, 0},
+    {"never", kNegator, 0},
+    {"nor", kNegator, 0},
+    {"neither", kNegator, 0},
+    {"without", kNegator, 0},
+    {"nothing", kNegator, 0},
+    {"none", kNegator, 0},
+    {"nobody", kNegator, 0},
+    {"nowhere", kNegator, 0},
+    {"cannot", kNegator, 0},
+    {"cant", kNegator, 0},
+    {"dont", kNegator, 0},
+    {"doesnt", kNegator, 0},
+    {"didnt", kNegator, 0},
+    {"isnt", kNegator, 0},
+    {"wasnt", kNegator, 0},
+    {"arent", kNegator, 0},
+    {"werent", kNegator, 0},
+    {"wont", kNegator, 0},
+    {"wouldnt", kNegator, 0},
+    {"couldnt", kNegator, 0},
+    {"shouldnt", kNegator, 0},
+    {"havent", kNegator, 0},
+    {"hasnt", kNegator, 0},
+    {"hadnt", kNegator, 0},
+    {"aint", kNegator, 0},
+    {"rarely", kNegator, 0},
+    {"seldom", kNegator, 0},
+    {"hardly", kNegator | kDampener, 0.3f},
+    {"barely", kDampener, 0.3f},
+    {"very", kBooster, 0.3f},
+    {"really", kBooster, 0.3f},
+    {"so", kBooster, 0.25f},
+    {"extremely", kBooster, 0.4f},
+    {"totally", kBooster, 0.3f},
+    {"absolutely", kBooster, 0.35f},
+    {"completely", kBooster, 0.3f},
+    {"incredibly", kBooster, 0.4f},
+    {"super", kBooster, 0.3f},
+    {"highly", kBooster, 0.3f},
+    {"truly", kBooster, 0.3f},
+    {"utterly", kBooster, 0.35f},
+    {"most", kBooster, 0.3f},
+    {"especially", kBooster, 0.25f},
+    {"exceptionally", kBooster, 0.4f},
+    {"deeply", kBooster, 0.3f},
+    {"entirely", kBooster, 0.3f},
+    {"fully", kBooster, 0.25f},
+    {"hugely", kBooster, 0.3f},
+    {"insanely", kBooster, 0.35f},
+    {"seriously", kBooster, 0.3f},
+    {"such", kBooster, 0.2f},
+    {"too", kBooster, 0.15f},
+    {"pretty", kBooster, 0.15f},
+    {"quite", kBooster, 0.15f},
+    {"remarkably", kBooster, 0.3f},
+    {"amazingly", kBooster, 0.3f},
+    {"ridiculously", kBooster, 0.35f},
+    {"beyond", kBooster, 0.3f},
+    {"slightly", kDampener, 0.3f},
+    {"somewhat", kDampener, 0.3f},
+    {"kinda", kDampener, 0.3f},
+    {"sorta", kDampener, 0.3f},
+    {"marginally", kDampener, 0.3f},
+    {"partly", kDampener, 0.25f},
+    {"fairly", kDampener, 0.2f},
+    {"occasionally", kDampener, 0.2f},
+    {"almost", kDampener, 0.2f},
+    {"little", kDampener, 0.2f},
+    {"bit", kDampener, 0.2f},
+    {"mostly", kDampener, 0.1f},
+    {"but", kContrast, 0},
+    {"however", kContrast, 0},
+    {"though", kContrast, 0},
+    {"although", kContrast, 0},
+    {"yet", kContrast, 0},
+    {"except", kContrast, 0},
 };
 
 // Phrases that look like "negator + polar word" but are not negations.
@@ -105,7 +155,7 @@ double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 // Score asks of each word (does a phrase start here, is it polar, does it
 // modify), so a word costs one lookup instead of three.
 struct LexEntry {
-  float valence = 0.0f;   // when `term`
+  float valence = 0.0f;  // when `term`
   float role_amount = 0.0f;
   uint8_t role = kNone;
   uint8_t phrase_words = 0;  // most words of a phrase starting with this key
@@ -120,12 +170,11 @@ struct SentimentAnalyzer::Impl {
 
   // With `lexicon_only` only the lexicon fields of `out` are filled.
   void Score(std::string_view text, const std::vector<si::Token>& toks,
-             const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
-             SentimentResult* out, bool lexicon_only = false) const;
+             const std::vector<std::pair<uint32_t, uint32_t>>& sentences, SentimentResult* out,
+             bool lexicon_only = false) const;
   // `pos` and `neg`: summed positive and negative strengths behind `lexicon_score`.
-  void Finish(std::string_view text, double lexicon_score, double pos, double neg,
-              std::vector<Hit>& hits, bool use_model, Sentiment* s,
-              std::array<double, 3>* model_probs,
+  void Finish(std::string_view text, double lexicon_score, double pos, double neg, std::vector<Hit>& hits,
+              bool use_model, Sentiment* s, std::array<double, 3>* model_probs,
               const std::array<double, 3>* given = nullptr) const;
 };
 
@@ -133,8 +182,7 @@ SentimentAnalyzer::SentimentAnalyzer() : impl_(new Impl) {}
 SentimentAnalyzer::~SentimentAnalyzer() = default;
 bool SentimentAnalyzer::has_model() const { return impl_->model != nullptr; }
 
-Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(
-    const SentimentOptions& options) {
+Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(const SentimentOptions& options) {
   if (!(options.model_weight >= 0.0 && options.model_weight <= 1.0))
     return InvalidArgumentError("model_weight must be in [0, 1]");
   if (!(options.neutral_threshold >= 0.0 && options.neutral_threshold < 1.0))
@@ -244,9 +292,15 @@ std::string SentimentToJson(const SentimentResult& r, std::string_view text, boo
   if (components) {
     w.Key("lexicon_score").Double(r.lexicon_score);
     if (r.has_model)
-      w.Key("model").BeginObject().Key("negative").Double(r.model_probabilities[0])
-          .Key("neutral").Double(r.model_probabilities[1])
-          .Key("positive").Double(r.model_probabilities[2]).EndObject();
+      w.Key("model")
+          .BeginObject()
+          .Key("negative")
+          .Double(r.model_probabilities[0])
+          .Key("neutral")
+          .Double(r.model_probabilities[1])
+          .Key("positive")
+          .Double(r.model_probabilities[2])
+          .EndObject();
   }
   w.Key("score").Double(r.document.score);
   if (sentences) {
@@ -273,8 +327,7 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
   return out;
 }
 
-SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
-                                           const Tokenization& tokenization) const {
+SentimentResult SentimentAnalyzer::Analyze(std::string_view text, const Tokenization& tokenization) const {
   std::vector<si::Token> toks;
   std::vector<std::pair<uint32_t, uint32_t>> sentences;
   toks.reserve(tokenization.tokens.size());
@@ -307,8 +360,10 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
         int letters = 0, lowers = 0;
         for (uint32_t p = o.begin; p < o.end; ++p) {
           char c = text[p];
-          if (c >= 'a' && c <= 'z') ++letters, ++lowers;
-          else if (c >= 'A' && c <= 'Z') ++letters;
+          if (c >= 'a' && c <= 'z')
+            ++letters, ++lowers;
+          else if (c >= 'A' && c <= 'Z')
+            ++letters;
         }
         o.all_caps = letters >= 2 && lowers == 0;
         break;
@@ -321,10 +376,16 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
           // Without presentation selectors, joiners' tails and skin tones.
           stripped.clear();
           for (size_t p = 0; p < piece.size();) {
-            if (piece.compare(p, 3, "\xEF\xB8\x8F") == 0) { p += 3; continue; }
+            if (piece.compare(p, 3, "\xEF\xB8\x8F") == 0) {
+              p += 3;
+              continue;
+            }
             if (p + 3 < piece.size() && piece.compare(p, 3, "\xF0\x9F\x8F") == 0 &&
                 static_cast<unsigned char>(piece[p + 3]) >= 0xBB &&
-                static_cast<unsigned char>(piece[p + 3]) <= 0xBF) { p += 4; continue; }
+                static_cast<unsigned char>(piece[p + 3]) <= 0xBF) {
+              p += 4;
+              continue;
+            }
             if (piece.compare(p, 3, "\xE2\x80\x8D") == 0) break;  // keep the first element
             stripped.push_back(piece[p++]);
           }
@@ -341,9 +402,8 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text,
         for (char ch : piece)
           if (ch == '!' && bangs < 255) ++bangs;
         o.bangs = bangs;
-        o.clause_break = c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' ||
-                         c == '-' || c == '.' || c == '!' || c == '?' ||
-                         static_cast<unsigned char>(c) >= 0x80;
+        o.clause_break = c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '-' ||
+                         c == '.' || c == '!' || c == '?' || static_cast<unsigned char>(c) >= 0x80;
         break;
       }
       default:
@@ -467,7 +527,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     } else if (key == "like") {
       // "like" is polar only as a verb of a personal subject ("I like it"),
       // not as a preposition ("looks like") or a request ("would like").
-      static constexpr const char* kLikers[] = {"i", "we", "you", "they", "really", "do",
+      static constexpr const char* kLikers[] = {"i",   "we",      "you",  "they", "really",    "do",
                                                 "did", "totally", "also", "just", "definitely"};
       for (size_t j = i; j-- > 0;) {
         if (toks[j].kind != si::TokenKind::kWord || toks[j].sentence != t.sentence) break;
@@ -490,8 +550,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     if (r != nullptr && r->second.role != kNone) {
       role[i] = r->second.role;
       role_amount[i] = r->second.role_amount;
-    } else if (key.size() > 2 && key.compare(key.size() - 2, 2, "nt") == 0 &&
-               t.end - t.begin > key.size()) {
+    } else if (key.size() > 2 && key.compare(key.size() - 2, 2, "nt") == 0 && t.end - t.begin > key.size()) {
       role[i] = kNegator;  // any "...n't" contraction
     }
   }
@@ -593,8 +652,10 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   double doc_pos = 0, doc_neg = 0;
   for (size_t s = 0; s < ns; ++s) {
     double emph = kExclamationBoost * std::min<uint32_t>(bangs[s], 4);
-    if (pos[s] > neg[s]) pos[s] += emph;
-    else if (neg[s] > pos[s]) neg[s] += emph;
+    if (pos[s] > neg[s])
+      pos[s] += emph;
+    else if (neg[s] > pos[s])
+      neg[s] += emph;
     doc_pos += pos[s];
     doc_neg += neg[s];
   }
@@ -626,14 +687,13 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         si::AppendLexiconTokens(normalise(pos[s], neg[s], sent_words[s]), pos[s], neg[s], &suffixes[s]);
     }
     if (model->wants_lexicon_tokens()) si::AppendLexiconTokens(doc_score, doc_pos, doc_neg, &input);
-    for (size_t s = 0; s < ns; ++s)
-      spans[s] = {sentences[s].first, sentences[s].second, suffixes[s]};
+    for (size_t s = 0; s < ns; ++s) spans[s] = {sentences[s].first, sentences[s].second, suffixes[s]};
     model->PredictParts(input, spans, &doc_model, &sentence_model);
   }
   auto& doc_hits = scratch.doc_hits;
   doc_hits.assign(hits.begin(), hits.end());
-  Finish(text, doc_score, doc_pos, doc_neg, doc_hits, true, &out->document,
-         &out->model_probabilities, parts ? &doc_model : nullptr);
+  Finish(text, doc_score, doc_pos, doc_neg, doc_hits, true, &out->document, &out->model_probabilities,
+         parts ? &doc_model : nullptr);
 
   if (options.sentences) {
     out->sentences.reserve(ns);
@@ -648,8 +708,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       ss.end = sentences[s].second;
       double score = normalise(pos[s], neg[s], sent_words[s]);
       std::array<double, 3> probs{};
-      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sh,
-             ns > 1, &ss.sentiment, &probs, parts ? &sentence_model[s] : nullptr);
+      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sh, ns > 1, &ss.sentiment,
+             &probs, parts ? &sentence_model[s] : nullptr);
       if (ns == 1) {
         // One sentence: it shares the document's verdict.
         ss.sentiment.label = out->document.label;
@@ -663,15 +723,14 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 
 // Turns a lexicon score (and the model's opinion of `text`) into label, score,
 // confidence and the strongest evidence spans.
-void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score, double pos,
-                                     double neg, std::vector<Hit>& hits, bool use_model,
-                                     Sentiment* s, std::array<double, 3>* model_probs,
+void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score, double pos, double neg,
+                                     std::vector<Hit>& hits, bool use_model, Sentiment* s,
+                                     std::array<double, 3>* model_probs,
                                      const std::array<double, 3>* given) const {
   // Lexicon class probabilities: polar mass rises steeply around the threshold.
   const double thr = options.neutral_threshold;
   double polar = pos + neg > 0 ? Logistic(12.0 * (std::fabs(lexicon_score) - thr)) : 0.0;
-  std::array<double, 3> q = {lexicon_score < 0 ? polar : 0.0, 1.0 - polar,
-                             lexicon_score > 0 ? polar : 0.0};
+  std::array<double, 3> q = {lexicon_score < 0 ? polar : 0.0, 1.0 - polar, lexicon_score > 0 ? polar : 0.0};
   bool blended = false;
   if (model && use_model) {
     std::array<double, 3> m;
@@ -706,14 +765,14 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
 
   // Evidence: the strongest hits, in text order.
   size_t keep = std::min<size_t>(hits.size(), static_cast<size_t>(options.max_evidence));
-  std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(), [](const Hit& a, const Hit& b) {
-    return std::fabs(a.weight) > std::fabs(b.weight);
-  });
+  std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(),
+                    [](const Hit& a, const Hit& b) { return std::fabs(a.weight) > std::fabs(b.weight); });
   hits.resize(keep);
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
   s->evidence.reserve(keep + (blended ? 1 : 0));
   for (const Hit& h : hits)
-    s->evidence.push_back({h.begin, h.end, kSources[h.source], std::round(static_cast<double>(h.weight) * 1000.0) / 1000.0});
+    s->evidence.push_back(
+        {h.begin, h.end, kSources[h.source], std::round(static_cast<double>(h.weight) * 1000.0) / 1000.0});
   (void)text;
 }
 

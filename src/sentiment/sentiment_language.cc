@@ -27,10 +27,10 @@ namespace {
 
 namespace si = sentiment_internal;
 
-constexpr double kBoost = 0.293;       // VADER's booster increment
-constexpr double kNegation = -0.74;    // VADER's negation scalar
-constexpr double kCapsBoost = 0.733;   // VADER's ALL-CAPS increment
-constexpr double kBangBoost = 0.292;   // per '!', at most four
+constexpr double kBoost = 0.293;            // VADER's booster increment
+constexpr double kNegation = -0.74;         // VADER's negation scalar
+constexpr double kCapsBoost = 0.733;        // VADER's ALL-CAPS increment
+constexpr double kBangBoost = 0.292;        // per '!', at most four
 constexpr double kNeutralThreshold = 0.15;  // as the English scorer's default
 
 double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
@@ -173,8 +173,11 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
     if (line[0] == '@') {
       const size_t sp = line.find(' ');
       const std::string_view kind = line.substr(1, sp == std::string_view::npos ? line.size() - 1 : sp - 1);
-      uint8_t role = kind == "negation" ? kNegator : kind == "booster" ? kBooster
-                   : kind == "dampener" ? kDampener : kind == "contrast" ? kContrast : kNone;
+      uint8_t role = kind == "negation"   ? kNegator
+                     : kind == "booster"  ? kBooster
+                     : kind == "dampener" ? kDampener
+                     : kind == "contrast" ? kContrast
+                                          : kNone;
       if (role == kNone) return bad("unknown rule list '@" + std::string(kind) + "'");
       std::istringstream words(std::string(sp == std::string_view::npos ? "" : line.substr(sp + 1)));
       std::string w;
@@ -228,8 +231,8 @@ SentimentResult LanguageSentiment::Analyze(std::string_view text) const {
       continue;
     }
     if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon) {
-      hits.push_back({t.begin, t.end, t.valence, t.kind == si::TokenKind::kEmoji ? "emoji" : "emoticon",
-                      t.sentence});
+      hits.push_back(
+          {t.begin, t.end, t.valence, t.kind == si::TokenKind::kEmoji ? "emoji" : "emoticon", t.sentence});
       if (!words.empty()) words.back().clause_break_after = true;
       continue;
     }

@@ -53,8 +53,7 @@ void AppendLexiconTokens(double score, double pos, double neg, std::string* out)
   if (pos == 0 && neg == 0) out->append(" lexnone");
 }
 
-constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral",
-                                        "__label__positive"};
+constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral", "__label__positive"};
 
 struct SentimentModel::Impl {
   // Exactly one of the two is used: a voc model trained by `voc train`

@@ -41,8 +41,7 @@ class SentimentModel {
   // Predict of `text` and of each part (text.substr(begin, end - begin) +
   // suffix), with the same results; a voc model reads `text` once.
   void PredictParts(std::string_view text, const std::vector<internal::TextPart>& parts,
-                    std::array<double, 3>* text_probs,
-                    std::vector<std::array<double, 3>>* part_probs) const;
+                    std::array<double, 3>* text_probs, std::vector<std::array<double, 3>>* part_probs) const;
   // Whether Predict expects the text with AppendLexiconTokens applied.
   bool wants_lexicon_tokens() const;
 

@@ -52,7 +52,7 @@ bool IsWordCodepoint(uint32_t cp) {
   if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
   if (cp >= 0xFE00 && cp <= 0xFE0F) return false;  // variation selectors
   if (cp >= 0xFF00 && cp <= 0xFF0F) return false;
-  if (cp >= 0x1F000) return false;                 // emoji and pictographs
+  if (cp >= 0x1F000) return false;  // emoji and pictographs
   return true;
 }
 
@@ -174,7 +174,8 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
     bool at_chunk_start = p == 0 || IsSpace(static_cast<unsigned char>(text[p - 1]));
     if (at_chunk_start && c < 0x80 && max_emoticon_ > 0 && p + 1 < n &&
         (emoticon_starts_[EmoticonPair(text[p], text[p + 1]) >> 6] >>
-             (EmoticonPair(text[p], text[p + 1]) & 63) & 1)) {
+             (EmoticonPair(text[p], text[p + 1]) & 63) &
+         1)) {
       size_t best = 0;
       float v = 0;
       for (size_t len = std::min(max_emoticon_, n - p); len >= 2; --len) {
@@ -243,8 +244,10 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         while (end < n) {
           uint32_t m;
           size_t ml = Decode(text, end, &m);
-          if (m == 0xFE0F || m == 0x200D || (m >= 0x1F3FB && m <= 0x1F3FF)) end += ml;
-          else break;
+          if (m == 0xFE0F || m == 0x200D || (m >= 0x1F3FB && m <= 0x1F3FF))
+            end += ml;
+          else
+            break;
         }
         if (best) {
           Token t;
@@ -269,8 +272,10 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         size_t alen = 0;
         if (d < 0x80) {
           if (IsAsciiAlnum(d)) {
-            if (d >= 'a' && d <= 'z') ++lowers, ++letters;
-            else if (d >= 'A' && d <= 'Z') ++letters;
+            if (d >= 'a' && d <= 'z')
+              ++lowers, ++letters;
+            else if (d >= 'A' && d <= 'Z')
+              ++letters;
             ++q;
             continue;
           }
@@ -322,8 +327,7 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         continue;
       }
       t.end = static_cast<uint32_t>(p + 1);
-      t.clause_break = c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' ||
-                       c == '-';
+      t.clause_break = c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '-';
       emit(t);
       ++p;
       continue;

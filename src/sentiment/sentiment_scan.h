@@ -18,11 +18,11 @@ struct Token {
   uint32_t begin = 0;  // byte offsets into the scanned text
   uint32_t end = 0;
   TokenKind kind = TokenKind::kWord;
-  bool all_caps = false;     // a word of 2+ letters, none lower case
-  bool clause_break = false; // punctuation that ends negation scope (, ; : . ! ? ...)
-  uint8_t bangs = 0;         // number of '!' in a punctuation token
-  float valence = 0.0f;      // emoji and emoticons: their lexicon valence
-  uint32_t sentence = 0;     // index into the sentence list
+  bool all_caps = false;      // a word of 2+ letters, none lower case
+  bool clause_break = false;  // punctuation that ends negation scope (, ; : . ! ? ...)
+  uint8_t bangs = 0;          // number of '!' in a punctuation token
+  float valence = 0.0f;       // emoji and emoticons: their lexicon valence
+  uint32_t sentence = 0;      // index into the sentence list
 };
 
 class Scanner {

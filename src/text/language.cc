@@ -40,7 +40,7 @@ enum Script : int {
 int ScriptOf(char32_t c) {
   if (c < 0x80) return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? kLatin : -1;
   if (c < 0x250) return (c == 0xD7 || c == 0xF7 || c < 0xC0) ? -1 : kLatin;  // Latin-1, Ext-A/B
-  if (c >= 0x1E00 && c <= 0x1EFF) return kLatin;                            // Latin Extended Additional
+  if (c >= 0x1E00 && c <= 0x1EFF) return kLatin;                             // Latin Extended Additional
   if (c >= 0x370 && c <= 0x3FF) return kGreek;
   if (c >= 0x1F00 && c <= 0x1FFF) return kGreek;
   if (c >= 0x400 && c <= 0x52F) return kCyrillic;
@@ -48,7 +48,7 @@ int ScriptOf(char32_t c) {
   if ((c >= 0x600 && c <= 0x6FF) || (c >= 0x750 && c <= 0x77F) || (c >= 0xFB50 && c <= 0xFDFF) ||
       (c >= 0xFE70 && c <= 0xFEFF)) {
     if ((c >= 0x660 && c <= 0x669) || (c >= 0x6F0 && c <= 0x6F9)) return -1;  // digits
-    if (c >= 0x60C && c <= 0x61F) return -1;                                   // punctuation
+    if (c >= 0x60C && c <= 0x61F) return -1;                                  // punctuation
     return kArabic;
   }
   if (c >= 0x900 && c <= 0x97F) return kDevanagari;
@@ -71,31 +71,28 @@ int ScriptOf(char32_t c) {
 }
 
 // Lower-cased ASCII word, or empty for a word with other bytes.
-bool IsAsciiWordByte(unsigned char b) {
-  return (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
-}
+bool IsAsciiWordByte(unsigned char b) { return (b | 0x20) >= 'a' && (b | 0x20) <= 'z'; }
 
 // English function words that are not (ASCII) words of the other major
 // Latin-script languages: "in", "is", "a", "no", "me", "on", "so", "die",
 // "do", "an", "or", "i" are left out for that reason.
 constexpr std::array<std::string_view, 62> kEnglishCues = {
-    "the",   "and",   "you",   "your",  "was",   "were",   "with",  "this",  "that",  "have",
-    "has",   "had",   "they",  "them",  "their", "it",     "its",   "of",    "for",   "not",
-    "are",   "be",    "been",  "would", "could", "should", "our",   "we",    "what",  "when",
-    "which", "will",  "from",  "but",   "just",  "very",   "after", "about", "there", "because",
-    "get",   "got",   "now",   "still", "again", "did",    "does",  "all",   "any",   "how",
-    "why",   "who",   "more",  "out",   "up",    "by",     "at",    "if",    "my",    "to",
-    "can",   "he"};
+    "the",   "and",   "you",   "your",   "was",   "were",  "with",    "this", "that",  "have", "has",
+    "had",   "they",  "them",  "their",  "it",    "its",   "of",      "for",  "not",   "are",  "be",
+    "been",  "would", "could", "should", "our",   "we",    "what",    "when", "which", "will", "from",
+    "but",   "just",  "very",  "after",  "about", "there", "because", "get",  "got",   "now",  "still",
+    "again", "did",   "does",  "all",    "any",   "how",   "why",     "who",  "more",  "out",  "up",
+    "by",    "at",    "if",    "my",     "to",    "can",   "he"};
 
 // ASCII function words of the other major Latin-script languages; one of
 // them sends the text to the model.
 constexpr std::array<std::string_view, 72> kForeignCues = {
-    "de",   "la",   "le",   "les",  "des",  "et",   "est",  "une",  "pas",  "je",  "il",   "el",
-    "los",  "las",  "que",  "y",    "es",   "un",   "una",  "por",  "con",  "del", "der",  "die",
-    "das",  "und",  "ist",  "nicht", "ich", "mit",  "sie",  "ein",  "eine", "het", "een",  "van",
-    "niet", "ik",   "di",   "che",  "non",  "sono", "per",  "della", "nao", "com", "uma",  "um",
-    "para", "muito", "mais", "mas", "en",   "och",  "og",   "jeg",  "er",   "nie", "jest", "na",
-    "sa",   "ang",  "ng",   "yang", "dan",  "ini",  "itu",  "ke",   "zu",   "auf", "wir",  "du"};
+    "de",   "la",    "le",   "les",   "des", "et",   "est", "une",   "pas",  "je",  "il",   "el",
+    "los",  "las",   "que",  "y",     "es",  "un",   "una", "por",   "con",  "del", "der",  "die",
+    "das",  "und",   "ist",  "nicht", "ich", "mit",  "sie", "ein",   "eine", "het", "een",  "van",
+    "niet", "ik",    "di",   "che",   "non", "sono", "per", "della", "nao",  "com", "uma",  "um",
+    "para", "muito", "mais", "mas",   "en",  "och",  "og",  "jeg",   "er",   "nie", "jest", "na",
+    "sa",   "ang",   "ng",   "yang",  "dan", "ini",  "itu", "ke",    "zu",   "auf", "wir",  "du"};
 
 bool InList(std::string_view w, const std::string_view* list, size_t n) {
   for (size_t i = 0; i < n; ++i)
@@ -133,14 +130,36 @@ ScriptCounts CountScripts(std::string_view text) {
     if (s == kCyrillic) {
       const char32_t l = (c >= 0x410 && c <= 0x42F) ? c + 0x20 : (c >= 0x400 && c <= 0x40F) ? c + 0x50 : c;
       switch (l) {
-        case 0x456: case 0x457: case 0x454: case 0x491: case 0x490: ++sc.uk; break;  // і ї є ґ Ґ
-        case 0x44A: ++sc.bg_hard; break;                                          // ъ
-        case 0x44B: case 0x44D: case 0x451: ++sc.ru_only; break;                  // ы э ё
-        case 0x452: case 0x45B: case 0x45F: case 0x458: case 0x459: case 0x45A:  // ђ ћ џ ј љ њ
+        case 0x456:
+        case 0x457:
+        case 0x454:
+        case 0x491:
+        case 0x490:
+          ++sc.uk;
+          break;  // і ї є ґ Ґ
+        case 0x44A:
+          ++sc.bg_hard;
+          break;  // ъ
+        case 0x44B:
+        case 0x44D:
+        case 0x451:
+          ++sc.ru_only;
+          break;  // ы э ё
+        case 0x452:
+        case 0x45B:
+        case 0x45F:
+        case 0x458:
+        case 0x459:
+        case 0x45A:  // ђ ћ џ ј љ њ
           ++sc.sr;
           break;
-        case 0x453: case 0x45C: case 0x455: ++sc.mk; break;                       // ѓ ќ ѕ
-        default: break;
+        case 0x453:
+        case 0x45C:
+        case 0x455:
+          ++sc.mk;
+          break;  // ѓ ќ ѕ
+        default:
+          break;
       }
     } else if (s == kArabic) {
       if (c == 0x67E || c == 0x686 || c == 0x698 || c == 0x6AF || c == 0x6CC || c == 0x6A9) ++sc.fa;
@@ -153,21 +172,30 @@ ScriptCounts CountScripts(std::string_view text) {
 // The language of a script that decides it, "" for Latin and other scripts.
 std::string ScriptLanguage(int script, const ScriptCounts& sc) {
   switch (script) {
-    case kHan: return sc.letters[kKana] * 10 >= sc.letters[kHan] ? "ja" : "zh";
-    case kKana: return "ja";
-    case kHangul: return "ko";
-    case kArabic: return sc.ur > 0 ? "ur" : sc.fa > 0 ? "fa" : "ar";
+    case kHan:
+      return sc.letters[kKana] * 10 >= sc.letters[kHan] ? "ja" : "zh";
+    case kKana:
+      return "ja";
+    case kHangul:
+      return "ko";
+    case kArabic:
+      return sc.ur > 0 ? "ur" : sc.fa > 0 ? "fa" : "ar";
     case kCyrillic:
       if (sc.uk > 0) return "uk";
       if (sc.mk > 0) return "mk";
       if (sc.sr > 0) return "sr";
       if (sc.bg_hard > 0 && sc.ru_only == 0) return "bg";
       return "ru";
-    case kDevanagari: return "hi";
-    case kGreek: return "el";
-    case kHebrew: return "he";
-    case kThai: return "th";
-    default: return "";
+    case kDevanagari:
+      return "hi";
+    case kGreek:
+      return "el";
+    case kHebrew:
+      return "he";
+    case kThai:
+      return "th";
+    default:
+      return "";
   }
 }
 
@@ -324,7 +352,8 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
   for (int s = 1; s < kScriptCount; ++s)
     if (sc.letters[s] > sc.letters[best]) best = s;
   int decided = sc.letters[best];
-  if ((best == kHan || best == kKana) && sc.letters[kKana] * 10 >= sc.letters[kHan]) decided = sc.letters[kHan] + sc.letters[kKana];
+  if ((best == kHan || best == kKana) && sc.letters[kKana] * 10 >= sc.letters[kHan])
+    decided = sc.letters[kHan] + sc.letters[kKana];
   if (best != kLatin && best != kOtherLetter) {
     g.code = ScriptLanguage(best, sc);
     g.confidence = static_cast<double>(decided) / sc.total;
@@ -349,8 +378,7 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
       std::vector<int32_t>& ids = impl_->IdsOf(Impl::ModelLine(text));
       fasttext::Predictions top;
       impl_->model->predict(1, ids, top, 0.0);
-      if (!top.empty())
-        preds.emplace_back(std::exp(top[0].first), impl_->dict->getLabel(top[0].second));
+      if (!top.empty()) preds.emplace_back(std::exp(top[0].first), impl_->dict->getLabel(top[0].second));
     } else {
       std::istringstream in(Impl::ModelLine(text));
       impl_->model->predictLine(in, preds, 1, 0.0);
@@ -375,12 +403,13 @@ bool IsLanguageCode(std::string_view code) {
 
 std::string LanguageName(std::string_view code) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"ar", "Arabic"},  {"bg", "Bulgarian"}, {"de", "German"},   {"el", "Greek"},    {"en", "English"},
-      {"es", "Spanish"}, {"fa", "Persian"},   {"fr", "French"},   {"he", "Hebrew"},   {"hi", "Hindi"},
-      {"it", "Italian"}, {"ja", "Japanese"},  {"ko", "Korean"},   {"mk", "Macedonian"}, {"nl", "Dutch"},
-      {"pl", "Polish"},  {"pt", "Portuguese"}, {"ru", "Russian"}, {"sr", "Serbian"},  {"sv", "Swedish"},
-      {"th", "Thai"},    {"tr", "Turkish"},   {"uk", "Ukrainian"}, {"ur", "Urdu"},    {"zh", "Chinese"},
-      {"und", "undetermined"}};
+      {"ar", "Arabic"},     {"bg", "Bulgarian"},    {"de", "German"},    {"el", "Greek"},
+      {"en", "English"},    {"es", "Spanish"},      {"fa", "Persian"},   {"fr", "French"},
+      {"he", "Hebrew"},     {"hi", "Hindi"},        {"it", "Italian"},   {"ja", "Japanese"},
+      {"ko", "Korean"},     {"mk", "Macedonian"},   {"nl", "Dutch"},     {"pl", "Polish"},
+      {"pt", "Portuguese"}, {"ru", "Russian"},      {"sr", "Serbian"},   {"sv", "Swedish"},
+      {"th", "Thai"},       {"tr", "Turkish"},      {"uk", "Ukrainian"}, {"ur", "Urdu"},
+      {"zh", "Chinese"},    {"und", "undetermined"}};
   for (const auto& [c, n] : kNames)
     if (c == code) return std::string(n);
   return std::string(code);

@@ -31,32 +31,28 @@ struct NamedEntity {
 
 // Common named character references.
 constexpr NamedEntity kNamedEntities[] = {
-    {"AMP", '&'},       {"Aacute", 0xC1},   {"Agrave", 0xC0},   {"Auml", 0xC4},
-    {"Ccedil", 0xC7},   {"Eacute", 0xC9},   {"GT", '>'},        {"LT", '<'},
-    {"Ntilde", 0xD1},   {"Ouml", 0xD6},     {"QUOT", '"'},      {"Uuml", 0xDC},
-    {"aacute", 0xE1},   {"acirc", 0xE2},    {"agrave", 0xE0},   {"amp", '&'},
-    {"apos", '\''},     {"auml", 0xE4},     {"bull", 0x2022},   {"ccedil", 0xE7},
-    {"cent", 0xA2},     {"copy", 0xA9},     {"deg", 0xB0},      {"divide", 0xF7},
-    {"eacute", 0xE9},   {"ecirc", 0xEA},    {"egrave", 0xE8},   {"ensp", 0x2002},
-    {"emsp", 0x2003},   {"euml", 0xEB},     {"euro", 0x20AC},   {"frac12", 0xBD},
-    {"frac14", 0xBC},   {"gt", '>'},        {"hearts", 0x2665}, {"hellip", 0x2026},
-    {"iacute", 0xED},   {"iexcl", 0xA1},    {"iquest", 0xBF},   {"laquo", 0xAB},
-    {"ldquo", 0x201C},  {"lsaquo", 0x2039}, {"lsquo", 0x2018},  {"lt", '<'},
-    {"mdash", 0x2014},  {"middot", 0xB7},   {"nbsp", 0xA0},     {"ndash", 0x2013},
-    {"ntilde", 0xF1},   {"oacute", 0xF3},   {"ocirc", 0xF4},    {"ouml", 0xF6},
-    {"para", 0xB6},     {"plusmn", 0xB1},   {"pound", 0xA3},    {"quot", '"'},
-    {"raquo", 0xBB},    {"rdquo", 0x201D},  {"reg", 0xAE},      {"rsaquo", 0x203A},
-    {"rsquo", 0x2019},  {"sbquo", 0x201A},  {"sect", 0xA7},     {"shy", 0xAD},
-    {"szlig", 0xDF},    {"thinsp", 0x2009}, {"times", 0xD7},    {"trade", 0x2122},
-    {"uacute", 0xFA},   {"uuml", 0xFC},     {"yen", 0xA5},
+    {"AMP", '&'},       {"Aacute", 0xC1},   {"Agrave", 0xC0},  {"Auml", 0xC4},   {"Ccedil", 0xC7},
+    {"Eacute", 0xC9},   {"GT", '>'},        {"LT", '<'},       {"Ntilde", 0xD1}, {"Ouml", 0xD6},
+    {"QUOT", '"'},      {"Uuml", 0xDC},     {"aacute", 0xE1},  {"acirc", 0xE2},  {"agrave", 0xE0},
+    {"amp", '&'},       {"apos", '\''},     {"auml", 0xE4},    {"bull", 0x2022}, {"ccedil", 0xE7},
+    {"cent", 0xA2},     {"copy", 0xA9},     {"deg", 0xB0},     {"divide", 0xF7}, {"eacute", 0xE9},
+    {"ecirc", 0xEA},    {"egrave", 0xE8},   {"ensp", 0x2002},  {"emsp", 0x2003}, {"euml", 0xEB},
+    {"euro", 0x20AC},   {"frac12", 0xBD},   {"frac14", 0xBC},  {"gt", '>'},      {"hearts", 0x2665},
+    {"hellip", 0x2026}, {"iacute", 0xED},   {"iexcl", 0xA1},   {"iquest", 0xBF}, {"laquo", 0xAB},
+    {"ldquo", 0x201C},  {"lsaquo", 0x2039}, {"lsquo", 0x2018}, {"lt", '<'},      {"mdash", 0x2014},
+    {"middot", 0xB7},   {"nbsp", 0xA0},     {"ndash", 0x2013}, {"ntilde", 0xF1}, {"oacute", 0xF3},
+    {"ocirc", 0xF4},    {"ouml", 0xF6},     {"para", 0xB6},    {"plusmn", 0xB1}, {"pound", 0xA3},
+    {"quot", '"'},      {"raquo", 0xBB},    {"rdquo", 0x201D}, {"reg", 0xAE},    {"rsaquo", 0x203A},
+    {"rsquo", 0x2019},  {"sbquo", 0x201A},  {"sect", 0xA7},    {"shy", 0xAD},    {"szlig", 0xDF},
+    {"thinsp", 0x2009}, {"times", 0xD7},    {"trade", 0x2122}, {"uacute", 0xFA}, {"uuml", 0xFC},
+    {"yen", 0xA5},
 };
 
 // HTML maps numeric references 0x80..0x9F to their Windows-1252 characters.
-constexpr char16_t kWin1252[32] = {
-    0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,   0x017D, 0x8F,
-    0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
+constexpr char16_t kWin1252[32] = {0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                   0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,   0x017D, 0x8F,
+                                   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
 
 bool LookupEntity(std::string_view name, char32_t* cp) {
   // Linear scan: the table is small and only reached after '&'.
@@ -97,16 +93,14 @@ bool ParseEntity(std::string_view s, size_t pos, char32_t* cp, size_t* len) {
     }
     if (digits == 0 || i >= n || s[i] != ';') return false;
     if (value >= 0x80 && value <= 0x9F) value = kWin1252[value - 0x80];
-    if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
-      value = kReplacementChar;
+    if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) value = kReplacementChar;
     *cp = value;
     *len = i + 1 - pos;
     return true;
   }
   const size_t start = i;
   while (i < n && i - start < 8 &&
-         ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-          (s[i] >= '0' && s[i] <= '9')))
+         ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
     ++i;
   if (i == start || i >= n || s[i] != ';') return false;
   if (!LookupEntity(s.substr(start, i - start), cp)) return false;
@@ -140,8 +134,8 @@ int WhitespaceClass(char32_t c) {
 }
 
 bool IsRemovedControl(char32_t c) {
-  return (c < 0x20 && WhitespaceClass(c) == 0) || (c >= 0x7F && c <= 0x9F && c != 0x85) ||
-         c == 0xFEFF || c == 0x200B;
+  return (c < 0x20 && WhitespaceClass(c) == 0) || (c >= 0x7F && c <= 0x9F && c != 0x85) || c == 0xFEFF ||
+         c == 0x200B;
 }
 
 // Collapses whitespace while appending code points to `out`.
@@ -171,8 +165,7 @@ class Writer {
 
  private:
   void Flush() {
-    if (pending_ != 0 && !out_->empty())
-      out_->push_back(pending_ == 2 && keep_line_breaks_ ? '\n' : ' ');
+    if (pending_ != 0 && !out_->empty()) out_->push_back(pending_ == 2 && keep_line_breaks_ ? '\n' : ' ');
     pending_ = 0;
   }
 
@@ -272,8 +265,8 @@ void Normalizer::Impl::Clean(std::string_view s, Normalized* out, bool* non_asci
       if (c > 0x20 && c < 0x7F && (c != '&' || !decode)) {
         ++j;
       } else if (c == ' ' && (j > i || !collapse) && j + 1 < n &&
-                 static_cast<unsigned char>(s[j + 1]) > 0x20 &&
-                 static_cast<unsigned char>(s[j + 1]) < 0x7F && (s[j + 1] != '&' || !decode)) {
+                 static_cast<unsigned char>(s[j + 1]) > 0x20 && static_cast<unsigned char>(s[j + 1]) < 0x7F &&
+                 (s[j + 1] != '&' || !decode)) {
         j += 2;
       } else if (c == ' ' && !collapse) {
         ++j;
@@ -320,12 +313,10 @@ Result<std::unique_ptr<Normalizer>> Normalizer::Create(const NormalizerOptions& 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   UErrorCode status = U_ZERO_ERROR;
-  impl->icu = options.form == NormalizerOptions::Form::kNFKC
-                  ? icu::Normalizer2::getNFKCInstance(status)
-                  : icu::Normalizer2::getNFCInstance(status);
+  impl->icu = options.form == NormalizerOptions::Form::kNFKC ? icu::Normalizer2::getNFKCInstance(status)
+                                                             : icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status) || impl->icu == nullptr)
-    return InternalError(std::string("cannot load ICU normalization data: ") +
-                         u_errorName(status));
+    return InternalError(std::string("cannot load ICU normalization data: ") + u_errorName(status));
   return std::unique_ptr<Normalizer>(new Normalizer(std::move(impl)));
 }
 

@@ -27,16 +27,26 @@ namespace voc {
 
 const char* PiiKindName(PiiKind kind) {
   switch (kind) {
-    case PiiKind::kEmail: return "email";
-    case PiiKind::kPhone: return "phone";
-    case PiiKind::kCard: return "card";
-    case PiiKind::kSsn: return "ssn";
-    case PiiKind::kIban: return "iban";
-    case PiiKind::kIp: return "ip";
-    case PiiKind::kUrlToken: return "url";
-    case PiiKind::kAccount: return "account";
-    case PiiKind::kAddress: return "address";
-    case PiiKind::kCustom: return "custom";
+    case PiiKind::kEmail:
+      return "email";
+    case PiiKind::kPhone:
+      return "phone";
+    case PiiKind::kCard:
+      return "card";
+    case PiiKind::kSsn:
+      return "ssn";
+    case PiiKind::kIban:
+      return "iban";
+    case PiiKind::kIp:
+      return "ip";
+    case PiiKind::kUrlToken:
+      return "url";
+    case PiiKind::kAccount:
+      return "account";
+    case PiiKind::kAddress:
+      return "address";
+    case PiiKind::kCustom:
+      return "custom";
   }
   return "custom";
 }
@@ -66,12 +76,10 @@ struct Ctx {
 bool NumberBoundaryOk(const Ctx& c, size_t b, size_t e) {
   const char p = c.Before(b);
   if (IsWordByte(p) || p == '$' || p == '@') return false;
-  if ((p == '-' || p == '.' || p == '/' || p == ',' || p == ':') && IsDigit(c.Before(b, 2)))
-    return false;
+  if ((p == '-' || p == '.' || p == '/' || p == ',' || p == ':') && IsDigit(c.Before(b, 2))) return false;
   const char n = c.At(e);
   if (IsWordByte(n) || n == '@') return false;
-  if ((n == '-' || n == '.' || n == '/' || n == ',' || n == ':') && IsDigit(c.At(e + 1)))
-    return false;
+  if ((n == '-' || n == '.' || n == '/' || n == ',' || n == ':') && IsDigit(c.At(e + 1))) return false;
   return true;
 }
 
@@ -108,8 +116,7 @@ size_t ValidEmail(const Ctx& c, size_t b, size_t e) {
 
 size_t ValidPhoneNanp(const Ctx& c, size_t b, size_t e) {
   if (c.text[b] != '+' && c.text[b] != '(' && !NumberBoundaryOk(c, b, e)) return 0;
-  if ((c.text[b] == '+' || c.text[b] == '(') && (IsWordByte(c.Before(b)) || c.At(e) == '-'))
-    return 0;
+  if ((c.text[b] == '+' || c.text[b] == '(') && (IsWordByte(c.Before(b)) || c.At(e) == '-')) return 0;
   if (IsWordByte(c.At(e))) return 0;
   std::string d = OnlyDigits(c.text.substr(b, e - b));
   if (d.size() == 11) {
@@ -182,15 +189,16 @@ bool LooksLikeIpv4(std::string_view raw) {
 // "Via Roma 10 volte").
 bool IsCountWord(std::string_view w) {
   static const char* const kWords[] = {
-      "eur", "euro", "euros", "usd", "chf", "gbp", "brl", "mxn", "reais", "real", "pesos",
-      "dollars", "dollar", "franken", "francs", "km", "kg", "mal", "fois", "volte", "veces",
-      "vezes", "keer", "times", "stück", "stk", "pcs", "personen", "persone", "personas",
-      "pessoas", "personnes", "mensen", "people", "habitants", "habitantes", "abitanti",
-      "einwohner", "inwoners", "followers", "seguidores", "likes", "views", "votes", "votos",
-      "voti", "stimmen", "stemmen", "voix", "tweets", "days", "tage", "jours", "giorni", "días",
-      "dias", "dagen", "min", "minuten", "minutes", "minuti", "minutos", "hours", "stunden",
-      "heures", "ore", "horas", "uur", "punkte", "points", "punti", "puntos", "pontos", "punten",
-      "%"};
+      "eur",        "euro",   "euros",     "usd",        "chf",      "gbp",       "brl",      "mxn",
+      "reais",      "real",   "pesos",     "dollars",    "dollar",   "franken",   "francs",   "km",
+      "kg",         "mal",    "fois",      "volte",      "veces",    "vezes",     "keer",     "times",
+      "stück",      "stk",    "pcs",       "personen",   "persone",  "personas",  "pessoas",  "personnes",
+      "mensen",     "people", "habitants", "habitantes", "abitanti", "einwohner", "inwoners", "followers",
+      "seguidores", "likes",  "views",     "votes",      "votos",    "voti",      "stimmen",  "stemmen",
+      "voix",       "tweets", "days",      "tage",       "jours",    "giorni",    "días",     "dias",
+      "dagen",      "min",    "minuten",   "minutes",    "minuti",   "minutos",   "hours",    "stunden",
+      "heures",     "ore",    "horas",     "uur",        "punkte",   "points",    "punti",    "puntos",
+      "pontos",     "punten", "%"};
   for (const char* u : kWords)
     if (w == u) return true;
   return IsUnitWord(w);
@@ -230,11 +238,10 @@ bool AfterCurrency(const Ctx& c, size_t b) {
   while (i > 0 && c.text[i - 1] == ' ') --i;
   const std::string_view before = c.text.substr(0, i);
   auto ends = [&before](std::string_view suffix) {
-    return before.size() >= suffix.size() &&
-           before.substr(before.size() - suffix.size()) == suffix;
+    return before.size() >= suffix.size() && before.substr(before.size() - suffix.size()) == suffix;
   };
-  return ends("$") || ends("\xE2\x82\xAC") || ends("\xC2\xA3") || ends("EUR") ||
-         ends("CHF") || ends("USD") || ends("Fr.");
+  return ends("$") || ends("\xE2\x82\xAC") || ends("\xC2\xA3") || ends("EUR") || ends("CHF") || ends("USD") ||
+         ends("Fr.");
 }
 
 size_t ValidPhoneNationalWhole(const Ctx& c, size_t b, size_t e) {
@@ -279,8 +286,8 @@ size_t ValidPhoneNationalWhole(const Ctx& c, size_t b, size_t e) {
   // Nine digits only with an area code of two to four digits after the
   // trunk '0' ("02 123 45 67", "030 123456"), and with dots only after a
   // '/' ("02/123.45.67"; "01.234.567" is an amount).
-  if (n == 9 && (first_group < 2 || first_group > 4 ||
-                 (rest == raw && raw.find('.') != std::string_view::npos)))
+  if (n == 9 &&
+      (first_group < 2 || first_group > 4 || (rest == raw && raw.find('.') != std::string_view::npos)))
     return 0;
   if (IsCountWord(WordAfter(c, e)) || AfterCurrency(c, b)) return 0;
   return e;
@@ -371,8 +378,8 @@ size_t ValidPhoneNational(const Ctx& c, size_t b, size_t e) {
 size_t ValidPhoneArea2(const Ctx& c, size_t b, size_t e) {
   if (!NumberBoundaryOk(c, b, e)) return 0;
   // Not the head of a longer grouped number ("12 5157 1988 4965 0439").
-  if ((c.At(e) == ' ' || c.At(e) == '.' || c.At(e) == ',') && IsDigit(c.At(e + 1)) &&
-      IsDigit(c.At(e + 2)) && IsDigit(c.At(e + 3)))
+  if ((c.At(e) == ' ' || c.At(e) == '.' || c.At(e) == ',') && IsDigit(c.At(e + 1)) && IsDigit(c.At(e + 2)) &&
+      IsDigit(c.At(e + 3)))
     return 0;
   const std::string_view raw = c.text.substr(b, e - b);
   // Two years in a row are not a phone number ("12 2019 2020").
@@ -400,8 +407,7 @@ std::string_view TokenBefore(const Ctx& c, size_t b) {
 }
 
 // One card candidate: digit groups [first, last] of a match.
-bool CardOk(const Ctx& c, const std::vector<std::pair<size_t, size_t>>& groups, size_t first,
-            size_t last) {
+bool CardOk(const Ctx& c, const std::vector<std::pair<size_t, size_t>>& groups, size_t first, size_t last) {
   const size_t b = groups[first].first, e = groups[last].second;
   if (!NumberBoundaryOk(c, b, e)) return false;
   std::string d;
@@ -420,8 +426,7 @@ bool CardOk(const Ctx& c, const std::vector<std::pair<size_t, size_t>>& groups, 
   const char before = c.Before(b);
   if (before == ' ' || before == '-' || before == '_' || before == '.' || before == '/') {
     const std::string_view t = TokenBefore(c, b);
-    if (!t.empty() && !std::all_of(t.begin(), t.end(), IsDigit) && IsDigit(t.back()))
-      return false;
+    if (!t.empty() && !std::all_of(t.begin(), t.end(), IsDigit) && IsDigit(t.back())) return false;
   }
   // '.', '/' and '_' separate card groups only as cards print them: one
   // separator throughout, in the issuers' groupings.
@@ -486,13 +491,12 @@ int IbanLength(std::string_view country) {
   static const struct {
     const char* cc;
     int len;
-  } kLengths[] = {{"AD", 24}, {"AE", 23}, {"AT", 20}, {"BE", 16}, {"BG", 22}, {"BH", 22},
-                  {"BR", 29}, {"CH", 21}, {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DK", 18},
-                  {"EE", 20}, {"ES", 24}, {"FI", 18}, {"FR", 27}, {"GB", 22}, {"GR", 27},
-                  {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IL", 23}, {"IS", 26}, {"IT", 27},
-                  {"LT", 20}, {"LU", 20}, {"LV", 21}, {"MC", 27}, {"MT", 31}, {"NL", 18},
-                  {"NO", 15}, {"PL", 28}, {"PT", 25}, {"RO", 24}, {"SA", 24}, {"SE", 24},
-                  {"SI", 19}, {"SK", 24}, {"TR", 26}};
+  } kLengths[] = {{"AD", 24}, {"AE", 23}, {"AT", 20}, {"BE", 16}, {"BG", 22}, {"BH", 22}, {"BR", 29},
+                  {"CH", 21}, {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DK", 18}, {"EE", 20}, {"ES", 24},
+                  {"FI", 18}, {"FR", 27}, {"GB", 22}, {"GR", 27}, {"HR", 21}, {"HU", 28}, {"IE", 22},
+                  {"IL", 23}, {"IS", 26}, {"IT", 27}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"MC", 27},
+                  {"MT", 31}, {"NL", 18}, {"NO", 15}, {"PL", 28}, {"PT", 25}, {"RO", 24}, {"SA", 24},
+                  {"SE", 24}, {"SI", 19}, {"SK", 24}, {"TR", 26}};
   for (const auto& l : kLengths)
     if (country == l.cc) return l.len;
   return 0;
@@ -531,9 +535,9 @@ size_t ValidIban(const Ctx& c, size_t b, size_t e) {
   const int want = IbanLength(country);
   // Lower-case or dash-separated IBANs are accepted for known countries only
   // (their length is then fixed), to keep ordinary words out.
-  const bool unusual = std::any_of(alnum.begin(), alnum.end(),
-                                   [](char ch) { return ch >= 'a' && ch <= 'z'; }) ||
-                       c.text.substr(b, e - b).find('-') != std::string_view::npos;
+  const bool unusual =
+      std::any_of(alnum.begin(), alnum.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }) ||
+      c.text.substr(b, e - b).find('-') != std::string_view::npos;
   if (unusual && want == 0) return 0;
   // The regex may run into following words ("... 00 IS MY IBAN"): try the
   // country's length, else every prefix that ends before a space, longest
@@ -555,8 +559,7 @@ bool PrecededByVersionWord(const Ctx& c, size_t b) {
   while (j > 0 && IsAlpha(c.text[j - 1])) --j;
   std::string w;
   for (size_t k = j; k < i; ++k) w.push_back(Lower(c.text[k]));
-  return w == "version" || w == "ver" || w == "v" || w == "build" || w == "firmware" ||
-         w == "release";
+  return w == "version" || w == "ver" || w == "v" || w == "build" || w == "firmware" || w == "release";
 }
 
 size_t ValidIpv4(const Ctx& c, size_t b, size_t e) {
@@ -642,14 +645,12 @@ std::string PercentDecode(std::string_view s) {
 bool SecretKey(std::string_view key) {
   std::string k;
   for (char ch : key) k.push_back(Lower(ch));
-  static const char* const kContains[] = {"token", "secret", "passw", "pwd",  "session",
-                                          "sig",   "auth",   "apikey", "api_key", "otp",
-                                          "jwt",   "credential"};
+  static const char* const kContains[] = {"token", "secret", "passw",   "pwd", "session", "sig",
+                                          "auth",  "apikey", "api_key", "otp", "jwt",     "credential"};
   for (const char* w : kContains)
     if (k.find(w) != std::string::npos) return true;
-  static const char* const kExact[] = {"key",  "code", "sid",    "hash", "ticket", "access",
-                                       "pass", "pin",  "nonce",  "t",    "k",      "s",
-                                       "reset", "verify", "login"};
+  static const char* const kExact[] = {"key",   "code", "sid", "hash", "ticket", "access", "pass", "pin",
+                                       "nonce", "t",    "k",   "s",    "reset",  "verify", "login"};
   for (const char* w : kExact)
     if (k == w) return true;
   return false;
@@ -710,8 +711,7 @@ bool UrlHasSecret(std::string_view url) {
   size_t host_end = url.find_first_of("/?#", host_begin);
   if (host_end == std::string_view::npos) host_end = url.size();
   // user:password@host
-  if (url.substr(host_begin, host_end - host_begin).find('@') != std::string_view::npos)
-    return e;
+  if (url.substr(host_begin, host_end - host_begin).find('@') != std::string_view::npos) return e;
   // Query and fragment parameters.
   const size_t q = url.find_first_of("?#;", host_end);
   if (q != std::string_view::npos) {
@@ -730,8 +730,8 @@ bool UrlHasSecret(std::string_view url) {
   }
   // Path segments.
   const size_t path_end = q == std::string_view::npos ? url.size() : q;
-  std::string_view path = host_end < path_end ? url.substr(host_end, path_end - host_end)
-                                              : std::string_view();
+  std::string_view path =
+      host_end < path_end ? url.substr(host_end, path_end - host_end) : std::string_view();
   bool after_secret_word = false;
   while (!path.empty()) {
     if (path[0] == '/') {
@@ -744,12 +744,10 @@ bool UrlHasSecret(std::string_view url) {
     if (RandomSegment(seg)) return e;
     std::string low;
     for (char ch : seg) low.push_back(Lower(ch));
-    after_secret_word = low == "reset" || low == "token" || low == "session" ||
-                        low == "verify" || low == "confirm" || low == "unsubscribe" ||
-                        low == "auth" || low == "magic" || low == "invite" ||
-                        low.find("password") != std::string::npos;
-    if (low.find("session") != std::string::npos && low.find('=') != std::string::npos)
-      return e;
+    after_secret_word = low == "reset" || low == "token" || low == "session" || low == "verify" ||
+                        low == "confirm" || low == "unsubscribe" || low == "auth" || low == "magic" ||
+                        low == "invite" || low.find("password") != std::string::npos;
+    if (low.find("session") != std::string::npos && low.find('=') != std::string::npos) return e;
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash);
   }
@@ -758,10 +756,10 @@ bool UrlHasSecret(std::string_view url) {
 
 bool IsUnitWord(std::string_view w) {
   static const char* const kUnits[] = {
-      "dollars", "dollar", "usd",   "bucks", "cents", "euros", "pounds", "units", "unit",
-      "items",   "item",   "times", "pieces", "pcs",  "days",  "day",    "months", "month",
-      "years",   "year",   "hours", "hour",  "minutes", "mins", "miles", "people", "points",
-      "calls",   "emails", "orders", "pages", "percent", "boxes", "pairs", "lbs", "kg"};
+      "dollars", "dollar", "usd",    "bucks",  "cents",   "euros", "pounds", "units",  "unit",
+      "items",   "item",   "times",  "pieces", "pcs",     "days",  "day",    "months", "month",
+      "years",   "year",   "hours",  "hour",   "minutes", "mins",  "miles",  "people", "points",
+      "calls",   "emails", "orders", "pages",  "percent", "boxes", "pairs",  "lbs",    "kg"};
   for (const char* u : kUnits)
     if (w == u) return true;
   return false;
@@ -783,8 +781,7 @@ size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
   // Dates written with dashes ("2019-03-04", "03-04-2019").
   if (letters == 0 && std::count(tok.begin(), tok.end(), '-') == 2 && tok.size() <= 10) {
     const size_t d1 = tok.find('-'), d2 = tok.rfind('-');
-    if ((d1 == 4 && d2 - d1 <= 3) || (d1 <= 2 && d2 - d1 <= 3 && tok.size() - d2 - 1 == 4))
-      return 0;
+    if ((d1 == 4 && d2 - d1 <= 3) || (d1 <= 2 && d2 - d1 <= 3 && tok.size() - d2 - 1 == 4)) return 0;
   }
   // "for reference 32-26-35": measurements, scores and ranges are groups of
   // one or two digits.
@@ -813,8 +810,7 @@ size_t ValidAccount(const Ctx& c, size_t b, size_t e) {
 bool AddressBoundaryOk(const Ctx& c, size_t b, size_t e) {
   const unsigned char p = static_cast<unsigned char>(c.Before(b));
   if (IsWordByte(static_cast<char>(p)) || p >= 0x80 || p == '@' || p == '#') return false;
-  if ((p == '.' || p == ',' || p == '/' || p == '-' || p == ':') && IsDigit(c.Before(b, 2)))
-    return false;
+  if ((p == '.' || p == ',' || p == '/' || p == '-' || p == ':') && IsDigit(c.Before(b, 2))) return false;
   const char n = c.At(e);
   if (IsWordByte(n) || n == '%' || n == '@') return false;
   if ((n == '.' || n == ',' || n == ':' || n == '/' || n == '-' || n == ' ') && IsDigit(c.At(e + 1)))
@@ -849,17 +845,50 @@ bool ValidAddressSuffix(const Ctx& c, size_t* pb, size_t* pe) {
   while (token_begin > 0 && m[token_begin - 1] != ' ' && m[token_begin - 1] != '-') --token_begin;
   const std::string token = LowerAscii(m.substr(token_begin, token_end - token_begin));
   // Places that are not streets: seats, parking spaces, workplaces, buyers.
-  static const char* const kNotStreets[] = {"sitzplatz", "stehplatz", "parkplatz", "stellplatz",
-                                            "arbeitsplatz", "ausbildungsplatz", "studienplatz",
-                                            "kitaplatz", "k\xC3\xA4ufer", "l\xC3\xA4ufer",
-                                            "heimweg", "r\xC3\xBC" "ckweg", "umweg", "hinweg",
-                                            "zugangsweg", "ausweg", "fussweg", "fu\xC3\x9Fweg"};
+  static const char* const kNotStreets[] = {"sitzplatz",
+                                            "stehplatz",
+                                            "parkplatz",
+                                            "stellplatz",
+                                            "arbeitsplatz",
+                                            "ausbildungsplatz",
+                                            "studienplatz",
+                                            "kitaplatz",
+                                            "k\xC3\xA4ufer",
+                                            "l\xC3\xA4ufer",
+                                            "heimweg",
+                                            "r\xC3\xBC"
+                                            "ckweg",
+                                            "umweg",
+                                            "hinweg",
+                                            "zugangsweg",
+                                            "ausweg",
+                                            "fussweg",
+                                            "fu\xC3\x9Fweg"};
   for (const char* w : kNotStreets)
     if (EndsWith(token, w)) return false;
-  static const char* const kBare[] = {"stra\xC3\x9F" "e", "strasse", "str.", "gasse", "allee",
-                                      "platz", "weg", "damm", "ufer", "chaussee", "steig",
-                                      "pfad", "straat", "laan", "plein", "gracht", "kade",
-                                      "dijk", "singel", "steeg", "dreef"};
+  static const char* const kBare[] = {
+      "stra\xC3\x9F"
+      "e",
+      "strasse",
+      "str.",
+      "gasse",
+      "allee",
+      "platz",
+      "weg",
+      "damm",
+      "ufer",
+      "chaussee",
+      "steig",
+      "pfad",
+      "straat",
+      "laan",
+      "plein",
+      "gracht",
+      "kade",
+      "dijk",
+      "singel",
+      "steeg",
+      "dreef"};
   bool bare = false;
   for (const char* w : kBare)
     if (token == w) bare = true;
@@ -876,13 +905,15 @@ bool ValidAddressSuffix(const Ctx& c, size_t* pb, size_t* pe) {
     while (w0 > 0 && m[w0 - 1] != ' ' && m[w0 - 1] != '-') --w0;
     const std::string first = LowerAscii(m.substr(w0, token_begin - 1 - w0));
     static const char* const kStop[] = {
-        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
-        "am", "im", "auf", "in", "zum", "zur", "mein", "meine", "meinen", "unser", "unsere",
-        "ihr", "ihre", "sein", "seine", "kein", "keine", "jeder", "jede", "de", "het", "een",
-        "op", "mijn", "onze", "geen", "elke", "the", "a", "my", "no", "this", "that", "nur",
-        "noch", "auch", "wo", "was", "wie", "bis", "ab", "von", "vom", "mit", "nach", "naar",
-        "ich", "wir", "sie", "er", "es", "ik", "we", "wij", "zij", "hij", "adresse", "adres",
-        "address", "anschrift", "lieferadresse", "wohnung", "haus"};
+        "der",     "die",    "das",   "den",    "dem",     "des",   "ein",     "eine",      "einen",
+        "einem",   "einer",  "am",    "im",     "auf",     "in",    "zum",     "zur",       "mein",
+        "meine",   "meinen", "unser", "unsere", "ihr",     "ihre",  "sein",    "seine",     "kein",
+        "keine",   "jeder",  "jede",  "de",     "het",     "een",   "op",      "mijn",      "onze",
+        "geen",    "elke",   "the",   "a",      "my",      "no",    "this",    "that",      "nur",
+        "noch",    "auch",   "wo",    "was",    "wie",     "bis",   "ab",      "von",       "vom",
+        "mit",     "nach",   "naar",  "ich",    "wir",     "sie",   "er",      "es",        "ik",
+        "we",      "wij",    "zij",   "hij",    "adresse", "adres", "address", "anschrift", "lieferadresse",
+        "wohnung", "haus"};
     for (const char* w : kStop)
       if (first == w) return false;
     // Adjectives and place names before a bare street word end in -er or -e
@@ -902,20 +933,118 @@ bool ValidAddressSuffix(const Ctx& c, size_t* pb, size_t* pe) {
 size_t ValidAddress(const Ctx& c, size_t b, size_t e) {
   if (!AddressBoundaryOk(c, b, e)) return 0;
   const std::string word = LowerAscii(c.text.substr(b, 5));
-  if ((word.compare(0, 4, "via ") == 0 || word.compare(0, 5, "largo") == 0) &&
-      IsDigit(c.text[e - 1])) {
+  if ((word.compare(0, 4, "via ") == 0 || word.compare(0, 5, "largo") == 0) && IsDigit(c.text[e - 1])) {
     const std::string next = WordAfter(c, e);
-    static const char* const kFunction[] = {
-        "and", "und", "et", "en", "in", "a", "al", "alla", "da", "dal", "di", "del", "nel",
-        "nella", "per", "con", "vicino", "presso", "ma", "o", "oppure", "che", "dove", "non",
-        "sono", "era", "ha", "ho", "abito", "vivo", "near", "but", "or", "is", "was", "where",
-        "con", "y", "pero", "para", "e", "em", "na", "no", "com", "mas", "pour", "mais", "ou",
-        "mit", "bei", "aber", "oder", "met", "bij", "maar", "of", "interno", "int", "scala",
-        "piano", "cap", "depuis", "since", "seit", "desde", "sinds", "from", "dove", "where",
-        "wo", "waar", "o\xC3\xB9", "onde", "donde", "und", "para", "pour", "perch\xC3\xA9",
-        "weil", "omdat", "because", "porque", "parce", "il", "lo", "la", "le", "les", "el",
-        "der", "die", "das", "de", "het", "the", "ich", "je", "io", "yo", "eu", "ik", "i",
-        "nobody", "niemand", "personne", "nessuno", "nadie", "ningu\xC3\xA9m", "graag"};
+    static const char* const kFunction[] = {"and",
+                                            "und",
+                                            "et",
+                                            "en",
+                                            "in",
+                                            "a",
+                                            "al",
+                                            "alla",
+                                            "da",
+                                            "dal",
+                                            "di",
+                                            "del",
+                                            "nel",
+                                            "nella",
+                                            "per",
+                                            "con",
+                                            "vicino",
+                                            "presso",
+                                            "ma",
+                                            "o",
+                                            "oppure",
+                                            "che",
+                                            "dove",
+                                            "non",
+                                            "sono",
+                                            "era",
+                                            "ha",
+                                            "ho",
+                                            "abito",
+                                            "vivo",
+                                            "near",
+                                            "but",
+                                            "or",
+                                            "is",
+                                            "was",
+                                            "where",
+                                            "con",
+                                            "y",
+                                            "pero",
+                                            "para",
+                                            "e",
+                                            "em",
+                                            "na",
+                                            "no",
+                                            "com",
+                                            "mas",
+                                            "pour",
+                                            "mais",
+                                            "ou",
+                                            "mit",
+                                            "bei",
+                                            "aber",
+                                            "oder",
+                                            "met",
+                                            "bij",
+                                            "maar",
+                                            "of",
+                                            "interno",
+                                            "int",
+                                            "scala",
+                                            "piano",
+                                            "cap",
+                                            "depuis",
+                                            "since",
+                                            "seit",
+                                            "desde",
+                                            "sinds",
+                                            "from",
+                                            "dove",
+                                            "where",
+                                            "wo",
+                                            "waar",
+                                            "o\xC3\xB9",
+                                            "onde",
+                                            "donde",
+                                            "und",
+                                            "para",
+                                            "pour",
+                                            "perch\xC3\xA9",
+                                            "weil",
+                                            "omdat",
+                                            "because",
+                                            "porque",
+                                            "parce",
+                                            "il",
+                                            "lo",
+                                            "la",
+                                            "le",
+                                            "les",
+                                            "el",
+                                            "der",
+                                            "die",
+                                            "das",
+                                            "de",
+                                            "het",
+                                            "the",
+                                            "ich",
+                                            "je",
+                                            "io",
+                                            "yo",
+                                            "eu",
+                                            "ik",
+                                            "i",
+                                            "nobody",
+                                            "niemand",
+                                            "personne",
+                                            "nessuno",
+                                            "nadie",
+                                            "ningu\xC3\xA9m",
+                                            "graag"};
     bool function = next.size() < 3 || next == "\xC3\xA8";
     for (const char* w : kFunction)
       if (next == w) function = true;
@@ -942,8 +1071,16 @@ size_t ValidAddressPostcode(const Ctx& c, size_t b, size_t e) {
   while (i > 0 && (c.text[i - 1] == ' ' || c.text[i - 1] == ':')) --i;
   const std::string before = LowerAscii(c.text.substr(i >= 16 ? i - 16 : 0, i >= 16 ? 16 : i));
   bool keyword = false;
-  static const char* const kWords[] = {"plz", "cap", "c.p.", "cp", "cep", "code postal",
-                                       "postcode", "c\xC3\xB3" "digo postal", "codigo postal"};
+  static const char* const kWords[] = {"plz",
+                                       "cap",
+                                       "c.p.",
+                                       "cp",
+                                       "cep",
+                                       "code postal",
+                                       "postcode",
+                                       "c\xC3\xB3"
+                                       "digo postal",
+                                       "codigo postal"};
   for (const char* w : kWords) {
     if (!EndsWith(before, w)) continue;
     const size_t k = before.size() - std::strlen(w);
@@ -993,8 +1130,8 @@ enum Need : unsigned {
   kNeedAt = 2,
   kNeedUrl = 4,
   kNeedColon = 8,
-  kHintW = 16,     // 'w' or 'W' occurs (for "www.")
-  kHintMask = 32,  // 'X', '{' or '[' occurs (for existing masks)
+  kHintW = 16,      // 'w' or 'W' occurs (for "www.")
+  kHintMask = 32,   // 'X', '{' or '[' occurs (for existing masks)
   kHintSlash = 64,  // '/' occurs (for URLs without a scheme)
 };
 
@@ -1024,24 +1161,20 @@ struct Candidate {
   int priority;
 };
 
-constexpr char kEmailRe[] =
-    R"([\p{L}\p{N}._%+\-]+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)"
-    R"((?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.[A-Za-z]{2,24}\b)";
+constexpr char kEmailRe[] = R"([\p{L}\p{N}._%+\-]+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)"
+                            R"((?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.[A-Za-z]{2,24}\b)";
 // Separators: space, '.', '-' and the Unicode hyphens and dashes U+2010..2015.
 constexpr char kPhoneNanpRe[] =
     R"((?:\+1[ .\-\x{2010}-\x{2015}]?|\b1[ .\-\x{2010}-\x{2015}]?)?)"
     R"((?:\(\d{3}\) ?|\d{3}[ .\-\x{2010}-\x{2015}]?)\d{3}[ .\-\x{2010}-\x{2015}]?\d{4}\b)";
-constexpr char kPhoneIntlRe[] =
-    R"(\+[1-9]\d{0,2}(?:[ .\-\x{2010}-\x{2015}]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
+constexpr char kPhoneIntlRe[] = R"(\+[1-9]\d{0,2}(?:[ .\-\x{2010}-\x{2015}]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
 // Up to 19 digits in groups; a neighbouring number may be caught too, which
 // ValidCardRange trims.
 constexpr char kCardRe[] = R"(\b\d(?:[ \-./_]?\d){12,22}\b)";
-constexpr char kSsnRe[] =
-    R"(\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{3}\.\d{2}\.\d{4}\b)";
+constexpr char kSsnRe[] = R"(\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{3}\.\d{2}\.\d{4}\b)";
 constexpr char kIbanRe[] = R"((?i)\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,32})";
 // International numbers dialled with "00" ("0044 20 7946 0958").
-constexpr char kPhone00Re[] =
-    R"(\b00[1-9]\d{0,2}(?:[ .\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
+constexpr char kPhone00Re[] = R"(\b00[1-9]\d{0,2}(?:[ .\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6})";
 // National numbers with a trunk "0" and separated groups ("020 7946 0958",
 // "01 23 45 67 89", "030/1234567"): 10 or 11 digits.
 constexpr char kPhoneNationalRe[] = R"(\b0\d{1,4}(?: ?/ ?|[ .\-])\d{2,8}(?:[ .\-/]\d{1,8}){0,3}\b)";
@@ -1063,15 +1196,17 @@ constexpr char kPhoneArea2Re[] = R"(\b[1-9]\d (?:\d{4}|9\d{4})[ \-]\d{4}\b)";
 // city alone are masked only in the spellings no amount or count has
 // ("1017 GC Amsterdam", "1100-053 Lisboa", "01310-100 São Paulo") or after a
 // postcode word ("PLZ", "CAP", "C.P.", "CEP", "code postal").
-#define VOC_CITY R"(\p{Lu}[\p{L}'’\-]+(?:[ \-](?:\p{Lu}[\p{L}'’\-]+|(?:am|an der|im|de|di|da|del|do|dos|das|sur|la|le|les|en|aan den|aan de) \p{Lu}[\p{L}'’\-]+)){0,2})"
+#define VOC_CITY \
+  R"(\p{Lu}[\p{L}'’\-]+(?:[ \-](?:\p{Lu}[\p{L}'’\-]+|(?:am|an der|im|de|di|da|del|do|dos|das|sur|la|le|les|en|aan den|aan de) \p{Lu}[\p{L}'’\-]+)){0,2})"
 #define VOC_POSTCODE_CITY R"((?:(?:[A-Z]{1,2}-)?\d{4,5}(?: ?[A-Z]{2}\b)?|\d{4,5}-\d{3}) )" VOC_CITY
 #define VOC_HOUSE_NUMBER R"(\d{1,4}(?: ?[a-zA-Z]\b| ?bis\b| ?ter\b)?(?:[\-/]\d{1,4}[a-zA-Z]?\b){0,2})"
 #define VOC_ADDRESS_TAIL R"((?:,? (?:\- )?(?:(?i:plz|cap|c\.p\.|cp|cep) )?)" VOC_POSTCODE_CITY R"()?)"
 #define VOC_NAME_WORD R"((?:\p{Lu}[\p{L}'’\-\.]*|[dlDL]['’]\p{Lu}[\p{L}'’\-]*))"
-#define VOC_CONNECTOR R"((?:de|del|della|delle|dei|degli|dello|di|da|do|dos|das|la|las|los|le|les|des|du|y|e|et|aux|au|sur|van|der|den|het|dell['’]|d['’]|l['’]))"
+#define VOC_CONNECTOR \
+  R"((?:de|del|della|delle|dei|degli|dello|di|da|do|dos|das|la|las|los|le|les|des|du|y|e|et|aux|au|sur|van|der|den|het|dell['’]|d['’]|l['’]))"
 constexpr char kAddressSuffixRe[] =
-    R"((?:\p{Lu}[\p{L}]*[ \-]){0,2}[\p{L}]*(?i:stra(?:ß|ss)e|str\.|gasse|allee|platz|weg|damm|ufer|chaussee|steig|pfad|straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef) )"
-    VOC_HOUSE_NUMBER VOC_ADDRESS_TAIL;
+    R"((?:\p{Lu}[\p{L}]*[ \-]){0,2}[\p{L}]*(?i:stra(?:ß|ss)e|str\.|gasse|allee|platz|weg|damm|ufer|chaussee|steig|pfad|straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef) )" VOC_HOUSE_NUMBER
+        VOC_ADDRESS_TAIL;
 constexpr char kAddressStreetFirstRe[] =
     R"((?i:\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|calle|c/|avenida|avda\.|av\.|avd\.|plaza|paseo|ronda|carrer|rua|praça|praca|travessa|alameda|estrada|rodovia|rue|avenue|boulevard|chaussée|quai))[ ]+)"
     R"((?:)" VOC_CONNECTOR R"( |)" VOC_NAME_WORD R"( ){0,5})" VOC_NAME_WORD
@@ -1079,9 +1214,9 @@ constexpr char kAddressStreetFirstRe[] =
 constexpr char kAddressNumberFirstRe[] =
     R"(\b\d{1,5}(?: ?bis| ?ter| ?[a-zA-Z])?,? (?:)"
     R"((?i:rue|avenue|av\.|boulevard|bd|place|allée|allee|impasse|chemin|quai|cours|route|square|passage|voie|sentier) )"
-    R"((?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD R"((?: (?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD R"(){0,4})"
-    R"(|(?:\p{Lu}[\p{L}'’\-]*\.? ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive)\b\.?))"
-    VOC_ADDRESS_TAIL;
+    R"((?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD R"((?: (?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD
+    R"(){0,4})"
+    R"(|(?:\p{Lu}[\p{L}'’\-]*\.? ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive)\b\.?))" VOC_ADDRESS_TAIL;
 // A postcode and city alone, in the spellings that are not amounts.
 constexpr char kAddressPostcodeRe[] =
     R"((?:(?i:\b(?:plz|cap|c\.p\.|cp|cep|code postal|postcode|código postal|codigo postal)):? )?)"
@@ -1113,7 +1248,7 @@ constexpr char kPhoneLocalRe[] =
     R"((?i)\b(?:call(?:ed)?|phone|tel|telephone|cell|mobile|fax|text|dial(?:ed)?)\b)"
     R"([^.\d\n]{0,20}?\b(\d{3}[\-. ]\d{4})\b)";
 
-const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD",    "SSN",    "IBAN",
+const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD",    "SSN",     "IBAN",
                                  "IP",    "URL",   "ACCOUNT", "ADDRESS", "CUSTOM"};
 
 // --- folding: what the detectors see --------------------------------------
@@ -1130,18 +1265,16 @@ const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD",    "SSN",    "IBAN",
 
 // Zero points of the decimal digit blocks (Unicode Nd) of common scripts.
 constexpr char32_t kDigitZeros[] = {
-    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66,
-    0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810,
-    0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0,
-    0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x1D7CE, 0x1D7D8,
-    0x1D7E2, 0x1D7EC, 0x1D7F6};
+    0x0660, 0x06F0, 0x07C0, 0x0966,  0x09E6,  0x0A66,  0x0AE6,  0x0B66,  0x0BE6,  0x0C66, 0x0CE6,
+    0x0D66, 0x0DE6, 0x0E50, 0x0ED0,  0x0F20,  0x1040,  0x1090,  0x17E0,  0x1810,  0x1946, 0x19D0,
+    0x1A80, 0x1A90, 0x1B50, 0x1BB0,  0x1C40,  0x1C50,  0xA620,  0xA8D0,  0xA900,  0xA9D0, 0xA9F0,
+    0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6};
 
 bool Invisible(char32_t cp) {
-  return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 ||
-         cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) ||
-         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-         cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xE0000 && cp <= 0xE0FFF) ||
+  return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
+         cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xE0000 && cp <= 0xE0FFF) ||
          (cp >= 0x1BCA0 && cp <= 0x1BCA3);
 }
 
@@ -1150,11 +1283,10 @@ char AsciiFold(char32_t cp) {
   if (cp >= 0xFF01 && cp <= 0xFF5E) return static_cast<char>(cp - 0xFF01 + 0x21);  // fullwidth
   for (char32_t z : kDigitZeros)
     if (cp >= z && cp <= z + 9) return static_cast<char>('0' + (cp - z));
-  if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63 ||
-      cp == 0x2043)
+  if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63 || cp == 0x2043)
     return '-';
-  if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
-      cp == 0x3000 || cp == 0x1680)
+  if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
+      cp == 0x1680)
     return ' ';
   if (cp == 0xFE6B) return '@';
   if (cp == 0x2024 || cp == 0xFE52 || cp == 0x3002) return '.';
@@ -1196,9 +1328,8 @@ bool Fold(std::string_view in, Folded* f) {
   for (size_t p = 0; p < in.size();) {
     const size_t start = p;
     bool bad = false;
-    const char32_t cp = static_cast<unsigned char>(in[p]) < 0x80
-                            ? static_cast<char32_t>(in[p++])
-                            : internal::DecodeUtf8(in, &p, &bad);
+    const char32_t cp = static_cast<unsigned char>(in[p]) < 0x80 ? static_cast<char32_t>(in[p++])
+                                                                 : internal::DecodeUtf8(in, &p, &bad);
     if (!bad && cp >= 0x80) {
       if (Invisible(cp)) continue;
       if (const char a = AsciiFold(cp); a != 0) {
@@ -1231,8 +1362,8 @@ struct Redactor::Impl {
   std::unique_ptr<RE2> masks;     // existing masks
   bool has_custom = false;
 
-  Status Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern,
-             int group, unsigned need, Validator v, int priority);
+  Status Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern, int group,
+             unsigned need, Validator v, int priority);
   // Returns the accepted, non-overlapping candidates in `text`, in order.
   // Candidates overlapping an existing mask or a range in `blocked` are
   // dropped.
@@ -1246,9 +1377,8 @@ struct Redactor::Impl {
              Ranges* mask_ranges) const;
 };
 
-Status Redactor::Impl::Add(PiiKind kind, std::string name, std::string mask,
-                           const std::string& pattern, int group, unsigned need, Validator v,
-                           int priority) {
+Status Redactor::Impl::Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern,
+                           int group, unsigned need, Validator v, int priority) {
   RE2::Options o;
   o.set_log_errors(false);
   o.set_max_mem(64 << 20);
@@ -1282,67 +1412,59 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   // (a number right after "account number" is an account even if it could
   // be dialled).
   if (o.url) {
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl,
-                                ValidUrl, 0));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl, ValidUrl, 0));
     im->detectors.back().skip_rejected = true;
   }
   if (o.email)
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kEmail, "email", "[EMAIL]", kEmailRe, 0, kNeedAt,
-                                ValidEmail, 1));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kEmail, "email", "[EMAIL]", kEmailRe, 0, kNeedAt, ValidEmail, 1));
   if (o.iban)
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIban, "iban", "[IBAN]", kIbanRe, 0, kNeedDigit,
-                                ValidIban, 2));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIban, "iban", "[IBAN]", kIbanRe, 0, kNeedDigit, ValidIban, 2));
   if (o.card) {
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kCard, "card", "[CARD]", kCardRe, 0, kNeedDigit,
-                                nullptr, 3));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kCard, "card", "[CARD]", kCardRe, 0, kNeedDigit, nullptr, 3));
     im->detectors.back().validate_range = ValidCardRange;
   }
+  if (o.ssn) VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnRe, 0, kNeedDigit, ValidSsn, 4));
   if (o.ssn)
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnRe, 0, kNeedDigit,
-                                ValidSsn, 4));
-  if (o.ssn)
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnKeywordRe, 1, kNeedDigit,
-                                ValidSsn, 4));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kSsn, "ssn", "[SSN]", kSsnKeywordRe, 1, kNeedDigit, ValidSsn, 4));
   if (o.phone) {
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneLocalRe, 1,
-                                kNeedDigit, ValidPhoneLocal, 6));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNanpRe, 0,
-                                kNeedDigit, ValidPhoneNanp, 6));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneIntlRe, 0,
-                                kNeedDigit, ValidPhoneIntl, 6));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhone00Re, 0,
-                                kNeedDigit, ValidPhone00, 6));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNationalRe, 0,
-                                kNeedDigit, ValidPhoneNational, 6));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNineRe, 0,
-                                kNeedDigit, ValidPhoneNine, 6));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneParenRe, 0,
-                                kNeedDigit, ValidPhoneParen, 6));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneArea2Re, 0,
-                                kNeedDigit, ValidPhoneArea2, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneLocalRe, 1, kNeedDigit, ValidPhoneLocal, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNanpRe, 0, kNeedDigit, ValidPhoneNanp, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneIntlRe, 0, kNeedDigit, ValidPhoneIntl, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhone00Re, 0, kNeedDigit, ValidPhone00, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNationalRe, 0, kNeedDigit, ValidPhoneNational, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneNineRe, 0, kNeedDigit, ValidPhoneNine, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneParenRe, 0, kNeedDigit, ValidPhoneParen, 6));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kPhone, "phone", "[PHONE]", kPhoneArea2Re, 0, kNeedDigit, ValidPhoneArea2, 6));
   }
   if (o.ip) {
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv4Re, 0, kNeedDigit,
-                                ValidIpv4, 7));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv6Re, 0,
-                                kNeedDigit | kNeedColon, ValidIpv6, 7));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIp, "ip", "[IP]", kIpv4Re, 0, kNeedDigit, ValidIpv4, 7));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kIp, "ip", "[IP]", kIpv6Re, 0, kNeedDigit | kNeedColon, ValidIpv6, 7));
   }
   if (o.account)
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kAccountRe, 1,
-                                kNeedDigit, ValidAccount, 5));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kAccountRe, 1, kNeedDigit, ValidAccount, 5));
   if (o.account)
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1,
-                                kNeedDigit, ValidAccount, 5));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1, kNeedDigit, ValidAccount, 5));
   if (o.address) {
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressSuffixRe, 0,
-                                kNeedDigit, nullptr, 5));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressSuffixRe, 0, kNeedDigit, nullptr, 5));
     im->detectors.back().validate_range = ValidAddressSuffix;
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]",
-                                kAddressStreetFirstRe, 0, kNeedDigit, ValidAddress, 5));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]",
-                                kAddressNumberFirstRe, 0, kNeedDigit, ValidAddressNumberFirst, 5));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressPostcodeRe,
-                                1, kNeedDigit, ValidAddressPostcode, 5));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressStreetFirstRe, 0,
+                                kNeedDigit, ValidAddress, 5));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressNumberFirstRe, 0,
+                                kNeedDigit, ValidAddressNumberFirst, 5));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressPostcodeRe, 1, kNeedDigit,
+                                ValidAddressPostcode, 5));
   }
   std::string mask_names;
   for (const char* m : kOwnMasks) mask_names += std::string(mask_names.empty() ? "" : "|") + m;
@@ -1353,12 +1475,11 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
       name = spec.substr(0, eq);
       pattern = spec.substr(eq + 1);
     }
-    if (pattern.empty())
-      return InvalidArgumentError("empty pattern in '" + spec + "'");
+    if (pattern.empty()) return InvalidArgumentError("empty pattern in '" + spec + "'");
     std::string upper;
     for (char ch : name) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
-    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kCustom, name, "[" + upper + "]", pattern, 0,
-                                kNeedNone, nullptr, 8));
+    VOC_RETURN_IF_ERROR(
+        im->Add(PiiKind::kCustom, name, "[" + upper + "]", pattern, 0, kNeedNone, nullptr, 8));
     mask_names += "|" + upper;
     im->has_custom = true;
   }
@@ -1375,9 +1496,8 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   if (!im->set->Compile()) return InternalError("cannot compile the pattern set");
 
   if (o.keep_existing_masks) {
-    const std::string masks =
-        R"(\{\$[0-9][0-9,]*(?:\.[0-9]*)?\}|\{\{[^{}\r\n]{1,80}\}\}|\[(?:)" + mask_names +
-        R"()\]|\bX{2,}(?:[ /\-]X{2,})*\b)";
+    const std::string masks = R"(\{\$[0-9][0-9,]*(?:\.[0-9]*)?\}|\{\{[^{}\r\n]{1,80}\}\}|\[(?:)" +
+                              mask_names + R"()\]|\bX{2,}(?:[ /\-]X{2,})*\b)";
     RE2::Options mo;
     mo.set_log_errors(false);
     im->masks = std::make_unique<RE2>(masks, mo);
@@ -1386,8 +1506,8 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   return std::unique_ptr<Redactor>(new Redactor(std::move(im)));
 }
 
-std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_only,
-                                            uint32_t* n_masks, const Ranges* blocked) const {
+std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_only, uint32_t* n_masks,
+                                            const Ranges* blocked) const {
   std::vector<Candidate> out;
   if (text.empty()) return out;
   // Cheap pre-filter: what kinds of characters occur at all (one table
@@ -1406,8 +1526,8 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   for (char ch : text) have |= kClass[static_cast<unsigned char>(ch)];
   if ((have & kNeedColon) && text.find("://") != std::string_view::npos) have |= kNeedUrl;
   if (have & kHintSlash) have |= kNeedUrl;  // "example.com/reset?token=..."
-  if ((have & kHintW) && (text.find("www.") != std::string_view::npos ||
-                          text.find("WWW.") != std::string_view::npos))
+  if ((have & kHintW) &&
+      (text.find("www.") != std::string_view::npos || text.find("WWW.") != std::string_view::npos))
     have |= kNeedUrl;
 
   // Existing masks.
@@ -1415,8 +1535,7 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   if (masks != nullptr && (have & kHintMask)) {
     re2::StringPiece in(text.data(), text.size()), m;
     size_t pos = 0;
-    while (pos < text.size() &&
-           masks->Match(in, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    while (pos < text.size() && masks->Match(in, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
       const auto b = static_cast<uint32_t>(m.data() - text.data());
       const auto e = static_cast<uint32_t>(b + m.size());
       if (e == b) {
@@ -1473,8 +1592,7 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     if ((d.need & have) != d.need) continue;
     const int ngroups = d.group + 1;
     size_t pos = 0;
-    while (pos < text.size() &&
-           d.re->Match(in, pos, text.size(), RE2::UNANCHORED, groups, ngroups)) {
+    while (pos < text.size() && d.re->Match(in, pos, text.size(), RE2::UNANCHORED, groups, ngroups)) {
       const re2::StringPiece& g = groups[d.group];
       const size_t whole_b = static_cast<size_t>(groups[0].data() - text.data());
       if (g.data() == nullptr || g.empty()) {
@@ -1511,8 +1629,8 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   return kept;
 }
 
-void Redactor::Impl::Apply(std::string_view in, const std::vector<Candidate>& found,
-                           Redaction* r, Ranges* mask_ranges) const {
+void Redactor::Impl::Apply(std::string_view in, const std::vector<Candidate>& found, Redaction* r,
+                           Ranges* mask_ranges) const {
   r->text.clear();
   r->spans.clear();
   mask_ranges->clear();
@@ -1593,10 +1711,10 @@ Redaction Redactor::Impl::RedactFolded(std::string_view utf8) const {
     }
     for (Candidate c : more) {
       // Masks that end at or before the candidate.
-      const size_t k = static_cast<size_t>(
-          std::upper_bound(r.spans.begin(), r.spans.end(), c.begin,
-                           [](uint32_t v, const PiiSpan& s) { return v < s.out_end; }) -
-          r.spans.begin());
+      const size_t k =
+          static_cast<size_t>(std::upper_bound(r.spans.begin(), r.spans.end(), c.begin,
+                                               [](uint32_t v, const PiiSpan& s) { return v < s.out_end; }) -
+                              r.spans.begin());
       const int64_t sh = k == 0 ? 0 : shift_after[k - 1];
       c.begin = static_cast<uint32_t>(c.begin - sh);
       c.end = static_cast<uint32_t>(c.end - sh);

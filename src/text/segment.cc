@@ -78,11 +78,10 @@ int32_t SkipSpaceBackward(const unsigned char* s, int32_t b, int32_t e) {
 // (A one-letter word and a word holding a full stop, "e.g", "U.S", are
 // abbreviations too.)
 constexpr std::string_view kAbbreviations[] = {
-    "acct", "al",  "appt", "approx", "apt",  "avg",  "bzw", "ca",   "cf",   "co",   "corp",
-    "dept", "dr",  "esp",  "est",    "etc",  "evtl", "ext", "fig",  "ggf",  "inc",  "incl",
-    "jr",   "ltd", "max",  "min",    "mr",   "mrs",  "ms",  "mt",   "no",   "nr",   "nos",
-    "pp",   "pr",  "prof", "ref",    "resp", "sr",   "sra", "st",   "tel",  "usw",  "viz",
-    "vol",  "vs",  "yr",   "yrs",    "pág",  "núm"};
+    "acct", "al",  "appt", "approx", "apt", "avg", "bzw", "ca",  "cf",   "co",   "corp", "dept", "dr",
+    "esp",  "est", "etc",  "evtl",   "ext", "fig", "ggf", "inc", "incl", "jr",   "ltd",  "max",  "min",
+    "mr",   "mrs", "ms",   "mt",     "no",  "nr",  "nos", "pp",  "pr",   "prof", "ref",  "resp", "sr",
+    "sra",  "st",  "tel",  "usw",    "viz", "vol", "vs",  "yr",  "yrs",  "pág",  "núm"};
 
 bool IsAbbreviation(const unsigned char* s, int32_t dot) {
   int32_t b = dot;
@@ -166,8 +165,8 @@ void SentenceBreaks(std::string_view text, bool fast_path, bool ascii, std::vect
   if (extra.empty()) return;
   const size_t mid = out->size();
   out->insert(out->end(), extra.begin(), extra.end());
-  std::inplace_merge(out->begin() + static_cast<std::ptrdiff_t>(start), out->begin() + static_cast<std::ptrdiff_t>(mid),
-                     out->end());
+  std::inplace_merge(out->begin() + static_cast<std::ptrdiff_t>(start),
+                     out->begin() + static_cast<std::ptrdiff_t>(mid), out->end());
   out->erase(std::unique(out->begin() + static_cast<std::ptrdiff_t>(start), out->end()), out->end());
 }
 
@@ -182,12 +181,10 @@ bool IsNumberWord(std::string_view w) {
   if (i == w.size()) return true;
   if (w.size() - i != 2) return false;
   char a = static_cast<char>(w[i] | 0x20), b = static_cast<char>(w[i + 1] | 0x20);
-  return (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') ||
-         (a == 't' && b == 'h');
+  return (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') || (a == 't' && b == 'h');
 }
 
-void Sentences(std::string_view text, const std::vector<SocialSpan>& social,
-               std::vector<TextSpan>* out) {
+void Sentences(std::string_view text, const std::vector<SocialSpan>& social, std::vector<TextSpan>* out) {
   out->clear();
   if (text.empty()) return;
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -195,8 +192,8 @@ void Sentences(std::string_view text, const std::vector<SocialSpan>& social,
   text = text.substr(0, static_cast<size_t>(n));
   thread_local std::vector<uint32_t> breaks;
   breaks.clear();
-  SentenceBreaks(text, /*fast_path=*/true, tokenizer_internal::FindNonAscii(s, 0, n) == static_cast<uint32_t>(n),
-                 &breaks);
+  SentenceBreaks(text, /*fast_path=*/true,
+                 tokenizer_internal::FindNonAscii(s, 0, n) == static_cast<uint32_t>(n), &breaks);
   // A boundary between two non-blank characters (after a full stop or a
   // closing mark, with no space) may fall inside a word token ("No.Sí"),
   // which the Tokenizer keeps whole in the sentence of its first byte. Such
@@ -224,7 +221,8 @@ void Sentences(std::string_view text, const std::vector<SocialSpan>& social,
     int32_t lim = static_cast<int32_t>(limit);
     // A boundary inside a token moves to the token's end.
     while (k < social.size() && static_cast<int32_t>(social[k].end) <= lim) ++k;
-    if (k < social.size() && static_cast<int32_t>(social[k].begin) < lim) lim = static_cast<int32_t>(social[k].end);
+    if (k < social.size() && static_cast<int32_t>(social[k].begin) < lim)
+      lim = static_cast<int32_t>(social[k].end);
     if (lim <= from) continue;
     lim = std::min(lim, n);
     int32_t b = SkipSpaceForward(s, from, lim);
@@ -253,14 +251,13 @@ TextSpan SentenceIndex::Around(size_t begin, size_t end) {
   const std::vector<TextSpan>& s = Get();
   if (s.empty()) return {0, static_cast<uint32_t>(std::min<size_t>(text_.size(), UINT32_MAX))};
   // The last sentence starting at or before `begin` (else the first).
-  auto it = std::upper_bound(s.begin(), s.end(), begin,
-                             [](size_t v, const TextSpan& t) { return v < t.begin; });
+  auto it =
+      std::upper_bound(s.begin(), s.end(), begin, [](size_t v, const TextSpan& t) { return v < t.begin; });
   size_t i = it == s.begin() ? 0 : static_cast<size_t>(it - s.begin()) - 1;
   // A position in the blank between two sentences belongs to the next one.
   if (begin >= s[i].end && i + 1 < s.size()) ++i;
   // The first sentence ending at or after `end` (else the last).
-  auto jt = std::lower_bound(s.begin(), s.end(), end,
-                             [](const TextSpan& t, size_t v) { return t.end < v; });
+  auto jt = std::lower_bound(s.begin(), s.end(), end, [](const TextSpan& t, size_t v) { return t.end < v; });
   size_t j = jt == s.end() ? s.size() - 1 : static_cast<size_t>(jt - s.begin());
   if (j < i) j = i;
   return {s[i].begin, s[j].end};

@@ -64,8 +64,7 @@ bool IsNumberWord(std::string_view w);
 
 // Sets `out` to the sentences of `text` (see above); `social` holds the
 // social tokens of `text` (SocialSpans), in order.
-void Sentences(std::string_view text, const std::vector<SocialSpan>& social,
-               std::vector<TextSpan>* out);
+void Sentences(std::string_view text, const std::vector<SocialSpan>& social, std::vector<TextSpan>* out);
 // The same, scanning the social tokens itself.
 void Sentences(std::string_view text, std::vector<TextSpan>* out);
 

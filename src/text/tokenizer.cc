@@ -22,20 +22,34 @@ namespace voc {
 
 const char* TokenKindName(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kWord: return "word";
-    case TokenKind::kNumber: return "number";
-    case TokenKind::kPunct: return "punct";
-    case TokenKind::kSymbol: return "symbol";
-    case TokenKind::kUrl: return "url";
-    case TokenKind::kEmail: return "email";
-    case TokenKind::kMention: return "mention";
-    case TokenKind::kHashtag: return "hashtag";
-    case TokenKind::kEmoji: return "emoji";
-    case TokenKind::kEmoticon: return "emoticon";
-    case TokenKind::kMoney: return "money";
-    case TokenKind::kTime: return "time";
-    case TokenKind::kMask: return "mask";
-    case TokenKind::kContraction: return "contraction";
+    case TokenKind::kWord:
+      return "word";
+    case TokenKind::kNumber:
+      return "number";
+    case TokenKind::kPunct:
+      return "punct";
+    case TokenKind::kSymbol:
+      return "symbol";
+    case TokenKind::kUrl:
+      return "url";
+    case TokenKind::kEmail:
+      return "email";
+    case TokenKind::kMention:
+      return "mention";
+    case TokenKind::kHashtag:
+      return "hashtag";
+    case TokenKind::kEmoji:
+      return "emoji";
+    case TokenKind::kEmoticon:
+      return "emoticon";
+    case TokenKind::kMoney:
+      return "money";
+    case TokenKind::kTime:
+      return "time";
+    case TokenKind::kMask:
+      return "mask";
+    case TokenKind::kContraction:
+      return "contraction";
   }
   return "unknown";
 }
@@ -81,8 +95,7 @@ struct Tokenizer::Impl {
                    std::vector<Segment>* out) const;
   void AddSegment(std::string_view text, Segment seg, Tokenization* out) const;
   void AddAscii(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
-  void AddAsciiToken(std::string_view text, uint32_t b, uint32_t e, uint32_t flags,
-                     Tokenization* out) const;
+  void AddAsciiToken(std::string_view text, uint32_t b, uint32_t e, uint32_t flags, Tokenization* out) const;
   void AddAsciiRun(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const;
   void AddSocial(std::string_view text, const SocialSpan& span, Tokenization* out) const;
   void Fold(std::string_view in, std::string* out) const;
@@ -108,8 +121,8 @@ ThreadIterators& Tokenizer::Impl::Iterators() const {
   return cache[0];
 }
 
-void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text, uint32_t b,
-                                  uint32_t e, std::vector<Segment>* out) const {
+void Tokenizer::Impl::IcuSegments(icu::BreakIterator* bi, std::string_view text, uint32_t b, uint32_t e,
+                                  std::vector<Segment>* out) const {
   if (b >= e) return;
   UErrorCode status = U_ZERO_ERROR;
   UText ut = UTEXT_INITIALIZER;
@@ -139,8 +152,7 @@ using tokenizer_internal::FindNonAscii;
 // Adds the tokens of text[b, e), a stretch between social tokens: all
 // segmented by ICU, or (fast path) ASCII chunks between ASCII white space by
 // the built-in segmenter and the chunks holding other bytes by ICU.
-void Tokenizer::Impl::AddGap(std::string_view text, uint32_t b, uint32_t e,
-                             Tokenization* out) const {
+void Tokenizer::Impl::AddGap(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const {
   if (b >= e) return;
   thread_local std::vector<Segment> segs;
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -197,8 +209,8 @@ void Tokenizer::Impl::Fold(std::string_view in, std::string* out) const {
   }
   out->resize(in.size() * 3 + 8);
   UErrorCode status = U_ZERO_ERROR;
-  int32_t n = ucasemap_utf8FoldCase(case_map, out->data(), static_cast<int32_t>(out->size()),
-                                    in.data(), static_cast<int32_t>(in.size()), &status);
+  int32_t n = ucasemap_utf8FoldCase(case_map, out->data(), static_cast<int32_t>(out->size()), in.data(),
+                                    static_cast<int32_t>(in.size()), &status);
   if (status == U_BUFFER_OVERFLOW_ERROR) {
     out->resize(static_cast<size_t>(n));
     status = U_ZERO_ERROR;
@@ -360,18 +372,23 @@ void Tokenizer::Impl::AddSegment(std::string_view text, Segment seg, Tokenizatio
     if (byte < 0x80) {
       c = byte;
       ++i;
-      if (IsAsciiAlpha(byte)) has_letter = true;
-      else if (IsAsciiDigit(byte)) has_digit = true;
-      else if (byte == '\'') has_apostrophe = true;
+      if (IsAsciiAlpha(byte))
+        has_letter = true;
+      else if (IsAsciiDigit(byte))
+        has_digit = true;
+      else if (byte == '\'')
+        has_apostrophe = true;
     } else {
       U8_NEXT(s, i, e, c);
       if (c == 0x2019) {
         has_apostrophe = true;
       } else if (c >= 0) {
-        if (u_hasBinaryProperty(c, UCHAR_ALPHABETIC)) has_letter = true;
-        else if (u_isdigit(c)) has_digit = true;
-        if (cps == 0 && ((c >= 0x1F1E6 && c <= 0x1F1FF) ||
-                         u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC)))
+        if (u_hasBinaryProperty(c, UCHAR_ALPHABETIC))
+          has_letter = true;
+        else if (u_isdigit(c))
+          has_digit = true;
+        if (cps == 0 &&
+            ((c >= 0x1F1E6 && c <= 0x1F1FF) || u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC)))
           emoji = true;
       }
     }
@@ -398,8 +415,7 @@ void Tokenizer::Impl::AddSegment(std::string_view text, Segment seg, Tokenizatio
     if (has_apostrophe) {
       // Normalise U+2019 to the ASCII apostrophe.
       size_t p;
-      while ((p = tok.norm.find("\xE2\x80\x99")) != std::string::npos)
-        tok.norm.replace(p, 3, "'");
+      while ((p = tok.norm.find("\xE2\x80\x99")) != std::string::npos) tok.norm.replace(p, 3, "'");
       if (EndsWithContractionSuffix(tok.norm)) tok.kind = TokenKind::kContraction;
     }
     if (tok.kind == TokenKind::kWord && IsAsciiDigit(static_cast<unsigned char>(raw[0]))) {
@@ -444,8 +460,7 @@ struct AsciiFlagTable {
     flags[static_cast<int>('\'')] |= kFlagApostrophe;
     flags[static_cast<int>('X')] &= static_cast<uint8_t>(~kFlagNotX);
     for (int c = 0; c < 128; ++c)
-      if (tokenizer_internal::IsWordish(tokenizer_internal::kAsciiWord.cls[c]))
-        flags[c] |= kFlagWordish;
+      if (tokenizer_internal::IsWordish(tokenizer_internal::kAsciiWord.cls[c])) flags[c] |= kFlagWordish;
   }
 };
 constexpr AsciiFlagTable kAsciiFlags;
@@ -481,8 +496,8 @@ inline bool MaybeRepeated(const unsigned char* p, uint32_t b, uint32_t e, uint32
 // Adds the ASCII segment text[b, e) (no white space) as a token, given the OR
 // of kAsciiFlags over its bytes: the same rules as AddSegment's for other
 // segments.
-inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, uint32_t e,
-                                           uint32_t flags, Tokenization* out) const {
+inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, uint32_t e, uint32_t flags,
+                                           Tokenization* out) const {
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
   const unsigned char c0 = s[b];
   if (e - b == 1) {
@@ -509,16 +524,14 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
   Token& tok = out->tokens.emplace_back();
   tok.begin = b;
   tok.end = e;
-  const bool lower =
-      options.case_fold && (flags & kFlagUpper) && ((flags & kFlagNotX) || !options.social);
+  const bool lower = options.case_fold && (flags & kFlagUpper) && ((flags & kFlagNotX) || !options.social);
   tok.norm.append(text.data() + b, e - b);
   if (lower)
     for (char& c : tok.norm)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
   if (!(flags & kFlagLetter)) {
-    tok.kind = (flags & kFlagDigit)
-                   ? TokenKind::kNumber
-                   : (kAsciiPunct.punct[c0 & 0x7f] ? TokenKind::kPunct : TokenKind::kSymbol);
+    tok.kind = (flags & kFlagDigit) ? TokenKind::kNumber
+                                    : (kAsciiPunct.punct[c0 & 0x7f] ? TokenKind::kPunct : TokenKind::kSymbol);
     return;
   }
   if (!(flags & kFlagNotX) && options.social) {
@@ -526,8 +539,7 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
     return;
   }
   tok.kind = TokenKind::kWord;
-  if ((flags & kFlagApostrophe) && EndsWithContractionSuffix(tok.norm))
-    tok.kind = TokenKind::kContraction;
+  if ((flags & kFlagApostrophe) && EndsWithContractionSuffix(tok.norm)) tok.kind = TokenKind::kContraction;
   if ((flags & kFlagDigit) && tok.kind == TokenKind::kWord && IsAsciiDigit(c0)) {
     uint32_t k = b;
     while (k < e && IsAsciiDigit(s[k])) ++k;
@@ -544,8 +556,7 @@ inline void Tokenizer::Impl::AddAsciiToken(std::string_view text, uint32_t b, ui
     tok.elongated = ReduceElongation(&tok.norm);
 }
 
-void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
-                               Tokenization* out) const {
+void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const {
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
   uint32_t flags = 0;
   for (uint32_t i = b; i < e; ++i) flags |= kAsciiFlags.flags[s[i]];
@@ -555,8 +566,7 @@ void Tokenizer::Impl::AddAscii(std::string_view text, uint32_t b, uint32_t e,
 // Adds the tokens of the ASCII bytes text[b, e): the UAX #29 word segments of
 // tokenizer_internal::ForEachAsciiWordSegment, fused with the flag collection
 // of AddAscii (white space, which ICU segments separately, is skipped).
-void Tokenizer::Impl::AddAsciiRun(std::string_view text, uint32_t b, uint32_t e,
-                                  Tokenization* out) const {
+void Tokenizer::Impl::AddAsciiRun(std::string_view text, uint32_t b, uint32_t e, Tokenization* out) const {
   using namespace tokenizer_internal;
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
   const uint8_t* cls = kAsciiWord.cls;
@@ -599,8 +609,7 @@ void Tokenizer::Impl::AddAsciiRun(std::string_view text, uint32_t b, uint32_t e,
   }
 }
 
-void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span,
-                                Tokenization* out) const {
+void Tokenizer::Impl::AddSocial(std::string_view text, const SocialSpan& span, Tokenization* out) const {
   Token tok;
   tok.begin = span.begin;
   tok.end = span.end;
@@ -651,13 +660,10 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions& opt
   UErrorCode status = U_ZERO_ERROR;
   impl->word_proto.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
   if (U_FAILURE(status) || !impl->word_proto)
-    return InternalError(std::string("cannot create ICU word break iterator: ") +
-                         u_errorName(status));
-  impl->sentence_proto.reset(
-      icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
+    return InternalError(std::string("cannot create ICU word break iterator: ") + u_errorName(status));
+  impl->sentence_proto.reset(icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
   if (U_FAILURE(status) || !impl->sentence_proto)
-    return InternalError(std::string("cannot create ICU sentence break iterator: ") +
-                         u_errorName(status));
+    return InternalError(std::string("cannot create ICU sentence break iterator: ") + u_errorName(status));
   impl->case_map = ucasemap_open("", U_FOLD_CASE_DEFAULT, &status);
   if (U_FAILURE(status) || !impl->case_map)
     return InternalError(std::string("cannot create ICU case map: ") + u_errorName(status));

@@ -60,7 +60,7 @@ enum AsciiWordClass : uint8_t {
   kWbSpace,      // ' ' (WSegSpace)
   kWbCR,
   kWbLF,
-  kWbNewline,    // VT, FF
+  kWbNewline,  // VT, FF
 };
 
 struct AsciiWordTable {

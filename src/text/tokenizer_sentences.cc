@@ -40,29 +40,42 @@ enum SentenceClass : uint8_t {
 
 SentenceClass FromIcu(int32_t v) {
   switch (v) {
-    case U_SB_CR: return kSbCR;
-    case U_SB_LF: return kSbLF;
-    case U_SB_SEP: return kSbSep;
-    case U_SB_SP: return kSbSp;
-    case U_SB_LOWER: return kSbLower;
-    case U_SB_UPPER: return kSbUpper;
-    case U_SB_OLETTER: return kSbOLetter;
-    case U_SB_NUMERIC: return kSbNumeric;
-    case U_SB_ATERM: return kSbATerm;
-    case U_SB_STERM: return kSbSTerm;
-    case U_SB_CLOSE: return kSbClose;
-    case U_SB_SCONTINUE: return kSbSContinue;
+    case U_SB_CR:
+      return kSbCR;
+    case U_SB_LF:
+      return kSbLF;
+    case U_SB_SEP:
+      return kSbSep;
+    case U_SB_SP:
+      return kSbSp;
+    case U_SB_LOWER:
+      return kSbLower;
+    case U_SB_UPPER:
+      return kSbUpper;
+    case U_SB_OLETTER:
+      return kSbOLetter;
+    case U_SB_NUMERIC:
+      return kSbNumeric;
+    case U_SB_ATERM:
+      return kSbATerm;
+    case U_SB_STERM:
+      return kSbSTerm;
+    case U_SB_CLOSE:
+      return kSbClose;
+    case U_SB_SCONTINUE:
+      return kSbSContinue;
     case U_SB_EXTEND:
-    case U_SB_FORMAT: return kSbExtend;
-    default: return kSbOther;
+    case U_SB_FORMAT:
+      return kSbExtend;
+    default:
+      return kSbOther;
   }
 }
 
 struct SentenceTable {
   uint8_t cls[128];
   SentenceTable() {
-    for (int c = 0; c < 128; ++c)
-      cls[c] = FromIcu(u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK));
+    for (int c = 0; c < 128; ++c) cls[c] = FromIcu(u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK));
   }
 };
 
@@ -145,15 +158,13 @@ bool FastSentenceBreaks(std::string_view text, bool ascii, std::vector<uint32_t>
     // In ASCII only CR, LF, '.', '!' and '?' can end a sentence.
     auto skip = [&](int32_t k) {
 #if defined(__SSE2__)
-      const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'),
-                    question = _mm_set1_epi8('?'), lf = _mm_set1_epi8('\n'),
-                    cr = _mm_set1_epi8('\r');
+      const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), question = _mm_set1_epi8('?'),
+                    lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
       while (k + 16 <= n) {
         __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
-        __m128i hit = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
-            _mm_or_si128(_mm_cmpeq_epi8(v, question),
-                         _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr))));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, question),
+                                                _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr))));
         int mask = _mm_movemask_epi8(hit);
         if (mask) return k + __builtin_ctz(static_cast<unsigned>(mask));
         k += 16;
@@ -163,8 +174,8 @@ bool FastSentenceBreaks(std::string_view text, bool ascii, std::vector<uint32_t>
       return k;
     };
     SentenceRules(
-        n, [&](int32_t k) { return table.cls[s[k]]; },
-        [](int32_t k) { return static_cast<uint32_t>(k); }, skip, out);
+        n, [&](int32_t k) { return table.cls[s[k]]; }, [](int32_t k) { return static_cast<uint32_t>(k); },
+        skip, out);
     out->push_back(static_cast<uint32_t>(n));
     return true;
   }

@@ -117,17 +117,22 @@ class Scanner {
 
 int32_t Scanner::MatchUrl(int32_t i) const {
   int32_t j;
-  if (HasNoCase(i, "http://")) j = i + 7;
-  else if (HasNoCase(i, "https://")) j = i + 8;
-  else if (HasNoCase(i, "ftp://")) j = i + 6;
-  else if (HasNoCase(i, "www.") && i + 4 < n_ && IsAsciiAlnum(s_[i + 4])) j = i + 4;
-  else return -1;
+  if (HasNoCase(i, "http://"))
+    j = i + 7;
+  else if (HasNoCase(i, "https://"))
+    j = i + 8;
+  else if (HasNoCase(i, "ftp://"))
+    j = i + 6;
+  else if (HasNoCase(i, "www.") && i + 4 < n_ && IsAsciiAlnum(s_[i + 4]))
+    j = i + 4;
+  else
+    return -1;
   int32_t start = j;
   int parens = 0, brackets = 0;
   while (j < n_) {
     unsigned char c = s_[j];
-    if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' || c == '`' ||
-        c == '{' || c == '}' || c == '|' || c == '\\' || c == '^')
+    if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' || c == '`' || c == '{' || c == '}' ||
+        c == '|' || c == '\\' || c == '^')
       break;
     if (c == '(') ++parens;
     if (c == ')') --parens;
@@ -138,8 +143,7 @@ int32_t Scanner::MatchUrl(int32_t i) const {
   // Trailing punctuation belongs to the sentence, not the URL.
   while (j > start) {
     unsigned char c = s_[j - 1];
-    if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
-        c == '\'' || c == '*') {
+    if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' || c == '*') {
       --j;
     } else if (c == ')' && parens < 0) {
       ++parens;
@@ -232,8 +236,7 @@ int32_t Scanner::MatchHashtag(int32_t i) const {
 int32_t Scanner::MatchBracketMask(int32_t i) const {
   int32_t j = i + 1;
   if (j >= n_ || !IsAsciiUpper(s_[j])) return -1;
-  while (j < n_ && j - i <= 32 && (IsAsciiUpper(s_[j]) || IsAsciiDigit(s_[j]) || s_[j] == '_'))
-    ++j;
+  while (j < n_ && j - i <= 32 && (IsAsciiUpper(s_[j]) || IsAsciiDigit(s_[j]) || s_[j] == '_')) ++j;
   if (j >= n_ || s_[j] != ']' || j - i < 3) return -1;
   return j + 1;
 }
@@ -293,8 +296,9 @@ int32_t Scanner::MatchMoneyPrefix(int32_t i, int32_t symbol_len) const {
   int32_t j = i + symbol_len;
   if (j >= n_ || !IsAsciiDigit(s_[j])) return -1;
   j = MatchNumberEnd(j);
-  if (j < n_ && (s_[j] == 'k' || s_[j] == 'K' || s_[j] == 'm' || s_[j] == 'M' ||
-                 s_[j] == 'b' || s_[j] == 'B') && !WordAt(j + 1))
+  if (j < n_ &&
+      (s_[j] == 'k' || s_[j] == 'K' || s_[j] == 'm' || s_[j] == 'M' || s_[j] == 'b' || s_[j] == 'B') &&
+      !WordAt(j + 1))
     ++j;
   if (WordAt(j)) return -1;
   return j;
@@ -324,12 +328,10 @@ int32_t Scanner::MatchTime(int32_t i) const {
   for (int32_t k = i; k < j; ++k) hour = hour * 10 + (s_[k] - '0');
   if (hour > 24) return -1;
   bool has_minutes = false;
-  if (j + 2 < n_ && s_[j] == ':' && IsAsciiDigit(s_[j + 1]) && IsAsciiDigit(s_[j + 2]) &&
-      s_[j + 1] <= '5') {
+  if (j + 2 < n_ && s_[j] == ':' && IsAsciiDigit(s_[j + 1]) && IsAsciiDigit(s_[j + 2]) && s_[j + 1] <= '5') {
     j += 3;
     has_minutes = true;
-    if (j + 2 < n_ && s_[j] == ':' && IsAsciiDigit(s_[j + 1]) && IsAsciiDigit(s_[j + 2]) &&
-        s_[j + 1] <= '5')
+    if (j + 2 < n_ && s_[j] == ':' && IsAsciiDigit(s_[j + 1]) && IsAsciiDigit(s_[j + 2]) && s_[j + 1] <= '5')
       j += 3;
     if (j < n_ && IsAsciiDigit(s_[j])) return -1;
   }
@@ -357,14 +359,11 @@ int32_t Scanner::MatchTime(int32_t i) const {
 
 // ---- emoticons ------------------------------------------------------------------
 
-inline bool IsMouth(unsigned char c) {
-  return std::strchr(")(][DPpOo/\\|*3$@SsbXx", c) != nullptr && c != 0;
-}
+inline bool IsMouth(unsigned char c) { return std::strchr(")(][DPpOo/\\|*3$@SsbXx", c) != nullptr && c != 0; }
 
 int32_t Scanner::MatchEmoticon(int32_t i) const {
-  static const char* const kLiterals[] = {
-      "^_^", "^^", "^.^", "-_-", "-.-", "o_O", "O_o", "o.O", "O.o", "T_T", ">_<",
-      ">.<", "*_*", "</3", "<3"};
+  static const char* const kLiterals[] = {"^_^", "^^",  "^.^", "-_-", "-.-", "o_O", "O_o", "o.O",
+                                          "O.o", "T_T", ">_<", ">.<", "*_*", "</3", "<3"};
   unsigned char c = s_[i];
   for (const char* lit : kLiterals) {
     if (static_cast<unsigned char>(lit[0]) != c || !Has(i, lit)) continue;
@@ -444,8 +443,7 @@ int32_t Scanner::MatchEmoji(int32_t i) const {
   for (;;) {
     if (j >= n_) break;
     UChar32 d = At(j, &len);
-    if (d == 0xFE0F || d == 0xFE0E || IsSkinTone(d) || (d >= 0xE0020 && d <= 0xE007F) ||
-        d == 0x20E3) {
+    if (d == 0xFE0F || d == 0xFE0E || IsSkinTone(d) || (d >= 0xE0020 && d <= 0xE007F) || d == 0x20E3) {
       j += len;
       continue;
     }
@@ -475,9 +473,9 @@ int32_t Scanner::MatchKeycap(int32_t i) const {
 
 // Byte classes for the search of token starts.
 enum ScanBits : uint8_t {
-  kScanWord = 1,        // ASCII letter, digit or '_'
-  kScanAnywhere = 2,    // may start a token anywhere: @ # * [ { $ : ; = < > ^ - and UTF-8 leads
-  kScanWordStart = 4,   // may start a token at the start of a word: h f w x o X T and digits
+  kScanWord = 1,       // ASCII letter, digit or '_'
+  kScanAnywhere = 2,   // may start a token anywhere: @ # * [ { $ : ; = < > ^ - and UTF-8 leads
+  kScanWordStart = 4,  // may start a token at the start of a word: h f w x o X T and digits
 };
 struct ScanTable {
   uint8_t bits[256];
@@ -486,10 +484,8 @@ struct ScanTable {
     for (int c = 'A'; c <= 'Z'; ++c) bits[c] = kScanWord;
     for (int c = '0'; c <= '9'; ++c) bits[c] = kScanWord | kScanWordStart;
     bits[static_cast<int>('_')] = kScanWord;
-    for (const char* t = "hHfFwWXxoOT"; *t; ++t)
-      bits[static_cast<unsigned char>(*t)] |= kScanWordStart;
-    for (const char* t = "@#*[{$:;=<>^-"; *t; ++t)
-      bits[static_cast<unsigned char>(*t)] = kScanAnywhere;
+    for (const char* t = "hHfFwWXxoOT"; *t; ++t) bits[static_cast<unsigned char>(*t)] |= kScanWordStart;
+    for (const char* t = "@#*[{$:;=<>^-"; *t; ++t) bits[static_cast<unsigned char>(*t)] = kScanAnywhere;
     for (int c = 0xC2; c <= 0xF4; ++c) bits[c] = kScanAnywhere;
   }
 };
@@ -500,19 +496,26 @@ constexpr ScanTable kScan;
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-inline bool MayStartToken(unsigned char c, unsigned char next) {
+inline bool
+MayStartToken(unsigned char c, unsigned char next) {
   switch (c) {
-    case 'h': case 'H': case 'f': case 'F':
+    case 'h':
+    case 'H':
+    case 'f':
+    case 'F':
       return (next | 0x20) == 't';
-    case 'w': case 'W':
+    case 'w':
+    case 'W':
       return (next | 0x20) == 'w';
     case 'X':
-      return next == 'X' || next == 'D' || next == 'P' || next == 'p' || next == 'd' ||
-             next == '-' || next == '\'' || next == '^' || next == 'o';
-    case 'x':
-      return next == 'D' || next == 'P' || next == 'p' || next == 'd' || next == '-' ||
+      return next == 'X' || next == 'D' || next == 'P' || next == 'p' || next == 'd' || next == '-' ||
              next == '\'' || next == '^' || next == 'o';
-    case 'o': case 'O': case '-':
+    case 'x':
+      return next == 'D' || next == 'P' || next == 'p' || next == 'd' || next == '-' || next == '\'' ||
+             next == '^' || next == 'o';
+    case 'o':
+    case 'O':
+    case '-':
       return next == '_' || next == '.';
     case 'T':
       return next == '_';
@@ -550,7 +553,12 @@ int32_t Scanner::TryAt(int32_t i, int32_t* skip_to) {
   }
   if (!MayStartToken(c, i + 1 < n_ ? s_[i + 1] : 0)) return -1;
   switch (c) {
-    case 'h': case 'H': case 'f': case 'F': case 'w': case 'W':
+    case 'h':
+    case 'H':
+    case 'f':
+    case 'F':
+    case 'w':
+    case 'W':
       if (!WordBefore(i)) {
         e = MatchUrl(i);
         kind = TokenKind::kUrl;
@@ -612,8 +620,18 @@ int32_t Scanner::TryAt(int32_t i, int32_t* skip_to) {
         }
       }
       break;
-    case ':': case ';': case '=': case 'x': case '8': case '<': case '>': case '^':
-    case '-': case 'o': case 'O': case 'T':
+    case ':':
+    case ';':
+    case '=':
+    case 'x':
+    case '8':
+    case '<':
+    case '>':
+    case '^':
+    case '-':
+    case 'o':
+    case 'O':
+    case 'T':
       e = MatchEmoticon(i);
       kind = TokenKind::kEmoticon;
       break;
@@ -671,48 +689,41 @@ int32_t Scanner::NextCandidate(int32_t i) {
     __m128i nx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i + 1));
     __m128i nx_low = _mm_or_si128(nx, case_bit);
     __m128i eyes_next = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(nx_low, _mm_set1_epi8('d')),
-                                  _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('p'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('-')),
-                                  _mm_cmpeq_epi8(nx, _mm_set1_epi8('\'')))),
+        _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(nx_low, _mm_set1_epi8('d')),
+                         _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('p'))),
+            _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('-')), _mm_cmpeq_epi8(nx, _mm_set1_epi8('\'')))),
         _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('^')), _mm_cmpeq_epi8(nx, _mm_set1_epi8('o'))));
-    __m128i under_or_dot = _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('_')),
-                                        _mm_cmpeq_epi8(nx, _mm_set1_epi8('.')));
+    __m128i under_or_dot =
+        _mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8('_')), _mm_cmpeq_epi8(nx, _mm_set1_epi8('.')));
     __m128i start = _mm_or_si128(
-        _mm_or_si128(
-            _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('h')),
-                                       _mm_cmpeq_epi8(low, _mm_set1_epi8('f'))),
-                          _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('t'))),
-            _mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('w')),
-                          _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('w')))),
-        _mm_or_si128(
-            _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('x')), eyes_next),
-                         _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('X')),
-                                       _mm_cmpeq_epi8(nx, _mm_set1_epi8('X')))),
-            _mm_or_si128(
-                _mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('o')), under_or_dot),
-                _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('T')),
-                                           _mm_cmpeq_epi8(nx, _mm_set1_epi8('_'))),
-                             digit))));
+        _mm_or_si128(_mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('h')),
+                                                _mm_cmpeq_epi8(low, _mm_set1_epi8('f'))),
+                                   _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('t'))),
+                     _mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('w')),
+                                   _mm_cmpeq_epi8(nx_low, _mm_set1_epi8('w')))),
+        _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('x')), eyes_next),
+                                  _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('X')),
+                                                _mm_cmpeq_epi8(nx, _mm_set1_epi8('X')))),
+                     _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(low, _mm_set1_epi8('o')), under_or_dot),
+                                  _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('T')),
+                                                             _mm_cmpeq_epi8(nx, _mm_set1_epi8('_'))),
+                                               digit))));
     // "@#*[{$:;=<>^-" and UTF-8 lead bytes 0xC2..0xF4.
     __m128i any = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('*')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('[')))),
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8(';')))));
+        _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))),
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('*')), _mm_cmpeq_epi8(v, _mm_set1_epi8('[')))),
+        _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')), _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))),
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), _mm_cmpeq_epi8(v, _mm_set1_epi8(';')))));
     any = _mm_or_si128(
-        any, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
-                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
-                          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
-                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('^')))));
+        any, _mm_or_si128(
+                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')), _mm_cmpeq_epi8(v, _mm_set1_epi8('^')))));
     any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
-    __m128i lead = _mm_and_si128(
-        _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(static_cast<char>(0xC2))), v),
-        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(static_cast<char>(0xF4))), v));
+    __m128i lead = _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(static_cast<char>(0xC2))), v),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(static_cast<char>(0xF4))), v));
     any = _mm_or_si128(any, lead);
     uint32_t word_mask = static_cast<uint32_t>(_mm_movemask_epi8(word));
     uint32_t prev_word = (word_mask << 1) | (i > 0 && (bits[s_[i - 1]] & kScanWord) ? 1u : 0u);
@@ -758,9 +769,7 @@ void Scanner::Run() {
 
 }  // namespace
 
-void ScanSocial(std::string_view text, std::vector<SocialSpan>* out) {
-  Scanner(text, out).Run();
-}
+void ScanSocial(std::string_view text, std::vector<SocialSpan>* out) { Scanner(text, out).Run(); }
 
 }  // namespace tokenizer_internal
 }  // namespace voc

@@ -29,6 +29,8 @@ struct BuiltinCue {
 };
 
 // A verb of contacting the company.
+// The cue patterns are laid out by hand.
+// clang-format off
 #define VOC_CONTACT_VERB \
   "(?:called|call|phoned|rang|emailed|e-mailed|contacted|messaged|chatted|wrote|written|faxed|mailed|spoke|spoken|talked|reached out)"
 #define VOC_COUNT_WORD \
@@ -222,6 +224,7 @@ const char kProfanityGate[] =
     "fuc|fuu|f\\*\\*|f\\*k|motherf|sh[i1]t|crap|damn|ass|arse|bitch|bastard|wtf|stfu|piss|"
     "dickhead|screw|effing|friggin|freaking";
 
+// clang-format on
 struct Cue {
   Signal signal;
   std::string name;
@@ -236,8 +239,8 @@ inline unsigned char AsciiLower(unsigned char c) {
 }
 
 bool IsNegator(std::string_view w) {
-  static const char* const kWords[] = {"not", "no", "never", "cannot", "without", "nobody",
-                                       "nothing", "neither", "nor", "none", "hardly"};
+  static const char* const kWords[] = {"not",     "no",      "never", "cannot", "without", "nobody",
+                                       "nothing", "neither", "nor",   "none",   "hardly"};
   std::string lower;
   for (char c : w) lower += static_cast<char>(AsciiLower(static_cast<unsigned char>(c)));
   for (const char* k : kWords)
@@ -248,9 +251,9 @@ bool IsNegator(std::string_view w) {
            lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends("n't") || ends("n\xE2\x80\x99t")) return true;
-  static const char* const kBare[] = {"dont", "wont", "didnt", "doesnt", "isnt", "wasnt",
-                                      "cant", "couldnt", "wouldnt", "shouldnt", "arent",
-                                      "werent", "havent", "hasnt", "hadnt"};
+  static const char* const kBare[] = {"dont",  "wont",   "didnt",   "doesnt",  "isnt",
+                                      "wasnt", "cant",   "couldnt", "wouldnt", "shouldnt",
+                                      "arent", "werent", "havent",  "hasnt",   "hadnt"};
   for (const char* k : kBare)
     if (lower == k) return true;
   return false;
@@ -322,8 +325,7 @@ namespace {
 Status CheckSignalOptions(const SignalOptions& options) {
   if (!(options.emotion_threshold >= 0.0 && options.emotion_threshold <= 1.0))
     return InvalidArgumentError("emotion_threshold must be in [0, 1]");
-  if (options.max_hits_per_signal < 1)
-    return InvalidArgumentError("max_hits_per_signal must be >= 1");
+  if (options.max_hits_per_signal < 1) return InvalidArgumentError("max_hits_per_signal must be >= 1");
   return Status::Ok();
 }
 
@@ -332,8 +334,7 @@ Status CheckSignalOptions(const SignalOptions& options) {
 Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> group) {
   set = std::move(group);
   set_base = set->size();
-  auto add = [&](Signal s, const std::string& name, const std::string& pattern,
-                 bool negatable) -> Status {
+  auto add = [&](Signal s, const std::string& name, const std::string& pattern, bool negatable) -> Status {
     if (name.empty()) return InvalidArgumentError("signal cue with an empty name");
     if (pattern.empty()) return InvalidArgumentError("signal cue '" + name + "' has an empty pattern");
     std::string error;
@@ -443,8 +444,7 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
       if (c >= 'A' && c <= 'Z') ++upper;
       if (c == 'x' || c == 'X') ++xs;
       unsigned char l = AsciiLower(c);
-      if (k >= b + 2 && l != 'x' && l != 'w' &&
-          AsciiLower(static_cast<unsigned char>(text[k - 1])) == l &&
+      if (k >= b + 2 && l != 'x' && l != 'w' && AsciiLower(static_cast<unsigned char>(text[k - 1])) == l &&
           AsciiLower(static_cast<unsigned char>(text[k - 2])) == l)
         elongated = true;
     }
@@ -458,16 +458,14 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
     // No profanity without the gate's literals.
     size_t pos = maybe_profane ? 0 : text.size();
     re2::StringPiece m;
-    while (pos < text.size() &&
-           impl.profanity->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    while (pos < text.size() && impl.profanity->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
       size_t b = static_cast<size_t>(m.data() - text.data());
       profane.emplace_back(b, b + m.size());
       pos = b + std::max<size_t>(m.size(), 1);
     }
     // Every run the pattern finds holds a '!'.
     pos = text.find('!') == std::string_view::npos ? text.size() : 0;
-    while (pos < text.size() &&
-           impl.exclamations->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    while (pos < text.size() && impl.exclamations->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
       size_t b = static_cast<size_t>(m.data() - text.data());
       bangs.emplace_back(b, b + m.size());
       pos = b + std::max<size_t>(m.size(), 1);
@@ -484,8 +482,7 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
       for (const auto& [b, e] : spans) {
         SignalHit h;
         h.signal = Signal::kEmotionIntensity;
-        h.evidence = {static_cast<uint32_t>(b), static_cast<uint32_t>(e), source,
-                      result.emotion_intensity};
+        h.evidence = {static_cast<uint32_t>(b), static_cast<uint32_t>(e), source, result.emotion_intensity};
         hits.push_back(std::move(h));
       }
     };

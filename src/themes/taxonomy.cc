@@ -67,8 +67,8 @@ std::string ThemeIdLimitError(std::string_view id) {
     return "has " + std::to_string(depth) + " levels (at most " + std::to_string(kMaxThemeDepth) +
            " segments separated by '/')";
   if (id.size() > kMaxThemeIdBytes)
-    return "is " + std::to_string(id.size()) + " bytes long (at most " +
-           std::to_string(kMaxThemeIdBytes) + ")";
+    return "is " + std::to_string(id.size()) + " bytes long (at most " + std::to_string(kMaxThemeIdBytes) +
+           ")";
   return std::string();
 }
 
@@ -86,11 +86,16 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 bool ParseRole(const std::string& s, ValueRole* role) {
   std::string l = Lower(s);
-  if (l == "creator") *role = ValueRole::kCreator;
-  else if (l == "enhancer") *role = ValueRole::kEnhancer;
-  else if (l == "communicator") *role = ValueRole::kCommunicator;
-  else if (l == "service") *role = ValueRole::kService;
-  else return false;
+  if (l == "creator")
+    *role = ValueRole::kCreator;
+  else if (l == "enhancer")
+    *role = ValueRole::kEnhancer;
+  else if (l == "communicator")
+    *role = ValueRole::kCommunicator;
+  else if (l == "service")
+    *role = ValueRole::kService;
+  else
+    return false;
   return true;
 }
 
@@ -144,9 +149,12 @@ struct Defaults {
 Status ParseScope(const json& v, const std::string& where, ExcludeScope* scope) {
   if (!v.is_string()) return InvalidArgumentError(where + " must be \"sentence\" or \"text\"");
   std::string s = v.get<std::string>();
-  if (s == "sentence") *scope = ExcludeScope::kSentence;
-  else if (s == "text") *scope = ExcludeScope::kText;
-  else return InvalidArgumentError(where + " must be \"sentence\" or \"text\", not \"" + s + "\"");
+  if (s == "sentence")
+    *scope = ExcludeScope::kSentence;
+  else if (s == "text")
+    *scope = ExcludeScope::kText;
+  else
+    return InvalidArgumentError(where + " must be \"sentence\" or \"text\", not \"" + s + "\"");
   return Status::Ok();
 }
 
@@ -166,15 +174,15 @@ Status ReadLanguages(const json& v, const std::string& where, std::vector<std::s
   if (codes.empty()) return InvalidArgumentError(where + " must name at least one language");
   for (const std::string& c : codes)
     if (!IsLanguageCode(c) || c == "und")
-      return InvalidArgumentError(where + ": \"" + c + "\" is not an ISO 639-1 code (two lower-case letters)");
+      return InvalidArgumentError(where + ": \"" + c +
+                                  "\" is not an ISO 639-1 code (two lower-case letters)");
   *out = std::move(codes);
   return Status::Ok();
 }
 
 // A rule whose "include" is a map {"en": [...], "de": [...]} becomes one rule
 // per language; so does one with a map for "exclude". Otherwise one rule.
-Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults& defaults,
-                 ThemeRule* rule);
+Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults& defaults, ThemeRule* rule);
 
 Status ParseRules(const json& r, size_t index, const Theme& theme, const Defaults& defaults,
                   std::vector<ThemeRule>* out) {
@@ -202,8 +210,10 @@ Status ParseRules(const json& r, size_t index, const Theme& theme, const Default
     one["include"] = it.value();
     one["lang"] = it.key();
     if (exc && exc->is_object()) {
-      if (exc->contains(it.key())) one["exclude"] = (*exc)[it.key()];
-      else one.erase("exclude");
+      if (exc->contains(it.key()))
+        one["exclude"] = (*exc)[it.key()];
+      else
+        one.erase("exclude");
     }
     ThemeRule rule;
     VOC_RETURN_IF_ERROR(ParseRule(one, index, theme, defaults, &rule));
@@ -212,8 +222,7 @@ Status ParseRules(const json& r, size_t index, const Theme& theme, const Default
   return Status::Ok();
 }
 
-Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults& defaults,
-                 ThemeRule* rule) {
+Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults& defaults, ThemeRule* rule) {
   std::string where = "theme " + Quote(theme.id) + " rule " + std::to_string(index + 1);
   if (!r.is_object()) return InvalidArgumentError(where + " must be an object");
   rule->id = std::to_string(index + 1);
@@ -235,7 +244,8 @@ Status ParseRule(const json& r, size_t index, const Theme& theme, const Defaults
     } else if (k == "exclude") {
       VOC_RETURN_IF_ERROR(ReadPatterns(*it, where + ": \"exclude\"", &rule->exclude));
     } else if (k == "case_sensitive") {
-      if (!it->is_boolean()) return InvalidArgumentError(where + ": \"case_sensitive\" must be true or false");
+      if (!it->is_boolean())
+        return InvalidArgumentError(where + ": \"case_sensitive\" must be true or false");
       rule->case_sensitive = it->get<bool>();
     } else if (k == "exclude_scope") {
       VOC_RETURN_IF_ERROR(ParseScope(*it, where + ": \"exclude_scope\"", &rule->exclude_scope));
@@ -289,8 +299,10 @@ Status ParseTheme(const json& t, size_t index, const Defaults& defaults, Declare
     if (k == "label" || k == "description" || k == "department") {
       if (!it->is_string()) return InvalidArgumentError(where + ": \"" + k + "\" must be a string");
       std::string v = it->get<std::string>();
-      if (k == "label") theme.label = v;
-      else if (k == "description") theme.description = v;
+      if (k == "label")
+        theme.label = v;
+      else if (k == "description")
+        theme.description = v;
       else {
         if (v.empty()) return InvalidArgumentError(where + ": \"department\" is empty");
         theme.department = v;
@@ -363,8 +375,8 @@ Status ParsePacks(const json& packs, const Defaults& defaults, std::vector<Indus
       } else if (k == "detect") {
         VOC_RETURN_IF_ERROR(ReadPatterns(*it, where + ": \"detect\"", &pack.detect));
         for (size_t d = 0; d < pack.detect.size(); ++d)
-          VOC_RETURN_IF_ERROR(CheckPattern(pack.detect[d], false,
-                                           where + ": detect pattern " + std::to_string(d + 1)));
+          VOC_RETURN_IF_ERROR(
+              CheckPattern(pack.detect[d], false, where + ": detect pattern " + std::to_string(d + 1)));
       } else if (k == "min_share") {
         VOC_RETURN_IF_ERROR(ParseUnitNumber(*it, where + ": \"min_share\"", false, &pack.min_share));
       } else if (k == "themes") {
@@ -412,12 +424,12 @@ std::string ThemeIdSlug(std::string_view label) {
 
 ValueRole DepartmentRole(std::string_view department) {
   static const std::map<std::string, ValueRole> kRoles = {
-      {"engineering", ValueRole::kCreator},   {"manufacturing", ValueRole::kCreator},
-      {"operations", ValueRole::kCreator},    {"it", ValueRole::kEnhancer},
-      {"finance", ValueRole::kEnhancer},      {"facilities", ValueRole::kEnhancer},
-      {"hr", ValueRole::kEnhancer},           {"quality", ValueRole::kEnhancer},
-      {"policy", ValueRole::kEnhancer},       {"marketing", ValueRole::kCommunicator},
-      {"sales", ValueRole::kCommunicator},    {"service", ValueRole::kService},
+      {"engineering", ValueRole::kCreator}, {"manufacturing", ValueRole::kCreator},
+      {"operations", ValueRole::kCreator},  {"it", ValueRole::kEnhancer},
+      {"finance", ValueRole::kEnhancer},    {"facilities", ValueRole::kEnhancer},
+      {"hr", ValueRole::kEnhancer},         {"quality", ValueRole::kEnhancer},
+      {"policy", ValueRole::kEnhancer},     {"marketing", ValueRole::kCommunicator},
+      {"sales", ValueRole::kCommunicator},  {"service", ValueRole::kService},
   };
   auto it = kRoles.find(Lower(department));
   return it == kRoles.end() ? ValueRole::kUnknown : it->second;
@@ -537,9 +549,7 @@ const std::vector<std::pair<std::string, std::string>>& Taxonomy::model_labels()
 }
 
 const std::vector<IndustryPack>& Taxonomy::packs() const { return impl_->packs; }
-const std::vector<std::pair<std::string, std::string>>& Taxonomy::aliases() const {
-  return impl_->aliases;
-}
+const std::vector<std::pair<std::string, std::string>>& Taxonomy::aliases() const { return impl_->aliases; }
 
 const Theme* Taxonomy::Find(std::string_view id) const {
   auto it = impl_->by_id.find(std::string(id));
@@ -564,8 +574,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
   if (std::string deep = internal::JsonDepthError(text); !deep.empty()) {
     size_t line, column;
     LineColumn(text, std::stoul(deep.substr(deep.rfind(' ') + 1)), &line, &column);
-    return InvalidArgumentError("taxonomy: " + deep + " (line " + std::to_string(line) +
-                                ", column " + std::to_string(column) + ")");
+    return InvalidArgumentError("taxonomy: " + deep + " (line " + std::to_string(line) + ", column " +
+                                std::to_string(column) + ")");
   }
   json doc;
   try {
@@ -579,8 +589,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
     // the position.
     size_t colon = what.find(": ");
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    return InvalidArgumentError("taxonomy JSON syntax error at line " + std::to_string(line) +
-                                ", column " + std::to_string(column) + ": " + detail);
+    return InvalidArgumentError("taxonomy JSON syntax error at line " + std::to_string(line) + ", column " +
+                                std::to_string(column) + ": " + detail);
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("taxonomy JSON error: ") + e.what());
   }
@@ -598,7 +608,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
         } else if (k == "weight") {
           VOC_RETURN_IF_ERROR(ParseUnitNumber(*d, "defaults: \"weight\"", false, &defaults.weight));
         } else if (k == "case_sensitive") {
-          if (!d->is_boolean()) return InvalidArgumentError("defaults: \"case_sensitive\" must be true or false");
+          if (!d->is_boolean())
+            return InvalidArgumentError("defaults: \"case_sensitive\" must be true or false");
           defaults.case_sensitive = d->get<bool>();
         } else if (k == "exclude_scope") {
           VOC_RETURN_IF_ERROR(ParseScope(*d, "defaults: \"exclude_scope\"", &defaults.scope));
@@ -634,7 +645,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
         if (!it->is_object()) return InvalidArgumentError("\"aliases\" must be an object");
         aliases = &*it;
       } else if (k == "extends") {
-        return InvalidArgumentError("\"extends\" needs Taxonomy::LoadFile (a file path to resolve it against)");
+        return InvalidArgumentError(
+            "\"extends\" needs Taxonomy::LoadFile (a file path to resolve it against)");
       } else if (k == "remove") {
         return InvalidArgumentError("\"remove\" is only valid in a file that \"extends\" another");
       } else if (k == "defaults" || k == "description" || k == "comment" || k == "license") {
@@ -657,8 +669,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
           return InvalidArgumentError("aliases: \"" + it.key() + "\" is a theme id, not an old one");
         auto t = impl.by_id.find(target);
         if (t == impl.by_id.end())
-          return InvalidArgumentError("aliases: \"" + it.key() + "\" maps to unknown theme \"" +
-                                      target + "\"");
+          return InvalidArgumentError("aliases: \"" + it.key() + "\" maps to unknown theme \"" + target +
+                                      "\"");
         impl.aliases.emplace_back(it.key(), target);
         impl.by_alias[it.key()] = t->second;
       }
@@ -670,8 +682,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::Parse(std::string_view text) {
         std::string target = it->get<std::string>();
         const Theme* theme = tax->Find(target);
         if (theme == nullptr)
-          return InvalidArgumentError("model_labels: \"" + it.key() + "\" maps to unknown theme \"" +
-                                      target + "\"");
+          return InvalidArgumentError("model_labels: \"" + it.key() + "\" maps to unknown theme \"" + target +
+                                      "\"");
         impl.model_labels.emplace_back(it.key(), theme->id);
         impl.by_model_label[it.key()] = static_cast<size_t>(theme - impl.themes.data());
       }
@@ -711,8 +723,7 @@ Result<std::unique_ptr<Taxonomy>> internal::LoadTaxonomyDeferringPatternChecks(c
 
 Result<std::unique_ptr<Taxonomy>> Taxonomy::FromLabels(const std::vector<std::string>& labels,
                                                        double threshold) {
-  if (!(threshold >= 0.0 && threshold <= 1.0))
-    return InvalidArgumentError("threshold must be in [0, 1]");
+  if (!(threshold >= 0.0 && threshold <= 1.0)) return InvalidArgumentError("threshold must be in [0, 1]");
   std::unique_ptr<Taxonomy> tax(new Taxonomy());
   Impl& impl = *tax->impl_;
   std::vector<Declared> declared;
@@ -724,8 +735,8 @@ Result<std::unique_ptr<Taxonomy>> Taxonomy::FromLabels(const std::vector<std::st
     std::string base = ThemeIdSlug(label);
     if (base.empty()) base = "label";
     if (std::string why = ThemeIdLimitError(base); !why.empty())
-      return InvalidArgumentError("model label \"" + label.substr(0, 60) +
-                                  (label.size() > 60 ? "..." : "") + "\": its theme id " + why);
+      return InvalidArgumentError("model label \"" + label.substr(0, 60) + (label.size() > 60 ? "..." : "") +
+                                  "\": its theme id " + why);
     std::string id = base;
     for (int n = 2; ids.count(id); ++n) id = base + "-" + std::to_string(n);
     ids.insert(id);

@@ -64,15 +64,14 @@ struct ThemeClassifier::Impl {
   // its first 4 GiB), searching its include patterns whose group indices are
   // in `patterns` (ascending; the others cannot match, the prefilter says);
   // returns false when it does not fire.
-  bool RunRule(const CompiledRule& rule, re2::StringPiece text,
-               const internal::RegexSetGroup::Hits& group, const int* patterns, size_t n_patterns,
-               internal::SentenceIndex* sentences, std::vector<EvidenceSpan>* evidence) const;
+  bool RunRule(const CompiledRule& rule, re2::StringPiece text, const internal::RegexSetGroup::Hits& group,
+               const int* patterns, size_t n_patterns, internal::SentenceIndex* sentences,
+               std::vector<EvidenceSpan>* evidence) const;
 };
 
 bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece text,
-                                    const internal::RegexSetGroup::Hits& group,
-                                    const int* patterns, size_t n_patterns,
-                                    internal::SentenceIndex* sentences,
+                                    const internal::RegexSetGroup::Hits& group, const int* patterns,
+                                    size_t n_patterns, internal::SentenceIndex* sentences,
                                     std::vector<EvidenceSpan>* evidence) const {
   if (rule.scope == ExcludeScope::kText && AnyMatch(rule.exclude, text)) return false;
   int found = 0;
@@ -100,8 +99,7 @@ bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece t
       for (const auto& ev : *evidence)
         if (ev.begin == b && ev.end == e && ev.source == rule.source) dup = true;
       if (!dup) {
-        evidence->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), rule.source,
-                             rule.weight});
+        evidence->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), rule.source, rule.weight});
         ++found;
       }
       pos = e;
@@ -119,8 +117,7 @@ namespace {
 
 Status CheckThemeOptions(const std::shared_ptr<const Taxonomy>& taxonomy, const ThemeOptions& options) {
   if (taxonomy == nullptr) return InvalidArgumentError("ThemeClassifier needs a taxonomy");
-  if (options.max_evidence_per_rule < 1)
-    return InvalidArgumentError("max_evidence_per_rule must be >= 1");
+  if (options.max_evidence_per_rule < 1) return InvalidArgumentError("max_evidence_per_rule must be >= 1");
   if (options.model_name.empty()) return InvalidArgumentError("model_name is empty");
   if (!options.all_packs) {
     for (const std::string& p : options.packs) {
@@ -155,15 +152,15 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
         std::string error;
         const int i = set->Add(r.case_sensitive ? p : "(?i)" + p, &error);
         if (i < 0)
-          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
-                                      "': invalid pattern \"" + p + "\": " + error);
+          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id + "': invalid pattern \"" +
+                                      p + "\": " + error);
         set_to_rule.push_back(index);
       }
       for (const std::string& p : r.exclude) {
         auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
         if (!re->ok())
-          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id +
-                                      "': invalid pattern \"" + p + "\": " + re->error());
+          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id + "': invalid pattern \"" +
+                                      p + "\": " + re->error());
         cr.exclude.push_back(std::move(re));
       }
       rules.push_back(std::move(cr));
@@ -172,8 +169,8 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
   return Status::Ok();
 }
 
-Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(
-    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options) {
+Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(std::shared_ptr<const Taxonomy> taxonomy,
+                                                                 const ThemeOptions& options) {
   auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
   auto clf = internal::PatternSharing::NewThemes(std::move(taxonomy), options, group);
   if (clf.ok()) group->Compile();
@@ -309,8 +306,7 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     });
     hit.evidence = std::move(a.evidence);
     if (a.model_conf >= 0.0) {
-      hit.evidence.push_back(
-          {0, static_cast<uint32_t>(text.size()), model_source, a.model_conf});
+      hit.evidence.push_back({0, static_cast<uint32_t>(text.size()), model_source, a.model_conf});
     }
     if (a.model_conf > a.rule_conf) {
       hit.confidence = a.model_conf;

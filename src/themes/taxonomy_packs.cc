@@ -76,8 +76,8 @@ std::string IndustrySelection::ToJson() const {
     o["label"] = p.label;
     o["enabled"] = p.enabled;
     o["matched"] = p.matched;
-    o["share"] = sample_size ? std::round(1000.0 * static_cast<double>(p.matched) / sample_size) / 1000.0
-                             : 0.0;
+    o["share"] =
+        sample_size ? std::round(1000.0 * static_cast<double>(p.matched) / sample_size) / 1000.0 : 0.0;
     o["terms"] = p.terms;
     o["reason"] = p.reason;
     arr.push_back(std::move(o));
@@ -89,8 +89,7 @@ std::string IndustrySelection::ToJson() const {
 Result<IndustrySelection> SelectIndustries(const Taxonomy& taxonomy, std::string_view spec_in,
                                            const std::vector<std::string_view>& sample) {
   const std::string spec = Lower(Trim(spec_in));
-  if (spec.empty())
-    return InvalidArgumentError("industry is empty (expected auto, none, all or pack names)");
+  if (spec.empty()) return InvalidArgumentError("industry is empty (expected auto, none, all or pack names)");
   IndustrySelection sel;
   const auto& packs = taxonomy.packs();
   for (const auto& p : packs) {
@@ -130,8 +129,8 @@ Result<IndustrySelection> SelectIndustries(const Taxonomy& taxonomy, std::string
       auto it = std::find_if(sel.packs.begin(), sel.packs.end(),
                              [&](const IndustryChoice& c) { return c.id == name; });
       if (it == sel.packs.end())
-        return InvalidArgumentError("unknown industry \"" + name + "\"; packs of this taxonomy: " +
-                                    known() + " (or auto, none, all)");
+        return InvalidArgumentError("unknown industry \"" + name + "\"; packs of this taxonomy: " + known() +
+                                    " (or auto, none, all)");
       it->enabled = true;
       it->reason = "asked for";
     }
@@ -172,10 +171,11 @@ Result<IndustrySelection> SelectIndustries(const Taxonomy& taxonomy, std::string
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     for (size_t t = 0; t < ranked.size() && t < kMaxTerms; ++t) c.terms.push_back(ranked[t].first);
-    const double needed = std::max(1.0, std::ceil(pack.min_share * static_cast<double>(sample.size()) - 1e-9));
+    const double needed =
+        std::max(1.0, std::ceil(pack.min_share * static_cast<double>(sample.size()) - 1e-9));
     c.enabled = !sample.empty() && static_cast<double>(c.matched) >= needed;
-    c.reason = Percent(c.matched, sample.size()) + " of " + std::to_string(sample.size()) +
-               " sampled records";
+    c.reason =
+        Percent(c.matched, sample.size()) + " of " + std::to_string(sample.size()) + " sampled records";
     if (!c.terms.empty()) {
       c.reason += ": ";
       for (size_t t = 0; t < c.terms.size(); ++t) c.reason += (t ? ", " : "") + c.terms[t];
@@ -205,8 +205,8 @@ std::string DirName(const std::string& path) {
 }
 
 bool Under(const std::string& id, const std::string& root) {
-  return id == root || (id.size() > root.size() && id.compare(0, root.size(), root) == 0 &&
-                        id[root.size()] == '/');
+  return id == root ||
+         (id.size() > root.size() && id.compare(0, root.size(), root) == 0 && id[root.size()] == '/');
 }
 
 std::string IdOf(const json& theme) {
@@ -252,8 +252,10 @@ Status Merge(json* base, const json& ext, const std::string& where) {
       for (json* arr : ThemeArrays(out)) {
         json kept = json::array();
         for (auto& t : *arr) {
-          if (Under(IdOf(t), root)) ++removed;
-          else kept.push_back(std::move(t));
+          if (Under(IdOf(t), root))
+            ++removed;
+          else
+            kept.push_back(std::move(t));
         }
         *arr = std::move(kept);
       }
@@ -314,12 +316,13 @@ Result<std::string> ResolveTaxonomyExtends(const std::string& path, std::string 
   if (!doc["extends"].is_string() || doc["extends"].get<std::string>().empty())
     return InvalidArgumentError(path + ": \"extends\" must be a path");
   if (depth >= kMaxExtendsDepth)
-    return InvalidArgumentError(path + ": \"extends\" nests more than " +
-                                std::to_string(kMaxExtendsDepth) + " files deep (a cycle?)");
+    return InvalidArgumentError(path + ": \"extends\" nests more than " + std::to_string(kMaxExtendsDepth) +
+                                " files deep (a cycle?)");
   std::string base_path = doc["extends"].get<std::string>();
   if (base_path[0] != '/') base_path = DirName(path) + base_path;
   auto base_text = ReadTaxonomyText(base_path);
-  if (!base_text.ok()) return Status(base_text.status().code(), path + ": extends: " + base_text.status().message());
+  if (!base_text.ok())
+    return Status(base_text.status().code(), path + ": extends: " + base_text.status().message());
   auto resolved = ResolveTaxonomyExtends(base_path, std::move(*base_text), depth + 1);
   if (!resolved.ok()) return resolved.status();
   // The base must stand on its own: its errors name its file.

@@ -59,9 +59,13 @@ struct BulkAllocator {
   }
 
   template <typename U>
-  bool operator==(const BulkAllocator<U, kUninitialized>&) const { return true; }
+  bool operator==(const BulkAllocator<U, kUninitialized>&) const {
+    return true;
+  }
   template <typename U>
-  bool operator!=(const BulkAllocator<U, kUninitialized>&) const { return false; }
+  bool operator!=(const BulkAllocator<U, kUninitialized>&) const {
+    return false;
+  }
 };
 
 }  // namespace internal

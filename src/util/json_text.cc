@@ -80,8 +80,8 @@ void UnmaskInvalidUtf8(std::string* s) {
   out.reserve(s->size());
   for (size_t i = 0; i < s->size();) {
     auto at = [&](size_t k) { return static_cast<unsigned char>((*s)[k]); };
-    if (i + 3 < s->size() && at(i) == 0xF4 && at(i + 1) == 0x8F && at(i + 2) >= 0xBC &&
-        at(i + 2) <= 0xBF && at(i + 3) >= 0x80 && at(i + 3) <= 0xBF) {
+    if (i + 3 < s->size() && at(i) == 0xF4 && at(i + 1) == 0x8F && at(i + 2) >= 0xBC && at(i + 2) <= 0xBF &&
+        at(i + 3) >= 0x80 && at(i + 3) <= 0xBF) {
       out.push_back(static_cast<char>(((at(i + 2) - 0xBC) << 6) | (at(i + 3) & 0x3F)));
       i += 4;
     } else {
@@ -108,9 +108,9 @@ size_t PlainAsciiRun(const char* p, size_t n) {
     std::memcpy(&v, p + i, 8);
     const uint64_t quote = v ^ (kOnes * '"');
     const uint64_t backslash = v ^ (kOnes * '\\');
-    const uint64_t flags = (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) |
-                            ((backslash - kOnes) & ~backslash) | v) &
-                           kHigh;
+    const uint64_t flags =
+        (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | v) &
+        kHigh;
     // The lowest set bit belongs to the first flagged byte.
     if (flags != 0) return i + static_cast<size_t>(__builtin_ctzll(flags)) / 8;
   }
@@ -147,13 +147,27 @@ void AppendJsonString(std::string_view text, std::string* out) {
       continue;
     }
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);
@@ -166,8 +180,6 @@ void AppendJsonString(std::string_view text, std::string* out) {
 
 }  // namespace internal
 
-void AppendJsonString(std::string_view text, std::string* out) {
-  internal::AppendJsonString(text, out);
-}
+void AppendJsonString(std::string_view text, std::string* out) { internal::AppendJsonString(text, out); }
 
 }  // namespace voc

@@ -22,10 +22,28 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}
 
-  JsonWriter& BeginObject() { Sep(); out_->push_back('{'); first_ = true; return *this; }
-  JsonWriter& EndObject() { out_->push_back('}'); first_ = false; return *this; }
-  JsonWriter& BeginArray() { Sep(); out_->push_back('['); first_ = true; return *this; }
-  JsonWriter& EndArray() { out_->push_back(']'); first_ = false; return *this; }
+  JsonWriter& BeginObject() {
+    Sep();
+    out_->push_back('{');
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& EndObject() {
+    out_->push_back('}');
+    first_ = false;
+    return *this;
+  }
+  JsonWriter& BeginArray() {
+    Sep();
+    out_->push_back('[');
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& EndArray() {
+    out_->push_back(']');
+    first_ = false;
+    return *this;
+  }
 
   // The key of the next value in an object. A string literal is written as
   // it is, without the escaping pass: the literal keys of voc's records are
@@ -53,11 +71,31 @@ class JsonWriter {
     return *this;
   }
 
-  JsonWriter& String(std::string_view s) { Sep(); Quoted(s); return *this; }
-  JsonWriter& Bool(bool b) { Sep(); out_->append(b ? "true" : "false"); return *this; }
-  JsonWriter& Null() { Sep(); out_->append("null"); return *this; }
-  JsonWriter& Uint(uint64_t v) { Sep(); AppendNumber(v); return *this; }
-  JsonWriter& Int(int64_t v) { Sep(); AppendNumber(v); return *this; }
+  JsonWriter& String(std::string_view s) {
+    Sep();
+    Quoted(s);
+    return *this;
+  }
+  JsonWriter& Bool(bool b) {
+    Sep();
+    out_->append(b ? "true" : "false");
+    return *this;
+  }
+  JsonWriter& Null() {
+    Sep();
+    out_->append("null");
+    return *this;
+  }
+  JsonWriter& Uint(uint64_t v) {
+    Sep();
+    AppendNumber(v);
+    return *this;
+  }
+  JsonWriter& Int(int64_t v) {
+    Sep();
+    AppendNumber(v);
+    return *this;
+  }
   // Shortest round-trip spelling; integral values keep a ".0"; NaN and
   // infinities are written as null, as nlohmann does.
   JsonWriter& Double(double v) {

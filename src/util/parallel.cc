@@ -23,10 +23,10 @@ struct ParallelFor::Impl {
   std::function<void(size_t)> fn;
   size_t n = 0;
   std::atomic<size_t> next{0};
-  bool open = false;       // a job is started and not finished (under mu)
-  uint64_t generation = 0;  // jobs started (under mu)
-  int active = 0;          // helpers inside the current job (under mu)
-  bool stop = false;       // (under mu)
+  bool open = false;         // a job is started and not finished (under mu)
+  uint64_t generation = 0;   // jobs started (under mu)
+  int active = 0;            // helpers inside the current job (under mu)
+  bool stop = false;         // (under mu)
   std::exception_ptr error;  // first exception of the job (under mu)
 
   // Runs indices of the current job until none is left.

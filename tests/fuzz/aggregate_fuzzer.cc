@@ -23,8 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // the same partial counted twice), it gives the same bytes.
   voc::Aggregate copy(a->options());
   if (!copy.Merge(*again).ok() || copy.Serialize() != s) std::abort();
-  if (copy.Merge(*a).ok() && a->records() > 0 &&
-      s.find("\"sources\":[]") == std::string::npos)
+  if (copy.Merge(*a).ok() && a->records() > 0 && s.find("\"sources\":[]") == std::string::npos)
     std::abort();  // a partial with an identity is never merged twice
   const voc::Findings f = voc::DetectFindings(copy);
   (void)voc::FindingsToJson(f);

@@ -34,14 +34,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ro.format = (knobs & 1) ? voc::InputFormat::kJsonl : voc::InputFormat::kCsv;
       co.form = voc::ConversationForm::kThread;
       co.parent_column = "p";
-      if (knobs & 32) co.role_column = "r";
-      else co.author_column = "a";
+      if (knobs & 32)
+        co.role_column = "r";
+      else
+        co.author_column = "a";
       co.company_authors = {"brand"};
       break;
   }
   if (knobs & 64) ro.time_column = "t";
-  auto records = voc::RecordReader::FromString(
-      std::string(reinterpret_cast<const char*>(data), size), ro);
+  auto records = voc::RecordReader::FromString(std::string(reinterpret_cast<const char*>(data), size), ro);
   if (!records.ok()) return 0;
   auto reader = voc::ConversationReader::Create(std::move(*records), co);
   if (!reader.ok()) return 0;

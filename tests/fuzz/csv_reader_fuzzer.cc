@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (knobs & 4) options.time_column = "t";
   if (knobs & 8) options.id_column = "id";
   options.max_reject_raw_bytes = 16;
-  auto reader = voc::RecordReader::FromString(
-      std::string(reinterpret_cast<const char*>(data), size), options);
+  auto reader =
+      voc::RecordReader::FromString(std::string(reinterpret_cast<const char*>(data), size), options);
   if (!reader.ok()) return 0;
   voc::Record record;
   voc::Reject reject;

@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (stats.read != stats.emitted + stats.rejected) std::abort();
   const voc::Status& status = (*reader)->status();
   if (!status.ok() && status.code() != voc::StatusCode::kDataLoss) std::abort();
-  if (expect_ok && !status.ok()) std::abort();  // intact zlib output must read cleanly
+  if (expect_ok && !status.ok()) std::abort();                // intact zlib output must read cleanly
   if (expect_ok && stats.bytes != rest.size()) std::abort();  // every byte came through
   return 0;
 }

@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (knobs & 8) options.time_column = "t";
   if (knobs & 16) options.channel_column = "c";
   if (knobs & 32) options.id_column = "i";
-  auto reader = voc::RecordReader::FromString(
-      std::string(reinterpret_cast<const char*>(data), size), options);
+  auto reader =
+      voc::RecordReader::FromString(std::string(reinterpret_cast<const char*>(data), size), options);
   if (!reader.ok()) return 0;
   voc::Record record;
   voc::Reject reject;

@@ -27,8 +27,7 @@ void Check(std::string_view text, const voc::SentimentResult& r) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static std::unique_ptr<voc::SentimentAnalyzer> analyzer =
-      std::move(*voc::SentimentAnalyzer::Create({}));
+  static std::unique_ptr<voc::SentimentAnalyzer> analyzer = std::move(*voc::SentimentAnalyzer::Create({}));
   static std::unique_ptr<voc::Tokenizer> tokenizer = std::move(*voc::Tokenizer::Create({}));
   std::string_view text(reinterpret_cast<const char*>(data), size);
   Check(text, analyzer->Analyze(text));

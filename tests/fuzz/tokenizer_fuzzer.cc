@@ -32,10 +32,17 @@ bool ValidUtf8(std::string_view s) {
     }
     size_t len;
     uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-    else return false;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + len > n) return false;
     for (size_t k = 1; k < len; ++k) {
       if ((p[i + k] & 0xC0) != 0x80) return false;
@@ -80,8 +87,7 @@ bool Same(const voc::Tokenization& a, const voc::Tokenization& b) {
   for (size_t k = 0; k < a.sentences.size(); ++k) {
     const voc::Sentence& x = a.sentences[k];
     const voc::Sentence& y = b.sentences[k];
-    if (x.begin != y.begin || x.end != y.end || x.first_token != y.first_token ||
-        x.end_token != y.end_token)
+    if (x.begin != y.begin || x.end != y.end || x.first_token != y.first_token || x.end_token != y.end_token)
       return false;
   }
   return true;
