@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Languages: identification accuracy and sentiment per language, through `voc analyze`.
 
-  /usr/bin/python3 bench/languages.py --voc build/bin/voc [--data ../shared/data] [--speed]
+  /usr/bin/python3 bench/languages.py --voc build/bin/voc [--data ../shared/data] [--speed | --speed-only]
 
 Reads (when present) ../shared/data/multilingual/eval: xlm-t tweets (8 languages, 870 each,
 3 classes), SentiRuEval-2016 telecom and bank tweets (Russian; a tweet's label is its entities'
@@ -12,6 +12,13 @@ set's language, the share left unscored, and for the scored records accuracy and
 beside the majority-class baseline (accuracy of always answering the most frequent class,
 macro-F1 of the same). Records identified as another language are scored as identified (that
 is what a user gets); `forced` rows pass --language to show the scorer alone.
+
+Split: the sets of the languages voc scores with its own lexicons (de es fr it pt, and the Dutch
+sentences) are cut in two halves by position: records 0, 2, 4, ... are the train half, 1, 3, 5,
+... the test half. The rows of those sets report language ID over all records and sentiment
+over the test half only (n = all / test); `--calibrate` fits each
+language's neutral band (the `@neutral` line of models/sentiment/<lang>.tsv) on the train half
+only and prints it (xlm-t has no train split of its own here).
 
 --speed times `voc analyze` on short English texts (the xlm-t English tweets, repeated)
 with identification (default) and with it skipped (--language en), best of 5 runs each:
@@ -104,17 +111,22 @@ def macro_f1(gold, pred, labels):
     return sum(f1s) / len(f1s)
 
 
-def evaluate(voc, name, lang, rows, extra=()):
+def evaluate(voc, name, lang, rows, extra=(), test_half=False):
+    """Language ID over all `rows`; sentiment over all of them, or over the
+    test half only (odd positions) when `test_half`."""
     res = run_voc(voc, [t for t, _ in rows], extra)
     n = len(rows)
     lid = sum(1 for r in res if r and r["language"] == lang) / n
+    if test_half:
+        rows, res = half(rows, "test"), half(res, "test")
+    ns = len(rows)
     scored = [(g, r["sentiment"]["label"]) for (_, g), r in zip(rows, res) if r and r["sentiment"]["label"] != "unscored"]
     gold_all = [g for _, g in rows]
     labels = [c for c in LABELS if c in set(gold_all)]
-    out = {"set": name, "lang": lang, "n": n, "lid": lid, "unscored": 1 - len(scored) / n}
+    out = {"set": name, "lang": lang, "n": n, "ns": ns, "lid": lid, "unscored": 1 - len(scored) / ns}
     maj = collections.Counter(gold_all).most_common(1)[0][0]
-    out["majority_acc"] = sum(1 for g in gold_all if g == maj) / n
-    out["majority_f1"] = macro_f1(gold_all, [maj] * n, labels)
+    out["majority_acc"] = sum(1 for g in gold_all if g == maj) / ns
+    out["majority_f1"] = macro_f1(gold_all, [maj] * ns, labels)
     if scored:
         g, p = zip(*scored)
         out["acc"] = sum(1 for a, b in scored if a == b) / len(scored)
@@ -122,6 +134,38 @@ def evaluate(voc, name, lang, rows, extra=()):
     langs = collections.Counter(r["language"] for r in res if r)
     out["top_langs"] = ", ".join(f"{k} {v}" for k, v in langs.most_common(3))
     return out
+
+
+CALIBRATED = ("de", "es", "fr", "it", "pt", "nl")
+
+
+def half(rows, which):
+    """Records 0, 2, 4, ... (train) or 1, 3, 5, ... (test)."""
+    return [r for i, r in enumerate(rows) if i % 2 == (0 if which == "train" else 1)]
+
+
+def calibrate(voc, sets):
+    """The neutral band per language that maximises macro-F1 on the train
+    halves of its sets (scored with --language forced), on a 0.01 grid."""
+    by_lang = collections.defaultdict(list)
+    for name, code, rows in sets:
+        if code in CALIBRATED:
+            by_lang[code] += half(rows, "train")
+    print("| lang | train records | neutral band | train macro-F1 | at 0.15 |")
+    print("|---|---|---|---|---|")
+    for code, rows in sorted(by_lang.items()):
+        res = run_voc(voc, [t for t, _ in rows], ["--language", code])
+        gold = [g for _, g in rows]
+        scores = [r["sentiment"]["score"] if r else None for r in res]
+        labels = [c for c in LABELS if c in set(gold)]
+
+        def f1_at(t):
+            pred = ["neutral" if s is None or abs(s) <= t else ("positive" if s > 0 else "negative") for s in scores]
+            return macro_f1(gold, pred, labels)
+
+        grid = [i / 100 for i in range(3, 51)]
+        best = max(grid, key=lambda t: (round(f1_at(t), 6), -abs(t - 0.15)))
+        print(f"| {code} | {len(rows)} | {best:.2f} | {f1_at(best):.3f} | {f1_at(0.15):.3f} |", flush=True)
 
 
 def fmt(x):
@@ -163,7 +207,10 @@ def main():
     ap.add_argument("--voc", default=os.path.join(HERE, "..", "build", "bin", "voc"))
     ap.add_argument("--data", default=os.path.join(HERE, "..", "..", "shared", "data"))
     ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--speed-only", action="store_true", help="only the --speed measurement")
     ap.add_argument("--no-forced", action="store_true", help="skip the forced-language rows")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="fit the neutral band per language on the train halves and exit")
     a = ap.parse_args()
     if not os.path.isdir(os.path.join(a.data, "multilingual")):
         sys.exit(f"no multilingual data under {a.data}")
@@ -171,6 +218,12 @@ def main():
     sets.append(("SentiRuEval", "ru", load_sentirueval(a.data)))
     sets.append(("Arabic PROD", "ar", load_prod(a.data)))
     sets.append(("SemEval-16 Dutch", "nl", load_dutch(a.data)))
+    if a.calibrate:
+        calibrate(a.voc, sets)
+        return
+    if a.speed_only:
+        speed(a.voc, a.data)
+        return
     print("| set | lang | n | language ID | unscored | accuracy | macro-F1 | majority acc | majority F1 | identified as (top 3) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, code, rows in sets:
@@ -178,8 +231,9 @@ def main():
         if not a.no_forced and code not in ("hi", "ar", "ru"):
             runs.append((name + " (forced)", ["--language", code]))
         for label, extra in runs:
-            r = evaluate(a.voc, label, code, rows, extra)
-            print(f"| {label} | {code} | {r['n']} | {fmt(r['lid']) if not extra else '-'} | {r['unscored']:.3f} | "
+            r = evaluate(a.voc, label, code, rows, extra, test_half=code in CALIBRATED)
+            n = f"{r['n']} / {r['ns']} test" if code in CALIBRATED else str(r["n"])
+            print(f"| {label} | {code} | {n} | {fmt(r['lid']) if not extra else '-'} | {r['unscored']:.3f} | "
                   f"{fmt(r.get('acc'))} | {fmt(r.get('f1'))} | {r['majority_acc']:.3f} | {r['majority_f1']:.3f} | "
                   f"{r['top_langs'] if not extra else ''} |", flush=True)
     if a.speed:

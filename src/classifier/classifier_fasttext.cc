@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <set>
+#include <unordered_set>
 #include <sstream>
 
 #include "classifier/classifier_backend.h"
@@ -203,7 +203,8 @@ Status ValidateImageLabels(std::string_view image, const std::vector<std::string
   if (labels && nlabels != static_cast<int32_t>(labels->size()))
     return Bad("model holds " + std::to_string(nlabels) + " labels, metadata " +
                std::to_string(labels->size()));
-  std::set<std::string> words;
+  std::unordered_set<std::string> words;
+  words.reserve(static_cast<size_t>(size));
   std::vector<bool> label_seen(labels ? labels->size() : 0, false);
   std::string word;
   for (int32_t i = 0; i < size; ++i) {
@@ -230,12 +231,13 @@ Status ValidateImageLabels(std::string_view image, const std::vector<std::string
   if (prune_size >= 0) {
     if (prune_size > bucket || static_cast<uint64_t>(prune_size) * 8 > w.remaining())
       return Bad("pruning index out of range");
-    std::set<int32_t> firsts;
+    std::vector<bool> firsts(static_cast<size_t>(bucket), false);
     for (int64_t i = 0; i < prune_size; ++i) {
       int32_t first, second;
       if (!w.I32(&first) || !w.I32(&second)) return Bad("truncated pruning index");
-      if (first < 0 || first >= bucket || second < 0 || second >= prune_size || !firsts.insert(first).second)
+      if (first < 0 || first >= bucket || second < 0 || second >= prune_size || firsts[first])
         return Bad("pruning index entry out of range");
+      firsts[first] = true;
     }
     input_rows = static_cast<int64_t>(nwords) + prune_size;
   } else if (prune_size != -1) {

@@ -31,7 +31,8 @@ constexpr double kBoost = 0.293;            // VADER's booster increment
 constexpr double kNegation = -0.74;         // VADER's negation scalar
 constexpr double kCapsBoost = 0.733;        // VADER's ALL-CAPS increment
 constexpr double kBangBoost = 0.292;        // per '!', at most four
-constexpr double kNeutralThreshold = 0.15;  // as the English scorer's default
+constexpr double kNeutralThreshold = 0.15;  // as the English scorer's default, unless @neutral
+constexpr size_t kMinStem = 3;              // bytes an inflection rule leaves at least
 
 double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
@@ -91,12 +92,48 @@ std::string Fold(std::string_view w) {
   return out;
 }
 
-enum WordRole : uint8_t { kNone = 0, kNegator = 1, kBooster = 2, kDampener = 4, kContrast = 8 };
+// Laughter typed in any language: "haha", "hehehe", "jajaja" (Spanish),
+// "kkkk" (Portuguese), "hihi", "ahah", "xd", "mdr" / "ptdr" (French):
+// two or more of one two-letter syllable, or four or more k's.
+constexpr double kLaughter = 1.5;  // the valence of VADER's "haha"
+bool IsLaughter(std::string_view w) {
+  if (w == "xd" || w == "mdr" || w == "ptdr" || w == "lol") return true;
+  if (w.size() >= 4 && w.find_first_not_of('k') == std::string_view::npos) return true;
+  if (w.size() < 4) return false;
+  static constexpr std::string_view kSyllables[] = {"ha", "ah", "he", "eh", "hi", "ja", "je", "ji", "ju"};
+  for (std::string_view syl : kSyllables) {
+    size_t i = 0;
+    while (i + 2 <= w.size() && w.compare(i, 2, syl) == 0) i += 2;
+    if (i >= 4 && (i == w.size() || (i + 1 == w.size() && w[i] == syl[0]))) return true;
+  }
+  return false;
+}
+
+// `w` with every run of three or more equal ASCII letters cut to `keep`
+// ("buenooo" -> "bueno", "cooool" -> "cool" with keep 2); `w` itself when
+// it has no such run.
+std::string Unstretch(const std::string& w, size_t keep) {
+  std::string out;
+  out.reserve(w.size());
+  for (size_t i = 0; i < w.size();) {
+    size_t j = i;
+    while (j < w.size() && w[j] == w[i]) ++j;
+    const bool letter = (w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z';
+    out.append(letter && j - i >= 3 ? keep : j - i, w[i]);
+    i = j;
+  }
+  return out;
+}
+
+// kIgnore: function words (@ignore), never opinion terms whatever a source
+// or an inflection rule says ("plus" is not "plu" + "s").
+enum WordRole : uint8_t { kNone = 0, kNegator = 1, kBooster = 2, kDampener = 4, kContrast = 8, kIgnore = 16 };
 
 struct Word {
   uint32_t begin, end;
   std::string lower;
   bool all_caps;
+  bool proper;  // capitalised inside a sentence: a name ("France"), not inflected
   uint32_t sentence;
   bool clause_break_after = false;  // punctuation follows before the next word
 };
@@ -110,6 +147,13 @@ struct LanguageSentiment::Impl {
   std::unordered_map<std::string, float> folded;  // by Fold(term), when not a term itself
   std::unordered_map<std::string, uint8_t> roles;
   bool negation_after = false;  // German, Dutch: "gefällt mir nicht"
+  bool inflect_names = false;   // German: nouns are capitalised, names are not told apart
+  double neutral = kNeutralThreshold;
+  double negation_alone = 0.0;  // @negation_alone: a negator with no term in reach
+  // Inflection rules (@suffix from>to), in order: a word that is not a
+  // term ends in `from`; `to` in its place gives the term ("lekkere" ->
+  // "lekker", "buenas" -> "bueno").
+  std::vector<std::pair<std::string, std::string>> suffixes;
   si::Scanner scanner;
 
   bool Lookup(const std::string& w, float* v) const {
@@ -122,6 +166,48 @@ struct LanguageSentiment::Impl {
     if (f != folded.end()) {
       *v = f->second;
       return true;
+    }
+    return false;
+  }
+  // Lookup; then laughter; then stretched words ("buenooo") with their
+  // runs cut to one letter and to two; then the inflection rules.
+  bool LookupWord(const std::string& w, bool inflect, float* v) const {
+    if (inflect ? LookupInflected(w, v) : Lookup(w, v)) return true;
+    if (IsLaughter(w)) {
+      *v = static_cast<float>(kLaughter);
+      return true;
+    }
+    for (size_t keep : {size_t{1}, size_t{2}}) {
+      const std::string u = Unstretch(w, keep);
+      if (u == w) break;
+      if (Role(u) == kNone && (inflect ? LookupInflected(u, v) : Lookup(u, v))) return true;
+    }
+    return false;
+  }
+  // Lookup, then the inflection rules on `w` and on its folded form.
+  bool LookupInflected(const std::string& w, float* v) const {
+    if (Lookup(w, v)) return true;
+    if (suffixes.empty()) return false;
+    for (int pass = 0; pass < 2; ++pass) {
+      const std::string word = pass == 0 ? w : Fold(w);
+      if (pass == 1 && word == w) break;
+      for (const auto& [from, to] : suffixes) {
+        if (word.size() < from.size() + kMinStem ||
+            word.compare(word.size() - from.size(), from.size(), from) != 0)
+          continue;
+        std::string stem = word.substr(0, word.size() - from.size()) + to;
+        if (Role(stem) != kNone) continue;
+        auto it = terms.find(stem);
+        if (it != terms.end()) {
+          *v = it->second;
+          return true;
+        }
+        auto f = folded.find(stem);
+        if (f != folded.end()) {
+          *v = f->second;
+          return true;
+        }
+      }
     }
     return false;
   }
@@ -158,6 +244,7 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
   im.source = "lexicon:" + language;
   im.source_negated = im.source + ":negated";
   im.negation_after = language == "de" || language == "nl";
+  im.inflect_names = language == "de";
   size_t line_no = 0;
   for (size_t pos = 0; pos < contents.size();) {
     size_t eol = contents.find('\n', pos);
@@ -173,13 +260,42 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
     if (line[0] == '@') {
       const size_t sp = line.find(' ');
       const std::string_view kind = line.substr(1, sp == std::string_view::npos ? line.size() - 1 : sp - 1);
+      const std::string rest(sp == std::string_view::npos ? "" : line.substr(sp + 1));
+      if (kind == "neutral") {
+        char* end = nullptr;
+        const double t = std::strtod(rest.c_str(), &end);
+        if (end == rest.c_str() || *end != '\0' || !(t >= 0.0 && t < 1.0))
+          return bad("@neutral takes one number in [0, 1)");
+        im.neutral = t;
+        continue;
+      }
+      if (kind == "negation_alone") {
+        char* end = nullptr;
+        const double t = std::strtod(rest.c_str(), &end);
+        if (end == rest.c_str() || *end != '\0' || !(t >= -4.0 && t <= 0.0))
+          return bad("@negation_alone takes one number in [-4, 0]");
+        im.negation_alone = t;
+        continue;
+      }
+      if (kind == "suffix") {
+        std::istringstream rules(rest);
+        std::string r;
+        while (rules >> r) {
+          const size_t gt = r.find('>');
+          if (gt == std::string::npos || gt == 0 || r.find('>', gt + 1) != std::string::npos)
+            return bad("@suffix rules are from>to with a non-empty from, e.g. 'en>' or 'as>o'");
+          im.suffixes.emplace_back(Lower(r.substr(0, gt)), Lower(r.substr(gt + 1)));
+        }
+        continue;
+      }
       uint8_t role = kind == "negation"   ? kNegator
                      : kind == "booster"  ? kBooster
                      : kind == "dampener" ? kDampener
                      : kind == "contrast" ? kContrast
+                     : kind == "ignore"   ? kIgnore
                                           : kNone;
       if (role == kNone) return bad("unknown rule list '@" + std::string(kind) + "'");
-      std::istringstream words(std::string(sp == std::string_view::npos ? "" : line.substr(sp + 1)));
+      std::istringstream words(rest);
       std::string w;
       while (words >> w) im.roles[Lower(w)] |= role;
       continue;
@@ -244,9 +360,15 @@ SentimentResult LanguageSentiment::Analyze(std::string_view text) const {
       const size_t curly = w.find("\xE2\x80\x99", i);  // ’
       if (curly < next) next = curly, alen = 3;
       if (next == std::string_view::npos) next = w.size(), alen = 0;
-      if (next > i)
+      if (next > i) {
+        const bool first = words.empty() || words.back().sentence != t.sentence;
+        size_t q = i;
+        bool invalid = false;
+        const char32_t c0 = DecodeUtf8(w, &q, &invalid);
+        const bool proper = !first && !t.all_caps && u_isupper(static_cast<UChar32>(c0));
         words.push_back({static_cast<uint32_t>(start + i), static_cast<uint32_t>(start + next),
-                         Lower(w.substr(i, next - i)), t.all_caps, t.sentence});
+                         Lower(w.substr(i, next - i)), t.all_caps, proper, t.sentence});
+      }
       if (alen == 0) break;
       i = next + alen;
     }
@@ -260,10 +382,12 @@ SentimentResult LanguageSentiment::Analyze(std::string_view text) const {
     if ((role[i] & kContrast) && words[i].sentence < contrast_at.size())
       contrast_at[words[i].sentence] = static_cast<int>(i);
   }
+  std::vector<bool> is_term(words.size(), false);
   for (size_t i = 0; i < words.size(); ++i) {
     const Word& w = words[i];
     float base;
-    if (role[i] != kNone || !im.Lookup(w.lower, &base)) continue;
+    if (role[i] != kNone || !im.LookupWord(w.lower, !w.proper || im.inflect_names, &base)) continue;
+    is_term[i] = true;
     double v = base;
     const double sign = v > 0 ? 1.0 : -1.0;
     bool negated = false;
@@ -288,6 +412,27 @@ SentimentResult LanguageSentiment::Analyze(std::string_view text) const {
     if (c >= 0) v *= static_cast<int>(i) > c ? 1.5 : 0.5;
     hits.push_back({w.begin, w.end, v, negated ? im.source_negated.c_str() : im.source.c_str(), w.sentence});
   }
+  // A negator with no term in its reach ("kein Rückruf", "no llegó nunca",
+  // "werkt niet"): one hit of @negation_alone per clause, when set.
+  if (im.negation_alone != 0.0) {
+    int last = -10;  // the last bare negator counted, to count "ne ... pas" once
+    for (size_t j = 0; j < words.size(); ++j) {
+      if (!(role[j] & kNegator)) continue;
+      bool reaches = false, same_clause_as_last = last >= 0;
+      for (size_t i = j + 1; i < words.size() && i <= j + 3; ++i) {
+        if (words[i].sentence != words[j].sentence || words[i - 1].clause_break_after) break;
+        reaches |= is_term[i];
+      }
+      for (int i = std::max(0, static_cast<int>(j) - 2); im.negation_after && i < static_cast<int>(j); ++i)
+        if (words[i].sentence == words[j].sentence && !words[i].clause_break_after) reaches |= is_term[i];
+      for (int i = last; same_clause_as_last && i < static_cast<int>(j); ++i)
+        if (words[i].sentence != words[j].sentence || words[i].clause_break_after)
+          same_clause_as_last = false;
+      if (reaches || (same_clause_as_last && static_cast<int>(j) - last <= 3)) continue;
+      last = static_cast<int>(j);
+      hits.push_back({words[j].begin, words[j].end, im.negation_alone, "negation", words[j].sentence});
+    }
+  }
 
   // Sums per sentence and for the document.
   std::vector<double> sums(sentences.size(), 0.0), pos(sentences.size(), 0.0), neg(sentences.size(), 0.0);
@@ -297,10 +442,11 @@ SentimentResult LanguageSentiment::Analyze(std::string_view text) const {
     sums[h.sentence] += h.weight;
     (h.weight > 0 ? pos : neg)[h.sentence] += std::fabs(h.weight);
   }
-  auto finish = [](double sum, double p, double n, int bang_count, Sentiment* s) {
+  const double neutral = im.neutral;
+  auto finish = [neutral](double sum, double p, double n, int bang_count, Sentiment* s) {
     if (sum != 0.0) sum += (sum > 0 ? 1.0 : -1.0) * std::min(bang_count, 4) * kBangBoost;
     const double score = Normalize(sum);
-    const double polar = p + n > 0 ? Logistic(12.0 * (std::fabs(score) - kNeutralThreshold)) : 0.0;
+    const double polar = p + n > 0 ? Logistic(12.0 * (std::fabs(score) - neutral)) : 0.0;
     const double q[3] = {score < 0 ? polar : 0.0, 1.0 - polar, score > 0 ? polar : 0.0};
     int best = 1;
     if (q[0] > q[best]) best = 0;

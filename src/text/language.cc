@@ -73,20 +73,31 @@ int ScriptOf(char32_t c) {
 // Lower-cased ASCII word, or empty for a word with other bytes.
 bool IsAsciiWordByte(unsigned char b) { return (b | 0x20) >= 'a' && (b | 0x20) <= 'z'; }
 
-// English function words that are not (ASCII) words of the other major
-// Latin-script languages: "in", "is", "a", "no", "me", "on", "so", "die",
-// "do", "an", "or", "i" are left out for that reason.
-constexpr std::array<std::string_view, 62> kEnglishCues = {
-    "the",   "and",   "you",   "your",   "was",   "were",  "with",    "this", "that",  "have", "has",
-    "had",   "they",  "them",  "their",  "it",    "its",   "of",      "for",  "not",   "are",  "be",
-    "been",  "would", "could", "should", "our",   "we",    "what",    "when", "which", "will", "from",
-    "but",   "just",  "very",  "after",  "about", "there", "because", "get",  "got",   "now",  "still",
-    "again", "did",   "does",  "all",    "any",   "how",   "why",     "who",  "more",  "out",  "up",
-    "by",    "at",    "if",    "my",     "to",    "can",   "he"};
+// English words that are not (ASCII) words of the other major Latin-script
+// languages: "in", "is", "a", "no", "me", "on", "so", "die", "do", "an",
+// "or", "i", "her", "also", "even", "over", "last", "see", "best" are left
+// out for that reason, and so are loanwords ("like", "love", "new", "lol").
+constexpr std::string_view kEnglishCues[] = {
+    "the", "and", "you", "your", "was", "were", "with", "this", "that", "have", "has", "had", "they", "them",
+    "their", "it", "its", "of", "for", "not", "are", "be", "been", "would", "could", "should", "our", "we",
+    "what", "when", "which", "will", "from", "but", "just", "very", "after", "about", "there", "because",
+    "get", "got", "now", "still", "again", "did", "does", "all", "any", "how", "why", "who", "more", "out",
+    "up", "by", "at", "if", "my", "to", "can", "he",
+    // Contractions, pronouns, common verbs, adverbs and time words.
+    "i'm", "it's", "don't", "can't", "i've", "you're", "that's", "he's", "she's", "isn't", "didn't",
+    "doesn't", "won't", "wasn't", "aren't", "i'll", "you'll", "we're", "they're", "i'd", "you've",
+    "shouldn't", "wouldn't", "couldn't", "haven't", "hasn't", "hadn't", "weren't", "who's", "what's", "let's",
+    "she", "his", "him", "us", "than", "into", "some", "one", "people", "day", "today", "time", "going",
+    "gonna", "know", "think", "want", "where", "these", "those", "being", "really", "never", "every", "too",
+    "off", "first", "year", "week", "night", "watch", "watching", "make", "made", "said", "says", "tonight",
+    "tomorrow", "yesterday", "thanks", "thank", "please", "need", "let", "way", "say", "much", "many", "well",
+    "while", "here", "other", "through", "during", "before", "against", "between", "without", "yes", "yeah",
+    "wait", "having", "always", "since", "until", "something", "nothing", "everything", "someone", "everyone",
+    "anyone", "ever", "though", "thought", "look", "looking", "right", "left", "better", "worse"};
 
 // ASCII function words of the other major Latin-script languages; one of
 // them sends the text to the model.
-constexpr std::array<std::string_view, 72> kForeignCues = {
+constexpr std::string_view kForeignCues[] = {
     "de",   "la",    "le",   "les",   "des", "et",   "est", "une",   "pas",  "je",  "il",   "el",
     "los",  "las",   "que",  "y",     "es",  "un",   "una", "por",   "con",  "del", "der",  "die",
     "das",  "und",   "ist",  "nicht", "ich", "mit",  "sie", "ein",   "eine", "het", "een",  "van",
@@ -94,10 +105,30 @@ constexpr std::array<std::string_view, 72> kForeignCues = {
     "para", "muito", "mais", "mas",   "en",  "och",  "og",  "jeg",   "er",   "nie", "jest", "na",
     "sa",   "ang",   "ng",   "yang",  "dan", "ini",  "itu", "ke",    "zu",   "auf", "wir",  "du"};
 
-bool InList(std::string_view w, const std::string_view* list, size_t n) {
-  for (size_t i = 0; i < n; ++i)
-    if (list[i] == w) return true;
-  return false;
+enum Cue : uint8_t { kNoCue = 0, kEnglishCue = 1, kForeignCue = 2 };
+
+// The cue words by first letter, so that a word is compared with a few
+// words of its letter only (every ASCII text passes here).
+class CueTable {
+ public:
+  CueTable() {
+    for (std::string_view w : kEnglishCues) by_letter_[w[0] - 'a'].push_back({w, kEnglishCue});
+    for (std::string_view w : kForeignCues) by_letter_[w[0] - 'a'].push_back({w, kForeignCue});
+  }
+  // `w`: lower-case ASCII letters and apostrophes, starting with a letter.
+  Cue Find(std::string_view w) const {
+    for (const auto& [c, kind] : by_letter_[w[0] - 'a'])
+      if (c == w) return kind;
+    return kNoCue;
+  }
+
+ private:
+  std::array<std::vector<std::pair<std::string_view, Cue>>, 26> by_letter_;
+};
+
+const CueTable& Cues() {
+  static const CueTable* table = new CueTable();
+  return *table;
 }
 
 struct ScriptCounts {
@@ -248,6 +279,7 @@ struct LanguageIdentifier::Impl {
   // kEnglishCues, one word in eight of them, and none of kForeignCues.
   bool EnglishCues(std::string_view text) const {
     int words = 0, cues = 0;
+    const CueTable& table = Cues();
     char buf[16];
     for (size_t i = 0; i < text.size();) {
       if (!IsAsciiWordByte(static_cast<unsigned char>(text[i]))) {
@@ -261,9 +293,9 @@ struct LanguageIdentifier::Impl {
       const size_t len = j - i;
       if (len < sizeof buf) {
         for (size_t k = 0; k < len; ++k) buf[k] = static_cast<char>(text[i + k] | 0x20);
-        std::string_view w(buf, len);
-        if (InList(w, kForeignCues.data(), kForeignCues.size())) return false;
-        if (InList(w, kEnglishCues.data(), kEnglishCues.size())) ++cues;
+        const Cue c = table.Find(std::string_view(buf, len));
+        if (c == kForeignCue) return false;
+        if (c == kEnglishCue) ++cues;
       }
       i = j;
     }
