@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <random>
 #include <string>
 #include <thread>
@@ -11,6 +13,8 @@
 #include "insight/aggregate_data.h"
 #include "voc/aggregate.h"
 #include "voc/analyzer.h"
+#include "voc/economics.h"
+#include "voc/findings.h"
 #include "voc/reader.h"
 #include "voc/report.h"
 #include "voc/taxonomy.h"
@@ -295,4 +299,88 @@ TEST_CASE("DiscoverThemes: planted PII never reaches names, phrases, rules or ex
   }
   for (const char* digits : {"5309", "1111", "6789", "jane", "example"})
     CHECK_MESSAGE(texts.find(digits) == std::string::npos, digits);
+}
+
+TEST_CASE("DiscoverThemes: a discovered theme's impact on the score is the leave-one-out on the sample") {
+  // NPS answers: the luggage complaints 0-3 (detractors), everyone else 7-10.
+  const std::vector<voc::Analysis> xs = Airline(3);
+  std::vector<voc::RecordFigures> figs(xs.size());
+  std::map<std::string, int> answer;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const bool luggage =
+        xs[i].text.find("lost") != std::string::npos || xs[i].text.find("baggage claim") != std::string::npos;
+    const int x = luggage ? static_cast<int>(i % 4) : 7 + static_cast<int>(i % 4);
+    voc::ParseScoreField(std::to_string(x), &figs[i]);
+    answer[xs[i].id] = x;
+  }
+  voc::AggregateOptions ao;
+  ao.discovery_sample = 1500;  // a sample of about half the records
+  voc::Aggregate agg(ao);
+  for (size_t i = 0; i < xs.size(); ++i) agg.Add(xs[i], figs[i]);
+  voc::FindingsOptions fo;
+  fo.score_name = "nps";
+  const voc::Discovery d = voc::DiscoverThemes(agg, {}, fo);
+  const voc::DiscoveredTheme* lug = WithPhrase(d, "lost luggage");
+  REQUIRE(lug);
+
+  // Direct computation over the sampled records.
+  const auto& sample = voc::internal::AggregateAccess::Data(agg).sample;
+  REQUIRE(sample.size() == 1500);
+  std::set<std::string> members(lug->members.begin(), lug->members.end());
+  auto nps = [&](bool skip_members) {
+    double n = 0, pro = 0, det = 0;
+    for (const auto& s : sample) {
+      if (skip_members && members.count(s.id)) continue;
+      const int x = answer.at(s.id);
+      n += 1;
+      pro += x >= 9;
+      det += x <= 6;
+    }
+    return 100.0 * (pro - det) / n;
+  };
+  const voc::Impact& im = lug->finding.impact;
+  REQUIRE(im.valid);
+  CHECK(im.n == members.size());
+  CHECK(im.impact == doctest::Approx(nps(false) - nps(true)).epsilon(1e-4));
+  CHECK(im.impact < -5);  // detractors drag the NPS down
+  CHECK(im.ci_low <= im.impact);
+  CHECK(im.ci_high >= im.impact);
+  CHECK(im.why.find("discovery sample (1500 of") != std::string::npos);
+  CHECK(im.relative_weight == 0);  // not in the regression of the known themes
+  CHECK(im.why.find("R^2") == std::string::npos);
+
+  // The findings carry it on the unknown theme and in the drivers, and the
+  // saved aggregate gives the same impact.
+  const voc::Findings f = voc::DetectFindings(agg, fo);
+  const voc::UnknownTheme* u = nullptr;
+  for (const auto& t : f.unknown_themes)
+    if (t.id == lug->id) u = &t;
+  REQUIRE(u);
+  CHECK(u->impact.impact == im.impact);
+  bool in_drivers = false;
+  for (const voc::Driver& dr : f.drivers)
+    if (dr.theme == lug->id) in_drivers = dr.department == "unassigned" && dr.impact.impact == im.impact;
+  CHECK(in_drivers);
+  const std::string json = voc::FindingsToJson(f);
+  CHECK(json.find("estimated on the discovery sample") != std::string::npos);
+  voc::Result<voc::Aggregate> back = voc::Aggregate::Deserialize(agg.Serialize());
+  REQUIRE(back.ok());
+  const voc::Discovery d2 = voc::DiscoverThemes(*back, {}, fo);
+  const voc::DiscoveredTheme* lug2 = WithPhrase(d2, "lost luggage");
+  REQUIRE(lug2);
+  CHECK(lug2->finding.impact.impact == im.impact);
+  CHECK(lug2->finding.impact.ci_low == im.ci_low);
+
+  // Undated records make no findings; the impact is there all the same.
+  voc::Aggregate undated(ao);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    voc::Analysis a = xs[i];
+    a.timestamp.reset();
+    undated.Add(a, figs[i]);
+  }
+  const voc::Discovery d3 = voc::DiscoverThemes(undated, {}, fo);
+  const voc::DiscoveredTheme* lug3 = WithPhrase(d3, "lost luggage");
+  REQUIRE(lug3);
+  CHECK(lug3->finding.impact.valid);
+  CHECK(lug3->finding.impact.impact == doctest::Approx(im.impact).epsilon(1e-3));
 }

@@ -41,6 +41,10 @@
 // * Relative importance: Johnson's relative weights of the theme indicators
 //   in a least-squares regression of the (recoded) score: they split the R^2
 //   among the themes, and sum to it.
+// * Discovered themes (voc/discovery.h) get the same impact and interval,
+//   computed over the discovery sample (which keeps each sampled record's
+//   score), and join the drivers with department "unassigned"; they have no
+//   relative weight (the regression holds the known themes only).
 #ifndef VOC_ECONOMICS_H_
 #define VOC_ECONOMICS_H_
 

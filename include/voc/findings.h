@@ -341,6 +341,7 @@ struct UnknownTheme {
   uint64_t with_signal = 0;  // sampled members with a Hunsaker signal
   std::string rule;          // suggested RE2 include
   double rule_precision = 0.0, rule_recall = 0.0;
+  Impact impact;  // on the score, estimated on the discovery sample (also in Findings::drivers)
 };
 
 // A theme's part in a volume surge.

@@ -739,7 +739,7 @@ std::string Aggregate::Serialize() const {
   Json sample = Json::array();
   for (const internal::SampleDoc& x : d.sample)
     sample.push_back({x.hash, x.id, x.period, x.channel, x.polarity, x.score_micros, x.emotion_micros,
-                      x.signals, x.covered, x.terms, x.snippet});
+                      x.signals, x.covered, x.terms, x.snippet, x.rating, x.rating_milli});
   j["sample"] = std::move(sample);
   // The phrase tables are the bulk of the text: written directly, sorted,
   // in place of a placeholder. "phrases" sorts before any key that holds
@@ -899,7 +899,8 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     if (j.contains("sample")) {
       for (const Json& x : R::Arr(j["sample"], "$.sample")) {
         const std::string p = "$.sample[" + std::to_string(d.sample.size()) + "]";
-        if (!x.is_array() || x.size() != 11) R::Fail(p + " is not an array of 11 items");
+        // 11 items: saved before the sample kept the score field.
+        if (!x.is_array() || (x.size() != 11 && x.size() != 13)) R::Fail(p + " is not an array of 13 items");
         internal::SampleDoc s;
         s.hash = R::U64(x[0], p);
         s.id = R::Str(x[1], p);
@@ -914,6 +915,14 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
         s.covered = R::Bool(x[8], p);
         s.terms = R::Str(x[9], p);
         s.snippet = R::Str(x[10], p);
+        if (x.size() == 13) {
+          const uint64_t rating = R::U64(x[11], p);
+          if (rating > 2) R::Fail(p + ": the score state is not 0, 1 or 2");
+          s.rating = static_cast<uint8_t>(rating);
+          s.rating_milli = R::I64(x[12], p);
+          if (s.rating != 1 ? s.rating_milli != 0 : (s.rating_milli < -1000000 || s.rating_milli > 1000000))
+            R::Fail(p + ": the score is out of range for its state");
+        }
         if (!d.sample.empty() && !internal::SampleLess(d.sample.back(), s))
           R::Fail(p + ": the sample is not sorted by hash and id");
         d.sample.push_back(std::move(s));

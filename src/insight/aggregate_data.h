@@ -134,6 +134,10 @@ struct SampleDoc {
   int64_t emotion_micros = 0;
   uint32_t signals = 0;  // bit i: Signal i
   bool covered = false;  // has a known theme
+  // The record's score field (Counts::score_*): 0 none, 1 a usable number
+  // (rating_milli = round(score * 1e3)), 2 not a usable number.
+  uint8_t rating = 0;
+  int64_t rating_milli = 0;
   // Content words of the text (see ContentTerms), one space between words,
   // '\n' between runs that a phrase may not cross.
   std::string terms;

@@ -107,6 +107,12 @@ void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
   for (int i = 0; i < kSignalCount; ++i)
     if (c.signals[i]) x.signals |= 1u << i;
   x.covered = covered;
+  if (c.score_n) {
+    x.rating = 1;
+    x.rating_milli = c.score_milli;
+  } else if (c.score_invalid) {
+    x.rating = 2;
+  }
   x.terms = ContentTerms(a.text, 512);
   const auto [b, e] = SnippetRange(a.text, 0, 0, d->options.snippet_bytes);
   x.snippet = a.text.substr(b, e - b);

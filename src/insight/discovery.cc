@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "insight/aggregate_data.h"
+#include "insight/aggregate_figures.h"
+#include "insight/report_util.h"
 
 namespace voc {
 
@@ -94,6 +96,15 @@ internal::Counts DocCounts(const SampleDoc& x) {
     c.neutral = 1;
   c.score_micros = x.score_micros;
   c.emotion_micros = x.emotion_micros;
+  if (x.rating == 1) {
+    const int64_t m = x.rating_milli;
+    c.score_n = 1;
+    c.score_milli = m;
+    c.score_sq = static_cast<uint64_t>(m * m);
+    if (m % 1000 == 0 && m >= 0 && m <= 10000) c.score_int[m / 1000] = 1;
+  } else if (x.rating == 2) {
+    c.score_invalid = 1;
+  }
   for (int i = 0; i < kSignalCount; ++i)
     if (x.signals & (1u << i)) {
       c.signals[i] = 1;
@@ -619,11 +630,17 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       for (size_t i : members_of[t]) theme_of_id[docs[i].id] = t;
     for (size_t i = 0; i < N; ++i) {
       const internal::Counts c = DocCounts(docs[i]);
+      const int bucket = internal::ScoreBucket(docs[i].id);
+      const internal::BucketStats bs = internal::ToBucket(c);
       ++td.records;
       td.totals[docs[i].period][docs[i].channel].Add(c);
+      td.total_buckets[docs[i].period][bucket].Add(bs);
       auto it = theme_of_id.find(docs[i].id);
-      if (it != theme_of_id.end() && !docs[i].covered)
-        td.themes[out.themes[it->second].id].cells[docs[i].period][docs[i].channel].Add(c);
+      if (it != theme_of_id.end() && !docs[i].covered) {
+        internal::ThemeData& theme = td.themes[out.themes[it->second].id];
+        theme.cells[docs[i].period][docs[i].channel].Add(c);
+        theme.buckets[docs[i].period][bucket].Add(bs);
+      }
     }
     FindingsOptions fo = fopt;
     Findings f = DetectFindings(tmp, fo);
@@ -635,6 +652,22 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       th.finding.theme = th.id;
       th.finding.label_path = {"discovered", th.slug};
       th.finding.evidence = th.examples;
+      // The impact on the score is computed on the sample, like the rest.
+      // The impact comes from the drivers (a theme without dated records
+      // makes no finding). Relative weights need the regression over all
+      // records with the known themes: a discovered theme has none (0), and
+      // its text says so.
+      Impact& im = th.finding.impact;
+      for (const Driver& dr : f.drivers)
+        if (dr.theme == th.id) im = dr.impact;
+      if (im.relative_weight > 0) {
+        const size_t r2 = im.why.find("% of the R^2");
+        if (r2 != std::string::npos) im.why.erase(im.why.rfind("; ", r2));
+        im.relative_weight = 0;
+      }
+      if (im.valid)
+        im.why += "; estimated on the discovery sample (" + std::to_string(N) + " of " +
+                  std::to_string(d.records) + " records; no relative weight)";
     }
   }
   return out;
@@ -680,6 +713,7 @@ std::string DiscoveryToJson(const Discovery& d) {
                       {"phrases", phrases},
                       {"examples", examples},
                       {"members", t.members}});
+    if (t.finding.impact.n) themes.back()["impact"] = internal::ImpactJson(t.finding.impact);
   }
   Json j{{"records", d.records},       {"sampled", d.sampled},   {"uncovered", d.uncovered},
          {"scale", d.scale},           {"min_docs", d.min_docs}, {"min_theme_docs", d.min_theme_docs},

@@ -926,7 +926,10 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     dopt.max_themes = std::max<size_t>(1, o.max_unknown_themes);
     dopt.phrases_per_theme = std::max<size_t>(1, o.phrases_per_unknown_theme);
     dopt.examples = o.examples_per_unknown_theme;
-    Discovery dis = DiscoverThemes(aggregate, dopt, o);
+    // The discovered themes' impacts use the score kind resolved on all records.
+    FindingsOptions fo = o;
+    if (!out.score.from_sentiment) fo.score_kind = out.score.kind;
+    Discovery dis = DiscoverThemes(aggregate, dopt, fo);
     for (const DiscoveredTheme& t : dis.themes) {
       UnknownTheme u;
       u.name = t.name;
@@ -946,8 +949,11 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
       u.rule = t.rule;
       u.rule_precision = t.rule_precision;
       u.rule_recall = t.rule_recall;
+      u.impact = t.finding.impact;
+      if (u.impact.n) out.drivers.push_back({u.id, "unassigned", u.impact});
       out.unknown_themes.push_back(std::move(u));
     }
+    internal::SortDrivers(&out.drivers);
     // Discovered themes join the drivers of overall surges (sample counts
     // scaled to all records).
     for (VolumeSurge& sg : out.surges) {

@@ -19,6 +19,9 @@ void AddMoney(const AggregateData& d, Findings* out);
 // window's periods plus undated records (findings_impact.cc).
 void AddImpact(const AggregateData& d, Findings* out);
 
+// Orders drivers by impact, most negative first; invalid impacts last (stable).
+void SortDrivers(std::vector<Driver>* drivers);
+
 // Johnson's relative weights: raw weights of n predictors (they sum to R^2)
 // from their correlation matrix `rxx` (row-major n x n) and their
 // correlations `rxy` with the outcome.

@@ -175,6 +175,13 @@ std::vector<double> RelativeWeights(const std::vector<double>& rxx, const std::v
   return eps;
 }
 
+void SortDrivers(std::vector<Driver>* drivers) {
+  std::stable_sort(drivers->begin(), drivers->end(), [](const Driver& a, const Driver& b) {
+    if (a.impact.valid != b.impact.valid) return a.impact.valid;
+    return a.impact.impact < b.impact.impact;
+  });
+}
+
 void AddImpact(const AggregateData& d, Findings* out) {
   const FindingsOptions& o = out->options;
   std::set<std::string> scope(out->periods.begin(), out->periods.end());
@@ -391,10 +398,7 @@ void AddImpact(const AggregateData& d, Findings* out) {
     dr.impact = im;
     out->drivers.push_back(std::move(dr));
   }
-  std::stable_sort(out->drivers.begin(), out->drivers.end(), [](const Driver& a, const Driver& b) {
-    if (a.impact.valid != b.impact.valid) return a.impact.valid;
-    return a.impact.impact < b.impact.impact;
-  });
+  SortDrivers(&out->drivers);
   for (Finding& f : out->findings) {
     auto it = impacts.find(f.theme);
     if (it != impacts.end()) f.impact = it->second;

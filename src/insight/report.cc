@@ -438,6 +438,7 @@ std::string FindingsToJson(const Findings& f) {
          {"rule", {{"include", t.rule}, {"precision", t.rule_precision}, {"recall", t.rule_recall}}},
          {"phrases", phrases},
          {"examples", examples}});
+    if (t.impact.n) unknown.back()["impact"] = internal::ImpactJson(t.impact);
   }
   j["unknown_themes"] = unknown;
   Json surges = Json::array();

@@ -26,6 +26,7 @@ std::string ConversationText(const ConversationFigures& c);
 // `drivers` and `money`; CSV columns; digest lines; HTML sections.
 void AddFindingEconJson(const Finding& f, const Findings& all, nlohmann::ordered_json* j);
 void AddEconJson(const Findings& f, nlohmann::ordered_json* j);
+nlohmann::ordered_json ImpactJson(const Impact& im);
 std::vector<std::string> EconCsvHeader();
 std::vector<std::string> EconCsvRow(const Finding& f);
 std::string EconDigestLines(const Finding& f, const Findings& all);
