@@ -1130,9 +1130,10 @@ enum Need : unsigned {
   kNeedAt = 2,
   kNeedUrl = 4,
   kNeedColon = 8,
-  kHintW = 16,      // 'w' or 'W' occurs (for "www.")
-  kHintMask = 32,   // 'X', '{' or '[' occurs (for existing masks)
-  kHintSlash = 64,  // '/' occurs (for URLs without a scheme)
+  kHintW = 16,        // 'w' or 'W' occurs (for "www.")
+  kHintMask = 32,     // 'X', '{' or '[' occurs (for existing masks)
+  kHintSlash = 64,    // '/' occurs (for URLs without a scheme)
+  kNeedStreet = 128,  // a street word occurs (kStreetWordRe; address patterns)
 };
 
 using Validator = size_t (*)(const Ctx&, size_t, size_t);
@@ -1196,31 +1197,47 @@ constexpr char kPhoneArea2Re[] = R"(\b[1-9]\d (?:\d{4}|9\d{4})[ \-]\d{4}\b)";
 // city alone are masked only in the spellings no amount or count has
 // ("1017 GC Amsterdam", "1100-053 Lisboa", "01310-100 São Paulo") or after a
 // postcode word ("PLZ", "CAP", "C.P.", "CEP", "code postal").
+// Letters are Latin (Latin-1 and Latin Extended-A/B, the alphabets of these
+// countries): with \p{L} and \p{Lu} these patterns were most of the RE2
+// compilation at start-up.
 #define VOC_CITY \
-  R"(\p{Lu}[\p{L}'’\-]+(?:[ \-](?:\p{Lu}[\p{L}'’\-]+|(?:am|an der|im|de|di|da|del|do|dos|das|sur|la|le|les|en|aan den|aan de) \p{Lu}[\p{L}'’\-]+)){0,2})"
+  R"([A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ɏ'’\-]+(?:[ \-](?:[A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ɏ'’\-]+|(?:am|an der|im|de|di|da|del|do|dos|das|sur|la|le|les|en|aan den|aan de) [A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ɏ'’\-]+)){0,2})"
 #define VOC_POSTCODE_CITY R"((?:(?:[A-Z]{1,2}-)?\d{4,5}(?: ?[A-Z]{2}\b)?|\d{4,5}-\d{3}) )" VOC_CITY
 #define VOC_HOUSE_NUMBER R"(\d{1,4}(?: ?[a-zA-Z]\b| ?bis\b| ?ter\b)?(?:[\-/]\d{1,4}[a-zA-Z]?\b){0,2})"
 #define VOC_ADDRESS_TAIL R"((?:,? (?:\- )?(?:(?i:plz|cap|c\.p\.|cp|cep) )?)" VOC_POSTCODE_CITY R"()?)"
-#define VOC_NAME_WORD R"((?:\p{Lu}[\p{L}'’\-\.]*|[dlDL]['’]\p{Lu}[\p{L}'’\-]*))"
+#define VOC_NAME_WORD R"((?:[A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ɏ'’\-\.]*|[dlDL]['’][A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ɏ'’\-]*))"
 #define VOC_CONNECTOR \
   R"((?:de|del|della|delle|dei|degli|dello|di|da|do|dos|das|la|las|los|le|les|des|du|y|e|et|aux|au|sur|van|der|den|het|dell['’]|d['’]|l['’]))"
+#define VOC_STREET_SUFFIX \
+  R"((?i:stra(?:ß|ss)e|str\.|gasse|allee|platz|weg|damm|ufer|chaussee|steig|pfad|straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef))"
+#define VOC_STREET_FIRST \
+  R"((?i:\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|calle|c/|avenida|avda\.|av\.|avd\.|plaza|paseo|ronda|carrer|rua|praça|praca|travessa|alameda|estrada|rodovia|rue|avenue|boulevard|chaussée|quai)))"
+#define VOC_STREET_AFTER_NUMBER \
+  R"((?i:rue|avenue|av\.|boulevard|bd|place|allée|allee|impasse|chemin|quai|cours|route|square|passage|voie|sentier))"
+#define VOC_STREET_EN R"((?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive))"
 constexpr char kAddressSuffixRe[] =
-    R"((?:\p{Lu}[\p{L}]*[ \-]){0,2}[\p{L}]*(?i:stra(?:ß|ss)e|str\.|gasse|allee|platz|weg|damm|ufer|chaussee|steig|pfad|straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef) )" VOC_HOUSE_NUMBER
-        VOC_ADDRESS_TAIL;
+    R"((?:[A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ɏ]*[ \-]){0,2}[a-zA-ZÀ-ÖØ-öø-ɏ]*)" VOC_STREET_SUFFIX
+    " " VOC_HOUSE_NUMBER VOC_ADDRESS_TAIL;
 constexpr char kAddressStreetFirstRe[] =
-    R"((?i:\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|calle|c/|avenida|avda\.|av\.|avd\.|plaza|paseo|ronda|carrer|rua|praça|praca|travessa|alameda|estrada|rodovia|rue|avenue|boulevard|chaussée|quai))[ ]+)"
-    R"((?:)" VOC_CONNECTOR R"( |)" VOC_NAME_WORD R"( ){0,5})" VOC_NAME_WORD
-    R"(,? (?:n[º°o]\.? ?|num\. ?)?)" VOC_HOUSE_NUMBER VOC_ADDRESS_TAIL;
+    VOC_STREET_FIRST R"([ ]+)"
+                     R"((?:)" VOC_CONNECTOR R"( |)" VOC_NAME_WORD R"( ){0,5})" VOC_NAME_WORD
+                     R"(,? (?:n[º°o]\.? ?|num\. ?)?)" VOC_HOUSE_NUMBER VOC_ADDRESS_TAIL;
 constexpr char kAddressNumberFirstRe[] =
-    R"(\b\d{1,5}(?: ?bis| ?ter| ?[a-zA-Z])?,? (?:)"
-    R"((?i:rue|avenue|av\.|boulevard|bd|place|allée|allee|impasse|chemin|quai|cours|route|square|passage|voie|sentier) )"
+    R"(\b\d{1,5}(?: ?bis| ?ter| ?[a-zA-Z])?,? (?:)" VOC_STREET_AFTER_NUMBER
+    " "
     R"((?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD R"((?: (?:)" VOC_CONNECTOR R"( )*)" VOC_NAME_WORD
     R"(){0,4})"
-    R"(|(?:\p{Lu}[\p{L}'’\-]*\.? ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive)\b\.?))" VOC_ADDRESS_TAIL;
+    R"(|(?:[A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ɏ'’\-]*\.? ){1,3})" VOC_STREET_EN R"(\b\.?))" VOC_ADDRESS_TAIL;
 // A postcode and city alone, in the spellings that are not amounts.
 constexpr char kAddressPostcodeRe[] =
     R"((?:(?i:\b(?:plz|cap|c\.p\.|cp|cep|code postal|postcode|código postal|codigo postal)):? )?)"
     R"(\b((?:\d{4} ?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}|[A-Z]{1,2}-\d{4,5}|\d{4,5}) )" VOC_CITY ")";
+// Every match of the three street patterns above holds one of these words
+// (spelled and cased as there): texts without any skip those patterns, the
+// costliest of the redactor's.
+constexpr char kStreetWordRe[] = VOC_STREET_SUFFIX
+    "|" VOC_STREET_FIRST R"([ ]+(?:[A-ZÀ-ÖØ-Þ]|[dlDL]['’]|)" VOC_CONNECTOR R"( ))"
+    R"(|\d(?: ?bis| ?ter| ?[a-zA-Z])?,? )" VOC_STREET_AFTER_NUMBER R"( |\b)" VOC_STREET_EN R"(\b)";
 constexpr char kIpv4Re[] = R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)";
 constexpr char kIpv6Re[] =
     R"((?i)(?:[0-9a-f]{1,4}|:)(?::[0-9a-f]{0,4}){2,8}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?)";
@@ -1358,8 +1375,13 @@ bool ValidCustomName(std::string_view s) {
 struct Redactor::Impl {
   RedactorOptions options;
   std::vector<Detector> detectors;
-  std::unique_ptr<RE2::Set> set;  // index i = detectors[i]
-  std::unique_ptr<RE2> masks;     // existing masks
+  // The detectors in two sets: those without kNeedStreet (set_index maps a
+  // set index to a detector) and, run only when street_gate matches, those
+  // with it.
+  std::unique_ptr<RE2::Set> set, street_set;
+  std::vector<int> set_index, street_index;
+  std::unique_ptr<RE2> street_gate;
+  std::unique_ptr<RE2> masks;  // existing masks
   bool has_custom = false;
 
   Status Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern, int group,
@@ -1456,13 +1478,13 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
     VOC_RETURN_IF_ERROR(
         im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1, kNeedDigit, ValidAccount, 5));
   if (o.address) {
-    VOC_RETURN_IF_ERROR(
-        im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressSuffixRe, 0, kNeedDigit, nullptr, 5));
+    VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressSuffixRe, 0,
+                                kNeedDigit | kNeedStreet, nullptr, 5));
     im->detectors.back().validate_range = ValidAddressSuffix;
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressStreetFirstRe, 0,
-                                kNeedDigit, ValidAddress, 5));
+                                kNeedDigit | kNeedStreet, ValidAddress, 5));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressNumberFirstRe, 0,
-                                kNeedDigit, ValidAddressNumberFirst, 5));
+                                kNeedDigit | kNeedStreet, ValidAddressNumberFirst, 5));
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressPostcodeRe, 1, kNeedDigit,
                                 ValidAddressPostcode, 5));
   }
@@ -1488,12 +1510,24 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   so.set_log_errors(false);
   so.set_max_mem(128 << 20);
   im->set = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
-  for (const Detector& d : im->detectors) {
+  im->street_set = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
+  for (size_t i = 0; i < im->detectors.size(); ++i) {
+    const Detector& d = im->detectors[i];
+    const bool street = (d.need & kNeedStreet) != 0;
     std::string err;
-    if (im->set->Add(d.re->pattern(), &err) < 0)
+    if ((street ? im->street_set : im->set)->Add(d.re->pattern(), &err) < 0)
       return InvalidArgumentError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
+    (street ? im->street_index : im->set_index).push_back(static_cast<int>(i));
   }
-  if (!im->set->Compile()) return InternalError("cannot compile the pattern set");
+  if (!im->set->Compile() || (!im->street_index.empty() && !im->street_set->Compile()))
+    return InternalError("cannot compile the pattern set");
+  if (!im->street_index.empty()) {
+    RE2::Options go;
+    go.set_log_errors(false);
+    im->street_gate = std::make_unique<RE2>(kStreetWordRe, go);
+    if (!im->street_gate->ok())
+      return InternalError("cannot compile the street words: " + im->street_gate->error());
+  }
 
   if (o.keep_existing_masks) {
     const std::string masks = R"(\{\$[0-9][0-9,]*(?:\.[0-9]*)?\}|\{\{[^{}\r\n]{1,80}\}\}|\[(?:)" +
@@ -1529,6 +1563,9 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   if ((have & kHintW) &&
       (text.find("www.") != std::string_view::npos || text.find("WWW.") != std::string_view::npos))
     have |= kNeedUrl;
+  if (street_gate != nullptr && (have & kNeedDigit) &&
+      RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *street_gate))
+    have |= kNeedStreet;
 
   // Existing masks.
   std::vector<std::pair<uint32_t, uint32_t>> masked;
@@ -1576,12 +1613,18 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   if (!any) return out;
 
   std::vector<int> hits;
-  RE2::Set::ErrorInfo info;
-  if (!set->Match(re2::StringPiece(text.data(), text.size()), &hits, &info)) {
-    if (info.kind == RE2::Set::kNoError) return out;
-    hits.clear();  // the set failed (memory): run every detector
-    for (size_t i = 0; i < detectors.size(); ++i) hits.push_back(static_cast<int>(i));
-  }
+  auto match_set = [&](const RE2::Set& s, const std::vector<int>& index) {
+    std::vector<int> found;
+    RE2::Set::ErrorInfo info;
+    if (s.Match(re2::StringPiece(text.data(), text.size()), &found, &info)) {
+      for (int i : found) hits.push_back(index[i]);
+    } else if (info.kind != RE2::Set::kNoError) {
+      hits.insert(hits.end(), index.begin(), index.end());  // the set failed (memory): run them all
+    }
+  };
+  if (!set_index.empty()) match_set(*set, set_index);
+  if (have & kNeedStreet) match_set(*street_set, street_index);
+  if (hits.empty()) return out;
   std::sort(hits.begin(), hits.end());
 
   const Ctx ctx{text};
