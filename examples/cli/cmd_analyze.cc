@@ -314,13 +314,7 @@ int RunFindings(int argc, char** argv) {
     // The records read for --industry auto come first; adaptation reads on
     // from there for its sample; all of them are aggregated before the rest.
     std::vector<voc::Analysis> sample = analyzer->AnalyzeBatch(head, af.threads);
-    for (size_t i = 0; i < sample.size(); ++i)
-      for (const std::string& name : po_.keep_columns)
-        for (const auto& [key, value] : head[i].metadata)
-          if (key == name) {
-            sample[i].fields.emplace_back(key, value);
-            break;
-          }
+    voc::KeepColumns(head.data(), sample.size(), po_.keep_columns, sample.data());
     if (reader)
       SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject, po_.keep_columns);
     for (const voc::Analysis& a : sample) aggregate.Add(a, FiguresOf(a, ef));

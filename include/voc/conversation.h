@@ -250,35 +250,6 @@ class ConversationReader {
   std::unique_ptr<Impl> impl_;
 };
 
-// Figures per theme over many conversations, mergeable: how many
-// conversations carried the theme, how many ended resolved, the summed
-// customer sentiment change, transfers and right-first-time estimates.
-struct ConversationThemeFigures {
-  uint64_t conversations = 0;
-  uint64_t resolved = 0;
-  uint64_t unresolved = 0;
-  uint64_t with_trajectory = 0;
-  double sentiment_change_sum = 0.0;
-  uint64_t transfers = 0;
-  double right_first_time_sum = 0.0;
-};
-
-class ConversationSummary {
- public:
-  void Add(const ConversationAnalysis& a);
-  void Merge(const ConversationSummary& other);
-  // {"conversations":N,"turns":T,"share_resolved":..,"mean_sentiment_change":..,
-  //  "transfers_per_conversation":..,"right_first_time":..,"by_theme":{id:{...}}}
-  std::string ToJson() const;
-  const std::map<std::string, ConversationThemeFigures>& by_theme() const { return by_theme_; }
-  const ConversationThemeFigures& total() const { return total_; }
-
- private:
-  ConversationThemeFigures total_;
-  uint64_t turns_ = 0;
-  std::map<std::string, ConversationThemeFigures> by_theme_;
-};
-
 }  // namespace voc
 
 #endif  // VOC_CONVERSATION_H_

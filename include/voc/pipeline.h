@@ -37,6 +37,11 @@ struct PipelineOptions {
   std::vector<std::string> keep_columns;
 };
 
+// Copies the metadata of `records[i]` named in `columns` into
+// `out[i].fields` (name, raw value; the first value of a name), for i < n:
+// what PipelineOptions::keep_columns does to every record it analyses.
+void KeepColumns(const Record* records, size_t n, const std::vector<std::string>& columns, Analysis* out);
+
 // Streams every record of `reader` through `analyzer`: each analysis goes
 // to `on_analysis` in input order, each reject to `on_reject`. Memory is
 // bounded by the batch size (two batches are alive at a time), not the input

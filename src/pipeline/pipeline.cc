@@ -244,6 +244,17 @@ class Stream {
 
 }  // namespace
 
+void KeepColumns(const Record* records, size_t n, const std::vector<std::string>& columns, Analysis* out) {
+  if (columns.empty()) return;
+  for (size_t i = 0; i < n; ++i)
+    for (const std::string& name : columns)
+      for (const auto& [key, value] : records[i].metadata)
+        if (key == name) {
+          out[i].fields.emplace_back(key, value);
+          break;
+        }
+}
+
 Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
                    const std::function<void(Analysis&&)>& on_analysis,
                    const std::function<void(const Reject&)>& on_reject) {
@@ -251,13 +262,7 @@ Status RunPipeline(RecordReader& reader, const Analyzer& analyzer, const Pipelin
   Work<Analyses> work = [&](const Record* r, size_t n, Analyses* out) {
     out->resize(n);
     analyzer.Analyze(r, n, out->data());
-    for (const std::string& name : options.keep_columns)
-      for (size_t i = 0; i < n; ++i)
-        for (const auto& [key, value] : r[i].metadata)
-          if (key == name) {
-            (*out)[i].fields.emplace_back(key, value);
-            break;
-          }
+    KeepColumns(r, n, options.keep_columns, out->data());
   };
   std::function<void(Analyses&)> emit = [&](Analyses& analyses) {
     for (Analysis& a : analyses) on_analysis(std::move(a));

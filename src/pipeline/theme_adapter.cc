@@ -647,14 +647,7 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
       const size_t b = c * kChunk;
       analyzer.Analyze(batch.data() + b, std::min(kChunk, batch.size() - b), sample->data() + first + b);
     });
-    if (!options.keep_columns.empty())
-      for (size_t i = 0; i < batch.size(); ++i)
-        for (const std::string& name : options.keep_columns)
-          for (const auto& [key, value] : batch[i].metadata)
-            if (key == name) {
-              (*sample)[first + i].fields.emplace_back(key, value);
-              break;
-            }
+    KeepColumns(batch.data(), batch.size(), options.keep_columns, sample->data() + first);
   }
   return ThemeAdapter::Fit(*sample, options);
 }
