@@ -219,6 +219,9 @@ def main():
         print()
         print(f"dask scaling 1 -> 2 workers: {best['dask 1w'] / best['dask 2w']:.2f}x; "
               f"cli 1 -> 2 threads: {best['cli t1'] / best['cli t2']:.2f}x")
+        for run, ref in (("py t1", "cli t1"), ("dask 2w", "cli t2"), ("dask 1w", "cli t1")):
+            ratio = best[run] / best[ref]
+            print(f"{run} / {ref}: {ratio:.2f} (target <= 1.30: {'met' if ratio <= 1.3 else 'missed'})")
         return 0 if all(v is not False for v in same.values()) else 1
 
 

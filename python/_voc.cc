@@ -18,7 +18,12 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -1248,6 +1253,7 @@ PYBIND11_MODULE(_voc, m) {
              }
              return Str(s);
            })
+      .def("_copy_from", [](voc::Aggregate& g, const voc::Aggregate& other) { g = other; })
       .def("_load",
            [](voc::Aggregate& g, const std::string& json) {
              voc::Result<voc::Aggregate> r = voc::Aggregate::Deserialize(json);
@@ -1498,6 +1504,57 @@ PYBIND11_MODULE(_voc, m) {
     stats["bytes"] = reader->stats().bytes;
     return py::make_tuple(py::cast(std::move(records)), rj, stats);
   });
+  // The same in steps, for Ctrl-C and progress between them: read(n) reads
+  // up to n records without the GIL and returns (records, rejects as above,
+  // ended); `stats` are those of the reader so far.
+  struct RecordStream {
+    std::unique_ptr<voc::RecordReader> reader;
+    bool ended = false;
+  };
+  py::class_<RecordStream>(m, "RecordStream")
+      .def(py::init([](py::object source, const voc::ReaderOptions& o) {
+        auto s = std::make_unique<RecordStream>();
+        if (PyBytes_Check(source.ptr())) {
+          std::string data = source.cast<std::string>();
+          s->reader = WithoutGil([&] { return voc::RecordReader::FromString(std::move(data), o); });
+        } else {
+          std::string path = py::str(source);
+          s->reader = WithoutGil([&] { return voc::RecordReader::Open(path, o); });
+        }
+        return s;
+      }))
+      .def("read",
+           [](RecordStream& s, size_t n) {
+             std::vector<voc::Record> records;
+             std::vector<voc::Reject> rejects;
+             {
+               py::gil_scoped_release nogil;
+               voc::Record r;
+               voc::Reject j;
+               while (!s.ended && records.size() + rejects.size() < n) {
+                 voc::RecordReader::Next next = s.reader->Read(&r, &j);
+                 if (next == voc::RecordReader::Next::kEnd)
+                   s.ended = true;
+                 else if (next == voc::RecordReader::Next::kReject)
+                   rejects.push_back(std::move(j));
+                 else
+                   records.push_back(std::move(r));
+               }
+             }
+             ThrowIfError(s.reader->status());
+             py::list rj;
+             for (const voc::Reject& j : rejects)
+               rj.append(py::make_tuple(j.index, j.line, Str(j.reason), py::bytes(j.raw)));
+             return py::make_tuple(py::cast(std::move(records)), rj, s.ended);
+           })
+      .def_property_readonly("stats", [](const RecordStream& s) {
+        py::dict stats;
+        stats["read"] = s.reader->stats().read;
+        stats["emitted"] = s.reader->stats().emitted;
+        stats["rejected"] = s.reader->stats().rejected;
+        stats["bytes"] = s.reader->stats().bytes;
+        return stats;
+      });
   // Reads conversations as `voc analyze` does: `form` "turns" (JSON Lines
   // with a `turns` array; `detect`: refuse input that is not), "transcript"
   // or "thread". Returns ([(id, [(speaker, text, time, role)], time,
@@ -1595,7 +1652,8 @@ PYBIND11_MODULE(_voc, m) {
       [](const std::string& path, const voc::ReaderOptions& ro, const voc::Analyzer& an,
          const voc::AggregateOptions& ao, std::optional<std::pair<uint64_t, uint64_t>> byte_range,
          int threads, const std::string& score_column, const std::string& value_column, size_t batch_size,
-         const std::string& id_prefix) {
+         const std::string& id_prefix, py::object into) {
+        voc::Aggregate* target = into.is_none() ? nullptr : &into.cast<voc::Aggregate&>();
         if (threads < 0) throw py::value_error("threads must be >= 0, got " + std::to_string(threads));
         if (batch_size == 0) throw py::value_error("batch_size must be positive");
         std::string serialized;
@@ -1644,7 +1702,10 @@ PYBIND11_MODULE(_voc, m) {
                 [&](const voc::Reject& r) { rejects.push_back(voc::RejectWriter::ToJson(r, redact)); });
             stats = (*reader)->stats();
             if (!st.ok()) return st;
-            serialized = aggregate.Serialize();
+            if (target != nullptr)
+              *target = std::move(aggregate);
+            else
+              serialized = aggregate.Serialize();
             return voc::Status();
           }();
         }
@@ -1656,11 +1717,26 @@ PYBIND11_MODULE(_voc, m) {
         st["bytes"] = stats.bytes;
         py::list rj;
         for (const std::string& j : rejects) rj.append(Str(j));
-        return py::make_tuple(Str(serialized), st, rj);
+        return py::make_tuple(target != nullptr ? into : py::object(Str(serialized)), st, rj);
       },
       py::arg("path"), py::arg("reader_options"), py::arg("analyzer"), py::arg("aggregate_options"),
       py::arg("byte_range") = py::none(), py::arg("threads") = 1, py::arg("score_column") = "",
-      py::arg("value_column") = "", py::arg("batch_size") = 512, py::arg("id_prefix") = "");
+      py::arg("value_column") = "", py::arg("batch_size") = 512, py::arg("id_prefix") = "",
+      py::arg("into") = py::none());
+  // Undoes a small fixed malloc trim threshold (MALLOC_TRIM_THRESHOLD_,
+  // which Dask's nanny sets to 64 KiB in its worker processes): it also
+  // fixes the mmap threshold, so that glibc maps and unmaps the analysis'
+  // batch buffers and returns freed memory to the system after every
+  // batch; analysing then takes about four times as long. Sets the mmap
+  // threshold to 32 MiB and the trim threshold to 64 MiB (still returning
+  // memory past that). Returns False where this is not glibc.
+  m.def("_relax_malloc_trim", []() {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 64 << 20) == 1;
+#else
+    return false;
+#endif
+  });
   // Fits the adapted themes of a file as `voc findings --adapt on` does: the
   // first `head` records (the --industry auto sample; 0 when the packs are
   // given) and then the records read on, up to the options' sample size.

@@ -41,6 +41,8 @@ def counts(serialized):
     """A serialized aggregate without its "sources": an aggregate merged from
     saved partials lists their identities, one pass lists its own."""
     import json
+    if hasattr(serialized, "serialize"):
+        serialized = serialized.serialize()
     data = json.loads(serialized)
     data.pop("sources", None)
     return data

@@ -87,7 +87,10 @@ def test_dask_errors(client, frame):
 def test_partition_task_and_merge_orders(frame, single_process, packs):
     agg, _ = single_process
     parts = [frame.iloc[i:i + 70] for i in range(0, len(frame), 70)]
-    ser = [voc.dask.aggregate_partition(p, COLUMNS, "month", analyzer_options=packs) for p in parts]
+    got = [voc.dask.aggregate_partition(p, COLUMNS, "month", analyzer_options=packs) for p in parts]
+    assert all(isinstance(g, voc.Aggregate) for g in got)
+    assert counts(voc.dask.merge_serialized(*got)) == counts(agg.serialize())
+    ser = [g.serialize() for g in got]  # as they cross processes: saved partials
     assert counts(voc.dask.merge_serialized(*ser)) == counts(agg.serialize())
     assert voc.dask.merge_serialized(*reversed(ser)) == voc.dask.merge_serialized(*ser)
     mid = len(ser) // 2

@@ -97,3 +97,71 @@ def test_ctrl_c_interrupts_analyze_frame_and_native_waits(analyzer):
     assert time.monotonic() - start < 1.5
     with pytest.raises(ZeroDivisionError):
         _progress.interruptible(lambda: 1 / 0)
+
+
+def test_progress_of_adapt_and_discover():
+    import json as _json
+    from test_adapt import TAXONOMY, corpus
+    from test_discover import airline_texts
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "taxonomy.json")
+        with open(path, "w", encoding="utf-8") as f:
+            _json.dump(TAXONOMY, f)
+        an = voc.Analyzer(themes=path, sentiment_model="none")
+        texts = corpus()
+        seen = []
+        report = an.adapt(texts, min_examples=30, progress=lambda d, t: seen.append((d, t)))
+        assert report["themes"] and seen[0] == (0, len(texts)) and seen[-1] == (len(texts),) * 2
+    texts = airline_texts()
+    seen = []
+    draft, _ = voc.discover(texts, themes={"themes": []}, progress=lambda d, t: seen.append(d))
+    assert draft["themes"] and seen[-1] == len(texts)
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
+                    reason="signals reach the main thread only")
+def test_ctrl_c_interrupts_read_records_evaluate_and_discover(monkeypatch):
+    small = b"text\n" + b"my parcel is late again\n" * 20_000 + b'"unterminated\n'
+    seen = []
+    got = voc.read_records(small, format="csv", progress=lambda d, t: seen.append((d, t)))
+    assert len(got) == 20_000 and len(got.rejects) == 1 and got.stats["read"] == 20_001
+    assert seen[0] == (0, len(small)) and seen[-1] == (len(small), len(small))
+    # A real read: millions of lines take seconds in the native reader.
+    data = b"text\n" + b"my parcel is late again, third time I call\n" * 3_000_000
+    timer = _interrupt_after(0.3)
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            voc.read_records(data, format="csv")
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 0.3 + 1.2
+    # The native tails of evaluate, discover and adapt are waited for in a
+    # helper thread: a native call that does not return is left behind.
+    release = threading.Event()
+
+    def stuck(*args):
+        release.wait(10)
+        return {}
+
+    model = voc.train(["good", "bad"] * 20, ["pos", "neg"] * 20, backend="linear")
+    an = voc.Analyzer(sentiment_model="none")
+    try:
+        for fn, call in ((("_voc", "evaluate"), lambda: voc.evaluate(model, ["a"], ["x"])),
+                         (("_voc", "discover"),
+                          lambda: voc.discover(["late parcel"] * 3, themes={"themes": []})),
+                         (("_voc.ThemeAdapter", "fit"), lambda: an.adapt(["late parcel"] * 3))):
+            owner = voc._voc if fn[0] == "_voc" else voc._voc.ThemeAdapter
+            monkeypatch.setattr(owner, fn[1], stuck)
+            timer = _interrupt_after(0.3)
+            start = time.monotonic()
+            try:
+                with pytest.raises(KeyboardInterrupt):
+                    call()
+            finally:
+                timer.cancel()
+            assert time.monotonic() - start < 5, fn  # else 10 s
+            monkeypatch.undo()
+    finally:
+        release.set()

@@ -66,6 +66,7 @@ try:
 except ImportError as _e:
     raise _missing_extension(_e) from None
 from . import _progress
+from . import _reading
 from . import _conversations
 from ._conversations import Conversation, Conversations, Turn, read_conversations  # noqa: F401
 from ._voc import (  # noqa: F401  (re-exported)
@@ -173,28 +174,22 @@ class Records(list):
 
 
 def read_records(source, text_col="text", id_col=None, time_col=None, channel_col=None,
-                 customer_col=None, format="auto", delimiter=None, max_record_bytes=None):
+                 customer_col=None, format="auto", delimiter=None, max_record_bytes=None,
+                 progress=None):
     """Reads a CSV / TSV / JSON Lines / text file (gzip or not; or its bytes)
     with the library's reader, exactly as `voc analyze` and `voc findings`
     do (--format, --text-col, --id-col, --time-col, --channel-col,
     --customer-col, --max-record-bytes): returns `Records`, whose `rejects`
     list what `--rejects` would write (a bad timestamp, an unterminated
     quote, a record over the size limit ...). ValueError for an unknown
-    column, FileNotFoundError for a missing file."""
-    o = _voc.ReaderOptions()
-    o.format = format
-    o.text_column = text_col
-    o.id_column = id_col or ""
-    o.time_column = time_col or ""
-    o.channel_column = channel_col or ""
-    o.customer_column = customer_col or ""
-    if delimiter is not None:
-        o.delimiter = delimiter
-    if max_record_bytes is not None:
-        o.max_record_bytes = max_record_bytes
+    column, FileNotFoundError for a missing file. Reads in steps: Ctrl-C
+    interrupts it; `progress=True` draws a bar of the bytes read on stderr,
+    a callable gets (bytes read, bytes in all)."""
+    o = _reading.reader_options(text_col, id_col, time_col, channel_col, customer_col, format,
+                                delimiter, max_record_bytes)
     if not isinstance(source, bytes):
         source = _os.fspath(source)
-    records, rejects, stats = _voc.read_records(source, o)
+    records, rejects, stats = _reading.read_chunked(source, o, progress)
     out = Records(records)
     out.rejects = [{"index": i, "line": line, "reason": reason, "raw": raw}
                    for i, line, reason, raw in rejects]
@@ -451,7 +446,7 @@ class Analyzer:
                                              progress, aggregate)
         return [(a, _char_offsets(_json.loads(j))) for a, j in out]
 
-    def adapt(self, items, save=None, threads=0, **options):
+    def adapt(self, items, save=None, threads=0, progress=None, **options):
         """Adapts the themes to `items` (texts or Records, e.g. the first
         20,000 of a corpus): the verbatims the taxonomy's rules label
         confidently train a classifier that from then on gives themes (source
@@ -465,11 +460,12 @@ class Analyzer:
         Returns the report: themes adapted, with their example counts and
         held-back precision, and themes skipped with the reason. Raises
         voc.Error when no theme has enough examples. Not while other threads
-        use this analyzer."""
+        use this analyzer. Ctrl-C interrupts it; `progress` reports the
+        analysis of `items` as in analyze_many."""
         o = _fill(_voc.AdaptOptions(), options, "adapt")
         self._native.set_theme_adapter(None)
-        analyses = self.analyze_many(items, threads)
-        adapter = _voc.ThemeAdapter.fit(analyses, o)
+        analyses = self.analyze_many(items, threads, progress=progress)
+        adapter = _progress.interruptible(_voc.ThemeAdapter.fit, analyses, o)
         if save is not None:
             adapter.save(_os.fspath(save))
         self._native.set_theme_adapter(adapter)
@@ -736,8 +732,10 @@ def load_model(path, task=""):
 
 def evaluate(model, texts, labels):
     """Scores `model` on labeled rows: {"accuracy", "macro_f1", "n",
-    "labels", "per_label": [...], "confusion": [[...]]}."""
-    return _voc.evaluate(load_model(model)._native, list(texts), _label_lists(labels))
+    "labels", "per_label": [...], "confusion": [[...]]}. Ctrl-C interrupts
+    it."""
+    return _progress.interruptible(_voc.evaluate, load_model(model)._native, list(texts),
+                                   _label_lists(labels))
 
 
 # ---- aggregate and findings -------------------------------------------------------
@@ -865,7 +863,9 @@ def merge_aggregates(parts):
         if isinstance(p, (str, bytes)):
             p = Aggregate.deserialize(p)
         if out is None:
-            out = Aggregate.deserialize(p.serialize())
+            out = Aggregate.__new__(Aggregate)
+            _voc.Aggregate.__init__(out)
+            out._copy_from(p)
         else:
             out.merge(p)
     if out is None:
@@ -874,7 +874,8 @@ def merge_aggregates(parts):
 
 
 def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channel_col=None,
-             themes=None, period="week", sample=20000, threads=0, findings=None, **options):
+             themes=None, period="week", sample=20000, threads=0, findings=None, progress=None,
+             **options):
     """Discovers themes no known theme covers (voc/discovery.h).
 
     `texts_or_frame`: texts (ids "1", "2", ... in order) or a pandas
@@ -887,7 +888,9 @@ def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channe
     `discovered/<slug>` themes, to review and pass back as `themes=`), and a
     pandas DataFrame (a list of dicts without pandas) with one row per
     discovered theme: id, name, estimated, sample_count, share, status,
-    rule, rule_precision, rule_recall, phrases, examples, members."""
+    rule, rule_precision, rule_recall, phrases, examples, members.
+    Ctrl-C interrupts it; `progress` reports the analysis of the texts as
+    in Analyzer.analyze_many."""
     import tempfile
     dopt = _fill(_voc.DiscoveryOptions(), options, "discovery")
     _voc.validate_discovery_options(dopt)
@@ -927,8 +930,8 @@ def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channe
         for i, t in enumerate(texts_or_frame):
             records.append(make_record(t, id=str(i + 1)))
     agg = Aggregate(period, discovery_sample=sample, phrase_stats=False, track_customers=False)
-    agg.add_many(analyzer.analyze_many(records, threads))
-    draft_text, themes_text = _voc.discover(agg, dopt, fopt, base)
+    agg.add_many(analyzer.analyze_many(records, threads, progress=progress))
+    draft_text, themes_text = _progress.interruptible(_voc.discover, agg, dopt, fopt, base)
     draft = _json.loads(draft_text)
     rows = []
     for t in _json.loads(themes_text)["themes"]:

@@ -6,6 +6,7 @@ import collections as _collections
 import os as _os
 
 from . import _progress
+from . import _reading
 from . import _voc
 
 Turn = _collections.namedtuple("Turn", ["speaker", "text", "time", "role"])
@@ -52,40 +53,35 @@ def read_conversations(source, format="auto", text_col=None, id_col=None, time_c
     conversations with more than `max_turns` turns are rejected. Returns
     `Conversations` (pass them to `Analyzer.analyze_conversations`), whose
     `rejects` say what was refused and why: nothing is lost,
-    stats["read"] == stats["emitted"] + stats["rejected"]."""
-    o = _voc.ReaderOptions()
+    stats["read"] == stats["emitted"] + stats["rejected"]. Ctrl-C interrupts
+    it."""
     form, detect = "turns", False
     if parent_col:
         form = "thread"
-        o.format = "auto" if format in ("auto", "conversations") else format
-        o.text_column = text_col or "text"
+        reader_format = "auto" if format in ("auto", "conversations") else format
+        text_col = text_col or "text"
     elif format == "conversations":
-        o.format = "jsonl"
-        o.text_column = text_col or "turns"
+        reader_format = "jsonl"
+        text_col = text_col or "turns"
     elif format in ("transcript", "transcripts"):
         form = "transcript"
-        o.format = "text"
+        reader_format = "text"
+        text_col = "text"
     elif format in ("auto", "jsonl"):
-        o.format = format
-        o.text_column = text_col or "text"
+        reader_format = format
+        text_col = text_col or "text"
         detect = True
     else:
         raise ValueError("format must be 'auto', 'conversations', 'transcript' (or a reader "
                          "format with parent_col for reply threads), got %r" % (format,))
-    o.id_column = id_col or ""
-    o.time_column = time_col or ""
-    o.channel_column = channel_col or ""
-    o.customer_column = customer_col or ""
-    if delimiter is not None:
-        o.delimiter = delimiter
-    if max_record_bytes is not None:
-        o.max_record_bytes = max_record_bytes
+    o = _reading.reader_options(text_col, id_col, time_col, channel_col, customer_col,
+                                reader_format, delimiter, max_record_bytes)
     if isinstance(company_authors, str):
         company_authors = [a for a in company_authors.split(",") if a]
     if not isinstance(source, bytes):
         source = _os.fspath(source)
-    convs, rejects, stats = _voc.read_conversations(
-        source, o, form, detect, speaker_map or "", int(max_turns), transcript_marker,
+    convs, rejects, stats = _progress.interruptible(
+        _voc.read_conversations, source, o, form, detect, speaker_map or "", int(max_turns), transcript_marker,
         parent_col or "", role_col or "", author_col or "", list(company_authors or []))
     out = Conversations(
         Conversation(cid, [Turn(*t) for t in turns], time, channel, customer, line)

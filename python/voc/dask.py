@@ -15,7 +15,8 @@ reader and pipeline, without the GIL), as fast per core as `voc findings`.
 A dask DataFrame's partitions are handed to the C++ analysis column by
 column (`voc.pandas.aggregate_frame`). Either way the worker process builds
 its Analyzer once (cached per process and options) and returns the
-partition's Aggregate serialized as canonical JSON. The partial aggregates
+partition's Aggregate (which pickles through its canonical JSON between
+processes; within one process it is handed over as it is). The partial aggregates
 are merged in a tree (`split_every` at a time) and findings are detected on
 the client. Because aggregates merge exactly, the findings equal those of a
 single process over the same rows, byte for byte, whatever the partitioning,
@@ -29,6 +30,7 @@ pointing to a folder every worker can read).
 import threading as _threading
 
 import voc as _voc_pkg
+from voc import _reading
 from voc import pandas as _voc_pandas
 
 __all__ = ["aggregate_partition", "findings_from_dask", "aggregate_from_dask", "merge_serialized",
@@ -46,12 +48,31 @@ def _frozen(d):
     return d
 
 
+_malloc_checked = False
+
+
+def _worker_malloc():
+    """Once per process: a small fixed malloc trim threshold (Dask's nanny
+    sets MALLOC_TRIM_THRESHOLD_=65536 in its worker processes) makes glibc
+    unmap and re-map the analysis' buffers after every batch, and the
+    analysis about four times slower; relaxed to 64 MiB (with a 32 MiB mmap
+    threshold) in such processes. VOC_KEEP_MALLOC_TRIM=1 keeps it as set."""
+    global _malloc_checked
+    if _malloc_checked:
+        return
+    import os
+    _malloc_checked = True
+    if os.environ.get("MALLOC_TRIM_THRESHOLD_") and not os.environ.get("VOC_KEEP_MALLOC_TRIM"):
+        _voc_pkg._voc._relax_malloc_trim()
+
+
 def _analyzer(options, adapter=None):
     """The analyzer of this process for `options` (a dict) and the adapted
     themes serialized in `adapter` (bytes or None), built once."""
     import hashlib
     key = (_frozen(options or {}), hashlib.sha256(adapter).hexdigest() if adapter else None)
     with _cache_lock:
+        _worker_malloc()
         an = _analyzers.get(key)
         if an is None:
             an = _voc_pkg.Analyzer(**(options or {}))
@@ -63,12 +84,13 @@ def _analyzer(options, adapter=None):
 
 def aggregate_partition(pdf, columns, period, analyzer_options=None, aggregate_options=None,
                         threads=1, id_offset=0, errors="raise", missing="reject"):
-    """Analyses one pandas partition and returns its Aggregate as JSON.
+    """Analyses one pandas partition and returns its `voc.Aggregate` (which
+    pickles through its JSON between processes).
     `columns` maps text_col, time_col, id_col, channel_col, customer_col
     (and optionally score_col, value_col);
     rows without an id are numbered from `id_offset` + 1."""
     if not len(pdf):
-        return _voc_pkg.Aggregate(period, **(aggregate_options or {})).serialize()
+        return _voc_pkg.Aggregate(period, **(aggregate_options or {}))
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rejects are counted, not printed
@@ -76,12 +98,16 @@ def aggregate_partition(pdf, columns, period, analyzer_options=None, aggregate_o
                                           analyzer=_analyzer(analyzer_options),
                                           aggregate_options=aggregate_options, errors=errors,
                                           missing=missing, id_offset=id_offset, **columns)
-    return agg.serialize()
+    return agg
 
 
 def merge_serialized(*parts):
-    """Merges serialized aggregates into one, serialized."""
+    """Merges serialized aggregates (or Aggregates) into one, serialized."""
     return _voc_pkg.merge_aggregates(parts).serialize()
+
+
+def _merge(*parts):
+    return _voc_pkg.merge_aggregates(parts)
 
 
 def fixed_industries(data, text_col="text", analyzer_options=None):
@@ -101,22 +127,6 @@ def fixed_industries(data, text_col="text", analyzer_options=None):
     if chosen.get("packs"):
         options["industry"] = ",".join(packs) if packs else "none"
     return options
-
-
-def _reader_options(text_col="text", time_col=None, id_col=None, channel_col=None,
-                    customer_col=None, format="auto", delimiter=None, max_record_bytes=None):
-    o = _voc_pkg._voc.ReaderOptions()
-    o.format = format
-    o.text_column = text_col
-    o.id_column = id_col or ""
-    o.time_column = time_col or ""
-    o.channel_column = channel_col or ""
-    o.customer_column = customer_col or ""
-    if delimiter is not None:
-        o.delimiter = delimiter
-    if max_record_bytes is not None:
-        o.max_record_bytes = max_record_bytes
-    return o
 
 
 def _paths(paths):
@@ -157,7 +167,7 @@ def file_parts(paths, reader, blocksize=None):
     names = [os.path.basename(p) for p in paths]
     if len(set(names)) < len(names):
         names = paths
-    ro = _reader_options(**reader)
+    ro = _reading.reader_options(**reader)
     blocksize = _bytes(blocksize)
     parts = []
     for path, name in zip(paths, names):
@@ -180,17 +190,19 @@ def aggregate_file_part(path, reader, period, analyzer_options=None, aggregate_o
     """Reads, analyses and aggregates one file or byte range in C++ (the
     library's reader and pipeline, without the GIL) on this process's cached
     analyzer (with the adapted themes serialized in `adapter`, if any).
-    Returns (serialized aggregate, reader stats, rejects as the redacted
-    JSON lines `voc findings --rejects` writes)."""
+    Returns (`voc.Aggregate`, reader stats, rejects as the redacted JSON
+    lines `voc findings --rejects` writes); the aggregate pickles through
+    its JSON between processes."""
     an = _analyzer(analyzer_options, adapter)
+    into = _voc_pkg.Aggregate(period, **(aggregate_options or {}))
     return _voc_pkg._voc.aggregate_file(
-        path, _reader_options(**reader), an._native,
+        path, _reading.reader_options(**reader), an._native,
         _voc_pkg.aggregate_options(period, **(aggregate_options or {})), byte_range,
-        threads, score_col or "", value_col or "", 512, id_prefix)
+        threads, score_col or "", value_col or "", 512, id_prefix, into)
 
 
 def _merge_parts(*parts):
-    aggregate = merge_serialized(*(p[0] for p in parts))
+    aggregate = _voc_pkg.merge_aggregates([p[0] for p in parts])
     stats = {}
     for p in parts:
         for k, v in p[1].items():
@@ -236,7 +248,7 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
     parts = file_parts(paths, reader, blocksize)
     for col in (score_col, value_col):
         if col:
-            _, columns, _ = _voc_pkg._voc.probe_file(parts[0][0], _reader_options(**reader), 0)
+            _, columns, _ = _voc_pkg._voc.probe_file(parts[0][0], _reading.reader_options(**reader), 0)
             if col not in columns:
                 raise ValueError(f"column {col!r} not found; columns are: {', '.join(columns)}")
     options = dict(analyzer_options or {})
@@ -246,7 +258,7 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
         for path in dict.fromkeys(p[0] for p in parts):
             if len(head) >= 1000:
                 break
-            head += _voc_pkg._voc.probe_file(path, _reader_options(**reader), 1000 - len(head))[2]
+            head += _voc_pkg._voc.probe_file(path, _reading.reader_options(**reader), 1000 - len(head))[2]
         chooser = _voc_pkg.Analyzer(**dict(options, industry_sample=head))
         chosen = chooser.industries()
         if chosen.get("packs"):
@@ -261,7 +273,7 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
                             "adapt")
         ao.threads = threads_per_task
         fitted, why = _voc_pkg._voc.fit_file_adapter(
-            parts[0][0], _reader_options(**reader), _analyzer(options)._native, ao,
+            parts[0][0], _reading.reader_options(**reader), _analyzer(options)._native, ao,
             1000 if sampled else 0)
         if fitted is None:
             warnings.warn(f"{why}; themes from the rules only", RuntimeWarning, stacklevel=2)
@@ -281,10 +293,9 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
         level = [merge(*level[i:i + split_every]) if len(level[i:i + split_every]) > 1
                  else level[i] for i in range(0, len(level), split_every)]
     if client is not None:
-        serialized, stats, rejects = client.compute(level[0]).result()
+        agg, stats, rejects = client.compute(level[0]).result()
     else:
-        serialized, stats, rejects = level[0].compute()
-    agg = _voc_pkg.Aggregate.deserialize(serialized)
+        agg, stats, rejects = level[0].compute()
     agg.score_col, agg.value_col = score_col or None, value_col or None
     agg.analyzer = chooser if chooser is not None else _analyzer(options)
     agg.stats = stats
@@ -344,7 +355,7 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
     analyzer_options = fixed_industries(data, text_col, analyzer_options)
 
     partition = dask.delayed(aggregate_partition, pure=True)
-    merge = dask.delayed(merge_serialized, pure=True)
+    merge = dask.delayed(_merge, pure=True)
     parts = data.to_delayed()
     offsets = [0] * len(parts)
     if id_col is None and "id" not in data.columns:
@@ -362,10 +373,9 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
         level = [merge(*level[i:i + split_every]) if len(level[i:i + split_every]) > 1
                  else level[i] for i in range(0, len(level), split_every)]
     if client is not None:
-        serialized = client.compute(level[0]).result()
+        agg = client.compute(level[0]).result()
     else:
-        serialized = level[0].compute()
-    agg = _voc_pkg.Aggregate.deserialize(serialized)
+        agg = level[0].compute()
     agg.score_col, agg.value_col = score_col, value_col
     agg.analyzer = _analyzer(analyzer_options)  # the packs every partition used
     return agg
