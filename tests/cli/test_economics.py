@@ -49,8 +49,18 @@ def test_drivers_match_pandas_csat_and_mean(voc, source_dir, tmp_path):
     assert f["score"]["n"] == len(df)
     allscore, want = loo(df, themes, csat)
     assert f["score"]["score"] == pytest.approx(allscore, abs=1e-3)
-    got = {d["theme"]: d for d in f["drivers"]}
+    got = {d["theme"]: d for d in f["drivers"] if not d["theme"].startswith("discovered/")}
     assert set(got) == set(want)
+    # Discovered themes join the drivers with their impact on the sample
+    # (tests/discovery_test.cc checks it against a direct computation).
+    found = {u["id"]: u for u in f["unknown_themes"] if u.get("impact")}
+    assert found
+    for d in f["drivers"]:
+        if d["theme"].startswith("discovered/"):
+            assert d["department"] == "unassigned"
+            assert d["relative_weight"] == 0
+            assert d["impact"] == found[d["theme"]]["impact"]["impact"]
+            assert d["ci_low"] <= d["impact"] + 1e-9 <= d["ci_high"] + 2e-9
     for theme, w in want.items():
         assert got[theme]["impact"] == pytest.approx(w, abs=1e-3), theme
         assert got[theme]["ci_low"] <= got[theme]["impact"] + 1e-9 <= got[theme]["ci_high"] + 2e-9
@@ -66,7 +76,8 @@ def test_drivers_match_pandas_csat_and_mean(voc, source_dir, tmp_path):
     allrec, want_rec = loo(df, themes, lambda d: d["Recommended IND"].mean())
     assert g["score"]["score"] == pytest.approx(allrec, abs=1e-4)
     for d in g["drivers"]:
-        assert d["impact"] == pytest.approx(want_rec[d["theme"]], abs=1e-4)
+        if not d["theme"].startswith("discovered/"):
+            assert d["impact"] == pytest.approx(want_rec[d["theme"]], abs=1e-4)
 
     # NPS on a 0-10 recoding, forced by --score-kind.
     df2 = df.copy()
@@ -86,7 +97,8 @@ def test_drivers_match_pandas_csat_and_mean(voc, source_dir, tmp_path):
     assert h["score"]["kind"] == "nps"
     assert h["score"]["score"] == pytest.approx(allnps, abs=1e-3)
     for d in h["drivers"]:
-        assert d["impact"] == pytest.approx(want_nps[d["theme"]], abs=1e-3)
+        if not d["theme"].startswith("discovered/"):
+            assert d["impact"] == pytest.approx(want_nps[d["theme"]], abs=1e-3)
 
 
 def test_sentiment_is_the_score_without_a_column(voc, source_dir, tmp_path):
