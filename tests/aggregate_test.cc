@@ -107,7 +107,7 @@ TEST_CASE("Aggregate: counts per theme, period and channel; undated and unclassi
   CHECK(a.undated() == 1);
   CHECK(a.periods() == std::vector<std::string>{"2024-W01", "2024-W02"});
   CHECK(a.themes() == std::vector<std::string>{"billing/fee", "unclassified"});
-  const auto& d = a.data();
+  const auto& d = voc::ImplOf(a);
   const auto& fee = d.themes.at("billing/fee");
   CHECK(fee.cells.at("2024-W01").at("call").volume == 2);
   CHECK(fee.cells.at("2024-W01").at("call").negative == 1);
@@ -132,7 +132,7 @@ TEST_CASE("Aggregate: evidence is the k smallest by content hash, whatever the o
   for (const auto& x : xs) forward.Add(x);
   for (auto it = xs.rbegin(); it != xs.rend(); ++it) backward.Add(*it);
   CHECK(forward.Serialize() == backward.Serialize());
-  const auto& fee = forward.data().themes.at("billing/fee");
+  const auto& fee = voc::ImplOf(forward).themes.at("billing/fee");
   REQUIRE(fee.negative_evidence.size() == 3);
   REQUIRE(fee.other_evidence.size() == 3);
   // They are the three smallest hashes of each stratum.
@@ -170,7 +170,7 @@ TEST_CASE("Aggregate: snippets are cut at word and UTF-8 boundaries, spans re-ba
   o.snippet_bytes = 100;
   voc::Aggregate agg(o);
   agg.Add(a);
-  const auto& ev = agg.data().themes.at("billing/fee").negative_evidence.at(0);
+  const auto& ev = voc::ImplOf(agg).themes.at("billing/fee").negative_evidence.at(0);
   CHECK(ev.snippet.size() <= 100);
   CHECK(ev.truncated_left);
   CHECK(ev.truncated_right);
@@ -215,7 +215,7 @@ TEST_CASE("Aggregate: repeat contacts per customer merge exactly") {
   x.customer_id = "c2";
   b.Add(x);
   REQUIRE(a.Merge(b).ok());
-  const auto& c = a.data().themes.at("billing/fee").customers.at("2024-W01");
+  const auto& c = voc::ImplOf(a).themes.at("billing/fee").customers.at("2024-W01");
   CHECK(c.at("c1") == 2);
   CHECK(c.at("c2") == 1);
 }

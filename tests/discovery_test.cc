@@ -203,7 +203,7 @@ TEST_CASE("Aggregate: the discovery sample stays bounded and is the smallest has
   voc::AggregateOptions o;
   o.discovery_sample = 200;
   const voc::Aggregate a = OnePass(xs, o);
-  CHECK(a.data().sample.size() == 200);
+  CHECK(voc::ImplOf(a).sample.size() == 200);
   const voc::Discovery d = voc::DiscoverThemes(a);
   CHECK(d.sampled == 200);
   CHECK(d.records == xs.size());
@@ -223,7 +223,7 @@ TEST_CASE("Aggregate: the discovery sample stays bounded and is the smallest has
   voc::AggregateOptions other = o;
   other.discovery_sample = 300;
   voc::Aggregate b(other);
-  CHECK(a.data().sample.size() == 200);
+  CHECK(voc::ImplOf(a).sample.size() == 200);
   voc::Aggregate c = a;
   CHECK(c.Merge(b).message().find("discovery_sample=200") != std::string::npos);
   o.discovery_sample = 0;

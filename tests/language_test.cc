@@ -522,7 +522,7 @@ TEST_CASE("Aggregate: languages and unscored records are counted, merged and ser
   }
   REQUIRE(a.Merge(b).ok());
   CHECK(a.Serialize() == one.Serialize());
-  const auto& langs = one.data().languages;
+  const auto& langs = voc::ImplOf(one).languages;
   REQUIRE(langs.size() == 2);
   CHECK(langs.at("en").records == 30);
   CHECK(langs.at("en").unscored == 0);

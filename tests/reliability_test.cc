@@ -283,7 +283,7 @@ TEST_CASE("Aggregate: phrase tables are bounded, the truncation counted") {
     x.text = word(i, 'q') + " " + word(i, 'z') + " " + word(i, 'w');
     a.Add(x);
   }
-  const auto& d = a.data();
+  const auto& d = voc::ImplOf(a);
   REQUIRE(d.all_ngrams.size() == 1);
   CHECK(d.all_ngrams.begin()->second.size() == voc::internal::kMaxNgramsPerPeriod);
   CHECK(d.ngrams_dropped > 0);
@@ -291,7 +291,7 @@ TEST_CASE("Aggregate: phrase tables are bounded, the truncation counted") {
   CHECK(s.find("\"dropped\":" + std::to_string(d.ngrams_dropped)) != std::string::npos);
   auto back = voc::Aggregate::Deserialize(s);
   REQUIRE(back.ok());
-  CHECK(back->data().ngrams_dropped == d.ngrams_dropped);
+  CHECK(voc::ImplOf(*back).ngrams_dropped == d.ngrams_dropped);
 }
 
 TEST_CASE("Taxonomy: a deeply nested file that extends another is refused with the location") {

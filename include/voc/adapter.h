@@ -150,9 +150,8 @@ class ThemeAdapter {
   const AdaptReport& report() const;
   const AdaptOptions& options() const;
 
-  struct Impl;
-
  private:
+  struct Impl;
   explicit ThemeAdapter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -106,11 +106,6 @@ struct AggregateOptions {
 
 struct ConversationAnalysis;  // voc/conversation.h
 
-namespace internal {
-struct AggregateData;
-struct AggregateAccess;
-}  // namespace internal
-
 class Aggregate {
  public:
   explicit Aggregate(const AggregateOptions& options = {});
@@ -164,13 +159,10 @@ class Aggregate {
   // Theme ids seen, sorted; includes "unclassified" when such records exist.
   std::vector<std::string> themes() const;
 
-  // The full data, for findings and reports inside the library; not a
-  // stable API.
-  const internal::AggregateData& data() const { return *data_; }
-
  private:
-  friend struct internal::AggregateAccess;  // builds aggregates of discovered themes
-  std::unique_ptr<internal::AggregateData> data_;
+  friend class ImplAccess;  // findings, discovery and reports read the counts
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace voc

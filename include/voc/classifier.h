@@ -152,10 +152,6 @@ struct EvalReport {
   uint64_t n = 0;
 };
 
-namespace internal {
-struct ClassifierAccess;
-}
-
 class TextClassifier {
  public:
   // Trains a model. Fails on no rows, fewer than two labels, rows without a
@@ -190,10 +186,9 @@ class TextClassifier {
 
   const ModelInfo& info() const;
 
-  struct Impl;
-
  private:
-  friend struct internal::ClassifierAccess;
+  friend class ImplAccess;  // the sentiment model calls the backend directly
+  struct Impl;
   explicit TextClassifier(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -243,9 +243,8 @@ class ConversationReader {
   const ConversationStats& stats() const;
   const RecordReader& records() const;
 
-  struct Impl;
-
  private:
+  struct Impl;
   explicit ConversationReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -197,9 +197,8 @@ class RecordReader {
   // True when the records are conversations (see ReaderOptions::turns_column).
   bool conversations() const;
 
-  struct Impl;
-
  private:
+  struct Impl;
   explicit RecordReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -44,10 +44,6 @@
 
 namespace voc {
 
-namespace internal {
-struct PatternSharing;  // private: src/themes/shared_patterns.h
-}  // namespace internal
-
 // A cue added by the user to the built-in ones.
 struct SignalCue {
   Signal signal = Signal::kRepeatContact;
@@ -89,7 +85,7 @@ class SignalDetector {
   SignalResult Detect(std::string_view text) const;
 
  private:
-  friend struct internal::PatternSharing;
+  friend class ImplAccess;  // the Analyzer runs themes and signals on one pattern group
   SignalDetector();
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -30,10 +30,6 @@
 
 namespace voc {
 
-namespace internal {
-struct PatternSharing;  // private: src/themes/shared_patterns.h
-}  // namespace internal
-
 // Where an exclude pattern looks for a veto.
 enum class ExcludeScope : int8_t {
   kSentence,  // only in the sentence holding the include match (default)
@@ -225,7 +221,7 @@ class ThemeClassifier {
   const Taxonomy& taxonomy() const;
 
  private:
-  friend struct internal::PatternSharing;
+  friend class ImplAccess;  // the Analyzer runs themes and signals on one pattern group
   ThemeClassifier();
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -19,6 +19,7 @@
 #include "util/json_depth.h"
 #include "util/bulk_allocator.h"
 #include "classifier/classifier_backend.h"
+#include "util/impl_access.h"
 
 #ifndef VOC_VERSION_STRING
 #define VOC_VERSION_STRING "0.0.0"
@@ -185,9 +186,7 @@ TextClassifier::TextClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(imp
 
 namespace internal {
 
-const Backend& ClassifierAccess::backend(const TextClassifier& classifier) {
-  return *classifier.impl_->backend;
-}
+const Backend& BackendOf(const TextClassifier& classifier) { return *ImplOf(classifier).backend; }
 
 void Backend::PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
                                  std::vector<double>* text_probs,

@@ -68,9 +68,7 @@ class Backend {
 };
 
 // The backend of a classifier (for the library's own hot paths).
-struct ClassifierAccess {
-  static const Backend& backend(const TextClassifier& classifier);
-};
+const Backend& BackendOf(const TextClassifier& classifier);
 
 // Trains linear models with several settings on the same rows, sharing the
 // feature extraction.

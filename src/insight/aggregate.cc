@@ -326,29 +326,29 @@ constexpr int kFormatVersion = 1;
 
 }  // namespace
 
-Aggregate::Aggregate(const AggregateOptions& options) : data_(new AggregateData) {
-  data_->options = options;
-  data_->options.max_ngram = std::clamp(options.max_ngram, 1, 3);
+Aggregate::Aggregate(const AggregateOptions& options) : impl_(new Impl) {
+  impl_->options = options;
+  impl_->options.max_ngram = std::clamp(options.max_ngram, 1, 3);
 }
-Aggregate::Aggregate(const Aggregate& other) : data_(new AggregateData(*other.data_)) {}
+Aggregate::Aggregate(const Aggregate& other) : impl_(new Impl(*other.impl_)) {}
 Aggregate& Aggregate::operator=(const Aggregate& other) {
-  if (this != &other) data_.reset(new AggregateData(*other.data_));
+  if (this != &other) impl_.reset(new Impl(*other.impl_));
   return *this;
 }
 Aggregate::Aggregate(Aggregate&& other) noexcept
-    : data_(std::exchange(other.data_, std::make_unique<AggregateData>())) {}
+    : impl_(std::exchange(other.impl_, std::make_unique<Impl>())) {}
 Aggregate& Aggregate::operator=(Aggregate&& other) noexcept {
-  if (this != &other) data_ = std::exchange(other.data_, std::make_unique<AggregateData>());
+  if (this != &other) impl_ = std::exchange(other.impl_, std::make_unique<Impl>());
   return *this;
 }
 Aggregate::~Aggregate() = default;
 
-const AggregateOptions& Aggregate::options() const { return data_->options; }
-uint64_t Aggregate::records() const { return data_->records; }
+const AggregateOptions& Aggregate::options() const { return impl_->options; }
+uint64_t Aggregate::records() const { return impl_->records; }
 
 uint64_t Aggregate::undated() const {
-  auto it = data_->totals.find(kUndatedPeriod);
-  if (it == data_->totals.end()) return 0;
+  auto it = impl_->totals.find(kUndatedPeriod);
+  if (it == impl_->totals.end()) return 0;
   uint64_t n = 0;
   for (const auto& [ch, c] : it->second) n += c.volume;
   return n;
@@ -356,7 +356,7 @@ uint64_t Aggregate::undated() const {
 
 std::vector<std::string> Aggregate::periods() const {
   std::vector<std::string> out;
-  for (const auto& [p, v] : data_->totals)
+  for (const auto& [p, v] : impl_->totals)
     if (p != kUndatedPeriod) out.push_back(p);
   std::sort(out.begin(), out.end());
   return out;
@@ -364,7 +364,7 @@ std::vector<std::string> Aggregate::periods() const {
 
 std::vector<std::string> Aggregate::themes() const {
   std::vector<std::string> out;
-  for (const auto& [t, v] : data_->themes) out.push_back(t);
+  for (const auto& [t, v] : impl_->themes) out.push_back(t);
   return out;
 }
 
@@ -372,13 +372,13 @@ void Aggregate::Add(const Analysis& a) { Add(a, RecordFigures()); }
 
 uint64_t Aggregate::conversations() const {
   uint64_t n = 0;
-  for (const auto& [p, c] : data_->conversations) n += c.conversations;
+  for (const auto& [p, c] : impl_->conversations) n += c.conversations;
   return n;
 }
 
 void Aggregate::Add(const ConversationAnalysis& conversation) {
   Add(conversation.customer);
-  AggregateData& d = *data_;
+  AggregateData& d = *impl_;
   const Analysis& a = conversation.customer;
   const std::string period = a.timestamp ? PeriodId(*a.timestamp, d.options.period) : kUndatedPeriod;
   const internal::ConversationCounts c = internal::ConversationCountsOf(conversation);
@@ -392,7 +392,7 @@ void Aggregate::Add(const ConversationAnalysis& conversation) {
 }
 
 void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
-  AggregateData& d = *data_;
+  AggregateData& d = *impl_;
   const AggregateOptions& o = d.options;
   const std::string period = a.timestamp ? PeriodId(*a.timestamp, o.period) : kUndatedPeriod;
   const std::string channel = a.channel.empty() ? "unknown" : a.channel;
@@ -541,8 +541,8 @@ std::string HexId(uint64_t id) {
 
 Status Aggregate::Merge(const Aggregate& other) {
   if (&other == this) return InvalidArgumentError("cannot merge an aggregate into itself");
-  AggregateData& d = *data_;
-  const AggregateData& o = *other.data_;
+  AggregateData& d = *impl_;
+  const AggregateData& o = *other.impl_;
   if (!SameOptions(d.options, o.options))
     return FailedPreconditionError("cannot merge aggregates with different options: " +
                                    DescribeOptions(d.options) + " vs " + DescribeOptions(o.options));
@@ -610,7 +610,7 @@ Status Aggregate::Merge(const Aggregate& other) {
 }
 
 Result<Aggregate> Aggregate::Regroup(Period period) const {
-  const AggregateData& d = *data_;
+  const AggregateData& d = *impl_;
   const Period from = d.options.period;
   if (period == from) return *this;
   if (from != Period::kDay)
@@ -619,7 +619,7 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   AggregateOptions o = d.options;
   o.period = period;
   Aggregate out(o);
-  AggregateData& r = *out.data_;
+  AggregateData& r = *out.impl_;
   r.records = d.records;
   r.sources = d.sources;
   r.own_fingerprint = d.own_fingerprint;
@@ -681,7 +681,7 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
 }
 
 std::string Aggregate::Serialize() const {
-  const AggregateData& d = *data_;
+  const AggregateData& d = *impl_;
   Json j;
   j["format"] = kFormat;
   j["version"] = kFormatVersion;
@@ -794,7 +794,7 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
       o.discovery_sample = R::U64(jo["discovery_sample"], "$.options.discovery_sample");
 
     Aggregate out(o);
-    AggregateData& d = *out.data_;
+    AggregateData& d = *out.impl_;
     Reader r{o.period, &d.legacy_counts};
     const internal::CheckPeriod check = [&r](const std::string& id, const std::string& path) {
       r.CheckPeriod(id, path);

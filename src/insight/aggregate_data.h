@@ -16,6 +16,7 @@
 #include "voc/aggregate.h"
 #include "text/stop_words.h"
 #include "voc/analysis.h"
+#include "util/impl_access.h"
 
 namespace voc {
 namespace internal {
@@ -210,12 +211,6 @@ void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
 // Merges two sorted samples, keeping the k smallest.
 void MergeSample(std::vector<SampleDoc>* into, const std::vector<SampleDoc>& from, size_t k);
 
-// Write access to an aggregate's data, for aggregates built inside the
-// library (discovered themes).
-struct AggregateAccess {
-  static AggregateData& Data(Aggregate& a) { return *a.data_; }
-};
-
 // `sources` plus this object's own partial, if it has one.
 std::set<uint64_t> AggregateSources(const AggregateData& d);
 
@@ -234,6 +229,11 @@ std::vector<std::string> DistinctNgrams(std::string_view text, int max_n);
 std::pair<size_t, size_t> SnippetRange(std::string_view text, size_t begin, size_t end, size_t max_bytes);
 
 }  // namespace internal
+
+// The Impl of voc::Aggregate is its data; library code reaches it with
+// ImplOf(aggregate) (util/impl_access.h).
+struct Aggregate::Impl : internal::AggregateData {};
+
 }  // namespace voc
 
 #endif  // VOC_SRC_AGGREGATE_DATA_H_

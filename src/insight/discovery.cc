@@ -143,7 +143,7 @@ Status ValidateDiscoveryOptions(const DiscoveryOptions& o) {
 
 Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& options,
                          const FindingsOptions& fopt) {
-  const internal::AggregateData& d = aggregate.data();
+  const internal::AggregateData& d = ImplOf(aggregate);
   Discovery out;
   DiscoveryOptions o = options;
   if (Status st = ValidateDiscoveryOptions(o); !st.ok()) {
@@ -624,7 +624,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     ao.evidence_per_theme = 0;
     ao.unclassified_evidence = 0;
     Aggregate tmp(ao);
-    internal::AggregateData& td = internal::AggregateAccess::Data(tmp);
+    internal::AggregateData& td = ImplOf(tmp);
     std::unordered_map<std::string, size_t> theme_of_id;
     for (size_t t = 0; t < out.themes.size(); ++t)
       for (size_t i : members_of[t]) theme_of_id[docs[i].id] = t;

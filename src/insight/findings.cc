@@ -785,7 +785,7 @@ Status ValidateFindingsOptions(const FindingsOptions& o) {
 }
 
 Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& options) {
-  const internal::AggregateData& d = aggregate.data();
+  const internal::AggregateData& d = ImplOf(aggregate);
   Findings out;
   out.options = Clamp(options, &out.warnings);
   const FindingsOptions& o = out.options;

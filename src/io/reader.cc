@@ -241,6 +241,10 @@ void CsvParser::Resync(const CsvRow& row, std::string* first_line) {
 }  // namespace
 
 struct RecordReader::Impl {
+  // A reader of `raw` (decompressed when it is gzip), its format detected.
+  static Result<std::unique_ptr<Impl>> Make(std::unique_ptr<internal::ByteSource> raw,
+                                            const std::string& path, const ReaderOptions& options);
+
   ReaderOptions options;
   InputFormat format = InputFormat::kAuto;
   std::unique_ptr<InputBuffer> in;
@@ -841,10 +845,8 @@ Result<InputFormat> ParseInputFormat(std::string_view name) {
                               "'; expected auto, csv, tsv, jsonl or text");
 }
 
-namespace {
-
-Result<std::unique_ptr<RecordReader::Impl>> MakeImpl(std::unique_ptr<internal::ByteSource> raw,
-                                                     const std::string& path, const ReaderOptions& options) {
+Result<std::unique_ptr<RecordReader::Impl>> RecordReader::Impl::Make(
+    std::unique_ptr<internal::ByteSource> raw, const std::string& path, const ReaderOptions& options) {
   auto source = internal::MaybeDecompress(std::move(raw));
   if (!source.ok()) return source.status();
   auto impl = std::make_unique<RecordReader::Impl>();
@@ -856,20 +858,18 @@ Result<std::unique_ptr<RecordReader::Impl>> MakeImpl(std::unique_ptr<internal::B
   return impl;
 }
 
-}  // namespace
-
 Result<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& path,
                                                          const ReaderOptions& options) {
   auto raw = internal::OpenFileSource(path);
   if (!raw.ok()) return raw.status();
-  auto impl = MakeImpl(std::move(*raw), path == "-" ? std::string() : path, options);
+  auto impl = Impl::Make(std::move(*raw), path == "-" ? std::string() : path, options);
   if (!impl.ok()) return impl.status();
   return std::unique_ptr<RecordReader>(new RecordReader(std::move(*impl)));
 }
 
 Result<std::unique_ptr<RecordReader>> RecordReader::FromString(std::string data,
                                                                const ReaderOptions& options) {
-  auto impl = MakeImpl(internal::MakeStringSource(std::move(data)), std::string(), options);
+  auto impl = Impl::Make(internal::MakeStringSource(std::move(data)), std::string(), options);
   if (!impl.ok()) return impl.status();
   return std::unique_ptr<RecordReader>(new RecordReader(std::move(*impl)));
 }

@@ -261,9 +261,9 @@ struct Analyzer::Impl {
       thread_local internal::RegexSetGroup::Hits hits;
       const std::string& text = out[i].text;
       patterns->Candidates(text, &hits);
-      out[i].themes = internal::PatternSharing::Classify(*themes, text, scores[i], hits, out[i].language);
+      out[i].themes = internal::ClassifyWithHits(*themes, text, scores[i], hits, out[i].language);
       if (adapter && out[i].themes.empty()) out[i].themes = adapter->Classify(text, *taxonomy);
-      SignalResult sig = internal::PatternSharing::Detect(*signals, text, hits);
+      SignalResult sig = internal::DetectWithHits(*signals, text, hits);
       out[i].signals = std::move(sig.hits);
       out[i].emotion_intensity = sig.emotion_intensity;
       out[i].profanity = sig.profanity;

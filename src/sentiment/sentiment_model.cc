@@ -157,7 +157,7 @@ std::array<double, 3> SentimentModel::Predict(std::string_view text) const {
   std::array<double, 3> probs{0.0, 0.0, 0.0};
   if (impl_->classifier) {
     thread_local std::vector<double> p;
-    internal::ClassifierAccess::backend(*impl_->classifier).Probabilities(text, &p);
+    internal::BackendOf(*impl_->classifier).Probabilities(text, &p);
     return impl_->Classes(p);
   }
   std::string prepared;
@@ -188,7 +188,7 @@ void SentimentModel::PredictParts(std::string_view text, const std::vector<inter
   }
   thread_local std::vector<double> p;
   thread_local std::vector<std::vector<double>> pp;
-  internal::ClassifierAccess::backend(*impl_->classifier).PartsProbabilities(text, parts, &p, &pp);
+  internal::BackendOf(*impl_->classifier).PartsProbabilities(text, parts, &p, &pp);
   *text_probs = impl_->Classes(p);
   for (size_t i = 0; i < parts.size(); ++i) (*part_probs)[i] = impl_->Classes(pp[i]);
 }

@@ -16,9 +16,9 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
                                                 const SignalOptions& signal_options) {
   ThemesAndSignals out;
   out.group = std::make_shared<RegexSetGroup>(GroupPatternOptions());
-  auto themes = PatternSharing::NewThemes(std::move(taxonomy), theme_options, out.group);
+  auto themes = NewThemes(std::move(taxonomy), theme_options, out.group);
   if (!themes.ok()) return themes.status();
-  auto signals = PatternSharing::NewSignals(signal_options, out.group);
+  auto signals = NewSignals(signal_options, out.group);
   if (!signals.ok()) return signals.status();
   out.group->Compile();
   out.themes = std::move(*themes);

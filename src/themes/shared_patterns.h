@@ -34,7 +34,7 @@ struct ThemesAndSignals {
   std::unique_ptr<ThemeClassifier> themes;
   std::unique_ptr<SignalDetector> signals;
   // The patterns of both, compiled: its Candidates for a text are what
-  // PatternSharing::Classify and Detect take.
+  // ClassifyWithHits and DetectWithHits take.
   std::shared_ptr<RegexSetGroup> group;
 };
 
@@ -44,25 +44,22 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
                                                 const ThemeOptions& theme_options,
                                                 const SignalOptions& signal_options);
 
-// Friend of ThemeClassifier and SignalDetector.
-struct PatternSharing {
-  // A classifier whose rules are added to `group` (compiled by the caller;
-  // ThemeClassifier::Create uses a group of its own).
-  static Result<std::unique_ptr<ThemeClassifier>> NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
-                                                            const ThemeOptions& options,
-                                                            std::shared_ptr<RegexSetGroup> group);
-  // A detector whose cues are added to `group` (compiled by the caller;
-  // SignalDetector::Create uses a group of its own).
-  static Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,
-                                                            std::shared_ptr<RegexSetGroup> group);
-  // ThemeClassifier::ClassifyLanguage and SignalDetector::Detect, given
-  // `hits`, the candidates and atoms of their (compiled) group for `text`.
-  static std::vector<ThemeHit> Classify(const ThemeClassifier& classifier, std::string_view text,
-                                        const std::vector<std::pair<std::string, double>>& model_scores,
-                                        const RegexSetGroup::Hits& hits, std::string_view language = {});
-  static SignalResult Detect(const SignalDetector& detector, std::string_view text,
-                             const RegexSetGroup::Hits& hits);
-};
+// A classifier whose rules are added to `group` (compiled by the caller;
+// ThemeClassifier::Create uses a group of its own).
+Result<std::unique_ptr<ThemeClassifier>> NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
+                                                   const ThemeOptions& options,
+                                                   std::shared_ptr<RegexSetGroup> group);
+// A detector whose cues are added to `group` (compiled by the caller;
+// SignalDetector::Create uses a group of its own).
+Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,
+                                                   std::shared_ptr<RegexSetGroup> group);
+// ThemeClassifier::ClassifyLanguage and SignalDetector::Detect, given
+// `hits`, the candidates and atoms of their (compiled) group for `text`.
+std::vector<ThemeHit> ClassifyWithHits(const ThemeClassifier& classifier, std::string_view text,
+                                       const std::vector<std::pair<std::string, double>>& model_scores,
+                                       const RegexSetGroup::Hits& hits, std::string_view language = {});
+SignalResult DetectWithHits(const SignalDetector& detector, std::string_view text,
+                            const RegexSetGroup::Hits& hits);
 
 }  // namespace internal
 }  // namespace voc

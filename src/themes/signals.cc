@@ -15,6 +15,7 @@
 #include "text/segment.h"
 #include "text/text_scan.h"
 #include "themes/shared_patterns.h"
+#include "util/impl_access.h"
 #include "themes/signals_internal.h"
 
 namespace voc {
@@ -363,23 +364,23 @@ Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> gr
 
 Result<std::unique_ptr<SignalDetector>> SignalDetector::Create(const SignalOptions& options) {
   auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
-  auto det = internal::PatternSharing::NewSignals(options, group);
+  auto det = internal::NewSignals(options, group);
   if (det.ok()) group->Compile();
   return det;
 }
 
-Result<std::unique_ptr<SignalDetector>> internal::PatternSharing::NewSignals(
-    const SignalOptions& options, std::shared_ptr<RegexSetGroup> group) {
+Result<std::unique_ptr<SignalDetector>> internal::NewSignals(const SignalOptions& options,
+                                                             std::shared_ptr<RegexSetGroup> group) {
   VOC_RETURN_IF_ERROR(CheckSignalOptions(options));
-  std::unique_ptr<SignalDetector> det(new SignalDetector());
-  det->impl_->options = options;
-  VOC_RETURN_IF_ERROR(det->impl_->AddCues(std::move(group)));
+  std::unique_ptr<SignalDetector> det = ImplAccess::New<SignalDetector>();
+  ImplOf(*det).options = options;
+  VOC_RETURN_IF_ERROR(ImplOf(*det).AddCues(std::move(group)));
   return det;
 }
 
-SignalResult internal::PatternSharing::Detect(const SignalDetector& detector, std::string_view text,
-                                              const internal::RegexSetGroup::Hits& hits) {
-  return detector.impl_->Detect(text, hits);
+SignalResult internal::DetectWithHits(const SignalDetector& detector, std::string_view text,
+                                      const internal::RegexSetGroup::Hits& hits) {
+  return ImplOf(detector).Detect(text, hits);
 }
 
 SignalResult SignalDetector::Detect(std::string_view text) const {

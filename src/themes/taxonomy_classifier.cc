@@ -10,6 +10,7 @@
 #include "patterns/regex_set.h"
 #include "text/segment.h"
 #include "themes/shared_patterns.h"
+#include "util/impl_access.h"
 #include "voc/taxonomy.h"
 
 namespace voc {
@@ -172,27 +173,28 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
 Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(std::shared_ptr<const Taxonomy> taxonomy,
                                                                  const ThemeOptions& options) {
   auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
-  auto clf = internal::PatternSharing::NewThemes(std::move(taxonomy), options, group);
+  auto clf = internal::NewThemes(std::move(taxonomy), options, group);
   if (clf.ok()) group->Compile();
   return clf;
 }
 
-Result<std::unique_ptr<ThemeClassifier>> internal::PatternSharing::NewThemes(
-    std::shared_ptr<const Taxonomy> taxonomy, const ThemeOptions& options,
-    std::shared_ptr<RegexSetGroup> group) {
+Result<std::unique_ptr<ThemeClassifier>> internal::NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
+                                                             const ThemeOptions& options,
+                                                             std::shared_ptr<RegexSetGroup> group) {
   VOC_RETURN_IF_ERROR(CheckThemeOptions(taxonomy, options));
-  std::unique_ptr<ThemeClassifier> clf(new ThemeClassifier());
-  clf->impl_->taxonomy = std::move(taxonomy);
-  clf->impl_->options = options;
-  VOC_RETURN_IF_ERROR(clf->impl_->AddRules(std::move(group)));
+  std::unique_ptr<ThemeClassifier> clf = ImplAccess::New<ThemeClassifier>();
+  ImplAccess::Impl<ThemeClassifier>& impl = ImplOf(*clf);
+  impl.taxonomy = std::move(taxonomy);
+  impl.options = options;
+  VOC_RETURN_IF_ERROR(impl.AddRules(std::move(group)));
   return clf;
 }
 
-std::vector<ThemeHit> internal::PatternSharing::Classify(
+std::vector<ThemeHit> internal::ClassifyWithHits(
     const ThemeClassifier& classifier, std::string_view text,
     const std::vector<std::pair<std::string, double>>& model_scores,
     const internal::RegexSetGroup::Hits& hits, std::string_view language) {
-  return classifier.impl_->Classify(text, model_scores, hits, language);
+  return ImplOf(classifier).Classify(text, model_scores, hits, language);
 }
 
 std::vector<ThemeHit> ThemeClassifier::Classify(
