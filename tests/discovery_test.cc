@@ -324,7 +324,7 @@ TEST_CASE("DiscoverThemes: a discovered theme's impact on the score is the leave
   REQUIRE(lug);
 
   // Direct computation over the sampled records.
-  const auto& sample = voc::internal::AggregateAccess::Data(agg).sample;
+  const auto& sample = voc::ImplOf(agg).sample;
   REQUIRE(sample.size() == 1500);
   std::set<std::string> members(lug->members.begin(), lug->members.end());
   auto nps = [&](bool skip_members) {

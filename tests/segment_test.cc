@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "insight/aggregate_data.h"
+#include "text/stop_words.h"
+#include "util/utf8_util.h"
 #include "voc/analyzer.h"
 #include "voc/sentiment.h"
 #include "voc/taxonomy.h"
@@ -202,4 +204,46 @@ TEST_CASE("Segmentation: numbers as the tokenizer classifies them") {
     REQUIRE(t.tokens.size() == 1);
     CHECK((t.tokens[0].kind == voc::TokenKind::kNumber) == voc::internal::IsNumberWord(w));
   }
+}
+
+TEST_CASE("Segmentation: words are runs of the classifier's word characters") {
+  const std::string text = "Gift-card balance, \xF0\x9F\x98\xA1 won't 'refund' @bank\nnow";
+  std::vector<voc::internal::Word> w;
+  voc::internal::Words(text, &w);
+  std::vector<std::string> got;
+  std::vector<bool> joined;
+  for (const auto& x : w) {
+    got.emplace_back(text.substr(x.begin, x.end - x.begin));
+    joined.push_back(x.joined);
+  }
+  // The emoji and the mention are no words; apostrophes at a word's edges are trimmed.
+  CHECK(got == std::vector<std::string>{"Gift", "card", "balance", "won't", "refund", "now"});
+  // A hyphen or a space joins; a comma, an emoji, a skipped mention or a line break does not.
+  CHECK(joined == std::vector<bool>{false, true, true, false, true, false});
+  CHECK(voc::internal::IsWordCodePoint(U'\u00E9'));
+  CHECK_FALSE(voc::internal::IsWordCodePoint(U'\u2019'));
+  CHECK_FALSE(voc::internal::IsWordCodePoint(0x1F621));
+}
+
+TEST_CASE("Segmentation: phrase statistics keep content words in any supported language") {
+  const auto g = voc::internal::DistinctNgrams(
+      "Terrible service \xF0\x9F\x98\xA1 refund. Le remboursement de la commande! 3rd time x", 3);
+  auto has = [&](const std::string& s) { return std::binary_search(g.begin(), g.end(), s); };
+  CHECK(has("terrible service"));
+  CHECK(has("refund"));
+  CHECK(has("remboursement"));
+  CHECK(has("commande"));
+  // An emoji is no phrase word and ends the phrase.
+  CHECK_FALSE(has("terrible service refund"));
+  for (const std::string& s : g) CHECK(s.find('\xF0') == std::string::npos);
+  // Stop words of the other languages, numbers and one-letter words are left out.
+  CHECK_FALSE(has("la"));
+  CHECK_FALSE(has("remboursement de"));
+  CHECK_FALSE(has("3rd"));
+  CHECK_FALSE(has("x"));
+  CHECK(voc::internal::IsContentWord("refund"));
+  CHECK_FALSE(voc::internal::IsContentWord("xxxx"));
+  CHECK_FALSE(voc::internal::IsContentWord("21st"));
+  CHECK_FALSE(voc::internal::IsContentWord("\xC3\xA9"));  // one letter
+  CHECK_FALSE(voc::internal::IsContentWord("de"));
 }

@@ -1,6 +1,8 @@
 // Private: text features of the linear classifier (see classifier_features.h).
 #include "classifier/classifier_features.h"
 
+#include "util/utf8_util.h"
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -47,20 +49,8 @@ inline uint32_t Decode(const unsigned char* p, size_t n, size_t* len) {
   return cp;
 }
 
-// Approximates Unicode \w: letters, digits, underscore and non-ASCII code
-// points outside the common punctuation, symbol and emoji blocks.
-constexpr bool IsWordCp(uint32_t cp) {
-  if (cp < 0x80) {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
-  }
-  if (cp >= 0x80 && cp <= 0xBF) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
-  if (cp == 0xD7 || cp == 0xF7) return false;
-  if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols, arrows
-  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
-  if (cp >= 0xFE00 && cp <= 0xFE0F) return false;  // variation selectors
-  if (cp >= 0x1F000) return false;                 // emoji and pictographs
-  return true;
-}
+// The word characters every stage shares (util/utf8_util.h).
+constexpr bool IsWordCp(uint32_t cp) { return IsWordCodePoint(cp); }
 
 constexpr bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';

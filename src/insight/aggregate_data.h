@@ -217,10 +217,12 @@ std::set<uint64_t> AggregateSources(const AggregateData& d);
 // 64-bit FNV-1a of `id`, a zero byte and `text`.
 uint64_t ContentHash(std::string_view id, std::string_view text);
 
-// Splits `text` into lowercased word tokens for phrase statistics and
-// returns its distinct n-grams (n = 1..max_n, words joined by one space).
-// Stopwords, masks ("XXXX", "[EMAIL]"), numbers and one-letter words are
-// dropped and break n-grams.
+// The distinct n-grams (n = 1..max_n, words joined by one space) of the
+// runs of content words of `text`: the words of text/segment.h, ASCII
+// lower-cased, that IsContentWord (text/stop_words.h) keeps; a word left
+// out (stop words, masks such as "XXXX", numbers, one-letter words), a
+// skipped token ("[EMAIL]", URLs, mentions) and punctuation other than a
+// hyphen break n-grams.
 std::vector<std::string> DistinctNgrams(std::string_view text, int max_n);
 
 // Cuts a snippet of at most `max_bytes` bytes of `text` around

@@ -31,12 +31,6 @@ bool HasDigit(std::string_view w) {
   return false;
 }
 
-// Words of at least two characters (one CJK character counts).
-bool LongEnough(std::string_view w) {
-  if (w.size() >= 3) return true;  // 3+ bytes: 2+ ASCII letters or a non-ASCII char
-  return w.size() == 2 && static_cast<unsigned char>(w[0]) < 0x80;
-}
-
 }  // namespace
 
 bool SampleLess(const SampleDoc& a, const SampleDoc& b) {
@@ -73,8 +67,7 @@ std::string ContentTerms(std::string_view text, size_t max_bytes) {
     if (keep) {
       // Strip possessive "'s" so "company's" and "company" are one word.
       if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
-      keep = LongEnough(w) && !HasDigit(w) && !IsStopWord(w) &&
-             w.find_first_not_of('x') != std::string_view::npos;
+      keep = IsContentWord(w) && !HasDigit(w);
     }
     if (!keep) {
       brk();

@@ -190,26 +190,20 @@ Result<std::vector<Action>> ParseActionsJson(std::string_view text, const std::s
   std::vector<size_t> item_lines;
   {
     int depth = 0;
-    bool in_string = false;
-    size_t line = 1;
-    for (size_t i = 0; i < text.size(); ++i) {
-      const char c = text[i];
-      if (c == '\n') ++line;
-      if (in_string) {
-        if (c == '\\')
-          ++i;
-        else if (c == '"')
-          in_string = false;
-        continue;
-      }
-      if (c == '"')
-        in_string = true;
-      else if (c == '[' || c == '{') {
-        if (depth == 1) item_lines.push_back(line);
+    size_t line = 1, counted = 0;  // newlines before byte `counted`
+    internal::ForEachJsonBracket(text, [&](size_t i, char c) {
+      if (c == '[' || c == '{') {
+        if (depth == 1) {
+          line += static_cast<size_t>(std::count(text.begin() + counted, text.begin() + i, '\n'));
+          counted = i;
+          item_lines.push_back(line);
+        }
         ++depth;
-      } else if (c == ']' || c == '}')
+      } else {
         --depth;
-    }
+      }
+      return true;
+    });
   }
   std::vector<Action> out;
   for (size_t k = 0; k < doc.size(); ++k) {

@@ -1,6 +1,7 @@
 // The sentence and word rules shared by every stage (see segment.h).
 #include "text/segment.h"
 
+#include "util/utf8_util.h"
 #include "voc/tokenizer.h"
 
 #include <unicode/brkiter.h>
@@ -261,6 +262,63 @@ TextSpan SentenceIndex::Around(size_t begin, size_t end) {
   size_t j = jt == s.end() ? s.size() - 1 : static_cast<size_t>(jt - s.begin());
   if (j < i) j = i;
   return {s[i].begin, s[j].end};
+}
+
+void Words(std::string_view text, std::vector<Word>* out) {
+  out->clear();
+  thread_local std::vector<SocialSpan> social;
+  social.clear();
+  SocialSpans(text, &social);
+  const size_t n = std::min<size_t>(text.size(), UINT32_MAX);
+  size_t next_social = 0;
+  bool joined = false;  // nothing but spaces, tabs and hyphens since the last word
+  size_t i = 0;
+  // The code point at `at` and its length; an invalid byte is no word character.
+  auto at = [&](size_t pos, size_t* len) -> uint32_t {
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+      *len = 1;
+      return c;
+    }
+    size_t next = pos;
+    bool invalid = false;
+    const char32_t cp = DecodeUtf8(text, &next, &invalid);
+    *len = next - pos;
+    return invalid ? 0 : cp;
+  };
+  while (i < n) {
+    while (next_social < social.size() &&
+           (social[next_social].end <= i || !IsNonWord(social[next_social].kind)))
+      ++next_social;
+    const size_t stop = next_social < social.size() ? std::max<size_t>(social[next_social].begin, i) : n;
+    if (stop == i) {  // a social token that is not a word: skipped, ends a phrase
+      joined = false;
+      i = social[next_social].end;
+      continue;
+    }
+    size_t len;
+    const uint32_t cp = at(i, &len);
+    if (!IsWordCodePoint(cp) && cp != '\'') {
+      if (cp != ' ' && cp != '\t' && cp != '-') joined = false;
+      i += len;
+      continue;
+    }
+    size_t b = i, e = i;
+    while (i < stop) {
+      const uint32_t c = at(i, &len);
+      if (!IsWordCodePoint(c) && c != '\'') break;
+      i += len;
+    }
+    e = std::min(i, stop);
+    while (b < e && text[b] == '\'') ++b;
+    while (e > b && text[e - 1] == '\'') --e;
+    if (b == e) {  // apostrophes alone
+      joined = false;
+      continue;
+    }
+    out->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), joined});
+    joined = true;
+  }
 }
 
 }  // namespace internal

@@ -17,7 +17,9 @@
 // from the first byte of a sentence's first token to the last byte of its
 // last token.
 //
-// Words: social tokens that are not words (URLs, e-mail addresses,
+// Words: runs of word characters (util/utf8_util.h IsWordCodePoint, the
+// classifier's word characters) and apostrophes, the apostrophes at a
+// word's edges trimmed. Social tokens that are not words (URLs, e-mail addresses,
 // @mentions, redaction masks such as "[EMAIL]" or "XXXX", money, times) and
 // numbers are never scored as sentiment words nor counted as phrase words;
 // the social scanner shared with the Tokenizer finds them.
@@ -61,6 +63,19 @@ constexpr bool IsNonWord(TokenKind k) {
 // True when `w` is a number as the Tokenizer classifies one: ASCII digits,
 // optionally followed by an ordinal suffix ("42", "3rd", "21ST").
 bool IsNumberWord(std::string_view w);
+
+// A word of `text` (see above) by its byte span. `joined`: only spaces,
+// tabs and hyphens stand between it and the word before, so the two may
+// form a phrase; punctuation, a line break, an emoji or symbol, or a
+// skipped non-word token between them ends the phrase.
+struct Word {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  bool joined = false;
+};
+// Sets `out` to the words of `text`, in order (the phrase statistics'
+// words; the aggregate keeps those that IsContentWord accepts).
+void Words(std::string_view text, std::vector<Word>* out);
 
 // Sets `out` to the sentences of `text` (see above); `social` holds the
 // social tokens of `text` (SocialSpans), in order.

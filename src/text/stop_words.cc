@@ -1,6 +1,8 @@
 // Stop words of the languages voc reads (text/stop_words.h).
 #include "text/stop_words.h"
 
+#include "text/segment.h"
+
 #include <string_view>
 #include <unordered_set>
 
@@ -89,6 +91,17 @@ const std::unordered_set<std::string_view>& StopWords() {
 }  // namespace
 
 bool IsStopWord(std::string_view word) { return StopWords().count(word) != 0; }
+
+bool IsContentWord(std::string_view w) {
+  // 3+ bytes: 2+ ASCII characters or a non-ASCII one; 2 bytes: 2 ASCII ones.
+  if (w.size() < 2 || (w.size() == 2 && static_cast<unsigned char>(w[0]) >= 0x80)) return false;
+  bool all_x = true, letter = false;
+  for (unsigned char c : w) {
+    if (c != 'x') all_x = false;
+    if ((c >= 'a' && c <= 'z') || c >= 0x80) letter = true;
+  }
+  return letter && !all_x && !IsNumberWord(w) && !IsStopWord(w);
+}
 
 }  // namespace internal
 }  // namespace voc

@@ -12,6 +12,13 @@ namespace internal {
 // ("said", "told"): words that say nothing about a theme (lower-case input).
 bool IsStopWord(std::string_view word);
 
+// True for a word that may name a theme or stand in a phrase (lower-case
+// input): at least two characters (one CJK character counts), a letter, not
+// a number ("42", "3rd"), not a redaction mask ("xxxx"), not a stop word.
+// The aggregate's phrase statistics and the discovery sample's content words
+// keep these.
+bool IsContentWord(std::string_view word);
+
 }  // namespace internal
 }  // namespace voc
 

@@ -1,4 +1,5 @@
-// Private UTF-8 helpers shared by the normalizer and the redactor.
+// Private UTF-8 helpers: decoding and encoding, and the word characters shared by
+// the classifier's features and the word rule of text/segment.h.
 #ifndef VOC_SRC_UTF8_UTIL_H_
 #define VOC_SRC_UTF8_UTIL_H_
 
@@ -63,6 +64,24 @@ inline char32_t DecodeUtf8(std::string_view s, size_t* pos, bool* invalid) {
   }
   *pos = i;
   return cp;
+}
+
+// True for a word character, an approximation of Unicode \w: ASCII letters,
+// digits and '_', and the non-ASCII code points outside the common
+// punctuation, symbol and emoji blocks. The classifier's word n-grams
+// (classifier/classifier_features.h) and the words of text/segment.h are
+// runs of these.
+constexpr bool IsWordCodePoint(uint32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
+  }
+  if (cp >= 0x80 && cp <= 0xBF) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp == 0xD7 || cp == 0xF7) return false;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols, arrows
+  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
+  if (cp >= 0xFE00 && cp <= 0xFE0F) return false;  // variation selectors
+  if (cp >= 0x1F000) return false;                 // emoji and pictographs
+  return true;
 }
 
 // Appends the UTF-8 encoding of `cp` (which must be a scalar value) to `out`.
