@@ -67,7 +67,9 @@ def test_ctrl_c_interrupts_analyze_many_within_a_second(analyzer):
     finally:
         timer.cancel()
     took = time.monotonic() - start
-    assert done[-1] < len(texts)
+    # Interrupted before the end (on a loaded machine, possibly before the
+    # first progress report).
+    assert not done or done[-1] < len(texts)
     assert took < 0.5 + 1.5, took
 
 
