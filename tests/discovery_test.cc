@@ -363,6 +363,7 @@ TEST_CASE("DiscoverThemes: a discovered theme's impact on the score is the leave
   CHECK(in_drivers);
   const std::string json = voc::FindingsToJson(f);
   CHECK(json.find("estimated on the discovery sample") != std::string::npos);
+  CHECK(voc::FindingsToHtml(f).find("Impact on the score: NPS") != std::string::npos);
   voc::Result<voc::Aggregate> back = voc::Aggregate::Deserialize(agg.Serialize());
   REQUIRE(back.ok());
   const voc::Discovery d2 = voc::DiscoverThemes(*back, {}, fo);

@@ -401,6 +401,7 @@ std::string FindingsToHtml(const Findings& f, const HtmlOptions& options) {
         h += "<div class=\"meta\">Draft id <code>" + Esc(t.id) + "</code>; suggested rule <code>" +
              Esc(t.rule) + "</code> (precision " + F(t.rule_precision, "%.2f") + ", recall " +
              F(t.rule_recall, "%.2f") + ")</div>";
+        if (t.impact.valid) h += "<div class=\"meta\">Impact on the score: " + Esc(t.impact.why) + "</div>";
       }
       h += "<div class=\"meta\">Phrases: ";
       for (size_t i = 0; i < t.phrases.size(); ++i)

@@ -183,7 +183,7 @@ Result<std::unique_ptr<ThemeClassifier>> internal::NewThemes(std::shared_ptr<con
                                                              std::shared_ptr<RegexSetGroup> group) {
   VOC_RETURN_IF_ERROR(CheckThemeOptions(taxonomy, options));
   std::unique_ptr<ThemeClassifier> clf = ImplAccess::New<ThemeClassifier>();
-  ImplAccess::Impl<ThemeClassifier>& impl = ImplOf(*clf);
+  auto& impl = ImplOf(*clf);
   impl.taxonomy = std::move(taxonomy);
   impl.options = options;
   VOC_RETURN_IF_ERROR(impl.AddRules(std::move(group)));

@@ -15,9 +15,9 @@
 // Public headers name no internal type and befriend nothing else
 // (tests/check_layers.py fails on `internal::` and on any other `friend`
 // there). A library file that needs another class's Impl includes this
-// header and writes ImplOf(foo) (the Impl), ImplAccess::Impl<Foo> (its
-// type) or ImplAccess::New<Foo>(args...) (a Foo from its private
-// constructor); the Impl's definition comes from the private header of the
+// header and writes ImplOf(foo) (the Impl, bound with `auto&`: the type's
+// name is private to Foo) or ImplAccess::New<Foo>(args...) (a Foo from its
+// private constructor); the Impl's definition comes from the private header of the
 // class's stage (e.g. insight/aggregate_data.h).
 #ifndef VOC_SRC_UTIL_IMPL_ACCESS_H_
 #define VOC_SRC_UTIL_IMPL_ACCESS_H_
@@ -30,14 +30,11 @@ namespace voc {
 class ImplAccess {
  public:
   template <class T>
-  using Impl = typename T::Impl;
-
-  template <class T>
-  static Impl<T>& Of(T& object) {
+  static auto& Of(T& object) {
     return *object.impl_;
   }
   template <class T>
-  static const Impl<T>& Of(const T& object) {
+  static const auto& Of(const T& object) {
     return *object.impl_;
   }
   // A new T from one of its private constructors.
