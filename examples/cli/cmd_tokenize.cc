@@ -2,10 +2,14 @@
 // sentences per input line out.
 #include <boost/program_options.hpp>
 
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "cli.h"
 #include "line_map.h"
@@ -82,11 +86,22 @@ int RunTokenize(int argc, char** argv) {
             json.append(",\"norm\":");
             voc::AppendJsonString(tok.norm, &json);
           }
-          json.append(",\"kind\":\"").append(voc::TokenKindName(tok.kind)).append("\"");
-          json.append(",\"begin\":").append(std::to_string(tok.begin));
-          json.append(",\"end\":").append(std::to_string(tok.end));
-          if (!no_norm && tok.elongated) json.append(",\"elongated\":true");
-          json.push_back('}');
+          // The rest of the token in one piece (no number strings).
+          char buf[128];
+          char* p = buf;
+          auto put = [&p](std::string_view s) {
+            std::memcpy(p, s.data(), s.size());
+            p += s.size();
+          };
+          put(",\"kind\":\"");
+          put(voc::TokenKindName(tok.kind));
+          put("\",\"begin\":");
+          p = std::to_chars(p, p + 10, tok.begin).ptr;  // a uint32_t has at most 10 digits
+          put(",\"end\":");
+          p = std::to_chars(p, p + 10, tok.end).ptr;
+          if (!no_norm && tok.elongated) put(",\"elongated\":true");
+          *p++ = '}';
+          json.append(buf, static_cast<size_t>(p - buf));
         }
         json.push_back(']');
         if (options.sentences) {
@@ -94,11 +109,18 @@ int RunTokenize(int argc, char** argv) {
           for (size_t k = 0; k < t.sentences.size(); ++k) {
             const voc::Sentence& s = t.sentences[k];
             if (k) json.push_back(',');
-            json.append("{\"begin\":").append(std::to_string(s.begin));
-            json.append(",\"end\":").append(std::to_string(s.end));
-            json.append(",\"first_token\":").append(std::to_string(s.first_token));
-            json.append(",\"end_token\":").append(std::to_string(s.end_token));
-            json.push_back('}');
+            char buf[128];
+            char* p = buf;
+            const std::pair<std::string_view, uint32_t> fields[] = {{"{\"begin\":", s.begin},
+                                                                    {",\"end\":", s.end},
+                                                                    {",\"first_token\":", s.first_token},
+                                                                    {",\"end_token\":", s.end_token}};
+            for (const auto& [name, value] : fields) {
+              std::memcpy(p, name.data(), name.size());
+              p = std::to_chars(p + name.size(), p + name.size() + 10, value).ptr;
+            }
+            *p++ = '}';
+            json.append(buf, static_cast<size_t>(p - buf));
           }
           json.push_back(']');
         }

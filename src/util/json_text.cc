@@ -126,6 +126,18 @@ size_t PlainAsciiRun(const char* p, size_t n) {
 
 void AppendJsonString(std::string_view text, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
+  // A short plain string (most tokens, labels, ids) in one append.
+  if (text.size() <= 62) {
+    const size_t run = PlainAsciiRun(text.data(), text.size());
+    if (run == text.size()) {
+      char buf[64];
+      buf[0] = '"';
+      std::memcpy(buf + 1, text.data(), run);
+      buf[run + 1] = '"';
+      out->append(buf, run + 2);
+      return;
+    }
+  }
   out->push_back('"');
   size_t i = 0;
   while (i < text.size()) {
