@@ -147,6 +147,32 @@ TEST_CASE("TextClassifier: a words-only linear model keeps its setting through s
   CHECK(empty.status().message() == "input description is empty (use \"text\")");
 }
 
+TEST_CASE(
+    "TextClassifier: the linear solver's tolerance is an option, checked, and recorded when not the "
+    "default") {
+  auto rows = Synthetic(40);
+  voc::TrainOptions o = Quick("linear");
+  auto strict = voc::TextClassifier::Train(rows, o);
+  REQUIRE(strict.ok());
+  o.solver_tolerance = 0.1;
+  auto loose = voc::TextClassifier::Train(rows, o);
+  REQUIRE(loose.ok());
+  // The default leaves the settings as they were; another value is recorded.
+  CHECK((*strict)->info().metadata_json.find("\"eps\"") == std::string::npos);
+  CHECK((*loose)->info().metadata_json.find("\"eps\":0.1") != std::string::npos);
+  for (const char* t : {"I was charged twice, please refund the fee", "the courier lost my package",
+                        "password reset does not work, account locked"}) {
+    CAPTURE(t);
+    CHECK((*loose)->Predict(t)[0].label == (*strict)->Predict(t)[0].label);
+  }
+  for (double bad : {0.0, -0.1, 1.0}) {
+    o.solver_tolerance = bad;
+    auto m = voc::TextClassifier::Train(rows, o);
+    REQUIRE_FALSE(m.ok());
+    CHECK(m.status().message() == "linear solver tolerance must be in (0, 1)");
+  }
+}
+
 TEST_CASE("TextClassifier: fastText backend learns a small synthetic task") {
   auto rows = Synthetic(60);
   auto opts = Quick("fasttext");

@@ -336,6 +336,10 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
         {{"backend", "linear"}, {"solver", "lr"}, {"C", 10.0}, {"balanced", true}},
         {{"backend", "linear"}, {"solver", "lr"}, {"C", 10.0}, {"balanced", false}},
     };
+    // (Recorded in the settings only when not the default, so that models
+    // trained with the default keep their metadata.)
+    if (options.solver_tolerance != TrainOptions().solver_tolerance)
+      for (json& c : linear) c["eps"] = options.solver_tolerance;
     candidates.insert(candidates.end(), linear.begin(), linear.end());
   }
   if (options.backend != "linear") {

@@ -684,7 +684,9 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   std::string solver = params.value("solver", "svc");
   double C = params.value("C", 0.5);
   bool balanced = params.value("balanced", false);
+  const double eps = params.value("eps", 0.01);
   if (C <= 0) return InvalidArgumentError("linear C must be > 0");
+  if (!(eps > 0 && eps < 1)) return InvalidArgumentError("linear solver tolerance must be in (0, 1)");
   if (solver != "svc" && solver != "lr")
     return InvalidArgumentError("unknown linear solver '" + solver + "' (svc or lr)");
 
@@ -699,7 +701,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   prob.bias = 1.0;
   parameter param{};
   param.solver_type = solver == "svc" ? L2R_L2LOSS_SVC_DUAL : L2R_LR_DUAL;
-  param.eps = solver == "svc" ? 0.01 : 0.01;
+  param.eps = eps;
   param.C = C;
   param.p = 0.1;
 
