@@ -6,9 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "voc/aggregate.h"
+#include "voc/economics.h"
 #include "voc/reader.h"
 #include "voc/signals.h"
 #include "voc/taxonomy.h"
@@ -469,6 +473,108 @@ voc::PipelineOptions SmallBatches(int threads) {
 }
 
 }  // namespace
+
+TEST_CASE("AggregateRecords: an aggregate per thread, merged, equals one thread adding in input order") {
+  const char* texts[] = {"the app keeps crashing when I log in",
+                         "refund still not received after three weeks",
+                         "late fee charged twice on my credit card",
+                         "the agent was rude and hung up on me",
+                         "great service, thank you so much",
+                         "my package arrived damaged and the box was open",
+                         "cannot reset my password, locked out of my account",
+                         "the flight was delayed four hours and my bag was lost"};
+  std::string csv = "id,time,score,text\n";
+  for (int i = 0; i < 700; ++i) {
+    csv += std::to_string(i) + ",2024-0" + std::to_string(1 + i % 6) + "-1" + std::to_string(i % 9) + "," +
+           (i % 5 ? std::to_string(i % 11) : std::string("x")) + ",\"" + texts[i % 8] + " " +
+           std::to_string(i % 13) + "\"\n";
+    if (i % 97 == 0) csv += "r" + std::to_string(i) + ",2024-01-01,1,\n";  // empty text: a reject
+  }
+  voc::ReaderOptions ro;
+  ro.id_column = "id";
+  ro.time_column = "time";
+  voc::AggregateOptions ao;
+  ao.period = voc::Period::kWeek;
+  voc::PipelineOptions po;
+  po.batch_size = 64;
+  po.keep_columns = {"score"};
+  const voc::PrepareAnalysis prepare = [](voc::Analysis& a, voc::RecordFigures* f) {
+    a.id.insert(0, "p-");
+    for (const auto& [k, v] : a.fields)
+      if (k == "score") voc::ParseScoreField(v, f);
+  };
+  // The reference: input order, one thread, Add by hand.
+  voc::Aggregate one(ao);
+  {
+    auto reader = voc::RecordReader::FromString(csv, ro);
+    REQUIRE(reader.ok());
+    po.threads = 1;
+    REQUIRE(voc::RunPipeline(
+                **reader, Shared(), po,
+                [&](voc::Analysis&& a) {
+                  voc::RecordFigures f;
+                  prepare(a, &f);
+                  one.Add(a, f);
+                },
+                nullptr)
+                .ok());
+  }
+  REQUIRE(one.records() == 700);
+  const std::string expected = one.Serialize();
+  CHECK(expected.find("\"p-699\"") != std::string::npos);  // the prepared ids are in
+  for (int threads : {1, 2, 4}) {
+    CAPTURE(threads);
+    auto reader = voc::RecordReader::FromString(csv, ro);
+    REQUIRE(reader.ok());
+    po.threads = threads;
+    voc::Aggregate got(ao);
+    size_t rejects = 0;
+    REQUIRE(voc::AggregateRecords(
+                **reader, Shared(), po, prepare, [&](const voc::Reject&) { ++rejects; }, &got)
+                .ok());
+    CHECK(rejects == 8);
+    CHECK(got.Serialize() == expected);
+    // The same analyses added in parts on threads.
+    auto again = voc::RecordReader::FromString(csv, ro);
+    REQUIRE(again.ok());
+    std::vector<voc::Analysis> all;
+    REQUIRE(voc::RunPipeline(
+                **again, Shared(), po, [&](voc::Analysis&& a) { all.push_back(std::move(a)); }, nullptr)
+                .ok());
+    voc::Aggregate parts(ao);
+    REQUIRE(voc::AggregateAnalyses(all, threads, prepare, &parts).ok());
+    CHECK(parts.Serialize() == expected);
+  }
+}
+
+TEST_CASE("RunPipelineUnordered: every record once, on worker numbers below the thread count") {
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += "complaint number " + std::to_string(i) + " about a late refund\n";
+  for (int threads : {1, 3}) {
+    auto reader = voc::RecordReader::FromString(text, {});
+    REQUIRE(reader.ok());
+    voc::PipelineOptions po;
+    po.threads = threads;
+    po.batch_size = 50;
+    REQUIRE(voc::PipelineThreads(po) == threads);
+    std::mutex mu;
+    std::vector<std::string> ids;
+    std::set<int> workers;
+    REQUIRE(voc::RunPipelineUnordered(
+                **reader, Shared(), po,
+                [&](voc::Analysis&& a, int worker) {
+                  std::lock_guard<std::mutex> l(mu);
+                  ids.push_back(a.id);
+                  workers.insert(worker);
+                },
+                nullptr)
+                .ok());
+    CHECK(ids.size() == 500);
+    CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 500);
+    CHECK(*workers.begin() >= 0);
+    CHECK(*workers.rbegin() < threads);
+  }
+}
 
 TEST_CASE("RunPipelineText: an exception thrown while formatting on a helper thread reaches the caller") {
   for (int threads : {1, 2, 4}) {

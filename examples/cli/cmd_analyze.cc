@@ -310,6 +310,9 @@ int RunFindings(int argc, char** argv) {
   po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet);
   po_.keep_columns = FigureColumns(ef);
+  const voc::PrepareAnalysis prepare = [&ef](voc::Analysis& a, voc::RecordFigures* figures) {
+    *figures = FiguresOf(a, ef);
+  };
   {
     // The records read for --industry auto come first; adaptation reads on
     // from there for its sample; all of them are aggregated before the rest.
@@ -317,7 +320,8 @@ int RunFindings(int argc, char** argv) {
     voc::KeepColumns(head.data(), sample.size(), po_.keep_columns, sample.data());
     if (reader)
       SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject, po_.keep_columns);
-    for (const voc::Analysis& a : sample) aggregate.Add(a, FiguresOf(a, ef));
+    voc::Status st = voc::AggregateAnalyses(sample, af.threads, prepare, &aggregate);
+    if (!st.ok()) throw Failure(st.message());
   }
   if (opened.conversations) {
     // A conversation counts once, by its customer's turns, with its figures.
@@ -326,8 +330,7 @@ int RunFindings(int argc, char** argv) {
         [&](voc::ConversationAnalysis&& a) { aggregate.Add(a); }, on_reject);
     FinishConversations(*opened.conversations, rejects.get(), !cf.parent_col.empty());
   } else {
-    voc::Status st = voc::RunPipeline(
-        *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a, FiguresOf(a, ef)); }, on_reject);
+    voc::Status st = voc::AggregateRecords(*reader, *analyzer, po_, prepare, on_reject, &aggregate);
     FinishInput(*reader, rejects.get());
     if (!st.ok()) throw Failure(st.message());
   }

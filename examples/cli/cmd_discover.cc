@@ -105,9 +105,9 @@ int RunDiscover(int argc, char** argv) {
   if (af.batch_size == 0) throw UsageError("--batch-size must be at least 1");
   po_.batch_size = af.batch_size;
   po_.progress = MakeProgress(af.quiet);
-  voc::Status st = voc::RunPipeline(
-      *reader, *analyzer, po_, [&](voc::Analysis&& a) { aggregate.Add(a); },
-      [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); });
+  voc::Status st = voc::AggregateRecords(
+      *reader, *analyzer, po_, nullptr, [&](const voc::Reject& r) { ReportReject(r, rejects.get(), redact); },
+      &aggregate);
   FinishInput(*reader, rejects.get());
   if (!st.ok()) throw Failure(st.message());
 

@@ -39,6 +39,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -164,6 +165,32 @@ class Aggregate {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+class Analyzer;          // voc/analyzer.h
+class RecordReader;      // voc/reader.h
+struct PipelineOptions;  // voc/pipeline.h
+struct Reject;           // voc/reader.h
+
+// Called on each analysis before it is added, on the thread that adds it:
+// may change the analysis (say, prefix its id) and sets its figures.
+using PrepareAnalysis = std::function<void(Analysis& analysis, RecordFigures* figures)>;
+
+// Aggregates every record of `reader`, analysed by `analyzer`, into `*out`
+// on the threads of `options` (voc::RunPipelineUnordered): each thread adds
+// the records it analysed to an Aggregate of its own, and these are merged
+// into `*out` at the end, which gives exactly what adding every record in
+// input order on one thread gives (the key property above). `prepare` may be
+// empty; rejects go to `on_reject` on the calling thread. Returns the
+// reader's status.
+Status AggregateRecords(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
+                        const PrepareAnalysis& prepare, const std::function<void(const Reject&)>& on_reject,
+                        Aggregate* out);
+
+// Adds `analyses` to `*out` on `threads` threads (0: all cores): each adds
+// a contiguous part to an Aggregate of its own, merged at the end; the
+// result equals adding them in order.
+Status AggregateAnalyses(std::vector<Analysis>& analyses, int threads, const PrepareAnalysis& prepare,
+                         Aggregate* out);
 
 }  // namespace voc
 

@@ -62,6 +62,21 @@ Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer, const Pip
                        const std::function<void(std::string_view)>& on_text,
                        const std::function<void(const Reject&)>& on_reject);
 
+// Like RunPipeline, for consumers that do not need input order (sums and
+// counts, such as an Aggregate per thread merged at the end): `on_analysis`
+// runs on the thread that analysed the record, as soon as its chunk is done,
+// concurrently on different threads. `worker` names the calling thread:
+// 0 <= worker < the number of threads the options resolve to (0: all
+// cores), so that each thread can keep state of its own. Rejects still go to
+// `on_reject` on the calling thread.
+Status RunPipelineUnordered(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
+                            const std::function<void(Analysis&&, int worker)>& on_analysis,
+                            const std::function<void(const Reject&)>& on_reject);
+
+// The number of threads PipelineOptions::threads resolves to (0: all cores;
+// capped at a sane multiple of them).
+int PipelineThreads(const PipelineOptions& options);
+
 }  // namespace voc
 
 #endif  // VOC_PIPELINE_H_

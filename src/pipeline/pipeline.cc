@@ -298,4 +298,33 @@ Status RunPipelineText(RecordReader& reader, const Analyzer& analyzer, const Pip
   return Stream<std::string>(reader, options, work, 16, emit, on_reject).Run();
 }
 
+Status RunPipelineUnordered(RecordReader& reader, const Analyzer& analyzer, const PipelineOptions& options,
+                            const std::function<void(Analysis&&, int worker)>& on_analysis,
+                            const std::function<void(const Reject&)>& on_reject) {
+  // Each thread takes a worker number the first time it runs a chunk.
+  std::mutex mu;
+  std::vector<std::thread::id> workers;
+  auto worker_of = [&] {
+    const std::thread::id me = std::this_thread::get_id();
+    std::lock_guard<std::mutex> l(mu);
+    for (size_t w = 0; w < workers.size(); ++w)
+      if (workers[w] == me) return static_cast<int>(w);
+    workers.push_back(me);
+    return static_cast<int>(workers.size() - 1);
+  };
+  struct Done {};  // a chunk's output: nothing is left to hand over
+  Work<Done> work = [&](const Record* r, size_t n, Done*) {
+    thread_local std::vector<Analysis> analyses;
+    if (analyses.size() < n) analyses.resize(n);
+    analyzer.Analyze(r, n, analyses.data());
+    KeepColumns(r, n, options.keep_columns, analyses.data());
+    const int w = worker_of();
+    for (size_t i = 0; i < n; ++i) on_analysis(std::move(analyses[i]), w);
+  };
+  std::function<void(Done&)> emit = [](Done&) {};
+  return Stream<Done>(reader, options, work, 16, emit, on_reject).Run();
+}
+
+int PipelineThreads(const PipelineOptions& options) { return internal::ResolveThreads(options.threads); }
+
 }  // namespace voc
