@@ -355,3 +355,15 @@ TEST_CASE("FitThemeAdapter: a bounded sample, the same adapter and output for an
   REQUIRE_FALSE(small.ok());
   CHECK(small.status().code() == voc::StatusCode::kFailedPrecondition);
 }
+
+TEST_CASE("ThemeAdapter: one word alone is no adapted theme") {
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
+  REQUIRE(an->SetThemeAdapter(std::move(*adapter)).ok());
+  // Several of billing's words: adapted; one of them alone: not (a rule's
+  // job, and a word shared with other themes' verbatims would decide).
+  CHECK(Find(an->AnalyzeText(kMissed[0]), "billing") != nullptr);
+  for (const char* one : {"The invoice", "the overdraft", "Courier?", "faulty"})
+    CHECK_MESSAGE(an->AnalyzeText(one).unclassified(), std::string(one));
+}

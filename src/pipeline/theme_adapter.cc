@@ -38,6 +38,14 @@ constexpr char kMagic[8] = {'V', 'O', 'C', 'A', 'D', 'A', 'P', 'T'};
 constexpr uint32_t kFormatVersion = 1;
 constexpr const char* kTask = "adapted-themes";
 constexpr const char* kSource = "adapted";
+// Distinct words an adapted hit's positive features must span (Classify).
+constexpr size_t kMinEvidenceWords = 2;
+// A word is one of the rules' words, blanked in every text the classifiers
+// see, when the rules matched it in at least this share of the sample's texts
+// that hold it ("cancel", "newsletter"); a word the rules match only now and
+// then ("credit" in "credit report", among narratives about credit cards) is
+// kept as context.
+constexpr double kRuleWordShare = 0.8;
 
 uint64_t Fnv1a(std::string_view s, uint64_t seed) {
   uint64_t h = 1469598103934665603ULL ^ (seed * 0x9E3779B97F4A7C15ULL);
@@ -154,15 +162,23 @@ bool IsRuleHit(const ThemeHit& h) { return h.source.compare(0, 5, "rule:") == 0;
 // The text the classifiers see: stop words (those of discovery, in the
 // languages it knows), numbers and redaction masks ("[ACCOUNT]") blanked out
 // with spaces, so that byte offsets are unchanged and only content words can
-// carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one). Sets
-// *content to whether any word is left.
-std::string ContentOnly(std::string_view text, bool* content) {
+// carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one). With
+// `rule_words`, the words the rules matched anywhere in the sample are blanked
+// too, in every text: the classifier then learns the context of a theme, not
+// the rules' own words, and the same word cannot be a theme's evidence where
+// one rule's match was masked and another's was not (after "cancel" is
+// masked in "cancel my order", "order" would teach `cancellation` while
+// another rule masked it in "track my order"). Sets *content to whether any
+// word is left.
+bool IsWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+}
+
+std::string ContentOnly(std::string_view text, bool* content,
+                        const std::set<std::string, std::less<>>* rule_words = nullptr) {
   std::string out(text);
   *content = false;
-  auto is_word_byte = [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
-           c >= 0x80;
-  };
+  auto is_word_byte = IsWordByte;
   std::string lower;
   for (size_t i = 0; i < out.size();) {
     const auto c = static_cast<unsigned char>(out[i]);
@@ -191,7 +207,8 @@ std::string ContentOnly(std::string_view text, bool* content) {
       ++j;
     }
     while (!lower.empty() && lower.back() == '\'') lower.pop_back();
-    if (digits || lower.size() < 2 || internal::IsStopWord(lower)) {
+    if (digits || lower.size() < 2 || internal::IsStopWord(lower) ||
+        (rule_words != nullptr && rule_words->count(lower) != 0)) {
       std::memset(&out[i], ' ', j - i);
     } else {
       *content = true;
@@ -199,6 +216,23 @@ std::string ContentOnly(std::string_view text, bool* content) {
     i = j;
   }
   return out;
+}
+
+// Adds the lower-cased words of `span` to `words`.
+void AddWords(std::string_view span, std::set<std::string, std::less<>>* words) {
+  for (size_t i = 0; i < span.size();) {
+    if (!IsWordByte(static_cast<unsigned char>(span[i]))) {
+      ++i;
+      continue;
+    }
+    std::string w;
+    while (i < span.size() && IsWordByte(static_cast<unsigned char>(span[i]))) {
+      const char ch = span[i++];
+      w.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+    }
+    while (!w.empty() && w.back() == '\'') w.pop_back();
+    if (w.size() >= 2) words->insert(std::move(w));
+  }
 }
 
 }  // namespace
@@ -218,6 +252,9 @@ struct ThemeAdapter::Impl {
   // taxonomy threshold applies too), so that it labels no more of the
   // unlabelled verbatims than the rules' label rate says they hold.
   std::vector<double> min_confidence;
+  // The rules' words in the sample (kRuleWordShare), blanked in every text
+  // the classifiers see (options.mask_rule_evidence; see ContentOnly).
+  std::set<std::string, std::less<>> rule_words;
 
   static int Fold(std::string_view text, int seed) {
     return static_cast<int>(Fnv1a(text, static_cast<uint64_t>(seed) + 7) & 1);
@@ -289,6 +326,28 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     rows.push_back(std::move(row));
   }
   report.labelled = rows.size();
+  if (options.mask_rule_evidence) {
+    // Per word: the texts of the sample the rules matched it in, and the
+    // texts it occurs in.
+    std::map<std::string, uint64_t, std::less<>> matched, occurs;
+    std::set<std::string, std::less<>> words, all;
+    for (const Analysis& a : sample) {
+      words.clear();
+      for (const ThemeHit& h : a.themes)
+        for (const EvidenceSpan& e : h.evidence)
+          if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= a.text.size())
+            AddWords(std::string_view(a.text).substr(e.begin, e.end - e.begin), &words);
+      for (const auto& w : words) ++matched[w];
+    }
+    for (const Analysis& a : sample) {
+      all.clear();
+      AddWords(a.text, &all);
+      for (const auto& w : all)
+        if (matched.count(w)) ++occurs[w];
+    }
+    for (const auto& [w, n] : matched)
+      if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs[w])) impl->rule_words.insert(w);
+  }
 
   std::set<std::string> kept;
   for (const auto& [id, n] : examples) {
@@ -341,7 +400,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     const Analysis& a = sample[rows[r].index];
     LabeledText lt;
     bool content = false;
-    lt.text = ContentOnly(a.text, &content);
+    lt.text = ContentOnly(a.text, &content, &impl->rule_words);
     if (options.mask_rule_evidence) {
       for (const ThemeHit& h : a.themes)
         for (const EvidenceSpan& e : h.evidence)
@@ -459,8 +518,10 @@ std::string ThemeAdapter::Serialize() const {
   json report = ReportJson(impl_->report);
   for (size_t t = 0; t < impl_->min_confidence.size(); ++t)
     report["themes"][t]["min_confidence"] = impl_->min_confidence[t];
-  json meta = {
-      {"format", "voc-adapted-themes"}, {"options", OptionsJson(impl_->options)}, {"report", report}};
+  json meta = {{"format", "voc-adapted-themes"},
+               {"options", OptionsJson(impl_->options)},
+               {"report", report},
+               {"rule_words", impl_->rule_words}};
   const std::string head = meta.dump();
   std::string out(kMagic, sizeof kMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((kFormatVersion >> (8 * i)) & 0xff));
@@ -539,6 +600,9 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view b
         return bad("calibration of '" + at.id + "' is not finite");
       impl->report.themes.push_back(std::move(at));
     }
+    // Absent from files written before the rules' words were masked.
+    if (meta.contains("rule_words"))
+      for (const json& w : meta.at("rule_words")) impl->rule_words.insert(w.get<std::string>());
     for (const json& s : r.at("skipped"))
       impl->report.skipped.emplace_back(s.at("id").get<std::string>(), s.at("reason").get<std::string>());
   } catch (const json::exception& e) {
@@ -573,7 +637,7 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   const TextClassifier& model = *im.models[k];
   const auto& labels = model.info().labels;
   bool content = false;
-  const std::string seen = ContentOnly(text, &content);
+  const std::string seen = ContentOnly(text, &content, &im.rule_words);
   if (!content) return hits;
   for (const Prediction& p : model.Predict(seen, static_cast<int>(labels.size()))) {
     auto it = std::lower_bound(labels.begin(), labels.end(), p.label);
@@ -592,6 +656,20 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
     h.role = theme->role;
     hits.push_back(std::move(h));
   }
+  // A hit that one word carries is dropped: one word is what a rule would
+  // match, and a word the rules do not match but a theme's verbatims share
+  // with others ("company" in "your company's newsletter") is not evidence
+  // of the theme. Its positive features must span two different words.
+  std::set<std::string, std::less<>> words;
+  hits.erase(std::remove_if(hits.begin(), hits.end(),
+                            [&](const ThemeHit& h) {
+                              words.clear();
+                              for (const FeatureContribution& f : model.Explain(seen, h.id, 8).features)
+                                if (f.weight > 0 && f.begin < f.end && f.end <= text.size())
+                                  AddWords(text.substr(f.begin, f.end - f.begin), &words);
+                              return words.size() < kMinEvidenceWords;
+                            }),
+             hits.end());
   std::sort(hits.begin(), hits.end(), [](const ThemeHit& x, const ThemeHit& y) {
     return x.confidence != y.confidence ? x.confidence > y.confidence : x.id < y.id;
   });
