@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -384,4 +387,93 @@ TEST_CASE("DiscoverThemes: a discovered theme's impact on the score is the leave
   REQUIRE(lug3);
   CHECK(lug3->finding.impact.valid);
   CHECK(lug3->finding.impact.impact == doctest::Approx(im.impact).epsilon(1e-3));
+}
+
+namespace {
+
+std::string WriteBackground(const std::string& name, const std::string& text) {
+  const std::string path = (std::filesystem::temp_directory_path() / ("voc_discovery_bg_" + name)).string();
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("DiscoverThemes: a phrase common in general text is no theme, a distinctive one is") {
+  const voc::Aggregate agg = OnePass(Airline(1));
+  voc::DiscoveryOptions none;
+  none.background = "none";
+  const voc::Discovery plain = voc::DiscoverThemes(agg, none);
+  REQUIRE(WithPhrase(plain, "lost luggage") != nullptr);
+  CHECK(plain.background.empty());
+  // The luggage words are as common in this background as in the 13% of the
+  // records about them: no lift over general text.
+  voc::DiscoveryOptions o;
+  o.background = WriteBackground("luggage.tsv",
+                                 "# common words\nphrase\tper_million\nlost\t150000\nluggage\t150000\n"
+                                 "lost luggage\t150000\nbag\t150000\nlost bag\t150000\nbaggage\t150000\n"
+                                 "claim\t150000\nbaggage claim\t150000\nupdate\t150000\ndesk\t150000\n"
+                                 "reports\t150000\ncrashes\t10\n");
+  REQUIRE(voc::ValidateDiscoveryOptions(o).ok());
+  const voc::Discovery d = voc::DiscoverThemes(agg, o);
+  INFO(Summary(d));
+  CHECK(d.background == o.background);
+  for (const auto& t : d.themes)
+    for (const char* w : {"luggage", "bag", "claim", "update", "desk"})
+      CHECK(t.name.find(w) == std::string::npos);
+  CHECK(WithPhrase(d, "lost luggage") == nullptr);
+  // A phrase rare in general text still makes its theme.
+  const voc::DiscoveredTheme* app = WithPhrase(d, "app crashes");
+  REQUIRE(app != nullptr);
+  CHECK(app->sample_count == 80);
+  // The shipped background (models/background.tsv) is the default and holds
+  // words of any text, never this test's planted themes.
+  const voc::Discovery shipped = voc::DiscoverThemes(agg);
+  CHECK_FALSE(shipped.background.empty());
+  CHECK(WithPhrase(shipped, "lost luggage") != nullptr);
+  CHECK(WithPhrase(shipped, "app crashes") != nullptr);
+}
+
+TEST_CASE("ValidateDiscoveryOptions: a bad background file names its line and the fault") {
+  auto message = [](const std::string& name, const std::string& text) {
+    voc::DiscoveryOptions o;
+    o.background = WriteBackground(name, text);
+    const voc::Status st = voc::ValidateDiscoveryOptions(o);
+    return st.ok() ? std::string("ok") : st.message().substr(st.message().find(name) + name.size());
+  };
+  CHECK(message("ok.tsv", "phrase\tper_million\nday\t5000\r\n# note\n\nlong day\t300\n") == "ok");
+  CHECK(message("noheader.tsv", "day\t5000\n") ==
+        " line 1: expected the header \"phrase<TAB>per_million\" before any entry");
+  CHECK(message("empty.tsv", "# nothing\n") == ": no header \"phrase<TAB>per_million\"");
+  CHECK(message("noentry.tsv", "phrase\tper_million\n") == ": no entry");
+  CHECK(message("fields.tsv", "phrase\tper_million\nday 5000\n") ==
+        " line 2: expected 2 fields separated by one tab: phrase<TAB>per_million");
+  CHECK(message("three.tsv", "phrase\tper_million\nday\t5\t6\n") ==
+        " line 2: expected 2 fields separated by one tab: phrase<TAB>per_million");
+  CHECK(message("number.tsv", "phrase\tper_million\nday\t5k\n") ==
+        " line 2: per_million must be an integer in 1..1000000");
+  CHECK(message("zero.tsv", "phrase\tper_million\nday\t0\n") ==
+        " line 2: per_million must be an integer in 1..1000000");
+  CHECK(message("big.tsv", "phrase\tper_million\nday\t1000001\n") ==
+        " line 2: per_million must be an integer in 1..1000000");
+  CHECK(message("twice.tsv", "phrase\tper_million\nday\t5\nnight\t6\nday\t7\n") ==
+        " line 4: the phrase \"day\" is listed twice");
+  CHECK(message("upper.tsv", "phrase\tper_million\nDay\t5\n") ==
+        " line 2: the phrase \"Day\" is not lower case");
+  CHECK(message("spaces.tsv", "phrase\tper_million\nlong  day\t5\n") ==
+        " line 2: the phrase must be words separated by single spaces");
+  voc::DiscoveryOptions o;
+  o.background = "/nonexistent/voc_background.tsv";
+  CHECK(voc::ValidateDiscoveryOptions(o).message() ==
+        "background /nonexistent/voc_background.tsv: no such file");
+  // A bad background is reported by discovery too, which then runs with the
+  // default options.
+  o.background = WriteBackground("bad_for_discovery.tsv", "nothing\n");
+  const voc::Discovery d = voc::DiscoverThemes(OnePass(Airline(1)), o);
+  REQUIRE_FALSE(d.warnings.empty());
+  CHECK(d.warnings.front().find("bad_for_discovery.tsv line 1: expected the header") != std::string::npos);
+  CHECK(WithPhrase(d, "lost luggage") != nullptr);
+  o.background = "none";
+  o.min_general_lift = 0.5;
+  CHECK(voc::ValidateDiscoveryOptions(o).message() == "min_general_lift must be >= 1");
 }

@@ -38,7 +38,7 @@ std::string ReadBase(const std::string& path) {
 int RunDiscover(int argc, char** argv) {
   InputFlags in;
   AnalyzerFlags af;
-  std::string input, output, themes_out, period = "week";
+  std::string input, output, themes_out, period = "week", background;
   voc::DiscoveryOptions dopt;
   size_t sample = voc::AggregateOptions().discovery_sample;
   po::options_description desc(
@@ -59,7 +59,10 @@ int RunDiscover(int argc, char** argv) {
       "sample", po::value(&sample)->default_value(sample),
       "records sampled for discovery (memory stays flat beyond it)")(
       "link", po::value(&dopt.link)->default_value(dopt.link),
-      "correlation (phi) of record sets that merges two groups of phrases");
+      "correlation (phi) of record sets that merges two groups of phrases")(
+      "background", po::value(&background),
+      "general background: how common words are in any text (default: background.tsv of the models "
+      "folder; none: no general background; format in models/BACKGROUND.md)");
   AddInputFlags(&desc, &in);
   AddAnalyzerFlags(&desc, &af);
   po::positional_options_description pos;
@@ -74,10 +77,17 @@ int RunDiscover(int argc, char** argv) {
   auto p = voc::ParsePeriod(period);
   if (!p.ok()) throw UsageError(p.status().message());
   if (sample == 0) throw UsageError("--sample must be at least 1");
-  if (auto st = voc::ValidateDiscoveryOptions(dopt); !st.ok()) throw UsageError(st.message());
-
   // The base taxonomy: --themes when it is a taxonomy file, else the shipped one.
   const voc::AnalyzerOptions resolved = ResolveAnalyzerOptions(af);
+  // The general background: --background, else the models folder's.
+  if (background.empty() && !resolved.models_dir.empty()) {
+    const std::string shipped = resolved.models_dir + "/background.tsv";
+    if (std::ifstream(shipped).good()) dopt.background = shipped;
+  } else if (!background.empty()) {
+    dopt.background = background;
+  }
+  if (auto st = voc::ValidateDiscoveryOptions(dopt); !st.ok()) throw UsageError(st.message());
+
   std::string base_path = resolved.themes;
   if (base_path.empty())
     base_path =

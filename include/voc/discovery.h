@@ -25,7 +25,12 @@
 //   records and at most `max_phrase_share` of them; when known themes cover
 //   at least 50 sampled records, a phrase must also be at least
 //   `min_background_lift` times more common in uncovered than in covered
-//   records (the known themes are the background).
+//   records (the known themes are the background). With a general
+//   background (`background`, models/BACKGROUND.md: how common each word
+//   and two-word phrase is in general text), a phrase must also be at least
+//   `min_general_lift` times more common in the uncovered records than in
+//   general text, so words common everywhere ("day", "money", "work")
+//   neither name nor found a theme; that lift also ranks the candidates.
 // * Ubiquitous words: a word in >= `ubiquity_share` of all sampled records
 //   that is independent of the content (no candidate word is
 //   `ubiquity_lift` times more likely beside it than elsewhere) and, where
@@ -96,9 +101,18 @@ struct DiscoveryOptions {
   size_t phrases_per_theme = 8;
   // Representative verbatims per theme. Default 3.
   size_t examples = 3;
+  // General background: "default" = background.tsv in DefaultModelsDir()
+  // (voc/analyzer.h; without that file, no general background and a
+  // warning); "" or "none" = no general background; else the path of a
+  // background file (models/BACKGROUND.md). Default "default".
+  std::string background = "default";
+  // Least lift of a candidate phrase over general text. Default 2.
+  double min_general_lift = 2.0;
 };
 
-// Returns InvalidArgument naming the first field out of range.
+// Returns InvalidArgument naming the first field out of range, or the line
+// and the reason when the background file is not one (NotFound when a
+// background path given does not exist).
 Status ValidateDiscoveryOptions(const DiscoveryOptions& options);
 
 struct DiscoveredPhrase {
@@ -134,6 +148,7 @@ struct Discovery {
   double scale = 1.0;                         // records / sampled
   uint64_t min_docs = 0, min_theme_docs = 0;  // the thresholds used
   std::vector<std::string> ubiquitous;        // words left out of names
+  std::string background;                     // the general background's path, "" none
   std::vector<DiscoveredTheme> themes;        // largest first
   std::vector<std::string> warnings;
 };

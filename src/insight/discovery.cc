@@ -14,7 +14,9 @@
 
 #include "insight/aggregate_data.h"
 #include "insight/aggregate_figures.h"
+#include "insight/discovery_background.h"
 #include "insight/report_util.h"
+#include "voc/analyzer.h"
 
 namespace voc {
 
@@ -125,6 +127,24 @@ Quote DocQuote(const SampleDoc& x, size_t snippet_bytes) {
   return q;
 }
 
+// The general background the options name: null for none. `*path` is the
+// file used ("" for none); a missing default file is no error.
+Result<std::shared_ptr<const internal::Background>> ResolveBackground(const std::string& spec,
+                                                                      std::string* path) {
+  path->clear();
+  if (spec.empty() || spec == "none") return std::shared_ptr<const internal::Background>();
+  const bool dflt = spec == "default";
+  const std::string file = dflt ? DefaultModelsDir() + "/background.tsv" : spec;
+  Result<std::shared_ptr<const internal::Background>> bg = internal::LoadBackground(file);
+  if (!bg.ok()) {
+    if (dflt && bg.status().code() == StatusCode::kNotFound)
+      return std::shared_ptr<const internal::Background>();
+    return bg.status();
+  }
+  *path = file;
+  return bg;
+}
+
 }  // namespace
 
 Status ValidateDiscoveryOptions(const DiscoveryOptions& o) {
@@ -138,6 +158,9 @@ Status ValidateDiscoveryOptions(const DiscoveryOptions& o) {
   if (!(o.ubiquity_lift >= 1)) return InvalidArgumentError("ubiquity_lift must be >= 1");
   if (o.max_phrases < 1) return InvalidArgumentError("max_phrases must be >= 1");
   if (!(o.link > 0 && o.link <= 1)) return InvalidArgumentError("link must be in (0, 1]");
+  if (!(o.min_general_lift >= 1)) return InvalidArgumentError("min_general_lift must be >= 1");
+  std::string path;
+  if (auto bg = ResolveBackground(o.background, &path); !bg.ok()) return bg.status();
   return Status::Ok();
 }
 
@@ -149,6 +172,14 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   if (Status st = ValidateDiscoveryOptions(o); !st.ok()) {
     out.warnings.push_back("discovery options: " + st.message() + "; using the defaults");
     o = DiscoveryOptions();
+  }
+  std::shared_ptr<const internal::Background> bg;
+  {
+    Result<std::shared_ptr<const internal::Background>> r = ResolveBackground(o.background, &out.background);
+    if (r.ok()) bg = *r;
+    if (!bg && o.background == "default")
+      out.warnings.push_back("no general background (" + DefaultModelsDir() +
+                             "/background.tsv not found): words common in any text may name themes");
   }
   const std::vector<SampleDoc>& docs = d.sample;
   out.records = d.records;
@@ -268,6 +299,27 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     std::sort(out.ubiquitous.begin(), out.ubiquitous.end());
   }
 
+  // ---- words common in general text ------------------------------------------
+  // A word that is not `min_general_lift` times more common in the uncovered
+  // records than in the general background neither begins nor ends a phrase
+  // (as a ubiquitous word): "lost luggage update" has no more lift than
+  // "lost" when "lost" is everywhere.
+  std::vector<char> common(W, 0);
+  if (bg) {
+    std::vector<uint32_t> df_word_u(W, 0);
+    for (size_t i : U) {
+      std::vector<uint32_t> ws;
+      for (const auto& r : runs[i]) ws.insert(ws.end(), r.begin(), r.end());
+      std::sort(ws.begin(), ws.end());
+      ws.erase(std::unique(ws.begin(), ws.end()), ws.end());
+      for (uint32_t w : ws) ++df_word_u[w];
+    }
+    for (uint32_t w = 0; w < W; ++w)
+      if (word_df[w] >= min_docs &&
+          (static_cast<double>(df_word_u[w]) / nU) / bg->Rate(word_text[w]) < o.min_general_lift)
+        common[w] = 1;
+  }
+
   // ---- candidate phrases ---------------------------------------------------
   // Phrases of 1..max_words words whose words all have min_docs records,
   // neither first nor last word ubiquitous; per record distinct.
@@ -285,7 +337,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
           if (word_df[w] < min_docs) break;
           if (k) g.push_back(' ');
           g += word_text[w];
-          if (ubiquitous[r[s]] || ubiquitous[w]) continue;
+          if (ubiquitous[r[s]] || ubiquitous[w] || common[r[s]] || common[w]) continue;
           auto [it, added] = phrase_id.emplace(g, static_cast<uint32_t>(phrase_text.size()));
           if (added) {
             phrase_text.push_back(g);
@@ -302,11 +354,17 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   }
   const size_t P = phrase_text.size();
   std::vector<char> ok(P, 0);
+  // Lift over general text (1e3 without a general background).
+  std::vector<double> glift(P, 1e3);
   for (uint32_t p = 0; p < P; ++p) {
     if (df_u[p] < min_docs || df_u[p] > o.max_phrase_share * nU) continue;
     if (nC >= 50) {
       const double lift = ((df_u[p] + 0.5) / (nU + 1.0)) / ((df_c[p] + 0.5) / (nC + 1.0));
       if (lift < o.min_background_lift) continue;
+    }
+    if (bg) {
+      glift[p] = (static_cast<double>(df_u[p]) / nU) / bg->Rate(phrase_text[p]);
+      if (glift[p] < o.min_general_lift) continue;
     }
     ok[p] = 1;
   }
@@ -715,9 +773,10 @@ std::string DiscoveryToJson(const Discovery& d) {
                       {"members", t.members}});
     if (t.finding.impact.n) themes.back()["impact"] = internal::ImpactJson(t.finding.impact);
   }
-  Json j{{"records", d.records},       {"sampled", d.sampled},   {"uncovered", d.uncovered},
-         {"scale", d.scale},           {"min_docs", d.min_docs}, {"min_theme_docs", d.min_theme_docs},
-         {"ubiquitous", d.ubiquitous}, {"themes", themes},       {"warnings", d.warnings}};
+  Json j{{"records", d.records},       {"sampled", d.sampled},       {"uncovered", d.uncovered},
+         {"scale", d.scale},           {"min_docs", d.min_docs},     {"min_theme_docs", d.min_theme_docs},
+         {"ubiquitous", d.ubiquitous}, {"background", d.background}, {"themes", themes},
+         {"warnings", d.warnings}};
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

@@ -70,6 +70,45 @@ def test_bad_base(voc, tmp_path):
     assert r.code == 1 and "cannot read the taxonomy" in r.err
 
 
+def test_general_background(voc, tmp_path):
+    data = tmp_path / "in.csv"
+    write_stream(data)
+    themes = tmp_path / "themes.json"
+    args = ["discover", data, "--id-col", "id", "--time-col", "date", "--themes", empty_base(tmp_path),
+            "-o", tmp_path / "draft.json", "--themes-out", themes, "-q"]
+    # The shipped background is the default.
+    r = voc(*args)
+    assert r.code == 0, r.err
+    out = json.loads(themes.read_text())
+    assert out["background"].endswith("background.tsv")
+    names = [t["name"] for t in out["themes"]]
+    assert any("app crashes" in n for n in names)
+    # A background where the seat words are everywhere: no seat theme.
+    bg = tmp_path / "bg.tsv"
+    bg.write_text("# test\nphrase\tper_million\nseat\t400000\nupgrade\t400000\nseat upgrade\t400000\n"
+                  "extra\t400000\nlegroom\t400000\nextra legroom\t400000\npromised\t400000\n"
+                  "paid\t400000\n")
+    r = voc(*args, "--background", bg)
+    assert r.code == 0, r.err
+    out = json.loads(themes.read_text())
+    assert out["background"] == str(bg)
+    names = [t["name"] for t in out["themes"]]
+    assert any("app crashes" in n for n in names)
+    assert not [n for n in names if "seat" in n or "legroom" in n], names
+    r = voc(*args, "--background", "none")
+    assert r.code == 0, r.err
+    out = json.loads(themes.read_text())
+    assert out["background"] == ""
+    assert any("seat upgrade" in t["name"] or "legroom" in t["name"] for t in out["themes"])
+    # Errors name the file, the line and the fault.
+    bg.write_text("phrase\tper_million\nseat\tmany\n")
+    r = voc(*args, "--background", bg)
+    assert r.code == 2
+    assert "voc: background %s line 2: per_million must be an integer in 1..1000000" % bg in r.err
+    r = voc(*args, "--background", tmp_path / "missing.tsv")
+    assert r.code == 2 and "missing.tsv: no such file" in r.err
+
+
 def test_discover_from_scratch_and_reuse(voc, tmp_path):
     data = tmp_path / "in.csv"
     rows = write_stream(data)
