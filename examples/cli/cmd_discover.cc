@@ -109,6 +109,9 @@ int RunDiscover(int argc, char** argv) {
   ao.discovery_sample = sample;
   ao.phrase_stats = false;
   ao.track_customers = false;
+  // Discovery reads the sample: no evidence quotes are kept.
+  ao.evidence_per_theme = 0;
+  ao.unclassified_evidence = 0;
   voc::Aggregate aggregate(ao);
   voc::PipelineOptions po_;
   po_.threads = af.threads;

@@ -39,7 +39,7 @@
 //   everywhere): brand names, the company's handle, channel names. Such a
 //   word never begins or ends a phrase.
 // * Clustering: the `max_phrases` best candidates (document frequency times
-//   inverse document frequency; a phrase is dropped for a longer one found
+//   inverse document frequency times log of the lift over general text; a phrase is dropped for a longer one found
 //   in >= 90% of its records) are grouped by agglomerative clustering: each
 //   group has the set of records holding any of its phrases, and the two
 //   groups whose sets correlate most (phi coefficient over the uncovered

@@ -243,8 +243,17 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     if (!high.empty()) {
       std::unordered_map<uint32_t, size_t> high_index;
       for (size_t k = 0; k < high.size(); ++k) high_index[high[k]] = k;
-      // Co-occurrence of each high word with every word of min_docs records.
-      std::vector<std::unordered_map<uint32_t, uint32_t>> co(high.size());
+      // Co-occurrence of each high word with every word of min_docs records,
+      // in a dense table over those words.
+      std::vector<int32_t> frequent(W, -1);
+      std::vector<uint32_t> frequent_word;
+      for (uint32_t w = 0; w < W; ++w)
+        if (word_df[w] >= min_docs) {
+          frequent[w] = static_cast<int32_t>(frequent_word.size());
+          frequent_word.push_back(w);
+        }
+      const size_t F = frequent_word.size();
+      std::vector<std::vector<uint32_t>> doc_high(N), doc_frequent(N);
       std::map<std::string, std::pair<uint64_t, std::vector<uint32_t>>>
           strata;  // key -> (n, df per high word)
       for (size_t i = 0; i < N; ++i) {
@@ -264,24 +273,44 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
           ++st.first;
           for (size_t h : hs) ++st.second[h];
         }
-        for (size_t h : hs)
-          for (uint32_t w : ws)
-            if (w != high[h] && word_df[w] >= min_docs) ++co[h][w];
+        for (uint32_t w : ws)
+          if (frequent[w] >= 0) doc_frequent[i].push_back(static_cast<uint32_t>(frequent[w]));
+        for (size_t h : hs) doc_high[i].push_back(static_cast<uint32_t>(h));
+      }
+      // The table in bands of high words, at most 4M counts (16 MB) at once.
+      const size_t band = std::max<size_t>(1, (size_t{4} << 20) / std::max<size_t>(F, 1));
+      std::vector<double> max_lifts(high.size(), 0.0);
+      std::vector<uint32_t> co;
+      for (size_t h0 = 0; h0 < high.size(); h0 += band) {
+        const size_t h1 = std::min(high.size(), h0 + band);
+        co.assign((h1 - h0) * F, 0);
+        for (size_t i = 0; i < N; ++i)
+          for (uint32_t h : doc_high[i]) {
+            if (h < h0 || h >= h1) continue;
+            uint32_t* row = &co[(h - h0) * F];
+            for (uint32_t f : doc_frequent[i]) ++row[f];
+          }
+        for (size_t h = h0; h < h1; ++h) {
+          const double dfh = word_df[high[h]];
+          double max_lift = 0;
+          for (size_t f = 0; f < F; ++f) {
+            const uint32_t w = frequent_word[f], c = co[(h - h0) * F + f];
+            if (w == high[h] || c < min_docs) continue;
+            // Only lifts beyond chance count: c at least 3 Poisson standard
+            // deviations above its expectation under independence.
+            const double e = dfh * word_df[w] / static_cast<double>(N);
+            if (c < e + 3.0 * std::sqrt(e)) continue;
+            max_lift = std::max(max_lift, c / e);
+          }
+          max_lifts[h] = max_lift;
+        }
       }
       size_t periods = 0, channels = 0;
       for (const auto& [key, st] : strata)
         if (st.first >= 30) (key[0] == 'p' ? periods : channels) += 1;
       for (size_t h = 0; h < high.size(); ++h) {
         const double dfh = word_df[high[h]];
-        double max_lift = 0;
-        for (const auto& [w, c] : co[h]) {
-          if (c < min_docs) continue;
-          // Only lifts beyond chance count: c at least 3 Poisson standard
-          // deviations above its expectation under independence.
-          const double e = dfh * word_df[w] / static_cast<double>(N);
-          if (c < e + 3.0 * std::sqrt(e)) continue;
-          max_lift = std::max(max_lift, c / e);
-        }
+        const double max_lift = max_lifts[h];
         if (max_lift >= o.ubiquity_lift) continue;
         bool even = true;
         const double rate = dfh / N;
@@ -391,8 +420,13 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   for (uint32_t p = 0; p < P; ++p)
     if (ok[p] == 1) cand.push_back(p);
   auto idf = [&](uint32_t p) { return std::log(static_cast<double>(nU) / df_u[p]); };
+  // Rank: document frequency x inverse document frequency x log of the lift
+  // over general text (at most 1000; without a general background, the same
+  // factor for all), so of two phrases as frequent the one general text
+  // uses less ranks first.
+  auto rank = [&](uint32_t p) { return df_u[p] * idf(p) * std::log(std::min(glift[p], 1e3)); };
   std::stable_sort(cand.begin(), cand.end(), [&](uint32_t a, uint32_t b) {
-    const double sa = df_u[a] * idf(a), sb = df_u[b] * idf(b);
+    const double sa = rank(a), sb = rank(b);
     if (sa != sb) return sa > sb;
     return phrase_text[a] < phrase_text[b];
   });
@@ -413,6 +447,10 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     for (uint32_t p : doc_phrases[i])
       if (cand_index[p] >= 0) dc[i].push_back(static_cast<uint32_t>(cand_index[p]));
   for (auto& v : dc) std::sort(v.begin(), v.end());
+  // Uncovered records holding each candidate.
+  std::vector<std::vector<size_t>> holders(V);
+  for (size_t i : U)
+    for (uint32_t k : dc[i]) holders[k].push_back(i);
 
   // ---- co-occurrence clustering ---------------------------------------------
   // Each group of phrases has the set of uncovered records holding any of
@@ -618,10 +656,8 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
           const uint32_t k = ph[c].k;
           if (std::find(rule.begin(), rule.end(), k) != rule.end()) continue;
           uint64_t ntp = tp, nfp = fp;
-          for (size_t i : U) {
-            if (matched[i]) continue;
-            if (std::binary_search(dc[i].begin(), dc[i].end(), k)) (is_member[i] ? ntp : nfp) += 1;
-          }
+          for (size_t i : holders[k])
+            if (!matched[i]) (is_member[i] ? ntp : nfp) += 1;
           const double prec = Ratio(ntp, ntp + nfp), rec = Ratio(ntp, mem.size());
           const double f1 = prec + rec > 0 ? 2 * prec * rec / (prec + rec) : 0;
           if (f1 > pick_f1 + 1e-9) {
@@ -636,8 +672,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
         tp = pick_tp;
         fp = pick_fp;
         best_f1 = pick_f1;
-        for (size_t i : U)
-          if (std::binary_search(dc[i].begin(), dc[i].end(), static_cast<uint32_t>(pick))) matched[i] = 1;
+        for (size_t i : holders[pick]) matched[i] = 1;
       }
       std::vector<std::string> pats;
       for (uint32_t k : rule) {
