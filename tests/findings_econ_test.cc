@@ -292,6 +292,18 @@ TEST_CASE("drivers: NPS leave-one-out impact equals the direct computation") {
   CHECK(sum == doctest::Approx(1.0).epsilon(1e-3));
   CHECK(f.score.r2 > 0);
   CHECK(f.score.r2 < 1);
+  CHECK(Drv(f, "billing/fees")->impact.why.find("% of the R^2") != std::string::npos);
+  // Without relative weights: the same impacts, no weights, no R^2 in the text.
+  o.relative_weights = false;
+  const voc::Findings g = voc::DetectFindings(Build(rs), o);
+  REQUIRE(g.drivers.size() == f.drivers.size());
+  for (size_t i = 0; i < g.drivers.size(); ++i) {
+    CAPTURE(g.drivers[i].theme);
+    CHECK(g.drivers[i].impact.impact == f.drivers[i].impact.impact);
+    CHECK(g.drivers[i].impact.relative_weight == 0);
+    CHECK(g.drivers[i].impact.why.find("R^2") == std::string::npos);
+  }
+  CHECK(g.score.r2 == 0);
 }
 
 TEST_CASE("drivers: CSAT is the share of 4-5, mean otherwise, sentiment without scores") {

@@ -160,6 +160,11 @@ struct FindingsOptions {
   std::string score_name;  // the score column; "" = no column: the sentiment score
   ScoreKind score_kind = ScoreKind::kAuto;
   int bootstrap_samples = 1000;  // resamples for the impact interval; 0 = none
+  // Relative weights of the drivers: a least-squares regression of the
+  // per-record score on the themes' indicators splits its R^2 among them.
+  // Default true; false leaves every relative_weight 0 (discovery's
+  // estimates on its sample, which holds no known themes, use false).
+  bool relative_weights = true;
   RankBy rank_by = RankBy::kPriority;
   // Periods of baseline needed before the chronic window for confident
   // statuses (see "Short windows"). Default 2.

@@ -736,6 +736,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       }
     }
     FindingsOptions fo = fopt;
+    fo.relative_weights = false;  // the regression needs the known themes, which the sample lacks
     Findings f = DetectFindings(tmp, fo);
     std::map<std::string, const Finding*> by_id;
     for (const Finding& x : f.findings) by_id[x.theme] = &x;
@@ -753,11 +754,6 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       Impact& im = th.finding.impact;
       for (const Driver& dr : f.drivers)
         if (dr.theme == th.id) im = dr.impact;
-      if (im.relative_weight > 0) {
-        const size_t r2 = im.why.find("% of the R^2");
-        if (r2 != std::string::npos) im.why.erase(im.why.rfind("; ", r2));
-        im.relative_weight = 0;
-      }
       if (im.valid)
         im.why += "; estimated on the discovery sample (" + std::to_string(N) + " of " +
                   std::to_string(d.records) + " records; no relative weight)";

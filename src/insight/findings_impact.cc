@@ -306,6 +306,7 @@ void AddImpact(const AggregateData& d, Findings* out) {
   std::stable_sort(reg_themes.begin(), reg_themes.end(),
                    [&](const auto& a, const auto& b) { return impacts[a].n > impacts[b].n; });
   if (reg_themes.size() > 150) reg_themes.resize(150);
+  if (!o.relative_weights) reg_themes.clear();
   std::sort(reg_themes.begin(), reg_themes.end());
   const size_t n = reg_themes.size();
   if (n > 0) {
