@@ -27,6 +27,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -49,6 +50,7 @@
 #include "voc/parallel.h"
 #include "voc/findings.h"
 #include "voc/history.h"
+#include "voc/model_input.h"
 #include "voc/normalizer.h"
 #include "voc/reader.h"
 #include "voc/redactor.h"
@@ -660,7 +662,19 @@ py::dict InfoDict(const voc::ModelInfo& i) {
   d["metadata_json"] = Str(i.metadata_json);
   d["validation_accuracy"] = i.validation_accuracy;
   d["validation_macro_f1"] = i.validation_macro_f1;
+  d["input"] = Str(i.input);
   return d;
+}
+
+// The preparation a model's ModelInfo::input names, made once per kind
+// (a lexicon kind builds a sentiment analyzer). Raises for a kind this
+// version cannot produce. Call with the GIL held.
+const voc::ModelInput& InputOf(const voc::TextClassifier& c) {
+  static std::map<std::string, std::unique_ptr<const voc::ModelInput>> made;
+  auto& slot = made[c.info().input];
+  if (!slot)
+    slot = std::make_unique<const voc::ModelInput>(ValueOrThrow(voc::ModelInput::Create(c.info().input)));
+  return *slot;
 }
 
 py::list PredictionList(const std::vector<voc::Prediction>& v) {
@@ -1080,17 +1094,31 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("backend", &voc::TrainOptions::backend)
       .def_readwrite("search", &voc::TrainOptions::search)
       .def_readwrite("char_ngrams", &voc::TrainOptions::char_ngrams)
+      .def_readwrite("input", &voc::TrainOptions::input)
       .def_readwrite("fasttext_dim", &voc::TrainOptions::fasttext_dim)
       .def_readwrite("fasttext_bucket", &voc::TrainOptions::fasttext_bucket)
       .def_readwrite("quantize", &voc::TrainOptions::quantize)
       .def_readwrite("quantize_max_features", &voc::TrainOptions::quantize_max_features)
       .def_readwrite("threads", &voc::TrainOptions::threads)
       .def_readwrite("verbose", &voc::TrainOptions::verbose);
+  m.def(
+      "words_only",
+      [](py::handle text) {
+        TextArg t = ToText(text);
+        std::string out;
+        {
+          py::gil_scoped_release nogil;
+          out = voc::WordsOnly(t.bytes);
+        }
+        return Out(out, t.is_bytes);
+      },
+      "The text with every token that is not a word (URL, e-mail, mention, hashtag mark, mask, number, "
+      "money, time) replaced by spaces, byte for byte: what a model of input 'words/1' reads.");
   py::class_<voc::TextClassifier>(m, "TextClassifier")
       .def_static("train",
                   [](const py::sequence& texts, const py::sequence& labels, const voc::TrainOptions& o) {
                     std::vector<voc::LabeledText> rows = ToRows(texts, labels);
-                    return WithoutGil([&] { return voc::TextClassifier::Train(rows, o); });
+                    return WithoutGil([&] { return voc::TrainModel(rows, o); });
                   })
       .def_static("train_sentiment",
                   [](const py::sequence& texts, const py::sequence& labels, const voc::TrainOptions& o) {
@@ -1124,10 +1152,11 @@ PYBIND11_MODULE(_voc, m) {
           "predict",
           [](const voc::TextClassifier& c, py::handle text, int k) {
             TextArg t = ToText(text);
+            const voc::ModelInput& input = InputOf(c);
             std::vector<voc::Prediction> out;
             {
               py::gil_scoped_release nogil;
-              out = c.Predict(t.bytes, k);
+              out = c.Predict(input.Prepare(t.bytes), k);
             }
             return PredictionList(out);
           },
@@ -1135,10 +1164,11 @@ PYBIND11_MODULE(_voc, m) {
       .def("predict_above_thresholds",
            [](const voc::TextClassifier& c, py::handle text) {
              TextArg t = ToText(text);
+             const voc::ModelInput& input = InputOf(c);
              std::vector<voc::Prediction> out;
              {
                py::gil_scoped_release nogil;
-               out = c.PredictAboveThresholds(t.bytes);
+               out = c.PredictAboveThresholds(input.Prepare(t.bytes));
              }
              return PredictionList(out);
            })
@@ -1146,10 +1176,12 @@ PYBIND11_MODULE(_voc, m) {
           "explain",
           [](const voc::TextClassifier& c, py::handle text, const std::string& label, int max_features) {
             TextArg t = ToText(text);
+            const voc::ModelInput& input = InputOf(c);
             voc::Explanation e;
             {
               py::gil_scoped_release nogil;
-              e = c.Explain(t.bytes, label, max_features);
+              // The preparation keeps byte offsets: spans index `text`.
+              e = c.Explain(input.Prepare(t.bytes), label, max_features);
             }
             CharIndex ix(t.bytes, t.is_bytes);
             py::list features;
@@ -1181,10 +1213,11 @@ PYBIND11_MODULE(_voc, m) {
       "The labels that map to no theme of the taxonomy file (neither model_labels nor a theme id).");
   m.def("evaluate", [](const voc::TextClassifier& c, const py::sequence& texts, const py::sequence& labels) {
     std::vector<voc::LabeledText> rows = ToRows(texts, labels);
+    const voc::ModelInput& input = InputOf(c);
     voc::EvalReport r;
     {
       py::gil_scoped_release nogil;
-      r = voc::Evaluate(c, rows);
+      r = voc::Evaluate(c, input.Prepare(rows));
     }
     return EvalDict(r);
   });

@@ -31,6 +31,7 @@ PUBLIC = {
     "sentiment": "sentiment",
     "taxonomy": "themes", "signals": "themes",
     "analyzer": "pipeline", "adapter": "pipeline", "pipeline": "pipeline",
+    "model_input": "pipeline",
     "aggregate": "insight", "economics": "insight", "findings": "insight",
     "history": "insight", "discovery": "insight", "report": "insight",
     "voc": "insight",  # the umbrella header

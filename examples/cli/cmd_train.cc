@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "output_files.h"
 #include "voc/classifier.h"
+#include "voc/model_input.h"
 #include "voc/sentiment.h"
 
 namespace po = boost::program_options;
@@ -18,7 +19,7 @@ namespace {
 
 int RunTrain(int argc, char** argv) {
   std::string input, output, text_col = "text", label_col = "label", task = "themes";
-  std::string label_sep = "|", backend = "auto", validation;
+  std::string label_sep = "|", backend = "auto", validation, model_input = voc::kWordsInput;
   int seed = 13, threads = 0;
   double validation_fraction = 0.15;
   size_t quantize_max_features = voc::TrainOptions().quantize_max_features;
@@ -32,7 +33,9 @@ int RunTrain(int argc, char** argv) {
       "With --task sentiment (labels negative, neutral, positive) the model is stacked on\n"
       "voc's sentiment lexicon: a linear model over word 1-2 grams and the lexicon's\n"
       "judgement of each text, for `voc sentiment --model` and `voc analyze\n"
-      "--sentiment-model` (--no-lexicon: over the text alone).\n\noptions");
+      "--sentiment-model` (--no-lexicon: over the text alone). The model reads only\n"
+      "the words of a text: URLs, e-mails, mentions, masks and numbers are blanked\n"
+      "(--model-input words/1; text: the text as it is).\n\noptions");
   desc.add_options()("help,h", "show this help")(
       "input,i", po::value(&input), "training CSV (RFC 4180, header row)")("output,o", po::value(&output),
                                                                            "model file to write")(
@@ -45,6 +48,8 @@ int RunTrain(int argc, char** argv) {
       "search", "try a grid of settings of both backends on the validation rows, keep the best")(
       "no-char-ngrams", "linear model: word 1-2 grams only (faster prediction)")(
       "no-lexicon", "with --task sentiment: do not stack the model on the sentiment lexicon")(
+      "model-input", po::value(&model_input)->default_value(model_input),
+      "what the model reads: words/1 (tokens that are not words blanked) or text")(
       "quantize", "make the model small (8-bit linear weights / quantized fastText)")(
       "quantize-max-features", po::value(&quantize_max_features)->default_value(quantize_max_features),
       "features a quantized model keeps")("validation", po::value(&validation),
@@ -63,6 +68,12 @@ int RunTrain(int argc, char** argv) {
   if (output.empty()) throw voc_cli::UsageError("--output is required");
   voc_cli::CheckDistinctFiles({{"--input", input}, {"--validation", validation}}, {{"--output", output}});
   if (label_sep.size() != 1) throw voc_cli::UsageError("--label-sep must be one character");
+  const bool stacked = task == "sentiment" && vm.count("no-lexicon") == 0;
+  if (model_input != voc::kWordsInput && model_input != "text")
+    throw voc_cli::UsageError("--model-input must be words/1 or text, not '" + model_input + "'");
+  if (stacked && !vm["model-input"].defaulted())
+    throw voc_cli::UsageError("--model-input does not apply to a model stacked on the lexicon (it reads " +
+                              std::string(voc::kSentimentLexiconInput) + "); add --no-lexicon");
 
   voc::CsvReadOptions csv;
   csv.text_column = text_col;
@@ -91,9 +102,8 @@ int RunTrain(int argc, char** argv) {
     options.validation = std::move(*val);
   }
   auto start = std::chrono::steady_clock::now();
-  const bool stacked = task == "sentiment" && vm.count("no-lexicon") == 0;
-  auto model =
-      stacked ? voc::TrainSentimentModel(*rows, options) : voc::TextClassifier::Train(*rows, options);
+  options.input = model_input;
+  auto model = stacked ? voc::TrainSentimentModel(*rows, options) : voc::TrainModel(*rows, options);
   if (!model.ok()) throw voc_cli::Failure(model.status().message());
   voc::Status saved = (*model)->Save(output);
   if (!saved.ok()) throw voc_cli::Failure(saved.message());

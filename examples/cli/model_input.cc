@@ -3,21 +3,15 @@
 #include <memory>
 
 #include "cli.h"
-#include "voc/sentiment.h"
+#include "voc/model_input.h"
 
 namespace voc_cli {
 
 std::function<std::string(std::string_view)> ModelInputFor(const voc::ModelInfo& info) {
-  if (info.input == "text") return [](std::string_view t) { return std::string(t); };
-  if (info.input == voc::kSentimentLexiconInput) {
-    voc::SentimentOptions options;
-    options.sentences = false;
-    auto lexicon = voc::SentimentAnalyzer::Create(options);
-    if (!lexicon.ok()) throw Failure(lexicon.status().message());
-    std::shared_ptr<voc::SentimentAnalyzer> shared(std::move(*lexicon));
-    return [shared](std::string_view t) { return shared->ModelInput(t); };
-  }
-  throw Failure("the model expects input '" + info.input + "', which this version cannot produce");
+  auto input = voc::ModelInput::Create(info.input);
+  if (!input.ok()) throw Failure(input.status().message());
+  auto shared = std::make_shared<const voc::ModelInput>(std::move(*input));
+  return [shared](std::string_view t) { return shared->Prepare(t); };
 }
 
 }  // namespace voc_cli

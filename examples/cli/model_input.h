@@ -1,5 +1,5 @@
-// What `voc eval` and `voc predict` feed a model: the text itself, or the
-// text with the sentiment lexicon's tokens for models stacked on it.
+// What `voc eval` and `voc predict` feed a model: the text prepared as the
+// model's ModelInfo::input names (voc::ModelInput, voc/model_input.h).
 #ifndef VOC_EXAMPLES_CLI_MODEL_INPUT_H_
 #define VOC_EXAMPLES_CLI_MODEL_INPUT_H_
 

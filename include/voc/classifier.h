@@ -41,6 +41,13 @@ struct LabeledText {
   std::vector<std::string> labels;
 };
 
+// ModelInfo::input of models that read only the words of a text: every
+// token that is not a word (URLs, e-mail addresses, @mentions, hashtag
+// marks, redaction masks, numbers, money, times) blanked, byte offsets kept
+// (voc::WordsOnly in voc/model_input.h). The input of the theme models `voc
+// train` makes.
+inline constexpr char kWordsInput[] = "words/1";
+
 struct TrainOptions {
   // Name of the task the model is for ("themes", "sentiment", ...). Stored in
   // the model; Load(path, expected_task) refuses a model of another task.
@@ -85,8 +92,10 @@ struct TrainOptions {
   bool char_ngrams = true;
   // What the model's input is, stored in the model and reported by
   // ModelInfo::input: "text" (the text itself) or the name of a
-  // transformation callers must apply before Predict (e.g. "sentiment-lexicon/1",
-  // see TrainSentimentModel in voc/sentiment.h). Default "text".
+  // preparation callers must apply before Predict, Explain and Evaluate:
+  // kWordsInput, "sentiment-lexicon/2" (TrainSentimentModel in
+  // voc/sentiment.h). Train takes the rows as given; TrainModel
+  // (voc/model_input.h) prepares them as `input` names. Default "text".
   std::string input = "text";
   // Makes the stored model small: the linear model keeps its strongest
   // features with 8-bit weights, fastText is product-quantized. Default false.

@@ -38,10 +38,10 @@ namespace voc {
 
 struct SentimentOptions {
   // Sentiment model: a voc model trained by `voc train --task sentiment`
-  // (TrainSentimentModel: stacked on this lexicon) or a plain text model or
-  // fastText model (labels [__label__]negative/neutral/positive). Default:
-  // empty, which means lexicon and rules only. Callers that want the shipped
-  // model resolve its path (<models dir>/sentiment.vocm).
+  // (TrainSentimentModel: stacked on this lexicon), a model of input "text"
+  // or "words/1" (voc/model_input.h), or a fastText model (labels [__label__]negative/neutral/positive).
+  // Default: empty, which means lexicon and rules only. Callers that want the shipped model resolve its path
+  // (<models dir>/sentiment.vocm).
   std::string model_path;
   // Weight of the model's class probabilities in the blend with the lexicon's
   // (0 = lexicon only, 1 = model only). Default 1: a stacked model already
@@ -74,6 +74,13 @@ struct SentimentResult {
   std::array<double, 3> model_probabilities{};
 };
 
+// ModelInfo::input of the models TrainSentimentModel makes: the text with
+// its tokens that are not words blanked, then the lexicon tokens.
+inline constexpr char kSentimentLexiconInput[] = "sentiment-lexicon/2";
+// ModelInfo::input of the models earlier versions made: the text as it is,
+// then the lexicon tokens. Such models still load and predict as before.
+inline constexpr char kSentimentLexiconInputV1[] = "sentiment-lexicon/1";
+
 class SentimentAnalyzer {
  public:
   // Builds the lexicon tables and loads the model, if any. Errors:
@@ -99,10 +106,13 @@ class SentimentAnalyzer {
 
   bool has_model() const;
 
-  // What a model of input kSentimentLexiconInput is given for `text`: the
-  // text followed by tokens describing this analyzer's lexicon judgement of
-  // it (score band, class, positive and negative strength).
-  std::string ModelInput(std::string_view text) const;
+  // What a model of input `input` is given for `text`: the text, with its
+  // tokens that are not words blanked (kSentimentLexiconInput, as "words/1"
+  // in voc/model_input.h) or as it is (kSentimentLexiconInputV1), followed
+  // by tokens describing this analyzer's lexicon judgement of the whole text
+  // (score band, class, positive and negative strength). Byte offsets into
+  // the text stay valid in the result.
+  std::string ModelInput(std::string_view text, std::string_view input = kSentimentLexiconInput) const;
 
  private:
   SentimentAnalyzer();
@@ -112,12 +122,10 @@ class SentimentAnalyzer {
 
 // SentimentToJson, the `voc sentiment` format: voc/json.h.
 
-// ModelInfo::input of the models TrainSentimentModel makes.
-inline constexpr char kSentimentLexiconInput[] = "sentiment-lexicon/1";
-
 // Trains a model for SentimentOptions::model_path from texts labeled
 // negative, neutral or positive, by stacking: a linear model (LIBLINEAR) over
-// TF-IDF word 1-2 grams of each text plus tokens that describe the lexicon's
+// TF-IDF word 1-2 grams of each text (its tokens that are not words
+// blanked: URLs, mentions, e-mails, masks, numbers) plus tokens that describe the lexicon's
 // judgement of it (SentimentAnalyzer::ModelInput), so that it learns how far
 // to trust the lexicon and which words the lexicon misses. Of `options`, the
 // task ("sentiment"), input (kSentimentLexiconInput) and char_ngrams (false)

@@ -21,6 +21,7 @@
 #include "voc/analyzer.h"
 #include "voc/pipeline.h"
 #include "voc/adapter.h"
+#include "voc/model_input.h"
 #include "voc/aggregate.h"
 #include "voc/economics.h"
 #include "voc/history.h"

@@ -76,6 +76,7 @@ from ._voc import (  # noqa: F401  (re-exported)
     Record,
     format_timestamp,
     parse_timestamp,
+    words_only,
 )
 
 __version__ = _voc.__version__
@@ -88,7 +89,7 @@ __all__ = [
     "customer_key", "format_timestamp", "load_model", "max_threads", "normalize", "parse_timestamp",
     "read_records", "redact",
     "Conversation", "Conversations", "Turn", "read_conversations",
-    "to_csv", "to_html", "to_json", "tokenize", "train", "write_digests",
+    "to_csv", "to_html", "to_json", "tokenize", "train", "words_only", "write_digests",
 ]
 
 
@@ -662,8 +663,9 @@ class Model:
 
     @property
     def info(self):
-        """{"task", "backend", "multi_label", "labels", "metadata_json",
-        "validation_accuracy", "validation_macro_f1"}."""
+        """{"task", "backend", "multi_label", "labels", "input",
+        "metadata_json", "validation_accuracy", "validation_macro_f1"}; "input"
+        names how texts are prepared before the model reads them."""
         return self._native.info()
 
     @property
@@ -704,14 +706,27 @@ def train(texts, labels, validation=None, lexicon=None, **options):
     (False: --no-char-ngrams), quantize, quantize_max_features,
     fasttext_dim, fasttext_bucket, threads, verbose. With task="sentiment"
     the model is stacked on voc's sentiment lexicon unless lexicon=False
-    (--no-lexicon), as the CLI does. `validation=(texts, labels)` chooses
-    settings on those rows."""
+    (--no-lexicon), as the CLI does. model_input (--model-input): what the
+    model reads, "words/1" (default: tokens that are not words, such as URLs,
+    mentions, e-mails, masks and numbers, blanked; see `words_only`) or
+    "text"; a stacked model reads "sentiment-lexicon/2". Predictions,
+    explanations and `evaluate` prepare texts the same way.
+    `validation=(texts, labels)` chooses settings on those rows."""
+    model_input = options.pop("model_input", None)
     o = _fill(_voc.TrainOptions(), options, "train")
     if lexicon is None:
         lexicon = o.task == "sentiment"
     if lexicon and o.task != "sentiment":
         raise ValueError(f"lexicon=True stacks a sentiment model on the lexicon: it needs "
                          f"task='sentiment', not {o.task!r}")
+    if lexicon and model_input is not None:
+        raise ValueError("model_input does not apply to a model stacked on the lexicon "
+                         "(it reads 'sentiment-lexicon/2'); pass lexicon=False")
+    if model_input is None:
+        model_input = "words/1"
+    if model_input not in ("words/1", "text"):
+        raise ValueError(f"model_input must be 'words/1' or 'text', not {model_input!r}")
+    o.input = model_input
     texts = list(texts)
     labels = _label_lists(labels)
     if validation is not None:

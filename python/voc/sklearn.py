@@ -47,11 +47,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     text). Parameters are those of `voc.train`: backend ("auto", "linear",
     "fasttext"), search (try a grid of settings on the validation slice),
     char_ngrams (linear: character 2-5 grams), validation_fraction, seed,
-    quantize, threads and task (the name stored in the model; "sentiment"
-    with lexicon=True stacks the model on voc's sentiment lexicon)."""
+    quantize, threads, task (the name stored in the model; "sentiment"
+    with lexicon=True stacks the model on voc's sentiment lexicon) and
+    model_input ("words/1": URLs, mentions, e-mails, masks and numbers
+    blanked; "text": the text as it is)."""
 
     def __init__(self, task="themes", backend="auto", search=False, char_ngrams=True,
-                 validation_fraction=0.15, seed=13, quantize=False, threads=0, lexicon=True):
+                 validation_fraction=0.15, seed=13, quantize=False, threads=0, lexicon=True,
+                 model_input="words/1"):
         self.task = task
         self.backend = backend
         self.search = search
@@ -61,6 +64,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.quantize = quantize
         self.threads = threads
         self.lexicon = lexicon
+        self.model_input = model_input
 
     def fit(self, X, y):
         texts = _texts(X)
@@ -75,12 +79,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if len(set(names)) != len(names):
             raise ValueError("class labels must stay distinct as text")
         self._index = {n: i for i, n in enumerate(names)}
+        stacked = bool(self.lexicon) and self.task == "sentiment"
+        extra = {} if stacked else {"model_input": self.model_input}
         self.model_ = _voc.train(texts, [str(v) for v in y.tolist()], task=self.task,
                                  backend=self.backend, search=self.search,
                                  char_ngrams=self.char_ngrams,
                                  validation_fraction=self.validation_fraction, seed=self.seed,
                                  quantize=self.quantize, threads=self.threads,
-                                 lexicon=bool(self.lexicon) and self.task == "sentiment")
+                                 lexicon=stacked, **extra)
         return self
 
     def predict_proba(self, X):

@@ -15,6 +15,7 @@
 #include "voc/adapter.h"
 #include "voc/classifier.h"
 #include "voc/language.h"
+#include "voc/model_input.h"
 #include "voc/parallel.h"
 #include "voc/reader.h"
 #include "voc/sentiment.h"
@@ -186,7 +187,8 @@ struct Analyzer::Impl {
   std::shared_ptr<const Taxonomy> taxonomy;
   std::unique_ptr<ThemeClassifier> themes;
   std::unique_ptr<TextClassifier> themes_model;
-  std::shared_ptr<const ThemeAdapter> adapter;  // for unclassified texts
+  std::unique_ptr<ModelInput> themes_model_input;  // what themes_model reads
+  std::shared_ptr<const ThemeAdapter> adapter;     // for unclassified texts
   std::unique_ptr<SignalDetector> signals;
   // The patterns of `themes` and `signals`, searched once per text.
   std::shared_ptr<internal::RegexSetGroup> patterns;
@@ -197,9 +199,10 @@ struct Analyzer::Impl {
   std::vector<std::pair<std::string, double>> ModelScores(std::string_view text) const {
     std::vector<std::pair<std::string, double>> scores;
     if (!themes_model) return scores;
+    const std::string input = themes_model_input->Prepare(text);
     std::vector<Prediction> preds = themes_model->info().multi_label
-                                        ? themes_model->PredictAboveThresholds(text)
-                                        : themes_model->Predict(text, themes_model_top_k);
+                                        ? themes_model->PredictAboveThresholds(input)
+                                        : themes_model->Predict(input, themes_model_top_k);
     scores.reserve(preds.size());
     for (auto& p : preds) scores.emplace_back(std::move(p.label), p.probability);
     return scores;
@@ -380,6 +383,9 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
           InvalidArgumentError(model_path +
                                " is a sentiment model (task 'sentiment'), not a themes model; give it as "
                                "the sentiment model (--sentiment-model) instead"));
+    auto input = ModelInput::Create((*model)->info().input);
+    if (!input.ok()) return finish(input.status());
+    im.themes_model_input = std::make_unique<ModelInput>(std::move(*input));
     im.themes_model = std::move(*model);
     im.description["themes_model"] = "model:" + model_path;
     if (!im.taxonomy) {

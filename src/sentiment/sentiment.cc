@@ -12,6 +12,7 @@
 #include "sentiment/sentiment_lexicon.h"
 #include "sentiment/sentiment_model.h"
 #include "sentiment/sentiment_scan.h"
+#include "text/segment.h"
 
 namespace voc {
 
@@ -228,13 +229,17 @@ Result<std::unique_ptr<SentimentAnalyzer>> SentimentAnalyzer::Create(const Senti
   return a;
 }
 
-std::string SentimentAnalyzer::ModelInput(std::string_view text) const {
+std::string SentimentAnalyzer::ModelInput(std::string_view text, std::string_view input) const {
   std::vector<si::Token> toks;
   std::vector<std::pair<uint32_t, uint32_t>> sentences;
   impl_->scanner.Scan(text, &toks, &sentences);
   SentimentResult r;
   impl_->Score(text, toks, sentences, &r, /*lexicon_only=*/true);
-  std::string out(text);
+  std::string out;
+  if (input == kSentimentLexiconInputV1)
+    out.assign(text);
+  else
+    internal::BlankNonWords(text, &out);
   si::AppendLexiconTokens(r.lexicon_score, r.lexicon_positive, r.lexicon_negative, &out);
   return out;
 }
@@ -679,7 +684,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     thread_local std::string input;
     thread_local std::vector<std::string> suffixes;
     std::vector<internal::TextPart> spans(ns);
-    input.assign(text);
+    model->PrepareText(text, &input);
     suffixes.resize(ns);
     for (size_t s = 0; s < ns; ++s) {
       suffixes[s].clear();
@@ -736,13 +741,11 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
     std::array<double, 3> m;
     if (given != nullptr) {  // judged already (PredictParts)
       m = *given;
-    } else if (model->wants_lexicon_tokens()) {
-      thread_local std::string input;
-      input.assign(text);
-      si::AppendLexiconTokens(lexicon_score, pos, neg, &input);
-      m = model->Predict(input);
     } else {
-      m = model->Predict(text);
+      thread_local std::string input;
+      model->PrepareText(text, &input);
+      if (model->wants_lexicon_tokens()) si::AppendLexiconTokens(lexicon_score, pos, neg, &input);
+      m = model->Predict(input);
     }
     *model_probs = m;
     double total = m[0] + m[1] + m[2];

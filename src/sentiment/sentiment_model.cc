@@ -13,6 +13,7 @@
 #include <fasttext/fasttext.h>
 
 #include "classifier/classifier_backend.h"
+#include "text/segment.h"
 #include "voc/classifier.h"
 #include "voc/sentiment.h"
 
@@ -62,6 +63,7 @@ struct SentimentModel::Impl {
   fasttext::FastText ft;
   std::vector<int> class_of_label;  // label index (fastText id or voc label) -> 0/1/2 or -1
   bool lexicon_tokens = false;
+  bool words_only = false;  // tokens that are not words blanked first
 
   // The classes of a voc model's label probabilities.
   std::array<double, 3> Classes(const std::vector<double>& p) const {
@@ -73,6 +75,13 @@ struct SentimentModel::Impl {
 };
 
 bool SentimentModel::wants_lexicon_tokens() const { return impl_->lexicon_tokens; }
+
+void SentimentModel::PrepareText(std::string_view text, std::string* out) const {
+  if (impl_->words_only)
+    internal::BlankNonWords(text, out);
+  else
+    out->assign(text);
+}
 
 SentimentModel::SentimentModel() : impl_(new Impl) {}
 SentimentModel::~SentimentModel() = default;
@@ -93,11 +102,13 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
                            "' is neither a voc sentiment model nor a fastText model (" +
                            c.status().message() + ")");
     const std::string& input = (*c)->info().input;
-    if (input != "text" && input != kSentimentLexiconInput)
+    if (input != "text" && input != kWordsInput && input != kSentimentLexiconInput &&
+        input != kSentimentLexiconInputV1)
       return FailedPreconditionError("sentiment model '" + path + "' expects input '" + input +
                                      "', which this version cannot produce");
     std::unique_ptr<SentimentModel> model(new SentimentModel);
-    model->impl_->lexicon_tokens = input == kSentimentLexiconInput;
+    model->impl_->lexicon_tokens = input == kSentimentLexiconInput || input == kSentimentLexiconInputV1;
+    model->impl_->words_only = input == kWordsInput || input == kSentimentLexiconInput;
     int found = 0;
     for (const std::string& l : (*c)->info().labels) {
       model->impl_->class_of_label.push_back(-1);

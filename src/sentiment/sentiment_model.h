@@ -44,6 +44,10 @@ class SentimentModel {
                     std::array<double, 3>* text_probs, std::vector<std::array<double, 3>>* part_probs) const;
   // Whether Predict expects the text with AppendLexiconTokens applied.
   bool wants_lexicon_tokens() const;
+  // Sets `out` to `text` as the model reads it before any lexicon tokens:
+  // the text itself, or with its tokens that are not words blanked (inputs
+  // "words/1" and kSentimentLexiconInput). Byte offsets are kept.
+  void PrepareText(std::string_view text, std::string* out) const;
 
  private:
   SentimentModel();

@@ -321,5 +321,72 @@ void Words(std::string_view text, std::vector<Word>* out) {
   }
 }
 
+void BlankNonWords(std::string_view text, std::string* out) {
+  out->assign(text);
+  thread_local std::vector<SocialSpan> social;
+  social.clear();
+  SocialSpans(text, &social);
+  const size_t n = text.size();
+  char* o = out->data();
+  for (const SocialSpan& s : social) {
+    if (IsNonWord(s.kind)) {
+      std::memset(o + s.begin, ' ', std::min<size_t>(s.end, n) - s.begin);
+    } else if (s.kind == TokenKind::kHashtag && s.begin < n && text[s.begin] == '#') {
+      o[s.begin] = ' ';
+    }
+  }
+  // Numbers: runs of word characters that IsNumberWord accepts, joined by a
+  // single '.' or ',' between digits ("1,234.56"). Runs inside a social
+  // token are left to the loop above.
+  size_t next_social = 0;
+  size_t i = 0;
+  auto word_end = [&](size_t pos) {  // end of the run of word characters at pos
+    while (pos < n) {
+      const auto c = static_cast<unsigned char>(text[pos]);
+      if (c < 0x80) {
+        if (!IsWordCodePoint(c)) break;
+        ++pos;
+        continue;
+      }
+      size_t next = pos;
+      bool invalid = false;
+      const char32_t cp = DecodeUtf8(text, &next, &invalid);
+      if (invalid || !IsWordCodePoint(cp)) break;
+      pos = next;
+    }
+    return pos;
+  };
+  while (i < n) {
+    while (next_social < social.size() && social[next_social].end <= i) ++next_social;
+    if (next_social < social.size() && social[next_social].begin <= i) {
+      i = social[next_social].end;
+      continue;
+    }
+    const size_t e = word_end(i);
+    if (e == i) {
+      size_t next = i;
+      bool invalid = false;
+      DecodeUtf8(text, &next, &invalid);
+      i = next;
+      continue;
+    }
+    const size_t stop = next_social < social.size() ? social[next_social].begin : n;
+    if (e <= stop && IsNumberWord(text.substr(i, e - i))) {
+      size_t end = e;
+      // "1,234.56": a separator between digits belongs to the number.
+      while (end + 1 < n && end + 1 < stop && (text[end] == '.' || text[end] == ',') &&
+             text[end + 1] >= '0' && text[end + 1] <= '9') {
+        const size_t e2 = word_end(end + 1);
+        if (e2 > stop || !IsNumberWord(text.substr(end + 1, e2 - end - 1))) break;
+        end = e2;
+      }
+      std::memset(o + i, ' ', end - i);
+      i = end;
+      continue;
+    }
+    i = e;
+  }
+}
+
 }  // namespace internal
 }  // namespace voc

@@ -27,6 +27,7 @@
 #define VOC_SRC_TEXT_SEGMENT_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -76,6 +77,15 @@ struct Word {
 // Sets `out` to the words of `text`, in order (the phrase statistics'
 // words; the aggregate keeps those that IsContentWord accepts).
 void Words(std::string_view text, std::vector<Word>* out);
+
+// Sets `out` to `text` with every token that is not a word replaced by
+// spaces, byte for byte (offsets into `out` are offsets into `text`): URLs,
+// e-mail addresses, @mentions, redaction masks, money and times (IsNonWord),
+// the '#' of a hashtag (its word stays), and numbers (IsNumberWord, with
+// the separators of "1,234.56" and "10.5"). Words, punctuation, emoji and
+// emoticons are kept. The input of models of kind "words/1"
+// (voc/model_input.h).
+void BlankNonWords(std::string_view text, std::string* out);
 
 // Sets `out` to the sentences of `text` (see above); `social` holds the
 // social tokens of `text` (SocialSpans), in order.

@@ -135,7 +135,7 @@ def test_sentiment_models_are_stacked_on_the_lexicon(tmp_path, voc):
     model = tmp_path / "s.vocm"
     r = voc("train", "--input", train, "--output", model, "--task", "sentiment")
     assert r.code == 0, r.err
-    assert "input: sentiment-lexicon/1" in r.out and '"char_ngrams":null' in r.out
+    assert "input: sentiment-lexicon/2" in r.out and '"char_ngrams":null' in r.out
     # eval and predict give the model the lexicon's tokens too.
     test = write_csv(tmp_path / "st.csv", [("the agent was rude, still waiting", "negative"),
                                            ("thank you, great help", "positive"),
@@ -152,7 +152,7 @@ def test_sentiment_models_are_stacked_on_the_lexicon(tmp_path, voc):
     # --no-lexicon: a plain text model; other labels are refused.
     r = voc("train", "--input", train, "--output", tmp_path / "p.vocm", "--task", "sentiment", "--no-lexicon")
     assert r.code == 0, r.err
-    assert "input: text;" in r.out
+    assert "input: words/1;" in r.out
     bad = write_csv(tmp_path / "bad.csv", rows + [("meh", "mixed")])
     r = voc("train", "--input", bad, "--output", tmp_path / "b.vocm", "--task", "sentiment")
     assert r.code == 1
@@ -203,3 +203,36 @@ def test_predict_threads_keep_input_order(same_output_for_threads, source_dir):
     lines = out.splitlines()
     assert len(lines) == 60
     assert all(len(l.split("\t")) == 4 for l in lines)
+
+
+def test_theme_models_read_only_words(tmp_path, voc):
+    # Each label's texts carry its own mention, URL and mask: a model of the
+    # raw text learns them, a words/1 model (the default) never sees them.
+    rows = [("@" + label + "desk " + text + " https://" + label + ".example.com/a [EMAIL] 4417", label)
+            for text, label in synthetic(120)]
+    train = write_csv(tmp_path / "leaky.csv", rows)
+    words, raw = tmp_path / "w.vocm", tmp_path / "r.vocm"
+    r = voc("train", "--input", train, "--output", words, "--backend", "linear")
+    assert r.code == 0, r.err
+    assert "input: words/1;" in r.out
+    r = voc("train", "--input", train, "--output", raw, "--backend", "linear", "--model-input", "text")
+    assert r.code == 0, r.err
+    assert "input: text;" in r.out
+    line = "@billingdesk https://billing.example.com/a [EMAIL] my package is late\n"
+    r = voc("predict", "--model", words, "--explain", stdin=line)
+    assert r.code == 0, r.err
+    assert r.out.startswith("delivery\t")
+    for leak in ("billingdesk", "example", "http", "email"):
+        assert leak not in r.out.lower(), r.out
+    r = voc("predict", "--model", raw, "--explain", stdin="@billingdesk https://billing.example.com/a\n")
+    assert r.code == 0, r.err
+    assert r.out.startswith("billing\t") and ("billingdesk" in r.out or "example" in r.out), r.out
+    test = write_csv(tmp_path / "t.csv", rows[:30])
+    r = voc("eval", "--model", words, "--input", test, "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["accuracy"] == 1.0
+    r = voc("train", "--input", train, "--output", tmp_path / "x.vocm", "--model-input", "html")
+    assert r.code == 2 and "--model-input must be words/1 or text, not 'html'" in r.err
+    r = voc("train", "--input", train, "--output", tmp_path / "x.vocm", "--task", "sentiment",
+            "--model-input", "text")
+    assert r.code == 2 and "--model-input does not apply to a model stacked on the lexicon" in r.err
