@@ -39,17 +39,14 @@
 //   everywhere): brand names, the company's handle, channel names. Such a
 //   word never begins or ends a phrase.
 // * Clustering: the `max_phrases` best candidates (document frequency times
-//   inverse document frequency times log of the lift over general text; a phrase is dropped for a longer one found
-//   in >= 90% of its records) are grouped by agglomerative clustering: each
-//   group has the set of records holding any of its phrases, and the two
-//   groups whose sets correlate most (phi coefficient over the uncovered
-//   records, 0 under independence whatever their sizes) merge, while that
-//   correlation is at least `link`: "lost bag", "lost luggage" and "baggage
-//   claim" end in one group when they share records. A phrase belongs to one
-//   group. Each uncovered record goes to the group whose phrases it holds
-//   with the largest summed
-//   inverse document frequency; groups with fewer than `min_theme_docs`
-//   records are dropped and their records reassigned.
+//   inverse document frequency times log of the lift over general text; a phrase is dropped for a longer one
+//   found in >= 90% of its records) are grouped by agglomerative clustering: each group has the set of
+//   records holding any of its phrases, and the two groups whose sets correlate most (phi coefficient over
+//   the uncovered records, 0 under independence whatever their sizes) merge, while that correlation is at
+//   least `link`: "lost bag", "lost luggage" and "baggage claim" end in one group when they share records. A
+//   phrase belongs to one group. Each uncovered record goes to the group whose phrases it holds with the
+//   largest summed inverse document frequency; groups with fewer than `min_theme_docs` records are dropped
+//   and their records reassigned.
 // * Each theme: a name from its 1..3 most distinctive phrases (F1 of "holds
 //   the phrase" against membership; a phrase inside another chosen one is
 //   skipped), unique; the sample members' record ids; representative

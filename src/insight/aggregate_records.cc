@@ -51,8 +51,8 @@ Status AggregateRecords(RecordReader& reader, const Analyzer& analyzer, const Pi
 Status AggregateAnalyses(std::vector<Analysis>& analyses, int threads, const PrepareAnalysis& prepare,
                          Aggregate* out) {
   const size_t n = analyses.size();
-  const size_t k = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(internal::ResolveThreads(threads)),
-                                                        (n + 255) / 256));
+  const size_t k = std::max<size_t>(
+      1, std::min<size_t>(static_cast<size_t>(internal::ResolveThreads(threads)), (n + 255) / 256));
   if (k == 1) {
     for (Analysis& a : analyses) AddOne(a, prepare, out);
     return Status::Ok();
