@@ -1369,6 +1369,7 @@ PYBIND11_MODULE(_voc, m) {
             o.score_kind = *k;
           })
       .def_readwrite("bootstrap_samples", &voc::FindingsOptions::bootstrap_samples)
+      .def_readwrite("relative_weights", &voc::FindingsOptions::relative_weights)
       .def_property(
           "rank_by", [](const voc::FindingsOptions& o) { return voc::RankByName(o.rank_by); },
           [](voc::FindingsOptions& o, const std::string& name) {

@@ -101,6 +101,12 @@ def test_money_and_impact_equal_the_cli(tmp_path, econ_csv, cfpb_frame):
     assert list(drivers.columns) == vp.DRIVER_COLUMNS
     assert drivers["impact"].tolist() == [d["impact"] for d in cli["drivers"]]
     assert drivers.attrs["score"]["name"] == "nps"
+    # relative_weights=False: the same impacts, without the regression's weights.
+    assert any(d["relative_weight"] > 0 for d in cli["drivers"])
+    with pytest.warns(UserWarning):
+        plain = json.loads(voc.detect_findings(agg, relative_weights=False, **MONEY).to_json())
+    assert [d["impact"] for d in plain["drivers"]] == [d["impact"] for d in cli["drivers"]]
+    assert all(d["relative_weight"] == 0 and "R^2" not in d["why"] for d in plain["drivers"])
 
 
 @needs_cli
