@@ -187,6 +187,9 @@ TEST_CASE("ThemeAdapter: the verbatims the rules miss get adapted themes, the ot
   // masks are no evidence, and a text of nothing else gets none.
   const std::string stop_words = "I was for the and the 42 [ACCOUNT]";
   CHECK(an->AnalyzeText(stop_words).unclassified());
+  // Nor are the pieces of mentions and URLs, whatever words they spell.
+  CHECK(Find(an->AnalyzeText("I was billed for the invoice, the fee and the bill"), "billing") != nullptr);
+  CHECK(an->AnalyzeText("I was @invoice @fee @bill https://example.com/invoice/fee/bill").unclassified());
   for (const auto& e : h->evidence) {
     const std::string word = a.text.substr(e.begin, e.end - e.begin);
     CHECK_MESSAGE(word.find("the") == std::string::npos, word);

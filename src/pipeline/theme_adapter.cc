@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text/segment.h"
 #include "text/stop_words.h"
 #include "util/json_depth.h"
 #include "voc/analyzer.h"
@@ -176,7 +177,10 @@ bool IsWordByte(unsigned char c) {
 
 std::string ContentOnly(std::string_view text, bool* content,
                         const std::set<std::string, std::less<>>* rule_words = nullptr) {
-  std::string out(text);
+  // Tokens that are not words (URLs, mentions, e-mails, masks, numbers) are
+  // never features nor evidence: the segmentation's rule (text/segment.h).
+  std::string out;
+  internal::BlankNonWords(text, &out);
   *content = false;
   auto is_word_byte = IsWordByte;
   std::string lower;
@@ -346,7 +350,8 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
         if (matched.count(w)) ++occurs[w];
     }
     for (const auto& [w, n] : matched)
-      if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs[w])) impl->rule_words.insert(w);
+      if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs[w]))
+        impl->rule_words.insert(w);
   }
 
   std::set<std::string> kept;
