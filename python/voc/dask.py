@@ -82,6 +82,35 @@ def _analyzer(options, adapter=None):
         return an
 
 
+def _remember(options, adapter, analyzer):
+    """Makes `analyzer` (built for `options`, with the adapted themes
+    serialized in `adapter` applied) the cached analyzer of this process
+    for them, so that tasks run in this process do not build another."""
+    import hashlib
+    key = (_frozen(options or {}), hashlib.sha256(adapter).hexdigest() if adapter else None)
+    with _cache_lock:
+        _analyzers.setdefault(key, analyzer)
+
+
+def _fit_threads(client, threads_per_task):
+    """Threads for fitting the adapter on the client, while the workers
+    wait for it: those of the cluster (at most the client's cores), as
+    `voc findings --threads N` fits on its N threads; `threads_per_task`
+    without a distributed client."""
+    import os
+    if client is None:
+        try:
+            from distributed import get_client
+            client = get_client()
+        except (ImportError, ValueError):
+            return threads_per_task
+    try:
+        total = sum(client.nthreads().values())
+    except Exception:  # a client without workers' info: as the tasks
+        return threads_per_task
+    return max(threads_per_task, min(total, os.cpu_count() or 1))
+
+
 def aggregate_partition(pdf, columns, period, analyzer_options=None, aggregate_options=None,
                         threads=1, id_offset=0, errors="raise", missing="reject"):
     """Analyses one pandas partition and returns its `voc.Aggregate` (which
@@ -259,21 +288,24 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
             if len(head) >= 1000:
                 break
             head += _voc_pkg._voc.probe_file(path, _reading.reader_options(**reader), 1000 - len(head))[2]
-        chooser = _voc_pkg.Analyzer(**dict(options, industry_sample=head))
-        chosen = chooser.industries()
+        # The one analyzer of the client: it chooses the packs, fits the
+        # adapter and (in this process) analyses, as the CLI's one analyzer.
+        base = _voc_pkg.Analyzer(**dict(options, industry_sample=head))
+        chosen = base.industries()
         if chosen.get("packs"):
             packs = [p["id"] for p in chosen["packs"] if p.get("enabled")]
             options["industry"] = ",".join(packs) if packs else "none"
     else:
-        chooser = None
+        sampled = False
+        base = _voc_pkg.Analyzer(**options)
     adapter = None
     if adapt and not options.get("adapted_model"):
         import warnings
         ao = _voc_pkg._fill(_voc_pkg._voc.AdaptOptions(), {"sample_records": adapt_sample},
                             "adapt")
-        ao.threads = threads_per_task
+        ao.threads = _fit_threads(client, threads_per_task)
         fitted, why = _voc_pkg._voc.fit_file_adapter(
-            parts[0][0], _reading.reader_options(**reader), _analyzer(options)._native, ao,
+            parts[0][0], _reading.reader_options(**reader), base._native, ao,
             1000 if sampled else 0)
         if fitted is None:
             warnings.warn(f"{why}; themes from the rules only", RuntimeWarning, stacklevel=2)
@@ -281,8 +313,10 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
             adapter = fitted.serialize()
             if save_adapted is not None:
                 fitted.save(os.fspath(save_adapted))
+            base._native.set_theme_adapter(fitted)
     elif save_adapted is not None:
         raise ValueError("save_adapted needs adapt=True and no adapted_model")
+    _remember(options, adapter, base)  # tasks run in this process use it as it is
     part = dask.delayed(aggregate_file_part, pure=True)
     merge = dask.delayed(_merge_parts, pure=True)
     shared = dask.delayed(adapter, pure=True) if adapter else None  # one copy in the graph
@@ -297,7 +331,7 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
     else:
         agg, stats, rejects = level[0].compute()
     agg.score_col, agg.value_col = score_col or None, value_col or None
-    agg.analyzer = chooser if chooser is not None else _analyzer(options)
+    agg.analyzer = base
     agg.stats = stats
     agg.rejects = [json.loads(r) for r in rejects]
     return agg
