@@ -1286,6 +1286,25 @@ PYBIND11_MODULE(_voc, m) {
              }
              return Str(s);
            })
+      .def("serialize_binary",
+           [](const voc::Aggregate& g) {
+             std::string s;
+             {
+               py::gil_scoped_release nogil;
+               s = g.SerializeBinary();
+             }
+             return py::bytes(s);
+           })
+      .def("_load_binary",
+           [](voc::Aggregate& g, const py::bytes& data) {
+             std::string_view bytes = data;  // the bytes object outlives the call
+             voc::Result<voc::Aggregate> r = voc::InvalidArgumentError("not read");
+             {
+               py::gil_scoped_release nogil;
+               r = voc::Aggregate::DeserializeBinary(bytes);
+             }
+             g = ValueOrThrow(std::move(r));
+           })
       .def("_copy_from", [](voc::Aggregate& g, const voc::Aggregate& other) { g = other; })
       .def("_load",
            [](voc::Aggregate& g, const std::string& json) {

@@ -63,6 +63,30 @@ def test_serialize_pickle_roundtrip(cfpb_analyses):
     assert p.period == "month"
 
 
+def test_binary_form_roundtrip_pickle_and_errors(cfpb_analyses):
+    agg = aggregate_of(cfpb_analyses[:100])
+    data = agg.serialize_binary()
+    assert isinstance(data, bytes) and data.startswith(b"voc.aggb")
+    assert len(data) < len(agg.serialize().encode())
+    back = voc.Aggregate.deserialize(data)
+    assert back.serialize() == agg.serialize()
+    # Pickles (between Dask workers) carry the binary form; those made with
+    # the JSON still load.
+    assert b"voc.aggb" in pickle.dumps(agg)
+    assert voc._aggregate_from_json(agg.serialize()).serialize() == agg.serialize()
+    # Partials in binary merge as their JSON does.
+    halves = [aggregate_of(cfpb_analyses[:50]), aggregate_of(cfpb_analyses[50:100])]
+    by_binary = voc.merge_aggregates([h.serialize_binary() for h in halves])
+    by_json = voc.merge_aggregates([h.serialize() for h in halves])
+    assert by_binary.serialize() == by_json.serialize()
+    with pytest.raises(ValueError, match=r"^binary aggregate: truncated at "):
+        voc.Aggregate.deserialize(data[:-3])
+    with pytest.raises(ValueError, match=r"unsupported version 9 \(this build reads 1\)"):
+        voc.Aggregate.deserialize(b"voc.aggb\x09" + data[9:])
+    with pytest.raises(ValueError, match="bytes after the end"):
+        voc.Aggregate.deserialize(data + b"\x00")
+
+
 def test_aggregate_errors(cfpb_analyses):
     with pytest.raises(ValueError, match="fortnight"):
         voc.Aggregate("fortnight")

@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "util/json_depth.h"
+#include "util/impl_access.h"
+#include "insight/aggregate_json.h"
 #include "insight/aggregate_data.h"
 #include "voc/json.h"
 #include "insight/aggregate_figures.h"
@@ -680,8 +682,9 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   return out;
 }
 
-std::string Aggregate::Serialize() const {
-  const AggregateData& d = *impl_;
+namespace internal {
+
+nlohmann::json AggregateHeadJson(const AggregateData& d) {
   Json j;
   j["format"] = kFormat;
   j["version"] = kFormatVersion;
@@ -736,6 +739,14 @@ std::string Aggregate::Serialize() const {
   j["totals_figures"] = {{"score_buckets", internal::BucketsToJson(d.total_buckets)},
                          {"churn_customers", internal::ChurnToJson(d.churn_customers)},
                          {"theme_pairs", internal::PairsToJson(d.theme_pairs)}};
+  return j;
+}
+
+}  // namespace internal
+
+std::string Aggregate::Serialize() const {
+  const AggregateData& d = *impl_;
+  Json j = internal::AggregateHeadJson(d);
   Json sample = Json::array();
   for (const internal::SampleDoc& x : d.sample)
     sample.push_back({x.hash, x.id, x.period, x.channel, x.polarity, x.score_micros, x.emotion_micros,
@@ -765,6 +776,12 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     return InvalidArgumentError("aggregate: " + deep);
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgumentError("aggregate: not valid JSON");
+  return internal::AggregateFromJson(j, nullptr);
+}
+
+namespace internal {
+
+Result<Aggregate> AggregateFromJson(const nlohmann::json& j, const BulkReader& bulk) {
   try {
     using R = Reader;
     if (!j.is_object()) R::Fail("not a JSON object");
@@ -794,7 +811,7 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
       o.discovery_sample = R::U64(jo["discovery_sample"], "$.options.discovery_sample");
 
     Aggregate out(o);
-    AggregateData& d = *out.impl_;
+    AggregateData& d = ImplOf(out);
     Reader r{o.period, &d.legacy_counts};
     const internal::CheckPeriod check = [&r](const std::string& id, const std::string& path) {
       r.CheckPeriod(id, path);
@@ -889,6 +906,10 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
       if (auto pc = f.find("theme_pairs"); pc != f.end())
         d.theme_pairs = internal::ReadPairs(*pc, "$.totals_figures.theme_pairs", check);
     }
+    if (bulk) {  // the phrase tables and the sample come from elsewhere
+      bulk(&d, check);
+      return out;
+    }
     const Json& ph = R::Field(j, "phrases", "$");
     d.unclassified_ngrams = r.ReadNgrams(R::Field(ph, "unclassified", "$.phrases"), "$.phrases.unclassified");
     d.all_ngrams = r.ReadNgrams(R::Field(ph, "all", "$.phrases"), "$.phrases.all");
@@ -935,5 +956,7 @@ Result<Aggregate> Aggregate::Deserialize(std::string_view text) {
     return InvalidArgumentError(std::string("aggregate: ") + e.what());
   }
 }
+
+}  // namespace internal
 
 }  // namespace voc
