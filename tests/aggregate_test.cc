@@ -423,12 +423,14 @@ TEST_CASE("Aggregate::DeserializeBinary: every bad input is an error with its re
   CHECK(err(magic + '\x01' + '\x7f') == "binary aggregate: truncated at the head");
   CHECK(err(magic + "\x01\x02{}") == "binary aggregate: $.format is missing");
   CHECK(err(magic + "\x01\x01{") == "binary aggregate: the head is not valid JSON");
-  CHECK(err(edit("\"records\":1", "\"records\":2")) == "binary aggregate: $.totals do not add up to $.records");
+  CHECK(err(edit("\"records\":1", "\"records\":2")) ==
+        "binary aggregate: $.totals do not add up to $.records");
   CHECK(err(edit("2024-W01", "2024-W99", head_end)) ==
         "binary aggregate: $.phrases.all: '2024-W99' is not a week period id");
   CHECK(err(good.substr(0, good.size() - 1)).rfind("binary aggregate: truncated at $.sample[0]", 0) == 0);
   CHECK(err(good + "x") == "binary aggregate: bytes after the end");
-  CHECK(err(edit("bill 1", "bill \xff", head_end)) == "binary aggregate: $.sample[0]: text that is not UTF-8");
+  CHECK(err(edit("bill 1", "bill \xff", head_end)) ==
+        "binary aggregate: $.sample[0]: text that is not UTF-8");
   // Counts larger than the bytes left are refused before anything is allocated.
   CHECK(err(good.substr(0, head_end) + "\xff\xff\xff\xff\x0f") ==
         "binary aggregate: $.phrases.all: count exceeds the bytes left");

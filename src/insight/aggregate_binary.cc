@@ -14,8 +14,8 @@
 //               period, channel, polarity (signed), score_micros (signed),
 //               emotion_micros (signed), signals, covered (0/1), terms,
 //               snippet, rating (0/1/2), rating_milli (signed)
-// and nothing after. Text is UTF-8 (checked on reading), as in the JSON. The phrase tables are written in hash-table order
-// (not sorted): this form is fast, not canonical.
+// and nothing after. Text is UTF-8 (checked on reading), as in the JSON. The phrase tables are written in
+// hash-table order (not sorted): this form is fast, not canonical.
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -239,7 +239,8 @@ Result<Aggregate> Aggregate::DeserializeBinary(std::string_view bytes) {
     d->unclassified_docs = ReadPeriodCounts(&r, check, "$.phrases.unclassified_docs");
     d->ngrams_dropped = r.U("$.phrases.dropped");
     const uint64_t n = r.Count("$.sample");
-    if (n > d->options.discovery_sample) ByteReader::Fail("$.sample: more records than options.discovery_sample");
+    if (n > d->options.discovery_sample)
+      ByteReader::Fail("$.sample: more records than options.discovery_sample");
     d->sample.reserve(n);
     for (uint64_t i = 0; i < n; ++i) {
       const std::string p = "$.sample[" + std::to_string(i) + "]";
