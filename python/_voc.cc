@@ -1739,20 +1739,21 @@ PYBIND11_MODULE(_voc, m) {
                                   std::find(cols.begin(), cols.end(), std::string("id")) == cols.end();
             voc::Aggregate aggregate(ao);
             voc::RejectWriter::Redact redact = [&an](std::string_view raw) { return an.Redact(raw); };
-            voc::Status st = voc::RunPipeline(
+            // Each analysing thread adds to an aggregate of its own (merged:
+            // the same result as adding in input order).
+            voc::Status st = voc::AggregateRecords(
                 **reader, an, po,
-                [&](voc::Analysis&& a) {
-                  voc::RecordFigures fig;
+                [&](voc::Analysis& a, voc::RecordFigures* fig) {
                   for (const auto& field : a.fields) {
                     if (!score_column.empty() && field.first == score_column)
-                      voc::ParseScoreField(field.second, &fig);
+                      voc::ParseScoreField(field.second, fig);
                     if (!value_column.empty() && field.first == value_column)
-                      voc::ParseValueField(field.second, &fig);
+                      voc::ParseValueField(field.second, fig);
                   }
                   if (numbered) a.id.insert(0, id_prefix);
-                  aggregate.Add(a, fig);
                 },
-                [&](const voc::Reject& r) { rejects.push_back(voc::RejectWriter::ToJson(r, redact)); });
+                [&](const voc::Reject& r) { rejects.push_back(voc::RejectWriter::ToJson(r, redact)); },
+                &aggregate);
             stats = (*reader)->stats();
             if (!st.ok()) return st;
             if (target != nullptr)
