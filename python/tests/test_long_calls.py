@@ -1,5 +1,6 @@
 """Long calls: progress reports and Ctrl-C (KeyboardInterrupt) within about
 a second."""
+import gc
 import os
 import signal
 import threading
@@ -49,6 +50,10 @@ def test_progress_bar_on_stderr_without_tqdm(analyzer, capsys, monkeypatch):
 
 
 def _interrupt_after(seconds):
+    # Collect first: a KeyboardInterrupt that lands in the finalizer of an
+    # object left by earlier tests (say, a weak reference's callback during
+    # a garbage collection) is swallowed as unraisable, not raised here.
+    gc.collect()
     timer = threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     return timer
