@@ -1,5 +1,6 @@
 // The general background of theme discovery (discovery_background.h).
 #include "insight/discovery_background.h"
+#include "util/data_lines.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -24,18 +25,13 @@ double Background::Rate(const std::string& phrase) const {
 Result<std::shared_ptr<const Background>> ParseBackground(std::string_view text, const std::string& name) {
   auto bg = std::make_shared<Background>();
   bool header = false;
-  size_t line_no = 0, b = 0;
+  internal::DataLines lines(text);
   auto fail = [&](const std::string& why) {
-    return InvalidArgumentError("background " + name + " line " + std::to_string(line_no) + ": " + why);
+    return InvalidArgumentError("background " + name + " line " + std::to_string(lines.line_no()) + ": " +
+                                why);
   };
-  while (b < text.size()) {
-    size_t e = text.find('\n', b);
-    if (e == std::string_view::npos) e = text.size();
-    std::string_view line = text.substr(b, e - b);
-    b = e + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
+  std::string_view line;
+  while (lines.Next(&line)) {
     if (!header) {
       if (line != "phrase\tper_million")
         return fail("expected the header \"phrase<TAB>per_million\" before any entry");

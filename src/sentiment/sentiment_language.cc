@@ -20,6 +20,7 @@
 
 #include "sentiment/sentiment_scan.h"
 #include "util/utf8_util.h"
+#include "util/data_lines.h"
 
 namespace voc {
 namespace internal {
@@ -245,15 +246,10 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
   im.source_negated = im.source + ":negated";
   im.negation_after = language == "de" || language == "nl";
   im.inflect_names = language == "de";
-  size_t line_no = 0;
-  for (size_t pos = 0; pos < contents.size();) {
-    size_t eol = contents.find('\n', pos);
-    if (eol == std::string_view::npos) eol = contents.size();
-    std::string_view line = contents.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line[0] == '#') continue;
+  internal::DataLines lines(contents);
+  std::string_view line;
+  while (lines.Next(&line)) {
+    const size_t line_no = lines.line_no();
     auto bad = [&](const std::string& why) {
       return InvalidArgumentError("line " + std::to_string(line_no) + ": " + why);
     };
