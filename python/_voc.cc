@@ -1434,7 +1434,9 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("max_phrases", &voc::DiscoveryOptions::max_phrases)
       .def_readwrite("link", &voc::DiscoveryOptions::link)
       .def_readwrite("phrases_per_theme", &voc::DiscoveryOptions::phrases_per_theme)
-      .def_readwrite("examples", &voc::DiscoveryOptions::examples);
+      .def_readwrite("examples", &voc::DiscoveryOptions::examples)
+      .def_readwrite("background", &voc::DiscoveryOptions::background)
+      .def_readwrite("min_general_lift", &voc::DiscoveryOptions::min_general_lift);
   m.def("validate_discovery_options",
         [](const voc::DiscoveryOptions& o) { ThrowIfError(voc::ValidateDiscoveryOptions(o)); });
   // Returns (draft taxonomy JSON, discovery JSON) for an aggregate.

@@ -125,9 +125,11 @@ bool PrintConfigIfAsked(const AnalyzerFlags& f) {
   return true;
 }
 
-std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f, const std::vector<voc::Record>& sample) {
+std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& f, const std::vector<voc::Record>& sample,
+                                            void (*adjust)(voc::AnalyzerOptions*)) {
   CheckThreads(f.threads);
   voc::AnalyzerOptions o = ResolveAnalyzerOptions(f);
+  if (adjust) adjust(&o);
   o.industry_sample.reserve(sample.size());
   for (const auto& r : sample) o.industry_sample.push_back(r.text);
   if (f.adapt != "" && f.adapt != "on" && f.adapt != "off")

@@ -49,8 +49,11 @@ bool PrintConfigIfAsked(const AnalyzerFlags& flags);
 // Builds the analyzer; throws Failure with the library's message. With
 // --industry auto, `sample` holds the records it looks at (the first ones of
 // the input, see ReadIndustrySample).
+// `adjust`, when given, changes the resolved options first (a command that
+// never reads a stage's output turns it off).
 std::unique_ptr<voc::Analyzer> MakeAnalyzer(const AnalyzerFlags& flags,
-                                            const std::vector<voc::Record>& sample = {});
+                                            const std::vector<voc::Record>& sample = {},
+                                            void (*adjust)(voc::AnalyzerOptions*) = nullptr);
 
 // With --industry auto, reads the first voc::kIndustrySampleRecords records
 // of `reader` (rejects met on the way go to `rejects`); the caller analyses

@@ -60,6 +60,9 @@ int RunDiscover(int argc, char** argv) {
       "records sampled for discovery (memory stays flat beyond it)")(
       "link", po::value(&dopt.link)->default_value(dopt.link),
       "correlation (phi) of record sets that merges two groups of phrases")(
+      "min-general-lift", po::value(&dopt.min_general_lift)->default_value(dopt.min_general_lift),
+      "least lift of a phrase over the general background (how much more common in the input than in "
+      "any text)")(
       "background", po::value(&background),
       "general background: how common words are in any text (default: background.tsv of the models "
       "folder; none: no general background; format in models/BACKGROUND.md)");
@@ -100,7 +103,9 @@ int RunDiscover(int argc, char** argv) {
                     " is not a taxonomy JSON file (a trained model cannot be a draft's base)");
   }
 
-  auto analyzer = MakeAnalyzer(af);
+  // Discovery reads each record's document sentiment, signals, themes and
+  // text, never its per-sentence sentiment: not computed.
+  auto analyzer = MakeAnalyzer(af, {}, [](voc::AnalyzerOptions* o) { o->sentiment_options.sentences = false; });
   auto reader = OpenReader(input, MakeReaderOptions(in));
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);

@@ -41,3 +41,30 @@ def test_discover_frame_and_errors(tmp_path):
         voc.discover(["x"], bogus=1)
     with pytest.raises(ValueError, match="link must be in"):
         voc.discover(["x"], link=0)
+
+
+def test_discover_background_options(tmp_path):
+    texts = airline_texts(3)
+    # Default: the shipped general background.
+    _, themes = voc.discover(texts, themes={"themes": []})
+    rows = themes.to_dict("records") if hasattr(themes, "to_dict") else themes
+    assert any("lost luggage" in r["phrases"] for r in rows)
+    # A background where the luggage words are everywhere: no luggage theme.
+    bg = tmp_path / "bg.tsv"
+    bg.write_text("phrase\tper_million\n" + "".join(
+        "%s\t400000\n" % w for w in ["lost", "luggage", "lost luggage", "bag", "lost bag", "baggage",
+                                      "claim", "baggage claim", "arrived", "reports", "desk", "trip"]))
+    _, themes = voc.discover(texts, themes={"themes": []}, background=str(bg))
+    rows = themes.to_dict("records") if hasattr(themes, "to_dict") else themes
+    assert not [r for r in rows if any("luggage" in p or "baggage" in p for p in r["phrases"])], rows
+    # No general background: the luggage theme again.
+    _, themes = voc.discover(texts, themes={"themes": []}, background="none")
+    rows = themes.to_dict("records") if hasattr(themes, "to_dict") else themes
+    assert any("lost luggage" in r["phrases"] for r in rows)
+    # A lift no phrase reaches: nothing discovered.
+    _, themes = voc.discover(texts, themes={"themes": []}, background=str(bg), min_general_lift=1e9)
+    assert len(themes) == 0
+    with pytest.raises(ValueError, match="min_general_lift must be >= 1"):
+        voc.discover(texts, min_general_lift=0.5)
+    with pytest.raises(Exception, match="missing.tsv"):
+        voc.discover(texts, themes={"themes": []}, background=str(tmp_path / "missing.tsv"))

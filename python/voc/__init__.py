@@ -910,8 +910,13 @@ def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channe
     DataFrame with `text_col` (and optionally `id_col`, `time_col`,
     `channel_col`). `themes`: the base taxonomy (a path, a dict, or None for
     the shipped one; `{"themes": []}` discovers from scratch); its themes are
-    the known ones. `options`: DiscoveryOptions fields (max_themes, link,
-    ...); `findings`: FindingsOptions fields for each theme's status.
+    the known ones. `options`: DiscoveryOptions fields, as the flags of `voc
+    discover`: max_themes, link, min_general_lift, background ("default": the
+    models folder's background.tsv; "none" or "": no general background; or
+    the path of a background file, models/BACKGROUND.md), max_words,
+    min_docs, min_theme_docs, max_phrase_share, min_background_lift,
+    ubiquity_share, ubiquity_lift, max_phrases, phrases_per_theme, examples;
+    `findings`: FindingsOptions fields for each theme's status.
     Returns `(draft, themes)`: the draft taxonomy as a dict (the base plus
     `discovered/<slug>` themes, to review and pass back as `themes=`), and a
     pandas DataFrame (a list of dicts without pandas) with one row per
@@ -938,7 +943,8 @@ def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channe
     try:
         with open(base_path, encoding="utf-8") as f:
             base = f.read()
-        analyzer = Analyzer(themes=base_path)
+        # Discovery never reads the per-sentence sentiment: not computed.
+        analyzer = Analyzer(themes=base_path, sentiment={"sentences": False})
     finally:
         if tmp is not None:
             _os.unlink(tmp.name)

@@ -25,6 +25,15 @@ using internal::SampleDoc;
 namespace {
 
 double Ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+// Bits set in x. Inline (SWAR): without -mpopcnt, __builtin_popcountll is a
+// call into libgcc, and the clustering counts millions of words.
+inline uint32_t Popcount(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<uint32_t>((x * 0x0101010101010101ULL) >> 56);
+}
 double Round(double x, double scale = 1e4) { return std::round(x * scale) / scale; }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -463,7 +472,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     for (uint32_t k : dc[U[u]]) bits[k * words64 + u / 64] |= uint64_t{1} << (u % 64);
   for (size_t k = 0; k < V; ++k)
     for (size_t x = 0; x < words64; ++x)
-      card[k] += static_cast<uint32_t>(__builtin_popcountll(bits[k * words64 + x]));
+      card[k] += (Popcount(bits[k * words64 + x]));
   // Phi coefficient of the two sets (their correlation as 0/1 vectors over
   // the uncovered records): 0 under independence whatever their sizes, so
   // big groups do not absorb everything (plain cosine grows with size).
@@ -471,7 +480,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     uint64_t inter = 0;
     const uint64_t* pa = &bits[a * words64];
     const uint64_t* pb = &bits[b * words64];
-    for (size_t x = 0; x < words64; ++x) inter += __builtin_popcountll(pa[x] & pb[x]);
+    for (size_t x = 0; x < words64; ++x) inter += Popcount(pa[x] & pb[x]);
     const double n = static_cast<double>(nU), ca = card[a], cb = card[b];
     const double den = ca * (n - ca) * cb * (n - cb);
     return den > 0 ? static_cast<float>((n * inter - ca * cb) / std::sqrt(den)) : 0.0f;
@@ -482,30 +491,54 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   std::vector<int> group(V);
   std::vector<char> alive(V, 1);
   for (size_t k = 0; k < V; ++k) group[k] = static_cast<int>(k);
+  // The most correlated later group of each group (the first at equal
+  // correlation), so that a merge rescans only the rows it changes: the same
+  // merges, in the same order, as a scan of every pair.
+  std::vector<float> row_best(V, -2.0f);
+  std::vector<size_t> row_arg(V, V);
+  auto rescan = [&](size_t a) {
+    row_best[a] = -2.0f;
+    row_arg[a] = V;
+    for (size_t b = a + 1; b < V; ++b)
+      if (alive[b] && sim[a * V + b] > row_best[a]) {
+        row_best[a] = sim[a * V + b];
+        row_arg[a] = b;
+      }
+  };
+  for (size_t a = 0; a < V; ++a) rescan(a);
   while (true) {
     float best = -1;
     size_t ba = 0, bb = 0;
-    for (size_t a = 0; a < V; ++a) {
-      if (!alive[a]) continue;
-      for (size_t b = a + 1; b < V; ++b)
-        if (alive[b] && sim[a * V + b] > best) {
-          best = sim[a * V + b];
-          ba = a;
-          bb = b;
-        }
-    }
+    for (size_t a = 0; a < V; ++a)
+      if (alive[a] && row_arg[a] < V && row_best[a] > best) {
+        best = row_best[a];
+        ba = a;
+        bb = row_arg[a];
+      }
     if (best < o.link) break;
     // Merge bb into ba: union of the record sets, new cosines for ba.
     card[ba] = 0;
     for (size_t x = 0; x < words64; ++x) {
       bits[ba * words64 + x] |= bits[bb * words64 + x];
-      card[ba] += static_cast<uint32_t>(__builtin_popcountll(bits[ba * words64 + x]));
+      card[ba] += (Popcount(bits[ba * words64 + x]));
     }
     alive[bb] = 0;
     for (size_t c = 0; c < V; ++c)
       if (alive[c] && c != ba) sim[ba * V + c] = sim[c * V + ba] = cosine(ba, c);
     for (size_t k = 0; k < V; ++k)
       if (group[k] == static_cast<int>(bb)) group[k] = static_cast<int>(ba);
+    for (size_t c = 0; c < bb; ++c) {
+      if (!alive[c]) continue;
+      if (c == ba || row_arg[c] == bb || (c < ba && row_arg[c] == ba)) {
+        rescan(c);
+      } else if (c < ba) {
+        const float x = sim[c * V + ba];
+        if (x > row_best[c] || (x == row_best[c] && ba < row_arg[c])) {
+          row_best[c] = x;
+          row_arg[c] = ba;
+        }
+      }
+    }
   }
 
   // ---- records to groups ----------------------------------------------------

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -334,11 +335,15 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
         Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
         if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
         if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
-        Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> lexicons =
-            LoadLanguageLexicons(dir);
-        return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment),
-                               std::move(lexicons));
+        return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment));
       });
+  // The other languages' lexicons load on this thread, after the themes and
+  // signals (the shorter of the two threads' work), or when an error ends
+  // Create early, so that errors keep their order.
+  std::optional<Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>>> lexicons;
+  auto load_lexicons = [&] {
+    if (!lexicons) lexicons.emplace(LoadLanguageLexicons(dir));
+  };
   // Joins the other thread; returns the first error in stage order:
   // redactor, language, sentiment, then themes and signals (`status`).
   auto finish = [&](Status status) -> Status {
@@ -347,9 +352,10 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     if (!std::get<1>(side).ok()) return std::get<1>(side).status();
     if (!sentiment_missing.ok()) return sentiment_missing;
     if (!std::get<2>(side).ok()) return std::get<2>(side).status();
-    if (!std::get<3>(side).ok()) return std::get<3>(side).status();
+    load_lexicons();
+    if (!lexicons->ok()) return lexicons->status();
     if (!status.ok()) return status;
-    im.language_sentiment = std::move(*std::get<3>(side));
+    im.language_sentiment = std::move(**lexicons);
     for (const auto& ls : im.language_sentiment)
       im.description["sentiment_languages"].push_back(ls->language());
     im.redactor = std::move(*std::get<0>(side));
@@ -420,6 +426,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   im.themes = std::move(ts->themes);
   im.signals = std::move(ts->signals);
   im.patterns = std::move(ts->group);
+  load_lexicons();
 
   if (Status st = finish(Status()); !st.ok()) return st;
   if (!options.adapted_model.empty()) {

@@ -56,6 +56,8 @@ def test_help_and_usage(voc):
     assert r.code == 2 and "voc: link must be in (0, 1]" in r.err
     r = voc("discover", "x.csv", "--sample", "0")
     assert r.code == 2 and "voc: --sample must be at least 1" in r.err
+    r = voc("discover", "x.csv", "--min-general-lift", "0.5")
+    assert r.code == 2 and "voc: min_general_lift must be >= 1" in r.err
 
 
 def test_bad_base(voc, tmp_path):
@@ -100,6 +102,10 @@ def test_general_background(voc, tmp_path):
     out = json.loads(themes.read_text())
     assert out["background"] == ""
     assert any("seat upgrade" in t["name"] or "legroom" in t["name"] for t in out["themes"])
+    # A phrase must be --min-general-lift times more common than in general text.
+    r = voc(*args, "--background", bg, "--min-general-lift", "1e9")
+    assert r.code == 0, r.err
+    assert json.loads(themes.read_text())["themes"] == []
     # Errors name the file, the line and the fault.
     bg.write_text("phrase\tper_million\nseat\tmany\n")
     r = voc(*args, "--background", bg)
