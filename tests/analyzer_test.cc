@@ -727,3 +727,33 @@ TEST_CASE("Analyzer::Create: a taxonomy pattern that does not compile is reporte
   CHECK(HasTheme((*r)->AnalyzeText("They charged a fee twice."), "billing/fees"));
   std::filesystem::remove_all(dir);
 }
+
+// The other languages' lexicons load after the themes and signals compile;
+// a bad lexicon is still reported before a later stage's error (themes), and
+// alone when nothing else is wrong.
+TEST_CASE("Analyzer::Create: a bad language lexicon is reported in stage order") {
+  const std::string dir = std::filesystem::temp_directory_path() / "voc_analyzer_bad_lexicon";
+  std::filesystem::create_directories(dir + "/sentiment");
+  std::ofstream(dir + "/sentiment/de.tsv") << "@neutral high\n";
+  const std::string tax = dir + "/empty.json";
+  std::ofstream(tax) << R"({"themes": []})";
+  voc::AnalyzerOptions o;
+  o.models_dir = dir;
+  o.language = "en";
+  o.themes = tax;
+  auto r = voc::Analyzer::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("line 1: @neutral takes one number in [0, 1)") != std::string::npos);
+  o.themes = dir + "/missing.json";
+  r = voc::Analyzer::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("@neutral") != std::string::npos);
+  std::ofstream(dir + "/sentiment/de.tsv") << "gut\t2\n";
+  r = voc::Analyzer::Create(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "themes file not found: " + dir + "/missing.json");
+  o.themes = tax;
+  r = voc::Analyzer::Create(o);
+  CHECK(r.ok());
+  std::filesystem::remove_all(dir);
+}
