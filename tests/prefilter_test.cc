@@ -82,19 +82,20 @@ std::vector<std::string> Variants(const std::string& text) {
 }
 
 // Checks that group.Search gives the matches RE2 gives, one after the other
-// from the start, for every pattern on `text`; returns how many searches
-// had the atoms located.
+// from the start, for the patterns `which` on `text` (the pipeline searches
+// only candidates; a candidate that does not match must find nothing);
+// returns how many searches had the atoms located.
 size_t CheckSearch(const RegexSetGroup& group, const std::vector<std::unique_ptr<RE2>>& res,
-                   const std::string& text) {
+                   const std::vector<int>& which, const std::string& text) {
   RegexSetGroup::Hits hits;
   group.Candidates(text, &hits);
   const re2::StringPiece in(text);
-  for (size_t i = 0; i < res.size(); ++i) {
+  for (int i : which) {
     size_t pos = 0;
     for (int step = 0; step < 50 && pos <= text.size(); ++step) {
       re2::StringPiece want, got;
-      const bool w = res[i]->Match(in, pos, text.size(), RE2::UNANCHORED, &want, 1);
-      const bool g = group.Search(static_cast<int>(i), hits, in, pos, &got);
+      const bool w = res[static_cast<size_t>(i)]->Match(in, pos, text.size(), RE2::UNANCHORED, &want, 1);
+      const bool g = group.Search(i, hits, in, pos, &got);
       CAPTURE(i);
       CAPTURE(pos);
       REQUIRE(g == w);
@@ -108,6 +109,51 @@ size_t CheckSearch(const RegexSetGroup& group, const std::vector<std::unique_ptr
   return hits.atoms.located ? 1 : 0;
 }
 
+// The patterns that match `text`, by RE2 alone and independently of the
+// code under test: RE2::Sets of a few dozen patterns each (one pass of a
+// small DFA instead of one search per pattern), and a plain search per
+// pattern of any set whose DFA runs out of memory.
+class Truth {
+ public:
+  Truth(const std::vector<std::string>& patterns, const RE2::Options& options,
+        const std::vector<std::unique_ptr<RE2>>& res)
+      : res_(res) {
+    constexpr size_t kChunk = 48;
+    for (size_t first = 0; first < patterns.size(); first += kChunk) {
+      auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+      const size_t end = std::min(patterns.size(), first + kChunk);
+      for (size_t i = first; i < end; ++i)
+        REQUIRE(set->Add(patterns[i], nullptr) == static_cast<int>(i - first));
+      REQUIRE(set->Compile());
+      sets_.push_back({static_cast<int>(first), static_cast<int>(end), std::move(set)});
+    }
+  }
+
+  std::vector<int> Matching(const std::string& text) const {
+    std::vector<int> out, ids;
+    for (const Chunk& c : sets_) {
+      RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+      ids.clear();
+      if (c.set->Match(text, &ids, &error)) {
+        for (int id : ids) out.push_back(c.first + id);
+      } else if (error.kind != RE2::Set::kNoError) {
+        for (int i = c.first; i < c.end; ++i)
+          if (RE2::PartialMatch(text, *res_[static_cast<size_t>(i)])) out.push_back(i);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  struct Chunk {
+    int first, end;
+    std::unique_ptr<RE2::Set> set;
+  };
+  const std::vector<std::unique_ptr<RE2>>& res_;
+  std::vector<Chunk> sets_;
+};
+
 // Checks candidates against RE2 and the set path for every text; returns
 // the mean number of candidates.
 double CheckGroup(const RegexSetGroup& group, const std::vector<std::string>& patterns,
@@ -117,19 +163,18 @@ double CheckGroup(const RegexSetGroup& group, const std::vector<std::string>& pa
     res.push_back(std::make_unique<RE2>(p, options));
     REQUIRE(res.back()->ok());
   }
+  const Truth truth(patterns, options, res);
   size_t total = 0, checked = 0, located = 0;
   std::vector<int> candidates, by_sets;
   for (const std::string& base : texts) {
     for (const std::string& text : Variants(base)) {
       group.Candidates(text, &candidates);
       REQUIRE(std::is_sorted(candidates.begin(), candidates.end()));
-      std::vector<int> matching;
-      for (size_t i = 0; i < res.size(); ++i)
-        if (RE2::PartialMatch(text, *res[i])) matching.push_back(static_cast<int>(i));
+      const std::vector<int> matching = truth.Matching(text);
       CAPTURE(text);
       CHECK(IsSubset(matching, candidates));
       if (group.MatchWithSets(text, &by_sets)) CHECK(by_sets == matching);
-      located += CheckSearch(group, res, text);
+      located += CheckSearch(group, res, candidates, text);
       total += candidates.size();
       ++checked;
     }

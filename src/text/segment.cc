@@ -41,40 +41,6 @@ icu::BreakIterator* ThreadSentenceIterator() {
 
 inline bool IsAsciiSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-// The Tokenizer's white space: ASCII blanks and controls \t..\r, and the
-// Unicode White_Space code points.
-int32_t SkipSpaceForward(const unsigned char* s, int32_t b, int32_t e) {
-  while (b < e) {
-    if (s[b] < 0x80) {
-      if (!IsAsciiSpace(s[b])) break;
-      ++b;
-      continue;
-    }
-    int32_t j = b;
-    UChar32 c;
-    U8_NEXT(s, j, e, c);
-    if (c < 0 || !u_isUWhiteSpace(c)) break;
-    b = j;
-  }
-  return b;
-}
-
-int32_t SkipSpaceBackward(const unsigned char* s, int32_t b, int32_t e) {
-  while (e > b) {
-    if (s[e - 1] < 0x80) {
-      if (!IsAsciiSpace(s[e - 1])) break;
-      --e;
-      continue;
-    }
-    int32_t j = e;
-    UChar32 c;
-    U8_PREV(s, b, j, c);
-    if (c < 0 || !u_isUWhiteSpace(c)) break;
-    e = j;
-  }
-  return e;
-}
-
 // Abbreviations that a full stop may follow inside a sentence, lower case.
 // (A one-letter word and a word holding a full stop, "e.g", "U.S", are
 // abbreviations too.)
@@ -140,6 +106,38 @@ void LowerCaseBreaks(std::string_view text, std::vector<uint32_t>* extra) {
 }
 
 }  // namespace
+
+int32_t SkipSpaceForward(const unsigned char* s, int32_t b, int32_t e) {
+  while (b < e) {
+    if (s[b] < 0x80) {
+      if (!IsAsciiSpace(s[b])) break;
+      ++b;
+      continue;
+    }
+    int32_t j = b;
+    UChar32 c;
+    U8_NEXT(s, j, e, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    b = j;
+  }
+  return b;
+}
+
+int32_t SkipSpaceBackward(const unsigned char* s, int32_t b, int32_t e) {
+  while (e > b) {
+    if (s[e - 1] < 0x80) {
+      if (!IsAsciiSpace(s[e - 1])) break;
+      --e;
+      continue;
+    }
+    int32_t j = e;
+    UChar32 c;
+    U8_PREV(s, b, j, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    e = j;
+  }
+  return e;
+}
 
 void SentenceBreaks(std::string_view text, bool fast_path, bool ascii, std::vector<uint32_t>* out) {
   const size_t start = out->size();

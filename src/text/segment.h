@@ -50,6 +50,13 @@ struct TextSpan {
 // characters); without it ICU always does. `ascii`: `text` is all ASCII.
 void SentenceBreaks(std::string_view text, bool fast_path, bool ascii, std::vector<uint32_t>* out);
 
+// The Tokenizer's white space (ASCII blanks and controls \t..\r, and the
+// Unicode White_Space code points) skipped in the UTF-8 bytes s[b..e): the
+// first offset from `b` that is not white space (or `e`), and the end of
+// s[b..e) without its trailing white space (or `b`).
+int32_t SkipSpaceForward(const unsigned char* s, int32_t b, int32_t e);
+int32_t SkipSpaceBackward(const unsigned char* s, int32_t b, int32_t e);
+
 // Appends to `out` the social tokens of `text` (the Tokenizer's: URLs,
 // e-mails, mentions, hashtags, emoji, emoticons, money, times, masks).
 void SocialSpans(std::string_view text, std::vector<SocialSpan>* out);

@@ -329,32 +329,9 @@ void Tokenizer::Impl::AddSegment(std::string_view text, Segment seg, Tokenizatio
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
   int32_t b = static_cast<int32_t>(seg.begin), e = static_cast<int32_t>(seg.end);
   // Trim white space (a segment may be white space with marks attached).
-  for (;;) {
-    if (b >= e) return;
-    if (s[b] < 0x80) {
-      if (!IsAsciiSpace(s[b])) break;
-      ++b;
-      continue;
-    }
-    int32_t j = b;
-    UChar32 c;
-    U8_NEXT(s, j, e, c);
-    if (c < 0 || !u_isUWhiteSpace(c)) break;
-    b = j;
-  }
-  for (;;) {
-    if (b >= e) return;
-    if (s[e - 1] < 0x80) {
-      if (!IsAsciiSpace(s[e - 1])) break;
-      --e;
-      continue;
-    }
-    int32_t j = e;
-    UChar32 c;
-    U8_PREV(s, b, j, c);
-    if (c < 0 || !u_isUWhiteSpace(c)) break;
-    e = j;
-  }
+  b = internal::SkipSpaceForward(s, b, e);
+  e = internal::SkipSpaceBackward(s, b, e);
+  if (b >= e) return;
   bool ascii = true;
   for (int32_t i = b; i < e; ++i) ascii &= s[i] < 0x80;
   if (ascii) {
