@@ -206,7 +206,7 @@ TEST_CASE("Aggregate: the discovery sample stays bounded and is the smallest has
   voc::AggregateOptions o;
   o.discovery_sample = 200;
   const voc::Aggregate a = OnePass(xs, o);
-  CHECK(voc::ImplOf(a).sample.size() == 200);
+  CHECK(voc::ImplOf(a).Sample().size() == 200);
   const voc::Discovery d = voc::DiscoverThemes(a);
   CHECK(d.sampled == 200);
   CHECK(d.records == xs.size());
@@ -226,7 +226,7 @@ TEST_CASE("Aggregate: the discovery sample stays bounded and is the smallest has
   voc::AggregateOptions other = o;
   other.discovery_sample = 300;
   voc::Aggregate b(other);
-  CHECK(voc::ImplOf(a).sample.size() == 200);
+  CHECK(voc::ImplOf(a).Sample().size() == 200);
   voc::Aggregate c = a;
   CHECK(c.Merge(b).message().find("discovery_sample=200") != std::string::npos);
   o.discovery_sample = 0;
@@ -327,7 +327,7 @@ TEST_CASE("DiscoverThemes: a discovered theme's impact on the score is the leave
   REQUIRE(lug);
 
   // Direct computation over the sampled records.
-  const auto& sample = voc::ImplOf(agg).sample;
+  const auto& sample = voc::ImplOf(agg).Sample();
   REQUIRE(sample.size() == 1500);
   std::set<std::string> members(lug->members.begin(), lug->members.end());
   auto nps = [&](bool skip_members) {

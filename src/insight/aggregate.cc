@@ -607,7 +607,8 @@ Status Aggregate::Merge(const Aggregate& other) {
   add_ngrams(&d.all_ngrams, o.all_ngrams);
   for (const auto& [p, n] : o.unclassified_docs) d.unclassified_docs[p] += n;
   for (const auto& [p, n] : o.all_docs) d.all_docs[p] += n;
-  internal::MergeSample(&d.sample, o.sample, d.options.discovery_sample);
+  d.FlushSample();
+  internal::MergeSample(&d.sample, o.Sample(), d.options.discovery_sample);
   return Status::Ok();
 }
 
@@ -677,7 +678,7 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   for (const auto& [p, n] : d.unclassified_docs) r.unclassified_docs[key(p)] += n;
   for (const auto& [p, n] : d.all_docs) r.all_docs[key(p)] += n;
   r.ngrams_dropped = d.ngrams_dropped;
-  r.sample = d.sample;
+  r.sample = d.Sample();
   for (internal::SampleDoc& x : r.sample) x.period = key(x.period);
   return out;
 }
@@ -748,7 +749,7 @@ std::string Aggregate::Serialize() const {
   const AggregateData& d = *impl_;
   Json j = internal::AggregateHeadJson(d);
   Json sample = Json::array();
-  for (const internal::SampleDoc& x : d.sample)
+  for (const internal::SampleDoc& x : d.Sample())
     sample.push_back({x.hash, x.id, x.period, x.channel, x.polarity, x.score_micros, x.emotion_micros,
                       x.signals, x.covered, x.terms, x.snippet, x.rating, x.rating_milli});
   j["sample"] = std::move(sample);

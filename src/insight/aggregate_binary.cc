@@ -193,8 +193,8 @@ std::string Aggregate::SerializeBinary() const {
   WriteTable(d.unclassified_ngrams, &w);
   WritePeriodCounts(d.unclassified_docs, &w);
   w.U(d.ngrams_dropped);
-  w.U(d.sample.size());
-  for (const internal::SampleDoc& x : d.sample) {
+  w.U(d.Sample().size());
+  for (const internal::SampleDoc& x : d.Sample()) {
     w.Fixed64(x.hash);
     w.S(x.id);
     w.S(x.period);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -192,8 +193,27 @@ struct AggregateData {
   std::set<uint64_t> sources;
   uint64_t own_fingerprint = 0;
   uint64_t own_records = 0;
-  // The discovery sample: at most options.discovery_sample records.
-  std::vector<SampleDoc> sample;
+  // The discovery sample: at most options.discovery_sample records, sorted
+  // by SampleLess. Read it through Sample(). Records offered (OfferSample)
+  // wait in `sample_pending`, unsorted, and are merged in batches (a sorted
+  // insertion one by one moves half the sample per record: quadratic).
+  const std::vector<SampleDoc>& Sample() const {
+    FlushSample();
+    return sample;
+  }
+  // Merges the pending records into `sample`.
+  void FlushSample() const;
+  mutable std::vector<SampleDoc> sample;
+  mutable std::vector<SampleDoc> sample_pending;
+  // Guards the flush of a const aggregate read by several threads; a copy
+  // gets its own.
+  struct Lock {
+    Lock() = default;
+    Lock(const Lock&) {}
+    Lock& operator=(const Lock&) { return *this; }
+    std::mutex m;
+  };
+  mutable Lock sample_lock;
 };
 
 // The content words of redacted `text` for theme discovery, from the

@@ -88,7 +88,7 @@ void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
   if (k == 0) return;
   std::vector<SampleDoc>& s = d->sample;
   if (s.size() >= k && (s.back().hash < hash || (s.back().hash == hash && s.back().id <= a.id)))
-    return;  // cheap reject: most records after the first k
+    return;  // cheap reject: most records after the first k (the sorted part bounds the k smallest)
   SampleDoc x;
   x.hash = hash;
   x.id = a.id;
@@ -109,11 +109,28 @@ void OfferSample(AggregateData* d, const Analysis& a, const std::string& period,
   x.terms = ContentTerms(a.text, 512);
   const auto [b, e] = SnippetRange(a.text, 0, 0, d->options.snippet_bytes);
   x.snippet = a.text.substr(b, e - b);
-  auto it = std::lower_bound(s.begin(), s.end(), x, SampleLess);
-  if (it != s.end() && it->hash == x.hash && it->id == x.id) return;  // the same record twice
-  s.insert(it, std::move(x));
-  if (s.size() > k) s.pop_back();
+  d->sample_pending.push_back(std::move(x));
+  // Merged in batches of a quarter of the sample (at least 256): a few
+  // moves per record, and at most 1.25 samples in memory.
+  if (d->sample_pending.size() >= std::max<size_t>(256, s.size() / 4)) d->FlushSample();
 }
+
+}  // namespace internal
+
+void internal::AggregateData::FlushSample() const {
+  std::lock_guard<std::mutex> lock(sample_lock.m);
+  if (sample_pending.empty()) return;
+  std::vector<SampleDoc> p = std::move(sample_pending);
+  sample_pending.clear();
+  std::sort(p.begin(), p.end(), SampleLess);
+  // The same record offered twice is one record.
+  p.erase(std::unique(p.begin(), p.end(),
+                      [](const SampleDoc& a, const SampleDoc& b) { return a.hash == b.hash && a.id == b.id; }),
+          p.end());
+  MergeSample(&sample, p, options.discovery_sample);
+}
+
+namespace internal {
 
 void MergeSample(std::vector<SampleDoc>* into, const std::vector<SampleDoc>& from, size_t k) {
   std::vector<SampleDoc> all;

@@ -190,7 +190,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       out.warnings.push_back("no general background (" + DefaultModelsDir() +
                              "/background.tsv not found): words common in any text may name themes");
   }
-  const std::vector<SampleDoc>& docs = d.sample;
+  const std::vector<SampleDoc>& docs = d.Sample();
   out.records = d.records;
   out.sampled = docs.size();
   out.scale = docs.empty() ? 1.0 : static_cast<double>(d.records) / docs.size();

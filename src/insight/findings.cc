@@ -921,7 +921,7 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   internal::ApplyHistory(&out);
 
   // ---- unknown themes ---------------------------------------------------------
-  if (!d.sample.empty()) {
+  if (!d.Sample().empty()) {
     DiscoveryOptions dopt;
     dopt.max_themes = std::max<size_t>(1, o.max_unknown_themes);
     dopt.phrases_per_theme = std::max<size_t>(1, o.phrases_per_unknown_theme);
