@@ -32,7 +32,7 @@ when `voc analyze --help` offers `--adapt`).
 usage:
   /usr/bin/python3 bench/themes_coverage.py [--voc build/bin/voc]
       [--data ../shared/data] [--taxonomy models/taxonomy.json]
-      [--industry auto] [--json OUT] [--compare BEFORE.json] [--per-label]
+      [--industry auto] [--half even|odd] [--json OUT] [--compare BEFORE.json] [--per-label]
       [--markdown] [--sample 50 --sample-out FILE]
 
 The figures of taxonomy version 1 are in bench/results/themes_coverage_v1.json:
@@ -97,15 +97,21 @@ def load_bitext(data):
     return out
 
 
-def load_semeval(path):
+def load_semeval(path, half=None):
+    """Sentences with their aspect categories; `half` "even" / "odd" keeps the
+    sentences of the even- / odd-numbered reviews (0-based, file order)."""
     out = []
-    for s in ET.parse(path).iter("sentence"):
-        t = s.find("text")
-        text = clean(t.text or "") if t is not None else ""
-        if not text:
+    reviews = list(ET.parse(path).iter("Review"))
+    for k, review in enumerate(reviews):
+        if half and (k % 2 == 0) != (half == "even"):
             continue
-        cats = sorted({o.get("category") for o in s.iter("Opinion") if o.get("category")})
-        out.append((text, [("category", c) for c in cats]))
+        for s in review.iter("sentence"):
+            t = s.find("text")
+            text = clean(t.text or "") if t is not None else ""
+            if not text:
+                continue
+            cats = sorted({o.get("category") for o in s.iter("Opinion") if o.get("category")})
+            out.append((text, [("category", c) for c in cats]))
     return out
 
 
@@ -122,19 +128,28 @@ def load_clothing(data):
     return out
 
 
-def load_corpus(name, data):
+def load_corpus(name, data, half=None):
+    """[(text, labels)]; `half` "even" / "odd" keeps half of the records (of
+    the reviews for SemEval, whose sentences of one review stay together)."""
+    recs = _load_corpus(name, data, half)
+    if half and not name.startswith("semeval_"):
+        recs = recs[(0 if half == "even" else 1)::2]
+    return recs
+
+
+def _load_corpus(name, data, half):
     if name == "cfpb":
         return load_cfpb(data)
     if name == "bitext":
         return load_bitext(data)
     if name == "semeval_restaurants":
-        return load_semeval(os.path.join(data, "semeval_absa/ABSA16_Restaurants_Train_SB1_v2.xml"))
+        return load_semeval(os.path.join(data, "semeval_absa/ABSA16_Restaurants_Train_SB1_v2.xml"), half)
     if name == "semeval_laptops":
-        return load_semeval(os.path.join(data, "semeval_absa/ABSA16_Laptops_Train_SB1_v2.xml"))
+        return load_semeval(os.path.join(data, "semeval_absa/ABSA16_Laptops_Train_SB1_v2.xml"), half)
     if name == "clothing":
         return load_clothing(data)
     if name == "semeval_restaurants_nl":
-        return load_semeval(os.path.join(data, "semeval_absa/restaurants_dutch_training.xml"))
+        return load_semeval(os.path.join(data, "semeval_absa/restaurants_dutch_training.xml"), half)
     raise ValueError(name)
 
 
@@ -233,6 +248,10 @@ def main():
     ap.add_argument("--industry", default="auto", help="passed to voc when it has --industry")
     ap.add_argument("--corpora", default=",".join(CORPORA))
     ap.add_argument("--threads", default="2")
+    ap.add_argument("--half", choices=["even", "odd"],
+                    help="score only half of each corpus (SemEval: the sentences of the even- or "
+                         "odd-numbered reviews; others: every other record): a development half "
+                         "to read while writing rules, and a held-out half to measure them on")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--compare", help="figures of an earlier run (--json) for a before/after table")
     ap.add_argument("--per-label", action="store_true", help="print the figures per gold label")
@@ -270,7 +289,7 @@ def main():
               "voc": os.path.basename(args.voc), "modes": list(modes), "corpora": {}}
     hits = []
     for corpus in args.corpora.split(","):
-        recs = load_corpus(corpus, args.data)
+        recs = load_corpus(corpus, args.data, args.half)
         texts = [t for t, _ in recs]
         entry = {}
         for mode, extra in modes.items():

@@ -40,6 +40,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Language confidence below which a record's themes are found with the rules
+// of every language, as for "und" (the identified language still reported).
+constexpr double kRuleLanguageMinConfidence = 0.5;
+
 bool IsDir(const std::string& p) {
   std::error_code ec;
   return !p.empty() && fs::is_directory(p, ec);
@@ -265,7 +269,11 @@ struct Analyzer::Impl {
       thread_local internal::RegexSetGroup::Hits hits;
       const std::string& text = out[i].text;
       patterns->Candidates(text, &hits);
-      out[i].themes = internal::ClassifyWithHits(*themes, text, scores[i], hits, out[i].language);
+      // A guess less likely than even (short texts: "Great wifi too." is
+      // "it" at 0.34) does not choose the rules: every language's run.
+      const std::string_view rule_language =
+          out[i].language_confidence >= kRuleLanguageMinConfidence ? std::string_view(out[i].language) : "und";
+      out[i].themes = internal::ClassifyWithHits(*themes, text, scores[i], hits, rule_language);
       if (adapter && out[i].themes.empty()) out[i].themes = adapter->Classify(text, *taxonomy);
       SignalResult sig = internal::DetectWithHits(*signals, text, hits);
       out[i].signals = std::move(sig.hits);
