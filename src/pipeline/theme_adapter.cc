@@ -41,6 +41,15 @@ constexpr const char* kTask = "adapted-themes";
 constexpr const char* kSource = "adapted";
 // Distinct words an adapted hit's positive features must span (Classify).
 constexpr size_t kMinEvidenceWords = 2;
+
+// Lower end of the one-sided 90% Wilson score interval of a proportion k/n.
+double WilsonLower(uint64_t k, uint64_t n) {
+  if (n == 0) return 0.0;
+  const double z = 1.2816, nn = static_cast<double>(n), p = static_cast<double>(k) / nn;
+  const double centre = p + z * z / (2 * nn);
+  const double margin = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn));
+  return (centre - margin) / (1 + z * z / nn);
+}
 // A word is one of the rules' words, blanked in every text the classifiers
 // see, when the rules matched it in at least this share of the sample's texts
 // that hold it ("cancel", "newsletter"); a word the rules match only now and
@@ -502,9 +511,11 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
       report.skipped.emplace_back(at.id, "its classifier does not separate it on the other half");
     } else if (tp + fp == 0) {
       report.skipped.emplace_back(at.id, "no verbatim of the other half reaches its cut");
-    } else if (at.precision < options.min_precision) {
-      std::snprintf(why, sizeof why, "precision %.2f on the other half (needs %.2f)", at.precision,
-                    options.min_precision);
+    } else if (WilsonLower(tp, tp + fp) < options.min_precision) {
+      // The lower end, not the point estimate: a theme with few hits on the
+      // other half, or precision just over the bar, is not adapted on luck.
+      std::snprintf(why, sizeof why, "precision %.2f on the other half, at least %.2f at 90%% (needs %.2f)",
+                    at.precision, WilsonLower(tp, tp + fp), options.min_precision);
       report.skipped.emplace_back(at.id, why);
     } else if (cut > 1.0) {
       report.skipped.emplace_back(at.id, "the rules leave none of its verbatims unlabelled");
