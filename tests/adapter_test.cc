@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -144,6 +145,16 @@ TEST_CASE("ThemeAdapter: adapts only the themes with enough confident examples")
   REQUIRE_FALSE(none.ok());
   CHECK(none.status().code() == voc::StatusCode::kFailedPrecondition);
   CHECK(none.status().message().find("none has 61 confidently labelled verbatims") != std::string::npos);
+  // The precision bar holds for the lower end of the 90% interval, not the
+  // point estimate: at 0.99 even a theme with every hit right on the other
+  // half (about 60 of them: lower end about 0.97) is not adapted.
+  voc::AdaptOptions exacting;
+  exacting.min_precision = 0.99;
+  auto unsure = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()), exacting);
+  REQUIRE_FALSE(unsure.ok());
+  CHECK(unsure.status().message().find("no theme's classifier is precise enough") != std::string::npos);
+  // ... though a point estimate would pass it.
+  CHECK(std::any_of(r.themes.begin(), r.themes.end(), [](const auto& t) { return t.precision >= 0.99; }));
   voc::AdaptOptions few_negatives;
   few_negatives.min_negatives = 126;
   auto no_neg = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()), few_negatives);
