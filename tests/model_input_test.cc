@@ -78,7 +78,7 @@ TEST_CASE("WordsOnly: blanks every token that is not a word, byte for byte") {
 }
 
 TEST_CASE("ModelInput: the kinds of every version, and an unknown one") {
-  for (const char* kind : {"text", "words/1", "sentiment-lexicon/1", "sentiment-lexicon/2"}) {
+  for (const char* kind : {"text", "words/1", "sentiment-lexicon/1", "sentiment-lexicon/2", "sentiment-lexicon/3"}) {
     auto in = voc::ModelInput::Create(kind);
     REQUIRE_MESSAGE(in.ok(), kind);
     CHECK(in->kind() == kind);
@@ -87,11 +87,22 @@ TEST_CASE("ModelInput: the kinds of every version, and an unknown one") {
   CHECK(voc::ModelInput::Create("text")->Prepare(text) == text);
   CHECK(voc::ModelInput::Create("words/1")->Prepare(text) == voc::WordsOnly(text));
   auto v1 = voc::ModelInput::Create(voc::kSentimentLexiconInputV1)->Prepare(text);
-  auto v2 = voc::ModelInput::Create(voc::kSentimentLexiconInput)->Prepare(text);
-  // Both append the same lexicon tokens; only v2 blanks the mention and URL.
+  auto v2 = voc::ModelInput::Create(voc::kSentimentLexiconInputV2)->Prepare(text);
+  auto v3 = voc::ModelInput::Create(voc::kSentimentLexiconInput)->Prepare(text);
+  // All append the same lexicon tokens; v2 and v3 blank the mention and URL.
   CHECK(v1.rfind(text + " lexscoren", 0) == 0);
   CHECK(v2.rfind(voc::WordsOnly(text) + " lexscoren", 0) == 0);
   CHECK(v1.substr(text.size()) == v2.substr(text.size()));
+  // A short text (3 words): v3 appends them once, as v2.
+  CHECK(v3 == v2);
+  // A long one: v3 repeats them once more per 16 words.
+  std::string long_text;
+  for (int i = 0; i < 40; ++i) long_text += i % 8 == 0 ? "awful " : "the order came late ";
+  const std::string l2 = voc::ModelInput::Create(voc::kSentimentLexiconInputV2)->Prepare(long_text);
+  const std::string l3 = voc::ModelInput::Create(voc::kSentimentLexiconInput)->Prepare(long_text);
+  const std::string tokens = l2.substr(long_text.size());
+  REQUIRE(tokens.rfind(" lexscoren", 0) == 0);
+  CHECK(l3 == l2 + tokens + tokens + tokens + tokens + tokens + tokens + tokens + tokens + tokens);  // 145 words
   auto bad = voc::ModelInput::Create("words/9");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == voc::StatusCode::kFailedPrecondition);
@@ -101,7 +112,7 @@ TEST_CASE("ModelInput: the kinds of every version, and an unknown one") {
   CHECK(train.status().message() == "the model expects input 'words/9', which this version cannot produce");
   auto stacked = voc::TrainModel(LeakyRows(), Linear(voc::kSentimentLexiconInput));
   REQUIRE_FALSE(stacked.ok());
-  CHECK(stacked.status().message() == "input 'sentiment-lexicon/2' is made by TrainSentimentModel");
+  CHECK(stacked.status().message() == "input 'sentiment-lexicon/3' is made by TrainSentimentModel");
 }
 
 TEST_CASE("TrainModel words/1: URLs, mentions, e-mails, masks and numbers are never features") {
@@ -239,25 +250,55 @@ TEST_CASE("Sentiment: a model of the earlier input sentiment-lexicon/1 loads and
   }
   std::remove(path.c_str());
 
-  // The current kind: the same analyzer input with the mention and URL blanked.
-  auto v2 = voc::TrainSentimentModel(rows, Linear("text"));
+  // sentiment-lexicon/2: the mention and URL blanked, the lexicon tokens once,
+  // whatever the length of the text.
+  std::vector<voc::LabeledText> v2rows = rows;
+  for (auto& r : v2rows) r.text = (*lexicon)->ModelInput(r.text, voc::kSentimentLexiconInputV2);
+  auto v2 = voc::TextClassifier::Train(v2rows, [] {
+    voc::TrainOptions o = Linear(voc::kSentimentLexiconInputV2);
+    o.task = "sentiment";
+    o.char_ngrams = false;
+    return o;
+  }());
   REQUIRE(v2.ok());
-  CHECK((*v2)->info().input == "sentiment-lexicon/2");
   REQUIRE((*v2)->Save(path).ok());
+  auto b2 = voc::SentimentAnalyzer::Create(so);
+  REQUIRE_MESSAGE(b2.ok(), b2.status().ToString());
+  auto in2 = voc::ModelInput::Create(voc::kSentimentLexiconInputV2);
+  REQUIRE(in2.ok());
+  std::string long_text = "great help @acme https://t.co/x";
+  for (int i = 0; i < 10; ++i) long_text += " the agent said the plan was fine";
+  for (const std::string& t : {std::string("great help @acme https://t.co/x"), long_text}) {
+    const voc::SentimentResult r = (*b2)->Analyze(t);
+    const std::string input = in2->Prepare(t);
+    CHECK(input.find("lexscore") == input.rfind("lexscore"));  // once
+    for (const auto& p : (*v2)->Predict(input, 3)) {
+      const int c = p.label == "negative" ? 0 : p.label == "neutral" ? 1 : 2;
+      CHECK(r.model_probabilities[c] == doctest::Approx(p.probability));
+    }
+  }
+  std::remove(path.c_str());
+
+  // The current kind: the same analyzer input, the lexicon tokens repeated by length.
+  auto v3 = voc::TrainSentimentModel(rows, Linear("text"));
+  REQUIRE(v3.ok());
+  CHECK((*v3)->info().input == "sentiment-lexicon/3");
+  REQUIRE((*v3)->Save(path).ok());
   auto b = voc::SentimentAnalyzer::Create(so);
   REQUIRE_MESSAGE(b.ok(), b.status().ToString());
-  auto in2 = voc::ModelInput::Create(voc::kSentimentLexiconInput);
-  REQUIRE(in2.ok());
-  const std::string t = "great help @acme https://t.co/x";
-  const voc::SentimentResult r = (*b)->Analyze(t);
-  for (const auto& p : (*v2)->Predict(in2->Prepare(t), 3)) {
-    const int c = p.label == "negative" ? 0 : p.label == "neutral" ? 1 : 2;
-    CHECK(r.model_probabilities[c] == doctest::Approx(p.probability));
-  }
-  for (const auto& f : (*v2)->Explain(in2->Prepare(t), "positive", 100).features) {
-    CAPTURE(f.feature);
-    CHECK(f.feature.find("acme") == std::string::npos);
-    CHECK(f.feature.find("t.co") == std::string::npos);
+  auto in3 = voc::ModelInput::Create(voc::kSentimentLexiconInput);
+  REQUIRE(in3.ok());
+  for (const std::string& t : {std::string("great help @acme https://t.co/x"), long_text}) {
+    const voc::SentimentResult r = (*b)->Analyze(t);
+    for (const auto& p : (*v3)->Predict(in3->Prepare(t), 3)) {
+      const int c = p.label == "negative" ? 0 : p.label == "neutral" ? 1 : 2;
+      CHECK(r.model_probabilities[c] == doctest::Approx(p.probability));
+    }
+    for (const auto& f : (*v3)->Explain(in3->Prepare(t), "positive", 100).features) {
+      CAPTURE(f.feature);
+      CHECK(f.feature.find("acme") == std::string::npos);
+      CHECK(f.feature.find("t.co") == std::string::npos);
+    }
   }
   std::remove(path.c_str());
 }

@@ -93,7 +93,7 @@ struct TrainOptions {
   // What the model's input is, stored in the model and reported by
   // ModelInfo::input: "text" (the text itself) or the name of a
   // preparation callers must apply before Predict, Explain and Evaluate:
-  // kWordsInput, "sentiment-lexicon/2" (TrainSentimentModel in
+  // kWordsInput, "sentiment-lexicon/3" (TrainSentimentModel in
   // voc/sentiment.h). Train takes the rows as given; TrainModel
   // (voc/model_input.h) prepares them as `input` names. Default "text".
   std::string input = "text";

@@ -6,9 +6,12 @@
 //   "words/1"              kWordsInput: the text with every token that is
 //                          not a word blanked (WordsOnly); the theme models
 //                          `voc train` makes
-//   "sentiment-lexicon/2"  kSentimentLexiconInput: words/1, then tokens that
+//   "sentiment-lexicon/3"  kSentimentLexiconInput: words/1, then tokens that
 //                          describe the sentiment lexicon's judgement of the
-//                          text (TrainSentimentModel, voc/sentiment.h)
+//                          text, once more for every 16 words
+//                          (TrainSentimentModel, voc/sentiment.h)
+//   "sentiment-lexicon/2"  kSentimentLexiconInputV2: words/1, then the
+//                          lexicon tokens once (earlier versions)
 //   "sentiment-lexicon/1"  kSentimentLexiconInputV1: the text itself, then
 //                          the lexicon tokens (sentiment models of earlier
 //                          versions)

@@ -75,10 +75,15 @@ struct SentimentResult {
 };
 
 // ModelInfo::input of the models TrainSentimentModel makes: the text with
-// its tokens that are not words blanked, then the lexicon tokens.
-inline constexpr char kSentimentLexiconInput[] = "sentiment-lexicon/2";
-// ModelInfo::input of the models earlier versions made: the text as it is,
-// then the lexicon tokens. Such models still load and predict as before.
+// its tokens that are not words blanked, then the lexicon tokens, repeated
+// once more for every kSentimentLexiconRepeatWords words of the text (so
+// that the lexicon's share of a long text's features does not shrink).
+inline constexpr char kSentimentLexiconInput[] = "sentiment-lexicon/3";
+inline constexpr int kSentimentLexiconRepeatWords = 16;
+// ModelInfo::input of the models earlier versions made; such models still
+// load and predict as before. /2: words blanked, the lexicon tokens once;
+// /1: the text as it is, the lexicon tokens once.
+inline constexpr char kSentimentLexiconInputV2[] = "sentiment-lexicon/2";
 inline constexpr char kSentimentLexiconInputV1[] = "sentiment-lexicon/1";
 
 class SentimentAnalyzer {
@@ -107,10 +112,11 @@ class SentimentAnalyzer {
   bool has_model() const;
 
   // What a model of input `input` is given for `text`: the text, with its
-  // tokens that are not words blanked (kSentimentLexiconInput, as "words/1"
-  // in voc/model_input.h) or as it is (kSentimentLexiconInputV1), followed
-  // by tokens describing this analyzer's lexicon judgement of the whole text
-  // (score band, class, positive and negative strength). Byte offsets into
+  // tokens that are not words blanked (kSentimentLexiconInput and V2, as
+  // "words/1" in voc/model_input.h) or as it is (kSentimentLexiconInputV1),
+  // followed by tokens describing this analyzer's lexicon judgement of the
+  // whole text (score band, class, positive and negative strength; with
+  // kSentimentLexiconInput repeated as it says). Byte offsets into
   // the text stay valid in the result.
   std::string ModelInput(std::string_view text, std::string_view input = kSentimentLexiconInput) const;
 

@@ -89,7 +89,7 @@ def test_training_options_of_the_cli(model):
     stacked = voc.train(sent_texts, sent_labels, task="sentiment", validation_fraction=0)
     plain = voc.train(sent_texts, sent_labels, task="sentiment", lexicon=False,
                       validation_fraction=0)
-    assert meta(stacked)["input"] == "sentiment-lexicon/2"
+    assert meta(stacked)["input"] == "sentiment-lexicon/3"
     assert meta(plain)["input"] == "words/1"
     with pytest.raises(ValueError, match="needs task='sentiment'"):
         voc.train(TEXTS, LABELS, lexicon=True)

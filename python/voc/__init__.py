@@ -709,7 +709,7 @@ def train(texts, labels, validation=None, lexicon=None, **options):
     (--no-lexicon), as the CLI does. model_input (--model-input): what the
     model reads, "words/1" (default: tokens that are not words, such as URLs,
     mentions, e-mails, masks and numbers, blanked; see `words_only`) or
-    "text"; a stacked model reads "sentiment-lexicon/2". Predictions,
+    "text"; a stacked model reads "sentiment-lexicon/3". Predictions,
     explanations and `evaluate` prepare texts the same way.
     `validation=(texts, labels)` chooses settings on those rows."""
     model_input = options.pop("model_input", None)
@@ -721,7 +721,7 @@ def train(texts, labels, validation=None, lexicon=None, **options):
                          f"task='sentiment', not {o.task!r}")
     if lexicon and model_input is not None:
         raise ValueError("model_input does not apply to a model stacked on the lexicon "
-                         "(it reads 'sentiment-lexicon/2'); pass lexicon=False")
+                         "(it reads 'sentiment-lexicon/3'); pass lexicon=False")
     if model_input is None:
         model_input = "words/1"
     if model_input not in ("words/1", "text"):

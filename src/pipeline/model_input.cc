@@ -18,7 +18,7 @@ Result<ModelInput> ModelInput::Create(const std::string& kind) {
   ModelInput in;
   in.kind_ = kind;
   if (kind == "text" || kind == kWordsInput) return in;
-  if (kind == kSentimentLexiconInput || kind == kSentimentLexiconInputV1) {
+  if (kind == kSentimentLexiconInput || kind == kSentimentLexiconInputV2 || kind == kSentimentLexiconInputV1) {
     SentimentOptions options;
     options.sentences = false;
     auto lexicon = SentimentAnalyzer::Create(options);
@@ -44,7 +44,8 @@ std::vector<LabeledText> ModelInput::Prepare(const std::vector<LabeledText>& row
 
 Result<std::unique_ptr<TextClassifier>> TrainModel(const std::vector<LabeledText>& rows,
                                                    TrainOptions options) {
-  if (options.input == kSentimentLexiconInput || options.input == kSentimentLexiconInputV1)
+  if (options.input == kSentimentLexiconInput || options.input == kSentimentLexiconInputV2 ||
+      options.input == kSentimentLexiconInputV1)
     return InvalidArgumentError("input '" + options.input + "' is made by TrainSentimentModel");
   if (options.input.empty() || options.input == "text") return TextClassifier::Train(rows, options);
   auto input = ModelInput::Create(options.input);

@@ -174,8 +174,9 @@ struct SentimentAnalyzer::Impl {
              const std::vector<std::pair<uint32_t, uint32_t>>& sentences, SentimentResult* out,
              bool lexicon_only = false) const;
   // `pos` and `neg`: summed positive and negative strengths behind `lexicon_score`.
-  void Finish(std::string_view text, double lexicon_score, double pos, double neg, std::vector<Hit>& hits,
-              bool use_model, Sentiment* s, std::array<double, 3>* model_probs,
+  // `words`: the words of `text`, for the model's lexicon tokens.
+  void Finish(std::string_view text, double lexicon_score, double pos, double neg, size_t words,
+              std::vector<Hit>& hits, bool use_model, Sentiment* s, std::array<double, 3>* model_probs,
               const std::array<double, 3>* given = nullptr) const;
 };
 
@@ -240,7 +241,13 @@ std::string SentimentAnalyzer::ModelInput(std::string_view text, std::string_vie
     out.assign(text);
   else
     internal::BlankNonWords(text, &out);
-  si::AppendLexiconTokens(r.lexicon_score, r.lexicon_positive, r.lexicon_negative, &out);
+  size_t repeats = 0;
+  if (input == kSentimentLexiconInput) {
+    size_t words = 0;
+    for (const si::Token& t : toks) words += t.kind == si::TokenKind::kWord;
+    repeats = words / kSentimentLexiconRepeatWords;
+  }
+  si::AppendLexiconTokens(r.lexicon_score, r.lexicon_positive, r.lexicon_negative, &out, repeats);
   return out;
 }
 
@@ -689,15 +696,17 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     for (size_t s = 0; s < ns; ++s) {
       suffixes[s].clear();
       if (model->wants_lexicon_tokens())
-        si::AppendLexiconTokens(normalise(pos[s], neg[s], sent_words[s]), pos[s], neg[s], &suffixes[s]);
+        si::AppendLexiconTokens(normalise(pos[s], neg[s], sent_words[s]), pos[s], neg[s], &suffixes[s],
+                                model->lexicon_repeats(sent_words[s]));
     }
-    if (model->wants_lexicon_tokens()) si::AppendLexiconTokens(doc_score, doc_pos, doc_neg, &input);
+    if (model->wants_lexicon_tokens())
+      si::AppendLexiconTokens(doc_score, doc_pos, doc_neg, &input, model->lexicon_repeats(words));
     for (size_t s = 0; s < ns; ++s) spans[s] = {sentences[s].first, sentences[s].second, suffixes[s]};
     model->PredictParts(input, spans, &doc_model, &sentence_model);
   }
   auto& doc_hits = scratch.doc_hits;
   doc_hits.assign(hits.begin(), hits.end());
-  Finish(text, doc_score, doc_pos, doc_neg, doc_hits, true, &out->document, &out->model_probabilities,
+  Finish(text, doc_score, doc_pos, doc_neg, words, doc_hits, true, &out->document, &out->model_probabilities,
          parts ? &doc_model : nullptr);
 
   if (options.sentences) {
@@ -713,8 +722,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       ss.end = sentences[s].second;
       double score = normalise(pos[s], neg[s], sent_words[s]);
       std::array<double, 3> probs{};
-      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sh, ns > 1, &ss.sentiment,
-             &probs, parts ? &sentence_model[s] : nullptr);
+      Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sent_words[s], sh, ns > 1,
+             &ss.sentiment, &probs, parts ? &sentence_model[s] : nullptr);
       if (ns == 1) {
         // One sentence: it shares the document's verdict.
         ss.sentiment.label = out->document.label;
@@ -729,7 +738,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 // Turns a lexicon score (and the model's opinion of `text`) into label, score,
 // confidence and the strongest evidence spans.
 void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score, double pos, double neg,
-                                     std::vector<Hit>& hits, bool use_model, Sentiment* s,
+                                     size_t words, std::vector<Hit>& hits, bool use_model, Sentiment* s,
                                      std::array<double, 3>* model_probs,
                                      const std::array<double, 3>* given) const {
   // Lexicon class probabilities: polar mass rises steeply around the threshold.
@@ -744,7 +753,8 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
     } else {
       thread_local std::string input;
       model->PrepareText(text, &input);
-      if (model->wants_lexicon_tokens()) si::AppendLexiconTokens(lexicon_score, pos, neg, &input);
+      if (model->wants_lexicon_tokens())
+        si::AppendLexiconTokens(lexicon_score, pos, neg, &input, model->lexicon_repeats(words));
       m = model->Predict(input);
     }
     *model_probs = m;

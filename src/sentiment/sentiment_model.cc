@@ -41,7 +41,8 @@ void PrepareModelInput(std::string_view text, std::string* out) {
   }
 }
 
-void AppendLexiconTokens(double score, double pos, double neg, std::string* out) {
+void AppendLexiconTokens(double score, double pos, double neg, std::string* out, size_t repeats) {
+  const size_t start = out->size();
   auto band = [](double v) { return static_cast<int>(std::min(10.0, std::max(0.0, v * 2.0))); };
   const long tenths = std::lround(std::max(-1.0, std::min(1.0, score)) * 10.0);
   out->append(tenths < 0 ? " lexscoren" : " lexscorep");
@@ -52,6 +53,9 @@ void AppendLexiconTokens(double score, double pos, double neg, std::string* out)
   out->append(" lexneg");
   out->append(std::to_string(band(neg)));
   if (pos == 0 && neg == 0) out->append(" lexnone");
+  const size_t len = out->size() - start;
+  out->reserve(out->size() + len * repeats);  // no reallocation: the copies read from *out
+  for (size_t r = 0; r < repeats; ++r) out->append(out->data() + start, len);
 }
 
 constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral", "__label__positive"};
@@ -64,6 +68,7 @@ struct SentimentModel::Impl {
   std::vector<int> class_of_label;  // label index (fastText id or voc label) -> 0/1/2 or -1
   bool lexicon_tokens = false;
   bool words_only = false;  // tokens that are not words blanked first
+  bool repeat_lexicon = false;  // kSentimentLexiconInput: lexicon tokens repeated by length
 
   // The classes of a voc model's label probabilities.
   std::array<double, 3> Classes(const std::vector<double>& p) const {
@@ -75,6 +80,10 @@ struct SentimentModel::Impl {
 };
 
 bool SentimentModel::wants_lexicon_tokens() const { return impl_->lexicon_tokens; }
+
+size_t SentimentModel::lexicon_repeats(size_t words) const {
+  return impl_->repeat_lexicon ? words / kSentimentLexiconRepeatWords : 0;
+}
 
 void SentimentModel::PrepareText(std::string_view text, std::string* out) const {
   if (impl_->words_only)
@@ -103,12 +112,15 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
                            c.status().message() + ")");
     const std::string& input = (*c)->info().input;
     if (input != "text" && input != kWordsInput && input != kSentimentLexiconInput &&
-        input != kSentimentLexiconInputV1)
+        input != kSentimentLexiconInputV2 && input != kSentimentLexiconInputV1)
       return FailedPreconditionError("sentiment model '" + path + "' expects input '" + input +
                                      "', which this version cannot produce");
     std::unique_ptr<SentimentModel> model(new SentimentModel);
-    model->impl_->lexicon_tokens = input == kSentimentLexiconInput || input == kSentimentLexiconInputV1;
-    model->impl_->words_only = input == kWordsInput || input == kSentimentLexiconInput;
+    model->impl_->lexicon_tokens = input == kSentimentLexiconInput || input == kSentimentLexiconInputV2 ||
+                                   input == kSentimentLexiconInputV1;
+    model->impl_->words_only =
+        input == kWordsInput || input == kSentimentLexiconInput || input == kSentimentLexiconInputV2;
+    model->impl_->repeat_lexicon = input == kSentimentLexiconInput;
     int found = 0;
     for (const std::string& l : (*c)->info().labels) {
       model->impl_->class_of_label.push_back(-1);

@@ -25,8 +25,10 @@ void PrepareModelInput(std::string_view text, std::string* out);
 
 // Appends to a model input the tokens that describe the lexicon's judgement:
 // score band (tenths), class, positive and negative strength (halves, capped),
-// and "lexnone" when the lexicon found nothing. Input kSentimentLexiconInput.
-void AppendLexiconTokens(double score, double pos, double neg, std::string* out);
+// and "lexnone" when the lexicon found nothing; then `repeats` more copies of
+// them (kSentimentLexiconInput: one per kSentimentLexiconRepeatWords words of
+// the text; 0 for the earlier inputs).
+void AppendLexiconTokens(double score, double pos, double neg, std::string* out, size_t repeats = 0);
 
 class SentimentModel {
  public:
@@ -44,9 +46,11 @@ class SentimentModel {
                     std::array<double, 3>* text_probs, std::vector<std::array<double, 3>>* part_probs) const;
   // Whether Predict expects the text with AppendLexiconTokens applied.
   bool wants_lexicon_tokens() const;
+  // AppendLexiconTokens' `repeats` for a text of `words` words.
+  size_t lexicon_repeats(size_t words) const;
   // Sets `out` to `text` as the model reads it before any lexicon tokens:
   // the text itself, or with its tokens that are not words blanked (inputs
-  // "words/1" and kSentimentLexiconInput). Byte offsets are kept.
+  // "words/1", kSentimentLexiconInput and V2). Byte offsets are kept.
   void PrepareText(std::string_view text, std::string* out) const;
 
  private:

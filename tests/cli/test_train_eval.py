@@ -135,7 +135,7 @@ def test_sentiment_models_are_stacked_on_the_lexicon(tmp_path, voc):
     model = tmp_path / "s.vocm"
     r = voc("train", "--input", train, "--output", model, "--task", "sentiment")
     assert r.code == 0, r.err
-    assert "input: sentiment-lexicon/2" in r.out and '"char_ngrams":null' in r.out
+    assert "input: sentiment-lexicon/3" in r.out and '"char_ngrams":null' in r.out
     # eval and predict give the model the lexicon's tokens too.
     test = write_csv(tmp_path / "st.csv", [("the agent was rude, still waiting", "negative"),
                                            ("thank you, great help", "positive"),
