@@ -78,7 +78,8 @@ TEST_CASE("WordsOnly: blanks every token that is not a word, byte for byte") {
 }
 
 TEST_CASE("ModelInput: the kinds of every version, and an unknown one") {
-  for (const char* kind : {"text", "words/1", "sentiment-lexicon/1", "sentiment-lexicon/2", "sentiment-lexicon/3"}) {
+  for (const char* kind :
+       {"text", "words/1", "sentiment-lexicon/1", "sentiment-lexicon/2", "sentiment-lexicon/3"}) {
     auto in = voc::ModelInput::Create(kind);
     REQUIRE_MESSAGE(in.ok(), kind);
     CHECK(in->kind() == kind);
@@ -102,7 +103,8 @@ TEST_CASE("ModelInput: the kinds of every version, and an unknown one") {
   const std::string l3 = voc::ModelInput::Create(voc::kSentimentLexiconInput)->Prepare(long_text);
   const std::string tokens = l2.substr(long_text.size());
   REQUIRE(tokens.rfind(" lexscoren", 0) == 0);
-  CHECK(l3 == l2 + tokens + tokens + tokens + tokens + tokens + tokens + tokens + tokens + tokens);  // 145 words
+  CHECK(l3 ==
+        l2 + tokens + tokens + tokens + tokens + tokens + tokens + tokens + tokens + tokens);  // 145 words
   auto bad = voc::ModelInput::Create("words/9");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == voc::StatusCode::kFailedPrecondition);

@@ -105,7 +105,8 @@ int RunDiscover(int argc, char** argv) {
 
   // Discovery reads each record's document sentiment, signals, themes and
   // text, never its per-sentence sentiment: not computed.
-  auto analyzer = MakeAnalyzer(af, {}, [](voc::AnalyzerOptions* o) { o->sentiment_options.sentences = false; });
+  auto analyzer =
+      MakeAnalyzer(af, {}, [](voc::AnalyzerOptions* o) { o->sentiment_options.sentences = false; });
   auto reader = OpenReader(input, MakeReaderOptions(in));
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);

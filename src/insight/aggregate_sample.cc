@@ -124,9 +124,10 @@ void internal::AggregateData::FlushSample() const {
   sample_pending.clear();
   std::sort(p.begin(), p.end(), SampleLess);
   // The same record offered twice is one record.
-  p.erase(std::unique(p.begin(), p.end(),
-                      [](const SampleDoc& a, const SampleDoc& b) { return a.hash == b.hash && a.id == b.id; }),
-          p.end());
+  p.erase(
+      std::unique(p.begin(), p.end(),
+                  [](const SampleDoc& a, const SampleDoc& b) { return a.hash == b.hash && a.id == b.id; }),
+      p.end());
   MergeSample(&sample, p, options.discovery_sample);
 }
 

@@ -471,8 +471,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   for (size_t u = 0; u < nU; ++u)
     for (uint32_t k : dc[U[u]]) bits[k * words64 + u / 64] |= uint64_t{1} << (u % 64);
   for (size_t k = 0; k < V; ++k)
-    for (size_t x = 0; x < words64; ++x)
-      card[k] += (Popcount(bits[k * words64 + x]));
+    for (size_t x = 0; x < words64; ++x) card[k] += (Popcount(bits[k * words64 + x]));
   // Phi coefficient of the two sets (their correlation as 0/1 vectors over
   // the uncovered records): 0 under independence whatever their sizes, so
   // big groups do not absorb everything (plain cosine grows with size).

@@ -271,8 +271,9 @@ struct Analyzer::Impl {
       patterns->Candidates(text, &hits);
       // A guess less likely than even (short texts: "Great wifi too." is
       // "it" at 0.34) does not choose the rules: every language's run.
-      const std::string_view rule_language =
-          out[i].language_confidence >= kRuleLanguageMinConfidence ? std::string_view(out[i].language) : "und";
+      const std::string_view rule_language = out[i].language_confidence >= kRuleLanguageMinConfidence
+                                                 ? std::string_view(out[i].language)
+                                                 : "und";
       out[i].themes = internal::ClassifyWithHits(*themes, text, scores[i], hits, rule_language);
       if (adapter && out[i].themes.empty()) out[i].themes = adapter->Classify(text, *taxonomy);
       SignalResult sig = internal::DetectWithHits(*signals, text, hits);

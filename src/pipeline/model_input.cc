@@ -18,7 +18,8 @@ Result<ModelInput> ModelInput::Create(const std::string& kind) {
   ModelInput in;
   in.kind_ = kind;
   if (kind == "text" || kind == kWordsInput) return in;
-  if (kind == kSentimentLexiconInput || kind == kSentimentLexiconInputV2 || kind == kSentimentLexiconInputV1) {
+  if (kind == kSentimentLexiconInput || kind == kSentimentLexiconInputV2 ||
+      kind == kSentimentLexiconInputV1) {
     SentimentOptions options;
     options.sentences = false;
     auto lexicon = SentimentAnalyzer::Create(options);

@@ -67,7 +67,7 @@ struct SentimentModel::Impl {
   fasttext::FastText ft;
   std::vector<int> class_of_label;  // label index (fastText id or voc label) -> 0/1/2 or -1
   bool lexicon_tokens = false;
-  bool words_only = false;  // tokens that are not words blanked first
+  bool words_only = false;      // tokens that are not words blanked first
   bool repeat_lexicon = false;  // kSentimentLexiconInput: lexicon tokens repeated by length
 
   // The classes of a voc model's label probabilities.
