@@ -107,7 +107,7 @@ int RunRedact(int argc, char** argv) {
           }
           out += "],\"existing_masks\":" + std::to_string(r.existing_masks) + "}";
         } else {
-          out = r.text;
+          out += r.text;
         }
       });
   std::fflush(stdout);
@@ -149,7 +149,7 @@ int RunNormalize(int argc, char** argv) {
                                     ",\"controls_removed\":" + std::to_string(n.controls_removed) +
                                     ",\"entities_decoded\":" + std::to_string(n.entities_decoded) + "}";
                            } else {
-                             out = n.text;
+                             out += n.text;
                            }
                          });
   std::fflush(stdout);

@@ -65,17 +65,16 @@ bool MapLines(std::istream& in, int threads,
     b->chunks = (b->count + kChunk - 1) / kChunk;
     if (b->outs.size() < b->chunks) b->outs.resize(b->chunks);
     team.Start(b->chunks, [b, &map](size_t c) {
-      // Each thread maps into its own scratch string, so memory is freed by
-      // the thread that allocated it; the chunk is built in a per-thread
-      // string too and swapped in, since the batch's strings share cache
-      // lines that two threads appending would pass back and forth.
-      thread_local std::string out, chunk;
+      // Each thread maps straight into its own chunk string (no copy of
+      // each line's output), so memory is freed by the thread that
+      // allocated it; the chunk is swapped in, since the batch's strings
+      // share cache lines that two threads appending would pass back and
+      // forth.
+      thread_local std::string chunk;
       chunk.clear();
       const size_t end = std::min(b->count, (c + 1) * kChunk);
       for (size_t i = c * kChunk; i < end; ++i) {
-        out.clear();
-        map(b->first + i, b->lines[i], &out);
-        chunk += out;
+        map(b->first + i, b->lines[i], &chunk);
         chunk.push_back('\n');
       }
       b->outs[c].swap(chunk);

@@ -19,8 +19,9 @@ void WriteAll(std::FILE* to, std::string_view data);
 
 // Reads `in` line by line (a trailing '\r' is dropped), calls
 // `map(number, line, &out)` for each (numbers count from 1) on `threads` threads (0: one per core; the
-// calling thread is one of them) and writes each `out` with a newline to
-// `to`, in input order. Lines are processed in batches of `batch`. Returns
+// calling thread is one of them), which appends the line's output to `out` (it may hold the
+// outputs of earlier lines: `map` must not clear or assign it), and writes each output with a
+// newline to `to`, in input order. Lines are processed in batches of `batch`. Returns
 // false if reading failed (in.bad()).
 bool MapLines(std::istream& in, int threads,
               const std::function<void(size_t, const std::string&, std::string*)>& map, std::FILE* to,

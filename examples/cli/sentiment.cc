@@ -106,7 +106,7 @@ int Run(int argc, char** argv) {
   const bool ok = voc_cli::MapLines(
       *in, threads,
       [&](size_t, const std::string& line, std::string* out) {
-        *out = voc::SentimentToJson(sa.Analyze(line), line, options.sentences, components);
+        out->append(voc::SentimentToJson(sa.Analyze(line), line, options.sentences, components));
       },
       stdout);
   if (!ok) throw voc_cli::Failure("error reading input '" + input + "'");
