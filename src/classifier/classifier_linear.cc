@@ -139,17 +139,29 @@ class LinearModel : public Backend {
       rows[1].clear();
       bool cut = p.begin > p.end || p.end > text.size() || p.suffix.empty() ||
                  !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n');
-      const RawFeature* last = nullptr;  // the part's last word
-      for (size_t j = 0; j < doc.size(); ++j) {
-        const RawFeature& f = doc[j];
-        if (f.begin >= p.begin && f.end <= p.end) {
-          add_row(f, doc_rows[j]);
-          if (!f.pair && (last == nullptr || f.begin > last->begin)) last = &f;
-        } else if (!f.pair &&
-                   ((f.begin < p.begin && p.begin < f.end) || (f.begin < p.end && p.end < f.end))) {
-          cut = true;
-        }
+      if (cut) {
+        Probabilities(PartText(text, p), out);
+        continue;
       }
+      // The features of `doc` come in text order, their begins and their
+      // ends both non-decreasing (a word, the bigram of it and the next word,
+      // the next word ...): those inside the part are one run, found by a
+      // binary search, and only the few next to its edges may be words cut
+      // by them.
+      const size_t lo =
+          static_cast<size_t>(std::lower_bound(doc.begin(), doc.end(), p.begin,
+                                               [](const RawFeature& f, uint32_t b) { return f.begin < b; }) -
+                              doc.begin());
+      for (size_t j = lo; j-- > 0 && doc[j].end > p.begin;)
+        if (!doc[j].pair) cut = true;  // a word holding the part's first byte
+      size_t hi = lo;
+      const RawFeature* last = nullptr;  // the part's last word
+      for (; hi < doc.size() && doc[hi].end <= p.end; ++hi) {
+        add_row(doc[hi], doc_rows[hi]);
+        if (!doc[hi].pair) last = &doc[hi];
+      }
+      for (size_t j = hi; j < doc.size() && doc[j].begin < p.end; ++j)
+        if (!doc[j].pair) cut = true;  // a word holding the part's last byte
       if (cut) {
         Probabilities(PartText(text, p), out);
         continue;
