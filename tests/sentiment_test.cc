@@ -17,6 +17,7 @@
 
 #include "sentiment/sentiment_lexicon.h"
 #include "sentiment/sentiment_scan.h"
+#include "text/segment.h"
 
 namespace {
 
@@ -170,6 +171,36 @@ TEST_CASE("Scanner: every emoji sequence of the lexicon is found whole, between 
     }
   }
   CHECK(longest < 64);  // the scanner looks up sequences of up to 63 bytes
+}
+
+TEST_CASE("Scanner: the social tokens it reports are SocialSpans', and blank a text the same way") {
+  voc::sentiment_internal::Scanner scanner;
+  std::vector<voc::sentiment_internal::Token> tokens;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  std::vector<voc::internal::SocialSpan> scanned, alone;
+  for (const std::string text :
+       {std::string("@united lost my bag #fail, see https://t.co/x1 or mail jo@x.com [EMAIL] XXXX"),
+        std::string("on the 3rd, 1,234.56 at 10:30pm for $12.50 :( \xF0\x9F\x98\xA1 mp3 cafe\xCC\x81!"),
+        std::string("42 is 4,2 or 4.2. x1,000 ok_2 2nd,3rd caf\xC3\xA9 \xC3 12\x80 7"), std::string("")}) {
+    CAPTURE(text);
+    scanned.assign(3, {0, 0, voc::TokenKind::kWord});  // stale content is replaced
+    scanner.Scan(text, &tokens, &sentences, &scanned);
+    alone.clear();
+    voc::internal::SocialSpans(text, &alone);
+    REQUIRE(scanned.size() == alone.size());
+    for (size_t i = 0; i < alone.size(); ++i) {
+      CHECK(scanned[i].begin == alone[i].begin);
+      CHECK(scanned[i].end == alone[i].end);
+      CHECK(scanned[i].kind == alone[i].kind);
+    }
+    std::string with, without;
+    voc::internal::BlankNonWords(text, scanned, &with);
+    voc::internal::BlankNonWords(text, &without);
+    CHECK(with == without);
+  }
+  std::string out;
+  voc::internal::BlankNonWords("3rd 1,234.56 x4 4.x", {}, &out);  // no social tokens: numbers still blanked
+  CHECK(out == "             x4  .x");
 }
 
 TEST_CASE("Sentiment: evidence offsets point at the words") {

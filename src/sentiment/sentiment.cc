@@ -170,14 +170,17 @@ struct SentimentAnalyzer::Impl {
   std::unique_ptr<si::SentimentModel> model;
 
   // With `lexicon_only` only the lexicon fields of `out` are filled.
+  // `social`, if given, holds the social tokens of `text` (the scan found them).
   void Score(std::string_view text, const std::vector<si::Token>& toks,
              const std::vector<std::pair<uint32_t, uint32_t>>& sentences, SentimentResult* out,
-             bool lexicon_only = false) const;
+             bool lexicon_only = false, const std::vector<internal::SocialSpan>* social = nullptr) const;
   // `pos` and `neg`: summed positive and negative strengths behind `lexicon_score`.
-  // `words`: the words of `text`, for the model's lexicon tokens.
+  // `words`: the words of `text`, for the model's lexicon tokens. `social`:
+  // as for Score, of `text`.
   void Finish(std::string_view text, double lexicon_score, double pos, double neg, size_t words,
               std::vector<Hit>& hits, bool use_model, Sentiment* s, std::array<double, 3>* model_probs,
-              const std::array<double, 3>* given = nullptr) const;
+              const std::array<double, 3>* given = nullptr,
+              const std::vector<internal::SocialSpan>* social = nullptr) const;
 };
 
 SentimentAnalyzer::SentimentAnalyzer() : impl_(new Impl) {}
@@ -333,9 +336,10 @@ std::string SentimentToJson(const SentimentResult& r, std::string_view text, boo
 SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
   std::vector<si::Token> toks;
   std::vector<std::pair<uint32_t, uint32_t>> sentences;
-  impl_->scanner.Scan(text, &toks, &sentences);
+  thread_local std::vector<internal::SocialSpan> social;
+  impl_->scanner.Scan(text, &toks, &sentences, &social);
   SentimentResult out;
-  impl_->Score(text, toks, sentences, &out);
+  impl_->Score(text, toks, sentences, &out, /*lexicon_only=*/false, &social);
   return out;
 }
 
@@ -441,7 +445,8 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text, const Tokeniza
 
 void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si::Token>& toks,
                                     const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
-                                    SentimentResult* out, bool lexicon_only) const {
+                                    SentimentResult* out, bool lexicon_only,
+                                    const std::vector<internal::SocialSpan>* social) const {
   const size_t n = toks.size();
   // Per-token and per-sentence arrays live in per-thread scratch: a short
   // text would otherwise cost some fifteen allocations.
@@ -691,7 +696,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     thread_local std::string input;
     thread_local std::vector<std::string> suffixes;
     std::vector<internal::TextPart> spans(ns);
-    model->PrepareText(text, &input);
+    model->PrepareText(text, &input, social);
     suffixes.resize(ns);
     for (size_t s = 0; s < ns; ++s) {
       suffixes[s].clear();
@@ -707,7 +712,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   auto& doc_hits = scratch.doc_hits;
   doc_hits.assign(hits.begin(), hits.end());
   Finish(text, doc_score, doc_pos, doc_neg, words, doc_hits, true, &out->document, &out->model_probabilities,
-         parts ? &doc_model : nullptr);
+         parts ? &doc_model : nullptr, social);
 
   if (options.sentences) {
     out->sentences.reserve(ns);
@@ -739,8 +744,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 // confidence and the strongest evidence spans.
 void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score, double pos, double neg,
                                      size_t words, std::vector<Hit>& hits, bool use_model, Sentiment* s,
-                                     std::array<double, 3>* model_probs,
-                                     const std::array<double, 3>* given) const {
+                                     std::array<double, 3>* model_probs, const std::array<double, 3>* given,
+                                     const std::vector<internal::SocialSpan>* social) const {
   // Lexicon class probabilities: polar mass rises steeply around the threshold.
   const double thr = options.neutral_threshold;
   double polar = pos + neg > 0 ? Logistic(12.0 * (std::fabs(lexicon_score) - thr)) : 0.0;
@@ -752,7 +757,7 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
       m = *given;
     } else {
       thread_local std::string input;
-      model->PrepareText(text, &input);
+      model->PrepareText(text, &input, social);
       if (model->wants_lexicon_tokens())
         si::AppendLexiconTokens(lexicon_score, pos, neg, &input, model->lexicon_repeats(words));
       m = model->Predict(input);

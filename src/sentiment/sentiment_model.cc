@@ -85,8 +85,11 @@ size_t SentimentModel::lexicon_repeats(size_t words) const {
   return impl_->repeat_lexicon ? words / kSentimentLexiconRepeatWords : 0;
 }
 
-void SentimentModel::PrepareText(std::string_view text, std::string* out) const {
-  if (impl_->words_only)
+void SentimentModel::PrepareText(std::string_view text, std::string* out,
+                                 const std::vector<internal::SocialSpan>* social) const {
+  if (impl_->words_only && social != nullptr)
+    internal::BlankNonWords(text, *social, out);
+  else if (impl_->words_only)
     internal::BlankNonWords(text, out);
   else
     out->assign(text);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "classifier/classifier_backend.h"
+#include "text/tokenizer_internal.h"
 #include "voc/status.h"
 
 namespace voc {
@@ -51,7 +52,9 @@ class SentimentModel {
   // Sets `out` to `text` as the model reads it before any lexicon tokens:
   // the text itself, or with its tokens that are not words blanked (inputs
   // "words/1", kSentimentLexiconInput and V2). Byte offsets are kept.
-  void PrepareText(std::string_view text, std::string* out) const;
+  // `social`, if given, holds the social tokens of `text` (SocialSpans).
+  void PrepareText(std::string_view text, std::string* out,
+                   const std::vector<tokenizer_internal::SocialSpan>* social = nullptr) const;
 
  private:
   SentimentModel();

@@ -123,14 +123,16 @@ bool Scanner::LookupSymbol(std::string_view s, float* valence) const {
 }
 
 void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
-                   std::vector<std::pair<uint32_t, uint32_t>>* sentences) const {
+                   std::vector<std::pair<uint32_t, uint32_t>>* sentences,
+                   std::vector<internal::SocialSpan>* social_out) const {
   tokens->clear();
   sentences->clear();
   tokens->reserve(text.size() / 4 + 4);
   // Sentences and the social tokens that are not words come from the rules
   // every stage shares (segment.h).
-  thread_local std::vector<internal::SocialSpan> social;
+  thread_local std::vector<internal::SocialSpan> own_social;
   thread_local std::vector<internal::TextSpan> spans;
+  std::vector<internal::SocialSpan>& social = social_out != nullptr ? *social_out : own_social;
   social.clear();
   internal::SocialSpans(text, &social);
   internal::Sentences(text, social, &spans);

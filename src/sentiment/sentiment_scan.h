@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <string_view>
-#include "util/flat_string_map.h"
 #include <utility>
 #include <vector>
+
+#include "text/tokenizer_internal.h"
+#include "util/flat_string_map.h"
 
 namespace voc {
 namespace sentiment_internal {
@@ -33,9 +35,11 @@ class Scanner {
   // Splits `text` into tokens and sentences. The sentences are those every
   // stage shares (segment.h: the Tokenizer's); a sentence may hold no token
   // here. URLs, e-mail addresses, @mentions, masks, money, times and numbers
-  // are not tokens (never scored).
+  // are not tokens (never scored). `social`, if given, is set to the social
+  // tokens of `text` (segment.h SocialSpans), which the scan finds.
   void Scan(std::string_view text, std::vector<Token>* tokens,
-            std::vector<std::pair<uint32_t, uint32_t>>* sentences) const;
+            std::vector<std::pair<uint32_t, uint32_t>>* sentences,
+            std::vector<tokenizer_internal::SocialSpan>* social = nullptr) const;
 
   // Valence of an emoji sequence or emoticon, if it has one.
   bool LookupSymbol(std::string_view s, float* valence) const;

@@ -320,10 +320,27 @@ void Words(std::string_view text, std::vector<Word>* out) {
 }
 
 void BlankNonWords(std::string_view text, std::string* out) {
-  out->assign(text);
   thread_local std::vector<SocialSpan> social;
   social.clear();
   SocialSpans(text, &social);
+  BlankNonWords(text, social, out);
+}
+
+namespace {
+
+// IsWordCodePoint of each ASCII byte, looked up.
+struct AsciiWordChars {
+  bool word[128];
+  constexpr AsciiWordChars() : word() {
+    for (uint32_t b = 0; b < 128; ++b) word[b] = IsWordCodePoint(b);
+  }
+};
+constexpr AsciiWordChars kAsciiWord;
+
+}  // namespace
+
+void BlankNonWords(std::string_view text, const std::vector<SocialSpan>& social, std::string* out) {
+  out->assign(text);
   const size_t n = text.size();
   char* o = out->data();
   for (const SocialSpan& s : social) {
@@ -336,13 +353,14 @@ void BlankNonWords(std::string_view text, std::string* out) {
   // Numbers: runs of word characters that IsNumberWord accepts, joined by a
   // single '.' or ',' between digits ("1,234.56"). Runs inside a social
   // token are left to the loop above.
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
   size_t next_social = 0;
   size_t i = 0;
   auto word_end = [&](size_t pos) {  // end of the run of word characters at pos
     while (pos < n) {
-      const auto c = static_cast<unsigned char>(text[pos]);
+      const unsigned char c = t[pos];
       if (c < 0x80) {
-        if (!IsWordCodePoint(c)) break;
+        if (!kAsciiWord.word[c]) break;
         ++pos;
         continue;
       }
@@ -354,10 +372,21 @@ void BlankNonWords(std::string_view text, std::string* out) {
     }
     return pos;
   };
+  // The start of the next social token at or after `i` (n when none).
+  size_t social_begin = social.empty() ? n : std::min<size_t>(social[0].begin, n);
   while (i < n) {
-    while (next_social < social.size() && social[next_social].end <= i) ++next_social;
-    if (next_social < social.size() && social[next_social].begin <= i) {
-      i = social[next_social].end;
+    if (i >= social_begin) {
+      while (next_social < social.size() && social[next_social].end <= i) ++next_social;
+      if (next_social < social.size() && social[next_social].begin <= i) {
+        i = social[next_social].end;
+        continue;
+      }
+      social_begin = next_social < social.size() ? std::min<size_t>(social[next_social].begin, n) : n;
+      continue;
+    }
+    const unsigned char c = t[i];
+    if (c < 0x80 && !kAsciiWord.word[c]) {  // white space, punctuation
+      ++i;
       continue;
     }
     const size_t e = word_end(i);
@@ -368,8 +397,8 @@ void BlankNonWords(std::string_view text, std::string* out) {
       i = next;
       continue;
     }
-    const size_t stop = next_social < social.size() ? social[next_social].begin : n;
-    if (e <= stop && IsNumberWord(text.substr(i, e - i))) {
+    const size_t stop = social_begin;
+    if (c >= '0' && c <= '9' && e <= stop && IsNumberWord(text.substr(i, e - i))) {
       size_t end = e;
       // "1,234.56": a separator between digits belongs to the number.
       while (end + 1 < n && end + 1 < stop && (text[end] == '.' || text[end] == ',') &&

@@ -93,6 +93,8 @@ void Words(std::string_view text, std::vector<Word>* out);
 // emoticons are kept. The input of models of kind "words/1"
 // (voc/model_input.h).
 void BlankNonWords(std::string_view text, std::string* out);
+// The same with the social tokens of `text` (SocialSpans) already found.
+void BlankNonWords(std::string_view text, const std::vector<SocialSpan>& social, std::string* out);
 
 // Sets `out` to the sentences of `text` (see above); `social` holds the
 // social tokens of `text` (SocialSpans), in order.
