@@ -635,9 +635,11 @@ TEST_CASE("Linear backend: the packed prediction tables give the reference decis
 TEST_CASE("Linear backend: probabilities of parts read once equal those of each part alone") {
   auto rows = Synthetic(60, 5);
   // Training texts end in words like the sentiment model's lexicon tokens,
-  // so that the bigrams joining a piece to its suffix carry weight.
+  // once or twice, so that the bigrams joining a piece to its suffix and a
+  // suffix to its repeat carry weight.
   const std::vector<std::string> tails = {" lexnone", " lexscoren2 lexclassneg", " lexscorep1 lexclasspos"};
-  for (size_t i = 0; i < rows.size(); ++i) rows[i].text += tails[i % tails.size()];
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (size_t k = 0; k <= i / tails.size() % 2; ++k) rows[i].text += tails[i % tails.size()];
   const std::vector<std::string> labels = {"billing", "delivery", "login"};
   voc::internal::TrainData data = SyntheticTrainData(rows, labels);
   const std::string text =
@@ -654,11 +656,21 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
       {22, 44, "lexnone"},  // suffix glued to the last word
       {static_cast<uint32_t>(body), static_cast<uint32_t>(body), " lexnone lexnone"},
       {0, static_cast<uint32_t>(text.size()), " lexnone"},  // the whole text
+      // Suffixes repeated: scanned once, their copies joined by a bigram.
+      {0, 21, " lexscoren2 lexclassneg lexpos0 lexneg1", 3},
+      {45, static_cast<uint32_t>(body), " lexnone", 2},
+      {0, static_cast<uint32_t>(text.size()), " lexscorep1 lexclasspos", 5},
+      {22, 44, "", 2},
+      {22, 44, "lexnone", 1},         // glued to the last word and to itself
+      {22, 44, "  ", 4},              // white space alone
+      {22, 44, "\tlexnone !? x", 2},  // ends in a word after punctuation
+      {0, 0, " lexnone lexclassneg", 1},
   };
   // Pieces ending in a trained word, so the joining bigram is known.
   for (const char* word : {"twice", "fee", "password", "PACKAGE"}) {
     const uint32_t end = static_cast<uint32_t>(text.find(word) + std::strlen(word));
     for (const auto& tail : tails) parts.push_back({0, end, tail});
+    for (const auto& tail : tails) parts.push_back({0, end, tail, 3});
   }
   for (bool chars : {false, true}) {
     voc::internal::LinearTrainer lt(data, chars);
@@ -677,12 +689,17 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
       REQUIRE(each.size() == parts.size());
       for (size_t i = 0; i < parts.size(); ++i) {
         std::string alone = text.substr(parts[i].begin, parts[i].end - parts[i].begin);
-        alone += parts[i].suffix;
+        for (uint32_t r = 0; r <= parts[i].repeats; ++r) alone += parts[i].suffix;
+        CHECK(voc::internal::PartText(text, parts[i]) == alone);
         m->Probabilities(alone, &want);
         CAPTURE(chars);
         CAPTURE(alone);
         CHECK(each[i] == want);  // bit for bit: the same features in the same order of rows
       }
+      // Without the text's own probabilities: the parts' are the same.
+      std::vector<std::vector<double>> again;
+      m->PartsProbabilities(text, parts, nullptr, &again);
+      CHECK(again == each);
     }
   }
 }

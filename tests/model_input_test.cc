@@ -290,11 +290,24 @@ TEST_CASE("Sentiment: a model of the earlier input sentiment-lexicon/1 loads and
   REQUIRE_MESSAGE(b.ok(), b.status().ToString());
   auto in3 = voc::ModelInput::Create(voc::kSentimentLexiconInput);
   REQUIRE(in3.ok());
-  for (const std::string& t : {std::string("great help @acme https://t.co/x"), long_text}) {
+  // One sentence, then several (with sentences on, the text is judged with
+  // them): the lexicon tokens repeated for the text's words, as in training.
+  voc::SentimentOptions with_sentences = so;
+  with_sentences.sentences = true;
+  auto bs = voc::SentimentAnalyzer::Create(with_sentences);
+  REQUIRE_MESSAGE(bs.ok(), bs.status().ToString());
+  const std::string sentences = long_text +
+                                ". It broke again after a week, and nobody at the store would help " +
+                                "me with it at all, not the agent and not the manager either! Fine.";
+  for (const std::string& t : {std::string("great help @acme https://t.co/x"), long_text, sentences}) {
+    CAPTURE(t);
     const voc::SentimentResult r = (*b)->Analyze(t);
+    const voc::SentimentResult rs = (*bs)->Analyze(t);
+    CHECK(rs.sentences.size() == (t == sentences ? 3 : 1));
     for (const auto& p : (*v3)->Predict(in3->Prepare(t), 3)) {
       const int c = p.label == "negative" ? 0 : p.label == "neutral" ? 1 : 2;
       CHECK(r.model_probabilities[c] == doctest::Approx(p.probability));
+      CHECK(rs.model_probabilities[c] == doctest::Approx(p.probability));
     }
     for (const auto& f : (*v3)->Explain(in3->Prepare(t), "positive", 100).features) {
       CAPTURE(f.feature);

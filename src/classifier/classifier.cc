@@ -191,7 +191,7 @@ const Backend& BackendOf(const TextClassifier& classifier) { return *ImplOf(clas
 void Backend::PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
                                  std::vector<double>* text_probs,
                                  std::vector<std::vector<double>>* part_probs) const {
-  Probabilities(text, text_probs);
+  if (text_probs != nullptr) Probabilities(text, text_probs);
   part_probs->resize(parts.size());
   for (size_t i = 0; i < parts.size(); ++i) Probabilities(PartText(text, parts[i]), &(*part_probs)[i]);
 }

@@ -24,18 +24,22 @@ struct TrainData {
   bool multi_label = false;
 };
 
-// A piece of a text with words appended: text[begin, end) + suffix.
+// A piece of a text with words appended: text[begin, end) + suffix, the
+// suffix `repeats` more times.
 struct TextPart {
   uint32_t begin = 0, end = 0;
   std::string_view suffix;
+  uint32_t repeats = 0;
 };
 
-// The text of `part`: its piece of `text` (clamped to it) and its suffix.
+// The text of `part`: its piece of `text` (clamped to it) and its suffix,
+// 1 + repeats times.
 inline std::string PartText(std::string_view text, const TextPart& part) {
   const size_t begin = std::min<size_t>(part.begin, text.size());
   const size_t end = std::min<size_t>(std::max(part.begin, part.end), text.size());
   std::string s(text.substr(begin, end - begin));
-  s.append(part.suffix);
+  s.reserve(s.size() + part.suffix.size() * (size_t{1} + part.repeats));
+  for (size_t r = 0; r <= part.repeats; ++r) s.append(part.suffix);
   return s;
 }
 
@@ -47,10 +51,10 @@ class Backend {
   // Probability of every label (single-label: sums to 1; multi-label: each
   // label on its own). `probs` is resized to the number of labels.
   virtual void Probabilities(std::string_view text, std::vector<double>* probs) const = 0;
-  // Probabilities of `text` and of each part (text.substr(begin, end -
-  // begin) + suffix): exactly what Probabilities gives for each. This
-  // default calls it for each; the linear model extracts the features of
-  // `text` once.
+  // Probabilities of `text` (unless `text_probs` is null) and of each part
+  // (PartText): exactly what Probabilities gives for each. This default
+  // calls it for each; the linear model extracts the features of `text`
+  // once, and those of a repeated suffix once.
   virtual void PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
                                   std::vector<double>* text_probs,
                                   std::vector<std::vector<double>>* part_probs) const;

@@ -97,9 +97,12 @@ class LinearModel : public Backend {
   }
 
   // The features of each part are those of `text` inside it, those of its
-  // suffix, and the bigram joining the two, so `text` is scanned once. A
-  // part whose boundary cuts a word, or whose suffix does not start with a
-  // space, or a model with character n-grams, takes the plain path.
+  // suffix, and the bigram joining the two, so `text` is scanned once; a
+  // suffix that starts with white space repeats its own features and adds
+  // the bigram joining its last word to its first, so it is scanned once
+  // too. A part whose boundary cuts a word, or whose suffix does not start
+  // with white space, or a model with character n-grams, takes the plain
+  // path.
   void PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
                           std::vector<double>* text_probs,
                           std::vector<std::vector<double>>* part_probs) const override {
@@ -127,18 +130,20 @@ class LinearModel : public Backend {
     auto add_row = [&](const RawFeature& f, int64_t r) {
       if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
     };
-    for (size_t j = 0; j < doc.size(); ++j) add_row(doc[j], doc_rows[j]);
-    ValuesOfRows(rows, vals);
-    DecisionsOfValues(vals, text_probs);
-    ToProbabilities(multi_label_, temperature_, text_probs);
+    if (text_probs != nullptr) {
+      for (size_t j = 0; j < doc.size(); ++j) add_row(doc[j], doc_rows[j]);
+      ValuesOfRows(rows, vals);
+      DecisionsOfValues(vals, text_probs);
+      ToProbabilities(multi_label_, temperature_, text_probs);
+    }
     part_probs->resize(parts.size());
     for (size_t i = 0; i < parts.size(); ++i) {
       const TextPart& p = parts[i];
       std::vector<double>* out = &(*part_probs)[i];
       rows[0].clear();
       rows[1].clear();
-      bool cut = p.begin > p.end || p.end > text.size() || p.suffix.empty() ||
-                 !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n');
+      bool cut = p.begin > p.end || p.end > text.size() ||
+                 (!p.suffix.empty() && !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n'));
       if (cut) {
         Probabilities(PartText(text, p), out);
         continue;
@@ -168,14 +173,25 @@ class LinearModel : public Backend {
       }
       ExtractFeatures(p.suffix, &suffix, false);
       const RawFeature* first = nullptr;  // the suffix's first word
+      const RawFeature* final = nullptr;  // and its last
       for (const RawFeature& f : suffix) {
-        add_row(f, packed_.empty() ? -1 : FindPacked(f.hash));
+        const int64_t r = packed_.empty() ? -1 : FindPacked(f.hash);
+        for (uint32_t k = 0; k <= p.repeats; ++k) add_row(f, r);
         if (!f.pair && first == nullptr) first = &f;
+        if (!f.pair) final = &f;
       }
-      if (last != nullptr && first != nullptr && !packed_.empty()) {
+      if (first != nullptr && !packed_.empty()) {
         right = LowerAscii(p.suffix.substr(first->begin, first->end - first->begin));
-        const RawFeature joint{BigramHash(last->hash, right), FeatureFamily::kWord, true, last->begin, p.end};
-        add_row(joint, FindPacked(joint.hash));
+        if (last != nullptr) {
+          const RawFeature joint{BigramHash(last->hash, right), FeatureFamily::kWord, true, last->begin,
+                                 p.end};
+          add_row(joint, FindPacked(joint.hash));
+        }
+        if (p.repeats > 0) {  // each copy after the first joins the one before
+          const RawFeature seam{BigramHash(final->hash, right), FeatureFamily::kWord, true, 0, 0};
+          const int64_t r = FindPacked(seam.hash);
+          for (uint32_t k = 0; k < p.repeats; ++k) add_row(seam, r);
+        }
       }
       ValuesOfRows(rows, vals);
       DecisionsOfValues(vals, out);

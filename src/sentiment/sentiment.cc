@@ -244,13 +244,10 @@ std::string SentimentAnalyzer::ModelInput(std::string_view text, std::string_vie
     out.assign(text);
   else
     internal::BlankNonWords(text, &out);
-  size_t repeats = 0;
-  if (input == kSentimentLexiconInput) {
-    size_t words = 0;
-    for (const si::Token& t : toks) words += t.kind == si::TokenKind::kWord;
-    repeats = words / kSentimentLexiconRepeatWords;
-  }
-  si::AppendLexiconTokens(r.lexicon_score, r.lexicon_positive, r.lexicon_negative, &out, repeats);
+  size_t words = 0;
+  for (const si::Token& t : toks) words += t.kind == si::TokenKind::kWord;
+  si::AppendLexiconTokens(r.lexicon_score, r.lexicon_positive, r.lexicon_negative, &out,
+                          si::LexiconRepeats(input, words));
   return out;
 }
 
@@ -689,30 +686,39 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   out->has_model = model != nullptr;
   // With several sentences the model judges the document and each sentence;
   // a voc model reads the text once for all of them.
-  std::array<double, 3> doc_model{};
-  std::vector<std::array<double, 3>> sentence_model;
+  // Part 0 is the whole text, then each sentence: the text prepared once,
+  // each part followed by its lexicon tokens, written once with the number
+  // of their repeats.
+  thread_local std::vector<std::array<double, 3>> part_model;
   const bool parts = model != nullptr && options.sentences && ns > 1;
   if (parts) {
     thread_local std::string input;
     thread_local std::vector<std::string> suffixes;
-    std::vector<internal::TextPart> spans(ns);
+    thread_local std::vector<internal::TextPart> spans;
     model->PrepareText(text, &input, social);
-    suffixes.resize(ns);
-    for (size_t s = 0; s < ns; ++s) {
+    const bool lexicon_tokens = model->wants_lexicon_tokens();
+    suffixes.resize(ns + 1);
+    spans.resize(ns + 1);
+    for (size_t s = 0; s <= ns; ++s) {
       suffixes[s].clear();
-      if (model->wants_lexicon_tokens())
-        si::AppendLexiconTokens(normalise(pos[s], neg[s], sent_words[s]), pos[s], neg[s], &suffixes[s],
-                                model->lexicon_repeats(sent_words[s]));
+      if (!lexicon_tokens) continue;
+      if (s == 0)
+        si::AppendLexiconTokens(doc_score, doc_pos, doc_neg, &suffixes[0]);
+      else
+        si::AppendLexiconTokens(normalise(pos[s - 1], neg[s - 1], sent_words[s - 1]), pos[s - 1], neg[s - 1],
+                                &suffixes[s]);
     }
-    if (model->wants_lexicon_tokens())
-      si::AppendLexiconTokens(doc_score, doc_pos, doc_neg, &input, model->lexicon_repeats(words));
-    for (size_t s = 0; s < ns; ++s) spans[s] = {sentences[s].first, sentences[s].second, suffixes[s]};
-    model->PredictParts(input, spans, &doc_model, &sentence_model);
+    spans[0] = {0, static_cast<uint32_t>(input.size()), suffixes[0],
+                lexicon_tokens ? model->lexicon_repeats(words) : 0};
+    for (size_t s = 0; s < ns; ++s)
+      spans[s + 1] = {sentences[s].first, sentences[s].second, suffixes[s + 1],
+                      lexicon_tokens ? model->lexicon_repeats(sent_words[s]) : 0};
+    model->PredictParts(input, spans, nullptr, &part_model);
   }
   auto& doc_hits = scratch.doc_hits;
   doc_hits.assign(hits.begin(), hits.end());
   Finish(text, doc_score, doc_pos, doc_neg, words, doc_hits, true, &out->document, &out->model_probabilities,
-         parts ? &doc_model : nullptr, social);
+         parts ? &part_model[0] : nullptr, social);
 
   if (options.sentences) {
     out->sentences.reserve(ns);
@@ -728,7 +734,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       double score = normalise(pos[s], neg[s], sent_words[s]);
       std::array<double, 3> probs{};
       Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sent_words[s], sh, ns > 1,
-             &ss.sentiment, &probs, parts ? &sentence_model[s] : nullptr);
+             &ss.sentiment, &probs, parts ? &part_model[s + 1] : nullptr);
       if (ns == 1) {
         // One sentence: it shares the document's verdict.
         ss.sentiment.label = out->document.label;
@@ -756,11 +762,15 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
     if (given != nullptr) {  // judged already (PredictParts)
       m = *given;
     } else {
-      thread_local std::string input;
+      thread_local std::string input, suffix;
       model->PrepareText(text, &input, social);
-      if (model->wants_lexicon_tokens())
-        si::AppendLexiconTokens(lexicon_score, pos, neg, &input, model->lexicon_repeats(words));
-      m = model->Predict(input);
+      suffix.clear();
+      uint32_t repeats = 0;
+      if (model->wants_lexicon_tokens()) {
+        si::AppendLexiconTokens(lexicon_score, pos, neg, &suffix);
+        repeats = model->lexicon_repeats(words);
+      }
+      m = model->PredictWithSuffix(input, suffix, repeats);
     }
     *model_probs = m;
     double total = m[0] + m[1] + m[2];

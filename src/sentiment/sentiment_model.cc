@@ -58,6 +58,10 @@ void AppendLexiconTokens(double score, double pos, double neg, std::string* out,
   for (size_t r = 0; r < repeats; ++r) out->append(out->data() + start, len);
 }
 
+size_t LexiconRepeats(std::string_view kind, size_t words) {
+  return kind == kSentimentLexiconInput ? words / kSentimentLexiconRepeatWords : 0;
+}
+
 constexpr const char* kLabelNames[3] = {"__label__negative", "__label__neutral", "__label__positive"};
 
 struct SentimentModel::Impl {
@@ -67,8 +71,8 @@ struct SentimentModel::Impl {
   fasttext::FastText ft;
   std::vector<int> class_of_label;  // label index (fastText id or voc label) -> 0/1/2 or -1
   bool lexicon_tokens = false;
-  bool words_only = false;      // tokens that are not words blanked first
-  bool repeat_lexicon = false;  // kSentimentLexiconInput: lexicon tokens repeated by length
+  bool words_only = false;  // tokens that are not words blanked first
+  std::string input;        // ModelInfo::input of a voc model
 
   // The classes of a voc model's label probabilities.
   std::array<double, 3> Classes(const std::vector<double>& p) const {
@@ -81,8 +85,8 @@ struct SentimentModel::Impl {
 
 bool SentimentModel::wants_lexicon_tokens() const { return impl_->lexicon_tokens; }
 
-size_t SentimentModel::lexicon_repeats(size_t words) const {
-  return impl_->repeat_lexicon ? words / kSentimentLexiconRepeatWords : 0;
+uint32_t SentimentModel::lexicon_repeats(size_t words) const {
+  return static_cast<uint32_t>(std::min<size_t>(LexiconRepeats(impl_->input, words), UINT32_MAX));
 }
 
 void SentimentModel::PrepareText(std::string_view text, std::string* out,
@@ -123,7 +127,7 @@ Result<std::unique_ptr<SentimentModel>> SentimentModel::Load(const std::string& 
                                    input == kSentimentLexiconInputV1;
     model->impl_->words_only =
         input == kWordsInput || input == kSentimentLexiconInput || input == kSentimentLexiconInputV2;
-    model->impl_->repeat_lexicon = input == kSentimentLexiconInput;
+    model->impl_->input = input;
     int found = 0;
     for (const std::string& l : (*c)->info().labels) {
       model->impl_->class_of_label.push_back(-1);
@@ -208,15 +212,33 @@ void SentimentModel::PredictParts(std::string_view text, const std::vector<inter
                                   std::vector<std::array<double, 3>>* part_probs) const {
   part_probs->resize(parts.size());
   if (!impl_->classifier) {  // fastText: one text at a time
-    *text_probs = Predict(text);
+    if (text_probs != nullptr) *text_probs = Predict(text);
     for (size_t i = 0; i < parts.size(); ++i) (*part_probs)[i] = Predict(internal::PartText(text, parts[i]));
     return;
   }
   thread_local std::vector<double> p;
   thread_local std::vector<std::vector<double>> pp;
-  internal::BackendOf(*impl_->classifier).PartsProbabilities(text, parts, &p, &pp);
-  *text_probs = impl_->Classes(p);
+  internal::BackendOf(*impl_->classifier)
+      .PartsProbabilities(text, parts, text_probs != nullptr ? &p : nullptr, &pp);
+  if (text_probs != nullptr) *text_probs = impl_->Classes(p);
   for (size_t i = 0; i < parts.size(); ++i) (*part_probs)[i] = impl_->Classes(pp[i]);
+}
+
+std::array<double, 3> SentimentModel::PredictWithSuffix(std::string_view text, std::string_view suffix,
+                                                        uint32_t repeats) const {
+  // Once (most texts) the suffix is appended: one scan of a short string
+  // costs less than finding the text's features in a longer one.
+  if (!impl_->classifier || repeats == 0 || text.size() > UINT32_MAX) {
+    thread_local std::string whole;
+    whole.assign(text);
+    for (uint32_t r = 0; r <= repeats; ++r) whole.append(suffix);
+    return Predict(whole);
+  }
+  thread_local std::vector<internal::TextPart> parts(1);
+  thread_local std::vector<std::vector<double>> pp;
+  parts[0] = {0, static_cast<uint32_t>(text.size()), suffix, repeats};
+  internal::BackendOf(*impl_->classifier).PartsProbabilities(text, parts, nullptr, &pp);
+  return impl_->Classes(pp[0]);
 }
 
 }  // namespace sentiment_internal

@@ -27,9 +27,16 @@ void PrepareModelInput(std::string_view text, std::string* out);
 // Appends to a model input the tokens that describe the lexicon's judgement:
 // score band (tenths), class, positive and negative strength (halves, capped),
 // and "lexnone" when the lexicon found nothing; then `repeats` more copies of
-// them (kSentimentLexiconInput: one per kSentimentLexiconRepeatWords words of
-// the text; 0 for the earlier inputs).
+// them (LexiconRepeats).
 void AppendLexiconTokens(double score, double pos, double neg, std::string* out, size_t repeats = 0);
+
+// How many more copies of the lexicon tokens than one follow a text or a
+// sentence of `words` words in a model input of kind `kind`: one per
+// kSentimentLexiconRepeatWords words for kSentimentLexiconInput, none for the
+// earlier kinds. The one home of the rule: the training input
+// (SentimentAnalyzer::ModelInput) and the prediction (SentimentModel) both
+// ask here.
+size_t LexiconRepeats(std::string_view kind, size_t words);
 
 class SentimentModel {
  public:
@@ -41,14 +48,19 @@ class SentimentModel {
   // Class probabilities {negative, neutral, positive} of `text`; a label the
   // model lacks gets 0. Thread-safe.
   std::array<double, 3> Predict(std::string_view text) const;
-  // Predict of `text` and of each part (text.substr(begin, end - begin) +
-  // suffix), with the same results; a voc model reads `text` once.
+  // Predict of `text` (unless `text_probs` is null) and of each part
+  // (internal::PartText), with the same results; a voc model reads `text`
+  // once and each part's suffix once, however often it repeats.
   void PredictParts(std::string_view text, const std::vector<internal::TextPart>& parts,
                     std::array<double, 3>* text_probs, std::vector<std::array<double, 3>>* part_probs) const;
+  // Predict of `text` followed by `suffix` 1 + `repeats` times, the suffix
+  // read once.
+  std::array<double, 3> PredictWithSuffix(std::string_view text, std::string_view suffix,
+                                          uint32_t repeats) const;
   // Whether Predict expects the text with AppendLexiconTokens applied.
   bool wants_lexicon_tokens() const;
-  // AppendLexiconTokens' `repeats` for a text of `words` words.
-  size_t lexicon_repeats(size_t words) const;
+  // LexiconRepeats of the model's input kind for a text of `words` words.
+  uint32_t lexicon_repeats(size_t words) const;
   // Sets `out` to `text` as the model reads it before any lexicon tokens:
   // the text itself, or with its tokens that are not words blanked (inputs
   // "words/1", kSentimentLexiconInput and V2). Byte offsets are kept.
