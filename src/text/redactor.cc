@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "text/redactor_runs.h"
 #include "util/utf8_util.h"
 
 namespace voc {
@@ -1154,6 +1155,8 @@ struct Detector {
   // further: for unbounded patterns (URLs) whose sub-matches cannot pass
   // either; keeps the scan linear.
   bool skip_rejected = false;
+  // Where the detector is searched (see Redactor::Impl::Find).
+  enum Scope { kWholeText, kNumericRuns, kEmailRuns, kDirect } scope = kWholeText;
 };
 
 struct Candidate {
@@ -1265,6 +1268,14 @@ constexpr char kPhoneLocalRe[] =
     R"((?i)\b(?:call(?:ed)?|phone|tel|telephone|cell|mobile|fax|text|dial(?:ed)?)\b)"
     R"([^.\d\n]{0,20}?\b(\d{3}[\-. ]\d{4})\b)";
 
+// The detectors whose matches hold nothing but digits, the separators
+// ' ' . - / _ ( ) + and the dashes U+2010..2015: each match lies in one run
+// of those bytes that holds a digit (internal::NumericRuns), and only the
+// runs are searched.
+const char* const kNumericPatterns[] = {kPhoneNanpRe,     kPhoneIntlRe, kCardRe,       kSsnRe,
+                                        kPhone00Re,       kPhoneNineRe, kPhoneParenRe, kPhoneArea2Re,
+                                        kPhoneNationalRe, kIpv4Re};
+
 const char* const kOwnMasks[] = {"EMAIL", "PHONE", "CARD",    "SSN",     "IBAN",
                                  "IP",    "URL",   "ACCOUNT", "ADDRESS", "CUSTOM"};
 
@@ -1372,14 +1383,106 @@ bool ValidCustomName(std::string_view s) {
 
 }  // namespace
 
+namespace internal {
+
+namespace {
+
+// Byte classes of the run scans: 1 a numeric run byte, 2 a digit too; 4 a
+// byte a mask may start with ('{', '[', 'X'); 8 an ASCII word byte.
+constexpr std::array<uint8_t, 256> MakeRunTable() {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = 1 | 2 | 8;
+  for (char c : {' ', '.', '-', '/', '_', '(', ')', '+'}) t[static_cast<unsigned char>(c)] |= 1;
+  t[0xE2] |= 1;
+  t[0x80] |= 1;
+  for (int c = 0x90; c <= 0x95; ++c) t[c] |= 1;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] |= 8;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] |= 8;
+  t['_'] |= 8;
+  for (char c : {'{', '[', 'X'}) t[static_cast<unsigned char>(c)] |= 4;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kRunTable = MakeRunTable();
+
+}  // namespace
+
+bool IsNumericRunByte(unsigned char c) { return (kRunTable[c] & 1) != 0; }
+
+void NumericRuns(std::string_view text, ByteRanges* runs) {
+  runs->clear();
+  const auto* const begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = begin + text.size();
+  for (const unsigned char* p = begin; p < end;) {
+    while (p < end && (kRunTable[*p] & 1) == 0) ++p;
+    if (p == end) break;
+    const unsigned char* const b = p;
+    unsigned seen = 0;
+    for (; p < end && (kRunTable[*p] & 1) != 0; ++p) seen |= kRunTable[*p];
+    if (seen & 2) runs->emplace_back(static_cast<uint32_t>(b - begin), static_cast<uint32_t>(p - begin));
+  }
+}
+
+std::string JoinRuns(std::string_view text, const ByteRanges& runs) {
+  std::string joined;
+  for (const auto& [b, e] : runs) {
+    const size_t pb = b > 0 ? b - 1 : 0;
+    const size_t pe = e < text.size() ? e + 1 : e;
+    joined.append(text.data() + pb, pe - pb);
+  }
+  return joined;
+}
+
+void EmailRuns(std::string_view text, ByteRanges* runs) {
+  static const auto kTable = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = c >= 0x80 || IsAlnum(static_cast<char>(c));
+    for (unsigned char c : std::string_view("._%+-@")) t[c] = true;
+    return t;
+  }();
+  runs->clear();
+  size_t done = 0;  // end of the last run
+  for (size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    if (at < done) continue;
+    size_t b = at, e = at + 1;
+    while (b > done && kTable[static_cast<unsigned char>(text[b - 1])]) --b;
+    while (e < text.size() && kTable[static_cast<unsigned char>(text[e])]) ++e;
+    runs->emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+    done = e;
+  }
+}
+
+std::vector<std::string> NumericPatterns() {
+  return {std::begin(kNumericPatterns), std::end(kNumericPatterns)};
+}
+
+std::string EmailPattern() { return kEmailRe; }
+
+std::string ExistingMaskPattern(const std::string& mask_names) {
+  return R"(\{\$[0-9][0-9,]*(?:\.[0-9]*)?\}|\{\{[^{}\r\n]{1,80}\}\}|\[(?:)" + mask_names +
+         R"()\]|\bX{2,}(?:[ /\-]X{2,})*\b)";
+}
+
+size_t NextMaskStart(std::string_view text, size_t pos) {
+  const auto* const s = reinterpret_cast<const unsigned char*>(text.data());
+  for (const size_t n = text.size(); pos < n; ++pos) {
+    if ((kRunTable[s[pos]] & 4) == 0) continue;
+    if (s[pos] != 'X' || pos == 0 || (kRunTable[s[pos - 1]] & 8) == 0) return pos;
+  }
+  return text.size();
+}
+
+}  // namespace internal
+
 struct Redactor::Impl {
   RedactorOptions options;
   std::vector<Detector> detectors;
-  // The detectors in two sets: those without kNeedStreet (set_index maps a
-  // set index to a detector) and, run only when street_gate matches, those
-  // with it.
-  std::unique_ptr<RE2::Set> set, street_set;
-  std::vector<int> set_index, street_index;
+  // The detectors searched in the whole text, in two sets: those without
+  // kNeedStreet (set_index maps a set index to a detector) and, run only
+  // when street_gate matches, those with it. The detectors searched in the
+  // numeric runs only (Detector::kNumericRuns) are in a third set, matched
+  // against the runs alone. URLs and e-mail addresses are in no set.
+  std::unique_ptr<RE2::Set> set, street_set, numeric_set;
+  std::vector<int> set_index, street_index, numeric_index;
   std::unique_ptr<RE2> street_gate;
   std::unique_ptr<RE2> masks;  // existing masks
   bool has_custom = false;
@@ -1436,9 +1539,12 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   if (o.url) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl, ValidUrl, 0));
     im->detectors.back().skip_rejected = true;
+    im->detectors.back().scope = Detector::kDirect;
   }
-  if (o.email)
+  if (o.email) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kEmail, "email", "[EMAIL]", kEmailRe, 0, kNeedAt, ValidEmail, 1));
+    im->detectors.back().scope = Detector::kEmailRuns;
+  }
   if (o.iban)
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kIban, "iban", "[IBAN]", kIbanRe, 0, kNeedDigit, ValidIban, 2));
   if (o.card) {
@@ -1506,20 +1612,31 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
     im->has_custom = true;
   }
 
+  for (Detector& d : im->detectors)
+    for (const char* numeric : kNumericPatterns)
+      if (d.re->pattern() == numeric) d.scope = Detector::kNumericRuns;
+
   RE2::Options so;
   so.set_log_errors(false);
   so.set_max_mem(128 << 20);
   im->set = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
   im->street_set = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
+  im->numeric_set = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
   for (size_t i = 0; i < im->detectors.size(); ++i) {
     const Detector& d = im->detectors[i];
+    if (d.scope == Detector::kDirect || d.scope == Detector::kEmailRuns)
+      continue;  // no set: searched directly
     const bool street = (d.need & kNeedStreet) != 0;
+    const bool numeric = d.scope == Detector::kNumericRuns;
+    RE2::Set* s = street ? im->street_set.get() : numeric ? im->numeric_set.get() : im->set.get();
     std::string err;
-    if ((street ? im->street_set : im->set)->Add(d.re->pattern(), &err) < 0)
+    if (s->Add(d.re->pattern(), &err) < 0)
       return InvalidArgumentError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
-    (street ? im->street_index : im->set_index).push_back(static_cast<int>(i));
+    (street ? im->street_index : numeric ? im->numeric_index : im->set_index).push_back(static_cast<int>(i));
   }
-  if (!im->set->Compile() || (!im->street_index.empty() && !im->street_set->Compile()))
+  if ((!im->set_index.empty() && !im->set->Compile()) ||
+      (!im->street_index.empty() && !im->street_set->Compile()) ||
+      (!im->numeric_index.empty() && !im->numeric_set->Compile()))
     return InternalError("cannot compile the pattern set");
   if (!im->street_index.empty()) {
     RE2::Options go;
@@ -1530,8 +1647,7 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   }
 
   if (o.keep_existing_masks) {
-    const std::string masks = R"(\{\$[0-9][0-9,]*(?:\.[0-9]*)?\}|\{\{[^{}\r\n]{1,80}\}\}|\[(?:)" +
-                              mask_names + R"()\]|\bX{2,}(?:[ /\-]X{2,})*\b)";
+    const std::string masks = internal::ExistingMaskPattern(mask_names);
     RE2::Options mo;
     mo.set_log_errors(false);
     im->masks = std::make_unique<RE2>(masks, mo);
@@ -1570,17 +1686,17 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
   // Existing masks.
   std::vector<std::pair<uint32_t, uint32_t>> masked;
   if (masks != nullptr && (have & kHintMask)) {
+    // Every mask starts at an internal::NextMaskStart offset: the leftmost
+    // match is the first of them where an anchored match succeeds.
     re2::StringPiece in(text.data(), text.size()), m;
-    size_t pos = 0;
-    while (pos < text.size() && masks->Match(in, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
-      const auto b = static_cast<uint32_t>(m.data() - text.data());
-      const auto e = static_cast<uint32_t>(b + m.size());
-      if (e == b) {
-        pos = b + 1;
+    for (size_t pos = internal::NextMaskStart(text, 0); pos < text.size();
+         pos = internal::NextMaskStart(text, pos)) {
+      if (!masks->Match(in, pos, text.size(), RE2::ANCHOR_START, &m, 1) || m.empty()) {
+        ++pos;
         continue;
       }
-      masked.emplace_back(b, e);
-      pos = e;
+      masked.emplace_back(static_cast<uint32_t>(pos), static_cast<uint32_t>(pos + m.size()));
+      pos += m.size();
     }
   }
   if (n_masks != nullptr) *n_masks = static_cast<uint32_t>(masked.size());
@@ -1612,48 +1728,69 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     if ((d.need & have) == d.need) any = true;
   if (!any) return out;
 
-  std::vector<int> hits;
-  auto match_set = [&](const RE2::Set& s, const std::vector<int>& index) {
+  // Which detectors may match: the sets answer for theirs; URLs and e-mail
+  // addresses, each one pattern, are searched without a set.
+  std::vector<char> hit(detectors.size(), 0);
+  auto match_set = [&](const RE2::Set& s, const std::vector<int>& index, std::string_view where) {
     std::vector<int> found;
     RE2::Set::ErrorInfo info;
-    if (s.Match(re2::StringPiece(text.data(), text.size()), &found, &info)) {
-      for (int i : found) hits.push_back(index[i]);
+    if (s.Match(re2::StringPiece(where.data(), where.size()), &found, &info)) {
+      for (int i : found) hit[index[i]] = 1;
     } else if (info.kind != RE2::Set::kNoError) {
-      hits.insert(hits.end(), index.begin(), index.end());  // the set failed (memory): run them all
+      for (int i : index) hit[i] = 1;  // the set failed (memory): run them all
     }
   };
-  if (!set_index.empty()) match_set(*set, set_index);
-  if (have & kNeedStreet) match_set(*street_set, street_index);
-  if (hits.empty()) return out;
-  std::sort(hits.begin(), hits.end());
+  auto needed = [&](const std::vector<int>& index) {
+    return std::any_of(index.begin(), index.end(),
+                       [&](int i) { return (detectors[i].need & have) == detectors[i].need; });
+  };
+  Ranges numeric_runs, email_runs;
+  if (!numeric_index.empty() && (have & kNeedDigit)) {
+    internal::NumericRuns(text, &numeric_runs);
+    if (!numeric_runs.empty()) match_set(*numeric_set, numeric_index, internal::JoinRuns(text, numeric_runs));
+  }
+  if (have & kNeedAt) internal::EmailRuns(text, &email_runs);
+  if (needed(set_index)) match_set(*set, set_index, text);
+  if (have & kNeedStreet) match_set(*street_set, street_index, text);
+  for (size_t i = 0; i < detectors.size(); ++i)
+    if (detectors[i].scope == Detector::kDirect || detectors[i].scope == Detector::kEmailRuns) hit[i] = 1;
 
   const Ctx ctx{text};
   re2::StringPiece in(text.data(), text.size());
   re2::StringPiece groups[2];
-  for (int idx : hits) {
+  const Ranges whole = {{0, static_cast<uint32_t>(text.size())}};
+  for (int idx = 0; idx < static_cast<int>(detectors.size()); ++idx) {
+    if (!hit[idx]) continue;
     const Detector& d = detectors[idx];
     if ((d.need & have) != d.need) continue;
     const int ngroups = d.group + 1;
-    size_t pos = 0;
-    while (pos < text.size() && d.re->Match(in, pos, text.size(), RE2::UNANCHORED, groups, ngroups)) {
-      const re2::StringPiece& g = groups[d.group];
-      const size_t whole_b = static_cast<size_t>(groups[0].data() - text.data());
-      if (g.data() == nullptr || g.empty()) {
-        pos = whole_b + std::max<size_t>(1, groups[0].size());
-        continue;
-      }
-      size_t b = static_cast<size_t>(g.data() - text.data());
-      size_t e = b + g.size();
-      if (d.validate != nullptr) e = d.validate(ctx, b, e);
-      if (d.validate_range != nullptr && !d.validate_range(ctx, &b, &e)) e = b;
-      if (e > b) {
-        if (!overlaps_mask(b, e)) {
-          out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), idx, d.priority});
-          if (first_only) return out;
+    // Every match lies in one of these ranges, searched with the whole text
+    // as context (\b at their ends sees the bytes around them).
+    const Ranges& ranges = d.scope == Detector::kNumericRuns ? numeric_runs
+                           : d.scope == Detector::kEmailRuns ? email_runs
+                                                             : whole;
+    for (const auto& [range_b, range_e] : ranges) {
+      size_t pos = range_b;
+      while (pos < range_e && d.re->Match(in, pos, range_e, RE2::UNANCHORED, groups, ngroups)) {
+        const re2::StringPiece& g = groups[d.group];
+        const size_t whole_b = static_cast<size_t>(groups[0].data() - text.data());
+        if (g.data() == nullptr || g.empty()) {
+          pos = whole_b + std::max<size_t>(1, groups[0].size());
+          continue;
         }
-        pos = e;
-      } else {
-        pos = d.skip_rejected ? std::max(whole_b + 1, whole_b + groups[0].size()) : whole_b + 1;
+        size_t b = static_cast<size_t>(g.data() - text.data());
+        size_t e = b + g.size();
+        if (d.validate != nullptr) e = d.validate(ctx, b, e);
+        if (d.validate_range != nullptr && !d.validate_range(ctx, &b, &e)) e = b;
+        if (e > b) {
+          if (!overlaps_mask(b, e)) {
+            out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e), idx, d.priority});
+            if (first_only) return out;
+          }
+          pos = e;
+        } else {
+          pos = d.skip_rejected ? std::max(whole_b + 1, whole_b + groups[0].size()) : whole_b + 1;
+        }
       }
     }
   }

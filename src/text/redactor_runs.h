@@ -1,0 +1,63 @@
+// Private: where in a text the redactor searches its detectors (redactor.cc).
+//
+// A regular expression search reads the whole text from where it starts; on a
+// complaint narrative that is most of the redactor's cost. Most detectors
+// can only match in a few places: a phone, card, SSN or IPv4 match holds
+// nothing but digits and a few separators, an e-mail address has no space
+// around its '@', a mask starts with '{', '[' or a word-initial 'X'. These
+// functions find those places with one cheap byte pass; the redactor then
+// searches only there, with the whole text as context (so that \b at the ends
+// of a range sees the bytes around it), and finds exactly what a search of
+// the whole text finds.
+#ifndef VOC_SRC_TEXT_REDACTOR_RUNS_H_
+#define VOC_SRC_TEXT_REDACTOR_RUNS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace voc {
+namespace internal {
+
+using ByteRanges = std::vector<std::pair<uint32_t, uint32_t>>;
+
+// True for the bytes a match of a numeric detector may hold: digits,
+// ' ' . - / _ ( ) + and the UTF-8 bytes of U+2010..U+2015 (E2 80 90..95).
+bool IsNumericRunByte(unsigned char c);
+
+// Replaces `runs` with the maximal runs of IsNumericRunByte bytes of `text`
+// that hold a digit, in order.
+void NumericRuns(std::string_view text, ByteRanges* runs);
+
+// The runs of `text` with the byte before and after each (when there is
+// one), joined in order: every match of a numeric detector in `text` occurs
+// in the result with the same neighbouring bytes, so a set of them matched
+// against it reports every detector that matches in `text` (and may report
+// more).
+std::string JoinRuns(std::string_view text, const ByteRanges& runs);
+
+// Replaces `runs` with the maximal runs around each '@' of `text` of the
+// bytes an e-mail match may hold (ASCII letters, digits, . _ % + - @, and
+// every byte >= 0x80), in order.
+void EmailRuns(std::string_view text, ByteRanges* runs);
+
+// The patterns of the detectors searched in NumericRuns only, and of
+// e-mail addresses (searched in EmailRuns only); for tests.
+std::vector<std::string> NumericPatterns();
+std::string EmailPattern();
+
+// The pattern of the masks the redactor keeps ("[PHONE]", "XXXX",
+// "{$12.00}" ...); `mask_names` are the mask names joined by '|'.
+std::string ExistingMaskPattern(const std::string& mask_names);
+
+// The offsets at or after `pos` where a mask of the redactor's existing-mask
+// pattern may start: '{', '[', or an 'X' not preceded by a word byte
+// (ASCII letter, digit, '_'). Returns the first, or text.size() if none.
+size_t NextMaskStart(std::string_view text, size_t pos);
+
+}  // namespace internal
+}  // namespace voc
+
+#endif  // VOC_SRC_TEXT_REDACTOR_RUNS_H_

@@ -1,0 +1,207 @@
+// The redactor searches most detectors only where they can match
+// (text/redactor_runs.h): numeric detectors in the runs of digits and
+// separators, e-mail addresses around their '@', existing masks at the bytes
+// they start with. These tests hold those places to RE2 on random texts
+// (every match of the whole-text search must lie in them) and check through
+// Redact() that the gated detectors still fire at the edges of the places.
+#include <doctest/doctest.h>
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "text/redactor_runs.h"
+#include "voc/redactor.h"
+
+namespace {
+
+using voc::internal::ByteRanges;
+
+// Random texts from pieces that the patterns care about: digits, every
+// separator, letters next to numbers, '@', masks, the UTF-8 dashes.
+std::string RandomText(std::mt19937* rng, int pieces, bool numeric = false) {
+  static const char* const kNumeric[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "555",
+                                         "1234", "4111", "030", "+", "(", ")", " ", " ", ".", "-", "/",
+                                         "_", "a", "X", ",", ":", "\xE2\x80\x93", "\xE2\x80\x90"};
+  if (numeric) {
+    std::uniform_int_distribution<size_t> pick(0, std::size(kNumeric) - 1);
+    std::string s;
+    for (int i = 0; i < pieces; ++i) s += kNumeric[pick(*rng)];
+    return s;
+  }
+  static const char* const kPieces[] = {
+      "0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",   "9",   "00",  "555",         "4111",
+      " ",  " ",  ".",  "-",  "/",  "_",  "(",  ")",  "+",   ",",   ":",   "#",           "a",
+      "x",  "X",  "XX", "e",  "@",  "{",  "}",  "$",  "[",   "]",   "\n",  "\xE2\x80\x93", "\xC3\xA9",
+      "de", "co", "m",  "A",  "Z",  "%",  "'",  ";",  "{{",  "}}",  "XXXX", "[PHONE]",     "{$1,0.5}",
+  };
+  std::uniform_int_distribution<size_t> pick(0, std::size(kPieces) - 1);
+  std::string s;
+  for (int i = 0; i < pieces; ++i) s += kPieces[pick(*rng)];
+  return s;
+}
+
+// Every leftmost match of `re` from every start offset, as the redactor's
+// whole-text loop could meet them.
+std::vector<std::pair<size_t, size_t>> AllMatches(const RE2& re, const std::string& text) {
+  std::vector<std::pair<size_t, size_t>> out;
+  re2::StringPiece in(text), m;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    if (!re.Match(in, pos, text.size(), RE2::UNANCHORED, &m, 1)) break;
+    const size_t b = static_cast<size_t>(m.data() - text.data());
+    out.emplace_back(b, b + m.size());
+    pos = b;
+  }
+  return out;
+}
+
+bool Inside(const ByteRanges& ranges, size_t b, size_t e) {
+  for (const auto& [rb, re] : ranges)
+    if (rb <= b && e <= re) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("numeric runs hold every match of the numeric detectors") {
+  std::vector<std::unique_ptr<RE2>> patterns;
+  RE2::Set set(RE2::Options(), RE2::UNANCHORED);
+  for (const std::string& p : voc::internal::NumericPatterns()) {
+    patterns.push_back(std::make_unique<RE2>(p));
+    REQUIRE(patterns.back()->ok());
+    REQUIRE(set.Add(p, nullptr) >= 0);
+  }
+  REQUIRE(patterns.size() == 10);
+  REQUIRE(set.Compile());
+  std::mt19937 rng(17);
+  int matched = 0;
+  for (int t = 0; t < 3000; ++t) {
+    const std::string text = RandomText(&rng, 4 + t % 40, t % 2 == 0);
+    ByteRanges runs;
+    voc::internal::NumericRuns(text, &runs);
+    for (const auto& [b, e] : runs) {
+      REQUIRE(b < e);
+      REQUIRE(e <= text.size());
+    }
+    std::vector<int> in_joined;
+    set.Match(voc::internal::JoinRuns(text, runs), &in_joined);
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      const auto matches = AllMatches(*patterns[i], text);
+      for (const auto& [b, e] : matches) {
+        INFO("pattern " << patterns[i]->pattern() << " text '" << text << "' match " << b << ".." << e);
+        CHECK(Inside(runs, b, e));
+        ++matched;
+      }
+      // The set over the joined runs reports every detector that matches.
+      if (!matches.empty()) {
+        INFO("pattern " << patterns[i]->pattern() << " text '" << text << "'");
+        CHECK(std::find(in_joined.begin(), in_joined.end(), static_cast<int>(i)) != in_joined.end());
+      }
+    }
+  }
+  CHECK(matched > 1000);  // the texts exercise the patterns
+}
+
+TEST_CASE("a search inside a numeric run sees the bytes around it") {
+  // \b at the ends of a run looks at the text: no match where a letter or
+  // digit touches the number, a match where a barrier byte does.
+  const RE2 ssn(voc::internal::NumericPatterns()[3]);  // \b\d{3}-\d{2}-\d{4}\b|...
+  REQUIRE(ssn.pattern().rfind("\\b\\d{3}-", 0) == 0);
+  const std::string text = "a123-45-6789 ,123-45-6789b x 123-45-6789";
+  ByteRanges runs;
+  voc::internal::NumericRuns(text, &runs);
+  std::vector<std::string> found;
+  re2::StringPiece in(text), m;
+  for (const auto& [b, e] : runs) {
+    size_t pos = b;
+    while (pos < e && ssn.Match(in, pos, e, RE2::UNANCHORED, &m, 1)) {
+      found.emplace_back(m.data(), m.size());
+      pos = static_cast<size_t>(m.data() - text.data()) + m.size();
+    }
+  }
+  CHECK(found == std::vector<std::string>{"123-45-6789"});
+}
+
+TEST_CASE("e-mail runs hold every e-mail match") {
+  const RE2 email(voc::internal::EmailPattern());
+  REQUIRE(email.ok());
+  std::mt19937 rng(21);
+  int matched = 0;
+  for (int t = 0; t < 3000; ++t) {
+    const std::string text = RandomText(&rng, 4 + t % 40) + (t % 3 == 0 ? "a@b.co" : "");
+    ByteRanges runs;
+    voc::internal::EmailRuns(text, &runs);
+    for (const auto& [b, e] : AllMatches(email, text)) {
+      INFO("text '" << text << "' match " << b << ".." << e);
+      CHECK(Inside(runs, b, e));
+      ++matched;
+    }
+  }
+  CHECK(matched > 500);
+}
+
+TEST_CASE("masks are found at their start bytes as by a whole-text search") {
+  const RE2 masks(voc::internal::ExistingMaskPattern("EMAIL|PHONE|CUSTOM"));
+  REQUIRE(masks.ok());
+  std::mt19937 rng(5);
+  int found = 0;
+  for (int t = 0; t < 5000; ++t) {
+    const std::string text = RandomText(&rng, 2 + t % 30);
+    re2::StringPiece in(text), m;
+    std::vector<std::pair<size_t, size_t>> whole, anchored;
+    for (size_t pos = 0; pos < text.size() && masks.Match(in, pos, text.size(), RE2::UNANCHORED, &m, 1);) {
+      const size_t b = static_cast<size_t>(m.data() - text.data());
+      whole.emplace_back(b, b + m.size());
+      pos = b + std::max<size_t>(1, m.size());
+    }
+    for (size_t pos = voc::internal::NextMaskStart(text, 0); pos < text.size();
+         pos = voc::internal::NextMaskStart(text, pos)) {
+      if (!masks.Match(in, pos, text.size(), RE2::ANCHOR_START, &m, 1) || m.empty()) {
+        ++pos;
+        continue;
+      }
+      anchored.emplace_back(pos, pos + m.size());
+      pos += m.size();
+    }
+    INFO("text '" << text << "'");
+    CHECK(whole == anchored);
+    found += static_cast<int>(whole.size());
+  }
+  CHECK(found > 1000);
+}
+
+TEST_CASE("gated detectors fire at the edges of their runs") {
+  auto r = voc::Redactor::Create({});
+  REQUIRE(r.ok());
+  auto redact = [&](const std::string& s) { return (*r)->Redact(s).text; };
+  // Numbers at the start and end of the text, in parentheses, after '+',
+  // with '_' and '/' separators, beside words.
+  CHECK(redact("555-123-4567") == "[PHONE]");
+  CHECK(redact("call (555) 123-4567") == "call [PHONE]");
+  CHECK(redact("ring +44 20 7946 0958") == "ring [PHONE]");
+  CHECK(redact("card 4111_1111_1111_1111.") == "card [CARD].");
+  CHECK(redact("Ruf 030/1234567 an") == "Ruf [PHONE] an");
+  CHECK(redact("ssn 123-45-6789") == "ssn [SSN]");
+  CHECK(redact("from 192.168.10.20") == "from [IP]");
+  CHECK(redact("tel\xE2\x80\x93" "555\xE2\x80\x93" "123\xE2\x80\x93" "4567 ok").find("[PHONE]") !=
+        std::string::npos);
+  // A letter glued to the number keeps it whole (\b sees the letter).
+  CHECK(redact("see a5551234567") == "see a5551234567");
+  // Several runs in one long text, each found.
+  std::string longer;
+  for (int i = 0; i < 40; ++i) longer += "the order arrived late again and nobody answered; ";
+  const std::string text = longer + "555-123-4567 " + longer + "(555) 987-6543 " + longer;
+  const voc::Redaction red = (*r)->Redact(text);
+  REQUIRE(red.spans.size() == 2);
+  CHECK(red.text.find("[PHONE] ") == longer.size());
+  // E-mail addresses at the edges and in punctuation.
+  CHECK(redact("a.b+c@example.com") == "[EMAIL]");
+  CHECK(redact("(write to j%d@mail.example.org)") == "(write to [EMAIL])");
+  CHECK(redact("jos\xC3\xA9@ex\xC3\xA4mple.de ok") == "[EMAIL] ok");
+  // Existing masks counted where they start, not inside words.
+  CHECK((*r)->Redact("acct XXXX-XXXX and {$12.50} by [PHONE]").existing_masks == 3);
+  CHECK((*r)->Redact("aXXXX and FOXX").existing_masks == 0);
+}
