@@ -852,32 +852,70 @@ std::string ReferenceJsonString(std::string_view text) {
 }
 }  // namespace
 
-TEST_CASE("AppendJsonString escapes like a byte-by-byte writer") {
-  // Every byte value at every offset of a 19-byte plain ASCII text.
-  for (int b = 0; b < 256; ++b) {
-    for (size_t at = 0; at < 19; ++at) {
-      std::string text(19, 'a');
-      text[at] = static_cast<char>(b);
-      std::string got;
-      voc::internal::AppendJsonString(text, &got);
-      CAPTURE(b);
-      CAPTURE(at);
-      CHECK(got == ReferenceJsonString(text));
+namespace {
+
+// AppendJsonString's and WriteJsonString's rendering of `text` against the
+// reference; WriteJsonString stays within JsonStringRoom.
+void CheckJsonString(const std::string& text) {
+  CAPTURE(text);
+  const std::string want = ReferenceJsonString(text);
+  std::string got = "prefix";
+  voc::internal::AppendJsonString(text, &got);
+  CHECK(got == "prefix" + want);
+  const size_t room = voc::internal::JsonStringRoom(text.size());
+  std::string buf(room + 16, '#');
+  const char* end = voc::internal::WriteJsonString(text, buf.data());
+  REQUIRE(end <= buf.data() + room);
+  CHECK(std::string_view(buf.data(), static_cast<size_t>(end - buf.data())) == want);
+  CHECK(buf.substr(room) == std::string(16, '#'));  // nothing past the room
+}
+
+}  // namespace
+
+TEST_CASE("AppendJsonString and WriteJsonString escape like a byte-by-byte writer") {
+  // Every byte value at every offset of plain ASCII texts shorter and longer
+  // than eight bytes, and of a text longer than the short-text buffer.
+  for (size_t size : {1, 5, 19, 200}) {
+    for (int b = 0; b < 256; ++b) {
+      for (size_t at = 0; at<size; at += size> 19 ? 13 : 1) {
+        std::string text(size, 'a');
+        text[at] = static_cast<char>(b);
+        CAPTURE(b);
+        CAPTURE(at);
+        CheckJsonString(text);
+      }
     }
   }
-  // Random texts over plain, special, UTF-8 and malformed bytes.
+  // A text of nothing but escapes needs all of its room.
+  const std::string controls(70, '\x01');
+  CheckJsonString(controls);
+  std::string all_controls;
+  voc::internal::AppendJsonString(controls, &all_controls);
+  CHECK(all_controls.size() == voc::internal::JsonStringRoom(controls.size()));
+  // Random texts over plain, special, UTF-8 and malformed bytes, short and
+  // long.
   std::mt19937 rng(5);
-  const std::string pieces[] = {"word", " ",    "\"", "\\",       "\n",           "\x01",
-                                "\x1f", "\x7f", " ",  "\xC3\xA9", "\xE2\x80\x99", "\xF0\x9F\x98\x80",
-                                "\xC3", "\xFF", "~"};
-  for (int round = 0; round < 2000; ++round) {
+  const std::string pieces[] = {"word",
+                                " ",
+                                "\"",
+                                "\\",
+                                "\n",
+                                "\x01",
+                                "\x1f",
+                                "\x7f",
+                                " ",
+                                "\xC3\xA9",
+                                "\xE2\x80\x99",
+                                "\xF0\x9F\x98\x80",
+                                "\xC3",
+                                "\xFF",
+                                "~",
+                                "plain text of a sentence"};
+  for (int round = 0; round < 3000; ++round) {
     std::string text;
-    const size_t parts = rng() % 24;
+    const size_t parts = rng() % (round % 3 == 0 ? 80 : 24);
     for (size_t k = 0; k < parts; ++k) text += pieces[rng() % std::size(pieces)];
-    std::string got = "prefix";
-    voc::internal::AppendJsonString(text, &got);
-    CAPTURE(text);
-    CHECK(got == "prefix" + ReferenceJsonString(text));
+    CheckJsonString(text);
   }
 }
 

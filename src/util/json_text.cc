@@ -94,98 +94,154 @@ void UnmaskInvalidUtf8(std::string* s) {
 
 namespace {
 
-// The length of the run of plain ASCII (no control character, quote or
-// backslash) at the start of `p[0, n)`: eight bytes per step, each byte
-// flagged in parallel (a flag can only be wrong in a byte after a truly
-// flagged one, so the lowest flag is exact).
-size_t PlainAsciiRun(const char* p, size_t n) {
-  size_t i = 0;
+// Bytes written as they are inside a JSON string: printable ASCII but the
+// quote and the backslash.
+constexpr bool IsPlainJsonByte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+struct PlainTable {
+  bool plain[256];
+  constexpr PlainTable() : plain() {
+    for (int c = 0; c < 256; ++c) plain[c] = IsPlainJsonByte(static_cast<unsigned char>(c));
+  }
+};
+constexpr PlainTable kPlain;
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define VOC_JSON_SWAR 1
+// The eight bytes `v` (little-endian) with the high bit of each byte that is
+// not plain set; a flag can only be wrong in a byte after a truly flagged
+// one, so the lowest flag is exact.
+inline uint64_t NotPlainFlags(uint64_t v) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t quote = v ^ (kOnes * '"');
+  const uint64_t backslash = v ^ (kOnes * '\\');
+  return (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | v) &
+         kHigh;
+}
+#endif
+
+// The length of the run of plain bytes at the start of `p[0, n)`: eight
+// bytes per step, the tail byte by byte from a table.
+size_t PlainAsciiRun(const char* p, size_t n) {
+  size_t i = 0;
+#ifdef VOC_JSON_SWAR
   for (; i + 8 <= n; i += 8) {
     uint64_t v;
     std::memcpy(&v, p + i, 8);
-    const uint64_t quote = v ^ (kOnes * '"');
-    const uint64_t backslash = v ^ (kOnes * '\\');
-    const uint64_t flags =
-        (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | v) &
-        kHigh;
     // The lowest set bit belongs to the first flagged byte.
-    if (flags != 0) return i + static_cast<size_t>(__builtin_ctzll(flags)) / 8;
+    if (const uint64_t flags = NotPlainFlags(v)) return i + static_cast<size_t>(__builtin_ctzll(flags)) / 8;
   }
 #endif
-  for (; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(p[i]);
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-  }
+  while (i < n && kPlain.plain[static_cast<unsigned char>(p[i])]) ++i;
   return i;
 }
 
-}  // namespace
-
-void AppendJsonString(std::string_view text, std::string* out) {
+// Writes the escaped form of the byte or UTF-8 sequence at `text[i]` (not a
+// plain byte) at `*p` (at most 6 bytes, kJsonEscapeRoom) and returns the
+// number of bytes of `text` it stands for.
+constexpr size_t kJsonEscapeRoom = 6;
+size_t EscapeOne(std::string_view text, size_t i, char** p) {
   static const char kHex[] = "0123456789abcdef";
-  // A short plain string (most tokens, labels, ids) in one append.
-  if (text.size() <= 62) {
-    const size_t run = PlainAsciiRun(text.data(), text.size());
-    if (run == text.size()) {
-      char buf[64];
-      buf[0] = '"';
-      std::memcpy(buf + 1, text.data(), run);
-      buf[run + 1] = '"';
-      out->append(buf, run + 2);
-      return;
+  const auto c = static_cast<unsigned char>(text[i]);
+  char* q = *p;
+  size_t used = 1;
+  if (c >= 0x80) {
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      std::memcpy(q, "\xEF\xBF\xBD", 3);
+      q += 3;
+    } else {
+      std::memcpy(q, text.data() + i, n);
+      q += n;
+      used = n;
     }
-  }
-  out->push_back('"');
-  size_t i = 0;
-  while (i < text.size()) {
-    // Copy runs of plain ASCII at once.
-    const size_t run = i + PlainAsciiRun(text.data() + i, text.size() - i);
-    out->append(text.data() + i, run - i);
-    i = run;
-    if (i == text.size()) break;
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      size_t n = Utf8SequenceLength(text, i);
-      if (n == 0) {
-        out->append("\xEF\xBF\xBD");
-        ++i;
-      } else {
-        out->append(text.data() + i, n);
-        i += n;
-      }
-      continue;
-    }
+  } else {
+    *q++ = '\\';
     switch (c) {
       case '"':
-        out->append("\\\"");
+        *q++ = '"';
         break;
       case '\\':
-        out->append("\\\\");
+        *q++ = '\\';
         break;
       case '\n':
-        out->append("\\n");
+        *q++ = 'n';
         break;
       case '\r':
-        out->append("\\r");
+        *q++ = 'r';
         break;
       case '\t':
-        out->append("\\t");
+        *q++ = 't';
         break;
       case '\b':
-        out->append("\\b");
+        *q++ = 'b';
         break;
       case '\f':
-        out->append("\\f");
+        *q++ = 'f';
         break;
       default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
+        std::memcpy(q, "u00", 3);
+        q[3] = kHex[c >> 4];
+        q[4] = kHex[c & 15];
+        q += 5;
     }
-    ++i;
+  }
+  *p = q;
+  return used;
+}
+
+// Texts up to this size are escaped into a buffer on the stack and appended
+// at once (most tokens, labels, ids).
+constexpr size_t kShortText = 64;
+
+}  // namespace
+
+char* WriteJsonString(std::string_view text, char* p) {
+  // Plain bytes are copied as they are checked: eight at a time (all eight
+  // are stored, and `p` moves past the plain ones; the room of the eight
+  // bytes' escapes holds them), then one by one.
+  const char* s = text.data();
+  const size_t n = text.size();
+  *p++ = '"';
+  for (size_t i = 0; i < n;) {
+#ifdef VOC_JSON_SWAR
+    for (; i + 8 <= n; i += 8, p += 8) {
+      uint64_t v;
+      std::memcpy(&v, s + i, 8);
+      std::memcpy(p, &v, 8);
+      if (const uint64_t flags = NotPlainFlags(v)) {
+        const size_t plain = static_cast<size_t>(__builtin_ctzll(flags)) / 8;
+        i += plain;
+        p += plain;
+        break;
+      }
+    }
+#endif
+    while (i < n && kPlain.plain[static_cast<unsigned char>(s[i])]) *p++ = s[i++];
+    if (i < n) i += EscapeOne(text, i, &p);
+  }
+  *p++ = '"';
+  return p;
+}
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  if (text.size() <= kShortText) {
+    char buf[JsonStringRoom(kShortText)];
+    out->append(buf, static_cast<size_t>(WriteJsonString(text, buf) - buf));
+    return;
+  }
+  // A long text: its plain runs straight from the text.
+  out->push_back('"');
+  for (size_t i = 0; i < text.size();) {
+    const size_t run = PlainAsciiRun(text.data() + i, text.size() - i);
+    out->append(text.data() + i, run);
+    i += run;
+    if (i == text.size()) break;
+    char buf[kJsonEscapeRoom];
+    char* p = buf;
+    i += EscapeOne(text, i, &p);
+    out->append(buf, static_cast<size_t>(p - buf));
   }
   out->push_back('"');
 }

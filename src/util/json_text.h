@@ -29,6 +29,15 @@ void UnmaskInvalidUtf8(std::string* s);
 // valid UTF-8 become U+FFFD; control characters are escaped.
 void AppendJsonString(std::string_view text, std::string* out);
 
+// The most bytes the JSON string literal of an `n`-byte text takes (a
+// control character is six).
+constexpr size_t JsonStringRoom(size_t n) { return 6 * n + 2; }
+
+// Writes `text` as AppendJsonString does at `p`, which has room for
+// JsonStringRoom(text.size()) bytes, and returns the end of what it wrote:
+// for writers that put several fields in one buffer before one append.
+char* WriteJsonString(std::string_view text, char* p);
+
 }  // namespace internal
 }  // namespace voc
 
