@@ -1,8 +1,10 @@
 #include "voc/tokenizer.h"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "text/segment.h"
+#include "voc/json.h"
 
 #include <cstdio>
 #include <memory>
@@ -544,4 +546,68 @@ TEST_CASE("Tokenizer: many tokenizers in one thread keep their own options") {
     REQUIRE(t.ok());
     CHECK((*t)->Tokenize(text).tokens.size() == 6);
   }
+}
+
+namespace {
+
+// The `voc tokenize` JSON of `t` as nlohmann::ordered_json renders it.
+std::string ReferenceTokenizationJson(const voc::Tokenization& t, std::string_view text, bool norm,
+                                      bool sentences) {
+  nlohmann::ordered_json doc;
+  doc["tokens"] = nlohmann::ordered_json::array();
+  for (const voc::Token& tok : t.tokens) {
+    nlohmann::ordered_json j;
+    j["text"] = std::string(tok.text(text));
+    if (norm) j["norm"] = tok.norm;
+    j["kind"] = voc::TokenKindName(tok.kind);
+    j["begin"] = tok.begin;
+    j["end"] = tok.end;
+    if (norm && tok.elongated) j["elongated"] = true;
+    doc["tokens"].push_back(j);
+  }
+  if (sentences) {
+    doc["sentences"] = nlohmann::ordered_json::array();
+    for (const voc::Sentence& s : t.sentences)
+      doc["sentences"].push_back(
+          {{"begin", s.begin}, {"end", s.end}, {"first_token", s.first_token}, {"end_token", s.end_token}});
+  }
+  return doc.dump();
+}
+
+}  // namespace
+
+TEST_CASE("AppendTokenizationJson: the tokens and sentences as JSON, escaped, of any length") {
+  std::string many;
+  for (int k = 0; k < 300; ++k)
+    many += "Sooo \"quoted\" back\\slash \x01 caf\xC3\xA9 @bob #tag :) 12:30 $5. ";
+  const std::string url = "https://example.com/" + std::string(900, 'a') + "?q=\"x\"";
+  const std::string texts[] = {
+      "",
+      "Hello, World! Sooo happy :)",
+      "tab\there \"quotes\" and back\\slash \x01\x1f ctrl",
+      "caf\xC3\xA9 \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD ok. \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",
+      "see " + url + " and " + url + " twice",  // tokens too long for the writer's buffer
+      many,                                     // output many times the buffer
+  };
+  for (const std::string& text : texts) {
+    const voc::Tokenization t = Default().Tokenize(text);
+    for (bool norm : {true, false}) {
+      for (bool sentences : {true, false}) {
+        CAPTURE(text);
+        CAPTURE(norm);
+        CAPTURE(sentences);
+        std::string got = "prefix";
+        voc::AppendTokenizationJson(t, text, &got, norm, sentences);
+        CHECK(got == "prefix" + ReferenceTokenizationJson(t, text, norm, sentences));
+      }
+    }
+  }
+  // The key order and the optional "elongated" exactly.
+  std::string got;
+  const std::string text = "Sooo ok";
+  voc::AppendTokenizationJson(Default().Tokenize(text), text, &got);
+  CHECK(got ==
+        "{\"tokens\":[{\"text\":\"Sooo\",\"norm\":\"soo\",\"kind\":\"word\",\"begin\":0,\"end\":4,"
+        "\"elongated\":true},{\"text\":\"ok\",\"norm\":\"ok\",\"kind\":\"word\",\"begin\":5,\"end\":7}],"
+        "\"sentences\":[{\"begin\":0,\"end\":7,\"first_token\":0,\"end_token\":2}]}");
 }

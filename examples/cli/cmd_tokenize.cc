@@ -2,14 +2,10 @@
 // sentences per input line out.
 #include <boost/program_options.hpp>
 
-#include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <string_view>
-#include <utility>
 
 #include "cli.h"
 #include "line_map.h"
@@ -74,57 +70,7 @@ int RunTokenize(int argc, char** argv) {
   const bool ok = voc_cli::MapLines(
       *in, threads,
       [&](size_t, const std::string& line, std::string* out) {
-        voc::Tokenization t = tk.Tokenize(line);
-        std::string& json = *out;
-        json.append("{\"tokens\":[");
-        for (size_t k = 0; k < t.tokens.size(); ++k) {
-          const voc::Token& tok = t.tokens[k];
-          if (k) json.push_back(',');
-          json.append("{\"text\":");
-          voc::AppendJsonString(tok.text(line), &json);
-          if (!no_norm) {
-            json.append(",\"norm\":");
-            voc::AppendJsonString(tok.norm, &json);
-          }
-          // The rest of the token in one piece (no number strings).
-          char buf[128];
-          char* p = buf;
-          auto put = [&p](std::string_view s) {
-            std::memcpy(p, s.data(), s.size());
-            p += s.size();
-          };
-          put(",\"kind\":\"");
-          put(voc::TokenKindName(tok.kind));
-          put("\",\"begin\":");
-          p = std::to_chars(p, p + 10, tok.begin).ptr;  // a uint32_t has at most 10 digits
-          put(",\"end\":");
-          p = std::to_chars(p, p + 10, tok.end).ptr;
-          if (!no_norm && tok.elongated) put(",\"elongated\":true");
-          *p++ = '}';
-          json.append(buf, static_cast<size_t>(p - buf));
-        }
-        json.push_back(']');
-        if (options.sentences) {
-          json.append(",\"sentences\":[");
-          for (size_t k = 0; k < t.sentences.size(); ++k) {
-            const voc::Sentence& s = t.sentences[k];
-            if (k) json.push_back(',');
-            char buf[128];
-            char* p = buf;
-            const std::pair<std::string_view, uint32_t> fields[] = {{"{\"begin\":", s.begin},
-                                                                    {",\"end\":", s.end},
-                                                                    {",\"first_token\":", s.first_token},
-                                                                    {",\"end_token\":", s.end_token}};
-            for (const auto& [name, value] : fields) {
-              std::memcpy(p, name.data(), name.size());
-              p = std::to_chars(p + name.size(), p + name.size() + 10, value).ptr;
-            }
-            *p++ = '}';
-            json.append(buf, static_cast<size_t>(p - buf));
-          }
-          json.push_back(']');
-        }
-        json.push_back('}');
+        voc::AppendTokenizationJson(tk.Tokenize(line), line, out, !no_norm, options.sentences);
       },
       stdout);
   if (!ok) throw voc_cli::Failure("read error on '" + (input.empty() ? "-" : input) + "'");

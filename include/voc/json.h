@@ -6,7 +6,8 @@
 //
 // All of them write valid UTF-8 JSON whatever the input bytes: bytes that are
 // not valid UTF-8 become U+FFFD and control characters are escaped. Keys are
-// written in sorted order, so equal inputs give byte-identical text. The
+// written in sorted order (the tokens of AppendTokenizationJson in the order
+// it gives), so equal inputs give byte-identical text. The
 // readers of JSON (JSON Lines records, taxonomies, saved aggregates) live with
 // the types they read.
 #ifndef VOC_JSON_H_
@@ -24,6 +25,7 @@ struct Record;
 struct SentimentResult;
 struct SignalHit;
 struct ThemeHit;
+struct Tokenization;
 
 // Appends `text` to `out` as a JSON string literal, quotes included.
 void AppendJsonString(std::string_view text, std::string* out);
@@ -55,6 +57,15 @@ std::string RecordToJson(const Record& record);
 // `components` lexicon_score and the model's class probabilities.
 std::string SentimentToJson(const SentimentResult& r, std::string_view text, bool sentences = true,
                             bool components = false);
+
+// Appends `t`, the tokenization of `text`, as one JSON object without a
+// newline (the `voc tokenize` output), keys in this order:
+// {"tokens":[{"text","norm","kind","begin","end","elongated":true},...],
+//  "sentences":[{"begin","end","first_token","end_token"},...]}.
+// "elongated" is written only when true; `norm` false leaves out "norm" and
+// "elongated"; `sentences` false leaves out "sentences".
+void AppendTokenizationJson(const Tokenization& t, std::string_view text, std::string* out, bool norm = true,
+                            bool sentences = true);
 
 // The findings document (pretty-printed JSON, deterministic: equal findings
 // give byte-identical text).

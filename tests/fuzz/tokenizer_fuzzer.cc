@@ -2,16 +2,19 @@
 // with tokens and sentences in order and inside the input; on valid UTF-8 the
 // fast path must give exactly the tokens and sentences of the ICU path, and
 // the shared sentence rules (text/segment.h, used by the other stages) the
-// tokenizer's sentences.
+// tokenizer's sentences. The JSON of the tokens (voc tokenize's) is valid
+// UTF-8 with no raw control character whatever the input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "text/segment.h"
+#include "voc/json.h"
 #include "voc/tokenizer.h"
 
 namespace {
@@ -125,6 +128,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (ValidUtf8(input)) {
     if (!Same(a, b)) Fail("fast path differs from the ICU path", input);
     if (!Same(c, d)) Fail("fast path differs from the ICU path (no social, no case fold)", input);
+  }
+  for (bool norm : {true, false}) {
+    std::string json;
+    voc::AppendTokenizationJson(a, input, &json, norm);
+    if (!ValidUtf8(json)) Fail("the tokens' JSON is not valid UTF-8", input);
+    for (char ch : json)
+      if (static_cast<unsigned char>(ch) < 0x20) Fail("a raw control character in the tokens' JSON", input);
+    if (json.front() != '{' || json.back() != '}') Fail("the tokens' JSON is not one object", input);
   }
   std::vector<voc::internal::TextSpan> shared;
   voc::internal::Sentences(input, &shared);
