@@ -69,14 +69,19 @@ bool MapLines(std::istream& in, int threads,
       // each line's output), so memory is freed by the thread that
       // allocated it; the chunk is swapped in, since the batch's strings
       // share cache lines that two threads appending would pass back and
-      // forth.
+      // forth. The string swapped out last time may be a smaller one: it
+      // starts with the size of this thread's previous chunk, so that it
+      // does not grow (copying itself) while the outputs are appended.
       thread_local std::string chunk;
+      thread_local size_t last_size = 0;
       chunk.clear();
+      chunk.reserve(last_size);
       const size_t end = std::min(b->count, (c + 1) * kChunk);
       for (size_t i = c * kChunk; i < end; ++i) {
         map(b->first + i, b->lines[i], &chunk);
         chunk.push_back('\n');
       }
+      last_size = chunk.size();
       b->outs[c].swap(chunk);
     });
   };
