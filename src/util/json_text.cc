@@ -94,54 +94,30 @@ void UnmaskInvalidUtf8(std::string* s) {
 
 namespace {
 
-// Bytes written as they are inside a JSON string: printable ASCII but the
-// quote and the backslash.
-constexpr bool IsPlainJsonByte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
-
-struct PlainTable {
-  bool plain[256];
-  constexpr PlainTable() : plain() {
-    for (int c = 0; c < 256; ++c) plain[c] = IsPlainJsonByte(static_cast<unsigned char>(c));
-  }
-};
-constexpr PlainTable kPlain;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define VOC_JSON_SWAR 1
-// The eight bytes `v` (little-endian) with the high bit of each byte that is
-// not plain set; a flag can only be wrong in a byte after a truly flagged
-// one, so the lowest flag is exact.
-inline uint64_t NotPlainFlags(uint64_t v) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHigh = 0x8080808080808080ull;
-  const uint64_t quote = v ^ (kOnes * '"');
-  const uint64_t backslash = v ^ (kOnes * '\\');
-  return (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | v) &
-         kHigh;
-}
-#endif
-
 // The length of the run of plain bytes at the start of `p[0, n)`: eight
 // bytes per step, the tail byte by byte from a table.
 size_t PlainAsciiRun(const char* p, size_t n) {
   size_t i = 0;
-#ifdef VOC_JSON_SWAR
+#if VOC_JSON_SWAR
   for (; i + 8 <= n; i += 8) {
     uint64_t v;
     std::memcpy(&v, p + i, 8);
     // The lowest set bit belongs to the first flagged byte.
-    if (const uint64_t flags = NotPlainFlags(v)) return i + static_cast<size_t>(__builtin_ctzll(flags)) / 8;
+    if (const uint64_t flags = NotPlainJsonBytes(v))
+      return i + static_cast<size_t>(__builtin_ctzll(flags)) / 8;
   }
 #endif
-  while (i < n && kPlain.plain[static_cast<unsigned char>(p[i])]) ++i;
+  while (i < n && kPlainJsonByte.plain[static_cast<unsigned char>(p[i])]) ++i;
   return i;
 }
 
-// Writes the escaped form of the byte or UTF-8 sequence at `text[i]` (not a
-// plain byte) at `*p` (at most 6 bytes, kJsonEscapeRoom) and returns the
-// number of bytes of `text` it stands for.
-constexpr size_t kJsonEscapeRoom = 6;
-size_t EscapeOne(std::string_view text, size_t i, char** p) {
+// Texts up to this size are escaped into a buffer on the stack and appended
+// at once (most tokens, labels, ids).
+constexpr size_t kShortText = 64;
+
+}  // namespace
+
+size_t EscapeJsonOne(std::string_view text, size_t i, char** p) {
   static const char kHex[] = "0123456789abcdef";
   const auto c = static_cast<unsigned char>(text[i]);
   char* q = *p;
@@ -191,40 +167,6 @@ size_t EscapeOne(std::string_view text, size_t i, char** p) {
   return used;
 }
 
-// Texts up to this size are escaped into a buffer on the stack and appended
-// at once (most tokens, labels, ids).
-constexpr size_t kShortText = 64;
-
-}  // namespace
-
-char* WriteJsonString(std::string_view text, char* p) {
-  // Plain bytes are copied as they are checked: eight at a time (all eight
-  // are stored, and `p` moves past the plain ones; the room of the eight
-  // bytes' escapes holds them), then one by one.
-  const char* s = text.data();
-  const size_t n = text.size();
-  *p++ = '"';
-  for (size_t i = 0; i < n;) {
-#ifdef VOC_JSON_SWAR
-    for (; i + 8 <= n; i += 8, p += 8) {
-      uint64_t v;
-      std::memcpy(&v, s + i, 8);
-      std::memcpy(p, &v, 8);
-      if (const uint64_t flags = NotPlainFlags(v)) {
-        const size_t plain = static_cast<size_t>(__builtin_ctzll(flags)) / 8;
-        i += plain;
-        p += plain;
-        break;
-      }
-    }
-#endif
-    while (i < n && kPlain.plain[static_cast<unsigned char>(s[i])]) *p++ = s[i++];
-    if (i < n) i += EscapeOne(text, i, &p);
-  }
-  *p++ = '"';
-  return p;
-}
-
 void AppendJsonString(std::string_view text, std::string* out) {
   if (text.size() <= kShortText) {
     char buf[JsonStringRoom(kShortText)];
@@ -240,7 +182,7 @@ void AppendJsonString(std::string_view text, std::string* out) {
     if (i == text.size()) break;
     char buf[kJsonEscapeRoom];
     char* p = buf;
-    i += EscapeOne(text, i, &p);
+    i += EscapeJsonOne(text, i, &p);
     out->append(buf, static_cast<size_t>(p - buf));
   }
   out->push_back('"');

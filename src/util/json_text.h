@@ -4,6 +4,8 @@
 #define VOC_SRC_UTIL_JSON_TEXT_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -33,10 +35,70 @@ void AppendJsonString(std::string_view text, std::string* out);
 // control character is six).
 constexpr size_t JsonStringRoom(size_t n) { return 6 * n + 2; }
 
+// Bytes written as they are inside a JSON string: printable ASCII but the
+// quote and the backslash.
+struct PlainJsonBytes {
+  bool plain[256];
+  constexpr PlainJsonBytes() : plain() {
+    for (int c = 0; c < 256; ++c) plain[c] = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+  }
+};
+inline constexpr PlainJsonBytes kPlainJsonByte;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define VOC_JSON_SWAR 1
+// The eight bytes `v` (little-endian) with the high bit of each byte that is
+// not plain set; a flag can only be wrong in a byte after a truly flagged
+// one, so the lowest flag is exact.
+inline uint64_t NotPlainJsonBytes(uint64_t v) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t quote = v ^ (kOnes * '"');
+  const uint64_t backslash = v ^ (kOnes * '\\');
+  return (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | v) &
+         kHigh;
+}
+#else
+#define VOC_JSON_SWAR 0
+#endif
+
+// Writes the escaped form of the byte or UTF-8 sequence at `text[i]` (not a
+// plain byte) at `*p` (at most kJsonEscapeRoom bytes), moves `*p` past it and
+// returns the number of bytes of `text` it stands for.
+constexpr size_t kJsonEscapeRoom = 6;
+size_t EscapeJsonOne(std::string_view text, size_t i, char** p);
+
 // Writes `text` as AppendJsonString does at `p`, which has room for
 // JsonStringRoom(text.size()) bytes, and returns the end of what it wrote:
 // for writers that put several fields in one buffer before one append.
-char* WriteJsonString(std::string_view text, char* p);
+// Inline: most strings are a few plain bytes.
+inline char* WriteJsonString(std::string_view text, char* p) {
+  // Plain bytes are copied as they are checked: eight at a time (all eight
+  // are stored, and `p` moves past the plain ones; the room of the eight
+  // bytes' escapes holds them), then one by one.
+  const char* s = text.data();
+  const size_t n = text.size();
+  *p++ = '"';
+  for (size_t i = 0; i < n;) {
+#if VOC_JSON_SWAR
+    for (; i + 8 <= n; i += 8, p += 8) {
+      uint64_t v;
+      std::memcpy(&v, s + i, 8);
+      std::memcpy(p, &v, 8);
+      if (const uint64_t flags = NotPlainJsonBytes(v)) {
+        const size_t plain = static_cast<size_t>(__builtin_ctzll(flags)) / 8;
+        i += plain;
+        p += plain;
+        break;
+      }
+    }
+#endif
+    while (i < n && kPlainJsonByte.plain[static_cast<unsigned char>(s[i])]) *p++ = s[i++];
+    if (i < n) i += EscapeJsonOne(text, i, &p);
+  }
+  *p++ = '"';
+  return p;
+}
 
 }  // namespace internal
 }  // namespace voc
