@@ -198,7 +198,10 @@ def test_equals_voc_findings_save_aggregate(tmp_path, rows):
 def test_with_a_local_cluster(tmp_path, rows, packs):
     distributed = pytest.importorskip("distributed")
     path = write_jsonl(tmp_path / "in.jsonl", rows, with_id=False)
-    expected, _, _ = one_pass(path, packs)
+    expected, stats, rejects = one_pass(path, packs)
+    # More parts than split_every: merge tasks on the workers, then the
+    # last level merged on the client as its parts arrive (in any order).
+    assert len(voc.dask.file_parts(path, dict(COLS), 5000)) > 4
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
@@ -206,6 +209,8 @@ def test_with_a_local_cluster(tmp_path, rows, packs):
                                        analyzer_options=packs, split_every=2, adapt=False,
                                        **COLS)
     assert counts(got.serialize()) == counts(expected)
+    assert got.stats == stats and stats["rejected"] > 0
+    assert [r["line"] for r in got.rejects] == [json.loads(r)["line"] for r in rejects]
 
 
 def test_errors(tmp_path, rows):

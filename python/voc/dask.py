@@ -31,7 +31,6 @@ import threading as _threading
 
 import voc as _voc_pkg
 from voc import _reading
-from voc import pandas as _voc_pandas
 
 __all__ = ["aggregate_partition", "findings_from_dask", "aggregate_from_dask", "merge_serialized",
            "aggregate_files", "aggregate_file_part", "file_parts"]
@@ -121,6 +120,7 @@ def aggregate_partition(pdf, columns, period, analyzer_options=None, aggregate_o
     if not len(pdf):
         return _voc_pkg.Aggregate(period, **(aggregate_options or {}))
     import warnings
+    from voc import pandas as _voc_pandas  # imports pandas: only where a frame is analysed
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rejects are counted, not printed
         agg = _voc_pandas.aggregate_frame(pdf, period=period, threads=threads,
@@ -240,6 +240,73 @@ def _merge_parts(*parts):
     return aggregate, stats, rejects
 
 
+def _distributed_client(client):
+    """`client`, else the current distributed client, else None (dask's
+    local schedulers)."""
+    if client is not None:
+        return client
+    try:
+        from distributed import get_client
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def _reduce(level, split_every, merge, client, combine):
+    """Reduces the delayed partials `level` to one result. With a
+    distributed client, the tree stops at `split_every` partials, which are
+    merged here with `combine(results in level order)` as they arrive: the
+    merge of each overlaps the work still running, and the last partial is
+    the only one left to merge when the workers are done (instead of a merge
+    task that waits for all of them and then sends its result here).
+    Without one, the whole tree runs on dask's scheduler."""
+    client = _distributed_client(client)
+    limit = split_every if client is not None else 1
+    while len(level) > limit:
+        level = [merge(*level[i:i + split_every]) if len(level[i:i + split_every]) > 1
+                 else level[i] for i in range(0, len(level), split_every)]
+    if client is None:
+        return level[0].compute()
+    from distributed import as_completed
+    futures = client.compute(level)
+    where = {}
+    for i, f in enumerate(futures):
+        where.setdefault(f.key, []).append(i)
+    results = [None] * len(futures)
+    state = None
+    for future in as_completed(futures):
+        i = where[future.key].pop(0)
+        results[i] = future.result()
+        state = combine(state, i, results[i])
+    return combine(state, None, results)
+
+
+def _combine_parts(state, i, part):
+    """`_reduce`'s combine for aggregate_file_part results: the aggregates
+    are merged in the order they arrive (merging is exact whatever the
+    order); stats and rejects are gathered in part order at the end."""
+    if i is None:  # the end: `part` holds every result in level order
+        stats = {}
+        for p in part:
+            for k, v in p[1].items():
+                stats[k] = stats.get(k, 0) + v
+        return state, stats, [r for p in part for r in p[2]]
+    if state is None:  # a copy: a worker in this process may hold `part`
+        return _voc_pkg.merge_aggregates([part[0]])
+    state.merge(part[0])
+    return state
+
+
+def _combine_aggregates(state, i, part):
+    """`_reduce`'s combine for aggregates."""
+    if i is None:
+        return state
+    if state is None:
+        return _voc_pkg.merge_aggregates([part])
+    state.merge(part)
+    return state
+
+
 def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_col=None,
                     customer_col=None, format="auto", delimiter=None, max_record_bytes=None,
                     period="week", analyzer_options=None, aggregate_options=None,
@@ -323,13 +390,7 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
     level = [part(path, reader, period, options, aggregate_options, byte_range, prefix,
                   threads_per_task, score_col, value_col, shared)
              for path, byte_range, prefix in parts]
-    while len(level) > 1:
-        level = [merge(*level[i:i + split_every]) if len(level[i:i + split_every]) > 1
-                 else level[i] for i in range(0, len(level), split_every)]
-    if client is not None:
-        agg, stats, rejects = client.compute(level[0]).result()
-    else:
-        agg, stats, rejects = level[0].compute()
+    agg, stats, rejects = _reduce(level, split_every, merge, client, _combine_parts)
     agg.score_col, agg.value_col = score_col or None, value_col or None
     agg.analyzer = base
     agg.stats = stats
@@ -403,13 +464,7 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
              for i, p in enumerate(parts)]
     if not level:
         raise ValueError("the dask DataFrame has no partitions")
-    while len(level) > 1:
-        level = [merge(*level[i:i + split_every]) if len(level[i:i + split_every]) > 1
-                 else level[i] for i in range(0, len(level), split_every)]
-    if client is not None:
-        agg = client.compute(level[0]).result()
-    else:
-        agg = level[0].compute()
+    agg = _reduce(level, split_every, merge, client, _combine_aggregates)
     agg.score_col, agg.value_col = score_col, value_col
     agg.analyzer = _analyzer(analyzer_options)  # the packs every partition used
     return agg
