@@ -281,6 +281,19 @@ def _reduce(level, split_every, merge, client, combine):
     return combine(state, None, results)
 
 
+def _accumulate(state, aggregate):
+    """Adds `aggregate` to the running merge `state`: (aggregate, owned).
+    A received aggregate is not changed (a worker in this process may hold
+    it): the first is kept as it is, the second merged with it into a new
+    one, which the rest are merged into."""
+    if state is None:
+        return aggregate, False
+    if not state[1]:
+        return _voc_pkg.merge_aggregates([state[0], aggregate]), True
+    state[0].merge(aggregate)
+    return state
+
+
 def _combine_parts(state, i, part):
     """`_reduce`'s combine for aggregate_file_part results: the aggregates
     are merged in the order they arrive (merging is exact whatever the
@@ -290,21 +303,13 @@ def _combine_parts(state, i, part):
         for p in part:
             for k, v in p[1].items():
                 stats[k] = stats.get(k, 0) + v
-        return state, stats, [r for p in part for r in p[2]]
-    if state is None:  # a copy: a worker in this process may hold `part`
-        return _voc_pkg.merge_aggregates([part[0]])
-    state.merge(part[0])
-    return state
+        return state[0], stats, [r for p in part for r in p[2]]
+    return _accumulate(state, part[0])
 
 
 def _combine_aggregates(state, i, part):
     """`_reduce`'s combine for aggregates."""
-    if i is None:
-        return state
-    if state is None:
-        return _voc_pkg.merge_aggregates([part])
-    state.merge(part)
-    return state
+    return state[0] if i is None else _accumulate(state, part)
 
 
 def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_col=None,
