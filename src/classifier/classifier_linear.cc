@@ -45,18 +45,6 @@ void PutVarint(ByteWriter* w, uint64_t v) {
   w->U8(static_cast<uint8_t>(v));
 }
 
-bool GetVarint(ByteReader* r, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    uint8_t b;
-    if (!r->U8(&b)) return false;
-    if (shift == 63 && b > 1) return false;
-    *v |= static_cast<uint64_t>(b & 0x7F) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
-
 class LinearModel : public Backend {
  public:
   const char* name() const override { return "linear"; }
@@ -549,14 +537,27 @@ class LinearModel : public Backend {
     for (float& b : m->bias_)
       if (!r.F32(&b) || !std::isfinite(b) || std::fabs(b) > 1e6f) return bad("bad bias");
     m->keys_.reserve(n);
+    // The keys' varints (PutVarint's), read straight from the bytes: a model
+    // holds hundreds of thousands of them. More than ten bytes, or a tenth
+    // byte above 1, overflows 64 bits.
+    const auto* kp = reinterpret_cast<const unsigned char*>(raw.data()) + r.pos();
+    const auto* const kstart = kp;
+    const auto* const kend = reinterpret_cast<const unsigned char*>(raw.data()) + raw.size();
     uint64_t key = 0;
     for (uint64_t k = 0; k < n; ++k) {
-      uint64_t d;
-      if (!GetVarint(&r, &d)) return bad("truncated feature keys");
+      uint64_t d = 0;
+      for (int shift = 0;; shift += 7) {
+        if (shift >= 64 || kp == kend) return bad("truncated feature keys");
+        const unsigned b = *kp++;
+        if (shift == 63 && b > 1) return bad("truncated feature keys");
+        d |= static_cast<uint64_t>(b & 0x7F) << shift;
+        if (!(b & 0x80)) break;
+      }
       if (k > 0 && d == 0) return bad("duplicate feature key");
       key += d;
       m->keys_.push_back(key);
     }
+    r.Skip(static_cast<size_t>(kp - kstart));
     size_t per_feature = quantized ? 2 + L : 4 + 4ull * L;
     if (r.remaining() != n * per_feature + (quantized ? 4ull * L : 0))
       return bad("weight section has the wrong size");
