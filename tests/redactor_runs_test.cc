@@ -23,9 +23,9 @@ using voc::internal::ByteRanges;
 // Random texts from pieces that the patterns care about: digits, every
 // separator, letters next to numbers, '@', masks, the UTF-8 dashes.
 std::string RandomText(std::mt19937* rng, int pieces, bool numeric = false) {
-  static const char* const kNumeric[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "555",
-                                         "1234", "4111", "030", "+", "(", ")", " ", " ", ".", "-", "/",
-                                         "_", "a", "X", ",", ":", "\xE2\x80\x93", "\xE2\x80\x90"};
+  static const char* const kNumeric[] = {
+      "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "555", "1234", "4111",         "030",
+      "+", "(", ")", " ", " ", ".", "-", "/", "_", "a", "X",  ",",   ":",    "\xE2\x80\x93", "\xE2\x80\x90"};
   if (numeric) {
     std::uniform_int_distribution<size_t> pick(0, std::size(kNumeric) - 1);
     std::string s;
@@ -33,10 +33,32 @@ std::string RandomText(std::mt19937* rng, int pieces, bool numeric = false) {
     return s;
   }
   static const char* const kPieces[] = {
-      "0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",   "9",   "00",  "555",         "4111",
-      " ",  " ",  ".",  "-",  "/",  "_",  "(",  ")",  "+",   ",",   ":",   "#",           "a",
-      "x",  "X",  "XX", "e",  "@",  "{",  "}",  "$",  "[",   "]",   "\n",  "\xE2\x80\x93", "\xC3\xA9",
-      "de", "co", "m",  "A",  "Z",  "%",  "'",  ";",  "{{",  "}}",  "XXXX", "[PHONE]",     "{$1,0.5}",
+      "0",        "1",
+      "2",        "3",
+      "4",        "5",
+      "6",        "7",
+      "8",        "9",
+      "00",       "555",
+      "4111",     " ",
+      " ",        ".",
+      "-",        "/",
+      "_",        "(",
+      ")",        "+",
+      ",",        ":",
+      "#",        "a",
+      "x",        "X",
+      "XX",       "e",
+      "@",        "{",
+      "}",        "$",
+      "[",        "]",
+      "\n",       "\xE2\x80\x93",
+      "\xC3\xA9", "de",
+      "co",       "m",
+      "A",        "Z",
+      "%",        "'",
+      ";",        "{{",
+      "}}",       "XXXX",
+      "[PHONE]",  "{$1,0.5}",
   };
   std::uniform_int_distribution<size_t> pick(0, std::size(kPieces) - 1);
   std::string s;
@@ -64,6 +86,21 @@ bool Inside(const ByteRanges& ranges, size_t b, size_t e) {
   return false;
 }
 
+// Checks that the ranges `runs_of` finds in `text` hold every match of `re`;
+// returns the number of matches.
+int CheckRunsHoldMatches(const RE2& re, const std::string& text,
+                         void (*runs_of)(std::string_view, ByteRanges*)) {
+  ByteRanges runs;
+  runs_of(text, &runs);
+  int matched = 0;
+  for (const auto& [b, e] : AllMatches(re, text)) {
+    INFO("pattern " << re.pattern() << " text '" << text << "' match " << b << ".." << e);
+    CHECK(Inside(runs, b, e));
+    ++matched;
+  }
+  return matched;
+}
+
 }  // namespace
 
 TEST_CASE("numeric runs hold every match of the numeric detectors") {
@@ -89,14 +126,10 @@ TEST_CASE("numeric runs hold every match of the numeric detectors") {
     std::vector<int> in_joined;
     set.Match(voc::internal::JoinRuns(text, runs), &in_joined);
     for (size_t i = 0; i < patterns.size(); ++i) {
-      const auto matches = AllMatches(*patterns[i], text);
-      for (const auto& [b, e] : matches) {
-        INFO("pattern " << patterns[i]->pattern() << " text '" << text << "' match " << b << ".." << e);
-        CHECK(Inside(runs, b, e));
-        ++matched;
-      }
+      const int n = CheckRunsHoldMatches(*patterns[i], text, voc::internal::NumericRuns);
+      matched += n;
       // The set over the joined runs reports every detector that matches.
-      if (!matches.empty()) {
+      if (n > 0) {
         INFO("pattern " << patterns[i]->pattern() << " text '" << text << "'");
         CHECK(std::find(in_joined.begin(), in_joined.end(), static_cast<int>(i)) != in_joined.end());
       }
@@ -132,15 +165,27 @@ TEST_CASE("e-mail runs hold every e-mail match") {
   int matched = 0;
   for (int t = 0; t < 3000; ++t) {
     const std::string text = RandomText(&rng, 4 + t % 40) + (t % 3 == 0 ? "a@b.co" : "");
-    ByteRanges runs;
-    voc::internal::EmailRuns(text, &runs);
-    for (const auto& [b, e] : AllMatches(email, text)) {
-      INFO("text '" << text << "' match " << b << ".." << e);
-      CHECK(Inside(runs, b, e));
-      ++matched;
-    }
+    matched += CheckRunsHoldMatches(email, text, voc::internal::EmailRuns);
   }
   CHECK(matched > 500);
+}
+
+TEST_CASE("URL runs hold every URL match") {
+  const RE2 url(voc::internal::UrlPattern());
+  REQUIRE(url.ok());
+  static const char* const kPieces[] = {"http://", "https://", "www.",    "WwW.", "example", ".com",
+                                        ".de/",    "/",        "?token=", "=",    "&",       "a1b2",
+                                        " ",       "\t",       "\"",      "<",    "|",       "[",
+                                        "x",       "9",        "-",       ".",    "\xC3\xA9"};
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<size_t> pick(0, std::size(kPieces) - 1);
+  int matched = 0;
+  for (int t = 0; t < 3000; ++t) {
+    std::string text;
+    for (int i = 0; i < 3 + t % 25; ++i) text += kPieces[pick(rng)];
+    matched += CheckRunsHoldMatches(url, text, voc::internal::UrlRuns);
+  }
+  CHECK(matched > 1000);
 }
 
 TEST_CASE("masks are found at their start bytes as by a whole-text search") {
@@ -186,8 +231,11 @@ TEST_CASE("gated detectors fire at the edges of their runs") {
   CHECK(redact("Ruf 030/1234567 an") == "Ruf [PHONE] an");
   CHECK(redact("ssn 123-45-6789") == "ssn [SSN]");
   CHECK(redact("from 192.168.10.20") == "from [IP]");
-  CHECK(redact("tel\xE2\x80\x93" "555\xE2\x80\x93" "123\xE2\x80\x93" "4567 ok").find("[PHONE]") !=
-        std::string::npos);
+  CHECK(redact("tel\xE2\x80\x93"
+               "555\xE2\x80\x93"
+               "123\xE2\x80\x93"
+               "4567 ok")
+            .find("[PHONE]") != std::string::npos);
   // A letter glued to the number keeps it whole (\b sees the letter).
   CHECK(redact("see a5551234567") == "see a5551234567");
   // Several runs in one long text, each found.
@@ -201,6 +249,10 @@ TEST_CASE("gated detectors fire at the edges of their runs") {
   CHECK(redact("a.b+c@example.com") == "[EMAIL]");
   CHECK(redact("(write to j%d@mail.example.org)") == "(write to [EMAIL])");
   CHECK(redact("jos\xC3\xA9@ex\xC3\xA4mple.de ok") == "[EMAIL] ok");
+  // URLs at the edges, after punctuation, without a scheme.
+  CHECK(redact("https://ex.com/reset?token=abc123") == "[URL]");
+  CHECK(redact("see (www.example.com/session?sid=77af0e) now") == "see ([URL]) now");
+  CHECK(redact("example.com/reset?token=Zx81Q") == "[URL]");
   // Existing masks counted where they start, not inside words.
   CHECK((*r)->Redact("acct XXXX-XXXX and {$12.50} by [PHONE]").existing_masks == 3);
   CHECK((*r)->Redact("aXXXX and FOXX").existing_masks == 0);

@@ -17,6 +17,8 @@
 #include <cctype>
 #include <cstring>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -1131,7 +1133,6 @@ enum Need : unsigned {
   kNeedAt = 2,
   kNeedUrl = 4,
   kNeedColon = 8,
-  kHintW = 16,        // 'w' or 'W' occurs (for "www.")
   kHintMask = 32,     // 'X', '{' or '[' occurs (for existing masks)
   kHintSlash = 64,    // '/' occurs (for URLs without a scheme)
   kNeedStreet = 128,  // a street word occurs (kStreetWordRe; address patterns)
@@ -1145,7 +1146,7 @@ struct Detector {
   PiiKind kind;
   std::string name;  // reported in PiiSpan::name
   std::string mask;
-  std::unique_ptr<RE2> re;
+  std::string pattern;
   int group = 0;  // capture group holding the span (0 = whole match)
   unsigned need = kNeedNone;
   Validator validate = nullptr;
@@ -1156,7 +1157,25 @@ struct Detector {
   // either; keeps the scan linear.
   bool skip_rejected = false;
   // Where the detector is searched (see Redactor::Impl::Find).
-  enum Scope { kWholeText, kNumericRuns, kEmailRuns, kDirect } scope = kWholeText;
+  enum Scope { kWholeText, kNumericRuns, kEmailRuns, kUrlRuns } scope = kWholeText;
+
+  // The compiled pattern. A built-in one is compiled when first searched
+  // (most texts need few of them, and compiling all was a third of the
+  // start-up); a custom one when added, to report errors.
+  const RE2& Re() const {
+    std::call_once(*compiled, [this] {
+      if (re == nullptr) re = Compile(pattern);
+    });
+    return *re;
+  }
+  static std::unique_ptr<RE2> Compile(const std::string& pattern) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(64 << 20);
+    return std::make_unique<RE2>(pattern, o);
+  }
+  std::unique_ptr<std::once_flag> compiled = std::make_unique<std::once_flag>();
+  mutable std::unique_ptr<RE2> re;
 };
 
 struct Candidate {
@@ -1331,6 +1350,10 @@ struct Folded {
 // nothing, the common case, found without decoding pure-ASCII text.
 bool Fold(std::string_view in, Folded* f) {
   size_t i = 0;
+  for (uint64_t block; i + 8 <= in.size(); i += 8) {  // eight ASCII bytes at a time
+    std::memcpy(&block, in.data() + i, 8);
+    if ((block & 0x8080808080808080ULL) != 0) break;
+  }
   while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80) ++i;
   if (i == in.size()) return false;
   bool changed = false;
@@ -1404,21 +1427,66 @@ constexpr std::array<uint8_t, 256> MakeRunTable() {
 }
 constexpr std::array<uint8_t, 256> kRunTable = MakeRunTable();
 
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// Nonzero when a byte of `x` is zero (exact: no false alarm without one).
+constexpr uint64_t HasZeroByte(uint64_t x) { return (x - kOnes) & ~x & kHighs; }
+
+// Byte sets NextByte looks for: digits, or up to three bytes (with
+// kFoldCase, a lower-case letter also finds its upper case).
+struct DigitBytes {
+  static bool Is(unsigned char c) { return c >= '0' && c <= '9'; }
+  // Bytes 0x30..0x3F have the high nibble 3; a false alarm for ':' .. '?'.
+  static uint64_t Alarm(uint64_t x) { return HasZeroByte((x ^ (kOnes * 0x30)) & (kOnes * 0xF0)); }
+};
+struct MaskStartBytes {
+  static bool Is(unsigned char c) { return c == '{' || c == '[' || c == 'X'; }
+  static uint64_t Alarm(uint64_t x) {
+    return HasZeroByte(x ^ (kOnes * '{')) | HasZeroByte(x ^ (kOnes * '[')) | HasZeroByte(x ^ (kOnes * 'X'));
+  }
+};
+struct UrlAnchorBytes {
+  static bool Is(unsigned char c) { return c == '/' || (c | 0x20) == 'w'; }
+  static uint64_t Alarm(uint64_t x) {
+    return HasZeroByte(x ^ (kOnes * '/')) | HasZeroByte((x | (kOnes * 0x20)) ^ (kOnes * 'w'));
+  }
+};
+
+// The first offset at or after `pos` holding a byte of `Set`, or
+// text.size(). Eight bytes at a time are skipped while none of them can be
+// one (Set::Alarm may raise false alarms, then the bytes are looked at).
+template <typename Set>
+size_t NextByte(std::string_view text, size_t pos) {
+  const auto* const s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (; pos + 8 <= n; pos += 8) {
+    uint64_t x;
+    std::memcpy(&x, s + pos, 8);
+    if (Set::Alarm(x) == 0) continue;
+    for (size_t k = 0; k < 8; ++k)
+      if (Set::Is(s[pos + k])) return pos + k;
+  }
+  for (; pos < n; ++pos)
+    if (Set::Is(s[pos])) return pos;
+  return n;
+}
+
 }  // namespace
 
 bool IsNumericRunByte(unsigned char c) { return (kRunTable[c] & 1) != 0; }
 
 void NumericRuns(std::string_view text, ByteRanges* runs) {
   runs->clear();
-  const auto* const begin = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* const end = begin + text.size();
-  for (const unsigned char* p = begin; p < end;) {
-    while (p < end && (kRunTable[*p] & 1) == 0) ++p;
-    if (p == end) break;
-    const unsigned char* const b = p;
-    unsigned seen = 0;
-    for (; p < end && (kRunTable[*p] & 1) != 0; ++p) seen |= kRunTable[*p];
-    if (seen & 2) runs->emplace_back(static_cast<uint32_t>(b - begin), static_cast<uint32_t>(p - begin));
+  const auto* const s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  // From each digit not yet in a run, the run around it.
+  for (size_t d = NextByte<DigitBytes>(text, 0); d < n; d = NextByte<DigitBytes>(text, d)) {
+    size_t b = d, e = d + 1;
+    while (b > 0 && (kRunTable[s[b - 1]] & 1) != 0) --b;
+    while (e < n && (kRunTable[s[e]] & 1) != 0) ++e;
+    runs->emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+    d = e;
   }
 }
 
@@ -1451,6 +1519,32 @@ void EmailRuns(std::string_view text, ByteRanges* runs) {
   }
 }
 
+void UrlRuns(std::string_view text, ByteRanges* runs) {
+  static const auto kBarrier = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("\t\n\f\r <>\"'{}|\\^`[]")) t[c] = true;
+    return t;
+  }();
+  runs->clear();
+  const size_t n = text.size();
+  auto lower = [&text](size_t i) { return static_cast<char>(text[i] | 0x20); };
+  // From each '/' or "www." (in any case) not yet in a run, the run around it.
+  for (size_t a = NextByte<UrlAnchorBytes>(text, 0); a < n; a = NextByte<UrlAnchorBytes>(text, a)) {
+    if (text[a] != '/' &&
+        !(a + 3 < n && lower(a) == 'w' && lower(a + 1) == 'w' && lower(a + 2) == 'w' && text[a + 3] == '.')) {
+      ++a;
+      continue;
+    }
+    size_t b = a, e = a + 1;
+    while (b > 0 && !kBarrier[static_cast<unsigned char>(text[b - 1])]) --b;
+    while (e < n && !kBarrier[static_cast<unsigned char>(text[e])]) ++e;
+    runs->emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+    a = e;
+  }
+}
+
+std::string UrlPattern() { return kUrlRe; }
+
 std::vector<std::string> NumericPatterns() {
   return {std::begin(kNumericPatterns), std::end(kNumericPatterns)};
 }
@@ -1464,10 +1558,8 @@ std::string ExistingMaskPattern(const std::string& mask_names) {
 
 size_t NextMaskStart(std::string_view text, size_t pos) {
   const auto* const s = reinterpret_cast<const unsigned char*>(text.data());
-  for (const size_t n = text.size(); pos < n; ++pos) {
-    if ((kRunTable[s[pos]] & 4) == 0) continue;
+  for (const size_t n = text.size(); (pos = NextByte<MaskStartBytes>(text, pos)) < n; ++pos)
     if (s[pos] != 'X' || pos == 0 || (kRunTable[s[pos - 1]] & 8) == 0) return pos;
-  }
   return text.size();
 }
 
@@ -1504,20 +1596,20 @@ struct Redactor::Impl {
 
 Status Redactor::Impl::Add(PiiKind kind, std::string name, std::string mask, const std::string& pattern,
                            int group, unsigned need, Validator v, int priority) {
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);
-  auto re = std::make_unique<RE2>(pattern, o);
-  if (!re->ok()) {
-    return InvalidArgumentError("invalid pattern '" + pattern + "': " + re->error());
-  }
-  if (kind == PiiKind::kCustom && RE2::FullMatch("", *re))
-    return InvalidArgumentError("pattern '" + pattern + "' matches the empty string");
   Detector d;
+  if (kind == PiiKind::kCustom) {
+    auto re = Detector::Compile(pattern);
+    if (!re->ok()) {
+      return InvalidArgumentError("invalid pattern '" + pattern + "': " + re->error());
+    }
+    if (RE2::FullMatch("", *re))
+      return InvalidArgumentError("pattern '" + pattern + "' matches the empty string");
+    d.re = std::move(re);
+  }
   d.kind = kind;
   d.name = std::move(name);
   d.mask = std::move(mask);
-  d.re = std::move(re);
+  d.pattern = pattern;
   d.group = group;
   d.need = need;
   d.validate = v;
@@ -1539,7 +1631,7 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   if (o.url) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kUrlToken, "url", "[URL]", kUrlRe, 0, kNeedUrl, ValidUrl, 0));
     im->detectors.back().skip_rejected = true;
-    im->detectors.back().scope = Detector::kDirect;
+    im->detectors.back().scope = Detector::kUrlRuns;
   }
   if (o.email) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kEmail, "email", "[EMAIL]", kEmailRe, 0, kNeedAt, ValidEmail, 1));
@@ -1614,7 +1706,7 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
 
   for (Detector& d : im->detectors)
     for (const char* numeric : kNumericPatterns)
-      if (d.re->pattern() == numeric) d.scope = Detector::kNumericRuns;
+      if (d.pattern == numeric) d.scope = Detector::kNumericRuns;
 
   RE2::Options so;
   so.set_log_errors(false);
@@ -1624,14 +1716,14 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
   im->numeric_set = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
   for (size_t i = 0; i < im->detectors.size(); ++i) {
     const Detector& d = im->detectors[i];
-    if (d.scope == Detector::kDirect || d.scope == Detector::kEmailRuns)
+    if (d.scope == Detector::kUrlRuns || d.scope == Detector::kEmailRuns)
       continue;  // no set: searched directly
     const bool street = (d.need & kNeedStreet) != 0;
     const bool numeric = d.scope == Detector::kNumericRuns;
     RE2::Set* s = street ? im->street_set.get() : numeric ? im->numeric_set.get() : im->set.get();
     std::string err;
-    if (s->Add(d.re->pattern(), &err) < 0)
-      return InvalidArgumentError("cannot add pattern '" + d.re->pattern() + "' to the set: " + err);
+    if (s->Add(d.pattern, &err) < 0)
+      return InvalidArgumentError("cannot add pattern '" + d.pattern + "' to the set: " + err);
     (street ? im->street_index : numeric ? im->numeric_index : im->set_index).push_back(static_cast<int>(i));
   }
   if ((!im->set_index.empty() && !im->set->Compile()) ||
@@ -1660,24 +1752,18 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
                                             const Ranges* blocked) const {
   std::vector<Candidate> out;
   if (text.empty()) return out;
-  // Cheap pre-filter: what kinds of characters occur at all (one table
-  // lookup per byte).
-  static const auto kClass = [] {
-    std::array<uint8_t, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[c] = kNeedDigit;
-    t['@'] = kNeedAt;
-    t[':'] = kNeedColon;
-    t['w'] = t['W'] = kHintW;
-    t['X'] = t['{'] = t['['] = kHintMask;
-    t['/'] = kHintSlash;
-    return t;
-  }();
+  // Cheap pre-filter: what kinds of characters occur at all (memchr, and
+  // eight bytes at a time for digits).
+  const auto occurs = [&text](char c) { return std::memchr(text.data(), c, text.size()) != nullptr; };
   unsigned have = 0;
-  for (char ch : text) have |= kClass[static_cast<unsigned char>(ch)];
+  if (internal::NextByte<internal::DigitBytes>(text, 0) < text.size()) have |= kNeedDigit;
+  if (occurs('@')) have |= kNeedAt;
+  if (occurs(':')) have |= kNeedColon;
+  if (occurs('X') || occurs('{') || occurs('[')) have |= kHintMask;
+  if (occurs('/')) have |= kHintSlash;
   if ((have & kNeedColon) && text.find("://") != std::string_view::npos) have |= kNeedUrl;
   if (have & kHintSlash) have |= kNeedUrl;  // "example.com/reset?token=..."
-  if ((have & kHintW) &&
-      (text.find("www.") != std::string_view::npos || text.find("WWW.") != std::string_view::npos))
+  if (text.find("www.") != std::string_view::npos || text.find("WWW.") != std::string_view::npos)
     have |= kNeedUrl;
   if (street_gate != nullptr && (have & kNeedDigit) &&
       RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *street_gate))
@@ -1723,10 +1809,9 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     return it != masked.begin() && std::prev(it)->second > b;
   };
 
-  bool any = has_custom;
-  for (const Detector& d : detectors)
-    if ((d.need & have) == d.need) any = true;
-  if (!any) return out;
+  if (!has_custom && std::none_of(detectors.begin(), detectors.end(),
+                                  [have](const Detector& d) { return (d.need & have) == d.need; }))
+    return out;
 
   // Which detectors may match: the sets answer for theirs; URLs and e-mail
   // addresses, each one pattern, are searched without a set.
@@ -1744,16 +1829,17 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     return std::any_of(index.begin(), index.end(),
                        [&](int i) { return (detectors[i].need & have) == detectors[i].need; });
   };
-  Ranges numeric_runs, email_runs;
+  Ranges numeric_runs, email_runs, url_runs;
   if (!numeric_index.empty() && (have & kNeedDigit)) {
     internal::NumericRuns(text, &numeric_runs);
     if (!numeric_runs.empty()) match_set(*numeric_set, numeric_index, internal::JoinRuns(text, numeric_runs));
   }
   if (have & kNeedAt) internal::EmailRuns(text, &email_runs);
+  if (have & kNeedUrl) internal::UrlRuns(text, &url_runs);
   if (needed(set_index)) match_set(*set, set_index, text);
   if (have & kNeedStreet) match_set(*street_set, street_index, text);
   for (size_t i = 0; i < detectors.size(); ++i)
-    if (detectors[i].scope == Detector::kDirect || detectors[i].scope == Detector::kEmailRuns) hit[i] = 1;
+    if (detectors[i].scope == Detector::kUrlRuns || detectors[i].scope == Detector::kEmailRuns) hit[i] = 1;
 
   const Ctx ctx{text};
   re2::StringPiece in(text.data(), text.size());
@@ -1768,10 +1854,12 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     // as context (\b at their ends sees the bytes around them).
     const Ranges& ranges = d.scope == Detector::kNumericRuns ? numeric_runs
                            : d.scope == Detector::kEmailRuns ? email_runs
+                           : d.scope == Detector::kUrlRuns   ? url_runs
                                                              : whole;
+    const RE2& re = d.Re();
     for (const auto& [range_b, range_e] : ranges) {
       size_t pos = range_b;
-      while (pos < range_e && d.re->Match(in, pos, range_e, RE2::UNANCHORED, groups, ngroups)) {
+      while (pos < range_e && re.Match(in, pos, range_e, RE2::UNANCHORED, groups, ngroups)) {
         const re2::StringPiece& g = groups[d.group];
         const size_t whole_b = static_cast<size_t>(groups[0].data() - text.data());
         if (g.data() == nullptr || g.empty()) {

@@ -4,7 +4,8 @@
 // complaint narrative that is most of the redactor's cost. Most detectors
 // can only match in a few places: a phone, card, SSN or IPv4 match holds
 // nothing but digits and a few separators, an e-mail address has no space
-// around its '@', a mask starts with '{', '[' or a word-initial 'X'. These
+// around its '@', a URL none around its '/' or "www.", a mask starts with
+// '{', '[' or a word-initial 'X'. These
 // functions find those places with one cheap byte pass; the redactor then
 // searches only there, with the whole text as context (so that \b at the ends
 // of a range sees the bytes around it), and finds exactly what a search of
@@ -43,10 +44,16 @@ std::string JoinRuns(std::string_view text, const ByteRanges& runs);
 // every byte >= 0x80), in order.
 void EmailRuns(std::string_view text, ByteRanges* runs);
 
-// The patterns of the detectors searched in NumericRuns only, and of
-// e-mail addresses (searched in EmailRuns only); for tests.
+// Replaces `runs` with the maximal runs of `text` without the bytes a URL
+// match cannot hold (ASCII white space and < > " ' { } | \ ^ ` [ ]) that
+// hold a '/' or "www." in any case, in order.
+void UrlRuns(std::string_view text, ByteRanges* runs);
+
+// The patterns of the detectors searched in NumericRuns only, of e-mail
+// addresses (searched in EmailRuns only) and of URLs (UrlRuns); for tests.
 std::vector<std::string> NumericPatterns();
 std::string EmailPattern();
+std::string UrlPattern();
 
 // The pattern of the masks the redactor keeps ("[PHONE]", "XXXX",
 // "{$12.00}" ...); `mask_names` are the mask names joined by '|'.
