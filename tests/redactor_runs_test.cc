@@ -93,7 +93,9 @@ int CheckRunsHoldMatches(const RE2& re, const std::string& text,
   ByteRanges runs;
   runs_of(text, &runs);
   int matched = 0;
-  for (const auto& [b, e] : AllMatches(re, text)) {
+  for (const auto& match : AllMatches(re, text)) {
+    // Not a structured binding: INFO captures its operands in a lambda.
+    const size_t b = match.first, e = match.second;
     INFO("pattern " << re.pattern() << " text '" << text << "' match " << b << ".." << e);
     CHECK(Inside(runs, b, e));
     ++matched;
