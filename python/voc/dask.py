@@ -17,8 +17,9 @@ column (`voc.pandas.aggregate_frame`). Either way the worker process builds
 its Analyzer once (cached per process and options) and returns the
 partition's Aggregate (which pickles through its canonical JSON between
 processes; within one process it is handed over as it is). The partial aggregates
-are merged in a tree (`split_every` at a time) and findings are detected on
-the client. Because aggregates merge exactly, the findings equal those of a
+are merged in a tree (`split_every` at a time; with a distributed client its
+last level on the client, each partial as it arrives) and findings are
+detected on the client. Because aggregates merge exactly, the findings equal those of a
 single process over the same rows, byte for byte, whatever the partitioning,
 the number of workers or the order of the merges.
 
