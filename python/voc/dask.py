@@ -98,12 +98,9 @@ def _fit_threads(client, threads_per_task):
     `voc findings --threads N` fits on its N threads; `threads_per_task`
     without a distributed client."""
     import os
+    client = _distributed_client(client)
     if client is None:
-        try:
-            from distributed import get_client
-            client = get_client()
-        except (ImportError, ValueError):
-            return threads_per_task
+        return threads_per_task
     try:
         total = sum(client.nthreads().values())
     except Exception:  # a client without workers' info: as the tasks
@@ -231,14 +228,18 @@ def aggregate_file_part(path, reader, period, analyzer_options=None, aggregate_o
         threads, score_col or "", value_col or "", 512, id_prefix, into)
 
 
-def _merge_parts(*parts):
-    aggregate = _voc_pkg.merge_aggregates([p[0] for p in parts])
+def _stats_and_rejects(parts):
+    """The summed reader stats and the rejects, in part order, of
+    aggregate_file_part results."""
     stats = {}
     for p in parts:
         for k, v in p[1].items():
             stats[k] = stats.get(k, 0) + v
-    rejects = [r for p in parts for r in p[2]]
-    return aggregate, stats, rejects
+    return stats, [r for p in parts for r in p[2]]
+
+
+def _merge_parts(*parts):
+    return (_voc_pkg.merge_aggregates([p[0] for p in parts]),) + _stats_and_rejects(parts)
 
 
 def _distributed_client(client):
@@ -300,11 +301,7 @@ def _combine_parts(state, i, part):
     are merged in the order they arrive (merging is exact whatever the
     order); stats and rejects are gathered in part order at the end."""
     if i is None:  # the end: `part` holds every result in level order
-        stats = {}
-        for p in part:
-            for k, v in p[1].items():
-                stats[k] = stats.get(k, 0) + v
-        return state[0], stats, [r for p in part for r in p[2]]
+        return (state[0],) + _stats_and_rejects(part)
     return _accumulate(state, part[0])
 
 
