@@ -1349,12 +1349,7 @@ struct Folded {
 // Folds `in` into `*f`; false (and `*f` untouched) when folding changes
 // nothing, the common case, found without decoding pure-ASCII text.
 bool Fold(std::string_view in, Folded* f) {
-  size_t i = 0;
-  for (uint64_t block; i + 8 <= in.size(); i += 8) {  // eight ASCII bytes at a time
-    std::memcpy(&block, in.data() + i, 8);
-    if ((block & 0x8080808080808080ULL) != 0) break;
-  }
-  while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80) ++i;
+  const size_t i = internal::FindNonAscii(reinterpret_cast<const unsigned char*>(in.data()), 0, in.size());
   if (i == in.size()) return false;
   bool changed = false;
   for (size_t p = i; p < in.size();) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/utf8_util.h"
 #include "voc/tokenizer.h"
 
 namespace voc {
@@ -35,14 +36,7 @@ bool FastSentenceBreaks(std::string_view text, bool ascii, std::vector<uint32_t>
 
 // Returns the offset of the first byte >= 0x80 in s[b, e), or e.
 inline uint32_t FindNonAscii(const unsigned char* s, uint32_t b, uint32_t e) {
-  while (b + 8 <= e) {
-    uint64_t w;
-    std::memcpy(&w, s + b, 8);
-    if (w & 0x8080808080808080ull) break;
-    b += 8;
-  }
-  while (b < e && s[b] < 0x80) ++b;
-  return b;
+  return static_cast<uint32_t>(internal::FindNonAscii(s, b, e));
 }
 
 // Word_Break classes of the ASCII characters, as ICU's root rules use them.

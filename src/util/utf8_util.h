@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -101,6 +102,19 @@ inline void AppendUtf8(char32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// Returns the offset of the first byte >= 0x80 in s[b, e), or e; eight bytes
+// at a time while they are all ASCII.
+inline size_t FindNonAscii(const unsigned char* s, size_t b, size_t e) {
+  while (b + 8 <= e) {
+    uint64_t w;
+    std::memcpy(&w, s + b, 8);
+    if (w & 0x8080808080808080ull) break;
+    b += 8;
+  }
+  while (b < e && s[b] < 0x80) ++b;
+  return b;
 }
 
 }  // namespace internal
