@@ -30,7 +30,7 @@ after (the machine may be shared).
 
 usage: /usr/bin/python3 bench/dask_scale.py [--voc build/bin/voc]
           [--pythonpath build/python] [--records 1000000] [--repeats 3]
-          [--blocksize 64MiB] [--adapt on|off] [--frame] [--keep FILE]
+          [--blocksize auto] [--adapt on|off] [--frame] [--keep FILE]
 """
 import argparse
 import csv
@@ -156,8 +156,8 @@ def main():
     ap.add_argument("--pythonpath", default=os.path.join(ROOT, "build", "python"))
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--blocksize", default="64MiB",
-                    help="dask byte ranges (aggregate_files' default: 64MiB)")
+    ap.add_argument("--blocksize", default="auto",
+                    help="dask byte ranges (aggregate_files' default: auto)")
     ap.add_argument("--adapt", default="on", choices=["on", "off"],
                     help="adapted themes (voc findings --adapt; on by default for a file)")
     ap.add_argument("--frame", action="store_true", help="also time voc.pandas.aggregate_frame")

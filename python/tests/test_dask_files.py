@@ -67,6 +67,25 @@ def test_byte_ranges_equal_one_pass(tmp_path, rows, packs, blocksize):
     assert "invalid JSON" in got.rejects[1]["reason"]
 
 
+def test_auto_blocksize_gives_every_slot_a_range():
+    mib = 1 << 20
+    assert voc.dask.auto_blocksize(128 * mib, 2) == 64 * mib  # two ranges
+    assert voc.dask.auto_blocksize(50 * mib, 2) == 25 * mib  # not one 50 MiB range
+    assert voc.dask.auto_blocksize(10 * 1024 * mib, 2) == 64 * mib  # capped
+    assert voc.dask.auto_blocksize(1000, 8) == mib  # not under 1 MiB
+    assert voc.dask.auto_blocksize(3 * mib + 1, 3) == mib + 1  # rounded up: three ranges
+    assert voc.dask.auto_blocksize(10 * mib, 0) == 10 * mib  # at least one slot
+
+
+def test_auto_blocksize_equals_one_pass(tmp_path, rows, packs):
+    path = write_jsonl(tmp_path / "in.jsonl", rows.iloc[:60], with_id=False)
+    expected, stats, _ = one_pass(path, packs)
+    got = voc.dask.aggregate_files(path, period="month", analyzer_options=packs, adapt=False,
+                                   **COLS)  # blocksize="auto" is the default
+    assert counts(got.serialize()) == counts(expected)
+    assert got.stats == stats
+
+
 def test_scores_over_byte_ranges_equal_one_pass(tmp_path, rows, packs):
     """Scores and customer values read on the workers: the drivers, the
     impact of every finding and the money equal those of one process."""

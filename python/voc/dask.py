@@ -92,18 +92,26 @@ def _remember(options, adapter, analyzer):
         _analyzers.setdefault(key, analyzer)
 
 
+def _cluster_threads(client):
+    """The worker threads of `client` (or of the current distributed
+    client); None without one, or when it does not say."""
+    client = _distributed_client(client)
+    if client is None:
+        return None
+    try:
+        return sum(client.nthreads().values()) or None
+    except Exception:  # a client without workers' info
+        return None
+
+
 def _fit_threads(client, threads_per_task):
     """Threads for fitting the adapter on the client, while the workers
     wait for it: those of the cluster (at most the client's cores), as
     `voc findings --threads N` fits on its N threads; `threads_per_task`
     without a distributed client."""
     import os
-    client = _distributed_client(client)
-    if client is None:
-        return threads_per_task
-    try:
-        total = sum(client.nthreads().values())
-    except Exception:  # a client without workers' info: as the tasks
+    total = _cluster_threads(client)
+    if total is None:
         return threads_per_task
     return max(threads_per_task, min(total, os.cpu_count() or 1))
 
@@ -183,27 +191,56 @@ def _bytes(blocksize):
     return parse_bytes(blocksize)
 
 
-def file_parts(paths, reader, blocksize=None):
+AUTO_BLOCKSIZE_MAX = 64 << 20
+AUTO_BLOCKSIZE_MIN = 1 << 20
+
+
+def auto_blocksize(total_bytes, slots):
+    """The byte ranges of `blocksize="auto"`: 64 MiB (each range's partial
+    aggregate costs about the same to send and merge whatever its size, so
+    large ranges amortise it), smaller when that would leave some of the
+    `slots` (the cluster's worker threads) without a range, but not under
+    1 MiB."""
+    slots = max(1, int(slots))
+    even = -(-int(total_bytes) // slots)  # ceil
+    return max(AUTO_BLOCKSIZE_MIN, min(AUTO_BLOCKSIZE_MAX, even))
+
+
+def _slots(client, threads_per_task):
+    """Tasks the cluster runs at once: the worker threads of a distributed
+    client, else this machine's cores, over `threads_per_task`."""
+    import os
+    total = _cluster_threads(client) or os.cpu_count() or 1
+    return max(1, total // max(1, threads_per_task))
+
+
+def file_parts(paths, reader, blocksize=None, slots=None):
     """The partitions `aggregate_files` makes: (path, byte range or None,
     id prefix). JSON Lines and plain text files larger than `blocksize`
     bytes are split into byte ranges (aligned to line starts by the reader);
     CSV files (a quoted field may hold line ends) and gzip files (not
-    seekable) are read whole. `reader` is a dict of reader options."""
+    seekable) are read whole. `reader` is a dict of reader options.
+    `blocksize="auto"` is `auto_blocksize` of the files' total size for
+    `slots` tasks at once (default: this machine's cores)."""
     import os
     paths = _paths(paths)
     names = [os.path.basename(p) for p in paths]
     if len(set(names)) < len(names):
         names = paths
     ro = _reading.reader_options(**reader)
-    blocksize = _bytes(blocksize)
-    parts = []
+    files = []
     for path, name in zip(paths, names):
         fmt, _, _ = _voc_pkg._voc.probe_file(path, ro, 0)
-        prefix = f"{name}:" if len(paths) > 1 else ""
         with open(path, "rb") as f:
             gz = f.read(2) == b"\x1f\x8b"
-        size = os.path.getsize(path)
-        if not blocksize or fmt == "csv" or gz or size <= blocksize:
+        files.append((path, f"{name}:" if len(paths) > 1 else "", fmt == "csv" or gz,
+                      os.path.getsize(path)))
+    if blocksize == "auto":
+        blocksize = auto_blocksize(sum(f[3] for f in files), slots or os.cpu_count() or 1)
+    blocksize = _bytes(blocksize)
+    parts = []
+    for path, prefix, whole, size in files:
+        if not blocksize or whole or size <= blocksize:
             parts.append((path, None, prefix))
             continue
         for begin in range(0, size, blocksize):
@@ -313,7 +350,7 @@ def _combine_aggregates(state, i, part):
 def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_col=None,
                     customer_col=None, format="auto", delimiter=None, max_record_bytes=None,
                     period="week", analyzer_options=None, aggregate_options=None,
-                    score_col=None, value_col=None, blocksize="64MiB", split_every=8,
+                    score_col=None, value_col=None, blocksize="auto", split_every=8,
                     threads_per_task=1, client=None, adapt=True, adapt_sample=20000,
                     save_adapted=None):
     """Aggregates files (paths or globs) on the cluster the way `voc
@@ -332,7 +369,10 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
     Returns the merged `voc.Aggregate`, whose `stats` sum the
     reader's counts (read, emitted, rejected, bytes) and whose `rejects`
     are the redacted rejects, in file and line order. Without `client`, the
-    current distributed client is used if any, else dask's threads."""
+    current distributed client is used if any, else dask's threads.
+    `blocksize` (bytes, a string such as "64MiB", None for whole files, or
+    "auto": see `auto_blocksize`) sizes the byte ranges; the result does not
+    depend on it."""
     import dask
     import json
     import os
@@ -344,7 +384,7 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
     # Fail on the client, not on every worker, for bad options and inputs.
     _voc_pkg.aggregate_options(period, **(aggregate_options or {}))
     _voc_pkg.analyzer_options(**(analyzer_options or {}))
-    parts = file_parts(paths, reader, blocksize)
+    parts = file_parts(paths, reader, blocksize, _slots(client, threads_per_task))
     for col in (score_col, value_col):
         if col:
             _, columns, _ = _voc_pkg._voc.probe_file(parts[0][0], _reading.reader_options(**reader), 0)
@@ -405,7 +445,7 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
                         customer_col=None, period="week", analyzer_options=None,
                         aggregate_options=None, npartitions=None, split_every=8,
                         threads_per_task=1, client=None, errors="raise", missing="reject",
-                        blocksize="64MiB", adapt=False, score_col=None, value_col=None):
+                        blocksize="auto", adapt=False, score_col=None, value_col=None):
     """Analyses a dask DataFrame on the cluster and returns the merged
     `voc.Aggregate`. Path(s) or globs are handed to `aggregate_files`
     (the library's reader, pipeline and aggregate in C++ on the workers,
@@ -419,8 +459,8 @@ def aggregate_from_dask(data, text_col="text", time_col=None, id_col=None, chann
     the output equals `voc.pandas.aggregate_frame` on the same rows.
     `errors` and `missing` are those of `voc.pandas.analyze_frame`.
     `npartitions` repartitions a DataFrame with fewer partitions; for paths,
-    `blocksize` (bytes, or a string such as "64MiB") sizes the byte ranges
-    of JSON Lines and text files. `client` defaults to the current
+    `blocksize` (bytes, a string such as "64MiB", or "auto") sizes the byte
+    ranges of JSON Lines and text files. `client` defaults to the current
     distributed client, if any. `score_col` / `value_col`: a score and a
     customer value per record for the drivers and the value at risk (as in
     `voc.pandas.aggregate_frame`)."""
@@ -477,7 +517,7 @@ def findings_from_dask(data, text_col="text", time_col=None, id_col=None, channe
                        customer_col=None, period="week", analyzer_options=None,
                        aggregate_options=None, findings_options=None, npartitions=None,
                        split_every=8, threads_per_task=1, client=None, errors="raise",
-                       missing="reject", blocksize="64MiB", adapt=False, score_col=None,
+                       missing="reject", blocksize="auto", adapt=False, score_col=None,
                        value_col=None):
     """Findings of a dask DataFrame or CSV path(s): `aggregate_from_dask`,
     then `voc.detect_findings` on the client with `findings_options` (a dict
