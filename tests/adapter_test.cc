@@ -322,10 +322,15 @@ TEST_CASE("FitThemeAdapter: a bounded sample, the same adapter and output for an
     voc::AdaptOptions ao;
     ao.threads = threads;
     ao.sample_records = 150;  // the rest is read by the pipeline
+    // With threads, records after the sample are analysed while fitting:
+    // how many depends on timing, the adapter and the output do not.
+    ao.read_ahead_records = threads > 1 ? 40 : 0;
     std::vector<voc::Analysis> sample;
     auto adapter = voc::FitThemeAdapter(*reader, *analyzer, ao, &sample, nullptr);
     REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
-    CHECK(sample.size() == 150);
+    CHECK(sample.size() >= 150);
+    CHECK(sample.size() <= 150 + ao.read_ahead_records);
+    CHECK((*adapter)->report().sample == 150);
     const std::string bytes = (*adapter)->Serialize();
     if (first_bytes.empty()) first_bytes = bytes;
     CHECK(bytes == first_bytes);

@@ -180,6 +180,9 @@ void SetUpAdaptation(const AnalyzerFlags& f, const std::string& input, voc::Anal
   ao.sample_records = f.adapt_sample;
   ao.threads = f.threads;
   ao.keep_columns = keep_columns;
+  // The records analysed while the adapter is fitted are written (or
+  // aggregated) with the sample.
+  ao.read_ahead_records = ao.sample_records;
   auto adapter = voc::FitThemeAdapter(*reader, *analyzer, ao, sample, on_reject);
   if (!adapter.ok()) {
     if (!f.save_adapted.empty() || adapter.status().code() != voc::StatusCode::kFailedPrecondition)

@@ -88,6 +88,13 @@ struct AdaptOptions {
   // Metadata columns FitThemeAdapter copies into the sample's
   // Analysis::fields, as PipelineOptions::keep_columns does.
   std::vector<std::string> keep_columns;
+  // With more than one thread, FitThemeAdapter fits on one of them and
+  // meanwhile reads on and analyses (without adapter) up to this many more
+  // records, and no more than sample_bytes more text, on the calling thread,
+  // until the fit ends; it appends them to `*sample` after the sample (they
+  // take no part in the fit), so that fitting overlaps analysis. 0 (the
+  // default): none. The adapter does not depend on it.
+  size_t read_ahead_records = 0;
 };
 
 // What Fit() learnt, per theme.
@@ -160,7 +167,8 @@ class ThemeAdapter {
 // AdaptOptions says), analyses it with `analyzer` (without adapter) and
 // appends the analyses to `*sample`, in input order, and fits an adapter on
 // all of `*sample` (analyses already there, e.g. of records read before,
-// count towards the bounds). Rejects met while
+// count towards the bounds), then appends the records read ahead while
+// fitting (AdaptOptions::read_ahead_records). Rejects met while
 // reading go to `on_reject` (may be null). The analyses are complete: the
 // caller outputs them, each after Analyzer::ApplyThemeAdapter once the
 // adapter is set, then analyses the rest of the reader. The sample's

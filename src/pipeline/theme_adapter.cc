@@ -9,6 +9,8 @@
 #include "voc/adapter.h"
 
 #include <algorithm>
+#include <atomic>
+#include <iterator>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -744,7 +746,46 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
     });
     KeepColumns(batch.data(), batch.size(), options.keep_columns, sample->data() + first);
   }
-  return ThemeAdapter::Fit(*sample, options);
+  if (end || options.read_ahead_records == 0 || team.threads() < 2) return ThemeAdapter::Fit(*sample, options);
+  // The fit runs on a helper (it is single-threaded); this thread reads on
+  // and analyses the records after the sample until it ends, in chunks as
+  // the pipeline's. They are kept apart: the fit reads the sample.
+  Result<std::unique_ptr<ThemeAdapter>> fitted = InternalError("adapt: the fit did not run");
+  std::atomic<bool> done{false};
+  const std::vector<Analysis>& fixed = *sample;
+  std::vector<Analysis> ahead;
+  team.Start(1, [&](size_t) {
+    fitted = ThemeAdapter::Fit(fixed, options);
+    done.store(true, std::memory_order_release);
+  });
+  bytes = 0;
+  while (!end && !done.load(std::memory_order_acquire) && ahead.size() < options.read_ahead_records &&
+         bytes < options.sample_bytes) {
+    batch.clear();
+    Reject reject;
+    while (batch.size() < kChunk && ahead.size() + batch.size() < options.read_ahead_records) {
+      Record record;
+      RecordReader::Next next = reader.Read(&record, &reject);
+      if (next == RecordReader::Next::kEnd) {
+        end = true;
+        break;
+      }
+      if (next == RecordReader::Next::kReject) {
+        if (on_reject) on_reject(reject);
+        continue;
+      }
+      bytes += record.text.size();
+      batch.push_back(std::move(record));
+    }
+    const size_t first = ahead.size();
+    ahead.resize(first + batch.size());
+    analyzer.Analyze(batch.data(), batch.size(), ahead.data() + first);
+    KeepColumns(batch.data(), batch.size(), options.keep_columns, ahead.data() + first);
+  }
+  team.Finish();
+  sample->reserve(sample->size() + ahead.size());
+  std::move(ahead.begin(), ahead.end(), std::back_inserter(*sample));
+  return fitted;
 }
 
 }  // namespace voc

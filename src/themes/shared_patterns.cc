@@ -1,5 +1,8 @@
 #include "themes/shared_patterns.h"
 
+#include <atomic>
+#include <future>
+
 namespace voc {
 namespace internal {
 
@@ -18,9 +21,23 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
   out.group = std::make_shared<RegexSetGroup>(GroupPatternOptions());
   auto themes = NewThemes(std::move(taxonomy), theme_options, out.group);
   if (!themes.ok()) return themes.status();
+  // The language groups compile on a second thread while this one compiles
+  // the shared group, then on both: each group is built once, whichever
+  // thread takes it, so the result does not depend on the timing.
+  ThemeClassifier& classifier = **themes;
+  const size_t groups = LanguageGroupCount(classifier);
+  std::atomic<size_t> next{0};
+  auto build = [&] {
+    for (size_t g = next.fetch_add(1); g < groups; g = next.fetch_add(1)) BuildLanguageGroup(classifier, g);
+  };
+  std::future<void> helper;
+  if (groups > 0) helper = std::async(std::launch::async, build);
   auto signals = NewSignals(signal_options, out.group);
+  if (signals.ok()) out.group->Compile();
+  build();
+  if (helper.valid()) helper.get();
+  VOC_RETURN_IF_ERROR(LanguageGroupsStatus(classifier));
   if (!signals.ok()) return signals.status();
-  out.group->Compile();
   out.themes = std::move(*themes);
   out.signals = std::move(*signals);
   return out;

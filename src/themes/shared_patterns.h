@@ -49,6 +49,15 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
 Result<std::unique_ptr<ThemeClassifier>> NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
                                                    const ThemeOptions& options,
                                                    std::shared_ptr<RegexSetGroup> group);
+// The rules of other languages only ("lang" without "en") have their
+// patterns in groups of their own, one per list of languages, which NewThemes
+// leaves to build: BuildLanguageGroup(classifier, g) for every g below
+// LanguageGroupCount, on any thread (distinct groups at the same time), then
+// LanguageGroupsStatus says whether their patterns compiled. Only texts of
+// those languages (or of any) are scanned for them.
+size_t LanguageGroupCount(const ThemeClassifier& classifier);
+void BuildLanguageGroup(ThemeClassifier& classifier, size_t g);
+Status LanguageGroupsStatus(const ThemeClassifier& classifier);
 // A detector whose cues are added to `group` (compiled by the caller;
 // SignalDetector::Create uses a group of its own).
 Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,

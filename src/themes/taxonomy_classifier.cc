@@ -23,10 +23,17 @@ struct CompiledRule {
   double weight = 0.0;
   ExcludeScope scope = ExcludeScope::kSentence;
   std::vector<std::string> languages;  // empty: English
-  // The include patterns live in the classifier's pattern group, which
-  // numbers them in the order added (set_to_rule maps them back here).
+  // The include patterns live in the classifier's pattern group (or in
+  // its language group), which numbers them in the order added
+  // (set_to_rule maps them back here).
   std::vector<std::unique_ptr<RE2>> exclude;
+  const ThemeRule* def = nullptr;  // in the taxonomy
 };
+
+// A rule of other languages only: "lang" given, without "en".
+bool OtherLanguagesOnly(const ThemeRule& r) {
+  return !r.languages.empty() && std::find(r.languages.begin(), r.languages.end(), "en") == r.languages.end();
+}
 
 RE2::Options PatternOptions(bool case_sensitive) {
   RE2::Options opt = internal::GroupPatternOptions();
@@ -52,6 +59,26 @@ struct ThemeClassifier::Impl {
   int set_base = 0;
   std::vector<size_t> set_to_rule;  // pattern index - set_base -> rule index
 
+  // The rules of other languages only (OtherLanguagesOnly) have their
+  // patterns in a group per list of languages, searched only in texts of
+  // one of them (or of any language): an English text is not scanned for
+  // their atoms, and the groups compile apart from the shared group, at
+  // the same time (BuildLanguageGroup).
+  struct LanguageGroup {
+    std::vector<std::string> languages;
+    std::vector<size_t> rules;  // ascending
+    std::shared_ptr<internal::RegexSetGroup> set;
+    std::vector<size_t> set_to_rule;  // pattern index -> rule index
+    Status status;
+  };
+  std::vector<LanguageGroup> language_groups;
+
+  // Adds the include patterns of rule `ri` to `group` (noting their rule in
+  // `to_rule`) and compiles its exclude patterns.
+  Status AddRule(size_t ri, internal::RegexSetGroup* group, std::vector<size_t>* to_rule);
+  // Adds and compiles the patterns of language group `g`.
+  void BuildLanguageGroup(size_t g);
+
   // Compiles the rules, adding their include patterns to `group` (compiled
   // by the caller).
   Status AddRules(std::shared_ptr<internal::RegexSetGroup> group);
@@ -65,12 +92,13 @@ struct ThemeClassifier::Impl {
   // its first 4 GiB), searching its include patterns whose group indices are
   // in `patterns` (ascending; the others cannot match, the prefilter says);
   // returns false when it does not fire.
-  bool RunRule(const CompiledRule& rule, re2::StringPiece text, const internal::RegexSetGroup::Hits& group,
-               const int* patterns, size_t n_patterns, internal::SentenceIndex* sentences,
-               std::vector<EvidenceSpan>* evidence) const;
+  bool RunRule(const CompiledRule& rule, re2::StringPiece text, const internal::RegexSetGroup& set,
+               const internal::RegexSetGroup::Hits& group, const int* patterns, size_t n_patterns,
+               internal::SentenceIndex* sentences, std::vector<EvidenceSpan>* evidence) const;
 };
 
 bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece text,
+                                    const internal::RegexSetGroup& set,
                                     const internal::RegexSetGroup::Hits& group, const int* patterns,
                                     size_t n_patterns, internal::SentenceIndex* sentences,
                                     std::vector<EvidenceSpan>* evidence) const {
@@ -82,7 +110,7 @@ bool ThemeClassifier::Impl::RunRule(const CompiledRule& rule, re2::StringPiece t
     // (At the end of the text only an empty match is left, never evidence.)
     while (found < cap && pos < text.size()) {
       re2::StringPiece m;
-      if (!set->Search(patterns[k], group, text, pos, &m)) break;
+      if (!set.Search(patterns[k], group, text, pos, &m)) break;
       size_t b = static_cast<size_t>(m.data() - text.data());
       size_t e = b + m.size();
       if (e == b) {  // empty matches are never evidence
@@ -148,25 +176,68 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
       cr.weight = r.weight;
       cr.scope = r.exclude_scope;
       cr.languages = r.languages;
-      size_t index = rules.size();
-      for (const std::string& p : r.include) {
-        std::string error;
-        const int i = set->Add(r.case_sensitive ? p : "(?i)" + p, &error);
-        if (i < 0)
-          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id + "': invalid pattern \"" +
-                                      p + "\": " + error);
-        set_to_rule.push_back(index);
-      }
-      for (const std::string& p : r.exclude) {
-        auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
-        if (!re->ok())
-          return InvalidArgumentError("theme '" + themes[t].id + "' rule '" + r.id + "': invalid pattern \"" +
-                                      p + "\": " + re->error());
-        cr.exclude.push_back(std::move(re));
-      }
+      cr.def = &r;
+      const size_t index = rules.size();
       rules.push_back(std::move(cr));
+      if (OtherLanguagesOnly(r)) {  // compiled by BuildLanguageGroup
+        auto g = std::find_if(language_groups.begin(), language_groups.end(),
+                              [&](const LanguageGroup& lg) { return lg.languages == r.languages; });
+        if (g == language_groups.end()) {
+          language_groups.emplace_back();
+          g = language_groups.end() - 1;
+          g->languages = r.languages;
+        }
+        g->rules.push_back(index);
+        continue;
+      }
+      VOC_RETURN_IF_ERROR(AddRule(index, set.get(), &set_to_rule));
     }
   }
+  return Status::Ok();
+}
+
+Status ThemeClassifier::Impl::AddRule(size_t ri, internal::RegexSetGroup* group, std::vector<size_t>* to_rule) {
+  CompiledRule& cr = rules[ri];
+  const ThemeRule& r = *cr.def;
+  const std::string& theme_id = taxonomy->themes()[cr.theme].id;
+  for (const std::string& p : r.include) {
+    std::string error;
+    const int i = group->Add(r.case_sensitive ? p : "(?i)" + p, &error);
+    if (i < 0)
+      return InvalidArgumentError("theme '" + theme_id + "' rule '" + r.id + "': invalid pattern \"" + p +
+                                  "\": " + error);
+    to_rule->push_back(ri);
+  }
+  for (const std::string& p : r.exclude) {
+    auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
+    if (!re->ok())
+      return InvalidArgumentError("theme '" + theme_id + "' rule '" + r.id + "': invalid pattern \"" + p +
+                                  "\": " + re->error());
+    cr.exclude.push_back(std::move(re));
+  }
+  return Status::Ok();
+}
+
+void ThemeClassifier::Impl::BuildLanguageGroup(size_t g) {
+  LanguageGroup& lg = language_groups[g];
+  lg.set = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
+  for (size_t ri : lg.rules) {
+    lg.status = AddRule(ri, lg.set.get(), &lg.set_to_rule);
+    if (!lg.status.ok()) return;
+  }
+  lg.set->Compile();
+}
+
+size_t internal::LanguageGroupCount(const ThemeClassifier& classifier) {
+  return ImplOf(classifier).language_groups.size();
+}
+
+void internal::BuildLanguageGroup(ThemeClassifier& classifier, size_t g) {
+  ImplOf(classifier).BuildLanguageGroup(g);
+}
+
+Status internal::LanguageGroupsStatus(const ThemeClassifier& classifier) {
+  for (const auto& lg : ImplOf(classifier).language_groups) VOC_RETURN_IF_ERROR(lg.status);
   return Status::Ok();
 }
 
@@ -174,7 +245,10 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(std::shared_ptr
                                                                  const ThemeOptions& options) {
   auto group = std::make_shared<internal::RegexSetGroup>(internal::GroupPatternOptions());
   auto clf = internal::NewThemes(std::move(taxonomy), options, group);
-  if (clf.ok()) group->Compile();
+  if (!clf.ok()) return clf;
+  group->Compile();
+  for (size_t g = 0; g < internal::LanguageGroupCount(**clf); ++g) internal::BuildLanguageGroup(**clf, g);
+  VOC_RETURN_IF_ERROR(internal::LanguageGroupsStatus(**clf));
   return clf;
 }
 
@@ -247,7 +321,7 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     return acc.back();
   };
 
-  if (!impl.set_to_rule.empty()) {
+  if (!impl.set_to_rule.empty() || !impl.language_groups.empty()) {
     // The candidate patterns of this classifier, ascending: a rule's
     // patterns are consecutive, so each rule's candidates form one run.
     thread_local std::vector<int> candidates;
@@ -257,24 +331,48 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
       if (m >= impl.set_base && m < end) candidates.push_back(m);
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    // The runs of the rules that apply, from the shared group and the
+    // language groups of the text's language, in rule order.
+    struct Run {
+      size_t rule;
+      const internal::RegexSetGroup* set;
+      const internal::RegexSetGroup::Hits* hits;
+      const int* patterns;
+      size_t n;
+    };
+    thread_local std::vector<Run> runs;
+    runs.clear();
+    auto add_runs = [&](const internal::RegexSetGroup* set, const internal::RegexSetGroup::Hits* hits,
+                        const std::vector<int>& found, int base, const std::vector<size_t>& to_rule) {
+      for (size_t c = 0; c < found.size();) {
+        const size_t ri = to_rule[static_cast<size_t>(found[c] - base)];
+        size_t run = c + 1;
+        while (run < found.size() && to_rule[static_cast<size_t>(found[run] - base)] == ri) ++run;
+        if (applies(impl.rules[ri])) runs.push_back({ri, set, hits, &found[c], run - c});
+        c = run;
+      }
+    };
+    add_runs(impl.set.get(), &group, candidates, impl.set_base, impl.set_to_rule);
+    if (!impl.language_groups.empty()) {
+      thread_local std::vector<internal::RegexSetGroup::Hits> language_hits;
+      if (language_hits.size() < impl.language_groups.size()) language_hits.resize(impl.language_groups.size());
+      for (size_t g = 0; g < impl.language_groups.size(); ++g) {
+        const LanguageGroup& lg = impl.language_groups[g];
+        if (!any_language && std::find(lg.languages.begin(), lg.languages.end(), language) == lg.languages.end())
+          continue;
+        lg.set->Candidates(text_in, &language_hits[g]);
+        add_runs(lg.set.get(), &language_hits[g], language_hits[g].candidates, 0, lg.set_to_rule);
+      }
+      std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) { return x.rule < y.rule; });
+    }
     std::vector<EvidenceSpan> evidence;
     // The rules' sentence scope: the sentences every stage shares, computed
     // when a rule first needs them.
     internal::SentenceIndex sentences(text_view);
-    for (size_t c = 0; c < candidates.size();) {
-      const size_t ri = impl.set_to_rule[static_cast<size_t>(candidates[c] - impl.set_base)];
-      size_t run = c + 1;
-      while (run < candidates.size() &&
-             impl.set_to_rule[static_cast<size_t>(candidates[run] - impl.set_base)] == ri)
-        ++run;
-      const CompiledRule& rule = impl.rules[ri];
-      if (!applies(rule)) {
-        c = run;
-        continue;
-      }
+    for (const Run& r : runs) {
+      const CompiledRule& rule = impl.rules[r.rule];
       evidence.clear();
-      const bool fired = impl.RunRule(rule, text, group, &candidates[c], run - c, &sentences, &evidence);
-      c = run;
+      const bool fired = impl.RunRule(rule, text, *r.set, *r.hits, r.patterns, r.n, &sentences, &evidence);
       if (!fired) continue;
       Acc& a = slot(rule.theme);
       if (rule.weight > a.rule_conf) {
