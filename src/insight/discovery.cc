@@ -34,6 +34,42 @@ inline uint32_t Popcount(uint64_t x) {
   x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
   return static_cast<uint32_t>((x * 0x0101010101010101ULL) >> 56);
 }
+
+// Bits set in a[0..n) & b[0..n) (b null: in a). The clustering's inner
+// loop: with the CPU's popcnt instruction where it has one (chosen once at
+// run time, so the binary still runs on any x86-64), else SWAR. Both count
+// the same bits.
+uint64_t AndCountSwar(const uint64_t* a, const uint64_t* b, size_t n) {
+  uint64_t s = 0;
+  if (b == nullptr)
+    for (size_t x = 0; x < n; ++x) s += Popcount(a[x]);
+  else
+    for (size_t x = 0; x < n; ++x) s += Popcount(a[x] & b[x]);
+  return s;
+}
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt"))) uint64_t AndCountPopcnt(const uint64_t* a, const uint64_t* b, size_t n) {
+  uint64_t s0 = 0, s1 = 0;
+  size_t x = 0;
+  if (b == nullptr) {
+    for (; x < n; ++x) s0 += static_cast<uint64_t>(__builtin_popcountll(a[x]));
+    return s0;
+  }
+  for (; x + 2 <= n; x += 2) {
+    s0 += static_cast<uint64_t>(__builtin_popcountll(a[x] & b[x]));
+    s1 += static_cast<uint64_t>(__builtin_popcountll(a[x + 1] & b[x + 1]));
+  }
+  if (x < n) s0 += static_cast<uint64_t>(__builtin_popcountll(a[x] & b[x]));
+  return s0 + s1;
+}
+#endif
+using AndCountFn = uint64_t (*)(const uint64_t*, const uint64_t*, size_t);
+AndCountFn PickAndCount() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("popcnt")) return AndCountPopcnt;
+#endif
+  return AndCountSwar;
+}
 double Round(double x, double scale = 1e4) { return std::round(x * scale) / scale; }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -466,27 +502,47 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   // them (a bitset over U); the two groups whose sets correlate most merge,
   // while that correlation (phi) is at least `link`.
   const size_t words64 = (nU + 63) / 64;
+  static const AndCountFn and_count = PickAndCount();
   std::vector<uint64_t> bits(V * words64, 0);
   std::vector<uint32_t> card(V, 0);
   for (size_t u = 0; u < nU; ++u)
     for (uint32_t k : dc[U[u]]) bits[k * words64 + u / 64] |= uint64_t{1} << (u % 64);
   for (size_t k = 0; k < V; ++k)
-    for (size_t x = 0; x < words64; ++x) card[k] += (Popcount(bits[k * words64 + x]));
+    card[k] = static_cast<uint32_t>(and_count(&bits[k * words64], nullptr, words64));
   // Phi coefficient of the two sets (their correlation as 0/1 vectors over
   // the uncovered records): 0 under independence whatever their sizes, so
   // big groups do not absorb everything (plain cosine grows with size).
-  auto cosine = [&](size_t a, size_t b) {
-    uint64_t inter = 0;
-    const uint64_t* pa = &bits[a * words64];
-    const uint64_t* pb = &bits[b * words64];
-    for (size_t x = 0; x < words64; ++x) inter += Popcount(pa[x] & pb[x]);
+  auto phi = [&](size_t a, size_t b, uint64_t inter) {
     const double n = static_cast<double>(nU), ca = card[a], cb = card[b];
     const double den = ca * (n - ca) * cb * (n - cb);
     return den > 0 ? static_cast<float>((n * inter - ca * cb) / std::sqrt(den)) : 0.0f;
   };
+  auto cosine = [&](size_t a, size_t b) {
+    return phi(a, b, and_count(&bits[a * words64], &bits[b * words64], words64));
+  };
   std::vector<float> sim(V * V, 0.0f);
-  for (size_t a = 0; a < V; ++a)
-    for (size_t b = a + 1; b < V; ++b) sim[a * V + b] = sim[b * V + a] = cosine(a, b);
+  {
+    // The records two phrases share: counted over the records' pairs of
+    // phrases when they are fewer than the bitset words of all pairs of
+    // phrases (short texts), else by the bitsets. The same counts.
+    uint64_t pairs = 0;
+    for (size_t i : U) pairs += dc[i].size() * (dc[i].size() - (dc[i].empty() ? 0 : 1)) / 2;
+    if (pairs < V * (V - 1) / 2 * words64) {
+      std::vector<uint32_t> inter(V * V, 0);
+      for (size_t i : U) {
+        const std::vector<uint32_t>& ks = dc[i];  // sorted, distinct
+        for (size_t x = 0; x < ks.size(); ++x) {
+          uint32_t* row = &inter[ks[x] * V];
+          for (size_t y = x + 1; y < ks.size(); ++y) ++row[ks[y]];
+        }
+      }
+      for (size_t a = 0; a < V; ++a)
+        for (size_t b = a + 1; b < V; ++b) sim[a * V + b] = sim[b * V + a] = phi(a, b, inter[a * V + b]);
+    } else {
+      for (size_t a = 0; a < V; ++a)
+        for (size_t b = a + 1; b < V; ++b) sim[a * V + b] = sim[b * V + a] = cosine(a, b);
+    }
+  }
   std::vector<int> group(V);
   std::vector<char> alive(V, 1);
   for (size_t k = 0; k < V; ++k) group[k] = static_cast<int>(k);
@@ -516,11 +572,8 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       }
     if (best < o.link) break;
     // Merge bb into ba: union of the record sets, new cosines for ba.
-    card[ba] = 0;
-    for (size_t x = 0; x < words64; ++x) {
-      bits[ba * words64 + x] |= bits[bb * words64 + x];
-      card[ba] += (Popcount(bits[ba * words64 + x]));
-    }
+    for (size_t x = 0; x < words64; ++x) bits[ba * words64 + x] |= bits[bb * words64 + x];
+    card[ba] = static_cast<uint32_t>(and_count(&bits[ba * words64], nullptr, words64));
     alive[bb] = 0;
     for (size_t c = 0; c < V; ++c)
       if (alive[c] && c != ba) sim[ba * V + c] = sim[c * V + ba] = cosine(ba, c);

@@ -259,6 +259,25 @@ void AddImpact(const AggregateData& d, Findings* out) {
   uint64_t state = 0x766f632d64726976ULL;  // "voc-driv"
   for (uint8_t& x : draws) x = static_cast<uint8_t>(SplitMix(&state) % kScoreBuckets);
 
+  // Each resample's sum over all records, the same for every theme; a
+  // theme's resample adds its own buckets the same way (integer sums: the
+  // order of the additions does not change them).
+  auto add = [](BucketStats* to, const BucketStats& o) {
+    to->n += o.n;
+    to->sentiment_u += o.sentiment_u;
+    to->score_n += o.score_n;
+    to->score_milli += o.score_milli;
+    to->nps_n += o.nps_n;
+    to->promoters += o.promoters;
+    to->detractors += o.detractors;
+    to->csat_n += o.csat_n;
+    to->csat_top += o.csat_top;
+  };
+  std::vector<BucketStats> resample_all(static_cast<size_t>(R));
+  for (int r = 0; r < R; ++r)
+    for (int k = 0; k < kScoreBuckets; ++k)
+      add(&resample_all[r], all_b[draws[static_cast<size_t>(r) * kScoreBuckets + k]]);
+
   std::map<std::string, Impact> impacts;
   std::vector<std::string> reg_themes;
   for (const auto& [theme, td] : d.themes) {
@@ -283,12 +302,9 @@ void AddImpact(const AggregateData& d, Findings* out) {
     std::vector<double> reps;
     reps.reserve(R);
     for (int r = 0; r < R; ++r) {
-      BucketStats ra, rt;
-      for (int k = 0; k < kScoreBuckets; ++k) {
-        const int b = draws[static_cast<size_t>(r) * kScoreBuckets + k];
-        ra.Add(all_b[b]);
-        rt.Add(tb[b]);
-      }
+      const BucketStats& ra = resample_all[r];
+      BucketStats rt;
+      for (int k = 0; k < kScoreBuckets; ++k) add(&rt, tb[draws[static_cast<size_t>(r) * kScoreBuckets + k]]);
       double sa = 0, sw = 0;
       if (sc.Of(ra, &sa) && sc.Of(Minus(ra, rt), &sw)) reps.push_back(sa - sw);
     }
