@@ -243,6 +243,72 @@ TEST_CASE("Sentiment: mentions, URLs, e-mail addresses and masks are never score
   CHECK(Label("#love this") == voc::Polarity::kPositive);
 }
 
+TEST_CASE("Sentiment: no mention, URL or hashtag mark is ever cited as evidence") {
+  // Handles, addresses and tags made of polar words, around real posts (the
+  // 60 sample tweets shipped in examples/data), scored by the lexicon and by
+  // the shipped model, from the built-in scan and from the pipeline's tokens.
+  std::vector<std::string> posts = {
+      "@love_you thanks for nothing #fail",
+      "@happy @great_service @best the WORST wait ever",
+      "#awesome #love this! http://t.co/great https://terrible.example/awful?bad=1",
+      "see www.happy.com/best-deal :( @sad_panda",
+      "@united: lost my bag again #neveragain #hate",
+      "RT @anonymous: great news!!! #winning",
+      "#blessed",
+      "@ok",
+      "www.good.com",
+  };
+  {
+    std::ifstream f(std::string(VOC_SOURCE_DIR) + "/examples/data/sample_tweets.txt");
+    REQUIRE(f);
+    for (std::string line; std::getline(f, line);)
+      if (!line.empty()) posts.push_back(line);
+  }
+  REQUIRE(posts.size() > 60);
+  // Bytes a piece of evidence may never cover: every '@' and '#' and every
+  // byte of a URL (from "http" or "www." to the next white space).
+  auto forbidden = [](const std::string& t) {
+    std::vector<char> no(t.size(), 0);
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '@' || t[i] == '#') no[i] = 1;
+      if (t.compare(i, 7, "http://") == 0 || t.compare(i, 8, "https://") == 0 || t.compare(i, 4, "www.") == 0)
+        for (size_t j = i; j < t.size() && t[j] != ' '; ++j) no[j] = 1;
+    }
+    return no;
+  };
+  voc::SentimentOptions with_model;
+  with_model.model_path = std::string(VOC_SOURCE_DIR) + "/models/sentiment.vocm";
+  auto model = voc::SentimentAnalyzer::Create(with_model);
+  REQUIRE(model.ok());
+  auto tok = voc::Tokenizer::Create({});
+  REQUIRE(tok.ok());
+  size_t cited = 0;
+  for (const std::string& text : posts) {
+    const std::vector<char> no = forbidden(text);
+    voc::Tokenization t = (*tok)->Tokenize(text);
+    for (const voc::SentimentResult& r : {Lexicon().Analyze(text), Lexicon().Analyze(text, t),
+                                          (*model)->Analyze(text), (*model)->Analyze(text, t)}) {
+      std::vector<const voc::Sentiment*> all = {&r.document};
+      for (const auto& s : r.sentences) all.push_back(&s.sentiment);
+      for (const voc::Sentiment* s : all)
+        for (const auto& e : s->evidence) {
+          CAPTURE(text);
+          CAPTURE(text.substr(e.begin, e.end - e.begin));
+          REQUIRE(e.begin < e.end);
+          REQUIRE(e.end <= text.size());
+          CHECK(std::find(no.begin() + e.begin, no.begin() + e.end, 1) == no.begin() + e.end);
+          ++cited;
+        }
+    }
+  }
+  CHECK(cited > 100);  // the posts do have evidence: the check above ran
+  // The words of hashtags still count, without their mark.
+  std::string tag = "#love this";
+  CHECK(EvidenceText(tag, Lexicon().Analyze(tag).document) == "love");
+  std::string mention = "@happy awful";
+  CHECK(EvidenceText(mention, (*model)->Analyze(mention).document) == "awful");
+}
+
 TEST_CASE("Sentiment: per-sentence results") {
   std::string text = "The product is great. The delivery was awful!\nI called on Monday";
   auto r = Lexicon().Analyze(text);
