@@ -344,27 +344,27 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
         Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
         if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
         if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
-        return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment));
+        // The other languages' lexicons too: this thread's work is the
+        // shorter (the themes' patterns compile on the calling thread and
+        // a helper, shared_patterns.cc).
+        Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> lexicons =
+            InternalError("not loaded");
+        if (redactor.ok() && language.ok()) lexicons = LoadLanguageLexicons(dir);
+        return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment),
+                               std::move(lexicons));
       });
-  // The other languages' lexicons load on this thread, after the themes and
-  // signals (the shorter of the two threads' work), or when an error ends
-  // Create early, so that errors keep their order.
-  std::optional<Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>>> lexicons;
-  auto load_lexicons = [&] {
-    if (!lexicons) lexicons.emplace(LoadLanguageLexicons(dir));
-  };
   // Joins the other thread; returns the first error in stage order:
-  // redactor, language, sentiment, then themes and signals (`status`).
+  // redactor, language, sentiment, lexicons, then themes and signals
+  // (`status`).
   auto finish = [&](Status status) -> Status {
     auto side = side_future.get();
     if (!std::get<0>(side).ok()) return std::get<0>(side).status();
     if (!std::get<1>(side).ok()) return std::get<1>(side).status();
     if (!sentiment_missing.ok()) return sentiment_missing;
     if (!std::get<2>(side).ok()) return std::get<2>(side).status();
-    load_lexicons();
-    if (!lexicons->ok()) return lexicons->status();
+    if (!std::get<3>(side).ok()) return std::get<3>(side).status();
     if (!status.ok()) return status;
-    im.language_sentiment = std::move(**lexicons);
+    im.language_sentiment = std::move(*std::get<3>(side));
     for (const auto& ls : im.language_sentiment)
       im.description["sentiment_languages"].push_back(ls->language());
     im.redactor = std::move(*std::get<0>(side));
@@ -435,7 +435,6 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   im.themes = std::move(ts->themes);
   im.signals = std::move(ts->signals);
   im.patterns = std::move(ts->group);
-  load_lexicons();
 
   if (Status st = finish(Status()); !st.ok()) return st;
   if (!options.adapted_model.empty()) {

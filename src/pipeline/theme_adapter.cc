@@ -12,10 +12,12 @@
 #include <atomic>
 #include <iterator>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 #include <sstream>
 #include <utility>
@@ -233,21 +235,29 @@ std::string ContentOnly(std::string_view text, bool* content,
   return out;
 }
 
-// Adds the lower-cased words of `span` to `words`.
-void AddWords(std::string_view span, std::set<std::string, std::less<>>* words) {
+// Calls f(word) for each lower-cased word of `span` (of two bytes or more;
+// `w` holds it).
+template <class F>
+void ForEachWord(std::string_view span, std::string* w, F f) {
   for (size_t i = 0; i < span.size();) {
     if (!IsWordByte(static_cast<unsigned char>(span[i]))) {
       ++i;
       continue;
     }
-    std::string w;
+    w->clear();
     while (i < span.size() && IsWordByte(static_cast<unsigned char>(span[i]))) {
       const char ch = span[i++];
-      w.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+      w->push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
     }
-    while (!w.empty() && w.back() == '\'') w.pop_back();
-    if (w.size() >= 2) words->insert(std::move(w));
+    while (!w->empty() && w->back() == '\'') w->pop_back();
+    if (w->size() >= 2) f(*w);
   }
+}
+
+// Adds the lower-cased words of `span` to `words`.
+void AddWords(std::string_view span, std::set<std::string, std::less<>>* words) {
+  std::string w;
+  ForEachWord(span, &w, [&](const std::string& word) { words->insert(word); });
 }
 
 }  // namespace
@@ -344,8 +354,8 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   if (options.mask_rule_evidence) {
     // Per word: the texts of the sample the rules matched it in, and the
     // texts it occurs in.
-    std::map<std::string, uint64_t, std::less<>> matched, occurs;
-    std::set<std::string, std::less<>> words, all;
+    std::map<std::string, uint64_t, std::less<>> matched;
+    std::set<std::string, std::less<>> words;
     for (const Analysis& a : sample) {
       words.clear();
       for (const ThemeHit& h : a.themes)
@@ -354,15 +364,22 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
             AddWords(std::string_view(a.text).substr(e.begin, e.end - e.begin), &words);
       for (const auto& w : words) ++matched[w];
     }
-    for (const Analysis& a : sample) {
-      all.clear();
-      AddWords(a.text, &all);
-      for (const auto& w : all)
-        if (matched.count(w)) ++occurs[w];
-    }
-    for (const auto& [w, n] : matched)
-      if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs[w]))
-        impl->rule_words.insert(w);
+    // The texts each matched word occurs in, each counted once (the words
+    // of a text are looked up, not collected).
+    std::unordered_map<std::string_view, size_t> index;  // matched word -> k
+    for (const auto& [w, n] : matched) index.emplace(w, index.size());
+    std::vector<uint64_t> occurs(matched.size(), 0);
+    std::vector<size_t> last(matched.size(), SIZE_MAX);  // the last text counted
+    std::string w;
+    for (size_t t = 0; t < sample.size(); ++t)
+      ForEachWord(sample[t].text, &w, [&](const std::string& word) {
+        auto it = index.find(std::string_view(word));
+        if (it != index.end() && last[it->second] != t) last[it->second] = t, ++occurs[it->second];
+      });
+    size_t k = 0;
+    for (const auto& [word, n] : matched)
+      if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs[k++]))
+        impl->rule_words.insert(word);
   }
 
   std::set<std::string> kept;
@@ -441,9 +458,17 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     bool any = false;
     for (const auto& lt : half[k]) any |= !lt.labels.empty();
     if (!any) return none("a half of the sample has no labelled verbatim");
-    auto model = TextClassifier::Train(half[k], to);
-    if (!model.ok()) return model.status();
-    impl->models[k] = std::move(*model);
+  }
+  // The halves train at the same time with threads: their features are
+  // built in parallel; LIBLINEAR's solver runs one at a time, seeded, so
+  // each model is the one a single thread trains.
+  ParallelFor team(options.threads);
+  Result<std::unique_ptr<TextClassifier>> models[2] = {InternalError("not trained"),
+                                                       InternalError("not trained")};
+  team.Run(2, [&](size_t k) { models[k] = TextClassifier::Train(half[k], to); });
+  for (int k = 0; k < 2; ++k) {
+    if (!models[k].ok()) return models[k].status();
+    impl->models[k] = std::move(*models[k]);
   }
 
   // Out-of-half probabilities of every kept theme.
@@ -451,20 +476,24 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   const size_t T = ids.size();
   std::vector<std::vector<double>> probs(rows.size(), std::vector<double>(T, 0.0));
   std::vector<std::vector<int>> truth(rows.size(), std::vector<int>(T, 0));
-  size_t pos_in_half[2] = {0, 0};
-  for (size_t r = 0, seen[2] = {0, 0}; r < rows.size(); ++r) {
-    const int f = fold[r];
-    const LabeledText& lt = half[f][seen[f]++];
-    const TextClassifier& other = *impl->models[1 - f];
-    const auto& labels = other.info().labels;
-    for (const Prediction& p : other.Predict(lt.text, static_cast<int>(labels.size()))) {
-      auto it = std::lower_bound(ids.begin(), ids.end(), p.label);
-      if (it != ids.end() && *it == p.label) probs[r][static_cast<size_t>(it - ids.begin())] = p.probability;
+  std::vector<size_t> in_half(rows.size());  // row r is half[fold[r]][in_half[r]]
+  for (size_t r = 0, seen[2] = {0, 0}; r < rows.size(); ++r) in_half[r] = seen[fold[r]]++;
+  constexpr size_t kRowsPerTask = 64;
+  team.Run((rows.size() + kRowsPerTask - 1) / kRowsPerTask, [&](size_t c) {
+    for (size_t r = c * kRowsPerTask; r < std::min(rows.size(), (c + 1) * kRowsPerTask); ++r) {
+      const int f = fold[r];
+      const LabeledText& lt = half[f][in_half[r]];
+      const TextClassifier& other = *impl->models[1 - f];
+      const auto& labels = other.info().labels;
+      for (const Prediction& p : other.Predict(lt.text, static_cast<int>(labels.size()))) {
+        auto it = std::lower_bound(ids.begin(), ids.end(), p.label);
+        if (it != ids.end() && *it == p.label)
+          probs[r][static_cast<size_t>(it - ids.begin())] = p.probability;
+      }
+      for (const auto& l : lt.labels)
+        truth[r][static_cast<size_t>(std::lower_bound(ids.begin(), ids.end(), l) - ids.begin())] = 1;
     }
-    for (const auto& l : lt.labels)
-      truth[r][static_cast<size_t>(std::lower_bound(ids.begin(), ids.end(), l) - ids.begin())] = 1;
-    pos_in_half[f] += !lt.labels.empty();
-  }
+  });
   // Per theme: Platt scaling of the out-of-half probability to the chance
   // that the rules label the verbatim with it; divided by the share of its
   // verbatims the rules label (its mean on those they do label: Elkan and
@@ -746,7 +775,8 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
     });
     KeepColumns(batch.data(), batch.size(), options.keep_columns, sample->data() + first);
   }
-  if (end || options.read_ahead_records == 0 || team.threads() < 2) return ThemeAdapter::Fit(*sample, options);
+  if (end || options.read_ahead_records == 0 || team.threads() < 2)
+    return ThemeAdapter::Fit(*sample, options);
   // The fit runs on a helper (it is single-threaded); this thread reads on
   // and analyses the records after the sample until it ends, in chunks as
   // the pipeline's. They are kept apart: the fit reads the sample.

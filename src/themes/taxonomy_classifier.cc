@@ -196,7 +196,8 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
   return Status::Ok();
 }
 
-Status ThemeClassifier::Impl::AddRule(size_t ri, internal::RegexSetGroup* group, std::vector<size_t>* to_rule) {
+Status ThemeClassifier::Impl::AddRule(size_t ri, internal::RegexSetGroup* group,
+                                      std::vector<size_t>* to_rule) {
   CompiledRule& cr = rules[ri];
   const ThemeRule& r = *cr.def;
   const std::string& theme_id = taxonomy->themes()[cr.theme].id;
@@ -355,10 +356,12 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     add_runs(impl.set.get(), &group, candidates, impl.set_base, impl.set_to_rule);
     if (!impl.language_groups.empty()) {
       thread_local std::vector<internal::RegexSetGroup::Hits> language_hits;
-      if (language_hits.size() < impl.language_groups.size()) language_hits.resize(impl.language_groups.size());
+      if (language_hits.size() < impl.language_groups.size())
+        language_hits.resize(impl.language_groups.size());
       for (size_t g = 0; g < impl.language_groups.size(); ++g) {
         const LanguageGroup& lg = impl.language_groups[g];
-        if (!any_language && std::find(lg.languages.begin(), lg.languages.end(), language) == lg.languages.end())
+        if (!any_language &&
+            std::find(lg.languages.begin(), lg.languages.end(), language) == lg.languages.end())
           continue;
         lg.set->Candidates(text_in, &language_hits[g]);
         add_runs(lg.set.get(), &language_hits[g], language_hits[g].candidates, 0, lg.set_to_rule);
