@@ -84,6 +84,22 @@ TEST_CASE("Sentiment: customer-service phrases") {
   CHECK(Label("I like it") == voc::Polarity::kPositive);
   // A contraction is not mistaken for a word without its apostrophe ("I'll" is not "ill").
   CHECK(Label("I'll call tomorrow") == voc::Polarity::kNeutral);
+  // "pretty" praises at the end of its clause or after a booster; before
+  // another word it only strengthens it ("pretty bad").
+  for (const char* t :
+       {"The dress is pretty.", "so pretty!", "very pretty colours", "It looks pretty, thanks"}) {
+    std::string text = t;
+    CAPTURE(text);
+    CHECK(Label(text) == voc::Polarity::kPositive);
+    CHECK(EvidenceText(text, Lexicon().Analyze(text).document).find("pretty") != std::string::npos);
+  }
+  CHECK(Label("The service was pretty bad") == voc::Polarity::kNegative);
+  CHECK(Score("pretty bad") < Score("bad"));
+  CHECK(Label("pretty much the same") == voc::Polarity::kNeutral);
+  // Product verdicts and their common misspellings.
+  CHECK(Label("It works well") == voc::Polarity::kPositive);
+  CHECK(Label("Very dissapointed, sent it back") == voc::Polarity::kNegative);
+  CHECK(Label("Overpriced and flimsy") == voc::Polarity::kNegative);
 }
 
 TEST_CASE("Sentiment: negation scope") {

@@ -150,6 +150,9 @@ struct ScoreScratch {
 
 double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
+// VADER's valence of "pretty" as an adjective.
+constexpr float kPrettyValence = 2.2f;
+
 }  // namespace
 
 // What the lexicon knows of a key: one map answers the three questions
@@ -556,6 +559,25 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         break;
       }
       if (valence[i] != 0.0f) span_end[i] = t.end;
+    } else if (key == "pretty") {
+      // "pretty" is an adjective, not the booster of "pretty good", when it
+      // ends its clause ("so pretty!", "looks pretty.") or follows a booster
+      // ("very pretty colours").
+      const bool ends =
+          i + 1 >= n || toks[i + 1].kind != si::TokenKind::kWord || toks[i + 1].sentence != t.sentence;
+      bool boosted = false;
+      if (i > 0 && toks[i - 1].kind == si::TokenKind::kWord && toks[i - 1].sentence == t.sentence) {
+        key.clear();
+        append_key(toks[i - 1], false);
+        const auto* r = lexicon.find(key);
+        boosted = r != nullptr && (r->second.role & kBooster);
+        key.assign("pretty");
+      }
+      if (ends || boosted) {
+        valence[i] = kPrettyValence;
+        span_end[i] = t.end;
+        continue;  // an adjective has no modifier role
+      }
     }
     // Roles use the key without apostrophes.
     key.clear();
