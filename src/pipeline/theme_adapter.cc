@@ -749,6 +749,11 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
   for (const Analysis& a : *sample) bytes += a.text.size();
   bool end = false;
   ParallelFor team(options.threads);
+  // Room for the sample up front: growing it batch by batch moved every
+  // analysis again at each doubling (room not written costs no memory).
+  constexpr size_t kMaxReserve = size_t{1} << 16;
+  if (sample->size() < options.sample_records)
+    sample->reserve(sample->size() + std::min(options.sample_records - sample->size(), kMaxReserve));
   while (!end && sample->size() < options.sample_records && bytes < options.sample_bytes) {
     batch.clear();
     Reject reject;
@@ -784,6 +789,7 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
   std::atomic<bool> done{false};
   const std::vector<Analysis>& fixed = *sample;
   std::vector<Analysis> ahead;
+  ahead.reserve(std::min(options.read_ahead_records, kMaxReserve));
   team.Start(1, [&](size_t) {
     fitted = ThemeAdapter::Fit(fixed, options);
     done.store(true, std::memory_order_release);

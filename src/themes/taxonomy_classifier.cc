@@ -355,6 +355,7 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
     };
     add_runs(impl.set.get(), &group, candidates, impl.set_base, impl.set_to_rule);
     if (!impl.language_groups.empty()) {
+      int sources = runs.empty() ? 0 : 1;  // groups with runs: sorted when more than one
       thread_local std::vector<internal::RegexSetGroup::Hits> language_hits;
       if (language_hits.size() < impl.language_groups.size())
         language_hits.resize(impl.language_groups.size());
@@ -364,9 +365,12 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
             std::find(lg.languages.begin(), lg.languages.end(), language) == lg.languages.end())
           continue;
         lg.set->Candidates(text_in, &language_hits[g]);
+        const size_t before = runs.size();
         add_runs(lg.set.get(), &language_hits[g], language_hits[g].candidates, 0, lg.set_to_rule);
+        sources += runs.size() > before;
       }
-      std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) { return x.rule < y.rule; });
+      if (sources > 1)
+        std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) { return x.rule < y.rule; });
     }
     std::vector<EvidenceSpan> evidence;
     // The rules' sentence scope: the sentences every stage shares, computed
