@@ -1433,6 +1433,7 @@ PYBIND11_MODULE(_voc, m) {
       .def_readwrite("ubiquity_lift", &voc::DiscoveryOptions::ubiquity_lift)
       .def_readwrite("max_phrases", &voc::DiscoveryOptions::max_phrases)
       .def_readwrite("link", &voc::DiscoveryOptions::link)
+      .def_readwrite("support", &voc::DiscoveryOptions::support)
       .def_readwrite("phrases_per_theme", &voc::DiscoveryOptions::phrases_per_theme)
       .def_readwrite("examples", &voc::DiscoveryOptions::examples)
       .def_readwrite("background", &voc::DiscoveryOptions::background)

@@ -477,3 +477,65 @@ TEST_CASE("ValidateDiscoveryOptions: a bad background file names its line and th
   o.min_general_lift = 0.5;
   CHECK(voc::ValidateDiscoveryOptions(o).message() == "min_general_lift must be >= 1");
 }
+
+TEST_CASE("DiscoverThemes: a record goes to the theme of its most specific phrase, not the broadest") {
+  // 240 records naming 7 of 12 common account words (one broad theme), 40
+  // that name "escrow" and 3 of the account words, 320 of rare filler words,
+  // half of them with one account word.
+  std::mt19937_64 rng(7);
+  auto uni = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> broad = {"payment", "balance",   "statement",  "transfer",
+                                          "deposit", "branch",    "teller",     "checking",
+                                          "savings", "overdraft", "withdrawal", "wire"};
+  std::vector<voc::Analysis> xs;
+  std::set<std::string> escrow_ids;
+  auto add = [&](const std::string& text) {
+    voc::Analysis a;
+    a.id = "r" + std::to_string(xs.size());
+    a.timestamp = 1704067200 + static_cast<int64_t>(xs.size()) * 3600;
+    a.text = text;
+    xs.push_back(std::move(a));
+  };
+  auto words = [&](size_t n) {
+    std::vector<std::string> pick = broad;
+    std::shuffle(pick.begin(), pick.end(), rng);
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s += pick[i] + ". ";
+    return s;
+  };
+  for (int i = 0; i < 240; ++i) add(words(7));
+  for (int i = 0; i < 40; ++i) {
+    escrow_ids.insert("r" + std::to_string(xs.size()));
+    add("Escrow. " + words(3));
+  }
+  for (int i = 0; i < 320; ++i) {
+    std::string s = uni(2) ? words(1) : "";
+    for (int k = 0; k < 3; ++k) s += std::string("zor") + char('a' + uni(26)) + char('a' + uni(26)) + ". ";
+    add(s);
+  }
+  const voc::Aggregate agg = OnePass(xs);
+  voc::DiscoveryOptions o;
+  o.background = "none";
+  const voc::Discovery d = voc::DiscoverThemes(agg, o);
+  INFO(Summary(d));
+  const voc::DiscoveredTheme* escrow = WithPhrase(d, "escrow");
+  REQUIRE(escrow != nullptr);
+  CHECK(escrow->name == "escrow");
+  CHECK(escrow->members == std::vector<std::string>(escrow_ids.begin(), escrow_ids.end()));
+  const voc::DiscoveredTheme* account = WithPhrase(d, "payment");
+  REQUIRE(account != nullptr);
+  CHECK(account != escrow);
+  // Summed over all of a record's phrases, its three account words outweigh
+  // "escrow", and the broad theme takes the escrow records too.
+  o.support = 1.0;
+  const voc::Discovery sum = voc::DiscoverThemes(agg, o);
+  INFO(Summary(sum));
+  CHECK(WithPhrase(sum, "escrow") == nullptr);
+  const voc::DiscoveredTheme* all = WithPhrase(sum, "payment");
+  REQUIRE(all != nullptr);
+  CHECK(all->sample_count == account->sample_count + 40);
+  for (const std::string& id : escrow_ids)
+    CHECK(std::binary_search(all->members.begin(), all->members.end(), id));
+  o.support = 1.5;
+  CHECK(voc::ValidateDiscoveryOptions(o).message() == "support must be in [0, 1]");
+}

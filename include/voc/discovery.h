@@ -44,9 +44,9 @@
 //   records holding any of its phrases, and the two groups whose sets correlate most (phi coefficient over
 //   the uncovered records, 0 under independence whatever their sizes) merge, while that correlation is at
 //   least `link`: "lost bag", "lost luggage" and "baggage claim" end in one group when they share records. A
-//   phrase belongs to one group. Each uncovered record goes to the group whose phrases it holds with the
-//   largest summed inverse document frequency; groups with fewer than `min_theme_docs` records are dropped
-//   and their records reassigned.
+//   phrase belongs to one group. Each uncovered record goes to the group of its most specific phrase (largest
+//   inverse document frequency), its other phrases of each group adding `support` times theirs; groups with
+//   fewer than `min_theme_docs` records are dropped and their records reassigned.
 // * Each theme: a name from its 1..3 most distinctive phrases (F1 of "holds
 //   the phrase" against membership; a phrase inside another chosen one is
 //   skipped), unique; the sample members' record ids; representative
@@ -94,6 +94,11 @@ struct DiscoveryOptions {
   size_t max_phrases = 400;
   // Correlation (phi) of record sets needed to merge two groups. Default 0.2.
   double link = 0.2;
+  // A record goes to the group where it scores most: the inverse document
+  // frequency of its most specific phrase of the group plus `support` times
+  // that of its other phrases of the group (0: the most specific phrase
+  // alone; 1: the sum). Default 0.1.
+  double support = 0.1;
   // Phrases listed per theme (the rule may use fewer). Default 8.
   size_t phrases_per_theme = 8;
   // Representative verbatims per theme. Default 3.

@@ -915,7 +915,7 @@ def discover(texts_or_frame, text_col="text", id_col=None, time_col=None, channe
     models folder's background.tsv; "none" or "": no general background; or
     the path of a background file, models/BACKGROUND.md), max_words,
     min_docs, min_theme_docs, max_phrase_share, min_background_lift,
-    ubiquity_share, ubiquity_lift, max_phrases, phrases_per_theme, examples;
+    ubiquity_share, ubiquity_lift, max_phrases, support, phrases_per_theme, examples;
     `findings`: FindingsOptions fields for each theme's status.
     Returns `(draft, themes)`: the draft taxonomy as a dict (the base plus
     `discovered/<slug>` themes, to review and pass back as `themes=`), and a

@@ -203,6 +203,7 @@ Status ValidateDiscoveryOptions(const DiscoveryOptions& o) {
   if (!(o.ubiquity_lift >= 1)) return InvalidArgumentError("ubiquity_lift must be >= 1");
   if (o.max_phrases < 1) return InvalidArgumentError("max_phrases must be >= 1");
   if (!(o.link > 0 && o.link <= 1)) return InvalidArgumentError("link must be in (0, 1]");
+  if (!(o.support >= 0 && o.support <= 1)) return InvalidArgumentError("support must be in [0, 1]");
   if (!(o.min_general_lift >= 1)) return InvalidArgumentError("min_general_lift must be >= 1");
   std::string path;
   if (auto bg = ResolveBackground(o.background, &path); !bg.ok()) return bg.status();
@@ -598,15 +599,27 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   for (size_t k = 0; k < V; ++k) w[k] = idf(cand[k]);
   std::vector<char> kept(V, 1);  // per group root
   std::vector<int> assign(N, -1);
+  // A record's score for a group: the idf of its most specific phrase of
+  // the group, plus `support` times the idf of its other phrases of the
+  // group. A long text holds many common phrases of a broad group; its
+  // rarest phrase says more about what it is about.
   auto assign_all = [&] {
     std::fill(assign.begin(), assign.end(), -1);
-    std::vector<double> score(V, 0.0);
+    std::vector<double> score(V, 0.0), top(V, 0.0);
     for (size_t i : U) {
       int best = -1;
       for (uint32_t k : dc[i]) {
         const int g = group[k];
         if (!kept[g]) continue;
         score[g] += w[k];
+        top[g] = std::max(top[g], w[k]);
+      }
+      for (uint32_t k : dc[i]) {
+        const int g = group[k];
+        if (top[g] > 0) {
+          score[g] = top[g] + o.support * (score[g] - top[g]);
+          top[g] = 0.0;
+        }
       }
       for (uint32_t k : dc[i]) {
         const int g = group[k];
