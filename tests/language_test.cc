@@ -235,6 +235,34 @@ TEST_CASE("Taxonomy: rules fire only in the languages they are written for") {
   CHECK(clf->Classify("rude, and Verspätung").size() == 2);
 }
 
+TEST_CASE("Taxonomy: rules of other languages, compiled apart, keep the taxonomy's order") {
+  // The German and French rules live in pattern groups of their own; a text
+  // they all match still credits the first rule in the taxonomy at equal
+  // weight, as one group would.
+  auto tax = voc::Taxonomy::Parse(R"({"themes": [
+    {"id": "delay", "department": "operations", "rules": [
+      {"id": "late-de", "lang": ["de"], "include": "\\bversp(?:ä|ae)tet\\b", "weight": 0.8},
+      {"id": "late-en", "include": "\\blate\\b", "weight": 0.8},
+      {"id": "late-fr", "lang": ["fr"], "include": "\\ben retard\\b", "weight": 0.8}]}
+  ]})");
+  REQUIRE_MESSAGE(tax.ok(), tax.status().ToString());
+  auto clf = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
+  REQUIRE(clf.ok());
+  const std::string text = "late, verspätet, en retard";
+  auto und = (*clf)->ClassifyLanguage(text, "und");
+  REQUIRE(und.size() == 1);
+  CHECK(und[0].source == "rule:delay#late-de");
+  CHECK(und[0].evidence.size() == 3);
+  for (const char* lang : {"de", "en", "fr"}) {
+    CAPTURE(lang);
+    auto one = (*clf)->ClassifyLanguage(text, lang);
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].source == std::string("rule:delay#late-") + lang);
+    CHECK(one[0].evidence.size() == 1);
+  }
+  CHECK((*clf)->ClassifyLanguage(text, "es").empty());
+}
+
 TEST_CASE("Taxonomy: language fields are checked") {
   auto bad = [](const char* rule) {
     std::string json =
