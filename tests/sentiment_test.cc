@@ -96,6 +96,17 @@ TEST_CASE("Sentiment: customer-service phrases") {
   CHECK(Label("The service was pretty bad") == voc::Polarity::kNegative);
   CHECK(Score("pretty bad") < Score("bad"));
   CHECK(Label("pretty much the same") == voc::Polarity::kNeutral);
+  // Stretched words are the words: "goooood" is "good", "loooove" is "love",
+  // "sooo" boosts like "so", "nooo" negates like "no".
+  for (const char* t : {"this is goooood", "loooove it", "awesomeeee"}) {
+    std::string text = t;
+    CAPTURE(text);
+    CHECK(Label(text) == voc::Polarity::kPositive);
+  }
+  CHECK(EvidenceText("loooove it", Lexicon().Analyze("loooove it").document) == "loooove");
+  CHECK(Score("sooo happy") > Score("happy"));
+  CHECK(Label("nooo, not goooood") == voc::Polarity::kNegative);
+  CHECK(Label("zzzz hmmm www") == voc::Polarity::kNeutral);
   // Product verdicts and their common misspellings.
   CHECK(Label("It works well") == voc::Polarity::kPositive);
   CHECK(Label("Very dissapointed, sent it back") == voc::Polarity::kNegative);

@@ -502,9 +502,21 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     if (t.kind != si::TokenKind::kWord || covered[i]) continue;
     key.clear();
     append_key(t, true);
+    const auto* entry = lexicon.find(key);
+    if (entry == nullptr && si::IsStretched(key)) {
+      // A stretched word ("goooood", "sooo", "loooove") is the word with its
+      // runs cut to two letters, else to one.
+      for (size_t keep : {size_t{2}, size_t{1}}) {
+        std::string u = si::Unstretch(key, keep);
+        if (const auto* e = lexicon.find(u)) {
+          key = std::move(u);
+          entry = e;
+          break;
+        }
+      }
+    }
     // Without an apostrophe the word's key for roles is the same key.
     const bool plain = key.find('\'') == std::string::npos;
-    const auto* entry = lexicon.find(key);
     if (entry != nullptr && entry->second.phrase_words > 0) {
       // Try the longest phrase of consecutive words (same sentence) first.
       size_t last[kMaxPhraseWords];

@@ -110,22 +110,6 @@ bool IsLaughter(std::string_view w) {
   return false;
 }
 
-// `w` with every run of three or more equal ASCII letters cut to `keep`
-// ("buenooo" -> "bueno", "cooool" -> "cool" with keep 2); `w` itself when
-// it has no such run.
-std::string Unstretch(const std::string& w, size_t keep) {
-  std::string out;
-  out.reserve(w.size());
-  for (size_t i = 0; i < w.size();) {
-    size_t j = i;
-    while (j < w.size() && w[j] == w[i]) ++j;
-    const bool letter = (w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z';
-    out.append(letter && j - i >= 3 ? keep : j - i, w[i]);
-    i = j;
-  }
-  return out;
-}
-
 // kIgnore: function words (@ignore), never opinion terms whatever a source
 // or an inflection rule says ("plus" is not "plu" + "s").
 enum WordRole : uint8_t { kNone = 0, kNegator = 1, kBooster = 2, kDampener = 4, kContrast = 8, kIgnore = 16 };
@@ -179,7 +163,7 @@ struct LanguageSentiment::Impl {
       return true;
     }
     for (size_t keep : {size_t{1}, size_t{2}}) {
-      const std::string u = Unstretch(w, keep);
+      const std::string u = si::Unstretch(w, keep);
       if (u == w) break;
       if (Role(u) == kNone && (inflect ? LookupInflected(u, v) : Lookup(u, v))) return true;
     }

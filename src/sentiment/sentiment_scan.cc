@@ -347,5 +347,24 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
   }
 }
 
+std::string Unstretch(std::string_view w, size_t keep) {
+  std::string out;
+  out.reserve(w.size());
+  for (size_t i = 0; i < w.size();) {
+    size_t j = i;
+    while (j < w.size() && w[j] == w[i]) ++j;
+    const bool letter = (w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z';
+    out.append(letter && j - i >= 3 ? keep : j - i, w[i]);
+    i = j;
+  }
+  return out;
+}
+
+bool IsStretched(std::string_view w) {
+  for (size_t i = 2; i < w.size(); ++i)
+    if (w[i] == w[i - 1] && w[i] == w[i - 2] && (w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z') return true;
+  return false;
+}
+
 }  // namespace sentiment_internal
 }  // namespace voc

@@ -4,6 +4,7 @@
 #define VOC_SRC_SENTIMENT_SCAN_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -57,6 +58,13 @@ class Scanner {
   // emoticon lookups.
   uint64_t emoticon_starts_[1024] = {};
 };
+
+// `w` with every run of three or more equal ASCII letters cut to `keep`
+// ("buenooo" -> "bueno", "cooool" -> "cool" with keep 2); `w` itself when
+// it has no such run.
+std::string Unstretch(std::string_view w, size_t keep);
+// Whether `w` has a run of three or more equal ASCII letters.
+bool IsStretched(std::string_view w);
 
 }  // namespace sentiment_internal
 }  // namespace voc
