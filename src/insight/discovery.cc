@@ -238,8 +238,8 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   const size_t N = docs.size();
 
   // ---- words per record ---------------------------------------------------
-  // Runs of content words, interned.
-  std::unordered_map<std::string, uint32_t> word_id;
+  // Runs of content words, interned (the keys view the sample's terms).
+  std::unordered_map<std::string_view, uint32_t> word_id;
   std::vector<std::string> word_text;
   std::vector<std::vector<std::vector<uint32_t>>> runs(N);
   std::vector<uint32_t> word_df;
@@ -252,7 +252,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     for (std::string_view run : Split(docs[i].terms, '\n')) {
       std::vector<uint32_t> ids;
       for (std::string_view w : Words(run)) {
-        auto [it, added] = word_id.emplace(std::string(w), static_cast<uint32_t>(word_text.size()));
+        auto [it, added] = word_id.emplace(w, static_cast<uint32_t>(word_text.size()));
         if (added) {
           word_text.emplace_back(w);
           word_df.push_back(0);
@@ -402,24 +402,37 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   std::vector<std::string> phrase_text;
   std::vector<uint32_t> df_u, df_c;
   std::vector<std::vector<uint32_t>> doc_phrases(N);
+  // Word sequences as a trie (node of the sequence without its last word,
+  // and that word -> node), so that each occurrence costs one integer look-up;
+  // a node becomes a phrase (its text built once) the first time it is one.
+  std::unordered_map<uint64_t, uint32_t> trie;
+  std::vector<int64_t> node_phrase;  // -1: not (yet) a phrase
   for (size_t i = 0; i < N; ++i) {
     std::vector<uint32_t>& mine = doc_phrases[i];
     for (const auto& r : runs[i]) {
       for (size_t s = 0; s < r.size(); ++s) {
-        std::string g;
+        uint64_t parent = 0;  // root; else node + 1
         for (int k = 0; k < o.max_words && s + k < r.size(); ++k) {
           const uint32_t w = r[s + k];
           if (word_df[w] < min_docs) break;
-          if (k) g.push_back(' ');
-          g += word_text[w];
+          auto [node, added] = trie.emplace((parent << 32) | w, static_cast<uint32_t>(node_phrase.size()));
+          if (added) node_phrase.push_back(-1);
+          parent = uint64_t{node->second} + 1;
           if (ubiquitous[r[s]] || ubiquitous[w] || common[r[s]] || common[w]) continue;
-          auto [it, added] = phrase_id.emplace(g, static_cast<uint32_t>(phrase_text.size()));
-          if (added) {
-            phrase_text.push_back(g);
+          int64_t& p = node_phrase[node->second];
+          if (p < 0) {
+            std::string g;
+            for (int j = 0; j <= k; ++j) {
+              if (j) g.push_back(' ');
+              g += word_text[r[s + j]];
+            }
+            p = static_cast<int64_t>(phrase_text.size());
+            phrase_id.emplace(g, static_cast<uint32_t>(p));
+            phrase_text.push_back(std::move(g));
             df_u.push_back(0);
             df_c.push_back(0);
           }
-          mine.push_back(it->second);
+          mine.push_back(static_cast<uint32_t>(p));
         }
       }
     }
