@@ -735,6 +735,31 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   return hits;
 }
 
+namespace {
+
+// Reads records into `batch` (cleared first) until it holds `max`, or
+// `*bytes` (their texts' sizes are added to it) reaches `max_bytes`;
+// rejects go to `on_reject`. Returns true at the end of the input.
+bool ReadBatch(RecordReader& reader, size_t max, size_t max_bytes, size_t* bytes, std::vector<Record>* batch,
+               const std::function<void(const Reject&)>& on_reject) {
+  batch->clear();
+  Reject reject;
+  while (batch->size() < max && *bytes < max_bytes) {
+    Record record;
+    RecordReader::Next next = reader.Read(&record, &reject);
+    if (next == RecordReader::Next::kEnd) return true;
+    if (next == RecordReader::Next::kReject) {
+      if (on_reject) on_reject(reject);
+      continue;
+    }
+    *bytes += record.text.size();
+    batch->push_back(std::move(record));
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, const Analyzer& analyzer,
                                                       const AdaptOptions& options,
                                                       std::vector<Analysis>* sample,
@@ -755,23 +780,8 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
   if (sample->size() < options.sample_records)
     sample->reserve(sample->size() + std::min(options.sample_records - sample->size(), kMaxReserve));
   while (!end && sample->size() < options.sample_records && bytes < options.sample_bytes) {
-    batch.clear();
-    Reject reject;
-    while (batch.size() < kBatch && sample->size() + batch.size() < options.sample_records &&
-           bytes < options.sample_bytes) {
-      Record record;
-      RecordReader::Next next = reader.Read(&record, &reject);
-      if (next == RecordReader::Next::kEnd) {
-        end = true;
-        break;
-      }
-      if (next == RecordReader::Next::kReject) {
-        if (on_reject) on_reject(reject);
-        continue;
-      }
-      bytes += record.text.size();
-      batch.push_back(std::move(record));
-    }
+    end = ReadBatch(reader, std::min(kBatch, options.sample_records - sample->size()), options.sample_bytes,
+                    &bytes, &batch, on_reject);
     const size_t first = sample->size();
     sample->resize(first + batch.size());
     team.Run((batch.size() + kChunk - 1) / kChunk, [&](size_t c) {
@@ -797,22 +807,8 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
   bytes = 0;
   while (!end && !done.load(std::memory_order_acquire) && ahead.size() < options.read_ahead_records &&
          bytes < options.sample_bytes) {
-    batch.clear();
-    Reject reject;
-    while (batch.size() < kChunk && ahead.size() + batch.size() < options.read_ahead_records) {
-      Record record;
-      RecordReader::Next next = reader.Read(&record, &reject);
-      if (next == RecordReader::Next::kEnd) {
-        end = true;
-        break;
-      }
-      if (next == RecordReader::Next::kReject) {
-        if (on_reject) on_reject(reject);
-        continue;
-      }
-      bytes += record.text.size();
-      batch.push_back(std::move(record));
-    }
+    end = ReadBatch(reader, std::min(kChunk, options.read_ahead_records - ahead.size()), options.sample_bytes,
+                    &bytes, &batch, on_reject);
     const size_t first = ahead.size();
     ahead.resize(first + batch.size());
     analyzer.Analyze(batch.data(), batch.size(), ahead.data() + first);
