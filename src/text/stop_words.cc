@@ -43,7 +43,7 @@ const std::unordered_set<std::string_view>& StopWords() {
       "put", "take", "took", "come", "came", "give", "gave", "use", "used", "using", "try", "tried", "able",
       "unable", "ask", "asked", "new", "good", "great", "bad", "today", "yesterday", "tomorrow", "day",
       "days", "time", "times", "year", "years", "week", "weeks", "month", "months", "hour", "hours", "minute",
-      "minutes", "first", "last", "next",
+      "minutes", "first", "last", "next", "http", "https", "www",
       // French
       "au", "aux", "avec", "ce", "ces", "dans", "des", "du", "elle", "en", "et", "eux", "il", "je", "les",
       "leur", "lui", "ma", "mais", "mes", "moi", "mon", "ne", "nos", "notre", "nous", "ou", "par", "pas",
@@ -52,6 +52,10 @@ const std::unordered_set<std::string_view>& StopWords() {
       "avez", "ont", "était", "c'est", "j'ai", "n'est", "plus", "très", "tout", "tous", "cette", "cet",
       "aussi", "bien", "fait", "d'un", "d'une", "l'on", "qu'il", "mon", "ça", "si", "non", "oui", "merci",
       "bonjour",
+      // more function words, adverbs and common verbs, as the English list has (no English homographs)
+      "comme", "donc", "peu", "peut", "puis", "quand", "rien", "sans", "sous", "toujours", "jamais", "déjà",
+      "avant", "après", "alors", "ici", "là", "quoi", "où", "vais", "vont", "sera", "faut", "chez", "trop",
+      "pourquoi", "dit", "vraiment", "faire", "fais", "toute", "toutes", "autre", "autres", "même",
       // German
       "aber", "alle", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "bin", "bis", "bist", "da",
       "damit", "dann", "das", "dass", "dein", "dem", "den", "der", "des", "dich", "die", "dir", "doch",
@@ -61,24 +65,51 @@ const std::unordered_set<std::string_view>& StopWords() {
       "oder", "ohne", "sehr", "sein", "sich", "sie", "sind", "so", "über", "um", "und", "uns", "unser", "vom",
       "von", "vor", "war", "waren", "was", "weil", "wenn", "wer", "wie", "wir", "wird", "wurde", "zu", "zum",
       "zur", "danke", "bitte", "hallo",
+      // more function words, adverbs and common verbs, as the English list has (no English homographs)
+      "allem", "allen", "aller", "alles", "andere", "anderen", "anderer", "anderes", "denn", "dessen", "dies",
+      "diese", "diesem", "diesen", "dieser", "dieses", "einige", "einigen", "einmal", "ihn", "ihm", "ihnen",
+      "etwas", "euch", "gegen", "gewesen", "hatten", "hier", "hinter", "indem", "ins", "jede", "jedem",
+      "jeden", "jeder", "jedes", "können", "könnte", "machen", "manche", "meinem", "meinen", "meiner", "muss",
+      "musste", "müssen", "nichts", "nun", "seine", "seinem", "seinen", "seiner", "selbst", "soll", "sollte",
+      "sondern", "sonst", "unter", "viel", "viele", "während", "weiter", "welche", "welcher", "werde",
+      "werden", "wieder", "wo", "wollen", "wollte", "würde", "würden", "zwar", "zwischen", "schon", "mehr",
+      "immer", "nie", "mal", "ganz", "gibt", "kommt",
       // Spanish
       "al", "algo", "como", "con", "cuando", "del", "donde", "él", "ella", "ellos", "era", "es", "esa", "ese",
       "eso", "esta", "está", "estaba", "estar", "este", "esto", "estoy", "fue", "ha", "han", "hay", "las",
       "lo", "los", "me", "mi", "mis", "muy", "más", "nada", "ni", "nos", "nosotros", "para", "pero", "por",
       "porque", "qué", "se", "ser", "si", "sí", "sin", "sobre", "su", "sus", "también", "te", "tengo", "ti",
       "todo", "tu", "tus", "un", "una", "uno", "unos", "ya", "yo", "gracias", "hola",
+      // more function words, adverbs and common verbs, as the English list has (no English homographs)
+      "así", "pa", "cada", "quien", "quién", "sólo", "tener", "tiene", "tienen", "hacer", "hace", "puede",
+      "puedo", "ahora", "aquí", "siempre", "nunca", "otro", "otra", "otros", "mucho", "mucha", "muchos",
+      "poco", "entonces", "hasta", "desde", "mismo", "cosa", "cosas", "vez", "será", "están", "estás",
+      "estamos", "eres", "soy", "somos", "había", "hoy", "ayer", "mañana", "voy", "vamos", "sabes", "sabe",
+      "contigo", "conmigo", "bueno", "buena", "malo", "mala", "igual", "bien",
       // Italian
       "ad", "agli", "ai", "alla", "alle", "anche", "che", "chi", "ci", "col", "come", "con", "da", "dal",
       "dalla", "degli", "dei", "della", "delle", "di", "gli", "ha", "hanno", "ho", "il", "io", "lei", "loro",
       "ma", "mi", "mio", "nel", "nella", "noi", "non", "per", "perché", "più", "quella", "quello", "questa",
       "questo", "sei", "si", "sono", "sta", "sua", "suo", "ti", "tra", "tu", "tutto", "uno", "voi", "grazie",
       "ciao",
+      // more function words, adverbs and common verbs, as the English list has (no English homographs)
+      "fatto", "cui", "può", "posso", "mai", "sarà", "essere", "avere", "ancora", "già", "sempre", "dopo",
+      "quando", "cosa", "così", "tanto", "molto", "poco", "ogni", "altro", "altri", "altra", "nostro",
+      "vostro", "oggi", "ieri", "domani", "qualcuno", "qualcosa", "niente", "nulla", "vado", "stato", "era",
+      "sia", "siamo", "siete", "ecco", "allora", "sul", "sulla", "nei", "nelle", "del", "dello", "c'è",
+      "bene", "buona", "buono",
       // Portuguese
       "ao", "aos", "aquele", "as", "às", "até", "com", "da", "das", "de", "dela", "dele", "depois", "do",
       "dos", "ela", "ele", "em", "entre", "essa", "esse", "esta", "este", "eu", "foi", "há", "isso", "isto",
       "já", "mais", "mas", "meu", "minha", "muito", "na", "não", "nas", "nem", "no", "nos", "num", "numa",
       "os", "ou", "para", "pela", "pelo", "por", "qual", "quando", "que", "se", "sem", "ser", "seu", "sua",
       "são", "também", "tem", "um", "uma", "você", "obrigado", "olá",
+      // more function words, adverbs and common verbs, as the English list has (no English homographs)
+      "pra", "sou", "desse", "dessa", "disso", "aqui", "vai", "vou", "vamos", "ter", "tenho", "fazer", "faz",
+      "pode", "posso", "ainda", "sempre", "nunca", "agora", "hoje", "ontem", "amanhã", "dia", "ano", "coisa",
+      "tudo", "nada", "algo", "alguém", "ninguém", "outro", "outra", "cada", "muita", "muitos", "pouco",
+      "mesmo", "só", "então", "assim", "estar", "está", "estou", "estão", "era", "foram", "seja", "vez",
+      "bem", "bom", "boa",
       // Dutch
       "aan", "al", "bij", "dat", "de", "den", "der", "deze", "die", "dit", "doch", "door", "een", "en", "er",
       "geen", "had", "heb", "hebben", "heeft", "het", "hij", "hoe", "hun", "ik", "in", "is", "je", "kan",
