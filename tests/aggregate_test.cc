@@ -204,6 +204,22 @@ TEST_CASE("Aggregate: phrase n-grams drop stopwords, masks and numbers") {
   CHECK(voc::internal::DistinctNgrams("\xFF\xFE broken \xC3", 3).size() >= 1);
 }
 
+TEST_CASE("Aggregate: phrase n-gram views reuse one buffer and never cross a run") {
+  std::string buffer;
+  std::vector<std::string_view> grams;
+  // "again" is a stop word and '.' / ',' end runs: no "delivery late",
+  // no "delivery refund"; a repeated phrase once.
+  voc::internal::DistinctNgramViews("Late delivery. Late delivery again, refund refused", 3, &buffer, &grams);
+  const std::vector<std::string> got(grams.begin(), grams.end());
+  CHECK(got ==
+        std::vector<std::string>{"delivery", "late", "late delivery", "refund", "refund refused", "refused"});
+  // A shorter text after a longer one: nothing of the first is left.
+  voc::internal::DistinctNgramViews("Broken screen", 1, &buffer, &grams);
+  CHECK(std::vector<std::string>(grams.begin(), grams.end()) == std::vector<std::string>{"broken", "screen"});
+  voc::internal::DistinctNgramViews("", 3, &buffer, &grams);
+  CHECK(grams.empty());
+}
+
 TEST_CASE("Aggregate: repeat contacts per customer merge exactly") {
   voc::Aggregate a, b;
   voc::Analysis x = Record("1", kMon, "billing/fee");

@@ -504,23 +504,28 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   internal::OfferSample(&d, a, period, channel, c, !unclassified, hash);
 
   if (o.phrase_stats) {
-    const std::vector<std::string> grams = internal::DistinctNgrams(a.text, o.max_ngram);
+    thread_local std::string gram_text, key;
+    thread_local std::vector<std::string_view> grams;
+    internal::DistinctNgramViews(a.text, o.max_ngram, &gram_text, &grams);
     ++d.all_docs[period];
-    auto count = [&d](internal::NgramCounts& m, const std::string& g) {
-      if (m.size() < internal::kMaxNgramsPerPeriod) {
-        ++m[g];
-      } else if (auto it = m.find(g); it != m.end()) {
+    // A full table keeps counting the phrases it holds; the key is copied
+    // into one reused string for the lookup, allocated only when inserted.
+    auto count = [&d](internal::NgramCounts& m, std::string_view g) {
+      key.assign(g.data(), g.size());
+      if (auto it = m.find(key); it != m.end()) {
         ++it->second;
+      } else if (m.size() < internal::kMaxNgramsPerPeriod) {
+        m.emplace(key, 1);
       } else {
         ++d.ngrams_dropped;
       }
     };
     auto& all = d.all_ngrams[period];
-    for (const std::string& g : grams) count(all, g);
+    for (std::string_view g : grams) count(all, g);
     if (unclassified) {
       ++d.unclassified_docs[period];
       auto& un = d.unclassified_ngrams[period];
-      for (const std::string& g : grams) count(un, g);
+      for (std::string_view g : grams) count(un, g);
     }
   }
 }

@@ -244,6 +244,10 @@ uint64_t ContentHash(std::string_view id, std::string_view text);
 // skipped token ("[EMAIL]", URLs, mentions) and punctuation other than a
 // hyphen break n-grams.
 std::vector<std::string> DistinctNgrams(std::string_view text, int max_n);
+// The same n-grams, sorted, as views into `*buffer` (overwritten; the views
+// stay valid until it changes): no string is allocated per n-gram.
+void DistinctNgramViews(std::string_view text, int max_n, std::string* buffer,
+                        std::vector<std::string_view>* grams);
 
 // Cuts a snippet of at most `max_bytes` bytes of `text` around
 // [begin, end), at word boundaries and UTF-8 character boundaries.

@@ -24,39 +24,58 @@ uint64_t ContentHash(std::string_view id, std::string_view text) {
   return h;
 }
 
-std::vector<std::string> DistinctNgrams(std::string_view text, int max_n) {
+void DistinctNgramViews(std::string_view text, int max_n, std::string* buffer,
+                        std::vector<std::string_view>* grams) {
   // Runs of content words (segment.h's words, stop_words.h's rule); a word
   // left out, or anything but spaces and hyphens between two words, ends a
-  // run.
+  // run. `buffer` holds the runs' lowercased words, one space between the
+  // words of a run and '\n' between runs, so that every n-gram is a
+  // substring of it.
+  struct Span {
+    uint32_t begin, end, run;
+  };
   thread_local std::vector<Word> words;
+  thread_local std::vector<Span> spans;
+  thread_local std::string tok;
   Words(text, &words);
-  std::vector<std::vector<std::string>> runs(1);
+  buffer->clear();
+  spans.clear();
+  grams->clear();
+  uint32_t run = 0;
+  bool open = false;  // the current run holds a word
   for (const Word& w : words) {
-    if (!w.joined && !runs.back().empty()) runs.emplace_back();
-    std::string tok(text.substr(w.begin, w.end - w.begin));
+    if (!w.joined && open) {
+      ++run;
+      open = false;
+    }
+    tok.assign(text.data() + w.begin, w.end - w.begin);
     for (char& c : tok)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (IsContentWord(tok)) {
-      runs.back().push_back(std::move(tok));
-    } else if (!runs.back().empty()) {
-      runs.emplace_back();
+    if (!IsContentWord(tok)) {
+      if (open) ++run;
+      open = false;
+      continue;
     }
+    if (!buffer->empty()) buffer->push_back(open ? ' ' : '\n');
+    const auto begin = static_cast<uint32_t>(buffer->size());
+    buffer->append(tok);
+    spans.push_back({begin, static_cast<uint32_t>(buffer->size()), run});
+    open = true;
   }
-  max_n = std::clamp(max_n, 1, 3);
-  std::vector<std::string> out;
-  for (const auto& run : runs) {
-    for (size_t s = 0; s < run.size(); ++s) {
-      std::string g;
-      for (int k = 0; k < max_n && s + k < run.size(); ++k) {
-        if (k) g.push_back(' ');
-        g += run[s + k];
-        out.push_back(g);
-      }
-    }
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  const size_t n = static_cast<size_t>(std::clamp(max_n, 1, 3));
+  const std::string_view all(*buffer);
+  for (size_t s = 0; s < spans.size(); ++s)
+    for (size_t k = 0; k < n && s + k < spans.size() && spans[s + k].run == spans[s].run; ++k)
+      grams->push_back(all.substr(spans[s].begin, spans[s + k].end - spans[s].begin));
+  std::sort(grams->begin(), grams->end());
+  grams->erase(std::unique(grams->begin(), grams->end()), grams->end());
+}
+
+std::vector<std::string> DistinctNgrams(std::string_view text, int max_n) {
+  std::string buffer;
+  std::vector<std::string_view> grams;
+  DistinctNgramViews(text, max_n, &buffer, &grams);
+  return std::vector<std::string>(grams.begin(), grams.end());
 }
 
 std::pair<size_t, size_t> SnippetRange(std::string_view text, size_t begin, size_t end, size_t max_bytes) {
