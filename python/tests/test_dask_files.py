@@ -232,6 +232,44 @@ def test_with_a_local_cluster(tmp_path, rows, packs):
     assert [r["line"] for r in got.rejects] == [json.loads(r)["line"] for r in rejects]
 
 
+def test_prepared_analyzer_is_taken_by_the_first_task(monkeypatch, packs):
+    """A warm-up builds a spare analyzer once per process and options (not
+    in the client's own process); the first task takes it as it is."""
+    import os
+    monkeypatch.setattr(voc.dask, "_analyzers", {})
+    monkeypatch.setattr(voc.dask, "_spares", {})
+    assert voc.dask._prepare_analyzer(packs, os.getpid()) is False  # the client's process
+    assert voc.dask._spares == {}
+    assert voc.dask._prepare_analyzer(packs, -1) is True
+    assert voc.dask._prepare_analyzer(packs, -1) is False  # one spare is enough
+    spare = next(iter(voc.dask._spares.values()))
+    assert voc.dask._analyzer(packs) is spare and voc.dask._spares == {}
+    assert voc.dask._prepare_analyzer(packs, -1) is False  # the process has one in use
+    assert voc.dask._spares == {}
+
+
+def test_workers_prepare_their_analyzers_while_the_client_fits(tmp_path, rows, packs):
+    distributed = pytest.importorskip("distributed")
+    path = write_jsonl(tmp_path / "in.jsonl", rows, with_id=False)
+    expected = voc.dask.aggregate_files(path, period="month", blocksize=5000,
+                                        analyzer_options=packs, **COLS)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        assert voc.dask._warm_workers(client, packs, 1) == []  # fewer parts than workers
+        warm = voc.dask._warm_workers(client, packs, 2)
+        assert [f.result() for f in warm] == [True, True]
+        spares = client.run(lambda: len(__import__("voc.dask").dask._spares))
+        assert sorted(spares.values()) == [1, 1]
+        got = voc.dask.aggregate_files(path, period="month", blocksize=5000, client=client,
+                                       analyzer_options=packs, **COLS)
+        left = client.run(lambda: (len(__import__("voc.dask").dask._spares),
+                                   len(__import__("voc.dask").dask._analyzers)))
+    assert counts(got.serialize()) == counts(expected.serialize())
+    # Each worker that ran a part took its spare instead of building another.
+    assert all(s + a == 1 for s, a in left.values()), left
+
+
 def test_errors(tmp_path, rows):
     path = write_jsonl(tmp_path / "in.jsonl", rows.iloc[:5], with_id=False)
     with pytest.raises(FileNotFoundError, match="not found"):

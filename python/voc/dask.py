@@ -38,6 +38,7 @@ __all__ = ["aggregate_partition", "findings_from_dask", "aggregate_from_dask", "
 
 _cache_lock = _threading.Lock()
 _analyzers = {}
+_spares = {}  # options -> an analyzer built ahead (_prepare_analyzer), not yet used
 
 
 def _frozen(d):
@@ -75,11 +76,49 @@ def _analyzer(options, adapter=None):
         _worker_malloc()
         an = _analyzers.get(key)
         if an is None:
-            an = _voc_pkg.Analyzer(**(options or {}))
+            an = _spares.pop(key[0], None)
+            if an is None:
+                an = _voc_pkg.Analyzer(**(options or {}))
             if adapter:
                 an._native.set_theme_adapter(_voc_pkg._voc.ThemeAdapter.from_bytes(adapter))
             _analyzers[key] = an
         return an
+
+
+def _prepare_analyzer(options, client_pid):
+    """A task that builds this worker process's analyzer for `options`
+    (models loaded, rules compiled) while the client fits the adapter, and
+    keeps it aside: the first task for these options takes it and applies
+    the adapter (no analysis runs on it before, so none can race with
+    that). Nothing in the client's own process, which has its analyzer."""
+    import os
+    if os.getpid() == client_pid:
+        return False
+    key = _frozen(options or {})
+    with _cache_lock:
+        if key in _spares or any(k[0] == key for k in _analyzers):
+            return False
+        _worker_malloc()
+        _spares[key] = _voc_pkg.Analyzer(**(options or {}))
+    return True
+
+
+def _warm_workers(client, options, parts):
+    """Starts `_prepare_analyzer` on every worker of a distributed `client`
+    (the current one if None) when there are at least as many `parts` as
+    workers; returns the futures (to keep until the work is done)."""
+    import os
+    client = _distributed_client(client)
+    if client is None:
+        return []
+    try:
+        workers = list(client.scheduler_info()["workers"])
+    except Exception:  # a client without workers' info
+        return []
+    if not workers or parts < len(workers):
+        return []
+    return [client.submit(_prepare_analyzer, options, os.getpid(), workers=[w],
+                          allow_other_workers=False, pure=False) for w in workers]
 
 
 def _remember(options, adapter, analyzer):
@@ -409,8 +448,11 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
         sampled = False
         base = _voc_pkg.Analyzer(**options)
     adapter = None
+    warm = []
     if adapt and not options.get("adapted_model"):
         import warnings
+        # The workers build their analyzers while the adapter is fitted here.
+        warm = _warm_workers(client, options, len(parts))
         ao = _voc_pkg._fill(_voc_pkg._voc.AdaptOptions(), {"sample_records": adapt_sample},
                             "adapt")
         ao.threads = _fit_threads(client, threads_per_task)
@@ -434,6 +476,7 @@ def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_
                   threads_per_task, score_col, value_col, shared)
              for path, byte_range, prefix in parts]
     agg, stats, rejects = _reduce(level, split_every, merge, client, _combine_parts)
+    del warm
     agg.score_col, agg.value_col = score_col or None, value_col or None
     agg.analyzer = base
     agg.stats = stats
