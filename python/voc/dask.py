@@ -333,7 +333,8 @@ def _distributed_client(client):
 def _reduce(level, split_every, merge, client, combine):
     """Reduces the delayed partials `level` to one result. With a
     distributed client, the tree stops at `split_every` partials, which are
-    merged here with `combine(results in level order)` as they arrive: the
+    merged here as they arrive, `combine(state, index, result, more to
+    come)`, then `combine(state, None, results in level order, False)`: the
     merge of each overlaps the work still running, and the last partial is
     the only one left to merge when the workers are done (instead of a merge
     task that waits for all of them and then sends its result here).
@@ -352,38 +353,41 @@ def _reduce(level, split_every, merge, client, combine):
         where.setdefault(f.key, []).append(i)
     results = [None] * len(futures)
     state = None
+    left = len(futures)
     for future in as_completed(futures):
         i = where[future.key].pop(0)
         results[i] = future.result()
-        state = combine(state, i, results[i])
-    return combine(state, None, results)
+        left -= 1
+        state = combine(state, i, results[i], left > 0)
+    return combine(state, None, results, False)
 
 
-def _accumulate(state, aggregate):
+def _accumulate(state, aggregate, more):
     """Adds `aggregate` to the running merge `state`: (aggregate, owned).
     A received aggregate is not changed (a worker in this process may hold
-    it): the first is kept as it is, the second merged with it into a new
-    one, which the rest are merged into."""
+    it): the first is copied when it arrives if `more` are to come (while
+    the workers still compute them, instead of after the last), else kept
+    as it is; the rest are merged into the copy."""
     if state is None:
-        return aggregate, False
+        return (_voc_pkg.merge_aggregates([aggregate]), True) if more else (aggregate, False)
     if not state[1]:
         return _voc_pkg.merge_aggregates([state[0], aggregate]), True
     state[0].merge(aggregate)
     return state
 
 
-def _combine_parts(state, i, part):
+def _combine_parts(state, i, part, more):
     """`_reduce`'s combine for aggregate_file_part results: the aggregates
     are merged in the order they arrive (merging is exact whatever the
     order); stats and rejects are gathered in part order at the end."""
     if i is None:  # the end: `part` holds every result in level order
         return (state[0],) + _stats_and_rejects(part)
-    return _accumulate(state, part[0])
+    return _accumulate(state, part[0], more)
 
 
-def _combine_aggregates(state, i, part):
+def _combine_aggregates(state, i, part, more):
     """`_reduce`'s combine for aggregates."""
-    return state[0] if i is None else _accumulate(state, part)
+    return state[0] if i is None else _accumulate(state, part, more)
 
 
 def aggregate_files(paths, text_col="text", time_col=None, id_col=None, channel_col=None,
