@@ -148,6 +148,52 @@ TEST_CASE("Sentiment: contrast makes the later clause weigh more") {
   CHECK(Label("The wait was bad. However, the staff were wonderful.") == voc::Polarity::kPositive);
 }
 
+TEST_CASE("Sentiment: questions, quotations, wishes, excess and top-of-scale comparatives") {
+  // A question asks: its polar words count half, an exclamation does not.
+  CHECK(Score("Is the food good?") > 0);
+  CHECK(Score("Is the food good?") < Score("The food is good."));
+  CHECK(Score("The food is good?!") >= Score("The food is good."));
+  // Words in quotation marks are cited: the "expedited" repair.
+  CHECK(Score("A \"great\" repair") > 0);
+  CHECK(Score("A \"great\" repair") < Score("A great repair"));
+  // Counterfactual modals: what would have been good was not.
+  CHECK(Label("It could have been better") == voc::Polarity::kNegative);
+  CHECK(Label("The trip would've been great") == voc::Polarity::kNegative);
+  CHECK(Label("It could have been worse") == voc::Polarity::kPositive);
+  CHECK(Label("It couldn't have been better") == voc::Polarity::kPositive);
+  CHECK(Label("I have been happy with it") == voc::Polarity::kPositive);  // no modal
+  // A wish for a comparative: "would be nicer".
+  CHECK(Label("A longer cable would be much nicer") == voc::Polarity::kNegative);
+  CHECK(Label("I would be happy to recommend it") == voc::Polarity::kPositive);
+  // A negated comparative after "be" / "get any" is the top of the scale.
+  CHECK(Label("I couldn't be more happier with it") == voc::Polarity::kPositive);
+  CHECK(Label("I could not be happier") == voc::Polarity::kPositive);
+  CHECK(Label("It doesn't get any better than this") == voc::Polarity::kPositive);
+  CHECK(Label("It couldn't be worse") == voc::Polarity::kNegative);
+  CHECK(Label("It never gets better") == voc::Polarity::kNegative);
+  // "least" negates; "at least" does not.
+  CHECK(Label("The least helpful staff I have met") == voc::Polarity::kNegative);
+  CHECK(Label("At least the staff were helpful") == voc::Polarity::kPositive);
+  // "too" before a word of no polarity is an excess; "not too" softens it.
+  CHECK(Label("The sleeves are too long") == voc::Polarity::kNegative);
+  auto r = Lexicon().Analyze("The sleeves are too long");
+  REQUIRE(r.document.evidence.size() == 1);
+  CHECK(r.document.evidence[0].weight < 0);
+  CHECK(EvidenceText("The sleeves are too long", r.document) == "too long");
+  CHECK(Score("not too big and it fits well") > Score("too big and it fits well"));
+  CHECK(Score("me too!") == 0);
+  CHECK(Score("I want one too and the kids") == 0);
+  // Idioms whose words mislead, and verdicts the sources lack.
+  CHECK(Label("The tiramisu is to die for") == voc::Polarity::kPositive);
+  CHECK(Label("@airline thanks for nothing") == voc::Polarity::kNegative);
+  CHECK(Label("Simply incredible") == voc::Polarity::kPositive);
+  CHECK(Label("Totally overrated") == voc::Polarity::kNegative);
+  CHECK(Label("Can't wait to try it") == voc::Polarity::kPositive);
+  CHECK(Label("It is no longer working") == voc::Polarity::kNegative);
+  // An HTML-escaped heart, as posts exported through an API carry it.
+  CHECK(Label("Blues tonight &lt;3") == voc::Polarity::kPositive);
+}
+
 TEST_CASE("Sentiment: emoji and emoticons") {
   CHECK(Label("🙄") == voc::Polarity::kNegative);
   CHECK(Label("sure 🙄") == voc::Polarity::kNegative);
@@ -252,7 +298,7 @@ TEST_CASE("Sentiment: mentions, URLs, e-mail addresses and masks are never score
   // "@united" would be the lexicon's positive "united"; the brand handle is not a word.
   std::string text = "@united thanks for nothing";
   auto r = Lexicon().Analyze(text);
-  CHECK(EvidenceText(text, r.document) == "thanks");
+  CHECK(EvidenceText(text, r.document) == "thanks for nothing");
   CHECK(EvidenceText("(@HappyAirline) awful", Lexicon().Analyze("(@HappyAirline) awful").document) ==
         "awful");
   std::string urls = "see http://t.co/great and www.love.com/best, https://x.io/happy. Rude staff";

@@ -24,9 +24,11 @@ namespace {
 enum Role : uint8_t {
   kNone = 0,
   kNegator = 1,
-  kBooster = 2,   // "very": strengthens the next polar word
-  kDampener = 4,  // "slightly": weakens it
-  kContrast = 8,  // "but": the clause after it weighs more
+  kBooster = 2,          // "very": strengthens the next polar word
+  kDampener = 4,         // "slightly": weakens it
+  kContrast = 8,         // "but": the clause after it weighs more
+  kCounterfactual = 16,  // "would have": flips like a negator, but is none
+  kHave = 32,            // "have": counterfactual after "would", "could" ...
 };
 
 struct RoleEntry {
@@ -66,6 +68,13 @@ constexpr RoleEntry kRoles[] = {
     {"aint", kNegator, 0},
     {"rarely", kNegator, 0},
     {"seldom", kNegator, 0},
+    {"least", kNegator, 0},  // "the least helpful"; "at least" is not a negation
+    // Counterfactual modals: "should've been better", "would have liked more"
+    // (the "modal + have" pair is marked below).
+    {"wouldve", kCounterfactual, 0},
+    {"couldve", kCounterfactual, 0},
+    {"shouldve", kCounterfactual, 0},
+    {"have", kHave, 0},
     {"hardly", kNegator | kDampener, 0.3f},
     {"barely", kDampener, 0.3f},
     {"very", kBooster, 0.3f},
@@ -118,10 +127,18 @@ constexpr RoleEntry kRoles[] = {
 };
 
 // Phrases that look like "negator + polar word" but are not negations.
-constexpr const char* kNotNegations[] = {"not only", "no doubt", "never mind", "nothing but"};
+constexpr const char* kNotNegations[] = {"not only", "no doubt", "never mind", "nothing but", "at least"};
+
+// A polar word after "would / could / should / might have" did not happen:
+// "could have been better", "would have been great", "should have known".
+bool IsCounterfactualModal(std::string_view w) {
+  return w == "would" || w == "could" || w == "should" || w == "might";
+}
 
 constexpr float kAllCapsBoost = 0.7f;
 constexpr float kExclamationBoost = 0.3f;
+constexpr float kQuestionFactor = 0.5f;
+constexpr float kQuotedFactor = 0.5f;
 constexpr int kNegationWindow = 3;  // words after a negator that it flips
 constexpr int kBoosterWindow = 3;
 constexpr int kMaxPhraseWords = 5;
@@ -152,6 +169,13 @@ double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 // VADER's valence of "pretty" as an adjective.
 constexpr float kPrettyValence = 2.2f;
+
+// "too" + a word of no polarity ("too big"): an excess. Not after "too":
+// function words ("too and", "too as"), which end no excess.
+constexpr float kExcessValence = -1.0f;
+constexpr const char* kNotExcess[] = {"and", "as",  "with", "but",  "so",       "the",      "a",     "an",
+                                      "to",  "for", "in",   "on",   "of",       "was",      "is",    "are",
+                                      "i",   "it",  "this", "that", "actually", "although", "though"};
 
 }  // namespace
 
@@ -571,6 +595,24 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         break;
       }
       if (valence[i] != 0.0f) span_end[i] = t.end;
+    } else if (entry != nullptr && (entry->second.role & kBooster) && std::string_view(key) == "too" &&
+               i + 1 < n && toks[i + 1].kind == si::TokenKind::kWord && toks[i + 1].sentence == t.sentence) {
+      // "too" before a word of no polarity is an excess, a complaint: "too
+      // big", "too long", "too many"; before a polar word it is a booster
+      // ("too expensive"), and "not too big" is then mildly positive.
+      key.clear();
+      append_key(toks[i + 1], false);
+      const auto* next = lexicon.find(key);
+      bool plain_word = next == nullptr || (!next->second.term && next->second.role == kNone);
+      for (std::string_view w : kNotExcess)
+        if (std::string_view(key) == w) plain_word = false;
+      if (plain_word) {
+        valence[i] = kExcessValence;
+        span_end[i] = toks[i + 1].end;
+        covered[i + 1] = 1;
+        continue;
+      }
+      key.assign("too");
     } else if (key == "pretty") {
       // "pretty" is an adjective, not the booster of "pretty good", when it
       // ends its clause ("so pretty!", "looks pretty.") or follows a booster
@@ -595,7 +637,13 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     key.clear();
     append_key(t, false);
     const auto* r = plain ? entry : lexicon.find(key);
-    if (r != nullptr && r->second.role != kNone) {
+    if (r != nullptr && r->second.role == kHave) {
+      if (i > 0 && toks[i - 1].kind == si::TokenKind::kWord && toks[i - 1].sentence == t.sentence) {
+        key.clear();
+        append_key(toks[i - 1], false);
+        if (IsCounterfactualModal(key)) role[i] = kCounterfactual;
+      }
+    } else if (r != nullptr && r->second.role != kNone) {
       role[i] = r->second.role;
       role_amount[i] = r->second.role_amount;
     } else if (key.size() > 2 && key.compare(key.size() - 2, 2, "nt") == 0 && t.end - t.begin > key.size()) {
@@ -634,6 +682,23 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       }
       if (toks[j].kind == si::TokenKind::kWord) seen_word = true;
     }
+    // Words in quotation marks are cited rather than meant (the
+    // "expedited" repair, a title): they count half.
+    bool quoted = false;
+    for (size_t j = first; j < last; ++j) {
+      if (toks[j].kind == si::TokenKind::kPunct && text[toks[j].begin] == '"') {
+        quoted = !quoted;
+        continue;
+      }
+      if (quoted) factor[j] *= kQuotedFactor;
+    }
+    // A question asks rather than states: its polar words count half
+    // ("Is it any good?"), unless it is also an exclamation ("?!").
+    if (last > first && toks[last - 1].kind == si::TokenKind::kPunct && toks[last - 1].bangs == 0) {
+      const si::Token& q = toks[last - 1];
+      if (std::memchr(text.data() + q.begin, '?', q.end - q.begin) != nullptr)
+        for (size_t j = first; j < last; ++j) factor[j] *= kQuestionFactor;
+    }
     if (opens && first > 0) {
       // Halve the previous sentence.
       uint32_t prev = toks[first - 1].sentence;
@@ -650,6 +715,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     const si::Token& t = toks[i];
     float sign = v > 0 ? 1.0f : -1.0f;
     bool negated = false;
+    bool denied = false;  // negated by a negator, not a counterfactual
     if (t.kind == si::TokenKind::kWord) {
       // Look back over up to kBoosterWindow words of the same clause.
       int seen = 0;
@@ -665,9 +731,55 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         float decay = 1.0f - 0.05f * static_cast<float>(seen - 1);
         if (role[j] & kBooster) v += sign * role_amount[j] * decay;
         if (role[j] & kDampener) v -= sign * role_amount[j] * decay;
-        if ((role[j] & kNegator) && seen <= kNegationWindow) negated = !negated;
+        if ((role[j] & (kNegator | kCounterfactual)) && seen <= kNegationWindow) {
+          negated = !negated;
+          if (role[j] & kNegator) denied = !denied;
+        }
       }
       if (t.all_caps && shouting_contrast) v += sign * kAllCapsBoost;
+      if ((negated || v > 0) && span_end[i] == t.end) {
+        // A comparative after "be" / "get": negated, it is the top of the
+        // scale ("couldn't be happier", "can't get any better", "couldn't be
+        // worse"); after "would be" it wishes for what is not there ("would
+        // be nicer", "would be much better").
+        auto word_before = [&](size_t k) -> size_t {
+          return k > 0 && toks[k - 1].kind == si::TokenKind::kWord && toks[k - 1].sentence == t.sentence
+                     ? k - 1
+                     : n;
+        };
+        auto key_of = [&](size_t k) -> std::string_view {
+          key.clear();
+          append_key(toks[k], false);
+          return key;
+        };
+        std::string_view w = key_of(i);
+        bool comparative = w == "worse" || w == "better" ||
+                           (w.size() >= 5 && w.substr(w.size() - 2) == "er" && w != "never");
+        size_t b = word_before(i);
+        bool any = false;  // "any better", "much better": a "get" needs one
+        if (b != n) {
+          w = key_of(b);
+          if (w == "more" || w == "any" || w == "much" || w == "even") {
+            comparative = comparative || w == "more";
+            any = w == "any" || w == "much";
+            b = word_before(b);
+          }
+        }
+        if (comparative && b != n) {
+          w = key_of(b);
+          const bool be = w == "be" || w == "been";
+          const bool get = w == "get" || w == "gets" || w == "got";
+          if (denied && (be || (any && get))) {
+            negated = false;
+          } else if (!negated && v > 0 && be) {
+            const size_t m = word_before(b);
+            if (m != n) {
+              w = key_of(m);
+              negated = w == "would" || w == "could";
+            }
+          }
+        }
+      }
       if (negated) {
         // "not good" is clearly negative; "not bad" only mildly positive.
         v = v > 0 ? -0.75f * v : -0.35f * v;
