@@ -757,3 +757,54 @@ TEST_CASE("Analyzer::Create: a bad language lexicon is reported in stage order")
   CHECK(r.ok());
   std::filesystem::remove_all(dir);
 }
+
+// detect_signals = false leaves the signals out and changes nothing else:
+// with the default taxonomy (rules scanned) and with an empty one (nothing
+// scanned at all).
+TEST_CASE("Analyzer: detect_signals off leaves signals empty, the rest unchanged") {
+  const std::string dir = std::filesystem::temp_directory_path() / "voc_analyzer_no_signals";
+  std::filesystem::create_directories(dir);
+  const std::string empty = dir + "/empty.json";
+  std::ofstream(empty) << R"({"themes": []})";
+  std::vector<std::string> texts = SampleTexts();
+  REQUIRE(texts.size() > 100);
+  for (const std::string& themes : {std::string(), empty}) {
+    voc::AnalyzerOptions o;
+    o.models_dir = VOC_SOURCE_DIR "/models";
+    o.themes = themes;
+    auto with = voc::Analyzer::Create(o);
+    REQUIRE_MESSAGE(with.ok(), with.status().ToString());
+    o.detect_signals = false;
+    auto without = voc::Analyzer::Create(o);
+    REQUIRE_MESSAGE(without.ok(), without.status().ToString());
+    std::vector<voc::Record> records;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      voc::Record r;
+      r.id = "r" + std::to_string(i);
+      r.text = texts[i];
+      records.push_back(std::move(r));
+    }
+    const std::vector<voc::Analysis> a = (*with)->AnalyzeBatch(records, 1);
+    const std::vector<voc::Analysis> b = (*without)->AnalyzeBatch(records, 1);
+    size_t had_signals = 0, had_themes = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+      CAPTURE(a[i].text);
+      CHECK(b[i].signals.empty());
+      CHECK(b[i].emotion_intensity == 0.0);
+      CHECK(b[i].profanity == 0);
+      had_signals += !a[i].signals.empty();
+      had_themes += !a[i].themes.empty();
+      voc::Analysis x = a[i];
+      x.signals.clear();
+      x.emotion_intensity = 0.0;
+      x.profanity = 0;
+      CHECK(voc::AnalysisToJson(x) == voc::AnalysisToJson(b[i]));
+    }
+    CHECK(had_signals > 50);  // the texts have signals to leave out
+    if (themes.empty())
+      CHECK(had_themes > 100);  // the shipped taxonomy's rules still run
+    else
+      CHECK(had_themes == 0);
+  }
+  std::filesystem::remove_all(dir);
+}

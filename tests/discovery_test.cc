@@ -539,3 +539,31 @@ TEST_CASE("DiscoverThemes: a record goes to the theme of its most specific phras
   o.support = 1.5;
   CHECK(voc::ValidateDiscoveryOptions(o).message() == "support must be in [0, 1]");
 }
+
+// `voc discover` skips signal detection when no record is dated: the
+// signals reach the output only through each theme's per-period finding,
+// which undated records do not make. Dated, they show.
+TEST_CASE("DiscoverThemes: signals change nothing on undated records, and show on dated ones") {
+  std::vector<voc::Analysis> with = Airline(4);
+  for (size_t i = 0; i < with.size(); ++i)
+    if (with[i].text.find("lost") != std::string::npos) {
+      with[i].signals.push_back({voc::Signal::kChurnRisk, {0, 4, "cue:test", 0.0}});
+      with[i].emotion_intensity = 0.75;
+    }
+  std::vector<voc::Analysis> without = with;
+  for (voc::Analysis& a : without) {
+    a.signals.clear();
+    a.emotion_intensity = 0.0;
+  }
+  const voc::Discovery dated = voc::DiscoverThemes(OnePass(with));
+  const voc::DiscoveredTheme* lug = WithPhrase(dated, "lost luggage");
+  REQUIRE(lug != nullptr);
+  CHECK(lug->finding.with_signal > 0);
+  CHECK(voc::DiscoveryToJson(dated) != voc::DiscoveryToJson(voc::DiscoverThemes(OnePass(without))));
+  for (auto* xs : {&with, &without})
+    for (voc::Analysis& a : *xs) a.timestamp.reset();
+  const voc::Discovery a = voc::DiscoverThemes(OnePass(with)), b = voc::DiscoverThemes(OnePass(without));
+  REQUIRE(WithPhrase(a, "lost luggage") != nullptr);
+  CHECK(voc::DiscoveryToJson(a) == voc::DiscoveryToJson(b));
+  CHECK(*voc::DiscoveryDraft(a, "") == *voc::DiscoveryDraft(b, ""));
+}

@@ -104,9 +104,18 @@ int RunDiscover(int argc, char** argv) {
   }
 
   // Discovery reads each record's document sentiment, signals, themes and
-  // text, never its per-sentence sentiment: not computed.
-  auto analyzer =
-      MakeAnalyzer(af, {}, [](voc::AnalyzerOptions* o) { o->sentiment_options.sentences = false; });
+  // text, never its per-sentence sentiment: not computed. The signals feed
+  // only each theme's per-period finding (its share with a signal); without
+  // a time column no record is dated, no theme gets one, and they are not
+  // detected either.
+  void (*dated)(voc::AnalyzerOptions*) = [](voc::AnalyzerOptions* o) {
+    o->sentiment_options.sentences = false;
+  };
+  void (*undated)(voc::AnalyzerOptions*) = [](voc::AnalyzerOptions* o) {
+    o->sentiment_options.sentences = false;
+    o->detect_signals = false;
+  };
+  auto analyzer = MakeAnalyzer(af, {}, in.time_col.empty() ? undated : dated);
   auto reader = OpenReader(input, MakeReaderOptions(in));
   voc::RejectWriter::Redact redact = [&](std::string_view raw) { return analyzer->Redact(raw); };
   auto rejects = OpenRejects(in, redact);

@@ -88,6 +88,12 @@ struct AnalyzerOptions {
   SentimentOptions sentiment_options;
   SignalOptions signal_options;
   ThemeOptions theme_options;
+  // CX signals detected (Analysis::signals, emotion_intensity, profanity).
+  // false: left empty and 0, for a caller that never reads them (`voc
+  // discover` on undated records, whose themes get no per-period finding);
+  // the cues still compile, so that errors are reported as with true. Not a
+  // config key. Default true.
+  bool detect_signals = true;
 };
 
 // Sets the options a JSON config names over `*options` (the other fields keep

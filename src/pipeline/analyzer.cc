@@ -195,6 +195,9 @@ struct Analyzer::Impl {
   std::unique_ptr<ModelInput> themes_model_input;  // what themes_model reads
   std::shared_ptr<const ThemeAdapter> adapter;     // for unclassified texts
   std::unique_ptr<SignalDetector> signals;
+  bool detect_signals = true;  // AnalyzerOptions::detect_signals
+  // Without signals and theme rules, no text needs the patterns' candidates.
+  bool scan_patterns = true;
   // The patterns of `themes` and `signals`, searched once per text.
   std::shared_ptr<internal::RegexSetGroup> patterns;
   int themes_model_top_k = 3;
@@ -268,7 +271,14 @@ struct Analyzer::Impl {
     for (size_t i = 0; i < n; ++i) {
       thread_local internal::RegexSetGroup::Hits hits;
       const std::string& text = out[i].text;
-      patterns->Candidates(text, &hits);
+      if (scan_patterns) {
+        patterns->Candidates(text, &hits);
+      } else {  // nothing to search: no candidate
+        hits.candidates.clear();
+        hits.atoms.text = text;
+        hits.atoms.located = false;
+        hits.atoms.at.clear();
+      }
       // A guess less likely than even (short texts: "Great wifi too." is
       // "it" at 0.34) does not choose the rules: every language's run.
       const std::string_view rule_language = out[i].language_confidence >= kRuleLanguageMinConfidence
@@ -276,6 +286,7 @@ struct Analyzer::Impl {
                                                  : "und";
       out[i].themes = internal::ClassifyWithHits(*themes, text, scores[i], hits, rule_language);
       if (adapter && out[i].themes.empty()) out[i].themes = adapter->Classify(text, *taxonomy);
+      if (!detect_signals) continue;
       SignalResult sig = internal::DetectWithHits(*signals, text, hits);
       out[i].signals = std::move(sig.hits);
       out[i].emotion_intensity = sig.emotion_intensity;
@@ -435,6 +446,10 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   im.themes = std::move(ts->themes);
   im.signals = std::move(ts->signals);
   im.patterns = std::move(ts->group);
+  im.detect_signals = options.detect_signals;
+  im.scan_patterns =
+      im.detect_signals || std::any_of(im.taxonomy->themes().begin(), im.taxonomy->themes().end(),
+                                       [](const Theme& t) { return !t.rules.empty(); });
 
   if (Status st = finish(Status()); !st.ok()) return st;
   if (!options.adapted_model.empty()) {

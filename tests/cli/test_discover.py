@@ -142,6 +142,9 @@ def test_discover_from_scratch_and_reuse(voc, tmp_path):
             by_phrase[p["phrase"]] = t
     assert by_phrase["lost luggage"] is by_phrase["baggage claim"]
     assert by_phrase["app crashes"]["status"] == "emerging"
+    # Dated records: each theme's finding counts its signals ("lost" texts
+    # say what went wrong); undated ones (no --time-col) skip their detection.
+    assert by_phrase["lost luggage"]["with_signal"] > 0
     assert "skyfleet" in out["ubiquitous"]
     members = set(by_phrase["app crashes"]["members"])
     assert len(members) == 60
