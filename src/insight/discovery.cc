@@ -238,34 +238,54 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   const size_t N = docs.size();
 
   // ---- words per record ---------------------------------------------------
-  // Runs of content words, interned (the keys view the sample's terms).
+  // Runs of content words, interned (the keys view the sample's terms), in
+  // flat arrays: record i's words are word_ids[doc_words[i] .. doc_words[i+1])
+  // and its runs end at run_end[doc_runs[i] .. doc_runs[i+1]).
   std::unordered_map<std::string_view, uint32_t> word_id;
   std::vector<std::string> word_text;
-  std::vector<std::vector<std::vector<uint32_t>>> runs(N);
+  std::vector<uint32_t> word_ids, run_end, doc_words(N + 1, 0), doc_runs(N + 1, 0);
   std::vector<uint32_t> word_df;
   std::vector<char> uncovered(N, 0);
   std::vector<size_t> U;
+  std::vector<uint32_t> seen;
   for (size_t i = 0; i < N; ++i) {
     uncovered[i] = !docs[i].covered;
     if (uncovered[i]) U.push_back(i);
-    std::vector<uint32_t> seen;
-    for (std::string_view run : Split(docs[i].terms, '\n')) {
-      std::vector<uint32_t> ids;
-      for (std::string_view w : Words(run)) {
-        auto [it, added] = word_id.emplace(w, static_cast<uint32_t>(word_text.size()));
+    const std::string_view terms = docs[i].terms;
+    size_t b = 0;
+    bool run_open = false;
+    for (size_t e = 0; e <= terms.size(); ++e) {
+      const char c = e < terms.size() ? terms[e] : '\n';
+      if (c != ' ' && c != '\n') continue;
+      if (e > b) {
+        auto [it, added] =
+            word_id.try_emplace(terms.substr(b, e - b), static_cast<uint32_t>(word_text.size()));
         if (added) {
-          word_text.emplace_back(w);
+          word_text.emplace_back(it->first);
           word_df.push_back(0);
         }
-        ids.push_back(it->second);
-        seen.push_back(it->second);
+        word_ids.push_back(it->second);
+        run_open = true;
       }
-      runs[i].push_back(std::move(ids));
+      if (c == '\n' && run_open) {
+        run_end.push_back(static_cast<uint32_t>(word_ids.size()));
+        run_open = false;
+      }
+      b = e + 1;
     }
+    doc_words[i + 1] = static_cast<uint32_t>(word_ids.size());
+    doc_runs[i + 1] = static_cast<uint32_t>(run_end.size());
+    seen.assign(word_ids.begin() + doc_words[i], word_ids.end());
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
     for (uint32_t w : seen) ++word_df[w];
   }
+  // Record i's distinct words, sorted, into *ws.
+  auto distinct_words = [&](size_t i, std::vector<uint32_t>* ws) {
+    ws->assign(word_ids.begin() + doc_words[i], word_ids.begin() + doc_words[i + 1]);
+    std::sort(ws->begin(), ws->end());
+    ws->erase(std::unique(ws->begin(), ws->end()), ws->end());
+  };
   out.uncovered = U.size();
   const size_t nU = U.size(), nC = N - nU;
   if (nU == 0) {
@@ -304,9 +324,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
           strata;  // key -> (n, df per high word)
       for (size_t i = 0; i < N; ++i) {
         std::vector<uint32_t> ws;
-        for (const auto& r : runs[i]) ws.insert(ws.end(), r.begin(), r.end());
-        std::sort(ws.begin(), ws.end());
-        ws.erase(std::unique(ws.begin(), ws.end()), ws.end());
+        distinct_words(i, &ws);
         std::vector<size_t> hs;
         for (uint32_t w : ws) {
           auto it = high_index.find(w);
@@ -382,11 +400,9 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   std::vector<char> common(W, 0);
   if (bg) {
     std::vector<uint32_t> df_word_u(W, 0);
+    std::vector<uint32_t> ws;
     for (size_t i : U) {
-      std::vector<uint32_t> ws;
-      for (const auto& r : runs[i]) ws.insert(ws.end(), r.begin(), r.end());
-      std::sort(ws.begin(), ws.end());
-      ws.erase(std::unique(ws.begin(), ws.end()), ws.end());
+      distinct_words(i, &ws);
       for (uint32_t w : ws) ++df_word_u[w];
     }
     for (uint32_t w = 0; w < W; ++w)
@@ -409,22 +425,25 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   std::vector<int64_t> node_phrase;  // -1: not (yet) a phrase
   for (size_t i = 0; i < N; ++i) {
     std::vector<uint32_t>& mine = doc_phrases[i];
-    for (const auto& r : runs[i]) {
-      for (size_t s = 0; s < r.size(); ++s) {
+    for (uint32_t j = doc_runs[i]; j < doc_runs[i + 1]; ++j) {
+      const uint32_t* r = word_ids.data() + (j ? run_end[j - 1] : 0);
+      const size_t run_size = word_ids.data() + run_end[j] - r;
+      for (size_t s = 0; s < run_size; ++s) {
         uint64_t parent = 0;  // root; else node + 1
-        for (int k = 0; k < o.max_words && s + k < r.size(); ++k) {
+        for (int k = 0; k < o.max_words && s + k < run_size; ++k) {
           const uint32_t w = r[s + k];
           if (word_df[w] < min_docs) break;
-          auto [node, added] = trie.emplace((parent << 32) | w, static_cast<uint32_t>(node_phrase.size()));
+          auto [node, added] =
+              trie.try_emplace((parent << 32) | w, static_cast<uint32_t>(node_phrase.size()));
           if (added) node_phrase.push_back(-1);
           parent = uint64_t{node->second} + 1;
           if (ubiquitous[r[s]] || ubiquitous[w] || common[r[s]] || common[w]) continue;
           int64_t& p = node_phrase[node->second];
           if (p < 0) {
             std::string g;
-            for (int j = 0; j <= k; ++j) {
-              if (j) g.push_back(' ');
-              g += word_text[r[s + j]];
+            for (int q = 0; q <= k; ++q) {
+              if (q) g.push_back(' ');
+              g += word_text[r[s + q]];
             }
             p = static_cast<int64_t>(phrase_text.size());
             phrase_id.emplace(g, static_cast<uint32_t>(p));
