@@ -49,6 +49,47 @@ struct Score {
     *out = Sum(s) / n;
     return true;
   }
+
+  // The (at most three) fields Count and Sum read, as 64-bit lanes: what a
+  // bootstrap resample needs to add, a third of BucketStats or less. Signed
+  // sums wrap in their lane, exactly as int64 adds.
+  struct Lanes {
+    uint64_t count = 0, a = 0, b = 0;
+  };
+  bool SignedSum() const { return sentiment || (kind != ScoreKind::kNps && kind != ScoreKind::kCsat); }
+  Lanes Pick(const BucketStats& s) const {
+    if (sentiment) return {s.n, static_cast<uint64_t>(s.sentiment_u), 0};
+    switch (kind) {
+      case ScoreKind::kNps:
+        return {s.nps_n, s.promoters, s.detractors};
+      case ScoreKind::kCsat:
+        return {s.csat_n, s.csat_top, 0};
+      default:
+        return {s.score_n, static_cast<uint64_t>(s.score_milli), 0};
+    }
+  }
+  // Of(Minus(x, y)) for the stats whose lanes are x and y.
+  bool OfMinus(const Lanes& x, const Lanes& y, double* out) const {
+    BucketStats s;
+    const uint64_t count = x.count - std::min(x.count, y.count);
+    const uint64_t a = SignedSum() ? x.a - y.a : x.a - std::min(x.a, y.a);
+    const uint64_t b = x.b - std::min(x.b, y.b);
+    if (sentiment) {
+      s.n = count;
+      s.sentiment_u = static_cast<int64_t>(a);
+    } else if (kind == ScoreKind::kNps) {
+      s.nps_n = count;
+      s.promoters = a;
+      s.detractors = b;
+    } else if (kind == ScoreKind::kCsat) {
+      s.csat_n = count;
+      s.csat_top = a;
+    } else {
+      s.score_n = count;
+      s.score_milli = static_cast<int64_t>(a);
+    }
+    return Of(s, out);
+  }
 };
 
 BucketStats Minus(const BucketStats& a, const BucketStats& b) {
@@ -89,8 +130,8 @@ uint64_t SplitMix(uint64_t* state) {
   return z ^ (z >> 31);
 }
 
-double Percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
+// The q-quantile of sorted `v` (linear interpolation).
+double Percentile(const std::vector<double>& v, double q) {
   const double pos = q * static_cast<double>(v.size() - 1);
   const size_t i = static_cast<size_t>(std::floor(pos));
   if (i + 1 >= v.size()) return v.back();
@@ -262,21 +303,22 @@ void AddImpact(const AggregateData& d, Findings* out) {
   // Each resample's sum over all records, the same for every theme; a
   // theme's resample adds its own buckets the same way (integer sums: the
   // order of the additions does not change them).
-  auto add = [](BucketStats* to, const BucketStats& o) {
-    to->n += o.n;
-    to->sentiment_u += o.sentiment_u;
-    to->score_n += o.score_n;
-    to->score_milli += o.score_milli;
-    to->nps_n += o.nps_n;
-    to->promoters += o.promoters;
-    to->detractors += o.detractors;
-    to->csat_n += o.csat_n;
-    to->csat_top += o.csat_top;
+  // Only the fields the score reads are added (Score::Lanes).
+  auto add = [](Score::Lanes* to, const Score::Lanes& o) {
+    to->count += o.count;
+    to->a += o.a;
+    to->b += o.b;
   };
-  std::vector<BucketStats> resample_all(static_cast<size_t>(R));
+  auto lanes = [&sc](const BucketArray& b) {
+    std::vector<Score::Lanes> out;
+    for (const BucketStats& s : b) out.push_back(sc.Pick(s));
+    return out;
+  };
+  const std::vector<Score::Lanes> all_l = lanes(all_b);
+  std::vector<Score::Lanes> resample_all(static_cast<size_t>(R));
   for (int r = 0; r < R; ++r)
     for (int k = 0; k < kScoreBuckets; ++k)
-      add(&resample_all[r], all_b[draws[static_cast<size_t>(r) * kScoreBuckets + k]]);
+      add(&resample_all[r], all_l[draws[static_cast<size_t>(r) * kScoreBuckets + k]]);
 
   std::map<std::string, Impact> impacts;
   std::vector<std::string> reg_themes;
@@ -301,14 +343,16 @@ void AddImpact(const AggregateData& d, Findings* out) {
     im.impact = Round(sum.score - sr);
     std::vector<double> reps;
     reps.reserve(R);
+    const std::vector<Score::Lanes> tl = lanes(tb);
     for (int r = 0; r < R; ++r) {
-      const BucketStats& ra = resample_all[r];
-      BucketStats rt;
-      for (int k = 0; k < kScoreBuckets; ++k) add(&rt, tb[draws[static_cast<size_t>(r) * kScoreBuckets + k]]);
+      const Score::Lanes& ra = resample_all[r];
+      Score::Lanes rt;
+      for (int k = 0; k < kScoreBuckets; ++k) add(&rt, tl[draws[static_cast<size_t>(r) * kScoreBuckets + k]]);
       double sa = 0, sw = 0;
-      if (sc.Of(ra, &sa) && sc.Of(Minus(ra, rt), &sw)) reps.push_back(sa - sw);
+      if (sc.OfMinus(ra, Score::Lanes(), &sa) && sc.OfMinus(ra, rt, &sw)) reps.push_back(sa - sw);
     }
     if (reps.size() >= 20) {
+      std::sort(reps.begin(), reps.end());
       im.ci_low = Round(Percentile(reps, 0.025));
       im.ci_high = Round(Percentile(reps, 0.975));
     } else {
