@@ -16,6 +16,7 @@
 #include "insight/aggregate_figures.h"
 #include "insight/discovery_background.h"
 #include "insight/report_util.h"
+#include "util/flat_string_map.h"
 #include "voc/analyzer.h"
 
 namespace voc {
@@ -241,7 +242,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
   // Runs of content words, interned (the keys view the sample's terms), in
   // flat arrays: record i's words are word_ids[doc_words[i] .. doc_words[i+1])
   // and its runs end at run_end[doc_runs[i] .. doc_runs[i+1]).
-  std::unordered_map<std::string_view, uint32_t> word_id;
+  internal::FlatStringMap<uint32_t> word_id;
   std::vector<std::string> word_text;
   std::vector<uint32_t> word_ids, run_end, doc_words(N + 1, 0), doc_runs(N + 1, 0);
   std::vector<uint32_t> word_df;
@@ -258,13 +259,13 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
       const char c = e < terms.size() ? terms[e] : '\n';
       if (c != ' ' && c != '\n') continue;
       if (e > b) {
-        auto [it, added] =
-            word_id.try_emplace(terms.substr(b, e - b), static_cast<uint32_t>(word_text.size()));
+        const std::string_view w = terms.substr(b, e - b);
+        auto [slot, added] = word_id.emplace(w, static_cast<uint32_t>(word_text.size()));
         if (added) {
-          word_text.emplace_back(it->first);
+          word_text.emplace_back(w);
           word_df.push_back(0);
         }
-        word_ids.push_back(it->second);
+        word_ids.push_back(slot->second);
         run_open = true;
       }
       if (c == '\n' && run_open) {
@@ -307,8 +308,8 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
     for (uint32_t w = 0; w < W; ++w)
       if (word_df[w] >= o.ubiquity_share * N && word_df[w] >= min_docs) high.push_back(w);
     if (!high.empty()) {
-      std::unordered_map<uint32_t, size_t> high_index;
-      for (size_t k = 0; k < high.size(); ++k) high_index[high[k]] = k;
+      std::vector<int32_t> high_index(W, -1);
+      for (size_t k = 0; k < high.size(); ++k) high_index[high[k]] = static_cast<int32_t>(k);
       // Co-occurrence of each high word with every word of min_docs records,
       // in a dense table over those words.
       std::vector<int32_t> frequent(W, -1);
@@ -327,8 +328,7 @@ Discovery DiscoverThemes(const Aggregate& aggregate, const DiscoveryOptions& opt
         distinct_words(i, &ws);
         std::vector<size_t> hs;
         for (uint32_t w : ws) {
-          auto it = high_index.find(w);
-          if (it != high_index.end()) hs.push_back(it->second);
+          if (high_index[w] >= 0) hs.push_back(static_cast<size_t>(high_index[w]));
         }
         for (const std::string& key : {"p:" + docs[i].period, "c:" + docs[i].channel}) {
           if (key == "p:" + std::string(kUndatedPeriod)) continue;
