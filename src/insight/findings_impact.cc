@@ -130,13 +130,16 @@ uint64_t SplitMix(uint64_t* state) {
   return z ^ (z >> 31);
 }
 
-// The q-quantile of sorted `v` (linear interpolation).
-double Percentile(const std::vector<double>& v, double q) {
+// The q-quantile of `v` (linear interpolation between the order statistics
+// around it, as over the sorted values); reorders v.
+double Percentile(std::vector<double>& v, double q) {
   const double pos = q * static_cast<double>(v.size() - 1);
   const size_t i = static_cast<size_t>(std::floor(pos));
-  if (i + 1 >= v.size()) return v.back();
+  if (i + 1 >= v.size()) return *std::max_element(v.begin(), v.end());
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+  const double next = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(i) + 1, v.end());
   const double f = pos - static_cast<double>(i);
-  return v[i] * (1 - f) + v[i + 1] * f;
+  return v[i] * (1 - f) + next * f;
 }
 
 double Round(double x, double scale = 1e4) { return std::round(x * scale) / scale; }
@@ -352,7 +355,6 @@ void AddImpact(const AggregateData& d, Findings* out) {
       if (sc.OfMinus(ra, Score::Lanes(), &sa) && sc.OfMinus(ra, rt, &sw)) reps.push_back(sa - sw);
     }
     if (reps.size() >= 20) {
-      std::sort(reps.begin(), reps.end());
       im.ci_low = Round(Percentile(reps, 0.025));
       im.ci_high = Round(Percentile(reps, 0.975));
     } else {
