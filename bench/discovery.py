@@ -24,7 +24,10 @@ reading the same CSV + vectorising + fitting + assigning, in a child process
 that has imported scikit-learn first (Python's start and the import are not
 counted). Each side runs `--repeat` times (default 3), interleaved, and its
 fastest run is kept: on a shared machine the minimum is the least disturbed
-figure. "voc startup" is the same `voc discover` on a one-record file (the
+figure. Threads: voc runs with `--threads` (default 2); NMF with whatever
+numpy's BLAS uses (Debian's reference BLAS: one thread; scikit-learn's
+coordinate descent is single-threaded). "CPU / wall" shows the cores each
+side kept busy in its fastest run (CPU seconds per wall second). "voc startup" is the same `voc discover` on a one-record file (the
 fixed cost: loading the models, compiling the redactor and the signal cues);
 "voc analyze alone" is `voc analyze` of the input (no discovery). Peak RSS
 per process (os.wait4). `--scale N` also runs voc on the first corpus
@@ -99,7 +102,7 @@ def run_voc_measured(voc, csv_path, base, themes_out, extra=()):
     err = p.stderr.read().decode()
     if status != 0:
         sys.exit("voc failed: " + err)
-    return wall, ru.ru_maxrss / 1024
+    return wall, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime
 
 
 NMF_CHILD = r"""
@@ -108,6 +111,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.decomposition import NMF
 k = int(sys.argv[2])
 t0 = time.monotonic()
+r0 = resource.getrusage(resource.RUSAGE_SELF)
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     texts = [r["text"] for r in csv.DictReader(f)]
 vec = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.5)
@@ -118,8 +122,19 @@ assign = [int(r.argmax()) if r.max() > 0 else -1 for r in W]
 terms = vec.get_feature_names_out()
 names = [" ".join(terms[i] for i in c.argsort()[::-1][:3]) for c in nmf.components_]
 wall = time.monotonic() - t0
-json.dump({"assign": assign, "names": names, "seconds": wall}, sys.stdout)
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+json.dump({"assign": assign, "names": names, "seconds": wall, "cpu": cpu}, sys.stdout)
 """
+
+
+def sklearn_version():
+    try:
+        out = subprocess.run([sys.executable, "-c", "import sklearn; print(sklearn.__version__)"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        return out or "?"
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
 
 
 def score(groups, gold, n):
@@ -167,6 +182,7 @@ def main():
         csv.writer(f).writerows([["id", "text"], ["1", "The app crashes at check in."]])
     startup = min(run_voc_measured(a.voc, one, base, os.path.join(tmp, "one.json"),
                                    ("--threads", a.threads))[0] for _ in range(max(1, a.repeat)))
+    nmf_threads = os.environ.get("OMP_NUM_THREADS", "") or "unset"
     rows = []
     first = None
     for name, load in CORPORA:
@@ -189,9 +205,12 @@ def main():
         k = None
         v_wall = nmf_s = analyze_s = float("inf")
         v_rss = n_rss = 0
+        v_cpu = n_cpu = 0.0
         nmf = None
         for _ in range(max(1, a.repeat)):
-            w, r = run_voc_measured(a.voc, path, base, themes_out, ("--threads", a.threads))
+            w, r, c = run_voc_measured(a.voc, path, base, themes_out, ("--threads", a.threads))
+            if w < v_wall:
+                v_cpu = c
             v_wall, v_rss = min(v_wall, w), max(v_rss, r)
             if k is None:
                 disc = json.load(open(themes_out))
@@ -204,6 +223,8 @@ def main():
                 sys.exit("NMF failed: " + p.stderr.read().decode())
             run = json.loads(out)
             nmf = nmf or run
+            if run["seconds"] < nmf_s:
+                n_cpu = run["cpu"]
             nmf_s, n_rss = min(nmf_s, run["seconds"]), max(n_rss, ru.ru_maxrss / 1024)
             t0 = time.monotonic()
             subprocess.run([a.voc, "analyze", path, "--id-col", "id", "--themes", base, "-q",
@@ -223,6 +244,7 @@ def main():
             "corpus": name, "docs": len(texts), "gold": len(set(gold)), "k": k,
             "voc": vs, "nmf": ns, "voc_s": v_wall, "nmf_s": nmf_s, "analyze_s": analyze_s,
             "startup_s": startup, "voc_rss": v_rss, "nmf_rss": n_rss, "bad_names": bad,
+            "voc_cpu_per_wall": v_cpu / v_wall, "nmf_cpu_per_wall": n_cpu / nmf_s,
             "voc_names": [t["name"] for t in disc["themes"]][:6], "nmf_names": nmf["names"][:6],
         })
     flat = None
@@ -237,23 +259,27 @@ def main():
                 for r in range(mult):
                     for i, t in enumerate(texts):
                         w.writerow(["%d-%d" % (r, i), t])
-            wall, rss = run_voc_measured(a.voc, path, base, os.path.join(tmp, "scale.json"),
-                                         ("--threads", a.threads, "--sample", a.scale_sample))
+            wall, rss, _ = run_voc_measured(a.voc, path, base, os.path.join(tmp, "scale.json"),
+                                            ("--threads", a.threads, "--sample", a.scale_sample))
             sizes[mult] = (len(texts) * mult, wall, rss)
         flat = (name, sizes)
 
     if a.markdown:
+        print("voc `--threads %s`; NMF: scikit-learn %s on numpy's BLAS (OMP_NUM_THREADS %s). "
+              "CPU / wall: CPU seconds per second of the fastest run (the cores a side kept busy)."
+              % (a.threads, sklearn_version(), nmf_threads))
+        print()
         print("| corpus | texts | gold | k | recovered voc / NMF | mean purity voc / NMF | "
-              "coverage voc / NMF | time voc / NMF (s) | speed ratio | voc startup (s) | voc analyze alone (s) | "
-              "peak RSS voc / NMF (MiB) |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "coverage voc / NMF | time voc / NMF (s) | speed ratio | CPU / wall voc / NMF | voc startup (s) | "
+              "voc analyze alone (s) | peak RSS voc / NMF (MiB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows:
-            print("| %s | %d | %d | %d | %d / %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1fx | %.2f | %.2f | "
-                  "%.0f / %.0f |" % (
+            print("| %s | %d | %d | %d | %d / %d | %.2f / %.2f | %.2f / %.2f | %.3f / %.2f | %.1fx | %.1f / %.1f | %.3f | "
+                  "%.2f | %.0f / %.0f |" % (
                       r["corpus"], r["docs"], r["gold"], r["k"], r["voc"]["recovered"], r["nmf"]["recovered"],
                       r["voc"]["purity"], r["nmf"]["purity"], r["voc"]["coverage"], r["nmf"]["coverage"],
-                      r["voc_s"], r["nmf_s"], r["nmf_s"] / r["voc_s"], r["startup_s"], r["analyze_s"],
-                      r["voc_rss"], r["nmf_rss"]))
+                      r["voc_s"], r["nmf_s"], r["nmf_s"] / r["voc_s"], r["voc_cpu_per_wall"],
+                      r["nmf_cpu_per_wall"], r["startup_s"], r["analyze_s"], r["voc_rss"], r["nmf_rss"]))
         print()
         for r in rows:
             print("- %s: voc names %s; NMF top words %s; bad names: %s" % (
