@@ -435,9 +435,10 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   // One entry per distinct theme id; the first hit of an id supplies the
   // owner and the evidence span.
   std::vector<const ThemeHit*> hits;
-  std::set<std::string> seen;
   for (const ThemeHit& t : a.themes)
-    if (!t.id.empty() && t.id != kUnclassifiedTheme && seen.insert(t.id).second) hits.push_back(&t);
+    if (!t.id.empty() && t.id != kUnclassifiedTheme &&
+        std::none_of(hits.begin(), hits.end(), [&t](const ThemeHit* h) { return h->id == t.id; }))
+      hits.push_back(&t);
   const bool unclassified = hits.empty();
   const uint64_t hash = internal::ContentHash(a.id, a.text);
   {
