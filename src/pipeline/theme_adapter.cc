@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "classifier/classifier_backend.h"
 #include "text/segment.h"
 #include "text/stop_words.h"
 #include "util/json_depth.h"
@@ -188,8 +189,10 @@ bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
 }
 
-std::string ContentOnly(std::string_view text, bool* content,
-                        const std::set<std::string, std::less<>>* rule_words = nullptr) {
+// The rules' words, looked up once per word of every text classified.
+using WordIndex = std::unordered_set<std::string_view>;
+
+std::string ContentOnly(std::string_view text, bool* content, const WordIndex* rule_words = nullptr) {
   // Tokens that are not words (URLs, mentions, e-mails, masks, numbers) are
   // never features nor evidence: the segmentation's rule (text/segment.h).
   std::string out;
@@ -225,7 +228,7 @@ std::string ContentOnly(std::string_view text, bool* content,
     }
     while (!lower.empty() && lower.back() == '\'') lower.pop_back();
     if (digits || lower.size() < 2 || internal::IsStopWord(lower) ||
-        (rule_words != nullptr && rule_words->count(lower) != 0)) {
+        (rule_words != nullptr && rule_words->count(std::string_view(lower)) != 0)) {
       std::memset(&out[i], ' ', j - i);
     } else {
       *content = true;
@@ -280,6 +283,13 @@ struct ThemeAdapter::Impl {
   // The rules' words in the sample (kRuleWordShare), blanked in every text
   // the classifiers see (options.mask_rule_evidence; see ContentOnly).
   std::set<std::string, std::less<>> rule_words;
+  WordIndex rule_word_index;  // views of rule_words, for ContentOnly
+
+  void IndexRuleWords() {
+    rule_word_index.clear();
+    rule_word_index.reserve(rule_words.size());
+    for (const std::string& w : rule_words) rule_word_index.insert(w);
+  }
 
   static int Fold(std::string_view text, int seed) {
     return static_cast<int>(Fnv1a(text, static_cast<uint64_t>(seed) + 7) & 1);
@@ -381,6 +391,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
       if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs[k++]))
         impl->rule_words.insert(word);
   }
+  impl->IndexRuleWords();
 
   std::set<std::string> kept;
   for (const auto& [id, n] : examples) {
@@ -433,7 +444,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     const Analysis& a = sample[rows[r].index];
     LabeledText lt;
     bool content = false;
-    lt.text = ContentOnly(a.text, &content, &impl->rule_words);
+    lt.text = ContentOnly(a.text, &content, &impl->rule_word_index);
     if (options.mask_rule_evidence) {
       for (const ThemeHit& h : a.themes)
         for (const EvidenceSpan& e : h.evidence)
@@ -650,6 +661,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::FromBytes(std::string_view b
     // Absent from files written before the rules' words were masked.
     if (meta.contains("rule_words"))
       for (const json& w : meta.at("rule_words")) impl->rule_words.insert(w.get<std::string>());
+    impl->IndexRuleWords();
     for (const json& s : r.at("skipped"))
       impl->report.skipped.emplace_back(s.at("id").get<std::string>(), s.at("reason").get<std::string>());
   } catch (const json::exception& e) {
@@ -684,17 +696,20 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   const TextClassifier& model = *im.models[k];
   const auto& labels = model.info().labels;
   bool content = false;
-  const std::string seen = ContentOnly(text, &content, &im.rule_words);
+  const std::string seen = ContentOnly(text, &content, &im.rule_word_index);
   if (!content) return hits;
-  for (const Prediction& p : model.Predict(seen, static_cast<int>(labels.size()))) {
-    auto it = std::lower_bound(labels.begin(), labels.end(), p.label);
-    const int t = im.label_theme[k][static_cast<size_t>(it - labels.begin())];
+  // Every label's probability, in the model's label order (the hits are
+  // sorted below, so the order they are found in does not matter).
+  thread_local std::vector<double> probs;
+  internal::BackendOf(model).Probabilities(seen, &probs);
+  for (size_t l = 0; l < probs.size() && l < labels.size(); ++l) {
+    const int t = im.label_theme[k][l];
     if (t < 0) continue;
     const AdaptedTheme& at = im.report.themes[static_cast<size_t>(t)];
+    const double c = im.Calibrated(at, probs[l]);
+    if (!(c >= im.min_confidence[static_cast<size_t>(t)])) continue;
     const Theme* theme = taxonomy.Find(at.id);
-    if (theme == nullptr) continue;
-    const double c = im.Calibrated(at, p.probability);
-    if (!(c >= theme->threshold) || !(c >= im.min_confidence[static_cast<size_t>(t)])) continue;
+    if (theme == nullptr || !(c >= theme->threshold)) continue;
     ThemeHit h;
     h.id = theme->id;
     h.confidence = c;

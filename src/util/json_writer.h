@@ -105,11 +105,45 @@ class JsonWriter {
       return *this;
     }
     char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    std::string_view s(buf, static_cast<size_t>(r.ptr - buf));
+    size_t n = ThousandthsSpelling(v, buf);
+    if (n == 0) n = static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf);
+    std::string_view s(buf, n);
     out_->append(s);
     if (s.find_first_of(".e") == std::string_view::npos) out_->append(".0");
     return *this;
+  }
+
+  // What std::to_chars writes for `v` when v is k / 1000 for an integer
+  // 0 < |k| < 10^7 (weights rounded to thousandths, 0.9, 1.0 ...), written
+  // at `buf` (12 bytes at most); 0 for any other value. The decimal k / 1000
+  // is then the shortest spelling that reads back as v (any other of as few
+  // digits is at least 10^-9 away, where doubles below 10^4 are 2^-39
+  // apart), and fixed notation is never longer than scientific there.
+  static size_t ThousandthsSpelling(double v, char* buf) {
+    if (!(std::fabs(v) < 1e4)) return 0;
+    const double scaled = v * 1000.0;
+    const int64_t k = static_cast<int64_t>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+    if (k == 0 || static_cast<double>(k) / 1000.0 != v) return 0;
+    uint64_t m = static_cast<uint64_t>(k < 0 ? -k : k);
+    char digits[8];
+    size_t nd = 0;
+    for (; m != 0; m /= 10) digits[nd++] = static_cast<char>('0' + m % 10);  // lowest first
+    size_t frac = 3, low = 0;  // drop the fraction's trailing zeros
+    while (frac > 0 && low < nd && digits[low] == '0') --frac, ++low;
+    if (low == nd) return 0;  // not reached: k != 0
+    size_t n = 0;
+    if (k < 0) buf[n++] = '-';
+    // Integer part: the digits above the three fraction places.
+    if (nd > 3) {
+      for (size_t i = nd; i-- > 3;) buf[n++] = digits[i];
+    } else {
+      buf[n++] = '0';
+    }
+    if (frac > 0) {
+      buf[n++] = '.';
+      for (size_t i = 3; i-- > 3 - frac;) buf[n++] = i < nd ? digits[i] : '0';
+    }
+    return n;
   }
 
  private:
