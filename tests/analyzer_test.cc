@@ -808,3 +808,28 @@ TEST_CASE("Analyzer: detect_signals off leaves signals empty, the rest unchanged
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("Analyzer: an id that is the record's own number is kept, any other id is searched for PII") {
+  voc::Record r;
+  r.text = "My order never arrived.";
+  r.index = 41;
+  r.line = 57;
+  // The reader's numbering, by record (index + 1) or by line.
+  for (const char* id : {"42", "57"}) {
+    r.id = id;
+    CHECK(Shared().Analyze(r).id == id);
+  }
+  // Personal data in an id is masked, whatever the record's number.
+  r.id = "jane.doe@example.com";
+  CHECK(Shared().Analyze(r).id == "[EMAIL]");
+  r.index = 2125550122;  // the record whose number is a phone number's digits
+  r.id = "(212) 555-0123";
+  CHECK(Shared().Analyze(r).id == "[PHONE]");
+  // Numbers that are not the record's: searched as before.
+  r.index = 0;
+  r.line = 1;
+  r.id = "042";
+  CHECK(Shared().Analyze(r).id == "042");
+  r.id = "2125550123";
+  CHECK(Shared().Analyze(r).id == Shared().Redact("2125550123"));
+}

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "util/json_writer.h"
 
@@ -65,10 +66,18 @@ TEST_CASE("JsonWriter::Double: other values go to std::to_chars") {
   CHECK(JsonWriter::ThousandthsSpelling(-0.0, buf) == 0);
   CHECK(Written(std::nan("")) == "null");
   CHECK(Written(INFINITY) == "null");
+  // Values spelled before (the writer keeps the last few per thread) are
+  // spelled again the same, and only for the same bits.
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> any(-2e4, 2e4);
+  std::vector<double> seen;
   for (int i = 0; i < 200000; ++i) {
-    const double v = any(rng);
+    const double v = i % 3 == 2 && !seen.empty() ? seen[rng() % seen.size()] : any(rng);
+    if (seen.size() < 16) seen.push_back(v);
     REQUIRE_MESSAGE(Written(v) == ToChars(v), v);
+    REQUIRE_MESSAGE(Written(std::nextafter(v, 1e9)) == ToChars(std::nextafter(v, 1e9)), v);
   }
+  CHECK(Written(0.990792402433908) == "0.990792402433908");
+  CHECK(Written(0.990792402433908) == "0.990792402433908");
+  CHECK(Written(-0.9884756503086467) == "-0.9884756503086467");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -176,8 +177,22 @@ struct Analyzer::Impl {
   std::string customer_salt;
   // Fills the identity fields of `a` from `r`: id and channel redacted (they
   // may hold e-mail addresses, phone numbers ...), the customer keyed.
+  // The reader's own numbering (plain text: the line; other formats
+  // without an id column: the record's 1-based number) is not searched
+  // for personal data: it is the record's position, and searching it cost
+  // as much as redacting a short text.
+  static bool IsRecordNumber(const Record& r) {
+    const std::string& id = r.id;
+    if (id.empty() || id.size() > 19 || id[0] == '0') return false;
+    uint64_t v = 0;
+    for (char c : id) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v == r.line || v == r.index + 1;
+  }
   void Identify(const Record& r, Analysis* a) const {
-    a->id = redactor->ContainsPii(r.id) ? redactor->Redact(r.id).text : r.id;
+    a->id = IsRecordNumber(r) || !redactor->ContainsPii(r.id) ? r.id : redactor->Redact(r.id).text;
     a->timestamp = r.timestamp;
     a->channel = redactor->ContainsPii(r.channel) ? redactor->Redact(r.channel).text : r.channel;
     a->customer_id = CustomerKey(r.customer_id, customer_salt);
@@ -570,15 +585,35 @@ void ThemesArray(JsonWriter& w, const std::vector<ThemeHit>& themes, std::string
   w.EndArray();
 }
 
-// The members of a sentiment object; a sentence's adds its byte range.
-void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text,
+bool SameEvidence(const std::vector<EvidenceSpan>& x, const std::vector<EvidenceSpan>& y) {
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i)
+    if (x[i].begin != y[i].begin || x[i].end != y[i].end || x[i].source != y[i].source ||
+        std::memcmp(&x[i].weight, &y[i].weight, sizeof(double)) != 0)
+      return false;
+  return true;
+}
+
+// The members of a sentiment object; a sentence's adds its byte range. The
+// evidence array is written into `*out` (the writer's string) at
+// [*evidence_begin, *evidence_end), or copied from `evidence_json` when
+// that is not empty (the same spans, written before).
+void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text, const std::string* out,
+                      size_t* evidence_begin, size_t* evidence_end, std::string_view evidence_json = {},
                       const SentenceSentiment* sentence = nullptr) {
   if (sentence) w.Key("begin").Uint(sentence->begin);
   w.Key("confidence").Double(s.confidence);
   if (sentence) w.Key("end").Uint(sentence->end);
-  w.Key("evidence").BeginArray();
-  for (const auto& e : s.evidence) SpanJson(w, e, text);
-  w.EndArray();
+  w.Key("evidence");
+  if (!evidence_json.empty()) {
+    w.Raw(evidence_json);
+  } else {
+    *evidence_begin = out->size();
+    w.BeginArray();
+    for (const auto& e : s.evidence) SpanJson(w, e, text);
+    w.EndArray();
+    *evidence_end = out->size();
+  }
   if (!s.scored()) {
     w.Key("label").String("unscored").Key("reason").String(s.unscored).Key("score").Null();
     return;
@@ -625,15 +660,23 @@ void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
   for (size_t i = 0; i < red.size(); ++i)
     if (i + 1 == red.size() || red[i + 1].first != red[i].first) w.Key(red[i].first).Uint(red[i].second);
   w.EndObject();
+  // A text of one sentence mostly has the document's evidence: written
+  // once, copied.
+  size_t evidence_begin = 0, evidence_end = 0;
   w.Key("sentences").BeginArray();
   for (const auto& s : a.sentences) {
     w.BeginObject();
-    SentimentMembers(w, s.sentiment, a.text, &s);
+    SentimentMembers(w, s.sentiment, a.text, &out, &evidence_begin, &evidence_end, {}, &s);
     w.EndObject();
   }
   w.EndArray();
+  const bool same = a.sentences.size() == 1 && SameEvidence(a.sentences[0].sentiment.evidence, a.sentiment.evidence);
+  // Copied out first: appending may move the string's bytes.
+  thread_local std::string evidence;
+  evidence.assign(same ? std::string_view(out).substr(evidence_begin, evidence_end - evidence_begin)
+                       : std::string_view());
   w.Key("sentiment").BeginObject();
-  SentimentMembers(w, a.sentiment, a.text);
+  SentimentMembers(w, a.sentiment, a.text, &out, &evidence_begin, &evidence_end, evidence);
   w.EndObject();
   w.Key("signals");
   SignalsArray(w, a.signals, a.text, /*echo=*/true);

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,14 @@ class JsonWriter {
     Quoted(s);
     return *this;
   }
+  // A value written before by a JsonWriter (an object or array whole),
+  // copied as it is.
+  JsonWriter& Raw(std::string_view json) {
+    Sep();
+    out_->append(json);
+    first_ = false;
+    return *this;
+  }
   JsonWriter& Bool(bool b) {
     Sep();
     out_->append(b ? "true" : "false");
@@ -106,7 +115,31 @@ class JsonWriter {
     }
     char buf[32];
     size_t n = ThousandthsSpelling(v, buf);
-    if (n == 0) n = static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf);
+    if (n == 0) {
+      // The last values spelled on this thread, by their bits: a record
+      // writes some twice (a one-sentence text's sentence and document
+      // scores), and std::to_chars costs some 600 instructions.
+      struct Spelled {
+        uint64_t bits;
+        uint8_t n;  // 0: empty
+        char s[31];
+      };
+      thread_local Spelled memo[8] = {};
+      uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      Spelled& m = memo[(bits * 0x9E3779B97F4A7C15ull) >> 61];
+      if (m.n != 0 && m.bits == bits) {
+        out_->append(m.s, m.n);
+        return *this;
+      }
+      n = static_cast<size_t>(std::to_chars(buf, buf + 24, v).ptr - buf);
+      if (std::string_view(buf, n).find_first_of(".e") == std::string_view::npos) buf[n++] = '.', buf[n++] = '0';
+      m.bits = bits;
+      m.n = static_cast<uint8_t>(n);
+      std::memcpy(m.s, buf, n);
+      out_->append(buf, n);
+      return *this;
+    }
     std::string_view s(buf, n);
     out_->append(s);
     if (s.find_first_of(".e") == std::string_view::npos) out_->append(".0");
