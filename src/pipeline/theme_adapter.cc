@@ -27,6 +27,7 @@
 #include "classifier/classifier_backend.h"
 #include "text/segment.h"
 #include "text/stop_words.h"
+#include "util/flat_string_map.h"
 #include "util/json_depth.h"
 #include "voc/analyzer.h"
 #include "voc/pipeline.h"
@@ -190,7 +191,8 @@ bool IsWordByte(unsigned char c) {
 }
 
 // The rules' words, looked up once per word of every text classified.
-using WordIndex = std::unordered_set<std::string_view>;
+// (A hash table whose bit filter turns most words away before any probe.)
+using WordIndex = internal::FlatStringMap<uint8_t>;
 
 std::string ContentOnly(std::string_view text, bool* content, const WordIndex* rule_words = nullptr) {
   // Tokens that are not words (URLs, mentions, e-mails, masks, numbers) are
@@ -228,7 +230,7 @@ std::string ContentOnly(std::string_view text, bool* content, const WordIndex* r
     }
     while (!lower.empty() && lower.back() == '\'') lower.pop_back();
     if (digits || lower.size() < 2 || internal::IsStopWord(lower) ||
-        (rule_words != nullptr && rule_words->count(std::string_view(lower)) != 0)) {
+        (rule_words != nullptr && rule_words->find(lower) != nullptr)) {
       std::memset(&out[i], ' ', j - i);
     } else {
       *content = true;
@@ -286,9 +288,9 @@ struct ThemeAdapter::Impl {
   WordIndex rule_word_index;  // views of rule_words, for ContentOnly
 
   void IndexRuleWords() {
-    rule_word_index.clear();
+    rule_word_index = WordIndex();
     rule_word_index.reserve(rule_words.size());
-    for (const std::string& w : rule_words) rule_word_index.insert(w);
+    for (const std::string& w : rule_words) rule_word_index.emplace(w, 1);
   }
 
   static int Fold(std::string_view text, int seed) {
@@ -376,8 +378,9 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     }
     // The texts each matched word occurs in, each counted once (the words
     // of a text are looked up, not collected).
-    std::unordered_map<std::string_view, size_t> index;  // matched word -> k
-    for (const auto& [w, n] : matched) index.emplace(w, index.size());
+    internal::FlatStringMap<uint32_t> index;  // matched word -> k
+    index.reserve(matched.size());
+    for (const auto& [w, n] : matched) index.emplace(w, static_cast<uint32_t>(index.size()));
     std::vector<uint64_t> occurs(matched.size(), 0);
     std::vector<size_t> last(matched.size(), SIZE_MAX);  // the last text counted
     std::string w;
