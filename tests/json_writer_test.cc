@@ -55,8 +55,8 @@ TEST_CASE("JsonWriter::Double: thousandths are spelled as std::to_chars spells t
 TEST_CASE("JsonWriter::Double: other values go to std::to_chars") {
   using voc::internal::JsonWriter;
   char buf[32];
-  for (double v : {0.1 + 0.2, 0.0005, 1e-4, 0.3102349042892456, 12345.5, 1e4, 1e5, -1e7, 9999.9995, 0.0,
-                   -0.0, 5e-324}) {
+  for (double v :
+       {0.1 + 0.2, 0.0005, 1e-4, 0.3102349042892456, 12345.5, 1e4, 1e5, -1e7, 9999.9995, 0.0, -0.0, 5e-324}) {
     CHECK_MESSAGE(Written(v) == ToChars(v), v);
   }
   CHECK(JsonWriter::ThousandthsSpelling(0.1 + 0.2, buf) == 0);

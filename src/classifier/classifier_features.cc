@@ -320,7 +320,8 @@ void SortIds(std::vector<uint32_t>* ids) {
     const __m128i x = _mm_set1_epi32(biased[i]);
     __m128i below = _mm_setzero_si128();
     for (size_t j = 0; j < padded; j += 4)
-      below = _mm_sub_epi32(below, _mm_cmplt_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(biased + j)), x));
+      below = _mm_sub_epi32(below,
+                            _mm_cmplt_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(biased + j)), x));
     below = _mm_add_epi32(below, _mm_shuffle_epi32(below, 0x4E));
     below = _mm_add_epi32(below, _mm_shuffle_epi32(below, 0xB1));
     size_t rank = static_cast<size_t>(_mm_cvtsi128_si32(below));

@@ -670,7 +670,8 @@ void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
     w.EndObject();
   }
   w.EndArray();
-  const bool same = a.sentences.size() == 1 && SameEvidence(a.sentences[0].sentiment.evidence, a.sentiment.evidence);
+  const bool same =
+      a.sentences.size() == 1 && SameEvidence(a.sentences[0].sentiment.evidence, a.sentiment.evidence);
   // Copied out first: appending may move the string's bytes.
   thread_local std::string evidence;
   evidence.assign(same ? std::string_view(out).substr(evidence_begin, evidence_end - evidence_begin)

@@ -133,7 +133,8 @@ class JsonWriter {
         return *this;
       }
       n = static_cast<size_t>(std::to_chars(buf, buf + 24, v).ptr - buf);
-      if (std::string_view(buf, n).find_first_of(".e") == std::string_view::npos) buf[n++] = '.', buf[n++] = '0';
+      if (std::string_view(buf, n).find_first_of(".e") == std::string_view::npos)
+        buf[n++] = '.', buf[n++] = '0';
       m.bits = bits;
       m.n = static_cast<uint8_t>(n);
       std::memcpy(m.s, buf, n);
