@@ -298,7 +298,7 @@ void RadixSortIds(std::vector<uint32_t>* ids) {
 }  // namespace
 
 void SortIds(std::vector<uint32_t>* ids) {
-  constexpr size_t kMaxRanked = 48;  // beyond, a radix sort is faster
+  constexpr size_t kMaxRanked = 64;  // beyond, a radix sort is faster
   const size_t n = ids->size();
   if (n > kMaxRanked) {
     RadixSortIds(ids);
