@@ -315,6 +315,11 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
         atoms->at.begin(), atoms->at.end(),
         [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) { return x.begin < y.begin; });
     atoms->located = true;
+    atoms->by_atom.assign(atoms->at.begin(), atoms->at.end());
+    std::sort(atoms->by_atom.begin(), atoms->by_atom.end(),
+              [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
+                return x.atom != y.atom ? x.atom < y.atom : x.begin < y.begin;
+              });
   } else {  // too many to keep: the text is searched whole
     std::vector<AtomMatcher::Occurrence>().swap(atoms->at);
   }
@@ -367,6 +372,7 @@ LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
     auto it = atom_index_.find(folded);
     if (it == atom_index_.end()) return scope;
     scope.atoms[static_cast<size_t>(it->second) / 64] |= uint64_t{1} << (it->second % 64);
+    scope.atom_list.push_back(it->second);
   }
   for (size_t c = 0; c < 128; ++c) scope.barrier[c] = !alphabet[c];
   scope.usable = true;
@@ -392,16 +398,25 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
   // runs less than kJoinBytes apart are searched in one call, text between
   // them included (a search costs as much as a few hundred bytes).
   constexpr size_t kJoinBytes = 384;
-  auto it = std::lower_bound(atoms.at.begin(), atoms.at.end(), pos,
-                             [](const AtomMatcher::Occurrence& o, size_t p) { return o.begin < p; });
+  // The offsets of the pattern's atoms from `pos` on, in order: each
+  // atom's occurrences are one run of `by_atom` (a narrative holds a
+  // thousand occurrences of all atoms, a pattern's few of them).
+  thread_local std::vector<uint32_t> starts;
+  starts.clear();
+  for (int a : scope.atom_list) {
+    auto o = std::lower_bound(atoms.by_atom.begin(), atoms.by_atom.end(), std::make_pair(a, pos),
+                              [](const AtomMatcher::Occurrence& x, const std::pair<int, size_t>& key) {
+                                return x.atom != key.first ? x.atom < key.first : x.begin < key.second;
+                              });
+    for (; o != atoms.by_atom.end() && o->atom == a; ++o) starts.push_back(o->begin);
+  }
+  std::sort(starts.begin(), starts.end());
   const auto* b = reinterpret_cast<const unsigned char*>(text.data());
   bool open = false;
   size_t begin = 0, end = 0;  // the region to search, when open
-  for (; it != atoms.at.end(); ++it) {
-    const size_t at = it->begin;
+  for (const uint32_t start : starts) {
+    const size_t at = start;
     if (open && at < end) continue;  // in the region already
-    const auto a = static_cast<size_t>(it->atom);
-    if (!(scope.atoms[a / 64] >> (a % 64) & 1)) continue;
     if (open && at - end > kJoinBytes) {
       if (re.Match(text, begin, end, RE2::UNANCHORED, match, 1)) return true;
       open = false;

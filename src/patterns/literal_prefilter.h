@@ -141,6 +141,7 @@ class LiteralPrefilter {
     std::string_view text;
     bool located = false;  // `at` holds every atom occurrence, by offset
     std::vector<AtomMatcher::Occurrence> at;
+    std::vector<AtomMatcher::Occurrence> by_atom;  // the same, by atom and offset
   };
 
   // Candidates, and the atoms of `text` in `atoms` (kept until the next
@@ -166,6 +167,7 @@ class LiteralPrefilter {
     bool usable = false;
     bool barrier[256] = {};       // ASCII bytes no match contains
     std::vector<uint64_t> atoms;  // bit per matcher atom: every match contains one
+    std::vector<int> atom_list;   // the same atoms, listed
   };
   const Scope& ScopeOf(int i) const;
   Scope BuildScope(int i) const;
