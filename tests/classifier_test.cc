@@ -173,6 +173,42 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "TextClassifier: the class weight power is checked, recorded when not the default, and favours a "
+    "rare label less when below 1") {
+  // 60 billing rows against 6 delivery rows: balanced weights favour
+  // delivery on text that carries no evidence of either.
+  std::vector<voc::LabeledText> rows;
+  int deliveries = 0;
+  for (const auto& r : Synthetic(60))
+    if (r.labels[0] == "billing" || (r.labels[0] == "delivery" && deliveries++ % 10 == 0)) rows.push_back(r);
+  voc::TrainOptions o = Quick("linear");
+  o.validation_fraction = 0;  // no calibration: the raw decision values are compared
+  auto delivery = [](const voc::TextClassifier& m, const char* text) {
+    for (const auto& p : m.Predict(text, 2))
+      if (p.label == "delivery") return p.probability;
+    return 0.0;
+  };
+  std::vector<double> p;
+  for (double power : {1.0, 0.5, 0.0}) {
+    o.class_weight_power = power;
+    auto m = voc::TextClassifier::Train(rows, o);
+    REQUIRE(m.ok());
+    const bool recorded = (*m)->info().metadata_json.find("\"class_weight_power\"") != std::string::npos;
+    CHECK(recorded == (power != 1.0));
+    CHECK((*m)->Predict("the courier lost my parcel")[0].label == "delivery");
+    p.push_back(delivery(**m, "please help me today"));
+  }
+  CHECK(p[0] > p[1]);
+  CHECK(p[1] > p[2]);
+  for (double bad : {-0.5, 1.5}) {
+    o.class_weight_power = bad;
+    auto m = voc::TextClassifier::Train(rows, o);
+    REQUIRE_FALSE(m.ok());
+    CHECK(m.status().message() == "linear class weight power must be in [0, 1]");
+  }
+}
+
 TEST_CASE("TextClassifier: fastText backend learns a small synthetic task") {
   auto rows = Synthetic(60);
   auto opts = Quick("fasttext");

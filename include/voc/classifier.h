@@ -86,6 +86,12 @@ struct TrainOptions {
   // (LIBLINEAR's own default) trains about twice as fast with the same
   // predictions on all but a few texts, and is what theme adaptation uses.
   double solver_tolerance = 0.01;
+  // Linear backend, balanced settings: a label's loss is weighed by
+  // (rows / (labels x rows of the label)) to this power. 1 (the default)
+  // weighs every label's rows as much in total; 0.5 corrects the imbalance
+  // halfway (square root), so that a rare label is favoured less on text
+  // whose label mix differs from the training rows'.
+  double class_weight_power = 1.0;
   // Linear model: add TF-IDF character 2-5 grams to the word 1-2 grams. They
   // help with misspellings and rare word forms; without them prediction is
   // several times faster. Default true.

@@ -86,6 +86,9 @@ inline constexpr int kSentimentLexiconRepeatWords = 16;
 inline constexpr char kSentimentLexiconInputV2[] = "sentiment-lexicon/2";
 inline constexpr char kSentimentLexiconInputV1[] = "sentiment-lexicon/1";
 
+// TrainOptions::class_weight_power of the models TrainSentimentModel makes.
+inline constexpr double kSentimentClassWeightPower = 0.5;
+
 class SentimentAnalyzer {
  public:
   // Builds the lexicon tables and loads the model, if any. Errors:
@@ -135,7 +138,10 @@ class SentimentAnalyzer {
 // judgement of it (SentimentAnalyzer::ModelInput), so that it learns how far
 // to trust the lexicon and which words the lexicon misses. Of `options`, the
 // task ("sentiment"), input (kSentimentLexiconInput) and char_ngrams (false)
-// are set here, and backend "auto" becomes "linear" ("fasttext" trains a
+// are set here, and so is class_weight_power (kSentimentClassWeightPower: the
+// labels' imbalance corrected halfway, so that the model leans less towards
+// the rarer labels of its training rows on text whose mix of labels differs);
+// backend "auto" becomes "linear" ("fasttext" trains a
 // fastText model on the same input); the rest apply as given. The two are
 // measured against each other in models/SENTIMENT.md.
 Result<std::unique_ptr<TextClassifier>> TrainSentimentModel(const std::vector<LabeledText>& rows,

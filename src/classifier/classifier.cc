@@ -340,6 +340,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
     // trained with the default keep their metadata.)
     if (options.solver_tolerance != TrainOptions().solver_tolerance)
       for (json& c : linear) c["eps"] = options.solver_tolerance;
+    if (options.class_weight_power != TrainOptions().class_weight_power)
+      for (json& c : linear) c["class_weight_power"] = options.class_weight_power;
     candidates.insert(candidates.end(), linear.begin(), linear.end());
   }
   if (options.backend != "linear") {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <numeric>
@@ -714,8 +713,14 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   double C = params.value("C", 0.5);
   bool balanced = params.value("balanced", false);
   const double eps = params.value("eps", 0.01);
+  const double power = params.value("class_weight_power", 1.0);
   if (C <= 0) return InvalidArgumentError("linear C must be > 0");
   if (!(eps > 0 && eps < 1)) return InvalidArgumentError("linear solver tolerance must be in (0, 1)");
+  if (!(power >= 0 && power <= 1)) return InvalidArgumentError("linear class weight power must be in [0, 1]");
+  // Weight of a label with `n` of the `rows` rows, shared among `k` labels.
+  auto class_weight = [&](double n, double k) {
+    return std::pow(static_cast<double>(rows) / (k * n), power);
+  };
   if (solver != "svc" && solver != "lr")
     return InvalidArgumentError("unknown linear solver '" + solver + "' (svc or lr)");
 
@@ -763,7 +768,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
       int present = 0;
       for (int c : count) present += c > 0;
       for (int l = 0; l < L; ++l)
-        if (count[l] > 0) wl.push_back(l), wv.push_back(static_cast<double>(rows) / (present * count[l]));
+        if (count[l] > 0) wl.push_back(l), wv.push_back(class_weight(count[l], present));
     }
     param.nr_weight = static_cast<int>(wl.size());
     param.weight_label = wl.data();
@@ -799,8 +804,8 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         continue;
       }
       int wl[2] = {1, -1};
-      double wv[2] = {balanced ? static_cast<double>(rows) / (2.0 * pos) : 1.0,
-                      balanced ? static_cast<double>(rows) / (2.0 * (rows - pos)) : 1.0};
+      double wv[2] = {balanced ? class_weight(pos, 2) : 1.0,
+                      balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0};
       param.nr_weight = 2;
       param.weight_label = wl;
       param.weight = wv;

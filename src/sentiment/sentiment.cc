@@ -300,6 +300,7 @@ Result<std::unique_ptr<TextClassifier>> TrainSentimentModel(const std::vector<La
   options.input = kSentimentLexiconInput;
   if (options.backend == "auto") options.backend = "linear";
   options.char_ngrams = false;
+  options.class_weight_power = kSentimentClassWeightPower;
   options.validation = stacked(options.validation);
   return TextClassifier::Train(stacked(rows), options);
 }
