@@ -1,6 +1,7 @@
 #include "voc/analyzer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -363,27 +364,27 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     im.description["language"] = lo.model_path.empty() ? "script+cues" : "script+cues+model:" + lo.model_path;
   }
   const bool identify = options.language.empty();
-  auto side_future =
-      std::async(std::launch::async, [&options, so, lo, identify, missing = !sentiment_missing.ok()] {
-        auto redactor = Redactor::Create(options.redactor);
-        Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
-        Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
-        if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
-        if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
-        return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment));
-      });
-  // The other languages' lexicons on a thread of their own: about a
-  // quarter of the start-up's instructions, which would otherwise lengthen
-  // the thread above (the themes' patterns compile on the calling thread
-  // and a helper, shared_patterns.cc; with few or no rules, the calling
-  // thread only waits).
-  auto lexicon_future = std::async(std::launch::async, [dir] { return LoadLanguageLexicons(dir); });
-  // Joins the other threads; returns the first error in stage order:
+  // The other languages' lexicons (about a quarter of the start-up's
+  // instructions): loaded by the thread below after its own work, unless
+  // the calling thread, when it has no theme rules to compile (discovery
+  // from an empty taxonomy), claims them first and loads them meanwhile.
+  std::atomic<bool> lexicons_claimed{false};
+  Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> lexicons = InternalError("not loaded");
+  auto side_future = std::async(std::launch::async, [&options, &lexicons_claimed, &lexicons, dir, so, lo,
+                                                     identify, missing = !sentiment_missing.ok()] {
+    auto redactor = Redactor::Create(options.redactor);
+    Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
+    Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
+    if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
+    if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
+    if (!lexicons_claimed.exchange(true)) lexicons = LoadLanguageLexicons(dir);
+    return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment));
+  });
+  // Joins the other thread; returns the first error in stage order:
   // redactor, language, sentiment, lexicons, then themes and signals
   // (`status`).
   auto finish = [&](Status status) -> Status {
     auto side = side_future.get();
-    auto lexicons = lexicon_future.get();
     if (!std::get<0>(side).ok()) return std::get<0>(side).status();
     if (!std::get<1>(side).ok()) return std::get<1>(side).status();
     if (!sentiment_missing.ok()) return sentiment_missing;
@@ -449,6 +450,10 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     if (!im.taxonomy->packs().empty())
       im.description["industries"] = nlohmann::json::parse(im.industries.ToJson());
   }
+  if (std::none_of(im.taxonomy->themes().begin(), im.taxonomy->themes().end(),
+                   [](const Theme& t) { return !t.rules.empty(); }) &&
+      !lexicons_claimed.exchange(true))
+    lexicons = LoadLanguageLexicons(dir);
   auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, options.signal_options);
   if (!ts.ok()) {
     // A pattern that does not compile: the loader's message says where.
