@@ -450,10 +450,9 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     if (!im.taxonomy->packs().empty())
       im.description["industries"] = nlohmann::json::parse(im.industries.ToJson());
   }
-  if (std::none_of(im.taxonomy->themes().begin(), im.taxonomy->themes().end(),
-                   [](const Theme& t) { return !t.rules.empty(); }) &&
-      !lexicons_claimed.exchange(true))
-    lexicons = LoadLanguageLexicons(dir);
+  const bool has_rules = std::any_of(im.taxonomy->themes().begin(), im.taxonomy->themes().end(),
+                                     [](const Theme& t) { return !t.rules.empty(); });
+  if (!has_rules && !lexicons_claimed.exchange(true)) lexicons = LoadLanguageLexicons(dir);
   auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, options.signal_options);
   if (!ts.ok()) {
     // A pattern that does not compile: the loader's message says where.
@@ -467,9 +466,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   im.signals = std::move(ts->signals);
   im.patterns = std::move(ts->group);
   im.detect_signals = options.detect_signals;
-  im.scan_patterns =
-      im.detect_signals || std::any_of(im.taxonomy->themes().begin(), im.taxonomy->themes().end(),
-                                       [](const Theme& t) { return !t.rules.empty(); });
+  im.scan_patterns = im.detect_signals || has_rules;
 
   if (Status st = finish(Status()); !st.ok()) return st;
   if (!options.adapted_model.empty()) {
