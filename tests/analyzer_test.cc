@@ -809,6 +809,39 @@ TEST_CASE("Analyzer: detect_signals off leaves signals empty, the rest unchanged
   std::filesystem::remove_all(dir);
 }
 
+// Without signals the built-in cues are not compiled, but the options and
+// the extra cues are checked as they are with signals: the same errors.
+TEST_CASE("Analyzer: detect_signals off still rejects bad signal options with the same message") {
+  const std::string dir = std::filesystem::temp_directory_path() / "voc_analyzer_no_signals_errors";
+  std::filesystem::create_directories(dir);
+  const std::string empty = dir + "/empty.json";
+  std::ofstream(empty) << R"({"themes": []})";
+  for (const std::string& themes : {std::string(), empty}) {
+    voc::AnalyzerOptions o;
+    o.models_dir = VOC_SOURCE_DIR "/models";
+    o.themes = themes;
+    o.signal_options.extra_cues.push_back({voc::Signal::kEffort, "broken", "(unclosed", true});
+    auto on = voc::Analyzer::Create(o);
+    REQUIRE_FALSE(on.ok());
+    CHECK(on.status().message().find("signal cue 'broken': pattern \"(unclosed\" is not valid RE2") == 0);
+    o.detect_signals = false;
+    auto off = voc::Analyzer::Create(o);
+    REQUIRE_FALSE(off.ok());
+    CHECK(off.status().ToString() == on.status().ToString());
+    o.signal_options.extra_cues.clear();
+    o.signal_options.max_hits_per_signal = 0;
+    auto bad = voc::Analyzer::Create(o);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.status().message() == "max_hits_per_signal must be >= 1");
+    o.signal_options.max_hits_per_signal = 3;
+    o.signal_options.extra_cues.push_back({voc::Signal::kEffort, "fine", "hoops to jump", true});
+    auto good = voc::Analyzer::Create(o);
+    REQUIRE_MESSAGE(good.ok(), good.status().ToString());
+    CHECK((*good)->AnalyzeText("I had to jump through hoops to jump.").signals.empty());
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("Analyzer: an id that is the record's own number is kept, any other id is searched for PII") {
   voc::Record r;
   r.text = "My order never arrived.";

@@ -91,8 +91,8 @@ struct AnalyzerOptions {
   // CX signals detected (Analysis::signals, emotion_intensity, profanity).
   // false: left empty and 0, for a caller that never reads them (`voc
   // discover` on undated records, whose themes get no per-period finding);
-  // the cues still compile, so that errors are reported as with true. Not a
-  // config key. Default true.
+  // the built-in cues are not compiled then, the extra cues are checked, so
+  // that errors are reported as with true. Not a config key. Default true.
   bool detect_signals = true;
 };
 

@@ -14,6 +14,8 @@
 #include <fstream>
 #include <unordered_set>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "classifier/classifier_backend.h"
 #include "classifier/classifier_features.h"
@@ -58,7 +60,7 @@ std::string TempPath(const char* what) {
 // Bounds-checked walk over a fastText model image (format version 12).
 class ImageWalker {
  public:
-  explicit ImageWalker(std::string_view b) : r_(b) {}
+  explicit ImageWalker(std::string_view b) : all_(b), r_(b) {}
   bool I32(int32_t* v) {
     uint32_t u;
     if (!r_.U32(&u)) return false;
@@ -84,13 +86,23 @@ class ImageWalker {
   }
   // A NUL-terminated word.
   bool Word(std::string* w) {
-    w->clear();
-    for (;;) {
-      uint8_t c;
-      if (!r_.U8(&c)) return false;
-      if (c == 0) return true;
-      w->push_back(static_cast<char>(c));
+    const size_t at = r_.pos();
+    const void* nul = std::memchr(all_.data() + at, 0, all_.size() - at);
+    if (nul == nullptr) return false;
+    const size_t n = static_cast<size_t>(static_cast<const char*>(nul) - (all_.data() + at));
+    w->assign(all_.data() + at, n);
+    return r_.Skip(n + 1);
+  }
+  // `n` pairs of int32 (false if fewer bytes are left), read into `pairs`.
+  bool I32Pairs(size_t n, std::vector<std::pair<int32_t, int32_t>>* pairs) {
+    std::string_view b;
+    if (n > r_.remaining() / 8 || !r_.Bytes(8 * n, &b)) return false;
+    pairs->resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      std::memcpy(&(*pairs)[i].first, b.data() + 8 * i, 4);
+      std::memcpy(&(*pairs)[i].second, b.data() + 8 * i + 4, 4);
     }
+    return true;
   }
   // `n` floats, each finite and of a magnitude a trained model can have
   // (fastText throws on NaN while predicting; huge values overflow to NaN).
@@ -106,6 +118,7 @@ class ImageWalker {
   size_t remaining() const { return r_.remaining(); }
 
  private:
+  std::string_view all_;  // the whole image; r_ reads it
   ByteReader r_;
 };
 
@@ -232,9 +245,9 @@ Status ValidateImageLabels(std::string_view image, const std::vector<std::string
     if (prune_size > bucket || static_cast<uint64_t>(prune_size) * 8 > w.remaining())
       return Bad("pruning index out of range");
     std::vector<bool> firsts(static_cast<size_t>(bucket), false);
-    for (int64_t i = 0; i < prune_size; ++i) {
-      int32_t first, second;
-      if (!w.I32(&first) || !w.I32(&second)) return Bad("truncated pruning index");
+    std::vector<std::pair<int32_t, int32_t>> pairs;
+    if (!w.I32Pairs(static_cast<size_t>(prune_size), &pairs)) return Bad("truncated pruning index");
+    for (const auto& [first, second] : pairs) {
       if (first < 0 || first >= bucket || second < 0 || second >= prune_size || firsts[first])
         return Bad("pruning index entry out of range");
       firsts[first] = true;

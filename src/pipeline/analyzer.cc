@@ -7,7 +7,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
+#include <iterator>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -345,11 +348,6 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     }
   }
   im.description["sentiment"] = so.model_path.empty() ? "lexicon" : "lexicon+model:" + so.model_path;
-  // The redactor compiles and then the sentiment model loads on a second
-  // thread, while this one compiles the themes and the signal cues (one
-  // pattern group, shared_patterns.h), the longest of the three: two threads
-  // for two cores, so that it is not slowed by a third. Errors are still
-  // reported in the order of the stages.
   // Language: forced, or identified with the shipped model when present.
   LanguageOptions lo;
   if (!options.language.empty()) {
@@ -364,39 +362,72 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
     im.description["language"] = lo.model_path.empty() ? "script+cues" : "script+cues+model:" + lo.model_path;
   }
   const bool identify = options.language.empty();
-  // The other languages' lexicons (about a quarter of the start-up's
-  // instructions): loaded by the thread below after its own work, unless
-  // the calling thread, when it has no theme rules to compile (discovery
-  // from an empty taxonomy), claims them first and loads them meanwhile.
-  std::atomic<bool> lexicons_claimed{false};
+  // Four loading stages, independent of each other and of the themes: a
+  // second thread takes them in stage order while this one compiles the
+  // themes and the signal cues (one pattern group, shared_patterns.h), then
+  // this one takes what is left from the other end (with no theme rules to
+  // compile, all but the first two: the lexicons and the sentiment model
+  // load while the other thread compiles the redactor and loads the language
+  // model). Two threads for two cores. Each stage runs once, on whichever
+  // thread claims it; errors are reported in stage order.
+  Result<std::unique_ptr<Redactor>> redactor = InternalError("not loaded");
+  Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
+  Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
   Result<std::vector<std::unique_ptr<internal::LanguageSentiment>>> lexicons = InternalError("not loaded");
-  auto side_future = std::async(std::launch::async, [&options, &lexicons_claimed, &lexicons, dir, so, lo,
-                                                     identify, missing = !sentiment_missing.ok()] {
-    auto redactor = Redactor::Create(options.redactor);
-    Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");
-    Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
-    if (redactor.ok() && identify) language = LanguageIdentifier::Create(lo);
-    if (redactor.ok() && language.ok() && !missing) sentiment = SentimentAnalyzer::Create(so);
-    if (!lexicons_claimed.exchange(true)) lexicons = LoadLanguageLexicons(dir);
-    return std::make_tuple(std::move(redactor), std::move(language), std::move(sentiment));
+  const bool load_sentiment = sentiment_missing.ok();
+  const std::function<void()> stages[] = {
+      [&] { redactor = Redactor::Create(options.redactor); },
+      [&] {
+        if (identify) language = LanguageIdentifier::Create(lo);
+      },
+      [&] {
+        if (load_sentiment) sentiment = SentimentAnalyzer::Create(so);
+      },
+      [&] { lexicons = LoadLanguageLexicons(dir); },
+  };
+  constexpr int kStages = static_cast<int>(std::size(stages));
+  std::mutex stages_mu;
+  int first_left = 0, end_left = kStages;  // stages [first_left, end_left) not claimed
+  auto side_future = std::async(std::launch::async, [&] {
+    for (;;) {
+      int k;
+      {
+        std::lock_guard<std::mutex> lock(stages_mu);
+        if (first_left == end_left) return;
+        k = first_left++;
+      }
+      stages[k]();
+    }
   });
+  auto take_from_end = [&] {
+    for (;;) {
+      int k;
+      {
+        std::lock_guard<std::mutex> lock(stages_mu);
+        if (first_left == end_left) return;
+        k = --end_left;
+      }
+      stages[k]();
+    }
+  };
   // Joins the other thread; returns the first error in stage order:
   // redactor, language, sentiment, lexicons, then themes and signals
   // (`status`).
   auto finish = [&](Status status) -> Status {
-    auto side = side_future.get();
-    if (!std::get<0>(side).ok()) return std::get<0>(side).status();
-    if (!std::get<1>(side).ok()) return std::get<1>(side).status();
+    take_from_end();
+    side_future.get();
+    if (!redactor.ok()) return redactor.status();
+    if (!language.ok()) return language.status();
     if (!sentiment_missing.ok()) return sentiment_missing;
-    if (!std::get<2>(side).ok()) return std::get<2>(side).status();
+    if (!sentiment.ok()) return sentiment.status();
     if (!lexicons.ok()) return lexicons.status();
     if (!status.ok()) return status;
     im.language_sentiment = std::move(*lexicons);
     for (const auto& ls : im.language_sentiment)
       im.description["sentiment_languages"].push_back(ls->language());
-    im.redactor = std::move(*std::get<0>(side));
-    im.language = std::move(*std::get<1>(side));
-    im.sentiment = std::move(*std::get<2>(side));
+    im.redactor = std::move(*redactor);
+    im.language = std::move(*language);
+    im.sentiment = std::move(*sentiment);
     return Status();
   };
   // A missing model file ends here, as it did before anything was compiled.
@@ -452,8 +483,7 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   }
   const bool has_rules = std::any_of(im.taxonomy->themes().begin(), im.taxonomy->themes().end(),
                                      [](const Theme& t) { return !t.rules.empty(); });
-  if (!has_rules && !lexicons_claimed.exchange(true)) lexicons = LoadLanguageLexicons(dir);
-  auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, options.signal_options);
+  auto ts = internal::CreateThemesAndSignals(im.taxonomy, to, options.signal_options, options.detect_signals);
   if (!ts.ok()) {
     // A pattern that does not compile: the loader's message says where.
     if (LooksLikeJson(theme_source)) {

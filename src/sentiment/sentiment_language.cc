@@ -11,6 +11,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -110,6 +111,29 @@ bool IsLaughter(std::string_view w) {
   return false;
 }
 
+const si::Scanner& SharedScanner() {
+  static const si::Scanner scanner;
+  return scanner;
+}
+
+bool IsAscii(std::string_view w) {
+  for (char c : w)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+// A valence or threshold: the whole of `s` is a number (std::from_chars, or
+// strtod for what it alone reads, e.g. a leading '+'). False otherwise.
+bool ParseNumber(std::string_view s, double* v) {
+  if (s.empty()) return false;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), *v);
+  if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return true;
+  const std::string copy(s);
+  char* end = nullptr;
+  *v = std::strtod(copy.c_str(), &end);
+  return end != copy.c_str() && *end == '\0';
+}
+
 // kIgnore: function words (@ignore), never opinion terms whatever a source
 // or an inflection rule says ("plus" is not "plu" + "s").
 enum WordRole : uint8_t { kNone = 0, kNegator = 1, kBooster = 2, kDampener = 4, kContrast = 8, kIgnore = 16 };
@@ -139,7 +163,9 @@ struct LanguageSentiment::Impl {
   // term ends in `from`; `to` in its place gives the term ("lekkere" ->
   // "lekker", "buenas" -> "bueno").
   std::vector<std::pair<std::string, std::string>> suffixes;
-  si::Scanner scanner;
+  // The scanner's tables are built from compiled-in data: one for every
+  // language.
+  const si::Scanner& scanner = SharedScanner();
 
   bool Lookup(const std::string& w, float* v) const {
     auto it = terms.find(w);
@@ -230,6 +256,7 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
   im.source_negated = im.source + ":negated";
   im.negation_after = language == "de" || language == "nl";
   im.inflect_names = language == "de";
+  im.terms.reserve(static_cast<size_t>(std::count(contents.begin(), contents.end(), '\n')) + 1);
   internal::DataLines lines(contents);
   std::string_view line;
   while (lines.Next(&line)) {
@@ -242,17 +269,15 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
       const std::string_view kind = line.substr(1, sp == std::string_view::npos ? line.size() - 1 : sp - 1);
       const std::string rest(sp == std::string_view::npos ? "" : line.substr(sp + 1));
       if (kind == "neutral") {
-        char* end = nullptr;
-        const double t = std::strtod(rest.c_str(), &end);
-        if (end == rest.c_str() || *end != '\0' || !(t >= 0.0 && t < 1.0))
+        double t = 0.0;
+        if (!ParseNumber(rest, &t) || !(t >= 0.0 && t < 1.0))
           return bad("@neutral takes one number in [0, 1)");
         im.neutral = t;
         continue;
       }
       if (kind == "negation_alone") {
-        char* end = nullptr;
-        const double t = std::strtod(rest.c_str(), &end);
-        if (end == rest.c_str() || *end != '\0' || !(t >= -4.0 && t <= 0.0))
+        double t = 0.0;
+        if (!ParseNumber(rest, &t) || !(t >= -4.0 && t <= 0.0))
           return bad("@negation_alone takes one number in [-4, 0]");
         im.negation_alone = t;
         continue;
@@ -282,19 +307,19 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
     }
     const size_t tab = line.find('\t');
     if (tab == std::string_view::npos || tab == 0) return bad("expected term<TAB>valence");
-    std::string value(line.substr(tab + 1));
-    char* end = nullptr;
-    const double v = std::strtod(value.c_str(), &end);
-    if (end == value.c_str() || *end != '\0' || !std::isfinite(v) || v < -4.0 || v > 4.0)
+    double v = 0.0;
+    if (!ParseNumber(line.substr(tab + 1), &v) || !std::isfinite(v) || v < -4.0 || v > 4.0)
       return bad("valence must be a number in [-4, 4]");
     im.terms[Lower(line.substr(0, tab))] = static_cast<float>(v);
   }
   for (const auto& [t, v] : im.terms) {
+    if (IsAscii(t)) continue;  // Fold(t) == t
     std::string f = Fold(t);
     if (f != t && !im.terms.count(f)) im.folded.emplace(std::move(f), v);
   }
   std::vector<std::pair<std::string, uint8_t>> folded_roles;
   for (const auto& [w, r] : im.roles) {
+    if (IsAscii(w)) continue;
     std::string f = Fold(w);
     if (f != w && !im.roles.count(f)) folded_roles.emplace_back(std::move(f), r);
   }

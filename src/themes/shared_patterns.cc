@@ -16,7 +16,7 @@ RE2::Options GroupPatternOptions() {
 
 Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> taxonomy,
                                                 const ThemeOptions& theme_options,
-                                                const SignalOptions& signal_options) {
+                                                const SignalOptions& signal_options, bool with_signals) {
   ThemesAndSignals out;
   out.group = std::make_shared<RegexSetGroup>(GroupPatternOptions());
   auto themes = NewThemes(std::move(taxonomy), theme_options, out.group);
@@ -32,7 +32,12 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
   };
   std::future<void> helper;
   if (groups > 0) helper = std::async(std::launch::async, build);
-  auto signals = NewSignals(signal_options, out.group);
+  Result<std::unique_ptr<SignalDetector>> signals = std::unique_ptr<SignalDetector>();
+  if (with_signals) {
+    signals = NewSignals(signal_options, out.group);
+  } else if (Status st = CheckSignalOptionsAndCues(signal_options); !st.ok()) {
+    signals = st;
+  }
   if (signals.ok()) out.group->Compile();
   build();
   if (helper.valid()) helper.get();

@@ -39,10 +39,14 @@ struct ThemesAndSignals {
 };
 
 // Creates both with one group; the errors are those of ThemeClassifier::Create
-// and SignalDetector::Create, the themes' first.
+// and SignalDetector::Create, the themes' first. Without `with_signals`,
+// `signals` is null and only the signal options are checked (the same
+// errors; the built-in cues, a sixth of a start-up's instructions, are not
+// compiled).
 Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> taxonomy,
                                                 const ThemeOptions& theme_options,
-                                                const SignalOptions& signal_options);
+                                                const SignalOptions& signal_options,
+                                                bool with_signals = true);
 
 // A classifier whose rules are added to `group` (compiled by the caller;
 // ThemeClassifier::Create uses a group of its own).
@@ -62,6 +66,9 @@ Status LanguageGroupsStatus(const ThemeClassifier& classifier);
 // SignalDetector::Create uses a group of its own).
 Result<std::unique_ptr<SignalDetector>> NewSignals(const SignalOptions& options,
                                                    std::shared_ptr<RegexSetGroup> group);
+// The errors NewSignals would return for `options` (its values and extra
+// cues), without compiling the built-in cues.
+Status CheckSignalOptionsAndCues(const SignalOptions& options);
 // ThemeClassifier::ClassifyLanguage and SignalDetector::Detect, given
 // `hits`, the candidates and atoms of their (compiled) group for `text`.
 std::vector<ThemeHit> ClassifyWithHits(const ThemeClassifier& classifier, std::string_view text,

@@ -312,8 +312,9 @@ struct SignalDetector::Impl {
   std::unique_ptr<RE2> exclamations;
 
   // Compiles the cues, adding their patterns to `group` (compiled by the
-  // caller), and the built-in emotion patterns.
-  Status AddCues(std::shared_ptr<internal::RegexSetGroup> group);
+  // caller), and the built-in emotion patterns; with `builtin` false, only
+  // the options' extra cues (to check them).
+  Status AddCues(std::shared_ptr<internal::RegexSetGroup> group, bool builtin = true);
   // Detect, given the candidates of `set` for the text.
   SignalResult Detect(std::string_view text_in, const internal::RegexSetGroup::Hits& group) const;
 };
@@ -332,7 +333,7 @@ Status CheckSignalOptions(const SignalOptions& options) {
 
 }  // namespace
 
-Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> group) {
+Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> group, bool builtin) {
   set = std::move(group);
   set_base = set->size();
   auto add = [&](Signal s, const std::string& name, const std::string& pattern, bool negatable) -> Status {
@@ -346,12 +347,14 @@ Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> gr
     cues.push_back({s, name, negatable});
     return Status::Ok();
   };
-  for (const BuiltinCue& c : kCues) VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));
+  if (builtin)
+    for (const BuiltinCue& c : kCues) VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));
   for (const SignalCue& c : options.extra_cues) {
     if (static_cast<int>(c.signal) < 0 || static_cast<int>(c.signal) >= kSignalCount)
       return InvalidArgumentError("signal cue '" + c.name + "' has an unknown signal");
     VOC_RETURN_IF_ERROR(add(c.signal, c.name, c.pattern, c.negatable));
   }
+  if (!builtin) return Status::Ok();
   std::string error;
   profanity_gate = set->Add(kProfanityGate, /*ignore_case=*/true, &error);
   if (profanity_gate < 0) return InternalError("built-in profanity gate failed to compile: " + error);
@@ -376,6 +379,14 @@ Result<std::unique_ptr<SignalDetector>> internal::NewSignals(const SignalOptions
   ImplOf(*det).options = options;
   VOC_RETURN_IF_ERROR(ImplOf(*det).AddCues(std::move(group)));
   return det;
+}
+
+Status internal::CheckSignalOptionsAndCues(const SignalOptions& options) {
+  VOC_RETURN_IF_ERROR(CheckSignalOptions(options));
+  if (options.extra_cues.empty()) return Status::Ok();
+  std::unique_ptr<SignalDetector> det = ImplAccess::New<SignalDetector>();
+  ImplOf(*det).options = options;
+  return ImplOf(*det).AddCues(std::make_shared<RegexSetGroup>(GroupPatternOptions()), /*builtin=*/false);
 }
 
 SignalResult internal::DetectWithHits(const SignalDetector& detector, std::string_view text,
