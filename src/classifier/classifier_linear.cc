@@ -545,6 +545,27 @@ class LinearModel : public Backend {
     uint64_t key = 0;
     for (uint64_t k = 0; k < n; ++k) {
       uint64_t d = 0;
+      // Eight bytes at once when they hold the whole varint (keys' deltas
+      // take about seven): the seven-bit groups packed by shifts and masks.
+      constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+      if (kLittleEndian && kend - kp >= 8) {
+        uint64_t x;
+        std::memcpy(&x, kp, 8);
+        const uint64_t ends = ~x & 0x8080808080808080ULL;  // bytes without the continuation bit
+        if (ends != 0) {
+          const int bytes = __builtin_ctzll(ends) / 8 + 1;
+          if (bytes < 8) x &= (uint64_t{1} << (8 * bytes)) - 1;
+          x &= 0x7F7F7F7F7F7F7F7FULL;
+          x = ((x & 0x7F007F007F007F00ULL) >> 1) | (x & 0x007F007F007F007FULL);
+          x = ((x & 0x3FFF00003FFF0000ULL) >> 2) | (x & 0x00003FFF00003FFFULL);
+          x = ((x & 0x0FFFFFFF00000000ULL) >> 4) | (x & 0x000000000FFFFFFFULL);
+          kp += bytes;
+          if (k > 0 && x == 0) return bad("duplicate feature key");
+          key += x;
+          m->keys_.push_back(key);
+          continue;
+        }
+      }
       for (int shift = 0;; shift += 7) {
         if (shift >= 64 || kp == kend) return bad("truncated feature keys");
         const unsigned b = *kp++;
