@@ -15,13 +15,12 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "sentiment/sentiment_scan.h"
 #include "util/utf8_util.h"
 #include "util/data_lines.h"
+#include "util/flat_string_map.h"
 
 namespace voc {
 namespace internal {
@@ -152,9 +151,9 @@ struct Word {
 struct LanguageSentiment::Impl {
   std::string language;
   std::string source, source_negated;
-  std::unordered_map<std::string, float> terms;
-  std::unordered_map<std::string, float> folded;  // by Fold(term), when not a term itself
-  std::unordered_map<std::string, uint8_t> roles;
+  FlatStringMap<float> terms;
+  FlatStringMap<float> folded;  // by Fold(term), when not a term itself
+  FlatStringMap<uint8_t> roles;
   bool negation_after = false;  // German, Dutch: "gefällt mir nicht"
   bool inflect_names = false;   // German: nouns are capitalised, names are not told apart
   double neutral = kNeutralThreshold;
@@ -257,6 +256,7 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
   im.negation_after = language == "de" || language == "nl";
   im.inflect_names = language == "de";
   im.terms.reserve(static_cast<size_t>(std::count(contents.begin(), contents.end(), '\n')) + 1);
+  std::vector<std::string> accented_terms, accented_roles;  // first seen, in order
   internal::DataLines lines(contents);
   std::string_view line;
   while (lines.Next(&line)) {
@@ -302,7 +302,12 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
       if (role == kNone) return bad("unknown rule list '@" + std::string(kind) + "'");
       std::istringstream words(rest);
       std::string w;
-      while (words >> w) im.roles[Lower(w)] |= role;
+      while (words >> w) {
+        const std::string lower = Lower(w);
+        auto [slot, added] = im.roles.emplace(lower, 0);
+        slot->second |= role;
+        if (added && !IsAscii(lower)) accented_roles.push_back(lower);
+      }
       continue;
     }
     const size_t tab = line.find('\t');
@@ -310,20 +315,29 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
     double v = 0.0;
     if (!ParseNumber(line.substr(tab + 1), &v) || !std::isfinite(v) || v < -4.0 || v > 4.0)
       return bad("valence must be a number in [-4, 4]");
-    im.terms[Lower(line.substr(0, tab))] = static_cast<float>(v);
+    const std::string_view term = line.substr(0, tab);
+    const bool plain = IsAscii(term) && std::none_of(term.begin(), term.end(), [](char c) {
+                         return c >= 'A' && c <= 'Z';
+                       });  // already its own lower case
+    std::string lower;
+    if (!plain) lower = Lower(term);
+    auto [slot, added] = im.terms.emplace(plain ? term : std::string_view(lower), 0.0f);
+    slot->second = static_cast<float>(v);  // a repeated term: the last valence
+    if (added && !plain && !IsAscii(lower)) accented_terms.push_back(std::move(lower));
   }
-  for (const auto& [t, v] : im.terms) {
-    if (IsAscii(t)) continue;  // Fold(t) == t
+  // Unaccented forms of accented terms and rule words (Fold(t) == t for
+  // ASCII), in the file's order: the first term of a form gives its value.
+  for (const std::string& t : accented_terms) {
     std::string f = Fold(t);
-    if (f != t && !im.terms.count(f)) im.folded.emplace(std::move(f), v);
+    if (f != t && im.terms.find(f) == im.terms.end()) im.folded.emplace(f, im.terms.find(t)->second);
   }
   std::vector<std::pair<std::string, uint8_t>> folded_roles;
-  for (const auto& [w, r] : im.roles) {
-    if (IsAscii(w)) continue;
+  for (const std::string& w : accented_roles) {
     std::string f = Fold(w);
-    if (f != w && !im.roles.count(f)) folded_roles.emplace_back(std::move(f), r);
+    if (f != w && im.roles.find(f) == im.roles.end())
+      folded_roles.emplace_back(std::move(f), im.roles.find(w)->second);
   }
-  for (auto& [f, r] : folded_roles) im.roles.emplace(std::move(f), r);
+  for (auto& [f, r] : folded_roles) im.roles.emplace(f, r);
   return ls;
 }
 
