@@ -259,3 +259,57 @@ TEST_CASE("gated detectors fire at the edges of their runs") {
   CHECK((*r)->Redact("acct XXXX-XXXX and {$12.50} by [PHONE]").existing_masks == 3);
   CHECK((*r)->Redact("aXXXX and FOXX").existing_masks == 0);
 }
+
+// On ranges of ASCII bytes the detectors run compiled for Latin-1 (cheaper
+// to compile); elsewhere compiled for UTF-8. The same ASCII text, alone and
+// after "é " (which sends every whole-text detector to its UTF-8 form),
+// must be redacted alike, spans shifted by the prefix.
+TEST_CASE("Redactor: ASCII texts get the same spans from the Latin-1 and the UTF-8 patterns") {
+  auto r = voc::Redactor::Create(voc::RedactorOptions());
+  REQUIRE(r.ok());
+  static const char* const kPii[] = {"jo.doe+x@mail.example.co.uk",
+                                     "(555) 123-4567",
+                                     "+44 20 7946 0958",
+                                     "0044 20 7946 0958",
+                                     "4111 1111 1111 1111",
+                                     "SSN 123-45-6789",
+                                     "IBAN GB82WEST12345698765432",
+                                     "https://shop.example.com/reset?token=abc123XYZ987",
+                                     "www.shop.example.com/orders/123",
+                                     "acct # 7741 2290 1187",
+                                     "order 12345",
+                                     "192.168.0.17",
+                                     "fe80::1ff:fe23:4567:890a",
+                                     "1600 Pennsylvania Ave NW",
+                                     "my name is Peter Parker",
+                                     "ref: XJ-99812",
+                                     "DOB 01/02/1980",
+                                     "zip 94103",
+                                     "a@b",
+                                     "dr.who@tardis.space"};
+  static const char* const kFiller[] = {" ", " and ", ", call ", " please ", "\n", " my ", ": "};
+  const std::string prefix = "\xC3\xA9 ";
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<size_t> pii(0, std::size(kPii) - 1), filler(0, std::size(kFiller) - 1);
+  size_t spans = 0;
+  for (int t = 0; t < 400; ++t) {
+    std::string text;
+    for (int k = 0; k < 1 + t % 5; ++k) {
+      text += kPii[pii(rng)];
+      text += kFiller[filler(rng)];
+    }
+    if (t % 3 == 0) text += RandomText(&rng, 12);  // random pieces may bring their own UTF-8
+    const voc::Redaction a = (*r)->Redact(text);
+    const voc::Redaction b = (*r)->Redact(prefix + text);
+    INFO("text '" << text << "'");
+    REQUIRE(a.spans.size() == b.spans.size());
+    for (size_t i = 0; i < a.spans.size(); ++i) {
+      CHECK(a.spans[i].name == b.spans[i].name);
+      CHECK(a.spans[i].begin + prefix.size() == b.spans[i].begin);
+      CHECK(a.spans[i].end + prefix.size() == b.spans[i].end);
+    }
+    CHECK(prefix + a.text == b.text);
+    spans += a.spans.size();
+  }
+  CHECK(spans > 600);  // the texts hold personal data of every kind
+}

@@ -115,11 +115,7 @@ const si::Scanner& SharedScanner() {
   return scanner;
 }
 
-bool IsAscii(std::string_view w) {
-  for (char c : w)
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  return true;
-}
+bool IsAscii(std::string_view w) { return IsAsciiBytes(w); }
 
 // A valence or threshold: the whole of `s` is a number (std::from_chars, or
 // strtod for what it alone reads, e.g. a leading '+'). False otherwise.

@@ -1168,6 +1168,23 @@ struct Detector {
     });
     return *re;
   }
+  // The pattern compiled for Latin-1, for ranges of ASCII bytes: there it
+  // finds what Re() finds (a class or a case fold of the pattern meets only
+  // ASCII bytes in them, and \b is ASCII in both), and it compiles in a
+  // fraction of the time (\p{L} and the like build no UTF-8 automata: the
+  // e-mail pattern, 30 M instructions in UTF-8, is about 1 M). Null when it
+  // does not compile that way (a code point above U+00FF in the pattern).
+  const RE2* AsciiRe() const {
+    std::call_once(*ascii_compiled, [this] {
+      RE2::Options o;
+      o.set_log_errors(false);
+      o.set_max_mem(64 << 20);
+      o.set_encoding(RE2::Options::EncodingLatin1);
+      auto r = std::make_unique<RE2>(pattern, o);
+      if (r->ok()) ascii_re = std::move(r);
+    });
+    return ascii_re.get();
+  }
   static std::unique_ptr<RE2> Compile(const std::string& pattern) {
     RE2::Options o;
     o.set_log_errors(false);
@@ -1176,6 +1193,8 @@ struct Detector {
   }
   std::unique_ptr<std::once_flag> compiled = std::make_unique<std::once_flag>();
   mutable std::unique_ptr<RE2> re;
+  std::unique_ptr<std::once_flag> ascii_compiled = std::make_unique<std::once_flag>();
+  mutable std::unique_ptr<RE2> ascii_re;
 };
 
 struct Candidate {
@@ -1837,6 +1856,7 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     if (detectors[i].scope == Detector::kUrlRuns || detectors[i].scope == Detector::kEmailRuns) hit[i] = 1;
 
   const Ctx ctx{text};
+  const bool text_ascii = internal::IsAsciiBytes(text);
   re2::StringPiece in(text.data(), text.size());
   re2::StringPiece groups[2];
   const Ranges whole = {{0, static_cast<uint32_t>(text.size())}};
@@ -1851,8 +1871,11 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
                            : d.scope == Detector::kEmailRuns ? email_runs
                            : d.scope == Detector::kUrlRuns   ? url_runs
                                                              : whole;
-    const RE2& re = d.Re();
     for (const auto& [range_b, range_e] : ranges) {
+      const RE2* ascii = text_ascii || internal::IsAsciiBytes(text.substr(range_b, range_e - range_b))
+                             ? d.AsciiRe()
+                             : nullptr;
+      const RE2& re = ascii != nullptr ? *ascii : d.Re();
       size_t pos = range_b;
       while (pos < range_e && re.Match(in, pos, range_e, RE2::UNANCHORED, groups, ngroups)) {
         const re2::StringPiece& g = groups[d.group];

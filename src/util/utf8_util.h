@@ -14,6 +14,19 @@ namespace internal {
 
 constexpr char32_t kReplacementChar = 0xFFFD;
 
+// Whether every byte of `s` is ASCII (below 0x80), eight bytes at a time.
+inline bool IsAsciiBytes(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ULL) return false;
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
+  return true;
+}
+
 // Decodes one code point of `s` at `*pos` and advances `*pos`. A malformed or
 // truncated sequence yields U+FFFD and advances past its maximal valid prefix
 // (at least one byte), as the Unicode standard recommends; `*invalid` is set.
