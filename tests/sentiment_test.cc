@@ -111,6 +111,98 @@ TEST_CASE("Sentiment: customer-service phrases") {
   CHECK(Label("It works well") == voc::Polarity::kPositive);
   CHECK(Label("Very dissapointed, sent it back") == voc::Polarity::kNegative);
   CHECK(Label("Overpriced and flimsy") == voc::Polarity::kNegative);
+  // "well" praises after a booster; alone, or in "as well", it does not.
+  for (const char* t : {"It worked very well.", "It holds up pretty well", "The plot is so well"}) {
+    std::string text = t;
+    CAPTURE(text);
+    CHECK(Label(text) == voc::Polarity::kPositive);
+    CHECK(EvidenceText(text, Lexicon().Analyze(text).document) == "well");
+  }
+  CHECK(Label("Well, I called them") == voc::Polarity::kNeutral);
+  CHECK(Label("I ordered the case as well") == voc::Polarity::kNeutral);
+  CHECK(Label("The plug did not work very well") == voc::Polarity::kNegative);
+  // General evaluative words the sources lack, and misspellings of polar words.
+  CHECK(Label("The checkout was a nightmare") == voc::Polarity::kNegative);
+  CHECK(Label("What a letdown") == voc::Polarity::kNegative);
+  CHECK(Label("The soup was tasty") == voc::Polarity::kPositive);
+  CHECK(Label("The app is buggy") == voc::Polarity::kNegative);
+  CHECK(Label("excelent service") == voc::Polarity::kPositive);
+  CHECK(Label("the delay is unacceptible") == voc::Polarity::kNegative);
+}
+
+TEST_CASE("Sentiment: ratings written with a number") {
+  struct Case {
+    const char* text;
+    const char* evidence;
+    voc::Polarity label;
+  };
+  const Case cases[] = {
+      {"10/10", "10/10", voc::Polarity::kPositive},
+      {"I rate this movie 9/10.", "9/10", voc::Polarity::kPositive},
+      {"Rating: 1 out of 10.", "1 out of 10", voc::Polarity::kNegative},
+      {"I give it 4 out of 5 stars", "4 out of 5 stars", voc::Polarity::kPositive},
+      {"He deserves 5 stars.", "5 stars", voc::Polarity::kPositive},
+      {"I gave Wirefly 1 star.", "1 star", voc::Polarity::kNegative},
+      {"2/5 stars for the food", "2/5 stars", voc::Polarity::kNegative},
+      {"a 5-star hotel", "5-star", voc::Polarity::kPositive},
+      {"10 out of 10 for the trilogy", "10 out of 10", voc::Polarity::kPositive},
+  };
+  for (const Case& c : cases) {
+    std::string text = c.text;
+    CAPTURE(text);
+    auto r = Lexicon().Analyze(text);
+    CHECK(r.document.label == c.label);
+    CHECK(EvidenceText(text, r.document) == c.evidence);
+    REQUIRE(r.document.evidence.size() == 1);
+    CHECK(r.document.evidence[0].source == "rating");
+  }
+  // Three of five is the middle of the scale; more stars score higher.
+  CHECK(Label("3 stars") == voc::Polarity::kNeutral);
+  CHECK(Score("5 stars") > Score("4 stars"));
+  CHECK(Score("1 star") < Score("2 stars"));
+  // Sizes, dates, fractions and counts are no ratings.
+  for (const char* t : {"I wear size 8/10", "size l 8/10 fits", "On 3/10 I called them", "due 3/10/2024",
+                        "9 out of 10 dentists", "3/4 sleeves", "open 24/7", "I bought 2 of them", "12/10"}) {
+    std::string text = t;
+    CAPTURE(text);
+    for (const auto& e : Lexicon().Analyze(text).document.evidence) CHECK(e.source != "rating");
+  }
+  // The pipeline's tokens find the same ratings.
+  auto tok = voc::Tokenizer::Create({});
+  REQUIRE(tok.ok());
+  for (std::string text : {"I rate this movie 9/10.", "I give it 4 out of 5 stars", "On 3/10 I called"}) {
+    CAPTURE(text);
+    auto a = Lexicon().Analyze(text, (*tok)->Tokenize(text));
+    CHECK(EvidenceText(text, a.document) == EvidenceText(text, Lexicon().Analyze(text).document));
+  }
+}
+
+TEST_CASE("Scanner: RatingValence reads the scale and stops at the rating's end") {
+  namespace si = voc::sentiment_internal;
+  size_t end = 0;
+  float v = 0;
+  std::string t = "9/10 overall";
+  REQUIRE(si::RatingValence(t, 0, 1, "", &end, &v));
+  CHECK(end == 4);
+  CHECK(v == doctest::Approx(1.5));
+  t = "0 out of five";
+  REQUIRE(si::RatingValence(t, 0, 1, "", &end, &v));
+  CHECK(end == t.size());
+  CHECK(v == doctest::Approx(-3.0));
+  t = "10 stars!";
+  REQUIRE(si::RatingValence(t, 0, 2, "", &end, &v));
+  CHECK(end == 8);
+  CHECK(v == doctest::Approx(2.0));  // more than five stars is five
+  t = "8/10 and more";
+  CHECK(si::RatingValence(t, 0, 1, "rate", &end, &v));  // a rating word before it
+  CHECK_FALSE(si::RatingValence(t, 0, 1, "", &end, &v));
+  CHECK_FALSE(si::RatingValence(t, 0, 1, "size", &end, &v));
+  t = "123/10";
+  CHECK_FALSE(si::RatingValence(t, 0, 3, "", &end, &v));  // three digits
+  t = "5 out of";
+  CHECK_FALSE(si::RatingValence(t, 0, 1, "", &end, &v));  // cut short
+  t = "5 starships";
+  CHECK_FALSE(si::RatingValence(t, 0, 1, "", &end, &v));
 }
 
 TEST_CASE("Sentiment: negation scope") {

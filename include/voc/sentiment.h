@@ -100,13 +100,14 @@ class SentimentAnalyzer {
 
   // Scores UTF-8 `text` (invalid bytes are tolerated). Offsets in the result
   // are byte offsets into `text`.
-  // Uses a built-in scanner for words, emoji, emoticons and sentences.
+  // Uses a built-in scanner for words, emoji, emoticons, ratings written
+  // with a number ("9/10", "1 out of 5", "5 stars") and sentences.
   SentimentResult Analyze(std::string_view text) const;
 
   // Scores `text` with the tokens and sentences the pipeline's Tokenizer
   // already produced for it (`tokens` must come from tokenizing `text`):
   // words, contractions, numbers and hashtags (without '#') are looked up,
-  // emoji and emoticons scored, URLs, e-mails, mentions, masks, money and
+  // emoji, emoticons and ratings ("9/10", "5 stars") scored, URLs, e-mails, mentions, masks, money and
   // times ignored. Tokens that lie outside `text` are skipped. Sentences keep
   // the Tokenizer's byte ranges; a sentence with nothing scorable in it (only
   // a URL, say) has no entry in `sentences`.

@@ -153,7 +153,7 @@ struct Hit {
   uint32_t sentence;
 };
 
-constexpr const char* kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon"};
+constexpr const char* kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon", "rating"};
 
 // Working arrays of Impl::Score, reused by each thread.
 struct ScoreScratch {
@@ -169,6 +169,8 @@ double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 // VADER's valence of "pretty" as an adjective.
 constexpr float kPrettyValence = 2.2f;
+// "well" after a booster, as voc's lexicon values "work well".
+constexpr float kWellValence = 1.8f;
 
 // "too" + a word of no polarity ("too big"): an excess. Not after "too":
 // function words ("too and", "too as"), which end no excess.
@@ -380,15 +382,31 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text, const Tokeniza
     for (uint32_t i = sen.first_token; i < sen.end_token && i < in.size(); ++i)
       sentence_of[i] = static_cast<uint32_t>(s);
   }
-  std::string stripped;
+  std::string stripped, prev;
   uint32_t last_sentence = UINT32_MAX;
+  uint32_t rating_end = 0;  // tokens before it belong to a rating
   for (size_t i = 0; i < in.size(); ++i) {
     const voc::Token& t = in[i];
-    if (t.begin >= t.end || t.end > text.size()) continue;
+    if (t.begin >= t.end || t.end > text.size() || t.begin < rating_end) continue;
     si::Token o;
     o.begin = t.begin;
     o.end = t.end;
     std::string_view piece = text.substr(t.begin, t.end - t.begin);
+    if (t.kind == TokenKind::kNumber) {
+      // A rating ("9/10", "1 star") is scored as the scanner scores it.
+      prev.clear();
+      if (!toks.empty() && toks.back().kind == si::TokenKind::kWord)
+        for (uint32_t k = toks.back().begin; k < toks.back().end; ++k)
+          prev.push_back((text[k] >= 'A' && text[k] <= 'Z') ? static_cast<char>(text[k] + 32) : text[k]);
+      size_t end = 0;
+      float v = 0;
+      if (si::RatingValence(text, t.begin, t.end, prev, &end, &v)) {
+        o.kind = si::TokenKind::kRating;
+        o.end = static_cast<uint32_t>(end);
+        o.valence = v;
+        rating_end = o.end;
+      }
+    }
     switch (t.kind) {
       case TokenKind::kHashtag:
         if (piece.size() < 2) continue;
@@ -397,6 +415,7 @@ SentimentResult SentimentAnalyzer::Analyze(std::string_view text, const Tokeniza
       case TokenKind::kWord:
       case TokenKind::kContraction:
       case TokenKind::kNumber: {
+        if (o.kind == si::TokenKind::kRating) break;  // scored as it is
         o.kind = si::TokenKind::kWord;
         int letters = 0, lowers = 0;
         for (uint32_t p = o.begin; p < o.end; ++p) {
@@ -518,9 +537,10 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   // 1. Lexicon lookups: phrases first (longest match), then single terms.
   for (size_t i = 0; i < n; ++i) {
     const si::Token& t = toks[i];
-    if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon) {
+    if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon ||
+        t.kind == si::TokenKind::kRating) {
       valence[i] = t.valence;
-      source[i] = t.kind == si::TokenKind::kEmoji ? 2 : 3;
+      source[i] = t.kind == si::TokenKind::kEmoji ? 2 : t.kind == si::TokenKind::kEmoticon ? 3 : 4;
       span_end[i] = t.end;
       continue;
     }
@@ -578,7 +598,21 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     if (entry != nullptr && entry->second.term) {
       valence[i] = entry->second.valence;
       span_end[i] = t.end;
-    } else if (key == "like") {
+    } else if (std::string_view(key) == "well") {
+      // "well" after a booster praises how a thing is done ("works very
+      // well", "holds up pretty well"); alone it is an interjection, "as
+      // well" or the well of a place (and "well made" is a phrase).
+      if (i > 0 && toks[i - 1].kind == si::TokenKind::kWord && toks[i - 1].sentence == t.sentence) {
+        key.clear();
+        append_key(toks[i - 1], false);
+        const auto* r = lexicon.find(key);
+        if (r != nullptr && (r->second.role & kBooster)) {
+          valence[i] = kWellValence;
+          span_end[i] = t.end;
+        }
+        key.assign("well");
+      }
+    } else if (std::string_view(key) == "like") {
       // "like" is polar only as a verb of a personal subject ("I like it"),
       // not as a preposition ("looks like") or a request ("would like").
       static constexpr const char* kLikers[] = {"i",   "we",      "you",  "they", "really",    "do",
@@ -614,7 +648,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         continue;
       }
       key.assign("too");
-    } else if (key == "pretty") {
+    } else if (std::string_view(key) == "pretty") {
       // "pretty" is an adjective, not the booster of "pretty good", when it
       // ends its clause ("so pretty!", "looks pretty.") or follows a booster
       // ("very pretty colours").

@@ -361,9 +361,13 @@ SentimentResult LanguageSentiment::Analyze(std::string_view text) const {
       if (t.sentence < bangs.size()) bangs[t.sentence] += t.bangs;
       continue;
     }
-    if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon) {
-      hits.push_back(
-          {t.begin, t.end, t.valence, t.kind == si::TokenKind::kEmoji ? "emoji" : "emoticon", t.sentence});
+    if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon ||
+        t.kind == si::TokenKind::kRating) {
+      hits.push_back({t.begin, t.end, t.valence,
+                      t.kind == si::TokenKind::kEmoji      ? "emoji"
+                      : t.kind == si::TokenKind::kEmoticon ? "emoticon"
+                                                           : "rating",
+                      t.sentence});
       if (!words.empty()) words.back().clause_break_after = true;
       continue;
     }

@@ -76,7 +76,103 @@ unsigned EmoticonPair(char a, char b) {
   return lower(a) << 8 | lower(b);
 }
 
+// Case-insensitive: does `text` at `p` start with `lower` (ASCII)?
+bool StartsWithWord(std::string_view text, size_t p, std::string_view lower) {
+  if (p + lower.size() > text.size()) return false;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    const char c = text[p + i];
+    if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c) != lower[i]) return false;
+  }
+  return true;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
 }  // namespace
+
+bool RatingValence(std::string_view text, size_t begin, size_t end_digits, std::string_view prev, size_t* end,
+                   float* valence) {
+  const size_t n = text.size();
+  if (end_digits <= begin || end_digits - begin > 2) return false;
+  int num = 0;
+  for (size_t i = begin; i < end_digits; ++i) {
+    if (!IsDigit(text[i])) return false;
+    num = num * 10 + (text[i] - '0');
+  }
+  auto alnum_at = [&](size_t i) { return i < n && IsAsciiAlnum(static_cast<unsigned char>(text[i])); };
+  // The first non-blank byte at or after i (n at the end).
+  auto skip_blanks = [&](size_t i) {
+    while (i < n && (text[i] == ' ' || text[i] == '\t')) ++i;
+    return i;
+  };
+  // Words that may follow a rating without making it a count ("9 out of 10
+  // people"): "stars", "for the food", "overall".
+  auto rating_word_at = [&](size_t i) {
+    for (std::string_view w : {"star", "for", "overall", "rating"})
+      if (StartsWithWord(text, i, w)) return true;
+    return false;
+  };
+  auto stars_after = [&](size_t i) -> size_t {  // end of " stars" / " star" at i, or i
+    const size_t s = skip_blanks(i);
+    if (s == i && !(i < n && text[i] == '-')) return i;
+    const size_t w = s < n && text[s] == '-' ? s + 1 : s;
+    for (std::string_view st : {"stars", "star"})
+      if (StartsWithWord(text, w, st) && !alnum_at(w + st.size())) return w + st.size();
+    return i;
+  };
+  size_t e = end_digits;
+  int scale = 0;
+  if (e < n && text[e] == '/') {
+    // "N/5", "N/10"; not a date ("3/10/2024", "3/10.5") nor a fraction of another scale.
+    size_t d = e + 1;
+    int den = 0;
+    while (d < n && IsDigit(text[d]) && d - e <= 2) den = den * 10 + (text[d++] - '0');
+    if (d == e + 1 || (den != 5 && den != 10) || alnum_at(d) || (d < n && text[d] == '/')) return false;
+    if (d + 1 < n && (text[d] == '.' || text[d] == ',') && IsDigit(text[d + 1])) return false;
+    // A size ("size l 8/10") or a date ("on 3/10 I called") is no rating:
+    // the number must follow a rating word, or end its clause.
+    const bool cue = prev == "rate" || prev == "rated" || prev == "rating" || prev == "give" ||
+                     prev == "gave" || prev == "giving" || prev == "score" || prev == "solid" ||
+                     prev == "a" || prev == "an";
+    const bool single_letter = prev.size() == 1 && prev != "a" && prev != "i";
+    if (prev == "size" || prev == "sizes" || single_letter) return false;
+    scale = den;
+    e = stars_after(d);
+    const size_t next = skip_blanks(e);
+    if (!cue && e == d && next < n && IsAsciiAlnum(static_cast<unsigned char>(text[next])) &&
+        !rating_word_at(next))
+      return false;
+  } else if (StartsWithWord(text, skip_blanks(e), "out of ")) {
+    size_t d = skip_blanks(skip_blanks(e) + 7);
+    if (StartsWithWord(text, d, "10") || StartsWithWord(text, d, "ten")) {
+      scale = 10;
+      d += text[d] == '1' ? 2 : 3;
+    } else if (StartsWithWord(text, d, "5") || StartsWithWord(text, d, "five")) {
+      scale = 5;
+      d += text[d] == '5' ? 1 : 4;
+    } else {
+      return false;
+    }
+    if (alnum_at(d)) return false;
+    e = stars_after(d);
+    const size_t next = skip_blanks(e);
+    if (e == d && next < n && IsAsciiAlnum(static_cast<unsigned char>(text[next])) && !rating_word_at(next))
+      return false;  // "9 out of 10 dentists": a count
+  } else {
+    const size_t s = stars_after(e);
+    if (s == e) return false;
+    scale = 5;
+    e = s;
+  }
+  if (num > scale) {
+    if (scale != 5) return false;  // "12/10"
+    num = scale;                   // "10 stars"
+  }
+  const float f = static_cast<float>(num) / static_cast<float>(scale);
+  *valence = std::max(-3.0f, std::min(2.5f, 5.0f * (f - 0.6f)));
+  *end = e;
+  return true;
+}
 
 Scanner::Scanner() {
   for (size_t i = 0; i < kEmojiTermCount; ++i) {
@@ -300,6 +396,26 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         q += wl;
       }
       if (internal::IsNumberWord(text.substr(p, q - p))) {  // numbers are not words
+        // but a rating is scored ("9/10", "1 star").
+        std::string_view prev;
+        if (!tokens->empty() && tokens->back().kind == TokenKind::kWord &&
+            tokens->back().end - tokens->back().begin < sizeof(lower)) {
+          const Token& b = tokens->back();
+          for (uint32_t k = b.begin; k < b.end; ++k)
+            lower[k - b.begin] =
+                (text[k] >= 'A' && text[k] <= 'Z') ? static_cast<char>(text[k] + 32) : text[k];
+          prev = std::string_view(lower, b.end - b.begin);
+        }
+        size_t rating_end = 0;
+        float v = 0;
+        if (q - p <= 2 && RatingValence(text, p, q, prev, &rating_end, &v) && rating_end <= stop) {
+          t.end = static_cast<uint32_t>(rating_end);
+          t.kind = TokenKind::kRating;
+          t.valence = v;
+          emit(t);
+          p = rating_end;
+          continue;
+        }
         p = q;
         continue;
       }

@@ -15,7 +15,9 @@
 namespace voc {
 namespace sentiment_internal {
 
-enum class TokenKind : uint8_t { kWord, kEmoji, kEmoticon, kPunct };
+// kRating: a rating written with a number ("9/10", "4 out of 5", "1 star"),
+// with its valence.
+enum class TokenKind : uint8_t { kWord, kEmoji, kEmoticon, kPunct, kRating };
 
 struct Token {
   uint32_t begin = 0;  // byte offsets into the scanned text
@@ -24,7 +26,7 @@ struct Token {
   bool all_caps = false;      // a word of 2+ letters, none lower case
   bool clause_break = false;  // punctuation that ends negation scope (, ; : . ! ? ...)
   uint8_t bangs = 0;          // number of '!' in a punctuation token
-  float valence = 0.0f;       // emoji and emoticons: their lexicon valence
+  float valence = 0.0f;       // emoji, emoticons and ratings: their valence
   uint32_t sentence = 0;      // index into the sentence list
 };
 
@@ -36,7 +38,8 @@ class Scanner {
   // Splits `text` into tokens and sentences. The sentences are those every
   // stage shares (segment.h: the Tokenizer's); a sentence may hold no token
   // here. URLs, e-mail addresses, @mentions, masks, money, times and numbers
-  // are not tokens (never scored). `social`, if given, is set to the social
+  // are not tokens (never scored), but for a number that is a rating
+  // (RatingValence). `social`, if given, is set to the social
   // tokens of `text` (segment.h SocialSpans), which the scan finds.
   void Scan(std::string_view text, std::vector<Token>* tokens,
             std::vector<std::pair<uint32_t, uint32_t>>* sentences,
@@ -58,6 +61,17 @@ class Scanner {
   // emoticon lookups.
   uint64_t emoticon_starts_[1024] = {};
 };
+
+// Whether the number text[begin, end) (digits) starts a rating: "N/5" or
+// "N/10" (at the end of a clause or after "rate", "give", "score" ...;
+// not a size, "size l 8/10", or a date, "on 3/10 I called"), "N out of
+// 5/10" (not followed by a word: "9 out of 10 dentists"), "N star(s)" or
+// "N-star" (out of 5). On success sets *end to the rating's end and
+// *valence to 5 x (N / scale - 0.6), clamped to [-3, 2.5]: 3 of 5 is
+// neutral, 5 of 5 scores 2.0, 1 of 5 -2.0. `prev` is the word before the
+// number, lower case (empty if none).
+bool RatingValence(std::string_view text, size_t begin, size_t end_digits, std::string_view prev, size_t* end,
+                   float* valence);
 
 // `w` with every run of three or more equal ASCII letters cut to `keep`
 // ("buenooo" -> "bueno", "cooool" -> "cool" with keep 2); `w` itself when
