@@ -828,6 +828,14 @@ TEST_CASE("Analyzer: detect_signals off still rejects bad signal options with th
     auto off = voc::Analyzer::Create(o);
     REQUIRE_FALSE(off.ok());
     CHECK(off.status().ToString() == on.status().ToString());
+    o.signal_options.extra_cues = {{voc::Signal::kEffort, "", "x", true}};
+    auto unnamed = voc::Analyzer::Create(o);
+    REQUIRE_FALSE(unnamed.ok());
+    CHECK(unnamed.status().message() == "signal cue with an empty name");
+    o.signal_options.extra_cues = {{static_cast<voc::Signal>(99), "odd", "x", true}};
+    auto unknown = voc::Analyzer::Create(o);
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.status().message() == "signal cue 'odd' has an unknown signal");
     o.signal_options.extra_cues.clear();
     o.signal_options.max_hits_per_signal = 0;
     auto bad = voc::Analyzer::Create(o);

@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <utility>
@@ -258,6 +259,69 @@ TEST_CASE("gated detectors fire at the edges of their runs") {
   // Existing masks counted where they start, not inside words.
   CHECK((*r)->Redact("acct XXXX-XXXX and {$12.50} by [PHONE]").existing_masks == 3);
   CHECK((*r)->Redact("aXXXX and FOXX").existing_masks == 0);
+}
+
+// On ranges of ASCII bytes a detector whose pattern is ASCII runs compiled
+// for Latin-1 (cheaper to compile). Each such pattern of the default
+// redactor, and a custom one, must find the same matches in both encodings
+// from every start offset of random ASCII texts.
+TEST_CASE("Redactor: the Latin-1 form of each ASCII pattern matches as the UTF-8 form on ASCII text") {
+  voc::RedactorOptions o;
+  o.extra_patterns = {"REF=(?i)ref(?:erence)?[ #:]*[a-z]{2}-?\\d{4,8}\\b", "(?i)\\bk[a-z]y\\b"};
+  auto r = voc::Redactor::Create(o);
+  REQUIRE(r.ok());
+  const std::vector<std::string> patterns = voc::internal::Latin1DetectorPatterns(**r);
+  CHECK(patterns.size() >= 8);  // e-mail, URL and the numeric detectors among them
+  CHECK(std::find(patterns.begin(), patterns.end(), voc::internal::EmailPattern()) != patterns.end());
+  CHECK(std::find(patterns.begin(), patterns.end(), voc::internal::UrlPattern()) != patterns.end());
+  static const char* const kPieces[] = {
+      "0",    "1",    "4111", "555",  "123-45-6789", " ",   " ",    ".",       "-",        "/",
+      "_",    "(",    ")",    "+",    ",",           ":",   "#",    "@",       "a",        "x",
+      "X",    "e",    "de",   "co",   "m",           "com", "www.", "http://", "https://", "ref ",
+      "REF#", "key",  "KEY",  "acct", "order ",      "Ave", " St",  "NW",      "ssn",      "IBAN ",
+      "GB82", "WEST", "%",    "'",    "\n",          "?",   "=",    "&",       "~"};
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<size_t> pick(0, std::size(kPieces) - 1);
+  RE2::Options utf8, latin1;
+  utf8.set_log_errors(false);
+  latin1.set_log_errors(false);
+  latin1.set_encoding(RE2::Options::EncodingLatin1);
+  size_t matches = 0;
+  for (const std::string& p : patterns) {
+    RE2 a(p, utf8), b(p, latin1);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    for (int t = 0; t < 300; ++t) {
+      std::string text;
+      for (int k = 0; k < 3 + t % 30; ++k) text += kPieces[pick(rng)];
+      re2::StringPiece in(text), ma, mb;
+      for (size_t pos = 0; pos < text.size(); ++pos) {
+        const bool fa = a.Match(in, pos, text.size(), RE2::UNANCHORED, &ma, 1);
+        const bool fb = b.Match(in, pos, text.size(), RE2::UNANCHORED, &mb, 1);
+        INFO("pattern " << p << " text '" << text << "' from " << pos);
+        REQUIRE(fa == fb);
+        if (!fa) break;
+        CHECK(ma.data() == mb.data());
+        CHECK(ma.size() == mb.size());
+        ++matches;
+      }
+    }
+  }
+  CHECK(matches > 2000);  // the texts exercise the patterns
+}
+
+// A custom pattern with a non-ASCII literal runs compiled for UTF-8 even on
+// ASCII text: in Latin-1 "°?" would read as two bytes, the first required.
+TEST_CASE("Redactor: a custom pattern with a non-ASCII literal masks ASCII text as it masks other text") {
+  voc::RedactorOptions o;
+  o.extra_patterns = {"REF=n\u00b0?\\d{6}"};
+  auto r = voc::Redactor::Create(o);
+  REQUIRE(r.ok());
+  CHECK(voc::internal::Latin1DetectorPatterns(**r).size() ==
+        voc::internal::Latin1DetectorPatterns(**voc::Redactor::Create()).size());
+  CHECK((*r)->Redact("file n123456 please").text == "file [REF] please");
+  CHECK((*r)->Redact("file n\u00b0123456 please").text == "file [REF] please");
+  CHECK((*r)->Redact("caf\u00e9 file n123456 please").text == "caf\u00e9 file [REF] please");
 }
 
 // On ranges of ASCII bytes the detectors run compiled for Latin-1 (cheaper

@@ -133,6 +133,7 @@ class Redactor {
   bool ContainsPii(std::string_view utf8) const;
 
  private:
+  friend class ImplAccess;  // tests list the detectors' patterns
   struct Impl;
   explicit Redactor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -98,10 +98,12 @@ class ImageWalker {
     std::string_view b;
     if (n > r_.remaining() / 8 || !r_.Bytes(8 * n, &b)) return false;
     pairs->resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      std::memcpy(&(*pairs)[i].first, b.data() + 8 * i, 4);
-      std::memcpy(&(*pairs)[i].second, b.data() + 8 * i + 4, 4);
-    }
+    auto le32 = [&b](size_t at) {  // little-endian, as I32 reads
+      const auto* u = reinterpret_cast<const unsigned char*>(b.data() + at);
+      return static_cast<int32_t>(uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 |
+                                  uint32_t{u[3]} << 24);
+    };
+    for (size_t i = 0; i < n; ++i) (*pairs)[i] = {le32(8 * i), le32(8 * i + 4)};
     return true;
   }
   // `n` floats, each finite and of a magnitude a trained model can have

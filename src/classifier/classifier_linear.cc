@@ -543,11 +543,15 @@ class LinearModel : public Backend {
     const auto* const kstart = kp;
     const auto* const kend = reinterpret_cast<const unsigned char*>(raw.data()) + raw.size();
     uint64_t key = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    constexpr bool kLittleEndian = true;
+#else
+    constexpr bool kLittleEndian = false;
+#endif
     for (uint64_t k = 0; k < n; ++k) {
       uint64_t d = 0;
       // Eight bytes at once when they hold the whole varint (keys' deltas
       // take about seven): the seven-bit groups packed by shifts and masks.
-      constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
       if (kLittleEndian && kend - kp >= 8) {
         uint64_t x;
         std::memcpy(&x, kp, 8);

@@ -366,10 +366,12 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& option
   // second thread takes them in stage order while this one compiles the
   // themes and the signal cues (one pattern group, shared_patterns.h), then
   // this one takes what is left from the other end (with no theme rules to
-  // compile, all but the first two: the lexicons and the sentiment model
+  // compile, typically the last two: the lexicons and the sentiment model
   // load while the other thread compiles the redactor and loads the language
   // model). Two threads for two cores. Each stage runs once, on whichever
-  // thread claims it; errors are reported in stage order.
+  // thread claims it; errors are reported in stage order. The stages capture
+  // `so`, `lo` and `dir` by reference: none changes after this point, and
+  // `finish` joins the other thread before any return.
   Result<std::unique_ptr<Redactor>> redactor = InternalError("not loaded");
   Result<std::unique_ptr<LanguageIdentifier>> language = std::unique_ptr<LanguageIdentifier>();
   Result<std::unique_ptr<SentimentAnalyzer>> sentiment = InternalError("not loaded");

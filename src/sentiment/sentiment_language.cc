@@ -115,8 +115,6 @@ const si::Scanner& SharedScanner() {
   return scanner;
 }
 
-bool IsAscii(std::string_view w) { return IsAsciiBytes(w); }
-
 // A valence or threshold: the whole of `s` is a number (std::from_chars, or
 // strtod for what it alone reads, e.g. a leading '+'). False otherwise.
 bool ParseNumber(std::string_view s, double* v) {
@@ -302,7 +300,7 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
         const std::string lower = Lower(w);
         auto [slot, added] = im.roles.emplace(lower, 0);
         slot->second |= role;
-        if (added && !IsAscii(lower)) accented_roles.push_back(lower);
+        if (added && !IsAsciiBytes(lower)) accented_roles.push_back(lower);
       }
       continue;
     }
@@ -312,14 +310,14 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
     if (!ParseNumber(line.substr(tab + 1), &v) || !std::isfinite(v) || v < -4.0 || v > 4.0)
       return bad("valence must be a number in [-4, 4]");
     const std::string_view term = line.substr(0, tab);
-    const bool plain = IsAscii(term) && std::none_of(term.begin(), term.end(), [](char c) {
+    const bool plain = IsAsciiBytes(term) && std::none_of(term.begin(), term.end(), [](char c) {
                          return c >= 'A' && c <= 'Z';
                        });  // already its own lower case
     std::string lower;
     if (!plain) lower = Lower(term);
     auto [slot, added] = im.terms.emplace(plain ? term : std::string_view(lower), 0.0f);
     slot->second = static_cast<float>(v);  // a repeated term: the last valence
-    if (added && !plain && !IsAscii(lower)) accented_terms.push_back(std::move(lower));
+    if (added && !plain && !IsAsciiBytes(lower)) accented_terms.push_back(std::move(lower));
   }
   // Unaccented forms of accented terms and rule words (Fold(t) == t for
   // ASCII), in the file's order: the first term of a form gives its value.

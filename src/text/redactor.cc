@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "text/redactor_runs.h"
+#include "util/impl_access.h"
 #include "util/utf8_util.h"
 
 namespace voc {
@@ -1168,13 +1169,16 @@ struct Detector {
     });
     return *re;
   }
-  // The pattern compiled for Latin-1, for ranges of ASCII bytes: there it
-  // finds what Re() finds (a class or a case fold of the pattern meets only
-  // ASCII bytes in them, and \b is ASCII in both), and it compiles in a
-  // fraction of the time (\p{L} and the like build no UTF-8 automata: the
-  // e-mail pattern, 30 M instructions in UTF-8, is about 1 M). Null when it
-  // does not compile that way (a code point above U+00FF in the pattern).
+  // The pattern compiled for Latin-1, for ranges of ASCII bytes, when the
+  // pattern itself is ASCII (`ascii_pattern`; null otherwise, and when it
+  // does not compile that way: an escape above \x{FF}). On ASCII bytes it
+  // finds what Re() finds: their classes, case folds and \b agree on ASCII
+  // (a non-ASCII literal would not: Latin-1 reads its UTF-8 bytes as
+  // characters, so "°?" would require two bytes and make one optional).
+  // It compiles in a fraction of the time: \p{L} and the like build no
+  // UTF-8 automata (the e-mail pattern, about 30 M instructions in UTF-8).
   const RE2* AsciiRe() const {
+    if (!ascii_pattern) return nullptr;
     std::call_once(*ascii_compiled, [this] {
       RE2::Options o;
       o.set_log_errors(false);
@@ -1193,6 +1197,7 @@ struct Detector {
   }
   std::unique_ptr<std::once_flag> compiled = std::make_unique<std::once_flag>();
   mutable std::unique_ptr<RE2> re;
+  bool ascii_pattern = false;  // every byte of `pattern` is ASCII (set by Add)
   std::unique_ptr<std::once_flag> ascii_compiled = std::make_unique<std::once_flag>();
   mutable std::unique_ptr<RE2> ascii_re;
 };
@@ -1624,12 +1629,20 @@ Status Redactor::Impl::Add(PiiKind kind, std::string name, std::string mask, con
   d.name = std::move(name);
   d.mask = std::move(mask);
   d.pattern = pattern;
+  d.ascii_pattern = internal::IsAsciiBytes(pattern);
   d.group = group;
   d.need = need;
   d.validate = v;
   d.priority = priority;
   detectors.push_back(std::move(d));
   return Status::Ok();
+}
+
+std::vector<std::string> internal::Latin1DetectorPatterns(const Redactor& redactor) {
+  std::vector<std::string> out;
+  for (const Detector& d : ImplOf(redactor).detectors)
+    if (d.AsciiRe() != nullptr) out.push_back(d.pattern);
+  return out;
 }
 
 Redactor::Redactor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

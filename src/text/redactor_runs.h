@@ -20,6 +20,9 @@
 #include <vector>
 
 namespace voc {
+
+class Redactor;
+
 namespace internal {
 
 using ByteRanges = std::vector<std::pair<uint32_t, uint32_t>>;
@@ -54,6 +57,10 @@ void UrlRuns(std::string_view text, ByteRanges* runs);
 std::vector<std::string> NumericPatterns();
 std::string EmailPattern();
 std::string UrlPattern();
+
+// The patterns of `redactor`'s detectors that run compiled for Latin-1 on
+// ranges of ASCII bytes (ASCII patterns that compile so); for tests.
+std::vector<std::string> Latin1DetectorPatterns(const Redactor& redactor);
 
 // The pattern of the masks the redactor keeps ("[PHONE]", "XXXX",
 // "{$12.00}" ...); `mask_names` are the mask names joined by '|'.
