@@ -838,3 +838,96 @@ TEST_CASE("BulkAllocator: large arrays are mapped zero-filled, small ones come f
   CHECK(rows.size() == 5);
   CHECK(rows[4] == 1.5f);
 }
+
+TEST_CASE(
+    "Linear backend: voc's copy of the multi-label SVM solver gives LIBLINEAR's weights with its draws, "
+    "and its own draws give one model whatever runs beside it") {
+  // Multi-label rows: every row its class, and "urgent" on a third of them.
+  auto rows = Synthetic(60, 9);
+  for (size_t i = 0; i < rows.size(); i += 3) rows[i].labels.push_back("urgent"), rows[i].text += " asap";
+  const std::vector<std::string> labels = {"billing", "delivery", "login", "urgent"};
+  voc::internal::TrainData data;
+  data.num_labels = static_cast<int>(labels.size());
+  data.multi_label = true;
+  for (const auto& r : rows) {
+    data.rows.push_back(&r);
+    data.ids.emplace_back();
+    for (const auto& l : r.labels)
+      data.ids.back().push_back(
+          static_cast<int>(std::find(labels.begin(), labels.end(), l) - labels.begin()));
+  }
+  const std::vector<std::string> texts = {"I was charged twice, please refund the fee asap",
+                                          "the courier lost my package", "password reset, account locked",
+                                          "please help me today", ""};
+  voc::internal::LinearTrainer lt(data, false);
+  auto train = [&](const char* shuffle, double eps) {
+    nlohmann::json p = {{"solver", "svc"}, {"C", 0.5}, {"balanced", true}, {"eps", eps}};
+    if (shuffle != nullptr) p["shuffle"] = shuffle;
+    auto m = lt.Train(p, 13);
+    REQUIRE(m.ok());
+    return std::move(*m);
+  };
+  auto decisions = [&](const voc::internal::Backend& m) {
+    std::vector<std::vector<double>> out;
+    for (const auto& t : texts) {
+      out.emplace_back();
+      REQUIRE(voc::internal::LinearDecisions(m, t, false, &out.back()));
+    }
+    return out;
+  };
+  for (double eps : {0.1, 0.01}) {
+    CAPTURE(eps);
+    const auto liblinear = decisions(*train(nullptr, eps));
+    // The same draws: the same arithmetic, the same weights to the bit.
+    CHECK(decisions(*train("c-rand", eps)) == liblinear);
+    // Its own draws visit the rows in another order: other weights, the
+    // same verdicts.
+    const auto own = decisions(*train("voc", eps));
+    CHECK(own != liblinear);
+    for (size_t t = 0; t < texts.size(); ++t)
+      for (size_t l = 0; l < labels.size(); ++l) {
+        CAPTURE(texts[t]);
+        CAPTURE(labels[l]);
+        CHECK((own[t][l] > 0) == (liblinear[t][l] > 0));
+        CHECK(own[t][l] == doctest::Approx(liblinear[t][l]).epsilon(0.1).scale(1.0));
+      }
+  }
+  // Draws per problem, no process-wide state: two trainings side by side,
+  // and another training in between, leave each model as trained alone.
+  const auto alone = decisions(*train("voc", 0.1));
+  std::unique_ptr<voc::internal::Backend> side[2];
+  std::thread a([&] { side[0] = train("voc", 0.1); });
+  std::thread b([&] { side[1] = train("voc", 0.1); });
+  a.join();
+  b.join();
+  CHECK(decisions(*side[0]) == alone);
+  CHECK(decisions(*side[1]) == alone);
+  (void)train(nullptr, 0.1);
+  CHECK(decisions(*train("voc", 0.1)) == alone);
+
+  auto bad = lt.Train({{"solver", "svc"}, {"shuffle", "random"}}, 13);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == "unknown linear shuffle 'random' (liblinear, voc or c-rand)");
+}
+
+TEST_CASE("TextClassifier: the linear solver is an option, checked, and recorded when not the default") {
+  std::vector<voc::LabeledText> rows = Synthetic(40);
+  for (size_t i = 0; i < rows.size(); i += 4) rows[i].labels.push_back("urgent");
+  voc::TrainOptions o = Quick("linear");
+  o.multi_label = true;
+  auto liblinear = voc::TextClassifier::Train(rows, o);
+  REQUIRE(liblinear.ok());
+  CHECK((*liblinear)->info().metadata_json.find("\"shuffle\"") == std::string::npos);
+  o.linear_solver = "voc";
+  auto own = voc::TextClassifier::Train(rows, o);
+  REQUIRE(own.ok());
+  CHECK((*own)->info().metadata_json.find("\"shuffle\":\"voc\"") != std::string::npos);
+  for (const char* t : {"I was charged twice, please refund the fee", "the courier lost my package"}) {
+    CAPTURE(t);
+    CHECK((*own)->Predict(t)[0].label == (*liblinear)->Predict(t)[0].label);
+  }
+  o.linear_solver = "fast";
+  auto bad = voc::TextClassifier::Train(rows, o);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == "unknown linear solver 'fast' (liblinear or voc)");
+}

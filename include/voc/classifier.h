@@ -86,6 +86,16 @@ struct TrainOptions {
   // (LIBLINEAR's own default) trains about twice as fast with the same
   // predictions on all but a few texts, and is what theme adaptation uses.
   double solver_tolerance = 0.01;
+  // Linear backend, multi-label L2-loss SVM (the default solver): "liblinear"
+  // (the default; the shipped models were trained so) runs LIBLINEAR's dual
+  // coordinate descent, which shuffles the rows with the C library's rand()
+  // and so trains one problem at a time in a process under a lock; "voc"
+  // runs voc's own copy of the same solver with a generator of its own per
+  // label (seeded by `seed` and the label), so that trainings run in
+  // parallel and the model does not depend on the thread count or on other
+  // trainings. The two visit the rows in other orders: the weights differ
+  // within the solver's tolerance. Theme adaptation uses "voc".
+  std::string linear_solver = "liblinear";
   // Linear backend, balanced settings: a label's loss is weighed by
   // (rows / (labels x rows of the label)) to this power. 1 (the default)
   // weighs every label's rows as much in total; 0.5 corrects the imbalance

@@ -254,6 +254,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   if (!(options.validation_fraction >= 0 && options.validation_fraction <= 0.5))
     return InvalidArgumentError("validation_fraction must be in [0, 0.5]");
   if (options.threads < 0) return InvalidArgumentError("threads must be >= 0");
+  if (options.linear_solver != "liblinear" && options.linear_solver != "voc")
+    return InvalidArgumentError("unknown linear solver '" + options.linear_solver + "' (liblinear or voc)");
   if (options.fasttext_dim < 1 || options.fasttext_dim > 1024)
     return InvalidArgumentError("fasttext_dim must be in [1, 1024]");
   if (options.fasttext_bucket < 1 || options.fasttext_bucket > 20000000)
@@ -342,6 +344,8 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       for (json& c : linear) c["eps"] = options.solver_tolerance;
     if (options.class_weight_power != TrainOptions().class_weight_power)
       for (json& c : linear) c["class_weight_power"] = options.class_weight_power;
+    if (options.linear_solver != TrainOptions().linear_solver)
+      for (json& c : linear) c["shuffle"] = options.linear_solver;
     candidates.insert(candidates.end(), linear.begin(), linear.end());
   }
   if (options.backend != "linear") {

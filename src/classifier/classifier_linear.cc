@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <numeric>
+#include <vector>
 
 #include "util/bulk_allocator.h"
 #include "classifier/classifier_backend.h"
@@ -35,6 +37,94 @@ std::mutex& TrainMutex() {
   static std::mutex m;
   return m;
 }
+
+// LIBLINEAR's dual coordinate descent with shrinking for the L2-regularized
+// L2-loss SVM (solve_l2r_l1l2_svc of LIBLINEAR 2.30, after Hsieh et al.,
+// ICML 2008), on one binary problem: rows `x` (LIBLINEAR's arrays, each
+// ending with index -1), labels `y` (+1 / -1), loss weights `cp` and `cn`
+// of the positive and negative rows. Each pass visits the active rows in an
+// order drawn from `draw(n)`, a number in [0, n). `w` (w_size weights) is
+// set. The arithmetic is LIBLINEAR's, step for step: with its draws
+// (rand() % n after the same srand) it gives LIBLINEAR's weights.
+template <class Draw>
+void SolveL2SvcDual(const std::vector<feature_node*>& x, const std::vector<signed char>& y, double cp,
+                    double cn, double eps, Draw&& draw, double* w, int w_size) {
+  const int l = static_cast<int>(x.size());
+  constexpr int kMaxIter = 1000;
+  constexpr double kInf = HUGE_VAL;
+  const double diag[3] = {0.5 / cn, 0, 0.5 / cp};
+  std::vector<double> qd(static_cast<size_t>(l)), alpha(static_cast<size_t>(l), 0.0);
+  std::vector<int> index(static_cast<size_t>(l));
+  std::fill(w, w + w_size, 0.0);
+  for (int i = 0; i < l; ++i) {
+    double norm = 0;
+    for (const feature_node* f = x[i]; f->index != -1; ++f) norm += f->value * f->value;
+    qd[i] = diag[y[i] + 1] + norm;
+    index[i] = i;  // alpha starts at 0: w stays 0
+  }
+  double pg_max_old = kInf;  // no upper bound: LIBLINEAR's PGmin_old is never read
+  int active = l;
+  for (int iter = 0; iter < kMaxIter;) {
+    double pg_max_new = -kInf, pg_min_new = kInf;
+    for (int i = 0; i < active; ++i) std::swap(index[i], index[i + draw(active - i)]);
+    for (int s = 0; s < active; ++s) {
+      const int i = index[s];
+      const signed char yi = y[i];
+      const feature_node* const xi = x[i];
+      double g = 0;
+      for (const feature_node* f = xi; f->index != -1; ++f) g += w[f->index - 1] * f->value;
+      g = yi * g - 1;
+      g += alpha[i] * diag[yi + 1];
+      double pg = 0;
+      if (alpha[i] == 0) {
+        if (g > pg_max_old) {  // shrink: likely to stay at the bound
+          --active;
+          std::swap(index[s], index[active]);
+          --s;
+          continue;
+        }
+        if (g < 0) pg = g;
+      } else {
+        pg = g;  // no upper bound for the L2 loss
+      }
+      pg_max_new = std::max(pg_max_new, pg);
+      pg_min_new = std::min(pg_min_new, pg);
+      if (std::fabs(pg) > 1.0e-12) {
+        const double old = alpha[i];
+        alpha[i] = std::min(std::max(alpha[i] - g / qd[i], 0.0), kInf);
+        const double d = (alpha[i] - old) * yi;
+        for (const feature_node* f = xi; f->index != -1; ++f) w[f->index - 1] += d * f->value;
+      }
+    }
+    ++iter;
+    if (pg_max_new - pg_min_new <= eps) {
+      if (active == l) break;
+      active = l;  // converged on the active rows: check them all
+      pg_max_old = kInf;
+      continue;
+    }
+    pg_max_old = pg_max_new <= 0 ? kInf : pg_max_new;
+  }
+}
+
+// The draws of one problem of SolveL2SvcDual: SplitMix64 seeded by the
+// training seed and the label, a number in [0, n) taken from the high bits
+// by a multiplication (bias below 2^-32 for these n).
+class ProblemDraws {
+ public:
+  ProblemDraws(int seed, int label)
+      : state_((static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 32) ^ static_cast<uint32_t>(label)) {}
+  int operator()(int n) {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return static_cast<int>(((z >> 32) * static_cast<uint64_t>(n)) >> 32);
+  }
+
+ private:
+  uint64_t state_;
+};
 
 void PutVarint(ByteWriter* w, uint64_t v) {
   while (v >= 0x80) {
@@ -748,6 +838,13 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   };
   if (solver != "svc" && solver != "lr")
     return InvalidArgumentError("unknown linear solver '" + solver + "' (svc or lr)");
+  // Who solves the multi-label L2-loss SVM problems: LIBLINEAR; voc's copy
+  // of its solver with draws of its own ("voc"), or with rand() as
+  // LIBLINEAR draws ("c-rand": its models, for tests).
+  const std::string shuffle = params.value("shuffle", "liblinear");
+  if (shuffle != "liblinear" && shuffle != "voc" && shuffle != "c-rand")
+    return InvalidArgumentError("unknown linear shuffle '" + shuffle + "' (liblinear, voc or c-rand)");
+  const bool own_solver = data.multi_label && solver == "svc" && shuffle != "liblinear";
 
   std::vector<feature_node*> xptr(rows);
   for (size_t i = 0; i < rows; ++i) xptr[i] = const_cast<feature_node*>(s.x[i].data());
@@ -773,8 +870,10 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   m->weights_.assign(nf * L, 0.0f);
   m->bias_.assign(L, 0.0f);
 
-  std::lock_guard<std::mutex> lock(TrainMutex());
-  set_print_string_function(&Silent);
+  // LIBLINEAR and rand() are shared by the process: one training at a time.
+  std::unique_lock<std::mutex> lock(TrainMutex(), std::defer_lock);
+  if (!own_solver || shuffle == "c-rand") lock.lock();
+  if (!own_solver) set_print_string_function(&Silent);
 
   // Copies LIBLINEAR weights of its class `c` (in model order) into label `l`,
   // negated when `sign` < 0.
@@ -817,6 +916,11 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
     }
     free_and_destroy_model(&lm);
   } else {
+    // The own solver's problem: LIBLINEAR's order (the positive rows first,
+    // each class in input order).
+    std::vector<feature_node*> ox;
+    std::vector<signed char> oy;
+    std::vector<double> ow;
     for (int l = 0; l < L; ++l) {
       int pos = 0;
       for (size_t i = 0; i < rows; ++i) {
@@ -831,6 +935,25 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
       int wl[2] = {1, -1};
       double wv[2] = {balanced ? class_weight(pos, 2) : 1.0,
                       balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0};
+      if (own_solver) {
+        ox.clear();
+        oy.clear();
+        for (int sign : {1, -1})
+          for (size_t i = 0; i < rows; ++i)
+            if (y[i] == sign) ox.push_back(xptr[i]), oy.push_back(static_cast<signed char>(sign));
+        ow.assign(static_cast<size_t>(prob.n), 0.0);
+        const double cp = C * wv[0], cn = C * wv[1];
+        if (shuffle == "voc") {
+          SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow.data(), prob.n);
+        } else {
+          std::srand(static_cast<unsigned>(seed + l));
+          SolveL2SvcDual(
+              ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow.data(), prob.n);
+        }
+        for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(ow[j]);
+        m->bias_[l] = static_cast<float>(ow[nf] * prob.bias);
+        continue;
+      }
       param.nr_weight = 2;
       param.weight_label = wl;
       param.weight = wv;

@@ -467,15 +467,16 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   to.char_ngrams = false;
   to.validation_fraction = 0;
   to.solver_tolerance = 0.1;  // LIBLINEAR's default: half the training time of 0.01
+  to.linear_solver = "voc";   // no lock: the halves train at the same time
   to.seed = options.seed;
   for (int k = 0; k < 2; ++k) {
     bool any = false;
     for (const auto& lt : half[k]) any |= !lt.labels.empty();
     if (!any) return none("a half of the sample has no labelled verbatim");
   }
-  // The halves train at the same time with threads: their features are
-  // built in parallel; LIBLINEAR's solver runs one at a time, seeded, so
-  // each model is the one a single thread trains.
+  // The halves train at the same time with threads, each label's problem
+  // with draws of its own (TrainOptions::linear_solver "voc"): each model is
+  // the one a single thread trains.
   ParallelFor team(options.threads);
   Result<std::unique_ptr<TextClassifier>> models[2] = {InternalError("not trained"),
                                                        InternalError("not trained")};
