@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sentiment/sentiment_lexicon.h"
+#include "sentiment/sentiment_model.h"
 #include "sentiment/sentiment_scan.h"
 #include "text/segment.h"
 
@@ -850,4 +851,20 @@ TEST_CASE("Sentiment: TrainSentimentModel can stack a fastText model instead") {
   CHECK(r.model_probabilities[0] + r.model_probabilities[1] + r.model_probabilities[2] ==
         doctest::Approx(1.0).epsilon(0.02));
   std::remove(path.c_str());
+}
+
+TEST_CASE("The model's lexicon tokens spell the score band, class and strengths, then their repeats") {
+  using voc::sentiment_internal::AppendLexiconTokens;
+  std::string s = "text";
+  AppendLexiconTokens(-0.55, 0.0, 1.2, &s);
+  CHECK(s == "text lexscoren6 lexclassneg lexpos0 lexneg2");
+  s.clear();
+  AppendLexiconTokens(1.0, 7.5, 0.0, &s, 1);
+  CHECK(s == " lexscorep10 lexclasspos lexpos10 lexneg0 lexscorep10 lexclasspos lexpos10 lexneg0");
+  s.clear();
+  AppendLexiconTokens(0.0, 0.0, 0.0, &s);
+  CHECK(s == " lexscorep0 lexclassneu lexpos0 lexneg0 lexnone");
+  s.clear();
+  AppendLexiconTokens(-3.0, 0.2, 50.0, &s);
+  CHECK(s == " lexscoren10 lexclassneg lexpos0 lexneg10");
 }

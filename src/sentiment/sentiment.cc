@@ -512,16 +512,21 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 
   // Lower-cased lookup key of token i; apostrophes removed so that "don't",
   // "dont" and "don’t" meet.
+  // `apostrophe`: whether the last key appended with apostrophes kept one.
+  bool apostrophe = false;
   auto append_key = [&](const si::Token& t, bool keep_apostrophe) {
     for (uint32_t p = t.begin; p < t.end; ++p) {
       unsigned char c = static_cast<unsigned char>(text[p]);
       if (c == 0xE2 && p + 2 < t.end && text[p + 1] == '\x80' &&
           (text[p + 2] == '\x99' || text[p + 2] == '\x98')) {
-        if (keep_apostrophe) key.push_back('\'');
+        if (keep_apostrophe) key.push_back('\''), apostrophe = true;
         p += 2;
         continue;
       }
-      if (c == '\'' && !keep_apostrophe) continue;
+      if (c == '\'') {
+        if (!keep_apostrophe) continue;
+        apostrophe = true;
+      }
       key.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c));
     }
   };
@@ -546,7 +551,9 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     }
     if (t.kind != si::TokenKind::kWord || covered[i]) continue;
     key.clear();
+    apostrophe = false;
     append_key(t, true);
+    const bool plain = !apostrophe;  // then the key for roles is the same key
     const auto* entry = lexicon.find(key);
     if (entry == nullptr && si::IsStretched(key)) {
       // A stretched word ("goooood", "sooo", "loooove") is the word with its
@@ -560,8 +567,6 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         }
       }
     }
-    // Without an apostrophe the word's key for roles is the same key.
-    const bool plain = key.find('\'') == std::string::npos;
     if (entry != nullptr && entry->second.phrase_words > 0) {
       // Try the longest phrase of consecutive words (same sentence) first.
       size_t last[kMaxPhraseWords];
@@ -681,7 +686,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     } else if (r != nullptr && r->second.role != kNone) {
       role[i] = r->second.role;
       role_amount[i] = r->second.role_amount;
-    } else if (key.size() > 2 && key.compare(key.size() - 2, 2, "nt") == 0 && t.end - t.begin > key.size()) {
+    } else if (key.size() > 2 && key[key.size() - 2] == 'n' && key.back() == 't' &&
+               t.end - t.begin > key.size()) {
       role[i] = kNegator;  // any "...n't" contraction
     }
   }
@@ -959,7 +965,9 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
       std::array<double, 3> t;
       const double inv_t = 1.0 / options.model_temperature;
       total = 0;
-      for (int c = 0; c < 3; ++c) total += (t[c] = std::pow(std::max(m[c], 1e-6), inv_t));
+      // pow(x, 1) is x: the default temperature costs no pow.
+      for (int c = 0; c < 3; ++c)
+        total += (t[c] = inv_t == 1.0 ? std::max(m[c], 1e-6) : std::pow(std::max(m[c], 1e-6), inv_t));
       const double w = options.model_weight;
       for (int c = 0; c < 3; ++c) q[c] = (1.0 - w) * q[c] + w * t[c] / total;
       blended = true;

@@ -45,14 +45,26 @@ void AppendLexiconTokens(double score, double pos, double neg, std::string* out,
   const size_t start = out->size();
   auto band = [](double v) { return static_cast<int>(std::min(10.0, std::max(0.0, v * 2.0))); };
   const long tenths = std::lround(std::max(-1.0, std::min(1.0, score)) * 10.0);
-  out->append(tenths < 0 ? " lexscoren" : " lexscorep");
-  out->append(std::to_string(tenths < 0 ? -tenths : tenths));
-  out->append(score < -0.05 ? " lexclassneg" : score > 0.05 ? " lexclasspos" : " lexclassneu");
-  out->append(" lexpos");
-  out->append(std::to_string(band(pos)));
-  out->append(" lexneg");
-  out->append(std::to_string(band(neg)));
-  if (pos == 0 && neg == 0) out->append(" lexnone");
+  // Written into a buffer (every number is 0-10): one append.
+  char buf[64];
+  size_t n = 0;
+  auto put = [&](std::string_view s) {
+    std::memcpy(buf + n, s.data(), s.size());
+    n += s.size();
+  };
+  auto number = [&](long v) {  // 0 to 10
+    if (v >= 10) buf[n++] = static_cast<char>('0' + v / 10);
+    buf[n++] = static_cast<char>('0' + v % 10);
+  };
+  put(tenths < 0 ? " lexscoren" : " lexscorep");
+  number(tenths < 0 ? -tenths : tenths);
+  put(score < -0.05 ? " lexclassneg" : score > 0.05 ? " lexclasspos" : " lexclassneu");
+  put(" lexpos");
+  number(band(pos));
+  put(" lexneg");
+  number(band(neg));
+  if (pos == 0 && neg == 0) put(" lexnone");
+  out->append(buf, n);
   const size_t len = out->size() - start;
   out->reserve(out->size() + len * repeats);  // no reallocation: the copies read from *out
   for (size_t r = 0; r < repeats; ++r) out->append(out->data() + start, len);
