@@ -21,6 +21,11 @@ constexpr uint64_t kCharSeed = 0x84222325cbf29ce4ULL;
 
 inline uint64_t FnvByte(uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
 
+// ASCII upper case to lower case; every other byte as it is.
+inline unsigned char LowerByte(unsigned char c) {
+  return static_cast<unsigned char>(c - 'A') < 26 ? static_cast<unsigned char>(c + 32) : c;
+}
+
 inline uint64_t Fnv(uint64_t h, const char* p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     h ^= static_cast<unsigned char>(p[i]);
@@ -90,13 +95,11 @@ std::string LowerAscii(std::string_view text) {
 
 void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bool char_ngrams) {
   out->clear();
-  // Per-thread buffers: the sentiment model calls this for every sentence.
-  thread_local std::string text;
-  text.assign(original);
-  for (char& c : text)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
+  // The text is read as lower-cased (ASCII letters) without a lower-cased
+  // copy: lower-casing changes no byte's class, and no byte of a multi-byte
+  // sequence is an ASCII letter.
+  const auto* p = reinterpret_cast<const unsigned char*>(original.data());
+  const size_t n = original.size();
 
   // Words: maximal runs of word characters, and every other non-space
   // character on its own (punctuation and emoji carry sentiment). Each word
@@ -118,8 +121,8 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
     uint64_t hb = have_prev ? FnvByte(prev, ' ') : 0;
     auto take = [&](size_t len) {  // hashes the next `len` bytes into both
       for (size_t k = 0; k < len; ++k) {
-        h = FnvByte(h, p[i + k]);
-        hb = FnvByte(hb, p[i + k]);
+        h = FnvByte(h, LowerByte(p[i + k]));
+        hb = FnvByte(hb, LowerByte(p[i + k]));
       }
       i += len;
     };
@@ -130,8 +133,9 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
       while (i < n) {
         if (p[i] < 0x80) {  // ASCII fast path
           if (kAsciiClass[p[i]] != kWordClass) break;
-          h = FnvByte(h, p[i]);
-          hb = FnvByte(hb, p[i]);
+          const unsigned char c = LowerByte(p[i]);
+          h = FnvByte(h, c);
+          hb = FnvByte(hb, c);
           ++i;
           continue;
         }
@@ -150,6 +154,11 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
   }
 
   if (!char_ngrams) return;
+  // Per-thread buffer: the lower-cased text, whose chunks are padded.
+  thread_local std::string text;
+  text.assign(original);
+  for (char& c : text) c = static_cast<char>(LowerByte(static_cast<unsigned char>(c)));
+  p = reinterpret_cast<const unsigned char*>(text.data());
   // Character 2-5 grams of each whitespace-separated chunk, padded with a
   // space on both sides; a chunk shorter than n yields itself once.
   std::vector<uint32_t> cps;  // byte offsets of code point starts in padded chunk
