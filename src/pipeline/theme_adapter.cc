@@ -722,36 +722,54 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
     h.role = theme->role;
     hits.push_back(std::move(h));
   }
+  // Each hit's strongest positive features, found once: the first 8 decide
+  // whether it stays, the first 3 are its evidence (the backend sorts them
+  // stably and then cuts: its first 3 of 8 are its 3).
+  const internal::Backend& backend = internal::BackendOf(model);
+  thread_local std::vector<std::vector<FeatureContribution>> features;
+  features.resize(hits.size());
+  for (size_t i = 0; i < hits.size(); ++i) {
+    int l = -1;
+    for (size_t j = 0; j < labels.size(); ++j)
+      if (labels[j] == hits[i].id) l = static_cast<int>(j);
+    features[i].clear();
+    if (l >= 0) features[i] = backend.Explain(seen, l, 8);
+  }
   // A hit that one word carries is dropped: one word is what a rule would
   // match, and a word the rules do not match but a theme's verbatims share
   // with others ("company" in "your company's newsletter") is not evidence
   // of the theme. Its positive features must span two different words.
   std::set<std::string, std::less<>> words;
-  hits.erase(std::remove_if(hits.begin(), hits.end(),
-                            [&](const ThemeHit& h) {
-                              words.clear();
-                              for (const FeatureContribution& f : model.Explain(seen, h.id, 8).features)
-                                if (f.weight > 0 && f.begin < f.end && f.end <= text.size())
-                                  AddWords(text.substr(f.begin, f.end - f.begin), &words);
-                              return words.size() < kMinEvidenceWords;
-                            }),
-             hits.end());
-  std::sort(hits.begin(), hits.end(), [](const ThemeHit& x, const ThemeHit& y) {
+  thread_local std::vector<size_t> order;
+  order.clear();
+  for (size_t i = 0; i < hits.size(); ++i) {
+    words.clear();
+    for (const FeatureContribution& f : features[i])
+      if (f.weight > 0 && f.begin < f.end && f.end <= text.size())
+        AddWords(text.substr(f.begin, f.end - f.begin), &words);
+    if (words.size() >= kMinEvidenceWords) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const ThemeHit& x = hits[a];
+    const ThemeHit& y = hits[b];
     return x.confidence != y.confidence ? x.confidence > y.confidence : x.id < y.id;
   });
-  if (hits.size() > static_cast<size_t>(im.options.max_themes_per_text))
-    hits.resize(static_cast<size_t>(im.options.max_themes_per_text));
-  for (ThemeHit& h : hits) {
-    Explanation e = model.Explain(seen, h.id, 3);
-    for (const FeatureContribution& f : e.features)
-      if (f.begin < f.end && f.end <= text.size())
+  if (order.size() > static_cast<size_t>(im.options.max_themes_per_text))
+    order.resize(static_cast<size_t>(im.options.max_themes_per_text));
+  std::vector<ThemeHit> kept;
+  kept.reserve(order.size());
+  for (size_t i : order) {
+    ThemeHit& h = kept.emplace_back(std::move(hits[i]));
+    const auto& fs = features[i];
+    for (size_t k = 0; k < fs.size() && k < 3; ++k)
+      if (fs[k].begin < fs[k].end && fs[k].end <= text.size())
         h.evidence.push_back(
-            {static_cast<uint32_t>(f.begin), static_cast<uint32_t>(f.end), kSource, f.weight});
+            {static_cast<uint32_t>(fs[k].begin), static_cast<uint32_t>(fs[k].end), kSource, fs[k].weight});
     std::sort(h.evidence.begin(), h.evidence.end(), [](const EvidenceSpan& x, const EvidenceSpan& y) {
       return x.begin != y.begin ? x.begin < y.begin : x.end < y.end;
     });
   }
-  return hits;
+  return kept;
 }
 
 namespace {
