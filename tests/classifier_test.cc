@@ -931,3 +931,36 @@ TEST_CASE("TextClassifier: the linear solver is an option, checked, and recorded
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message() == "unknown linear solver 'fast' (liblinear or voc)");
 }
+
+TEST_CASE("Linear backend: a suffix's rows, kept per thread, follow the model when it is repacked") {
+  auto rows = Synthetic(60, 11);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].text += i % 2 ? " lexnone" : " lexscoren2 lexclassneg";
+  const std::vector<std::string> labels = {"billing", "delivery", "login"};
+  voc::internal::TrainData data = SyntheticTrainData(rows, labels);
+  voc::internal::LinearTrainer lt(data, false);
+  auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+  REQUIRE(model.ok());
+  const std::string text = "I was charged twice. The courier lost my parcel";
+  const std::vector<voc::internal::TextPart> parts = {
+      {0, 21, " lexscoren2 lexclassneg"}, {22, static_cast<uint32_t>(text.size()), " lexnone", 2}};
+  auto check = [&](const voc::internal::Backend& m) {
+    std::vector<std::vector<double>> each;
+    m.PartsProbabilities(text, parts, nullptr, &each);
+    REQUIRE(each.size() == parts.size());
+    for (size_t i = 0; i < parts.size(); ++i) {
+      std::vector<double> want;
+      m.Probabilities(voc::internal::PartText(text, parts[i]), &want);
+      CAPTURE(i);
+      CHECK(each[i] == want);
+    }
+  };
+  check(**model);  // caches the suffixes' rows
+  // Quantizing renumbers the rows: the cached ones must not be used.
+  (*model)->Quantize(25);
+  check(**model);
+  // Another model, loaded on this thread, has rows of its own.
+  auto loaded = voc::internal::LoadLinear((*model)->Serialize(), 3, false);
+  REQUIRE(loaded.ok());
+  check(**loaded);
+  check(**model);
+}

@@ -6,14 +6,17 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <numeric>
 #include <vector>
 
 #include "util/bulk_allocator.h"
+#include "util/flat_string_map.h"
 #include "classifier/classifier_backend.h"
 #include "classifier/classifier_features.h"
 
@@ -187,12 +190,11 @@ class LinearModel : public Backend {
       Backend::PartsProbabilities(text, parts, text_probs, part_probs);
       return;
     }
-    // Per-thread working vectors (the path of every multi-sentence text).
-    thread_local std::vector<RawFeature> doc, suffix;
+    // Per-thread working vectors (the path of every sentiment prediction).
+    thread_local std::vector<RawFeature> doc;
     thread_local std::vector<int64_t> doc_rows;
     thread_local std::vector<uint32_t> rows[2];
     thread_local std::vector<std::pair<uint32_t, float>> vals[2];
-    thread_local std::string right;
     ExtractFeatures(text, &doc, false);
     // The row of every feature of the text, looked up once for the text and
     // all parts.
@@ -248,32 +250,84 @@ class LinearModel : public Backend {
         Probabilities(PartText(text, p), out);
         continue;
       }
-      ExtractFeatures(p.suffix, &suffix, false);
-      const RawFeature* first = nullptr;  // the suffix's first word
-      const RawFeature* final = nullptr;  // and its last
-      for (const RawFeature& f : suffix) {
-        const int64_t r = packed_.empty() ? -1 : FindPacked(f.hash);
-        for (uint32_t k = 0; k <= p.repeats; ++k) add_row(f, r);
-        if (!f.pair && first == nullptr) first = &f;
-        if (!f.pair) final = &f;
-      }
-      if (first != nullptr && !packed_.empty()) {
-        right = LowerAscii(p.suffix.substr(first->begin, first->end - first->begin));
+      const SuffixRows& sr = SuffixOf(p.suffix);
+      for (const auto& [family, row] : sr.rows)
+        for (uint32_t k = 0; k <= p.repeats; ++k) rows[family].push_back(row);
+      if (sr.has_word && !packed_.empty()) {
         if (last != nullptr) {
-          const RawFeature joint{BigramHash(last->hash, right), FeatureFamily::kWord, true, last->begin,
-                                 p.end};
+          const RawFeature joint{BigramHash(last->hash, sr.first_word), FeatureFamily::kWord, true,
+                                 last->begin, p.end};
           add_row(joint, FindPacked(joint.hash));
         }
-        if (p.repeats > 0) {  // each copy after the first joins the one before
-          const RawFeature seam{BigramHash(final->hash, right), FeatureFamily::kWord, true, 0, 0};
-          const int64_t r = FindPacked(seam.hash);
-          for (uint32_t k = 0; k < p.repeats; ++k) add_row(seam, r);
-        }
+        // Each copy after the first joins the one before.
+        if (sr.seam_row >= 0)
+          for (uint32_t k = 0; k < p.repeats; ++k) rows[0].push_back(static_cast<uint32_t>(sr.seam_row));
       }
       ValuesOfRows(rows, vals);
       DecisionsOfValues(vals, out);
       ToProbabilities(multi_label_, temperature_, out);
     }
+  }
+
+  // What a suffix brings to any part it follows: the rows of its features
+  // (family, row), its first word lower-cased (for the bigram joining the
+  // part's last word to it), and the row of the bigram joining its last
+  // word to its first (a copy to the next).
+  struct SuffixRows {
+    std::vector<std::pair<uint8_t, uint32_t>> rows;
+    bool has_word = false;
+    std::string first_word;
+    int64_t seam_row = -1;
+  };
+
+  // The SuffixRows of `suffix`, from a per-thread cache: a model reads the
+  // same few hundred suffixes (the sentiment model's lexicon tokens) again
+  // and again. The cache belongs to one model and one packing of it
+  // (generation_), and is emptied when it holds kMaxSuffixes.
+  const SuffixRows& SuffixOf(std::string_view suffix) const {
+    constexpr size_t kMaxSuffixes = 4096;
+    struct Cache {
+      uint64_t generation = 0;
+      FlatStringMap<uint32_t> index;
+      std::vector<SuffixRows> entries;
+    };
+    // A few models' caches per thread, the oldest replaced.
+    thread_local Cache caches[4];
+    thread_local size_t next = 0;
+    Cache* found = nullptr;
+    for (Cache& c : caches)
+      if (c.generation == generation_) found = &c;
+    if (found == nullptr) {
+      found = &caches[next];
+      next = (next + 1) % std::size(caches);
+      *found = Cache();
+      found->generation = generation_;
+    }
+    Cache& cache = *found;
+    if (cache.entries.size() >= kMaxSuffixes) {
+      cache = Cache();
+      cache.generation = generation_;
+    }
+    if (const auto* slot = cache.index.find(suffix)) return cache.entries[slot->second];
+    SuffixRows sr;
+    thread_local std::vector<RawFeature> raw;
+    ExtractFeatures(suffix, &raw, false);
+    const RawFeature* first = nullptr;  // the suffix's first word
+    const RawFeature* final = nullptr;  // and its last
+    for (const RawFeature& f : raw) {
+      const int64_t r = packed_.empty() ? -1 : FindPacked(f.hash);
+      if (r >= 0) sr.rows.emplace_back(static_cast<uint8_t>(f.family), static_cast<uint32_t>(r));
+      if (!f.pair && first == nullptr) first = &f;
+      if (!f.pair) final = &f;
+    }
+    if (first != nullptr && !packed_.empty()) {
+      sr.has_word = true;
+      sr.first_word = LowerAscii(suffix.substr(first->begin, first->end - first->begin));
+      sr.seam_row = FindPacked(BigramHash(final->hash, sr.first_word));
+    }
+    cache.index.emplace(suffix, static_cast<uint32_t>(cache.entries.size()));
+    cache.entries.push_back(std::move(sr));
+    return cache.entries.back();
   }
 
   // The TF-IDF values of the known features of `raw`, per family, sorted by
@@ -352,6 +406,8 @@ class LinearModel : public Backend {
 
   // The fingerprint table over keys_ (rows_ filled).
   void PackSlots() {
+    static std::atomic<uint64_t> packings{0};
+    generation_ = ++packings;  // rows renumbered: caches of the old ones are stale
     const size_t n = keys_.size();
     size_t cap = 16;
     while (cap * 3 < n * 4) cap <<= 1;
@@ -732,6 +788,7 @@ class LinearModel : public Backend {
     uint32_t row = 0;
   };
   std::vector<PackedSlot, BulkAllocator<PackedSlot>> packed_;
+  uint64_t generation_ = 0;  // this packing of the model, unique in the process (SuffixOf)
   // Per feature: IDF, then the weights of every label. Not zero-filled on
   // resize: Parse writes every element.
   std::vector<float, BulkAllocator<float, true>> rows_;  // written in full on load

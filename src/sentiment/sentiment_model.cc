@@ -238,9 +238,9 @@ void SentimentModel::PredictParts(std::string_view text, const std::vector<inter
 
 std::array<double, 3> SentimentModel::PredictWithSuffix(std::string_view text, std::string_view suffix,
                                                         uint32_t repeats) const {
-  // Once (most texts) the suffix is appended: one scan of a short string
-  // costs less than finding the text's features in a longer one.
-  if (!impl_->classifier || repeats == 0 || text.size() > UINT32_MAX) {
+  // A voc model reads the text and takes the suffix's features from its
+  // per-thread cache of suffixes (PartsProbabilities).
+  if (!impl_->classifier || text.size() > UINT32_MAX) {
     thread_local std::string whole;
     whole.assign(text);
     for (uint32_t r = 0; r <= repeats; ++r) whole.append(suffix);
