@@ -250,9 +250,9 @@ class LinearModel : public Backend {
         Probabilities(PartText(text, p), out);
         continue;
       }
+      // The suffix's rows, sorted and counted once, are merged with the
+      // part's (ValuesOfRows with `extra`).
       const SuffixRows& sr = SuffixOf(p.suffix);
-      for (const auto& [family, row] : sr.rows)
-        for (uint32_t k = 0; k <= p.repeats; ++k) rows[family].push_back(row);
       if (sr.has_word && !packed_.empty()) {
         if (last != nullptr) {
           const RawFeature joint{BigramHash(last->hash, sr.first_word), FeatureFamily::kWord, true,
@@ -263,7 +263,7 @@ class LinearModel : public Backend {
         if (sr.seam_row >= 0)
           for (uint32_t k = 0; k < p.repeats; ++k) rows[0].push_back(static_cast<uint32_t>(sr.seam_row));
       }
-      ValuesOfRows(rows, vals);
+      ValuesOfRows(rows, vals, sr.counted, p.repeats + 1);
       DecisionsOfValues(vals, out);
       ToProbabilities(multi_label_, temperature_, out);
     }
@@ -274,7 +274,7 @@ class LinearModel : public Backend {
   // part's last word to it), and the row of the bigram joining its last
   // word to its first (a copy to the next).
   struct SuffixRows {
-    std::vector<std::pair<uint8_t, uint32_t>> rows;
+    std::vector<std::pair<uint32_t, uint32_t>> counted[2];  // per family: (row, occurrences), by row
     bool has_word = false;
     std::string first_word;
     int64_t seam_row = -1;
@@ -314,11 +314,22 @@ class LinearModel : public Backend {
     ExtractFeatures(suffix, &raw, false);
     const RawFeature* first = nullptr;  // the suffix's first word
     const RawFeature* final = nullptr;  // and its last
+    std::vector<uint32_t> known[2];
     for (const RawFeature& f : raw) {
       const int64_t r = packed_.empty() ? -1 : FindPacked(f.hash);
-      if (r >= 0) sr.rows.emplace_back(static_cast<uint8_t>(f.family), static_cast<uint32_t>(r));
+      if (r >= 0) known[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
       if (!f.pair && first == nullptr) first = &f;
       if (!f.pair) final = &f;
+    }
+    for (int family = 0; family < 2; ++family) {
+      std::sort(known[family].begin(), known[family].end());
+      for (uint32_t r : known[family]) {
+        auto& c = sr.counted[family];
+        if (!c.empty() && c.back().first == r)
+          ++c.back().second;
+        else
+          c.emplace_back(r, 1);
+      }
     }
     if (first != nullptr && !packed_.empty()) {
       sr.has_word = true;
@@ -353,8 +364,12 @@ class LinearModel : public Backend {
   }
 
   // The TF-IDF values of the features whose rows are `rows` (per family, in
-  // any order; sorted here).
-  void ValuesOfRows(std::vector<uint32_t> rows[2], std::vector<std::pair<uint32_t, float>> vals[2]) const {
+  // any order; sorted here) and, `times` over, `extra` (per family: rows,
+  // ascending, with their occurrences): as if each of those were in `rows`
+  // that many times.
+  void ValuesOfRows(std::vector<uint32_t> rows[2], std::vector<std::pair<uint32_t, float>> vals[2],
+                    const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
+                    uint32_t times = 0) const {
     vals[0].clear();
     vals[1].clear();
     const size_t stride = bias_.size() + 1;
@@ -362,17 +377,23 @@ class LinearModel : public Backend {
       for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
     for (int family = 0; family < 2; ++family) {
       auto& v = rows[family];
-      if (v.empty()) continue;
+      static const std::vector<std::pair<uint32_t, uint32_t>> kNone;
+      const auto& ex = extra != nullptr && times > 0 ? extra[family] : kNone;
+      if (v.empty() && ex.empty()) continue;
       SortIds(&v);
       double norm = 0;
-      for (size_t a = 0; a < v.size();) {
-        size_t b = a;
-        while (b < v.size() && v[b] == v[a]) ++b;
-        const double tf = b - a == 1 ? 1.0 : 1.0 + std::log(static_cast<double>(b - a));
-        const double val = tf * rows_[v[a] * stride];
+      // The rows in ascending order, each with its count: a merge of the
+      // runs of `v` and the entries of `e`.
+      size_t a = 0, k = 0;
+      while (a < v.size() || k < ex.size()) {
+        const uint32_t row = k == ex.size() || (a < v.size() && v[a] < ex[k].first) ? v[a] : ex[k].first;
+        uint64_t count = 0;
+        while (a < v.size() && v[a] == row) ++a, ++count;
+        if (k < ex.size() && ex[k].first == row) count += uint64_t{ex[k++].second} * times;
+        const double tf = count == 1 ? 1.0 : 1.0 + std::log(static_cast<double>(count));
+        const double val = tf * rows_[row * stride];
         norm += val * val;
-        vals[family].push_back({v[a], static_cast<float>(val)});
-        a = b;
+        vals[family].push_back({row, static_cast<float>(val)});
       }
       const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
       for (auto& e : vals[family]) e.second *= inv;
