@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -107,23 +108,38 @@ constexpr std::string_view kForeignCues[] = {
 
 enum Cue : uint8_t { kNoCue = 0, kEnglishCue = 1, kForeignCue = 2 };
 
-// The cue words by first letter, so that a word is compared with a few
-// words of its letter only (every ASCII text passes here).
+constexpr size_t kCueLengths = 16;  // every cue is shorter
+constexpr bool CuesShorter() {
+  for (std::string_view w : kEnglishCues)
+    if (w.empty() || w.size() >= kCueLengths) return false;
+  for (std::string_view w : kForeignCues)
+    if (w.empty() || w.size() >= kCueLengths) return false;
+  return true;
+}
+static_assert(CuesShorter(), "every cue has a bucket");
+
+// The cue words by first letter and length, so that a word is compared with
+// the few words of its letter and length only (every ASCII text passes
+// here); in list order, English first.
 class CueTable {
  public:
   CueTable() {
-    for (std::string_view w : kEnglishCues) by_letter_[w[0] - 'a'].push_back({w, kEnglishCue});
-    for (std::string_view w : kForeignCues) by_letter_[w[0] - 'a'].push_back({w, kForeignCue});
+    for (std::string_view w : kEnglishCues) Bucket(w).push_back({w, kEnglishCue});
+    for (std::string_view w : kForeignCues) Bucket(w).push_back({w, kForeignCue});
   }
   // `w`: lower-case ASCII letters and apostrophes, starting with a letter.
   Cue Find(std::string_view w) const {
-    for (const auto& [c, kind] : by_letter_[w[0] - 'a'])
-      if (c == w) return kind;
+    if (w.size() >= kLengths) return kNoCue;  // no cue is this long
+    for (const auto& [c, kind] : buckets_[Index(w)])
+      if (std::memcmp(c.data(), w.data(), w.size()) == 0) return kind;
     return kNoCue;
   }
 
  private:
-  std::array<std::vector<std::pair<std::string_view, Cue>>, 26> by_letter_;
+  static constexpr size_t kLengths = kCueLengths;
+  static size_t Index(std::string_view w) { return static_cast<size_t>(w[0] - 'a') * kLengths + w.size(); }
+  std::vector<std::pair<std::string_view, Cue>>& Bucket(std::string_view w) { return buckets_[Index(w)]; }
+  std::array<std::vector<std::pair<std::string_view, Cue>>, 26 * kLengths> buckets_;
 };
 
 const CueTable& Cues() {
