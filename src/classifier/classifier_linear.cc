@@ -49,6 +49,8 @@ std::mutex& TrainMutex() {
 // order drawn from `draw(n)`, a number in [0, n). `w` (w_size weights) is
 // set. The arithmetic is LIBLINEAR's, step for step: with its draws
 // (rand() % n after the same srand) it gives LIBLINEAR's weights.
+// A translation of LIBLINEAR's code: Copyright (c) 2007-2019 The LIBLINEAR
+// Project, BSD-3-clause (third_party/liblinear/NOTICE.md).
 template <class Draw>
 void SolveL2SvcDual(const std::vector<feature_node*>& x, const std::vector<signed char>& y, double cp,
                     double cn, double eps, Draw&& draw, double* w, int w_size) {
