@@ -434,11 +434,11 @@ TEST_CASE("Aggregate::DeserializeBinary: every bad input is an error with its re
   const std::string magic = "voc.aggb";
   CHECK(err("") == "binary aggregate: does not start with \"voc.aggb\"");
   CHECK(err(a.Serialize()) == "binary aggregate: does not start with \"voc.aggb\"");
-  CHECK(err(magic + '\x02') == "binary aggregate: unsupported version 2 (this build reads 1)");
+  CHECK(err(magic + '\x01') == "binary aggregate: unsupported version 1 (this build reads 2)");
   CHECK(err(magic) == "binary aggregate: truncated at the version");
-  CHECK(err(magic + '\x01' + '\x7f') == "binary aggregate: truncated at the head");
-  CHECK(err(magic + "\x01\x02{}") == "binary aggregate: $.format is missing");
-  CHECK(err(magic + "\x01\x01{") == "binary aggregate: the head is not valid JSON");
+  CHECK(err(magic + '\x02' + '\x7f') == "binary aggregate: truncated at the head");
+  CHECK(err(magic + "\x02\x02{}") == "binary aggregate: $.format is missing");
+  CHECK(err(magic + "\x02\x01{") == "binary aggregate: the head is not valid JSON");
   CHECK(err(edit("\"records\":1", "\"records\":2")) ==
         "binary aggregate: $.totals do not add up to $.records");
   CHECK(err(edit("2024-W01", "2024-W99", head_end)) ==
@@ -449,9 +449,16 @@ TEST_CASE("Aggregate::DeserializeBinary: every bad input is an error with its re
         "binary aggregate: $.sample[0]: text that is not UTF-8");
   // Counts larger than the bytes left are refused before anything is allocated.
   CHECK(err(good.substr(0, head_end) + "\xff\xff\xff\xff\x0f") ==
-        "binary aggregate: $.phrases.all: count exceeds the bytes left");
+        "binary aggregate: $.phrases: count exceeds the bytes left");
   CHECK(err(good.substr(0, head_end) + std::string(10, '\xff')) ==
-        "binary aggregate: $.phrases.all: integer out of range");
+        "binary aggregate: $.phrases: integer out of range");
+  // The tables count phrase ids, each of which must be one of the phrases.
+  const size_t table = good.find("2024-W01", head_end) + 8;  // then: n-grams, first id, its count
+  REQUIRE(table > 8);
+  REQUIRE(static_cast<unsigned char>(good[table + 1]) < 0x7f);
+  std::string bad_id = good;
+  bad_id[table + 1] = '\x7f';
+  CHECK(err(bad_id) == "binary aggregate: $.phrases.all.2024-W01: phrase id out of range");
 }
 
 TEST_CASE("Aggregate: serialized format matches the golden (used by the CLI tests)") {
@@ -495,4 +502,64 @@ TEST_CASE("Aggregate::Regroup: a day aggregate regroups exactly into weeks and m
   CHECK(bad.code() == voc::StatusCode::kFailedPrecondition);
   CHECK(bad.message() == "cannot regroup a week aggregate by month: only day aggregates regroup exactly");
   CHECK(!by_month.Regroup(voc::Period::kDay).ok());
+}
+
+TEST_CASE("PhraseIds and PhraseCounts: ids stay put as the tables grow; absent ids are not found") {
+  voc::internal::PhraseIds ids;
+  voc::internal::PhraseCounts counts;
+  CHECK(ids.Find("none") == voc::internal::PhraseIds::kNone);
+  CHECK(counts.Find(0) == nullptr);
+  for (int i = 0; i < 5000; ++i) {
+    const std::string p = "phrase " + std::to_string(i);
+    REQUIRE(ids.Add(p) == static_cast<uint32_t>(i));
+    if (i % 3 == 0) counts.Add(static_cast<uint32_t>(i), static_cast<uint64_t>(i) + 1);
+  }
+  CHECK(ids.size() == 5000);
+  CHECK(ids.Add("phrase 17") == 17);  // no second id for a phrase
+  CHECK(ids.size() == 5000);
+  CHECK(ids[4321] == "phrase 4321");
+  CHECK(ids.Find("phrase 4321") == 4321);
+  CHECK(ids.Find("phrase 5000") == voc::internal::PhraseIds::kNone);
+  CHECK(counts.size() == 1667);
+  REQUIRE(counts.Find(3) != nullptr);
+  CHECK(*counts.Find(3) == 4);
+  CHECK(counts.Find(4) == nullptr);
+  CHECK(counts.Find(voc::internal::PhraseIds::kNone) == nullptr);
+  counts.Add(3, 10);
+  CHECK(*counts.Find(3) == 14);
+  uint64_t total = 0;
+  size_t entries = 0;
+  counts.ForEach([&](uint32_t id, uint64_t n) {
+    CHECK(id % 3 == 0);
+    total += n;
+    ++entries;
+  });
+  CHECK(entries == counts.size());
+  CHECK(total == 1667ULL * 1668 / 2 * 3 - 1667 * 2 + 10);  // sum of (i + 1) over i = 0, 3, ..., 4998, plus 10
+}
+
+TEST_CASE("Aggregate: phrases of aggregates with different phrase ids merge and regroup exactly") {
+  voc::AggregateOptions o;
+  o.period = voc::Period::kDay;
+  voc::Aggregate one(o), first(o), second(o);
+  // The parts meet the phrases in different orders, so their ids differ.
+  for (int i = 0; i < 60; ++i) {
+    const std::string text = "refund delayed again " + std::string(1, static_cast<char>('a' + i % 7)) +
+                             "word" + " courier lost parcel " + std::to_string(i % 5);
+    voc::Analysis x = Record(std::to_string(i), kMon + (i % 9) * 86400, i % 4 ? "" : "billing/fee",
+                             voc::Polarity::kNegative, i % 2 ? text : "courier lost parcel");
+    one.Add(x);
+    (i >= 30 ? first : second).Add(x);
+  }
+  REQUIRE(first.Merge(second).ok());
+  CHECK(first.Serialize() == one.Serialize());
+  auto back = voc::Aggregate::DeserializeBinary(first.SerializeBinary());
+  REQUIRE(back.ok());
+  CHECK(back->Serialize() == one.Serialize());
+  auto week = first.Regroup(voc::Period::kWeek);
+  auto week_one = one.Regroup(voc::Period::kWeek);
+  REQUIRE(week.ok());
+  REQUIRE(week_one.ok());
+  CHECK(week->Serialize() == week_one->Serialize());
+  CHECK(week->Serialize().find("\"courier lost parcel\"") != std::string::npos);
 }

@@ -286,6 +286,8 @@ TEST_CASE("Aggregate: phrase tables are bounded, the truncation counted") {
   const auto& d = voc::ImplOf(a);
   REQUIRE(d.all_ngrams.size() == 1);
   CHECK(d.all_ngrams.begin()->second.size() == voc::internal::kMaxNgramsPerPeriod);
+  // A phrase no table took is not kept either.
+  CHECK(d.phrases.size() == voc::internal::kMaxNgramsPerPeriod);
   CHECK(d.ngrams_dropped > 0);
   const std::string s = a.Serialize();
   CHECK(s.find("\"dropped\":" + std::to_string(d.ngrams_dropped)) != std::string::npos);

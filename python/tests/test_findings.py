@@ -81,7 +81,7 @@ def test_binary_form_roundtrip_pickle_and_errors(cfpb_analyses):
     assert by_binary.serialize() == by_json.serialize()
     with pytest.raises(ValueError, match=r"^binary aggregate: truncated at "):
         voc.Aggregate.deserialize(data[:-3])
-    with pytest.raises(ValueError, match=r"unsupported version 9 \(this build reads 1\)"):
+    with pytest.raises(ValueError, match=r"unsupported version 9 \(this build reads 2\)"):
         voc.Aggregate.deserialize(b"voc.aggb\x09" + data[9:])
     with pytest.raises(ValueError, match="bytes after the end"):
         voc.Aggregate.deserialize(data + b"\x00")

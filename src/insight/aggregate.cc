@@ -279,13 +279,20 @@ struct Reader {
     return out;
   }
 
-  std::map<std::string, internal::NgramCounts> ReadNgrams(const Json& v, const std::string& path) const {
+  std::map<std::string, internal::NgramCounts> ReadNgrams(const Json& v, const std::string& path,
+                                                          internal::PhraseIds* phrases) const {
     std::map<std::string, internal::NgramCounts> out;
     for (auto p = Obj(v, path).begin(); p != v.end(); ++p) {
       CheckPeriod(p.key(), path);
       auto& m = out[p.key()];
-      for (auto g = Obj(p.value(), path + "." + p.key()).begin(); g != p.value().end(); ++g)
-        m[g.key()] = U64(g.value(), path + "." + p.key() + "." + g.key());
+      for (auto g = Obj(p.value(), path + "." + p.key()).begin(); g != p.value().end(); ++g) {
+        const uint64_t n = U64(g.value(), path + "." + p.key() + "." + g.key());
+        const uint32_t id = phrases->Add(g.key());
+        if (uint64_t* have = m.Find(id))
+          *have = n;
+        else
+          m.Insert(id, n);
+      }
     }
     return out;
   }
@@ -300,7 +307,8 @@ struct Reader {
   }
 };
 
-void WriteNgrams(const std::map<std::string, internal::NgramCounts>& by_period, std::string* out) {
+void WriteNgrams(const std::map<std::string, internal::NgramCounts>& by_period,
+                 const internal::PhraseIds& phrases, std::string* out) {
   out->push_back('{');
   bool first_period = true;
   for (const auto& [p, m] : by_period) {
@@ -308,13 +316,13 @@ void WriteNgrams(const std::map<std::string, internal::NgramCounts>& by_period, 
     first_period = false;
     voc::AppendJsonString(p, out);
     out->append(":{");
-    std::vector<std::pair<const std::string*, uint64_t>> rows;
+    std::vector<std::pair<std::string_view, uint64_t>> rows;
     rows.reserve(m.size());
-    for (const auto& [g, n] : m) rows.emplace_back(&g, n);
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    m.ForEach([&](uint32_t id, uint64_t n) { rows.emplace_back(phrases[id], n); });
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 0; i < rows.size(); ++i) {
       if (i) out->push_back(',');
-      voc::AppendJsonString(*rows[i].first, out);
+      voc::AppendJsonString(rows[i].first, out);
       out->push_back(':');
       *out += std::to_string(rows[i].second);
     }
@@ -505,28 +513,33 @@ void Aggregate::Add(const Analysis& a, const RecordFigures& figures) {
   internal::OfferSample(&d, a, period, channel, c, !unclassified, hash);
 
   if (o.phrase_stats) {
-    thread_local std::string gram_text, key;
+    thread_local std::string gram_text;
     thread_local std::vector<std::string_view> grams;
     internal::DistinctNgramViews(a.text, o.max_ngram, &gram_text, &grams);
     ++d.all_docs[period];
-    // A full table keeps counting the phrases it holds; the key is copied
-    // into one reused string for the lookup, allocated only when inserted.
-    auto count = [&d](internal::NgramCounts& m, std::string_view g) {
-      key.assign(g.data(), g.size());
-      if (auto it = m.find(key); it != m.end()) {
-        ++it->second;
-      } else if (m.size() < internal::kMaxNgramsPerPeriod) {
-        m.emplace(key, 1);
-      } else {
-        ++d.ngrams_dropped;
-      }
-    };
     auto& all = d.all_ngrams[period];
-    for (std::string_view g : grams) count(all, g);
+    internal::NgramCounts* un = nullptr;
     if (unclassified) {
       ++d.unclassified_docs[period];
-      auto& un = d.unclassified_ngrams[period];
-      for (std::string_view g : grams) count(un, g);
+      un = &d.unclassified_ngrams[period];
+    }
+    // Each phrase is hashed and looked up once for both tables. A full
+    // table keeps counting the phrases it holds; a phrase is added to the
+    // aggregate's phrases only when a table takes it.
+    for (std::string_view g : grams) {
+      const uint64_t h = internal::PhraseIds::Hash(g);
+      uint32_t id = d.phrases.Find(g, h);
+      for (internal::NgramCounts* m : {&all, un}) {
+        if (m == nullptr) continue;
+        if (uint64_t* n = id == internal::PhraseIds::kNone ? nullptr : m->Find(id)) {
+          ++*n;
+        } else if (m->size() < internal::kMaxNgramsPerPeriod) {
+          if (id == internal::PhraseIds::kNone) id = d.phrases.Add(g, h);
+          m->Insert(id, 1);
+        } else {
+          ++d.ngrams_dropped;
+        }
+      }
     }
   }
 }
@@ -593,19 +606,24 @@ Status Aggregate::Merge(const Aggregate& other) {
   internal::MergeChurn(&d.churn_customers, o.churn_customers, same);
   internal::MergePairs(&d.theme_pairs, o.theme_pairs, same);
   d.legacy_counts = d.legacy_counts || o.legacy_counts;
-  auto add_ngrams = [&d](std::map<std::string, internal::NgramCounts>* into,
-                         const std::map<std::string, internal::NgramCounts>& from) {
+  // The other's phrase ids mapped to this one's once, when first met.
+  std::vector<uint32_t> ids(o.phrases.size(), internal::PhraseIds::kNone);
+  auto add_ngrams = [&d, &o, &ids](std::map<std::string, internal::NgramCounts>* into,
+                                   const std::map<std::string, internal::NgramCounts>& from) {
     for (const auto& [p, m] : from) {
       auto& dst = (*into)[p];
-      for (const auto& [g, n] : m) {
-        auto it = dst.find(g);
-        if (it != dst.end())
-          it->second += n;
-        else if (dst.size() < internal::kMaxNgramsPerPeriod)
-          dst.emplace(g, n);
-        else
+      m.ForEach([&](uint32_t oid, uint64_t n) {
+        uint32_t& id = ids[oid];
+        if (id == internal::PhraseIds::kNone) id = d.phrases.Find(o.phrases[oid]);
+        if (uint64_t* have = id == internal::PhraseIds::kNone ? nullptr : dst.Find(id)) {
+          *have += n;
+        } else if (dst.size() < internal::kMaxNgramsPerPeriod) {
+          if (id == internal::PhraseIds::kNone) id = d.phrases.Add(o.phrases[oid]);
+          dst.Insert(id, n);
+        } else {
           d.ngrams_dropped += n;
-      }
+        }
+      });
     }
   };
   d.ngrams_dropped += o.ngrams_dropped;
@@ -673,13 +691,15 @@ Result<Aggregate> Aggregate::Regroup(Period period) const {
   internal::MergeChurn(&r.churn_customers, d.churn_customers, key);
   internal::MergePairs(&r.theme_pairs, d.theme_pairs, key);
   r.legacy_counts = d.legacy_counts;
+  // The phrases keep their ids (every one is in some table).
+  r.phrases = d.phrases;
   for (const auto& [p, m] : d.unclassified_ngrams) {
     auto& to = r.unclassified_ngrams[key(p)];
-    for (const auto& [g, n] : m) to[g] += n;
+    m.ForEach([&to](uint32_t id, uint64_t n) { to.Add(id, n); });
   }
   for (const auto& [p, m] : d.all_ngrams) {
     auto& to = r.all_ngrams[key(p)];
-    for (const auto& [g, n] : m) to[g] += n;
+    m.ForEach([&to](uint32_t id, uint64_t n) { to.Add(id, n); });
   }
   for (const auto& [p, n] : d.unclassified_docs) r.unclassified_docs[key(p)] += n;
   for (const auto& [p, n] : d.all_docs) r.all_docs[key(p)] += n;
@@ -765,10 +785,10 @@ std::string Aggregate::Serialize() const {
   j["phrases"] = "@@phrases@@";
   std::string out = j.dump(-1, ' ', false, Json::error_handler_t::replace);
   std::string ph = "{\"all\":";
-  WriteNgrams(d.all_ngrams, &ph);
+  WriteNgrams(d.all_ngrams, d.phrases, &ph);
   ph += ",\"all_docs\":" + Json(d.all_docs).dump();
   ph += ",\"unclassified\":";
-  WriteNgrams(d.unclassified_ngrams, &ph);
+  WriteNgrams(d.unclassified_ngrams, d.phrases, &ph);
   ph += ",\"unclassified_docs\":" + Json(d.unclassified_docs).dump();
   if (d.ngrams_dropped) ph += ",\"dropped\":" + std::to_string(d.ngrams_dropped);
   ph += "}";
@@ -918,8 +938,9 @@ Result<Aggregate> AggregateFromJson(const nlohmann::json& j, const BulkReader& b
       return out;
     }
     const Json& ph = R::Field(j, "phrases", "$");
-    d.unclassified_ngrams = r.ReadNgrams(R::Field(ph, "unclassified", "$.phrases"), "$.phrases.unclassified");
-    d.all_ngrams = r.ReadNgrams(R::Field(ph, "all", "$.phrases"), "$.phrases.all");
+    d.unclassified_ngrams =
+        r.ReadNgrams(R::Field(ph, "unclassified", "$.phrases"), "$.phrases.unclassified", &d.phrases);
+    d.all_ngrams = r.ReadNgrams(R::Field(ph, "all", "$.phrases"), "$.phrases.all", &d.phrases);
     d.unclassified_docs =
         r.ReadPeriodCounts(R::Field(ph, "unclassified_docs", "$.phrases"), "$.phrases.unclassified_docs");
     d.all_docs = r.ReadPeriodCounts(R::Field(ph, "all_docs", "$.phrases"), "$.phrases.all_docs");

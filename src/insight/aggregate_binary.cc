@@ -3,24 +3,27 @@
 //
 // Layout (integers are LEB128 varints, signed ones zigzag-encoded; a string
 // is its byte length then its bytes):
-//   "voc.aggb"  version (1)
+//   "voc.aggb"  version (2)
 //   head        string: the JSON of everything but the bulk (aggregate_json.h),
 //               read with the checks of Deserialize()
-//   phrases     all: table, all_docs: period counts, unclassified: table,
-//               unclassified_docs: period counts, dropped: varint
-//               (table: periods, then per period: id, n-grams, then per
-//               n-gram: text, count; period counts: periods, then id, count)
+//   phrases     texts: the number of phrases, then each phrase (its id is
+//               its position), all: table, all_docs: period counts,
+//               unclassified: table, unclassified_docs: period counts,
+//               dropped: varint (table: periods, then per period: id,
+//               n-grams, then per n-gram: phrase id, count; period counts:
+//               periods, then id, count)
 //   sample      records, then per record: hash (8 bytes, little-endian), id,
 //               period, channel, polarity (signed), score_micros (signed),
 //               emotion_micros (signed), signals, covered (0/1), terms,
 //               snippet, rating (0/1/2), rating_milli (signed)
-// and nothing after. Text is UTF-8 (checked on reading), as in the JSON. The phrase tables are written in
-// hash-table order (not sorted): this form is fast, not canonical.
+// and nothing after. Text is UTF-8 (checked on reading), as in the JSON. The phrases and the tables are
+// written in the order of the aggregate's tables (not sorted): this form is fast, not canonical.
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "insight/aggregate_data.h"
 #include "insight/aggregate_json.h"
@@ -37,7 +40,7 @@ using Json = nlohmann::json;
 
 constexpr char kMagic[] = "voc.aggb";
 constexpr size_t kMagicSize = sizeof(kMagic) - 1;
-constexpr uint64_t kBinaryVersion = 1;
+constexpr uint64_t kBinaryVersion = 2;
 
 class Writer {
  public:
@@ -135,10 +138,10 @@ void WriteTable(const std::map<std::string, internal::NgramCounts>& table, Write
   for (const auto& [period, grams] : table) {
     w->S(period);
     w->U(grams.size());
-    for (const auto& [g, n] : grams) {
-      w->S(g);
+    grams.ForEach([w](uint32_t id, uint64_t n) {
+      w->U(id);
       w->U(n);
-    }
+    });
   }
 }
 
@@ -151,6 +154,7 @@ void WritePeriodCounts(const std::map<std::string, uint64_t>& counts, Writer* w)
 }
 
 std::map<std::string, internal::NgramCounts> ReadTable(ByteReader* r, const internal::CheckPeriod& check,
+                                                       const std::vector<uint32_t>& ids,
                                                        const std::string& path) {
   std::map<std::string, internal::NgramCounts> out;
   const uint64_t periods = r->Count(path.c_str());
@@ -159,10 +163,11 @@ std::map<std::string, internal::NgramCounts> ReadTable(ByteReader* r, const inte
     check(period, path);
     internal::NgramCounts& m = out[period];
     const uint64_t grams = r->Count(path.c_str());
-    m.reserve(grams);
+    m.Reserve(grams);
     for (uint64_t k = 0; k < grams; ++k) {
-      const std::string_view g = r->S(path.c_str());
-      m[std::string(g)] = r->U(path.c_str());
+      const uint64_t id = r->U(path.c_str());
+      if (id >= ids.size()) ByteReader::Fail(path + "." + period + ": phrase id out of range");
+      m.Add(ids[id], r->U(path.c_str()));
     }
   }
   return out;
@@ -188,6 +193,8 @@ std::string Aggregate::SerializeBinary() const {
   Writer w(&out);
   w.U(kBinaryVersion);
   w.S(internal::AggregateHeadJson(d).dump(-1, ' ', false, Json::error_handler_t::replace));
+  w.U(d.phrases.size());
+  for (uint32_t id = 0; id < d.phrases.size(); ++id) w.S(d.phrases[id]);
   WriteTable(d.all_ngrams, &w);
   WritePeriodCounts(d.all_docs, &w);
   WriteTable(d.unclassified_ngrams, &w);
@@ -233,9 +240,16 @@ Result<Aggregate> Aggregate::DeserializeBinary(std::string_view bytes) {
   if (j.is_object() && (j.contains("phrases") || j.contains("sample")))
     return InvalidArgumentError("binary aggregate: the head holds the phrases or the sample");
   internal::BulkReader bulk = [&r](AggregateData* d, const internal::CheckPeriod& check) {
-    d->all_ngrams = ReadTable(&r, check, "$.phrases.all");
+    // Ids as written -> ids read: two phrases written alike (text that was
+    // not UTF-8, written with U+FFFD) become one, their counts added.
+    const uint64_t phrases = r.Count("$.phrases");
+    if (phrases >= internal::PhraseIds::kNone) ByteReader::Fail("$.phrases: too many phrases");
+    std::vector<uint32_t> ids(phrases);
+    d->phrases.Reserve(phrases);
+    for (uint64_t i = 0; i < phrases; ++i) ids[i] = d->phrases.Add(r.S("$.phrases"));
+    d->all_ngrams = ReadTable(&r, check, ids, "$.phrases.all");
     d->all_docs = ReadPeriodCounts(&r, check, "$.phrases.all_docs");
-    d->unclassified_ngrams = ReadTable(&r, check, "$.phrases.unclassified");
+    d->unclassified_ngrams = ReadTable(&r, check, ids, "$.phrases.unclassified");
     d->unclassified_docs = ReadPeriodCounts(&r, check, "$.phrases.unclassified_docs");
     d->ngrams_dropped = r.U("$.phrases.dropped");
     const uint64_t n = r.Count("$.sample");

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "insight/phrase_table.h"
 #include "voc/aggregate.h"
 #include "text/stop_words.h"
 #include "voc/analysis.h"
@@ -147,8 +148,9 @@ struct SampleDoc {
 };
 bool SampleLess(const SampleDoc& a, const SampleDoc& b);
 
-// Unordered for speed; serialization sorts the keys.
-using NgramCounts = std::unordered_map<std::string, uint64_t>;
+// Counts by phrase id (AggregateData::phrases) for one period; serialization
+// sorts the phrases.
+using NgramCounts = PhraseCounts;
 // Distinct phrases kept per period and table: a phrase first seen when the
 // table is full is not kept, its occurrences are counted in
 // AggregateData::ngrams_dropped (memory and the saved aggregate stay bounded
@@ -169,7 +171,10 @@ struct AggregateData {
   // period -> channel -> counts over all records.
   std::map<std::string, std::map<std::string, Counts>> totals;
   std::map<std::string, ThemeData> themes;
-  // period -> n-gram -> number of texts containing it.
+  // The phrases of the tables below, each once (only phrases some table
+  // holds are added).
+  PhraseIds phrases;
+  // period -> phrase id -> number of texts containing the phrase.
   std::map<std::string, NgramCounts> unclassified_ngrams, all_ngrams;
   // period -> number of texts whose n-grams were counted.
   std::map<std::string, uint64_t> unclassified_docs, all_docs;

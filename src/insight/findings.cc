@@ -985,15 +985,13 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
   // Keys point into the aggregate's tables, which outlive this function.
   std::unordered_map<std::string_view, uint64_t> un, all;
   uint64_t n_un = 0, n_all = 0;
-  for (const auto& [p, m] : d.unclassified_ngrams)
-    if (scope.count(p))
-      for (const auto& [g, n] : m) un[g] += n;
-  // Only phrases frequent enough to be tested need background counts.
-  for (auto it = un.begin(); it != un.end();) {
-    if (it->second < o.phrase_min_count)
-      it = un.erase(it);
-    else
-      ++it;
+  {
+    std::vector<uint64_t> by_id(d.phrases.size());
+    for (const auto& [p, m] : d.unclassified_ngrams)
+      if (scope.count(p)) m.ForEach([&by_id](uint32_t id, uint64_t n) { by_id[id] += n; });
+    // Only phrases frequent enough to be tested need background counts.
+    for (uint32_t id = 0; id < by_id.size(); ++id)
+      if (by_id[id] > 0 && by_id[id] >= o.phrase_min_count) un[d.phrases[id]] = by_id[id];
   }
   for (const auto& [p, n] : d.unclassified_docs)
     if (scope.count(p)) n_un += n;
@@ -1001,12 +999,13 @@ Findings DetectFindings(const Aggregate& aggregate, const FindingsOptions& optio
     if (scope.count(p)) n_all += n;
   const uint64_t n_cls = n_all >= n_un ? n_all - n_un : 0;
   if (n_un > 0 && n_cls > 0) {
+    std::vector<std::pair<std::string_view, uint32_t>> tested;  // the phrases of `un` and their ids
+    tested.reserve(un.size());
+    for (const auto& [g, a] : un) tested.emplace_back(g, d.phrases.Find(g));
     for (const auto& [p, m] : d.all_ngrams) {
       if (!scope.count(p)) continue;
-      for (const auto& [g, a] : un) {
-        auto hit = m.find(std::string(g));
-        if (hit != m.end()) all[g] += hit->second;
-      }
+      for (const auto& [g, id] : tested)
+        if (const uint64_t* hit = m.Find(id)) all[g] += *hit;
     }
     const double crit = ChiSquare1Critical(o.phrase_alpha);
     std::vector<UnknownPhrase> sig;
