@@ -13,7 +13,9 @@ input file to findings JSON:
                       blocksize=None, threads_per_task=T) (the C++ reader,
                       pipeline and aggregate in one call), detect_findings
   dask 1w / dask 2w   a LocalCluster of 1 or 2 worker processes with one
-                      thread each: aggregate_files(FILE, blocksize=--blocksize,
+                      thread each, made under voc.dask.cluster_config()
+                      (--cluster-config default: dask's own settings):
+                      aggregate_files(FILE, blocksize=--blocksize,
                       client=...), detect_findings on the client; the cluster
                       is started before the clock (fresh for every repeat, so
                       every worker loads its models inside the timing, as the
@@ -30,7 +32,8 @@ after (the machine may be shared).
 
 usage: /usr/bin/python3 bench/dask_scale.py [--voc build/bin/voc]
           [--pythonpath build/python] [--records 1000000] [--repeats 3]
-          [--blocksize auto] [--adapt on|off] [--frame] [--keep FILE]
+          [--blocksize auto] [--adapt on|off] [--cluster-config voc|default]
+          [--frame] [--keep FILE]
 """
 import argparse
 import csv
@@ -111,10 +114,12 @@ print(t)
 
 PY_DASK = """
 import sys, time, json
+import dask
 import voc, voc.dask
 from distributed import Client, LocalCluster
-cluster = LocalCluster(n_workers=int(sys.argv[2]), threads_per_worker=1, processes=True,
-                       host="127.0.0.1", dashboard_address=None)
+with dask.config.set(voc.dask.cluster_config() if sys.argv[7] == "voc" else {}):
+    cluster = LocalCluster(n_workers=int(sys.argv[2]), threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None)
 client = Client(cluster)
 client.run(lambda: __import__("voc.dask"))  # workers up, package imported
 t0 = time.perf_counter()
@@ -160,6 +165,9 @@ def main():
                     help="dask byte ranges (aggregate_files' default: auto)")
     ap.add_argument("--adapt", default="on", choices=["on", "off"],
                     help="adapted themes (voc findings --adapt; on by default for a file)")
+    ap.add_argument("--cluster-config", default="voc", choices=["voc", "default"],
+                    help="the LocalCluster's dask settings: voc.dask.cluster_config() (default) "
+                         "or dask's defaults")
     ap.add_argument("--frame", action="store_true", help="also time voc.pandas.aggregate_frame")
     ap.add_argument("--keep", help="write the input here (kept) instead of a temporary file")
     args = ap.parse_args()
@@ -176,14 +184,15 @@ def main():
         load0 = os.getloadavg()
         cols = json.dumps(PY_COLS)
         a = args.adapt
+        cc = args.cluster_config
         runs = [("cli t2", lambda out: time_cli(args.voc, path, 2, tmp, a)),
                 ("cli t1", lambda out: time_cli(args.voc, path, 1, tmp, a)),
                 ("py t1", lambda out: (time_py(PY_ONE, env, [path, "1", cols, a], out), out)),
                 ("py t2", lambda out: (time_py(PY_ONE, env, [path, "2", cols, a], out), out)),
                 ("dask 1w", lambda out: (time_py(PY_DASK, env,
-                                                 [path, "1", cols, args.blocksize, a], out), out)),
+                                                 [path, "1", cols, args.blocksize, a, cc], out), out)),
                 ("dask 2w", lambda out: (time_py(PY_DASK, env,
-                                                 [path, "2", cols, args.blocksize, a], out), out))]
+                                                 [path, "2", cols, args.blocksize, a, cc], out), out))]
         if args.frame:
             runs.append(("frame t1",
                          lambda out: (time_py(PY_FRAME, env, [path, "1", cols], out), out)))
@@ -207,7 +216,8 @@ def main():
             same["frame t1"] = None
         print(f"input: {args.records:,} records ({distinct or '?'} distinct texts), "
               f"{size / 1e6:.0f} MB JSON Lines; best of {args.repeats}; "
-              f"dask blocksize {args.blocksize}; adapted themes {args.adapt}")
+              f"dask blocksize {args.blocksize}; adapted themes {args.adapt}; "
+              f"cluster config {args.cluster_config}")
         print(f"load average (1, 5, 15 min) before: {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}; "
               f"after: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}; cores: {os.cpu_count()}")
         print()

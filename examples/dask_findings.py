@@ -65,8 +65,10 @@ def main():
     if args.scheduler:
         cluster, client = None, Client(args.scheduler)
     else:
-        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+        import dask
+        with dask.config.set(voc.dask.cluster_config()):  # less beside the tasks on each worker
+            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None)
         client = Client(cluster)
     try:
         t0 = time.perf_counter()

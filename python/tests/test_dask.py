@@ -18,8 +18,10 @@ COLUMNS = dict(text_col="text", time_col="date", id_col="id", channel_col="chann
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None)
+    import dask
+    with dask.config.set(voc.dask.cluster_config()):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           host="127.0.0.1", dashboard_address=None)
     c = distributed.Client(cluster)
     yield c
     c.close()
@@ -42,6 +44,26 @@ def single_process(frame, packs):
     analyzer = voc.Analyzer(**packs)
     agg = voc.pandas.aggregate_frame(frame, period="month", analyzer=analyzer, **COLUMNS)
     return agg, voc.detect_findings(agg, chronic_k=2, chronic_n=3)
+
+
+def test_cluster_config_reaches_the_worker_processes(client):
+    import dask
+
+    def settings(keys):
+        import dask
+        return [dask.config.get(k) for k in keys]
+
+    keys = list(voc.dask.cluster_config())
+    defaults = [dask.config.get(k) for k in keys]  # every key is one of dask's (KeyError if not)
+    wanted = list(voc.dask.cluster_config().values())
+    assert defaults != wanted
+    got = client.run(settings, keys)
+    assert len(got) == 2
+    for values in got.values():
+        assert values == wanted
+    # The workers run no sampling profiler thread (dask names it "Profile").
+    threads = client.run(lambda: [t.name for t in __import__("threading").enumerate()])
+    assert all("Profile" not in names for names in threads.values())
 
 
 def test_dask_frame_equals_single_process(client, frame, single_process):
