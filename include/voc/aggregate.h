@@ -28,7 +28,9 @@
 // Memory: O(themes x periods x channels) for counts, O(themes x k) for
 // evidence, O(distinct (theme, period, customer) triples) for repeat contacts
 // (about 60 bytes each plus the customer id), and O(distinct n-grams per
-// period) for phrase statistics; set `phrase_stats = false` or
+// period) for phrase statistics (each phrase's text is kept once per
+// aggregate, a period's table holds 32-64 bytes per phrase, at most 100,000
+// phrases per period and table); set `phrase_stats = false` or
 // `track_customers = false` to drop the last two.
 //
 // Thread safety: an Aggregate is a plain value; const methods may be called

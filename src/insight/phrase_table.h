@@ -37,10 +37,10 @@ class PhraseIds {
  private:
   void Rehash(size_t slots);
 
-  std::string text_;                  // the phrases back to back
-  std::vector<size_t> begin_{0};      // id -> offset in text_; one more: the end
-  std::vector<uint64_t> hashes_;      // id -> its hash
-  std::vector<uint32_t> slots_;       // open addressing: id + 1, 0 when empty
+  std::string text_;              // the phrases back to back
+  std::vector<size_t> begin_{0};  // id -> offset in text_; one more: the end
+  std::vector<uint64_t> hashes_;  // id -> its hash
+  std::vector<uint32_t> slots_;   // open addressing: id + 1, 0 when empty
 };
 
 // Counts by phrase id (of one period), in an open-addressing table.
