@@ -265,9 +265,17 @@ def test_workers_prepare_their_analyzers_while_the_client_fits(tmp_path, rows, p
                                        analyzer_options=packs, **COLS)
         left = client.run(lambda: (len(__import__("voc.dask").dask._spares),
                                    len(__import__("voc.dask").dask._analyzers)))
+        # The adapter is on every worker before a range task is scheduled,
+        # so none waits for it to be moved (or for its task to be stolen).
+        shared = voc.dask._shared_adapter(client, b"adapter bytes")
+        assert isinstance(shared, distributed.Future)
+        assert sorted(client.who_has([shared])[shared.key]) == sorted(client.nthreads())
+        assert voc.dask._shared_adapter(client, None) is None
     assert counts(got.serialize()) == counts(expected.serialize())
     # Each worker that ran a part took its spare instead of building another.
     assert all(s + a == 1 for s, a in left.values()), left
+    # Without a distributed client the graph holds the adapter.
+    assert voc.dask._shared_adapter(None, b"adapter bytes").compute() == b"adapter bytes"
 
 
 def test_errors(tmp_path, rows):
