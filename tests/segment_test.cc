@@ -246,4 +246,9 @@ TEST_CASE("Segmentation: phrase statistics keep content words in any supported l
   CHECK_FALSE(voc::internal::IsContentWord("21st"));
   CHECK_FALSE(voc::internal::IsContentWord("\xC3\xA9"));  // one letter
   CHECK_FALSE(voc::internal::IsContentWord("de"));
+  // Arabic function words ("in", "from", "this") are not content; a name is.
+  CHECK_FALSE(voc::internal::IsContentWord("في"));
+  CHECK_FALSE(voc::internal::IsContentWord("من"));
+  CHECK_FALSE(voc::internal::IsContentWord("هذا"));
+  CHECK(voc::internal::IsContentWord("لبنان"));
 }

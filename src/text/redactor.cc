@@ -1869,7 +1869,6 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
     if (detectors[i].scope == Detector::kUrlRuns || detectors[i].scope == Detector::kEmailRuns) hit[i] = 1;
 
   const Ctx ctx{text};
-  const bool text_ascii = internal::IsAsciiBytes(text);
   re2::StringPiece in(text.data(), text.size());
   re2::StringPiece groups[2];
   const Ranges whole = {{0, static_cast<uint32_t>(text.size())}};
@@ -1885,9 +1884,8 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
                            : d.scope == Detector::kUrlRuns   ? url_runs
                                                              : whole;
     for (const auto& [range_b, range_e] : ranges) {
-      const RE2* ascii = text_ascii || internal::IsAsciiBytes(text.substr(range_b, range_e - range_b))
-                             ? d.AsciiRe()
-                             : nullptr;
+      const RE2* ascii =
+          internal::IsAsciiBytes(text.substr(range_b, range_e - range_b)) ? d.AsciiRe() : nullptr;
       const RE2& re = ascii != nullptr ? *ascii : d.Re();
       size_t pos = range_b;
       while (pos < range_e && re.Match(in, pos, range_e, RE2::UNANCHORED, groups, ngroups)) {

@@ -115,7 +115,13 @@ const std::unordered_set<std::string_view>& StopWords() {
       "geen", "had", "heb", "hebben", "heeft", "het", "hij", "hoe", "hun", "ik", "in", "is", "je", "kan",
       "maar", "me", "met", "mij", "mijn", "na", "naar", "niet", "niets", "nog", "nu", "of", "om", "ons",
       "ook", "op", "te", "tot", "uit", "van", "veel", "voor", "want", "was", "wat", "we", "wel", "werd",
-      "wie", "wij", "zal", "ze", "zei", "zich", "zij", "zijn", "zo", "zou", "bedankt", "dank"};
+      "wie", "wij", "zal", "ze", "zei", "zich", "zij", "zijn", "zo", "zou", "bedankt", "dank",
+      // Arabic: prepositions, pronouns, demonstratives, particles, forms of "to be"
+      "في", "من", "على", "إلى", "الى", "عن", "مع", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي", "الذين", "ما",
+      "لا", "لم", "لن", "أن", "ان", "إن", "كان", "كانت", "يكون", "هو", "هي", "هم", "نحن", "أنا", "انا", "أنت",
+      "انت", "كل", "قد", "يا", "ثم", "أو", "او", "بعد", "قبل", "حتى", "عند", "بين", "منذ", "لقد", "هل", "ليس",
+      "أي", "اي", "كما", "لكن", "بل", "إذا", "اذا", "فى", "وفي", "ومن", "وهو", "وهي", "وما", "ولا", "كيف",
+      "لماذا", "متى", "أين", "شكرا"};
   return *kWords;
 }
 

@@ -8,7 +8,7 @@ namespace voc {
 namespace internal {
 
 // True for a function word of English, French, German, Spanish, Italian,
-// Portuguese or Dutch, chat filler ("pls", "thx") or a reporting verb
+// Portuguese, Dutch or Arabic, chat filler ("pls", "thx") or a reporting verb
 // ("said", "told"): words that say nothing about a theme (lower-case input).
 bool IsStopWord(std::string_view word);
 
