@@ -35,6 +35,25 @@ TEST_CASE("ParallelFor threads: the caller works between Start and Finish") {
   CHECK(sum.load() == own);
 }
 
+TEST_CASE("ParallelFor threads: a one-index job runs on a helper while the caller works") {
+  // The caller does not join in until its own work is done, and that work
+  // waits for the job: a helper must take the job without Finish().
+  voc::ParallelFor team(2);
+  std::atomic<bool> ran{false};
+  std::thread::id runner;
+  team.Start(1, [&](size_t) {
+    runner = std::this_thread::get_id();
+    ran.store(true);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!ran.load() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  const bool by_helper = ran.load();
+  team.Finish();
+  CHECK(by_helper);
+  const bool other_thread = runner != std::this_thread::get_id();
+  CHECK(other_thread);
+}
+
 TEST_CASE("ParallelFor threads: the first exception reaches Finish and the team stays usable") {
   for (int threads : {1, 2, 4}) {
     voc::ParallelFor team(threads);

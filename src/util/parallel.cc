@@ -87,7 +87,9 @@ void ParallelFor::Start(size_t n, std::function<void(size_t)> fn) {
   m.error = nullptr;
   m.open = true;
   ++m.generation;
-  if (!m.helpers.empty() && n > 1) m.work_cv.notify_all();
+  // A job of one index too: the caller may work on something else (the
+  // adapter's fit runs on a helper while the caller reads ahead).
+  if (!m.helpers.empty() && n > 0) m.work_cv.notify_all();
 }
 
 void ParallelFor::Finish() {
