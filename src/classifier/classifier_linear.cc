@@ -184,7 +184,9 @@ class LinearModel : public Backend {
   // the bigram joining its last word to its first, so it is scanned once
   // too. A part whose boundary cuts a word, or whose suffix does not start
   // with white space, or a model with character n-grams, takes the plain
-  // path.
+  // path. The rows of `text` are sorted once for the parts that cover it
+  // whole and for parts that do not overlap (the sentences of a text): each
+  // row carries the number of the part holding it through the sort.
   void PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
                           std::vector<double>* text_probs,
                           std::vector<std::vector<double>>* part_probs) const override {
@@ -197,7 +199,7 @@ class LinearModel : public Backend {
     thread_local std::vector<int64_t> doc_rows;
     thread_local std::vector<uint32_t> rows[2];
     thread_local std::vector<std::pair<uint32_t, float>> vals[2];
-    ExtractFeatures(text, &doc, false);
+    ExtractFeatures(text, &doc, false);  // words only: every feature is of family 0
     // The row of every feature of the text, looked up once for the text and
     // all parts.
     doc_rows.assign(doc.size(), -1);
@@ -218,54 +220,121 @@ class LinearModel : public Backend {
       ToProbabilities(multi_label_, temperature_, text_probs);
     }
     part_probs->resize(parts.size());
+    // Each part's run of `doc`. The features of `doc` come in text order,
+    // their begins and their ends both non-decreasing (a word, the bigram of
+    // it and the next word, the next word ...): those inside a part are one
+    // run, found by a binary search, and only the few next to its edges may
+    // be words cut by its boundaries.
+    struct Run {
+      size_t lo = 0, hi = 0;
+      int64_t last = -1;   // the part's last word, an index into doc
+      uint32_t owner = 0;  // 1 + its number among the parts that own their rows; 0: none
+      bool cut = false, whole = false;
+    };
+    thread_local std::vector<Run> runs;
+    runs.assign(parts.size(), Run{});
+    size_t owners = 0, owned_end = 0;
+    bool any_whole = false;
     for (size_t i = 0; i < parts.size(); ++i) {
       const TextPart& p = parts[i];
-      std::vector<double>* out = &(*part_probs)[i];
-      rows[0].clear();
-      rows[1].clear();
-      bool cut = p.begin > p.end || p.end > text.size() ||
-                 (!p.suffix.empty() && !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n'));
-      if (cut) {
-        Probabilities(PartText(text, p), out);
-        continue;
-      }
-      // The features of `doc` come in text order, their begins and their
-      // ends both non-decreasing (a word, the bigram of it and the next word,
-      // the next word ...): those inside the part are one run, found by a
-      // binary search, and only the few next to its edges may be words cut
-      // by them.
-      const size_t lo =
+      Run& run = runs[i];
+      run.cut = p.begin > p.end || p.end > text.size() ||
+                (!p.suffix.empty() && !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n'));
+      if (run.cut) continue;
+      run.lo =
           static_cast<size_t>(std::lower_bound(doc.begin(), doc.end(), p.begin,
                                                [](const RawFeature& f, uint32_t b) { return f.begin < b; }) -
                               doc.begin());
-      for (size_t j = lo; j-- > 0 && doc[j].end > p.begin;)
-        if (!doc[j].pair) cut = true;  // a word holding the part's first byte
-      size_t hi = lo;
-      const RawFeature* last = nullptr;  // the part's last word
-      for (; hi < doc.size() && doc[hi].end <= p.end; ++hi) {
-        add_row(doc[hi], doc_rows[hi]);
-        if (!doc[hi].pair) last = &doc[hi];
+      for (size_t j = run.lo; j-- > 0 && doc[j].end > p.begin;)
+        if (!doc[j].pair) run.cut = true;  // a word holding the part's first byte
+      run.hi = run.lo;
+      for (; run.hi < doc.size() && doc[run.hi].end <= p.end; ++run.hi)
+        if (!doc[run.hi].pair) run.last = static_cast<int64_t>(run.hi);
+      for (size_t j = run.hi; j < doc.size() && doc[j].begin < p.end; ++j)
+        if (!doc[j].pair) run.cut = true;  // a word holding the part's last byte
+      if (run.cut) continue;
+      if (run.lo == 0 && run.hi == doc.size()) {
+        run.whole = true;
+        any_whole = true;
+      } else if (run.lo < run.hi && run.lo >= owned_end) {  // after the runs owned so far
+        run.owner = static_cast<uint32_t>(++owners);
+        owned_end = run.hi;
       }
-      for (size_t j = hi; j < doc.size() && doc[j].begin < p.end; ++j)
-        if (!doc[j].pair) cut = true;  // a word holding the part's last byte
-      if (cut) {
+    }
+    // The rows tagged with their owner in the low `shift` bits, if the rows
+    // leave room for them; else every part not whole sorts its own.
+    uint32_t shift = 0;
+    while ((size_t{1} << shift) <= owners) ++shift;
+    if (owners > 0 && (shift >= 32 || (uint64_t{keys_.size()} << shift) > (uint64_t{1} << 32))) {
+      for (Run& run : runs) run.owner = 0;
+      owners = 0;
+      shift = 0;
+    }
+    thread_local std::vector<uint32_t> tagged, all_rows, owned_rows;
+    thread_local std::vector<size_t> owned_begin;
+    if (any_whole || owners > 0) {
+      tagged.clear();
+      size_t r = 0;  // the next owned run
+      for (size_t j = 0; j < doc.size(); ++j) {
+        if (doc_rows[j] < 0) continue;
+        while (r < runs.size() && (runs[r].owner == 0 || runs[r].hi <= j)) ++r;
+        const uint32_t owner = r < runs.size() && runs[r].lo <= j ? runs[r].owner : 0;
+        tagged.push_back(static_cast<uint32_t>(doc_rows[j]) << shift | owner);
+      }
+      SortIds(&tagged);
+      // Counted per owner, then placed: each owner's rows stay ascending.
+      owned_begin.assign(owners + 2, 0);
+      if (owners > 0) {
+        const uint32_t mask = (uint32_t{1} << shift) - 1;
+        for (uint32_t t : tagged) ++owned_begin[(t & mask) + 1];
+        for (size_t k = 1; k < owned_begin.size(); ++k) owned_begin[k] += owned_begin[k - 1];
+        owned_rows.resize(tagged.size());
+        thread_local std::vector<size_t> fill;
+        fill.assign(owned_begin.begin(), owned_begin.end() - 1);
+        for (uint32_t t : tagged) owned_rows[fill[t & mask]++] = t >> shift;
+      }
+      if (any_whole) {
+        all_rows.resize(tagged.size());
+        for (size_t k = 0; k < tagged.size(); ++k) all_rows[k] = tagged[k] >> shift;
+      }
+    }
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const TextPart& p = parts[i];
+      const Run& run = runs[i];
+      std::vector<double>* out = &(*part_probs)[i];
+      if (run.cut) {
         Probabilities(PartText(text, p), out);
         continue;
       }
+      std::vector<uint32_t>& v = rows[0];
+      rows[1].clear();
+      if (run.whole) {
+        v.assign(all_rows.begin(), all_rows.end());
+      } else if (run.owner > 0) {
+        v.assign(owned_rows.begin() + static_cast<std::ptrdiff_t>(owned_begin[run.owner]),
+                 owned_rows.begin() + static_cast<std::ptrdiff_t>(owned_begin[run.owner + 1]));
+      } else {
+        v.clear();
+        for (size_t j = run.lo; j < run.hi; ++j) add_row(doc[j], doc_rows[j]);
+        SortIds(&v);
+      }
       // The suffix's rows, sorted and counted once, are merged with the
-      // part's (ValuesOfRows with `extra`).
+      // part's (ValuesOfSortedRows with `extra`).
       const SuffixRows& sr = SuffixOf(p.suffix);
       if (sr.has_word && !packed_.empty()) {
-        if (last != nullptr) {
-          const RawFeature joint{BigramHash(last->hash, sr.first_word), FeatureFamily::kWord, true,
-                                 last->begin, p.end};
-          add_row(joint, FindPacked(joint.hash));
+        auto insert = [&v](int64_t r, size_t copies) {
+          if (r >= 0 && copies > 0)
+            v.insert(std::upper_bound(v.begin(), v.end(), static_cast<uint32_t>(r)), copies,
+                     static_cast<uint32_t>(r));
+        };
+        if (run.last >= 0) {
+          const RawFeature& last = doc[static_cast<size_t>(run.last)];
+          insert(FindPacked(BigramHash(last.hash, sr.first_word)), 1);
         }
         // Each copy after the first joins the one before.
-        if (sr.seam_row >= 0)
-          for (uint32_t k = 0; k < p.repeats; ++k) rows[0].push_back(static_cast<uint32_t>(sr.seam_row));
+        insert(sr.seam_row, p.repeats);
       }
-      ValuesOfRows(rows, vals, sr.counted, p.repeats + 1);
+      ValuesOfSortedRows(rows, vals, sr.counted, p.repeats + 1);
       DecisionsOfValues(vals, out);
       ToProbabilities(multi_label_, temperature_, out);
     }
@@ -372,17 +441,30 @@ class LinearModel : public Backend {
   void ValuesOfRows(std::vector<uint32_t> rows[2], std::vector<std::pair<uint32_t, float>> vals[2],
                     const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
                     uint32_t times = 0) const {
-    vals[0].clear();
-    vals[1].clear();
     const size_t stride = bias_.size() + 1;
     for (int family = 0; family < 2; ++family)
       for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
+    SortIds(&rows[0]);
+    SortIds(&rows[1]);
+    ValuesOfSortedRows(rows, vals, extra, times, /*prefetched=*/true);
+  }
+
+  // ValuesOfRows of rows sorted ascending.
+  void ValuesOfSortedRows(const std::vector<uint32_t> rows[2],
+                          std::vector<std::pair<uint32_t, float>> vals[2],
+                          const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
+                          uint32_t times = 0, bool prefetched = false) const {
+    vals[0].clear();
+    vals[1].clear();
+    const size_t stride = bias_.size() + 1;
+    if (!prefetched)
+      for (int family = 0; family < 2; ++family)
+        for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
     for (int family = 0; family < 2; ++family) {
-      auto& v = rows[family];
+      const auto& v = rows[family];
       static const std::vector<std::pair<uint32_t, uint32_t>> kNone;
       const auto& ex = extra != nullptr && times > 0 ? extra[family] : kNone;
       if (v.empty() && ex.empty()) continue;
-      SortIds(&v);
       double norm = 0;
       // The rows in ascending order, each with its count: a merge of the
       // runs of `v` and the entries of `e`.
@@ -405,8 +487,25 @@ class LinearModel : public Backend {
   // Decision values from the values of ValuesOfRows.
   void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2],
                          std::vector<double>* dec) const {
-    dec->assign(bias_.begin(), bias_.end());
     const size_t L = bias_.size(), stride = L + 1;
+    if (L == 3) {
+      // Three labels (a sentiment model's): the sums in registers, added
+      // in the same order as below.
+      double d0 = bias_[0], d1 = bias_[1], d2 = bias_[2];
+      for (int family = 0; family < 2; ++family)
+        for (const auto& [row, x] : vals[family]) {
+          const float* w = &rows_[row * stride + 1];
+          d0 += x * w[0];
+          d1 += x * w[1];
+          d2 += x * w[2];
+        }
+      dec->resize(3);
+      (*dec)[0] = d0;
+      (*dec)[1] = d1;
+      (*dec)[2] = d2;
+      return;
+    }
+    dec->assign(bias_.begin(), bias_.end());
     for (int family = 0; family < 2; ++family)
       for (const auto& [row, x] : vals[family]) {
         const float* w = &rows_[row * stride + 1];

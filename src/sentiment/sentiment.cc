@@ -155,6 +155,58 @@ struct Hit {
 
 constexpr const char* kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon", "rating"};
 
+// The lookup key Impl::Score builds, a word or phrase at a time: written
+// through a pointer into room made once per token, where a std::string's
+// push_back checked its capacity and wrote a terminator for every byte.
+class KeyBuffer {
+ public:
+  KeyBuffer() : buf_(64) {}
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  char back() const { return buf_[size_ - 1]; }
+  char operator[](size_t i) const { return buf_[i]; }
+  // Room for `extra` more bytes; returns where they go (Commit ends them).
+  char* Extend(size_t extra) {
+    if (size_ + extra > buf_.size()) buf_.resize(std::max(2 * buf_.size(), size_ + extra));
+    return buf_.data() + size_;
+  }
+  void Commit(const char* end) { size_ = static_cast<size_t>(end - buf_.data()); }
+  void push_back(char c) {
+    *Extend(1) = c;
+    ++size_;
+  }
+  void assign(std::string_view s) {
+    size_ = 0;
+    std::memcpy(Extend(s.size()), s.data(), s.size());
+    size_ = s.size();
+  }
+  operator std::string_view() const { return std::string_view(buf_.data(), size_); }
+
+ private:
+  std::vector<char> buf_;
+  size_t size_ = 0;
+};
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// The high bit of a byte of the result is set where `x` holds `b`, and
+// perhaps in bytes above such a byte (a borrow), never in a byte below the
+// lowest match: masking some low bytes tells exactly whether they hold it.
+inline uint64_t HasByte(uint64_t x, unsigned char b) {
+  const uint64_t y = x ^ (kOnes * b);
+  return (y - kOnes) & ~y & kHighs;
+}
+
+// `x` with each byte 'A'-'Z' lower-cased; other bytes as they are.
+inline uint64_t LowerAsciiBytes(uint64_t x) {
+  const uint64_t low7 = x & ~kHighs;
+  const uint64_t at_least_a = low7 + kOnes * (0x80 - 'A');   // high bit: >= 'A'
+  const uint64_t above_z = low7 + kOnes * (0x80 - 'Z' - 1);  // high bit: > 'Z'
+  const uint64_t upper = at_least_a & ~above_z & ~x & kHighs;
+  return x | (upper >> 2);
+}
+
 // Working arrays of Impl::Score, reused by each thread.
 struct ScoreScratch {
   std::vector<float> valence, role_amount, factor;
@@ -162,7 +214,7 @@ struct ScoreScratch {
   std::vector<uint32_t> span_end, sent_words, bangs;
   std::vector<double> pos, neg;
   std::vector<Hit> hits, doc_hits, sentence_hits;
-  std::string key;
+  KeyBuffer key;
 };
 
 double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
@@ -507,7 +559,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   source.assign(n, 0);
   span_end.assign(n, 0);
   covered.assign(n, 0);
-  std::string& key = scratch.key;
+  KeyBuffer& key = scratch.key;
   key.clear();
 
   // Lower-cased lookup key of token i; apostrophes removed so that "don't",
@@ -515,11 +567,29 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   // `apostrophe`: whether the last key appended with apostrophes kept one.
   bool apostrophe = false;
   auto append_key = [&](const si::Token& t, bool keep_apostrophe) {
-    for (uint32_t p = t.begin; p < t.end; ++p) {
-      unsigned char c = static_cast<unsigned char>(text[p]);
-      if (c == 0xE2 && p + 2 < t.end && text[p + 1] == '\x80' &&
-          (text[p + 2] == '\x99' || text[p + 2] == '\x98')) {
-        if (keep_apostrophe) key.push_back('\''), apostrophe = true;
+    // A key is never longer than its token; 8 bytes more for whole-word stores.
+    char* o = key.Extend(t.end - t.begin + 8);
+    const char* s = text.data();
+    uint32_t p = t.begin;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time (a whole word, mostly) while none of those in
+    // the token is an apostrophe or may start a curly one (0xE2).
+    while (p < t.end && size_t{p} + 8 <= text.size()) {
+      uint64_t x;
+      std::memcpy(&x, s + p, 8);
+      const uint32_t take = std::min<uint32_t>(8, t.end - p);
+      const uint64_t in_token = take == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * take)) - 1;
+      if ((HasByte(x, 0xE2) | HasByte(x, '\'')) & in_token) break;
+      x = LowerAsciiBytes(x);
+      std::memcpy(o, &x, 8);
+      o += take;
+      p += take;
+    }
+#endif
+    for (; p < t.end; ++p) {
+      const unsigned char c = static_cast<unsigned char>(s[p]);
+      if (c == 0xE2 && p + 2 < t.end && s[p + 1] == '\x80' && (s[p + 2] == '\x99' || s[p + 2] == '\x98')) {
+        if (keep_apostrophe) *o++ = '\'', apostrophe = true;
         p += 2;
         continue;
       }
@@ -527,8 +597,9 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         if (!keep_apostrophe) continue;
         apostrophe = true;
       }
-      key.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c));
+      *o++ = static_cast<char>(static_cast<unsigned char>(c - 'A') < 26 ? c + 32 : c);
     }
+    key.Commit(o);
   };
 
   size_t caps_words = 0, words = 0;
@@ -561,7 +632,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       for (size_t keep : {size_t{2}, size_t{1}}) {
         std::string u = si::Unstretch(key, keep);
         if (const auto* e = lexicon.find(u)) {
-          key = std::move(u);
+          key.assign(u);
           entry = e;
           break;
         }
@@ -586,7 +657,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         }
         bool not_negation = false;
         for (const char* p : kNotNegations)
-          if (key == p) not_negation = true;
+          if (std::string_view(key) == p) not_negation = true;
         const auto* phrase = lexicon.find(key);
         const bool polar = phrase != nullptr && phrase->second.term;
         if (polar || not_negation) {
@@ -627,11 +698,11 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         key.clear();
         append_key(toks[j], true);
         for (const char* w : kLikers)
-          if (key == w) valence[i] = 1.5f;
+          if (std::string_view(key) == w) valence[i] = 1.5f;
         // "don't like", "never liked": a verb too (then negated below).
         const auto* r = lexicon.find(key);
         if (r != nullptr && (r->second.role & kNegator)) valence[i] = 1.5f;
-        if (key.size() > 3 && key.compare(key.size() - 3, 3, "n't") == 0) valence[i] = 1.5f;
+        if (key.size() > 3 && std::string_view(key).substr(key.size() - 3) == "n't") valence[i] = 1.5f;
         break;
       }
       if (valence[i] != 0.0f) span_end[i] = t.end;
@@ -673,9 +744,12 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         continue;  // an adjective has no modifier role
       }
     }
-    // Roles use the key without apostrophes.
-    key.clear();
-    append_key(t, false);
+    // Roles use the key without apostrophes. A plain token's is the key
+    // looked up above (`entry`), as long as the token: no "n't" either.
+    if (!plain) {
+      key.clear();
+      append_key(t, false);
+    }
     const auto* r = plain ? entry : lexicon.find(key);
     if (r != nullptr && r->second.role == kHave) {
       if (i > 0 && toks[i - 1].kind == si::TokenKind::kWord && toks[i - 1].sentence == t.sentence) {
@@ -686,7 +760,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     } else if (r != nullptr && r->second.role != kNone) {
       role[i] = r->second.role;
       role_amount[i] = r->second.role_amount;
-    } else if (key.size() > 2 && key[key.size() - 2] == 'n' && key.back() == 't' &&
+    } else if (!plain && key.size() > 2 && key[key.size() - 2] == 'n' && key.back() == 't' &&
                t.end - t.begin > key.size()) {
       role[i] = kNegator;  // any "...n't" contraction
     }
