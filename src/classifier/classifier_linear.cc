@@ -204,9 +204,15 @@ class LinearModel : public Backend {
     // all parts.
     doc_rows.assign(doc.size(), -1);
     if (!packed_.empty()) {
+      // Each bucket found once: prefetched, then probed.
+      thread_local std::vector<size_t> bucket;
       const size_t mask = packed_.size() - 1;
-      for (const RawFeature& f : doc) __builtin_prefetch(&packed_[PackedBucket(f.hash) & mask]);
-      for (size_t j = 0; j < doc.size(); ++j) doc_rows[j] = FindPacked(doc[j].hash);
+      bucket.resize(doc.size());
+      for (size_t j = 0; j < doc.size(); ++j) {
+        bucket[j] = PackedBucket(doc[j].hash) & mask;
+        __builtin_prefetch(&packed_[bucket[j]]);
+      }
+      for (size_t j = 0; j < doc.size(); ++j) doc_rows[j] = FindPackedFrom(bucket[j], doc[j].hash);
     }
     rows[0].clear();
     rows[1].clear();
@@ -273,18 +279,27 @@ class LinearModel : public Backend {
     thread_local std::vector<uint32_t> tagged, all_rows, owned_rows;
     thread_local std::vector<size_t> owned_begin;
     if (any_whole || owners > 0) {
-      tagged.clear();
-      size_t r = 0;  // the next owned run
-      for (size_t j = 0; j < doc.size(); ++j) {
-        if (doc_rows[j] < 0) continue;
-        while (r < runs.size() && (runs[r].owner == 0 || runs[r].hi <= j)) ++r;
-        const uint32_t owner = r < runs.size() && runs[r].lo <= j ? runs[r].owner : 0;
-        tagged.push_back(static_cast<uint32_t>(doc_rows[j]) << shift | owner);
+      tagged.resize(doc.size());
+      size_t m = 0;
+      if (owners == 0) {
+        for (size_t j = 0; j < doc.size(); ++j)
+          if (doc_rows[j] >= 0) tagged[m++] = static_cast<uint32_t>(doc_rows[j]);
+      } else {
+        size_t r = 0;  // the next owned run
+        for (size_t j = 0; j < doc.size(); ++j) {
+          if (doc_rows[j] < 0) continue;
+          while (r < runs.size() && (runs[r].owner == 0 || runs[r].hi <= j)) ++r;
+          const uint32_t owner = r < runs.size() && runs[r].lo <= j ? runs[r].owner : 0;
+          tagged[m++] = static_cast<uint32_t>(doc_rows[j]) << shift | owner;
+        }
       }
+      tagged.resize(m);
       SortIds(&tagged);
-      // Counted per owner, then placed: each owner's rows stay ascending.
-      owned_begin.assign(owners + 2, 0);
-      if (owners > 0) {
+      if (owners == 0) {
+        all_rows.swap(tagged);
+      } else {
+        // Counted per owner, then placed: each owner's rows stay ascending.
+        owned_begin.assign(owners + 2, 0);
         const uint32_t mask = (uint32_t{1} << shift) - 1;
         for (uint32_t t : tagged) ++owned_begin[(t & mask) + 1];
         for (size_t k = 1; k < owned_begin.size(); ++k) owned_begin[k] += owned_begin[k - 1];
@@ -292,10 +307,10 @@ class LinearModel : public Backend {
         thread_local std::vector<size_t> fill;
         fill.assign(owned_begin.begin(), owned_begin.end() - 1);
         for (uint32_t t : tagged) owned_rows[fill[t & mask]++] = t >> shift;
-      }
-      if (any_whole) {
-        all_rows.resize(tagged.size());
-        for (size_t k = 0; k < tagged.size(); ++k) all_rows[k] = tagged[k] >> shift;
+        if (any_whole) {
+          all_rows.resize(tagged.size());
+          for (size_t k = 0; k < tagged.size(); ++k) all_rows[k] = tagged[k] >> shift;
+        }
       }
     }
     for (size_t i = 0; i < parts.size(); ++i) {
@@ -547,10 +562,12 @@ class LinearModel : public Backend {
     }
   }
 
-  int64_t FindPacked(uint64_t h) const {
+  int64_t FindPacked(uint64_t h) const { return FindPackedFrom(PackedBucket(h) & (packed_.size() - 1), h); }
+  // FindPacked of `h`, whose bucket (masked) is `bucket`.
+  int64_t FindPackedFrom(size_t bucket, uint64_t h) const {
     const size_t mask = packed_.size() - 1;
     const uint32_t fp = PackedFingerprint(h);
-    for (size_t i = PackedBucket(h) & mask;; i = (i + 1) & mask) {
+    for (size_t i = bucket;; i = (i + 1) & mask) {
       const PackedSlot& s = packed_[i];
       if (s.fp == 0) return -1;
       if (s.fp == fp) return s.row;

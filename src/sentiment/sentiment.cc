@@ -992,6 +992,13 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       SentenceSentiment ss;
       ss.begin = sentences[s].first;
       ss.end = sentences[s].second;
+      if (ns == 1 && sh.size() == hits.size()) {
+        // One sentence holding every hit: its verdict is the document's, and
+        // so is its evidence (the same hits, chosen the same way).
+        ss.sentiment = out->document;
+        out->sentences.push_back(std::move(ss));
+        continue;
+      }
       double score = normalise(pos[s], neg[s], sent_words[s]);
       std::array<double, 3> probs{};
       Finish(text.substr(ss.begin, ss.end - ss.begin), score, pos[s], neg[s], sent_words[s], sh, ns > 1,
