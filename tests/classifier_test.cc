@@ -740,6 +740,49 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
   }
 }
 
+TEST_CASE("Linear backend: the parts of a text of many sentences, in order or not, equal each part alone") {
+  auto rows = Synthetic(60, 7);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].text += i % 2 ? " lexnone" : " lexscorep1 lexclasspos";
+  const std::vector<std::string> labels = {"billing", "delivery", "login"};
+  voc::internal::TrainData data = SyntheticTrainData(rows, labels);
+  // Forty sentences, some repeating words of others.
+  const char* kSentences[] = {"I was charged twice.", "Please refund the fee!",
+                              "The courier lost my package.", "Password reset fails?",
+                              "Refund the fee twice, please."};
+  std::string text;
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+  for (int k = 0; k < 40; ++k) {
+    if (!text.empty()) text += ' ';
+    const uint32_t begin = static_cast<uint32_t>(text.size());
+    text += kSentences[k % 5];
+    spans.push_back({begin, static_cast<uint32_t>(text.size())});
+  }
+  std::vector<voc::internal::TextPart> parts;
+  parts.push_back({0, static_cast<uint32_t>(text.size()), " lexscorep1 lexclasspos", 2});  // the whole text
+  for (size_t k = 0; k < spans.size(); ++k)                                                // in order, apart
+    parts.push_back({spans[k].first, spans[k].second, k % 3 ? " lexnone" : " lexscorep1 lexclasspos",
+                     static_cast<uint32_t>(k % 4)});
+  for (size_t k = spans.size(); k-- > 0;)  // again, backwards
+    parts.push_back({spans[k].first, spans[k].second, " lexnone"});
+  for (size_t k = 0; k + 1 < spans.size(); k += 7)  // overlapping pairs
+    parts.push_back({spans[k].first, spans[k + 1].second, " lexnone", 1});
+  parts.push_back({0, static_cast<uint32_t>(text.size()), " lexnone"});  // whole, again
+  parts.push_back({spans[3].first + 2, spans[3].second, " lexnone"});    // cut
+  voc::internal::LinearTrainer lt(data, false);
+  auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+  REQUIRE(model.ok());
+  (*model)->Quantize(80);
+  std::vector<std::vector<double>> each;
+  (*model)->PartsProbabilities(text, parts, nullptr, &each);
+  REQUIRE(each.size() == parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::vector<double> want;
+    (*model)->Probabilities(voc::internal::PartText(text, parts[i]), &want);
+    CAPTURE(i);
+    CHECK(each[i] == want);  // bit for bit
+  }
+}
+
 TEST_CASE("Linear payload: stored and deflated forms load to the same model; truncations fail") {
   auto rows = Synthetic(60, 3);
   const std::vector<std::string> labels = {"billing", "delivery", "login"};

@@ -868,3 +868,66 @@ TEST_CASE("The model's lexicon tokens spell the score band, class and strengths,
   AppendLexiconTokens(-3.0, 0.2, 50.0, &s);
   CHECK(s == " lexscoren10 lexclassneg lexpos0 lexneg10");
 }
+
+TEST_CASE(
+    "Sentiment: lookup keys ignore case and the apostrophe's form, in words of any length and at the end") {
+  // Words shorter and longer than eight bytes, at the end of the text and
+  // before it, with straight and curly apostrophes.
+  CHECK(Score("the food was Great") == Score("the food was great"));
+  CHECK(Score("Great food, Wonderful staff") == Score("great food, wonderful staff"));
+  CHECK(Score("Absolutely Unbelievably Wonderful experience") ==
+        Score("absolutely unbelievably wonderful experience"));
+  CHECK(Score("Goooood") == Score("goooood"));
+  CHECK(Score("I Don\xE2\x80\x99t Like It") == Score("i don't like it"));
+  CHECK(Score("I Don\xE2\x80\x99t Like It") == Score("I dont like it"));
+  CHECK(Label("I don't like it") == voc::Polarity::kNegative);
+  CHECK(Score("It didn\xE2\x80\x99t work well at all, sadly") == Score("It didn't work well at all, sadly"));
+  CHECK(Score("The support wasn\xE2\x80\x99t helpful") == Score("The support wasn't helpful"));
+  CHECK(Label("The support wasn't helpful") == voc::Polarity::kNegative);
+  // A contraction in "n't" that no list holds negates; without the
+  // apostrophe the word is no contraction.
+  CHECK(Label("This mightn't be good") == voc::Polarity::kNegative);
+  CHECK(Label("This mightnt be good") == voc::Polarity::kPositive);
+  // A stretched word whose shortened form ends in "nt" is no contraction.
+  CHECK(Label("elegaaaant good design") == voc::Polarity::kPositive);
+  CHECK(Score("elegaaaant good design") == Score("elegant good design"));
+}
+
+TEST_CASE("Sentiment: a text of one sentence gives that sentence the document's verdict and evidence") {
+  voc::SentimentOptions o;
+  o.model_path = std::string(VOC_SOURCE_DIR) + "/models/sentiment.vocm";
+  auto with_model = voc::SentimentAnalyzer::Create(o);
+  REQUIRE_MESSAGE(with_model.ok(), with_model.status().ToString());
+  const voc::SentimentAnalyzer* analyzers[] = {&Lexicon(), with_model->get()};
+  for (const voc::SentimentAnalyzer* a : analyzers) {
+    for (const std::string text :
+         {"The agent was rude, slow and not helpful at all but the refund came quickly", "great", "",
+          "I called on Monday"}) {
+      CAPTURE(text);
+      auto r = a->Analyze(text);
+      if (text.empty()) {
+        CHECK(r.sentences.empty());
+        continue;
+      }
+      REQUIRE(r.sentences.size() == 1);
+      const voc::Sentiment& s = r.sentences[0].sentiment;
+      CHECK(s.label == r.document.label);
+      CHECK(s.score == r.document.score);
+      CHECK(s.confidence == r.document.confidence);
+      REQUIRE(s.evidence.size() == r.document.evidence.size());
+      for (size_t i = 0; i < s.evidence.size(); ++i) {
+        CHECK(s.evidence[i].begin == r.document.evidence[i].begin);
+        CHECK(s.evidence[i].end == r.document.evidence[i].end);
+        CHECK(s.evidence[i].source == r.document.evidence[i].source);
+        CHECK(s.evidence[i].weight == r.document.evidence[i].weight);
+      }
+    }
+    // Two sentences: each has its own evidence.
+    const std::string two = "The product is great. The delivery was awful!";
+    auto r = a->Analyze(two);
+    REQUIRE(r.sentences.size() == 2);
+    CHECK(EvidenceText(two, r.sentences[0].sentiment) == "great");
+    CHECK(EvidenceText(two, r.sentences[1].sentiment) == "awful");
+    CHECK(EvidenceText(two, r.document) == "great|awful");
+  }
+}
