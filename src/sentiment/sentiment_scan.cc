@@ -395,8 +395,9 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         ++letters;
         q += wl;
       }
-      if (internal::IsNumberWord(text.substr(p, q - p))) {  // numbers are not words
-        // but a rating is scored ("9/10", "1 star").
+      // Numbers are not words (a number word starts with a digit).
+      if (c >= '0' && c <= '9' && internal::IsNumberWord(text.substr(p, q - p))) {
+        // But a rating is scored ("9/10", "1 star").
         std::string_view prev;
         if (!tokens->empty() && tokens->back().kind == TokenKind::kWord &&
             tokens->back().end - tokens->back().begin < sizeof(lower)) {
