@@ -566,7 +566,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   // "dont" and "don’t" meet.
   // `apostrophe`: whether the last key appended with apostrophes kept one.
   bool apostrophe = false;
-  auto append_key = [&](const si::Token& t, bool keep_apostrophe) {
+  auto append_key = [&](const si::Token& t, bool keep_apostrophe) __attribute__((always_inline)) {
     // A key is never longer than its token; 8 bytes more for whole-word stores.
     char* o = key.Extend(t.end - t.begin + 8);
     const char* s = text.data();
