@@ -1,7 +1,7 @@
 #include "patterns/literal_prefilter.h"
 
-#include <re2/filtered_re2.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 #include <unicode/uchar.h>
 
 #include <algorithm>
@@ -18,7 +18,7 @@ namespace internal {
 
 namespace {
 
-// Atoms shorter than this are dropped by FilteredRE2 (the patterns needing
+// Atoms shorter than this count as found in every text (the patterns needing
 // them become candidates for more texts): one- and two-letter atoms occur in
 // nearly every text and only cost table lookups.
 constexpr int kMinAtomLength = 3;
@@ -246,43 +246,141 @@ bool AtomMatcher::Find(std::string_view text, std::vector<int>* found, std::vect
   return complete;
 }
 
-LiteralPrefilter::LiteralPrefilter() : filter_(std::make_unique<re2::FilteredRE2>(kMinAtomLength)) {}
+LiteralPrefilter::LiteralPrefilter() = default;
 LiteralPrefilter::~LiteralPrefilter() = default;
 
-int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& options, std::string* error) {
-  RE2::Options opt = options;
-  opt.set_log_errors(false);
-  int id = -1;
-  RE2::ErrorCode code = filter_->Add(pattern, opt, &id);
-  if (code != RE2::NoError) {
-    RE2 re(pattern, opt);
-    *error = re.error().empty() ? "invalid pattern" : re.error();
-    return -1;
-  }
-  ++count_;
-  added_.emplace_back(pattern, opt);
-  return id;
+namespace {
+
+// Whether RE2 parses `pattern` with `options`, without compiling it. A
+// leading (?i) only folds case, on which no syntax error depends, and
+// parsing with it costs four times as much.
+bool Parses(std::string_view pattern, RE2::Options options) {
+  constexpr std::string_view kFold = "(?i)";
+  if (pattern.substr(0, kFold.size()) == kFold) pattern.remove_prefix(kFold.size());
+  options.set_case_sensitive(true);
+  RE2::Set set(options, RE2::UNANCHORED);
+  return set.Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr) >= 0;
 }
 
-const RE2& LiteralPrefilter::regex(int i) const { return filter_->GetRE2(i); }
+// Patterns whose compiled program may be this large (PatternAtoms::size) are
+// compiled when added, so that one over RE2's memory budget is refused then
+// (the built-in patterns are below a thousand).
+constexpr double kCompileWhenAdded = 5000.0;
+
+}  // namespace
+
+int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& options, std::string* error) {
+  auto p = std::make_unique<Pattern>();
+  p->text = pattern;
+  p->options = options;
+  p->options.set_log_errors(false);
+  if (!Parses(pattern, p->options)) {
+    RE2 re(pattern, p->options);
+    if (!re.ok()) {
+      *error = re.error().empty() ? "invalid pattern" : re.error();
+      return -1;
+    }
+  }
+  PatternAtoms atoms;
+  if (p->options.literal()) {
+    atoms = LiteralPatternAtoms(pattern, kMinAtomLength);
+  } else if (!p->options.posix_syntax() && p->options.encoding() == RE2::Options::EncodingUTF8) {
+    atoms = ReadPatternAtoms(pattern, kMinAtomLength);
+  }
+  if (!atoms.read || atoms.size > kCompileWhenAdded) {
+    Pattern& q = *p;
+    std::call_once(q.once, [&q] {
+      q.re = std::make_unique<RE2>(q.text, q.options);
+      q.ready.store(true, std::memory_order_release);
+    });
+    if (!q.re->ok()) {
+      *error = q.re->error().empty() ? "invalid pattern" : q.re->error();
+      return -1;
+    }
+  }
+  p->requirement = std::move(atoms.requirement);
+  patterns_.push_back(std::move(p));
+  return count_++;
+}
+
+const RE2& LiteralPrefilter::regex(int i) const {
+  Pattern& p = *patterns_[static_cast<size_t>(i)];
+  std::call_once(p.once, [&p] {
+    p.re = std::make_unique<RE2>(p.text, p.options);
+    p.ready.store(true, std::memory_order_release);
+  });
+  return *p.re;
+}
+
+bool LiteralPrefilter::compiled(int i) const {
+  return patterns_[static_cast<size_t>(i)]->ready.load(std::memory_order_acquire);
+}
+
+int LiteralPrefilter::AddNode(const AtomRequirement& r, std::unordered_map<std::string, int>* atom_ids,
+                              std::vector<std::string>* atoms) {
+  if (r.op == AtomRequirement::Op::kAtom) {
+    auto [it, added] = atom_ids->emplace(r.atom, static_cast<int>(atoms->size()));
+    if (added) atoms->push_back(r.atom);
+    nodes_.push_back({r.op, it->second, 0, 0});
+    return static_cast<int>(nodes_.size()) - 1;
+  }
+  std::vector<int> subs;
+  for (const AtomRequirement& s : r.subs) subs.push_back(AddNode(s, atom_ids, atoms));
+  const auto begin = static_cast<uint32_t>(children_.size());
+  children_.insert(children_.end(), subs.begin(), subs.end());
+  nodes_.push_back({r.op, -1, begin, static_cast<uint32_t>(children_.size())});
+  return static_cast<int>(nodes_.size()) - 1;
+}
 
 void LiteralPrefilter::Compile() {
-  if (compiled_ || count_ == 0) return;  // FilteredRE2 logs when compiled empty
-  std::vector<std::string> atoms;
-  filter_->Compile(&atoms);
-  std::string folded;
-  for (std::string& a : atoms) {
-    FoldForAtoms(a, &folded);
-    a = folded;
+  if (compiled_ || count_ == 0) return;
+  std::unordered_map<std::string, int> atom_ids;
+  root_.assign(static_cast<size_t>(count_), -1);
+  for (int i = 0; i < count_; ++i) {
+    Pattern& p = *patterns_[static_cast<size_t>(i)];
+    if (p.requirement.op == AtomRequirement::Op::kAll) {
+      always_.push_back(i);
+    } else {
+      root_[static_cast<size_t>(i)] = AddNode(p.requirement, &atom_ids, &atoms_);
+    }
+    p.requirement = AtomRequirement();
   }
-  for (size_t i = 0; i < atoms.size(); ++i) atom_index_.emplace(atoms[i], static_cast<int>(i));
-  matcher_ = AtomMatcher(atoms);
+  matcher_ = AtomMatcher(atoms_);
+  // Each pattern's witness atoms (for Search).
+  std::vector<int> w;
+  witness_begin_.push_back(0);
+  for (int i = 0; i < count_; ++i) {
+    const int root = root_[static_cast<size_t>(i)];
+    w.clear();
+    if (root >= 0) Witness(root, &w);  // (every compiled requirement has one)
+    std::sort(w.begin(), w.end());
+    w.erase(std::unique(w.begin(), w.end()), w.end());
+    witness_.insert(witness_.end(), w.begin(), w.end());
+    witness_begin_.push_back(static_cast<uint32_t>(witness_.size()));
+  }
+  // The nodes' parents and patterns, and the leaves of each atom, for
+  // evaluating the requirements from the atoms a text holds up.
+  parent_.assign(nodes_.size(), -1);
+  node_pattern_.assign(nodes_.size(), -1);
+  for (size_t n = 0; n < nodes_.size(); ++n)
+    for (uint32_t c = nodes_[n].begin; c < nodes_[n].end; ++c)
+      parent_[static_cast<size_t>(children_[c])] = static_cast<int>(n);
+  for (int i = 0; i < count_; ++i)
+    if (root_[static_cast<size_t>(i)] >= 0)
+      node_pattern_[static_cast<size_t>(root_[static_cast<size_t>(i)])] = i;
+  std::vector<std::vector<int>> leaves(atoms_.size());
+  for (size_t n = 0; n < nodes_.size(); ++n)
+    if (nodes_[n].op == AtomRequirement::Op::kAtom)
+      leaves[static_cast<size_t>(nodes_[n].atom)].push_back(static_cast<int>(n));
+  for (const auto& list : leaves) {
+    atom_leaves_begin_.push_back(static_cast<uint32_t>(atom_leaves_.size()));
+    atom_leaves_.insert(atom_leaves_.end(), list.begin(), list.end());
+  }
+  atom_leaves_begin_.push_back(static_cast<uint32_t>(atom_leaves_.size()));
   scope_once_ = std::make_unique<std::once_flag[]>(static_cast<size_t>(count_));
   scopes_ = std::make_unique<Scope[]>(static_cast<size_t>(count_));
+  unfiltered_ = static_cast<int>(always_.size());
   compiled_ = true;
-  std::vector<int> none, always;
-  filter_->AllPotentials(none, &always);
-  unfiltered_ = static_cast<int>(always.size());
 }
 
 void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates) const {
@@ -315,65 +413,101 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
         atoms->at.begin(), atoms->at.end(),
         [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) { return x.begin < y.begin; });
     atoms->located = true;
-    atoms->by_atom.assign(atoms->at.begin(), atoms->at.end());
-    std::sort(atoms->by_atom.begin(), atoms->by_atom.end(),
-              [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
-                return x.atom != y.atom ? x.atom < y.atom : x.begin < y.begin;
-              });
+    atoms->by_atom.clear();
+    if (atoms->at.size() > kScanOccurrences) {
+      atoms->by_atom.assign(atoms->at.begin(), atoms->at.end());
+      std::sort(atoms->by_atom.begin(), atoms->by_atom.end(),
+                [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
+                  return x.atom != y.atom ? x.atom < y.atom : x.begin < y.begin;
+                });
+    }
   } else {  // too many to keep: the text is searched whole
     std::vector<AtomMatcher::Occurrence>().swap(atoms->at);
   }
-  filter_->AllPotentials(found, candidates);
+  // The requirements met, from the leaves of the atoms found up: a leaf or
+  // an OR holds when one child does, an AND when all do (count_of counts
+  // them); a root that holds makes its pattern a candidate.
+  thread_local std::vector<uint32_t> count_of;
+  thread_local std::vector<int> touched;
+  if (count_of.size() < nodes_.size()) count_of.resize(nodes_.size(), 0);
+  touched.clear();
+  for (int a : found) {
+    const auto k = static_cast<size_t>(a);
+    for (uint32_t l = atom_leaves_begin_[k]; l < atom_leaves_begin_[k + 1]; ++l) {
+      for (int n = atom_leaves_[l]; n >= 0;) {
+        const auto u = static_cast<size_t>(n);
+        const Node& node = nodes_[u];
+        if (count_of[u] == 0) touched.push_back(n);
+        const uint32_t needed = node.op == AtomRequirement::Op::kAnd ? node.end - node.begin : 1;
+        if (count_of[u] >= needed) break;  // held already
+        if (++count_of[u] < needed) break;
+        if (node_pattern_[u] >= 0) candidates->push_back(node_pattern_[u]);
+        n = parent_[u];
+      }
+    }
+  }
+  for (int n : touched) count_of[static_cast<size_t>(n)] = 0;
   std::sort(candidates->begin(), candidates->end());
+  if (!always_.empty()) {
+    const auto mid = static_cast<std::ptrdiff_t>(candidates->size());
+    candidates->insert(candidates->end(), always_.begin(), always_.end());
+    std::inplace_merge(candidates->begin(), candidates->begin() + mid, candidates->end());
+  }
 }
 
-// A pattern's scope: witness atoms from a FilteredRE2 of the pattern alone
-// (every match holds one, see below), its barriers the ASCII bytes outside
-// its alphabet. Not usable when the pattern has no atoms, an atom the group's
-// matcher does not know, or no barrier.
+bool LiteralPrefilter::Witness(int node, std::vector<int>* out) const {
+  const Node& n = nodes_[static_cast<size_t>(node)];
+  switch (n.op) {
+    case AtomRequirement::Op::kAtom:
+      out->push_back(n.atom);
+      return true;
+    case AtomRequirement::Op::kOr:  // one of each alternative's
+      for (uint32_t c = n.begin; c < n.end; ++c)
+        if (!Witness(children_[c], out)) return false;
+      return true;
+    case AtomRequirement::Op::kAnd: {
+      // Any part's witness: the one whose shortest atom (the most common
+      // in text) is longest, then the one of fewest atoms.
+      std::vector<int> best, w;
+      size_t best_shortest = 0;
+      for (uint32_t c = n.begin; c < n.end; ++c) {
+        w.clear();
+        if (!Witness(children_[c], &w)) continue;
+        size_t shortest = std::numeric_limits<size_t>::max();
+        for (int a : w) shortest = std::min(shortest, atoms_[static_cast<size_t>(a)].size());
+        if (best.empty() || shortest > best_shortest ||
+            (shortest == best_shortest && w.size() < best.size())) {
+          best = w;
+          best_shortest = shortest;
+        }
+      }
+      if (best.empty()) return false;
+      out->insert(out->end(), best.begin(), best.end());
+      return true;
+    }
+    case AtomRequirement::Op::kAll:
+      break;
+  }
+  return false;
+}
+
+// A pattern's scope: witness atoms from its requirement (every match holds
+// one), its barriers the ASCII bytes outside its alphabet. Not usable when
+// the pattern has no requirement or no barrier.
 LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
   Scope scope;
-  const auto& [pattern, options] = added_[static_cast<size_t>(i)];
+  const Pattern& p = *patterns_[static_cast<size_t>(i)];
+  const int root = root_[static_cast<size_t>(i)];
   std::bitset<128> alphabet;
-  if (options.literal() || options.posix_syntax() || !MatchAlphabet(pattern, &alphabet) || alphabet.all())
+  if (root < 0 || p.options.literal() || p.options.posix_syntax() || !MatchAlphabet(p.text, &alphabet) ||
+      alphabet.all())
     return scope;
-  re2::FilteredRE2 alone(kMinAtomLength);
-  int id = -1;
-  if (alone.Add(pattern, options, &id) != RE2::NoError) return scope;
-  std::vector<std::string> atoms;
-  alone.Compile(&atoms);
-  std::vector<int> none, always;
-  alone.AllPotentials(none, &always);
-  if (!always.empty() || atoms.empty()) return scope;
-  // A set W of atoms is a witness (every match holds one of them) when the
-  // pattern is no candidate given every atom outside W. Start from all and
-  // drop atoms while W stays one, shortest (most common in text) first:
-  // for "(late|annual) fees?" either side alone is a witness.
-  std::vector<int> order(atoms.size()), outside;
-  for (size_t k = 0; k < atoms.size(); ++k) order[k] = static_cast<int>(k);
-  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
-    return atoms[static_cast<size_t>(x)].size() < atoms[static_cast<size_t>(y)].size();
-  });
-  std::vector<bool> witness(atoms.size(), true);
-  for (int k : order) {
-    witness[static_cast<size_t>(k)] = false;
-    outside.clear();
-    for (size_t j = 0; j < atoms.size(); ++j)
-      if (!witness[j]) outside.push_back(static_cast<int>(j));
-    std::vector<int> passed;
-    alone.AllPotentials(outside, &passed);
-    if (!passed.empty()) witness[static_cast<size_t>(k)] = true;  // still needed
-  }
-  scope.atoms.assign((matcher_.size() + 63) / 64, 0);
-  std::string folded;
-  for (size_t k = 0; k < atoms.size(); ++k) {
-    if (!witness[k]) continue;
-    FoldForAtoms(atoms[k], &folded);
-    auto it = atom_index_.find(folded);
-    if (it == atom_index_.end()) return scope;
-    scope.atoms[static_cast<size_t>(it->second) / 64] |= uint64_t{1} << (it->second % 64);
-    scope.atom_list.push_back(it->second);
-  }
+  scope.atom_list.assign(witness_.begin() + witness_begin_[static_cast<size_t>(i)],
+                         witness_.begin() + witness_begin_[static_cast<size_t>(i) + 1]);
+  if (scope.atom_list.empty()) return scope;
+  scope.atom_bits.assign((atoms_.size() + 63) / 64, 0);
+  for (int a : scope.atom_list)
+    scope.atom_bits[static_cast<size_t>(a) / 64] |= uint64_t{1} << (static_cast<size_t>(a) % 64);
   for (size_t c = 0; c < 128; ++c) scope.barrier[c] = !alphabet[c];
   scope.usable = true;
   return scope;
@@ -398,19 +532,29 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
   // runs less than kJoinBytes apart are searched in one call, text between
   // them included (a search costs as much as a few hundred bytes).
   constexpr size_t kJoinBytes = 384;
-  // The offsets of the pattern's atoms from `pos` on, in order: each
-  // atom's occurrences are one run of `by_atom` (a narrative holds a
-  // thousand occurrences of all atoms, a pattern's few of them).
+  // The offsets of the pattern's atoms from `pos` on, in order: read from
+  // all the occurrences when they are few, otherwise from each atom's run
+  // of `by_atom` (a narrative holds a thousand occurrences of all atoms, a
+  // pattern's few of them).
   thread_local std::vector<uint32_t> starts;
   starts.clear();
-  for (int a : scope.atom_list) {
-    auto o = std::lower_bound(atoms.by_atom.begin(), atoms.by_atom.end(), std::make_pair(a, pos),
-                              [](const AtomMatcher::Occurrence& x, const std::pair<int, size_t>& key) {
-                                return x.atom != key.first ? x.atom < key.first : x.begin < key.second;
-                              });
-    for (; o != atoms.by_atom.end() && o->atom == a; ++o) starts.push_back(o->begin);
+  if (atoms.by_atom.empty() || atoms.at.size() <= 8 * scope.atom_list.size()) {
+    auto o = std::lower_bound(atoms.at.begin(), atoms.at.end(), pos,
+                              [](const AtomMatcher::Occurrence& x, size_t key) { return x.begin < key; });
+    for (; o != atoms.at.end(); ++o) {
+      const auto a = static_cast<size_t>(o->atom);
+      if (scope.atom_bits[a / 64] >> (a % 64) & 1) starts.push_back(o->begin);
+    }
+  } else {
+    for (int a : scope.atom_list) {
+      auto o = std::lower_bound(atoms.by_atom.begin(), atoms.by_atom.end(), std::make_pair(a, pos),
+                                [](const AtomMatcher::Occurrence& x, const std::pair<int, size_t>& key) {
+                                  return x.atom != key.first ? x.atom < key.first : x.begin < key.second;
+                                });
+      for (; o != atoms.by_atom.end() && o->atom == a; ++o) starts.push_back(o->begin);
+    }
+    std::sort(starts.begin(), starts.end());
   }
-  std::sort(starts.begin(), starts.end());
   const auto* b = reinterpret_cast<const unsigned char*>(text.data());
   bool open = false;
   size_t begin = 0, end = 0;  // the region to search, when open

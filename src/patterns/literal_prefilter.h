@@ -1,12 +1,13 @@
 // Private: a literal prefilter for groups of RE2 patterns.
 //
-// RE2's FilteredRE2 reduces each pattern to "atoms", literal strings of which
-// some combination must occur in any text the pattern matches. Finding the
-// atoms of a text with one Aho-Corasick pass and asking FilteredRE2 which
-// patterns they allow gives a short list of candidates; only those need an
-// RE2 search. On customer texts most patterns have no atom in a given text,
-// so the big lazily-built set DFAs (which two threads contend for) run far
-// less often.
+// Each pattern is reduced to "atoms", literal strings of which some
+// combination must occur in any text the pattern matches (pattern_atoms.h
+// reads them from the pattern's syntax, by the rules of RE2's FilteredRE2).
+// Finding the atoms of a text with one Aho-Corasick pass and evaluating each
+// pattern's requirement gives a short list of candidates; only those need an
+// RE2 search. A pattern is compiled on the first text where it is a
+// candidate (its syntax is checked when it is added): on customer texts many
+// patterns never are, and compiling every pattern was most of a start-up.
 //
 // The candidates are a superset of the patterns that match: atoms are matched
 // against a case-folded copy of the text (ASCII lowercased, other code points
@@ -18,17 +19,18 @@
 // In a long text (a complaint narrative) a candidate is then searched only
 // where it can match. A match is itself a text the pattern matches, so it
 // holds one of the pattern's atoms; in fact one of a smaller "witness" set
-// (for "(late|annual) fees?" the atoms of either side), chosen per pattern by
-// asking a FilteredRE2 of the pattern alone which atoms it cannot do
-// without. A match also holds none of the pattern's barrier bytes
-// (pattern_alphabet.h: for a rule made of words and spaces, the punctuation).
-// So Search looks up where the witness atoms occur and runs RE2 only on the
-// barrier-free runs of text around them, with the whole text as context for
-// \b. On the CFPB narratives that is about a sixth of the bytes the plain
-// search read, whose every call ran from its start to the end of the text.
+// (for "(late|annual) fees?" the atoms of either side), read from the
+// pattern's requirement. A match also holds none of the pattern's barrier
+// bytes (pattern_alphabet.h: for a rule made of words and spaces, the
+// punctuation). So Search looks up where the witness atoms occur and runs RE2
+// only on the barrier-free runs of text around them, with the whole text as
+// context for \b. On the CFPB narratives that is about a sixth of the bytes
+// the plain search read, whose every call ran from its start to the end of
+// the text.
 #ifndef VOC_SRC_LITERAL_PREFILTER_H_
 #define VOC_SRC_LITERAL_PREFILTER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -40,11 +42,8 @@
 
 #include <re2/re2.h>
 
+#include "patterns/pattern_atoms.h"
 #include "util/bulk_allocator.h"
-
-namespace re2 {
-class FilteredRE2;
-}
 
 namespace voc {
 namespace internal {
@@ -111,14 +110,14 @@ class AtomMatcher {
   std::vector<int> outputs_;             // atom indices, per state
 };
 
-// A FilteredRE2 and the AtomMatcher for its atoms.
+// The patterns' requirements and the AtomMatcher for their atoms.
 class LiteralPrefilter {
  public:
   LiteralPrefilter();
   ~LiteralPrefilter();
 
-  // Adds `pattern`, compiled with `options`; returns its index, or -1 with
-  // `error` set.
+  // Adds `pattern`, to be compiled with `options`; returns its index, or -1
+  // with `error` set (RE2's message) when RE2 would not compile it.
   int Add(const std::string& pattern, const RE2::Options& options, std::string* error);
 
   // Prepares the atoms. Call once, after the last Add.
@@ -126,8 +125,12 @@ class LiteralPrefilter {
 
   int size() const { return count_; }
 
-  // The compiled pattern `i` (owned by the prefilter).
+  // The compiled pattern `i` (owned by the prefilter; compiled on the first
+  // call, on any thread).
   const RE2& regex(int i) const;
+
+  // Whether pattern `i` is compiled yet.
+  bool compiled(int i) const;
 
   // Number of patterns that are candidates for every text (no atoms).
   int unfiltered() const { return unfiltered_; }
@@ -141,7 +144,8 @@ class LiteralPrefilter {
     std::string_view text;
     bool located = false;  // `at` holds every atom occurrence, by offset
     std::vector<AtomMatcher::Occurrence> at;
-    std::vector<AtomMatcher::Occurrence> by_atom;  // the same, by atom and offset
+    // the same, by atom and offset, when there are more than kScanOccurrences
+    std::vector<AtomMatcher::Occurrence> by_atom;
   };
 
   // Candidates, and the atoms of `text` in `atoms` (kept until the next
@@ -151,6 +155,7 @@ class LiteralPrefilter {
   // whole rather than take megabytes of occurrences).
   void Candidates(std::string_view text, std::vector<int>* candidates, TextAtoms* atoms) const;
   static constexpr size_t kLocateBytes = 256;
+  static constexpr size_t kScanOccurrences = 64;
   static constexpr size_t kMaxLocated = size_t{1} << 16;
 
   // Equals regex(i).Match(text, pos, text.size(), RE2::UNANCHORED, match, 1):
@@ -165,17 +170,47 @@ class LiteralPrefilter {
   // Where pattern i can match: built on first use by Search.
   struct Scope {
     bool usable = false;
-    bool barrier[256] = {};       // ASCII bytes no match contains
-    std::vector<uint64_t> atoms;  // bit per matcher atom: every match contains one
-    std::vector<int> atom_list;   // the same atoms, listed
+    bool barrier[256] = {};           // ASCII bytes no match contains
+    std::vector<int> atom_list;       // matcher atoms: every match contains one
+    std::vector<uint64_t> atom_bits;  // the same, a bit per atom
   };
   const Scope& ScopeOf(int i) const;
   Scope BuildScope(int i) const;
 
-  std::unique_ptr<re2::FilteredRE2> filter_;
+  struct Pattern {
+    std::string text;
+    RE2::Options options;
+    AtomRequirement requirement;  // until Compile
+    std::once_flag once;
+    std::unique_ptr<RE2> re;  // set once
+    std::atomic<bool> ready{false};
+  };
+  // The requirements, compiled: a node is an atom, or the AND or OR of the
+  // nodes children_[begin, end).
+  struct Node {
+    AtomRequirement::Op op;
+    int atom;
+    uint32_t begin, end;
+  };
+  int AddNode(const AtomRequirement& r, std::unordered_map<std::string, int>* atom_ids,
+              std::vector<std::string>* atoms);
+  // Appends to `out` a set of atoms one of which every text that meets
+  // `node` holds; false when there is none.
+  bool Witness(int node, std::vector<int>* out) const;
+
+  std::vector<std::unique_ptr<Pattern>> patterns_;
   AtomMatcher matcher_;
-  std::vector<std::pair<std::string, RE2::Options>> added_;  // pattern i as added
-  std::unordered_map<std::string, int> atom_index_;          // folded atom -> matcher index
+  std::vector<std::string> atoms_;  // matcher atom -> string
+  std::vector<Node> nodes_;
+  std::vector<int> children_;
+  std::vector<int> root_;                    // pattern -> node, -1: no requirement
+  std::vector<int> always_;                  // the patterns without a requirement
+  std::vector<uint32_t> witness_begin_;      // pattern -> first entry in witness_
+  std::vector<int> witness_;                 // atoms, one of which every match holds
+  std::vector<int> parent_;                  // node -> parent, -1 at a root
+  std::vector<int> node_pattern_;            // root -> pattern, -1 elsewhere
+  std::vector<uint32_t> atom_leaves_begin_;  // atom -> first entry in atom_leaves_
+  std::vector<int> atom_leaves_;             // the nodes of the atom
   std::unique_ptr<std::once_flag[]> scope_once_;
   std::unique_ptr<Scope[]> scopes_;
   int count_ = 0;

@@ -2,8 +2,8 @@
 //
 // Each of ThemeClassifier and SignalDetector, created on its own, finds the
 // candidates among its patterns with a literal prefilter (regex_set.h): a
-// case-fold of the text, one pass for atoms and one evaluation of RE2's
-// FilteredRE2. The Analyzer runs both on every text; created together here,
+// case-fold of the text, one pass for atoms and one evaluation of the
+// patterns' requirements. The Analyzer runs both on every text; created together here,
 // they share one group, so a text is folded, scanned and evaluated once and
 // each takes its own patterns' candidates. Results are those of the
 // classifiers created on their own (tests/analyzer_test.cc).

@@ -1,0 +1,543 @@
+#include "patterns/pattern_atoms.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <utility>
+
+#include "patterns/literal_prefilter.h"
+#include "util/utf8_util.h"
+
+namespace voc {
+namespace internal {
+
+namespace {
+
+using Op = AtomRequirement::Op;
+// A small set of strings, sorted, without duplicates.
+using Strings = std::vector<std::string>;
+
+void Normalize(Strings* s) {
+  std::sort(s->begin(), s->end());
+  s->erase(std::unique(s->begin(), s->end()), s->end());
+}
+
+// Exact sets hold at most this many strings (RE2's prefilter bound); a
+// class of more characters than kMaxClassChars matches "any character".
+constexpr size_t kMaxExact = 16;
+constexpr uint32_t kMaxClassChars = 4;
+constexpr int kMaxDepth = 1000;
+
+AtomRequirement All() { return AtomRequirement(); }
+
+AtomRequirement Combine(Op op, AtomRequirement a, AtomRequirement b) {
+  // kAll is the unit of kAnd and absorbs kOr.
+  if (a.op == Op::kAll) return op == Op::kAnd ? b : a;
+  if (b.op == Op::kAll) return op == Op::kAnd ? a : b;
+  AtomRequirement r;
+  r.op = op;
+  for (AtomRequirement* x : {&a, &b}) {
+    if (x->op == op) {
+      for (AtomRequirement& s : x->subs) r.subs.push_back(std::move(s));
+    } else {
+      r.subs.push_back(std::move(*x));
+    }
+  }
+  return r;
+}
+
+// What a part of a pattern matches: exactly one of a set of strings, or
+// texts that meet a requirement.
+struct Info {
+  bool exact = false;
+  Strings strings;        // when exact
+  AtomRequirement match;  // when not
+  double size = 0.0;
+};
+
+Info Exact(Strings s, double size) {
+  Info i;
+  i.exact = true;
+  i.strings = std::move(s);
+  i.size = size;
+  return i;
+}
+
+Info Inexact(AtomRequirement r, double size) {
+  Info i;
+  i.match = std::move(r);
+  i.size = size;
+  return i;
+}
+
+std::string FoldedChar(uint32_t cp) {
+  if (cp < 0x80) return std::string(1, static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp));
+  std::string utf8, folded;
+  AppendUtf8(static_cast<char32_t>(cp), &utf8);
+  FoldForAtoms(utf8, &folded);
+  return folded;
+}
+
+class Reader {
+ public:
+  Reader(std::string_view p, size_t min_atom) : p_(p), min_atom_(min_atom) {}
+
+  bool Run(PatternAtoms* out) {
+    Info info = Alternation(0);
+    if (!ok_ || i_ != p_.size()) return false;
+    out->size = info.size;
+    out->requirement = Requirement(std::move(info));
+    return true;
+  }
+
+  // Any text matching one of `s` meets this.
+  AtomRequirement OrStrings(const Strings& s) const {
+    for (const std::string& x : s)
+      if (x.size() < min_atom_) return All();  // found everywhere
+    // A string holding another of the set adds nothing.
+    std::vector<const std::string*> kept;
+    for (const std::string& x : s) {
+      bool redundant = false;
+      for (const std::string& y : s)
+        if (&x != &y && y.size() < x.size() && x.find(y) != std::string::npos) redundant = true;
+      if (!redundant) kept.push_back(&x);
+    }
+    AtomRequirement r;
+    r.op = kept.size() == 1 ? Op::kAtom : Op::kOr;
+    for (const std::string* x : kept) {
+      AtomRequirement a;
+      a.op = Op::kAtom;
+      a.atom = *x;
+      if (kept.size() == 1) return a;
+      r.subs.push_back(std::move(a));
+    }
+    return r;
+  }
+
+  AtomRequirement Requirement(Info info) const {
+    return info.exact ? OrStrings(info.strings) : std::move(info.match);
+  }
+
+ private:
+  bool Fail() {
+    ok_ = false;
+    return false;
+  }
+  bool AtEnd() const { return i_ >= p_.size(); }
+
+  // alternatives separated by '|', up to ')' or the end
+  Info Alternation(int depth) {
+    if (depth > kMaxDepth) {
+      Fail();
+      return Info();
+    }
+    Info r = Concatenation(depth);
+    while (ok_ && !AtEnd() && p_[i_] == '|') {
+      ++i_;
+      Info next = Concatenation(depth);
+      const double size = r.size + next.size;
+      if (r.exact && next.exact) {
+        Strings u = r.strings;
+        u.insert(u.end(), next.strings.begin(), next.strings.end());
+        Normalize(&u);
+        if (u.size() <= kMaxExact) {
+          r = Exact(std::move(u), size);
+          continue;
+        }
+      }
+      r = Inexact(Combine(Op::kOr, Requirement(std::move(r)), Requirement(std::move(next))), size);
+    }
+    return r;
+  }
+
+  // A run of items: exact items are crossed while the product stays small;
+  // the rest is the AND of what each run and item requires.
+  Info Concatenation(int depth) {
+    AtomRequirement acc;
+    bool all_exact = true;
+    bool have_run = false;
+    Strings run;
+    double size = 0.0;
+    while (ok_ && !AtEnd() && p_[i_] != '|' && p_[i_] != ')') {
+      Info item = Repeated(depth);
+      if (!ok_) break;
+      size += item.size;
+      if (item.exact && (!have_run || run.size() * item.strings.size() <= kMaxExact)) {
+        if (!have_run) {
+          run = std::move(item.strings);
+          have_run = true;
+        } else if (item.strings.size() == 1) {
+          for (std::string& x : run) x += item.strings[0];
+          if (run.size() > 1) Normalize(&run);
+        } else {
+          Strings crossed;
+          for (const std::string& x : run)
+            for (const std::string& y : item.strings) crossed.push_back(x + y);
+          run = std::move(crossed);
+          Normalize(&run);
+        }
+        continue;
+      }
+      all_exact = false;
+      if (have_run) acc = Combine(Op::kAnd, std::move(acc), OrStrings(run));
+      have_run = item.exact;
+      if (item.exact) {
+        run = std::move(item.strings);
+      } else {
+        acc = Combine(Op::kAnd, std::move(acc), std::move(item.match));
+      }
+    }
+    if (all_exact) return Exact(have_run ? run : Strings{""}, size);
+    if (have_run) acc = Combine(Op::kAnd, std::move(acc), OrStrings(run));
+    return Inexact(std::move(acc), size);
+  }
+
+  // An item and the repetitions that follow it.
+  Info Repeated(int depth) {
+    Info item = Item(depth);
+    while (ok_ && !AtEnd()) {
+      int min = 0, max = -1;  // max -1: no bound
+      const char c = p_[i_];
+      if (c == '*') {
+        ++i_;
+      } else if (c == '+') {
+        min = 1;
+        ++i_;
+      } else if (c == '?') {
+        max = 1;
+        ++i_;
+      } else if (c != '{' || !ReadRepeat(&min, &max)) {
+        break;
+      }
+      if (!AtEnd() && p_[i_] == '?') ++i_;  // non-greedy
+      const double times = std::max(1, std::max(min, max));
+      const double size = item.size * times + 1.0;
+      if (min == 1 && max == 1) continue;
+      if (min == 0 && max == 1 && item.exact && item.strings.size() < kMaxExact) {
+        if (!item.strings.front().empty()) item.strings.insert(item.strings.begin(), "");  // the least string
+        item.size = size;
+      } else if (min == 0) {
+        item = Inexact(All(), size);
+      } else {
+        item = Inexact(Requirement(std::move(item)), size);
+      }
+    }
+    return item;
+  }
+
+  // {n}, {n,}, {n,m} at i_; otherwise '{' is a literal and nothing is read.
+  bool ReadRepeat(int* min, int* max) {
+    size_t k = i_ + 1;
+    auto number = [&](int* v) {
+      const size_t from = k;
+      long n = 0;
+      while (k < p_.size() && p_[k] >= '0' && p_[k] <= '9' && k - from < 8) n = n * 10 + (p_[k++] - '0');
+      *v = static_cast<int>(n);
+      return k > from && (k >= p_.size() || p_[k] < '0' || p_[k] > '9');
+    };
+    if (!number(min)) return false;
+    *max = *min;
+    if (k < p_.size() && p_[k] == ',') {
+      ++k;
+      *max = -1;
+      if (k < p_.size() && p_[k] != '}' && !number(max)) return false;
+    }
+    if (k >= p_.size() || p_[k] != '}') return false;
+    i_ = k + 1;
+    return true;
+  }
+
+  Info Item(int depth) {
+    const char c = p_[i_];
+    switch (c) {
+      case '(':
+        return Group(depth);
+      case '[':
+        return Class();
+      case '.':
+        ++i_;
+        return Inexact(All(), 10.0);
+      case '^':
+      case '$':
+        ++i_;
+        return Exact({""}, 1.0);
+      case '\\':
+        return Escape();
+      case '*':
+      case '+':
+      case '?':
+        Fail();  // nothing to repeat (RE2 refuses it)
+        return Info();
+      case '{': {
+        int min, max;
+        const size_t at = i_;
+        if (ReadRepeat(&min, &max)) {
+          i_ = at;
+          Fail();
+          return Info();
+        }
+        ++i_;
+        return Exact({"{"}, 1.0);
+      }
+      default: {
+        uint32_t cp;
+        if (!ReadChar(&cp)) return Info();
+        return Exact({FoldedChar(cp)}, 1.0);
+      }
+    }
+  }
+
+  Info Group(int depth) {
+    ++i_;  // '('
+    if (!AtEnd() && p_[i_] == '?') {
+      ++i_;
+      if (!AtEnd() && (p_[i_] == '<' || (p_[i_] == 'P' && i_ + 1 < p_.size() && p_[i_ + 1] == '<'))) {
+        while (!AtEnd() && p_[i_] != '>') ++i_;  // a named group
+        if (AtEnd()) {
+          Fail();
+          return Info();
+        }
+        ++i_;
+      } else {  // flags: (?i) (?-s) (?i:...) (?:...)
+        while (!AtEnd() && p_[i_] != ')' && p_[i_] != ':') {
+          const char f = p_[i_];
+          if (f != 'i' && f != 'm' && f != 's' && f != 'U' && f != '-') {
+            Fail();
+            return Info();
+          }
+          ++i_;
+        }
+        if (AtEnd()) {
+          Fail();
+          return Info();
+        }
+        if (p_[i_++] == ')') return Exact({""}, 0.0);  // flags only
+      }
+    }
+    Info inner = Alternation(depth + 1);
+    if (!ok_ || AtEnd() || p_[i_] != ')') {
+      Fail();
+      return Info();
+    }
+    ++i_;
+    return inner;
+  }
+
+  bool ReadChar(uint32_t* cp) {
+    bool invalid = false;
+    const char32_t c = DecodeUtf8(p_, &i_, &invalid);
+    if (invalid) return Fail();
+    if (c >= 0xD800 && c <= 0xDFFF) return Fail();
+    *cp = static_cast<uint32_t>(c);
+    return true;
+  }
+
+  // One escape: a character (`*cp`), a class (`*cp` a rough size of its
+  // program) or an assertion. Returns false when not read.
+  enum class Escaped { kChar, kClass, kEmpty };
+  bool ReadEscape(bool in_class, Escaped* kind, uint32_t* cp) {
+    if (i_ + 1 >= p_.size()) return Fail();
+    const char c = p_[i_ + 1];
+    i_ += 2;
+    auto ch = [&](uint32_t v) {
+      *kind = Escaped::kChar;
+      *cp = v;
+      return true;
+    };
+    switch (c) {
+      case 'd':
+      case 's':
+      case 'w':
+      case 'C':
+        *kind = Escaped::kClass;
+        *cp = 4;  // the size of its program, roughly
+        return true;
+      case 'D':
+      case 'S':
+      case 'W':
+        *kind = Escaped::kClass;
+        *cp = 30;
+        return true;
+      case 'p':
+      case 'P':
+        if (!AtEnd() && p_[i_] == '{') {
+          while (!AtEnd() && p_[i_] != '}') ++i_;
+          if (AtEnd()) return Fail();
+          ++i_;
+        } else {
+          uint32_t ignored;
+          if (AtEnd() || !ReadChar(&ignored)) return Fail();
+        }
+        *kind = Escaped::kClass;
+        *cp = 500;
+        return true;
+      case 'b':
+      case 'B':
+      case 'A':
+      case 'z':
+        if (in_class) return Fail();
+        *kind = Escaped::kEmpty;
+        return true;
+      case 'a':
+        return ch(7);
+      case 'f':
+        return ch('\f');
+      case 't':
+        return ch('\t');
+      case 'n':
+        return ch('\n');
+      case 'r':
+        return ch('\r');
+      case 'v':
+        return ch('\v');
+      case 'x': {
+        uint32_t v = 0;
+        if (!AtEnd() && p_[i_] == '{') {
+          size_t k = i_ + 1;
+          for (; k < p_.size() && std::isxdigit(static_cast<unsigned char>(p_[k])) && k - i_ <= 8; ++k)
+            v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(p_[k]))
+                                                   ? p_[k] - '0'
+                                                   : (p_[k] | 0x20) - 'a' + 10);
+          if (k == i_ + 1 || k >= p_.size() || p_[k] != '}') return Fail();
+          i_ = k + 1;
+        } else {
+          for (int k = 0; k < 2; ++k, ++i_) {
+            if (AtEnd() || !std::isxdigit(static_cast<unsigned char>(p_[i_]))) return Fail();
+            v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(p_[i_]))
+                                                   ? p_[i_] - '0'
+                                                   : (p_[i_] | 0x20) - 'a' + 10);
+          }
+        }
+        if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return Fail();
+        return ch(v);
+      }
+      default:
+        break;
+    }
+    if (c >= '0' && c <= '7') {  // octal, up to three digits
+      uint32_t v = static_cast<uint32_t>(c - '0');
+      for (int k = 0; k < 2 && !AtEnd() && p_[i_] >= '0' && p_[i_] <= '7'; ++k, ++i_)
+        v = v * 8 + static_cast<uint32_t>(p_[i_] - '0');
+      return ch(v);
+    }
+    // Escaped punctuation stands for itself; other letters and digits
+    // (\Q, \8, ...) are not read.
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 128 && !std::isalnum(u)) return ch(u);
+    return Fail();
+  }
+
+  Info Escape() {
+    Escaped kind;
+    uint32_t cp = 0;
+    if (!ReadEscape(false, &kind, &cp)) return Info();
+    if (kind == Escaped::kEmpty) return Exact({""}, 1.0);
+    if (kind == Escaped::kClass) return Inexact(All(), static_cast<double>(cp));
+    return Exact({FoldedChar(cp)}, 1.0);
+  }
+
+  // A bracketed class: exact when it has at most kMaxClassChars characters
+  // and is not negated; otherwise any character.
+  Info Class() {
+    ++i_;  // '['
+    bool negated = false;
+    if (!AtEnd() && p_[i_] == '^') {
+      negated = true;
+      ++i_;
+    }
+    bool escapes = false;  // \d, \pL...: many characters
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    uint64_t chars = 0;
+    bool first = true;
+    for (;;) {
+      if (AtEnd()) {
+        Fail();
+        return Info();
+      }
+      if (p_[i_] == ']' && !first) break;
+      first = false;
+      if (p_[i_] == '[' && i_ + 1 < p_.size() && p_[i_ + 1] == ':') {  // POSIX class
+        Fail();
+        return Info();
+      }
+      uint32_t lo = 0;
+      bool is_char = false;
+      if (!Member(&lo, &is_char, &escapes)) return Info();
+      if (is_char && i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']') {
+        ++i_;
+        uint32_t hi = 0;
+        bool hi_char = false;
+        if (!Member(&hi, &hi_char, &escapes)) return Info();
+        if (!hi_char || hi < lo) {
+          Fail();
+          return Info();
+        }
+        ranges.emplace_back(lo, hi);
+        chars += hi - lo + 1;
+      } else if (is_char) {
+        ranges.emplace_back(lo, lo);
+        chars += 1;
+      }
+    }
+    ++i_;  // ']'
+    const double size = 2.0 + static_cast<double>(ranges.size()) + (escapes ? 500.0 : negated ? 20.0 : 0.0);
+    if (negated || escapes || chars > kMaxClassChars) return Inexact(All(), size);
+    Strings s;
+    for (const auto& [lo, hi] : ranges)
+      for (uint32_t c = lo; c <= hi; ++c) {
+        if (c >= 0xD800 && c <= 0xDFFF) return Inexact(All(), size);
+        s.push_back(FoldedChar(c));
+      }
+    Normalize(&s);
+    return Exact(std::move(s), size);
+  }
+
+  // One member of a class: a character, or a class escape (`*escapes`).
+  bool Member(uint32_t* cp, bool* is_char, bool* escapes) {
+    *is_char = false;
+    if (p_[i_] == '\\') {
+      Escaped kind;
+      if (!ReadEscape(true, &kind, cp)) return false;
+      if (kind == Escaped::kClass) {
+        *escapes = true;
+        *cp = 0;
+      }
+      *is_char = kind == Escaped::kChar;
+      return true;
+    }
+    if (!ReadChar(cp)) return false;
+    *is_char = true;
+    return true;
+  }
+
+  std::string_view p_;
+  size_t min_atom_;
+  size_t i_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+PatternAtoms ReadPatternAtoms(std::string_view pattern, size_t min_atom_bytes) {
+  PatternAtoms out;
+  Reader reader(pattern, min_atom_bytes);
+  out.read = reader.Run(&out);
+  if (!out.read) {
+    out.requirement = All();
+    out.size = 0.0;
+  }
+  return out;
+}
+
+PatternAtoms LiteralPatternAtoms(std::string_view literal, size_t min_atom_bytes) {
+  PatternAtoms out;
+  std::string folded;
+  FoldForAtoms(literal, &folded);
+  out.requirement = Reader(literal, min_atom_bytes).OrStrings({folded});
+  out.read = true;
+  out.size = static_cast<double>(literal.size());
+  return out;
+}
+
+}  // namespace internal
+}  // namespace voc

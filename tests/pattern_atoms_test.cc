@@ -1,0 +1,132 @@
+// The atoms read from a pattern's syntax (patterns/pattern_atoms.h): what
+// they require of a text, what the reader leaves without a requirement, and
+// the lazy compiling of the prefilter that uses them.
+#include <doctest/doctest.h>
+#include <re2/re2.h>
+
+#include <string>
+#include <vector>
+
+#include "patterns/literal_prefilter.h"
+#include "patterns/pattern_atoms.h"
+#include "patterns/regex_set.h"
+
+namespace {
+
+using voc::internal::AtomRequirement;
+using voc::internal::LiteralPrefilter;
+using voc::internal::PatternAtoms;
+using voc::internal::ReadPatternAtoms;
+using voc::internal::RegexSetGroup;
+
+// The requirement as text: "atom", AND(...), OR(...), * for none.
+std::string Show(const AtomRequirement& r) {
+  switch (r.op) {
+    case AtomRequirement::Op::kAll:
+      return "*";
+    case AtomRequirement::Op::kAtom:
+      return "\"" + r.atom + "\"";
+    case AtomRequirement::Op::kAnd:
+    case AtomRequirement::Op::kOr: {
+      std::string s = r.op == AtomRequirement::Op::kAnd ? "AND(" : "OR(";
+      for (size_t i = 0; i < r.subs.size(); ++i) s += (i ? "," : "") + Show(r.subs[i]);
+      return s + ")";
+    }
+  }
+  return "?";
+}
+
+std::string Atoms(const std::string& pattern) {
+  const PatternAtoms a = ReadPatternAtoms(pattern, 3);
+  CHECK(a.read);
+  return Show(a.requirement);
+}
+
+}  // namespace
+
+TEST_CASE("ReadPatternAtoms: exact strings are crossed, folded and joined by AND and OR") {
+  // Alternatives crossed with what follows; "fees" holds "fee" and adds nothing.
+  CHECK(Atoms("(?i)\\b(late|annual) fees?\\b") == "OR(\"annual fee\",\"late fee\")");
+  // Case is folded: atoms are matched against a folded text.
+  CHECK(Atoms("Refund") == "\"refund\"");
+  CHECK(Atoms("[Kk]ey[sS]") == "\"keys\"");
+  CHECK(Atoms("(?i)STRA\\x{DF}E") ==
+        "\"stra\xC3\x9F"
+        "e\"");
+  // A gap of any text splits the pattern into parts that are all required.
+  CHECK(Atoms("\\bcalled\\b[^.!?\\n]{0,40}?\\bagain\\b") == "AND(\"called\",\"again\")");
+  CHECK(Atoms("refund.*(?:denied|refused)") == "AND(\"refund\",OR(\"denied\",\"refused\"))");
+  // Repeats: at least once keeps the requirement, optional drops it.
+  CHECK(Atoms("(?:wait)+ing") == "AND(\"wait\",\"ing\")");
+  CHECK(Atoms("(?:never)?mind") == "\"mind\"");
+  CHECK(Atoms("x{2,5}abc") == "\"abc\"");
+  CHECK(Atoms("(?P<verb>cancel(?:led|ed)?) (?i:my) plan") ==
+        "OR(\"cancel my plan\",\"canceled my plan\",\"cancelled my plan\")");
+  // Atoms shorter than three bytes are found in every text.
+  CHECK(Atoms("ok|no") == "*");
+  CHECK(Atoms("\\d+(?:km|mi)") == "*");
+  CHECK(Atoms("\\d+ (?:km|mi)") == "OR(\" km\",\" mi\")");
+  CHECK(Atoms("a{2}|b") == "*");
+  // A class of more than four characters matches "anything".
+  CHECK(Atoms("ab[c-z]def") == "\"def\"");
+  CHECK(Atoms("ab[cd]ef") == "OR(\"abcef\",\"abdef\")");
+}
+
+TEST_CASE("ReadPatternAtoms leaves syntax it does not read without a requirement") {
+  for (const char* p : {"\\Qa.b\\E", "[[:alpha:]]+word", "word(", "(?P=name)", "\\8word", "*word"}) {
+    CAPTURE(p);
+    const PatternAtoms a = ReadPatternAtoms(p, 3);
+    CHECK_FALSE(a.read);
+    CHECK(a.requirement.op == AtomRequirement::Op::kAll);
+  }
+  // Large programs are estimated large: \pL and many repeats.
+  CHECK(ReadPatternAtoms("(?:\\pL\\pN){100}", 3).size > 5000);
+  CHECK(ReadPatternAtoms("\\brefund\\b", 3).size < 100);
+}
+
+TEST_CASE("LiteralPrefilter compiles a pattern on the first text where it is a candidate") {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  std::string error;
+  REQUIRE(group.Add("(?i)\\brefund(?:ed|s)?\\b", &error) == 0);
+  REQUIRE(group.Add("(?i)\\bchargeback\\b", &error) == 1);
+  REQUIRE(group.Add("\\Qliteral\\E", &error) == 2);  // not read: compiled when added
+  group.Compile();
+  const LiteralPrefilter& prefilter = group.prefilter();
+  CHECK_FALSE(prefilter.compiled(0));
+  CHECK_FALSE(prefilter.compiled(1));
+  CHECK(prefilter.compiled(2));
+  RegexSetGroup::Hits hits;
+  const std::string text = "They REFUNDED me after a week.";
+  group.Candidates(text, &hits);
+  CHECK(hits.candidates == std::vector<int>{0, 2});
+  re2::StringPiece m;
+  REQUIRE(group.Search(0, hits, text, 0, &m));
+  CHECK(m == "REFUNDED");
+  CHECK(prefilter.compiled(0));
+  CHECK_FALSE(prefilter.compiled(1));  // never a candidate
+  CHECK(group.regex(1).ok());          // compiled when asked for
+  CHECK(prefilter.compiled(1));
+}
+
+TEST_CASE("LiteralPrefilter refuses an invalid pattern with RE2's message, (?i) or not") {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  for (const char* p : {"(?i)a{2,1}", "(?i)(unclosed", "x**", "\\8", "(?i)[z-a]"}) {
+    CAPTURE(p);
+    LiteralPrefilter prefilter;
+    std::string error;
+    CHECK(prefilter.Add(p, opt, &error) == -1);
+    RE2 re(p, opt);
+    REQUIRE_FALSE(re.ok());
+    CHECK(error == re.error());
+  }
+  // Over RE2's memory budget: refused when added, though parsing succeeds.
+  RE2::Options small = opt;
+  small.set_max_mem(1 << 16);
+  LiteralPrefilter prefilter;
+  std::string error;
+  CHECK(prefilter.Add("(?:\\pL\\pN){200}", small, &error) == -1);
+  CHECK(error.find("too large") != std::string::npos);
+}
