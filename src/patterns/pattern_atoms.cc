@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "patterns/literal_prefilter.h"
@@ -159,6 +160,15 @@ class Reader {
     Strings run;
     double size = 0.0;
     while (ok_ && !AtEnd() && p_[i_] != '|' && p_[i_] != ')') {
+      // A plain ASCII character that is not repeated extends the run in
+      // place (most of a pattern is words).
+      if (have_run && PlainChar(i_) && (i_ + 1 >= p_.size() || !IsRepeat(p_[i_ + 1]))) {
+        const char c = p_[i_++];
+        for (std::string& x : run) x += c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+        if (run.size() > 1) Normalize(&run);
+        size += 1.0;
+        continue;
+      }
       Info item = Repeated(depth);
       if (!ok_) break;
       size += item.size;
@@ -191,6 +201,13 @@ class Reader {
     if (have_run) acc = Combine(Op::kAnd, std::move(acc), OrStrings(run));
     return Inexact(std::move(acc), size);
   }
+
+  // Whether p_[k] is an ASCII character that stands for itself.
+  bool PlainChar(size_t k) const {
+    const auto c = static_cast<unsigned char>(p_[k]);
+    return c < 0x80 && std::strchr("\\[](){}|*+?.^$", c) == nullptr;
+  }
+  static bool IsRepeat(char c) { return c == '*' || c == '+' || c == '?' || c == '{'; }
 
   // An item and the repetitions that follow it.
   Info Repeated(int depth) {

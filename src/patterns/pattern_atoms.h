@@ -28,8 +28,8 @@ namespace internal {
 
 struct AtomRequirement {
   enum class Op { kAll, kAtom, kAnd, kOr };
-  Op op = Op::kAll;   // kAll: every text may match (no requirement)
-  std::string atom;   // kAtom: the text holds this string
+  Op op = Op::kAll;                   // kAll: every text may match (no requirement)
+  std::string atom;                   // kAtom: the text holds this string
   std::vector<AtomRequirement> subs;  // kAnd: all of them; kOr: one of them (two or more)
 };
 
