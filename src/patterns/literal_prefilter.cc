@@ -31,6 +31,15 @@ char32_t FoldCodePoint(char32_t cp) {
 
 bool FoldForAtoms(std::string_view text, std::string* out) {
   out->clear();
+  if (IsAsciiBytes(text)) {  // most texts: lowercase in place of a copy
+    out->resize(text.size());
+    char* o = out->data();
+    for (size_t i = 0; i < text.size(); ++i) {
+      const auto b = static_cast<unsigned char>(text[i]);
+      o[i] = static_cast<char>(b | (static_cast<unsigned>(b - 'A') < 26u ? 0x20 : 0));
+    }
+    return true;
+  }
   out->reserve(text.size());
   bool same_offsets = true;
   size_t i = 0;
