@@ -41,19 +41,58 @@ std::mutex& TrainMutex() {
   return m;
 }
 
+// One row of a problem of SolveL2SvcDual: its features' 0-based indices and
+// values, in LIBLINEAR's order (the bias last), `n` of them.
+struct SolverRow {
+  const int* index;
+  const double* value;
+  int n;
+};
+
+// x . w over a row, added up in the row's order (LIBLINEAR's sum, to the
+// bit); four features a step.
+inline double RowDot(const SolverRow& r, const double* w) {
+  const int* ix = r.index;
+  const double* v = r.value;
+  double g = 0;
+  int k = 0;
+  for (; k + 4 <= r.n; k += 4) {
+    g += w[ix[k]] * v[k];
+    g += w[ix[k + 1]] * v[k + 1];
+    g += w[ix[k + 2]] * v[k + 2];
+    g += w[ix[k + 3]] * v[k + 3];
+  }
+  for (; k < r.n; ++k) g += w[ix[k]] * v[k];
+  return g;
+}
+
+// w += d x over a row (a row's indices are distinct: any order is the same).
+inline void RowAdd(const SolverRow& r, double d, double* w) {
+  const int* ix = r.index;
+  const double* v = r.value;
+  int k = 0;
+  for (; k + 4 <= r.n; k += 4) {
+    w[ix[k]] += d * v[k];
+    w[ix[k + 1]] += d * v[k + 1];
+    w[ix[k + 2]] += d * v[k + 2];
+    w[ix[k + 3]] += d * v[k + 3];
+  }
+  for (; k < r.n; ++k) w[ix[k]] += d * v[k];
+}
+
 // LIBLINEAR's dual coordinate descent with shrinking for the L2-regularized
 // L2-loss SVM (solve_l2r_l1l2_svc of LIBLINEAR 2.30, after Hsieh et al.,
-// ICML 2008), on one binary problem: rows `x` (LIBLINEAR's arrays, each
-// ending with index -1), labels `y` (+1 / -1), loss weights `cp` and `cn`
-// of the positive and negative rows. Each pass visits the active rows in an
-// order drawn from `draw(n)`, a number in [0, n). `w` (w_size weights) is
-// set. The arithmetic is LIBLINEAR's, step for step: with its draws
-// (rand() % n after the same srand) it gives LIBLINEAR's weights.
+// ICML 2008), on one binary problem: rows `x`, labels `y` (+1 / -1), loss
+// weights `cp` and `cn` of the positive and negative rows. Each pass visits
+// the active rows in an order drawn from `draw(n)`, a number in [0, n). `w`
+// (w_size weights) is set. The arithmetic is LIBLINEAR's, step for step:
+// with its draws (rand() % n after the same srand) it gives LIBLINEAR's
+// weights.
 // A translation of LIBLINEAR's code: Copyright (c) 2007-2019 The LIBLINEAR
 // Project, BSD-3-clause (third_party/liblinear/NOTICE.md).
 template <class Draw>
-void SolveL2SvcDual(const std::vector<feature_node*>& x, const std::vector<signed char>& y, double cp,
-                    double cn, double eps, Draw&& draw, double* w, int w_size) {
+void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed char>& y, double cp, double cn,
+                    double eps, Draw&& draw, double* w, int w_size) {
   const int l = static_cast<int>(x.size());
   constexpr int kMaxIter = 1000;
   constexpr double kInf = HUGE_VAL;
@@ -63,7 +102,7 @@ void SolveL2SvcDual(const std::vector<feature_node*>& x, const std::vector<signe
   std::fill(w, w + w_size, 0.0);
   for (int i = 0; i < l; ++i) {
     double norm = 0;
-    for (const feature_node* f = x[i]; f->index != -1; ++f) norm += f->value * f->value;
+    for (int k = 0; k < x[i].n; ++k) norm += x[i].value[k] * x[i].value[k];
     qd[i] = diag[y[i] + 1] + norm;
     index[i] = i;  // alpha starts at 0: w stays 0
   }
@@ -75,9 +114,8 @@ void SolveL2SvcDual(const std::vector<feature_node*>& x, const std::vector<signe
     for (int s = 0; s < active; ++s) {
       const int i = index[s];
       const signed char yi = y[i];
-      const feature_node* const xi = x[i];
-      double g = 0;
-      for (const feature_node* f = xi; f->index != -1; ++f) g += w[f->index - 1] * f->value;
+      const SolverRow& xi = x[i];
+      double g = RowDot(xi, w);
       g = yi * g - 1;
       g += alpha[i] * diag[yi + 1];
       double pg = 0;
@@ -97,8 +135,7 @@ void SolveL2SvcDual(const std::vector<feature_node*>& x, const std::vector<signe
       if (std::fabs(pg) > 1.0e-12) {
         const double old = alpha[i];
         alpha[i] = std::min(std::max(alpha[i] - g / qd[i], 0.0), kInf);
-        const double d = (alpha[i] - old) * yi;
-        for (const feature_node* f = xi; f->index != -1; ++f) w[f->index - 1] += d * f->value;
+        RowAdd(xi, (alpha[i] - old) * yi, w);
       }
     }
     ++iter;
@@ -1114,7 +1151,27 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   } else {
     // The own solver's problem: LIBLINEAR's order (the positive rows first,
     // each class in input order).
-    std::vector<feature_node*> ox;
+    // Its rows: every row's indices (0-based) and values, laid out once for
+    // all labels.
+    std::vector<int> flat_index;
+    std::vector<double> flat_value;
+    std::vector<SolverRow> all_rows, ox;
+    if (own_solver) {
+      size_t nnz = 0;
+      for (const auto& xi : s.x) nnz += xi.size() - 1;
+      flat_index.reserve(nnz);
+      flat_value.reserve(nnz);
+      std::vector<size_t> begin(rows);
+      for (size_t i = 0; i < rows; ++i) {
+        begin[i] = flat_index.size();
+        for (const feature_node* f = xptr[i]; f->index != -1; ++f)
+          flat_index.push_back(f->index - 1), flat_value.push_back(f->value);
+      }
+      all_rows.resize(rows);
+      for (size_t i = 0; i < rows; ++i)
+        all_rows[i] = {flat_index.data() + begin[i], flat_value.data() + begin[i],
+                       static_cast<int>((i + 1 < rows ? begin[i + 1] : flat_index.size()) - begin[i])};
+    }
     std::vector<signed char> oy;
     std::vector<double> ow;
     for (int l = 0; l < L; ++l) {
@@ -1136,7 +1193,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         oy.clear();
         for (int sign : {1, -1})
           for (size_t i = 0; i < rows; ++i)
-            if (y[i] == sign) ox.push_back(xptr[i]), oy.push_back(static_cast<signed char>(sign));
+            if (y[i] == sign) ox.push_back(all_rows[i]), oy.push_back(static_cast<signed char>(sign));
         ow.assign(static_cast<size_t>(prob.n), 0.0);
         const double cp = C * wv[0], cn = C * wv[1];
         if (shuffle == "voc") {
