@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -251,4 +252,24 @@ TEST_CASE("Segmentation: phrase statistics keep content words in any supported l
   CHECK_FALSE(voc::internal::IsContentWord("من"));
   CHECK_FALSE(voc::internal::IsContentWord("هذا"));
   CHECK(voc::internal::IsContentWord("لبنان"));
+}
+
+TEST_CASE("Stop words: ForEachStopWord lists IsStopWord's words, each once") {
+  std::set<std::string> listed;
+  size_t calls = 0;
+  voc::internal::ForEachStopWord([&](std::string_view w) {
+    ++calls;
+    listed.emplace(w);
+    CHECK(voc::internal::IsStopWord(w));
+  });
+  CHECK(calls == listed.size());
+  for (const char* w : {"the", "how", "la", "und", "في", "pls", "told"}) {
+    CAPTURE(w);
+    CHECK(listed.count(w) == 1);
+  }
+  for (const char* w : {"refund", "lbnan", "The", ""}) {
+    CAPTURE(w);
+    CHECK(listed.count(w) == 0);
+    CHECK_FALSE(voc::internal::IsStopWord(w));
+  }
 }

@@ -175,66 +175,86 @@ Status CheckOptions(const AdaptOptions& o) {
 
 bool IsRuleHit(const ThemeHit& h) { return h.source.compare(0, 5, "rule:") == 0; }
 
+// A byte of a word: an ASCII letter or digit, an apostrophe, or any byte of
+// a non-ASCII character (looked up: several per byte of every text).
+struct WordByteTable {
+  bool word[256];
+  char lower[256];  // ASCII capitals lower-cased, other bytes as they are
+  constexpr WordByteTable() : word(), lower() {
+    for (int c = 0; c < 256; ++c) {
+      word[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
+                c >= 0x80;
+      lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+  }
+};
+constexpr WordByteTable kWordBytes;
+
+bool IsWordByte(unsigned char c) { return kWordBytes.word[c]; }
+
+// *w = the n bytes at s lower-cased (ASCII), without trailing apostrophes.
+void LowerWord(const char* s, size_t n, std::string* w) {
+  w->resize(n);
+  char* o = w->data();
+  for (size_t k = 0; k < n; ++k) o[k] = kWordBytes.lower[static_cast<unsigned char>(s[k])];
+  while (n > 0 && o[n - 1] == '\'') --n;
+  w->resize(n);
+}
+
+// The words blanked in every text the classifiers see (ContentOnly): the
+// stop words and the rules' words, looked up once per word of every text
+// classified. (A hash table whose bit filter turns most words away before
+// any probe.)
+using WordIndex = internal::FlatStringMap<uint8_t>;
+
 // The text the classifiers see: stop words (those of discovery, in the
 // languages it knows), numbers and redaction masks ("[ACCOUNT]") blanked out
 // with spaces, so that byte offsets are unchanged and only content words can
-// carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one). With
-// `rule_words`, the words the rules matched anywhere in the sample are blanked
-// too, in every text: the classifier then learns the context of a theme, not
-// the rules' own words, and the same word cannot be a theme's evidence where
-// one rule's match was masked and another's was not (after "cancel" is
-// masked in "cancel my order", "order" would teach `cancellation` while
-// another rule masked it in "track my order"). Sets *content to whether any
-// word is left.
-bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
-}
-
-// The rules' words, looked up once per word of every text classified.
-// (A hash table whose bit filter turns most words away before any probe.)
-using WordIndex = internal::FlatStringMap<uint8_t>;
-
-std::string ContentOnly(std::string_view text, bool* content, const WordIndex* rule_words = nullptr) {
+// carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one). The
+// words the rules matched anywhere in the sample (in `blank` with the stop
+// words) are blanked too, in every text: the classifier then learns the
+// context of a theme, not the rules' own words, and the same word cannot be
+// a theme's evidence where one rule's match was masked and another's was not
+// (after "cancel" is masked in "cancel my order", "order" would teach
+// `cancellation` while another rule masked it in "track my order"). Sets
+// *content to whether any word is left.
+std::string ContentOnly(std::string_view text, bool* content, const WordIndex& blank) {
   // Tokens that are not words (URLs, mentions, e-mails, masks, numbers) are
   // never features nor evidence: the segmentation's rule (text/segment.h).
   std::string out;
   internal::BlankNonWords(text, &out);
   *content = false;
-  auto is_word_byte = IsWordByte;
-  std::string lower;
-  for (size_t i = 0; i < out.size();) {
-    const auto c = static_cast<unsigned char>(out[i]);
+  thread_local std::string lower;
+  const size_t n = out.size();
+  char* o = out.data();
+  for (size_t i = 0; i < n;) {
+    const auto c = static_cast<unsigned char>(o[i]);
     if (c == '[') {  // a mask: '[', capitals, digits or '_', ']'
       size_t j = i + 1;
-      while (j < out.size() &&
-             ((out[j] >= 'A' && out[j] <= 'Z') || out[j] == '_' || (out[j] >= '0' && out[j] <= '9')))
-        ++j;
-      if (j > i + 1 && j < out.size() && out[j] == ']') {
-        std::memset(&out[i], ' ', j + 1 - i);
+      while (j < n && ((o[j] >= 'A' && o[j] <= 'Z') || o[j] == '_' || (o[j] >= '0' && o[j] <= '9'))) ++j;
+      if (j > i + 1 && j < n && o[j] == ']') {
+        std::memset(o + i, ' ', j + 1 - i);
         i = j + 1;
         continue;
       }
     }
-    if (!is_word_byte(c)) {
+    if (!IsWordByte(c)) {
       ++i;
       continue;
     }
     size_t j = i;
     bool digits = true;
-    lower.clear();
-    while (j < out.size() && is_word_byte(static_cast<unsigned char>(out[j]))) {
-      const char ch = out[j];
-      if (ch < '0' || ch > '9') digits = false;
-      lower.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
-      ++j;
+    for (; j < n && IsWordByte(static_cast<unsigned char>(o[j])); ++j)
+      if (o[j] < '0' || o[j] > '9') digits = false;
+    bool drop = digits;
+    if (!drop) {
+      LowerWord(o + i, j - i, &lower);
+      drop = lower.size() < 2 || blank.find(lower) != nullptr;
     }
-    while (!lower.empty() && lower.back() == '\'') lower.pop_back();
-    if (digits || lower.size() < 2 || internal::IsStopWord(lower) ||
-        (rule_words != nullptr && rule_words->find(lower) != nullptr)) {
-      std::memset(&out[i], ' ', j - i);
-    } else {
+    if (drop)
+      std::memset(o + i, ' ', j - i);
+    else
       *content = true;
-    }
     i = j;
   }
   return out;
@@ -244,17 +264,17 @@ std::string ContentOnly(std::string_view text, bool* content, const WordIndex* r
 // `w` holds it).
 template <class F>
 void ForEachWord(std::string_view span, std::string* w, F f) {
-  for (size_t i = 0; i < span.size();) {
-    if (!IsWordByte(static_cast<unsigned char>(span[i]))) {
+  const char* s = span.data();
+  const size_t n = span.size();
+  for (size_t i = 0; i < n;) {
+    if (!IsWordByte(static_cast<unsigned char>(s[i]))) {
       ++i;
       continue;
     }
-    w->clear();
-    while (i < span.size() && IsWordByte(static_cast<unsigned char>(span[i]))) {
-      const char ch = span[i++];
-      w->push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
-    }
-    while (!w->empty() && w->back() == '\'') w->pop_back();
+    size_t j = i + 1;
+    while (j < n && IsWordByte(static_cast<unsigned char>(s[j]))) ++j;
+    LowerWord(s + i, j - i, w);
+    i = j;
     if (w->size() >= 2) f(*w);
   }
 }
@@ -285,12 +305,12 @@ struct ThemeAdapter::Impl {
   // The rules' words in the sample (kRuleWordShare), blanked in every text
   // the classifiers see (options.mask_rule_evidence; see ContentOnly).
   std::set<std::string, std::less<>> rule_words;
-  WordIndex rule_word_index;  // views of rule_words, for ContentOnly
+  WordIndex blank_words;  // the stop words and rule_words, for ContentOnly
 
   void IndexRuleWords() {
-    rule_word_index = WordIndex();
-    rule_word_index.reserve(rule_words.size());
-    for (const std::string& w : rule_words) rule_word_index.emplace(w, 1);
+    blank_words = WordIndex();
+    internal::ForEachStopWord([&](std::string_view w) { blank_words.emplace(w, 1); });
+    for (const std::string& w : rule_words) blank_words.emplace(w, 1);
   }
 
   static int Fold(std::string_view text, int seed) {
@@ -447,7 +467,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     const Analysis& a = sample[rows[r].index];
     LabeledText lt;
     bool content = false;
-    lt.text = ContentOnly(a.text, &content, &impl->rule_word_index);
+    lt.text = ContentOnly(a.text, &content, impl->blank_words);
     if (options.mask_rule_evidence) {
       for (const ThemeHit& h : a.themes)
         for (const EvidenceSpan& e : h.evidence)
@@ -700,7 +720,7 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   const TextClassifier& model = *im.models[k];
   const auto& labels = model.info().labels;
   bool content = false;
-  const std::string seen = ContentOnly(text, &content, &im.rule_word_index);
+  const std::string seen = ContentOnly(text, &content, im.blank_words);
   if (!content) return hits;
   // Every label's probability, in the model's label order (the hits are
   // sorted below, so the order they are found in does not matter).

@@ -3,6 +3,7 @@
 
 #include "text/segment.h"
 
+#include <functional>
 #include <string_view>
 #include <unordered_set>
 
@@ -128,6 +129,10 @@ const std::unordered_set<std::string_view>& StopWords() {
 }  // namespace
 
 bool IsStopWord(std::string_view word) { return StopWords().count(word) != 0; }
+
+void ForEachStopWord(const std::function<void(std::string_view)>& f) {
+  for (std::string_view w : StopWords()) f(w);
+}
 
 bool IsContentWord(std::string_view w) {
   // 3+ bytes: 2+ ASCII characters or a non-ASCII one; 2 bytes: 2 ASCII ones.
