@@ -192,13 +192,14 @@ constexpr WordByteTable kWordBytes;
 
 bool IsWordByte(unsigned char c) { return kWordBytes.word[c]; }
 
-// *w = the n bytes at s lower-cased (ASCII), without trailing apostrophes.
-void LowerWord(const char* s, size_t n, std::string* w) {
-  w->resize(n);
-  char* o = w->data();
+// The n bytes at s lower-cased (ASCII), without trailing apostrophes, in
+// the room of *buf (grown when too small).
+std::string_view LowerWord(const char* s, size_t n, std::string* buf) {
+  if (buf->size() < n) buf->resize(std::max<size_t>(n, 64));
+  char* o = buf->data();
   for (size_t k = 0; k < n; ++k) o[k] = kWordBytes.lower[static_cast<unsigned char>(s[k])];
   while (n > 0 && o[n - 1] == '\'') --n;
-  w->resize(n);
+  return std::string_view(o, n);
 }
 
 // The words blanked in every text the classifiers see (ContentOnly): the
@@ -248,8 +249,8 @@ std::string ContentOnly(std::string_view text, bool* content, const WordIndex& b
       if (o[j] < '0' || o[j] > '9') digits = false;
     bool drop = digits;
     if (!drop) {
-      LowerWord(o + i, j - i, &lower);
-      drop = lower.size() < 2 || blank.find(lower) != nullptr;
+      const std::string_view word = LowerWord(o + i, j - i, &lower);
+      drop = word.size() < 2 || blank.find(word) != nullptr;
     }
     if (drop)
       std::memset(o + i, ' ', j - i);
@@ -261,7 +262,7 @@ std::string ContentOnly(std::string_view text, bool* content, const WordIndex& b
 }
 
 // Calls f(word) for each lower-cased word of `span` (of two bytes or more;
-// `w` holds it).
+// a view of `w`'s bytes).
 template <class F>
 void ForEachWord(std::string_view span, std::string* w, F f) {
   const char* s = span.data();
@@ -273,16 +274,16 @@ void ForEachWord(std::string_view span, std::string* w, F f) {
     }
     size_t j = i + 1;
     while (j < n && IsWordByte(static_cast<unsigned char>(s[j]))) ++j;
-    LowerWord(s + i, j - i, w);
+    const std::string_view word = LowerWord(s + i, j - i, w);
     i = j;
-    if (w->size() >= 2) f(*w);
+    if (word.size() >= 2) f(word);
   }
 }
 
 // Adds the lower-cased words of `span` to `words`.
 void AddWords(std::string_view span, std::set<std::string, std::less<>>* words) {
   std::string w;
-  ForEachWord(span, &w, [&](const std::string& word) { words->insert(word); });
+  ForEachWord(span, &w, [&](std::string_view word) { words->emplace(word); });
 }
 
 }  // namespace
@@ -347,6 +348,10 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   AdaptReport& report = impl->report;
+  // The passes over the sample's texts, the two halves' training and the
+  // themes' calibration run on a team; each result is the one a single
+  // thread computes (per-part sums added up, per-theme results in order).
+  ParallelFor team(options.threads);
   report.sample = sample.size();
 
   // The confident rule labels of each verbatim; verbatims with none are not
@@ -385,34 +390,53 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   report.labelled = rows.size();
   if (options.mask_rule_evidence) {
     // Per word: the texts of the sample the rules matched it in, and the
-    // texts it occurs in.
+    // texts it occurs in; counted per part of the sample, then added up.
+    constexpr size_t kTextsPerTask = 512;
+    const size_t tasks = (sample.size() + kTextsPerTask - 1) / kTextsPerTask;
+    auto texts_of = [&](size_t c) {
+      return std::make_pair(c * kTextsPerTask, std::min(sample.size(), (c + 1) * kTextsPerTask));
+    };
+    std::vector<std::map<std::string, uint64_t, std::less<>>> matched_in(tasks);
+    team.Run(tasks, [&](size_t c) {
+      std::set<std::string, std::less<>> words;
+      for (auto [t, end] = texts_of(c); t < end; ++t) {
+        const Analysis& a = sample[t];
+        words.clear();
+        for (const ThemeHit& h : a.themes)
+          for (const EvidenceSpan& e : h.evidence)
+            if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= a.text.size())
+              AddWords(std::string_view(a.text).substr(e.begin, e.end - e.begin), &words);
+        for (const auto& w : words) ++matched_in[c][w];
+      }
+    });
     std::map<std::string, uint64_t, std::less<>> matched;
-    std::set<std::string, std::less<>> words;
-    for (const Analysis& a : sample) {
-      words.clear();
-      for (const ThemeHit& h : a.themes)
-        for (const EvidenceSpan& e : h.evidence)
-          if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= a.text.size())
-            AddWords(std::string_view(a.text).substr(e.begin, e.end - e.begin), &words);
-      for (const auto& w : words) ++matched[w];
-    }
+    for (const auto& part : matched_in)
+      for (const auto& [w, n] : part) matched[w] += n;
     // The texts each matched word occurs in, each counted once (the words
     // of a text are looked up, not collected).
     internal::FlatStringMap<uint32_t> index;  // matched word -> k
     index.reserve(matched.size());
     for (const auto& [w, n] : matched) index.emplace(w, static_cast<uint32_t>(index.size()));
-    std::vector<uint64_t> occurs(matched.size(), 0);
-    std::vector<size_t> last(matched.size(), SIZE_MAX);  // the last text counted
-    std::string w;
-    for (size_t t = 0; t < sample.size(); ++t)
-      ForEachWord(sample[t].text, &w, [&](const std::string& word) {
-        auto it = index.find(std::string_view(word));
-        if (it != index.end() && last[it->second] != t) last[it->second] = t, ++occurs[it->second];
-      });
+    std::vector<std::vector<uint32_t>> occurs_in(tasks);
+    team.Run(tasks, [&](size_t c) {
+      std::vector<uint32_t>& occurs = occurs_in[c];
+      occurs.assign(matched.size(), 0);
+      std::vector<size_t> last(matched.size(), SIZE_MAX);  // the last text counted
+      std::string w;
+      for (auto [t, end] = texts_of(c); t < end; ++t)
+        ForEachWord(sample[t].text, &w, [&](std::string_view word) {
+          auto it = index.find(word);
+          if (it != index.end() && last[it->second] != t) last[it->second] = t, ++occurs[it->second];
+        });
+    });
     size_t k = 0;
-    for (const auto& [word, n] : matched)
-      if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs[k++]))
+    for (const auto& [word, n] : matched) {
+      uint64_t occurs = 0;
+      for (const auto& part : occurs_in) occurs += part[k];
+      ++k;
+      if (static_cast<double>(n) >= kRuleWordShare * static_cast<double>(occurs))
         impl->rule_words.insert(word);
+    }
   }
   impl->IndexRuleWords();
 
@@ -463,17 +487,26 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   std::vector<LabeledText> half[2];
   std::vector<int> fold(rows.size());
   std::vector<bool> is_labelled(rows.size());
+  std::vector<std::string> shown(rows.size());  // the texts the classifiers see
+  constexpr size_t kRowsPerTask = 64;
+  const size_t row_tasks = (rows.size() + kRowsPerTask - 1) / kRowsPerTask;
+  team.Run(row_tasks, [&](size_t c) {
+    for (size_t r = c * kRowsPerTask; r < std::min(rows.size(), (c + 1) * kRowsPerTask); ++r) {
+      const Analysis& a = sample[rows[r].index];
+      bool content = false;
+      shown[r] = ContentOnly(a.text, &content, impl->blank_words);
+      if (options.mask_rule_evidence) {
+        for (const ThemeHit& h : a.themes)
+          for (const EvidenceSpan& e : h.evidence)
+            if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= shown[r].size())
+              std::memset(&shown[r][e.begin], ' ', e.end - e.begin);
+      }
+    }
+  });
   for (size_t r = 0; r < rows.size(); ++r) {
     const Analysis& a = sample[rows[r].index];
     LabeledText lt;
-    bool content = false;
-    lt.text = ContentOnly(a.text, &content, impl->blank_words);
-    if (options.mask_rule_evidence) {
-      for (const ThemeHit& h : a.themes)
-        for (const EvidenceSpan& e : h.evidence)
-          if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= lt.text.size())
-            std::memset(&lt.text[e.begin], ' ', e.end - e.begin);
-    }
+    lt.text = std::move(shown[r]);
     for (const auto& l : rows[r].labels)
       if (kept.count(l)) lt.labels.push_back(l);
     fold[r] = Impl::Fold(a.text, options.seed);
@@ -497,7 +530,6 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   // The halves train at the same time with threads, each label's problem
   // with draws of its own (TrainOptions::linear_solver "voc"): each model is
   // the one a single thread trains.
-  ParallelFor team(options.threads);
   Result<std::unique_ptr<TextClassifier>> models[2] = {InternalError("not trained"),
                                                        InternalError("not trained")};
   team.Run(2, [&](size_t k) { models[k] = TextClassifier::Train(half[k], to); });
@@ -513,18 +545,21 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   std::vector<std::vector<int>> truth(rows.size(), std::vector<int>(T, 0));
   std::vector<size_t> in_half(rows.size());  // row r is half[fold[r]][in_half[r]]
   for (size_t r = 0, seen[2] = {0, 0}; r < rows.size(); ++r) in_half[r] = seen[fold[r]]++;
-  constexpr size_t kRowsPerTask = 64;
-  team.Run((rows.size() + kRowsPerTask - 1) / kRowsPerTask, [&](size_t c) {
+  // Per model and model label: its kept theme in ids, or -1.
+  std::vector<int> id_of[2];
+  for (int k = 0; k < 2; ++k)
+    for (const std::string& label : impl->models[k]->info().labels) {
+      auto it = std::lower_bound(ids.begin(), ids.end(), label);
+      id_of[k].push_back(it != ids.end() && *it == label ? static_cast<int>(it - ids.begin()) : -1);
+    }
+  team.Run(row_tasks, [&](size_t c) {
+    std::vector<double> p;
     for (size_t r = c * kRowsPerTask; r < std::min(rows.size(), (c + 1) * kRowsPerTask); ++r) {
       const int f = fold[r];
       const LabeledText& lt = half[f][in_half[r]];
-      const TextClassifier& other = *impl->models[1 - f];
-      const auto& labels = other.info().labels;
-      for (const Prediction& p : other.Predict(lt.text, static_cast<int>(labels.size()))) {
-        auto it = std::lower_bound(ids.begin(), ids.end(), p.label);
-        if (it != ids.end() && *it == p.label)
-          probs[r][static_cast<size_t>(it - ids.begin())] = p.probability;
-      }
+      internal::BackendOf(*impl->models[1 - f]).Probabilities(lt.text, &p);
+      for (size_t l = 0; l < p.size() && l < id_of[1 - f].size(); ++l)
+        if (id_of[1 - f][l] >= 0) probs[r][static_cast<size_t>(id_of[1 - f][l])] = p[l];
       for (const auto& l : lt.labels)
         truth[r][static_cast<size_t>(std::lower_bound(ids.begin(), ids.end(), l) - ids.begin())] = 1;
     }
@@ -535,10 +570,16 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   // Noto's correction for positives labelled at random), that is the
   // chance that the verbatim is about the theme. Precision and recall at
   // 0.5 against the rules, over the labelled verbatims.
-  for (size_t t = 0; t < T; ++t) {
+  struct Calibration {
     AdaptedTheme at;
+    double cut = 0.5;
+    uint64_t tp = 0, fp = 0;
+  };
+  std::vector<Calibration> calibrations(T);
+  team.Run(T, [&](size_t t) {
+    AdaptedTheme& at = calibrations[t].at;
     at.id = ids[t];
-    at.examples = examples[at.id];
+    at.examples = examples.at(at.id);
     at.negatives = labelled_rows - at.examples;
     std::vector<double> x(rows.size());
     std::vector<int> y(rows.size());
@@ -572,6 +613,13 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     }
     at.precision = tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0.0;
     at.recall = pos ? static_cast<double>(tp) / static_cast<double>(pos) : 0.0;
+    calibrations[t].cut = cut;
+    calibrations[t].tp = tp;
+    calibrations[t].fp = fp;
+  });
+  for (Calibration& c : calibrations) {
+    AdaptedTheme& at = c.at;
+    const uint64_t tp = c.tp, fp = c.fp;
     char why[96];
     if (!(at.calibration_a > 0)) {
       report.skipped.emplace_back(at.id, "its classifier does not separate it on the other half");
@@ -583,11 +631,11 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
       std::snprintf(why, sizeof why, "precision %.2f on the other half, at least %.2f at 90%% (needs %.2f)",
                     at.precision, WilsonLower(tp, tp + fp), options.min_precision);
       report.skipped.emplace_back(at.id, why);
-    } else if (cut > 1.0) {
+    } else if (c.cut > 1.0) {
       report.skipped.emplace_back(at.id, "the rules leave none of its verbatims unlabelled");
     } else {
       report.themes.push_back(std::move(at));
-      impl->min_confidence.push_back(cut);
+      impl->min_confidence.push_back(c.cut);
     }
   }
   std::sort(report.skipped.begin(), report.skipped.end());
