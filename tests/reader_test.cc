@@ -875,7 +875,7 @@ void CheckJsonString(const std::string& text) {
 TEST_CASE("AppendJsonString and WriteJsonString escape like a byte-by-byte writer") {
   // Every byte value at every offset of plain ASCII texts shorter and longer
   // than eight bytes, and of a text longer than the short-text buffer.
-  for (size_t size : {1, 5, 19, 200}) {
+  for (size_t size : {1, 2, 3, 4, 5, 6, 7, 8, 9, 19, 200}) {
     for (int b = 0; b < 256; ++b) {
       for (size_t at = 0; at<size; at += size> 19 ? 13 : 1) {
         std::string text(size, 'a');

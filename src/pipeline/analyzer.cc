@@ -579,29 +579,71 @@ std::string Analyzer::DescribeJson() const { return impl_->description.dump(); }
 
 namespace {
 
-using internal::JsonWriter;
+using JsonWriter = internal::JsonRoomWriter;
+
+using internal::JsonStringRoom;
+using internal::PutDouble;
+using internal::PutLiteral;
+using internal::PutString;
+using internal::PutUint;
+constexpr size_t kDoubleRoom = internal::JsonWriter::kDoubleRoom;
+constexpr size_t kUintRoom = internal::kUintRoom;
+
+// The text of an evidence span, when it is to be echoed and its range is
+// valid; empty otherwise.
+std::string_view EchoedText(const EvidenceSpan& e, std::string_view text, bool echo) {
+  return echo && e.end <= text.size() && e.begin <= e.end ? text.substr(e.begin, e.end - e.begin)
+                                                          : std::string_view();
+}
+
+// The members of a span object after "begin" and "end" (from "source" on)
+// and the closing brace, at `p`: the room of SpanTailRoom.
+char* PutSpanTail(char* p, const EvidenceSpan& e, std::string_view echoed, bool has_text) {
+  p = PutLiteral(p, ",\"source\":");
+  p = PutString(p, e.source);
+  if (has_text) {
+    p = PutLiteral(p, ",\"text\":");
+    p = PutString(p, echoed);
+  }
+  if (e.weight != 0.0) {
+    p = PutLiteral(p, ",\"weight\":");
+    p = PutDouble(p, e.weight);
+  }
+  *p++ = '}';
+  return p;
+}
+size_t SpanTailRoom(const EvidenceSpan& e, std::string_view echoed) {
+  return 32 + JsonStringRoom(e.source.size()) + JsonStringRoom(echoed.size()) + kDoubleRoom;
+}
 
 // Keys in sorted order throughout, as nlohmann::json's std::map wrote them.
 void SpanJson(JsonWriter& w, const EvidenceSpan& e, std::string_view text, bool echo = true) {
-  w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end).Key("source").String(e.source);
-  if (echo && e.end <= text.size() && e.begin <= e.end)
-    w.Key("text").String(text.substr(e.begin, e.end - e.begin));
-  if (e.weight != 0.0) w.Key("weight").Double(e.weight);
-  w.EndObject();
+  const std::string_view echoed = EchoedText(e, text, echo);
+  const bool has_text = echo && e.end <= text.size() && e.begin <= e.end;
+  char* p = w.Sep(w.Room(1 + 32 + 2 * kUintRoom + SpanTailRoom(e, echoed)));
+  p = PutLiteral(p, "{\"begin\":");
+  p = PutUint(p, e.begin);
+  p = PutLiteral(p, ",\"end\":");
+  p = PutUint(p, e.end);
+  w.Done(PutSpanTail(p, e, echoed, has_text));
 }
 
 void SignalsArray(JsonWriter& w, const std::vector<SignalHit>& signals, std::string_view text, bool echo) {
   w.BeginArray();
   for (const auto& h : signals) {
     // Profane words are counted, never echoed.
-    const bool profane = h.evidence.source == "cue:profanity";
     const EvidenceSpan& e = h.evidence;
-    w.BeginObject().Key("begin").Uint(e.begin).Key("end").Uint(e.end);
-    w.Key("signal").String(SignalName(h.signal)).Key("source").String(e.source);
-    if (echo && !profane && e.end <= text.size() && e.begin <= e.end)
-      w.Key("text").String(text.substr(e.begin, e.end - e.begin));
-    if (e.weight != 0.0) w.Key("weight").Double(e.weight);
-    w.EndObject();
+    const bool has_text = echo && e.source != "cue:profanity" && e.end <= text.size() && e.begin <= e.end;
+    const std::string_view echoed = EchoedText(e, text, has_text);
+    const std::string_view name = SignalName(h.signal);
+    char* p = w.Sep(w.Room(1 + 48 + 2 * kUintRoom + JsonStringRoom(name.size()) + SpanTailRoom(e, echoed)));
+    p = PutLiteral(p, "{\"begin\":");
+    p = PutUint(p, e.begin);
+    p = PutLiteral(p, ",\"end\":");
+    p = PutUint(p, e.end);
+    p = PutLiteral(p, ",\"signal\":");
+    p = PutString(p, name);
+    w.Done(PutSpanTail(p, e, echoed, has_text));
   }
   w.EndArray();
 }
@@ -629,30 +671,46 @@ bool SameEvidence(const std::vector<EvidenceSpan>& x, const std::vector<Evidence
 }
 
 // The members of a sentiment object; a sentence's adds its byte range. The
-// evidence array is written into `*out` (the writer's string) at
-// [*evidence_begin, *evidence_end), or copied from `evidence_json` when
-// that is not empty (the same spans, written before).
-void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text, const std::string* out,
-                      size_t* evidence_begin, size_t* evidence_end, std::string_view evidence_json = {},
+// evidence array is written at [*evidence_begin, *evidence_end) of the
+// writer's output, or copied from `evidence_json` when that is not empty
+// (the same spans, written before).
+void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text, size_t* evidence_begin,
+                      size_t* evidence_end, std::string_view evidence_json = {},
                       const SentenceSentiment* sentence = nullptr) {
-  if (sentence) w.Key("begin").Uint(sentence->begin);
-  w.Key("confidence").Double(s.confidence);
-  if (sentence) w.Key("end").Uint(sentence->end);
-  w.Key("evidence");
+  // The first members of the object: no comma before them.
+  char* p = w.Room(64 + 2 * kUintRoom + kDoubleRoom);
+  if (sentence) {
+    p = PutLiteral(p, "\"begin\":");
+    p = PutUint(p, sentence->begin);
+    *p++ = ',';
+  }
+  p = PutLiteral(p, "\"confidence\":");
+  p = PutDouble(p, s.confidence);
+  if (sentence) {
+    p = PutLiteral(p, ",\"end\":");
+    p = PutUint(p, sentence->end);
+  }
+  p = PutLiteral(p, ",\"evidence\":");
+  w.Commit(p);  // the value follows without a comma (first, as after a key)
   if (!evidence_json.empty()) {
     w.Raw(evidence_json);
   } else {
-    *evidence_begin = out->size();
+    *evidence_begin = w.size();
     w.BeginArray();
     for (const auto& e : s.evidence) SpanJson(w, e, text);
     w.EndArray();
-    *evidence_end = out->size();
+    *evidence_end = w.size();
   }
   if (!s.scored()) {
     w.Key("label").String("unscored").Key("reason").String(s.unscored).Key("score").Null();
     return;
   }
-  w.Key("label").String(PolarityName(s.label)).Key("score").Double(s.score);
+  const std::string_view label = PolarityName(s.label);
+  p = w.Room(32 + JsonStringRoom(label.size()) + kDoubleRoom);
+  p = PutLiteral(p, ",\"label\":");
+  p = PutString(p, label);
+  p = PutLiteral(p, ",\"score\":");
+  w.Done(PutDouble(p, s.score));
 }
 
 }  // namespace
@@ -676,9 +734,8 @@ std::string AnalysisToJson(const Analysis& a) {
   return out;
 }
 
-void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
-  std::string& out = *out_ptr;
-  JsonWriter w(&out);
+void AppendAnalysisJson(const Analysis& a, std::string* out) {
+  JsonWriter w(out);
   w.BeginObject();
   w.Key("channel").String(a.channel);
   if (!a.customer_id.empty()) w.Key("customer_id").String(a.customer_id);
@@ -700,7 +757,7 @@ void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
   w.Key("sentences").BeginArray();
   for (const auto& s : a.sentences) {
     w.BeginObject();
-    SentimentMembers(w, s.sentiment, a.text, &out, &evidence_begin, &evidence_end, {}, &s);
+    SentimentMembers(w, s.sentiment, a.text, &evidence_begin, &evidence_end, {}, &s);
     w.EndObject();
   }
   w.EndArray();
@@ -708,10 +765,9 @@ void AppendAnalysisJson(const Analysis& a, std::string* out_ptr) {
       a.sentences.size() == 1 && SameEvidence(a.sentences[0].sentiment.evidence, a.sentiment.evidence);
   // Copied out first: appending may move the string's bytes.
   thread_local std::string evidence;
-  evidence.assign(same ? std::string_view(out).substr(evidence_begin, evidence_end - evidence_begin)
-                       : std::string_view());
+  evidence.assign(same ? w.view(evidence_begin, evidence_end) : std::string_view());
   w.Key("sentiment").BeginObject();
-  SentimentMembers(w, a.sentiment, a.text, &out, &evidence_begin, &evidence_end, evidence);
+  SentimentMembers(w, a.sentiment, a.text, &evidence_begin, &evidence_end, evidence);
   w.EndObject();
   w.Key("signals");
   SignalsArray(w, a.signals, a.text, /*echo=*/true);

@@ -58,9 +58,35 @@ inline uint64_t NotPlainJsonBytes(uint64_t v) {
   return (((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | v) &
          kHigh;
 }
+// The `n` bytes at `s` (0 < n < 8), little-endian, the rest zero; reads
+// only those bytes.
+inline uint64_t LoadShort(const char* s, size_t n) {
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, s, 4);
+    std::memcpy(&hi, s + n - 4, 4);
+    return lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));  // the overlap holds the same bytes
+  }
+  const auto b = [s](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(s[k])); };
+  return b(0) | (b(n / 2) << (8 * (n / 2))) | (b(n - 1) << (8 * (n - 1)));
+}
 #else
 #define VOC_JSON_SWAR 0
 #endif
+
+// What std::to_chars(first, last, v) writes for a finite `v` with
+// 2^-14 <= |v| < 2^53 (most scores and probabilities), written at `buf`
+// (room for 40 bytes: some are written past the spelling), with ".0" after
+// an integral value in fixed notation, as JSON writers want it; 0 for any
+// other value. The shortest decimal that reads back as `v` (the closest to
+// v among those, ties to even), found with exact 128-bit integer
+// arithmetic; fixed or scientific notation, whichever is shorter (fixed on
+// a tie).
+size_t ShortestDoubleSpelling(double v, char* buf);
+
+// The length of the run of plain bytes (kPlainJsonByte) at the start of
+// `p[0, n)`.
+size_t PlainJsonRun(const char* p, size_t n);
 
 // Writes the escaped form of the byte or UTF-8 sequence at `text[i]` (not a
 // plain byte) at `*p` (at most kJsonEscapeRoom bytes), moves `*p` past it and
@@ -89,6 +115,17 @@ inline char* WriteJsonString(std::string_view text, char* p) {
         const size_t plain = static_cast<size_t>(__builtin_ctzll(flags)) / 8;
         i += plain;
         p += plain;
+        break;
+      }
+    }
+    // Two to seven bytes left: read without reading past the text (two
+    // overlapping loads), stored whole when all are plain (the room of
+    // their escapes, six bytes each, holds eight bytes).
+    if (const size_t left = n - i; left >= 2 && left < 8) {
+      const uint64_t v = LoadShort(s + i, left);
+      if ((NotPlainJsonBytes(v) & ((uint64_t{1} << (8 * left)) - 1)) == 0) {
+        std::memcpy(p, &v, 8);
+        p += left;
         break;
       }
     }
