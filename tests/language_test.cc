@@ -78,6 +78,19 @@ TEST_CASE("Language: English function words decide plain English without the mod
   // without the model they are undetermined, never English.
   CHECK(lid.Identify("Der Zug hatte 40 Minuten Verspätung und das ist nicht ok").code == "und");
   CHECK(lid.Identify("El servicio fue muy malo y la comida estaba fria").code == "und");
+  // Cue words are matched whole, in any case, up to their longest (eleven
+  // bytes, "everything"); longer words and near misses are no cues.
+  CHECK(lid.Identify("EVERYTHING that SHOULDN'T break broke").code == "en");
+  CHECK(lid.Identify("Everythings shouldnt breaks").code == "und");
+  CHECK(lid.Identify("somethingelse anythingatall").code == "und");
+  // The letters of a long ASCII text are counted eight bytes at a time:
+  // with too few of them it stays undetermined.
+  voc::LanguageOptions few;
+  few.min_letters = 20;
+  auto strict = voc::LanguageIdentifier::Create(few);
+  REQUIRE(strict.ok());
+  CHECK((*strict)->Identify("1234567 89 !!! ?? the and 12345678").code == "und");           // 9 letters
+  CHECK((*strict)->Identify("1234567 the and with this that have 12345678").code == "en");  // 23 letters
 }
 
 TEST_CASE("Language: the model decides other Latin-script texts") {

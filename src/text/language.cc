@@ -11,11 +11,11 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "classifier/classifier_backend.h"
+#include "util/flat_string_map.h"
 #include "util/utf8_util.h"
 
 namespace voc {
@@ -74,6 +74,16 @@ int ScriptOf(char32_t c) {
 // Lower-cased ASCII word, or empty for a word with other bytes.
 bool IsAsciiWordByte(unsigned char b) { return (b | 0x20) >= 'a' && (b | 0x20) <= 'z'; }
 
+// The bytes of an English-cue word: 1 for ASCII letters, 2 for the
+// apostrophe, 0 for any other byte.
+struct CueWordBytes {
+  uint8_t kind[256];
+  constexpr CueWordBytes() : kind() {
+    for (int b = 0; b < 256; ++b) kind[b] = ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') ? 1 : b == '\'' ? 2 : 0;
+  }
+};
+constexpr CueWordBytes kCueWordByte;
+
 // English words that are not (ASCII) words of the other major Latin-script
 // languages: "in", "is", "a", "no", "me", "on", "so", "die", "do", "an",
 // "or", "i", "her", "also", "even", "over", "last", "see", "best" are left
@@ -118,28 +128,74 @@ constexpr bool CuesShorter() {
 }
 static_assert(CuesShorter(), "every cue has a bucket");
 
+// A word of up to 15 bytes as two little-endian words, zero-padded: cue
+// words compare as two integers.
+struct PackedWord {
+  uint64_t lo = 0, hi = 0;
+  bool operator==(const PackedWord& o) const { return lo == o.lo && hi == o.hi; }
+};
+
+// The `n` bytes at `s` (0 < n <= 8), little-endian, the rest zero; reads
+// only those bytes.
+uint64_t LoadUpTo8(const char* s, size_t n) {
+  uint64_t v = 0;
+  if (n == 8) {
+    std::memcpy(&v, s, 8);
+  } else if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, s, 4);
+    std::memcpy(&hi, s + n - 4, 4);
+    v = lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));  // the overlap holds the same bytes
+  } else {
+    const auto b = [s](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(s[k])); };
+    v = b(0) | (b(n / 2) << (8 * (n / 2))) | (b(n - 1) << (8 * (n - 1)));
+  }
+  return v;
+}
+
+// `w`: 1 to 15 bytes.
+PackedWord Pack(std::string_view w) {
+  PackedWord p;
+  p.lo = LoadUpTo8(w.data(), std::min<size_t>(w.size(), 8));
+  if (w.size() > 8) p.hi = LoadUpTo8(w.data() + 8, w.size() - 8);
+  return p;
+}
+
 // The cue words by first letter and length, so that a word is compared with
 // the few words of its letter and length only (every ASCII text passes
 // here); in list order, English first.
 class CueTable {
  public:
   CueTable() {
-    for (std::string_view w : kEnglishCues) Bucket(w).push_back({w, kEnglishCue});
-    for (std::string_view w : kForeignCues) Bucket(w).push_back({w, kForeignCue});
+    std::array<std::vector<Entry>, kBuckets> buckets;
+    for (std::string_view w : kEnglishCues) buckets[Index(w)].push_back({Pack(w), kEnglishCue});
+    for (std::string_view w : kForeignCues) buckets[Index(w)].push_back({Pack(w), kForeignCue});
+    for (size_t b = 0; b < kBuckets; ++b) {
+      first_[b] = static_cast<uint16_t>(entries_.size());
+      entries_.insert(entries_.end(), buckets[b].begin(), buckets[b].end());
+    }
+    first_[kBuckets] = static_cast<uint16_t>(entries_.size());
   }
-  // `w`: lower-case ASCII letters and apostrophes, starting with a letter.
-  Cue Find(std::string_view w) const {
-    if (w.size() >= kLengths) return kNoCue;  // no cue is this long
-    for (const auto& [c, kind] : buckets_[Index(w)])
-      if (std::memcmp(c.data(), w.data(), w.size()) == 0) return kind;
+  // `w`: the word packed, `size` bytes of lower-case ASCII letters and
+  // apostrophes, starting with a letter.
+  Cue Find(const PackedWord& w, size_t size) const {
+    if (size >= kLengths) return kNoCue;  // no cue is this long
+    const size_t b = static_cast<size_t>((w.lo & 0xFF) - 'a') * kLengths + size;
+    for (size_t i = first_[b]; i < first_[b + 1]; ++i)
+      if (entries_[i].word == w) return entries_[i].cue;
     return kNoCue;
   }
 
  private:
+  struct Entry {
+    PackedWord word;
+    Cue cue;
+  };
   static constexpr size_t kLengths = kCueLengths;
+  static constexpr size_t kBuckets = 26 * kLengths;
   static size_t Index(std::string_view w) { return static_cast<size_t>(w[0] - 'a') * kLengths + w.size(); }
-  std::vector<std::pair<std::string_view, Cue>>& Bucket(std::string_view w) { return buckets_[Index(w)]; }
-  std::array<std::vector<std::pair<std::string_view, Cue>>, 26 * kLengths> buckets_;
+  std::vector<Entry> entries_;                  // bucket by bucket
+  std::array<uint16_t, kBuckets + 1> first_{};  // a bucket's first entry
 };
 
 const CueTable& Cues() {
@@ -158,6 +214,21 @@ struct ScriptCounts {
 ScriptCounts CountScripts(std::string_view text) {
   ScriptCounts sc;
   for (size_t pos = 0; pos < text.size();) {
+    // Eight ASCII bytes at a time: the letters are the bytes that are in
+    // 'a'..'z' once the case bit (0x20) is set.
+    while (pos + 8 <= text.size()) {
+      uint64_t v;
+      std::memcpy(&v, text.data() + pos, 8);
+      constexpr uint64_t kHigh = 0x8080808080808080ull, kOnes = 0x0101010101010101ull;
+      if (v & kHigh) break;
+      const uint64_t x = v | (kOnes * 0x20);
+      const uint64_t letters = (x + kOnes * (0x80 - 'a')) & ~(x + kOnes * (0x80 - 'z' - 1)) & kHigh;
+      const int n = static_cast<int>((((letters >> 7) * kOnes) >> 56));
+      sc.letters[kLatin] += n;
+      sc.total += n;
+      pos += 8;
+    }
+    if (pos == text.size()) break;
     const auto b = static_cast<unsigned char>(text[pos]);
     if (b < 0x80) {
       ++pos;
@@ -257,28 +328,40 @@ struct LanguageIdentifier::Impl {
 
   // The model input ids of `line` (ModelLine's output: words separated by
   // one space, ending in '\n'). Returns a per-thread buffer.
-  std::vector<int32_t>& IdsOf(const std::string& line) const {
+  std::vector<int32_t>& IdsOf(std::string_view line) const {
     struct Cache {
       uint64_t serial = 0;
-      std::unordered_map<std::string, std::vector<int32_t>> words;
+      // A word's ids: [first, first + count) of `arena`.
+      internal::FlatStringMap<std::pair<uint32_t, uint32_t>> words;
+      std::vector<int32_t> arena;
       std::vector<int32_t> ids;
+      std::string word;
     };
     thread_local Cache cache;
     if (cache.serial != serial || cache.words.size() > kMaxCachedWords) {
-      cache.words.clear();
+      cache.words = {};
+      cache.arena.clear();
       cache.serial = serial;
     }
     cache.ids.clear();
-    std::string word;
     for (size_t i = 0; i < line.size();) {
-      size_t j = line.find_first_of(" \n", i);
-      if (j == std::string::npos) j = line.size();
+      size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\n') ++j;
+      const std::string_view w = line.substr(i, j - i);
       // A token that looks like a label ("__label__en") is not a word to fastText.
-      if (j > i && line.compare(i, 9, "__label__") != 0) {
-        word.assign(line, i, j - i);
-        auto it = cache.words.find(word);
-        if (it == cache.words.end()) it = cache.words.emplace(word, dict->getSubwords(word)).first;
-        cache.ids.insert(cache.ids.end(), it->second.begin(), it->second.end());
+      if (!w.empty() && w.compare(0, 9, "__label__") != 0) {
+        std::pair<uint32_t, uint32_t> span;
+        if (const auto* slot = cache.words.find(w)) {
+          span = slot->second;
+        } else {
+          cache.word.assign(w);
+          const std::vector<int32_t> sub = dict->getSubwords(cache.word);
+          span = {static_cast<uint32_t>(cache.arena.size()), static_cast<uint32_t>(sub.size())};
+          cache.arena.insert(cache.arena.end(), sub.begin(), sub.end());
+          cache.words.emplace(w, span);
+        }
+        const int32_t* first = cache.arena.data() + span.first;
+        cache.ids.insert(cache.ids.end(), first, first + span.second);
       }
       i = j + 1;
     }
@@ -296,20 +379,22 @@ struct LanguageIdentifier::Impl {
   bool EnglishCues(std::string_view text) const {
     int words = 0, cues = 0;
     const CueTable& table = Cues();
-    char buf[16];
     for (size_t i = 0; i < text.size();) {
-      if (!IsAsciiWordByte(static_cast<unsigned char>(text[i]))) {
+      if (kCueWordByte.kind[static_cast<unsigned char>(text[i])] != 1) {
         ++i;
         continue;
       }
       size_t j = i;
-      while (j < text.size() && (IsAsciiWordByte(static_cast<unsigned char>(text[j])) || text[j] == '\''))
-        ++j;
+      while (j < text.size() && kCueWordByte.kind[static_cast<unsigned char>(text[j])] != 0) ++j;
       ++words;
       const size_t len = j - i;
-      if (len < sizeof buf) {
-        for (size_t k = 0; k < len; ++k) buf[k] = static_cast<char>(text[i + k] | 0x20);
-        const Cue c = table.Find(std::string_view(buf, len));
+      if (len < kCueLengths) {
+        // Lower case: letters | 0x20; the apostrophe (0x27) keeps its bit.
+        const PackedWord w = Pack(text.substr(i, len));
+        const uint64_t lo_mask = len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
+        const uint64_t hi_mask = len <= 8 ? 0 : (uint64_t{1} << (8 * (len - 8))) - 1;
+        const Cue c = table.Find(
+            {w.lo | (0x2020202020202020ull & lo_mask), w.hi | (0x2020202020202020ull & hi_mask)}, len);
         if (c == kForeignCue) return false;
         if (c == kEnglishCue) ++cues;
       }
@@ -323,10 +408,9 @@ struct LanguageIdentifier::Impl {
   // newline; whole words up to kModelBytes (the model's cost grows with the
   // text, its answer hardly changes past a few sentences).
   static constexpr size_t kModelBytes = 300;
-  static std::string ModelLine(std::string_view text) {
-    std::string line;
-    line.reserve(std::min(text.size(), kModelBytes) + 1);
-    for (size_t i = 0; i < text.size() && line.size() < kModelBytes;) {
+  static void ModelLine(std::string_view text, std::string* line) {
+    line->clear();
+    for (size_t i = 0; i < text.size() && line->size() < kModelBytes;) {
       const auto b = static_cast<unsigned char>(text[i]);
       if (b <= ' ') {
         ++i;
@@ -340,13 +424,15 @@ struct LanguageIdentifier::Impl {
       if (tok.size() > 2 && tok.front() == '[' && tok.find(']') != std::string_view::npos) continue;
       while (!tok.empty() && tok[0] == '#') tok.remove_prefix(1);
       if (tok.empty()) continue;
-      if (!line.empty()) line.push_back(' ');
+      if (!line->empty()) line->push_back(' ');
       // Lower case: the model is surer of lower-cased short texts (measured
       // in docs/LANGUAGES.md); ASCII letters are enough for that.
-      for (char ch : tok) line.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+      const size_t start = line->size();
+      line->append(tok);
+      for (char* c = line->data() + start; c != line->data() + line->size(); ++c)
+        if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c + 32);
     }
-    line.push_back('\n');
-    return line;
+    line->push_back('\n');
   }
 };
 
@@ -423,12 +509,16 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
       // them (a word's subword ids, then those of the end-of-line token),
       // with each word's ids kept in a per-thread cache: the n-gram lookups
       // are most of the model's cost and customer text repeats its words.
-      std::vector<int32_t>& ids = impl_->IdsOf(Impl::ModelLine(text));
+      thread_local std::string line;
+      Impl::ModelLine(text, &line);
+      std::vector<int32_t>& ids = impl_->IdsOf(line);
       fasttext::Predictions top;
       impl_->model->predict(1, ids, top, 0.0);
       if (!top.empty()) preds.emplace_back(std::exp(top[0].first), impl_->dict->getLabel(top[0].second));
     } else {
-      std::istringstream in(Impl::ModelLine(text));
+      std::string line;
+      Impl::ModelLine(text, &line);
+      std::istringstream in(line);
       impl_->model->predictLine(in, preds, 1, 0.0);
     }
   } catch (const std::exception&) {
