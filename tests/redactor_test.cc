@@ -257,3 +257,18 @@ TEST_CASE("Redactor: recall >= 99% per kind on generated data, no masked negativ
   }
   CHECK(masked == 0);
 }
+
+TEST_CASE("Redactor: links are searched for secrets only where a secret can be") {
+  // Shared links with short path pieces and no '@', '=' or '%' are left as
+  // they are without the URL pattern's search; each form of secret is still
+  // found, at the shortest lengths the checks accept.
+  CHECK(R("see https://t.co/AbCdEf and www.example.com/a/b/c") ==
+        "see https://t.co/AbCdEf and www.example.com/a/b/c");
+  CHECK(R("go to https://example.com/reset/ab12cd now") == "go to [URL] now");
+  CHECK(R("https://example.com/reset/abcdef") == "https://example.com/reset/abcdef");  // no digit
+  CHECK(R("https://example.com/files/a1B2c3D4e5F6g7H8") == "[URL]");                   // 16 bytes
+  CHECK(R("https://example.com/files/a1B2c3D4e5F6g7H") == "https://example.com/files/a1B2c3D4e5F6g7H");
+  CHECK(R("https://example.com/login?token=a1B2c3D4e5F6g7H8i9") == "[URL]");
+  CHECK(R("https://user:hunter2@example.com/home") == "[URL]");
+  CHECK(R("https://example.com/go?next=%2Freset%3Ftoken%3Da1B2c3D4e5F6g7H8i9") == "[URL]");
+}

@@ -693,6 +693,27 @@ bool RandomSegment(std::string_view seg) {
 
 bool UrlHasSecret(std::string_view url);
 
+// False when no URL inside `run` can pass ValidUrl, which finds a secret
+// only with an '@', '=' or '%' in it, a '/'-separated piece of at least 16
+// bytes (RandomSegment's shortest) or one of at least 6 with a digit (after
+// a secret word): most shared links ("https://t.co/abc") are refused
+// without the URL pattern's search. Keep in step with UrlHasSecret.
+bool UrlRunMayHoldSecret(std::string_view run) {
+  size_t piece = 0;
+  bool digit = false;
+  for (const char c : run) {
+    if (c == '@' || c == '=' || c == '%') return true;
+    if (c == '/') {
+      piece = 0;
+      digit = false;
+      continue;
+    }
+    digit |= IsDigit(c);
+    if (++piece >= 16 || (piece >= 6 && digit)) return true;
+  }
+  return false;
+}
+
 size_t ValidUrl(const Ctx& c, size_t b, size_t e) {
   // Trailing sentence punctuation is not part of the URL.
   while (e > b && std::strchr(".,;:!?)]}'\"", c.text[e - 1]) != nullptr) --e;
@@ -1884,6 +1905,7 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
                            : d.scope == Detector::kUrlRuns   ? url_runs
                                                              : whole;
     for (const auto& [range_b, range_e] : ranges) {
+      if (d.validate == ValidUrl && !UrlRunMayHoldSecret(text.substr(range_b, range_e - range_b))) continue;
       const RE2* ascii =
           internal::IsAsciiBytes(text.substr(range_b, range_e - range_b)) ? d.AsciiRe() : nullptr;
       const RE2& re = ascii != nullptr ? *ascii : d.Re();
