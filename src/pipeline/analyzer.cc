@@ -582,10 +582,10 @@ namespace {
 using JsonWriter = internal::JsonRoomWriter;
 
 using internal::JsonStringRoom;
-using internal::PutDouble;
+using internal::PutDoubleMember;
 using internal::PutLiteral;
-using internal::PutString;
-using internal::PutUint;
+using internal::PutStringMember;
+using internal::PutUintMember;
 constexpr size_t kDoubleRoom = internal::JsonWriter::kDoubleRoom;
 constexpr size_t kUintRoom = internal::kUintRoom;
 
@@ -599,15 +599,12 @@ std::string_view EchoedText(const EvidenceSpan& e, std::string_view text, bool e
 // The members of a span object after "begin" and "end" (from "source" on)
 // and the closing brace, at `p`: the room of SpanTailRoom.
 char* PutSpanTail(char* p, const EvidenceSpan& e, std::string_view echoed, bool has_text) {
-  p = PutLiteral(p, ",\"source\":");
-  p = PutString(p, e.source);
+  p = PutStringMember(p, ",\"source\":", e.source);
   if (has_text) {
-    p = PutLiteral(p, ",\"text\":");
-    p = PutString(p, echoed);
+    p = PutStringMember(p, ",\"text\":", echoed);
   }
   if (e.weight != 0.0) {
-    p = PutLiteral(p, ",\"weight\":");
-    p = PutDouble(p, e.weight);
+    p = PutDoubleMember(p, ",\"weight\":", e.weight);
   }
   *p++ = '}';
   return p;
@@ -621,10 +618,8 @@ void SpanJson(JsonWriter& w, const EvidenceSpan& e, std::string_view text, bool 
   const std::string_view echoed = EchoedText(e, text, echo);
   const bool has_text = echo && e.end <= text.size() && e.begin <= e.end;
   char* p = w.Sep(w.Room(1 + 32 + 2 * kUintRoom + SpanTailRoom(e, echoed)));
-  p = PutLiteral(p, "{\"begin\":");
-  p = PutUint(p, e.begin);
-  p = PutLiteral(p, ",\"end\":");
-  p = PutUint(p, e.end);
+  p = PutUintMember(p, "{\"begin\":", e.begin);
+  p = PutUintMember(p, ",\"end\":", e.end);
   w.Done(PutSpanTail(p, e, echoed, has_text));
 }
 
@@ -637,12 +632,9 @@ void SignalsArray(JsonWriter& w, const std::vector<SignalHit>& signals, std::str
     const std::string_view echoed = EchoedText(e, text, has_text);
     const std::string_view name = SignalName(h.signal);
     char* p = w.Sep(w.Room(1 + 48 + 2 * kUintRoom + JsonStringRoom(name.size()) + SpanTailRoom(e, echoed)));
-    p = PutLiteral(p, "{\"begin\":");
-    p = PutUint(p, e.begin);
-    p = PutLiteral(p, ",\"end\":");
-    p = PutUint(p, e.end);
-    p = PutLiteral(p, ",\"signal\":");
-    p = PutString(p, name);
+    p = PutUintMember(p, "{\"begin\":", e.begin);
+    p = PutUintMember(p, ",\"end\":", e.end);
+    p = PutStringMember(p, ",\"signal\":", name);
     w.Done(PutSpanTail(p, e, echoed, has_text));
   }
   w.EndArray();
@@ -651,12 +643,22 @@ void SignalsArray(JsonWriter& w, const std::vector<SignalHit>& signals, std::str
 void ThemesArray(JsonWriter& w, const std::vector<ThemeHit>& themes, std::string_view text, bool echo) {
   w.BeginArray();
   for (const auto& t : themes) {
-    w.BeginObject().Key("confidence").Double(t.confidence).Key("department").String(t.department);
-    w.Key("evidence").BeginArray();
+    char* p = w.Sep(w.Room(1 + 48 + kDoubleRoom + JsonStringRoom(t.department.size())));
+    p = PutDoubleMember(p, "{\"confidence\":", t.confidence);
+    p = PutStringMember(p, ",\"department\":", t.department);
+    p = PutLiteral(p, ",\"evidence\":");
+    w.Keyed(p);
+    w.BeginArray();
     for (const auto& e : t.evidence) SpanJson(w, e, text, echo);
     w.EndArray();
-    w.Key("id").String(t.id).Key("role").String(ValueRoleName(t.role)).Key("source").String(t.source);
-    w.EndObject();
+    const std::string_view role = ValueRoleName(t.role);
+    p = w.Room(48 + JsonStringRoom(t.id.size()) + JsonStringRoom(role.size()) +
+               JsonStringRoom(t.source.size()));
+    p = PutStringMember(p, ",\"id\":", t.id);
+    p = PutStringMember(p, ",\"role\":", role);
+    p = PutStringMember(p, ",\"source\":", t.source);
+    *p++ = '}';
+    w.Done(p);
   }
   w.EndArray();
 }
@@ -680,18 +682,15 @@ void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text
   // The first members of the object: no comma before them.
   char* p = w.Room(64 + 2 * kUintRoom + kDoubleRoom);
   if (sentence) {
-    p = PutLiteral(p, "\"begin\":");
-    p = PutUint(p, sentence->begin);
+    p = PutUintMember(p, "\"begin\":", sentence->begin);
     *p++ = ',';
   }
-  p = PutLiteral(p, "\"confidence\":");
-  p = PutDouble(p, s.confidence);
+  p = PutDoubleMember(p, "\"confidence\":", s.confidence);
   if (sentence) {
-    p = PutLiteral(p, ",\"end\":");
-    p = PutUint(p, sentence->end);
+    p = PutUintMember(p, ",\"end\":", sentence->end);
   }
   p = PutLiteral(p, ",\"evidence\":");
-  w.Commit(p);  // the value follows without a comma (first, as after a key)
+  w.Keyed(p);
   if (!evidence_json.empty()) {
     w.Raw(evidence_json);
   } else {
@@ -707,10 +706,8 @@ void SentimentMembers(JsonWriter& w, const Sentiment& s, const std::string& text
   }
   const std::string_view label = PolarityName(s.label);
   p = w.Room(32 + JsonStringRoom(label.size()) + kDoubleRoom);
-  p = PutLiteral(p, ",\"label\":");
-  p = PutString(p, label);
-  p = PutLiteral(p, ",\"score\":");
-  w.Done(PutDouble(p, s.score));
+  p = PutStringMember(p, ",\"label\":", label);
+  w.Done(PutDoubleMember(p, ",\"score\":", s.score));
 }
 
 }  // namespace
@@ -736,14 +733,23 @@ std::string AnalysisToJson(const Analysis& a) {
 
 void AppendAnalysisJson(const Analysis& a, std::string* out) {
   JsonWriter w(out);
-  w.BeginObject();
-  w.Key("channel").String(a.channel);
-  if (!a.customer_id.empty()) w.Key("customer_id").String(a.customer_id);
-  w.Key("emotion_intensity").Double(a.emotion_intensity);
-  w.Key("id").String(a.id);
-  if (a.invalid_utf8) w.Key("invalid_utf8").Uint(a.invalid_utf8);
-  w.Key("language").String(a.language).Key("language_confidence").Double(a.language_confidence);
-  w.Key("profanity").Uint(a.profanity);
+  // The members up to "profanity" in one piece.
+  char* p = w.Room(160 + JsonStringRoom(a.channel.size()) + JsonStringRoom(a.customer_id.size()) +
+                   JsonStringRoom(a.id.size()) + JsonStringRoom(a.language.size()) + 2 * kDoubleRoom +
+                   2 * kUintRoom);
+  p = PutStringMember(p, "{\"channel\":", a.channel);
+  if (!a.customer_id.empty()) {
+    p = PutStringMember(p, ",\"customer_id\":", a.customer_id);
+  }
+  p = PutDoubleMember(p, ",\"emotion_intensity\":", a.emotion_intensity);
+  p = PutStringMember(p, ",\"id\":", a.id);
+  if (a.invalid_utf8) {
+    p = PutUintMember(p, ",\"invalid_utf8\":", a.invalid_utf8);
+  }
+  p = PutStringMember(p, ",\"language\":", a.language);
+  p = PutDoubleMember(p, ",\"language_confidence\":", a.language_confidence);
+  p = PutUintMember(p, ",\"profanity\":", a.profanity);
+  w.Done(p);  // inside the object, after a member
   // Redaction kinds sorted, each once (the last count wins, as with a map).
   std::vector<std::pair<std::string_view, uint32_t>> red(a.redactions.begin(), a.redactions.end());
   std::stable_sort(red.begin(), red.end(), [](const auto& x, const auto& y) { return x.first < y.first; });

@@ -224,6 +224,21 @@ inline char* PutDouble(char* p, double v) { return p + JsonWriter::SpellDouble(v
 // JsonStringRoom(s.size()) bytes.
 inline char* PutString(char* p, std::string_view s) { return WriteJsonString(s, p); }
 
+// A member: its key (a literal with its quotes, colon and any comma before
+// it, as ",\"id\":") and its value.
+template <size_t N>
+inline char* PutStringMember(char* p, const char (&key)[N], std::string_view v) {
+  return PutString(PutLiteral(p, key), v);
+}
+template <size_t N>
+inline char* PutDoubleMember(char* p, const char (&key)[N], double v) {
+  return PutDouble(PutLiteral(p, key), v);
+}
+template <size_t N>
+inline char* PutUintMember(char* p, const char (&key)[N], uint64_t v) {
+  return PutUint(PutLiteral(p, key), v);
+}
+
 // JsonWriter's calls for the per-record outputs, written through a pointer
 // into spare room at the end of the string instead of one append per call.
 // The string holds just the text written (its size right) only after
@@ -322,12 +337,18 @@ class JsonRoomWriter {
   // The writer's parts, for callers that write a value of several members
   // at once: Room(n) gives room for `n` bytes, Sep() writes a comma where
   // one is due, the Put functions below write the pieces, and Commit(end)
-  // (or Done(end), after a whole value) keeps what was written up to `end`.
+  // (Keyed(end) after a key, Done(end) after a whole value) keeps what was
+  // written up to `end`.
   char* Room(size_t n) {
     if (static_cast<size_t>(end_ - p_) < n) Grow(n);
     return p_;
   }
   void Commit(char* end) { p_ = end; }
+  // After a key: its value follows without a comma.
+  void Keyed(char* end) {
+    p_ = end;
+    first_ = true;
+  }
   void Done(char* end) {
     p_ = end;
     first_ = false;
