@@ -158,10 +158,16 @@ Result<IndustrySelection> SelectIndustries(const Taxonomy& taxonomy, std::string
       for (const auto& re : res) {
         re2::StringPiece in(text.data(), text.size());
         re2::StringPiece m;
-        // Every match (the pattern is wrapped in one group), for the terms
-        // that explain the choice; a zero-length match ends the search.
-        while (seen.size() < 64 && RE2::FindAndConsume(&in, *re, &m) && !m.empty())
+        // Every match, for the terms that explain the choice; a zero-length
+        // match ends the search. As RE2::FindAndConsume with the pattern's
+        // one group (which spans the whole match), each search starts where
+        // the last match ended and sees no text before it; asking for the
+        // whole match alone lets RE2 answer with its DFAs (a group needs a
+        // third pass over the match).
+        while (seen.size() < 64 && re->Match(in, 0, in.size(), RE2::UNANCHORED, &m, 1) && !m.empty()) {
           seen.insert(Lower(std::string_view(m.data(), m.size())));
+          in.remove_prefix(static_cast<size_t>(m.data() + m.size() - in.data()));
+        }
       }
       if (seen.empty()) continue;
       ++c.matched;
