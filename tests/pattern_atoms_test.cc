@@ -104,10 +104,18 @@ TEST_CASE("LiteralPrefilter compiles a pattern on the first text where it is a c
   re2::StringPiece m;
   REQUIRE(group.Search(0, hits, text, 0, &m));
   CHECK(m == "REFUNDED");
-  CHECK(prefilter.compiled(0));
+  // (An ASCII text: searched with the pattern compiled for Latin-1.)
+  CHECK(prefilter.latin1_compiled(0));
+  CHECK_FALSE(prefilter.compiled(0));
   CHECK_FALSE(prefilter.compiled(1));  // never a candidate
-  CHECK(group.regex(1).ok());          // compiled when asked for
+  CHECK_FALSE(prefilter.latin1_compiled(1));
+  CHECK(group.regex(1).ok());  // compiled when asked for
   CHECK(prefilter.compiled(1));
+  const std::string accented = "Refunded, d\xC3\xA9j\xC3\xA0.";
+  group.Candidates(accented, &hits);
+  REQUIRE(group.Search(0, hits, accented, 0, &m));
+  CHECK(m == "Refunded");
+  CHECK(prefilter.compiled(0));  // (a text with other bytes: UTF-8)
 }
 
 TEST_CASE("LiteralPrefilter refuses an invalid pattern with RE2's message, (?i) or not") {

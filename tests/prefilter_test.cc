@@ -4,6 +4,7 @@
 // to hit the patterns, and on random patterns over case-folding traps.
 #include <doctest/doctest.h>
 #include <re2/re2.h>
+#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <random>
@@ -15,7 +16,9 @@
 #include "util/flat_string_map.h"
 #include "patterns/literal_prefilter.h"
 #include "patterns/regex_set.h"
+#include "themes/shared_patterns.h"
 #include "themes/signals_internal.h"
+#include "util/utf8_util.h"
 #include "voc/reader.h"
 #include "voc/signals.h"
 #include "voc/taxonomy.h"
@@ -639,4 +642,259 @@ TEST_CASE("FlatStringMap agrees with std::unordered_map on random keys") {
   CHECK(flat.find("extra")->second == 7);
   voc::internal::FlatStringMap<int> empty;
   CHECK(empty.find("x") == empty.end());
+}
+
+namespace {
+
+// The theme rules' include patterns of the shipped taxonomy (its packs' and
+// other languages' rules among them), as the classifier adds them.
+std::vector<std::string> ShippedRulePatterns() {
+  auto taxonomy = voc::Taxonomy::LoadFile(std::string(VOC_SOURCE_DIR) + "/models/taxonomy.json");
+  REQUIRE(taxonomy.ok());
+  std::vector<std::string> patterns;
+  for (const auto& theme : (*taxonomy)->themes())
+    for (const auto& rule : theme.rules)
+      for (const auto& p : rule.include) patterns.push_back(rule.case_sensitive ? p : "(?i)" + p);
+  return patterns;
+}
+
+// Compares the UTF-8 and the Latin-1 forms of every pattern of `group` that
+// has one on `text` (all ASCII), from every offset up to the last match;
+// returns the number of matches compared.
+size_t CompareForms(const RegexSetGroup& group, const std::vector<int>& which, const std::string& text) {
+  const re2::StringPiece in(text);
+  size_t matches = 0;
+  for (int i : which) {
+    const RE2* latin1 = group.prefilter().latin1_regex(i);
+    if (latin1 == nullptr) continue;
+    const RE2& utf8 = group.regex(i);
+    for (size_t pos = 0; pos <= text.size(); ++pos) {
+      re2::StringPiece a, b;
+      const bool fa = utf8.Match(in, pos, text.size(), RE2::UNANCHORED, &a, 1);
+      const bool fb = latin1->Match(in, pos, text.size(), RE2::UNANCHORED, &b, 1);
+      INFO("pattern " << utf8.pattern() << " text '" << text << "' from " << pos);
+      REQUIRE(fa == fb);
+      if (!fa) break;  // none from here on
+      REQUIRE(a.data() == b.data());
+      REQUIRE(a.size() == b.size());
+      ++matches;
+    }
+  }
+  return matches;
+}
+
+// Random ASCII texts of pattern `p`'s words (in three casings), common words,
+// digits and punctuation.
+std::vector<std::string> RandomAsciiTexts(const std::string& p, std::mt19937* rng, int n) {
+  static const char* const kCommon[] = {"the", "my", "a",  "I",  "not", "no", "and", "to", "it", "was",
+                                        "k",   "s",  "ss", "KS", "x",   "99", "$",   "%",  "@",  "#"};
+  static const char* const kGaps[] = {" ", " ", " ", ", ", ". ", "! ", "?", "\n", "-", "'", "/", "  ", ""};
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : p + " ") {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      w.push_back(c);
+    } else if (!w.empty()) {
+      words.push_back(w);
+      std::string upper = w;
+      for (char& u : upper) u = static_cast<char>(std::toupper(static_cast<unsigned char>(u)));
+      words.push_back(upper);
+      upper[0] = w[0];
+      words.push_back(std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(w[0])))) +
+                      w.substr(1));
+      w.clear();
+    }
+  }
+  for (const char* c : kCommon) words.push_back(c);
+  std::uniform_int_distribution<size_t> word(0, words.size() - 1), gap(0, std::size(kGaps) - 1);
+  std::vector<std::string> out;
+  for (int t = 0; t < n; ++t) {
+    std::string text;
+    for (int k = 0; k < 2 + t % 12; ++k) text += words[word(*rng)] + kGaps[gap(*rng)];
+    out.push_back(text);
+  }
+  return out;
+}
+
+// Checks CompareForms for every pattern of a group of `patterns` with
+// `options`, on random texts of each pattern's words and on the bundled
+// texts that are all ASCII; `min_latin1` of the patterns must have a
+// Latin-1 form.
+void CheckLatin1Forms(const std::vector<std::string>& patterns, const RE2::Options& options,
+                      double min_latin1) {
+  RegexSetGroup group(options);
+  for (const auto& p : patterns) {
+    std::string error;
+    REQUIRE(group.Add(p, &error) >= 0);
+  }
+  group.Compile();
+  size_t with_latin1 = 0, rewritten = 0;
+  for (int i = 0; i < group.size(); ++i) {
+    const std::string& p = patterns[static_cast<size_t>(i)];
+    if (group.prefilter().latin1_regex(i) == nullptr) continue;
+    ++with_latin1;
+    if (!voc::internal::IsAsciiBytes(p)) ++rewritten;
+  }
+  CHECK(static_cast<double>(with_latin1) >= min_latin1 * static_cast<double>(patterns.size()));
+  MESSAGE(with_latin1 << " of " << patterns.size() << " patterns with a Latin-1 form, " << rewritten
+                      << " of them rewritten");
+  std::mt19937 rng(17);
+  size_t random_matches = 0, real_matches = 0;
+  for (int i = 0; i < group.size(); ++i)
+    for (const std::string& text : RandomAsciiTexts(patterns[static_cast<size_t>(i)], &rng, 40))
+      random_matches += CompareForms(group, {i}, text);
+  const std::vector<std::string> bundled = BundledTexts();
+  RegexSetGroup::Hits hits;
+  size_t real = 0;
+  for (size_t t = 0; t < bundled.size(); t += kSanitized ? 8 : 2) {
+    const std::string& text = bundled[t];
+    if (!voc::internal::IsAsciiBytes(text)) continue;
+    group.Candidates(text, &hits);  // (a pattern that is no candidate matches nowhere)
+    real_matches += CompareForms(group, hits.candidates, text);
+    ++real;
+  }
+  CHECK(real > 20);
+  // The texts exercise the patterns: a random text of its words matches
+  // most patterns, and the real texts match some from many offsets.
+  CHECK(random_matches > 10 * patterns.size());
+  CHECK(real_matches > 200);
+}
+
+}  // namespace
+
+// Search runs the Latin-1 form of an ASCII pattern on ASCII bytes (a whole
+// ASCII text, or the ASCII region around an atom in another text): that
+// form must match exactly where the UTF-8 form does, from any offset.
+TEST_CASE("Theme rules: on ASCII texts the Latin-1 form of each pattern finds what the UTF-8 form finds") {
+  CheckLatin1Forms(ShippedRulePatterns(), voc::internal::GroupPatternOptions(), 0.75);
+}
+
+TEST_CASE("Signal cues: on ASCII texts the Latin-1 form of each cue finds what the UTF-8 form finds") {
+  CheckLatin1Forms(voc::internal::BuiltinSignalCuePatterns(), voc::internal::SignalCueOptions(), 0.95);
+}
+
+// Which form Search uses: Latin-1 only for an ASCII pattern on ASCII bytes.
+// The UTF-8 form is what matches KELVIN SIGN for (?i)k; an ASCII region of a
+// text with such letters elsewhere is still searched in Latin-1, with the
+// same matches (the non-ASCII byte before it is no word byte to \b).
+TEST_CASE("LiteralPrefilter: Search uses the Latin-1 form on ASCII bytes only") {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  std::string error;
+  REQUIRE(group.Add("(?i)\\bkick(?:ed)? back\\b", &error) == 0);
+  REQUIRE(group.Add("(?i)caf\xC3\xA9 latte", &error) == 1);  // rewritten for Latin-1
+  REQUIRE(group.Add("(?i)\\bcash\\x{212A}", &error) == 2);   // no Latin-1 form
+  group.Compile();
+  const LiteralPrefilter& prefilter = group.prefilter();
+  CHECK(prefilter.latin1_regex(1) != nullptr);
+  CHECK(prefilter.latin1_regex(2) == nullptr);
+  RegexSetGroup::Hits hits;
+  re2::StringPiece m;
+  // A short ASCII text: the Latin-1 form alone is compiled.
+  const std::string ascii = "They said KICKED BACK, then kick back.";
+  group.Candidates(ascii, &hits);
+  CHECK(hits.atoms.ascii);
+  REQUIRE(group.Search(0, hits, ascii, 0, &m));
+  CHECK(m == "KICKED BACK");
+  CHECK_FALSE(prefilter.compiled(0));
+  REQUIRE(group.Search(0, hits, ascii, 12, &m));
+  CHECK(m == "kick back");
+  CHECK_FALSE(prefilter.compiled(0));
+  // A short text with KELVIN SIGN: searched whole, in UTF-8.
+  const std::string kelvin =
+      "They KIC\xE2\x84\xAA"
+      "ED BACK.";
+  group.Candidates(kelvin, &hits);
+  CHECK_FALSE(hits.atoms.ascii);
+  REQUIRE(group.Search(0, hits, kelvin, 0, &m));
+  CHECK(m ==
+        "KIC\xE2\x84\xAA"
+        "ED BACK");
+  CHECK(prefilter.compiled(0));
+  CHECK(prefilter.latin1_regex(0)->Match(kelvin, 0, kelvin.size(), RE2::UNANCHORED, nullptr, 0) == false);
+  // A long text with non-ASCII bytes in some of the regions around the
+  // atoms (searched in UTF-8) and not in others (in Latin-1): the matches
+  // are the UTF-8 form's. (KELVIN SIGN would fold to fewer bytes, and a
+  // text whose offsets move is searched whole.)
+  std::string text =
+      "\xC3\xA9"
+      "kicked back then ";
+  while (text.size() < LiteralPrefilter::kLocateBytes + 600) text += "nothing to see here, ";
+  text += "KICKED back, \xC3\xA9kick back and kick backs, kick back";
+  group.Candidates(text, &hits);
+  REQUIRE(hits.atoms.located);
+  const RE2& utf8 = group.regex(0);
+  const re2::StringPiece in(text);
+  size_t pos = 0, found = 0;
+  for (; pos <= text.size(); ++found) {
+    re2::StringPiece want;
+    const bool w = utf8.Match(in, pos, text.size(), RE2::UNANCHORED, &want, 1);
+    REQUIRE(group.Search(0, hits, in, pos, &m) == w);
+    if (!w) break;
+    CHECK(m.data() == want.data());
+    CHECK(m.size() == want.size());
+    pos = static_cast<size_t>(want.data() - text.data()) + want.size();
+  }
+  CHECK(found == 4);  // the one after e-acute, KICKED, the next after e-acute, the last
+  // The rewritten pattern finds its non-ASCII letters (in UTF-8).
+  const std::string latte = "one CAF\xC3\x89 LATTE please";
+  group.Candidates(latte, &hits);
+  REQUIRE(group.Search(1, hits, latte, 0, &m));
+  CHECK(m == "CAF\xC3\x89 LATTE");
+  const std::string cash = "cash\xE2\x84\xAA and cashk";
+  group.Candidates(cash, &hits);
+  REQUIRE(group.Search(2, hits, cash, 0, &m));
+  CHECK(m == "cash\xE2\x84\xAA");
+  REQUIRE(group.Search(2, hits, cash, 4, &m));
+  CHECK(m == "cashk");
+}
+
+// Latin1SearchPattern writes a non-ASCII character as \x{FF} only where the
+// rewritten pattern matches ASCII text as the original does.
+TEST_CASE("Latin1SearchPattern: non-ASCII characters as one non-ASCII character, or no form") {
+  using voc::internal::Latin1SearchPattern;
+  CHECK(Latin1SearchPattern("(?i)\\bkick back\\b") == "(?i)\\bkick back\\b");
+  CHECK(Latin1SearchPattern("do ?n[o'\xE2\x80\x99]?t") == "do ?n[o'\\x{FF}]?t");
+  CHECK(Latin1SearchPattern("caf\xC3\xA9s? \xE2\x80\x9C") == "caf\\x{FF}s? \\x{FF}");
+  CHECK(Latin1SearchPattern("[a-\xC3\xA9]").empty());          // a range endpoint
+  CHECK(Latin1SearchPattern("[\xC3\xA0-\xC3\xBF]x").empty());  // a range endpoint
+  CHECK(Latin1SearchPattern("(?i)ca\xC5\xBF"
+                            "e")
+            .empty());  // LONG S folds to s
+  CHECK(Latin1SearchPattern("(?i)\xE2\x84\xAA"
+                            "elvin")
+            .empty());                                      // KELVIN SIGN folds to k
+  CHECK(Latin1SearchPattern("\\Qcaf\xC3\xA9\\E").empty());  // quoted
+  CHECK(Latin1SearchPattern("caf\xC3").empty());            // malformed
+  // The two are the only characters outside ASCII whose case fold (the
+  // one RE2's (?i) uses, Unicode's simple folding) is ASCII.
+  std::vector<UChar32> to_ascii;
+  for (UChar32 c = 0x80; c <= 0x10FFFF; ++c)
+    if (u_foldCase(c, U_FOLD_CASE_DEFAULT) < 0x80) to_ascii.push_back(c);
+  CHECK(to_ascii == std::vector<UChar32>{0x17F, 0x212A});
+  // What the rewritten forms match on ASCII text, from every offset, is
+  // what the UTF-8 originals match.
+  const std::vector<std::string> patterns = {
+      "(?i)\\b(?:does|did) ?n[o'\xE2\x80\x99]?t (?:arrive|work)\\b",
+      "(?i)[^\xE2\x80\x99\xE2\x80\x98]{2}\\b(?:wait\\w*)\xE2\x80\x99?s\\b",
+      "(?i)\\bna[i\xC3\xAF]ve\\b|\\bcaf\xC3\xA9|\\bcafe\\b", "(?i)\\b(?:\xC3\xA9t\xC3\xA9|ete)\\b.",
+      "[^\xC3\xA9]+\xC3\xA9*x"};
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  for (const auto& p : patterns) {
+    std::string error;
+    REQUIRE(group.Add(p, &error) >= 0);
+  }
+  group.Compile();
+  std::mt19937 rng(3);
+  size_t matches = 0;
+  for (int i = 0; i < group.size(); ++i) {
+    REQUIRE(group.prefilter().latin1_regex(i) != nullptr);
+    for (const std::string& text : RandomAsciiTexts(
+             "does didnt dont doesn't did not arrive work wait waiting waits naive cafe ete x", &rng, 200))
+      matches += CompareForms(group, {i}, text);
+  }
+  CHECK(matches > 200);
 }

@@ -29,6 +29,32 @@ char32_t FoldCodePoint(char32_t cp) {
 
 }  // namespace
 
+std::string Latin1SearchPattern(std::string_view pattern) {
+  if (IsAsciiBytes(pattern)) return std::string(pattern);
+  if (pattern.find("\\Q") != std::string_view::npos) return {};  // quoted: no escapes there
+  std::string out;
+  size_t i = 0;
+  while (i < pattern.size()) {
+    const auto b = static_cast<unsigned char>(pattern[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    bool invalid = false;
+    const size_t from = i;
+    const char32_t cp = DecodeUtf8(pattern, &i, &invalid);
+    // A range endpoint (next to '-'), an escaped character, or a letter
+    // that folds to an ASCII one: no Latin-1 form.
+    if (invalid || cp == 0x17F || cp == 0x212A ||
+        (from > 0 && (pattern[from - 1] == '-' || pattern[from - 1] == '\\')) ||
+        (i < pattern.size() && pattern[i] == '-'))
+      return {};
+    out += "\\x{FF}";
+  }
+  return out;
+}
+
 bool FoldForAtoms(std::string_view text, std::string* out) {
   out->clear();
   if (IsAsciiBytes(text)) {  // most texts: lowercase in place of a copy
@@ -307,6 +333,10 @@ int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& option
       return -1;
     }
   }
+  if (p->options.encoding() == RE2::Options::EncodingUTF8 && !p->options.literal())
+    p->latin1_text = Latin1SearchPattern(pattern);
+  else if (p->options.encoding() == RE2::Options::EncodingUTF8 && IsAsciiBytes(pattern))
+    p->latin1_text = pattern;
   p->requirement = std::move(atoms.requirement);
   patterns_.push_back(std::move(p));
   return count_++;
@@ -319,6 +349,34 @@ const RE2& LiteralPrefilter::regex(int i) const {
     p.ready.store(true, std::memory_order_release);
   });
   return *p.re;
+}
+
+const RE2* LiteralPrefilter::latin1_regex(int i) const {
+  Pattern& p = *patterns_[static_cast<size_t>(i)];
+  if (p.latin1_text.empty()) return nullptr;
+  std::call_once(p.latin1_once, [&p] {
+    RE2::Options o = p.options;
+    o.set_encoding(RE2::Options::EncodingLatin1);
+    auto re = std::make_unique<RE2>(p.latin1_text, o);
+    if (re->ok()) p.latin1 = std::move(re);
+    p.latin1_ready.store(true, std::memory_order_release);
+  });
+  return p.latin1.get();
+}
+
+const RE2& LiteralPrefilter::RegexFor(int i, const TextAtoms& atoms, re2::StringPiece text, size_t begin,
+                                      size_t end) const {
+  if (!patterns_[static_cast<size_t>(i)]->latin1_text.empty()) {
+    const bool whole = text.data() == atoms.text.data() && text.size() == atoms.text.size();
+    if (begin <= end &&
+        ((whole && atoms.ascii) || IsAsciiBytes(std::string_view(text.data() + begin, end - begin))))
+      if (const RE2* re = latin1_regex(i)) return *re;
+  }
+  return regex(i);
+}
+
+bool LiteralPrefilter::latin1_compiled(int i) const {
+  return patterns_[static_cast<size_t>(i)]->latin1_ready.load(std::memory_order_acquire);
 }
 
 bool LiteralPrefilter::compiled(int i) const {
@@ -401,6 +459,7 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
                                   TextAtoms* atoms) const {
   candidates->clear();
   atoms->text = text;
+  atoms->ascii = IsAsciiBytes(text);
   atoms->located = false;
   atoms->at.clear();
   if (!compiled_) {  // every pattern may match
@@ -530,11 +589,13 @@ const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
 
 bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece text, size_t pos,
                               re2::StringPiece* match) const {
-  const RE2& re = regex(i);
+  auto search = [&](size_t begin, size_t end) {
+    return RegexFor(i, atoms, text, begin, end).Match(text, begin, end, RE2::UNANCHORED, match, 1);
+  };
   if (!atoms.located || !compiled_ || text.data() != atoms.text.data() || text.size() != atoms.text.size())
-    return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);
+    return search(pos, text.size());
   const Scope& scope = ScopeOf(i);
-  if (!scope.usable) return re.Match(text, pos, text.size(), RE2::UNANCHORED, match, 1);
+  if (!scope.usable) return search(pos, text.size());
   // A match that starts at `pos` or later holds an occurrence of one of the
   // pattern's atoms that starts there or later, and lies in the barrier-free
   // run around it. The runs around such occurrences are searched in order;
@@ -571,7 +632,7 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
     const size_t at = start;
     if (open && at < end) continue;  // in the region already
     if (open && at - end > kJoinBytes) {
-      if (re.Match(text, begin, end, RE2::UNANCHORED, match, 1)) return true;
+      if (search(begin, end)) return true;
       open = false;
     }
     if (!open) {
@@ -582,7 +643,7 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
     end = at;
     while (end < text.size() && !scope.barrier[b[end]]) ++end;
   }
-  if (open) return re.Match(text, begin, end, RE2::UNANCHORED, match, 1);
+  if (open) return search(begin, end);
   return false;
 }
 
