@@ -898,3 +898,22 @@ TEST_CASE("Latin1SearchPattern: non-ASCII characters as one non-ASCII character,
   }
   CHECK(matches > 200);
 }
+
+TEST_CASE("FlatStringMap: a key's hash reads its own bytes only") {
+  // Keys of every length up to 24 taken from buffers whose bytes after the
+  // key differ: the hash depends on the key alone, and a change of any one
+  // byte of the key changes it.
+  std::mt19937 rng(5);
+  for (size_t n = 0; n <= 24; ++n) {
+    CAPTURE(n);
+    std::string a(n + 8, 'a'), b(n + 8, 'b');
+    for (size_t k = 0; k < n; ++k) a[k] = b[k] = static_cast<char>(rng());
+    const std::string_view ka(a.data(), n), kb(b.data(), n);
+    CHECK(voc::internal::HashBytes(ka) == voc::internal::HashBytes(kb));
+    for (size_t k = 0; k < n; ++k) {
+      std::string c(ka);
+      c[k] = static_cast<char>(c[k] ^ 0x20);
+      CHECK(voc::internal::HashBytes(c) != voc::internal::HashBytes(ka));
+    }
+  }
+}

@@ -367,6 +367,24 @@ TEST_CASE("Scanner: the social tokens it reports are SocialSpans', and blank a t
   std::string out;
   voc::internal::BlankNonWords("3rd 1,234.56 x4 4.x", {}, &out);  // no social tokens: numbers still blanked
   CHECK(out == "             x4  .x");
+  // A number is found wherever its first digit falls in the text's 8-byte
+  // blocks or its tail; bytes that only look like digits in their low bits
+  // ("\xC2\xB0" = "°", "\xC2\xB9" = "¹", '@' .. 'I') are not digits.
+  const std::string filler = "ab\xC2\xB0\xC2\xB9@I";  // 8 bytes, no digit
+  voc::internal::BlankNonWords(filler + filler + filler, {}, &out);
+  CHECK(out == filler + filler + filler);
+  for (size_t at = 0; at < 20; ++at) {
+    CAPTURE(at);
+    std::string text(20, 'x');
+    for (size_t k = 0; k < 20; ++k) text[k] = k % 3 == 2 ? ' ' : 'q';
+    text.replace(at, 1, "7");
+    if (at > 0) text[at - 1] = ' ';
+    if (at + 1 < text.size()) text[at + 1] = ' ';
+    std::string want = text;
+    want[at] = ' ';
+    voc::internal::BlankNonWords(text, {}, &out);
+    CHECK(out == want);
+  }
 }
 
 TEST_CASE("Sentiment: evidence offsets point at the words") {

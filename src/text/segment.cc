@@ -337,6 +337,26 @@ struct AsciiWordChars {
 };
 constexpr AsciiWordChars kAsciiWord;
 
+// Whether s[0..n) holds a byte '0'..'9', eight bytes at a time.
+bool HasAsciiDigit(const unsigned char* s, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    std::memcpy(&v, s + i, 8);
+    // A byte b is a digit when b - '0' < 10, i.e. (b ^ 0x30) < 10 with the
+    // high bit clear: x + (0x80 - 10) sets the high bit of x >= 10 (x < 0x80,
+    // so no carry crosses a byte).
+    const uint64_t x = (v ^ (kOnes * 0x30)) & ~kHigh;
+    const uint64_t not_digit = ((x + kOnes * (0x80 - 10)) | v) & kHigh;
+    if (not_digit != kHigh) return true;
+  }
+  for (; i < n; ++i)
+    if (s[i] >= '0' && s[i] <= '9') return true;
+  return false;
+}
+
 }  // namespace
 
 void BlankNonWords(std::string_view text, const std::vector<SocialSpan>& social, std::string* out) {
@@ -352,8 +372,10 @@ void BlankNonWords(std::string_view text, const std::vector<SocialSpan>& social,
   }
   // Numbers: runs of word characters that IsNumberWord accepts, joined by a
   // single '.' or ',' between digits ("1,234.56"). Runs inside a social
-  // token are left to the loop above.
+  // token are left to the loop above. A number starts with an ASCII digit:
+  // a text without one (most short texts) has none.
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  if (!HasAsciiDigit(t, n)) return;
   size_t next_social = 0;
   size_t i = 0;
   auto word_end = [&](size_t pos) {  // end of the run of word characters at pos

@@ -20,6 +20,22 @@
 namespace voc {
 namespace internal {
 
+// The `n` bytes at `s` (0 < n < 8) as one word, the rest zero, reading only
+// those bytes: two overlapping 4-byte loads, or the first, middle and last
+// byte (the overlaps hold the same bytes).
+inline uint64_t LoadShortKey(const char* s, size_t n) {
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, s, 4);
+    std::memcpy(&hi, s + n - 4, 4);
+    return lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));
+  }
+  const auto b = [s](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(s[k])); };
+  return b(0) | (b(n / 2) << (8 * (n / 2))) | (b(n - 1) << (8 * (n - 1)));
+}
+
+// The keys' hash. (Only ever compared within one process: the word loads
+// may order bytes differently on a big-endian machine, consistently.)
 inline uint64_t HashBytes(std::string_view s) {
   const char* p = s.data();
   size_t n = s.size();
@@ -38,8 +54,16 @@ inline uint64_t HashBytes(std::string_view s) {
     n -= 8;
   }
   if (n > 0) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
+    // The last n (1-7) bytes, read with fixed-size loads (a memcpy of n
+    // bytes is a library call): the 8 bytes ending at the key's end when
+    // there are 8, shifted to drop the bytes already mixed in.
+    uint64_t w;
+    if (s.size() >= 8) {
+      std::memcpy(&w, p + n - 8, 8);
+      w >>= 8 * (8 - n);
+    } else {
+      w = LoadShortKey(p, n);
+    }
     h = mix(h ^ w) * 0xBF58476D1CE4E5B9ULL;
   }
   return mix(h);
