@@ -386,3 +386,41 @@ TEST_CASE("ThemeAdapter: one word alone is no adapted theme") {
   for (const char* one : {"The invoice", "the overdraft", "Courier?", "faulty"})
     CHECK_MESSAGE(an->AnalyzeText(one).unclassified(), std::string(one));
 }
+
+TEST_CASE("ThemeAdapter: the Analyzer's adapted themes equal Classify's, social tokens and all") {
+  // The Analyzer hands the adapter the social tokens its sentiment scan
+  // found; Classify finds them itself. Both must give the same themes.
+  auto an = MakeAnalyzer();
+  auto fitted = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE_MESSAGE(fitted.ok(), fitted.status().ToString());
+  std::shared_ptr<const voc::ThemeAdapter> adapter = std::move(*fitted);
+  REQUIRE(an->SetThemeAdapter(adapter).ok());
+  auto taxonomy = voc::Taxonomy::Parse(TaxonomyJson());
+  REQUIRE_MESSAGE(taxonomy.ok(), taxonomy.status().ToString());
+  const std::vector<std::string> texts = {
+      kMissed[0],
+      kMissed[1],
+      "@courier the tracking https://t.co/x1 and the driver 3rd time, mail jo@x.com [EMAIL]",
+      "I was billed for the invoice #fee and the bill 1,234.56 at 10:30pm for $12.50",
+      "La factura y la cuota del courier, otra vez",  // not English: no spans kept
+  };
+  size_t adapted = 0;
+  for (const std::string& t : texts) {
+    CAPTURE(t);
+    const voc::Analysis a = an->AnalyzeText(t);
+    if (!a.themes.empty() && a.themes[0].source != "adapted") continue;  // a rule's
+    const std::vector<voc::ThemeHit> want = adapter->Classify(a.text, **taxonomy);
+    REQUIRE(a.themes.size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      CHECK(a.themes[i].id == want[i].id);
+      CHECK(a.themes[i].confidence == want[i].confidence);
+      REQUIRE(a.themes[i].evidence.size() == want[i].evidence.size());
+      for (size_t k = 0; k < want[i].evidence.size(); ++k) {
+        CHECK(a.themes[i].evidence[k].begin == want[i].evidence[k].begin);
+        CHECK(a.themes[i].evidence[k].end == want[i].evidence[k].end);
+      }
+    }
+    adapted += want.empty() ? 0 : 1;
+  }
+  CHECK(adapted >= 3);
+}

@@ -158,6 +158,7 @@ class ThemeAdapter {
   const AdaptOptions& options() const;
 
  private:
+  friend class ImplAccess;  // the Analyzer passes the social tokens it found
   struct Impl;
   explicit ThemeAdapter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -126,6 +126,7 @@ class SentimentAnalyzer {
 
  private:
   SentimentAnalyzer();
+  friend class ImplAccess;  // the Analyzer keeps the scan's social tokens
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

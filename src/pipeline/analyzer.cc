@@ -28,7 +28,9 @@
 #include "voc/signals.h"
 #include "voc/taxonomy.h"
 #include "util/json_writer.h"
+#include "sentiment/sentiment_internal.h"
 #include "sentiment/sentiment_language.h"
+#include "pipeline/adapter_internal.h"
 #include "themes/shared_patterns.h"
 #include "themes/taxonomy_internal.h"
 #include "util/threads.h"
@@ -236,8 +238,10 @@ struct Analyzer::Impl {
   }
 
   // English (and undetermined) texts get the English scorer, languages
-  // with a lexicon theirs; any other language is left unscored.
-  void ScoreSentiment(Analysis* a) const {
+  // with a lexicon theirs; any other language is left unscored. Returns
+  // whether *social (unless null) was set to the social tokens of a->text:
+  // the English scorer's scan finds them.
+  bool ScoreSentiment(Analysis* a, std::vector<tokenizer_internal::SocialSpan>* social = nullptr) const {
     const internal::LanguageSentiment* scorer = nullptr;
     if (a->language != "en" && a->language != "und") {
       for (const auto& ls : language_sentiment)
@@ -247,12 +251,16 @@ struct Analyzer::Impl {
         a->sentiment.unscored =
             "no sentiment support for " + LanguageName(a->language) + " (" + a->language + ")";
         a->sentences.clear();
-        return;
+        return false;
       }
     }
-    SentimentResult sr = scorer ? scorer->Analyze(a->text) : sentiment->Analyze(a->text);
+    const bool keep = scorer == nullptr && social != nullptr;
+    SentimentResult sr = scorer ? scorer->Analyze(a->text)
+                         : keep ? internal::AnalyzeKeepingSocial(*sentiment, a->text, social)
+                                : sentiment->Analyze(a->text);
     a->sentiment = std::move(sr.document);
     a->sentences = std::move(sr.sentences);
+    return keep;
   }
 
   // Analyses texts[0..n) into out[0..n), stage by stage: each stage runs
@@ -283,7 +291,13 @@ struct Analyzer::Impl {
         a->language_confidence = 1.0;
       }
     }
-    for (size_t i = 0; i < n; ++i) ScoreSentiment(&out[i]);
+    // The social tokens the English scorer's scan found, kept for the
+    // adapter's input (texts no rule classifies).
+    thread_local std::vector<std::vector<tokenizer_internal::SocialSpan>> social;
+    thread_local std::vector<char> has_social;
+    if (adapter && social.size() < n) social.resize(n);
+    has_social.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) has_social[i] = ScoreSentiment(&out[i], adapter ? &social[i] : nullptr);
     thread_local std::vector<std::vector<std::pair<std::string, double>>> scores;
     if (scores.size() < n) scores.resize(n);
     for (size_t i = 0; i < n; ++i) scores[i] = ModelScores(out[i].text);
@@ -304,7 +318,9 @@ struct Analyzer::Impl {
                                                  ? std::string_view(out[i].language)
                                                  : "und";
       out[i].themes = internal::ClassifyWithHits(*themes, text, scores[i], hits, rule_language);
-      if (adapter && out[i].themes.empty()) out[i].themes = adapter->Classify(text, *taxonomy);
+      if (adapter && out[i].themes.empty())
+        out[i].themes =
+            internal::ClassifyAdapted(*adapter, text, *taxonomy, has_social[i] ? &social[i] : nullptr);
       if (!detect_signals) continue;
       SignalResult sig = internal::DetectWithHits(*signals, text, hits);
       out[i].signals = std::move(sig.hits);

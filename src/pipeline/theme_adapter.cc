@@ -28,7 +28,9 @@
 #include "text/segment.h"
 #include "text/stop_words.h"
 #include "util/flat_string_map.h"
+#include "util/impl_access.h"
 #include "util/json_depth.h"
+#include "pipeline/adapter_internal.h"
 #include "voc/analyzer.h"
 #include "voc/pipeline.h"
 #include "voc/classifier.h"
@@ -218,12 +220,17 @@ using WordIndex = internal::FlatStringMap<uint8_t>;
 // a theme's evidence where one rule's match was masked and another's was not
 // (after "cancel" is masked in "cancel my order", "order" would teach
 // `cancellation` while another rule masked it in "track my order"). Sets
-// *content to whether any word is left.
-std::string ContentOnly(std::string_view text, bool* content, const WordIndex& blank) {
+// *content to whether any word is left. `social`, if given, holds the
+// social tokens of `text` (segment.h SocialSpans).
+std::string ContentOnly(std::string_view text, bool* content, const WordIndex& blank,
+                        const std::vector<internal::SocialSpan>* social = nullptr) {
   // Tokens that are not words (URLs, mentions, e-mails, masks, numbers) are
   // never features nor evidence: the segmentation's rule (text/segment.h).
   std::string out;
-  internal::BlankNonWords(text, &out);
+  if (social != nullptr)
+    internal::BlankNonWords(text, *social, &out);
+  else
+    internal::BlankNonWords(text, &out);
   *content = false;
   thread_local std::string lower;
   const size_t n = out.size();
@@ -762,13 +769,19 @@ Status ThemeAdapter::CheckTaxonomy(const Taxonomy& taxonomy) const {
 }
 
 std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxonomy& taxonomy) const {
+  return internal::ClassifyAdapted(*this, text, taxonomy, nullptr);
+}
+
+std::vector<ThemeHit> internal::ClassifyAdapted(const ThemeAdapter& adapter, std::string_view text,
+                                                const Taxonomy& taxonomy,
+                                                const std::vector<SocialSpan>* social) {
   std::vector<ThemeHit> hits;
-  const Impl& im = *impl_;
-  const int k = 1 - Impl::Fold(text, im.options.seed);
+  const auto& im = ImplOf(adapter);
+  const int k = 1 - im.Fold(text, im.options.seed);
   const TextClassifier& model = *im.models[k];
   const auto& labels = model.info().labels;
   bool content = false;
-  const std::string seen = ContentOnly(text, &content, im.blank_words);
+  const std::string seen = ContentOnly(text, &content, im.blank_words, social);
   if (!content) return hits;
   // Every label's probability, in the model's label order (the hits are
   // sorted below, so the order they are found in does not matter).

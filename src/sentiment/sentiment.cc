@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "util/json_writer.h"
+#include "util/impl_access.h"
+#include "sentiment/sentiment_internal.h"
 #include "sentiment/sentiment_lexicon.h"
 #include "sentiment/sentiment_model.h"
 #include "sentiment/sentiment_scan.h"
@@ -412,14 +414,20 @@ std::string SentimentToJson(const SentimentResult& r, std::string_view text, boo
   return out;
 }
 
-SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
+SentimentResult internal::AnalyzeKeepingSocial(const SentimentAnalyzer& analyzer, std::string_view text,
+                                               std::vector<SocialSpan>* social) {
+  const auto& impl = ImplOf(analyzer);
   std::vector<si::Token> toks;
   std::vector<std::pair<uint32_t, uint32_t>> sentences;
-  thread_local std::vector<internal::SocialSpan> social;
-  impl_->scanner.Scan(text, &toks, &sentences, &social);
+  impl.scanner.Scan(text, &toks, &sentences, social);
   SentimentResult out;
-  impl_->Score(text, toks, sentences, &out, /*lexicon_only=*/false, &social);
+  impl.Score(text, toks, sentences, &out, /*lexicon_only=*/false, social);
   return out;
+}
+
+SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
+  thread_local std::vector<internal::SocialSpan> social;
+  return internal::AnalyzeKeepingSocial(*this, text, &social);
 }
 
 SentimentResult SentimentAnalyzer::Analyze(std::string_view text, const Tokenization& tokenization) const {

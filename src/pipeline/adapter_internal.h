@@ -1,0 +1,24 @@
+// Private: ThemeAdapter::Classify for the Analyzer, which has the text's
+// social tokens at hand.
+#ifndef VOC_SRC_PIPELINE_ADAPTER_INTERNAL_H_
+#define VOC_SRC_PIPELINE_ADAPTER_INTERNAL_H_
+
+#include <string_view>
+#include <vector>
+
+#include "text/tokenizer_internal.h"
+#include "voc/adapter.h"
+
+namespace voc {
+namespace internal {
+
+// adapter.Classify(text, taxonomy); `social`, if given, holds the social
+// tokens of `text` (segment.h SocialSpans), else they are found here.
+std::vector<ThemeHit> ClassifyAdapted(const ThemeAdapter& adapter, std::string_view text,
+                                      const Taxonomy& taxonomy,
+                                      const std::vector<tokenizer_internal::SocialSpan>* social);
+
+}  // namespace internal
+}  // namespace voc
+
+#endif  // VOC_SRC_PIPELINE_ADAPTER_INTERNAL_H_
