@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -337,6 +338,50 @@ TEST_CASE("Scanner: every emoji sequence of the lexicon is found whole, between 
     }
   }
   CHECK(longest < 64);  // the scanner looks up sequences of up to 63 bytes
+}
+
+TEST_CASE("Scanner: long words end where their letters end and are all caps when no letter is lower case") {
+  using voc::sentiment_internal::TokenKind;
+  voc::sentiment_internal::Scanner scanner;
+  std::vector<voc::sentiment_internal::Token> tokens;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  struct Case {
+    const char* word;
+    bool all_caps;
+  };
+  // Words across and inside eight-byte blocks: letters, digits, apostrophes,
+  // non-ASCII letters, a lower-case letter at every place.
+  const Case cases[] = {{"ABCDEFGHIJKLMNOPQ", true},
+                        {"ABCDEFGHIJKLMNOPq", false},
+                        {"aBCDEFGHIJKLMNOPQ", false},
+                        {"ABCDEFGh", false},
+                        {"ABCDEFG7", true},
+                        {"X2345678901", false},  // one letter
+                        {"XY345678901", true},
+                        {"DON'TSTOPMENOW", true},
+                        {"DON'TSTOPmENOW", false},
+                        {"CAF\xC3\x89"
+                         "CAF\xC3\x89"
+                         "CAFE",
+                         true},
+                        {"CAF\xC3\xA9"
+                         "CAF\xC3\xA9"
+                         "CAFE",
+                         true},  // a non-ASCII letter is of neither case
+                        {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", false}};
+  for (const Case& c : cases) {
+    for (const std::string& around : {std::string(" "), std::string(", "), std::string("! ")}) {
+      const std::string text = "ok" + around + c.word + around + "ok";
+      CAPTURE(text);
+      scanner.Scan(text, &tokens, &sentences);
+      const size_t begin = 2 + around.size();
+      auto it = std::find_if(tokens.begin(), tokens.end(), [&](const auto& t) { return t.begin == begin; });
+      REQUIRE(it != tokens.end());
+      CHECK(it->kind == TokenKind::kWord);
+      CHECK(it->end == begin + std::strlen(c.word));
+      CHECK(it->all_caps == c.all_caps);
+    }
+  }
 }
 
 TEST_CASE("Scanner: the social tokens it reports are SocialSpans', and blank a text the same way") {
