@@ -148,6 +148,37 @@ TEST_CASE("Segmentation: the rules' sentence scope is the shared sentence") {
   CHECK((*clf)->Classify("There were no fees at first\nthen a fee appeared").size() == 1);
 }
 
+TEST_CASE("Segmentation: a text split again gets its own sentences, however many texts came between") {
+  // Sentences remembers the last texts a thread split, by their bytes: a
+  // text of the same length with other bytes, or one split long before, is
+  // split afresh.
+  using voc::internal::TextSpan;
+  auto spans_of = [](std::string_view text) {
+    std::vector<TextSpan> out;
+    voc::internal::Sentences(text, &out);
+    std::vector<std::pair<uint32_t, uint32_t>> v;
+    for (const TextSpan& t : out) v.emplace_back(t.begin, t.end);
+    return v;
+  };
+  const std::string a = "Bad one. Good two. Meh!";
+  const std::string b = "Bad one, good two, meh!";  // the same length, one sentence
+  REQUIRE(a.size() == b.size());
+  std::vector<voc::internal::SocialSpan> social;
+  std::vector<TextSpan> out;
+  voc::internal::Sentences(a, social, &out);  // remembered
+  CHECK(spans_of(a) == std::vector<std::pair<uint32_t, uint32_t>>{{0, 8}, {9, 18}, {19, 23}});
+  CHECK(spans_of(b) == std::vector<std::pair<uint32_t, uint32_t>>{{0, 23}});
+  // Many texts later, the first is split again, with the same result.
+  for (int i = 0; i < 100; ++i) {
+    const std::string other = "Text " + std::to_string(i) + ". Next one. " + a;
+    voc::internal::Sentences(other, social, &out);
+  }
+  CHECK(spans_of(a) == std::vector<std::pair<uint32_t, uint32_t>>{{0, 8}, {9, 18}, {19, 23}});
+  voc::internal::SentenceIndex index(a);
+  CHECK(index.Around(10, 12).begin == 9);
+  CHECK(index.Around(10, 12).end == 18);
+}
+
 TEST_CASE("Segmentation: mentions, URLs, e-mails, masks and numbers are never sentiment words") {
   auto evidence = [](std::string_view text) {
     std::vector<std::string> out;

@@ -105,6 +105,46 @@ void LowerCaseBreaks(std::string_view text, std::vector<uint32_t>* extra) {
   }
 }
 
+// The sentences of the last texts this thread split (Sentences), by their
+// bytes: the sentiment scan splits a text, and the theme rules' sentence
+// scope and the signals' negation window (SentenceIndex) ask again for the
+// same text a stage later, after the other texts of its batch (the Analyzer
+// runs each stage over at most 16 texts before the next). Texts of one
+// sentence (most short texts) are not kept: keeping them cost more than
+// splitting again saved.
+class SentenceMemo {
+ public:
+  static SentenceMemo& OfThread() {
+    thread_local SentenceMemo memo;
+    return memo;
+  }
+  void Put(std::string_view text, const std::vector<TextSpan>& sentences) {
+    if (text.size() > kMaxBytes || sentences.size() < 2) return;
+    Entry& e = entries_[next_];
+    next_ = (next_ + 1) % kTexts;
+    e.text.assign(text);
+    e.sentences.assign(sentences.begin(), sentences.end());
+    e.used = true;
+  }
+  const std::vector<TextSpan>* Find(std::string_view text) const {
+    for (const Entry& e : entries_)
+      if (e.used && e.text.size() == text.size() && std::memcmp(e.text.data(), text.data(), text.size()) == 0)
+        return &e.sentences;
+    return nullptr;
+  }
+
+ private:
+  static constexpr size_t kTexts = 32;
+  static constexpr size_t kMaxBytes = size_t{1} << 16;  // longer texts are split again
+  struct Entry {
+    std::string text;
+    std::vector<TextSpan> sentences;
+    bool used = false;
+  };
+  Entry entries_[kTexts];
+  size_t next_ = 0;
+};
+
 }  // namespace
 
 int32_t SkipSpaceForward(const unsigned char* s, int32_t b, int32_t e) {
@@ -229,9 +269,14 @@ void Sentences(std::string_view text, const std::vector<SocialSpan>& social, std
     if (b < e) out->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
     from = lim;
   }
+  SentenceMemo::OfThread().Put(text, *out);
 }
 
 void Sentences(std::string_view text, std::vector<TextSpan>* out) {
+  if (const std::vector<TextSpan>* known = SentenceMemo::OfThread().Find(text)) {
+    out->assign(known->begin(), known->end());
+    return;
+  }
   thread_local std::vector<SocialSpan> social;
   social.clear();
   SocialSpans(text, &social);
