@@ -430,7 +430,9 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
       occurs.assign(matched.size(), 0);
       std::vector<size_t> last(matched.size(), SIZE_MAX);  // the last text counted
       std::string w;
-      for (auto [t, end] = texts_of(c); t < end; ++t)
+      // Not a structured binding: a lambda cannot capture one in C++17.
+      const auto range = texts_of(c);
+      for (size_t t = range.first; t < range.second; ++t)
         ForEachWord(sample[t].text, &w, [&](std::string_view word) {
           auto it = index.find(word);
           if (it != index.end() && last[it->second] != t) last[it->second] = t, ++occurs[it->second];
