@@ -1,9 +1,14 @@
 #include "voc/signals.h"
 
 #include <doctest/doctest.h>
+#include <re2/re2.h>
 
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "themes/signals_internal.h"
 
 namespace {
 
@@ -255,4 +260,92 @@ TEST_CASE("Signals: odd input does not crash") {
   for (const auto& h : r.hits) CHECK(h.evidence.end <= junk.size());
   std::string long_text(200000, 'a');
   CHECK(Detector().Detect(long_text).hits.empty());
+}
+
+namespace {
+
+using Spans = std::vector<std::pair<size_t, size_t>>;
+
+// Random text over the bytes the emotion features look at: letters of both
+// cases (x, w and a run-prone few), digits, apostrophes, '!', '?', spaces,
+// punctuation and UTF-8 bytes.
+std::string RandomEmotionText(std::mt19937_64& rng, size_t size) {
+  static const std::string kAlphabet = "aAbBoOxXwWeEsSzZ09'!!??  .,_-\x80\xC3\xA9\xFF";
+  std::string text;
+  std::uniform_int_distribution<size_t> pick(0, kAlphabet.size() - 1);
+  std::uniform_int_distribution<int> repeat(1, 4);
+  while (text.size() < size) text.append(static_cast<size_t>(repeat(rng)), kAlphabet[pick(rng)]);
+  text.resize(size);
+  return text;
+}
+
+// The exclamation runs as the RE2 pattern the detector used to search.
+Spans ExclamationsByRegex(std::string_view text) {
+  static const RE2 re("[!?]*(?:!!|\\?!|!\\?)[!?]*", voc::internal::SignalCueOptions());
+  Spans out;
+  re2::StringPiece sp(text.data(), text.size()), m;
+  size_t pos = 0;
+  while (pos < text.size() && re.Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    const auto b = static_cast<size_t>(m.data() - text.data());
+    out.emplace_back(b, b + m.size());
+    pos = b + std::max<size_t>(m.size(), 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Signals: the emotion word scan agrees with the byte-by-byte scan") {
+  voc::internal::EmotionWords fast, slow;
+  const std::vector<std::string> shipped = {
+      "",
+      "x",
+      "SOOOO ANGRY!!! this is XXXX and xxx, wwwow, Nooo, AAAh",
+      "don't STOP IT'S 1234 ABCD5 caf\xC3\xA9 CAF\xC3\x89 zzz",
+      std::string(63, 'A') + "B " + std::string(70, 'o') + " " + std::string(130, 'Q'),
+      // Runs of bytes that do not count a word, across 64-byte blocks.
+      std::string(100, 'x') + "a " + std::string(130, '9') + "b " + std::string(61, '\'') + "XXX" + "c",
+      std::string(64, ' ') + std::string(64, 'X') + std::string(64, 'X') + " " + std::string(127, '7') + "Z",
+  };
+  for (const std::string& text : shipped) {
+    voc::internal::ScanEmotionWords(text, &fast);
+    voc::internal::EmotionWordsByByte(text, &slow);
+    CHECK(fast.words == slow.words);
+    CHECK(fast.caps == slow.caps);
+    CHECK(fast.elongations == slow.elongations);
+  }
+  voc::internal::ScanEmotionWords("WHY is it SOOO slow", &fast);
+  CHECK(fast.words == 5);
+  CHECK(fast.caps == Spans{{10, 14}});
+  CHECK(fast.elongations == Spans{{10, 14}});
+
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<size_t> size(0, 300);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string text = RandomEmotionText(rng, size(rng));
+    voc::internal::ScanEmotionWords(text, &fast);
+    voc::internal::EmotionWordsByByte(text, &slow);
+    REQUIRE_MESSAGE(fast.words == slow.words, text);
+    REQUIRE_MESSAGE(fast.caps == slow.caps, text);
+    REQUIRE_MESSAGE(fast.elongations == slow.elongations, text);
+  }
+}
+
+TEST_CASE("Signals: exclamation runs are the matches of the exclamations pattern") {
+  Spans runs;
+  voc::internal::ExclamationRuns("no! why?? what?! really!!! ok!?! ?", &runs);
+  CHECK(runs == Spans{{14, 16}, {23, 26}, {29, 32}});
+  for (const std::string text : {"", "!", "?", "!!", "??", "?!", "a!b!c", "!?!?!? ?? !", "?\?\?\?\?!"}) {
+    runs.clear();
+    voc::internal::ExclamationRuns(text, &runs);
+    CHECK_MESSAGE(runs == ExclamationsByRegex(text), text);
+  }
+  std::mt19937_64 rng(12);
+  std::uniform_int_distribution<size_t> size(0, 120);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string text = RandomEmotionText(rng, size(rng));
+    runs.clear();
+    voc::internal::ExclamationRuns(text, &runs);
+    REQUIRE_MESSAGE(runs == ExclamationsByRegex(text), text);
+  }
 }

@@ -8,8 +8,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <tuple>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "patterns/regex_set.h"
 #include "text/segment.h"
@@ -281,6 +287,211 @@ bool IsAsciiLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A'
 
 namespace internal {
 
+namespace {
+
+// Adds the word [b, e) to `out` given its counts (as EmotionWordsByByte).
+inline void CountEmotionWord(size_t b, size_t e, size_t letters, size_t upper, size_t xs, bool elongated,
+                             EmotionWords* out) {
+  if (letters == 0) return;
+  if (xs == letters) return;  // a mask such as XXXX
+  ++out->words;
+  if (letters >= 4 && upper == letters) out->caps.emplace_back(b, e);
+  if (elongated) out->elongations.emplace_back(b, e);
+}
+
+}  // namespace
+
+void EmotionWordsByByte(std::string_view text, EmotionWords* out) {
+  out->words = 0;
+  out->caps.clear();
+  out->elongations.clear();
+  for (size_t i = 0; i < text.size();) {
+    if (!IsWordByte(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+    size_t letters = 0, upper = 0, xs = 0;
+    bool elongated = false;
+    for (size_t k = b; k < i; ++k) {
+      unsigned char c = static_cast<unsigned char>(text[k]);
+      if (!IsAsciiLetter(c)) continue;
+      ++letters;
+      if (c >= 'A' && c <= 'Z') ++upper;
+      if (c == 'x' || c == 'X') ++xs;
+      unsigned char l = AsciiLower(c);
+      if (k >= b + 2 && l != 'x' && l != 'w' && AsciiLower(static_cast<unsigned char>(text[k - 1])) == l &&
+          AsciiLower(static_cast<unsigned char>(text[k - 2])) == l)
+        elongated = true;
+    }
+    CountEmotionWord(b, i, letters, upper, xs, elongated, out);
+  }
+}
+
+#if defined(__SSE2__)
+namespace {
+
+// One bit per byte of the text, 64 to a word: word bytes, ASCII letters other
+// than x (a word with one is counted), lower-case ASCII letters, ASCII
+// letters, and letters other than x or w the same (either case) as the two
+// bytes before them; upper-case ASCII letters.
+struct ByteMasks {
+  std::vector<uint64_t> word, counted, lower, letter, triple, upper;
+};
+
+inline uint64_t Bits16(__m128i v, int shift) {
+  return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(v))) << shift;
+}
+
+// c in [lo, lo + n], bytes as unsigned.
+inline __m128i InRange(__m128i v, char lo, char n) {
+  const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(n)), t);
+}
+
+// Fills the masks of `text` (bits past its end are clear). `padded` holds
+// two zero bytes, the text, and 64 zero bytes.
+void FillMasks(const char* padded, size_t size, ByteMasks* m) {
+  const size_t n = size / 64 + 1;
+  for (auto* v : {&m->word, &m->counted, &m->lower, &m->letter, &m->triple, &m->upper}) v->resize(n);
+  const __m128i k20 = _mm_set1_epi8(0x20), kApos = _mm_set1_epi8('\''), kX = _mm_set1_epi8('x'),
+                kW = _mm_set1_epi8('w');
+  for (size_t w = 0; w < n; ++w) {
+    uint64_t word = 0, counted = 0, lower = 0, letter = 0, triple = 0;
+    for (int j = 0; j < 4; ++j) {
+      const char* p = padded + 2 + w * 64 + j * 16;
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i low = _mm_or_si128(v, k20);
+      const __m128i low1 = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1)), k20);
+      const __m128i low2 = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 2)), k20);
+      const __m128i is_letter = InRange(low, 'a', 25);
+      const __m128i is_x = _mm_cmpeq_epi8(low, kX);
+      const __m128i is_word =
+          _mm_or_si128(_mm_or_si128(is_letter, InRange(v, '0', 9)), _mm_cmpeq_epi8(v, kApos));
+      const __m128i same = _mm_and_si128(_mm_cmpeq_epi8(low, low1), _mm_cmpeq_epi8(low, low2));
+      const __m128i xw = _mm_or_si128(is_x, _mm_cmpeq_epi8(low, kW));
+      const int shift = j * 16;
+      // Bytes from 0x80 up are word bytes: their sign bits.
+      word |= Bits16(is_word, shift) | Bits16(v, shift);
+      counted |= Bits16(_mm_andnot_si128(is_x, is_letter), shift);
+      lower |= Bits16(InRange(v, 'a', 25), shift);
+      letter |= Bits16(is_letter, shift);
+      triple |= Bits16(_mm_andnot_si128(xw, _mm_and_si128(is_letter, same)), shift);
+    }
+    m->word[w] = word;
+    m->counted[w] = counted;
+    m->lower[w] = lower;
+    m->letter[w] = letter;
+    m->triple[w] = triple;
+    m->upper[w] = letter & ~lower;
+  }
+}
+
+// The first position from `i` on (before `n`) whose bit in `bits` is
+// `value`, or `n`.
+inline size_t NextWithBit(const std::vector<uint64_t>& bits, size_t i, size_t n, bool value) {
+  while (i < n) {
+    const size_t w = i / 64;
+    uint64_t v = (value ? bits[w] : ~bits[w]) >> (i % 64);
+    if (v != 0) return std::min(n, i + static_cast<size_t>(__builtin_ctzll(v)));
+    i = (w + 1) * 64;
+  }
+  return n;
+}
+
+// The start of the run of set bits of `bits` that holds position `i`.
+inline size_t RunStart(const std::vector<uint64_t>& bits, size_t i) {
+  for (size_t w = i / 64;; --w) {
+    // The clear bits at or below `i` in this word.
+    uint64_t v = ~bits[w];
+    if (w == i / 64) v &= (i % 64 == 63) ? ~uint64_t{0} : (uint64_t{2} << (i % 64)) - 1;
+    if (v != 0) return w * 64 + 64 - static_cast<size_t>(__builtin_clzll(v));
+    if (w == 0) return 0;
+  }
+}
+
+// Whether `bits` has a bit in [b, e), b < e.
+inline bool AnyInRange(const std::vector<uint64_t>& bits, size_t b, size_t e) {
+  for (size_t w = b / 64; w * 64 < e; ++w) {
+    uint64_t v = bits[w];
+    if (w == b / 64) v &= ~uint64_t{0} << (b % 64);
+    if (e - w * 64 < 64) v &= (uint64_t{1} << (e - w * 64)) - 1;
+    if (v != 0) return true;
+  }
+  return false;
+}
+
+// Whether `bits` has at least `k` bits in [b, e), b < e.
+inline bool AtLeastInRange(const std::vector<uint64_t>& bits, size_t b, size_t e, int k) {
+  for (size_t w = b / 64; w * 64 < e; ++w) {
+    uint64_t v = bits[w];
+    if (w == b / 64) v &= ~uint64_t{0} << (b % 64);
+    if (e - w * 64 < 64) v &= (uint64_t{1} << (e - w * 64)) - 1;
+    for (; v != 0; v &= v - 1)
+      if (--k == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+#endif
+
+void ScanEmotionWords(std::string_view text, EmotionWords* out) {
+#if defined(__SSE2__)
+  out->words = 0;
+  out->caps.clear();
+  out->elongations.clear();
+  thread_local std::string padded;
+  thread_local ByteMasks m;
+  padded.assign(2, '\0');
+  padded.append(text.data(), text.size());
+  padded.append(64, '\0');
+  FillMasks(padded.data(), text.size(), &m);
+  const size_t n = text.size();
+  // The counted words: the runs of word bytes with a letter other than x.
+  // Adding a run's start bit to its bytes that are not such letters carries
+  // through them to its first such letter, or past its end.
+  uint64_t carry = 0, top = 0;
+  for (size_t w = 0; w < m.word.size(); ++w) {
+    const uint64_t word = m.word[w], counted = m.counted[w];
+    const uint64_t starts = word & ~((word << 1) | top);
+    const uint64_t others = word & ~counted;
+    const uint64_t sum = others + starts;
+    const uint64_t total = sum + carry;
+    carry = (sum < others || total < sum) ? 1 : 0;
+    out->words += static_cast<size_t>(__builtin_popcountll(total & counted));
+    top = word >> 63;
+  }
+  // Words with a triple (counted: a triple is a letter other than x), in
+  // order, each once.
+  for (size_t i = NextWithBit(m.triple, 0, n, true); i < n;) {
+    const size_t b = RunStart(m.word, i), e = NextWithBit(m.word, i, n, false);
+    out->elongations.emplace_back(b, e);
+    i = NextWithBit(m.triple, e, n, true);
+  }
+  // Words in all caps: one of their upper-case letters starts the search.
+  for (size_t i = NextWithBit(m.upper, 0, n, true); i < n;) {
+    const size_t b = RunStart(m.word, i), e = NextWithBit(m.word, i, n, false);
+    if (!AnyInRange(m.lower, b, e) && AnyInRange(m.counted, b, e) && AtLeastInRange(m.letter, b, e, 4))
+      out->caps.emplace_back(b, e);
+    i = NextWithBit(m.upper, e, n, true);
+  }
+#else
+  EmotionWordsByByte(text, out);
+#endif
+}
+
+void ExclamationRuns(std::string_view text, std::vector<std::pair<size_t, size_t>>* out) {
+  for (size_t i = text.find('!'); i != std::string_view::npos && i < text.size(); i = text.find('!', i)) {
+    size_t b = i, e = i + 1;
+    while (b > 0 && (text[b - 1] == '!' || text[b - 1] == '?')) --b;
+    while (e < text.size() && (text[e] == '!' || text[e] == '?')) ++e;
+    if (e - b >= 2) out->emplace_back(b, e);
+    i = e;
+  }
+}
+
 RE2::Options SignalCueOptions() {
   RE2::Options opt = GroupPatternOptions();
   opt.set_case_sensitive(false);
@@ -309,7 +520,6 @@ struct SignalDetector::Impl {
   // a candidate.
   int profanity_gate = -1;
   std::unique_ptr<RE2> profanity;
-  std::unique_ptr<RE2> exclamations;
 
   // Compiles the cues, adding their patterns to `group` (compiled by the
   // caller), and the built-in emotion patterns; with `builtin` false, only
@@ -359,9 +569,7 @@ Status SignalDetector::Impl::AddCues(std::shared_ptr<internal::RegexSetGroup> gr
   profanity_gate = set->Add(kProfanityGate, /*ignore_case=*/true, &error);
   if (profanity_gate < 0) return InternalError("built-in profanity gate failed to compile: " + error);
   profanity = std::make_unique<RE2>(kProfanity, CueOptions());
-  exclamations = std::make_unique<RE2>("[!?]*(?:!!|\\?!|!\\?)[!?]*", CueOptions());
-  if (!profanity->ok() || !exclamations->ok())
-    return InternalError("built-in emotion patterns failed to compile");
+  if (!profanity->ok()) return InternalError("built-in profanity pattern failed to compile");
   return Status::Ok();
 }
 
@@ -438,34 +646,12 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
   }
 
   // ---- emotion intensity ----
-  std::vector<std::pair<size_t, size_t>> caps_words, elongations, profane, bangs;
-  size_t words = 0;
-  for (size_t i = 0; i < text.size();) {
-    if (!internal::IsWordByte(static_cast<unsigned char>(text[i]))) {
-      ++i;
-      continue;
-    }
-    size_t b = i;
-    while (i < text.size() && internal::IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
-    size_t letters = 0, upper = 0, xs = 0;
-    bool elongated = false;
-    for (size_t k = b; k < i; ++k) {
-      unsigned char c = static_cast<unsigned char>(text[k]);
-      if (!IsAsciiLetter(c)) continue;
-      ++letters;
-      if (c >= 'A' && c <= 'Z') ++upper;
-      if (c == 'x' || c == 'X') ++xs;
-      unsigned char l = AsciiLower(c);
-      if (k >= b + 2 && l != 'x' && l != 'w' && AsciiLower(static_cast<unsigned char>(text[k - 1])) == l &&
-          AsciiLower(static_cast<unsigned char>(text[k - 2])) == l)
-        elongated = true;
-    }
-    if (letters == 0) continue;
-    if (xs == letters) continue;  // a mask such as XXXX
-    ++words;
-    if (letters >= 4 && upper == letters) caps_words.emplace_back(b, i);
-    if (elongated) elongations.emplace_back(b, i);
-  }
+  thread_local internal::EmotionWords emotion;
+  internal::ScanEmotionWords(text, &emotion);
+  const size_t words = emotion.words;
+  const auto& caps_words = emotion.caps;
+  const auto& elongations = emotion.elongations;
+  std::vector<std::pair<size_t, size_t>> profane, bangs;
   {
     // No profanity without the gate's literals.
     size_t pos = maybe_profane ? 0 : text.size();
@@ -475,13 +661,7 @@ SignalResult SignalDetector::Impl::Detect(std::string_view text_in,
       profane.emplace_back(b, b + m.size());
       pos = b + std::max<size_t>(m.size(), 1);
     }
-    // Every run the pattern finds holds a '!'.
-    pos = text.find('!') == std::string_view::npos ? text.size() : 0;
-    while (pos < text.size() && impl.exclamations->Match(sp, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
-      size_t b = static_cast<size_t>(m.data() - text.data());
-      bangs.emplace_back(b, b + m.size());
-      pos = b + std::max<size_t>(m.size(), 1);
-    }
+    internal::ExclamationRuns(text, &bangs);
   }
   double caps_share = words >= 3 ? static_cast<double>(caps_words.size()) / words : 0.0;
   auto capped = [](size_t n) { return static_cast<double>(std::min<size_t>(n, 3)); };

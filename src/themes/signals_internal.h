@@ -5,7 +5,10 @@
 
 #include <re2/re2.h>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace voc {
@@ -23,6 +26,30 @@ std::vector<std::string> BuiltinSignalCuePatterns();
 // gate is a candidate).
 std::string ProfanityPattern();
 std::string ProfanityGatePattern();
+
+// The word features of the emotion-intensity signal. A word is a maximal run
+// of IsWordByte bytes (text_scan.h); one without an ASCII letter, or whose
+// letters are all 'x' (a mask such as XXXX), is not counted.
+struct EmotionWords {
+  size_t words = 0;  // the counted words
+  // [begin, end) of the counted words of four or more letters, all upper
+  // case, and of those with a letter other than 'x' or 'w' three times in a
+  // row (either case).
+  std::vector<std::pair<size_t, size_t>> caps;
+  std::vector<std::pair<size_t, size_t>> elongations;
+};
+
+// Fills `out` from `text`: with bit masks of 64 bytes at a time where SSE2
+// is available, otherwise byte by byte (EmotionWordsByByte).
+void ScanEmotionWords(std::string_view text, EmotionWords* out);
+// The same, byte by byte: the reference the tests hold ScanEmotionWords to.
+void EmotionWordsByByte(std::string_view text, EmotionWords* out);
+
+// The runs of the exclamations cue: every match of
+// `[!?]*(?:!!|\?!|!\?)[!?]*`, searched left to right, which are the maximal
+// runs of '!' and '?' of two or more bytes with a '!' in them. Appends
+// [begin, end) pairs to `out`.
+void ExclamationRuns(std::string_view text, std::vector<std::pair<size_t, size_t>>* out);
 
 }  // namespace internal
 }  // namespace voc
