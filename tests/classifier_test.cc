@@ -18,6 +18,7 @@
 #include "util/bulk_allocator.h"
 #include "classifier/classifier_backend.h"
 #include "classifier/classifier_features.h"
+#include "util/utf8_util.h"
 #include <vector>
 
 namespace {
@@ -90,6 +91,133 @@ TEST_CASE("SortIds sorts like std::sort at every length, with duplicates and ext
       CAPTURE(n);
       CAPTURE(range);
       CHECK(ids == expected);
+    }
+  }
+}
+
+namespace {
+
+// ExtractFeatures' word features read the plain way: the text decoded a code
+// point at a time (a byte that starts no valid sequence is a code point of
+// its own value), each word lower-cased into a string and then hashed.
+std::vector<voc::internal::RawFeature> ReferenceWordFeatures(std::string_view text) {
+  auto decode = [&](size_t i, size_t* len) -> uint32_t {
+    const auto c = static_cast<unsigned char>(text[i]);
+    *len = 1;
+    const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : c >= 0x80 ? 0 : 1;
+    if (need <= 1 || i + need > text.size()) return c;
+    uint32_t cp = c & (0x3Fu >> (need - 1));
+    for (size_t k = 1; k < need; ++k) {
+      const auto d = static_cast<unsigned char>(text[i + k]);
+      if ((d & 0xC0) != 0x80) return c;
+      cp = cp << 6 | (d & 0x3F);
+    }
+    *len = need;
+    return cp;
+  };
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& ch : out)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return out;
+  };
+  auto fnv = [](std::string_view s) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (char ch : s) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
+    return h;
+  };
+  std::vector<voc::internal::RawFeature> out;
+  bool have_prev = false;
+  uint64_t prev = 0;
+  uint32_t prev_begin = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t len;
+    uint32_t cp = decode(i, &len);
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f') {
+      i += len;
+      continue;
+    }
+    const size_t start = i;
+    i += len;
+    if (voc::internal::IsWordCodePoint(cp))
+      while (i < text.size() && voc::internal::IsWordCodePoint(cp = decode(i, &len))) i += len;
+    const std::string word = lower(text.substr(start, i - start));
+    const uint64_t h = fnv(word);
+    if (have_prev)
+      out.push_back({voc::internal::BigramHash(prev, word), voc::internal::FeatureFamily::kWord, true,
+                     prev_begin, static_cast<uint32_t>(i)});
+    out.push_back({h, voc::internal::FeatureFamily::kWord, false, static_cast<uint32_t>(start),
+                   static_cast<uint32_t>(i)});
+    have_prev = true;
+    prev = h;
+    prev_begin = static_cast<uint32_t>(start);
+  }
+  return out;
+}
+
+// A words-only linear model of Synthetic(60, seed) (null if training fails).
+std::unique_ptr<voc::internal::Backend> WordModel(int seed) {
+  auto rows = Synthetic(60, seed);
+  voc::internal::TrainData data = SyntheticTrainData(rows, {"billing", "delivery", "login"});
+  auto model = voc::internal::LinearTrainer(data, false)
+                   .Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+  return model.ok() ? std::move(*model) : nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("ExtractFeatures: word features equal those of a text read a code point at a time") {
+  // Pieces of every byte class: letters of both cases, digits, apostrophes,
+  // punctuation, each kind of white space, multi-byte letters and symbols,
+  // and broken sequences (a lead byte alone, stray continuations, 0xFF).
+  const std::vector<std::string> pieces = {"a",
+                                           "Z",
+                                           "q",
+                                           "Word",
+                                           "0",
+                                           "9",
+                                           "'",
+                                           "_",
+                                           "-",
+                                           "!",
+                                           "?",
+                                           ".",
+                                           " ",
+                                           "   ",
+                                           "\t",
+                                           "\n",
+                                           "\r",
+                                           "\v",
+                                           "\f",
+                                           "\xC3\xA9",
+                                           "\xC3\x89",
+                                           "\xC3\x9F",
+                                           "\xE4\xB8\xAD",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xE2\x80\x99",
+                                           "\xC3",
+                                           "\xE2\x80",
+                                           "\x80",
+                                           "\xFF",
+                                           "\xC3\xA9t\xC3\xA9",
+                                           "lexnone"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t count = rng() % 40;
+    for (size_t k = 0; k < count; ++k) text += pieces[rng() % pieces.size()];
+    std::vector<voc::internal::RawFeature> got;
+    voc::internal::ExtractFeatures(text, &got, /*char_ngrams=*/false);
+    const auto want = ReferenceWordFeatures(text);
+    CAPTURE(text);
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      CAPTURE(i);
+      CHECK(got[i].hash == want[i].hash);
+      CHECK(got[i].pair == want[i].pair);
+      CHECK(got[i].family == want[i].family);
+      CHECK(got[i].begin == want[i].begin);
+      CHECK(got[i].end == want[i].end);
     }
   }
 }
@@ -664,6 +792,28 @@ TEST_CASE("Linear backend: the packed prediction tables give the reference decis
         REQUIRE(fast.size() == ref.size());
         for (size_t l = 0; l < fast.size(); ++l) CHECK(fast[l] == doctest::Approx(ref[l]).epsilon(1e-5));
       }
+    }
+  }
+}
+
+TEST_CASE("Linear backend, words only: the packed decisions equal the reference bit for bit at any count") {
+  // One family of features: the packed path adds the same terms in the same
+  // order of rows as the reference, so the sums agree exactly, whatever the
+  // repeats of a word (its sublinear term frequency, from a table below 64).
+  auto model = WordModel(9);
+  REQUIRE(model != nullptr);
+  model->Quantize(80);
+  auto loaded = voc::internal::LoadLinear(model->Serialize(), 3, false);
+  REQUIRE(loaded.ok());
+  for (size_t count : {1, 2, 3, 7, 63, 64, 65, 200}) {
+    std::string text = "refund the courier";
+    for (size_t k = 0; k < count; ++k) text += k % 3 ? " charged" : " package twice";
+    for (const voc::internal::Backend* m : {model.get(), loaded->get()}) {
+      std::vector<double> fast, ref;
+      REQUIRE(voc::internal::LinearDecisions(*m, text, false, &fast));
+      REQUIRE(voc::internal::LinearDecisions(*m, text, true, &ref));
+      CAPTURE(count);
+      CHECK(fast == ref);
     }
   }
 }

@@ -22,7 +22,7 @@ constexpr uint64_t kCharSeed = 0x84222325cbf29ce4ULL;
 inline uint64_t FnvByte(uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
 
 // ASCII upper case to lower case; every other byte as it is.
-inline unsigned char LowerByte(unsigned char c) {
+constexpr unsigned char LowerByte(unsigned char c) {
   return static_cast<unsigned char>(c - 'A') < 26 ? static_cast<unsigned char>(c + 32) : c;
 }
 
@@ -80,6 +80,21 @@ struct AsciiClasses {
 };
 constexpr AsciiClasses kAsciiClass;
 
+// Every byte's class (ASCII as kAsciiClass; a byte >= 0x80 is kMultiClass,
+// part of a sequence to decode) and its lower-cased form, one load each.
+constexpr uint8_t kMultiClass = 3;
+struct ByteTables {
+  uint8_t cls[256];
+  unsigned char lower[256];
+  constexpr ByteTables() : cls(), lower() {
+    for (int b = 0; b < 256; ++b) {
+      cls[b] = b < 128 ? kAsciiClass[static_cast<unsigned char>(b)] : kMultiClass;
+      lower[b] = LowerByte(static_cast<unsigned char>(b));
+    }
+  }
+};
+constexpr ByteTables kBytes;
+
 }  // namespace
 
 uint64_t BigramHash(uint64_t left, std::string_view right) {
@@ -112,7 +127,8 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
   bool have_prev = false;
   size_t i = 0;
   while (i < n) {
-    if (p[i] < 0x80 && kAsciiClass[p[i]] == kSpaceClass) {
+    uint8_t cls = kBytes.cls[p[i]];
+    if (cls == kSpaceClass) {
       ++i;
       continue;
     }
@@ -121,24 +137,25 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
     uint64_t hb = have_prev ? FnvByte(prev, ' ') : 0;
     auto take = [&](size_t len) {  // hashes the next `len` bytes into both
       for (size_t k = 0; k < len; ++k) {
-        h = FnvByte(h, LowerByte(p[i + k]));
-        hb = FnvByte(hb, LowerByte(p[i + k]));
+        h = FnvByte(h, kBytes.lower[p[i + k]]);
+        hb = FnvByte(hb, kBytes.lower[p[i + k]]);
       }
       i += len;
     };
     size_t len = 1;
-    const uint32_t cp = p[i] < 0x80 ? p[i] : Decode(p + i, n - i, &len);
-    if (IsWordCp(cp)) {
+    const bool word = cls == kWordClass || (cls == kMultiClass && IsWordCp(Decode(p + i, n - i, &len)));
+    if (word) {
       take(len);
       while (i < n) {
-        if (p[i] < 0x80) {  // ASCII fast path
-          if (kAsciiClass[p[i]] != kWordClass) break;
-          const unsigned char c = LowerByte(p[i]);
+        cls = kBytes.cls[p[i]];
+        if (cls == kWordClass) {  // ASCII fast path
+          const unsigned char c = kBytes.lower[p[i]];
           h = FnvByte(h, c);
           hb = FnvByte(hb, c);
           ++i;
           continue;
         }
+        if (cls != kMultiClass) break;
         size_t l;
         if (!IsWordCp(Decode(p + i, n - i, &l))) break;
         take(l);
@@ -319,18 +336,23 @@ void SortIds(std::vector<uint32_t>* ids) {
   // past the end hold the largest value, below no id). Equal ids have the
   // same count: they take the free slots after it, which no other id's
   // count reaches.
+  // Eight lanes a step, in two sums: half the loop's overhead.
   alignas(16) int32_t biased[kMaxRanked];
-  const size_t padded = (n + 3) & ~size_t{3};
+  const size_t padded = (n + 7) & ~size_t{7};
   for (size_t i = 0; i < n; ++i) biased[i] = static_cast<int32_t>((*ids)[i] ^ 0x80000000u);
   for (size_t i = n; i < padded; ++i) biased[i] = INT32_MAX;
   bool taken[kMaxRanked] = {};
   uint32_t* out = ids->data();
   for (size_t i = 0; i < n; ++i) {
     const __m128i x = _mm_set1_epi32(biased[i]);
-    __m128i below = _mm_setzero_si128();
-    for (size_t j = 0; j < padded; j += 4)
+    __m128i below = _mm_setzero_si128(), below2 = _mm_setzero_si128();
+    for (size_t j = 0; j < padded; j += 8) {
       below = _mm_sub_epi32(below,
                             _mm_cmplt_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(biased + j)), x));
+      below2 = _mm_sub_epi32(
+          below2, _mm_cmplt_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(biased + j + 4)), x));
+    }
+    below = _mm_add_epi32(below, below2);
     below = _mm_add_epi32(below, _mm_shuffle_epi32(below, 0x4E));
     below = _mm_add_epi32(below, _mm_shuffle_epi32(below, 0xB1));
     size_t rank = static_cast<size_t>(_mm_cvtsi128_si32(below));

@@ -176,6 +176,21 @@ void PutVarint(ByteWriter* w, uint64_t v) {
   w->U8(static_cast<uint8_t>(v));
 }
 
+// 1 + ln(c) for small counts c (1 for c = 1; c = 0 is never asked), as
+// LinearModel::SublinearTf would compute them.
+struct SublinearTfTable {
+  double tf[64];
+  SublinearTfTable() {
+    tf[0] = 0.0;
+    tf[1] = 1.0;
+    for (uint64_t c = 2; c < std::size(tf); ++c) {
+      volatile double x = static_cast<double>(c);  // by the library's log, not folded at compile time
+      tf[c] = 1.0 + std::log(x);
+    }
+  }
+};
+const SublinearTfTable kSublinearTf;
+
 class LinearModel : public Backend {
  public:
   const char* name() const override { return "linear"; }
@@ -290,9 +305,15 @@ class LinearModel : public Backend {
                               doc.begin());
       for (size_t j = run.lo; j-- > 0 && doc[j].end > p.begin;)
         if (!doc[j].pair) run.cut = true;  // a word holding the part's first byte
-      run.hi = run.lo;
-      for (; run.hi < doc.size() && doc[run.hi].end <= p.end; ++run.hi)
-        if (!doc[run.hi].pair) run.last = static_cast<int64_t>(run.hi);
+      run.hi = static_cast<size_t>(
+          std::partition_point(doc.begin() + static_cast<std::ptrdiff_t>(run.lo), doc.end(),
+                               [&p](const RawFeature& f) { return f.end <= p.end; }) -
+          doc.begin());
+      for (size_t j = run.hi; j-- > run.lo;)
+        if (!doc[j].pair) {
+          run.last = static_cast<int64_t>(j);
+          break;
+        }
       for (size_t j = run.hi; j < doc.size() && doc[j].begin < p.end; ++j)
         if (!doc[j].pair) run.cut = true;  // a word holding the part's last byte
       if (run.cut) continue;
@@ -506,34 +527,69 @@ class LinearModel : public Backend {
                           std::vector<std::pair<uint32_t, float>> vals[2],
                           const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
                           uint32_t times = 0, bool prefetched = false) const {
-    vals[0].clear();
-    vals[1].clear();
     const size_t stride = bias_.size() + 1;
     if (!prefetched)
       for (int family = 0; family < 2; ++family)
         for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
     for (int family = 0; family < 2; ++family) {
-      const auto& v = rows[family];
-      static const std::vector<std::pair<uint32_t, uint32_t>> kNone;
-      const auto& ex = extra != nullptr && times > 0 ? extra[family] : kNone;
-      if (v.empty() && ex.empty()) continue;
-      double norm = 0;
-      // The rows in ascending order, each with its count: a merge of the
-      // runs of `v` and the entries of `e`.
-      size_t a = 0, k = 0;
-      while (a < v.size() || k < ex.size()) {
-        const uint32_t row = k == ex.size() || (a < v.size() && v[a] < ex[k].first) ? v[a] : ex[k].first;
-        uint64_t count = 0;
-        while (a < v.size() && v[a] == row) ++a, ++count;
-        if (k < ex.size() && ex[k].first == row) count += uint64_t{ex[k++].second} * times;
-        const double tf = count == 1 ? 1.0 : 1.0 + std::log(static_cast<double>(count));
-        const double val = tf * rows_[row * stride];
-        norm += val * val;
-        vals[family].push_back({row, static_cast<float>(val)});
+      const uint32_t* v = rows[family].data();
+      const size_t nv = rows[family].size();
+      const std::pair<uint32_t, uint32_t>* ex = nullptr;
+      size_t ne = 0;
+      if (extra != nullptr && times > 0) {
+        ex = extra[family].data();
+        ne = extra[family].size();
       }
+      auto& out = vals[family];
+      // Room for every row (written through a pointer, then cut to size):
+      // the vector only grows, so a text costs no fill of what it reuses.
+      if (out.size() < nv + ne) out.resize(nv + ne);
+      std::pair<uint32_t, float>* o = out.data();
+      double norm = 0;
+      const float* table = rows_.data();
+      auto emit = [&](uint32_t row, uint64_t count) __attribute__((always_inline)) {
+        const double val = SublinearTf(count) * table[row * stride];
+        norm += val * val;
+        *o++ = {row, static_cast<float>(val)};
+      };
+      // The rows in ascending order, each with its count: each run of `v`
+      // after the entries of `ex` below it, merged with the entry equal to it.
+      // `next`: the row of the next entry of `ex` (past the end, above any row).
+      constexpr uint32_t kPastEnd = UINT32_MAX;  // rows are < kMaxFeatures
+      size_t k = 0;
+      uint32_t next = ne > 0 ? ex[0].first : kPastEnd;
+      auto advance = [&]() __attribute__((always_inline)) {
+        ++k;
+        next = k < ne ? ex[k].first : kPastEnd;
+      };
+      for (size_t a = 0; a < nv;) {
+        const uint32_t row = v[a];
+        while (next < row) {
+          emit(next, uint64_t{ex[k].second} * times);
+          advance();
+        }
+        size_t b = a + 1;
+        while (b < nv && v[b] == row) ++b;
+        uint64_t count = b - a;
+        if (next == row) {
+          count += uint64_t{ex[k].second} * times;
+          advance();
+        }
+        emit(row, count);
+        a = b;
+      }
+      for (; k < ne; ++k) emit(ex[k].first, uint64_t{ex[k].second} * times);
+      out.resize(static_cast<size_t>(o - out.data()));
       const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
-      for (auto& e : vals[family]) e.second *= inv;
+      for (auto& e : out) e.second *= inv;
     }
+  }
+
+  // The sublinear term frequency 1 + ln(count) (1 for one occurrence); the
+  // small counts from a table of the same values (kSublinearTf).
+  static double SublinearTf(uint64_t count) {
+    return count < std::size(kSublinearTf.tf) ? kSublinearTf.tf[count]
+                                              : 1.0 + std::log(static_cast<double>(count));
   }
 
   // Decision values from the values of ValuesOfRows.
