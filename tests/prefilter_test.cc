@@ -84,6 +84,20 @@ std::vector<std::string> Variants(const std::string& text) {
   return {text, upper, kelvin, long_s, repeated};
 }
 
+// Adds `patterns` to `group` and compiles it; returns them compiled by RE2
+// with `options`, the reference for Search.
+std::vector<std::unique_ptr<RE2>> AddAll(const std::vector<std::string>& patterns,
+                                         const RE2::Options& options, RegexSetGroup* group) {
+  std::vector<std::unique_ptr<RE2>> res;
+  for (const auto& p : patterns) {
+    std::string error;
+    REQUIRE(group->Add(p, &error) >= 0);
+    res.push_back(std::make_unique<RE2>(p, options));
+  }
+  group->Compile();
+  return res;
+}
+
 // Checks that group.Search gives the matches RE2 gives, one after the other
 // from the start, for the patterns `which` on `text` (the pipeline searches
 // only candidates; a candidate that does not match must find nothing);
@@ -547,13 +561,7 @@ TEST_CASE(
   RE2::Options opt = voc::internal::SignalCueOptions();
   RegexSetGroup group(opt);
   std::vector<std::string> patterns = voc::internal::BuiltinSignalCuePatterns();
-  std::vector<std::unique_ptr<RE2>> res;
-  for (const auto& p : patterns) {
-    std::string error;
-    REQUIRE(group.Add(p, &error) >= 0);
-    res.push_back(std::make_unique<RE2>(p, opt));
-  }
-  group.Compile();
+  const std::vector<std::unique_ptr<RE2>> res = AddAll(patterns, opt, &group);
   // Long texts, so that the atoms are located and every search goes
   // through the scopes, which the threads build concurrently.
   std::vector<std::string> texts;
@@ -916,4 +924,49 @@ TEST_CASE("FlatStringMap: a key's hash reads its own bytes only") {
       CHECK(voc::internal::HashBytes(c) != voc::internal::HashBytes(ka));
     }
   }
+}
+
+TEST_CASE("LiteralPrefilter: Search within the match bounds of each atom equals a search of the whole text") {
+  // Patterns whose matches are short (in bytes, or in separators around
+  // \w+) and need atoms of two parts; texts where the parts occur far apart,
+  // close together, across a sentence end, and at the edges.
+  const std::vector<std::string> patterns = {
+      "(?i)\\bno (?:\\w+ ){0,2}(?:manual|charger)s?\\b",
+      "\\b(?:late|annual) fees?\\b[^.!?\\n]{0,20}?\\b(?:waived|refunded)\\b",
+      "(?i)\\b(?:charged|billed)\\w* (?:me )?twice\\b",
+      "\\b(?:called|phoned)\\b[^.!?\\n]{0,40}?(?:,|\\band\\b) ?(?:called|wrote)\\b"};
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  const std::vector<std::unique_ptr<RE2>> res = AddAll(patterns, opt, &group);
+  const std::vector<std::string> pieces = {
+      "There was no manual in the box",
+      "no printed paper user manual",
+      "no manual",
+      "No, the charger",
+      "the late fee was finally waived",
+      "a late fee that the bank, after weeks, waived",
+      "late fees were not waived. Waived",
+      "they charged me twice",
+      "BILLEDDD twice",
+      "charged me again twice",
+      "I called them, and wrote",
+      "I phoned and phoned and called",
+      "called the bank many many many many many many times and then I wrote",
+      "words words words words words words",
+      "caf\xC3\xA9 manual"};
+  std::mt19937 rng(7);
+  std::vector<int> all(patterns.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  size_t located = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    while (text.size() < LiteralPrefilter::kLocateBytes + 100) {
+      text += pieces[rng() % pieces.size()];
+      text += rng() % 3 == 0 ? ". " : " ";
+    }
+    CAPTURE(text);
+    located += CheckSearch(group, res, all, text);
+  }
+  CHECK(located == 300);
 }

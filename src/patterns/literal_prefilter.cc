@@ -11,6 +11,7 @@
 
 #include "util/bulk_allocator.h"
 #include "patterns/pattern_alphabet.h"
+#include "patterns/pattern_length.h"
 #include "util/utf8_util.h"
 
 namespace voc {
@@ -435,6 +436,12 @@ void LiteralPrefilter::Compile() {
   for (int i = 0; i < count_; ++i)
     if (root_[static_cast<size_t>(i)] >= 0)
       node_pattern_[static_cast<size_t>(root_[static_cast<size_t>(i)])] = i;
+  node_root_.assign(nodes_.size(), -1);
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    int r = static_cast<int>(n);
+    while (parent_[static_cast<size_t>(r)] >= 0) r = parent_[static_cast<size_t>(r)];
+    node_root_[n] = r;
+  }
   std::vector<std::vector<int>> leaves(atoms_.size());
   for (size_t n = 0; n < nodes_.size(); ++n)
     if (nodes_[n].op == AtomRequirement::Op::kAtom)
@@ -448,6 +455,38 @@ void LiteralPrefilter::Compile() {
   scopes_ = std::make_unique<Scope[]>(static_cast<size_t>(count_));
   unfiltered_ = static_cast<int>(always_.size());
   compiled_ = true;
+}
+
+template <typename OnMet>
+bool LiteralPrefilter::Propagate(const std::vector<int>& atoms, int root, OnMet on_met) const {
+  // A leaf or an OR holds when one child does, an AND when all do (count_of
+  // counts them).
+  thread_local std::vector<uint32_t> count_of;
+  thread_local std::vector<int> touched;
+  if (count_of.size() < nodes_.size()) count_of.resize(nodes_.size(), 0);
+  touched.clear();
+  bool stop = false;
+  for (size_t k = 0; k < atoms.size() && !stop; ++k) {
+    const auto a = static_cast<size_t>(atoms[k]);
+    for (uint32_t l = atom_leaves_begin_[a]; l < atom_leaves_begin_[a + 1] && !stop; ++l) {
+      if (root >= 0 && node_root_[static_cast<size_t>(atom_leaves_[l])] != root) continue;
+      for (int n = atom_leaves_[l]; n >= 0;) {
+        const auto u = static_cast<size_t>(n);
+        const Node& node = nodes_[u];
+        if (count_of[u] == 0) touched.push_back(n);
+        const uint32_t needed = node.op == AtomRequirement::Op::kAnd ? node.end - node.begin : 1;
+        if (count_of[u] >= needed) break;  // held already
+        if (++count_of[u] < needed) break;
+        if (node_pattern_[u] >= 0 && on_met(node_pattern_[u])) {
+          stop = true;
+          break;
+        }
+        n = parent_[u];
+      }
+    }
+  }
+  for (int n : touched) count_of[static_cast<size_t>(n)] = 0;
+  return stop;
 }
 
 void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates) const {
@@ -495,26 +534,10 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
   // The requirements met, from the leaves of the atoms found up: a leaf or
   // an OR holds when one child does, an AND when all do (count_of counts
   // them); a root that holds makes its pattern a candidate.
-  thread_local std::vector<uint32_t> count_of;
-  thread_local std::vector<int> touched;
-  if (count_of.size() < nodes_.size()) count_of.resize(nodes_.size(), 0);
-  touched.clear();
-  for (int a : found) {
-    const auto k = static_cast<size_t>(a);
-    for (uint32_t l = atom_leaves_begin_[k]; l < atom_leaves_begin_[k + 1]; ++l) {
-      for (int n = atom_leaves_[l]; n >= 0;) {
-        const auto u = static_cast<size_t>(n);
-        const Node& node = nodes_[u];
-        if (count_of[u] == 0) touched.push_back(n);
-        const uint32_t needed = node.op == AtomRequirement::Op::kAnd ? node.end - node.begin : 1;
-        if (count_of[u] >= needed) break;  // held already
-        if (++count_of[u] < needed) break;
-        if (node_pattern_[u] >= 0) candidates->push_back(node_pattern_[u]);
-        n = parent_[u];
-      }
-    }
-  }
-  for (int n : touched) count_of[static_cast<size_t>(n)] = 0;
+  Propagate(found, -1, [&](int pattern) {
+    candidates->push_back(pattern);
+    return false;
+  });
   std::sort(candidates->begin(), candidates->end());
   if (!always_.empty()) {
     const auto mid = static_cast<std::ptrdiff_t>(candidates->size());
@@ -577,8 +600,31 @@ LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
   for (int a : scope.atom_list)
     scope.atom_bits[static_cast<size_t>(a) / 64] |= uint64_t{1} << (static_cast<size_t>(a) % 64);
   for (size_t c = 0; c < 128; ++c) scope.barrier[c] = !alphabet[c];
+  scope.bounds = ReadMatchBounds(p.text, !p.options.case_sensitive());
+  for (size_t c = 0; c < 256; ++c)
+    scope.kind[c] = scope.barrier[c]                                 ? Scope::kBarrier
+                    : IsSeparatorByte(static_cast<unsigned char>(c)) ? Scope::kSeparator
+                                                                     : Scope::kFree;
+  // The atoms of the whole requirement, which a window must meet when it
+  // asks more than one of the witness atoms (it has an AND).
+  scope.all_bits.assign(scope.atom_bits.size(), 0);
+  std::vector<int> stack{root};
+  while (!stack.empty()) {
+    const Node& n = nodes_[static_cast<size_t>(stack.back())];
+    stack.pop_back();
+    if (n.op == AtomRequirement::Op::kAtom) {
+      scope.all_bits[static_cast<size_t>(n.atom) / 64] |= uint64_t{1} << (static_cast<size_t>(n.atom) % 64);
+      continue;
+    }
+    if (n.op == AtomRequirement::Op::kAnd) scope.check = true;
+    for (uint32_t c = n.begin; c < n.end; ++c) stack.push_back(children_[c]);
+  }
   scope.usable = true;
   return scope;
+}
+
+bool LiteralPrefilter::Holds(int root, const std::vector<int>& atoms) const {
+  return Propagate(atoms, root, [](int) { return true; });
 }
 
 const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
@@ -598,22 +644,24 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
   if (!scope.usable) return search(pos, text.size());
   // A match that starts at `pos` or later holds an occurrence of one of the
   // pattern's atoms that starts there or later, and lies in the barrier-free
-  // run around it. The runs around such occurrences are searched in order;
-  // runs less than kJoinBytes apart are searched in one call, text between
-  // them included (a search costs as much as a few hundred bytes).
+  // run around it, within the reach of the pattern's match bounds
+  // (pattern_length.h) on either side of the occurrence. The windows around
+  // such occurrences are searched in order; windows less than kJoinBytes
+  // apart are searched in one call, text between them included (a search
+  // costs as much as a few dozen bytes).
   constexpr size_t kJoinBytes = 384;
-  // The offsets of the pattern's atoms from `pos` on, in order: read from
-  // all the occurrences when they are few, otherwise from each atom's run
-  // of `by_atom` (a narrative holds a thousand occurrences of all atoms, a
+  // The occurrences of the pattern's atoms from `pos` on: read from all the
+  // occurrences when they are few, otherwise from each atom's run of
+  // `by_atom` (a narrative holds a thousand occurrences of all atoms, a
   // pattern's few of them).
-  thread_local std::vector<uint32_t> starts;
-  starts.clear();
+  thread_local std::vector<AtomMatcher::Occurrence> found;
+  found.clear();
   if (atoms.by_atom.empty() || atoms.at.size() <= 8 * scope.atom_list.size()) {
     auto o = std::lower_bound(atoms.at.begin(), atoms.at.end(), pos,
                               [](const AtomMatcher::Occurrence& x, size_t key) { return x.begin < key; });
     for (; o != atoms.at.end(); ++o) {
       const auto a = static_cast<size_t>(o->atom);
-      if (scope.atom_bits[a / 64] >> (a % 64) & 1) starts.push_back(o->begin);
+      if (scope.atom_bits[a / 64] >> (a % 64) & 1) found.push_back(*o);
     }
   } else {
     for (int a : scope.atom_list) {
@@ -621,27 +669,98 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
                                 [](const AtomMatcher::Occurrence& x, const std::pair<int, size_t>& key) {
                                   return x.atom != key.first ? x.atom < key.first : x.begin < key.second;
                                 });
-      for (; o != atoms.by_atom.end() && o->atom == a; ++o) starts.push_back(o->begin);
+      for (; o != atoms.by_atom.end() && o->atom == a; ++o) found.push_back(*o);
     }
-    std::sort(starts.begin(), starts.end());
   }
   const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  const MatchBounds& bounds = scope.bounds;
+  constexpr size_t kInf = MatchBounds::kUnbounded;
+  thread_local std::vector<std::pair<size_t, size_t>> windows;
+  windows.clear();
+  if (bounds.bytes == kInf && bounds.separators == kInf) {
+    // The whole run around each occurrence.
+    std::sort(
+        found.begin(), found.end(),
+        [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) { return x.begin < y.begin; });
+    for (const AtomMatcher::Occurrence& o : found) {
+      const size_t at = o.begin;
+      if (!windows.empty() && at < windows.back().second) continue;  // in the run already
+      size_t begin = at, end = at;
+      while (begin > pos && !scope.barrier[b[begin - 1]]) --begin;
+      while (end < text.size() && !scope.barrier[b[end]]) ++end;
+      windows.emplace_back(begin, end);
+    }
+  } else {
+    for (const AtomMatcher::Occurrence& o : found) {
+      const size_t at = o.begin, n = atoms_[static_cast<size_t>(o.atom)].size();
+      // The occurrence's own bytes: a barrier, or more bytes or separators
+      // than a match holds, and no match holds this occurrence.
+      size_t seps = 0;
+      bool barred = false;
+      for (size_t k = at; k < at + n; ++k) {
+        seps += scope.kind[b[k]] == Scope::kSeparator;
+        barred |= scope.kind[b[k]] == Scope::kBarrier;
+      }
+      if (barred || n > bounds.bytes || seps > bounds.separators) continue;
+      const size_t reach = bounds.bytes == kInf ? kInf : bounds.bytes - n;
+      const size_t budget = bounds.separators == kInf ? kInf : bounds.separators - seps;
+      const size_t left_limit = reach == kInf || at - pos <= reach ? pos : at - reach;
+      size_t begin = at;
+      for (size_t used = 0; begin > left_limit; --begin) {
+        const uint8_t k = scope.kind[b[begin - 1]];
+        if (k != Scope::kFree && (k == Scope::kBarrier || used++ == budget)) break;
+      }
+      const size_t right_limit =
+          reach == kInf || text.size() - (at + n) <= reach ? text.size() : at + n + reach;
+      size_t end = at + n;
+      for (size_t used = 0; end < right_limit; ++end) {
+        const uint8_t k = scope.kind[b[end]];
+        if (k != Scope::kFree && (k == Scope::kBarrier || used++ == budget)) break;
+      }
+      windows.emplace_back(begin, end);
+    }
+    std::sort(windows.begin(), windows.end());
+  }
+  // A match meets the pattern's whole requirement with the atoms it holds:
+  // a window whose atoms do not meet it holds no match.
+  thread_local std::vector<uint64_t> present;
+  thread_local std::vector<int> marked;
+  auto holds = [&](size_t wb, size_t we) {
+    if (present.size() < scope.all_bits.size()) present.resize(scope.all_bits.size(), 0);
+    marked.clear();
+    auto o = std::lower_bound(atoms.at.begin(), atoms.at.end(), wb,
+                              [](const AtomMatcher::Occurrence& x, size_t key) { return x.begin < key; });
+    for (; o != atoms.at.end() && o->begin < we; ++o) {
+      const auto a = static_cast<size_t>(o->atom);
+      if (!(scope.all_bits[a / 64] >> (a % 64) & 1) || o->begin + atoms_[a].size() > we) continue;
+      if (!(present[a / 64] >> (a % 64) & 1)) {
+        present[a / 64] |= uint64_t{1} << (a % 64);
+        marked.push_back(o->atom);
+      }
+    }
+    for (int a : marked) present[static_cast<size_t>(a) / 64] = 0;
+    return Holds(root_[static_cast<size_t>(i)], marked);
+  };
+  if (scope.check) {
+    size_t kept = 0;
+    for (const auto& w : windows)
+      if (holds(w.first, w.second)) windows[kept++] = w;
+    windows.resize(kept);
+  }
   bool open = false;
   size_t begin = 0, end = 0;  // the region to search, when open
-  for (const uint32_t start : starts) {
-    const size_t at = start;
-    if (open && at < end) continue;  // in the region already
-    if (open && at - end > kJoinBytes) {
+  for (const auto& [wb, we] : windows) {
+    if (open && wb > end + kJoinBytes) {
       if (search(begin, end)) return true;
       open = false;
     }
     if (!open) {
-      begin = at;
-      while (begin > pos && !scope.barrier[b[begin - 1]]) --begin;
+      begin = wb;
+      end = we;
       open = true;
+    } else {
+      end = std::max(end, we);
     }
-    end = at;
-    while (end < text.size() && !scope.barrier[b[end]]) ++end;
   }
   if (open) return search(begin, end);
   return false;

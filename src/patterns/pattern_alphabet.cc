@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "patterns/pattern_syntax.h"
+
 namespace voc {
 namespace internal {
 namespace {
@@ -27,27 +29,6 @@ void FoldCases(Ascii* a) {
       a->set(c - 'a' + 'A');
     }
   }
-}
-
-bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-uint32_t HexValue(char c) {
-  return c <= '9' ? static_cast<uint32_t>(c - '0') : static_cast<uint32_t>((c | 0x20) - 'a' + 10);
-}
-
-// Reads one UTF-8 character at `*i`; false if malformed.
-bool ReadUtf8(std::string_view p, size_t* i, uint32_t* cp) {
-  const auto b = static_cast<unsigned char>(p[*i]);
-  size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-  if (len == 0 || *i + len > p.size()) return false;
-  uint32_t v = len == 1 ? b : b & (0x7F >> len);
-  for (size_t k = 1; k < len; ++k) {
-    const auto c = static_cast<unsigned char>(p[*i + k]);
-    if ((c >> 6) != 2) return false;
-    v = v << 6 | (c & 0x3F);
-  }
-  *i += len;
-  *cp = v;
-  return true;
 }
 
 // One parsed element: the code points it may stand for, as an ASCII set and
@@ -113,47 +94,21 @@ bool ReadEscape(std::string_view p, size_t* i, bool in_class, Item* out, bool* z
       if (in_class) return false;
       *zero_width = true;
       return true;
-    case 'a':
-      *out = Char(7);
-      return true;
-    case 'f':
-      *out = Char('\f');
-      return true;
-    case 't':
-      *out = Char('\t');
-      return true;
-    case 'n':
-      *out = Char('\n');
-      return true;
-    case 'r':
-      *out = Char('\r');
-      return true;
-    case 'v':
-      *out = Char('\v');
-      return true;
     case 'x': {
       uint32_t v = 0;
-      if (*i < p.size() && p[*i] == '{') {
-        size_t k = *i + 1;
-        for (; k < p.size() && IsHex(p[k]) && k - *i <= 8; ++k) v = v * 16 + HexValue(p[k]);
-        if (k == *i + 1 || k >= p.size() || p[k] != '}') return false;
-        *i = k + 1;
-      } else {
-        if (*i + 2 > p.size() || !IsHex(p[*i]) || !IsHex(p[*i + 1])) return false;
-        v = HexValue(p[*i]) * 16 + HexValue(p[*i + 1]);
-        *i += 2;
-      }
+      if (!ReadPatternHexEscape(p, i, &v)) return false;
       *out = Char(v);
       return true;
     }
     default:
       break;
   }
-  if (c >= '0' && c <= '7') {  // octal, up to three digits
-    uint32_t v = static_cast<uint32_t>(c - '0');
-    for (int k = 0; k < 2 && *i < p.size() && p[*i] >= '0' && p[*i] <= '7'; ++k, ++*i)
-      v = v * 8 + static_cast<uint32_t>(p[*i] - '0');
+  if (uint32_t v = 0; PatternControlEscape(c, &v)) {
     *out = Char(v);
+    return true;
+  }
+  if (c >= '0' && c <= '7') {  // octal, up to three digits
+    *out = Char(ReadPatternOctal(p, i, c));
     return true;
   }
   // Any other escaped punctuation stands for itself; escaped letters and
@@ -173,7 +128,7 @@ bool ReadClassMember(std::string_view p, size_t* k, Item* out) {
     return ReadEscape(p, k, true, out, &zero_width);
   }
   uint32_t cp;
-  if (!ReadUtf8(p, k, &cp)) return false;
+  if (!ReadPatternUtf8(p, k, &cp)) return false;
   *out = Char(cp);
   return true;
 }
@@ -286,7 +241,7 @@ bool MatchAlphabet(std::string_view p, Ascii* ascii) {
       }
       default: {
         uint32_t cp;
-        if (!ReadUtf8(p, &i, &cp)) return false;
+        if (!ReadPatternUtf8(p, &i, &cp)) return false;
         it = Char(cp);
         break;
       }
