@@ -5,8 +5,16 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/adapter_internal.h"
+#include "text/segment.h"
 
 #include "voc/analyzer.h"
 #include "voc/pipeline.h"
@@ -423,4 +431,190 @@ TEST_CASE("ThemeAdapter: the Analyzer's adapted themes equal Classify's, social 
     adapted += want.empty() ? 0 : 1;
   }
   CHECK(adapted >= 3);
+}
+
+namespace {
+
+// A byte of a word, for the adapter: an ASCII letter or digit, an
+// apostrophe, or any byte of a non-ASCII character.
+bool WordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+}
+
+// The words of `s` as the adapter reads them: runs of word bytes, ASCII
+// capitals lower-cased, trailing apostrophes dropped, two bytes or more.
+std::vector<std::string> PlainWords(std::string_view s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size();) {
+    if (!WordByte(static_cast<unsigned char>(s[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < s.size() && WordByte(static_cast<unsigned char>(s[j]))) ++j;
+    std::string w(s.substr(i, j - i));
+    for (char& c : w)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    while (!w.empty() && w.back() == '\'') w.pop_back();
+    if (w.size() >= 2) out.push_back(w);
+    i = j;
+  }
+  return out;
+}
+
+// The classifiers' view of `text`, plainly: non-words blanked (segment.h),
+// then every mask ("[" capitals, digits or "_" "]") and every word that is
+// a number, shorter than two bytes or one the adapter blanks.
+std::string PlainContent(const voc::ThemeAdapter& adapter, std::string_view text, bool* content) {
+  std::string out;
+  voc::internal::BlankNonWords(text, &out);
+  *content = false;
+  for (size_t i = 0; i < out.size();) {
+    if (out[i] == '[') {
+      size_t j = i + 1;
+      while (j < out.size() &&
+             ((out[j] >= 'A' && out[j] <= 'Z') || out[j] == '_' || (out[j] >= '0' && out[j] <= '9')))
+        ++j;
+      if (j > i + 1 && j < out.size() && out[j] == ']') {
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(i),
+                  out.begin() + static_cast<std::ptrdiff_t>(j + 1), ' ');
+        i = j + 1;
+        continue;
+      }
+    }
+    if (!WordByte(static_cast<unsigned char>(out[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < out.size() && WordByte(static_cast<unsigned char>(out[j]))) ++j;
+    const std::string word = out.substr(i, j - i);
+    const bool number = std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const std::vector<std::string> lower = PlainWords(word);
+    const bool drop = number || lower.empty() || voc::internal::AdapterBlanks(adapter, lower[0]);
+    if (drop)
+      std::fill(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(j),
+                ' ');
+    else
+      *content = true;
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ThemeAdapter: the classifiers' view of a text is the plain reading of what it blanks") {
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
+  // Pieces in every case, with apostrophes, digits, masks, social tokens,
+  // non-ASCII letters, stop words and the rules' words.
+  const char* pieces[] = {"invoice",
+                          "Invoice",
+                          "INVOICE",
+                          "the",
+                          "The",
+                          "THE",
+                          "I'm",
+                          "don't",
+                          "fee's",
+                          "fees'",
+                          "'tis",
+                          "123",
+                          "12ab",
+                          "007",
+                          "[EMAIL]",
+                          "[ACCOUNT_2]",
+                          "[abc]",
+                          "[",
+                          "]",
+                          "@user",
+                          "#tag",
+                          "#Fee",
+                          "https://t.co/x1",
+                          "café",
+                          "NAÏVE",
+                          "''",
+                          "'",
+                          "x",
+                          "Courier",
+                          "1,234.56",
+                          "charged",
+                          "Charged",
+                          "PARCEL",
+                          "broken",
+                          "a",
+                          "of",
+                          "Ü",
+                          "10:30pm",
+                          "jo@x.com"};
+  const char* gaps[] = {" ", "", ", ", "!", "\n", "-", "  ", "?'", "\t"};
+  std::mt19937 rng(7);
+  std::vector<std::string> texts(Corpus());
+  for (const char* t : kMissed) texts.push_back(t);
+  for (int k = 0; k < 3000; ++k) {
+    std::string t;
+    const int n = static_cast<int>(rng() % 9);
+    for (int i = 0; i < n; ++i) {
+      t += pieces[rng() % (sizeof pieces / sizeof *pieces)];
+      t += gaps[rng() % (sizeof gaps / sizeof *gaps)];
+    }
+    texts.push_back(t);
+  }
+  size_t with_content = 0, blanked = 0;
+  std::string got;
+  for (const std::string& t : texts) {
+    CAPTURE(t);
+    bool want_content = false;
+    const std::string want = PlainContent(**adapter, t, &want_content);
+    const bool content = voc::internal::AdaptedContent(**adapter, t, &got);
+    CHECK(got == want);
+    CHECK(content == want_content);
+    with_content += content;
+    blanked += got != t;
+  }
+  // Both sides of each rule were met.
+  CHECK(with_content > texts.size() / 4);
+  CHECK(blanked > texts.size() / 4);
+  CHECK(with_content < texts.size());
+}
+
+TEST_CASE("ThemeAdapter: the rules' words are those they match in most of the texts that hold them") {
+  auto an = MakeAnalyzer();
+  std::vector<std::string> texts = Corpus();
+  // A rule word in capitals and with apostrophes; "broken" also where no
+  // rule matches it ("brokenhearted" is another word).
+  for (const char* t : {"CHARGED again for the fee's total", "Charged'' twice, the bill", "a PARCEL's label",
+                        "I'm brokenhearted, the fee", "the broken' hinge", "charged charged charged"})
+    texts.push_back(t);
+  const std::vector<voc::Analysis> sample = AnalyzeAll(*an, texts);
+  // Per word: the texts the rules matched it in, and the texts holding it.
+  std::map<std::string, std::pair<int, int>> count;
+  for (const voc::Analysis& a : sample) {
+    std::set<std::string> matched;
+    for (const voc::ThemeHit& h : a.themes)
+      for (const voc::EvidenceSpan& e : h.evidence)
+        if (e.source.rfind("rule:", 0) == 0 && e.begin < e.end && e.end <= a.text.size())
+          for (const std::string& w : PlainWords(std::string_view(a.text).substr(e.begin, e.end - e.begin)))
+            matched.insert(w);
+    const std::vector<std::string> words = PlainWords(a.text);
+    for (const std::string& w : std::set<std::string>(words.begin(), words.end())) ++count[w].second;
+    for (const std::string& w : matched) ++count[w].first;
+  }
+  std::vector<std::string> want;
+  for (const auto& [w, n] : count)
+    if (n.first > 0 && n.first >= 0.8 * n.second) want.push_back(w);
+  auto adapter = voc::ThemeAdapter::Fit(sample);
+  REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
+  const std::string bytes = (*adapter)->Serialize();
+  uint64_t n = 0;  // the JSON head's length, little-endian
+  for (int i = 0; i < 8; ++i)
+    n |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[12 + i])) << (8 * i);
+  const auto head = nlohmann::json::parse(bytes.substr(20, n));
+  const auto got = head.at("rule_words").get<std::vector<std::string>>();
+  CHECK(got == want);
+  CHECK(std::find(got.begin(), got.end(), "charged") != got.end());
+  CHECK(std::find(got.begin(), got.end(), "parcel") != got.end());
+  CHECK(std::find(got.begin(), got.end(), "brokenhearted") == got.end());
 }

@@ -3,6 +3,7 @@
 #ifndef VOC_SRC_PIPELINE_ADAPTER_INTERNAL_H_
 #define VOC_SRC_PIPELINE_ADAPTER_INTERNAL_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,15 @@ namespace internal {
 std::vector<ThemeHit> ClassifyAdapted(const ThemeAdapter& adapter, std::string_view text,
                                       const Taxonomy& taxonomy,
                                       const std::vector<tokenizer_internal::SocialSpan>* social);
+
+// The text the adapter's classifiers see in place of `text`, in *out: its
+// numbers, masks, social tokens, stop words and the rules' words blanked
+// with spaces (byte offsets unchanged). Returns whether any word is left.
+bool AdaptedContent(const ThemeAdapter& adapter, std::string_view text, std::string* out);
+
+// Whether the adapter blanks `word` (lower-cased): a stop word or one of the
+// rules' words.
+bool AdapterBlanks(const ThemeAdapter& adapter, std::string_view word);
 
 }  // namespace internal
 }  // namespace voc

@@ -178,28 +178,57 @@ Status CheckOptions(const AdaptOptions& o) {
 bool IsRuleHit(const ThemeHit& h) { return h.source.compare(0, 5, "rule:") == 0; }
 
 // A byte of a word: an ASCII letter or digit, an apostrophe, or any byte of
-// a non-ASCII character (looked up: several per byte of every text).
+// a non-ASCII character (looked up: several per byte of every text); its
+// classes as bits, so that one pass over a word tells whether it is all
+// digits and whether it has a capital.
+constexpr uint8_t kWordByte = 1, kDigitByte = 2, kUpperByte = 4;
 struct WordByteTable {
-  bool word[256];
+  uint8_t cls[256];
   char lower[256];  // ASCII capitals lower-cased, other bytes as they are
-  constexpr WordByteTable() : word(), lower() {
+  constexpr WordByteTable() : cls(), lower() {
     for (int c = 0; c < 256; ++c) {
-      word[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
-                c >= 0x80;
-      lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      const bool upper = c >= 'A' && c <= 'Z', digit = c >= '0' && c <= '9';
+      const bool word = (c >= 'a' && c <= 'z') || upper || digit || c == '\'' || c >= 0x80;
+      cls[c] =
+          static_cast<uint8_t>((word ? kWordByte : 0) | (digit ? kDigitByte : 0) | (upper ? kUpperByte : 0));
+      lower[c] = static_cast<char>(upper ? c + 32 : c);
     }
   }
 };
 constexpr WordByteTable kWordBytes;
 
-bool IsWordByte(unsigned char c) { return kWordBytes.word[c]; }
+bool IsWordByte(unsigned char c) { return kWordBytes.cls[c] & kWordByte; }
 
-// The n bytes at s lower-cased (ASCII), without trailing apostrophes, in
-// the room of *buf (grown when too small).
-std::string_view LowerWord(const char* s, size_t n, std::string* buf) {
-  if (buf->size() < n) buf->resize(std::max<size_t>(n, 64));
-  char* o = buf->data();
-  for (size_t k = 0; k < n; ++k) o[k] = kWordBytes.lower[static_cast<unsigned char>(s[k])];
+// A word of a text: its end, and the or (`any`) and the and (`all`) of its
+// bytes' classes.
+struct WordScan {
+  size_t end;
+  uint8_t any, all;
+};
+
+// Scans the word starting at s[i] (a word byte) up to n.
+inline WordScan ScanWord(const char* s, size_t i, size_t n) {
+  uint8_t any = 0, all = 0xff;
+  for (; i < n; ++i) {
+    const uint8_t k = kWordBytes.cls[static_cast<unsigned char>(s[i])];
+    if (!(k & kWordByte)) break;
+    any |= k;
+    all &= k;
+  }
+  return {i, any, all};
+}
+
+// The n bytes at s lower-cased (ASCII), without trailing apostrophes: a view
+// of s itself when they hold no capital (`any`: the or of their classes),
+// else of a lower-cased copy in the room of *buf (grown when too small).
+std::string_view LowerWord(const char* s, size_t n, uint8_t any, std::string* buf) {
+  const char* o = s;
+  if (any & kUpperByte) {
+    if (buf->size() < n) buf->resize(std::max<size_t>(n, 64));
+    char* w = buf->data();
+    for (size_t k = 0; k < n; ++k) w[k] = kWordBytes.lower[static_cast<unsigned char>(s[k])];
+    o = w;
+  }
   while (n > 0 && o[n - 1] == '\'') --n;
   return std::string_view(o, n);
 }
@@ -210,31 +239,30 @@ std::string_view LowerWord(const char* s, size_t n, std::string* buf) {
 // any probe.)
 using WordIndex = internal::FlatStringMap<uint8_t>;
 
-// The text the classifiers see: stop words (those of discovery, in the
-// languages it knows), numbers and redaction masks ("[ACCOUNT]") blanked out
-// with spaces, so that byte offsets are unchanged and only content words can
-// carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one). The
-// words the rules matched anywhere in the sample (in `blank` with the stop
-// words) are blanked too, in every text: the classifier then learns the
+// The text the classifiers see, in *out: stop words (those of discovery, in
+// the languages it knows), numbers and redaction masks ("[ACCOUNT]") blanked
+// out with spaces, so that byte offsets are unchanged and only content words
+// can carry a theme ("order [ACCOUNT]" or "how do I" say nothing about one).
+// The words the rules matched anywhere in the sample (in `blank` with the
+// stop words) are blanked too, in every text: the classifier then learns the
 // context of a theme, not the rules' own words, and the same word cannot be
 // a theme's evidence where one rule's match was masked and another's was not
 // (after "cancel" is masked in "cancel my order", "order" would teach
-// `cancellation` while another rule masked it in "track my order"). Sets
-// *content to whether any word is left. `social`, if given, holds the
-// social tokens of `text` (segment.h SocialSpans).
-std::string ContentOnly(std::string_view text, bool* content, const WordIndex& blank,
-                        const std::vector<internal::SocialSpan>* social = nullptr) {
+// `cancellation` while another rule masked it in "track my order"). Returns
+// whether any word is left. `social`, if given, holds the social tokens of
+// `text` (segment.h SocialSpans).
+bool ContentOnly(std::string_view text, const WordIndex& blank,
+                 const std::vector<internal::SocialSpan>* social, std::string* out) {
   // Tokens that are not words (URLs, mentions, e-mails, masks, numbers) are
   // never features nor evidence: the segmentation's rule (text/segment.h).
-  std::string out;
   if (social != nullptr)
-    internal::BlankNonWords(text, *social, &out);
+    internal::BlankNonWords(text, *social, out);
   else
-    internal::BlankNonWords(text, &out);
-  *content = false;
+    internal::BlankNonWords(text, out);
+  bool content = false;
   thread_local std::string lower;
-  const size_t n = out.size();
-  char* o = out.data();
+  const size_t n = out->size();
+  char* o = out->data();
   for (size_t i = 0; i < n;) {
     const auto c = static_cast<unsigned char>(o[i]);
     if (c == '[') {  // a mask: '[', capitals, digits or '_', ']'
@@ -250,26 +278,23 @@ std::string ContentOnly(std::string_view text, bool* content, const WordIndex& b
       ++i;
       continue;
     }
-    size_t j = i;
-    bool digits = true;
-    for (; j < n && IsWordByte(static_cast<unsigned char>(o[j])); ++j)
-      if (o[j] < '0' || o[j] > '9') digits = false;
-    bool drop = digits;
+    const WordScan w = ScanWord(o, i, n);
+    bool drop = (w.all & kDigitByte) != 0;  // a number
     if (!drop) {
-      const std::string_view word = LowerWord(o + i, j - i, &lower);
+      const std::string_view word = LowerWord(o + i, w.end - i, w.any, &lower);
       drop = word.size() < 2 || blank.find(word) != nullptr;
     }
     if (drop)
-      std::memset(o + i, ' ', j - i);
+      std::memset(o + i, ' ', w.end - i);
     else
-      *content = true;
-    i = j;
+      content = true;
+    i = w.end;
   }
-  return out;
+  return content;
 }
 
 // Calls f(word) for each lower-cased word of `span` (of two bytes or more;
-// a view of `w`'s bytes).
+// a view of `span`'s or `w`'s bytes).
 template <class F>
 void ForEachWord(std::string_view span, std::string* w, F f) {
   const char* s = span.data();
@@ -279,10 +304,9 @@ void ForEachWord(std::string_view span, std::string* w, F f) {
       ++i;
       continue;
     }
-    size_t j = i + 1;
-    while (j < n && IsWordByte(static_cast<unsigned char>(s[j]))) ++j;
-    const std::string_view word = LowerWord(s + i, j - i, w);
-    i = j;
+    const WordScan scan = ScanWord(s, i, n);
+    const std::string_view word = LowerWord(s + i, scan.end - i, scan.any, w);
+    i = scan.end;
     if (word.size() >= 2) f(word);
   }
 }
@@ -403,22 +427,37 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     auto texts_of = [&](size_t c) {
       return std::make_pair(c * kTextsPerTask, std::min(sample.size(), (c + 1) * kTextsPerTask));
     };
-    std::vector<std::map<std::string, uint64_t, std::less<>>> matched_in(tasks);
+    // Per part: its matched words (in the order first met), the texts each
+    // was matched in, and the last text that counted it.
+    struct Matched {
+      internal::FlatStringMap<uint32_t> id;  // word -> its index in `words`
+      std::vector<std::string> words;
+      std::vector<uint64_t> texts;
+      std::vector<size_t> last;
+    };
+    std::vector<Matched> matched_in(tasks);
     team.Run(tasks, [&](size_t c) {
-      std::set<std::string, std::less<>> words;
-      for (auto [t, end] = texts_of(c); t < end; ++t) {
+      Matched& m = matched_in[c];
+      std::string w;
+      const auto range = texts_of(c);
+      for (size_t t = range.first; t < range.second; ++t) {
         const Analysis& a = sample[t];
-        words.clear();
         for (const ThemeHit& h : a.themes)
           for (const EvidenceSpan& e : h.evidence)
             if (e.source.compare(0, 5, "rule:") == 0 && e.begin < e.end && e.end <= a.text.size())
-              AddWords(std::string_view(a.text).substr(e.begin, e.end - e.begin), &words);
-        for (const auto& w : words) ++matched_in[c][w];
+              ForEachWord(std::string_view(a.text).substr(e.begin, e.end - e.begin), &w,
+                          [&](std::string_view word) {
+                            const auto added = m.id.emplace(word, static_cast<uint32_t>(m.words.size()));
+                            const uint32_t k = added.first->second;
+                            if (added.second)
+                              m.words.emplace_back(word), m.texts.push_back(0), m.last.push_back(t - 1);
+                            if (m.last[k] != t) m.last[k] = t, ++m.texts[k];
+                          });
       }
     });
     std::map<std::string, uint64_t, std::less<>> matched;
-    for (const auto& part : matched_in)
-      for (const auto& [w, n] : part) matched[w] += n;
+    for (const Matched& part : matched_in)
+      for (size_t k = 0; k < part.words.size(); ++k) matched[part.words[k]] += part.texts[k];
     // The texts each matched word occurs in, each counted once (the words
     // of a text are looked up, not collected).
     internal::FlatStringMap<uint32_t> index;  // matched word -> k
@@ -502,8 +541,7 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   team.Run(row_tasks, [&](size_t c) {
     for (size_t r = c * kRowsPerTask; r < std::min(rows.size(), (c + 1) * kRowsPerTask); ++r) {
       const Analysis& a = sample[rows[r].index];
-      bool content = false;
-      shown[r] = ContentOnly(a.text, &content, impl->blank_words);
+      ContentOnly(a.text, impl->blank_words, nullptr, &shown[r]);
       if (options.mask_rule_evidence) {
         for (const ThemeHit& h : a.themes)
           for (const EvidenceSpan& e : h.evidence)
@@ -774,6 +812,14 @@ std::vector<ThemeHit> ThemeAdapter::Classify(std::string_view text, const Taxono
   return internal::ClassifyAdapted(*this, text, taxonomy, nullptr);
 }
 
+bool internal::AdaptedContent(const ThemeAdapter& adapter, std::string_view text, std::string* out) {
+  return ContentOnly(text, ImplOf(adapter).blank_words, nullptr, out);
+}
+
+bool internal::AdapterBlanks(const ThemeAdapter& adapter, std::string_view word) {
+  return ImplOf(adapter).blank_words.find(word) != nullptr;
+}
+
 std::vector<ThemeHit> internal::ClassifyAdapted(const ThemeAdapter& adapter, std::string_view text,
                                                 const Taxonomy& taxonomy,
                                                 const std::vector<SocialSpan>* social) {
@@ -782,9 +828,9 @@ std::vector<ThemeHit> internal::ClassifyAdapted(const ThemeAdapter& adapter, std
   const int k = 1 - im.Fold(text, im.options.seed);
   const TextClassifier& model = *im.models[k];
   const auto& labels = model.info().labels;
-  bool content = false;
-  const std::string seen = ContentOnly(text, &content, im.blank_words, social);
-  if (!content) return hits;
+  // In a buffer of this thread's (no allocation per text).
+  thread_local std::string seen;
+  if (!ContentOnly(text, im.blank_words, social, &seen)) return hits;
   // Every label's probability, in the model's label order (the hits are
   // sorted below, so the order they are found in does not matter).
   thread_local std::vector<double> probs;
