@@ -618,3 +618,37 @@ TEST_CASE("ThemeAdapter: the rules' words are those they match in most of the te
   CHECK(std::find(got.begin(), got.end(), "parcel") != got.end());
   CHECK(std::find(got.begin(), got.end(), "brokenhearted") == got.end());
 }
+
+TEST_CASE("ThemeAdapter: no probability under a theme's bound reaches its cut") {
+  // Classify computes no confidence for a probability under its theme's
+  // bound: every such probability must be one whose confidence is under
+  // the theme's cut, right up to the bound.
+  auto an = MakeAnalyzer();
+  auto adapter = voc::ThemeAdapter::Fit(AnalyzeAll(*an, Corpus()));
+  REQUIRE_MESSAGE(adapter.ok(), adapter.status().ToString());
+  const std::vector<voc::internal::AdaptedCut> cuts = voc::internal::AdaptedCuts(**adapter);
+  REQUIRE(!cuts.empty());
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  size_t bounded = 0;
+  for (const auto& cut : cuts) {
+    CAPTURE(cut.min_confidence);
+    CAPTURE(cut.min_probability);
+    if (cut.min_probability <= 0) continue;
+    ++bounded;
+    CHECK(cut.min_probability < 1);
+    // The confidence at the bound's exact point (1e6 times the bound's
+    // margin further) reaches the cut: the bound is not loose.
+    CHECK(cut.confidence(cut.min_probability / (1 - 1e-6) * (1 + 1e-12)) >= cut.min_confidence);
+    std::vector<double> ps = {0.0, 1e-12, 1e-9, cut.min_probability * 0.5};
+    double p = cut.min_probability;
+    for (int k = 0; k < 200; ++k) ps.push_back(p = std::nextafter(p, 0.0));
+    for (int k = 0; k < 2000; ++k) ps.push_back(unit(rng) * cut.min_probability);
+    for (double q : ps) {
+      CAPTURE(q);
+      REQUIRE(q < cut.min_probability);
+      CHECK(cut.confidence(q) < cut.min_confidence);
+    }
+  }
+  CHECK(bounded > 0);
+}

@@ -3,6 +3,7 @@
 #ifndef VOC_SRC_PIPELINE_ADAPTER_INTERNAL_H_
 #define VOC_SRC_PIPELINE_ADAPTER_INTERNAL_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,15 @@ std::vector<ThemeHit> ClassifyAdapted(const ThemeAdapter& adapter, std::string_v
 // numbers, masks, social tokens, stop words and the rules' words blanked
 // with spaces (byte offsets unchanged). Returns whether any word is left.
 bool AdaptedContent(const ThemeAdapter& adapter, std::string_view text, std::string* out);
+
+// Per adapted theme (in report order): the confidence it must reach, the
+// probability below which Classify does not compute its confidence (0:
+// always computes it), and its confidence of a probability.
+struct AdaptedCut {
+  double min_confidence = 0, min_probability = 0;
+  std::function<double(double)> confidence;
+};
+std::vector<AdaptedCut> AdaptedCuts(const ThemeAdapter& adapter);
 
 // Whether the adapter blanks `word` (lower-cased): a stop word or one of the
 // rules' words.

@@ -334,6 +334,10 @@ struct ThemeAdapter::Impl {
   // taxonomy threshold applies too), so that it labels no more of the
   // unlabelled verbatims than the rules' label rate says they hold.
   std::vector<double> min_confidence;
+  // Per adapted theme: a probability below which its confidence is surely
+  // under min_confidence (MinProbability), so that Classify computes no
+  // confidence for most labels of most texts; 0 where none is known.
+  std::vector<double> min_probability;
   // The rules' words in the sample (kRuleWordShare), blanked in every text
   // the classifiers see (options.mask_rule_evidence; see ContentOnly).
   std::set<std::string, std::less<>> rule_words;
@@ -359,7 +363,23 @@ struct ThemeAdapter::Impl {
           label_theme[k][static_cast<size_t>(it - labels.begin())] = static_cast<int>(t);
       }
     }
+    min_probability.clear();
+    for (size_t t = 0; t < report.themes.size(); ++t)
+      min_probability.push_back(MinProbability(report.themes[t], min_confidence[t]));
     return Status::Ok();
+  }
+
+  // Calibrated(t, p) >= cut (cut <= 1) holds exactly when
+  // sigmoid(a logit(p) + b) >= cut * label_rate, that is (a > 0) when
+  // p >= sigmoid((logit(cut * label_rate) - b) / a). That bound, lowered by
+  // a millionth of itself (the rounding of either side is some 1e-15 of
+  // it), is returned when it is a fair one: a not tiny, the bound above
+  // Logit's clamp of p; else 0.
+  static double MinProbability(const AdaptedTheme& t, double cut) {
+    const double q = cut * t.label_rate;
+    if (!(t.calibration_a > 1e-3) || !(q > 1e-6 && q < 1 - 1e-6) || !(cut <= 1)) return 0.0;
+    const double bound = Sigmoid((std::log(q / (1 - q)) - t.calibration_b) / t.calibration_a) * (1 - 1e-6);
+    return std::isfinite(bound) && bound > 1e-8 ? bound : 0.0;
   }
 
   double Calibrated(const AdaptedTheme& t, double p) const {
@@ -816,6 +836,17 @@ bool internal::AdaptedContent(const ThemeAdapter& adapter, std::string_view text
   return ContentOnly(text, ImplOf(adapter).blank_words, nullptr, out);
 }
 
+std::vector<internal::AdaptedCut> internal::AdaptedCuts(const ThemeAdapter& adapter) {
+  const auto& im = ImplOf(adapter);
+  std::vector<AdaptedCut> out;
+  for (size_t t = 0; t < im.report.themes.size(); ++t) {
+    const AdaptedTheme& at = im.report.themes[t];
+    out.push_back(
+        {im.min_confidence[t], im.min_probability[t], [&im, at](double p) { return im.Calibrated(at, p); }});
+  }
+  return out;
+}
+
 bool internal::AdapterBlanks(const ThemeAdapter& adapter, std::string_view word) {
   return ImplOf(adapter).blank_words.find(word) != nullptr;
 }
@@ -838,6 +869,7 @@ std::vector<ThemeHit> internal::ClassifyAdapted(const ThemeAdapter& adapter, std
   for (size_t l = 0; l < probs.size() && l < labels.size(); ++l) {
     const int t = im.label_theme[k][l];
     if (t < 0) continue;
+    if (probs[l] < im.min_probability[static_cast<size_t>(t)]) continue;  // surely under its cut
     const AdaptedTheme& at = im.report.themes[static_cast<size_t>(t)];
     const double c = im.Calibrated(at, probs[l]);
     if (!(c >= im.min_confidence[static_cast<size_t>(t)])) continue;
