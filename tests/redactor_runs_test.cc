@@ -173,6 +173,42 @@ TEST_CASE("e-mail runs hold every e-mail match") {
   CHECK(matched > 500);
 }
 
+TEST_CASE("an e-mail run the gate refuses holds no e-mail match") {
+  const RE2 email(voc::internal::EmailPattern());
+  REQUIRE(email.ok());
+  CHECK_FALSE(voc::internal::EmailRunMayHoldAddress("@united"));
+  CHECK_FALSE(voc::internal::EmailRunMayHoldAddress("@united."));
+  CHECK_FALSE(voc::internal::EmailRunMayHoldAddress("a@bco."));
+  CHECK_FALSE(voc::internal::EmailRunMayHoldAddress("@@b.co"));
+  CHECK_FALSE(voc::internal::EmailRunMayHoldAddress("a@.co"));
+  CHECK(voc::internal::EmailRunMayHoldAddress("a@b.co"));
+  CHECK(voc::internal::EmailRunMayHoldAddress("@x a@@b@c.de"));
+  static const char* const kPieces[] = {"@",        "@@",  "a", "b9",    ".",      "..", "co",
+                                        "de",       "x.y", "-", "_",     "+",      "%",  " ",
+                                        "\xC3\xA9", "Z",   "1", "@name", "a@b.co", ".c"};
+  std::mt19937 rng(31);
+  std::uniform_int_distribution<size_t> pick(0, std::size(kPieces) - 1);
+  int refused = 0, matched = 0;
+  for (int t = 0; t < 5000; ++t) {
+    std::string text;
+    for (int i = 0; i < 2 + t % 12; ++i) text += kPieces[pick(rng)];
+    ByteRanges runs;
+    voc::internal::EmailRuns(text, &runs);
+    re2::StringPiece in(text), m;
+    for (const auto& run : runs) {
+      const size_t b = run.first, e = run.second;  // named: INFO captures them
+      const bool found = email.Match(in, b, e, RE2::UNANCHORED, &m, 1);
+      matched += found;
+      if (voc::internal::EmailRunMayHoldAddress(std::string_view(text).substr(b, e - b))) continue;
+      ++refused;
+      INFO("text '" << text << "' run " << b << ".." << e);
+      CHECK_FALSE(found);
+    }
+  }
+  CHECK(refused > 1000);
+  CHECK(matched > 500);
+}
+
 TEST_CASE("URL runs hold every URL match") {
   const RE2 url(voc::internal::UrlPattern());
   REQUIRE(url.ok());

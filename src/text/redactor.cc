@@ -1559,6 +1559,17 @@ void EmailRuns(std::string_view text, ByteRanges* runs) {
   }
 }
 
+bool EmailRunMayHoldAddress(std::string_view run) {
+  // The first '@' after a byte other than '@': a later one has a '.' and two
+  // letters after it only when this one has.
+  size_t at = 1;
+  while (at < run.size() && (run[at] != '@' || run[at - 1] == '@')) ++at;
+  for (size_t d = at + 2; d + 2 < run.size(); ++d) {
+    if (run[d] == '.' && IsAlpha(run[d + 1]) && IsAlpha(run[d + 2])) return true;
+  }
+  return false;
+}
+
 void UrlRuns(std::string_view text, ByteRanges* runs) {
   static const auto kBarrier = [] {
     std::array<bool, 256> t{};
@@ -1906,6 +1917,9 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
                                                              : whole;
     for (const auto& [range_b, range_e] : ranges) {
       if (d.validate == ValidUrl && !UrlRunMayHoldSecret(text.substr(range_b, range_e - range_b))) continue;
+      if (d.validate == ValidEmail &&
+          !internal::EmailRunMayHoldAddress(text.substr(range_b, range_e - range_b)))
+        continue;
       const RE2* ascii =
           internal::IsAsciiBytes(text.substr(range_b, range_e - range_b)) ? d.AsciiRe() : nullptr;
       const RE2& re = ascii != nullptr ? *ascii : d.Re();

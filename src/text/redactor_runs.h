@@ -47,6 +47,12 @@ std::string JoinRuns(std::string_view text, const ByteRanges& runs);
 // every byte >= 0x80), in order.
 void EmailRuns(std::string_view text, ByteRanges* runs);
 
+// False when no e-mail match lies inside `run` (a range of EmailRuns): a
+// match holds an '@' after a byte of its local part (not an '@'), and after
+// it a '.' and two ASCII letters. A mention ("@name") is refused without the
+// e-mail pattern's search.
+bool EmailRunMayHoldAddress(std::string_view run);
+
 // Replaces `runs` with the maximal runs of `text` without the bytes a URL
 // match cannot hold (ASCII white space and < > " ' { } | \ ^ ` [ ]) that
 // hold a '/' or "www." in any case, in order.
