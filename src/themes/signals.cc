@@ -335,7 +335,8 @@ namespace {
 // One bit per byte of the text, 64 to a word: word bytes, ASCII letters other
 // than x (a word with one is counted), lower-case ASCII letters, ASCII
 // letters, and letters other than x or w the same (either case) as the two
-// bytes before them; upper-case ASCII letters.
+// bytes before them; upper-case ASCII letters without a lower-case one
+// beside them in the same 64 (the letters a word in all caps may hold).
 struct ByteMasks {
   std::vector<uint64_t> word, counted, lower, letter, triple, upper;
 };
@@ -384,7 +385,7 @@ void FillMasks(const char* padded, size_t size, ByteMasks* m) {
     m->lower[w] = lower;
     m->letter[w] = letter;
     m->triple[w] = triple;
-    m->upper[w] = letter & ~lower;
+    m->upper[w] = letter & ~lower & ~(lower << 1) & ~(lower >> 1);
   }
 }
 
@@ -470,7 +471,8 @@ void ScanEmotionWords(std::string_view text, EmotionWords* out) {
     out->elongations.emplace_back(b, e);
     i = NextWithBit(m.triple, e, n, true);
   }
-  // Words in all caps: one of their upper-case letters starts the search.
+  // Words in all caps: one of their upper-case letters starts the search
+  // (not one beside a lower-case letter: most capitals begin a word).
   for (size_t i = NextWithBit(m.upper, 0, n, true); i < n;) {
     const size_t b = RunStart(m.word, i), e = NextWithBit(m.word, i, n, false);
     if (!AnyInRange(m.lower, b, e) && AnyInRange(m.counted, b, e) && AtLeastInRange(m.letter, b, e, 4))
