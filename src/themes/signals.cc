@@ -355,7 +355,8 @@ inline __m128i InRange(__m128i v, char lo, char n) {
 // two zero bytes, the text, and 64 zero bytes.
 void FillMasks(const char* padded, size_t size, ByteMasks* m) {
   const size_t n = size / 64 + 1;
-  for (auto* v : {&m->word, &m->counted, &m->lower, &m->letter, &m->triple, &m->upper}) v->resize(n);
+  for (auto* v : {&m->word, &m->counted, &m->lower, &m->letter, &m->triple, &m->upper})
+    if (v->size() < n) v->resize(n);  // words from n on are not read
   const __m128i k20 = _mm_set1_epi8(0x20), kApos = _mm_set1_epi8('\''), kX = _mm_set1_epi8('x'),
                 kW = _mm_set1_epi8('w');
   for (size_t w = 0; w < n; ++w) {
@@ -387,6 +388,14 @@ void FillMasks(const char* padded, size_t size, ByteMasks* m) {
     m->triple[w] = triple;
     m->upper[w] = letter & ~lower & ~(lower << 1) & ~(lower >> 1);
   }
+}
+
+// The set bits of `v` (without a call for want of a POPCNT instruction).
+inline size_t Popcount(uint64_t v) {
+  v -= (v >> 1) & 0x5555555555555555ull;
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<size_t>((v * 0x0101010101010101ull) >> 56);
 }
 
 // The first position from `i` on (before `n`) whose bit in `bits` is
@@ -445,23 +454,25 @@ void ScanEmotionWords(std::string_view text, EmotionWords* out) {
   out->elongations.clear();
   thread_local std::string padded;
   thread_local ByteMasks m;
-  padded.assign(2, '\0');
-  padded.append(text.data(), text.size());
-  padded.append(64, '\0');
-  FillMasks(padded.data(), text.size(), &m);
   const size_t n = text.size();
+  if (padded.size() < n + 66) padded.resize(n + 66);
+  char* const pad = padded.data();
+  pad[0] = pad[1] = '\0';
+  if (n != 0) std::memcpy(pad + 2, text.data(), n);
+  std::memset(pad + 2 + n, 0, 64);
+  FillMasks(pad, n, &m);
   // The counted words: the runs of word bytes with a letter other than x.
   // Adding a run's start bit to its bytes that are not such letters carries
   // through them to its first such letter, or past its end.
   uint64_t carry = 0, top = 0;
-  for (size_t w = 0; w < m.word.size(); ++w) {
+  for (size_t w = 0; w <= n / 64; ++w) {
     const uint64_t word = m.word[w], counted = m.counted[w];
     const uint64_t starts = word & ~((word << 1) | top);
     const uint64_t others = word & ~counted;
     const uint64_t sum = others + starts;
     const uint64_t total = sum + carry;
     carry = (sum < others || total < sum) ? 1 : 0;
-    out->words += static_cast<size_t>(__builtin_popcountll(total & counted));
+    out->words += Popcount(total & counted);
     top = word >> 63;
   }
   // Words with a triple (counted: a triple is a letter other than x), in
