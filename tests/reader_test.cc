@@ -1022,3 +1022,22 @@ TEST_CASE("byte ranges: CSV, gzip, stdin and reversed ranges are refused") {
   CHECK(r.status().code() == StatusCode::kNotFound);
   for (const std::string& p : {csv, gz, txt}) std::remove(p.c_str());
 }
+
+TEST_CASE("reader: a line ends at the first CR or LF, found as a byte-by-byte search finds it") {
+  CHECK(voc::internal::LineBreakOffset("") == 0);
+  CHECK(voc::internal::LineBreakOffset("abc") == 3);
+  CHECK(voc::internal::LineBreakOffset("abc\r\ndef") == 3);
+  CHECK(voc::internal::LineBreakOffset(std::string(40, 'x') + "\n") == 40);
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> size(0, 70), byte(0, 255), rare(0, 40);
+  for (int t = 0; t < 5000; ++t) {
+    std::string text;
+    for (int i = size(rng); i > 0; --i) {
+      const int r = rare(rng);
+      text.push_back(r == 0 ? '\n' : r == 1 ? '\r' : static_cast<char>(byte(rng)));
+    }
+    size_t want = 0;
+    while (want < text.size() && text[want] != '\n' && text[want] != '\r') ++want;
+    REQUIRE(voc::internal::LineBreakOffset(text) == want);
+  }
+}

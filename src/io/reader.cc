@@ -17,6 +17,10 @@
 #include "io/reader_internal.h"
 #include "io/reader_stream.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace voc {
 
 using internal::InputBuffer;
@@ -485,6 +489,21 @@ Status RecordReader::Impl::InitJsonl() {
 
 // Reads the next line (CR, LF or CRLF ends it) into `line`, keeping at most
 // max_record_bytes of it. Returns false at the end of input.
+size_t internal::LineBreakOffset(std::string_view text) {
+  const char* p = text.data();
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+    if (hits != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+  }
+#endif
+  while (i < text.size() && p[i] != '\n' && p[i] != '\r') ++i;
+  return i;
+}
+
 bool RecordReader::Impl::ReadLine() {
   line.clear();
   line_oversized = false;
@@ -508,9 +527,8 @@ bool RecordReader::Impl::ReadLine() {
         continue;
       }
     }
-    size_t i = 0;
+    const size_t i = internal::LineBreakOffset(av);
     const char* p = av.data();
-    while (i < av.size() && p[i] != '\n' && p[i] != '\r') ++i;
     if (i > 0) any = true;
     if (!line_oversized) {
       if (line.size() + i > limit) {
@@ -829,7 +847,18 @@ RecordReader::Next RecordReader::Impl::ReadText(Record* record, Reject* reject) 
       return MakeReject(line_no, "record contains a NUL byte", line, reject);
     ResetRecord(record);
     record->line = line_no;
-    record->id = std::to_string(line_no);
+    {
+      // std::to_string's digits, into the id's own bytes.
+      char digits[24];
+      char* const end = digits + sizeof digits;
+      char* q = end;
+      uint64_t v = line_no;
+      do {
+        *--q = static_cast<char>('0' + v % 10);
+        v /= 10;
+      } while (v != 0);
+      record->id.assign(q, static_cast<size_t>(end - q));
+    }
     record->text = line;
     record->metadata.clear();
     return Emit(record);

@@ -19,6 +19,10 @@ bool ParseTimestampDetail(std::string_view text, int64_t* out, std::string* why)
 // Returns `text` in single quotes, cut to `limit` bytes with "..." after.
 std::string Quoted(std::string_view text, size_t limit);
 
+// The offset of the first '\n' or '\r' of `text`, or its size when it has
+// none (sixteen bytes at a time where SSE2 is available).
+size_t LineBreakOffset(std::string_view text);
+
 }  // namespace internal
 }  // namespace voc
 
