@@ -211,13 +211,53 @@ inline uint64_t LowerAsciiBytes(uint64_t x) {
 
 // Working arrays of Impl::Score, reused by each thread.
 struct ScoreScratch {
-  std::vector<float> valence, role_amount, factor;
-  std::vector<uint8_t> role, source, covered;
-  std::vector<uint32_t> span_end, sent_words, bangs;
-  std::vector<double> pos, neg;
+  // The per-token arrays (Tokens) and the per-sentence ones (Sentences),
+  // each set carved from one block cleared by one memset.
+  std::vector<uint64_t> token_block, sentence_block;
   std::vector<Hit> hits, doc_hits, sentence_hits;
   KeyBuffer key;
+
+  // `n` bytes of `block`, zero; the block only grows.
+  static char* Zeroed(std::vector<uint64_t>* block, size_t n) {
+    if (block->size() * 8 < n) block->resize(n / 8 + 1);
+    char* p = reinterpret_cast<char*>(block->data());
+    std::memset(p, 0, n);
+    return p;
+  }
+  struct Tokens {
+    float *valence, *role_amount, *factor;
+    uint32_t* span_end;
+    uint8_t *role, *source, *covered;
+  };
+  // Arrays of `n` each, zero (role kNone); `factor` is not filled.
+  Tokens TokenArrays(size_t n) {
+    char* p = Zeroed(&token_block, n * (4 * sizeof(float) + 3));
+    Tokens t;
+    t.valence = reinterpret_cast<float*>(p);
+    t.role_amount = t.valence + n;
+    t.factor = t.role_amount + n;
+    t.span_end = reinterpret_cast<uint32_t*>(t.factor + n);
+    t.role = reinterpret_cast<uint8_t*>(t.span_end + n);
+    t.source = t.role + n;
+    t.covered = t.source + n;
+    return t;
+  }
+  struct Sentences {
+    double *pos, *neg;
+    uint32_t *words, *bangs;
+  };
+  // Arrays of `n` each, zero.
+  Sentences SentenceArrays(size_t n) {
+    char* p = Zeroed(&sentence_block, n * (2 * sizeof(double) + 2 * sizeof(uint32_t)));
+    Sentences s;
+    s.pos = reinterpret_cast<double*>(p);
+    s.neg = s.pos + n;
+    s.words = reinterpret_cast<uint32_t*>(s.neg + n);
+    s.bangs = s.words + n;
+    return s;
+  }
 };
+static_assert(kNone == 0, "TokenArrays' zero role is kNone");
 
 double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
@@ -555,18 +595,13 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   // Per-token and per-sentence arrays live in per-thread scratch: a short
   // text would otherwise cost some fifteen allocations.
   thread_local ScoreScratch scratch;
-  auto& valence = scratch.valence;
-  auto& role = scratch.role;
-  auto& role_amount = scratch.role_amount;
-  auto& source = scratch.source;
-  auto& span_end = scratch.span_end;  // end of a phrase starting here
-  auto& covered = scratch.covered;    // inside a matched phrase
-  valence.assign(n, 0.0f);
-  role.assign(n, kNone);
-  role_amount.assign(n, 0.0f);
-  source.assign(n, 0);
-  span_end.assign(n, 0);
-  covered.assign(n, 0);
+  const ScoreScratch::Tokens arrays = scratch.TokenArrays(n);
+  float* const valence = arrays.valence;
+  uint8_t* const role = arrays.role;
+  float* const role_amount = arrays.role_amount;
+  uint8_t* const source = arrays.source;
+  uint32_t* const span_end = arrays.span_end;  // end of a phrase starting here
+  uint8_t* const covered = arrays.covered;     // inside a matched phrase
   KeyBuffer& key = scratch.key;
   key.clear();
 
@@ -775,8 +810,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   }
 
   // 2. Modifiers: boosters, negation, capitals, contrast; per sentence sums.
-  auto& factor = scratch.factor;
-  factor.assign(n, 1.0f);
+  float* const factor = arrays.factor;
+  std::fill_n(factor, n, 1.0f);
   // Contrast: in the sentence of a contrast word, what comes before it counts
   // half and what follows counts 1.5 times; a sentence that opens with one
   // also halves the previous sentence.
@@ -915,14 +950,11 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
 
   // 3. Aggregate per sentence and for the document.
   const size_t ns = sentences.size();
-  auto& pos = scratch.pos;
-  auto& neg = scratch.neg;
-  auto& sent_words = scratch.sent_words;
-  auto& bangs = scratch.bangs;
-  pos.assign(ns, 0.0);
-  neg.assign(ns, 0.0);
-  sent_words.assign(ns, 0);
-  bangs.assign(ns, 0);
+  const ScoreScratch::Sentences per_sentence = scratch.SentenceArrays(ns);
+  double* const pos = per_sentence.pos;
+  double* const neg = per_sentence.neg;
+  uint32_t* const sent_words = per_sentence.words;
+  uint32_t* const bangs = per_sentence.bangs;
   for (const auto& t : toks) {
     if (t.sentence >= ns) continue;
     if (t.kind == si::TokenKind::kWord) ++sent_words[t.sentence];
