@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
@@ -814,6 +815,15 @@ TEST_CASE("Linear backend, words only: the packed decisions equal the reference 
       REQUIRE(voc::internal::LinearDecisions(*m, text, true, &ref));
       CAPTURE(count);
       CHECK(fast == ref);
+      // The probabilities: the softmax of the decisions (temperature 1, no
+      // validation data), every exp taken, the largest's too.
+      std::vector<double> probs, want(fast.size());
+      m->Probabilities(text, &probs);
+      const double mx = *std::max_element(fast.begin(), fast.end());
+      double sum = 0;
+      for (size_t l = 0; l < fast.size(); ++l) sum += (want[l] = std::exp(fast[l] - mx));
+      for (double& p : want) p /= sum;
+      CHECK(probs == want);
     }
   }
 }

@@ -686,7 +686,11 @@ class LinearModel : public Backend {
       return;
     }
     double mx = *std::max_element(v->begin(), v->end()), sum = 0;
-    for (double& d : *v) sum += (d = std::exp(t * (d - mx)));
+    // exp(0) is 1 exactly: the largest value costs no exp.
+    for (double& d : *v) {
+      const double x = t * (d - mx);
+      sum += (d = x == 0.0 ? 1.0 : std::exp(x));
+    }
     for (double& d : *v) d /= sum;
   }
 
