@@ -226,8 +226,9 @@ class LinearModel : public Backend {
   // Decision values of the features `raw` through the packed tables.
   void PackedDecisions(const std::vector<RawFeature>& raw, std::vector<double>* dec) const {
     thread_local std::vector<std::pair<uint32_t, float>> vals[2];
-    PackedValues(raw, vals);
-    DecisionsOfValues(vals, dec);
+    float scale[2];
+    PackedValues(raw, vals, scale);
+    DecisionsOfValues(vals, dec, scale);
   }
 
   // The features of each part are those of `text` inside it, those of its
@@ -273,8 +274,9 @@ class LinearModel : public Backend {
     };
     if (text_probs != nullptr) {
       for (size_t j = 0; j < doc.size(); ++j) add_row(doc[j], doc_rows[j]);
-      ValuesOfRows(rows, vals);
-      DecisionsOfValues(vals, text_probs);
+      float scale[2];
+      ValuesOfRows(rows, vals, scale);
+      DecisionsOfValues(vals, text_probs, scale);
       ToProbabilities(multi_label_, temperature_, text_probs);
     }
     part_probs->resize(parts.size());
@@ -407,8 +409,9 @@ class LinearModel : public Backend {
         // Each copy after the first joins the one before.
         insert(sr.seam_row, p.repeats);
       }
-      ValuesOfSortedRows(rows, vals, sr.counted, p.repeats + 1);
-      DecisionsOfValues(vals, out);
+      float scale[2];
+      ValuesOfSortedRows(rows, vals, scale, sr.counted, p.repeats + 1);
+      DecisionsOfValues(vals, out, scale);
       ToProbabilities(multi_label_, temperature_, out);
     }
   }
@@ -489,8 +492,10 @@ class LinearModel : public Backend {
   // row: the same arithmetic as Vectorize (sublinear TF times IDF,
   // L2-normalised per family) with one probe of a compact table and one row
   // of IDF and weights per feature instead of three scattered reads.
-  void PackedValues(const std::vector<RawFeature>& raw,
-                    std::vector<std::pair<uint32_t, float>> vals[2]) const {
+  // With `scale`, the values are left unnormalised and `scale` holds each
+  // family's factor (ValuesOfSortedRows).
+  void PackedValues(const std::vector<RawFeature>& raw, std::vector<std::pair<uint32_t, float>> vals[2],
+                    float* scale = nullptr) const {
     thread_local std::vector<uint32_t> rows[2];
     rows[0].clear();
     rows[1].clear();
@@ -504,7 +509,7 @@ class LinearModel : public Backend {
         if (r >= 0) rows[static_cast<int>(f.family)].push_back(static_cast<uint32_t>(r));
       }
     }
-    ValuesOfRows(rows, vals);
+    ValuesOfRows(rows, vals, scale);
   }
 
   // The TF-IDF values of the features whose rows are `rows` (per family, in
@@ -512,19 +517,22 @@ class LinearModel : public Backend {
   // ascending, with their occurrences): as if each of those were in `rows`
   // that many times.
   void ValuesOfRows(std::vector<uint32_t> rows[2], std::vector<std::pair<uint32_t, float>> vals[2],
-                    const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
+                    float* scale = nullptr, const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
                     uint32_t times = 0) const {
     const size_t stride = bias_.size() + 1;
     for (int family = 0; family < 2; ++family)
       for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
     SortIds(&rows[0]);
     SortIds(&rows[1]);
-    ValuesOfSortedRows(rows, vals, extra, times, /*prefetched=*/true);
+    ValuesOfSortedRows(rows, vals, scale, extra, times, /*prefetched=*/true);
   }
 
-  // ValuesOfRows of rows sorted ascending.
+  // ValuesOfRows of rows sorted ascending. With `scale` the values are left
+  // as they are before the L2 normalisation and scale[family] holds its
+  // factor: DecisionsOfValues applies it to each value as it reads it (the
+  // same product of two floats), a pass over the values fewer.
   void ValuesOfSortedRows(const std::vector<uint32_t> rows[2],
-                          std::vector<std::pair<uint32_t, float>> vals[2],
+                          std::vector<std::pair<uint32_t, float>> vals[2], float* scale = nullptr,
                           const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
                           uint32_t times = 0, bool prefetched = false) const {
     const size_t stride = bias_.size() + 1;
@@ -581,7 +589,10 @@ class LinearModel : public Backend {
       for (; k < ne; ++k) emit(ex[k].first, uint64_t{ex[k].second} * times);
       out.resize(static_cast<size_t>(o - out.data()));
       const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
-      for (auto& e : out) e.second *= inv;
+      if (scale != nullptr)
+        scale[family] = inv;
+      else
+        for (auto& e : out) e.second *= inv;
     }
   }
 
@@ -592,21 +603,25 @@ class LinearModel : public Backend {
                                               : 1.0 + std::log(static_cast<double>(count));
   }
 
-  // Decision values from the values of ValuesOfRows.
-  void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2],
-                         std::vector<double>* dec) const {
+  // Decision values from the values of ValuesOfRows, each times
+  // scale[family] if `scale` is given (a value times 1 is itself).
+  void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2], std::vector<double>* dec,
+                         const float* scale = nullptr) const {
     const size_t L = bias_.size(), stride = L + 1;
     if (L == 3) {
       // Three labels (a sentiment model's): the sums in registers, added
       // in the same order as below.
       double d0 = bias_[0], d1 = bias_[1], d2 = bias_[2];
-      for (int family = 0; family < 2; ++family)
-        for (const auto& [row, x] : vals[family]) {
+      for (int family = 0; family < 2; ++family) {
+        const float s = scale != nullptr ? scale[family] : 1.0f;
+        for (const auto& [row, value] : vals[family]) {
+          const float x = value * s;
           const float* w = &rows_[row * stride + 1];
           d0 += x * w[0];
           d1 += x * w[1];
           d2 += x * w[2];
         }
+      }
       dec->resize(3);
       (*dec)[0] = d0;
       (*dec)[1] = d1;
@@ -614,11 +629,14 @@ class LinearModel : public Backend {
       return;
     }
     dec->assign(bias_.begin(), bias_.end());
-    for (int family = 0; family < 2; ++family)
-      for (const auto& [row, x] : vals[family]) {
+    for (int family = 0; family < 2; ++family) {
+      const float s = scale != nullptr ? scale[family] : 1.0f;
+      for (const auto& [row, value] : vals[family]) {
+        const float x = value * s;
         const float* w = &rows_[row * stride + 1];
         for (size_t l = 0; l < L; ++l) (*dec)[l] += x * w[l];
       }
+    }
   }
 
   // Builds the prediction tables from keys_, idf_ and weights_: an open-
