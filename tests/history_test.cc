@@ -286,6 +286,11 @@ TEST_CASE("ParseHistoryRun: round trip, corrupt and future files") {
   std::string huge = text;  // counts large enough to overflow a difference
   huge.replace(huge.find("\"volume\": 400"), 13, "\"volume\": 9223372036854775808");
   CHECK(message(huge) == "history: \"volume\" must be a count");
+  // A number no type holds: the JSON library refuses it with an error of
+  // its own kind (not a syntax error), which is reported the same way.
+  std::string overflow = text;
+  overflow.replace(overflow.find("\"sequence\": "), 12, "\"sequence\": 1e400, \"x\": ");
+  CHECK(message(overflow) == "history: not valid JSON: number overflow parsing '1e400'");
   CHECK(message(std::string(100, '[')) == "history: JSON nested deeper than 64 levels at byte 64");
   // Truncated in the middle (a crash while writing by another tool).
   CHECK(!voc::ParseHistoryRun(text.substr(0, text.size() / 2)).ok());
@@ -382,6 +387,8 @@ TEST_CASE("ParseActions: CSV and JSON, errors with file and line") {
         "(theme,owner,action,date,status)");
   CHECK(message("theme,date\n\"x,2024-01-01\n", "a.csv") == "a.csv:2: unterminated quoted field");
   CHECK(message("", "a.csv") == "a.csv: empty (expected a header row: theme,owner,action,date,status)");
+  CHECK(message("[{\"theme\": \"x\", \"date\": \"2024-01-01\", \"n\": 1e999}]", "a.json") ==
+        "a.json: not valid JSON: number overflow parsing '1e999'");
   CHECK(message("[\n {\"theme\": \"x\", \"date\": \"2024-01-01\"},\n {\"theme\": \"y\", \"date\": "
                 "\"tomorrow\"}\n]",
                 "a.json") == "a.json:3 (item 2): bad date 'tomorrow' (expected YYYY-MM-DD)");

@@ -91,6 +91,14 @@ size_t LineOf(std::string_view text, size_t offset) {
                  std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
+// What a JSON library error says after its "[json.exception.KIND.N] " tag
+// (e.g. "number overflow parsing '1e400'").
+std::string JsonExceptionDetail(const std::exception& e) {
+  const std::string what = e.what();
+  const size_t tag = what.find("] ");
+  return tag == std::string::npos ? what : what.substr(tag + 2);
+}
+
 // ---- actions ------------------------------------------------------------
 
 struct CsvRow {
@@ -184,6 +192,8 @@ Result<std::vector<Action>> ParseActionsJson(std::string_view text, const std::s
   } catch (const Json::parse_error& e) {
     return InvalidArgumentError(src + ":" + std::to_string(LineOf(text, e.byte ? e.byte - 1 : 0)) +
                                 ": not valid JSON");
+  } catch (const Json::exception& e) {  // a number too large for any type
+    return InvalidArgumentError(src + ": not valid JSON: " + JsonExceptionDetail(e));
   }
   if (!doc.is_array()) return InvalidArgumentError(src + ": expected a JSON array of actions");
   // The line of each item: the n-th '{' at depth 1, found by a scan.
@@ -313,6 +323,8 @@ Result<HistoryRun> ParseHistoryRun(std::string_view text) {
   } catch (const Json::parse_error& e) {
     return InvalidArgumentError("history: not valid JSON (line " +
                                 std::to_string(LineOf(text, e.byte ? e.byte - 1 : 0)) + ")");
+  } catch (const Json::exception& e) {  // a number too large for any type
+    return InvalidArgumentError("history: not valid JSON: " + JsonExceptionDetail(e));
   }
   if (!j.is_object() || j.value("format", Json()) != "voc-history")
     return InvalidArgumentError("history: not a voc history file (no \"format\": \"voc-history\")");
