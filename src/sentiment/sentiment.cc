@@ -217,9 +217,10 @@ struct ScoreScratch {
   std::vector<Hit> hits, doc_hits, sentence_hits;
   KeyBuffer key;
 
-  // `n` bytes of `block`, zero; the block only grows.
+  // `n` bytes of `block`, zero; the block only grows. It is never empty, so
+  // that even n = 0 (an empty text) has a valid pointer for memset.
   static char* Zeroed(std::vector<uint64_t>* block, size_t n) {
-    if (block->size() * 8 < n) block->resize(n / 8 + 1);
+    if (block->size() * 8 < n || block->empty()) block->resize(n / 8 + 1);
     char* p = reinterpret_cast<char*>(block->data());
     std::memset(p, 0, n);
     return p;
