@@ -35,14 +35,20 @@ AtomRequirement Combine(Op op, AtomRequirement a, AtomRequirement b) {
   // kAll is the unit of kAnd and absorbs kOr.
   if (a.op == Op::kAll) return op == Op::kAnd ? b : a;
   if (b.op == Op::kAll) return op == Op::kAnd ? a : b;
+  // Operands of the same operator are merged into one list, `a`'s first.
+  // An accumulated `a` (a long alternation read one branch at a time) is
+  // extended in place, not copied at each step.
   AtomRequirement r;
-  r.op = op;
-  for (AtomRequirement* x : {&a, &b}) {
-    if (x->op == op) {
-      for (AtomRequirement& s : x->subs) r.subs.push_back(std::move(s));
-    } else {
-      r.subs.push_back(std::move(*x));
-    }
+  if (a.op == op) {
+    r = std::move(a);
+  } else {
+    r.op = op;
+    r.subs.push_back(std::move(a));
+  }
+  if (b.op == op) {
+    for (AtomRequirement& s : b.subs) r.subs.push_back(std::move(s));
+  } else {
+    r.subs.push_back(std::move(b));
   }
   return r;
 }
@@ -165,7 +171,9 @@ class Reader {
       if (have_run && PlainChar(i_) && (i_ + 1 >= p_.size() || !IsRepeat(p_[i_ + 1]))) {
         const char c = p_[i_++];
         for (std::string& x : run) x += c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
-        if (run.size() > 1) Normalize(&run);
+        // Distinct strings stay distinct; their order changes only when
+        // one was a prefix of another.
+        if (run.size() > 1 && !std::is_sorted(run.begin(), run.end())) Normalize(&run);
         size += 1.0;
         continue;
       }
