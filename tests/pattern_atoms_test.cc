@@ -53,6 +53,12 @@ TEST_CASE("ReadPatternAtoms: exact strings are crossed, folded and joined by AND
   CHECK(Atoms("(?i)STRA\\x{DF}E") ==
         "\"stra\xC3\x9F"
         "e\"");
+  // Escaped characters: hex, octal and control escapes stand for themselves.
+  CHECK(Atoms("\\x52ef\\x{75}nd") == "\"refund\"");
+  CHECK(Atoms("re\\146und") == "\"refund\"");
+  CHECK(Atoms("late\\tfee") == "\"late\tfee\"");
+  CHECK(!ReadPatternAtoms("bad\\x{D800}", 3).read);  // a surrogate is no character
+  CHECK(!ReadPatternAtoms("bad\\x4", 3).read);       // two hex digits or braces
   // A gap of any text splits the pattern into parts that are all required.
   CHECK(Atoms("\\bcalled\\b[^.!?\\n]{0,40}?\\bagain\\b") == "AND(\"called\",\"again\")");
   CHECK(Atoms("refund.*(?:denied|refused)") == "AND(\"refund\",OR(\"denied\",\"refused\"))");

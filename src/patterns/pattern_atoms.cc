@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "patterns/literal_prefilter.h"
+#include "patterns/pattern_syntax.h"
 #include "util/utf8_util.h"
 
 namespace voc {
@@ -403,48 +404,17 @@ class Reader {
         if (in_class) return Fail();
         *kind = Escaped::kEmpty;
         return true;
-      case 'a':
-        return ch(7);
-      case 'f':
-        return ch('\f');
-      case 't':
-        return ch('\t');
-      case 'n':
-        return ch('\n');
-      case 'r':
-        return ch('\r');
-      case 'v':
-        return ch('\v');
       case 'x': {
         uint32_t v = 0;
-        if (!AtEnd() && p_[i_] == '{') {
-          size_t k = i_ + 1;
-          for (; k < p_.size() && std::isxdigit(static_cast<unsigned char>(p_[k])) && k - i_ <= 8; ++k)
-            v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(p_[k]))
-                                                   ? p_[k] - '0'
-                                                   : (p_[k] | 0x20) - 'a' + 10);
-          if (k == i_ + 1 || k >= p_.size() || p_[k] != '}') return Fail();
-          i_ = k + 1;
-        } else {
-          for (int k = 0; k < 2; ++k, ++i_) {
-            if (AtEnd() || !std::isxdigit(static_cast<unsigned char>(p_[i_]))) return Fail();
-            v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(p_[i_]))
-                                                   ? p_[i_] - '0'
-                                                   : (p_[i_] | 0x20) - 'a' + 10);
-          }
-        }
+        if (!ReadPatternHexEscape(p_, &i_, &v)) return Fail();
         if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return Fail();
         return ch(v);
       }
       default:
         break;
     }
-    if (c >= '0' && c <= '7') {  // octal, up to three digits
-      uint32_t v = static_cast<uint32_t>(c - '0');
-      for (int k = 0; k < 2 && !AtEnd() && p_[i_] >= '0' && p_[i_] <= '7'; ++k, ++i_)
-        v = v * 8 + static_cast<uint32_t>(p_[i_] - '0');
-      return ch(v);
-    }
+    if (uint32_t v = 0; PatternControlEscape(c, &v)) return ch(v);
+    if (c >= '0' && c <= '7') return ch(ReadPatternOctal(p_, &i_, c));  // up to three digits
     // Escaped punctuation stands for itself; other letters and digits
     // (\Q, \8, ...) are not read.
     const auto u = static_cast<unsigned char>(c);

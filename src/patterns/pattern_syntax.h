@@ -1,5 +1,5 @@
 // Private: small readers of RE2 pattern syntax shared by the pattern
-// readers (pattern_alphabet.cc, pattern_length.cc).
+// readers (pattern_atoms.cc, pattern_alphabet.cc, pattern_length.cc).
 #ifndef VOC_SRC_PATTERN_SYNTAX_H_
 #define VOC_SRC_PATTERN_SYNTAX_H_
 
