@@ -169,13 +169,13 @@ void PrintIndustries(const voc::Analyzer& analyzer, bool quiet) {
   std::fprintf(stderr, "voc: industry packs: %s\n", analyzer.industries().Summary().c_str());
 }
 
-void SetUpAdaptation(const AnalyzerFlags& f, const std::string& input, voc::Analyzer* analyzer,
+bool SetUpAdaptation(const AnalyzerFlags& f, const std::string& input, voc::Analyzer* analyzer,
                      voc::RecordReader* reader, std::vector<voc::Analysis>* sample,
                      const std::function<void(const voc::Reject&)>& on_reject,
                      const std::vector<std::string>& keep_columns) {
-  if (!f.adapted.empty()) return;
+  if (!f.adapted.empty()) return false;
   const bool on = f.adapt == "on" || (f.adapt.empty() && (input != "-" || !f.save_adapted.empty()));
-  if (!on) return;
+  if (!on) return false;
   voc::AdaptOptions ao;
   ao.sample_records = f.adapt_sample;
   ao.threads = f.threads;
@@ -190,7 +190,7 @@ void SetUpAdaptation(const AnalyzerFlags& f, const std::string& input, voc::Anal
     if (!f.quiet)
       std::fprintf(stderr, "voc: warning: %s; themes from the rules only\n",
                    adapter.status().message().c_str());
-    return;
+    return false;
   }
   const voc::AdaptReport& r = (*adapter)->report();
   if (!f.quiet)
@@ -205,12 +205,7 @@ void SetUpAdaptation(const AnalyzerFlags& f, const std::string& input, voc::Anal
   }
   voc::Status st = analyzer->SetThemeAdapter(std::move(*adapter));
   if (!st.ok()) throw Failure(st.message());
-  constexpr size_t kChunk = 64;
-  voc::ParallelFor team(f.threads);
-  team.Run((sample->size() + kChunk - 1) / kChunk, [&](size_t c) {
-    for (size_t i = c * kChunk; i < std::min(sample->size(), (c + 1) * kChunk); ++i)
-      analyzer->ApplyThemeAdapter(&(*sample)[i]);
-  });
+  return true;
 }
 
 std::function<void(uint64_t)> MakeProgress(bool quiet) {

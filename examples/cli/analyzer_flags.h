@@ -70,13 +70,16 @@ size_t CheckBatchSize(long long batch_size);
 
 // Fits the themes adapted to the input (voc/adapter.h) on its first records,
 // as the flags say, and sets them on `analyzer`. The analyses of the records
-// read (adapted themes included) are appended to `*sample` (which may hold
-// the analyses of records read before; they are part of the sample, and
-// `keep_columns` are copied into the fields of the new ones), for the caller to output
-// before the rest of the input; rejects to `on_reject`. Does nothing with
-// --adapted (loaded by MakeAnalyzer) or when adaptation is off. A fit that
-// finds no theme to adapt is a warning, or a Failure with --save-adapted.
-void SetUpAdaptation(const AnalyzerFlags& flags, const std::string& input, voc::Analyzer* analyzer,
+// read are appended to `*sample` (which may hold the analyses of records
+// read before; they are part of the sample, and `keep_columns` are copied
+// into the fields of the new ones), for the caller to output before the rest
+// of the input; rejects to `on_reject`. Returns true when it set adapted
+// themes: then the sample's analyses still lack them, and the caller applies
+// them (Analyzer::ApplyThemeAdapter) to each, in the pass that outputs it.
+// Does nothing (false) with --adapted (loaded by MakeAnalyzer) or when
+// adaptation is off. A fit that finds no theme to adapt is a warning, or a
+// Failure with --save-adapted.
+bool SetUpAdaptation(const AnalyzerFlags& flags, const std::string& input, voc::Analyzer* analyzer,
                      voc::RecordReader* reader, std::vector<voc::Analysis>* sample,
                      const std::function<void(const voc::Reject&)>& on_reject,
                      const std::vector<std::string>& keep_columns = {});

@@ -113,21 +113,26 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
-// Writes the JSON of the analyses of the adaptation sample (formatted on
-// `threads` threads, written in order) and lets them go.
-void WriteSample(std::vector<voc::Analysis>* sample, int threads,
-                 const std::function<void(std::string_view)>& on_text) {
+// The JSON lines of the analyses of the adaptation sample, in order, a
+// string per chunk, formatted on `threads` threads; with `adapted`, each
+// analysis gets the analyzer's adapted themes first. Each chunk's analyses
+// are let go on the thread that formatted them, in the same pass.
+std::vector<std::string> FormatSample(std::vector<voc::Analysis>* sample, const voc::Analyzer& analyzer,
+                                      bool adapted, int threads) {
   constexpr size_t kChunk = 64;
   std::vector<std::string> texts((sample->size() + kChunk - 1) / kChunk);
   voc::ParallelFor team(threads);
   team.Run(texts.size(), [&](size_t c) {
     for (size_t i = c * kChunk; i < std::min(sample->size(), (c + 1) * kChunk); ++i) {
-      voc::AppendAnalysisJson((*sample)[i], &texts[c]);
+      voc::Analysis& a = (*sample)[i];
+      if (adapted) analyzer.ApplyThemeAdapter(&a);
+      voc::AppendAnalysisJson(a, &texts[c]);
       texts[c].push_back('\n');
+      a = voc::Analysis();
     }
   });
-  for (const std::string& t : texts) on_text(t);
   std::vector<voc::Analysis>().swap(*sample);
+  return texts;
 }
 
 int RunAnalyze(int argc, char** argv) {
@@ -190,19 +195,30 @@ int RunAnalyze(int argc, char** argv) {
   // The records read for --industry auto come first; adaptation reads on
   // from there for its sample, and the sample is written before the rest.
   std::vector<voc::Analysis> sample = analyzer->AnalyzeBatch(head, af.threads);
-  SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject);
+  const bool adapted = SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject);
   voc::PipelineOptions po_;
   po_.threads = af.threads;
   po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet || output.empty());
-  auto on_text = [&](std::string_view text) {
+  auto write = [&](std::string_view text) {
     if (file) {
       out.write(text.data(), static_cast<std::streamsize>(text.size()));
     } else {
       WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
     }
   };
-  WriteSample(&sample, af.threads, on_text);
+  // The sample's lines go first, written when the pipeline hands over its
+  // first output: by then the other threads have the next records to
+  // analyse, and writing them overlaps that work.
+  std::vector<std::string> sample_texts = FormatSample(&sample, *analyzer, adapted, af.threads);
+  auto write_sample = [&] {
+    for (const std::string& t : sample_texts) write(t);
+    std::vector<std::string>().swap(sample_texts);
+  };
+  auto on_text = [&](std::string_view text) {
+    if (!sample_texts.empty()) write_sample();
+    write(text);
+  };
   voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
       [](const voc::Analysis& a, std::string* text) {
@@ -210,6 +226,7 @@ int RunAnalyze(int argc, char** argv) {
         text->push_back('\n');
       },
       on_text, on_reject);
+  write_sample();  // when the pipeline had no records
   out.flush();
   if (!out)
     throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) + ": " +
@@ -318,9 +335,14 @@ int RunFindings(int argc, char** argv) {
     // from there for its sample; all of them are aggregated before the rest.
     std::vector<voc::Analysis> sample = analyzer->AnalyzeBatch(head, af.threads);
     voc::KeepColumns(head.data(), sample.size(), po_.keep_columns, sample.data());
-    if (reader)
-      SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject, po_.keep_columns);
-    voc::Status st = voc::AggregateAnalyses(sample, af.threads, prepare, &aggregate);
+    const bool adapted =
+        reader && SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject, po_.keep_columns);
+    // The adapted themes are applied to the sample as it is aggregated.
+    const voc::PrepareAnalysis adapt_and_prepare = [&](voc::Analysis& a, voc::RecordFigures* figures) {
+      if (adapted) analyzer->ApplyThemeAdapter(&a);
+      prepare(a, figures);
+    };
+    voc::Status st = voc::AggregateAnalyses(sample, af.threads, adapt_and_prepare, &aggregate);
     if (!st.ok()) throw Failure(st.message());
   }
   if (opened.conversations) {
