@@ -1107,6 +1107,19 @@ TEST_CASE(
   CHECK(decisions(*side[1]) == alone);
   (void)train(nullptr, 0.1);
   CHECK(decisions(*train("voc", 0.1)) == alone);
+  // The labels' problems on three threads: the model one thread trains.
+  const nlohmann::json own_params = {
+      {"solver", "svc"}, {"C", 0.5}, {"balanced", true}, {"eps", 0.1}, {"shuffle", "voc"}};
+  auto threaded = lt.Train(own_params, 13, 3);
+  REQUIRE(threaded.ok());
+  CHECK(decisions(**threaded) == alone);
+  // rand() is the process's: with its draws the labels stay on one thread,
+  // and the model is LIBLINEAR's whatever the thread count.
+  nlohmann::json c_rand_params = own_params;
+  c_rand_params["shuffle"] = "c-rand";
+  auto c_rand = lt.Train(c_rand_params, 13, 3);
+  REQUIRE(c_rand.ok());
+  CHECK(decisions(**c_rand) == decisions(*train(nullptr, 0.1)));
 
   auto bad = lt.Train({{"solver", "svc"}, {"shuffle", "random"}}, 13);
   REQUIRE_FALSE(bad.ok());
@@ -1125,6 +1138,12 @@ TEST_CASE("TextClassifier: the linear solver is an option, checked, and recorded
   auto own = voc::TextClassifier::Train(rows, o);
   REQUIRE(own.ok());
   CHECK((*own)->info().metadata_json.find("\"shuffle\":\"voc\"") != std::string::npos);
+  // Trained on three threads: the same model, byte for byte.
+  o.threads = 3;
+  auto threaded = voc::TextClassifier::Train(rows, o);
+  REQUIRE(threaded.ok());
+  CHECK((*threaded)->Serialize() == (*own)->Serialize());
+  o.threads = 0;
   for (const char* t : {"I was charged twice, please refund the fee", "the courier lost my package"}) {
     CAPTURE(t);
     CHECK((*own)->Predict(t)[0].label == (*liblinear)->Predict(t)[0].label);

@@ -335,8 +335,8 @@ int RunFindings(int argc, char** argv) {
     // from there for its sample; all of them are aggregated before the rest.
     std::vector<voc::Analysis> sample = analyzer->AnalyzeBatch(head, af.threads);
     voc::KeepColumns(head.data(), sample.size(), po_.keep_columns, sample.data());
-    const bool adapted =
-        reader && SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample, on_reject, po_.keep_columns);
+    const bool adapted = reader && SetUpAdaptation(af, input, analyzer.get(), reader.get(), &sample,
+                                                   on_reject, po_.keep_columns);
     // The adapted themes are applied to the sample as it is aggregated.
     const voc::PrepareAnalysis adapt_and_prepare = [&](voc::Analysis& a, voc::RecordFigures* figures) {
       if (adapted) analyzer->ApplyThemeAdapter(&a);

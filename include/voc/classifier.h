@@ -124,8 +124,10 @@ struct TrainOptions {
   // Defaults 50 and 200000.
   int fasttext_dim = 50;
   int fasttext_bucket = 200000;
-  // Training threads for fastText; 0 = 1 thread, which keeps training
-  // deterministic (fastText's multi-threaded training is not). Default 0.
+  // Training threads; 0 = 1 thread. fastText: its multi-threaded training
+  // is not deterministic (one thread is). Linear backend with
+  // linear_solver "voc": the labels' problems are solved this many at a
+  // time, and the model is the one a single thread trains. Default 0.
   int threads = 0;
   // Prints progress (candidates and their validation scores) to stderr.
   // Default false.

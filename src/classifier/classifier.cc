@@ -383,7 +383,7 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
                       std::unique_ptr<internal::FastTextTrainer>* ft) -> Result<std::unique_ptr<Backend>> {
     if (c["backend"] == "linear") {
       if (!*lt) *lt = std::make_unique<internal::LinearTrainer>(d, options.char_ngrams);
-      return (*lt)->Train(c, options.seed);
+      return (*lt)->Train(c, options.seed, options.threads);
     }
     if (!*ft) *ft = std::make_unique<internal::FastTextTrainer>(d, labels);
     return (*ft)->Train(c, options.seed, options.threads);

@@ -82,7 +82,9 @@ class LinearTrainer {
   LinearTrainer(const TrainData& data, bool char_ngrams);
   ~LinearTrainer();
   // `params`: {"solver": "svc"|"lr", "C": double, "balanced": bool}.
-  Result<std::unique_ptr<Backend>> Train(const nlohmann::json& params, int seed);
+  // `threads` (0: one) solve the labels' problems at once when each has
+  // draws of its own ("shuffle": "voc"); the model does not depend on it.
+  Result<std::unique_ptr<Backend>> Train(const nlohmann::json& params, int seed, int threads = 0);
 
  private:
   struct State;

@@ -19,6 +19,7 @@
 #include "util/flat_string_map.h"
 #include "classifier/classifier_backend.h"
 #include "classifier/classifier_features.h"
+#include "voc/parallel.h"
 
 namespace voc::internal {
 namespace {
@@ -1129,7 +1130,7 @@ LinearTrainer::LinearTrainer(const TrainData& data, bool char_ngrams) : state_(s
 
 LinearTrainer::~LinearTrainer() = default;
 
-Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& params, int seed) {
+Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& params, int seed, int threads) {
   const State& s = *state_;
   const TrainData& data = *s.data;
   const size_t rows = data.rows.size();
@@ -1226,32 +1227,73 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         if (count[l] == 0) m->bias_[l] = -1e3f;
     }
     free_and_destroy_model(&lm);
-  } else {
+  } else if (own_solver) {
     // The own solver's problem: LIBLINEAR's order (the positive rows first,
     // each class in input order).
     // Its rows: every row's indices (0-based) and values, laid out once for
     // all labels.
     std::vector<int> flat_index;
     std::vector<double> flat_value;
-    std::vector<SolverRow> all_rows, ox;
-    if (own_solver) {
-      size_t nnz = 0;
-      for (const auto& xi : s.x) nnz += xi.size() - 1;
-      flat_index.reserve(nnz);
-      flat_value.reserve(nnz);
-      std::vector<size_t> begin(rows);
-      for (size_t i = 0; i < rows; ++i) {
-        begin[i] = flat_index.size();
-        for (const feature_node* f = xptr[i]; f->index != -1; ++f)
-          flat_index.push_back(f->index - 1), flat_value.push_back(f->value);
-      }
-      all_rows.resize(rows);
-      for (size_t i = 0; i < rows; ++i)
-        all_rows[i] = {flat_index.data() + begin[i], flat_value.data() + begin[i],
-                       static_cast<int>((i + 1 < rows ? begin[i + 1] : flat_index.size()) - begin[i])};
+    std::vector<SolverRow> all_rows;
+    size_t nnz = 0;
+    for (const auto& xi : s.x) nnz += xi.size() - 1;
+    flat_index.reserve(nnz);
+    flat_value.reserve(nnz);
+    std::vector<size_t> begin(rows);
+    for (size_t i = 0; i < rows; ++i) {
+      begin[i] = flat_index.size();
+      for (const feature_node* f = xptr[i]; f->index != -1; ++f)
+        flat_index.push_back(f->index - 1), flat_value.push_back(f->value);
     }
-    std::vector<signed char> oy;
-    std::vector<double> ow;
+    all_rows.resize(rows);
+    for (size_t i = 0; i < rows; ++i)
+      all_rows[i] = {flat_index.data() + begin[i], flat_value.data() + begin[i],
+                     static_cast<int>((i + 1 < rows ? begin[i + 1] : flat_index.size()) - begin[i])};
+    // Label l's problem and weights; each label writes only its own column
+    // of weights_ and its bias.
+    auto solve_label = [&](int l) {
+      std::vector<signed char> yl(rows);
+      int pos = 0;
+      for (size_t i = 0; i < rows; ++i) {
+        const bool has = std::find(data.ids[i].begin(), data.ids[i].end(), l) != data.ids[i].end();
+        yl[i] = has ? 1 : -1;
+        pos += has;
+      }
+      if (pos == 0 || pos == static_cast<int>(rows)) {
+        m->bias_[l] = pos == 0 ? -5.0f : 5.0f;
+        return;
+      }
+      std::vector<SolverRow> ox;
+      std::vector<signed char> oy;
+      ox.reserve(rows);
+      oy.reserve(rows);
+      for (int sign : {1, -1})
+        for (size_t i = 0; i < rows; ++i)
+          if (yl[i] == sign) ox.push_back(all_rows[i]), oy.push_back(static_cast<signed char>(sign));
+      std::vector<double> ow(static_cast<size_t>(prob.n), 0.0);
+      const double cp = C * (balanced ? class_weight(pos, 2) : 1.0);
+      const double cn = C * (balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0);
+      if (shuffle == "voc") {
+        SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow.data(), prob.n);
+      } else {
+        std::srand(static_cast<unsigned>(seed + l));
+        SolveL2SvcDual(
+            ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow.data(), prob.n);
+      }
+      for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(ow[j]);
+      m->bias_[l] = static_cast<float>(ow[nf] * prob.bias);
+    };
+    // With draws of its own ("voc"), each label's problem is solved alone:
+    // labels on several threads give the weights one thread gives. rand()
+    // ("c-rand") is the process's: one label at a time.
+    const int team_size = shuffle == "voc" ? std::min(std::max(threads, 1), L) : 1;
+    if (team_size > 1) {
+      ParallelFor team(team_size);
+      team.Run(static_cast<size_t>(L), [&](size_t l) { solve_label(static_cast<int>(l)); });
+    } else {
+      for (int l = 0; l < L; ++l) solve_label(l);
+    }
+  } else {
     for (int l = 0; l < L; ++l) {
       int pos = 0;
       for (size_t i = 0; i < rows; ++i) {
@@ -1266,25 +1308,6 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
       int wl[2] = {1, -1};
       double wv[2] = {balanced ? class_weight(pos, 2) : 1.0,
                       balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0};
-      if (own_solver) {
-        ox.clear();
-        oy.clear();
-        for (int sign : {1, -1})
-          for (size_t i = 0; i < rows; ++i)
-            if (y[i] == sign) ox.push_back(all_rows[i]), oy.push_back(static_cast<signed char>(sign));
-        ow.assign(static_cast<size_t>(prob.n), 0.0);
-        const double cp = C * wv[0], cn = C * wv[1];
-        if (shuffle == "voc") {
-          SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow.data(), prob.n);
-        } else {
-          std::srand(static_cast<unsigned>(seed + l));
-          SolveL2SvcDual(
-              ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow.data(), prob.n);
-        }
-        for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(ow[j]);
-        m->bias_[l] = static_cast<float>(ow[nf] * prob.bias);
-        continue;
-      }
       param.nr_weight = 2;
       param.weight_label = wl;
       param.weight = wv;

@@ -589,6 +589,9 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   to.solver_tolerance = 0.1;  // LIBLINEAR's default: half the training time of 0.01
   to.linear_solver = "voc";   // no lock: the halves train at the same time
   to.seed = options.seed;
+  // Each half's labels on the team too: when one half's labels are solved,
+  // its threads do not stand idle while the other's run.
+  to.threads = team.threads();
   for (int k = 0; k < 2; ++k) {
     bool any = false;
     for (const auto& lt : half[k]) any |= !lt.labels.empty();
