@@ -1,6 +1,7 @@
 // Choosing a taxonomy's industry packs: by name, or from the vocabulary of a
 // sample of the input (`--industry auto`).
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <cctype>
@@ -138,24 +139,48 @@ Result<IndustrySelection> SelectIndustries(const Taxonomy& taxonomy, std::string
   }
   sel.mode = "auto";
   sel.sample_size = sample.size();
+  RE2::Options opt;
+  opt.set_case_sensitive(false);
+  opt.set_log_errors(false);
+  // Every pack's detect patterns, checked in pack order; and all of them in
+  // one set, which tells in one pass over a text which of them match it.
+  std::vector<std::vector<std::unique_ptr<RE2>>> res(packs.size());
+  std::vector<std::pair<size_t, size_t>> set_pattern;  // set index -> (pack, pattern)
+  RE2::Set set(opt, RE2::UNANCHORED);
+  bool set_ok = true;
   for (size_t i = 0; i < packs.size(); ++i) {
     const IndustryPack& pack = packs[i];
-    IndustryChoice& c = sel.packs[i];
-    std::vector<std::unique_ptr<RE2>> res;
-    RE2::Options opt;
-    opt.set_case_sensitive(false);
-    opt.set_log_errors(false);
     for (const auto& d : pack.detect) {
-      auto re = std::make_unique<RE2>("(" + d + ")", opt);
+      const std::string grouped = "(" + d + ")";
+      auto re = std::make_unique<RE2>(grouped, opt);
       if (!re->ok())
         return InvalidArgumentError("pack '" + pack.id + "': detect pattern \"" + d +
                                     "\" is not valid RE2: " + re->error());
-      res.push_back(std::move(re));
+      set_ok = set_ok && set.Add(grouped, nullptr) >= 0;
+      set_pattern.emplace_back(i, res[i].size());
+      res[i].push_back(std::move(re));
     }
-    std::map<std::string, size_t> terms;  // records each term appears in
-    for (std::string_view text : sample) {
+  }
+  set_ok = set_ok && set.Compile();
+  std::vector<std::map<std::string, size_t>> terms(packs.size());  // records each term appears in
+  std::vector<std::vector<char>> hit(packs.size());
+  std::vector<int> found;
+  for (std::string_view text : sample) {
+    // The patterns that match somewhere (all of them when the set could not
+    // answer): the others find nothing below.
+    for (size_t i = 0; i < packs.size(); ++i) hit[i].assign(res[i].size(), set_ok ? 0 : 1);
+    RE2::Set::ErrorInfo info;
+    if (set_ok && !set.Match(re2::StringPiece(text.data(), text.size()), &found, &info) &&
+        info.kind != RE2::Set::kNoError) {
+      for (auto& h : hit) std::fill(h.begin(), h.end(), 1);
+    } else if (set_ok) {
+      for (int k : found)
+        hit[set_pattern[static_cast<size_t>(k)].first][set_pattern[static_cast<size_t>(k)].second] = 1;
+    }
+    for (size_t i = 0; i < packs.size(); ++i) {
       std::set<std::string> seen;
-      for (const auto& re : res) {
+      for (size_t r = 0; r < res[i].size(); ++r) {
+        if (!hit[i][r]) continue;
         re2::StringPiece in(text.data(), text.size());
         re2::StringPiece m;
         // Every match, for the terms that explain the choice; a zero-length
@@ -164,16 +189,20 @@ Result<IndustrySelection> SelectIndustries(const Taxonomy& taxonomy, std::string
         // the last match ended and sees no text before it; asking for the
         // whole match alone lets RE2 answer with its DFAs (a group needs a
         // third pass over the match).
-        while (seen.size() < 64 && re->Match(in, 0, in.size(), RE2::UNANCHORED, &m, 1) && !m.empty()) {
+        while (seen.size() < 64 && res[i][r]->Match(in, 0, in.size(), RE2::UNANCHORED, &m, 1) && !m.empty()) {
           seen.insert(Lower(std::string_view(m.data(), m.size())));
           in.remove_prefix(static_cast<size_t>(m.data() + m.size() - in.data()));
         }
       }
       if (seen.empty()) continue;
-      ++c.matched;
-      for (const auto& t : seen) ++terms[t];
+      ++sel.packs[i].matched;
+      for (const auto& t : seen) ++terms[i][t];
     }
-    std::vector<std::pair<std::string, size_t>> ranked(terms.begin(), terms.end());
+  }
+  for (size_t i = 0; i < packs.size(); ++i) {
+    const IndustryPack& pack = packs[i];
+    IndustryChoice& c = sel.packs[i];
+    std::vector<std::pair<std::string, size_t>> ranked(terms[i].begin(), terms[i].end());
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     for (size_t t = 0; t < ranked.size() && t < kMaxTerms; ++t) c.terms.push_back(ranked[t].first);
