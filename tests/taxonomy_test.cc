@@ -571,6 +571,35 @@ TEST_CASE("Taxonomy: industry packs and aliases") {
   }
 }
 
+TEST_CASE("Industry selection: every detect pattern of a pack counts, the later ones too") {
+  auto tax = voc::Taxonomy::Parse(R"({
+    "themes": [{"id": "delays", "department": "operations",
+                "rules": [{"id": "late", "include": "\\bdelayed\\b"}]}],
+    "packs": [
+      {"id": "travel", "detect": ["\\bflights?\\b", "\\b(?:boarding|gate)\\b"], "min_share": 0.5,
+       "themes": [{"id": "travel/boarding", "department": "operations",
+                   "rules": [{"id": "board", "include": "\\bboarding\\b"}]}]},
+      {"id": "telecom", "detect": ["\\brouter\\b", "\\bmodem\\b"], "min_share": 0.5,
+       "themes": [{"id": "telecom/kit", "department": "engineering",
+                   "rules": [{"id": "kit", "include": "\\bmodem\\b"}]}]}]
+  })");
+  REQUIRE_MESSAGE(tax.ok(), tax.status().ToString());
+  // Texts that only the second pattern of a pack matches, and one that
+  // both of travel's match (its terms counted once per text).
+  const std::vector<std::string_view> sample = {"Boarding closed early", "the GATE moved twice",
+                                                "flight late, then boarding chaos", "modem dead again",
+                                                "nothing here"};
+  auto sel = voc::SelectIndustries(**tax, "auto", sample);
+  REQUIRE_MESSAGE(sel.ok(), sel.status().ToString());
+  using V = std::vector<std::string>;
+  CHECK(sel->Enabled() == V{"travel"});
+  CHECK(sel->packs[0].matched == 3);
+  CHECK(sel->packs[0].terms == V{"boarding", "flight", "gate"});
+  CHECK(sel->packs[0].reason == "60% of 5 sampled records: boarding, flight, gate");
+  CHECK(sel->packs[1].matched == 1);
+  CHECK(sel->packs[1].reason == "20% of 5 sampled records: modem (needs 60%)");
+}
+
 TEST_CASE("Taxonomy: pack and alias errors") {
   CHECK(ParseError(R"({"themes": [], "packs": {}})") == "\"packs\" must be an array");
   CHECK(ParseError(R"({"themes": [], "packs": [{"label": "x"}]})") ==
