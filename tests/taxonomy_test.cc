@@ -243,6 +243,24 @@ TEST_CASE("ThemeClassifier: exclude patterns veto per sentence or per text") {
   CHECK(clf->Classify("A surcharge was added. Later it was waived.").empty());
 }
 
+TEST_CASE("ThemeClassifier: exclude patterns compiled at their first search veto from every thread") {
+  // Each thread's first texts search the excludes at the same time: one
+  // compile, the same vetoes.
+  auto clf = Classifier(Load(kData + "small.json"));
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (size_t t = 0; t < wrong.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        wrong[t] += !clf->Classify("There were no fees at first.").empty();
+        wrong[t] += !clf->Classify("A surcharge was added. Later it was waived.").empty();
+        wrong[t] += clf->Classify("There were no fees at first. Then a fee appeared.").size() != 1;
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(wrong == std::vector<int>(4, 0));
+}
+
 TEST_CASE("ThemeClassifier: text that fits nothing stays unclassified") {
   auto clf = Classifier(Load(kData + "small.json"));
   CHECK(clf->Classify("What a lovely afternoon in the park.").empty());
@@ -310,6 +328,15 @@ TEST_CASE("ThemeClassifier: a pattern too large to compile, accepted by the taxo
   auto clf = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
   REQUIRE_FALSE(clf.ok());
   CHECK(clf.status().code() == voc::StatusCode::kInvalidArgument);
+  CHECK(clf.status().message() ==
+        "theme 'x' rule 'huge': invalid pattern \"\\pL{1000}\": pattern too large - compile failed");
+  // An exclude pattern as well: those that may outgrow the budget are
+  // compiled with the rules, not at their first search.
+  tax = voc::Taxonomy::Parse(
+      R"({"themes":[{"id":"x","department":"it","rules":[{"id":"huge","include":"fee","exclude":"\\pL{1000}"}]}]})");
+  REQUIRE(tax.ok());
+  clf = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
+  REQUIRE_FALSE(clf.ok());
   CHECK(clf.status().message() ==
         "theme 'x' rule 'huge': invalid pattern \"\\pL{1000}\": pattern too large - compile failed");
 }

@@ -285,18 +285,17 @@ bool AtomMatcher::Find(std::string_view text, std::vector<int>* found, std::vect
 LiteralPrefilter::LiteralPrefilter() = default;
 LiteralPrefilter::~LiteralPrefilter() = default;
 
-namespace {
-
-// Whether RE2 parses `pattern` with `options`, without compiling it. A
-// leading (?i) only folds case, on which no syntax error depends, and
+// A leading (?i) only folds case, on which no syntax error depends, and
 // parsing with it costs four times as much.
-bool Parses(std::string_view pattern, RE2::Options options) {
+bool PatternParses(std::string_view pattern, RE2::Options options) {
   constexpr std::string_view kFold = "(?i)";
   if (pattern.substr(0, kFold.size()) == kFold) pattern.remove_prefix(kFold.size());
   options.set_case_sensitive(true);
   RE2::Set set(options, RE2::UNANCHORED);
   return set.Add(re2::StringPiece(pattern.data(), pattern.size()), nullptr) >= 0;
 }
+
+namespace {
 
 // Patterns whose compiled program may be this large (PatternAtoms::size) are
 // compiled when added, so that one over RE2's memory budget is refused then
@@ -310,7 +309,7 @@ int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& option
   p->text = pattern;
   p->options = options;
   p->options.set_log_errors(false);
-  if (!Parses(pattern, p->options)) {
+  if (!PatternParses(pattern, p->options)) {
     RE2 re(pattern, p->options);
     if (!re.ok()) {
       *error = re.error().empty() ? "invalid pattern" : re.error();

@@ -88,6 +88,10 @@ bool FoldForAtoms(std::string_view text, std::string* out);
 // one that folds to an ASCII letter (U+017F, U+212A), or \Q...\E quoting.
 std::string Latin1SearchPattern(std::string_view pattern);
 
+// Whether RE2 parses `pattern` with `options`, without compiling it: RE2's
+// syntax errors are found, not a program over the memory budget.
+bool PatternParses(std::string_view pattern, RE2::Options options);
+
 // Finds which of a fixed list of strings ("atoms") occur in a text: an
 // Aho-Corasick automaton over the first few bytes of each atom, as a full
 // transition table of 16-bit entries (bytes that occur in no atom share one

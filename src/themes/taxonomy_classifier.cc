@@ -6,7 +6,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
 
+#include "patterns/literal_prefilter.h"
 #include "patterns/regex_set.h"
 #include "text/segment.h"
 #include "themes/shared_patterns.h"
@@ -17,6 +21,47 @@ namespace voc {
 
 namespace {
 
+// An exclude pattern, compiled on its first search: a rule's excludes are
+// searched only where its include patterns match, and most rules match
+// nothing in a run (compiling all of them was a fifth of the start-up's
+// work). Add checks its syntax; a pattern whose program might outgrow RE2's
+// memory budget (a counted repetition, a Unicode class, or a long pattern:
+// without them a program grows with the pattern's length, tens of
+// instructions per byte at most, far below the budget) is compiled there
+// and then, so that it is refused when the rules are compiled, not skipped
+// at the first search.
+class ExcludePattern {
+ public:
+  // The pattern, or the error RE2 gives for it.
+  static Result<std::unique_ptr<ExcludePattern>> Add(const std::string& pattern,
+                                                     const RE2::Options& options) {
+    std::unique_ptr<ExcludePattern> e(new ExcludePattern(pattern, options));
+    const bool may_grow = pattern.size() > kLazyMaxBytes || pattern.find('{') != std::string::npos ||
+                          pattern.find("\\p") != std::string::npos ||
+                          pattern.find("\\P") != std::string::npos;
+    if (may_grow || !internal::PatternParses(pattern, options)) {
+      const RE2& re = e->regex();
+      if (!re.ok()) return InvalidArgumentError(re.error().empty() ? "invalid pattern" : re.error());
+    }
+    return e;
+  }
+
+  const RE2& regex() const {
+    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, options_); });
+    return *re_;
+  }
+
+ private:
+  static constexpr size_t kLazyMaxBytes = 2000;
+  ExcludePattern(std::string pattern, const RE2::Options& options)
+      : pattern_(std::move(pattern)), options_(options) {}
+
+  std::string pattern_;
+  RE2::Options options_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+};
+
 struct CompiledRule {
   size_t theme = 0;
   std::string source;
@@ -26,7 +71,7 @@ struct CompiledRule {
   // The include patterns live in the classifier's pattern group (or in
   // its language group), which numbers them in the order added
   // (set_to_rule maps them back here).
-  std::vector<std::unique_ptr<RE2>> exclude;
+  std::vector<std::unique_ptr<ExcludePattern>> exclude;
   const ThemeRule* def = nullptr;  // in the taxonomy
 };
 
@@ -41,9 +86,9 @@ RE2::Options PatternOptions(bool case_sensitive) {
   return opt;
 }
 
-bool AnyMatch(const std::vector<std::unique_ptr<RE2>>& res, re2::StringPiece text) {
-  for (const auto& re : res)
-    if (RE2::PartialMatch(text, *re)) return true;
+bool AnyMatch(const std::vector<std::unique_ptr<ExcludePattern>>& excludes, re2::StringPiece text) {
+  for (const auto& e : excludes)
+    if (RE2::PartialMatch(text, e->regex())) return true;
   return false;
 }
 
@@ -210,11 +255,11 @@ Status ThemeClassifier::Impl::AddRule(size_t ri, internal::RegexSetGroup* group,
     to_rule->push_back(ri);
   }
   for (const std::string& p : r.exclude) {
-    auto re = std::make_unique<RE2>(p, PatternOptions(r.case_sensitive));
-    if (!re->ok())
+    auto e = ExcludePattern::Add(p, PatternOptions(r.case_sensitive));
+    if (!e.ok())
       return InvalidArgumentError("theme '" + theme_id + "' rule '" + r.id + "': invalid pattern \"" + p +
-                                  "\": " + re->error());
-    cr.exclude.push_back(std::move(re));
+                                  "\": " + e.status().message());
+    cr.exclude.push_back(std::move(*e));
   }
   return Status::Ok();
 }
