@@ -775,6 +775,18 @@ TEST_CASE("Taxonomy: a file that extends another adds, overrides and removes the
   CHECK(tax->FindModelLabel("Late")->id == "delays");
   CHECK(Ids(Classifier(tax)->Classify("late again; pets in the cabin; matchmaking; booking fee")) ==
         std::vector<std::string>{"billing/fees", "delays", "gaming/matchmaking", "travel/pets"});
+  // The member named with an escape, after members holding objects and
+  // commas, still extends; "extends" inside a theme or as a value does not.
+  write(dir + "/escaped.json",
+        R"({"name": "esc", "themes": [{"id": "x", "department": "it"}], "\u0065xtends": "base/base.json"})");
+  auto escaped = Load(dir + "/escaped.json");
+  CHECK(escaped->Find("delays") != nullptr);
+  CHECK(escaped->Find("x") != nullptr);
+  write(dir + "/nested.json", R"({"themes": [{"id": "extends", "department": "it", "label": "extends",
+      "rules": [{"id": "r", "include": "\"extends\": x"}]}], "description": "extends"})");
+  auto nested = Load(dir + "/nested.json");
+  CHECK(nested->Find("delays") == nullptr);
+  CHECK(nested->Find("extends") != nullptr);
   struct Cleanup {
     std::string dir;
     ~Cleanup() { std::filesystem::remove_all(dir); }

@@ -340,11 +340,46 @@ Status Merge(json* base, const json& ext, const std::string& where) {
   return Status::Ok();
 }
 
+// False when `text` surely has no member `key` in its top-level object:
+// it is not an object, or no top-level member's name, as written, is `key`.
+// True otherwise (a name written with escapes, or text that is not JSON,
+// counts as a maybe). One pass over the bytes, no parse.
+bool MayHaveTopLevelMember(std::string_view text, std::string_view key) {
+  int depth = 0;
+  bool at_name = false;  // in the top-level object, where a member's name comes next
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      size_t j = i + 1;
+      bool escaped = false;
+      for (; j < text.size() && text[j] != '"'; ++j)
+        if (text[j] == '\\') escaped = true, ++j;
+      if (j >= text.size()) return true;  // no closing quote: not JSON
+      if (at_name && (escaped || text.substr(i + 1, j - i - 1) == key)) return true;
+      at_name = false;
+      i = j;
+    } else if (c == '{' || c == '[') {
+      if (depth == 0 && c == '[') return false;  // not an object
+      at_name = ++depth == 1;
+    } else if (c == '}' || c == ']') {
+      --depth;
+      at_name = false;
+    } else if (c == ',') {
+      at_name = depth == 1;
+    } else if (depth == 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      return false;  // a scalar at the top: not an object
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::string> ResolveTaxonomyExtends(const std::string& path, std::string text, int depth) {
   // Too deep to parse safely: left to Taxonomy::Parse, which says where.
   if (!JsonDepthError(text).empty()) return text;
+  // Most files extend nothing: they are parsed once, by Taxonomy::Parse.
+  if (!MayHaveTopLevelMember(text, "extends")) return text;
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   // Not JSON, or not extending anything: the parser reports what it finds.
   if (!doc.is_object() || !doc.contains("extends")) return text;
