@@ -53,6 +53,15 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
 Result<std::unique_ptr<ThemeClassifier>> NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
                                                    const ThemeOptions& options,
                                                    std::shared_ptr<RegexSetGroup> group);
+// NewThemes in two steps: the classifier with its rules listed (the
+// language groups known, nothing compiled), then AddSharedRules adds the
+// patterns of the rules outside the language groups to `group`. The
+// language groups may be built (BuildLanguageGroup, on other threads) from
+// the first step on, while the second runs.
+Result<std::unique_ptr<ThemeClassifier>> NewThemesListed(std::shared_ptr<const Taxonomy> taxonomy,
+                                                         const ThemeOptions& options,
+                                                         std::shared_ptr<RegexSetGroup> group);
+Status AddSharedRules(ThemeClassifier& classifier);
 // The rules of other languages only ("lang" without "en") have their
 // patterns in groups of their own, one per list of languages, which NewThemes
 // leaves to build: BuildLanguageGroup(classifier, g) for every g below

@@ -124,9 +124,12 @@ struct ThemeClassifier::Impl {
   // Adds and compiles the patterns of language group `g`.
   void BuildLanguageGroup(size_t g);
 
-  // Compiles the rules, adding their include patterns to `group` (compiled
-  // by the caller).
-  Status AddRules(std::shared_ptr<internal::RegexSetGroup> group);
+  // Lists the rules (those of other languages only in their language
+  // groups) and notes `group` as the one the others' patterns go to.
+  void ListRules(std::shared_ptr<internal::RegexSetGroup> group);
+  // Compiles the listed rules that are not in a language group, adding their
+  // include patterns to `set` (compiled by the caller).
+  Status AddSharedRules();
   // Classify, given the candidates of `set` for the text.
   std::vector<ThemeHit> Classify(std::string_view text_in,
                                  const std::vector<std::pair<std::string, double>>& model_scores,
@@ -205,7 +208,7 @@ Status CheckThemeOptions(const std::shared_ptr<const Taxonomy>& taxonomy, const 
 
 }  // namespace
 
-Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> group) {
+void ThemeClassifier::Impl::ListRules(std::shared_ptr<internal::RegexSetGroup> group) {
   set = std::move(group);
   set_base = set->size();
   const auto& themes = taxonomy->themes();
@@ -233,11 +236,14 @@ Status ThemeClassifier::Impl::AddRules(std::shared_ptr<internal::RegexSetGroup> 
           g->languages = r.languages;
         }
         g->rules.push_back(index);
-        continue;
       }
-      VOC_RETURN_IF_ERROR(AddRule(index, set.get(), &set_to_rule));
     }
   }
+}
+
+Status ThemeClassifier::Impl::AddSharedRules() {
+  for (size_t index = 0; index < rules.size(); ++index)
+    if (!OtherLanguagesOnly(*rules[index].def)) VOC_RETURN_IF_ERROR(AddRule(index, set.get(), &set_to_rule));
   return Status::Ok();
 }
 
@@ -301,14 +307,25 @@ Result<std::unique_ptr<ThemeClassifier>> ThemeClassifier::Create(std::shared_ptr
 Result<std::unique_ptr<ThemeClassifier>> internal::NewThemes(std::shared_ptr<const Taxonomy> taxonomy,
                                                              const ThemeOptions& options,
                                                              std::shared_ptr<RegexSetGroup> group) {
+  auto clf = NewThemesListed(std::move(taxonomy), options, std::move(group));
+  if (!clf.ok()) return clf;
+  VOC_RETURN_IF_ERROR(AddSharedRules(**clf));
+  return clf;
+}
+
+Result<std::unique_ptr<ThemeClassifier>> internal::NewThemesListed(std::shared_ptr<const Taxonomy> taxonomy,
+                                                                   const ThemeOptions& options,
+                                                                   std::shared_ptr<RegexSetGroup> group) {
   VOC_RETURN_IF_ERROR(CheckThemeOptions(taxonomy, options));
   std::unique_ptr<ThemeClassifier> clf = ImplAccess::New<ThemeClassifier>();
   auto& impl = ImplOf(*clf);
   impl.taxonomy = std::move(taxonomy);
   impl.options = options;
-  VOC_RETURN_IF_ERROR(impl.AddRules(std::move(group)));
+  impl.ListRules(std::move(group));
   return clf;
 }
+
+Status internal::AddSharedRules(ThemeClassifier& classifier) { return ImplOf(classifier).AddSharedRules(); }
 
 std::vector<ThemeHit> internal::ClassifyWithHits(
     const ThemeClassifier& classifier, std::string_view text,
