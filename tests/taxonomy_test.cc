@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "themes/shared_patterns.h"
+
 namespace {
 
 const std::string kData = VOC_TEST_DATA_DIR "/taxonomy/";
@@ -339,6 +341,37 @@ TEST_CASE("ThemeClassifier: a pattern too large to compile, accepted by the taxo
   REQUIRE_FALSE(clf.ok());
   CHECK(clf.status().message() ==
         "theme 'x' rule 'huge': invalid pattern \"\\pL{1000}\": pattern too large - compile failed");
+}
+
+TEST_CASE(
+    "Themes and signals in one group: a rule too large to compile is refused, shared or in a language "
+    "group") {
+  // The language groups compile on another thread while the shared group's
+  // patterns are added: an error on either side is reported, the shared
+  // group's first, and nothing is left running.
+  auto make = [](const char* shared, const char* french) {
+    const std::string json =
+        std::string(R"({"themes":[{"id":"x","department":"it","rules":[{"id":"en","include":")") + shared +
+        R"("},{"id":"fr","lang":"fr","include":")" + french + R"("}]}]})";
+    auto tax = voc::Taxonomy::Parse(json);
+    REQUIRE_MESSAGE(tax.ok(), tax.status().ToString());
+    return voc::internal::CreateThemesAndSignals(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)), {},
+                                                 {});
+  };
+  auto ok = make("\\\\bfee\\\\b", "\\\\bfrais\\\\b");
+  REQUIRE_MESSAGE(ok.ok(), ok.status().ToString());
+  CHECK(ok->themes != nullptr);
+  auto shared = make("\\\\pL{1000}", "\\\\bfrais\\\\b");
+  REQUIRE_FALSE(shared.ok());
+  CHECK(shared.status().message() ==
+        "theme 'x' rule 'en': invalid pattern \"\\pL{1000}\": pattern too large - compile failed");
+  auto french = make("\\\\bfee\\\\b", "\\\\pL{1000}");
+  REQUIRE_FALSE(french.ok());
+  CHECK(french.status().message() ==
+        "theme 'x' rule 'fr': invalid pattern \"\\pL{1000}\": pattern too large - compile failed");
+  auto both = make("\\\\pL{1000}", "\\\\pL{999}");
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.status().message().find("rule 'en'") != std::string::npos);
 }
 
 TEST_CASE("ThemeClassifier: evidence is capped and empty matches are no evidence") {

@@ -19,10 +19,11 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
                                                 const SignalOptions& signal_options, bool with_signals) {
   ThemesAndSignals out;
   out.group = std::make_shared<RegexSetGroup>(GroupPatternOptions());
-  auto themes = NewThemes(std::move(taxonomy), theme_options, out.group);
+  auto themes = NewThemesListed(std::move(taxonomy), theme_options, out.group);
   if (!themes.ok()) return themes.status();
-  // The language groups compile on a second thread while this one compiles
-  // the shared group, then on both: each group is built once, whichever
+  // The language groups compile on a second thread from here on, while this
+  // one adds the other rules' patterns and the signal cues to the shared
+  // group and compiles it; then on both: each group is built once, whichever
   // thread takes it, so the result does not depend on the timing.
   ThemeClassifier& classifier = **themes;
   const size_t groups = LanguageGroupCount(classifier);
@@ -32,15 +33,19 @@ Result<ThemesAndSignals> CreateThemesAndSignals(std::shared_ptr<const Taxonomy> 
   };
   std::future<void> helper;
   if (groups > 0) helper = std::async(std::launch::async, build);
+  const Status shared = AddSharedRules(classifier);
   Result<std::unique_ptr<SignalDetector>> signals = std::unique_ptr<SignalDetector>();
-  if (with_signals) {
+  if (!shared.ok()) {
+    next.store(groups);  // the helper stops after its group
+  } else if (with_signals) {
     signals = NewSignals(signal_options, out.group);
   } else if (Status st = CheckSignalOptionsAndCues(signal_options); !st.ok()) {
     signals = st;
   }
-  if (signals.ok()) out.group->Compile();
-  build();
+  if (shared.ok() && signals.ok()) out.group->Compile();
+  if (shared.ok()) build();
   if (helper.valid()) helper.get();
+  VOC_RETURN_IF_ERROR(shared);
   VOC_RETURN_IF_ERROR(LanguageGroupsStatus(classifier));
   if (!signals.ok()) return signals.status();
   out.themes = std::move(*themes);
