@@ -980,16 +980,26 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
   constexpr size_t kMaxReserve = size_t{1} << 16;
   if (sample->size() < options.sample_records)
     sample->reserve(sample->size() + std::min(options.sample_records - sample->size(), kMaxReserve));
-  while (!end && sample->size() < options.sample_records && bytes < options.sample_bytes) {
-    end = ReadBatch(reader, std::min(kBatch, options.sample_records - sample->size()), options.sample_bytes,
-                    &bytes, &batch, on_reject);
+  // Each batch is read while the one before it is analysed.
+  auto read_more = [&](std::vector<Record>* into) {
+    into->clear();
+    if (!end && sample->size() < options.sample_records && bytes < options.sample_bytes)
+      end = ReadBatch(reader, std::min(kBatch, options.sample_records - sample->size()), options.sample_bytes,
+                      &bytes, into, on_reject);
+  };
+  std::vector<Record> next;
+  read_more(&batch);
+  while (!batch.empty()) {
     const size_t first = sample->size();
     sample->resize(first + batch.size());
-    team.Run((batch.size() + kChunk - 1) / kChunk, [&](size_t c) {
+    team.Start((batch.size() + kChunk - 1) / kChunk, [&](size_t c) {
       const size_t b = c * kChunk;
       analyzer.Analyze(batch.data() + b, std::min(kChunk, batch.size() - b), sample->data() + first + b);
     });
+    read_more(&next);
+    team.Finish();
     KeepColumns(batch.data(), batch.size(), options.keep_columns, sample->data() + first);
+    std::swap(batch, next);
   }
   if (end || options.read_ahead_records == 0 || team.threads() < 2)
     return ThemeAdapter::Fit(*sample, options);
