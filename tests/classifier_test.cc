@@ -1126,6 +1126,41 @@ TEST_CASE(
   CHECK(bad.status().message() == "unknown linear shuffle 'random' (liblinear, voc or c-rand)");
 }
 
+TEST_CASE("Linear backend: the probabilities of a few labels are those of all labels, bit for bit") {
+  std::vector<voc::LabeledText> rows = Synthetic(40);
+  for (size_t i = 0; i < rows.size(); i += 4) rows[i].labels.push_back("urgent");
+  voc::TrainOptions o = Quick("linear");
+  o.multi_label = true;
+  o.char_ngrams = false;
+  auto multi = voc::TextClassifier::Train(rows, o);
+  REQUIRE(multi.ok());
+  const auto& backend = voc::internal::BackendOf(**multi);
+  const int n = static_cast<int>((*multi)->info().labels.size());
+  REQUIRE(n >= 3);
+  const std::vector<std::vector<int>> subsets = {{}, {0}, {n - 1}, {0, n - 1}, {1, 2}};
+  for (const char* t : {"I was charged twice, please refund the fee asap", "the courier lost my package",
+                        "password reset, account locked", "", "!!!"}) {
+    CAPTURE(t);
+    std::vector<double> all, some;
+    backend.Probabilities(t, &all);
+    REQUIRE(all.size() == static_cast<size_t>(n));
+    for (const auto& labels : subsets) {
+      REQUIRE(voc::internal::LinearLabelProbabilities(backend, t, labels, &some));
+      REQUIRE(some.size() == labels.size());
+      for (size_t j = 0; j < labels.size(); ++j) CHECK(some[j] == all[static_cast<size_t>(labels[j])]);
+    }
+  }
+  // One label per text (a softmax over all of them): not computed apart.
+  o.multi_label = false;
+  for (auto& r : rows) r.labels.resize(1);
+  auto single = voc::TextClassifier::Train(rows, o);
+  REQUIRE(single.ok());
+  std::vector<double> none = {7.0};
+  CHECK_FALSE(
+      voc::internal::LinearLabelProbabilities(voc::internal::BackendOf(**single), "refund", {0}, &none));
+  CHECK(none == std::vector<double>{7.0});
+}
+
 TEST_CASE("TextClassifier: the linear solver is an option, checked, and recorded when not the default") {
   std::vector<voc::LabeledText> rows = Synthetic(40);
   for (size_t i = 0; i < rows.size(); i += 4) rows[i].labels.push_back("urgent");

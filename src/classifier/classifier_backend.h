@@ -95,6 +95,11 @@ class LinearTrainer {
 // tables or (`reference`) the straightforward FeatureIndex/Vectorize path.
 // False if `model` is not a linear model. For tests.
 bool LinearDecisions(const Backend& model, std::string_view text, bool reference, std::vector<double>* out);
+// The probabilities Probabilities would give `labels` (model label indices),
+// in that order, computing no other label's: false (nothing computed) if
+// `model` is not a multi-label linear model.
+bool LinearLabelProbabilities(const Backend& model, std::string_view text, const std::vector<int>& labels,
+                              std::vector<double>* out);
 
 Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels, bool multi_label);
 

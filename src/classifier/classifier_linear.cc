@@ -718,6 +718,33 @@ class LinearModel : public Backend {
     ToProbabilities(multi_label_, temperature_, probs);
   }
 
+  // Multi-label models: the probabilities of `labels` only, each the value
+  // Probabilities gives it (the same sums in the same order, per label).
+  bool LabelProbabilities(std::string_view text, const std::vector<int>& labels,
+                          std::vector<double>* out) const {
+    if (!multi_label_) return false;
+    thread_local std::vector<RawFeature> raw;
+    thread_local std::vector<std::pair<uint32_t, float>> vals[2];
+    ExtractFeatures(text, &raw, char_ngrams_);
+    float scale[2];
+    PackedValues(raw, vals, scale);
+    const size_t stride = bias_.size() + 1;
+    out->resize(labels.size());
+    for (size_t j = 0; j < labels.size(); ++j) {
+      const auto l = static_cast<size_t>(labels[j]);
+      double d = bias_[l];
+      for (int family = 0; family < 2; ++family) {
+        const float sf = scale[family];
+        for (const auto& [row, value] : vals[family]) {
+          const float x = value * sf;
+          d += x * rows_[row * stride + 1 + l];
+        }
+      }
+      (*out)[j] = 1.0 / (1.0 + std::exp(-temperature_ * d));
+    }
+    return true;
+  }
+
   std::vector<FeatureContribution> Explain(std::string_view text, int label,
                                            int max_features) const override {
     std::vector<RawFeature> raw;
@@ -1327,6 +1354,12 @@ bool LinearDecisions(const Backend& model, std::string_view text, bool reference
   if (m == nullptr) return false;
   m->Decisions(text, out, reference);
   return true;
+}
+
+bool LinearLabelProbabilities(const Backend& model, std::string_view text, const std::vector<int>& labels,
+                              std::vector<double>* out) {
+  const auto* m = dynamic_cast<const LinearModel*>(&model);
+  return m != nullptr && m->LabelProbabilities(text, labels, out);
 }
 
 Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels, bool multi_label) {

@@ -330,6 +330,8 @@ struct ThemeAdapter::Impl {
   // Per model and model label (sorted, as the model holds them): its
   // adapted theme in report.themes, or -1 for a label that was not kept.
   std::vector<int> label_theme[2];
+  // Per model: its labels with an adapted theme, ascending.
+  std::vector<int> adapted_labels[2];
   // Per adapted theme: the confidence below which it is not assigned (its
   // taxonomy threshold applies too), so that it labels no more of the
   // unlabelled verbatims than the rules' label rate says they hold.
@@ -362,6 +364,9 @@ struct ThemeAdapter::Impl {
         if (it != labels.end() && *it == report.themes[t].id)
           label_theme[k][static_cast<size_t>(it - labels.begin())] = static_cast<int>(t);
       }
+      adapted_labels[k].clear();
+      for (size_t l = 0; l < labels.size(); ++l)
+        if (label_theme[k][l] >= 0) adapted_labels[k].push_back(static_cast<int>(l));
     }
     min_probability.clear();
     for (size_t t = 0; t < report.themes.size(); ++t)
@@ -865,16 +870,21 @@ std::vector<ThemeHit> internal::ClassifyAdapted(const ThemeAdapter& adapter, std
   // In a buffer of this thread's (no allocation per text).
   thread_local std::string seen;
   if (!ContentOnly(text, im.blank_words, social, &seen)) return hits;
-  // Every label's probability, in the model's label order (the hits are
-  // sorted below, so the order they are found in does not matter).
+  // The probabilities of the labels with an adapted theme (of every label
+  // for a model that cannot give a few), in the model's label order (the
+  // hits are sorted below, so the order they are found in does not matter).
   thread_local std::vector<double> probs;
-  internal::BackendOf(model).Probabilities(seen, &probs);
-  for (size_t l = 0; l < probs.size() && l < labels.size(); ++l) {
+  const std::vector<int>& wanted = im.adapted_labels[k];
+  const bool some = internal::LinearLabelProbabilities(internal::BackendOf(model), seen, wanted, &probs);
+  if (!some) internal::BackendOf(model).Probabilities(seen, &probs);
+  for (size_t j = 0; j < probs.size(); ++j) {
+    const size_t l = some ? static_cast<size_t>(wanted[j]) : j;
+    if (l >= labels.size()) break;
     const int t = im.label_theme[k][l];
     if (t < 0) continue;
-    if (probs[l] < im.min_probability[static_cast<size_t>(t)]) continue;  // surely under its cut
+    if (probs[j] < im.min_probability[static_cast<size_t>(t)]) continue;  // surely under its cut
     const AdaptedTheme& at = im.report.themes[static_cast<size_t>(t)];
-    const double c = im.Calibrated(at, probs[l]);
+    const double c = im.Calibrated(at, probs[j]);
     if (!(c >= im.min_confidence[static_cast<size_t>(t)])) continue;
     const Theme* theme = taxonomy.Find(at.id);
     if (theme == nullptr || !(c >= theme->threshold)) continue;
