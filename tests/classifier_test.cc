@@ -1131,23 +1131,26 @@ TEST_CASE("Linear backend: the probabilities of a few labels are those of all la
   for (size_t i = 0; i < rows.size(); i += 4) rows[i].labels.push_back("urgent");
   voc::TrainOptions o = Quick("linear");
   o.multi_label = true;
-  o.char_ngrams = false;
-  auto multi = voc::TextClassifier::Train(rows, o);
-  REQUIRE(multi.ok());
-  const auto& backend = voc::internal::BackendOf(**multi);
-  const int n = static_cast<int>((*multi)->info().labels.size());
-  REQUIRE(n >= 3);
-  const std::vector<std::vector<int>> subsets = {{}, {0}, {n - 1}, {0, n - 1}, {1, 2}};
-  for (const char* t : {"I was charged twice, please refund the fee asap", "the courier lost my package",
-                        "password reset, account locked", "", "!!!"}) {
-    CAPTURE(t);
-    std::vector<double> all, some;
-    backend.Probabilities(t, &all);
-    REQUIRE(all.size() == static_cast<size_t>(n));
-    for (const auto& labels : subsets) {
-      REQUIRE(voc::internal::LinearLabelProbabilities(backend, t, labels, &some));
-      REQUIRE(some.size() == labels.size());
-      for (size_t j = 0; j < labels.size(); ++j) CHECK(some[j] == all[static_cast<size_t>(labels[j])]);
+  for (bool char_ngrams : {false, true}) {  // words only; words and character n-grams (two families)
+    CAPTURE(char_ngrams);
+    o.char_ngrams = char_ngrams;
+    auto multi = voc::TextClassifier::Train(rows, o);
+    REQUIRE(multi.ok());
+    const auto& backend = voc::internal::BackendOf(**multi);
+    const int n = static_cast<int>((*multi)->info().labels.size());
+    REQUIRE(n >= 3);
+    const std::vector<std::vector<int>> subsets = {{}, {0}, {n - 1}, {0, n - 1}, {1, 2}};
+    for (const char* t : {"I was charged twice, please refund the fee asap", "the courier lost my package",
+                          "password reset, account locked", "", "!!!"}) {
+      CAPTURE(t);
+      std::vector<double> all, some = {7.0};
+      backend.Probabilities(t, &all);
+      REQUIRE(all.size() == static_cast<size_t>(n));
+      for (const auto& labels : subsets) {
+        REQUIRE(voc::internal::LinearLabelProbabilities(backend, t, labels, &some));
+        REQUIRE(some.size() == labels.size());
+        for (size_t j = 0; j < labels.size(); ++j) CHECK(some[j] == all[static_cast<size_t>(labels[j])]);
+      }
     }
   }
   // One label per text (a softmax over all of them): not computed apart.

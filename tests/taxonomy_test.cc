@@ -820,6 +820,13 @@ TEST_CASE("Taxonomy: a file that extends another adds, overrides and removes the
   auto nested = Load(dir + "/nested.json");
   CHECK(nested->Find("delays") == nullptr);
   CHECK(nested->Find("extends") != nullptr);
+  // A byte order mark before the object, as the parser allows.
+  write(dir + "/bom.json",
+        "\xEF\xBB\xBF"
+        R"({"name": "bom", "extends": "base/base.json"})");
+  auto bom = Load(dir + "/bom.json");
+  CHECK(bom->name() == "bom");
+  CHECK(bom->Find("delays") != nullptr);
   struct Cleanup {
     std::string dir;
     ~Cleanup() { std::filesystem::remove_all(dir); }

@@ -2,11 +2,13 @@
 // per-record analyses or to routed findings and reports.
 #include <algorithm>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -15,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -113,6 +116,67 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
+// The JSON lines of `voc analyze` on their way out. To a regular file they
+// leave in writes of kWriteBytes or more: a write per chunk of 16 records
+// (some 14 KB of short texts) cost the kernel three times the time of
+// 256 KiB writes (each write updates the file's times). To a pipe or a
+// terminal, which a reader may be following, each goes at once. Lines held
+// (Hold) go before the next ones. If the run stops on an error, what is held
+// is still written, as it was before: the records analysed are not lost.
+class LineWriter {
+ public:
+  LineWriter(std::function<void(std::string_view)> write_through, bool buffer)
+      : write_through_(std::move(write_through)), buffer_(buffer) {}
+  ~LineWriter() {
+    if (std::uncaught_exceptions() <= exceptions_) return;
+    try {
+      Flush();
+    } catch (...) {  // the error under way is the one reported
+    }
+  }
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
+
+  void Hold(std::vector<std::string> texts) { held_ = std::move(texts); }
+
+  void Write(std::string_view text) {
+    WriteHeld();
+    if (!buffer_ || (pending_.empty() && text.size() >= kWriteBytes)) {
+      write_through_(text);
+      return;
+    }
+    pending_.append(text);
+    if (pending_.size() >= kWriteBytes) WritePending();
+  }
+
+  void Flush() {
+    WriteHeld();
+    WritePending();
+  }
+
+ private:
+  static constexpr size_t kWriteBytes = size_t{256} << 10;
+
+  void WriteHeld() {
+    if (held_.empty()) return;
+    std::vector<std::string> held = std::move(held_);
+    held_.clear();
+    for (const std::string& t : held) Write(t);
+  }
+  void WritePending() {
+    if (pending_.empty()) return;
+    spare_.swap(pending_);  // emptied first: a failed write is not tried again
+    write_through_(spare_);
+    spare_.clear();
+  }
+
+  std::function<void(std::string_view)> write_through_;
+  const bool buffer_;
+  const int exceptions_ = std::uncaught_exceptions();
+  std::vector<std::string> held_;
+  std::string pending_, spare_;  // two buffers taking turns, each keeping its room
+};
+
 // The JSON lines of the analyses of the adaptation sample, in order, a
 // string per chunk, formatted on `threads` threads; with `adapted`, each
 // analysis gets the analyzer's adapted themes first. Each chunk's analyses
@@ -200,42 +264,23 @@ int RunAnalyze(int argc, char** argv) {
   po_.threads = af.threads;
   po_.batch_size = CheckBatchSize(af.batch_size);
   po_.progress = MakeProgress(af.quiet || output.empty());
-  auto write_through = [&](std::string_view text) {
-    if (file) {
-      out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    } else {
-      WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
-    }
-  };
-  // Output leaves in writes of kWriteBytes or more: a write per chunk of 16
-  // records (some 14 KB of short texts) cost the kernel three times the time
-  // of 256 KiB writes to a file (each write updates the file's times).
-  constexpr size_t kWriteBytes = size_t{256} << 10;
-  std::string pending;
-  auto flush_pending = [&] {
-    write_through(pending);
-    pending.clear();
-  };
-  auto write = [&](std::string_view text) {
-    if (pending.empty() && text.size() >= kWriteBytes) {
-      write_through(text);
-      return;
-    }
-    pending.append(text);
-    if (pending.size() >= kWriteBytes) flush_pending();
-  };
-  // The sample's lines go first, written when the pipeline hands over its
-  // first output: by then the other threads have the next records to
-  // analyse, and writing them overlaps that work.
-  std::vector<std::string> sample_texts = FormatSample(&sample, *analyzer, adapted, af.threads);
-  auto write_sample = [&] {
-    for (const std::string& t : sample_texts) write(t);
-    std::vector<std::string>().swap(sample_texts);
-  };
-  auto on_text = [&](std::string_view text) {
-    if (!sample_texts.empty()) write_sample();
-    write(text);
-  };
+  struct stat stdout_stat;
+  const bool to_regular_file =
+      file != nullptr || (fstat(STDOUT_FILENO, &stdout_stat) == 0 && S_ISREG(stdout_stat.st_mode));
+  LineWriter lines(
+      [&](std::string_view text) {
+        if (file) {
+          out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        } else {
+          WriteAll(stdout, text);  // chunks of many records: no copy into cout's buffer
+        }
+      },
+      to_regular_file);
+  // The sample's lines go first, written with the pipeline's first output:
+  // by then the other threads have the next records to analyse, and writing
+  // them overlaps that work.
+  lines.Hold(FormatSample(&sample, *analyzer, adapted, af.threads));
+  auto on_text = [&](std::string_view text) { lines.Write(text); };
   voc::Status st = voc::RunPipelineText(
       *reader, *analyzer, po_,
       [](const voc::Analysis& a, std::string* text) {
@@ -243,8 +288,7 @@ int RunAnalyze(int argc, char** argv) {
         text->push_back('\n');
       },
       on_text, on_reject);
-  write_sample();  // when the pipeline had no records
-  flush_pending();
+  lines.Flush();
   out.flush();
   if (!out)
     throw Failure("write error on " + (output.empty() ? std::string("standard output") : output) + ": " +

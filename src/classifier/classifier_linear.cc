@@ -723,6 +723,8 @@ class LinearModel : public Backend {
   bool LabelProbabilities(std::string_view text, const std::vector<int>& labels,
                           std::vector<double>* out) const {
     if (!multi_label_) return false;
+    out->clear();
+    if (labels.empty()) return true;
     thread_local std::vector<RawFeature> raw;
     thread_local std::vector<std::pair<uint32_t, float>> vals[2];
     ExtractFeatures(text, &raw, char_ngrams_);

@@ -594,8 +594,9 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   to.solver_tolerance = 0.1;  // LIBLINEAR's default: half the training time of 0.01
   to.linear_solver = "voc";   // no lock: the halves train at the same time
   to.seed = options.seed;
-  // Each half's labels on the team too: when one half's labels are solved,
-  // its threads do not stand idle while the other's run.
+  // Each half's training solves its labels on a team of its own as large as
+  // this one (the two teams share the cores): when one half is done, the
+  // other's labels take every core.
   to.threads = team.threads();
   for (int k = 0; k < 2; ++k) {
     bool any = false;
@@ -948,6 +949,22 @@ std::vector<ThemeHit> internal::ClassifyAdapted(const ThemeAdapter& adapter, std
 
 namespace {
 
+// Runs `f` on this thread while `team` runs a job; if `f` throws (a reject
+// the caller cannot write), waits for the job first, so that nothing the job
+// reads goes out of scope under it, then rethrows.
+template <class F>
+void FinishOnThrow(ParallelFor& team, F f) {
+  try {
+    f();
+  } catch (...) {
+    try {
+      team.Finish();
+    } catch (...) {  // the job's own error: the first one is the one reported
+    }
+    throw;
+  }
+}
+
 // Reads records into `batch` (cleared first) until it holds `max`, or
 // `*bytes` (their texts' sizes are added to it) reaches `max_bytes`;
 // rejects go to `on_reject`. Returns true at the end of the input.
@@ -1002,11 +1019,11 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
   while (!batch.empty()) {
     const size_t first = sample->size();
     sample->resize(first + batch.size());
-    team.Start((batch.size() + kChunk - 1) / kChunk, [&](size_t c) {
+    team.Start((batch.size() + kChunk - 1) / kChunk, [&, first](size_t c) {
       const size_t b = c * kChunk;
       analyzer.Analyze(batch.data() + b, std::min(kChunk, batch.size() - b), sample->data() + first + b);
     });
-    read_more(&next);
+    FinishOnThrow(team, [&] { read_more(&next); });
     team.Finish();
     KeepColumns(batch.data(), batch.size(), options.keep_columns, sample->data() + first);
     std::swap(batch, next);
@@ -1026,15 +1043,17 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
     done.store(true, std::memory_order_release);
   });
   bytes = 0;
-  while (!end && !done.load(std::memory_order_acquire) && ahead.size() < options.read_ahead_records &&
-         bytes < options.sample_bytes) {
-    end = ReadBatch(reader, std::min(kChunk, options.read_ahead_records - ahead.size()), options.sample_bytes,
-                    &bytes, &batch, on_reject);
-    const size_t first = ahead.size();
-    ahead.resize(first + batch.size());
-    analyzer.Analyze(batch.data(), batch.size(), ahead.data() + first);
-    KeepColumns(batch.data(), batch.size(), options.keep_columns, ahead.data() + first);
-  }
+  FinishOnThrow(team, [&] {
+    while (!end && !done.load(std::memory_order_acquire) && ahead.size() < options.read_ahead_records &&
+           bytes < options.sample_bytes) {
+      end = ReadBatch(reader, std::min(kChunk, options.read_ahead_records - ahead.size()),
+                      options.sample_bytes, &bytes, &batch, on_reject);
+      const size_t first = ahead.size();
+      ahead.resize(first + batch.size());
+      analyzer.Analyze(batch.data(), batch.size(), ahead.data() + first);
+      KeepColumns(batch.data(), batch.size(), options.keep_columns, ahead.data() + first);
+    }
+  });
   team.Finish();
   sample->reserve(sample->size() + ahead.size());
   std::move(ahead.begin(), ahead.end(), std::back_inserter(*sample));

@@ -24,7 +24,7 @@ namespace {
 // An exclude pattern, compiled on its first search: a rule's excludes are
 // searched only where its include patterns match, and most rules match
 // nothing in a run (compiling all of them was a fifth of the start-up's
-// work). Add checks its syntax; a pattern whose program might outgrow RE2's
+// work). Create checks its syntax; a pattern whose program might outgrow RE2's
 // memory budget (a counted repetition, a Unicode class, or a long pattern:
 // without them a program grows with the pattern's length, tens of
 // instructions per byte at most, far below the budget) is compiled there
@@ -32,9 +32,11 @@ namespace {
 // at the first search.
 class ExcludePattern {
  public:
+  static constexpr size_t kLazyMaxBytes = 2000;
+
   // The pattern, or the error RE2 gives for it.
-  static Result<std::unique_ptr<ExcludePattern>> Add(const std::string& pattern,
-                                                     const RE2::Options& options) {
+  static Result<std::unique_ptr<ExcludePattern>> Create(const std::string& pattern,
+                                                        const RE2::Options& options) {
     std::unique_ptr<ExcludePattern> e(new ExcludePattern(pattern, options));
     const bool may_grow = pattern.size() > kLazyMaxBytes || pattern.find('{') != std::string::npos ||
                           pattern.find("\\p") != std::string::npos ||
@@ -52,7 +54,6 @@ class ExcludePattern {
   }
 
  private:
-  static constexpr size_t kLazyMaxBytes = 2000;
   ExcludePattern(std::string pattern, const RE2::Options& options)
       : pattern_(std::move(pattern)), options_(options) {}
 
@@ -261,7 +262,7 @@ Status ThemeClassifier::Impl::AddRule(size_t ri, internal::RegexSetGroup* group,
     to_rule->push_back(ri);
   }
   for (const std::string& p : r.exclude) {
-    auto e = ExcludePattern::Add(p, PatternOptions(r.case_sensitive));
+    auto e = ExcludePattern::Create(p, PatternOptions(r.case_sensitive));
     if (!e.ok())
       return InvalidArgumentError("theme '" + theme_id + "' rule '" + r.id + "': invalid pattern \"" + p +
                                   "\": " + e.status().message());

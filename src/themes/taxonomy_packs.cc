@@ -340,14 +340,21 @@ Status Merge(json* base, const json& ext, const std::string& where) {
   return Status::Ok();
 }
 
-// False when `text` surely has no member `key` in its top-level object:
-// it is not an object, or no top-level member's name, as written, is `key`.
-// True otherwise (a name written with escapes, or text that is not JSON,
-// counts as a maybe). One pass over the bytes, no parse.
+// False when `text` is one JSON object (after white space and an optional
+// byte order mark, as the parser reads it) none of whose top-level members'
+// names, as written, is `key`; true otherwise: a name written with escapes,
+// or text that is not one object, is a maybe, left to the parse. One pass
+// over the bytes.
 bool MayHaveTopLevelMember(std::string_view text, std::string_view key) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) text.remove_prefix(kByteOrderMark.size());
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  size_t i = 0;
+  while (i < text.size() && space(text[i])) ++i;
+  if (i == text.size() || text[i] != '{') return true;
   int depth = 0;
   bool at_name = false;  // in the top-level object, where a member's name comes next
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '"') {
       size_t j = i + 1;
@@ -359,17 +366,20 @@ bool MayHaveTopLevelMember(std::string_view text, std::string_view key) {
       at_name = false;
       i = j;
     } else if (c == '{' || c == '[') {
-      if (depth == 0 && c == '[') return false;  // not an object
-      at_name = ++depth == 1;
+      at_name = ++depth == 1;  // only the first byte opens depth 1, with '{'
     } else if (c == '}' || c == ']') {
-      --depth;
       at_name = false;
+      if (--depth == 0) {
+        ++i;
+        break;
+      }
     } else if (c == ',') {
       at_name = depth == 1;
-    } else if (depth == 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-      return false;  // a scalar at the top: not an object
     }
   }
+  if (depth != 0) return true;
+  for (; i < text.size(); ++i)
+    if (!space(text[i])) return true;
   return false;
 }
 

@@ -175,3 +175,21 @@ def test_a_full_disk_is_a_write_error(voc, source_dir):
             proc = subprocess.run([VOC_BIN, *command], stdout=full, stderr=subprocess.PIPE, timeout=600)
         assert proc.returncode == 1, command
         assert "voc: write error on output: No space left on device" in proc.stderr.decode(), command
+
+
+def test_rejects_that_cannot_be_written_lose_no_record(tmp_path):
+    # The rejects go to a full device (record 1003 has no text): the run
+    # fails, and every record analysed, the first 1,000 (read to choose the
+    # industry packs, written with the pipeline's first output) and the rest,
+    # is in the output, a regular file here (written in large writes).
+    src = tmp_path / "in.csv"
+    rows = ["id,text"] + [f"{i},my parcel {i} never arrived" if i != 1003 else f"{i}," for i in range(1010)]
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with open(out, "wb") as stdout:
+        proc = subprocess.run([VOC_BIN, "analyze", src, "--text-col", "text", "--id-col", "id", "--adapt", "off",
+                               "--rejects", "/dev/full", "-q"], stdout=stdout, stderr=subprocess.PIPE, timeout=600)
+    assert proc.returncode == 1
+    assert "No space left on device" in proc.stderr.decode()
+    ids = [json.loads(l)["id"] for l in out.read_text(encoding="utf-8").splitlines()]
+    assert ids == [str(i) for i in range(1010) if i != 1003]
