@@ -606,9 +606,24 @@ class LinearModel : public Backend {
 
   // Decision values from the values of ValuesOfRows, each times
   // scale[family] if `scale` is given (a value times 1 is itself).
+  // The decision values of every label, or with `labels` of those labels
+  // only, in that order (each label's sum the same, added in the same order).
   void DecisionsOfValues(const std::vector<std::pair<uint32_t, float>> vals[2], std::vector<double>* dec,
-                         const float* scale = nullptr) const {
+                         const float* scale = nullptr, const std::vector<int>* labels = nullptr) const {
     const size_t L = bias_.size(), stride = L + 1;
+    if (labels != nullptr) {
+      dec->resize(labels->size());
+      for (size_t j = 0; j < labels->size(); ++j) (*dec)[j] = bias_[static_cast<size_t>((*labels)[j])];
+      for (int family = 0; family < 2; ++family) {
+        const float s = scale != nullptr ? scale[family] : 1.0f;
+        for (const auto& [row, value] : vals[family]) {
+          const float x = value * s;
+          const float* w = &rows_[row * stride + 1];
+          for (size_t j = 0; j < labels->size(); ++j) (*dec)[j] += x * w[(*labels)[j]];
+        }
+      }
+      return;
+    }
     if (L == 3) {
       // Three labels (a sentiment model's): the sums in registers, added
       // in the same order as below.
@@ -730,20 +745,8 @@ class LinearModel : public Backend {
     ExtractFeatures(text, &raw, char_ngrams_);
     float scale[2];
     PackedValues(raw, vals, scale);
-    const size_t stride = bias_.size() + 1;
-    out->resize(labels.size());
-    for (size_t j = 0; j < labels.size(); ++j) {
-      const auto l = static_cast<size_t>(labels[j]);
-      double d = bias_[l];
-      for (int family = 0; family < 2; ++family) {
-        const float sf = scale[family];
-        for (const auto& [row, value] : vals[family]) {
-          const float x = value * sf;
-          d += x * rows_[row * stride + 1 + l];
-        }
-      }
-      (*out)[j] = 1.0 / (1.0 + std::exp(-temperature_ * d));
-    }
+    DecisionsOfValues(vals, out, scale, &labels);
+    ToProbabilities(true, temperature_, out);
     return true;
   }
 
