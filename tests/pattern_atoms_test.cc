@@ -4,8 +4,15 @@
 #include <doctest/doctest.h>
 #include <re2/re2.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include "voc/files.h"
 
 #include "patterns/literal_prefilter.h"
 #include "patterns/pattern_atoms.h"
@@ -40,6 +47,46 @@ std::string Atoms(const std::string& pattern) {
   const PatternAtoms a = ReadPatternAtoms(pattern, 3);
   CHECK(a.read);
   return Show(a.requirement);
+}
+
+// Control bytes, '%' and bytes above ASCII as %XX, so that a pattern or a
+// requirement fits one field of a tab-separated line.
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F || c == '%') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+std::string Unescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// One line of the reference: pattern, whether it was read, the size (exact
+// digits) and the requirement.
+std::string ReferenceLine(const std::string& pattern, size_t min_atom) {
+  const PatternAtoms a = ReadPatternAtoms(pattern, min_atom);
+  char size[40];
+  std::snprintf(size, sizeof size, "%.17g", a.size);
+  return std::to_string(min_atom) + "\t" + Escape(pattern) + "\t" + (a.read ? "read" : "unread") + "\t" +
+         size + "\t" + Escape(Show(a.requirement));
 }
 
 }  // namespace
@@ -143,4 +190,33 @@ TEST_CASE("LiteralPrefilter refuses an invalid pattern with RE2's message, (?i) 
   std::string error;
   CHECK(prefilter.Add("(?:\\pL\\pN){200}", small, &error) == -1);
   CHECK(error.find("too large") != std::string::npos);
+}
+
+// The requirements of the shipped taxonomy's patterns (every industry pack,
+// as the themes and signals add them) and of the patterns the other tests
+// add, saved when they were read by the reader this file tests. Run with
+// VOC_UPDATE_GOLDENS=1 to rewrite the reference from its own patterns.
+TEST_CASE("ReadPatternAtoms gives the saved requirements of the shipped and tested patterns") {
+  const std::string path = std::string(VOC_TEST_DATA_DIR) + "/patterns/atoms_reference.tsv";
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "missing reference " << path);
+  std::vector<std::string> comments, lines;
+  for (std::string line; std::getline(in, line);)
+    (line.empty() || line[0] == '#' ? comments : lines).push_back(line);
+  REQUIRE(lines.size() > 1000);
+  std::string updated;
+  for (const std::string& c : comments) updated += c + "\n";
+  size_t read = 0;
+  for (const std::string& want : lines) {
+    const size_t tab = want.find('\t');
+    const size_t tab2 = want.find('\t', tab + 1);
+    REQUIRE(tab2 != std::string::npos);
+    const std::string pattern = Unescape(std::string_view(want).substr(tab + 1, tab2 - tab - 1));
+    const std::string got = ReferenceLine(pattern, std::stoul(want.substr(0, tab)));
+    CHECK(got == want);
+    read += got.find("\tread\t") != std::string::npos;
+    updated += got + "\n";
+  }
+  CHECK(read > lines.size() / 2);  // most patterns are read
+  if (std::getenv("VOC_UPDATE_GOLDENS")) REQUIRE(voc::WriteFileAtomic(path, updated).ok());
 }
