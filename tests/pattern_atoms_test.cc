@@ -123,6 +123,19 @@ TEST_CASE("ReadPatternAtoms: exact strings are crossed, folded and joined by AND
   // A class of more than four characters matches "anything".
   CHECK(Atoms("ab[c-z]def") == "\"def\"");
   CHECK(Atoms("ab[cd]ef") == "OR(\"abcef\",\"abdef\")");
+  // Crossed sets lose their duplicates ("a"+"bc" and "ab"+"c"), and a word
+  // after them follows each string.
+  CHECK(Atoms("(?:ab|a)(?:c|bc)XYZ") == "OR(\"abbcxyz\",\"abcxyz\",\"acxyz\")");
+  CHECK(Atoms("(?:xa|xab)(?:c|d)") == "OR(\"xabc\",\"xabd\",\"xac\",\"xad\")");
+  // Alternatives stay exact up to 16 strings, crossed with what follows.
+  std::string sixteen, shown;
+  for (char c = 'a'; c < 'a' + 16; ++c) {
+    sixteen += std::string(sixteen.empty() ? "" : "|") + "x" + c;
+    shown += std::string(shown.empty() ? "" : ",") + "\"x" + c + "yzw\"";
+  }
+  CHECK(Atoms("(?:" + sixteen + ")yzw") == "OR(" + shown + ")");
+  // Seventeen: each alternative alone is too short to be required.
+  CHECK(Atoms("(?:" + sixteen + "|xq)yzw") == "\"yzw\"");
 }
 
 TEST_CASE("ReadPatternAtoms leaves syntax it does not read without a requirement") {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <cstring>
 #include <utility>
 
 #include "patterns/literal_prefilter.h"
@@ -20,8 +19,37 @@ using Op = AtomRequirement::Op;
 using Strings = std::vector<std::string>;
 
 void Normalize(Strings* s) {
-  std::sort(s->begin(), s->end());
+  if (!std::is_sorted(s->begin(), s->end())) std::sort(s->begin(), s->end());
   s->erase(std::unique(s->begin(), s->end()), s->end());
+}
+
+// The number of strings in the union of two sets (sorted, without
+// duplicates).
+size_t UnionSize(const Strings& a, const Strings& b) {
+  size_t n = 0, i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const int c = a[i].compare(b[j]);
+    i += c <= 0;
+    j += c >= 0;
+    ++n;
+  }
+  return n + (a.size() - i) + (b.size() - j);
+}
+
+// `a` becomes the union of the sets `a` and `b` (the strings are moved).
+void MergeInto(Strings* a, Strings&& b) {
+  Strings u;
+  u.reserve(UnionSize(*a, b));
+  size_t i = 0, j = 0;
+  while (i < a->size() && j < b.size()) {
+    const int c = (*a)[i].compare(b[j]);
+    u.push_back(std::move(c <= 0 ? (*a)[i] : b[j]));
+    i += c <= 0;
+    j += c >= 0;
+  }
+  for (; i < a->size(); ++i) u.push_back(std::move((*a)[i]));
+  for (; j < b.size(); ++j) u.push_back(std::move(b[j]));
+  *a = std::move(u);
 }
 
 // Exact sets hold at most this many strings (RE2's prefilter bound); a
@@ -33,9 +61,16 @@ constexpr int kMaxDepth = 1000;
 AtomRequirement All() { return AtomRequirement(); }
 
 AtomRequirement Combine(Op op, AtomRequirement a, AtomRequirement b) {
-  // kAll is the unit of kAnd and absorbs kOr.
-  if (a.op == Op::kAll) return op == Op::kAnd ? b : a;
-  if (b.op == Op::kAll) return op == Op::kAnd ? a : b;
+  // kAll is the unit of kAnd and absorbs kOr. (Each operand is returned
+  // by name, so that it is moved.)
+  if (a.op == Op::kAll) {
+    if (op == Op::kAnd) return b;
+    return a;
+  }
+  if (b.op == Op::kAll) {
+    if (op == Op::kAnd) return a;
+    return b;
+  }
   // Operands of the same operator are merged into one list, `a`'s first.
   // An accumulated `a` (a long alternation read one branch at a time) is
   // extended in place, not copied at each step.
@@ -86,6 +121,45 @@ std::string FoldedChar(uint32_t cp) {
   return folded;
 }
 
+// The exact strings of a run of items, sorted, and a suffix that each of
+// them has yet to be given: the characters of a word are appended to the
+// suffix, and to the strings once, when they are read.
+struct ExactRun {
+  Strings strings;
+  std::string suffix;
+
+  // Appends the suffix to each string.
+  void Flush() {
+    if (suffix.empty()) return;
+    for (std::string& x : strings) x += suffix;
+    suffix.clear();
+    // Distinct strings stay distinct; their order changes only when one was
+    // a prefix of another.
+    Normalize(&strings);
+  }
+
+  // Each string followed by each of `next` (sorted, without duplicates).
+  void Cross(const Strings& next) {
+    Flush();
+    Strings crossed;
+    crossed.reserve(strings.size() * next.size());
+    for (const std::string& x : strings)
+      for (const std::string& y : next) {
+        crossed.emplace_back();
+        crossed.back().reserve(x.size() + y.size());
+        crossed.back().append(x).append(y);
+      }
+    strings = std::move(crossed);
+    Normalize(&strings);
+  }
+
+  // The strings, with their suffix, moved out of the run.
+  Strings Take() {
+    Flush();
+    return std::move(strings);
+  }
+};
+
 class Reader {
  public:
   Reader(std::string_view p, size_t min_atom) : p_(p), min_atom_(min_atom) {}
@@ -98,24 +172,26 @@ class Reader {
     return true;
   }
 
-  // Any text matching one of `s` meets this.
-  AtomRequirement OrStrings(const Strings& s) const {
+  // Any text matching one of `s` meets this (the atoms are moved from `s`).
+  AtomRequirement OrStrings(Strings&& s) const {
     for (const std::string& x : s)
       if (x.size() < min_atom_) return All();  // found everywhere
     // A string holding another of the set adds nothing.
-    std::vector<const std::string*> kept;
-    for (const std::string& x : s) {
+    std::vector<std::string*> kept;
+    kept.reserve(s.size());
+    for (std::string& x : s) {
       bool redundant = false;
       for (const std::string& y : s)
-        if (&x != &y && y.size() < x.size() && x.find(y) != std::string::npos) redundant = true;
+        if (y.size() < x.size() && std::string_view(x).find(y) != std::string_view::npos) redundant = true;
       if (!redundant) kept.push_back(&x);
     }
     AtomRequirement r;
     r.op = kept.size() == 1 ? Op::kAtom : Op::kOr;
-    for (const std::string* x : kept) {
+    r.subs.reserve(kept.size() == 1 ? 0 : kept.size());
+    for (std::string* x : kept) {
       AtomRequirement a;
       a.op = Op::kAtom;
-      a.atom = *x;
+      a.atom = std::move(*x);
       if (kept.size() == 1) return a;
       r.subs.push_back(std::move(a));
     }
@@ -123,7 +199,7 @@ class Reader {
   }
 
   AtomRequirement Requirement(Info info) const {
-    return info.exact ? OrStrings(info.strings) : std::move(info.match);
+    return info.exact ? OrStrings(std::move(info.strings)) : std::move(info.match);
   }
 
  private:
@@ -144,14 +220,10 @@ class Reader {
       ++i_;
       Info next = Concatenation(depth);
       const double size = r.size + next.size;
-      if (r.exact && next.exact) {
-        Strings u = r.strings;
-        u.insert(u.end(), next.strings.begin(), next.strings.end());
-        Normalize(&u);
-        if (u.size() <= kMaxExact) {
-          r = Exact(std::move(u), size);
-          continue;
-        }
+      if (r.exact && next.exact && UnionSize(r.strings, next.strings) <= kMaxExact) {
+        MergeInto(&r.strings, std::move(next.strings));
+        r.size = size;
+        continue;
       }
       r = Inexact(Combine(Op::kOr, Requirement(std::move(r)), Requirement(std::move(next))), size);
     }
@@ -164,57 +236,85 @@ class Reader {
     AtomRequirement acc;
     bool all_exact = true;
     bool have_run = false;
-    Strings run;
+    ExactRun run;
     double size = 0.0;
     while (ok_ && !AtEnd() && p_[i_] != '|' && p_[i_] != ')') {
-      // A plain ASCII character that is not repeated extends the run in
-      // place (most of a pattern is words).
-      if (have_run && PlainChar(i_) && (i_ + 1 >= p_.size() || !IsRepeat(p_[i_ + 1]))) {
-        const char c = p_[i_++];
-        for (std::string& x : run) x += c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
-        // Distinct strings stay distinct; their order changes only when
-        // one was a prefix of another.
-        if (run.size() > 1 && !std::is_sorted(run.begin(), run.end())) Normalize(&run);
-        size += 1.0;
-        continue;
+      // Plain ASCII characters that are not repeated extend the run's
+      // common suffix (most of a pattern is words).
+      if (have_run) {
+        if (const size_t n = PlainStretch(); n > 0) {
+          const size_t from = run.suffix.size();
+          run.suffix.append(p_.data() + i_, n);
+          for (size_t k = from; k < run.suffix.size(); ++k) {
+            char& c = run.suffix[k];
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+          }
+          i_ += n;
+          // 1 a character, added one at a time (the same sum when it is
+          // past 2^53).
+          for (size_t k = 0; k < n; ++k) size += 1.0;
+          continue;
+        }
       }
       Info item = Repeated(depth);
       if (!ok_) break;
       size += item.size;
-      if (item.exact && (!have_run || run.size() * item.strings.size() <= kMaxExact)) {
+      if (item.exact && (!have_run || run.strings.size() * item.strings.size() <= kMaxExact)) {
         if (!have_run) {
-          run = std::move(item.strings);
+          run.strings = std::move(item.strings);
           have_run = true;
         } else if (item.strings.size() == 1) {
-          for (std::string& x : run) x += item.strings[0];
-          if (run.size() > 1) Normalize(&run);
+          run.suffix += item.strings[0];
         } else {
-          Strings crossed;
-          for (const std::string& x : run)
-            for (const std::string& y : item.strings) crossed.push_back(x + y);
-          run = std::move(crossed);
-          Normalize(&run);
+          run.Cross(item.strings);
         }
         continue;
       }
       all_exact = false;
-      if (have_run) acc = Combine(Op::kAnd, std::move(acc), OrStrings(run));
+      if (have_run) acc = Combine(Op::kAnd, std::move(acc), OrStrings(run.Take()));
       have_run = item.exact;
       if (item.exact) {
-        run = std::move(item.strings);
+        run.strings = std::move(item.strings);
       } else {
         acc = Combine(Op::kAnd, std::move(acc), std::move(item.match));
       }
     }
-    if (all_exact) return Exact(have_run ? run : Strings{""}, size);
-    if (have_run) acc = Combine(Op::kAnd, std::move(acc), OrStrings(run));
+    if (all_exact) return Exact(have_run ? run.Take() : Strings{""}, size);
+    if (have_run) acc = Combine(Op::kAnd, std::move(acc), OrStrings(run.Take()));
     return Inexact(std::move(acc), size);
   }
 
   // Whether p_[k] is an ASCII character that stands for itself.
   bool PlainChar(size_t k) const {
     const auto c = static_cast<unsigned char>(p_[k]);
-    return c < 0x80 && std::strchr("\\[](){}|*+?.^$", c) == nullptr;
+    switch (c) {
+      case '\\':
+      case '[':
+      case ']':
+      case '(':
+      case ')':
+      case '{':
+      case '}':
+      case '|':
+      case '*':
+      case '+':
+      case '?':
+      case '.':
+      case '^':
+      case '$':
+        return false;
+      default:
+        return c < 0x80;
+    }
+  }
+
+  // How many characters from i_ on are plain and not repeated.
+  size_t PlainStretch() const {
+    size_t k = i_;
+    while (k < p_.size() && PlainChar(k)) ++k;
+    // A repetition applies to the last character only.
+    if (k > i_ && k < p_.size() && IsRepeat(p_[k])) --k;
+    return k - i_;
   }
   static bool IsRepeat(char c) { return c == '*' || c == '+' || c == '?' || c == '{'; }
 
@@ -528,7 +628,7 @@ PatternAtoms LiteralPatternAtoms(std::string_view literal, size_t min_atom_bytes
   PatternAtoms out;
   std::string folded;
   FoldForAtoms(literal, &folded);
-  out.requirement = Reader(literal, min_atom_bytes).OrStrings({folded});
+  out.requirement = Reader(literal, min_atom_bytes).OrStrings(Strings{std::move(folded)});
   out.read = true;
   out.size = static_cast<double>(literal.size());
   return out;
