@@ -2,8 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <random>
 #include <string>
 
 #include "voc/analyzer.h"
@@ -605,4 +609,65 @@ TEST_CASE("Aggregate: languages and unscored records are counted, merged and ser
   auto j = nlohmann::json::parse(voc::FindingsToJson(f));
   CHECK(j["languages"][1]["language"] == "ru");
   CHECK(j["languages"][1]["unscored"] == 20);
+}
+
+// The lexicon reader's numbers: a short decimal is read without
+// std::from_chars, to the same double (bit for bit) as from_chars or strtod
+// give, and any other text as they read it.
+TEST_CASE("ParseLexiconNumber reads what std::from_chars and strtod read, to the same bits") {
+  auto reference = [](const std::string& s, double* v) {
+    if (s.empty()) return false;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), *v);
+    if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return true;
+    char* end = nullptr;
+    *v = std::strtod(s.c_str(), &end);
+    return end != s.c_str() && *end == '\0';
+  };
+  auto same = [&](const std::string& s) {
+    CAPTURE(s);
+    double got = 7.0, want = 7.0;
+    const bool ok = voc::internal::ParseLexiconNumber(s, &got);
+    REQUIRE(ok == reference(s, &want));
+    if (ok) CHECK(std::memcmp(&got, &want, sizeof got) == 0);
+  };
+  for (const char* s : {"0",
+                        "-0",
+                        "-0.0",
+                        "1.5",
+                        "-4",
+                        "4.000",
+                        "0.1",
+                        "0.3",
+                        "-2.675",
+                        "123456789012345",
+                        "1234567890123456",
+                        "0.000000000000001",
+                        "9.99999999999999",
+                        "5.",
+                        ".5",
+                        "-.5",
+                        "-",
+                        "+1",
+                        "1e2",
+                        "1.5e-3",
+                        "inf",
+                        "nan",
+                        " 1",
+                        "1 ",
+                        "1..2",
+                        "1.2.3",
+                        "--1",
+                        "0x10",
+                        "",
+                        "00012.50"})
+    same(s);
+  std::mt19937 rng(20261207);
+  for (int n = 0; n < 200000; ++n) {
+    std::string s = rng() % 4 == 0 ? "-" : "";
+    const int whole = 1 + static_cast<int>(rng() % 8), fraction = static_cast<int>(rng() % 10);
+    for (int k = 0; k < whole; ++k) s += static_cast<char>('0' + rng() % 10);
+    if (fraction > 0 || rng() % 8 == 0) s += '.';
+    for (int k = 0; k < fraction; ++k) s += static_cast<char>('0' + rng() % 10);
+    same(s);
+  }
 }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -60,13 +61,10 @@ std::string Lower(std::string_view w) {
 // `w` (lower case) with the accents of Latin letters removed: "não" ->
 // "nao", so that texts typed without accents still find their terms.
 std::string Fold(std::string_view w) {
-  static constexpr struct {
-    char32_t from;
-    char to;
-  } kFold[] = {{0xE0, 'a'}, {0xE1, 'a'}, {0xE2, 'a'}, {0xE3, 'a'}, {0xE4, 'a'}, {0xE5, 'a'}, {0xE7, 'c'},
-               {0xE8, 'e'}, {0xE9, 'e'}, {0xEA, 'e'}, {0xEB, 'e'}, {0xEC, 'i'}, {0xED, 'i'}, {0xEE, 'i'},
-               {0xEF, 'i'}, {0xF1, 'n'}, {0xF2, 'o'}, {0xF3, 'o'}, {0xF4, 'o'}, {0xF5, 'o'}, {0xF6, 'o'},
-               {0xF9, 'u'}, {0xFA, 'u'}, {0xFB, 'u'}, {0xFC, 'u'}, {0xFD, 'y'}, {0xFF, 'y'}};
+  // The letter of U+00E0..U+00FF without its accent; 0: kept as it is.
+  static constexpr char kFold[32] = {'a', 'a', 'a', 'a', 'a', 'a', 0,   'c', 'e', 'e', 'e',
+                                     'e', 'i', 'i', 'i', 'i', 0,   'n', 'o', 'o', 'o', 'o',
+                                     'o', 0,   0,   'u', 'u', 'u', 'u', 'y', 0,   'y'};
   std::string out;
   out.reserve(w.size());
   for (size_t p = 0; p < w.size();) {
@@ -79,9 +77,7 @@ std::string Fold(std::string_view w) {
     bool invalid = false;
     const size_t start = p;
     char32_t c = DecodeUtf8(w, &p, &invalid);
-    char to = 0;
-    for (const auto& f : kFold)
-      if (f.from == c) to = f.to;
+    const char to = c >= 0xE0 && c <= 0xFF ? kFold[c - 0xE0] : 0;
     if (c == 0xDF) {
       out += "ss";
     } else if (to) {
@@ -115,10 +111,46 @@ const si::Scanner& SharedScanner() {
   return scanner;
 }
 
-// A valence or threshold: the whole of `s` is a number (std::from_chars, or
-// strtod for what it alone reads, e.g. a leading '+'). False otherwise.
-bool ParseNumber(std::string_view s, double* v) {
+// A short decimal, [-]digits[.digits] with at most 15 digits, as
+// std::from_chars reads it: the digits as an integer (exact below 2^53)
+// divided by a power of ten (exact up to 10^22) is the correctly rounded
+// value. False, leaving *v alone, for any other text.
+bool ParseShortDecimal(std::string_view s, double* v) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = s[0] == '-' ? 1 : 0;
+  uint64_t digits = 0;
+  int count = 0, fraction = -1;  // fraction: digits after '.', -1 before one
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (++count > 15) return false;
+      digits = digits * 10 + static_cast<uint64_t>(c - '0');
+      if (fraction >= 0) ++fraction;
+    } else if (c == '.' && fraction < 0 && count > 0) {
+      fraction = 0;
+    } else {
+      return false;
+    }
+  }
+  if (count == 0 || fraction == 0) return false;  // "-", "5.": left to from_chars
+  const double x = static_cast<double>(digits) / kPow10[fraction < 0 ? 0 : fraction];
+  *v = s[0] == '-' ? -x : x;
+  return true;
+}
+
+// The number of '\n' in `s`.
+size_t CountLines(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = s.find('\n'); i != std::string_view::npos; i = s.find('\n', i + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+bool ParseLexiconNumber(std::string_view s, double* v) {
   if (s.empty()) return false;
+  if (ParseShortDecimal(s, v)) return true;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), *v);
   if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return true;
   const std::string copy(s);
@@ -126,6 +158,8 @@ bool ParseNumber(std::string_view s, double* v) {
   *v = std::strtod(copy.c_str(), &end);
   return end != copy.c_str() && *end == '\0';
 }
+
+namespace {
 
 // kIgnore: function words (@ignore), never opinion terms whatever a source
 // or an inflection rule says ("plus" is not "plu" + "s").
@@ -249,7 +283,7 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
   im.source_negated = im.source + ":negated";
   im.negation_after = language == "de" || language == "nl";
   im.inflect_names = language == "de";
-  im.terms.reserve(static_cast<size_t>(std::count(contents.begin(), contents.end(), '\n')) + 1);
+  im.terms.reserve(CountLines(contents) + 1);
   std::vector<std::string> accented_terms, accented_roles;  // first seen, in order
   internal::DataLines lines(contents);
   std::string_view line;
@@ -264,14 +298,14 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
       const std::string rest(sp == std::string_view::npos ? "" : line.substr(sp + 1));
       if (kind == "neutral") {
         double t = 0.0;
-        if (!ParseNumber(rest, &t) || !(t >= 0.0 && t < 1.0))
+        if (!ParseLexiconNumber(rest, &t) || !(t >= 0.0 && t < 1.0))
           return bad("@neutral takes one number in [0, 1)");
         im.neutral = t;
         continue;
       }
       if (kind == "negation_alone") {
         double t = 0.0;
-        if (!ParseNumber(rest, &t) || !(t >= -4.0 && t <= 0.0))
+        if (!ParseLexiconNumber(rest, &t) || !(t >= -4.0 && t <= 0.0))
           return bad("@negation_alone takes one number in [-4, 0]");
         im.negation_alone = t;
         continue;
@@ -307,7 +341,7 @@ Result<std::unique_ptr<LanguageSentiment>> LanguageSentiment::Parse(std::string_
     const size_t tab = line.find('\t');
     if (tab == std::string_view::npos || tab == 0) return bad("expected term<TAB>valence");
     double v = 0.0;
-    if (!ParseNumber(line.substr(tab + 1), &v) || !std::isfinite(v) || v < -4.0 || v > 4.0)
+    if (!ParseLexiconNumber(line.substr(tab + 1), &v) || !std::isfinite(v) || v < -4.0 || v > 4.0)
       return bad("valence must be a number in [-4, 4]");
     const std::string_view term = line.substr(0, tab);
     const bool plain = IsAsciiBytes(term) && std::none_of(term.begin(), term.end(), [](char c) {

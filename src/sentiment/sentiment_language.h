@@ -38,6 +38,11 @@ class LanguageSentiment {
   std::unique_ptr<Impl> impl_;
 };
 
+// A valence or threshold of a lexicon: true when the whole of `s` is a
+// number, read as std::from_chars reads it (or as strtod, for what it alone
+// reads, e.g. a leading '+').
+bool ParseLexiconNumber(std::string_view s, double* v);
+
 }  // namespace internal
 }  // namespace voc
 
