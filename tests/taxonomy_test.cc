@@ -857,6 +857,16 @@ TEST_CASE("Taxonomy: a file that extends another adds, overrides and removes the
           "dup.json",
           R"({"extends": "base/base.json", "packs": [{"id": "travel", "themes": [{"id": "delays/x", "role": "boss"}]}]})")
           .find("unknown role") != std::string::npos);
+  // Nested too deep, with "extends" or without: not parsed to resolve it;
+  // the parse says where the limit is crossed.
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  for (const char* name : {"deep_extends.json", "deep.json"}) {
+    const std::string extends = std::string(name) == "deep.json" ? "" : R"("extends": "base/base.json", )";
+    const std::string message = error(name, "{" + extends + R"("themes": [], "x": )" + deep + "}");
+    CAPTURE(message);
+    CHECK(message.rfind(dir + "/" + name + ": ", 0) == 0);
+    CHECK(message.find("nested deeper than 64 levels at byte ") != std::string::npos);
+  }
   CHECK(ParseError(R"({"extends": "x.json", "themes": []})") ==
         "\"extends\" needs Taxonomy::LoadFile (a file path to resolve it against)");
   CHECK(ParseError(R"({"remove": ["x"], "themes": []})") ==

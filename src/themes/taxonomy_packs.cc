@@ -386,10 +386,11 @@ bool MayHaveTopLevelMember(std::string_view text, std::string_view key) {
 }  // namespace
 
 Result<std::string> ResolveTaxonomyExtends(const std::string& path, std::string text, int depth) {
+  // Most files extend nothing: they are parsed once, by Taxonomy::Parse
+  // (which checks their depth too). MayHaveTopLevelMember reads any depth.
+  if (!MayHaveTopLevelMember(text, "extends")) return text;
   // Too deep to parse safely: left to Taxonomy::Parse, which says where.
   if (!JsonDepthError(text).empty()) return text;
-  // Most files extend nothing: they are parsed once, by Taxonomy::Parse.
-  if (!MayHaveTopLevelMember(text, "extends")) return text;
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   // Not JSON, or not extending anything: the parser reports what it finds.
   if (!doc.is_object() || !doc.contains("extends")) return text;
