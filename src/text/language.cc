@@ -21,6 +21,25 @@
 namespace voc {
 namespace {
 
+// Bytes in memory as a stream for fastText's loader, read in place
+// (std::istringstream would copy them); a read of many bytes is one memcpy.
+class BytesBuf : public std::streambuf {
+ public:
+  explicit BytesBuf(std::string_view bytes) {
+    char* p = const_cast<char*>(bytes.data());  // only read
+    setg(p, p, p + bytes.size());
+  }
+
+ protected:
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    const std::streamsize k = std::min<std::streamsize>(n, egptr() - gptr());
+    if (k <= 0) return 0;
+    std::memcpy(s, gptr(), static_cast<size_t>(k));
+    setg(eback(), gptr() + k, egptr());
+    return k;
+  }
+};
+
 enum Script : int {
   kLatin = 0,
   kHan,
@@ -461,8 +480,8 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
     return DataLossError("language model '" + path + "' refused: " + v.message());
   auto ft = std::make_unique<fasttext::FastText>();
   try {
-    std::istringstream stream(std::move(image));
-    stream.seekg(8);  // past the magic and version, checked above
+    BytesBuf bytes(std::string_view(image).substr(8));  // past the magic and version, checked above
+    std::istream stream(&bytes);
     ft->loadModel(stream);
   } catch (const std::exception& e) {
     return DataLossError("language model '" + path + "' cannot be loaded: " + e.what());
