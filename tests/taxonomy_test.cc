@@ -341,6 +341,15 @@ TEST_CASE("ThemeClassifier: a pattern too large to compile, accepted by the taxo
   REQUIRE_FALSE(clf.ok());
   CHECK(clf.status().message() ==
         "theme 'x' rule 'huge': invalid pattern \"\\pL{1000}\": pattern too large - compile failed");
+  // A small repetition or Unicode class is compiled at the first search,
+  // and vetoes as it should.
+  tax = voc::Taxonomy::Parse(R"({"themes":[{"id":"x","department":"it","rules":[{"id":"r","include":"fee",)"
+                             R"("exclude":"\\bno\\W+(?:\\w+\\W+){0,2}\\pL+ fee"}]}]})");
+  REQUIRE(tax.ok());
+  clf = voc::ThemeClassifier::Create(std::shared_ptr<const voc::Taxonomy>(std::move(*tax)));
+  REQUIRE(clf.ok());
+  CHECK((*clf)->Classify("A fee.").size() == 1);
+  CHECK((*clf)->Classify("There was no hidden extra fee.").empty());
 }
 
 TEST_CASE(

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "patterns/literal_prefilter.h"
+#include "patterns/pattern_atoms.h"
 #include "patterns/regex_set.h"
 #include "text/segment.h"
 #include "themes/shared_patterns.h"
@@ -33,15 +34,15 @@ namespace {
 class ExcludePattern {
  public:
   static constexpr size_t kLazyMaxBytes = 2000;
+  // A pattern whose compiled program may be this large (PatternAtoms::size)
+  // is compiled when added, as LiteralPrefilter does with include patterns.
+  static constexpr double kCompileWhenAdded = 5000.0;
 
   // The pattern, or the error RE2 gives for it.
   static Result<std::unique_ptr<ExcludePattern>> Create(const std::string& pattern,
                                                         const RE2::Options& options) {
     std::unique_ptr<ExcludePattern> e(new ExcludePattern(pattern, options));
-    const bool may_grow = pattern.size() > kLazyMaxBytes || pattern.find('{') != std::string::npos ||
-                          pattern.find("\\p") != std::string::npos ||
-                          pattern.find("\\P") != std::string::npos;
-    if (may_grow || !internal::PatternParses(pattern, options)) {
+    if (MayGrow(pattern, options) || !internal::PatternParses(pattern, options)) {
       const RE2& re = e->regex();
       if (!re.ok()) return InvalidArgumentError(re.error().empty() ? "invalid pattern" : re.error());
     }
@@ -54,6 +55,20 @@ class ExcludePattern {
   }
 
  private:
+  // Whether the program of `pattern` may outgrow RE2's memory budget: a
+  // long pattern, or one with a repetition or a Unicode class whose size
+  // the pattern reader does not bound below kCompileWhenAdded.
+  static bool MayGrow(const std::string& pattern, const RE2::Options& options) {
+    if (pattern.size() > kLazyMaxBytes) return true;
+    if (pattern.find('{') == std::string::npos && pattern.find("\\p") == std::string::npos &&
+        pattern.find("\\P") == std::string::npos)
+      return false;
+    if (options.literal() || options.posix_syntax() || options.encoding() != RE2::Options::EncodingUTF8)
+      return true;
+    const internal::PatternAtoms atoms = internal::ReadPatternAtoms(pattern, 1);
+    return !atoms.read || atoms.size > kCompileWhenAdded;
+  }
+
   ExcludePattern(std::string pattern, const RE2::Options& options)
       : pattern_(std::move(pattern)), options_(options) {}
 
