@@ -123,6 +123,10 @@ TEST_CASE("ReadPatternAtoms: exact strings are crossed, folded and joined by AND
   // A class of more than four characters matches "anything".
   CHECK(Atoms("ab[c-z]def") == "\"def\"");
   CHECK(Atoms("ab[cd]ef") == "OR(\"abcef\",\"abdef\")");
+  // Assertions match the empty string: the words around them join.
+  CHECK(Atoms("^Late\\b fee$") == "\"late fee\"");
+  CHECK(Atoms("late\\B\\Afee\\z") == "\"latefee\"");
+  CHECK(Atoms("late\\b?fee") == "\"latefee\"");
   // Crossed sets lose their duplicates ("a"+"bc" and "ab"+"c"), and a word
   // after them follows each string.
   CHECK(Atoms("(?:ab|a)(?:c|bc)XYZ") == "OR(\"abbcxyz\",\"abcxyz\",\"acxyz\")");

@@ -1,8 +1,10 @@
 #include "patterns/pattern_atoms.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "patterns/literal_prefilter.h"
@@ -39,7 +41,7 @@ size_t UnionSize(const Strings& a, const Strings& b) {
 // `a` becomes the union of the sets `a` and `b` (the strings are moved).
 void MergeInto(Strings* a, Strings&& b) {
   Strings u;
-  u.reserve(UnionSize(*a, b));
+  u.reserve(a->size() + b.size());
   size_t i = 0, j = 0;
   while (i < a->size() && j < b.size()) {
     const int c = (*a)[i].compare(b[j]);
@@ -160,6 +162,15 @@ struct ExactRun {
   }
 };
 
+// Whether each byte is an ASCII character that stands for itself in a
+// pattern.
+constexpr std::array<bool, 256> kPlainChars = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0; c < 0x80; ++c) plain[static_cast<size_t>(c)] = true;
+  for (const char c : std::string_view("\\[](){}|*+?.^$")) plain[static_cast<unsigned char>(c)] = false;
+  return plain;
+}();
+
 class Reader {
  public:
   Reader(std::string_view p, size_t min_atom) : p_(p), min_atom_(min_atom) {}
@@ -176,6 +187,13 @@ class Reader {
   AtomRequirement OrStrings(Strings&& s) const {
     for (const std::string& x : s)
       if (x.size() < min_atom_) return All();  // found everywhere
+    // One string (most alternatives are a word or a phrase): its atom.
+    if (s.size() == 1) {
+      AtomRequirement a;
+      a.op = Op::kAtom;
+      a.atom = std::move(s[0]);
+      return a;
+    }
     // A string holding another of the set adds nothing.
     std::vector<std::string*> kept;
     kept.reserve(s.size());
@@ -220,7 +238,9 @@ class Reader {
       ++i_;
       Info next = Concatenation(depth);
       const double size = r.size + next.size;
-      if (r.exact && next.exact && UnionSize(r.strings, next.strings) <= kMaxExact) {
+      if (r.exact && next.exact &&
+          (r.strings.size() + next.strings.size() <= kMaxExact ||
+           UnionSize(r.strings, next.strings) <= kMaxExact)) {
         MergeInto(&r.strings, std::move(next.strings));
         r.size = size;
         continue;
@@ -240,21 +260,28 @@ class Reader {
     double size = 0.0;
     while (ok_ && !AtEnd() && p_[i_] != '|' && p_[i_] != ')') {
       // Plain ASCII characters that are not repeated extend the run's
-      // common suffix (most of a pattern is words).
-      if (have_run) {
-        if (const size_t n = PlainStretch(); n > 0) {
-          const size_t from = run.suffix.size();
-          run.suffix.append(p_.data() + i_, n);
-          for (size_t k = from; k < run.suffix.size(); ++k) {
-            char& c = run.suffix[k];
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-          }
-          i_ += n;
-          // 1 a character, added one at a time (the same sum when it is
-          // past 2^53).
-          for (size_t k = 0; k < n; ++k) size += 1.0;
-          continue;
+      // common suffix (most of a pattern is words); the first of them
+      // starts a run of one string.
+      if (const size_t n = PlainStretch(); n > 0) {
+        if (!have_run) {
+          run.strings.emplace_back();
+          have_run = true;
         }
+        const size_t from = run.suffix.size();
+        run.suffix.append(p_.data() + i_, n);
+        for (size_t k = from; k < run.suffix.size(); ++k) {
+          char& c = run.suffix[k];
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+        }
+        i_ += n;
+        // 1 a character, added one at a time (the same sum when it is
+        // past 2^53).
+        for (size_t k = 0; k < n; ++k) size += 1.0;
+        continue;
+      }
+      if (have_run && EmptyAssertion()) {  // matches the empty string: the run goes on
+        size += 1.0;
+        continue;
       }
       Info item = Repeated(depth);
       if (!ok_) break;
@@ -285,27 +312,23 @@ class Reader {
   }
 
   // Whether p_[k] is an ASCII character that stands for itself.
-  bool PlainChar(size_t k) const {
-    const auto c = static_cast<unsigned char>(p_[k]);
-    switch (c) {
-      case '\\':
-      case '[':
-      case ']':
-      case '(':
-      case ')':
-      case '{':
-      case '}':
-      case '|':
-      case '*':
-      case '+':
-      case '?':
-      case '.':
-      case '^':
-      case '$':
-        return false;
-      default:
-        return c < 0x80;
+  bool PlainChar(size_t k) const { return kPlainChars[static_cast<unsigned char>(p_[k])]; }
+
+  // Reads \b, \B, \A, \z, ^ or $ at i_ when no repetition follows;
+  // false, reading nothing, for anything else.
+  bool EmptyAssertion() {
+    size_t k = i_;
+    if (p_[k] == '^' || p_[k] == '$') {
+      k += 1;
+    } else if (p_[k] == '\\' && k + 1 < p_.size() && std::strchr("bBAz", p_[k + 1]) != nullptr &&
+               p_[k + 1] != 0) {
+      k += 2;
+    } else {
+      return false;
     }
+    if (k < p_.size() && IsRepeat(p_[k])) return false;
+    i_ = k;
+    return true;
   }
 
   // How many characters from i_ on are plain and not repeated.
