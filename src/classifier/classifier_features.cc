@@ -83,17 +83,41 @@ constexpr AsciiClasses kAsciiClass;
 // Every byte's class (ASCII as kAsciiClass; a byte >= 0x80 is kMultiClass,
 // part of a sequence to decode) and its lower-cased form, one load each.
 constexpr uint8_t kMultiClass = 3;
+// `word_lower`: the lower-cased form of an ASCII word byte, 0 for any
+// other byte (byte 0 is no word byte): a word's bytes cost one load each.
 struct ByteTables {
   uint8_t cls[256];
   unsigned char lower[256];
-  constexpr ByteTables() : cls(), lower() {
+  unsigned char word_lower[256];
+  constexpr ByteTables() : cls(), lower(), word_lower() {
     for (int b = 0; b < 256; ++b) {
       cls[b] = b < 128 ? kAsciiClass[static_cast<unsigned char>(b)] : kMultiClass;
       lower[b] = LowerByte(static_cast<unsigned char>(b));
+      word_lower[b] = cls[b] == kWordClass ? lower[b] : 0;
     }
   }
 };
+
 constexpr ByteTables kBytes;
+static_assert(kBytes.cls[0] != kWordClass, "word_lower marks the bytes of no word with 0");
+
+// Hashes the ASCII word bytes from p[i] on into both `h` and `hb` (as
+// FnvByte of each lower-cased byte); returns the offset of the first other
+// byte, or `n`.
+inline size_t HashAsciiWordBytes(const unsigned char* p, size_t i, size_t n, uint64_t* h, uint64_t* hb) {
+  uint64_t a = *h, b = *hb;
+  const unsigned char* q = p + i;
+  const unsigned char* const end = p + n;
+  for (; q != end; ++q) {
+    const unsigned char c = kBytes.word_lower[*q];
+    if (c == 0) break;
+    a = FnvByte(a, c);
+    b = FnvByte(b, c);
+  }
+  *h = a;
+  *hb = b;
+  return static_cast<size_t>(q - p);
+}
 
 }  // namespace
 
@@ -146,16 +170,9 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
     const bool word = cls == kWordClass || (cls == kMultiClass && IsWordCp(Decode(p + i, n - i, &len)));
     if (word) {
       take(len);
-      while (i < n) {
-        cls = kBytes.cls[p[i]];
-        if (cls == kWordClass) {  // ASCII fast path
-          const unsigned char c = kBytes.lower[p[i]];
-          h = FnvByte(h, c);
-          hb = FnvByte(hb, c);
-          ++i;
-          continue;
-        }
-        if (cls != kMultiClass) break;
+      for (;;) {
+        i = HashAsciiWordBytes(p, i, n, &h, &hb);
+        if (i == n || kBytes.cls[p[i]] != kMultiClass) break;
         size_t l;
         if (!IsWordCp(Decode(p + i, n - i, &l))) break;
         take(l);
@@ -331,34 +348,45 @@ void SortIds(std::vector<uint32_t>* ids) {
     return;
   }
 #if defined(__SSE2__)
-  // Each id goes to its rank, the number of smaller ids, counted four at a
-  // time (SSE2 compares signed lanes: the ids are biased by 2^31; the lanes
-  // past the end hold the largest value, below no id). Equal ids have the
-  // same count: they take the free slots after it, which no other id's
-  // count reaches.
-  // Eight lanes a step, in two sums: half the loop's overhead.
+  // Each id goes to its rank, the number of smaller ids. The ranks of four
+  // ids are counted at once: their lanes are compared with every id in
+  // turn, each id broadcast to all lanes once (SSE2 compares signed lanes:
+  // the ids are biased by 2^31; the lanes past the end hold the largest
+  // value and their counts are not read). No sum across lanes per id, and
+  // no per-id loop set-up. Equal ids have the same count: they take the
+  // free slots after it, which no other id's count reaches.
   alignas(16) int32_t biased[kMaxRanked];
-  const size_t padded = (n + 7) & ~size_t{7};
-  for (size_t i = 0; i < n; ++i) biased[i] = static_cast<int32_t>((*ids)[i] ^ 0x80000000u);
+  alignas(16) int32_t rank[kMaxRanked];
+  __m128i each[kMaxRanked];
+  const size_t padded = (n + 3) & ~size_t{3};
+  for (size_t i = 0; i < n; ++i) {
+    biased[i] = static_cast<int32_t>((*ids)[i] ^ 0x80000000u);
+    each[i] = _mm_set1_epi32(biased[i]);
+  }
   for (size_t i = n; i < padded; ++i) biased[i] = INT32_MAX;
+  for (size_t b = 0; b < padded; b += 4) {
+    const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(biased + b));
+    // The compare masks (-1 where an id is smaller) summed, four ids a
+    // step in two sums: the count negated.
+    __m128i minus = _mm_setzero_si128(), minus2 = _mm_setzero_si128();
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+      minus = _mm_add_epi32(minus, _mm_cmpgt_epi32(x, each[j]));
+      minus2 = _mm_add_epi32(minus2, _mm_cmpgt_epi32(x, each[j + 1]));
+      minus = _mm_add_epi32(minus, _mm_cmpgt_epi32(x, each[j + 2]));
+      minus2 = _mm_add_epi32(minus2, _mm_cmpgt_epi32(x, each[j + 3]));
+    }
+    for (; j < n; ++j) minus = _mm_add_epi32(minus, _mm_cmpgt_epi32(x, each[j]));
+    _mm_store_si128(reinterpret_cast<__m128i*>(rank + b),
+                    _mm_sub_epi32(_mm_setzero_si128(), _mm_add_epi32(minus, minus2)));
+  }
   bool taken[kMaxRanked] = {};
   uint32_t* out = ids->data();
   for (size_t i = 0; i < n; ++i) {
-    const __m128i x = _mm_set1_epi32(biased[i]);
-    __m128i below = _mm_setzero_si128(), below2 = _mm_setzero_si128();
-    for (size_t j = 0; j < padded; j += 8) {
-      below = _mm_sub_epi32(below,
-                            _mm_cmplt_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(biased + j)), x));
-      below2 = _mm_sub_epi32(
-          below2, _mm_cmplt_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(biased + j + 4)), x));
-    }
-    below = _mm_add_epi32(below, below2);
-    below = _mm_add_epi32(below, _mm_shuffle_epi32(below, 0x4E));
-    below = _mm_add_epi32(below, _mm_shuffle_epi32(below, 0xB1));
-    size_t rank = static_cast<size_t>(_mm_cvtsi128_si32(below));
-    while (taken[rank]) ++rank;
-    taken[rank] = true;
-    out[rank] = static_cast<uint32_t>(biased[i]) ^ 0x80000000u;
+    size_t r = static_cast<size_t>(rank[i]);
+    while (taken[r]) ++r;
+    taken[r] = true;
+    out[r] = static_cast<uint32_t>(biased[i]) ^ 0x80000000u;
   }
 #else
   uint32_t in[kMaxRanked];
