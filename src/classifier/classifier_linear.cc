@@ -266,7 +266,12 @@ class LinearModel : public Backend {
         bucket[j] = PackedBucket(doc[j].hash) & mask;
         __builtin_prefetch(&packed_[bucket[j]]);
       }
-      for (size_t j = 0; j < doc.size(); ++j) doc_rows[j] = FindPackedFrom(bucket[j], doc[j].hash);
+      // The weight rows of the features found, fetched once for all parts.
+      const size_t stride = bias_.size() + 1;
+      for (size_t j = 0; j < doc.size(); ++j) {
+        doc_rows[j] = FindPackedFrom(bucket[j], doc[j].hash);
+        if (doc_rows[j] >= 0) __builtin_prefetch(&rows_[static_cast<size_t>(doc_rows[j]) * stride]);
+      }
     }
     rows[0].clear();
     rows[1].clear();
@@ -338,6 +343,7 @@ class LinearModel : public Backend {
       shift = 0;
     }
     thread_local std::vector<uint32_t> tagged, all_rows, owned_rows;
+    thread_local std::vector<std::pair<uint32_t, uint64_t>> extra[2];
     thread_local std::vector<size_t> owned_begin;
     if (any_whole || owners > 0) {
       tagged.resize(doc.size());
@@ -382,36 +388,46 @@ class LinearModel : public Backend {
         Probabilities(PartText(text, p), out);
         continue;
       }
-      std::vector<uint32_t>& v = rows[0];
-      rows[1].clear();
+      // The part's rows of `text` (family 0: the text's features are words),
+      // ascending, read where they are.
+      const uint32_t* v = nullptr;
+      size_t nv = 0;
       if (run.whole) {
-        v.assign(all_rows.begin(), all_rows.end());
+        v = all_rows.data();
+        nv = all_rows.size();
       } else if (run.owner > 0) {
-        v.assign(owned_rows.begin() + static_cast<std::ptrdiff_t>(owned_begin[run.owner]),
-                 owned_rows.begin() + static_cast<std::ptrdiff_t>(owned_begin[run.owner + 1]));
+        v = owned_rows.data() + owned_begin[run.owner];
+        nv = owned_begin[run.owner + 1] - owned_begin[run.owner];
       } else {
-        v.clear();
+        std::vector<uint32_t>& own = rows[0];
+        own.clear();
         for (size_t j = run.lo; j < run.hi; ++j) add_row(doc[j], doc_rows[j]);
-        SortIds(&v);
+        SortIds(&own);
+        v = own.data();
+        nv = own.size();
       }
-      // The suffix's rows, sorted and counted once, are merged with the
-      // part's (ValuesOfSortedRows with `extra`).
+      // The rows the suffix adds, with their counts, ascending: its own
+      // (sorted and counted once) 1 + repeats times over, the bigram joining
+      // the part's last word to it, and the bigrams joining each copy to the
+      // next; merged with the part's rows by ValuesOfFamily.
       const SuffixRows& sr = SuffixOf(p.suffix);
+      const uint64_t times = uint64_t{p.repeats} + 1;
+      for (int family = 0; family < 2; ++family) {
+        auto& e = extra[family];
+        e.resize(sr.counted[family].size());
+        for (size_t k = 0; k < e.size(); ++k)
+          e[k] = {sr.counted[family][k].first, sr.counted[family][k].second * times};
+      }
       if (sr.has_word && !packed_.empty()) {
-        auto insert = [&v](int64_t r, size_t copies) {
-          if (r >= 0 && copies > 0)
-            v.insert(std::upper_bound(v.begin(), v.end(), static_cast<uint32_t>(r)), copies,
-                     static_cast<uint32_t>(r));
-        };
         if (run.last >= 0) {
           const RawFeature& last = doc[static_cast<size_t>(run.last)];
-          insert(FindPacked(BigramHash(last.hash, sr.first_word)), 1);
+          AddCount(FindPacked(BigramHash(last.hash, sr.first_word)), 1, &extra[0]);
         }
-        // Each copy after the first joins the one before.
-        insert(sr.seam_row, p.repeats);
+        AddCount(sr.seam_row, p.repeats, &extra[0]);
       }
       float scale[2];
-      ValuesOfSortedRows(rows, vals, scale, sr.counted, p.repeats + 1);
+      ValuesOfFamily(v, nv, extra[0].data(), extra[0].size(), &vals[0], &scale[0]);
+      ValuesOfFamily(nullptr, 0, extra[1].data(), extra[1].size(), &vals[1], &scale[1]);
       DecisionsOfValues(vals, out, scale);
       ToProbabilities(multi_label_, temperature_, out);
     }
@@ -514,18 +530,15 @@ class LinearModel : public Backend {
   }
 
   // The TF-IDF values of the features whose rows are `rows` (per family, in
-  // any order; sorted here) and, `times` over, `extra` (per family: rows,
-  // ascending, with their occurrences): as if each of those were in `rows`
-  // that many times.
+  // any order; sorted here).
   void ValuesOfRows(std::vector<uint32_t> rows[2], std::vector<std::pair<uint32_t, float>> vals[2],
-                    float* scale = nullptr, const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
-                    uint32_t times = 0) const {
+                    float* scale = nullptr) const {
     const size_t stride = bias_.size() + 1;
     for (int family = 0; family < 2; ++family)
       for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
     SortIds(&rows[0]);
     SortIds(&rows[1]);
-    ValuesOfSortedRows(rows, vals, scale, extra, times, /*prefetched=*/true);
+    ValuesOfSortedRows(rows, vals, scale);
   }
 
   // ValuesOfRows of rows sorted ascending. With `scale` the values are left
@@ -533,68 +546,78 @@ class LinearModel : public Backend {
   // factor: DecisionsOfValues applies it to each value as it reads it (the
   // same product of two floats), a pass over the values fewer.
   void ValuesOfSortedRows(const std::vector<uint32_t> rows[2],
-                          std::vector<std::pair<uint32_t, float>> vals[2], float* scale = nullptr,
-                          const std::vector<std::pair<uint32_t, uint32_t>>* extra = nullptr,
-                          uint32_t times = 0, bool prefetched = false) const {
-    const size_t stride = bias_.size() + 1;
-    if (!prefetched)
-      for (int family = 0; family < 2; ++family)
-        for (uint32_t r : rows[family]) __builtin_prefetch(&rows_[r * stride]);
+                          std::vector<std::pair<uint32_t, float>> vals[2], float* scale = nullptr) const {
     for (int family = 0; family < 2; ++family) {
-      const uint32_t* v = rows[family].data();
-      const size_t nv = rows[family].size();
-      const std::pair<uint32_t, uint32_t>* ex = nullptr;
-      size_t ne = 0;
-      if (extra != nullptr && times > 0) {
-        ex = extra[family].data();
-        ne = extra[family].size();
-      }
-      auto& out = vals[family];
-      // Room for every row (written through a pointer, then cut to size):
-      // the vector only grows, so a text costs no fill of what it reuses.
-      if (out.size() < nv + ne) out.resize(nv + ne);
-      std::pair<uint32_t, float>* o = out.data();
-      double norm = 0;
-      const float* table = rows_.data();
-      auto emit = [&](uint32_t row, uint64_t count) __attribute__((always_inline)) {
-        const double val = SublinearTf(count) * table[row * stride];
-        norm += val * val;
-        *o++ = {row, static_cast<float>(val)};
-      };
-      // The rows in ascending order, each with its count: each run of `v`
-      // after the entries of `ex` below it, merged with the entry equal to it.
-      // `next`: the row of the next entry of `ex` (past the end, above any row).
-      constexpr uint32_t kPastEnd = UINT32_MAX;  // rows are < kMaxFeatures
-      size_t k = 0;
-      uint32_t next = ne > 0 ? ex[0].first : kPastEnd;
-      auto advance = [&]() __attribute__((always_inline)) {
-        ++k;
-        next = k < ne ? ex[k].first : kPastEnd;
-      };
-      for (size_t a = 0; a < nv;) {
-        const uint32_t row = v[a];
-        while (next < row) {
-          emit(next, uint64_t{ex[k].second} * times);
-          advance();
-        }
-        size_t b = a + 1;
-        while (b < nv && v[b] == row) ++b;
-        uint64_t count = b - a;
-        if (next == row) {
-          count += uint64_t{ex[k].second} * times;
-          advance();
-        }
-        emit(row, count);
-        a = b;
-      }
-      for (; k < ne; ++k) emit(ex[k].first, uint64_t{ex[k].second} * times);
-      out.resize(static_cast<size_t>(o - out.data()));
-      const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
+      float inv;
+      ValuesOfFamily(rows[family].data(), rows[family].size(), nullptr, 0, &vals[family], &inv);
       if (scale != nullptr)
         scale[family] = inv;
       else
-        for (auto& e : out) e.second *= inv;
+        for (auto& e : vals[family]) e.second *= inv;
     }
+  }
+
+  // The values of one family: of the rows v[0, nv) (ascending, a row as
+  // often as its feature occurs) and of the rows of ex[0, ne) (ascending,
+  // each with a count of occurrences to add), left unnormalised; *inv is
+  // the family's L2 factor (1 for no values).
+  void ValuesOfFamily(const uint32_t* v, size_t nv, const std::pair<uint32_t, uint64_t>* ex, size_t ne,
+                      std::vector<std::pair<uint32_t, float>>* out, float* inv) const {
+    const size_t stride = bias_.size() + 1;
+    // Room for every row (written through a pointer, then cut to size):
+    // the vector only grows, so a text costs no fill of what it reuses.
+    if (out->size() < nv + ne) out->resize(nv + ne);
+    std::pair<uint32_t, float>* o = out->data();
+    double norm = 0;
+    const float* table = rows_.data();
+    auto emit = [&](uint32_t row, uint64_t count) __attribute__((always_inline)) {
+      const double val = SublinearTf(count) * table[row * stride];
+      norm += val * val;
+      *o++ = {row, static_cast<float>(val)};
+    };
+    // The rows in ascending order, each with its count: each run of `v`
+    // after the entries of `ex` below it, merged with the entry equal to it.
+    // `next`: the row of the next entry of `ex` (past the end, above any row).
+    constexpr uint32_t kPastEnd = UINT32_MAX;  // rows are < kMaxFeatures
+    size_t k = 0;
+    uint32_t next = ne > 0 ? ex[0].first : kPastEnd;
+    auto advance = [&]() __attribute__((always_inline)) {
+      ++k;
+      next = k < ne ? ex[k].first : kPastEnd;
+    };
+    for (size_t a = 0; a < nv;) {
+      const uint32_t row = v[a];
+      while (next < row) {
+        emit(next, ex[k].second);
+        advance();
+      }
+      size_t b = a + 1;
+      while (b < nv && v[b] == row) ++b;
+      uint64_t count = b - a;
+      if (next == row) {
+        count += ex[k].second;
+        advance();
+      }
+      emit(row, count);
+      a = b;
+    }
+    for (; k < ne; ++k) emit(ex[k].first, ex[k].second);
+    out->resize(static_cast<size_t>(o - out->data()));
+    *inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 1.0f;
+  }
+
+  // Adds `count` occurrences of `row` (none if it is -1, a feature the model
+  // lacks) to the ascending (row, count) list `rows`.
+  static void AddCount(int64_t row, uint64_t count, std::vector<std::pair<uint32_t, uint64_t>>* rows) {
+    if (row < 0 || count == 0) return;
+    const uint32_t r = static_cast<uint32_t>(row);
+    auto it =
+        std::lower_bound(rows->begin(), rows->end(), r,
+                         [](const std::pair<uint32_t, uint64_t>& e, uint32_t x) { return e.first < x; });
+    if (it != rows->end() && it->first == r)
+      it->second += count;
+    else
+      rows->insert(it, {r, count});
   }
 
   // The sublinear term frequency 1 + ln(count) (1 for one occurrence); the
