@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #if defined(__SSE2__)
@@ -154,6 +155,11 @@ void ExtractFeatures(std::string_view original, std::vector<RawFeature>* out, bo
     uint8_t cls = kBytes.cls[p[i]];
     if (cls == kSpaceClass) {
       ++i;
+      // Runs of blanks (a model's input has what is not a word blanked, a
+      // URL or a mention in one run): eight at a time.
+      constexpr uint64_t kEightBlanks = 0x2020202020202020ULL;
+      uint64_t eight;
+      while (i + 8 <= n && (std::memcpy(&eight, p + i, 8), eight == kEightBlanks)) i += 8;
       continue;
     }
     const size_t start = i;
