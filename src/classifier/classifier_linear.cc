@@ -587,6 +587,15 @@ class LinearModel : public Backend {
     };
     for (size_t a = 0; a < nv;) {
       const uint32_t row = v[a];
+      if (row < next && (a + 1 == nv || v[a + 1] != row)) {
+        // Most rows: once in `v`, in no entry of `ex`. Their count is 1,
+        // whose sublinear TF is 1 exactly: the value is the IDF itself.
+        const double val = table[row * stride];
+        norm += val * val;
+        *o++ = {row, static_cast<float>(val)};
+        ++a;
+        continue;
+      }
       while (next < row) {
         emit(next, ex[k].second);
         advance();
