@@ -1042,13 +1042,10 @@ TEST_CASE("BulkAllocator: large arrays are mapped zero-filled, small ones come f
   CHECK(rows[4] == 1.5f);
 }
 
-TEST_CASE(
-    "Linear backend: voc's copy of the multi-label SVM solver gives LIBLINEAR's weights with its draws, "
-    "and its own draws give one model whatever runs beside it") {
-  // Multi-label rows: every row its class, and "urgent" on a third of them.
-  auto rows = Synthetic(60, 9);
-  for (size_t i = 0; i < rows.size(); i += 3) rows[i].labels.push_back("urgent"), rows[i].text += " asap";
-  const std::vector<std::string> labels = {"billing", "delivery", "login", "urgent"};
+// The multi-label training data of `rows` over `labels` (every row's labels
+// among them).
+voc::internal::TrainData MultiLabelData(const std::vector<voc::LabeledText>& rows,
+                                        const std::vector<std::string>& labels) {
   voc::internal::TrainData data;
   data.num_labels = static_cast<int>(labels.size());
   data.multi_label = true;
@@ -1059,6 +1056,17 @@ TEST_CASE(
       data.ids.back().push_back(
           static_cast<int>(std::find(labels.begin(), labels.end(), l) - labels.begin()));
   }
+  return data;
+}
+
+TEST_CASE(
+    "Linear backend: voc's copy of the multi-label SVM solver gives LIBLINEAR's weights with its draws, "
+    "and its own draws give one model whatever runs beside it") {
+  // Multi-label rows: every row its class, and "urgent" on a third of them.
+  auto rows = Synthetic(60, 9);
+  for (size_t i = 0; i < rows.size(); i += 3) rows[i].labels.push_back("urgent"), rows[i].text += " asap";
+  const std::vector<std::string> labels = {"billing", "delivery", "login", "urgent"};
+  const voc::internal::TrainData data = MultiLabelData(rows, labels);
   const std::vector<std::string> texts = {"I was charged twice, please refund the fee asap",
                                           "the courier lost my package", "password reset, account locked",
                                           "please help me today", ""};
@@ -1124,6 +1132,46 @@ TEST_CASE(
   auto bad = lt.Train({{"solver", "svc"}, {"shuffle", "random"}}, 13);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message() == "unknown linear shuffle 'random' (liblinear, voc or c-rand)");
+}
+
+TEST_CASE(
+    "Linear backend: voc's copy of the SVM solver gives LIBLINEAR's weights on rows of every length, "
+    "short and long") {
+  // Rows of 0 to 60 words from a vocabulary of 150, three labels at random:
+  // the solver's sums over rows of 1 (the bias alone) to over 100 features,
+  // entering its runs of features at every step.
+  std::mt19937 rng(7);
+  std::vector<voc::LabeledText> rows;
+  const std::vector<std::string> labels = {"a", "b", "c"};
+  for (int i = 0; i < 150; ++i) {
+    std::string text;
+    const int words = i < 61 ? i : static_cast<int>(rng() % 61);
+    for (int w = 0; w < words; ++w) text += (w ? " w" : "w") + std::to_string(rng() % 150);
+    voc::LabeledText r{text, {}};
+    for (const auto& l : labels)
+      if (rng() % 3 == 0) r.labels.push_back(l);
+    rows.push_back(r);
+  }
+  rows[0].labels = {"a", "b", "c"};  // every label has rows with and without it
+  rows[1].labels.clear();
+  const voc::internal::TrainData data = MultiLabelData(rows, labels);
+  voc::internal::LinearTrainer lt(data, false);
+  auto decisions = [&](const char* shuffle, double eps) {
+    nlohmann::json p = {{"solver", "svc"}, {"C", 0.5}, {"balanced", true}, {"eps", eps}};
+    if (shuffle != nullptr) p["shuffle"] = shuffle;
+    auto m = lt.Train(p, 3);
+    REQUIRE(m.ok());
+    std::vector<std::vector<double>> out;
+    for (const auto& r : rows) {
+      out.emplace_back();
+      REQUIRE(voc::internal::LinearDecisions(**m, r.text, false, &out.back()));
+    }
+    return out;
+  };
+  for (double eps : {0.1, 0.001}) {
+    CAPTURE(eps);
+    CHECK(decisions("c-rand", eps) == decisions(nullptr, eps));
+  }
 }
 
 TEST_CASE("Linear backend: the probabilities of a few labels are those of all labels, bit for bit") {

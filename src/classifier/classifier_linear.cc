@@ -43,42 +43,103 @@ std::mutex& TrainMutex() {
 }
 
 // One row of a problem of SolveL2SvcDual: its features' 0-based indices and
-// values, in LIBLINEAR's order (the bias last), `n` of them.
+// values, in LIBLINEAR's order (the bias last), `n` of them (at least one:
+// the bias).
 struct SolverRow {
   const int* index;
   const double* value;
   int n;
 };
 
-// x . w over a row, added up in the row's order (LIBLINEAR's sum, to the
-// bit); four features a step.
-inline double RowDot(const SolverRow& r, const double* w) {
-  const int* ix = r.index;
-  const double* v = r.value;
-  double g = 0;
-  int k = 0;
-  for (; k + 4 <= r.n; k += 4) {
-    g += w[ix[k]] * v[k];
-    g += w[ix[k + 1]] * v[k + 1];
-    g += w[ix[k + 2]] * v[k + 2];
-    g += w[ix[k + 3]] * v[k + 3];
+// Runs f(-r), f(-r + 1) ... f(-1) (0 <= r <= kRun): a jump into a run of
+// kRun calls, where a loop would add its count, test and branch to each.
+constexpr int kRun = 16;
+template <class F>
+[[gnu::always_inline]] inline void LastOfRun(int r, F f) {
+  static_assert(kRun == 16, "one case per call of a run");
+  switch (r) {
+    case 16:
+      f(-16);
+      [[fallthrough]];
+    case 15:
+      f(-15);
+      [[fallthrough]];
+    case 14:
+      f(-14);
+      [[fallthrough]];
+    case 13:
+      f(-13);
+      [[fallthrough]];
+    case 12:
+      f(-12);
+      [[fallthrough]];
+    case 11:
+      f(-11);
+      [[fallthrough]];
+    case 10:
+      f(-10);
+      [[fallthrough]];
+    case 9:
+      f(-9);
+      [[fallthrough]];
+    case 8:
+      f(-8);
+      [[fallthrough]];
+    case 7:
+      f(-7);
+      [[fallthrough]];
+    case 6:
+      f(-6);
+      [[fallthrough]];
+    case 5:
+      f(-5);
+      [[fallthrough]];
+    case 4:
+      f(-4);
+      [[fallthrough]];
+    case 3:
+      f(-3);
+      [[fallthrough]];
+    case 2:
+      f(-2);
+      [[fallthrough]];
+    case 1:
+      f(-1);
+      [[fallthrough]];
+    default:
+      break;
   }
-  for (; k < r.n; ++k) g += w[ix[k]] * v[k];
+}
+
+// Runs f(end, j) for each feature end + j (j < 0) of a row of n, in the
+// row's order: whole runs of kRun first (`end` kRun past a run's start),
+// then the rest in one jump (`end` = n).
+template <class F>
+[[gnu::always_inline]] inline void ForEachFeature(int n, F f) {
+  int k = 0;
+  for (; n - k > kRun; k += kRun) LastOfRun(kRun, [&](int j) { f(k + kRun, j); });
+  LastOfRun(n - k, [&](int j) { f(n, j); });
+}
+
+// x . w over a row, added up in the row's order (LIBLINEAR's sum, to the
+// bit).
+[[gnu::always_inline]] inline double RowDot(const int* ix, const double* v, int n, const double* w) {
+  double g = 0;
+  ForEachFeature(n, [&](int end, int j) {
+    const int* e = ix + end;
+    const double* u = v + end;
+    g += w[e[j]] * u[j];
+  });
   return g;
 }
 
 // w += d x over a row (a row's indices are distinct: any order is the same).
-inline void RowAdd(const SolverRow& r, double d, double* w) {
-  const int* ix = r.index;
-  const double* v = r.value;
-  int k = 0;
-  for (; k + 4 <= r.n; k += 4) {
-    w[ix[k]] += d * v[k];
-    w[ix[k + 1]] += d * v[k + 1];
-    w[ix[k + 2]] += d * v[k + 2];
-    w[ix[k + 3]] += d * v[k + 3];
-  }
-  for (; k < r.n; ++k) w[ix[k]] += d * v[k];
+[[gnu::always_inline]] inline void RowAdd(const int* ix, const double* v, int n, double d, double* w) {
+  ForEachFeature(n, [&](int end, int j) {
+    const int* e = ix + end;
+    const double* u = v + end;
+    w[e[j]] += d * u[j];
+  });
 }
 
 // LIBLINEAR's dual coordinate descent with shrinking for the L2-regularized
@@ -88,7 +149,8 @@ inline void RowAdd(const SolverRow& r, double d, double* w) {
 // the active rows in an order drawn from `draw(n)`, a number in [0, n). `w`
 // (w_size weights) is set. The arithmetic is LIBLINEAR's, step for step:
 // with its draws (rand() % n after the same srand) it gives LIBLINEAR's
-// weights.
+// weights. Each row's features, label, diagonal and dual variable are kept
+// together, where one pass reads them all.
 // A translation of LIBLINEAR's code: Copyright (c) 2007-2019 The LIBLINEAR
 // Project, BSD-3-clause (third_party/liblinear/NOTICE.md).
 template <class Draw>
@@ -98,13 +160,23 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
   constexpr int kMaxIter = 1000;
   constexpr double kInf = HUGE_VAL;
   const double diag[3] = {0.5 / cn, 0, 0.5 / cp};
-  std::vector<double> qd(static_cast<size_t>(l)), alpha(static_cast<size_t>(l), 0.0);
+  struct Row {
+    const int* index;
+    const double* value;
+    int n;
+    double y;     // +1 / -1
+    double diag;  // diag[y + 1]
+    double qd;    // x . x + diag
+    double alpha;
+  };
+  std::vector<Row> rows(static_cast<size_t>(l));
   std::vector<int> index(static_cast<size_t>(l));
   std::fill(w, w + w_size, 0.0);
   for (int i = 0; i < l; ++i) {
     double norm = 0;
     for (int k = 0; k < x[i].n; ++k) norm += x[i].value[k] * x[i].value[k];
-    qd[i] = diag[y[i] + 1] + norm;
+    const double di = diag[y[i] + 1];
+    rows[i] = {x[i].index, x[i].value, x[i].n, static_cast<double>(y[i]), di, di + norm, 0.0};
     index[i] = i;  // alpha starts at 0: w stays 0
   }
   double pg_max_old = kInf;  // no upper bound: LIBLINEAR's PGmin_old is never read
@@ -113,14 +185,12 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
     double pg_max_new = -kInf, pg_min_new = kInf;
     for (int i = 0; i < active; ++i) std::swap(index[i], index[i + draw(active - i)]);
     for (int s = 0; s < active; ++s) {
-      const int i = index[s];
-      const signed char yi = y[i];
-      const SolverRow& xi = x[i];
-      double g = RowDot(xi, w);
-      g = yi * g - 1;
-      g += alpha[i] * diag[yi + 1];
+      Row& r = rows[static_cast<size_t>(index[s])];
+      double g = RowDot(r.index, r.value, r.n, w);
+      g = r.y * g - 1;
+      g += r.alpha * r.diag;
       double pg = 0;
-      if (alpha[i] == 0) {
+      if (r.alpha == 0) {
         if (g > pg_max_old) {  // shrink: likely to stay at the bound
           --active;
           std::swap(index[s], index[active]);
@@ -134,9 +204,9 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
       pg_max_new = std::max(pg_max_new, pg);
       pg_min_new = std::min(pg_min_new, pg);
       if (std::fabs(pg) > 1.0e-12) {
-        const double old = alpha[i];
-        alpha[i] = std::min(std::max(alpha[i] - g / qd[i], 0.0), kInf);
-        RowAdd(xi, (alpha[i] - old) * yi, w);
+        const double old = r.alpha;
+        r.alpha = std::min(std::max(old - g / r.qd, 0.0), kInf);
+        RowAdd(r.index, r.value, r.n, (r.alpha - old) * r.y, w);
       }
     }
     ++iter;
@@ -1296,6 +1366,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
     // each class in input order).
     // Its rows: every row's indices (0-based) and values, laid out once for
     // all labels.
+    const int w_size = prob.n;
     std::vector<int> flat_index;
     std::vector<double> flat_value;
     std::vector<SolverRow> all_rows;
@@ -1303,46 +1374,56 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
     for (const auto& xi : s.x) nnz += xi.size() - 1;
     flat_index.reserve(nnz);
     flat_value.reserve(nnz);
-    std::vector<size_t> begin(rows);
+    std::vector<size_t> begin(rows + 1);
     for (size_t i = 0; i < rows; ++i) {
       begin[i] = flat_index.size();
       for (const feature_node* f = xptr[i]; f->index != -1; ++f)
         flat_index.push_back(f->index - 1), flat_value.push_back(f->value);
     }
+    begin[rows] = flat_index.size();
     all_rows.resize(rows);
     for (size_t i = 0; i < rows; ++i)
       all_rows[i] = {flat_index.data() + begin[i], flat_value.data() + begin[i],
-                     static_cast<int>((i + 1 < rows ? begin[i + 1] : flat_index.size()) - begin[i])};
+                     static_cast<int>(begin[i + 1] - begin[i])};
+    // Each label's rows, ascending (a label listed twice in a row counts
+    // once), gathered in one pass over the rows for all labels.
+    std::vector<std::vector<uint32_t>> positives(static_cast<size_t>(L));
+    for (size_t i = 0; i < rows; ++i)
+      for (int id : data.ids[i]) {
+        auto& p = positives[static_cast<size_t>(id)];
+        if (p.empty() || p.back() != i) p.push_back(static_cast<uint32_t>(i));
+      }
     // Label l's problem and weights; each label writes only its own column
     // of weights_ and its bias.
     auto solve_label = [&](int l) {
-      std::vector<signed char> yl(rows);
-      int pos = 0;
-      for (size_t i = 0; i < rows; ++i) {
-        const bool has = std::find(data.ids[i].begin(), data.ids[i].end(), l) != data.ids[i].end();
-        yl[i] = has ? 1 : -1;
-        pos += has;
-      }
+      const std::vector<uint32_t>& yes = positives[static_cast<size_t>(l)];
+      const int pos = static_cast<int>(yes.size());
       if (pos == 0 || pos == static_cast<int>(rows)) {
         m->bias_[l] = pos == 0 ? -5.0f : 5.0f;
         return;
       }
       std::vector<SolverRow> ox;
-      std::vector<signed char> oy;
+      std::vector<signed char> oy(rows, -1);
       ox.reserve(rows);
-      oy.reserve(rows);
-      for (int sign : {1, -1})
-        for (size_t i = 0; i < rows; ++i)
-          if (yl[i] == sign) ox.push_back(all_rows[i]), oy.push_back(static_cast<signed char>(sign));
-      std::vector<double> ow(static_cast<size_t>(prob.n), 0.0);
+      for (uint32_t i : yes) ox.push_back(all_rows[i]);
+      std::fill(oy.begin(), oy.begin() + pos, 1);
+      size_t next = 0;  // the next positive row
+      for (size_t i = 0; i < rows; ++i) {
+        if (next < yes.size() && yes[next] == i) {
+          ++next;
+          continue;
+        }
+        ox.push_back(all_rows[i]);
+      }
+      std::vector<double> ow(static_cast<size_t>(w_size), 0.0);
       const double cp = C * (balanced ? class_weight(pos, 2) : 1.0);
       const double cn = C * (balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0);
       if (shuffle == "voc") {
-        SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow.data(), prob.n);
+        SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow.data(), w_size);
       } else {
         std::srand(static_cast<unsigned>(seed + l));
         SolveL2SvcDual(
-            ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow.data(), prob.n);
+            ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow.data(), w_size);
       }
       for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(ow[j]);
       m->bias_[l] = static_cast<float>(ow[nf] * prob.bias);
