@@ -174,8 +174,10 @@ TEST_CASE("LiteralPrefilter compiles a pattern on the first text where it is a c
   re2::StringPiece m;
   REQUIRE(group.Search(0, hits, text, 0, &m));
   CHECK(m == "REFUNDED");
-  // (An ASCII text: searched with the pattern compiled for Latin-1.)
-  CHECK(prefilter.latin1_compiled(0));
+  // (An ASCII text: searched lowercased, with the pattern lowercased and
+  // compiled for Latin-1.)
+  CHECK(prefilter.lowered_compiled(0));
+  CHECK_FALSE(prefilter.latin1_compiled(0));
   CHECK_FALSE(prefilter.compiled(0));
   CHECK_FALSE(prefilter.compiled(1));  // never a candidate
   CHECK_FALSE(prefilter.latin1_compiled(1));

@@ -666,22 +666,35 @@ std::vector<std::string> ShippedRulePatterns() {
   return patterns;
 }
 
-// Compares the UTF-8 and the Latin-1 forms of every pattern of `group` that
-// has one on `text` (all ASCII), from every offset up to the last match;
-// returns the number of matches compared.
+// Compares the UTF-8 form of every pattern of `group` with its Latin-1 form
+// on `text` (all ASCII) and with its lowered form (when it has one) on the
+// text lowercased, from every offset up to the last match; returns the
+// number of matches compared.
 size_t CompareForms(const RegexSetGroup& group, const std::vector<int>& which, const std::string& text) {
   const re2::StringPiece in(text);
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const re2::StringPiece lowered_in(lower);
   size_t matches = 0;
   for (int i : which) {
     const RE2* latin1 = group.prefilter().latin1_regex(i);
     if (latin1 == nullptr) continue;
+    const RE2* lowered = group.prefilter().lowered_regex(i);
     const RE2& utf8 = group.regex(i);
     for (size_t pos = 0; pos <= text.size(); ++pos) {
-      re2::StringPiece a, b;
+      re2::StringPiece a, b, c;
       const bool fa = utf8.Match(in, pos, text.size(), RE2::UNANCHORED, &a, 1);
       const bool fb = latin1->Match(in, pos, text.size(), RE2::UNANCHORED, &b, 1);
       INFO("pattern " << utf8.pattern() << " text '" << text << "' from " << pos);
       REQUIRE(fa == fb);
+      if (lowered != nullptr) {
+        INFO("lowered " << lowered->pattern());
+        REQUIRE(lowered->Match(lowered_in, pos, text.size(), RE2::UNANCHORED, &c, 1) == fa);
+        if (fa) {
+          REQUIRE(c.data() - lower.data() == a.data() - text.data());
+          REQUIRE(c.size() == a.size());
+        }
+      }
       if (!fa) break;  // none from here on
       REQUIRE(a.data() == b.data());
       REQUIRE(a.size() == b.size());
@@ -727,25 +740,27 @@ std::vector<std::string> RandomAsciiTexts(const std::string& p, std::mt19937* rn
 // Checks CompareForms for every pattern of a group of `patterns` with
 // `options`, on random texts of each pattern's words and on the bundled
 // texts that are all ASCII; `min_latin1` of the patterns must have a
-// Latin-1 form.
+// Latin-1 form, `min_lowered` a lowered one.
 void CheckLatin1Forms(const std::vector<std::string>& patterns, const RE2::Options& options,
-                      double min_latin1) {
+                      double min_latin1, double min_lowered) {
   RegexSetGroup group(options);
   for (const auto& p : patterns) {
     std::string error;
     REQUIRE(group.Add(p, &error) >= 0);
   }
   group.Compile();
-  size_t with_latin1 = 0, rewritten = 0;
+  size_t with_latin1 = 0, rewritten = 0, with_lowered = 0;
   for (int i = 0; i < group.size(); ++i) {
     const std::string& p = patterns[static_cast<size_t>(i)];
+    if (group.prefilter().lowered_regex(i) != nullptr) ++with_lowered;
     if (group.prefilter().latin1_regex(i) == nullptr) continue;
     ++with_latin1;
     if (!voc::internal::IsAsciiBytes(p)) ++rewritten;
   }
   CHECK(static_cast<double>(with_latin1) >= min_latin1 * static_cast<double>(patterns.size()));
+  CHECK(static_cast<double>(with_lowered) >= min_lowered * static_cast<double>(patterns.size()));
   MESSAGE(with_latin1 << " of " << patterns.size() << " patterns with a Latin-1 form, " << rewritten
-                      << " of them rewritten");
+                      << " of them rewritten; " << with_lowered << " with a lowered form");
   std::mt19937 rng(17);
   size_t random_matches = 0, real_matches = 0;
   for (int i = 0; i < group.size(); ++i)
@@ -774,11 +789,11 @@ void CheckLatin1Forms(const std::vector<std::string>& patterns, const RE2::Optio
 // ASCII text, or the ASCII region around an atom in another text): that
 // form must match exactly where the UTF-8 form does, from any offset.
 TEST_CASE("Theme rules: on ASCII texts the Latin-1 form of each pattern finds what the UTF-8 form finds") {
-  CheckLatin1Forms(ShippedRulePatterns(), voc::internal::GroupPatternOptions(), 0.75);
+  CheckLatin1Forms(ShippedRulePatterns(), voc::internal::GroupPatternOptions(), 0.75, 0.75);
 }
 
 TEST_CASE("Signal cues: on ASCII texts the Latin-1 form of each cue finds what the UTF-8 form finds") {
-  CheckLatin1Forms(voc::internal::BuiltinSignalCuePatterns(), voc::internal::SignalCueOptions(), 0.95);
+  CheckLatin1Forms(voc::internal::BuiltinSignalCuePatterns(), voc::internal::SignalCueOptions(), 0.95, 0.95);
 }
 
 // Which form Search uses: Latin-1 only for an ASCII pattern on ASCII bytes.
@@ -969,4 +984,114 @@ TEST_CASE("LiteralPrefilter: Search within the match bounds of each atom equals 
     located += CheckSearch(group, res, all, text);
   }
   CHECK(located == 300);
+}
+
+// LowercaseSearchPattern lowers the letters of a case-insensitive ASCII
+// pattern, adds to each class the lower-case letters of its upper-case ones
+// (negated or not), and gives nothing for what it does not read.
+TEST_CASE("LowercaseSearchPattern: a case-insensitive pattern for lowercased text, or none") {
+  using voc::internal::LowercaseSearchPattern;
+  CHECK(LowercaseSearchPattern("(?i)\\bLate Fees?\\b", false) == "\\blate fees?\\b");
+  CHECK(LowercaseSearchPattern("\\bKick(?:ED)? back\\W", true) == "\\bkick(?:ed)? back\\W");
+  CHECK(LowercaseSearchPattern("(?i)[^A-Z]", false) == "[^A-Za-z]");
+  CHECK(LowercaseSearchPattern("(?i)[A-z]x", false) == "[A-za-z]x");
+  CHECK(LowercaseSearchPattern("(?i)[]a-cX-]", false) == "[\\]a-cX\\-x]");
+  CHECK(LowercaseSearchPattern("(?i)[\\w.\\-Q]{2,3}", false) == "[\\w\\.\\-Qq]{2,3}");
+  CHECK(LowercaseSearchPattern("(?i)(?P<Name>A|b)\\.$", false) == "(?P<Name>a|b)\\.$");
+  CHECK(LowercaseSearchPattern("(?i)a[\\n\\t]", false) == "a[\n\t]");
+  CHECK(LowercaseSearchPattern("(?i)Don['\\x{FF}]?T \\x{FF}", false) == "don[\\'\\x{FF}]?t \\x{FF}");
+  CHECK(LowercaseSearchPattern("Fee", false).empty());  // case-sensitive
+  CHECK(LowercaseSearchPattern("(?i)\\x41", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)\\101", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)\\pLee", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)\\QFee\\E", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)a(?-i:B)", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)a(?s).", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)[[:upper:]]", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)caf\xC3\xA9", false).empty());
+  CHECK(LowercaseSearchPattern("(?i)\\C", false).empty());
+}
+
+// Random case-insensitive patterns over the syntax LowercaseSearchPattern
+// reads (ranges with letters on either side or both, negated classes, Perl
+// classes, \b, repeats, groups) on random ASCII texts of few bytes: each
+// lowered form matches the lowercased text where the UTF-8 form matches the
+// text, and Search (short texts whole, long ones around atoms) gives RE2's
+// matches.
+TEST_CASE("LiteralPrefilter: the lowered form of random patterns finds what the UTF-8 form finds") {
+  std::mt19937 rng(29);
+  const std::string ends = "09AMZ[^_`amz-. ";  // range endpoints, in ASCII order when sorted
+  auto class_char = [](char c) {
+    return std::string(std::isalnum(static_cast<unsigned char>(c)) ? "" : "\\") + c;
+  };
+  auto random_class = [&] {
+    std::string c = rng() % 3 == 0 ? "[^" : "[";
+    const int items = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < items; ++k) {
+      switch (rng() % 4) {
+        case 0:
+          c += std::string("\\") + "wWdDsS"[rng() % 6];
+          break;
+        case 1:
+          c += class_char(ends[rng() % ends.size()]);
+          break;
+        default: {
+          char lo = ends[rng() % ends.size()], hi = ends[rng() % ends.size()];
+          if (lo > hi) std::swap(lo, hi);
+          c += class_char(lo) + "-" + class_char(hi);
+        }
+      }
+    }
+    return c + "]";
+  };
+  const std::vector<std::string> atoms = {"Fee", "fEE", "Kick", "ab",  "Z",      "q",   ".",
+                                          "-",   "\\.", "\\w",  "\\W", "\\b",    "\\B", "\\s",
+                                          "\\S", "\\d", "\\D",  ".",   "\\x{FF}"};
+  auto element = [&]() -> std::string {
+    std::string e;
+    switch (rng() % 4) {
+      case 0:
+        e = random_class();
+        break;
+      case 1:
+        e = "(?:" + atoms[rng() % atoms.size()] + "|" + random_class() + ")";
+        break;
+      default:
+        e = atoms[rng() % atoms.size()];
+    }
+    static const char* const kRepeat[] = {"", "", "", "?", "*", "+", "{1,3}", "+?"};
+    return e + kRepeat[rng() % std::size(kRepeat)];
+  };
+  std::vector<std::string> patterns;
+  for (int i = 0; i < 300; ++i) {
+    std::string p = i % 4 == 0 ? "(?i)^" : "(?i)";
+    const int n = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < n; ++k) p += element();
+    patterns.push_back(p);
+  }
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  const std::vector<std::unique_ptr<RE2>> res = AddAll(patterns, opt, &group);
+  size_t lowered = 0;
+  for (int i = 0; i < group.size(); ++i) lowered += group.prefilter().lowered_regex(i) != nullptr;
+  CHECK(lowered == patterns.size());
+  const std::string bytes = "aAbBeEfFkKqQzZmM09_[]^`-. \n!";
+  auto random_text = [&](size_t n) {
+    std::string t;
+    for (size_t k = 0; k < n; ++k) t.push_back(bytes[rng() % bytes.size()]);
+    return t;
+  };
+  std::vector<int> all(patterns.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  size_t matches = 0;
+  for (int t = 0; t < 60; ++t) matches += CompareForms(group, all, random_text(rng() % 24));
+  CHECK(matches > 10000);
+  size_t located = 0;
+  for (int t = 0; t < 20; ++t) {
+    const std::string text = random_text(t % 2 ? 40 : LiteralPrefilter::kLocateBytes + 200);
+    CAPTURE(text);
+    located += CheckSearch(group, res, all, text);
+  }
+  CHECK(located == 10);
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bitset>
+#include <cctype>
 #include <cstring>
 #include <limits>
 
@@ -52,6 +53,161 @@ std::string Latin1SearchPattern(std::string_view pattern) {
         (i < pattern.size() && pattern[i] == '-'))
       return {};
     out += "\\x{FF}";
+  }
+  return out;
+}
+
+namespace {
+
+// The escape Latin1SearchPattern writes for a non-ASCII character (one no
+// ASCII byte is, in either case).
+constexpr std::string_view kNonAscii = "\\x{FF}";
+
+// For LowercaseSearchPattern: the escapes it keeps as written, whose meaning
+// does not depend on case over ASCII bytes (Perl classes, assertions,
+// control characters; an escaped punctuation byte is that byte).
+bool KeptEscape(char e) {
+  const auto c = static_cast<unsigned char>(e);
+  if (c >= 0x80) return false;
+  if (!std::isalnum(c)) return true;
+  return std::strchr("dDwWsSbBAzafnrtv", c) != nullptr;
+}
+
+// Reads one class character at `p[*i]` (a byte or an escape RE2 reads as
+// one byte); false on an escape it does not know.
+bool ReadClassChar(std::string_view p, size_t* i, unsigned char* out) {
+  if (p[*i] != '\\') {
+    *out = static_cast<unsigned char>(p[(*i)++]);
+    return true;
+  }
+  if (p.substr(*i, kNonAscii.size()) == kNonAscii) {
+    *out = 0xFF;
+    *i += kNonAscii.size();
+    return true;
+  }
+  if (*i + 1 >= p.size()) return false;
+  const char e = p[*i + 1];
+  static constexpr std::string_view kControl = "afnrtv", kByte = "\a\f\n\r\t\v";
+  const size_t k = kControl.find(e);
+  if (k != std::string_view::npos) {
+    *out = static_cast<unsigned char>(kByte[k]);
+  } else if (std::isalnum(static_cast<unsigned char>(e)) || static_cast<unsigned char>(e) >= 0x80) {
+    return false;  // octal, \x, \p, or no escape of a class character
+  } else {
+    *out = static_cast<unsigned char>(e);
+  }
+  *i += 2;
+  return true;
+}
+
+// Appends class character `c` to `out` as RE2 reads it anywhere in a class.
+void AppendClassChar(unsigned char c, std::string* out) {
+  if (c >= 0x80) {  // (only 0xFF is read)
+    out->append(kNonAscii);
+    return;
+  }
+  if (c >= 0x20 && c < 0x7F && !std::isalnum(c)) out->push_back('\\');
+  out->push_back(static_cast<char>(c));
+}
+
+// Rewrites the class at `p[*i]` ('[') for LowercaseSearchPattern, as RE2
+// parses it (a ']' first is a member, a '-' first, last or after a range
+// is one): the same members written out, and the lower-case image of its
+// upper-case letters added (before a negation, as (?i) does). False on
+// what it does not read: POSIX classes, \p, escapes that are no byte.
+bool LowerClass(std::string_view p, size_t* i, std::string* out) {
+  size_t j = *i + 1;
+  out->push_back('[');
+  if (j < p.size() && p[j] == '^') {
+    out->push_back('^');
+    ++j;
+  }
+  std::bitset<26> lower;  // letters to add
+  for (bool first = true; j < p.size() && (p[j] != ']' || first); first = false) {
+    if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') return false;
+    if (p[j] == '\\' && j + 1 < p.size() && std::strchr("dDwWsS", p[j + 1]) != nullptr && p[j + 1] != 0) {
+      out->append(p.substr(j, 2));  // holds both cases of each letter or neither
+      j += 2;
+      continue;
+    }
+    unsigned char lo = 0, hi = 0;
+    if (!ReadClassChar(p, &j, &lo)) return false;
+    hi = lo;
+    if (j + 1 < p.size() && p[j] == '-' && p[j + 1] != ']') {
+      ++j;
+      if (!ReadClassChar(p, &j, &hi) || hi < lo) return false;
+    }
+    AppendClassChar(lo, out);
+    if (hi != lo) {
+      out->push_back('-');
+      AppendClassChar(hi, out);
+    }
+    for (unsigned c = std::max<unsigned>(lo, 'A'); c <= std::min<unsigned>(hi, 'Z'); ++c) lower.set(c - 'A');
+  }
+  if (j >= p.size()) return false;  // unterminated
+  for (size_t c = 0; c < 26;) {     // in runs: a-z
+    if (!lower[c]) {
+      ++c;
+      continue;
+    }
+    size_t e = c;
+    while (e + 1 < 26 && lower[e + 1]) ++e;
+    out->push_back(static_cast<char>('a' + c));
+    if (e > c) {
+      out->push_back('-');
+      out->push_back(static_cast<char>('a' + e));
+    }
+    c = e + 1;
+  }
+  out->push_back(']');
+  *i = j + 1;
+  return true;
+}
+
+}  // namespace
+
+std::string LowercaseSearchPattern(std::string_view pattern, bool fold_case) {
+  constexpr std::string_view kFold = "(?i)";
+  if (pattern.substr(0, kFold.size()) == kFold) {
+    pattern.remove_prefix(kFold.size());
+    fold_case = true;
+  }
+  if (!fold_case || !IsAsciiBytes(pattern)) return {};
+  std::string out;
+  out.reserve(pattern.size() + 8);
+  size_t i = 0;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    if (pattern.substr(i, kNonAscii.size()) == kNonAscii) {
+      out.append(kNonAscii);
+      i += kNonAscii.size();
+    } else if (c == '\\') {
+      if (i + 1 >= pattern.size() || !KeptEscape(pattern[i + 1])) return {};
+      out.append(pattern.substr(i, 2));
+      i += 2;
+    } else if (c == '[') {
+      if (!LowerClass(pattern, &i, &out)) return {};
+    } else if (c == '(' && pattern.substr(i + 1, 1) == "?") {
+      // A non-capturing or a named group (its name as written); flags are
+      // not read.
+      const std::string_view rest = pattern.substr(i);
+      size_t len = 0;
+      if (rest.substr(0, 3) == "(?:") {
+        len = 3;
+      } else if (rest.substr(0, 4) == "(?P<" ||
+                 (rest.substr(0, 3) == "(?<" && rest.substr(3, 1) != "=" && rest.substr(3, 1) != "!")) {
+        len = rest.find('>');
+        if (len == std::string_view::npos) return {};
+        ++len;
+      } else {
+        return {};
+      }
+      out.append(rest.substr(0, len));
+      i += len;
+    } else {
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c);
+      ++i;
+    }
   }
   return out;
 }
@@ -334,9 +490,11 @@ int LiteralPrefilter::Add(const std::string& pattern, const RE2::Options& option
     }
   }
   if (p->options.encoding() == RE2::Options::EncodingUTF8 && !p->options.literal())
-    p->latin1_text = Latin1SearchPattern(pattern);
+    p->latin1.text = Latin1SearchPattern(pattern);
   else if (p->options.encoding() == RE2::Options::EncodingUTF8 && IsAsciiBytes(pattern))
-    p->latin1_text = pattern;
+    p->latin1.text = pattern;
+  if (!p->latin1.text.empty() && !p->options.literal() && !p->options.posix_syntax())
+    p->lowered.text = LowercaseSearchPattern(p->latin1.text, !p->options.case_sensitive());
   p->requirement = std::move(atoms.requirement);
   patterns_.push_back(std::move(p));
   return count_++;
@@ -351,32 +509,57 @@ const RE2& LiteralPrefilter::regex(int i) const {
   return *p.re;
 }
 
-const RE2* LiteralPrefilter::latin1_regex(int i) const {
-  Pattern& p = *patterns_[static_cast<size_t>(i)];
-  if (p.latin1_text.empty()) return nullptr;
-  std::call_once(p.latin1_once, [&p] {
-    RE2::Options o = p.options;
+const RE2* LiteralPrefilter::CompileForm(Pattern::Form* f, const RE2::Options& options, bool case_sensitive) {
+  if (f->text.empty()) return nullptr;
+  std::call_once(f->once, [f, &options, case_sensitive] {
+    RE2::Options o = options;
     o.set_encoding(RE2::Options::EncodingLatin1);
-    auto re = std::make_unique<RE2>(p.latin1_text, o);
-    if (re->ok()) p.latin1 = std::move(re);
-    p.latin1_ready.store(true, std::memory_order_release);
+    o.set_case_sensitive(case_sensitive);
+    auto re = std::make_unique<RE2>(f->text, o);
+    if (re->ok()) f->re = std::move(re);
+    f->ready.store(true, std::memory_order_release);
   });
-  return p.latin1.get();
+  return f->re.get();
 }
 
-const RE2& LiteralPrefilter::RegexFor(int i, const TextAtoms& atoms, re2::StringPiece text, size_t begin,
-                                      size_t end) const {
-  if (!patterns_[static_cast<size_t>(i)]->latin1_text.empty()) {
+const RE2* LiteralPrefilter::latin1_regex(int i) const {
+  Pattern& p = *patterns_[static_cast<size_t>(i)];
+  return CompileForm(&p.latin1, p.options, p.options.case_sensitive());
+}
+
+const RE2* LiteralPrefilter::lowered_regex(int i) const {
+  Pattern& p = *patterns_[static_cast<size_t>(i)];
+  return CompileForm(&p.lowered, p.options, true);
+}
+
+bool LiteralPrefilter::lowered_compiled(int i) const {
+  return patterns_[static_cast<size_t>(i)]->lowered.ready.load(std::memory_order_acquire);
+}
+
+bool LiteralPrefilter::SearchRange(int i, const TextAtoms& atoms, re2::StringPiece text, size_t begin,
+                                   size_t end, re2::StringPiece* match) const {
+  if (begin <= end && !patterns_[static_cast<size_t>(i)]->latin1.text.empty()) {
     const bool whole = text.data() == atoms.text.data() && text.size() == atoms.text.size();
-    if (begin <= end &&
-        ((whole && atoms.ascii) || IsAsciiBytes(std::string_view(text.data() + begin, end - begin))))
-      if (const RE2* re = latin1_regex(i)) return *re;
+    if ((whole && atoms.ascii) || IsAsciiBytes(std::string_view(text.data() + begin, end - begin))) {
+      // The lowercased bytes, when the folded text keeps the offsets: its
+      // bytes around the range are as ASCII (or not) as the text's, so \b,
+      // ^ and $ read the same there.
+      const RE2* lowered = whole && atoms.same_offsets ? lowered_regex(i) : nullptr;
+      if (lowered != nullptr) {
+        const re2::StringPiece folded(atoms.folded.data(), atoms.folded.size());
+        if (!lowered->Match(folded, begin, end, RE2::UNANCHORED, match, 1)) return false;
+        if (match != nullptr)
+          *match = re2::StringPiece(text.data() + (match->data() - folded.data()), match->size());
+        return true;
+      }
+      if (const RE2* re = latin1_regex(i)) return re->Match(text, begin, end, RE2::UNANCHORED, match, 1);
+    }
   }
-  return regex(i);
+  return regex(i).Match(text, begin, end, RE2::UNANCHORED, match, 1);
 }
 
 bool LiteralPrefilter::latin1_compiled(int i) const {
-  return patterns_[static_cast<size_t>(i)]->latin1_ready.load(std::memory_order_acquire);
+  return patterns_[static_cast<size_t>(i)]->latin1.ready.load(std::memory_order_acquire);
 }
 
 bool LiteralPrefilter::compiled(int i) const {
@@ -500,13 +683,15 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
   atoms->ascii = IsAsciiBytes(text);
   atoms->located = false;
   atoms->at.clear();
+  atoms->same_offsets = false;
   if (!compiled_) {  // every pattern may match
     for (int i = 0; i < count_; ++i) candidates->push_back(i);
     return;
   }
-  thread_local std::string folded;
   thread_local std::vector<int> found;
-  const bool same_offsets = FoldForAtoms(text, &folded);
+  const std::string& folded = atoms->folded;
+  const bool same_offsets = FoldForAtoms(text, &atoms->folded);
+  atoms->same_offsets = same_offsets && folded.size() == text.size();
   found.clear();
   // Offsets are 32-bit; the few texts whose folding moves them are searched
   // whole.
@@ -634,9 +819,7 @@ const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
 
 bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece text, size_t pos,
                               re2::StringPiece* match) const {
-  auto search = [&](size_t begin, size_t end) {
-    return RegexFor(i, atoms, text, begin, end).Match(text, begin, end, RE2::UNANCHORED, match, 1);
-  };
+  auto search = [&](size_t begin, size_t end) { return SearchRange(i, atoms, text, begin, end, match); };
   if (!atoms.located || !compiled_ || text.data() != atoms.text.data() || text.size() != atoms.text.size())
     return search(pos, text.size());
   const Scope& scope = ScopeOf(i);

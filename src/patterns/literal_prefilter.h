@@ -88,6 +88,21 @@ bool FoldForAtoms(std::string_view text, std::string* out);
 // one that folds to an ASCII letter (U+017F, U+212A), or \Q...\E quoting.
 std::string Latin1SearchPattern(std::string_view pattern);
 
+// For a case-insensitive `pattern` (a leading (?i), or `fold_case`) of
+// ASCII bytes, read as Latin-1 (a Latin1SearchPattern): a case-sensitive
+// pattern that, compiled for Latin-1, matches the ASCII-lowercased form of
+// an ASCII text exactly where `pattern` matches the text (the same
+// offsets). Its letters are lower-cased, and each
+// class gets the lower-case letters of its upper-case members (a negated one
+// too: (?i)[^A-Z] holds no letter of either case, nor does [^A-Za-z]);
+// Perl classes, \b, \B, ^, $ and `.` do not depend on the case of an ASCII
+// byte. RE2 parses such a pattern without folding each letter. Empty when
+// the pattern is not case-insensitive, is not ASCII, or holds what this
+// does not read: flags other than the leading (?i), \Q...\E, \x (but for
+// the \x{FF} Latin1SearchPattern writes, kept), octal, \p and \C escapes,
+// POSIX classes.
+std::string LowercaseSearchPattern(std::string_view pattern, bool fold_case);
+
 // Whether RE2 parses `pattern` with `options`, without compiling it: RE2's
 // syntax errors are found, not a program over the memory budget.
 bool PatternParses(std::string_view pattern, RE2::Options options);
@@ -180,6 +195,14 @@ class LiteralPrefilter {
   // Whether latin1_regex(i) was called yet.
   bool latin1_compiled(int i) const;
 
+  // The Latin-1 form of pattern `i` written by LowercaseSearchPattern,
+  // compiled for Latin-1 (owned by the prefilter; compiled on the first call): on the
+  // ASCII-lowercased form of ASCII bytes it finds what regex(i) finds on
+  // the bytes. Null when the pattern has no such form or it does not compile.
+  const RE2* lowered_regex(int i) const;
+  // Whether lowered_regex(i) was called yet.
+  bool lowered_compiled(int i) const;
+
   // Number of patterns that are candidates for every text (no atoms).
   int unfiltered() const { return unfiltered_; }
 
@@ -195,6 +218,10 @@ class LiteralPrefilter {
     std::vector<AtomMatcher::Occurrence> at;
     // the same, by atom and offset, when there are more than kScanOccurrences
     std::vector<AtomMatcher::Occurrence> by_atom;
+    // `text` case-folded for the atoms (FoldForAtoms); its ASCII bytes
+    // are `text`'s lowercased, at the same offsets, when `same_offsets`
+    std::string folded;
+    bool same_offsets = false;
   };
 
   // Candidates, and the atoms of `text` in `atoms` (kept until the next
@@ -215,7 +242,9 @@ class LiteralPrefilter {
   // atom (pattern_length.h) and holding atoms that meet its requirement, are
   // searched: a region's match is the whole text's, as RE2 reads the text
   // around a region for \b, ^ and $. Ranges of ASCII bytes are searched
-  // with latin1_regex(i) when there is one.
+  // with lowered_regex(i) in the folded text when there is one and the
+  // folded text has the same offsets (the match is then translated to
+  // `text`), otherwise with latin1_regex(i) when there is one.
   bool Search(int i, const TextAtoms& atoms, re2::StringPiece text, size_t pos,
               re2::StringPiece* match) const;
 
@@ -244,13 +273,26 @@ class LiteralPrefilter {
     std::once_flag once;
     std::unique_ptr<RE2> re;  // set once
     std::atomic<bool> ready{false};
-    std::string latin1_text;  // Latin1SearchPattern(text) for UTF-8; may be empty
-    std::once_flag latin1_once;
-    std::unique_ptr<RE2> latin1;  // set once; null if it does not compile
-    std::atomic<bool> latin1_ready{false};
+    // Other forms of the pattern, compiled for Latin-1 on first use: the
+    // text may be empty (no such form); `re` stays null if it does not
+    // compile.
+    struct Form {
+      std::string text;
+      std::once_flag once;
+      std::unique_ptr<RE2> re;  // set once
+      std::atomic<bool> ready{false};
+    };
+    Form latin1;   // Latin1SearchPattern(text) for UTF-8
+    Form lowered;  // LowercaseSearchPattern(latin1.text)
   };
-  // The form of pattern `i` to search bytes [begin, end) of `text` with.
-  const RE2& RegexFor(int i, const TextAtoms& atoms, re2::StringPiece text, size_t begin, size_t end) const;
+  // Form `f` of a pattern, compiled with `options` for Latin-1 (and
+  // `case_sensitive`) on the first call; null when it has no text or does
+  // not compile.
+  static const RE2* CompileForm(Pattern::Form* f, const RE2::Options& options, bool case_sensitive);
+  // Searches bytes [begin, end) of `text` (the rest is context) for pattern
+  // `i`, with the form that suits them (see Search).
+  bool SearchRange(int i, const TextAtoms& atoms, re2::StringPiece text, size_t begin, size_t end,
+                   re2::StringPiece* match) const;
   // The requirements, compiled: a node is an atom, or the AND or OR of the
   // nodes children_[begin, end).
   struct Node {
