@@ -1095,3 +1095,83 @@ TEST_CASE("LiteralPrefilter: the lowered form of random patterns finds what the 
   }
   CHECK(located == 10);
 }
+
+// SortByOffset sorts lists nearly in order (as Find gives them) and lists
+// in no order (past its insertion sort's budget) alike.
+TEST_CASE("SortByOffset sorts occurrences by offset, nearly sorted or not") {
+  std::mt19937 rng(31);
+  for (int round = 0; round < 200; ++round) {
+    const size_t n = rng() % 400;
+    std::vector<AtomMatcher::Occurrence> v;
+    for (size_t k = 0; k < n; ++k) {
+      const auto near = static_cast<uint32_t>(k + rng() % 7);  // a few places out
+      v.push_back({round % 2 ? near : static_cast<uint32_t>(rng() % 1000), static_cast<int>(rng() % 9)});
+    }
+    auto key = [](const AtomMatcher::Occurrence& o) { return std::make_pair(o.begin, o.atom); };
+    std::vector<std::pair<uint32_t, int>> want;
+    for (const auto& o : v) want.push_back(key(o));
+    std::sort(want.begin(), want.end());
+    voc::internal::SortByOffset(&v);
+    std::vector<std::pair<uint32_t, int>> got;
+    for (size_t k = 0; k < v.size(); ++k) {
+      if (k > 0) REQUIRE(v[k - 1].begin <= v[k].begin);
+      got.push_back(key(v[k]));
+    }
+    std::sort(got.begin(), got.end());
+    CHECK(got == want);  // the same occurrences
+  }
+}
+
+// On a long text of many atom occurrences, Candidates lists them by atom in
+// offset order, with each atom's run start; the next text's runs replace
+// them.
+TEST_CASE("LiteralPrefilter: the occurrences by atom, and where each atom's run starts") {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  const std::vector<std::string> patterns = {"(?i)\\blate fees?\\b", "\\bcharged (?:me )?twice\\b",
+                                             "(?i)refund(?:ed)?", "(?i)\\bno (?:\\w+ )?manual\\b"};
+  const std::vector<std::unique_ptr<RE2>> res = AddAll(patterns, opt, &group);
+  const std::vector<std::string> pieces = {"late fee",  "LATE FEES", "charged me twice", "refunded",
+                                           "no manual", "nothing",   "no user manual",   "Refund"};
+  std::mt19937 rng(37);
+  RegexSetGroup::Hits hits;
+  std::vector<int> all(patterns.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  for (int round = 0; round < 40; ++round) {
+    std::string text;
+    const size_t size = round % 4 == 3 ? 300 : 3000;
+    while (text.size() < size) text += pieces[rng() % pieces.size()] + (rng() % 4 ? " " : ". ");
+    group.Candidates(text, &hits);
+    const LiteralPrefilter::TextAtoms& atoms = hits.atoms;
+    REQUIRE(atoms.located);
+    if (atoms.at.size() <= LiteralPrefilter::kScanOccurrences) {
+      CHECK(atoms.by_atom.empty());
+      CHECK(atoms.run_atoms.empty());
+    } else {
+      std::vector<AtomMatcher::Occurrence> want = atoms.at;
+      std::stable_sort(
+          want.begin(), want.end(),
+          [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) { return x.atom < y.atom; });
+      REQUIRE(atoms.by_atom.size() == want.size());
+      for (size_t k = 0; k < want.size(); ++k) {
+        CHECK(atoms.by_atom[k].atom == want[k].atom);
+        CHECK(atoms.by_atom[k].begin == want[k].begin);
+      }
+      for (size_t a = 0; a < atoms.run_of.size(); ++a) {
+        const bool present =
+            std::binary_search(atoms.run_atoms.begin(), atoms.run_atoms.end(), static_cast<int>(a));
+        if (!present) {
+          CHECK(atoms.run_of[a] == LiteralPrefilter::TextAtoms::kNoRun);
+          continue;
+        }
+        const uint32_t r = atoms.run_of[a];
+        REQUIRE(r < atoms.by_atom.size());
+        CHECK(atoms.by_atom[r].atom == static_cast<int>(a));
+        CHECK((r == 0 || atoms.by_atom[r - 1].atom != static_cast<int>(a)));
+      }
+    }
+    for (size_t k = 1; k < atoms.at.size(); ++k) REQUIRE(atoms.at[k - 1].begin <= atoms.at[k].begin);
+    CheckSearch(group, res, all, text);
+  }
+}

@@ -671,6 +671,45 @@ bool LiteralPrefilter::Propagate(const std::vector<int>& atoms, int root, OnMet 
   return stop;
 }
 
+void SortByOffset(std::vector<AtomMatcher::Occurrence>* v) {
+  AtomMatcher::Occurrence* o = v->data();
+  const size_t n = v->size();
+  size_t budget = 8 * n + 64;  // moves
+  for (size_t k = 1; k < n; ++k) {
+    const AtomMatcher::Occurrence x = o[k];
+    size_t j = k;
+    for (; j > 0 && o[j - 1].begin > x.begin && budget > 0; --j, --budget) o[j] = o[j - 1];
+    o[j] = x;
+    if (budget == 0) {
+      std::sort(v->begin(), v->end(), [](const AtomMatcher::Occurrence& a, const AtomMatcher::Occurrence& b) {
+        return a.begin < b.begin;
+      });
+      return;
+    }
+  }
+}
+
+// A counting sort by atom: stable, so each run stays in offset order.
+void LiteralPrefilter::IndexByAtom(const std::vector<int>& found, TextAtoms* atoms) const {
+  std::vector<uint32_t>& run_of = atoms->run_of;
+  if (run_of.size() < atoms_.size()) run_of.resize(atoms_.size(), TextAtoms::kNoRun);
+  for (int a : found) run_of[static_cast<size_t>(a)] = 0;
+  for (const AtomMatcher::Occurrence& o : atoms->at) ++run_of[static_cast<size_t>(o.atom)];
+  uint32_t start = 0;
+  for (int a : found) {
+    const uint32_t count = run_of[static_cast<size_t>(a)];
+    run_of[static_cast<size_t>(a)] = start;
+    start += count;
+  }
+  atoms->by_atom.resize(atoms->at.size());
+  for (const AtomMatcher::Occurrence& o : atoms->at)
+    atoms->by_atom[run_of[static_cast<size_t>(o.atom)]++] = o;
+  // Each entry now holds where its run ends, the start of the next.
+  start = 0;
+  for (int a : found) std::swap(run_of[static_cast<size_t>(a)], start);
+  atoms->run_atoms = found;
+}
+
 void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates) const {
   thread_local TextAtoms atoms;
   Candidates(text, candidates, &atoms);
@@ -684,6 +723,9 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
   atoms->located = false;
   atoms->at.clear();
   atoms->same_offsets = false;
+  atoms->by_atom.clear();
+  for (int a : atoms->run_atoms) atoms->run_of[static_cast<size_t>(a)] = TextAtoms::kNoRun;
+  atoms->run_atoms.clear();
   if (!compiled_) {  // every pattern may match
     for (int i = 0; i < count_; ++i) candidates->push_back(i);
     return;
@@ -700,18 +742,9 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
   if (!locate) {
     matcher_.Find(folded, &found);
   } else if (matcher_.Find(folded, &found, &atoms->at, kMaxLocated)) {
-    std::sort(
-        atoms->at.begin(), atoms->at.end(),
-        [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) { return x.begin < y.begin; });
+    SortByOffset(&atoms->at);
     atoms->located = true;
-    atoms->by_atom.clear();
-    if (atoms->at.size() > kScanOccurrences) {
-      atoms->by_atom.assign(atoms->at.begin(), atoms->at.end());
-      std::sort(atoms->by_atom.begin(), atoms->by_atom.end(),
-                [](const AtomMatcher::Occurrence& x, const AtomMatcher::Occurrence& y) {
-                  return x.atom != y.atom ? x.atom < y.atom : x.begin < y.begin;
-                });
-    }
+    if (atoms->at.size() > kScanOccurrences) IndexByAtom(found, atoms);
   } else {  // too many to keep: the text is searched whole
     std::vector<AtomMatcher::Occurrence>().swap(atoms->at);
   }
@@ -834,12 +867,12 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
   // and 1000).
   constexpr size_t kJoinBytes = 64;
   // The occurrences of the pattern's atoms from `pos` on: read from all the
-  // occurrences when they are few, otherwise from each atom's run of
-  // `by_atom` (a narrative holds a thousand occurrences of all atoms, a
-  // pattern's few of them).
+  // occurrences when they are no more than the pattern has atoms, otherwise
+  // from each atom's run of `by_atom` (a narrative holds a thousand
+  // occurrences of all atoms, a pattern's few of them).
   thread_local std::vector<AtomMatcher::Occurrence> found;
   found.clear();
-  if (atoms.by_atom.empty() || atoms.at.size() <= 8 * scope.atom_list.size()) {
+  if (atoms.by_atom.empty() || atoms.at.size() <= scope.atom_list.size()) {
     auto o = std::lower_bound(atoms.at.begin(), atoms.at.end(), pos,
                               [](const AtomMatcher::Occurrence& x, size_t key) { return x.begin < key; });
     for (; o != atoms.at.end(); ++o) {
@@ -848,10 +881,14 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
     }
   } else {
     for (int a : scope.atom_list) {
-      auto o = std::lower_bound(atoms.by_atom.begin(), atoms.by_atom.end(), std::make_pair(a, pos),
-                                [](const AtomMatcher::Occurrence& x, const std::pair<int, size_t>& key) {
-                                  return x.atom != key.first ? x.atom < key.first : x.begin < key.second;
-                                });
+      const uint32_t run = atoms.run_of[static_cast<size_t>(a)];
+      if (run == TextAtoms::kNoRun) continue;  // not in the text
+      auto o = atoms.by_atom.begin() + run;
+      if (o->begin < pos)
+        o = std::lower_bound(o, atoms.by_atom.end(), std::make_pair(a, pos),
+                             [](const AtomMatcher::Occurrence& x, const std::pair<int, size_t>& key) {
+                               return x.atom != key.first ? x.atom < key.first : x.begin < key.second;
+                             });
       for (; o != atoms.by_atom.end() && o->atom == a; ++o) found.push_back(*o);
     }
   }

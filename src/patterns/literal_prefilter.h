@@ -56,6 +56,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -164,6 +165,13 @@ class AtomMatcher {
   std::vector<int> outputs_;             // atom indices, per state
 };
 
+// Sorts atom occurrences by offset. AtomMatcher::Find gives them nearly in
+// order (by the end of each atom's prefix, a few bytes after its start; the
+// two halves of a block one after the other), so an insertion sort moves
+// each a few places; a list further out of order (many atoms ending at one
+// byte) is left to std::sort. Occurrences at one offset may end in any order.
+void SortByOffset(std::vector<AtomMatcher::Occurrence>* v);
+
 // The patterns' requirements and the AtomMatcher for their atoms.
 class LiteralPrefilter {
  public:
@@ -218,6 +226,11 @@ class LiteralPrefilter {
     std::vector<AtomMatcher::Occurrence> at;
     // the same, by atom and offset, when there are more than kScanOccurrences
     std::vector<AtomMatcher::Occurrence> by_atom;
+    // where each atom's run starts in `by_atom` (kNoRun: none), and the
+    // atoms with a run (whose entries the next text clears)
+    static constexpr uint32_t kNoRun = std::numeric_limits<uint32_t>::max();
+    std::vector<uint32_t> run_of;
+    std::vector<int> run_atoms;
     // `text` case-folded for the atoms (FoldForAtoms); its ASCII bytes
     // are `text`'s lowercased, at the same offsets, when `same_offsets`
     std::string folded;
@@ -311,6 +324,9 @@ class LiteralPrefilter {
   // returns whether it did.
   template <typename OnMet>
   bool Propagate(const std::vector<int>& atoms, int root, OnMet on_met) const;
+  // Fills atoms->by_atom and its runs from atoms->at (sorted by offset),
+  // whose distinct atoms are `found` (ascending).
+  void IndexByAtom(const std::vector<int>& found, TextAtoms* atoms) const;
   // Whether `atoms` (distinct) meet the requirement of root node `root`.
   bool Holds(int root, const std::vector<int>& atoms) const;
 
