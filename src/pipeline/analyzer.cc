@@ -311,6 +311,7 @@ struct Analyzer::Impl {
         hits.atoms.text = text;
         hits.atoms.located = false;
         hits.atoms.at.clear();
+        hits.atoms.same_offsets = false;  // no folded copy of this text
       }
       // A guess less likely than even (short texts: "Great wifi too." is
       // "it" at 0.34) does not choose the rules: every language's run.
