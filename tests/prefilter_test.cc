@@ -1175,3 +1175,37 @@ TEST_CASE("LiteralPrefilter: the occurrences by atom, and where each atom's run 
     CheckSearch(group, res, all, text);
   }
 }
+
+// Reset forgets everything Candidates learnt of the previous text: a search
+// of hits reset for another text must not take its atoms, its ASCII-ness or
+// its folded copy.
+TEST_CASE("LiteralPrefilter: TextAtoms::Reset forgets the previous text's atoms") {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  const std::vector<std::string> patterns = {"(?i)\\blate fees?\\b", "(?i)refund(?:ed)?"};
+  const std::vector<std::unique_ptr<RE2>> res = AddAll(patterns, opt, &group);
+  std::string text;
+  while (text.size() < 3000) text += "Late fee, then a refund. ";
+  RegexSetGroup::Hits hits;
+  group.Candidates(text, &hits);
+  REQUIRE(hits.atoms.located);
+  REQUIRE(hits.atoms.ascii);
+  REQUIRE(hits.atoms.same_offsets);
+  REQUIRE(!hits.atoms.run_atoms.empty());
+  const std::string other = "caf\xC3\xA9 late fee";
+  hits.atoms.Reset(other);
+  CHECK(hits.atoms.text == other);
+  CHECK(!hits.atoms.ascii);
+  CHECK(!hits.atoms.located);
+  CHECK(!hits.atoms.same_offsets);
+  CHECK(hits.atoms.at.empty());
+  CHECK(hits.atoms.by_atom.empty());
+  CHECK(hits.atoms.run_atoms.empty());
+  for (uint32_t r : hits.atoms.run_of) CHECK(r == LiteralPrefilter::TextAtoms::kNoRun);
+  // A search of the reset hits reads the new text whole, as RE2 does.
+  re2::StringPiece m;
+  REQUIRE(group.Search(0, hits, re2::StringPiece(other), 0, &m));
+  CHECK(std::string(m.data(), m.size()) == "late fee");
+  CHECK(m.data() == other.data() + 6);
+}

@@ -718,14 +718,8 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
 void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candidates,
                                   TextAtoms* atoms) const {
   candidates->clear();
-  atoms->text = text;
+  atoms->Reset(text);
   atoms->ascii = IsAsciiBytes(text);
-  atoms->located = false;
-  atoms->at.clear();
-  atoms->same_offsets = false;
-  atoms->by_atom.clear();
-  for (int a : atoms->run_atoms) atoms->run_of[static_cast<size_t>(a)] = TextAtoms::kNoRun;
-  atoms->run_atoms.clear();
   if (!compiled_) {  // every pattern may match
     for (int i = 0; i < count_; ++i) candidates->push_back(i);
     return;

@@ -235,6 +235,19 @@ class LiteralPrefilter {
     // are `text`'s lowercased, at the same offsets, when `same_offsets`
     std::string folded;
     bool same_offsets = false;
+
+    // Forgets the previous text's atoms: `t`, with nothing located, not
+    // known to be ASCII and no folded copy (keeps the buffers).
+    void Reset(std::string_view t) {
+      text = t;
+      ascii = false;
+      located = false;
+      at.clear();
+      same_offsets = false;
+      by_atom.clear();
+      for (int a : run_atoms) run_of[static_cast<size_t>(a)] = kNoRun;
+      run_atoms.clear();
+    }
   };
 
   // Candidates, and the atoms of `text` in `atoms` (kept until the next

@@ -308,10 +308,7 @@ struct Analyzer::Impl {
         patterns->Candidates(text, &hits);
       } else {  // nothing to search: no candidate
         hits.candidates.clear();
-        hits.atoms.text = text;
-        hits.atoms.located = false;
-        hits.atoms.at.clear();
-        hits.atoms.same_offsets = false;  // no folded copy of this text
+        hits.atoms.Reset(text);
       }
       // A guess less likely than even (short texts: "Great wifi too." is
       // "it" at 0.34) does not choose the rules: every language's run.

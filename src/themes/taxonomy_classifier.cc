@@ -26,11 +26,12 @@ namespace {
 // searched only where its include patterns match, and most rules match
 // nothing in a run (compiling all of them was a fifth of the start-up's
 // work). Create checks its syntax; a pattern whose program might outgrow RE2's
-// memory budget (a counted repetition, a Unicode class, or a long pattern:
-// without them a program grows with the pattern's length, tens of
-// instructions per byte at most, far below the budget) is compiled there
-// and then, so that it is refused when the rules are compiled, not skipped
-// at the first search.
+// memory budget (a long pattern, or one with a repetition or a Unicode class
+// that the pattern reader does not bound below kCompileWhenAdded, as
+// LiteralPrefilter decides for include patterns; other programs grow with
+// the pattern's length, tens of instructions per byte at most, far below
+// the budget) is compiled there and then, so that it is refused when the
+// rules are compiled, not skipped at the first search.
 class ExcludePattern {
  public:
   static constexpr size_t kLazyMaxBytes = 2000;
