@@ -1094,6 +1094,27 @@ TEST_CASE("LiteralPrefilter: the lowered form of random patterns finds what the 
     located += CheckSearch(group, res, all, text);
   }
   CHECK(located == 10);
+  // Non-ASCII characters around ASCII runs: the lowered form searches the
+  // folded copy's ASCII windows where folding keeps the offsets (é, É, ß, €,
+  // an emoji), today's forms where it moves them (İ, the Kelvin sign, a stray
+  // or cut byte), with non-ASCII neighbours on either side for \b.
+  const std::vector<std::string> kept = {"\xC3\xA9", "\xC3\x89", "\xC3\x9F", "\xE2\x82\xAC",
+                                         "\xF0\x9F\x98\x80"};
+  const std::vector<std::string> moved = {"\xC4\xB0", "\xE2\x84\xAA", "\xFF", "\xC3"};
+  size_t mixed = 0;
+  for (int t = 0; t < 20; ++t) {
+    std::string text;
+    const size_t n = t % 2 ? 40 : LiteralPrefilter::kLocateBytes + 200;
+    while (text.size() < n) {
+      if (rng() % 5 == 0)
+        text += t % 4 == 2 ? moved[rng() % moved.size()] : kept[rng() % kept.size()];
+      else
+        text += random_text(1 + rng() % 6);
+    }
+    CAPTURE(text);
+    mixed += CheckSearch(group, res, all, text);
+  }
+  CHECK(mixed == 5);  // the long texts whose folding keeps the offsets are located
 }
 
 // SortByOffset sorts lists nearly in order (as Find gives them) and lists
