@@ -13,6 +13,7 @@
 #include "util/bulk_allocator.h"
 #include "patterns/pattern_alphabet.h"
 #include "patterns/pattern_length.h"
+#include "patterns/pattern_syntax.h"
 #include "util/utf8_util.h"
 
 namespace voc {
@@ -87,10 +88,8 @@ bool ReadClassChar(std::string_view p, size_t* i, unsigned char* out) {
   }
   if (*i + 1 >= p.size()) return false;
   const char e = p[*i + 1];
-  static constexpr std::string_view kControl = "afnrtv", kByte = "\a\f\n\r\t\v";
-  const size_t k = kControl.find(e);
-  if (k != std::string_view::npos) {
-    *out = static_cast<unsigned char>(kByte[k]);
+  if (uint32_t control = 0; PatternControlEscape(e, &control)) {
+    *out = static_cast<unsigned char>(control);
   } else if (std::isalnum(static_cast<unsigned char>(e)) || static_cast<unsigned char>(e) >= 0x80) {
     return false;  // octal, \x, \p, or no escape of a class character
   } else {
