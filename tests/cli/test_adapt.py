@@ -126,6 +126,33 @@ def test_same_output_for_any_thread_count_and_batch_size(voc, tmp_path):
     assert adapted(rows(outs[0]))
 
 
+def test_a_sample_of_many_records_is_written_whole_and_in_order(voc, tmp_path):
+    # The sample's lines are written a group of 2,048 records at a time
+    # while the next group is formatted: 5,000 records (the whole input is
+    # the sample) cross two group boundaries and end in a part-group. Each
+    # line is the one the pipeline writes for the same record with the
+    # saved model, for any thread count.
+    tax, _ = make_inputs(tmp_path)
+    base = corpus()  # repeated: a text is fitted once, whatever its count
+    texts = [base[i % len(base)] for i in range(5000)]
+    src = tmp_path / "many.jsonl"
+    src.write_text("".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
+                   encoding="utf-8")
+    model = tmp_path / "many.voca"
+    outs = []
+    for threads in ("1", "2", "3"):
+        r = voc("analyze", src, "--themes", tax, "-q", "--threads", threads, "--save-adapted", model)
+        assert r.code == 0, r.err
+        outs.append(r.out)
+    assert outs[0] == outs[1] == outs[2]
+    rs = rows(outs[0])
+    assert [r["id"] for r in rs] == [f"r{i}" for i in range(5000)]
+    assert adapted(rs)
+    applied = voc("analyze", src, "--themes", tax, "-q", "--threads", "2", "--adapted", model)
+    assert applied.code == 0, applied.err
+    assert applied.out == outs[0]
+
+
 def test_a_saved_model_gives_the_same_output_later_and_on_other_input(voc, tmp_path):
     tax, src = make_inputs(tmp_path)
     model = tmp_path / "adapted.voca"
