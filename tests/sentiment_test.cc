@@ -999,3 +999,64 @@ TEST_CASE("Sentiment: a text of one sentence gives that sentence the document's 
     CHECK(EvidenceText(two, r.document) == "great|awful");
   }
 }
+
+TEST_CASE("Scanner: a word is plain exactly when it holds no apostrophe or curly quote") {
+  // Impl::Score copies a plain word's bytes lower-cased without looking for
+  // apostrophes: held here to the bytes of every word of random texts.
+  using voc::sentiment_internal::TokenKind;
+  voc::sentiment_internal::Scanner scanner;
+  std::vector<voc::sentiment_internal::Token> tokens;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  const char* pieces[] = {"good",
+                          "DON'T",
+                          "don\xE2\x80\x99t",
+                          "\xE2\x80\x98quoted",
+                          "it's",
+                          "'",
+                          "\xE2\x80\x99",
+                          "caf\xC3\xA9",
+                          "\xE2\xB0\x80x",
+                          "Z9",
+                          "a",
+                          "ABCDEFGHIJ",
+                          " ",
+                          ". ",
+                          "!",
+                          ",",
+                          "-",
+                          "\xF0\x9F\x98\x80",
+                          ":)",
+                          "#tag",
+                          "@who",
+                          "1",
+                          "y'",
+                          "'s",
+                          "\xE2\x80\x98"};
+  uint64_t state = 12345;
+  auto next = [&]() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  size_t plain = 0, not_plain = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t count = next() % 12;
+    for (size_t k = 0; k < count; ++k) text += pieces[next() % std::size(pieces)];
+    CAPTURE(text);
+    scanner.Scan(text, &tokens, &sentences);
+    for (const auto& t : tokens) {
+      if (t.kind != TokenKind::kWord) {
+        CHECK_FALSE(t.plain);
+        continue;
+      }
+      const std::string_view word = std::string_view(text).substr(t.begin, t.end - t.begin);
+      const bool quote = word.find('\'') != std::string_view::npos ||
+                         word.find("\xE2\x80\x98") != std::string_view::npos ||
+                         word.find("\xE2\x80\x99") != std::string_view::npos;
+      CHECK(t.plain == !quote);
+      ++(t.plain ? plain : not_plain);
+    }
+  }
+  CHECK(plain > 1000);
+  CHECK(not_plain > 100);
+}

@@ -12,12 +12,28 @@ namespace sentiment_internal {
 
 namespace {
 
-bool IsSpace(unsigned char c) {
+constexpr bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-bool IsAsciiAlnum(unsigned char c) {
+constexpr bool IsAsciiAlnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
+
+// Every byte's class for the scan's loops, one load each: space (IsSpace),
+// ASCII letter or digit (IsAsciiAlnum), lower-case and upper-case letter.
+constexpr uint8_t kSpaceBit = 1, kAlnumBit = 2, kLowerBit = 4, kUpperBit = 8;
+struct ScanClasses {
+  uint8_t c[256];
+  constexpr ScanClasses() : c() {
+    for (int b = 0; b < 256; ++b) {
+      const auto u = static_cast<unsigned char>(b);
+      c[b] = static_cast<uint8_t>((IsSpace(u) ? kSpaceBit : 0) | (IsAsciiAlnum(u) ? kAlnumBit : 0) |
+                                  (u >= 'a' && u <= 'z' ? kLowerBit : 0) |
+                                  (u >= 'A' && u <= 'Z' ? kUpperBit : 0));
+    }
+  }
+};
+constexpr ScanClasses kScanClass;
 
 // Decodes one UTF-8 sequence at `p`; returns its length (1 for invalid bytes,
 // which decode as U+FFFD).
@@ -256,7 +272,7 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
   };
   while (p < n) {
     unsigned char c = static_cast<unsigned char>(text[p]);
-    if (IsSpace(c)) {
+    if (kScanClass.c[c] & kSpaceBit) {
       ++p;
       continue;
     }
@@ -269,7 +285,7 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
       continue;
     }
     // Emoticons: at the start of a whitespace-delimited chunk.
-    bool at_chunk_start = p == 0 || IsSpace(static_cast<unsigned char>(text[p - 1]));
+    bool at_chunk_start = p == 0 || (kScanClass.c[static_cast<unsigned char>(text[p - 1])] & kSpaceBit);
     if (at_chunk_start && c < 0x80 && max_emoticon_ > 0 && p + 1 < n &&
         (emoticon_starts_[EmoticonPair(text[p], text[p + 1]) >> 6] >>
              (EmoticonPair(text[p], text[p + 1]) & 63) &
@@ -364,22 +380,26 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
       Token t;
       t.begin = static_cast<uint32_t>(p);
       size_t q = p;
-      int letters = 0, lowers = 0;
+      // Letters of other scripts, and ASCII lower- and upper-case letters.
+      int letters = 0, lowers = 0, uppers = 0;
+      bool apostrophe = false;
+      const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
       while (q < stop) {
-        unsigned char d = static_cast<unsigned char>(text[q]);
+        // A run of ASCII letters and digits, counted from the class table.
+        uint8_t k;
+        while (q < stop && ((k = kScanClass.c[bytes[q]]) & kAlnumBit)) {
+          lowers += k >> 2 & 1;
+          uppers += k >> 3 & 1;
+          ++q;
+        }
+        if (q >= stop) break;
+        unsigned char d = bytes[q];
         size_t alen = 0;
         if (d < 0x80) {
-          if (IsAsciiAlnum(d)) {
-            if (d >= 'a' && d <= 'z')
-              ++lowers, ++letters;
-            else if (d >= 'A' && d <= 'Z')
-              ++letters;
-            ++q;
-            continue;
-          }
           if (IsApostrophe(text, q, &alen) && q + alen < n &&
               IsAsciiAlnum(static_cast<unsigned char>(text[q + alen]))) {
             q += alen;
+            apostrophe = true;
             continue;
           }
           break;
@@ -387,6 +407,7 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         if (IsApostrophe(text, q, &alen) && q + alen < n &&
             IsAsciiAlnum(static_cast<unsigned char>(text[q + alen]))) {
           q += alen;
+          apostrophe = true;
           continue;
         }
         uint32_t w;
@@ -421,7 +442,10 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
         continue;
       }
       t.end = static_cast<uint32_t>(q);
-      t.all_caps = letters >= 2 && lowers == 0;
+      t.all_caps = letters + lowers + uppers >= 2 && lowers == 0;
+      // The other code points of a word are letters and marks: no U+2018,
+      // and U+2019 only as an apostrophe.
+      t.plain = !apostrophe;
       emit(t);
       p = q;
       continue;

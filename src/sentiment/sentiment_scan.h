@@ -25,9 +25,12 @@ struct Token {
   TokenKind kind = TokenKind::kWord;
   bool all_caps = false;      // a word of 2+ letters, none lower case
   bool clause_break = false;  // punctuation that ends negation scope (, ; : . ! ? ...)
-  uint8_t bangs = 0;          // number of '!' in a punctuation token
-  float valence = 0.0f;       // emoji, emoticons and ratings: their valence
-  uint32_t sentence = 0;      // index into the sentence list
+  // A word without an apostrophe (no ' and no curly quote U+2018/U+2019):
+  // its lookup key is its bytes lower-cased. False when not known.
+  bool plain = false;
+  uint8_t bangs = 0;      // number of '!' in a punctuation token
+  float valence = 0.0f;   // emoji, emoticons and ratings: their valence
+  uint32_t sentence = 0;  // index into the sentence list
 };
 
 class Scanner {
