@@ -155,7 +155,8 @@ struct Hit {
   uint32_t sentence;
 };
 
-constexpr const char* kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon", "rating"};
+// With their lengths: an evidence span's source is copied, not measured.
+constexpr std::string_view kSources[] = {"lexicon", "lexicon:negated", "emoji", "emoticon", "rating"};
 
 // The lookup key Impl::Score builds, a word or phrase at a time: written
 // through a pointer into room made once per token, where a std::string's
@@ -659,12 +660,24 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     key.Commit(o);
   };
 
+  // The words and '!' of each sentence are counted in the same pass as the
+  // text's words.
+  const size_t ns = sentences.size();
+  const ScoreScratch::Sentences per_sentence = scratch.SentenceArrays(ns);
+  double* const pos = per_sentence.pos;
+  double* const neg = per_sentence.neg;
+  uint32_t* const sent_words = per_sentence.words;
+  uint32_t* const bangs = per_sentence.bangs;
   size_t caps_words = 0, words = 0;
-  for (const auto& t : toks)
+  for (const auto& t : toks) {
     if (t.kind == si::TokenKind::kWord) {
       ++words;
       if (t.all_caps) ++caps_words;
+      if (t.sentence < ns) ++sent_words[t.sentence];
+    } else if (t.kind == si::TokenKind::kPunct && t.bangs && t.sentence < ns) {
+      bangs[t.sentence] += t.bangs;
     }
+  }
   const bool shouting_contrast = caps_words > 0 && caps_words < words;
 
   // 1. Lexicon lookups: phrases first (longest match), then single terms.
@@ -963,17 +976,6 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   }
 
   // 3. Aggregate per sentence and for the document.
-  const size_t ns = sentences.size();
-  const ScoreScratch::Sentences per_sentence = scratch.SentenceArrays(ns);
-  double* const pos = per_sentence.pos;
-  double* const neg = per_sentence.neg;
-  uint32_t* const sent_words = per_sentence.words;
-  uint32_t* const bangs = per_sentence.bangs;
-  for (const auto& t : toks) {
-    if (t.sentence >= ns) continue;
-    if (t.kind == si::TokenKind::kWord) ++sent_words[t.sentence];
-    if (t.kind == si::TokenKind::kPunct && t.bangs) bangs[t.sentence] += t.bangs;
-  }
   for (const Hit& h : hits) {
     if (h.sentence >= ns) continue;
     (h.weight > 0 ? pos : neg)[h.sentence] += std::fabs(h.weight);
@@ -1123,8 +1125,8 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
   s->evidence.reserve(keep + (blended ? 1 : 0));
   for (const Hit& h : hits)
-    s->evidence.push_back(
-        {h.begin, h.end, kSources[h.source], std::round(static_cast<double>(h.weight) * 1000.0) / 1000.0});
+    s->evidence.push_back({h.begin, h.end, std::string(kSources[h.source]),
+                           std::round(static_cast<double>(h.weight) * 1000.0) / 1000.0});
   (void)text;
 }
 

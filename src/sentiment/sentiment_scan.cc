@@ -501,11 +501,5 @@ std::string Unstretch(std::string_view w, size_t keep) {
   return out;
 }
 
-bool IsStretched(std::string_view w) {
-  for (size_t i = 2; i < w.size(); ++i)
-    if (w[i] == w[i - 1] && w[i] == w[i - 2] && (w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z') return true;
-  return false;
-}
-
 }  // namespace sentiment_internal
 }  // namespace voc

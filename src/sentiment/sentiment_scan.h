@@ -80,8 +80,13 @@ bool RatingValence(std::string_view text, size_t begin, size_t end_digits, std::
 // ("buenooo" -> "bueno", "cooool" -> "cool" with keep 2); `w` itself when
 // it has no such run.
 std::string Unstretch(std::string_view w, size_t keep);
-// Whether `w` has a run of three or more equal ASCII letters.
-bool IsStretched(std::string_view w);
+// Whether `w` has a run of three or more equal ASCII letters. Inline: the
+// scorer asks it of every word the lexicon does not know.
+inline bool IsStretched(std::string_view w) {
+  for (size_t i = 2; i < w.size(); ++i)
+    if (w[i] == w[i - 1] && w[i] == w[i - 2] && (w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z') return true;
+  return false;
+}
 
 }  // namespace sentiment_internal
 }  // namespace voc
