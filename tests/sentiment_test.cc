@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
@@ -1059,4 +1060,41 @@ TEST_CASE("Scanner: a word is plain exactly when it holds no apostrophe or curly
   }
   CHECK(plain > 1000);
   CHECK(not_plain > 100);
+}
+
+TEST_CASE("Scanner: every emoticon of the lexicon is found at the start of a chunk, in either case") {
+  // The scanner turns away chunks by their first byte before it looks up
+  // emoticons: held here to every emoticon the lexicon has.
+  using voc::sentiment_internal::TokenKind;
+  voc::sentiment_internal::Scanner scanner;
+  std::vector<voc::sentiment_internal::Token> tokens;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  std::vector<voc::internal::SocialSpan> social;
+  size_t checked = 0;
+  for (size_t i = 0; i < voc::sentiment_internal::kLexiconTermCount; ++i) {
+    const std::string term = voc::sentiment_internal::kLexiconTerms[i].term;
+    bool symbolic = false, ascii = true;
+    for (char ch : term) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x80) ascii = false;
+      if (c < 0x80 && !std::isalnum(c) && c != '\'' && c != '-') symbolic = true;
+    }
+    if (!symbolic || !ascii || term.size() < 2 || term.find(' ') != std::string::npos) continue;
+    std::string upper = term;
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (const std::string& form : {term, upper}) {
+      const std::string text = "ok " + form + " ok";
+      CAPTURE(text);
+      scanner.Scan(text, &tokens, &sentences, &social);
+      // Social tokens (a mention, a time) are never scored.
+      if (std::any_of(social.begin(), social.end(), [](const auto& s) { return s.begin <= 3 && s.end > 3; }))
+        continue;
+      auto it = std::find_if(tokens.begin(), tokens.end(), [](const auto& t) { return t.begin == 3; });
+      REQUIRE(it != tokens.end());
+      CHECK(it->kind == TokenKind::kEmoticon);
+      CHECK(it->end == 3 + form.size());
+      ++checked;
+    }
+  }
+  CHECK(checked > 50);
 }

@@ -2,6 +2,7 @@
 #include "sentiment/sentiment_scan.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "sentiment/sentiment_lexicon.h"
@@ -211,6 +212,8 @@ Scanner::Scanner() {
     if (t.size() >= 2) {
       const unsigned pair = EmoticonPair(t[0], t[1]);
       emoticon_starts_[pair >> 6] |= uint64_t{1} << (pair & 63);
+      for (int b = 0; b < 0x80; ++b)
+        if (EmoticonPair(static_cast<char>(b), 0) == EmoticonPair(t[0], 0)) emoticon_first_[b] = true;
     }
   }
 }
@@ -251,9 +254,14 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
   for (const internal::TextSpan& sp : spans) sentences->push_back({sp.begin, sp.end});
   const size_t ns = spans.size();
   uint32_t sentence = 0;
+  // Where the next sentence begins (past any token when there is none).
+  size_t next_sentence = ns > 1 ? spans[1].begin : SIZE_MAX;
   auto emit = [&](Token t) {
     // A token belongs to the sentence holding its first byte.
-    while (sentence + 1 < ns && spans[sentence + 1].begin <= t.begin) ++sentence;
+    while (t.begin >= next_sentence) {
+      ++sentence;
+      next_sentence = sentence + 1 < ns ? spans[sentence + 1].begin : SIZE_MAX;
+    }
     t.sentence = sentence;
     tokens->push_back(t);
   };
@@ -286,7 +294,7 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
     }
     // Emoticons: at the start of a whitespace-delimited chunk.
     bool at_chunk_start = p == 0 || (kScanClass.c[static_cast<unsigned char>(text[p - 1])] & kSpaceBit);
-    if (at_chunk_start && c < 0x80 && max_emoticon_ > 0 && p + 1 < n &&
+    if (at_chunk_start && emoticon_first_[c] && p + 1 < n &&
         (emoticon_starts_[EmoticonPair(text[p], text[p + 1]) >> 6] >>
              (EmoticonPair(text[p], text[p + 1]) & 63) &
          1)) {

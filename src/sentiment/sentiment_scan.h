@@ -63,6 +63,9 @@ class Scanner {
   // chunk whose start is not among them (almost every word) skips the
   // emoticon lookups.
   uint64_t emoticon_starts_[1024] = {};
+  // Whether an emoticon (of two bytes or more) starts with this ASCII byte,
+  // either case: one load turns away the chunks that start a word.
+  bool emoticon_first_[256] = {};
 };
 
 // Whether the number text[begin, end) (digits) starts a rating: "N/5" or
