@@ -828,16 +828,41 @@ TEST_CASE("Linear backend, words only: the packed decisions equal the reference 
   }
 }
 
-TEST_CASE("Linear backend: probabilities of parts read once equal those of each part alone") {
-  auto rows = Synthetic(60, 5);
-  // Training texts end in words like the sentiment model's lexicon tokens,
-  // once or twice, so that the bigrams joining a piece to its suffix and a
-  // suffix to its repeat carry weight.
+namespace {
+
+// Synthetic rows (three labels) whose texts end in words like the sentiment
+// model's lexicon tokens, once or twice, so that the bigrams joining a piece
+// to its suffix and a suffix to its repeat carry weight.
+std::vector<voc::LabeledText> RowsWithTails(int per_class, int seed) {
+  auto rows = Synthetic(per_class, seed);
   const std::vector<std::string> tails = {" lexnone", " lexscoren2 lexclassneg", " lexscorep1 lexclasspos"};
   for (size_t i = 0; i < rows.size(); ++i)
     for (size_t k = 0; k <= i / tails.size() % 2; ++k) rows[i].text += tails[i % tails.size()];
-  const std::vector<std::string> labels = {"billing", "delivery", "login"};
-  voc::internal::TrainData data = SyntheticTrainData(rows, labels);
+  return rows;
+}
+
+// A linear model trained on `data` (with character n-grams or not),
+// quantized, and the same model serialized and loaded.
+std::vector<std::unique_ptr<voc::internal::Backend>> TrainedAndLoaded(const voc::internal::TrainData& data,
+                                                                      bool chars) {
+  voc::internal::LinearTrainer lt(data, chars);
+  auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
+  REQUIRE(model.ok());
+  (*model)->Quantize(60);
+  auto loaded = voc::internal::LoadLinear((*model)->Serialize(), 3, false);
+  REQUIRE(loaded.ok());
+  std::vector<std::unique_ptr<voc::internal::Backend>> out;
+  out.push_back(std::move(*model));
+  out.push_back(std::move(*loaded));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Linear backend: probabilities of parts read once equal those of each part alone") {
+  const auto rows = RowsWithTails(60, 5);  // the training data points into them
+  const voc::internal::TrainData data = SyntheticTrainData(rows, {"billing", "delivery", "login"});
+  const std::vector<std::string> tails = {" lexnone", " lexscoren2 lexclassneg", " lexscorep1 lexclasspos"};
   const std::string text =
       "I was charged twice!! Please refund the fee. The courier lost my PACKAGE, "
       "password reset fails\xE2\x80\xA6 caf\xC3\xA9 login? lexscorep3 lexclasspos";
@@ -869,13 +894,7 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
     for (const auto& tail : tails) parts.push_back({0, end, tail, 3});
   }
   for (bool chars : {false, true}) {
-    voc::internal::LinearTrainer lt(data, chars);
-    auto model = lt.Train({{"solver", "svc"}, {"C", 0.5}, {"balanced", true}}, 13);
-    REQUIRE(model.ok());
-    (*model)->Quantize(60);
-    auto loaded = voc::internal::LoadLinear((*model)->Serialize(), 3, false);
-    REQUIRE(loaded.ok());
-    for (const voc::internal::Backend* m : {model->get(), loaded->get()}) {
+    for (const auto& m : TrainedAndLoaded(data, chars)) {
       std::vector<double> whole;
       std::vector<std::vector<double>> each;
       m->PartsProbabilities(text, parts, &whole, &each);
@@ -896,6 +915,48 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
       std::vector<std::vector<double>> again;
       m->PartsProbabilities(text, parts, nullptr, &again);
       CHECK(again == each);
+    }
+  }
+}
+
+TEST_CASE("Linear backend: one part that is the whole text equals the text and its suffix alone") {
+  // A one-sentence text's sentiment: PartsProbabilities of a single part
+  // covering the whole text takes its own path, held here to Probabilities.
+  const auto rows = RowsWithTails(60, 9);  // the training data points into them
+  const voc::internal::TrainData data = SyntheticTrainData(rows, {"billing", "delivery", "login"});
+  const std::vector<std::string> texts = {"",
+                                          "fee",
+                                          "I was charged twice!! Please refund the fee.",
+                                          "The courier lost my PACKAGE",
+                                          "password reset fails\xE2\x80\xA6 caf\xC3\xA9 login?",
+                                          "   ",
+                                          "unknownword anotherone",
+                                          "refund refund refund the fee fee twice"};
+  const std::vector<std::string> suffixes = {"",
+                                             " lexnone",
+                                             " lexscoren2 lexclassneg lexpos0 lexneg1",
+                                             "lexnone",
+                                             "  ",
+                                             "\tlexnone !? x",
+                                             " lexscorep1 lexclasspos"};
+  for (bool chars : {false, true}) {
+    for (const auto& m : TrainedAndLoaded(data, chars)) {
+      for (const std::string& text : texts) {
+        for (const std::string& suffix : suffixes) {
+          for (uint32_t repeats : {0u, 1u, 4u}) {
+            const std::vector<voc::internal::TextPart> parts = {
+                {0, static_cast<uint32_t>(text.size()), suffix, repeats}};
+            std::vector<std::vector<double>> each;
+            m->PartsProbabilities(text, parts, nullptr, &each);
+            REQUIRE(each.size() == 1);
+            std::vector<double> want;
+            m->Probabilities(voc::internal::PartText(text, parts[0]), &want);
+            CAPTURE(chars);
+            CAPTURE(voc::internal::PartText(text, parts[0]));
+            CHECK(each[0] == want);  // bit for bit
+          }
+        }
+      }
     }
   }
 }

@@ -318,6 +318,10 @@ class LinearModel : public Backend {
       Backend::PartsProbabilities(text, parts, text_probs, part_probs);
       return;
     }
+    if (text_probs == nullptr && parts.size() == 1) {
+      part_probs->resize(1);
+      if (WholePartProbabilities(text, parts[0], &(*part_probs)[0])) return;
+    }
     // Per-thread working vectors (the path of every sentiment prediction).
     thread_local std::vector<RawFeature> doc;
     thread_local std::vector<int64_t> doc_rows;
@@ -328,14 +332,7 @@ class LinearModel : public Backend {
     // all parts.
     doc_rows.assign(doc.size(), -1);
     if (!packed_.empty()) {
-      // Each bucket found once: prefetched, then probed.
-      thread_local std::vector<size_t> bucket;
-      const size_t mask = packed_.size() - 1;
-      bucket.resize(doc.size());
-      for (size_t j = 0; j < doc.size(); ++j) {
-        bucket[j] = PackedBucket(doc[j].hash) & mask;
-        __builtin_prefetch(&packed_[bucket[j]]);
-      }
+      const std::vector<size_t>& bucket = PrefetchedBuckets(doc);
       // The weight rows of the features found, fetched once for all parts.
       const size_t stride = bias_.size() + 1;
       for (size_t j = 0; j < doc.size(); ++j) {
@@ -413,7 +410,6 @@ class LinearModel : public Backend {
       shift = 0;
     }
     thread_local std::vector<uint32_t> tagged, all_rows, owned_rows;
-    thread_local std::vector<std::pair<uint32_t, uint64_t>> extra[2];
     thread_local std::vector<size_t> owned_begin;
     if (any_whole || owners > 0) {
       tagged.resize(doc.size());
@@ -476,31 +472,81 @@ class LinearModel : public Backend {
         v = own.data();
         nv = own.size();
       }
-      // The rows the suffix adds, with their counts, ascending: its own
-      // (sorted and counted once) 1 + repeats times over, the bigram joining
-      // the part's last word to it, and the bigrams joining each copy to the
-      // next; merged with the part's rows by ValuesOfFamily.
-      const SuffixRows& sr = SuffixOf(p.suffix);
-      const uint64_t times = uint64_t{p.repeats} + 1;
-      for (int family = 0; family < 2; ++family) {
-        auto& e = extra[family];
-        e.resize(sr.counted[family].size());
-        for (size_t k = 0; k < e.size(); ++k)
-          e[k] = {sr.counted[family][k].first, sr.counted[family][k].second * times};
-      }
-      if (sr.has_word && !packed_.empty()) {
-        if (run.last >= 0) {
-          const RawFeature& last = doc[static_cast<size_t>(run.last)];
-          AddCount(FindPacked(BigramHash(last.hash, sr.first_word)), 1, &extra[0]);
-        }
-        AddCount(sr.seam_row, p.repeats, &extra[0]);
-      }
-      float scale[2];
-      ValuesOfFamily(v, nv, extra[0].data(), extra[0].size(), &vals[0], &scale[0]);
-      ValuesOfFamily(nullptr, 0, extra[1].data(), extra[1].size(), &vals[1], &scale[1]);
-      DecisionsOfValues(vals, out, scale);
-      ToProbabilities(multi_label_, temperature_, out);
+      PartOfRows(v, nv, run.last >= 0 ? &doc[static_cast<size_t>(run.last)] : nullptr, p, out);
     }
+  }
+
+  // The probabilities of a part whose rows of the text are v[0, nv)
+  // (family 0, ascending) and whose last word is `last` (null: none),
+  // followed by its suffix 1 + p.repeats times (not cut: PartsProbabilities).
+  void PartOfRows(const uint32_t* v, size_t nv, const RawFeature* last, const TextPart& p,
+                  std::vector<double>* out) const {
+    thread_local std::vector<std::pair<uint32_t, uint64_t>> extra[2];
+    thread_local std::vector<std::pair<uint32_t, float>> vals[2];
+    // The rows the suffix adds, with their counts, ascending: its own
+    // (sorted and counted once) 1 + repeats times over, the bigram joining
+    // the part's last word to it, and the bigrams joining each copy to the
+    // next; merged with the part's rows by ValuesOfFamily.
+    const SuffixRows& sr = SuffixOf(p.suffix);
+    const uint64_t times = uint64_t{p.repeats} + 1;
+    for (int family = 0; family < 2; ++family) {
+      auto& e = extra[family];
+      e.resize(sr.counted[family].size());
+      for (size_t k = 0; k < e.size(); ++k)
+        e[k] = {sr.counted[family][k].first, sr.counted[family][k].second * times};
+    }
+    if (sr.has_word && !packed_.empty()) {
+      if (last != nullptr) AddCount(FindPacked(BigramHash(last->hash, sr.first_word)), 1, &extra[0]);
+      AddCount(sr.seam_row, p.repeats, &extra[0]);
+    }
+    float scale[2];
+    ValuesOfFamily(v, nv, extra[0].data(), extra[0].size(), &vals[0], &scale[0]);
+    ValuesOfFamily(nullptr, 0, extra[1].data(), extra[1].size(), &vals[1], &scale[1]);
+    DecisionsOfValues(vals, out, scale);
+    ToProbabilities(multi_label_, temperature_, out);
+  }
+
+  // The bucket of each feature of `doc` in the packed table (not empty),
+  // each prefetched: the probes that follow miss the cache, and issued
+  // first they are served in parallel. Per thread, valid until the next call.
+  __attribute__((always_inline)) const std::vector<size_t>& PrefetchedBuckets(
+      const std::vector<RawFeature>& doc) const {
+    thread_local std::vector<size_t> bucket;
+    const size_t mask = packed_.size() - 1;
+    bucket.resize(doc.size());
+    for (size_t j = 0; j < doc.size(); ++j) {
+      bucket[j] = PackedBucket(doc[j].hash) & mask;
+      __builtin_prefetch(&packed_[bucket[j]]);
+    }
+    return bucket;
+  }
+
+  // PartsProbabilities of one part, the whole text followed by its suffix
+  // (a one-sentence text's sentiment): the text's rows sorted as they are
+  // found, no runs to place. False (nothing done) for any other case.
+  bool WholePartProbabilities(std::string_view text, const TextPart& p, std::vector<double>* out) const {
+    if (char_ngrams_ || packed_.empty() || p.begin != 0 || p.end != text.size() ||
+        (!p.suffix.empty() && !(p.suffix[0] == ' ' || p.suffix[0] == '\t' || p.suffix[0] == '\n')))
+      return false;
+    thread_local std::vector<RawFeature> doc;
+    thread_local std::vector<uint32_t> rows;
+    ExtractFeatures(text, &doc, false);  // words only: every feature is of family 0
+    const std::vector<size_t>& bucket = PrefetchedBuckets(doc);
+    const size_t stride = bias_.size() + 1;
+    rows.resize(doc.size());
+    size_t m = 0;
+    for (size_t j = 0; j < doc.size(); ++j) {
+      const int64_t r = FindPackedFrom(bucket[j], doc[j].hash);
+      if (r < 0) continue;
+      __builtin_prefetch(&rows_[static_cast<size_t>(r) * stride]);
+      rows[m++] = static_cast<uint32_t>(r);
+    }
+    rows.resize(m);
+    SortIds(&rows);
+    // The text's last feature is its last word (a bigram precedes the word
+    // that ends it).
+    PartOfRows(rows.data(), rows.size(), doc.empty() ? nullptr : &doc.back(), p, out);
+    return true;
   }
 
   // What a suffix brings to any part it follows: the rows of its features
