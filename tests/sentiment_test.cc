@@ -1003,7 +1003,8 @@ TEST_CASE("Sentiment: a text of one sentence gives that sentence the document's 
 
 TEST_CASE("Scanner: a word is plain exactly when it holds no apostrophe or curly quote") {
   // Impl::Score copies a plain word's bytes lower-cased without looking for
-  // apostrophes: held here to the bytes of every word of random texts.
+  // apostrophes, and reads a lower one in place as its key: held here to the
+  // bytes of every word of random texts.
   using voc::sentiment_internal::TokenKind;
   voc::sentiment_internal::Scanner scanner;
   std::vector<voc::sentiment_internal::Token> tokens;
@@ -1038,7 +1039,7 @@ TEST_CASE("Scanner: a word is plain exactly when it holds no apostrophe or curly
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<size_t>(state >> 33);
   };
-  size_t plain = 0, not_plain = 0;
+  size_t plain = 0, not_plain = 0, lower = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string text;
     const size_t count = next() % 12;
@@ -1048,6 +1049,7 @@ TEST_CASE("Scanner: a word is plain exactly when it holds no apostrophe or curly
     for (const auto& t : tokens) {
       if (t.kind != TokenKind::kWord) {
         CHECK_FALSE(t.plain);
+        CHECK_FALSE(t.lower);
         continue;
       }
       const std::string_view word = std::string_view(text).substr(t.begin, t.end - t.begin);
@@ -1055,11 +1057,16 @@ TEST_CASE("Scanner: a word is plain exactly when it holds no apostrophe or curly
                          word.find("\xE2\x80\x98") != std::string_view::npos ||
                          word.find("\xE2\x80\x99") != std::string_view::npos;
       CHECK(t.plain == !quote);
+      const bool upper = std::any_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      CHECK(t.lower == (!quote && !upper));
       ++(t.plain ? plain : not_plain);
+      lower += t.lower;
     }
   }
   CHECK(plain > 1000);
   CHECK(not_plain > 100);
+  CHECK(lower > 500);
+  CHECK(lower < plain);
 }
 
 TEST_CASE("Scanner: every emoticon of the lexicon is found at the start of a chunk, in either case") {

@@ -691,18 +691,27 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       continue;
     }
     if (t.kind != si::TokenKind::kWord || covered[i]) continue;
-    key.clear();
+    // `word`: the token's key (apostrophes kept), or the unstretched word
+    // found for it. A lower-case plain token is its own key, read in place;
+    // any other is built in `key`. Code that builds other keys in `key`
+    // (neighbours, phrases) leaves `word` unread or sets it again.
     apostrophe = false;
-    append_key(t, true);
+    std::string_view word = text.substr(t.begin, t.end - t.begin);
+    if (!t.lower) {
+      key.clear();
+      append_key(t, true);
+      word = key;
+    }
     const bool plain = !apostrophe;  // then the key for roles is the same key
-    const auto* entry = lexicon.find(key);
-    if (entry == nullptr && si::IsStretched(key)) {
+    const auto* entry = lexicon.find(word);
+    if (entry == nullptr && si::IsStretched(word)) {
       // A stretched word ("goooood", "sooo", "loooove") is the word with its
       // runs cut to two letters, else to one.
       for (size_t keep : {size_t{2}, size_t{1}}) {
-        std::string u = si::Unstretch(key, keep);
+        std::string u = si::Unstretch(word, keep);
         if (const auto* e = lexicon.find(u)) {
           key.assign(u);
+          word = key;
           entry = e;
           break;
         }
@@ -738,13 +747,18 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         }
       }
       if (matched) continue;
-      key.clear();
-      append_key(t, true);
+      // The token's own key again (not an unstretched word).
+      word = text.substr(t.begin, t.end - t.begin);
+      if (!t.lower) {
+        key.clear();
+        append_key(t, true);
+        word = key;
+      }
     }
     if (entry != nullptr && entry->second.term) {
       valence[i] = entry->second.valence;
       span_end[i] = t.end;
-    } else if (std::string_view(key) == "well") {
+    } else if (word == "well") {
       // "well" after a booster praises how a thing is done ("works very
       // well", "holds up pretty well"); alone it is an interjection, "as
       // well" or the well of a place (and "well made" is a phrase).
@@ -758,7 +772,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         }
         key.assign("well");
       }
-    } else if (std::string_view(key) == "like") {
+    } else if (word == "like") {
       // "like" is polar only as a verb of a personal subject ("I like it"),
       // not as a preposition ("looks like") or a request ("would like").
       static constexpr const char* kLikers[] = {"i",   "we",      "you",  "they", "really",    "do",
@@ -776,8 +790,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         break;
       }
       if (valence[i] != 0.0f) span_end[i] = t.end;
-    } else if (entry != nullptr && (entry->second.role & kBooster) && std::string_view(key) == "too" &&
-               i + 1 < n && toks[i + 1].kind == si::TokenKind::kWord && toks[i + 1].sentence == t.sentence) {
+    } else if (entry != nullptr && (entry->second.role & kBooster) && word == "too" && i + 1 < n &&
+               toks[i + 1].kind == si::TokenKind::kWord && toks[i + 1].sentence == t.sentence) {
       // "too" before a word of no polarity is an excess, a complaint: "too
       // big", "too long", "too many"; before a polar word it is a booster
       // ("too expensive"), and "not too big" is then mildly positive.
@@ -794,7 +808,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         continue;
       }
       key.assign("too");
-    } else if (std::string_view(key) == "pretty") {
+    } else if (word == "pretty") {
       // "pretty" is an adjective, not the booster of "pretty good", when it
       // ends its clause ("so pretty!", "looks pretty.") or follows a booster
       // ("very pretty colours").

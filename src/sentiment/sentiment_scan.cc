@@ -454,6 +454,7 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
       // The other code points of a word are letters and marks: no U+2018,
       // and U+2019 only as an apostrophe.
       t.plain = !apostrophe;
+      t.lower = t.plain && uppers == 0;
       emit(t);
       p = q;
       continue;

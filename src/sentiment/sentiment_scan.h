@@ -28,6 +28,9 @@ struct Token {
   // A word without an apostrophe (no ' and no curly quote U+2018/U+2019):
   // its lookup key is its bytes lower-cased. False when not known.
   bool plain = false;
+  // A plain word without an ASCII upper-case letter: its lookup key is its
+  // bytes as they are. False when not known.
+  bool lower = false;
   uint8_t bangs = 0;      // number of '!' in a punctuation token
   float valence = 0.0f;   // emoji, emoticons and ratings: their valence
   uint32_t sentence = 0;  // index into the sentence list
