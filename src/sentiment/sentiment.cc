@@ -459,8 +459,9 @@ std::string SentimentToJson(const SentimentResult& r, std::string_view text, boo
 SentimentResult internal::AnalyzeKeepingSocial(const SentimentAnalyzer& analyzer, std::string_view text,
                                                std::vector<SocialSpan>* social) {
   const auto& impl = ImplOf(analyzer);
-  std::vector<si::Token> toks;
-  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  // Per thread: a text's tokens and sentences cost no allocation.
+  thread_local std::vector<si::Token> toks;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> sentences;
   impl.scanner.Scan(text, &toks, &sentences, social);
   SentimentResult out;
   impl.Score(text, toks, sentences, &out, /*lexicon_only=*/false, social);
