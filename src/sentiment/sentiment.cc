@@ -1138,7 +1138,7 @@ void SentimentAnalyzer::Impl::Finish(std::string_view text, double lexicon_score
                     [](const Hit& a, const Hit& b) { return std::fabs(a.weight) > std::fabs(b.weight); });
   hits.resize(keep);
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
-  s->evidence.reserve(keep + (blended ? 1 : 0));
+  s->evidence.reserve(keep);  // none for a text without hits
   for (const Hit& h : hits)
     s->evidence.push_back({h.begin, h.end, std::string(kSources[h.source]),
                            std::round(static_cast<double>(h.weight) * 1000.0) / 1000.0});
