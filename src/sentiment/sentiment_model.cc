@@ -48,23 +48,34 @@ void AppendLexiconTokens(double score, double pos, double neg, std::string* out,
   // Written into a buffer (every number is 0-10): one append.
   char buf[64];
   size_t n = 0;
-  auto put = [&](std::string_view s) {
-    std::memcpy(buf + n, s.data(), s.size());
-    n += s.size();
+  // Each token copied with its length known at compile time (a choice
+  // between two literals made a run-time strlen of the chosen one).
+  auto put = [&](const auto& literal) {
+    std::memcpy(buf + n, literal, sizeof(literal) - 1);
+    n += sizeof(literal) - 1;
   };
   auto number = [&](long v) {  // 0 to 10
     if (v >= 10) buf[n++] = static_cast<char>('0' + v / 10);
     buf[n++] = static_cast<char>('0' + v % 10);
   };
-  put(tenths < 0 ? " lexscoren" : " lexscorep");
+  if (tenths < 0)
+    put(" lexscoren");
+  else
+    put(" lexscorep");
   number(tenths < 0 ? -tenths : tenths);
-  put(score < -0.05 ? " lexclassneg" : score > 0.05 ? " lexclasspos" : " lexclassneu");
+  if (score < -0.05)
+    put(" lexclassneg");
+  else if (score > 0.05)
+    put(" lexclasspos");
+  else
+    put(" lexclassneu");
   put(" lexpos");
   number(band(pos));
   put(" lexneg");
   number(band(neg));
   if (pos == 0 && neg == 0) put(" lexnone");
   out->append(buf, n);
+  if (repeats == 0) return;
   const size_t len = out->size() - start;
   out->reserve(out->size() + len * repeats);  // no reallocation: the copies read from *out
   for (size_t r = 0; r < repeats; ++r) out->append(out->data() + start, len);
