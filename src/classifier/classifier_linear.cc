@@ -43,12 +43,14 @@ std::mutex& TrainMutex() {
 }
 
 // One row of a problem of SolveL2SvcDual: its features' 0-based indices and
-// values, in LIBLINEAR's order (the bias last), `n` of them (at least one:
-// the bias).
+// values, in LIBLINEAR's order, `n` of them (at least one: the bias, last,
+// of value 1 and the last index of the weights), and x . x added up in that
+// order (the same for every label's problem: summed once).
 struct SolverRow {
   const int* index;
   const double* value;
   int n;
+  double norm;
 };
 
 // Runs f(-r), f(-r + 1) ... f(-1) (0 <= r <= kRun): a jump into a run of
@@ -150,7 +152,9 @@ template <class F>
 // (w_size weights) is set. The arithmetic is LIBLINEAR's, step for step:
 // with its draws (rand() % n after the same srand) it gives LIBLINEAR's
 // weights. Each row's features, label, diagonal and dual variable are kept
-// together, where one pass reads them all.
+// together, where one pass reads them all. The bias's weight, in every row
+// with value 1, is held apart from w until the end: LIBLINEAR's w[bias] * 1
+// is w[bias] and its d * 1 is d, the same doubles added in the same order.
 // A translation of LIBLINEAR's code: Copyright (c) 2007-2019 The LIBLINEAR
 // Project, BSD-3-clause (third_party/liblinear/NOTICE.md).
 template <class Draw>
@@ -160,10 +164,11 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
   constexpr int kMaxIter = 1000;
   constexpr double kInf = HUGE_VAL;
   const double diag[3] = {0.5 / cn, 0, 0.5 / cp};
-  struct Row {
+  // A row in one 64-byte line: a pass reaches it by a shift of its index.
+  struct alignas(64) Row {
     const int* index;
     const double* value;
-    int n;
+    int n;        // features before the bias
     double y;     // +1 / -1
     double diag;  // diag[y + 1]
     double qd;    // x . x + diag
@@ -172,11 +177,10 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
   std::vector<Row> rows(static_cast<size_t>(l));
   std::vector<int> index(static_cast<size_t>(l));
   std::fill(w, w + w_size, 0.0);
+  double bias_w = 0;  // w[w_size - 1]
   for (int i = 0; i < l; ++i) {
-    double norm = 0;
-    for (int k = 0; k < x[i].n; ++k) norm += x[i].value[k] * x[i].value[k];
     const double di = diag[y[i] + 1];
-    rows[i] = {x[i].index, x[i].value, x[i].n, static_cast<double>(y[i]), di, di + norm, 0.0};
+    rows[i] = {x[i].index, x[i].value, x[i].n - 1, static_cast<double>(y[i]), di, di + x[i].norm, 0.0};
     index[i] = i;  // alpha starts at 0: w stays 0
   }
   double pg_max_old = kInf;  // no upper bound: LIBLINEAR's PGmin_old is never read
@@ -187,6 +191,7 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
     for (int s = 0; s < active; ++s) {
       Row& r = rows[static_cast<size_t>(index[s])];
       double g = RowDot(r.index, r.value, r.n, w);
+      g += bias_w;
       g = r.y * g - 1;
       g += r.alpha * r.diag;
       double pg = 0;
@@ -205,8 +210,12 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
       pg_min_new = std::min(pg_min_new, pg);
       if (std::fabs(pg) > 1.0e-12) {
         const double old = r.alpha;
-        r.alpha = std::min(std::max(old - g / r.qd, 0.0), kInf);
-        RowAdd(r.index, r.value, r.n, (r.alpha - old) * r.y, w);
+        // LIBLINEAR's min(max(old - g / qd, 0), inf): the min leaves any
+        // double as it is.
+        r.alpha = std::max(old - g / r.qd, 0.0);
+        const double d = (r.alpha - old) * r.y;
+        RowAdd(r.index, r.value, r.n, d, w);
+        bias_w += d;
       }
     }
     ++iter;
@@ -218,6 +227,7 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
     }
     pg_max_old = pg_max_new <= 0 ? kInf : pg_max_new;
   }
+  w[w_size - 1] = bias_w;
 }
 
 // The draws of one problem of SolveL2SvcDual: SplitMix64 seeded by the
@@ -1428,9 +1438,13 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
     }
     begin[rows] = flat_index.size();
     all_rows.resize(rows);
-    for (size_t i = 0; i < rows; ++i)
-      all_rows[i] = {flat_index.data() + begin[i], flat_value.data() + begin[i],
-                     static_cast<int>(begin[i + 1] - begin[i])};
+    for (size_t i = 0; i < rows; ++i) {
+      const double* v = flat_value.data() + begin[i];
+      const int n = static_cast<int>(begin[i + 1] - begin[i]);
+      double norm = 0;
+      for (int k = 0; k < n; ++k) norm += v[k] * v[k];
+      all_rows[i] = {flat_index.data() + begin[i], v, n, norm};
+    }
     // Each label's rows, ascending (a label listed twice in a row counts
     // once), gathered in one pass over the rows for all labels.
     std::vector<std::vector<uint32_t>> positives(static_cast<size_t>(L));
