@@ -652,3 +652,56 @@ TEST_CASE("ThemeAdapter: no probability under a theme's bound reaches its cut") 
   }
   CHECK(bounded > 0);
 }
+
+TEST_CASE("WordMap: finds what a std::map of the same words finds, by word and in a text") {
+  // Words of 1 to 20 bytes (the 8-byte keys and the longer words' map, and
+  // the lengths around 8) from a small alphabet, so that many words share
+  // their first bytes; capitals, apostrophes and non-ASCII bytes; some with
+  // a 0 byte (kept apart: a key cannot hold one).
+  const std::string alphabet = "abcAB'\xc3\xa9z0";
+  std::mt19937 rng(11);
+  auto word = [&](size_t n) {
+    std::string w;
+    for (size_t i = 0; i < n; ++i) w += alphabet[rng() % alphabet.size()];
+    return w;
+  };
+  auto lower = [](std::string w) {
+    for (char& c : w)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    return w;
+  };
+  voc::internal::WordMap<uint32_t> map;
+  std::map<std::string, uint32_t> want;
+  for (uint32_t k = 0; k < 3000; ++k) {
+    std::string w = lower(word(1 + rng() % 20));
+    if (k % 50 == 0) w[rng() % w.size()] = '\0';
+    map.emplace(w, k);
+    want.emplace(w, k);  // the first value stays, as in the map
+  }
+  size_t found = 0;
+  std::string buf;
+  for (int k = 0; k < 20000; ++k) {
+    const std::string w = word(1 + rng() % 20);
+    const std::string l = lower(w);
+    CAPTURE(l);
+    auto it = want.find(l);
+    const uint32_t* got = map.find(l);
+    REQUIRE((got != nullptr) == (it != want.end()));
+    if (got != nullptr) {
+      CHECK(*got == it->second);
+      ++found;
+    }
+    // In a text: the word's bytes as written, with 0 to 9 bytes after it.
+    const std::string text = w + std::string(rng() % 10, ' ');
+    const bool upper = l != w;
+    const uint32_t* in_text = map.FindText(text.data(), w.size(), upper, text.size(), &buf);
+    CHECK(in_text == got);
+  }
+  for (const auto& [w, k] : want) {
+    const uint32_t* got = map.find(w);
+    REQUIRE(got != nullptr);
+    CHECK(*got == k);
+  }
+  CHECK(found > 1000);  // both answers were met
+  CHECK(found < 19000);
+}

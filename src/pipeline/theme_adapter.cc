@@ -235,9 +235,15 @@ std::string_view LowerWord(const char* s, size_t n, uint8_t any, std::string* bu
 
 // The words blanked in every text the classifiers see (ContentOnly): the
 // stop words and the rules' words, looked up once per word of every text
-// classified. (A hash table whose bit filter turns most words away before
-// any probe.)
-using WordIndex = internal::FlatStringMap<uint8_t>;
+// classified.
+using WordIndex = internal::WordMap<uint8_t>;
+
+// The length of the word of `n` bytes at `s` without its trailing
+// apostrophes (LowerWord's).
+inline size_t WithoutTrailingApostrophes(const char* s, size_t n) {
+  while (n > 0 && s[n - 1] == '\'') --n;
+  return n;
+}
 
 // The text the classifiers see, in *out: stop words (those of discovery, in
 // the languages it knows), numbers and redaction masks ("[ACCOUNT]") blanked
@@ -281,8 +287,10 @@ bool ContentOnly(std::string_view text, const WordIndex& blank,
     const WordScan w = ScanWord(o, i, n);
     bool drop = (w.all & kDigitByte) != 0;  // a number
     if (!drop) {
-      const std::string_view word = LowerWord(o + i, w.end - i, w.any, &lower);
-      drop = word.size() < 2 || blank.find(word) != nullptr;
+      // Its lower-cased form without trailing apostrophes (LowerWord's),
+      // looked up without making it.
+      const size_t size = WithoutTrailingApostrophes(o + i, w.end - i);
+      drop = size < 2 || blank.FindText(o + i, size, (w.any & kUpperByte) != 0, n - i, &lower) != nullptr;
     }
     if (drop)
       std::memset(o + i, ' ', w.end - i);
@@ -293,10 +301,11 @@ bool ContentOnly(std::string_view text, const WordIndex& blank,
   return content;
 }
 
-// Calls f(word) for each lower-cased word of `span` (of two bytes or more;
-// a view of `span`'s or `w`'s bytes).
+// Calls f(i, any, size) for each word of `span` of two bytes or more
+// without its trailing apostrophes: the word starts at span[i], `any` is the
+// or of its bytes' classes, `size` its length without those apostrophes.
 template <class F>
-void ForEachWord(std::string_view span, std::string* w, F f) {
+void ForEachWordAt(std::string_view span, F f) {
   const char* s = span.data();
   const size_t n = span.size();
   for (size_t i = 0; i < n;) {
@@ -305,10 +314,28 @@ void ForEachWord(std::string_view span, std::string* w, F f) {
       continue;
     }
     const WordScan scan = ScanWord(s, i, n);
-    const std::string_view word = LowerWord(s + i, scan.end - i, scan.any, w);
+    const size_t size = WithoutTrailingApostrophes(s + i, scan.end - i);
+    if (size >= 2) f(i, scan.any, size);
     i = scan.end;
-    if (word.size() >= 2) f(word);
   }
+}
+
+// Calls f(word) for each lower-cased word of `span` (of two bytes or more;
+// a view of `span`'s or `w`'s bytes).
+template <class F>
+void ForEachWord(std::string_view span, std::string* w, F f) {
+  ForEachWordAt(span,
+                [&](size_t i, uint8_t any, size_t size) { f(LowerWord(span.data() + i, size, any, w)); });
+}
+
+// Calls f(value) for each lower-cased word of `span` (of two bytes or more)
+// in `map`: ForEachWord's words looked up in `map`, not made (*w: room for
+// a long word lower-cased).
+template <class V, class F>
+void ForEachWordIn(std::string_view span, const internal::WordMap<V>& map, std::string* w, F f) {
+  ForEachWordAt(span, [&](size_t i, uint8_t any, size_t size) {
+    if (const V* v = map.FindText(span.data() + i, size, (any & kUpperByte) != 0, span.size() - i, w)) f(*v);
+  });
 }
 
 // Adds the lower-cased words of `span` to `words`.
@@ -485,9 +512,10 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
       for (size_t k = 0; k < part.words.size(); ++k) matched[part.words[k]] += part.texts[k];
     // The texts each matched word occurs in, each counted once (the words
     // of a text are looked up, not collected).
-    internal::FlatStringMap<uint32_t> index;  // matched word -> k
+    internal::WordMap<uint32_t> index;  // matched word -> k
     index.reserve(matched.size());
-    for (const auto& [w, n] : matched) index.emplace(w, static_cast<uint32_t>(index.size()));
+    uint32_t next = 0;
+    for (const auto& entry : matched) index.emplace(entry.first, next++);
     std::vector<std::vector<uint32_t>> occurs_in(tasks);
     team.Run(tasks, [&](size_t c) {
       std::vector<uint32_t>& occurs = occurs_in[c];
@@ -497,9 +525,8 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
       // Not a structured binding: a lambda cannot capture one in C++17.
       const auto range = texts_of(c);
       for (size_t t = range.first; t < range.second; ++t)
-        ForEachWord(sample[t].text, &w, [&](std::string_view word) {
-          auto it = index.find(word);
-          if (it != index.end() && last[it->second] != t) last[it->second] = t, ++occurs[it->second];
+        ForEachWordIn(sample[t].text, index, &w, [&](uint32_t k) {
+          if (last[k] != t) last[k] = t, ++occurs[k];
         });
     });
     size_t k = 0;
