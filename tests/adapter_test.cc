@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -704,4 +706,31 @@ TEST_CASE("WordMap: finds what a std::map of the same words finds, by word and i
   }
   CHECK(found > 1000);  // both answers were met
   CHECK(found < 19000);
+}
+
+TEST_CASE("FitPlatt: rows grouped by equal scores give the doubles of one score per row") {
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 60; ++trial) {
+    CAPTURE(trial);
+    // A few distinct scores (logits of probabilities), many rows sharing
+    // them, in any order; targets loosely following the score.
+    const size_t groups = 1 + rng() % 40, rows = groups + rng() % 300;
+    std::vector<double> score(groups);
+    for (double& s : score) s = std::log(1e-6 + (rng() % 1000000) / 1e6) - std::log(0.5);
+    std::vector<uint32_t> of(rows), one_each(rows);
+    std::vector<double> per_row(rows);
+    std::vector<int> y(rows);
+    for (size_t i = 0; i < rows; ++i) {
+      of[i] = static_cast<uint32_t>(i < groups ? i : rng() % groups);
+      one_each[i] = static_cast<uint32_t>(i);
+      per_row[i] = score[of[i]];
+      y[i] = (rng() % 100) < (score[of[i]] > 0 ? 70u : 20u) ? 1 : 0;
+    }
+    const auto grouped = voc::internal::FitPlatt(score, of, y);
+    const auto plain = voc::internal::FitPlatt(per_row, one_each, y);
+    CHECK(std::memcmp(&grouped.first, &plain.first, sizeof(double)) == 0);
+    CHECK(std::memcmp(&grouped.second, &plain.second, sizeof(double)) == 0);
+    if (std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0)
+      CHECK(grouped.first != 1.0);  // a fit, not the answer for a single class
+  }
 }

@@ -155,6 +155,15 @@ std::vector<AdaptedCut> AdaptedCuts(const ThemeAdapter& adapter);
 // rules' words.
 bool AdapterBlanks(const ThemeAdapter& adapter, std::string_view word);
 
+// Platt scaling of scores against 0/1 targets `y` (row i's score is
+// x[of[i]]), with Platt's smoothed targets (no probability of exactly 0 or 1
+// from a few examples); Newton's method with a backtracking step. Returns
+// {a, b}. Rows that share a score share its exp and log1p; each row's terms
+// are added in row order, so any grouping of equal scores gives the same
+// doubles as one score per row.
+std::pair<double, double> FitPlatt(const std::vector<double>& x, const std::vector<uint32_t>& of,
+                                   const std::vector<int>& y);
+
 }  // namespace internal
 }  // namespace voc
 

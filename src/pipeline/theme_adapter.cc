@@ -82,31 +82,40 @@ double Logit(double p) {
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
-// Platt scaling of scores `x` against 0/1 targets `y`, with Platt's smoothed
-// targets (no probability of exactly 0 or 1 from a few examples); Newton's
-// method with a backtracking step. Returns {a, b}.
-std::pair<double, double> FitPlatt(const std::vector<double>& x, const std::vector<int>& y) {
+}  // namespace
+
+std::pair<double, double> internal::FitPlatt(const std::vector<double>& x, const std::vector<uint32_t>& of,
+                                             const std::vector<int>& y) {
   double npos = 0, nneg = 0;
   for (int v : y) (v ? npos : nneg) += 1;
   if (npos == 0 || nneg == 0) return {1.0, 0.0};
   const double hi = (npos + 1) / (npos + 2), lo = 1 / (nneg + 2);
   double a = 1.0, b = 0.0;
+  const size_t n = y.size(), m = x.size();
+  // Per score: A x + B, and log(1 + e^z) or the probability and its
+  // weight p (1 - p).
+  std::vector<double> z(m), f(m), w(m);
   auto loss = [&](double A, double B) {
+    for (size_t k = 0; k < m; ++k) {
+      z[k] = A * x[k] + B;
+      // log(1 + e^z), computed stably.
+      f[k] = z[k] > 0 ? z[k] + std::log1p(std::exp(-z[k])) : std::log1p(std::exp(z[k]));
+    }
     double l = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-      const double t = y[i] ? hi : lo, z = A * x[i] + B;
-      // log(1 + e^z) - t z, computed stably.
-      l += (z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - t * z;
+    for (size_t i = 0; i < n; ++i) {
+      const double t = y[i] ? hi : lo;
+      l += f[of[i]] - t * z[of[i]];  // log(1 + e^z) - t z
     }
     return l;
   };
   double cur = loss(a, b);
   for (int it = 0; it < 100; ++it) {
+    for (size_t k = 0; k < m; ++k) f[k] = Sigmoid(a * x[k] + b), w[k] = f[k] * (1 - f[k]);
     double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
-    for (size_t i = 0; i < x.size(); ++i) {
-      const double t = y[i] ? hi : lo, p = Sigmoid(a * x[i] + b), d = p - t, w = p * (1 - p);
-      ga += d * x[i], gb += d;
-      haa += w * x[i] * x[i], hab += w * x[i], hbb += w;
+    for (size_t i = 0; i < n; ++i) {
+      const double t = y[i] ? hi : lo, xi = x[of[i]], d = f[of[i]] - t, wi = w[of[i]];
+      ga += d * xi, gb += d;
+      haa += wi * xi * xi, hab += wi * xi, hbb += wi;
     }
     const double det = haa * hbb - hab * hab;
     if (!(std::fabs(det) > 1e-12)) break;
@@ -127,6 +136,8 @@ std::pair<double, double> FitPlatt(const std::vector<double>& x, const std::vect
   }
   return {a, b};
 }
+
+namespace {
 
 json OptionsJson(const AdaptOptions& o) {
   return {{"sample_records", o.sample_records},
@@ -678,24 +689,42 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
     double cut = 0.5;
     uint64_t tp = 0, fp = 0;
   };
+  // Rows whose out-of-half probabilities are the same doubles for every
+  // theme (texts the classifiers see alike, as those left with no word) are
+  // one group: each theme's calibration computes the exp and log of their
+  // score once per group (a third of the rows of short texts share one).
+  std::vector<uint32_t> group(rows.size());
+  std::vector<size_t> group_row;  // per group: its first row
+  {
+    std::unordered_map<std::string_view, uint32_t> first;
+    first.reserve(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const std::string_view bytes(reinterpret_cast<const char*>(probs[r].data()), T * sizeof(double));
+      const auto added = first.emplace(bytes, static_cast<uint32_t>(group_row.size()));
+      if (added.second) group_row.push_back(r);
+      group[r] = added.first->second;
+    }
+  }
   std::vector<Calibration> calibrations(T);
   team.Run(T, [&](size_t t) {
     AdaptedTheme& at = calibrations[t].at;
     at.id = ids[t];
     at.examples = examples.at(at.id);
     at.negatives = labelled_rows - at.examples;
-    std::vector<double> x(rows.size());
+    // The scores per group of rows.
+    std::vector<double> x(group_row.size());
+    for (size_t g = 0; g < group_row.size(); ++g) x[g] = Logit(probs[group_row[g]][t]);
     std::vector<int> y(rows.size());
-    for (size_t r = 0; r < rows.size(); ++r) x[r] = Logit(probs[r][t]), y[r] = truth[r][t];
-    std::tie(at.calibration_a, at.calibration_b) = FitPlatt(x, y);
+    for (size_t r = 0; r < rows.size(); ++r) y[r] = truth[r][t];
+    std::tie(at.calibration_a, at.calibration_b) = internal::FitPlatt(x, group, y);
+    std::vector<double> p(x.size());  // per group
+    for (size_t g = 0; g < x.size(); ++g) p[g] = Sigmoid(at.calibration_a * x[g] + at.calibration_b);
     double sum = 0;
     uint64_t n = 0;
     for (size_t r = 0; r < rows.size(); ++r)
-      if (y[r]) sum += Sigmoid(at.calibration_a * x[r] + at.calibration_b), ++n;
+      if (y[r]) sum += p[group[r]], ++n;
     at.label_rate = n ? std::min(1.0, std::max(0.05, sum / static_cast<double>(n))) : 1.0;
-    auto conf = [&](size_t r) {
-      return std::min(1.0, Sigmoid(at.calibration_a * x[r] + at.calibration_b) / at.label_rate);
-    };
+    auto conf = [&](size_t r) { return std::min(1.0, p[group[r]] / at.label_rate); };
     // The rules label a share label_rate of the theme's verbatims: the
     // unlabelled ones hold about examples * (1 / label_rate - 1) more. The
     // cut lets no more than that share of the unlabelled rows through.
