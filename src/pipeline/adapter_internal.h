@@ -97,9 +97,8 @@ class WordMap {
 
   // The slot holding `key`, or the empty one where it would go.
   size_t SlotOf(uint64_t key) const {
-    const size_t mask = keys_.size() - 1;
     size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
-    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
+    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask_;
     return i;
   }
 
@@ -114,6 +113,7 @@ class WordMap {
     std::vector<V> values = std::move(values_);
     keys_.assign(cap, 0);
     values_.assign(cap, V{});
+    mask_ = cap - 1;
     shift_ = 64;
     for (size_t c = cap; c > 1; c /= 2) --shift_;
     for (size_t i = 0; i < keys.size(); ++i)
@@ -127,6 +127,7 @@ class WordMap {
   std::vector<uint64_t> keys_;  // 0: an empty slot
   std::vector<V> values_;
   size_t size_ = 0;
+  size_t mask_ = 0;  // keys_.size() - 1
   int shift_ = 64;
   FlatStringMap<V> long_;
 };

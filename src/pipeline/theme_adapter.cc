@@ -66,8 +66,18 @@ double WilsonLower(uint64_t k, uint64_t n) {
 constexpr double kRuleWordShare = 0.8;
 
 uint64_t Fnv1a(std::string_view s, uint64_t seed) {
+  constexpr uint64_t kPrime = 1099511628211ULL;
   uint64_t h = 1469598103934665603ULL ^ (seed * 0x9E3779B97F4A7C15ULL);
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {  // four bytes a turn: the same steps, fewer loop tests
+    h = (h ^ p[i]) * kPrime;
+    h = (h ^ p[i + 1]) * kPrime;
+    h = (h ^ p[i + 2]) * kPrime;
+    h = (h ^ p[i + 3]) * kPrime;
+  }
+  for (; i < n; ++i) h = (h ^ p[i]) * kPrime;
   // Final mix: the low bits of FNV alone are poorly spread.
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
