@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <vector>
@@ -1475,15 +1476,17 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         }
         ox.push_back(all_rows[i]);
       }
-      std::vector<double> ow(static_cast<size_t>(w_size), 0.0);
+      // Not zeroed here: the solver sets every weight.
+      const std::unique_ptr<double[]> weights(new double[static_cast<size_t>(w_size)]);
+      double* ow = weights.get();
       const double cp = C * (balanced ? class_weight(pos, 2) : 1.0);
       const double cn = C * (balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0);
       if (shuffle == "voc") {
-        SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow.data(), w_size);
+        SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow, w_size);
       } else {
         std::srand(static_cast<unsigned>(seed + l));
         SolveL2SvcDual(
-            ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow.data(), w_size);
+            ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow, w_size);
       }
       for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(ow[j]);
       m->bias_[l] = static_cast<float>(ow[nf] * prob.bias);
