@@ -117,7 +117,7 @@ TEST_CASE("numeric runs hold every match of the numeric detectors") {
   REQUIRE(patterns.size() == 10);
   REQUIRE(set.Compile());
   std::mt19937 rng(17);
-  int matched = 0;
+  int matched = 0, short_runs = 0;
   for (int t = 0; t < 3000; ++t) {
     const std::string text = RandomText(&rng, 4 + t % 40, t % 2 == 0);
     ByteRanges runs;
@@ -125,7 +125,17 @@ TEST_CASE("numeric runs hold every match of the numeric detectors") {
     for (const auto& [b, e] : runs) {
       REQUIRE(b < e);
       REQUIRE(e <= text.size());
+      const auto digits =
+          std::count_if(text.begin() + b, text.begin() + e, [](char c) { return c >= '0' && c <= '9'; });
+      CHECK(static_cast<size_t>(digits) >= voc::internal::kNumericMatchDigits);
     }
+    // Digits left out of the runs: runs of fewer digits, which the checks
+    // below hold to hold no match.
+    for (size_t i = 0; i < text.size(); ++i)
+      if (text[i] >= '0' && text[i] <= '9' && !Inside(runs, i, i + 1)) {
+        ++short_runs;
+        break;
+      }
     std::vector<int> in_joined;
     set.Match(voc::internal::JoinRuns(text, runs), &in_joined);
     for (size_t i = 0; i < patterns.size(); ++i) {
@@ -138,7 +148,8 @@ TEST_CASE("numeric runs hold every match of the numeric detectors") {
       }
     }
   }
-  CHECK(matched > 1000);  // the texts exercise the patterns
+  CHECK(matched > 1000);    // the texts exercise the patterns
+  CHECK(short_runs > 300);  // and runs too short to be searched
 }
 
 TEST_CASE("a search inside a numeric run sees the bytes around it") {

@@ -1520,12 +1520,16 @@ void NumericRuns(std::string_view text, ByteRanges* runs) {
   runs->clear();
   const auto* const s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  // From each digit not yet in a run, the run around it.
+  // From each digit not yet in a run, the run around it. The bytes before
+  // `d` back to the run's start hold no digit (`d` is the first one after
+  // the last run), so the run's digits are counted from `d` on.
   for (size_t d = NextByte<DigitBytes>(text, 0); d < n; d = NextByte<DigitBytes>(text, d)) {
-    size_t b = d, e = d + 1;
-    while (b > 0 && (kRunTable[s[b - 1]] & 1) != 0) --b;
-    while (e < n && (kRunTable[s[e]] & 1) != 0) ++e;
-    runs->emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+    size_t b = d, e = d + 1, digits = 1;
+    while (e < n && (kRunTable[s[e]] & 1) != 0) digits += (kRunTable[s[e++]] >> 1) & 1;
+    if (digits >= kNumericMatchDigits) {
+      while (b > 0 && (kRunTable[s[b - 1]] & 1) != 0) --b;
+      runs->emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+    }
     d = e;
   }
 }

@@ -31,8 +31,14 @@ using ByteRanges = std::vector<std::pair<uint32_t, uint32_t>>;
 // ' ' . - / _ ( ) + and the UTF-8 bytes of U+2010..U+2015 (E2 80 90..95).
 bool IsNumericRunByte(unsigned char c);
 
+// The fewest digits a match of a numeric detector holds (the nine-digit
+// pattern's "2d 1"; the others hold more).
+constexpr size_t kNumericMatchDigits = 3;
+
 // Replaces `runs` with the maximal runs of IsNumericRunByte bytes of `text`
-// that hold a digit, in order.
+// that hold at least kNumericMatchDigits digits, in order: a run of fewer
+// ("10", "2 - 1") holds no match, and the redactor neither matches the
+// numeric set nor searches there.
 void NumericRuns(std::string_view text, ByteRanges* runs);
 
 // The runs of `text` with the byte before and after each (when there is
