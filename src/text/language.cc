@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "classifier/classifier_backend.h"
+#include "text/language_internal.h"
 #include "util/flat_string_map.h"
 #include "util/utf8_util.h"
 
@@ -103,6 +104,19 @@ struct CueWordBytes {
 };
 constexpr CueWordBytes kCueWordByte;
 
+// The bytes of an English-cue word among the eight bytes `v` (little-endian):
+// the high bit of each byte that is an ASCII letter or an apostrophe
+// (kCueWordByte kind 1 or 2), exactly. No lane carries into the next: the
+// sums stay below 0x100.
+inline uint64_t CueWordBytes8(uint64_t v) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = kOnes * 0x80, kLow7 = kOnes * 0x7F;
+  const uint64_t x = (v | (kOnes * 0x20)) & kLow7;  // lower case, high bit off
+  const uint64_t letters = (x + kOnes * (0x80 - 'a')) & ~(x + kOnes * (0x80 - 'z' - 1)) & ~v & kHigh;
+  const uint64_t y = v ^ (kOnes * '\'');  // zero at an apostrophe
+  const uint64_t apostrophes = ~(((y & kLow7) + kLow7) | y) & kHigh;
+  return letters | apostrophes;
+}
+
 // English words that are not (ASCII) words of the other major Latin-script
 // languages: "in", "is", "a", "no", "me", "on", "so", "die", "do", "an",
 // "or", "i", "her", "also", "even", "over", "last", "see", "best" are left
@@ -156,7 +170,7 @@ struct PackedWord {
 
 // The `n` bytes at `s` (0 < n <= 8), little-endian, the rest zero; reads
 // only those bytes.
-uint64_t LoadUpTo8(const char* s, size_t n) {
+inline uint64_t LoadUpTo8(const char* s, size_t n) {
   uint64_t v = 0;
   if (n == 8) {
     std::memcpy(&v, s, 8);
@@ -173,7 +187,7 @@ uint64_t LoadUpTo8(const char* s, size_t n) {
 }
 
 // `w`: 1 to 15 bytes.
-PackedWord Pack(std::string_view w) {
+inline PackedWord Pack(std::string_view w) {
   PackedWord p;
   p.lo = LoadUpTo8(w.data(), std::min<size_t>(w.size(), 8));
   if (w.size() > 8) p.hi = LoadUpTo8(w.data() + 8, w.size() - 8);
@@ -338,14 +352,108 @@ std::string ScriptLanguage(int script, const ScriptCounts& sc) {
 
 }  // namespace
 
+namespace internal {
+
+std::vector<std::string_view> EnglishCueWords() {
+  return std::vector<std::string_view>(std::begin(kEnglishCues), std::end(kEnglishCues));
+}
+std::vector<std::string_view> ForeignCueWords() {
+  return std::vector<std::string_view>(std::begin(kForeignCues), std::end(kForeignCues));
+}
+
+CueCounts CountCueWords(std::string_view text) {
+  CueCounts counts;
+  const CueTable& table = Cues();
+  const char* const s = text.data();
+  const size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    if (kCueWordByte.kind[static_cast<unsigned char>(s[i])] != 1) {
+      ++i;
+      continue;
+    }
+    // The word [i, j): eight bytes looked at together where they are there.
+    size_t j = i + 1;
+    PackedWord w;
+    if (i + 8 <= n) {
+      uint64_t v;
+      std::memcpy(&v, s + i, 8);
+      const uint64_t others = ~CueWordBytes8(v) & 0x8080808080808080ull;
+      if (others != 0) {  // the word ends inside: its bytes are the low ones of v
+        j = i + static_cast<size_t>(__builtin_ctzll(others)) / 8;
+        w.lo = v & ((uint64_t{1} << (8 * (j - i))) - 1);
+      } else {
+        for (j = i + 8; j < n && kCueWordByte.kind[static_cast<unsigned char>(s[j])] != 0;) ++j;
+      }
+    } else {
+      while (j < n && kCueWordByte.kind[static_cast<unsigned char>(s[j])] != 0) ++j;
+    }
+    ++counts.words;
+    const size_t len = j - i;
+    if (len < kCueLengths) {
+      if (w.lo == 0) w = Pack(text.substr(i, len));  // not read above (a word is never zero bytes)
+      // Lower case: letters | 0x20; the apostrophe (0x27) keeps its bit.
+      const uint64_t lo_mask = len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
+      const uint64_t hi_mask = len <= 8 ? 0 : (uint64_t{1} << (8 * (len - 8))) - 1;
+      const Cue c = table.Find(
+          {w.lo | (0x2020202020202020ull & lo_mask), w.hi | (0x2020202020202020ull & hi_mask)}, len);
+      if (c == kForeignCue) {
+        counts.foreign = true;
+        return counts;
+      }
+      if (c == kEnglishCue) ++counts.english;
+    }
+    i = j;
+  }
+  return counts;
+}
+
+// Masks ("[EMAIL]"), mentions, URLs and hashtag signs left out, blanks
+// collapsed, ASCII lower-cased, ending in a newline; whole words up to
+// kModelBytes (the model's cost grows with the text, its answer hardly
+// changes past a few sentences). Written through a pointer: the line is
+// never longer than the text and its newline (each blank written stands for
+// the blanks before its word in the text).
+void LanguageModelLine(std::string_view text, std::string* line) {
+  constexpr size_t kModelBytes = 300;
+  line->resize(text.size() + 1);
+  char* const begin = line->data();
+  char* out = begin;
+  for (size_t i = 0; i < text.size() && static_cast<size_t>(out - begin) < kModelBytes;) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b <= ' ') {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && static_cast<unsigned char>(text[j]) > ' ') ++j;
+    std::string_view tok = text.substr(i, j - i);
+    i = j;
+    if (tok[0] == '@' || tok.compare(0, 4, "http") == 0 || tok.compare(0, 4, "www.") == 0) continue;
+    if (tok.size() > 2 && tok.front() == '[' && tok.find(']') != std::string_view::npos) continue;
+    while (!tok.empty() && tok[0] == '#') tok.remove_prefix(1);
+    if (tok.empty()) continue;
+    if (out != begin) *out++ = ' ';
+    // Lower case: the model is surer of lower-cased short texts (measured
+    // in docs/LANGUAGES.md); ASCII letters are enough for that.
+    for (const char c : tok) *out++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  *out++ = '\n';
+  line->resize(static_cast<size_t>(out - begin));
+}
+
+}  // namespace internal
+
 struct LanguageIdentifier::Impl {
   LanguageOptions options;
   std::unique_ptr<fasttext::FastText> model;
   std::shared_ptr<const fasttext::Dictionary> dict;
   int word_ngrams = 0;
+  // The ids of the end-of-line token, which ends every line (none when the
+  // dictionary has no such token).
+  std::vector<int32_t> eos_ids;
   uint64_t serial = 0;  // tells this identifier's cache entries from another's
 
-  // The model input ids of `line` (ModelLine's output: words separated by
+  // The model input ids of `line` (internal::LanguageModelLine's output: words separated by
   // one space, ending in '\n'). Returns a per-thread buffer.
   std::vector<int32_t>& IdsOf(std::string_view line) const {
     struct Cache {
@@ -384,74 +492,16 @@ struct LanguageIdentifier::Impl {
       }
       i = j + 1;
     }
-    const int32_t eos = dict->getId(fasttext::Dictionary::EOS);
-    if (eos >= 0) {
-      const std::vector<int32_t>& e = dict->getSubwords(eos);
-      cache.ids.insert(cache.ids.end(), e.begin(), e.end());
-    }
+    cache.ids.insert(cache.ids.end(), eos_ids.begin(), eos_ids.end());
     return cache.ids;
   }
   static constexpr size_t kMaxCachedWords = 200000;
 
   // English by its function words: no letter outside ASCII, at least two of
   // kEnglishCues, one word in eight of them, and none of kForeignCues.
-  bool EnglishCues(std::string_view text) const {
-    int words = 0, cues = 0;
-    const CueTable& table = Cues();
-    for (size_t i = 0; i < text.size();) {
-      if (kCueWordByte.kind[static_cast<unsigned char>(text[i])] != 1) {
-        ++i;
-        continue;
-      }
-      size_t j = i;
-      while (j < text.size() && kCueWordByte.kind[static_cast<unsigned char>(text[j])] != 0) ++j;
-      ++words;
-      const size_t len = j - i;
-      if (len < kCueLengths) {
-        // Lower case: letters | 0x20; the apostrophe (0x27) keeps its bit.
-        const PackedWord w = Pack(text.substr(i, len));
-        const uint64_t lo_mask = len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
-        const uint64_t hi_mask = len <= 8 ? 0 : (uint64_t{1} << (8 * (len - 8))) - 1;
-        const Cue c = table.Find(
-            {w.lo | (0x2020202020202020ull & lo_mask), w.hi | (0x2020202020202020ull & hi_mask)}, len);
-        if (c == kForeignCue) return false;
-        if (c == kEnglishCue) ++cues;
-      }
-      i = j;
-    }
-    return cues >= 2 && cues * 8 >= words;
-  }
-
-  // The line the model sees: masks ("[EMAIL]"), mentions, URLs and
-  // hashtag signs left out, blanks collapsed, ASCII lower-cased, ending in a
-  // newline; whole words up to kModelBytes (the model's cost grows with the
-  // text, its answer hardly changes past a few sentences).
-  static constexpr size_t kModelBytes = 300;
-  static void ModelLine(std::string_view text, std::string* line) {
-    line->clear();
-    for (size_t i = 0; i < text.size() && line->size() < kModelBytes;) {
-      const auto b = static_cast<unsigned char>(text[i]);
-      if (b <= ' ') {
-        ++i;
-        continue;
-      }
-      size_t j = i;
-      while (j < text.size() && static_cast<unsigned char>(text[j]) > ' ') ++j;
-      std::string_view tok = text.substr(i, j - i);
-      i = j;
-      if (tok[0] == '@' || tok.compare(0, 4, "http") == 0 || tok.compare(0, 4, "www.") == 0) continue;
-      if (tok.size() > 2 && tok.front() == '[' && tok.find(']') != std::string_view::npos) continue;
-      while (!tok.empty() && tok[0] == '#') tok.remove_prefix(1);
-      if (tok.empty()) continue;
-      if (!line->empty()) line->push_back(' ');
-      // Lower case: the model is surer of lower-cased short texts (measured
-      // in docs/LANGUAGES.md); ASCII letters are enough for that.
-      const size_t start = line->size();
-      line->append(tok);
-      for (char* c = line->data() + start; c != line->data() + line->size(); ++c)
-        if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c + 32);
-    }
-    line->push_back('\n');
+  static bool EnglishCues(std::string_view text) {
+    const internal::CueCounts c = internal::CountCueWords(text);
+    return !c.foreign && c.english >= 2 && c.english * 8 >= c.words;
   }
 };
 
@@ -490,6 +540,8 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
   lid->impl_->serial = next_serial++;
   lid->impl_->dict = ft->getDictionary();
   lid->impl_->word_ngrams = ft->getArgs().wordNgrams;
+  if (const int32_t eos = lid->impl_->dict->getId(fasttext::Dictionary::EOS); eos >= 0)
+    lid->impl_->eos_ids = lid->impl_->dict->getSubwords(eos);
   lid->impl_->model = std::move(ft);
   return lid;
 }
@@ -529,14 +581,14 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
       // with each word's ids kept in a per-thread cache: the n-gram lookups
       // are most of the model's cost and customer text repeats its words.
       thread_local std::string line;
-      Impl::ModelLine(text, &line);
+      internal::LanguageModelLine(text, &line);
       std::vector<int32_t>& ids = impl_->IdsOf(line);
       fasttext::Predictions top;
       impl_->model->predict(1, ids, top, 0.0);
       if (!top.empty()) preds.emplace_back(std::exp(top[0].first), impl_->dict->getLabel(top[0].second));
     } else {
       std::string line;
-      Impl::ModelLine(text, &line);
+      internal::LanguageModelLine(text, &line);
       std::istringstream in(line);
       impl_->model->predictLine(in, preds, 1, 0.0);
     }

@@ -1,0 +1,32 @@
+// Private: parts of language identification (text/language.cc) exposed for
+// tests.
+#ifndef VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
+#define VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace voc::internal {
+
+// The English-cue rule's counts over `text`: its words (an ASCII letter,
+// then ASCII letters and apostrophes), how many of them are English cue
+// words, and whether a foreign cue word was met (the count stops there).
+struct CueCounts {
+  int words = 0;
+  int english = 0;
+  bool foreign = false;
+};
+CueCounts CountCueWords(std::string_view text);
+
+// The cue words of the rule, lower case; for tests.
+std::vector<std::string_view> EnglishCueWords();
+std::vector<std::string_view> ForeignCueWords();
+
+// The line fastText's language model sees for `text` (see
+// LanguageIdentifier::Identify), written to `*line`.
+void LanguageModelLine(std::string_view text, std::string* line);
+
+}  // namespace voc::internal
+
+#endif  // VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
