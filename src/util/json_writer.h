@@ -169,26 +169,19 @@ class JsonWriter {
     const double scaled = v * 1000.0;
     const int64_t k = static_cast<int64_t>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
     if (k == 0 || static_cast<double>(k) / 1000.0 != v) return 0;
-    uint64_t m = static_cast<uint64_t>(k < 0 ? -k : k);
-    char digits[8];
-    size_t nd = 0;
-    for (; m != 0; m /= 10) digits[nd++] = static_cast<char>('0' + m % 10);  // lowest first
-    size_t frac = 3, low = 0;  // drop the fraction's trailing zeros
-    while (frac > 0 && low < nd && digits[low] == '0') --frac, ++low;
-    if (low == nd) return 0;  // not reached: k != 0
-    size_t n = 0;
-    if (k < 0) buf[n++] = '-';
-    // Integer part: the digits above the three fraction places.
-    if (nd > 3) {
-      for (size_t i = nd; i-- > 3;) buf[n++] = digits[i];
-    } else {
-      buf[n++] = '0';
+    const auto m = static_cast<uint32_t>(k < 0 ? -k : k);  // < 10^7
+    const uint32_t whole = m / 1000, frac = m % 1000;      // whole < 10^4
+    char* q = buf;
+    if (k < 0) *q++ = '-';
+    q = std::to_chars(q, q + 4, whole).ptr;
+    if (frac != 0) {  // the fraction's three digits without their trailing zeros
+      *q++ = '.';
+      q[0] = static_cast<char>('0' + frac / 100);
+      q[1] = static_cast<char>('0' + frac / 10 % 10);
+      q[2] = static_cast<char>('0' + frac % 10);
+      q += frac % 100 == 0 ? 1 : frac % 10 == 0 ? 2 : 3;
     }
-    if (frac > 0) {
-      buf[n++] = '.';
-      for (size_t i = 3; i-- > 3 - frac;) buf[n++] = i < nd ? digits[i] : '0';
-    }
-    return n;
+    return static_cast<size_t>(q - buf);
   }
 
  private:
