@@ -164,6 +164,7 @@ TEST_CASE("Redactor: extra patterns, named and unnamed") {
   // The custom masks are recognised on a second pass.
   CHECK(r->Redact(out.text).existing_masks == 2);
   CHECK(r->ContainsPii("PRJ1"));
+  CHECK_FALSE(r->ContainsPii(""));  // a custom pattern never matches the empty text
   // A '=' that does not follow a name is part of the pattern.
   voc::RedactorOptions eq;
   eq.extra_patterns = {"(x)=y", "a=b"};
