@@ -424,3 +424,42 @@ TEST_CASE("Redactor: ASCII texts get the same spans from the Latin-1 and the UTF
   }
   CHECK(spans > 600);  // the texts hold personal data of every kind
 }
+
+TEST_CASE("TextBytes finds the pre-filter's bytes as a byte-by-byte search does") {
+  using namespace voc::internal;
+  const auto reference = [](const std::string& t) {
+    const auto has = [&t](char c) { return t.find(c) != std::string::npos; };
+    unsigned r = 0;
+    if (std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) r |= kTextDigit;
+    if (has('@')) r |= kTextAt;
+    if (has(':')) r |= kTextColon;
+    if (has('X') || has('{') || has('[')) r |= kTextMask;
+    if (has('/')) r |= kTextSlash;
+    if (has('w') || has('W')) r |= kTextW;
+    return r;
+  };
+  // Texts of every length to 70 mostly of other bytes (one sought byte at
+  // any offset, or none), and random bytes.
+  const std::string sought = "0123456789@:X{[/wW";
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> byte(0, 255);
+  int checked = 0;
+  for (size_t len = 0; len <= 70; ++len) {
+    for (int t = 0; t < 300; ++t) {
+      std::string text(len, 'a');
+      for (char& c : text) {
+        c = static_cast<char>(byte(rng));
+        if (sought.find(c) != std::string::npos) c = 'a';
+      }
+      if (len > 0 && t % 3 != 0) text[rng() % len] = sought[rng() % sought.size()];
+      if (t % 10 == 9)
+        for (char& c : text) c = static_cast<char>(byte(rng));
+      INFO("len " << len << " text '" << text << "'");
+      CHECK(TextBytes(text) == reference(text));
+      ++checked;
+    }
+  }
+  CHECK(checked == 71 * 300);
+  CHECK(TextBytes("") == 0u);
+  CHECK(TextBytes("see www.example.com at 10:30") == (kTextDigit | kTextColon | kTextW));
+}

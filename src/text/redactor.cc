@@ -24,6 +24,10 @@
 #include <vector>
 
 #include "text/redactor_runs.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "util/impl_access.h"
 #include "util/utf8_util.h"
 
@@ -1516,6 +1520,57 @@ size_t NextByte(std::string_view text, size_t pos) {
 
 bool IsNumericRunByte(unsigned char c) { return (kRunTable[c] & 1) != 0; }
 
+namespace {
+
+constexpr std::array<uint8_t, 256> MakeTextByteTable() {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kTextDigit;
+  t['@'] = kTextAt;
+  t[':'] = kTextColon;
+  t['X'] = t['{'] = t['['] = kTextMask;
+  t['/'] = kTextSlash;
+  t['w'] = t['W'] = kTextW;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kTextByteTable = MakeTextByteTable();
+
+}  // namespace
+
+unsigned TextBytes(std::string_view text) {
+  const auto* const s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+#if defined(__SSE2__)
+  if (n >= 16) {
+    // Each class's matches ORed over the blocks, the last block overlapping
+    // the one before (ORs do not mind bytes seen twice).
+    __m128i digit = _mm_setzero_si128(), at = digit, colon = digit, mask = digit, slash = digit, w = digit;
+    const auto block = [&](const unsigned char* p) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      // '0'..'9': v - '0' is below 10 unsigned, tested signed after a shift by 0x80.
+      const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>('0' + 0x80)));
+      digit = _mm_or_si128(digit, _mm_cmplt_epi8(d, _mm_set1_epi8(static_cast<char>(-0x80 + 10))));
+      at = _mm_or_si128(at, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+      colon = _mm_or_si128(colon, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+      mask = _mm_or_si128(mask, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('X')),
+                                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')),
+                                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('[')))));
+      slash = _mm_or_si128(slash, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+      // 'w' and 'W' differ in the case bit only.
+      w = _mm_or_si128(w, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('w')));
+    };
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) block(s + i);
+    if (i < n) block(s + n - 16);
+    const auto any = [](__m128i m, unsigned bit) { return _mm_movemask_epi8(m) != 0 ? bit : 0u; };
+    return any(digit, kTextDigit) | any(at, kTextAt) | any(colon, kTextColon) | any(mask, kTextMask) |
+           any(slash, kTextSlash) | any(w, kTextW);
+  }
+#endif
+  unsigned found = 0;
+  for (size_t i = 0; i < n; ++i) found |= kTextByteTable[s[i]];
+  return found;
+}
+
 void NumericRuns(std::string_view text, ByteRanges* runs) {
   runs->clear();
   const auto* const s = reinterpret_cast<const unsigned char*>(text.data());
@@ -1815,18 +1870,18 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
                                             const Ranges* blocked) const {
   std::vector<Candidate> out;
   if (text.empty()) return out;
-  // Cheap pre-filter: what kinds of characters occur at all (memchr, and
-  // eight bytes at a time for digits).
-  const auto occurs = [&text](char c) { return std::memchr(text.data(), c, text.size()) != nullptr; };
+  // Cheap pre-filter: what kinds of characters occur at all (one pass).
+  const unsigned bytes = internal::TextBytes(text);
   unsigned have = 0;
-  if (internal::NextByte<internal::DigitBytes>(text, 0) < text.size()) have |= kNeedDigit;
-  if (occurs('@')) have |= kNeedAt;
-  if (occurs(':')) have |= kNeedColon;
-  if (occurs('X') || occurs('{') || occurs('[')) have |= kHintMask;
-  if (occurs('/')) have |= kHintSlash;
+  if (bytes & internal::kTextDigit) have |= kNeedDigit;
+  if (bytes & internal::kTextAt) have |= kNeedAt;
+  if (bytes & internal::kTextColon) have |= kNeedColon;
+  if (bytes & internal::kTextMask) have |= kHintMask;
+  if (bytes & internal::kTextSlash) have |= kHintSlash;
   if ((have & kNeedColon) && text.find("://") != std::string_view::npos) have |= kNeedUrl;
   if (have & kHintSlash) have |= kNeedUrl;  // "example.com/reset?token=..."
-  if (text.find("www.") != std::string_view::npos || text.find("WWW.") != std::string_view::npos)
+  if ((bytes & internal::kTextW) &&
+      (text.find("www.") != std::string_view::npos || text.find("WWW.") != std::string_view::npos))
     have |= kNeedUrl;
   if (street_gate != nullptr && (have & kNeedDigit) &&
       RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *street_gate))
