@@ -127,7 +127,9 @@ class JsonWriter {
     }
     size_t n = ThousandthsSpelling(v, buf);
     if (n != 0) {
-      if (std::string_view(buf, n).find('.') == std::string_view::npos) buf[n++] = '.', buf[n++] = '0';
+      // No '.' exactly when v is an integer (k a multiple of 1000; any other
+      // k / 1000 is 0.001 from every integer).
+      if (v == static_cast<double>(static_cast<int64_t>(v))) buf[n++] = '.', buf[n++] = '0';
       return n;
     }
     // The last values spelled on this thread, by their bits: a record
