@@ -407,6 +407,20 @@ CueCounts CountCueWords(std::string_view text) {
   return counts;
 }
 
+namespace {
+
+// True when `tok` starts with the four bytes of `prefix` (one load each, not
+// a call of memcmp).
+bool StartsWith4(std::string_view tok, const char (&prefix)[5]) {
+  if (tok.size() < 4) return false;
+  uint32_t a, b;
+  std::memcpy(&a, tok.data(), 4);
+  std::memcpy(&b, prefix, 4);
+  return a == b;
+}
+
+}  // namespace
+
 // Masks ("[EMAIL]"), mentions, URLs and hashtag signs left out, blanks
 // collapsed, ASCII lower-cased, ending in a newline; whole words up to
 // kModelBytes (the model's cost grows with the text, its answer hardly
@@ -428,7 +442,7 @@ void LanguageModelLine(std::string_view text, std::string* line) {
     while (j < text.size() && static_cast<unsigned char>(text[j]) > ' ') ++j;
     std::string_view tok = text.substr(i, j - i);
     i = j;
-    if (tok[0] == '@' || tok.compare(0, 4, "http") == 0 || tok.compare(0, 4, "www.") == 0) continue;
+    if (tok[0] == '@' || StartsWith4(tok, "http") || StartsWith4(tok, "www.")) continue;
     if (tok.size() > 2 && tok.front() == '[' && tok.find(']') != std::string_view::npos) continue;
     while (!tok.empty() && tok[0] == '#') tok.remove_prefix(1);
     if (tok.empty()) continue;
