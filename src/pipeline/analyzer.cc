@@ -33,6 +33,7 @@
 #include "pipeline/adapter_internal.h"
 #include "themes/shared_patterns.h"
 #include "themes/taxonomy_internal.h"
+#include "text/redactor_runs.h"
 #include "util/threads.h"
 
 #ifndef VOC_INSTALL_MODELS_DIR
@@ -272,7 +273,7 @@ struct Analyzer::Impl {
       Analysis* a = &out[i];
       Normalized norm = normalizer->Normalize(texts[i]);
       a->invalid_utf8 = norm.invalid_utf8;
-      Redaction r = redactor->Redact(norm.text);
+      Redaction r = internal::RedactOwned(*redactor, std::move(norm.text));
       for (const PiiSpan& s : r.spans) {
         auto it = std::find_if(a->redactions.begin(), a->redactions.end(),
                                [&](const auto& kv) { return kv.first == s.name; });

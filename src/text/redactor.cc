@@ -1697,8 +1697,10 @@ struct Redactor::Impl {
   using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
   std::vector<Candidate> Find(std::string_view text, bool first_only, uint32_t* n_masks,
                               const Ranges* blocked = nullptr) const;
-  // Redact() on text already folded (see Fold()).
-  Redaction RedactFolded(std::string_view utf8) const;
+  // Redact() on text already folded (see Fold()). `owned`, when not null,
+  // is the string `utf8` views: moved into the result when nothing is
+  // masked.
+  Redaction RedactFolded(std::string_view utf8, std::string* owned = nullptr) const;
   // Writes `in` with `found` masked into `r` (text and spans).
   void Apply(std::string_view in, const std::vector<Candidate>& found, Redaction* r,
              Ranges* mask_ranges) const;
@@ -2072,12 +2074,21 @@ Redaction Redactor::Redact(std::string_view utf8) const {
   return r;
 }
 
-Redaction Redactor::Impl::RedactFolded(std::string_view utf8) const {
+Redaction internal::RedactOwned(const Redactor& redactor, std::string text) {
+  Folded folded;
+  if (Fold(text, &folded)) return redactor.Redact(text);  // Redact folds it again (rare)
+  return ImplOf(redactor).RedactFolded(text, &text);
+}
+
+Redaction Redactor::Impl::RedactFolded(std::string_view utf8, std::string* owned) const {
   const Impl* impl_ = this;
   Redaction r;
   std::vector<Candidate> found = impl_->Find(utf8, false, &r.existing_masks);
   if (found.empty()) {
-    r.text.assign(utf8.data(), utf8.size());
+    if (owned != nullptr)
+      r.text = std::move(*owned);
+    else
+      r.text.assign(utf8.data(), utf8.size());
     return r;
   }
   Impl::Ranges masks;

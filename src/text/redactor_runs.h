@@ -22,6 +22,7 @@
 namespace voc {
 
 class Redactor;
+struct Redaction;
 
 namespace internal {
 
@@ -81,6 +82,10 @@ void UrlRuns(std::string_view text, ByteRanges* runs);
 std::vector<std::string> NumericPatterns();
 std::string EmailPattern();
 std::string UrlPattern();
+
+// Redactor::Redact(text) for a text the caller gives up: when nothing is
+// masked, the result's text is `text` itself, moved, not a copy.
+Redaction RedactOwned(const Redactor& redactor, std::string text);
 
 // The patterns of `redactor`'s detectors that run compiled for Latin-1 on
 // ranges of ASCII bytes (ASCII patterns that compile so); for tests.
