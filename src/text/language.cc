@@ -208,6 +208,24 @@ class CueTable {
       entries_.insert(entries_.end(), buckets[b].begin(), buckets[b].end());
     }
     first_[kBuckets] = static_cast<uint16_t>(entries_.size());
+    // The words of up to eight bytes again by their packed form, the first
+    // of a word's entries (English before foreign, as Find meets them).
+    for (const Entry& e : entries_) {
+      if (e.word.hi != 0) continue;
+      ShortSlot* slot = &short_[ShortIndex(e.word.lo)];
+      while (slot->word != 0 && slot->word != e.word.lo)
+        slot = &short_[(slot - short_.data() + 1) % kShortSlots];
+      if (slot->word == 0) *slot = {e.word.lo, e.cue};
+    }
+  }
+  // Find() for a word of up to eight bytes, packed (`lo`; a word holds no
+  // zero byte, so the packed form also tells its length): one hash probe,
+  // not a walk of its bucket.
+  Cue FindShort(uint64_t lo) const {
+    for (size_t i = ShortIndex(lo);; i = (i + 1) % kShortSlots) {
+      if (short_[i].word == lo) return short_[i].cue;
+      if (short_[i].word == 0) return kNoCue;
+    }
   }
   // `w`: the word packed, `size` bytes of lower-case ASCII letters and
   // apostrophes, starting with a letter.
@@ -229,6 +247,16 @@ class CueTable {
   static size_t Index(std::string_view w) { return static_cast<size_t>(w[0] - 'a') * kLengths + w.size(); }
   std::vector<Entry> entries_;                  // bucket by bucket
   std::array<uint16_t, kBuckets + 1> first_{};  // a bucket's first entry
+  struct ShortSlot {
+    uint64_t word = 0;  // 0: empty
+    Cue cue = kNoCue;
+  };
+  static constexpr size_t kShortBits = 10;  // 1,024 slots for about 250 words
+  static constexpr size_t kShortSlots = size_t{1} << kShortBits;
+  static size_t ShortIndex(uint64_t lo) {
+    return static_cast<size_t>((lo * 0x9E3779B97F4A7C15ull) >> (64 - kShortBits));
+  }
+  std::array<ShortSlot, kShortSlots> short_{};
 };
 
 const CueTable& Cues() {
@@ -366,42 +394,40 @@ CueCounts CountCueWords(std::string_view text) {
   const CueTable& table = Cues();
   const char* const s = text.data();
   const size_t n = text.size();
+  const auto word_byte = [s](size_t k) { return kCueWordByte.kind[static_cast<unsigned char>(s[k])] != 0; };
   for (size_t i = 0; i < n;) {
     if (kCueWordByte.kind[static_cast<unsigned char>(s[i])] != 1) {
       ++i;
       continue;
     }
-    // The word [i, j): eight bytes looked at together where they are there.
+    // The word [i, j) and its cue. Lower case: letters | 0x20; the
+    // apostrophe (0x27) keeps its bit.
     size_t j = i + 1;
-    PackedWord w;
+    Cue c = kNoCue;
+    uint64_t v = 0, others = 0;
     if (i + 8 <= n) {
-      uint64_t v;
       std::memcpy(&v, s + i, 8);
-      const uint64_t others = ~CueWordBytes8(v) & 0x8080808080808080ull;
-      if (others != 0) {  // the word ends inside: its bytes are the low ones of v
-        j = i + static_cast<size_t>(__builtin_ctzll(others)) / 8;
-        w.lo = v & ((uint64_t{1} << (8 * (j - i))) - 1);
-      } else {
-        for (j = i + 8; j < n && kCueWordByte.kind[static_cast<unsigned char>(s[j])] != 0;) ++j;
-      }
+      others = ~CueWordBytes8(v) & 0x8080808080808080ull;
+    }
+    if (others != 0) {  // the word ends inside the eight bytes: they are its low ones
+      j = i + static_cast<size_t>(__builtin_ctzll(others)) / 8;
+      c = table.FindShort((v | 0x2020202020202020ull) & ((uint64_t{1} << (8 * (j - i))) - 1));
     } else {
-      while (j < n && kCueWordByte.kind[static_cast<unsigned char>(s[j])] != 0) ++j;
+      while (j < n && word_byte(j)) ++j;
+      if (const size_t len = j - i; len < kCueLengths) {
+        const PackedWord w = Pack(text.substr(i, len));
+        const uint64_t lo_mask = len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
+        const uint64_t hi_mask = len <= 8 ? 0 : (uint64_t{1} << (8 * (len - 8))) - 1;
+        c = table.Find({w.lo | (0x2020202020202020ull & lo_mask), w.hi | (0x2020202020202020ull & hi_mask)},
+                       len);
+      }
     }
     ++counts.words;
-    const size_t len = j - i;
-    if (len < kCueLengths) {
-      if (w.lo == 0) w = Pack(text.substr(i, len));  // not read above (a word is never zero bytes)
-      // Lower case: letters | 0x20; the apostrophe (0x27) keeps its bit.
-      const uint64_t lo_mask = len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
-      const uint64_t hi_mask = len <= 8 ? 0 : (uint64_t{1} << (8 * (len - 8))) - 1;
-      const Cue c = table.Find(
-          {w.lo | (0x2020202020202020ull & lo_mask), w.hi | (0x2020202020202020ull & hi_mask)}, len);
-      if (c == kForeignCue) {
-        counts.foreign = true;
-        return counts;
-      }
-      if (c == kEnglishCue) ++counts.english;
+    if (c == kForeignCue) {
+      counts.foreign = true;
+      return counts;
     }
+    if (c == kEnglishCue) ++counts.english;
     i = j;
   }
   return counts;
