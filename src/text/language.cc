@@ -491,6 +491,8 @@ struct LanguageIdentifier::Impl {
   // The ids of the end-of-line token, which ends every line (none when the
   // dictionary has no such token).
   std::vector<int32_t> eos_ids;
+  // The model's labels by id, without "__label__" ("en", "und" ...).
+  std::vector<std::string> label_codes;
   uint64_t serial = 0;  // tells this identifier's cache entries from another's
 
   // The model input ids of `line` (internal::LanguageModelLine's output: words separated by
@@ -582,6 +584,11 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
   lid->impl_->word_ngrams = ft->getArgs().wordNgrams;
   if (const int32_t eos = lid->impl_->dict->getId(fasttext::Dictionary::EOS); eos >= 0)
     lid->impl_->eos_ids = lid->impl_->dict->getSubwords(eos);
+  for (int32_t i = 0; i < lid->impl_->dict->nlabels(); ++i) {
+    std::string l = lid->impl_->dict->getLabel(i);
+    if (l.compare(0, 9, "__label__") == 0) l.erase(0, 9);
+    lid->impl_->label_codes.push_back(std::move(l));
+  }
   lid->impl_->model = std::move(ft);
   return lid;
 }
@@ -613,7 +620,9 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
     return g;
   }
   if (!impl_->model) return g;
-  std::vector<std::pair<fasttext::real, std::string>> preds;
+  fasttext::real prob = 0;
+  std::string label;      // predictLine's answer
+  std::string_view code;  // the label without "__label__"
   try {
     if (impl_->word_ngrams == 1) {
       // The model's input ids, word by word, as fastText's getLine makes
@@ -623,25 +632,34 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
       thread_local std::string line;
       internal::LanguageModelLine(text, &line);
       std::vector<int32_t>& ids = impl_->IdsOf(line);
-      fasttext::Predictions top;
+      thread_local fasttext::Predictions top;
+      top.clear();  // predict() adds to it
       impl_->model->predict(1, ids, top, 0.0);
-      if (!top.empty()) preds.emplace_back(std::exp(top[0].first), impl_->dict->getLabel(top[0].second));
+      if (top.empty()) return g;
+      // A label id getLabel() refuses (it throws) gives no answer.
+      const int32_t id = top[0].second;
+      if (id < 0 || static_cast<size_t>(id) >= impl_->label_codes.size()) return g;
+      prob = std::exp(top[0].first);
+      code = impl_->label_codes[static_cast<size_t>(id)];
     } else {
       std::string line;
       internal::LanguageModelLine(text, &line);
       std::istringstream in(line);
+      std::vector<std::pair<fasttext::real, std::string>> preds;
       impl_->model->predictLine(in, preds, 1, 0.0);
+      if (preds.empty()) return g;
+      prob = preds[0].first;
+      label = std::move(preds[0].second);
+      code = label;
+      if (code.compare(0, 9, "__label__") == 0) code.remove_prefix(9);
     }
   } catch (const std::exception&) {
     return g;
   }
-  if (preds.empty()) return g;
-  std::string code = preds[0].second;
-  if (code.compare(0, 9, "__label__") == 0) code.erase(0, 9);
-  const double p = std::clamp(static_cast<double>(preds[0].first), 0.0, 1.0);  // a probability
+  const double p = std::clamp(static_cast<double>(prob), 0.0, 1.0);  // a probability
   g.confidence = p;
   g.method = "model";
-  if (p >= impl_->options.min_confidence && IsLanguageCode(code) && code != "und") g.code = code;
+  if (p >= impl_->options.min_confidence && IsLanguageCode(code) && code != "und") g.code = std::string(code);
   return g;
 }
 
