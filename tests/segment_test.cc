@@ -6,7 +6,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -302,5 +304,42 @@ TEST_CASE("Stop words: ForEachStopWord lists IsStopWord's words, each once") {
     CAPTURE(w);
     CHECK(listed.count(w) == 0);
     CHECK_FALSE(voc::internal::IsStopWord(w));
+  }
+}
+
+TEST_CASE("AsciiWordBytes8 marks exactly the ASCII word bytes, in every lane") {
+  std::mt19937_64 rng(3);
+  for (int lane = 0; lane < 8; ++lane) {
+    for (int b = 0; b < 256; ++b) {
+      for (int t = 0; t < 8; ++t) {
+        // The byte under test in its lane, any bytes around it (a carry
+        // from a neighbour would show).
+        uint64_t v = rng();
+        v = (v & ~(uint64_t{0xFF} << (8 * lane))) | (static_cast<uint64_t>(b) << (8 * lane));
+        const uint64_t marked = (voc::internal::AsciiWordBytes8(v) >> (8 * lane + 7)) & 1;
+        const bool word = b < 0x80 && voc::internal::IsWordCodePoint(static_cast<uint32_t>(b));
+        INFO("lane " << lane << " byte " << b << " word " << v);
+        CHECK(marked == (word ? 1u : 0u));
+        CHECK((voc::internal::AsciiWordBytes8(v) & ~0x8080808080808080ull) == 0);
+      }
+    }
+  }
+}
+
+TEST_CASE("BlankNonWords: numbers after long words and at every offset") {
+  // Runs of word bytes longer than eight, and numbers just before, inside
+  // and after them, with non-ASCII words between.
+  std::string out;
+  voc::internal::BlankNonWords(
+      "abcdefghijklmnop 12345 qrstuvwxyz_0 1,234.56 caf\xC3\xA9"
+      "99 x9 9x",
+      &out);
+  CHECK(out ==
+        "abcdefghijklmnop       qrstuvwxyz_0          caf\xC3\xA9"
+        "99 x9 9x");
+  for (size_t pad = 0; pad < 12; ++pad) {
+    const std::string text = std::string(pad, 'a') + " 2024 " + std::string(pad, 'b');
+    voc::internal::BlankNonWords(text, &out);
+    CHECK(out == std::string(pad, 'a') + "      " + std::string(pad, 'b'));
   }
 }

@@ -96,6 +96,11 @@ void BlankNonWords(std::string_view text, std::string* out);
 // The same with the social tokens of `text` (SocialSpans) already found.
 void BlankNonWords(std::string_view text, const std::vector<SocialSpan>& social, std::string* out);
 
+// The eight bytes `v` (little-endian) with the high bit set in each byte that
+// is an ASCII word character (IsWordCodePoint: a letter, digit or '_'),
+// exactly; bytes >= 0x80 are not. BlankNonWords reads runs of words with it.
+uint64_t AsciiWordBytes8(uint64_t v);
+
 // Sets `out` to the sentences of `text` (see above); `social` holds the
 // social tokens of `text` (SocialSpans), in order.
 void Sentences(std::string_view text, const std::vector<SocialSpan>& social, std::vector<TextSpan>* out);
