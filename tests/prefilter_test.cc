@@ -242,6 +242,22 @@ TEST_CASE("FoldForAtoms lowercases ASCII and folds other letters to one form") {
   CHECK(Fold("") == "");
 }
 
+TEST_CASE("LowercaseAscii lowercases each ASCII letter, byte by byte, at every length") {
+  std::mt19937 rng(11);
+  for (int t = 0; t < 2000; ++t) {
+    std::string text(rng() % 40, ' ');
+    for (char& c : text) c = static_cast<char>(rng() % 128);
+    if (t < 128) text.assign(static_cast<size_t>(t % 17 + 1), static_cast<char>(t));  // every byte
+    std::string want = text;
+    for (char& c : want)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    std::string got(text.size(), '\0');
+    voc::internal::LowercaseAscii(text, got.data());
+    CAPTURE(text);
+    CHECK(got == want);
+  }
+}
+
 TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
   std::mt19937 rng(7);
   const std::string alphabet = "abcab \xC3\xA9-";
@@ -287,14 +303,19 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
   }
   // So many atoms that six-byte prefixes need more states than 15-bit ids
   // number: the prefix is shortened and the rest compared.
-  {
+  // `count` random atoms of 3 to 2 + `spread` letters.
+  auto random_atoms = [&](int count, size_t spread) {
     std::vector<std::string> atoms;
-    for (int i = 0; i < 20000; ++i) {
+    for (int i = 0; i < count; ++i) {
       std::string a;
-      const size_t n = 3 + rng() % 8;
+      const size_t n = 3 + rng() % spread;
       for (size_t j = 0; j < n; ++j) a.push_back(static_cast<char>('a' + rng() % 26));
       atoms.push_back(a);
     }
+    return atoms;
+  };
+  {
+    const std::vector<std::string> atoms = random_atoms(20000, 8);
     AtomMatcher m(atoms);
     for (int t = 0; t < 10; ++t) {
       std::string text;
@@ -305,6 +326,26 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
       m.Find(text, &got);
       CHECK(want.size() > 100);
       CHECK(got == want);
+    }
+  }
+  // Thousands of atoms and short texts holding a few of them (the found
+  // atoms are sorted rather than read out of the bits), with and without
+  // their occurrences.
+  {
+    const std::vector<std::string> atoms = random_atoms(3000, 6);
+    AtomMatcher m(atoms);
+    for (int t = 0; t < 300; ++t) {
+      std::string text;
+      for (int j = 0; j < 1 + t % 6; ++j) text += atoms[rng() % atoms.size()] + " ";
+      std::vector<int> want, got, got_located;
+      for (size_t i = 0; i < atoms.size(); ++i)
+        if (text.find(atoms[i]) != std::string::npos) want.push_back(static_cast<int>(i));
+      m.Find(text, &got);
+      std::vector<AtomMatcher::Occurrence> at;
+      m.Find(text, &got_located, &at, 1000);
+      CAPTURE(text);
+      CHECK(got == want);
+      CHECK(got_located == want);
     }
   }
   AtomMatcher none(std::vector<std::string>{});

@@ -211,15 +211,31 @@ std::string LowercaseSearchPattern(std::string_view pattern, bool fold_case) {
   return out;
 }
 
+void LowercaseAscii(std::string_view text, char* out) {
+  // Eight bytes at a time: a byte below 0x80 plus 0x80 - 'A' reaches the
+  // top bit when it is 'A' or above, plus 0x80 - 'Z' - 1 when it is above
+  // 'Z' (no sum carries into the next byte); 0x20 is the top bit >> 2.
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kTop = 0x80 * kOnes;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    const uint64_t upper = (w + (0x80 - 'A') * kOnes) & ~(w + (0x80 - 'Z' - 1) * kOnes) & kTop;
+    w |= upper >> 2;
+    std::memcpy(out + i, &w, 8);
+  }
+  for (; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    out[i] = static_cast<char>(b | (static_cast<unsigned>(b - 'A') < 26u ? 0x20 : 0));
+  }
+}
+
 bool FoldForAtoms(std::string_view text, std::string* out) {
   out->clear();
   if (IsAsciiBytes(text)) {  // most texts: lowercase in place of a copy
     out->resize(text.size());
-    char* o = out->data();
-    for (size_t i = 0; i < text.size(); ++i) {
-      const auto b = static_cast<unsigned char>(text[i]);
-      o[i] = static_cast<char>(b | (static_cast<unsigned>(b - 'A') < 26u ? 0x20 : 0));
-    }
+    LowercaseAscii(text, out->data());
     return true;
   }
   out->reserve(text.size());
@@ -367,21 +383,27 @@ bool AtomMatcher::Find(std::string_view text, std::vector<int>* found, std::vect
   const size_t words = (atoms_.size() + 63) / 64;
   if (bits.size() < words) bits.resize(words, 0);
   uint64_t* seen = bits.data();
+  const size_t first_found = found->size();
   auto report = [&](size_t begin, const uint32_t* h, size_t n) {
     for (; n > 0; ++h, --n) {
       const size_t st = static_cast<size_t>(*h & 0xFFFF);
       const size_t end = begin + static_cast<size_t>(*h >> 16);
       for (uint32_t o = outputs_begin_[st]; o < outputs_begin_[st + 1]; ++o) {
         const auto ai = static_cast<size_t>(outputs_[o]);
-        if (occurrences == nullptr && (seen[ai / 64] >> (ai % 64) & 1)) continue;
+        const uint64_t bit = uint64_t{1} << (ai % 64);
+        if (occurrences == nullptr && (seen[ai / 64] & bit)) continue;
         const std::string& a = atoms_[ai];
         const size_t start = end - std::min(a.size(), prefix_);
-        if (a.size() > prefix_) {  // compare the rest of a longer atom
-          if (a.size() > text.size() - start ||
-              std::memcmp(a.data() + prefix_, text.data() + start + prefix_, a.size() - prefix_) != 0)
-            continue;
+        if (a.size() > prefix_) {  // compare the rest of a longer atom (a few bytes)
+          if (a.size() > text.size() - start) continue;
+          size_t k = prefix_;
+          while (k < a.size() && a[k] == text[start + k]) ++k;
+          if (k < a.size()) continue;
         }
-        seen[ai / 64] |= uint64_t{1} << (ai % 64);
+        if (!(seen[ai / 64] & bit)) {
+          seen[ai / 64] |= bit;
+          found->push_back(static_cast<int>(ai));
+        }
         if (occurrences == nullptr) continue;
         if (occurrences->size() < max_occurrences)
           occurrences->push_back({static_cast<uint32_t>(start), static_cast<int>(ai)});
@@ -429,10 +451,19 @@ bool AtomMatcher::Find(std::string_view text, std::vector<int>* found, std::vect
     report(begin, hit_a, na);
     report(begin, hit_b, nb);
   }
-  for (size_t w = 0; w < words; ++w) {
-    for (uint64_t m = seen[w]; m != 0; m &= m - 1)
-      found->push_back(static_cast<int>(w * 64 + static_cast<size_t>(__builtin_ctzll(m))));
-    seen[w] = 0;
+  // The atoms found, in increasing order: a few are sorted (a short text
+  // holds a dozen of the thousands of atoms), more are read out of the bits.
+  const auto first = found->begin() + static_cast<std::ptrdiff_t>(first_found);
+  if (static_cast<size_t>(found->end() - first) * 4 <= words) {
+    std::sort(first, found->end());
+    for (auto f = first; f != found->end(); ++f) seen[static_cast<size_t>(*f) / 64] = 0;
+  } else {
+    found->resize(first_found);
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t m = seen[w]; m != 0; m &= m - 1)
+        found->push_back(static_cast<int>(w * 64 + static_cast<size_t>(__builtin_ctzll(m))));
+      seen[w] = 0;
+    }
   }
   return complete;
 }

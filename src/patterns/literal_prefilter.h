@@ -79,6 +79,10 @@ namespace internal {
 // in `out` are offsets in `text`).
 bool FoldForAtoms(std::string_view text, std::string* out);
 
+// Writes `text`, whose bytes are all ASCII, with its letters lowercased to
+// `out` (room for text.size() bytes).
+void LowercaseAscii(std::string_view text, char* out);
+
 // The pattern that, compiled for Latin-1, matches exactly where `pattern`
 // compiled for UTF-8 does on ASCII bytes (see LiteralPrefilter): `pattern`
 // when it is ASCII; otherwise `pattern` with every non-ASCII character in it
