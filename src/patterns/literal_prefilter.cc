@@ -648,6 +648,9 @@ void LiteralPrefilter::Compile() {
   for (int i = 0; i < count_; ++i)
     if (root_[static_cast<size_t>(i)] >= 0)
       node_pattern_[static_cast<size_t>(root_[static_cast<size_t>(i)])] = i;
+  needed_.resize(nodes_.size());
+  for (size_t n = 0; n < nodes_.size(); ++n)
+    needed_[n] = nodes_[n].op == AtomRequirement::Op::kAnd ? nodes_[n].end - nodes_[n].begin : 1;
   node_root_.assign(nodes_.size(), -1);
   for (size_t n = 0; n < nodes_.size(); ++n) {
     int r = static_cast<int>(n);
@@ -671,12 +674,17 @@ void LiteralPrefilter::Compile() {
 
 template <typename OnMet>
 bool LiteralPrefilter::Propagate(const std::vector<int>& atoms, int root, OnMet on_met) const {
-  // A leaf or an OR holds when one child does, an AND when all do (count_of
-  // counts them).
-  thread_local std::vector<uint32_t> count_of;
-  thread_local std::vector<int> touched;
+  // A leaf or an OR holds when one child does, an AND when all do. count_of
+  // counts them: the call's number in the high half, the count in the low
+  // (an entry of an earlier call counts none), so nothing is cleared.
+  thread_local std::vector<uint64_t> count_of;
+  thread_local uint32_t call = 0;
   if (count_of.size() < nodes_.size()) count_of.resize(nodes_.size(), 0);
-  touched.clear();
+  if (++call == 0) {  // the numbers wrapped: start over
+    std::fill(count_of.begin(), count_of.end(), 0);
+    call = 1;
+  }
+  const uint64_t none = uint64_t{call} << 32;
   bool stop = false;
   for (size_t k = 0; k < atoms.size() && !stop; ++k) {
     const auto a = static_cast<size_t>(atoms[k]);
@@ -684,11 +692,11 @@ bool LiteralPrefilter::Propagate(const std::vector<int>& atoms, int root, OnMet 
       if (root >= 0 && node_root_[static_cast<size_t>(atom_leaves_[l])] != root) continue;
       for (int n = atom_leaves_[l]; n >= 0;) {
         const auto u = static_cast<size_t>(n);
-        const Node& node = nodes_[u];
-        if (count_of[u] == 0) touched.push_back(n);
-        const uint32_t needed = node.op == AtomRequirement::Op::kAnd ? node.end - node.begin : 1;
-        if (count_of[u] >= needed) break;  // held already
-        if (++count_of[u] < needed) break;
+        uint64_t& c = count_of[u];
+        if (c < none) c = none;
+        const uint32_t needed = needed_[u];
+        if (static_cast<uint32_t>(c) >= needed) break;  // held already
+        if (static_cast<uint32_t>(++c) < needed) break;
         if (node_pattern_[u] >= 0 && on_met(node_pattern_[u])) {
           stop = true;
           break;
@@ -697,7 +705,6 @@ bool LiteralPrefilter::Propagate(const std::vector<int>& atoms, int root, OnMet 
       }
     }
   }
-  for (int n : touched) count_of[static_cast<size_t>(n)] = 0;
   return stop;
 }
 

@@ -359,6 +359,7 @@ class LiteralPrefilter {
   std::vector<int> parent_;                  // node -> parent, -1 at a root
   std::vector<int> node_pattern_;            // root -> pattern, -1 elsewhere
   std::vector<int> node_root_;               // node -> its root
+  std::vector<uint32_t> needed_;             // node -> children that must hold (1 but for an AND)
   std::vector<uint32_t> atom_leaves_begin_;  // atom -> first entry in atom_leaves_
   std::vector<int> atom_leaves_;             // the nodes of the atom
   std::unique_ptr<std::once_flag[]> scope_once_;
