@@ -114,6 +114,7 @@ bool AnyMatch(const std::vector<std::unique_ptr<ExcludePattern>>& excludes, re2:
 struct ThemeClassifier::Impl {
   std::shared_ptr<const Taxonomy> taxonomy;
   ThemeOptions options;
+  std::string model_source;  // "model:" + options.model_name, the source of model evidence
   std::vector<CompiledRule> rules;
   // The include patterns are indices [set_base, set_base + set_to_rule.size())
   // of `set`, which may hold other patterns too (shared_patterns.h).
@@ -338,6 +339,7 @@ Result<std::unique_ptr<ThemeClassifier>> internal::NewThemesListed(std::shared_p
   auto& impl = ImplOf(*clf);
   impl.taxonomy = std::move(taxonomy);
   impl.options = options;
+  impl.model_source = "model:" + options.model_name;
   impl.ListRules(std::move(group));
   return clf;
 }
@@ -480,7 +482,7 @@ std::vector<ThemeHit> ThemeClassifier::Impl::Classify(
 
   std::vector<ThemeHit> hits;
   hits.reserve(acc.size());
-  const std::string model_source = "model:" + impl.options.model_name;
+  const std::string& model_source = impl.model_source;
   for (auto& a : acc) {
     const Theme& theme = themes[a.theme];
     ThemeHit hit;
