@@ -216,6 +216,18 @@ void CheckRandomGroup(const std::vector<std::string>& patterns, const std::vecto
 
 // Texts made of each pattern's own words, so that most patterns match
 // somewhere: phrases lifted from the patterns' literal alternatives.
+// The theme rules' include patterns of the shipped taxonomy (its packs' and
+// other languages' rules among them), as the classifier adds them.
+std::vector<std::string> ShippedRulePatterns() {
+  auto taxonomy = voc::Taxonomy::LoadFile(std::string(VOC_SOURCE_DIR) + "/models/taxonomy.json");
+  REQUIRE(taxonomy.ok());
+  std::vector<std::string> patterns;
+  for (const auto& theme : (*taxonomy)->themes())
+    for (const auto& rule : theme.rules)
+      for (const auto& p : rule.include) patterns.push_back(rule.case_sensitive ? p : "(?i)" + p);
+  return patterns;
+}
+
 std::vector<std::string> PatternTexts(const std::vector<std::string>& patterns) {
   std::vector<std::string> out;
   for (const std::string& p : patterns) {
@@ -424,21 +436,16 @@ constexpr bool kSanitized = false;
 #endif
 
 TEST_CASE("Theme rule prefilter: candidates include every matching pattern and few others") {
-  auto taxonomy = voc::Taxonomy::LoadFile(std::string(VOC_SOURCE_DIR) + "/models/taxonomy.json");
-  REQUIRE(taxonomy.ok());
+  const std::vector<std::string> patterns = ShippedRulePatterns();
+  REQUIRE(patterns.size() > 50);
   RE2::Options opt;
   opt.set_log_errors(false);
   RegexSetGroup group(opt);
-  std::vector<std::string> patterns;
-  for (const auto& theme : (*taxonomy)->themes())
-    for (const auto& rule : theme.rules)
-      for (const auto& p : rule.include) {
-        patterns.push_back(rule.case_sensitive ? p : "(?i)" + p);
-        std::string error;
-        REQUIRE(group.Add(patterns.back(), &error) >= 0);
-      }
+  for (const std::string& p : patterns) {
+    std::string error;
+    REQUIRE(group.Add(p, &error) >= 0);
+  }
   group.Compile();
-  REQUIRE(patterns.size() > 50);
   // Every rule has literals to look for. (RE2 factors a common prefix out of
   // adjacent alternatives: \brma\b next to \breturn labels?\b left the
   // whole returns pattern without one, searched in every text.)
@@ -455,6 +462,51 @@ TEST_CASE("Theme rule prefilter: candidates include every matching pattern and f
   // Complaint narratives are long; still only a small share of the rules is searched.
   CHECK(mean < 0.2 * static_cast<double>(patterns.size()));
   CheckGroup(group, patterns, opt, PatternTexts(patterns));
+}
+
+TEST_CASE("LiteralPrefilter: Search from every offset equals RE2 from there, the atoms located or not") {
+  // The pipeline searches a rule again after each match: from there on a
+  // text whose atoms are not located is searched only where a witness atom
+  // occurs later. Texts that hit the rules once and twice (short ones, not
+  // located, and longer ones), and bundled texts.
+  const std::vector<std::string> patterns = ShippedRulePatterns();
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  RegexSetGroup group(opt);
+  const std::vector<std::unique_ptr<RE2>> res = AddAll(patterns, opt, &group);
+  const size_t every = kSanitized ? 16 : 4;
+  std::vector<std::string> texts;
+  const std::vector<std::string> hits = PatternTexts(patterns);
+  for (size_t i = 0; i < hits.size(); i += every) {
+    texts.push_back(hits[i].substr(0, LiteralPrefilter::kLocateBytes - 1));
+    texts.push_back(hits[i] + " Then: " + hits[i]);
+  }
+  const std::vector<std::string> bundled = BundledTexts();
+  for (size_t i = 0; i < bundled.size(); i += 2 * every) texts.push_back(bundled[i]);
+  size_t short_searches = 0;
+  for (const std::string& text : texts) {
+    RegexSetGroup::Hits found;
+    group.Candidates(text, &found);
+    const re2::StringPiece in(text);
+    const bool located = found.atoms.located;
+    for (int i : found.candidates) {
+      for (size_t pos = 1; pos <= text.size(); pos += located ? 11 : 1) {
+        re2::StringPiece want, got;
+        const bool w = res[static_cast<size_t>(i)]->Match(in, pos, text.size(), RE2::UNANCHORED, &want, 1);
+        const bool g = group.Search(i, found, in, pos, &got);
+        CAPTURE(text);
+        CAPTURE(i);
+        CAPTURE(pos);
+        REQUIRE(g == w);
+        if (w) {
+          REQUIRE(got.data() == want.data());
+          REQUIRE(got.size() == want.size());
+        }
+        short_searches += !located;
+      }
+    }
+  }
+  CHECK(short_searches > 1000);
 }
 
 TEST_CASE("Signal cue prefilter: candidates include every matching cue") {
@@ -694,18 +746,6 @@ TEST_CASE("FlatStringMap agrees with std::unordered_map on random keys") {
 }
 
 namespace {
-
-// The theme rules' include patterns of the shipped taxonomy (its packs' and
-// other languages' rules among them), as the classifier adds them.
-std::vector<std::string> ShippedRulePatterns() {
-  auto taxonomy = voc::Taxonomy::LoadFile(std::string(VOC_SOURCE_DIR) + "/models/taxonomy.json");
-  REQUIRE(taxonomy.ok());
-  std::vector<std::string> patterns;
-  for (const auto& theme : (*taxonomy)->themes())
-    for (const auto& rule : theme.rules)
-      for (const auto& p : rule.include) patterns.push_back(rule.case_sensitive ? p : "(?i)" + p);
-  return patterns;
-}
 
 // Compares the UTF-8 form of every pattern of `group` with its Latin-1 form
 // on `text` (all ASCII) and with its lowered form (when it has one) on the

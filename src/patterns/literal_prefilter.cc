@@ -667,6 +667,7 @@ void LiteralPrefilter::Compile() {
   }
   atom_leaves_begin_.push_back(static_cast<uint32_t>(atom_leaves_.size()));
   scope_once_ = std::make_unique<std::once_flag[]>(static_cast<size_t>(count_));
+  scope_ready_ = std::make_unique<std::atomic<bool>[]>(static_cast<size_t>(count_));
   scopes_ = std::make_unique<Scope[]>(static_cast<size_t>(count_));
   unfiltered_ = static_cast<int>(always_.size());
   compiled_ = true;
@@ -761,11 +762,10 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
     for (int i = 0; i < count_; ++i) candidates->push_back(i);
     return;
   }
-  thread_local std::vector<int> found;
+  std::vector<int>& found = atoms->found;
   const std::string& folded = atoms->folded;
   const bool same_offsets = FoldForAtoms(text, &atoms->folded);
   atoms->same_offsets = same_offsets && folded.size() == text.size();
-  found.clear();
   // Offsets are 32-bit; the few texts whose folding moves them are searched
   // whole.
   const bool locate =
@@ -832,21 +832,22 @@ bool LiteralPrefilter::Witness(int node, std::vector<int>* out) const {
 
 // A pattern's scope: witness atoms from its requirement (every match holds
 // one), its barriers the ASCII bytes outside its alphabet. Not usable when
-// the pattern has no requirement or no barrier.
+// the pattern has no requirement or no barrier (the witness atoms are kept
+// when it has a requirement).
 LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
   Scope scope;
   const Pattern& p = *patterns_[static_cast<size_t>(i)];
   const int root = root_[static_cast<size_t>(i)];
-  std::bitset<128> alphabet;
-  if (root < 0 || p.options.literal() || p.options.posix_syntax() || !MatchAlphabet(p.text, &alphabet) ||
-      alphabet.all())
-    return scope;
+  if (root < 0) return scope;
   scope.atom_list.assign(witness_.begin() + witness_begin_[static_cast<size_t>(i)],
                          witness_.begin() + witness_begin_[static_cast<size_t>(i) + 1]);
   if (scope.atom_list.empty()) return scope;
   scope.atom_bits.assign((atoms_.size() + 63) / 64, 0);
   for (int a : scope.atom_list)
     scope.atom_bits[static_cast<size_t>(a) / 64] |= uint64_t{1} << (static_cast<size_t>(a) % 64);
+  std::bitset<128> alphabet;
+  if (p.options.literal() || p.options.posix_syntax() || !MatchAlphabet(p.text, &alphabet) || alphabet.all())
+    return scope;
   for (size_t c = 0; c < 128; ++c) scope.barrier[c] = !alphabet[c];
   scope.bounds = ReadMatchBounds(p.text, !p.options.case_sensitive());
   for (size_t c = 0; c < 256; ++c)
@@ -877,17 +878,40 @@ bool LiteralPrefilter::Holds(int root, const std::vector<int>& atoms) const {
 
 const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
   const auto k = static_cast<size_t>(i);
-  std::call_once(scope_once_[k], [&] { scopes_[k] = BuildScope(i); });
+  if (!scope_ready_[k].load(std::memory_order_acquire)) {
+    std::call_once(scope_once_[k], [&] {
+      scopes_[k] = BuildScope(i);
+      scope_ready_[k].store(true, std::memory_order_release);
+    });
+  }
   return scopes_[k];
+}
+
+bool LiteralPrefilter::WitnessFrom(int i, const TextAtoms& atoms, size_t pos) const {
+  if (!compiled_ || !atoms.same_offsets) return true;
+  const std::vector<uint64_t>& witness = ScopeOf(i).atom_bits;
+  if (witness.empty()) return true;
+  for (int a : atoms.found) {
+    const auto u = static_cast<size_t>(a);
+    if ((witness[u / 64] >> (u % 64) & 1) && atoms.folded.find(atoms_[u], pos) != std::string::npos)
+      return true;
+  }
+  return false;
 }
 
 bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece text, size_t pos,
                               re2::StringPiece* match) const {
   auto search = [&](size_t begin, size_t end) { return SearchRange(i, atoms, text, begin, end, match); };
-  if (!atoms.located || !compiled_ || text.data() != atoms.text.data() || text.size() != atoms.text.size())
+  const bool same_text = text.data() == atoms.text.data() && text.size() == atoms.text.size();
+  if (!atoms.located || !compiled_ || !same_text) {
+    if (pos > 0 && same_text && !WitnessFrom(i, atoms, pos)) return false;
     return search(pos, text.size());
+  }
   const Scope& scope = ScopeOf(i);
-  if (!scope.usable) return search(pos, text.size());
+  if (!scope.usable) {
+    if (pos > 0 && !WitnessFrom(i, atoms, pos)) return false;
+    return search(pos, text.size());
+  }
   // A match that starts at `pos` or later holds an occurrence of one of the
   // pattern's atoms that starts there or later, and lies in the barrier-free
   // run around it, within the reach of the pattern's match bounds

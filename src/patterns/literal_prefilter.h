@@ -225,8 +225,9 @@ class LiteralPrefilter {
   // Where the atoms of one text are, for Search.
   struct TextAtoms {
     std::string_view text;
-    bool ascii = false;    // every byte of `text` is ASCII
-    bool located = false;  // `at` holds every atom occurrence, by offset
+    std::vector<int> found;  // the atoms `text` holds, ascending
+    bool ascii = false;      // every byte of `text` is ASCII
+    bool located = false;    // `at` holds every atom occurrence, by offset
     std::vector<AtomMatcher::Occurrence> at;
     // the same, by atom and offset, when there are more than kScanOccurrences
     std::vector<AtomMatcher::Occurrence> by_atom;
@@ -244,6 +245,7 @@ class LiteralPrefilter {
     // known to be ASCII and no folded copy (keeps the buffers).
     void Reset(std::string_view t) {
       text = t;
+      found.clear();
       ascii = false;
       located = false;
       at.clear();
@@ -265,7 +267,10 @@ class LiteralPrefilter {
   static constexpr size_t kMaxLocated = size_t{1} << 16;
 
   // Equals regex(i).Match(text, pos, text.size(), RE2::UNANCHORED, match, 1):
-  // the leftmost match of pattern `i` that starts at `pos` or later. When
+  // the leftmost match of pattern `i` that starts at `pos` or later. A
+  // search from `pos` > 0 (the next match after one) that does not look at
+  // the located atoms (below) runs RE2 only when one of the pattern's
+  // witness atoms occurs from `pos` on (WitnessFrom). When
   // `atoms` are located for this text and the pattern allows it
   // (pattern_alphabet.h), only the runs of text free of the pattern's
   // barrier bytes around one of its atoms, within its match bounds of the
@@ -294,6 +299,11 @@ class LiteralPrefilter {
     bool check = false;              // the requirement asks more than a witness atom
   };
   const Scope& ScopeOf(int i) const;
+  // Whether `atoms.text` may hold a match of pattern `i` that starts at
+  // `pos` or later: false only when none of its witness atoms occurs in
+  // the folded text (which keeps the offsets) from `pos` on (every match
+  // holds one).
+  bool WitnessFrom(int i, const TextAtoms& atoms, size_t pos) const;
   Scope BuildScope(int i) const;
 
   struct Pattern {
@@ -363,6 +373,7 @@ class LiteralPrefilter {
   std::vector<uint32_t> atom_leaves_begin_;  // atom -> first entry in atom_leaves_
   std::vector<int> atom_leaves_;             // the nodes of the atom
   std::unique_ptr<std::once_flag[]> scope_once_;
+  std::unique_ptr<std::atomic<bool>[]> scope_ready_;  // scopes_[i] is built
   std::unique_ptr<Scope[]> scopes_;
   int count_ = 0;
   int unfiltered_ = 0;
