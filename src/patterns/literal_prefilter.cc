@@ -374,7 +374,8 @@ bool AtomMatcher::Find(std::string_view text, std::vector<int>* found, std::vect
   // The scan only notes where it reaches a state with atoms (the note is
   // written for every byte and kept when the state has atoms: no branch to
   // mispredict); the atoms of those states are checked after each block of
-  // text. Atoms found are bits, read out in increasing order.
+  // text. Atoms found are listed when first found; a few are sorted, more
+  // are read out of their bits (below), in increasing order either way.
   constexpr size_t kBlock = 4096;
   // (end of the prefix in the block << 16) | state; one array per half.
   uint32_t hit_a[kBlock / 2 + kMaxPrefix + 1];

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,7 @@ void AppendLexiconTokens(double score, double pos, double neg, std::string* out,
   // Each token copied with its length known at compile time (a choice
   // between two literals made a run-time strlen of the chosen one).
   auto put = [&](const auto& literal) {
+    static_assert(std::is_array_v<std::remove_reference_t<decltype(literal)>>, "a string literal");
     std::memcpy(buf + n, literal, sizeof(literal) - 1);
     n += sizeof(literal) - 1;
   };

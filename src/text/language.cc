@@ -168,6 +168,10 @@ struct PackedWord {
   bool operator==(const PackedWord& o) const { return lo == o.lo && hi == o.hi; }
 };
 
+// The eight-byte fast paths below read a text's first byte as the low byte
+// of a word.
+constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
 // The `n` bytes at `s` (0 < n <= 8), little-endian, the rest zero; reads
 // only those bytes.
 inline uint64_t LoadUpTo8(const char* s, size_t n) {
@@ -405,7 +409,7 @@ CueCounts CountCueWords(std::string_view text) {
     size_t j = i + 1;
     Cue c = kNoCue;
     uint64_t v = 0, others = 0;
-    if (i + 8 <= n) {
+    if (kLittleEndian && i + 8 <= n) {  // the word's first byte is v's low byte
       std::memcpy(&v, s + i, 8);
       others = ~CueWordBytes8(v) & 0x8080808080808080ull;
     }

@@ -23,11 +23,11 @@
 #include <utility>
 #include <vector>
 
-#include "text/redactor_runs.h"
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+
+#include "text/redactor_runs.h"
 #include "util/impl_access.h"
 #include "util/utf8_util.h"
 
@@ -1338,8 +1338,8 @@ constexpr char kPhoneLocalRe[] =
 
 // The detectors whose matches hold nothing but digits, the separators
 // ' ' . - / _ ( ) + and the dashes U+2010..2015: each match lies in one run
-// of those bytes that holds a digit (internal::NumericRuns), and only the
-// runs are searched.
+// of those bytes that holds at least kNumericMatchDigits digits
+// (internal::NumericRuns), and only those runs are searched.
 const char* const kNumericPatterns[] = {kPhoneNanpRe,     kPhoneIntlRe, kCardRe,       kSsnRe,
                                         kPhone00Re,       kPhoneNineRe, kPhoneParenRe, kPhoneArea2Re,
                                         kPhoneNationalRe, kIpv4Re};

@@ -33,7 +33,7 @@ using ByteRanges = std::vector<std::pair<uint32_t, uint32_t>>;
 bool IsNumericRunByte(unsigned char c);
 
 // The fewest digits a match of a numeric detector holds (the nine-digit
-// pattern's "2d 1"; the others hold more).
+// pattern's "2d 1", the international one's "+1 2 3"; the others hold more).
 constexpr size_t kNumericMatchDigits = 3;
 
 // Replaces `runs` with the maximal runs of IsNumericRunByte bytes of `text`

@@ -437,8 +437,9 @@ void BlankNonWords(std::string_view text, const std::vector<SocialSpan>& social,
   size_t i = 0;
   auto word_end = [&](size_t pos) {  // end of the run of word characters at pos
     while (pos < n) {
-      // ASCII word bytes eight at a time, up to the first other byte.
-      for (; pos + 8 <= n; pos += 8) {
+      // ASCII word bytes eight at a time, up to the first other byte (the
+      // lowest byte of the word is the first: little-endian only).
+      for (; __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && pos + 8 <= n; pos += 8) {
         uint64_t v;
         std::memcpy(&v, t + pos, 8);
         if (const uint64_t others = ~AsciiWordBytes8(v) & 0x8080808080808080ull) {
