@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "sentiment/sentiment_internal.h"
 #include "sentiment/sentiment_lexicon.h"
 #include "sentiment/sentiment_model.h"
 #include "sentiment/sentiment_scan.h"
@@ -1104,4 +1105,199 @@ TEST_CASE("Scanner: every emoticon of the lexicon is found at the start of a chu
     }
   }
   CHECK(checked > 50);
+}
+
+namespace {
+
+// Empty when `a` and `b` are the same verdict bit for bit; else what differs.
+std::string SentimentDifference(const voc::Sentiment& a, const voc::Sentiment& b) {
+  auto same = [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; };
+  if (a.label != b.label) return "label";
+  if (!same(a.score, b.score)) return "score";
+  if (!same(a.confidence, b.confidence)) return "confidence";
+  if (a.unscored != b.unscored) return "unscored";
+  if (a.evidence.size() != b.evidence.size()) return "evidence count";
+  for (size_t i = 0; i < a.evidence.size(); ++i) {
+    const voc::EvidenceSpan& x = a.evidence[i];
+    const voc::EvidenceSpan& y = b.evidence[i];
+    if (x.begin != y.begin || x.end != y.end || x.source != y.source || !same(x.weight, y.weight))
+      return "evidence " + std::to_string(i);
+  }
+  return "";
+}
+
+// Empty when `a` and `b` are the same result bit for bit (document,
+// sentences, the blend's parts); else where they differ.
+std::string ResultDifference(const voc::SentimentResult& a, const voc::SentimentResult& b) {
+  std::string d = SentimentDifference(a.document, b.document);
+  if (!d.empty()) return "document " + d;
+  const double parts_a[] = {a.lexicon_score,          a.lexicon_positive,       a.lexicon_negative,
+                            a.model_probabilities[0], a.model_probabilities[1], a.model_probabilities[2]};
+  const double parts_b[] = {b.lexicon_score,          b.lexicon_positive,       b.lexicon_negative,
+                            b.model_probabilities[0], b.model_probabilities[1], b.model_probabilities[2]};
+  if (a.has_model != b.has_model || std::memcmp(parts_a, parts_b, sizeof parts_a) != 0) return "blend parts";
+  if (a.sentences.size() != b.sentences.size()) return "sentence count";
+  for (size_t s = 0; s < a.sentences.size(); ++s) {
+    if (a.sentences[s].begin != b.sentences[s].begin || a.sentences[s].end != b.sentences[s].end)
+      return "sentence " + std::to_string(s) + " range";
+    d = SentimentDifference(a.sentences[s].sentiment, b.sentences[s].sentiment);
+    if (!d.empty()) return "sentence " + std::to_string(s) + " " + d;
+  }
+  return "";
+}
+
+// Random texts for the lookup keys of the sentiment scorer: lexicon words
+// and phrases, the words it treats apart, stretched words, apostrophes,
+// capitals in every place, non-ASCII letters, punctuation and symbols.
+class KeyTexts {
+ public:
+  KeyTexts() {
+    for (size_t i = 0; i < voc::sentiment_internal::kLexiconTermCount; ++i) {
+      const std::string term = voc::sentiment_internal::kLexiconTerms[i].term;
+      (term.find(' ') == std::string::npos ? terms_ : phrases_).push_back(term);
+    }
+  }
+
+  std::string Next() {
+    std::string text;
+    const size_t words = 1 + Below(24);
+    for (size_t k = 0; k < words; ++k) {
+      if (k > 0) text += Below(3) > 0 ? std::string(" ") : Pick(kSeparators);
+      text += Cased(Marked(Word()));
+    }
+    if (Below(2) > 0) text += Pick(kSeparators);
+    return text;
+  }
+
+ private:
+  // Negations, boosters, contrast words and the words Score reads apart
+  // ("well", "like", "too", "pretty", "have" and their neighbours).
+  static constexpr const char* kSpecial[] = {
+      "well",  "like",    "too",    "pretty", "not",      "no",    "never",  "don't",  "dont",     "didn't",
+      "can't", "won’t",   "isn’t",  "very",   "really",   "so",    "quite",  "but",    "however",  "though",
+      "would", "could",   "should", "have",   "would've", "i",     "we",     "you",    "they",     "do",
+      "did",   "totally", "just",   "as",     "at",       "least", "only",   "doubt",  "mind",     "nothing",
+      "made",  "big",     "long",   "the",    "and",      "with",  "hardly", "barely", "slightly", "it's"};
+  // Those words with the neighbours that decide what they are.
+  static constexpr const char* kPairs[] = {
+      "works very well",  "as well",    "well made",  "so pretty", "pretty good",   "very pretty",
+      "i really like",    "looks like", "don't like", "too big",   "too expensive", "not too long",
+      "would have liked", "not only",   "at least",   "no doubt",  "never mind"};
+  static constexpr const char* kForeign[] = {"café",   "CAFÉ",  "naïve", "Über",  "straße", "señor",
+                                             "déçu",   "Échec", "très",  "bien",  "плохо",  "отлично",
+                                             "größte", "ÇA",    "ñoño",  "mañana"};
+  static constexpr const char* kSeparators[] = {", ", ". ",   "! ",   "!!! ", "? ",    " - ",
+                                                "; ", "... ", " :) ", " :( ", " 😀 ",   " 😡 ",
+                                                "\n", "",     "'",    " ’",   " 9/10 "};
+  static constexpr const char* kQuotes[] = {"'", "’", "‘"};
+
+  size_t Below(size_t n) {
+    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state_ >> 33) % n;
+  }
+  template <size_t N>
+  std::string Pick(const char* const (&list)[N]) {
+    return list[Below(N)];
+  }
+
+  // A word (or a phrase) as the lexicon or the scorer knows it.
+  std::string Word() {
+    const size_t kind = Below(11);
+    if (kind < 3) return terms_[Below(terms_.size())];
+    if (kind < 5) return Pick(kSpecial);
+    if (kind < 6) return Pick(kPairs);
+    if (kind < 7) return phrases_[Below(phrases_.size())];
+    if (kind < 8) return Pick(kForeign);
+    if (kind < 9) return Stretched(Below(2) ? Pick(kSpecial) : terms_[Below(terms_.size())]);
+    return Below(2) ? "service" : "agent";
+  }
+
+  // `w` with one of its ASCII letters said three to seven times ("sooooo").
+  std::string Stretched(std::string w) {
+    const size_t at = Below(w.size());
+    if (!std::isalpha(static_cast<unsigned char>(w[at]))) return w;
+    return w.insert(at, 2 + Below(5), w[at]);
+  }
+
+  // `w`, an ASCII word, sometimes with a straight or curly quote inside or at either end.
+  std::string Marked(std::string w) {
+    if (Below(8) > 0 || std::any_of(w.begin(), w.end(), [](char c) { return c & 0x80; })) return w;
+    return w.insert(Below(w.size() + 1), Pick(kQuotes));
+  }
+
+  // `w` as it is, with a capital first or last letter, in capitals, or in a
+  // random mix of cases (ASCII letters only).
+  std::string Cased(std::string w) {
+    auto upper = [](char& c) { c = static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
+    switch (Below(8)) {
+      case 0:
+        upper(w.front());
+        break;
+      case 1:
+        upper(w.back());
+        break;
+      case 2:
+        for (char& c : w) upper(c);
+        break;
+      case 3:
+        for (char& c : w)
+          if (Below(2)) upper(c);
+        break;
+      default:
+        break;
+    }
+    return w;
+  }
+
+  uint64_t state_ = 2026;
+  std::vector<std::string> terms_;
+  std::vector<std::string> phrases_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "Sentiment: a word's key read in place or copied by eight bytes scores as the key built byte by byte") {
+  // The scanner marks words plain (no apostrophe) and lower (plain, no ASCII
+  // capital); Score reads a lower word in place as its key and copies a
+  // plain one lower-cased eight bytes at a time. With the marks cleared every
+  // key is built byte by byte: the results must be the same, bit for bit.
+  voc::SentimentOptions with_model;
+  with_model.model_path = std::string(VOC_SOURCE_DIR) + "/models/sentiment.vocm";
+  auto model = voc::SentimentAnalyzer::Create(with_model);
+  REQUIRE_MESSAGE(model.ok(), model.status().ToString());
+  REQUIRE((*model)->has_model());
+  voc::sentiment_internal::Scanner scanner;
+  std::vector<voc::sentiment_internal::Token> tokens;
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  std::vector<voc::internal::SocialSpan> social;
+  KeyTexts texts;
+  size_t lower = 0, plain = 0, quoted = 0, polar = 0;
+  for (int round = 0; round < 4000; ++round) {
+    const std::string text = texts.Next();
+    CAPTURE(text);
+    scanner.Scan(text, &tokens, &sentences, &social);
+    for (const voc::SentimentAnalyzer* analyzer :
+         {&Lexicon(), static_cast<const voc::SentimentAnalyzer*>(model->get())}) {
+      const voc::SentimentResult fast =
+          voc::internal::ScoreScanned(*analyzer, text, tokens, sentences, social);
+      // The marked tokens score as Analyze does.
+      REQUIRE(ResultDifference(fast, analyzer->Analyze(text)) == "");
+      std::vector<voc::sentiment_internal::Token> unmarked = tokens;
+      for (auto& t : unmarked) t.plain = t.lower = false;
+      const voc::SentimentResult slow =
+          voc::internal::ScoreScanned(*analyzer, text, unmarked, sentences, social);
+      CHECK(ResultDifference(fast, slow) == "");
+      polar += !fast.document.evidence.empty();
+    }
+    for (const auto& t : tokens) {
+      if (t.kind != voc::sentiment_internal::TokenKind::kWord) continue;
+      ++(t.lower ? lower : t.plain ? plain : quoted);
+    }
+  }
+  // Every path is taken, and most texts have evidence to compare.
+  CHECK(lower > 15000);
+  CHECK(plain > 10000);
+  CHECK(quoted > 2500);
+  CHECK(polar > 6000);
 }

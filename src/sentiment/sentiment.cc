@@ -468,6 +468,15 @@ SentimentResult internal::AnalyzeKeepingSocial(const SentimentAnalyzer& analyzer
   return out;
 }
 
+SentimentResult internal::ScoreScanned(const SentimentAnalyzer& analyzer, std::string_view text,
+                                       const std::vector<si::Token>& tokens,
+                                       const std::vector<std::pair<uint32_t, uint32_t>>& sentences,
+                                       const std::vector<SocialSpan>& social) {
+  SentimentResult out;
+  ImplOf(analyzer).Score(text, tokens, sentences, &out, /*lexicon_only=*/false, &social);
+  return out;
+}
+
 SentimentResult SentimentAnalyzer::Analyze(std::string_view text) const {
   thread_local std::vector<internal::SocialSpan> social;
   return internal::AnalyzeKeepingSocial(*this, text, &social);
