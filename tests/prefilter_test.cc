@@ -509,6 +509,92 @@ TEST_CASE("LiteralPrefilter: Search from every offset equals RE2 from there, the
   CHECK(short_searches > 1000);
 }
 
+TEST_CASE(
+    "LiteralPrefilter: Search from every offset equals RE2 on literal-option, dot-all and optional "
+    "patterns") {
+  // Patterns whose scope Search cannot use (the literal option; patterns
+  // every byte may appear in a match of), patterns without a requirement
+  // (every text a candidate) and ones with an empty alternative, in random
+  // texts of few letters where they match often: short texts (the atoms not
+  // located) and long ones (located), each searched from every offset.
+  struct Case {
+    std::string pattern;
+    bool literal;
+    bool fold;  // case-insensitive
+  };
+  const std::vector<Case> cases = {{"foo", true, false},          {"a.b", true, false},
+                                   {"FOO", true, true},           {"bar", true, true},
+                                   {"x.y", true, false},          {"(ab)*", true, false},
+                                   {"ob", true, false},           {"(?s)foo.*bar", false, false},
+                                   {"foo.*bar", false, false},    {"(?s)f.{0,3}bar", false, false},
+                                   {"(?is).oof", false, false},   {"(?s)[\\s\\S]boa", false, false},
+                                   {"x.y", false, false},         {"[^a]b", false, false},
+                                   {"[^a]bar", false, false},     {"[^o]{2}boa", false, false},
+                                   {"a?", false, false},          {"(?:foo|)bar", false, false},
+                                   {"(?:foo|)", false, false},    {"(?i)(?:foo||bar)ab", false, false},
+                                   {"(?:|x|y)foo", false, false}, {"\\bfoo\\b", false, true},
+                                   {"(?m)^bar$", false, false},   {"(?s)foo.*", false, false}};
+  LiteralPrefilter prefilter;
+  std::vector<std::unique_ptr<RE2>> res;
+  for (const Case& c : cases) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_literal(c.literal);
+    o.set_case_sensitive(!c.fold);
+    std::string error;
+    CAPTURE(c.pattern);
+    REQUIRE(prefilter.Add(c.pattern, o, &error) == static_cast<int>(res.size()));
+    res.push_back(std::make_unique<RE2>(c.pattern, o));
+    REQUIRE(res.back()->ok());
+  }
+  prefilter.Compile();
+  // Letters of the patterns, whole atoms, separators, and a letter that
+  // folds to as many bytes (É); in every eighth text one that does not
+  // (KELVIN SIGN: the folded text's offsets differ, so no witness check).
+  const std::vector<std::string> pieces = {"a", "b",   "o",   "f",   "r",   "x",   "y",   "A",
+                                           "B", "O",   "F",   " ",   ".",   "\n",  "(",   ")",
+                                           "*", "foo", "bar", "BAR", "boa", "a.b", "x.y", "\xC3\x89"};
+  std::mt19937 rng(11);
+  const int rounds = kSanitized ? 100 : 800;
+  size_t searches[2][2] = {};  // [located][found]
+  LiteralPrefilter::TextAtoms atoms;
+  std::vector<int> candidates;
+  for (int round = 0; round < rounds; ++round) {
+    // Every fourth text long enough to locate its atoms.
+    const size_t length = round % 4 == 3 ? LiteralPrefilter::kLocateBytes + rng() % 120 : rng() % 90;
+    std::string text;
+    while (text.size() < length) text += pieces[rng() % pieces.size()];
+    if (round % 8 == 5) text.insert(text.size() / 2, "\xE2\x84\xAA");
+    prefilter.Candidates(text, &candidates, &atoms);
+    REQUIRE(atoms.located == (text.size() >= LiteralPrefilter::kLocateBytes));
+    const re2::StringPiece in(text);
+    CAPTURE(text);
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const bool candidate = std::binary_search(candidates.begin(), candidates.end(), static_cast<int>(i));
+      CAPTURE(cases[i].pattern);
+      for (size_t pos = 0; pos <= text.size(); ++pos) {
+        re2::StringPiece want, got;
+        const bool w = res[i]->Match(in, pos, text.size(), RE2::UNANCHORED, &want, 1);
+        CAPTURE(pos);
+        REQUIRE((candidate || !w));
+        if (!candidate) continue;  // the pipeline searches candidates only
+        const bool g = prefilter.Search(static_cast<int>(i), atoms, in, pos, &got);
+        REQUIRE(g == w);
+        if (w) {
+          REQUIRE(got.data() == want.data());
+          REQUIRE(got.size() == want.size());
+        }
+        ++searches[atoms.located][w];
+      }
+    }
+  }
+  // Both outcomes, in texts located and not.
+  CHECK(searches[0][0] > 1000);
+  CHECK(searches[0][1] > 1000);
+  CHECK(searches[1][0] > 1000);
+  CHECK(searches[1][1] > 1000);
+}
+
 TEST_CASE("Signal cue prefilter: candidates include every matching cue") {
   RE2::Options opt = voc::internal::SignalCueOptions();
   RegexSetGroup group(opt);
