@@ -734,3 +734,115 @@ TEST_CASE("FitPlatt: rows grouped by equal scores give the doubles of one score 
       CHECK(grouped.first != 1.0);  // a fit, not the answer for a single class
   }
 }
+
+namespace {
+
+// The reference for FitPlatt: the per-row fit it replaced (theme_adapter.cc
+// before rows were grouped by score, commit 77d9792), as it was: row i's
+// score is x[i], and each row computes its own exp and log1p.
+double OldSigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+std::pair<double, double> OldFitPlatt(const std::vector<double>& x, const std::vector<int>& y) {
+  double npos = 0, nneg = 0;
+  for (int v : y) (v ? npos : nneg) += 1;
+  if (npos == 0 || nneg == 0) return {1.0, 0.0};
+  const double hi = (npos + 1) / (npos + 2), lo = 1 / (nneg + 2);
+  double a = 1.0, b = 0.0;
+  auto loss = [&](double A, double B) {
+    double l = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double t = y[i] ? hi : lo, z = A * x[i] + B;
+      // log(1 + e^z) - t z, computed stably.
+      l += (z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - t * z;
+    }
+    return l;
+  };
+  double cur = loss(a, b);
+  for (int it = 0; it < 100; ++it) {
+    double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double t = y[i] ? hi : lo, p = OldSigmoid(a * x[i] + b), d = p - t, w = p * (1 - p);
+      ga += d * x[i], gb += d;
+      haa += w * x[i] * x[i], hab += w * x[i], hbb += w;
+    }
+    const double det = haa * hbb - hab * hab;
+    if (!(std::fabs(det) > 1e-12)) break;
+    const double da = -(hbb * ga - hab * gb) / det, db = -(haa * gb - hab * ga) / det;
+    double step = 1.0, next = cur;
+    while (step > 1e-6) {
+      next = loss(a + step * da, b + step * db);
+      if (next < cur) break;
+      step /= 2;
+    }
+    if (step <= 1e-6) break;
+    a += step * da, b += step * db;
+    if (cur - next < 1e-10 * (1 + std::fabs(cur))) {
+      cur = next;
+      break;
+    }
+    cur = next;
+  }
+  return {a, b};
+}
+
+bool SameDoubles(const std::pair<double, double>& u, const std::pair<double, double>& v) {
+  return std::memcmp(&u.first, &v.first, sizeof(double)) == 0 &&
+         std::memcmp(&u.second, &v.second, sizeof(double)) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("FitPlatt: grouped scores give the doubles of the per-row fit it replaced") {
+  // Random groups of rows (some groups sharing a score, some with no row),
+  // of 0 to 400 rows; scores the adapter's logits of probabilities (the
+  // clamped extremes among them) or far beyond them; labels of one class
+  // only, following the score, or independent of it.
+  std::mt19937 rng(17);
+  const double clamp = std::log((1.0 - 1e-9) / 1e-9);
+  int fits = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    CAPTURE(trial);
+    const size_t rows = trial % 50 == 0 ? rng() % 3 : rng() % 401;
+    const size_t groups = 1 + rng() % (rows < 60 ? rows + 1 : 60);
+    // A pool of few values, so that groups tie.
+    std::vector<double> pool(1 + rng() % 6);
+    for (double& v : pool) {
+      switch (rng() % 6) {
+        case 0:
+          v = rng() % 2 ? clamp : -clamp;
+          break;
+        case 1:
+          v = (rng() % 2 ? 1.0 : -1.0) * (30.0 + (rng() % 720));
+          break;
+        case 2:
+          v = 0.0;
+          break;
+        default: {
+          const double p = (1 + rng() % 999999) / 1e6;
+          v = std::log(p / (1 - p));
+        }
+      }
+    }
+    std::vector<double> x(groups);
+    for (double& v : x) v = pool[rng() % pool.size()];
+    std::vector<uint32_t> of(rows);
+    std::vector<double> per_row(rows);
+    std::vector<int> y(rows);
+    const unsigned labels = rng() % 4;  // 0: all negative, 1: all positive, 2: by score, 3: random
+    for (size_t i = 0; i < rows; ++i) {
+      of[i] = static_cast<uint32_t>(rng() % groups);
+      per_row[i] = x[of[i]];
+      const unsigned share = labels == 2 ? (per_row[i] > 0 ? 75u : 15u) : 50u;
+      y[i] = labels < 2 ? static_cast<int>(labels) : (rng() % 100 < share ? 1 : 0);
+    }
+    CAPTURE(rows);
+    CAPTURE(groups);
+    const auto want = OldFitPlatt(per_row, y);
+    CHECK(SameDoubles(voc::internal::FitPlatt(x, of, y), want));
+    std::vector<uint32_t> one_each(rows);
+    for (size_t i = 0; i < rows; ++i) one_each[i] = static_cast<uint32_t>(i);
+    CHECK(SameDoubles(voc::internal::FitPlatt(per_row, one_each, y), want));
+    fits += want.first != 1.0 || want.second != 0.0;
+  }
+  CHECK(fits > 1000);  // most inputs were fitted, not answered for one class
+}
