@@ -510,7 +510,7 @@ TEST_CASE("LiteralPrefilter: Search from every offset equals RE2 from there, the
 }
 
 TEST_CASE(
-    "LiteralPrefilter: Search from every offset equals RE2 on literal-option, dot-all and optional "
+    "LiteralPrefilter: Search from every offset equals RE2 on literal-option and dot-all and optional "
     "patterns") {
   // Patterns whose scope Search cannot use (the literal option; patterns
   // every byte may appear in a match of), patterns without a requirement
