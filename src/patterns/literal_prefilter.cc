@@ -212,17 +212,11 @@ std::string LowercaseSearchPattern(std::string_view pattern, bool fold_case) {
 }
 
 void LowercaseAscii(std::string_view text, char* out) {
-  // Eight bytes at a time: a byte below 0x80 plus 0x80 - 'A' reaches the
-  // top bit when it is 'A' or above, plus 0x80 - 'Z' - 1 when it is above
-  // 'Z' (no sum carries into the next byte); 0x20 is the top bit >> 2.
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kTop = 0x80 * kOnes;
   size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
+  for (; i + 8 <= text.size(); i += 8) {  // eight bytes at a time
     uint64_t w;
     std::memcpy(&w, text.data() + i, 8);
-    const uint64_t upper = (w + (0x80 - 'A') * kOnes) & ~(w + (0x80 - 'Z' - 1) * kOnes) & kTop;
-    w |= upper >> 2;
+    w = LowerAsciiBytes(w);
     std::memcpy(out + i, &w, 8);
   }
   for (; i < text.size(); ++i) {

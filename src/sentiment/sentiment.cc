@@ -15,6 +15,7 @@
 #include "sentiment/sentiment_model.h"
 #include "sentiment/sentiment_scan.h"
 #include "text/segment.h"
+#include "util/utf8_util.h"
 
 namespace voc {
 
@@ -199,15 +200,6 @@ constexpr uint64_t kHighs = 0x8080808080808080ULL;
 inline uint64_t HasByte(uint64_t x, unsigned char b) {
   const uint64_t y = x ^ (kOnes * b);
   return (y - kOnes) & ~y & kHighs;
-}
-
-// `x` with each byte 'A'-'Z' lower-cased; other bytes as they are.
-inline uint64_t LowerAsciiBytes(uint64_t x) {
-  const uint64_t low7 = x & ~kHighs;
-  const uint64_t at_least_a = low7 + kOnes * (0x80 - 'A');   // high bit: >= 'A'
-  const uint64_t above_z = low7 + kOnes * (0x80 - 'Z' - 1);  // high bit: > 'Z'
-  const uint64_t upper = at_least_a & ~above_z & ~x & kHighs;
-  return x | (upper >> 2);
 }
 
 // Working arrays of Impl::Score, reused by each thread.
@@ -633,7 +625,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       while (p < t.end && size_t{p} + 8 <= text.size()) {
         uint64_t x;
         std::memcpy(&x, s + p, 8);
-        x = LowerAsciiBytes(x);
+        x = internal::LowerAsciiBytes(x);
         std::memcpy(o, &x, 8);
         const uint32_t take = std::min<uint32_t>(8, t.end - p);
         o += take;
@@ -648,7 +640,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       const uint32_t take = std::min<uint32_t>(8, t.end - p);
       const uint64_t in_token = take == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * take)) - 1;
       if ((HasByte(x, 0xE2) | HasByte(x, '\'')) & in_token) break;
-      x = LowerAsciiBytes(x);
+      x = internal::LowerAsciiBytes(x);
       std::memcpy(o, &x, 8);
       o += take;
       p += take;

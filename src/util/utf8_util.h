@@ -27,6 +27,18 @@ inline bool IsAsciiBytes(std::string_view s) {
   return true;
 }
 
+// The eight bytes `x` with each byte 'A'-'Z' lower-cased and every other
+// byte (bytes >= 0x80 too) as it is. Per byte, below 0x80: plus 0x80 - 'A'
+// reaches the high bit when it is 'A' or above, plus 0x80 - 'Z' - 1 when it
+// is above 'Z' (no sum carries into the next byte); 0x20 is the high bit >> 2.
+inline uint64_t LowerAsciiBytes(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const uint64_t low7 = x & ~kHighs;
+  const uint64_t upper = (low7 + kOnes * (0x80 - 'A')) & ~(low7 + kOnes * (0x80 - 'Z' - 1)) & ~x & kHighs;
+  return x | (upper >> 2);
+}
+
 // Decodes one code point of `s` at `*pos` and advances `*pos`. A malformed or
 // truncated sequence yields U+FFFD and advances past its maximal valid prefix
 // (at least one byte), as the Unicode standard recommends; `*invalid` is set.
