@@ -499,3 +499,87 @@ TEST_CASE("RedactOwned gives what Redact gives") {
   CHECK(masked > 500);
   CHECK(folded > 300);
 }
+
+// The account detectors place their group from the whole match
+// (AccountGroupStart, HashIdGroupStart) instead of RE2's group search:
+// where they answer, the answer must be RE2's, with either compilation the
+// redactor uses (UTF-8, and Latin-1 on ASCII ranges).
+TEST_CASE("Redactor: the account detectors' group found from the whole match is RE2's group") {
+  // Pieces by kind, one kind picked per piece: keywords, the words after
+  // them, separators, digits, and bytes that may stand before the number.
+  static const std::vector<std::vector<std::string>> kKinds = {
+      {"order", "ord", "ref", "reference", "acct", "account", "a/c", "sort code", "driver's license", "bill"},
+      {"no", "number", "id", "is", "the", "e", "ab", "x", "K"},
+      {" ", " ", ":", "#", ".", "-", "\t", "&", "# "},
+      {"1", "12", "123", "0042", "12345678", "00108", "555"},
+      {"\xE2\x84\xAA" /* KELVIN SIGN */, "\xC5\xBF" /* LONG S */, "\xC3\xA9", "-", "x-", "ab"}};
+  struct Case {
+    std::string pattern;
+    bool (*locate)(std::string_view, size_t*);
+  };
+  const Case cases[] = {{voc::internal::AccountPattern(), voc::internal::AccountGroupStart},
+                        {voc::internal::HashIdPattern(), voc::internal::HashIdGroupStart}};
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<size_t> kind(0, kKinds.size() - 1);
+  for (const Case& c : cases) {
+    RE2::Options utf8, latin1;
+    utf8.set_log_errors(false);
+    latin1.set_log_errors(false);
+    latin1.set_encoding(RE2::Options::EncodingLatin1);
+    const RE2 a(c.pattern, utf8), b(c.pattern, latin1);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    size_t placed = 0, refused = 0;
+    // Texts whose group starts before the digits or after an earlier
+    // number, then random ones.
+    const std::vector<std::string> fixed = {"orderx-123",
+                                            "refe-12345",
+                                            "order 12 345",
+                                            "ref\xE2\x84\xAA"
+                                            "12345",
+                                            "order no-12345",
+                                            "bill #ab-123456",
+                                            "# 00108"};
+    for (int t = 0; t < 6000 + static_cast<int>(fixed.size()); ++t) {
+      std::string text = t < static_cast<int>(fixed.size()) ? fixed[static_cast<size_t>(t)] : "";
+      // Mostly the patterns' shape: any pieces, a keyword, words and
+      // separators, digits, any pieces.
+      const auto add = [&](size_t k) {
+        const std::vector<std::string>& pieces = kKinds[k];
+        text += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng)];
+      };
+      if (text.empty()) {
+        for (int k = t % 3; k > 0; --k) add(kind(rng));
+        add(0);
+        for (int k = t % 4; k > 0; --k) add(k % 2 == 0 ? 1 : 2);
+        for (int k = t % 5 / 2; k > 0; --k) add(t % 7 == 0 ? 4 : 2);
+        add(3);
+        for (int k = t % 4; k > 0; --k) add(kind(rng));
+      }
+      const bool ascii = std::all_of(text.begin(), text.end(), [](char ch) { return (ch & 0x80) == 0; });
+      for (const RE2* re : {&a, &b}) {
+        if (re == &b && !ascii) continue;
+        re2::StringPiece in(text), groups[2];
+        for (size_t pos = 0; pos < text.size(); ++pos) {
+          if (!re->Match(in, pos, text.size(), RE2::UNANCHORED, groups, 2)) break;
+          const std::string_view whole(groups[0].data(), groups[0].size());
+          size_t group_b = 0;
+          if (c.locate(whole, &group_b)) {
+            INFO("pattern " << c.pattern << " text '" << text << "' match '" << whole << "'");
+            CHECK(groups[1].data() == groups[0].data() + group_b);
+            CHECK(groups[1].data() + groups[1].size() == groups[0].data() + groups[0].size());
+            ++placed;
+          } else {
+            ++refused;
+          }
+          pos = static_cast<size_t>(groups[0].data() - text.data());
+        }
+      }
+    }
+    // Both answers occur (the account pattern's refusals are the letters,
+    // '-' and non-ASCII bytes before the digits, and digits before them).
+    const bool account = c.locate == voc::internal::AccountGroupStart;
+    CHECK(placed > (account ? 1000u : 200u));
+    if (account) CHECK(refused > 100);
+  }
+}

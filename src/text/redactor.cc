@@ -1167,6 +1167,9 @@ enum Need : unsigned {
 using Validator = size_t (*)(const Ctx&, size_t, size_t);
 // Validates a match and may narrow it at either end; false rejects it.
 using RangeValidator = bool (*)(const Ctx&, size_t*, size_t*);
+// Where a detector's capture group starts in its whole match (the group ends
+// where the match ends); false when the match alone does not tell.
+using GroupLocator = bool (*)(std::string_view match, size_t* group_begin);
 
 struct Detector {
   PiiKind kind;
@@ -1177,6 +1180,11 @@ struct Detector {
   unsigned need = kNeedNone;
   Validator validate = nullptr;
   RangeValidator validate_range = nullptr;
+  // For a pattern whose group ends its match: the group found from the
+  // whole match, which RE2 finds with its DFAs alone, without the
+  // backtracking search that places groups (most of a short text's cost of
+  // the account pattern). Where it cannot tell, RE2 places the group.
+  GroupLocator locate_group = nullptr;
   int priority = 0;  // lower wins among equal spans
   // After a rejected match, resume the search after it rather than one byte
   // further: for unbounded patterns (URLs) whose sub-matches cannot pass
@@ -1660,6 +1668,42 @@ std::vector<std::string> NumericPatterns() {
 }
 
 std::string EmailPattern() { return kEmailRe; }
+std::string AccountPattern() { return kAccountRe; }
+std::string HashIdPattern() { return kHashIdRe; }
+
+// kAccountRe is a keyword, words and separators (no digit among them: the
+// keywords, the words and [\s:#.\-] have none), then the group:
+// [A-Za-z]{0,4}-?[0-9]... The group's first digit is then the match's first
+// digit; when all the match's digits end it, the group starts at that digit
+// or at the letters and '-' right before it. When the byte before the digits
+// is neither of those (nor part of a character that (?i) may fold to a
+// letter, as KELVIN SIGN: every byte >= 0x80 is refused), the group is
+// exactly the digits.
+bool AccountGroupStart(std::string_view match, size_t* group_begin) {
+  size_t d = match.size();
+  while (d > 0 && IsDigit(match[d - 1])) --d;
+  if (d == 0 || d == match.size()) return false;
+  if (std::any_of(match.begin(), match.begin() + static_cast<std::ptrdiff_t>(d), IsDigit)) return false;
+  const auto before = static_cast<unsigned char>(match[d - 1]);
+  if (before >= 0x80 || before == '-' || IsAlpha(static_cast<char>(before))) return false;
+  *group_begin = d;
+  return true;
+}
+
+// kHashIdRe is an optional byte other than '&' and '#' (or a character, in
+// UTF-8), '#', an optional white space byte ([\t\n\f\r ]), then the group,
+// which starts with a letter or a digit: the group starts after the match's
+// one '#' and the white space byte after it, if any.
+bool HashIdGroupStart(std::string_view match, size_t* group_begin) {
+  size_t i = match.find('#');
+  if (i == std::string_view::npos) return false;
+  ++i;
+  if (i < match.size() &&
+      (match[i] == ' ' || match[i] == '\t' || match[i] == '\n' || match[i] == '\f' || match[i] == '\r'))
+    ++i;
+  *group_begin = i;
+  return true;
+}
 
 std::string ExistingMaskPattern(const std::string& mask_names) {
   return R"(\{\$[0-9][0-9,]*(?:\.[0-9]*)?\}|\{\{[^{}\r\n]{1,80}\}\}|\[(?:)" + mask_names +
@@ -1789,12 +1833,14 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RedactorOptions& option
     VOC_RETURN_IF_ERROR(
         im->Add(PiiKind::kIp, "ip", "[IP]", kIpv6Re, 0, kNeedDigit | kNeedColon, ValidIpv6, 7));
   }
-  if (o.account)
+  if (o.account) {
     VOC_RETURN_IF_ERROR(
         im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kAccountRe, 1, kNeedDigit, ValidAccount, 5));
-  if (o.account)
+    im->detectors.back().locate_group = internal::AccountGroupStart;
     VOC_RETURN_IF_ERROR(
         im->Add(PiiKind::kAccount, "account", "[ACCOUNT]", kHashIdRe, 1, kNeedDigit, ValidAccount, 5));
+    im->detectors.back().locate_group = internal::HashIdGroupStart;
+  }
   if (o.address) {
     VOC_RETURN_IF_ERROR(im->Add(PiiKind::kAddress, "address", "[ADDRESS]", kAddressSuffixRe, 0,
                                 kNeedDigit | kNeedStreet, nullptr, 5));
@@ -1985,7 +2031,16 @@ std::vector<Candidate> Redactor::Impl::Find(std::string_view text, bool first_on
           internal::IsAsciiBytes(text.substr(range_b, range_e - range_b)) ? d.AsciiRe() : nullptr;
       const RE2& re = ascii != nullptr ? *ascii : d.Re();
       size_t pos = range_b;
-      while (pos < range_e && re.Match(in, pos, range_e, RE2::UNANCHORED, groups, ngroups)) {
+      while (pos < range_e &&
+             re.Match(in, pos, range_e, RE2::UNANCHORED, groups, d.locate_group != nullptr ? 1 : ngroups)) {
+        if (d.locate_group != nullptr) {
+          size_t group_b = 0;
+          if (d.locate_group(std::string_view(groups[0].data(), groups[0].size()), &group_b)) {
+            groups[d.group] = re2::StringPiece(groups[0].data() + group_b, groups[0].size() - group_b);
+          } else if (!re.Match(in, pos, range_e, RE2::UNANCHORED, groups, ngroups)) {
+            break;  // the same search as above: it matches again
+          }
+        }
         const re2::StringPiece& g = groups[d.group];
         const size_t whole_b = static_cast<size_t>(groups[0].data() - text.data());
         if (g.data() == nullptr || g.empty()) {

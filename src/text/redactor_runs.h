@@ -82,6 +82,17 @@ void UrlRuns(std::string_view text, ByteRanges* runs);
 std::vector<std::string> NumericPatterns();
 std::string EmailPattern();
 std::string UrlPattern();
+// The account detectors' patterns (a keyword, then the number as group 1;
+// '#' and a number as group 1), for tests.
+std::string AccountPattern();
+std::string HashIdPattern();
+
+// Where group 1 of AccountPattern() / HashIdPattern() starts in a whole
+// match `match` of it (the group ends the match), found from the match's
+// bytes; false when they do not tell (the redactor then has RE2 place the
+// group). Where true, it is where RE2 places the group.
+bool AccountGroupStart(std::string_view match, size_t* group_begin);
+bool HashIdGroupStart(std::string_view match, size_t* group_begin);
 
 // Redactor::Redact(text) for a text the caller gives up: when nothing is
 // masked, the result's text is `text` itself, moved, not a copy.
