@@ -12,6 +12,7 @@
 
 #include "voc/analyzer.h"
 #include "voc/json.h"
+#include "text/language_internal.h"
 
 #include <nlohmann/json.hpp>
 
@@ -121,6 +122,88 @@ TEST_CASE("Language: the model decides other Latin-script texts") {
   }
   // Mentions, URLs and masks are not language evidence.
   CHECK(lid.Identify("@user @other [EMAIL] https://example.com/a/b Die Lieferung kam nicht an").code == "de");
+}
+
+// The identifier computes the model's prediction itself (LidNetwork): it
+// must give fastText's predict() label and log-probability to the bit, on
+// texts of every script and length, words the model knows and random bytes.
+TEST_CASE("Language: the model's prediction computed in voc is fastText's, bit for bit") {
+  static const char* const kWords[] = {"the",
+                                       "service",
+                                       "was",
+                                       "terrible",
+                                       "der",
+                                       "Kundendienst",
+                                       "war",
+                                       "schlecht",
+                                       "le",
+                                       "service",
+                                       "\xC3\xA9tait",
+                                       "nul",
+                                       "el",
+                                       "servicio",
+                                       "fue",
+                                       "malo",
+                                       "il",
+                                       "servizio",
+                                       "era",
+                                       "pessimo",
+                                       "o",
+                                       "atendimento",
+                                       "foi",
+                                       "ruim",
+                                       "de",
+                                       "klantenservice",
+                                       "slecht",
+                                       "\xD0\xBE\xD1\x87\xD0\xB5\xD0\xBD\xD1\x8C",
+                                       "\xE5\xBE\x88\xE5\xB7\xAE",
+                                       "\xE3\x81\xA7\xE3\x81\x99",
+                                       "lol",
+                                       "omg",
+                                       "#fail",
+                                       "@user",
+                                       "http://x.co",
+                                       "[EMAIL]",
+                                       "123",
+                                       "!!!",
+                                       "\xF0\x9F\x98\xA1",
+                                       "a",
+                                       "zzzq",
+                                       "xkcd",
+                                       "\xC3\xBC",
+                                       "\xC3\x9F"};
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<size_t> word(0, std::size(kWords) - 1);
+  std::uniform_int_distribution<int> byte(1, 255);
+  int compared = 0, answered = 0, labels_seen = 0;
+  std::vector<bool> seen(512, false);
+  for (int t = 0; t < 3000; ++t) {
+    std::string text;
+    if (t % 10 == 9) {  // random bytes
+      for (int k = 0; k < 1 + t % 50; ++k) text.push_back(static_cast<char>(byte(rng)));
+    } else {
+      for (int k = 0; k < 1 + t % 40; ++k) text += std::string(kWords[word(rng)]) + " ";
+    }
+    voc::internal::ModelAnswer library, own;
+    REQUIRE(voc::internal::ModelAnswers(WithModel(), text, &library, &own));
+    INFO("text '" << text << "'");
+    CHECK(own.found == library.found);
+    if (!own.found || !library.found) continue;
+    CHECK(own.label == library.label);
+    CHECK(std::memcmp(&own.score, &library.score, sizeof(float)) == 0);
+    ++compared;
+    if (library.score > -0.7f) ++answered;
+    if (library.label >= 0 && library.label < 512 && !seen[static_cast<size_t>(library.label)]) {
+      seen[static_cast<size_t>(library.label)] = true;
+      ++labels_seen;
+    }
+  }
+  CHECK(compared > 2500);
+  CHECK(answered > 100);    // confident answers among them
+  CHECK(labels_seen > 10);  // and many labels
+  // Without a model there is nothing to compare.
+  voc::internal::ModelAnswer library, own;
+  CHECK_FALSE(voc::internal::ModelAnswers(WithoutModel(), "text", &library, &own));
 }
 
 TEST_CASE("Language: too little text is undetermined") {

@@ -67,6 +67,7 @@ class LanguageIdentifier {
 
  private:
   LanguageIdentifier();
+  friend class ImplAccess;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -2,6 +2,7 @@
 // fastText's lid.176 model for the rest (voc/language.h, docs/LANGUAGES.md).
 #include "voc/language.h"
 
+#include <fasttext/densematrix.h>
 #include <fasttext/fasttext.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "classifier/classifier_backend.h"
 #include "text/language_internal.h"
 #include "util/flat_string_map.h"
+#include "util/impl_access.h"
 #include "util/utf8_util.h"
 
 namespace voc {
@@ -382,6 +386,162 @@ std::string ScriptLanguage(int script, const ScriptCounts& sc) {
   }
 }
 
+// fastText with its protected parts in reach: the input matrix, for
+// LidNetwork.
+class LidFastText : public fasttext::FastText {
+ public:
+  const fasttext::Matrix& InputMatrix() const { return *input_; }
+};
+
+// fastText's prediction of one label for a supervised model with
+// hierarchical softmax (lid.176's loss), float for float as fastText 0.9.2
+// computes it (Model::computeHidden, HierarchicalSoftmaxLoss::dfs), without
+// its per-call state, virtual row calls and quantized row decoding: an input
+// row is decoded once (by fastText's own addRowToVector, into zeros) and
+// kept. Adding the kept row x * c gives the bits fastText's x += a * c gives:
+// its product is rounded alone (no fused multiply-add), and a sum that starts
+// at +0 never holds -0, so a -0 product kept as +0 adds the same.
+class LidNetwork {
+ public:
+  // Null when the model is not of that kind (the identifier then calls
+  // fastText's predict()).
+  static std::unique_ptr<LidNetwork> Make(const LidFastText& ft) {
+    const fasttext::Args& args = ft.getArgs();
+    if (args.model != fasttext::model_name::sup || args.loss != fasttext::loss_name::hs) return nullptr;
+    std::shared_ptr<const fasttext::DenseMatrix> out;
+    try {
+      out = ft.getOutputMatrix();  // throws when quantized
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+    const fasttext::Matrix& in = ft.InputMatrix();
+    const std::vector<int64_t> counts = ft.getDictionary()->getCounts(fasttext::entry_type::label);
+    if (out == nullptr || in.size(1) != out->size(1) || in.size(1) <= 0 || counts.size() < 2 ||
+        out->size(0) != static_cast<int64_t>(counts.size()))
+      return nullptr;
+    auto net = std::unique_ptr<LidNetwork>(new LidNetwork(ft, *out, counts));
+    return net;
+  }
+
+  // The best label and its log-probability for the input ids (a line's
+  // words' subword ids and the end-of-line token's); false when fastText
+  // would give no answer (no ids, or a NaN output it refuses).
+  bool Predict(const std::vector<int32_t>& ids, int32_t* label, float* score) const {
+    if (ids.empty()) return false;
+    thread_local std::vector<float> hidden;
+    hidden.assign(static_cast<size_t>(dim_), 0.0f);
+    float* const h = hidden.data();
+    for (const int32_t id : ids) {
+      const float* r = Row(id);
+      for (int j = 0; j < dim_; ++j) h[j] += r[j];
+    }
+    const auto a = static_cast<fasttext::real>(1.0 / static_cast<double>(ids.size()));
+    for (int j = 0; j < dim_; ++j) h[j] *= a;
+    Best best;
+    if (!Dfs(2 * osz_ - 2, 0.0f, h, &best) || !best.found) return false;
+    *label = best.label;
+    *score = best.score;
+    return true;
+  }
+
+  int64_t rows() const { return rows_; }
+
+ private:
+  struct Node {
+    int32_t left = -1, right = -1;
+  };
+  struct Best {
+    bool found = false;
+    float score = 0;
+    int32_t label = 0;
+  };
+
+  LidNetwork(const LidFastText& ft, const fasttext::DenseMatrix& out, const std::vector<int64_t>& counts)
+      : input_(ft.InputMatrix()),
+        dim_(static_cast<int>(out.size(1))),
+        osz_(static_cast<int32_t>(counts.size())),
+        rows_(ft.InputMatrix().size(0)),
+        decoded_(new float[static_cast<size_t>(rows_) * static_cast<size_t>(dim_)]),
+        ready_(new std::atomic<bool>[static_cast<size_t>(rows_)]) {
+    for (int64_t i = 0; i < rows_; ++i)
+      ready_[static_cast<size_t>(i)].store(false, std::memory_order_relaxed);
+    output_.resize(static_cast<size_t>(out.size(0)) * static_cast<size_t>(dim_));
+    for (int64_t i = 0; i < out.size(0); ++i)
+      for (int j = 0; j < dim_; ++j) output_[static_cast<size_t>(i * dim_ + j)] = out.at(i, j);
+    BuildTree(counts);
+  }
+
+  // HierarchicalSoftmaxLoss::buildTree's tree (its Huffman tree of the
+  // label counts), children only.
+  void BuildTree(const std::vector<int64_t>& counts) {
+    std::vector<int64_t> count(static_cast<size_t>(2 * osz_ - 1), static_cast<int64_t>(1e15));
+    tree_.assign(count.size(), Node());
+    for (int32_t i = 0; i < osz_; ++i) count[static_cast<size_t>(i)] = counts[static_cast<size_t>(i)];
+    int32_t leaf = osz_ - 1, node = osz_;
+    for (int32_t i = osz_; i < 2 * osz_ - 1; ++i) {
+      int32_t mini[2] = {0, 0};
+      for (int32_t& m : mini)
+        m = (leaf >= 0 && count[static_cast<size_t>(leaf)] < count[static_cast<size_t>(node)]) ? leaf--
+                                                                                               : node++;
+      tree_[static_cast<size_t>(i)] = {mini[0], mini[1]};
+      count[static_cast<size_t>(i)] =
+          count[static_cast<size_t>(mini[0])] + count[static_cast<size_t>(mini[1])];
+    }
+  }
+
+  // Input row `id`, decoded on first use. Ids outside the matrix are never
+  // given (the dictionary makes them).
+  const float* Row(int32_t id) const {
+    const auto i = static_cast<size_t>(id);
+    float* const row = decoded_.get() + i * static_cast<size_t>(dim_);
+    if (!ready_[i].load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> lock(decode_);
+      if (!ready_[i].load(std::memory_order_relaxed)) {
+        fasttext::Vector v(dim_);
+        v.zero();
+        input_.addRowToVector(v, id);
+        std::memcpy(row, v.data(), sizeof(float) * static_cast<size_t>(dim_));
+        ready_[i].store(true, std::memory_order_release);
+      }
+    }
+    return row;
+  }
+
+  // fastText's std_log: the log of x + 1e-5, in double, rounded to float.
+  static float StdLog(float x) { return static_cast<float>(std::log(x + 1e-5)); }
+
+  // HierarchicalSoftmaxLoss::dfs for one prediction (k = 1, threshold 0);
+  // false when a node's output is NaN (DenseMatrix::dotRow throws).
+  bool Dfs(int32_t node, float score, const float* h, Best* best) const {
+    static const float kFloor = StdLog(0.0f);
+    if (score < kFloor) return true;
+    if (best->found && score < best->score) return true;
+    const Node& n = tree_[static_cast<size_t>(node)];
+    if (n.left == -1 && n.right == -1) {
+      // A heap of one: a score not below the kept one replaces it.
+      *best = {true, score, node};
+      return true;
+    }
+    const float* w = output_.data() + static_cast<size_t>(node - osz_) * static_cast<size_t>(dim_);
+    float f = 0.0f;
+    for (int j = 0; j < dim_; ++j) f += w[j] * h[j];
+    if (std::isnan(f)) return false;
+    f = static_cast<float>(1. / (1 + std::exp(-f)));
+    return Dfs(n.left, score + StdLog(static_cast<float>(1.0 - f)), h, best) &&
+           Dfs(n.right, score + StdLog(f), h, best);
+  }
+
+  const fasttext::Matrix& input_;
+  int dim_;
+  int32_t osz_;
+  int64_t rows_;
+  std::unique_ptr<float[]> decoded_;
+  std::unique_ptr<std::atomic<bool>[]> ready_;
+  mutable std::mutex decode_;
+  std::vector<float> output_;  // the output matrix's rows
+  std::vector<Node> tree_;
+};
+
 }  // namespace
 
 namespace internal {
@@ -489,7 +649,10 @@ void LanguageModelLine(std::string_view text, std::string* line) {
 
 struct LanguageIdentifier::Impl {
   LanguageOptions options;
-  std::unique_ptr<fasttext::FastText> model;
+  std::unique_ptr<LidFastText> model;
+  // The model's prediction without fastText's per-call overhead (null for a
+  // model of another kind).
+  std::unique_ptr<LidNetwork> network;
   std::shared_ptr<const fasttext::Dictionary> dict;
   int word_ngrams = 0;
   // The ids of the end-of-line token, which ends every line (none when the
@@ -543,6 +706,23 @@ struct LanguageIdentifier::Impl {
   }
   static constexpr size_t kMaxCachedWords = 200000;
 
+  // The model's best label and its log-probability for the input ids:
+  // from `network` when there is one (the same floats), else from
+  // fastText's predict(). False for no answer.
+  bool Predict(const std::vector<int32_t>& ids, int32_t* label, float* score) const {
+    if (network != nullptr) return network->Predict(ids, label, score);
+    return LibraryPredict(ids, label, score);
+  }
+  bool LibraryPredict(const std::vector<int32_t>& ids, int32_t* label, float* score) const {
+    thread_local fasttext::Predictions top;
+    top.clear();  // predict() adds to it
+    model->predict(1, ids, top, 0.0);
+    if (top.empty()) return false;
+    *label = top[0].second;
+    *score = top[0].first;
+    return true;
+  }
+
   // English by its function words: no letter outside ASCII, at least two of
   // kEnglishCues, one word in eight of them, and none of kForeignCues.
   static bool EnglishCues(std::string_view text) {
@@ -574,7 +754,7 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
   // fastText's loader trusts its input: walk the whole image first.
   if (Status v = internal::ValidateNamedFastTextImage(image); !v.ok())
     return DataLossError("language model '" + path + "' refused: " + v.message());
-  auto ft = std::make_unique<fasttext::FastText>();
+  auto ft = std::make_unique<LidFastText>();
   try {
     BytesBuf bytes(std::string_view(image).substr(8));  // past the magic and version, checked above
     std::istream stream(&bytes);
@@ -593,11 +773,30 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
     if (l.compare(0, 9, "__label__") == 0) l.erase(0, 9);
     lid->impl_->label_codes.push_back(std::move(l));
   }
+  lid->impl_->network = LidNetwork::Make(*ft);
   lid->impl_->model = std::move(ft);
   return lid;
 }
 
 bool LanguageIdentifier::has_model() const { return impl_->model != nullptr; }
+
+bool internal::ModelAnswers(const LanguageIdentifier& lid, std::string_view text, ModelAnswer* library,
+                            ModelAnswer* own) {
+  const auto& im = ImplOf(lid);
+  if (im.network == nullptr || im.word_ngrams != 1) return false;
+  std::string line;
+  internal::LanguageModelLine(text, &line);
+  const std::vector<int32_t> ids = im.IdsOf(line);
+  *library = ModelAnswer();
+  *own = ModelAnswer();
+  try {
+    library->found = im.LibraryPredict(ids, &library->label, &library->score);
+  } catch (const std::exception&) {
+    library->found = false;
+  }
+  own->found = im.network->Predict(ids, &own->label, &own->score);
+  return true;
+}
 
 LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
   LanguageGuess g;
@@ -636,14 +835,12 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
       thread_local std::string line;
       internal::LanguageModelLine(text, &line);
       std::vector<int32_t>& ids = impl_->IdsOf(line);
-      thread_local fasttext::Predictions top;
-      top.clear();  // predict() adds to it
-      impl_->model->predict(1, ids, top, 0.0);
-      if (top.empty()) return g;
+      int32_t id = -1;
+      float score = 0;
+      if (!impl_->Predict(ids, &id, &score)) return g;
       // A label id getLabel() refuses (it throws) gives no answer.
-      const int32_t id = top[0].second;
       if (id < 0 || static_cast<size_t>(id) >= impl_->label_codes.size()) return g;
-      prob = std::exp(top[0].first);
+      prob = std::exp(score);
       code = impl_->label_codes[static_cast<size_t>(id)];
     } else {
       std::string line;

@@ -3,9 +3,14 @@
 #ifndef VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
 #define VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace voc {
+class LanguageIdentifier;
+}  // namespace voc
 
 namespace voc::internal {
 
@@ -26,6 +31,19 @@ std::vector<std::string_view> ForeignCueWords();
 // The line fastText's language model sees for `text` (see
 // LanguageIdentifier::Identify), written to `*line`.
 void LanguageModelLine(std::string_view text, std::string* line);
+
+// The language model's best label and its log-probability.
+struct ModelAnswer {
+  bool found = false;
+  int32_t label = -1;
+  float score = 0;
+};
+// For tests: the answer for `text`'s model line from fastText's predict()
+// (`*library`) and from the identifier's own computation of it (`*own`);
+// false when the identifier has no such computation (no model, or one of
+// another kind).
+bool ModelAnswers(const LanguageIdentifier& lid, std::string_view text, ModelAnswer* library,
+                  ModelAnswer* own);
 
 }  // namespace voc::internal
 
