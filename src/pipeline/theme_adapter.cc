@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <iterator>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -20,6 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <sstream>
+#include <type_traits>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -446,8 +446,34 @@ ThemeAdapter::~ThemeAdapter() = default;
 const AdaptReport& ThemeAdapter::report() const { return impl_->report; }
 const AdaptOptions& ThemeAdapter::options() const { return impl_->options; }
 
+namespace {
+
+// The first `n` analyses of a sample (read where another thread may append
+// to the vector that holds them, within its capacity: they do not move).
+struct SampleView {
+  const Analysis* data;
+  size_t n;
+  size_t size() const { return n; }
+  const Analysis& operator[](size_t i) const { return data[i]; }
+};
+
+// ThemeAdapter::Impl, by a name this file's free functions may use.
+using AdapterImpl = std::remove_reference_t<decltype(ImplOf(std::declval<ThemeAdapter&>()))>;
+
+// ThemeAdapter::Fit on the analyses of `sample`.
+Result<std::unique_ptr<ThemeAdapter>> FitOn(SampleView sample, const AdaptOptions& options);
+
+}  // namespace
+
 Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analysis>& sample,
                                                         const AdaptOptions& options) {
+  return FitOn({sample.data(), sample.size()}, options);
+}
+
+namespace {
+
+Result<std::unique_ptr<ThemeAdapter>> FitOn(SampleView sample, const AdaptOptions& options) {
+  using Impl = AdapterImpl;
   VOC_RETURN_IF_ERROR(CheckOptions(options));
   auto impl = std::make_unique<Impl>();
   impl->options = options;
@@ -783,8 +809,10 @@ Result<std::unique_ptr<ThemeAdapter>> ThemeAdapter::Fit(const std::vector<Analys
   std::sort(report.skipped.begin(), report.skipped.end());
   if (report.themes.empty()) return none("no theme's classifier is precise enough on the other half");
   VOC_RETURN_IF_ERROR(impl->Index());
-  return std::unique_ptr<ThemeAdapter>(new ThemeAdapter(std::move(impl)));
+  return ImplAccess::New<ThemeAdapter>(std::move(impl));
 }
+
+}  // namespace
 
 std::string ThemeAdapter::Serialize() const {
   json report = ReportJson(impl_->report);
@@ -1102,31 +1130,33 @@ Result<std::unique_ptr<ThemeAdapter>> FitThemeAdapter(RecordReader& reader, cons
     return ThemeAdapter::Fit(*sample, options);
   // The fit runs on a helper (it is single-threaded); this thread reads on
   // and analyses the records after the sample until it ends, in chunks as
-  // the pipeline's. They are kept apart: the fit reads the sample.
+  // the pipeline's, into the room reserved after the sample: the fit reads
+  // the sample's first analyses, which stay where they are as long as the
+  // vector grows within its capacity. (Analysed into a vector of their own
+  // and moved after the sample, they took their room twice, in fresh pages,
+  // and the move held up the output.)
   Result<std::unique_ptr<ThemeAdapter>> fitted = InternalError("adapt: the fit did not run");
   std::atomic<bool> done{false};
-  const std::vector<Analysis>& fixed = *sample;
-  std::vector<Analysis> ahead;
-  ahead.reserve(std::min(options.read_ahead_records, kMaxReserve));
+  const SampleView fixed{sample->data(), sample->size()};
   team.Start(1, [&](size_t) {
-    fitted = ThemeAdapter::Fit(fixed, options);
+    fitted = FitOn(fixed, options);
     done.store(true, std::memory_order_release);
   });
   bytes = 0;
   FinishOnThrow(team, [&] {
-    while (!end && !done.load(std::memory_order_acquire) && ahead.size() < options.read_ahead_records &&
-           bytes < options.sample_bytes) {
-      end = ReadBatch(reader, std::min(kChunk, options.read_ahead_records - ahead.size()),
-                      options.sample_bytes, &bytes, &batch, on_reject);
-      const size_t first = ahead.size();
-      ahead.resize(first + batch.size());
-      analyzer.Analyze(batch.data(), batch.size(), ahead.data() + first);
-      KeepColumns(batch.data(), batch.size(), options.keep_columns, ahead.data() + first);
+    size_t ahead = 0;
+    while (!end && !done.load(std::memory_order_acquire) && ahead < options.read_ahead_records &&
+           bytes < options.sample_bytes && sample->size() < sample->capacity()) {
+      const size_t room = std::min(options.read_ahead_records - ahead, sample->capacity() - sample->size());
+      end = ReadBatch(reader, std::min(kChunk, room), options.sample_bytes, &bytes, &batch, on_reject);
+      const size_t first = sample->size();
+      sample->resize(first + batch.size());  // within the capacity: nothing moves
+      analyzer.Analyze(batch.data(), batch.size(), sample->data() + first);
+      KeepColumns(batch.data(), batch.size(), options.keep_columns, sample->data() + first);
+      ahead += batch.size();
     }
   });
   team.Finish();
-  sample->reserve(sample->size() + ahead.size());
-  std::move(ahead.begin(), ahead.end(), std::back_inserter(*sample));
   return fitted;
 }
 
