@@ -43,14 +43,17 @@ std::mutex& TrainMutex() {
   return m;
 }
 
-// One row of a problem of SolveL2SvcDual: its features' 0-based indices and
-// values, in LIBLINEAR's order, `n` of them (at least one: the bias, last,
-// of value 1 and the last index of the weights), and x . x added up in that
-// order (the same for every label's problem: summed once).
+// One row of a problem of SolveL2SvcDual: its features' indices (their
+// weight slots, ColumnSlots) and values, in LIBLINEAR's order, `n` of them
+// (at least one: the bias, last, of value 1 and the last slot of the
+// weights), then its `m` distinct slots but the bias's with their values
+// (those its update adds to: a slot listed twice in the row is one weight),
+// and x . x added up in LIBLINEAR's order (the same for every label's
+// problem: summed once).
 struct SolverRow {
   const int* index;
   const double* value;
-  int n;
+  int n, m;
   double norm;
 };
 
@@ -136,7 +139,7 @@ template <class F>
   return g;
 }
 
-// w += d x over a row (a row's indices are distinct: any order is the same).
+// w += d x over a row's distinct slots (any order is the same).
 [[gnu::always_inline]] inline void RowAdd(const int* ix, const double* v, int n, double d, double* w) {
   ForEachFeature(n, [&](int end, int j) {
     const int* e = ix + end;
@@ -156,6 +159,9 @@ template <class F>
 // together, where one pass reads them all. The bias's weight, in every row
 // with value 1, is held apart from w until the end: LIBLINEAR's w[bias] * 1
 // is w[bias] and its d * 1 is d, the same doubles added in the same order.
+// `w` holds one weight per slot (ColumnSlots): features of equal columns
+// have equal weights at every step, so x . w reads the slot once per
+// feature, in LIBLINEAR's order, and w += d x adds to each slot once.
 // A translation of LIBLINEAR's code: Copyright (c) 2007-2019 The LIBLINEAR
 // Project, BSD-3-clause (third_party/liblinear/NOTICE.md).
 template <class Draw>
@@ -170,6 +176,7 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
     const int* index;
     const double* value;
     int n;        // features before the bias
+    int m;        // distinct slots, after the bias
     double y;     // +1 / -1
     double diag;  // diag[y + 1]
     double qd;    // x . x + diag
@@ -181,7 +188,8 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
   double bias_w = 0;  // w[w_size - 1]
   for (int i = 0; i < l; ++i) {
     const double di = diag[y[i] + 1];
-    rows[i] = {x[i].index, x[i].value, x[i].n - 1, static_cast<double>(y[i]), di, di + x[i].norm, 0.0};
+    rows[i] = {x[i].index, x[i].value,     x[i].n - 1, x[i].m, static_cast<double>(y[i]),
+               di,         di + x[i].norm, 0.0};
     index[i] = i;  // alpha starts at 0: w stays 0
   }
   double pg_max_old = kInf;  // no upper bound: LIBLINEAR's PGmin_old is never read
@@ -215,7 +223,7 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
         // double as it is.
         r.alpha = std::max(old - g / r.qd, 0.0);
         const double d = (r.alpha - old) * r.y;
-        RowAdd(r.index, r.value, r.n, d, w);
+        RowAdd(r.index + r.n + 1, r.value + r.n + 1, r.m, d, w);
         bias_w += d;
       }
     }
@@ -229,6 +237,73 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
     pg_max_old = pg_max_new <= 0 ? kInf : pg_max_new;
   }
   w[w_size - 1] = bias_w;
+}
+
+// The weight slots of features 0 .. nf - 1 of rows laid out flat (row i's
+// features at [begin[i], begin[i + 1]) of `index` and `value`, in order;
+// `index` nf is the bias, left out): features whose columns are equal (the
+// same rows, the same value in each, to the bit) share a slot, the others
+// have one each. In the dual solver such features' weights are equal at
+// every step (they start at 0 and each update adds the same d * x to
+// both), so one weight stands for them all: an update adds to it once,
+// where it added to each (two in five features of short texts' rows share
+// their slot: a rare word and its word pairs, met in one row). Sets
+// (*slot_of)[j] for each feature and returns the number of slots, numbered
+// in the order of their first feature.
+size_t ColumnSlots(const std::vector<int>& index, const std::vector<double>& value,
+                   const std::vector<size_t>& begin, size_t nf, std::vector<uint32_t>* slot_of) {
+  const size_t rows = begin.size() - 1;
+  // The columns, each in row order: col_begin[j] .. col_begin[j + 1].
+  std::vector<size_t> col_begin(nf + 1, 0);
+  for (int j : index)
+    if (static_cast<size_t>(j) < nf) ++col_begin[static_cast<size_t>(j) + 1];
+  for (size_t j = 0; j < nf; ++j) col_begin[j + 1] += col_begin[j];
+  std::vector<std::pair<uint32_t, uint64_t>> col(col_begin[nf]);  // (row, the value's bits)
+  std::vector<size_t> fill(col_begin.begin(), col_begin.end() - 1);
+  std::vector<uint64_t> hash(nf, 0x9E3779B97F4A7C15ULL);
+  for (size_t i = 0; i < rows; ++i)
+    for (size_t k = begin[i]; k < begin[i + 1]; ++k) {
+      const auto j = static_cast<size_t>(index[k]);
+      if (j >= nf) continue;
+      uint64_t bits;
+      std::memcpy(&bits, &value[k], sizeof bits);
+      col[fill[j]++] = {static_cast<uint32_t>(i), bits};
+      uint64_t h = (hash[j] ^ i) * 0xff51afd7ed558ccdULL;
+      h = (h ^ bits ^ (h >> 29)) * 0xc4ceb9fe1a85ec53ULL;
+      hash[j] = h ^ (h >> 32);
+    }
+  auto same = [&](size_t a, size_t b) {
+    return col_begin[a + 1] - col_begin[a] == col_begin[b + 1] - col_begin[b] &&
+           std::equal(col.begin() + static_cast<std::ptrdiff_t>(col_begin[a]),
+                      col.begin() + static_cast<std::ptrdiff_t>(col_begin[a + 1]),
+                      col.begin() + static_cast<std::ptrdiff_t>(col_begin[b]));
+  };
+  // Features of equal hashes side by side, each run in feature order; in a
+  // run, each feature joins the first earlier one of its column (equal
+  // hashes of unequal columns are compared, not trusted).
+  std::vector<uint32_t> order(nf);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return hash[a] != hash[b] ? hash[a] < hash[b] : a < b; });
+  std::vector<uint32_t> first(nf);  // the first feature of j's column
+  for (size_t r = 0; r < nf;) {
+    size_t e = r + 1;
+    while (e < nf && hash[order[e]] == hash[order[r]]) ++e;
+    for (size_t k = r; k < e; ++k) {
+      first[order[k]] = order[k];
+      for (size_t q = r; q < k; ++q)
+        if (first[order[q]] == order[q] && same(order[q], order[k])) {
+          first[order[k]] = order[q];
+          break;
+        }
+    }
+    r = e;
+  }
+  slot_of->assign(nf, 0);
+  size_t slots = 0;
+  for (size_t j = 0; j < nf; ++j)
+    (*slot_of)[j] = first[j] == j ? static_cast<uint32_t>(slots++) : (*slot_of)[first[j]];
+  return slots;
 }
 
 // The draws of one problem of SolveL2SvcDual: SplitMix64 seeded by the
@@ -1423,7 +1498,6 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
     // each class in input order).
     // Its rows: every row's indices (0-based) and values, laid out once for
     // all labels.
-    const int w_size = prob.n;
     std::vector<int> flat_index;
     std::vector<double> flat_value;
     std::vector<SolverRow> all_rows;
@@ -1438,13 +1512,43 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         flat_index.push_back(f->index - 1), flat_value.push_back(f->value);
     }
     begin[rows] = flat_index.size();
+    // The solver's rows: each row's slots in its order (the bias's slot
+    // last), then its distinct slots but the bias's.
+    std::vector<uint32_t> slot_of;
+    const size_t slots = ColumnSlots(flat_index, flat_value, begin, nf, &slot_of);
+    const int solver_size = static_cast<int>(slots) + 1;
+    std::vector<int> row_index;
+    std::vector<double> row_value;
+    row_index.reserve(2 * nnz);
+    row_value.reserve(2 * nnz);
+    std::vector<size_t> row_begin(rows + 1);
+    std::vector<int> row_m(rows);
+    std::vector<size_t> last_row(slots, SIZE_MAX);  // the last row that listed a slot
+    for (size_t i = 0; i < rows; ++i) {
+      row_begin[i] = row_index.size();
+      for (size_t k = begin[i]; k < begin[i + 1]; ++k) {
+        const auto j = static_cast<size_t>(flat_index[k]);
+        row_index.push_back(j < nf ? static_cast<int>(slot_of[j]) : static_cast<int>(slots));
+        row_value.push_back(flat_value[k]);
+      }
+      for (size_t k = begin[i]; k < begin[i + 1]; ++k) {
+        const auto j = static_cast<size_t>(flat_index[k]);
+        if (j >= nf || last_row[slot_of[j]] == i) continue;
+        last_row[slot_of[j]] = i;
+        row_index.push_back(static_cast<int>(slot_of[j]));
+        row_value.push_back(flat_value[k]);
+        ++row_m[i];
+      }
+    }
+    std::vector<int>().swap(flat_index);
+    std::vector<double>().swap(flat_value);
     all_rows.resize(rows);
     for (size_t i = 0; i < rows; ++i) {
-      const double* v = flat_value.data() + begin[i];
+      const double* v = row_value.data() + row_begin[i];
       const int n = static_cast<int>(begin[i + 1] - begin[i]);
       double norm = 0;
       for (int k = 0; k < n; ++k) norm += v[k] * v[k];
-      all_rows[i] = {flat_index.data() + begin[i], v, n, norm};
+      all_rows[i] = {row_index.data() + row_begin[i], v, n, row_m[i], norm};
     }
     // Each label's rows, ascending (a label listed twice in a row counts
     // once), gathered in one pass over the rows for all labels.
@@ -1476,20 +1580,20 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         }
         ox.push_back(all_rows[i]);
       }
-      // Not zeroed here: the solver sets every weight.
-      const std::unique_ptr<double[]> weights(new double[static_cast<size_t>(w_size)]);
+      // Not zeroed here: the solver sets every slot's weight.
+      const std::unique_ptr<double[]> weights(new double[static_cast<size_t>(solver_size)]);
       double* ow = weights.get();
       const double cp = C * (balanced ? class_weight(pos, 2) : 1.0);
       const double cn = C * (balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0);
       if (shuffle == "voc") {
-        SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow, w_size);
+        SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow, solver_size);
       } else {
         std::srand(static_cast<unsigned>(seed + l));
         SolveL2SvcDual(
-            ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow, w_size);
+            ox, oy, cp, cn, eps, [](int n) { return std::rand() % n; }, ow, solver_size);
       }
-      for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(ow[j]);
-      m->bias_[l] = static_cast<float>(ow[nf] * prob.bias);
+      for (size_t j = 0; j < nf; ++j) m->weights_[j * L + l] = static_cast<float>(ow[slot_of[j]]);
+      m->bias_[l] = static_cast<float>(ow[slots] * prob.bias);
     };
     // With draws of its own ("voc"), each label's problem is solved alone:
     // labels on several threads give the weights one thread gives. rand()
