@@ -278,31 +278,29 @@ size_t ColumnSlots(const std::vector<int>& index, const std::vector<double>& val
                       col.begin() + static_cast<std::ptrdiff_t>(col_begin[a + 1]),
                       col.begin() + static_cast<std::ptrdiff_t>(col_begin[b]));
   };
-  // Features of equal hashes side by side, each run in feature order; in a
-  // run, each feature joins the first earlier one of its column (equal
+  // Each column's first feature in a table by hash (open addressing); a
+  // feature joins the slot of the first earlier one of its column (equal
   // hashes of unequal columns are compared, not trusted).
-  std::vector<uint32_t> order(nf);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return hash[a] != hash[b] ? hash[a] < hash[b] : a < b; });
-  std::vector<uint32_t> first(nf);  // the first feature of j's column
-  for (size_t r = 0; r < nf;) {
-    size_t e = r + 1;
-    while (e < nf && hash[order[e]] == hash[order[r]]) ++e;
-    for (size_t k = r; k < e; ++k) {
-      first[order[k]] = order[k];
-      for (size_t q = r; q < k; ++q)
-        if (first[order[q]] == order[q] && same(order[q], order[k])) {
-          first[order[k]] = order[q];
-          break;
-        }
-    }
-    r = e;
-  }
+  size_t cap = 16;
+  while (cap < 2 * nf) cap *= 2;
+  std::vector<uint32_t> table(cap, UINT32_MAX);
   slot_of->assign(nf, 0);
   size_t slots = 0;
-  for (size_t j = 0; j < nf; ++j)
-    (*slot_of)[j] = first[j] == j ? static_cast<uint32_t>(slots++) : (*slot_of)[first[j]];
+  for (size_t j = 0; j < nf; ++j) {
+    size_t t = static_cast<size_t>(hash[j]) & (cap - 1);
+    for (;; t = (t + 1) & (cap - 1)) {
+      const uint32_t r = table[t];
+      if (r == UINT32_MAX) {
+        table[t] = static_cast<uint32_t>(j);
+        (*slot_of)[j] = static_cast<uint32_t>(slots++);
+        break;
+      }
+      if (hash[r] == hash[j] && same(r, j)) {
+        (*slot_of)[j] = (*slot_of)[r];
+        break;
+      }
+    }
+  }
   return slots;
 }
 
