@@ -46,8 +46,9 @@ std::mutex& TrainMutex() {
 // One row of a problem of SolveL2SvcDual: its features' indices (their
 // weight slots, ColumnSlots) and values, in LIBLINEAR's order, `n` of them
 // (at least one: the bias, last, of value 1 and the last slot of the
-// weights), then its `m` distinct slots but the bias's with their values
-// (those its update adds to: a slot listed twice in the row is one weight),
+// weights), then the `m` entries its update adds (those of the first
+// feature of each slot but the bias's: features sharing a slot are one
+// weight),
 // and x . x added up in LIBLINEAR's order (the same for every label's
 // problem: summed once).
 struct SolverRow {
@@ -139,7 +140,9 @@ template <class F>
   return g;
 }
 
-// w += d x over a row's distinct slots (any order is the same).
+// w += d x over a row's update entries (any order is the same: a slot is
+// listed once, or twice for a feature listed twice, whose two additions
+// keep their order).
 [[gnu::always_inline]] inline void RowAdd(const int* ix, const double* v, int n, double d, double* w) {
   ForEachFeature(n, [&](int end, int j) {
     const int* e = ix + end;
@@ -161,7 +164,8 @@ template <class F>
 // is w[bias] and its d * 1 is d, the same doubles added in the same order.
 // `w` holds one weight per slot (ColumnSlots): features of equal columns
 // have equal weights at every step, so x . w reads the slot once per
-// feature, in LIBLINEAR's order, and w += d x adds to each slot once.
+// feature, in LIBLINEAR's order, and w += d x adds to each slot once (the
+// entries of its first feature in the row).
 // A translation of LIBLINEAR's code: Copyright (c) 2007-2019 The LIBLINEAR
 // Project, BSD-3-clause (third_party/liblinear/NOTICE.md).
 template <class Draw>
@@ -1521,7 +1525,11 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
     row_value.reserve(2 * nnz);
     std::vector<size_t> row_begin(rows + 1);
     std::vector<int> row_m(rows);
-    std::vector<size_t> last_row(slots, SIZE_MAX);  // the last row that listed a slot
+    // Per slot: the last row that listed it, and its first feature there
+    // (whose entries the update adds; Vectorize lists a feature once a row,
+    // but a feature listed twice would be added twice, as LIBLINEAR does).
+    std::vector<size_t> last_row(slots, SIZE_MAX);
+    std::vector<size_t> owner(slots);
     for (size_t i = 0; i < rows; ++i) {
       row_begin[i] = row_index.size();
       for (size_t k = begin[i]; k < begin[i + 1]; ++k) {
@@ -1531,9 +1539,11 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
       }
       for (size_t k = begin[i]; k < begin[i + 1]; ++k) {
         const auto j = static_cast<size_t>(flat_index[k]);
-        if (j >= nf || last_row[slot_of[j]] == i) continue;
-        last_row[slot_of[j]] = i;
-        row_index.push_back(static_cast<int>(slot_of[j]));
+        if (j >= nf) continue;
+        const uint32_t slot = slot_of[j];
+        if (last_row[slot] != i) last_row[slot] = i, owner[slot] = j;
+        if (owner[slot] != j) continue;
+        row_index.push_back(static_cast<int>(slot));
         row_value.push_back(flat_value[k]);
         ++row_m[i];
       }
