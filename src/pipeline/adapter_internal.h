@@ -13,6 +13,7 @@
 
 #include "text/tokenizer_internal.h"
 #include "util/flat_string_map.h"
+#include "util/utf8_util.h"
 #include "voc/adapter.h"
 
 namespace voc {
@@ -81,12 +82,15 @@ class WordMap {
   }
 
   // The key of the n (1 to 8) bytes at s, lower-cased when `upper`; `avail`
-  // bytes may be read from s: with 8 of them and no capital, one load.
+  // bytes may be read from s: with 8 of them, one load (lower-cased eight
+  // bytes at once: a word with a capital, as a sentence's first, was
+  // lower-cased a byte at a time).
   static uint64_t KeyOf(const char* s, size_t n, bool upper, size_t avail) {
     uint64_t key = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (!upper && avail >= 8) {
+    if (avail >= 8) {
       std::memcpy(&key, s, 8);
+      if (upper) key = LowerAsciiBytes(key);
       return n == 8 ? key : key & ((uint64_t{1} << (8 * n)) - 1);
     }
 #endif
