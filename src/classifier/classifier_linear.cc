@@ -48,9 +48,8 @@ std::mutex& TrainMutex() {
 // (at least one: the bias, last, of value 1 and the last slot of the
 // weights), then the `m` entries its update adds (those of the first
 // feature of each slot but the bias's: features sharing a slot are one
-// weight),
-// and x . x added up in LIBLINEAR's order (the same for every label's
-// problem: summed once).
+// weight); and x . x added up in LIBLINEAR's order (the same for every
+// label's problem: summed once).
 struct SolverRow {
   const int* index;
   const double* value;
@@ -180,7 +179,7 @@ void SolveL2SvcDual(const std::vector<SolverRow>& x, const std::vector<signed ch
     const int* index;
     const double* value;
     int n;        // features before the bias
-    int m;        // distinct slots, after the bias
+    int m;        // the entries its update adds, after the bias
     double y;     // +1 / -1
     double diag;  // diag[y + 1]
     double qd;    // x . x + diag
@@ -1515,7 +1514,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
     }
     begin[rows] = flat_index.size();
     // The solver's rows: each row's slots in its order (the bias's slot
-    // last), then its distinct slots but the bias's.
+    // last), then the entries its update adds.
     std::vector<uint32_t> slot_of;
     const size_t slots = ColumnSlots(flat_index, flat_value, begin, nf, &slot_of);
     const int solver_size = static_cast<int>(slots) + 1;
