@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <random>
 #include <unistd.h>
 #include <memory>
 #include <string>
@@ -21,6 +23,7 @@
 #include "sentiment/sentiment_lexicon.h"
 #include "sentiment/sentiment_model.h"
 #include "sentiment/sentiment_scan.h"
+#include "sentiment/short_key_map.h"
 #include "text/segment.h"
 
 namespace {
@@ -1300,4 +1303,39 @@ TEST_CASE(
   CHECK(plain > 10000);
   CHECK(quoted > 2500);
   CHECK(polar > 6000);
+}
+
+TEST_CASE(
+    "ShortKeyMap agrees with std::map on random keys, with NUL bytes and keys of every size around eight") {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 20; ++round) {
+    // Few distinct bytes (NUL among them), so keys of one size collide
+    // often and "a" and "a\0" both occur.
+    std::vector<std::string> keys;
+    for (int i = 0; i < 3000; ++i) {
+      std::string k;
+      const size_t n = rng() % 14;  // the empty key, short keys, and long ones
+      for (size_t j = 0; j < n; ++j) k.push_back("ab\0c"[rng() % 4]);
+      keys.push_back(k);
+    }
+    voc::sentiment_internal::ShortKeyMap<int> map;
+    if (round % 2 == 0) map.reserve(keys.size() / 4);  // else grown by insertion
+    std::map<std::string, int> reference;
+    for (size_t i = 0; i < keys.size() / 2; ++i) {
+      const int v = static_cast<int>(rng() % 100);
+      map[keys[i]] += v;
+      reference[keys[i]] += v;
+    }
+    for (const std::string& k : keys) {
+      const int* got = map.find(k);
+      auto want = reference.find(k);
+      CAPTURE(k);
+      REQUIRE((got != nullptr) == (want != reference.end()));
+      if (got != nullptr) CHECK(*got == want->second);
+    }
+  }
+  voc::sentiment_internal::ShortKeyMap<int> empty;
+  CHECK(empty.find("x") == nullptr);
+  CHECK(empty.find("a longer key") == nullptr);
+  CHECK(empty.find("") == nullptr);
 }

@@ -14,6 +14,7 @@
 #include "sentiment/sentiment_lexicon.h"
 #include "sentiment/sentiment_model.h"
 #include "sentiment/sentiment_scan.h"
+#include "sentiment/short_key_map.h"
 #include "text/segment.h"
 #include "util/utf8_util.h"
 
@@ -282,7 +283,7 @@ struct LexEntry {
 
 struct SentimentAnalyzer::Impl {
   SentimentOptions options;
-  internal::FlatStringMap<LexEntry> lexicon;
+  si::ShortKeyMap<LexEntry> lexicon;
   si::Scanner scanner;
   std::unique_ptr<si::SentimentModel> model;
 
@@ -719,11 +720,11 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         }
       }
     }
-    if (entry != nullptr && entry->second.phrase_words > 0) {
+    if (entry != nullptr && entry->phrase_words > 0) {
       // Try the longest phrase of consecutive words (same sentence) first.
       size_t last[kMaxPhraseWords];
       size_t count = 0;
-      const size_t most = std::min<size_t>(entry->second.phrase_words, kMaxPhraseWords);
+      const size_t most = std::min<size_t>(entry->phrase_words, kMaxPhraseWords);
       for (size_t j = i; j < n && count < most; ++j) {
         if (toks[j].kind != si::TokenKind::kWord) break;
         if (toks[j].sentence != t.sentence) break;
@@ -740,10 +741,10 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         for (const char* p : kNotNegations)
           if (std::string_view(key) == p) not_negation = true;
         const auto* phrase = lexicon.find(key);
-        const bool polar = phrase != nullptr && phrase->second.term;
+        const bool polar = phrase != nullptr && phrase->term;
         if (polar || not_negation) {
           matched = true;
-          valence[i] = polar ? phrase->second.valence : 0.0f;
+          valence[i] = polar ? phrase->valence : 0.0f;
           span_end[i] = toks[last[c - 1]].end;
           for (size_t w = 1; w < c; ++w) covered[last[w]] = 1;
         }
@@ -757,8 +758,8 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         word = key;
       }
     }
-    if (entry != nullptr && entry->second.term) {
-      valence[i] = entry->second.valence;
+    if (entry != nullptr && entry->term) {
+      valence[i] = entry->valence;
       span_end[i] = t.end;
     } else if (word == "well") {
       // "well" after a booster praises how a thing is done ("works very
@@ -768,7 +769,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         key.clear();
         append_key(toks[i - 1], false);
         const auto* r = lexicon.find(key);
-        if (r != nullptr && (r->second.role & kBooster)) {
+        if (r != nullptr && (r->role & kBooster)) {
           valence[i] = kWellValence;
           span_end[i] = t.end;
         }
@@ -787,12 +788,12 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
           if (std::string_view(key) == w) valence[i] = 1.5f;
         // "don't like", "never liked": a verb too (then negated below).
         const auto* r = lexicon.find(key);
-        if (r != nullptr && (r->second.role & kNegator)) valence[i] = 1.5f;
+        if (r != nullptr && (r->role & kNegator)) valence[i] = 1.5f;
         if (key.size() > 3 && std::string_view(key).substr(key.size() - 3) == "n't") valence[i] = 1.5f;
         break;
       }
       if (valence[i] != 0.0f) span_end[i] = t.end;
-    } else if (entry != nullptr && (entry->second.role & kBooster) && word == "too" && i + 1 < n &&
+    } else if (entry != nullptr && (entry->role & kBooster) && word == "too" && i + 1 < n &&
                toks[i + 1].kind == si::TokenKind::kWord && toks[i + 1].sentence == t.sentence) {
       // "too" before a word of no polarity is an excess, a complaint: "too
       // big", "too long", "too many"; before a polar word it is a booster
@@ -800,7 +801,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       key.clear();
       append_key(toks[i + 1], false);
       const auto* next = lexicon.find(key);
-      bool plain_word = next == nullptr || (!next->second.term && next->second.role == kNone);
+      bool plain_word = next == nullptr || (!next->term && next->role == kNone);
       for (std::string_view w : kNotExcess)
         if (std::string_view(key) == w) plain_word = false;
       if (plain_word) {
@@ -821,7 +822,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
         key.clear();
         append_key(toks[i - 1], false);
         const auto* r = lexicon.find(key);
-        boosted = r != nullptr && (r->second.role & kBooster);
+        boosted = r != nullptr && (r->role & kBooster);
         key.assign("pretty");
       }
       if (ends || boosted) {
@@ -837,15 +838,15 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
       append_key(t, false);
     }
     const auto* r = plain ? entry : lexicon.find(key);
-    if (r != nullptr && r->second.role == kHave) {
+    if (r != nullptr && r->role == kHave) {
       if (i > 0 && toks[i - 1].kind == si::TokenKind::kWord && toks[i - 1].sentence == t.sentence) {
         key.clear();
         append_key(toks[i - 1], false);
         if (IsCounterfactualModal(key)) role[i] = kCounterfactual;
       }
-    } else if (r != nullptr && r->second.role != kNone) {
-      role[i] = r->second.role;
-      role_amount[i] = r->second.role_amount;
+    } else if (r != nullptr && r->role != kNone) {
+      role[i] = r->role;
+      role_amount[i] = r->role_amount;
     } else if (!plain && key.size() > 2 && key[key.size() - 2] == 'n' && key.back() == 't' &&
                t.end - t.begin > key.size()) {
       role[i] = kNegator;  // any "...n't" contraction

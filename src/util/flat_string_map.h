@@ -69,6 +69,28 @@ inline uint64_t HashBytes(std::string_view s) {
   return mix(h);
 }
 
+// A bit filter over keys' hashes for a table of `slots` slots: four bits
+// per slot (at least eight per key), one set for each key's hash. Most words
+// of a text are in no lexicon, and a clear bit answers for them from a table
+// small enough to stay in cache, where a probe of the slots would usually
+// miss it.
+class HashFilter {
+ public:
+  // Empties the filter, sized for `slots` slots (a power of two, >= 16).
+  void Reset(size_t slots) { bits_.assign(slots / 16, 0); }
+  bool Has(uint64_t h) const {
+    const size_t bit = static_cast<size_t>(h) & (bits_.size() * 64 - 1);
+    return (bits_[bit / 64] >> (bit % 64)) & 1;
+  }
+  void Add(uint64_t h) {
+    const size_t bit = static_cast<size_t>(h) & (bits_.size() * 64 - 1);
+    bits_[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+
+ private:
+  std::vector<uint64_t> bits_;
+};
+
 template <typename V>
 class FlatStringMap {
  public:
@@ -95,7 +117,7 @@ class FlatStringMap {
     if (s->size != kEmpty) return {s, false};
     *s = Slot{static_cast<uint32_t>(h), static_cast<uint32_t>(arena_.size()),
               static_cast<uint32_t>(key.size()), value};
-    FilterAdd(h);
+    filter_.Add(h);
     arena_.append(key);
     ++size_;
     return {s, true};
@@ -106,7 +128,7 @@ class FlatStringMap {
   const Slot* find(std::string_view key) const {
     if (slots_.empty()) return nullptr;
     const uint64_t h = HashBytes(key);
-    if (!FilterHas(h)) return nullptr;
+    if (!filter_.Has(h)) return nullptr;
     const Slot* s = const_cast<FlatStringMap*>(this)->Probe(key, h);
     return s->size != kEmpty ? s : nullptr;
   }
@@ -130,33 +152,20 @@ class FlatStringMap {
     }
   }
 
-  // The filter has four bits per slot (at least eight per key), one set for
-  // each key's hash: most words of a text are in no lexicon, and a clear bit
-  // answers for them from a table small enough to stay in cache, where a
-  // probe of the slots would usually miss it.
-  bool FilterHas(uint64_t h) const {
-    const size_t bit = static_cast<size_t>(h) & (filter_.size() * 64 - 1);
-    return (filter_[bit / 64] >> (bit % 64)) & 1;
-  }
-  void FilterAdd(uint64_t h) {
-    const size_t bit = static_cast<size_t>(h) & (filter_.size() * 64 - 1);
-    filter_[bit / 64] |= uint64_t{1} << (bit % 64);
-  }
-
   void Rehash(size_t cap) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(cap, Slot{});
-    filter_.assign(cap / 16, 0);  // cap >= 16, a power of two
+    filter_.Reset(cap);
     for (const Slot& s : old) {
       if (s.size == kEmpty) continue;
       const uint64_t h = HashBytes(key(s));
       *Probe(key(s), h) = s;
-      FilterAdd(h);
+      filter_.Add(h);
     }
   }
 
   std::vector<Slot> slots_;
-  std::vector<uint64_t> filter_;
+  HashFilter filter_;
   std::string arena_;  // the keys, end to end
   size_t size_ = 0;
 };
