@@ -684,6 +684,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   const bool shouting_contrast = caps_words > 0 && caps_words < words;
 
   // 1. Lexicon lookups: phrases first (longest match), then single terms.
+  bool any_contrast = false;  // a token with the role kContrast
   for (size_t i = 0; i < n; ++i) {
     const si::Token& t = toks[i];
     if (t.kind == si::TokenKind::kEmoji || t.kind == si::TokenKind::kEmoticon ||
@@ -847,6 +848,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
     } else if (r != nullptr && r->role != kNone) {
       role[i] = r->role;
       role_amount[i] = r->role_amount;
+      any_contrast |= (r->role & kContrast) != 0;
     } else if (!plain && key.size() > 2 && key[key.size() - 2] == 'n' && key.back() == 't' &&
                t.end - t.begin > key.size()) {
       role[i] = kNegator;  // any "...n't" contraction
@@ -856,6 +858,11 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   // 2. Modifiers: boosters, negation, capitals, contrast; per sentence sums.
   float* const factor = arrays.factor;
   std::fill_n(factor, n, 1.0f);
+  // The per-sentence passes below change a factor only for a contrast word,
+  // a quotation mark or a question mark: most texts have none.
+  const bool any_factor =
+      any_contrast || (!text.empty() && (std::memchr(text.data(), '"', text.size()) != nullptr ||
+                                         std::memchr(text.data(), '?', text.size()) != nullptr));
   // Contrast: in the sentence of a contrast word, what comes before it counts
   // half and what follows counts 1.5 times; a sentence that opens with one
   // also halves the previous sentence.
@@ -865,7 +872,7 @@ void SentimentAnalyzer::Impl::Score(std::string_view text, const std::vector<si:
   auto is_contrast = [&](size_t i) {
     return (role[i] & kContrast) && !covered[i] && span_end[i] <= toks[i].end;
   };
-  for (size_t first = 0; first < n;) {
+  for (size_t first = 0; any_factor && first < n;) {
     size_t last = first;
     while (last < n && toks[last].sentence == toks[first].sentence) ++last;
     float later = 1.0f;
