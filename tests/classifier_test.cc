@@ -919,6 +919,59 @@ TEST_CASE("Linear backend: probabilities of parts read once equal those of each 
   }
 }
 
+TEST_CASE(
+    "Linear backend: the whole text and its sentences as parts equal each piece alone, on random texts") {
+  // The sentiment model's parts: the whole text, then its sentences, which
+  // own their rows (sorted per sentence and merged for the whole). Random
+  // texts of trained words, some repeated, split into sentences with or
+  // without gaps, some parts cut inside a word.
+  const auto rows = RowsWithTails(60, 5);  // the training data points into them
+  const voc::internal::TrainData data = SyntheticTrainData(rows, {"billing", "delivery", "login"});
+  const std::vector<std::string> words = {
+      "charged", "twice", "refund", "fee", "package", "courier", "parcel",      "password", "reset",
+      "login",   "the",   "my",     "i",   "was",     "help",    "unknownword", "!"};
+  const std::vector<std::string> tails = {" lexnone", " lexscoren2 lexclassneg lexpos0 lexneg1",
+                                          " lexscorep1 lexclasspos"};
+  std::mt19937 rng(21);
+  for (bool chars : {false, true}) {
+    for (const auto& m : TrainedAndLoaded(data, chars)) {
+      for (int round = 0; round < 150; ++round) {
+        std::string text;
+        std::vector<uint32_t> ends;              // sentence ends
+        const size_t sentences = 1 + rng() % 8;  // from few rows to more than kFewRows
+        for (size_t s = 0; s < sentences; ++s) {
+          if (s > 0) text += rng() % 4 ? ". " : " ";
+          const size_t n = rng() % (round % 4 == 0 ? 40 : 14);
+          for (size_t w = 0; w < n; ++w) text += (w ? " " : "") + words[rng() % words.size()];
+          ends.push_back(static_cast<uint32_t>(text.size()));
+        }
+        std::vector<voc::internal::TextPart> parts = {{0, static_cast<uint32_t>(text.size()),
+                                                       tails[rng() % tails.size()],
+                                                       static_cast<uint32_t>(rng() % 3)}};
+        uint32_t begin = 0;
+        for (uint32_t end : ends) {
+          uint32_t b = begin, e = end;
+          if (rng() % 8 == 0 && e > b) --e;  // now and then cut inside a word
+          if (rng() % 8 == 0 && b < e) ++b;
+          parts.push_back({b, e, tails[rng() % tails.size()], static_cast<uint32_t>(rng() % 3)});
+          begin = std::min<uint32_t>(end + 2, static_cast<uint32_t>(text.size()));
+        }
+        std::vector<double> whole;
+        std::vector<std::vector<double>> each;
+        m->PartsProbabilities(text, parts, rng() % 2 ? &whole : nullptr, &each);
+        REQUIRE(each.size() == parts.size());
+        for (size_t i = 0; i < parts.size(); ++i) {
+          std::vector<double> want;
+          m->Probabilities(voc::internal::PartText(text, parts[i]), &want);
+          CAPTURE(chars);
+          CAPTURE(voc::internal::PartText(text, parts[i]));
+          CHECK(each[i] == want);  // bit for bit
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("Linear backend: one part that is the whole text equals the text and its suffix alone") {
   // A one-sentence text's sentiment: PartsProbabilities of a single part
   // covering the whole text takes its own path, held here to Probabilities.

@@ -319,18 +319,18 @@ void FeatureIndex::Grow() { Reserve(std::max<size_t>(16, keys_.size() * 2 + 2));
 namespace {
 
 // LSD radix sort on bytes; a byte that every id shares costs no pass.
-void RadixSortIds(std::vector<uint32_t>* ids) {
+void RadixSortIds(uint32_t* ids, size_t n) {
   thread_local std::vector<uint32_t> scratch;
-  const size_t n = ids->size();
   scratch.resize(n);
   uint32_t count[4][256] = {};
-  for (uint32_t x : *ids) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t x = ids[i];
     ++count[0][x & 0xFF];
     ++count[1][x >> 8 & 0xFF];
     ++count[2][x >> 16 & 0xFF];
     ++count[3][x >> 24];
   }
-  uint32_t* src = ids->data();
+  uint32_t* src = ids;
   uint32_t* dst = scratch.data();
   for (int d = 0; d < 4; ++d) {
     const int shift = 8 * d;
@@ -341,16 +341,17 @@ void RadixSortIds(std::vector<uint32_t>* ids) {
     for (size_t i = 0; i < n; ++i) dst[c[src[i] >> shift & 0xFF]++] = src[i];
     std::swap(src, dst);
   }
-  if (src != ids->data()) std::copy(src, src + n, ids->data());
+  if (src != ids) std::copy(src, src + n, ids);
 }
 
 }  // namespace
 
-void SortIds(std::vector<uint32_t>* ids) {
+void SortIds(std::vector<uint32_t>* ids) { SortIds(ids->data(), ids->size()); }
+
+void SortIds(uint32_t* ids, size_t n) {
   constexpr size_t kMaxRanked = 64;  // beyond, a radix sort is faster
-  const size_t n = ids->size();
   if (n > kMaxRanked) {
-    RadixSortIds(ids);
+    RadixSortIds(ids, n);
     return;
   }
 #if defined(__SSE2__)
@@ -366,7 +367,7 @@ void SortIds(std::vector<uint32_t>* ids) {
   __m128i each[kMaxRanked];
   const size_t padded = (n + 3) & ~size_t{3};
   for (size_t i = 0; i < n; ++i) {
-    biased[i] = static_cast<int32_t>((*ids)[i] ^ 0x80000000u);
+    biased[i] = static_cast<int32_t>(ids[i] ^ 0x80000000u);
     each[i] = _mm_set1_epi32(biased[i]);
   }
   for (size_t i = n; i < padded; ++i) biased[i] = INT32_MAX;
@@ -387,7 +388,7 @@ void SortIds(std::vector<uint32_t>* ids) {
                     _mm_sub_epi32(_mm_setzero_si128(), _mm_add_epi32(minus, minus2)));
   }
   bool taken[kMaxRanked] = {};
-  uint32_t* out = ids->data();
+  uint32_t* out = ids;
   for (size_t i = 0; i < n; ++i) {
     size_t r = static_cast<size_t>(rank[i]);
     while (taken[r]) ++r;
@@ -396,8 +397,8 @@ void SortIds(std::vector<uint32_t>* ids) {
   }
 #else
   uint32_t in[kMaxRanked];
-  std::copy(ids->begin(), ids->end(), in);
-  uint32_t* out = ids->data();
+  std::copy(ids, ids + n, in);
+  uint32_t* out = ids;
   for (size_t i = 0; i < n; ++i) {
     const uint32_t x = in[i];
     size_t rank = 0;  // smaller ids, and equal ones before this one

@@ -88,6 +88,7 @@ class FeatureIndex {
 // std::sort's insertion steps mispredict; longer lists (a narrative has
 // hundreds) are radix-sorted a byte at a time.
 void SortIds(std::vector<uint32_t>* ids);
+void SortIds(uint32_t* ids, size_t n);  // ids[0, n)
 
 // A sparse, L2-normalized TF-IDF vector: (dense feature index, value),
 // sorted by index.

@@ -396,8 +396,8 @@ class LinearModel : public Backend {
   // too. A part whose boundary cuts a word, or whose suffix does not start
   // with white space, or a model with character n-grams, takes the plain
   // path. The rows of `text` are sorted once for the parts that cover it
-  // whole and for parts that do not overlap (the sentences of a text): each
-  // row carries the number of the part holding it through the sort.
+  // whole and for parts that do not overlap (the sentences of a text):
+  // RowsByRun and RowsByTag.
   void PartsProbabilities(std::string_view text, const std::vector<TextPart>& parts,
                           std::vector<double>* text_probs,
                           std::vector<std::vector<double>>* part_probs) const override {
@@ -418,13 +418,16 @@ class LinearModel : public Backend {
     // The row of every feature of the text, looked up once for the text and
     // all parts.
     doc_rows.assign(doc.size(), -1);
+    size_t known = 0;  // features with a row
     if (!packed_.empty()) {
       const std::vector<size_t>& bucket = PrefetchedBuckets(doc);
       // The weight rows of the features found, fetched once for all parts.
       const size_t stride = bias_.size() + 1;
       for (size_t j = 0; j < doc.size(); ++j) {
         doc_rows[j] = FindPackedFrom(bucket[j], doc[j].hash);
-        if (doc_rows[j] >= 0) __builtin_prefetch(&rows_[static_cast<size_t>(doc_rows[j]) * stride]);
+        if (doc_rows[j] < 0) continue;
+        __builtin_prefetch(&rows_[static_cast<size_t>(doc_rows[j]) * stride]);
+        ++known;
       }
     }
     rows[0].clear();
@@ -445,12 +448,6 @@ class LinearModel : public Backend {
     // it and the next word, the next word ...): those inside a part are one
     // run, found by a binary search, and only the few next to its edges may
     // be words cut by its boundaries.
-    struct Run {
-      size_t lo = 0, hi = 0;
-      int64_t last = -1;   // the part's last word, an index into doc
-      uint32_t owner = 0;  // 1 + its number among the parts that own their rows; 0: none
-      bool cut = false, whole = false;
-    };
     thread_local std::vector<Run> runs;
     runs.assign(parts.size(), Run{});
     size_t owners = 0, owned_end = 0;
@@ -487,50 +484,15 @@ class LinearModel : public Backend {
         owned_end = run.hi;
       }
     }
-    // The rows tagged with their owner in the low `shift` bits, if the rows
-    // leave room for them; else every part not whole sorts its own.
-    uint32_t shift = 0;
-    while ((size_t{1} << shift) <= owners) ++shift;
-    if (owners > 0 && (shift >= 32 || (uint64_t{keys_.size()} << shift) > (uint64_t{1} << 32))) {
-      for (Run& run : runs) run.owner = 0;
-      owners = 0;
-      shift = 0;
-    }
-    thread_local std::vector<uint32_t> tagged, all_rows, owned_rows;
+    thread_local std::vector<uint32_t> all_rows, owned_rows;
     thread_local std::vector<size_t> owned_begin;
-    if (any_whole || owners > 0) {
-      tagged.resize(doc.size());
-      size_t m = 0;
-      if (owners == 0) {
-        for (size_t j = 0; j < doc.size(); ++j)
-          if (doc_rows[j] >= 0) tagged[m++] = static_cast<uint32_t>(doc_rows[j]);
-      } else {
-        size_t r = 0;  // the next owned run
-        for (size_t j = 0; j < doc.size(); ++j) {
-          if (doc_rows[j] < 0) continue;
-          while (r < runs.size() && (runs[r].owner == 0 || runs[r].hi <= j)) ++r;
-          const uint32_t owner = r < runs.size() && runs[r].lo <= j ? runs[r].owner : 0;
-          tagged[m++] = static_cast<uint32_t>(doc_rows[j]) << shift | owner;
-        }
-      }
-      tagged.resize(m);
-      SortIds(&tagged);
-      if (owners == 0) {
-        all_rows.swap(tagged);
-      } else {
-        // Counted per owner, then placed: each owner's rows stay ascending.
-        owned_begin.assign(owners + 2, 0);
-        const uint32_t mask = (uint32_t{1} << shift) - 1;
-        for (uint32_t t : tagged) ++owned_begin[(t & mask) + 1];
-        for (size_t k = 1; k < owned_begin.size(); ++k) owned_begin[k] += owned_begin[k - 1];
-        owned_rows.resize(tagged.size());
-        thread_local std::vector<size_t> fill;
-        fill.assign(owned_begin.begin(), owned_begin.end() - 1);
-        for (uint32_t t : tagged) owned_rows[fill[t & mask]++] = t >> shift;
-        if (any_whole) {
-          all_rows.resize(tagged.size());
-          for (size_t k = 0; k < tagged.size(); ++k) all_rows[k] = tagged[k] >> shift;
-        }
+    if (owners > 0 && known <= kFewRows) {
+      RowsByRun(doc_rows, runs, owners, any_whole, &owned_rows, &owned_begin, &all_rows);
+    } else if (any_whole || owners > 0) {
+      if (!RowsByTag(doc_rows, runs, owners, any_whole, &owned_rows, &owned_begin, &all_rows)) {
+        // No room for the tags: every part not whole sorts its own.
+        for (Run& run : runs) run.owner = 0;
+        RowsByTag(doc_rows, runs, 0, any_whole, &owned_rows, &owned_begin, &all_rows);
       }
     }
     for (size_t i = 0; i < parts.size(); ++i) {
@@ -560,6 +522,119 @@ class LinearModel : public Backend {
         nv = own.size();
       }
       PartOfRows(v, nv, run.last >= 0 ? &doc[static_cast<size_t>(run.last)] : nullptr, p, out);
+    }
+  }
+
+  // A part's run of the features of the text (PartsProbabilities).
+  struct Run {
+    size_t lo = 0, hi = 0;
+    int64_t last = -1;   // the part's last word, an index into doc
+    uint32_t owner = 0;  // 1 + its number among the parts that own their rows; 0: none
+    bool cut = false, whole = false;
+  };
+
+  // The known rows of a text up to which RowsByRun sorts the owned runs'
+  // rows each on its own (the sorts of SortIds below its radix sort).
+  static constexpr size_t kFewRows = 64;
+
+  // The rows the parts of PartsProbabilities read, from the row of each
+  // feature of the text (`doc_rows`, -1: unknown): owner k's ascending in
+  // (*owned)[(*owned_begin)[k], (*owned_begin)[k + 1]), and with `whole`
+  // all of them ascending in *all. Each owned run's rows sorted on its own
+  // (the owned runs are disjoint and in text order), then merged with the
+  // rows of no owned run (a bigram across a boundary): for a text of few
+  // rows, sorts of a sentence's rows and merges cost less than RowsByTag.
+  static void RowsByRun(const std::vector<int64_t>& doc_rows, const std::vector<Run>& runs, size_t owners,
+                        bool whole, std::vector<uint32_t>* owned, std::vector<size_t>* owned_begin,
+                        std::vector<uint32_t>* all) {
+    thread_local std::vector<uint32_t> rest;
+    owned->resize(doc_rows.size());
+    owned_begin->assign(owners + 2, 0);
+    rest.clear();
+    size_t m = 0, j = 0;
+    for (const Run& run : runs) {
+      if (run.owner == 0) continue;
+      for (; j < run.lo; ++j)
+        if (doc_rows[j] >= 0) rest.push_back(static_cast<uint32_t>(doc_rows[j]));
+      const size_t begin = m;
+      for (; j < run.hi; ++j)
+        if (doc_rows[j] >= 0) (*owned)[m++] = static_cast<uint32_t>(doc_rows[j]);
+      (*owned_begin)[run.owner + 1] = m;
+      SortIds(owned->data() + begin, m - begin);
+    }
+    if (!whole) return;
+    for (; j < doc_rows.size(); ++j)
+      if (doc_rows[j] >= 0) rest.push_back(static_cast<uint32_t>(doc_rows[j]));
+    SortIds(&rest);
+    all->assign(owned->begin(), owned->begin() + static_cast<std::ptrdiff_t>(m));
+    all->insert(all->end(), rest.begin(), rest.end());
+    thread_local std::vector<size_t> bounds;  // of the runs not empty
+    bounds.assign(1, 0);
+    for (size_t k = 2; k < owned_begin->size(); ++k)
+      if ((*owned_begin)[k] > bounds.back()) bounds.push_back((*owned_begin)[k]);
+    if (all->size() > bounds.back()) bounds.push_back(all->size());
+    MergeSortedRuns(all, &bounds);
+  }
+
+  // RowsByRun for any text: each row tagged with its owner in its low bits,
+  // all sorted once (a radix sort for many rows), then dealt to the owners
+  // (each owner's stay ascending). False, with nothing done, when the rows
+  // leave no room for the tags.
+  bool RowsByTag(const std::vector<int64_t>& doc_rows, const std::vector<Run>& runs, size_t owners,
+                 bool whole, std::vector<uint32_t>* owned, std::vector<size_t>* owned_begin,
+                 std::vector<uint32_t>* all) const {
+    uint32_t shift = 0;
+    while ((size_t{1} << shift) <= owners) ++shift;
+    if (owners > 0 && (shift >= 32 || (uint64_t{keys_.size()} << shift) > (uint64_t{1} << 32))) return false;
+    thread_local std::vector<uint32_t> tagged;
+    tagged.resize(doc_rows.size());
+    size_t m = 0;
+    size_t r = 0;  // the next owned run
+    for (size_t j = 0; j < doc_rows.size(); ++j) {
+      if (doc_rows[j] < 0) continue;
+      while (r < runs.size() && (runs[r].owner == 0 || runs[r].hi <= j)) ++r;
+      const uint32_t owner = owners > 0 && r < runs.size() && runs[r].lo <= j ? runs[r].owner : 0;
+      tagged[m++] = static_cast<uint32_t>(doc_rows[j]) << shift | owner;
+    }
+    tagged.resize(m);
+    SortIds(&tagged);
+    if (owners == 0) {
+      all->swap(tagged);
+      return true;
+    }
+    owned_begin->assign(owners + 2, 0);
+    const uint32_t mask = (uint32_t{1} << shift) - 1;
+    for (uint32_t t : tagged) ++(*owned_begin)[(t & mask) + 1];
+    for (size_t k = 1; k < owned_begin->size(); ++k) (*owned_begin)[k] += (*owned_begin)[k - 1];
+    owned->resize(tagged.size());
+    thread_local std::vector<size_t> fill;
+    fill.assign(owned_begin->begin(), owned_begin->end() - 1);
+    for (uint32_t t : tagged) (*owned)[fill[t & mask]++] = t >> shift;
+    if (whole) {
+      all->resize(tagged.size());
+      for (size_t k = 0; k < tagged.size(); ++k) (*all)[k] = tagged[k] >> shift;
+    }
+    return true;
+  }
+
+  // Merges the ascending runs (*ids)[(*bounds)[k], (*bounds)[k + 1]) into
+  // one, in place: neighbours merged pairwise, pass after pass. `bounds`
+  // starts at 0 and ends at ids->size(); it is left as {0, size}.
+  static void MergeSortedRuns(std::vector<uint32_t>* ids, std::vector<size_t>* bounds) {
+    thread_local std::vector<uint32_t> other;
+    thread_local std::vector<size_t> merged;
+    while (bounds->size() > 2) {
+      other.resize(ids->size());
+      merged.assign(1, 0);
+      const uint32_t* a = ids->data();
+      const std::vector<size_t>& b = *bounds;
+      for (size_t k = 0; k + 1 < b.size(); k += 2) {
+        const size_t end = k + 2 < b.size() ? b[k + 2] : b[k + 1];
+        std::merge(a + b[k], a + b[k + 1], a + b[k + 1], a + end, other.data() + b[k]);
+        merged.push_back(end);
+      }
+      ids->swap(other);
+      bounds->swap(merged);
     }
   }
 
