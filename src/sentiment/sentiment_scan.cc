@@ -20,21 +20,33 @@ constexpr bool IsAsciiAlnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-// Every byte's class for the scan's loops, one load each: space (IsSpace),
-// ASCII letter or digit (IsAsciiAlnum), lower-case and upper-case letter.
-constexpr uint8_t kSpaceBit = 1, kAlnumBit = 2, kLowerBit = 4, kUpperBit = 8;
+// Every byte's class for the scan's loops, one load each: space (IsSpace).
+constexpr uint8_t kSpaceBit = 1;
 struct ScanClasses {
   uint8_t c[256];
   constexpr ScanClasses() : c() {
-    for (int b = 0; b < 256; ++b) {
-      const auto u = static_cast<unsigned char>(b);
-      c[b] = static_cast<uint8_t>((IsSpace(u) ? kSpaceBit : 0) | (IsAsciiAlnum(u) ? kAlnumBit : 0) |
-                                  (u >= 'a' && u <= 'z' ? kLowerBit : 0) |
-                                  (u >= 'A' && u <= 'Z' ? kUpperBit : 0));
-    }
+    for (int b = 0; b < 256; ++b) c[b] = IsSpace(static_cast<unsigned char>(b)) ? kSpaceBit : 0;
   }
 };
 constexpr ScanClasses kScanClass;
+
+// What an ASCII letter or digit adds to a word's letter counts, one load and
+// one add per byte: a lower-case letter 1 (the low 32 bits count them), an
+// upper-case letter 1 << 32 (bits 32-62), a digit bit 63 (counting nothing,
+// marking it). 0 for every other byte, which ends a run of them. Neither
+// count overflows into the next below 2^31 letters, where the int counts
+// they are added to overflow first.
+struct AlnumCounts {
+  uint64_t add[256];
+  constexpr AlnumCounts() : add() {
+    for (int b = 0; b < 256; ++b)
+      add[b] = b >= 'a' && b <= 'z'   ? 1
+               : b >= 'A' && b <= 'Z' ? uint64_t{1} << 32
+               : b >= '0' && b <= '9' ? uint64_t{1} << 63
+                                      : 0;
+  }
+};
+constexpr AlnumCounts kAlnumCounts;
 
 // Decodes one UTF-8 sequence at `p`; returns its length (1 for invalid bytes,
 // which decode as U+FFFD).
@@ -393,13 +405,14 @@ void Scanner::Scan(std::string_view text, std::vector<Token>* tokens,
       bool apostrophe = false;
       const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
       while (q < stop) {
-        // A run of ASCII letters and digits, counted from the class table.
-        uint8_t k;
-        while (q < stop && ((k = kScanClass.c[bytes[q]]) & kAlnumBit)) {
-          lowers += k >> 2 & 1;
-          uppers += k >> 3 & 1;
+        // A run of ASCII letters and digits, counted from kAlnumCounts.
+        uint64_t counts = 0, k;
+        while (q < stop && (k = kAlnumCounts.add[bytes[q]]) != 0) {
+          counts += k;
           ++q;
         }
+        lowers += static_cast<int>(counts & 0xFFFFFFFFu);
+        uppers += static_cast<int>(counts >> 32 & 0x7FFFFFFFu);
         if (q >= stop) break;
         unsigned char d = bytes[q];
         size_t alen = 0;
