@@ -663,7 +663,12 @@ class LinearModel : public Backend {
     }
     float scale[2];
     ValuesOfFamily(v, nv, extra[0].data(), extra[0].size(), &vals[0], &scale[0]);
-    ValuesOfFamily(nullptr, 0, extra[1].data(), extra[1].size(), &vals[1], &scale[1]);
+    if (extra[1].empty()) {  // a model without character n-grams: what ValuesOfFamily gives for none
+      vals[1].clear();
+      scale[1] = 1.0f;
+    } else {
+      ValuesOfFamily(nullptr, 0, extra[1].data(), extra[1].size(), &vals[1], &scale[1]);
+    }
     DecisionsOfValues(vals, out, scale);
     ToProbabilities(multi_label_, temperature_, out);
   }
