@@ -206,6 +206,60 @@ TEST_CASE("Language: the model's prediction computed in voc is fastText's, bit f
   CHECK_FALSE(voc::internal::ModelAnswers(WithoutModel(), "text", &library, &own));
 }
 
+TEST_CASE("Language: a word's model ids are fastText's getSubwords, id for id") {
+  // Known words, unknown words of every script, the end-of-line token,
+  // invalid UTF-8 and random bytes: the identifier's own n-gram ids (a flat
+  // pruning index) must be those fastText's dictionary gives, in order.
+  const std::vector<std::string> fixed = {"the",
+                                          "and",
+                                          "</s>",
+                                          "<",
+                                          ">",
+                                          "a",
+                                          "",
+                                          "ok",
+                                          "Bonjour",
+                                          "stra\xC3\x9F"
+                                          "e",
+                                          "\xE4\xBD\xA0\xE5\xA5\xBD",
+                                          "\xF0\x9F\x98\xA1",
+                                          "\xC3",
+                                          "\x80\x80",
+                                          std::string(300, 'x')};
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> letter('a', 'z'), len(1, 14), kind(0, 9), byte(1, 255);
+  const char* const kMultibyte[] = {"\xC3\xA9", "\xC3\xBC", "\xD0\xB4", "\xE3\x81\x82", "\xF0\x9F\x91\x8D"};
+  int with_ngrams = 0, compared = 0;
+  for (int t = 0; t < 20000; ++t) {
+    std::string w;
+    if (t < static_cast<int>(fixed.size())) {
+      w = fixed[static_cast<size_t>(t)];
+    } else {
+      const int n = len(rng);
+      for (int k = 0; k < n; ++k) {
+        const int c = kind(rng);
+        if (c < 7) {
+          w.push_back(static_cast<char>(letter(rng)));
+        } else if (c < 9) {
+          w += kMultibyte[static_cast<size_t>(letter(rng)) % std::size(kMultibyte)];
+        } else {
+          w.push_back(static_cast<char>(byte(rng)));
+        }
+      }
+    }
+    std::vector<int32_t> library, own;
+    REQUIRE(voc::internal::WordIds(WithModel(), w, &library, &own));
+    INFO("word '" << w << "'");
+    CHECK(own == library);
+    ++compared;
+    if (library.size() > 1) ++with_ngrams;
+  }
+  CHECK(compared == 20000);
+  CHECK(with_ngrams > 8000);  // half the words keep n-grams of the pruned model
+  std::vector<int32_t> library, own;
+  CHECK_FALSE(voc::internal::WordIds(WithoutModel(), "text", &library, &own));
+}
+
 TEST_CASE("Language: too little text is undetermined") {
   const auto& lid = WithModel();
   for (const char* text : {"", "ok", "👍👍", "12345 !!!", "?", "[EMAIL]"}) {

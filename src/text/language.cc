@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -397,6 +398,110 @@ class LidFastText : public fasttext::FastText {
   const fasttext::Matrix& InputMatrix() const { return *input_; }
 };
 
+// fastText's Dictionary with its protected members in reach (through
+// pointers to members, which a derived class may form): the pruning index.
+struct DictionaryMembers : fasttext::Dictionary {
+  static const std::unordered_map<int32_t, int32_t>& PruneIndex(const fasttext::Dictionary& d) {
+    return d.*&DictionaryMembers::pruneidx_;
+  }
+  static int64_t PruneSize(const fasttext::Dictionary& d) { return d.*&DictionaryMembers::pruneidx_size_; }
+};
+
+// The input ids of one word as fastText 0.9.2's Dictionary::getSubwords(word)
+// gives them: a known word's stored ids; else the ids of the character
+// n-grams of "<word>" (minn to maxn code points, FNV-1a hashed into
+// `bucket` buckets), each kept only if the pruning index of a quantized
+// model holds its bucket. fastText looks each n-gram up in that index, a
+// std::unordered_map, at two or three cache misses; a word has a dozen
+// n-grams. Here a bit per bucket says whether the index holds it, and the
+// buckets it holds are in an open-addressing table.
+class SubwordIds {
+ public:
+  SubwordIds(const fasttext::Dictionary& dict, const fasttext::Args& args)
+      : dict_(dict),
+        minn_(args.minn),
+        maxn_(args.maxn),
+        bucket_(args.bucket > 0 ? static_cast<uint32_t>(args.bucket) : 0),
+        nwords_(dict.nwords()),
+        prune_size_(DictionaryMembers::PruneSize(dict)) {
+    if (prune_size_ <= 0 || bucket_ == 0) return;
+    const auto& index = DictionaryMembers::PruneIndex(dict);
+    held_.assign((static_cast<size_t>(bucket_) + 63) / 64, 0);
+    size_t size = 16;
+    while (size < 2 * index.size()) size *= 2;
+    slots_.assign(size, kEmpty);
+    mask_ = size - 1;
+    for (const auto& [from, to] : index) {
+      if (from < 0 || static_cast<uint32_t>(from) >= bucket_) continue;  // never hashed to
+      held_[static_cast<size_t>(from) / 64] |= uint64_t{1} << (static_cast<size_t>(from) % 64);
+      size_t s = Slot(static_cast<uint32_t>(from));
+      while (slots_[s] != kEmpty) s = (s + 1) & mask_;
+      slots_[s] = static_cast<uint64_t>(static_cast<uint32_t>(from)) << 32 | static_cast<uint32_t>(to);
+    }
+  }
+
+  // Appends the ids of `word` to `out`. A label ("__label__en") is not a
+  // word: the caller never asks for one (fastText's getSubwords stops on it).
+  void Append(const std::string& word, std::vector<int32_t>* out) const {
+    const int32_t id = dict_.getId(word);
+    if (id >= 0 && id < nwords_) {
+      const std::vector<int32_t>& known = dict_.getSubwords(id);
+      out->insert(out->end(), known.begin(), known.end());
+      return;
+    }
+    if (word == fasttext::Dictionary::EOS || bucket_ == 0) return;
+    thread_local std::string w;
+    w.assign(1, '<');
+    w += word;
+    w += '>';
+    // Dictionary::computeSubwords, the hash of each n-gram carried on from
+    // that of the n-gram one code point shorter (FNV-1a reads bytes in order).
+    const size_t size = w.size();
+    for (size_t i = 0; i < size; ++i) {
+      if ((w[i] & 0xC0) == 0x80) continue;
+      uint32_t h = 2166136261u;
+      size_t j = i;
+      for (int n = 1; j < size && n <= maxn_; ++n) {
+        h = (h ^ static_cast<uint32_t>(static_cast<int8_t>(w[j++]))) * 16777619u;
+        while (j < size && (w[j] & 0xC0) == 0x80)
+          h = (h ^ static_cast<uint32_t>(static_cast<int8_t>(w[j++]))) * 16777619u;
+        if (n >= minn_ && !(n == 1 && (i == 0 || j == size))) Push(h % bucket_, out);
+      }
+    }
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+
+  size_t Slot(uint32_t bucket) const { return (bucket * 0x9E3779B1u) & mask_; }
+
+  // Dictionary::pushHash: bucket `b`'s id, if the model keeps it.
+  void Push(uint32_t b, std::vector<int32_t>* out) const {
+    if (prune_size_ == 0) return;
+    if (prune_size_ < 0) {  // not pruned: every bucket has its row
+      out->push_back(nwords_ + static_cast<int32_t>(b));
+      return;
+    }
+    if ((held_[b / 64] >> (b % 64) & 1) == 0) return;
+    for (size_t s = Slot(b);; s = (s + 1) & mask_) {
+      const uint64_t e = slots_[s];
+      if (static_cast<uint32_t>(e >> 32) == b) {
+        out->push_back(nwords_ + static_cast<int32_t>(static_cast<uint32_t>(e)));
+        return;
+      }
+    }
+  }
+
+  const fasttext::Dictionary& dict_;
+  int minn_ = 0, maxn_ = 0;
+  uint32_t bucket_ = 0;
+  int32_t nwords_ = 0;
+  int64_t prune_size_ = -1;
+  std::vector<uint64_t> held_;   // a bit per bucket: in the pruning index
+  std::vector<uint64_t> slots_;  // bucket << 32 | its index entry; kEmpty
+  size_t mask_ = 0;
+};
+
 // fastText's prediction of one label for a supervised model with
 // hierarchical softmax (lid.176's loss), float for float as fastText 0.9.2
 // computes it (Model::computeHidden, HierarchicalSoftmaxLoss::dfs), without
@@ -675,6 +780,7 @@ struct LanguageIdentifier::Impl {
   // model of another kind).
   std::unique_ptr<LidNetwork> network;
   std::shared_ptr<const fasttext::Dictionary> dict;
+  std::unique_ptr<SubwordIds> subwords;  // the ids of a word (IdsOf)
   int word_ngrams = 0;
   // The ids of the end-of-line token, which ends every line (none when the
   // dictionary has no such token).
@@ -712,9 +818,9 @@ struct LanguageIdentifier::Impl {
           span = slot->second;
         } else {
           cache.word.assign(w);
-          const std::vector<int32_t> sub = dict->getSubwords(cache.word);
-          span = {static_cast<uint32_t>(cache.arena.size()), static_cast<uint32_t>(sub.size())};
-          cache.arena.insert(cache.arena.end(), sub.begin(), sub.end());
+          const size_t first = cache.arena.size();
+          subwords->Append(cache.word, &cache.arena);
+          span = {static_cast<uint32_t>(first), static_cast<uint32_t>(cache.arena.size() - first)};
           cache.words.emplace(w, span);
         }
         const int32_t* first = cache.arena.data() + span.first;
@@ -787,6 +893,7 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
   lid->impl_->serial = next_serial++;
   lid->impl_->dict = ft->getDictionary();
   lid->impl_->word_ngrams = ft->getArgs().wordNgrams;
+  lid->impl_->subwords = std::make_unique<SubwordIds>(*lid->impl_->dict, ft->getArgs());
   if (const int32_t eos = lid->impl_->dict->getId(fasttext::Dictionary::EOS); eos >= 0)
     lid->impl_->eos_ids = lid->impl_->dict->getSubwords(eos);
   for (int32_t i = 0; i < lid->impl_->dict->nlabels(); ++i) {
@@ -816,6 +923,16 @@ bool internal::ModelAnswers(const LanguageIdentifier& lid, std::string_view text
     library->found = false;
   }
   own->found = im.network->Predict(ids, &own->label, &own->score);
+  return true;
+}
+
+bool internal::WordIds(const LanguageIdentifier& lid, const std::string& word, std::vector<int32_t>* library,
+                       std::vector<int32_t>* own) {
+  const auto& im = ImplOf(lid);
+  if (im.subwords == nullptr) return false;
+  *library = im.dict->getSubwords(word);
+  own->clear();
+  im.subwords->Append(word, own);
   return true;
 }
 

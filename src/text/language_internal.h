@@ -45,6 +45,12 @@ struct ModelAnswer {
 bool ModelAnswers(const LanguageIdentifier& lid, std::string_view text, ModelAnswer* library,
                   ModelAnswer* own);
 
+// For tests: the model input ids of `word` from fastText's
+// Dictionary::getSubwords (`*library`) and from the identifier's own
+// computation of them (`*own`); false when the identifier has no model.
+bool WordIds(const LanguageIdentifier& lid, const std::string& word, std::vector<int32_t>* library,
+             std::vector<int32_t>* own);
+
 }  // namespace voc::internal
 
 #endif  // VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
