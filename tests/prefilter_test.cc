@@ -15,6 +15,7 @@
 
 #include "util/flat_string_map.h"
 #include "patterns/literal_prefilter.h"
+#include "patterns/pattern_atoms.h"
 #include "patterns/regex_set.h"
 #include "themes/shared_patterns.h"
 #include "themes/signals_internal.h"
@@ -462,6 +463,89 @@ TEST_CASE("Theme rule prefilter: candidates include every matching pattern and f
   // Complaint narratives are long; still only a small share of the rules is searched.
   CHECK(mean < 0.2 * static_cast<double>(patterns.size()));
   CheckGroup(group, patterns, opt, PatternTexts(patterns));
+}
+
+// Whether folded text `folded` meets requirement `r`: its atoms looked for
+// one by one, independently of the prefilter's automaton and evaluation.
+bool MeetsByFind(const voc::internal::AtomRequirement& r, const std::string& folded) {
+  using Op = voc::internal::AtomRequirement::Op;
+  switch (r.op) {
+    case Op::kAll:
+      return true;
+    case Op::kAtom:
+      return folded.find(r.atom) != std::string::npos;
+    case Op::kAnd:
+      return std::all_of(r.subs.begin(), r.subs.end(), [&](const auto& s) { return MeetsByFind(s, folded); });
+    case Op::kOr:
+      return std::any_of(r.subs.begin(), r.subs.end(), [&](const auto& s) { return MeetsByFind(s, folded); });
+  }
+  return true;
+}
+
+TEST_CASE("LiteralPrefilter: the candidates are exactly the patterns whose atom requirement the text meets") {
+  // Candidates evaluates only the patterns one of whose witness atoms the
+  // text holds, an OR held when an atom child was found: the same set as
+  // evaluating every requirement. Two groups take turns on one thread, for
+  // more texts than the evaluation's one-byte marks number (they wrap).
+  constexpr size_t kMinAtomBytes = 3;  // as LiteralPrefilter reads them
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  std::mt19937 rng(41);
+  const std::vector<std::string> words = {"refund", "late fee", "to ", "the",
+                                          "kick",   "SIGMA",    "no",  "waived"};
+  const std::vector<std::string> glue = {"|", " ", "\\s+", "(?:x|yz)?", "[^.]{0,12}", "(?:kick|)", "\\w*"};
+  std::vector<std::string> random_patterns;
+  for (int i = 0; i < 40; ++i) {
+    std::string p = (rng() % 2 ? "(?i)" : "") + std::string("(?:") + words[rng() % words.size()];
+    for (int k = static_cast<int>(rng() % 4); k > 0; --k)
+      p += glue[rng() % glue.size()] + words[rng() % words.size()];
+    random_patterns.push_back(p + ")" + glue[rng() % glue.size()] + words[rng() % words.size()]);
+  }
+  const std::vector<std::string> shipped = ShippedRulePatterns();
+  std::vector<std::string> texts;
+  const std::vector<std::string> bundled = BundledTexts();
+  for (size_t i = 0; i < bundled.size(); i += 8) texts.push_back(bundled[i]);
+  for (const std::string& t : PatternTexts(shipped)) texts.push_back(t);
+  for (int t = 0; t < 200; ++t) {
+    std::string text;
+    for (int k = static_cast<int>(rng() % 6); k > 0; --k) text += words[rng() % words.size()] + " ";
+    texts.push_back(text);
+  }
+  REQUIRE(texts.size() > 600);
+  struct Group {
+    std::vector<std::string> patterns;
+    std::unique_ptr<RegexSetGroup> set;
+    std::vector<voc::internal::AtomRequirement> requirements;
+  };
+  std::vector<Group> groups(2);
+  groups[0].patterns = shipped;
+  groups[1].patterns = random_patterns;
+  for (Group& g : groups) {
+    g.set = std::make_unique<RegexSetGroup>(opt);
+    for (const std::string& p : g.patterns) {
+      std::string error;
+      REQUIRE(g.set->Add(p, &error) >= 0);
+      g.requirements.push_back(voc::internal::ReadPatternAtoms(p, kMinAtomBytes).requirement);
+    }
+    g.set->Compile();
+  }
+  size_t met = 0, unmet = 0;
+  std::vector<int> candidates, want;
+  for (const std::string& text : texts) {
+    const std::string folded = Fold(text);
+    for (const Group& g : groups) {
+      g.set->Candidates(text, &candidates);
+      want.clear();
+      for (size_t i = 0; i < g.requirements.size(); ++i)
+        if (MeetsByFind(g.requirements[i], folded)) want.push_back(static_cast<int>(i));
+      CAPTURE(text);
+      CHECK(candidates == want);
+      met += want.size();
+      unmet += g.patterns.size() - want.size();
+    }
+  }
+  CHECK(met > 1000);  // requirements met and not, in numbers
+  CHECK(unmet > 1000);
 }
 
 TEST_CASE("LiteralPrefilter: Search from every offset equals RE2 from there, the atoms located or not") {

@@ -596,14 +596,14 @@ int LiteralPrefilter::AddNode(const AtomRequirement& r, std::unordered_map<std::
   if (r.op == AtomRequirement::Op::kAtom) {
     auto [it, added] = atom_ids->emplace(r.atom, static_cast<int>(atoms->size()));
     if (added) atoms->push_back(r.atom);
-    nodes_.push_back({r.op, it->second, 0, 0});
+    nodes_.push_back({r.op, it->second, 0, 0, 0, 0});
     return static_cast<int>(nodes_.size()) - 1;
   }
   std::vector<int> subs;
   for (const AtomRequirement& s : r.subs) subs.push_back(AddNode(s, atom_ids, atoms));
   const auto begin = static_cast<uint32_t>(children_.size());
   children_.insert(children_.end(), subs.begin(), subs.end());
-  nodes_.push_back({r.op, -1, begin, static_cast<uint32_t>(children_.size())});
+  nodes_.push_back({r.op, -1, begin, static_cast<uint32_t>(children_.size()), 0, 0});
   return static_cast<int>(nodes_.size()) - 1;
 }
 
@@ -633,34 +633,54 @@ void LiteralPrefilter::Compile() {
     witness_.insert(witness_.end(), w.begin(), w.end());
     witness_begin_.push_back(static_cast<uint32_t>(witness_.size()));
   }
-  // The nodes' parents and patterns, and the leaves of each atom, for
-  // evaluating the requirements from the atoms a text holds up.
-  parent_.assign(nodes_.size(), -1);
-  node_pattern_.assign(nodes_.size(), -1);
-  for (size_t n = 0; n < nodes_.size(); ++n)
-    for (uint32_t c = nodes_[n].begin; c < nodes_[n].end; ++c)
-      parent_[static_cast<size_t>(children_[c])] = static_cast<int>(n);
-  for (int i = 0; i < count_; ++i)
-    if (root_[static_cast<size_t>(i)] >= 0)
-      node_pattern_[static_cast<size_t>(root_[static_cast<size_t>(i)])] = i;
-  needed_.resize(nodes_.size());
-  for (size_t n = 0; n < nodes_.size(); ++n)
-    needed_[n] = nodes_[n].op == AtomRequirement::Op::kAnd ? nodes_[n].end - nodes_[n].begin : 1;
-  node_root_.assign(nodes_.size(), -1);
+  // For Meets: the children of an AND, an atom leaf written ~atom (its bit
+  // is tested without reading its node); the children of an OR that are
+  // not atoms (its atom children are held when the atom's OR parents are
+  // marked); the OR parents of each atom.
+  std::vector<std::vector<int>> or_parents(atoms_.size());
+  std::vector<int> branches;
   for (size_t n = 0; n < nodes_.size(); ++n) {
-    int r = static_cast<int>(n);
-    while (parent_[static_cast<size_t>(r)] >= 0) r = parent_[static_cast<size_t>(r)];
-    node_root_[n] = r;
+    Node& node = nodes_[n];
+    node.branches_begin = static_cast<uint32_t>(branches.size());
+    for (uint32_t c = node.begin; c < node.end; ++c) {
+      const int child = children_[c];
+      const Node& leaf = nodes_[static_cast<size_t>(child)];
+      if (leaf.op != AtomRequirement::Op::kAtom) {
+        branches.push_back(child);
+      } else if (node.op == AtomRequirement::Op::kOr) {
+        or_parents[static_cast<size_t>(leaf.atom)].push_back(static_cast<int>(n));
+      } else {
+        branches.push_back(~leaf.atom);
+      }
+    }
+    node.branches_end = static_cast<uint32_t>(branches.size());
   }
-  std::vector<std::vector<int>> leaves(atoms_.size());
-  for (size_t n = 0; n < nodes_.size(); ++n)
-    if (nodes_[n].op == AtomRequirement::Op::kAtom)
-      leaves[static_cast<size_t>(nodes_[n].atom)].push_back(static_cast<int>(n));
-  for (const auto& list : leaves) {
-    atom_leaves_begin_.push_back(static_cast<uint32_t>(atom_leaves_.size()));
-    atom_leaves_.insert(atom_leaves_.end(), list.begin(), list.end());
+  // The patterns each atom is a witness of (a pattern whose requirement a
+  // text meets holds one of its witness atoms), for Candidates; and the
+  // patterns without witness atoms, whose requirement is evaluated for every
+  // text.
+  std::vector<uint32_t> per_atom(atoms_.size() + 1, 0);
+  for (int i = 0; i < count_; ++i) {
+    const auto k = static_cast<size_t>(i);
+    if (root_[k] >= 0 && witness_begin_[k] == witness_begin_[k + 1]) unwitnessed_.push_back(i);
+    for (uint32_t w = witness_begin_[k]; w < witness_begin_[k + 1]; ++w)
+      ++per_atom[static_cast<size_t>(witness_[w])];
   }
-  atom_leaves_begin_.push_back(static_cast<uint32_t>(atom_leaves_.size()));
+  witnessed_begin_.assign(atoms_.size() + 1, 0);
+  for (size_t a = 0; a < atoms_.size(); ++a) witnessed_begin_[a + 1] = witnessed_begin_[a] + per_atom[a];
+  witnessed_.resize(witness_.size());
+  std::vector<uint32_t> fill(witnessed_begin_.begin(), witnessed_begin_.end() - 1);
+  for (int i = 0; i < count_; ++i) {
+    const auto k = static_cast<size_t>(i);
+    for (uint32_t w = witness_begin_[k]; w < witness_begin_[k + 1]; ++w)
+      witnessed_[fill[static_cast<size_t>(witness_[w])]++] = i;
+  }
+  branches_ = std::move(branches);
+  or_parents_begin_.push_back(0);
+  for (const std::vector<int>& list : or_parents) {
+    or_parents_.insert(or_parents_.end(), list.begin(), list.end());
+    or_parents_begin_.push_back(static_cast<uint32_t>(or_parents_.size()));
+  }
   scope_once_ = std::make_unique<std::once_flag[]>(static_cast<size_t>(count_));
   scope_ready_ = std::make_unique<std::atomic<bool>[]>(static_cast<size_t>(count_));
   scopes_ = std::make_unique<Scope[]>(static_cast<size_t>(count_));
@@ -668,40 +688,51 @@ void LiteralPrefilter::Compile() {
   compiled_ = true;
 }
 
-template <typename OnMet>
-bool LiteralPrefilter::Propagate(const std::vector<int>& atoms, int root, OnMet on_met) const {
-  // A leaf or an OR holds when one child does, an AND when all do. count_of
-  // counts them: the call's number in the high half, the count in the low
-  // (an entry of an earlier call counts none), so nothing is cleared.
-  thread_local std::vector<uint64_t> count_of;
-  thread_local uint32_t call = 0;
-  if (count_of.size() < nodes_.size()) count_of.resize(nodes_.size(), 0);
-  if (++call == 0) {  // the numbers wrapped: start over
-    std::fill(count_of.begin(), count_of.end(), 0);
-    call = 1;
+LiteralPrefilter::Evaluation& LiteralPrefilter::MarkAtoms(const std::vector<int>& atoms) const {
+  thread_local Evaluation e;
+  if (e.bits.size() < (atoms_.size() + 63) / 64) e.bits.resize((atoms_.size() + 63) / 64, 0);
+  if (e.held.size() < nodes_.size()) e.held.resize(nodes_.size(), 0);
+  if (e.seen.size() < patterns_.size()) e.seen.resize(patterns_.size(), 0);
+  // Marks of a byte keep the arrays small enough to stay in cache; they are
+  // cleared when the numbers wrap.
+  if (++e.mark == 0) {
+    std::fill(e.held.begin(), e.held.end(), 0);
+    std::fill(e.seen.begin(), e.seen.end(), 0);
+    e.mark = 1;
   }
-  const uint64_t none = uint64_t{call} << 32;
-  bool stop = false;
-  for (size_t k = 0; k < atoms.size() && !stop; ++k) {
-    const auto a = static_cast<size_t>(atoms[k]);
-    for (uint32_t l = atom_leaves_begin_[a]; l < atom_leaves_begin_[a + 1] && !stop; ++l) {
-      if (root >= 0 && node_root_[static_cast<size_t>(atom_leaves_[l])] != root) continue;
-      for (int n = atom_leaves_[l]; n >= 0;) {
-        const auto u = static_cast<size_t>(n);
-        uint64_t& c = count_of[u];
-        if (c < none) c = none;
-        const uint32_t needed = needed_[u];
-        if (static_cast<uint32_t>(c) >= needed) break;  // held already
-        if (static_cast<uint32_t>(++c) < needed) break;
-        if (node_pattern_[u] >= 0 && on_met(node_pattern_[u])) {
-          stop = true;
-          break;
-        }
-        n = parent_[u];
+  for (int a : atoms) {
+    const auto u = static_cast<size_t>(a);
+    e.bits[u / 64] |= uint64_t{1} << (u % 64);
+    for (uint32_t o = or_parents_begin_[u]; o < or_parents_begin_[u + 1]; ++o)
+      e.held[static_cast<size_t>(or_parents_[o])] = e.mark;
+  }
+  return e;
+}
+
+void LiteralPrefilter::Unmark(const std::vector<int>& atoms, Evaluation* e) {
+  for (int a : atoms) e->bits[static_cast<size_t>(a) / 64] = 0;
+}
+
+bool LiteralPrefilter::Meets(int node, const Evaluation& e) const {
+  const Node& n = nodes_[static_cast<size_t>(node)];
+  switch (n.op) {
+    case AtomRequirement::Op::kAtom:
+      return HasBit(e.bits.data(), n.atom);
+    case AtomRequirement::Op::kOr:  // an atom child held, or another child
+      if (e.held[static_cast<size_t>(node)] == e.mark) return true;
+      for (uint32_t c = n.branches_begin; c < n.branches_end; ++c)
+        if (Meets(branches_[c], e)) return true;
+      return false;
+    case AtomRequirement::Op::kAnd:
+      for (uint32_t c = n.branches_begin; c < n.branches_end; ++c) {
+        const int k = branches_[c];
+        if (!(k < 0 ? HasBit(e.bits.data(), ~k) : Meets(k, e))) return false;
       }
-    }
+      return true;
+    case AtomRequirement::Op::kAll:
+      break;
   }
-  return stop;
+  return true;
 }
 
 void SortByOffset(std::vector<AtomMatcher::Occurrence>* v) {
@@ -774,13 +805,23 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<int>* candi
   } else {  // too many to keep: the text is searched whole
     std::vector<AtomMatcher::Occurrence>().swap(atoms->at);
   }
-  // The requirements met, from the leaves of the atoms found up: a leaf or
-  // an OR holds when one child does, an AND when all do (count_of counts
-  // them); a root that holds makes its pattern a candidate.
-  Propagate(found, -1, [&](int pattern) {
-    candidates->push_back(pattern);
-    return false;
-  });
+  // The requirements met: only a pattern with one of its witness atoms in
+  // the text can meet its requirement, which is then evaluated on the atoms
+  // found (a bit per atom). Most atoms found in a short text ("the", "to ")
+  // witness no pattern: they are parts of requirements with rarer parts.
+  Evaluation& e = MarkAtoms(found);
+  auto evaluate = [&](int pattern) {
+    uint8_t& seen = e.seen[static_cast<size_t>(pattern)];
+    if (seen == e.mark) return;
+    seen = e.mark;
+    if (Meets(root_[static_cast<size_t>(pattern)], e)) candidates->push_back(pattern);
+  };
+  for (int a : found)
+    for (uint32_t w = witnessed_begin_[static_cast<size_t>(a)];
+         w < witnessed_begin_[static_cast<size_t>(a) + 1]; ++w)
+      evaluate(witnessed_[w]);
+  for (int pattern : unwitnessed_) evaluate(pattern);
+  Unmark(found, &e);
   std::sort(candidates->begin(), candidates->end());
   if (!always_.empty()) {
     const auto mid = static_cast<std::ptrdiff_t>(candidates->size());
@@ -865,10 +906,6 @@ LiteralPrefilter::Scope LiteralPrefilter::BuildScope(int i) const {
   }
   scope.usable = true;
   return scope;
-}
-
-bool LiteralPrefilter::Holds(int root, const std::vector<int>& atoms) const {
-  return Propagate(atoms, root, [](int) { return true; });
 }
 
 const LiteralPrefilter::Scope& LiteralPrefilter::ScopeOf(int i) const {
@@ -997,7 +1034,7 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
   thread_local std::vector<int> marked;
   auto holds = [&](size_t wb, size_t we) {
     if (present.size() < scope.all_bits.size()) present.resize(scope.all_bits.size(), 0);
-    marked.clear();
+    marked.clear();  // the requirement's atoms in the window
     auto o = std::lower_bound(atoms.at.begin(), atoms.at.end(), wb,
                               [](const AtomMatcher::Occurrence& x, size_t key) { return x.begin < key; });
     for (; o != atoms.at.end() && o->begin < we; ++o) {
@@ -1009,7 +1046,10 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
       }
     }
     for (int a : marked) present[static_cast<size_t>(a) / 64] = 0;
-    return Holds(root_[static_cast<size_t>(i)], marked);
+    Evaluation& e = MarkAtoms(marked);
+    const bool met = Meets(root_[static_cast<size_t>(i)], e);
+    Unmark(marked, &e);
+    return met;
   };
   if (scope.check) {
     size_t kept = 0;

@@ -334,44 +334,59 @@ class LiteralPrefilter {
   bool SearchRange(int i, const TextAtoms& atoms, re2::StringPiece text, size_t begin, size_t end,
                    re2::StringPiece* match) const;
   // The requirements, compiled: a node is an atom, or the AND or OR of the
-  // nodes children_[begin, end).
+  // nodes children_[begin, end) (for Meets, branches_[branches_begin,
+  // branches_end)).
   struct Node {
     AtomRequirement::Op op;
     int atom;
     uint32_t begin, end;
+    uint32_t branches_begin, branches_end;
   };
   int AddNode(const AtomRequirement& r, std::unordered_map<std::string, int>* atom_ids,
               std::vector<std::string>* atoms);
   // Appends to `out` a set of atoms one of which every text that meets
   // `node` holds; false when there is none.
   bool Witness(int node, std::vector<int>* out) const;
-  // Evaluates the requirements from the leaves of `atoms` (distinct) up,
-  // those of root node `root` only when it is >= 0, calling on_met(pattern)
-  // for each pattern whose requirement they meet until it returns true;
-  // returns whether it did.
-  template <typename OnMet>
-  bool Propagate(const std::vector<int>& atoms, int root, OnMet on_met) const;
+  // A thread's scratch for evaluating requirements on the atoms of a text.
+  struct Evaluation {
+    std::vector<uint64_t> bits;  // a bit per atom found
+    std::vector<uint8_t> held;   // node -> the mark of the evaluation that found an atom child (ORs)
+    std::vector<uint8_t> seen;   // pattern -> the mark of the evaluation that evaluated it
+    uint8_t mark = 0;            // this evaluation's number (0: none)
+  };
+  // This thread's scratch, marked for `atoms` (distinct): their bits set and
+  // their OR parents held.
+  Evaluation& MarkAtoms(const std::vector<int>& atoms) const;
+  // Clears the bits of `atoms` that MarkAtoms set.
+  static void Unmark(const std::vector<int>& atoms, Evaluation* e);
+  // Whether the atoms marked in `e` meet the requirement of node `node`.
+  bool Meets(int node, const Evaluation& e) const;
+  static bool HasBit(const uint64_t* bits, int atom) {
+    const auto a = static_cast<size_t>(atom);
+    return (bits[a / 64] >> (a % 64) & 1) != 0;
+  }
   // Fills atoms->by_atom and its runs from atoms->at (sorted by offset),
   // whose distinct atoms are `found` (ascending).
   void IndexByAtom(const std::vector<int>& found, TextAtoms* atoms) const;
-  // Whether `atoms` (distinct) meet the requirement of root node `root`.
-  bool Holds(int root, const std::vector<int>& atoms) const;
 
   std::vector<std::unique_ptr<Pattern>> patterns_;
   AtomMatcher matcher_;
   std::vector<std::string> atoms_;  // matcher atom -> string
   std::vector<Node> nodes_;
   std::vector<int> children_;
-  std::vector<int> root_;                    // pattern -> node, -1: no requirement
-  std::vector<int> always_;                  // the patterns without a requirement
-  std::vector<uint32_t> witness_begin_;      // pattern -> first entry in witness_
-  std::vector<int> witness_;                 // atoms, one of which every match holds
-  std::vector<int> parent_;                  // node -> parent, -1 at a root
-  std::vector<int> node_pattern_;            // root -> pattern, -1 elsewhere
-  std::vector<int> node_root_;               // node -> its root
-  std::vector<uint32_t> needed_;             // node -> children that must hold (1 but for an AND)
-  std::vector<uint32_t> atom_leaves_begin_;  // atom -> first entry in atom_leaves_
-  std::vector<int> atom_leaves_;             // the nodes of the atom
+  // For Meets: the children of an AND, each atom leaf written ~atom, and
+  // the children of an OR that are no atom (its atom children are held
+  // through or_parents_).
+  std::vector<int> branches_;
+  std::vector<int> root_;                   // pattern -> node, -1: no requirement
+  std::vector<int> always_;                 // the patterns without a requirement
+  std::vector<uint32_t> witness_begin_;     // pattern -> first entry in witness_
+  std::vector<int> witness_;                // atoms, one of which every match holds
+  std::vector<uint32_t> or_parents_begin_;  // atom -> first entry in or_parents_
+  std::vector<int> or_parents_;             // the OR nodes with the atom as a child
+  std::vector<uint32_t> witnessed_begin_;   // atom -> first entry in witnessed_
+  std::vector<int> witnessed_;              // the patterns the atom is a witness atom of
+  std::vector<int> unwitnessed_;            // patterns with a requirement but no witness atoms
   std::unique_ptr<std::once_flag[]> scope_once_;
   std::unique_ptr<std::atomic<bool>[]> scope_ready_;  // scopes_[i] is built
   std::unique_ptr<Scope[]> scopes_;
