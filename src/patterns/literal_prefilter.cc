@@ -633,6 +633,28 @@ void LiteralPrefilter::Compile() {
     witness_.insert(witness_.end(), w.begin(), w.end());
     witness_begin_.push_back(static_cast<uint32_t>(witness_.size()));
   }
+  // For Holds: each node's parent, root and count of children that must
+  // hold, and the leaves of each atom.
+  parent_.assign(nodes_.size(), -1);
+  for (size_t n = 0; n < nodes_.size(); ++n)
+    for (uint32_t c = nodes_[n].begin; c < nodes_[n].end; ++c)
+      parent_[static_cast<size_t>(children_[c])] = static_cast<int>(n);
+  needed_.resize(nodes_.size());
+  node_root_.resize(nodes_.size());
+  std::vector<std::vector<int>> leaves(atoms_.size());
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    needed_[n] = nodes_[n].op == AtomRequirement::Op::kAnd ? nodes_[n].end - nodes_[n].begin : 1;
+    int r = static_cast<int>(n);
+    while (parent_[static_cast<size_t>(r)] >= 0) r = parent_[static_cast<size_t>(r)];
+    node_root_[n] = r;
+    if (nodes_[n].op == AtomRequirement::Op::kAtom)
+      leaves[static_cast<size_t>(nodes_[n].atom)].push_back(static_cast<int>(n));
+  }
+  atom_leaves_begin_.push_back(0);
+  for (const auto& list : leaves) {
+    atom_leaves_.insert(atom_leaves_.end(), list.begin(), list.end());
+    atom_leaves_begin_.push_back(static_cast<uint32_t>(atom_leaves_.size()));
+  }
   // For Meets: the children of an AND, an atom leaf written ~atom (its bit
   // is tested without reading its node); the children of an OR that are
   // not atoms (its atom children are held when the atom's OR parents are
@@ -711,6 +733,35 @@ LiteralPrefilter::Evaluation& LiteralPrefilter::MarkAtoms(const std::vector<int>
 
 void LiteralPrefilter::Unmark(const std::vector<int>& atoms, Evaluation* e) {
   for (int a : atoms) e->bits[static_cast<size_t>(a) / 64] = 0;
+}
+
+bool LiteralPrefilter::Holds(int root, const std::vector<int>& atoms) const {
+  // A leaf or an OR holds when one child does, an AND when all do. count_of
+  // counts them: the call's number in the high half, the count in the low
+  // (an entry of an earlier call counts none), so nothing is cleared.
+  thread_local std::vector<uint64_t> count_of;
+  thread_local uint32_t call = 0;
+  if (count_of.size() < nodes_.size()) count_of.resize(nodes_.size(), 0);
+  if (++call == 0) {  // the numbers wrapped: start over
+    std::fill(count_of.begin(), count_of.end(), 0);
+    call = 1;
+  }
+  const uint64_t none = uint64_t{call} << 32;
+  for (int a : atoms) {
+    const auto u = static_cast<size_t>(a);
+    for (uint32_t l = atom_leaves_begin_[u]; l < atom_leaves_begin_[u + 1]; ++l) {
+      if (node_root_[static_cast<size_t>(atom_leaves_[l])] != root) continue;
+      for (int n = atom_leaves_[l]; n >= 0; n = parent_[static_cast<size_t>(n)]) {
+        uint64_t& c = count_of[static_cast<size_t>(n)];
+        if (c < none) c = none;
+        const uint32_t needed = needed_[static_cast<size_t>(n)];
+        if (static_cast<uint32_t>(c) >= needed) break;  // held already
+        if (static_cast<uint32_t>(++c) < needed) break;
+        if (n == root) return true;
+      }
+    }
+  }
+  return false;
 }
 
 bool LiteralPrefilter::Meets(int node, const Evaluation& e) const {
@@ -1046,10 +1097,7 @@ bool LiteralPrefilter::Search(int i, const TextAtoms& atoms, re2::StringPiece te
       }
     }
     for (int a : marked) present[static_cast<size_t>(a) / 64] = 0;
-    Evaluation& e = MarkAtoms(marked);
-    const bool met = Meets(root_[static_cast<size_t>(i)], e);
-    Unmark(marked, &e);
-    return met;
+    return Holds(root_[static_cast<size_t>(i)], marked);
   };
   if (scope.check) {
     size_t kept = 0;

@@ -361,6 +361,10 @@ class LiteralPrefilter {
   static void Unmark(const std::vector<int>& atoms, Evaluation* e);
   // Whether the atoms marked in `e` meet the requirement of node `node`.
   bool Meets(int node, const Evaluation& e) const;
+  // Whether `atoms` (distinct; a few, in a window of Search) meet the
+  // requirement of root node `root`: counted from the atoms' leaves up,
+  // which for a few atoms reads less than Meets.
+  bool Holds(int root, const std::vector<int>& atoms) const;
   static bool HasBit(const uint64_t* bits, int atom) {
     const auto a = static_cast<size_t>(atom);
     return (bits[a / 64] >> (a % 64) & 1) != 0;
@@ -378,15 +382,20 @@ class LiteralPrefilter {
   // the children of an OR that are no atom (its atom children are held
   // through or_parents_).
   std::vector<int> branches_;
-  std::vector<int> root_;                   // pattern -> node, -1: no requirement
-  std::vector<int> always_;                 // the patterns without a requirement
-  std::vector<uint32_t> witness_begin_;     // pattern -> first entry in witness_
-  std::vector<int> witness_;                // atoms, one of which every match holds
-  std::vector<uint32_t> or_parents_begin_;  // atom -> first entry in or_parents_
-  std::vector<int> or_parents_;             // the OR nodes with the atom as a child
-  std::vector<uint32_t> witnessed_begin_;   // atom -> first entry in witnessed_
-  std::vector<int> witnessed_;              // the patterns the atom is a witness atom of
-  std::vector<int> unwitnessed_;            // patterns with a requirement but no witness atoms
+  std::vector<int> root_;                    // pattern -> node, -1: no requirement
+  std::vector<int> always_;                  // the patterns without a requirement
+  std::vector<uint32_t> witness_begin_;      // pattern -> first entry in witness_
+  std::vector<int> witness_;                 // atoms, one of which every match holds
+  std::vector<uint32_t> or_parents_begin_;   // atom -> first entry in or_parents_
+  std::vector<int> or_parents_;              // the OR nodes with the atom as a child
+  std::vector<int> parent_;                  // node -> parent, -1 at a root
+  std::vector<int> node_root_;               // node -> its root
+  std::vector<uint32_t> needed_;             // node -> children that must hold (1 but for an AND)
+  std::vector<uint32_t> atom_leaves_begin_;  // atom -> first entry in atom_leaves_
+  std::vector<int> atom_leaves_;             // the nodes of the atom
+  std::vector<uint32_t> witnessed_begin_;    // atom -> first entry in witnessed_
+  std::vector<int> witnessed_;               // the patterns the atom is a witness atom of
+  std::vector<int> unwitnessed_;             // patterns with a requirement but no witness atoms
   std::unique_ptr<std::once_flag[]> scope_once_;
   std::unique_ptr<std::atomic<bool>[]> scope_ready_;  // scopes_[i] is built
   std::unique_ptr<Scope[]> scopes_;
