@@ -314,7 +314,7 @@ TEST_CASE("AtomMatcher finds exactly the atoms a plain search finds") {
       CHECK(got == std::vector<int>{0, 1, 2});
     }
   }
-  // So many atoms that six-byte prefixes need more states than 15-bit ids
+  // So many atoms that eight-byte prefixes need more states than 15-bit ids
   // number: the prefix is shortened and the rest compared.
   // `count` random atoms of 3 to 2 + `spread` letters.
   auto random_atoms = [&](int count, size_t spread) {
