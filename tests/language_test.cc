@@ -9,6 +9,11 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <unistd.h>
+#include <filesystem>
+#include <vector>
+
+#include <fasttext/fasttext.h>
 
 #include "voc/analyzer.h"
 #include "voc/json.h"
@@ -258,6 +263,101 @@ TEST_CASE("Language: a word's model ids are fastText's getSubwords, id for id") 
   CHECK(with_ngrams > 8000);  // half the words keep n-grams of the pruned model
   std::vector<int32_t> library, own;
   CHECK_FALSE(voc::internal::WordIds(WithoutModel(), "text", &library, &own));
+}
+
+// A small supervised model of fastText's hierarchical softmax trained here,
+// of a kind lid.176 is not: a dense input matrix (no pruning index), another
+// dimension, with and without character n-grams (bucket 0), and quantized
+// with a pruning index of its own. Saved to `path`.
+static void TrainSmallModel(const std::string& path, int dim, int maxn, bool quantize) {
+  const std::string input = path + ".txt";
+  {
+    std::ofstream out(input, std::ios::binary);
+    std::mt19937 rng(3);
+    const std::vector<std::vector<std::string>> words = {{"refund", "late", "fee", "waived", "never"},
+                                                         {"versp\xC3\xA4tung", "lieferung", "kunde", "nie"},
+                                                         {"retard", "livraison", "client", "jamais"}};
+    for (int i = 0; i < 300; ++i) {
+      const size_t l = static_cast<size_t>(i) % words.size();
+      out << "__label__"
+          << "edf"[l] << " ";
+      for (int k = 0; k < 6; ++k) out << words[l][rng() % words[l].size()] << (k == 5 ? "\n" : " ");
+    }
+  }
+  fasttext::Args a;
+  a.input = input;
+  a.output = "";
+  a.model = fasttext::model_name::sup;
+  a.loss = fasttext::loss_name::hs;
+  a.dim = dim;
+  a.epoch = 5;
+  a.lr = 0.5;
+  a.minCount = 1;
+  a.wordNgrams = 1;
+  a.minn = maxn > 0 ? 2 : 0;
+  a.maxn = maxn;
+  a.bucket = maxn > 0 ? 5000 : 0;
+  a.thread = 1;
+  a.verbose = 0;
+  fasttext::FastText ft;
+  ft.train(a);
+  if (quantize) {
+    fasttext::Args q;
+    q.input = "";
+    q.output = "";
+    q.cutoff = 300;  // fewer rows than words and buckets: a pruning index
+    q.retrain = false;
+    q.qnorm = true;
+    q.dsub = 2;
+    q.verbose = 0;
+    ft.quantize(q);
+  }
+  ft.saveModel(path);
+  std::remove(input.c_str());
+}
+
+TEST_CASE("Language: the identifier's own prediction and n-gram ids hold for models other than lid.176") {
+  struct Kind {
+    int dim, maxn;
+    bool quantize;
+  };
+  for (const Kind k : {Kind{10, 4, false}, Kind{8, 0, false}, Kind{10, 3, true}, Kind{16, 4, false}}) {
+    const std::string path = std::filesystem::temp_directory_path().string() + "/voc_lid_small_" +
+                             std::to_string(::getpid()) + "_" + std::to_string(k.dim) + "_" +
+                             std::to_string(k.maxn) + (k.quantize ? ".ftz" : ".bin");
+    TrainSmallModel(path, k.dim, k.maxn, k.quantize);
+    voc::LanguageOptions o;
+    o.model_path = path;
+    auto r = voc::LanguageIdentifier::Create(o);
+    std::remove(path.c_str());
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    const voc::LanguageIdentifier& lid = **r;
+    CAPTURE(path);
+    std::mt19937 rng(7);
+    const std::vector<std::string> pieces = {"refund", "late", "kunde", "livraison",         "jamais",
+                                             "xyz",    "fee",  "nie",   "\xC3\xA9t\xC3\xA9", "client",
+                                             "a",      "zz"};
+    int compared = 0;
+    for (int t = 0; t < 400; ++t) {
+      std::string text;
+      for (int n = 1 + t % 7; n > 0; --n) text += pieces[rng() % pieces.size()] + " ";
+      voc::internal::ModelAnswer library, own;
+      REQUIRE(voc::internal::ModelAnswers(lid, text, &library, &own));
+      CAPTURE(text);
+      REQUIRE(own.found == library.found);
+      if (!own.found) continue;
+      CHECK(own.label == library.label);
+      CHECK(std::memcmp(&own.score, &library.score, sizeof(float)) == 0);
+      ++compared;
+      std::vector<int32_t> library_ids, own_ids;
+      const std::string word = pieces[rng() % pieces.size()] + pieces[rng() % pieces.size()];
+      REQUIRE(voc::internal::WordIds(lid, word, &library_ids, &own_ids));
+      CHECK(own_ids == library_ids);
+    }
+    CHECK(compared == 400);
+    // A dense input matrix is read where it is: no row decoded and kept.
+    CHECK((voc::internal::LanguageModelRowsKept(lid) == 0) == !k.quantize);
+  }
 }
 
 TEST_CASE("Language: too little text is undetermined") {

@@ -505,9 +505,10 @@ class SubwordIds {
 // fastText's prediction of one label for a supervised model with
 // hierarchical softmax (lid.176's loss), float for float as fastText 0.9.2
 // computes it (Model::computeHidden, HierarchicalSoftmaxLoss::dfs), without
-// its per-call state, virtual row calls and quantized row decoding: an input
-// row is decoded once (by fastText's own addRowToVector, into zeros) and
-// kept. Adding the kept row x * c gives the bits fastText's x += a * c gives:
+// its per-call state, virtual row calls and quantized row decoding: a
+// quantized input row is decoded once (by fastText's own addRowToVector,
+// into zeros) and kept; a dense one is read where it is (fastText adds its
+// floats as they are). Adding the kept row x * c gives the bits fastText's x += a * c gives:
 // its product is rounded alone (no fused multiply-add), and a sum that starts
 // at +0 never holds -0, so a -0 product kept as +0 adds the same.
 class LidNetwork {
@@ -558,6 +559,10 @@ class LidNetwork {
   }
 
   int64_t rows() const { return rows_; }
+  // The bytes held for decoded input rows.
+  size_t RowsKept() const {
+    return decoded_ != nullptr ? static_cast<size_t>(rows_) * static_cast<size_t>(dim_) * sizeof(float) : 0;
+  }
 
  private:
   struct Node {
@@ -571,13 +576,16 @@ class LidNetwork {
 
   LidNetwork(const LidFastText& ft, const fasttext::DenseMatrix& out, const std::vector<int64_t>& counts)
       : input_(ft.InputMatrix()),
+        dense_(dynamic_cast<const fasttext::DenseMatrix*>(&input_)),
         dim_(static_cast<int>(out.size(1))),
         osz_(static_cast<int32_t>(counts.size())),
-        rows_(ft.InputMatrix().size(0)),
-        decoded_(new float[static_cast<size_t>(rows_) * static_cast<size_t>(dim_)]),
-        ready_(new std::atomic<bool>[static_cast<size_t>(rows_)]) {
-    for (int64_t i = 0; i < rows_; ++i)
-      ready_[static_cast<size_t>(i)].store(false, std::memory_order_relaxed);
+        rows_(ft.InputMatrix().size(0)) {
+    if (dense_ == nullptr) {  // a copy of the matrix would double its memory
+      decoded_.reset(new float[static_cast<size_t>(rows_) * static_cast<size_t>(dim_)]);
+      ready_.reset(new std::atomic<bool>[static_cast<size_t>(rows_)]);
+      for (int64_t i = 0; i < rows_; ++i)
+        ready_[static_cast<size_t>(i)].store(false, std::memory_order_relaxed);
+    }
     output_.resize(static_cast<size_t>(out.size(0)) * static_cast<size_t>(dim_));
     for (int64_t i = 0; i < out.size(0); ++i)
       for (int j = 0; j < dim_; ++j) output_[static_cast<size_t>(i * dim_ + j)] = out.at(i, j);
@@ -602,10 +610,12 @@ class LidNetwork {
     }
   }
 
-  // Input row `id`, decoded on first use. Ids outside the matrix are never
-  // given (the dictionary makes them).
+  // Input row `id`: a dense matrix's in place, a quantized one's decoded on
+  // first use. Ids outside the matrix are never given (the dictionary makes
+  // them).
   const float* Row(int32_t id) const {
     const auto i = static_cast<size_t>(id);
+    if (dense_ != nullptr) return dense_->data() + i * static_cast<size_t>(dim_);
     float* const row = decoded_.get() + i * static_cast<size_t>(dim_);
     if (!ready_[i].load(std::memory_order_acquire)) {
       std::lock_guard<std::mutex> lock(decode_);
@@ -658,11 +668,12 @@ class LidNetwork {
   }
 
   const fasttext::Matrix& input_;
+  const fasttext::DenseMatrix* dense_;  // input_, when dense
   int dim_;
   int32_t osz_;
   int64_t rows_;
-  std::unique_ptr<float[]> decoded_;
-  std::unique_ptr<std::atomic<bool>[]> ready_;
+  std::unique_ptr<float[]> decoded_;            // quantized rows, when decoded
+  std::unique_ptr<std::atomic<bool>[]> ready_;  // decoded_'s row is written
   mutable std::mutex decode_;
   std::vector<float> output_;  // the output matrix's rows
   std::vector<Node> tree_;
@@ -934,6 +945,11 @@ bool internal::WordIds(const LanguageIdentifier& lid, const std::string& word, s
   own->clear();
   im.subwords->Append(word, own);
   return true;
+}
+
+size_t internal::LanguageModelRowsKept(const LanguageIdentifier& lid) {
+  const auto& im = ImplOf(lid);
+  return im.network != nullptr ? im.network->RowsKept() : 0;
 }
 
 LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {

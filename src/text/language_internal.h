@@ -3,6 +3,7 @@
 #ifndef VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
 #define VOC_SRC_TEXT_LANGUAGE_INTERNAL_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -50,6 +51,10 @@ bool ModelAnswers(const LanguageIdentifier& lid, std::string_view text, ModelAns
 // computation of them (`*own`); false when the identifier has no model.
 bool WordIds(const LanguageIdentifier& lid, const std::string& word, std::vector<int32_t>* library,
              std::vector<int32_t>* own);
+
+// For tests: the bytes the identifier's own prediction holds for input rows
+// decoded and kept (a quantized model's; a dense one's are read in place).
+size_t LanguageModelRowsKept(const LanguageIdentifier& lid);
 
 }  // namespace voc::internal
 
