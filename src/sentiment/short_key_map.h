@@ -75,14 +75,23 @@ class ShortKeyMap {
 
   static bool IsShort(size_t n) { return n - 1 < 8; }  // 1 to 8 bytes
 
-  // The bytes of a short key as one integer, reading only those bytes.
+  // The bytes of a short key as one integer, reading only those bytes: two
+  // keys of one size are equal exactly when their integers are (the slots
+  // compare no bytes). LoadShortKey's overlapping loads give that only
+  // little-endian; elsewhere the bytes are placed one by one.
   static uint64_t Load(std::string_view key) {
     if (key.size() == 8) {
       uint64_t k;
       std::memcpy(&k, key.data(), 8);
       return k;
     }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     return internal::LoadShortKey(key.data(), key.size());
+#else
+    uint64_t k = 0;
+    for (size_t i = 0; i < key.size(); ++i) k |= uint64_t{static_cast<unsigned char>(key[i])} << (8 * i);
+    return k;
+#endif
   }
 
   // The size tells "a" from "a\0"; the high bits pick the slot, the low
