@@ -441,7 +441,9 @@ class SubwordIds {
   }
 
   // Appends the ids of `word` to `out`. A label ("__label__en") is not a
-  // word: the caller never asks for one (fastText's getSubwords stops on it).
+  // word to fastText's getLine: the caller leaves such tokens out. (A label
+  // of the model is refused by fastText's getSubwords(word), an assertion
+  // that aborts; here it gets the n-grams of an unknown word.)
   void Append(const std::string& word, std::vector<int32_t>* out) const {
     const int32_t id = dict_.getId(word);
     if (id >= 0 && id < nwords_) {
