@@ -90,8 +90,10 @@ struct AdaptOptions {
   std::vector<std::string> keep_columns;
   // With more than one thread, FitThemeAdapter fits on one of them and
   // meanwhile reads on and analyses (without adapter) up to this many more
-  // records (no more than 65,536: the room reserved for them), and no more
-  // than sample_bytes more text, on the calling thread, until the fit ends;
+  // records, and no more than sample_bytes more text, on the calling thread,
+  // until the fit ends; they go into the room `*sample` has left after the
+  // sample (FitThemeAdapter reserves at most 65,536 for them, none when the
+  // sample was full before the call), and stop when it is used up;
   // it appends them to `*sample` after the sample (they take no part in the
   // fit), so that fitting overlaps analysis. 0 (the default): none. The
   // adapter does not depend on it.
