@@ -209,6 +209,10 @@ TEST_CASE("Language: the model's prediction computed in voc is fastText's, bit f
   // Without a model there is nothing to compare.
   voc::internal::ModelAnswer library, own;
   CHECK_FALSE(voc::internal::ModelAnswers(WithoutModel(), "text", &library, &own));
+  // The load-time check (the same comparison on a few lines) kept the
+  // identifier's own computation for the shipped model.
+  CHECK(voc::internal::UsesOwnNetwork(WithModel()));
+  CHECK_FALSE(voc::internal::UsesOwnNetwork(WithoutModel()));
 }
 
 TEST_CASE("Language: a word's model ids are fastText's getSubwords, id for id") {

@@ -440,13 +440,14 @@ class SubwordIds {
     }
   }
 
-  // Appends the ids of `word` to `out`. A label ("__label__en") is not a
-  // word to fastText's getLine: the caller leaves such tokens out. (A label
-  // of the model is refused by fastText's getSubwords(word), an assertion
-  // that aborts; here it gets the n-grams of an unknown word.)
+  // Appends the ids of `word` to `out`, as fastText's getLine does for a
+  // token of the line: a known word's stored ids, an unknown word's n-gram
+  // ids, nothing for a known label (not a word; the caller drops tokens
+  // that start with the model's label prefix).
   void Append(const std::string& word, std::vector<int32_t>* out) const {
     const int32_t id = dict_.getId(word);
-    if (id >= 0 && id < nwords_) {
+    if (id >= nwords_) return;  // a label
+    if (id >= 0) {
       const std::vector<int32_t>& known = dict_.getSubwords(id);
       out->insert(out->end(), known.begin(), known.end());
       return;
@@ -800,6 +801,9 @@ struct LanguageIdentifier::Impl {
   std::vector<int32_t> eos_ids;
   // The model's labels by id, without "__label__" ("en", "und" ...).
   std::vector<std::string> label_codes;
+  // The prefix that makes a token a label to the model (its training's
+  // -label, "__label__" for lid.176).
+  std::string label_prefix = "__label__";
   uint64_t serial = 0;  // tells this identifier's cache entries from another's
 
   // The model input ids of `line` (internal::LanguageModelLine's output: words separated by
@@ -825,7 +829,7 @@ struct LanguageIdentifier::Impl {
       while (j < line.size() && line[j] != ' ' && line[j] != '\n') ++j;
       const std::string_view w = line.substr(i, j - i);
       // A token that looks like a label ("__label__en") is not a word to fastText.
-      if (!w.empty() && w.compare(0, 9, "__label__") != 0) {
+      if (!w.empty() && w.compare(0, label_prefix.size(), label_prefix) != 0) {
         std::pair<uint32_t, uint32_t> span;
         if (const auto* slot = cache.words.find(w)) {
           span = slot->second;
@@ -861,6 +865,43 @@ struct LanguageIdentifier::Impl {
     *label = top[0].second;
     *score = top[0].first;
     return true;
+  }
+
+  // Keeps `network` only if it answers as fastText's predict() does, label
+  // and log-probability bits, on a few lines of several languages: its
+  // arithmetic is fastText's only where both are compiled alike (a build
+  // that fuses multiplications and additions rounds differently).
+  void CheckNetwork() {
+    if (network == nullptr || word_ngrams != 1) return;
+    static const char* const kLines[] = {
+        "my order never arrived and nobody answers the phone",
+        "la livraison est en retard et le service client ne r\xC3\xA9pond pas",
+        "el pedido lleg\xC3\xB3 roto y quiero un reembolso",
+        "die lieferung kam zu sp\xC3\xA4t und der kundendienst antwortet nicht",
+        "het pakket is nooit aangekomen",
+        "o produto chegou com defeito",
+        "zzq xkcd 123",
+    };
+    for (const char* text : kLines) {
+      std::string line;
+      internal::LanguageModelLine(text, &line);
+      const std::vector<int32_t> ids = IdsOf(line);
+      int32_t own_label = -1, library_label = -1;
+      float own_score = 0, library_score = 0;
+      bool library_found = false;
+      try {
+        library_found = LibraryPredict(ids, &library_label, &library_score);
+      } catch (const std::exception&) {
+        library_found = false;
+      }
+      const bool own_found = network->Predict(ids, &own_label, &own_score);
+      if (own_found != library_found ||
+          (own_found &&
+           (own_label != library_label || std::memcmp(&own_score, &library_score, sizeof(float)) != 0))) {
+        network.reset();
+        return;
+      }
+    }
   }
 
   // English by its function words: no letter outside ASCII, at least two of
@@ -914,12 +955,16 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(const Lan
     if (l.compare(0, 9, "__label__") == 0) l.erase(0, 9);
     lid->impl_->label_codes.push_back(std::move(l));
   }
+  lid->impl_->label_prefix = ft->getArgs().label;
   lid->impl_->network = LidNetwork::Make(*ft);
   lid->impl_->model = std::move(ft);
+  lid->impl_->CheckNetwork();
   return lid;
 }
 
 bool LanguageIdentifier::has_model() const { return impl_->model != nullptr; }
+
+bool internal::UsesOwnNetwork(const LanguageIdentifier& lid) { return ImplOf(lid).network != nullptr; }
 
 bool internal::ModelAnswers(const LanguageIdentifier& lid, std::string_view text, ModelAnswer* library,
                             ModelAnswer* own) {

@@ -46,6 +46,10 @@ struct ModelAnswer {
 bool ModelAnswers(const LanguageIdentifier& lid, std::string_view text, ModelAnswer* library,
                   ModelAnswer* own);
 
+// For tests: whether the identifier computes the model's prediction itself
+// (LidNetwork, kept when it answers as fastText's predict() at load).
+bool UsesOwnNetwork(const LanguageIdentifier& lid);
+
 // For tests: the model input ids of `word` from fastText's
 // Dictionary::getSubwords (`*library`) and from the identifier's own
 // computation of them (`*own`); false when the identifier has no model.
