@@ -1354,6 +1354,74 @@ TEST_CASE("TextClassifier: the linear solver is an option, checked, and recorded
   CHECK(bad.status().message() == "unknown linear solver 'fast' (liblinear or voc)");
 }
 
+TEST_CASE("TextClassifier: negative_ratio bounds a rare label's negatives only, and is checked") {
+  // 300 rows, 100 per label, and a rare label on 12 of them.
+  std::vector<voc::LabeledText> rows = Synthetic(100, 5);
+  for (size_t i = 0; i < rows.size(); i += 25) rows[i].labels.push_back("urgent");
+  voc::TrainOptions o = Quick("linear");
+  o.multi_label = true;
+  o.linear_solver = "voc";
+  o.validation_fraction = 0;  // no temperature fitted over all labels at once
+  auto all = voc::TextClassifier::Train(rows, o);
+  REQUIRE(all.ok());
+  CHECK((*all)->info().metadata_json.find("negative_ratio") == std::string::npos);
+  // At most max(2 x 12, 30) = 30 of urgent's 288 negatives; the common
+  // labels (100 positives) keep all 200 of theirs.
+  o.negative_ratio = 2;
+  o.negative_floor = 30;
+  auto bounded = voc::TextClassifier::Train(rows, o);
+  REQUIRE(bounded.ok());
+  CHECK((*bounded)->info().metadata_json.find("\"negative_ratio\":2") != std::string::npos);
+  const auto& labels = (*all)->info().labels;
+  REQUIRE((*bounded)->info().labels == labels);
+  const auto urgent = static_cast<size_t>(std::find(labels.begin(), labels.end(), "urgent") - labels.begin());
+  REQUIRE(urgent < labels.size());
+  bool urgent_moved = false;
+  for (const char* t : {"I was charged twice, please refund the fee", "the courier lost my package",
+                        "password reset please", "my parcel was late and the fee was charged twice"}) {
+    CAPTURE(t);
+    std::vector<double> a, b;
+    voc::internal::BackendOf(**all).Probabilities(t, &a);
+    voc::internal::BackendOf(**bounded).Probabilities(t, &b);
+    REQUIRE(a.size() == labels.size());
+    REQUIRE(b.size() == labels.size());
+    for (size_t l = 0; l < labels.size(); ++l)
+      if (l != urgent) CHECK(a[l] == b[l]);  // the same problem, solved alike
+    urgent_moved |= a[urgent] != b[urgent];
+  }
+  CHECK(urgent_moved);
+  // The rows kept do not depend on the threads.
+  o.threads = 3;
+  auto threaded = voc::TextClassifier::Train(rows, o);
+  REQUIRE(threaded.ok());
+  CHECK((*threaded)->Serialize() == (*bounded)->Serialize());
+  o.threads = 0;
+  // A floor above the negatives keeps them all: the unbounded model.
+  o.negative_floor = 1000;
+  auto floor = voc::TextClassifier::Train(rows, o);
+  REQUIRE(floor.ok());
+  std::vector<double> a, f;
+  voc::internal::BackendOf(**all).Probabilities("refund the fee", &a);
+  voc::internal::BackendOf(**floor).Probabilities("refund the fee", &f);
+  CHECK(a == f);
+
+  o.negative_ratio = -1;
+  auto negative = voc::TextClassifier::Train(rows, o);
+  REQUIRE_FALSE(negative.ok());
+  CHECK(negative.status().message() == "negative_ratio must be >= 0");
+  o.negative_ratio = 2;
+  o.linear_solver = "liblinear";
+  auto liblinear = voc::TextClassifier::Train(rows, o);
+  REQUIRE_FALSE(liblinear.ok());
+  CHECK(liblinear.status().message() == "negative_ratio needs multi_label and linear_solver \"voc\"");
+  o.linear_solver = "voc";
+  o.multi_label = false;
+  for (auto& r : rows) r.labels.resize(1);
+  auto single = voc::TextClassifier::Train(rows, o);
+  REQUIRE_FALSE(single.ok());
+  CHECK(single.status().message() == "negative_ratio needs multi_label and linear_solver \"voc\"");
+}
+
 TEST_CASE("Linear backend: a suffix's rows, kept per thread, follow the model when it is repacked") {
   auto rows = Synthetic(60, 11);
   for (size_t i = 0; i < rows.size(); ++i) rows[i].text += i % 2 ? " lexnone" : " lexscoren2 lexclassneg";

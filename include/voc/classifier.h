@@ -102,6 +102,15 @@ struct TrainOptions {
   // halfway (square root), so that a rare label is favoured less on text
   // whose label mix differs from the training rows'.
   double class_weight_power = 1.0;
+  // Linear backend, multi-label L2-loss SVM with linear_solver "voc": each
+  // label's problem keeps its positive rows and at most
+  // max(negative_ratio x positives, negative_floor) of the other rows,
+  // drawn by a hash of (seed, label, row); the balanced weights are those
+  // of the rows kept. A rare label's problem, which converges slowest, then
+  // costs little. 0 (the default) keeps every row. Theme adaptation uses 10
+  // and 1000.
+  double negative_ratio = 0;
+  std::size_t negative_floor = 1000;
   // Linear model: add TF-IDF character 2-5 grams to the word 1-2 grams. They
   // help with misspellings and rare word forms; without them prediction is
   // several times faster. Default true.

@@ -256,6 +256,9 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
   if (options.threads < 0) return InvalidArgumentError("threads must be >= 0");
   if (options.linear_solver != "liblinear" && options.linear_solver != "voc")
     return InvalidArgumentError("unknown linear solver '" + options.linear_solver + "' (liblinear or voc)");
+  if (!(options.negative_ratio >= 0)) return InvalidArgumentError("negative_ratio must be >= 0");
+  if (options.negative_ratio > 0 && (options.linear_solver != "voc" || !options.multi_label))
+    return InvalidArgumentError("negative_ratio needs multi_label and linear_solver \"voc\"");
   if (options.fasttext_dim < 1 || options.fasttext_dim > 1024)
     return InvalidArgumentError("fasttext_dim must be in [1, 1024]");
   if (options.fasttext_bucket < 1 || options.fasttext_bucket > 20000000)
@@ -346,6 +349,9 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       for (json& c : linear) c["class_weight_power"] = options.class_weight_power;
     if (options.linear_solver != TrainOptions().linear_solver)
       for (json& c : linear) c["shuffle"] = options.linear_solver;
+    if (options.negative_ratio > 0)
+      for (json& c : linear)
+        c["negative_ratio"] = options.negative_ratio, c["negative_floor"] = options.negative_floor;
     candidates.insert(candidates.end(), linear.begin(), linear.end());
   }
   if (options.backend != "linear") {

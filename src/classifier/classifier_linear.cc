@@ -307,6 +307,41 @@ size_t ColumnSlots(const std::vector<int>& index, const std::vector<double>& val
   return slots;
 }
 
+// The negative rows a label's problem keeps (LinearTrainer::Train's
+// "negative_ratio" and "negative_floor"): when the label has `pos` positive
+// rows (`yes`, ascending) of `rows`, at most max(ratio x pos, floor) of the
+// others, those with the smallest hash of (seed, label, row), so that the
+// choice depends on neither the thread count nor the other labels. Empty:
+// every row (ratio 0, or no more negatives than that).
+std::vector<char> KeptNegatives(const std::vector<uint32_t>& yes, size_t rows, double ratio, size_t floor,
+                                int seed, int label) {
+  if (!(ratio > 0)) return {};
+  const size_t negatives = rows - yes.size();
+  const double want = std::max(static_cast<double>(floor), ratio * static_cast<double>(yes.size()));
+  if (want >= static_cast<double>(negatives)) return {};
+  const auto cap = static_cast<size_t>(want);
+  const uint64_t key =
+      (static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 32) ^ static_cast<uint32_t>(label);
+  std::vector<std::pair<uint64_t, uint32_t>> drawn;
+  drawn.reserve(negatives);
+  size_t next = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    if (next < yes.size() && yes[next] == i) {
+      ++next;
+      continue;
+    }
+    uint64_t h = (key + 0x9E3779B97F4A7C15ULL) ^ (static_cast<uint64_t>(i) * 0xC2B2AE3D27D4EB4FULL);
+    h ^= h >> 31;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    drawn.emplace_back(h, static_cast<uint32_t>(i));
+  }
+  std::nth_element(drawn.begin(), drawn.begin() + static_cast<std::ptrdiff_t>(cap), drawn.end());
+  std::vector<char> kept(rows, 0);
+  for (size_t k = 0; k < cap; ++k) kept[drawn[k].second] = 1;
+  return kept;
+}
+
 // The draws of one problem of SolveL2SvcDual: SplitMix64 seeded by the
 // training seed and the label, a number in [0, n) taken from the high bits
 // by a multiplication (bias below 2^-32 for these n).
@@ -1488,7 +1523,10 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   bool balanced = params.value("balanced", false);
   const double eps = params.value("eps", 0.01);
   const double power = params.value("class_weight_power", 1.0);
+  const double neg_ratio = params.value("negative_ratio", 0.0);
+  const size_t neg_floor = params.value("negative_floor", size_t{0});
   if (C <= 0) return InvalidArgumentError("linear C must be > 0");
+  if (!(neg_ratio >= 0)) return InvalidArgumentError("linear negative ratio must be >= 0");
   if (!(eps > 0 && eps < 1)) return InvalidArgumentError("linear solver tolerance must be in (0, 1)");
   if (!(power >= 0 && power <= 1)) return InvalidArgumentError("linear class weight power must be in [0, 1]");
   // Weight of a label with `n` of the `rows` rows, shared among `k` labels.
@@ -1504,6 +1542,8 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   if (shuffle != "liblinear" && shuffle != "voc" && shuffle != "c-rand")
     return InvalidArgumentError("unknown linear shuffle '" + shuffle + "' (liblinear, voc or c-rand)");
   const bool own_solver = data.multi_label && solver == "svc" && shuffle != "liblinear";
+  if (neg_ratio > 0 && !own_solver)
+    return InvalidArgumentError("linear negative ratio needs a multi-label svc problem and the voc solver");
 
   std::vector<feature_node*> xptr(rows);
   for (size_t i = 0; i < rows; ++i) xptr[i] = const_cast<feature_node*>(s.x[i].data());
@@ -1655,23 +1695,27 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         return;
       }
       std::vector<SolverRow> ox;
-      std::vector<signed char> oy(rows, -1);
       ox.reserve(rows);
       for (uint32_t i : yes) ox.push_back(all_rows[i]);
-      std::fill(oy.begin(), oy.begin() + pos, 1);
+      const std::vector<char> kept = KeptNegatives(yes, rows, neg_ratio, neg_floor, seed, l);
       size_t next = 0;  // the next positive row
       for (size_t i = 0; i < rows; ++i) {
         if (next < yes.size() && yes[next] == i) {
           ++next;
           continue;
         }
-        ox.push_back(all_rows[i]);
+        if (kept.empty() || kept[i]) ox.push_back(all_rows[i]);
       }
+      std::vector<signed char> oy(ox.size(), -1);
+      std::fill(oy.begin(), oy.begin() + pos, 1);
       // Not zeroed here: the solver sets every slot's weight.
       const std::unique_ptr<double[]> weights(new double[static_cast<size_t>(solver_size)]);
       double* ow = weights.get();
-      const double cp = C * (balanced ? class_weight(pos, 2) : 1.0);
-      const double cn = C * (balanced ? class_weight(static_cast<double>(rows - pos), 2) : 1.0);
+      // The balanced weights of the problem's rows (all of them, or the
+      // positives and the negatives kept).
+      const double n = static_cast<double>(ox.size());
+      const double cp = C * (balanced ? std::pow(n / (2.0 * pos), power) : 1.0);
+      const double cn = C * (balanced ? std::pow(n / (2.0 * (n - pos)), power) : 1.0);
       if (shuffle == "voc") {
         SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow, solver_size);
       } else {
