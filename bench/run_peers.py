@@ -119,6 +119,17 @@ def main():
         path = os.path.join(work, f"{name}.txt")
         size = write_lines(path, texts, times)
         files[name] = (path, len(texts) * times, size)
+    # Every distinct short and medium text of the splits, each once: the
+    # inputs above repeat their texts, which warms per-text work (the rules'
+    # DFA states, the adapter's sample holds each text several times).
+    seen, distinct = set(), []
+    for t in short + read_texts(f"{sp}/bitext_intent_test.csv") + \
+            read_texts(f"{sp}/reviews_sentiment_train.csv") + read_texts(f"{sp}/reviews_sentiment_test.csv"):
+        if flat(t) and flat(t) not in seen:
+            seen.add(flat(t))
+            distinct.append(t)
+    distinct_path = os.path.join(work, "distinct.txt")
+    distinct_size = write_lines(distinct_path, distinct, 1)
     # 10x input for the memory figures, and the short texts at 10x for the
     # thread scaling once start-up is amortised.
     long10 = os.path.join(work, "long10.txt")
@@ -206,6 +217,18 @@ def main():
         alt.append((inp, docs, best))
         print(json.dumps({"alternating": inp, "best_seconds": best}), flush=True)
 
+    # The distinct texts: VADER and voc with and without adaptation, alternately.
+    dcmds = [("VADER", f"{node} {args.scratch}/vader.js {distinct_path}"),
+             ("analyze 2 threads", f"{voc} analyze --format text --threads 2 -q {distinct_path}"),
+             ("analyze 2 threads, --adapt off",
+              f"{voc} analyze --format text --threads 2 -q --adapt off {distinct_path}")]
+    dbest = {}
+    for _ in range(args.repeat):
+        for name, cmd in dcmds:
+            w, _ = measure(cmd, 1, cwd=work)
+            dbest[name] = min(dbest.get(name, w), w)
+    print(json.dumps({"distinct": dbest}), flush=True)
+
     # 2 threads / 1 thread on the short texts at 10x, where the ~60 ms of
     # start-up (model loading, pattern compilation) is a small part of a run:
     # the same three commands, alternately.
@@ -248,6 +271,16 @@ def main():
         f.write("\nmachine ceiling: twice the documents of one 1-thread run, in the time two such runs "
                 "take side by side (2 x 1-thread time / time of the pair); two threads of one process "
                 "cannot beat it.\n")
+        nd = len(distinct)
+        f.write(f"\nDistinct texts, each once ({nd:,} docs, {distinct_size / 1e6:.1f} MB: the short texts, "
+                "Bitext's test split and the clothing reviews of the splits), timed alternately, best of each "
+                "(seconds; docs/s in brackets):\n\n"
+                "| VADER | voc analyze, 2 threads | voc analyze, 2 threads, --adapt off | "
+                "analyze / VADER | adaptation's cost (on / off) |\n|---|---|---|---|---|\n")
+        dcell = lambda k: f"{dbest[k]:.2f} ({nd / dbest[k]:,.0f})"
+        f.write(f"| {dcell('VADER')} | {dcell('analyze 2 threads')} | {dcell('analyze 2 threads, --adapt off')} | "
+                f"**{dbest['VADER'] / dbest['analyze 2 threads']:.1f}x** | "
+                f"{dbest['analyze 2 threads'] / dbest['analyze 2 threads, --adapt off']:.2f}x |\n")
         docs10 = len(short) * 20 * args.scale
         f.write("\nThread scaling on the short texts at 10x (%s docs), timed alternately, best of each "
                 "(seconds; docs/s in brackets):\n\n"
