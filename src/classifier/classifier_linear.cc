@@ -1412,7 +1412,7 @@ class LinearModel : public Backend {
   }
 
   std::vector<uint64_t, BulkAllocator<uint64_t>> keys_;  // feature row -> n-gram hash
-  FeatureIndex index_;          // hash -> row; built by training only (see Decisions)
+  FeatureIndex index_;          // hash -> row; set by Quantize only (see Decisions)
   std::vector<float> idf_;      // empty in a loaded model (see Idf())
   std::vector<float> weights_;  // feature-major: weights_[feature * L + label]; as idf_
   std::vector<float> bias_;
@@ -1563,7 +1563,8 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   auto m = std::make_unique<LinearModel>();
   m->multi_label_ = data.multi_label;
   m->char_ngrams_ = s.char_ngrams;
-  m->index_ = s.index;
+  // No copy of the index (it can be 16 MB): the model's reference path
+  // builds one from keys_, as for a loaded model.
   m->keys_.assign(s.index.keys().begin(), s.index.keys().end());
   m->idf_ = s.idf;
   m->weights_.assign(nf * L, 0.0f);
