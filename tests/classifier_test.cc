@@ -1405,6 +1405,16 @@ TEST_CASE("TextClassifier: negative_ratio bounds a rare label's negatives only, 
   voc::internal::BackendOf(**floor).Probabilities("refund the fee", &f);
   CHECK(a == f);
 
+  // With the settings search: only the L2-loss SVM candidates are bounded
+  // (the logistic ones are solved by LIBLINEAR).
+  o.search = true;
+  o.validation_fraction = 0.2;
+  o.negative_floor = 30;
+  auto searched = voc::TextClassifier::Train(rows, o);
+  REQUIRE(searched.ok());
+  o.search = false;
+  o.validation_fraction = 0;
+
   o.negative_ratio = -1;
   auto negative = voc::TextClassifier::Train(rows, o);
   REQUIRE_FALSE(negative.ok());
@@ -1420,6 +1430,35 @@ TEST_CASE("TextClassifier: negative_ratio bounds a rare label's negatives only, 
   auto single = voc::TextClassifier::Train(rows, o);
   REQUIRE_FALSE(single.ok());
   CHECK(single.status().message() == "negative_ratio needs multi_label and linear_solver \"voc\"");
+}
+
+TEST_CASE("KeptNegatives: max(ratio x positives, floor, 1) negatives, by label and seed alone") {
+  std::vector<uint32_t> yes;
+  for (uint32_t i = 3; i < 1000; i += 50) yes.push_back(i);  // 20 positives of 1,000 rows
+  auto count = [](const std::vector<char>& kept) { return std::count(kept.begin(), kept.end(), 1); };
+  auto no_positive = [&](const std::vector<char>& kept) {
+    for (uint32_t i : yes)
+      if (kept[i]) return false;
+    return true;
+  };
+  // The ratio beyond the floor: 5 x 20 = 100.
+  const std::vector<char> a = voc::internal::KeptNegatives(yes, 1000, 5, 30, 13, 2);
+  REQUIRE(a.size() == 1000);
+  CHECK(count(a) == 100);
+  CHECK(no_positive(a));
+  // The floor beyond the ratio: 60.
+  const std::vector<char> b = voc::internal::KeptNegatives(yes, 1000, 2, 60, 13, 2);
+  CHECK(count(b) == 60);
+  CHECK(no_positive(b));
+  // At least one, whatever the settings.
+  CHECK(count(voc::internal::KeptNegatives(yes, 1000, 0.01, 0, 13, 2)) == 1);
+  // The same label and seed: the same rows; another label or seed: others.
+  CHECK(voc::internal::KeptNegatives(yes, 1000, 5, 30, 13, 2) == a);
+  CHECK(voc::internal::KeptNegatives(yes, 1000, 5, 30, 13, 3) != a);
+  CHECK(voc::internal::KeptNegatives(yes, 1000, 5, 30, 14, 2) != a);
+  // Every negative, or no bound: empty (all rows).
+  CHECK(voc::internal::KeptNegatives(yes, 1000, 5, 980, 13, 2).empty());
+  CHECK(voc::internal::KeptNegatives(yes, 1000, 0, 30, 13, 2).empty());
 }
 
 TEST_CASE("Linear backend: a suffix's rows, kept per thread, follow the model when it is repacked") {

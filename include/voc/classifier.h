@@ -107,8 +107,9 @@ struct TrainOptions {
   // max(negative_ratio x positives, negative_floor) of the other rows,
   // drawn by a hash of (seed, label, row); the balanced weights are those
   // of the rows kept. A rare label's problem, which converges slowest, then
-  // costs little. 0 (the default) keeps every row. Theme adaptation uses 10
-  // and 1000.
+  // costs little. At least one negative is kept. 0 (the default) keeps
+  // every row. Theme adaptation uses 10 and 1000. Other linear candidates
+  // (the logistic ones of `search`) keep every row.
   double negative_ratio = 0;
   std::size_t negative_floor = 1000;
   // Linear model: add TF-IDF character 2-5 grams to the word 1-2 grams. They

@@ -349,9 +349,10 @@ Result<std::unique_ptr<TextClassifier>> TextClassifier::Train(const std::vector<
       for (json& c : linear) c["class_weight_power"] = options.class_weight_power;
     if (options.linear_solver != TrainOptions().linear_solver)
       for (json& c : linear) c["shuffle"] = options.linear_solver;
-    if (options.negative_ratio > 0)
+    if (options.negative_ratio > 0)  // the L2-loss SVM candidates, whose problems voc's solver bounds
       for (json& c : linear)
-        c["negative_ratio"] = options.negative_ratio, c["negative_floor"] = options.negative_floor;
+        if (c["solver"] == "svc")
+          c["negative_ratio"] = options.negative_ratio, c["negative_floor"] = options.negative_floor;
     candidates.insert(candidates.end(), linear.begin(), linear.end());
   }
   if (options.backend != "linear") {

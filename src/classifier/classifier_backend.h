@@ -101,6 +101,16 @@ bool LinearDecisions(const Backend& model, std::string_view text, bool reference
 bool LinearLabelProbabilities(const Backend& model, std::string_view text, const std::vector<int>& labels,
                               std::vector<double>* out);
 
+// The negative rows a label's problem keeps under TrainOptions::
+// negative_ratio and negative_floor: when the label has the positive rows
+// `yes` (ascending) of `rows`, max(ratio x positives, floor, 1) of the
+// others, those with the smallest hash of (seed, label, row), so that the
+// choice depends on neither the thread count nor the other labels; as a
+// mask over all rows (positives 0). Empty: every row (ratio 0, or no more
+// negatives than that).
+std::vector<char> KeptNegatives(const std::vector<uint32_t>& yes, size_t rows, double ratio, size_t floor,
+                                int seed, int label);
+
 Result<std::unique_ptr<Backend>> LoadLinear(std::string_view payload, int num_labels, bool multi_label);
 
 // Trains fastText models on the same rows (written once to a temporary file).

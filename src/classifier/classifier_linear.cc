@@ -307,17 +307,14 @@ size_t ColumnSlots(const std::vector<int>& index, const std::vector<double>& val
   return slots;
 }
 
-// The negative rows a label's problem keeps (LinearTrainer::Train's
-// "negative_ratio" and "negative_floor"): when the label has `pos` positive
-// rows (`yes`, ascending) of `rows`, at most max(ratio x pos, floor) of the
-// others, those with the smallest hash of (seed, label, row), so that the
-// choice depends on neither the thread count nor the other labels. Empty:
-// every row (ratio 0, or no more negatives than that).
+}  // namespace
+
 std::vector<char> KeptNegatives(const std::vector<uint32_t>& yes, size_t rows, double ratio, size_t floor,
                                 int seed, int label) {
   if (!(ratio > 0)) return {};
   const size_t negatives = rows - yes.size();
-  const double want = std::max(static_cast<double>(floor), ratio * static_cast<double>(yes.size()));
+  // At least one negative: a problem without any has no balanced weight.
+  const double want = std::max({static_cast<double>(floor), ratio * static_cast<double>(yes.size()), 1.0});
   if (want >= static_cast<double>(negatives)) return {};
   const auto cap = static_cast<size_t>(want);
   const uint64_t key =
@@ -341,6 +338,8 @@ std::vector<char> KeptNegatives(const std::vector<uint32_t>& yes, size_t rows, d
   for (size_t k = 0; k < cap; ++k) kept[drawn[k].second] = 1;
   return kept;
 }
+
+namespace {
 
 // The draws of one problem of SolveL2SvcDual: SplitMix64 seeded by the
 // training seed and the label, a number in [0, n) taken from the high bits
@@ -397,7 +396,8 @@ class LinearModel : public Backend {
     dec->assign(bias_.begin(), bias_.end());
     const size_t L = bias_.size();
     if (reference) {
-      // A loaded model has no FeatureIndex (it is not needed to predict).
+      // Only a quantized model keeps a FeatureIndex (it is not needed to
+      // predict): for the others it is built from the keys, in their order.
       FeatureIndex built;
       const FeatureIndex* index = &index_;
       if (index_.size() != keys_.size()) {
@@ -1412,8 +1412,8 @@ class LinearModel : public Backend {
   }
 
   std::vector<uint64_t, BulkAllocator<uint64_t>> keys_;  // feature row -> n-gram hash
-  FeatureIndex index_;          // hash -> row; set by Quantize only (see Decisions)
-  std::vector<float> idf_;      // empty in a loaded model (see Idf())
+  FeatureIndex index_;                                   // hash -> row; set by Quantize only (see Decisions)
+  std::vector<float> idf_;                               // empty in a loaded model (see Idf())
   std::vector<float> weights_;  // feature-major: weights_[feature * L + label]; as idf_
   std::vector<float> bias_;
   double temperature_ = 1;
@@ -1524,7 +1524,7 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   const double eps = params.value("eps", 0.01);
   const double power = params.value("class_weight_power", 1.0);
   const double neg_ratio = params.value("negative_ratio", 0.0);
-  const size_t neg_floor = params.value("negative_floor", size_t{0});
+  const size_t neg_floor = params.value("negative_floor", size_t{1000});  // TrainOptions' default
   if (C <= 0) return InvalidArgumentError("linear C must be > 0");
   if (!(neg_ratio >= 0)) return InvalidArgumentError("linear negative ratio must be >= 0");
   if (!(eps > 0 && eps < 1)) return InvalidArgumentError("linear solver tolerance must be in (0, 1)");

@@ -667,8 +667,8 @@ Result<std::unique_ptr<ThemeAdapter>> FitOn(SampleView sample, const AdaptOption
   to.validation_fraction = 0;
   to.solver_tolerance = 0.1;  // LIBLINEAR's default: half the training time of 0.01
   to.linear_solver = "voc";   // no lock: the halves train at the same time
-  // A theme's problem keeps at most 10 negatives per positive, and at least
-  // 1,000. On a sample of 20,000 distinct verbatims (clothing reviews,
+  // A theme's problem keeps at most max(10 x its positives, 1,000)
+  // negatives. On a sample of 20,000 distinct verbatims (clothing reviews,
   // support requests, tweets: 10,101 labelled, 29 themes fitted per half)
   // the rarer themes' problems, whose balanced weights of 20-190 on the
   // positives took the solver up to 491 passes, made the fit 2.8 s of a
