@@ -666,7 +666,7 @@ Result<std::unique_ptr<ThemeAdapter>> FitOn(SampleView sample, const AdaptOption
   to.char_ngrams = false;
   to.validation_fraction = 0;
   to.solver_tolerance = 0.1;  // LIBLINEAR's default: half the training time of 0.01
-  to.linear_solver = "voc";   // no lock: the halves train at the same time
+  to.linear_solver = "voc";   // no lock: the labels train at the same time
   // A theme's problem keeps at most max(10 x its positives, 1,000)
   // negatives. On a sample of 20,000 distinct verbatims (clothing reviews,
   // support requests, tweets: 10,101 labelled, 29 themes fitted per half)
@@ -677,21 +677,21 @@ Result<std::unique_ptr<ThemeAdapter>> FitOn(SampleView sample, const AdaptOption
   to.negative_ratio = 10;
   to.negative_floor = 1000;
   to.seed = options.seed;
-  // Each half's training solves its labels on a team of its own as large as
-  // this one (the two teams share the cores): when one half is done, the
-  // other's labels take every core.
+  // Each half's training solves its labels on a team as large as this one.
   to.threads = team.threads();
   for (int k = 0; k < 2; ++k) {
     bool any = false;
     for (const auto& lt : half[k]) any |= !lt.labels.empty();
     if (!any) return none("a half of the sample has no labelled verbatim");
   }
-  // The halves train at the same time with threads, each label's problem
-  // with draws of its own (TrainOptions::linear_solver "voc"): each model is
-  // the one a single thread trains.
+  // The halves train one after the other, each label's problem with draws
+  // of its own (TrainOptions::linear_solver "voc"): each model is the one a
+  // single thread trains. (Trained at the same time, the two halves' data
+  // were alive at once: on 31,345 distinct texts the run's peak was 213 MB
+  // against 190 MB, and it was no faster.)
   Result<std::unique_ptr<TextClassifier>> models[2] = {InternalError("not trained"),
                                                        InternalError("not trained")};
-  team.Run(2, [&](size_t k) { models[k] = TextClassifier::Train(half[k], to); });
+  for (size_t k = 0; k < 2; ++k) models[k] = TextClassifier::Train(half[k], to);
   for (int k = 0; k < 2; ++k) {
     if (!models[k].ok()) return models[k].status();
     impl->models[k] = std::move(*models[k]);
