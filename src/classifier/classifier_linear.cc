@@ -1529,9 +1529,10 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
   if (!(neg_ratio >= 0)) return InvalidArgumentError("linear negative ratio must be >= 0");
   if (!(eps > 0 && eps < 1)) return InvalidArgumentError("linear solver tolerance must be in (0, 1)");
   if (!(power >= 0 && power <= 1)) return InvalidArgumentError("linear class weight power must be in [0, 1]");
-  // Weight of a label with `n` of the `rows` rows, shared among `k` labels.
-  auto class_weight = [&](double n, double k) {
-    return std::pow(static_cast<double>(rows) / (k * n), power);
+  // Weight of a label with `n` of the `total` rows (default: all of them),
+  // shared among `k` labels.
+  auto class_weight = [&](double n, double k, double total = -1) {
+    return std::pow((total < 0 ? static_cast<double>(rows) : total) / (k * n), power);
   };
   if (solver != "svc" && solver != "lr")
     return InvalidArgumentError("unknown linear solver '" + solver + "' (svc or lr)");
@@ -1695,10 +1696,11 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
         m->bias_[l] = pos == 0 ? -5.0f : 5.0f;
         return;
       }
-      std::vector<SolverRow> ox;
-      ox.reserve(rows);
-      for (uint32_t i : yes) ox.push_back(all_rows[i]);
       const std::vector<char> kept = KeptNegatives(yes, rows, neg_ratio, neg_floor, seed, l);
+      std::vector<SolverRow> ox;
+      ox.reserve(kept.empty() ? rows
+                              : yes.size() + static_cast<size_t>(std::count(kept.begin(), kept.end(), 1)));
+      for (uint32_t i : yes) ox.push_back(all_rows[i]);
       size_t next = 0;  // the next positive row
       for (size_t i = 0; i < rows; ++i) {
         if (next < yes.size() && yes[next] == i) {
@@ -1715,8 +1717,8 @@ Result<std::unique_ptr<Backend>> LinearTrainer::Train(const nlohmann::json& para
       // The balanced weights of the problem's rows (all of them, or the
       // positives and the negatives kept).
       const double n = static_cast<double>(ox.size());
-      const double cp = C * (balanced ? std::pow(n / (2.0 * pos), power) : 1.0);
-      const double cn = C * (balanced ? std::pow(n / (2.0 * (n - pos)), power) : 1.0);
+      const double cp = C * (balanced ? class_weight(pos, 2, n) : 1.0);
+      const double cn = C * (balanced ? class_weight(n - pos, 2, n) : 1.0);
       if (shuffle == "voc") {
         SolveL2SvcDual(ox, oy, cp, cn, eps, ProblemDraws(seed, l), ow, solver_size);
       } else {
