@@ -1824,13 +1824,14 @@ PYBIND11_MODULE(_voc, m) {
     std::shared_ptr<voc::ThemeAdapter> fitted(ValueOrThrow(std::move(adapter)));
     return py::make_tuple(py::cast(fitted), py::none());
   });
-  // Opens a file as `voc findings` does and returns (format "csv", "jsonl"
-  // or "text", columns, the texts of the first `n` records (rejects
+  // Opens a file as `voc findings` does and returns (format "csv", "jsonl",
+  // "json" (a JSON array) or "text", columns, the texts of the first `n` records (rejects
   // skipped) as `--industry auto` samples them).
   m.def("probe_file", [](const std::string& path, const voc::ReaderOptions& ro, size_t n) {
     std::vector<std::string> texts;
     std::vector<std::string> columns;
     voc::InputFormat format = voc::InputFormat::kAuto;
+    bool array = false;
     voc::Status status;
     {
       py::gil_scoped_release nogil;
@@ -1839,6 +1840,7 @@ PYBIND11_MODULE(_voc, m) {
         status = reader.status();
       } else {
         format = (*reader)->format();
+        array = (*reader)->json_array();
         columns = (*reader)->columns();
         voc::Record r;
         voc::Reject j;
@@ -1854,6 +1856,7 @@ PYBIND11_MODULE(_voc, m) {
     py::list out;
     for (const std::string& t : texts) out.append(py::bytes(t));
     const char* name = format == voc::InputFormat::kCsv     ? "csv"
+                       : array                              ? "json"
                        : format == voc::InputFormat::kJsonl ? "jsonl"
                                                             : "text";
     return py::make_tuple(name, py::cast(columns), out);

@@ -1000,6 +1000,102 @@ TEST_CASE("byte ranges: every split reads the records of the whole file, numbere
   }
 }
 
+TEST_CASE("json array: each element a record, on the line it starts") {
+  const std::string data =
+      "[\r\n  {\"id\": \"a\", \"text\": \"first, with [brackets] and {braces}\", \"n\": [1, {\"x\": 2}]},\r\n"
+      "  {\"text\": \"escaped \\\" ] } quote\"}, {\"text\": \"same line\"}\n"
+      "  ,\n  {\"text\": \"multi\",\n   \"note\": \"line\"}\n]\n";
+  const Output out = ReadString(data);
+  CHECK(out.format == InputFormat::kJsonl);
+  CHECK(out.columns == std::vector<std::string>{"id", "text", "n"});
+  REQUIRE(out.records.size() == 4);
+  CHECK(out.rejects.empty());
+  CHECK(out.records[0].id == "a");
+  CHECK(out.records[0].text == "first, with [brackets] and {braces}");
+  CHECK(out.records[0].metadata == std::vector<std::pair<std::string, std::string>>{{"n", "[1,{\"x\":2}]"}});
+  CHECK(out.records[0].line == 2);
+  CHECK(out.records[1].text == "escaped \" ] } quote");
+  CHECK(out.records[1].line == 3);
+  CHECK(out.records[1].id == "2");
+  CHECK(out.records[2].text == "same line");
+  CHECK(out.records[2].line == 3);
+  CHECK(out.records[3].text == "multi");
+  CHECK(out.records[3].line == 5);
+  CHECK(out.stats.bytes == data.size());
+  // The same bytes from a .json and a .jsonl file, and with the format named.
+  for (const char* name : {"arr.json", "arr.jsonl"}) {
+    const std::string path = TempPath(name);
+    WriteFile(path, data);
+    auto r = RecordReader::Open(path, {});
+    REQUIRE(r.ok());
+    CHECK((*r)->json_array());
+    CHECK(Drain(r->get()).records.size() == 4);
+    std::remove(path.c_str());
+  }
+  CHECK(ReadString(data, Jsonl()).records.size() == 4);
+  auto r = RecordReader::FromString("{\"text\": \"a line\"}\n", {});
+  REQUIRE(r.ok());
+  CHECK_FALSE((*r)->json_array());
+}
+
+TEST_CASE("json array: empty, several arrays, and what is not an array") {
+  CHECK(ReadString("[]").records.empty());
+  CHECK(ReadString("  [ ]\n").rejects.empty());
+  // Arrays written one after another (an export in pages).
+  Output out = ReadString("[{\"text\":\"a\"}]\n[{\"text\":\"b\"},{\"text\":\"c\"}]");
+  REQUIRE(out.records.size() == 3);
+  CHECK(out.records[2].text == "c");
+  CHECK(out.records[2].line == 2);
+  // A text line that begins with '[' stays text.
+  out = ReadString("[10:32] agent: how can I help?\n[10:33] customer: my order\n");
+  CHECK(out.format == InputFormat::kText);
+  CHECK(out.records.size() == 2);
+}
+
+TEST_CASE("json array: bad elements are rejected with their reason, the rest read") {
+  Output out = ReadString(
+      "[{\"text\":\"one\"}, 5, \"str\", {\"text\": 7}, {not json}, {\"text\":\"two\"}]\n"
+      "trailing junk\n");
+  REQUIRE(out.records.size() == 2);
+  CHECK(out.records[0].text == "one");
+  CHECK(out.records[1].text == "two");
+  CHECK(out.records[1].index == 5);
+  REQUIRE(out.rejects.size() == 5);
+  CHECK(out.rejects[0].reason == "JSON value is not an object");
+  CHECK(out.rejects[0].raw == "5");
+  CHECK(out.rejects[1].reason == "JSON value is not an object");
+  CHECK(out.rejects[1].raw == "\"str\"");
+  CHECK(out.rejects[2].reason == "text field 'text' is not a string");
+  CHECK(out.rejects[3].reason.rfind("invalid JSON: ", 0) == 0);
+  CHECK(out.rejects[3].raw == "{not json}");
+  CHECK(out.rejects[4].reason == "content after the end of the JSON array");
+  CHECK(out.rejects[4].raw == "trailing junk\n");
+  CHECK(out.rejects[4].line == 2);
+  // The input ends inside an element: that element is rejected, none lost.
+  out = ReadString("[{\"text\":\"kept\"},\n{\"text\":\"cut [off\", \"x\": [1,");
+  REQUIRE(out.records.size() == 1);
+  REQUIRE(out.rejects.size() == 1);
+  CHECK(out.rejects[0].reason == "JSON array element never closes: the input ends inside it");
+  CHECK(out.rejects[0].line == 2);
+  CHECK(out.rejects[0].raw == "{\"text\":\"cut [off\", \"x\": [1,");
+  // An array that never closes after whole elements loses nothing.
+  out = ReadString("[{\"text\":\"a\"},{\"text\":\"b\"}");
+  CHECK(out.records.size() == 2);
+  CHECK(out.rejects.empty());
+}
+
+TEST_CASE("json array: an element over max_record_bytes is rejected without being held") {
+  ReaderOptions o;
+  o.max_record_bytes = 64;
+  const std::string big = "{\"text\":\"" + std::string(1000, 'x') + " ] } \"}";
+  const Output out = ReadString("[{\"text\":\"small\"}," + big + ",{\"text\":\"after\"}]", o);
+  REQUIRE(out.records.size() == 2);
+  CHECK(out.records[1].text == "after");
+  REQUIRE(out.rejects.size() == 1);
+  CHECK(out.rejects[0].reason == "record exceeds 64 bytes");
+  CHECK(out.stats.peak_buffer_bytes < 256 * 1024);
+}
+
 TEST_CASE("byte ranges: CSV, gzip, stdin and reversed ranges are refused") {
   const std::string csv = TempPath("r.csv");
   WriteFile(csv, "text\n\"a\nb\"\n");
@@ -1017,6 +1113,14 @@ TEST_CASE("byte ranges: CSV, gzip, stdin and reversed ranges are refused") {
   r = RecordReader::OpenRange(txt, {}, 3, 1);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message() == "byte range begins at 3, after its end 1");
+  const std::string arr = TempPath("r.json");
+  WriteFile(arr, "[{\"text\":\"a\"},\n{\"text\":\"b\"}]\n");
+  r = RecordReader::OpenRange(arr, {}, 0, 3);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "'" + arr +
+                                    "' is a JSON array, which is read whole; byte ranges need JSON Lines or "
+                                    "plain text");
+  std::remove(arr.c_str());
   r = RecordReader::OpenRange(TempPath("missing.txt"), {}, 0, 1);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == StatusCode::kNotFound);

@@ -213,7 +213,7 @@ int RunAnalyze(int argc, char** argv) {
       "usage: voc analyze INPUT [options]\n\n"
       "Runs the whole pipeline (normalise, redact, tokenize, sentiment, themes,\n"
       "CX signals, routing) and writes one JSON object per record.\n"
-      "INPUT is CSV, JSON Lines or text, optionally gzip-compressed; '-' is stdin.\n\noptions");
+      "INPUT is CSV, JSON Lines, a JSON array or text, optionally gzip-compressed; '-' is stdin.\n\noptions");
   desc.add_options()("help,h", "show this help")("input", po::value(&input), "input file")(
       "output,o", po::value(&output), "output JSONL file (default: stdout)");
   AddInputFlags(&desc, &in);

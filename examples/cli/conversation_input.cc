@@ -12,11 +12,14 @@ namespace po = boost::program_options;
 namespace voc_cli {
 
 void AddConversationFlags(po::options_description* desc, ConversationFlags* flags) {
-  desc->add_options()("speaker-map", po::value(&flags->speaker_map),
-                      "conversations: extra speaker labels, e.g. 'spk_0=customer,spk_1=agent' (roles: "
-                      "customer, agent, bot, system)")(
-      "max-turns", po::value(&flags->max_turns)->default_value(flags->max_turns),
-      "conversations with more turns are rejected")(
+  desc->add_options()("turns-col", po::value(&flags->turns_col)->default_value(flags->turns_col),
+                      "conversations: JSON field holding the speaker turns, an array of "
+                      "{\"speaker\": ..., \"text\": ...} objects or [speaker, text] pairs")(
+      "speaker-map", po::value(&flags->speaker_map),
+      "conversations: extra speaker labels, e.g. 'spk_0=customer,spk_1=agent' (roles: "
+      "customer, agent, bot, system)")("max-turns",
+                                       po::value(&flags->max_turns)->default_value(flags->max_turns),
+                                       "conversations with more turns are rejected")(
       "transcript-marker", po::value(&flags->marker)->default_value(flags->marker),
       "transcripts: a line starting with this (or '---') ends a conversation; its rest is "
       "the next one's id")(
@@ -48,8 +51,9 @@ OpenedInput OpenInput(const std::string& path, const InputFlags& in, const Conve
   }
   voc::ReaderOptions ro = MakeReaderOptions(flags);
   if (co.form == voc::ConversationForm::kTurns) {
-    ro.turns_column = "turns";
-    if (in.format == "conversations") ro.text_column = "turns";
+    if (cf.turns_col.empty()) throw UsageError("--turns-col cannot be empty");
+    ro.turns_column = cf.turns_col;
+    if (in.format == "conversations") ro.text_column = cf.turns_col;
   }
   OpenedInput out;
   out.records = OpenReader(path, ro);

@@ -23,13 +23,14 @@
 namespace voc_cli {
 
 struct ConversationFlags {
-  std::string speaker_map;      // --speaker-map LABEL=ROLE,...
-  size_t max_turns = 10000;     // --max-turns
-  std::string marker = "### ";  // --transcript-marker
-  std::string parent_col;       // --parent-col: reply threads
-  std::string role_col;         // --role-col
-  std::string author_col;       // --author-col
-  std::string company_authors;  // --company-authors ID,ID,...
+  std::string turns_col = "turns";  // --turns-col: JSON field of the speaker turns
+  std::string speaker_map;          // --speaker-map LABEL=ROLE,...
+  size_t max_turns = 10000;         // --max-turns
+  std::string marker = "### ";      // --transcript-marker
+  std::string parent_col;           // --parent-col: reply threads
+  std::string role_col;             // --role-col
+  std::string author_col;           // --author-col
+  std::string company_authors;      // --company-authors ID,ID,...
 };
 
 void AddConversationFlags(boost::program_options::options_description* desc, ConversationFlags* flags);

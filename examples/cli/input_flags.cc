@@ -12,10 +12,11 @@ namespace voc_cli {
 
 void AddInputFlags(po::options_description* desc, InputFlags* flags) {
   desc->add_options()("format", po::value(&flags->format)->default_value(flags->format),
-                      "input format: auto, csv, tsv, jsonl or text (auto: by extension, then by content; "
-                      "gzip is detected by content)")(
-      "text-col", po::value(&flags->text_col)->default_value(flags->text_col),
-      "column (CSV header name or JSON field) holding the text")(
+                      "input format: auto, csv, tsv, jsonl or text (jsonl: JSON Lines, or one JSON array "
+                      "of objects, told apart by content; auto: by extension, then by content; gzip is "
+                      "detected by content)")("text-col",
+                                              po::value(&flags->text_col)->default_value(flags->text_col),
+                                              "column (CSV header name or JSON field) holding the text")(
       "id-col", po::value(&flags->id_col),
       "column holding the record id (default: 'id' if present, else the record number)")(
       "time-col", po::value(&flags->time_col),

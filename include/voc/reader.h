@@ -97,13 +97,15 @@ std::string CutRedacted(std::string_view text, size_t limit);
 
 enum class InputFormat { kAuto, kCsv, kJsonl, kText };
 
-// Parses "auto", "csv", "tsv" (CSV with tab), "jsonl"/"ndjson", "text".
+// Parses "auto", "csv", "tsv" (CSV with tab), "jsonl"/"ndjson"/"json" (JSON
+// Lines, or a JSON array of objects: see RecordReader::json_array), "text".
 Result<InputFormat> ParseInputFormat(std::string_view name);
 
 struct ReaderOptions {
   // Default kAuto: chosen by the file extension (.csv, .tsv, .jsonl,
   // .ndjson, .json, .txt, after stripping .gz); otherwise by content: JSON
-  // Lines if the first non-blank byte is '{', CSV if the first line holds
+  // if the first non-blank byte is '{' (JSON Lines) or '[' before '{' or
+  // ']' (a JSON array of objects), CSV if the first line holds
   // the delimiter or a tab or is just `text_column` (a one-column header),
   // plain text else. gzip is always detected by content.
   InputFormat format = InputFormat::kAuto;
@@ -164,8 +166,8 @@ class RecordReader {
   // the whole file (lines before the range are counted), the format and
   // columns are those of the whole file, and the stats count this range
   // only. JSON Lines and plain text only: InvalidArgument for CSV (a quoted
-  // field may hold line ends), gzip (not seekable) and stdin; read those
-  // whole with Open().
+  // field may hold line ends), a JSON array, gzip (not seekable) and stdin;
+  // read those whole with Open().
   static Result<std::unique_ptr<RecordReader>> OpenRange(const std::string& path,
                                                          const ReaderOptions& options, uint64_t begin,
                                                          uint64_t end);
@@ -196,6 +198,13 @@ class RecordReader {
   InputFormat format() const;
   // True when the records are conversations (see ReaderOptions::turns_column).
   bool conversations() const;
+  // True when the input is one JSON array of objects (or several, one after
+  // another) rather than JSON Lines: format() is kJsonl, each element is
+  // read as a line would be, `Record::line` is the line its element starts
+  // on, and the array is read whole (OpenRange refuses it). An element the
+  // input ends inside, and anything after the last array's ']', is rejected
+  // with its reason.
+  bool json_array() const;
 
  private:
   struct Impl;

@@ -192,6 +192,28 @@ def test_several_files_gzip_and_csv_with_quoted_newlines(tmp_path, rows, packs):
             voc._voc.aggregate_file(p, ro, an, voc.aggregate_options("month"), (0, 10))
 
 
+def test_json_array_file_is_read_whole_and_counts_as_its_lines_would(tmp_path, rows, packs):
+    objs = [{"id": r.id, "date": r.date, "channel": r.channel, "text": r.text}
+            for r in rows.iloc[:120].itertuples()]
+    arr = tmp_path / "export.json"
+    arr.write_text(json.dumps(objs, indent=1), encoding="utf-8")
+    lines = tmp_path / "export.jsonl"
+    lines.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
+    assert voc._voc.probe_file(str(arr), voc._reading.reader_options(**COLS), 0)[0] == "json"
+    assert voc.dask.file_parts(str(arr), dict(COLS), 1000) == [(str(arr), None, "")]
+    with_ids = dict(COLS, id_col="id")
+    got = voc.dask.aggregate_files(str(arr), period="month", blocksize=1000,
+                                   analyzer_options=packs, adapt=False, **with_ids)
+    want = voc.dask.aggregate_files(str(lines), period="month", blocksize=1000,
+                                    analyzer_options=packs, adapt=False, **with_ids)
+    assert got.records == want.records == 120
+    assert counts(got.serialize()) == counts(want.serialize())
+    ro = voc._reading.reader_options(**COLS)
+    an = voc.dask._analyzer(packs)._native
+    with pytest.raises(ValueError, match="is a JSON array, which is read whole"):
+        voc._voc.aggregate_file(str(arr), ro, an, voc.aggregate_options("month"), (0, 10))
+
+
 def test_numbered_ids_are_unique_across_files(tmp_path, rows, packs):
     paths = [write_jsonl(tmp_path / f"p{i}.jsonl", rows.iloc[i * 80:(i + 1) * 80], False, False)
              for i in range(2)]

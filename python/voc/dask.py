@@ -284,8 +284,8 @@ def file_parts(paths, reader, blocksize=None, slots=None):
     """The partitions `aggregate_files` makes: (path, byte range or None,
     id prefix). JSON Lines and plain text files larger than `blocksize`
     bytes are split into byte ranges (aligned to line starts by the reader);
-    CSV files (a quoted field may hold line ends) and gzip files (not
-    seekable) are read whole. `reader` is a dict of reader options.
+    CSV files (a quoted field may hold line ends), JSON arrays and gzip
+    files (not seekable) are read whole. `reader` is a dict of reader options.
     `blocksize="auto"` is `auto_blocksize` of the files' total size for
     `slots` tasks at once (default: this machine's cores)."""
     import os
@@ -299,7 +299,7 @@ def file_parts(paths, reader, blocksize=None, slots=None):
         fmt, _, _ = _voc_pkg._voc.probe_file(path, ro, 0)
         with open(path, "rb") as f:
             gz = f.read(2) == b"\x1f\x8b"
-        files.append((path, f"{name}:" if len(paths) > 1 else "", fmt == "csv" or gz,
+        files.append((path, f"{name}:" if len(paths) > 1 else "", fmt in ("csv", "json") or gz,
                       os.path.getsize(path)))
     if blocksize == "auto":
         blocksize = auto_blocksize(sum(f[3] for f in files), slots or os.cpu_count() or 1)

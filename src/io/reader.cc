@@ -277,10 +277,17 @@ struct RecordReader::Impl {
   bool conversations = false;  // the text column holds JSON turns
   uint64_t index_base = 0;     // records before this reader's byte range
 
+  // A JSON array of objects: `line` holds one element at a time.
+  bool json_array = false;
+  enum class ArrayAt { kBefore, kInside, kAfter } array_at = ArrayAt::kBefore;
+  bool element_unclosed = false;  // the input ended inside the element
+  bool outside_array = false;     // `line` is content after the array's end
+
   Status Init(const std::string& path);
   Status InitCsv();
   Status InitJsonl();
   bool ReadLine();
+  bool ReadArrayElement();
   Next ReadCsv(Record* record, Reject* reject);
   Next ReadJsonl(Record* record, Reject* reject);
   Next ReadText(Record* record, Reject* reject);
@@ -290,6 +297,17 @@ struct RecordReader::Impl {
 };
 
 namespace {
+
+// True when `head` (the input's start) opens a JSON array of objects: its
+// first non-blank byte is '[' and the next one '{' or ']'. A text line
+// such as "[10:32] agent: hello" is not one.
+bool StartsJsonArray(std::string_view head) {
+  constexpr std::string_view kBlank = " \t\r\n";
+  const size_t open = head.find_first_not_of(kBlank);
+  if (open == std::string_view::npos || head[open] != '[') return false;
+  const size_t next = head.find_first_not_of(kBlank, open + 1);
+  return next != std::string_view::npos && (head[next] == '{' || head[next] == ']');
+}
 
 InputFormat FormatFromExtension(const std::string& path, char* delimiter) {
   std::string p = Lower(path);
@@ -346,7 +364,7 @@ Status RecordReader::Impl::Init(const std::string& path) {
   if (format == InputFormat::kAuto) {
     std::string_view head = in->Lookahead(internal::kReadChunkBytes);
     size_t first = head.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos && head[first] == '{') {
+    if (first != std::string_view::npos && (head[first] == '{' || StartsJsonArray(head))) {
       format = InputFormat::kJsonl;
     } else {
       std::string_view first_line = head.substr(0, head.find_first_of("\r\n"));
@@ -364,7 +382,10 @@ Status RecordReader::Impl::Init(const std::string& path) {
     }
   }
   if (format == InputFormat::kCsv) return InitCsv();
-  if (format == InputFormat::kJsonl) return InitJsonl();
+  if (format == InputFormat::kJsonl) {
+    json_array = StartsJsonArray(in->Lookahead(internal::kReadChunkBytes));
+    return InitJsonl();
+  }
   return Status();
 }
 
@@ -505,6 +526,7 @@ size_t internal::LineBreakOffset(std::string_view text) {
 }
 
 bool RecordReader::Impl::ReadLine() {
+  if (json_array) return ReadArrayElement();
   line.clear();
   line_oversized = false;
   line_cut = false;
@@ -546,6 +568,124 @@ bool RecordReader::Impl::ReadLine() {
     in->Skip(i + 1);
     ++next_line_no;
     return true;
+  }
+}
+
+// Reads the next element of a JSON array into `line` (at most
+// max_record_bytes of it), `line_no` the line it starts on. Commas and
+// white space between elements are skipped, a ']' ends the array and a '['
+// after it opens another (arrays written one after another). Anything else
+// after the end of an array is read to the end of the input as one element
+// with `outside_array` set. Returns false at the end of input.
+bool RecordReader::Impl::ReadArrayElement() {
+  line.clear();
+  line_oversized = false;
+  line_cut = false;
+  element_unclosed = false;
+  outside_array = false;
+  // Counts a line end at `c` (CR, LF or CRLF, as ReadLine).
+  auto count_line = [&](char c) {
+    if (c == '\n') {
+      if (!after_cr) ++next_line_no;
+      after_cr = false;
+    } else if (c == '\r') {
+      ++next_line_no;
+      after_cr = true;
+    } else {
+      after_cr = false;
+    }
+  };
+  // Up to the element's first byte.
+  for (;;) {
+    std::string_view av = in->Available();
+    if (av.empty()) {
+      if (!in->Refill()) return false;
+      continue;
+    }
+    size_t i = 0;
+    for (; i < av.size(); ++i) {
+      const char c = av[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        count_line(c);
+        continue;
+      }
+      after_cr = false;
+      if (array_at != ArrayAt::kInside) {
+        if (c != '[') break;
+        array_at = ArrayAt::kInside;
+      } else if (c == ']') {
+        array_at = ArrayAt::kAfter;
+      } else if (c != ',') {
+        break;
+      }
+    }
+    in->Skip(i);
+    if (i < av.size()) break;
+  }
+  line_no = next_line_no;
+  outside_array = array_at != ArrayAt::kInside;
+  // The element: an object or array to its matching bracket, a string to
+  // its closing quote, any other value to the next comma, bracket or blank.
+  const size_t limit = options.max_record_bytes;
+  int depth = 0;
+  bool in_string = false, escaped = false, first = true;
+  for (;;) {
+    std::string_view av = in->Available();
+    if (av.empty()) {
+      if (!in->Refill()) {
+        if (!in->status().ok()) line_cut = true;
+        element_unclosed = !outside_array && (depth > 0 || in_string);
+        return true;
+      }
+      continue;
+    }
+    size_t i = 0;
+    bool done = false;
+    for (; i < av.size() && !done; ++i) {
+      const char c = av[i];
+      if (outside_array) {
+        count_line(c);
+        continue;
+      }
+      if (in_string) {
+        count_line(c);
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          in_string = false;
+          done = depth == 0;
+        }
+        continue;
+      }
+      if (!first && depth == 0 &&
+          (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+        done = true;  // the end of a value that is not an object, array or string
+        --i;          // not part of it
+        continue;
+      }
+      first = false;
+      count_line(c);
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        done = depth <= 1;  // a stray closing bracket is an element of its own
+        if (depth > 0) --depth;
+      }
+    }
+    if (!line_oversized) {
+      if (line.size() + i > limit) {
+        line_oversized = true;
+        line.append(av.data(), limit - line.size());
+      } else {
+        line.append(av.data(), i);
+      }
+    }
+    in->Skip(i);
+    if (done) return true;
   }
 }
 
@@ -744,6 +884,9 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     if (line_cut)
       return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line, reject);
     if (line_oversized) return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
+    if (outside_array) return MakeReject(line_no, "content after the end of the JSON array", line, reject);
+    if (element_unclosed)
+      return MakeReject(line_no, "JSON array element never closes: the input ends inside it", line, reject);
     if (IsBlank(line)) continue;
     std::string_view json = line;
     const bool masked = internal::HasInvalidUtf8(line);
@@ -984,6 +1127,10 @@ Result<std::unique_ptr<RecordReader>> RecordReader::OpenRange(const std::string&
     return InvalidArgumentError("'" + path +
                                 "' is CSV, which is read whole (a quoted field may hold line "
                                 "ends); byte ranges need JSON Lines or plain text");
+  if (w.json_array)
+    return InvalidArgumentError("'" + path +
+                                "' is a JSON array, which is read whole; byte ranges need JSON Lines "
+                                "or plain text");
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return InvalidArgumentError("cannot open '" + path + "': " + std::strerror(errno));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
@@ -1061,5 +1208,6 @@ const std::vector<std::string>& RecordReader::columns() const { return impl_->co
 const std::vector<std::string>& RecordReader::notes() const { return impl_->notes; }
 InputFormat RecordReader::format() const { return impl_->format; }
 bool RecordReader::conversations() const { return impl_->conversations; }
+bool RecordReader::json_array() const { return impl_->json_array; }
 
 }  // namespace voc

@@ -335,3 +335,33 @@ def test_flat_records_have_no_conversation_figures(voc, tmp_path):
     assert "share_resolved" not in (tmp_path / "f.csv").read_text()
     assert "<th>Conversations</th>" not in (tmp_path / "f.html").read_text()
     assert "verbatims in window" in (tmp_path / "f.html").read_text()
+
+
+def test_json_array_of_conversations_with_a_named_turns_field(voc, tmp_path):
+    # A chat export as one JSON array, its turns [speaker, text] pairs in a
+    # field of its own name, an "action" line among them.
+    chats = [
+        {"convo_id": 11, "original": [["agent", "Hi, how can I help?"],
+                                      ["customer", f"My refund never arrived, email me at {EMAIL}"],
+                                      ["action", "Account has been pulled up"],
+                                      ["agent", "Sorry about that, I have sent it again."]]},
+        {"convo_id": 12, "original": [["customer", "The app crashes every time I log in"],
+                                      ["agent", "Please reinstall it."]]},
+    ]
+    p = tmp_path / "chats.json"
+    p.write_text(json.dumps(chats, indent=2))
+    r = voc("analyze", "--format", "conversations", "--turns-col", "original", "--id-col", "convo_id",
+            "--speaker-map", "action=system", p)
+    assert r.code == 0, r.err
+    assert "read 2 conversations: 2 emitted, 0 rejected (2 conversations, 6 turns)" in r.err
+    a, b = analyze_lines(r.out)
+    assert a["id"] == "11" and b["id"] == "12"
+    assert [t["role"] for t in a["conversation"]["turns"]] == ["agent", "customer", "system", "agent"]
+    assert "refund" in a["text"] and "Sorry" not in a["text"]
+    assert EMAIL not in r.out
+    # Found without --format: the first object has the turns field and no text.
+    r = voc("analyze", "--turns-col", "original", "--speaker-map", "action=system", p)
+    assert r.code == 0, r.err
+    assert len(analyze_lines(r.out)) == 2
+    r = voc("analyze", "--format", "conversations", "--turns-col", "", p)
+    assert r.code != 0 and "--turns-col cannot be empty" in r.err
