@@ -1612,7 +1612,8 @@ PYBIND11_MODULE(_voc, m) {
         return stats;
       });
   // Reads conversations as `voc analyze` does: `form` "turns" (JSON Lines
-  // with a `turns` array; `detect`: refuse input that is not), "transcript"
+  // or a JSON array with a `turns_col` array; `detect`: refuse input that is
+  // not), "transcript"
   // or "thread". Returns ([(id, [(speaker, text, time, role)], time,
   // channel, customer_id, line)], rejects as (index, line, reason, raw
   // bytes), stats).
@@ -1620,11 +1621,12 @@ PYBIND11_MODULE(_voc, m) {
         [](py::object source, voc::ReaderOptions ro, const std::string& form, bool detect,
            const std::string& speaker_map, size_t max_turns, const std::string& marker,
            const std::string& parent_col, const std::string& role_col, const std::string& author_col,
-           const std::vector<std::string>& company_authors) {
+           const std::vector<std::string>& company_authors, const std::string& turns_col) {
           voc::ConversationReaderOptions co;
           if (form == "turns") {
+            if (turns_col.empty()) throw py::value_error("turns_col cannot be empty");
             co.form = voc::ConversationForm::kTurns;
-            ro.turns_column = "turns";
+            ro.turns_column = turns_col;
           } else if (form == "transcript") {
             co.form = voc::ConversationForm::kTranscript;
           } else if (form == "thread") {
@@ -1652,9 +1654,9 @@ PYBIND11_MODULE(_voc, m) {
             records = WithoutGil([&] { return voc::RecordReader::Open(path, ro); });
           }
           if (detect && !records->conversations())
-            throw py::value_error(
-                "not conversation input: no `turns` array in the first record; "
-                "pass format='conversations', 'transcript' or parent_col=");
+            throw py::value_error("not conversation input: no `" + turns_col +
+                                  "` array in the first record; "
+                                  "pass format='conversations', 'transcript' or parent_col=");
           std::unique_ptr<voc::ConversationReader> reader =
               WithoutGil([&] { return voc::ConversationReader::Create(std::move(records), std::move(co)); });
           std::vector<voc::Conversation> convs;

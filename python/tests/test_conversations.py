@@ -180,6 +180,21 @@ def test_read_conversation_files_with_the_cli_options(analyzer, tmp_path):
     with pytest.raises(ValueError, match="not conversation input"):
         voc.read_conversations(flat)
     assert voc.read_conversations(p, format="conversations", max_turns=5).stats["emitted"] == 2
+    # A chat export: one JSON array, [speaker, text] pairs under another name.
+    arr = tmp_path / "chats.json"
+    arr.write_text(json.dumps([{"convo_id": 7, "original": [["agent", "Hi!"],
+                                                             ["customer", "my card was charged twice"]]},
+                               {"convo_id": 8, "original": [["customer", "the app is slow"]]}], indent=2))
+    for fmt in ("auto", "conversations"):
+        convs = voc.read_conversations(arr, format=fmt, id_col="convo_id", turns_col="original")
+        assert [c.id for c in convs] == ["7", "8"] and convs.stats["rejected"] == 0
+        assert [t.role for t in convs[0].turns] == ["agent", "customer"]
+        starts = [i + 1 for i, l in enumerate(arr.read_text().splitlines()) if l == "  {"]
+        assert [c.line for c in convs] == starts  # the lines their objects start on
+    with pytest.raises(ValueError, match="text column 'text' not found; columns are: convo_id, original"):
+        voc.read_conversations(arr)
+    with pytest.raises(ValueError, match="turns_col cannot be empty"):
+        voc.read_conversations(arr, turns_col="")
 
     # Transcripts: blank lines and markers end conversations; the marker gives the id.
     t = tmp_path / "calls.txt"

@@ -36,12 +36,14 @@ def read_conversations(source, format="auto", text_col=None, id_col=None, time_c
                        channel_col=None, customer_col=None, parent_col=None, role_col=None,
                        author_col=None, company_authors=None, transcript_marker="### ",
                        max_turns=10000, speaker_map=None, delimiter=None,
-                       max_record_bytes=None):
+                       max_record_bytes=None, turns_col="turns"):
     """Reads conversations from a file (or its bytes) as `voc analyze` does
     (docs/CONVERSATIONS.md), with the CLI's options:
 
-    - JSON Lines with a `turns` array: format "auto" (detected; ValueError
-      when the first record has no `turns`) or "conversations";
+    - JSON Lines (or one JSON array of objects) with a `turns` array of
+      {"speaker", "text"} objects or [speaker, text] pairs: format "auto"
+      (detected; ValueError when the first record has no `turns`) or
+      "conversations"; `turns_col` names another field for the turns;
     - plain-text transcripts ("Agent: ...", "[00:01:12] Caller: ..."):
       format "transcript"; a conversation ends at a blank line or a marker
       line (`transcript_marker`, default "### ", or "---");
@@ -62,7 +64,7 @@ def read_conversations(source, format="auto", text_col=None, id_col=None, time_c
         text_col = text_col or "text"
     elif format == "conversations":
         reader_format = "jsonl"
-        text_col = text_col or "turns"
+        text_col = text_col or turns_col
     elif format in ("transcript", "transcripts"):
         form = "transcript"
         reader_format = "text"
@@ -82,7 +84,8 @@ def read_conversations(source, format="auto", text_col=None, id_col=None, time_c
         source = _os.fspath(source)
     convs, rejects, stats = _progress.interruptible(
         _voc.read_conversations, source, o, form, detect, speaker_map or "", int(max_turns), transcript_marker,
-        parent_col or "", role_col or "", author_col or "", list(company_authors or []))
+        parent_col or "", role_col or "", author_col or "", list(company_authors or []),
+        turns_col if turns_col is not None else "")
     out = Conversations(
         Conversation(cid, [Turn(*t) for t in turns], time, channel, customer, line)
         for cid, turns, time, channel, customer, line in convs)
