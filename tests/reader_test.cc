@@ -1039,27 +1039,43 @@ TEST_CASE("json array: each element a record, on the line it starts") {
 }
 
 TEST_CASE("json array: empty, several arrays, and what is not an array") {
-  CHECK(ReadString("[]").records.empty());
-  CHECK(ReadString("  [ ]\n").rejects.empty());
+  for (const char* empty : {"[]", "  [ ]\n", "[]\n[]"}) {
+    const Output e = ReadString(empty);
+    CHECK(e.records.empty());
+    CHECK(e.rejects.empty());
+    CHECK(e.status.ok());
+  }
   // Arrays written one after another (an export in pages).
   Output out = ReadString("[{\"text\":\"a\"}]\n[{\"text\":\"b\"},{\"text\":\"c\"}]");
   REQUIRE(out.records.size() == 3);
   CHECK(out.records[2].text == "c");
   CHECK(out.records[2].line == 2);
-  // A text line that begins with '[' stays text.
-  out = ReadString("[10:32] agent: how can I help?\n[10:33] customer: my order\n");
-  CHECK(out.format == InputFormat::kText);
-  CHECK(out.records.size() == 2);
+  // Text lines that begin with '[' stay text.
+  for (const char* text : {"[10:32] agent: how can I help?\n[10:33] customer: my order\n",
+                           "[ ] buy milk\n[x] call bob\n", "[{name}] said hello\n[{name}] said bye\n"}) {
+    out = ReadString(text);
+    CHECK(out.format == InputFormat::kText);
+    CHECK(out.records.size() == 2);
+  }
+  // After the last array, JSON Lines: each line a record or a reject of its own.
+  out = ReadString("[{\"text\":\"a\"}]\n{\"text\":\"b\"}\n{\"text\":\"c\"}\n");
+  REQUIRE(out.records.size() == 3);
+  CHECK(out.records[2].text == "c");
+  CHECK(out.records[2].line == 3);
+  CHECK(out.status.ok());
 }
 
 TEST_CASE("json array: bad elements are rejected with their reason, the rest read") {
   Output out = ReadString(
-      "[{\"text\":\"one\"}, 5, \"str\", {\"text\": 7}, {not json}, {\"text\":\"two\"}]\n"
-      "trailing junk\n");
-  REQUIRE(out.records.size() == 2);
+      "[{\"text\":\"one\"}, 5, \"str\", {\"text\": 7}, {not json}, {\"text\":\"two\"}] trailing junk\n"
+      "{\"text\":\"three\"}\n");
+  REQUIRE(out.records.size() == 3);
   CHECK(out.records[0].text == "one");
   CHECK(out.records[1].text == "two");
   CHECK(out.records[1].index == 5);
+  CHECK(out.records[2].text == "three");
+  CHECK(out.records[2].line == 2);
+  CHECK(out.status.ok());
   REQUIRE(out.rejects.size() == 5);
   CHECK(out.rejects[0].reason == "JSON value is not an object");
   CHECK(out.rejects[0].raw == "5");
@@ -1068,9 +1084,9 @@ TEST_CASE("json array: bad elements are rejected with their reason, the rest rea
   CHECK(out.rejects[2].reason == "text field 'text' is not a string");
   CHECK(out.rejects[3].reason.rfind("invalid JSON: ", 0) == 0);
   CHECK(out.rejects[3].raw == "{not json}");
-  CHECK(out.rejects[4].reason == "content after the end of the JSON array");
-  CHECK(out.rejects[4].raw == "trailing junk\n");
-  CHECK(out.rejects[4].line == 2);
+  CHECK(out.rejects[4].reason.rfind("invalid JSON: ", 0) == 0);
+  CHECK(out.rejects[4].raw == "trailing junk");
+  CHECK(out.rejects[4].line == 1);
   // The input ends inside an element: that element is rejected, none lost.
   out = ReadString("[{\"text\":\"kept\"},\n{\"text\":\"cut [off\", \"x\": [1,");
   REQUIRE(out.records.size() == 1);
@@ -1078,22 +1094,36 @@ TEST_CASE("json array: bad elements are rejected with their reason, the rest rea
   CHECK(out.rejects[0].reason == "JSON array element never closes: the input ends inside it");
   CHECK(out.rejects[0].line == 2);
   CHECK(out.rejects[0].raw == "{\"text\":\"cut [off\", \"x\": [1,");
-  // An array that never closes after whole elements loses nothing.
-  out = ReadString("[{\"text\":\"a\"},{\"text\":\"b\"}");
-  CHECK(out.records.size() == 2);
-  CHECK(out.rejects.empty());
+  const std::string cut = "the input ends inside a JSON array (no closing ']'): it may be cut off";
+  CHECK(out.status.code() == StatusCode::kDataLoss);
+  CHECK(out.status.message() == cut);
+  // An array that never closes after whole elements loses no element, and
+  // says it may be cut off.
+  for (const char* data : {"[{\"text\":\"a\"},{\"text\":\"b\"}", "[{\"text\":\"a\"},\n{\"text\":\"b\"},\n"}) {
+    out = ReadString(data);
+    CHECK(out.records.size() == 2);
+    CHECK(out.rejects.empty());
+    CHECK(out.status.code() == StatusCode::kDataLoss);
+    CHECK(out.status.message() == cut);
+  }
+  // Only the first element, the one Open() reads, and it never closes.
+  out = ReadString("[{\"text\":\"never closes\"");
+  CHECK(out.records.empty());
+  REQUIRE(out.rejects.size() == 1);
+  CHECK(out.rejects[0].reason == "JSON array element never closes: the input ends inside it");
 }
 
 TEST_CASE("json array: an element over max_record_bytes is rejected without being held") {
   ReaderOptions o;
   o.max_record_bytes = 64;
-  const std::string big = "{\"text\":\"" + std::string(1000, 'x') + " ] } \"}";
+  const std::string big = "{\"text\":\"" + std::string(size_t{1} << 20, 'x') + " ] } \"}";
   const Output out = ReadString("[{\"text\":\"small\"}," + big + ",{\"text\":\"after\"}]", o);
   REQUIRE(out.records.size() == 2);
   CHECK(out.records[1].text == "after");
   REQUIRE(out.rejects.size() == 1);
   CHECK(out.rejects[0].reason == "record exceeds 64 bytes");
-  CHECK(out.stats.peak_buffer_bytes < 256 * 1024);
+  CHECK(out.stats.peak_buffer_bytes < 256 * 1024);  // the element is 1 MiB
+  CHECK(out.status.ok());
 }
 
 TEST_CASE("byte ranges: CSV, gzip, stdin and reversed ranges are refused") {

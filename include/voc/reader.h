@@ -1,5 +1,5 @@
-// voc/reader.h: streams customer records in from CSV, JSON Lines or plain
-// text, optionally gzip-compressed.
+// voc/reader.h: streams customer records in from CSV, JSON Lines, a JSON
+// array of objects or plain text, optionally gzip-compressed.
 //
 //   voc::ReaderOptions options;
 //   options.text_column = "Consumer complaint narrative";
@@ -21,7 +21,9 @@
 // Blank lines are not records. A record is rejected when its text is empty
 // or blank, its time does not parse, it holds a NUL byte (CSV, text), it is
 // longer than `max_record_bytes`, its CSV field count differs from the
-// header's, its quoted field never closes, or its JSON line does not parse.
+// header's, its quoted field never closes, its JSON line (or array
+// element) does not parse or is not an object, or the input ends inside its
+// array element.
 // Pass the same `Record` to every Read(): its strings keep their capacity.
 // Memory stays bounded by `max_record_bytes` plus a fixed read buffer,
 // whatever the number of records. Bytes are passed through as they are:
@@ -201,9 +203,15 @@ class RecordReader {
   // True when the input is one JSON array of objects (or several, one after
   // another) rather than JSON Lines: format() is kJsonl, each element is
   // read as a line would be, `Record::line` is the line its element starts
-  // on, and the array is read whole (OpenRange refuses it). An element the
-  // input ends inside, and anything after the last array's ']', is rejected
-  // with its reason.
+  // on, and the array is read whole (OpenRange refuses it). It is told by
+  // the input's first bytes (within the first read chunk): '[' then '{'
+  // then '"' or '}', or an empty array. Commas between elements may be
+  // missing or repeated. What follows the last array's ']' is read as JSON
+  // Lines. An input that ends inside an array sets status() to DataLoss
+  // ("the input ends inside a JSON array (no closing ']'): it may be cut
+  // off") after every element before it has been delivered; an element the
+  // input ends inside is rejected ("JSON array element never closes: the
+  // input ends inside it").
   bool json_array() const;
 
  private:

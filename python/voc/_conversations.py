@@ -42,8 +42,9 @@ def read_conversations(source, format="auto", text_col=None, id_col=None, time_c
 
     - JSON Lines (or one JSON array of objects) with a `turns` array of
       {"speaker", "text"} objects or [speaker, text] pairs: format "auto"
-      (detected; ValueError when the first record has no `turns`) or
-      "conversations"; `turns_col` names another field for the turns;
+      (detected; ValueError when the first record has no `turns_col`
+      array) or "conversations"; `turns_col` (default "turns") names the
+      field holding the turns;
     - plain-text transcripts ("Agent: ...", "[00:01:12] Caller: ..."):
       format "transcript"; a conversation ends at a blank line or a marker
       line (`transcript_marker`, default "### ", or "---");

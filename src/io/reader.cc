@@ -277,11 +277,12 @@ struct RecordReader::Impl {
   bool conversations = false;  // the text column holds JSON turns
   uint64_t index_base = 0;     // records before this reader's byte range
 
-  // A JSON array of objects: `line` holds one element at a time.
+  // A JSON array of objects: `line` holds one element at a time; what
+  // follows the last array is read as JSON Lines (`after_arrays`).
   bool json_array = false;
   enum class ArrayAt { kBefore, kInside, kAfter } array_at = ArrayAt::kBefore;
+  bool after_arrays = false;
   bool element_unclosed = false;  // the input ended inside the element
-  bool outside_array = false;     // `line` is content after the array's end
 
   Status Init(const std::string& path);
   Status InitCsv();
@@ -298,15 +299,30 @@ struct RecordReader::Impl {
 
 namespace {
 
-// True when `head` (the input's start) opens a JSON array of objects: its
-// first non-blank byte is '[' and the next one '{' or ']'. A text line
-// such as "[10:32] agent: hello" is not one.
+// True when `head` (the input's start) opens a JSON array of objects: after
+// blanks, '[' then '{' then '"' or '}' (an object), or '[' then ']' then
+// nothing or another '[' (an empty array). Text lines such as "[10:32]
+// agent: hello", "[ ] buy milk" or "[{name}] said" are not one.
 bool StartsJsonArray(std::string_view head) {
   constexpr std::string_view kBlank = " \t\r\n";
-  const size_t open = head.find_first_not_of(kBlank);
+  auto next = [&](size_t from) {
+    const size_t at = head.find_first_not_of(kBlank, from);
+    return at == std::string_view::npos ? '\0' : head[at];
+  };
+  auto after = [&](size_t from) { return head.find_first_not_of(kBlank, from); };
+  const size_t open = after(0);
   if (open == std::string_view::npos || head[open] != '[') return false;
-  const size_t next = head.find_first_not_of(kBlank, open + 1);
-  return next != std::string_view::npos && (head[next] == '{' || head[next] == ']');
+  const size_t second = after(open + 1);
+  if (second == std::string_view::npos) return false;
+  if (head[second] == '{') {
+    const char c = next(second + 1);
+    return c == '"' || c == '}';
+  }
+  if (head[second] == ']') {
+    const char c = next(second + 1);
+    return c == '\0' || c == '[';
+  }
+  return false;
 }
 
 InputFormat FormatFromExtension(const std::string& path, char* delimiter) {
@@ -478,7 +494,7 @@ Status RecordReader::Impl::InitJsonl() {
       have_pending = false;
       continue;
     }
-    if (line_oversized) break;
+    if (line_oversized || element_unclosed) break;  // rejected by ReadJsonl
     std::string_view json = line;
     const bool masked = internal::HasInvalidUtf8(line);
     if (masked) {
@@ -526,7 +542,7 @@ size_t internal::LineBreakOffset(std::string_view text) {
 }
 
 bool RecordReader::Impl::ReadLine() {
-  if (json_array) return ReadArrayElement();
+  if (json_array && !after_arrays) return ReadArrayElement();
   line.clear();
   line_oversized = false;
   line_cut = false;
@@ -575,14 +591,15 @@ bool RecordReader::Impl::ReadLine() {
 // max_record_bytes of it), `line_no` the line it starts on. Commas and
 // white space between elements are skipped, a ']' ends the array and a '['
 // after it opens another (arrays written one after another). Anything else
-// after the end of an array is read to the end of the input as one element
-// with `outside_array` set. Returns false at the end of input.
+// after the end of an array is read as JSON Lines from there on. An input
+// that ends inside an array sets `status` to DataLoss (it may be cut off);
+// an element it ends inside is returned with `element_unclosed` set.
+// Returns false at the end of input.
 bool RecordReader::Impl::ReadArrayElement() {
   line.clear();
   line_oversized = false;
   line_cut = false;
   element_unclosed = false;
-  outside_array = false;
   // Counts a line end at `c` (CR, LF or CRLF, as ReadLine).
   auto count_line = [&](char c) {
     if (c == '\n') {
@@ -595,11 +612,18 @@ bool RecordReader::Impl::ReadArrayElement() {
       after_cr = false;
     }
   };
+  const auto ends_inside = [&] {
+    if (array_at == ArrayAt::kInside && status.ok() && in->status().ok())
+      status = DataLossError("the input ends inside a JSON array (no closing ']'): it may be cut off");
+  };
   // Up to the element's first byte.
   for (;;) {
     std::string_view av = in->Available();
     if (av.empty()) {
-      if (!in->Refill()) return false;
+      if (!in->Refill()) {
+        ends_inside();
+        return false;
+      }
       continue;
     }
     size_t i = 0;
@@ -622,19 +646,23 @@ bool RecordReader::Impl::ReadArrayElement() {
     in->Skip(i);
     if (i < av.size()) break;
   }
+  if (array_at != ArrayAt::kInside) {  // not an array: lines from here on
+    after_arrays = true;
+    return ReadLine();
+  }
   line_no = next_line_no;
-  outside_array = array_at != ArrayAt::kInside;
   // The element: an object or array to its matching bracket, a string to
   // its closing quote, any other value to the next comma, bracket or blank.
   const size_t limit = options.max_record_bytes;
-  int depth = 0;
+  uint64_t depth = 0;
   bool in_string = false, escaped = false, first = true;
   for (;;) {
     std::string_view av = in->Available();
     if (av.empty()) {
       if (!in->Refill()) {
         if (!in->status().ok()) line_cut = true;
-        element_unclosed = !outside_array && (depth > 0 || in_string);
+        element_unclosed = depth > 0 || in_string;
+        ends_inside();
         return true;
       }
       continue;
@@ -643,10 +671,6 @@ bool RecordReader::Impl::ReadArrayElement() {
     bool done = false;
     for (; i < av.size() && !done; ++i) {
       const char c = av[i];
-      if (outside_array) {
-        count_line(c);
-        continue;
-      }
       if (in_string) {
         count_line(c);
         if (escaped) {
@@ -884,7 +908,6 @@ RecordReader::Next RecordReader::Impl::ReadJsonl(Record* record, Reject* reject)
     if (line_cut)
       return MakeReject(line_no, "record cut off by a read error: " + in->status().message(), line, reject);
     if (line_oversized) return MakeReject(line_no, ExceedsMessage(options.max_record_bytes), line, reject);
-    if (outside_array) return MakeReject(line_no, "content after the end of the JSON array", line, reject);
     if (element_unclosed)
       return MakeReject(line_no, "JSON array element never closes: the input ends inside it", line, reject);
     if (IsBlank(line)) continue;
