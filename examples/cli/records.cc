@@ -25,8 +25,8 @@ int RunRecords(int argc, char** argv) {
       "Reads records from CSV (RFC 4180), JSON Lines, a JSON array or plain text, optionally\n"
       "gzip-compressed, and prints one JSON object per record: index, line, id, timestamp\n"
       "(ISO 8601 UTC), channel, customer_id, text, metadata. Malformed records are rejected\n"
-      "with their line and reason; the counts are printed on stderr at the end. Personal data in the text\n"
-      "and in rejected records is redacted unless --no-redact is given.\n\noptions");
+      "with their line and reason; the counts are printed on stderr at the end. Personal data\n"
+      "in the text and in rejected records is redacted unless --no-redact is given.\n\noptions");
   bool no_redact = false;
   desc.add_options()("help,h", "show this help")("no-redact", po::bool_switch(&no_redact),
                                                  "print the text as read, personal data included");

@@ -280,7 +280,7 @@ struct RecordReader::Impl {
   // A JSON array of objects: `line` holds one element at a time; what
   // follows the last array is read as JSON Lines (`after_arrays`).
   bool json_array = false;
-  enum class ArrayAt { kBefore, kInside, kAfter } array_at = ArrayAt::kBefore;
+  bool in_array = false;  // after an array's '[', before its ']'
   bool after_arrays = false;
   bool element_unclosed = false;  // the input ended inside the element
 
@@ -304,25 +304,25 @@ namespace {
 // nothing or another '[' (an empty array). Text lines such as "[10:32]
 // agent: hello", "[ ] buy milk" or "[{name}] said" are not one.
 bool StartsJsonArray(std::string_view head) {
-  constexpr std::string_view kBlank = " \t\r\n";
-  auto next = [&](size_t from) {
-    const size_t at = head.find_first_not_of(kBlank, from);
-    return at == std::string_view::npos ? '\0' : head[at];
+  size_t at = 0;
+  // The next non-blank byte from `at` on ('\0' at the end), `at` after it.
+  auto next = [&] {
+    at = head.find_first_not_of(" \t\r\n", at);
+    return at == std::string_view::npos ? '\0' : head[at++];
   };
-  auto after = [&](size_t from) { return head.find_first_not_of(kBlank, from); };
-  const size_t open = after(0);
-  if (open == std::string_view::npos || head[open] != '[') return false;
-  const size_t second = after(open + 1);
-  if (second == std::string_view::npos) return false;
-  if (head[second] == '{') {
-    const char c = next(second + 1);
-    return c == '"' || c == '}';
+  if (next() != '[') return false;
+  switch (next()) {
+    case '{': {
+      const char c = next();
+      return c == '"' || c == '}';
+    }
+    case ']': {
+      const char c = next();
+      return c == '\0' || c == '[';
+    }
+    default:
+      return false;
   }
-  if (head[second] == ']') {
-    const char c = next(second + 1);
-    return c == '\0' || c == '[';
-  }
-  return false;
 }
 
 InputFormat FormatFromExtension(const std::string& path, char* delimiter) {
@@ -613,7 +613,7 @@ bool RecordReader::Impl::ReadArrayElement() {
     }
   };
   const auto ends_inside = [&] {
-    if (array_at == ArrayAt::kInside && status.ok() && in->status().ok())
+    if (in_array && status.ok() && in->status().ok())
       status = DataLossError("the input ends inside a JSON array (no closing ']'): it may be cut off");
   };
   // Up to the element's first byte.
@@ -634,11 +634,11 @@ bool RecordReader::Impl::ReadArrayElement() {
         continue;
       }
       after_cr = false;
-      if (array_at != ArrayAt::kInside) {
+      if (!in_array) {
         if (c != '[') break;
-        array_at = ArrayAt::kInside;
+        in_array = true;
       } else if (c == ']') {
-        array_at = ArrayAt::kAfter;
+        in_array = false;
       } else if (c != ',') {
         break;
       }
@@ -646,7 +646,7 @@ bool RecordReader::Impl::ReadArrayElement() {
     in->Skip(i);
     if (i < av.size()) break;
   }
-  if (array_at != ArrayAt::kInside) {  // not an array: lines from here on
+  if (!in_array) {  // not an array: lines from here on
     after_arrays = true;
     return ReadLine();
   }
