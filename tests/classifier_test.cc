@@ -1134,7 +1134,7 @@ TEST_CASE("BulkAllocator: large arrays are mapped zero-filled, small ones come f
   big.resize(big.size() + 12345, 3);
   CHECK(big[(size_t{1} << 19) - 1] == ((size_t{1} << 19) - 1) * 7);
   CHECK(big.back() == 3);
-  // Sizes around the thresholds of the mapped and the huge-page paths.
+  // Sizes around the threshold of the mapped path, and large ones.
   for (size_t bytes : {(size_t{256} << 10) - 8, size_t{256} << 10, (size_t{1} << 20) - 8, size_t{1} << 20,
                        (size_t{2} << 20) + 8, (size_t{6} << 20) - 8}) {
     std::vector<uint64_t, BulkAllocator<uint64_t>> v(bytes / 8);

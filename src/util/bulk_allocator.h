@@ -5,11 +5,9 @@
 // first touch of a 4 KiB page costs ~10 us, a trap into the hypervisor), the
 // start-up of `voc analyze` spent about half its CPU time faulting in fresh
 // memory. Arrays of at least kMinBytes are mapped with MAP_POPULATE instead,
-// which fills all their pages in one system call (~1 us a page); those of at
-// least 1 MiB are mapped in whole, aligned 2 MiB pages where transparent huge
-// pages are allowed on request (one fault per 2 MiB: the sentiment model
-// loads in 5 ms instead of 17). Smaller arrays come from operator new.
-// Mapped memory is zero-filled.
+// which fills all their pages in one system call (~1 us a page), in the
+// kernel's default pages (bulk_allocator.cc says why not huge pages).
+// Smaller arrays come from operator new. Mapped memory is zero-filled.
 //
 // BulkAllocator<T, true> also leaves default-constructed elements
 // uninitialised (resize() then costs nothing per element), for arrays that
