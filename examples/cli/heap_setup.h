@@ -1,6 +1,6 @@
 // The CLI's heap set-up before main.
-#ifndef VOC_CLI_HEAP_SETUP_H_
-#define VOC_CLI_HEAP_SETUP_H_
+#ifndef VOC_EXAMPLES_CLI_HEAP_SETUP_H_
+#define VOC_EXAMPLES_CLI_HEAP_SETUP_H_
 
 #include <cstddef>
 
@@ -19,4 +19,4 @@ BssPreparation TcmallocBssPreparation();
 
 }  // namespace voc_cli
 
-#endif  // VOC_CLI_HEAP_SETUP_H_
+#endif  // VOC_EXAMPLES_CLI_HEAP_SETUP_H_
