@@ -14,7 +14,7 @@
 // small pages a fault on the host, and huge pages come from blocks left free
 // long enough to have been given back, whereas small pages are taken from
 // those the process before just freed. `voc analyze` right after VADER's run
-// was 15-20% faster in small pages, and 8% slower only right after another
+// was 12-20% faster in small pages, and 8% slower only right after another
 // voc run (docs/PERFORMANCE.md, "Eleventh round").
 #include "heap_setup.h"
 

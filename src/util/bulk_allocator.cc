@@ -17,7 +17,7 @@ constexpr size_t kMinBytes = size_t{256} << 10;
 // pages a fault on the host, and huge pages come from blocks left free long
 // enough to have been given back, whereas small pages are taken from those
 // the process before just freed. `voc analyze` right after VADER's run was
-// 15-20% faster without huge pages (docs/PERFORMANCE.md, "Eleventh round").
+// 12-20% faster without huge pages (docs/PERFORMANCE.md, "Eleventh round").
 void* BulkAllocate(size_t bytes) {
 #ifdef MAP_POPULATE
   if (bytes >= kMinBytes) {
