@@ -1612,11 +1612,10 @@ PYBIND11_MODULE(_voc, m) {
         return stats;
       });
   // Reads conversations as `voc analyze` does: `form` "turns" (JSON Lines
-  // or a JSON array with a `turns_col` array; `detect`: refuse input that is
-  // not), "transcript"
-  // or "thread". Returns ([(id, [(speaker, text, time, role)], time,
-  // channel, customer_id, line)], rejects as (index, line, reason, raw
-  // bytes), stats).
+  // or a JSON array, each record with a `turns_col` array; `detect`: refuse
+  // input that is not), "transcript" or "thread". Returns ([(id, [(speaker,
+  // text, time, role)], time, channel, customer_id, line)], rejects as
+  // (index, line, reason, raw bytes), stats).
   m.def("read_conversations",
         [](py::object source, voc::ReaderOptions ro, const std::string& form, bool detect,
            const std::string& speaker_map, size_t max_turns, const std::string& marker,
@@ -1827,8 +1826,8 @@ PYBIND11_MODULE(_voc, m) {
     return py::make_tuple(py::cast(fitted), py::none());
   });
   // Opens a file as `voc findings` does and returns (format "csv", "jsonl",
-  // "json" (a JSON array) or "text", columns, the texts of the first `n` records (rejects
-  // skipped) as `--industry auto` samples them).
+  // "json" (a JSON array) or "text", columns, the texts of the first `n`
+  // records (rejects skipped) as `--industry auto` samples them).
   m.def("probe_file", [](const std::string& path, const voc::ReaderOptions& ro, size_t n) {
     std::vector<std::string> texts;
     std::vector<std::string> columns;
